@@ -1,0 +1,54 @@
+using Microsoft.Extensions.Logging;
+
+namespace Mmd.Trading.Engine;
+
+internal static partial class EngineLog
+{
+    [LoggerMessage(1000, LogLevel.Information, "{Instance}: reconciled at start: {Journal} journal orders open, {Adopted} adopted, {Settled} settled, {Stray} stray cancelled, {Recovered} fills recovered, {Fills} fills in journal")]
+    public static partial void Reconciled(ILogger logger, string instance, int journal, int adopted, int settled, int stray, int recovered, int fills);
+
+    [LoggerMessage(1001, LogLevel.Information, "{Instance}: quoting {Symbol} on {Venue}")]
+    public static partial void Quoting(ILogger logger, string instance, string symbol, string venue);
+
+    [LoggerMessage(1002, LogLevel.Information, "{Instance}: fill {Side} {Quantity} @ {Price} ({Liquidity}) fee {Fee} {FeeAsset} order {ClientOrderId} trade {TradeId}")]
+    public static partial void Fill(ILogger logger, string instance, string side, decimal quantity, decimal price, string liquidity, decimal fee, string feeAsset, string? clientOrderId, string tradeId);
+
+    [LoggerMessage(1003, LogLevel.Warning, "{Instance}: order {ClientOrderId} rejected: {Reason}")]
+    public static partial void Rejected(ILogger logger, string instance, string clientOrderId, string? reason);
+
+    [LoggerMessage(1004, LogLevel.Warning, "{Instance}: risk denied {Side} {Quantity} @ {Price}: {Reason} {Detail}")]
+    public static partial void Denied(ILogger logger, string instance, string side, decimal quantity, decimal? price, string reason, string? detail);
+
+    [LoggerMessage(1005, LogLevel.Warning, "{Instance}: order {ClientOrderId} outcome unknown ({Reason}); asking the venue")]
+    public static partial void Unknown(ILogger logger, string instance, string clientOrderId, string? reason);
+
+    [LoggerMessage(1006, LogLevel.Warning, "{Instance}: {Stream} stream failed, reconnecting in {Delay}: {Error}")]
+    public static partial void StreamFailed(ILogger logger, string instance, string stream, TimeSpan delay, string error);
+
+    [LoggerMessage(1007, LogLevel.Warning, "{Instance}: order book gap at sequence {Sequence}; resubscribing for a snapshot")]
+    public static partial void BookGap(ILogger logger, string instance, long sequence);
+
+    [LoggerMessage(1008, LogLevel.Warning, "{Instance}: market data stale or unsynced; quotes pulled")]
+    public static partial void Stale(ILogger logger, string instance);
+
+    [LoggerMessage(1009, LogLevel.Information, "{Instance}: rebalance {Side} {Quantity} @ {Price} (IOC)")]
+    public static partial void Rebalance(ILogger logger, string instance, string side, decimal quantity, decimal? price);
+
+    [LoggerMessage(1010, LogLevel.Information, "{Instance}: post-only rejection; retrying {ClientOrderId} one tick further at {Price}")]
+    public static partial void PostOnlyRetry(ILogger logger, string instance, string clientOrderId, decimal price);
+
+    [LoggerMessage(1011, LogLevel.Information, "{Instance}: stopping ({Reason}); cancelling own orders")]
+    public static partial void Stopping(ILogger logger, string instance, string reason);
+
+    [LoggerMessage(1012, LogLevel.Information, "{Instance}: stopped; {Left} own orders left on the venue")]
+    public static partial void Stopped(ILogger logger, string instance, int left);
+
+    [LoggerMessage(1013, LogLevel.Error, "{Instance}: kill switch tripped: {Reason}; quotes pulled")]
+    public static partial void KillSwitch(ILogger logger, string instance, string? reason);
+
+    [LoggerMessage(1014, LogLevel.Warning, "{Instance}: account stream asked for a resync ({Reason}); re-reading orders and fills")]
+    public static partial void Resync(ILogger logger, string instance, string reason);
+
+    [LoggerMessage(1015, LogLevel.Error, "{Instance}: engine step failed: {Error}")]
+    public static partial void StepFailed(ILogger logger, string instance, string error);
+}

@@ -1,0 +1,21 @@
+namespace Mmd.Trading.Engine;
+
+public sealed record EngineOptions
+{
+    public required string InstanceName { get; init; }
+    public required string Symbol { get; init; }
+    /// <summary>Forced full refresh period (the strategy's interval).</summary>
+    public TimeSpan RefreshInterval { get; init; } = TimeSpan.FromSeconds(60);
+    public decimal RefreshTolerancePct { get; init; } = 0.02m;
+    /// <summary>Quotes are pulled when the book has not moved for this long.</summary>
+    public TimeSpan StaleBookAfter { get; init; } = TimeSpan.FromSeconds(15);
+    /// <summary>How often the housekeeping timer runs (staleness, unknown orders, balance refresh).</summary>
+    public TimeSpan HousekeepingPeriod { get; init; } = TimeSpan.FromSeconds(1);
+    /// <summary>How often a stats snapshot is written to the journal.</summary>
+    public TimeSpan StatsSnapshotPeriod { get; init; } = TimeSpan.FromSeconds(60);
+    /// <summary>How long the shutdown waits for the venue to confirm that none of our orders is left.</summary>
+    public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(8);
+    /// <summary>A journaled order the venue cannot find is given up as never received after this long.</summary>
+    public TimeSpan UnknownOrderGrace { get; init; } = TimeSpan.FromSeconds(5);
+    public int EventQueueCapacity { get; init; } = 4096;
+}

@@ -1,0 +1,29 @@
+using Mmd.Trading.Execution;
+using Mmd.Trading.Orders;
+using Mmd.Trading.Stats;
+
+namespace Mmd.Trading.Engine;
+
+/// <summary>A fill read back from the journal, with what it was for.</summary>
+public sealed record JournaledFill(VenueFill Fill, OrderPurpose Purpose);
+
+/// <summary>
+/// Durable record of one instance's orders and fills. Orders are written before the request that
+/// creates them leaves the process; a fill is recorded once per venue trade id.
+/// </summary>
+public interface ITradingJournal
+{
+    /// <summary>Inserts or updates these orders in one transaction.</summary>
+    Task SaveOrdersAsync(IReadOnlyList<TrackedOrder> orders, CancellationToken cancellationToken);
+
+    /// <summary>Records a fill; false when its trade id was already recorded (nothing is written).</summary>
+    Task<bool> RecordFillAsync(VenueFill fill, OrderPurpose purpose, CancellationToken cancellationToken);
+
+    /// <summary>Orders not in a terminal state (New, Submitted, Open, PartiallyFilled, PendingCancel, Unknown).</summary>
+    Task<IReadOnlyList<TrackedOrder>> LoadOpenOrdersAsync(CancellationToken cancellationToken);
+
+    /// <summary>Every fill of the instance, oldest first.</summary>
+    Task<IReadOnlyList<JournaledFill>> LoadFillsAsync(CancellationToken cancellationToken);
+
+    Task SaveStatsAsync(StatsSnapshot snapshot, CancellationToken cancellationToken);
+}

@@ -1,0 +1,140 @@
+using Mmd.Trading.Execution;
+using Mmd.Trading.Orders;
+using Mmd.Trading.Primitives;
+using Mmd.Trading.Risk;
+using Mmd.Trading.Strategies;
+
+namespace Mmd.Trading.Engine;
+
+// The order path: strategy decision -> reconcile -> risk -> journal -> connector.
+public sealed partial class InstanceEngine
+{
+    private readonly List<TrackedOrder> _pendingSends = [];
+
+    private async Task EvaluateAsync(StrategyTrigger trigger, bool forceRefresh, CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        _view.Now = now;
+        _view.Trigger = trigger;
+        _view.RebalancePending = _rebalanceOrder is { } r && (!r.IsTerminal || _balancesAt <= r.UpdatedAt);
+        if (_rebalanceOrder is { IsTerminal: true } done && _balancesAt > done.UpdatedAt) _rebalanceOrder = null;
+
+        var decision = Decide(now);
+        var plan = QuoteReconciler.Plan(decision.Quotes, _tracker.Live, _options.RefreshTolerancePct, forceRefresh);
+
+        foreach (var order in plan.Cancels) SendCancel(order, now);
+        foreach (var quote in plan.Places)
+        {
+            var order = NewOrder(quote.Side, OrderType.Limit, TimeInForce.Gtc, quote.Price, quote.Quantity, OrderPurpose.Quote, quote.Level, postOnly: true, reduceOnly: false);
+            if (TryAdmit(order)) _pendingSends.Add(order);
+        }
+        foreach (var intent in decision.Immediate)
+        {
+            var order = NewOrder(intent.Side, intent.Type, intent.TimeInForce, intent.Price, intent.Quantity, intent.Purpose, -1, intent.PostOnly, intent.ReduceOnly);
+            if (!TryAdmit(order)) continue;
+            if (intent.Purpose == OrderPurpose.Rebalance)
+            {
+                _rebalanceOrder = order;
+                _rebalances++;
+                EngineLog.Rebalance(_logger, _options.InstanceName, order.Side.ToString(), order.Quantity, order.Price);
+            }
+            _pendingSends.Add(order);
+        }
+        await SendPendingAsync(cancellationToken);
+    }
+
+    private StrategyDecision Decide(DateTimeOffset now)
+    {
+        if (_risk.KillSwitchTripped)
+        {
+            if (!_killLogged) EngineLog.KillSwitch(_logger, _options.InstanceName, _risk.KillSwitchReason);
+            _killLogged = true;
+            return StrategyDecision.PullQuotes;
+        }
+        var stale = !_book.IsSynced || now - _book.LastUpdate > _options.StaleBookAfter;
+        if (stale)
+        {
+            if (!_wasStale) EngineLog.Stale(_logger, _options.InstanceName);
+            _wasStale = true;
+            return StrategyDecision.PullQuotes;
+        }
+        _wasStale = false;
+        return _strategy.Decide(_view);
+    }
+
+    private TrackedOrder NewOrder(Side side, OrderType type, TimeInForce timeInForce, decimal? price, decimal quantity, OrderPurpose purpose,
+        int level, bool postOnly, bool reduceOnly, int postOnlyRetries = 0) => new()
+    {
+        ClientOrderId = _ids.Next(),
+        Symbol = _instrument.Symbol,
+        Side = side,
+        Type = type,
+        TimeInForce = timeInForce,
+        Price = price,
+        Quantity = quantity,
+        PostOnly = postOnly,
+        ReduceOnly = reduceOnly,
+        Purpose = purpose,
+        Level = level,
+        PostOnlyRetries = postOnlyRetries,
+        CreatedAt = _time.GetUtcNow(),
+    };
+
+    /// <summary>Risk check; an allowed order enters the tracker (state New), a denied one is only counted.</summary>
+    private bool TryAdmit(TrackedOrder order)
+    {
+        var context = new RiskContext(_book.Mid, _cumulative.Position, _tracker.OpenQuantity(Side.Buy), _tracker.OpenQuantity(Side.Sell));
+        var decision = _risk.Check(order.ToRequest(), context);
+        if (!decision.Allowed)
+        {
+            EngineLog.Denied(_logger, _options.InstanceName, order.Side.ToString(), order.Quantity, order.Price, decision.Reason.ToString(), decision.Detail);
+            return false;
+        }
+        _tracker.Add(order);
+        return true;
+    }
+
+    /// <summary>Journals the new orders (and every other change) in one write, then sends them.</summary>
+    private async Task SendPendingAsync(CancellationToken cancellationToken)
+    {
+        if (_pendingSends.Count == 0) return;
+        await FlushOrdersAsync(cancellationToken);
+        var now = _time.GetUtcNow();
+        foreach (var order in _pendingSends)
+        {
+            _tracker.MarkSubmitted(order, now);
+            Interlocked.Increment(ref _requestsInFlight);
+            _ = PlaceAndReportAsync(order);
+        }
+        _pendingSends.Clear();
+    }
+
+    private async Task FlushOrdersAsync(CancellationToken cancellationToken)
+    {
+        var changed = _tracker.TakeChanged();
+        if (changed.Count > 0) await _journal.SaveOrdersAsync(changed, cancellationToken);
+    }
+
+    private void SendCancel(TrackedOrder order, DateTimeOffset now)
+    {
+        _tracker.MarkPendingCancel(order, now);
+        Interlocked.Increment(ref _requestsInFlight);
+        _ = CancelAndReportAsync(order);
+    }
+
+    private async Task PlaceAndReportAsync(TrackedOrder order)
+    {
+        PlaceOrderResult result;
+        try { result = await _connector.PlaceOrderAsync(order.ToRequest(), _io.Token); }
+        catch (Exception ex) { result = PlaceOrderResult.Unknown(ex.Message); } // sent or not: only the venue knows
+        await _events.Writer.WriteAsync(new PlaceCompleted(order, result), CancellationToken.None);
+    }
+
+    private async Task CancelAndReportAsync(TrackedOrder order)
+    {
+        CancelOrderResult result;
+        try { result = await _connector.CancelOrderAsync(new CancelOrderRequest(order.Symbol, order.VenueOrderId, order.ClientOrderId), _io.Token); }
+        catch (Exception ex) { result = new CancelOrderResult(CommandOutcome.Unknown, null, RejectCode.None, ex.Message); }
+        await _events.Writer.WriteAsync(new CancelCompleted(order, result), CancellationToken.None);
+    }
+}

@@ -1,0 +1,369 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Mmd.Trading.Execution;
+using Mmd.Trading.MarketData;
+using Mmd.Trading.Orders;
+using Mmd.Trading.Primitives;
+using Mmd.Trading.Risk;
+using Mmd.Trading.Stats;
+using Mmd.Trading.Strategies;
+
+namespace Mmd.Trading.Engine;
+
+/// <summary>
+/// Runs one instance: Strategy -> Risk -> OrderTracker -> connector, one event loop. Book, account,
+/// request completions and timers all arrive through one bounded channel; the loop drains whatever
+/// is queued, applies it, then asks the strategy once and reconciles. Requests are not awaited by
+/// the loop: their outcomes come back as events, so a slow venue never stalls market data.
+/// </summary>
+public sealed partial class InstanceEngine : IDisposable
+{
+    private readonly EngineOptions _options;
+    private readonly IExchangeConnector _connector;
+    private readonly IStrategy _strategy;
+    private readonly RiskEngine _risk;
+    private readonly ITradingJournal _journal;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly Channel<EngineEvent> _events;
+    private readonly OrderTracker _tracker;
+    private readonly ClientOrderIds _ids;
+    private readonly HashSet<string> _queriesInFlight = new(StringComparer.Ordinal);
+    private readonly CancellationTokenSource _io = new();
+    private int _requestsInFlight;
+
+    private InstrumentSpec _instrument = null!;
+    private OrderBook _book = null!;
+    private StrategyView _view = null!;
+    private TradingStatistics _cumulative = null!;
+    private TradingStatistics _session = null!;
+    private DateTimeOffset _sessionStart;
+    private CancellationTokenSource? _bookPump;
+    private int _bookGeneration;
+    private bool _accountStreamUp;
+    private bool _balancesDirty;
+    private DateTimeOffset _balancesAt;
+    private DateTimeOffset _lastStatsSave;
+    private DateTimeOffset? _lastLoop;
+    private bool _wasStale;
+    private bool _killLogged;
+    private TrackedOrder? _rebalanceOrder;
+    private long _placed, _cancelled, _rejected, _postOnlyRetries, _rebalances;
+    private volatile StatsSnapshot? _latest;
+    private volatile EngineState _state = EngineState.Starting;
+
+    public InstanceEngine(EngineOptions options, IExchangeConnector connector, IStrategy strategy, RiskEngine risk,
+        ITradingJournal journal, TimeProvider time, ILogger logger)
+    {
+        _options = options;
+        _connector = connector;
+        _strategy = strategy;
+        _risk = risk;
+        _journal = journal;
+        _time = time;
+        _logger = logger;
+        _tracker = new OrderTracker(options.InstanceName);
+        _ids = new ClientOrderIds(options.InstanceName, time.GetUtcNow());
+        _events = Channel.CreateBounded<EngineEvent>(new BoundedChannelOptions(options.EventQueueCapacity)
+        {
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.Wait, // fills and order updates are never dropped
+        });
+    }
+
+    public EngineState State => _state;
+
+    public void Dispose()
+    {
+        _io.Cancel();
+        _io.Dispose();
+        _bookPump?.Dispose();
+    }
+
+    /// <summary>The latest statistics, refreshed every housekeeping tick; null before the first.</summary>
+    public StatsSnapshot? LatestStats => _latest;
+
+    public OrderTracker Tracker => _tracker;
+
+    public EngineHealth Health
+    {
+        get
+        {
+            var book = _book;
+            var fresh = book is not null && book.IsSynced && _time.GetUtcNow() - book.LastUpdate <= _options.StaleBookAfter;
+            return new EngineHealth(_state, book?.LastUpdate, book?.IsSynced ?? false, fresh, _accountStreamUp, _lastLoop,
+                _risk.KillSwitchTripped ? _risk.KillSwitchReason : null);
+        }
+    }
+
+    /// <summary>
+    /// Reconciles, quotes until <paramref name="stoppingToken"/> fires, then cancels every own order and
+    /// confirms with the venue. Throws <see cref="ReconciliationFailedException"/> when it must not quote.
+    /// </summary>
+    public async Task<EngineResult> RunAsync(CancellationToken stoppingToken)
+    {
+        _sessionStart = _time.GetUtcNow();
+        _instrument = (await _connector.GetInstrumentsAsync(stoppingToken)).FirstOrDefault(i => i.Symbol == _options.Symbol)
+            ?? throw new ReconciliationFailedException($"venue {_connector.Venue} has no symbol {_options.Symbol}");
+        _book = new OrderBook(_instrument.Symbol);
+        _view = new StrategyView { Instrument = _instrument, Book = _book };
+        _cumulative = new TradingStatistics(_instrument.BaseAsset, _instrument.QuoteAsset);
+        _session = new TradingStatistics(_instrument.BaseAsset, _instrument.QuoteAsset);
+
+        _state = EngineState.Reconciling;
+        StartupReport startup;
+        try
+        {
+            startup = await new StartupReconciler(_options.Symbol, _connector, _journal, _tracker, _cumulative, _time).RunAsync(stoppingToken);
+            await FlushOrdersAsync(stoppingToken);
+            await RefreshBalancesAsync(stoppingToken);
+        }
+        catch (ReconciliationFailedException)
+        {
+            _state = EngineState.Failed;
+            throw;
+        }
+        EngineLog.Reconciled(_logger, _options.InstanceName, startup.JournalOpenOrders, startup.Adopted, startup.Settled,
+            startup.StrayCancelled, startup.FillsRecovered, startup.JournalFills);
+
+        var accountPump = PumpAccountAsync(_io.Token);
+        RestartBookPump();
+        using var housekeeping = _time.CreateTimer(_ => _events.Writer.TryWrite(new TimerFired(false)), null, _options.HousekeepingPeriod, _options.HousekeepingPeriod);
+        using var refresh = _time.CreateTimer(_ => _events.Writer.TryWrite(new TimerFired(true)), null, _options.RefreshInterval, _options.RefreshInterval);
+
+        _state = EngineState.Running;
+        EngineLog.Quoting(_logger, _options.InstanceName, _options.Symbol, _connector.Venue);
+        var reason = "stop requested";
+        try
+        {
+            await LoopAsync(stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+
+        _state = EngineState.Stopping;
+        EngineLog.Stopping(_logger, _options.InstanceName, reason);
+        using var shutdownTimeout = new CancellationTokenSource(_options.ShutdownTimeout);
+        var left = await ShutdownAsync(shutdownTimeout.Token);
+        await _io.CancelAsync();
+        _bookPump?.Cancel();
+        try { await accountPump; } catch (OperationCanceledException) { }
+
+        var final = BuildSnapshot();
+        _latest = final;
+        try { await _journal.SaveStatsAsync(final, CancellationToken.None); } catch (Exception ex) when (ex is not OperationCanceledException) { EngineLog.StepFailed(_logger, _options.InstanceName, ex.Message); }
+        _state = EngineState.Stopped;
+        EngineLog.Stopped(_logger, _options.InstanceName, left);
+        return new EngineResult(reason, left, final, startup);
+    }
+
+    private async Task LoopAsync(CancellationToken stoppingToken)
+    {
+        await EvaluateAsync(StrategyTrigger.Start, forceRefresh: false, stoppingToken);
+        var reader = _events.Reader;
+        while (await reader.WaitToReadAsync(stoppingToken))
+        {
+            StrategyTrigger? trigger = null;
+            var force = false;
+            while (reader.TryRead(out var e))
+            {
+                var t = await HandleAsync(e, stoppingToken);
+                if (e is TimerFired { ForcedRefresh: true }) force = true;
+                if (t is { } fired && (trigger is null || Priority(fired) > Priority(trigger.Value))) trigger = fired;
+            }
+            await FlushOrdersAsync(stoppingToken);
+            if (trigger is { } tr) await EvaluateAsync(force ? StrategyTrigger.ForcedRefresh : tr, force, stoppingToken);
+            _lastLoop = _time.GetUtcNow();
+        }
+    }
+
+    // When several events are drained at once the strategy is asked once, with the most telling reason.
+    private static int Priority(StrategyTrigger trigger) => trigger switch
+    {
+        StrategyTrigger.Fill => 4,
+        StrategyTrigger.Timer => 3,
+        StrategyTrigger.OrderUpdate => 2,
+        _ => 1,
+    };
+
+    /// <summary>Applies one event; returns the trigger it gives the strategy, if any.</summary>
+    private async ValueTask<StrategyTrigger?> HandleAsync(EngineEvent e, CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        switch (e)
+        {
+            case MarketDataArrived arrived:
+                // Events of a stream we already abandoned (after a gap) are dropped.
+                return arrived.Generation == _bookGeneration ? ApplyMarketData(arrived.Event) : null;
+            case AccountEventArrived { Event: FillEvent fill }:
+                return await ApplyFillAsync(fill.Fill, cancellationToken) ? StrategyTrigger.Fill : null;
+            case AccountEventArrived { Event: OrderUpdateEvent update }:
+                var updated = _tracker.ApplyVenueOrder(update.Order, now);
+                return updated is null ? null : StrategyTrigger.OrderUpdate;
+            case AccountEventArrived { Event: AccountResyncRequiredEvent resync }:
+                EngineLog.Resync(_logger, _options.InstanceName, resync.Reason);
+                await CatchUpAsync(cancellationToken);
+                return StrategyTrigger.OrderUpdate;
+            case PlaceCompleted placed:
+                Interlocked.Decrement(ref _requestsInFlight);
+                return OnPlaceCompleted(placed.Order, placed.Result, now);
+            case CancelCompleted cancelled:
+                Interlocked.Decrement(ref _requestsInFlight);
+                _tracker.ApplyCancelResult(cancelled.Order, cancelled.Result, now);
+                if (cancelled.Order.Status == OrderStatus.Cancelled) _cancelled++;
+                return StrategyTrigger.OrderUpdate;
+            case OrderQueried queried:
+                return OnOrderQueried(queried, now);
+            case TimerFired timer:
+                await HousekeepAsync(cancellationToken);
+                return timer.ForcedRefresh ? StrategyTrigger.ForcedRefresh : StrategyTrigger.Timer;
+            case StreamFailed failed:
+                if (failed.Stream == AccountStream) _accountStreamUp = false;
+                return StrategyTrigger.Timer;
+            case StreamConnected connected:
+                if (connected.Stream != AccountStream) return null;
+                _accountStreamUp = true;
+                await CatchUpAsync(cancellationToken);
+                return StrategyTrigger.OrderUpdate;
+            default:
+                return null;
+        }
+    }
+
+    private StrategyTrigger? ApplyMarketData(MarketDataEvent md)
+    {
+        switch (md)
+        {
+            case BookSnapshotEvent snapshot:
+                _book.ApplySnapshot(snapshot.Sequence, snapshot.Bids, snapshot.Asks, snapshot.Time);
+                return StrategyTrigger.Book;
+            case BookDeltaEvent delta:
+                var result = _book.ApplyDelta(delta.FirstSequence, delta.LastSequence, delta.Bids, delta.Asks, delta.Time);
+                if (result == BookApplyResult.Gap)
+                {
+                    EngineLog.BookGap(_logger, _options.InstanceName, _book.Sequence);
+                    RestartBookPump();
+                }
+                return result == BookApplyResult.Applied || result == BookApplyResult.Gap ? StrategyTrigger.Book : null;
+            default:
+                return null;
+        }
+    }
+
+    private async ValueTask<bool> ApplyFillAsync(VenueFill fill, CancellationToken cancellationToken)
+    {
+        if (!_tracker.Owns(fill.ClientOrderId)) return false;
+        if (!_tracker.ApplyFill(fill, _time.GetUtcNow(), out var order)) return false;
+        var purpose = order?.Purpose ?? OrderPurpose.Quote;
+        if (!await _journal.RecordFillAsync(fill, purpose, cancellationToken)) return false;
+        var rebalance = purpose == OrderPurpose.Rebalance;
+        _cumulative.Apply(fill, rebalance);
+        _session.Apply(fill, rebalance);
+        _balancesDirty = true;
+        EngineLog.Fill(_logger, _options.InstanceName, fill.Side.ToString(), fill.Quantity, fill.Price, fill.IsMaker ? "maker" : "taker",
+            fill.Fee, fill.FeeAsset, fill.ClientOrderId, fill.TradeId);
+        return true;
+    }
+
+    private StrategyTrigger? OnPlaceCompleted(TrackedOrder order, PlaceOrderResult result, DateTimeOffset now)
+    {
+        _tracker.ApplyPlaceResult(order, result, now);
+        switch (result.Outcome)
+        {
+            case CommandOutcome.Accepted:
+                _placed++;
+                return null;
+            case CommandOutcome.Unknown:
+                EngineLog.Unknown(_logger, _options.InstanceName, order.ClientOrderId, result.Message);
+                QueryOrder(order);
+                return null;
+        }
+        _rejected++;
+        EngineLog.Rejected(_logger, _options.InstanceName, order.ClientOrderId, order.LastError);
+        // The seed's post-only retry: once, one tick further from the touch.
+        if (result.Code == RejectCode.PostOnlyWouldTake && order.Purpose == OrderPurpose.Quote && order.PostOnlyRetries == 0 && order.Price is { } price)
+        {
+            var retryPrice = order.Side == Side.Buy ? price - _instrument.TickSize : price + _instrument.TickSize;
+            var retry = NewOrder(order.Side, OrderType.Limit, TimeInForce.Gtc, _instrument.RoundPrice(retryPrice), order.Quantity,
+                OrderPurpose.Quote, order.Level, postOnly: true, reduceOnly: false, postOnlyRetries: 1);
+            if (TryAdmit(retry))
+            {
+                _postOnlyRetries++;
+                EngineLog.PostOnlyRetry(_logger, _options.InstanceName, retry.ClientOrderId, retry.Price!.Value);
+                _pendingSends.Add(retry);
+            }
+        }
+        return StrategyTrigger.OrderUpdate;
+    }
+
+    private StrategyTrigger? OnOrderQueried(OrderQueried queried, DateTimeOffset now)
+    {
+        _queriesInFlight.Remove(queried.Order.ClientOrderId);
+        if (queried.Report is { } report)
+        {
+            _tracker.ApplyVenueOrder(report, now);
+            return StrategyTrigger.OrderUpdate;
+        }
+        if (queried.Error is null && now - queried.Order.UpdatedAt > _options.UnknownOrderGrace && queried.Order.Status is OrderStatus.Unknown)
+        {
+            // The venue still has no record after the grace period: it never received the request.
+            queried.Order.LastError = "venue has no record of the order";
+            if (OrderStateMachine.CanTransition(queried.Order.Status, OrderStatus.Rejected))
+                _tracker.ApplyPlaceResult(queried.Order, PlaceOrderResult.Rejected(RejectCode.OrderNotFound, "venue has no record of the order"), now);
+            return StrategyTrigger.OrderUpdate;
+        }
+        return null;
+    }
+
+    private async Task HousekeepAsync(CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        foreach (var order in _tracker.Live.Where(o => o.Status == OrderStatus.Unknown)) QueryOrder(order);
+        if (_balancesDirty && now - _balancesAt >= TimeSpan.FromSeconds(1)) await RefreshBalancesAsync(cancellationToken);
+        var mark = _book.Mid;
+        if (mark is not null) _risk.ObserveNetPnl(_session.Snapshot(mark).NetPnl);
+        _tracker.PruneTerminal(now - TimeSpan.FromMinutes(5));
+        _latest = BuildSnapshot();
+        if (now - _lastStatsSave >= _options.StatsSnapshotPeriod)
+        {
+            _lastStatsSave = now;
+            await _journal.SaveStatsAsync(_latest, cancellationToken);
+        }
+    }
+
+    private async Task RefreshBalancesAsync(CancellationToken cancellationToken)
+    {
+        var balances = await _connector.GetBalancesAsync(cancellationToken);
+        _view.Balances = balances.ToDictionary(b => b.Asset, StringComparer.Ordinal);
+        _balancesAt = _time.GetUtcNow();
+        _balancesDirty = false;
+    }
+
+    private async Task CatchUpAsync(CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        foreach (var report in await _connector.GetOpenOrdersAsync(_options.Symbol, cancellationToken)) _tracker.ApplyVenueOrder(report, now);
+        foreach (var fill in await _connector.GetFillsAsync(_options.Symbol, _sessionStart.AddMinutes(-1), cancellationToken))
+            await ApplyFillAsync(fill, cancellationToken);
+        // Orders we think are working but the venue no longer lists: ask about each.
+        var open = (await _connector.GetOpenOrdersAsync(_options.Symbol, cancellationToken)).Select(o => o.ClientOrderId).ToHashSet(StringComparer.Ordinal);
+        foreach (var order in _tracker.Live.Where(o => o.Status is OrderStatus.Open or OrderStatus.PartiallyFilled && !open.Contains(o.ClientOrderId)))
+            QueryOrder(order);
+    }
+
+    private void QueryOrder(TrackedOrder order)
+    {
+        if (!_queriesInFlight.Add(order.ClientOrderId)) return;
+        _ = QueryAndReportAsync(order);
+    }
+
+    private async Task QueryAndReportAsync(TrackedOrder order)
+    {
+        VenueOrder? report = null;
+        Exception? error = null;
+        try { report = await _connector.GetOrderAsync(order.Symbol, order.ClientOrderId, _io.Token); }
+        catch (Exception ex) { error = ex; }
+        await _events.Writer.WriteAsync(new OrderQueried(order, report, error), CancellationToken.None);
+    }
+}

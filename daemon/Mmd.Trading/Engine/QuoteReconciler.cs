@@ -1,0 +1,67 @@
+using Mmd.Trading.Orders;
+using Mmd.Trading.Strategies;
+
+namespace Mmd.Trading.Engine;
+
+/// <summary>The place and cancel actions that turn the live quotes into the desired ones.</summary>
+public sealed class ReconcilePlan
+{
+    public List<TrackedOrder> Cancels { get; } = [];
+    public List<DesiredQuote> Places { get; } = [];
+    public int Kept { get; set; }
+    public bool IsEmpty => Cancels.Count == 0 && Places.Count == 0;
+}
+
+/// <summary>
+/// Matches desired quotes to live quote orders by (side, level). A live order stays while its price is
+/// within the refresh tolerance of the desired price and its size is the desired size; anything else is
+/// cancelled and re-placed. A level whose order is in an unknown state gets nothing new until the venue
+/// has been asked: an ambiguous order is never duplicated.
+/// </summary>
+public static class QuoteReconciler
+{
+    public static ReconcilePlan Plan(IReadOnlyList<DesiredQuote> desired, IEnumerable<TrackedOrder> liveQuotes, decimal tolerancePct, bool forceRefresh)
+    {
+        var plan = new ReconcilePlan();
+        var blocked = new HashSet<(Primitives.Side, int)>();
+        var byLevel = new Dictionary<(Primitives.Side, int), TrackedOrder>();
+
+        foreach (var order in liveQuotes)
+        {
+            if (order.Purpose != OrderPurpose.Quote || !OrderStateMachine.IsLive(order.Status)) continue;
+            var key = (order.Side, order.Level);
+            switch (order.Status)
+            {
+                case OrderStatus.PendingCancel:
+                    continue; // already leaving; its level may be re-quoted
+                case OrderStatus.Unknown:
+                    blocked.Add(key);
+                    continue;
+            }
+            if (forceRefresh || !byLevel.TryAdd(key, order)) plan.Cancels.Add(order); // duplicate on one level: keep the first
+        }
+
+        var wanted = new HashSet<(Primitives.Side, int)>();
+        foreach (var quote in desired)
+        {
+            var key = (quote.Side, quote.Level);
+            wanted.Add(key);
+            if (byLevel.TryGetValue(key, out var live))
+            {
+                if (Keeps(live, quote, tolerancePct)) { plan.Kept++; continue; }
+                plan.Cancels.Add(live);
+            }
+            if (!blocked.Contains(key)) plan.Places.Add(quote);
+        }
+
+        foreach (var (key, live) in byLevel)
+            if (!wanted.Contains(key)) plan.Cancels.Add(live);
+        return plan;
+    }
+
+    public static bool Keeps(TrackedOrder live, DesiredQuote quote, decimal tolerancePct)
+    {
+        if (live.Price is not { } price || live.Quantity != quote.Quantity) return false;
+        return Math.Abs(price - quote.Price) <= quote.Price * tolerancePct / 100m;
+    }
+}

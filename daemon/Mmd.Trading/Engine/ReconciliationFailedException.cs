@@ -1,0 +1,8 @@
+namespace Mmd.Trading.Engine;
+
+/// <summary>The journal and the venue disagree in a way that cannot be settled: the instance must not quote.</summary>
+public sealed class ReconciliationFailedException(string reason, Exception? inner = null)
+    : Exception($"startup reconciliation failed: {reason}", inner)
+{
+    public string Reason { get; } = reason;
+}

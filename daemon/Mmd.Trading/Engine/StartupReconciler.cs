@@ -1,0 +1,120 @@
+using Mmd.Trading.Execution;
+using Mmd.Trading.Orders;
+using Mmd.Trading.Stats;
+
+namespace Mmd.Trading.Engine;
+
+/// <summary>
+/// Before the first quote: replays the journal, then asks the venue about every order the journal
+/// left open and every open order carrying our prefix, and fetches the fills we may have missed.
+/// Our resting orders are adopted (the reconciler then keeps or replaces them); open orders with our
+/// prefix that the journal does not know are cancelled. Anything that cannot be settled fails closed.
+/// </summary>
+internal sealed class StartupReconciler(
+    string symbol,
+    IExchangeConnector connector,
+    ITradingJournal journal,
+    OrderTracker tracker,
+    TradingStatistics cumulative,
+    TimeProvider time)
+{
+    public async Task<StartupReport> RunAsync(CancellationToken cancellationToken)
+    {
+        var fills = await journal.LoadFillsAsync(cancellationToken);
+        var filledByOrder = new Dictionary<string, decimal>(StringComparer.Ordinal);
+        foreach (var journaled in fills)
+        {
+            cumulative.Apply(journaled.Fill, journaled.Purpose == OrderPurpose.Rebalance);
+            tracker.MarkTradeSeen(journaled.Fill.TradeId);
+            if (journaled.Fill.ClientOrderId is { } id) filledByOrder[id] = filledByOrder.GetValueOrDefault(id) + journaled.Fill.Quantity;
+        }
+
+        var open = await journal.LoadOpenOrdersAsync(cancellationToken);
+        foreach (var order in open) tracker.Restore(order, filledByOrder.GetValueOrDefault(order.ClientOrderId));
+
+        IReadOnlyList<VenueOrder> venueOpen;
+        try
+        {
+            venueOpen = await connector.GetOpenOrdersAsync(symbol, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            throw new ReconciliationFailedException($"cannot list open orders on {connector.Venue}: {ex.Message}", ex);
+        }
+
+        var now = time.GetUtcNow();
+        var ours = venueOpen.Where(o => tracker.Owns(o.ClientOrderId)).ToList();
+        int adopted = 0, stray = 0, settled = 0;
+        foreach (var report in ours)
+        {
+            if (tracker.ApplyVenueOrder(report, now) is not null) { adopted++; continue; }
+            // Ours by prefix but unknown to the journal (journal lost or from another copy): never leave it working blind.
+            var result = await connector.CancelOrderAsync(new CancelOrderRequest(symbol, report.VenueOrderId, report.ClientOrderId), cancellationToken);
+            if (result.Outcome != CommandOutcome.Accepted && result.Code != RejectCode.OrderNotFound)
+                throw new ReconciliationFailedException($"order {report.ClientOrderId} is on the venue, not in the journal, and could not be cancelled: {result.Message}");
+            stray++;
+        }
+
+        var onVenue = ours.Select(o => o.ClientOrderId!).ToHashSet(StringComparer.Ordinal);
+        foreach (var order in open.Where(o => !onVenue.Contains(o.ClientOrderId)))
+        {
+            VenueOrder? report;
+            try
+            {
+                report = await connector.GetOrderAsync(symbol, order.ClientOrderId, cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                throw new ReconciliationFailedException($"cannot query order {order.ClientOrderId}: {ex.Message}", ex);
+            }
+            if (report is not null)
+            {
+                tracker.ApplyVenueOrder(report, now);
+                if (!OrderStateMachine.IsTerminal(order.Status))
+                    throw new ReconciliationFailedException($"order {order.ClientOrderId} is {report.Status} on the venue but not in its open orders");
+            }
+            else if (order.Status is OrderStatus.New or OrderStatus.Submitted or OrderStatus.Unknown)
+            {
+                // Journaled but the venue never received it.
+                order.LastError = "venue has no record of the order";
+                order.TransitionTo(OrderStatus.Rejected, now);
+            }
+            else
+            {
+                throw new ReconciliationFailedException($"order {order.ClientOrderId} was {order.Status} but the venue has no record of it");
+            }
+            settled++;
+        }
+
+        var recovered = await CatchUpFillsAsync(fills, cancellationToken);
+        return new StartupReport(open.Count, adopted, settled, stray, recovered, fills.Count);
+    }
+
+    private async Task<int> CatchUpFillsAsync(IReadOnlyList<JournaledFill> known, CancellationToken cancellationToken)
+    {
+        // Fills since shortly before the newest one we recorded; without history, the last day.
+        var since = known.Count > 0 ? known[^1].Fill.Timestamp.AddMinutes(-1) : time.GetUtcNow().AddDays(-1);
+        IReadOnlyList<VenueFill> venueFills;
+        try
+        {
+            venueFills = await connector.GetFillsAsync(symbol, since, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            throw new ReconciliationFailedException($"cannot read fills since {since:O}: {ex.Message}", ex);
+        }
+        var recovered = 0;
+        foreach (var fill in venueFills)
+        {
+            if (!tracker.Owns(fill.ClientOrderId)) continue;
+            if (!tracker.ApplyFill(fill, time.GetUtcNow(), out var order)) continue;
+            var purpose = order?.Purpose ?? OrderPurpose.Quote;
+            if (await journal.RecordFillAsync(fill, purpose, cancellationToken))
+            {
+                cumulative.Apply(fill, purpose == OrderPurpose.Rebalance);
+                recovered++;
+            }
+        }
+        return recovered;
+    }
+}

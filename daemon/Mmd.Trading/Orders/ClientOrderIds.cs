@@ -1,0 +1,40 @@
+using System.Text;
+
+namespace Mmd.Trading.Orders;
+
+/// <summary>
+/// Client order ids are ours: <c>{instance}_{run}{sequence}</c>, where run is the base-36 start time in
+/// milliseconds. Instance names cannot contain '_', so one instance's prefix is never a prefix of
+/// another's, and an id never repeats across restarts. At most 36 characters for names of up to 20.
+/// </summary>
+public sealed class ClientOrderIds
+{
+    public const char Separator = '_';
+    private readonly string _prefix;
+    private long _sequence;
+
+    public ClientOrderIds(string instanceName, DateTimeOffset runStart)
+    {
+        _prefix = PrefixOf(instanceName) + ToBase36(runStart.ToUnixTimeMilliseconds());
+    }
+
+    public static string PrefixOf(string instanceName) => instanceName + Separator;
+
+    public static bool IsOwnedBy(string? clientOrderId, string instanceName) =>
+        clientOrderId is not null && clientOrderId.StartsWith(PrefixOf(instanceName), StringComparison.Ordinal);
+
+    public string Next() => _prefix + ToBase36(Interlocked.Increment(ref _sequence));
+
+    internal static string ToBase36(long value)
+    {
+        const string digits = "0123456789abcdefghijklmnopqrstuvwxyz";
+        if (value == 0) return "0";
+        var sb = new StringBuilder(13);
+        while (value > 0)
+        {
+            sb.Insert(0, digits[(int)(value % 36)]);
+            value /= 36;
+        }
+        return sb.ToString();
+    }
+}

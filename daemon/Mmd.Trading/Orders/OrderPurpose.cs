@@ -1,0 +1,9 @@
+namespace Mmd.Trading.Orders;
+
+/// <summary>Why an order exists; fills are attributed by it (the seed's trade_type).</summary>
+public enum OrderPurpose
+{
+    Quote = 1,
+    Rebalance = 2,
+    Flatten = 3,
+}

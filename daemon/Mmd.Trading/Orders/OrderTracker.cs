@@ -1,0 +1,198 @@
+using Mmd.Trading.Execution;
+using Mmd.Trading.Primitives;
+
+namespace Mmd.Trading.Orders;
+
+/// <summary>
+/// Every order of one instance, keyed by client order id. Venue reports arrive out of order over
+/// REST and WebSocket; a report that would move an order backwards is ignored rather than trusted.
+/// Orders whose state changed are collected so the caller can journal them in one write.
+/// </summary>
+public sealed class OrderTracker
+{
+    private readonly Dictionary<string, TrackedOrder> _orders = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, decimal> _filledByFills = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _seenTradeIds = new(StringComparer.Ordinal);
+    private readonly Queue<string> _seenTradeOrder = new();
+    private readonly HashSet<TrackedOrder> _dirty = [];
+    private readonly string _instanceName;
+    private const int SeenTradeCapacity = 100_000;
+
+    public OrderTracker(string instanceName) => _instanceName = instanceName;
+
+    public int Count => _orders.Count;
+
+    public IEnumerable<TrackedOrder> All => _orders.Values;
+
+    public IEnumerable<TrackedOrder> Live => _orders.Values.Where(o => OrderStateMachine.IsLive(o.Status));
+
+    public TrackedOrder? Find(string clientOrderId) => _orders.GetValueOrDefault(clientOrderId);
+
+    public bool Owns(string? clientOrderId) => ClientOrderIds.IsOwnedBy(clientOrderId, _instanceName);
+
+    /// <summary>Adds a new order (state New). It must be journaled before it is submitted.</summary>
+    public void Add(TrackedOrder order)
+    {
+        if (!Owns(order.ClientOrderId))
+            throw new ArgumentException($"client order id {order.ClientOrderId} does not carry instance prefix {ClientOrderIds.PrefixOf(_instanceName)}");
+        if (!_orders.TryAdd(order.ClientOrderId, order))
+            throw new InvalidOperationException($"duplicate client order id {order.ClientOrderId}");
+        _dirty.Add(order);
+    }
+
+    /// <summary>Restores an order read back from the journal, in whatever state it was left.</summary>
+    public void Restore(TrackedOrder order, decimal filledByFills)
+    {
+        _orders[order.ClientOrderId] = order;
+        if (filledByFills > 0) _filledByFills[order.ClientOrderId] = filledByFills;
+    }
+
+    public void MarkSubmitted(TrackedOrder order, DateTimeOffset now) => Move(order, OrderStatus.Submitted, now);
+
+    public void MarkPendingCancel(TrackedOrder order, DateTimeOffset now)
+    {
+        if (OrderStateMachine.CanTransition(order.Status, OrderStatus.PendingCancel)) Move(order, OrderStatus.PendingCancel, now);
+    }
+
+    public void ApplyPlaceResult(TrackedOrder order, PlaceOrderResult result, DateTimeOffset now)
+    {
+        switch (result.Outcome)
+        {
+            case CommandOutcome.Accepted when result.Order is not null:
+                ApplyVenueOrder(order, result.Order, now);
+                break;
+            case CommandOutcome.Rejected:
+                order.LastError = $"{result.Code}: {result.Message}";
+                TryMove(order, OrderStatus.Rejected, now);
+                break;
+            default:
+                order.LastError = result.Message;
+                TryMove(order, OrderStatus.Unknown, now);
+                break;
+        }
+    }
+
+    public void ApplyCancelResult(TrackedOrder order, CancelOrderResult result, DateTimeOffset now)
+    {
+        switch (result.Outcome)
+        {
+            case CommandOutcome.Accepted when result.Order is not null:
+                ApplyVenueOrder(order, result.Order, now);
+                break;
+            case CommandOutcome.Accepted:
+                TryMove(order, OrderStatus.Cancelled, now);
+                break;
+            case CommandOutcome.Rejected when result.Code == RejectCode.OrderNotFound:
+                // Not on the book any more: filled or cancelled; a query settles which.
+                order.LastError = result.Message;
+                TryMove(order, OrderStatus.Unknown, now);
+                break;
+            case CommandOutcome.Rejected:
+                order.LastError = result.Message;
+                TryMove(order, order.FilledQuantity > 0 ? OrderStatus.PartiallyFilled : OrderStatus.Open, now);
+                break;
+            default:
+                order.LastError = result.Message;
+                TryMove(order, OrderStatus.Unknown, now);
+                break;
+        }
+    }
+
+    /// <summary>Applies a venue report of one order. Returns the tracked order, or null if it is not ours.</summary>
+    public TrackedOrder? ApplyVenueOrder(VenueOrder report, DateTimeOffset now)
+    {
+        if (report.ClientOrderId is null || !_orders.TryGetValue(report.ClientOrderId, out var order)) return null;
+        ApplyVenueOrder(order, report, now);
+        return order;
+    }
+
+    private void ApplyVenueOrder(TrackedOrder order, VenueOrder report, DateTimeOffset now)
+    {
+        if (order.VenueOrderId is null && report.VenueOrderId.Length > 0)
+        {
+            order.VenueOrderId = report.VenueOrderId;
+            _dirty.Add(order);
+        }
+        if (report.FilledQuantity > order.FilledQuantity)
+        {
+            order.FilledQuantity = Math.Min(report.FilledQuantity, order.Quantity);
+            _dirty.Add(order);
+        }
+        var next = report.Status switch
+        {
+            VenueOrderStatus.Open => order.FilledQuantity > 0 ? OrderStatus.PartiallyFilled : OrderStatus.Open,
+            VenueOrderStatus.PartiallyFilled => OrderStatus.PartiallyFilled,
+            VenueOrderStatus.Filled => OrderStatus.Filled,
+            VenueOrderStatus.Rejected => OrderStatus.Rejected,
+            _ => OrderStatus.Cancelled,
+        };
+        // An "open" report must not undo a cancel we are waiting on.
+        if (order.Status == OrderStatus.PendingCancel && next is OrderStatus.Open or OrderStatus.PartiallyFilled) return;
+        TryMove(order, next, now);
+    }
+
+    /// <summary>
+    /// Applies a fill. Returns false when the trade id was already seen in this process (the journal's
+    /// unique key is the durable guard). The order, if ours, is returned in <paramref name="order"/>.
+    /// </summary>
+    public bool ApplyFill(VenueFill fill, DateTimeOffset now, out TrackedOrder? order)
+    {
+        order = fill.ClientOrderId is null ? null : _orders.GetValueOrDefault(fill.ClientOrderId);
+        if (!_seenTradeIds.Add(fill.TradeId)) return false;
+        _seenTradeOrder.Enqueue(fill.TradeId);
+        if (_seenTradeOrder.Count > SeenTradeCapacity) _seenTradeIds.Remove(_seenTradeOrder.Dequeue());
+        if (order is null) return true;
+
+        var byFills = _filledByFills.GetValueOrDefault(order.ClientOrderId) + fill.Quantity;
+        _filledByFills[order.ClientOrderId] = byFills;
+        if (byFills > order.FilledQuantity) order.FilledQuantity = Math.Min(byFills, order.Quantity);
+        order.VenueOrderId ??= fill.VenueOrderId;
+        _dirty.Add(order);
+        if (order.FilledQuantity >= order.Quantity) TryMove(order, OrderStatus.Filled, now);
+        else if (order.Status != OrderStatus.PendingCancel) TryMove(order, OrderStatus.PartiallyFilled, now);
+        return true;
+    }
+
+    /// <summary>Marks a trade id as already counted (restored from the journal at start).</summary>
+    public void MarkTradeSeen(string tradeId)
+    {
+        if (_seenTradeIds.Add(tradeId)) _seenTradeOrder.Enqueue(tradeId);
+    }
+
+    /// <summary>Orders changed since the last call, for one journal write.</summary>
+    public IReadOnlyList<TrackedOrder> TakeChanged()
+    {
+        if (_dirty.Count == 0) return [];
+        var changed = _dirty.ToArray();
+        _dirty.Clear();
+        return changed;
+    }
+
+    /// <summary>Forgets terminal orders (they live on in the journal) to keep the working set small.</summary>
+    public int PruneTerminal(DateTimeOffset olderThan)
+    {
+        var stale = _orders.Values.Where(o => o.IsTerminal && o.UpdatedAt < olderThan && !_dirty.Contains(o)).Select(o => o.ClientOrderId).ToList();
+        foreach (var id in stale)
+        {
+            _orders.Remove(id);
+            _filledByFills.Remove(id);
+        }
+        return stale.Count;
+    }
+
+    /// <summary>Resting exposure of live orders on one side (remaining quantity).</summary>
+    public decimal OpenQuantity(Side side) =>
+        _orders.Values.Where(o => o.Side == side && OrderStateMachine.IsLive(o.Status)).Sum(o => o.RemainingQuantity);
+
+    private void TryMove(TrackedOrder order, OrderStatus next, DateTimeOffset now)
+    {
+        if (order.Status == next && next != OrderStatus.PartiallyFilled) return;
+        if (OrderStateMachine.CanTransition(order.Status, next)) Move(order, next, now);
+    }
+
+    private void Move(TrackedOrder order, OrderStatus next, DateTimeOffset now)
+    {
+        order.TransitionTo(next, now);
+        _dirty.Add(order);
+    }
+}

@@ -1,0 +1,45 @@
+using Mmd.Trading.Execution;
+using Mmd.Trading.Primitives;
+
+namespace Mmd.Trading.Orders;
+
+/// <summary>One of our orders as we know it. Mutated only through <see cref="OrderTracker"/>.</summary>
+public sealed class TrackedOrder
+{
+    public required string ClientOrderId { get; init; }
+    public required string Symbol { get; init; }
+    public required Side Side { get; init; }
+    public required OrderType Type { get; init; }
+    public required TimeInForce TimeInForce { get; init; }
+    public decimal? Price { get; init; }
+    public required decimal Quantity { get; init; }
+    public bool PostOnly { get; init; }
+    public bool ReduceOnly { get; init; }
+    public OrderPurpose Purpose { get; init; } = OrderPurpose.Quote;
+    /// <summary>Quote level (0 = closest to mid); -1 for non-quote orders.</summary>
+    public int Level { get; init; } = -1;
+    /// <summary>How many times this quote was re-priced after a post-only rejection (the seed retried once).</summary>
+    public int PostOnlyRetries { get; init; }
+    public required DateTimeOffset CreatedAt { get; init; }
+
+    public string? VenueOrderId { get; internal set; }
+    public OrderStatus Status { get; internal set; } = OrderStatus.New;
+    public decimal FilledQuantity { get; internal set; }
+    public DateTimeOffset UpdatedAt { get; internal set; }
+    public string? LastError { get; internal set; }
+
+    public decimal RemainingQuantity => Quantity - FilledQuantity;
+    public bool IsTerminal => OrderStateMachine.IsTerminal(Status);
+
+    public PlaceOrderRequest ToRequest() =>
+        new(Symbol, ClientOrderId, Side, Type, TimeInForce, Price, Quantity, PostOnly, ReduceOnly);
+
+    internal void TransitionTo(OrderStatus next, DateTimeOffset now)
+    {
+        if (next == Status && next != OrderStatus.PartiallyFilled) return;
+        if (!OrderStateMachine.CanTransition(Status, next))
+            throw new InvalidOrderTransitionException(ClientOrderId, Status, next);
+        Status = next;
+        UpdatedAt = now;
+    }
+}

@@ -1,0 +1,7 @@
+namespace Mmd.Trading.Primitives;
+
+public enum InstrumentKind
+{
+    Spot = 1,
+    Perpetual = 2,
+}

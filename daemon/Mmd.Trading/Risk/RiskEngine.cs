@@ -1,0 +1,97 @@
+using Mmd.Trading.Execution;
+using Mmd.Trading.Primitives;
+
+namespace Mmd.Trading.Risk;
+
+/// <summary>
+/// Pre-trade checks. A denied order never reaches the connector; every denial is counted by reason.
+/// Reduce-only and flattening orders pass the position, band and kill-switch checks because they can
+/// only lower exposure.
+/// </summary>
+public sealed class RiskEngine
+{
+    private readonly RiskLimits _limits;
+    private readonly TimeProvider _time;
+    private readonly Queue<long> _sent = new();
+    private readonly long[] _denials = new long[Enum.GetValues<DenyReason>().Length];
+    private decimal? _peakNetPnl;
+
+    public RiskEngine(RiskLimits limits, TimeProvider time)
+    {
+        _limits = limits;
+        _time = time;
+    }
+
+    public RiskLimits Limits => _limits;
+
+    /// <summary>Latched once the drawdown limit is hit; only an operator restart clears it.</summary>
+    public bool KillSwitchTripped { get; private set; }
+
+    public string? KillSwitchReason { get; private set; }
+
+    public long DeniedCount(DenyReason reason) => Interlocked.Read(ref _denials[(int)reason]);
+
+    public IReadOnlyDictionary<DenyReason, long> Denials =>
+        Enum.GetValues<DenyReason>().Where(r => r != DenyReason.None && _denials[(int)r] > 0).ToDictionary(r => r, r => _denials[(int)r]);
+
+    /// <summary>Feeds the current net PnL (realized + unrealized - fees) to the drawdown kill switch.</summary>
+    public void ObserveNetPnl(decimal netPnl)
+    {
+        if (_limits.MaxDrawdown is not { } maxDrawdown || KillSwitchTripped) return;
+        if (_peakNetPnl is null || netPnl > _peakNetPnl) _peakNetPnl = netPnl;
+        var drawdown = _peakNetPnl.Value - netPnl;
+        if (drawdown >= maxDrawdown)
+        {
+            KillSwitchTripped = true;
+            KillSwitchReason = $"drawdown {drawdown} from peak {_peakNetPnl.Value} reached the limit {maxDrawdown}";
+        }
+    }
+
+    public RiskDecision Check(PlaceOrderRequest order, in RiskContext context)
+    {
+        var decision = Evaluate(order, context);
+        if (decision.Allowed) _sent.Enqueue(_time.GetTimestamp());
+        else Interlocked.Increment(ref _denials[(int)decision.Reason]);
+        return decision;
+    }
+
+    private RiskDecision Evaluate(PlaceOrderRequest order, in RiskContext context)
+    {
+        var reducing = order.ReduceOnly;
+        if (KillSwitchTripped && !reducing) return new(DenyReason.KillSwitch, KillSwitchReason);
+
+        if (!RateAllows()) return new(DenyReason.OrderRate, $"more than {_limits.MaxOrdersPerSecond} orders in one second");
+
+        var referencePrice = order.Price ?? context.Mid;
+        if (referencePrice is null) return new(DenyReason.NoMarketData, "no price and no mid to value the order");
+
+        if (_limits.MaxOrderNotional is { } maxNotional && referencePrice.Value * order.Quantity > maxNotional)
+            return new(DenyReason.MaxOrderNotional, $"notional {referencePrice.Value * order.Quantity} above {maxNotional}");
+
+        if (order.Price is { } price && context.Mid is { } mid && !reducing)
+        {
+            var distancePct = Math.Abs(price - mid) / mid * 100m;
+            if (distancePct > _limits.PriceBandPct)
+                return new(DenyReason.PriceBand, $"price {price} is {distancePct:0.###}% from mid {mid}, band {_limits.PriceBandPct}%");
+        }
+
+        if (_limits.MaxPosition is { } maxPosition && !reducing)
+        {
+            // Worst case: every live order on this side fills, then this one.
+            var worst = order.Side == Side.Buy
+                ? context.Position + context.OpenBuyQuantity + order.Quantity
+                : context.Position - context.OpenSellQuantity - order.Quantity;
+            if (Math.Abs(worst) > maxPosition && Math.Abs(worst) > Math.Abs(context.Position))
+                return new(DenyReason.MaxPosition, $"worst-case position {worst} beyond {maxPosition}");
+        }
+        return RiskDecision.Allow;
+    }
+
+    private bool RateAllows()
+    {
+        var now = _time.GetTimestamp();
+        var window = _time.TimestampFrequency; // one second of ticks
+        while (_sent.Count > 0 && now - _sent.Peek() >= window) _sent.Dequeue();
+        return _sent.Count < _limits.MaxOrdersPerSecond;
+    }
+}

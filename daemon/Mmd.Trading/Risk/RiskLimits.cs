@@ -1,0 +1,11 @@
+namespace Mmd.Trading.Risk;
+
+/// <summary>Pre-trade limits. A null limit is off.</summary>
+public sealed record RiskLimits
+{
+    public decimal? MaxPosition { get; init; }
+    public decimal? MaxOrderNotional { get; init; }
+    public int MaxOrdersPerSecond { get; init; } = 20;
+    public decimal PriceBandPct { get; init; } = 5m;
+    public decimal? MaxDrawdown { get; init; }
+}

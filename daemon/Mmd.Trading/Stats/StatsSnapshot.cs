@@ -1,0 +1,37 @@
+namespace Mmd.Trading.Stats;
+
+/// <summary>Everything the seed's log summary and dashboard showed, at one instant.</summary>
+public sealed record StatsSnapshot
+{
+    public required string Instance { get; init; }
+    public required string Venue { get; init; }
+    public required string Symbol { get; init; }
+    public required string BaseAsset { get; init; }
+    public required string QuoteAsset { get; init; }
+    public required DateTimeOffset Time { get; init; }
+    public required DateTimeOffset SessionStart { get; init; }
+    public TimeSpan Runtime => Time - SessionStart;
+    public decimal? Mid { get; init; }
+    public decimal? BestBid { get; init; }
+    public decimal? BestAsk { get; init; }
+    public decimal? BestQuoteBid { get; init; }
+    public decimal? BestQuoteAsk { get; init; }
+    /// <summary>Distance between our best bid and best ask, in % of mid.</summary>
+    public decimal? QuoteSpreadPct { get; init; }
+    public int OpenBuyOrders { get; init; }
+    public int OpenSellOrders { get; init; }
+    public long OrdersPlaced { get; init; }
+    public long OrdersCancelled { get; init; }
+    public long OrdersRejected { get; init; }
+    public long PostOnlyRetries { get; init; }
+    public long Rebalances { get; init; }
+    public long RiskDenials { get; init; }
+    public decimal BaseBalance { get; init; }
+    public decimal QuoteBalance { get; init; }
+    /// <summary>Quote balance + base balance x mid.</summary>
+    public decimal? PortfolioValue { get; init; }
+    public bool MarketDataFresh { get; init; }
+    public bool KillSwitchTripped { get; init; }
+    public required StatsFigures Session { get; init; }
+    public required StatsFigures Cumulative { get; init; }
+}

@@ -1,0 +1,13 @@
+namespace Mmd.Trading.Strategies;
+
+/// <summary>
+/// A strategy turns what it sees into desired quotes. It never places or cancels anything itself:
+/// the engine reconciles its wishes with the live orders, through risk, to the connector.
+/// </summary>
+public interface IStrategy
+{
+    string Kind { get; }
+
+    /// <summary>Called on every book, fill, order and timer event; must be fast and allocation-light.</summary>
+    StrategyDecision Decide(StrategyView view);
+}

@@ -1,0 +1,80 @@
+using Mmd.Trading.Primitives;
+
+namespace Mmd.Trading.Strategies.SpotMarketMaking;
+
+/// <summary>
+/// Spot market making at parity with the seed (§1.1): symmetric post-only quotes around the mid on
+/// <c>levels</c> levels per side, fixed or auto size, and inventory rebalancing back to a base target.
+/// Unlike the seed it is asked on every event, and levels it cannot fund are left out instead of
+/// being sent to be rejected.
+/// </summary>
+public sealed class SpotMarketMaker : IStrategy
+{
+    private readonly SpotMarketMakerConfig _config;
+    private readonly decimal[] _bids;
+    private readonly decimal[] _asks;
+
+    public SpotMarketMaker(SpotMarketMakerConfig config)
+    {
+        _config = config;
+        _bids = new decimal[config.Levels];
+        _asks = new decimal[config.Levels];
+    }
+
+    public string Kind => "spot_market_making";
+
+    public SpotMarketMakerConfig Config => _config;
+
+    public StrategyDecision Decide(StrategyView view)
+    {
+        var book = view.Book;
+        if (book.Mid is not { } mid) return StrategyDecision.PullQuotes;
+        var instrument = view.Instrument;
+        var baseTotal = view.TotalOf(instrument.BaseAsset);
+        var quoteTotal = view.TotalOf(instrument.QuoteAsset);
+
+        // Rebalancing looks at balances, which only move on fills: not on every book tick.
+        if (_config.RebalanceEnabled && !view.RebalancePending && view.Trigger is not StrategyTrigger.Book
+            && InventoryRebalancer.Plan(instrument, baseTotal, quoteTotal, book.BestBid!.Value.Price, book.BestAsk!.Value.Price,
+                _config.BaseTargetPct, _config.RebalanceThresholdPct) is { } rebalance)
+        {
+            return new StrategyDecision(BuildQuotes(instrument, mid, baseTotal, quoteTotal), [rebalance]);
+        }
+        return new StrategyDecision(BuildQuotes(instrument, mid, baseTotal, quoteTotal), []);
+    }
+
+    private DesiredQuote[] BuildQuotes(InstrumentSpec instrument, decimal mid, decimal baseTotal, decimal quoteTotal)
+    {
+        QuoteMath.Prices(instrument, mid, _config.SpreadPct, _bids, _asks);
+        decimal buyQty, sellQty;
+        if (_config.OrderQuantity is { } fixedQty)
+        {
+            buyQty = sellQty = QuoteMath.FixedQuantity(instrument, fixedQty);
+        }
+        else
+        {
+            var sum = 0m;
+            foreach (var p in _bids) sum += p;
+            (buyQty, sellQty) = QuoteMath.AutoQuantities(instrument, _bids.Length, quoteTotal, baseTotal, sum / _bids.Length);
+        }
+
+        var quotes = new List<DesiredQuote>(_bids.Length * 2);
+        var quoteBudget = quoteTotal;
+        var baseBudget = baseTotal;
+        for (var i = 0; i < _bids.Length; i++)
+        {
+            var cost = _bids[i] * buyQty;
+            if (_bids[i] > 0 && cost <= quoteBudget && instrument.MeetsMinimums(_bids[i], buyQty))
+            {
+                quotes.Add(new DesiredQuote(Side.Buy, i, _bids[i], buyQty));
+                quoteBudget -= cost;
+            }
+            if (sellQty <= baseBudget && instrument.MeetsMinimums(_asks[i], sellQty))
+            {
+                quotes.Add(new DesiredQuote(Side.Sell, i, _asks[i], sellQty));
+                baseBudget -= sellQty;
+            }
+        }
+        return quotes.ToArray();
+    }
+}

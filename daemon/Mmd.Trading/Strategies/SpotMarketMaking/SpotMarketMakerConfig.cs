@@ -1,0 +1,15 @@
+namespace Mmd.Trading.Strategies.SpotMarketMaking;
+
+/// <summary>Validated parameters of the spot market maker (seed §1.1.1). Percent values are in percent units.</summary>
+public sealed record SpotMarketMakerConfig
+{
+    public required decimal SpreadPct { get; init; }
+    /// <summary>Fixed quantity per order; null sizes from balances.</summary>
+    public decimal? OrderQuantity { get; init; }
+    public int Levels { get; init; } = 3;
+    public bool RebalanceEnabled { get; init; } = true;
+    public decimal BaseTargetPct { get; init; } = 30m;
+    public decimal RebalanceThresholdPct { get; init; } = 15m;
+    public TimeSpan Interval { get; init; } = TimeSpan.FromSeconds(60);
+    public decimal RefreshTolerancePct { get; init; } = 0.02m;
+}

@@ -1,0 +1,19 @@
+using Mmd.Trading.Execution;
+using Mmd.Trading.MarketData;
+using Mmd.Trading.Primitives;
+
+namespace Mmd.Trading.Strategies;
+
+/// <summary>What a strategy may look at when it decides. Read-only; owned by the engine.</summary>
+public sealed class StrategyView
+{
+    public required InstrumentSpec Instrument { get; init; }
+    public required OrderBook Book { get; init; }
+    public IReadOnlyDictionary<string, Balance> Balances { get; set; } = new Dictionary<string, Balance>();
+    public DateTimeOffset Now { get; set; }
+    public StrategyTrigger Trigger { get; set; }
+    /// <summary>True while a rebalance order is in flight or its effect is not yet in the balances.</summary>
+    public bool RebalancePending { get; set; }
+
+    public decimal TotalOf(string asset) => Balances.TryGetValue(asset, out var b) ? b.Total : 0m;
+}
