@@ -1,0 +1,87 @@
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
+using Mmd.Trading.Execution;
+using Mmd.Trading.Primitives;
+
+namespace Mmd.Exchanges.Paper;
+
+/// <summary>One account's view of the in-process paper venue, through the same port as every real venue.</summary>
+public sealed class PaperConnector : IExchangeConnector
+{
+    private readonly PaperExchange _exchange;
+    private readonly string _account;
+    private readonly bool _ownsExchange;
+
+    public PaperConnector(PaperExchange exchange, string account, bool ownsExchange = false)
+    {
+        _exchange = exchange;
+        _account = account;
+        _ownsExchange = ownsExchange;
+    }
+
+    public string Venue => "paper";
+
+    public ConnectorCapabilities Capabilities =>
+        ConnectorCapabilities.Spot | ConnectorCapabilities.Perpetual | ConnectorCapabilities.PostOnly | ConnectorCapabilities.ReduceOnly
+        | ConnectorCapabilities.ImmediateOrCancel | ConnectorCapabilities.MarketOrders | ConnectorCapabilities.CancelByClientId
+        | ConnectorCapabilities.CancelAll | ConnectorCapabilities.OrderBookStream | ConnectorCapabilities.AccountStream
+        | ConnectorCapabilities.FillHistory | ConnectorCapabilities.QueryOrderByClientId;
+
+    public Task<IReadOnlyList<InstrumentSpec>> GetInstrumentsAsync(CancellationToken cancellationToken) =>
+        Task.FromResult(_exchange.Instruments);
+
+    public Task<IReadOnlyList<Balance>> GetBalancesAsync(CancellationToken cancellationToken) =>
+        Task.FromResult(_exchange.Balances(_account));
+
+    public Task<IReadOnlyList<Position>> GetPositionsAsync(CancellationToken cancellationToken) =>
+        Task.FromResult(_exchange.Positions(_account));
+
+    public Task<IReadOnlyList<VenueOrder>> GetOpenOrdersAsync(string symbol, CancellationToken cancellationToken) =>
+        Task.FromResult(_exchange.OpenOrders(_account, symbol));
+
+    public Task<VenueOrder?> GetOrderAsync(string symbol, string clientOrderId, CancellationToken cancellationToken) =>
+        Task.FromResult(_exchange.GetOrder(_account, symbol, clientOrderId));
+
+    public Task<PlaceOrderResult> PlaceOrderAsync(PlaceOrderRequest request, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(_exchange.Place(_account, request));
+    }
+
+    public Task<CancelOrderResult> CancelOrderAsync(CancelOrderRequest request, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(_exchange.Cancel(_account, request));
+    }
+
+    public Task<int> CancelAllAsync(string symbol, string? clientOrderIdPrefix, CancellationToken cancellationToken) =>
+        Task.FromResult(_exchange.CancelAll(_account, symbol, clientOrderIdPrefix));
+
+    public Task<IReadOnlyList<VenueFill>> GetFillsAsync(string symbol, DateTimeOffset since, CancellationToken cancellationToken) =>
+        Task.FromResult(_exchange.Fills(_account, symbol, since));
+
+    // Both streams subscribe when called, not when first enumerated: the caller's catch-up then covers the gap.
+    public IAsyncEnumerable<MarketDataEvent> StreamOrderBookAsync(string symbol, CancellationToken cancellationToken) =>
+        ReadAll(_exchange.SubscribeBook(symbol, out var unsubscribe), unsubscribe, cancellationToken);
+
+    public IAsyncEnumerable<AccountEvent> StreamAccountAsync(string symbol, CancellationToken cancellationToken) =>
+        ReadAll(_exchange.SubscribeAccount(_account, symbol, out var unsubscribe), unsubscribe, cancellationToken);
+
+    public ValueTask DisposeAsync()
+    {
+        if (_ownsExchange) _exchange.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    private static async IAsyncEnumerable<T> ReadAll<T>(ChannelReader<T> reader, Action unsubscribe, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var item in reader.ReadAllAsync(cancellationToken)) yield return item;
+        }
+        finally
+        {
+            unsubscribe();
+        }
+    }
+}

@@ -1,0 +1,91 @@
+using Mmd.Trading.Execution;
+using Mmd.Trading.Primitives;
+
+namespace Mmd.Exchanges.Paper;
+
+// The synthetic market: a seeded random walk of the mid, a ladder of background liquidity around it,
+// and background market orders that trade against whatever rests at the touch, our quotes included.
+public sealed partial class PaperExchange
+{
+    private long _ticks;
+
+    /// <summary>Advances every market by one tick (the timer calls this; tests may too).</summary>
+    public void Tick()
+    {
+        lock (_gate)
+        {
+            var now = _time.GetUtcNow();
+            var seconds = (double)_settings.Tick.TotalSeconds;
+            foreach (var market in _markets.Values)
+            {
+                MoveMid(market, seconds);
+                RefreshBackground(market, now);
+                SendFlow(market, seconds, now);
+                PublishBook(market.Spec.Symbol);
+            }
+            _ticks++;
+            // Fills to participants are persisted at once; the mid alone every few seconds.
+            Persist(force: _ticks % 25 == 0);
+        }
+    }
+
+    private void MoveMid(PaperMarket market, double seconds)
+    {
+        var tick = market.Spec.TickSize;
+        var sigmaTicks = (double)(market.Mid * _settings.VolatilityPct / 100m / tick) * Math.Sqrt(seconds);
+        var steps = (long)Math.Round(_rng.NextGaussian() * sigmaTicks);
+        market.Mid = Math.Max(tick * 100m, market.Mid + steps * tick);
+    }
+
+    private decimal LevelQuantity(PaperMarket market) =>
+        Math.Max(market.Spec.MinQuantity, market.Spec.RoundQuantity(_settings.LevelNotional / market.Mid));
+
+    private void RefreshBackground(PaperMarket market, DateTimeOffset now)
+    {
+        var engine = market.Engine;
+        foreach (var old in engine.RestingOrders.Where(o => o.Account == MarketAccount).ToList()) engine.Cancel(old.Id, now);
+
+        var spec = market.Spec;
+        var gap = Math.Max(spec.TickSize, spec.RoundPrice(market.Mid * _settings.BackgroundLevelGap));
+        var levelQuantity = LevelQuantity(market);
+        for (var i = 1; i <= _settings.BackgroundLevels; i++)
+        {
+            foreach (var side in (ReadOnlySpan<Side>)[Side.Buy, Side.Sell])
+            {
+                var price = side == Side.Buy ? spec.RoundPrice(market.Mid - gap * i) : spec.RoundPrice(market.Mid + gap * i);
+                var quantity = Math.Max(spec.MinQuantity, spec.RoundQuantity(levelQuantity * (decimal)(0.5 + _rng.NextDouble())));
+                if (price <= 0) continue;
+                // A level placed through a participant's stale quote trades with it, as when the price runs through a quote.
+                Settle(market, engine.Submit(BackgroundOrder(spec.Symbol, side, OrderType.Limit, price, quantity, now), now), now);
+            }
+        }
+    }
+
+    private void SendFlow(PaperMarket market, double seconds, DateTimeOffset now)
+    {
+        var count = _rng.NextPoisson((double)_settings.FlowRate * seconds);
+        var mean = (double)LevelQuantity(market);
+        for (var i = 0; i < count; i++)
+        {
+            var side = _rng.NextDouble() < 0.5 ? Side.Buy : Side.Sell;
+            var quantity = market.Spec.RoundQuantity((decimal)(-Math.Log(1 - _rng.NextDouble()) * mean));
+            if (quantity < market.Spec.MinQuantity) continue;
+            Settle(market, market.Engine.Submit(BackgroundOrder(market.Spec.Symbol, side, OrderType.Market, null, quantity, now), now), now);
+        }
+    }
+
+    private PaperOrder BackgroundOrder(string symbol, Side side, OrderType type, decimal? price, decimal quantity, DateTimeOffset now) => new()
+    {
+        Id = _nextOrderId++,
+        Account = MarketAccount,
+        Symbol = symbol,
+        Side = side,
+        Type = type,
+        TimeInForce = type == OrderType.Market ? TimeInForce.Ioc : TimeInForce.Gtc,
+        Price = price,
+        Quantity = quantity,
+        CreatedAt = now,
+        UpdatedAt = now,
+        Sequence = _nextSequence++,
+    };
+}

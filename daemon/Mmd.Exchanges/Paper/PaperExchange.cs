@@ -1,0 +1,244 @@
+using System.Globalization;
+using Mmd.Trading.Execution;
+using Mmd.Trading.Primitives;
+
+namespace Mmd.Exchanges.Paper;
+
+/// <summary>
+/// The paper venue: one matching engine per symbol, accounts with balances and positions, a synthetic
+/// market that moves and trades, and its own persisted state, so a restarted process finds the venue
+/// as it left it. Every operation runs under one lock; nothing here does I/O except the state file.
+/// </summary>
+public sealed partial class PaperExchange : IDisposable
+{
+    /// <summary>The synthetic crowd; the name cannot be an instance's.</summary>
+    public const string MarketAccount = "~market";
+    private const int TerminalOrdersKept = 2000;
+    private const int FillsKept = 5000;
+
+    private readonly object _gate = new();
+    private readonly PaperSettings _settings;
+    private readonly TimeProvider _time;
+    private readonly Dictionary<string, PaperMarket> _markets = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, PaperAccount> _accounts = new(StringComparer.Ordinal);
+    private readonly Dictionary<long, PaperOrder> _orders = [];
+    private readonly Dictionary<(string Account, string ClientOrderId), PaperOrder> _byClientId = [];
+    private readonly Queue<long> _terminalOrders = new();
+    private readonly Dictionary<string, List<VenueFill>> _fills = new(StringComparer.Ordinal);
+    private readonly PaperStateStore? _store;
+    private SplitMix64 _rng;
+    private long _nextOrderId = 1;
+    private long _nextTradeId = 1;
+    private long _nextSequence = 1;
+    private bool _dirty;
+    private ITimer? _timer;
+
+    public PaperExchange(PaperSettings settings, TimeProvider time)
+    {
+        _settings = settings;
+        _time = time;
+        _rng = new SplitMix64(settings.Seed == 0 ? 1 : settings.Seed);
+        foreach (var (spec, catalogPrice) in PaperMarkets.All)
+        {
+            var start = settings.StartPrices.TryGetValue(spec.Symbol, out var p) ? spec.RoundPrice(p) : catalogPrice;
+            _markets[spec.Symbol] = new PaperMarket(spec, new MatchingEngine(spec.Symbol, a => a == MarketAccount), start);
+        }
+        if (settings.StateDirectory is { } dir)
+        {
+            _store = PaperStateStore.Open(dir, settings.Account);
+            if (_store.Load() is { } state) Restore(state);
+        }
+        lock (_gate)
+        {
+            foreach (var market in _markets.Values) RefreshBackground(market, time.GetUtcNow());
+        }
+    }
+
+    public PaperSettings Settings => _settings;
+
+    public IReadOnlyList<InstrumentSpec> Instruments => _markets.Values.Select(m => m.Spec).ToList();
+
+    public decimal? Mid(string symbol)
+    {
+        lock (_gate) return _markets.TryGetValue(symbol, out var m) ? m.Mid : null;
+    }
+
+    /// <summary>Starts the synthetic market's clock.</summary>
+    public void Start()
+    {
+        _timer ??= _time.CreateTimer(_ => Tick(), null, _settings.Tick, _settings.Tick);
+    }
+
+    public void Dispose()
+    {
+        _timer?.Dispose();
+        lock (_gate)
+        {
+            Persist(force: true);
+            CompleteSubscribers();
+        }
+        _store?.Dispose();
+    }
+
+    public PlaceOrderResult Place(string account, PlaceOrderRequest request)
+    {
+        lock (_gate)
+        {
+            var result = PlaceLocked(account, request);
+            PublishBook(request.Symbol);
+            Persist();
+            return result;
+        }
+    }
+
+    public CancelOrderResult Cancel(string account, CancelOrderRequest request)
+    {
+        lock (_gate)
+        {
+            var order = FindOrder(account, request);
+            if (order is null || order.Symbol != request.Symbol)
+                return new CancelOrderResult(CommandOutcome.Rejected, null, RejectCode.OrderNotFound, "order not found");
+            if (!order.IsOpen)
+                return new CancelOrderResult(CommandOutcome.Rejected, order.ToVenueOrder(), RejectCode.OrderNotFound, $"order is {order.Status}");
+            CancelLocked(order);
+            PublishBook(order.Symbol);
+            Persist();
+            return new CancelOrderResult(CommandOutcome.Accepted, order.ToVenueOrder());
+        }
+    }
+
+    /// <summary>Cancels the account's open orders on the symbol whose client id starts with the prefix (all with a null prefix).</summary>
+    public int CancelAll(string account, string symbol, string? clientOrderIdPrefix)
+    {
+        lock (_gate)
+        {
+            var targets = _orders.Values.Where(o => o.Account == account && o.Symbol == symbol && o.IsOpen
+                && (clientOrderIdPrefix is null || (o.ClientOrderId?.StartsWith(clientOrderIdPrefix, StringComparison.Ordinal) ?? false))).ToList();
+            foreach (var order in targets) CancelLocked(order);
+            if (targets.Count > 0)
+            {
+                PublishBook(symbol);
+                Persist();
+            }
+            return targets.Count;
+        }
+    }
+
+    public VenueOrder? GetOrder(string account, string symbol, string clientOrderId)
+    {
+        lock (_gate)
+            return _byClientId.TryGetValue((account, clientOrderId), out var o) && o.Symbol == symbol ? o.ToVenueOrder() : null;
+    }
+
+    public IReadOnlyList<VenueOrder> OpenOrders(string account, string symbol)
+    {
+        lock (_gate)
+            return _orders.Values.Where(o => o.Account == account && o.Symbol == symbol && o.IsOpen).OrderBy(o => o.Sequence).Select(o => o.ToVenueOrder()).ToList();
+    }
+
+    public IReadOnlyList<VenueFill> Fills(string account, string symbol, DateTimeOffset since)
+    {
+        lock (_gate)
+            return _fills.TryGetValue(account, out var fills) ? fills.Where(f => f.Symbol == symbol && f.Timestamp >= since).ToList() : [];
+    }
+
+    public IReadOnlyList<Balance> Balances(string account)
+    {
+        lock (_gate)
+        {
+            var acc = Account(account);
+            var positionMargin = PositionMargin(acc);
+            return acc.Balances.Select(kv =>
+            {
+                var margin = positionMargin.GetValueOrDefault(kv.Key);
+                return new Balance(kv.Key, kv.Value.Available - margin, kv.Value.Locked + margin);
+            }).ToList();
+        }
+    }
+
+    public IReadOnlyList<Position> Positions(string account)
+    {
+        lock (_gate)
+        {
+            var acc = Account(account);
+            return acc.Positions.Where(p => p.Value.Quantity != 0).Select(p =>
+            {
+                var mark = _markets[p.Key].Mid;
+                return new Position(p.Key, p.Value.Quantity, p.Value.EntryPrice, mark, (mark - p.Value.EntryPrice) * p.Value.Quantity);
+            }).ToList();
+        }
+    }
+
+    private PaperOrder? FindOrder(string account, CancelOrderRequest request)
+    {
+        if (request.VenueOrderId is { } venueId && long.TryParse(venueId, NumberStyles.None, CultureInfo.InvariantCulture, out var id))
+            return _orders.TryGetValue(id, out var byId) && byId.Account == account ? byId : null;
+        return request.ClientOrderId is { } clientId && _byClientId.TryGetValue((account, clientId), out var byClient) ? byClient : null;
+    }
+
+    private PaperAccount Account(string name)
+    {
+        if (_accounts.TryGetValue(name, out var account)) return account;
+        account = new PaperAccount(name);
+        if (_settings.InitialBalances.Count > 0)
+        {
+            foreach (var (asset, amount) in _settings.InitialBalances) account.Balance(asset).Total = amount;
+        }
+        else
+        {
+            foreach (var spec in _markets.Values.Select(m => m.Spec))
+            {
+                account.Balance(spec.QuoteAsset).Total = 10_000m;
+                if (spec.Kind == InstrumentKind.Spot) account.Balance(spec.BaseAsset).Total = 100m;
+            }
+        }
+        _accounts[name] = account;
+        _dirty = true;
+        return account;
+    }
+
+    private Dictionary<string, decimal> PositionMargin(PaperAccount account)
+    {
+        var margin = new Dictionary<string, decimal>(StringComparer.Ordinal);
+        foreach (var (symbol, position) in account.Positions)
+        {
+            if (position.Quantity == 0) continue;
+            var quote = _markets[symbol].Spec.QuoteAsset;
+            margin[quote] = margin.GetValueOrDefault(quote) + Math.Abs(position.Quantity) * position.EntryPrice / _settings.Leverage;
+        }
+        return margin;
+    }
+
+    private void Remember(PaperOrder order)
+    {
+        _orders[order.Id] = order;
+        if (order.ClientOrderId is { } clientId) _byClientId[(order.Account, clientId)] = order;
+    }
+
+    // Terminal orders stay queryable for a while (reconciliation after a crash asks about them), then go.
+    private void Retire(PaperOrder order)
+    {
+        _terminalOrders.Enqueue(order.Id);
+        while (_terminalOrders.Count > TerminalOrdersKept && _orders.Remove(_terminalOrders.Dequeue(), out var old) && old.ClientOrderId is { } cid)
+            _byClientId.Remove((old.Account, cid));
+    }
+
+    private void RecordFill(string account, VenueFill fill)
+    {
+        if (!_fills.TryGetValue(account, out var fills)) _fills[account] = fills = [];
+        fills.Add(fill);
+        if (fills.Count > FillsKept) fills.RemoveRange(0, fills.Count - FillsKept);
+    }
+
+    private string NextTradeId() => "T" + (_nextTradeId++).ToString(CultureInfo.InvariantCulture);
+
+    private sealed class PaperMarket(InstrumentSpec spec, MatchingEngine engine, decimal mid)
+    {
+        public InstrumentSpec Spec { get; } = spec;
+        public MatchingEngine Engine { get; } = engine;
+        public decimal Mid { get; set; } = mid;
+        public long Sequence { get; set; } = 1;
+        public Dictionary<decimal, decimal> PublishedBids { get; } = [];
+        public Dictionary<decimal, decimal> PublishedAsks { get; } = [];
+    }
+}

@@ -1,0 +1,29 @@
+namespace Mmd.Exchanges.Paper;
+
+/// <summary>Everything that shapes the paper venue. Defaults give fills within a minute for the default quotes.</summary>
+public sealed record PaperSettings
+{
+    /// <summary>Folder of the per-account state files; null keeps the venue in memory only.</summary>
+    public string? StateDirectory { get; init; }
+    public string Account { get; init; } = "default";
+    public ulong Seed { get; init; } = 1;
+    /// <summary>Start mid per symbol; a symbol not named starts at its catalogue price.</summary>
+    public IReadOnlyDictionary<string, decimal> StartPrices { get; init; } = new Dictionary<string, decimal>();
+    /// <summary>Standard deviation of the mid's relative move per second, in %.</summary>
+    public decimal VolatilityPct { get; init; } = 0.02m;
+    public TimeSpan Tick { get; init; } = TimeSpan.FromMilliseconds(200);
+    /// <summary>Balances of a new account; empty gives 10000 of each quote asset and 100 of each base asset.</summary>
+    public IReadOnlyDictionary<string, decimal> InitialBalances { get; init; } = new Dictionary<string, decimal>();
+    public decimal MakerFeeRate { get; init; } = 0.0002m;
+    public decimal TakerFeeRate { get; init; } = 0.0005m;
+    /// <summary>Mean number of background market orders per second.</summary>
+    public decimal FlowRate { get; init; } = 2m;
+    /// <summary>Quote value of one background liquidity level; background orders average this size too.</summary>
+    public decimal LevelNotional { get; init; } = 1000m;
+    public int BackgroundLevels { get; init; } = 10;
+    /// <summary>Distance between background levels, as a fraction of the mid (2 bp).</summary>
+    public decimal BackgroundLevelGap { get; init; } = 0.0002m;
+    public int Leverage { get; init; } = 10;
+    /// <summary>Levels per side sent on the book stream.</summary>
+    public int PublishedDepth { get; init; } = 20;
+}
