@@ -34,6 +34,16 @@ public sealed class TrackedOrder
     public PlaceOrderRequest ToRequest() =>
         new(Symbol, ClientOrderId, Side, Type, TimeInForce, Price, Quantity, PostOnly, ReduceOnly);
 
+    /// <summary>Sets the state read back from the journal (no transition check: it is history).</summary>
+    public void Restore(OrderStatus status, string? venueOrderId, decimal filledQuantity, DateTimeOffset updatedAt, string? lastError)
+    {
+        Status = status;
+        VenueOrderId = venueOrderId;
+        FilledQuantity = filledQuantity;
+        UpdatedAt = updatedAt;
+        LastError = lastError;
+    }
+
     internal void TransitionTo(OrderStatus next, DateTimeOffset now)
     {
         if (next == Status && next != OrderStatus.PartiallyFilled) return;

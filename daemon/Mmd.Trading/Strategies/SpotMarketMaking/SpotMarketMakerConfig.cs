@@ -11,5 +11,5 @@ public sealed record SpotMarketMakerConfig
     public decimal BaseTargetPct { get; init; } = 30m;
     public decimal RebalanceThresholdPct { get; init; } = 15m;
     public TimeSpan Interval { get; init; } = TimeSpan.FromSeconds(60);
-    public decimal RefreshTolerancePct { get; init; } = 0.02m;
+    public decimal RefreshTolerancePct { get; init; } = 0.05m;
 }

@@ -1,0 +1,17 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Mmd.Persistence.Entities;
+
+namespace Mmd.Persistence.Configurations;
+
+internal sealed class FillEntityConfiguration : IEntityTypeConfiguration<FillEntity>
+{
+    public void Configure(EntityTypeBuilder<FillEntity> builder)
+    {
+        builder.ToTable("fills");
+        builder.HasKey(f => f.Id);
+        // The venue's trade id: a fill is recorded once (the seed had no such key, §9.2-17).
+        builder.HasIndex(f => new { f.Venue, f.Symbol, f.TradeId }).IsUnique();
+        builder.HasIndex(f => new { f.Instance, f.TimestampMs });
+    }
+}

@@ -1,0 +1,28 @@
+using System.Globalization;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using Mmd.Persistence.Entities;
+
+namespace Mmd.Persistence;
+
+public sealed class MmdDbContext(DbContextOptions<MmdDbContext> options) : DbContext(options)
+{
+    public DbSet<OrderEntity> Orders => Set<OrderEntity>();
+    public DbSet<FillEntity> Fills => Set<FillEntity>();
+    public DbSet<StatsSnapshotEntity> StatsSnapshots => Set<StatsSnapshotEntity>();
+    public DbSet<RunEntity> Runs => Set<RunEntity>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder) =>
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(MmdDbContext).Assembly);
+
+    // Money is TEXT: SQLite has no decimal, and a REAL column would round it.
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        configurationBuilder.Properties<decimal>().HaveConversion<InvariantDecimalConverter>();
+        configurationBuilder.Properties<decimal?>().HaveConversion<InvariantDecimalConverter>();
+    }
+
+    private sealed class InvariantDecimalConverter() : ValueConverter<decimal, string>(
+        v => v.ToString(CultureInfo.InvariantCulture),
+        v => decimal.Parse(v, NumberStyles.Number | NumberStyles.AllowExponent, CultureInfo.InvariantCulture));
+}

@@ -1,0 +1,150 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using Duration = Google.Protobuf.WellKnownTypes.Duration;
+using GrpcMM.Protos.V1;
+using Mmd.Configuration;
+using Mmd.Specs;
+using Mmd.Worker;
+
+namespace Mmd.Hosting;
+
+/// <summary><c>mmd run</c>: one instance in the foreground, from a spec file and/or flags (flags win).</summary>
+public static class RunCommand
+{
+    public static Command Create()
+    {
+        var file = new Option<FileInfo?>("--file", "-f") { Description = "Instance spec (proto3 JSON), e.g. daemon/templates/paper-spot-mm.json" };
+        var config = new Option<string?>("--config") { Description = "daemon.json to use (default: MMD_CONFIG, then ./daemon.json)" };
+        var name = new Option<string?>("--name") { Description = "Instance name (prefixes every client order id)" };
+        var venue = new Option<string?>("--venue") { Description = "Venue (default paper)" };
+        var symbol = new Option<string?>("--symbol") { Description = "Symbol, e.g. SOL_USDC" };
+        var duration = new Option<string?>("--duration") { Description = "Run time: seconds, or 90s / 15m / 2h; overrides the spec" };
+        var spread = new Option<string?>("--spread") { Description = "Spread in % of mid (0.2 = 0.2 %)" };
+        var quantity = new Option<string?>("--quantity") { Description = "Fixed order quantity (default: auto from balances)" };
+        var levels = new Option<string?>("--levels", "--max-orders") { Description = "Quote levels per side (default 3)" };
+        var enableRebalance = new Option<bool>("--enable-rebalance") { Description = "Rebalance inventory toward the base target (default)" };
+        var disableRebalance = new Option<bool>("--disable-rebalance") { Description = "Do not rebalance inventory" };
+        var baseTarget = new Option<string?>("--base-asset-target") { Description = "Base asset share of portfolio value, % (default 30)" };
+        var threshold = new Option<string?>("--rebalance-threshold") { Description = "Deviation that triggers a rebalance, % (default 15)" };
+        var interval = new Option<string?>("--interval") { Description = "Forced full refresh period (default 60s)" };
+        var tolerance = new Option<string?>("--refresh-tolerance") { Description = "Keep a quote while within this % of its desired price (default 0.02)" };
+        var seed = new Option<string?>("--seed") { Description = "Paper market seed" };
+        var summaryEvery = new Option<string?>("--summary-every") { Description = "Period of the one-line summary (default 10s)" };
+
+        var command = new Command("run", "Run one instance in the foreground (no daemon). SIGINT/SIGTERM cancel every own order and exit.");
+        foreach (var o in new Option[] { file, config, name, venue, symbol, duration, spread, quantity, levels, enableRebalance, disableRebalance, baseTarget, threshold, interval, tolerance, seed, summaryEvery })
+            command.Options.Add(o);
+
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            DaemonConfig daemonConfig;
+            ValidatedSpec spec;
+            TimeSpan summary;
+            try
+            {
+                daemonConfig = DaemonConfigLoader.Load(result.GetValue(config), EnvironmentVariables());
+                var source = result.GetValue(file)?.FullName ?? "command line";
+                IReadOnlyDictionary<string, long>? lines = null;
+                InstanceSpec proto;
+                if (result.GetValue(file) is { } f)
+                {
+                    if (!f.Exists) return Fail($"mmd run: no such spec file: {f.FullName}");
+                    proto = InstanceSpecJson.Parse(f.FullName, await File.ReadAllBytesAsync(f.FullName, cancellationToken), out lines);
+                }
+                else
+                {
+                    proto = new InstanceSpec { SpotMarketMaking = new SpotMarketMakingConfig() };
+                }
+
+                var flagErrors = new List<FieldViolation>();
+                ApplyFlags(proto, result, flagErrors, name, venue, symbol, duration, spread, quantity, levels, enableRebalance, disableRebalance, baseTarget, threshold, interval, tolerance, seed);
+                summary = ParseDuration(result.GetValue(summaryEvery) ?? "10s", "--summary-every", flagErrors) ?? TimeSpan.FromSeconds(10);
+                if (flagErrors.Count > 0) throw new InvalidSpecException(source, flagErrors);
+                spec = SpecValidator.Validate(proto, source, lines);
+            }
+            catch (ConfigException ex)
+            {
+                return Fail($"mmd run: configuration error: {ex.Message}");
+            }
+            catch (InvalidSpecException ex)
+            {
+                await Console.Error.WriteLineAsync($"mmd run: {ex.Message}:");
+                foreach (var line in ex.Describe()) await Console.Error.WriteLineAsync("  " + line);
+                return ExitCodes.InvalidInput;
+            }
+
+            using var stop = new CancellationTokenSource();
+            using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+            return await InstanceRunner.RunAsync(spec, daemonConfig, summary, stop.Token);
+
+            void OnSignal(PosixSignalContext context)
+            {
+                context.Cancel = true; // we exit ourselves, after the book is flat
+                stop.Cancel();
+            }
+        });
+        return command;
+    }
+
+    private static void ApplyFlags(InstanceSpec spec, ParseResult r, List<FieldViolation> errors, Option<string?> name, Option<string?> venue, Option<string?> symbol,
+        Option<string?> duration, Option<string?> spread, Option<string?> quantity, Option<string?> levels, Option<bool> enableRebalance, Option<bool> disableRebalance,
+        Option<string?> baseTarget, Option<string?> threshold, Option<string?> interval, Option<string?> tolerance, Option<string?> seed)
+    {
+        if (r.GetValue(name) is { } n) spec.Name = n;
+        if (r.GetValue(venue) is { } v) spec.Venue = v;
+        if (r.GetValue(symbol) is { } s) spec.Symbol = s;
+        if (r.GetValue(duration) is { } d && ParseDuration(d, "duration", errors) is { } dd) spec.Duration = Duration.FromTimeSpan(dd);
+
+        var strategyFlags = new[] { spread, quantity, levels, baseTarget, threshold, interval, tolerance }.Any(o => r.GetValue(o) is not null)
+            || r.GetValue(enableRebalance) || r.GetValue(disableRebalance);
+        if (strategyFlags && spec.StrategyCase != InstanceSpec.StrategyOneofCase.SpotMarketMaking) spec.SpotMarketMaking = new SpotMarketMakingConfig();
+        var mm = spec.SpotMarketMaking;
+        if (r.GetValue(spread) is { } sp) mm.SpreadPct = sp;
+        if (r.GetValue(quantity) is { } q) mm.OrderQuantity = q.Equals("auto", StringComparison.OrdinalIgnoreCase) ? "" : q;
+        if (r.GetValue(levels) is { } l)
+        {
+            if (uint.TryParse(l, NumberStyles.None, CultureInfo.InvariantCulture, out var lv) && lv >= 1) mm.Levels = lv;
+            else errors.Add(new("spot_market_making.levels", $"'{l}' is not a whole number of at least 1"));
+        }
+        if (r.GetValue(enableRebalance) && r.GetValue(disableRebalance))
+            errors.Add(new("spot_market_making.rebalance_enabled", "--enable-rebalance and --disable-rebalance cannot both be given"));
+        else if (r.GetValue(enableRebalance)) mm.RebalanceEnabled = true;
+        else if (r.GetValue(disableRebalance)) mm.RebalanceEnabled = false;
+        if (r.GetValue(baseTarget) is { } bt) mm.BaseTargetPct = bt;
+        if (r.GetValue(threshold) is { } th) mm.RebalanceThresholdPct = th;
+        if (r.GetValue(interval) is { } i && ParseDuration(i, "spot_market_making.interval", errors) is { } iv) mm.Interval = Duration.FromTimeSpan(iv);
+        if (r.GetValue(tolerance) is { } t) mm.RefreshTolerancePct = t;
+        if (r.GetValue(seed) is { } sd)
+        {
+            spec.Paper ??= new PaperVenueOptions();
+            if (ulong.TryParse(sd, NumberStyles.None, CultureInfo.InvariantCulture, out var seedValue)) spec.Paper.Seed = seedValue;
+            else errors.Add(new("paper.seed", $"'{sd}' is not a whole number"));
+        }
+    }
+
+    /// <summary>"90" (seconds), "90s", "1.5m", "2h".</summary>
+    internal static TimeSpan? ParseDuration(string text, string field, List<FieldViolation> errors)
+    {
+        var unit = text.Length > 0 && char.IsLetter(text[^1]) ? text[^1] : 's';
+        var number = char.IsLetter(unit) && text.Length > 0 && char.IsLetter(text[^1]) ? text[..^1] : text;
+        if (decimal.TryParse(number, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value))
+        {
+            var seconds = unit switch { 's' => value, 'm' => value * 60, 'h' => value * 3600, 'd' => value * 86400, _ => -1m };
+            if (seconds >= 0) return TimeSpan.FromMilliseconds((double)(seconds * 1000));
+        }
+        errors.Add(new(field, $"'{text}' is not a duration (seconds, or a number with s, m, h or d)"));
+        return null;
+    }
+
+    private static Dictionary<string, string?> EnvironmentVariables() =>
+        System.Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
+            .ToDictionary(e => (string)e.Key, e => (string?)e.Value, StringComparer.Ordinal);
+
+    private static int Fail(string message)
+    {
+        Console.Error.WriteLine(message);
+        return ExitCodes.InvalidInput;
+    }
+}

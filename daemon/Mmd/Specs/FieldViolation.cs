@@ -1,0 +1,16 @@
+namespace Mmd.Specs;
+
+/// <summary>One bad field of an instance spec: its proto path (snake_case) and what is wrong.</summary>
+public sealed record FieldViolation(string Field, string Description);
+
+/// <summary>A spec that cannot be used; lists every bad field (never just the first).</summary>
+public sealed class InvalidSpecException(string source, IReadOnlyList<FieldViolation> violations, IReadOnlyDictionary<string, long>? lines = null)
+    : Exception($"{source}: invalid instance spec ({violations.Count} problem{(violations.Count == 1 ? "" : "s")})")
+{
+    public string SpecSource { get; } = source;
+    public IReadOnlyList<FieldViolation> Violations { get; } = violations;
+
+    /// <summary>One line per violation: <c>file:line: field: description</c> (the line when the file has the key).</summary>
+    public IEnumerable<string> Describe() => Violations.Select(v =>
+        lines is not null && lines.TryGetValue(v.Field, out var line) ? $"{SpecSource}:{line}: {v.Field}: {v.Description}" : $"{SpecSource}: {v.Field}: {v.Description}");
+}

@@ -1,0 +1,166 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Google.Protobuf.WellKnownTypes;
+using GrpcMM.Protos.V1;
+using Mmd.Exchanges.Paper;
+using Mmd.Trading.Primitives;
+using Mmd.Trading.Risk;
+using Mmd.Trading.Strategies.SpotMarketMaking;
+
+namespace Mmd.Specs;
+
+/// <summary>
+/// Checks every field of an <see cref="InstanceSpec"/> and collects every violation (field paths as in
+/// the proto, snake_case) before anything runs. The same rules serve the CLI and, later, the gRPC API.
+/// </summary>
+public static partial class SpecValidator
+{
+    public static IReadOnlyList<string> KnownVenues { get; } = ["paper"];
+
+    [GeneratedRegex("^[a-z][a-z0-9-]{0,19}$")]
+    private static partial Regex NamePattern();
+
+    public static ValidatedSpec Validate(InstanceSpec spec, string source, IReadOnlyDictionary<string, long>? lines = null)
+    {
+        var v = new List<FieldViolation>();
+        var name = spec.Name;
+        if (!NamePattern().IsMatch(name))
+            v.Add(new("name", "required: 1-20 characters of a-z, 0-9 and '-', starting with a letter"));
+
+        var venue = spec.Venue.Length == 0 ? "paper" : spec.Venue;
+        if (!KnownVenues.Contains(venue))
+            v.Add(new("venue", $"unknown venue '{spec.Venue}' (available: {string.Join(", ", KnownVenues)})"));
+
+        InstrumentSpec? instrument = null;
+        if (spec.Symbol.Length == 0) v.Add(new("symbol", "required, e.g. SOL_USDC"));
+        else if (venue == "paper" && (instrument = PaperMarkets.Find(spec.Symbol)) is null)
+            v.Add(new("symbol", $"the paper venue has no symbol '{spec.Symbol}' (available: {string.Join(", ", PaperMarkets.All.Select(m => m.Spec.Symbol))})"));
+
+        TimeSpan? duration = null;
+        if (spec.Duration is { } d)
+        {
+            if (d.Seconds < 0 || d.Nanos < 0) v.Add(new("duration", "must not be negative"));
+            else if (d.ToTimeSpan() > TimeSpan.Zero) duration = d.ToTimeSpan();
+        }
+
+        SpotMarketMakerConfig? mm = null;
+        switch (spec.StrategyCase)
+        {
+            case InstanceSpec.StrategyOneofCase.SpotMarketMaking:
+                mm = ValidateSpot(spec.SpotMarketMaking, v);
+                if (instrument is { Kind: not InstrumentKind.Spot })
+                    v.Add(new("symbol", $"'{spec.Symbol}' is a perpetual; spot market making needs a spot symbol"));
+                break;
+            default:
+                v.Add(new("strategy", "required: set one strategy, e.g. spot_market_making"));
+                break;
+        }
+
+        var risk = ValidateRisk(spec.Risk ?? new GrpcMM.Protos.V1.RiskLimits(), v);
+        var paper = ValidatePaper(spec.Paper ?? new PaperVenueOptions(), name, instrument, v);
+
+        if (v.Count > 0) throw new InvalidSpecException(source, v, lines);
+        return new ValidatedSpec(name, venue, spec.Symbol, duration, mm!, risk, paper);
+    }
+
+    private static SpotMarketMakerConfig ValidateSpot(SpotMarketMakingConfig c, List<FieldViolation> v)
+    {
+        const string p = "spot_market_making.";
+        var spread = Decimal(c.SpreadPct, p + "spread_pct", v, required: true, min: 0m, minExclusive: true, max: 50m);
+        var quantity = Decimal(c.OrderQuantity, p + "order_quantity", v, min: 0m, minExclusive: true);
+        var levels = c.Levels == 0 ? 3 : (int)c.Levels;
+        if (levels > 20) v.Add(new(p + "levels", "must be 1-20 (0 means 3)"));
+        var target = Decimal(c.BaseTargetPct, p + "base_target_pct", v, min: 0m, max: 100m) ?? 30m;
+        var threshold = Decimal(c.RebalanceThresholdPct, p + "rebalance_threshold_pct", v, min: 0m, minExclusive: true, max: 100m) ?? 15m;
+        var interval = Duration(c.Interval, p + "interval", v, TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(1), TimeSpan.FromDays(1));
+        var tolerance = Decimal(c.RefreshTolerancePct, p + "refresh_tolerance_pct", v, min: 0m, max: 50m) ?? 0.05m;
+        if (spread is { } s && tolerance > s) v.Add(new(p + "refresh_tolerance_pct", $"must not exceed spread_pct ({s}): quotes would never be refreshed"));
+        return new SpotMarketMakerConfig
+        {
+            SpreadPct = spread ?? 0m,
+            OrderQuantity = quantity,
+            Levels = levels,
+            RebalanceEnabled = !c.HasRebalanceEnabled || c.RebalanceEnabled,
+            BaseTargetPct = target,
+            RebalanceThresholdPct = threshold,
+            Interval = interval,
+            RefreshTolerancePct = tolerance,
+        };
+    }
+
+    private static Trading.Risk.RiskLimits ValidateRisk(GrpcMM.Protos.V1.RiskLimits r, List<FieldViolation> v)
+    {
+        const string p = "risk.";
+        if (r.MaxOrdersPerSecond > 1000) v.Add(new(p + "max_orders_per_second", "must be at most 1000 (0 means 20)"));
+        return new Trading.Risk.RiskLimits
+        {
+            MaxPosition = Decimal(r.MaxPosition, p + "max_position", v, min: 0m, minExclusive: true),
+            MaxOrderNotional = Decimal(r.MaxOrderNotional, p + "max_order_notional", v, min: 0m, minExclusive: true),
+            MaxOrdersPerSecond = r.MaxOrdersPerSecond == 0 ? 20 : (int)Math.Min(r.MaxOrdersPerSecond, 1000),
+            PriceBandPct = Decimal(r.PriceBandPct, p + "price_band_pct", v, min: 0m, minExclusive: true, max: 100m) ?? 5m,
+            MaxDrawdown = Decimal(r.MaxDrawdown, p + "max_drawdown", v, min: 0m, minExclusive: true),
+        };
+    }
+
+    private static PaperSettings ValidatePaper(PaperVenueOptions o, string name, InstrumentSpec? instrument, List<FieldViolation> v)
+    {
+        const string p = "paper.";
+        var start = Decimal(o.StartPrice, p + "start_price", v, min: 0m, minExclusive: true);
+        var balances = new Dictionary<string, decimal>(StringComparer.Ordinal);
+        foreach (var (asset, amount) in o.InitialBalances)
+            if (Decimal(amount, $"{p}initial_balances[{asset}]", v, required: true, min: 0m) is { } value) balances[asset] = value;
+        var account = o.Account.Length == 0 ? name : o.Account;
+        if (o.Account.Length > 0 && !NamePattern().IsMatch(o.Account)) v.Add(new(p + "account", "1-20 characters of a-z, 0-9 and '-', starting with a letter"));
+        return new PaperSettings
+        {
+            Account = account,
+            Seed = o.Seed == 0 ? 1 : o.Seed,
+            StartPrices = start is { } s && instrument is not null ? new Dictionary<string, decimal> { [instrument.Symbol] = s } : new Dictionary<string, decimal>(),
+            VolatilityPct = Decimal(o.VolatilityPct, p + "volatility_pct", v, min: 0m, max: 10m) ?? 0.02m,
+            Tick = Duration(o.Tick, p + "tick", v, TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(10), TimeSpan.FromSeconds(60)),
+            InitialBalances = balances,
+            MakerFeeRate = Decimal(o.MakerFeeRate, p + "maker_fee_rate", v, min: -0.01m, max: 0.1m) ?? 0.0002m,
+            TakerFeeRate = Decimal(o.TakerFeeRate, p + "taker_fee_rate", v, min: -0.01m, max: 0.1m) ?? 0.0005m,
+            FlowRate = Decimal(o.FlowRate, p + "flow_rate", v, min: 0m, max: 1000m) ?? 2m,
+        };
+    }
+
+    /// <summary>Parses a decimal string ("" is unset); plain notation only: digits, one point, an optional sign.</summary>
+    internal static decimal? Decimal(string text, string field, List<FieldViolation> v, bool required = false,
+        decimal? min = null, bool minExclusive = false, decimal? max = null)
+    {
+        if (text.Length == 0)
+        {
+            if (required) v.Add(new(field, "required"));
+            return null;
+        }
+        if (!decimal.TryParse(text, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value))
+        {
+            v.Add(new(field, $"'{text}' is not a decimal number"));
+            return null;
+        }
+        if (min is { } lo && (minExclusive ? value <= lo : value < lo))
+        {
+            v.Add(new(field, minExclusive ? $"must be greater than {lo}" : $"must be at least {lo}"));
+            return null;
+        }
+        if (max is { } hi && value > hi)
+        {
+            v.Add(new(field, $"must be at most {hi}"));
+            return null;
+        }
+        return value;
+    }
+
+    private static TimeSpan Duration(Duration? d, string field, List<FieldViolation> v, TimeSpan fallback, TimeSpan min, TimeSpan max)
+    {
+        if (d is null || (d.Seconds == 0 && d.Nanos == 0)) return fallback;
+        var value = d.ToTimeSpan();
+        if (value < min || value > max)
+        {
+            v.Add(new(field, $"must be between {min} and {max}"));
+            return fallback;
+        }
+        return value;
+    }
+}

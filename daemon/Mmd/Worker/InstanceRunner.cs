@@ -1,0 +1,70 @@
+using Microsoft.Extensions.Logging;
+using Mmd.Configuration;
+using Mmd.Hosting;
+using Mmd.Persistence;
+using Mmd.Specs;
+using Mmd.Trading.Engine;
+using Mmd.Trading.Risk;
+using Mmd.Trading.Strategies.SpotMarketMaking;
+
+namespace Mmd.Worker;
+
+/// <summary>Runs one instance in this process until the duration ends or <c>stop</c> fires; returns the exit code.</summary>
+public static class InstanceRunner
+{
+    public static async Task<int> RunAsync(ValidatedSpec spec, DaemonConfig config, TimeSpan summaryEvery, CancellationToken stop)
+    {
+        var time = TimeProvider.System;
+        var (loggerFactory, serilog) = RunLogging.Create(config.LogDir, spec.Name, config.LogRetentionDays);
+        await using var _ = serilog;
+        using var __ = loggerFactory;
+        var log = loggerFactory.CreateLogger("mmd.run");
+
+        var dbPath = Path.Combine(config.StateDir, "instances", spec.Name, "journal.db");
+        var db = await MmdDatabase.OpenAsync(dbPath, stop);
+        var runs = new RunStore(db);
+        var runId = await runs.StartAsync(spec.Name, Environment.ProcessId, time.GetUtcNow(), stop);
+        RunLog.Started(log, spec.Name, spec.Venue, spec.Symbol, dbPath, runId);
+
+        await using var connector = VenueFactory.Create(spec, config.StateDir, time);
+        var engineOptions = new EngineOptions
+        {
+            InstanceName = spec.Name,
+            Symbol = spec.Symbol,
+            RefreshInterval = spec.SpotMarketMaking.Interval,
+            RefreshTolerancePct = spec.SpotMarketMaking.RefreshTolerancePct,
+        };
+        using var engine = new InstanceEngine(engineOptions, connector, new SpotMarketMaker(spec.SpotMarketMaking),
+            new RiskEngine(spec.Risk, time), new SqliteTradingJournal(db, spec.Name, connector.Venue), time, loggerFactory.CreateLogger("mmd.engine"));
+
+        using var durationEnd = spec.Duration is { } d ? new CancellationTokenSource(d, time) : new CancellationTokenSource();
+        using var running = CancellationTokenSource.CreateLinkedTokenSource(stop, durationEnd.Token);
+        await using var summary = time.CreateTimer(_ =>
+        {
+            if (engine.LatestStats is { } s && engine.State == EngineState.Running) RunLog.Summary(log, StatsFormatter.Line(s));
+        }, null, summaryEvery, summaryEvery);
+
+        int exit;
+        string reason;
+        try
+        {
+            var result = await engine.RunAsync(running.Token);
+            reason = stop.IsCancellationRequested ? "signal" : durationEnd.IsCancellationRequested ? "duration elapsed" : result.StopReason;
+            RunLog.Report(log, StatsFormatter.Report(result.FinalStats, reason, result.OwnOrdersLeftOnVenue));
+            exit = result.OwnOrdersLeftOnVenue == 0 ? ExitCodes.Ok : ExitCodes.OrdersLeftOnVenue;
+            if (exit != ExitCodes.Ok) RunLog.OrdersLeft(log, spec.Name, connector.Venue);
+        }
+        catch (ReconciliationFailedException ex)
+        {
+            RunLog.ReconciliationFailed(log, spec.Name, ex.Reason);
+            (exit, reason) = (ExitCodes.ReconciliationFailed, ex.Message);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            RunLog.Crashed(log, ex, spec.Name);
+            (exit, reason) = (ExitCodes.Failure, ex.Message);
+        }
+        await runs.EndAsync(runId, time.GetUtcNow(), exit, reason, CancellationToken.None);
+        return exit;
+    }
+}

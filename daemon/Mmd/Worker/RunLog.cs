@@ -1,0 +1,24 @@
+using Microsoft.Extensions.Logging;
+
+namespace Mmd.Worker;
+
+internal static partial class RunLog
+{
+    [LoggerMessage(2000, LogLevel.Information, "{Instance}: {Venue} {Symbol}, journal {Database}, run {RunId}")]
+    public static partial void Started(ILogger logger, string instance, string venue, string symbol, string database, long runId);
+
+    [LoggerMessage(2001, LogLevel.Information, "{Summary}")]
+    public static partial void Summary(ILogger logger, string summary);
+
+    [LoggerMessage(2002, LogLevel.Information, "{Report}")]
+    public static partial void Report(ILogger logger, string report);
+
+    [LoggerMessage(2003, LogLevel.Error, "{Instance}: could not confirm that no own order is left on {Venue}")]
+    public static partial void OrdersLeft(ILogger logger, string instance, string venue);
+
+    [LoggerMessage(2004, LogLevel.Error, "{Instance}: FAILED, not quoting: {Reason}")]
+    public static partial void ReconciliationFailed(ILogger logger, string instance, string reason);
+
+    [LoggerMessage(2005, LogLevel.Critical, "{Instance}: failed")]
+    public static partial void Crashed(ILogger logger, Exception exception, string instance);
+}
