@@ -29,6 +29,22 @@ public sealed partial class PaperExchange
         }
     }
 
+    /// <summary>
+    /// Puts the mid of one market at a given price and rebuilds its background liquidity there (a scripted
+    /// price path; orders resting in the way trade, as they would when the market runs through them).
+    /// </summary>
+    public void SetMid(string symbol, decimal mid)
+    {
+        lock (_gate)
+        {
+            var market = _markets[symbol];
+            market.Mid = market.Spec.RoundPrice(mid);
+            RefreshBackground(market, _time.GetUtcNow());
+            PublishBook(symbol);
+            Persist();
+        }
+    }
+
     private void MoveMid(PaperMarket market, double seconds)
     {
         var tick = market.Spec.TickSize;

@@ -63,6 +63,12 @@ public sealed partial class PaperExchange : IDisposable
         lock (_gate) return _markets.TryGetValue(symbol, out var m) ? m.Mid : null;
     }
 
+    /// <summary>Aggregated book levels of one side, best first.</summary>
+    public Trading.MarketData.BookLevel[] Levels(string symbol, Side side, int depth)
+    {
+        lock (_gate) return _markets[symbol].Engine.Levels(side, depth);
+    }
+
     /// <summary>Starts the synthetic market's clock.</summary>
     public void Start()
     {

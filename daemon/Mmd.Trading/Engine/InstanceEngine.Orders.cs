@@ -10,6 +10,8 @@ namespace Mmd.Trading.Engine;
 public sealed partial class InstanceEngine
 {
     private readonly List<TrackedOrder> _pendingSends = [];
+    // Book sequence at which a side's post-only retry was rejected too; that side waits for a newer book.
+    private readonly long?[] _postOnlyBlockedAt = new long?[2];
 
     private async Task EvaluateAsync(StrategyTrigger trigger, bool forceRefresh, CancellationToken cancellationToken)
     {
@@ -23,9 +25,13 @@ public sealed partial class InstanceEngine
         var plan = QuoteReconciler.Plan(decision.Quotes, _tracker.Live, _options.RefreshTolerancePct, forceRefresh);
 
         foreach (var order in plan.Cancels) SendCancel(order, now);
+        for (var s = 0; s < 2; s++)
+            if (_postOnlyBlockedAt[s] is { } at && _book.Sequence != at) _postOnlyBlockedAt[s] = null;
         foreach (var quote in plan.Places)
         {
-            var order = NewOrder(quote.Side, OrderType.Limit, TimeInForce.Gtc, quote.Price, quote.Quantity, OrderPurpose.Quote, quote.Level, postOnly: true, reduceOnly: false);
+            if (_postOnlyBlockedAt[quote.Side == Side.Buy ? 0 : 1] is not null) continue;
+            var price = Passive(quote.Side, quote.Price);
+            var order = NewOrder(quote.Side, OrderType.Limit, TimeInForce.Gtc, price, quote.Quantity, OrderPurpose.Quote, quote.Level, postOnly: true, reduceOnly: false);
             if (TryAdmit(order)) _pendingSends.Add(order);
         }
         foreach (var intent in decision.Immediate)
@@ -43,6 +49,14 @@ public sealed partial class InstanceEngine
         await SendPendingAsync(cancellationToken);
     }
 
+    /// <summary>A quote never crosses the opposite touch we know of: post-only would only bounce it.</summary>
+    private decimal Passive(Side side, decimal price) => side switch
+    {
+        Side.Buy when _view.BestAsk is { } ask && price >= ask => ask - _instrument.TickSize,
+        Side.Sell when _view.BestBid is { } bid && price <= bid => bid + _instrument.TickSize,
+        _ => price,
+    };
+
     private StrategyDecision Decide(DateTimeOffset now)
     {
         if (_risk.KillSwitchTripped)
@@ -59,7 +73,26 @@ public sealed partial class InstanceEngine
             return StrategyDecision.PullQuotes;
         }
         _wasStale = false;
+        SetReferencePrices();
         return _strategy.Decide(_view);
+    }
+
+    private readonly Dictionary<decimal, decimal> _ownBids = [];
+    private readonly Dictionary<decimal, decimal> _ownAsks = [];
+
+    /// <summary>Best bid and ask without our own resting quantity, so that our quotes never become their own reference.</summary>
+    private void SetReferencePrices()
+    {
+        _ownBids.Clear();
+        _ownAsks.Clear();
+        foreach (var order in _tracker.Live)
+        {
+            if (order.Price is not { } price || order.Status is OrderStatus.Submitted or OrderStatus.Unknown) continue;
+            var own = order.Side == Side.Buy ? _ownBids : _ownAsks;
+            own[price] = own.GetValueOrDefault(price) + order.RemainingQuantity;
+        }
+        _view.BestBid = _book.BestExcluding(bid: true, p => _ownBids.GetValueOrDefault(p));
+        _view.BestAsk = _book.BestExcluding(bid: false, p => _ownAsks.GetValueOrDefault(p));
     }
 
     private TrackedOrder NewOrder(Side side, OrderType type, TimeInForce timeInForce, decimal? price, decimal quantity, OrderPurpose purpose,

@@ -281,9 +281,13 @@ public sealed partial class InstanceEngine : IDisposable
         }
         _rejected++;
         EngineLog.Rejected(_logger, _options.InstanceName, order.ClientOrderId, order.LastError);
-        // The seed's post-only retry: once, one tick further from the touch.
-        if (result.Code == RejectCode.PostOnlyWouldTake && order.Purpose == OrderPurpose.Quote && order.PostOnlyRetries == 0 && order.Price is { } price)
+        // The seed's post-only retry: once, one tick further from the touch. A rejection means our book is
+        // behind the market: apart from that one retry, the side waits for a newer book instead of storming
+        // the venue with orders that bounce (the seed's post-only storm, §9.1).
+        if (result.Code == RejectCode.PostOnlyWouldTake && order.Purpose == OrderPurpose.Quote && order.Price is { } price)
         {
+            _postOnlyBlockedAt[order.Side == Side.Buy ? 0 : 1] = _book.Sequence;
+            if (order.PostOnlyRetries > 0) return StrategyTrigger.OrderUpdate;
             var retryPrice = order.Side == Side.Buy ? price - _instrument.TickSize : price + _instrument.TickSize;
             var retry = NewOrder(order.Side, OrderType.Limit, TimeInForce.Gtc, _instrument.RoundPrice(retryPrice), order.Quantity,
                 OrderPurpose.Quote, order.Level, postOnly: true, reduceOnly: false, postOnlyRetries: 1);
@@ -308,9 +312,7 @@ public sealed partial class InstanceEngine : IDisposable
         if (queried.Error is null && now - queried.Order.UpdatedAt > _options.UnknownOrderGrace && queried.Order.Status is OrderStatus.Unknown)
         {
             // The venue still has no record after the grace period: it never received the request.
-            queried.Order.LastError = "venue has no record of the order";
-            if (OrderStateMachine.CanTransition(queried.Order.Status, OrderStatus.Rejected))
-                _tracker.ApplyPlaceResult(queried.Order, PlaceOrderResult.Rejected(RejectCode.OrderNotFound, "venue has no record of the order"), now);
+            _tracker.MarkNeverReceived(queried.Order, now);
             return StrategyTrigger.OrderUpdate;
         }
         return null;

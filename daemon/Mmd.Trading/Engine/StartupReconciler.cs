@@ -76,8 +76,7 @@ internal sealed class StartupReconciler(
             else if (order.Status is OrderStatus.New or OrderStatus.Submitted or OrderStatus.Unknown)
             {
                 // Journaled but the venue never received it.
-                order.LastError = "venue has no record of the order";
-                order.TransitionTo(OrderStatus.Rejected, now);
+                tracker.MarkNeverReceived(order, now);
             }
             else
             {

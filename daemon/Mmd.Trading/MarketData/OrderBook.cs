@@ -61,6 +61,22 @@ public sealed class OrderBook
         return BookApplyResult.Applied;
     }
 
+    /// <summary>
+    /// The best price of one side once <paramref name="ownQuantityAt"/> (our resting quantity at a price) is
+    /// taken out: where our quotes are the touch, the market is what stands behind them.
+    /// </summary>
+    public decimal? BestExcluding(bool bid, Func<decimal, decimal> ownQuantityAt)
+    {
+        if (!IsSynced) return null;
+        var side = bid ? _bids : _asks;
+        for (var i = 0; i < side.Count; i++)
+        {
+            var level = side[i];
+            if (level.Quantity - ownQuantityAt(level.Price) > 0) return level.Price;
+        }
+        return null;
+    }
+
     /// <summary>Applies one level change without sequencing (for venues whose stream is a full diff).</summary>
     public void SetLevel(bool bid, decimal price, decimal quantity) => (bid ? _bids : _asks).Set(price, quantity);
 

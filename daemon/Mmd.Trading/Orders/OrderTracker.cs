@@ -49,6 +49,14 @@ public sealed class OrderTracker
 
     public void MarkSubmitted(TrackedOrder order, DateTimeOffset now) => Move(order, OrderStatus.Submitted, now);
 
+    /// <summary>Settles an order the venue never received (found at startup or after a lost request).</summary>
+    public void MarkNeverReceived(TrackedOrder order, DateTimeOffset now)
+    {
+        order.LastError = "venue has no record of the order";
+        TryMove(order, OrderStatus.Rejected, now);
+        _dirty.Add(order);
+    }
+
     public void MarkPendingCancel(TrackedOrder order, DateTimeOffset now)
     {
         if (OrderStateMachine.CanTransition(order.Status, OrderStatus.PendingCancel)) Move(order, OrderStatus.PendingCancel, now);

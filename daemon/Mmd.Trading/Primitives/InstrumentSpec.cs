@@ -52,11 +52,14 @@ public sealed record InstrumentSpec
         quantity > 0 && quantity >= MinQuantity && price * quantity >= MinNotional;
 
     /// <summary>Shortest decimal string with the instrument's scale, never in scientific notation.</summary>
-    public string FormatPrice(decimal price) => Normalize(price, TickSize).ToString(System.Globalization.CultureInfo.InvariantCulture);
+    public string FormatPrice(decimal price) => Format(price, TickSize);
 
-    public string FormatQuantity(decimal quantity) => Normalize(quantity, StepSize).ToString(System.Globalization.CultureInfo.InvariantCulture);
+    public string FormatQuantity(decimal quantity) => Format(quantity, StepSize);
 
-    // Gives the value the scale of the increment (100.5 with tick 0.01 -> "100.50"), so wire strings are stable.
+    private static string Format(decimal value, decimal increment) =>
+        Normalize(value, increment).ToString("F" + Math.Min((int)increment.Scale, 28).ToString(System.Globalization.CultureInfo.InvariantCulture), System.Globalization.CultureInfo.InvariantCulture);
+
+    // Rounds to the increment's decimal places, so no sub-tick residue survives arithmetic.
     private static decimal Normalize(decimal value, decimal increment)
     {
         var scale = (increment.Scale > 28) ? 28 : increment.Scale;

@@ -9,6 +9,13 @@ public sealed class StrategyView
 {
     public required InstrumentSpec Instrument { get; init; }
     public required OrderBook Book { get; init; }
+    /// <summary>Best bid and ask of the market without our own resting orders; null when a side is empty.</summary>
+    public decimal? BestBid { get; set; }
+    public decimal? BestAsk { get; set; }
+
+    /// <summary>The reference mid: (best bid + best ask) / 2 of the market without our own orders.</summary>
+    public decimal? Mid => BestBid is { } b && BestAsk is { } a ? (b + a) / 2m : null;
+
     public IReadOnlyDictionary<string, Balance> Balances { get; set; } = new Dictionary<string, Balance>();
     public DateTimeOffset Now { get; set; }
     public StrategyTrigger Trigger { get; set; }

@@ -27,15 +27,14 @@ public sealed class SpotMarketMaker : IStrategy
 
     public StrategyDecision Decide(StrategyView view)
     {
-        var book = view.Book;
-        if (book.Mid is not { } mid) return StrategyDecision.PullQuotes;
+        if (view.Mid is not { } mid) return StrategyDecision.PullQuotes;
         var instrument = view.Instrument;
         var baseTotal = view.TotalOf(instrument.BaseAsset);
         var quoteTotal = view.TotalOf(instrument.QuoteAsset);
 
         // Rebalancing looks at balances, which only move on fills: not on every book tick.
         if (_config.RebalanceEnabled && !view.RebalancePending && view.Trigger is not StrategyTrigger.Book
-            && InventoryRebalancer.Plan(instrument, baseTotal, quoteTotal, book.BestBid!.Value.Price, book.BestAsk!.Value.Price,
+            && InventoryRebalancer.Plan(instrument, baseTotal, quoteTotal, view.BestBid!.Value, view.BestAsk!.Value,
                 _config.BaseTargetPct, _config.RebalanceThresholdPct) is { } rebalance)
         {
             return new StrategyDecision(BuildQuotes(instrument, mid, baseTotal, quoteTotal), [rebalance]);

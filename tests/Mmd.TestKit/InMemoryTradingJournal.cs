@@ -1,0 +1,65 @@
+using System.Collections.Concurrent;
+using Mmd.Trading.Engine;
+using Mmd.Trading.Execution;
+using Mmd.Trading.Orders;
+using Mmd.Trading.Stats;
+
+namespace Mmd.TestKit;
+
+/// <summary>An in-process journal for unit tests and benchmarks; keeps copies, as a database would.</summary>
+public sealed class InMemoryTradingJournal : ITradingJournal
+{
+    private readonly ConcurrentDictionary<string, OrderSnapshot> _orders = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, JournaledFill> _fills = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<JournaledFill> _fillOrder = new();
+
+    public IReadOnlyDictionary<string, OrderSnapshot> Orders => _orders;
+    public IReadOnlyList<JournaledFill> Fills => _fillOrder.ToList();
+    public int DuplicateFillsRejected { get; private set; }
+    public List<StatsSnapshot> Stats { get; } = [];
+
+    public Task SaveOrdersAsync(IReadOnlyList<TrackedOrder> orders, CancellationToken cancellationToken)
+    {
+        foreach (var o in orders) _orders[o.ClientOrderId] = OrderSnapshot.Of(o);
+        return Task.CompletedTask;
+    }
+
+    public Task<bool> RecordFillAsync(VenueFill fill, OrderPurpose purpose, CancellationToken cancellationToken)
+    {
+        var journaled = new JournaledFill(fill, purpose);
+        if (!_fills.TryAdd(fill.TradeId, journaled)) { DuplicateFillsRejected++; return Task.FromResult(false); }
+        _fillOrder.Enqueue(journaled);
+        return Task.FromResult(true);
+    }
+
+    public Task<IReadOnlyList<TrackedOrder>> LoadOpenOrdersAsync(CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<TrackedOrder>>(_orders.Values.Where(o => !OrderStateMachine.IsTerminal(o.Status)).Select(o => o.ToTracked()).ToList());
+
+    public Task<IReadOnlyList<JournaledFill>> LoadFillsAsync(CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<JournaledFill>>(_fillOrder.ToList());
+
+    public Task SaveStatsAsync(StatsSnapshot snapshot, CancellationToken cancellationToken)
+    {
+        lock (Stats) Stats.Add(snapshot);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>An immutable copy of an order as it was written.</summary>
+    public sealed record OrderSnapshot(TrackedOrder Template, OrderStatus Status, string? VenueOrderId, decimal Filled, DateTimeOffset UpdatedAt, string? LastError)
+    {
+        public static OrderSnapshot Of(TrackedOrder o) => new(o, o.Status, o.VenueOrderId, o.FilledQuantity, o.UpdatedAt, o.LastError);
+
+        public TrackedOrder ToTracked()
+        {
+            var t = Template;
+            var copy = new TrackedOrder
+            {
+                ClientOrderId = t.ClientOrderId, Symbol = t.Symbol, Side = t.Side, Type = t.Type, TimeInForce = t.TimeInForce, Price = t.Price,
+                Quantity = t.Quantity, PostOnly = t.PostOnly, ReduceOnly = t.ReduceOnly, Purpose = t.Purpose, Level = t.Level,
+                PostOnlyRetries = t.PostOnlyRetries, CreatedAt = t.CreatedAt,
+            };
+            copy.Restore(Status, VenueOrderId, Filled, UpdatedAt, LastError);
+            return copy;
+        }
+    }
+}

@@ -1,0 +1,25 @@
+namespace Mmd.TestKit;
+
+/// <summary>Waits for a condition that another thread makes true, checking after short yields, bounded by a timeout.</summary>
+public static class Until
+{
+    public static async Task TrueAsync(Func<bool> condition, string what, TimeSpan? timeout = null)
+    {
+        using var cts = new CancellationTokenSource(timeout ?? TaskExtensions.Timeout);
+        while (!condition())
+        {
+            try { await Task.Delay(10, cts.Token); }
+            catch (OperationCanceledException) { throw new TimeoutException($"timed out waiting until {what}"); }
+        }
+    }
+
+    public static async Task TrueAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
+    {
+        using var cts = new CancellationTokenSource(timeout ?? TaskExtensions.Timeout);
+        while (!await condition())
+        {
+            try { await Task.Delay(20, cts.Token); }
+            catch (OperationCanceledException) { throw new TimeoutException($"timed out waiting until {what}"); }
+        }
+    }
+}

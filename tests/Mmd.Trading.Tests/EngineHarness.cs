@@ -1,0 +1,84 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using Mmd.Exchanges.Paper;
+using Mmd.TestKit;
+using Mmd.Trading.Engine;
+using Mmd.Trading.Execution;
+using Mmd.Trading.Risk;
+using Mmd.Trading.Strategies.SpotMarketMaking;
+
+namespace Mmd.Trading.Tests;
+
+/// <summary>An engine on the in-process paper venue, on fake time; the market moves only when a test says so.</summary>
+internal sealed class EngineHarness : IAsyncDisposable
+{
+    public const string Symbol = "SOL_USDC";
+    private readonly CancellationTokenSource _stop = new();
+    private Task<EngineResult>? _run;
+
+    public EngineHarness(string name = "mm", SpotMarketMakerConfig? config = null, RiskLimits? risk = null, InMemoryTradingJournal? journal = null,
+        PaperExchange? exchange = null, Func<IExchangeConnector, IExchangeConnector>? wrap = null)
+    {
+        Name = name;
+        Time = new FakeTimeProvider(DateTimeOffset.Parse("2026-11-23T12:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
+        Exchange = exchange ?? new PaperExchange(QuietMarket(), Time);
+        Journal = journal ?? new InMemoryTradingJournal();
+        Config = config ?? new SpotMarketMakerConfig { SpreadPct = 0.2m, OrderQuantity = 0.5m, Levels = 3, RebalanceEnabled = false, RefreshTolerancePct = 0.05m };
+        Connector = new PaperConnector(Exchange, name);
+        var connector = wrap?.Invoke(Connector) ?? Connector;
+        Engine = new InstanceEngine(
+            new EngineOptions { InstanceName = name, Symbol = Symbol, RefreshInterval = Config.Interval, RefreshTolerancePct = Config.RefreshTolerancePct },
+            connector, new SpotMarketMaker(Config), new RiskEngine(risk ?? new RiskLimits(), Time), Journal, Time, NullLogger.Instance);
+    }
+
+    public string Name { get; }
+    public FakeTimeProvider Time { get; }
+    public PaperExchange Exchange { get; }
+    public PaperConnector Connector { get; }
+    public InMemoryTradingJournal Journal { get; }
+    public SpotMarketMakerConfig Config { get; }
+    public InstanceEngine Engine { get; }
+
+    /// <summary>No random walk, no background flow: every fill in a test is one the test made.</summary>
+    public static PaperSettings QuietMarket() => new() { VolatilityPct = 0m, FlowRate = 0m };
+
+    public Task<EngineResult> Start() => _run = Task.Run(() => Engine.RunAsync(_stop.Token));
+
+    /// <summary>Our open orders on the venue (the account may hold other instances' orders too).</summary>
+    public IReadOnlyList<VenueOrder> OpenOrders() => Exchange.OpenOrders(Name, Symbol).Where(o => Orders.ClientOrderIds.IsOwnedBy(o.ClientOrderId, Name)).ToList();
+
+    /// <summary>Waits for a condition while fake time moves slowly on (5 ms a check), so rate windows and timers advance.</summary>
+    public Task WaitAsync(Func<bool> condition, string what) =>
+        Until.TrueAsync(() =>
+        {
+            if (condition()) return true;
+            Time.Advance(TimeSpan.FromMilliseconds(5));
+            return false;
+        }, what);
+
+    /// <summary>Waits until the statistics satisfy a condition, moving fake time so the housekeeping tick refreshes them.</summary>
+    public Task StatsAsync(Func<Stats.StatsSnapshot, bool> condition, string what) =>
+        Until.TrueAsync(() =>
+        {
+            if (Engine.LatestStats is { } s && condition(s)) return true;
+            Time.Advance(TimeSpan.FromMilliseconds(100));
+            return false;
+        }, what);
+
+    public Task QuotingAsync(int perSide = 3) =>
+        Until.TrueAsync(() => OpenOrders().Count(o => o.Side == Primitives.Side.Buy) == perSide && OpenOrders().Count(o => o.Side == Primitives.Side.Sell) == perSide,
+            $"{perSide} quotes per side rest on the venue");
+
+    public async Task<EngineResult> StopAsync()
+    {
+        await _stop.CancelAsync();
+        return await _run!.DefaultTimeout();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_run is { IsCompleted: false }) await StopAsync();
+        Engine.Dispose();
+        _stop.Dispose();
+    }
+}

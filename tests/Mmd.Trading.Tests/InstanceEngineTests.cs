@@ -1,0 +1,247 @@
+using Mmd.TestKit;
+using Mmd.Trading.Engine;
+using Mmd.Trading.Execution;
+using Mmd.Trading.Orders;
+using Mmd.Trading.Primitives;
+using Mmd.Trading.Risk;
+using Mmd.Trading.Strategies.SpotMarketMaking;
+
+namespace Mmd.Trading.Tests;
+
+public class InstanceEngineTests
+{
+    private static readonly InstrumentSpec Sol = Exchanges.Paper.PaperMarkets.Find("SOL_USDC")!;
+
+    [Fact]
+    public async Task Start_QuotesTheSeedLadder_WithOwnClientIds()
+    {
+        await using var h = new EngineHarness();
+        _ = h.Start();
+        await h.QuotingAsync();
+        var mid = h.Exchange.Mid(EngineHarness.Symbol)!.Value;
+        Span<decimal> bids = stackalloc decimal[3];
+        Span<decimal> asks = stackalloc decimal[3];
+        // The book's mid is the background's, which is centred on the market mid.
+        QuoteMath.Prices(Sol, mid, 0.2m, bids, asks);
+        var open = h.OpenOrders();
+        Assert.Equal(bids.ToArray().OrderDescending(), open.Where(o => o.Side == Side.Buy).Select(o => o.Price!.Value).OrderDescending());
+        Assert.Equal(asks.ToArray().Order(), open.Where(o => o.Side == Side.Sell).Select(o => o.Price!.Value).Order());
+        Assert.All(open, o => Assert.True(ClientOrderIds.IsOwnedBy(o.ClientOrderId, "mm")));
+        Assert.All(open, o => Assert.True(o.PostOnly));
+        // Journaled before they left: every venue order is in the journal.
+        Assert.All(open, o => Assert.True(h.Journal.Orders.ContainsKey(o.ClientOrderId!)));
+    }
+
+    [Fact]
+    public async Task SmallMove_KeepsQuotes_LargeMove_ReplacesThem()
+    {
+        await using var h = new EngineHarness();
+        _ = h.Start();
+        await h.QuotingAsync();
+        var before = h.OpenOrders().Select(o => o.ClientOrderId).ToHashSet();
+        var mid = h.Exchange.Mid(EngineHarness.Symbol)!.Value;
+
+        h.Exchange.SetMid(EngineHarness.Symbol, mid + 0.02m); // 0.013 %: inside the 0.05 % tolerance
+        await h.StatsAsync(s => s.Mid == mid + 0.02m, "the engine saw the small move");
+        Assert.Equal(before, h.OpenOrders().Select(o => o.ClientOrderId).ToHashSet());
+
+        h.Exchange.SetMid(EngineHarness.Symbol, mid + 1m); // 0.67 %: every quote must move
+        await Until.TrueAsync(() => h.OpenOrders().Count == 6 && !h.OpenOrders().Any(o => before.Contains(o.ClientOrderId)), "every quote was replaced");
+        Assert.All(h.OpenOrders().Where(o => o.Side == Side.Buy), o => Assert.True(o.Price > mid));
+    }
+
+    [Fact]
+    public async Task TakerHitsOurBid_FillRecordedOnce_StatsMatch()
+    {
+        await using var h = new EngineHarness();
+        _ = h.Start();
+        await h.QuotingAsync();
+        var bestBid = h.OpenOrders().Where(o => o.Side == Side.Buy).Max(o => o.Price!.Value);
+        // Another account sells everything down to our best bid: the background ahead of us, then our 0.5.
+        var sweep = h.Exchange.Levels(EngineHarness.Symbol, Side.Buy, 50).Where(l => l.Price >= bestBid).Sum(l => l.Quantity);
+        var result = h.Exchange.Place("taker", new PlaceOrderRequest(EngineHarness.Symbol, "x1", Side.Sell, OrderType.Limit, TimeInForce.Ioc, bestBid, sweep));
+        Assert.Equal(CommandOutcome.Accepted, result.Outcome);
+        await Until.TrueAsync(() => h.Journal.Fills.Count == 1, "the fill is journaled");
+        await h.StatsAsync(s => s.Session.Fills == 1, "stats count the fill");
+
+        var final = (await h.StopAsync()).FinalStats;
+        var fill = Assert.Single(h.Journal.Fills).Fill;
+        Assert.Equal(bestBid, fill.Price);
+        Assert.True(fill.IsMaker);
+        Assert.Equal(1, final.Session.Fills);
+        Assert.Equal(0.5m, final.Session.MakerBuyVolume);
+        Assert.Equal(bestBid * 0.5m, final.Session.QuoteVolume);
+        Assert.Equal(fill.Fee, final.Session.FeesByAsset["USDC"]);
+        Assert.Equal(0.5m, final.Session.Position);
+    }
+
+    [Fact]
+    public async Task Stop_LeavesNoOwnOrderOnTheVenue_AndJournalAgrees()
+    {
+        await using var h = new EngineHarness();
+        _ = h.Start();
+        await h.QuotingAsync();
+        var result = await h.StopAsync();
+        Assert.Equal(0, result.OwnOrdersLeftOnVenue);
+        Assert.Empty(h.OpenOrders());
+        Assert.All(h.Journal.Orders.Values, o => Assert.True(OrderStateMachine.IsTerminal(o.Status), $"{o.Template.ClientOrderId} is {o.Status}"));
+    }
+
+    [Fact]
+    public async Task Stop_DoesNotCancelAnotherInstancesOrders()
+    {
+        await using var h = new EngineHarness(name: "mm");
+        var neighbour = h.Exchange.Place("mm", new PlaceOrderRequest(EngineHarness.Symbol, "mm-b_1", Side.Buy, OrderType.Limit, TimeInForce.Gtc, 100m, 1m));
+        Assert.Equal(CommandOutcome.Accepted, neighbour.Outcome);
+        _ = h.Start();
+        await h.QuotingAsync();
+        await h.StopAsync();
+        Assert.Equal("mm-b_1", Assert.Single(h.Exchange.OpenOrders("mm", EngineHarness.Symbol)).ClientOrderId); // same account, other instance: untouched
+    }
+
+    [Fact]
+    public async Task Restart_AdoptsOwnRestingOrders_CancelsStrays_SettlesNeverSent()
+    {
+        var journal = new InMemoryTradingJournal();
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.Parse("2026-11-23T12:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
+        using var exchange = new Exchanges.Paper.PaperExchange(EngineHarness.QuietMarket(), time);
+        var mid = exchange.Mid(EngineHarness.Symbol)!.Value;
+
+        // A journaled order resting on the venue (left by a killed run), a stray with our prefix, and a journaled order that never left.
+        var resting = Tracked("mm_old1", Side.Buy, Sol.RoundPrice(mid * 0.999m), OrderStatus.Submitted);
+        var neverSent = Tracked("mm_old2", Side.Sell, Sol.RoundPrice(mid * 1.001m), OrderStatus.New);
+        await journal.SaveOrdersAsync([resting, neverSent], CancellationToken.None);
+        exchange.Place("mm", resting.ToRequest());
+        exchange.Place("mm", new PlaceOrderRequest(EngineHarness.Symbol, "mm_stray", Side.Buy, OrderType.Limit, TimeInForce.Gtc, 100m, 1m));
+
+        await using var h = new EngineHarness(journal: journal, exchange: exchange);
+        var run = h.Start();
+        await h.QuotingAsync();
+        Assert.DoesNotContain(h.OpenOrders(), o => o.ClientOrderId == "mm_stray");
+        Assert.Equal(OrderStatus.Rejected, journal.Orders["mm_old2"].Status);
+        Assert.NotEqual(OrderStatus.Submitted, journal.Orders["mm_old1"].Status);
+        var result = await h.StopAsync();
+        Assert.Equal(1, result.Startup!.Adopted);
+        Assert.Equal(1, result.Startup.StrayCancelled);
+        Assert.Equal(1, result.Startup.Settled);
+    }
+
+    [Fact]
+    public async Task Restart_JournalOpenButVenueNeverHeardOfIt_FailsClosed()
+    {
+        var journal = new InMemoryTradingJournal();
+        await journal.SaveOrdersAsync([Tracked("mm_ghost", Side.Buy, 100m, OrderStatus.Open)], CancellationToken.None);
+        await using var h = new EngineHarness(journal: journal);
+        var ex = await Assert.ThrowsAsync<ReconciliationFailedException>(() => h.Start().DefaultTimeout());
+        Assert.Contains("mm_ghost", ex.Reason, StringComparison.Ordinal);
+        Assert.Equal(EngineState.Failed, h.Engine.State);
+        Assert.Empty(h.OpenOrders()); // it never quoted
+    }
+
+    [Fact]
+    public async Task PostOnlyRejection_RetriedOnceOneTickFurther()
+    {
+        var rejectFirst = 2; // the first bid and the first ask
+        await using var h = new EngineHarness(wrap: c => new ScriptedConnector(c)
+        {
+            OnPlace = (request, inner) => request.PostOnly && Interlocked.Decrement(ref rejectFirst) >= 0
+                ? Task.FromResult(PlaceOrderResult.Rejected(RejectCode.PostOnlyWouldTake, "would take"))
+                : inner(request),
+        });
+        _ = h.Start();
+        await h.QuotingAsync();
+        await Until.TrueAsync(() => h.Journal.Orders.Values.Count(o => o.Template.PostOnlyRetries == 1) == 2, "two retries journaled");
+        var retries = h.Journal.Orders.Values.Where(o => o.Template.PostOnlyRetries == 1).Select(o => o.Template).ToList();
+        var rejected = h.Journal.Orders.Values.Where(o => o.Status == OrderStatus.Rejected).Select(o => o.Template).ToList();
+        Assert.Equal(2, rejected.Count);
+        foreach (var retry in retries)
+        {
+            var original = rejected.Single(r => r.Side == retry.Side);
+            Assert.Equal(original.Level, retry.Level);
+            Assert.Equal(retry.Side == Side.Buy ? original.Price - Sol.TickSize : original.Price + Sol.TickSize, retry.Price);
+        }
+    }
+
+    [Fact]
+    public async Task UnknownPlaceOutcome_IsSettledByQuery_NeverResubmitted()
+    {
+        var lost = 1;
+        await using var h = new EngineHarness(wrap: c => new ScriptedConnector(c)
+        {
+            // The venue takes the first order but the response is lost.
+            OnPlace = async (request, inner) =>
+            {
+                var result = await inner(request);
+                return Interlocked.Decrement(ref lost) >= 0 ? PlaceOrderResult.Unknown("response lost") : result;
+            },
+        });
+        _ = h.Start();
+        await h.QuotingAsync();
+        h.Time.Advance(TimeSpan.FromSeconds(1));
+        await Until.TrueAsync(() => h.Journal.Orders.Values.All(o => o.Status != OrderStatus.Unknown), "the unknown order is settled");
+        Assert.Equal(6, h.OpenOrders().Count); // no duplicate at the level whose answer was lost
+        Assert.Equal(6, h.Journal.Orders.Count);
+    }
+
+    [Fact]
+    public async Task BookGap_Resubscribes_AndKeepsQuoting()
+    {
+        await using var h = new EngineHarness();
+        _ = h.Start();
+        await h.QuotingAsync();
+        h.Exchange.InjectBookGap(EngineHarness.Symbol);
+        var mid = h.Exchange.Mid(EngineHarness.Symbol)!.Value;
+        h.Exchange.SetMid(EngineHarness.Symbol, mid + 1m);
+        await h.WaitAsync(() => h.OpenOrders().Count == 6 && h.OpenOrders().All(o => o.Side == Side.Sell || o.Price > mid), "quotes follow the market after the resync");
+        // The fills that reached us before the new book did not set off a storm of post-only rejections.
+        var rejected = h.Journal.Orders.Values.Count(o => o.Status == OrderStatus.Rejected);
+        Assert.True(rejected <= 6, $"{rejected} post-only rejections");
+        Assert.True(h.Engine.Health.BookSynced);
+    }
+
+    [Fact]
+    public async Task StaleBook_PullsQuotes()
+    {
+        await using var h = new EngineHarness();
+        var run = h.Start();
+        await h.QuotingAsync();
+        h.Time.Advance(TimeSpan.FromSeconds(16)); // no book event for longer than StaleBookAfter
+        await Until.TrueAsync(() => h.OpenOrders().Count == 0 || run.IsCompleted, "quotes are pulled");
+        Assert.False(run.IsFaulted, run.Exception?.ToString());
+        Assert.False(h.Engine.Health.BookFresh);
+    }
+
+    [Fact]
+    public async Task RiskDenials_NeverReachTheVenue()
+    {
+        await using var h = new EngineHarness(risk: new RiskLimits { MaxOrderNotional = 50m }); // 0.5 x 150 = 75 > 50
+        _ = h.Start();
+        await h.StatsAsync(s => s.RiskDenials >= 6, "denials are counted");
+        Assert.Empty(h.OpenOrders());
+        Assert.Empty(h.Journal.Orders);
+    }
+
+    [Fact]
+    public async Task Rebalance_SendsIocAndAttributesTheFill()
+    {
+        var config = new SpotMarketMakerConfig { SpreadPct = 0.2m, OrderQuantity = 0.5m, Levels = 1, RebalanceEnabled = true, BaseTargetPct = 30m, RebalanceThresholdPct = 15m };
+        await using var h = new EngineHarness(config: config); // default paper balances: 100 SOL + 10000 USDC, 60 % base
+        _ = h.Start();
+        await Until.TrueAsync(() => h.Journal.Fills.Any(f => f.Purpose == OrderPurpose.Rebalance), "a rebalance fill");
+        var rebalance = h.Journal.Orders.Values.Single(o => o.Template.Purpose == OrderPurpose.Rebalance).Template;
+        Assert.Equal(TimeInForce.Ioc, rebalance.TimeInForce);
+        Assert.Equal(Side.Sell, rebalance.Side);
+        await h.StatsAsync(s => s.Session.RebalanceQuoteVolume > 0, "stats attribute the rebalance");
+    }
+
+    private static TrackedOrder Tracked(string id, Side side, decimal price, OrderStatus status)
+    {
+        var o = new TrackedOrder
+        {
+            ClientOrderId = id, Symbol = EngineHarness.Symbol, Side = side, Type = OrderType.Limit, TimeInForce = TimeInForce.Gtc,
+            Price = price, Quantity = 0.5m, PostOnly = true, Level = 0, CreatedAt = DateTimeOffset.Parse("2026-11-23T11:00:00Z", System.Globalization.CultureInfo.InvariantCulture),
+        };
+        o.Restore(status, null, 0, o.CreatedAt, null);
+        return o;
+    }
+}

@@ -1,0 +1,128 @@
+using Mmd.Trading.Execution;
+using Mmd.Trading.Orders;
+using Mmd.Trading.Primitives;
+
+namespace Mmd.Trading.Tests;
+
+public class OrderTrackerTests
+{
+    private static readonly DateTimeOffset Now = DateTimeOffset.UnixEpoch;
+
+    private static VenueOrder Report(TrackedOrder o, VenueOrderStatus status, decimal filled = 0) =>
+        new("V1", o.ClientOrderId, o.Symbol, o.Side, o.Type, o.TimeInForce, o.Price, o.Quantity, filled, status, true, false, Now, Now);
+
+    private static VenueFill Fill(string tradeId, TrackedOrder o, decimal qty) =>
+        new(tradeId, "V1", o.ClientOrderId, o.Symbol, o.Side, o.Price!.Value, qty, 0.01m, "USDC", true, Now);
+
+    [Fact]
+    public void Add_RejectsForeignPrefix()
+    {
+        var tracker = new OrderTracker("mm");
+        Assert.Throws<ArgumentException>(() => tracker.Add(OrderStateMachineTests.Order("other_1")));
+    }
+
+    [Fact]
+    public void Add_RejectsDuplicateClientId()
+    {
+        var tracker = new OrderTracker("mm");
+        tracker.Add(OrderStateMachineTests.Order("mm_1"));
+        Assert.Throws<InvalidOperationException>(() => tracker.Add(OrderStateMachineTests.Order("mm_1")));
+    }
+
+    [Fact]
+    public void Fill_SameTradeIdTwice_CountedOnce()
+    {
+        var tracker = new OrderTracker("mm");
+        var order = OrderStateMachineTests.Order("mm_1", quantity: 2m);
+        tracker.Add(order);
+        tracker.MarkSubmitted(order, Now);
+        Assert.True(tracker.ApplyFill(Fill("T1", order, 1m), Now, out _));
+        Assert.False(tracker.ApplyFill(Fill("T1", order, 1m), Now, out _));
+        Assert.Equal(1m, order.FilledQuantity);
+        Assert.Equal(OrderStatus.PartiallyFilled, order.Status);
+        Assert.True(tracker.ApplyFill(Fill("T2", order, 1m), Now, out _));
+        Assert.Equal(OrderStatus.Filled, order.Status);
+    }
+
+    [Fact]
+    public void OrderReport_ThenFillOfTheSameQuantity_DoesNotDoubleCount()
+    {
+        var tracker = new OrderTracker("mm");
+        var order = OrderStateMachineTests.Order("mm_1", quantity: 2m);
+        tracker.Add(order);
+        tracker.MarkSubmitted(order, Now);
+        tracker.ApplyVenueOrder(Report(order, VenueOrderStatus.PartiallyFilled, filled: 1m), Now);
+        tracker.ApplyFill(Fill("T1", order, 1m), Now, out _);
+        Assert.Equal(1m, order.FilledQuantity);
+    }
+
+    [Fact]
+    public void StaleOpenReport_AfterFilled_IsIgnored()
+    {
+        var tracker = new OrderTracker("mm");
+        var order = OrderStateMachineTests.Order("mm_1");
+        tracker.Add(order);
+        tracker.MarkSubmitted(order, Now);
+        tracker.ApplyFill(Fill("T1", order, 1m), Now, out _);
+        tracker.ApplyVenueOrder(Report(order, VenueOrderStatus.Open), Now);
+        Assert.Equal(OrderStatus.Filled, order.Status);
+    }
+
+    [Fact]
+    public void OpenReport_WhileCancelPending_KeepsPendingCancel()
+    {
+        var tracker = new OrderTracker("mm");
+        var order = OrderStateMachineTests.Order("mm_1");
+        tracker.Add(order);
+        tracker.MarkSubmitted(order, Now);
+        tracker.ApplyVenueOrder(Report(order, VenueOrderStatus.Open), Now);
+        tracker.MarkPendingCancel(order, Now);
+        tracker.ApplyVenueOrder(Report(order, VenueOrderStatus.Open), Now);
+        Assert.Equal(OrderStatus.PendingCancel, order.Status);
+        tracker.ApplyVenueOrder(Report(order, VenueOrderStatus.Cancelled), Now);
+        Assert.Equal(OrderStatus.Cancelled, order.Status);
+    }
+
+    [Fact]
+    public void UnknownPlaceOutcome_MarksUnknown_NotRejected()
+    {
+        var tracker = new OrderTracker("mm");
+        var order = OrderStateMachineTests.Order("mm_1");
+        tracker.Add(order);
+        tracker.MarkSubmitted(order, Now);
+        tracker.ApplyPlaceResult(order, PlaceOrderResult.Unknown("timeout"), Now);
+        Assert.Equal(OrderStatus.Unknown, order.Status);
+    }
+
+    [Fact]
+    public void TakeChanged_ReturnsEachChangedOrderOnce()
+    {
+        var tracker = new OrderTracker("mm");
+        var order = OrderStateMachineTests.Order("mm_1");
+        tracker.Add(order);
+        tracker.MarkSubmitted(order, Now);
+        Assert.Single(tracker.TakeChanged());
+        Assert.Empty(tracker.TakeChanged());
+    }
+
+    [Fact]
+    public void ClientOrderIds_CarryPrefix_AreUnique_AndNeverMatchALongerName()
+    {
+        var ids = new ClientOrderIds("mm", DateTimeOffset.FromUnixTimeMilliseconds(1_800_000_000_000));
+        var set = Enumerable.Range(0, 10_000).Select(_ => ids.Next()).ToHashSet();
+        Assert.Equal(10_000, set.Count);
+        Assert.All(set, id => Assert.True(ClientOrderIds.IsOwnedBy(id, "mm")));
+        Assert.All(set, id => Assert.True(id.Length <= 36 - 18)); // a 20-character name still fits 36
+        var other = new ClientOrderIds("mm-b", DateTimeOffset.UnixEpoch).Next();
+        Assert.False(ClientOrderIds.IsOwnedBy(other, "mm"));
+        Assert.False(ClientOrderIds.IsOwnedBy("mm", "mm"));
+    }
+
+    [Fact]
+    public void ClientOrderIds_TwoRuns_DoNotCollide()
+    {
+        var a = new ClientOrderIds("mm", DateTimeOffset.FromUnixTimeMilliseconds(1_800_000_000_000));
+        var b = new ClientOrderIds("mm", DateTimeOffset.FromUnixTimeMilliseconds(1_800_000_000_001));
+        Assert.NotEqual(a.Next(), b.Next());
+    }
+}

@@ -1,0 +1,80 @@
+using Microsoft.Extensions.Time.Testing;
+using Mmd.Trading.Execution;
+using Mmd.Trading.Primitives;
+using Mmd.Trading.Risk;
+
+namespace Mmd.Trading.Tests;
+
+public class RiskEngineTests
+{
+    private static PlaceOrderRequest Order(Side side, decimal price, decimal qty, bool reduceOnly = false) =>
+        new("SOL_USDC", "mm_1", side, OrderType.Limit, TimeInForce.Gtc, price, qty, PostOnly: true, ReduceOnly: reduceOnly);
+
+    private static RiskContext Context(decimal position = 0, decimal openBuys = 0, decimal openSells = 0) => new(100m, position, openBuys, openSells);
+
+    [Fact]
+    public void MaxPosition_CountsOpenOrders_AndDenies()
+    {
+        var risk = new RiskEngine(new RiskLimits { MaxPosition = 5m }, new FakeTimeProvider());
+        Assert.True(risk.Check(Order(Side.Buy, 100m, 2m), Context(position: 2m)).Allowed);
+        var denied = risk.Check(Order(Side.Buy, 100m, 2m), Context(position: 2m, openBuys: 2m));
+        Assert.Equal(DenyReason.MaxPosition, denied.Reason);
+        Assert.Equal(1, risk.DeniedCount(DenyReason.MaxPosition));
+    }
+
+    [Fact]
+    public void MaxPosition_AllowsReducingOrders()
+    {
+        var risk = new RiskEngine(new RiskLimits { MaxPosition = 5m }, new FakeTimeProvider());
+        Assert.True(risk.Check(Order(Side.Sell, 100m, 2m), Context(position: 8m)).Allowed);
+    }
+
+    [Fact]
+    public void MaxOrderNotional_Denies()
+    {
+        var risk = new RiskEngine(new RiskLimits { MaxOrderNotional = 1000m }, new FakeTimeProvider());
+        Assert.Equal(DenyReason.MaxOrderNotional, risk.Check(Order(Side.Buy, 100m, 11m), Context()).Reason);
+    }
+
+    [Fact]
+    public void PriceBand_DeniesFarFromMid()
+    {
+        var risk = new RiskEngine(new RiskLimits { PriceBandPct = 5m }, new FakeTimeProvider());
+        Assert.True(risk.Check(Order(Side.Buy, 95.5m, 1m), Context()).Allowed);
+        Assert.Equal(DenyReason.PriceBand, risk.Check(Order(Side.Buy, 94m, 1m), Context()).Reason);
+    }
+
+    [Fact]
+    public void OrderRate_SlidingWindow()
+    {
+        var time = new FakeTimeProvider();
+        var risk = new RiskEngine(new RiskLimits { MaxOrdersPerSecond = 3 }, time);
+        for (var i = 0; i < 3; i++) Assert.True(risk.Check(Order(Side.Buy, 100m, 1m), Context()).Allowed);
+        Assert.Equal(DenyReason.OrderRate, risk.Check(Order(Side.Buy, 100m, 1m), Context()).Reason);
+        time.Advance(TimeSpan.FromSeconds(1));
+        Assert.True(risk.Check(Order(Side.Buy, 100m, 1m), Context()).Allowed);
+    }
+
+    [Fact]
+    public void KillSwitch_TripsOnDrawdownFromPeak_AndLatches()
+    {
+        var risk = new RiskEngine(new RiskLimits { MaxDrawdown = 50m }, new FakeTimeProvider());
+        risk.ObserveNetPnl(100m);
+        risk.ObserveNetPnl(60m);
+        Assert.False(risk.KillSwitchTripped);
+        risk.ObserveNetPnl(50m);
+        Assert.True(risk.KillSwitchTripped);
+        risk.ObserveNetPnl(200m);
+        Assert.True(risk.KillSwitchTripped);
+        Assert.Equal(DenyReason.KillSwitch, risk.Check(Order(Side.Buy, 100m, 1m), Context()).Reason);
+        Assert.True(risk.Check(Order(Side.Sell, 100m, 1m, reduceOnly: true), Context(position: 1m)).Allowed);
+    }
+
+    [Fact]
+    public void NoPriceAndNoMid_Denied()
+    {
+        var risk = new RiskEngine(new RiskLimits(), new FakeTimeProvider());
+        var market = new PlaceOrderRequest("SOL_USDC", "mm_1", Side.Buy, OrderType.Market, TimeInForce.Ioc, null, 1m);
+        Assert.Equal(DenyReason.NoMarketData, risk.Check(market, new RiskContext(null, 0, 0, 0)).Reason);
+    }
+}
