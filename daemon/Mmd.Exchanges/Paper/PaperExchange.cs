@@ -91,7 +91,7 @@ public sealed partial class PaperExchange : IDisposable
         lock (_gate)
         {
             var result = PlaceLocked(account, request);
-            PublishBook(request.Symbol);
+            if (result.Outcome == CommandOutcome.Accepted) PublishBook(request.Symbol);
             Persist();
             return result;
         }
