@@ -60,8 +60,15 @@ public static class RunCommand
                 var flagErrors = new List<FieldViolation>();
                 ApplyFlags(proto, result, flagErrors, name, venue, symbol, duration, spread, quantity, levels, enableRebalance, disableRebalance, baseTarget, threshold, interval, tolerance, seed);
                 summary = ParseDuration(result.GetValue(summaryEvery) ?? "10s", "--summary-every", flagErrors) ?? TimeSpan.FromSeconds(10);
-                if (flagErrors.Count > 0) throw new InvalidSpecException(source, flagErrors);
-                spec = SpecValidator.Validate(proto, source, lines);
+                try
+                {
+                    spec = SpecValidator.Validate(proto, source, lines);
+                }
+                catch (InvalidSpecException ex) when (flagErrors.Count > 0)
+                {
+                    throw new InvalidSpecException(source, [.. flagErrors, .. ex.Violations], lines);
+                }
+                if (flagErrors.Count > 0) throw new InvalidSpecException(source, flagErrors, lines);
             }
             catch (ConfigException ex)
             {

@@ -1,0 +1,61 @@
+using Mmd.Configuration;
+using Mmd.TestKit;
+
+namespace Mmd.Daemon.Tests;
+
+public class DaemonConfigTests
+{
+    private static readonly Dictionary<string, string?> NoEnv = [];
+
+    [Fact]
+    public void RepositoryDaemonJson_Loads_PathsRelativeToTheFile()
+    {
+        using var dir = new TempDirectory();
+        var file = dir.Combine("daemon.json");
+        File.WriteAllText(file, """{ "stateDir": "st", "logDir": "lg", "logRetentionDays": 3 }""");
+        var config = DaemonConfigLoader.Load(file, NoEnv);
+        Assert.Equal(dir.Combine("st"), config.StateDir);
+        Assert.Equal(dir.Combine("lg"), config.LogDir);
+        Assert.Equal(3, config.LogRetentionDays);
+    }
+
+    [Fact]
+    public void UnknownKey_NamesFileLineAndKey()
+    {
+        using var dir = new TempDirectory();
+        var file = dir.Combine("daemon.json");
+        File.WriteAllText(file, "{\n  \"stateDir\": \"st\",\n  \"stateDri\": \"oops\"\n}");
+        var ex = Assert.Throws<ConfigException>(() => DaemonConfigLoader.Load(file, NoEnv));
+        Assert.Equal((file, 3L, "stateDri"), (ex.File, ex.Line!.Value, ex.Key));
+        Assert.Equal($"{file}:3: stateDri: unknown key", ex.Message);
+    }
+
+    [Fact]
+    public void WrongType_NamesTheKey()
+    {
+        using var dir = new TempDirectory();
+        var file = dir.Combine("daemon.json");
+        File.WriteAllText(file, "{\n  \"logRetentionDays\": \"many\"\n}");
+        var ex = Assert.Throws<ConfigException>(() => DaemonConfigLoader.Load(file, NoEnv));
+        Assert.Equal("logRetentionDays", ex.Key);
+        Assert.Equal(2L, ex.Line);
+    }
+
+    [Fact]
+    public void Environment_OverridesTheFile()
+    {
+        using var dir = new TempDirectory();
+        var file = dir.Combine("daemon.json");
+        File.WriteAllText(file, """{ "stateDir": "st" }""");
+        var config = DaemonConfigLoader.Load(file, new Dictionary<string, string?> { ["MMD_STATE_DIR"] = dir.Combine("other"), ["MMD_LOG_RETENTION_DAYS"] = "9" });
+        Assert.Equal(dir.Combine("other"), config.StateDir);
+        Assert.Equal(9, config.LogRetentionDays);
+    }
+
+    [Fact]
+    public void MissingFile_IsAnError()
+    {
+        var ex = Assert.Throws<ConfigException>(() => DaemonConfigLoader.Load("/nonexistent/daemon.json", NoEnv));
+        Assert.Contains("no such file", ex.Message, StringComparison.Ordinal);
+    }
+}

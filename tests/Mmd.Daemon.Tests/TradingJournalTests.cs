@@ -1,0 +1,110 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Mmd.Persistence;
+using Mmd.TestKit;
+using Mmd.Trading.Execution;
+using Mmd.Trading.Orders;
+using Mmd.Trading.Primitives;
+
+namespace Mmd.Daemon.Tests;
+
+public class TradingJournalTests
+{
+    private static readonly DateTimeOffset T = DateTimeOffset.FromUnixTimeMilliseconds(1_795_000_000_000);
+
+    private static VenueFill Fill(string tradeId, decimal price = 150.123456789m) =>
+        new(tradeId, "V1", "mm_1", "SOL_USDC", Side.Buy, price, 0.5m, 0.0150123m, "USDC", true, T);
+
+    [Fact]
+    public async Task Fill_RecordedOnce_PerTradeId()
+    {
+        using var dir = new TempDirectory();
+        var db = await MmdDatabase.OpenAsync(dir.Combine("j.db"), CancellationToken.None);
+        var journal = new SqliteTradingJournal(db, "mm", "paper");
+        Assert.True(await journal.RecordFillAsync(Fill("T1"), OrderPurpose.Quote, CancellationToken.None));
+        Assert.False(await journal.RecordFillAsync(Fill("T1"), OrderPurpose.Quote, CancellationToken.None));
+        Assert.True(await journal.RecordFillAsync(Fill("T2"), OrderPurpose.Rebalance, CancellationToken.None));
+        var fills = await journal.LoadFillsAsync(CancellationToken.None);
+        Assert.Equal(["T1", "T2"], fills.Select(f => f.Fill.TradeId));
+        Assert.Equal(OrderPurpose.Rebalance, fills[1].Purpose);
+    }
+
+    [Fact]
+    public async Task Decimals_StoredAsText_RoundTripExactly()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.Combine("j.db");
+        var db = await MmdDatabase.OpenAsync(path, CancellationToken.None);
+        var journal = new SqliteTradingJournal(db, "mm", "paper");
+        await journal.RecordFillAsync(Fill("T1", 0.1m + 0.2m), OrderPurpose.Quote, CancellationToken.None);
+        Assert.Equal(0.3m, (await journal.LoadFillsAsync(CancellationToken.None)).Single().Fill.Price);
+
+        await using var connection = new SqliteConnection($"Data Source={path}");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT typeof(Price), Price FROM fills";
+        await using var reader = await command.ExecuteReaderAsync();
+        Assert.True(await reader.ReadAsync());
+        Assert.Equal("text", reader.GetString(0));
+        Assert.Equal("0.3", reader.GetString(1));
+    }
+
+    [Fact]
+    public async Task Orders_Upserted_OpenOnesReloaded()
+    {
+        using var dir = new TempDirectory();
+        var db = await MmdDatabase.OpenAsync(dir.Combine("j.db"), CancellationToken.None);
+        var journal = new SqliteTradingJournal(db, "mm", "paper");
+        var open = Order("mm_1");
+        var done = Order("mm_2");
+        await journal.SaveOrdersAsync([open, done], CancellationToken.None);
+        open.Restore(OrderStatus.Open, "V1", 0.25m, T, null);
+        done.Restore(OrderStatus.Filled, "V2", 1m, T, null);
+        await journal.SaveOrdersAsync([open, done], CancellationToken.None);
+
+        var reloaded = Assert.Single(await journal.LoadOpenOrdersAsync(CancellationToken.None));
+        Assert.Equal("mm_1", reloaded.ClientOrderId);
+        Assert.Equal(OrderStatus.Open, reloaded.Status);
+        Assert.Equal("V1", reloaded.VenueOrderId);
+        Assert.Equal(0.25m, reloaded.FilledQuantity);
+        Assert.Equal(150.05m, reloaded.Price);
+        Assert.Equal(2, reloaded.Level);
+    }
+
+    [Fact]
+    public async Task Database_IsInWalMode()
+    {
+        using var dir = new TempDirectory();
+        var db = await MmdDatabase.OpenAsync(dir.Combine("j.db"), CancellationToken.None);
+        await using var context = new MmdDbContext(db);
+        var mode = await context.Database.SqlQueryRaw<string>("PRAGMA journal_mode").ToListAsync();
+        Assert.Equal("wal", Assert.Single(mode));
+    }
+
+    [Fact]
+    public void Model_HasNoChangesWithoutAMigration()
+    {
+        // Fails when an entity changes and nobody ran `dotnet ef migrations add`.
+        using var context = new MmdDbContext(MmdDatabase.Options(":memory:"));
+        Assert.False(context.Database.HasPendingModelChanges(), "the EF model has changes without a migration: run dotnet ef migrations add <Name> --project daemon/Mmd.Persistence");
+    }
+
+    [Fact]
+    public async Task Runs_StartAndEnd()
+    {
+        using var dir = new TempDirectory();
+        var db = await MmdDatabase.OpenAsync(dir.Combine("j.db"), CancellationToken.None);
+        var runs = new RunStore(db);
+        var id = await runs.StartAsync("mm", 1234, T, CancellationToken.None);
+        await runs.EndAsync(id, T.AddMinutes(5), 0, "signal", CancellationToken.None);
+        await using var context = new MmdDbContext(db);
+        var run = await context.Runs.SingleAsync();
+        Assert.Equal((1234, 0, "signal"), (run.Pid, run.ExitCode!.Value, run.Reason!));
+    }
+
+    private static TrackedOrder Order(string id) => new()
+    {
+        ClientOrderId = id, Symbol = "SOL_USDC", Side = Side.Buy, Type = OrderType.Limit, TimeInForce = TimeInForce.Gtc,
+        Price = 150.05m, Quantity = 1m, PostOnly = true, Level = 2, CreatedAt = T,
+    };
+}

@@ -1,0 +1,155 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Time.Testing;
+using Mmd.Exchanges.Paper;
+using Mmd.Persistence;
+using Mmd.TestKit;
+using Mmd.Trading.Orders;
+
+namespace Mmd.EndToEnd.Tests;
+
+/// <summary><c>mmd run</c> as a real process on the paper venue: real SQLite file, real signals.</summary>
+public class RunCommandTests
+{
+    private const string Symbol = "SOL_USDC";
+
+    // A fast, busy paper market so a few seconds hold many fills.
+    private static string Spec(string name, string duration = "120s") => $$"""
+        {
+          "name": "{{name}}",
+          "venue": "paper",
+          "symbol": "{{Symbol}}",
+          "duration": "{{duration}}",
+          "spotMarketMaking": { "spreadPct": "0.1", "orderQuantity": "0.5", "levels": 2, "rebalanceEnabled": false, "interval": "30s" },
+          "paper": { "seed": "7", "tick": "0.05s", "flowRate": "30", "volatilityPct": "0.05" }
+        }
+        """;
+
+    private static string WriteSpec(TempDirectory dir, string name, string duration = "120s")
+    {
+        var path = dir.Combine(name + ".json");
+        File.WriteAllText(path, Spec(name, duration));
+        return path;
+    }
+
+    private static string JournalPath(TempDirectory dir, string name) => dir.Combine("state", "instances", name, "journal.db");
+
+    private static async Task<int> CountAsync(TempDirectory dir, string name, string sql)
+    {
+        var path = JournalPath(dir, name);
+        if (!File.Exists(path)) return 0;
+        await using var db = new MmdDbContext(MmdDatabase.Options(path));
+        try { return await db.Database.SqlQueryRaw<int>(sql).SingleAsync(); }
+        catch (Microsoft.Data.Sqlite.SqliteException) { return 0; } // not migrated yet
+    }
+
+    // The venue's state as the run left it (a paper account's state file is named after the account).
+    private static PaperExchange OpenVenue(TempDirectory dir, string account) =>
+        new(new PaperSettings { StateDirectory = dir.Combine("state", "paper"), Account = account }, new FakeTimeProvider());
+
+    [Fact]
+    public async Task BadSpec_Exits2_ListingEveryInvalidField()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.Combine("bad.json");
+        File.WriteAllText(path, """
+            {
+              "name": "bad",
+              "venue": "paper",
+              "symbol": "NOPE_USDC",
+              "spotMarketMaking": { "spreadPct": "-0.2", "levels": 99, "baseTargetPct": "120", "orderQuantity": "1,5" }
+            }
+            """);
+        using var mmd = MmdProcess.Start(dir.Path, "run", "-f", path);
+        Assert.Equal(2, await mmd.WaitForExitAsync());
+        var stderr = mmd.StandardError;
+        foreach (var field in new[] { "symbol", "spot_market_making.spread_pct", "spot_market_making.levels", "spot_market_making.base_target_pct", "spot_market_making.order_quantity" })
+            Assert.Contains($": {field}: ", stderr, StringComparison.Ordinal);
+        Assert.Contains($"{path}:5: spot_market_making.spread_pct", stderr, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(dir.Combine("state", "instances")), "a bad spec must change nothing");
+    }
+
+    [Fact]
+    public async Task BadFlags_Exit2()
+    {
+        using var dir = new TempDirectory();
+        using var mmd = MmdProcess.Start(dir.Path, "run", "--name", "x", "--symbol", Symbol, "--spread", "abc", "--enable-rebalance", "--disable-rebalance");
+        Assert.Equal(2, await mmd.WaitForExitAsync());
+        Assert.Contains("spot_market_making.spread_pct: 'abc' is not a decimal number", mmd.StandardError, StringComparison.Ordinal);
+        Assert.Contains("cannot both be given", mmd.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task PaperRun_FillsRecordedOnce_StatsMatchFills_SigtermLeavesNoOrders()
+    {
+        using var dir = new TempDirectory();
+        using var mmd = MmdProcess.Start(dir.Path, "run", "-f", WriteSpec(dir, "e2e"), "--summary-every", "1s");
+        await Until.TrueAsync(async () => mmd.HasExited || await CountAsync(dir, "e2e", "SELECT COUNT(*) AS Value FROM fills") >= 5, "five fills are journaled");
+        Assert.False(mmd.HasExited, mmd.Output);
+
+        mmd.Terminate();
+        Assert.Equal(0, await mmd.WaitForExitAsync(TimeSpan.FromSeconds(15)));
+        Assert.Contains("own orders left on venue: 0", mmd.StandardOutput, StringComparison.Ordinal);
+
+        await using var db = new MmdDbContext(MmdDatabase.Options(JournalPath(dir, "e2e")));
+        var fills = await db.Fills.AsNoTracking().ToListAsync();
+        // Every fill the venue made for us is recorded, exactly once.
+        using (var venue = OpenVenue(dir, "e2e"))
+        {
+            var venueTrades = venue.Fills("e2e", Symbol, DateTimeOffset.MinValue).Select(f => f.TradeId).Order().ToList();
+            Assert.Equal(venueTrades, fills.Select(f => f.TradeId).Order().ToList());
+            Assert.Empty(venue.OpenOrders("e2e", Symbol)); // stop means a flat book
+        }
+        Assert.All(await db.Orders.AsNoTracking().ToListAsync(), o => Assert.True(OrderStateMachine.IsTerminal(Enum.Parse<OrderStatus>(o.Status)), $"{o.ClientOrderId} left {o.Status}"));
+
+        // The final statistics agree with the journaled fills.
+        var final = await db.StatsSnapshots.AsNoTracking().OrderByDescending(s => s.Id).FirstAsync();
+        Assert.Equal(fills.Count, final.SessionFills);
+        Assert.Equal(fills.Sum(f => f.Price * f.Quantity), final.SessionQuoteVolume);
+        using var json = JsonDocument.Parse(final.Json);
+        var session = json.RootElement.GetProperty("Session");
+        Assert.Equal(fills.Where(f => f.IsMaker && f.Side == "Buy").Sum(f => f.Quantity), decimal.Parse(session.GetProperty("MakerBuyVolume").GetString()!, System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(fills.Sum(f => f.Fee), decimal.Parse(session.GetProperty("FeesInQuote").GetString()!, System.Globalization.CultureInfo.InvariantCulture));
+
+        var run = await db.Runs.AsNoTracking().SingleAsync();
+        Assert.Equal((0, "signal"), (run.ExitCode!.Value, run.Reason!));
+        Assert.Contains("fills ", mmd.StandardOutput, StringComparison.Ordinal); // the one-line summary was printed
+    }
+
+    [Fact]
+    public async Task KilledWithRestingOrders_RestartReconcilesThem()
+    {
+        using var dir = new TempDirectory();
+        var spec = WriteSpec(dir, "crash");
+        using (var first = MmdProcess.Start(dir.Path, "run", "-f", spec))
+        {
+            await Until.TrueAsync(async () => first.HasExited || await CountAsync(dir, "crash", "SELECT COUNT(*) AS Value FROM orders WHERE Status = 'Open'") >= 4, "quotes rest on the venue");
+            Assert.False(first.HasExited, first.Output);
+            first.KillHard(); // no chance to cancel anything
+            await first.WaitForExitAsync();
+        }
+        int resting;
+        using (var venue = OpenVenue(dir, "crash")) resting = venue.OpenOrders("crash", Symbol).Count;
+        Assert.True(resting > 0, "the killed run left orders on the venue");
+
+        using var second = MmdProcess.Start(dir.Path, "run", "-f", spec, "--duration", "4s");
+        Assert.Equal(0, await second.WaitForExitAsync());
+        Assert.Matches(@"reconciled at start: \d+ journal orders open, [1-9]\d* adopted", second.StandardOutput + second.StandardError);
+        using (var venue = OpenVenue(dir, "crash"))
+        {
+            Assert.Empty(venue.OpenOrders("crash", Symbol));
+            var venueTrades = venue.Fills("crash", Symbol, DateTimeOffset.MinValue).Select(f => f.TradeId).Order().ToList();
+            await using var db = new MmdDbContext(MmdDatabase.Options(JournalPath(dir, "crash")));
+            Assert.Equal(venueTrades, await db.Fills.AsNoTracking().Select(f => f.TradeId).OrderBy(t => t).ToListAsync());
+        }
+    }
+
+    [Fact]
+    public async Task Duration_EndsTheRunByItself()
+    {
+        using var dir = new TempDirectory();
+        using var mmd = MmdProcess.Start(dir.Path, "run", "--name", "flags", "--symbol", Symbol, "--spread", "0.2", "--quantity", "0.1", "--duration", "3s");
+        Assert.Equal(0, await mmd.WaitForExitAsync());
+        Assert.Contains("stopped (duration elapsed)", mmd.StandardOutput, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,87 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace Mmd.TestKit;
+
+/// <summary>
+/// The built <c>mmd</c> as a child process with its own state and log folders. Output is captured; a test
+/// that fails gets it in its message through <see cref="Output"/>.
+/// </summary>
+public sealed partial class MmdProcess : IDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _stdout = new();
+    private readonly StringBuilder _stderr = new();
+    private readonly TaskCompletionSource<int> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private MmdProcess(Process process)
+    {
+        _process = process;
+    }
+
+    public int Pid => _process.Id;
+
+    public static string MmdDll => Path.Combine(AppContext.BaseDirectory, "mmd.dll");
+
+    public static MmdProcess Start(string stateDir, params string[] args)
+    {
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        info.ArgumentList.Add(MmdDll);
+        foreach (var a in args) info.ArgumentList.Add(a);
+        info.Environment["MMD_STATE_DIR"] = Path.Combine(stateDir, "state");
+        info.Environment["MMD_LOG_DIR"] = Path.Combine(stateDir, "logs");
+        info.Environment["MMD_CONFIG"] = null;
+        info.WorkingDirectory = stateDir;
+        var process = new Process { StartInfo = info, EnableRaisingEvents = true };
+        var mmd = new MmdProcess(process);
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (mmd._stdout) mmd._stdout.AppendLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (mmd._stderr) mmd._stderr.AppendLine(e.Data); };
+        process.Exited += (_, _) => mmd._exited.TrySetResult(process.ExitCode);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return mmd;
+    }
+
+    public string StandardOutput { get { lock (_stdout) return _stdout.ToString(); } }
+    public string StandardError { get { lock (_stderr) return _stderr.ToString(); } }
+    public string Output => $"--- stdout ---\n{StandardOutput}\n--- stderr ---\n{StandardError}";
+
+    public bool HasExited => _exited.Task.IsCompleted;
+
+    /// <summary>The exit code, once the process ends (bounded by <paramref name="timeout"/>).</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan? timeout = null)
+    {
+        try
+        {
+            var code = await _exited.Task.WaitAsync(timeout ?? TaskExtensions.Timeout);
+            await _process.WaitForExitAsync(); // drains the output
+            return code;
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"mmd did not exit in time\n{Output}");
+        }
+    }
+
+    public void Signal(int signal)
+    {
+        if (SysKill(_process.Id, signal) != 0) throw new InvalidOperationException($"kill({_process.Id}, {signal}) failed: errno {Marshal.GetLastPInvokeError()}");
+    }
+
+    public void Terminate() => Signal(15);
+
+    public void Interrupt() => Signal(2);
+
+    public void KillHard() => _process.Kill(entireProcessTree: true);
+
+    public void Dispose()
+    {
+        if (!HasExited) { try { _process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { } }
+        _process.Dispose();
+    }
+
+    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static partial int SysKill(int pid, int signal);
+}
