@@ -202,13 +202,18 @@ public class InstanceEngineTests
     [Fact]
     public async Task StaleBook_PullsQuotes()
     {
-        await using var h = new EngineHarness();
+        ScriptedConnector? scripted = null;
+        await using var h = new EngineHarness(wrap: c => scripted = new ScriptedConnector(c));
         var run = h.Start();
         await h.QuotingAsync();
-        h.Time.Advance(TimeSpan.FromSeconds(16)); // no book event for longer than StaleBookAfter
+        scripted!.BookSilent = true; // the stream stays up but nothing arrives any more
+        h.Time.Advance(TimeSpan.FromSeconds(16)); // longer than StaleBookAfter
         await Until.TrueAsync(() => h.OpenOrders().Count == 0 || run.IsCompleted, "quotes are pulled");
         Assert.False(run.IsFaulted, run.Exception?.ToString());
         Assert.False(h.Engine.Health.BookFresh);
+        scripted.BookSilent = false;
+        h.Exchange.SetMid(EngineHarness.Symbol, h.Exchange.Mid(EngineHarness.Symbol)!.Value); // fresh data again
+        await h.QuotingAsync();
     }
 
     [Fact]

@@ -8,6 +8,9 @@ internal sealed class ScriptedConnector(IExchangeConnector inner) : IExchangeCon
 {
     public Func<PlaceOrderRequest, Func<PlaceOrderRequest, Task<PlaceOrderResult>>, Task<PlaceOrderResult>>? OnPlace { get; init; }
 
+    /// <summary>While true, book events are swallowed: the stream stays connected but says nothing.</summary>
+    public bool BookSilent { get; set; }
+
     public string Venue => inner.Venue;
     public ConnectorCapabilities Capabilities => inner.Capabilities;
     public Task<IReadOnlyList<InstrumentSpec>> GetInstrumentsAsync(CancellationToken cancellationToken) => inner.GetInstrumentsAsync(cancellationToken);
@@ -22,7 +25,8 @@ internal sealed class ScriptedConnector(IExchangeConnector inner) : IExchangeCon
     public Task<CancelOrderResult> CancelOrderAsync(CancelOrderRequest request, CancellationToken cancellationToken) => inner.CancelOrderAsync(request, cancellationToken);
     public Task<int> CancelAllAsync(string symbol, string? clientOrderIdPrefix, CancellationToken cancellationToken) => inner.CancelAllAsync(symbol, clientOrderIdPrefix, cancellationToken);
     public Task<IReadOnlyList<VenueFill>> GetFillsAsync(string symbol, DateTimeOffset since, CancellationToken cancellationToken) => inner.GetFillsAsync(symbol, since, cancellationToken);
-    public IAsyncEnumerable<MarketDataEvent> StreamOrderBookAsync(string symbol, CancellationToken cancellationToken) => inner.StreamOrderBookAsync(symbol, cancellationToken);
+    public IAsyncEnumerable<MarketDataEvent> StreamOrderBookAsync(string symbol, CancellationToken cancellationToken) =>
+        inner.StreamOrderBookAsync(symbol, cancellationToken).Where(_ => !BookSilent);
     public IAsyncEnumerable<AccountEvent> StreamAccountAsync(string symbol, CancellationToken cancellationToken) => inner.StreamAccountAsync(symbol, cancellationToken);
     public ValueTask DisposeAsync() => inner.DisposeAsync();
 }

@@ -68,6 +68,9 @@ public sealed partial class InstanceEngine : IDisposable
         {
             SingleReader = true,
             FullMode = BoundedChannelFullMode.Wait, // fills and order updates are never dropped
+            // The loop continues on the thread that delivered the event instead of waiting for a pool
+            // thread to wake: tens of microseconds per event on a small machine. No writer holds a lock.
+            AllowSynchronousContinuations = true,
         });
     }
 

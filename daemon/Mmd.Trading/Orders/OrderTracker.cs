@@ -15,6 +15,9 @@ public sealed class OrderTracker
     private readonly HashSet<string> _seenTradeIds = new(StringComparer.Ordinal);
     private readonly Queue<string> _seenTradeOrder = new();
     private readonly HashSet<TrackedOrder> _dirty = [];
+    // Orders that may rest on or enter the book. Kept apart so that every evaluation costs the live
+    // orders, not every order the instance placed in the last minutes.
+    private readonly HashSet<TrackedOrder> _live = [];
     private readonly string _instanceName;
     private const int SeenTradeCapacity = 100_000;
 
@@ -24,7 +27,7 @@ public sealed class OrderTracker
 
     public IEnumerable<TrackedOrder> All => _orders.Values;
 
-    public IEnumerable<TrackedOrder> Live => _orders.Values.Where(o => OrderStateMachine.IsLive(o.Status));
+    public IReadOnlyCollection<TrackedOrder> Live => _live;
 
     public TrackedOrder? Find(string clientOrderId) => _orders.GetValueOrDefault(clientOrderId);
 
@@ -45,6 +48,7 @@ public sealed class OrderTracker
     {
         _orders[order.ClientOrderId] = order;
         if (filledByFills > 0) _filledByFills[order.ClientOrderId] = filledByFills;
+        TrackLiveness(order);
     }
 
     public void MarkSubmitted(TrackedOrder order, DateTimeOffset now) => Move(order, OrderStatus.Submitted, now);
@@ -189,8 +193,12 @@ public sealed class OrderTracker
     }
 
     /// <summary>Resting exposure of live orders on one side (remaining quantity).</summary>
-    public decimal OpenQuantity(Side side) =>
-        _orders.Values.Where(o => o.Side == side && OrderStateMachine.IsLive(o.Status)).Sum(o => o.RemainingQuantity);
+    public decimal OpenQuantity(Side side)
+    {
+        var total = 0m;
+        foreach (var o in _live) if (o.Side == side) total += o.RemainingQuantity;
+        return total;
+    }
 
     private void TryMove(TrackedOrder order, OrderStatus next, DateTimeOffset now)
     {
@@ -202,5 +210,12 @@ public sealed class OrderTracker
     {
         order.TransitionTo(next, now);
         _dirty.Add(order);
+        TrackLiveness(order);
+    }
+
+    private void TrackLiveness(TrackedOrder order)
+    {
+        if (OrderStateMachine.IsLive(order.Status)) _live.Add(order);
+        else _live.Remove(order);
     }
 }
