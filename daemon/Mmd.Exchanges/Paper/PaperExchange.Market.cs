@@ -56,7 +56,9 @@ public sealed partial class PaperExchange
     private decimal LevelQuantity(PaperMarket market) =>
         Math.Max(market.Spec.MinQuantity, market.Spec.RoundQuantity(_settings.LevelNotional / market.Mid));
 
-    private void RefreshBackground(PaperMarket market, DateTimeOffset now)
+    /// <param name="passive">At start the crowd's liquidity appears without trading: restored resting orders
+    /// must not be filled merely because the venue process started again.</param>
+    private void RefreshBackground(PaperMarket market, DateTimeOffset now, bool passive = false)
     {
         var engine = market.Engine;
         foreach (var old in engine.RestingOrders.Where(o => o.Account == MarketAccount).ToList()) engine.Cancel(old.Id, now);
@@ -72,7 +74,8 @@ public sealed partial class PaperExchange
                 var quantity = Math.Max(spec.MinQuantity, spec.RoundQuantity(levelQuantity * (decimal)(0.5 + _rng.NextDouble())));
                 if (price <= 0) continue;
                 // A level placed through a participant's stale quote trades with it, as when the price runs through a quote.
-                Settle(market, engine.Submit(BackgroundOrder(spec.Symbol, side, OrderType.Limit, price, quantity, now), now), now);
+                var order = BackgroundOrder(spec.Symbol, side, OrderType.Limit, price, quantity, now, postOnly: passive);
+                Settle(market, engine.Submit(order, now), now);
             }
         }
     }
@@ -90,8 +93,9 @@ public sealed partial class PaperExchange
         }
     }
 
-    private PaperOrder BackgroundOrder(string symbol, Side side, OrderType type, decimal? price, decimal quantity, DateTimeOffset now) => new()
+    private PaperOrder BackgroundOrder(string symbol, Side side, OrderType type, decimal? price, decimal quantity, DateTimeOffset now, bool postOnly = false) => new()
     {
+        PostOnly = postOnly,
         Id = _nextOrderId++,
         Account = MarketAccount,
         Symbol = symbol,

@@ -50,7 +50,7 @@ public sealed partial class PaperExchange : IDisposable
         }
         lock (_gate)
         {
-            foreach (var market in _markets.Values) RefreshBackground(market, time.GetUtcNow());
+            foreach (var market in _markets.Values) RefreshBackground(market, time.GetUtcNow(), passive: true);
         }
     }
 
