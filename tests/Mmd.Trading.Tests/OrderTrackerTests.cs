@@ -126,3 +126,21 @@ public class OrderTrackerTests
         Assert.NotEqual(a.Next(), b.Next());
     }
 }
+
+public class OrderTrackerCancelRaceTests
+{
+    [Fact]
+    public void CancelRejected_WithAFilledReport_SettlesAsFilled()
+    {
+        var now = DateTimeOffset.UnixEpoch;
+        var tracker = new OrderTracker("mm");
+        var order = OrderStateMachineTests.Order("mm_1");
+        tracker.Add(order);
+        tracker.MarkSubmitted(order, now);
+        tracker.MarkPendingCancel(order, now);
+        var report = new VenueOrder("V1", "mm_1", "SOL_USDC", Side.Buy, OrderType.Limit, TimeInForce.Gtc, 100m, 1m, 1m, VenueOrderStatus.Filled, true, false, now, now);
+        tracker.ApplyCancelResult(order, new CancelOrderResult(CommandOutcome.Rejected, report, RejectCode.OrderNotFound, "order is Filled"), now);
+        Assert.Equal(OrderStatus.Filled, order.Status);
+        Assert.Equal(1m, order.FilledQuantity);
+    }
+}

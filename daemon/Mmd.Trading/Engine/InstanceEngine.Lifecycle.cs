@@ -121,7 +121,10 @@ public sealed partial class InstanceEngine
             await CatchUpAsync(timeout);
             var now = _time.GetUtcNow();
             foreach (var order in _tracker.Live.ToList())
+            {
                 if (await _connector.GetOrderAsync(order.Symbol, order.ClientOrderId, timeout) is { } report) _tracker.ApplyVenueOrder(report, now);
+                else if (order.Status is OrderStatus.Submitted or OrderStatus.Unknown) _tracker.MarkNeverReceived(order, now);
+            }
             await FlushOrdersAsync(timeout);
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested)

@@ -94,6 +94,11 @@ public sealed class OrderTracker
             case CommandOutcome.Accepted:
                 TryMove(order, OrderStatus.Cancelled, now);
                 break;
+            case CommandOutcome.Rejected when result.Order is not null:
+                // The cancel lost a race (typically with a fill); the venue's report says how the order ended.
+                order.LastError = result.Message;
+                ApplyVenueOrder(order, result.Order, now);
+                break;
             case CommandOutcome.Rejected when result.Code == RejectCode.OrderNotFound:
                 // Not on the book any more: filled or cancelled; a query settles which.
                 order.LastError = result.Message;
