@@ -9,7 +9,7 @@ namespace Mmd.Persistence;
 /// </summary>
 internal sealed class SqliteConnectionTuning : DbConnectionInterceptor
 {
-    private const string Pragmas = "PRAGMA busy_timeout=10000; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;";
+    internal const string Pragmas = "PRAGMA busy_timeout=10000; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;";
 
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
     {

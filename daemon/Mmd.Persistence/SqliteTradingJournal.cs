@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Mmd.Persistence.Entities;
@@ -10,56 +9,20 @@ using Mmd.Trading.Stats;
 
 namespace Mmd.Persistence;
 
-/// <summary>The order journal of one instance in SQLite. Each call is one short transaction.</summary>
-public sealed class SqliteTradingJournal(DbContextOptions<MmdDbContext> options, string instance, string venue) : ITradingJournal
+/// <summary>The order journal of one instance in SQLite. Each write is one short transaction; reads (at start) go through EF.</summary>
+public sealed class SqliteTradingJournal(DbContextOptions<MmdDbContext> options, string instance, string venue) : ITradingJournal, IAsyncDisposable
 {
+    private readonly JournalWriter _writer = new(ConnectionString(options), instance, venue);
+
     private static readonly JsonSerializerOptions SnapshotJson = new() { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.WriteAsString };
 
-    public async Task SaveOrdersAsync(IReadOnlyList<TrackedOrder> orders, CancellationToken cancellationToken)
-    {
-        await using var db = new MmdDbContext(options);
-        var ids = orders.Select(o => o.ClientOrderId).ToList();
-        var existing = await db.Orders.Where(o => ids.Contains(o.ClientOrderId)).ToDictionaryAsync(o => o.ClientOrderId, cancellationToken);
-        foreach (var order in orders)
-        {
-            if (!existing.TryGetValue(order.ClientOrderId, out var row))
-            {
-                row = new OrderEntity
-                {
-                    ClientOrderId = order.ClientOrderId, Instance = instance, Symbol = order.Symbol, Side = order.Side.ToString(),
-                    Type = order.Type.ToString(), TimeInForce = order.TimeInForce.ToString(), Status = order.Status.ToString(),
-                    Purpose = order.Purpose.ToString(),
-                };
-                db.Orders.Add(row);
-            }
-            row.VenueOrderId = order.VenueOrderId;
-            row.Price = order.Price;
-            row.Quantity = order.Quantity;
-            row.FilledQuantity = order.FilledQuantity;
-            row.Status = order.Status.ToString();
-            row.Level = order.Level;
-            row.PostOnly = order.PostOnly;
-            row.ReduceOnly = order.ReduceOnly;
-            row.PostOnlyRetries = order.PostOnlyRetries;
-            row.CreatedAtMs = order.CreatedAt.ToUnixTimeMilliseconds();
-            row.UpdatedAtMs = (order.UpdatedAt == default ? order.CreatedAt : order.UpdatedAt).ToUnixTimeMilliseconds();
-            row.LastError = order.LastError;
-        }
-        await db.SaveChangesAsync(cancellationToken);
-    }
+    public Task SaveOrdersAsync(IReadOnlyList<TrackedOrder> orders, CancellationToken cancellationToken) =>
+        _writer.SaveOrdersAsync(orders, cancellationToken);
 
-    public async Task<bool> RecordFillAsync(VenueFill fill, OrderPurpose purpose, CancellationToken cancellationToken)
-    {
-        await using var db = new MmdDbContext(options);
-        // The unique key settles duplicates inside SQLite: no read-then-write race between processes.
-        var inserted = await db.Database.ExecuteSqlInterpolatedAsync($"""
-            INSERT INTO fills ("Instance", "Venue", "Symbol", "TradeId", "VenueOrderId", "ClientOrderId", "Side", "Price", "Quantity", "Fee", "FeeAsset", "IsMaker", "Purpose", "TimestampMs")
-            VALUES ({instance}, {venue}, {fill.Symbol}, {fill.TradeId}, {fill.VenueOrderId}, {fill.ClientOrderId}, {fill.Side.ToString()},
-                    {Text(fill.Price)}, {Text(fill.Quantity)}, {Text(fill.Fee)}, {fill.FeeAsset}, {fill.IsMaker}, {purpose.ToString()}, {fill.Timestamp.ToUnixTimeMilliseconds()})
-            ON CONFLICT ("Venue", "Symbol", "TradeId") DO NOTHING
-            """, cancellationToken);
-        return inserted == 1;
-    }
+    public Task<bool> RecordFillAsync(VenueFill fill, OrderPurpose purpose, CancellationToken cancellationToken) =>
+        _writer.RecordFillAsync(fill, purpose, cancellationToken);
+
+    public ValueTask DisposeAsync() => _writer.DisposeAsync();
 
     public async Task<IReadOnlyList<TrackedOrder>> LoadOpenOrdersAsync(CancellationToken cancellationToken)
     {
@@ -98,7 +61,11 @@ public sealed class SqliteTradingJournal(DbContextOptions<MmdDbContext> options,
         await db.SaveChangesAsync(cancellationToken);
     }
 
-    private static string Text(decimal value) => value.ToString(CultureInfo.InvariantCulture);
+    private static string ConnectionString(DbContextOptions<MmdDbContext> options)
+    {
+        using var db = new MmdDbContext(options);
+        return db.Database.GetConnectionString() ?? throw new InvalidOperationException("the journal's options name no SQLite database");
+    }
 
     private static TrackedOrder ToTracked(OrderEntity row)
     {

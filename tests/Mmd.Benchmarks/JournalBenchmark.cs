@@ -25,6 +25,7 @@ public class JournalBenchmark
     [GlobalCleanup]
     public void Cleanup()
     {
+        _journal.DisposeAsync().AsTask().GetAwaiter().GetResult();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         foreach (var suffix in new[] { "", "-wal", "-shm" }) File.Delete(_path + suffix);
     }

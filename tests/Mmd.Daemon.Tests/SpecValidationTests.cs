@@ -82,6 +82,18 @@ public class SpecValidationTests
         Assert.StartsWith("spec.json:3: (syntax):", ex.Describe().Single(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("0", "must be 1-20")]
+    [InlineData("21", "must be 1-20")]
+    [InlineData("-1", "must not be negative (got -1)")]
+    public void Levels_OutOfRange_Reported(string levels, string message)
+    {
+        var json = $$"""{ "name": "a", "symbol": "SOL_USDC", "spotMarketMaking": { "spreadPct": "0.2", "levels": {{levels}} } }""";
+        var ex = Assert.ThrowsAny<InvalidSpecException>(() => SpecValidator.Validate(Parse(json, out var lines), "spec.json", lines));
+        var violation = Assert.Single(ex.Violations);
+        Assert.Equal(("spot_market_making.levels", message), (violation.Field, violation.Description));
+    }
+
     [Fact]
     public void MissingStrategyAndSymbol_Reported()
     {

@@ -20,7 +20,7 @@ public class TradingJournalTests
     {
         using var dir = new TempDirectory();
         var db = await MmdDatabase.OpenAsync(dir.Combine("j.db"), CancellationToken.None);
-        var journal = new SqliteTradingJournal(db, "mm", "paper");
+        await using var journal = new SqliteTradingJournal(db, "mm", "paper");
         Assert.True(await journal.RecordFillAsync(Fill("T1"), OrderPurpose.Quote, CancellationToken.None));
         Assert.False(await journal.RecordFillAsync(Fill("T1"), OrderPurpose.Quote, CancellationToken.None));
         Assert.True(await journal.RecordFillAsync(Fill("T2"), OrderPurpose.Rebalance, CancellationToken.None));
@@ -35,7 +35,7 @@ public class TradingJournalTests
         using var dir = new TempDirectory();
         var path = dir.Combine("j.db");
         var db = await MmdDatabase.OpenAsync(path, CancellationToken.None);
-        var journal = new SqliteTradingJournal(db, "mm", "paper");
+        await using var journal = new SqliteTradingJournal(db, "mm", "paper");
         await journal.RecordFillAsync(Fill("T1", 0.1m + 0.2m), OrderPurpose.Quote, CancellationToken.None);
         Assert.Equal(0.3m, (await journal.LoadFillsAsync(CancellationToken.None)).Single().Fill.Price);
 
@@ -54,7 +54,7 @@ public class TradingJournalTests
     {
         using var dir = new TempDirectory();
         var db = await MmdDatabase.OpenAsync(dir.Combine("j.db"), CancellationToken.None);
-        var journal = new SqliteTradingJournal(db, "mm", "paper");
+        await using var journal = new SqliteTradingJournal(db, "mm", "paper");
         var open = Order("mm_1");
         var done = Order("mm_2");
         await journal.SaveOrdersAsync([open, done], CancellationToken.None);

@@ -88,7 +88,7 @@ public class RunCommandTests
         Assert.False(mmd.HasExited, mmd.Output);
 
         mmd.Terminate();
-        Assert.Equal(0, await mmd.WaitForExitAsync(TimeSpan.FromSeconds(15)));
+        Assert.Equal(0, await mmd.WaitForExitAsync(TimeSpan.FromSeconds(10))); // the bound for a clean stop
         Assert.Contains("own orders left on venue: 0", mmd.StandardOutput, StringComparison.Ordinal);
 
         await using var db = new MmdDbContext(MmdDatabase.Options(JournalPath(dir, "e2e")));

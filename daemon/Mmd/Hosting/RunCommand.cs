@@ -112,8 +112,8 @@ public static class RunCommand
         if (r.GetValue(quantity) is { } q) mm.OrderQuantity = q.Equals("auto", StringComparison.OrdinalIgnoreCase) ? "" : q;
         if (r.GetValue(levels) is { } l)
         {
-            if (uint.TryParse(l, NumberStyles.None, CultureInfo.InvariantCulture, out var lv) && lv >= 1) mm.Levels = lv;
-            else errors.Add(new("spot_market_making.levels", $"'{l}' is not a whole number of at least 1"));
+            if (uint.TryParse(l, NumberStyles.None, CultureInfo.InvariantCulture, out var lv)) mm.Levels = lv;
+            else errors.Add(new("spot_market_making.levels", $"'{l}' is not a whole number"));
         }
         if (r.GetValue(enableRebalance) && r.GetValue(disableRebalance))
             errors.Add(new("spot_market_making.rebalance_enabled", "--enable-rebalance and --disable-rebalance cannot both be given"));

@@ -63,6 +63,12 @@ public static class InstanceSpecJson
                 continue;
             }
             if (value is null) continue;
+            if (field.FieldType is FieldType.UInt32 or FieldType.UInt64 or FieldType.Fixed32 or FieldType.Fixed64 && !field.IsRepeated
+                && value.GetValueKind() == JsonValueKind.Number && value.ToJsonString().StartsWith('-'))
+            {
+                violations.Add(new FieldViolation(path, $"must not be negative (got {value.ToJsonString()})"));
+                continue;
+            }
             if (field.FieldType == FieldType.String && value.GetValueKind() == JsonValueKind.Number)
             {
                 obj[key] = JsonValue.Create(value.ToJsonString()); // the number's exact text: 0.1 stays "0.1"

@@ -68,8 +68,8 @@ public static partial class SpecValidator
         const string p = "spot_market_making.";
         var spread = Decimal(c.SpreadPct, p + "spread_pct", v, required: true, min: 0m, minExclusive: true, max: 50m);
         var quantity = Decimal(c.OrderQuantity, p + "order_quantity", v, min: 0m, minExclusive: true);
-        var levels = c.Levels == 0 ? 3 : (int)c.Levels;
-        if (levels > 20) v.Add(new(p + "levels", "must be 1-20 (0 means 3)"));
+        var levels = c.HasLevels ? (int)Math.Min(c.Levels, 1000) : 3;
+        if (levels is < 1 or > 20) v.Add(new(p + "levels", "must be 1-20"));
         var target = Decimal(c.BaseTargetPct, p + "base_target_pct", v, min: 0m, max: 100m) ?? 30m;
         var threshold = Decimal(c.RebalanceThresholdPct, p + "rebalance_threshold_pct", v, min: 0m, minExclusive: true, max: 100m) ?? 15m;
         var interval = Duration(c.Interval, p + "interval", v, TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(1), TimeSpan.FromDays(1));

@@ -34,8 +34,9 @@ public static class InstanceRunner
             RefreshInterval = spec.SpotMarketMaking.Interval,
             RefreshTolerancePct = spec.SpotMarketMaking.RefreshTolerancePct,
         };
+        await using var journal = new SqliteTradingJournal(db, spec.Name, connector.Venue);
         using var engine = new InstanceEngine(engineOptions, connector, new SpotMarketMaker(spec.SpotMarketMaking),
-            new RiskEngine(spec.Risk, time), new SqliteTradingJournal(db, spec.Name, connector.Venue), time, loggerFactory.CreateLogger("mmd.engine"));
+            new RiskEngine(spec.Risk, time), journal, time, loggerFactory.CreateLogger("mmd.engine"));
 
         using var durationEnd = spec.Duration is { } d ? new CancellationTokenSource(d, time) : new CancellationTokenSource();
         using var running = CancellationTokenSource.CreateLinkedTokenSource(stop, durationEnd.Token);

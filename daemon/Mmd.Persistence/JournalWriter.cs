@@ -1,0 +1,150 @@
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+using Mmd.Trading.Execution;
+using Mmd.Trading.Orders;
+
+namespace Mmd.Persistence;
+
+/// <summary>
+/// The journal's hot writes on one long-lived connection with prepared statements: an order batch is one
+/// transaction of upserts, a fill one conditional insert. This sits on the path of every order (it is written
+/// before the request leaves), so it avoids EF's per-call context, change tracking and read-before-write.
+/// Column names are the EF model's (see the Initial migration).
+/// </summary>
+internal sealed class JournalWriter : IAsyncDisposable
+{
+    private const string UpsertOrder = """
+        INSERT INTO orders ("ClientOrderId", "Instance", "Symbol", "VenueOrderId", "Side", "Type", "TimeInForce", "Price", "Quantity", "FilledQuantity",
+                            "Status", "Purpose", "Level", "PostOnly", "ReduceOnly", "PostOnlyRetries", "CreatedAtMs", "UpdatedAtMs", "LastError")
+        VALUES ($id, $instance, $symbol, $venueId, $side, $type, $tif, $price, $qty, $filled, $status, $purpose, $level, $postOnly, $reduceOnly, $retries, $created, $updated, $error)
+        ON CONFLICT ("ClientOrderId") DO UPDATE SET
+            "VenueOrderId" = excluded."VenueOrderId", "FilledQuantity" = excluded."FilledQuantity", "Status" = excluded."Status",
+            "UpdatedAtMs" = excluded."UpdatedAtMs", "LastError" = excluded."LastError"
+        """;
+
+    private const string InsertFill = """
+        INSERT INTO fills ("Instance", "Venue", "Symbol", "TradeId", "VenueOrderId", "ClientOrderId", "Side", "Price", "Quantity", "Fee", "FeeAsset", "IsMaker", "Purpose", "TimestampMs")
+        VALUES ($instance, $venue, $symbol, $trade, $venueId, $id, $side, $price, $qty, $fee, $feeAsset, $maker, $purpose, $ts)
+        ON CONFLICT ("Venue", "Symbol", "TradeId") DO NOTHING
+        """;
+
+    private readonly SqliteConnection _connection;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly string _instance;
+    private readonly string _venue;
+    private SqliteCommand? _upsertOrder;
+    private SqliteCommand? _insertFill;
+
+    public JournalWriter(string connectionString, string instance, string venue)
+    {
+        _connection = new SqliteConnection(connectionString);
+        _instance = instance;
+        _venue = venue;
+    }
+
+    public async Task SaveOrdersAsync(IReadOnlyList<TrackedOrder> orders, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            await EnsureOpenAsync(cancellationToken);
+            await using var transaction = (SqliteTransaction)await _connection.BeginTransactionAsync(cancellationToken);
+            var command = _upsertOrder!;
+            command.Transaction = transaction;
+            foreach (var o in orders)
+            {
+                var p = command.Parameters;
+                p["$id"].Value = o.ClientOrderId;
+                p["$instance"].Value = _instance;
+                p["$symbol"].Value = o.Symbol;
+                p["$venueId"].Value = (object?)o.VenueOrderId ?? DBNull.Value;
+                p["$side"].Value = o.Side.ToString();
+                p["$type"].Value = o.Type.ToString();
+                p["$tif"].Value = o.TimeInForce.ToString();
+                p["$price"].Value = o.Price is { } price ? Text(price) : DBNull.Value;
+                p["$qty"].Value = Text(o.Quantity);
+                p["$filled"].Value = Text(o.FilledQuantity);
+                p["$status"].Value = o.Status.ToString();
+                p["$purpose"].Value = o.Purpose.ToString();
+                p["$level"].Value = o.Level;
+                p["$postOnly"].Value = o.PostOnly;
+                p["$reduceOnly"].Value = o.ReduceOnly;
+                p["$retries"].Value = o.PostOnlyRetries;
+                p["$created"].Value = o.CreatedAt.ToUnixTimeMilliseconds();
+                p["$updated"].Value = (o.UpdatedAt == default ? o.CreatedAt : o.UpdatedAt).ToUnixTimeMilliseconds();
+                p["$error"].Value = (object?)o.LastError ?? DBNull.Value;
+                await command.ExecuteNonQueryAsync(cancellationToken);
+            }
+            await transaction.CommitAsync(cancellationToken);
+            command.Transaction = null;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public async Task<bool> RecordFillAsync(VenueFill fill, OrderPurpose purpose, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            await EnsureOpenAsync(cancellationToken);
+            var p = _insertFill!.Parameters;
+            p["$instance"].Value = _instance;
+            p["$venue"].Value = _venue;
+            p["$symbol"].Value = fill.Symbol;
+            p["$trade"].Value = fill.TradeId;
+            p["$venueId"].Value = fill.VenueOrderId;
+            p["$id"].Value = (object?)fill.ClientOrderId ?? DBNull.Value;
+            p["$side"].Value = fill.Side.ToString();
+            p["$price"].Value = Text(fill.Price);
+            p["$qty"].Value = Text(fill.Quantity);
+            p["$fee"].Value = Text(fill.Fee);
+            p["$feeAsset"].Value = fill.FeeAsset;
+            p["$maker"].Value = fill.IsMaker;
+            p["$purpose"].Value = purpose.ToString();
+            p["$ts"].Value = fill.Timestamp.ToUnixTimeMilliseconds();
+            // The unique key settles duplicates inside SQLite: no read-then-write race between processes.
+            return await _insertFill.ExecuteNonQueryAsync(cancellationToken) == 1;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_upsertOrder is not null) await _upsertOrder.DisposeAsync();
+        if (_insertFill is not null) await _insertFill.DisposeAsync();
+        await _connection.DisposeAsync();
+        _gate.Dispose();
+    }
+
+    private async Task EnsureOpenAsync(CancellationToken cancellationToken)
+    {
+        if (_upsertOrder is not null) return;
+        await _connection.OpenAsync(cancellationToken);
+        await using (var pragmas = _connection.CreateCommand())
+        {
+            pragmas.CommandText = SqliteConnectionTuning.Pragmas;
+            await pragmas.ExecuteNonQueryAsync(cancellationToken);
+        }
+        _upsertOrder = Prepare(UpsertOrder, "$id", "$instance", "$symbol", "$venueId", "$side", "$type", "$tif", "$price", "$qty", "$filled",
+            "$status", "$purpose", "$level", "$postOnly", "$reduceOnly", "$retries", "$created", "$updated", "$error");
+        _insertFill = Prepare(InsertFill, "$instance", "$venue", "$symbol", "$trade", "$venueId", "$id", "$side", "$price", "$qty", "$fee",
+            "$feeAsset", "$maker", "$purpose", "$ts");
+    }
+
+    private SqliteCommand Prepare(string sql, params string[] parameters)
+    {
+        var command = _connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var name in parameters) command.Parameters.Add(new SqliteParameter(name, DBNull.Value));
+        command.Prepare();
+        return command;
+    }
+
+    private static string Text(decimal value) => value.ToString(CultureInfo.InvariantCulture);
+}
