@@ -21,7 +21,13 @@ namespace Mmd.Benchmarks;
 /// </summary>
 public static class EventToIntentLatency
 {
-    public static async Task RunAsync(int events)
+    /// <param name="events">Measured events (after a warm-up of 2,000).</param>
+    /// <param name="pace">
+    /// Quiet time after each event's six placements before the next event. Zero sends back to back, so an event may
+    /// queue behind the previous one's completions (the load figure); a pause of a few hundred microseconds lets the
+    /// engine finish them first, as between real book updates (the reaction-time figure).
+    /// </param>
+    public static async Task RunAsync(int events, TimeSpan pace)
     {
         var connector = new LatencyConnector();
         var engine = new InstanceEngine(
@@ -45,18 +51,29 @@ public static class EventToIntentLatency
             mid += (i & 1) == 0 ? 0.30m : -0.30m;
             sequence++;
             connector.Reset();
+            // The event exists (decoded off the wire) before the clock starts.
+            var delta = Delta(mid, sequence);
             var started = Stopwatch.GetTimestamp();
             connector.EventStarted = started;
-            await connector.Book.Writer.WriteAsync(Delta(mid, sequence));
+            await connector.Book.Writer.WriteAsync(delta);
             await connector.WaitPlacedAsync(6);
+            if (pace > TimeSpan.Zero) SpinFor(pace);
             if (i < warmup) continue;
             first.Add(Stopwatch.GetElapsedTime(started, connector.FirstPlace).TotalMicroseconds);
             last.Add(Stopwatch.GetElapsedTime(started, connector.LastPlace).TotalMicroseconds);
         }
         await stop.CancelAsync();
         await run;
+        Console.WriteLine(FormattableString.Invariant($"pace between events: {pace.TotalMicroseconds:0} us"));
         Print("book event -> first intent handed to the connector", first);
         Print("book event -> all six intents handed (three bids, three asks replaced)", last);
+    }
+
+    // Spinning rather than sleeping keeps the timer's resolution (about 1 ms) out of the pacing.
+    private static void SpinFor(TimeSpan pace)
+    {
+        var until = Stopwatch.GetTimestamp() + (long)(pace.TotalSeconds * Stopwatch.Frequency);
+        while (Stopwatch.GetTimestamp() < until) Thread.SpinWait(20);
     }
 
     private static void Print(string title, List<double> samples)
