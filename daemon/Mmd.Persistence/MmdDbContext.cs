@@ -12,8 +12,9 @@ public sealed class MmdDbContext(DbContextOptions<MmdDbContext> options) : DbCon
     public DbSet<StatsSnapshotEntity> StatsSnapshots => Set<StatsSnapshotEntity>();
     public DbSet<RunEntity> Runs => Set<RunEntity>();
 
+    // Only the journal's configurations: the daemon's own tables live in DaemonDbContext.
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
-        modelBuilder.ApplyConfigurationsFromAssembly(typeof(MmdDbContext).Assembly);
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(MmdDbContext).Assembly, t => t.Namespace == typeof(Configurations.RunEntityConfiguration).Namespace);
 
     // Money is TEXT: SQLite has no decimal, and a REAL column would round it.
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
@@ -22,7 +23,7 @@ public sealed class MmdDbContext(DbContextOptions<MmdDbContext> options) : DbCon
         configurationBuilder.Properties<decimal?>().HaveConversion<InvariantDecimalConverter>();
     }
 
-    private sealed class InvariantDecimalConverter() : ValueConverter<decimal, string>(
+    internal sealed class InvariantDecimalConverter() : ValueConverter<decimal, string>(
         v => v.ToString(CultureInfo.InvariantCulture),
         v => decimal.Parse(v, NumberStyles.Number | NumberStyles.AllowExponent, CultureInfo.InvariantCulture));
 }

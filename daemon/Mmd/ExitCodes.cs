@@ -12,4 +12,6 @@ public static class ExitCodes
     public const int ReconciliationFailed = 3;
     /// <summary>Stopped, but the venue could not be shown to hold none of our orders.</summary>
     public const int OrdersLeftOnVenue = 4;
+    /// <summary>Another daemon already serves this socket or state dir.</summary>
+    public const int AlreadyRunning = 5;
 }

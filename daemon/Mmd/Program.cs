@@ -1,8 +1,12 @@
 using System.CommandLine;
 using Mmd.Hosting;
 
-var root = new RootCommand("mmd: the GrpcMM market-making daemon");
+// `mmd` is the daemon; `mmd run` one instance in the foreground; `mmd worker` one supervised instance.
+var root = new RootCommand("mmd: the GrpcMM market-making daemon (default: serve the gRPC API on the configured Unix socket)");
+root.Options.Add(DaemonCommand.ConfigOption);
 root.Subcommands.Add(RunCommand.Create());
+root.Subcommands.Add(WorkerCommand.Create());
+root.SetAction(DaemonCommand.RunAsync);
 
 var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0)

@@ -1,20 +1,29 @@
+using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using Mmd.Specs;
 
 namespace Mmd.Configuration;
 
 /// <summary>
 /// Finds and reads daemon.json: --config, else MMD_CONFIG, else ./daemon.json, else built-in defaults.
-/// Unknown keys are errors; environment variables MMD_&lt;KEY&gt; override the file.
+/// Unknown keys are errors; MMD_&lt;KEY&gt; environment variables override the file (nested keys joined by "__").
+/// Every error names the file, the line and the key.
 /// </summary>
 public static class DaemonConfigLoader
 {
+    /// <summary>MMD_ variables that are not configuration keys.</summary>
+    private static readonly HashSet<string> NotKeys = ["MMD_CONFIG"];
+
     private static readonly JsonSerializerOptions Json = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        DictionaryKeyPolicy = null,
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
         ReadCommentHandling = JsonCommentHandling.Skip,
         AllowTrailingCommas = true,
+        NumberHandling = JsonNumberHandling.AllowReadingFromString,
     };
 
     public static DaemonConfig Load(string? explicitPath, IReadOnlyDictionary<string, string?> environment)
@@ -23,6 +32,7 @@ public static class DaemonConfigLoader
         if (path is null && File.Exists("daemon.json")) path = "daemon.json";
         DaemonConfig config;
         string baseDir;
+        IReadOnlyDictionary<string, long> lines = new Dictionary<string, long>();
         if (path is null)
         {
             config = new DaemonConfig();
@@ -32,16 +42,21 @@ public static class DaemonConfigLoader
         {
             path = Path.GetFullPath(path);
             if (!File.Exists(path)) throw new ConfigException(path, null, "(file)", "no such file");
-            config = Parse(path, File.ReadAllBytes(path)) with { Source = path };
+            var bytes = File.ReadAllBytes(path);
+            config = Parse(path, bytes) with { Source = path };
+            lines = JsonLineIndex.Build(bytes);
             baseDir = Path.GetDirectoryName(path)!;
         }
-        config = ApplyEnvironment(config, environment, path ?? "(environment)");
-        Validate(config, path ?? "(built-in defaults)");
-        return config with
+        var file = path ?? "(built-in defaults)";
+        var (withEnv, fromEnv) = ApplyEnvironment(config, environment);
+        Validate(withEnv, key => fromEnv.TryGetValue(key, out var variable)
+            ? new ConfigException(file, null, $"{key} (from {variable})", "")
+            : new ConfigException(file, lines.TryGetValue(Snake(key), out var line) ? line : null, key, ""));
+        return withEnv with
         {
-            SocketPath = Path.GetFullPath(config.SocketPath, baseDir),
-            StateDir = Path.GetFullPath(config.StateDir, baseDir),
-            LogDir = Path.GetFullPath(config.LogDir, baseDir),
+            SocketPath = Path.GetFullPath(withEnv.SocketPath, baseDir),
+            StateDir = Path.GetFullPath(withEnv.StateDir, baseDir),
+            LogDir = Path.GetFullPath(withEnv.LogDir, baseDir),
         };
     }
 
@@ -55,32 +70,97 @@ public static class DaemonConfigLoader
         {
             var key = ex.Path is { Length: > 2 } p ? p[2..] : "(root)";
             var message = ex.Message.Contains("could not be mapped", StringComparison.Ordinal) ? "unknown key" : FirstSentence(ex.Message);
-            if (message == "unknown key") key = UnknownKey(ex.Message) ?? key;
+            if (message == "unknown key" && UnknownKey(ex.Message) is { } unknown) key = key == "(root)" || !key.Contains('.', StringComparison.Ordinal) ? unknown : $"{key[..key.LastIndexOf('.')]}.{unknown}";
             throw new ConfigException(path, ex.LineNumber + 1, key, message);
         }
     }
 
-    private static DaemonConfig ApplyEnvironment(DaemonConfig config, IReadOnlyDictionary<string, string?> env, string file)
+    /// <summary>Applies MMD_* variables onto the configuration; returns it and which key came from which variable.</summary>
+    private static (DaemonConfig Config, Dictionary<string, string> FromEnv) ApplyEnvironment(DaemonConfig config, IReadOnlyDictionary<string, string?> env)
     {
-        if (env.GetValueOrDefault("MMD_SOCKET_PATH") is { Length: > 0 } socket) config = config with { SocketPath = socket };
-        if (env.GetValueOrDefault("MMD_STATE_DIR") is { Length: > 0 } state) config = config with { StateDir = state };
-        if (env.GetValueOrDefault("MMD_LOG_DIR") is { Length: > 0 } logs) config = config with { LogDir = logs };
-        if (env.GetValueOrDefault("MMD_LOG_RETENTION_DAYS") is { Length: > 0 } days)
+        var fromEnv = new Dictionary<string, string>(StringComparer.Ordinal);
+        var node = JsonSerializer.SerializeToNode(config, Json)!.AsObject();
+        node.Remove("source");
+        node.Remove("workerSocketPath");
+        node.Remove("databasePath");
+        foreach (var (variable, value) in env.OrderBy(e => e.Key, StringComparer.Ordinal))
         {
-            if (!int.TryParse(days, System.Globalization.CultureInfo.InvariantCulture, out var d))
-                throw new ConfigException(file, null, "logRetentionDays (MMD_LOG_RETENTION_DAYS)", $"'{days}' is not a whole number");
-            config = config with { LogRetentionDays = d };
+            if (!variable.StartsWith("MMD_", StringComparison.Ordinal) || NotKeys.Contains(variable) || value is null) continue;
+            if (variable.StartsWith("MMD_WORKER_", StringComparison.Ordinal)) continue; // the daemon -> worker hand-over
+            var keys = variable[4..].Split("__").Select(Camel).ToArray();
+            var key = string.Join('.', keys);
+            var parent = node;
+            for (var i = 0; i < keys.Length - 1; i++)
+            {
+                if (parent[keys[i]] is JsonObject child) parent = child;
+                else throw new ConfigException("(environment)", null, variable, $"no such key '{key}'");
+            }
+            var last = keys[^1];
+            var isDictionary = parent != node && keys[0] == "venues";
+            if (!parent.ContainsKey(last) && !isDictionary) throw new ConfigException("(environment)", null, variable, $"no such key '{key}'");
+            parent[last] = parent[last] switch
+            {
+                JsonArray => new JsonArray(value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(v => (JsonNode)JsonValue.Create(v)!).ToArray()),
+                _ => JsonValue.Create(value),
+            };
+            fromEnv[key] = variable;
         }
-        return config;
+        try
+        {
+            return (node.Deserialize<DaemonConfig>(Json)! with { Source = config.Source }, fromEnv);
+        }
+        catch (JsonException ex)
+        {
+            var key = ex.Path is { Length: > 2 } p ? p[2..] : "(root)";
+            throw new ConfigException("(environment)", null, fromEnv.GetValueOrDefault(key) ?? key, FirstSentence(ex.Message));
+        }
     }
 
-    private static void Validate(DaemonConfig config, string file)
+    private static void Validate(DaemonConfig c, Func<string, ConfigException> at)
     {
-        if (config.LogRetentionDays < 1) throw new ConfigException(file, null, "logRetentionDays", "must be at least 1");
-        if (string.IsNullOrWhiteSpace(config.StateDir)) throw new ConfigException(file, null, "stateDir", "must not be empty");
-        if (string.IsNullOrWhiteSpace(config.LogDir)) throw new ConfigException(file, null, "logDir", "must not be empty");
-        if (string.IsNullOrWhiteSpace(config.SocketPath)) throw new ConfigException(file, null, "socketPath", "must not be empty");
+        void Check(bool ok, string key, string message)
+        {
+            if (ok) return;
+            var e = at(key);
+            throw new ConfigException(e.File, e.Line, e.Key, message);
+        }
+        Check(c.LogRetentionDays >= 1, "logRetentionDays", "must be at least 1");
+        Check(!string.IsNullOrWhiteSpace(c.StateDir), "stateDir", "must not be empty");
+        Check(!string.IsNullOrWhiteSpace(c.LogDir), "logDir", "must not be empty");
+        Check(!string.IsNullOrWhiteSpace(c.SocketPath), "socketPath", "must not be empty");
+        // sun_path holds 108 bytes; a longer path fails at bind with an obscure error.
+        Check(Path.GetFullPath(c.SocketPath).Length < 100, "socketPath", "too long for a Unix socket (under 100 characters)");
+        Check(c.AllowedUids.All(u => u >= 0), "allowedUids", "uids are whole numbers >= 0");
+        var s = c.Supervision;
+        Check(s.RestartPolicy is "on-failure" or "always" or "never", "supervision.restartPolicy", "must be on-failure, always or never");
+        Check(s.InitialBackoffSeconds > 0, "supervision.initialBackoffSeconds", "must be above 0");
+        Check(s.MaxBackoffSeconds >= s.InitialBackoffSeconds, "supervision.maxBackoffSeconds", "must be at least initialBackoffSeconds");
+        Check(s.ResetAfterSeconds > 0, "supervision.resetAfterSeconds", "must be above 0");
+        Check(s.StopTimeoutSeconds > 0, "supervision.stopTimeoutSeconds", "must be above 0");
+        Check(s.MemoryLimitMb >= 0, "supervision.memoryLimitMb", "must be 0 (off) or more");
+        Check(s.HealthIntervalSeconds > 0, "supervision.healthIntervalSeconds", "must be above 0");
+        Check(s.HealthFailureThreshold >= 1, "supervision.healthFailureThreshold", "must be at least 1");
+        Check(s.StartupGraceSeconds > 0, "supervision.startupGraceSeconds", "must be above 0");
+        Check(c.Health.MinFreeDiskMb >= 0, "health.minFreeDiskMb", "must be 0 or more");
+        Check(c.Health.MinAvailableMemoryMb >= 0, "health.minAvailableMemoryMb", "must be 0 or more");
+        Check(c.Health.MaxLoadPerCore > 0, "health.maxLoadPerCore", "must be above 0");
+        foreach (var (venue, endpoints) in c.Venues)
+        {
+            Check(endpoints.RestUrl is null || Uri.TryCreate(endpoints.RestUrl, UriKind.Absolute, out _), $"venues.{venue}.restUrl", "must be an absolute URL");
+            Check(endpoints.WsUrl is null || Uri.TryCreate(endpoints.WsUrl, UriKind.Absolute, out _), $"venues.{venue}.wsUrl", "must be an absolute URL");
+        }
     }
+
+    // SUPERVISION -> supervision, MAX_BACKOFF_SECONDS -> maxBackoffSeconds
+    private static string Camel(string upperSnake)
+    {
+        var parts = upperSnake.ToLowerInvariant().Split('_', StringSplitOptions.RemoveEmptyEntries);
+        return parts.Length == 0 ? upperSnake : parts[0] + string.Concat(parts.Skip(1).Select(p => char.ToUpperInvariant(p[0]) + p[1..]));
+    }
+
+    // maxBackoffSeconds -> max_backoff_seconds, as JsonLineIndex keys lines.
+    private static string Snake(string camelPath) =>
+        string.Concat(camelPath.Select((ch, i) => char.IsUpper(ch) ? (i > 0 && camelPath[i - 1] != '.' ? "_" : "") + char.ToLowerInvariant(ch) : ch.ToString()));
 
     private static string FirstSentence(string message)
     {

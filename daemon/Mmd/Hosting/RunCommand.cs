@@ -84,7 +84,7 @@ public static class RunCommand
             using var stop = new CancellationTokenSource();
             using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
             using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
-            return await InstanceRunner.RunAsync(spec, daemonConfig, summary, stop.Token);
+            return (await InstanceRunner.RunAsync(spec, daemonConfig, summary, stop.Token)).ExitCode;
 
             void OnSignal(PosixSignalContext context)
             {
@@ -145,7 +145,7 @@ public static class RunCommand
         return null;
     }
 
-    private static Dictionary<string, string?> EnvironmentVariables() =>
+    internal static Dictionary<string, string?> EnvironmentVariables() =>
         System.Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
             .ToDictionary(e => (string)e.Key, e => (string?)e.Value, StringComparer.Ordinal);
 

@@ -5,19 +5,19 @@ using Serilog.Sinks.SystemConsole.Themes;
 
 namespace Mmd.Hosting;
 
-/// <summary>Serilog for <c>mmd run</c>: console, and a daily-rolled file per instance under the log dir.</summary>
+/// <summary>Serilog for one instance (`mmd run` and `mmd worker`): console, and logs/&lt;day&gt;/&lt;name&gt;.log.</summary>
 public static class RunLogging
 {
     public static (ILoggerFactory Factory, Serilog.Core.Logger Logger) Create(string logDir, string instance, int retentionDays)
     {
+        LogFolders.Prune(logDir, retentionDays, DateTimeOffset.Now);
         var logger = new LoggerConfiguration()
             .MinimumLevel.Information()
             .Enrich.WithProperty("Instance", instance)
             // Colours only on a terminal: a pipe or a file gets plain text that scripts can grep.
             .WriteTo.Console(outputTemplate: "{Timestamp:HH:mm:ss} {Level:u3} {Message:lj}{NewLine}{Exception}", standardErrorFromLevel: Serilog.Events.LogEventLevel.Error,
                 theme: Console.IsOutputRedirected ? ConsoleTheme.None : AnsiConsoleTheme.Literate)
-            .WriteTo.File(Path.Combine(logDir, instance, instance + "-.log"), rollingInterval: RollingInterval.Day, retainedFileCountLimit: retentionDays,
-                outputTemplate: "{Timestamp:yyyy-MM-dd HH:mm:ss.fff zzz} [{Level:u3}] {Message:lj}{NewLine}{Exception}")
+            .WriteTo.DailyFile(logDir, instance + ".log")
             .CreateLogger();
         return (new SerilogLoggerFactory(logger), logger);
     }

@@ -20,6 +20,8 @@ public static partial class SpecValidator
     [GeneratedRegex("^[a-z][a-z0-9-]{0,19}$")]
     private static partial Regex NamePattern();
 
+    public static bool IsValidName(string name) => NamePattern().IsMatch(name);
+
     public static ValidatedSpec Validate(InstanceSpec spec, string source, IReadOnlyDictionary<string, long>? lines = null)
     {
         var v = new List<FieldViolation>();
@@ -58,9 +60,10 @@ public static partial class SpecValidator
 
         var risk = ValidateRisk(spec.Risk ?? new GrpcMM.Protos.V1.RiskLimits(), v);
         var paper = ValidatePaper(spec.Paper ?? new PaperVenueOptions(), name, instrument, v);
+        var supervision = ValidateSupervision(spec.Supervision ?? new SupervisionOptions(), v);
 
         if (v.Count > 0) throw new InvalidSpecException(source, v, lines);
-        return new ValidatedSpec(name, venue, spec.Symbol, duration, mm!, risk, paper);
+        return new ValidatedSpec(name, venue, spec.Symbol, duration, mm!, risk, paper) { Supervision = supervision };
     }
 
     private static SpotMarketMakerConfig ValidateSpot(SpotMarketMakingConfig c, List<FieldViolation> v)
@@ -123,6 +126,24 @@ public static partial class SpecValidator
             TakerFeeRate = Decimal(o.TakerFeeRate, p + "taker_fee_rate", v, min: -0.01m, max: 0.1m) ?? 0.0005m,
             FlowRate = Decimal(o.FlowRate, p + "flow_rate", v, min: 0m, max: 1000m) ?? 2m,
         };
+    }
+
+    private static SupervisionOverrides ValidateSupervision(SupervisionOptions o, List<FieldViolation> v)
+    {
+        const string p = "supervision.";
+        if (!System.Enum.IsDefined(o.RestartPolicy)) v.Add(new(p + "restart_policy", $"unknown restart policy {(int)o.RestartPolicy}"));
+        TimeSpan? Optional(Duration? d, string field, TimeSpan min, TimeSpan max) =>
+            d is null || (d.Seconds == 0 && d.Nanos == 0) ? null : Duration(d, field, v, TimeSpan.Zero, min, max);
+        var initial = Optional(o.InitialBackoff, p + "initial_backoff", TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(1));
+        var max = Optional(o.MaxBackoff, p + "max_backoff", TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(24));
+        if (initial is { } i && max is { } m && m < i) v.Add(new(p + "max_backoff", "must be at least initial_backoff"));
+        if (o.MemoryLimitMb is > 0 and < 64) v.Add(new(p + "memory_limit_mb", "must be 0 (the daemon's default) or at least 64"));
+        return new SupervisionOverrides(
+            o.RestartPolicy == RestartPolicy.Unspecified ? null : o.RestartPolicy,
+            initial, max,
+            Optional(o.ResetAfter, p + "reset_after", TimeSpan.FromSeconds(1), TimeSpan.FromDays(1)),
+            o.MemoryLimitMb == 0 ? null : (int)o.MemoryLimitMb,
+            Optional(o.StopTimeout, p + "stop_timeout", TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(10)));
     }
 
     /// <summary>Parses a decimal string ("" is unset); plain notation only: digits, one point, an optional sign.</summary>

@@ -12,4 +12,20 @@ public sealed record ValidatedSpec(
     TimeSpan? Duration,
     SpotMarketMakerConfig SpotMarketMaking,
     RiskLimits Risk,
-    PaperSettings Paper);
+    PaperSettings Paper)
+{
+    /// <summary>What the spec sets of its supervision; the daemon fills the rest from daemon.json.</summary>
+    public SupervisionOverrides Supervision { get; init; } = SupervisionOverrides.None;
+}
+
+/// <summary>The supervision options a spec set (null: the daemon's default).</summary>
+public sealed record SupervisionOverrides(
+    GrpcMM.Protos.V1.RestartPolicy? RestartPolicy,
+    TimeSpan? InitialBackoff,
+    TimeSpan? MaxBackoff,
+    TimeSpan? ResetAfter,
+    int? MemoryLimitMb,
+    TimeSpan? StopTimeout)
+{
+    public static SupervisionOverrides None { get; } = new(null, null, null, null, null, null);
+}

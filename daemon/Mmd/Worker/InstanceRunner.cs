@@ -9,10 +9,15 @@ using Mmd.Trading.Strategies.SpotMarketMaking;
 
 namespace Mmd.Worker;
 
-/// <summary>Runs one instance in this process until the duration ends or <c>stop</c> fires; returns the exit code.</summary>
+/// <summary>How a run ended: the exit code, why, and own orders that could not be confirmed cancelled.</summary>
+public sealed record RunOutcome(int ExitCode, string Reason, int OrdersLeft);
+
+/// <summary>Runs one instance in this process until the duration ends or <c>stop</c> fires.</summary>
 public static class InstanceRunner
 {
-    public static async Task<int> RunAsync(ValidatedSpec spec, DaemonConfig config, TimeSpan summaryEvery, CancellationToken stop)
+    /// <param name="onEngine">Called once the engine exists (the worker reports its health and stats from it).</param>
+    public static async Task<RunOutcome> RunAsync(ValidatedSpec spec, DaemonConfig config, TimeSpan summaryEvery, CancellationToken stop,
+        Action<InstanceEngine>? onEngine = null)
     {
         var time = TimeProvider.System;
         var (loggerFactory, serilog) = RunLogging.Create(config.LogDir, spec.Name, config.LogRetentionDays);
@@ -37,6 +42,7 @@ public static class InstanceRunner
         await using var journal = new SqliteTradingJournal(db, spec.Name, connector.Venue);
         using var engine = new InstanceEngine(engineOptions, connector, new SpotMarketMaker(spec.SpotMarketMaking),
             new RiskEngine(spec.Risk, time), journal, time, loggerFactory.CreateLogger("mmd.engine"));
+        onEngine?.Invoke(engine);
 
         using var durationEnd = spec.Duration is { } d ? new CancellationTokenSource(d, time) : new CancellationTokenSource();
         using var running = CancellationTokenSource.CreateLinkedTokenSource(stop, durationEnd.Token);
@@ -47,11 +53,13 @@ public static class InstanceRunner
 
         int exit;
         string reason;
+        var ordersLeft = 0;
         try
         {
             var result = await engine.RunAsync(running.Token);
             reason = stop.IsCancellationRequested ? "signal" : durationEnd.IsCancellationRequested ? "duration elapsed" : result.StopReason;
             RunLog.Report(log, StatsFormatter.Report(result.FinalStats, reason, result.OwnOrdersLeftOnVenue));
+            ordersLeft = result.OwnOrdersLeftOnVenue;
             exit = result.OwnOrdersLeftOnVenue == 0 ? ExitCodes.Ok : ExitCodes.OrdersLeftOnVenue;
             if (exit != ExitCodes.Ok) RunLog.OrdersLeft(log, spec.Name, connector.Venue);
         }
@@ -66,6 +74,6 @@ public static class InstanceRunner
             (exit, reason) = (ExitCodes.Failure, ex.Message);
         }
         await runs.EndAsync(runId, time.GetUtcNow(), exit, reason, CancellationToken.None);
-        return exit;
+        return new RunOutcome(exit, reason, ordersLeft);
     }
 }

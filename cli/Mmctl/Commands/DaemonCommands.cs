@@ -1,0 +1,45 @@
+using Cocona;
+using GrpcMM.Protos.V1;
+using Mmctl.Output;
+using Spectre.Console;
+
+namespace Mmctl.Commands;
+
+/// <summary>`mmctl daemon status|version|shutdown`.</summary>
+public sealed class DaemonCommands
+{
+    [Command("status", Description = "Daemon uptime, instance counts and resource health")]
+    public Task<int> Status(CommonOptions o) => InstanceCommands.Run(o, async (c, ct) =>
+    {
+        var s = await c.Daemon.GetDaemonStatusAsync(new GetDaemonStatusRequest(), cancellationToken: ct);
+        if (o.Json)
+        {
+            Printer.JsonLine(s);
+            return s.Healthy ? ExitCodes.Ok : ExitCodes.Failure;
+        }
+        Console.Out.WriteLine($"mmd {s.Version}, pid {s.Pid}, up {Printer.Age(s.Uptime.ToTimeSpan())} (since {s.StartedAt.ToDateTimeOffset():u})");
+        Console.Out.WriteLine($"socket {s.SocketPath}, state {s.StateDir}, logs {s.LogDir}");
+        Console.Out.WriteLine($"instances {s.Instances}: {s.Running} running, {s.Stopped} stopped, {s.Failing} failing");
+        var table = new Table().Border(TableBorder.Simple).AddColumn("CHECK").AddColumn("VALUE").AddColumn("THRESHOLD").AddColumn("OK");
+        foreach (var check in s.Checks) table.AddRow(Markup.Escape(check.Name), check.Value, Markup.Escape(check.Threshold), check.Ok ? "ok" : "FAIL");
+        AnsiConsole.Write(table);
+        return s.Healthy ? ExitCodes.Ok : ExitCodes.Failure;
+    });
+
+    [Command("version", Description = "Daemon and protocol versions")]
+    public Task<int> Version(CommonOptions o) => InstanceCommands.Run(o, async (c, ct) =>
+    {
+        var v = await c.Daemon.GetVersionAsync(new GetVersionRequest(), cancellationToken: ct);
+        if (o.Json) Printer.JsonLine(v);
+        else Console.Out.WriteLine($"mmctl {typeof(DaemonCommands).Assembly.GetName().Version}, mmd {v.Version} ({v.Api}, worker protocol {v.WorkerProtocol}, {v.Runtime})");
+        return ExitCodes.Ok;
+    });
+
+    [Command("shutdown", Description = "Stop the daemon; instances keep trading unless --stop-instances")]
+    public Task<int> Shutdown([Option("stop-instances", Description = "Stop every instance gracefully first")] bool stopInstances, CommonOptions o) => InstanceCommands.Run(o, async (c, ct) =>
+    {
+        var r = await c.Daemon.ShutdownAsync(new ShutdownRequest { StopInstances = stopInstances }, cancellationToken: ct);
+        if (!o.Quiet) Console.Out.WriteLine(stopInstances ? $"daemon shutting down; {r.Stopped} instance(s) stopped" : "daemon shutting down; instances keep running and will be re-adopted");
+        return ExitCodes.Ok;
+    });
+}

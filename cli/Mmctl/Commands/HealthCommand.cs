@@ -1,0 +1,18 @@
+using Cocona;
+using Grpc.Health.V1;
+
+namespace Mmctl.Commands;
+
+/// <summary>`mmctl health [NAME]`: grpc.health.v1 for the daemon or one instance; exit 0 only when SERVING.</summary>
+public sealed class HealthCommand
+{
+    [Command("health", Description = "SERVING or not: the daemon, or one instance (exit code 0 only when serving)")]
+    public Task<int> Health([Argument] string? name, CommonOptions o) => InstanceCommands.Run(o, async (c, ct) =>
+    {
+        var service = name is null ? "" : "instance/" + name;
+        var response = await c.Health.CheckAsync(new HealthCheckRequest { Service = service }, cancellationToken: ct);
+        if (o.Json) Output.Printer.JsonLine(response);
+        else Console.Out.WriteLine($"{(name ?? "mmd")}: {response.Status.ToString().ToUpperInvariant()}");
+        return response.Status == HealthCheckResponse.Types.ServingStatus.Serving ? ExitCodes.Ok : ExitCodes.Failure;
+    });
+}

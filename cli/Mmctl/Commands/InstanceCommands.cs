@@ -1,0 +1,153 @@
+using Cocona;
+using Google.Protobuf.WellKnownTypes;
+using GrpcMM.Protos.V1;
+using Mmctl.Connection;
+using Mmctl.Output;
+
+namespace Mmctl.Commands;
+
+/// <summary>start, stop, restart, status, ls, delete, templates.</summary>
+public sealed class InstanceCommands
+{
+    [Command("start", Description = "Create and start an instance: from a spec file (-f), a template (--template T NAME), or flags; or start an existing NAME")]
+    public Task<int> Start(
+        [Argument(Description = "Instance name")] string? name,
+        [Option('f', Description = "Instance spec file (proto3 JSON)")] string? file,
+        [Option(Description = "Template name (see mmctl templates)")] string? template,
+        [Option(Description = "Venue (with flags; default paper)")] string? venue,
+        [Option(Description = "Symbol, e.g. SOL_USDC")] string? symbol,
+        [Option(Description = "Spread in % of mid (with flags)")] string? spread,
+        [Option(Description = "Order quantity (with flags; default auto)")] string? quantity,
+        [Option(Description = "Levels per side (with flags)")] uint? levels,
+        [Option(Description = "Run time in seconds (with flags)")] long? duration,
+        CommonOptions o) => Run(o, async (c, ct) =>
+    {
+        var request = new CreateInstanceRequest { Start = true };
+        if (file is not null)
+        {
+            if (!File.Exists(file)) return Fail($"mmctl: no such spec file: {file}");
+            request.SpecJson = await File.ReadAllTextAsync(file, ct);
+        }
+        else if (template is not null)
+        {
+            if (name is null) return Fail("mmctl: a name is required with --template: mmctl start --template T NAME");
+            request.Template = template;
+            request.Name = name;
+            request.Symbol = symbol ?? "";
+        }
+        else if (symbol is not null || spread is not null)
+        {
+            if (name is null) return Fail("mmctl: a name is required: mmctl start NAME --symbol S --spread P");
+            var mm = new SpotMarketMakingConfig { SpreadPct = spread ?? "", OrderQuantity = quantity ?? "" };
+            if (levels is { } l) mm.Levels = l;
+            request.Spec = new InstanceSpec { Name = name, Venue = venue ?? "paper", Symbol = symbol ?? "", SpotMarketMaking = mm };
+            if (duration is { } d) request.Spec.Duration = Duration.FromTimeSpan(TimeSpan.FromSeconds(d));
+        }
+        else
+        {
+            if (name is null) return Fail("mmctl: what to start? mmctl start NAME | -f spec.json | --template T NAME");
+            var started = await c.Instances.StartInstanceAsync(new StartInstanceRequest { Name = name }, cancellationToken: ct);
+            return Show(started.Instance, o);
+        }
+        var response = await c.Instances.CreateInstanceAsync(request, cancellationToken: ct);
+        return Show(response.Instance, o);
+    });
+
+    [Command("stop", Description = "Stop an instance: its worker cancels all its own orders, confirms, and exits")]
+    public Task<int> Stop([Argument] string name, [Option(Description = "Seconds before the worker is killed (default: the instance's stop timeout)")] int? timeout,
+        [Option(Description = "Also close the position")] bool flatten, CommonOptions o) => Run(o, async (c, ct) =>
+    {
+        var request = new StopInstanceRequest { Name = name, Flatten = flatten };
+        if (timeout is { } t) request.Timeout = Duration.FromTimeSpan(TimeSpan.FromSeconds(t));
+        var response = await c.Instances.StopInstanceAsync(request, cancellationToken: ct);
+        if (!o.Json && !o.Quiet && response.OrdersLeft > 0) Console.Error.WriteLine($"mmctl: WARNING: {response.OrdersLeft} own order(s) could not be confirmed cancelled");
+        Show(response.Instance, o);
+        return response.OrdersLeft == 0 ? ExitCodes.Ok : ExitCodes.Failure;
+    });
+
+    [Command("restart", Description = "Stop (gracefully) and start an instance")]
+    public Task<int> Restart([Argument] string name, [Option(Description = "Stop timeout in seconds")] int? timeout, CommonOptions o) => Run(o, async (c, ct) =>
+    {
+        var request = new RestartInstanceRequest { Name = name };
+        if (timeout is { } t) request.Timeout = Duration.FromTimeSpan(TimeSpan.FromSeconds(t));
+        return Show((await c.Instances.RestartInstanceAsync(request, cancellationToken: ct)).Instance, o);
+    });
+
+    [Command("status", Description = "Every instance, or one in detail")]
+    public Task<int> Status([Argument] string? name, CommonOptions o) => Run(o, async (c, ct) =>
+    {
+        if (name is null)
+        {
+            Printer.Instances((await c.Instances.ListInstancesAsync(new ListInstancesRequest(), cancellationToken: ct)).Instances, o, DateTimeOffset.UtcNow);
+            return ExitCodes.Ok;
+        }
+        var instance = (await c.Instances.GetInstanceAsync(new GetInstanceRequest { Name = name }, cancellationToken: ct)).Instance;
+        if (o.Json) Printer.JsonLine(instance);
+        else if (o.Quiet) Console.Out.WriteLine(instance.Name);
+        else Printer.Detail(instance, DateTimeOffset.UtcNow);
+        return ExitCodes.Ok;
+    });
+
+    [Command("ls", Description = "List instances (as status, one line each)")]
+    public Task<int> List(CommonOptions o) => Run(o, async (c, ct) =>
+    {
+        Printer.Instances((await c.Instances.ListInstancesAsync(new ListInstancesRequest(), cancellationToken: ct)).Instances, o, DateTimeOffset.UtcNow);
+        return ExitCodes.Ok;
+    });
+
+    [Command("delete", Description = "Delete a stopped instance (--force stops it first); its journal stays on disk")]
+    public Task<int> Delete([Argument] string name, [Option] bool force, CommonOptions o) => Run(o, async (c, ct) =>
+    {
+        await c.Instances.DeleteInstanceAsync(new DeleteInstanceRequest { Name = name, Force = force }, cancellationToken: ct);
+        if (!o.Quiet && !o.Json) Console.Out.WriteLine($"deleted {name}");
+        return ExitCodes.Ok;
+    });
+
+    [Command("templates", Description = "The instance templates the daemon ships")]
+    public Task<int> Templates(CommonOptions o) => Run(o, async (c, ct) =>
+    {
+        var templates = (await c.Instances.ListTemplatesAsync(new ListTemplatesRequest(), cancellationToken: ct)).Templates;
+        foreach (var t in templates)
+        {
+            if (o.Json) Printer.JsonLine(t);
+            else if (o.Quiet) Console.Out.WriteLine(t.Name);
+            else Console.Out.WriteLine($"{t.Name,-24} {t.Description}");
+        }
+        return ExitCodes.Ok;
+    });
+
+    private static int Show(Instance instance, CommonOptions o)
+    {
+        if (o.Json) Printer.JsonLine(instance);
+        else if (o.Quiet) Console.Out.WriteLine(instance.Name);
+        else Console.Out.WriteLine($"{instance.Name}: {Printer.State(instance, DateTimeOffset.UtcNow)}{(instance.Pid == 0 ? "" : $" (pid {instance.Pid})")}{(instance.LastExitReason.Length > 0 && instance.Pid == 0 ? $" — {instance.LastExitReason}" : "")}");
+        return ExitCodes.Ok;
+    }
+
+    internal static int Fail(string message)
+    {
+        Console.Error.WriteLine(message);
+        return ExitCodes.InvalidInput;
+    }
+
+    /// <summary>Opens the connection, runs the call, and turns failures into one line and an exit code.</summary>
+    internal static async Task<int> Run(CommonOptions o, Func<DaemonConnection, CancellationToken, Task<int>> action)
+    {
+        var socket = DaemonConnection.ResolveSocket(o.Socket);
+        try
+        {
+            using var connection = DaemonConnection.Open(o.Socket);
+            using var cancel = new CancellationTokenSource();
+            Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); };
+            return await action(connection, cancel.Token);
+        }
+        catch (Exception ex) when (ex is NoDaemonException or Grpc.Core.RpcException)
+        {
+            return RpcFailures.Report(ex, socket);
+        }
+        catch (OperationCanceledException)
+        {
+            return ExitCodes.Ok;
+        }
+    }
+}

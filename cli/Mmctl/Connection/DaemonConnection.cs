@@ -1,0 +1,107 @@
+using System.Net.Sockets;
+using Grpc.Core;
+using Grpc.Net.Client;
+using GrpcMM.Protos.V1;
+
+namespace Mmctl.Connection;
+
+/// <summary>
+/// The daemon's socket (--socket, then MMCTL_SOCKET, then ./state/mmd.sock, then the daemon's own default) and
+/// a gRPC channel over it.
+/// </summary>
+public sealed class DaemonConnection : IDisposable
+{
+    private readonly GrpcChannel _channel;
+
+    private DaemonConnection(string socketPath)
+    {
+        SocketPath = socketPath;
+        var endpoint = new UnixDomainSocketEndPoint(socketPath);
+        var handler = new SocketsHttpHandler
+        {
+            ConnectCallback = async (_, cancellationToken) =>
+            {
+                var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+                try
+                {
+                    await socket.ConnectAsync(endpoint, cancellationToken);
+                    return new NetworkStream(socket, ownsSocket: true);
+                }
+                catch
+                {
+                    socket.Dispose();
+                    throw;
+                }
+            },
+        };
+        // The authority is a placeholder: UDS has no host name.
+        _channel = GrpcChannel.ForAddress("http://localhost", new GrpcChannelOptions { HttpHandler = handler, DisposeHttpClient = true });
+    }
+
+    public string SocketPath { get; }
+    public InstanceService.InstanceServiceClient Instances => new(_channel);
+    public StatsService.StatsServiceClient Stats => new(_channel);
+    public DaemonService.DaemonServiceClient Daemon => new(_channel);
+    public Grpc.Health.V1.Health.HealthClient Health => new(_channel);
+
+    public static string ResolveSocket(string? flag)
+    {
+        if (!string.IsNullOrEmpty(flag)) return Path.GetFullPath(flag);
+        if (Environment.GetEnvironmentVariable("MMCTL_SOCKET") is { Length: > 0 } env) return Path.GetFullPath(env);
+        var local = Path.GetFullPath("state/mmd.sock");
+        if (File.Exists(local)) return local;
+        return Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".local", "state", "grpcmm", "state", "mmd.sock");
+    }
+
+    /// <summary>Opens a connection, or explains in one line why there is no daemon to talk to.</summary>
+    public static DaemonConnection Open(string? socketFlag)
+    {
+        var path = ResolveSocket(socketFlag);
+        if (!File.Exists(path)) throw new NoDaemonException(path, "no socket there");
+        return new DaemonConnection(path);
+    }
+
+    public void Dispose() => _channel.Dispose();
+}
+
+/// <summary>There is no daemon on the socket.</summary>
+public sealed class NoDaemonException(string socketPath, string why) : Exception(
+    $"mmctl: no daemon at {socketPath} ({why}). Start one with `mmd` (or `dotnet run --project daemon/Mmd`), or point --socket / MMCTL_SOCKET at it.")
+{
+    public string SocketPath { get; } = socketPath;
+}
+
+/// <summary>Turns RPC failures into one clear line and an exit code (from the one table in <see cref="ExitCodes"/>).</summary>
+public static class RpcFailures
+{
+    public static int Report(Exception ex, string socketPath)
+    {
+        switch (ex)
+        {
+            case NoDaemonException none:
+                Console.Error.WriteLine(none.Message);
+                return ExitCodes.Unavailable;
+            case RpcException { StatusCode: StatusCode.Unavailable } rpc:
+                Console.Error.WriteLine(new NoDaemonException(socketPath, rpc.Status.DebugException?.InnerException?.Message ?? rpc.Status.Detail).Message);
+                return ExitCodes.Unavailable;
+            case RpcException rpc:
+                Console.Error.WriteLine($"mmctl: {Describe(rpc.StatusCode)}: {rpc.Status.Detail}");
+                if (rpc.GetRpcStatus()?.GetDetail<Google.Rpc.BadRequest>() is { } bad)
+                    foreach (var v in bad.FieldViolations) Console.Error.WriteLine($"  {v.Field}: {v.Description}");
+                return ExitCodes.From(rpc.StatusCode);
+            default:
+                throw ex;
+        }
+    }
+
+    private static string Describe(StatusCode code) => code switch
+    {
+        StatusCode.InvalidArgument => "invalid",
+        StatusCode.NotFound => "not found",
+        StatusCode.AlreadyExists => "already exists",
+        StatusCode.FailedPrecondition => "refused",
+        StatusCode.PermissionDenied => "permission denied",
+        StatusCode.DeadlineExceeded => "timed out",
+        _ => code.ToString(),
+    };
+}

@@ -1,0 +1,116 @@
+using System.Globalization;
+using Google.Protobuf;
+using GrpcMM.Protos.V1;
+using Spectre.Console;
+
+namespace Mmctl.Output;
+
+/// <summary>Tables for people, JSON lines for scripts, names for `-q`.</summary>
+public static class Printer
+{
+    private static readonly JsonFormatter Json = new(JsonFormatter.Settings.Default.WithFormatDefaultValues(true));
+
+    public static void JsonLine(IMessage message) => Console.Out.WriteLine(Json.Format(message));
+
+    public static void Instances(IReadOnlyList<Instance> instances, Commands.CommonOptions o, DateTimeOffset now)
+    {
+        if (o.Json)
+        {
+            foreach (var i in instances) JsonLine(i);
+            return;
+        }
+        if (o.Quiet)
+        {
+            foreach (var i in instances) Console.Out.WriteLine(i.Name);
+            return;
+        }
+        if (instances.Count == 0)
+        {
+            Console.Out.WriteLine("no instances (create one: mmctl start --template paper-spot-mm NAME)");
+            return;
+        }
+        AnsiConsole.Write(InstanceTable(instances, now));
+    }
+
+    public static Table InstanceTable(IEnumerable<Instance> instances, DateTimeOffset now)
+    {
+        var table = new Table().Border(TableBorder.Simple);
+        foreach (var c in new[] { "NAME", "STATE", "PID", "UPTIME", "RESTARTS", "HEALTH", "VENUE", "SYMBOL", "MID", "QUOTES", "FILLS", "NET PNL", "LAST EXIT" })
+            table.AddColumn(new TableColumn(c).NoWrap());
+        foreach (var i in instances) table.AddRow(Row(i, now).Select(Markup.Escape).ToArray());
+        return table;
+    }
+
+    public static string[] Row(Instance i, DateTimeOffset now)
+    {
+        var s = i.Stats;
+        return
+        [
+            i.Name,
+            State(i, now),
+            i.Pid == 0 ? "-" : i.Pid.ToString(CultureInfo.InvariantCulture),
+            i.StartedAt is null || i.Pid == 0 ? "-" : Age(now - i.StartedAt.ToDateTimeOffset()),
+            i.Restarts.ToString(CultureInfo.InvariantCulture),
+            i.Pid == 0 ? "-" : i.Health.Healthy ? "ok" : i.Health.Problem.Length > 0 ? i.Health.Problem : "waiting",
+            i.Spec.Venue.Length == 0 ? "paper" : i.Spec.Venue,
+            i.Spec.Symbol,
+            s?.Mid is { Length: > 0 } mid ? mid : "-",
+            s is null ? "-" : $"{s.OpenBuyOrders}/{s.OpenSellOrders}",
+            s?.Session is null ? "-" : s.Session.Fills.ToString(CultureInfo.InvariantCulture),
+            s?.Session is null ? "-" : Money(s.Session.NetPnl),
+            i.LastExitReason.Length == 0 ? "" : i.LastExitReason,
+        ];
+    }
+
+    public static string State(Instance i, DateTimeOffset now)
+    {
+        var state = StateName(i.State);
+        if (i.State == InstanceState.Backoff && i.NextRetryAt is not null)
+            state += $" (retry in {Math.Max(0, (i.NextRetryAt.ToDateTimeOffset() - now).TotalSeconds):0}s{(i.CrashLoop ? ", crash loop" : "")})";
+        return state;
+    }
+
+    public static string StateName(InstanceState state) => state switch
+    {
+        InstanceState.Unspecified => "unknown",
+        _ => state.ToString().ToUpperInvariant(),
+    };
+
+    public static string Age(TimeSpan t) =>
+        t.TotalDays >= 1 ? $"{(int)t.TotalDays}d{t.Hours}h" : t.TotalHours >= 1 ? $"{(int)t.TotalHours}h{t.Minutes}m" : t.TotalMinutes >= 1 ? $"{(int)t.TotalMinutes}m{t.Seconds}s" : $"{Math.Max(0, (int)t.TotalSeconds)}s";
+
+    private static string Money(string text) =>
+        decimal.TryParse(text, NumberStyles.Number, CultureInfo.InvariantCulture, out var v) ? Math.Round(v, 4).ToString("0.####", CultureInfo.InvariantCulture) : "-";
+
+    /// <summary>Key/value lines of one instance (mmctl status NAME).</summary>
+    public static void Detail(Instance i, DateTimeOffset now)
+    {
+        var grid = new Grid().AddColumn().AddColumn();
+        void Add(string k, string v) => grid.AddRow(Markup.Escape(k), Markup.Escape(v));
+        Add("name", i.Name);
+        Add("state", State(i, now));
+        Add("desired", i.DesiredState.ToString().ToLowerInvariant());
+        Add("pid", i.Pid == 0 ? "-" : i.Pid.ToString(CultureInfo.InvariantCulture));
+        Add("started", i.StartedAt is null ? "-" : $"{i.StartedAt.ToDateTimeOffset():u} ({Age(now - i.StartedAt.ToDateTimeOffset())} ago)");
+        Add("restarts", $"{i.Restarts} (consecutive failures {i.ConsecutiveFailures}{(i.CrashLoop ? ", crash loop" : "")})");
+        Add("health", i.Pid == 0 ? "-" : i.Health.Healthy ? "ok" : i.Health.Problem);
+        if (i.Health.RssBytes > 0) Add("memory", $"{i.Health.RssBytes / (1024 * 1024)} MB");
+        Add("last exit", i.LastExitReason.Length == 0 ? "-" : $"{i.LastExitReason}{(i.LastExitAt is null ? "" : $" at {i.LastExitAt.ToDateTimeOffset():u}")}");
+        Add("venue / symbol", $"{(i.Spec.Venue.Length == 0 ? "paper" : i.Spec.Venue)} {i.Spec.Symbol}");
+        Add("strategy", i.Spec.StrategyCase.ToString());
+        if (i.Stats is { } s)
+        {
+            Add("mid / bid / ask", $"{s.Mid} / {s.BestBid} / {s.BestAsk}");
+            Add("our quotes", $"{s.BestQuoteBid} / {s.BestQuoteAsk} ({s.OpenBuyOrders} buys, {s.OpenSellOrders} sells, spread {s.QuoteSpreadPct} %)");
+            Add("balances", $"{s.BaseBalance} {s.BaseAsset}, {s.QuoteBalance} {s.QuoteAsset} (value {s.PortfolioValue})");
+            Add("session", Figures(s.Session, s.QuoteAsset));
+            Add("cumulative", Figures(s.Cumulative, s.QuoteAsset));
+            Add("orders", $"placed {s.OrdersPlaced}, cancelled {s.OrdersCancelled}, rejected {s.OrdersRejected}, post-only retries {s.PostOnlyRetries}, rebalances {s.Rebalances}, risk denials {s.RiskDenials}");
+        }
+        AnsiConsole.Write(grid);
+    }
+
+    private static string Figures(TradingFigures f, string quote) =>
+        $"{f.Fills} fills ({f.BuyFills} buys, {f.SellFills} sells), volume {Money(f.QuoteVolume)} {quote}, maker {f.MakerBuyVolume}/{f.MakerSellVolume}, taker {f.TakerBuyVolume}/{f.TakerSellVolume}, " +
+        $"realized {Money(f.RealizedPnl)}, unrealized {Money(f.UnrealizedPnl)}, fees {Money(f.FeesInQuote)}, net {Money(f.NetPnl)} {quote}, wear {(f.WearRatePct.Length == 0 ? "-" : f.WearRatePct + " %")}";
+}

@@ -1,0 +1,24 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+
+namespace Mmd.Persistence.Daemon;
+
+/// <summary>Opens the daemon's database: migrations applied, WAL on.</summary>
+public static class DaemonDatabase
+{
+    public static DbContextOptions<DaemonDbContext> Options(string path) =>
+        new DbContextOptionsBuilder<DaemonDbContext>()
+            .UseSqlite(new SqliteConnectionStringBuilder { DataSource = path, Pooling = true, DefaultTimeout = 30 }.ToString())
+            .AddInterceptors(new SqliteConnectionTuning())
+            .Options;
+
+    public static async Task<DbContextOptions<DaemonDbContext>> OpenAsync(string path, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        var options = Options(path);
+        await using var db = new DaemonDbContext(options);
+        await db.Database.MigrateAsync(cancellationToken);
+        await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+        return options;
+    }
+}

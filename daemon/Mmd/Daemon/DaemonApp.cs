@@ -1,0 +1,177 @@
+using Grpc.Health.V1;
+using Grpc.HealthCheck;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Mmd.Configuration;
+using Mmd.Grpc;
+using Mmd.Hosting;
+using Mmd.Persistence.Daemon;
+using Mmd.Supervision;
+using Mmd.Watching;
+using Serilog;
+
+namespace Mmd.Daemon;
+
+/// <summary>
+/// The daemon: Kestrel on two Unix sockets (the public mm.v1 API, and the worker link), the supervisor, the
+/// stats hub, health and reflection. Started by `mmd` and, in-process, by the API tests.
+/// </summary>
+public sealed class DaemonApp : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly Supervisor _supervisor;
+    private readonly FileStream _lock;
+
+    private DaemonApp(WebApplication app, Supervisor supervisor, FileStream lockFile)
+    {
+        _app = app;
+        _supervisor = supervisor;
+        _lock = lockFile;
+    }
+
+    public DaemonConfig Config => _app.Services.GetRequiredService<DaemonConfig>();
+    public Supervisor Supervisor => _supervisor;
+    public IServiceProvider Services => _app.Services;
+
+    /// <summary>Thrown when a live daemon already answers on the socket.</summary>
+    public sealed class AlreadyRunningException(string message) : Exception(message);
+
+    public static async Task<DaemonApp> StartAsync(DaemonConfig config, CancellationToken cancellationToken, bool console = true)
+    {
+        Directory.CreateDirectory(config.StateDir);
+        // One daemon per state dir: the lock is held for the daemon's life (flock under FileShare.None).
+        FileStream lockFile;
+        try
+        {
+            lockFile = new FileStream(Path.Combine(config.StateDir, "mmd.lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException)
+        {
+            throw new AlreadyRunningException($"another mmd is running on {config.StateDir} (its socket: {config.SocketPath})");
+        }
+        try
+        {
+            foreach (var socket in new[] { config.SocketPath, config.WorkerSocketPath })
+            {
+                SocketFiles.PrepareFolder(socket);
+                if (await SocketFiles.AnswersAsync(socket, cancellationToken))
+                    throw new AlreadyRunningException($"a daemon is already answering on {socket}; stop it first (mmctl daemon shutdown)");
+                if (File.Exists(socket)) File.Delete(socket); // stale: left by a daemon that was killed
+            }
+            var app = Build(config, console);
+            await app.StartAsync(cancellationToken);
+            SetSocketModes(config);
+            var supervisor = app.Services.GetRequiredService<Supervisor>();
+            await supervisor.StartAsync(cancellationToken);
+            var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("mmd");
+            DaemonLog.Serving(logger, config.SocketPath, Environment.ProcessId, config.Source);
+            return new DaemonApp(app, supervisor, lockFile);
+        }
+        catch
+        {
+            await lockFile.DisposeAsync();
+            throw;
+        }
+    }
+
+    private static WebApplication Build(DaemonConfig config, bool console)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        LogFolders.Prune(config.LogDir, config.LogRetentionDays, DateTimeOffset.Now);
+        builder.Host.UseSerilog((_, log) =>
+        {
+            log.MinimumLevel.Information()
+                .MinimumLevel.Override("Microsoft", Serilog.Events.LogEventLevel.Warning)
+                .MinimumLevel.Override("Grpc", Serilog.Events.LogEventLevel.Warning)
+                .WriteTo.DailyFile(config.LogDir, "mmd.log");
+            if (console) log.WriteTo.Console(outputTemplate: "{Timestamp:HH:mm:ss} {Level:u3} {Message:lj}{NewLine}{Exception}");
+        });
+        var allowed = config.AllowedUids.Count > 0 ? config.AllowedUids.ToHashSet() : [PeerCredentials.CurrentUid];
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            var rejectLog = new Lazy<Microsoft.Extensions.Logging.ILogger>(() => k.ApplicationServices.GetRequiredService<ILoggerFactory>().CreateLogger("mmd.socket"));
+            k.ListenUnixSocket(config.SocketPath, o =>
+            {
+                o.Protocols = HttpProtocols.Http2;
+                o.Use(PeerCredentials.Require(allowed, (pid, uid) => DaemonLog.PeerRejected(rejectLog.Value, pid, uid)));
+            });
+            k.ListenUnixSocket(config.WorkerSocketPath, o =>
+            {
+                o.Protocols = HttpProtocols.Http2;
+                o.Use(PeerCredentials.Require(new HashSet<int> { PeerCredentials.CurrentUid }, (pid, uid) => DaemonLog.PeerRejected(rejectLog.Value, pid, uid)));
+            });
+            k.Limits.Http2.MaxStreamsPerConnection = 4096;
+        });
+        var s = builder.Services;
+        s.AddSingleton(config);
+        s.AddSingleton(TimeProvider.System);
+        s.AddSingleton(new DaemonInfo(DateTimeOffset.UtcNow));
+        s.AddSingleton(new TemplateCatalog(TemplateCatalog.DefaultFolder));
+        s.AddSingleton<HealthServiceImpl>();
+        s.AddSingleton(sp =>
+        {
+            var time = sp.GetRequiredService<TimeProvider>();
+            var options = DaemonDatabase.OpenAsync(config.DatabasePath, CancellationToken.None).GetAwaiter().GetResult();
+            var health = sp.GetRequiredService<HealthServiceImpl>();
+            var context = new ActorContext(time, new DaemonStore(options, time), new StatsHub(time), new WorkerLauncher(config),
+                (name, ok) => health.SetStatus(HealthName(name), ok ? HealthCheckResponse.Types.ServingStatus.Serving : HealthCheckResponse.Types.ServingStatus.NotServing),
+                sp.GetRequiredService<ILoggerFactory>().CreateLogger("mmd.supervisor"));
+            return new Supervisor(config, context);
+        });
+        s.AddGrpc(o =>
+        {
+            o.Interceptors.Add<ErrorMapping>();
+            o.EnableDetailedErrors = false;
+        });
+        s.AddGrpcReflection();
+
+        var app = builder.Build();
+        var health = app.Services.GetRequiredService<HealthServiceImpl>();
+        health.SetStatus("", HealthCheckResponse.Types.ServingStatus.Serving);
+        health.SetStatus("mm.v1.InstanceService", HealthCheckResponse.Types.ServingStatus.Serving);
+        health.SetStatus("mm.v1.StatsService", HealthCheckResponse.Types.ServingStatus.Serving);
+        health.SetStatus("mm.v1.DaemonService", HealthCheckResponse.Types.ServingStatus.Serving);
+        app.MapGrpcService<WorkerLinkApi>();
+        app.MapGrpcService<InstanceApi>();
+        app.MapGrpcService<StatsApi>();
+        app.MapGrpcService<DaemonApi>();
+        app.MapGrpcService<HealthServiceImpl>();
+        app.MapGrpcReflectionService();
+        return app;
+    }
+
+    /// <summary>The grpc.health.v1 service name of an instance: "instance/NAME".</summary>
+    public static string HealthName(string instance) => "instance/" + instance;
+
+    private static void SetSocketModes(DaemonConfig config)
+    {
+        var owner = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        if (config.SocketGroup is { Length: > 0 } group)
+        {
+            File.SetUnixFileMode(config.SocketPath, owner | UnixFileMode.GroupRead | UnixFileMode.GroupWrite);
+            var dir = Path.GetDirectoryName(config.SocketPath)!;
+            File.SetUnixFileMode(dir, SocketFiles.PrivateDir | UnixFileMode.GroupExecute);
+            ChangeGroup.Apply(config.SocketPath, group);
+            ChangeGroup.Apply(dir, group);
+        }
+        else File.SetUnixFileMode(config.SocketPath, owner);
+        File.SetUnixFileMode(config.WorkerSocketPath, owner);
+    }
+
+    public Task WaitForShutdownAsync(CancellationToken cancellationToken) => _app.WaitForShutdownAsync(cancellationToken);
+
+    public void RequestStop() => _app.Services.GetRequiredService<IHostApplicationLifetime>().StopApplication();
+
+    /// <summary>Stops serving; workers keep running (live restore).</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _supervisor.DisposeAsync();
+        await _app.StopAsync(CancellationToken.None);
+        await _app.DisposeAsync();
+        await _lock.DisposeAsync();
+    }
+}

@@ -1,0 +1,62 @@
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using GrpcMM.Protos.V1;
+using Microsoft.Extensions.Hosting;
+using Mmd.Configuration;
+using Mmd.Daemon;
+using Mmd.Supervision;
+
+namespace Mmd.Grpc;
+
+/// <summary>mm.v1.DaemonService: version, status with resource health, shutdown.</summary>
+public sealed class DaemonApi(Supervisor supervisor, DaemonConfig config, DaemonInfo info, IHostApplicationLifetime lifetime, TimeProvider time)
+    : DaemonService.DaemonServiceBase
+{
+    public override Task<GetVersionResponse> GetVersion(GetVersionRequest request, ServerCallContext context) =>
+        Task.FromResult(new GetVersionResponse
+        {
+            Version = DaemonInfo.Version,
+            Api = "mm.v1",
+            WorkerProtocol = (uint)GrpcMM.Protos.Worker.V1.ProtocolVersion._1,
+            Runtime = System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription,
+        });
+
+    public override Task<GetDaemonStatusResponse> GetDaemonStatus(GetDaemonStatusRequest request, ServerCallContext context)
+    {
+        var instances = supervisor.List();
+        var checks = ResourceHealth.Read(config);
+        var now = time.GetUtcNow();
+        return Task.FromResult(new GetDaemonStatusResponse
+        {
+            Version = DaemonInfo.Version,
+            Pid = Environment.ProcessId,
+            StartedAt = Timestamp.FromDateTimeOffset(info.StartedAt),
+            Uptime = Duration.FromTimeSpan(now - info.StartedAt),
+            SocketPath = config.SocketPath,
+            StateDir = config.StateDir,
+            LogDir = config.LogDir,
+            Instances = (uint)instances.Count,
+            Running = (uint)instances.Count(i => i.State == InstanceState.Running),
+            Stopped = (uint)instances.Count(i => i.State is InstanceState.Stopped or InstanceState.Created or InstanceState.Exited),
+            Failing = (uint)instances.Count(i => i.State is InstanceState.Backoff or InstanceState.Failed || (i.State == InstanceState.Running && !i.Health.Healthy)),
+            Healthy = checks.All(c => c.Ok),
+            Checks = { checks },
+        });
+    }
+
+    public override async Task<ShutdownResponse> Shutdown(ShutdownRequest request, ServerCallContext context)
+    {
+        var stopped = request.StopInstances ? await supervisor.StopAllAsync(context.CancellationToken) : 0;
+        // Let the response leave before the host stops.
+        _ = Task.Delay(TimeSpan.FromMilliseconds(100), time, CancellationToken.None).ContinueWith(_ => lifetime.StopApplication(), TaskScheduler.Default);
+        return new ShutdownResponse { Stopped = (uint)stopped };
+    }
+}
+
+/// <summary>When this daemon started and its version.</summary>
+public sealed record DaemonInfo(DateTimeOffset StartedAt)
+{
+    public static string Version { get; } =
+        typeof(DaemonInfo).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
+            .OfType<System.Reflection.AssemblyInformationalVersionAttribute>().FirstOrDefault()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
+}

@@ -1,0 +1,45 @@
+using Google.Protobuf.WellKnownTypes;
+using Google.Rpc;
+using Grpc.Core;
+using Grpc.Core.Interceptors;
+using Mmd.Specs;
+using Mmd.Supervision;
+
+namespace Mmd.Grpc;
+
+/// <summary>
+/// Maps the supervisor's refusals to gRPC status codes in one place: a bad spec or request is INVALID_ARGUMENT
+/// carrying google.rpc.BadRequest with one violation per bad field.
+/// </summary>
+public sealed class ErrorMapping : Interceptor
+{
+    public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
+    {
+        try { return await continuation(request, context); }
+        catch (Exception ex) when (Map(ex) is { } rpc) { throw rpc; }
+    }
+
+    public override async Task ServerStreamingServerHandler<TRequest, TResponse>(TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, ServerStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        try { await continuation(request, responseStream, context); }
+        catch (Exception ex) when (Map(ex) is { } rpc) { throw rpc; }
+    }
+
+    public static RpcException? Map(Exception ex) => ex switch
+    {
+        InvalidSpecException spec => InvalidArgument(spec.Message, spec.Violations),
+        InvalidRequestException request => InvalidArgument("invalid request", request.Violations),
+        InstanceNotFoundException notFound => new RpcException(new global::Grpc.Core.Status(StatusCode.NotFound, notFound.Message)),
+        InstanceAlreadyExistsException exists => new RpcException(new global::Grpc.Core.Status(StatusCode.AlreadyExists, exists.Message)),
+        InstancePreconditionException precondition => new RpcException(new global::Grpc.Core.Status(StatusCode.FailedPrecondition, precondition.Message)),
+        _ => null,
+    };
+
+    public static RpcException InvalidArgument(string message, IEnumerable<FieldViolation> violations)
+    {
+        var badRequest = new BadRequest();
+        foreach (var v in violations) badRequest.FieldViolations.Add(new BadRequest.Types.FieldViolation { Field = v.Field, Description = v.Description });
+        var summary = $"{message}: {string.Join("; ", badRequest.FieldViolations.Select(v => $"{v.Field}: {v.Description}"))}";
+        return new Google.Rpc.Status { Code = (int)Code.InvalidArgument, Message = summary, Details = { Any.Pack(badRequest) } }.ToRpcException();
+    }
+}

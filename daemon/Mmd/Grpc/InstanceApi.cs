@@ -1,0 +1,80 @@
+using Grpc.Core;
+using GrpcMM.Protos.V1;
+using Mmd.Specs;
+using Mmd.Supervision;
+
+namespace Mmd.Grpc;
+
+/// <summary>mm.v1.InstanceService: a thin adapter over the <see cref="Supervisor"/>.</summary>
+public sealed class InstanceApi(Supervisor supervisor, TemplateCatalog templates) : InstanceService.InstanceServiceBase
+{
+    public override async Task<CreateInstanceResponse> CreateInstance(CreateInstanceRequest request, ServerCallContext context)
+    {
+        InstanceSpec spec;
+        switch (request.SourceCase)
+        {
+            case CreateInstanceRequest.SourceOneofCase.Spec:
+                spec = request.Spec;
+                if (request.Name.Length > 0 && request.Name != spec.Name)
+                    throw new InvalidRequestException([new("name", "set the name in the spec (spec.name); name is for templates")]);
+                break;
+            case CreateInstanceRequest.SourceOneofCase.SpecJson:
+                spec = InstanceSpecJson.Parse("spec_json", System.Text.Encoding.UTF8.GetBytes(request.SpecJson), out var lines);
+                try { SpecValidator.Validate(spec, "spec_json", lines); }
+                catch (InvalidSpecException ex) { throw new InvalidSpecException("spec_json", ex.Violations.Select(v => lines.TryGetValue(v.Field, out var line) ? v with { Description = $"{v.Description} (line {line})" } : v).ToList()); }
+                break;
+            case CreateInstanceRequest.SourceOneofCase.Template:
+                if (templates.Find(request.Template) is not { } template)
+                    throw new InvalidRequestException([new("template", $"no template '{request.Template}' (available: {string.Join(", ", templates.All().Select(t => t.Name))})")]);
+                if (request.Name.Length == 0) throw new InvalidRequestException([new("name", "required with a template: the new instance's name")]);
+                spec = template.Spec.Clone();
+                spec.Name = request.Name;
+                if (request.Symbol.Length > 0) spec.Symbol = request.Symbol;
+                break;
+            default:
+                throw new InvalidRequestException([new("source", "set spec or template")]);
+        }
+        var (instance, created) = await supervisor.CreateAsync(spec, request.Start, context.CancellationToken);
+        return new CreateInstanceResponse { Instance = instance, Created = created };
+    }
+
+    public override async Task<StartInstanceResponse> StartInstance(StartInstanceRequest request, ServerCallContext context) =>
+        new() { Instance = await supervisor.StartAsync(RequireName(request.Name), context.CancellationToken) };
+
+    public override async Task<StopInstanceResponse> StopInstance(StopInstanceRequest request, ServerCallContext context)
+    {
+        var timeout = Timeout(request.Timeout);
+        var outcome = await supervisor.StopAsync(RequireName(request.Name), timeout, request.Flatten, context.CancellationToken);
+        return new StopInstanceResponse { Instance = outcome.Instance, OrdersLeft = outcome.OrdersLeft };
+    }
+
+    public override async Task<RestartInstanceResponse> RestartInstance(RestartInstanceRequest request, ServerCallContext context) =>
+        new() { Instance = await supervisor.RestartAsync(RequireName(request.Name), Timeout(request.Timeout), context.CancellationToken) };
+
+    public override async Task<DeleteInstanceResponse> DeleteInstance(DeleteInstanceRequest request, ServerCallContext context)
+    {
+        await supervisor.DeleteAsync(RequireName(request.Name), request.Force, context.CancellationToken);
+        return new DeleteInstanceResponse();
+    }
+
+    public override Task<GetInstanceResponse> GetInstance(GetInstanceRequest request, ServerCallContext context) =>
+        Task.FromResult(new GetInstanceResponse { Instance = supervisor.Get(RequireName(request.Name)) });
+
+    public override Task<ListInstancesResponse> ListInstances(ListInstancesRequest request, ServerCallContext context) =>
+        Task.FromResult(new ListInstancesResponse { Instances = { supervisor.List() } });
+
+    public override Task<ListTemplatesResponse> ListTemplates(ListTemplatesRequest request, ServerCallContext context) =>
+        Task.FromResult(new ListTemplatesResponse { Templates = { templates.All() } });
+
+    internal static string RequireName(string name) =>
+        SpecValidator.IsValidName(name) ? name : throw new InvalidRequestException([new("name", "required: 1-20 characters of a-z, 0-9 and '-', starting with a letter")]);
+
+    private static TimeSpan? Timeout(Google.Protobuf.WellKnownTypes.Duration? d)
+    {
+        if (d is null || (d.Seconds == 0 && d.Nanos == 0)) return null;
+        var value = d.ToTimeSpan();
+        return value > TimeSpan.Zero && value <= TimeSpan.FromMinutes(10)
+            ? value
+            : throw new InvalidRequestException([new("timeout", "must be between 0 and 10 minutes")]);
+    }
+}

@@ -1,0 +1,39 @@
+using Grpc.Core;
+using GrpcMM.Protos.V1;
+using Mmd.Supervision;
+
+namespace Mmd.Grpc;
+
+/// <summary>mm.v1.StatsService.Watch: a StatsHub subscription written to the stream as fast as the client reads.</summary>
+public sealed class StatsApi(Supervisor supervisor) : StatsService.StatsServiceBase
+{
+    public override async Task Watch(WatchRequest request, IServerStreamWriter<WatchEvent> responseStream, ServerCallContext context)
+    {
+        var bad = request.Names.Where(n => !Specs.SpecValidator.IsValidName(n)).Select((n, i) => new Specs.FieldViolation($"names[{i}]", $"'{n}' is not an instance name")).ToList();
+        if (bad.Count > 0) throw new InvalidRequestException(bad);
+        foreach (var name in request.Names) if (supervisor.Find(name) is null) throw new InstanceNotFoundException(name);
+
+        var hub = supervisor.Hub;
+        var watcher = hub.Subscribe(request.Names, request.AfterSequence);
+        try
+        {
+            var reader = watcher.Reader;
+            while (await reader.WaitToReadAsync(context.CancellationToken))
+                while (reader.TryRead(out var e))
+                {
+                    var dropped = watcher.TakeDropped();
+                    if (dropped > 0)
+                    {
+                        e = e.Clone();
+                        e.Dropped = (ulong)dropped;
+                    }
+                    await responseStream.WriteAsync(e, context.CancellationToken);
+                }
+        }
+        catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested) { }
+        finally
+        {
+            hub.Unsubscribe(watcher);
+        }
+    }
+}

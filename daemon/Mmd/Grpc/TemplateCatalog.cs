@@ -1,0 +1,35 @@
+using GrpcMM.Protos.V1;
+using Mmd.Specs;
+
+namespace Mmd.Grpc;
+
+/// <summary>The spec templates (daemon/templates/*.json, copied beside the executable), read once at start.</summary>
+public sealed class TemplateCatalog
+{
+    private readonly IReadOnlyList<Template> _templates;
+
+    public TemplateCatalog(string folder)
+    {
+        var list = new List<Template>();
+        if (Directory.Exists(folder))
+            foreach (var file in Directory.EnumerateFiles(folder, "*.json").Order(StringComparer.Ordinal))
+            {
+                var spec = InstanceSpecJson.Parse(file, File.ReadAllBytes(file), out _);
+                list.Add(new Template { Name = Path.GetFileNameWithoutExtension(file), Description = Describe(spec), Spec = spec });
+            }
+        _templates = list;
+    }
+
+    public static string DefaultFolder => Path.Combine(AppContext.BaseDirectory, "templates");
+
+    public IReadOnlyList<Template> All() => _templates;
+
+    public Template? Find(string name) => _templates.FirstOrDefault(t => t.Name == name);
+
+    private static string Describe(InstanceSpec spec) => spec.StrategyCase switch
+    {
+        InstanceSpec.StrategyOneofCase.SpotMarketMaking =>
+            $"spot market making on {(spec.Venue.Length == 0 ? "paper" : spec.Venue)} {spec.Symbol}, spread {spec.SpotMarketMaking.SpreadPct}%",
+        _ => $"{spec.StrategyCase} on {spec.Venue} {spec.Symbol}",
+    };
+}

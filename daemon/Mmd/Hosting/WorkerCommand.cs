@@ -1,0 +1,63 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using Microsoft.Extensions.Logging.Abstractions;
+using Mmd.Configuration;
+using Mmd.Specs;
+using Mmd.Supervision;
+using Mmd.Worker;
+
+namespace Mmd.Hosting;
+
+/// <summary>
+/// <c>mmd worker</c>: one supervised instance, started by the daemon. Its spec comes from the environment
+/// (never the command line); it reports to the daemon over the worker socket and stops when told to, or on SIGTERM.
+/// </summary>
+public static class WorkerCommand
+{
+    public static Command Create()
+    {
+        var instance = new Option<string>("--instance") { Description = "Instance name (for ps; the spec comes from MMD_WORKER_SPEC)", Required = true };
+        var command = new Command("worker", "Run one instance under the daemon (started by mmd, not by hand)") { Hidden = true };
+        command.Options.Add(instance);
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            var env = RunCommand.EnvironmentVariables();
+            DaemonConfig config;
+            ValidatedSpec spec;
+            try
+            {
+                config = DaemonConfigLoader.Load(null, env);
+                var json = env.GetValueOrDefault(WorkerLauncher.SpecVariable) ?? throw new InvalidSpecException("worker", [new("(spec)", $"{WorkerLauncher.SpecVariable} is not set")]);
+                var proto = InstanceSpecJson.Parse(WorkerLauncher.SpecVariable, System.Text.Encoding.UTF8.GetBytes(json), out var lines);
+                spec = SpecValidator.Validate(proto, WorkerLauncher.SpecVariable, lines);
+                if (spec.Name != result.GetValue(instance)) throw new InvalidSpecException("worker", [new("name", $"the spec is for '{spec.Name}', not '{result.GetValue(instance)}'")]);
+            }
+            catch (Exception ex) when (ex is ConfigException or InvalidSpecException)
+            {
+                await Console.Error.WriteLineAsync($"mmd worker: {ex.Message}");
+                if (ex is InvalidSpecException bad) foreach (var line in bad.Describe()) await Console.Error.WriteLineAsync("  " + line);
+                return ExitCodes.InvalidInput;
+            }
+
+            var healthInterval = TimeSpan.FromMilliseconds(long.TryParse(env.GetValueOrDefault(WorkerLauncher.HealthIntervalVariable), CultureInfo.InvariantCulture, out var ms) ? ms : 1000);
+            var socket = env.GetValueOrDefault(WorkerLauncher.SocketVariable) ?? config.WorkerSocketPath;
+            using var stop = new CancellationTokenSource();
+            using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+            await using var link = new DaemonLink(spec.Name, socket, healthInterval, TimeProvider.System, NullLogger.Instance);
+            using var stopOrSignal = CancellationTokenSource.CreateLinkedTokenSource(stop.Token, link.StopRequested);
+            link.Start();
+            var outcome = await InstanceRunner.RunAsync(spec, config, TimeSpan.FromSeconds(60), stopOrSignal.Token, link.Bind);
+            await link.ReportExitAsync(outcome.ExitCode, outcome.Reason, outcome.OrdersLeft);
+            return outcome.ExitCode;
+
+            void OnSignal(PosixSignalContext context)
+            {
+                context.Cancel = true; // exit ourselves once the book is flat
+                stop.Cancel();
+            }
+        });
+        return command;
+    }
+}

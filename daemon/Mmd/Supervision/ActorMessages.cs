@@ -1,0 +1,31 @@
+using GrpcMM.Protos.V1;
+using GrpcMM.Protos.Worker.V1;
+
+namespace Mmd.Supervision;
+
+/// <summary>What an <see cref="InstanceActor"/> is told; it handles one at a time, so its state needs no locks.</summary>
+internal abstract record ActorMessage;
+
+internal sealed record StartRequested(TaskCompletionSource<Instance> Done) : ActorMessage;
+
+internal sealed record StopRequested(TimeSpan? Timeout, bool Flatten, string Reason, TaskCompletionSource<StopOutcome> Done) : ActorMessage;
+
+internal sealed record WorkerAttached(WorkerConnection Connection, TaskCompletionSource<bool> Accepted) : ActorMessage;
+
+internal sealed record WorkerDetached(WorkerConnection Connection) : ActorMessage;
+
+internal sealed record HealthReported(WorkerConnection Connection, Health Health) : ActorMessage;
+
+internal sealed record StatsReported(InstanceStats Stats) : ActorMessage;
+
+internal sealed record ExitingReported(Exiting Exiting) : ActorMessage;
+
+internal sealed record ChildExited(WorkerHandle Worker, int ExitCode) : ActorMessage;
+
+internal sealed record Tick : ActorMessage
+{
+    public static Tick Instance { get; } = new();
+}
+
+/// <summary>How a stop ended: the instance afterwards and the own orders its worker could not confirm cancelled.</summary>
+public sealed record StopOutcome(Instance Instance, uint OrdersLeft);

@@ -1,0 +1,317 @@
+using Google.Protobuf.WellKnownTypes;
+using GrpcMM.Protos.V1;
+using GrpcMM.Protos.Worker.V1;
+
+namespace Mmd.Supervision;
+
+// The worker's life: spawn, attach, health, memory, stop, exit, restart.
+public sealed partial class InstanceActor
+{
+    private WorkerHandle? _worker;
+    private WorkerConnection? _connection;
+    private Exiting? _exiting;
+    private string? _killReason;
+    private DateTimeOffset _spawnedAt;
+    private DateTimeOffset? _lastHealthAt;
+    private DateTimeOffset? _lastMissCounted;
+    private int _healthFailures;
+    private DateTimeOffset? _healthySince;
+    private WorkerPhase _phase;
+    private InstanceHealth _health = new();
+    private readonly List<TaskCompletionSource<Instance>> _startWaiters = [];
+    private readonly List<TaskCompletionSource<StopOutcome>> _stopWaiters = [];
+    private TimeSpan _stopTimeout;
+    private bool _stopFlatten;
+    private DateTimeOffset? _stopSentAt;
+    private bool _killSent;
+
+    /// <summary>A live worker of a previous daemon, found by pid and start time: watch it and wait for it to attach.</summary>
+    public void Adopt(int pid, DateTimeOffset startedAt, long runId)
+    {
+        _worker = WorkerHandle.Adopt(pid, startedAt, runId);
+        _spawnedAt = _ctx.Time.GetUtcNow();
+        _state = _desired == DesiredState.Stopped ? InstanceState.Stopping : InstanceState.Starting;
+        _lastEventMessage = $"adopted live worker pid {pid}";
+        Publish(force: false);
+    }
+
+    private async Task ReconcileAsync(CancellationToken cancellationToken)
+    {
+        var now = _ctx.Time.GetUtcNow();
+        if (_desired == DesiredState.Running && _worker is null)
+        {
+            if (_state == InstanceState.Backoff && _nextRetryAt is { } at && now < at) return;
+            if (_state is InstanceState.Failed or InstanceState.Exited) return;
+            var restart = _state == InstanceState.Backoff;
+            await SpawnAsync(restart, cancellationToken);
+        }
+        else if (_desired == DesiredState.Stopped && _worker is not null)
+        {
+            _state = InstanceState.Stopping;
+            if (_stopSentAt is null)
+            {
+                _stopSentAt = now;
+                if (_stopTimeout == TimeSpan.Zero) _stopTimeout = _settings.StopTimeout;
+                var stop = new Stop { Timeout = Duration.FromTimeSpan(_stopTimeout), Flatten = _stopFlatten, Reason = "stop requested" };
+                // Attached: ask over the link. Not attached: SIGTERM, which the worker handles the same way.
+                if (_connection is null || !_connection.Send(new DaemonCommand { Stop = stop })) _worker.Terminate();
+            }
+            else if (!_killSent && now - _stopSentAt.Value > _stopTimeout)
+            {
+                _killReason = $"stop timeout: killed after {_stopTimeout.TotalSeconds:0}s";
+                _killSent = _worker.Kill();
+            }
+        }
+        if (_state == InstanceState.Running || _worker is null)
+        {
+            foreach (var w in _startWaiters) w.TrySetResult(SnapshotAfterPublish());
+            _startWaiters.Clear();
+        }
+    }
+
+    private Instance SnapshotAfterPublish()
+    {
+        Publish(force: false);
+        return Snapshot;
+    }
+
+    private async Task SpawnAsync(bool restart, CancellationToken cancellationToken)
+    {
+        if (restart) _restarts++;
+        ResetWorkerState();
+        _state = InstanceState.Starting;
+        System.Diagnostics.Process process;
+        try
+        {
+            process = _ctx.Launcher.Start(Name, _specJson, 0, _settings.HealthInterval);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            await FailedToStartAsync(ex.Message, cancellationToken);
+            return;
+        }
+        var startedAt = ProcFs.StartTime(process.Id) ?? _ctx.Time.GetUtcNow();
+        var runId = await _ctx.Store.WorkerStartedAsync(Name, process.Id, startedAt, _restarts, cancellationToken);
+        var worker = WorkerHandle.Started(process, startedAt, runId);
+        _worker = worker;
+        _spawnedAt = _ctx.Time.GetUtcNow();
+        await EventAsync(restart ? "restart" : "state", restart ? $"restart {_restarts}: worker pid {worker.Pid}" : $"worker pid {worker.Pid} started", cancellationToken);
+        _ = WatchChildAsync(worker);
+    }
+
+    private async Task WatchChildAsync(WorkerHandle worker)
+    {
+        var code = await worker.WaitForChildExitAsync(CancellationToken.None);
+        // The actor may be completed at daemon shutdown; then nobody needs to know.
+        TryPost(new ChildExited(worker, code));
+    }
+
+    private async Task FailedToStartAsync(string reason, CancellationToken cancellationToken)
+    {
+        _lastExitReason = $"could not start the worker: {reason}";
+        _lastExitCode = -1;
+        _lastExitAt = _ctx.Time.GetUtcNow();
+        await ScheduleRestartOrSettleAsync(failed: true, cancellationToken);
+    }
+
+    private void ResetWorkerState()
+    {
+        _connection = null;
+        _exiting = null;
+        _killReason = null;
+        _killSent = false;
+        _lastHealthAt = null;
+        _lastMissCounted = null;
+        _healthFailures = 0;
+        _healthySince = null;
+        _phase = WorkerPhase.Starting;
+        _health = new InstanceHealth();
+        _stopSentAt = null;
+        _stopFlatten = false;
+        _stopTimeout = TimeSpan.Zero;
+    }
+
+    private async Task<bool> OnAttachedAsync(WorkerConnection connection, CancellationToken cancellationToken)
+    {
+        if (_worker is null || _worker.Pid != connection.Pid)
+        {
+            SupervisionLog.AttachRefused(_ctx.Logger, Name, connection.Pid, _worker?.Pid ?? 0);
+            return false;
+        }
+        _connection = connection;
+        _lastHealthAt = _ctx.Time.GetUtcNow();
+        connection.Send(new DaemonCommand { Welcome = new Welcome { HealthInterval = Duration.FromTimeSpan(_settings.HealthInterval) } });
+        await EventAsync("state", $"worker pid {connection.Pid} attached", cancellationToken);
+        // A stop asked for before it attached (or while the daemon was away) is sent now.
+        if (_desired == DesiredState.Stopped && _stopSentAt is not null)
+            connection.Send(new DaemonCommand { Stop = new Stop { Timeout = Duration.FromTimeSpan(_stopTimeout), Flatten = _stopFlatten, Reason = "stop requested" } });
+        return true;
+    }
+
+    private async Task OnHealthAsync(Health health, CancellationToken cancellationToken)
+    {
+        var now = _ctx.Time.GetUtcNow();
+        _lastHealthAt = now;
+        _lastMissCounted = null;
+        _phase = health.Phase;
+        if (_desired == DesiredState.Running)
+            _state = health.Phase switch
+            {
+                WorkerPhase.Running => InstanceState.Running,
+                WorkerPhase.Stopping => InstanceState.Stopping,
+                _ => InstanceState.Starting,
+            };
+        var problem = health.Problem;
+        if (health.Phase == WorkerPhase.Running && problem.Length == 0)
+        {
+            if (!health.MarketDataFresh) problem = "market data stale";
+            else if (!health.AccountStreamConnected) problem = "account stream disconnected";
+        }
+        _health = new InstanceHealth
+        {
+            Healthy = health.Phase == WorkerPhase.Running && problem.Length == 0,
+            MarketDataFresh = health.MarketDataFresh,
+            AccountStreamConnected = health.AccountStreamConnected,
+            LastLoop = health.LastLoop,
+            LastBookUpdate = health.LastBookUpdate,
+            LastReport = Timestamp.FromDateTimeOffset(now),
+            Problem = problem,
+            RssBytes = health.RssBytes,
+        };
+        if (_health.Healthy)
+        {
+            _healthFailures = 0;
+            _healthySince ??= now;
+        }
+        else if (health.Phase == WorkerPhase.Running || now - _spawnedAt > _settings.StartupGrace)
+        {
+            await CountHealthFailureAsync(problem.Length > 0 ? problem : $"still {health.Phase.ToString().ToLowerInvariant()} after {_settings.StartupGrace.TotalSeconds:0}s", cancellationToken);
+        }
+    }
+
+    private async Task CountHealthFailureAsync(string problem, CancellationToken cancellationToken)
+    {
+        _healthySince = null;
+        _healthFailures++;
+        _health.ConsecutiveFailures = (uint)_healthFailures;
+        _health.Healthy = false;
+        _health.Problem = problem;
+        if (_healthFailures == 1 || _healthFailures == _settings.HealthFailureThreshold)
+            await EventAsync("health", $"liveness probe failed ({_healthFailures}/{_settings.HealthFailureThreshold}): {problem}", cancellationToken);
+        if (_healthFailures >= _settings.HealthFailureThreshold && _desired == DesiredState.Running)
+            Kill($"liveness: {problem} ({_healthFailures} failed probes)");
+    }
+
+    private void Kill(string reason)
+    {
+        if (_worker is null || _killReason is not null) return;
+        _killReason = reason;
+        SupervisionLog.Killing(_ctx.Logger, Name, _worker.Pid, reason);
+        _killSent = _worker.Kill();
+    }
+
+    private async Task OnTickAsync(CancellationToken cancellationToken)
+    {
+        if (_worker is null) return;
+        var now = _ctx.Time.GetUtcNow();
+        if (_worker.Adopted && _worker.AdoptedProcessGone)
+        {
+            await OnWorkerGoneAsync(_exiting?.ExitCode, cancellationToken);
+            return;
+        }
+        if (_killReason is not null || _desired == DesiredState.Stopped) return;
+
+        if (_connection is null)
+        {
+            if (now - _spawnedAt > _settings.StartupGrace) Kill($"liveness: the worker did not attach within {_settings.StartupGrace.TotalSeconds:0}s");
+            return;
+        }
+        // A silent worker (wedged loop, stopped process) counts one failure per missed report period.
+        var silentFor = now - (_lastHealthAt ?? _spawnedAt);
+        if (silentFor > 2 * _settings.HealthInterval && (_lastMissCounted is null || now - _lastMissCounted.Value >= _settings.HealthInterval))
+        {
+            _lastMissCounted = now;
+            await CountHealthFailureAsync($"no health report for {silentFor.TotalSeconds:0.#}s", cancellationToken);
+            if (_killReason is not null) return;
+        }
+        if (_settings.MemoryLimitBytes > 0 && ProcFs.ResidentBytes(_worker.Pid) is { } rss)
+        {
+            _health.RssBytes = (ulong)rss;
+            if (rss > _settings.MemoryLimitBytes)
+            {
+                Kill($"memory limit: {rss / (1024 * 1024)} MB resident > {_settings.MemoryLimitBytes / (1024 * 1024)} MB");
+                return;
+            }
+        }
+        if (_healthySince is { } since && now - since >= _settings.ResetAfter && _consecutiveFailures > 0)
+        {
+            _consecutiveFailures = 0;
+            await EventAsync("state", $"healthy for {_settings.ResetAfter.TotalSeconds:0}s: backoff reset", cancellationToken);
+        }
+    }
+
+    private async Task OnWorkerGoneAsync(int? exitCode, CancellationToken cancellationToken)
+    {
+        var worker = _worker!;
+        var now = _ctx.Time.GetUtcNow();
+        var reason = _killReason ?? DescribeExit(exitCode, _exiting);
+        var ordersLeft = _exiting?.OrdersLeft ?? 0;
+        _connection?.Close();
+        _connection = null;
+        _worker = null;
+        worker.Dispose();
+        _lastExitReason = reason;
+        _lastExitCode = exitCode ?? -1;
+        _lastExitAt = now;
+        _health = new InstanceHealth { Problem = "not running" };
+        await _ctx.Store.WorkerEndedAsync(Name, worker.RunId, exitCode, reason, cancellationToken);
+
+        if (_desired == DesiredState.Stopped)
+        {
+            _state = InstanceState.Stopped;
+            await EventAsync("state", $"stopped ({reason})", cancellationToken);
+            var outcome = new StopOutcome(SnapshotAfterPublish(), ordersLeft);
+            foreach (var w in _stopWaiters) w.TrySetResult(outcome);
+            _stopWaiters.Clear();
+            return;
+        }
+        var failed = _killReason is not null || exitCode != 0;
+        await EventAsync("exit", $"worker pid {worker.Pid} ended: {reason}", cancellationToken);
+        await ScheduleRestartOrSettleAsync(failed, cancellationToken);
+    }
+
+    private async Task ScheduleRestartOrSettleAsync(bool failed, CancellationToken cancellationToken)
+    {
+        var now = _ctx.Time.GetUtcNow();
+        if (_settings.Restarts(failed))
+        {
+            if (failed) _consecutiveFailures++;
+            var delay = failed ? _settings.BackoffAfter(_consecutiveFailures) : _settings.InitialBackoff;
+            _nextRetryAt = now + delay;
+            _state = InstanceState.Backoff;
+            SupervisionLog.BackingOff(_ctx.Logger, Name, delay.TotalSeconds, _consecutiveFailures, _lastExitReason);
+        }
+        else
+        {
+            _state = failed ? InstanceState.Failed : InstanceState.Exited;
+            _desired = DesiredState.Stopped;
+            await _ctx.Store.SetDesiredStateAsync(Name, "stopped", resetRestarts: false, cancellationToken);
+        }
+    }
+
+    internal static string DescribeExit(int? exitCode, Exiting? exiting)
+    {
+        if (exiting is { Reason.Length: > 0 }) return $"exit code {exiting.ExitCode}: {exiting.Reason}";
+        return exitCode switch
+        {
+            null => "the worker is gone (exit code unknown)",
+            0 => "exit code 0",
+            1 => "exit code 1: failure (see the instance log)",
+            2 => "exit code 2: invalid spec",
+            3 => "exit code 3: reconciliation with the venue failed",
+            4 => "exit code 4: own orders left on the venue",
+            > 128 and < 160 => $"killed by signal {exitCode - 128}",
+            _ => $"exit code {exitCode}",
+        };
+    }
+}

@@ -1,0 +1,235 @@
+using System.Threading.Channels;
+using Google.Protobuf.WellKnownTypes;
+using GrpcMM.Protos.V1;
+using GrpcMM.Protos.Worker.V1;
+using Microsoft.Extensions.Logging;
+using Mmd.Persistence.Daemon;
+using Mmd.Watching;
+
+namespace Mmd.Supervision;
+
+/// <summary>Services an instance actor uses.</summary>
+public sealed record ActorContext(
+    TimeProvider Time,
+    DaemonStore Store,
+    StatsHub Hub,
+    WorkerLauncher Launcher,
+    Action<string, bool> SetHealth,
+    ILogger Logger);
+
+/// <summary>
+/// Supervises one instance: drives its worker towards the desired state (start, restart with backoff, stop,
+/// kill on failed liveness or memory), one message at a time, and publishes a snapshot after each.
+/// </summary>
+public sealed partial class InstanceActor
+{
+    private readonly ActorContext _ctx;
+    private readonly Channel<ActorMessage> _inbox = Channel.CreateBounded<ActorMessage>(new BoundedChannelOptions(4096)
+    {
+        SingleReader = true, FullMode = BoundedChannelFullMode.Wait,
+    });
+    private readonly string _specJson;
+    private readonly InstanceSpec _spec;
+    private readonly SupervisionSettings _settings;
+    private readonly DateTimeOffset _createdAt;
+
+    private DesiredState _desired;
+    private InstanceState _state;
+    private int _restarts;
+    private int _consecutiveFailures;
+    private DateTimeOffset? _nextRetryAt;
+    private string _lastExitReason = "";
+    private int _lastExitCode;
+    private DateTimeOffset? _lastExitAt;
+    private InstanceStats? _stats;
+    private Instance _snapshot = new();
+
+    public InstanceActor(string name, InstanceSpec spec, string specJson, SupervisionSettings settings, DesiredState desired,
+        DateTimeOffset createdAt, int restarts, ActorContext context)
+    {
+        Name = name;
+        _spec = spec;
+        _specJson = specJson;
+        _settings = settings;
+        _desired = desired;
+        _createdAt = createdAt;
+        _restarts = restarts;
+        _ctx = context;
+        _state = InstanceState.Created;
+        Publish(force: false);
+    }
+
+    public string Name { get; }
+    public SupervisionSettings Settings => _settings;
+    public string SpecJson => _specJson;
+
+    /// <summary>The latest snapshot; replaced (never mutated) after every message.</summary>
+    public Instance Snapshot => Volatile.Read(ref _snapshot);
+
+    /// <summary>Restores what the database and the last run say, before <see cref="RunAsync"/>.</summary>
+    public void Restore(InstanceState state, string lastExitReason, int lastExitCode, DateTimeOffset? lastExitAt)
+    {
+        (_state, _lastExitReason, _lastExitCode, _lastExitAt) = (state, lastExitReason, lastExitCode, lastExitAt);
+        Publish(force: false);
+    }
+
+    internal ValueTask PostAsync(ActorMessage message, CancellationToken cancellationToken) =>
+        _inbox.Writer.WriteAsync(message, cancellationToken);
+
+    internal bool TryPost(ActorMessage message) => _inbox.Writer.TryWrite(message);
+
+    public async Task<Instance> StartAsync(CancellationToken cancellationToken)
+    {
+        var done = new TaskCompletionSource<Instance>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await PostAsync(new StartRequested(done), cancellationToken);
+        return await done.Task.WaitAsync(cancellationToken);
+    }
+
+    public async Task<StopOutcome> StopAsync(TimeSpan? timeout, bool flatten, string reason, CancellationToken cancellationToken)
+    {
+        var done = new TaskCompletionSource<StopOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await PostAsync(new StopRequested(timeout, flatten, reason, done), cancellationToken);
+        return await done.Task.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>Ends the actor loop; the worker is left running (live restore).</summary>
+    public void Complete() => _inbox.Writer.TryComplete();
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var message in _inbox.Reader.ReadAllAsync(cancellationToken))
+            {
+                try
+                {
+                    await HandleAsync(message, cancellationToken);
+                    await ReconcileAsync(cancellationToken);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    SupervisionLog.ActorStepFailed(_ctx.Logger, Name, ex);
+                }
+                Publish(force: false);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested) { }
+        _worker?.Dispose();
+    }
+
+    private async Task HandleAsync(ActorMessage message, CancellationToken cancellationToken)
+    {
+        switch (message)
+        {
+            case StartRequested start:
+                if (_desired != DesiredState.Running || _state is InstanceState.Failed or InstanceState.Exited or InstanceState.Backoff)
+                {
+                    _desired = DesiredState.Running;
+                    _consecutiveFailures = 0;
+                    _nextRetryAt = null;
+                    _restarts = 0;
+                    if (_worker is null) _state = InstanceState.Starting;
+                    await _ctx.Store.SetDesiredStateAsync(Name, "running", resetRestarts: true, cancellationToken);
+                    await EventAsync("operator", "started by operator", cancellationToken);
+                }
+                _startWaiters.Add(start.Done);
+                break;
+            case StopRequested stop:
+                if (_desired != DesiredState.Stopped)
+                {
+                    _desired = DesiredState.Stopped;
+                    await _ctx.Store.SetDesiredStateAsync(Name, "stopped", resetRestarts: false, cancellationToken);
+                    await EventAsync("operator", stop.Reason, cancellationToken);
+                }
+                _nextRetryAt = null;
+                if (_worker is null)
+                {
+                    if (_state is not (InstanceState.Failed or InstanceState.Exited or InstanceState.Created)) _state = InstanceState.Stopped;
+                    Publish(force: false);
+                    stop.Done.TrySetResult(new StopOutcome(Snapshot, 0));
+                }
+                else
+                {
+                    _stopTimeout = stop.Timeout ?? _settings.StopTimeout;
+                    _stopFlatten |= stop.Flatten;
+                    _stopWaiters.Add(stop.Done);
+                }
+                break;
+            case WorkerAttached attached:
+                attached.Accepted.TrySetResult(await OnAttachedAsync(attached.Connection, cancellationToken));
+                break;
+            case WorkerDetached detached:
+                if (ReferenceEquals(detached.Connection, _connection))
+                {
+                    _connection = null;
+                    SupervisionLog.Detached(_ctx.Logger, Name, detached.Connection.Pid);
+                }
+                break;
+            case HealthReported health:
+                if (ReferenceEquals(health.Connection, _connection)) await OnHealthAsync(health.Health, cancellationToken);
+                break;
+            case StatsReported stats:
+                _stats = stats.Stats;
+                _ctx.Hub.PublishStats(Name, stats.Stats);
+                break;
+            case ExitingReported exiting:
+                _exiting = exiting.Exiting;
+                break;
+            case ChildExited exited:
+                if (ReferenceEquals(exited.Worker, _worker)) await OnWorkerGoneAsync(exited.ExitCode, cancellationToken);
+                break;
+            case Tick:
+                await OnTickAsync(cancellationToken);
+                break;
+        }
+    }
+
+    private async Task EventAsync(string kind, string message, CancellationToken cancellationToken)
+    {
+        SupervisionLog.Event(_ctx.Logger, Name, kind, message);
+        _lastEventMessage = message;
+        await _ctx.Store.AddEventAsync(Name, kind, message, cancellationToken);
+    }
+
+    private string _lastEventMessage = "";
+    private (InstanceState, int, uint, string) _published;
+
+    /// <summary>Refreshes the snapshot; publishes a lifecycle event when the state, pid or restarts changed.</summary>
+    private void Publish(bool force)
+    {
+        var now = _ctx.Time.GetUtcNow();
+        var snapshot = new Instance
+        {
+            Name = Name,
+            Spec = _spec,
+            DesiredState = _desired,
+            State = _state,
+            CreatedAt = Timestamp.FromDateTimeOffset(_createdAt),
+            Pid = _worker?.Pid ?? 0,
+            Restarts = (uint)_restarts,
+            ConsecutiveFailures = (uint)_consecutiveFailures,
+            CrashLoop = _state == InstanceState.Backoff && _consecutiveFailures >= 2,
+            LastExitReason = _lastExitReason,
+            LastExitCode = _lastExitCode,
+            Health = _health.Clone(),
+        };
+        if (_worker is not null) snapshot.StartedAt = Timestamp.FromDateTimeOffset(_worker.StartedAt);
+        if (_nextRetryAt is { } retry && _state == InstanceState.Backoff) snapshot.NextRetryAt = Timestamp.FromDateTimeOffset(retry);
+        if (_lastExitAt is { } exitAt) snapshot.LastExitAt = Timestamp.FromDateTimeOffset(exitAt);
+        if (_stats is not null) snapshot.Stats = _stats;
+        Volatile.Write(ref _snapshot, snapshot);
+
+        var key = (_state, snapshot.Pid, snapshot.Restarts, _lastEventMessage);
+        if (!force && key == _published) return;
+        _published = key;
+        _ctx.SetHealth(Name, _state == InstanceState.Running && _health.Healthy);
+        var text = _state switch
+        {
+            InstanceState.Backoff when _nextRetryAt is { } at =>
+                $"{_lastExitReason}; restart {(_restarts + 1)} in {Math.Max(0, (at - now).TotalSeconds):0.#}s{(snapshot.CrashLoop ? " (crash loop)" : "")}",
+            InstanceState.Failed or InstanceState.Exited => _lastExitReason,
+            _ => _lastEventMessage,
+        };
+        _ctx.Hub.PublishLifecycle(Name, new LifecycleEvent { State = _state, Message = text, Restarts = snapshot.Restarts, Pid = snapshot.Pid });
+    }
+}

@@ -1,0 +1,26 @@
+using Mmd.Specs;
+
+namespace Mmd.Supervision;
+
+/// <summary>Why an instance operation was refused; the gRPC layer maps each to a status code.</summary>
+public abstract class InstanceOperationException(string message) : Exception(message);
+
+public sealed class InstanceNotFoundException(string name) : InstanceOperationException($"no instance named '{name}'")
+{
+    public string Name { get; } = name;
+}
+
+public sealed class InstanceAlreadyExistsException(string name)
+    : InstanceOperationException($"an instance named '{name}' already exists with a different spec (delete it first, or pick another name)")
+{
+    public string Name { get; } = name;
+}
+
+public sealed class InstancePreconditionException(string message) : InstanceOperationException(message);
+
+/// <summary>Bad request fields (proto field paths), the same shape as a bad spec.</summary>
+public sealed class InvalidRequestException(IReadOnlyList<FieldViolation> violations)
+    : InstanceOperationException(string.Join("; ", violations.Select(v => $"{v.Field}: {v.Description}")))
+{
+    public IReadOnlyList<FieldViolation> Violations { get; } = violations;
+}

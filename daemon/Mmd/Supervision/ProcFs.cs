@@ -1,0 +1,50 @@
+using System.Globalization;
+
+namespace Mmd.Supervision;
+
+/// <summary>What /proc says about a process: alive, its start time (to tell a reused pid apart), its memory.</summary>
+public static class ProcFs
+{
+    private static readonly Lazy<DateTimeOffset> BootTime = new(() =>
+    {
+        foreach (var line in File.ReadLines("/proc/stat"))
+            if (line.StartsWith("btime ", StringComparison.Ordinal))
+                return DateTimeOffset.FromUnixTimeSeconds(long.Parse(line.AsSpan(6), CultureInfo.InvariantCulture));
+        return DateTimeOffset.UnixEpoch;
+    });
+
+    /// <summary>The process's start time from /proc/PID/stat, or null when it does not exist (or is a zombie).</summary>
+    public static DateTimeOffset? StartTime(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            // The command name is in parentheses and may hold spaces: fields are counted after the last ')'.
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            if (fields[0] == "Z") return null;
+            var ticks = long.Parse(fields[19], CultureInfo.InvariantCulture); // field 22: starttime in clock ticks
+            return BootTime.Value.AddSeconds(ticks / 100.0); // USER_HZ is 100 on Linux
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>True when PID runs and started within a few seconds of <paramref name="startedAt"/> (so it is the same process).</summary>
+    public static bool IsSameProcess(int pid, DateTimeOffset startedAt) =>
+        StartTime(pid) is { } actual && (actual - startedAt).Duration() < TimeSpan.FromSeconds(5);
+
+    /// <summary>Resident set size in bytes (VmRSS), or null when the process is gone.</summary>
+    public static long? ResidentBytes(int pid)
+    {
+        try
+        {
+            foreach (var line in File.ReadLines($"/proc/{pid}/status"))
+                if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+                    return long.Parse(line.AsSpan(6).Trim().TrimEnd("kB").Trim(), CultureInfo.InvariantCulture) * 1024;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException) { }
+        return null;
+    }
+}

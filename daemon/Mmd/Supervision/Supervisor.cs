@@ -1,0 +1,237 @@
+using GrpcMM.Protos.V1;
+using Microsoft.Extensions.Logging;
+using Mmd.Configuration;
+using Mmd.Persistence.Daemon;
+using Mmd.Specs;
+using Mmd.Watching;
+
+namespace Mmd.Supervision;
+
+/// <summary>
+/// Every instance's actor, by name: the operations of the public API, the desired-versus-actual loop
+/// (a tick to each actor), re-adoption of live workers at start, and routing of worker attaches.
+/// </summary>
+public sealed partial class Supervisor : IAsyncDisposable
+{
+    private readonly DaemonConfig _config;
+    private readonly ActorContext _ctx;
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, (InstanceActor Actor, Task Loop)> _actors = new(StringComparer.Ordinal);
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly SemaphoreSlim _mutations = new(1, 1);
+    private ITimer? _ticker;
+    private ITimer? _sequenceSaver;
+    private int _disposed;
+
+    public Supervisor(DaemonConfig config, ActorContext context)
+    {
+        _config = config;
+        _ctx = context;
+    }
+
+    public StatsHub Hub => _ctx.Hub;
+
+    /// <summary>Loads every instance, re-adopts live workers, and starts the reconcile ticks.</summary>
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        foreach (var entity in await _ctx.Store.LoadInstancesAsync(cancellationToken))
+        {
+            var spec = InstanceSpecJson.Parse($"instance '{entity.Name}'", System.Text.Encoding.UTF8.GetBytes(entity.SpecJson), out _);
+            var validated = SpecValidator.Validate(spec, $"instance '{entity.Name}'");
+            var desired = entity.DesiredState == "running" ? DesiredState.Running : DesiredState.Stopped;
+            _ctx.Hub.Register(entity.Name, entity.LastSequence + SequenceMargin);
+            var actor = NewActor(entity.Name, spec, entity.SpecJson, validated, desired, DateTimeOffset.FromUnixTimeMilliseconds(entity.CreatedAtMs), entity.Restarts);
+            var runs = await _ctx.Store.RunsAsync(entity.Name, cancellationToken);
+            var last = runs.LastOrDefault(r => r.EndedAtMs is not null);
+            actor.Restore(RestoredState(desired, last), last?.Reason ?? "", last?.ExitCode ?? 0,
+                last?.EndedAtMs is { } ended ? DateTimeOffset.FromUnixTimeMilliseconds(ended) : null);
+            if (entity is { WorkerPid: { } pid, WorkerStartedAtMs: { } startedMs, WorkerRunId: { } runId })
+            {
+                var startedAt = DateTimeOffset.FromUnixTimeMilliseconds(startedMs);
+                if (ProcFs.IsSameProcess(pid, startedAt))
+                {
+                    SupervisionLog.Adopting(_ctx.Logger, entity.Name, pid, startedAt);
+                    actor.Adopt(pid, startedAt, runId);
+                }
+                else
+                {
+                    SupervisionLog.WorkerVanished(_ctx.Logger, entity.Name, pid);
+                    await _ctx.Store.WorkerEndedAsync(entity.Name, runId, null, "the worker ended while the daemon was down", cancellationToken);
+                }
+            }
+            Run(actor);
+        }
+        _ticker = _ctx.Time.CreateTimer(_ => TickAll(), null, TimeSpan.FromMilliseconds(250), TimeSpan.FromMilliseconds(250));
+        _sequenceSaver = _ctx.Time.CreateTimer(_ => _ = SaveSequencesAsync(), null, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(2));
+    }
+
+    /// <summary>
+    /// Watch sequence numbers are saved every 2 s; after a crash a restarted daemon continues this far above the
+    /// last saved one, so a number is never handed out twice.
+    /// </summary>
+    private const long SequenceMargin = 1_000_000;
+
+    private static InstanceState RestoredState(DesiredState desired, InstanceRunEntity? last) =>
+        desired == DesiredState.Running ? InstanceState.Starting
+        : last is null ? InstanceState.Created
+        : last.Reason is { } r && r.StartsWith("stop", StringComparison.Ordinal) ? InstanceState.Stopped
+        : last.ExitCode == 0 ? InstanceState.Exited
+        : last.ExitCode is null && last.Reason?.StartsWith("stopped", StringComparison.Ordinal) == true ? InstanceState.Stopped
+        : InstanceState.Failed;
+
+    private InstanceActor NewActor(string name, InstanceSpec spec, string specJson, ValidatedSpec validated, DesiredState desired, DateTimeOffset createdAt, int restarts) =>
+        new(name, spec, specJson, SupervisionSettings.Resolve(validated.Supervision, _config.Supervision), desired, createdAt, restarts, _ctx);
+
+    private void Run(InstanceActor actor)
+    {
+        var loop = actor.RunAsync(_stopping.Token);
+        lock (_gate) _actors[actor.Name] = (actor, loop);
+        actor.TryPost(Tick.Instance);
+    }
+
+    private void TickAll()
+    {
+        foreach (var actor in Actors()) actor.TryPost(Tick.Instance);
+    }
+
+    private async Task SaveSequencesAsync()
+    {
+        try { await _ctx.Store.SaveSequencesAsync(_ctx.Hub.Sequences(), _stopping.Token); }
+        catch (Exception ex) when (ex is not OperationCanceledException) { SupervisionLog.ActorStepFailed(_ctx.Logger, "(sequences)", ex); }
+        catch (OperationCanceledException) { }
+    }
+
+    public IReadOnlyList<InstanceActor> Actors()
+    {
+        lock (_gate) return _actors.Values.Select(a => a.Actor).OrderBy(a => a.Name, StringComparer.Ordinal).ToList();
+    }
+
+    public InstanceActor? Find(string name)
+    {
+        lock (_gate) return _actors.TryGetValue(name, out var a) ? a.Actor : null;
+    }
+
+    private InstanceActor Require(string name) => Find(name) ?? throw new InstanceNotFoundException(name);
+
+    public Instance Get(string name) => Require(name).Snapshot;
+
+    public IReadOnlyList<Instance> List() => Actors().Select(a => a.Snapshot).ToList();
+
+    /// <summary>Creates (idempotent on name + identical spec), optionally starting it. Returns the instance and whether it is new.</summary>
+    public async Task<(Instance Instance, bool Created)> CreateAsync(InstanceSpec spec, bool start, CancellationToken cancellationToken)
+    {
+        var validated = SpecValidator.Validate(spec, "spec");
+        var json = InstanceSpecJson.Format(spec);
+        bool created;
+        InstanceActor actor;
+        await _mutations.WaitAsync(cancellationToken);
+        try
+        {
+            if (Find(validated.Name) is { } existing)
+            {
+                if (existing.SpecJson != json) throw new InstanceAlreadyExistsException(validated.Name);
+                (actor, created) = (existing, false);
+            }
+            else
+            {
+                var now = _ctx.Time.GetUtcNow();
+                await _ctx.Store.AddInstanceAsync(new InstanceEntity
+                {
+                    Name = validated.Name, SpecJson = json, DesiredState = "stopped",
+                    CreatedAtMs = now.ToUnixTimeMilliseconds(), UpdatedAtMs = now.ToUnixTimeMilliseconds(),
+                }, cancellationToken);
+                await _ctx.Store.AddEventAsync(validated.Name, "operator", "created", cancellationToken);
+                _ctx.Hub.Register(validated.Name, 0);
+                actor = NewActor(validated.Name, spec, json, validated, DesiredState.Stopped, now, 0);
+                Run(actor);
+                created = true;
+            }
+        }
+        finally
+        {
+            _mutations.Release();
+        }
+        return (start ? await actor.StartAsync(cancellationToken) : actor.Snapshot, created);
+    }
+
+    public Task<Instance> StartAsync(string name, CancellationToken cancellationToken) => Require(name).StartAsync(cancellationToken);
+
+    public Task<StopOutcome> StopAsync(string name, TimeSpan? timeout, bool flatten, CancellationToken cancellationToken) =>
+        Require(name).StopAsync(timeout, flatten, "stopped by operator", cancellationToken);
+
+    public async Task<Instance> RestartAsync(string name, TimeSpan? timeout, CancellationToken cancellationToken)
+    {
+        var actor = Require(name);
+        await actor.StopAsync(timeout, false, "restart requested by operator", cancellationToken);
+        return await actor.StartAsync(cancellationToken);
+    }
+
+    public async Task DeleteAsync(string name, bool force, CancellationToken cancellationToken)
+    {
+        var actor = Require(name);
+        if (actor.Snapshot.Pid != 0 || actor.Snapshot.DesiredState == DesiredState.Running)
+        {
+            if (!force) throw new InstancePreconditionException($"instance '{name}' is {Describe(actor.Snapshot.State)}: stop it first, or delete with force");
+            await actor.StopAsync(null, false, "stopped for deletion", cancellationToken);
+        }
+        await _mutations.WaitAsync(cancellationToken);
+        try
+        {
+            Task loop;
+            lock (_gate)
+            {
+                if (!_actors.Remove(name, out var entry)) return;
+                loop = entry.Loop;
+            }
+            actor.Complete();
+            await loop;
+            await _ctx.Store.DeleteInstanceAsync(name, cancellationToken);
+            await _ctx.Store.AddEventAsync(name, "operator", "deleted", cancellationToken);
+            _ctx.SetHealth(name, false);
+            _ctx.Hub.PublishDeleted(name);
+        }
+        finally
+        {
+            _mutations.Release();
+        }
+    }
+
+    internal static string Describe(InstanceState state) => state.ToString().ToLowerInvariant();
+
+    /// <summary>Routes a worker's Attach to its instance; false when no instance supervises that pid.</summary>
+    public async Task<bool> AttachAsync(string instance, WorkerConnection connection, CancellationToken cancellationToken)
+    {
+        if (Find(instance) is not { } actor) return false;
+        var accepted = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await actor.PostAsync(new WorkerAttached(connection, accepted), cancellationToken);
+        return await accepted.Task.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>Stops every running instance gracefully (for `daemon shutdown --stop-instances`); returns how many.</summary>
+    public async Task<int> StopAllAsync(CancellationToken cancellationToken)
+    {
+        var running = Actors().Where(a => a.Snapshot.Pid != 0 || a.Snapshot.DesiredState == DesiredState.Running).ToList();
+        await Task.WhenAll(running.Select(a => a.StopAsync(null, false, "stopped with the daemon", cancellationToken)));
+        return running.Count;
+    }
+
+    /// <summary>Ends every actor loop; workers keep running and re-attach to the next daemon.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
+        if (_ticker is not null) await _ticker.DisposeAsync();
+        if (_sequenceSaver is not null) await _sequenceSaver.DisposeAsync();
+        List<Task> loops;
+        lock (_gate)
+        {
+            foreach (var (actor, _) in _actors.Values) actor.Complete();
+            loops = _actors.Values.Select(a => a.Loop).ToList();
+        }
+        await Task.WhenAll(loops).WaitAsync(TimeSpan.FromSeconds(5)).ContinueWith(_ => { }, TaskScheduler.Default);
+        try { await _ctx.Store.SaveSequencesAsync(_ctx.Hub.Sequences(), CancellationToken.None); }
+        catch (Exception ex) { SupervisionLog.ActorStepFailed(_ctx.Logger, "(sequences)", ex); }
+        await _stopping.CancelAsync();
+        _stopping.Dispose();
+        _mutations.Dispose();
+    }
+}

@@ -1,0 +1,64 @@
+using System.Diagnostics;
+using Mmd.Configuration;
+
+namespace Mmd.Supervision;
+
+/// <summary>
+/// Starts `mmd worker` for an instance: in its own session (setsid), so it outlives the daemon (live restore);
+/// stdout and stderr appended to a file rather than a pipe, which would break when the daemon goes; the spec and
+/// anything secret passed through the environment only, never the command line.
+/// </summary>
+public sealed class WorkerLauncher(DaemonConfig config)
+{
+    public const string SpecVariable = "MMD_WORKER_SPEC";
+    public const string RunIdVariable = "MMD_WORKER_RUN_ID";
+    public const string SocketVariable = "MMD_WORKER_SOCKET";
+    public const string HealthIntervalVariable = "MMD_WORKER_HEALTH_INTERVAL_MS";
+
+    public Process Start(string name, string specJson, long runId, TimeSpan healthInterval)
+    {
+        var (program, leadingArgs) = SelfCommand();
+        var output = WorkerOutputPath(name, DateTimeOffset.Now);
+        Directory.CreateDirectory(Path.GetDirectoryName(output)!);
+        // exec keeps one pid from sh to the worker: sh -> setsid (not a group leader, so no fork) -> mmd.
+        var info = new ProcessStartInfo("/bin/sh")
+        {
+            UseShellExecute = false,
+            RedirectStandardInput = false,
+            RedirectStandardOutput = false,
+            RedirectStandardError = false,
+            WorkingDirectory = config.StateDir,
+        };
+        info.ArgumentList.Add("-c");
+        info.ArgumentList.Add("exec setsid \"$@\" </dev/null >>\"$MMD_WORKER_OUTPUT\" 2>&1");
+        info.ArgumentList.Add("mmd-worker");
+        info.ArgumentList.Add(program);
+        foreach (var a in leadingArgs) info.ArgumentList.Add(a);
+        info.ArgumentList.Add("worker");
+        info.ArgumentList.Add("--instance");
+        info.ArgumentList.Add(name);
+        info.Environment[SpecVariable] = specJson;
+        info.Environment[RunIdVariable] = runId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        info.Environment[SocketVariable] = config.WorkerSocketPath;
+        info.Environment[HealthIntervalVariable] = ((long)healthInterval.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        info.Environment["MMD_WORKER_OUTPUT"] = output;
+        if (File.Exists(config.Source)) info.Environment["MMD_CONFIG"] = config.Source;
+        // The daemon's resolved paths win over whatever the file says (they may come from MMD_* overrides).
+        info.Environment["MMD_STATE_DIR"] = config.StateDir;
+        info.Environment["MMD_LOG_DIR"] = config.LogDir;
+        info.Environment["MMD_LOG_RETENTION_DAYS"] = config.LogRetentionDays.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return Process.Start(info) ?? throw new InvalidOperationException("the worker process did not start");
+    }
+
+    /// <summary>logs/&lt;date&gt;/&lt;name&gt;.out: what the worker wrote to stdout and stderr.</summary>
+    public string WorkerOutputPath(string name, DateTimeOffset now) =>
+        Path.Combine(config.LogDir, now.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), name + ".out");
+
+    /// <summary>How to run this same mmd again: the apphost itself, or `dotnet mmd.dll`.</summary>
+    private static (string Program, string[] Args) SelfCommand()
+    {
+        var process = Environment.ProcessPath ?? "dotnet";
+        var assembly = typeof(WorkerLauncher).Assembly.Location;
+        return Path.GetFileNameWithoutExtension(process) == "dotnet" ? (process, [assembly]) : (process, []);
+    }
+}

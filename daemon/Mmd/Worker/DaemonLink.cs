@@ -1,0 +1,154 @@
+using System.Net.Sockets;
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using Grpc.Net.Client;
+using GrpcMM.Protos.Worker.V1;
+using Microsoft.Extensions.Logging;
+using Mmd.Trading.Engine;
+
+namespace Mmd.Worker;
+
+/// <summary>
+/// The worker's end of mm.worker.v1: dials the daemon's worker socket, says Hello, then reports health every
+/// interval and stats at most 10 times a second; a Stop from the daemon cancels the run. When the daemon goes away
+/// the worker keeps trading and dials again every second, so a restarted daemon re-adopts it.
+/// </summary>
+public sealed partial class DaemonLink(string instance, string socketPath, TimeSpan healthInterval, TimeProvider time, ILogger logger) : IAsyncDisposable
+{
+    private static readonly TimeSpan StatsPeriod = TimeSpan.FromMilliseconds(100);
+    private readonly DateTimeOffset _startedAt = Supervision.ProcFs.StartTime(Environment.ProcessId) ?? time.GetUtcNow();
+    private readonly CancellationTokenSource _stopLink = new();
+    private readonly CancellationTokenSource _stopRequested = new();
+    private InstanceEngine? _engine;
+    private Task? _loop;
+    private GrpcMM.Protos.Worker.V1.Exiting? _exiting;
+
+    /// <summary>Fires when the daemon asks this worker to stop.</summary>
+    public CancellationToken StopRequested => _stopRequested.Token;
+
+    public void Start() => _loop = RunAsync(_stopLink.Token);
+
+    public void Bind(InstanceEngine engine) => Volatile.Write(ref _engine, engine);
+
+    /// <summary>Tells the daemon how the worker ends (sent on the open link, best effort) and closes it.</summary>
+    public async Task ReportExitAsync(int exitCode, string reason, int ordersLeft)
+    {
+        Volatile.Write(ref _exiting, new GrpcMM.Protos.Worker.V1.Exiting { ExitCode = exitCode, Reason = reason, OrdersLeft = (uint)ordersLeft });
+        // The loop sends it within one stats period; give it a moment, never block exit.
+        await Task.Delay(StatsPeriod * 3, time);
+    }
+
+    private async Task RunAsync(CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                await SessionAsync(cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested) { return; }
+            catch (Exception ex) when (ex is RpcException or IOException or SocketException or HttpRequestException or InvalidOperationException)
+            {
+                LinkDown(logger, instance, ex.Message);
+            }
+            try { await Task.Delay(TimeSpan.FromSeconds(1), time, cancellationToken); }
+            catch (OperationCanceledException) { return; }
+        }
+    }
+
+    private async Task SessionAsync(CancellationToken cancellationToken)
+    {
+        using var channel = UnixChannel.Create(socketPath);
+        var client = new WorkerLink.WorkerLinkClient(channel);
+        using var call = client.Attach(cancellationToken: cancellationToken);
+        await call.RequestStream.WriteAsync(new WorkerMessage
+        {
+            Hello = new Hello { Protocol = ProtocolVersion._1, Instance = instance, Pid = Environment.ProcessId, StartedAt = Timestamp.FromDateTimeOffset(_startedAt) },
+        }, cancellationToken);
+        using var session = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var reader = ReadCommandsAsync(call.ResponseStream, session.Token);
+        LinkUp(logger, instance, socketPath);
+        try
+        {
+            object? lastStats = null;
+            var nextHealth = time.GetUtcNow();
+            var exitSent = false;
+            while (!reader.IsCompleted)
+            {
+                var engine = Volatile.Read(ref _engine);
+                var now = time.GetUtcNow();
+                if (engine?.LatestStats is { } stats && !ReferenceEquals(stats, lastStats))
+                {
+                    lastStats = stats;
+                    await call.RequestStream.WriteAsync(new WorkerMessage { Stats = StatsMessages.ToMessage(stats) }, cancellationToken);
+                }
+                if (now >= nextHealth)
+                {
+                    nextHealth = now + healthInterval;
+                    await call.RequestStream.WriteAsync(new WorkerMessage { Health = Health(engine) }, cancellationToken);
+                }
+                if (!exitSent && Volatile.Read(ref _exiting) is { } exiting)
+                {
+                    exitSent = true;
+                    await call.RequestStream.WriteAsync(new WorkerMessage { Exiting = exiting }, cancellationToken);
+                }
+                await Task.WhenAny(reader, Task.Delay(StatsPeriod, time, cancellationToken));
+            }
+            await reader; // surfaces the reason the daemon went away
+        }
+        finally
+        {
+            await session.CancelAsync();
+        }
+    }
+
+    private async Task ReadCommandsAsync(IAsyncStreamReader<DaemonCommand> commands, CancellationToken cancellationToken)
+    {
+        while (await commands.MoveNext(cancellationToken))
+        {
+            var command = commands.Current;
+            if (command.KindCase == DaemonCommand.KindOneofCase.Stop)
+            {
+                StopReceived(logger, instance, command.Stop.Reason);
+                await _stopRequested.CancelAsync();
+            }
+        }
+    }
+
+    private static Health Health(InstanceEngine? engine)
+    {
+        var health = new Health { RssBytes = (ulong)Environment.WorkingSet, Phase = WorkerPhase.Starting };
+        if (engine is null) return health;
+        var h = engine.Health;
+        health.Phase = h.State switch
+        {
+            EngineState.Starting => WorkerPhase.Starting,
+            EngineState.Reconciling => WorkerPhase.Reconciling,
+            EngineState.Running => WorkerPhase.Running,
+            _ => WorkerPhase.Stopping,
+        };
+        health.MarketDataFresh = h.BookFresh;
+        health.AccountStreamConnected = h.AccountStreamConnected;
+        if (h.LastLoop is { } loop) health.LastLoop = Timestamp.FromDateTimeOffset(loop);
+        if (h.LastBookUpdate is { } book) health.LastBookUpdate = Timestamp.FromDateTimeOffset(book);
+        if (h.Reason is { } reason) health.Problem = reason;
+        return health;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stopLink.CancelAsync();
+        if (_loop is not null) await _loop;
+        _stopLink.Dispose();
+        _stopRequested.Dispose();
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Instance}: attached to the daemon on {Socket}")]
+    private static partial void LinkUp(ILogger logger, string instance, string socket);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Instance}: no daemon link ({Error}); trading on, retrying every second")]
+    private static partial void LinkDown(ILogger logger, string instance, string error);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Instance}: the daemon asks to stop ({Reason})")]
+    private static partial void StopReceived(ILogger logger, string instance, string reason);
+}

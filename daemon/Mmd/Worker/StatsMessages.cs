@@ -1,0 +1,72 @@
+using System.Globalization;
+using Google.Protobuf.WellKnownTypes;
+using GrpcMM.Protos.V1;
+using Mmd.Trading.Stats;
+
+namespace Mmd.Worker;
+
+/// <summary>Domain statistics to their mm.v1 message: decimals as invariant strings, empty when unknown.</summary>
+public static class StatsMessages
+{
+    public static InstanceStats ToMessage(StatsSnapshot s) => new()
+    {
+        Instance = s.Instance,
+        Venue = s.Venue,
+        Symbol = s.Symbol,
+        BaseAsset = s.BaseAsset,
+        QuoteAsset = s.QuoteAsset,
+        Time = Timestamp.FromDateTimeOffset(s.Time),
+        SessionStart = Timestamp.FromDateTimeOffset(s.SessionStart),
+        Mid = D(s.Mid),
+        BestBid = D(s.BestBid),
+        BestAsk = D(s.BestAsk),
+        BestQuoteBid = D(s.BestQuoteBid),
+        BestQuoteAsk = D(s.BestQuoteAsk),
+        QuoteSpreadPct = D(s.QuoteSpreadPct is { } p ? Math.Round(p, 6) : null),
+        OpenBuyOrders = (uint)s.OpenBuyOrders,
+        OpenSellOrders = (uint)s.OpenSellOrders,
+        OrdersPlaced = (ulong)s.OrdersPlaced,
+        OrdersCancelled = (ulong)s.OrdersCancelled,
+        OrdersRejected = (ulong)s.OrdersRejected,
+        PostOnlyRetries = (ulong)s.PostOnlyRetries,
+        Rebalances = (ulong)s.Rebalances,
+        RiskDenials = (ulong)s.RiskDenials,
+        BaseBalance = D(s.BaseBalance),
+        QuoteBalance = D(s.QuoteBalance),
+        PortfolioValue = D(s.PortfolioValue),
+        MarketDataFresh = s.MarketDataFresh,
+        KillSwitchTripped = s.KillSwitchTripped,
+        Session = ToMessage(s.Session),
+        Cumulative = ToMessage(s.Cumulative),
+    };
+
+    public static TradingFigures ToMessage(StatsFigures f)
+    {
+        var m = new TradingFigures
+        {
+            Fills = (ulong)f.Fills,
+            BuyFills = (ulong)f.BuyFills,
+            SellFills = (ulong)f.SellFills,
+            BoughtQuantity = D(f.BoughtQuantity),
+            SoldQuantity = D(f.SoldQuantity),
+            MakerBuyVolume = D(f.MakerBuyVolume),
+            MakerSellVolume = D(f.MakerSellVolume),
+            TakerBuyVolume = D(f.TakerBuyVolume),
+            TakerSellVolume = D(f.TakerSellVolume),
+            QuoteVolume = D(f.QuoteVolume),
+            RebalanceQuoteVolume = D(f.RebalanceQuoteVolume),
+            RealizedPnl = D(f.RealizedPnl),
+            UnrealizedPnl = D(f.UnrealizedPnl),
+            FeesInQuote = D(f.FeesInQuote),
+            Position = D(f.Position),
+            AverageEntryPrice = D(f.AverageEntryPrice),
+            NetPnl = D(f.NetPnl),
+            WearRatePct = D(f.WearRatePct is { } w ? Math.Round(w, 6) : null),
+            NetPnlPerVolumePct = D(f.NetPnlPerVolumePct is { } n ? Math.Round(n, 6) : null),
+        };
+        foreach (var (asset, fee) in f.FeesByAsset) m.FeesByAsset[asset] = D(fee);
+        return m;
+    }
+
+    private static string D(decimal? value) => value is { } v ? v.ToString(CultureInfo.InvariantCulture) : "";
+}
