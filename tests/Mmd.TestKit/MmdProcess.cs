@@ -44,6 +44,31 @@ public sealed partial class MmdProcess : IDisposable
         return mmd;
     }
 
+    /// <summary>The daemon (or any command) with an explicit daemon.json and no MMD_* overrides.</summary>
+    public static MmdProcess StartWithConfig(string workingDirectory, string configPath, params string[] args)
+    {
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        info.ArgumentList.Add(MmdDll);
+        foreach (var a in args) info.ArgumentList.Add(a);
+        info.ArgumentList.Add("--config");
+        info.ArgumentList.Add(configPath);
+        info.WorkingDirectory = workingDirectory;
+        return Launch(info);
+    }
+
+    private static MmdProcess Launch(ProcessStartInfo info)
+    {
+        var process = new Process { StartInfo = info, EnableRaisingEvents = true };
+        var mmd = new MmdProcess(process);
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (mmd._stdout) mmd._stdout.AppendLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (mmd._stderr) mmd._stderr.AppendLine(e.Data); };
+        process.Exited += (_, _) => mmd._exited.TrySetResult(process.ExitCode);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return mmd;
+    }
+
     public string StandardOutput { get { lock (_stdout) return _stdout.ToString(); } }
     public string StandardError { get { lock (_stderr) return _stderr.ToString(); } }
     public string Output => $"--- stdout ---\n{StandardOutput}\n--- stderr ---\n{StandardError}";

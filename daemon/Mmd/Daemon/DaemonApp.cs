@@ -63,10 +63,11 @@ public sealed class DaemonApp : IAsyncDisposable
                 if (File.Exists(socket)) File.Delete(socket); // stale: left by a daemon that was killed
             }
             var app = Build(config, console);
-            await app.StartAsync(cancellationToken);
-            SetSocketModes(config);
+            // Instances are loaded (and live workers adopted) before the first request can ask for them.
             var supervisor = app.Services.GetRequiredService<Supervisor>();
             await supervisor.StartAsync(cancellationToken);
+            await app.StartAsync(cancellationToken);
+            SetSocketModes(config);
             var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("mmd");
             DaemonLog.Serving(logger, config.SocketPath, Environment.ProcessId, config.Source);
             return new DaemonApp(app, supervisor, lockFile);

@@ -37,6 +37,17 @@ public sealed partial class InstanceActor
 
     private async Task ReconcileAsync(CancellationToken cancellationToken)
     {
+        await DriveAsync(cancellationToken);
+        // A start returns once the worker quotes, or once it is clear that it does not (backoff, failed, exited).
+        if (_state == InstanceState.Running || _worker is null)
+        {
+            foreach (var w in _startWaiters) w.TrySetResult(SnapshotAfterPublish());
+            _startWaiters.Clear();
+        }
+    }
+
+    private async Task DriveAsync(CancellationToken cancellationToken)
+    {
         var now = _ctx.Time.GetUtcNow();
         if (_desired == DesiredState.Running && _worker is null)
         {
@@ -61,11 +72,6 @@ public sealed partial class InstanceActor
                 _killReason = $"stop timeout: killed after {_stopTimeout.TotalSeconds:0}s";
                 _killSent = _worker.Kill();
             }
-        }
-        if (_state == InstanceState.Running || _worker is null)
-        {
-            foreach (var w in _startWaiters) w.TrySetResult(SnapshotAfterPublish());
-            _startWaiters.Clear();
         }
     }
 

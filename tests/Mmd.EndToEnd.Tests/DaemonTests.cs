@@ -1,0 +1,167 @@
+using System.Text.Json;
+using GrpcMM.Protos.V1;
+using Mmd.TestKit;
+
+namespace Mmd.EndToEnd.Tests;
+
+/// <summary>The built `mmd` daemon and `mmctl` as child processes, on a real socket, with real worker processes.</summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
+public sealed class DaemonTests
+{
+    [Fact]
+    public async Task Start_Status_Watch_Stop_LeavesNoOrder()
+    {
+        await using var d = await DaemonUnderTest.StartAsync();
+        var start = await d.MmctlAsync("start", "--template", "paper-spot-mm", "bot");
+        Assert.True(start.ExitCode == 0, start.ToString());
+        var running = await d.WaitForAsync("bot", i => i.State == InstanceState.Running && i.Health.Healthy && i.Stats?.OpenBuyOrders > 0, "running, healthy and quoting");
+        Assert.NotEqual(0, running.Pid);
+
+        var status = await d.MmctlAsync("status");
+        Assert.True(status.ExitCode == 0, status.ToString());
+        Assert.Contains("bot", status.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("RUNNING", status.StandardOutput, StringComparison.Ordinal);
+
+        // A few watch messages as JSON lines: lifecycle first, then stats that keep coming.
+        using (var watch = new StreamingCli(DaemonUnderTest.MmctlDll, ["watch", "bot", "-o", "json"], new() { ["MMCTL_SOCKET"] = d.SocketPath }))
+        {
+            var lines = await watch.ReadLinesAsync(3);
+            var events = lines.Select(l => JsonDocument.Parse(l).RootElement).ToList();
+            Assert.All(events, e => Assert.Equal("bot", e.GetProperty("instance").GetString()));
+            var sequences = events.Select(e => ulong.Parse(e.GetProperty("sequence").GetString()!, System.Globalization.CultureInfo.InvariantCulture)).ToList();
+            Assert.Equal(sequences.Order(), sequences);
+            Assert.Contains(events, e => e.TryGetProperty("stats", out _));
+        }
+
+        var stop = await d.MmctlAsync("stop", "bot", "-o", "json");
+        Assert.True(stop.ExitCode == 0, stop.ToString()); // exit 0 only when the worker confirmed no own order is left
+        var stopped = await d.GetAsync("bot");
+        Assert.Equal(InstanceState.Stopped, stopped.State);
+        Assert.Equal(0, stopped.Pid);
+        Assert.False(ProcessExists(running.Pid), "the worker process is gone");
+        // The paper venue's own state: none of its resting orders is ours.
+        using var venue = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(d.StateDir, "paper", "bot.json")));
+        var ours = venue.RootElement.GetProperty("Orders").EnumerateArray()
+            .Count(o => o.GetProperty("ClientOrderId").GetString()!.StartsWith("bot_", StringComparison.Ordinal)
+                        && o.GetProperty("Status").GetString() is not ("Cancelled" or "Filled" or "Rejected" or "Expired"));
+        Assert.Equal(0, ours);
+    }
+
+    [Fact]
+    public async Task KilledWorker_IsRestarted_WithCountAndReason()
+    {
+        await using var d = await DaemonUnderTest.StartAsync();
+        Assert.Equal(0, (await d.MmctlAsync("start", "--template", "paper-spot-mm", "bot")).ExitCode);
+        var first = await d.WaitForAsync("bot", i => i.State == InstanceState.Running, "running");
+        Signals.Kill(first.Pid, 9);
+        var again = await d.WaitForAsync("bot", i => i.State == InstanceState.Running && i.Pid != first.Pid, "running again in a new worker");
+        Assert.Equal(1u, again.Restarts);
+        Assert.Contains("signal 9", again.LastExitReason, StringComparison.Ordinal);
+        var status = await d.MmctlAsync("status", "bot");
+        Assert.Contains("signal 9", status.StandardOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task WorkerFailingAtStart_BacksOffWithGrowingDelays_AndRecovers()
+    {
+        await using var d = await DaemonUnderTest.StartAsync(new() { ["initialBackoffSeconds"] = 0.4, ["maxBackoffSeconds"] = 3 });
+        // Hold the paper account's lock: every worker fails at start until it is released.
+        Directory.CreateDirectory(Path.Combine(d.StateDir, "paper"));
+        var held = new FileStream(Path.Combine(d.StateDir, "paper", "bot.json.lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        Assert.Equal(0, (await d.MmctlAsync("start", "--template", "paper-spot-mm", "bot")).ExitCode);
+
+        var delays = new List<TimeSpan>();
+        var seen = new HashSet<uint>();
+        await d.WaitForAsync("bot", i =>
+        {
+            if (i.State == InstanceState.Backoff && i.NextRetryAt is not null && i.LastExitAt is not null && seen.Add(i.ConsecutiveFailures))
+                delays.Add(i.NextRetryAt.ToDateTimeOffset() - i.LastExitAt.ToDateTimeOffset());
+            return i.ConsecutiveFailures >= 3 && i.CrashLoop;
+        }, "a crash loop after three failures", TimeSpan.FromSeconds(60));
+        Assert.True(delays.Count >= 2, string.Join(", ", delays));
+        Assert.True(delays[^1] > delays[0], $"delays grow: {string.Join(", ", delays)}");
+        var status = await d.MmctlAsync("status");
+        Assert.Contains("crash loop", status.StandardOutput, StringComparison.Ordinal);
+
+        await held.DisposeAsync(); // the cause is removed
+        var recovered = await d.WaitForAsync("bot", i => i.State == InstanceState.Running, "running after the lock is released", TimeSpan.FromSeconds(60));
+        Assert.True(recovered.Restarts >= 3);
+    }
+
+    [Fact]
+    public async Task KilledDaemon_WorkerKeepsTrading_NewDaemonReadoptsIt_WatchResumesOrSaysHistoryIsGone()
+    {
+        await using var d = await DaemonUnderTest.StartAsync();
+        Assert.Equal(0, (await d.MmctlAsync("start", "--template", "paper-spot-mm", "bot")).ExitCode);
+        var before = await d.WaitForAsync("bot", i => i.State == InstanceState.Running && i.Stats is not null, "running with stats");
+        ulong lastSequence;
+        using (var channel = d.Channel())
+        {
+            using var call = new StatsService.StatsServiceClient(channel).Watch(new WatchRequest { Names = { "bot" } });
+            Assert.True(await call.ResponseStream.MoveNext(CancellationToken.None).DefaultTimeout());
+            lastSequence = call.ResponseStream.Current.Sequence;
+        }
+
+        d.Process!.Signal(9); // the daemon alone, not its process tree
+        await d.Process.WaitForExitAsync();
+        Assert.True(File.Exists(d.SocketPath), "kill -9 leaves the socket file behind");
+        var journal = Path.Combine(d.StateDir, "instances", "bot", "journal.db");
+        var journalBefore = new FileInfo(journal + "-wal").Length + new FileInfo(journal).Length;
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        Assert.True(ProcessExists(before.Pid), "the worker outlives the daemon");
+
+        await d.StartProcessAsync(); // the stale socket is removed and the live worker adopted
+        var after = await d.WaitForAsync("bot", i => i.State == InstanceState.Running && i.Health.Healthy, "re-adopted and healthy");
+        Assert.Equal(before.Pid, after.Pid);
+        Assert.Equal(before.StartedAt, after.StartedAt);
+        Assert.Equal(0u, after.Restarts);
+        Assert.True(new FileInfo(journal + "-wal").Length + new FileInfo(journal).Length >= journalBefore);
+
+        using (var channel = d.Channel())
+        {
+            var request = new WatchRequest { Names = { "bot" } };
+            request.AfterSequence["bot"] = lastSequence;
+            using var call = new StatsService.StatsServiceClient(channel).Watch(request);
+            Assert.True(await call.ResponseStream.MoveNext(CancellationToken.None).DefaultTimeout());
+            var first = call.ResponseStream.Current;
+            // The new daemon numbers above anything handed out before: either the next number, or an explicit gap.
+            Assert.True(first.Sequence == lastSequence + 1 || first.KindCase == WatchEvent.KindOneofCase.HistoryGone, first.ToString());
+            Assert.True(first.Sequence > lastSequence);
+        }
+    }
+
+    [Fact]
+    public async Task Socket_IsPrivate_SecondDaemonRefused_NoDaemonIsOneClearLine()
+    {
+        await using var d = await DaemonUnderTest.StartAsync();
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(d.SocketPath));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(Path.GetDirectoryName(d.SocketPath)!));
+
+        using var second = MmdProcess.StartWithConfig(d.Dir.Path, d.ConfigPath);
+        Assert.Equal(5, await second.WaitForExitAsync());
+        Assert.Contains("another mmd is running", second.StandardError, StringComparison.Ordinal);
+
+        var none = await Cli.RunAsync(DaemonUnderTest.MmctlDll, ["status"], new() { ["MMCTL_SOCKET"] = d.Dir.Combine("nowhere.sock") }, d.Dir.Path);
+        Assert.Equal(69, none.ExitCode);
+        Assert.Single(none.StandardError.Trim().Split('\n'));
+        Assert.Contains("no daemon at", none.StandardError, StringComparison.Ordinal);
+        Assert.DoesNotContain("localhost:80", none.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task BadInput_ExitCodesFromOneTable()
+    {
+        await using var d = await DaemonUnderTest.StartAsync();
+        var bad = d.Dir.Combine("bad.json");
+        await File.WriteAllTextAsync(bad, "{\n  \"name\": \"Bad Name\",\n  \"symbol\": \"SOL_USDC\",\n  \"spotMarketMaking\": { \"spreadPct\": \"-1\", \"levels\": 0 }\n}");
+        var invalid = await d.MmctlAsync("start", "-f", bad);
+        Assert.Equal(2, invalid.ExitCode);
+        Assert.Contains("name:", invalid.StandardError, StringComparison.Ordinal);
+        Assert.Contains("spot_market_making.spread_pct", invalid.StandardError, StringComparison.Ordinal);
+        Assert.Contains("spot_market_making.levels", invalid.StandardError, StringComparison.Ordinal);
+        Assert.Equal(3, (await d.MmctlAsync("stop", "ghost")).ExitCode);
+        Assert.Empty((await d.MmctlAsync("ls", "-q")).StandardOutput.Trim()); // nothing was created
+    }
+
+    private static bool ProcessExists(int pid) => Directory.Exists($"/proc/{pid}") && !File.ReadAllText($"/proc/{pid}/stat").Contains(") Z", StringComparison.Ordinal);
+}

@@ -1,0 +1,136 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json;
+using Grpc.Net.Client;
+using GrpcMM.Protos.V1;
+
+namespace Mmd.TestKit;
+
+/// <summary>
+/// A real `mmd` daemon in a temp folder (its own daemon.json, socket, state and logs), an mmctl runner, and a gRPC
+/// channel to it. Disposing stops every instance and kills any worker left, so no test leaves a process behind.
+/// </summary>
+public sealed class DaemonUnderTest : IAsyncDisposable
+{
+    private readonly List<int> _workerPids = [];
+
+    private DaemonUnderTest(TempDirectory dir)
+    {
+        Dir = dir;
+    }
+
+    public TempDirectory Dir { get; }
+    public MmdProcess? Process { get; private set; }
+    public string ConfigPath => Dir.Combine("daemon.json");
+    public string SocketPath => Dir.Combine("state", "mmd.sock");
+    public string StateDir => Dir.Combine("state");
+
+    public static string MmctlDll => Path.Combine(AppContext.BaseDirectory, "mmctl.dll");
+
+    /// <summary>Writes a daemon.json with fast supervision timings (overridable) and starts the daemon.</summary>
+    public static async Task<DaemonUnderTest> StartAsync(Dictionary<string, object>? supervision = null)
+    {
+        var daemon = new DaemonUnderTest(new TempDirectory());
+        var sup = new Dictionary<string, object>
+        {
+            ["initialBackoffSeconds"] = 0.5, ["maxBackoffSeconds"] = 4, ["resetAfterSeconds"] = 30,
+            ["healthIntervalSeconds"] = 0.5, ["healthFailureThreshold"] = 6, ["startupGraceSeconds"] = 20, ["stopTimeoutSeconds"] = 15,
+        };
+        foreach (var (k, v) in supervision ?? []) sup[k] = v;
+        var config = new Dictionary<string, object> { ["socketPath"] = "state/mmd.sock", ["stateDir"] = "state", ["logDir"] = "logs", ["supervision"] = sup };
+        await File.WriteAllTextAsync(daemon.ConfigPath, JsonSerializer.Serialize(config));
+        await daemon.StartProcessAsync();
+        return daemon;
+    }
+
+    /// <summary>Starts (or starts again) the daemon process and waits until it answers.</summary>
+    public async Task StartProcessAsync()
+    {
+        Process = MmdProcess.StartWithConfig(Dir.Path, ConfigPath);
+        using var channel = Channel();
+        var client = new DaemonService.DaemonServiceClient(channel);
+        await Until.TrueAsync(async () =>
+        {
+            if (Process.HasExited) throw new InvalidOperationException($"mmd exited early\n{Process.Output}");
+            if (!File.Exists(SocketPath)) return false;
+            try { await client.GetVersionAsync(new GetVersionRequest()); return true; }
+            catch (global::Grpc.Core.RpcException) { return false; }
+        }, "the daemon answers on its socket");
+    }
+
+    public GrpcChannel Channel() => UnixSocketChannel.Create(SocketPath);
+
+    /// <summary>Runs mmctl against this daemon; returns exit code and output.</summary>
+    public Task<CliResult> MmctlAsync(params string[] args) => Cli.RunAsync(MmctlDll, args, new() { ["MMCTL_SOCKET"] = SocketPath }, Dir.Path);
+
+    public async Task<Instance> GetAsync(string name)
+    {
+        using var channel = Channel();
+        var instance = (await new InstanceService.InstanceServiceClient(channel).GetInstanceAsync(new GetInstanceRequest { Name = name })).Instance;
+        if (instance.Pid != 0) lock (_workerPids) if (!_workerPids.Contains(instance.Pid)) _workerPids.Add(instance.Pid);
+        return instance;
+    }
+
+    /// <summary>Polls until the instance satisfies the condition; fails with its last state and the daemon's output.</summary>
+    public async Task<Instance> WaitForAsync(string name, Func<Instance, bool> condition, string what, TimeSpan? timeout = null)
+    {
+        Instance? last = null;
+        try
+        {
+            await Until.TrueAsync(async () => condition(last = await GetAsync(name)), what, timeout);
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"{name}: {what}; last seen: {last}\n{Process?.Output}");
+        }
+        return last!;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Process is { HasExited: false })
+        {
+            try
+            {
+                using var channel = Channel();
+                using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+                await new DaemonService.DaemonServiceClient(channel).ShutdownAsync(new ShutdownRequest { StopInstances = true }, cancellationToken: cts.Token);
+                await Process.WaitForExitAsync(TimeSpan.FromSeconds(10));
+            }
+            catch (Exception ex) when (ex is global::Grpc.Core.RpcException or TimeoutException or OperationCanceledException) { }
+        }
+        Process?.Dispose();
+        lock (_workerPids)
+            foreach (var pid in _workerPids)
+                try { using var p = System.Diagnostics.Process.GetProcessById(pid); p.Kill(); } catch (ArgumentException) { } catch (InvalidOperationException) { }
+        Dir.Dispose();
+    }
+}
+
+public sealed record CliResult(int ExitCode, string StandardOutput, string StandardError)
+{
+    public override string ToString() => $"exit {ExitCode}\n--- stdout ---\n{StandardOutput}\n--- stderr ---\n{StandardError}";
+}
+
+/// <summary>Runs a .NET console dll as a child process with a bounded time.</summary>
+public static class Cli
+{
+    public static async Task<CliResult> RunAsync(string dll, IEnumerable<string> args, Dictionary<string, string> env, string workingDirectory, TimeSpan? timeout = null)
+    {
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = workingDirectory };
+        info.ArgumentList.Add(dll);
+        foreach (var a in args) info.ArgumentList.Add(a);
+        foreach (var (k, v) in env) info.Environment[k] = v;
+        using var process = System.Diagnostics.Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var cts = new CancellationTokenSource(timeout ?? TaskExtensions.Timeout);
+        try { await process.WaitForExitAsync(cts.Token); }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{Path.GetFileName(dll)} {string.Join(' ', args)} did not finish in time");
+        }
+        return new CliResult(process.ExitCode, await stdout, await stderr);
+    }
+}
