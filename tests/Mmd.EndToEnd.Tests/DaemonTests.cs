@@ -5,7 +5,6 @@ using Mmd.TestKit;
 namespace Mmd.EndToEnd.Tests;
 
 /// <summary>The built `mmd` daemon and `mmctl` as child processes, on a real socket, with real worker processes.</summary>
-[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class DaemonTests
 {
     [Fact]

@@ -23,7 +23,8 @@ public static class ProcFs
             var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
             if (fields[0] == "Z") return null;
             var ticks = long.Parse(fields[19], CultureInfo.InvariantCulture); // field 22: starttime in clock ticks
-            return BootTime.Value.AddSeconds(ticks / 100.0); // USER_HZ is 100 on Linux
+            // USER_HZ is 100 on Linux; whole milliseconds, as the database keeps it.
+            return DateTimeOffset.FromUnixTimeMilliseconds(BootTime.Value.AddSeconds(ticks / 100.0).ToUnixTimeMilliseconds());
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
         {
