@@ -5,7 +5,7 @@ namespace Mmctl.Commands;
 /// <summary>Options every command takes.</summary>
 public sealed class CommonOptions : ICommandParameterSet
 {
-    [Option("socket", ['s'], Description = "Daemon socket (default: MMCTL_SOCKET, then ./state/mmd.sock)")]
+    [Option("socket", ['s'], Description = "Daemon socket (default: MMCTL_SOCKET, then ./daemon/state/mmd.sock)")]
     [HasDefaultValue]
     public string? Socket { get; set; }
 

@@ -6,7 +6,7 @@ using GrpcMM.Protos.V1;
 namespace Mmctl.Connection;
 
 /// <summary>
-/// The daemon's socket (--socket, then MMCTL_SOCKET, then ./state/mmd.sock, then the daemon's own default) and
+/// The daemon's socket (--socket, then MMCTL_SOCKET, then ./daemon/state/mmd.sock (the shipped daemon.json), then the daemon's own default) and
 /// a gRPC channel over it.
 /// </summary>
 public sealed class DaemonConnection : IDisposable
@@ -48,7 +48,7 @@ public sealed class DaemonConnection : IDisposable
     {
         if (!string.IsNullOrEmpty(flag)) return Path.GetFullPath(flag);
         if (Environment.GetEnvironmentVariable("MMCTL_SOCKET") is { Length: > 0 } env) return Path.GetFullPath(env);
-        var local = Path.GetFullPath("state/mmd.sock");
+        var local = Path.GetFullPath("daemon/state/mmd.sock");
         if (File.Exists(local)) return local;
         return Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".local", "state", "grpcmm", "state", "mmd.sock");
     }
