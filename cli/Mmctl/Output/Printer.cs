@@ -58,7 +58,7 @@ public static class Printer
             s is null ? "-" : $"{s.OpenBuyOrders}/{s.OpenSellOrders}",
             s?.Session is null ? "-" : s.Session.Fills.ToString(CultureInfo.InvariantCulture),
             s?.Session is null ? "-" : Money(s.Session.NetPnl),
-            i.LastExitReason.Length == 0 ? "" : i.LastExitReason,
+            i.LastExitReason,
         ];
     }
 

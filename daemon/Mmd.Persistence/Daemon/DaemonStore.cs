@@ -70,12 +70,6 @@ public sealed class DaemonStore(DbContextOptions<DaemonDbContext> options, TimeP
         await db.SaveChangesAsync(cancellationToken);
     }
 
-    public async Task<IReadOnlyList<InstanceEventEntity>> RecentEventsAsync(string name, int count, CancellationToken cancellationToken)
-    {
-        await using var db = new DaemonDbContext(options);
-        return await db.Events.AsNoTracking().Where(e => e.Instance == name).OrderByDescending(e => e.Id).Take(count).ToListAsync(cancellationToken);
-    }
-
     public async Task<IReadOnlyList<InstanceRunEntity>> RunsAsync(string name, CancellationToken cancellationToken)
     {
         await using var db = new DaemonDbContext(options);

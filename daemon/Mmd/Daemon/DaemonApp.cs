@@ -33,10 +33,6 @@ public sealed class DaemonApp : IAsyncDisposable
         _lock = lockFile;
     }
 
-    public DaemonConfig Config => _app.Services.GetRequiredService<DaemonConfig>();
-    public Supervisor Supervisor => _supervisor;
-    public IServiceProvider Services => _app.Services;
-
     /// <summary>Thrown when a live daemon already answers on the socket.</summary>
     public sealed class AlreadyRunningException(string message) : Exception(message);
 

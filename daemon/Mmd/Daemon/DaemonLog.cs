@@ -9,7 +9,4 @@ internal static partial class DaemonLog
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "refused a connection from pid {Pid} uid {Uid}: uid not in allowedUids")]
     public static partial void PeerRejected(ILogger logger, int pid, int uid);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "mmd stopping; workers keep running and will be re-adopted by the next daemon")]
-    public static partial void Stopping(ILogger logger);
 }

@@ -32,7 +32,7 @@ public sealed partial class InstanceActor
         _spawnedAt = _ctx.Time.GetUtcNow();
         _state = _desired == DesiredState.Stopped ? InstanceState.Stopping : InstanceState.Starting;
         _lastEventMessage = $"adopted live worker pid {pid}";
-        Publish(force: false);
+        Publish();
     }
 
     private async Task ReconcileAsync(CancellationToken cancellationToken)
@@ -77,7 +77,7 @@ public sealed partial class InstanceActor
 
     private Instance SnapshotAfterPublish()
     {
-        Publish(force: false);
+        Publish();
         return Snapshot;
     }
 
@@ -89,7 +89,7 @@ public sealed partial class InstanceActor
         System.Diagnostics.Process process;
         try
         {
-            process = _ctx.Launcher.Start(Name, _specJson, 0, _settings.HealthInterval);
+            process = _ctx.Launcher.Start(Name, _specJson, _settings.HealthInterval);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -139,7 +139,7 @@ public sealed partial class InstanceActor
 
     private async Task<bool> OnAttachedAsync(WorkerConnection connection, CancellationToken cancellationToken)
     {
-        if (_worker is null || _worker.Pid != connection.Pid)
+        if (_worker is null || _worker.Pid != connection.Pid || (_worker.StartedAt - connection.StartedAt).Duration() > TimeSpan.FromSeconds(1))
         {
             SupervisionLog.AttachRefused(_ctx.Logger, Name, connection.Pid, _worker?.Pid ?? 0);
             return false;

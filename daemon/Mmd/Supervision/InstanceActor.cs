@@ -56,11 +56,10 @@ public sealed partial class InstanceActor
         _restarts = restarts;
         _ctx = context;
         _state = InstanceState.Created;
-        Publish(force: false);
+        Publish();
     }
 
     public string Name { get; }
-    public SupervisionSettings Settings => _settings;
     public string SpecJson => _specJson;
 
     /// <summary>The latest snapshot; replaced (never mutated) after every message.</summary>
@@ -70,7 +69,7 @@ public sealed partial class InstanceActor
     public void Restore(InstanceState state, string lastExitReason, int lastExitCode, DateTimeOffset? lastExitAt)
     {
         (_state, _lastExitReason, _lastExitCode, _lastExitAt) = (state, lastExitReason, lastExitCode, lastExitAt);
-        Publish(force: false);
+        Publish();
     }
 
     internal ValueTask PostAsync(ActorMessage message, CancellationToken cancellationToken) =>
@@ -110,7 +109,7 @@ public sealed partial class InstanceActor
                 {
                     SupervisionLog.ActorStepFailed(_ctx.Logger, Name, ex);
                 }
-                Publish(force: false);
+                Publish();
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested) { }
@@ -145,7 +144,7 @@ public sealed partial class InstanceActor
                 if (_worker is null)
                 {
                     if (_state is not (InstanceState.Failed or InstanceState.Exited or InstanceState.Created)) _state = InstanceState.Stopped;
-                    Publish(force: false);
+                    Publish();
                     stop.Done.TrySetResult(new StopOutcome(Snapshot, 0));
                 }
                 else
@@ -195,7 +194,7 @@ public sealed partial class InstanceActor
     private (InstanceState, int, uint, string) _published;
 
     /// <summary>Refreshes the snapshot; publishes a lifecycle event when the state, pid or restarts changed.</summary>
-    private void Publish(bool force)
+    private void Publish()
     {
         var now = _ctx.Time.GetUtcNow();
         var snapshot = new Instance
@@ -220,7 +219,7 @@ public sealed partial class InstanceActor
         Volatile.Write(ref _snapshot, snapshot);
 
         var key = (_state, snapshot.Pid, snapshot.Restarts, _lastEventMessage);
-        if (!force && key == _published) return;
+        if (key == _published) return;
         _published = key;
         _ctx.SetHealth(Name, _state == InstanceState.Running && _health.Healthy);
         var text = _state switch

@@ -11,7 +11,7 @@ namespace Mmd.Supervision;
 /// Every instance's actor, by name: the operations of the public API, the desired-versus-actual loop
 /// (a tick to each actor), re-adoption of live workers at start, and routing of worker attaches.
 /// </summary>
-public sealed partial class Supervisor : IAsyncDisposable
+public sealed class Supervisor : IAsyncDisposable
 {
     private readonly DaemonConfig _config;
     private readonly ActorContext _ctx;
@@ -76,7 +76,6 @@ public sealed partial class Supervisor : IAsyncDisposable
         : last is null ? InstanceState.Created
         : last.Reason is { } r && r.StartsWith("stop", StringComparison.Ordinal) ? InstanceState.Stopped
         : last.ExitCode == 0 ? InstanceState.Exited
-        : last.ExitCode is null && last.Reason?.StartsWith("stopped", StringComparison.Ordinal) == true ? InstanceState.Stopped
         : InstanceState.Failed;
 
     private InstanceActor NewActor(string name, InstanceSpec spec, string specJson, ValidatedSpec validated, DesiredState desired, DateTimeOffset createdAt, int restarts) =>

@@ -4,14 +4,13 @@ using GrpcMM.Protos.Worker.V1;
 namespace Mmd.Supervision;
 
 /// <summary>The daemon's end of one worker's Attach stream: commands are queued here and written by the RPC.</summary>
-public sealed class WorkerConnection(int pid, DateTimeOffset startedAt, long runId)
+public sealed class WorkerConnection(int pid, DateTimeOffset startedAt)
 {
     private readonly Channel<DaemonCommand> _outgoing = Channel.CreateBounded<DaemonCommand>(
         new BoundedChannelOptions(16) { SingleReader = true, FullMode = BoundedChannelFullMode.DropOldest });
 
     public int Pid { get; } = pid;
     public DateTimeOffset StartedAt { get; } = startedAt;
-    public long RunId { get; } = runId;
 
     public ChannelReader<DaemonCommand> Outgoing => _outgoing.Reader;
 

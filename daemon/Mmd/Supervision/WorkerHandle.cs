@@ -20,23 +20,19 @@ public sealed class WorkerHandle : IDisposable
 
     public int Pid { get; }
     public DateTimeOffset StartedAt { get; }
-    public long RunId { get; set; }
+    public long RunId { get; }
     public bool Adopted => _child is null;
 
     public static WorkerHandle Started(Process child, DateTimeOffset startedAt, long runId) => new(child.Id, startedAt, runId, child);
 
     public static WorkerHandle Adopt(int pid, DateTimeOffset startedAt, long runId) => new(pid, startedAt, runId, null);
 
-    /// <summary>Completes with the exit code when our child exits; never completes for an adopted worker.</summary>
+    /// <summary>Completes with the exit code when our child exits (an adopted worker is watched through /proc instead).</summary>
     public async Task<int> WaitForChildExitAsync(CancellationToken cancellationToken)
     {
-        if (_child is null)
-        {
-            await Task.Delay(Timeout.Infinite, cancellationToken);
-            return -1;
-        }
-        await _child.WaitForExitAsync(cancellationToken);
-        return _child.ExitCode;
+        var child = _child ?? throw new InvalidOperationException("an adopted worker is not our child");
+        await child.WaitForExitAsync(cancellationToken);
+        return child.ExitCode;
     }
 
     /// <summary>For an adopted worker: whether its process is gone.</summary>

@@ -11,11 +11,10 @@ namespace Mmd.Supervision;
 public sealed class WorkerLauncher(DaemonConfig config)
 {
     public const string SpecVariable = "MMD_WORKER_SPEC";
-    public const string RunIdVariable = "MMD_WORKER_RUN_ID";
     public const string SocketVariable = "MMD_WORKER_SOCKET";
     public const string HealthIntervalVariable = "MMD_WORKER_HEALTH_INTERVAL_MS";
 
-    public Process Start(string name, string specJson, long runId, TimeSpan healthInterval)
+    public Process Start(string name, string specJson, TimeSpan healthInterval)
     {
         var (program, leadingArgs) = SelfCommand();
         var output = WorkerOutputPath(name, DateTimeOffset.Now);
@@ -38,7 +37,6 @@ public sealed class WorkerLauncher(DaemonConfig config)
         info.ArgumentList.Add("--instance");
         info.ArgumentList.Add(name);
         info.Environment[SpecVariable] = specJson;
-        info.Environment[RunIdVariable] = runId.ToString(System.Globalization.CultureInfo.InvariantCulture);
         info.Environment[SocketVariable] = config.WorkerSocketPath;
         info.Environment[HealthIntervalVariable] = ((long)healthInterval.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
         info.Environment["MMD_WORKER_OUTPUT"] = output;

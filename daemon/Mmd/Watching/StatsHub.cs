@@ -29,11 +29,6 @@ public sealed class StatsHub(TimeProvider time, int historyPerInstance = 1024, i
         lock (_gate) _streams.TryAdd(instance, new Stream(lastSequence + 1));
     }
 
-    public bool Exists(string instance)
-    {
-        lock (_gate) return _streams.ContainsKey(instance);
-    }
-
     /// <summary>The highest sequence handed out per instance, to persist.</summary>
     public IReadOnlyDictionary<string, long> Sequences()
     {
@@ -108,11 +103,6 @@ public sealed class StatsHub(TimeProvider time, int historyPerInstance = 1024, i
     {
         lock (_gate) _watchers.Remove(watcher);
         watcher.Complete();
-    }
-
-    public int WatcherCount
-    {
-        get { lock (_gate) return _watchers.Count; }
     }
 
     /// <summary>One watcher's queue. Offer never blocks: a full queue drops its oldest message and counts it.</summary>
