@@ -58,7 +58,7 @@ public sealed class DaemonUnderTest : IAsyncDisposable
         }, "the daemon answers on its socket");
     }
 
-    public GrpcChannel Channel() => UnixSocketChannel.Create(SocketPath);
+    public GrpcChannel Channel() => GrpcMM.Protos.UnixSocketChannel.Create(SocketPath);
 
     /// <summary>Runs mmctl against this daemon; returns exit code and output.</summary>
     public Task<CliResult> MmctlAsync(params string[] args) => Cli.RunAsync(MmctlDll, args, new() { ["MMCTL_SOCKET"] = SocketPath }, Dir.Path);

@@ -1,6 +1,6 @@
-using System.Net.Sockets;
 using Grpc.Core;
 using Grpc.Net.Client;
+using GrpcMM.Protos;
 using GrpcMM.Protos.V1;
 
 namespace Mmctl.Connection;
@@ -16,26 +16,7 @@ public sealed class DaemonConnection : IDisposable
     private DaemonConnection(string socketPath)
     {
         SocketPath = socketPath;
-        var endpoint = new UnixDomainSocketEndPoint(socketPath);
-        var handler = new SocketsHttpHandler
-        {
-            ConnectCallback = async (_, cancellationToken) =>
-            {
-                var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-                try
-                {
-                    await socket.ConnectAsync(endpoint, cancellationToken);
-                    return new NetworkStream(socket, ownsSocket: true);
-                }
-                catch
-                {
-                    socket.Dispose();
-                    throw;
-                }
-            },
-        };
-        // The authority is a placeholder: UDS has no host name.
-        _channel = GrpcChannel.ForAddress("http://localhost", new GrpcChannelOptions { HttpHandler = handler, DisposeHttpClient = true });
+        _channel = UnixSocketChannel.Create(socketPath);
     }
 
     public string SocketPath { get; }

@@ -58,7 +58,7 @@ public sealed partial class DaemonLink(string instance, string socketPath, TimeS
 
     private async Task SessionAsync(CancellationToken cancellationToken)
     {
-        using var channel = UnixChannel.Create(socketPath);
+        using var channel = GrpcMM.Protos.UnixSocketChannel.Create(socketPath);
         var client = new WorkerLink.WorkerLinkClient(channel);
         using var call = client.Attach(cancellationToken: cancellationToken);
         await call.RequestStream.WriteAsync(new WorkerMessage

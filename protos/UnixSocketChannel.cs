@@ -1,10 +1,13 @@
 using System.Net.Sockets;
 using Grpc.Net.Client;
 
-namespace Mmd.Worker;
+namespace GrpcMM.Protos;
 
-/// <summary>A gRPC channel over a Unix socket (HTTP/2 without TLS; the authority is a placeholder).</summary>
-public static class UnixChannel
+/// <summary>
+/// A gRPC channel over a Unix socket, as every client of mmd (mmctl, workers, tests) makes one: HTTP/2 without TLS,
+/// and a placeholder authority, since a Unix socket has no host name.
+/// </summary>
+public static class UnixSocketChannel
 {
     public static GrpcChannel Create(string socketPath)
     {
@@ -16,7 +19,7 @@ public static class UnixChannel
                 var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
                 try
                 {
-                    await socket.ConnectAsync(endpoint, cancellationToken);
+                    await socket.ConnectAsync(endpoint, cancellationToken).ConfigureAwait(false);
                     return new NetworkStream(socket, ownsSocket: true);
                 }
                 catch
