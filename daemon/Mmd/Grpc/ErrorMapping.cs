@@ -27,7 +27,8 @@ public sealed class ErrorMapping : Interceptor
 
     public static RpcException? Map(Exception ex) => ex switch
     {
-        InvalidSpecException spec => InvalidArgument(spec.Message, spec.Violations),
+        InvalidSpecException spec => InvalidArgument(spec.Message,
+            spec.Violations.Select(v => spec.LineOf(v.Field) is { } line ? v with { Description = $"{v.Description} (line {line})" } : v)),
         InvalidRequestException request => InvalidArgument("invalid request", request.Violations),
         InstanceNotFoundException notFound => new RpcException(new global::Grpc.Core.Status(StatusCode.NotFound, notFound.Message)),
         InstanceAlreadyExistsException exists => new RpcException(new global::Grpc.Core.Status(StatusCode.AlreadyExists, exists.Message)),

@@ -11,6 +11,7 @@ public sealed class InstanceApi(Supervisor supervisor, TemplateCatalog templates
     public override async Task<CreateInstanceResponse> CreateInstance(CreateInstanceRequest request, ServerCallContext context)
     {
         InstanceSpec spec;
+        IReadOnlyDictionary<string, long>? lines = null;
         switch (request.SourceCase)
         {
             case CreateInstanceRequest.SourceOneofCase.Spec:
@@ -19,9 +20,8 @@ public sealed class InstanceApi(Supervisor supervisor, TemplateCatalog templates
                     throw new InvalidRequestException([new("name", "set the name in the spec (spec.name); name is for templates")]);
                 break;
             case CreateInstanceRequest.SourceOneofCase.SpecJson:
-                spec = InstanceSpecJson.Parse("spec_json", System.Text.Encoding.UTF8.GetBytes(request.SpecJson), out var lines);
-                try { SpecValidator.Validate(spec, "spec_json", lines); }
-                catch (InvalidSpecException ex) { throw new InvalidSpecException("spec_json", ex.Violations.Select(v => lines.TryGetValue(v.Field, out var line) ? v with { Description = $"{v.Description} (line {line})" } : v).ToList()); }
+                spec = InstanceSpecJson.Parse("spec_json", System.Text.Encoding.UTF8.GetBytes(request.SpecJson), out var fileLines);
+                lines = fileLines;
                 break;
             case CreateInstanceRequest.SourceOneofCase.Template:
                 if (templates.Find(request.Template) is not { } template)
@@ -34,7 +34,7 @@ public sealed class InstanceApi(Supervisor supervisor, TemplateCatalog templates
             default:
                 throw new InvalidRequestException([new("source", "set spec or template")]);
         }
-        var (instance, created) = await supervisor.CreateAsync(spec, request.Start, context.CancellationToken);
+        var (instance, created) = await supervisor.CreateAsync(spec, request.Start, context.CancellationToken, lines);
         return new CreateInstanceResponse { Instance = instance, Created = created };
     }
 

@@ -10,7 +10,10 @@ public sealed class InvalidSpecException(string source, IReadOnlyList<FieldViola
     public string SpecSource { get; } = source;
     public IReadOnlyList<FieldViolation> Violations { get; } = violations;
 
+    /// <summary>The line of the spec file that holds the field, when the spec came from a file.</summary>
+    public long? LineOf(string field) => lines is not null && lines.TryGetValue(field, out var line) ? line : null;
+
     /// <summary>One line per violation: <c>file:line: field: description</c> (the line when the file has the key).</summary>
     public IEnumerable<string> Describe() => Violations.Select(v =>
-        lines is not null && lines.TryGetValue(v.Field, out var line) ? $"{SpecSource}:{line}: {v.Field}: {v.Description}" : $"{SpecSource}: {v.Field}: {v.Description}");
+        LineOf(v.Field) is { } line ? $"{SpecSource}:{line}: {v.Field}: {v.Description}" : $"{SpecSource}: {v.Field}: {v.Description}");
 }

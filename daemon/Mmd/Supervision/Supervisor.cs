@@ -117,9 +117,11 @@ public sealed class Supervisor : IAsyncDisposable
     public IReadOnlyList<Instance> List() => Actors().Select(a => a.Snapshot).ToList();
 
     /// <summary>Creates (idempotent on name + identical spec), optionally starting it. Returns the instance and whether it is new.</summary>
-    public async Task<(Instance Instance, bool Created)> CreateAsync(InstanceSpec spec, bool start, CancellationToken cancellationToken)
+    /// <param name="lines">Where each field sits in the spec file it came from, so that errors can say.</param>
+    public async Task<(Instance Instance, bool Created)> CreateAsync(InstanceSpec spec, bool start, CancellationToken cancellationToken,
+        IReadOnlyDictionary<string, long>? lines = null)
     {
-        var validated = SpecValidator.Validate(spec, "spec");
+        var validated = SpecValidator.Validate(spec, "spec", lines);
         var json = InstanceSpecJson.Format(spec);
         bool created;
         InstanceActor actor;
