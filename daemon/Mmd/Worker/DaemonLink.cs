@@ -22,6 +22,8 @@ public sealed partial class DaemonLink(string instance, string socketPath, TimeS
     private InstanceEngine? _engine;
     private Task? _loop;
     private GrpcMM.Protos.Worker.V1.Exiting? _exiting;
+    private readonly TaskCompletionSource _exitSent = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private volatile bool _attached;
 
     /// <summary>Fires when the daemon asks this worker to stop.</summary>
     public CancellationToken StopRequested => _stopRequested.Token;
@@ -34,8 +36,10 @@ public sealed partial class DaemonLink(string instance, string socketPath, TimeS
     public async Task ReportExitAsync(int exitCode, string reason, int ordersLeft)
     {
         Volatile.Write(ref _exiting, new GrpcMM.Protos.Worker.V1.Exiting { ExitCode = exitCode, Reason = reason, OrdersLeft = (uint)ordersLeft });
-        // The loop sends it within one stats period; give it a moment, never block exit.
-        await Task.Delay(StatsPeriod * 3, time);
+        if (!_attached) return; // no daemon to tell: it reads the exit code, or sees the process gone
+        // The session loop sends it within one stats period; a link that breaks meanwhile never holds up the exit.
+        try { await _exitSent.Task.WaitAsync(TimeSpan.FromSeconds(1), time); }
+        catch (TimeoutException) { }
     }
 
     private async Task RunAsync(CancellationToken cancellationToken)
@@ -68,6 +72,7 @@ public sealed partial class DaemonLink(string instance, string socketPath, TimeS
         using var session = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var reader = ReadCommandsAsync(call.ResponseStream, session.Token);
         LinkUp(logger, instance, socketPath);
+        _attached = true;
         try
         {
             object? lastStats = null;
@@ -91,6 +96,7 @@ public sealed partial class DaemonLink(string instance, string socketPath, TimeS
                 {
                     exitSent = true;
                     await call.RequestStream.WriteAsync(new WorkerMessage { Exiting = exiting }, cancellationToken);
+                    _exitSent.TrySetResult();
                 }
                 await Task.WhenAny(reader, Task.Delay(StatsPeriod, time, cancellationToken));
             }
@@ -98,6 +104,7 @@ public sealed partial class DaemonLink(string instance, string socketPath, TimeS
         }
         finally
         {
+            _attached = false;
             await session.CancelAsync();
         }
     }
