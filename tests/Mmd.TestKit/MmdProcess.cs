@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 using System.Text;
 
 namespace Mmd.TestKit;
@@ -8,7 +7,7 @@ namespace Mmd.TestKit;
 /// The built <c>mmd</c> as a child process with its own state and log folders. Output is captured; a test
 /// that fails gets it in its message through <see cref="Output"/>.
 /// </summary>
-public sealed partial class MmdProcess : IDisposable
+public sealed class MmdProcess : IDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _stdout = new();
@@ -33,15 +32,7 @@ public sealed partial class MmdProcess : IDisposable
         info.Environment["MMD_LOG_DIR"] = Path.Combine(stateDir, "logs");
         info.Environment["MMD_CONFIG"] = null;
         info.WorkingDirectory = stateDir;
-        var process = new Process { StartInfo = info, EnableRaisingEvents = true };
-        var mmd = new MmdProcess(process);
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (mmd._stdout) mmd._stdout.AppendLine(e.Data); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (mmd._stderr) mmd._stderr.AppendLine(e.Data); };
-        process.Exited += (_, _) => mmd._exited.TrySetResult(process.ExitCode);
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return mmd;
+        return Launch(info);
     }
 
     /// <summary>The daemon (or any command) with an explicit daemon.json and no MMD_* overrides.</summary>
@@ -90,10 +81,7 @@ public sealed partial class MmdProcess : IDisposable
         }
     }
 
-    public void Signal(int signal)
-    {
-        if (SysKill(_process.Id, signal) != 0) throw new InvalidOperationException($"kill({_process.Id}, {signal}) failed: errno {Marshal.GetLastPInvokeError()}");
-    }
+    public void Signal(int signal) => Signals.Kill(_process.Id, signal);
 
     public void Terminate() => Signal(15);
 
@@ -106,7 +94,4 @@ public sealed partial class MmdProcess : IDisposable
         if (!HasExited) { try { _process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { } }
         _process.Dispose();
     }
-
-    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static partial int SysKill(int pid, int signal);
 }
