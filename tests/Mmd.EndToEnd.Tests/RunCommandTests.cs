@@ -34,14 +34,7 @@ public class RunCommandTests
 
     private static string JournalPath(TempDirectory dir, string name) => dir.Combine("state", "instances", name, "journal.db");
 
-    private static async Task<int> CountAsync(TempDirectory dir, string name, string sql)
-    {
-        var path = JournalPath(dir, name);
-        if (!File.Exists(path)) return 0;
-        await using var db = new MmdDbContext(MmdDatabase.Options(path));
-        try { return await db.Database.SqlQueryRaw<int>(sql).SingleAsync(); }
-        catch (Microsoft.Data.Sqlite.SqliteException) { return 0; } // not migrated yet
-    }
+    private static Task<int> CountAsync(TempDirectory dir, string name, string sql) => JournalQuery.CountAsync(JournalPath(dir, name), sql);
 
     // The venue's state as the run left it (a paper account's state file is named after the account).
     private static PaperExchange OpenVenue(TempDirectory dir, string account) =>

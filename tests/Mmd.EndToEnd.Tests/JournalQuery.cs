@@ -1,0 +1,17 @@
+using Microsoft.EntityFrameworkCore;
+using Mmd.Persistence;
+
+namespace Mmd.EndToEnd.Tests;
+
+/// <summary>Reads an instance's journal while its process writes it.</summary>
+internal static class JournalQuery
+{
+    /// <summary>A COUNT(*) AS Value query; 0 while the file does not exist or is not migrated yet.</summary>
+    public static async Task<int> CountAsync(string journalPath, string sql)
+    {
+        if (!File.Exists(journalPath)) return 0;
+        await using var db = new MmdDbContext(MmdDatabase.Options(journalPath));
+        try { return await db.Database.SqlQueryRaw<int>(sql).SingleAsync(); }
+        catch (Microsoft.Data.Sqlite.SqliteException) { return 0; }
+    }
+}
