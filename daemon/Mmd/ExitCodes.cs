@@ -14,4 +14,16 @@ public static class ExitCodes
     public const int OrdersLeftOnVenue = 4;
     /// <summary>Another daemon already serves this socket or state dir.</summary>
     public const int AlreadyRunning = 5;
+
+    /// <summary>What a worker's exit code means, for status and events.</summary>
+    public static string Describe(int code) => code switch
+    {
+        Ok => "exit code 0",
+        Failure => "exit code 1: failure (see the instance log)",
+        InvalidInput => "exit code 2: invalid spec",
+        ReconciliationFailed => "exit code 3: reconciliation with the venue failed",
+        OrdersLeftOnVenue => "exit code 4: own orders left on the venue",
+        > 128 and < 160 => $"killed by signal {code - 128}",
+        _ => $"exit code {code}",
+    };
 }

@@ -70,10 +70,11 @@ public sealed class DaemonStore(DbContextOptions<DaemonDbContext> options, TimeP
         await db.SaveChangesAsync(cancellationToken);
     }
 
-    public async Task<IReadOnlyList<InstanceRunEntity>> RunsAsync(string name, CancellationToken cancellationToken)
+    /// <summary>The instance's most recent run that has ended (how its last worker exited), or null.</summary>
+    public async Task<InstanceRunEntity?> LastEndedRunAsync(string name, CancellationToken cancellationToken)
     {
         await using var db = new DaemonDbContext(options);
-        return await db.Runs.AsNoTracking().Where(r => r.Instance == name).OrderBy(r => r.Id).ToListAsync(cancellationToken);
+        return await db.Runs.AsNoTracking().Where(r => r.Instance == name && r.EndedAtMs != null).OrderByDescending(r => r.Id).FirstOrDefaultAsync(cancellationToken);
     }
 
     public async Task SaveSequencesAsync(IReadOnlyDictionary<string, long> sequences, CancellationToken cancellationToken)

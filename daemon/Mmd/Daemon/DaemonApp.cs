@@ -58,7 +58,8 @@ public sealed class DaemonApp : IAsyncDisposable
                     throw new AlreadyRunningException($"a daemon is already answering on {socket}; stop it first (mmctl daemon shutdown)");
                 if (File.Exists(socket)) File.Delete(socket); // stale: left by a daemon that was killed
             }
-            var app = Build(config, console);
+            var database = await DaemonDatabase.OpenAsync(config.DatabasePath, cancellationToken);
+            var app = Build(config, database, console);
             // Instances are loaded (and live workers adopted) before the first request can ask for them.
             var supervisor = app.Services.GetRequiredService<Supervisor>();
             await supervisor.StartAsync(cancellationToken);
@@ -75,7 +76,7 @@ public sealed class DaemonApp : IAsyncDisposable
         }
     }
 
-    private static WebApplication Build(DaemonConfig config, bool console)
+    private static WebApplication Build(DaemonConfig config, Microsoft.EntityFrameworkCore.DbContextOptions<DaemonDbContext> database, bool console)
     {
         var builder = WebApplication.CreateSlimBuilder();
         LogFolders.Prune(config.LogDir, config.LogRetentionDays, DateTimeOffset.Now);
@@ -112,9 +113,8 @@ public sealed class DaemonApp : IAsyncDisposable
         s.AddSingleton(sp =>
         {
             var time = sp.GetRequiredService<TimeProvider>();
-            var options = DaemonDatabase.OpenAsync(config.DatabasePath, CancellationToken.None).GetAwaiter().GetResult();
             var health = sp.GetRequiredService<HealthServiceImpl>();
-            var context = new ActorContext(time, new DaemonStore(options, time), new StatsHub(time), new WorkerLauncher(config),
+            var context = new ActorContext(time, new DaemonStore(database, time), new StatsHub(time), new WorkerLauncher(config),
                 (name, ok) => health.SetStatus(HealthName(name), ok ? HealthCheckResponse.Types.ServingStatus.Serving : HealthCheckResponse.Types.ServingStatus.NotServing),
                 sp.GetRequiredService<ILoggerFactory>().CreateLogger("mmd.supervisor"));
             return new Supervisor(config, context);

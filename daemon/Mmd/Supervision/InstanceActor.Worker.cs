@@ -308,16 +308,6 @@ public sealed partial class InstanceActor
     internal static string DescribeExit(int? exitCode, Exiting? exiting)
     {
         if (exiting is { Reason.Length: > 0 }) return $"exit code {exiting.ExitCode}: {exiting.Reason}";
-        return exitCode switch
-        {
-            null => "the worker is gone (exit code unknown)",
-            0 => "exit code 0",
-            1 => "exit code 1: failure (see the instance log)",
-            2 => "exit code 2: invalid spec",
-            3 => "exit code 3: reconciliation with the venue failed",
-            4 => "exit code 4: own orders left on the venue",
-            > 128 and < 160 => $"killed by signal {exitCode - 128}",
-            _ => $"exit code {exitCode}",
-        };
+        return exitCode is { } code ? ExitCodes.Describe(code) : "the worker is gone (exit code unknown)";
     }
 }

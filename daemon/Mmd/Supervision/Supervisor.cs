@@ -41,8 +41,7 @@ public sealed class Supervisor : IAsyncDisposable
             var desired = entity.DesiredState == "running" ? DesiredState.Running : DesiredState.Stopped;
             _ctx.Hub.Register(entity.Name, entity.LastSequence + SequenceMargin);
             var actor = NewActor(entity.Name, spec, entity.SpecJson, validated, desired, DateTimeOffset.FromUnixTimeMilliseconds(entity.CreatedAtMs), entity.Restarts);
-            var runs = await _ctx.Store.RunsAsync(entity.Name, cancellationToken);
-            var last = runs.LastOrDefault(r => r.EndedAtMs is not null);
+            var last = await _ctx.Store.LastEndedRunAsync(entity.Name, cancellationToken);
             actor.Restore(RestoredState(desired, last), last?.Reason ?? "", last?.ExitCode ?? 0,
                 last?.EndedAtMs is { } ended ? DateTimeOffset.FromUnixTimeMilliseconds(ended) : null);
             if (entity is { WorkerPid: { } pid, WorkerStartedAtMs: { } startedMs, WorkerRunId: { } runId })
