@@ -27,8 +27,8 @@ public sealed class DaemonUnderTest : IAsyncDisposable
 
     public static string MmctlDll => Path.Combine(AppContext.BaseDirectory, "mmctl.dll");
 
-    /// <summary>Writes a daemon.json with fast supervision timings (overridable) and starts the daemon.</summary>
-    public static async Task<DaemonUnderTest> StartAsync(Dictionary<string, object>? supervision = null)
+    /// <summary>Writes a daemon.json with fast supervision timings (overridable), plus any other keys, and starts the daemon.</summary>
+    public static async Task<DaemonUnderTest> StartAsync(Dictionary<string, object>? supervision = null, Dictionary<string, object>? settings = null)
     {
         var daemon = new DaemonUnderTest(new TempDirectory());
         var sup = new Dictionary<string, object>
@@ -38,6 +38,7 @@ public sealed class DaemonUnderTest : IAsyncDisposable
         };
         foreach (var (k, v) in supervision ?? []) sup[k] = v;
         var config = new Dictionary<string, object> { ["socketPath"] = "state/mmd.sock", ["stateDir"] = "state", ["logDir"] = "logs", ["supervision"] = sup };
+        foreach (var (k, v) in settings ?? []) config[k] = v;
         await File.WriteAllTextAsync(daemon.ConfigPath, JsonSerializer.Serialize(config));
         await daemon.StartProcessAsync();
         return daemon;
@@ -112,13 +113,15 @@ public sealed record CliResult(int ExitCode, string StandardOutput, string Stand
     public override string ToString() => $"exit {ExitCode}\n--- stdout ---\n{StandardOutput}\n--- stderr ---\n{StandardError}";
 }
 
-/// <summary>Runs a .NET console dll as a child process with a bounded time.</summary>
+/// <summary>Runs a program (or a .NET console dll) as a child process with a bounded time.</summary>
 public static class Cli
 {
-    public static async Task<CliResult> RunAsync(string dll, IEnumerable<string> args, Dictionary<string, string> env, string workingDirectory, TimeSpan? timeout = null)
+    public static Task<CliResult> RunAsync(string dll, IEnumerable<string> args, Dictionary<string, string> env, string workingDirectory, TimeSpan? timeout = null)
+        => RunProgramAsync("dotnet", [dll, .. args], env, workingDirectory, timeout);
+
+    public static async Task<CliResult> RunProgramAsync(string program, IEnumerable<string> args, Dictionary<string, string> env, string workingDirectory, TimeSpan? timeout = null)
     {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = workingDirectory };
-        info.ArgumentList.Add(dll);
+        var info = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = workingDirectory };
         foreach (var a in args) info.ArgumentList.Add(a);
         foreach (var (k, v) in env) info.Environment[k] = v;
         using var process = System.Diagnostics.Process.Start(info)!;
@@ -129,7 +132,7 @@ public static class Cli
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{Path.GetFileName(dll)} {string.Join(' ', args)} did not finish in time");
+            throw new TimeoutException($"{program} {string.Join(' ', info.ArgumentList)} did not finish in time");
         }
         return new CliResult(process.ExitCode, await stdout, await stderr);
     }

@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 
 namespace Mmd.TestKit;
 
-/// <summary>kill(2) for tests: signal any pid (a worker the daemon started).</summary>
+/// <summary>The few syscalls tests need: kill(2) any pid (a worker the daemon started), and who the test runs as.</summary>
 public static partial class Signals
 {
     public static void Kill(int pid, int signal)
@@ -10,6 +10,11 @@ public static partial class Signals
         if (SysKill(pid, signal) != 0) throw new InvalidOperationException($"kill({pid}, {signal}) failed: errno {Marshal.GetLastPInvokeError()}");
     }
 
+    public static bool RunningAsRoot => GetEffectiveUid() == 0;
+
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static partial int SysKill(int pid, int signal);
+
+    [LibraryImport("libc", EntryPoint = "geteuid")]
+    private static partial uint GetEffectiveUid();
 }

@@ -95,7 +95,7 @@ public sealed class DaemonApp : IAsyncDisposable
             k.ListenUnixSocket(config.SocketPath, o =>
             {
                 o.Protocols = HttpProtocols.Http2;
-                o.Use(PeerCredentials.Require(allowed, (pid, uid) => DaemonLog.PeerRejected(rejectLog.Value, pid, uid)));
+                o.Use(PeerCredentials.Mark(allowed, (pid, uid) => DaemonLog.PeerRejected(rejectLog.Value, pid, uid)));
             });
             k.ListenUnixSocket(config.WorkerSocketPath, o =>
             {
@@ -132,6 +132,7 @@ public sealed class DaemonApp : IAsyncDisposable
         health.SetStatus("mm.v1.InstanceService", HealthCheckResponse.Types.ServingStatus.Serving);
         health.SetStatus("mm.v1.StatsService", HealthCheckResponse.Types.ServingStatus.Serving);
         health.SetStatus("mm.v1.DaemonService", HealthCheckResponse.Types.ServingStatus.Serving);
+        app.Use(PeerCredentials.DenyMarked);
         app.MapGrpcService<WorkerLinkApi>();
         app.MapGrpcService<InstanceApi>();
         app.MapGrpcService<StatsApi>();

@@ -2,12 +2,15 @@ using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Connections.Features;
+using Microsoft.AspNetCore.Http;
 
 namespace Mmd.Daemon;
 
 /// <summary>
-/// Checks the uid of every process that connects to the socket (SO_PEERCRED) against an allow-list and closes
-/// the connection before any request is read when it is not on it.
+/// Checks the uid of every process that connects to a socket (SO_PEERCRED) against an allow-list. On the worker
+/// socket a stranger's connection is closed before anything is read; on the public socket every request of a
+/// stranger is answered PERMISSION_DENIED, so a person who runs mmctl under the wrong account is told so instead
+/// of seeing a reset connection that looks like no daemon.
 /// </summary>
 public static partial class PeerCredentials
 {
@@ -28,7 +31,33 @@ public static partial class PeerCredentials
         return (BitConverter.ToInt32(buffer[..4]), BitConverter.ToInt32(buffer[4..8]), BitConverter.ToInt32(buffer[8..12]));
     }
 
-    /// <summary>Connection middleware for a Kestrel Unix listener.</summary>
+    private static readonly object DeniedUid = new();
+
+    /// <summary>Connection middleware: marks a stranger's connection; <see cref="DenyMarked"/> answers its requests.</summary>
+    public static Func<ConnectionDelegate, ConnectionDelegate> Mark(IReadOnlySet<int> allowedUids, Action<int, int> rejected) => next => context =>
+    {
+        var socket = context.Features.Get<IConnectionSocketFeature>()?.Socket;
+        var peer = socket is null ? null : Read(socket);
+        if (peer is not { } p || !allowedUids.Contains(p.Uid))
+        {
+            rejected(peer?.Pid ?? 0, peer?.Uid ?? -1);
+            context.Items[DeniedUid] = peer?.Uid ?? -1;
+        }
+        return next(context);
+    };
+
+    /// <summary>HTTP middleware: a request on a marked connection gets a trailers-only PERMISSION_DENIED and reaches no service.</summary>
+    public static Task DenyMarked(HttpContext context, RequestDelegate next)
+    {
+        if (context.Features.Get<IConnectionItemsFeature>()?.Items.TryGetValue(DeniedUid, out var uid) != true) return next(context);
+        context.Response.StatusCode = StatusCodes.Status200OK;
+        context.Response.ContentType = "application/grpc";
+        context.Response.Headers["grpc-status"] = "7";
+        context.Response.Headers["grpc-message"] = $"uid {uid} may not use this daemon (allowedUids in daemon.json)";
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Connection middleware that closes a stranger's connection at once.</summary>
     public static Func<ConnectionDelegate, ConnectionDelegate> Require(IReadOnlySet<int> allowedUids, Action<int, int> rejected) => next => async context =>
     {
         var socket = context.Features.Get<IConnectionSocketFeature>()?.Socket;

@@ -1,0 +1,11 @@
+using Cocona;
+
+namespace Mmctl.Commands;
+
+/// <summary>Every top-level command class, and the `daemon` group.</summary>
+[HasSubCommands(typeof(DaemonCommands), "daemon", Description = "The daemon itself: status, version, shutdown")]
+public sealed class CommandTree
+{
+    public static readonly Type[] Types =
+        [typeof(CommandTree), typeof(InstanceCommands), typeof(WatchCommand), typeof(HealthCommand), typeof(LogsCommand)];
+}

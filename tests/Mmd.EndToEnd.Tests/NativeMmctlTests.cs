@@ -1,0 +1,68 @@
+using GrpcMM.Protos.V1;
+using Mmd.TestKit;
+
+namespace Mmd.EndToEnd.Tests;
+
+/// <summary>The native mmctl against a running mmd: every kind of command still works after trimming, and the socket's access rules.</summary>
+public sealed class NativeMmctlTests(NativeMmctl mmctl) : IClassFixture<NativeMmctl>
+{
+    [Fact]
+    public async Task NativeMmctl_RunsEveryKindOfCommand()
+    {
+        await using var d = await DaemonUnderTest.StartAsync();
+        var wd = d.Dir.Path;
+        var empty = await mmctl.RunAsync(d.SocketPath, wd, "status");
+        Assert.True(empty.ExitCode == 0, empty.ToString());
+        Assert.Contains("no instances", empty.StandardOutput, StringComparison.Ordinal);
+
+        var start = await mmctl.RunAsync(d.SocketPath, wd, "start", "--template", "paper-spot-mm", "bot");
+        Assert.True(start.ExitCode == 0, start.ToString());
+        await d.WaitForAsync("bot", i => i.State == InstanceState.Running && i.Stats is not null, "running with stats");
+
+        var detail = await mmctl.RunAsync(d.SocketPath, wd, "status", "bot");
+        Assert.True(detail.ExitCode == 0, detail.ToString());
+        Assert.Contains("RUNNING", detail.StandardOutput, StringComparison.Ordinal);
+        var watch = await mmctl.RunAsync(d.SocketPath, wd, "watch", "bot", "--once", "-o", "json");
+        Assert.True(watch.ExitCode == 0, watch.ToString());
+        Assert.Contains("\"instance\":\"bot\"", watch.StandardOutput.Replace(" ", "", StringComparison.Ordinal), StringComparison.Ordinal);
+        var version = await mmctl.RunAsync(d.SocketPath, wd, "daemon", "version");
+        Assert.True(version.ExitCode == 0, version.ToString());
+        Assert.Contains("mm.v1", version.StandardOutput, StringComparison.Ordinal);
+        Assert.Equal(0, (await mmctl.RunAsync(d.SocketPath, wd, "health", "bot")).ExitCode);
+
+        var help = await mmctl.RunAsync(d.SocketPath, wd, "--help");
+        Assert.Equal(129, help.ExitCode); // Cocona's help exit code
+        foreach (var command in new[] { "start", "stop", "status", "watch", "logs", "templates", "health", "daemon" })
+            Assert.Contains(command, help.StandardOutput, StringComparison.Ordinal);
+        var typo = await mmctl.RunAsync(d.SocketPath, wd, "stauts");
+        Assert.Equal(1, typo.ExitCode);
+        Assert.Contains("status", typo.StandardError + typo.StandardOutput, StringComparison.Ordinal); // "Similar commands"
+        Assert.Equal(3, (await mmctl.RunAsync(d.SocketPath, wd, "status", "ghost")).ExitCode);
+
+        var stop = await mmctl.RunAsync(d.SocketPath, wd, "stop", "bot");
+        Assert.True(stop.ExitCode == 0, stop.ToString());
+        var none = await mmctl.RunAsync(d.Dir.Combine("nowhere.sock"), wd, "status");
+        Assert.Equal(69, none.ExitCode);
+        Assert.Contains("no daemon at", none.StandardError, StringComparison.Ordinal);
+    }
+
+    [RootFact]
+    public async Task ForeignUid_IsToldPermissionDenied_AndChangesNothing()
+    {
+        // The socket is shared with the group "nogroup", so uid 65534 can reach it; SO_PEERCRED still turns it away.
+        await using var d = await DaemonUnderTest.StartAsync(settings: new() { ["socketGroup"] = "nogroup" });
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.GroupWrite, File.GetUnixFileMode(d.SocketPath));
+
+        var status = await mmctl.RunAsUidAsync(65534, d.SocketPath, "/tmp", "status");
+        Assert.True(status.ExitCode == 77, status.ToString());
+        Assert.Contains("uid 65534 may not use this daemon", status.StandardError, StringComparison.Ordinal);
+        var start = await mmctl.RunAsUidAsync(65534, d.SocketPath, "/tmp", "start", "--template", "paper-spot-mm", "intruder");
+        Assert.True(start.ExitCode == 77, start.ToString());
+
+        // The daemon's own uid still gets in, and nothing was created.
+        var own = await mmctl.RunAsync(d.SocketPath, d.Dir.Path, "ls", "-q");
+        Assert.True(own.ExitCode == 0, own.ToString());
+        Assert.Empty(own.StandardOutput.Trim());
+        Assert.Contains("uid 65534 on the socket", await File.ReadAllTextAsync(Directory.GetFiles(d.Dir.Combine("logs"), "mmd.log", SearchOption.AllDirectories).Single()), StringComparison.Ordinal);
+    }
+}
