@@ -21,8 +21,7 @@ public static class MmdDatabase
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         var options = Options(path);
         await using var db = new MmdDbContext(options);
-        await db.Database.MigrateAsync(cancellationToken);
-        await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+        await MigrationGate.ApplyAsync(db, db.Database.GetConnectionString()!, cancellationToken);
         return options;
     }
 }

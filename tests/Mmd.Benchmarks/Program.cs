@@ -11,6 +11,18 @@ if (args.Length > 0 && args[0] == "latency")
         TimeSpan.FromMicroseconds(args.Length > 2 ? int.Parse(args[2], invariant) : 0));
     return;
 }
+if (args.Length > 0 && args[0] == "control-plane")
+{
+    // control-plane [--mmctl PATH-TO-NATIVE-MMCTL] [--soak-minutes 10] [--watchers 1000] [--fan-out-seconds 20]
+    string? Option(string name) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+    var invariant = System.Globalization.CultureInfo.InvariantCulture;
+    await ControlPlaneBench.RunAsync(
+        Option("--mmctl"),
+        TimeSpan.FromMinutes(double.Parse(Option("--soak-minutes") ?? "10", invariant)),
+        int.Parse(Option("--watchers") ?? "1000", invariant),
+        TimeSpan.FromSeconds(double.Parse(Option("--fan-out-seconds") ?? "20", invariant)));
+    return;
+}
 var suites = new Dictionary<string, Type>
 {
     ["book"] = typeof(BookApplyBenchmark),

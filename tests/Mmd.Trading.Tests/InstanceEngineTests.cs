@@ -76,6 +76,21 @@ public class InstanceEngineTests
     }
 
     [Fact]
+    public async Task Stats_FollowAFill_WithoutWaitingForTheHousekeepingTick()
+    {
+        await using var h = new EngineHarness();
+        _ = h.Start();
+        await h.QuotingAsync();
+        h.Time.Advance(TimeSpan.FromMilliseconds(200)); // past the 100 ms stats refresh, well before the 1 s housekeeping tick
+        var bestBid = h.OpenOrders().Where(o => o.Side == Side.Buy).Max(o => o.Price!.Value);
+        var sweep = h.Exchange.Levels(EngineHarness.Symbol, Side.Buy, 50).Where(l => l.Price >= bestBid).Sum(l => l.Quantity);
+        h.Exchange.Place("taker", new PlaceOrderRequest(EngineHarness.Symbol, "x1", Side.Sell, OrderType.Limit, TimeInForce.Ioc, bestBid, sweep));
+        // Fake time stands still from here: only the fill's own event can have refreshed the stats.
+        await Until.TrueAsync(() => h.Engine.LatestStats?.Session.Fills == 1, "the live stats count the fill");
+        Assert.Equal(0.5m, h.Engine.LatestStats!.Session.Position);
+    }
+
+    [Fact]
     public async Task Stop_LeavesNoOwnOrderOnTheVenue_AndJournalAgrees()
     {
         await using var h = new EngineHarness();

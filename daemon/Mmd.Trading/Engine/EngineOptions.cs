@@ -13,6 +13,8 @@ public sealed record EngineOptions
     public TimeSpan HousekeepingPeriod { get; init; } = TimeSpan.FromSeconds(1);
     /// <summary>How often a stats snapshot is written to the journal.</summary>
     public TimeSpan StatsSnapshotPeriod { get; init; } = TimeSpan.FromSeconds(60);
+    /// <summary>The freshest the live stats (what the daemon streams to watchers) get after events: ten times a second.</summary>
+    public TimeSpan StatsRefresh { get; init; } = TimeSpan.FromMilliseconds(100);
     /// <summary>How long the shutdown waits for the venue to confirm that none of our orders is left.</summary>
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(8);
     /// <summary>A journaled order the venue cannot find is given up as never received after this long.</summary>

@@ -50,6 +50,7 @@ public sealed partial class InstanceEngine : IDisposable
     private TrackedOrder? _rebalanceOrder;
     private long _placed, _cancelled, _rejected, _postOnlyRetries, _rebalances;
     private volatile StatsSnapshot? _latest;
+    private DateTimeOffset _latestAt;
     private volatile EngineState _state = EngineState.Starting;
 
     public InstanceEngine(EngineOptions options, IExchangeConnector connector, IStrategy strategy, RiskEngine risk,
@@ -177,7 +178,11 @@ public sealed partial class InstanceEngine : IDisposable
             }
             await FlushOrdersAsync(stoppingToken);
             if (trigger is { } tr) await EvaluateAsync(force ? StrategyTrigger.ForcedRefresh : tr, force, stoppingToken);
-            _lastLoop = _time.GetUtcNow();
+            var now = _time.GetUtcNow();
+            // Stats follow the events (at most once per StatsRefresh), not only the housekeeping tick: a watcher sees a
+            // fill or a requote within a tenth of a second. Built after the orders left, so never in their way.
+            if (now - _latestAt >= _options.StatsRefresh) _ = RefreshStats(now);
+            _lastLoop = now;
         }
     }
 
@@ -321,6 +326,14 @@ public sealed partial class InstanceEngine : IDisposable
         return null;
     }
 
+    private StatsSnapshot RefreshStats(DateTimeOffset now)
+    {
+        var snapshot = BuildSnapshot();
+        _latest = snapshot;
+        _latestAt = now;
+        return snapshot;
+    }
+
     private async Task HousekeepAsync(CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
@@ -329,11 +342,11 @@ public sealed partial class InstanceEngine : IDisposable
         var mark = _book.Mid;
         if (mark is not null) _risk.ObserveNetPnl(_session.Snapshot(mark).NetPnl);
         _tracker.PruneTerminal(now - TimeSpan.FromMinutes(5));
-        _latest = BuildSnapshot();
+        var stats = RefreshStats(now);
         if (now - _lastStatsSave >= _options.StatsSnapshotPeriod)
         {
             _lastStatsSave = now;
-            await _journal.SaveStatsAsync(_latest, cancellationToken);
+            await _journal.SaveStatsAsync(stats, cancellationToken);
         }
     }
 

@@ -78,7 +78,13 @@ public sealed class DaemonApp : IAsyncDisposable
 
     private static WebApplication Build(DaemonConfig config, Microsoft.EntityFrameworkCore.DbContextOptions<DaemonDbContext> database, bool console)
     {
-        var builder = WebApplication.CreateSlimBuilder();
+        // The content root is the install folder and configuration is never reloaded: by default the builder reads
+        // appsettings.json from the working directory and puts an inotify watch on every folder under it (1 000 in a checkout).
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            ContentRootPath = AppContext.BaseDirectory,
+            Args = ["--hostBuilder:reloadConfigOnChange=false"],
+        });
         LogFolders.Prune(config.LogDir, config.LogRetentionDays, DateTimeOffset.Now);
         builder.Host.UseSerilog((_, log) =>
         {

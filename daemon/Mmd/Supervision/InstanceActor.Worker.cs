@@ -117,7 +117,7 @@ public sealed partial class InstanceActor
         _lastExitReason = $"could not start the worker: {reason}";
         _lastExitCode = -1;
         _lastExitAt = _ctx.Time.GetUtcNow();
-        await ScheduleRestartOrSettleAsync(failed: true, cancellationToken);
+        await ScheduleRestartOrSettleAsync(failed: true, wasRunning: false, cancellationToken);
     }
 
     private void ResetWorkerState()
@@ -259,6 +259,7 @@ public sealed partial class InstanceActor
     private async Task OnWorkerGoneAsync(int? exitCode, CancellationToken cancellationToken)
     {
         var worker = _worker!;
+        var wasRunning = _state == InstanceState.Running;
         var now = _ctx.Time.GetUtcNow();
         var reason = _killReason ?? DescribeExit(exitCode, _exiting);
         var ordersLeft = _exiting?.OrdersLeft ?? 0;
@@ -283,16 +284,16 @@ public sealed partial class InstanceActor
         }
         var failed = _killReason is not null || exitCode != 0;
         await EventAsync("exit", $"worker pid {worker.Pid} ended: {reason}", cancellationToken);
-        await ScheduleRestartOrSettleAsync(failed, cancellationToken);
+        await ScheduleRestartOrSettleAsync(failed, wasRunning, cancellationToken);
     }
 
-    private async Task ScheduleRestartOrSettleAsync(bool failed, CancellationToken cancellationToken)
+    private async Task ScheduleRestartOrSettleAsync(bool failed, bool wasRunning, CancellationToken cancellationToken)
     {
         var now = _ctx.Time.GetUtcNow();
         if (_settings.Restarts(failed))
         {
             if (failed) _consecutiveFailures++;
-            var delay = failed ? _settings.BackoffAfter(_consecutiveFailures) : _settings.InitialBackoff;
+            var delay = failed ? _settings.BackoffAfter(_consecutiveFailures, wasRunning) : _settings.InitialBackoff;
             _nextRetryAt = now + delay;
             _state = InstanceState.Backoff;
             SupervisionLog.BackingOff(_ctx.Logger, Name, delay.TotalSeconds, _consecutiveFailures, _lastExitReason);

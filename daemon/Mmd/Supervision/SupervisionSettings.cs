@@ -32,9 +32,14 @@ public sealed record SupervisionSettings(
         defaults.HealthFailureThreshold,
         TimeSpan.FromSeconds(defaults.StartupGraceSeconds));
 
-    /// <summary>Restart delay after the n-th consecutive failure (1-based): initial x 2^(n-1), capped.</summary>
-    public TimeSpan BackoffAfter(int consecutiveFailures)
+    /// <summary>
+    /// Restart delay after the n-th consecutive failure (1-based): initial x 2^(n-1), capped. The first failure of a
+    /// worker that was running is restarted at once: a killed or crashed worker must not keep the instance off the
+    /// book for a whole backoff step; a worker that fails again, or never got running, backs off.
+    /// </summary>
+    public TimeSpan BackoffAfter(int consecutiveFailures, bool wasRunning)
     {
+        if (consecutiveFailures <= 1 && wasRunning) return TimeSpan.Zero;
         var exponent = Math.Clamp(consecutiveFailures - 1, 0, 30);
         var delay = InitialBackoff.TotalMilliseconds * Math.Pow(2, exponent);
         return TimeSpan.FromMilliseconds(Math.Min(delay, MaxBackoff.TotalMilliseconds));

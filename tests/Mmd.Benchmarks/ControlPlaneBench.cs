@@ -1,0 +1,235 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Grpc.Core;
+using Grpc.Health.V1;
+using GrpcMM.Protos.V1;
+using Mmd.TestKit;
+
+namespace Mmd.Benchmarks;
+
+/// <summary>
+/// The daemon's control plane, measured against the built `mmd` (Release) on a real socket with real paper workers:
+/// start to SERVING, mmctl cold start, warm unary RPCs, watch fan-out (1 000 watchers x 10 instances x ~10 Hz),
+/// kill -9 of a worker to quoting again, and resident memory. Everything runs on this machine's cores at once
+/// (daemon, ten workers, and this client), so the figures include that contention.
+/// </summary>
+public static class ControlPlaneBench
+{
+    private const int Instances = 10;
+    private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
+
+    public static async Task RunAsync(string? nativeMmctl, TimeSpan soak, int watchers, TimeSpan fanOutFor)
+    {
+        await StartToServingAsync(runs: 8);
+        // The daemon's default supervision (1 s initial backoff, 1 s health interval).
+        await using var d = await DaemonUnderTest.StartAsync(new()
+        {
+            ["initialBackoffSeconds"] = 1, ["maxBackoffSeconds"] = 60, ["resetAfterSeconds"] = 60, ["healthIntervalSeconds"] = 1, ["healthFailureThreshold"] = 10,
+        });
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        Print($"idle daemon RSS: {Mb(d.Process!.Pid)}");
+
+        using var channel = d.Channel();
+        var instances = new InstanceService.InstanceServiceClient(channel);
+        // A quiet daemon first: three instances of the shipped template.
+        string[] quiet = ["k0", "k1", "k2"];
+        foreach (var name in quiet) await instances.CreateInstanceAsync(new CreateInstanceRequest { Template = "paper-spot-mm", Name = name, Start = true });
+        foreach (var name in quiet) await d.WaitForAsync(name, x => x.State == InstanceState.Running && x.Stats is not null, "running", TimeSpan.FromSeconds(60));
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        if (nativeMmctl is not null) await MmctlColdAsync(nativeMmctl, d, runs: 60);
+        await MmctlColdAsync(null, d, runs: 10);
+        await KillToQuotingAsync(d, instances, quiet); // each instance once: a first failure, restarted at once
+        foreach (var name in quiet) await instances.DeleteInstanceAsync(new DeleteInstanceRequest { Name = name, Force = true });
+
+        // Then ten busy instances: a book event every 50 ms each.
+        var template = JsonNode.Parse(await File.ReadAllTextAsync(Repository.Combine("daemon", "templates", "paper-spot-mm.json")))!;
+        for (var i = 0; i < Instances; i++)
+        {
+            template["name"] = $"b{i}";
+            template["paper"]!["tick"] = "0.05s"; // 20 book events a second: stats reach the 10 Hz cap
+            template["paper"]!["seed"] = (42 + i).ToString(Invariant);
+            await instances.CreateInstanceAsync(new CreateInstanceRequest { SpecJson = template.ToJsonString(), Start = true });
+        }
+        for (var i = 0; i < Instances; i++) await d.WaitForAsync($"b{i}", x => x.State == InstanceState.Running && x.Stats is not null, "running", TimeSpan.FromSeconds(60));
+        Print($"{Instances} paper instances running; daemon RSS {Mb(d.Process.Pid)}");
+
+        await UnaryAsync(channel);
+        await FanOutAsync(d, watchers, fanOutFor);
+
+        if (soak > TimeSpan.Zero)
+        {
+            Print($"soak: {soak.TotalMinutes:0.#} min with {Instances} instances quoting ...");
+            await Task.Delay(soak);
+            var worker = (await d.GetAsync("b1")).Pid;
+            Print($"after {soak.TotalMinutes:0.#} min: daemon RSS {Mb(d.Process.Pid)}, paper worker RSS {Mb(worker)}");
+        }
+    }
+
+    private static async Task StartToServingAsync(int runs)
+    {
+        await using var d = await DaemonUnderTest.StartAsync(); // creates the folder, config and database once
+        d.Process!.Terminate();
+        await d.Process.WaitForExitAsync();
+        var times = new List<double>();
+        for (var run = 0; run < runs; run++)
+        {
+            var started = Stopwatch.GetTimestamp();
+            using var mmd = MmdProcess.StartWithConfig(d.Dir.Path, d.ConfigPath);
+            using var channel = d.Channel();
+            var health = new Health.HealthClient(channel);
+            while (true)
+            {
+                if (mmd.HasExited) throw new InvalidOperationException($"mmd exited\n{mmd.Output}");
+                try
+                {
+                    if (File.Exists(d.SocketPath) && (await health.CheckAsync(new HealthCheckRequest())).Status == HealthCheckResponse.Types.ServingStatus.Serving) break;
+                }
+                catch (RpcException) { }
+                await Task.Delay(1);
+            }
+            times.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            mmd.Terminate();
+            await mmd.WaitForExitAsync();
+        }
+        Print($"start -> SERVING (process launch to the first SERVING health answer, existing database), {runs} runs: {Summary(times, "ms")}");
+    }
+
+    private static async Task MmctlColdAsync(string? native, DaemonUnderTest d, int runs)
+    {
+        var times = new List<double>();
+        for (var run = 0; run < runs + 3; run++)
+        {
+            var started = Stopwatch.GetTimestamp();
+            var result = native is null
+                ? await Cli.RunAsync(DaemonUnderTest.MmctlDll, ["status"], new() { ["MMCTL_SOCKET"] = d.SocketPath }, d.Dir.Path)
+                : await Cli.RunProgramAsync(native, ["status"], new() { ["MMCTL_SOCKET"] = d.SocketPath }, d.Dir.Path);
+            if (result.ExitCode != 0) throw new InvalidOperationException(result.ToString());
+            if (run >= 3) times.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds); // three warm-up runs fill the page cache
+        }
+        Print($"mmctl status, {(native is null ? "JIT (dotnet mmctl.dll)" : "native " + native)}, {runs} runs: {Summary(times, "ms")}");
+    }
+
+    private static async Task UnaryAsync(global::Grpc.Net.Client.GrpcChannel channel)
+    {
+        var health = new Health.HealthClient(channel);
+        var instances = new InstanceService.InstanceServiceClient(channel);
+        var daemon = new DaemonService.DaemonServiceClient(channel);
+        await Measure("Health.Check", () => health.CheckAsync(new HealthCheckRequest()).ResponseAsync);
+        await Measure("InstanceService.GetInstance", () => instances.GetInstanceAsync(new GetInstanceRequest { Name = "b0" }).ResponseAsync);
+        await Measure($"InstanceService.ListInstances ({Instances})", () => instances.ListInstancesAsync(new ListInstancesRequest()).ResponseAsync);
+        await Measure("DaemonService.GetDaemonStatus", () => daemon.GetDaemonStatusAsync(new GetDaemonStatusRequest()).ResponseAsync);
+
+        static async Task Measure<T>(string what, Func<Task<T>> call)
+        {
+            for (var i = 0; i < 2_000; i++) await call();
+            var times = new double[20_000];
+            for (var i = 0; i < times.Length; i++)
+            {
+                var started = Stopwatch.GetTimestamp();
+                await call();
+                times[i] = Stopwatch.GetElapsedTime(started).TotalMicroseconds;
+            }
+            Print($"warm unary {what}, 20 000 sequential calls: {Summary(times, "µs")}");
+        }
+    }
+
+    private static async Task FanOutAsync(DaemonUnderTest d, int watchers, TimeSpan duration)
+    {
+        // 100 streams per HTTP/2 connection, as a client's default allows.
+        var channels = Enumerable.Range(0, (watchers + 99) / 100).Select(_ => d.Channel()).ToList();
+        using var stop = new CancellationTokenSource();
+        var latencies = new List<double>[watchers];
+        var received = new long[watchers];
+        var dropped = new long[watchers];
+        var firstSequence = new Dictionary<string, ulong>[watchers];
+        var lastSequence = new Dictionary<string, ulong>[watchers];
+        var measuring = 0;
+        var tasks = Enumerable.Range(0, watchers).Select(w => Task.Run(async () =>
+        {
+            latencies[w] = new List<double>(40_000);
+            firstSequence[w] = [];
+            lastSequence[w] = [];
+            using var call = new StatsService.StatsServiceClient(channels[w / 100]).Watch(new WatchRequest(), cancellationToken: stop.Token);
+            try
+            {
+                await foreach (var e in call.ResponseStream.ReadAllAsync(stop.Token))
+                {
+                    if (Volatile.Read(ref measuring) == 0) continue;
+                    var now = DateTime.UtcNow;
+                    received[w]++;
+                    dropped[w] += (long)e.Dropped;
+                    firstSequence[w].TryAdd(e.Instance, e.Sequence);
+                    lastSequence[w][e.Instance] = e.Sequence;
+                    if (e.KindCase == WatchEvent.KindOneofCase.Stats) latencies[w].Add((now - e.Time.ToDateTime()).TotalMilliseconds);
+                }
+            }
+            catch (RpcException) when (stop.IsCancellationRequested) { }
+            catch (OperationCanceledException) { }
+        })).ToList();
+        await Task.Delay(TimeSpan.FromSeconds(5)); // every stream is open and drained of its initial state
+        Volatile.Write(ref measuring, 1);
+        await Task.Delay(duration);
+        Volatile.Write(ref measuring, 0);
+        await stop.CancelAsync();
+        await Task.WhenAll(tasks);
+        foreach (var c in channels) c.Dispose();
+
+        var all = latencies.SelectMany(l => l).ToArray();
+        // Gaps: a watcher that kept up sees every sequence number of every instance between its first and last message.
+        long expected = 0, gaps = 0;
+        for (var w = 0; w < watchers; w++)
+            foreach (var (name, first) in firstSequence[w])
+            {
+                var span = (long)(lastSequence[w][name] - first) + 1;
+                expected += span;
+            }
+        gaps = expected - received.Sum();
+        var perInstanceHz = received.Sum() / (double)watchers / Instances / duration.TotalSeconds;
+        Print($"watch fan-out: {watchers} watchers x {Instances} instances for {duration.TotalSeconds:0} s: {received.Sum():N0} messages " +
+              $"({received.Sum() / duration.TotalSeconds:N0}/s, {perInstanceHz:0.0} Hz per instance per watcher); dropped {dropped.Sum()}, sequence gaps {gaps}");
+        Print($"watch delivery (hub publish -> client read, stats messages): {Summary(all, "ms")}");
+    }
+
+    private static async Task KillToQuotingAsync(DaemonUnderTest d, InstanceService.InstanceServiceClient instances, string[] names)
+    {
+        var times = new List<double>();
+        foreach (var name in names)
+        {
+            var before = (await instances.GetInstanceAsync(new GetInstanceRequest { Name = name })).Instance;
+            var killedAt = DateTime.UtcNow;
+            var started = Stopwatch.GetTimestamp();
+            Signals.Kill(before.Pid, 9);
+            while (true)
+            {
+                var now = (await instances.GetInstanceAsync(new GetInstanceRequest { Name = name })).Instance;
+                if (now.Pid != before.Pid && now.State == InstanceState.Running && now.Stats is { } s && s.Time.ToDateTime() > killedAt && s.OpenBuyOrders + s.OpenSellOrders > 0) break;
+                if (Stopwatch.GetElapsedTime(started) > TimeSpan.FromSeconds(60)) throw new TimeoutException($"{name} not quoting again: {now}");
+                await Task.Delay(2);
+            }
+            times.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            await Task.Delay(TimeSpan.FromSeconds(3));
+        }
+        Print($"kill -9 of a worker -> the new worker's first stats with quotes on the book, {names.Length} kills: {Summary(times, "ms")} (each: {string.Join(", ", times.Select(t => t.ToString("0", Invariant)))})");
+    }
+
+    private static string Mb(int pid) => ProcRss(pid) is { } bytes ? $"{bytes / (1024.0 * 1024):0.0} MB" : "?";
+
+    private static long? ProcRss(int pid)
+    {
+        foreach (var line in File.ReadLines($"/proc/{pid}/status"))
+            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+                return long.Parse(line.AsSpan(6).Trim().TrimEnd("kB").Trim(), Invariant) * 1024;
+        return null;
+    }
+
+    private static string Summary(IReadOnlyCollection<double> values, string unit)
+    {
+        if (values.Count == 0) return "no samples";
+        var sorted = values.Order().ToArray();
+        double P(double q) => sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(q * sorted.Length) - 1)];
+        return string.Create(Invariant, $"p50 {P(0.5):0.0} {unit}, p90 {P(0.9):0.0}, p99 {P(0.99):0.0}, min {sorted[0]:0.0}, max {sorted[^1]:0.0} (n={sorted.Length})");
+    }
+
+    private static void Print(string line) => Console.WriteLine(line);
+}
