@@ -21,7 +21,8 @@ public sealed class MmdProcess : IDisposable
 
     public int Pid => _process.Id;
 
-    public static string MmdDll => Path.Combine(AppContext.BaseDirectory, "mmd.dll");
+    /// <summary>The mmd beside the tests, or another build (GRPCMM_MMD_DLL; the control-plane bench measures a published one).</summary>
+    public static string MmdDll => Environment.GetEnvironmentVariable("GRPCMM_MMD_DLL") is { Length: > 0 } other ? other : Path.Combine(AppContext.BaseDirectory, "mmd.dll");
 
     public static MmdProcess Start(string stateDir, params string[] args)
     {

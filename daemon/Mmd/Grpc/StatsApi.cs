@@ -7,6 +7,8 @@ namespace Mmd.Grpc;
 /// <summary>mm.v1.StatsService.Watch: a StatsHub subscription written to the stream as fast as the client reads.</summary>
 public sealed class StatsApi(Supervisor supervisor) : StatsService.StatsServiceBase
 {
+    private static readonly WriteOptions Buffered = new(WriteFlags.BufferHint);
+
     public override async Task Watch(WatchRequest request, IServerStreamWriter<WatchEvent> responseStream, ServerCallContext context)
     {
         var bad = request.Names.Where(n => !Specs.SpecValidator.IsValidName(n)).Select((n, i) => new Specs.FieldViolation($"names[{i}]", $"'{n}' is not an instance name")).ToList();
@@ -27,6 +29,9 @@ public sealed class StatsApi(Supervisor supervisor) : StatsService.StatsServiceB
                         e = e.Clone();
                         e.Dropped = (ulong)dropped;
                     }
+                    // While more messages wait, let them share one flush (and HTTP/2 frame batch): a busy watcher
+                    // costs the daemon a write per burst, not per message.
+                    responseStream.WriteOptions = reader.Count > 0 ? Buffered : null;
                     await responseStream.WriteAsync(e, context.CancellationToken);
                 }
         }
