@@ -47,6 +47,22 @@ public sealed class DaemonTests
     }
 
     [Fact]
+    public async Task StopWithFlatten_ClosesThePosition_AndLeavesNoOrder()
+    {
+        await using var d = await DaemonUnderTest.StartAsync();
+        Assert.Equal(0, (await d.MmctlAsync("start", "--template", "paper-spot-mm", "bot")).ExitCode);
+        // The paper market's order flow trades against the quotes: wait until the instance holds a position.
+        await d.WaitForAsync("bot", i => i.Stats?.Cumulative is { } c && decimal.Parse(c.Position, System.Globalization.CultureInfo.InvariantCulture) != 0,
+            "a position from fills", TimeSpan.FromSeconds(90));
+
+        var stop = await d.MmctlAsync("stop", "bot", "--flatten");
+        Assert.True(stop.ExitCode == 0, stop.ToString());
+        var (position, flattenFills) = await JournalQuery.PositionAsync(Path.Combine(d.StateDir, "instances", "bot", "journal.db"));
+        Assert.True(flattenFills > 0, "the flatten traded");
+        Assert.True(Math.Abs(position) < 0.01m, $"position {position} after the flatten (the template's step is 0.01)");
+    }
+
+    [Fact]
     public async Task KilledWorker_IsRestarted_WithCountAndReason()
     {
         await using var d = await DaemonUnderTest.StartAsync();

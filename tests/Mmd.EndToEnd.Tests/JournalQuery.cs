@@ -14,4 +14,12 @@ internal static class JournalQuery
         try { return await db.Database.SqlQueryRaw<int>(sql).SingleAsync(); }
         catch (Microsoft.Data.Sqlite.SqliteException) { return 0; }
     }
+
+    /// <summary>The instance's position from its journaled fills, and how many fills closed it on a flatten.</summary>
+    public static async Task<(decimal Position, int FlattenFills)> PositionAsync(string journalPath)
+    {
+        await using var db = new MmdDbContext(MmdDatabase.Options(journalPath));
+        var fills = await db.Fills.Select(f => new { f.Side, f.Quantity, f.Purpose }).ToListAsync();
+        return (fills.Sum(f => f.Side == "Buy" ? f.Quantity : -f.Quantity), fills.Count(f => f.Purpose == "Flatten"));
+    }
 }

@@ -91,6 +91,42 @@ public class InstanceEngineTests
     }
 
     [Fact]
+    public async Task StopWithFlatten_SellsBackWhatTheQuotesBought_AtMarket()
+    {
+        await using var h = new EngineHarness();
+        _ = h.Start();
+        await h.QuotingAsync();
+        var bestBid = h.OpenOrders().Where(o => o.Side == Side.Buy).Max(o => o.Price!.Value);
+        var sweep = h.Exchange.Levels(EngineHarness.Symbol, Side.Buy, 50).Where(l => l.Price >= bestBid).Sum(l => l.Quantity);
+        h.Exchange.Place("taker", new PlaceOrderRequest(EngineHarness.Symbol, "x1", Side.Sell, OrderType.Limit, TimeInForce.Ioc, bestBid, sweep));
+        await Until.TrueAsync(() => h.Journal.Fills.Count == 1, "our bid is filled");
+
+        h.Engine.RequestFlattenOnStop();
+        var result = await h.StopAsync();
+        Assert.Equal(0, result.OwnOrdersLeftOnVenue);
+        Assert.Equal(0m, result.FinalStats.Cumulative.Position);
+        var flatten = Assert.Single(h.Journal.Fills, f => f.Purpose == OrderPurpose.Flatten).Fill;
+        Assert.Equal(Side.Sell, flatten.Side);
+        Assert.Equal(0.5m, flatten.Quantity);
+        Assert.False(flatten.IsMaker);
+        Assert.Empty(h.OpenOrders());
+    }
+
+    [Fact]
+    public async Task StopWithoutFlatten_KeepsThePosition()
+    {
+        await using var h = new EngineHarness();
+        _ = h.Start();
+        await h.QuotingAsync();
+        var bestBid = h.OpenOrders().Where(o => o.Side == Side.Buy).Max(o => o.Price!.Value);
+        var sweep = h.Exchange.Levels(EngineHarness.Symbol, Side.Buy, 50).Where(l => l.Price >= bestBid).Sum(l => l.Quantity);
+        h.Exchange.Place("taker", new PlaceOrderRequest(EngineHarness.Symbol, "x1", Side.Sell, OrderType.Limit, TimeInForce.Ioc, bestBid, sweep));
+        await Until.TrueAsync(() => h.Journal.Fills.Count == 1, "our bid is filled");
+        Assert.Equal(0.5m, (await h.StopAsync()).FinalStats.Cumulative.Position);
+        Assert.DoesNotContain(h.Journal.Fills, f => f.Purpose == OrderPurpose.Flatten);
+    }
+
+    [Fact]
     public async Task Stop_LeavesNoOwnOrderOnTheVenue_AndJournalAgrees()
     {
         await using var h = new EngineHarness();

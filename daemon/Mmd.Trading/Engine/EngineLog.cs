@@ -51,4 +51,10 @@ internal static partial class EngineLog
 
     [LoggerMessage(1015, LogLevel.Error, "{Instance}: engine step failed: {Error}")]
     public static partial void StepFailed(ILogger logger, string instance, string error);
+
+    [LoggerMessage(1016, LogLevel.Information, "{Instance}: flatten: {Side} {Quantity} at market (IOC), attempt {Attempt}; position {Position}")]
+    public static partial void Flattening(ILogger logger, string instance, string side, decimal quantity, int attempt, decimal position);
+
+    [LoggerMessage(1017, LogLevel.Warning, "{Instance}: flatten stopped with position {Position}: {Why}")]
+    public static partial void FlattenLeft(ILogger logger, string instance, decimal position, string why);
 }

@@ -150,6 +150,11 @@ public sealed partial class InstanceEngine : IDisposable
         EngineLog.Stopping(_logger, _options.InstanceName, reason);
         using var shutdownTimeout = new CancellationTokenSource(_options.ShutdownTimeout);
         var left = await ShutdownAsync(shutdownTimeout.Token);
+        if (_flattenOnStop && left == 0)
+        {
+            try { await FlattenAsync(shutdownTimeout.Token); }
+            catch (OperationCanceledException) when (shutdownTimeout.IsCancellationRequested) { EngineLog.FlattenLeft(_logger, _options.InstanceName, _cumulative.Position, "the stop timeout ran out"); }
+        }
         await _io.CancelAsync();
         _bookPump?.Cancel();
         try { await accountPump; } catch (OperationCanceledException) { }

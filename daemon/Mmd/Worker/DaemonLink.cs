@@ -117,6 +117,8 @@ public sealed partial class DaemonLink(string instance, string socketPath, TimeS
             if (command.KindCase == DaemonCommand.KindOneofCase.Stop)
             {
                 StopReceived(logger, instance, command.Stop.Reason);
+                // Set before the run is cancelled, so the engine's stop path sees it.
+                if (command.Stop.Flatten) Volatile.Read(ref _engine)?.RequestFlattenOnStop();
                 await _stopRequested.CancelAsync();
             }
         }
