@@ -1,0 +1,141 @@
+using Google.Rpc;
+using Grpc.Core;
+using GrpcMM.Protos.V1;
+using Mmd.Configuration;
+using Mmd.Daemon;
+using Mmd.TestKit;
+
+namespace Mmd.Daemon.Tests;
+
+/// <summary>The daemon hosted in the test process on a temp socket and a temp database: the API's contract.</summary>
+public sealed class InProcessDaemon : IAsyncLifetime, IDisposable
+{
+    private readonly TempDirectory _dir = new();
+    private DaemonApp? _app;
+
+    public string SocketPath => _dir.Combine("state", "mmd.sock");
+
+    public InstanceService.InstanceServiceClient Instances { get; private set; } = null!;
+    public StatsService.StatsServiceClient Stats { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        var config = new DaemonConfig { SocketPath = SocketPath, StateDir = _dir.Combine("state"), LogDir = _dir.Combine("logs") };
+        _app = await DaemonApp.StartAsync(config, CancellationToken.None, console: false);
+        var channel = GrpcMM.Protos.UnixSocketChannel.Create(SocketPath);
+        Instances = new InstanceService.InstanceServiceClient(channel);
+        Stats = new StatsService.StatsServiceClient(channel);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_app is not null) await _app.DisposeAsync();
+        Dispose();
+    }
+
+    public void Dispose() => _dir.Dispose();
+}
+
+public sealed class InstanceApiTests(InProcessDaemon daemon) : IClassFixture<InProcessDaemon>
+{
+    private static InstanceSpec Spec(string name, string spread = "0.2") => new()
+    {
+        Name = name, Venue = "paper", Symbol = "SOL_USDC",
+        SpotMarketMaking = new SpotMarketMakingConfig { SpreadPct = spread, OrderQuantity = "0.5", Levels = 3 },
+    };
+
+    private static async Task<(StatusCode Code, IReadOnlyList<string> Fields)> FailureOf(Func<Task> call)
+    {
+        var ex = await Assert.ThrowsAsync<RpcException>(call);
+        var fields = ex.GetRpcStatus()?.GetDetail<BadRequest>()?.FieldViolations.Select(v => v.Field).ToList() ?? [];
+        return (ex.StatusCode, fields);
+    }
+
+    [Fact]
+    public async Task InvalidSpec_IsInvalidArgument_WithAViolationPerBadField_AndCreatesNothing()
+    {
+        var spec = Spec("Bad Name", spread: "-1");
+        spec.SpotMarketMaking.Levels = 0;
+        spec.SpotMarketMaking.OrderQuantity = "lots";
+        var (code, fields) = await FailureOf(() => daemon.Instances.CreateInstanceAsync(new CreateInstanceRequest { Spec = spec }).ResponseAsync);
+        Assert.Equal(StatusCode.InvalidArgument, code);
+        Assert.Contains("name", fields);
+        Assert.Contains("spot_market_making.spread_pct", fields);
+        Assert.Contains("spot_market_making.levels", fields);
+        Assert.Contains("spot_market_making.order_quantity", fields);
+        Assert.DoesNotContain((await daemon.Instances.ListInstancesAsync(new ListInstancesRequest())).Instances, i => i.Name.StartsWith("bad", StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Fact]
+    public async Task Create_IsIdempotentOnNameAndSpec_ADifferentSpecUnderTheSameNameIsAlreadyExists()
+    {
+        var first = await daemon.Instances.CreateInstanceAsync(new CreateInstanceRequest { Spec = Spec("idem") });
+        Assert.True(first.Created);
+        Assert.Equal(InstanceState.Created, first.Instance.State);
+        var again = await daemon.Instances.CreateInstanceAsync(new CreateInstanceRequest { Spec = Spec("idem") });
+        Assert.False(again.Created);
+        Assert.Equal(first.Instance.CreatedAt, again.Instance.CreatedAt);
+        var (code, _) = await FailureOf(() => daemon.Instances.CreateInstanceAsync(new CreateInstanceRequest { Spec = Spec("idem", spread: "0.3") }).ResponseAsync);
+        Assert.Equal(StatusCode.AlreadyExists, code);
+        Assert.Single((await daemon.Instances.ListInstancesAsync(new ListInstancesRequest())).Instances, i => i.Name == "idem");
+    }
+
+    [Fact]
+    public async Task UnknownNames_AreNotFound_MalformedNamesAreInvalid()
+    {
+        foreach (var call in new Func<Task>[]
+        {
+            () => daemon.Instances.GetInstanceAsync(new GetInstanceRequest { Name = "ghost" }).ResponseAsync,
+            () => daemon.Instances.StartInstanceAsync(new StartInstanceRequest { Name = "ghost" }).ResponseAsync,
+            () => daemon.Instances.StopInstanceAsync(new StopInstanceRequest { Name = "ghost" }).ResponseAsync,
+            () => daemon.Instances.DeleteInstanceAsync(new DeleteInstanceRequest { Name = "ghost" }).ResponseAsync,
+        })
+            Assert.Equal(StatusCode.NotFound, (await FailureOf(call)).Code);
+        var (code, fields) = await FailureOf(() => daemon.Instances.GetInstanceAsync(new GetInstanceRequest { Name = "NOT A NAME" }).ResponseAsync);
+        Assert.Equal(StatusCode.InvalidArgument, code);
+        Assert.Equal(["name"], fields);
+    }
+
+    [Fact]
+    public async Task Templates_AreListed_AndATemplateNeedsAName()
+    {
+        var templates = (await daemon.Instances.ListTemplatesAsync(new ListTemplatesRequest())).Templates;
+        Assert.Contains(templates, t => t.Name == "paper-spot-mm");
+        var (code, fields) = await FailureOf(() => daemon.Instances.CreateInstanceAsync(new CreateInstanceRequest { Template = "paper-spot-mm" }).ResponseAsync);
+        Assert.Equal(StatusCode.InvalidArgument, code);
+        Assert.Equal(["name"], fields);
+        (code, fields) = await FailureOf(() => daemon.Instances.CreateInstanceAsync(new CreateInstanceRequest { Template = "nope", Name = "t1" }).ResponseAsync);
+        Assert.Equal(StatusCode.InvalidArgument, code);
+        Assert.Equal(["template"], fields);
+        var created = await daemon.Instances.CreateInstanceAsync(new CreateInstanceRequest { Template = "paper-spot-mm", Name = "from-template", Symbol = "SOL_USDC" });
+        Assert.Equal("from-template", created.Instance.Spec.Name);
+    }
+
+    [Fact]
+    public async Task StoppingAnInstanceThatIsNotRunning_IsANoOp_DeletingItRemovesIt()
+    {
+        await daemon.Instances.CreateInstanceAsync(new CreateInstanceRequest { Spec = Spec("idle") });
+        var stopped = await daemon.Instances.StopInstanceAsync(new StopInstanceRequest { Name = "idle" });
+        Assert.Equal(0u, stopped.OrdersLeft);
+        await daemon.Instances.DeleteInstanceAsync(new DeleteInstanceRequest { Name = "idle" });
+        Assert.Equal(StatusCode.NotFound, (await FailureOf(() => daemon.Instances.GetInstanceAsync(new GetInstanceRequest { Name = "idle" }).ResponseAsync)).Code);
+    }
+
+    [Fact]
+    public async Task Watch_ValidatesItsNames()
+    {
+        var (code, fields) = await FailureOf(async () =>
+        {
+            using var call = daemon.Stats.Watch(new WatchRequest { Names = { "Bad Name" } });
+            await call.ResponseStream.MoveNext(CancellationToken.None);
+        });
+        Assert.Equal(StatusCode.InvalidArgument, code);
+        Assert.Equal(["names[0]"], fields);
+        (code, _) = await FailureOf(async () =>
+        {
+            using var call = daemon.Stats.Watch(new WatchRequest { Names = { "ghost" } });
+            await call.ResponseStream.MoveNext(CancellationToken.None);
+        });
+        Assert.Equal(StatusCode.NotFound, code);
+    }
+}
