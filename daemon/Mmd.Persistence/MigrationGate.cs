@@ -13,15 +13,27 @@ namespace Mmd.Persistence;
 /// </summary>
 public static class MigrationGate
 {
-    public static async Task ApplyAsync<TContext>(TContext db, string connectionString, CancellationToken cancellationToken) where TContext : DbContext
+    /// <summary>Migrates when needed (creating a context only then) and switches the file to WAL.</summary>
+    public static async Task ApplyAsync<TContext>(DbContextOptions<TContext> options, Func<DbContextOptions<TContext>, TContext> create, CancellationToken cancellationToken)
+        where TContext : DbContext
     {
-        if (!await IsCurrentAsync<TContext>(connectionString, cancellationToken)) await db.Database.MigrateAsync(cancellationToken);
+        var connectionString = ConnectionString(options);
+        if (!await IsCurrentAsync<TContext>(connectionString, cancellationToken))
+        {
+            await using var db = create(options);
+            await db.Database.MigrateAsync(cancellationToken);
+        }
         await using var connection = new SqliteConnection(connectionString);
         await connection.OpenAsync(cancellationToken);
         await using var wal = connection.CreateCommand();
         wal.CommandText = "PRAGMA journal_mode=WAL;";
         await wal.ExecuteNonQueryAsync(cancellationToken);
     }
+
+    /// <summary>The connection string the options carry, read without starting EF Core's services.</summary>
+    public static string ConnectionString(DbContextOptions options) =>
+        options.Extensions.OfType<RelationalOptionsExtension>().Single().ConnectionString
+        ?? throw new InvalidOperationException("the options name no connection string");
 
     /// <summary>The id of the newest migration compiled for <typeparamref name="TContext"/>.</summary>
     public static string LatestMigration<TContext>() where TContext : DbContext =>

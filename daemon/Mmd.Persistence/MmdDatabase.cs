@@ -20,8 +20,7 @@ public static class MmdDatabase
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         var options = Options(path);
-        await using var db = new MmdDbContext(options);
-        await MigrationGate.ApplyAsync(db, db.Database.GetConnectionString()!, cancellationToken);
+        await MigrationGate.ApplyAsync(options, o => new MmdDbContext(o), cancellationToken);
         return options;
     }
 }

@@ -16,8 +16,7 @@ public static class DaemonDatabase
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         var options = Options(path);
-        await using var db = new DaemonDbContext(options);
-        await MigrationGate.ApplyAsync(db, db.Database.GetConnectionString()!, cancellationToken);
+        await MigrationGate.ApplyAsync(options, o => new DaemonDbContext(o), cancellationToken);
         return options;
     }
 }

@@ -58,15 +58,29 @@ public sealed class DaemonApp : IAsyncDisposable
                     throw new AlreadyRunningException($"a daemon is already answering on {socket}; stop it first (mmctl daemon shutdown)");
                 if (File.Exists(socket)) File.Delete(socket); // stale: left by a daemon that was killed
             }
-            var database = await DaemonDatabase.OpenAsync(config.DatabasePath, cancellationToken);
-            var app = Build(config, database, console);
-            // Instances are loaded (and live workers adopted) before the first request can ask for them.
-            var supervisor = app.Services.GetRequiredService<Supervisor>();
-            await supervisor.StartAsync(cancellationToken);
+            // The supervisor (EF Core's start-up, any migration, loading the instances and adopting live workers) and
+            // the web host are prepared side by side: each is a few hundred milliseconds of one-off start-up work.
+            // Instances are loaded before Kestrel listens, so no request can ask for one that is not there yet.
+            var log = DaemonLogging.Create(config, console);
+            var health = new HealthServiceImpl();
+            var store = new DaemonStore(DaemonDatabase.Options(config.DatabasePath), TimeProvider.System);
+            var supervisor = NewSupervisor(config, store, health, log);
+            var loading = Task.Run(async () =>
+            {
+                await DaemonDatabase.OpenAsync(config.DatabasePath, cancellationToken);
+                await supervisor.StartAsync(cancellationToken);
+            }, cancellationToken);
+            var app = Build(config, supervisor, health, log);
+            await loading;
             await app.StartAsync(cancellationToken);
             SetSocketModes(config);
             var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("mmd");
             DaemonLog.Serving(logger, config.SocketPath, Environment.ProcessId, config.Source);
+            _ = Task.Run(async () =>
+            {
+                try { await store.WarmUpAsync(cancellationToken); }
+                catch (Exception ex) when (ex is not OperationCanceledException) { DaemonLog.WarmUpFailed(logger, ex.Message); }
+            }, CancellationToken.None);
             return new DaemonApp(app, supervisor, lockFile);
         }
         catch
@@ -76,7 +90,16 @@ public sealed class DaemonApp : IAsyncDisposable
         }
     }
 
-    private static WebApplication Build(DaemonConfig config, Microsoft.EntityFrameworkCore.DbContextOptions<DaemonDbContext> database, bool console)
+    private static Supervisor NewSupervisor(DaemonConfig config, DaemonStore store, HealthServiceImpl health, Serilog.ILogger log)
+    {
+        var time = TimeProvider.System;
+        var context = new ActorContext(time, store, new StatsHub(time), new WorkerLauncher(config),
+            (name, ok) => health.SetStatus(HealthName(name), ok ? HealthCheckResponse.Types.ServingStatus.Serving : HealthCheckResponse.Types.ServingStatus.NotServing),
+            new Serilog.Extensions.Logging.SerilogLoggerFactory(log).CreateLogger("mmd.supervisor"));
+        return new Supervisor(config, context);
+    }
+
+    private static WebApplication Build(DaemonConfig config, Supervisor supervisor, HealthServiceImpl health, Serilog.Core.Logger log)
     {
         // The content root is the install folder and configuration is never reloaded: by default the builder reads
         // appsettings.json from the working directory and puts an inotify watch on every folder under it (1 000 in a checkout).
@@ -85,15 +108,7 @@ public sealed class DaemonApp : IAsyncDisposable
             ContentRootPath = AppContext.BaseDirectory,
             Args = ["--hostBuilder:reloadConfigOnChange=false"],
         });
-        LogFolders.Prune(config.LogDir, config.LogRetentionDays, DateTimeOffset.Now);
-        builder.Host.UseSerilog((_, log) =>
-        {
-            log.MinimumLevel.Information()
-                .MinimumLevel.Override("Microsoft", Serilog.Events.LogEventLevel.Warning)
-                .MinimumLevel.Override("Grpc", Serilog.Events.LogEventLevel.Warning)
-                .WriteTo.DailyFile(config.LogDir, "mmd.log");
-            if (console) log.WriteTo.Console(outputTemplate: "{Timestamp:HH:mm:ss} {Level:u3} {Message:lj}{NewLine}{Exception}");
-        });
+        builder.Host.UseSerilog(log, dispose: true);
         var allowed = config.AllowedUids.Count > 0 ? config.AllowedUids.ToHashSet() : [PeerCredentials.CurrentUid];
         builder.WebHost.ConfigureKestrel(k =>
         {
@@ -115,16 +130,8 @@ public sealed class DaemonApp : IAsyncDisposable
         s.AddSingleton(TimeProvider.System);
         s.AddSingleton(new DaemonInfo(DateTimeOffset.UtcNow));
         s.AddSingleton(new TemplateCatalog(TemplateCatalog.DefaultFolder));
-        s.AddSingleton<HealthServiceImpl>();
-        s.AddSingleton(sp =>
-        {
-            var time = sp.GetRequiredService<TimeProvider>();
-            var health = sp.GetRequiredService<HealthServiceImpl>();
-            var context = new ActorContext(time, new DaemonStore(database, time), new StatsHub(time), new WorkerLauncher(config),
-                (name, ok) => health.SetStatus(HealthName(name), ok ? HealthCheckResponse.Types.ServingStatus.Serving : HealthCheckResponse.Types.ServingStatus.NotServing),
-                sp.GetRequiredService<ILoggerFactory>().CreateLogger("mmd.supervisor"));
-            return new Supervisor(config, context);
-        });
+        s.AddSingleton(health);
+        s.AddSingleton(supervisor);
         s.AddGrpc(o =>
         {
             o.Interceptors.Add<ErrorMapping>();
@@ -133,7 +140,6 @@ public sealed class DaemonApp : IAsyncDisposable
         s.AddGrpcReflection();
 
         var app = builder.Build();
-        var health = app.Services.GetRequiredService<HealthServiceImpl>();
         health.SetStatus("", HealthCheckResponse.Types.ServingStatus.Serving);
         health.SetStatus("mm.v1.InstanceService", HealthCheckResponse.Types.ServingStatus.Serving);
         health.SetStatus("mm.v1.StatsService", HealthCheckResponse.Types.ServingStatus.Serving);

@@ -9,4 +9,7 @@ internal static partial class DaemonLog
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "refused pid {Pid} uid {Uid} on the socket: uid not in allowedUids")]
     public static partial void PeerRejected(ILogger logger, int pid, int uid);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "warming up the database layer failed (the first request pays for it): {Error}")]
+    public static partial void WarmUpFailed(ILogger logger, string error);
 }
