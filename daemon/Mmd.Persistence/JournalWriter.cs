@@ -28,12 +28,19 @@ internal sealed class JournalWriter : IAsyncDisposable
         ON CONFLICT ("Venue", "Symbol", "TradeId") DO NOTHING
         """;
 
+    private const string InsertStats = """
+        INSERT INTO stats_snapshots ("Instance", "TimeMs", "Mid", "SessionFills", "SessionQuoteVolume", "SessionRealizedPnl", "SessionNetPnl",
+                                     "CumulativeRealizedPnl", "CumulativeNetPnl", "Json")
+        VALUES ($instance, $time, $mid, $fills, $volume, $realized, $net, $cumRealized, $cumNet, $json)
+        """;
+
     private readonly SqliteConnection _connection;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly string _instance;
     private readonly string _venue;
     private SqliteCommand? _upsertOrder;
     private SqliteCommand? _insertFill;
+    private SqliteCommand? _insertStats;
 
     public JournalWriter(string connectionString, string instance, string venue)
     {
@@ -118,8 +125,34 @@ internal sealed class JournalWriter : IAsyncDisposable
     {
         if (_upsertOrder is not null) await _upsertOrder.DisposeAsync();
         if (_insertFill is not null) await _insertFill.DisposeAsync();
+        if (_insertStats is not null) await _insertStats.DisposeAsync();
         await _connection.DisposeAsync();
         _gate.Dispose();
+    }
+
+    public async Task SaveStatsAsync(Trading.Stats.StatsSnapshot s, string json, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            await EnsureOpenAsync(cancellationToken);
+            var p = _insertStats!.Parameters;
+            p["$instance"].Value = _instance;
+            p["$time"].Value = s.Time.ToUnixTimeMilliseconds();
+            p["$mid"].Value = s.Mid is { } mid ? Text(mid) : DBNull.Value;
+            p["$fills"].Value = s.Session.Fills;
+            p["$volume"].Value = Text(s.Session.QuoteVolume);
+            p["$realized"].Value = Text(s.Session.RealizedPnl);
+            p["$net"].Value = Text(s.Session.NetPnl);
+            p["$cumRealized"].Value = Text(s.Cumulative.RealizedPnl);
+            p["$cumNet"].Value = Text(s.Cumulative.NetPnl);
+            p["$json"].Value = json;
+            await _insertStats.ExecuteNonQueryAsync(cancellationToken);
+        }
+        finally
+        {
+            _gate.Release();
+        }
     }
 
     private async Task EnsureOpenAsync(CancellationToken cancellationToken)
@@ -135,6 +168,7 @@ internal sealed class JournalWriter : IAsyncDisposable
             "$status", "$purpose", "$level", "$postOnly", "$reduceOnly", "$retries", "$created", "$updated", "$error");
         _insertFill = Prepare(InsertFill, "$instance", "$venue", "$symbol", "$trade", "$venueId", "$id", "$side", "$price", "$qty", "$fee",
             "$feeAsset", "$maker", "$purpose", "$ts");
+        _insertStats = Prepare(InsertStats, "$instance", "$time", "$mid", "$fills", "$volume", "$realized", "$net", "$cumRealized", "$cumNet", "$json");
     }
 
     private SqliteCommand Prepare(string sql, params string[] parameters)

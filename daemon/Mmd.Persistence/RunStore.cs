@@ -1,26 +1,35 @@
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
-using Mmd.Persistence.Entities;
 
 namespace Mmd.Persistence;
 
-/// <summary>Records the start and end of each run of an instance.</summary>
+/// <summary>
+/// Records the start and end of each run of an instance, in plain SQL on the EF model's table: the start is on the
+/// path of a restarted worker, which must not wait for EF Core's start-up.
+/// </summary>
 public sealed class RunStore(DbContextOptions<MmdDbContext> options)
 {
     public async Task<long> StartAsync(string instance, int pid, DateTimeOffset startedAt, CancellationToken cancellationToken)
     {
-        await using var db = new MmdDbContext(options);
-        var run = new RunEntity { Instance = instance, Pid = pid, StartedAtMs = startedAt.ToUnixTimeMilliseconds() };
-        db.Runs.Add(run);
-        await db.SaveChangesAsync(cancellationToken);
-        return run.Id;
+        await using var connection = await SqliteConnectionTuning.OpenAsync(MigrationGate.ConnectionString(options), cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """INSERT INTO runs ("Instance", "Pid", "StartedAtMs") VALUES ($instance, $pid, $started) RETURNING "Id" """;
+        command.Parameters.AddWithValue("$instance", instance);
+        command.Parameters.AddWithValue("$pid", pid);
+        command.Parameters.AddWithValue("$started", startedAt.ToUnixTimeMilliseconds());
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
     public async Task EndAsync(long runId, DateTimeOffset endedAt, int exitCode, string reason, CancellationToken cancellationToken)
     {
-        await using var db = new MmdDbContext(options);
-        await db.Runs.Where(r => r.Id == runId).ExecuteUpdateAsync(s => s
-            .SetProperty(r => r.EndedAtMs, endedAt.ToUnixTimeMilliseconds())
-            .SetProperty(r => r.ExitCode, exitCode)
-            .SetProperty(r => r.Reason, reason), cancellationToken);
+        await using var connection = await SqliteConnectionTuning.OpenAsync(MigrationGate.ConnectionString(options), cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """UPDATE runs SET "EndedAtMs" = $ended, "ExitCode" = $code, "Reason" = $reason WHERE "Id" = $id""";
+        command.Parameters.AddWithValue("$ended", endedAt.ToUnixTimeMilliseconds());
+        command.Parameters.AddWithValue("$code", exitCode);
+        command.Parameters.AddWithValue("$reason", reason);
+        command.Parameters.AddWithValue("$id", runId);
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
+
 }

@@ -12,7 +12,7 @@ public sealed class DaemonStore(DbContextOptions<DaemonDbContext> options, TimeP
     // (its services, the model, query compilation) that the daemon would otherwise spend before it can serve.
     public async Task<IReadOnlyList<InstanceEntity>> LoadInstancesAsync(CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await SqliteConnectionTuning.OpenAsync(MigrationGate.ConnectionString(options), cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT Name, SpecJson, DesiredState, CreatedAtMs, UpdatedAtMs, Restarts, WorkerPid, WorkerStartedAtMs, WorkerRunId, LastSequence FROM instances ORDER BY Name";
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -38,12 +38,6 @@ public sealed class DaemonStore(DbContextOptions<DaemonDbContext> options, TimeP
         _ = await db.Runs.AsNoTracking().Where(r => r.Instance == "").OrderByDescending(r => r.Id).FirstOrDefaultAsync(cancellationToken);
     }
 
-    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
-    {
-        var connection = new SqliteConnection(MigrationGate.ConnectionString(options));
-        await connection.OpenAsync(cancellationToken);
-        return connection;
-    }
 
     public async Task AddInstanceAsync(InstanceEntity instance, CancellationToken cancellationToken)
     {
@@ -105,7 +99,7 @@ public sealed class DaemonStore(DbContextOptions<DaemonDbContext> options, TimeP
     /// <summary>The instance's most recent run that has ended (how its last worker exited), or null.</summary>
     public async Task<InstanceRunEntity?> LastEndedRunAsync(string name, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await SqliteConnectionTuning.OpenAsync(MigrationGate.ConnectionString(options), cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT Id, Pid, StartedAtMs, EndedAtMs, ExitCode, Reason FROM instance_runs WHERE Instance = $name AND EndedAtMs IS NOT NULL ORDER BY Id DESC LIMIT 1";
         command.Parameters.AddWithValue("$name", name);

@@ -1,0 +1,67 @@
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+using Mmd.Trading.Engine;
+using Mmd.Trading.Execution;
+using Mmd.Trading.Orders;
+using Mmd.Trading.Primitives;
+
+namespace Mmd.Persistence;
+
+/// <summary>
+/// The journal's reads at a worker's start (open orders, fills) in plain SQL: EF Core's first query costs most of a
+/// second of start-up, which a restarted worker would spend before it can reconcile and quote again.
+/// Column names are the EF model's (see the Initial migration); money is invariant decimal TEXT.
+/// </summary>
+internal static class JournalReader
+{
+    public static async Task<IReadOnlyList<TrackedOrder>> OpenOrdersAsync(string connectionString, string instance, CancellationToken cancellationToken)
+    {
+        await using var connection = await SqliteConnectionTuning.OpenAsync(connectionString, cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT "ClientOrderId", "Symbol", "VenueOrderId", "Side", "Type", "TimeInForce", "Price", "Quantity", "FilledQuantity", "Status",
+                   "Purpose", "Level", "PostOnly", "ReduceOnly", "PostOnlyRetries", "CreatedAtMs", "UpdatedAtMs", "LastError"
+            FROM orders WHERE "Instance" = $instance AND "Status" NOT IN ('Filled', 'Cancelled', 'Rejected')
+            """;
+        command.Parameters.AddWithValue("$instance", instance);
+        await using var r = await command.ExecuteReaderAsync(cancellationToken);
+        var orders = new List<TrackedOrder>();
+        while (await r.ReadAsync(cancellationToken))
+        {
+            var order = new TrackedOrder
+            {
+                ClientOrderId = r.GetString(0), Symbol = r.GetString(1), Side = Enum.Parse<Side>(r.GetString(3)), Type = Enum.Parse<OrderType>(r.GetString(4)),
+                TimeInForce = Enum.Parse<TimeInForce>(r.GetString(5)), Price = r.IsDBNull(6) ? null : Money(r.GetString(6)), Quantity = Money(r.GetString(7)),
+                Purpose = Enum.Parse<OrderPurpose>(r.GetString(10)), Level = r.GetInt32(11), PostOnly = r.GetBoolean(12), ReduceOnly = r.GetBoolean(13),
+                PostOnlyRetries = r.GetInt32(14), CreatedAt = DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(15)),
+            };
+            order.Restore(Enum.Parse<OrderStatus>(r.GetString(9)), r.IsDBNull(2) ? null : r.GetString(2), Money(r.GetString(8)),
+                DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(16)), r.IsDBNull(17) ? null : r.GetString(17));
+            orders.Add(order);
+        }
+        return orders;
+    }
+
+    public static async Task<IReadOnlyList<JournaledFill>> FillsAsync(string connectionString, string instance, CancellationToken cancellationToken)
+    {
+        await using var connection = await SqliteConnectionTuning.OpenAsync(connectionString, cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT "TradeId", "VenueOrderId", "ClientOrderId", "Symbol", "Side", "Price", "Quantity", "Fee", "FeeAsset", "IsMaker", "TimestampMs", "Purpose"
+            FROM fills WHERE "Instance" = $instance ORDER BY "TimestampMs", "Id"
+            """;
+        command.Parameters.AddWithValue("$instance", instance);
+        await using var r = await command.ExecuteReaderAsync(cancellationToken);
+        var fills = new List<JournaledFill>();
+        while (await r.ReadAsync(cancellationToken))
+            fills.Add(new JournaledFill(
+                new VenueFill(r.GetString(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2), r.GetString(3), Enum.Parse<Side>(r.GetString(4)),
+                    Money(r.GetString(5)), Money(r.GetString(6)), Money(r.GetString(7)), r.GetString(8), r.GetBoolean(9),
+                    DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(10))),
+                Enum.Parse<OrderPurpose>(r.GetString(11))));
+        return fills;
+    }
+
+    private static decimal Money(string text) => decimal.Parse(text, NumberStyles.Number | NumberStyles.AllowExponent, CultureInfo.InvariantCulture);
+
+}
