@@ -17,9 +17,9 @@ public class SpecValidationTests
         var spec = InstanceSpecJson.Parse(Template, File.ReadAllBytes(Template), out var lines);
         var valid = SpecValidator.Validate(spec, Template, lines);
         Assert.Equal("paper", valid.Venue);
-        Assert.Equal(0.2m, valid.SpotMarketMaking.SpreadPct);
-        Assert.Equal(3, valid.SpotMarketMaking.Levels);
-        Assert.Equal(0.5m, valid.SpotMarketMaking.OrderQuantity);
+        Assert.Equal(0.2m, valid.SpotMarketMaking!.SpreadPct);
+        Assert.Equal(3, valid.SpotMarketMaking!.Levels);
+        Assert.Equal(0.5m, valid.SpotMarketMaking!.OrderQuantity);
         Assert.Equal(28m, valid.Paper.InitialBalances["SOL"]);
     }
 
@@ -114,8 +114,8 @@ public class SpecValidationTests
     public void Defaults_FilledIn()
     {
         var valid = SpecValidator.Validate(new InstanceSpec { Name = "a", Symbol = "SOL_USDC", SpotMarketMaking = new SpotMarketMakingConfig { SpreadPct = "0.2" } }, "cli");
-        Assert.Null(valid.SpotMarketMaking.OrderQuantity);
-        Assert.Equal(3, valid.SpotMarketMaking.Levels);
+        Assert.Null(valid.SpotMarketMaking!.OrderQuantity);
+        Assert.Equal(3, valid.SpotMarketMaking!.Levels);
         Assert.True(valid.SpotMarketMaking.RebalanceEnabled);
         Assert.Equal(30m, valid.SpotMarketMaking.BaseTargetPct);
         Assert.Equal(15m, valid.SpotMarketMaking.RebalanceThresholdPct);

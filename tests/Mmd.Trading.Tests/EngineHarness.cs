@@ -5,6 +5,7 @@ using Mmd.TestKit;
 using Mmd.Trading.Engine;
 using Mmd.Trading.Execution;
 using Mmd.Trading.Risk;
+using Mmd.Trading.Strategies;
 using Mmd.Trading.Strategies.SpotMarketMaking;
 
 namespace Mmd.Trading.Tests;
@@ -16,19 +17,25 @@ internal sealed class EngineHarness : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private Task<EngineResult>? _run;
 
-    public EngineHarness(string name = "mm", SpotMarketMakerConfig? config = null, RiskLimits? risk = null, InMemoryTradingJournal? journal = null,
-        PaperExchange? exchange = null, Func<IExchangeConnector, IExchangeConnector>? wrap = null)
+    public EngineHarness(string name = "mm", StrategyConfig? config = null, RiskLimits? risk = null, InMemoryTradingJournal? journal = null,
+        PaperExchange? exchange = null, Func<IExchangeConnector, IExchangeConnector>? wrap = null, string symbol = Symbol, PaperSettings? market = null)
     {
         Name = name;
+        Market = symbol;
         Time = new FakeTimeProvider(DateTimeOffset.Parse("2026-11-23T12:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
-        Exchange = exchange ?? new PaperExchange(QuietMarket(), Time);
+        Exchange = exchange ?? new PaperExchange(market ?? QuietMarket(), Time);
         Journal = journal ?? new InMemoryTradingJournal();
         Config = config ?? new SpotMarketMakerConfig { SpreadPct = 0.2m, OrderQuantity = 0.5m, Levels = 3, RebalanceEnabled = false, RefreshTolerancePct = 0.05m };
         Connector = new PaperConnector(Exchange, name);
         var connector = wrap?.Invoke(Connector) ?? Connector;
+        Strategy = Config.CreateStrategy();
         Engine = new InstanceEngine(
-            new EngineOptions { InstanceName = name, Symbol = Symbol, RefreshInterval = Config.Interval, RefreshTolerancePct = Config.RefreshTolerancePct },
-            connector, new SpotMarketMaker(Config), new RiskEngine(risk ?? new RiskLimits(), Time), Journal, Time, NullLogger.Instance);
+            new EngineOptions
+            {
+                InstanceName = name, Symbol = symbol, RefreshInterval = Config.Interval, RefreshTolerancePct = Config.RefreshTolerancePct,
+                RefreshReplacesQuotes = Config.RefreshReplacesQuotes,
+            },
+            connector, Strategy, new RiskEngine(risk ?? new RiskLimits(), Time), Journal, Time, NullLogger.Instance);
     }
 
     public string Name { get; }
@@ -36,7 +43,10 @@ internal sealed class EngineHarness : IAsyncDisposable
     public PaperExchange Exchange { get; }
     public PaperConnector Connector { get; }
     public InMemoryTradingJournal Journal { get; }
-    public SpotMarketMakerConfig Config { get; }
+    public StrategyConfig Config { get; }
+    public IStrategy Strategy { get; }
+    /// <summary>The symbol this harness trades.</summary>
+    public string Market { get; }
     public InstanceEngine Engine { get; }
 
     /// <summary>No random walk, no background flow: every fill in a test is one the test made.</summary>
@@ -45,7 +55,7 @@ internal sealed class EngineHarness : IAsyncDisposable
     public Task<EngineResult> Start() => _run = Task.Run(() => Engine.RunAsync(_stop.Token));
 
     /// <summary>Our open orders on the venue (the account may hold other instances' orders too).</summary>
-    public IReadOnlyList<VenueOrder> OpenOrders() => Exchange.OpenOrders(Name, Symbol).Where(o => Orders.ClientOrderIds.IsOwnedBy(o.ClientOrderId, Name)).ToList();
+    public IReadOnlyList<VenueOrder> OpenOrders() => Exchange.OpenOrders(Name, Market).Where(o => Orders.ClientOrderIds.IsOwnedBy(o.ClientOrderId, Name)).ToList();
 
     /// <summary>Waits for a condition while fake time moves slowly on (5 ms a check), so rate windows and timers advance.</summary>
     public Task WaitAsync(Func<bool> condition, string what) =>

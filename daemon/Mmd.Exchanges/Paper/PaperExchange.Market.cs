@@ -47,6 +47,11 @@ public sealed partial class PaperExchange
 
     private void MoveMid(PaperMarket market, double seconds)
     {
+        if (_settings.PricePaths.TryGetValue(market.Spec.Symbol, out var path) && path.At(_time.GetUtcNow() - _started) is { } scripted)
+        {
+            market.Mid = market.Spec.RoundPrice(scripted);
+            return;
+        }
         var tick = market.Spec.TickSize;
         var sigmaTicks = (double)(market.Mid * _settings.VolatilityPct / 100m / tick) * Math.Sqrt(seconds);
         var steps = (long)Math.Round(_rng.NextGaussian() * sigmaTicks);

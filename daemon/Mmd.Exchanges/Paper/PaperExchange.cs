@@ -32,15 +32,18 @@ public sealed partial class PaperExchange : IDisposable
     private long _nextSequence = 1;
     private bool _dirty;
     private ITimer? _timer;
+    private readonly DateTimeOffset _started;
 
     public PaperExchange(PaperSettings settings, TimeProvider time)
     {
         _settings = settings;
         _time = time;
+        _started = time.GetUtcNow();
         _rng = new SplitMix64(settings.Seed == 0 ? 1 : settings.Seed);
         foreach (var (spec, catalogPrice) in PaperMarkets.All)
         {
-            var start = settings.StartPrices.TryGetValue(spec.Symbol, out var p) ? spec.RoundPrice(p) : catalogPrice;
+            var start = settings.PricePaths.TryGetValue(spec.Symbol, out var path) ? spec.RoundPrice(path.Points[0].Price)
+                : settings.StartPrices.TryGetValue(spec.Symbol, out var p) ? spec.RoundPrice(p) : catalogPrice;
             _markets[spec.Symbol] = new PaperMarket(spec, new MatchingEngine(spec.Symbol, a => a == MarketAccount), start);
         }
         if (settings.StateDirectory is { } dir)

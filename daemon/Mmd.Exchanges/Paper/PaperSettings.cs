@@ -9,6 +9,8 @@ public sealed record PaperSettings
     public ulong Seed { get; init; } = 1;
     /// <summary>Start mid per symbol; a symbol not named starts at its catalogue price.</summary>
     public IReadOnlyDictionary<string, decimal> StartPrices { get; init; } = new Dictionary<string, decimal>();
+    /// <summary>Scripted mids per symbol, replacing the random walk while they last.</summary>
+    public IReadOnlyDictionary<string, PricePath> PricePaths { get; init; } = new Dictionary<string, PricePath>();
     /// <summary>Standard deviation of the mid's relative move per second, in %.</summary>
     public decimal VolatilityPct { get; init; } = 0.02m;
     public TimeSpan Tick { get; init; } = TimeSpan.FromMilliseconds(200);

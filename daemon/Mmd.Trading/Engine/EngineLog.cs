@@ -57,4 +57,7 @@ internal static partial class EngineLog
 
     [LoggerMessage(1017, LogLevel.Warning, "{Instance}: flatten stopped with position {Position}: {Why}")]
     public static partial void FlattenLeft(ILogger logger, string instance, decimal position, string why);
+
+    [LoggerMessage(1018, LogLevel.Warning, "{Instance}: the strategy ends the run: {Reason} (flatten: {Flatten})")]
+    public static partial void StrategyStop(ILogger logger, string instance, string reason, bool flatten);
 }

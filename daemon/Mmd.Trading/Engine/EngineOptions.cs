@@ -7,6 +7,8 @@ public sealed record EngineOptions
     /// <summary>Forced full refresh period (the strategy's interval).</summary>
     public TimeSpan RefreshInterval { get; init; } = TimeSpan.FromSeconds(60);
     public decimal RefreshTolerancePct { get; init; } = 0.05m;
+    /// <summary>Whether the forced refresh replaces every resting quote (market makers) or only re-asks the strategy (grids).</summary>
+    public bool RefreshReplacesQuotes { get; init; } = true;
     /// <summary>Quotes are pulled when the book has not moved for this long.</summary>
     public TimeSpan StaleBookAfter { get; init; } = TimeSpan.FromSeconds(15);
     /// <summary>How often the housekeeping timer runs (staleness, unknown orders, balance refresh).</summary>

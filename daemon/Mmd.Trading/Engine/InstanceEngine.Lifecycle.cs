@@ -147,6 +147,7 @@ public sealed partial class InstanceEngine
         var baseBalance = _view.TotalOf(_instrument.BaseAsset);
         var quoteBalance = _view.TotalOf(_instrument.QuoteAsset);
         var health = Health;
+        SetPositionView();
         return new StatsSnapshot
         {
             Instance = _options.InstanceName,
@@ -175,6 +176,8 @@ public sealed partial class InstanceEngine
             PortfolioValue = mid is { } mm ? quoteBalance + baseBalance * mm : null,
             MarketDataFresh = health.BookFresh,
             KillSwitchTripped = _risk.KillSwitchTripped,
+            Strategy = _strategy.Kind,
+            StrategyFigures = _strategy.Figures(_view),
             Session = _session.Snapshot(mid),
             Cumulative = _cumulative.Snapshot(mid),
         };

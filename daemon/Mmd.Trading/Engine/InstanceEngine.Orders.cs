@@ -21,8 +21,15 @@ public sealed partial class InstanceEngine
         _view.RebalancePending = _rebalanceOrder is { } r && (!r.IsTerminal || _balancesAt <= r.UpdatedAt);
         if (_rebalanceOrder is { IsTerminal: true } done && _balancesAt > done.UpdatedAt) _rebalanceOrder = null;
 
+        SetPositionView();
         var decision = Decide(now);
-        var plan = QuoteReconciler.Plan(decision.Quotes, _tracker.Live, _options.RefreshTolerancePct, forceRefresh);
+        if (decision.Stop is { } stop)
+        {
+            _strategyStop = stop;
+            EngineLog.StrategyStop(_logger, _options.InstanceName, stop.Reason, stop.Flatten);
+            return;
+        }
+        var plan = QuoteReconciler.Plan(decision.Quotes, _tracker.Live, _options.RefreshTolerancePct, forceRefresh && _options.RefreshReplacesQuotes);
 
         foreach (var order in plan.Cancels) SendCancel(order, now);
         for (var s = 0; s < 2; s++)
@@ -47,6 +54,17 @@ public sealed partial class InstanceEngine
             _pendingSends.Add(order);
         }
         await SendPendingAsync(cancellationToken);
+    }
+
+    private void SetPositionView()
+    {
+        _view.Position = _cumulative.Position;
+        _view.EntryPrice = _cumulative.AverageEntryPrice;
+        _view.UnrealizedPnl = _book.Mid is { } mid ? _cumulative.Unrealized(mid) : 0m;
+        var pending = false;
+        foreach (var order in _tracker.Live)
+            if (order.Purpose != OrderPurpose.Quote) { pending = true; break; }
+        _view.ImmediatePending = pending;
     }
 
     /// <summary>A quote never crosses the opposite touch we know of: post-only would only bounce it.</summary>

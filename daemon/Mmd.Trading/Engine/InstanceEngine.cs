@@ -48,6 +48,7 @@ public sealed partial class InstanceEngine : IDisposable
     private bool _wasStale;
     private bool _killLogged;
     private TrackedOrder? _rebalanceOrder;
+    private StopRequest? _strategyStop;
     private long _placed, _cancelled, _rejected, _postOnlyRetries, _rebalances;
     private volatile StatsSnapshot? _latest;
     private DateTimeOffset _latestAt;
@@ -137,7 +138,6 @@ public sealed partial class InstanceEngine : IDisposable
 
         _state = EngineState.Running;
         EngineLog.Quoting(_logger, _options.InstanceName, _options.Symbol, _connector.Venue);
-        var reason = "stop requested";
         try
         {
             await LoopAsync(stoppingToken);
@@ -145,6 +145,8 @@ public sealed partial class InstanceEngine : IDisposable
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
         }
+        var reason = _strategyStop?.Reason ?? "stop requested";
+        if (_strategyStop is { Flatten: true }) _flattenOnStop = true;
 
         _state = EngineState.Stopping;
         EngineLog.Stopping(_logger, _options.InstanceName, reason);
@@ -170,6 +172,7 @@ public sealed partial class InstanceEngine : IDisposable
     private async Task LoopAsync(CancellationToken stoppingToken)
     {
         await EvaluateAsync(StrategyTrigger.Start, forceRefresh: false, stoppingToken);
+        if (_strategyStop is not null) return;
         var reader = _events.Reader;
         while (await reader.WaitToReadAsync(stoppingToken))
         {
@@ -183,6 +186,7 @@ public sealed partial class InstanceEngine : IDisposable
             }
             await FlushOrdersAsync(stoppingToken);
             if (trigger is { } tr) await EvaluateAsync(force ? StrategyTrigger.ForcedRefresh : tr, force, stoppingToken);
+            if (_strategyStop is not null) return; // the strategy ended the run: cancel-all follows
             var now = _time.GetUtcNow();
             // Stats follow the events (at most once per StatsRefresh), not only the housekeeping tick: a watcher sees a
             // fill or a requote within a tenth of a second. Built after the orders left, so never in their way.
@@ -273,6 +277,8 @@ public sealed partial class InstanceEngine : IDisposable
         var rebalance = purpose == OrderPurpose.Rebalance;
         _cumulative.Apply(fill, rebalance);
         _session.Apply(fill, rebalance);
+        _strategy.OnFill(new StrategyFill(fill.Side, fill.Price, fill.Quantity, fill.Fee, fill.FeeAsset, fill.IsMaker, purpose,
+            order?.Level ?? -1, order?.Price ?? fill.Price, order?.RemainingQuantity ?? 0m));
         _balancesDirty = true;
         EngineLog.Fill(_logger, _options.InstanceName, fill.Side.ToString(), fill.Quantity, fill.Price, fill.IsMaker ? "maker" : "taker",
             fill.Fee, fill.FeeAsset, fill.ClientOrderId, fill.TradeId);

@@ -61,7 +61,8 @@ public static class QuoteReconciler
 
     public static bool Keeps(TrackedOrder live, DesiredQuote quote, decimal tolerancePct)
     {
-        if (live.Price is not { } price || live.Quantity != quote.Quantity) return false;
+        // A partly filled order still matches: a quote of its full size, or one of what is left of it (grids ask for the rest).
+        if (live.Price is not { } price || (live.Quantity != quote.Quantity && live.RemainingQuantity != quote.Quantity)) return false;
         return Math.Abs(price - quote.Price) <= quote.Price * tolerancePct / 100m;
     }
 }

@@ -6,4 +6,6 @@ public enum OrderPurpose
     Quote = 1,
     Rebalance = 2,
     Flatten = 3,
+    /// <summary>A strategy's reduce-only close: position above its cap or target, stop-loss, take-profit.</summary>
+    Reduce = 4,
 }

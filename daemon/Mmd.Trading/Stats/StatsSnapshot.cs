@@ -32,6 +32,9 @@ public sealed record StatsSnapshot
     public decimal? PortfolioValue { get; init; }
     public bool MarketDataFresh { get; init; }
     public bool KillSwitchTripped { get; init; }
+    /// <summary>The strategy kind, e.g. "perp_market_making".</summary>
+    public string Strategy { get; init; } = "";
+    public StrategyFigures? StrategyFigures { get; init; }
     public required StatsFigures Session { get; init; }
     public required StatsFigures Cumulative { get; init; }
 }

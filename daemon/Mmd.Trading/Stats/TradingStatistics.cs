@@ -23,6 +23,11 @@ public sealed class TradingStatistics
 
     public decimal Position => _fifo.OpenQuantity;
 
+    /// <summary>Average price of the open position's lots; 0 when flat.</summary>
+    public decimal AverageEntryPrice => _fifo.AverageOpenPrice;
+
+    public decimal Unrealized(decimal mark) => _fifo.Unrealized(mark);
+
     public void Apply(VenueFill fill, bool isRebalance)
     {
         _fifo.Apply(fill.Side, fill.Price, fill.Quantity);

@@ -1,3 +1,5 @@
+using Mmd.Trading.Stats;
+
 namespace Mmd.Trading.Strategies;
 
 /// <summary>
@@ -10,4 +12,10 @@ public interface IStrategy
 
     /// <summary>Called on every book, fill, order and timer event; must be fast and allocation-light.</summary>
     StrategyDecision Decide(StrategyView view);
+
+    /// <summary>Each of our fills, once, before the next <see cref="Decide"/>. Stateful strategies (grids) move on it.</summary>
+    void OnFill(StrategyFill fill) { }
+
+    /// <summary>The strategy's own figures for the stats stream; null when it has none.</summary>
+    StrategyFigures? Figures(StrategyView view) => null;
 }

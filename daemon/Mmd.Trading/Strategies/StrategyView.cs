@@ -22,5 +22,17 @@ public sealed class StrategyView
     /// <summary>True while a rebalance order is in flight or its effect is not yet in the balances.</summary>
     public bool RebalancePending { get; set; }
 
+    /// <summary>
+    /// The instance's own net position from its journaled fills, across runs (signed: long &gt; 0). Other instances
+    /// and manual trades on the same account are not in it, so one instance never trades away another's inventory.
+    /// </summary>
+    public decimal Position { get; set; }
+    /// <summary>Average entry price of <see cref="Position"/>; 0 when flat.</summary>
+    public decimal EntryPrice { get; set; }
+    /// <summary>Unrealized PnL of <see cref="Position"/> at the mid, in the quote asset; 0 without a mid.</summary>
+    public decimal UnrealizedPnl { get; set; }
+    /// <summary>True while a one-off order of ours (hedge, reduce, close) is still working.</summary>
+    public bool ImmediatePending { get; set; }
+
     public decimal TotalOf(string asset) => Balances.TryGetValue(asset, out var b) ? b.Total : 0m;
 }

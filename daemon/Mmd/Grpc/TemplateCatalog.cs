@@ -30,6 +30,12 @@ public sealed class TemplateCatalog
     {
         InstanceSpec.StrategyOneofCase.SpotMarketMaking =>
             $"spot market making on {(spec.Venue.Length == 0 ? "paper" : spec.Venue)} {spec.Symbol}, spread {spec.SpotMarketMaking.SpreadPct}%",
+        InstanceSpec.StrategyOneofCase.PerpMarketMaking =>
+            $"perp market making on {(spec.Venue.Length == 0 ? "paper" : spec.Venue)} {spec.Symbol}, spread {spec.PerpMarketMaking.SpreadPct}%, max position {(spec.PerpMarketMaking.MaxPosition.Length == 0 ? "1" : spec.PerpMarketMaking.MaxPosition)}",
+        InstanceSpec.StrategyOneofCase.SpotGrid =>
+            $"spot grid on {(spec.Venue.Length == 0 ? "paper" : spec.Venue)} {spec.Symbol}, " +
+            (spec.SpotGrid.LowerPrice.Length > 0 && !spec.SpotGrid.AutoPriceRange ? $"{spec.SpotGrid.LowerPrice}-{spec.SpotGrid.UpperPrice}" : $"mid -/+ {(spec.SpotGrid.PriceRangePct.Length == 0 ? "5" : spec.SpotGrid.PriceRangePct)}%") +
+            $", {(spec.SpotGrid.HasLevels ? spec.SpotGrid.Levels : 10)} levels",
         _ => $"{spec.StrategyCase} on {spec.Venue} {spec.Symbol}",
     };
 }

@@ -5,6 +5,7 @@ using GrpcMM.Protos.V1;
 using Mmd.Exchanges.Paper;
 using Mmd.Trading.Primitives;
 using Mmd.Trading.Risk;
+using Mmd.Trading.Strategies;
 using Mmd.Trading.Strategies.SpotMarketMaking;
 
 namespace Mmd.Specs;
@@ -45,16 +46,23 @@ public static partial class SpecValidator
             else if (d.ToTimeSpan() > TimeSpan.Zero) duration = d.ToTimeSpan();
         }
 
-        SpotMarketMakerConfig? mm = null;
+        StrategyConfig? strategy = null;
         switch (spec.StrategyCase)
         {
             case InstanceSpec.StrategyOneofCase.SpotMarketMaking:
-                mm = ValidateSpot(spec.SpotMarketMaking, v);
-                if (instrument is { Kind: not InstrumentKind.Spot })
-                    v.Add(new("symbol", $"'{spec.Symbol}' is a perpetual; spot market making needs a spot symbol"));
+                strategy = ValidateSpot(spec.SpotMarketMaking, v);
+                RequireKind(instrument, InstrumentKind.Spot, "spot market making", v);
+                break;
+            case InstanceSpec.StrategyOneofCase.PerpMarketMaking:
+                strategy = ValidatePerp(spec.PerpMarketMaking, instrument, v);
+                RequireKind(instrument, InstrumentKind.Perpetual, "perp market making", v);
+                break;
+            case InstanceSpec.StrategyOneofCase.SpotGrid:
+                strategy = ValidateSpotGrid(spec.SpotGrid, v);
+                RequireKind(instrument, InstrumentKind.Spot, "the spot grid", v);
                 break;
             default:
-                v.Add(new("strategy", "required: set one strategy, e.g. spot_market_making"));
+                v.Add(new("strategy", $"required: set one strategy ({string.Join(", ", StrategyNames)})"));
                 break;
         }
 
@@ -63,7 +71,18 @@ public static partial class SpecValidator
         var supervision = ValidateSupervision(spec.Supervision ?? new SupervisionOptions(), v);
 
         if (v.Count > 0) throw new InvalidSpecException(source, v, lines);
-        return new ValidatedSpec(name, venue, spec.Symbol, duration, mm!, risk, paper) { Supervision = supervision };
+        return new ValidatedSpec(name, venue, spec.Symbol, duration, strategy!, risk, paper) { Supervision = supervision };
+    }
+
+    /// <summary>The strategy fields of <see cref="InstanceSpec"/>, as spelled in spec files.</summary>
+    public static IReadOnlyList<string> StrategyNames { get; } = ["spot_market_making", "perp_market_making", "spot_grid"];
+
+    private static void RequireKind(InstrumentSpec? instrument, InstrumentKind kind, string what, List<FieldViolation> v)
+    {
+        if (instrument is null || instrument.Kind == kind) return;
+        v.Add(new("symbol", kind == InstrumentKind.Spot
+            ? $"'{instrument.Symbol}' is a perpetual; {what} needs a spot symbol"
+            : $"'{instrument.Symbol}' is a spot market; {what} needs a perpetual symbol"));
     }
 
     private static SpotMarketMakerConfig ValidateSpot(SpotMarketMakingConfig c, List<FieldViolation> v)
@@ -114,8 +133,20 @@ public static partial class SpecValidator
             if (Decimal(amount, $"{p}initial_balances[{asset}]", v, required: true, min: 0m) is { } value) balances[asset] = value;
         var account = o.Account.Length == 0 ? name : o.Account;
         if (o.Account.Length > 0 && !NamePattern().IsMatch(o.Account)) v.Add(new(p + "account", "1-20 characters of a-z, 0-9 and '-', starting with a letter"));
+        var points = new List<(TimeSpan, decimal)>();
+        for (var i = 0; i < o.PricePath.Count; i++)
+        {
+            var point = o.PricePath[i];
+            var at = point.At is null ? TimeSpan.Zero : point.At.ToTimeSpan();
+            if (at < TimeSpan.Zero) v.Add(new($"{p}price_path[{i}].at", "must not be negative"));
+            else if (points.Count > 0 && at < points[^1].Item1) v.Add(new($"{p}price_path[{i}].at", "points must be in time order"));
+            if (Decimal(point.Price, $"{p}price_path[{i}].price", v, required: true, min: 0m, minExclusive: true) is { } price) points.Add((at, price));
+        }
+        var paths = new Dictionary<string, PricePath>(StringComparer.Ordinal);
+        if (points.Count > 0 && points.Count == o.PricePath.Count && instrument is not null) paths[instrument.Symbol] = new PricePath(points);
         return new PaperSettings
         {
+            PricePaths = paths,
             Account = account,
             Seed = o.Seed == 0 ? 1 : o.Seed,
             StartPrices = start is { } s && instrument is not null ? new Dictionary<string, decimal> { [instrument.Symbol] = s } : new Dictionary<string, decimal>(),

@@ -1,5 +1,6 @@
 using Mmd.Exchanges.Paper;
 using Mmd.Trading.Risk;
+using Mmd.Trading.Strategies;
 using Mmd.Trading.Strategies.SpotMarketMaking;
 
 namespace Mmd.Specs;
@@ -10,10 +11,13 @@ public sealed record ValidatedSpec(
     string Venue,
     string Symbol,
     TimeSpan? Duration,
-    SpotMarketMakerConfig SpotMarketMaking,
+    StrategyConfig Strategy,
     RiskLimits Risk,
     PaperSettings Paper)
 {
+    /// <summary>The spot market maker's parameters when that is the strategy.</summary>
+    public SpotMarketMakerConfig? SpotMarketMaking => Strategy as SpotMarketMakerConfig;
+
     /// <summary>What the spec sets of its supervision; the daemon fills the rest from daemon.json.</summary>
     public SupervisionOverrides Supervision { get; init; } = SupervisionOverrides.None;
 }

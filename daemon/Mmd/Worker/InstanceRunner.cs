@@ -5,7 +5,6 @@ using Mmd.Persistence;
 using Mmd.Specs;
 using Mmd.Trading.Engine;
 using Mmd.Trading.Risk;
-using Mmd.Trading.Strategies.SpotMarketMaking;
 
 namespace Mmd.Worker;
 
@@ -36,11 +35,12 @@ public static class InstanceRunner
         {
             InstanceName = spec.Name,
             Symbol = spec.Symbol,
-            RefreshInterval = spec.SpotMarketMaking.Interval,
-            RefreshTolerancePct = spec.SpotMarketMaking.RefreshTolerancePct,
+            RefreshInterval = spec.Strategy.Interval,
+            RefreshTolerancePct = spec.Strategy.RefreshTolerancePct,
+            RefreshReplacesQuotes = spec.Strategy.RefreshReplacesQuotes,
         };
         await using var journal = new SqliteTradingJournal(db, spec.Name, connector.Venue);
-        using var engine = new InstanceEngine(engineOptions, connector, new SpotMarketMaker(spec.SpotMarketMaking),
+        using var engine = new InstanceEngine(engineOptions, connector, spec.Strategy.CreateStrategy(),
             new RiskEngine(spec.Risk, time), journal, time, loggerFactory.CreateLogger("mmd.engine"));
         onEngine?.Invoke(engine);
 

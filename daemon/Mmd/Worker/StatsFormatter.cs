@@ -15,7 +15,7 @@ public static class StatsFormatter
         var market = FormattableString.Invariant($"mid {D(s.Mid)} quotes {D(s.BestQuoteBid)}|{D(s.BestQuoteAsk)} ({P(s.QuoteSpreadPct)}) open {s.OpenBuyOrders}b/{s.OpenSellOrders}s");
         var volume = FormattableString.Invariant($"fills {f.Fills} ({f.BuyFills}b/{f.SellFills}s) vol {R(f.QuoteVolume)} {s.QuoteAsset} maker {R(f.MakerVolume)} taker {R(f.TakerVolume)} {s.BaseAsset}");
         var pnl = FormattableString.Invariant($"rPnL {R(f.RealizedPnl)} uPnL {R(f.UnrealizedPnl)} fees {R(f.FeesInQuote)} net {R(f.NetPnl)} {s.QuoteAsset}");
-        return $"{market} {volume} {pnl}" + (s.MarketDataFresh ? "" : " [market data stale]") + (s.KillSwitchTripped ? " [KILL SWITCH]" : "");
+        return $"{market} {volume} {pnl}{StrategyPart(s.StrategyFigures)}" + (s.MarketDataFresh ? "" : " [market data stale]") + (s.KillSwitchTripped ? " [KILL SWITCH]" : "");
     }
 
     public static string Report(StatsSnapshot s, string stopReason, int ordersLeft)
@@ -25,6 +25,7 @@ public static class StatsFormatter
         Section(sb, "session", s.Session, s);
         Section(sb, "cumulative", s.Cumulative, s);
         sb.AppendLine(Inv, $"   orders placed {s.OrdersPlaced}, cancelled {s.OrdersCancelled}, rejected {s.OrdersRejected}, post-only retries {s.PostOnlyRetries}, rebalances {s.Rebalances}, risk denials {s.RiskDenials}");
+        if (StrategyPart(s.StrategyFigures) is { Length: > 0 } part) sb.AppendLine(Inv, $"   {s.Strategy}:{part}");
         sb.Append(Inv, $"   balances {R(s.BaseBalance)} {s.BaseAsset} + {R(s.QuoteBalance)} {s.QuoteAsset} = {D(s.PortfolioValue)} {s.QuoteAsset} at mid {D(s.Mid)}");
         return sb.ToString();
     }
@@ -35,6 +36,18 @@ public static class StatsFormatter
         sb.AppendLine(Inv, $"   {title}: fills {f.Fills} (buy {f.BuyFills} / sell {f.SellFills}), bought {R(f.BoughtQuantity)} sold {R(f.SoldQuantity)} {s.BaseAsset}, quote volume {R(f.QuoteVolume)} {s.QuoteAsset}");
         sb.AppendLine(Inv, $"      maker buy/sell {R(f.MakerBuyVolume)}/{R(f.MakerSellVolume)}, taker buy/sell {R(f.TakerBuyVolume)}/{R(f.TakerSellVolume)} {s.BaseAsset}, position {R(f.Position)} @ {R(f.AverageEntryPrice)}");
         sb.AppendLine(Inv, $"      realized {R(f.RealizedPnl)}, unrealized {R(f.UnrealizedPnl)}, fees {(fees.Length == 0 ? "0" : fees)}, net {R(f.NetPnl)} {s.QuoteAsset}, wear rate {P(f.WearRatePct)}");
+    }
+
+    private static string StrategyPart(StrategyFigures? f)
+    {
+        if (f is null) return "";
+        var sb = new StringBuilder();
+        if (f.Position is { } p)
+            sb.Append(Inv, $" position {R(p.Position)} @ {R(p.EntryPrice)} uPnL {R(p.UnrealizedPnl)} (target {R(p.TargetPosition)}, max {R(p.MaxPosition)}, {p.Leverage}x)");
+        if (f.Grid is { } g)
+            sb.Append(Inv, $" grid {g.Type} {g.Mode} {R(g.Lower)}-{R(g.Upper)} x{g.Levels}: fills {g.BuyFills}b/{g.SellFills}s, round trips {g.RoundTrips}, profit {R(g.Profit)}, orders {g.ActiveBuys}b/{g.ActiveSells}s, locked {g.LockedLevels}");
+        if (f.LastProtectiveAction is { } action) sb.Append(Inv, $" last action: {action}");
+        return sb.ToString();
     }
 
     private static string D(decimal? value) => value is { } v ? v.ToString(Inv) : "-";

@@ -38,7 +38,48 @@ public static class StatsMessages
         KillSwitchTripped = s.KillSwitchTripped,
         Session = ToMessage(s.Session),
         Cumulative = ToMessage(s.Cumulative),
+        Strategy = s.Strategy,
+        StrategyFigures = s.StrategyFigures is { } f ? ToMessage(f) : null,
     };
+
+    public static GrpcMM.Protos.V1.StrategyFigures ToMessage(Trading.Stats.StrategyFigures f)
+    {
+        var m = new GrpcMM.Protos.V1.StrategyFigures { LastProtectiveAction = f.LastProtectiveAction ?? "" };
+        if (f.LastProtectiveActionAt is { } at) m.LastProtectiveActionTime = Timestamp.FromDateTimeOffset(at);
+        if (f.Position is { } p)
+            m.Position = new GrpcMM.Protos.V1.PositionFigures
+            {
+                Position = D(p.Position),
+                EntryPrice = D(p.EntryPrice),
+                UnrealizedPnl = D(Math.Round(p.UnrealizedPnl, 8)),
+                TargetPosition = D(p.TargetPosition),
+                MaxPosition = D(p.MaxPosition),
+                PositionThreshold = D(p.PositionThreshold),
+                InventorySkew = D(p.InventorySkew),
+                Leverage = D(p.Leverage),
+                Reductions = (uint)p.Reductions,
+                StopLosses = (uint)p.StopLosses,
+                TakeProfits = (uint)p.TakeProfits,
+            };
+        if (f.Grid is { } g)
+            m.Grid = new GrpcMM.Protos.V1.GridFigures
+            {
+                Mode = g.Mode,
+                Type = g.Type,
+                LowerPrice = D(g.Lower),
+                UpperPrice = D(g.Upper),
+                Levels = (uint)g.Levels,
+                BuyFills = (ulong)g.BuyFills,
+                SellFills = (ulong)g.SellFills,
+                RoundTrips = (ulong)g.RoundTrips,
+                Profit = D(Math.Round(g.Profit, 8)),
+                ActiveBuys = (uint)g.ActiveBuys,
+                ActiveSells = (uint)g.ActiveSells,
+                LockedLevels = (uint)g.LockedLevels,
+                PendingCloses = (uint)g.PendingCloses,
+            };
+        return m;
+    }
 
     public static TradingFigures ToMessage(StatsFigures f)
     {

@@ -1,7 +1,7 @@
 namespace Mmd.Trading.Strategies.SpotMarketMaking;
 
 /// <summary>Validated parameters of the spot market maker (seed §1.1.1). Percent values are in percent units.</summary>
-public sealed record SpotMarketMakerConfig
+public sealed record SpotMarketMakerConfig : StrategyConfig
 {
     public required decimal SpreadPct { get; init; }
     /// <summary>Fixed quantity per order; null sizes from balances.</summary>
@@ -10,6 +10,8 @@ public sealed record SpotMarketMakerConfig
     public bool RebalanceEnabled { get; init; } = true;
     public decimal BaseTargetPct { get; init; } = 30m;
     public decimal RebalanceThresholdPct { get; init; } = 15m;
-    public TimeSpan Interval { get; init; } = TimeSpan.FromSeconds(60);
-    public decimal RefreshTolerancePct { get; init; } = 0.05m;
+
+    public override string Kind => "spot_market_making";
+
+    public override IStrategy CreateStrategy() => new SpotMarketMaker(this);
 }

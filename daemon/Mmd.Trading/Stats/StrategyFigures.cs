@@ -1,0 +1,42 @@
+namespace Mmd.Trading.Stats;
+
+/// <summary>A strategy's own figures beside the trading figures; each strategy fills the sections it has.</summary>
+public sealed record StrategyFigures
+{
+    public PositionFigures? Position { get; init; }
+    public GridFigures? Grid { get; init; }
+    /// <summary>The last protective action (stop-loss, take-profit, position cap, boundary), for the operator.</summary>
+    public string? LastProtectiveAction { get; init; }
+    public DateTimeOffset? LastProtectiveActionAt { get; init; }
+}
+
+/// <summary>Position management of the perpetual strategies.</summary>
+public sealed record PositionFigures(
+    decimal Position,
+    decimal EntryPrice,
+    decimal UnrealizedPnl,
+    decimal TargetPosition,
+    decimal MaxPosition,
+    decimal PositionThreshold,
+    decimal InventorySkew,
+    decimal Leverage,
+    int Reductions,
+    int StopLosses,
+    int TakeProfits);
+
+/// <summary>A grid's state (seed §1.4.7 and §1.5.10).</summary>
+public sealed record GridFigures(
+    string Mode,
+    string Type,
+    decimal Lower,
+    decimal Upper,
+    int Levels,
+    long BuyFills,
+    long SellFills,
+    long RoundTrips,
+    decimal Profit,
+    int ActiveBuys,
+    int ActiveSells,
+    int LockedLevels,
+    int PendingCloses);
+

@@ -1,0 +1,74 @@
+using Mmd.Trading.Primitives;
+
+namespace Mmd.Trading.Strategies.Grid;
+
+/// <summary>
+/// One interval of a spot grid, between level <c>Index</c> and <c>Index + 1</c>. It owns one order at a time: a buy
+/// at its lower level (holding quote) or a sell at its upper level (holding base). When that order completes the
+/// interval flips. Every two phases make a round trip (buy then sell, or, for inventory the grid started with, sell
+/// then buy), whose profit is booked when its second order completes.
+/// </summary>
+internal sealed class GridInterval(int index)
+{
+    private decimal _notional;
+    private decimal _netBase;
+    // The leg the previous phase opened, closed by the current one; zero quantity when the current phase opens one.
+    private decimal _legQuantity;
+    private decimal _legNotional;
+    private bool _fromInventory;
+
+    public int Index { get; } = index;
+    public Side Phase { get; private set; }
+    /// <summary>Size of the current phase's order.</summary>
+    public decimal Quantity { get; private set; }
+    public decimal Filled { get; private set; }
+    public decimal Remaining => Quantity - Filled;
+    /// <summary>Bought at the lower level and holding it until it sells higher: the seed's level lock.</summary>
+    public bool Locked => Phase == Side.Sell && !_fromInventory;
+
+    /// <summary>A fresh interval: buying below the price, or selling inventory above it.</summary>
+    public void Start(Side phase, decimal quantity)
+    {
+        Phase = phase;
+        Quantity = quantity;
+        Filled = _notional = _netBase = _legQuantity = _legNotional = 0;
+        _fromInventory = phase == Side.Sell;
+    }
+
+    public void Apply(decimal price, decimal quantity, decimal baseFee)
+    {
+        Filled += quantity;
+        _notional += price * quantity;
+        _netBase += quantity - baseFee;
+    }
+
+    /// <summary>Ends the current phase and starts the opposite one; returns the round trip it closed, if any.</summary>
+    /// <param name="buyQuantity">Size of the next buy (the grid's per-level quantity).</param>
+    /// <param name="sellQuantity">Rounds what a buy received, less the fee allowance, to a sellable size.</param>
+    public RoundTrip? Complete(decimal buyQuantity, Func<decimal, decimal> sellQuantity)
+    {
+        RoundTrip? closed = null;
+        decimal legQuantity = 0, legNotional = 0;
+        if (_legQuantity > 0 && Filled > 0)
+        {
+            var open = _legNotional / _legQuantity;
+            var close = _notional / Filled;
+            closed = new RoundTrip(Phase == Side.Sell ? (close - open) * Filled : (open - close) * Filled);
+        }
+        else if (Filled > 0)
+        {
+            (legQuantity, legNotional) = (Filled, _notional);
+        }
+        var next = Phase == Side.Buy ? Side.Sell : Side.Buy;
+        var quantity = next == Side.Sell ? sellQuantity(_netBase) : buyQuantity;
+        Phase = next;
+        Quantity = quantity;
+        Filled = _notional = _netBase = 0;
+        (_legQuantity, _legNotional) = (legQuantity, legNotional);
+        _fromInventory = false;
+        return closed;
+    }
+}
+
+/// <summary>A completed buy-sell pair of one grid interval and its gross profit (fees are in the trading figures).</summary>
+internal readonly record struct RoundTrip(decimal Profit);

@@ -1,0 +1,19 @@
+using Mmd.Trading.Orders;
+using Mmd.Trading.Primitives;
+
+namespace Mmd.Trading.Strategies;
+
+/// <summary>One of our fills as a strategy sees it: what was traded, and which of its orders traded.</summary>
+/// <param name="Level">The quote level of the order (grid level index for grids); -1 for one-off orders.</param>
+/// <param name="OrderRemaining">What the order still has open after this fill; 0 when it is complete.</param>
+public readonly record struct StrategyFill(
+    Side Side,
+    decimal Price,
+    decimal Quantity,
+    decimal Fee,
+    string FeeAsset,
+    bool IsMaker,
+    OrderPurpose Purpose,
+    int Level,
+    decimal OrderPrice,
+    decimal OrderRemaining);
