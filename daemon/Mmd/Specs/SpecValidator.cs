@@ -66,7 +66,9 @@ public static partial class SpecValidator
                 break;
         }
 
-        var risk = ValidateRisk(spec.Risk ?? new GrpcMM.Protos.V1.RiskLimits(), v);
+        // A grid's orders rest far from the mid by design: its default band is wide enough for its range.
+        var defaultBand = spec.StrategyCase == InstanceSpec.StrategyOneofCase.SpotGrid ? 50m : 5m;
+        var risk = ValidateRisk(spec.Risk ?? new GrpcMM.Protos.V1.RiskLimits(), defaultBand, v);
         var paper = ValidatePaper(spec.Paper ?? new PaperVenueOptions(), name, instrument, v);
         var supervision = ValidateSupervision(spec.Supervision ?? new SupervisionOptions(), v);
 
@@ -110,7 +112,7 @@ public static partial class SpecValidator
         };
     }
 
-    private static Trading.Risk.RiskLimits ValidateRisk(GrpcMM.Protos.V1.RiskLimits r, List<FieldViolation> v)
+    private static Trading.Risk.RiskLimits ValidateRisk(GrpcMM.Protos.V1.RiskLimits r, decimal defaultBand, List<FieldViolation> v)
     {
         const string p = "risk.";
         if (r.MaxOrdersPerSecond > 1000) v.Add(new(p + "max_orders_per_second", "must be at most 1000 (0 means 20)"));
@@ -119,7 +121,7 @@ public static partial class SpecValidator
             MaxPosition = Decimal(r.MaxPosition, p + "max_position", v, min: 0m, minExclusive: true),
             MaxOrderNotional = Decimal(r.MaxOrderNotional, p + "max_order_notional", v, min: 0m, minExclusive: true),
             MaxOrdersPerSecond = r.MaxOrdersPerSecond == 0 ? 20 : (int)Math.Min(r.MaxOrdersPerSecond, 1000),
-            PriceBandPct = Decimal(r.PriceBandPct, p + "price_band_pct", v, min: 0m, minExclusive: true, max: 100m) ?? 5m,
+            PriceBandPct = Decimal(r.PriceBandPct, p + "price_band_pct", v, min: 0m, minExclusive: true, max: 100m) ?? defaultBand,
             MaxDrawdown = Decimal(r.MaxDrawdown, p + "max_drawdown", v, min: 0m, minExclusive: true),
         };
     }

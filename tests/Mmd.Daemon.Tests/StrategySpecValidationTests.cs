@@ -1,0 +1,156 @@
+using System.Text;
+using GrpcMM.Protos.V1;
+using Mmd.Specs;
+using Mmd.Trading.Strategies.PerpMarketMaking;
+
+namespace Mmd.Daemon.Tests;
+
+public class StrategySpecValidationTests
+{
+    private static InvalidSpecException Invalid(string json)
+    {
+        var spec = InstanceSpecJson.Parse("spec.json", Encoding.UTF8.GetBytes(json), out var lines);
+        return Assert.Throws<InvalidSpecException>(() => SpecValidator.Validate(spec, "spec.json", lines));
+    }
+
+    private static ValidatedSpec Template(string file)
+    {
+        var path = Path.Combine(AppContext.BaseDirectory, "templates", file);
+        return SpecValidator.Validate(InstanceSpecJson.Parse(path, File.ReadAllBytes(path), out var lines), path, lines);
+    }
+
+    [Fact]
+    public void ShippedPerpTemplate_IsValid()
+    {
+        var perp = Assert.IsType<PerpMarketMakerConfig>(Template("paper-perp-mm.json").Strategy);
+        Assert.Equal((0.2m, 0.5m, 3m, 1m, 60m, 90m), (perp.SpreadPct, perp.OrderQuantity!.Value, perp.MaxPosition, perp.PositionThreshold, perp.StopLoss!.Value, perp.TakeProfit!.Value));
+        Assert.Equal(Trading.Strategies.PerpMarketMaking.ProtectiveAction.KeepRunning, perp.ProtectiveAction);
+    }
+
+    [Fact]
+    public void ShippedGridTemplate_IsValid()
+    {
+        var grid = Assert.IsType<Trading.Strategies.Grid.SpotGridConfig>(Template("paper-spot-grid.json").Strategy);
+        Assert.True(grid.AutoRange);
+        Assert.Equal((1m, 11, 0.5m), (grid.PriceRangePct, grid.Levels, grid.OrderQuantity!.Value));
+        Assert.False(grid.RefreshReplacesQuotes);
+    }
+
+    [Fact]
+    public void Perp_EveryBadField_IsReported_WithItsLine()
+    {
+        var ex = Invalid("""
+            {
+              "name": "p",
+              "symbol": "SOL_USDC_PERP",
+              "perpMarketMaking": {
+                "spreadPct": "0",
+                "orderQuantity": "-1",
+                "levels": 30,
+                "targetPosition": "-1",
+                "maxPosition": "0",
+                "positionThreshold": "0",
+                "inventorySkew": "1.5",
+                "leverage": "0.5",
+                "stopLoss": "0",
+                "takeProfit": "-5",
+                "refreshTolerancePct": "80"
+              }
+            }
+            """);
+        var fields = ex.Violations.Select(v => v.Field).ToHashSet();
+        Assert.Superset(new HashSet<string>
+        {
+            "perp_market_making.spread_pct", "perp_market_making.order_quantity", "perp_market_making.levels", "perp_market_making.target_position",
+            "perp_market_making.max_position", "perp_market_making.position_threshold", "perp_market_making.inventory_skew", "perp_market_making.leverage",
+            "perp_market_making.stop_loss", "perp_market_making.take_profit", "perp_market_making.refresh_tolerance_pct",
+        }, fields);
+        Assert.Contains(ex.Describe(), d => d.StartsWith("spec.json:11: perp_market_making.inventory_skew: must be at most 1", StringComparison.Ordinal));
+        Assert.Contains(ex.Describe(), d => d.StartsWith("spec.json:13: perp_market_making.stop_loss: must not be 0", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Perp_OnASpotSymbol_AndSpot_OnAPerpSymbol_AreRejected()
+    {
+        var ex = Invalid("""{ "name": "p", "symbol": "SOL_USDC", "perpMarketMaking": { "spreadPct": "0.2" } }""");
+        Assert.Equal("'SOL_USDC' is a spot market; perp market making needs a perpetual symbol", Assert.Single(ex.Violations).Description);
+        ex = Invalid("""{ "name": "p", "symbol": "SOL_USDC_PERP", "spotGrid": { } }""");
+        Assert.Equal("symbol", Assert.Single(ex.Violations).Field);
+    }
+
+    [Fact]
+    public void Bug18_TargetPositionDefaultsToZero_AndTheStopLossSignIsIgnored()
+    {
+        var spec = new InstanceSpec { Name = "p", Symbol = "SOL_USDC_PERP", PerpMarketMaking = new PerpMarketMakingConfig { SpreadPct = "0.2", StopLoss = "-25" } };
+        var perp = Assert.IsType<PerpMarketMakerConfig>(SpecValidator.Validate(spec, "cli").Strategy);
+        Assert.Equal(0m, perp.TargetPosition);
+        Assert.Equal(25m, perp.StopLoss);
+        spec.PerpMarketMaking.StopLoss = "25";
+        Assert.Equal(25m, ((PerpMarketMakerConfig)SpecValidator.Validate(spec, "cli").Strategy).StopLoss);
+    }
+
+    [Fact]
+    public void Perp_CrossFieldRules_NameTheField()
+    {
+        var ex = Invalid("""{ "name": "p", "symbol": "SOL_USDC_PERP", "perpMarketMaking": { "spreadPct": "0.2", "targetPosition": "3", "maxPosition": "2", "orderQuantity": "2.5" } }""");
+        Assert.Equal(["perp_market_making.target_position", "perp_market_making.order_quantity"], ex.Violations.Select(v => v.Field));
+    }
+
+    [Fact]
+    public void Grid_EveryBadField_IsReported()
+    {
+        var ex = Invalid("""
+            {
+              "name": "g",
+              "symbol": "SOL_USDC",
+              "spotGrid": {
+                "lowerPrice": "160",
+                "upperPrice": "150",
+                "priceRangePct": "100",
+                "levels": 1,
+                "orderQuantity": "x",
+                "feeAllowancePct": "9"
+              }
+            }
+            """);
+        Assert.Equal(["spot_grid.upper_price", "spot_grid.price_range_pct", "spot_grid.levels", "spot_grid.order_quantity", "spot_grid.fee_allowance_pct"],
+            ex.Violations.Select(v => v.Field));
+    }
+
+    [Fact]
+    public void Grid_OneBoundWithoutTheOther_IsAnError_NotASilentAutoRange()
+    {
+        var ex = Invalid("""{ "name": "g", "symbol": "SOL_USDC", "spotGrid": { "upperPrice": "160" } }""");
+        var violation = Assert.Single(ex.Violations);
+        Assert.Equal(("spot_grid.lower_price", "required when upper_price is set (or set auto_price_range)"), (violation.Field, violation.Description));
+    }
+
+    [Fact]
+    public void Grid_Defaults_AndAWideDefaultPriceBand()
+    {
+        var valid = SpecValidator.Validate(new InstanceSpec { Name = "g", Symbol = "SOL_USDC", SpotGrid = new GrpcMM.Protos.V1.SpotGridConfig() }, "cli");
+        var grid = Assert.IsType<Trading.Strategies.Grid.SpotGridConfig>(valid.Strategy);
+        Assert.True(grid.AutoRange);
+        Assert.Equal((5m, 10, Trading.Strategies.Grid.GridMode.Arithmetic, 0.1m), (grid.PriceRangePct, grid.Levels, grid.Mode, grid.FeeAllowancePct));
+        Assert.Null(grid.OrderQuantity);
+        Assert.Equal(50m, valid.Risk.PriceBandPct);
+    }
+
+    [Fact]
+    public void PaperPricePath_IsValidated_AndBecomesThePathOfTheSymbol()
+    {
+        var ex = Invalid("""
+            { "name": "g", "symbol": "SOL_USDC", "spotGrid": { },
+              "paper": { "pricePath": [ { "at": "5s", "price": "150" }, { "at": "2s", "price": "-1" } ] } }
+            """);
+        Assert.Equal(["paper.price_path[1].at", "paper.price_path[1].price"], ex.Violations.Select(v => v.Field));
+
+        var spec = InstanceSpecJson.Parse("spec.json", Encoding.UTF8.GetBytes("""
+            { "name": "g", "symbol": "SOL_USDC", "spotGrid": { },
+              "paper": { "pricePath": [ { "price": "150" }, { "at": "10s", "price": "140" } ] } }
+            """), out var lines);
+        var path = SpecValidator.Validate(spec, "spec.json", lines).Paper.PricePaths["SOL_USDC"];
+        Assert.Equal(145m, path.At(TimeSpan.FromSeconds(5)));
+        Assert.Null(path.At(TimeSpan.FromSeconds(11)));
+    }
+}

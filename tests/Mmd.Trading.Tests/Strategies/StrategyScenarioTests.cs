@@ -1,0 +1,128 @@
+using Mmd.Exchanges.Paper;
+using Mmd.TestKit;
+using Mmd.Trading.Orders;
+using Mmd.Trading.Primitives;
+using Mmd.Trading.Risk;
+using Mmd.Trading.Strategies.Grid;
+using Mmd.Trading.Strategies.PerpMarketMaking;
+
+namespace Mmd.Trading.Tests.Strategies;
+
+/// <summary>Each strategy on the paper venue, driven by a scripted price path: the fills, position and PnL the path must produce.</summary>
+public class StrategyScenarioTests
+{
+    private static PaperSettings Path(string symbol, params (double Seconds, decimal Price)[] points) => EngineHarness.QuietMarket() with
+    {
+        PricePaths = new Dictionary<string, PricePath> { [symbol] = new(points.Select(p => (TimeSpan.FromSeconds(p.Seconds), p.Price))) },
+    };
+
+    /// <summary>Moves the scripted market on in 200 ms ticks, letting the engine settle after each.</summary>
+    private static async Task RunPathAsync(EngineHarness h, TimeSpan length)
+    {
+        for (var t = TimeSpan.Zero; t < length; t += TimeSpan.FromMilliseconds(200))
+        {
+            h.Time.Advance(TimeSpan.FromMilliseconds(200));
+            h.Exchange.Tick();
+            await SettledAsync(h);
+        }
+    }
+
+    /// <summary>Every order the engine wants is on the venue: nothing in flight, the venue's list and ours agree.</summary>
+    private static Task SettledAsync(EngineHarness h) => Until.TrueAsync(() =>
+    {
+        try
+        {
+            var live = h.Engine.Tracker.Live.ToList();
+            if (live.Any(o => o.Status is not (OrderStatus.Open or OrderStatus.PartiallyFilled))) return false;
+            return h.OpenOrders().Count == live.Count;
+        }
+        catch (InvalidOperationException)
+        {
+            return false; // the engine changed its set while we looked
+        }
+    }, "the engine settles");
+
+    [Fact]
+    public async Task SpotGrid_DownThroughTwoLevels_ThenUpThroughThem_BooksTwoRoundTrips()
+    {
+        var config = new SpotGridConfig { Lower = 140m, Upper = 160m, Levels = 5, OrderQuantity = 1m, FeeAllowancePct = 0.1m };
+        await using var h = new EngineHarness("grid", config, new RiskLimits { PriceBandPct = 20m },
+            market: Path(EngineHarness.Symbol, (0, 152m), (10, 143m), (20, 158m)));
+        _ = h.Start();
+        await Until.TrueAsync(() => h.OpenOrders().Count == 4, "the grid's four orders rest");
+        await RunPathAsync(h, TimeSpan.FromSeconds(21));
+        var result = await h.StopAsync();
+
+        // Down: the buys at 150 and 145 fill; up: their sells at 150 and 155 (0.99 each, the fee allowance held back) fill.
+        var fills = h.Journal.Fills.Select(f => f.Fill).ToList();
+        Assert.Equal([(Side.Buy, 150m, 1m), (Side.Buy, 145m, 1m), (Side.Sell, 150m, 0.99m), (Side.Sell, 155m, 0.99m)],
+            fills.Select(f => (f.Side, f.Price, f.Quantity)));
+        Assert.All(fills, f => Assert.True(f.IsMaker));
+        var grid = result.FinalStats.StrategyFigures!.Grid!;
+        Assert.Equal(2, grid.RoundTrips);
+        Assert.Equal((150m - 145m) * 0.99m + (155m - 150m) * 0.99m, grid.Profit);
+        Assert.Equal(0.02m, result.FinalStats.Session.Position); // the held-back allowance
+        // The trading figures match lots first-in first-out rather than per interval: the sells consume the 150 lot, then
+        // 0.98 of the 145 lot, so the 0.02 left over is the 145 lot's: realized 9.85 there against the grid's 9.9.
+        Assert.Equal(0.99m * 0m + 0.01m * 5m + 0.98m * 10m, result.FinalStats.Session.RealizedPnl);
+        Assert.Equal(0.0002m * (150m + 145m + 0.99m * 150m + 0.99m * 155m), result.FinalStats.Session.FeesInQuote);
+        Assert.Equal(0, result.OwnOrdersLeftOnVenue);
+    }
+
+    [Fact]
+    public async Task PerpMarketMaking_Rally_CapsTheShort_ReducesAboveThreshold_StopLossCloses_AndQuotingGoesOn()
+    {
+        const string perp = "SOL_USDC_PERP";
+        var config = new PerpMarketMakerConfig
+        {
+            SpreadPct = 0.2m, OrderQuantity = 0.5m, Levels = 3, TargetPosition = 0m, PositionThreshold = 1m, MaxPosition = 2m, StopLoss = 3m,
+        };
+        // Steps up: each jump runs through the asks we rest at the time.
+        await using var h = new EngineHarness("perp", config, symbol: perp,
+            market: Path(perp, (0, 150m), (2, 150m), (2.2, 150.6m), (4, 150.6m), (4.2, 151.5m), (6, 151.5m), (6.2, 153m), (10, 153m)));
+        _ = h.Start();
+        await Until.TrueAsync(() => h.OpenOrders().Count == 6, "three quotes a side");
+        var worst = 0m;
+        for (var t = 0; t < 60; t++)
+        {
+            await RunPathAsync(h, TimeSpan.FromMilliseconds(200));
+            worst = Math.Min(worst, h.Engine.LatestStats?.Cumulative.Position ?? 0m);
+        }
+        var result = await h.StopAsync();
+
+        var fills = h.Journal.Fills;
+        // The rally lifts our asks: the instance goes short, never past max (-2) even between decisions.
+        Assert.Contains(fills, f => f.Purpose == OrderPurpose.Quote && f.Fill.Side == Side.Sell);
+        Assert.True(worst >= -2m, $"position reached {worst}");
+        // Closes are reduce-only market buys.
+        var closes = fills.Where(f => f.Purpose == OrderPurpose.Reduce).Select(f => f.Fill).ToList();
+        Assert.NotEmpty(closes);
+        Assert.All(closes, c => Assert.Equal(Side.Buy, c.Side));
+        var position = result.FinalStats.StrategyFigures!.Position!;
+        Assert.True(position.StopLosses + position.Reductions > 0);
+        // After the path the market rests at 154: what is left is within target + threshold, and quoting went on.
+        Assert.True(Math.Abs(result.FinalStats.Cumulative.Position) <= 1m, $"final position {result.FinalStats.Cumulative.Position}");
+        Assert.Equal(fills.Sum(f => f.Fill.Side == Side.Buy ? f.Fill.Quantity : -f.Fill.Quantity), result.FinalStats.Cumulative.Position);
+        Assert.Equal(0, result.OwnOrdersLeftOnVenue);
+    }
+
+    [Fact]
+    public async Task PerpMarketMaking_StopLossWithStopAction_EndsTheRun_Flat_WithNoOrderLeft()
+    {
+        const string perp = "SOL_USDC_PERP";
+        var config = new PerpMarketMakerConfig
+        {
+            SpreadPct = 0.2m, OrderQuantity = 0.5m, Levels = 1, MaxPosition = 2m, PositionThreshold = 2m, StopLoss = 0.5m,
+            ProtectiveAction = ProtectiveAction.Stop,
+        };
+        await using var h = new EngineHarness("perp", config, symbol: perp, market: Path(perp, (0, 150m), (1, 150m), (1.2, 150.5m), (2, 150.5m), (2.2, 152m)));
+        var run = h.Start();
+        await Until.TrueAsync(() => h.OpenOrders().Count == 2, "a quote a side");
+        for (var t = 0; t < 20 && !run.IsCompleted; t++) await RunPathAsync(h, TimeSpan.FromMilliseconds(200));
+        var result = await run.DefaultTimeout();
+        Assert.StartsWith("stop-loss", result.StopReason);
+        Assert.Equal(0m, result.FinalStats.Cumulative.Position);
+        Assert.Equal(0, result.OwnOrdersLeftOnVenue);
+        Assert.Empty(h.OpenOrders());
+    }
+}
