@@ -20,6 +20,10 @@ public sealed class InstanceCommands
         [Option(Description = "Order quantity (with flags; default auto)")] string? quantity,
         [Option(Description = "Levels per side (with flags)")] uint? levels,
         [Option(Description = "Run time in seconds (with flags)")] long? duration,
+        [Option(Description = "Strategy (with flags): spot_market_making (default), perp_market_making, spot_grid")] string? strategy,
+        [Option(Description = "Grid lower bound (spot_grid; default: auto range)")] string? lower,
+        [Option(Description = "Grid upper bound (spot_grid)")] string? upper,
+        [Option("max-position", Description = "Largest absolute position (perp_market_making)")] string? maxPosition,
         CommonOptions o) => Run(o, async (c, ct) =>
     {
         var request = new CreateInstanceRequest { Start = true };
@@ -35,12 +39,27 @@ public sealed class InstanceCommands
             request.Name = name;
             request.Symbol = symbol ?? "";
         }
-        else if (symbol is not null || spread is not null)
+        else if (symbol is not null || spread is not null || strategy is not null)
         {
             if (name is null) return Fail("mmctl: a name is required: mmctl start NAME --symbol S --spread P");
-            var mm = new SpotMarketMakingConfig { SpreadPct = spread ?? "", OrderQuantity = quantity ?? "" };
-            if (levels is { } l) mm.Levels = l;
-            request.Spec = new InstanceSpec { Name = name, Venue = venue ?? "paper", Symbol = symbol ?? "", SpotMarketMaking = mm };
+            request.Spec = new InstanceSpec { Name = name, Venue = venue ?? "paper", Symbol = symbol ?? "" };
+            switch (strategy ?? "spot_market_making")
+            {
+                case "spot_market_making":
+                    request.Spec.SpotMarketMaking = new SpotMarketMakingConfig { SpreadPct = spread ?? "", OrderQuantity = quantity ?? "" };
+                    if (levels is { } l) request.Spec.SpotMarketMaking.Levels = l;
+                    break;
+                case "perp_market_making":
+                    request.Spec.PerpMarketMaking = new PerpMarketMakingConfig { SpreadPct = spread ?? "", OrderQuantity = quantity ?? "", MaxPosition = maxPosition ?? "" };
+                    if (levels is { } pl) request.Spec.PerpMarketMaking.Levels = pl;
+                    break;
+                case "spot_grid":
+                    request.Spec.SpotGrid = new SpotGridConfig { LowerPrice = lower ?? "", UpperPrice = upper ?? "", OrderQuantity = quantity ?? "" };
+                    if (levels is { } gl) request.Spec.SpotGrid.Levels = gl;
+                    break;
+                default:
+                    return Fail($"mmctl: unknown strategy '{strategy}' (spot_market_making, perp_market_making, spot_grid)");
+            }
             if (duration is { } d) request.Spec.Duration = Duration.FromTimeSpan(TimeSpan.FromSeconds(d));
         }
         else

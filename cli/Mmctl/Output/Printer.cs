@@ -55,7 +55,7 @@ public static class Printer
             i.Spec.Venue.Length == 0 ? "paper" : i.Spec.Venue,
             i.Spec.Symbol,
             s?.Mid is { Length: > 0 } mid ? mid : "-",
-            s is null ? "-" : $"{s.OpenBuyOrders}/{s.OpenSellOrders}",
+            s is null ? "-" : s.QuotingPaused ? "paused" : $"{s.OpenBuyOrders}/{s.OpenSellOrders}",
             s?.Session is null ? "-" : s.Session.Fills.ToString(CultureInfo.InvariantCulture),
             s?.Session is null ? "-" : Money(s.Session.NetPnl),
             i.LastExitReason,
@@ -105,6 +105,13 @@ public static class Printer
             Add("balances", $"{s.BaseBalance} {s.BaseAsset}, {s.QuoteBalance} {s.QuoteAsset} (value {s.PortfolioValue})");
             Add("session", Figures(s.Session, s.QuoteAsset));
             Add("cumulative", Figures(s.Cumulative, s.QuoteAsset));
+            if (s.QuotingPaused) Add("quoting", "PAUSED by the operator (mmctl resume " + i.Name + ")");
+            if (s.StrategyFigures?.Position is { } p)
+                Add("position", $"{p.Position} @ {p.EntryPrice}, unrealized {Money(p.UnrealizedPnl)} {s.QuoteAsset}; target {p.TargetPosition} + {p.PositionThreshold}, max {p.MaxPosition}, skew {p.InventorySkew}, leverage {p.Leverage}x; reductions {p.Reductions}, stop-losses {p.StopLosses}, take-profits {p.TakeProfits}");
+            if (s.StrategyFigures?.Grid is { } g)
+                Add("grid", $"{g.Type} {g.Mode} {g.LowerPrice}-{g.UpperPrice}, {g.Levels} levels; fills {g.BuyFills} buys / {g.SellFills} sells, {g.RoundTrips} round trips, profit {Money(g.Profit)} {s.QuoteAsset}; orders {g.ActiveBuys}/{g.ActiveSells}, locked {g.LockedLevels}");
+            if (s.StrategyFigures is { LastProtectiveAction.Length: > 0 } f)
+                Add("last protective action", $"{f.LastProtectiveAction}{(f.LastProtectiveActionTime is null ? "" : $" at {f.LastProtectiveActionTime.ToDateTimeOffset():u}")}");
             Add("orders", $"placed {s.OrdersPlaced}, cancelled {s.OrdersCancelled}, rejected {s.OrdersRejected}, post-only retries {s.PostOnlyRetries}, rebalances {s.Rebalances}, risk denials {s.RiskDenials}");
         }
         AnsiConsole.Write(grid);

@@ -64,6 +64,15 @@ public sealed class DaemonStore(DbContextOptions<DaemonDbContext> options, TimeP
                 .SetProperty(i => i.DesiredState, desired).SetProperty(i => i.UpdatedAtMs, now), cancellationToken);
     }
 
+    /// <summary>Saves an instance's changed spec (a live parameter change or grid range adjustment).</summary>
+    public async Task UpdateSpecAsync(string name, string specJson, CancellationToken cancellationToken)
+    {
+        await using var db = new DaemonDbContext(options);
+        var now = Now;
+        await db.Instances.Where(i => i.Name == name).ExecuteUpdateAsync(s => s
+            .SetProperty(i => i.SpecJson, specJson).SetProperty(i => i.UpdatedAtMs, now), cancellationToken);
+    }
+
     /// <summary>Records a new worker: a run row, and the instance's live-worker columns for re-adoption.</summary>
     public async Task<long> WorkerStartedAsync(string name, int pid, DateTimeOffset startedAt, int restarts, CancellationToken cancellationToken)
     {

@@ -21,3 +21,5 @@ internal sealed record TimerFired(bool ForcedRefresh) : EngineEvent;
 internal sealed record StreamFailed(string Stream, Exception Error) : EngineEvent;
 
 internal sealed record StreamConnected(string Stream) : EngineEvent;
+
+internal sealed record CommandArrived(Strategies.StrategyCommand Command, TaskCompletionSource<string?> Done) : EngineEvent;

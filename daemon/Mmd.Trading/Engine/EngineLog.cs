@@ -60,4 +60,10 @@ internal static partial class EngineLog
 
     [LoggerMessage(1018, LogLevel.Warning, "{Instance}: the strategy ends the run: {Reason} (flatten: {Flatten})")]
     public static partial void StrategyStop(ILogger logger, string instance, string reason, bool flatten);
+
+    [LoggerMessage(1019, LogLevel.Information, "{Instance}: operator command {Command} applied")]
+    public static partial void CommandApplied(ILogger logger, string instance, string command);
+
+    [LoggerMessage(1020, LogLevel.Warning, "{Instance}: operator command {Command} refused: {Why}")]
+    public static partial void CommandRefused(ILogger logger, string instance, string command, string why);
 }

@@ -176,6 +176,7 @@ public sealed partial class InstanceEngine
             PortfolioValue = mid is { } mm ? quoteBalance + baseBalance * mm : null,
             MarketDataFresh = health.BookFresh,
             KillSwitchTripped = _risk.KillSwitchTripped,
+            QuotingPaused = _paused,
             Strategy = _strategy.Kind,
             StrategyFigures = _strategy.Figures(_view),
             Session = _session.Snapshot(mid),

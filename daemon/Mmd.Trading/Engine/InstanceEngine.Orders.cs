@@ -29,7 +29,8 @@ public sealed partial class InstanceEngine
             EngineLog.StrategyStop(_logger, _options.InstanceName, stop.Reason, stop.Flatten);
             return;
         }
-        var plan = QuoteReconciler.Plan(decision.Quotes, _tracker.Live, _options.RefreshTolerancePct, forceRefresh && _options.RefreshReplacesQuotes);
+        // Paused: no quote rests, but the strategy's one-off orders (reduce, stop-loss close) still go out.
+        var plan = QuoteReconciler.Plan(_paused ? [] : decision.Quotes, _tracker.Live, _options.RefreshTolerancePct, forceRefresh && _options.RefreshReplacesQuotes);
 
         foreach (var order in plan.Cancels) SendCancel(order, now);
         for (var s = 0; s < 2; s++)

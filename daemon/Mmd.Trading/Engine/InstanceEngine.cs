@@ -49,6 +49,7 @@ public sealed partial class InstanceEngine : IDisposable
     private bool _killLogged;
     private TrackedOrder? _rebalanceOrder;
     private StopRequest? _strategyStop;
+    private volatile bool _paused;
     private long _placed, _cancelled, _rejected, _postOnlyRetries, _rebalances;
     private volatile StatsSnapshot? _latest;
     private DateTimeOffset _latestAt;
@@ -232,6 +233,8 @@ public sealed partial class InstanceEngine : IDisposable
                 return StrategyTrigger.OrderUpdate;
             case OrderQueried queried:
                 return OnOrderQueried(queried, now);
+            case CommandArrived command:
+                return Execute(command);
             case TimerFired timer:
                 await HousekeepAsync(cancellationToken);
                 return timer.ForcedRefresh ? StrategyTrigger.ForcedRefresh : StrategyTrigger.Timer;
@@ -335,6 +338,45 @@ public sealed partial class InstanceEngine : IDisposable
             return StrategyTrigger.OrderUpdate;
         }
         return null;
+    }
+
+    /// <summary>
+    /// Runs an operator's command on the engine loop, between two decisions, and returns null when done or why it was
+    /// refused. The strategy decides again at once.
+    /// </summary>
+    public async Task<string?> ExecuteAsync(StrategyCommand command, CancellationToken cancellationToken)
+    {
+        if (_state is not (EngineState.Running or EngineState.Reconciling or EngineState.Starting)) return $"the instance is {_state.ToString().ToLowerInvariant()}";
+        var done = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await _events.Writer.WriteAsync(new CommandArrived(command, done), cancellationToken);
+        return await done.Task.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>True while quoting is paused by the operator.</summary>
+    public bool QuotingPaused => _paused;
+
+    private StrategyTrigger? Execute(CommandArrived arrived)
+    {
+        string? error = null;
+        switch (arrived.Command)
+        {
+            case PauseQuoting:
+                _paused = true;
+                break;
+            case ResumeQuoting:
+                _paused = false;
+                break;
+            case UpdateConfig update:
+                error = _strategy.Reconfigure(update.Config);
+                break;
+            default:
+                error = $"unknown command {arrived.Command.GetType().Name}";
+                break;
+        }
+        if (error is null) EngineLog.CommandApplied(_logger, _options.InstanceName, arrived.Command.GetType().Name);
+        else EngineLog.CommandRefused(_logger, _options.InstanceName, arrived.Command.GetType().Name, error);
+        arrived.Done.TrySetResult(error);
+        return error is null ? StrategyTrigger.OrderUpdate : null;
     }
 
     private StatsSnapshot RefreshStats(DateTimeOffset now)

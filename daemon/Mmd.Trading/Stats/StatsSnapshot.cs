@@ -32,6 +32,8 @@ public sealed record StatsSnapshot
     public decimal? PortfolioValue { get; init; }
     public bool MarketDataFresh { get; init; }
     public bool KillSwitchTripped { get; init; }
+    /// <summary>Quoting paused by the operator (the instance keeps running).</summary>
+    public bool QuotingPaused { get; init; }
     /// <summary>The strategy kind, e.g. "perp_market_making".</summary>
     public string Strategy { get; init; } = "";
     public StrategyFigures? StrategyFigures { get; init; }

@@ -16,6 +16,12 @@ public interface IStrategy
     /// <summary>Each of our fills, once, before the next <see cref="Decide"/>. Stateful strategies (grids) move on it.</summary>
     void OnFill(StrategyFill fill) { }
 
+    /// <summary>
+    /// Takes new parameters while running (on the engine's loop, between decisions). Returns null when applied, or why
+    /// not; a refused change leaves everything as it was.
+    /// </summary>
+    string? Reconfigure(StrategyConfig config) => $"{Kind} cannot change its parameters while running";
+
     /// <summary>The strategy's own figures for the stats stream; null when it has none.</summary>
     StrategyFigures? Figures(StrategyView view) => null;
 }

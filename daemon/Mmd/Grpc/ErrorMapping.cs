@@ -32,6 +32,7 @@ public sealed class ErrorMapping : Interceptor
         InvalidRequestException request => InvalidArgument("invalid request", request.Violations),
         InstanceNotFoundException notFound => new RpcException(new global::Grpc.Core.Status(StatusCode.NotFound, notFound.Message)),
         InstanceAlreadyExistsException exists => new RpcException(new global::Grpc.Core.Status(StatusCode.AlreadyExists, exists.Message)),
+        InstanceUnavailableException unavailable => new RpcException(new global::Grpc.Core.Status(StatusCode.Unavailable, unavailable.Message)),
         InstancePreconditionException precondition => new RpcException(new global::Grpc.Core.Status(StatusCode.FailedPrecondition, precondition.Message)),
         _ => null,
     };

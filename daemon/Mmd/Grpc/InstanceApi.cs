@@ -51,6 +51,13 @@ public sealed class InstanceApi(Supervisor supervisor, TemplateCatalog templates
     public override async Task<RestartInstanceResponse> RestartInstance(RestartInstanceRequest request, ServerCallContext context) =>
         new() { Instance = await supervisor.RestartAsync(RequireName(request.Name), Timeout(request.Timeout), context.CancellationToken) };
 
+    public override async Task<CommandInstanceResponse> CommandInstance(CommandInstanceRequest request, ServerCallContext context)
+    {
+        RequireName(request.Name);
+        var (instance, outcome) = await supervisor.CommandAsync(request, context.CancellationToken);
+        return new CommandInstanceResponse { Instance = instance, Outcome = outcome };
+    }
+
     public override async Task<DeleteInstanceResponse> DeleteInstance(DeleteInstanceRequest request, ServerCallContext context)
     {
         await supervisor.DeleteAsync(RequireName(request.Name), request.Force, context.CancellationToken);

@@ -38,6 +38,7 @@ public sealed class WorkerLinkApi(Supervisor supervisor, Configuration.DaemonCon
                     WorkerMessage.KindOneofCase.Health => new HealthReported(connection, m.Health),
                     WorkerMessage.KindOneofCase.Stats => new StatsReported(m.Stats),
                     WorkerMessage.KindOneofCase.Exiting => new ExitingReported(m.Exiting),
+                    WorkerMessage.KindOneofCase.CommandResult => new CommandResultReported(m.CommandResult),
                     _ => null,
                 };
                 if (message is not null) await actor.PostAsync(message, token);

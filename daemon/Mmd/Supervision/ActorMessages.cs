@@ -10,6 +10,16 @@ internal sealed record StartRequested(TaskCompletionSource<Instance> Done) : Act
 
 internal sealed record StopRequested(TimeSpan? Timeout, bool Flatten, string Reason, TaskCompletionSource<StopOutcome> Done) : ActorMessage;
 
+/// <summary>
+/// An operator's strategy command. A new spec, when set, replaces the instance's once the worker applied it (at once when
+/// no worker runs); <paramref name="NeedsWorker"/> says the command means nothing without a running worker (pause,
+/// resume). Done gets the outcome for the operator.
+/// </summary>
+internal sealed record CommandRequested(StrategyCommand Command, InstanceSpec? NewSpec, string? NewSpecJson, bool NeedsWorker,
+    TaskCompletionSource<string> Done) : ActorMessage;
+
+internal sealed record CommandResultReported(CommandResult Result) : ActorMessage;
+
 internal sealed record WorkerAttached(WorkerConnection Connection, TaskCompletionSource<bool> Accepted) : ActorMessage;
 
 internal sealed record WorkerDetached(WorkerConnection Connection) : ActorMessage;

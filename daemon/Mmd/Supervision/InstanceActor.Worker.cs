@@ -123,6 +123,7 @@ public sealed partial class InstanceActor
     private void ResetWorkerState()
     {
         _connection = null;
+        FailPendingCommands();
         _exiting = null;
         _killReason = null;
         _killSent = false;

@@ -28,8 +28,8 @@ public sealed partial class InstanceActor
     {
         SingleReader = true, FullMode = BoundedChannelFullMode.Wait,
     });
-    private readonly string _specJson;
-    private readonly InstanceSpec _spec;
+    private string _specJson;
+    private InstanceSpec _spec;
     private readonly SupervisionSettings _settings;
     private readonly DateTimeOffset _createdAt;
 
@@ -60,7 +60,10 @@ public sealed partial class InstanceActor
     }
 
     public string Name { get; }
-    public string SpecJson => _specJson;
+    public string SpecJson => Volatile.Read(ref _specJson);
+
+    /// <summary>The instance's spec; replaced (never mutated) by a live parameter change.</summary>
+    public InstanceSpec Spec => Volatile.Read(ref _spec);
 
     /// <summary>The latest snapshot; replaced (never mutated) after every message.</summary>
     public Instance Snapshot => Volatile.Read(ref _snapshot);
@@ -120,6 +123,12 @@ public sealed partial class InstanceActor
     {
         switch (message)
         {
+            case CommandRequested command:
+                OnCommand(command);
+                break;
+            case CommandResultReported result:
+                OnCommandResult(result.Result);
+                break;
             case StartRequested start:
                 if (_desired != DesiredState.Running || _state is InstanceState.Failed or InstanceState.Exited or InstanceState.Backoff)
                 {
@@ -161,6 +170,7 @@ public sealed partial class InstanceActor
                 if (ReferenceEquals(detached.Connection, _connection))
                 {
                     _connection = null;
+                    FailPendingCommands();
                     SupervisionLog.Detached(_ctx.Logger, Name, detached.Connection.Pid);
                 }
                 break;

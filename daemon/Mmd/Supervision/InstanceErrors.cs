@@ -24,3 +24,6 @@ public sealed class InvalidRequestException(IReadOnlyList<FieldViolation> violat
 {
     public IReadOnlyList<FieldViolation> Violations { get; } = violations;
 }
+
+/// <summary>The instance's worker could not be reached or did not answer in time.</summary>
+public sealed class InstanceUnavailableException(string message) : InstanceOperationException(message);

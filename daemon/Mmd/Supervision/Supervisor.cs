@@ -166,6 +166,49 @@ public sealed class Supervisor : IAsyncDisposable
         return await actor.StartAsync(cancellationToken);
     }
 
+    /// <summary>How long a strategy command waits for the worker's answer.</summary>
+    public static TimeSpan CommandTimeout { get; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>An operator's strategy command; range and parameter changes are validated, applied, then saved.</summary>
+    public async Task<(Instance Instance, string Outcome)> CommandAsync(CommandInstanceRequest request, CancellationToken cancellationToken)
+    {
+        var actor = Require(request.Name);
+        var command = new GrpcMM.Protos.Worker.V1.StrategyCommand();
+        InstanceSpec? spec = null;
+        switch (request.CommandCase)
+        {
+            case CommandInstanceRequest.CommandOneofCase.Pause:
+                command.Pause = true;
+                break;
+            case CommandInstanceRequest.CommandOneofCase.Resume:
+                command.Resume = true;
+                break;
+            case CommandInstanceRequest.CommandOneofCase.AdjustGrid:
+                spec = SpecEdits.AdjustGrid(actor.Spec, request.AdjustGrid);
+                break;
+            case CommandInstanceRequest.CommandOneofCase.Update:
+                spec = SpecEdits.Update(actor.Spec, request.Update);
+                break;
+            default:
+                throw new InvalidRequestException([new("command", "set one of pause, resume, adjust_grid, update")]);
+        }
+        var json = spec is null ? null : InstanceSpecJson.Format(spec);
+        if (json is not null) command.SpecJson = json;
+        await _mutations.WaitAsync(cancellationToken); // one spec change at a time, and none during a create or delete
+        try
+        {
+            var outcome = await actor.CommandAsync(command, spec, json, needsWorker: spec is null, CommandTimeout, cancellationToken);
+            var what = request.CommandCase.ToString().ToLowerInvariant();
+            if (json is not null) await _ctx.Store.UpdateSpecAsync(request.Name, json, cancellationToken);
+            await _ctx.Store.AddEventAsync(request.Name, "operator", $"{what}: {outcome}", cancellationToken);
+            return (actor.Snapshot, outcome);
+        }
+        finally
+        {
+            _mutations.Release();
+        }
+    }
+
     public async Task DeleteAsync(string name, bool force, CancellationToken cancellationToken)
     {
         var actor = Require(name);

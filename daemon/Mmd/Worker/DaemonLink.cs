@@ -24,6 +24,8 @@ public sealed partial class DaemonLink(string instance, string socketPath, TimeS
     private GrpcMM.Protos.Worker.V1.Exiting? _exiting;
     private readonly TaskCompletionSource _exitSent = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile bool _attached;
+    // Answers to the daemon's strategy commands, sent by the session loop (the one writer of the stream).
+    private readonly System.Collections.Concurrent.ConcurrentQueue<CommandResult> _results = new();
 
     /// <summary>Fires when the daemon asks this worker to stop.</summary>
     public CancellationToken StopRequested => _stopRequested.Token;
@@ -92,6 +94,8 @@ public sealed partial class DaemonLink(string instance, string socketPath, TimeS
                     nextHealth = now + healthInterval;
                     await call.RequestStream.WriteAsync(new WorkerMessage { Health = Health(engine) }, cancellationToken);
                 }
+                while (_results.TryDequeue(out var result))
+                    await call.RequestStream.WriteAsync(new WorkerMessage { CommandResult = result }, cancellationToken);
                 if (!exitSent && Volatile.Read(ref _exiting) is { } exiting)
                 {
                     exitSent = true;
@@ -121,7 +125,35 @@ public sealed partial class DaemonLink(string instance, string socketPath, TimeS
                 if (command.Stop.Flatten) Volatile.Read(ref _engine)?.RequestFlattenOnStop();
                 await _stopRequested.CancelAsync();
             }
+            else if (command.KindCase == DaemonCommand.KindOneofCase.StrategyCommand)
+            {
+                _ = ExecuteAsync(command.StrategyCommand, cancellationToken);
+            }
         }
+    }
+
+    /// <summary>Hands an operator's command to the engine and queues its answer; never throws.</summary>
+    private async Task ExecuteAsync(StrategyCommand command, CancellationToken cancellationToken)
+    {
+        string error;
+        try
+        {
+            Trading.Strategies.StrategyCommand? domain = command.KindCase switch
+            {
+                StrategyCommand.KindOneofCase.Pause => new Trading.Strategies.PauseQuoting(),
+                StrategyCommand.KindOneofCase.Resume => new Trading.Strategies.ResumeQuoting(),
+                StrategyCommand.KindOneofCase.SpecJson => new Trading.Strategies.UpdateConfig(Specs.SpecValidator.Validate(
+                    Specs.InstanceSpecJson.Parse("spec", System.Text.Encoding.UTF8.GetBytes(command.SpecJson), out _), "spec").Strategy),
+                _ => null,
+            };
+            var engine = Volatile.Read(ref _engine);
+            error = domain is null ? $"unknown command {command.KindCase}"
+                : engine is null ? "the engine has not started yet"
+                : await engine.ExecuteAsync(domain, cancellationToken) ?? "";
+        }
+        catch (Specs.InvalidSpecException ex) { error = string.Join("; ", ex.Describe()); }
+        catch (OperationCanceledException) { error = "the worker is stopping"; }
+        _results.Enqueue(new CommandResult { Id = command.Id, Error = error });
     }
 
     private static Health Health(InstanceEngine? engine)

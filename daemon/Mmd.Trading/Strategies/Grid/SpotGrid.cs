@@ -13,7 +13,7 @@ namespace Mmd.Trading.Strategies.Grid;
 /// </summary>
 public sealed class SpotGrid : IStrategy
 {
-    private readonly SpotGridConfig _config;
+    private SpotGridConfig _config;
     private readonly object _adjustLock = new();
     private (decimal Lower, decimal Upper)? _pendingRange;
     private decimal[] _levels = [];
@@ -50,6 +50,18 @@ public sealed class SpotGrid : IStrategy
     {
         if (lower <= 0 || upper <= lower) throw new ArgumentException($"the grid range needs 0 < lower < upper (got {lower} - {upper})");
         lock (_adjustLock) _pendingRange = (lower, upper);
+    }
+
+    /// <summary>Only the range changes live (the grid is rebuilt on it); anything else needs a restart.</summary>
+    public string? Reconfigure(StrategyConfig config)
+    {
+        if (config is not SpotGridConfig next) return $"{Kind} cannot become {config.Kind} while running";
+        if (next with { Lower = _config.Lower, Upper = _config.Upper, AutoRange = _config.AutoRange } != _config)
+            return "only the range of a running grid can change; restart the instance for the other parameters";
+        if (next.Lower is not { } lower || next.Upper is not { } upper) return "a range adjustment needs both bounds";
+        Adjust(lower, upper);
+        _config = next;
+        return null;
     }
 
     public StrategyDecision Decide(StrategyView view)

@@ -13,9 +13,9 @@ namespace Mmd.Trading.Strategies.PerpMarketMaking;
 /// </summary>
 public sealed class PerpMarketMaker : IStrategy
 {
-    private readonly PerpMarketMakerConfig _config;
-    private readonly decimal[] _bids;
-    private readonly decimal[] _asks;
+    private PerpMarketMakerConfig _config;
+    private decimal[] _bids;
+    private decimal[] _asks;
     private int _reductions, _stopLosses, _takeProfits;
     private string? _lastAction;
     private DateTimeOffset? _lastActionAt;
@@ -28,6 +28,15 @@ public sealed class PerpMarketMaker : IStrategy
     }
 
     public string Kind => "perp_market_making";
+
+    /// <summary>Spread, size and levels change live; the next decision quotes with them.</summary>
+    public string? Reconfigure(StrategyConfig config)
+    {
+        if (config is not PerpMarketMakerConfig next) return $"{Kind} cannot become {config.Kind} while running";
+        if (next.Levels != _bids.Length) (_bids, _asks) = (new decimal[next.Levels], new decimal[next.Levels]);
+        _config = next;
+        return null;
+    }
 
     public StrategyDecision Decide(StrategyView view)
     {

@@ -10,9 +10,9 @@ namespace Mmd.Trading.Strategies.SpotMarketMaking;
 /// </summary>
 public sealed class SpotMarketMaker : IStrategy
 {
-    private readonly SpotMarketMakerConfig _config;
-    private readonly decimal[] _bids;
-    private readonly decimal[] _asks;
+    private SpotMarketMakerConfig _config;
+    private decimal[] _bids;
+    private decimal[] _asks;
 
     public SpotMarketMaker(SpotMarketMakerConfig config)
     {
@@ -24,6 +24,15 @@ public sealed class SpotMarketMaker : IStrategy
     public string Kind => "spot_market_making";
 
     public SpotMarketMakerConfig Config => _config;
+
+    /// <summary>Spread, size and levels change live; the next decision quotes with them.</summary>
+    public string? Reconfigure(StrategyConfig config)
+    {
+        if (config is not SpotMarketMakerConfig next) return $"{Kind} cannot become {config.Kind} while running";
+        if (next.Levels != _bids.Length) (_bids, _asks) = (new decimal[next.Levels], new decimal[next.Levels]);
+        _config = next;
+        return null;
+    }
 
     public StrategyDecision Decide(StrategyView view)
     {

@@ -1,0 +1,12 @@
+namespace Mmd.Trading.Strategies;
+
+/// <summary>An operator's command to a running strategy (`mmctl pause`, `mmctl grid adjust`, `mmctl set`).</summary>
+public abstract record StrategyCommand;
+
+/// <summary>Pulls every quote and places none until resumed; protective closes and position reduction still run.</summary>
+public sealed record PauseQuoting : StrategyCommand;
+
+public sealed record ResumeQuoting : StrategyCommand;
+
+/// <summary>New parameters, already validated as a whole spec. The strategy takes what it can change live or refuses.</summary>
+public sealed record UpdateConfig(StrategyConfig Config) : StrategyCommand;

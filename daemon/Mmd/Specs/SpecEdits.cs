@@ -1,0 +1,76 @@
+using GrpcMM.Protos.V1;
+using Mmd.Supervision;
+
+namespace Mmd.Specs;
+
+/// <summary>
+/// Live changes to an instance's spec (grid range, market-making parameters): applied to a copy, validated as a whole
+/// spec, with violations named by the request's own fields.
+/// </summary>
+public static class SpecEdits
+{
+    public static InstanceSpec AdjustGrid(InstanceSpec spec, AdjustGridRange adjust)
+    {
+        if (spec.StrategyCase != InstanceSpec.StrategyOneofCase.SpotGrid)
+            throw new InstancePreconditionException($"instance '{spec.Name}' runs {StrategyName(spec)}; adjust_grid is for grids");
+        var missing = new List<FieldViolation>();
+        if (adjust.LowerPrice.Length == 0) missing.Add(new("adjust_grid.lower_price", "required"));
+        if (adjust.UpperPrice.Length == 0) missing.Add(new("adjust_grid.upper_price", "required"));
+        if (missing.Count > 0) throw new InvalidRequestException(missing);
+        var edited = spec.Clone();
+        edited.SpotGrid.LowerPrice = adjust.LowerPrice;
+        edited.SpotGrid.UpperPrice = adjust.UpperPrice;
+        edited.SpotGrid.AutoPriceRange = false;
+        return Validated(edited, "spot_grid.", "adjust_grid.");
+    }
+
+    public static InstanceSpec Update(InstanceSpec spec, UpdateParameters update)
+    {
+        if (update.SpreadPct.Length == 0 && update.OrderQuantity.Length == 0 && !update.HasLevels)
+            throw new InvalidRequestException([new("update", "set at least one of spread_pct, order_quantity, levels")]);
+        var edited = spec.Clone();
+        string prefix;
+        switch (edited.StrategyCase)
+        {
+            case InstanceSpec.StrategyOneofCase.SpotMarketMaking:
+                prefix = "spot_market_making.";
+                if (update.SpreadPct.Length > 0) edited.SpotMarketMaking.SpreadPct = update.SpreadPct;
+                if (update.OrderQuantity.Length > 0) edited.SpotMarketMaking.OrderQuantity = update.OrderQuantity;
+                if (update.HasLevels) edited.SpotMarketMaking.Levels = update.Levels;
+                break;
+            case InstanceSpec.StrategyOneofCase.PerpMarketMaking:
+                prefix = "perp_market_making.";
+                if (update.SpreadPct.Length > 0) edited.PerpMarketMaking.SpreadPct = update.SpreadPct;
+                if (update.OrderQuantity.Length > 0) edited.PerpMarketMaking.OrderQuantity = update.OrderQuantity;
+                if (update.HasLevels) edited.PerpMarketMaking.Levels = update.Levels;
+                break;
+            default:
+                throw new InstancePreconditionException($"instance '{spec.Name}' runs {StrategyName(spec)}; update changes a market maker's spread, size or levels");
+        }
+        return Validated(edited, prefix, "update.");
+    }
+
+    private static InstanceSpec Validated(InstanceSpec edited, string specPrefix, string requestPrefix)
+    {
+        try
+        {
+            SpecValidator.Validate(edited, "request");
+            return edited;
+        }
+        catch (InvalidSpecException ex)
+        {
+            // The operator typed the request's fields: name those, not the spec's.
+            throw new InvalidRequestException(ex.Violations
+                .Select(v => v.Field.StartsWith(specPrefix, StringComparison.Ordinal) ? v with { Field = requestPrefix + v.Field[specPrefix.Length..] } : v)
+                .ToList());
+        }
+    }
+
+    private static string StrategyName(InstanceSpec spec) => spec.StrategyCase switch
+    {
+        InstanceSpec.StrategyOneofCase.SpotMarketMaking => "spot_market_making",
+        InstanceSpec.StrategyOneofCase.PerpMarketMaking => "perp_market_making",
+        InstanceSpec.StrategyOneofCase.SpotGrid => "spot_grid",
+        _ => "no strategy",
+    };
+}

@@ -1,0 +1,81 @@
+using GrpcMM.Protos.V1;
+using GrpcMM.Protos.Worker.V1;
+
+namespace Mmd.Supervision;
+
+// Operator commands to the running strategy: forwarded to the worker, answered by its CommandResult.
+public sealed partial class InstanceActor
+{
+    private readonly Dictionary<ulong, CommandRequested> _pendingCommands = [];
+    private ulong _nextCommandId;
+
+    /// <summary>Sends a command to the worker (saving a new spec first, if any); returns what happened, for the operator.</summary>
+    internal async Task<string> CommandAsync(StrategyCommand command, InstanceSpec? newSpec, string? newSpecJson, bool needsWorker,
+        TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var done = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await PostAsync(new CommandRequested(command, newSpec, newSpecJson, needsWorker, done), cancellationToken);
+        try
+        {
+            return await done.Task.WaitAsync(timeout, _ctx.Time, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            throw new InstanceUnavailableException($"instance '{Name}': the worker did not answer within {timeout.TotalSeconds:0} s");
+        }
+    }
+
+    private void OnCommand(CommandRequested request)
+    {
+        if (_connection is null || _state != InstanceState.Running)
+        {
+            if (request.NeedsWorker)
+            {
+                request.Done.TrySetException(new InstancePreconditionException(
+                    $"instance '{Name}' is {Supervisor.Describe(_state)}: {request.Command.KindCase.ToString().ToLowerInvariant()} needs a running instance"));
+                return;
+            }
+            ReplaceSpec(request);
+            request.Done.TrySetResult("saved; applies at the next start");
+            return;
+        }
+        var id = ++_nextCommandId;
+        var command = request.Command.Clone();
+        command.Id = id;
+        _pendingCommands[id] = request;
+        if (!_connection.Send(new DaemonCommand { StrategyCommand = command }))
+        {
+            _pendingCommands.Remove(id);
+            request.Done.TrySetException(new InstanceUnavailableException($"instance '{Name}': the link to its worker just closed; try again"));
+        }
+    }
+
+    private void OnCommandResult(CommandResult result)
+    {
+        if (!_pendingCommands.Remove(result.Id, out var request)) return;
+        if (result.Error.Length == 0)
+        {
+            ReplaceSpec(request);
+            request.Done.TrySetResult("applied");
+        }
+        else
+        {
+            request.Done.TrySetException(new InstancePreconditionException($"instance '{Name}': {result.Error}"));
+        }
+    }
+
+    private void ReplaceSpec(CommandRequested request)
+    {
+        if (request.NewSpec is null) return;
+        Volatile.Write(ref _spec, request.NewSpec);
+        Volatile.Write(ref _specJson, request.NewSpecJson!);
+    }
+
+    /// <summary>The worker went away: nobody will answer the commands it was sent.</summary>
+    private void FailPendingCommands()
+    {
+        foreach (var request in _pendingCommands.Values)
+            request.Done.TrySetException(new InstanceUnavailableException($"instance '{Name}': its worker went away before answering"));
+        _pendingCommands.Clear();
+    }
+}

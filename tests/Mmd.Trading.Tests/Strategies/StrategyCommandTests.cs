@@ -1,0 +1,74 @@
+using Mmd.TestKit;
+using Mmd.Trading.Primitives;
+using Mmd.Trading.Risk;
+using Mmd.Trading.Strategies;
+using Mmd.Trading.Strategies.Grid;
+using Mmd.Trading.Strategies.PerpMarketMaking;
+using Mmd.Trading.Strategies.SpotMarketMaking;
+
+namespace Mmd.Trading.Tests.Strategies;
+
+/// <summary>Operator commands run on the engine loop: pause, resume, and live parameter changes.</summary>
+public class StrategyCommandTests
+{
+    [Fact]
+    public async Task Pause_PullsEveryQuote_Resume_PutsThemBack()
+    {
+        await using var h = new EngineHarness();
+        _ = h.Start();
+        await h.QuotingAsync();
+        Assert.Null(await h.Engine.ExecuteAsync(new PauseQuoting(), CancellationToken.None).DefaultTimeout());
+        await Until.TrueAsync(() => h.OpenOrders().Count == 0, "quotes are pulled");
+        await h.StatsAsync(s => s.QuotingPaused, "the stats say paused");
+        // Still paused after the book moves and the timer fires.
+        h.Exchange.SetMid(EngineHarness.Symbol, h.Exchange.Mid(EngineHarness.Symbol)!.Value + 1m);
+        h.Time.Advance(TimeSpan.FromSeconds(2));
+        await Task.Delay(50);
+        Assert.Empty(h.OpenOrders());
+
+        Assert.Null(await h.Engine.ExecuteAsync(new ResumeQuoting(), CancellationToken.None).DefaultTimeout());
+        await h.QuotingAsync();
+        await h.StatsAsync(s => !s.QuotingPaused, "the stats say quoting");
+    }
+
+    [Fact]
+    public async Task UpdateConfig_MovesTheQuotesToTheNewSpreadAndSize_AtOnce()
+    {
+        await using var h = new EngineHarness();
+        _ = h.Start();
+        await h.QuotingAsync();
+        var mid = h.Exchange.Mid(EngineHarness.Symbol)!.Value;
+        var wider = new SpotMarketMakerConfig { SpreadPct = 1m, OrderQuantity = 0.7m, Levels = 2, RebalanceEnabled = false };
+        Assert.Null(await h.Engine.ExecuteAsync(new UpdateConfig(wider), CancellationToken.None).DefaultTimeout());
+        await h.QuotingAsync(perSide: 2);
+        await Until.TrueAsync(() => h.OpenOrders().All(o => o.Quantity == 0.7m), "the new size rests");
+        Assert.Equal(h.Exchange.Instruments.Single(i => i.Symbol == EngineHarness.Symbol).RoundPrice(mid - mid * 0.005m),
+            h.OpenOrders().Where(o => o.Side == Side.Buy).Max(o => o.Price!.Value));
+    }
+
+    [Fact]
+    public async Task UpdateConfig_OfAnotherStrategy_IsRefused_AndChangesNothing()
+    {
+        await using var h = new EngineHarness();
+        _ = h.Start();
+        await h.QuotingAsync();
+        var error = await h.Engine.ExecuteAsync(new UpdateConfig(new PerpMarketMakerConfig { SpreadPct = 1m }), CancellationToken.None).DefaultTimeout();
+        Assert.Equal("spot_market_making cannot become perp_market_making while running", error);
+        await h.QuotingAsync();
+    }
+
+    [Fact]
+    public async Task GridRangeChange_RebuildsTheGridThere_OtherGridChangesAreRefused()
+    {
+        var config = new SpotGridConfig { Lower = 140m, Upper = 160m, Levels = 5, OrderQuantity = 1m };
+        await using var h = new EngineHarness("grid", config, new RiskLimits { PriceBandPct = 50m });
+        _ = h.Start();
+        await Until.TrueAsync(() => h.OpenOrders().Count == 4, "the grid rests");
+
+        Assert.Equal("only the range of a running grid can change; restart the instance for the other parameters",
+            await h.Engine.ExecuteAsync(new UpdateConfig(config with { Levels = 7 }), CancellationToken.None).DefaultTimeout());
+        Assert.Null(await h.Engine.ExecuteAsync(new UpdateConfig(config with { Lower = 145m, Upper = 165m }), CancellationToken.None).DefaultTimeout());
+        await Until.TrueAsync(() => h.OpenOrders().Select(o => o.Price!.Value).Order().SequenceEqual([145m, 155m, 160m, 165m]),
+            "the grid rests on 145-165 (mid 150: buys at 145, sells of inventory at 155, 160, 165)");
+    }
+}
