@@ -8,6 +8,7 @@ namespace Mmd.Exchanges.Paper;
 public sealed partial class PaperExchange
 {
     private long _ticks;
+    private readonly HashSet<string> _pathsDone = new(StringComparer.Ordinal);
 
     /// <summary>Advances every market by one tick (the timer calls this; tests may too).</summary>
     public void Tick()
@@ -47,9 +48,12 @@ public sealed partial class PaperExchange
 
     private void MoveMid(PaperMarket market, double seconds)
     {
-        if (_settings.PricePaths.TryGetValue(market.Spec.Symbol, out var path) && path.At(_time.GetUtcNow() - _started) is { } scripted)
+        if (_settings.PricePaths.TryGetValue(market.Spec.Symbol, out var path) && !_pathsDone.Contains(market.Spec.Symbol))
         {
-            market.Mid = market.Spec.RoundPrice(scripted);
+            // Ticks rarely land on the last point itself: the first tick after the path ends puts the mid there.
+            var scripted = path.At(_time.GetUtcNow() - _started);
+            if (scripted is null) _pathsDone.Add(market.Spec.Symbol);
+            market.Mid = market.Spec.RoundPrice(scripted ?? path.Points[^1].Price);
             return;
         }
         var tick = market.Spec.TickSize;

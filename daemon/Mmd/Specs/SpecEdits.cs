@@ -16,12 +16,11 @@ public static class SpecEdits
         var missing = new List<FieldViolation>();
         if (adjust.LowerPrice.Length == 0) missing.Add(new("adjust_grid.lower_price", "required"));
         if (adjust.UpperPrice.Length == 0) missing.Add(new("adjust_grid.upper_price", "required"));
-        if (missing.Count > 0) throw new InvalidRequestException(missing);
         var edited = spec.Clone();
         edited.SpotGrid.LowerPrice = adjust.LowerPrice;
         edited.SpotGrid.UpperPrice = adjust.UpperPrice;
         edited.SpotGrid.AutoPriceRange = false;
-        return Validated(edited, "spot_grid.", "adjust_grid.");
+        return Validated(edited, "spot_grid.", "adjust_grid.", missing);
     }
 
     public static InstanceSpec Update(InstanceSpec spec, UpdateParameters update)
@@ -50,20 +49,25 @@ public static class SpecEdits
         return Validated(edited, prefix, "update.");
     }
 
-    private static InstanceSpec Validated(InstanceSpec edited, string specPrefix, string requestPrefix)
+    /// <param name="known">Violations found before validation; the validator's findings on those fields are left out.</param>
+    private static InstanceSpec Validated(InstanceSpec edited, string specPrefix, string requestPrefix, List<FieldViolation>? known = null)
     {
+        var violations = known ?? [];
         try
         {
             SpecValidator.Validate(edited, "request");
-            return edited;
         }
         catch (InvalidSpecException ex)
         {
             // The operator typed the request's fields: name those, not the spec's.
-            throw new InvalidRequestException(ex.Violations
-                .Select(v => v.Field.StartsWith(specPrefix, StringComparison.Ordinal) ? v with { Field = requestPrefix + v.Field[specPrefix.Length..] } : v)
-                .ToList());
+            foreach (var v in ex.Violations)
+            {
+                var named = v.Field.StartsWith(specPrefix, StringComparison.Ordinal) ? v with { Field = requestPrefix + v.Field[specPrefix.Length..] } : v;
+                if (!violations.Any(k => k.Field == named.Field)) violations.Add(named);
+            }
         }
+        if (violations.Count > 0) throw new InvalidRequestException(violations);
+        return edited;
     }
 
     private static string StrategyName(InstanceSpec spec) => spec.StrategyCase switch

@@ -1,0 +1,125 @@
+using Google.Rpc;
+using Grpc.Core;
+using GrpcMM.Protos.V1;
+
+namespace Mmd.Daemon.Tests;
+
+/// <summary>CommandInstance's contract on stopped instances (the running path is end to end): errors, validation, saved changes.</summary>
+public sealed class CommandApiTests(InProcessDaemon daemon) : IClassFixture<InProcessDaemon>
+{
+    private static async Task<(StatusCode Code, IReadOnlyList<string> Fields, string Detail)> FailureOf(Func<Task> call)
+    {
+        var ex = await Assert.ThrowsAsync<RpcException>(call);
+        var fields = ex.GetRpcStatus()?.GetDetail<BadRequest>()?.FieldViolations.Select(v => v.Field).ToList() ?? [];
+        return (ex.StatusCode, fields, ex.Status.Detail);
+    }
+
+    private async Task<Instance> CreateAsync(InstanceSpec spec) =>
+        (await daemon.Instances.CreateInstanceAsync(new CreateInstanceRequest { Spec = spec })).Instance;
+
+    private static InstanceSpec Grid(string name) => new()
+    {
+        Name = name, Symbol = "SOL_USDC", SpotGrid = new SpotGridConfig { LowerPrice = "140", UpperPrice = "160", Levels = 5, OrderQuantity = "1" },
+    };
+
+    private static InstanceSpec MarketMaker(string name) => new()
+    {
+        Name = name, Symbol = "SOL_USDC_PERP", PerpMarketMaking = new PerpMarketMakingConfig { SpreadPct = "0.2", OrderQuantity = "0.5" },
+    };
+
+    [Fact]
+    public async Task UnknownInstance_IsNotFound_AndNoCommand_IsInvalidArgument()
+    {
+        var (code, _, _) = await FailureOf(() => daemon.Instances.CommandInstanceAsync(new CommandInstanceRequest { Name = "nobody", Pause = new PauseQuoting() }).ResponseAsync);
+        Assert.Equal(StatusCode.NotFound, code);
+        await CreateAsync(MarketMaker("cmd-none"));
+        var (code2, fields, _) = await FailureOf(() => daemon.Instances.CommandInstanceAsync(new CommandInstanceRequest { Name = "cmd-none" }).ResponseAsync);
+        Assert.Equal(StatusCode.InvalidArgument, code2);
+        Assert.Equal(["command"], fields);
+    }
+
+    [Fact]
+    public async Task PauseOnAStoppedInstance_IsFailedPrecondition()
+    {
+        await CreateAsync(MarketMaker("cmd-pause"));
+        var (code, _, detail) = await FailureOf(() => daemon.Instances.CommandInstanceAsync(new CommandInstanceRequest { Name = "cmd-pause", Pause = new PauseQuoting() }).ResponseAsync);
+        Assert.Equal(StatusCode.FailedPrecondition, code);
+        Assert.Contains("needs a running instance", detail);
+    }
+
+    [Fact]
+    public async Task AdjustGrid_NamesTheRequestsBadFields_AndChangesNothing()
+    {
+        await CreateAsync(Grid("cmd-grid-bad"));
+        var (code, fields, _) = await FailureOf(() => daemon.Instances.CommandInstanceAsync(new CommandInstanceRequest
+        {
+            Name = "cmd-grid-bad", AdjustGrid = new AdjustGridRange { LowerPrice = "170", UpperPrice = "150" },
+        }).ResponseAsync);
+        Assert.Equal(StatusCode.InvalidArgument, code);
+        Assert.Equal(["adjust_grid.upper_price"], fields);
+        (code, fields, _) = await FailureOf(() => daemon.Instances.CommandInstanceAsync(new CommandInstanceRequest
+        {
+            Name = "cmd-grid-bad", AdjustGrid = new AdjustGridRange { LowerPrice = "abc" },
+        }).ResponseAsync);
+        Assert.Equal(StatusCode.InvalidArgument, code);
+        Assert.Equal(["adjust_grid.upper_price", "adjust_grid.lower_price"], fields);
+        var spec = (await daemon.Instances.GetInstanceAsync(new GetInstanceRequest { Name = "cmd-grid-bad" })).Instance.Spec;
+        Assert.Equal(("140", "160"), (spec.SpotGrid.LowerPrice, spec.SpotGrid.UpperPrice));
+    }
+
+    [Fact]
+    public async Task AdjustGrid_OnAStoppedGrid_IsSaved_ForItsNextStart()
+    {
+        await CreateAsync(Grid("cmd-grid"));
+        var response = await daemon.Instances.CommandInstanceAsync(new CommandInstanceRequest
+        {
+            Name = "cmd-grid", AdjustGrid = new AdjustGridRange { LowerPrice = "145", UpperPrice = "165" },
+        });
+        Assert.Equal("saved; applies at the next start", response.Outcome);
+        var spec = (await daemon.Instances.GetInstanceAsync(new GetInstanceRequest { Name = "cmd-grid" })).Instance.Spec;
+        Assert.Equal(("145", "165", false), (spec.SpotGrid.LowerPrice, spec.SpotGrid.UpperPrice, spec.SpotGrid.AutoPriceRange));
+    }
+
+    [Fact]
+    public async Task AdjustGrid_OnAMarketMaker_IsFailedPrecondition_AndUpdate_OnAGrid_Too()
+    {
+        await CreateAsync(MarketMaker("cmd-mm"));
+        await CreateAsync(Grid("cmd-grid2"));
+        var (code, _, detail) = await FailureOf(() => daemon.Instances.CommandInstanceAsync(new CommandInstanceRequest
+        {
+            Name = "cmd-mm", AdjustGrid = new AdjustGridRange { LowerPrice = "1", UpperPrice = "2" },
+        }).ResponseAsync);
+        Assert.Equal(StatusCode.FailedPrecondition, code);
+        Assert.Equal("instance 'cmd-mm' runs perp_market_making; adjust_grid is for grids", detail);
+        (code, _, _) = await FailureOf(() => daemon.Instances.CommandInstanceAsync(new CommandInstanceRequest
+        {
+            Name = "cmd-grid2", Update = new UpdateParameters { SpreadPct = "0.3" },
+        }).ResponseAsync);
+        Assert.Equal(StatusCode.FailedPrecondition, code);
+    }
+
+    [Fact]
+    public async Task Update_IsValidatedLikeASpec_AndSaved()
+    {
+        await CreateAsync(MarketMaker("cmd-set"));
+        var (code, fields, _) = await FailureOf(() => daemon.Instances.CommandInstanceAsync(new CommandInstanceRequest
+        {
+            Name = "cmd-set", Update = new UpdateParameters { SpreadPct = "-1", OrderQuantity = "lots", Levels = 99 },
+        }).ResponseAsync);
+        Assert.Equal(StatusCode.InvalidArgument, code);
+        Assert.Equal(["update.spread_pct", "update.order_quantity", "update.levels"], fields);
+        (code, fields, _) = await FailureOf(() => daemon.Instances.CommandInstanceAsync(new CommandInstanceRequest
+        {
+            Name = "cmd-set", Update = new UpdateParameters(),
+        }).ResponseAsync);
+        Assert.Equal(StatusCode.InvalidArgument, code);
+        Assert.Equal(["update"], fields);
+
+        await daemon.Instances.CommandInstanceAsync(new CommandInstanceRequest { Name = "cmd-set", Update = new UpdateParameters { SpreadPct = "0.35" } });
+        var spec = (await daemon.Instances.GetInstanceAsync(new GetInstanceRequest { Name = "cmd-set" })).Instance.Spec;
+        Assert.Equal(("0.35", "0.5"), (spec.PerpMarketMaking.SpreadPct, spec.PerpMarketMaking.OrderQuantity));
+        // Creating the instance again with its old spec is now a different spec.
+        var (exists, _, _) = await FailureOf(() => daemon.Instances.CreateInstanceAsync(new CreateInstanceRequest { Spec = MarketMaker("cmd-set") }).ResponseAsync);
+        Assert.Equal(StatusCode.AlreadyExists, exists);
+    }
+}

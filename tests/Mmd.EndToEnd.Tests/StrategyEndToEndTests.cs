@@ -1,0 +1,101 @@
+using System.Globalization;
+using GrpcMM.Protos.V1;
+using Mmd.TestKit;
+
+namespace Mmd.EndToEnd.Tests;
+
+/// <summary>The new strategies and the strategy commands through the real mmd, its workers and mmctl.</summary>
+public sealed class StrategyEndToEndTests
+{
+    private static decimal D(string text) => decimal.Parse(text, CultureInfo.InvariantCulture);
+
+    [Fact]
+    public async Task PerpTemplate_Quotes_ShowsItsPosition_PausesResumes_AndTakesANewSpreadLive()
+    {
+        await using var d = await DaemonUnderTest.StartAsync();
+        var start = await d.MmctlAsync("start", "--template", "paper-perp-mm", "perp");
+        Assert.True(start.ExitCode == 0, start.ToString());
+        var running = await d.WaitForAsync("perp", i => i.State == InstanceState.Running && i.Stats?.OpenBuyOrders == 3 && i.Stats.OpenSellOrders == 3,
+            "quoting three levels a side");
+        Assert.Equal("perp_market_making", running.Stats.Strategy);
+        Assert.Equal("3", running.Stats.StrategyFigures.Position.MaxPosition);
+        var status = await d.MmctlAsync("status", "perp");
+        Assert.Contains("position", status.StandardOutput, StringComparison.Ordinal);
+
+        var pause = await d.MmctlAsync("pause", "perp");
+        Assert.True(pause.ExitCode == 0, pause.ToString());
+        Assert.Equal("perp: applied", pause.StandardOutput.Trim());
+        await d.WaitForAsync("perp", i => i.Stats is { QuotingPaused: true, OpenBuyOrders: 0, OpenSellOrders: 0 }, "paused with no quote");
+        Assert.Equal(InstanceState.Running, (await d.GetAsync("perp")).State);
+        Assert.Contains("paused", (await d.MmctlAsync("status")).StandardOutput, StringComparison.Ordinal);
+
+        Assert.Equal(0, (await d.MmctlAsync("resume", "perp")).ExitCode);
+        await d.WaitForAsync("perp", i => i.Stats is { QuotingPaused: false, OpenBuyOrders: 3 }, "quoting again");
+
+        var bad = await d.MmctlAsync("set", "perp", "--spread", "-1");
+        Assert.Equal(2, bad.ExitCode);
+        Assert.Contains("update.spread_pct", bad.StandardError, StringComparison.Ordinal);
+        var set = await d.MmctlAsync("set", "perp", "--spread", "0.6", "--levels", "2");
+        Assert.True(set.ExitCode == 0, set.ToString());
+        var wide = await d.WaitForAsync("perp", i => i.Stats is { OpenBuyOrders: 2, OpenSellOrders: 2 } s && s.QuoteSpreadPct.Length > 0 && D(s.QuoteSpreadPct) >= 0.55m,
+            "two levels a side at the new 0.6 % spread");
+        Assert.Equal("0.6", wide.Spec.PerpMarketMaking.SpreadPct);
+
+        // The change is in the spec: a restarted worker quotes with it.
+        var restarted = await d.MmctlAsync("restart", "perp");
+        Assert.True(restarted.ExitCode == 0, restarted.ToString());
+        await d.WaitForAsync("perp", i => i.Pid != running.Pid && i.Stats is { OpenBuyOrders: 2 } s && s.QuoteSpreadPct.Length > 0 && D(s.QuoteSpreadPct) >= 0.55m,
+            "the restarted worker quotes at 0.6 %");
+        Assert.Equal(0, (await d.MmctlAsync("stop", "perp")).ExitCode);
+    }
+
+    [Fact]
+    public async Task GridTemplate_RestsItsLevels_AndGridAdjustMovesTheRange()
+    {
+        await using var d = await DaemonUnderTest.StartAsync();
+        Assert.Equal(0, (await d.MmctlAsync("start", "--template", "paper-spot-grid", "grid")).ExitCode);
+        var running = await d.WaitForAsync("grid", i => i.Stats?.StrategyFigures?.Grid is { Levels: 11 } g && g.ActiveBuys + g.ActiveSells >= 9,
+            "the grid's orders rest");
+        var mid = D(running.Stats.Mid);
+        var lower = Math.Round(mid * 0.98m, 2).ToString(CultureInfo.InvariantCulture);
+        var upper = Math.Round(mid * 1.02m, 2).ToString(CultureInfo.InvariantCulture);
+
+        var adjust = await d.MmctlAsync("grid", "adjust", "grid", "--lower", lower, "--upper", upper);
+        Assert.True(adjust.ExitCode == 0, adjust.ToString());
+        Assert.Equal("grid: applied", adjust.StandardOutput.Trim());
+        var moved = await d.WaitForAsync("grid", i => i.Stats?.StrategyFigures?.Grid is { } g && g.LowerPrice == lower && g.UpperPrice == upper && g.ActiveBuys + g.ActiveSells >= 9,
+            "the grid rests on the new range");
+        Assert.Equal((lower, upper, false), (moved.Spec.SpotGrid.LowerPrice, moved.Spec.SpotGrid.UpperPrice, moved.Spec.SpotGrid.AutoPriceRange));
+
+        var wrong = await d.MmctlAsync("grid", "adjust", "grid", "--lower", upper, "--upper", lower);
+        Assert.Equal(2, wrong.ExitCode);
+        Assert.Contains("adjust_grid.upper_price", wrong.StandardError, StringComparison.Ordinal);
+        Assert.Equal(0, (await d.MmctlAsync("stop", "grid")).ExitCode);
+    }
+
+    [Fact]
+    public async Task StopLossWithStopAction_EndsTheInstance_Flat_WithTheReason_AndNoRestart()
+    {
+        await using var d = await DaemonUnderTest.StartAsync();
+        // A scripted market: flat, then a jump through our asks; the stop-loss of 1 USDC closes the short and ends the run.
+        var spec = d.Dir.Combine("sl.json");
+        await File.WriteAllTextAsync(spec, """
+            {
+              "name": "sl",
+              "symbol": "SOL_USDC_PERP",
+              "perpMarketMaking": { "spreadPct": "0.2", "orderQuantity": "0.5", "levels": 3, "maxPosition": "2", "positionThreshold": "2",
+                                    "stopLoss": "1", "protectiveAction": "PROTECTIVE_ACTION_STOP" },
+              "paper": { "volatilityPct": "0", "flowRate": "0", "tick": "0.1s", "initialBalances": { "USDC": "10000" },
+                         "pricePath": [ { "at": "0s", "price": "150" }, { "at": "4s", "price": "150" }, { "at": "4.1s", "price": "152" } ] }
+            }
+            """);
+        var start = await d.MmctlAsync("start", "-f", spec);
+        Assert.True(start.ExitCode == 0, start.ToString());
+        var ended = await d.WaitForAsync("sl", i => i.State == InstanceState.Exited, "ended by its stop-loss", TimeSpan.FromSeconds(60));
+        Assert.Contains("stop-loss: unrealized PnL", ended.LastExitReason, StringComparison.Ordinal);
+        Assert.Equal(DesiredState.Stopped, ended.DesiredState);
+        Assert.Equal(0u, ended.Restarts);
+        var (position, _) = await JournalQuery.PositionAsync(Path.Combine(d.StateDir, "instances", "sl", "journal.db"));
+        Assert.Equal(0m, position);
+    }
+}
