@@ -153,4 +153,36 @@ public class StrategySpecValidationTests
         Assert.Equal(145m, path.At(TimeSpan.FromSeconds(5)));
         Assert.Null(path.At(TimeSpan.FromSeconds(11)));
     }
+
+    [Fact]
+    public void ShippedPerpGridTemplate_IsValid()
+    {
+        var grid = Assert.IsType<Trading.Strategies.Grid.PerpGridConfig>(Template("paper-perp-grid.json").Strategy);
+        Assert.Equal((Trading.Strategies.Grid.GridType.Neutral, Trading.Strategies.Grid.BoundaryAction.AdjustRange, 9, 3m, 0.002m),
+            (grid.Type, grid.BoundaryAction, grid.Levels, grid.MaxPosition, grid.BoundaryTolerance));
+    }
+
+    [Fact]
+    public void PerpGrid_EveryBadField_IsReported()
+    {
+        var ex = Invalid("""
+            {
+              "name": "g",
+              "symbol": "SOL_USDC_PERP",
+              "perpGrid": {
+                "lowerPrice": "150",
+                "levels": 300,
+                "type": 9,
+                "orderQuantity": "2",
+                "maxPosition": "1",
+                "stopLoss": "0",
+                "boundaryTolerance": "2",
+                "boundaryAction": 7,
+                "closeRetries": 50
+              }
+            }
+            """);
+        Assert.Equal(["perp_grid.upper_price", "perp_grid.levels", "perp_grid.type", "perp_grid.stop_loss", "perp_grid.boundary_tolerance",
+            "perp_grid.boundary_action", "perp_grid.close_retries", "perp_grid.order_quantity"], ex.Violations.Select(v => v.Field));
+    }
 }

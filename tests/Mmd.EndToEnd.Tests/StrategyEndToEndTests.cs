@@ -98,4 +98,16 @@ public sealed class StrategyEndToEndTests
         var (position, _) = await JournalQuery.PositionAsync(Path.Combine(d.StateDir, "instances", "sl", "journal.db"));
         Assert.Equal(0m, position);
     }
+
+    [Fact]
+    public async Task PerpGridTemplate_RestsItsLevels_AndStopsClean()
+    {
+        await using var d = await DaemonUnderTest.StartAsync();
+        Assert.Equal(0, (await d.MmctlAsync("start", "--template", "paper-perp-grid", "pgrid")).ExitCode);
+        var running = await d.WaitForAsync("pgrid", i => i.Stats?.StrategyFigures?.Grid is { Levels: 9, Type: "neutral" } g && g.ActiveBuys >= 3 && g.ActiveSells >= 3,
+            "the neutral grid rests buys below and sells above");
+        Assert.Equal("perp_grid", running.Stats.Strategy);
+        Assert.Contains("neutral arithmetic", (await d.MmctlAsync("status", "pgrid")).StandardOutput, StringComparison.Ordinal);
+        Assert.Equal(0, (await d.MmctlAsync("stop", "pgrid")).ExitCode);
+    }
 }

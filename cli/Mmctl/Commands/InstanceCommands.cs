@@ -20,10 +20,10 @@ public sealed class InstanceCommands
         [Option(Description = "Order quantity (with flags; default auto)")] string? quantity,
         [Option(Description = "Levels per side (with flags)")] uint? levels,
         [Option(Description = "Run time in seconds (with flags)")] long? duration,
-        [Option(Description = "Strategy (with flags): spot_market_making (default), perp_market_making, spot_grid")] string? strategy,
-        [Option(Description = "Grid lower bound (spot_grid; default: auto range)")] string? lower,
-        [Option(Description = "Grid upper bound (spot_grid)")] string? upper,
-        [Option("max-position", Description = "Largest absolute position (perp_market_making)")] string? maxPosition,
+        [Option(Description = "Strategy (with flags): spot_market_making (default), perp_market_making, spot_grid, perp_grid")] string? strategy,
+        [Option(Description = "Grid lower bound (grids; default: auto range)")] string? lower,
+        [Option(Description = "Grid upper bound (grids)")] string? upper,
+        [Option("max-position", Description = "Largest absolute position (perp strategies)")] string? maxPosition,
         CommonOptions o) => Run(o, async (c, ct) =>
     {
         var request = new CreateInstanceRequest { Start = true };
@@ -57,8 +57,12 @@ public sealed class InstanceCommands
                     request.Spec.SpotGrid = new SpotGridConfig { LowerPrice = lower ?? "", UpperPrice = upper ?? "", OrderQuantity = quantity ?? "" };
                     if (levels is { } gl) request.Spec.SpotGrid.Levels = gl;
                     break;
+                case "perp_grid":
+                    request.Spec.PerpGrid = new PerpGridConfig { LowerPrice = lower ?? "", UpperPrice = upper ?? "", OrderQuantity = quantity ?? "", MaxPosition = maxPosition ?? "" };
+                    if (levels is { } pg) request.Spec.PerpGrid.Levels = pg;
+                    break;
                 default:
-                    return Fail($"mmctl: unknown strategy '{strategy}' (spot_market_making, perp_market_making, spot_grid)");
+                    return Fail($"mmctl: unknown strategy '{strategy}' (spot_market_making, perp_market_making, spot_grid, perp_grid)");
             }
             if (duration is { } d) request.Spec.Duration = Duration.FromTimeSpan(TimeSpan.FromSeconds(d));
         }

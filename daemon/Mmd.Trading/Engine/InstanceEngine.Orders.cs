@@ -39,12 +39,12 @@ public sealed partial class InstanceEngine
         {
             if (_postOnlyBlockedAt[quote.Side == Side.Buy ? 0 : 1] is not null) continue;
             var price = Passive(quote.Side, quote.Price);
-            var order = NewOrder(quote.Side, OrderType.Limit, TimeInForce.Gtc, price, quote.Quantity, OrderPurpose.Quote, quote.Level, postOnly: true, reduceOnly: false);
+            var order = NewOrder(quote.Side, OrderType.Limit, TimeInForce.Gtc, price, quote.Quantity, OrderPurpose.Quote, quote.Level, postOnly: true, reduceOnly: quote.ReduceOnly);
             if (TryAdmit(order)) _pendingSends.Add(order);
         }
         foreach (var intent in decision.Immediate)
         {
-            var order = NewOrder(intent.Side, intent.Type, intent.TimeInForce, intent.Price, intent.Quantity, intent.Purpose, -1, intent.PostOnly, intent.ReduceOnly);
+            var order = NewOrder(intent.Side, intent.Type, intent.TimeInForce, intent.Price, intent.Quantity, intent.Purpose, intent.Level, intent.PostOnly, intent.ReduceOnly);
             if (!TryAdmit(order)) continue;
             if (intent.Purpose == OrderPurpose.Rebalance)
             {

@@ -63,6 +63,7 @@ public static class QuoteReconciler
     {
         // A partly filled order still matches: a quote of its full size, or one of what is left of it (grids ask for the rest).
         if (live.Price is not { } price || (live.Quantity != quote.Quantity && live.RemainingQuantity != quote.Quantity)) return false;
+        if (live.ReduceOnly != quote.ReduceOnly) return false;
         return Math.Abs(price - quote.Price) <= quote.Price * tolerancePct / 100m;
     }
 }

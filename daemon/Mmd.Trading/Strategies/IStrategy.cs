@@ -16,6 +16,9 @@ public interface IStrategy
     /// <summary>Each of our fills, once, before the next <see cref="Decide"/>. Stateful strategies (grids) move on it.</summary>
     void OnFill(StrategyFill fill) { }
 
+    /// <summary>The venue refused one of its orders (after the engine's own post-only retry, if any).</summary>
+    void OnRejected(StrategyRejection rejection) { }
+
     /// <summary>
     /// Takes new parameters while running (on the engine's loop, between decisions). Returns null when applied, or why
     /// not; a refused change leaves everything as it was.

@@ -13,4 +13,5 @@ public sealed record OrderIntent(
     decimal Quantity,
     OrderPurpose Purpose,
     bool PostOnly = false,
-    bool ReduceOnly = false);
+    bool ReduceOnly = false,
+    int Level = -1);

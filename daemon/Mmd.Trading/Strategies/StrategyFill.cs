@@ -17,3 +17,6 @@ public readonly record struct StrategyFill(
     int Level,
     decimal OrderPrice,
     decimal OrderRemaining);
+
+/// <summary>One of the strategy's orders the venue refused.</summary>
+public readonly record struct StrategyRejection(Side Side, int Level, OrderPurpose Purpose, Execution.RejectCode Code, bool ReduceOnly, string? Message);

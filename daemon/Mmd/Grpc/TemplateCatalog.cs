@@ -36,6 +36,10 @@ public sealed class TemplateCatalog
             $"spot grid on {(spec.Venue.Length == 0 ? "paper" : spec.Venue)} {spec.Symbol}, " +
             (spec.SpotGrid.LowerPrice.Length > 0 && !spec.SpotGrid.AutoPriceRange ? $"{spec.SpotGrid.LowerPrice}-{spec.SpotGrid.UpperPrice}" : $"mid -/+ {(spec.SpotGrid.PriceRangePct.Length == 0 ? "5" : spec.SpotGrid.PriceRangePct)}%") +
             $", {(spec.SpotGrid.HasLevels ? spec.SpotGrid.Levels : 10)} levels",
+        InstanceSpec.StrategyOneofCase.PerpGrid =>
+            $"perp grid ({(spec.PerpGrid.Type == GridType.Unspecified ? "neutral" : spec.PerpGrid.Type.ToString().ToLowerInvariant())}) on {(spec.Venue.Length == 0 ? "paper" : spec.Venue)} {spec.Symbol}, " +
+            (spec.PerpGrid.LowerPrice.Length > 0 && !spec.PerpGrid.AutoPriceRange ? $"{spec.PerpGrid.LowerPrice}-{spec.PerpGrid.UpperPrice}" : $"mid -/+ {(spec.PerpGrid.PriceRangePct.Length == 0 ? "5" : spec.PerpGrid.PriceRangePct)}%") +
+            $", {(spec.PerpGrid.HasLevels ? spec.PerpGrid.Levels : 10)} levels",
         _ => $"{spec.StrategyCase} on {spec.Venue} {spec.Symbol}",
     };
 }

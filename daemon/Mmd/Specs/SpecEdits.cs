@@ -11,16 +11,23 @@ public static class SpecEdits
 {
     public static InstanceSpec AdjustGrid(InstanceSpec spec, AdjustGridRange adjust)
     {
-        if (spec.StrategyCase != InstanceSpec.StrategyOneofCase.SpotGrid)
+        if (spec.StrategyCase is not (InstanceSpec.StrategyOneofCase.SpotGrid or InstanceSpec.StrategyOneofCase.PerpGrid))
             throw new InstancePreconditionException($"instance '{spec.Name}' runs {StrategyName(spec)}; adjust_grid is for grids");
         var missing = new List<FieldViolation>();
         if (adjust.LowerPrice.Length == 0) missing.Add(new("adjust_grid.lower_price", "required"));
         if (adjust.UpperPrice.Length == 0) missing.Add(new("adjust_grid.upper_price", "required"));
         var edited = spec.Clone();
-        edited.SpotGrid.LowerPrice = adjust.LowerPrice;
-        edited.SpotGrid.UpperPrice = adjust.UpperPrice;
-        edited.SpotGrid.AutoPriceRange = false;
-        return Validated(edited, "spot_grid.", "adjust_grid.", missing);
+        if (edited.StrategyCase == InstanceSpec.StrategyOneofCase.SpotGrid)
+        {
+            edited.SpotGrid.LowerPrice = adjust.LowerPrice;
+            edited.SpotGrid.UpperPrice = adjust.UpperPrice;
+            edited.SpotGrid.AutoPriceRange = false;
+            return Validated(edited, "spot_grid.", "adjust_grid.", missing);
+        }
+        edited.PerpGrid.LowerPrice = adjust.LowerPrice;
+        edited.PerpGrid.UpperPrice = adjust.UpperPrice;
+        edited.PerpGrid.AutoPriceRange = false;
+        return Validated(edited, "perp_grid.", "adjust_grid.", missing);
     }
 
     public static InstanceSpec Update(InstanceSpec spec, UpdateParameters update)
@@ -75,6 +82,7 @@ public static class SpecEdits
         InstanceSpec.StrategyOneofCase.SpotMarketMaking => "spot_market_making",
         InstanceSpec.StrategyOneofCase.PerpMarketMaking => "perp_market_making",
         InstanceSpec.StrategyOneofCase.SpotGrid => "spot_grid",
+        InstanceSpec.StrategyOneofCase.PerpGrid => "perp_grid",
         _ => "no strategy",
     };
 }

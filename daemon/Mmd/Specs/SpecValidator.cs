@@ -61,13 +61,17 @@ public static partial class SpecValidator
                 strategy = ValidateSpotGrid(spec.SpotGrid, v);
                 RequireKind(instrument, InstrumentKind.Spot, "the spot grid", v);
                 break;
+            case InstanceSpec.StrategyOneofCase.PerpGrid:
+                strategy = ValidatePerpGrid(spec.PerpGrid, instrument, v);
+                RequireKind(instrument, InstrumentKind.Perpetual, "the perp grid", v);
+                break;
             default:
                 v.Add(new("strategy", $"required: set one strategy ({string.Join(", ", StrategyNames)})"));
                 break;
         }
 
         // A grid's orders rest far from the mid by design: its default band is wide enough for its range.
-        var defaultBand = spec.StrategyCase == InstanceSpec.StrategyOneofCase.SpotGrid ? 50m : 5m;
+        var defaultBand = spec.StrategyCase is InstanceSpec.StrategyOneofCase.SpotGrid or InstanceSpec.StrategyOneofCase.PerpGrid ? 50m : 5m;
         var risk = ValidateRisk(spec.Risk ?? new GrpcMM.Protos.V1.RiskLimits(), defaultBand, v);
         var paper = ValidatePaper(spec.Paper ?? new PaperVenueOptions(), name, instrument, v);
         var supervision = ValidateSupervision(spec.Supervision ?? new SupervisionOptions(), v);
@@ -77,7 +81,7 @@ public static partial class SpecValidator
     }
 
     /// <summary>The strategy fields of <see cref="InstanceSpec"/>, as spelled in spec files.</summary>
-    public static IReadOnlyList<string> StrategyNames { get; } = ["spot_market_making", "perp_market_making", "spot_grid"];
+    public static IReadOnlyList<string> StrategyNames { get; } = ["spot_market_making", "perp_market_making", "spot_grid", "perp_grid"];
 
     private static void RequireKind(InstrumentSpec? instrument, InstrumentKind kind, string what, List<FieldViolation> v)
     {

@@ -125,4 +125,27 @@ public class StrategyScenarioTests
         Assert.Equal(0, result.OwnOrdersLeftOnVenue);
         Assert.Empty(h.OpenOrders());
     }
+
+    [Fact]
+    public async Task PerpGrid_Neutral_DownUpDown_ThreeRoundTrips_OneLongLeftCovered()
+    {
+        const string perp = "SOL_USDC_PERP";
+        var config = new PerpGridConfig { Lower = 140m, Upper = 160m, Levels = 5, OrderQuantity = 1m, MaxPosition = 5m, Type = GridType.Neutral };
+        await using var h = new EngineHarness("pgrid", config, new RiskLimits { PriceBandPct = 50m }, symbol: perp,
+            market: Path(perp, (0, 150.5m), (5, 143m), (10, 152m), (15, 157m), (20, 149m), (21, 149m)));
+        _ = h.Start();
+        await Until.TrueAsync(() => h.OpenOrders().Count == 5, "buys at 140 145 150, sells at 155 160");
+        await RunPathAsync(h, TimeSpan.FromSeconds(22));
+        var result = await h.StopAsync();
+
+        // Down: the buys at 150 and 145 open longs; up: their closes sell at 150 and 155, and the short opened at 155
+        // closes at 150 on the way down, where the level at 150 (free again) buys once more.
+        var fills = h.Journal.Fills.Select(f => (f.Fill.Side, f.Fill.Price, f.Fill.Quantity)).OrderBy(f => f.Side).ThenBy(f => f.Price).ToList();
+        Assert.Equal([(Side.Buy, 145m, 1m), (Side.Buy, 150m, 1m), (Side.Buy, 150m, 1m), (Side.Buy, 150m, 1m),
+            (Side.Sell, 150m, 1m), (Side.Sell, 155m, 1m), (Side.Sell, 155m, 1m)], fills);
+        var grid = result.FinalStats.StrategyFigures!.Grid!;
+        Assert.Equal((3L, 15m), (grid.RoundTrips, grid.Profit));
+        Assert.Equal(1m, result.FinalStats.Cumulative.Position);
+        Assert.Equal(0, result.OwnOrdersLeftOnVenue);
+    }
 }

@@ -1,0 +1,32 @@
+using Mmd.Trading.Primitives;
+
+namespace Mmd.Trading.Strategies.Grid;
+
+/// <summary>
+/// One level of a perpetual grid: its open order (a buy opening a long, or a sell opening a short), the position its
+/// fills opened, and the close order that position rests at one level further in profit. While it holds a position,
+/// or its open order has filled completely, the level is locked: no new open order until the close has filled.
+/// </summary>
+internal sealed class PerpGridLevel(int index, decimal price)
+{
+    public int Index { get; } = index;
+    public decimal Price { get; } = price;
+    /// <summary>Side of the open order once it has a fill; null while nothing has filled.</summary>
+    public Side? OpenSide { get; set; }
+    public decimal OpenFilled { get; set; }
+    public bool OpenComplete { get; set; }
+    /// <summary>Signed position opened here and not yet closed: long &gt; 0.</summary>
+    public decimal Position { get; set; }
+    public int CloseRejections { get; set; }
+
+    public bool Locked => Position != 0 || OpenComplete;
+
+    public void Reset()
+    {
+        OpenSide = null;
+        OpenFilled = 0;
+        OpenComplete = false;
+        Position = 0;
+        CloseRejections = 0;
+    }
+}
