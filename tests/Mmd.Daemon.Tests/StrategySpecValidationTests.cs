@@ -185,4 +185,17 @@ public class StrategySpecValidationTests
         Assert.Equal(["perp_grid.upper_price", "perp_grid.levels", "perp_grid.type", "perp_grid.stop_loss", "perp_grid.boundary_tolerance",
             "perp_grid.boundary_action", "perp_grid.close_retries", "perp_grid.order_quantity"], ex.Violations.Select(v => v.Field));
     }
+
+    [Fact]
+    public void ShippedHedgeTemplate_IsValid_AndAPerpHedgeNeedsASize()
+    {
+        var hedge = Assert.IsType<Trading.Strategies.Hedge.MakerTakerHedgeConfig>(Template("paper-hedge.json").Strategy);
+        Assert.Equal((0.5m, 0m, 0.5m, 3), (hedge.OrderQuantity!.Value, hedge.QuoteOffsetPct, hedge.MaxSlippagePct, hedge.MaxHedgeAttempts));
+        var ex = Invalid("""{ "name": "h", "symbol": "SOL_USDC_PERP", "makerTakerHedge": { "maxSlippagePct": "0", "maxHedgeAttempts": 0, "quoteOffsetPct": "x" } }""");
+        Assert.Equal(["maker_taker_hedge.order_quantity", "maker_taker_hedge.quote_offset_pct", "maker_taker_hedge.max_slippage_pct", "maker_taker_hedge.max_hedge_attempts"],
+            ex.Violations.Select(v => v.Field));
+        // On spot the seed's auto size works.
+        var spot = new InstanceSpec { Name = "h", Symbol = "SOL_USDC", MakerTakerHedge = new GrpcMM.Protos.V1.MakerTakerHedgeConfig() };
+        Assert.Null(((Trading.Strategies.Hedge.MakerTakerHedgeConfig)SpecValidator.Validate(spot, "cli").Strategy).OrderQuantity);
+    }
 }

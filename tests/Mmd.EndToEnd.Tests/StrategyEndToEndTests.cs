@@ -110,4 +110,19 @@ public sealed class StrategyEndToEndTests
         Assert.Contains("neutral arithmetic", (await d.MmctlAsync("status", "pgrid")).StandardOutput, StringComparison.Ordinal);
         Assert.Equal(0, (await d.MmctlAsync("stop", "pgrid")).ExitCode);
     }
+
+    [Fact]
+    public async Task HedgeTemplate_QuotesAtTheTouch_AndKeepsThePositionHedged()
+    {
+        await using var d = await DaemonUnderTest.StartAsync();
+        Assert.Equal(0, (await d.MmctlAsync("start", "--template", "paper-hedge", "hedge")).ExitCode);
+        var running = await d.WaitForAsync("hedge", i => i.Stats is { OpenBuyOrders: 1, OpenSellOrders: 1 } && i.Stats.StrategyFigures?.Hedge is not null,
+            "one quote a side");
+        Assert.Equal(running.Stats.BestQuoteBid, running.Stats.BestBid);
+        // The paper crowd trades with the quotes; every maker fill is hedged back to flat.
+        var hedged = await d.WaitForAsync("hedge", i => i.Stats?.StrategyFigures?.Hedge is { Hedges: > 0 } h && D(h.Residual) == 0m,
+            "a fill hedged back to flat", TimeSpan.FromSeconds(90));
+        Assert.True(hedged.Stats.Session.TakerBuyVolume != "0" || hedged.Stats.Session.TakerSellVolume != "0");
+        Assert.Equal(0, (await d.MmctlAsync("stop", "hedge")).ExitCode);
+    }
 }

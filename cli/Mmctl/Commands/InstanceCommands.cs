@@ -20,7 +20,7 @@ public sealed class InstanceCommands
         [Option(Description = "Order quantity (with flags; default auto)")] string? quantity,
         [Option(Description = "Levels per side (with flags)")] uint? levels,
         [Option(Description = "Run time in seconds (with flags)")] long? duration,
-        [Option(Description = "Strategy (with flags): spot_market_making (default), perp_market_making, spot_grid, perp_grid")] string? strategy,
+        [Option(Description = "Strategy (with flags): spot_market_making (default), perp_market_making, spot_grid, perp_grid, maker_taker_hedge")] string? strategy,
         [Option(Description = "Grid lower bound (grids; default: auto range)")] string? lower,
         [Option(Description = "Grid upper bound (grids)")] string? upper,
         [Option("max-position", Description = "Largest absolute position (perp strategies)")] string? maxPosition,
@@ -61,8 +61,11 @@ public sealed class InstanceCommands
                     request.Spec.PerpGrid = new PerpGridConfig { LowerPrice = lower ?? "", UpperPrice = upper ?? "", OrderQuantity = quantity ?? "", MaxPosition = maxPosition ?? "" };
                     if (levels is { } pg) request.Spec.PerpGrid.Levels = pg;
                     break;
+                case "maker_taker_hedge":
+                    request.Spec.MakerTakerHedge = new MakerTakerHedgeConfig { OrderQuantity = quantity ?? "" };
+                    break;
                 default:
-                    return Fail($"mmctl: unknown strategy '{strategy}' (spot_market_making, perp_market_making, spot_grid, perp_grid)");
+                    return Fail($"mmctl: unknown strategy '{strategy}' (spot_market_making, perp_market_making, spot_grid, perp_grid, maker_taker_hedge)");
             }
             if (duration is { } d) request.Spec.Duration = Duration.FromTimeSpan(TimeSpan.FromSeconds(d));
         }

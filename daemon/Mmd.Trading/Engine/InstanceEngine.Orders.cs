@@ -46,6 +46,7 @@ public sealed partial class InstanceEngine
         {
             var order = NewOrder(intent.Side, intent.Type, intent.TimeInForce, intent.Price, intent.Quantity, intent.Purpose, intent.Level, intent.PostOnly, intent.ReduceOnly);
             if (!TryAdmit(order)) continue;
+            if (intent.Purpose is not (OrderPurpose.Rebalance or OrderPurpose.Flatten)) _oneOffs.Add(order);
             if (intent.Purpose == OrderPurpose.Rebalance)
             {
                 _rebalanceOrder = order;
@@ -57,15 +58,19 @@ public sealed partial class InstanceEngine
         await SendPendingAsync(cancellationToken);
     }
 
+    // One-off orders (hedge, reduce, close) until they ended and their fills are in the position.
+    private readonly List<TrackedOrder> _oneOffs = [];
+
     private void SetPositionView()
     {
         _view.Position = _cumulative.Position;
         _view.EntryPrice = _cumulative.AverageEntryPrice;
         _view.UnrealizedPnl = _book.Mid is { } mid ? _cumulative.Unrealized(mid) : 0m;
-        var pending = false;
-        foreach (var order in _tracker.Live)
-            if (order.Purpose != OrderPurpose.Quote) { pending = true; break; }
-        _view.ImmediatePending = pending;
+        // A filled IOC can be reported before its fills arrive: until they do, the position is not yet what it will be,
+        // and a strategy sizing from it would send the same order twice. Fills that never come are caught up within seconds.
+        var now = _time.GetUtcNow();
+        _oneOffs.RemoveAll(o => o.IsTerminal && (_tracker.FilledByFills(o) >= o.FilledQuantity || now - o.UpdatedAt > _options.UnknownOrderGrace));
+        _view.ImmediatePending = _oneOffs.Count > 0;
     }
 
     /// <summary>A quote never crosses the opposite touch we know of: post-only would only bounce it.</summary>

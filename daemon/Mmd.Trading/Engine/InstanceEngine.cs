@@ -50,6 +50,7 @@ public sealed partial class InstanceEngine : IDisposable
     private TrackedOrder? _rebalanceOrder;
     private StopRequest? _strategyStop;
     private volatile bool _paused;
+    private volatile bool _busy;
     private long _placed, _cancelled, _rejected, _postOnlyRetries, _rebalances;
     private volatile StatsSnapshot? _latest;
     private DateTimeOffset _latestAt;
@@ -90,6 +91,12 @@ public sealed partial class InstanceEngine : IDisposable
     public StatsSnapshot? LatestStats => _latest;
 
     public OrderTracker Tracker => _tracker;
+
+    /// <summary>
+    /// Nothing queued, nothing being handled, no request in flight: every event so far has been acted on. Scenario tests
+    /// and benches step a scripted market on from here.
+    /// </summary>
+    public bool Quiescent => !_busy && _events.Reader.Count == 0 && Volatile.Read(ref _requestsInFlight) == 0 && _state == EngineState.Running;
 
     public EngineHealth Health
     {
@@ -177,6 +184,7 @@ public sealed partial class InstanceEngine : IDisposable
         var reader = _events.Reader;
         while (await reader.WaitToReadAsync(stoppingToken))
         {
+            _busy = true;
             StrategyTrigger? trigger = null;
             var force = false;
             while (reader.TryRead(out var e))
@@ -193,6 +201,7 @@ public sealed partial class InstanceEngine : IDisposable
             // fill or a requote within a tenth of a second. Built after the orders left, so never in their way.
             if (now - _latestAt >= _options.StatsRefresh) _ = RefreshStats(now);
             _lastLoop = now;
+            _busy = false;
         }
     }
 

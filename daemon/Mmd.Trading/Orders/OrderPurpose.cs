@@ -8,4 +8,6 @@ public enum OrderPurpose
     Flatten = 3,
     /// <summary>A strategy's reduce-only close: position above its cap or target, stop-loss, take-profit.</summary>
     Reduce = 4,
+    /// <summary>The maker-taker hedge's taker order back to the reference position.</summary>
+    Hedge = 5,
 }

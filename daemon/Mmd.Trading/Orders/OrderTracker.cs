@@ -170,6 +170,9 @@ public sealed class OrderTracker
         return true;
     }
 
+    /// <summary>How much of an order its applied fills account for (the venue's report may run ahead of the fills).</summary>
+    public decimal FilledByFills(TrackedOrder order) => _filledByFills.GetValueOrDefault(order.ClientOrderId);
+
     /// <summary>Marks a trade id as already counted (restored from the journal at start).</summary>
     public void MarkTradeSeen(string tradeId)
     {

@@ -5,6 +5,7 @@ public sealed record StrategyFigures
 {
     public PositionFigures? Position { get; init; }
     public GridFigures? Grid { get; init; }
+    public HedgeFigures? Hedge { get; init; }
     /// <summary>The last protective action (stop-loss, take-profit, position cap, boundary), for the operator.</summary>
     public string? LastProtectiveAction { get; init; }
     public DateTimeOffset? LastProtectiveActionAt { get; init; }
@@ -40,3 +41,7 @@ public sealed record GridFigures(
     int LockedLevels,
     int PendingCloses);
 
+
+/// <summary>The maker-taker hedge: how far the position is from its reference, and how the hedges went.</summary>
+/// <param name="Residual">Position minus reference: below the venue minimum it is carried, not hedged.</param>
+public sealed record HedgeFigures(decimal ReferencePosition, decimal Residual, long Hedges, long HedgeFailures, bool QuotingHeld);

@@ -40,6 +40,8 @@ public sealed class TemplateCatalog
             $"perp grid ({(spec.PerpGrid.Type == GridType.Unspecified ? "neutral" : spec.PerpGrid.Type.ToString().ToLowerInvariant())}) on {(spec.Venue.Length == 0 ? "paper" : spec.Venue)} {spec.Symbol}, " +
             (spec.PerpGrid.LowerPrice.Length > 0 && !spec.PerpGrid.AutoPriceRange ? $"{spec.PerpGrid.LowerPrice}-{spec.PerpGrid.UpperPrice}" : $"mid -/+ {(spec.PerpGrid.PriceRangePct.Length == 0 ? "5" : spec.PerpGrid.PriceRangePct)}%") +
             $", {(spec.PerpGrid.HasLevels ? spec.PerpGrid.Levels : 10)} levels",
+        InstanceSpec.StrategyOneofCase.MakerTakerHedge =>
+            $"maker-taker hedge on {(spec.Venue.Length == 0 ? "paper" : spec.Venue)} {spec.Symbol}, size {(spec.MakerTakerHedge.OrderQuantity.Length == 0 ? "auto" : spec.MakerTakerHedge.OrderQuantity)}",
         _ => $"{spec.StrategyCase} on {spec.Venue} {spec.Symbol}",
     };
 }

@@ -83,6 +83,7 @@ public static class SpecEdits
         InstanceSpec.StrategyOneofCase.PerpMarketMaking => "perp_market_making",
         InstanceSpec.StrategyOneofCase.SpotGrid => "spot_grid",
         InstanceSpec.StrategyOneofCase.PerpGrid => "perp_grid",
+        InstanceSpec.StrategyOneofCase.MakerTakerHedge => "maker_taker_hedge",
         _ => "no strategy",
     };
 }

@@ -65,6 +65,9 @@ public static partial class SpecValidator
                 strategy = ValidatePerpGrid(spec.PerpGrid, instrument, v);
                 RequireKind(instrument, InstrumentKind.Perpetual, "the perp grid", v);
                 break;
+            case InstanceSpec.StrategyOneofCase.MakerTakerHedge:
+                strategy = ValidateHedge(spec.MakerTakerHedge, instrument?.Kind == InstrumentKind.Perpetual, v);
+                break;
             default:
                 v.Add(new("strategy", $"required: set one strategy ({string.Join(", ", StrategyNames)})"));
                 break;
@@ -81,7 +84,7 @@ public static partial class SpecValidator
     }
 
     /// <summary>The strategy fields of <see cref="InstanceSpec"/>, as spelled in spec files.</summary>
-    public static IReadOnlyList<string> StrategyNames { get; } = ["spot_market_making", "perp_market_making", "spot_grid", "perp_grid"];
+    public static IReadOnlyList<string> StrategyNames { get; } = ["spot_market_making", "perp_market_making", "spot_grid", "perp_grid", "maker_taker_hedge"];
 
     private static void RequireKind(InstrumentSpec? instrument, InstrumentKind kind, string what, List<FieldViolation> v)
     {

@@ -79,6 +79,15 @@ public static class StatsMessages
                 LockedLevels = (uint)g.LockedLevels,
                 PendingCloses = (uint)g.PendingCloses,
             };
+        if (f.Hedge is { } h)
+            m.Hedge = new GrpcMM.Protos.V1.HedgeFigures
+            {
+                ReferencePosition = D(h.ReferencePosition),
+                Residual = D(h.Residual),
+                Hedges = (ulong)h.Hedges,
+                HedgeFailures = (ulong)h.HedgeFailures,
+                QuotingHeld = h.QuotingHeld,
+            };
         return m;
     }
 

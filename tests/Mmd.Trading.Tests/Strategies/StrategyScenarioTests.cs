@@ -4,6 +4,7 @@ using Mmd.Trading.Orders;
 using Mmd.Trading.Primitives;
 using Mmd.Trading.Risk;
 using Mmd.Trading.Strategies.Grid;
+using Mmd.Trading.Strategies.Hedge;
 using Mmd.Trading.Strategies.PerpMarketMaking;
 
 namespace Mmd.Trading.Tests.Strategies;
@@ -27,20 +28,20 @@ public class StrategyScenarioTests
         }
     }
 
-    /// <summary>Every order the engine wants is on the venue: nothing in flight, the venue's list and ours agree.</summary>
-    private static Task SettledAsync(EngineHarness h) => Until.TrueAsync(() =>
+    /// <summary>
+    /// The engine has acted on everything (twice in a row, so an event the venue is about to deliver is not missed) and
+    /// every order it wants rests on the venue; or the run has ended.
+    /// </summary>
+    private static Task SettledAsync(EngineHarness h)
     {
-        try
+        var quietChecks = 0;
+        return Until.TrueAsync(() =>
         {
-            var live = h.Engine.Tracker.Live.ToList();
-            if (live.Any(o => o.Status is not (OrderStatus.Open or OrderStatus.PartiallyFilled))) return false;
-            return h.OpenOrders().Count == live.Count;
-        }
-        catch (InvalidOperationException)
-        {
-            return false; // the engine changed its set while we looked
-        }
-    }, "the engine settles");
+            if (h.Engine.State is Engine.EngineState.Stopping or Engine.EngineState.Stopped) return true;
+            if (!h.Engine.Quiescent) { quietChecks = 0; return false; }
+            return ++quietChecks >= 2;
+        }, "the engine settles");
+    }
 
     [Fact]
     public async Task SpotGrid_DownThroughTwoLevels_ThenUpThroughThem_BooksTwoRoundTrips()
@@ -146,6 +147,29 @@ public class StrategyScenarioTests
         var grid = result.FinalStats.StrategyFigures!.Grid!;
         Assert.Equal((3L, 15m), (grid.RoundTrips, grid.Profit));
         Assert.Equal(1m, result.FinalStats.Cumulative.Position);
+        Assert.Equal(0, result.OwnOrdersLeftOnVenue);
+    }
+
+    [Fact]
+    public async Task MakerTakerHedge_AJumpLiftsOurAsk_TheHedgeBuysItBack_FlatAgain()
+    {
+        const string perp = "SOL_USDC_PERP";
+        var config = new MakerTakerHedgeConfig { OrderQuantity = 0.5m, MaxSlippagePct = 0.5m, RefreshTolerancePct = 0m };
+        await using var h = new EngineHarness("hedge", config, symbol: perp, market: Path(perp, (0, 150m), (2, 150m), (2.2, 150.6m), (4, 150.6m)));
+        _ = h.Start();
+        await Until.TrueAsync(() => h.OpenOrders().Count == 2, "a quote a side at the touch");
+        Assert.Equal([149.97m, 150.03m], h.OpenOrders().Select(o => o.Price!.Value).Order());
+        await RunPathAsync(h, TimeSpan.FromSeconds(4));
+        var result = await h.StopAsync();
+
+        var fills = h.Journal.Fills.ToList();
+        var maker = Assert.Single(fills, f => f.Purpose == OrderPurpose.Quote).Fill;
+        Assert.Equal((Side.Sell, 150.03m, 0.5m, true), (maker.Side, maker.Price, maker.Quantity, maker.IsMaker));
+        var hedge = Assert.Single(fills, f => f.Purpose == OrderPurpose.Hedge).Fill;
+        Assert.Equal((Side.Buy, 0.5m, false), (hedge.Side, hedge.Quantity, hedge.IsMaker));
+        Assert.True(hedge.Price <= 150.6m * 1.005m, $"the hedge paid {hedge.Price}, past its protection");
+        Assert.Equal(0m, result.FinalStats.Cumulative.Position);
+        Assert.Equal(1, result.FinalStats.StrategyFigures!.Hedge!.Hedges);
         Assert.Equal(0, result.OwnOrdersLeftOnVenue);
     }
 }

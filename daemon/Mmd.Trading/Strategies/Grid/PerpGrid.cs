@@ -303,12 +303,13 @@ public sealed class PerpGrid : IStrategy
             if (level.OpenComplete || (level.Position != 0 && level.OpenFilled == 0)) continue;
             var side = level.OpenSide ?? OpenSideAt(level.Price, mid);
             if (side is not { } s) continue;
-            // A level that would cross the market waits: a post-only order there would only bounce or be moved off the level.
-            if (s == Side.Buy ? view.BestAsk is { } ask && level.Price >= ask : view.BestBid is { } bid && level.Price <= bid) continue;
+            // A new open order that would cross the market waits: post-only, it would only bounce or be moved off the level.
+            if (level.OpenSide is null && (s == Side.Buy ? view.BestAsk is { } ask && level.Price >= ask : view.BestBid is { } bid && level.Price <= bid)) continue;
             var quantity = instrument.RoundQuantity(_quantity - level.OpenFilled);
             if (quantity < instrument.MinQuantity || !instrument.MeetsMinimums(level.Price, quantity)) continue;
             if (s == Side.Buy) { if (quantity > longRoom) continue; longRoom -= quantity; }
             else { if (quantity > shortRoom) continue; shortRoom -= quantity; }
+            level.OpenSide = s;
             Add(new DesiredQuote(s, level.Index, level.Price, quantity));
         }
     }

@@ -11,7 +11,10 @@ internal sealed class PerpGridLevel(int index, decimal price)
 {
     public int Index { get; } = index;
     public decimal Price { get; } = price;
-    /// <summary>Side of the open order once it has a fill; null while nothing has filled.</summary>
+    /// <summary>
+    /// Side of the level's open order from the moment it is first wanted until the level resets: a resting order keeps
+    /// its side when the price passes the level (the market trades through it), as a resting order on a venue would.
+    /// </summary>
     public Side? OpenSide { get; set; }
     public decimal OpenFilled { get; set; }
     public bool OpenComplete { get; set; }

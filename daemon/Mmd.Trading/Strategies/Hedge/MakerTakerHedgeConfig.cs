@@ -1,0 +1,21 @@
+namespace Mmd.Trading.Strategies.Hedge;
+
+/// <summary>Validated parameters of the maker-taker hedge (seed §1.3.1). Percent values are in percent units.</summary>
+public sealed record MakerTakerHedgeConfig : StrategyConfig
+{
+    /// <summary>Quote size per side; null: 5 % of the quote balance (buy) and of the base balance (sell), as the seed.</summary>
+    public decimal? OrderQuantity { get; init; }
+    /// <summary>
+    /// Where the quotes sit relative to the touch, in % of the price: 0 at the touch (the seed), positive further out,
+    /// negative inside the spread (never crossing). The seed required a spread it never used; this is its meaning here.
+    /// </summary>
+    public decimal QuoteOffsetPct { get; init; }
+    /// <summary>Price protection of the taker hedge: an IOC limit this far through the touch, in % (the seed sent bare market orders).</summary>
+    public decimal MaxSlippagePct { get; init; } = 0.5m;
+    /// <summary>Hedge attempts that may leave the position unhedged before quoting is held until a hedge succeeds.</summary>
+    public int MaxHedgeAttempts { get; init; } = 3;
+
+    public override string Kind => "maker_taker_hedge";
+
+    public override IStrategy CreateStrategy() => new MakerTakerHedge(this);
+}
