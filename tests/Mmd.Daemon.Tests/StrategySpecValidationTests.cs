@@ -198,4 +198,22 @@ public class StrategySpecValidationTests
         var spot = new InstanceSpec { Name = "h", Symbol = "SOL_USDC", MakerTakerHedge = new GrpcMM.Protos.V1.MakerTakerHedgeConfig() };
         Assert.Null(((Trading.Strategies.Hedge.MakerTakerHedgeConfig)SpecValidator.Validate(spot, "cli").Strategy).OrderQuantity);
     }
+
+    [Fact]
+    public void AvellanedaStoikov_IsValidated_OnBothMarketMakers()
+    {
+        var ex = Invalid("""
+            { "name": "a", "symbol": "SOL_USDC_PERP",
+              "perpMarketMaking": { "spreadPct": "0.5", "avellanedaStoikov": { "maxSpreadPct": "0.2", "depthLevels": 99, "horizon": "0.1s" } } }
+            """);
+        Assert.Equal(["perp_market_making.avellaneda_stoikov.risk_aversion", "perp_market_making.avellaneda_stoikov.horizon",
+            "perp_market_making.avellaneda_stoikov.depth_levels", "perp_market_making.avellaneda_stoikov.max_spread_pct"], ex.Violations.Select(v => v.Field));
+        var spec = new InstanceSpec
+        {
+            Name = "a", Symbol = "SOL_USDC",
+            SpotMarketMaking = new SpotMarketMakingConfig { SpreadPct = "0.2", AvellanedaStoikov = new AvellanedaStoikovOptions { RiskAversion = "0.5" } },
+        };
+        var model = SpecValidator.Validate(spec, "cli").SpotMarketMaking!.AvellanedaStoikov!;
+        Assert.Equal((0.5m, TimeSpan.FromSeconds(60), 10, 2m), (model.RiskAversion, model.Horizon, model.DepthLevels, model.MaxSpreadPct));
+    }
 }

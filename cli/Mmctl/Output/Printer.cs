@@ -110,6 +110,8 @@ public static class Printer
                 Add("position", $"{p.Position} @ {p.EntryPrice}, unrealized {Money(p.UnrealizedPnl)} {s.QuoteAsset}; target {p.TargetPosition} + {p.PositionThreshold}, max {p.MaxPosition}, skew {p.InventorySkew}, leverage {p.Leverage}x; reductions {p.Reductions}, stop-losses {p.StopLosses}, take-profits {p.TakeProfits}");
             if (s.StrategyFigures?.Grid is { } g)
                 Add("grid", $"{g.Type} {g.Mode} {g.LowerPrice}-{g.UpperPrice}, {g.Levels} levels; fills {g.BuyFills} buys / {g.SellFills} sells, {g.RoundTrips} round trips, profit {Money(g.Profit)} {s.QuoteAsset}; orders {g.ActiveBuys}/{g.ActiveSells}, locked {g.LockedLevels}");
+            if (s.StrategyFigures?.Model is { } model)
+                Add("model", $"Avellaneda-Stoikov: σ {model.Sigma:0.####}/√s, κ {model.Kappa:0.##}, reservation {model.ReservationPrice} ± {model.HalfSpread}");
             if (s.StrategyFigures?.Hedge is { } h)
                 Add("hedge", $"residual {h.Residual} (reference {h.ReferencePosition}), {h.Hedges} hedges, {h.HedgeFailures} failed{(h.QuotingHeld ? "; QUOTING HELD until a hedge succeeds" : "")}");
             if (s.StrategyFigures is { LastProtectiveAction.Length: > 0 } f)

@@ -6,6 +6,7 @@ public sealed record StrategyFigures
     public PositionFigures? Position { get; init; }
     public GridFigures? Grid { get; init; }
     public HedgeFigures? Hedge { get; init; }
+    public ModelFigures? Model { get; init; }
     /// <summary>The last protective action (stop-loss, take-profit, position cap, boundary), for the operator.</summary>
     public string? LastProtectiveAction { get; init; }
     public DateTimeOffset? LastProtectiveActionAt { get; init; }
@@ -45,3 +46,8 @@ public sealed record GridFigures(
 /// <summary>The maker-taker hedge: how far the position is from its reference, and how the hedges went.</summary>
 /// <param name="Residual">Position minus reference: below the venue minimum it is carried, not hedged.</param>
 public sealed record HedgeFigures(decimal ReferencePosition, decimal Residual, long Hedges, long HedgeFailures, bool QuotingHeld);
+
+/// <summary>The Avellaneda-Stoikov model's current estimates and quote.</summary>
+/// <param name="Sigma">Volatility of the mid, price units per √second.</param>
+/// <param name="Kappa">Book intensity, per price unit.</param>
+public sealed record ModelFigures(double Sigma, double Kappa, decimal Reservation, decimal HalfSpread);

@@ -51,6 +51,7 @@ public static partial class SpecValidator
             ProtectiveAction = c.ProtectiveAction == GrpcMM.Protos.V1.ProtectiveAction.Stop
                 ? Trading.Strategies.PerpMarketMaking.ProtectiveAction.Stop
                 : Trading.Strategies.PerpMarketMaking.ProtectiveAction.KeepRunning,
+            AvellanedaStoikov = ValidateModel(c.AvellanedaStoikov, p, spread, v),
             Interval = interval,
             RefreshTolerancePct = tolerance,
         };

@@ -114,6 +114,7 @@ public static partial class SpecValidator
             RebalanceEnabled = !c.HasRebalanceEnabled || c.RebalanceEnabled,
             BaseTargetPct = target,
             RebalanceThresholdPct = threshold,
+            AvellanedaStoikov = ValidateModel(c.AvellanedaStoikov, p, spread, v),
             Interval = interval,
             RefreshTolerancePct = tolerance,
         };

@@ -46,6 +46,8 @@ public static class StatsFormatter
             sb.Append(Inv, $" position {R(p.Position)} @ {R(p.EntryPrice)} uPnL {R(p.UnrealizedPnl)} (target {R(p.TargetPosition)}, max {R(p.MaxPosition)}, {p.Leverage}x)");
         if (f.Grid is { } g)
             sb.Append(Inv, $" grid {g.Type} {g.Mode} {R(g.Lower)}-{R(g.Upper)} x{g.Levels}: fills {g.BuyFills}b/{g.SellFills}s, round trips {g.RoundTrips}, profit {R(g.Profit)}, orders {g.ActiveBuys}b/{g.ActiveSells}s, locked {g.LockedLevels}");
+        if (f.Model is { } model)
+            sb.Append(Inv, $" model σ {model.Sigma:0.####}/√s κ {model.Kappa:0.##} reservation {R(model.Reservation)} ±{R(model.HalfSpread)}");
         if (f.Hedge is { } h)
             sb.Append(Inv, $" hedge residual {R(h.Residual)}, hedges {h.Hedges}, failed {h.HedgeFailures}{(h.QuotingHeld ? " [QUOTING HELD]" : "")}");
         if (f.LastProtectiveAction is { } action) sb.Append(Inv, $" last action: {action}");

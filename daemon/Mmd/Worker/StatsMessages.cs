@@ -79,6 +79,11 @@ public static class StatsMessages
                 LockedLevels = (uint)g.LockedLevels,
                 PendingCloses = (uint)g.PendingCloses,
             };
+        if (f.Model is { } model)
+            m.Model = new GrpcMM.Protos.V1.ModelFigures
+            {
+                Sigma = model.Sigma, Kappa = model.Kappa, ReservationPrice = D(Math.Round(model.Reservation, 8)), HalfSpread = D(Math.Round(model.HalfSpread, 8)),
+            };
         if (f.Hedge is { } h)
             m.Hedge = new GrpcMM.Protos.V1.HedgeFigures
             {

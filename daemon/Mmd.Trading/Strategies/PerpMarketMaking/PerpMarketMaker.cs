@@ -1,5 +1,6 @@
 using Mmd.Trading.Primitives;
 using Mmd.Trading.Stats;
+using Mmd.Trading.Strategies.AvellanedaStoikov;
 using Mmd.Trading.Strategies.SpotMarketMaking;
 
 namespace Mmd.Trading.Strategies.PerpMarketMaking;
@@ -16,6 +17,7 @@ public sealed class PerpMarketMaker : IStrategy
     private PerpMarketMakerConfig _config;
     private decimal[] _bids;
     private decimal[] _asks;
+    private AvellanedaStoikovModel? _model;
     private int _reductions, _stopLosses, _takeProfits;
     private string? _lastAction;
     private DateTimeOffset? _lastActionAt;
@@ -25,6 +27,7 @@ public sealed class PerpMarketMaker : IStrategy
         _config = config;
         _bids = new decimal[config.Levels];
         _asks = new decimal[config.Levels];
+        _model = config.AvellanedaStoikov is { } a ? new AvellanedaStoikovModel(a) : null;
     }
 
     public string Kind => "perp_market_making";
@@ -34,6 +37,7 @@ public sealed class PerpMarketMaker : IStrategy
     {
         if (config is not PerpMarketMakerConfig next) return $"{Kind} cannot become {config.Kind} while running";
         if (next.Levels != _bids.Length) (_bids, _asks) = (new decimal[next.Levels], new decimal[next.Levels]);
+        if (next.AvellanedaStoikov != _config.AvellanedaStoikov) _model = next.AvellanedaStoikov is { } a ? new AvellanedaStoikovModel(a) : null;
         _config = next;
         return null;
     }
@@ -76,16 +80,21 @@ public sealed class PerpMarketMaker : IStrategy
             _config.PositionThreshold, _config.InventorySkew, _config.Leverage, _reductions, _stopLosses, _takeProfits),
         LastProtectiveAction = _lastAction,
         LastProtectiveActionAt = _lastActionAt,
+        Model = ModelQuoting.Figures(_model),
     };
 
     private DesiredQuote[] BuildQuotes(StrategyView view, decimal mid, decimal position)
     {
         var instrument = view.Instrument;
-        QuoteMath.Prices(instrument, mid, _config.SpreadPct, _bids, _asks);
-        InventorySkew.Apply(instrument, _bids, _asks, mid, _config.InventorySkew, position, _config.MaxPosition);
         var quantity = _config.OrderQuantity is { } fixedQty
             ? QuoteMath.FixedQuantity(instrument, fixedQty)
             : AutoQuantity(instrument, view.TotalOf(instrument.QuoteAsset), mid);
+        // The model's reservation price already leans against the inventory: it replaces the seed's skew when on.
+        if (_model is null || !ModelQuoting.TryLadder(_model, view, mid, Math.Sign(position) * Math.Max(0m, Math.Abs(position) - _config.TargetPosition), quantity, _config.SpreadPct, _bids, _asks))
+        {
+            QuoteMath.Prices(instrument, mid, _config.SpreadPct, _bids, _asks);
+            InventorySkew.Apply(instrument, _bids, _asks, mid, _config.InventorySkew, position, _config.MaxPosition);
+        }
 
         var quotes = new List<DesiredQuote>(_bids.Length * 2);
         // Resting size that would fill at once if the market swept our side; no quote may take it past max.

@@ -33,6 +33,8 @@ public sealed record PerpMarketMakerConfig : StrategyConfig
     /// <summary>Gain of the whole position's unrealized PnL, in the quote asset, that closes it; null: off.</summary>
     public decimal? TakeProfit { get; init; }
     public ProtectiveAction ProtectiveAction { get; init; } = ProtectiveAction.KeepRunning;
+    /// <summary>Avellaneda-Stoikov quoting (the spread becomes its floor, the skew is replaced by the model); null: the seed's.</summary>
+    public AvellanedaStoikov.AvellanedaStoikovConfig? AvellanedaStoikov { get; init; }
 
     public override string Kind => "perp_market_making";
 

@@ -15,8 +15,12 @@ public static class QuoteMath
     public static void Prices(InstrumentSpec instrument, decimal mid, decimal spreadPct, Span<decimal> bids, Span<decimal> asks)
     {
         var exactSpread = mid * spreadPct / 100m;
-        var baseBuy = instrument.RoundPrice(mid - exactSpread / 2m);
-        var baseSell = instrument.RoundPrice(mid + exactSpread / 2m);
+        Ladder(instrument, instrument.RoundPrice(mid - exactSpread / 2m), instrument.RoundPrice(mid + exactSpread / 2m), bids, asks);
+    }
+
+    /// <summary>The ladder from a best bid and ask: each level (i^1.5) x 1.5 ticks further out, rounded to the tick.</summary>
+    public static void Ladder(InstrumentSpec instrument, decimal baseBuy, decimal baseSell, Span<decimal> bids, Span<decimal> asks)
+    {
         for (var i = 0; i < bids.Length; i++)
         {
             var offset = LevelOffsetTicks(i) * instrument.TickSize;

@@ -1,4 +1,6 @@
 using Mmd.Trading.Primitives;
+using Mmd.Trading.Stats;
+using Mmd.Trading.Strategies.AvellanedaStoikov;
 
 namespace Mmd.Trading.Strategies.SpotMarketMaking;
 
@@ -13,12 +15,14 @@ public sealed class SpotMarketMaker : IStrategy
     private SpotMarketMakerConfig _config;
     private decimal[] _bids;
     private decimal[] _asks;
+    private AvellanedaStoikovModel? _model;
 
     public SpotMarketMaker(SpotMarketMakerConfig config)
     {
         _config = config;
         _bids = new decimal[config.Levels];
         _asks = new decimal[config.Levels];
+        _model = config.AvellanedaStoikov is { } a ? new AvellanedaStoikovModel(a) : null;
     }
 
     public string Kind => "spot_market_making";
@@ -30,6 +34,7 @@ public sealed class SpotMarketMaker : IStrategy
     {
         if (config is not SpotMarketMakerConfig next) return $"{Kind} cannot become {config.Kind} while running";
         if (next.Levels != _bids.Length) (_bids, _asks) = (new decimal[next.Levels], new decimal[next.Levels]);
+        if (next.AvellanedaStoikov != _config.AvellanedaStoikov) _model = next.AvellanedaStoikov is { } a ? new AvellanedaStoikovModel(a) : null;
         _config = next;
         return null;
     }
@@ -46,14 +51,21 @@ public sealed class SpotMarketMaker : IStrategy
             && InventoryRebalancer.Plan(instrument, baseTotal, quoteTotal, view.BestBid!.Value, view.BestAsk!.Value,
                 _config.BaseTargetPct, _config.RebalanceThresholdPct) is { } rebalance)
         {
-            return new StrategyDecision(BuildQuotes(instrument, mid, baseTotal, quoteTotal), [rebalance]);
+            return new StrategyDecision(BuildQuotes(view, mid, baseTotal, quoteTotal), [rebalance]);
         }
-        return new StrategyDecision(BuildQuotes(instrument, mid, baseTotal, quoteTotal), []);
+        return new StrategyDecision(BuildQuotes(view, mid, baseTotal, quoteTotal), []);
     }
 
-    private DesiredQuote[] BuildQuotes(InstrumentSpec instrument, decimal mid, decimal baseTotal, decimal quoteTotal)
+    public StrategyFigures? Figures(StrategyView view) =>
+        ModelQuoting.Figures(_model) is { } model ? new StrategyFigures { Model = model } : null;
+
+    private DesiredQuote[] BuildQuotes(StrategyView view, decimal mid, decimal baseTotal, decimal quoteTotal)
     {
-        QuoteMath.Prices(instrument, mid, _config.SpreadPct, _bids, _asks);
+        var instrument = view.Instrument;
+        // The model's quotes when it is on and warmed up; the seed's fixed spread otherwise.
+        var unit = _config.OrderQuantity ?? QuoteMath.AutoQuantities(instrument, _bids.Length, quoteTotal, baseTotal, mid).Buy;
+        if (_model is null || !ModelQuoting.TryLadder(_model, view, mid, view.Position, unit, _config.SpreadPct, _bids, _asks))
+            QuoteMath.Prices(instrument, mid, _config.SpreadPct, _bids, _asks);
         decimal buyQty, sellQty;
         if (_config.OrderQuantity is { } fixedQty)
         {

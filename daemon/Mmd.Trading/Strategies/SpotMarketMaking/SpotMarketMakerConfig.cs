@@ -10,6 +10,8 @@ public sealed record SpotMarketMakerConfig : StrategyConfig
     public bool RebalanceEnabled { get; init; } = true;
     public decimal BaseTargetPct { get; init; } = 30m;
     public decimal RebalanceThresholdPct { get; init; } = 15m;
+    /// <summary>Avellaneda-Stoikov quoting (the spread becomes its floor); null: the seed's fixed spread.</summary>
+    public AvellanedaStoikov.AvellanedaStoikovConfig? AvellanedaStoikov { get; init; }
 
     public override string Kind => "spot_market_making";
 
