@@ -11,6 +11,12 @@ if (args.Length > 0 && args[0] == "latency")
         TimeSpan.FromMicroseconds(args.Length > 2 ? int.Parse(args[2], invariant) : 0));
     return;
 }
+if (args.Length > 0 && args[0] == "strategies")
+{
+    // strategies [events]: event -> intents percentiles for every strategy
+    StrategyLatency.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 100_000);
+    return;
+}
 if (args.Length > 0 && args[0] == "control-plane")
 {
     // control-plane [--mmctl PATH-TO-NATIVE-MMCTL] [--soak-minutes 10] [--watchers 1000] [--fan-out-seconds 20]
@@ -28,6 +34,7 @@ var suites = new Dictionary<string, Type>
     ["book"] = typeof(BookApplyBenchmark),
     ["matching"] = typeof(MatchingEngineBenchmark),
     ["pipeline"] = typeof(StrategyPipelineBenchmark),
+    ["strategy-events"] = typeof(StrategyEventBenchmark),
     ["journal"] = typeof(JournalBenchmark),
 };
 if (args.Length > 0 && suites.TryGetValue(args[0], out var suite)) BenchmarkRunner.Run(suite, args: args[1..]);
