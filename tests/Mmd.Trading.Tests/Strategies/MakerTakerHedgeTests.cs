@@ -31,7 +31,7 @@ public class MakerTakerHedgeTests
     }
 
     [Fact]
-    public void AMakerFill_IsHedgedAtOnce_WithAPriceProtectedIoc_ReduceOnlyOnPerps()
+    public void Bug12_AMakerFill_IsHedgedAtOnce_WithAPriceProtectedIoc_NotABareMarketOrder_ReduceOnlyOnPerps()
     {
         var hedge = Assert.Single(new MakerTakerHedge(Config()).Decide(Views.At(Perp, 150m, 150.02m, position: 0.5m)).Immediate);
         Assert.Equal((Side.Sell, OrderType.Limit, TimeInForce.Ioc, 0.5m, OrderPurpose.Hedge, true),

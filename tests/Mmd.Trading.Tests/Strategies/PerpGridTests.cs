@@ -190,4 +190,27 @@ public class PerpGridTests
         Assert.Equal(0, grid.Figures(At(139m)).Grid!.LockedLevels);
         Assert.Equal(1, grid.Figures(At(139m)).Position!.StopLosses);
     }
+
+    [Fact]
+    public void Bug5_EveryOpenFill_GetsItsClose_InTheNextDecision_EvenRightNextToThePrice()
+    {
+        // The fork skipped a close within 0.1 % of the price (or while the position read lagged) and left the
+        // position uncovered for up to ten minutes. Here the close is wanted at once; the engine keeps it passive.
+        var grid = new PerpGrid(Config());
+        grid.Decide(At(150m));
+        grid.OnFill(Fill(Side.Buy, 1, 145m, 1m));
+        Assert.Contains(new DesiredQuote(Side.Sell, PerpGrid.CloseKey + 1, 150m, 1m, false), grid.Decide(At(149.95m, position: 1m)).Quotes);
+    }
+
+    [Fact]
+    public void Bug6_AnOrderMissingFromTheBook_IsNotAFill()
+    {
+        // The fork counted any tracked order missing from the open-order list as filled (cancelled and expired
+        // included). Here only fills move a level: an order that vanished is simply wanted again.
+        var grid = new PerpGrid(Config());
+        var first = grid.Decide(At(150m)).Quotes;
+        var again = grid.Decide(At(150m)).Quotes;
+        Assert.Equal(first, again);
+        Assert.Equal((0L, 0m, 0), (grid.RoundTrips, grid.Profit, grid.Figures(At(150m)).Grid!.LockedLevels));
+    }
 }
