@@ -22,7 +22,7 @@ public sealed partial class InstanceEngine
         if (_rebalanceOrder is { IsTerminal: true } done && _balancesAt > done.UpdatedAt) _rebalanceOrder = null;
 
         SetPositionView();
-        var decision = Decide(now);
+        if (Decide(now) is not { } decision) return;
         if (decision.Stop is { } stop)
         {
             _strategyStop = stop;
@@ -81,7 +81,8 @@ public sealed partial class InstanceEngine
         _ => price,
     };
 
-    private StrategyDecision Decide(DateTimeOffset now)
+    /// <summary>The strategy's decision, the engine's own (pull everything), or null: nothing to decide yet.</summary>
+    private StrategyDecision? Decide(DateTimeOffset now)
     {
         if (_risk.KillSwitchTripped)
         {
@@ -89,6 +90,9 @@ public sealed partial class InstanceEngine
             _killLogged = true;
             return StrategyDecision.PullQuotes;
         }
+        // Before the first book, orders adopted at start stay where they are (their queue places kept) for as long as a
+        // running book may be silent; after that, no market data means no quotes.
+        if (!_book.IsSynced && _book.Sequence == 0 && now - _sessionStart < _options.StaleBookAfter) return null;
         var stale = !_book.IsSynced || now - _book.LastUpdate > _options.StaleBookAfter;
         if (stale)
         {

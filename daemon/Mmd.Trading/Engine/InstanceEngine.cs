@@ -139,6 +139,9 @@ public sealed partial class InstanceEngine : IDisposable
         EngineLog.Reconciled(_logger, _options.InstanceName, startup.JournalOpenOrders, startup.Adopted, startup.Settled,
             startup.StrayCancelled, startup.FillsRecovered, startup.JournalFills);
 
+        _strategy.OnAdopted(_tracker.Live
+            .Where(o => o.Purpose == OrderPurpose.Quote && o.Price is not null && o.Status is OrderStatus.Open or OrderStatus.PartiallyFilled)
+            .Select(o => new AdoptedOrder(o.Side, o.Level, o.Price!.Value, o.Quantity, o.RemainingQuantity)).ToList());
         var accountPump = PumpAccountAsync(_io.Token);
         RestartBookPump();
         using var housekeeping = _time.CreateTimer(_ => _events.Writer.TryWrite(new TimerFired(false)), null, _options.HousekeepingPeriod, _options.HousekeepingPeriod);

@@ -16,6 +16,12 @@ public interface IStrategy
     /// <summary>Each of our fills, once, before the next <see cref="Decide"/>. Stateful strategies (grids) move on it.</summary>
     void OnFill(StrategyFill fill) { }
 
+    /// <summary>
+    /// Once, before the first decision: the strategy's own orders the start-up reconciliation found resting on the venue
+    /// and adopted. A stateful strategy (a grid) resumes from them instead of starting over.
+    /// </summary>
+    void OnAdopted(IReadOnlyList<AdoptedOrder> orders) { }
+
     /// <summary>The venue refused one of its orders (after the engine's own post-only retry, if any).</summary>
     void OnRejected(StrategyRejection rejection) { }
 

@@ -165,4 +165,17 @@ public class SpotGridTests
         grid.OnFill(Fill(Side.Buy, 1, 145m, 1m)); // level 1 is 155 now, not 145
         Assert.Equal(0, grid.Figures(Views.At(Spot, 151.99m, 152.01m)).Grid!.BuyFills);
     }
+
+    [Fact]
+    public void AfterARestart_AnIntervalResumesFromItsRestingOrder()
+    {
+        // Before the restart the buy at 150 had filled and its sell (0.99) rests at 155; the price is 152 again.
+        var grid = new SpotGrid(Config());
+        grid.OnAdopted([new AdoptedOrder(Side.Sell, 3, 155m, 0.99m, 0.99m)]);
+        var quotes = grid.Decide(Views.At(Spot, 151.99m, 152.01m, @base: 10m)).Quotes;
+        Assert.Contains(new DesiredQuote(Side.Sell, 3, 155m, 0.99m), quotes);
+        Assert.DoesNotContain(quotes, q => q.Side == Side.Buy && q.Price == 150m); // not bought twice
+        grid.OnFill(Fill(Side.Sell, 3, 155m, 0.99m));
+        Assert.Equal((1L, 5m * 0.99m), (grid.RoundTrips, grid.Profit));
+    }
 }

@@ -1,5 +1,6 @@
 using Mmd.Exchanges.Paper;
 using Mmd.TestKit;
+using Mmd.Trading.Execution;
 using Mmd.Trading.Orders;
 using Mmd.Trading.Primitives;
 using Mmd.Trading.Risk;
@@ -171,5 +172,31 @@ public class StrategyScenarioTests
         Assert.Equal(0m, result.FinalStats.Cumulative.Position);
         Assert.Equal(1, result.FinalStats.StrategyFigures!.Hedge!.Hedges);
         Assert.Equal(0, result.OwnOrdersLeftOnVenue);
+    }
+
+    [Fact]
+    public async Task SpotGrid_RestartedWorker_KeepsItsRestingSell_AndDoesNotBuyTheLevelAgain()
+    {
+        // A killed run left this behind: the journal and the venue both hold the grid's sell of a unit bought at 150.
+        var journal = new InMemoryTradingJournal();
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.Parse("2026-11-23T12:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
+        using var exchange = new PaperExchange(EngineHarness.QuietMarket() with { StartPrices = new Dictionary<string, decimal> { [EngineHarness.Symbol] = 152m } }, time);
+        var sell = new TrackedOrder
+        {
+            ClientOrderId = "grid_old1", Symbol = EngineHarness.Symbol, Side = Side.Sell, Type = OrderType.Limit, TimeInForce = TimeInForce.Gtc,
+            Price = 155m, Quantity = 0.99m, PostOnly = true, Level = 3, CreatedAt = time.GetUtcNow().AddMinutes(-5),
+        };
+        sell.Restore(OrderStatus.Submitted, null, 0, sell.CreatedAt, null);
+        await journal.SaveOrdersAsync([sell], CancellationToken.None);
+        Assert.Equal(CommandOutcome.Accepted, exchange.Place("grid", sell.ToRequest()).Outcome);
+
+        var config = new SpotGridConfig { Lower = 140m, Upper = 160m, Levels = 5, OrderQuantity = 1m };
+        await using var h = new EngineHarness("grid", config, new RiskLimits { PriceBandPct = 50m }, journal, exchange);
+        _ = h.Start();
+        await Until.TrueAsync(() => h.OpenOrders().Count == 4, "the grid rests");
+        var orders = h.OpenOrders();
+        Assert.Contains(orders, o => o.ClientOrderId == "grid_old1"); // adopted, kept in its place
+        Assert.DoesNotContain(orders, o => o.Side == Side.Buy && o.Price == 150m);
+        Assert.Equal([140m, 145m, 155m, 160m], orders.Select(o => o.Price!.Value).Order());
     }
 }

@@ -35,6 +35,20 @@ internal sealed class GridInterval(int index)
         _fromInventory = phase == Side.Sell;
     }
 
+    /// <summary>
+    /// Resumes from an order found resting after a restart. A sell at the upper level is taken as bought at the lower
+    /// one (the grid placed it after a buy there, or as inventory: either way the round trip is priced at the level).
+    /// </summary>
+    public void Resume(Side phase, decimal quantity, decimal remaining, decimal lowerPrice)
+    {
+        Phase = phase;
+        Quantity = quantity;
+        Filled = quantity - remaining;
+        _notional = _netBase = 0;
+        (_legQuantity, _legNotional) = phase == Side.Sell ? (quantity, quantity * lowerPrice) : (0m, 0m);
+        _fromInventory = false;
+    }
+
     public void Apply(decimal price, decimal quantity, decimal baseFee)
     {
         Filled += quantity;

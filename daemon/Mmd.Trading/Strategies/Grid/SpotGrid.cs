@@ -24,6 +24,7 @@ public sealed class SpotGrid : IStrategy
     private decimal _profit;
     private int _activeBuys, _activeSells;
     private readonly List<DesiredQuote> _quotes = [];
+    private IReadOnlyList<AdoptedOrder> _adopted = [];
     private readonly List<GridInterval> _byDistance = [];
 
     public SpotGrid(SpotGridConfig config)
@@ -63,6 +64,9 @@ public sealed class SpotGrid : IStrategy
         _config = next;
         return null;
     }
+
+    /// <summary>Kept until the grid is built: an interval whose order is still resting resumes from it.</summary>
+    public void OnAdopted(IReadOnlyList<AdoptedOrder> orders) => _adopted = orders;
 
     public StrategyDecision Decide(StrategyView view)
     {
@@ -145,6 +149,15 @@ public sealed class SpotGrid : IStrategy
             // Below the price (or around it) the interval holds quote and buys its lower level; above, it sells inventory.
             intervals[j].Start(_levels[j] < mid ? Side.Buy : Side.Sell, _quantity);
         }
+        // After a restart with the same range: an interval whose order still rests on its level picks up from it, so a
+        // unit bought before the restart is still sold one level up (and the order keeps its place in the queue).
+        foreach (var order in _adopted)
+        {
+            var j = order.Side == Side.Buy ? order.Level : order.Level - 1;
+            if (j < 0 || j >= intervals.Length || order.Level >= _levels.Length || _levels[order.Level] != order.Price) continue;
+            intervals[j].Resume(order.Side, order.Quantity, order.Remaining, _levels[j]);
+        }
+        _adopted = [];
         _intervals = intervals;
     }
 
