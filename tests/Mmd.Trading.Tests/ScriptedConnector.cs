@@ -25,6 +25,7 @@ internal sealed class ScriptedConnector(IExchangeConnector inner) : IExchangeCon
     public Task<CancelOrderResult> CancelOrderAsync(CancelOrderRequest request, CancellationToken cancellationToken) => inner.CancelOrderAsync(request, cancellationToken);
     public Task<int> CancelAllAsync(string symbol, string? clientOrderIdPrefix, CancellationToken cancellationToken) => inner.CancelAllAsync(symbol, clientOrderIdPrefix, cancellationToken);
     public Task<IReadOnlyList<VenueFill>> GetFillsAsync(string symbol, DateTimeOffset since, CancellationToken cancellationToken) => inner.GetFillsAsync(symbol, since, cancellationToken);
+    public Task<IReadOnlyList<FundingPayment>> GetFundingPaymentsAsync(string symbol, DateTimeOffset since, CancellationToken cancellationToken) => inner.GetFundingPaymentsAsync(symbol, since, cancellationToken);
     public IAsyncEnumerable<MarketDataEvent> StreamOrderBookAsync(string symbol, CancellationToken cancellationToken) =>
         inner.StreamOrderBookAsync(symbol, cancellationToken).Where(_ => !BookSilent);
     public IAsyncEnumerable<AccountEvent> StreamAccountAsync(string symbol, CancellationToken cancellationToken) => inner.StreamAccountAsync(symbol, cancellationToken);

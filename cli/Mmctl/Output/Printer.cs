@@ -123,5 +123,5 @@ public static class Printer
 
     private static string Figures(TradingFigures f, string quote) =>
         $"{f.Fills} fills ({f.BuyFills} buys, {f.SellFills} sells), volume {Money(f.QuoteVolume)} {quote}, maker {f.MakerBuyVolume}/{f.MakerSellVolume}, taker {f.TakerBuyVolume}/{f.TakerSellVolume}, " +
-        $"realized {Money(f.RealizedPnl)}, unrealized {Money(f.UnrealizedPnl)}, fees {Money(f.FeesInQuote)}, net {Money(f.NetPnl)} {quote}, wear {(f.WearRatePct.Length == 0 ? "-" : f.WearRatePct + " %")}";
+        $"realized {Money(f.RealizedPnl)}, unrealized {Money(f.UnrealizedPnl)}, fees {Money(f.FeesInQuote)}, funding {Money(f.FundingPnl)}, net {Money(f.NetPnl)} {quote}, wear {(f.WearRatePct.Length == 0 ? "-" : f.WearRatePct + " %")}";
 }

@@ -25,7 +25,7 @@ public sealed class PaperConnector : IExchangeConnector
         ConnectorCapabilities.Spot | ConnectorCapabilities.Perpetual | ConnectorCapabilities.PostOnly | ConnectorCapabilities.ReduceOnly
         | ConnectorCapabilities.ImmediateOrCancel | ConnectorCapabilities.MarketOrders | ConnectorCapabilities.CancelByClientId
         | ConnectorCapabilities.CancelAll | ConnectorCapabilities.OrderBookStream | ConnectorCapabilities.AccountStream
-        | ConnectorCapabilities.FillHistory | ConnectorCapabilities.QueryOrderByClientId;
+        | ConnectorCapabilities.FillHistory | ConnectorCapabilities.QueryOrderByClientId | ConnectorCapabilities.FundingHistory;
 
     public Task<IReadOnlyList<InstrumentSpec>> GetInstrumentsAsync(CancellationToken cancellationToken) =>
         Task.FromResult(_exchange.Instruments);
@@ -56,6 +56,9 @@ public sealed class PaperConnector : IExchangeConnector
 
     public Task<int> CancelAllAsync(string symbol, string? clientOrderIdPrefix, CancellationToken cancellationToken) =>
         Task.FromResult(_exchange.CancelAll(_account, symbol, clientOrderIdPrefix));
+
+    public Task<IReadOnlyList<FundingPayment>> GetFundingPaymentsAsync(string symbol, DateTimeOffset since, CancellationToken cancellationToken) =>
+        Task.FromResult(_exchange.Funding(_account, symbol, since));
 
     public Task<IReadOnlyList<VenueFill>> GetFillsAsync(string symbol, DateTimeOffset since, CancellationToken cancellationToken) =>
         Task.FromResult(_exchange.Fills(_account, symbol, since));

@@ -24,6 +24,7 @@ public sealed partial class PaperExchange
                 SendFlow(market, seconds, now);
                 PublishBook(market.Spec.Symbol);
             }
+            SettleFunding(now);
             _ticks++;
             // Fills to participants are persisted at once; the mid alone every few seconds.
             Persist(force: _ticks % 25 == 0);

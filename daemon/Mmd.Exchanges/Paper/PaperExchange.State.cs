@@ -22,6 +22,8 @@ public sealed partial class PaperExchange
         Orders = _orders.Values.OrderBy(o => o.Sequence).Select(o => new OrderState(o.Id, o.Account, o.ClientOrderId, o.Symbol, o.Side, o.Type, o.TimeInForce,
             o.Price, o.Quantity, o.Filled, o.Status, o.PostOnly, o.ReduceOnly, o.CreatedAt, o.UpdatedAt, o.Sequence, o.LockPerUnit, o.LockAsset)).ToList(),
         Fills = _fills.ToDictionary(f => f.Key, f => f.Value.ToList()),
+        Funding = _funding.ToDictionary(f => f.Key, f => f.Value.ToList()),
+        NextFundingAt = _nextFundingAt,
     };
 
     private void Restore(PaperState state)
@@ -54,5 +56,7 @@ public sealed partial class PaperExchange
             else _terminalOrders.Enqueue(order.Id);
         }
         foreach (var (account, fills) in state.Fills) _fills[account] = fills.ToList();
+        foreach (var (account, payments) in state.Funding) _funding[account] = payments.ToList();
+        if (state.NextFundingAt is { } next) _nextFundingAt = next;
     }
 }

@@ -33,12 +33,15 @@ public sealed partial class PaperExchange : IDisposable
     private bool _dirty;
     private ITimer? _timer;
     private readonly DateTimeOffset _started;
+    private readonly Dictionary<string, List<FundingPayment>> _funding = new(StringComparer.Ordinal);
+    private DateTimeOffset _nextFundingAt;
 
     public PaperExchange(PaperSettings settings, TimeProvider time)
     {
         _settings = settings;
         _time = time;
         _started = time.GetUtcNow();
+        _nextFundingAt = _started + settings.FundingInterval;
         _rng = new SplitMix64(settings.Seed == 0 ? 1 : settings.Seed);
         foreach (var (spec, catalogPrice) in PaperMarkets.All)
         {

@@ -26,6 +26,10 @@ public sealed record PaperSettings
     /// <summary>Distance between background levels, as a fraction of the mid (2 bp).</summary>
     public decimal BackgroundLevelGap { get; init; } = 0.0002m;
     public int Leverage { get; init; } = 10;
+    /// <summary>Funding rate per settlement, in % of a perp position's notional; longs pay a positive rate.</summary>
+    public decimal FundingRatePct { get; init; } = 0.01m;
+    /// <summary>Time between funding settlements (from the venue's start).</summary>
+    public TimeSpan FundingInterval { get; init; } = TimeSpan.FromHours(8);
     /// <summary>Levels per side sent on the book stream.</summary>
     public int PublishedDepth { get; init; } = 20;
 }

@@ -16,6 +16,8 @@ internal sealed record PaperState
     public Dictionary<string, Dictionary<string, PositionState>> Positions { get; init; } = [];
     public List<OrderState> Orders { get; init; } = [];
     public Dictionary<string, List<VenueFill>> Fills { get; init; } = [];
+    public Dictionary<string, List<FundingPayment>> Funding { get; init; } = [];
+    public DateTimeOffset? NextFundingAt { get; init; }
 }
 
 internal sealed record BalanceState(decimal Total, decimal Locked);

@@ -139,6 +139,8 @@ public sealed partial class InstanceEngine : IDisposable
         EngineLog.Reconciled(_logger, _options.InstanceName, startup.JournalOpenOrders, startup.Adopted, startup.Settled,
             startup.StrayCancelled, startup.FillsRecovered, startup.JournalFills);
 
+        StartFunding();
+        await PollFundingAsync(stoppingToken, force: true);
         _strategy.OnAdopted(_tracker.Live
             .Where(o => o.Purpose == OrderPurpose.Quote && o.Price is not null && o.Status is OrderStatus.Open or OrderStatus.PartiallyFilled)
             .Select(o => new AdoptedOrder(o.Side, o.Level, o.Price!.Value, o.Quantity, o.RemainingQuantity)).ToList());
@@ -402,6 +404,7 @@ public sealed partial class InstanceEngine : IDisposable
 
     private async Task HousekeepAsync(CancellationToken cancellationToken)
     {
+        await PollFundingAsync(cancellationToken);
         var now = _time.GetUtcNow();
         foreach (var order in _tracker.Live.Where(o => o.Status == OrderStatus.Unknown)) QueryOrder(order);
         if (_balancesDirty && now - _balancesAt >= TimeSpan.FromSeconds(1)) await RefreshBalancesAsync(cancellationToken);

@@ -17,4 +17,6 @@ public enum ConnectorCapabilities
     AccountStream = 1 << 9,
     FillHistory = 1 << 10,
     QueryOrderByClientId = 1 << 11,
+    /// <summary>Reports perpetual funding settlements.</summary>
+    FundingHistory = 1 << 12,
 }

@@ -38,6 +38,12 @@ public interface IExchangeConnector : IAsyncDisposable
     /// <summary>Our fills on <paramref name="symbol"/> at or after <paramref name="since"/>, oldest first.</summary>
     Task<IReadOnlyList<VenueFill>> GetFillsAsync(string symbol, DateTimeOffset since, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Funding settlements of the account on <paramref name="symbol"/> at or after <paramref name="since"/>, oldest
+    /// first; empty for a venue without <see cref="ConnectorCapabilities.FundingHistory"/>.
+    /// </summary>
+    Task<IReadOnlyList<FundingPayment>> GetFundingPaymentsAsync(string symbol, DateTimeOffset since, CancellationToken cancellationToken);
+
     /// <summary>The order book: a snapshot first, then deltas; a new snapshot after any loss.</summary>
     IAsyncEnumerable<MarketDataEvent> StreamOrderBookAsync(string symbol, CancellationToken cancellationToken);
 

@@ -25,8 +25,11 @@ public sealed record StatsFigures
     public decimal Position { get; init; }
     public decimal AverageEntryPrice { get; init; }
 
-    /// <summary>Realized + unrealized - fees (in the quote asset).</summary>
-    public decimal NetPnl => RealizedPnl + UnrealizedPnl - FeesInQuote;
+    /// <summary>Perpetual funding the instance's position paid (negative) or received, in the quote asset.</summary>
+    public decimal FundingPnl { get; init; }
+
+    /// <summary>Realized + unrealized - fees + funding (in the quote asset).</summary>
+    public decimal NetPnl => RealizedPnl + UnrealizedPnl - FeesInQuote + FundingPnl;
 
     public decimal MakerVolume => MakerBuyVolume + MakerSellVolume;
     public decimal TakerVolume => TakerBuyVolume + TakerSellVolume;

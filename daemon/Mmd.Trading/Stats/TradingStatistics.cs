@@ -14,6 +14,8 @@ public sealed class TradingStatistics
     private readonly FifoPnl _fifo = new();
     private readonly Dictionary<string, decimal> _fees = new(StringComparer.Ordinal);
     private StatsFigures _figures = new();
+    // The position after each fill, in time order: what the position was when a funding settlement happened.
+    private readonly List<(DateTimeOffset Time, decimal Position)> _positions = [];
 
     public TradingStatistics(string baseAsset, string quoteAsset)
     {
@@ -31,6 +33,7 @@ public sealed class TradingStatistics
     public void Apply(VenueFill fill, bool isRebalance)
     {
         _fifo.Apply(fill.Side, fill.Price, fill.Quantity);
+        RecordPosition(fill.Timestamp, fill.Side == Side.Buy ? fill.Quantity : -fill.Quantity);
         _fees[fill.FeeAsset] = _fees.GetValueOrDefault(fill.FeeAsset) + fill.Fee;
         var notional = fill.Price * fill.Quantity;
         var feeInQuote = fill.FeeAsset == _quoteAsset ? fill.Fee : fill.FeeAsset == _baseAsset ? fill.Fee * fill.Price : 0m;
@@ -51,6 +54,35 @@ public sealed class TradingStatistics
             RebalanceQuoteVolume = f.RebalanceQuoteVolume + (isRebalance ? notional : 0),
             FeesInQuote = f.FeesInQuote + feeInQuote,
         };
+    }
+
+    /// <summary>The position this span's fills had built at <paramref name="time"/>.</summary>
+    public decimal PositionAt(DateTimeOffset time)
+    {
+        var i = _positions.FindLastIndex(p => p.Time <= time);
+        return i < 0 ? 0m : _positions[i].Position;
+    }
+
+    /// <summary>When this span's first fill happened; null before any.</summary>
+    public DateTimeOffset? FirstFillTime => _positions.Count > 0 ? _positions[0].Time : null;
+
+    /// <summary>Forgets positions before <paramref name="time"/> except the one in force then (no settlement before it is asked about).</summary>
+    public void ForgetPositionsBefore(DateTimeOffset time)
+    {
+        var i = _positions.FindLastIndex(p => p.Time <= time);
+        if (i > 0) _positions.RemoveRange(0, i);
+    }
+
+    public void ApplyFunding(decimal amount) => _figures = _figures with { FundingPnl = _figures.FundingPnl + amount };
+
+    private void RecordPosition(DateTimeOffset time, decimal change)
+    {
+        // Fills arrive nearly in time order: find the place from the end, then shift the later positions.
+        var i = _positions.Count;
+        while (i > 0 && _positions[i - 1].Time > time) i--;
+        var before = i > 0 ? _positions[i - 1].Position : 0m;
+        _positions.Insert(i, (time, before + change));
+        for (var j = i + 1; j < _positions.Count; j++) _positions[j] = (_positions[j].Time, _positions[j].Position + change);
     }
 
     /// <summary>The figures, marked to <paramref name="mark"/> when a price is known.</summary>

@@ -166,6 +166,8 @@ public static partial class SpecValidator
             MakerFeeRate = Decimal(o.MakerFeeRate, p + "maker_fee_rate", v, min: -0.01m, max: 0.1m) ?? 0.0002m,
             TakerFeeRate = Decimal(o.TakerFeeRate, p + "taker_fee_rate", v, min: -0.01m, max: 0.1m) ?? 0.0005m,
             FlowRate = Decimal(o.FlowRate, p + "flow_rate", v, min: 0m, max: 1000m) ?? 2m,
+            FundingRatePct = Decimal(o.FundingRatePct, p + "funding_rate_pct", v, min: -1m, max: 1m) ?? 0.01m,
+            FundingInterval = Duration(o.FundingInterval, p + "funding_interval", v, TimeSpan.FromHours(8), TimeSpan.FromSeconds(1), TimeSpan.FromDays(1)),
         };
     }
 

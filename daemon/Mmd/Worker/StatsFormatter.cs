@@ -35,7 +35,7 @@ public static class StatsFormatter
         var fees = string.Join(", ", f.FeesByAsset.Select(kv => string.Create(Inv, $"{R(kv.Value)} {kv.Key}")));
         sb.AppendLine(Inv, $"   {title}: fills {f.Fills} (buy {f.BuyFills} / sell {f.SellFills}), bought {R(f.BoughtQuantity)} sold {R(f.SoldQuantity)} {s.BaseAsset}, quote volume {R(f.QuoteVolume)} {s.QuoteAsset}");
         sb.AppendLine(Inv, $"      maker buy/sell {R(f.MakerBuyVolume)}/{R(f.MakerSellVolume)}, taker buy/sell {R(f.TakerBuyVolume)}/{R(f.TakerSellVolume)} {s.BaseAsset}, position {R(f.Position)} @ {R(f.AverageEntryPrice)}");
-        sb.AppendLine(Inv, $"      realized {R(f.RealizedPnl)}, unrealized {R(f.UnrealizedPnl)}, fees {(fees.Length == 0 ? "0" : fees)}, net {R(f.NetPnl)} {s.QuoteAsset}, wear rate {P(f.WearRatePct)}");
+        sb.AppendLine(Inv, $"      realized {R(f.RealizedPnl)}, unrealized {R(f.UnrealizedPnl)}, fees {(fees.Length == 0 ? "0" : fees)}, funding {R(f.FundingPnl)}, net {R(f.NetPnl)} {s.QuoteAsset}, wear rate {P(f.WearRatePct)}");
     }
 
     private static string StrategyPart(StrategyFigures? f)

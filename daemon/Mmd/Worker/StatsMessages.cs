@@ -117,6 +117,7 @@ public static class StatsMessages
             Position = D(f.Position),
             AverageEntryPrice = D(f.AverageEntryPrice),
             NetPnl = D(f.NetPnl),
+            FundingPnl = D(f.FundingPnl),
             WearRatePct = D(f.WearRatePct is { } w ? Math.Round(w, 6) : null),
             NetPnlPerVolumePct = D(f.NetPnlPerVolumePct is { } n ? Math.Round(n, 6) : null),
         };

@@ -1,0 +1,44 @@
+using System.Globalization;
+using Mmd.Trading.Execution;
+using Mmd.Trading.Primitives;
+
+namespace Mmd.Exchanges.Paper;
+
+// Perpetual funding: at every settlement each open perp position pays (or receives) rate x notional at the mid.
+public sealed partial class PaperExchange
+{
+    private const int FundingKept = 1000;
+    private long _nextFundingId = 1;
+
+    /// <summary>The account's funding settlements on <paramref name="symbol"/> at or after <paramref name="since"/>, oldest first.</summary>
+    public IReadOnlyList<FundingPayment> Funding(string account, string symbol, DateTimeOffset since)
+    {
+        lock (_gate)
+            return _funding.TryGetValue(account, out var list) ? list.Where(p => p.Symbol == symbol && p.Time >= since).ToList() : [];
+    }
+
+    /// <summary>Runs every settlement that is due (the tick calls this under the lock).</summary>
+    private void SettleFunding(DateTimeOffset now)
+    {
+        while (now >= _nextFundingAt)
+        {
+            var at = _nextFundingAt;
+            _nextFundingAt += _settings.FundingInterval;
+            var rate = _settings.FundingRatePct / 100m;
+            foreach (var account in _accounts.Values)
+            {
+                foreach (var (symbol, position) in account.Positions)
+                {
+                    if (position.Quantity == 0 || !_markets.TryGetValue(symbol, out var market) || market.Spec.Kind != InstrumentKind.Perpetual) continue;
+                    var amount = Math.Round(-position.Quantity * market.Mid * rate, 8, MidpointRounding.AwayFromZero);
+                    account.Balance(market.Spec.QuoteAsset).Total += amount;
+                    if (!_funding.TryGetValue(account.Name, out var list)) _funding[account.Name] = list = [];
+                    var id = "funding-" + at.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture) + "-" + (_nextFundingId++).ToString(CultureInfo.InvariantCulture);
+                    list.Add(new FundingPayment(id, symbol, at, rate, market.Mid, position.Quantity, amount));
+                    if (list.Count > FundingKept) list.RemoveAt(0);
+                    _dirty = true;
+                }
+            }
+        }
+    }
+}

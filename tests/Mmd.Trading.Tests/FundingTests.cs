@@ -1,0 +1,52 @@
+using Mmd.Exchanges.Paper;
+using Mmd.TestKit;
+using Mmd.Trading.Execution;
+using Mmd.Trading.Primitives;
+using Mmd.Trading.Stats;
+using Mmd.Trading.Strategies.PerpMarketMaking;
+
+namespace Mmd.Trading.Tests;
+
+public class FundingTests
+{
+    private const string Perp = "SOL_USDC_PERP";
+
+    [Fact]
+    public void PositionAt_IsThePositionTheFillsHadBuiltThen_EvenWhenAFillArrivesLate()
+    {
+        var stats = new TradingStatistics("SOL", "USDC");
+        var t0 = DateTimeOffset.Parse("2026-11-24T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
+        VenueFill Fill(Side side, decimal qty, int minute) => new($"t{minute}", "v", "mm_1", Perp, side, 150m, qty, 0m, "USDC", true, t0.AddMinutes(minute));
+        stats.Apply(Fill(Side.Buy, 2m, 10), false);
+        stats.Apply(Fill(Side.Sell, 0.5m, 30), false);
+        stats.Apply(Fill(Side.Buy, 1m, 20), false); // late: it happened before the sell
+        Assert.Equal((0m, 2m, 3m, 2.5m), (stats.PositionAt(t0), stats.PositionAt(t0.AddMinutes(15)), stats.PositionAt(t0.AddMinutes(25)), stats.PositionAt(t0.AddHours(1))));
+        stats.ApplyFunding(-0.75m);
+        Assert.Equal(-0.75m, stats.Snapshot(150m).FundingPnl);
+        Assert.Equal(stats.Snapshot(150m).RealizedPnl + stats.Snapshot(150m).UnrealizedPnl - stats.Snapshot(150m).FeesInQuote - 0.75m, stats.Snapshot(150m).NetPnl);
+    }
+
+    [Fact]
+    public async Task APerpInstance_CountsTheFundingItsOwnPositionPaid_InItsStats()
+    {
+        var config = new PerpMarketMakerConfig { SpreadPct = 0.2m, OrderQuantity = 0.5m, Levels = 1, MaxPosition = 5m, PositionThreshold = 5m };
+        var market = EngineHarness.QuietMarket() with { FundingRatePct = 0.1m, FundingInterval = TimeSpan.FromSeconds(30) };
+        await using var h = new EngineHarness("perp", config, symbol: Perp, market: market);
+        _ = h.Start();
+        await Until.TrueAsync(() => h.OpenOrders().Count == 2, "a quote a side");
+        var bid = h.OpenOrders().Single(o => o.Side == Side.Buy).Price!.Value;
+        var sweep = h.Exchange.Levels(Perp, Side.Buy, 50).Where(l => l.Price >= bid).Sum(l => l.Quantity);
+        h.Exchange.Place("taker", new PlaceOrderRequest(Perp, "x1", Side.Sell, OrderType.Limit, TimeInForce.Ioc, bid, sweep));
+        await Until.TrueAsync(() => h.Journal.Fills.Count == 1, "our bid is filled: long 0.5");
+
+        h.Time.Advance(TimeSpan.FromSeconds(30));
+        h.Exchange.Tick(); // the settlement: 0.5 long pays 0.1 % of its notional
+        var payment = Assert.Single(h.Exchange.Funding("perp", Perp, DateTimeOffset.MinValue));
+        h.Time.Advance(TimeSpan.FromSeconds(61)); // the engine asks for funding once a minute
+        await h.StatsAsync(s => s.Cumulative.FundingPnl != 0, "the stats count the funding");
+        var stats = h.Engine.LatestStats!;
+        Assert.Equal(-0.5m * payment.MarkPrice * 0.001m, stats.Cumulative.FundingPnl);
+        Assert.Equal(stats.Cumulative.FundingPnl, stats.Session.FundingPnl);
+        Assert.Equal(payment.Amount, stats.Cumulative.FundingPnl); // the account is the instance's alone: its share is all of it
+    }
+}
