@@ -80,10 +80,19 @@ public sealed partial class DaemonLink(string instance, string socketPath, TimeS
             object? lastStats = null;
             var nextHealth = time.GetUtcNow();
             var exitSent = false;
+            EngineState? lastState = null;
             while (!reader.IsCompleted)
             {
                 var engine = Volatile.Read(ref _engine);
                 var now = time.GetUtcNow();
+                // A change of phase (reconciling, running, stopping) is reported at once, not at the next interval:
+                // the daemon shows a restarted worker running as soon as it quotes.
+                var state = engine?.State;
+                if (state != lastState)
+                {
+                    lastState = state;
+                    nextHealth = now;
+                }
                 if (engine?.LatestStats is { } stats && !ReferenceEquals(stats, lastStats))
                 {
                     lastStats = stats;
