@@ -33,7 +33,6 @@ var suites = new Dictionary<string, Type>
 {
     ["book"] = typeof(BookApplyBenchmark),
     ["matching"] = typeof(MatchingEngineBenchmark),
-    ["pipeline"] = typeof(StrategyPipelineBenchmark),
     ["strategy-events"] = typeof(StrategyEventBenchmark),
     ["journal"] = typeof(JournalBenchmark),
 };

@@ -20,12 +20,7 @@ public static partial class SpecValidator
         var threshold = Decimal(c.PositionThreshold, p + "position_threshold", v, min: 0m, minExclusive: true) ?? 0.1m;
         var skew = Decimal(c.InventorySkew, p + "inventory_skew", v, min: 0m, max: 1m) ?? 0m;
         var leverage = Decimal(c.Leverage, p + "leverage", v, min: 1m, max: 200m) ?? 1m;
-        // The seed's CLI demanded a negative stop-loss, its validator a positive one and its code took abs() (§9.2.18):
-        // it is an amount of loss, so either sign means the same.
-        var stopLoss = Decimal(c.StopLoss, p + "stop_loss", v) is { } sl ? Math.Abs(sl) : (decimal?)null;
-        if (stopLoss == 0) { v.Add(new(p + "stop_loss", "must not be 0 (leave it empty to turn the stop-loss off)")); stopLoss = null; }
-        var takeProfit = Decimal(c.TakeProfit, p + "take_profit", v, min: 0m, minExclusive: true);
-        if (!System.Enum.IsDefined(c.ProtectiveAction)) v.Add(new(p + "protective_action", $"unknown action {(int)c.ProtectiveAction}"));
+        var (stopLoss, takeProfit, protectiveAction) = ValidateStops(p, c.StopLoss, c.TakeProfit, c.ProtectiveAction, v);
         var interval = Duration(c.Interval, p + "interval", v, TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(1), TimeSpan.FromDays(1));
         var tolerance = Decimal(c.RefreshTolerancePct, p + "refresh_tolerance_pct", v, min: 0m, max: 50m) ?? 0.05m;
         if (spread is { } s && tolerance > s) v.Add(new(p + "refresh_tolerance_pct", $"must not exceed spread_pct ({s}): quotes would never be refreshed"));
@@ -48,12 +43,25 @@ public static partial class SpecValidator
             Leverage = leverage,
             StopLoss = stopLoss,
             TakeProfit = takeProfit,
-            ProtectiveAction = c.ProtectiveAction == GrpcMM.Protos.V1.ProtectiveAction.Stop
-                ? Trading.Strategies.PerpMarketMaking.ProtectiveAction.Stop
-                : Trading.Strategies.PerpMarketMaking.ProtectiveAction.KeepRunning,
+            ProtectiveAction = protectiveAction,
             AvellanedaStoikov = ValidateModel(c.AvellanedaStoikov, p, spread, v),
             Interval = interval,
             RefreshTolerancePct = tolerance,
         };
+    }
+
+    /// <summary>Stop-loss, take-profit and what follows them: the same fields on every perpetual strategy.</summary>
+    private static (decimal? StopLoss, decimal? TakeProfit, Trading.Strategies.PerpMarketMaking.ProtectiveAction Action) ValidateStops(
+        string p, string stopLossText, string takeProfitText, GrpcMM.Protos.V1.ProtectiveAction action, List<FieldViolation> v)
+    {
+        // The seed's CLI demanded a negative stop-loss, its validator a positive one and its code took abs() (§9.2.18):
+        // it is an amount of loss, so either sign means the same.
+        var stopLoss = Decimal(stopLossText, p + "stop_loss", v) is { } sl ? Math.Abs(sl) : (decimal?)null;
+        if (stopLoss == 0) { v.Add(new(p + "stop_loss", "must not be 0 (leave it empty to turn the stop-loss off)")); stopLoss = null; }
+        var takeProfit = Decimal(takeProfitText, p + "take_profit", v, min: 0m, minExclusive: true);
+        if (!System.Enum.IsDefined(action)) v.Add(new(p + "protective_action", $"unknown action {(int)action}"));
+        return (stopLoss, takeProfit, action == GrpcMM.Protos.V1.ProtectiveAction.Stop
+            ? Trading.Strategies.PerpMarketMaking.ProtectiveAction.Stop
+            : Trading.Strategies.PerpMarketMaking.ProtectiveAction.KeepRunning);
     }
 }

@@ -22,8 +22,7 @@ public sealed class PerpGrid : IStrategy
     public const int OrphanKey = 20_000;
 
     private PerpGridConfig _config;
-    private (decimal Lower, decimal Upper)? _pendingRange;
-    private readonly object _rangeLock = new();
+    private readonly GridRange _range;
     private PerpGridLevel[] _levels = [];
     private decimal _step;
     private decimal _quantity;
@@ -40,7 +39,7 @@ public sealed class PerpGrid : IStrategy
     public PerpGrid(PerpGridConfig config)
     {
         _config = config;
-        if (!config.AutoRange && config.Lower is { } lower && config.Upper is { } upper) _pendingRange = (lower, upper);
+        _range = new GridRange(config.FixedRange);
     }
 
     public string Kind => "perp_grid";
@@ -56,21 +55,13 @@ public sealed class PerpGrid : IStrategy
     /// <summary>Signed position each level holds, by level price (for tests and the operator).</summary>
     public IReadOnlyDictionary<decimal, decimal> LevelPositions => _levels.Where(l => l.Position != 0).ToDictionary(l => l.Price, l => l.Position);
 
-    public void Adjust(decimal lower, decimal upper)
-    {
-        if (lower <= 0 || upper <= lower) throw new ArgumentException($"the grid range needs 0 < lower < upper (got {lower} - {upper})");
-        lock (_rangeLock) _pendingRange = (lower, upper);
-    }
+    public void Adjust(decimal lower, decimal upper) => _range.Request(lower, upper);
 
     public string? Reconfigure(StrategyConfig config)
     {
-        if (config is not PerpGridConfig next) return $"{Kind} cannot become {config.Kind} while running";
-        if (next with { Lower = _config.Lower, Upper = _config.Upper, AutoRange = _config.AutoRange } != _config)
-            return "only the range of a running grid can change; restart the instance for the other parameters";
-        if (next.Lower is not { } lower || next.Upper is not { } upper) return "a range adjustment needs both bounds";
-        Adjust(lower, upper);
-        _config = next;
-        return null;
+        var refused = _range.Reconfigure(_config, config, Kind);
+        if (refused is null) _config = (PerpGridConfig)config;
+        return refused;
     }
 
     public StrategyDecision Decide(StrategyView view)
@@ -93,7 +84,7 @@ public sealed class PerpGrid : IStrategy
         }
         if (view.ImmediatePending && !Initialized) return StrategyDecision.PullQuotes; // a protective close is still working
 
-        if (!Initialized || HasPendingRange) Initialize(view, mid);
+        if (!Initialized || _range.Pending) Initialize(view, mid);
         if (!Initialized) return StrategyDecision.PullQuotes;
 
         if (_config.BoundaryCheck && (mid > _upper * (1 + _config.BoundaryTolerance) || mid < _lower * (1 - _config.BoundaryTolerance)))
@@ -110,7 +101,7 @@ public sealed class PerpGrid : IStrategy
                 default:
                     var (lower, upper) = AutoRange(mid);
                     Record($"boundary: {breach}; range moved to {instrument.RoundPrice(lower)}-{instrument.RoundPrice(upper)}", view.Now);
-                    lock (_rangeLock) _pendingRange = (lower, upper);
+                    _range.Request(lower, upper);
                     Initialize(view, mid);
                     break;
             }
@@ -189,11 +180,6 @@ public sealed class PerpGrid : IStrategy
         _ => "neutral",
     };
 
-    private bool HasPendingRange
-    {
-        get { lock (_rangeLock) return _pendingRange is not null && Initialized; }
-    }
-
     /// <summary>The auto range for the grid type: neutral price -/+ r, long [price - r, price], short [price, price + r].</summary>
     private (decimal Lower, decimal Upper) AutoRange(decimal price)
     {
@@ -209,12 +195,7 @@ public sealed class PerpGrid : IStrategy
     private void Initialize(StrategyView view, decimal mid)
     {
         var instrument = view.Instrument;
-        (decimal Lower, decimal Upper) range;
-        lock (_rangeLock)
-        {
-            range = _pendingRange ?? AutoRange(mid);
-            _pendingRange = null;
-        }
+        var range = _range.Take(AutoRange(mid));
         (_lower, _upper) = (instrument.RoundPrice(range.Lower), instrument.RoundPrice(range.Upper));
         var prices = GridLevels.Build(instrument, _lower, _upper, _config.Levels, _config.Mode);
         if (prices.Length < 2) { _levels = []; return; }

@@ -25,17 +25,9 @@ public enum BoundaryAction
 }
 
 /// <summary>Validated parameters of the perpetual grid (seed §1.5.1). Percent values are in percent units.</summary>
-public sealed record PerpGridConfig : StrategyConfig
+public sealed record PerpGridConfig : GridConfig
 {
-    public decimal? Lower { get; init; }
-    public decimal? Upper { get; init; }
-    public bool AutoRange { get; init; }
-    public decimal PriceRangePct { get; init; } = 5m;
-    public int Levels { get; init; } = 10;
-    public GridMode Mode { get; init; } = GridMode.Arithmetic;
     public GridType Type { get; init; } = GridType.Neutral;
-    /// <summary>Base quantity per level; null: floor(max position / open levels x 0.8), as the seed.</summary>
-    public decimal? OrderQuantity { get; init; }
     /// <summary>Cap on |position|: opens that could pass it are left out, and an excess is closed at market.</summary>
     public decimal MaxPosition { get; init; } = 1m;
     public decimal? StopLoss { get; init; }
@@ -48,8 +40,6 @@ public sealed record PerpGridConfig : StrategyConfig
     public BoundaryAction BoundaryAction { get; init; } = BoundaryAction.EmergencyClose;
     /// <summary>Rejected close orders of a level before it is closed at market instead.</summary>
     public int CloseRetries { get; init; } = 3;
-
-    public override bool RefreshReplacesQuotes => false;
 
     public override string Kind => "perp_grid";
 

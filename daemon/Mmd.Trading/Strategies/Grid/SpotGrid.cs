@@ -14,8 +14,7 @@ namespace Mmd.Trading.Strategies.Grid;
 public sealed class SpotGrid : IStrategy
 {
     private SpotGridConfig _config;
-    private readonly object _adjustLock = new();
-    private (decimal Lower, decimal Upper)? _pendingRange;
+    private readonly GridRange _range;
     private decimal[] _levels = [];
     private GridInterval[] _intervals = [];
     private decimal _quantity;
@@ -30,7 +29,7 @@ public sealed class SpotGrid : IStrategy
     public SpotGrid(SpotGridConfig config)
     {
         _config = config;
-        if (!config.AutoRange && config.Lower is { } lower && config.Upper is { } upper) _pendingRange = (lower, upper);
+        _range = new GridRange(config.FixedRange);
     }
 
     public string Kind => "spot_grid";
@@ -47,22 +46,14 @@ public sealed class SpotGrid : IStrategy
     /// Moves the range (the seed's adjust_grid_range, which always failed for the spot grid, §9.2.13). Takes effect at
     /// the next decision: every order of the old grid is cancelled and the new grid is built around the current price.
     /// </summary>
-    public void Adjust(decimal lower, decimal upper)
-    {
-        if (lower <= 0 || upper <= lower) throw new ArgumentException($"the grid range needs 0 < lower < upper (got {lower} - {upper})");
-        lock (_adjustLock) _pendingRange = (lower, upper);
-    }
+    public void Adjust(decimal lower, decimal upper) => _range.Request(lower, upper);
 
     /// <summary>Only the range changes live (the grid is rebuilt on it); anything else needs a restart.</summary>
     public string? Reconfigure(StrategyConfig config)
     {
-        if (config is not SpotGridConfig next) return $"{Kind} cannot become {config.Kind} while running";
-        if (next with { Lower = _config.Lower, Upper = _config.Upper, AutoRange = _config.AutoRange } != _config)
-            return "only the range of a running grid can change; restart the instance for the other parameters";
-        if (next.Lower is not { } lower || next.Upper is not { } upper) return "a range adjustment needs both bounds";
-        Adjust(lower, upper);
-        _config = next;
-        return null;
+        var refused = _range.Reconfigure(_config, config, Kind);
+        if (refused is null) _config = (SpotGridConfig)config;
+        return refused;
     }
 
     /// <summary>Kept until the grid is built: an interval whose order is still resting resumes from it.</summary>
@@ -71,7 +62,7 @@ public sealed class SpotGrid : IStrategy
     public StrategyDecision Decide(StrategyView view)
     {
         if (view.Mid is not { } mid) return StrategyDecision.PullQuotes;
-        if (!Initialized || HasPendingRange) Initialize(view, mid);
+        if (!Initialized || _range.Pending) Initialize(view, mid);
         if (!Initialized) return StrategyDecision.PullQuotes;
         return new StrategyDecision(BuildQuotes(view, mid), []);
     }
@@ -101,11 +92,6 @@ public sealed class SpotGrid : IStrategy
     private decimal _instrumentMin;
     private InstrumentSpec? _instrument;
 
-    private bool HasPendingRange
-    {
-        get { lock (_adjustLock) return _pendingRange is not null && Initialized; }
-    }
-
     public StrategyFigures Figures(StrategyView view)
     {
         var locked = 0;
@@ -120,12 +106,7 @@ public sealed class SpotGrid : IStrategy
     private void Initialize(StrategyView view, decimal mid)
     {
         var instrument = view.Instrument;
-        (decimal Lower, decimal Upper) range;
-        lock (_adjustLock)
-        {
-            range = _pendingRange ?? GridLevels.AutoRange(mid, _config.PriceRangePct);
-            _pendingRange = null;
-        }
+        var range = _range.Take(GridLevels.AutoRange(mid, _config.PriceRangePct));
         _instrument = instrument;
         _instrumentMin = instrument.MinQuantity;
         (_lower, _upper) = (instrument.RoundPrice(range.Lower), instrument.RoundPrice(range.Upper));
