@@ -1,6 +1,5 @@
 using Mmd.Trading.Primitives;
 using Mmd.Trading.Stats;
-using Mmd.Trading.Strategies.AvellanedaStoikov;
 using Mmd.Trading.Strategies.SpotMarketMaking;
 
 namespace Mmd.Trading.Strategies.PerpMarketMaking;
@@ -15,9 +14,7 @@ namespace Mmd.Trading.Strategies.PerpMarketMaking;
 public sealed class PerpMarketMaker : IStrategy
 {
     private PerpMarketMakerConfig _config;
-    private decimal[] _bids;
-    private decimal[] _asks;
-    private AvellanedaStoikovModel? _model;
+    private readonly QuoteLadder _ladder;
     private int _reductions, _stopLosses, _takeProfits;
     private string? _lastAction;
     private DateTimeOffset? _lastActionAt;
@@ -25,9 +22,7 @@ public sealed class PerpMarketMaker : IStrategy
     public PerpMarketMaker(PerpMarketMakerConfig config)
     {
         _config = config;
-        _bids = new decimal[config.Levels];
-        _asks = new decimal[config.Levels];
-        _model = config.AvellanedaStoikov is { } a ? new AvellanedaStoikovModel(a) : null;
+        _ladder = new QuoteLadder(config.Levels, config.AvellanedaStoikov);
     }
 
     public string Kind => "perp_market_making";
@@ -36,8 +31,7 @@ public sealed class PerpMarketMaker : IStrategy
     public string? Reconfigure(StrategyConfig config)
     {
         if (config is not PerpMarketMakerConfig next) return $"{Kind} cannot become {config.Kind} while running";
-        if (next.Levels != _bids.Length) (_bids, _asks) = (new decimal[next.Levels], new decimal[next.Levels]);
-        if (next.AvellanedaStoikov != _config.AvellanedaStoikov) _model = next.AvellanedaStoikov is { } a ? new AvellanedaStoikovModel(a) : null;
+        _ladder.Reconfigure(next.Levels, next.AvellanedaStoikov);
         _config = next;
         return null;
     }
@@ -80,7 +74,7 @@ public sealed class PerpMarketMaker : IStrategy
             _config.PositionThreshold, _config.InventorySkew, _config.Leverage, _reductions, _stopLosses, _takeProfits),
         LastProtectiveAction = _lastAction,
         LastProtectiveActionAt = _lastActionAt,
-        Model = ModelQuoting.Figures(_model),
+        Model = _ladder.ModelFigures,
     };
 
     private DesiredQuote[] BuildQuotes(StrategyView view, decimal mid, decimal position)
@@ -90,25 +84,24 @@ public sealed class PerpMarketMaker : IStrategy
             ? QuoteMath.FixedQuantity(instrument, fixedQty)
             : AutoQuantity(instrument, view.TotalOf(instrument.QuoteAsset), mid);
         // The model's reservation price already leans against the inventory: it replaces the seed's skew when on.
-        if (_model is null || !ModelQuoting.TryLadder(_model, view, mid, Math.Sign(position) * Math.Max(0m, Math.Abs(position) - _config.TargetPosition), quantity, _config.SpreadPct, _bids, _asks))
-        {
-            QuoteMath.Prices(instrument, mid, _config.SpreadPct, _bids, _asks);
-            InventorySkew.Apply(instrument, _bids, _asks, mid, _config.InventorySkew, position, _config.MaxPosition);
-        }
+        var excess = Math.Sign(position) * Math.Max(0m, Math.Abs(position) - _config.TargetPosition);
+        var (bids, asks) = (_ladder.Bids, _ladder.Asks);
+        if (!_ladder.Price(view, mid, _config.SpreadPct, excess, quantity))
+            InventorySkew.Apply(instrument, bids, asks, mid, _config.InventorySkew, position, _config.MaxPosition);
 
-        var quotes = new List<DesiredQuote>(_bids.Length * 2);
+        var quotes = new List<DesiredQuote>(bids.Length * 2);
         // Resting size that would fill at once if the market swept our side; no quote may take it past max.
         decimal longRoom = _config.MaxPosition - position, shortRoom = _config.MaxPosition + position;
-        for (var i = 0; i < _bids.Length; i++)
+        for (var i = 0; i < bids.Length; i++)
         {
-            if (_bids[i] > 0 && quantity <= longRoom && instrument.MeetsMinimums(_bids[i], quantity))
+            if (bids[i] > 0 && quantity <= longRoom && instrument.MeetsMinimums(bids[i], quantity))
             {
-                quotes.Add(new DesiredQuote(Side.Buy, i, _bids[i], quantity));
+                quotes.Add(new DesiredQuote(Side.Buy, i, bids[i], quantity));
                 longRoom -= quantity;
             }
-            if (quantity <= shortRoom && instrument.MeetsMinimums(_asks[i], quantity))
+            if (quantity <= shortRoom && instrument.MeetsMinimums(asks[i], quantity))
             {
-                quotes.Add(new DesiredQuote(Side.Sell, i, _asks[i], quantity));
+                quotes.Add(new DesiredQuote(Side.Sell, i, asks[i], quantity));
                 shortRoom -= quantity;
             }
         }

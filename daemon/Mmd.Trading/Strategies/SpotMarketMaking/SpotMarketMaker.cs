@@ -1,6 +1,5 @@
 using Mmd.Trading.Primitives;
 using Mmd.Trading.Stats;
-using Mmd.Trading.Strategies.AvellanedaStoikov;
 
 namespace Mmd.Trading.Strategies.SpotMarketMaking;
 
@@ -13,16 +12,12 @@ namespace Mmd.Trading.Strategies.SpotMarketMaking;
 public sealed class SpotMarketMaker : IStrategy
 {
     private SpotMarketMakerConfig _config;
-    private decimal[] _bids;
-    private decimal[] _asks;
-    private AvellanedaStoikovModel? _model;
+    private readonly QuoteLadder _ladder;
 
     public SpotMarketMaker(SpotMarketMakerConfig config)
     {
         _config = config;
-        _bids = new decimal[config.Levels];
-        _asks = new decimal[config.Levels];
-        _model = config.AvellanedaStoikov is { } a ? new AvellanedaStoikovModel(a) : null;
+        _ladder = new QuoteLadder(config.Levels, config.AvellanedaStoikov);
     }
 
     public string Kind => "spot_market_making";
@@ -33,8 +28,7 @@ public sealed class SpotMarketMaker : IStrategy
     public string? Reconfigure(StrategyConfig config)
     {
         if (config is not SpotMarketMakerConfig next) return $"{Kind} cannot become {config.Kind} while running";
-        if (next.Levels != _bids.Length) (_bids, _asks) = (new decimal[next.Levels], new decimal[next.Levels]);
-        if (next.AvellanedaStoikov != _config.AvellanedaStoikov) _model = next.AvellanedaStoikov is { } a ? new AvellanedaStoikovModel(a) : null;
+        _ladder.Reconfigure(next.Levels, next.AvellanedaStoikov);
         _config = next;
         return null;
     }
@@ -57,15 +51,15 @@ public sealed class SpotMarketMaker : IStrategy
     }
 
     public StrategyFigures? Figures(StrategyView view) =>
-        ModelQuoting.Figures(_model) is { } model ? new StrategyFigures { Model = model } : null;
+        _ladder.ModelFigures is { } model ? new StrategyFigures { Model = model } : null;
 
     private DesiredQuote[] BuildQuotes(StrategyView view, decimal mid, decimal baseTotal, decimal quoteTotal)
     {
         var instrument = view.Instrument;
         // The model's quotes when it is on and warmed up; the seed's fixed spread otherwise.
-        var unit = _config.OrderQuantity ?? QuoteMath.AutoQuantities(instrument, _bids.Length, quoteTotal, baseTotal, mid).Buy;
-        if (_model is null || !ModelQuoting.TryLadder(_model, view, mid, view.Position, unit, _config.SpreadPct, _bids, _asks))
-            QuoteMath.Prices(instrument, mid, _config.SpreadPct, _bids, _asks);
+        var unit = _config.OrderQuantity ?? QuoteMath.AutoQuantities(instrument, _ladder.Levels, quoteTotal, baseTotal, mid).Buy;
+        _ladder.Price(view, mid, _config.SpreadPct, view.Position, unit);
+        var (bids, asks) = (_ladder.Bids, _ladder.Asks);
         decimal buyQty, sellQty;
         if (_config.OrderQuantity is { } fixedQty)
         {
@@ -74,24 +68,24 @@ public sealed class SpotMarketMaker : IStrategy
         else
         {
             var sum = 0m;
-            foreach (var p in _bids) sum += p;
-            (buyQty, sellQty) = QuoteMath.AutoQuantities(instrument, _bids.Length, quoteTotal, baseTotal, sum / _bids.Length);
+            foreach (var p in bids) sum += p;
+            (buyQty, sellQty) = QuoteMath.AutoQuantities(instrument, bids.Length, quoteTotal, baseTotal, sum / bids.Length);
         }
 
-        var quotes = new List<DesiredQuote>(_bids.Length * 2);
+        var quotes = new List<DesiredQuote>(bids.Length * 2);
         var quoteBudget = quoteTotal;
         var baseBudget = baseTotal;
-        for (var i = 0; i < _bids.Length; i++)
+        for (var i = 0; i < bids.Length; i++)
         {
-            var cost = _bids[i] * buyQty;
-            if (_bids[i] > 0 && cost <= quoteBudget && instrument.MeetsMinimums(_bids[i], buyQty))
+            var cost = bids[i] * buyQty;
+            if (bids[i] > 0 && cost <= quoteBudget && instrument.MeetsMinimums(bids[i], buyQty))
             {
-                quotes.Add(new DesiredQuote(Side.Buy, i, _bids[i], buyQty));
+                quotes.Add(new DesiredQuote(Side.Buy, i, bids[i], buyQty));
                 quoteBudget -= cost;
             }
-            if (sellQty <= baseBudget && instrument.MeetsMinimums(_asks[i], sellQty))
+            if (sellQty <= baseBudget && instrument.MeetsMinimums(asks[i], sellQty))
             {
-                quotes.Add(new DesiredQuote(Side.Sell, i, _asks[i], sellQty));
+                quotes.Add(new DesiredQuote(Side.Sell, i, asks[i], sellQty));
                 baseBudget -= sellQty;
             }
         }
