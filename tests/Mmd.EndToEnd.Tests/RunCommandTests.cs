@@ -152,4 +152,29 @@ public class RunCommandTests
         Assert.Equal(0, await mmd.WaitForExitAsync());
         Assert.Contains("stopped (duration elapsed)", mmd.StandardOutput, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task SeedStrategyFlags_RunEveryStrategy_AndAFlagAStrategyLacks_IsAnError()
+    {
+        using var dir = new TempDirectory();
+        // The seed's `--strategy grid --market-type perp` ran its spot grid (§9.2.19); here it is the perp grid.
+        using (var grid = MmdProcess.Start(dir.Path, "run", "--name", "pg", "--symbol", "SOL_USDC_PERP", "--strategy", "grid", "--market-type", "perp",
+            "--auto-price", "--price-range", "1", "--grid-num", "5", "--quantity", "0.5", "--max-position", "3", "--grid-type", "neutral",
+            "--boundary-action", "stop_only", "--duration", "3s"))
+        {
+            Assert.Equal(0, await grid.WaitForExitAsync());
+            Assert.Contains("perp_grid: ", grid.StandardOutput, StringComparison.Ordinal);
+            Assert.Contains("grid neutral arithmetic", grid.StandardOutput, StringComparison.Ordinal);
+        }
+        using (var perp = MmdProcess.Start(dir.Path, "run", "--name", "pm", "--symbol", "SOL_USDC_PERP", "--strategy", "standard", "--spread", "0.2",
+            "--quantity", "0.5", "--max-position", "2", "--stop-loss", "-50", "--duration", "3s"))
+        {
+            Assert.Equal(0, await perp.WaitForExitAsync());
+            Assert.Contains("perp_market_making: ", perp.StandardOutput, StringComparison.Ordinal);
+        }
+        using var wrong = MmdProcess.Start(dir.Path, "run", "--name", "h", "--symbol", "SOL_USDC", "--strategy", "maker_hedge", "--spread", "0.2", "--grid-type", "up");
+        Assert.Equal(2, await wrong.WaitForExitAsync());
+        Assert.Contains("--spread: does not apply to maker_taker_hedge", wrong.StandardError, StringComparison.Ordinal);
+        Assert.Contains("--grid-type: does not apply to maker_taker_hedge", wrong.StandardError, StringComparison.Ordinal);
+    }
 }

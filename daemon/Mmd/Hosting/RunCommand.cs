@@ -20,20 +20,12 @@ public static class RunCommand
         var venue = new Option<string?>("--venue") { Description = "Venue (default paper)" };
         var symbol = new Option<string?>("--symbol") { Description = "Symbol, e.g. SOL_USDC" };
         var duration = new Option<string?>("--duration") { Description = "Run time: seconds, or 90s / 15m / 2h; overrides the spec" };
-        var spread = new Option<string?>("--spread") { Description = "Spread in % of mid (0.2 = 0.2 %)" };
-        var quantity = new Option<string?>("--quantity") { Description = "Fixed order quantity (default: auto from balances)" };
-        var levels = new Option<string?>("--levels", "--max-orders") { Description = "Quote levels per side (default 3)" };
-        var enableRebalance = new Option<bool>("--enable-rebalance") { Description = "Rebalance inventory toward the base target (default)" };
-        var disableRebalance = new Option<bool>("--disable-rebalance") { Description = "Do not rebalance inventory" };
-        var baseTarget = new Option<string?>("--base-asset-target") { Description = "Base asset share of portfolio value, % (default 30)" };
-        var threshold = new Option<string?>("--rebalance-threshold") { Description = "Deviation that triggers a rebalance, % (default 15)" };
-        var interval = new Option<string?>("--interval") { Description = "Forced full refresh period (default 60s)" };
-        var tolerance = new Option<string?>("--refresh-tolerance") { Description = "Keep a quote while within this % of its desired price (default 0.02)" };
+        var strategyFlags = new RunFlags();
         var seed = new Option<string?>("--seed") { Description = "Paper market seed" };
         var summaryEvery = new Option<string?>("--summary-every") { Description = "Period of the one-line summary (default 10s)" };
 
         var command = new Command("run", "Run one instance in the foreground (no daemon). SIGINT/SIGTERM cancel every own order and exit.");
-        foreach (var o in new Option[] { file, config, name, venue, symbol, duration, spread, quantity, levels, enableRebalance, disableRebalance, baseTarget, threshold, interval, tolerance, seed, summaryEvery })
+        foreach (var o in new Option[] { file, config, name, venue, symbol, duration, seed, summaryEvery }.Concat(strategyFlags.Options))
             command.Options.Add(o);
 
         command.SetAction(async (result, cancellationToken) =>
@@ -54,11 +46,12 @@ public static class RunCommand
                 }
                 else
                 {
-                    proto = new InstanceSpec { SpotMarketMaking = new SpotMarketMakingConfig() };
+                    proto = new InstanceSpec();
                 }
 
                 var flagErrors = new List<FieldViolation>();
-                ApplyFlags(proto, result, flagErrors, name, venue, symbol, duration, spread, quantity, levels, enableRebalance, disableRebalance, baseTarget, threshold, interval, tolerance, seed);
+                ApplyFlags(proto, result, flagErrors, name, venue, symbol, duration, seed);
+                strategyFlags.Apply(proto, result, flagErrors);
                 summary = ParseDuration(result.GetValue(summaryEvery) ?? "10s", "--summary-every", flagErrors) ?? TimeSpan.FromSeconds(10);
                 try
                 {
@@ -96,33 +89,12 @@ public static class RunCommand
     }
 
     private static void ApplyFlags(InstanceSpec spec, ParseResult r, List<FieldViolation> errors, Option<string?> name, Option<string?> venue, Option<string?> symbol,
-        Option<string?> duration, Option<string?> spread, Option<string?> quantity, Option<string?> levels, Option<bool> enableRebalance, Option<bool> disableRebalance,
-        Option<string?> baseTarget, Option<string?> threshold, Option<string?> interval, Option<string?> tolerance, Option<string?> seed)
+        Option<string?> duration, Option<string?> seed)
     {
         if (r.GetValue(name) is { } n) spec.Name = n;
         if (r.GetValue(venue) is { } v) spec.Venue = v;
         if (r.GetValue(symbol) is { } s) spec.Symbol = s;
         if (r.GetValue(duration) is { } d && ParseDuration(d, "duration", errors) is { } dd) spec.Duration = Duration.FromTimeSpan(dd);
-
-        var strategyFlags = new[] { spread, quantity, levels, baseTarget, threshold, interval, tolerance }.Any(o => r.GetValue(o) is not null)
-            || r.GetValue(enableRebalance) || r.GetValue(disableRebalance);
-        if (strategyFlags && spec.StrategyCase != InstanceSpec.StrategyOneofCase.SpotMarketMaking) spec.SpotMarketMaking = new SpotMarketMakingConfig();
-        var mm = spec.SpotMarketMaking;
-        if (r.GetValue(spread) is { } sp) mm.SpreadPct = sp;
-        if (r.GetValue(quantity) is { } q) mm.OrderQuantity = q.Equals("auto", StringComparison.OrdinalIgnoreCase) ? "" : q;
-        if (r.GetValue(levels) is { } l)
-        {
-            if (uint.TryParse(l, NumberStyles.None, CultureInfo.InvariantCulture, out var lv)) mm.Levels = lv;
-            else errors.Add(new("spot_market_making.levels", $"'{l}' is not a whole number"));
-        }
-        if (r.GetValue(enableRebalance) && r.GetValue(disableRebalance))
-            errors.Add(new("spot_market_making.rebalance_enabled", "--enable-rebalance and --disable-rebalance cannot both be given"));
-        else if (r.GetValue(enableRebalance)) mm.RebalanceEnabled = true;
-        else if (r.GetValue(disableRebalance)) mm.RebalanceEnabled = false;
-        if (r.GetValue(baseTarget) is { } bt) mm.BaseTargetPct = bt;
-        if (r.GetValue(threshold) is { } th) mm.RebalanceThresholdPct = th;
-        if (r.GetValue(interval) is { } i && ParseDuration(i, "spot_market_making.interval", errors) is { } iv) mm.Interval = Duration.FromTimeSpan(iv);
-        if (r.GetValue(tolerance) is { } t) mm.RefreshTolerancePct = t;
         if (r.GetValue(seed) is { } sd)
         {
             spec.Paper ??= new PaperVenueOptions();
