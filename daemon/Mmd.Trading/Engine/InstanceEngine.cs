@@ -104,7 +104,8 @@ public sealed partial class InstanceEngine : IDisposable
         {
             var book = _book;
             var fresh = book is not null && book.IsSynced && _time.GetUtcNow() - book.LastUpdate <= _options.StaleBookAfter;
-            return new EngineHealth(_state, book?.LastUpdate, book?.IsSynced ?? false, fresh, _accountStreamUp, _lastLoop,
+            // No book yet means no update time, not the zero time: the daemon tells "waiting for the first book" from "stale".
+            return new EngineHealth(_state, book is { Sequence: > 0 } ? book.LastUpdate : null, book?.IsSynced ?? false, fresh, _accountStreamUp, _lastLoop,
                 _risk.KillSwitchTripped ? _risk.KillSwitchReason : null);
         }
     }

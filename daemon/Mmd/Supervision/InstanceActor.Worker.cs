@@ -190,7 +190,9 @@ public sealed partial class InstanceActor
             _healthFailures = 0;
             _healthySince ??= now;
         }
-        else if (health.Phase == WorkerPhase.Running || now - _spawnedAt > _settings.StartupGrace)
+        // Within the start-up grace a running worker is not failed for the first book it is still waiting for (it
+        // reports every change of phase and health at once, so that report comes early); any other problem counts.
+        else if (now - _spawnedAt > _settings.StartupGrace || (health.Phase == WorkerPhase.Running && health.LastBookUpdate is not null))
         {
             await CountHealthFailureAsync(problem.Length > 0 ? problem : $"still {health.Phase.ToString().ToLowerInvariant()} after {_settings.StartupGrace.TotalSeconds:0}s", cancellationToken);
         }

@@ -80,28 +80,30 @@ public sealed partial class DaemonLink(string instance, string socketPath, TimeS
             object? lastStats = null;
             var nextHealth = time.GetUtcNow();
             var exitSent = false;
-            EngineState? lastState = null;
+            (EngineState?, bool, bool, string?) lastCondition = default;
             while (!reader.IsCompleted)
             {
                 var engine = Volatile.Read(ref _engine);
                 var now = time.GetUtcNow();
-                // A change of phase (reconciling, running, stopping) is reported at once, not at the next interval:
-                // the daemon shows a restarted worker running as soon as it quotes.
-                var state = engine?.State;
-                if (state != lastState)
+                // A change of phase or of health (book fresh, account stream up) is reported at once, not at the next
+                // interval: the daemon shows a restarted worker running and healthy as soon as it is.
+                var h = engine?.Health;
+                var condition = (h?.State, h?.BookFresh ?? false, h?.AccountStreamConnected ?? false, h?.Reason);
+                if (condition != lastCondition)
                 {
-                    lastState = state;
+                    lastCondition = condition;
                     nextHealth = now;
+                }
+                // Health before stats: a client that sees the new stats sees the health that goes with them.
+                if (now >= nextHealth)
+                {
+                    nextHealth = now + healthInterval;
+                    await call.RequestStream.WriteAsync(new WorkerMessage { Health = Health(engine) }, cancellationToken);
                 }
                 if (engine?.LatestStats is { } stats && !ReferenceEquals(stats, lastStats))
                 {
                     lastStats = stats;
                     await call.RequestStream.WriteAsync(new WorkerMessage { Stats = StatsMessages.ToMessage(stats) }, cancellationToken);
-                }
-                if (now >= nextHealth)
-                {
-                    nextHealth = now + healthInterval;
-                    await call.RequestStream.WriteAsync(new WorkerMessage { Health = Health(engine) }, cancellationToken);
                 }
                 while (_results.TryDequeue(out var result))
                     await call.RequestStream.WriteAsync(new WorkerMessage { CommandResult = result }, cancellationToken);
