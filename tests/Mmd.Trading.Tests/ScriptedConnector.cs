@@ -11,6 +11,9 @@ internal sealed class ScriptedConnector(IExchangeConnector inner) : IExchangeCon
     /// <summary>While true, book events are swallowed: the stream stays connected but says nothing.</summary>
     public bool BookSilent { get; set; }
 
+    /// <summary>Fills the account stream loses (the venue still lists them in its fill history).</summary>
+    public Func<VenueFill, bool>? DropFill { get; set; }
+
     public string Venue => inner.Venue;
     public ConnectorCapabilities Capabilities => inner.Capabilities;
     public Task<IReadOnlyList<InstrumentSpec>> GetInstrumentsAsync(CancellationToken cancellationToken) => inner.GetInstrumentsAsync(cancellationToken);
@@ -28,6 +31,7 @@ internal sealed class ScriptedConnector(IExchangeConnector inner) : IExchangeCon
     public Task<IReadOnlyList<FundingPayment>> GetFundingPaymentsAsync(string symbol, DateTimeOffset since, CancellationToken cancellationToken) => inner.GetFundingPaymentsAsync(symbol, since, cancellationToken);
     public IAsyncEnumerable<MarketDataEvent> StreamOrderBookAsync(string symbol, CancellationToken cancellationToken) =>
         inner.StreamOrderBookAsync(symbol, cancellationToken).Where(_ => !BookSilent);
-    public IAsyncEnumerable<AccountEvent> StreamAccountAsync(string symbol, CancellationToken cancellationToken) => inner.StreamAccountAsync(symbol, cancellationToken);
+    public IAsyncEnumerable<AccountEvent> StreamAccountAsync(string symbol, CancellationToken cancellationToken) =>
+        inner.StreamAccountAsync(symbol, cancellationToken).Where(e => e is not FillEvent { Fill: var fill } || DropFill?.Invoke(fill) != true);
     public ValueTask DisposeAsync() => inner.DisposeAsync();
 }

@@ -66,4 +66,7 @@ internal static partial class EngineLog
 
     [LoggerMessage(1020, LogLevel.Warning, "{Instance}: operator command {Command} refused: {Why}")]
     public static partial void CommandRefused(ILogger logger, string instance, string command, string why);
+
+    [LoggerMessage(1021, LogLevel.Warning, "{Instance}: order {ClientOrderId} reported {Filled} filled but the venue lists fills for {Seen} only; no longer waiting for the rest")]
+    public static partial void FillsMissing(ILogger logger, string instance, string clientOrderId, decimal filled, decimal seen);
 }

@@ -67,11 +67,27 @@ public sealed partial class InstanceEngine
         _view.EntryPrice = _cumulative.AverageEntryPrice;
         _view.UnrealizedPnl = _book.Mid is { } mid ? _cumulative.Unrealized(mid) : 0m;
         // A filled IOC can be reported before its fills arrive: until they do, the position is not yet what it will be,
-        // and a strategy sizing from it would send the same order twice. Fills that never come are caught up within seconds.
+        // and a strategy sizing from it would send the same order twice. The housekeeping tick asks the venue for fills
+        // that are late; only fills the venue itself never lists are given up on, after a minute, with a warning.
         var now = _time.GetUtcNow();
-        _oneOffs.RemoveAll(o => o.IsTerminal && (_tracker.FilledByFills(o) >= o.FilledQuantity || now - o.UpdatedAt > _options.UnknownOrderGrace));
+        _oneOffs.RemoveAll(o => o.IsTerminal && (FillsCaughtUp(o) || GiveUpOnFills(o, now)));
         _view.ImmediatePending = _oneOffs.Count > 0;
     }
+
+    private bool FillsCaughtUp(TrackedOrder order) => _tracker.FilledByFills(order) >= order.FilledQuantity;
+
+    private bool GiveUpOnFills(TrackedOrder order, DateTimeOffset now)
+    {
+        if (now - order.UpdatedAt <= MissingFillsGiveUp) return false;
+        EngineLog.FillsMissing(_logger, _options.InstanceName, order.ClientOrderId, order.FilledQuantity, _tracker.FilledByFills(order));
+        return true;
+    }
+
+    private static readonly TimeSpan MissingFillsGiveUp = TimeSpan.FromMinutes(1);
+
+    /// <summary>True when a one-off order ended filled a while ago and its fills have not all arrived: time to ask.</summary>
+    private bool OneOffFillsLate(DateTimeOffset now) =>
+        _oneOffs.Any(o => o.IsTerminal && !FillsCaughtUp(o) && now - o.UpdatedAt > TimeSpan.FromSeconds(2));
 
     /// <summary>A quote never crosses the opposite touch we know of: post-only would only bounce it.</summary>
     private decimal Passive(Side side, decimal price) => side switch

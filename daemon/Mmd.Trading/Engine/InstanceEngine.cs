@@ -407,6 +407,7 @@ public sealed partial class InstanceEngine : IDisposable
     {
         await PollFundingAsync(cancellationToken);
         var now = _time.GetUtcNow();
+        if (OneOffFillsLate(now)) await CatchUpAsync(cancellationToken); // the account stream lost them: ask the venue
         foreach (var order in _tracker.Live.Where(o => o.Status == OrderStatus.Unknown)) QueryOrder(order);
         if (_balancesDirty && now - _balancesAt >= TimeSpan.FromSeconds(1)) await RefreshBalancesAsync(cancellationToken);
         var mark = _book.Mid;

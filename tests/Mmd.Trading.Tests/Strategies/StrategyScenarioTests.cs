@@ -199,4 +199,22 @@ public class StrategyScenarioTests
         Assert.DoesNotContain(orders, o => o.Side == Side.Buy && o.Price == 150m);
         Assert.Equal([140m, 145m, 155m, 160m], orders.Select(o => o.Price!.Value).Order());
     }
+
+    [Fact]
+    public async Task MakerTakerHedge_AHedgeFillTheStreamLost_IsFetched_NeverHedgedTwice()
+    {
+        const string perp = "SOL_USDC_PERP";
+        var config = new MakerTakerHedgeConfig { OrderQuantity = 0.5m, MaxSlippagePct = 0.5m, RefreshTolerancePct = 0m };
+        // The account stream loses every buy fill: the hedge's. Its order reports filled; its fill is only in the history.
+        await using var h = new EngineHarness("hedge", config, symbol: perp, market: Path(perp, (0, 150m), (2, 150m), (2.2, 150.6m), (10, 150.6m)),
+            wrap: c => new ScriptedConnector(c) { DropFill = f => f.Side == Side.Buy });
+        _ = h.Start();
+        await Until.TrueAsync(() => h.OpenOrders().Count == 2, "a quote a side at the touch");
+        await RunPathAsync(h, TimeSpan.FromSeconds(10));
+        var result = await h.StopAsync();
+
+        Assert.Single(h.Journal.Orders.Values, o => o.Template.Purpose == OrderPurpose.Hedge);
+        Assert.Single(h.Journal.Fills, f => f.Purpose == OrderPurpose.Hedge);
+        Assert.Equal(0m, result.FinalStats.Cumulative.Position);
+    }
 }
