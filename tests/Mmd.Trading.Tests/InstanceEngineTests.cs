@@ -214,6 +214,33 @@ public class InstanceEngineTests
     }
 
     [Fact]
+    public async Task PostOnlyStorm_Regression_ABouncingSideWaitsForANewerBook()
+    {
+        // The seed's perp grid sent post-only orders that bounced hundreds of times a day in a rally (§9.1). Here a side
+        // whose orders all bounce tries each level once more, one tick further, then waits until the market's opposite
+        // touch moves (our own asks arriving on the book do not count).
+        var bids = 0;
+        await using var h = new EngineHarness(wrap: c => new ScriptedConnector(c)
+        {
+            OnPlace = (request, inner) =>
+            {
+                if (request.Side != Side.Buy) return inner(request);
+                Interlocked.Increment(ref bids);
+                return Task.FromResult(PlaceOrderResult.Rejected(RejectCode.PostOnlyWouldTake, "would take"));
+            },
+        });
+        _ = h.Start();
+        await Until.TrueAsync(() => h.OpenOrders().Count(o => o.Side == Side.Sell) == 3, "the asks rest");
+        await Until.TrueAsync(() => Volatile.Read(ref bids) == 6, "each bid level bounced, retried once, bounced");
+        for (var i = 0; i < 30; i++) { h.Time.Advance(TimeSpan.FromMilliseconds(500)); await Task.Delay(5); } // timers fire, the book stands still
+        Assert.Equal(6, Volatile.Read(ref bids));
+        h.Exchange.SetMid(EngineHarness.Symbol, h.Exchange.Mid(EngineHarness.Symbol)!.Value + 0.5m); // the market moved
+        await Until.TrueAsync(() => Volatile.Read(ref bids) >= 12, "one more round once the market moved");
+        for (var i = 0; i < 10; i++) { h.Time.Advance(TimeSpan.FromMilliseconds(500)); await Task.Delay(5); }
+        Assert.Equal(12, Volatile.Read(ref bids));
+    }
+
+    [Fact]
     public async Task UnknownPlaceOutcome_IsSettledByQuery_NeverResubmitted()
     {
         var lost = 1;

@@ -10,8 +10,10 @@ namespace Mmd.Trading.Engine;
 public sealed partial class InstanceEngine
 {
     private readonly List<TrackedOrder> _pendingSends = [];
-    // Book sequence at which a side's post-only retry was rejected too; that side waits for a newer book.
-    private readonly long?[] _postOnlyBlockedAt = new long?[2];
+    // The market's opposite touch (without our own orders) when a side's post-only orders bounced; that side waits until
+    // the touch it bounced off has moved. Our own orders changing the book do not count: they are not the market.
+    private readonly decimal?[] _postOnlyBlockedAt = new decimal?[2];
+    private readonly bool[] _postOnlyBlocked = new bool[2];
 
     private async Task EvaluateAsync(StrategyTrigger trigger, bool forceRefresh, CancellationToken cancellationToken)
     {
@@ -34,10 +36,10 @@ public sealed partial class InstanceEngine
 
         foreach (var order in plan.Cancels) SendCancel(order, now);
         for (var s = 0; s < 2; s++)
-            if (_postOnlyBlockedAt[s] is { } at && _book.Sequence != at) _postOnlyBlockedAt[s] = null;
+            if (_postOnlyBlocked[s] && (s == 0 ? _view.BestAsk : _view.BestBid) != _postOnlyBlockedAt[s]) _postOnlyBlocked[s] = false;
         foreach (var quote in plan.Places)
         {
-            if (_postOnlyBlockedAt[quote.Side == Side.Buy ? 0 : 1] is not null) continue;
+            if (_postOnlyBlocked[quote.Side == Side.Buy ? 0 : 1]) continue;
             var price = Passive(quote.Side, quote.Price);
             var order = NewOrder(quote.Side, OrderType.Limit, TimeInForce.Gtc, price, quote.Quantity, OrderPurpose.Quote, quote.Level, postOnly: true, reduceOnly: quote.ReduceOnly);
             if (TryAdmit(order)) _pendingSends.Add(order);

@@ -320,11 +320,13 @@ public sealed partial class InstanceEngine : IDisposable
         EngineLog.Rejected(_logger, _options.InstanceName, order.ClientOrderId, order.LastError);
         _strategy.OnRejected(new StrategyRejection(order.Side, order.Level, order.Purpose, result.Code, order.ReduceOnly, order.LastError));
         // The seed's post-only retry: once, one tick further from the touch. A rejection means our book is
-        // behind the market: apart from that one retry, the side waits for a newer book instead of storming
-        // the venue with orders that bounce (the seed's post-only storm, §9.1).
+        // behind the market: apart from that one retry, the side waits until the market's opposite touch has moved,
+        // instead of storming the venue with orders that bounce (the seed's post-only storm, §9.1).
         if (result.Code == RejectCode.PostOnlyWouldTake && order.Purpose == OrderPurpose.Quote && order.Price is { } price)
         {
-            _postOnlyBlockedAt[order.Side == Side.Buy ? 0 : 1] = _book.Sequence;
+            var side = order.Side == Side.Buy ? 0 : 1;
+            _postOnlyBlocked[side] = true;
+            _postOnlyBlockedAt[side] = order.Side == Side.Buy ? _view.BestAsk : _view.BestBid;
             if (order.PostOnlyRetries > 0) return StrategyTrigger.OrderUpdate;
             var retryPrice = order.Side == Side.Buy ? price - _instrument.TickSize : price + _instrument.TickSize;
             var retry = NewOrder(order.Side, OrderType.Limit, TimeInForce.Gtc, _instrument.RoundPrice(retryPrice), order.Quantity,
