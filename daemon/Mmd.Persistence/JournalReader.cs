@@ -14,6 +14,16 @@ namespace Mmd.Persistence;
 /// </summary>
 internal static class JournalReader
 {
+    /// <summary>The JSON of the instance's latest stats snapshot, if any.</summary>
+    public static async Task<string?> LastStatsJsonAsync(string connectionString, string instance, CancellationToken cancellationToken)
+    {
+        await using var connection = await SqliteConnectionTuning.OpenAsync(connectionString, cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """SELECT "Json" FROM stats_snapshots WHERE "Instance" = $instance ORDER BY "Id" DESC LIMIT 1""";
+        command.Parameters.AddWithValue("$instance", instance);
+        return await command.ExecuteScalarAsync(cancellationToken) as string;
+    }
+
     public static async Task<IReadOnlyList<TrackedOrder>> OpenOrdersAsync(string connectionString, string instance, CancellationToken cancellationToken)
     {
         await using var connection = await SqliteConnectionTuning.OpenAsync(connectionString, cancellationToken);

@@ -16,7 +16,10 @@ public sealed class SqliteTradingJournal(DbContextOptions<MmdDbContext> options,
 {
     private readonly JournalWriter _writer = new(MigrationGate.ConnectionString(options), instance, venue);
 
-    private static readonly JsonSerializerOptions SnapshotJson = new() { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.WriteAsString };
+    private static readonly JsonSerializerOptions SnapshotJson = new()
+    {
+        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.WriteAsString | System.Text.Json.Serialization.JsonNumberHandling.AllowReadingFromString,
+    };
 
     public Task SaveOrdersAsync(IReadOnlyList<TrackedOrder> orders, CancellationToken cancellationToken) =>
         _writer.SaveOrdersAsync(orders, cancellationToken);
@@ -34,4 +37,20 @@ public sealed class SqliteTradingJournal(DbContextOptions<MmdDbContext> options,
 
     public Task SaveStatsAsync(StatsSnapshot snapshot, CancellationToken cancellationToken) =>
         _writer.SaveStatsAsync(snapshot, JsonSerializer.Serialize(snapshot, SnapshotJson), cancellationToken);
+
+    public async Task<StrategyFigures?> LoadLastStrategyFiguresAsync(CancellationToken cancellationToken)
+    {
+        if (await JournalReader.LastStatsJsonAsync(MigrationGate.ConnectionString(options), instance, cancellationToken) is not { } json) return null;
+        try
+        {
+            using var document = JsonDocument.Parse(json);
+            return document.RootElement.TryGetProperty(nameof(StatsSnapshot.StrategyFigures), out var figures) && figures.ValueKind == JsonValueKind.Object
+                ? figures.Deserialize<StrategyFigures>(SnapshotJson)
+                : null;
+        }
+        catch (JsonException)
+        {
+            return null; // a snapshot of an older shape: the strategy starts afresh
+        }
+    }
 }

@@ -107,4 +107,28 @@ public class TradingJournalTests
         ClientOrderId = id, Symbol = "SOL_USDC", Side = Side.Buy, Type = OrderType.Limit, TimeInForce = TimeInForce.Gtc,
         Price = 150.05m, Quantity = 1m, PostOnly = true, Level = 2, CreatedAt = T,
     };
+
+    [Fact]
+    public async Task TheLastStrategyFigures_AreReadBack_FromTheLatestSnapshot()
+    {
+        using var dir = new TempDirectory();
+        var db = await MmdDatabase.OpenAsync(dir.Combine("j.db"), CancellationToken.None);
+        await using var journal = new SqliteTradingJournal(db, "grid", "paper");
+        Assert.Null(await journal.LoadLastStrategyFiguresAsync(CancellationToken.None));
+        Trading.Stats.StatsSnapshot Snapshot(decimal lower, decimal profit) => new()
+        {
+            Instance = "grid", Venue = "paper", Symbol = "SOL_USDC", BaseAsset = "SOL", QuoteAsset = "USDC", Time = T, SessionStart = T,
+            Session = new Trading.Stats.StatsFigures(), Cumulative = new Trading.Stats.StatsFigures(), Strategy = "spot_grid",
+            StrategyFigures = new Trading.Stats.StrategyFigures
+            {
+                Grid = new Trading.Stats.GridFigures("arithmetic", "spot", lower, 160m, 5, 3, 2, 2, profit, 2, 2, 1, 0),
+                LastProtectiveAction = "none", LastProtectiveActionAt = T,
+            },
+        };
+        await journal.SaveStatsAsync(Snapshot(140m, 4.95m), CancellationToken.None);
+        await journal.SaveStatsAsync(Snapshot(141.5m, 9.9m), CancellationToken.None);
+        var last = await journal.LoadLastStrategyFiguresAsync(CancellationToken.None);
+        Assert.Equal(new Trading.Stats.GridFigures("arithmetic", "spot", 141.5m, 160m, 5, 3, 2, 2, 9.9m, 2, 2, 1, 0), last!.Grid);
+        Assert.Equal(("none", T), (last.LastProtectiveAction, last.LastProtectiveActionAt));
+    }
 }

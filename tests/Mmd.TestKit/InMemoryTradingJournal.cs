@@ -44,6 +44,11 @@ public sealed class InMemoryTradingJournal : ITradingJournal
         return Task.CompletedTask;
     }
 
+    public Task<StrategyFigures?> LoadLastStrategyFiguresAsync(CancellationToken cancellationToken)
+    {
+        lock (Stats) return Task.FromResult(Stats.Count > 0 ? Stats[^1].StrategyFigures : null);
+    }
+
     /// <summary>An immutable copy of an order as it was written.</summary>
     public sealed record OrderSnapshot(TrackedOrder Template, OrderStatus Status, string? VenueOrderId, decimal Filled, DateTimeOffset UpdatedAt, string? LastError)
     {

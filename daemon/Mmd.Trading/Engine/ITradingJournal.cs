@@ -26,4 +26,7 @@ public interface ITradingJournal
     Task<IReadOnlyList<JournaledFill>> LoadFillsAsync(CancellationToken cancellationToken);
 
     Task SaveStatsAsync(StatsSnapshot snapshot, CancellationToken cancellationToken);
+
+    /// <summary>The strategy's figures in the latest stats snapshot (a grid's range and profit), null when none was saved.</summary>
+    Task<StrategyFigures?> LoadLastStrategyFiguresAsync(CancellationToken cancellationToken);
 }

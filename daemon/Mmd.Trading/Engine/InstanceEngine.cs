@@ -142,6 +142,7 @@ public sealed partial class InstanceEngine : IDisposable
 
         StartFunding();
         await PollFundingAsync(stoppingToken, force: true);
+        _strategy.OnRestored(await _journal.LoadLastStrategyFiguresAsync(stoppingToken));
         _strategy.OnAdopted(_tracker.Live
             .Where(o => o.Purpose == OrderPurpose.Quote && o.Price is not null && o.Status is OrderStatus.Open or OrderStatus.PartiallyFilled)
             .Select(o => new AdoptedOrder(o.Side, o.Level, o.Price!.Value, o.Quantity, o.RemainingQuantity)).ToList());

@@ -17,6 +17,12 @@ public interface IStrategy
     void OnFill(StrategyFill fill) { }
 
     /// <summary>
+    /// Once, before the first decision: the strategy's figures as the last run saved them (a grid's range and profit),
+    /// null for a new instance. A strategy with state across runs resumes its counters, or its range, from them.
+    /// </summary>
+    void OnRestored(StrategyFigures? last) { }
+
+    /// <summary>
     /// Once, before the first decision: the strategy's own orders the start-up reconciliation found resting on the venue
     /// and adopted. A stateful strategy (a grid) resumes from them instead of starting over.
     /// </summary>

@@ -217,4 +217,25 @@ public class StrategyScenarioTests
         Assert.Single(h.Journal.Fills, f => f.Purpose == OrderPurpose.Hedge);
         Assert.Equal(0m, result.FinalStats.Cumulative.Position);
     }
+
+    [Fact]
+    public async Task SpotGrid_AutoRange_RestartsWhereItWas_WithItsProfitCarriedOn()
+    {
+        // The last run built its auto range at 140-160 (the mid was 150) and had booked 9.9; the price is 152 now.
+        var journal = new InMemoryTradingJournal();
+        var t0 = DateTimeOffset.Parse("2026-11-23T11:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
+        await journal.SaveStatsAsync(new Stats.StatsSnapshot
+        {
+            Instance = "grid", Venue = "paper", Symbol = EngineHarness.Symbol, BaseAsset = "SOL", QuoteAsset = "USDC", Time = t0, SessionStart = t0,
+            Session = new Stats.StatsFigures(), Cumulative = new Stats.StatsFigures(), Strategy = "spot_grid",
+            StrategyFigures = new Stats.StrategyFigures { Grid = new Stats.GridFigures("arithmetic", "spot", 140m, 160m, 5, 2, 2, 2, 9.9m, 2, 2, 0, 0) },
+        }, CancellationToken.None);
+        var market = EngineHarness.QuietMarket() with { StartPrices = new Dictionary<string, decimal> { [EngineHarness.Symbol] = 152m } };
+        var config = new SpotGridConfig { AutoRange = true, PriceRangePct = 5m, Levels = 5, OrderQuantity = 1m };
+        await using var h = new EngineHarness("grid", config, new RiskLimits { PriceBandPct = 50m }, journal, market: market);
+        _ = h.Start();
+        await Until.TrueAsync(() => h.OpenOrders().Count == 4, "the grid rests");
+        Assert.Equal([140m, 145m, 150m, 160m], h.OpenOrders().Select(o => o.Price!.Value).Order()); // not 144.4-159.6 around 152
+        await h.StatsAsync(s => s.StrategyFigures?.Grid is { RoundTrips: 2 } g && g.Profit == 9.9m, "the profit carries on");
+    }
 }

@@ -120,6 +120,15 @@ public sealed class PerpGrid : IStrategy
         return new StrategyDecision(_quotes.ToArray(), _intents.ToArray());
     }
 
+    /// <summary>The last run's counters carry on, and an auto range is rebuilt where the last run had it.</summary>
+    public void OnRestored(StrategyFigures? last)
+    {
+        if (last?.Grid is not { } g || g.Type != TypeName(_config.Type)) return;
+        (_buyFills, _sellFills, _roundTrips, _profit) = (g.BuyFills, g.SellFills, g.RoundTrips, g.Profit);
+        if (last.Position is { } p) (_reductions, _stopLosses, _takeProfits) = (p.Reductions, p.StopLosses, p.TakeProfits);
+        if (_config.AutoRange && g.Lower > 0 && g.Upper > g.Lower) _range.Request(g.Lower, g.Upper);
+    }
+
     public void OnFill(StrategyFill fill)
     {
         if (fill.Side == Side.Buy) _buyFills++; else _sellFills++;

@@ -56,6 +56,17 @@ public sealed class SpotGrid : IStrategy
         return refused;
     }
 
+    /// <summary>
+    /// The last run's counters carry on; an auto range is rebuilt where the last run had it (not around today's price),
+    /// so the orders it left on the book are still on this grid's levels.
+    /// </summary>
+    public void OnRestored(StrategyFigures? last)
+    {
+        if (last?.Grid is not { Type: "spot" } g) return;
+        (_buyFills, _sellFills, _roundTrips, _profit) = (g.BuyFills, g.SellFills, g.RoundTrips, g.Profit);
+        if (_config.AutoRange && g.Lower > 0 && g.Upper > g.Lower) _range.Request(g.Lower, g.Upper);
+    }
+
     /// <summary>Kept until the grid is built: an interval whose order is still resting resumes from it.</summary>
     public void OnAdopted(IReadOnlyList<AdoptedOrder> orders) => _adopted = orders;
 

@@ -36,6 +36,14 @@ public sealed class PerpMarketMaker : IStrategy
         return null;
     }
 
+    /// <summary>The protective counters carry on across runs.</summary>
+    public void OnRestored(StrategyFigures? last)
+    {
+        if (last?.Position is not { } p) return;
+        (_reductions, _stopLosses, _takeProfits) = (p.Reductions, p.StopLosses, p.TakeProfits);
+        (_lastAction, _lastActionAt) = (last.LastProtectiveAction, last.LastProtectiveActionAt);
+    }
+
     public StrategyDecision Decide(StrategyView view)
     {
         if (view.Mid is not { } mid) return StrategyDecision.PullQuotes;
