@@ -51,6 +51,7 @@ public sealed partial class InstanceEngine : IDisposable
     private StopRequest? _strategyStop;
     private volatile bool _paused;
     private volatile bool _busy;
+    private (decimal Lower, decimal Upper) _savedRange;
     private long _placed, _cancelled, _rejected, _postOnlyRetries, _rebalances;
     private volatile StatsSnapshot? _latest;
     private DateTimeOffset _latestAt;
@@ -417,9 +418,12 @@ public sealed partial class InstanceEngine : IDisposable
         if (mark is not null) _risk.ObserveNetPnl(_session.Snapshot(mark).NetPnl);
         _tracker.PruneTerminal(now - TimeSpan.FromMinutes(5));
         var stats = RefreshStats(now);
-        if (now - _lastStatsSave >= _options.StatsSnapshotPeriod)
+        // A grid's range is what a restarted worker rebuilds on: a change of it is saved at once, not at the next period.
+        var range = stats.StrategyFigures?.Grid is { } grid ? (grid.Lower, grid.Upper) : default;
+        if (now - _lastStatsSave >= _options.StatsSnapshotPeriod || range != _savedRange)
         {
             _lastStatsSave = now;
+            _savedRange = range;
             await _journal.SaveStatsAsync(stats, cancellationToken);
         }
     }

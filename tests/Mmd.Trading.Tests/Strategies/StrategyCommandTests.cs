@@ -70,5 +70,8 @@ public class StrategyCommandTests
         Assert.Null(await h.Engine.ExecuteAsync(new UpdateConfig(config with { Lower = 145m, Upper = 165m }), CancellationToken.None).DefaultTimeout());
         await Until.TrueAsync(() => h.OpenOrders().Select(o => o.Price!.Value).Order().SequenceEqual([145m, 155m, 160m, 165m]),
             "the grid rests on 145-165 (mid 150: buys at 145, sells of inventory at 155, 160, 165)");
+        // The new range is saved with the next housekeeping tick, not a minute later: a restart rebuilds on it.
+        await h.WaitAsync(() => { lock (h.Journal.Stats) return h.Journal.Stats.LastOrDefault()?.StrategyFigures?.Grid is { Lower: 145m, Upper: 165m }; },
+            "a stats snapshot with the new range is saved");
     }
 }
