@@ -36,5 +36,8 @@ var suites = new Dictionary<string, Type>
     ["strategy-events"] = typeof(StrategyEventBenchmark),
     ["journal"] = typeof(JournalBenchmark),
 };
-if (args.Length > 0 && suites.TryGetValue(args[0], out var suite)) BenchmarkRunner.Run(suite, args: args[1..]);
-else BenchmarkSwitcher.FromAssembly(typeof(BookApplyBenchmark).Assembly).Run(args);
+// Artifacts go beside the benchmarks, whatever folder the command runs from (the repository's top level is fixed).
+var config = BenchmarkDotNet.Configs.ManualConfig.Create(BenchmarkDotNet.Configs.DefaultConfig.Instance)
+    .WithArtifactsPath(Mmd.TestKit.Repository.Combine("tests", "Mmd.Benchmarks", "BenchmarkDotNet.Artifacts"));
+if (args.Length > 0 && suites.TryGetValue(args[0], out var suite)) BenchmarkRunner.Run(suite, config, args[1..]);
+else BenchmarkSwitcher.FromAssembly(typeof(BookApplyBenchmark).Assembly).Run(args, config);
