@@ -79,6 +79,17 @@ internal sealed class EngineHarness : IAsyncDisposable
         Until.TrueAsync(() => OpenOrders().Count(o => o.Side == Primitives.Side.Buy) == perSide && OpenOrders().Count(o => o.Side == Primitives.Side.Sell) == perSide,
             $"{perSide} quotes per side rest on the venue");
 
+    /// <summary>Our best bid's price.</summary>
+    public decimal OurBestBid() => OpenOrders().Where(o => o.Side == Primitives.Side.Buy).Max(o => o.Price!.Value);
+
+    /// <summary>Another account sells everything down to our best bid (the background ahead of us, then our bid) and returns that price and the taker's result.</summary>
+    public (decimal BestBid, PlaceOrderResult Result) SweepDownToOurBestBid()
+    {
+        var bestBid = OurBestBid();
+        var sweep = Exchange.Levels(Symbol, Primitives.Side.Buy, 50).Where(l => l.Price >= bestBid).Sum(l => l.Quantity);
+        return (bestBid, Exchange.Place("taker", new PlaceOrderRequest(Symbol, "x1", Primitives.Side.Sell, OrderType.Limit, TimeInForce.Ioc, bestBid, sweep)));
+    }
+
     public async Task<EngineResult> StopAsync()
     {
         await _stop.CancelAsync();

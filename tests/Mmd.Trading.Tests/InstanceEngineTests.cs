@@ -56,10 +56,8 @@ public class InstanceEngineTests
         await using var h = new EngineHarness();
         _ = h.Start();
         await h.QuotingAsync();
-        var bestBid = h.OpenOrders().Where(o => o.Side == Side.Buy).Max(o => o.Price!.Value);
         // Another account sells everything down to our best bid: the background ahead of us, then our 0.5.
-        var sweep = h.Exchange.Levels(EngineHarness.Symbol, Side.Buy, 50).Where(l => l.Price >= bestBid).Sum(l => l.Quantity);
-        var result = h.Exchange.Place("taker", new PlaceOrderRequest(EngineHarness.Symbol, "x1", Side.Sell, OrderType.Limit, TimeInForce.Ioc, bestBid, sweep));
+        var (bestBid, result) = h.SweepDownToOurBestBid();
         Assert.Equal(CommandOutcome.Accepted, result.Outcome);
         await Until.TrueAsync(() => h.Journal.Fills.Count == 1, "the fill is journaled");
         await h.StatsAsync(s => s.Session.Fills == 1, "stats count the fill");
@@ -82,9 +80,7 @@ public class InstanceEngineTests
         _ = h.Start();
         await h.QuotingAsync();
         h.Time.Advance(TimeSpan.FromMilliseconds(200)); // past the 100 ms stats refresh, well before the 1 s housekeeping tick
-        var bestBid = h.OpenOrders().Where(o => o.Side == Side.Buy).Max(o => o.Price!.Value);
-        var sweep = h.Exchange.Levels(EngineHarness.Symbol, Side.Buy, 50).Where(l => l.Price >= bestBid).Sum(l => l.Quantity);
-        h.Exchange.Place("taker", new PlaceOrderRequest(EngineHarness.Symbol, "x1", Side.Sell, OrderType.Limit, TimeInForce.Ioc, bestBid, sweep));
+        h.SweepDownToOurBestBid();
         // Fake time stands still from here: only the fill's own event can have refreshed the stats.
         await Until.TrueAsync(() => h.Engine.LatestStats?.Session.Fills == 1, "the live stats count the fill");
         Assert.Equal(0.5m, h.Engine.LatestStats!.Session.Position);
@@ -96,9 +92,7 @@ public class InstanceEngineTests
         await using var h = new EngineHarness();
         _ = h.Start();
         await h.QuotingAsync();
-        var bestBid = h.OpenOrders().Where(o => o.Side == Side.Buy).Max(o => o.Price!.Value);
-        var sweep = h.Exchange.Levels(EngineHarness.Symbol, Side.Buy, 50).Where(l => l.Price >= bestBid).Sum(l => l.Quantity);
-        h.Exchange.Place("taker", new PlaceOrderRequest(EngineHarness.Symbol, "x1", Side.Sell, OrderType.Limit, TimeInForce.Ioc, bestBid, sweep));
+        h.SweepDownToOurBestBid();
         await Until.TrueAsync(() => h.Journal.Fills.Count == 1, "our bid is filled");
 
         h.Engine.RequestFlattenOnStop();
@@ -118,9 +112,7 @@ public class InstanceEngineTests
         await using var h = new EngineHarness();
         _ = h.Start();
         await h.QuotingAsync();
-        var bestBid = h.OpenOrders().Where(o => o.Side == Side.Buy).Max(o => o.Price!.Value);
-        var sweep = h.Exchange.Levels(EngineHarness.Symbol, Side.Buy, 50).Where(l => l.Price >= bestBid).Sum(l => l.Quantity);
-        h.Exchange.Place("taker", new PlaceOrderRequest(EngineHarness.Symbol, "x1", Side.Sell, OrderType.Limit, TimeInForce.Ioc, bestBid, sweep));
+        h.SweepDownToOurBestBid();
         await Until.TrueAsync(() => h.Journal.Fills.Count == 1, "our bid is filled");
         Assert.Equal(0.5m, (await h.StopAsync()).FinalStats.Cumulative.Position);
         Assert.DoesNotContain(h.Journal.Fills, f => f.Purpose == OrderPurpose.Flatten);

@@ -43,7 +43,7 @@ public class StrategyCommandTests
         await h.QuotingAsync(perSide: 2);
         await Until.TrueAsync(() => h.OpenOrders().All(o => o.Quantity == 0.7m), "the new size rests");
         Assert.Equal(h.Exchange.Instruments.Single(i => i.Symbol == EngineHarness.Symbol).RoundPrice(mid - mid * 0.005m),
-            h.OpenOrders().Where(o => o.Side == Side.Buy).Max(o => o.Price!.Value));
+            h.OurBestBid());
     }
 
     [Fact]
