@@ -68,7 +68,7 @@ public sealed partial class InstanceEngine : IDisposable
         _time = time;
         _logger = logger;
         _tracker = new OrderTracker(options.InstanceName);
-        _ids = new ClientOrderIds(options.InstanceName, time.GetUtcNow());
+        _ids = connector.CreateClientOrderIds(options.InstanceName, time.GetUtcNow());
         _events = Channel.CreateBounded<EngineEvent>(new BoundedChannelOptions(options.EventQueueCapacity)
         {
             SingleReader = true,

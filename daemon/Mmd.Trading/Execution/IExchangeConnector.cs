@@ -12,6 +12,12 @@ public interface IExchangeConnector : IAsyncDisposable
 
     ConnectorCapabilities Capabilities { get; }
 
+    /// <summary>
+    /// The client order ids this venue can carry for an instance's run. The default is the string form; a venue whose
+    /// client id is a number supplies its own numbering behind the same instance prefix.
+    /// </summary>
+    Orders.ClientOrderIds CreateClientOrderIds(string instanceName, DateTimeOffset runStart) => new(instanceName, runStart);
+
     Task<IReadOnlyList<InstrumentSpec>> GetInstrumentsAsync(CancellationToken cancellationToken);
 
     Task<IReadOnlyList<Balance>> GetBalancesAsync(CancellationToken cancellationToken);

@@ -6,11 +6,13 @@ namespace Mmd.Trading.Orders;
 /// Client order ids are ours: <c>{instance}_{run}{sequence}</c>, where run is the base-36 start time in
 /// milliseconds. Instance names cannot contain '_', so one instance's prefix is never a prefix of
 /// another's, and an id never repeats across restarts. At most 36 characters for names of up to 20.
+/// A venue whose client id is a number gets <c>{instance}_{number}</c> instead (<see cref="FromNumbers"/>).
 /// </summary>
 public sealed class ClientOrderIds
 {
     public const char Separator = '_';
     private readonly string _prefix;
+    private readonly Func<long>? _nextNumber;
     private long _sequence;
 
     public ClientOrderIds(string instanceName, DateTimeOffset runStart)
@@ -18,12 +20,23 @@ public sealed class ClientOrderIds
         _prefix = PrefixOf(instanceName) + ToBase36(runStart.ToUnixTimeMilliseconds());
     }
 
+    private ClientOrderIds(string instanceName, Func<long> nextNumber)
+    {
+        _prefix = PrefixOf(instanceName);
+        _nextNumber = nextNumber;
+    }
+
+    /// <summary>Ids whose suffix is a number the venue's connector chose (and can carry in its numeric client-id field).</summary>
+    public static ClientOrderIds FromNumbers(string instanceName, Func<long> nextNumber) => new(instanceName, nextNumber);
+
     public static string PrefixOf(string instanceName) => instanceName + Separator;
 
     public static bool IsOwnedBy(string? clientOrderId, string instanceName) =>
         clientOrderId is not null && clientOrderId.StartsWith(PrefixOf(instanceName), StringComparison.Ordinal);
 
-    public string Next() => _prefix + ToBase36(Interlocked.Increment(ref _sequence));
+    public string Next() => _nextNumber is { } next
+        ? _prefix + next().ToString(System.Globalization.CultureInfo.InvariantCulture)
+        : _prefix + ToBase36(Interlocked.Increment(ref _sequence));
 
     internal static string ToBase36(long value)
     {
