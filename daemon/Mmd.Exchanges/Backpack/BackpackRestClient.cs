@@ -1,0 +1,301 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+
+namespace Mmd.Exchanges.Backpack;
+
+/// <summary>
+/// Backpack's REST API: signs private requests (exchanges.md §1.4), keeps the clock offset to the venue, paces
+/// requests through the <see cref="BackpackRateGate"/>, and says plainly whether the venue acted: an error body
+/// means it did not (<see cref="BackpackApiException"/>); no answer or a 5xx after sending means nobody knows
+/// (<see cref="BackpackOutcomeUnknownException"/>). Reads ride out rate limits and server errors with bounded,
+/// paced retries; writes are never retried here.
+/// </summary>
+public sealed class BackpackRestClient : IDisposable
+{
+    private const int ReadAttempts = 4;
+    private readonly HttpClient _http;
+    private readonly BackpackSigner? _signer;
+    private readonly BackpackOptions _options;
+    private readonly TimeProvider _time;
+    private readonly BackpackRateGate _gate;
+    private long _clockOffsetMs;
+
+    public BackpackRestClient(HttpClient http, BackpackSigner? signer, BackpackOptions options, TimeProvider time)
+    {
+        _http = http;
+        _http.BaseAddress ??= options.RestBaseUrl;
+        _http.Timeout = Timeout.InfiniteTimeSpan; // each request carries its own deadline
+        _signer = signer;
+        _options = options;
+        _time = time;
+        _gate = new BackpackRateGate(options.RequestsPerSecond, options.Burst, time);
+    }
+
+    /// <summary>Venue clock minus ours, in ms, from the last <see cref="SyncClockAsync"/>.</summary>
+    public long ClockOffsetMs => Interlocked.Read(ref _clockOffsetMs);
+
+    public BackpackRateGate Gate => _gate;
+
+    /// <summary>Measures the venue's clock (<c>GET /api/v1/time</c>) against ours, halfway through the round trip.</summary>
+    public async Task SyncClockAsync(CancellationToken cancellationToken)
+    {
+        var before = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        var text = await SendAsync(HttpMethod.Get, "/api/v1/time", null, [], isWrite: false, cancellationToken).ConfigureAwait(false);
+        var after = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        var server = long.Parse(text.Trim().Trim('"'), CultureInfo.InvariantCulture);
+        Interlocked.Exchange(ref _clockOffsetMs, server - (before + after) / 2);
+    }
+
+    public Task<BackpackMarket[]> GetMarketsAsync(CancellationToken ct) => ReadAsync<BackpackMarket[]>("/api/v1/markets", null, [], ct);
+
+    public Task<BackpackDepth> GetDepthAsync(string symbol, CancellationToken ct) =>
+        ReadAsync<BackpackDepth>("/api/v1/depth", null, [BackpackParameter.Text("symbol", symbol)], ct);
+
+    public Task<Dictionary<string, BackpackCapital>> GetCapitalAsync(CancellationToken ct) =>
+        ReadAsync<Dictionary<string, BackpackCapital>>("/api/v1/capital", "balanceQuery", [], ct);
+
+    public Task<BackpackCollateral> GetCollateralAsync(CancellationToken ct) =>
+        ReadAsync<BackpackCollateral>("/api/v1/capital/collateral", "collateralQuery", [], ct);
+
+    public async Task<BackpackPosition[]> GetPositionsAsync(CancellationToken ct)
+    {
+        try
+        {
+            return await ReadAsync<BackpackPosition[]>("/api/v1/position", "positionQuery", [], ct).ConfigureAwait(false);
+        }
+        catch (BackpackApiException e) when (e.Code == "RESOURCE_NOT_FOUND")
+        {
+            return []; // the venue's way of saying "no position"
+        }
+    }
+
+    public Task<BackpackOrder[]> GetOpenOrdersAsync(string symbol, CancellationToken ct) =>
+        ReadAsync<BackpackOrder[]>("/api/v1/orders", "orderQueryAll", [BackpackParameter.Text("symbol", symbol)], ct);
+
+    /// <summary>One order by client id; null when the venue has never seen it (or no longer lists it).</summary>
+    public async Task<BackpackOrder?> GetOrderAsync(string symbol, uint clientId, CancellationToken ct)
+    {
+        try
+        {
+            return await ReadAsync<BackpackOrder>("/api/v1/order", "orderQuery",
+                [BackpackParameter.Text("symbol", symbol), BackpackParameter.Number("clientId", clientId)], ct).ConfigureAwait(false);
+        }
+        catch (BackpackApiException e) when (e.Code == "RESOURCE_NOT_FOUND")
+        {
+            return null;
+        }
+    }
+
+    public async Task<BackpackOrder> PlaceOrderAsync(IReadOnlyList<BackpackParameter> order, CancellationToken ct)
+    {
+        var text = await SendAsync(HttpMethod.Post, "/api/v1/order", "orderExecute", order, isWrite: true, ct).ConfigureAwait(false);
+        return Deserialize<BackpackOrder>(text);
+    }
+
+    /// <summary>Places up to 50 orders in one request; the results come back in the request's order.</summary>
+    public async Task<BackpackBatchResult[]> PlaceOrdersAsync(IReadOnlyList<IReadOnlyList<BackpackParameter>> orders, CancellationToken ct)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(orders.Count, 50);
+        var text = await SendBatchAsync(orders, ct).ConfigureAwait(false);
+        return Deserialize<BackpackBatchResult[]>(text);
+    }
+
+    /// <summary>Cancels one order by venue id or client id (exactly one of them).</summary>
+    public async Task<BackpackOrder> CancelOrderAsync(string symbol, string? orderId, uint? clientId, CancellationToken ct)
+    {
+        BackpackParameter[] body = orderId is not null
+            ? [BackpackParameter.Text("symbol", symbol), BackpackParameter.Text("orderId", orderId)]
+            : [BackpackParameter.Text("symbol", symbol), BackpackParameter.Number("clientId", clientId ?? throw new ArgumentException("an order id or a client id is required"))];
+        var text = await SendAsync(HttpMethod.Delete, "/api/v1/order", "orderCancel", body, isWrite: true, ct).ConfigureAwait(false);
+        return Deserialize<BackpackOrder>(text);
+    }
+
+    /// <summary>Cancels every resting order on the symbol, whoever placed it: for an operator's explicit request only.</summary>
+    public async Task<BackpackOrder[]> CancelAllOnSymbolAsync(string symbol, CancellationToken ct)
+    {
+        var text = await SendAsync(HttpMethod.Delete, "/api/v1/orders", "orderCancelAll", [BackpackParameter.Text("symbol", symbol)], isWrite: true, ct).ConfigureAwait(false);
+        return Deserialize<BackpackOrder[]>(text);
+    }
+
+    /// <summary>Our fills on a symbol from <paramref name="fromMs"/>, oldest first, one page.</summary>
+    public Task<BackpackFill[]> GetFillsAsync(string symbol, long fromMs, int limit, int offset, CancellationToken ct) =>
+        ReadAsync<BackpackFill[]>("/wapi/v1/history/fills", "fillHistoryQueryAll",
+        [
+            BackpackParameter.Text("symbol", symbol), BackpackParameter.Number("from", fromMs), BackpackParameter.Number("limit", limit),
+            BackpackParameter.Number("offset", offset), BackpackParameter.Text("sortDirection", "Asc"),
+        ], ct);
+
+    public Task<BackpackFundingPayment[]> GetFundingPaymentsAsync(string symbol, int limit, int offset, CancellationToken ct) =>
+        ReadAsync<BackpackFundingPayment[]>("/wapi/v1/history/funding", "fundingHistoryQueryAll",
+        [
+            BackpackParameter.Text("symbol", symbol), BackpackParameter.Number("limit", limit), BackpackParameter.Number("offset", offset),
+            BackpackParameter.Text("sortDirection", "Asc"),
+        ], ct);
+
+    /// <summary>The venue-clock timestamp a request is signed with.</summary>
+    public long VenueNowMs() => _time.GetUtcNow().ToUnixTimeMilliseconds() + ClockOffsetMs;
+
+    public void Dispose() => _gate.Dispose();
+
+    private async Task<T> ReadAsync<T>(string path, string? instruction, IReadOnlyList<BackpackParameter> query, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return Deserialize<T>(await SendAsync(HttpMethod.Get, path, instruction, query, isWrite: false, ct).ConfigureAwait(false));
+            }
+            catch (Exception e) when (attempt < ReadAttempts && e is BackpackOutcomeUnknownException or BackpackApiException { IsRateLimit: true })
+            {
+                // A read changes nothing, so it may be asked again: after the pause a 429 imposed, or a short backoff.
+                if (_gate.PauseLeft() == TimeSpan.Zero)
+                    await Task.Delay(TimeSpan.FromMilliseconds(100 << attempt), _time, ct).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task<string> SendAsync(HttpMethod method, string path, string? instruction, IReadOnlyList<BackpackParameter> parameters, bool isWrite, CancellationToken ct)
+    {
+        var hasBody = method != HttpMethod.Get;
+        var uri = hasBody || parameters.Count == 0 ? path : path + "?" + QueryString(parameters);
+        return await ExchangeAsync(() =>
+        {
+            var request = new HttpRequestMessage(method, uri);
+            if (hasBody) request.Content = JsonContent(w => WriteObject(w, parameters));
+            if (instruction is not null) SignInto(request, ts => BackpackSigner.SigningString(instruction, parameters, ts, WindowMs));
+            return request;
+        }, isWrite, ct).ConfigureAwait(false);
+    }
+
+    private Task<string> SendBatchAsync(IReadOnlyList<IReadOnlyList<BackpackParameter>> orders, CancellationToken ct) =>
+        ExchangeAsync(() =>
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/orders")
+            {
+                Content = JsonContent(w =>
+                {
+                    w.WriteStartArray();
+                    foreach (var order in orders) WriteObject(w, order);
+                    w.WriteEndArray();
+                }),
+            };
+            SignInto(request, ts => BackpackSigner.BatchSigningString("orderExecute", orders, ts, WindowMs));
+            return request;
+        }, isWrite: true, ct);
+
+    private long WindowMs => (long)_options.Window.TotalMilliseconds;
+
+    private void SignInto(HttpRequestMessage request, Func<long, string> signingString)
+    {
+        if (_signer is null) throw new InvalidOperationException("this Backpack connector has no credentials");
+        var timestamp = VenueNowMs();
+        request.Headers.Add("X-API-Key", _signer.ApiKey);
+        request.Headers.Add("X-Timestamp", timestamp.ToString(CultureInfo.InvariantCulture));
+        request.Headers.Add("X-Window", WindowMs.ToString(CultureInfo.InvariantCulture));
+        request.Headers.Add("X-Signature", _signer.Sign(signingString(timestamp)));
+    }
+
+    private async Task<string> ExchangeAsync(Func<HttpRequestMessage> build, bool isWrite, CancellationToken ct)
+    {
+        await _gate.WaitAsync(ct).ConfigureAwait(false);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        deadline.CancelAfter(_options.RequestTimeout);
+        using var request = build(); // signed after the wait, so the timestamp is fresh
+        HttpResponseMessage response;
+        try
+        {
+            response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, deadline.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            throw new BackpackOutcomeUnknownException($"{request.Method} {request.RequestUri} had no answer within {_options.RequestTimeout.TotalSeconds:0.#} s");
+        }
+        catch (HttpRequestException e) when (e.HttpRequestError == HttpRequestError.ConnectionError && !isWrite)
+        {
+            throw new BackpackOutcomeUnknownException($"{request.Method} {request.RequestUri}: {e.Message}", e);
+        }
+        catch (HttpRequestException e) when (e.HttpRequestError == HttpRequestError.ConnectionError)
+        {
+            // Nothing was sent on a connection that never opened: the venue cannot have acted.
+            throw new BackpackApiException(0, "CONNECTION_FAILED", e.Message);
+        }
+        catch (HttpRequestException e)
+        {
+            throw new BackpackOutcomeUnknownException($"{request.Method} {request.RequestUri}: {e.Message}", e);
+        }
+        using (response)
+        {
+            string text;
+            try
+            {
+                text = await response.Content.ReadAsStringAsync(deadline.Token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is OperationCanceledException or HttpRequestException && !ct.IsCancellationRequested)
+            {
+                throw new BackpackOutcomeUnknownException($"{request.Method} {request.RequestUri}: the answer was lost", e);
+            }
+            if (response.IsSuccessStatusCode) return text;
+            if (response.StatusCode == HttpStatusCode.TooManyRequests)
+                _gate.Pause(RetryAfter(response.Headers.RetryAfter));
+            var error = TryError(text);
+            if ((int)response.StatusCode >= 500 && error?.Code is not ("TOO_MANY_REQUESTS" or "INVALID_CLIENT_REQUEST"))
+                throw new BackpackOutcomeUnknownException($"{request.Method} {request.RequestUri}: HTTP {(int)response.StatusCode} {error?.Message ?? text}");
+            if (error is not null && error.Code == "TOO_MANY_REQUESTS" && response.StatusCode != HttpStatusCode.TooManyRequests)
+                _gate.Pause(RetryAfter(response.Headers.RetryAfter));
+            throw new BackpackApiException(response.StatusCode, error?.Code ?? "HTTP_" + (int)response.StatusCode, error?.Message ?? text);
+        }
+    }
+
+    private TimeSpan RetryAfter(RetryConditionHeaderValue? header) => header switch
+    {
+        { Delta: { } delta } => delta,
+        { Date: { } date } when date > _time.GetUtcNow() => date - _time.GetUtcNow(),
+        _ => TimeSpan.FromSeconds(1),
+    };
+
+    private static BackpackError? TryError(string text)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<BackpackError>(text, BackpackJson.Options) is { Code: not null } e ? e : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static T Deserialize<T>(string text) =>
+        JsonSerializer.Deserialize<T>(text, BackpackJson.Options) ?? throw new BackpackApiException(HttpStatusCode.OK, "EMPTY_RESPONSE", "the venue answered with nothing");
+
+    private static string QueryString(IReadOnlyList<BackpackParameter> parameters) =>
+        string.Join('&', parameters.Select(p => p.Name + "=" + Uri.EscapeDataString(p.Value)));
+
+    private static ByteArrayContent JsonContent(Action<Utf8JsonWriter> write)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer)) write(writer);
+        var content = new ByteArrayContent(buffer.WrittenSpan.ToArray());
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+        return content;
+    }
+
+    private static void WriteObject(Utf8JsonWriter writer, IReadOnlyList<BackpackParameter> parameters)
+    {
+        writer.WriteStartObject();
+        foreach (var p in parameters)
+        {
+            writer.WritePropertyName(p.Name);
+            switch (p.Kind)
+            {
+                case BackpackValueKind.Number: writer.WriteRawValue(p.Value); break;
+                case BackpackValueKind.Boolean: writer.WriteBooleanValue(p.Value == "true"); break;
+                default: writer.WriteStringValue(p.Value); break;
+            }
+        }
+        writer.WriteEndObject();
+    }
+}
