@@ -16,6 +16,7 @@ namespace Mmd.Exchanges.Backpack;
 public sealed class BackpackConnector : IExchangeConnector
 {
     private const int FillPage = 1000;
+    private const int HistoryPages = 3;
     private readonly BackpackOptions _options;
     private readonly BackpackRestClient _rest;
     private readonly BackpackSigner? _signer;
@@ -75,10 +76,22 @@ public sealed class BackpackConnector : IExchangeConnector
         return orders.Select(ToVenueOrder).ToList();
     }
 
+    /// <summary>
+    /// Backpack's order query only sees resting orders, so an order that is not resting is looked for in the order
+    /// history (newest first, the last <see cref="HistoryPages"/> pages): a filled or cancelled order is never
+    /// mistaken for one the venue never received.
+    /// </summary>
     public async Task<VenueOrder?> GetOrderAsync(string symbol, string clientOrderId, CancellationToken cancellationToken)
     {
         if (_ids.ToWire(clientOrderId) is not { } clientId) return null; // not a number this instance could have sent
-        return await _rest.GetOrderAsync(symbol, clientId, cancellationToken).ConfigureAwait(false) is { } order ? ToVenueOrder(order) : null;
+        if (await _rest.GetOrderAsync(symbol, clientId, cancellationToken).ConfigureAwait(false) is { } open) return ToVenueOrder(open);
+        for (var page = 0; page < HistoryPages; page++)
+        {
+            var history = await _rest.GetOrderHistoryAsync(symbol, FillPage, page * FillPage, cancellationToken).ConfigureAwait(false);
+            if (history.FirstOrDefault(o => o.ClientId == clientId) is { } past) return ToVenueOrder(past);
+            if (history.Length < FillPage) break;
+        }
+        return null;
     }
 
     public async Task<PlaceOrderResult> PlaceOrderAsync(PlaceOrderRequest request, CancellationToken cancellationToken)
@@ -248,10 +261,9 @@ public sealed class BackpackConnector : IExchangeConnector
 
     private VenueOrder ToVenueOrder(BackpackOrder o)
     {
-        var created = DateTimeOffset.FromUnixTimeMilliseconds(o.CreatedAt);
         return new VenueOrder(o.Id, _ids.FromWire(o.ClientId), o.Symbol, SideOf(o.Side), OrderTypeOf(o.OrderType), TimeInForceOf(o.TimeInForce),
             o.Price, o.Quantity ?? o.ExecutedQuantity, o.ExecutedQuantity, StatusOf(o.Status, o.ExecutedQuantity), o.PostOnly, o.ReduceOnly ?? false,
-            created, _time.GetUtcNow());
+            o.CreatedAt, _time.GetUtcNow());
     }
 
     private VenueFill ToVenueFill(BackpackFill f) =>

@@ -6,7 +6,7 @@ using Mmd.Trading.Primitives;
 namespace Mmd.Exchanges.Backpack;
 
 /// <summary>Translations between Backpack's wire values and the connector port's types.</summary>
-internal static class BackpackMapping
+public static class BackpackMapping
 {
     public static string ToWire(Side side) => side == Side.Buy ? "Bid" : "Ask";
 

@@ -89,6 +89,14 @@ public sealed class BackpackRestClient : IDisposable
         }
     }
 
+    /// <summary>Past and present orders on a symbol, newest first, one page.</summary>
+    public Task<BackpackOrder[]> GetOrderHistoryAsync(string symbol, int limit, int offset, CancellationToken ct) =>
+        ReadAsync<BackpackOrder[]>("/wapi/v1/history/orders", "orderHistoryQueryAll",
+        [
+            BackpackParameter.Text("symbol", symbol), BackpackParameter.Number("limit", limit), BackpackParameter.Number("offset", offset),
+            BackpackParameter.Text("sortDirection", "Desc"),
+        ], ct);
+
     public async Task<BackpackOrder> PlaceOrderAsync(IReadOnlyList<BackpackParameter> order, CancellationToken ct)
     {
         var text = await SendAsync(HttpMethod.Post, "/api/v1/order", "orderExecute", order, isWrite: true, ct).ConfigureAwait(false);

@@ -11,6 +11,8 @@ public static class BackpackJson
     public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
     {
         NumberHandling = JsonNumberHandling.AllowReadingFromString,
+        // Stream events carry one-letter keys that differ only in case ("e" event type, "E" event time).
+        PropertyNameCaseInsensitive = false,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         Converters = { new DecimalAsString() },
     };
@@ -65,17 +67,30 @@ public sealed record BackpackOrder(
     string? TimeInForce,
     bool PostOnly,
     bool? ReduceOnly,
-    long CreatedAt);
+    [property: JsonConverter(typeof(BackpackTimestamp))] DateTimeOffset CreatedAt);
+
+/// <summary>Backpack writes an order's createdAt as epoch milliseconds on the book and as a naive UTC string in history.</summary>
+public sealed class BackpackTimestamp : JsonConverter<DateTimeOffset>
+{
+    public override DateTimeOffset Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+        reader.TokenType == JsonTokenType.Number
+            ? DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64())
+            : BackpackMapping.ParseNaiveUtc(reader.GetString()!);
+
+    public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options) =>
+        writer.WriteNumberValue(value.ToUnixTimeMilliseconds());
+}
 
 /// <summary>One result of a batch place: <c>operation</c> "Ok" carries the order's fields, "Err" a code and message.</summary>
 public sealed record BackpackBatchResult(
     string? Operation, string? Code, string? Message,
     string? Id, uint? ClientId, string? Symbol, string? Side, string? OrderType, decimal? Price, decimal? Quantity,
-    decimal? ExecutedQuantity, decimal? ExecutedQuoteQuantity, string? Status, string? TimeInForce, bool? PostOnly, bool? ReduceOnly, long? CreatedAt)
+    decimal? ExecutedQuantity, decimal? ExecutedQuoteQuantity, string? Status, string? TimeInForce, bool? PostOnly, bool? ReduceOnly,
+    [property: JsonConverter(typeof(BackpackTimestamp))] DateTimeOffset? CreatedAt)
 {
     public BackpackOrder? AsOrder() => Operation == "Err" || Id is null ? null
         : new BackpackOrder(Id, ClientId, Symbol!, Side!, OrderType!, Price, Quantity, ExecutedQuantity ?? 0, ExecutedQuoteQuantity ?? 0,
-            Status!, TimeInForce, PostOnly ?? false, ReduceOnly, CreatedAt ?? 0);
+            Status!, TimeInForce, PostOnly ?? false, ReduceOnly, CreatedAt ?? DateTimeOffset.UnixEpoch);
 }
 
 /// <summary>One row of <c>GET /wapi/v1/history/fills</c>; the timestamp is a naive ISO string in UTC.</summary>

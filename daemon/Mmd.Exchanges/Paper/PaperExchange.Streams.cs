@@ -36,6 +36,16 @@ public sealed partial class PaperExchange
         }
     }
 
+    /// <summary>The published book now, with the sequence number of the last delta it includes.</summary>
+    public BookSnapshotEvent BookSnapshot(string symbol)
+    {
+        lock (_gate)
+        {
+            if (!_markets.TryGetValue(symbol, out var market)) throw new ArgumentException($"unknown symbol {symbol}", nameof(symbol));
+            return Snapshot(market);
+        }
+    }
+
     /// <summary>Test hook: the next book event each subscriber of the symbol receives skips a sequence number.</summary>
     public void InjectBookGap(string symbol)
     {

@@ -142,6 +142,20 @@ public sealed partial class PaperExchange : IDisposable
             return _byClientId.TryGetValue((account, clientOrderId), out var o) && o.Symbol == symbol ? o.ToVenueOrder() : null;
     }
 
+    /// <summary>One order by the venue's id, open or recently ended; null when unknown or another account's.</summary>
+    public VenueOrder? GetOrderById(string account, string symbol, string venueOrderId)
+    {
+        lock (_gate)
+            return FindOrder(account, new CancelOrderRequest(symbol, venueOrderId, null)) is { } o && o.Symbol == symbol ? o.ToVenueOrder() : null;
+    }
+
+    /// <summary>The account's orders on the symbol that the venue still remembers, open or ended, newest first.</summary>
+    public IReadOnlyList<VenueOrder> OrderHistory(string account, string symbol)
+    {
+        lock (_gate)
+            return _orders.Values.Where(o => o.Account == account && o.Symbol == symbol).OrderByDescending(o => o.Sequence).Select(o => o.ToVenueOrder()).ToList();
+    }
+
     public IReadOnlyList<VenueOrder> OpenOrders(string account, string symbol)
     {
         lock (_gate)

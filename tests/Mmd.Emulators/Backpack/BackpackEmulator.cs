@@ -1,0 +1,217 @@
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Mmd.Emulators.Faults;
+using Mmd.Exchanges.Backpack;
+using Mmd.Exchanges.Paper;
+using Mmd.Trading.Execution;
+using Mmd.Trading.Primitives;
+
+namespace Mmd.Emulators.Backpack;
+
+/// <summary>
+/// A loopback Backpack Exchange: its REST paths and JSON shapes, its depth and account WebSocket streams, its
+/// signature and window checks and error codes, backed by the paper venue's matching engine and synthetic market.
+/// Each API key trades on its own paper account. Faults are scripted through <see cref="Faults"/> (or
+/// <c>POST /_emulator/faults</c> when it runs as a process).
+/// </summary>
+public sealed partial class BackpackEmulator : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly TimeProvider _time;
+    private long _skewTicks;
+
+    private BackpackEmulator(WebApplication app, PaperExchange exchange, TimeProvider time)
+    {
+        _app = app;
+        Exchange = exchange;
+        _time = time;
+    }
+
+    public PaperExchange Exchange { get; }
+
+    public FaultPlan Faults { get; } = new();
+
+    public Uri RestUrl { get; private set; } = null!;
+
+    public Uri WebSocketUrl { get; private set; } = null!;
+
+    /// <summary>How far the venue's clock is ahead of the machine's (negative: behind).</summary>
+    public TimeSpan ClockSkew
+    {
+        get => TimeSpan.FromTicks(Interlocked.Read(ref _skewTicks));
+        set => Interlocked.Exchange(ref _skewTicks, value.Ticks);
+    }
+
+    public static async Task<BackpackEmulator> StartAsync(PaperExchange exchange, TimeProvider time, int port = 0, CancellationToken cancellationToken = default)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port, o => o.Protocols = HttpProtocols.Http1));
+        var app = builder.Build();
+        var emulator = new BackpackEmulator(app, exchange, time);
+        emulator.Map(app);
+        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        var address = new Uri(app.Urls.First());
+        emulator.RestUrl = new Uri($"http://127.0.0.1:{address.Port}");
+        emulator.WebSocketUrl = new Uri($"ws://127.0.0.1:{address.Port}/");
+        return emulator;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        DropWebSockets();
+        await _app.StopAsync().ConfigureAwait(false);
+        await _app.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private long NowMs => (_time.GetUtcNow() + ClockSkew).ToUnixTimeMilliseconds();
+
+    private long NowMicros => (_time.GetUtcNow() + ClockSkew).ToUnixTimeMilliseconds() * 1000;
+
+    private void Map(WebApplication app)
+    {
+        app.UseWebSockets();
+        app.Use(ApplyFaultsAsync);
+        app.Map("/", AcceptStreamAsync);
+        app.MapGet("/api/v1/time", () => Results.Text(NowMs.ToString(CultureInfo.InvariantCulture)));
+        app.MapGet("/api/v1/markets", () => Json(Exchange.Instruments.Select(Market).ToArray()));
+        app.MapGet("/api/v1/depth", Unsigned(Depth));
+        app.MapGet("/api/v1/capital", Signed("balanceQuery", Capital));
+        app.MapGet("/api/v1/capital/collateral", Signed("collateralQuery", Collateral));
+        app.MapGet("/api/v1/position", Signed("positionQuery", Positions));
+        app.MapGet("/api/v1/orders", Signed("orderQueryAll", OpenOrders));
+        app.MapGet("/api/v1/order", Signed("orderQuery", OpenOrder));
+        app.MapPost("/api/v1/order", Signed("orderExecute", PlaceOne));
+        app.MapPost("/api/v1/orders", (Delegate)PlaceBatchAsync);
+        app.MapDelete("/api/v1/order", Signed("orderCancel", CancelOne));
+        app.MapDelete("/api/v1/orders", Signed("orderCancelAll", CancelAllOnSymbol));
+        app.MapGet("/wapi/v1/history/orders", Signed("orderHistoryQueryAll", OrderHistory));
+        app.MapGet("/wapi/v1/history/fills", Signed("fillHistoryQueryAll", Fills));
+        app.MapGet("/wapi/v1/history/funding", Signed("fundingHistoryQueryAll", Funding));
+        app.MapPost("/_emulator/faults", async (HttpContext c) =>
+        {
+            var fault = await c.Request.ReadFromJsonAsync<Fault>(c.RequestAborted).ConfigureAwait(false);
+            if (fault is null) return Results.BadRequest();
+            Faults.Add(fault);
+            return Results.Ok();
+        });
+        app.MapPost("/_emulator/drop-streams", () =>
+        {
+            DropWebSockets();
+            return Results.Ok();
+        });
+    }
+
+    private async Task ApplyFaultsAsync(HttpContext context, RequestDelegate next)
+    {
+        var path = context.Request.Path.Value ?? "/";
+        var fault = path.StartsWith("/_emulator", StringComparison.Ordinal) || context.WebSockets.IsWebSocketRequest
+            ? null : Faults.Take(context.Request.Method, path);
+        try
+        {
+            switch (fault?.Kind)
+            {
+                case FaultKind.RateLimit:
+                    context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+                    context.Response.Headers.RetryAfter = ((int)Math.Ceiling(fault.RetryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+                    await context.Response.WriteAsJsonAsync(new BackpackError("TOO_MANY_REQUESTS", "Too many requests"), BackpackJson.Options).ConfigureAwait(false);
+                    return;
+                case FaultKind.ServerError:
+                    context.Response.StatusCode = fault.Status;
+                    await context.Response.WriteAsJsonAsync(new BackpackError("SERVER_ERROR", "Internal server error"), BackpackJson.Options).ConfigureAwait(false);
+                    return;
+                case FaultKind.Slow:
+                    await Task.Delay(fault.Delay, _time, context.RequestAborted).ConfigureAwait(false);
+                    break;
+                case FaultKind.LoseResponse:
+                    // Execute for real, throw the answer away, cut the connection.
+                    context.Response.Body = Stream.Null;
+                    await next(context).ConfigureAwait(false);
+                    context.Abort();
+                    return;
+            }
+            await next(context).ConfigureAwait(false);
+        }
+        finally
+        {
+            Faults.Record(_time.GetUtcNow(), context.Request.Method, path, context.Response.StatusCode);
+        }
+    }
+
+    // ---- request plumbing ----
+
+    private sealed record Request(string Account, IReadOnlyDictionary<string, string> Fields, JsonElement? Body);
+
+    // Route handlers are Delegates (not RequestDelegates) so the IResult they return is written.
+    private static Delegate Unsigned(Func<Request, IResult> handler) =>
+        (HttpContext context) => handler(new Request("", context.Request.Query.ToDictionary(q => q.Key, q => q.Value.ToString()), null));
+
+    private Delegate Signed(string instruction, Func<Request, IResult> handler) =>
+        (HttpContext context) => Private(context, instruction, handler);
+
+    private async Task<IResult> Private(HttpContext context, string instruction, Func<Request, IResult> handler)
+    {
+        JsonElement? body = null;
+        IReadOnlyList<BackpackParameter> fields;
+        if (HttpMethods.IsGet(context.Request.Method) || context.Request.ContentLength is 0 or null && context.Request.Headers.ContentType.Count == 0)
+        {
+            fields = BackpackAuthenticator.Fields(context.Request.Query);
+        }
+        else
+        {
+            try
+            {
+                body = await JsonSerializer.DeserializeAsync<JsonElement>(context.Request.Body, cancellationToken: context.RequestAborted).ConfigureAwait(false);
+            }
+            catch (JsonException)
+            {
+                return Error(HttpStatusCode.BadRequest, "INVALID_CLIENT_REQUEST", "The body is not JSON");
+            }
+            if (body.Value.ValueKind != JsonValueKind.Object) return Error(HttpStatusCode.BadRequest, "INVALID_CLIENT_REQUEST", "The body must be an object");
+            fields = BackpackAuthenticator.Fields(body.Value);
+        }
+        if (BackpackAuthenticator.Check(context.Request.Headers, instruction, [fields], NowMs, out var account) is { } denied) return Denied(denied);
+        return handler(new Request(account, fields.ToDictionary(f => f.Name, f => f.Value), body));
+    }
+
+    private async Task<IResult> PlaceBatchAsync(HttpContext context)
+    {
+        JsonElement body;
+        try
+        {
+            body = await JsonSerializer.DeserializeAsync<JsonElement>(context.Request.Body, cancellationToken: context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (JsonException)
+        {
+            return Error(HttpStatusCode.BadRequest, "INVALID_CLIENT_REQUEST", "The body is not JSON");
+        }
+        if (body.ValueKind != JsonValueKind.Array) return Error(HttpStatusCode.BadRequest, "INVALID_CLIENT_REQUEST", "A batch is an array of orders");
+        var items = body.EnumerateArray().Select(BackpackAuthenticator.Fields).ToList();
+        if (items.Count is 0 or > 50) return Error(HttpStatusCode.BadRequest, "INVALID_CLIENT_REQUEST", "A batch holds 1 to 50 orders");
+        if (BackpackAuthenticator.Check(context.Request.Headers, "orderExecute", items, NowMs, out var account) is { } denied) return Denied(denied);
+        var results = items.Select(fields =>
+        {
+            var (order, error) = Place(account, fields.ToDictionary(f => f.Name, f => f.Value));
+            return error is null ? (object)WithOperation(order!) : new { operation = "Err", code = error.Value.Error.Code, message = error.Value.Error.Message };
+        }).ToArray();
+        return Json(results);
+    }
+
+    private static IResult Json(object value) => Results.Json(value, BackpackJson.Options);
+
+    private static IResult Error(HttpStatusCode status, string code, string message) =>
+        Results.Json(new BackpackError(code, message), BackpackJson.Options, statusCode: (int)status);
+
+    private static IResult Denied(BackpackError error) =>
+        Error(error.Code == "INVALID_CLIENT_REQUEST" ? HttpStatusCode.BadRequest : HttpStatusCode.Unauthorized, error.Code, error.Message);
+
+    private static Dictionary<string, object?> WithOperation(BackpackOrder order)
+    {
+        var element = JsonSerializer.SerializeToElement(order, BackpackJson.Options);
+        var result = new Dictionary<string, object?> { ["operation"] = "Ok" };
+        foreach (var p in element.EnumerateObject()) result[p.Name] = p.Value;
+        return result;
+    }
+}

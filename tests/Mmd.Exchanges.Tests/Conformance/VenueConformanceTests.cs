@@ -1,0 +1,287 @@
+using Mmd.Emulators.Faults;
+using Mmd.TestKit;
+using Mmd.Trading.Execution;
+using Mmd.Trading.MarketData;
+using Mmd.Trading.Orders;
+using Mmd.Trading.Primitives;
+
+namespace Mmd.Exchanges.Tests.Conformance;
+
+/// <summary>
+/// The venue conformance suite: scenarios every connector must pass, with stable ids (C01…), skipped where a venue
+/// declares it cannot (capabilities, or no way to inject faults). Run against the paper venue and each emulator.
+/// </summary>
+public abstract class VenueConformanceTests : IAsyncLifetime
+{
+    protected const string Spot = "SOL_USDC";
+    protected const string Perp = "SOL_USDC_PERP";
+    private const string Instance = "conf";
+    private int _takerOrders;
+
+    protected IVenueUnderTest Venue { get; private set; } = null!;
+
+    protected abstract Task<IVenueUnderTest> StartVenueAsync();
+
+    public async Task InitializeAsync() => Venue = await StartVenueAsync();
+
+    public async Task DisposeAsync() => await Venue.DisposeAsync();
+
+    [SkippableFact]
+    public async Task C01_PostOnlyLimit_RestsOpen_AndIsListed()
+    {
+        await using var venue = Venue.Connect(Instance);
+        RequireCapability(venue, ConnectorCapabilities.PostOnly);
+        var ids = venue.CreateClientOrderIds(Instance, DateTimeOffset.UtcNow);
+        var placed = await PlaceBidAsync(venue, ids.Next(), Spot, PassiveBid(Spot), 0.5m);
+        Assert.Equal(CommandOutcome.Accepted, placed.Outcome);
+        Assert.Equal(VenueOrderStatus.Open, placed.Order!.Status);
+        var listed = Assert.Single(await venue.GetOpenOrdersAsync(Spot, default).DefaultTimeout());
+        Assert.Equal(placed.Order.ClientOrderId, listed.ClientOrderId);
+        Assert.True(ClientOrderIds.IsOwnedBy(listed.ClientOrderId, Instance));
+        Assert.Equal(0.5m, listed.Quantity);
+    }
+
+    [SkippableFact]
+    public async Task C02_CancelByVenueId_IsCancelled_AndNoLongerListed()
+    {
+        await using var venue = Venue.Connect(Instance);
+        var ids = venue.CreateClientOrderIds(Instance, DateTimeOffset.UtcNow);
+        var placed = await PlaceBidAsync(venue, ids.Next(), Spot, PassiveBid(Spot), 0.5m);
+        var cancelled = await venue.CancelOrderAsync(new CancelOrderRequest(Spot, placed.Order!.VenueOrderId, null), default).DefaultTimeout();
+        Assert.Equal(CommandOutcome.Accepted, cancelled.Outcome);
+        Assert.Equal(VenueOrderStatus.Cancelled, cancelled.Order!.Status);
+        Assert.Empty(await venue.GetOpenOrdersAsync(Spot, default).DefaultTimeout());
+        var again = await venue.CancelOrderAsync(new CancelOrderRequest(Spot, placed.Order.VenueOrderId, null), default).DefaultTimeout();
+        Assert.Equal(RejectCode.OrderNotFound, again.Code);
+    }
+
+    [SkippableFact]
+    public async Task C03_CancelByClientId()
+    {
+        await using var venue = Venue.Connect(Instance);
+        RequireCapability(venue, ConnectorCapabilities.CancelByClientId);
+        var ids = venue.CreateClientOrderIds(Instance, DateTimeOffset.UtcNow);
+        var clientId = ids.Next();
+        await PlaceBidAsync(venue, clientId, Spot, PassiveBid(Spot), 0.5m);
+        var cancelled = await venue.CancelOrderAsync(new CancelOrderRequest(Spot, null, clientId), default).DefaultTimeout();
+        Assert.Equal(CommandOutcome.Accepted, cancelled.Outcome);
+        Assert.Equal(clientId, cancelled.Order!.ClientOrderId);
+        Assert.Empty(await venue.GetOpenOrdersAsync(Spot, default).DefaultTimeout());
+    }
+
+    [SkippableFact]
+    public async Task C04_PartialThenFullFill_EachArrivesExactlyOnce()
+    {
+        await using var venue = Venue.Connect(Instance);
+        RequireCapability(venue, ConnectorCapabilities.AccountStream | ConnectorCapabilities.FillHistory);
+        await using var account = new AccountRecorder(venue, Spot);
+        await Venue.AccountStreamLiveAsync(account).DefaultTimeout();
+        var ids = venue.CreateClientOrderIds(Instance, DateTimeOffset.UtcNow);
+        var price = PassiveBid(Spot);
+        var placed = await PlaceBidAsync(venue, ids.Next(), Spot, price, 1m);
+
+        SellDownTo(Spot, price, ours: 0.4m);
+        await Until.TrueAsync(() => account.Fills.Count == 1, "the partial fill arrives");
+        SellDownTo(Spot, price, ours: 0.6m);
+        await Until.TrueAsync(() => account.Fills.Count == 2, "the second fill arrives");
+        await Until.TrueAsync(() => account.Events.OfType<OrderUpdateEvent>().Any(u => u.Order.Status == VenueOrderStatus.Filled), "the order is reported filled");
+
+        Assert.Equal([0.4m, 0.6m], account.Fills.Select(f => f.Quantity));
+        Assert.All(account.Fills, f => Assert.Equal(placed.Order!.ClientOrderId, f.ClientOrderId));
+        Assert.Equal(2, account.Fills.Select(f => f.TradeId).Distinct().Count());
+        var history = await venue.GetFillsAsync(Spot, DateTimeOffset.UtcNow.AddMinutes(-5), default).DefaultTimeout();
+        Assert.Equal(account.Fills.Select(f => f.TradeId).Order(), history.Select(f => f.TradeId).Order());
+        Assert.Null(account.Failure);
+    }
+
+    [SkippableFact]
+    public async Task C05_PositionsAndOpenOrders_AreListed_AfterAPerpFill()
+    {
+        await using var venue = Venue.Connect(Instance);
+        RequireCapability(venue, ConnectorCapabilities.Perpetual);
+        var ids = venue.CreateClientOrderIds(Instance, DateTimeOffset.UtcNow);
+        var price = PassiveBid(Perp);
+        await PlaceBidAsync(venue, ids.Next(), Perp, price, 2m);
+        SellDownTo(Perp, price, ours: 0.5m);
+        await Until.TrueAsync(async () => (await venue.GetPositionsAsync(default)).Any(p => p.Symbol == Perp && p.Quantity == 0.5m), "the position is listed");
+        var position = (await venue.GetPositionsAsync(default).DefaultTimeout()).Single(p => p.Symbol == Perp);
+        Assert.Equal(price, position.EntryPrice);
+        var open = Assert.Single(await venue.GetOpenOrdersAsync(Perp, default).DefaultTimeout());
+        Assert.Equal(VenueOrderStatus.PartiallyFilled, open.Status);
+        Assert.Equal(0.5m, open.FilledQuantity);
+    }
+
+    [SkippableFact]
+    public async Task C06_PostOnlyThatWouldCross_IsRejected()
+    {
+        await using var venue = Venue.Connect(Instance);
+        RequireCapability(venue, ConnectorCapabilities.PostOnly);
+        var ids = venue.CreateClientOrderIds(Instance, DateTimeOffset.UtcNow);
+        var crossing = Venue.Market.Levels(Spot, Side.Sell, 1)[0].Price;
+        var result = await venue.PlaceOrderAsync(new PlaceOrderRequest(Spot, ids.Next(), Side.Buy, OrderType.Limit, TimeInForce.Gtc, crossing, 0.5m, PostOnly: true), default).DefaultTimeout();
+        Assert.Equal(CommandOutcome.Rejected, result.Outcome);
+        Assert.Equal(RejectCode.PostOnlyWouldTake, result.Code);
+        Assert.Empty(await venue.GetOpenOrdersAsync(Spot, default).DefaultTimeout());
+    }
+
+    [SkippableFact]
+    public async Task C07_ReduceOnly_NeverIncreasesAPosition()
+    {
+        await using var venue = Venue.Connect(Instance);
+        RequireCapability(venue, ConnectorCapabilities.ReduceOnly | ConnectorCapabilities.Perpetual);
+        var ids = venue.CreateClientOrderIds(Instance, DateTimeOffset.UtcNow);
+        var bid = Venue.Market.Levels(Perp, Side.Buy, 1)[0].Price;
+        var result = await venue.PlaceOrderAsync(new PlaceOrderRequest(Perp, ids.Next(), Side.Sell, OrderType.Limit, TimeInForce.Ioc, bid, 0.5m, ReduceOnly: true), default).DefaultTimeout();
+        Assert.Equal(CommandOutcome.Rejected, result.Outcome);
+        Assert.Equal(RejectCode.ReduceOnlyWouldIncrease, result.Code);
+        Assert.DoesNotContain(await venue.GetPositionsAsync(default).DefaultTimeout(), p => p.Symbol == Perp && p.Quantity != 0);
+    }
+
+    [SkippableFact]
+    public async Task C08_BookStream_SnapshotThenDeltas_FollowTheVenuesBook()
+    {
+        await using var venue = Venue.Connect(Instance);
+        RequireCapability(venue, ConnectorCapabilities.OrderBookStream);
+        using var stop = new CancellationTokenSource();
+        var book = new OrderBook(Spot);
+        var reading = ReadBookAsync(venue, book, stop.Token);
+        await Until.TrueAsync(() => book.IsSynced, "the snapshot arrives");
+        var ids = venue.CreateClientOrderIds(Instance, DateTimeOffset.UtcNow);
+        var inside = Venue.Market.Levels(Spot, Side.Buy, 1)[0].Price + 0.01m;
+        await PlaceBidAsync(venue, ids.Next(), Spot, inside, 0.7m);
+        await Until.TrueAsync(() => book.BestBid is { } b && b.Price == inside && b.Quantity == 0.7m, "our bid shows on the streamed book");
+        Assert.True(book.IsSynced);
+        await stop.CancelAsync();
+        await reading;
+    }
+
+    [SkippableFact]
+    public async Task C09_WebSocketReconnect_RestoresTheBook()
+    {
+        Skip.If(Venue.DropStreams is null, "the venue has no connection to cut");
+        await using var venue = Venue.Connect(Instance);
+        using var stop = new CancellationTokenSource();
+        var book = new OrderBook(Spot);
+        var reading = ReadBookAsync(venue, book, stop.Token);
+        await Until.TrueAsync(() => book.IsSynced, "the snapshot arrives");
+        Venue.DropStreams!();
+        var failed = await Assert.ThrowsAnyAsync<Exception>(() => reading.DefaultTimeout());
+        Assert.IsNotType<TimeoutException>(failed);
+
+        // While the stream is down the book moves; a new subscription must show the book as it is now.
+        var ids = venue.CreateClientOrderIds(Instance, DateTimeOffset.UtcNow);
+        var inside = Venue.Market.Levels(Spot, Side.Buy, 1)[0].Price + 0.01m;
+        await PlaceBidAsync(venue, ids.Next(), Spot, inside, 0.3m);
+        var restored = new OrderBook(Spot);
+        var again = ReadBookAsync(venue, restored, stop.Token);
+        await Until.TrueAsync(() => restored.IsSynced && restored.BestBid?.Price == inside, "the resubscribed book holds the change made while it was down");
+        await stop.CancelAsync();
+        await again;
+    }
+
+    [SkippableFact]
+    public async Task C10_RestartWithOpenOrders_FindsThemByClientId()
+    {
+        string clientId;
+        await using (var before = Venue.Connect(Instance))
+        {
+            clientId = before.CreateClientOrderIds(Instance, DateTimeOffset.UtcNow).Next();
+            await PlaceBidAsync(before, clientId, Spot, PassiveBid(Spot), 0.5m);
+        }
+        await using var after = Venue.Connect(Instance);
+        RequireCapability(after, ConnectorCapabilities.QueryOrderByClientId);
+        var open = Assert.Single(await after.GetOpenOrdersAsync(Spot, default).DefaultTimeout());
+        Assert.Equal(clientId, open.ClientOrderId);
+        Assert.Equal(clientId, (await after.GetOrderAsync(Spot, clientId, default).DefaultTimeout())?.ClientOrderId);
+        // A new run's ids never collide with the order still open from the last one.
+        var ids = after.CreateClientOrderIds(Instance, DateTimeOffset.UtcNow);
+        Assert.DoesNotContain(clientId, Enumerable.Range(0, 1000).Select(_ => ids.Next()));
+    }
+
+    [SkippableFact]
+    public async Task C11_RateLimitStorm_IsRiddenOut_WithoutABurst()
+    {
+        Skip.If(Venue.Faults is null, "the venue cannot inject faults");
+        await using var venue = Venue.Connect(Instance);
+        Venue.Faults!.Add(new Fault(FaultKind.RateLimit, "GET", "/api/v1/orders", Count: 3) { RetryAfter = TimeSpan.FromSeconds(1) });
+        Assert.Empty(await venue.GetOpenOrdersAsync(Spot, default).DefaultTimeout());
+        var attempts = Venue.Faults.Requests.Where(r => r.Path == "/api/v1/orders").ToList();
+        Assert.Equal([429, 429, 429, 200], attempts.Select(a => a.Status));
+        for (var i = 1; i < attempts.Count; i++)
+            Assert.True(attempts[i].At - attempts[i - 1].At >= TimeSpan.FromMilliseconds(950), $"attempt {i} came {(attempts[i].At - attempts[i - 1].At).TotalMilliseconds:0} ms after the 429");
+    }
+
+    [SkippableFact]
+    public async Task C12_LostResponse_IsUnknown_AndSettledByQuery_NeverResent()
+    {
+        Skip.If(Venue.Faults is null, "the venue cannot inject faults");
+        await using var venue = Venue.Connect(Instance);
+        Venue.Faults!.Add(new Fault(FaultKind.LoseResponse, "POST", "/api/v1/order"));
+        var clientId = venue.CreateClientOrderIds(Instance, DateTimeOffset.UtcNow).Next();
+        var result = await PlaceBidAsync(venue, clientId, Spot, PassiveBid(Spot), 0.5m, expectAccepted: false);
+        Assert.Equal(CommandOutcome.Unknown, result.Outcome);
+        var settled = await venue.GetOrderAsync(Spot, clientId, default).DefaultTimeout();
+        Assert.Equal(VenueOrderStatus.Open, settled?.Status);
+        Assert.Single(Venue.Faults.Requests, r => r.Method == "POST" && r.Path == "/api/v1/order");
+    }
+
+    [SkippableFact]
+    public async Task C13_CancelAllOwnOrders_LeavesAnotherInstancesOrders()
+    {
+        await using var mine = Venue.Connect(Instance);
+        await using var theirs = Venue.Connect("other");
+        RequireCapability(mine, ConnectorCapabilities.CancelAll);
+        var myIds = mine.CreateClientOrderIds(Instance, DateTimeOffset.UtcNow);
+        var theirIds = theirs.CreateClientOrderIds("other", DateTimeOffset.UtcNow);
+        var price = PassiveBid(Spot);
+        await PlaceBidAsync(mine, myIds.Next(), Spot, price, 0.5m);
+        await PlaceBidAsync(mine, myIds.Next(), Spot, price - 0.01m, 0.5m);
+        var kept = await PlaceBidAsync(theirs, theirIds.Next(), Spot, price - 0.02m, 0.5m);
+        Assert.Equal(2, await mine.CancelAllAsync(Spot, ClientOrderIds.PrefixOf(Instance), default).DefaultTimeout());
+        var left = Assert.Single(await theirs.GetOpenOrdersAsync(Spot, default).DefaultTimeout());
+        Assert.Equal(kept.Order!.VenueOrderId, left.VenueOrderId);
+        Assert.Equal(kept.Order.ClientOrderId, left.ClientOrderId);
+    }
+
+    // ---- helpers ----
+
+    private static void RequireCapability(IExchangeConnector venue, ConnectorCapabilities needed) =>
+        Skip.IfNot(venue.Capabilities.HasFlag(needed), $"{venue.Venue} does not declare {needed}");
+
+    /// <summary>A bid below the background book: it rests, and only a taker that sweeps down to it fills it.</summary>
+    private decimal PassiveBid(string symbol) => Venue.Market.Levels(symbol, Side.Buy, 50).Min(l => l.Price) - 0.5m;
+
+    private static async Task<PlaceOrderResult> PlaceBidAsync(IExchangeConnector venue, string clientId, string symbol, decimal price, decimal quantity, bool expectAccepted = true)
+    {
+        var result = await venue.PlaceOrderAsync(new PlaceOrderRequest(symbol, clientId, Side.Buy, OrderType.Limit, TimeInForce.Gtc, price, quantity, PostOnly: true), default).DefaultTimeout();
+        if (expectAccepted) Assert.True(result.Outcome == CommandOutcome.Accepted, $"the bid was not accepted: {result.Code} {result.Message}");
+        return result;
+    }
+
+    /// <summary>Another account sells everything above <paramref name="price"/> and <paramref name="ours"/> at it.</summary>
+    private void SellDownTo(string symbol, decimal price, decimal ours)
+    {
+        var ahead = Venue.Market.Levels(symbol, Side.Buy, 50).Where(l => l.Price > price).Sum(l => l.Quantity);
+        var taker = Venue.Market.Place("taker", new PlaceOrderRequest(symbol, $"taker{Interlocked.Increment(ref _takerOrders)}", Side.Sell, OrderType.Limit, TimeInForce.Ioc, price, ahead + ours));
+        Assert.Equal(CommandOutcome.Accepted, taker.Outcome);
+    }
+
+    private static Task ReadBookAsync(IExchangeConnector venue, OrderBook book, CancellationToken cancellationToken) => Task.Run(async () =>
+    {
+        try
+        {
+            await foreach (var e in venue.StreamOrderBookAsync(book.Symbol, cancellationToken))
+            {
+                switch (e)
+                {
+                    case BookSnapshotEvent s: book.ApplySnapshot(s.Sequence, s.Bids, s.Asks, s.Time); break;
+                    case BookDeltaEvent d:
+                        var applied = book.ApplyDelta(d.FirstSequence, d.LastSequence, d.Bids, d.Asks, d.Time);
+                        Assert.NotEqual(BookApplyResult.Gap, applied);
+                        break;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested) { }
+    }, CancellationToken.None);
+}
