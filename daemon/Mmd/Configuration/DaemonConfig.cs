@@ -20,6 +20,8 @@ public sealed record DaemonConfig
     public IReadOnlyList<int> AllowedUids { get; init; } = [];
     public SupervisionDefaults Supervision { get; init; } = new();
     public HealthThresholds Health { get; init; } = new();
+    /// <summary>A NAME=value file of venue credentials (BACKPACK_KEY, BACKPACK_SECRET), mode 0600; the environment wins over it.</summary>
+    public string? SecretsFile { get; init; }
     /// <summary>Venue endpoints by venue name, e.g. pointing "backpack" at a loopback emulator.</summary>
     public IReadOnlyDictionary<string, VenueEndpoints> Venues { get; init; } = new Dictionary<string, VenueEndpoints>();
 
@@ -59,8 +61,13 @@ public sealed record HealthThresholds
     public double MaxLoadPerCore { get; init; } = 4;
 }
 
+/// <summary>Where a venue is and how fast to talk to it; unset keys take the venue's own defaults.</summary>
 public sealed record VenueEndpoints
 {
     public string? RestUrl { get; init; }
     public string? WsUrl { get; init; }
+    /// <summary>How long after its timestamp a signed request stays valid (Backpack's X-Window, at most 60000).</summary>
+    public int? WindowMs { get; init; }
+    /// <summary>Sustained requests per second of the client-side token bucket.</summary>
+    public int? RequestsPerSecond { get; init; }
 }

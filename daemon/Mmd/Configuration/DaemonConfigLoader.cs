@@ -52,12 +52,16 @@ public static class DaemonConfigLoader
         Validate(withEnv, key => fromEnv.TryGetValue(key, out var variable)
             ? new ConfigException(file, null, $"{key} (from {variable})", "")
             : new ConfigException(file, lines.TryGetValue(Snake(key), out var line) ? line : null, key, ""));
-        return withEnv with
+        var resolved = withEnv with
         {
             SocketPath = Path.GetFullPath(withEnv.SocketPath, baseDir),
             StateDir = Path.GetFullPath(withEnv.StateDir, baseDir),
             LogDir = Path.GetFullPath(withEnv.LogDir, baseDir),
+            SecretsFile = withEnv.SecretsFile is { } secrets ? Path.GetFullPath(secrets, baseDir) : null,
         };
+        // A secrets file others can read, or one that is malformed, stops everything before it starts.
+        if (resolved.SecretsFile is { } secretsFile) _ = SecretsFile.Read(secretsFile);
+        return resolved;
     }
 
     internal static DaemonConfig Parse(string path, byte[] json)
@@ -148,6 +152,8 @@ public static class DaemonConfigLoader
         {
             Check(endpoints.RestUrl is null || Uri.TryCreate(endpoints.RestUrl, UriKind.Absolute, out _), $"venues.{venue}.restUrl", "must be an absolute URL");
             Check(endpoints.WsUrl is null || Uri.TryCreate(endpoints.WsUrl, UriKind.Absolute, out _), $"venues.{venue}.wsUrl", "must be an absolute URL");
+            Check(endpoints.WindowMs is null or (>= 1 and <= 60_000), $"venues.{venue}.windowMs", "must be 1-60000");
+            Check(endpoints.RequestsPerSecond is null or (>= 1 and <= 1000), $"venues.{venue}.requestsPerSecond", "must be 1-1000");
         }
     }
 

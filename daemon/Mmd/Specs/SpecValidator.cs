@@ -16,7 +16,7 @@ namespace Mmd.Specs;
 /// </summary>
 public static partial class SpecValidator
 {
-    public static IReadOnlyList<string> KnownVenues { get; } = ["paper"];
+    public static IReadOnlyList<string> KnownVenues { get; } = ["paper", "backpack"];
 
     [GeneratedRegex("^[a-z][a-z0-9-]{0,19}$")]
     private static partial Regex NamePattern();
@@ -38,6 +38,9 @@ public static partial class SpecValidator
         if (spec.Symbol.Length == 0) v.Add(new("symbol", "required, e.g. SOL_USDC"));
         else if (venue == "paper" && (instrument = PaperMarkets.Find(spec.Symbol)) is null)
             v.Add(new("symbol", $"the paper venue has no symbol '{spec.Symbol}' (available: {string.Join(", ", PaperMarkets.All.Select(m => m.Spec.Symbol))})"));
+        // A live venue's rules (tick, step, minimum) are read from it when the worker starts; its symbol says spot or perp.
+        var kind = instrument?.Kind ?? (spec.Symbol.EndsWith("_PERP", StringComparison.Ordinal) ? InstrumentKind.Perpetual : InstrumentKind.Spot);
+        var backpackTag = venue == "backpack" ? ValidateBackpack(spec.Backpack ?? new BackpackVenueOptions(), name, v) : 0u;
 
         TimeSpan? duration = null;
         if (spec.Duration is { } d)
@@ -51,22 +54,22 @@ public static partial class SpecValidator
         {
             case InstanceSpec.StrategyOneofCase.SpotMarketMaking:
                 strategy = ValidateSpot(spec.SpotMarketMaking, v);
-                RequireKind(instrument, InstrumentKind.Spot, "spot market making", v);
+                RequireKind(spec.Symbol, kind, InstrumentKind.Spot, "spot market making", v);
                 break;
             case InstanceSpec.StrategyOneofCase.PerpMarketMaking:
                 strategy = ValidatePerp(spec.PerpMarketMaking, instrument, v);
-                RequireKind(instrument, InstrumentKind.Perpetual, "perp market making", v);
+                RequireKind(spec.Symbol, kind, InstrumentKind.Perpetual, "perp market making", v);
                 break;
             case InstanceSpec.StrategyOneofCase.SpotGrid:
                 strategy = ValidateSpotGrid(spec.SpotGrid, v);
-                RequireKind(instrument, InstrumentKind.Spot, "the spot grid", v);
+                RequireKind(spec.Symbol, kind, InstrumentKind.Spot, "the spot grid", v);
                 break;
             case InstanceSpec.StrategyOneofCase.PerpGrid:
                 strategy = ValidatePerpGrid(spec.PerpGrid, instrument, v);
-                RequireKind(instrument, InstrumentKind.Perpetual, "the perp grid", v);
+                RequireKind(spec.Symbol, kind, InstrumentKind.Perpetual, "the perp grid", v);
                 break;
             case InstanceSpec.StrategyOneofCase.MakerTakerHedge:
-                strategy = ValidateHedge(spec.MakerTakerHedge, instrument?.Kind == InstrumentKind.Perpetual, v);
+                strategy = ValidateHedge(spec.MakerTakerHedge, kind == InstrumentKind.Perpetual, v);
                 break;
             default:
                 v.Add(new("strategy", $"required: set one strategy ({string.Join(", ", StrategyNames)})"));
@@ -80,19 +83,30 @@ public static partial class SpecValidator
         var supervision = ValidateSupervision(spec.Supervision ?? new SupervisionOptions(), v);
 
         if (v.Count > 0) throw new InvalidSpecException(source, v, lines);
-        return new ValidatedSpec(name, venue, spec.Symbol, duration, strategy!, risk, paper) { Supervision = supervision };
+        return new ValidatedSpec(name, venue, spec.Symbol, duration, strategy!, risk, paper) { Supervision = supervision, BackpackClientIdTag = backpackTag };
     }
 
     /// <summary>The strategy fields of <see cref="InstanceSpec"/>, as spelled in spec files.</summary>
     public static IReadOnlyList<string> StrategyNames { get; } = ["spot_market_making", "perp_market_making", "spot_grid", "perp_grid", "maker_taker_hedge"];
 
-    private static void RequireKind(InstrumentSpec? instrument, InstrumentKind kind, string what, List<FieldViolation> v)
+    private static void RequireKind(string symbol, InstrumentKind actual, InstrumentKind kind, string what, List<FieldViolation> v)
     {
-        if (instrument is null || instrument.Kind == kind) return;
+        if (symbol.Length == 0 || actual == kind) return;
         v.Add(new("symbol", kind == InstrumentKind.Spot
-            ? $"'{instrument.Symbol}' is a perpetual; {what} needs a spot symbol"
-            : $"'{instrument.Symbol}' is a spot market; {what} needs a perpetual symbol"));
+            ? $"'{symbol}' is a perpetual; {what} needs a spot symbol"
+            : $"'{symbol}' is a spot market; {what} needs a perpetual symbol"));
     }
+
+    private static uint ValidateBackpack(BackpackVenueOptions o, string name, List<FieldViolation> v)
+    {
+        if (o.ClientIdTag > Exchanges.Backpack.BackpackClientIds.MaxTag)
+            v.Add(new("backpack.client_id_tag", $"must be 1-{Exchanges.Backpack.BackpackClientIds.MaxTag} (0: derived from the name)"));
+        return BackpackTagOf(o, name);
+    }
+
+    /// <summary>The Backpack client-id tag an instance numbers its orders in: the spec's, else one derived from its name.</summary>
+    public static uint BackpackTagOf(BackpackVenueOptions? o, string name) =>
+        o?.ClientIdTag is > 0 and <= Exchanges.Backpack.BackpackClientIds.MaxTag ? o.ClientIdTag : Exchanges.Backpack.BackpackClientIds.DefaultTag(name);
 
     private static SpotMarketMakerConfig ValidateSpot(SpotMarketMakingConfig c, List<FieldViolation> v)
     {

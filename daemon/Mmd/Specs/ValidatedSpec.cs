@@ -18,6 +18,9 @@ public sealed record ValidatedSpec(
     /// <summary>The spot market maker's parameters when that is the strategy.</summary>
     public SpotMarketMakerConfig? SpotMarketMaking => Strategy as SpotMarketMakerConfig;
 
+    /// <summary>The Backpack client-id tag this instance numbers its orders in (see BackpackClientIds); 0 for other venues.</summary>
+    public uint BackpackClientIdTag { get; init; }
+
     /// <summary>What the spec sets of its supervision; the daemon fills the rest from daemon.json.</summary>
     public SupervisionOverrides Supervision { get; init; } = SupervisionOverrides.None;
 }

@@ -30,7 +30,19 @@ public static class InstanceRunner
         var runId = await runs.StartAsync(spec.Name, Environment.ProcessId, time.GetUtcNow(), stop);
         RunLog.Started(log, spec.Name, spec.Venue, spec.Symbol, dbPath, runId);
 
-        await using var connector = VenueFactory.Create(spec, config.StateDir, time);
+        Trading.Execution.IExchangeConnector created;
+        try
+        {
+            created = await VenueFactory.CreateAsync(spec, config, time, stop);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Missing credentials, an unreachable venue: the run ends with the reason, and the supervisor's backoff applies.
+            RunLog.Crashed(log, ex, spec.Name);
+            await runs.EndAsync(runId, time.GetUtcNow(), ExitCodes.Failure, $"cannot connect to {spec.Venue}: {ex.Message}", CancellationToken.None);
+            return new RunOutcome(ExitCodes.Failure, $"cannot connect to {spec.Venue}: {ex.Message}", 0);
+        }
+        await using var connector = created;
         var engineOptions = new EngineOptions
         {
             InstanceName = spec.Name,

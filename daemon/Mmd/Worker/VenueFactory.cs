@@ -1,22 +1,60 @@
+using System.Collections;
+using Mmd.Configuration;
+using Mmd.Exchanges.Backpack;
 using Mmd.Exchanges.Paper;
 using Mmd.Specs;
 using Mmd.Trading.Execution;
 
 namespace Mmd.Worker;
 
-/// <summary>Builds the connector a spec names. Real venues arrive with their own issues; the validator lists what exists.</summary>
+/// <summary>Builds the connector a spec names, with daemon.json's endpoints and the credentials of the environment or secrets file.</summary>
 public static class VenueFactory
 {
-    public static IExchangeConnector Create(ValidatedSpec spec, string stateDir, TimeProvider time)
+    public static async Task<IExchangeConnector> CreateAsync(ValidatedSpec spec, DaemonConfig config, TimeProvider time, CancellationToken cancellationToken)
     {
         switch (spec.Venue)
         {
             case "paper":
-                var exchange = new PaperExchange(spec.Paper with { StateDirectory = Path.Combine(stateDir, "paper") }, time);
+                var exchange = new PaperExchange(spec.Paper with { StateDirectory = Path.Combine(config.StateDir, "paper") }, time);
                 exchange.Start();
                 return new PaperConnector(exchange, spec.Paper.Account, ownsExchange: true);
+            case "backpack":
+                var connector = new BackpackConnector(BackpackOptionsFrom(config.Venues.GetValueOrDefault("backpack")),
+                    BackpackCredentials.From(Credentials(config)), spec.Name, spec.BackpackClientIdTag, time);
+                try
+                {
+                    await connector.ConnectAsync(cancellationToken);
+                }
+                catch
+                {
+                    await connector.DisposeAsync();
+                    throw;
+                }
+                return connector;
             default:
                 throw new InvalidOperationException($"venue '{spec.Venue}' is not available");
         }
+    }
+
+    private static BackpackOptions BackpackOptionsFrom(VenueEndpoints? endpoints)
+    {
+        var options = new BackpackOptions();
+        if (endpoints is null) return options;
+        return options with
+        {
+            RestBaseUrl = endpoints.RestUrl is { } rest ? new Uri(rest) : options.RestBaseUrl,
+            WebSocketUrl = endpoints.WsUrl is { } ws ? new Uri(ws) : options.WebSocketUrl,
+            Window = endpoints.WindowMs is { } window ? TimeSpan.FromMilliseconds(window) : options.Window,
+            RequestsPerSecond = endpoints.RequestsPerSecond ?? options.RequestsPerSecond,
+            Burst = endpoints.RequestsPerSecond ?? options.Burst,
+        };
+    }
+
+    /// <summary>The secrets file's values under the process environment's.</summary>
+    private static IReadOnlyDictionary<string, string> Credentials(DaemonConfig config)
+    {
+        var environment = Environment.GetEnvironmentVariables().Cast<DictionaryEntry>().ToDictionary(e => (string)e.Key, e => (string?)e.Value, StringComparer.Ordinal);
+        var file = config.SecretsFile is { } path ? SecretsFile.Read(path) : new Dictionary<string, string>();
+        return SecretsFile.Merge(file, environment);
     }
 }

@@ -1,0 +1,133 @@
+using System.Text.Json;
+using GrpcMM.Protos.V1;
+using Microsoft.EntityFrameworkCore;
+using Mmd.Exchanges.Backpack;
+using Mmd.Persistence;
+using Mmd.TestKit;
+using Xunit.Abstractions;
+
+namespace Mmd.EndToEnd.Tests;
+
+/// <summary>
+/// mmd with a Backpack perp market maker whose venue is the Backpack emulator running as its own process: the real
+/// connector, signatures, REST and WebSocket on loopback. Credentials come from a 0600 secrets file.
+/// </summary>
+public sealed class BackpackEndToEndTests(ITestOutputHelper output)
+{
+    // RFC 8032 §7.1 TEST 1 key pair, in Backpack's format.
+    private const string Key = "11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=";
+    private const string Secret = "nWGxne/9WmC6hEr0kuwsxERJxWl7MmkZcDusAxyuf2A=";
+    private const string Symbol = "SOL_USDC_PERP";
+
+    [Fact]
+    public async Task PerpMarketMaker_OnTheEmulator_Quotes_AndSurvives20Kill9s_WithNoOrphanOrDuplicate_AndThePositionIsTheSumOfItsFills()
+    {
+        await using var venue = await EmulatorProcess.StartBackpackAsync();
+        await using var d = await StartDaemonAsync(venue);
+        var spec = d.Dir.Combine("bp.json");
+        await File.WriteAllTextAsync(spec, SpecJson("bp"));
+        var start = await d.MmctlAsync("start", "-f", spec);
+        Assert.True(start.ExitCode == 0, start.ToString());
+        var running = await d.WaitForAsync("bp", i => i.State == InstanceState.Running && i.Stats?.OpenBuyOrders == 2 && i.Stats.OpenSellOrders == 2, "quoting on the emulator");
+        Assert.Equal("backpack", running.Stats.Venue);
+        var journal = Path.Combine(d.StateDir, "instances", "bp", "journal.db");
+        await Until.TrueAsync(async () => await JournalQuery.CountAsync(journal, "SELECT COUNT(*) AS Value FROM Fills") > 0, "the market fills a quote", TimeSpan.FromSeconds(90));
+
+        var random = new Random(20261124);
+        var pid = running.Pid;
+        for (var kill = 1; kill <= 20; kill++)
+        {
+            await Task.Delay(random.Next(0, 1500)); // a random moment: mid-start, mid-reconcile or mid-quote
+            Signals.Kill(pid, 9);
+            var again = await d.WaitForAsync("bp", i => i.State == InstanceState.Running && i.Pid != pid, $"running again after kill {kill}", TimeSpan.FromSeconds(60));
+            pid = again.Pid;
+        }
+        await d.WaitForAsync("bp", i => i.State == InstanceState.Running && i.Stats?.OpenBuyOrders == 2 && i.Stats.OpenSellOrders == 2, "quoting after the last restart");
+
+        using var rest = Rest(venue);
+        var open = await rest.GetOpenOrdersAsync(Symbol, CancellationToken.None).DefaultTimeout();
+        var tag = SpecValidatorTag("bp");
+        Assert.All(open, o => Assert.True(o.ClientId is { } c && c >> BackpackClientIds.CounterBits == tag, $"order {o.Id} (clientId {o.ClientId}) is not the instance's"));
+        var known = await OpenOrdersInJournalAsync(journal);
+        Assert.All(open, o => Assert.Contains("bp_" + o.ClientId, known));
+
+        var stop = await d.MmctlAsync("stop", "bp");
+        Assert.True(stop.ExitCode == 0, stop.ToString());
+        await d.WaitForAsync("bp", i => i.State == InstanceState.Stopped, "stopped");
+        Assert.Empty(await rest.GetOpenOrdersAsync(Symbol, CancellationToken.None).DefaultTimeout());
+
+        Assert.Equal(0, await JournalQuery.CountAsync(journal, "SELECT COUNT(*) AS Value FROM (SELECT TradeId FROM Fills GROUP BY TradeId HAVING COUNT(*) > 1)"));
+        var (fromFills, _) = await JournalQuery.PositionAsync(journal);
+        var onVenue = (await rest.GetPositionsAsync(CancellationToken.None).DefaultTimeout()).Where(p => p.Symbol == Symbol).Sum(p => p.NetQuantity);
+        Assert.Equal(onVenue, fromFills);
+        var venueFills = await rest.GetFillsAsync(Symbol, 0, 1000, 0, CancellationToken.None).DefaultTimeout();
+        Assert.Equal(venueFills.Length, await JournalQuery.CountAsync(journal, "SELECT COUNT(*) AS Value FROM Fills"));
+        output.WriteLine($"20 kill -9s: {venueFills.Length} fills on the venue = {venueFills.Length} journaled, 0 duplicates; position {onVenue} = sum of fills {fromFills}; " +
+            $"{open.Length} open orders before the stop, all the instance's and journaled; 0 after it");
+    }
+
+    [Fact]
+    public async Task SecondInstanceWithTheSameClientIdTag_IsRefused_NamingTheField()
+    {
+        await using var venue = await EmulatorProcess.StartBackpackAsync();
+        await using var d = await StartDaemonAsync(venue);
+        var first = d.Dir.Combine("a.json");
+        await File.WriteAllTextAsync(first, SpecJson("bp-a", tag: 7));
+        Assert.Equal(0, (await d.MmctlAsync("start", "-f", first)).ExitCode);
+        var second = d.Dir.Combine("b.json");
+        await File.WriteAllTextAsync(second, SpecJson("bp-b", tag: 7));
+        var refused = await d.MmctlAsync("start", "-f", second);
+        Assert.Equal(2, refused.ExitCode);
+        Assert.Contains("backpack.client_id_tag", refused.StandardError, StringComparison.Ordinal);
+        Assert.Contains("bp-a", refused.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SecretsFileReadableByOthers_IsRefused_AndTheDaemonDoesNotStart()
+    {
+        using var dir = new TempDirectory();
+        var secrets = dir.Combine("secrets.env");
+        await File.WriteAllTextAsync(secrets, $"BACKPACK_KEY={Key}\nBACKPACK_SECRET={Secret}\n");
+        File.SetUnixFileMode(secrets, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+        var config = dir.Combine("daemon.json");
+        await File.WriteAllTextAsync(config, JsonSerializer.Serialize(new { socketPath = "state/mmd.sock", stateDir = "state", logDir = "logs", secretsFile = "secrets.env" }));
+        using var mmd = MmdProcess.StartWithConfig(dir.Path, config);
+        Assert.Equal(2, await mmd.WaitForExitAsync(Mmd.TestKit.TaskExtensions.Timeout));
+        Assert.Contains("chmod 600", mmd.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain(Secret, mmd.Output, StringComparison.Ordinal);
+    }
+
+    private static async Task<DaemonUnderTest> StartDaemonAsync(EmulatorProcess venue)
+    {
+        var secretsDir = new TempDirectory();
+        var secrets = secretsDir.Combine("secrets.env");
+        await File.WriteAllTextAsync(secrets, $"# Backpack API key pair\nBACKPACK_KEY={Key}\nBACKPACK_SECRET={Secret}\n");
+        File.SetUnixFileMode(secrets, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        return await DaemonUnderTest.StartAsync(new() { ["maxBackoffSeconds"] = 1 }, new()
+        {
+            ["secretsFile"] = secrets,
+            ["venues"] = new Dictionary<string, object> { ["backpack"] = new Dictionary<string, object> { ["restUrl"] = venue.RestUrl, ["wsUrl"] = venue.WebSocketUrl } },
+        });
+    }
+
+    private static string SpecJson(string name, uint tag = 0) => JsonSerializer.Serialize(new
+    {
+        name,
+        venue = "backpack",
+        symbol = Symbol,
+        perpMarketMaking = new { spreadPct = "0.05", orderQuantity = "0.2", levels = 2, maxPosition = "4", positionThreshold = "1", interval = "10s" },
+        risk = new { maxPosition = "6", priceBandPct = "5" },
+        backpack = new { clientIdTag = tag },
+    });
+
+    private static uint SpecValidatorTag(string name) => BackpackClientIds.DefaultTag(name);
+
+    private static BackpackRestClient Rest(EmulatorProcess venue) =>
+        new(new HttpClient(), new BackpackSigner(BackpackCredentials.Parse(Key, Secret)), new BackpackOptions { RestBaseUrl = new Uri(venue.RestUrl) }, TimeProvider.System);
+
+    private static async Task<HashSet<string>> OpenOrdersInJournalAsync(string journalPath)
+    {
+        await using var db = new MmdDbContext(MmdDatabase.Options(journalPath));
+        return (await db.Orders.Where(o => o.Status == "Open" || o.Status == "PartiallyFilled" || o.Status == "Submitted" || o.Status == "PendingCancel").Select(o => o.ClientOrderId).ToListAsync()).ToHashSet();
+    }
+}

@@ -1,0 +1,70 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Mmd.TestKit;
+
+namespace Mmd.EndToEnd.Tests;
+
+/// <summary>The Backpack emulator as its own process (as a user runs it), on a free loopback port.</summary>
+internal sealed class EmulatorProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+
+    private EmulatorProcess(Process process, int port)
+    {
+        _process = process;
+        Port = port;
+    }
+
+    public int Port { get; }
+
+    public string RestUrl => $"http://127.0.0.1:{Port}";
+
+    public string WebSocketUrl => $"ws://127.0.0.1:{Port}/";
+
+    public string Output
+    {
+        get
+        {
+            lock (_output) return _output.ToString();
+        }
+    }
+
+    public static async Task<EmulatorProcess> StartBackpackAsync()
+    {
+        using var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
+        probe.Stop();
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "Mmd.Emulators.dll"), "backpack", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture) })
+            info.ArgumentList.Add(a);
+        var process = new Process { StartInfo = info };
+        var emulator = new EmulatorProcess(process, port);
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (emulator._output) emulator._output.AppendLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (emulator._output) emulator._output.AppendLine(e.Data); };
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        using var http = new HttpClient();
+        await Until.TrueAsync(async () =>
+        {
+            if (process.HasExited) throw new InvalidOperationException($"the emulator exited early\n{emulator.Output}");
+            try { return (await http.GetAsync(new Uri(emulator.RestUrl + "/api/v1/time"))).IsSuccessStatusCode; }
+            catch (HttpRequestException) { return false; }
+        }, "the emulator answers");
+        return emulator;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+        _process.Dispose();
+    }
+}
