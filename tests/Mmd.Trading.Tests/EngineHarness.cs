@@ -57,12 +57,12 @@ internal sealed class EngineHarness : IAsyncDisposable
     /// <summary>Our open orders on the venue (the account may hold other instances' orders too).</summary>
     public IReadOnlyList<VenueOrder> OpenOrders() => Exchange.OpenOrders(Name, Market).Where(o => Orders.ClientOrderIds.IsOwnedBy(o.ClientOrderId, Name)).ToList();
 
-    /// <summary>Waits for a condition while fake time moves slowly on (5 ms a check), so rate windows and timers advance.</summary>
-    public Task WaitAsync(Func<bool> condition, string what) =>
+    /// <summary>Waits for a condition while fake time moves on (5 ms a check unless told), so rate windows and timers advance.</summary>
+    public Task WaitAsync(Func<bool> condition, string what, TimeSpan? step = null) =>
         Until.TrueAsync(() =>
         {
             if (condition()) return true;
-            Time.Advance(TimeSpan.FromMilliseconds(5));
+            Time.Advance(step ?? TimeSpan.FromMilliseconds(5));
             return false;
         }, what);
 

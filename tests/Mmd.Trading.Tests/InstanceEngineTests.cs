@@ -287,6 +287,23 @@ public class InstanceEngineTests
     }
 
     [Fact]
+    public async Task AccountStreamDown_PullsQuotes_ReportsIt_AndQuotesAgainOnceBack()
+    {
+        ScriptedConnector? scripted = null;
+        await using var h = new EngineHarness(wrap: c => scripted = new ScriptedConnector(c));
+        var run = h.Start();
+        await h.QuotingAsync();
+        scripted!.AccountDown = true; // fills would go unseen from here
+        await h.WaitAsync(() => !h.Engine.Health.AccountStreamConnected, "the engine sees the stream down");
+        Assert.Equal(6, h.OpenOrders().Count); // within the grace a reconnect may still save the quotes
+        await h.WaitAsync(() => h.OpenOrders().Count == 0 || run.IsCompleted, "quotes are pulled after the grace", TimeSpan.FromMilliseconds(100));
+        Assert.False(run.IsFaulted, run.Exception?.ToString());
+        scripted.AccountDown = false;
+        await h.WaitAsync(() => h.Engine.Health.AccountStreamConnected, "the stream reconnects", TimeSpan.FromMilliseconds(100));
+        await h.QuotingAsync();
+    }
+
+    [Fact]
     public async Task RiskDenials_NeverReachTheVenue()
     {
         await using var h = new EngineHarness(risk: new RiskLimits { MaxOrderNotional = 50m }); // 0.5 x 150 = 75 > 50

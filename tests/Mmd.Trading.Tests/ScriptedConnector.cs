@@ -32,6 +32,40 @@ internal sealed class ScriptedConnector(IExchangeConnector inner) : IExchangeCon
     public IAsyncEnumerable<MarketDataEvent> StreamOrderBookAsync(string symbol, CancellationToken cancellationToken) =>
         inner.StreamOrderBookAsync(symbol, cancellationToken).Where(_ => !BookSilent);
     public IAsyncEnumerable<AccountEvent> StreamAccountAsync(string symbol, CancellationToken cancellationToken) =>
-        inner.StreamAccountAsync(symbol, cancellationToken).Where(e => e is not FillEvent { Fill: var fill } || DropFill?.Invoke(fill) != true);
+        AccountStream(symbol, cancellationToken).Where(e => e is not FillEvent { Fill: var fill } || DropFill?.Invoke(fill) != true);
+
+    private CancellationTokenSource _accountCut = new();
+
+    /// <summary>While true, the account stream cannot connect; setting it cuts the one that is open.</summary>
+    public bool AccountDown
+    {
+        get;
+        set
+        {
+            field = value;
+            if (value) _accountCut.Cancel();
+            else _accountCut = new CancellationTokenSource();
+        }
+    }
+
+    private async IAsyncEnumerable<AccountEvent> AccountStream(string symbol, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        if (AccountDown) throw new IOException("account stream down");
+        using var cut = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _accountCut.Token);
+        var stream = inner.StreamAccountAsync(symbol, cut.Token);
+        await using var events = stream.GetAsyncEnumerator(cut.Token);
+        while (true)
+        {
+            try
+            {
+                if (!await events.MoveNextAsync()) yield break;
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw new IOException("account stream cut");
+            }
+            yield return events.Current;
+        }
+    }
     public ValueTask DisposeAsync() => inner.DisposeAsync();
 }

@@ -28,6 +28,9 @@ internal static partial class EngineLog
     [LoggerMessage(1007, LogLevel.Warning, "{Instance}: order book gap at sequence {Sequence}; resubscribing for a snapshot")]
     public static partial void BookGap(ILogger logger, string instance, long sequence);
 
+    [LoggerMessage(1022, LogLevel.Warning, "{Instance}: account stream down; quotes pulled until it is back (fills would go unseen)")]
+    public static partial void AccountStreamDown(ILogger logger, string instance);
+
     [LoggerMessage(1008, LogLevel.Warning, "{Instance}: market data stale or unsynced; quotes pulled")]
     public static partial void Stale(ILogger logger, string instance);
 

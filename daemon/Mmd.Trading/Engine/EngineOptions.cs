@@ -11,6 +11,8 @@ public sealed record EngineOptions
     public bool RefreshReplacesQuotes { get; init; } = true;
     /// <summary>Quotes are pulled when the book has not moved for this long.</summary>
     public TimeSpan StaleBookAfter { get; init; } = TimeSpan.FromSeconds(15);
+    /// <summary>Quotes are pulled when the account stream has been down this long: fills would go unseen.</summary>
+    public TimeSpan AccountStreamGrace { get; init; } = TimeSpan.FromSeconds(3);
     /// <summary>How often the housekeeping timer runs (staleness, unknown orders, balance refresh).</summary>
     public TimeSpan HousekeepingPeriod { get; init; } = TimeSpan.FromSeconds(1);
     /// <summary>How often a stats snapshot is written to the journal.</summary>

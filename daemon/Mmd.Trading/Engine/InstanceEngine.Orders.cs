@@ -119,9 +119,18 @@ public sealed partial class InstanceEngine
             return StrategyDecision.PullQuotes;
         }
         _wasStale = false;
+        if (_accountDownSince is { } down && now - down > _options.AccountStreamGrace)
+        {
+            if (!_accountDownLogged) EngineLog.AccountStreamDown(_logger, _options.InstanceName);
+            _accountDownLogged = true;
+            return StrategyDecision.PullQuotes;
+        }
+        _accountDownLogged = false;
         SetReferencePrices();
         return _strategy.Decide(_view);
     }
+
+    private bool _accountDownLogged;
 
     private readonly Dictionary<decimal, decimal> _ownBids = [];
     private readonly Dictionary<decimal, decimal> _ownAsks = [];

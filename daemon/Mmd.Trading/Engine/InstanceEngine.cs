@@ -41,6 +41,7 @@ public sealed partial class InstanceEngine : IDisposable
     private CancellationTokenSource? _bookPump;
     private int _bookGeneration;
     private bool _accountStreamUp;
+    private DateTimeOffset? _accountDownSince;
     private bool _balancesDirty;
     private DateTimeOffset _balancesAt;
     private DateTimeOffset _lastStatsSave;
@@ -256,11 +257,16 @@ public sealed partial class InstanceEngine : IDisposable
                 await HousekeepAsync(cancellationToken);
                 return timer.ForcedRefresh ? StrategyTrigger.ForcedRefresh : StrategyTrigger.Timer;
             case StreamFailed failed:
-                if (failed.Stream == AccountStream) _accountStreamUp = false;
+                if (failed.Stream == AccountStream)
+                {
+                    _accountStreamUp = false;
+                    _accountDownSince ??= now;
+                }
                 return StrategyTrigger.Timer;
             case StreamConnected connected:
                 if (connected.Stream != AccountStream) return null;
                 _accountStreamUp = true;
+                _accountDownSince = null;
                 await CatchUpAsync(cancellationToken);
                 return StrategyTrigger.OrderUpdate;
             default:
