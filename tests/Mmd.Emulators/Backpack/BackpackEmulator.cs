@@ -123,7 +123,11 @@ public sealed partial class BackpackEmulator : IAsyncDisposable
                     await context.Response.WriteAsJsonAsync(new BackpackError("SERVER_ERROR", "Internal server error"), BackpackJson.Options).ConfigureAwait(false);
                     return;
                 case FaultKind.Slow:
-                    await Task.Delay(fault.Delay, _time, context.RequestAborted).ConfigureAwait(false);
+                    // A venue executes what it received even when the client has given up waiting: read it all, then wait.
+                    context.Request.EnableBuffering();
+                    await context.Request.Body.CopyToAsync(Stream.Null, CancellationToken.None).ConfigureAwait(false);
+                    context.Request.Body.Position = 0;
+                    await Task.Delay(fault.Delay, _time, CancellationToken.None).ConfigureAwait(false);
                     break;
                 case FaultKind.LoseResponse:
                     // Execute for real, throw the answer away, cut the connection.
@@ -163,7 +167,7 @@ public sealed partial class BackpackEmulator : IAsyncDisposable
         {
             try
             {
-                body = await JsonSerializer.DeserializeAsync<JsonElement>(context.Request.Body, cancellationToken: context.RequestAborted).ConfigureAwait(false);
+                body = await JsonSerializer.DeserializeAsync<JsonElement>(context.Request.Body, cancellationToken: CancellationToken.None).ConfigureAwait(false);
             }
             catch (JsonException)
             {
@@ -181,7 +185,7 @@ public sealed partial class BackpackEmulator : IAsyncDisposable
         JsonElement body;
         try
         {
-            body = await JsonSerializer.DeserializeAsync<JsonElement>(context.Request.Body, cancellationToken: context.RequestAborted).ConfigureAwait(false);
+            body = await JsonSerializer.DeserializeAsync<JsonElement>(context.Request.Body, cancellationToken: CancellationToken.None).ConfigureAwait(false);
         }
         catch (JsonException)
         {

@@ -1,0 +1,152 @@
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+using Mmd.Emulators.Faults;
+using Mmd.Exchanges.Backpack;
+using Mmd.TestKit;
+using Mmd.Trading.Execution;
+using Mmd.Trading.MarketData;
+using Mmd.Trading.Primitives;
+
+namespace Mmd.Exchanges.Tests.Backpack;
+
+/// <summary>What is particular to Backpack: its signature checks, clock window, ambiguous outcomes, batches and book sequence.</summary>
+public class BackpackConnectorTests
+{
+    private const string Symbol = "SOL_USDC";
+
+    [Fact]
+    public async Task Emulator_RejectsABadSignature_AndAMissingOne_WithTheVenuesCodes()
+    {
+        await using var f = await BackpackEmulatorFixture.StartAsync();
+        using var http = new HttpClient { BaseAddress = f.Emulator.RestUrl };
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
+
+        using var unsigned = await http.GetAsync(new Uri("/api/v1/capital", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.Unauthorized, unsigned.StatusCode);
+        Assert.Equal("UNAUTHORIZED", await CodeAsync(unsigned));
+
+        using var forged = new HttpRequestMessage(HttpMethod.Get, "/api/v1/capital");
+        forged.Headers.Add("X-API-Key", TestKeys.ApiKey);
+        forged.Headers.Add("X-Timestamp", now);
+        forged.Headers.Add("X-Window", "5000");
+        // Signed for another instruction: the venue rebuilds the string from what it received.
+        var signer = new BackpackSigner(TestKeys.Credentials);
+        forged.Headers.Add("X-Signature", signer.Sign(BackpackSigner.SigningString("positionQuery", [], long.Parse(now, CultureInfo.InvariantCulture), 5000)));
+        using var rejected = await http.SendAsync(forged);
+        Assert.Equal("INVALID_SIGNATURE", await CodeAsync(rejected));
+
+        using var wide = new HttpRequestMessage(HttpMethod.Get, "/api/v1/capital");
+        wide.Headers.Add("X-API-Key", TestKeys.ApiKey);
+        wide.Headers.Add("X-Timestamp", now);
+        wide.Headers.Add("X-Window", "60001");
+        wide.Headers.Add("X-Signature", signer.Sign(BackpackSigner.SigningString("balanceQuery", [], long.Parse(now, CultureInfo.InvariantCulture), 60001)));
+        using var tooWide = await http.SendAsync(wide);
+        Assert.Equal(HttpStatusCode.BadRequest, tooWide.StatusCode);
+        Assert.Equal("INVALID_CLIENT_REQUEST", await CodeAsync(tooWide));
+    }
+
+    [Fact]
+    public async Task ClockSkew_ExpiresRequests_UntilTheOffsetIsMeasured()
+    {
+        await using var f = await BackpackEmulatorFixture.StartAsync();
+        f.Emulator.ClockSkew = TimeSpan.FromSeconds(30); // the venue's clock runs 30 s ahead of ours
+        await using var venue = f.Connect();
+        var expired = await Assert.ThrowsAsync<BackpackApiException>(() => venue.GetBalancesAsync(default).DefaultTimeout());
+        Assert.Equal("INVALID_CLIENT_REQUEST", expired.Code);
+        Assert.Contains("expired", expired.VenueMessage, StringComparison.Ordinal);
+
+        await venue.ConnectAsync(default).DefaultTimeout();
+        Assert.InRange(venue.Rest.ClockOffsetMs, 29_000, 31_000);
+        Assert.NotEmpty(await venue.GetBalancesAsync(default).DefaultTimeout());
+    }
+
+    [Fact]
+    public async Task ServerErrorOnPlace_IsUnknown_AndTheQueryFindsTheOrderWasNeverPlaced()
+    {
+        await using var f = await BackpackEmulatorFixture.StartAsync();
+        await using var venue = f.Connect();
+        f.Emulator.Faults.Add(new Fault(FaultKind.ServerError, "POST", "/api/v1/order"));
+        var clientId = venue.CreateClientOrderIds("bp", DateTimeOffset.UtcNow).Next();
+        var result = await venue.PlaceOrderAsync(Bid(clientId, f), default).DefaultTimeout();
+        Assert.Equal(CommandOutcome.Unknown, result.Outcome);
+        Assert.Null(await venue.GetOrderAsync(Symbol, clientId, default).DefaultTimeout());
+    }
+
+    [Fact]
+    public async Task SlowAnswer_PastTheTimeout_IsUnknown_AndTheQueryFindsTheOrder()
+    {
+        await using var f = await BackpackEmulatorFixture.StartAsync();
+        await using var venue = f.Connect(change: o => o with { RequestTimeout = TimeSpan.FromMilliseconds(300) });
+        f.Emulator.Faults.Add(new Fault(FaultKind.Slow, "POST", "/api/v1/order") { Delay = TimeSpan.FromSeconds(1) });
+        var clientId = venue.CreateClientOrderIds("bp", DateTimeOffset.UtcNow).Next();
+        var result = await venue.PlaceOrderAsync(Bid(clientId, f), default).DefaultTimeout();
+        Assert.Equal(CommandOutcome.Unknown, result.Outcome);
+        await Until.TrueAsync(async () => await venue.GetOrderAsync(Symbol, clientId, default) is { Status: VenueOrderStatus.Open }, "the slow order rests");
+    }
+
+    [Fact]
+    public async Task FilledOrder_IsFoundInTheHistory_NotMistakenForNeverReceived()
+    {
+        await using var f = await BackpackEmulatorFixture.StartAsync();
+        await using var venue = f.Connect();
+        var clientId = venue.CreateClientOrderIds("bp", DateTimeOffset.UtcNow).Next();
+        var ask = f.Market.Levels(Symbol, Side.Sell, 1)[0].Price;
+        var taken = await venue.PlaceOrderAsync(new PlaceOrderRequest(Symbol, clientId, Side.Buy, OrderType.Limit, TimeInForce.Ioc, ask, 0.1m), default).DefaultTimeout();
+        Assert.Equal(VenueOrderStatus.Filled, taken.Order!.Status);
+        var found = await venue.GetOrderAsync(Symbol, clientId, default).DefaultTimeout();
+        Assert.Equal(VenueOrderStatus.Filled, found?.Status);
+    }
+
+    [Fact]
+    public async Task BatchPlace_MatchesEachResultToItsOrder()
+    {
+        await using var f = await BackpackEmulatorFixture.StartAsync();
+        await using var venue = f.Connect();
+        var ids = venue.CreateClientOrderIds("bp", DateTimeOffset.UtcNow);
+        var low = f.Market.Levels(Symbol, Side.Buy, 50).Min(l => l.Price) - 1m;
+        var orders = new[] { ids.Next(), ids.Next(), ids.Next() }.Select((id, i) => new[]
+        {
+            BackpackParameter.Text("symbol", Symbol), BackpackParameter.Text("side", "Bid"), BackpackParameter.Text("orderType", "Limit"),
+            BackpackParameter.Amount("quantity", i == 1 ? -1m : 0.1m), BackpackParameter.Amount("price", low - i), BackpackParameter.Flag("postOnly", true),
+            BackpackParameter.Number("clientId", venue.ClientIds.ToWire(id)!.Value),
+        }).ToList<IReadOnlyList<BackpackParameter>>();
+        var results = await venue.Rest.PlaceOrdersAsync(orders, default).DefaultTimeout();
+        Assert.Equal(["Ok", "Err", "Ok"], results.Select(r => r.Operation));
+        Assert.Equal("INVALID_QUANTITY", results[1].Code);
+        Assert.Equal(low, results[0].AsOrder()!.Price);
+        Assert.Equal(low - 2, results[2].AsOrder()!.Price);
+        Assert.Equal(2, (await venue.GetOpenOrdersAsync(Symbol, default).DefaultTimeout()).Count);
+    }
+
+    [Fact]
+    public async Task SequenceGap_OnTheDepthStream_ShowsAsAGap_ForTheBookToResync()
+    {
+        await using var f = await BackpackEmulatorFixture.StartAsync();
+        await using var venue = f.Connect();
+        using var stop = new CancellationTokenSource(Mmd.TestKit.TaskExtensions.Timeout);
+        var book = new OrderBook(Symbol);
+        var results = new List<BookApplyResult>();
+        var ids = venue.CreateClientOrderIds("bp", DateTimeOffset.UtcNow);
+        await foreach (var e in venue.StreamOrderBookAsync(Symbol, stop.Token))
+        {
+            if (e is BookSnapshotEvent s)
+            {
+                book.ApplySnapshot(s.Sequence, s.Bids, s.Asks, s.Time);
+                f.Market.InjectBookGap(Symbol); // the next delta skips update ids
+                await venue.PlaceOrderAsync(Bid(ids.Next(), f), stop.Token);
+                continue;
+            }
+            var d = (BookDeltaEvent)e;
+            results.Add(book.ApplyDelta(d.FirstSequence, d.LastSequence, d.Bids, d.Asks, d.Time));
+            break;
+        }
+        Assert.Equal([BookApplyResult.Gap], results);
+    }
+
+    private static PlaceOrderRequest Bid(string clientId, BackpackEmulatorFixture f) =>
+        new(Symbol, clientId, Side.Buy, OrderType.Limit, TimeInForce.Gtc, f.Market.Levels(Symbol, Side.Buy, 50).Min(l => l.Price) - 1m, 0.2m, PostOnly: true);
+
+    private static async Task<string?> CodeAsync(HttpResponseMessage response) =>
+        JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("code").GetString();
+}
