@@ -17,6 +17,12 @@ if (args.Length > 0 && args[0] == "strategies")
     StrategyLatency.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 100_000);
     return;
 }
+if (args.Length > 0 && args[0] == "backpack")
+{
+    // backpack [book moves]: wire latency, rate limiter and reconnect figures against the loopback emulator
+    await BackpackBench.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 200);
+    return;
+}
 if (args.Length > 0 && args[0] == "control-plane")
 {
     // control-plane [--mmctl PATH-TO-NATIVE-MMCTL] [--soak-minutes 10] [--watchers 1000] [--fan-out-seconds 20]
@@ -35,6 +41,7 @@ var suites = new Dictionary<string, Type>
     ["matching"] = typeof(MatchingEngineBenchmark),
     ["strategy-events"] = typeof(StrategyEventBenchmark),
     ["journal"] = typeof(JournalBenchmark),
+    ["backpack-signing"] = typeof(BackpackSigningBenchmark),
 };
 // Artifacts go beside the benchmarks, whatever folder the command runs from (the repository's top level is fixed).
 var config = BenchmarkDotNet.Configs.ManualConfig.Create(BenchmarkDotNet.Configs.DefaultConfig.Instance)

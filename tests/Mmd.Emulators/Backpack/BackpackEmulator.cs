@@ -106,6 +106,7 @@ public sealed partial class BackpackEmulator : IAsyncDisposable
 
     private async Task ApplyFaultsAsync(HttpContext context, RequestDelegate next)
     {
+        var arrived = _time.GetUtcNow();
         var path = context.Request.Path.Value ?? "/";
         var fault = path.StartsWith("/_emulator", StringComparison.Ordinal) || context.WebSockets.IsWebSocketRequest
             ? null : Faults.Take(context.Request.Method, path);
@@ -140,7 +141,7 @@ public sealed partial class BackpackEmulator : IAsyncDisposable
         }
         finally
         {
-            Faults.Record(_time.GetUtcNow(), context.Request.Method, path, context.Response.StatusCode);
+            Faults.Record(arrived, context.Request.Method, path, context.Response.StatusCode);
         }
     }
 

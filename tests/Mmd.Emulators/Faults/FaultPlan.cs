@@ -1,6 +1,6 @@
 namespace Mmd.Emulators.Faults;
 
-/// <summary>The faults scripted for an emulator, and the log of every request it received (for pacing checks).</summary>
+/// <summary>The faults scripted for an emulator, and the log of every request it received with its arrival time (for pacing checks and latency).</summary>
 public sealed class FaultPlan
 {
     private readonly Lock _gate = new();
