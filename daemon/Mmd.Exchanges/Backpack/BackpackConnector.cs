@@ -239,7 +239,7 @@ public sealed class BackpackConnector : IExchangeConnector
         _http.Dispose();
     }
 
-    private static BackpackParameter[] OrderParameters(PlaceOrderRequest r, uint clientId)
+    private BackpackParameter[] OrderParameters(PlaceOrderRequest r, uint clientId)
     {
         var p = new List<BackpackParameter>(9)
         {
@@ -256,6 +256,7 @@ public sealed class BackpackConnector : IExchangeConnector
         }
         if (r.PostOnly) p.Add(BackpackParameter.Flag("postOnly", true));
         if (r.ReduceOnly) p.Add(BackpackParameter.Flag("reduceOnly", true));
+        p.AddRange(_options.MarginFlags.Parameters());
         return p.ToArray();
     }
 

@@ -18,4 +18,18 @@ public sealed record BackpackOptions
     /// <summary>Reconnect backoff of the WebSocket streams: doubling from the first to the cap.</summary>
     public TimeSpan ReconnectInitialDelay { get; init; } = TimeSpan.FromMilliseconds(250);
     public TimeSpan ReconnectMaxDelay { get; init; } = TimeSpan.FromSeconds(30);
+    /// <summary>Spot-margin flags sent with every order when set (Backpack's autoLend, autoLendRedeem, autoBorrow, autoBorrowRepay).</summary>
+    public BackpackMarginFlags MarginFlags { get; init; } = new();
+}
+
+/// <summary>Backpack's spot-margin order flags; null leaves a flag out of the order (the venue's default).</summary>
+public sealed record BackpackMarginFlags(bool? AutoLend = null, bool? AutoLendRedeem = null, bool? AutoBorrow = null, bool? AutoBorrowRepay = null)
+{
+    public IEnumerable<BackpackParameter> Parameters()
+    {
+        if (AutoLend is { } lend) yield return BackpackParameter.Flag("autoLend", lend);
+        if (AutoLendRedeem is { } redeem) yield return BackpackParameter.Flag("autoLendRedeem", redeem);
+        if (AutoBorrow is { } borrow) yield return BackpackParameter.Flag("autoBorrow", borrow);
+        if (AutoBorrowRepay is { } repay) yield return BackpackParameter.Flag("autoBorrowRepay", repay);
+    }
 }

@@ -83,7 +83,14 @@ public static partial class SpecValidator
         var supervision = ValidateSupervision(spec.Supervision ?? new SupervisionOptions(), v);
 
         if (v.Count > 0) throw new InvalidSpecException(source, v, lines);
-        return new ValidatedSpec(name, venue, spec.Symbol, duration, strategy!, risk, paper) { Supervision = supervision, BackpackClientIdTag = backpackTag };
+        return new ValidatedSpec(name, venue, spec.Symbol, duration, strategy!, risk, paper) {
+            Supervision = supervision,
+            BackpackClientIdTag = backpackTag,
+            BackpackMarginFlags = spec.Backpack is { } b
+                ? new Exchanges.Backpack.BackpackMarginFlags(b.HasAutoLend ? b.AutoLend : null, b.HasAutoLendRedeem ? b.AutoLendRedeem : null,
+                    b.HasAutoBorrow ? b.AutoBorrow : null, b.HasAutoBorrowRepay ? b.AutoBorrowRepay : null)
+                : new(),
+        };
     }
 
     /// <summary>The strategy fields of <see cref="InstanceSpec"/>, as spelled in spec files.</summary>

@@ -21,6 +21,9 @@ public sealed record ValidatedSpec(
     /// <summary>The Backpack client-id tag this instance numbers its orders in (see BackpackClientIds); 0 for other venues.</summary>
     public uint BackpackClientIdTag { get; init; }
 
+    /// <summary>Backpack's spot-margin order flags the spec sets.</summary>
+    public Exchanges.Backpack.BackpackMarginFlags BackpackMarginFlags { get; init; } = new();
+
     /// <summary>What the spec sets of its supervision; the daemon fills the rest from daemon.json.</summary>
     public SupervisionOverrides Supervision { get; init; } = SupervisionOverrides.None;
 }

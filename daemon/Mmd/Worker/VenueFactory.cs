@@ -19,7 +19,7 @@ public static class VenueFactory
                 exchange.Start();
                 return new PaperConnector(exchange, spec.Paper.Account, ownsExchange: true);
             case "backpack":
-                var connector = new BackpackConnector(BackpackOptionsFrom(config.Venues.GetValueOrDefault("backpack")),
+                var connector = new BackpackConnector(BackpackOptionsFrom(config.Venues.GetValueOrDefault("backpack")) with { MarginFlags = spec.BackpackMarginFlags },
                     BackpackCredentials.From(Credentials(config)), spec.Name, spec.BackpackClientIdTag, time);
                 try
                 {

@@ -33,6 +33,9 @@ public sealed partial class BackpackEmulator : IAsyncDisposable
 
     public FaultPlan Faults { get; } = new();
 
+    /// <summary>Test hook: sees the raw JSON body of every accepted single-order request.</summary>
+    public Action<string>? OnOrderBody { get; set; }
+
     public Uri RestUrl { get; private set; } = null!;
 
     public Uri WebSocketUrl { get; private set; } = null!;
@@ -178,6 +181,7 @@ public sealed partial class BackpackEmulator : IAsyncDisposable
             fields = BackpackAuthenticator.Fields(body.Value);
         }
         if (BackpackAuthenticator.Check(context.Request.Headers, instruction, [fields], NowMs, out var account) is { } denied) return Denied(denied);
+        if (instruction == "orderExecute" && body is { } json) OnOrderBody?.Invoke(json.GetRawText());
         return handler(new Request(account, fields.ToDictionary(f => f.Name, f => f.Value), body));
     }
 

@@ -144,6 +144,31 @@ public class BackpackConnectorTests
         Assert.Equal([BookApplyResult.Gap], results);
     }
 
+    [Fact]
+    public async Task MarginFlags_TravelWithEveryOrder_AndAreSigned()
+    {
+        await using var f = await BackpackEmulatorFixture.StartAsync();
+        await using var venue = f.Connect(change: o => o with { MarginFlags = new BackpackMarginFlags(AutoLend: true, AutoBorrow: false) });
+        var seen = new List<string>();
+        f.Emulator.OnOrderBody = body => seen.Add(body);
+        var result = await venue.PlaceOrderAsync(Bid(venue.CreateClientOrderIds("bp", DateTimeOffset.UtcNow).Next(), f), default).DefaultTimeout();
+        Assert.Equal(CommandOutcome.Accepted, result.Outcome); // the venue verified a signature that covers the flags
+        var body = JsonDocument.Parse(Assert.Single(seen)).RootElement;
+        Assert.True(body.GetProperty("autoLend").GetBoolean());
+        Assert.False(body.GetProperty("autoBorrow").GetBoolean());
+        Assert.False(body.TryGetProperty("autoLendRedeem", out _));
+    }
+
+    [Fact]
+    public async Task Collateral_IsReadInTheVenuesShape_TotalsAndAnArrayOfAssets()
+    {
+        await using var f = await BackpackEmulatorFixture.StartAsync();
+        await using var venue = f.Connect();
+        var collateral = await venue.Rest.GetCollateralAsync(default).DefaultTimeout();
+        Assert.Equal(10_000m, collateral.NetEquity);
+        Assert.Contains(collateral.Collateral, a => a.Symbol == "USDC" && a.TotalQuantity == 10_000m);
+    }
+
     private static PlaceOrderRequest Bid(string clientId, BackpackEmulatorFixture f) =>
         new(Symbol, clientId, Side.Buy, OrderType.Limit, TimeInForce.Gtc, f.Market.Levels(Symbol, Side.Buy, 50).Min(l => l.Price) - 1m, 0.2m, PostOnly: true);
 
