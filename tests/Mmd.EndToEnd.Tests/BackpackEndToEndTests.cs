@@ -23,7 +23,8 @@ public sealed class BackpackEndToEndTests(ITestOutputHelper output)
     public async Task PerpMarketMaker_OnTheEmulator_Quotes_AndSurvives20Kill9s_WithNoOrphanOrDuplicate_AndThePositionIsTheSumOfItsFills()
     {
         await using var venue = await EmulatorProcess.StartBackpackAsync();
-        await using var d = await StartDaemonAsync(venue);
+        using var secretsDir = new TempDirectory();
+        await using var d = await StartDaemonAsync(venue, secretsDir);
         var spec = d.Dir.Combine("bp.json");
         await File.WriteAllTextAsync(spec, SpecJson("bp"));
         var start = await d.MmctlAsync("start", "-f", spec);
@@ -62,15 +63,42 @@ public sealed class BackpackEndToEndTests(ITestOutputHelper output)
         Assert.Equal(onVenue, fromFills);
         var venueFills = await rest.GetFillsAsync(Symbol, 0, 1000, 0, CancellationToken.None).DefaultTimeout();
         Assert.Equal(venueFills.Length, await JournalQuery.CountAsync(journal, "SELECT COUNT(*) AS Value FROM Fills"));
+        // The secret never reaches a log, the database or an RPC answer.
+        foreach (var file in Directory.EnumerateFiles(d.Dir.Path, "*", SearchOption.AllDirectories).Where(f => !f.EndsWith(".sock", StringComparison.Ordinal) && !f.EndsWith(".lock", StringComparison.Ordinal)))
+        {
+            await using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            using var reader = new StreamReader(stream);
+            Assert.False((await reader.ReadToEndAsync()).Contains(Secret, StringComparison.Ordinal), $"{file} holds the secret");
+        }
+        var instance = await d.GetAsync("bp");
+        Assert.DoesNotContain(Secret, instance.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(Secret, (await d.MmctlAsync("status", "bp")).StandardOutput, StringComparison.Ordinal);
         output.WriteLine($"20 kill -9s: {venueFills.Length} fills on the venue = {venueFills.Length} journaled, 0 duplicates; position {onVenue} = sum of fills {fromFills}; " +
             $"{open.Length} open orders before the stop, all the instance's and journaled; 0 after it");
+    }
+
+    [Fact]
+    public async Task EmulatorProcess_TakesFaultsOverHttp_AndTheConnectorRidesOutA429Storm()
+    {
+        await using var venue = await EmulatorProcess.StartBackpackAsync();
+        using var http = new HttpClient();
+        var fault = new StringContent("""{"kind":"RateLimit","method":"GET","path":"/api/v1/orders","count":2,"retryAfter":"00:00:01"}""", System.Text.Encoding.UTF8, "application/json");
+        (await http.PostAsync(new Uri(venue.RestUrl + "/_emulator/faults"), fault)).EnsureSuccessStatusCode();
+        using var rest = Rest(venue);
+        var started = DateTimeOffset.UtcNow;
+        Assert.Empty(await rest.GetOpenOrdersAsync(Symbol, CancellationToken.None).DefaultTimeout());
+        Assert.True(DateTimeOffset.UtcNow - started >= TimeSpan.FromSeconds(1.9), "two Retry-After pauses of 1 s were waited out");
+        (await http.PostAsync(new Uri(venue.RestUrl + "/_emulator/clock-skew?ms=-30000"), null)).EnsureSuccessStatusCode();
+        var expired = await Assert.ThrowsAsync<BackpackApiException>(() => rest.GetOpenOrdersAsync(Symbol, CancellationToken.None).DefaultTimeout());
+        Assert.Equal("INVALID_CLIENT_REQUEST", expired.Code);
     }
 
     [Fact]
     public async Task SecondInstanceWithTheSameClientIdTag_IsRefused_NamingTheField()
     {
         await using var venue = await EmulatorProcess.StartBackpackAsync();
-        await using var d = await StartDaemonAsync(venue);
+        using var secretsDir = new TempDirectory();
+        await using var d = await StartDaemonAsync(venue, secretsDir);
         var first = d.Dir.Combine("a.json");
         await File.WriteAllTextAsync(first, SpecJson("bp-a", tag: 7));
         Assert.Equal(0, (await d.MmctlAsync("start", "-f", first)).ExitCode);
@@ -97,9 +125,8 @@ public sealed class BackpackEndToEndTests(ITestOutputHelper output)
         Assert.DoesNotContain(Secret, mmd.Output, StringComparison.Ordinal);
     }
 
-    private static async Task<DaemonUnderTest> StartDaemonAsync(EmulatorProcess venue)
+    private static async Task<DaemonUnderTest> StartDaemonAsync(EmulatorProcess venue, TempDirectory secretsDir)
     {
-        var secretsDir = new TempDirectory();
         var secrets = secretsDir.Combine("secrets.env");
         await File.WriteAllTextAsync(secrets, $"# Backpack API key pair\nBACKPACK_KEY={Key}\nBACKPACK_SECRET={Secret}\n");
         File.SetUnixFileMode(secrets, UnixFileMode.UserRead | UnixFileMode.UserWrite);

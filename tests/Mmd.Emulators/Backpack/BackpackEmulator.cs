@@ -69,6 +69,8 @@ public sealed partial class BackpackEmulator : IAsyncDisposable
         await _app.DisposeAsync().ConfigureAwait(false);
     }
 
+    private static readonly JsonSerializerOptions ControlJson = new(JsonSerializerDefaults.Web) { Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() } };
+
     private long NowMs => (_time.GetUtcNow() + ClockSkew).ToUnixTimeMilliseconds();
 
     private long NowMicros => (_time.GetUtcNow() + ClockSkew).ToUnixTimeMilliseconds() * 1000;
@@ -93,9 +95,10 @@ public sealed partial class BackpackEmulator : IAsyncDisposable
         app.MapGet("/wapi/v1/history/orders", Signed("orderHistoryQueryAll", OrderHistory));
         app.MapGet("/wapi/v1/history/fills", Signed("fillHistoryQueryAll", Fills));
         app.MapGet("/wapi/v1/history/funding", Signed("fundingHistoryQueryAll", Funding));
+        // Fault control for the emulator as a process: {"kind":"RateLimit","method":"GET","path":"/api/v1/orders","count":3,"retryAfter":"00:00:01"}
         app.MapPost("/_emulator/faults", async (HttpContext c) =>
         {
-            var fault = await c.Request.ReadFromJsonAsync<Fault>(c.RequestAborted).ConfigureAwait(false);
+            var fault = await c.Request.ReadFromJsonAsync<Fault>(ControlJson, c.RequestAborted).ConfigureAwait(false);
             if (fault is null) return Results.BadRequest();
             Faults.Add(fault);
             return Results.Ok();
@@ -103,6 +106,16 @@ public sealed partial class BackpackEmulator : IAsyncDisposable
         app.MapPost("/_emulator/drop-streams", () =>
         {
             DropWebSockets();
+            return Results.Ok();
+        });
+        app.MapPost("/_emulator/book-gap", (string symbol) =>
+        {
+            Exchange.InjectBookGap(symbol);
+            return Results.Ok();
+        });
+        app.MapPost("/_emulator/clock-skew", (long ms) =>
+        {
+            ClockSkew = TimeSpan.FromMilliseconds(ms);
             return Results.Ok();
         });
     }

@@ -180,6 +180,27 @@ public abstract class VenueConformanceTests : IAsyncLifetime
     }
 
     [SkippableFact]
+    public async Task C14_AccountStreamReconnect_DeliversFillsAgain()
+    {
+        Skip.If(Venue.DropStreams is null, "the venue has no connection to cut");
+        await using var venue = Venue.Connect(Instance);
+        var ids = venue.CreateClientOrderIds(Instance, DateTimeOffset.UtcNow);
+        var price = PassiveBid(Spot);
+        await PlaceBidAsync(venue, ids.Next(), Spot, price, 1m);
+        await using (var first = new AccountRecorder(venue, Spot))
+        {
+            await Venue.AccountStreamLiveAsync(first).DefaultTimeout();
+            Venue.DropStreams!();
+            await Until.TrueAsync(() => first.Failure is not null, "the cut stream fails (the engine then subscribes again)");
+        }
+        await using var again = new AccountRecorder(venue, Spot);
+        await Venue.AccountStreamLiveAsync(again).DefaultTimeout();
+        SellDownTo(Spot, price, ours: 0.3m);
+        await Until.TrueAsync(() => again.Fills.Count == 1, "the fill arrives on the new subscription");
+        Assert.Equal(0.3m, again.Fills[0].Quantity);
+    }
+
+    [SkippableFact]
     public async Task C10_RestartWithOpenOrders_FindsThemByClientId()
     {
         string clientId;
