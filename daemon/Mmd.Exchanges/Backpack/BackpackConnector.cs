@@ -252,7 +252,7 @@ public sealed class BackpackConnector : IExchangeConnector
         if (r.Type == OrderType.Limit)
         {
             p.Add(BackpackParameter.Amount("price", r.Price ?? throw new ArgumentException("a limit order needs a price")));
-            p.Add(BackpackParameter.Text("timeInForce", r.TimeInForce == TimeInForce.Ioc ? "IOC" : "GTC"));
+            p.Add(BackpackParameter.Text("timeInForce", BackpackMapping.ToWire(r.TimeInForce)));
         }
         if (r.PostOnly) p.Add(BackpackParameter.Flag("postOnly", true));
         if (r.ReduceOnly) p.Add(BackpackParameter.Flag("reduceOnly", true));

@@ -14,7 +14,19 @@ public static class BackpackMapping
 
     public static OrderType OrderTypeOf(string type) => type == "Market" ? OrderType.Market : OrderType.Limit;
 
-    public static TimeInForce TimeInForceOf(string? tif) => tif is "IOC" or "FOK" ? TimeInForce.Ioc : TimeInForce.Gtc;
+    public static TimeInForce TimeInForceOf(string? tif) => tif switch
+    {
+        "IOC" => TimeInForce.Ioc,
+        "FOK" => TimeInForce.Fok,
+        _ => TimeInForce.Gtc,
+    };
+
+    public static string ToWire(TimeInForce tif) => tif switch
+    {
+        TimeInForce.Ioc => "IOC",
+        TimeInForce.Fok => "FOK",
+        _ => "GTC",
+    };
 
     public static VenueOrderStatus StatusOf(string status, decimal executed) => status switch
     {

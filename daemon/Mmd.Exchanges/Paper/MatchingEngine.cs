@@ -58,6 +58,13 @@ internal sealed class MatchingEngine
             return new SubmitResult(SubmitOutcome.PostOnlyWouldTake, executions, stpCancelled);
 
         var limit = Math.Min(order.Remaining, fillLimit ?? decimal.MaxValue);
+        if (order.TimeInForce == TimeInForce.Fok && (limit < order.Remaining || Matchable(order, opposite) < order.Remaining))
+        {
+            // Fill-or-kill: nothing trades unless all of it can.
+            order.Status = VenueOrderStatus.Expired;
+            order.UpdatedAt = now;
+            return new SubmitResult(SubmitOutcome.Expired, executions, stpCancelled);
+        }
         var executed = 0m;
         while (executed < limit && opposite.Count > 0)
         {
@@ -96,7 +103,7 @@ internal sealed class MatchingEngine
             order.Status = VenueOrderStatus.Filled;
             return new SubmitResult(SubmitOutcome.Filled, executions, stpCancelled);
         }
-        if (order.Type == OrderType.Market || order.TimeInForce == TimeInForce.Ioc || executed >= limit && fillLimit is not null)
+        if (order.Type == OrderType.Market || order.TimeInForce is TimeInForce.Ioc or TimeInForce.Fok || executed >= limit && fillLimit is not null)
         {
             order.Status = VenueOrderStatus.Expired;
             return new SubmitResult(SubmitOutcome.Expired, executions, stpCancelled);
@@ -104,6 +111,20 @@ internal sealed class MatchingEngine
         order.Status = order.Filled > 0 ? VenueOrderStatus.PartiallyFilled : VenueOrderStatus.Open;
         Rest(order);
         return new SubmitResult(SubmitOutcome.Rested, executions, stpCancelled);
+    }
+
+    /// <summary>What an order could take from the opposite side at its limit, not counting its own account's orders (self-trade prevention removes those).</summary>
+    private decimal Matchable(PaperOrder order, SortedDictionary<decimal, LinkedList<PaperOrder>> opposite)
+    {
+        var available = 0m;
+        foreach (var (price, queue) in opposite)
+        {
+            if (order.Type == OrderType.Limit && !Crosses(order.Side, order.Price!.Value, price)) break;
+            foreach (var maker in queue)
+                if (maker.Account != order.Account || _selfTradeExempt(order.Account)) available += maker.Remaining;
+            if (available >= order.Remaining) break;
+        }
+        return available;
     }
 
     public PaperOrder? Cancel(long orderId, DateTimeOffset now)

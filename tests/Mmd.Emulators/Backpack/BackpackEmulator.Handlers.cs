@@ -90,7 +90,7 @@ public sealed partial class BackpackEmulator
             price = p;
         }
         var tif = f.GetValueOrDefault("timeInForce") ?? "GTC";
-        if (tif is not ("GTC" or "IOC")) return Bad("INVALID_ORDER", $"Time in force {tif} is not supported by this emulator");
+        if (tif is not ("GTC" or "IOC" or "FOK")) return Bad("INVALID_CLIENT_REQUEST", $"Unknown time in force {tif}");
         string? clientId = null;
         if (f.TryGetValue("clientId", out var c))
         {
@@ -99,7 +99,7 @@ public sealed partial class BackpackEmulator
         }
         // Orders without a client id still need a unique key in the paper venue; it is not a number, so it is never shown.
         var request = new PlaceOrderRequest(symbol, clientId ?? "manual-" + Guid.NewGuid().ToString("N"), side, type == "Market" ? OrderType.Market : OrderType.Limit,
-            tif == "IOC" || type == "Market" ? TimeInForce.Ioc : TimeInForce.Gtc, price, quantity,
+            type == "Market" ? TimeInForce.Ioc : BackpackMapping.TimeInForceOf(tif), price, quantity,
             f.GetValueOrDefault("postOnly") == "true", f.GetValueOrDefault("reduceOnly") == "true");
         var result = Exchange.Place(account, request);
         return result.Outcome == CommandOutcome.Accepted ? (ToWire(result.Order!), null) : result.Code switch
@@ -154,7 +154,7 @@ public sealed partial class BackpackEmulator
     private static BackpackOrder ToWire(VenueOrder o) =>
         new(o.VenueOrderId, uint.TryParse(o.ClientOrderId, NumberStyles.None, CultureInfo.InvariantCulture, out var c) ? c : null, o.Symbol,
             o.Side == Side.Buy ? "Bid" : "Ask", o.Type == OrderType.Market ? "Market" : "Limit", o.Price, o.Quantity, o.FilledQuantity,
-            o.FilledQuantity * (o.Price ?? 0m), StatusText(o.Status), o.TimeInForce == TimeInForce.Ioc ? "IOC" : "GTC", o.PostOnly, o.ReduceOnly, o.CreatedAt);
+            o.FilledQuantity * (o.Price ?? 0m), StatusText(o.Status), BackpackMapping.ToWire(o.TimeInForce), o.PostOnly, o.ReduceOnly, o.CreatedAt);
 
     private static string StatusText(VenueOrderStatus status) => status switch
     {

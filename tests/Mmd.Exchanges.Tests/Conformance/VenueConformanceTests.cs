@@ -138,6 +138,21 @@ public abstract class VenueConformanceTests : IAsyncLifetime
     }
 
     [SkippableFact]
+    public async Task C15_FillOrKill_TradesInFullOrNotAtAll()
+    {
+        await using var venue = Venue.Connect(Instance);
+        RequireCapability(venue, ConnectorCapabilities.ImmediateOrCancel);
+        var ids = venue.CreateClientOrderIds(Instance, DateTimeOffset.UtcNow);
+        var best = Venue.Market.Levels(Spot, Side.Sell, 1)[0];
+        var tooMuch = await venue.PlaceOrderAsync(new PlaceOrderRequest(Spot, ids.Next(), Side.Buy, OrderType.Limit, TimeInForce.Fok, best.Price, best.Quantity + 0.01m), default).DefaultTimeout();
+        Assert.Equal(CommandOutcome.Accepted, tooMuch.Outcome);
+        Assert.Equal((VenueOrderStatus.Expired, 0m), (tooMuch.Order!.Status, tooMuch.Order.FilledQuantity));
+        Assert.Equal(best, Venue.Market.Levels(Spot, Side.Sell, 1)[0]); // nothing traded
+        var exact = await venue.PlaceOrderAsync(new PlaceOrderRequest(Spot, ids.Next(), Side.Buy, OrderType.Limit, TimeInForce.Fok, best.Price, best.Quantity), default).DefaultTimeout();
+        Assert.Equal((VenueOrderStatus.Filled, best.Quantity), (exact.Order!.Status, exact.Order.FilledQuantity));
+    }
+
+    [SkippableFact]
     public async Task C08_BookStream_SnapshotThenDeltas_FollowTheVenuesBook()
     {
         await using var venue = Venue.Connect(Instance);
