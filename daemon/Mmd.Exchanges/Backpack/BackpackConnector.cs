@@ -196,6 +196,21 @@ public sealed class BackpackConnector : IExchangeConnector
         }
     }
 
+    /// <summary>
+    /// The venue's <c>bookTicker</c> stream: best bid and ask only, lighter than the depth stream (for tools that need
+    /// the touch, not the book). Like the other streams it fails on a disconnect and is subscribed again by its reader.
+    /// </summary>
+    public async IAsyncEnumerable<BackpackBookTicker> StreamBookTickerAsync(string symbol, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var socket = await BackpackWebSocket.ConnectAsync(_options.WebSocketUrl,
+            BackpackWebSocket.SubscribeMessage(["bookTicker." + symbol]), _options.RequestTimeout, cancellationToken).ConfigureAwait(false);
+        await foreach (var message in socket.Messages.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (message.Stream is not null && message.Stream.StartsWith("bookTicker.", StringComparison.Ordinal))
+                yield return message.Data.Deserialize<BackpackBookTicker>(BackpackJson.Options)!;
+        }
+    }
+
     public async IAsyncEnumerable<AccountEvent> StreamAccountAsync(string symbol, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         if (_signer is null) throw new InvalidOperationException("the account stream needs credentials");

@@ -147,3 +147,15 @@ public sealed record BackpackOrderUpdate(
     [property: JsonPropertyName("T")] long EngineTime,
     [property: JsonPropertyName("y")] bool? PostOnly,
     [property: JsonPropertyName("r")] bool? ReduceOnly);
+
+/// <summary>A <c>bookTicker.&lt;symbol&gt;</c> event: the best bid and ask with their sizes, update id u; times in µs.</summary>
+public sealed record BackpackBookTicker(
+    [property: JsonPropertyName("e")] string EventType,
+    [property: JsonPropertyName("E")] long EventTime,
+    [property: JsonPropertyName("s")] string Symbol,
+    [property: JsonPropertyName("a")] decimal? AskPrice,
+    [property: JsonPropertyName("A")] decimal? AskQuantity,
+    [property: JsonPropertyName("b")] decimal? BidPrice,
+    [property: JsonPropertyName("B")] decimal? BidQuantity,
+    [property: JsonPropertyName("u")] long UpdateId,
+    [property: JsonPropertyName("T")] long EngineTime);

@@ -89,6 +89,13 @@ public sealed partial class BackpackEmulator
             outbox.TryWrite(ErrorMessage("INVALID_SYMBOL", $"Invalid stream {stream}"));
             return null;
         }
+        if (stream.StartsWith("bookTicker.", StringComparison.Ordinal))
+        {
+            var symbol = stream["bookTicker.".Length..];
+            if (Exchange.Instruments.Any(i => i.Symbol == symbol)) return Task.Run(() => PumpTickerAsync(stream, symbol, outbox, connection), stop);
+            outbox.TryWrite(ErrorMessage("INVALID_SYMBOL", $"Invalid stream {stream}"));
+            return null;
+        }
         if (stream.StartsWith("account.orderUpdate.", StringComparison.Ordinal))
         {
             var symbol = stream["account.orderUpdate.".Length..];
@@ -141,13 +148,13 @@ public sealed partial class BackpackEmulator
                     case BookSnapshotEvent s:
                         var bidChanges = Replace(bids, s.Bids);
                         var askChanges = Replace(asks, s.Asks);
-                        if (!Send(stream, symbol, last + 1, s.Sequence, bidChanges, askChanges, outbox)) break;
+                        if (!Send(stream, symbol, last + 1, s.Sequence, bidChanges, askChanges, outbox)) return;
                         last = s.Sequence;
                         break;
                     case BookDeltaEvent d:
                         Mirror(bids, d.Bids, replace: false);
                         Mirror(asks, d.Asks, replace: false);
-                        if (!Send(stream, symbol, d.FirstSequence, d.LastSequence, d.Bids, d.Asks, outbox)) break;
+                        if (!Send(stream, symbol, d.FirstSequence, d.LastSequence, d.Bids, d.Asks, outbox)) return;
                         last = d.LastSequence;
                         break;
                 }
@@ -161,11 +168,60 @@ public sealed partial class BackpackEmulator
         }
     }
 
+    /// <summary>bookTicker: the touch (best bid and ask with sizes) each time it changes, with the book's update id.</summary>
+    private async Task PumpTickerAsync(string stream, string symbol, ChannelWriter<string> outbox, CancellationTokenSource connection)
+    {
+        var reader = Exchange.SubscribeBook(symbol, out var unsubscribe);
+        var bids = new Dictionary<decimal, decimal>();
+        var asks = new Dictionary<decimal, decimal>();
+        (decimal?, decimal?, decimal?, decimal?) sent = default;
+        try
+        {
+            await foreach (var e in reader.ReadAllAsync(connection.Token).ConfigureAwait(false))
+            {
+                long sequence;
+                if (e is BookSnapshotEvent s)
+                {
+                    Mirror(bids, s.Bids, replace: true);
+                    Mirror(asks, s.Asks, replace: true);
+                    sequence = s.Sequence;
+                }
+                else if (e is BookDeltaEvent d)
+                {
+                    Mirror(bids, d.Bids, replace: false);
+                    Mirror(asks, d.Asks, replace: false);
+                    sequence = d.LastSequence;
+                }
+                else continue;
+                var touch = Touch(bids, asks);
+                if (touch == sent) continue;
+                sent = touch;
+                var (bid, bidSize, ask, askSize) = touch;
+                var ticker = new BackpackBookTicker("bookTicker", NowMicros, symbol, ask, askSize, bid, bidSize, sequence, NowMicros);
+                if (!outbox.TryWrite(JsonSerializer.Serialize(new { stream, data = ticker }, BackpackJson.Options))) return;
+            }
+        }
+        catch (OperationCanceledException) { }
+        finally
+        {
+            unsubscribe();
+            await connection.CancelAsync().ConfigureAwait(false);
+        }
+    }
+
     private bool Send(string stream, string symbol, long first, long last, BookLevel[] bids, BookLevel[] asks, ChannelWriter<string> outbox)
     {
         var now = NowMicros;
         var data = new BackpackDepthEvent("depth", now, symbol, Levels(asks), Levels(bids), first, last, now);
         return outbox.TryWrite(JsonSerializer.Serialize(new { stream, data }, BackpackJson.Options));
+    }
+
+    /// <summary>Best bid, its size, best ask, its size.</summary>
+    private static (decimal?, decimal?, decimal?, decimal?) Touch(Dictionary<decimal, decimal> bids, Dictionary<decimal, decimal> asks)
+    {
+        decimal? bid = bids.Count > 0 ? bids.Keys.Max() : null;
+        decimal? ask = asks.Count > 0 ? asks.Keys.Min() : null;
+        return (bid, bid is { } b ? bids[b] : null, ask, ask is { } a ? asks[a] : null);
     }
 
     private static void Mirror(Dictionary<decimal, decimal> side, BookLevel[] levels, bool replace)

@@ -145,6 +145,29 @@ public class BackpackConnectorTests
     }
 
     [Fact]
+    public async Task BookTicker_FollowsTheTouch()
+    {
+        await using var f = await BackpackEmulatorFixture.StartAsync();
+        await using var venue = f.Connect();
+        using var stop = new CancellationTokenSource(Mmd.TestKit.TaskExtensions.Timeout);
+        var inside = f.Market.Levels(Symbol, Side.Buy, 1)[0].Price + 0.01m;
+        var placed = false;
+        await foreach (var ticker in venue.StreamBookTickerAsync(Symbol, stop.Token))
+        {
+            Assert.Equal(f.Market.Levels(Symbol, Side.Sell, 1)[0].Price, ticker.AskPrice);
+            if (ticker.BidPrice == inside)
+            {
+                Assert.Equal(0.4m, ticker.BidQuantity);
+                break;
+            }
+            if (placed) continue;
+            placed = true;
+            await venue.PlaceOrderAsync(new PlaceOrderRequest(Symbol, venue.CreateClientOrderIds("bp", DateTimeOffset.UtcNow).Next(), Side.Buy, OrderType.Limit, TimeInForce.Gtc, inside, 0.4m, PostOnly: true), stop.Token);
+        }
+        Assert.True(placed);
+    }
+
+    [Fact]
     public async Task MarginFlags_TravelWithEveryOrder_AndAreSigned()
     {
         await using var f = await BackpackEmulatorFixture.StartAsync();
