@@ -10,7 +10,13 @@ public sealed partial class InstanceEngine
 {
     private const string AccountStream = "account";
     private const string BookStream = "book";
+    private static readonly TimeSpan FirstReconnectBackoff = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan MaxReconnectDelay = TimeSpan.FromSeconds(30);
+
+    // A stream that was delivering is subscribed again at once (a dropped connection costs one round trip, not a
+    // second); one that keeps failing backs off from 250 ms, doubling to 30 s.
+    private static TimeSpan NextReconnectDelay(TimeSpan delay) =>
+        delay == TimeSpan.Zero ? FirstReconnectBackoff : delay * 2 > MaxReconnectDelay ? MaxReconnectDelay : delay * 2;
 
     private void RestartBookPump()
     {
@@ -22,7 +28,7 @@ public sealed partial class InstanceEngine
 
     private async Task PumpBookAsync(int generation, CancellationToken cancellationToken)
     {
-        var delay = TimeSpan.FromSeconds(1);
+        var delay = TimeSpan.Zero;
         while (!cancellationToken.IsCancellationRequested)
         {
             try
@@ -30,7 +36,7 @@ public sealed partial class InstanceEngine
                 await foreach (var e in _connector.StreamOrderBookAsync(_options.Symbol, cancellationToken))
                 {
                     await _events.Writer.WriteAsync(new MarketDataArrived(generation, e), cancellationToken);
-                    delay = TimeSpan.FromSeconds(1);
+                    delay = TimeSpan.Zero;
                 }
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested) { return; }
@@ -40,13 +46,13 @@ public sealed partial class InstanceEngine
                 _events.Writer.TryWrite(new StreamFailed(BookStream, ex));
             }
             if (!await DelayAsync(delay, cancellationToken)) return;
-            delay = delay * 2 > MaxReconnectDelay ? MaxReconnectDelay : delay * 2;
+            delay = NextReconnectDelay(delay);
         }
     }
 
     private async Task PumpAccountAsync(CancellationToken cancellationToken)
     {
-        var delay = TimeSpan.FromSeconds(1);
+        var delay = TimeSpan.Zero;
         while (!cancellationToken.IsCancellationRequested)
         {
             try
@@ -58,7 +64,7 @@ public sealed partial class InstanceEngine
                 await foreach (var e in stream.WithCancellation(cancellationToken))
                 {
                     await _events.Writer.WriteAsync(new AccountEventArrived(e), cancellationToken);
-                    delay = TimeSpan.FromSeconds(1);
+                    delay = TimeSpan.Zero;
                 }
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested) { return; }
@@ -68,7 +74,7 @@ public sealed partial class InstanceEngine
                 _events.Writer.TryWrite(new StreamFailed(AccountStream, ex));
             }
             if (!await DelayAsync(delay, cancellationToken)) return;
-            delay = delay * 2 > MaxReconnectDelay ? MaxReconnectDelay : delay * 2;
+            delay = NextReconnectDelay(delay);
         }
     }
 
