@@ -94,6 +94,38 @@ public sealed class BackpackEndToEndTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task OperatorsWholeSymbolCancel_NeedsConfirmation_ThenTakesHandPlacedOrdersToo_AndPauses()
+    {
+        await using var venue = await EmulatorProcess.StartBackpackAsync();
+        using var secretsDir = new TempDirectory();
+        await using var d = await StartDaemonAsync(venue, secretsDir);
+        using var rest = Rest(venue);
+        var depth = await rest.GetDepthAsync(Symbol, CancellationToken.None).DefaultTimeout();
+        var low = depth.Bids.Min(l => decimal.Parse(l[0], System.Globalization.CultureInfo.InvariantCulture)) - 5m;
+        await rest.PlaceOrderAsync(
+        [
+            BackpackParameter.Text("symbol", Symbol), BackpackParameter.Text("side", "Bid"), BackpackParameter.Text("orderType", "Limit"),
+            BackpackParameter.Amount("quantity", 0.1m), BackpackParameter.Amount("price", low),
+        ], CancellationToken.None).DefaultTimeout(); // placed by hand: no client id
+        var spec = d.Dir.Combine("bp.json");
+        await File.WriteAllTextAsync(spec, SpecJson("bp"));
+        Assert.Equal(0, (await d.MmctlAsync("start", "-f", spec)).ExitCode);
+        await d.WaitForAsync("bp", i => i.Stats is { OpenBuyOrders: 2, OpenSellOrders: 2 }, "quoting");
+        Assert.Single(await rest.GetOpenOrdersAsync(Symbol, CancellationToken.None), o => o.ClientId is null);
+
+        var unconfirmed = await d.MmctlAsync("cancel-all", "bp");
+        Assert.Equal(2, unconfirmed.ExitCode);
+        Assert.Contains("cancel_all_on_symbol.confirm", unconfirmed.StandardError, StringComparison.Ordinal);
+        Assert.Single(await rest.GetOpenOrdersAsync(Symbol, CancellationToken.None), o => o.ClientId is null); // nothing was cancelled
+
+        var confirmed = await d.MmctlAsync("cancel-all", "bp", "--yes");
+        Assert.True(confirmed.ExitCode == 0, confirmed.ToString());
+        Assert.Empty(await rest.GetOpenOrdersAsync(Symbol, CancellationToken.None).DefaultTimeout());
+        await d.WaitForAsync("bp", i => i.Stats is { QuotingPaused: true, OpenBuyOrders: 0, OpenSellOrders: 0 }, "paused, no quote");
+        Assert.Empty(await rest.GetOpenOrdersAsync(Symbol, CancellationToken.None).DefaultTimeout());
+    }
+
+    [Fact]
     public async Task SecondInstanceWithTheSameClientIdTag_IsRefused_NamingTheField()
     {
         await using var venue = await EmulatorProcess.StartBackpackAsync();

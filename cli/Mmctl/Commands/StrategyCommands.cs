@@ -16,6 +16,10 @@ public sealed class StrategyCommands
     public Task<int> Resume([Argument(Description = "Instance name")] string name, CommonOptions o) =>
         Send(o, new CommandInstanceRequest { Name = name, Resume = new ResumeQuoting() });
 
+    [Command("cancel-all", Description = "Cancel EVERY open order on the instance's symbol and account (other instances' and hand-placed ones too) and pause it; needs --yes")]
+    public Task<int> CancelAll([Argument(Description = "Instance name")] string name, [Option(Description = "Confirm the whole-symbol cancel")] bool yes, CommonOptions o) =>
+        Send(o, new CommandInstanceRequest { Name = name, CancelAllOnSymbol = new CancelAllOnSymbol { Confirm = yes } });
+
     [Command("set", Description = "Change a market maker's spread, size or levels while it runs (validated like a new spec; kept across restarts)")]
     public Task<int> Set(
         [Argument(Description = "Instance name")] string name,

@@ -31,6 +31,9 @@ internal static partial class EngineLog
     [LoggerMessage(1022, LogLevel.Warning, "{Instance}: account stream down; quotes pulled until it is back (fills would go unseen)")]
     public static partial void AccountStreamDown(ILogger logger, string instance);
 
+    [LoggerMessage(1023, LogLevel.Warning, "{Instance}: operator's whole-symbol cancel on {Symbol}: the venue cancelled {Count} orders; quoting paused")]
+    public static partial void CancelledAllOnSymbol(ILogger logger, string instance, string symbol, int count);
+
     [LoggerMessage(1008, LogLevel.Warning, "{Instance}: market data stale or unsynced; quotes pulled")]
     public static partial void Stale(ILogger logger, string instance);
 

@@ -392,6 +392,11 @@ public sealed partial class InstanceEngine : IDisposable
             case ResumeQuoting:
                 _paused = false;
                 break;
+            case CancelAllOnSymbol:
+                _paused = true;
+                _ = CancelAllOnSymbolAsync(arrived);
+                return StrategyTrigger.OrderUpdate; // answered when the venue has answered
+
             case UpdateConfig update:
                 error = _strategy.Reconfigure(update.Config);
                 break;
@@ -403,6 +408,26 @@ public sealed partial class InstanceEngine : IDisposable
         else EngineLog.CommandRefused(_logger, _options.InstanceName, arrived.Command.GetType().Name, error);
         arrived.Done.TrySetResult(error);
         return error is null ? StrategyTrigger.OrderUpdate : null;
+    }
+
+    /// <summary>Runs off the loop; our own orders' cancels come back through the account stream as usual.</summary>
+    private async Task CancelAllOnSymbolAsync(CommandArrived arrived)
+    {
+        try
+        {
+            var cancelled = await _connector.CancelAllAsync(_options.Symbol, null, _io.Token);
+            EngineLog.CancelledAllOnSymbol(_logger, _options.InstanceName, _options.Symbol, cancelled);
+            arrived.Done.TrySetResult(null);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            EngineLog.CommandRefused(_logger, _options.InstanceName, nameof(CancelAllOnSymbol), ex.Message);
+            arrived.Done.TrySetResult($"the venue did not cancel: {ex.Message}");
+        }
+        catch (OperationCanceledException)
+        {
+            arrived.Done.TrySetResult("the worker is stopping");
+        }
     }
 
     private StatsSnapshot RefreshStats(DateTimeOffset now)

@@ -8,5 +8,11 @@ public sealed record PauseQuoting : StrategyCommand;
 
 public sealed record ResumeQuoting : StrategyCommand;
 
+/// <summary>
+/// The operator's whole-symbol cancel: every open order on the symbol and account goes, whoever placed it, and
+/// quoting pauses so the instance does not put its own straight back.
+/// </summary>
+public sealed record CancelAllOnSymbol : StrategyCommand;
+
 /// <summary>New parameters, already validated as a whole spec. The strategy takes what it can change live or refuses.</summary>
 public sealed record UpdateConfig(StrategyConfig Config) : StrategyCommand;

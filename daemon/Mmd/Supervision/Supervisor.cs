@@ -197,6 +197,11 @@ public sealed class Supervisor : IAsyncDisposable
             case CommandInstanceRequest.CommandOneofCase.Resume:
                 command.Resume = true;
                 break;
+            case CommandInstanceRequest.CommandOneofCase.CancelAllOnSymbol:
+                if (!request.CancelAllOnSymbol.Confirm)
+                    throw new InvalidRequestException([new("cancel_all_on_symbol.confirm", "required: this cancels other instances' and hand-placed orders on the symbol too")]);
+                command.CancelAllOnSymbol = true;
+                break;
             case CommandInstanceRequest.CommandOneofCase.AdjustGrid:
                 spec = SpecEdits.AdjustGrid(actor.Spec, request.AdjustGrid);
                 break;
@@ -204,7 +209,7 @@ public sealed class Supervisor : IAsyncDisposable
                 spec = SpecEdits.Update(actor.Spec, request.Update);
                 break;
             default:
-                throw new InvalidRequestException([new("command", "set one of pause, resume, adjust_grid, update")]);
+                throw new InvalidRequestException([new("command", "set one of pause, resume, adjust_grid, update, cancel_all_on_symbol")]);
         }
         var json = spec is null ? null : InstanceSpecJson.Format(spec);
         if (json is not null) command.SpecJson = json;

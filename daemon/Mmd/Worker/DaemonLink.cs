@@ -153,6 +153,7 @@ public sealed partial class DaemonLink(string instance, string socketPath, TimeS
             {
                 StrategyCommand.KindOneofCase.Pause => new Trading.Strategies.PauseQuoting(),
                 StrategyCommand.KindOneofCase.Resume => new Trading.Strategies.ResumeQuoting(),
+                StrategyCommand.KindOneofCase.CancelAllOnSymbol => new Trading.Strategies.CancelAllOnSymbol(),
                 StrategyCommand.KindOneofCase.SpecJson => new Trading.Strategies.UpdateConfig(Specs.SpecValidator.Validate(
                     Specs.InstanceSpecJson.Parse("spec", System.Text.Encoding.UTF8.GetBytes(command.SpecJson), out _), "spec").Strategy),
                 _ => null,

@@ -1,3 +1,4 @@
+using Mmd.Trading.Execution;
 using Mmd.TestKit;
 using Mmd.Trading.Primitives;
 using Mmd.Trading.Risk;
@@ -44,6 +45,26 @@ public class StrategyCommandTests
         await Until.TrueAsync(() => h.OpenOrders().All(o => o.Quantity == 0.7m), "the new size rests");
         Assert.Equal(h.Exchange.Instruments.Single(i => i.Symbol == EngineHarness.Symbol).RoundPrice(mid - mid * 0.005m),
             h.OurBestBid());
+    }
+
+    [Fact]
+    public async Task CancelAllOnSymbol_TakesEveryOrderOnTheSymbolAndAccount_AndPauses()
+    {
+        await using var h = new EngineHarness();
+        _ = h.Start();
+        await h.QuotingAsync();
+        var low = h.Exchange.Levels(EngineHarness.Symbol, Side.Buy, 50).Min(l => l.Price) - 1m;
+        // Another instance on the same account, and an order placed by hand.
+        h.Exchange.Place(h.Name, new PlaceOrderRequest(EngineHarness.Symbol, "other_1", Side.Buy, OrderType.Limit, TimeInForce.Gtc, low, 0.1m));
+        h.Exchange.Place(h.Name, new PlaceOrderRequest(EngineHarness.Symbol, "by-hand", Side.Buy, OrderType.Limit, TimeInForce.Gtc, low - 1m, 0.1m));
+        Assert.Equal(8, h.Exchange.OpenOrders(h.Name, EngineHarness.Symbol).Count);
+
+        Assert.Null(await h.Engine.ExecuteAsync(new CancelAllOnSymbol(), CancellationToken.None).DefaultTimeout());
+        Assert.Empty(h.Exchange.OpenOrders(h.Name, EngineHarness.Symbol));
+        await h.StatsAsync(s => s.QuotingPaused, "the instance is paused");
+        h.Exchange.SetMid(EngineHarness.Symbol, h.Exchange.Mid(EngineHarness.Symbol)!.Value * 1.01m); // a new book: a running strategy would quote
+        await h.StatsAsync(s => s.QuotingPaused && s.OpenBuyOrders == 0, "still paused, no quote");
+        Assert.Empty(h.Exchange.OpenOrders(h.Name, EngineHarness.Symbol));
     }
 
     [Fact]
