@@ -43,9 +43,20 @@ public sealed class BackpackEndToEndTests(ITestOutputHelper output)
             var again = await d.WaitForAsync("bp", i => i.State == InstanceState.Running && i.Pid != pid, $"running again after kill {kill}", TimeSpan.FromSeconds(60));
             pid = again.Pid;
         }
-        await d.WaitForAsync("bp", i => i.State == InstanceState.Running && i.Stats?.OpenBuyOrders == 2 && i.Stats.OpenSellOrders == 2, "quoting after the last restart");
-
         using var rest = Rest(venue);
+        try
+        {
+            await d.WaitForAsync("bp", i => i.State == InstanceState.Running && i.Stats?.OpenBuyOrders == 2 && i.Stats.OpenSellOrders == 2, "quoting after the last restart");
+        }
+        catch (TimeoutException)
+        {
+            foreach (var o in await rest.GetOpenOrdersAsync(Symbol, CancellationToken.None)) output.WriteLine($"venue: {o.Id} {o.ClientId} {o.Side} {o.Price} {o.Quantity} {o.Status} reduceOnly={o.ReduceOnly}");
+            await using var db = new MmdDbContext(MmdDatabase.Options(journal));
+            foreach (var o in await db.Orders.Where(o => o.Status != "Cancelled" && o.Status != "Filled" && o.Status != "Rejected").ToListAsync())
+                output.WriteLine($"journal: {o.ClientOrderId} {o.Side} {o.Price} {o.Quantity} {o.Status} {o.Purpose}");
+            throw;
+        }
+
         var open = await rest.GetOpenOrdersAsync(Symbol, CancellationToken.None).DefaultTimeout();
         var tag = SpecValidatorTag("bp");
         Assert.All(open, o => Assert.True(o.ClientId is { } c && c >> BackpackClientIds.CounterBits == tag, $"order {o.Id} (clientId {o.ClientId}) is not the instance's"));

@@ -170,6 +170,42 @@ public class InstanceEngineTests
     }
 
     [Fact]
+    public async Task Restart_ACancelTheLastRunNeverHeardBackAbout_IsSentAgain_NotLeftOnTheBook()
+    {
+        var journal = new InMemoryTradingJournal();
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.Parse("2026-11-23T12:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
+        using var exchange = new Exchanges.Paper.PaperExchange(EngineHarness.QuietMarket(), time);
+        var mid = exchange.Mid(EngineHarness.Symbol)!.Value;
+        // Killed after sending the cancel, before its answer: journaled PendingCancel, still resting on the venue.
+        var cancelling = Tracked("mm_old1", Side.Sell, Sol.RoundPrice(mid * 1.01m), OrderStatus.PendingCancel);
+        await journal.SaveOrdersAsync([cancelling], CancellationToken.None);
+        exchange.Place("mm", cancelling.ToRequest());
+
+        await using var h = new EngineHarness(journal: journal, exchange: exchange);
+        _ = h.Start();
+        await h.QuotingAsync();
+        Assert.DoesNotContain(h.OpenOrders(), o => o.ClientOrderId == "mm_old1");
+        Assert.Equal(OrderStatus.Cancelled, journal.Orders["mm_old1"].Status);
+        var result = await h.StopAsync();
+        Assert.Equal(1, result.Startup!.CancelsResent);
+        Assert.Equal(0, result.Startup.Adopted);
+    }
+
+    [Fact]
+    public async Task Restart_ACancellingOrderTheVenueNoLongerKnows_IsSettledAsCancelled_NotAFailure()
+    {
+        var journal = new InMemoryTradingJournal();
+        // Killed while cancelling; the venue cancelled it and has since dropped it from its history.
+        var cancelling = Tracked("mm_old1", Side.Sell, 151m, OrderStatus.PendingCancel);
+        await journal.SaveOrdersAsync([cancelling], CancellationToken.None);
+        await using var h = new EngineHarness(journal: journal);
+        _ = h.Start();
+        await h.QuotingAsync();
+        Assert.Equal(OrderStatus.Cancelled, journal.Orders["mm_old1"].Status);
+        Assert.Equal(1, (await h.StopAsync()).Startup!.Settled);
+    }
+
+    [Fact]
     public async Task Restart_JournalOpenButVenueNeverHeardOfIt_FailsClosed()
     {
         var journal = new InMemoryTradingJournal();

@@ -241,9 +241,15 @@ public sealed partial class PaperExchange : IDisposable
         if (order.ClientOrderId is { } clientId) _byClientId[(order.Account, clientId)] = order;
     }
 
-    // Terminal orders stay queryable for a while (reconciliation after a crash asks about them), then go.
+    // Terminal orders stay queryable for a while (reconciliation after a crash asks about them), then go. The synthetic
+    // crowd's orders are never asked about: they go at once, so its churn cannot push an account's history out.
     private void Retire(PaperOrder order)
     {
+        if (order.Account == MarketAccount)
+        {
+            if (_orders.Remove(order.Id) && order.ClientOrderId is { } crowdId) _byClientId.Remove((order.Account, crowdId));
+            return;
+        }
         _terminalOrders.Enqueue(order.Id);
         while (_terminalOrders.Count > TerminalOrdersKept && _orders.Remove(_terminalOrders.Dequeue(), out var old) && old.ClientOrderId is { } cid)
             _byClientId.Remove((old.Account, cid));

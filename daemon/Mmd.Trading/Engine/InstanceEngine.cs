@@ -140,7 +140,7 @@ public sealed partial class InstanceEngine : IDisposable
             throw;
         }
         EngineLog.Reconciled(_logger, _options.InstanceName, startup.JournalOpenOrders, startup.Adopted, startup.Settled,
-            startup.StrayCancelled, startup.FillsRecovered, startup.JournalFills);
+            startup.StrayCancelled, startup.CancelsResent, startup.FillsRecovered, startup.JournalFills);
 
         StartFunding();
         await PollFundingAsync(stoppingToken, force: true);

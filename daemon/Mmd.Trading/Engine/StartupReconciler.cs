@@ -44,10 +44,23 @@ internal sealed class StartupReconciler(
 
         var now = time.GetUtcNow();
         var ours = venueOpen.Where(o => tracker.Owns(o.ClientOrderId)).ToList();
-        int adopted = 0, stray = 0, settled = 0;
+        int adopted = 0, stray = 0, settled = 0, cancelsResent = 0;
         foreach (var report in ours)
         {
-            if (tracker.ApplyVenueOrder(report, now) is not null) { adopted++; continue; }
+            if (tracker.ApplyVenueOrder(report, now) is { } known)
+            {
+                if (known.Status != OrderStatus.PendingCancel)
+                {
+                    adopted++;
+                    continue;
+                }
+                // The last run asked for this cancel and died before the answer; the venue still lists the order, and
+                // nobody in this run is waiting on that cancel: ask again (a cancel is safe to repeat).
+                var again = await connector.CancelOrderAsync(new CancelOrderRequest(symbol, report.VenueOrderId, report.ClientOrderId), cancellationToken);
+                tracker.ApplyCancelResult(known, again, now);
+                cancelsResent++;
+                continue;
+            }
             // Ours by prefix but unknown to the journal (journal lost or from another copy): never leave it working blind.
             var result = await connector.CancelOrderAsync(new CancelOrderRequest(symbol, report.VenueOrderId, report.ClientOrderId), cancellationToken);
             if (result.Outcome != CommandOutcome.Accepted && result.Code != RejectCode.OrderNotFound)
@@ -78,6 +91,12 @@ internal sealed class StartupReconciler(
                 // Journaled but the venue never received it.
                 tracker.MarkNeverReceived(order, now);
             }
+            else if (order.Status == OrderStatus.PendingCancel)
+            {
+                // We were cancelling it and the venue lists it nowhere any more (not open, out of its history): it is off
+                // the book, which is what the cancel wanted; any fill it had is read back with the fills below.
+                tracker.ApplyCancelResult(order, new CancelOrderResult(CommandOutcome.Accepted, null), now);
+            }
             else
             {
                 throw new ReconciliationFailedException($"order {order.ClientOrderId} was {order.Status} but the venue has no record of it");
@@ -86,7 +105,7 @@ internal sealed class StartupReconciler(
         }
 
         var recovered = await CatchUpFillsAsync(fills, cancellationToken);
-        return new StartupReport(open.Count, adopted, settled, stray, recovered, fills.Count);
+        return new StartupReport(open.Count, adopted, settled, stray, recovered, fills.Count) { CancelsResent = cancelsResent };
     }
 
     private async Task<int> CatchUpFillsAsync(IReadOnlyList<JournaledFill> known, CancellationToken cancellationToken)

@@ -7,4 +7,8 @@ public sealed record StartupReport(
     int Settled,
     int StrayCancelled,
     int FillsRecovered,
-    int JournalFills);
+    int JournalFills)
+{
+    /// <summary>Orders the last run was cancelling when it died, still open on the venue: cancelled again.</summary>
+    public int CancelsResent { get; init; }
+}
