@@ -15,7 +15,6 @@ namespace Mmd.Exchanges.Backpack;
 /// </summary>
 public sealed class BackpackConnector : IExchangeConnector
 {
-    private const int FillPage = 1000;
     private const int HistoryPages = 3;
     private readonly BackpackOptions _options;
     private readonly BackpackRestClient _rest;
@@ -87,9 +86,9 @@ public sealed class BackpackConnector : IExchangeConnector
         if (await _rest.GetOrderAsync(symbol, clientId, cancellationToken).ConfigureAwait(false) is { } open) return ToVenueOrder(open);
         for (var page = 0; page < HistoryPages; page++)
         {
-            var history = await _rest.GetOrderHistoryAsync(symbol, FillPage, page * FillPage, cancellationToken).ConfigureAwait(false);
+            var history = await _rest.GetOrderHistoryAsync(symbol, _options.HistoryPageSize, page * _options.HistoryPageSize, cancellationToken).ConfigureAwait(false);
             if (history.FirstOrDefault(o => o.ClientId == clientId) is { } past) return ToVenueOrder(past);
-            if (history.Length < FillPage) break;
+            if (history.Length < _options.HistoryPageSize) break;
         }
         return null;
     }
@@ -152,11 +151,11 @@ public sealed class BackpackConnector : IExchangeConnector
     public async Task<IReadOnlyList<VenueFill>> GetFillsAsync(string symbol, DateTimeOffset since, CancellationToken cancellationToken)
     {
         var fills = new List<VenueFill>();
-        for (var offset = 0; ; offset += FillPage)
+        for (var offset = 0; ; offset += _options.HistoryPageSize)
         {
-            var page = await _rest.GetFillsAsync(symbol, since.ToUnixTimeMilliseconds(), FillPage, offset, cancellationToken).ConfigureAwait(false);
+            var page = await _rest.GetFillsAsync(symbol, since.ToUnixTimeMilliseconds(), _options.HistoryPageSize, offset, cancellationToken).ConfigureAwait(false);
             fills.AddRange(page.Select(ToVenueFill).Where(f => f.Timestamp >= since));
-            if (page.Length < FillPage) return fills;
+            if (page.Length < _options.HistoryPageSize) return fills;
         }
     }
 
@@ -167,11 +166,11 @@ public sealed class BackpackConnector : IExchangeConnector
     public async Task<IReadOnlyList<FundingPayment>> GetFundingPaymentsAsync(string symbol, DateTimeOffset since, CancellationToken cancellationToken)
     {
         var payments = new List<BackpackFundingPayment>();
-        for (var offset = 0; ; offset += FillPage)
+        for (var offset = 0; ; offset += _options.HistoryPageSize)
         {
-            var page = await _rest.GetFundingPaymentsAsync(symbol, FillPage, offset, cancellationToken).ConfigureAwait(false);
+            var page = await _rest.GetFundingPaymentsAsync(symbol, _options.HistoryPageSize, offset, cancellationToken).ConfigureAwait(false);
             payments.AddRange(page.Where(p => ParseNaiveUtc(p.IntervalEndTimestamp) >= since));
-            if (page.Length < FillPage) break;
+            if (page.Length < _options.HistoryPageSize) break;
         }
         if (payments.Count == 0) return [];
         var position = (await GetPositionsAsync(cancellationToken).ConfigureAwait(false)).FirstOrDefault(p => p.Symbol == symbol);

@@ -18,6 +18,8 @@ public sealed record BackpackOptions
     /// <summary>Reconnect backoff of the WebSocket streams: doubling from the first to the cap.</summary>
     public TimeSpan ReconnectInitialDelay { get; init; } = TimeSpan.FromMilliseconds(250);
     public TimeSpan ReconnectMaxDelay { get; init; } = TimeSpan.FromSeconds(30);
+    /// <summary>Rows per page when reading fill, funding and order history (the venue's maximum is 1000).</summary>
+    public int HistoryPageSize { get; init; } = 1000;
     /// <summary>Spot-margin flags sent with every order when set (Backpack's autoLend, autoLendRedeem, autoBorrow, autoBorrowRepay).</summary>
     public BackpackMarginFlags MarginFlags { get; init; } = new();
 }

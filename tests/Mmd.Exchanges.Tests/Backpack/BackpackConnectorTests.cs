@@ -3,6 +3,7 @@ using System.Net;
 using System.Text.Json;
 using Mmd.Emulators.Faults;
 using Mmd.Exchanges.Backpack;
+using Mmd.Exchanges.Paper;
 using Mmd.TestKit;
 using Mmd.Trading.Execution;
 using Mmd.Trading.MarketData;
@@ -165,6 +166,47 @@ public class BackpackConnectorTests
             await venue.PlaceOrderAsync(new PlaceOrderRequest(Symbol, venue.CreateClientOrderIds("bp", DateTimeOffset.UtcNow).Next(), Side.Buy, OrderType.Limit, TimeInForce.Gtc, inside, 0.4m, PostOnly: true), stop.Token);
         }
         Assert.True(placed);
+    }
+
+    [Fact]
+    public async Task FundingPayments_AreRead_WithTheRateAndTheAmount()
+    {
+        await using var f = await BackpackEmulatorFixture.StartAsync(new PaperSettings
+        {
+            VolatilityPct = 0m, FlowRate = 0m, Tick = TimeSpan.FromMilliseconds(50), FundingInterval = TimeSpan.FromMilliseconds(300), FundingRatePct = 0.01m,
+        });
+        await using var venue = f.Connect();
+        const string perp = "SOL_USDC_PERP";
+        var ask = f.Market.Levels(perp, Side.Sell, 1)[0].Price;
+        var bought = await venue.PlaceOrderAsync(new PlaceOrderRequest(perp, venue.CreateClientOrderIds("bp", DateTimeOffset.UtcNow).Next(), Side.Buy, OrderType.Limit, TimeInForce.Ioc, ask, 1m), default).DefaultTimeout();
+        Assert.Equal(VenueOrderStatus.Filled, bought.Order!.Status);
+        var since = DateTimeOffset.UtcNow.AddMinutes(-1);
+        await Until.TrueAsync(async () => (await venue.GetFundingPaymentsAsync(perp, since, default)).Count >= 2, "two settlements are listed");
+        var payments = await venue.GetFundingPaymentsAsync(perp, since, default).DefaultTimeout();
+        Assert.All(payments, p =>
+        {
+            Assert.Equal(0.0001m, p.Rate);
+            Assert.True(p.Amount < 0, "a long pays a positive rate");
+            Assert.Equal(1m, p.Position);
+            Assert.Equal(p.Amount, p.AmountFor(p.Position), 6); // the instance's share of a position it holds alone is the whole payment
+        });
+    }
+
+    [Fact]
+    public async Task FillHistory_IsReadPageByPage_ToTheEnd()
+    {
+        await using var f = await BackpackEmulatorFixture.StartAsync();
+        await using var venue = f.Connect(change: o => o with { HistoryPageSize = 2 });
+        var ids = venue.CreateClientOrderIds("bp", DateTimeOffset.UtcNow);
+        var since = DateTimeOffset.UtcNow.AddMinutes(-1);
+        for (var i = 0; i < 5; i++)
+        {
+            var ask = f.Market.Levels(Symbol, Side.Sell, 1)[0].Price;
+            Assert.Equal(CommandOutcome.Accepted, (await venue.PlaceOrderAsync(new PlaceOrderRequest(Symbol, ids.Next(), Side.Buy, OrderType.Limit, TimeInForce.Ioc, ask, 0.01m), default)).Outcome);
+        }
+        var fills = await venue.GetFillsAsync(Symbol, since, default).DefaultTimeout();
+        Assert.Equal(5, fills.Select(x => x.TradeId).Distinct().Count());
+        Assert.Equal(3, f.Emulator.Faults.Requests.Count(r => r.Path == "/wapi/v1/history/fills"));
     }
 
     [Fact]

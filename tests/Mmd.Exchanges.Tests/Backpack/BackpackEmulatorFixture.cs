@@ -18,9 +18,10 @@ internal sealed class BackpackEmulatorFixture : IAsyncDisposable
 
     public BackpackEmulator Emulator { get; }
 
-    public static async Task<BackpackEmulatorFixture> StartAsync()
+    public static async Task<BackpackEmulatorFixture> StartAsync(PaperSettings? settings = null)
     {
-        var market = new PaperExchange(new PaperSettings { VolatilityPct = 0m, FlowRate = 0m }, TimeProvider.System);
+        var market = new PaperExchange(settings ?? new PaperSettings { VolatilityPct = 0m, FlowRate = 0m }, TimeProvider.System);
+        if (settings is not null) market.Start();
         return new BackpackEmulatorFixture(market, await BackpackEmulator.StartAsync(market, TimeProvider.System).DefaultTimeout());
     }
 
