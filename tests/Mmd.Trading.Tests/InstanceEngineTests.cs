@@ -79,6 +79,8 @@ public class InstanceEngineTests
         await using var h = new EngineHarness();
         _ = h.Start();
         await h.QuotingAsync();
+        // Every placement's answer handled first, so no event but the fill's can refresh the stats after the advance.
+        await Until.TrueAsync(() => h.Engine.Quiescent, "the engine is idle");
         h.Time.Advance(TimeSpan.FromMilliseconds(200)); // past the 100 ms stats refresh, well before the 1 s housekeeping tick
         h.SweepDownToOurBestBid();
         // Fake time stands still from here: only the fill's own event can have refreshed the stats.
