@@ -47,14 +47,16 @@ public sealed partial class BackpackEmulator : IAsyncDisposable
         set => Interlocked.Exchange(ref _skewTicks, value.Ticks);
     }
 
-    public static async Task<BackpackEmulator> StartAsync(PaperExchange exchange, TimeProvider time, int port = 0, CancellationToken cancellationToken = default)
+    /// <param name="pingInterval">How often the venue pings each WebSocket (Backpack: 60 s); a client that has not answered within twice that is dropped.</param>
+    public static async Task<BackpackEmulator> StartAsync(PaperExchange exchange, TimeProvider time, int port = 0, TimeSpan? pingInterval = null,
+        CancellationToken cancellationToken = default)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port, o => o.Protocols = HttpProtocols.Http1));
         var app = builder.Build();
         var emulator = new BackpackEmulator(app, exchange, time);
-        emulator.Map(app);
+        emulator.Map(app, pingInterval ?? TimeSpan.FromSeconds(60));
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         var address = new Uri(app.Urls.First());
         emulator.RestUrl = new Uri($"http://127.0.0.1:{address.Port}");
@@ -75,9 +77,10 @@ public sealed partial class BackpackEmulator : IAsyncDisposable
 
     private long NowMicros => (_time.GetUtcNow() + ClockSkew).ToUnixTimeMilliseconds() * 1000;
 
-    private void Map(WebApplication app)
+    private void Map(WebApplication app, TimeSpan pingInterval)
     {
-        app.UseWebSockets();
+        // As Backpack: a protocol Ping every interval, and a client that does not Pong in time is disconnected.
+        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = pingInterval, KeepAliveTimeout = pingInterval * 2 });
         app.Use(ApplyFaultsAsync);
         app.Map("/", AcceptStreamAsync);
         app.MapGet("/api/v1/time", () => Results.Text(NowMs.ToString(CultureInfo.InvariantCulture)));

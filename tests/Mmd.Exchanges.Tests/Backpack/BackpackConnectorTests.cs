@@ -210,6 +210,31 @@ public class BackpackConnectorTests
     }
 
     [Fact]
+    public async Task ProtocolPings_AreAnswered_SoAQuietStreamStaysConnected()
+    {
+        // The venue pings every 100 ms and drops a client that has not answered within 200 ms; the market is silent.
+        await using var f = await BackpackEmulatorFixture.StartAsync(pingInterval: TimeSpan.FromMilliseconds(100));
+        await using var venue = f.Connect();
+        using var stop = new CancellationTokenSource(Mmd.TestKit.TaskExtensions.Timeout);
+        var book = new OrderBook(Symbol);
+        var sawDelta = false;
+        await foreach (var e in venue.StreamOrderBookAsync(Symbol, stop.Token))
+        {
+            if (e is BookSnapshotEvent s)
+            {
+                book.ApplySnapshot(s.Sequence, s.Bids, s.Asks, s.Time);
+                await Task.Delay(TimeSpan.FromSeconds(2), stop.Token); // twenty pings with nothing else on the wire
+                Assert.Equal(1, f.Emulator.OpenWebSockets);
+                await venue.PlaceOrderAsync(Bid(venue.CreateClientOrderIds("bp", DateTimeOffset.UtcNow).Next(), f), stop.Token);
+                continue;
+            }
+            sawDelta = true;
+            break;
+        }
+        Assert.True(sawDelta, "the stream still delivers after the quiet spell");
+    }
+
+    [Fact]
     public async Task MarginFlags_TravelWithEveryOrder_AndAreSigned()
     {
         await using var f = await BackpackEmulatorFixture.StartAsync();

@@ -18,11 +18,11 @@ internal sealed class BackpackEmulatorFixture : IAsyncDisposable
 
     public BackpackEmulator Emulator { get; }
 
-    public static async Task<BackpackEmulatorFixture> StartAsync(PaperSettings? settings = null)
+    public static async Task<BackpackEmulatorFixture> StartAsync(PaperSettings? settings = null, TimeSpan? pingInterval = null)
     {
         var market = new PaperExchange(settings ?? new PaperSettings { VolatilityPct = 0m, FlowRate = 0m }, TimeProvider.System);
         if (settings is not null) market.Start();
-        return new BackpackEmulatorFixture(market, await BackpackEmulator.StartAsync(market, TimeProvider.System).DefaultTimeout());
+        return new BackpackEmulatorFixture(market, await BackpackEmulator.StartAsync(market, TimeProvider.System, pingInterval: pingInterval).DefaultTimeout());
     }
 
     public BackpackOptions Options(Func<BackpackOptions, BackpackOptions>? change = null)
