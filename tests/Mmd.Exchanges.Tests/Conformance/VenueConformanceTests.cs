@@ -219,9 +219,10 @@ public abstract class VenueConformanceTests : IAsyncLifetime
     public async Task C10_RestartWithOpenOrders_FindsThemByClientId()
     {
         string clientId;
+        var firstRun = DateTimeOffset.UtcNow;
         await using (var before = Venue.Connect(Instance))
         {
-            clientId = before.CreateClientOrderIds(Instance, DateTimeOffset.UtcNow).Next();
+            clientId = before.CreateClientOrderIds(Instance, firstRun).Next();
             await PlaceBidAsync(before, clientId, Spot, PassiveBid(Spot), 0.5m);
         }
         await using var after = Venue.Connect(Instance);
@@ -229,8 +230,8 @@ public abstract class VenueConformanceTests : IAsyncLifetime
         var open = Assert.Single(await after.GetOpenOrdersAsync(Spot, default).DefaultTimeout());
         Assert.Equal(clientId, open.ClientOrderId);
         Assert.Equal(clientId, (await after.GetOrderAsync(Spot, clientId, default).DefaultTimeout())?.ClientOrderId);
-        // A new run's ids never collide with the order still open from the last one.
-        var ids = after.CreateClientOrderIds(Instance, DateTimeOffset.UtcNow);
+        // A new run's ids never collide with the order still open from the last one (a restart starts later).
+        var ids = after.CreateClientOrderIds(Instance, firstRun.AddSeconds(1));
         Assert.DoesNotContain(clientId, Enumerable.Range(0, 1000).Select(_ => ids.Next()));
     }
 
