@@ -17,7 +17,7 @@ public sealed class NativeMmctlTests(NativeMmctl mmctl) : IClassFixture<NativeMm
 
         var start = await mmctl.RunAsync(d.SocketPath, wd, "start", "--template", "paper-spot-mm", "bot");
         Assert.True(start.ExitCode == 0, start.ToString());
-        await d.WaitForAsync("bot", i => i.State == InstanceState.Running && i.Stats is not null, "running with stats");
+        await d.WaitForAsync("bot", i => i.State == InstanceState.Running && i.Stats is not null && i.Health?.Healthy == true, "running with stats, healthy");
 
         var detail = await mmctl.RunAsync(d.SocketPath, wd, "status", "bot");
         Assert.True(detail.ExitCode == 0, detail.ToString());
