@@ -21,8 +21,8 @@ namespace Mmd.Benchmarks;
 public static class BackpackBench
 {
     private const string Symbol = "SOL_USDC";
-    private const string Key = "11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=";
-    private const string Secret = "nWGxne/9WmC6hEr0kuwsxERJxWl7MmkZcDusAxyuf2A=";
+    private const string Key = BackpackTestKeys.ApiKey;
+    private const string Secret = BackpackTestKeys.Secret;
 
     public static async Task RunAsync(int moves)
     {

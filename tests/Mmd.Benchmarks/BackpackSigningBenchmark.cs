@@ -7,7 +7,7 @@ namespace Mmd.Benchmarks;
 [MemoryDiagnoser]
 public class BackpackSigningBenchmark
 {
-    private readonly BackpackSigner _signer = new(BackpackCredentials.Parse("11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=", "nWGxne/9WmC6hEr0kuwsxERJxWl7MmkZcDusAxyuf2A="));
+    private readonly BackpackSigner _signer = new(BackpackCredentials.Parse(Mmd.TestKit.BackpackTestKeys.ApiKey, Mmd.TestKit.BackpackTestKeys.Secret));
     private readonly BackpackParameter[] _order =
     [
         BackpackParameter.Text("symbol", "SOL_USDC_PERP"), BackpackParameter.Text("side", "Bid"), BackpackParameter.Text("orderType", "Limit"),

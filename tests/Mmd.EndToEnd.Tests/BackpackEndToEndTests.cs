@@ -14,9 +14,8 @@ namespace Mmd.EndToEnd.Tests;
 /// </summary>
 public sealed class BackpackEndToEndTests(ITestOutputHelper output)
 {
-    // RFC 8032 §7.1 TEST 1 key pair, in Backpack's format.
-    private const string Key = "11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=";
-    private const string Secret = "nWGxne/9WmC6hEr0kuwsxERJxWl7MmkZcDusAxyuf2A=";
+    private const string Key = BackpackTestKeys.ApiKey;
+    private const string Secret = BackpackTestKeys.Secret;
     private const string Symbol = "SOL_USDC_PERP";
 
     [Fact]

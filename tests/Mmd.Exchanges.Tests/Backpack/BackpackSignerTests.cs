@@ -6,8 +6,8 @@ namespace Mmd.Exchanges.Tests.Backpack;
 public class BackpackSignerTests
 {
     // RFC 8032 §7.1 TEST 1 key pair.
-    private const string Secret = "nWGxne/9WmC6hEr0kuwsxERJxWl7MmkZcDusAxyuf2A=";
-    private const string ApiKey = "11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=";
+    private const string Secret = TestKeys.Secret;
+    private const string ApiKey = TestKeys.ApiKey;
     private static readonly BackpackSigner Signer = new(BackpackCredentials.Parse(ApiKey, Secret));
 
     [Fact]

@@ -2,10 +2,10 @@ using Mmd.Exchanges.Backpack;
 
 namespace Mmd.Exchanges.Tests;
 
-/// <summary>An Ed25519 key pair for tests (RFC 8032 §7.1 TEST 1), in Backpack's key format.</summary>
+/// <summary>The test key pair (<see cref="Mmd.TestKit.BackpackTestKeys"/>) as connector credentials.</summary>
 internal static class TestKeys
 {
-    public const string Secret = "nWGxne/9WmC6hEr0kuwsxERJxWl7MmkZcDusAxyuf2A=";
-    public const string ApiKey = "11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=";
+    public const string Secret = Mmd.TestKit.BackpackTestKeys.Secret;
+    public const string ApiKey = Mmd.TestKit.BackpackTestKeys.ApiKey;
     public static BackpackCredentials Credentials { get; } = BackpackCredentials.Parse(ApiKey, Secret);
 }
