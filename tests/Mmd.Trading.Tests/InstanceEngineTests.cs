@@ -175,15 +175,11 @@ public class InstanceEngineTests
     public async Task Restart_ACancelTheLastRunNeverHeardBackAbout_IsSentAgain_NotLeftOnTheBook()
     {
         var journal = new InMemoryTradingJournal();
-        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.Parse("2026-11-23T12:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
-        using var exchange = new Exchanges.Paper.PaperExchange(EngineHarness.QuietMarket(), time);
-        var mid = exchange.Mid(EngineHarness.Symbol)!.Value;
+        await using var h = new EngineHarness(journal: journal);
         // Killed after sending the cancel, before its answer: journaled PendingCancel, still resting on the venue.
-        var cancelling = Tracked("mm_old1", Side.Sell, Sol.RoundPrice(mid * 1.01m), OrderStatus.PendingCancel);
+        var cancelling = Tracked("mm_old1", Side.Sell, Sol.RoundPrice(h.Exchange.Mid(EngineHarness.Symbol)!.Value * 1.01m), OrderStatus.PendingCancel);
         await journal.SaveOrdersAsync([cancelling], CancellationToken.None);
-        exchange.Place("mm", cancelling.ToRequest());
-
-        await using var h = new EngineHarness(journal: journal, exchange: exchange);
+        h.Exchange.Place(h.Name, cancelling.ToRequest());
         _ = h.Start();
         await h.QuotingAsync();
         Assert.DoesNotContain(h.OpenOrders(), o => o.ClientOrderId == "mm_old1");

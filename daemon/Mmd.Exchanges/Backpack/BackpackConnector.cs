@@ -165,14 +165,17 @@ public sealed class BackpackConnector : IExchangeConnector
     /// </summary>
     public async Task<IReadOnlyList<FundingPayment>> GetFundingPaymentsAsync(string symbol, DateTimeOffset since, CancellationToken cancellationToken)
     {
+        // Newest first, and no further back than `since`: a poll reads what is new, not the account's whole history.
         var payments = new List<BackpackFundingPayment>();
         for (var offset = 0; ; offset += _options.HistoryPageSize)
         {
             var page = await _rest.GetFundingPaymentsAsync(symbol, _options.HistoryPageSize, offset, cancellationToken).ConfigureAwait(false);
-            payments.AddRange(page.Where(p => ParseNaiveUtc(p.IntervalEndTimestamp) >= since));
-            if (page.Length < _options.HistoryPageSize) break;
+            var recent = page.TakeWhile(p => ParseNaiveUtc(p.IntervalEndTimestamp) >= since).ToList();
+            payments.AddRange(recent);
+            if (recent.Count < page.Length || page.Length < _options.HistoryPageSize) break;
         }
         if (payments.Count == 0) return [];
+        payments.Reverse(); // oldest first, as the port promises
         var position = (await GetPositionsAsync(cancellationToken).ConfigureAwait(false)).FirstOrDefault(p => p.Symbol == symbol);
         return payments.Select(p => new FundingPayment($"{p.Symbol}@{p.IntervalEndTimestamp}", p.Symbol, ParseNaiveUtc(p.IntervalEndTimestamp), p.FundingRate,
             position?.MarkPrice ?? 0m, position?.Quantity ?? 0m, p.Quantity)).ToList();
@@ -259,7 +262,7 @@ public sealed class BackpackConnector : IExchangeConnector
         {
             BackpackParameter.Text("symbol", r.Symbol),
             BackpackParameter.Text("side", BackpackMapping.ToWire(r.Side)),
-            BackpackParameter.Text("orderType", r.Type == OrderType.Market ? "Market" : "Limit"),
+            BackpackParameter.Text("orderType", BackpackMapping.ToWire(r.Type)),
             BackpackParameter.Amount("quantity", r.Quantity),
             BackpackParameter.Number("clientId", clientId),
         };

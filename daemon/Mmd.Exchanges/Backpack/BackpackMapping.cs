@@ -14,6 +14,8 @@ public static class BackpackMapping
 
     public static OrderType OrderTypeOf(string type) => type == "Market" ? OrderType.Market : OrderType.Limit;
 
+    public static string ToWire(OrderType type) => type == OrderType.Market ? "Market" : "Limit";
+
     public static TimeInForce TimeInForceOf(string? tif) => tif switch
     {
         "IOC" => TimeInForce.Ioc,

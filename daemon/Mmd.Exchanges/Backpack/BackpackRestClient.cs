@@ -136,11 +136,12 @@ public sealed class BackpackRestClient : IDisposable
             BackpackParameter.Number("offset", offset), BackpackParameter.Text("sortDirection", "Asc"),
         ], ct);
 
+    /// <summary>The account's funding payments on a symbol, newest first, one page.</summary>
     public Task<BackpackFundingPayment[]> GetFundingPaymentsAsync(string symbol, int limit, int offset, CancellationToken ct) =>
         ReadAsync<BackpackFundingPayment[]>("/wapi/v1/history/funding", "fundingHistoryQueryAll",
         [
             BackpackParameter.Text("symbol", symbol), BackpackParameter.Number("limit", limit), BackpackParameter.Number("offset", offset),
-            BackpackParameter.Text("sortDirection", "Asc"),
+            BackpackParameter.Text("sortDirection", "Desc"),
         ], ct);
 
     /// <summary>The venue-clock timestamp a request is signed with.</summary>
@@ -221,13 +222,9 @@ public sealed class BackpackRestClient : IDisposable
         {
             throw new BackpackOutcomeUnknownException($"{request.Method} {request.RequestUri} had no answer within {_options.RequestTimeout.TotalSeconds:0.#} s");
         }
-        catch (HttpRequestException e) when (e.HttpRequestError == HttpRequestError.ConnectionError && !isWrite)
+        catch (HttpRequestException e) when (e.HttpRequestError == HttpRequestError.ConnectionError && isWrite)
         {
-            throw new BackpackOutcomeUnknownException($"{request.Method} {request.RequestUri}: {e.Message}", e);
-        }
-        catch (HttpRequestException e) when (e.HttpRequestError == HttpRequestError.ConnectionError)
-        {
-            // Nothing was sent on a connection that never opened: the venue cannot have acted.
+            // Nothing was sent on a connection that never opened: the venue cannot have acted. (A read is retried.)
             throw new BackpackApiException(0, "CONNECTION_FAILED", e.Message);
         }
         catch (HttpRequestException e)
@@ -246,13 +243,11 @@ public sealed class BackpackRestClient : IDisposable
                 throw new BackpackOutcomeUnknownException($"{request.Method} {request.RequestUri}: the answer was lost", e);
             }
             if (response.IsSuccessStatusCode) return text;
-            if (response.StatusCode == HttpStatusCode.TooManyRequests)
-                _gate.Pause(RetryAfter(response.Headers.RetryAfter));
             var error = TryError(text);
+            if (response.StatusCode == HttpStatusCode.TooManyRequests || error?.Code == "TOO_MANY_REQUESTS")
+                _gate.Pause(RetryAfter(response.Headers.RetryAfter));
             if ((int)response.StatusCode >= 500 && error?.Code is not ("TOO_MANY_REQUESTS" or "INVALID_CLIENT_REQUEST"))
                 throw new BackpackOutcomeUnknownException($"{request.Method} {request.RequestUri}: HTTP {(int)response.StatusCode} {error?.Message ?? text}");
-            if (error is not null && error.Code == "TOO_MANY_REQUESTS" && response.StatusCode != HttpStatusCode.TooManyRequests)
-                _gate.Pause(RetryAfter(response.Headers.RetryAfter));
             throw new BackpackApiException(response.StatusCode, error?.Code ?? "HTTP_" + (int)response.StatusCode, error?.Message ?? text);
         }
     }

@@ -138,7 +138,7 @@ public sealed partial class BackpackEmulator
         var fills = Exchange.Fills(r.Account, symbol, from).AsEnumerable();
         if (r.Fields.GetValueOrDefault("sortDirection") == "Desc") fills = fills.Reverse();
         return Json(Page(r, fills).Select(f => new BackpackFill(TradeNumber(f.TradeId), f.VenueOrderId, f.ClientOrderId is { Length: > 0 } c ? c : null,
-            f.Symbol, f.Side == Side.Buy ? "Bid" : "Ask", f.Price, f.Quantity, f.Fee, f.FeeAsset, f.IsMaker, BackpackMapping.FormatNaiveUtc(f.Timestamp))).ToArray());
+            f.Symbol, BackpackMapping.ToWire(f.Side), f.Price, f.Quantity, f.Fee, f.FeeAsset, f.IsMaker, BackpackMapping.FormatNaiveUtc(f.Timestamp))).ToArray());
     }
 
     private IResult Funding(Request r)
@@ -153,7 +153,7 @@ public sealed partial class BackpackEmulator
 
     private static BackpackOrder ToWire(VenueOrder o) =>
         new(o.VenueOrderId, uint.TryParse(o.ClientOrderId, NumberStyles.None, CultureInfo.InvariantCulture, out var c) ? c : null, o.Symbol,
-            o.Side == Side.Buy ? "Bid" : "Ask", o.Type == OrderType.Market ? "Market" : "Limit", o.Price, o.Quantity, o.FilledQuantity,
+            BackpackMapping.ToWire(o.Side), BackpackMapping.ToWire(o.Type), o.Price, o.Quantity, o.FilledQuantity,
             o.FilledQuantity * (o.Price ?? 0m), StatusText(o.Status), BackpackMapping.ToWire(o.TimeInForce), o.PostOnly, o.ReduceOnly, o.CreatedAt);
 
     private static string StatusText(VenueOrderStatus status) => status switch

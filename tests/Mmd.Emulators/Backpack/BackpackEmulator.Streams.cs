@@ -277,7 +277,7 @@ public sealed partial class BackpackEmulator
 
     private BackpackOrderUpdate Update(string type, VenueOrder o, VenueFill? fill) =>
         new(type, NowMicros, o.Symbol, uint.TryParse(o.ClientOrderId, NumberStyles.None, CultureInfo.InvariantCulture, out var c) ? c : null,
-            o.Side == Side.Buy ? "Bid" : "Ask", o.Type == OrderType.Market ? "Market" : "Limit", BackpackMapping.ToWire(o.TimeInForce),
+            BackpackMapping.ToWire(o.Side), BackpackMapping.ToWire(o.Type), BackpackMapping.ToWire(o.TimeInForce),
             o.Quantity, o.Price, StatusText(o.Status), o.VenueOrderId, fill is null ? null : TradeNumber(fill.TradeId), fill?.Quantity, o.FilledQuantity,
             fill?.Price, fill?.IsMaker, fill?.Fee, fill?.FeeAsset, NowMicros, o.PostOnly, o.ReduceOnly);
 }
