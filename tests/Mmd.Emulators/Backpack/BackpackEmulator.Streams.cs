@@ -19,6 +19,14 @@ public sealed partial class BackpackEmulator
     private readonly ConcurrentDictionary<WebSocket, CancellationTokenSource> _sockets = new();
 
     /// <summary>Fault: cuts every open WebSocket at once (clients see the connection drop).</summary>
+    private long _lastAccountSubscriptionTicks;
+
+    /// <summary>
+    /// When the latest account subscription took effect. Backpack does not acknowledge a subscribe, so a test that must
+    /// know its subscription is live (before it makes a fill happen) compares this with when it subscribed.
+    /// </summary>
+    public DateTimeOffset LastAccountSubscriptionAt => new(Interlocked.Read(ref _lastAccountSubscriptionTicks), TimeSpan.Zero);
+
     public void DropWebSockets()
     {
         foreach (var (socket, stop) in _sockets)
@@ -251,6 +259,7 @@ public sealed partial class BackpackEmulator
     {
         var stop = connection.Token;
         var reader = Exchange.SubscribeAccount(account, symbol, out var unsubscribe);
+        Interlocked.Exchange(ref _lastAccountSubscriptionTicks, _time.GetUtcNow().UtcTicks);
         try
         {
             await foreach (var e in reader.ReadAllAsync(stop).ConfigureAwait(false))

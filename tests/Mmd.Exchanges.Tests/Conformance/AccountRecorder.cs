@@ -11,6 +11,7 @@ public sealed class AccountRecorder : IAsyncDisposable
 
     public AccountRecorder(IExchangeConnector connector, string symbol)
     {
+        StartedAt = DateTimeOffset.UtcNow;
         var stream = connector.StreamAccountAsync(symbol, _stop.Token);
         _reading = Task.Run(async () =>
         {
@@ -27,6 +28,9 @@ public sealed class AccountRecorder : IAsyncDisposable
     }
 
     public ConcurrentQueue<AccountEvent> Events { get; } = new();
+
+    /// <summary>When the recorder asked for the stream: a subscription the venue took after this is its own.</summary>
+    public DateTimeOffset StartedAt { get; }
 
     public Exception? Failure { get; private set; }
 
