@@ -5,10 +5,14 @@ namespace Mmd.Exchanges.Paper;
 
 // The synthetic market: a seeded random walk of the mid, a ladder of background liquidity around it,
 // and background market orders that trade against whatever rests at the touch, our quotes included.
+// Markets of one base asset (SOL_USDC and SOL_USDC_PERP) walk together, as a perpetual tracks its spot market:
+// a cross-market hedge between them sees one price, not two that drift apart.
 public sealed partial class PaperExchange
 {
     private long _ticks;
     private readonly HashSet<string> _pathsDone = new(StringComparer.Ordinal);
+    // This tick's random draw of each base asset: the first of its markets draws it, the others follow.
+    private readonly Dictionary<string, double> _drawsThisTick = new(StringComparer.Ordinal);
 
     /// <summary>Advances every market by one tick (the timer calls this; tests may too).</summary>
     public void Tick()
@@ -17,6 +21,7 @@ public sealed partial class PaperExchange
         {
             var now = _time.GetUtcNow();
             var seconds = (double)_settings.Tick.TotalSeconds;
+            _drawsThisTick.Clear();
             foreach (var market in _markets.Values)
             {
                 MoveMid(market, seconds);
@@ -59,7 +64,10 @@ public sealed partial class PaperExchange
         }
         var tick = market.Spec.TickSize;
         var sigmaTicks = (double)(market.Mid * _settings.VolatilityPct / 100m / tick) * Math.Sqrt(seconds);
-        var steps = (long)Math.Round(_rng.NextGaussian() * sigmaTicks);
+        // Every market draws, so that each market's path stays what its seed made it; one that follows uses its leader's.
+        var draw = _rng.NextGaussian();
+        if (!_drawsThisTick.TryAdd(market.Spec.BaseAsset, draw)) draw = _drawsThisTick[market.Spec.BaseAsset];
+        var steps = (long)Math.Round(draw * sigmaTicks);
         market.Mid = Math.Max(tick * 100m, market.Mid + steps * tick);
     }
 

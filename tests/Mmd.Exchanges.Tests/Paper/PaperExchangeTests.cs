@@ -20,6 +20,23 @@ public class PaperExchangeTests
     private static Balance BalanceOf(PaperExchange x, string account, string asset) => x.Balances(account).Single(b => b.Asset == asset);
 
     [Fact]
+    public void APerpetual_WalksWithItsSpotMarket_OtherAssetsWalkTheirOwnWay()
+    {
+        var time = new FakeTimeProvider();
+        using var x = new PaperExchange(new PaperSettings { VolatilityPct = 0.5m, FlowRate = 0m, Seed = 7 }, time);
+        var btcStart = x.Mid("BTC_USDC");
+        for (var i = 0; i < 50; i++)
+        {
+            time.Advance(TimeSpan.FromMilliseconds(200));
+            x.Tick();
+        }
+        Assert.NotEqual(150m, x.Mid(Spot));
+        Assert.Equal(x.Mid(Spot), x.Mid(Perp)); // same start, same steps: a cross-market hedge between them sees one price
+        Assert.NotEqual(btcStart, x.Mid("BTC_USDC"));
+        Assert.NotEqual(x.Mid("BTC_USDC") / btcStart, x.Mid(Spot) / 150m);
+    }
+
+    [Fact]
     public void RestingBuy_LocksQuote_CancelReleasesIt()
     {
         using var x = Quiet();
