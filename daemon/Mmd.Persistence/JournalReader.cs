@@ -24,7 +24,12 @@ internal static class JournalReader
         return await command.ExecuteScalarAsync(cancellationToken) as string;
     }
 
-    public static async Task<IReadOnlyList<TrackedOrder>> OpenOrdersAsync(string connectionString, string instance, CancellationToken cancellationToken)
+    /// <summary>
+    /// The instance's orders not yet ended on one venue (rows from before the venue was kept count as its), and on one
+    /// symbol when <paramref name="symbol"/> is set: a cross-market hedge reconciles each market on its own.
+    /// </summary>
+    public static async Task<IReadOnlyList<TrackedOrder>> OpenOrdersAsync(string connectionString, string instance, string venue, string? symbol,
+        CancellationToken cancellationToken)
     {
         await using var connection = await SqliteConnectionTuning.OpenAsync(connectionString, cancellationToken);
         await using var command = connection.CreateCommand();
@@ -32,8 +37,9 @@ internal static class JournalReader
             SELECT "ClientOrderId", "Symbol", "VenueOrderId", "Side", "Type", "TimeInForce", "Price", "Quantity", "FilledQuantity", "Status",
                    "Purpose", "Level", "PostOnly", "ReduceOnly", "PostOnlyRetries", "CreatedAtMs", "UpdatedAtMs", "LastError"
             FROM orders WHERE "Instance" = $instance AND "Status" NOT IN ('Filled', 'Cancelled', 'Rejected')
+              AND "Venue" IN ($venue, '') AND ($symbol IS NULL OR "Symbol" = $symbol)
             """;
-        command.Parameters.AddWithValue("$instance", instance);
+        AddScope(command, instance, venue, symbol);
         await using var r = await command.ExecuteReaderAsync(cancellationToken);
         var orders = new List<TrackedOrder>();
         while (await r.ReadAsync(cancellationToken))
@@ -52,15 +58,17 @@ internal static class JournalReader
         return orders;
     }
 
-    public static async Task<IReadOnlyList<JournaledFill>> FillsAsync(string connectionString, string instance, CancellationToken cancellationToken)
+    /// <summary>The instance's fills on one venue (and symbol, when set), oldest first.</summary>
+    public static async Task<IReadOnlyList<JournaledFill>> FillsAsync(string connectionString, string instance, string venue, string? symbol,
+        CancellationToken cancellationToken)
     {
         await using var connection = await SqliteConnectionTuning.OpenAsync(connectionString, cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = """
             SELECT "TradeId", "VenueOrderId", "ClientOrderId", "Symbol", "Side", "Price", "Quantity", "Fee", "FeeAsset", "IsMaker", "TimestampMs", "Purpose"
-            FROM fills WHERE "Instance" = $instance ORDER BY "TimestampMs", "Id"
+            FROM fills WHERE "Instance" = $instance AND "Venue" = $venue AND ($symbol IS NULL OR "Symbol" = $symbol) ORDER BY "TimestampMs", "Id"
             """;
-        command.Parameters.AddWithValue("$instance", instance);
+        AddScope(command, instance, venue, symbol);
         await using var r = await command.ExecuteReaderAsync(cancellationToken);
         var fills = new List<JournaledFill>();
         while (await r.ReadAsync(cancellationToken))
@@ -70,6 +78,13 @@ internal static class JournalReader
                     DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(10))),
                 Enum.Parse<OrderPurpose>(r.GetString(11))));
         return fills;
+    }
+
+    private static void AddScope(SqliteCommand command, string instance, string venue, string? symbol)
+    {
+        command.Parameters.AddWithValue("$instance", instance);
+        command.Parameters.AddWithValue("$venue", venue);
+        command.Parameters.AddWithValue("$symbol", (object?)symbol ?? DBNull.Value);
     }
 
     private static decimal Money(string text) => decimal.Parse(text, NumberStyles.Number | NumberStyles.AllowExponent, CultureInfo.InvariantCulture);

@@ -14,9 +14,9 @@ namespace Mmd.Persistence;
 internal sealed class JournalWriter : IAsyncDisposable
 {
     private const string UpsertOrder = """
-        INSERT INTO orders ("ClientOrderId", "Instance", "Symbol", "VenueOrderId", "Side", "Type", "TimeInForce", "Price", "Quantity", "FilledQuantity",
+        INSERT INTO orders ("ClientOrderId", "Instance", "Venue", "Symbol", "VenueOrderId", "Side", "Type", "TimeInForce", "Price", "Quantity", "FilledQuantity",
                             "Status", "Purpose", "Level", "PostOnly", "ReduceOnly", "PostOnlyRetries", "CreatedAtMs", "UpdatedAtMs", "LastError")
-        VALUES ($id, $instance, $symbol, $venueId, $side, $type, $tif, $price, $qty, $filled, $status, $purpose, $level, $postOnly, $reduceOnly, $retries, $created, $updated, $error)
+        VALUES ($id, $instance, $venue, $symbol, $venueId, $side, $type, $tif, $price, $qty, $filled, $status, $purpose, $level, $postOnly, $reduceOnly, $retries, $created, $updated, $error)
         ON CONFLICT ("ClientOrderId") DO UPDATE SET
             "VenueOrderId" = excluded."VenueOrderId", "FilledQuantity" = excluded."FilledQuantity", "Status" = excluded."Status",
             "UpdatedAtMs" = excluded."UpdatedAtMs", "LastError" = excluded."LastError"
@@ -63,6 +63,7 @@ internal sealed class JournalWriter : IAsyncDisposable
                 var p = command.Parameters;
                 p["$id"].Value = o.ClientOrderId;
                 p["$instance"].Value = _instance;
+                p["$venue"].Value = _venue;
                 p["$symbol"].Value = o.Symbol;
                 p["$venueId"].Value = (object?)o.VenueOrderId ?? DBNull.Value;
                 p["$side"].Value = o.Side.ToString();
@@ -164,7 +165,7 @@ internal sealed class JournalWriter : IAsyncDisposable
             pragmas.CommandText = SqliteConnectionTuning.Pragmas;
             await pragmas.ExecuteNonQueryAsync(cancellationToken);
         }
-        _upsertOrder = Prepare(UpsertOrder, "$id", "$instance", "$symbol", "$venueId", "$side", "$type", "$tif", "$price", "$qty", "$filled",
+        _upsertOrder = Prepare(UpsertOrder, "$id", "$instance", "$venue", "$symbol", "$venueId", "$side", "$type", "$tif", "$price", "$qty", "$filled",
             "$status", "$purpose", "$level", "$postOnly", "$reduceOnly", "$retries", "$created", "$updated", "$error");
         _insertFill = Prepare(InsertFill, "$instance", "$venue", "$symbol", "$trade", "$venueId", "$id", "$side", "$price", "$qty", "$fee",
             "$feeAsset", "$maker", "$purpose", "$ts");

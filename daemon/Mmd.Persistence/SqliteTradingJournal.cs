@@ -9,10 +9,11 @@ using Mmd.Trading.Stats;
 namespace Mmd.Persistence;
 
 /// <summary>
-/// The order journal of one instance in SQLite, in plain SQL on the EF model's tables: each write is one short
+/// The order journal of one instance on one venue (and one symbol, when set: a cross-market hedge keeps one journal per
+/// market, both in the instance's database) in SQLite, in plain SQL on the EF model's tables: each write is one short
 /// transaction on a prepared statement, and the reads at start skip EF Core's start-up (see JournalReader).
 /// </summary>
-public sealed class SqliteTradingJournal(DbContextOptions<MmdDbContext> options, string instance, string venue) : ITradingJournal, IAsyncDisposable
+public sealed class SqliteTradingJournal(DbContextOptions<MmdDbContext> options, string instance, string venue, string? symbol = null) : ITradingJournal, IAsyncDisposable
 {
     private readonly JournalWriter _writer = new(MigrationGate.ConnectionString(options), instance, venue);
 
@@ -30,10 +31,10 @@ public sealed class SqliteTradingJournal(DbContextOptions<MmdDbContext> options,
     public ValueTask DisposeAsync() => _writer.DisposeAsync();
 
     public Task<IReadOnlyList<TrackedOrder>> LoadOpenOrdersAsync(CancellationToken cancellationToken) =>
-        JournalReader.OpenOrdersAsync(MigrationGate.ConnectionString(options), instance, cancellationToken);
+        JournalReader.OpenOrdersAsync(MigrationGate.ConnectionString(options), instance, venue, symbol, cancellationToken);
 
     public Task<IReadOnlyList<JournaledFill>> LoadFillsAsync(CancellationToken cancellationToken) =>
-        JournalReader.FillsAsync(MigrationGate.ConnectionString(options), instance, cancellationToken);
+        JournalReader.FillsAsync(MigrationGate.ConnectionString(options), instance, venue, symbol, cancellationToken);
 
     public Task SaveStatsAsync(StatsSnapshot snapshot, CancellationToken cancellationToken) =>
         _writer.SaveStatsAsync(snapshot, JsonSerializer.Serialize(snapshot, SnapshotJson), cancellationToken);

@@ -72,6 +72,33 @@ public class TradingJournalTests
     }
 
     [Fact]
+    public async Task EachMarketOfACrossMarketHedge_ReadsBackOnlyItsOwnOrdersAndFills()
+    {
+        using var dir = new TempDirectory();
+        var db = await MmdDatabase.OpenAsync(dir.Combine("j.db"), CancellationToken.None);
+        // The same symbol on two venues, and another symbol on the first: three markets, one instance.
+        await using var quotes = new SqliteTradingJournal(db, "x", "paper", "SOL_USDC");
+        await using var hedgeElsewhere = new SqliteTradingJournal(db, "x", "backpack", "SOL_USDC");
+        await using var hedgePerp = new SqliteTradingJournal(db, "x", "paper", "SOL_USDC_PERP");
+        await quotes.SaveOrdersAsync([Order("x_1")], CancellationToken.None);
+        await hedgeElsewhere.SaveOrdersAsync([Order("x_2")], CancellationToken.None);
+        await hedgePerp.SaveOrdersAsync([Order("x_3", "SOL_USDC_PERP")], CancellationToken.None);
+        await quotes.RecordFillAsync(Fill("T1"), OrderPurpose.Quote, CancellationToken.None);
+        await hedgeElsewhere.RecordFillAsync(Fill("T1"), OrderPurpose.Hedge, CancellationToken.None); // one trade id, two venues: two fills
+        await hedgePerp.RecordFillAsync(Fill("T2") with { Symbol = "SOL_USDC_PERP" }, OrderPurpose.Hedge, CancellationToken.None);
+
+        Assert.Equal("x_1", Assert.Single(await quotes.LoadOpenOrdersAsync(CancellationToken.None)).ClientOrderId);
+        Assert.Equal("x_2", Assert.Single(await hedgeElsewhere.LoadOpenOrdersAsync(CancellationToken.None)).ClientOrderId);
+        Assert.Equal("x_3", Assert.Single(await hedgePerp.LoadOpenOrdersAsync(CancellationToken.None)).ClientOrderId);
+        Assert.Equal(OrderPurpose.Quote, Assert.Single(await quotes.LoadFillsAsync(CancellationToken.None)).Purpose);
+        Assert.Equal(OrderPurpose.Hedge, Assert.Single(await hedgeElsewhere.LoadFillsAsync(CancellationToken.None)).Purpose);
+        Assert.Equal("T2", Assert.Single(await hedgePerp.LoadFillsAsync(CancellationToken.None)).Fill.TradeId);
+        // An instance of one market reads all of its venue's rows, as before.
+        await using var single = new SqliteTradingJournal(db, "x", "paper");
+        Assert.Equal(2, (await single.LoadOpenOrdersAsync(CancellationToken.None)).Count);
+    }
+
+    [Fact]
     public async Task Database_IsInWalMode()
     {
         using var dir = new TempDirectory();
@@ -102,9 +129,9 @@ public class TradingJournalTests
         Assert.Equal((1234, 0, "signal"), (run.Pid, run.ExitCode!.Value, run.Reason!));
     }
 
-    private static TrackedOrder Order(string id) => new()
+    private static TrackedOrder Order(string id, string symbol = "SOL_USDC") => new()
     {
-        ClientOrderId = id, Symbol = "SOL_USDC", Side = Side.Buy, Type = OrderType.Limit, TimeInForce = TimeInForce.Gtc,
+        ClientOrderId = id, Symbol = symbol, Side = Side.Buy, Type = OrderType.Limit, TimeInForce = TimeInForce.Gtc,
         Price = 150.05m, Quantity = 1m, PostOnly = true, Level = 2, CreatedAt = T,
     };
 

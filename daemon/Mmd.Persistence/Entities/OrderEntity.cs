@@ -5,6 +5,8 @@ public sealed class OrderEntity
 {
     public required string ClientOrderId { get; set; }
     public required string Instance { get; set; }
+    /// <summary>The venue the order went to (a cross-market hedge trades on two); empty in rows written before it was kept.</summary>
+    public string Venue { get; set; } = "";
     public required string Symbol { get; set; }
     public string? VenueOrderId { get; set; }
     public required string Side { get; set; }

@@ -151,6 +151,10 @@ namespace Mmd.Persistence.Migrations
                     b.Property<long>("UpdatedAtMs")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Venue")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("VenueOrderId")
                         .HasColumnType("TEXT");
 
