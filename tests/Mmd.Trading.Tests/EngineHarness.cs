@@ -18,7 +18,8 @@ internal sealed class EngineHarness : IAsyncDisposable
     private Task<EngineResult>? _run;
 
     public EngineHarness(string name = "mm", StrategyConfig? config = null, RiskLimits? risk = null, InMemoryTradingJournal? journal = null,
-        PaperExchange? exchange = null, Func<IExchangeConnector, IExchangeConnector>? wrap = null, string symbol = Symbol, PaperSettings? market = null)
+        PaperExchange? exchange = null, Func<IExchangeConnector, IExchangeConnector>? wrap = null, string symbol = Symbol, PaperSettings? market = null,
+        string? hedgeSymbol = null, InMemoryTradingJournal? hedgeJournal = null)
     {
         Name = name;
         Market = symbol;
@@ -29,13 +30,16 @@ internal sealed class EngineHarness : IAsyncDisposable
         Connector = new PaperConnector(Exchange, name);
         var connector = wrap?.Invoke(Connector) ?? Connector;
         Strategy = Config.CreateStrategy();
+        // A cross-symbol hedge on the same paper venue: the hedge market shares the connector, with its own journal.
+        HedgeJournal = hedgeSymbol is null ? null : hedgeJournal ?? new InMemoryTradingJournal();
+        var hedge = hedgeSymbol is null ? null : new HedgeMarket(connector, hedgeSymbol, HedgeJournal!);
         Engine = new InstanceEngine(
             new EngineOptions
             {
                 InstanceName = name, Symbol = symbol, RefreshInterval = Config.Interval, RefreshTolerancePct = Config.RefreshTolerancePct,
                 RefreshReplacesQuotes = Config.RefreshReplacesQuotes,
             },
-            connector, Strategy, new RiskEngine(risk ?? new RiskLimits(), Time), Journal, Time, NullLogger.Instance);
+            connector, Strategy, new RiskEngine(risk ?? new RiskLimits(), Time), Journal, Time, NullLogger.Instance, hedge);
     }
 
     public string Name { get; }
@@ -43,6 +47,8 @@ internal sealed class EngineHarness : IAsyncDisposable
     public PaperExchange Exchange { get; }
     public PaperConnector Connector { get; }
     public InMemoryTradingJournal Journal { get; }
+    /// <summary>The hedge market's journal; null without a hedge market.</summary>
+    public InMemoryTradingJournal? HedgeJournal { get; }
     public StrategyConfig Config { get; }
     public IStrategy Strategy { get; }
     /// <summary>The symbol this harness trades.</summary>

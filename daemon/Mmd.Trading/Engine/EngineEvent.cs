@@ -6,20 +6,22 @@ namespace Mmd.Trading.Engine;
 /// <summary>Everything the engine loop reacts to arrives as one of these, through one bounded channel.</summary>
 internal abstract record EngineEvent;
 
-internal sealed record MarketDataArrived(int Generation, MarketDataEvent Event) : EngineEvent;
+internal sealed record MarketDataArrived(MarketLeg Leg, int Generation, MarketDataEvent Event) : EngineEvent;
 
-internal sealed record AccountEventArrived(AccountEvent Event) : EngineEvent;
+internal sealed record AccountEventArrived(MarketLeg Leg, AccountEvent Event) : EngineEvent;
 
-internal sealed record PlaceCompleted(TrackedOrder Order, PlaceOrderResult Result) : EngineEvent;
+internal sealed record PlaceCompleted(MarketLeg Leg, TrackedOrder Order, PlaceOrderResult Result) : EngineEvent;
 
-internal sealed record CancelCompleted(TrackedOrder Order, CancelOrderResult Result) : EngineEvent;
+internal sealed record CancelCompleted(MarketLeg Leg, TrackedOrder Order, CancelOrderResult Result) : EngineEvent;
 
-internal sealed record OrderQueried(TrackedOrder Order, VenueOrder? Report, Exception? Error) : EngineEvent;
+internal sealed record OrderQueried(MarketLeg Leg, TrackedOrder Order, VenueOrder? Report, Exception? Error) : EngineEvent;
 
 internal sealed record TimerFired(bool ForcedRefresh) : EngineEvent;
 
-internal sealed record StreamFailed(string Stream, Exception Error) : EngineEvent;
+/// <summary>A book or account stream of <paramref name="Leg"/> failed; <paramref name="Account"/> tells which.</summary>
+internal sealed record StreamFailed(MarketLeg Leg, bool Account, Exception Error) : EngineEvent;
 
-internal sealed record StreamConnected(string Stream) : EngineEvent;
+/// <summary>The account stream of <paramref name="Leg"/> is subscribed (again).</summary>
+internal sealed record StreamConnected(MarketLeg Leg) : EngineEvent;
 
 internal sealed record CommandArrived(Strategies.StrategyCommand Command, TaskCompletionSource<string?> Done) : EngineEvent;

@@ -25,8 +25,11 @@ internal static partial class EngineLog
     [LoggerMessage(1006, LogLevel.Warning, "{Instance}: {Stream} stream failed, reconnecting in {Delay}: {Error}")]
     public static partial void StreamFailed(ILogger logger, string instance, string stream, TimeSpan delay, string error);
 
-    [LoggerMessage(1007, LogLevel.Warning, "{Instance}: order book gap at sequence {Sequence}; resubscribing for a snapshot")]
-    public static partial void BookGap(ILogger logger, string instance, long sequence);
+    [LoggerMessage(1007, LogLevel.Warning, "{Instance}: {Stream} gap at sequence {Sequence}; resubscribing for a snapshot")]
+    public static partial void BookGap(ILogger logger, string instance, string stream, long sequence);
+
+    [LoggerMessage(1024, LogLevel.Information, "{Instance}: hedging on {Symbol} on {Venue}")]
+    public static partial void HedgingOn(ILogger logger, string instance, string symbol, string venue);
 
     [LoggerMessage(1022, LogLevel.Warning, "{Instance}: account stream down; quotes pulled until it is back (fills would go unseen)")]
     public static partial void AccountStreamDown(ILogger logger, string instance);

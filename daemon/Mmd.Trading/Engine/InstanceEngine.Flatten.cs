@@ -17,22 +17,23 @@ public sealed partial class InstanceEngine
     public void RequestFlattenOnStop() => _flattenOnStop = true;
 
     /// <summary>
-    /// IOC market orders against the position until it is below the venue's minimum, at most three, each one
-    /// waited for (its fills recorded) before the next is sized. Runs while the streams are still up.
+    /// IOC market orders against the leg's position until it is below the venue's minimum, at most three, each one
+    /// waited for (its fills recorded) before the next is sized. Runs while the streams are still up. A cross-market
+    /// hedge flattens both markets, each its own position.
     /// </summary>
-    private async Task FlattenAsync(CancellationToken timeout)
+    private async Task FlattenAsync(MarketLeg leg, CancellationToken timeout)
     {
         for (var attempt = 1; ; attempt++)
         {
-            var position = _cumulative.Position;
+            var position = leg.Cumulative.Position;
             var side = position > 0 ? Side.Sell : Side.Buy;
-            var quantity = _instrument.RoundQuantity(Math.Abs(position));
-            if (_book.Mid is not { } mid)
+            var quantity = leg.Instrument.RoundQuantity(Math.Abs(position));
+            if (leg.Book.Mid is not { } mid)
             {
                 EngineLog.FlattenLeft(_logger, _options.InstanceName, position, "no market data to value the order");
                 return;
             }
-            if (!_instrument.MeetsMinimums(mid, quantity))
+            if (!leg.Instrument.MeetsMinimums(mid, quantity))
             {
                 if (position != 0) EngineLog.FlattenLeft(_logger, _options.InstanceName, position, "below the venue's minimum order");
                 return;
@@ -42,19 +43,19 @@ public sealed partial class InstanceEngine
                 EngineLog.FlattenLeft(_logger, _options.InstanceName, position, $"still open after {MaxFlattenAttempts} attempts");
                 return;
             }
-            var order = NewOrder(side, OrderType.Market, TimeInForce.Ioc, null, quantity, OrderPurpose.Flatten, -1,
-                postOnly: false, reduceOnly: _instrument.Kind == InstrumentKind.Perpetual);
-            if (!TryAdmit(order))
+            var order = NewOrder(leg, side, OrderType.Market, TimeInForce.Ioc, null, quantity, OrderPurpose.Flatten, -1,
+                postOnly: false, reduceOnly: leg.Instrument.Kind == InstrumentKind.Perpetual);
+            if (!TryAdmit(leg, order))
             {
                 EngineLog.FlattenLeft(_logger, _options.InstanceName, position, "the risk limits denied the order");
                 return;
             }
             EngineLog.Flattening(_logger, _options.InstanceName, side.ToString(), quantity, attempt, position);
-            _pendingSends.Add(order);
+            _pendingSends.Add((leg, order));
             await SendPendingAsync(timeout);
             while (!order.IsTerminal && await _events.Reader.WaitToReadAsync(timeout))
                 while (_events.Reader.TryRead(out var e)) await HandleAsync(e, timeout);
-            await CatchUpAsync(timeout); // every fill of the IOC is in the figures before the next one is sized
+            await CatchUpAsync(leg, timeout); // every fill of the IOC is in the figures before the next one is sized
         }
     }
 }

@@ -11,10 +11,10 @@ public sealed partial class InstanceEngine
     private DateTimeOffset _fundingSince;
     private DateTimeOffset _nextFundingPoll;
 
-    private bool TracksFunding => _instrument.Kind == InstrumentKind.Perpetual && _connector.Capabilities.HasFlag(ConnectorCapabilities.FundingHistory);
+    private bool TracksFunding => _primary.Instrument.Kind == InstrumentKind.Perpetual && _primary.Connector.Capabilities.HasFlag(ConnectorCapabilities.FundingHistory);
 
     /// <summary>At start: from the instance's first fill (it had no position before), so the cumulative figure is whole.</summary>
-    private void StartFunding() => _fundingSince = _cumulative.FirstFillTime ?? _sessionStart;
+    private void StartFunding() => _fundingSince = _primary.Cumulative.FirstFillTime ?? _sessionStart;
 
     private async Task PollFundingAsync(CancellationToken cancellationToken, bool force = false)
     {
@@ -22,7 +22,7 @@ public sealed partial class InstanceEngine
         if (!TracksFunding || (!force && now < _nextFundingPoll)) return;
         _nextFundingPoll = now + FundingPollPeriod;
         IReadOnlyList<FundingPayment> payments;
-        try { payments = await _connector.GetFundingPaymentsAsync(_options.Symbol, _fundingSince, cancellationToken); }
+        try { payments = await _primary.Connector.GetFundingPaymentsAsync(_primary.Symbol, _fundingSince, cancellationToken); }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             EngineLog.StepFailed(_logger, _options.InstanceName, $"funding history: {ex.Message}");
@@ -32,14 +32,14 @@ public sealed partial class InstanceEngine
         {
             if (!_fundingSeen.TryAdd(payment.Id, payment.Time)) continue;
             // The account's payment is shared by every instance on it: this one's is what its own position paid.
-            var own = payment.AmountFor(_cumulative.PositionAt(payment.Time));
-            _cumulative.ApplyFunding(own);
-            if (payment.Time >= _sessionStart) _session.ApplyFunding(own);
+            var own = payment.AmountFor(_primary.Cumulative.PositionAt(payment.Time));
+            _primary.Cumulative.ApplyFunding(own);
+            if (payment.Time >= _sessionStart) _primary.Session.ApplyFunding(own);
             if (payment.Time > _fundingSince) _fundingSince = payment.Time;
         }
         // The next poll asks from the latest settlement on (inclusive): older ids and positions are no longer needed.
         foreach (var old in _fundingSeen.Where(kv => kv.Value < _fundingSince).Select(kv => kv.Key).ToList()) _fundingSeen.Remove(old);
-        _cumulative.ForgetPositionsBefore(_fundingSince);
-        _session.ForgetPositionsBefore(_fundingSince);
+        _primary.Cumulative.ForgetPositionsBefore(_fundingSince);
+        _primary.Session.ForgetPositionsBefore(_fundingSince);
     }
 }

@@ -8,8 +8,6 @@ namespace Mmd.Trading.Engine;
 // Streams in, shutdown out, and the statistics view.
 public sealed partial class InstanceEngine
 {
-    private const string AccountStream = "account";
-    private const string BookStream = "book";
     private static readonly TimeSpan FirstReconnectBackoff = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan MaxReconnectDelay = TimeSpan.FromSeconds(30);
 
@@ -18,39 +16,39 @@ public sealed partial class InstanceEngine
     private static TimeSpan NextReconnectDelay(TimeSpan delay) =>
         delay == TimeSpan.Zero ? FirstReconnectBackoff : delay * 2 > MaxReconnectDelay ? MaxReconnectDelay : delay * 2;
 
-    private void RestartBookPump()
+    private void RestartBookPump(MarketLeg leg)
     {
-        _bookPump?.Cancel();
-        _bookPump = CancellationTokenSource.CreateLinkedTokenSource(_io.Token);
-        var generation = ++_bookGeneration;
-        _ = PumpBookAsync(generation, _bookPump.Token);
+        leg.BookPump?.Cancel();
+        leg.BookPump = CancellationTokenSource.CreateLinkedTokenSource(_io.Token);
+        var generation = ++leg.BookGeneration;
+        _ = PumpBookAsync(leg, generation, leg.BookPump.Token);
     }
 
-    private async Task PumpBookAsync(int generation, CancellationToken cancellationToken)
+    private async Task PumpBookAsync(MarketLeg leg, int generation, CancellationToken cancellationToken)
     {
         var delay = TimeSpan.Zero;
         while (!cancellationToken.IsCancellationRequested)
         {
             try
             {
-                await foreach (var e in _connector.StreamOrderBookAsync(_options.Symbol, cancellationToken))
+                await foreach (var e in leg.Connector.StreamOrderBookAsync(leg.Symbol, cancellationToken))
                 {
-                    await _events.Writer.WriteAsync(new MarketDataArrived(generation, e), cancellationToken);
+                    await _events.Writer.WriteAsync(new MarketDataArrived(leg, generation, e), cancellationToken);
                     delay = TimeSpan.Zero;
                 }
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested) { return; }
             catch (Exception ex)
             {
-                EngineLog.StreamFailed(_logger, _options.InstanceName, BookStream, delay, ex.Message);
-                _events.Writer.TryWrite(new StreamFailed(BookStream, ex));
+                EngineLog.StreamFailed(_logger, _options.InstanceName, leg.BookStream, delay, ex.Message);
+                _events.Writer.TryWrite(new StreamFailed(leg, Account: false, ex));
             }
             if (!await DelayAsync(delay, cancellationToken)) return;
             delay = NextReconnectDelay(delay);
         }
     }
 
-    private async Task PumpAccountAsync(CancellationToken cancellationToken)
+    private async Task PumpAccountAsync(MarketLeg leg, CancellationToken cancellationToken)
     {
         var delay = TimeSpan.Zero;
         while (!cancellationToken.IsCancellationRequested)
@@ -59,19 +57,19 @@ public sealed partial class InstanceEngine
             {
                 // The subscription is live when the call returns; the catch-up that StreamConnected
                 // triggers then covers anything that happened before it.
-                var stream = _connector.StreamAccountAsync(_options.Symbol, cancellationToken);
-                await _events.Writer.WriteAsync(new StreamConnected(AccountStream), cancellationToken);
+                var stream = leg.Connector.StreamAccountAsync(leg.Symbol, cancellationToken);
+                await _events.Writer.WriteAsync(new StreamConnected(leg), cancellationToken);
                 await foreach (var e in stream.WithCancellation(cancellationToken))
                 {
-                    await _events.Writer.WriteAsync(new AccountEventArrived(e), cancellationToken);
+                    await _events.Writer.WriteAsync(new AccountEventArrived(leg, e), cancellationToken);
                     delay = TimeSpan.Zero;
                 }
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested) { return; }
             catch (Exception ex)
             {
-                EngineLog.StreamFailed(_logger, _options.InstanceName, AccountStream, delay, ex.Message);
-                _events.Writer.TryWrite(new StreamFailed(AccountStream, ex));
+                EngineLog.StreamFailed(_logger, _options.InstanceName, leg.AccountStream, delay, ex.Message);
+                _events.Writer.TryWrite(new StreamFailed(leg, Account: true, ex));
             }
             if (!await DelayAsync(delay, cancellationToken)) return;
             delay = NextReconnectDelay(delay);
@@ -92,10 +90,10 @@ public sealed partial class InstanceEngine
     }
 
     /// <summary>
-    /// Stop means a flat book: let in-flight requests land, cancel every order with our prefix, and
+    /// Stop means a flat book: let in-flight requests land, cancel every order with our prefix on the leg's market, and
     /// keep asking the venue until none is listed. Returns how many were still listed (-1: never confirmed).
     /// </summary>
-    private async Task<int> ShutdownAsync(CancellationToken timeout)
+    private async Task<int> ShutdownAsync(MarketLeg leg, CancellationToken timeout)
     {
         var prefix = ClientOrderIds.PrefixOf(_options.InstanceName);
         var left = -1;
@@ -108,12 +106,12 @@ public sealed partial class InstanceEngine
             {
                 try
                 {
-                    await _connector.CancelAllAsync(_options.Symbol, prefix, timeout);
-                    var open = (await _connector.GetOpenOrdersAsync(_options.Symbol, timeout)).Where(o => _tracker.Owns(o.ClientOrderId)).ToList();
+                    await leg.Connector.CancelAllAsync(leg.Symbol, prefix, timeout);
+                    var open = (await leg.Connector.GetOpenOrdersAsync(leg.Symbol, timeout)).Where(o => leg.Tracker.Owns(o.ClientOrderId)).ToList();
                     left = open.Count;
                     if (left == 0) break;
                     foreach (var o in open)
-                        await _connector.CancelOrderAsync(new CancelOrderRequest(_options.Symbol, o.VenueOrderId, o.ClientOrderId), timeout);
+                        await leg.Connector.CancelOrderAsync(new CancelOrderRequest(leg.Symbol, o.VenueOrderId, o.ClientOrderId), timeout);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
@@ -124,12 +122,12 @@ public sealed partial class InstanceEngine
 
             // Record how every order ended and every fill that came in meanwhile.
             while (_events.Reader.TryRead(out var e)) await HandleAsync(e, timeout);
-            await CatchUpAsync(timeout);
+            await CatchUpAsync(leg, timeout);
             var now = _time.GetUtcNow();
-            foreach (var order in _tracker.Live.ToList())
+            foreach (var order in leg.Tracker.Live.ToList())
             {
-                if (await _connector.GetOrderAsync(order.Symbol, order.ClientOrderId, timeout) is { } report) _tracker.ApplyVenueOrder(report, now);
-                else if (order.Status is OrderStatus.Submitted or OrderStatus.Unknown) _tracker.MarkNeverReceived(order, now);
+                if (await leg.Connector.GetOrderAsync(order.Symbol, order.ClientOrderId, timeout) is { } report) leg.Tracker.ApplyVenueOrder(report, now);
+                else if (order.Status is OrderStatus.Submitted or OrderStatus.Unknown) leg.Tracker.MarkNeverReceived(order, now);
             }
             await FlushOrdersAsync(timeout);
         }
@@ -141,31 +139,31 @@ public sealed partial class InstanceEngine
 
     private StatsSnapshot BuildSnapshot()
     {
-        var mid = _book.Mid;
+        var mid = _primary.Book.Mid;
         decimal? bestQuoteBid = null, bestQuoteAsk = null;
         int buys = 0, sells = 0;
-        foreach (var o in _tracker.Live)
+        foreach (var o in _primary.Tracker.Live)
         {
             if (o.Purpose != OrderPurpose.Quote || o.Price is not { } p) continue;
             if (o.Side == Side.Buy) { buys++; bestQuoteBid = bestQuoteBid is null || p > bestQuoteBid ? p : bestQuoteBid; }
             else { sells++; bestQuoteAsk = bestQuoteAsk is null || p < bestQuoteAsk ? p : bestQuoteAsk; }
         }
-        var baseBalance = _view.TotalOf(_instrument.BaseAsset);
-        var quoteBalance = _view.TotalOf(_instrument.QuoteAsset);
+        var baseBalance = _view.TotalOf(_primary.Instrument.BaseAsset);
+        var quoteBalance = _view.TotalOf(_primary.Instrument.QuoteAsset);
         var health = Health;
         SetPositionView();
         return new StatsSnapshot
         {
             Instance = _options.InstanceName,
-            Venue = _connector.Venue,
-            Symbol = _instrument.Symbol,
-            BaseAsset = _instrument.BaseAsset,
-            QuoteAsset = _instrument.QuoteAsset,
+            Venue = _primary.Connector.Venue,
+            Symbol = _primary.Instrument.Symbol,
+            BaseAsset = _primary.Instrument.BaseAsset,
+            QuoteAsset = _primary.Instrument.QuoteAsset,
             Time = _time.GetUtcNow(),
             SessionStart = _sessionStart,
             Mid = mid,
-            BestBid = _book.BestBid?.Price,
-            BestAsk = _book.BestAsk?.Price,
+            BestBid = _primary.Book.BestBid?.Price,
+            BestAsk = _primary.Book.BestAsk?.Price,
             BestQuoteBid = bestQuoteBid,
             BestQuoteAsk = bestQuoteAsk,
             QuoteSpreadPct = bestQuoteBid is { } b && bestQuoteAsk is { } a && mid is { } m ? (a - b) / m * 100m : null,
@@ -184,9 +182,9 @@ public sealed partial class InstanceEngine
             KillSwitchTripped = _risk.KillSwitchTripped,
             QuotingPaused = _paused,
             Strategy = _strategy.Kind,
-            StrategyFigures = _strategy.Figures(_view),
-            Session = _session.Snapshot(mid),
-            Cumulative = _cumulative.Snapshot(mid),
+            StrategyFigures = WithHedgeMarket(_strategy.Figures(_view)),
+            Session = _primary.Session.Snapshot(mid),
+            Cumulative = _primary.Cumulative.Snapshot(mid),
         };
     }
 }

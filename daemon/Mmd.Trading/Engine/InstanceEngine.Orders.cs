@@ -9,7 +9,7 @@ namespace Mmd.Trading.Engine;
 // The order path: strategy decision -> reconcile -> risk -> journal -> connector.
 public sealed partial class InstanceEngine
 {
-    private readonly List<TrackedOrder> _pendingSends = [];
+    private readonly List<(MarketLeg Leg, TrackedOrder Order)> _pendingSends = [];
     // The market's opposite touch (without our own orders) when a side's post-only orders bounced; that side waits until
     // the touch it bounced off has moved. Our own orders changing the book do not count: they are not the market.
     private readonly decimal?[] _postOnlyBlockedAt = new decimal?[2];
@@ -32,70 +32,73 @@ public sealed partial class InstanceEngine
             return;
         }
         // Paused: no quote rests, but the strategy's one-off orders (reduce, stop-loss close) still go out.
-        var plan = QuoteReconciler.Plan(_paused ? [] : decision.Quotes, _tracker.Live, _options.RefreshTolerancePct, forceRefresh && _options.RefreshReplacesQuotes);
+        var plan = QuoteReconciler.Plan(_paused ? [] : decision.Quotes, _primary.Tracker.Live, _options.RefreshTolerancePct, forceRefresh && _options.RefreshReplacesQuotes);
 
-        foreach (var order in plan.Cancels) SendCancel(order, now);
+        foreach (var order in plan.Cancels) SendCancel(_primary, order, now);
         for (var s = 0; s < 2; s++)
             if (_postOnlyBlocked[s] && (s == 0 ? _view.BestAsk : _view.BestBid) != _postOnlyBlockedAt[s]) _postOnlyBlocked[s] = false;
         foreach (var quote in plan.Places)
         {
             if (_postOnlyBlocked[quote.Side == Side.Buy ? 0 : 1]) continue;
             var price = Passive(quote.Side, quote.Price);
-            var order = NewOrder(quote.Side, OrderType.Limit, TimeInForce.Gtc, price, quote.Quantity, OrderPurpose.Quote, quote.Level, postOnly: true, reduceOnly: quote.ReduceOnly);
-            if (TryAdmit(order)) _pendingSends.Add(order);
+            var order = NewOrder(_primary, quote.Side, OrderType.Limit, TimeInForce.Gtc, price, quote.Quantity, OrderPurpose.Quote, quote.Level, postOnly: true, reduceOnly: quote.ReduceOnly);
+            if (TryAdmit(_primary, order)) _pendingSends.Add((_primary, order));
         }
         foreach (var intent in decision.Immediate)
         {
-            var order = NewOrder(intent.Side, intent.Type, intent.TimeInForce, intent.Price, intent.Quantity, intent.Purpose, intent.Level, intent.PostOnly, intent.ReduceOnly);
-            if (!TryAdmit(order)) continue;
-            if (intent.Purpose is not (OrderPurpose.Rebalance or OrderPurpose.Flatten)) _oneOffs.Add(order);
+            // A hedge market takes the strategy's hedges; everything else trades where the instance quotes.
+            var leg = intent.OnHedgeMarket && _hedge is not null ? _hedge : _primary;
+            var order = NewOrder(leg, intent.Side, intent.Type, intent.TimeInForce, intent.Price, intent.Quantity, intent.Purpose, intent.Level, intent.PostOnly, intent.ReduceOnly);
+            if (!TryAdmit(leg, order)) continue;
+            if (intent.Purpose is not (OrderPurpose.Rebalance or OrderPurpose.Flatten)) _oneOffs.Add((leg, order));
             if (intent.Purpose == OrderPurpose.Rebalance)
             {
                 _rebalanceOrder = order;
                 _rebalances++;
                 EngineLog.Rebalance(_logger, _options.InstanceName, order.Side.ToString(), order.Quantity, order.Price);
             }
-            _pendingSends.Add(order);
+            _pendingSends.Add((leg, order));
         }
         await SendPendingAsync(cancellationToken);
     }
 
     // One-off orders (hedge, reduce, close) until they ended and their fills are in the position.
-    private readonly List<TrackedOrder> _oneOffs = [];
+    private readonly List<(MarketLeg Leg, TrackedOrder Order)> _oneOffs = [];
 
     private void SetPositionView()
     {
-        _view.Position = _cumulative.Position;
-        _view.EntryPrice = _cumulative.AverageEntryPrice;
-        _view.UnrealizedPnl = _book.Mid is { } mid ? _cumulative.Unrealized(mid) : 0m;
+        _view.Position = _primary.Cumulative.Position;
+        _view.EntryPrice = _primary.Cumulative.AverageEntryPrice;
+        _view.UnrealizedPnl = _primary.Book.Mid is { } mid ? _primary.Cumulative.Unrealized(mid) : 0m;
         // A filled IOC can be reported before its fills arrive: until they do, the position is not yet what it will be,
         // and a strategy sizing from it would send the same order twice. The housekeeping tick asks the venue for fills
         // that are late; only fills the venue itself never lists are given up on, after a minute, with a warning.
         var now = _time.GetUtcNow();
-        _oneOffs.RemoveAll(o => o.IsTerminal && (FillsCaughtUp(o) || GiveUpOnFills(o, now)));
+        _oneOffs.RemoveAll(o => o.Order.IsTerminal && (FillsCaughtUp(o.Leg, o.Order) || GiveUpOnFills(o.Leg, o.Order, now)));
+        SetHedgeView();
         _view.ImmediatePending = _oneOffs.Count > 0;
     }
 
-    private bool FillsCaughtUp(TrackedOrder order) => _tracker.FilledByFills(order) >= order.FilledQuantity;
+    private static bool FillsCaughtUp(MarketLeg leg, TrackedOrder order) => leg.Tracker.FilledByFills(order) >= order.FilledQuantity;
 
-    private bool GiveUpOnFills(TrackedOrder order, DateTimeOffset now)
+    private bool GiveUpOnFills(MarketLeg leg, TrackedOrder order, DateTimeOffset now)
     {
         if (now - order.UpdatedAt <= MissingFillsGiveUp) return false;
-        EngineLog.FillsMissing(_logger, _options.InstanceName, order.ClientOrderId, order.FilledQuantity, _tracker.FilledByFills(order));
+        EngineLog.FillsMissing(_logger, _options.InstanceName, order.ClientOrderId, order.FilledQuantity, leg.Tracker.FilledByFills(order));
         return true;
     }
 
     private static readonly TimeSpan MissingFillsGiveUp = TimeSpan.FromMinutes(1);
 
     /// <summary>True when a one-off order ended filled a while ago and its fills have not all arrived: time to ask.</summary>
-    private bool OneOffFillsLate(DateTimeOffset now) =>
-        _oneOffs.Any(o => o.IsTerminal && !FillsCaughtUp(o) && now - o.UpdatedAt > TimeSpan.FromSeconds(2));
+    private bool OneOffFillsLate(MarketLeg leg, DateTimeOffset now) =>
+        _oneOffs.Any(o => o.Leg == leg && o.Order.IsTerminal && !FillsCaughtUp(leg, o.Order) && now - o.Order.UpdatedAt > TimeSpan.FromSeconds(2));
 
     /// <summary>A quote never crosses the opposite touch we know of: post-only would only bounce it.</summary>
     private decimal Passive(Side side, decimal price) => side switch
     {
-        Side.Buy when _view.BestAsk is { } ask && price >= ask => ask - _instrument.TickSize,
-        Side.Sell when _view.BestBid is { } bid && price <= bid => bid + _instrument.TickSize,
+        Side.Buy when _view.BestAsk is { } ask && price >= ask => ask - _primary.Instrument.TickSize,
+        Side.Sell when _view.BestBid is { } bid && price <= bid => bid + _primary.Instrument.TickSize,
         _ => price,
     };
 
@@ -110,20 +113,21 @@ public sealed partial class InstanceEngine
         }
         // Before the first book, orders adopted at start stay where they are (their queue places kept) for as long as a
         // running book may be silent; after that, no market data means no quotes.
-        if (!_book.IsSynced && _book.Sequence == 0 && now - _sessionStart < _options.StaleBookAfter) return null;
-        var stale = !_book.IsSynced || now - _book.LastUpdate > _options.StaleBookAfter;
+        if (!_primary.Book.IsSynced && _primary.Book.Sequence == 0 && now - _sessionStart < _options.StaleBookAfter) return null;
+        var stale = !_primary.Book.IsSynced || now - _primary.Book.LastUpdate > _options.StaleBookAfter
+            || (_hedge is not null && !_hedge.BookFresh(now, _options.StaleBookAfter));
         if (stale)
         {
             if (!_wasStale) EngineLog.Stale(_logger, _options.InstanceName);
             _wasStale = true;
-            return StrategyDecision.PullQuotes;
+            return HedgesOnly(now);
         }
         _wasStale = false;
-        if (_accountDownSince is { } down && now - down > _options.AccountStreamGrace)
+        if (Legs.Any(l => l.AccountDown(now, _options.AccountStreamGrace)))
         {
             if (!_accountDownLogged) EngineLog.AccountStreamDown(_logger, _options.InstanceName);
             _accountDownLogged = true;
-            return StrategyDecision.PullQuotes;
+            return HedgesOnly(now);
         }
         _accountDownLogged = false;
         SetReferencePrices();
@@ -140,21 +144,21 @@ public sealed partial class InstanceEngine
     {
         _ownBids.Clear();
         _ownAsks.Clear();
-        foreach (var order in _tracker.Live)
+        foreach (var order in _primary.Tracker.Live)
         {
             if (order.Price is not { } price || order.Status is OrderStatus.Submitted or OrderStatus.Unknown) continue;
             var own = order.Side == Side.Buy ? _ownBids : _ownAsks;
             own[price] = own.GetValueOrDefault(price) + order.RemainingQuantity;
         }
-        _view.BestBid = _book.BestExcluding(bid: true, p => _ownBids.GetValueOrDefault(p));
-        _view.BestAsk = _book.BestExcluding(bid: false, p => _ownAsks.GetValueOrDefault(p));
+        _view.BestBid = _primary.Book.BestExcluding(bid: true, p => _ownBids.GetValueOrDefault(p));
+        _view.BestAsk = _primary.Book.BestExcluding(bid: false, p => _ownAsks.GetValueOrDefault(p));
     }
 
-    private TrackedOrder NewOrder(Side side, OrderType type, TimeInForce timeInForce, decimal? price, decimal quantity, OrderPurpose purpose,
+    private TrackedOrder NewOrder(MarketLeg leg, Side side, OrderType type, TimeInForce timeInForce, decimal? price, decimal quantity, OrderPurpose purpose,
         int level, bool postOnly, bool reduceOnly, int postOnlyRetries = 0) => new()
     {
-        ClientOrderId = _ids.Next(),
-        Symbol = _instrument.Symbol,
+        ClientOrderId = leg.Ids.Next(),
+        Symbol = leg.Instrument.Symbol,
         Side = side,
         Type = type,
         TimeInForce = timeInForce,
@@ -169,16 +173,16 @@ public sealed partial class InstanceEngine
     };
 
     /// <summary>Risk check; an allowed order enters the tracker (state New), a denied one is only counted.</summary>
-    private bool TryAdmit(TrackedOrder order)
+    private bool TryAdmit(MarketLeg leg, TrackedOrder order)
     {
-        var context = new RiskContext(_book.Mid, _cumulative.Position, _tracker.OpenQuantity(Side.Buy), _tracker.OpenQuantity(Side.Sell));
+        var context = new RiskContext(leg.Book.Mid, leg.Cumulative.Position, leg.Tracker.OpenQuantity(Side.Buy), leg.Tracker.OpenQuantity(Side.Sell));
         var decision = _risk.Check(order.ToRequest(), context);
         if (!decision.Allowed)
         {
             EngineLog.Denied(_logger, _options.InstanceName, order.Side.ToString(), order.Quantity, order.Price, decision.Reason.ToString(), decision.Detail);
             return false;
         }
-        _tracker.Add(order);
+        leg.Tracker.Add(order);
         return true;
     }
 
@@ -188,41 +192,44 @@ public sealed partial class InstanceEngine
         if (_pendingSends.Count == 0) return;
         await FlushOrdersAsync(cancellationToken);
         var now = _time.GetUtcNow();
-        foreach (var order in _pendingSends)
+        foreach (var (leg, order) in _pendingSends)
         {
-            _tracker.MarkSubmitted(order, now);
+            leg.Tracker.MarkSubmitted(order, now);
             Interlocked.Increment(ref _requestsInFlight);
-            _ = PlaceAndReportAsync(order);
+            _ = PlaceAndReportAsync(leg, order);
         }
         _pendingSends.Clear();
     }
 
     private async Task FlushOrdersAsync(CancellationToken cancellationToken)
     {
-        var changed = _tracker.TakeChanged();
-        if (changed.Count > 0) await _journal.SaveOrdersAsync(changed, cancellationToken);
+        foreach (var leg in Legs)
+        {
+            var changed = leg.Tracker.TakeChanged();
+            if (changed.Count > 0) await leg.Journal.SaveOrdersAsync(changed, cancellationToken);
+        }
     }
 
-    private void SendCancel(TrackedOrder order, DateTimeOffset now)
+    private void SendCancel(MarketLeg leg, TrackedOrder order, DateTimeOffset now)
     {
-        _tracker.MarkPendingCancel(order, now);
+        leg.Tracker.MarkPendingCancel(order, now);
         Interlocked.Increment(ref _requestsInFlight);
-        _ = CancelAndReportAsync(order);
+        _ = CancelAndReportAsync(leg, order);
     }
 
-    private async Task PlaceAndReportAsync(TrackedOrder order)
+    private async Task PlaceAndReportAsync(MarketLeg leg, TrackedOrder order)
     {
         PlaceOrderResult result;
-        try { result = await _connector.PlaceOrderAsync(order.ToRequest(), _io.Token); }
+        try { result = await leg.Connector.PlaceOrderAsync(order.ToRequest(), _io.Token); }
         catch (Exception ex) { result = PlaceOrderResult.Unknown(ex.Message); } // sent or not: only the venue knows
-        await _events.Writer.WriteAsync(new PlaceCompleted(order, result), CancellationToken.None);
+        await _events.Writer.WriteAsync(new PlaceCompleted(leg, order, result), CancellationToken.None);
     }
 
-    private async Task CancelAndReportAsync(TrackedOrder order)
+    private async Task CancelAndReportAsync(MarketLeg leg, TrackedOrder order)
     {
         CancelOrderResult result;
-        try { result = await _connector.CancelOrderAsync(new CancelOrderRequest(order.Symbol, order.VenueOrderId, order.ClientOrderId), _io.Token); }
+        try { result = await leg.Connector.CancelOrderAsync(new CancelOrderRequest(order.Symbol, order.VenueOrderId, order.ClientOrderId), _io.Token); }
         catch (Exception ex) { result = new CancelOrderResult(CommandOutcome.Unknown, null, RejectCode.None, ex.Message); }
-        await _events.Writer.WriteAsync(new CancelCompleted(order, result), CancellationToken.None);
+        await _events.Writer.WriteAsync(new CancelCompleted(leg, order, result), CancellationToken.None);
     }
 }

@@ -19,29 +19,19 @@ namespace Mmd.Trading.Engine;
 public sealed partial class InstanceEngine : IDisposable
 {
     private readonly EngineOptions _options;
-    private readonly IExchangeConnector _connector;
+    private readonly MarketLeg _primary;
+    /// <summary>The cross-market hedge's market; null when the instance trades one market.</summary>
+    private readonly MarketLeg? _hedge;
     private readonly IStrategy _strategy;
     private readonly RiskEngine _risk;
-    private readonly ITradingJournal _journal;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Channel<EngineEvent> _events;
-    private readonly OrderTracker _tracker;
-    private readonly ClientOrderIds _ids;
-    private readonly HashSet<string> _queriesInFlight = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _io = new();
     private int _requestsInFlight;
 
-    private InstrumentSpec _instrument = null!;
-    private OrderBook _book = null!;
     private StrategyView _view = null!;
-    private TradingStatistics _cumulative = null!;
-    private TradingStatistics _session = null!;
     private DateTimeOffset _sessionStart;
-    private CancellationTokenSource? _bookPump;
-    private int _bookGeneration;
-    private bool _accountStreamUp;
-    private DateTimeOffset? _accountDownSince;
     private bool _balancesDirty;
     private DateTimeOffset _balancesAt;
     private DateTimeOffset _lastStatsSave;
@@ -58,18 +48,23 @@ public sealed partial class InstanceEngine : IDisposable
     private DateTimeOffset _latestAt;
     private volatile EngineState _state = EngineState.Starting;
 
+    /// <param name="hedge">A second market the strategy's hedges go to (a cross-venue or cross-symbol hedge); null: one market.</param>
     public InstanceEngine(EngineOptions options, IExchangeConnector connector, IStrategy strategy, RiskEngine risk,
-        ITradingJournal journal, TimeProvider time, ILogger logger)
+        ITradingJournal journal, TimeProvider time, ILogger logger, HedgeMarket? hedge = null)
     {
         _options = options;
-        _connector = connector;
         _strategy = strategy;
         _risk = risk;
-        _journal = journal;
         _time = time;
         _logger = logger;
-        _tracker = new OrderTracker(options.InstanceName);
-        _ids = connector.CreateClientOrderIds(options.InstanceName, time.GetUtcNow());
+        var ids = connector.CreateClientOrderIds(options.InstanceName, time.GetUtcNow());
+        _primary = new MarketLeg(MarketLeg.PrimaryName, connector, options.Symbol, journal, new OrderTracker(options.InstanceName), ids);
+        if (hedge is not null)
+        {
+            // One venue, one numbering: two counters of one instance on one venue could hand out the same id.
+            var hedgeIds = hedge.Connector.Venue == connector.Venue ? ids : hedge.Connector.CreateClientOrderIds(options.InstanceName, time.GetUtcNow());
+            _hedge = new MarketLeg(MarketLeg.HedgeName, hedge.Connector, hedge.Symbol, hedge.Journal, new OrderTracker(options.InstanceName), hedgeIds);
+        }
         _events = Channel.CreateBounded<EngineEvent>(new BoundedChannelOptions(options.EventQueueCapacity)
         {
             SingleReader = true,
@@ -86,13 +81,19 @@ public sealed partial class InstanceEngine : IDisposable
     {
         _io.Cancel();
         _io.Dispose();
-        _bookPump?.Dispose();
+        foreach (var leg in Legs) leg.BookPump?.Dispose();
     }
+
+    /// <summary>The primary market, then the hedge market if there is one.</summary>
+    private IEnumerable<MarketLeg> Legs => _hedge is null ? [_primary] : [_primary, _hedge];
 
     /// <summary>The latest statistics, refreshed every housekeeping tick; null before the first.</summary>
     public StatsSnapshot? LatestStats => _latest;
 
-    public OrderTracker Tracker => _tracker;
+    public OrderTracker Tracker => _primary.Tracker;
+
+    /// <summary>The hedge market's own orders; null when the instance trades one market.</summary>
+    public OrderTracker? HedgeTracker => _hedge?.Tracker;
 
     /// <summary>
     /// Nothing queued, nothing being handled, no request in flight: every event so far has been acted on. Scenario tests
@@ -100,14 +101,17 @@ public sealed partial class InstanceEngine : IDisposable
     /// </summary>
     public bool Quiescent => !_busy && _events.Reader.Count == 0 && Volatile.Read(ref _requestsInFlight) == 0 && _state == EngineState.Running;
 
+    /// <summary>Health of the primary market; a hedge market's book and account stream count too (no hedge, no quoting).</summary>
     public EngineHealth Health
     {
         get
         {
-            var book = _book;
-            var fresh = book is not null && book.IsSynced && _time.GetUtcNow() - book.LastUpdate <= _options.StaleBookAfter;
+            var book = _primary.Book;
+            var now = _time.GetUtcNow();
+            var fresh = Legs.All(l => l.BookFresh(now, _options.StaleBookAfter));
+            var accountUp = Legs.All(l => l.AccountStreamUp);
             // No book yet means no update time, not the zero time: the daemon tells "waiting for the first book" from "stale".
-            return new EngineHealth(_state, book is { Sequence: > 0 } ? book.LastUpdate : null, book?.IsSynced ?? false, fresh, _accountStreamUp, _lastLoop,
+            return new EngineHealth(_state, book is { Sequence: > 0 } ? book.LastUpdate : null, Legs.All(l => l.Book?.IsSynced ?? false), fresh, accountUp, _lastLoop,
                 _risk.KillSwitchTripped ? _risk.KillSwitchReason : null);
         }
     }
@@ -119,18 +123,22 @@ public sealed partial class InstanceEngine : IDisposable
     public async Task<EngineResult> RunAsync(CancellationToken stoppingToken)
     {
         _sessionStart = _time.GetUtcNow();
-        _instrument = (await _connector.GetInstrumentsAsync(stoppingToken)).FirstOrDefault(i => i.Symbol == _options.Symbol)
-            ?? throw new ReconciliationFailedException($"venue {_connector.Venue} has no symbol {_options.Symbol}");
-        _book = new OrderBook(_instrument.Symbol);
-        _view = new StrategyView { Instrument = _instrument, Book = _book };
-        _cumulative = new TradingStatistics(_instrument.BaseAsset, _instrument.QuoteAsset);
-        _session = new TradingStatistics(_instrument.BaseAsset, _instrument.QuoteAsset);
+        foreach (var leg in Legs) await leg.LoadInstrumentAsync(stoppingToken);
+        _view = new StrategyView { Instrument = _primary.Instrument, Book = _primary.Book };
+        if (_hedge is not null) _view.Hedge = new HedgeMarketView { Venue = _hedge.Connector.Venue, Instrument = _hedge.Instrument };
 
         _state = EngineState.Reconciling;
         StartupReport startup;
         try
         {
-            startup = await new StartupReconciler(_options.Symbol, _connector, _journal, _tracker, _cumulative, _time).RunAsync(stoppingToken);
+            // Each market on its own: its journaled orders and fills, its venue's open orders and fills.
+            startup = await new StartupReconciler(_primary.Symbol, _primary.Connector, _primary.Journal, _primary.Tracker, _primary.Cumulative, _time).RunAsync(stoppingToken);
+            if (_hedge is not null)
+            {
+                var hedged = await new StartupReconciler(_hedge.Symbol, _hedge.Connector, _hedge.Journal, _hedge.Tracker, _hedge.Cumulative, _time).RunAsync(stoppingToken);
+                EngineLog.Reconciled(_logger, _options.InstanceName + " (hedge market)", hedged.JournalOpenOrders, hedged.Adopted, hedged.Settled,
+                    hedged.StrayCancelled, hedged.CancelsResent, hedged.FillsRecovered, hedged.JournalFills);
+            }
             await FlushOrdersAsync(stoppingToken);
             await RefreshBalancesAsync(stoppingToken);
         }
@@ -144,17 +152,18 @@ public sealed partial class InstanceEngine : IDisposable
 
         StartFunding();
         await PollFundingAsync(stoppingToken, force: true);
-        _strategy.OnRestored(await _journal.LoadLastStrategyFiguresAsync(stoppingToken));
-        _strategy.OnAdopted(_tracker.Live
+        _strategy.OnRestored(await _primary.Journal.LoadLastStrategyFiguresAsync(stoppingToken));
+        _strategy.OnAdopted(_primary.Tracker.Live
             .Where(o => o.Purpose == OrderPurpose.Quote && o.Price is not null && o.Status is OrderStatus.Open or OrderStatus.PartiallyFilled)
             .Select(o => new AdoptedOrder(o.Side, o.Level, o.Price!.Value, o.Quantity, o.RemainingQuantity)).ToList());
-        var accountPump = PumpAccountAsync(_io.Token);
-        RestartBookPump();
+        var accountPumps = Legs.Select(leg => PumpAccountAsync(leg, _io.Token)).ToList();
+        foreach (var leg in Legs) RestartBookPump(leg);
         using var housekeeping = _time.CreateTimer(_ => _events.Writer.TryWrite(new TimerFired(false)), null, _options.HousekeepingPeriod, _options.HousekeepingPeriod);
         using var refresh = _time.CreateTimer(_ => _events.Writer.TryWrite(new TimerFired(true)), null, _options.RefreshInterval, _options.RefreshInterval);
 
         _state = EngineState.Running;
-        EngineLog.Quoting(_logger, _options.InstanceName, _options.Symbol, _connector.Venue);
+        EngineLog.Quoting(_logger, _options.InstanceName, _options.Symbol, _primary.Connector.Venue);
+        if (_hedge is not null) EngineLog.HedgingOn(_logger, _options.InstanceName, _hedge.Symbol, _hedge.Connector.Venue);
         try
         {
             await LoopAsync(stoppingToken);
@@ -168,19 +177,28 @@ public sealed partial class InstanceEngine : IDisposable
         _state = EngineState.Stopping;
         EngineLog.Stopping(_logger, _options.InstanceName, reason);
         using var shutdownTimeout = new CancellationTokenSource(_options.ShutdownTimeout);
-        var left = await ShutdownAsync(shutdownTimeout.Token);
+        var left = 0;
+        foreach (var leg in Legs)
+        {
+            var legLeft = await ShutdownAsync(leg, shutdownTimeout.Token);
+            left = left < 0 || legLeft < 0 ? -1 : left + legLeft;
+        }
         if (_flattenOnStop && left == 0)
         {
-            try { await FlattenAsync(shutdownTimeout.Token); }
-            catch (OperationCanceledException) when (shutdownTimeout.IsCancellationRequested) { EngineLog.FlattenLeft(_logger, _options.InstanceName, _cumulative.Position, "the stop timeout ran out"); }
+            foreach (var leg in Legs)
+            {
+                try { await FlattenAsync(leg, shutdownTimeout.Token); }
+                catch (OperationCanceledException) when (shutdownTimeout.IsCancellationRequested) { EngineLog.FlattenLeft(_logger, _options.InstanceName, leg.Cumulative.Position, "the stop timeout ran out"); }
+            }
         }
         await _io.CancelAsync();
-        _bookPump?.Cancel();
-        try { await accountPump; } catch (OperationCanceledException) { }
+        foreach (var leg in Legs) leg.BookPump?.Cancel();
+        foreach (var pump in accountPumps)
+            try { await pump; } catch (OperationCanceledException) { }
 
         var final = BuildSnapshot();
         _latest = final;
-        try { await _journal.SaveStatsAsync(final, CancellationToken.None); } catch (Exception ex) when (ex is not OperationCanceledException) { EngineLog.StepFailed(_logger, _options.InstanceName, ex.Message); }
+        try { await _primary.Journal.SaveStatsAsync(final, CancellationToken.None); } catch (Exception ex) when (ex is not OperationCanceledException) { EngineLog.StepFailed(_logger, _options.InstanceName, ex.Message); }
         _state = EngineState.Stopped;
         EngineLog.Stopped(_logger, _options.InstanceName, left);
         return new EngineResult(reason, left, final, startup);
@@ -231,22 +249,22 @@ public sealed partial class InstanceEngine : IDisposable
         {
             case MarketDataArrived arrived:
                 // Events of a stream we already abandoned (after a gap) are dropped.
-                return arrived.Generation == _bookGeneration ? ApplyMarketData(arrived.Event) : null;
-            case AccountEventArrived { Event: FillEvent fill }:
-                return await ApplyFillAsync(fill.Fill, cancellationToken) ? StrategyTrigger.Fill : null;
-            case AccountEventArrived { Event: OrderUpdateEvent update }:
-                var updated = _tracker.ApplyVenueOrder(update.Order, now);
+                return arrived.Generation == arrived.Leg.BookGeneration ? ApplyMarketData(arrived.Leg, arrived.Event) : null;
+            case AccountEventArrived { Event: FillEvent fill } account:
+                return await ApplyFillAsync(account.Leg, fill.Fill, cancellationToken) ? StrategyTrigger.Fill : null;
+            case AccountEventArrived { Event: OrderUpdateEvent update } account:
+                var updated = account.Leg.Tracker.ApplyVenueOrder(update.Order, now);
                 return updated is null ? null : StrategyTrigger.OrderUpdate;
-            case AccountEventArrived { Event: AccountResyncRequiredEvent resync }:
+            case AccountEventArrived { Event: AccountResyncRequiredEvent resync } account:
                 EngineLog.Resync(_logger, _options.InstanceName, resync.Reason);
-                await CatchUpAsync(cancellationToken);
+                await CatchUpAsync(account.Leg, cancellationToken);
                 return StrategyTrigger.OrderUpdate;
             case PlaceCompleted placed:
                 Interlocked.Decrement(ref _requestsInFlight);
-                return OnPlaceCompleted(placed.Order, placed.Result, now);
+                return OnPlaceCompleted(placed.Leg, placed.Order, placed.Result, now);
             case CancelCompleted cancelled:
                 Interlocked.Decrement(ref _requestsInFlight);
-                _tracker.ApplyCancelResult(cancelled.Order, cancelled.Result, now);
+                cancelled.Leg.Tracker.ApplyCancelResult(cancelled.Order, cancelled.Result, now);
                 if (cancelled.Order.Status == OrderStatus.Cancelled) _cancelled++;
                 return StrategyTrigger.OrderUpdate;
             case OrderQueried queried:
@@ -257,36 +275,35 @@ public sealed partial class InstanceEngine : IDisposable
                 await HousekeepAsync(cancellationToken);
                 return timer.ForcedRefresh ? StrategyTrigger.ForcedRefresh : StrategyTrigger.Timer;
             case StreamFailed failed:
-                if (failed.Stream == AccountStream)
+                if (failed.Account)
                 {
-                    _accountStreamUp = false;
-                    _accountDownSince ??= now;
+                    failed.Leg.AccountStreamUp = false;
+                    failed.Leg.AccountDownSince ??= now;
                 }
                 return StrategyTrigger.Timer;
             case StreamConnected connected:
-                if (connected.Stream != AccountStream) return null;
-                _accountStreamUp = true;
-                _accountDownSince = null;
-                await CatchUpAsync(cancellationToken);
+                connected.Leg.AccountStreamUp = true;
+                connected.Leg.AccountDownSince = null;
+                await CatchUpAsync(connected.Leg, cancellationToken);
                 return StrategyTrigger.OrderUpdate;
             default:
                 return null;
         }
     }
 
-    private StrategyTrigger? ApplyMarketData(MarketDataEvent md)
+    private StrategyTrigger? ApplyMarketData(MarketLeg leg, MarketDataEvent md)
     {
         switch (md)
         {
             case BookSnapshotEvent snapshot:
-                _book.ApplySnapshot(snapshot.Sequence, snapshot.Bids, snapshot.Asks, snapshot.Time);
+                leg.Book.ApplySnapshot(snapshot.Sequence, snapshot.Bids, snapshot.Asks, snapshot.Time);
                 return StrategyTrigger.Book;
             case BookDeltaEvent delta:
-                var result = _book.ApplyDelta(delta.FirstSequence, delta.LastSequence, delta.Bids, delta.Asks, delta.Time);
+                var result = leg.Book.ApplyDelta(delta.FirstSequence, delta.LastSequence, delta.Bids, delta.Asks, delta.Time);
                 if (result == BookApplyResult.Gap)
                 {
-                    EngineLog.BookGap(_logger, _options.InstanceName, _book.Sequence);
-                    RestartBookPump();
+                    EngineLog.BookGap(_logger, _options.InstanceName, leg.BookStream, leg.Book.Sequence);
+                    RestartBookPump(leg);
                 }
                 return result == BookApplyResult.Applied || result == BookApplyResult.Gap ? StrategyTrigger.Book : null;
             default:
@@ -294,26 +311,26 @@ public sealed partial class InstanceEngine : IDisposable
         }
     }
 
-    private async ValueTask<bool> ApplyFillAsync(VenueFill fill, CancellationToken cancellationToken)
+    private async ValueTask<bool> ApplyFillAsync(MarketLeg leg, VenueFill fill, CancellationToken cancellationToken)
     {
-        if (!_tracker.Owns(fill.ClientOrderId)) return false;
-        if (!_tracker.ApplyFill(fill, _time.GetUtcNow(), out var order)) return false;
-        var purpose = order?.Purpose ?? OrderPurpose.Quote;
-        if (!await _journal.RecordFillAsync(fill, purpose, cancellationToken)) return false;
+        if (!leg.Tracker.Owns(fill.ClientOrderId)) return false;
+        if (!leg.Tracker.ApplyFill(fill, _time.GetUtcNow(), out var order)) return false;
+        var purpose = order?.Purpose ?? (leg.IsHedge ? OrderPurpose.Hedge : OrderPurpose.Quote);
+        if (!await leg.Journal.RecordFillAsync(fill, purpose, cancellationToken)) return false;
         var rebalance = purpose == OrderPurpose.Rebalance;
-        _cumulative.Apply(fill, rebalance);
-        _session.Apply(fill, rebalance);
+        leg.Cumulative.Apply(fill, rebalance);
+        leg.Session.Apply(fill, rebalance);
         _strategy.OnFill(new StrategyFill(fill.Side, fill.Price, fill.Quantity, fill.Fee, fill.FeeAsset, fill.IsMaker, purpose,
-            order?.Level ?? -1, order?.Price ?? fill.Price, order?.RemainingQuantity ?? 0m));
-        _balancesDirty = true;
+            order?.Level ?? -1, order?.Price ?? fill.Price, order?.RemainingQuantity ?? 0m) { OnHedgeMarket = leg.IsHedge });
+        if (!leg.IsHedge) _balancesDirty = true;
         EngineLog.Fill(_logger, _options.InstanceName, fill.Side.ToString(), fill.Quantity, fill.Price, fill.IsMaker ? "maker" : "taker",
             fill.Fee, fill.FeeAsset, fill.ClientOrderId, fill.TradeId);
         return true;
     }
 
-    private StrategyTrigger? OnPlaceCompleted(TrackedOrder order, PlaceOrderResult result, DateTimeOffset now)
+    private StrategyTrigger? OnPlaceCompleted(MarketLeg leg, TrackedOrder order, PlaceOrderResult result, DateTimeOffset now)
     {
-        _tracker.ApplyPlaceResult(order, result, now);
+        leg.Tracker.ApplyPlaceResult(order, result, now);
         switch (result.Outcome)
         {
             case CommandOutcome.Accepted:
@@ -321,7 +338,7 @@ public sealed partial class InstanceEngine : IDisposable
                 return null;
             case CommandOutcome.Unknown:
                 EngineLog.Unknown(_logger, _options.InstanceName, order.ClientOrderId, result.Message);
-                QueryOrder(order);
+                QueryOrder(leg, order);
                 return null;
         }
         _rejected++;
@@ -330,20 +347,20 @@ public sealed partial class InstanceEngine : IDisposable
         // The seed's post-only retry: once, one tick further from the touch. A rejection means our book is
         // behind the market: apart from that one retry, the side waits until the market's opposite touch has moved,
         // instead of storming the venue with orders that bounce (the seed's post-only storm, §9.1).
-        if (result.Code == RejectCode.PostOnlyWouldTake && order.Purpose == OrderPurpose.Quote && order.Price is { } price)
+        if (result.Code == RejectCode.PostOnlyWouldTake && order.Purpose == OrderPurpose.Quote && order.Price is { } price && !leg.IsHedge)
         {
             var side = order.Side == Side.Buy ? 0 : 1;
             _postOnlyBlocked[side] = true;
             _postOnlyBlockedAt[side] = order.Side == Side.Buy ? _view.BestAsk : _view.BestBid;
             if (order.PostOnlyRetries > 0) return StrategyTrigger.OrderUpdate;
-            var retryPrice = order.Side == Side.Buy ? price - _instrument.TickSize : price + _instrument.TickSize;
-            var retry = NewOrder(order.Side, OrderType.Limit, TimeInForce.Gtc, _instrument.RoundPrice(retryPrice), order.Quantity,
+            var retryPrice = order.Side == Side.Buy ? price - _primary.Instrument.TickSize : price + _primary.Instrument.TickSize;
+            var retry = NewOrder(_primary, order.Side, OrderType.Limit, TimeInForce.Gtc, _primary.Instrument.RoundPrice(retryPrice), order.Quantity,
                 OrderPurpose.Quote, order.Level, postOnly: true, reduceOnly: false, postOnlyRetries: 1);
-            if (TryAdmit(retry))
+            if (TryAdmit(_primary, retry))
             {
                 _postOnlyRetries++;
                 EngineLog.PostOnlyRetry(_logger, _options.InstanceName, retry.ClientOrderId, retry.Price!.Value);
-                _pendingSends.Add(retry);
+                _pendingSends.Add((_primary, retry));
             }
         }
         return StrategyTrigger.OrderUpdate;
@@ -351,16 +368,17 @@ public sealed partial class InstanceEngine : IDisposable
 
     private StrategyTrigger? OnOrderQueried(OrderQueried queried, DateTimeOffset now)
     {
-        _queriesInFlight.Remove(queried.Order.ClientOrderId);
+        var leg = queried.Leg;
+        leg.QueriesInFlight.Remove(queried.Order.ClientOrderId);
         if (queried.Report is { } report)
         {
-            _tracker.ApplyVenueOrder(report, now);
+            leg.Tracker.ApplyVenueOrder(report, now);
             return StrategyTrigger.OrderUpdate;
         }
         if (queried.Error is null && now - queried.Order.UpdatedAt > _options.UnknownOrderGrace && queried.Order.Status is OrderStatus.Unknown)
         {
             // The venue still has no record after the grace period: it never received the request.
-            _tracker.MarkNeverReceived(queried.Order, now);
+            leg.Tracker.MarkNeverReceived(queried.Order, now);
             return StrategyTrigger.OrderUpdate;
         }
         return null;
@@ -415,8 +433,8 @@ public sealed partial class InstanceEngine : IDisposable
     {
         try
         {
-            var cancelled = await _connector.CancelAllAsync(_options.Symbol, null, _io.Token);
-            EngineLog.CancelledAllOnSymbol(_logger, _options.InstanceName, _options.Symbol, cancelled);
+            var cancelled = await _primary.Connector.CancelAllAsync(_primary.Symbol, null, _io.Token);
+            EngineLog.CancelledAllOnSymbol(_logger, _options.InstanceName, _primary.Symbol, cancelled);
             arrived.Done.TrySetResult(null);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
@@ -442,12 +460,15 @@ public sealed partial class InstanceEngine : IDisposable
     {
         await PollFundingAsync(cancellationToken);
         var now = _time.GetUtcNow();
-        if (OneOffFillsLate(now)) await CatchUpAsync(cancellationToken); // the account stream lost them: ask the venue
-        foreach (var order in _tracker.Live.Where(o => o.Status == OrderStatus.Unknown)) QueryOrder(order);
+        foreach (var leg in Legs)
+        {
+            if (OneOffFillsLate(leg, now)) await CatchUpAsync(leg, cancellationToken); // the account stream lost them: ask the venue
+            foreach (var order in leg.Tracker.Live.Where(o => o.Status == OrderStatus.Unknown)) QueryOrder(leg, order);
+            leg.Tracker.PruneTerminal(now - TimeSpan.FromMinutes(5));
+        }
         if (_balancesDirty && now - _balancesAt >= TimeSpan.FromSeconds(1)) await RefreshBalancesAsync(cancellationToken);
-        var mark = _book.Mid;
-        if (mark is not null) _risk.ObserveNetPnl(_session.Snapshot(mark).NetPnl);
-        _tracker.PruneTerminal(now - TimeSpan.FromMinutes(5));
+        var mark = _primary.Book.Mid;
+        if (mark is not null) _risk.ObserveNetPnl(_primary.Session.Snapshot(mark).NetPnl + (HedgeSessionNetPnl() ?? 0m));
         var stats = RefreshStats(now);
         // A grid's range is what a restarted worker rebuilds on: a change of it is saved at once, not at the next period.
         var range = stats.StrategyFigures?.Grid is { } grid ? (grid.Lower, grid.Upper) : default;
@@ -455,42 +476,42 @@ public sealed partial class InstanceEngine : IDisposable
         {
             _lastStatsSave = now;
             _savedRange = range;
-            await _journal.SaveStatsAsync(stats, cancellationToken);
+            await _primary.Journal.SaveStatsAsync(stats, cancellationToken);
         }
     }
 
     private async Task RefreshBalancesAsync(CancellationToken cancellationToken)
     {
-        var balances = await _connector.GetBalancesAsync(cancellationToken);
+        var balances = await _primary.Connector.GetBalancesAsync(cancellationToken);
         _view.Balances = balances.ToDictionary(b => b.Asset, StringComparer.Ordinal);
         _balancesAt = _time.GetUtcNow();
         _balancesDirty = false;
     }
 
-    private async Task CatchUpAsync(CancellationToken cancellationToken)
+    private async Task CatchUpAsync(MarketLeg leg, CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
-        foreach (var report in await _connector.GetOpenOrdersAsync(_options.Symbol, cancellationToken)) _tracker.ApplyVenueOrder(report, now);
-        foreach (var fill in await _connector.GetFillsAsync(_options.Symbol, _sessionStart.AddMinutes(-1), cancellationToken))
-            await ApplyFillAsync(fill, cancellationToken);
+        foreach (var report in await leg.Connector.GetOpenOrdersAsync(leg.Symbol, cancellationToken)) leg.Tracker.ApplyVenueOrder(report, now);
+        foreach (var fill in await leg.Connector.GetFillsAsync(leg.Symbol, _sessionStart.AddMinutes(-1), cancellationToken))
+            await ApplyFillAsync(leg, fill, cancellationToken);
         // Orders we think are working but the venue no longer lists: ask about each.
-        var open = (await _connector.GetOpenOrdersAsync(_options.Symbol, cancellationToken)).Select(o => o.ClientOrderId).ToHashSet(StringComparer.Ordinal);
-        foreach (var order in _tracker.Live.Where(o => o.Status is OrderStatus.Open or OrderStatus.PartiallyFilled && !open.Contains(o.ClientOrderId)))
-            QueryOrder(order);
+        var open = (await leg.Connector.GetOpenOrdersAsync(leg.Symbol, cancellationToken)).Select(o => o.ClientOrderId).ToHashSet(StringComparer.Ordinal);
+        foreach (var order in leg.Tracker.Live.Where(o => o.Status is OrderStatus.Open or OrderStatus.PartiallyFilled && !open.Contains(o.ClientOrderId)))
+            QueryOrder(leg, order);
     }
 
-    private void QueryOrder(TrackedOrder order)
+    private void QueryOrder(MarketLeg leg, TrackedOrder order)
     {
-        if (!_queriesInFlight.Add(order.ClientOrderId)) return;
-        _ = QueryAndReportAsync(order);
+        if (!leg.QueriesInFlight.Add(order.ClientOrderId)) return;
+        _ = QueryAndReportAsync(leg, order);
     }
 
-    private async Task QueryAndReportAsync(TrackedOrder order)
+    private async Task QueryAndReportAsync(MarketLeg leg, TrackedOrder order)
     {
         VenueOrder? report = null;
         Exception? error = null;
-        try { report = await _connector.GetOrderAsync(order.Symbol, order.ClientOrderId, _io.Token); }
+        try { report = await leg.Connector.GetOrderAsync(order.Symbol, order.ClientOrderId, _io.Token); }
         catch (Exception ex) { error = ex; }
-        await _events.Writer.WriteAsync(new OrderQueried(order, report, error), CancellationToken.None);
+        await _events.Writer.WriteAsync(new OrderQueried(leg, order, report, error), CancellationToken.None);
     }
 }

@@ -45,7 +45,17 @@ public sealed record GridFigures(
 
 /// <summary>The maker-taker hedge: how far the position is from its reference, and how the hedges went.</summary>
 /// <param name="Residual">Position minus reference: below the venue minimum it is carried, not hedged.</param>
-public sealed record HedgeFigures(decimal ReferencePosition, decimal Residual, long Hedges, long HedgeFailures, bool QuotingHeld);
+public sealed record HedgeFigures(decimal ReferencePosition, decimal Residual, long Hedges, long HedgeFailures, bool QuotingHeld)
+{
+    /// <summary>The hedge market of a cross-market hedge; null when the hedges trade where the quotes rest.</summary>
+    public HedgeMarketFigures? Market { get; init; }
+}
+
+/// <summary>
+/// The hedge market of a cross-market hedge: where the hedges trade, the position they hold there (from the instance's own
+/// fills on it) and its figures. The instance's exposure is the quoting market's position plus this one.
+/// </summary>
+public sealed record HedgeMarketFigures(string Venue, string Symbol, decimal? Mid, StatsFigures Session, StatsFigures Cumulative);
 
 /// <summary>The Avellaneda-Stoikov model's current estimates and quote.</summary>
 /// <param name="Sigma">Volatility of the mid, price units per √second.</param>

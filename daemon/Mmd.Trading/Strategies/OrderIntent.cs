@@ -4,7 +4,8 @@ using Mmd.Trading.Primitives;
 
 namespace Mmd.Trading.Strategies;
 
-/// <summary>A one-off order the strategy wants sent now (a rebalance IOC, a flattening order).</summary>
+/// <summary>A one-off order the strategy wants sent now (a rebalance IOC, a flattening order, a hedge).</summary>
+/// <param name="OnHedgeMarket">Sent to the instance's hedge market (a cross-market hedge) instead of where it quotes.</param>
 public sealed record OrderIntent(
     Side Side,
     OrderType Type,
@@ -14,4 +15,5 @@ public sealed record OrderIntent(
     OrderPurpose Purpose,
     bool PostOnly = false,
     bool ReduceOnly = false,
-    int Level = -1);
+    int Level = -1,
+    bool OnHedgeMarket = false);

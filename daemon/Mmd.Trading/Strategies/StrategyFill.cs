@@ -16,7 +16,11 @@ public readonly record struct StrategyFill(
     OrderPurpose Purpose,
     int Level,
     decimal OrderPrice,
-    decimal OrderRemaining);
+    decimal OrderRemaining)
+{
+    /// <summary>The fill is on the instance's hedge market (a cross-market hedge), not where it quotes.</summary>
+    public bool OnHedgeMarket { get; init; }
+}
 
 /// <summary>One of the strategy's orders the venue refused.</summary>
 public readonly record struct StrategyRejection(Side Side, int Level, OrderPurpose Purpose, Execution.RejectCode Code, bool ReduceOnly, string? Message);

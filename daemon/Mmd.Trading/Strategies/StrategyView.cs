@@ -35,4 +35,19 @@ public sealed class StrategyView
     public bool ImmediatePending { get; set; }
 
     public decimal TotalOf(string asset) => Balances.TryGetValue(asset, out var b) ? b.Total : 0m;
+
+    /// <summary>The hedge market of a cross-market hedge; null when the instance trades one market.</summary>
+    public HedgeMarketView? Hedge { get; set; }
+}
+
+/// <summary>The second market of a cross-market hedge (another symbol or venue), as the strategy sees it.</summary>
+public sealed class HedgeMarketView
+{
+    public required string Venue { get; init; }
+    public required InstrumentSpec Instrument { get; init; }
+    /// <summary>Its best bid and ask; null when a side is empty.</summary>
+    public decimal? BestBid { get; set; }
+    public decimal? BestAsk { get; set; }
+    /// <summary>The instance's own position there, from its fills on it (signed: long &gt; 0).</summary>
+    public decimal Position { get; set; }
 }

@@ -1,6 +1,8 @@
+using Mmd.Exchanges.Paper;
 using Mmd.Trading.Execution;
 using Mmd.Trading.Orders;
 using Mmd.Trading.Primitives;
+using Mmd.Trading.Strategies;
 using Mmd.Trading.Strategies.Hedge;
 
 namespace Mmd.Trading.Tests.Strategies;
@@ -70,5 +72,60 @@ public class MakerTakerHedgeTests
     {
         var decision = new MakerTakerHedge(Config() with { OrderQuantity = null }).Decide(Views.At(Spot, 149.99m, 150.01m, quote: 3000m, @base: 4m));
         Assert.Equal([(Side.Buy, 0.99m), (Side.Sell, 0.2m)], decision.Quotes.Select(q => (q.Side, q.Quantity)));
+    }
+
+    // Cross-market (XEMM): quotes on spot, hedges on the perpetual of the same asset.
+    private static StrategyView AcrossMarkets(decimal spotPosition, decimal perpPosition, decimal? perpBid = 149.97m, decimal? perpAsk = 150.03m)
+    {
+        var view = Views.At(Spot, 149.97m, 150.03m, position: spotPosition);
+        view.Hedge = new HedgeMarketView { Venue = "paper", Instrument = PaperMarkets.Find(Perp)!, BestBid = perpBid, BestAsk = perpAsk, Position = perpPosition };
+        return view;
+    }
+
+    [Fact]
+    public void AcrossMarkets_TheExposureIsBothPositions_AndTheHedgeGoesToTheHedgeMarket_NotReduceOnlyWhenItOpens()
+    {
+        var hedge = Assert.Single(new MakerTakerHedge(Config()).Decide(AcrossMarkets(spotPosition: 0.5m, perpPosition: 0m)).Immediate);
+        Assert.Equal((Side.Sell, 0.5m, true, false), (hedge.Side, hedge.Quantity, hedge.OnHedgeMarket, hedge.ReduceOnly));
+        Assert.Equal(149.23m, hedge.Price); // the perpetual's bid 149.97 less 0.5 % = 149.22015, rounded toward the touch
+
+        // Hedged: spot long 0.5, perp short 0.5, nothing to do.
+        Assert.Empty(new MakerTakerHedge(Config()).Decide(AcrossMarkets(spotPosition: 0.5m, perpPosition: -0.5m)).Immediate);
+        Assert.Equal(0m, new MakerTakerHedge(Config()).Figures(AcrossMarkets(0.5m, -0.5m)).Hedge!.Residual);
+
+        // The spot long sold back: the perp short is bought back, and that closes part of it (reduce-only).
+        var unwind = Assert.Single(new MakerTakerHedge(Config()).Decide(AcrossMarkets(spotPosition: 0m, perpPosition: -0.5m)).Immediate);
+        Assert.Equal((Side.Buy, 0.5m, true, true), (unwind.Side, unwind.Quantity, unwind.OnHedgeMarket, unwind.ReduceOnly));
+    }
+
+    [Fact]
+    public void AcrossMarkets_QuotesKeepTheMinimumProfitability_AgainstTheHedgeMarketsTouch()
+    {
+        var strategy = new MakerTakerHedge(Config() with { MinProfitabilityPct = 0.1m });
+        var quotes = strategy.Decide(AcrossMarkets(0m, 0m)).Quotes;
+        // A buy is sold on the perp at 149.97: at most 149.97 / 1.001 = 149.8202; a sell is bought back at 150.03: at least 150.18003.
+        Assert.Equal([(Side.Buy, 149.82m), (Side.Sell, 150.19m)], quotes.Select(q => (q.Side, q.Price)));
+
+        // The perp trades well above the spot: buying here at the touch is already profitable there, so the bid stays at the touch.
+        var rich = strategy.Decide(AcrossMarkets(0m, 0m, perpBid: 151m, perpAsk: 151.05m)).Quotes;
+        Assert.Equal(149.97m, rich.Single(q => q.Side == Side.Buy).Price);
+        Assert.Equal(151.21m, rich.Single(q => q.Side == Side.Sell).Price); // 151.05 x 1.001 = 151.20105, rounded away
+    }
+
+    [Fact]
+    public void AcrossMarkets_ASideWhoseHedgeHasNoPrice_IsNotQuoted()
+    {
+        var quotes = new MakerTakerHedge(Config()).Decide(AcrossMarkets(0m, 0m, perpBid: null)).Quotes;
+        Assert.Equal([Side.Sell], quotes.Select(q => q.Side)); // a filled buy could not be sold on the perp
+    }
+
+    [Fact]
+    public void AcrossMarkets_TheHedgeIsSizedByTheHedgeMarketsStep_TheRestIsCarried()
+    {
+        var view = AcrossMarkets(spotPosition: 0.505m, perpPosition: 0m);
+        view.Hedge = new HedgeMarketView { Venue = "paper", Instrument = new InstrumentSpec("SOL_X", "SOL", "USDC", InstrumentKind.Perpetual, 0.01m, 0.1m, 0.1m, 1m),
+            BestBid = 149.97m, BestAsk = 150.03m };
+        var hedge = Assert.Single(new MakerTakerHedge(Config()).Decide(view).Immediate);
+        Assert.Equal(0.5m, hedge.Quantity); // 0.005 is below the hedge market's step: carried
     }
 }

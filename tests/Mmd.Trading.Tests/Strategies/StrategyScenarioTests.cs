@@ -174,6 +174,78 @@ public class StrategyScenarioTests
         Assert.Equal(0, result.OwnOrdersLeftOnVenue);
     }
 
+    // Cross-market: quotes on SOL_USDC, hedges on SOL_USDC_PERP. The spot is lifted to 150.6 while the perp stays at 150.
+    private static PaperSettings SpotJumpsPerpStays() => EngineHarness.QuietMarket() with
+    {
+        PricePaths = new Dictionary<string, PricePath>
+        {
+            ["SOL_USDC"] = new([(TimeSpan.Zero, 150m), (TimeSpan.FromSeconds(2), 150m), (TimeSpan.FromSeconds(2.2), 150.6m), (TimeSpan.FromSeconds(4), 150.6m)]),
+            ["SOL_USDC_PERP"] = new([(TimeSpan.Zero, 150m), (TimeSpan.FromSeconds(4), 150m)]),
+        },
+    };
+
+    private static MakerTakerHedgeConfig CrossMarketHedge() =>
+        new() { OrderQuantity = 0.5m, MaxSlippagePct = 0.5m, MinProfitabilityPct = 0.1m, RefreshTolerancePct = 0m };
+
+    [Fact]
+    public async Task MakerTakerHedge_AcrossMarkets_TheSpotAskIsLifted_TheHedgeBuysThePerp_EachMarketJournaledApart()
+    {
+        await using var h = new EngineHarness("xemm", CrossMarketHedge(), market: SpotJumpsPerpStays(), hedgeSymbol: "SOL_USDC_PERP");
+        _ = h.Start();
+        await Until.TrueAsync(() => h.OpenOrders().Count == 2, "a quote a side");
+        // No closer to the perp's touch (149.97 / 150.03) than 0.1 %.
+        Assert.Equal([149.82m, 150.19m], h.OpenOrders().Select(o => o.Price!.Value).Order());
+        await RunPathAsync(h, TimeSpan.FromSeconds(4));
+        var result = await h.StopAsync();
+
+        var maker = Assert.Single(h.Journal.Fills);
+        Assert.Equal((OrderPurpose.Quote, "SOL_USDC", Side.Sell, 150.19m, 0.5m, true),
+            (maker.Purpose, maker.Fill.Symbol, maker.Fill.Side, maker.Fill.Price, maker.Fill.Quantity, maker.Fill.IsMaker));
+        var hedge = Assert.Single(h.HedgeJournal!.Fills);
+        Assert.Equal((OrderPurpose.Hedge, "SOL_USDC_PERP", Side.Buy, 150.03m, 0.5m, false),
+            (hedge.Purpose, hedge.Fill.Symbol, hedge.Fill.Side, hedge.Fill.Price, hedge.Fill.Quantity, hedge.Fill.IsMaker));
+        Assert.All(h.HedgeJournal.Orders.Values, o => Assert.Equal("SOL_USDC_PERP", o.Template.Symbol));
+        Assert.All(h.Journal.Orders.Values, o => Assert.Equal("SOL_USDC", o.Template.Symbol));
+
+        var figures = result.FinalStats.StrategyFigures!.Hedge!;
+        Assert.Equal((-0.5m, 0.5m, 0m, 1L), (result.FinalStats.Cumulative.Position, figures.Market!.Cumulative.Position, figures.Residual, figures.Hedges));
+        Assert.Equal(("paper", "SOL_USDC_PERP"), (figures.Market.Venue, figures.Market.Symbol));
+        // Short the spot from 150.19, long the perp from 150.03: each leg is valued at its own mid, both legs' fees paid.
+        var spotMid = result.FinalStats.Mid!.Value;
+        var perpMid = figures.Market.Mid!.Value;
+        var fees = result.FinalStats.Cumulative.FeesInQuote + figures.Market.Cumulative.FeesInQuote;
+        Assert.Equal((150.19m - spotMid) * 0.5m + (perpMid - 150.03m) * 0.5m - fees,
+            result.FinalStats.Cumulative.NetPnl + figures.Market.Cumulative.NetPnl, 6);
+        Assert.Equal(0, result.OwnOrdersLeftOnVenue);
+        Assert.Empty(h.Exchange.OpenOrders("xemm", "SOL_USDC_PERP"));
+    }
+
+    [Fact]
+    public async Task MakerTakerHedge_AcrossMarkets_ARestartReadsEachMarketsOwnJournal_AndHedgesNothingTwice()
+    {
+        PaperExchange exchange;
+        InMemoryTradingJournal journal, hedgeJournal;
+        await using (var first = new EngineHarness("xemm", CrossMarketHedge(), market: SpotJumpsPerpStays(), hedgeSymbol: "SOL_USDC_PERP"))
+        {
+            _ = first.Start();
+            await Until.TrueAsync(() => first.OpenOrders().Count == 2, "a quote a side");
+            await RunPathAsync(first, TimeSpan.FromSeconds(4));
+            await first.StopAsync();
+            (exchange, journal, hedgeJournal) = (first.Exchange, first.Journal, first.HedgeJournal!);
+        }
+        Assert.Single(hedgeJournal.Fills);
+
+        await using var second = new EngineHarness("xemm", CrossMarketHedge(), journal: journal, exchange: exchange, hedgeSymbol: "SOL_USDC_PERP", hedgeJournal: hedgeJournal);
+        _ = second.Start();
+        await Until.TrueAsync(() => second.OpenOrders().Count == 2, "quoting again");
+        await second.StatsAsync(s => s.StrategyFigures?.Hedge?.Market is not null, "stats of both markets");
+        var stats = second.Engine.LatestStats!;
+        Assert.Equal((-0.5m, 0.5m, 0m), (stats.Cumulative.Position, stats.StrategyFigures!.Hedge!.Market!.Cumulative.Position, stats.StrategyFigures.Hedge.Residual));
+        Assert.Empty(second.Engine.HedgeTracker!.Live); // exposure flat: no second hedge
+        await second.StopAsync();
+        Assert.Single(hedgeJournal.Fills);
+    }
+
     [Fact]
     public async Task SpotGrid_RestartedWorker_KeepsItsRestingSell_AndDoesNotBuyTheLevelAgain()
     {

@@ -39,51 +39,68 @@ public sealed class MakerTakerHedge : IStrategy
 
     public StrategyDecision Decide(StrategyView view)
     {
-        if (view.BestBid is not { } bid || view.BestAsk is not { } ask) return StrategyDecision.PullQuotes;
-        var instrument = view.Instrument;
-        var delta = view.Position - ReferencePosition;
-        var hedgeable = instrument.RoundQuantity(Math.Abs(delta));
+        // Across two markets the exposure is both positions together: a long here is hedged by a short there.
+        var market = view.Hedge;
+        var hedgeInstrument = market?.Instrument ?? view.Instrument;
+        var exposure = Exposure(view);
+        var hedgeable = hedgeInstrument.RoundQuantity(Math.Abs(exposure));
 
         // An attempt has ended when nothing of ours is working any more.
-        if (_wasPending && !view.ImmediatePending && hedgeable >= instrument.MinQuantity) OnAttemptLeftPosition(view);
+        if (_wasPending && !view.ImmediatePending && hedgeable >= hedgeInstrument.MinQuantity) OnAttemptLeftPosition(exposure, view.Now);
         _wasPending = view.ImmediatePending;
-        if (hedgeable < instrument.MinQuantity)
+        if (hedgeable < hedgeInstrument.MinQuantity)
         {
             _attempts = 0;
             _held = false;
         }
 
         OrderIntent[] hedge = [];
-        if (hedgeable >= instrument.MinQuantity && !view.ImmediatePending)
+        var (hedgeBid, hedgeAsk) = market is null ? (view.BestBid, view.BestAsk) : (market.BestBid, market.BestAsk);
+        if (hedgeable >= hedgeInstrument.MinQuantity && !view.ImmediatePending && hedgeBid is { } hb && hedgeAsk is { } ha)
         {
-            var side = delta > 0 ? Side.Sell : Side.Buy;
+            var side = exposure > 0 ? Side.Sell : Side.Buy;
             var limit = side == Side.Sell
-                ? instrument.RoundPricePassive(bid * (1 - _config.MaxSlippagePct / 100m), Side.Sell) // rounded toward the touch: never more slippage than allowed
-                : instrument.RoundPricePassive(ask * (1 + _config.MaxSlippagePct / 100m), Side.Buy);
-            if (instrument.MeetsMinimums(limit, hedgeable))
+                ? hedgeInstrument.RoundPricePassive(hb * (1 - _config.MaxSlippagePct / 100m), Side.Sell) // rounded toward the touch: never more slippage than allowed
+                : hedgeInstrument.RoundPricePassive(ha * (1 + _config.MaxSlippagePct / 100m), Side.Buy);
+            if (hedgeInstrument.MeetsMinimums(limit, hedgeable))
             {
                 _attempts++;
                 _hedges++;
                 _wasPending = true;
                 hedge = [new OrderIntent(side, OrderType.Limit, TimeInForce.Ioc, limit, hedgeable, OrderPurpose.Hedge,
-                    ReduceOnly: instrument.Kind == InstrumentKind.Perpetual)];
+                    ReduceOnly: ReducesOnly(market, hedgeInstrument, side, hedgeable, view.Instrument), OnHedgeMarket: market is not null)];
             }
         }
-        return new StrategyDecision(_held ? [] : Quotes(view, bid, ask), hedge);
+        if (_held || view.BestBid is not { } bid || view.BestAsk is not { } ask) return new StrategyDecision([], hedge);
+        return new StrategyDecision(Quotes(view, bid, ask), hedge);
+    }
+
+    /// <summary>The position the hedges have to bring back to the reference: this market's, plus the hedge market's if any.</summary>
+    public static decimal Exposure(StrategyView view) => view.Position + (view.Hedge?.Position ?? 0m) - ReferencePosition;
+
+    /// <summary>
+    /// On one perpetual market a hedge only ever takes the position back: reduce-only. On a hedge market the hedge opens the
+    /// offsetting position there, so it is reduce-only only when it closes part of that position and nothing more.
+    /// </summary>
+    private static bool ReducesOnly(HedgeMarketView? market, InstrumentSpec hedgeInstrument, Side side, decimal quantity, InstrumentSpec quoted)
+    {
+        if (market is null) return quoted.Kind == InstrumentKind.Perpetual;
+        if (hedgeInstrument.Kind != InstrumentKind.Perpetual) return false;
+        return side == Side.Sell ? market.Position >= quantity : -market.Position >= quantity;
     }
 
     public StrategyFigures Figures(StrategyView view) => new()
     {
-        Hedge = new HedgeFigures(ReferencePosition, view.Position - ReferencePosition, _hedges, _failures, _held),
+        Hedge = new HedgeFigures(ReferencePosition, Exposure(view), _hedges, _failures, _held),
         LastProtectiveAction = _lastAction,
         LastProtectiveActionAt = _lastActionAt,
     };
 
-    private void OnAttemptLeftPosition(StrategyView view)
+    private void OnAttemptLeftPosition(decimal exposure, DateTimeOffset now)
     {
         if (_attempts < _config.MaxHedgeAttempts) return;
         _failures++;
-        if (!_held) { _lastAction = $"hedge left {view.Position - ReferencePosition} unhedged after {_attempts} attempts; quoting held"; _lastActionAt = view.Now; }
+        if (!_held) { _lastAction = $"hedge left {exposure} unhedged after {_attempts} attempts; quoting held"; _lastActionAt = now; }
         _held = true;
     }
 
@@ -93,6 +110,9 @@ public sealed class MakerTakerHedge : IStrategy
         var buyPrice = instrument.RoundPricePassive(bid * (1 - _config.QuoteOffsetPct / 100m), Side.Buy);
         var sellPrice = instrument.RoundPricePassive(ask * (1 + _config.QuoteOffsetPct / 100m), Side.Sell);
         if (sellPrice <= buyPrice) sellPrice = buyPrice + instrument.TickSize;
+        var (maxBuy, minSell) = ProfitableBounds(view);
+        if (maxBuy is { } mb) buyPrice = Math.Min(buyPrice, instrument.RoundPricePassive(mb, Side.Buy));
+        if (minSell is { } ms) sellPrice = Math.Max(sellPrice, instrument.RoundPricePassive(ms, Side.Sell));
         decimal buyQty, sellQty;
         if (_config.OrderQuantity is { } q)
         {
@@ -105,8 +125,22 @@ public sealed class MakerTakerHedge : IStrategy
             sellQty = instrument.RoundQuantity(view.TotalOf(instrument.BaseAsset) * 0.05m);
         }
         var quotes = new List<DesiredQuote>(2);
-        if (buyQty >= instrument.MinQuantity && instrument.MeetsMinimums(buyPrice, buyQty)) quotes.Add(new DesiredQuote(Side.Buy, 0, buyPrice, buyQty));
-        if (sellQty >= instrument.MinQuantity && instrument.MeetsMinimums(sellPrice, sellQty)) quotes.Add(new DesiredQuote(Side.Sell, 0, sellPrice, sellQty));
+        // Across markets a side whose hedge has no price to go to is not quoted.
+        var oneMarket = view.Hedge is null;
+        if ((oneMarket || maxBuy is not null) && buyQty >= instrument.MinQuantity && instrument.MeetsMinimums(buyPrice, buyQty)) quotes.Add(new DesiredQuote(Side.Buy, 0, buyPrice, buyQty));
+        if ((oneMarket || minSell is not null) && sellQty >= instrument.MinQuantity && instrument.MeetsMinimums(sellPrice, sellQty)) quotes.Add(new DesiredQuote(Side.Sell, 0, sellPrice, sellQty));
         return quotes.ToArray();
+    }
+
+    /// <summary>
+    /// Across markets (Hummingbot's XEMM rule): a buy here is hedged by selling at the hedge market's bid, so it may cost at
+    /// most that bid less the minimum profitability; a sell at least the hedge market's ask plus it. Null: no bound (one
+    /// market), or no price on that side of the hedge market.
+    /// </summary>
+    public (decimal? MaxBuy, decimal? MinSell) ProfitableBounds(StrategyView view)
+    {
+        if (view.Hedge is not { } market) return (null, null);
+        var margin = 1m + _config.MinProfitabilityPct / 100m;
+        return (market.BestBid is { } bid ? bid / margin : null, market.BestAsk is { } ask ? ask * margin : null);
     }
 }

@@ -14,6 +14,11 @@ public sealed record MakerTakerHedgeConfig : StrategyConfig
     public decimal MaxSlippagePct { get; init; } = 0.5m;
     /// <summary>Hedge attempts that may leave the position unhedged before quoting is held until a hedge succeeds.</summary>
     public int MaxHedgeAttempts { get; init; } = 3;
+    /// <summary>
+    /// With a hedge market: the least a round trip (quote filled here, hedged there at its touch) must earn, in % of the
+    /// price. Quotes sit no closer than that to the hedge market's touch. Unused on one market.
+    /// </summary>
+    public decimal MinProfitabilityPct { get; init; } = 0.1m;
 
     public override string Kind => "maker_taker_hedge";
 

@@ -1,0 +1,58 @@
+using Mmd.Trading.Execution;
+using Mmd.Trading.MarketData;
+using Mmd.Trading.Orders;
+using Mmd.Trading.Primitives;
+using Mmd.Trading.Stats;
+
+namespace Mmd.Trading.Engine;
+
+/// <summary>
+/// One market the engine trades on, with everything that is per market: its connector and symbol, book, own orders,
+/// journal scope, position figures and stream state. Every instance has its primary market (where it quotes); a
+/// cross-market hedge adds a second one (another symbol, or another venue) where only the hedges go.
+/// </summary>
+internal sealed class MarketLeg(string name, IExchangeConnector connector, string symbol, ITradingJournal journal, OrderTracker tracker, ClientOrderIds ids)
+{
+    public const string PrimaryName = "primary";
+    public const string HedgeName = "hedge";
+
+    /// <summary>"primary" or "hedge": in stream names and logs.</summary>
+    public string Name { get; } = name;
+    public IExchangeConnector Connector { get; } = connector;
+    public string Symbol { get; } = symbol;
+    public ITradingJournal Journal { get; } = journal;
+    public OrderTracker Tracker { get; } = tracker;
+    /// <summary>Shared with the primary leg when both are on one venue: one numbering, never a repeated id.</summary>
+    public ClientOrderIds Ids { get; } = ids;
+    public bool IsHedge => Name == HedgeName;
+
+    public InstrumentSpec Instrument { get; private set; } = null!;
+    public OrderBook Book { get; private set; } = null!;
+    public TradingStatistics Cumulative { get; private set; } = null!;
+    public TradingStatistics Session { get; private set; } = null!;
+
+    public CancellationTokenSource? BookPump { get; set; }
+    public int BookGeneration { get; set; }
+    public bool AccountStreamUp { get; set; }
+    public DateTimeOffset? AccountDownSince { get; set; }
+    public HashSet<string> QueriesInFlight { get; } = new(StringComparer.Ordinal);
+
+    public string BookStream => IsHedge ? "hedge book" : "book";
+    public string AccountStream => IsHedge ? "hedge account" : "account";
+
+    /// <summary>Looks the symbol up on the venue; the leg cannot trade without it.</summary>
+    public async Task LoadInstrumentAsync(CancellationToken cancellationToken)
+    {
+        Instrument = (await Connector.GetInstrumentsAsync(cancellationToken)).FirstOrDefault(i => i.Symbol == Symbol)
+            ?? throw new ReconciliationFailedException($"venue {Connector.Venue} has no symbol {Symbol}");
+        Book = new OrderBook(Instrument.Symbol);
+        Cumulative = new TradingStatistics(Instrument.BaseAsset, Instrument.QuoteAsset);
+        Session = new TradingStatistics(Instrument.BaseAsset, Instrument.QuoteAsset);
+    }
+
+    /// <summary>The book is synced and has moved within <paramref name="staleAfter"/>.</summary>
+    public bool BookFresh(DateTimeOffset now, TimeSpan staleAfter) => Book is { IsSynced: true } book && now - book.LastUpdate <= staleAfter;
+
+    /// <summary>The account stream has been down for longer than <paramref name="grace"/>: fills could go unseen.</summary>
+    public bool AccountDown(DateTimeOffset now, TimeSpan grace) => AccountDownSince is { } down && now - down > grace;
+}
