@@ -26,7 +26,16 @@ internal sealed class ScriptedConnector(IExchangeConnector inner) : IExchangeCon
         OnPlace is null ? inner.PlaceOrderAsync(request, cancellationToken) : OnPlace(request, r => inner.PlaceOrderAsync(r, cancellationToken));
 
     public Task<CancelOrderResult> CancelOrderAsync(CancelOrderRequest request, CancellationToken cancellationToken) => inner.CancelOrderAsync(request, cancellationToken);
-    public Task<int> CancelAllAsync(string symbol, string? clientOrderIdPrefix, CancellationToken cancellationToken) => inner.CancelAllAsync(symbol, clientOrderIdPrefix, cancellationToken);
+    /// <summary>Runs once before the first cancel-all reaches the venue (the stop's): something that happens just as the run ends.</summary>
+    public Action? BeforeCancelAll { get => _beforeCancelAll; set => _beforeCancelAll = value; }
+
+    public Task<int> CancelAllAsync(string symbol, string? clientOrderIdPrefix, CancellationToken cancellationToken)
+    {
+        Interlocked.Exchange(ref _beforeCancelAll, null)?.Invoke();
+        return inner.CancelAllAsync(symbol, clientOrderIdPrefix, cancellationToken);
+    }
+
+    private Action? _beforeCancelAll;
     public Task<IReadOnlyList<VenueFill>> GetFillsAsync(string symbol, DateTimeOffset since, CancellationToken cancellationToken) => inner.GetFillsAsync(symbol, since, cancellationToken);
     public Task<IReadOnlyList<FundingPayment>> GetFundingPaymentsAsync(string symbol, DateTimeOffset since, CancellationToken cancellationToken) => inner.GetFundingPaymentsAsync(symbol, since, cancellationToken);
     public IAsyncEnumerable<MarketDataEvent> StreamOrderBookAsync(string symbol, CancellationToken cancellationToken) =>

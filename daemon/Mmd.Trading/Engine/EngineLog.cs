@@ -28,6 +28,9 @@ internal static partial class EngineLog
     [LoggerMessage(1007, LogLevel.Warning, "{Instance}: {Stream} gap at sequence {Sequence}; resubscribing for a snapshot")]
     public static partial void BookGap(ILogger logger, string instance, string stream, long sequence);
 
+    [LoggerMessage(1025, LogLevel.Information, "{Instance}: stopping: hedging {Quantity} filled while the quotes were cancelled (attempt {Attempt})")]
+    public static partial void HedgingBeforeStop(ILogger logger, string instance, int attempt, decimal quantity);
+
     [LoggerMessage(1024, LogLevel.Information, "{Instance}: hedging on {Symbol} on {Venue}")]
     public static partial void HedgingOn(ILogger logger, string instance, string symbol, string venue);
 

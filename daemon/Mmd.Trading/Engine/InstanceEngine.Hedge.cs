@@ -1,3 +1,4 @@
+using Mmd.Trading.Orders;
 using Mmd.Trading.Stats;
 using Mmd.Trading.Strategies;
 
@@ -39,6 +40,40 @@ public sealed partial class InstanceEngine
             },
         };
     }
+
+    /// <summary>
+    /// Stop leaves the exposure hedged: once the quotes are off the book, a maker fill that came in meanwhile (or whose hedge
+    /// was still to go) is hedged too, each attempt waited for and its fills read back, at most three. Runs while the streams
+    /// are still up; a strategy that does not hedge sends nothing here.
+    /// </summary>
+    private async Task HedgeBeforeStopAsync(CancellationToken timeout)
+    {
+        for (var attempt = 1; attempt <= MaxStopHedges; attempt++)
+        {
+            _view.Now = _time.GetUtcNow();
+            SetPositionView();
+            SetReferencePrices();
+            var sent = new List<(MarketLeg Leg, TrackedOrder Order)>();
+            foreach (var intent in _strategy.Decide(_view).Immediate.Where(i => i.Purpose == OrderPurpose.Hedge))
+            {
+                var leg = intent.OnHedgeMarket && _hedge is not null ? _hedge : _primary;
+                var order = NewOrder(leg, intent.Side, intent.Type, intent.TimeInForce, intent.Price, intent.Quantity, intent.Purpose, intent.Level, intent.PostOnly, intent.ReduceOnly);
+                if (!TryAdmit(leg, order)) continue;
+                _oneOffs.Add((leg, order));
+                _pendingSends.Add((leg, order));
+                sent.Add((leg, order));
+            }
+            if (sent.Count == 0) return;
+            EngineLog.HedgingBeforeStop(_logger, _options.InstanceName, attempt, sent.Sum(s => s.Order.Quantity));
+            await SendPendingAsync(timeout);
+            while (sent.Any(s => !s.Order.IsTerminal) && await _events.Reader.WaitToReadAsync(timeout))
+                while (_events.Reader.TryRead(out var e)) await HandleAsync(e, timeout);
+            foreach (var leg in sent.Select(s => s.Leg).Distinct()) await CatchUpAsync(leg, timeout);
+            await FlushOrdersAsync(timeout);
+        }
+    }
+
+    private const int MaxStopHedges = 3;
 
     /// <summary>The hedge market's session net PnL (the kill switch weighs both markets); null without a hedge market.</summary>
     private decimal? HedgeSessionNetPnl() => _hedge?.Session.Snapshot(_hedge.Book.Mid).NetPnl;

@@ -183,6 +183,11 @@ public sealed partial class InstanceEngine : IDisposable
             var legLeft = await ShutdownAsync(leg, shutdownTimeout.Token);
             left = left < 0 || legLeft < 0 ? -1 : left + legLeft;
         }
+        if (left == 0)
+        {
+            try { await HedgeBeforeStopAsync(shutdownTimeout.Token); }
+            catch (OperationCanceledException) when (shutdownTimeout.IsCancellationRequested) { }
+        }
         if (_flattenOnStop && left == 0)
         {
             foreach (var leg in Legs)

@@ -221,6 +221,28 @@ public class StrategyScenarioTests
     }
 
     [Fact]
+    public async Task MakerTakerHedge_AFillThatArrivesWhileTheStopCancelsTheQuotes_IsHedgedBeforeTheRunEnds()
+    {
+        ScriptedConnector? scripted = null;
+        await using var h = new EngineHarness("xemm", CrossMarketHedge(), market: EngineHarness.QuietMarket(), hedgeSymbol: "SOL_USDC_PERP",
+            wrap: c => scripted = new ScriptedConnector(c));
+        _ = h.Start();
+        await Until.TrueAsync(() => h.OpenOrders().Count == 2, "a quote a side");
+        var ask = h.OpenOrders().Single(o => o.Side == Side.Sell);
+        // The stop's cancel-all is about to go out when a buyer lifts our ask: the loop that hedges fills has ended.
+        // (It sweeps the crowd's asks below ours too: our ask keeps its distance from the perp's touch.)
+        scripted!.BeforeCancelAll = () => h.Exchange.Place("taker", new PlaceOrderRequest("SOL_USDC", "t1", Side.Buy, OrderType.Limit, TimeInForce.Ioc, ask.Price,
+            h.Exchange.Levels("SOL_USDC", Side.Sell, 50).Where(l => l.Price <= ask.Price).Sum(l => l.Quantity)));
+        var result = await h.StopAsync();
+
+        Assert.Equal(OrderPurpose.Quote, Assert.Single(h.Journal.Fills).Purpose);
+        var hedge = Assert.Single(h.HedgeJournal!.Fills);
+        Assert.Equal((OrderPurpose.Hedge, Side.Buy, 0.5m), (hedge.Purpose, hedge.Fill.Side, hedge.Fill.Quantity));
+        Assert.Equal(0m, result.FinalStats.StrategyFigures!.Hedge!.Residual);
+        Assert.Equal(0, result.OwnOrdersLeftOnVenue);
+    }
+
+    [Fact]
     public async Task MakerTakerHedge_AcrossMarkets_ARestartReadsEachMarketsOwnJournal_AndHedgesNothingTwice()
     {
         PaperExchange exchange;
