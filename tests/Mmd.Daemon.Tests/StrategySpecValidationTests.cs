@@ -200,6 +200,44 @@ public class StrategySpecValidationTests
     }
 
     [Fact]
+    public void ShippedXemmTemplate_QuotesTheSpot_AndHedgesOnThePerpetual()
+    {
+        var spec = Template("paper-xemm.json");
+        Assert.Equal(new HedgeTarget("paper", "SOL_USDC_PERP"), spec.HedgeMarket);
+        Assert.Equal(0.02m, ((Trading.Strategies.Hedge.MakerTakerHedgeConfig)spec.Strategy).MinProfitabilityPct);
+    }
+
+    [Fact]
+    public void CrossMarketHedge_EveryBadField_IsReported()
+    {
+        var ex = Invalid("""{ "name": "x", "symbol": "SOL_USDC", "makerTakerHedge": { "orderQuantity": "1", "hedgeVenue": "kraken", "minProfitabilityPct": "11" } }""");
+        Assert.Equal(["maker_taker_hedge.hedge_venue", "maker_taker_hedge.min_profitability_pct"], ex.Violations.Select(v => v.Field));
+        var other = Invalid("""{ "name": "x", "symbol": "SOL_USDC", "makerTakerHedge": { "orderQuantity": "1", "hedgeSymbol": "BTC_USDC_PERP" } }""");
+        Assert.Contains("same asset", Assert.Single(other.Violations, v => v.Field == "maker_taker_hedge.hedge_symbol").Description);
+        var unknown = Invalid("""{ "name": "x", "symbol": "SOL_USDC", "makerTakerHedge": { "orderQuantity": "1", "hedgeSymbol": "SOL_EUR" } }""");
+        Assert.Contains("no symbol 'SOL_EUR'", Assert.Single(unknown.Violations).Description);
+        var live = Invalid("""{ "name": "x", "symbol": "SOL_USDC", "makerTakerHedge": { "orderQuantity": "1", "hedgeVenue": "backpack", "hedgeSymbol": "ETH_USDC_PERP" } }""");
+        Assert.Equal("maker_taker_hedge.hedge_symbol", Assert.Single(live.Violations).Field);
+    }
+
+    [Fact]
+    public void CrossMarketHedge_OnTheInstancesOwnMarket_IsTheSeedsHedge_AndOnBackpack_TakesAClientIdTag()
+    {
+        var same = new InstanceSpec { Name = "x", Symbol = "SOL_USDC", MakerTakerHedge = new GrpcMM.Protos.V1.MakerTakerHedgeConfig { HedgeVenue = "paper", HedgeSymbol = "SOL_USDC" } };
+        Assert.Null(SpecValidator.Validate(same, "cli").HedgeMarket);
+
+        var cross = new InstanceSpec
+        {
+            Name = "x", Symbol = "SOL_USDC",
+            MakerTakerHedge = new GrpcMM.Protos.V1.MakerTakerHedgeConfig { HedgeVenue = "backpack", HedgeSymbol = "SOL_USDC_PERP" },
+        };
+        var validated = SpecValidator.Validate(cross, "cli");
+        Assert.Equal(new HedgeTarget("backpack", "SOL_USDC_PERP"), validated.HedgeMarket);
+        Assert.True(validated.Uses("backpack") && validated.Uses("paper"));
+        Assert.Equal(Exchanges.Backpack.BackpackClientIds.DefaultTag("x"), validated.BackpackClientIdTag);
+    }
+
+    [Fact]
     public void AvellanedaStoikov_IsValidated_OnBothMarketMakers()
     {
         var ex = Invalid("""

@@ -14,8 +14,8 @@ namespace Mmd.EndToEnd.Tests;
 /// </summary>
 public sealed class BackpackEndToEndTests(ITestOutputHelper output)
 {
-    private const string Key = BackpackTestKeys.ApiKey;
-    private const string Secret = BackpackTestKeys.Secret;
+    private const string Key = BackpackDaemon.Key;
+    private const string Secret = BackpackDaemon.Secret;
     private const string Symbol = "SOL_USDC_PERP";
 
     [Fact]
@@ -167,17 +167,7 @@ public sealed class BackpackEndToEndTests(ITestOutputHelper output)
         Assert.DoesNotContain(Secret, mmd.Output, StringComparison.Ordinal);
     }
 
-    private static async Task<DaemonUnderTest> StartDaemonAsync(EmulatorProcess venue, TempDirectory secretsDir)
-    {
-        var secrets = secretsDir.Combine("secrets.env");
-        await File.WriteAllTextAsync(secrets, $"# Backpack API key pair\nBACKPACK_KEY={Key}\nBACKPACK_SECRET={Secret}\n");
-        File.SetUnixFileMode(secrets, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        return await DaemonUnderTest.StartAsync(new() { ["maxBackoffSeconds"] = 1 }, new()
-        {
-            ["secretsFile"] = secrets,
-            ["venues"] = new Dictionary<string, object> { ["backpack"] = new Dictionary<string, object> { ["restUrl"] = venue.RestUrl, ["wsUrl"] = venue.WebSocketUrl } },
-        });
-    }
+    private static Task<DaemonUnderTest> StartDaemonAsync(EmulatorProcess venue, TempDirectory secretsDir) => BackpackDaemon.StartAsync(venue, secretsDir);
 
     private static string SpecJson(string name, uint tag = 0) => JsonSerializer.Serialize(new
     {
@@ -191,8 +181,7 @@ public sealed class BackpackEndToEndTests(ITestOutputHelper output)
 
     private static uint SpecValidatorTag(string name) => BackpackClientIds.DefaultTag(name);
 
-    private static BackpackRestClient Rest(EmulatorProcess venue) =>
-        new(new HttpClient(), new BackpackSigner(BackpackCredentials.Parse(Key, Secret)), new BackpackOptions { RestBaseUrl = new Uri(venue.RestUrl) }, TimeProvider.System);
+    private static BackpackRestClient Rest(EmulatorProcess venue) => BackpackDaemon.Rest(venue);
 
     private static async Task<HashSet<string>> OpenOrdersInJournalAsync(string journalPath)
     {

@@ -113,7 +113,15 @@ public static class Printer
             if (s.StrategyFigures?.Model is { } model)
                 Add("model", $"Avellaneda-Stoikov: σ {model.Sigma:0.####}/√s, κ {model.Kappa:0.##}, reservation {model.ReservationPrice} ± {model.HalfSpread}");
             if (s.StrategyFigures?.Hedge is { } h)
+            {
                 Add("hedge", $"residual {h.Residual} (reference {h.ReferencePosition}), {h.Hedges} hedges, {h.HedgeFailures} failed{(h.QuotingHeld ? "; QUOTING HELD until a hedge succeeds" : "")}");
+                if (h.Market is { } m)
+                {
+                    Add("hedge market", $"{m.Venue} {m.Symbol}, mid {m.Mid}; position {m.Cumulative.Position} @ {m.Cumulative.AverageEntryPrice}");
+                    Add("hedge session", Figures(m.Session, s.QuoteAsset));
+                    Add("hedge cumulative", Figures(m.Cumulative, s.QuoteAsset));
+                }
+            }
             if (s.StrategyFigures is { LastProtectiveAction.Length: > 0 } f)
                 Add("last protective action", $"{f.LastProtectiveAction}{(f.LastProtectiveActionTime is null ? "" : $" at {f.LastProtectiveActionTime.ToDateTimeOffset():u}")}");
             Add("orders", $"placed {s.OrdersPlaced}, cancelled {s.OrdersCancelled}, rejected {s.OrdersRejected}, post-only retries {s.PostOnlyRetries}, rebalances {s.Rebalances}, risk denials {s.RiskDenials}");

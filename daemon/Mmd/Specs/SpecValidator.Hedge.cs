@@ -1,4 +1,6 @@
 using GrpcMM.Protos.V1;
+using Mmd.Exchanges.Paper;
+using Mmd.Trading.Primitives;
 
 namespace Mmd.Specs;
 
@@ -8,6 +10,7 @@ public static partial class SpecValidator
     private static Trading.Strategies.Hedge.MakerTakerHedgeConfig ValidateHedge(GrpcMM.Protos.V1.MakerTakerHedgeConfig c, bool perpetual, List<FieldViolation> v)
     {
         const string p = "maker_taker_hedge.";
+        var profitability = Decimal(c.MinProfitabilityPct, p + "min_profitability_pct", v, min: 0m, max: 10m) ?? 0.1m;
         var quantity = Decimal(c.OrderQuantity, p + "order_quantity", v, min: 0m, minExclusive: true);
         // On a perpetual the base balance is 0: the seed's auto size would quote nothing on the sell side.
         if (perpetual && c.OrderQuantity.Length == 0) v.Add(new(p + "order_quantity", "required on a perpetual (the auto size comes from a spot base balance)"));
@@ -25,6 +28,44 @@ public static partial class SpecValidator
             MaxHedgeAttempts = attempts,
             Interval = interval,
             RefreshTolerancePct = tolerance,
+            MinProfitabilityPct = profitability,
         };
     }
+
+    /// <summary>
+    /// The hedge market of a cross-market hedge, or null when the hedges trade where the quotes rest. A paper symbol must be
+    /// in the paper catalogue and carry the same base asset; a live venue's symbol is checked against the venue at start.
+    /// </summary>
+    private static HedgeTarget? ValidateHedgeMarket(GrpcMM.Protos.V1.MakerTakerHedgeConfig c, string venue, string symbol, InstrumentSpec? quoted,
+        List<FieldViolation> v)
+    {
+        const string p = "maker_taker_hedge.";
+        if (c.HedgeVenue.Length == 0 && c.HedgeSymbol.Length == 0) return null;
+        var hedgeVenue = c.HedgeVenue.Length == 0 ? venue : c.HedgeVenue;
+        var hedgeSymbol = c.HedgeSymbol.Length == 0 ? symbol : c.HedgeSymbol;
+        if (!KnownVenues.Contains(hedgeVenue))
+        {
+            v.Add(new(p + "hedge_venue", $"unknown venue '{c.HedgeVenue}' (available: {string.Join(", ", KnownVenues)})"));
+            return null;
+        }
+        if (hedgeVenue == venue && hedgeSymbol == symbol) return null; // the same market: the seed's hedge
+        if (hedgeVenue == "paper")
+        {
+            if (PaperMarkets.Find(hedgeSymbol) is not { } hedged)
+            {
+                v.Add(new(p + "hedge_symbol", $"the paper venue has no symbol '{hedgeSymbol}' (available: {string.Join(", ", PaperMarkets.All.Select(m => m.Spec.Symbol))})"));
+                return null;
+            }
+            if (quoted is not null && hedged.BaseAsset != quoted.BaseAsset)
+                v.Add(new(p + "hedge_symbol", $"'{hedgeSymbol}' trades {hedged.BaseAsset}, the quotes {quoted.BaseAsset}: a hedge must trade the same asset"));
+        }
+        else if (BaseOf(hedgeSymbol) != BaseOf(symbol))
+        {
+            v.Add(new(p + "hedge_symbol", $"'{hedgeSymbol}' does not trade the base asset of '{symbol}': a hedge must trade the same asset"));
+        }
+        return new HedgeTarget(hedgeVenue, hedgeSymbol);
+    }
+
+    // Venue symbols here are BASE_QUOTE or BASE_QUOTE_PERP.
+    private static string BaseOf(string symbol) => symbol.Split('_')[0];
 }

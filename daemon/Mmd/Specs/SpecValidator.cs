@@ -40,7 +40,10 @@ public static partial class SpecValidator
             v.Add(new("symbol", $"the paper venue has no symbol '{spec.Symbol}' (available: {string.Join(", ", PaperMarkets.All.Select(m => m.Spec.Symbol))})"));
         // A live venue's rules (tick, step, minimum) are read from it when the worker starts; its symbol says spot or perp.
         var kind = instrument?.Kind ?? (spec.Symbol.EndsWith("_PERP", StringComparison.Ordinal) ? InstrumentKind.Perpetual : InstrumentKind.Spot);
-        var backpackTag = venue == "backpack" ? ValidateBackpack(spec.Backpack ?? new BackpackVenueOptions(), name, v) : 0u;
+        var hedgeMarket = spec.StrategyCase == InstanceSpec.StrategyOneofCase.MakerTakerHedge
+            ? ValidateHedgeMarket(spec.MakerTakerHedge, venue, spec.Symbol, instrument, v)
+            : null;
+        var backpackTag = venue == "backpack" || hedgeMarket?.Venue == "backpack" ? ValidateBackpack(spec.Backpack ?? new BackpackVenueOptions(), name, v) : 0u;
 
         TimeSpan? duration = null;
         if (spec.Duration is { } d)
@@ -85,6 +88,7 @@ public static partial class SpecValidator
         if (v.Count > 0) throw new InvalidSpecException(source, v, lines);
         return new ValidatedSpec(name, venue, spec.Symbol, duration, strategy!, risk, paper) {
             Supervision = supervision,
+            HedgeMarket = hedgeMarket,
             BackpackClientIdTag = backpackTag,
             BackpackMarginFlags = spec.Backpack is { } b
                 ? new Exchanges.Backpack.BackpackMarginFlags(b.HasAutoLend ? b.AutoLend : null, b.HasAutoLendRedeem ? b.AutoLendRedeem : null,

@@ -18,7 +18,13 @@ public sealed record ValidatedSpec(
     /// <summary>The spot market maker's parameters when that is the strategy.</summary>
     public SpotMarketMakerConfig? SpotMarketMaking => Strategy as SpotMarketMakerConfig;
 
-    /// <summary>The Backpack client-id tag this instance numbers its orders in (see BackpackClientIds); 0 for other venues.</summary>
+    /// <summary>The hedge market of a cross-market hedge; null when the instance trades one market.</summary>
+    public HedgeTarget? HedgeMarket { get; init; }
+
+    /// <summary>True when the instance trades on <paramref name="venue"/>, where it quotes or where it hedges.</summary>
+    public bool Uses(string venue) => Venue == venue || HedgeMarket?.Venue == venue;
+
+    /// <summary>The Backpack client-id tag this instance numbers its orders in (see BackpackClientIds); 0 when it does not trade there.</summary>
     public uint BackpackClientIdTag { get; init; }
 
     /// <summary>Backpack's spot-margin order flags the spec sets.</summary>

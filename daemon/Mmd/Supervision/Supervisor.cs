@@ -115,20 +115,24 @@ public sealed class Supervisor : IAsyncDisposable
 
     public IReadOnlyList<Instance> List() => Actors().Select(a => a.Snapshot).ToList();
 
-    /// <summary>Creates (idempotent on name + identical spec), optionally starting it. Returns the instance and whether it is new.</summary>
-    /// <param name="lines">Where each field sits in the spec file it came from, so that errors can say.</param>
     /// <summary>
     /// Two Backpack instances numbering their orders in one client-id tag could cancel each other's orders on a
     /// shared account, so the second one is refused, naming the field and the instance that holds the tag.
     /// </summary>
     private void RefuseSharedBackpackTag(ValidatedSpec validated)
     {
-        if (validated.Venue != "backpack") return;
-        var holder = Actors().FirstOrDefault(a => a.Spec.Venue == "backpack" && SpecValidator.BackpackTagOf(a.Spec.Backpack, a.Name) == validated.BackpackClientIdTag);
+        if (!validated.Uses("backpack")) return;
+        var holder = Actors().FirstOrDefault(a => UsesBackpack(a.Spec) && SpecValidator.BackpackTagOf(a.Spec.Backpack, a.Name) == validated.BackpackClientIdTag);
         if (holder is not null)
             throw new InvalidSpecException("spec", [new FieldViolation("backpack.client_id_tag",
                 $"client-id tag {validated.BackpackClientIdTag} is already used by instance '{holder.Name}'; set backpack.client_id_tag to another value (1-1023)")]);
     }
+
+    // Where it quotes, or where a cross-market hedge sends its hedges.
+    private static bool UsesBackpack(InstanceSpec spec) => spec.Venue == "backpack" || spec.MakerTakerHedge?.HedgeVenue == "backpack";
+
+    /// <summary>Creates (idempotent on name + identical spec), optionally starting it. Returns the instance and whether it is new.</summary>
+    /// <param name="lines">Where each field sits in the spec file it came from, so that errors can say.</param>
 
     public async Task<(Instance Instance, bool Created)> CreateAsync(InstanceSpec spec, bool start, CancellationToken cancellationToken,
         IReadOnlyDictionary<string, long>? lines = null)

@@ -31,18 +31,32 @@ public static class InstanceRunner
         RunLog.Started(log, spec.Name, spec.Venue, spec.Symbol, dbPath, runId);
 
         Trading.Execution.IExchangeConnector created;
+        Trading.Execution.IExchangeConnector? createdHedge = null;
+        var connecting = spec.Venue;
         try
         {
             created = await VenueFactory.CreateAsync(spec, config, time, stop);
+            // A hedge on another venue gets its own connector; on the same venue (another symbol) it shares this one.
+            if (spec.HedgeMarket is { } target && target.Venue != spec.Venue)
+            {
+                connecting = target.Venue;
+                try { createdHedge = await VenueFactory.CreateAsync(target.Venue, spec, config, time, stop); }
+                catch
+                {
+                    await created.DisposeAsync();
+                    throw;
+                }
+            }
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // Missing credentials, an unreachable venue: the run ends with the reason, and the supervisor's backoff applies.
             RunLog.Crashed(log, ex, spec.Name);
-            await runs.EndAsync(runId, time.GetUtcNow(), ExitCodes.Failure, $"cannot connect to {spec.Venue}: {ex.Message}", CancellationToken.None);
-            return new RunOutcome(ExitCodes.Failure, $"cannot connect to {spec.Venue}: {ex.Message}", 0);
+            await runs.EndAsync(runId, time.GetUtcNow(), ExitCodes.Failure, $"cannot connect to {connecting}: {ex.Message}", CancellationToken.None);
+            return new RunOutcome(ExitCodes.Failure, $"cannot connect to {connecting}: {ex.Message}", 0);
         }
         await using var connector = created;
+        await using var hedgeConnector = createdHedge;
         var engineOptions = new EngineOptions
         {
             InstanceName = spec.Name,
@@ -51,9 +65,12 @@ public static class InstanceRunner
             RefreshTolerancePct = spec.Strategy.RefreshTolerancePct,
             RefreshReplacesQuotes = spec.Strategy.RefreshReplacesQuotes,
         };
-        await using var journal = new SqliteTradingJournal(db, spec.Name, connector.Venue);
+        // With a hedge market each market's journal is scoped to its venue and symbol; both live in the instance's database.
+        await using var journal = new SqliteTradingJournal(db, spec.Name, connector.Venue, spec.HedgeMarket is null ? null : spec.Symbol);
+        await using var hedgeJournal = spec.HedgeMarket is { } hedgeTarget ? new SqliteTradingJournal(db, spec.Name, hedgeTarget.Venue, hedgeTarget.Symbol) : null;
+        var hedge = spec.HedgeMarket is { } h ? new HedgeMarket(hedgeConnector ?? connector, h.Symbol, hedgeJournal!) : null;
         using var engine = new InstanceEngine(engineOptions, connector, spec.Strategy.CreateStrategy(),
-            new RiskEngine(spec.Risk, time), journal, time, loggerFactory.CreateLogger("mmd.engine"));
+            new RiskEngine(spec.Risk, time), journal, time, loggerFactory.CreateLogger("mmd.engine"), hedge);
         onEngine?.Invoke(engine);
 
         using var durationEnd = spec.Duration is { } d ? new CancellationTokenSource(d, time) : new CancellationTokenSource();

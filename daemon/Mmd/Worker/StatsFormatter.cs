@@ -49,7 +49,11 @@ public static class StatsFormatter
         if (f.Model is { } model)
             sb.Append(Inv, $" model σ {model.Sigma:0.####}/√s κ {model.Kappa:0.##} reservation {R(model.Reservation)} ±{R(model.HalfSpread)}");
         if (f.Hedge is { } h)
+        {
             sb.Append(Inv, $" hedge residual {R(h.Residual)}, hedges {h.Hedges}, failed {h.HedgeFailures}{(h.QuotingHeld ? " [QUOTING HELD]" : "")}");
+            if (h.Market is { } m)
+                sb.Append(Inv, $" on {m.Venue} {m.Symbol}: position {R(m.Cumulative.Position)}, fills {m.Session.Fills}, net PnL {R(m.Session.NetPnl)}");
+        }
         if (f.LastProtectiveAction is { } action) sb.Append(Inv, $" last action: {action}");
         return sb.ToString();
     }

@@ -92,6 +92,13 @@ public static class StatsMessages
                 Hedges = (ulong)h.Hedges,
                 HedgeFailures = (ulong)h.HedgeFailures,
                 QuotingHeld = h.QuotingHeld,
+                Market = h.Market is { } market
+                    ? new GrpcMM.Protos.V1.HedgeMarketFigures
+                    {
+                        Venue = market.Venue, Symbol = market.Symbol, Mid = market.Mid is { } mid ? D(mid) : "",
+                        Session = ToMessage(market.Session), Cumulative = ToMessage(market.Cumulative),
+                    }
+                    : null,
             };
         return m;
     }

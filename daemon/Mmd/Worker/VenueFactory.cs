@@ -7,12 +7,17 @@ using Mmd.Trading.Execution;
 
 namespace Mmd.Worker;
 
-/// <summary>Builds the connector a spec names, with daemon.json's endpoints and the credentials of the environment or secrets file.</summary>
+/// <summary>Builds the connectors a spec names, with daemon.json's endpoints and the credentials of the environment or secrets file.</summary>
 public static class VenueFactory
 {
-    public static async Task<IExchangeConnector> CreateAsync(ValidatedSpec spec, DaemonConfig config, TimeProvider time, CancellationToken cancellationToken)
+    /// <summary>The connector of the venue the instance quotes on.</summary>
+    public static Task<IExchangeConnector> CreateAsync(ValidatedSpec spec, DaemonConfig config, TimeProvider time, CancellationToken cancellationToken) =>
+        CreateAsync(spec.Venue, spec, config, time, cancellationToken);
+
+    /// <summary>The connector of <paramref name="venue"/> for this instance (its hedge market's, for a cross-venue hedge).</summary>
+    public static async Task<IExchangeConnector> CreateAsync(string venue, ValidatedSpec spec, DaemonConfig config, TimeProvider time, CancellationToken cancellationToken)
     {
-        switch (spec.Venue)
+        switch (venue)
         {
             case "paper":
                 var exchange = new PaperExchange(spec.Paper with { StateDirectory = Path.Combine(config.StateDir, "paper") }, time);
@@ -32,7 +37,7 @@ public static class VenueFactory
                 }
                 return connector;
             default:
-                throw new InvalidOperationException($"venue '{spec.Venue}' is not available");
+                throw new InvalidOperationException($"venue '{venue}' is not available");
         }
     }
 
