@@ -23,7 +23,7 @@ namespace Mmd.Benchmarks;
 /// </summary>
 public sealed class StrategyEventDriver
 {
-    public static readonly string[] Kinds = ["spot_market_making", "perp_market_making", "perp_market_making_as", "spot_grid", "perp_grid", "maker_taker_hedge"];
+    public static readonly string[] Kinds = ["spot_market_making", "perp_market_making", "perp_market_making_as", "spot_grid", "perp_grid", "maker_taker_hedge", "maker_taker_hedge_xemm"];
 
     private readonly string _kind;
     private readonly InstrumentSpec _spec;
@@ -42,7 +42,7 @@ public sealed class StrategyEventDriver
     public StrategyEventDriver(string kind)
     {
         _kind = kind;
-        var spot = kind is "spot_market_making" or "spot_grid";
+        var spot = kind is "spot_market_making" or "spot_grid" or "maker_taker_hedge_xemm";
         _spec = PaperMarkets.Find(spot ? "SOL_USDC" : "SOL_USDC_PERP")!;
         _book = new OrderBook(_spec.Symbol);
         _book.ApplySnapshot(1, Enumerable.Range(1, 20).Select(i => new BookLevel(150m - i * 0.03m, 5m)).ToArray(),
@@ -63,9 +63,11 @@ public sealed class StrategyEventDriver
             }),
             "spot_grid" => new SpotGrid(new SpotGridConfig { Lower = 140m, Upper = 160m, Levels = 21, OrderQuantity = 1m }),
             "perp_grid" => new PerpGrid(new PerpGridConfig { Lower = 140m, Upper = 160m, Levels = 21, OrderQuantity = 1m, MaxPosition = 100m }),
-            "maker_taker_hedge" => new MakerTakerHedge(new MakerTakerHedgeConfig { OrderQuantity = 0.5m }),
+            "maker_taker_hedge" or "maker_taker_hedge_xemm" => new MakerTakerHedge(new MakerTakerHedgeConfig { OrderQuantity = 0.5m, MinProfitabilityPct = 0.01m }),
             _ => throw new ArgumentException($"unknown strategy {kind} ({string.Join(", ", Kinds)})"),
         };
+        // Across markets the hedge market is the perpetual, at the same touch as the spot here.
+        if (kind == "maker_taker_hedge_xemm") _view.Hedge = new HedgeMarketView { Venue = "paper", Instrument = PaperMarkets.Find("SOL_USDC_PERP")! };
         _risk = new RiskEngine(new RiskLimits { MaxOrdersPerSecond = int.MaxValue, MaxPosition = 1000m, MaxOrderNotional = 1_000_000m, PriceBandPct = 50m }, new FakeTimeProvider());
         SetTouch();
         Run(); // the initial quotes or grid
@@ -93,6 +95,7 @@ public sealed class StrategyEventDriver
                 MoveBook(odd ? 0.01m : -0.01m);
                 break;
             case "maker_taker_hedge":
+            case "maker_taker_hedge_xemm":
                 // Alternately: a maker fill leaves 0.5 to hedge (the taker order), then the hedge is done and the touch moves.
                 _view.Position = odd ? 0m : 0.5m;
                 MoveBook(odd ? 0.01m : -0.01m);
@@ -136,13 +139,14 @@ public sealed class StrategyEventDriver
         _view.BestBid = _book.BestBid!.Value.Price;
         _view.BestAsk = _book.BestAsk!.Value.Price;
         _view.Now = _now;
+        if (_view.Hedge is { } hedge) (hedge.BestBid, hedge.BestAsk) = (_view.BestBid, _view.BestAsk);
     }
 
     private int Run()
     {
         var decision = _strategy.Decide(_view);
         // The hedge follows the touch tick by tick (its template's tolerance is 0); the others keep a 0.05 % tolerance.
-        var plan = QuoteReconciler.Plan(decision.Quotes, _tracker.Live, _kind == "maker_taker_hedge" ? 0m : 0.05m, forceRefresh: false);
+        var plan = QuoteReconciler.Plan(decision.Quotes, _tracker.Live, _kind.StartsWith("maker_taker_hedge", StringComparison.Ordinal) ? 0m : 0.05m, forceRefresh: false);
         foreach (var cancel in plan.Cancels) _tracker.ApplyCancelResult(cancel, new CancelOrderResult(CommandOutcome.Accepted, null), _now);
         var context = new RiskContext(_view.Mid, _view.Position, 0m, 0m);
         var sent = plan.Cancels.Count;
