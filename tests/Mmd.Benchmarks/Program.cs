@@ -42,6 +42,7 @@ var suites = new Dictionary<string, Type>
     ["strategy-events"] = typeof(StrategyEventBenchmark),
     ["journal"] = typeof(JournalBenchmark),
     ["backpack-signing"] = typeof(BackpackSigningBenchmark),
+    ["aster-signing"] = typeof(AsterSigningBenchmark),
 };
 // Artifacts go beside the benchmarks, whatever folder the command runs from (the repository's top level is fixed).
 var config = BenchmarkDotNet.Configs.ManualConfig.Create(BenchmarkDotNet.Configs.DefaultConfig.Instance)

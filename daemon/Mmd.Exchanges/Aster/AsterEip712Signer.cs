@@ -7,6 +7,7 @@ using Org.BouncyCastle.Crypto.Parameters;
 using Org.BouncyCastle.Crypto.Signers;
 using Org.BouncyCastle.Math;
 using Org.BouncyCastle.Math.EC;
+using Org.BouncyCastle.Math.EC.Multiplier;
 
 namespace Mmd.Exchanges.Aster;
 
@@ -38,7 +39,7 @@ public sealed class AsterEip712Signer
         if (d.SignValue <= 0 || d.CompareTo(Curve.N) >= 0) throw new ArgumentException("not a secp256k1 private key", nameof(privateKey));
         _key = new ECPrivateKeyParameters(d, Domain);
         _domainSeparator = DomainSeparator(chainId);
-        SignerAddress = AddressOf(Domain.G.Multiply(d).Normalize());
+        SignerAddress = AddressOf(new FixedPointCombMultiplier().Multiply(Domain.G, d).Normalize());
     }
 
     /// <summary>The signer (agent) wallet address the key belongs to, EIP-55 checksummed.</summary>
@@ -71,22 +72,38 @@ public sealed class AsterEip712Signer
     }
 
     /// <summary>The signature of <paramref name="msg"/>: 0x-prefixed lowercase hex of r ‖ s ‖ v.</summary>
+    /// <remarks>
+    /// ECDSA as BouncyCastle's ECDsaSigner does it (RFC 6979 k, fixed-point comb multiplication), written out here only to
+    /// keep the point R: its y parity is the recovery id, which otherwise costs two public-key recoveries per request.
+    /// </remarks>
     public string Sign(string msg)
     {
         var digest = Digest(msg, _domainSeparator);
-        var signer = new ECDsaSigner(new HMacDsaKCalculator(new Sha256Digest()));
-        signer.Init(true, _key);
-        var rs = signer.GenerateSignature(digest);
-        var (r, s) = (rs[0], rs[1]);
-        if (s.CompareTo(HalfN) > 0) s = Curve.N.Subtract(s); // low S: the form Ethereum accepts
-        var expected = Domain.G.Multiply(_key.D).Normalize();
-        for (var recId = 0; recId < 2; recId++)
+        var n = Curve.N;
+        var d = _key.D;
+        var e = new BigInteger(1, digest); // a 256-bit digest for a 256-bit order: no truncation
+        var k = new HMacDsaKCalculator(new Sha256Digest());
+        k.Init(n, d, digest);
+        while (true)
         {
-            if (Recover(digest, r, s, recId) is { } point && point.Equals(expected))
-                return "0x" + Convert.ToHexStringLower([.. Word(r), .. Word(s), (byte)(27 + recId)]);
+            var nonce = k.NextK();
+            var point = BasePoint.Multiply(Curve.G, nonce).Normalize();
+            var x = point.AffineXCoord.ToBigInteger();
+            var r = x.Mod(n);
+            if (r.SignValue == 0 || x.CompareTo(n) >= 0) continue; // the second case (recovery ids 2, 3) has no Ethereum v
+            var s = nonce.ModInverse(n).Multiply(e.Add(d.Multiply(r))).Mod(n);
+            if (s.SignValue == 0) continue;
+            var recId = point.AffineYCoord.TestBitZero() ? 1 : 0;
+            if (s.CompareTo(HalfN) > 0)
+            {
+                s = n.Subtract(s); // low S, the form Ethereum accepts: the mirrored R has the other parity
+                recId ^= 1;
+            }
+            return "0x" + Convert.ToHexStringLower([.. Word(r), .. Word(s), (byte)(27 + recId)]);
         }
-        throw new InvalidOperationException("no recovery id reproduces the signing key");
     }
+
+    private static readonly FixedPointCombMultiplier BasePoint = new();
 
     /// <summary>
     /// The address that signed <paramref name="msg"/> with <paramref name="signature"/> (r ‖ s ‖ v hex, with or without

@@ -71,6 +71,23 @@ public class AsterSignerTests
     }
 
     [Fact]
+    public void V3_EverySignature_IsLowS_AndItsRecoveryIdFindsTheSigner_WhicheverParityRHas()
+    {
+        var signer = V3();
+        var halfN = new Org.BouncyCastle.Math.BigInteger("7FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF5D576E7357A4501DDFE92F46681B20A0", 16);
+        var vs = new HashSet<byte>();
+        for (var i = 0; i < 64; i++)
+        {
+            var msg = $"symbol=SOLUSDT&quantity={i}&nonce={1748310859508867 + i}";
+            var bytes = Convert.FromHexString(signer.Sign(msg)[2..]);
+            Assert.True(new Org.BouncyCastle.Math.BigInteger(1, bytes, 32, 32).CompareTo(halfN) <= 0);
+            vs.Add(bytes[64]);
+            Assert.Equal(Signer, AsterEip712Signer.RecoverSigner(msg, "0x" + Convert.ToHexStringLower(bytes), 1666));
+        }
+        Assert.Equal(new byte[] { 27, 28 }, vs.Order()); // both recovery ids occurred
+    }
+
+    [Fact]
     public void V3_KeysThatAreNotSecp256k1Keys_AreRefused()
     {
         Assert.Throws<ArgumentException>(() => new AsterEip712Signer(new byte[31]));
