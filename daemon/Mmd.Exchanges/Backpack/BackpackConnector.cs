@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using Mmd.Exchanges.Shared;
 using Mmd.Trading.Execution;
 using Mmd.Trading.Orders;
 using Mmd.Trading.Primitives;
@@ -189,12 +190,12 @@ public sealed class BackpackConnector : IExchangeConnector
         // (u <= lastUpdateId) and detects a gap after it, which makes the engine subscribe afresh.
         var depth = await _rest.GetDepthAsync(symbol, cancellationToken).ConfigureAwait(false);
         yield return new BookSnapshotEvent(symbol, long.Parse(depth.LastUpdateId, CultureInfo.InvariantCulture),
-            Levels(depth.Bids), Levels(depth.Asks), FromMicros(depth.Timestamp));
+            WireLevels.Parse(depth.Bids), WireLevels.Parse(depth.Asks), FromMicros(depth.Timestamp));
         await foreach (var message in socket.Messages.ReadAllAsync(cancellationToken).ConfigureAwait(false))
         {
             if (message.Stream is null || !message.Stream.StartsWith("depth.", StringComparison.Ordinal)) continue;
             var e = message.Data.Deserialize<BackpackDepthEvent>(BackpackJson.Options)!;
-            yield return new BookDeltaEvent(symbol, e.FirstUpdateId, e.LastUpdateId, Levels(e.Bids), Levels(e.Asks), FromMicros(e.EventTime));
+            yield return new BookDeltaEvent(symbol, e.FirstUpdateId, e.LastUpdateId, WireLevels.Parse(e.Bids), WireLevels.Parse(e.Asks), FromMicros(e.EventTime));
         }
     }
 

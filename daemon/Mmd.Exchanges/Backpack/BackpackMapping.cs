@@ -54,15 +54,6 @@ public static class BackpackMapping
             : null;
     }
 
-    public static BookLevel[] Levels(string[][] levels)
-    {
-        var result = new BookLevel[levels.Length];
-        for (var i = 0; i < levels.Length; i++) result[i] = new BookLevel(Parse(levels[i][0]), Parse(levels[i][1]));
-        return result;
-    }
-
-    public static decimal Parse(string value) => decimal.Parse(value, NumberStyles.Float, CultureInfo.InvariantCulture);
-
     /// <summary>Backpack's naive ISO timestamps are UTC.</summary>
     public static DateTimeOffset ParseNaiveUtc(string value) =>
         new(DateTime.SpecifyKind(DateTime.Parse(value, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal), DateTimeKind.Utc));

@@ -14,20 +14,8 @@ public static class BackpackJson
         // Stream events carry one-letter keys that differ only in case ("e" event type, "E" event time).
         PropertyNameCaseInsensitive = false,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        Converters = { new DecimalAsString() },
+        Converters = { new Shared.DecimalAsStringConverter() },
     };
-
-    /// <summary>Money is a JSON string on Backpack's wire, both ways; integers (ids, times) stay numbers.</summary>
-    private sealed class DecimalAsString : JsonConverter<decimal>
-    {
-        public override decimal Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
-            reader.TokenType == JsonTokenType.String
-                ? decimal.Parse(reader.GetString()!, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture)
-                : reader.GetDecimal();
-
-        public override void Write(Utf8JsonWriter writer, decimal value, JsonSerializerOptions options) =>
-            writer.WriteStringValue(value.ToString(System.Globalization.CultureInfo.InvariantCulture));
-    }
 }
 
 public sealed record BackpackError(string Code, string Message);
