@@ -10,6 +10,27 @@ public sealed class StrategyEndToEndTests
     private static decimal D(string text) => decimal.Parse(text, CultureInfo.InvariantCulture);
 
     [Fact]
+    public async Task CrossSymbolHedge_FromMmctlFlags_QuotesTheSpot_AndHedgesOnThePerp_BadFlagsAreRefused()
+    {
+        await using var d = await DaemonUnderTest.StartAsync();
+        var misplaced = await d.MmctlAsync("start", "x", "--symbol", "SOL_USDC", "--hedge-symbol", "SOL_USDC_PERP");
+        Assert.Equal(2, misplaced.ExitCode);
+        Assert.Contains("--strategy maker_taker_hedge", misplaced.StandardError, StringComparison.Ordinal);
+        var wrongAsset = await d.MmctlAsync("start", "x", "--symbol", "SOL_USDC", "--strategy", "maker_taker_hedge", "--quantity", "0.2", "--hedge-symbol", "BTC_USDC_PERP");
+        Assert.Equal(2, wrongAsset.ExitCode);
+        Assert.Contains("maker_taker_hedge.hedge_symbol", wrongAsset.StandardError, StringComparison.Ordinal);
+
+        var start = await d.MmctlAsync("start", "x", "--symbol", "SOL_USDC", "--strategy", "maker_taker_hedge", "--quantity", "0.2", "--hedge-symbol", "SOL_USDC_PERP");
+        Assert.True(start.ExitCode == 0, start.ToString());
+        var running = await d.WaitForAsync("x", i => i.State == InstanceState.Running && i.Stats?.StrategyFigures?.Hedge?.Market is not null
+            && i.Stats.OpenBuyOrders == 1 && i.Stats.OpenSellOrders == 1, "quoting the spot, hedging on the perp");
+        Assert.Equal(("paper", "SOL_USDC_PERP"), (running.Stats.StrategyFigures.Hedge.Market.Venue, running.Stats.StrategyFigures.Hedge.Market.Symbol));
+        Assert.Contains("hedge market", (await d.MmctlAsync("status", "x")).StandardOutput, StringComparison.Ordinal);
+        var stop = await d.MmctlAsync("stop", "x");
+        Assert.True(stop.ExitCode == 0, stop.ToString());
+    }
+
+    [Fact]
     public async Task PerpTemplate_Quotes_ShowsItsPosition_PausesResumes_AndTakesANewSpreadLive()
     {
         await using var d = await DaemonUnderTest.StartAsync();

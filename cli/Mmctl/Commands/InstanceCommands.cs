@@ -24,6 +24,8 @@ public sealed class InstanceCommands
         [Option(Description = "Grid lower bound (grids; default: auto range)")] string? lower,
         [Option(Description = "Grid upper bound (grids)")] string? upper,
         [Option("max-position", Description = "Largest absolute position (perp strategies)")] string? maxPosition,
+        [Option("hedge-venue", Description = "Where maker_taker_hedge sends its hedges (a cross-market hedge; default: the instance's venue)")] string? hedgeVenue,
+        [Option("hedge-symbol", Description = "The symbol maker_taker_hedge hedges on (default: the instance's symbol)")] string? hedgeSymbol,
         CommonOptions o) => Run(o, async (c, ct) =>
     {
         var request = new CreateInstanceRequest { Start = true };
@@ -41,6 +43,8 @@ public sealed class InstanceCommands
         }
         else if (symbol is not null || spread is not null || strategy is not null)
         {
+            if ((hedgeVenue ?? hedgeSymbol) is not null && strategy != "maker_taker_hedge")
+                return Fail("mmctl: --hedge-venue and --hedge-symbol go with --strategy maker_taker_hedge");
             if (name is null) return Fail("mmctl: a name is required: mmctl start NAME --symbol S --spread P");
             request.Spec = new InstanceSpec { Name = name, Venue = venue ?? "paper", Symbol = symbol ?? "" };
             switch (strategy ?? "spot_market_making")
@@ -62,7 +66,7 @@ public sealed class InstanceCommands
                     if (levels is { } pg) request.Spec.PerpGrid.Levels = pg;
                     break;
                 case "maker_taker_hedge":
-                    request.Spec.MakerTakerHedge = new MakerTakerHedgeConfig { OrderQuantity = quantity ?? "" };
+                    request.Spec.MakerTakerHedge = new MakerTakerHedgeConfig { OrderQuantity = quantity ?? "", HedgeVenue = hedgeVenue ?? "", HedgeSymbol = hedgeSymbol ?? "" };
                     break;
                 default:
                     return Fail($"mmctl: unknown strategy '{strategy}' (spot_market_making, perp_market_making, spot_grid, perp_grid, maker_taker_hedge)");
