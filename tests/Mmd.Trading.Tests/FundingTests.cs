@@ -3,6 +3,7 @@ using Mmd.TestKit;
 using Mmd.Trading.Execution;
 using Mmd.Trading.Primitives;
 using Mmd.Trading.Stats;
+using Mmd.Trading.Strategies.Hedge;
 using Mmd.Trading.Strategies.PerpMarketMaking;
 
 namespace Mmd.Trading.Tests;
@@ -48,5 +49,28 @@ public class FundingTests
         Assert.Equal(-0.5m * payment.MarkPrice * 0.001m, stats.Cumulative.FundingPnl);
         Assert.Equal(stats.Cumulative.FundingPnl, stats.Session.FundingPnl);
         Assert.Equal(payment.Amount, stats.Cumulative.FundingPnl); // the account is the instance's alone: its share is all of it
+    }
+
+    [Fact]
+    public async Task ACrossMarketHedge_CountsTheFundingItsHedgeMarketsPositionPaid_OnThatMarket()
+    {
+        var config = new MakerTakerHedgeConfig { OrderQuantity = 0.5m, MaxSlippagePct = 0.5m, MinProfitabilityPct = 0.1m, RefreshTolerancePct = 0m };
+        var market = EngineHarness.QuietMarket() with { FundingRatePct = 0.1m, FundingInterval = TimeSpan.FromSeconds(30) };
+        await using var h = new EngineHarness("xemm", config, market: market, hedgeSymbol: Perp);
+        _ = h.Start();
+        await Until.TrueAsync(() => h.OpenOrders().Count == 2, "a quote a side on the spot");
+        var ask = h.OpenOrders().Single(o => o.Side == Side.Sell).Price!.Value;
+        var sweep = h.Exchange.Levels("SOL_USDC", Side.Sell, 50).Where(l => l.Price <= ask).Sum(l => l.Quantity);
+        h.Exchange.Place("taker", new PlaceOrderRequest("SOL_USDC", "x1", Side.Buy, OrderType.Limit, TimeInForce.Ioc, ask, sweep));
+        await Until.TrueAsync(() => h.HedgeJournal!.Fills.Count == 1, "our ask is lifted and hedged: long 0.5 on the perp");
+
+        h.Time.Advance(TimeSpan.FromSeconds(30));
+        h.Exchange.Tick(); // the settlement: the perp's 0.5 long pays 0.1 % of its notional
+        var payment = Assert.Single(h.Exchange.Funding("xemm", Perp, DateTimeOffset.MinValue));
+        h.Time.Advance(TimeSpan.FromSeconds(61));
+        await h.StatsAsync(s => s.StrategyFigures?.Hedge?.Market?.Cumulative.FundingPnl is not (null or 0m), "the hedge market's stats count the funding");
+        var stats = h.Engine.LatestStats!;
+        Assert.Equal(payment.Amount, stats.StrategyFigures!.Hedge!.Market!.Cumulative.FundingPnl);
+        Assert.Equal(0m, stats.Cumulative.FundingPnl); // the spot pays none
     }
 }

@@ -37,6 +37,10 @@ internal sealed class MarketLeg(string name, IExchangeConnector connector, strin
     public DateTimeOffset? AccountDownSince { get; set; }
     public HashSet<string> QueriesInFlight { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Funding settlements already counted (id → time), and the time the next poll asks from.</summary>
+    public Dictionary<string, DateTimeOffset> FundingSeen { get; } = new(StringComparer.Ordinal);
+    public DateTimeOffset FundingSince { get; set; }
+
     public string BookStream => IsHedge ? "hedge book" : "book";
     public string AccountStream => IsHedge ? "hedge account" : "account";
 
