@@ -22,6 +22,9 @@ public sealed class AsterRequestSigner(AsterCredentials credentials, TimeProvide
 
     public AsterSigning Scheme => credentials.Scheme;
 
+    /// <summary>V1's API key, for the endpoints that take the key header without a signature (the user stream's).</summary>
+    public string? V1ApiKey => credentials.Hmac?.ApiKey;
+
     public AsterSignedRequest Sign(string parameters)
     {
         var now = time.GetUtcNow() + ClockOffset;

@@ -3,12 +3,13 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using Mmd.Exchanges.Shared;
 
 namespace Mmd.Exchanges.Backpack;
 
 /// <summary>
 /// Backpack's REST API: signs private requests (exchanges.md §1.4), keeps the clock offset to the venue, paces
-/// requests through the <see cref="BackpackRateGate"/>, and says plainly whether the venue acted: an error body
+/// requests through the <see cref="RequestGate"/>, and says plainly whether the venue acted: an error body
 /// means it did not (<see cref="BackpackApiException"/>); no answer or a 5xx after sending means nobody knows
 /// (<see cref="BackpackOutcomeUnknownException"/>). Reads ride out rate limits and server errors with bounded,
 /// paced retries; writes are never retried here.
@@ -20,7 +21,7 @@ public sealed class BackpackRestClient : IDisposable
     private readonly BackpackSigner? _signer;
     private readonly BackpackOptions _options;
     private readonly TimeProvider _time;
-    private readonly BackpackRateGate _gate;
+    private readonly RequestGate _gate;
     private long _clockOffsetMs;
 
     public BackpackRestClient(HttpClient http, BackpackSigner? signer, BackpackOptions options, TimeProvider time)
@@ -31,13 +32,13 @@ public sealed class BackpackRestClient : IDisposable
         _signer = signer;
         _options = options;
         _time = time;
-        _gate = new BackpackRateGate(options.RequestsPerSecond, options.Burst, time);
+        _gate = new RequestGate(options.RequestsPerSecond, options.Burst, time);
     }
 
     /// <summary>Venue clock minus ours, in ms, from the last <see cref="SyncClockAsync"/>.</summary>
     public long ClockOffsetMs => Interlocked.Read(ref _clockOffsetMs);
 
-    public BackpackRateGate Gate => _gate;
+    public RequestGate Gate => _gate;
 
     /// <summary>Measures the venue's clock (<c>GET /api/v1/time</c>) against ours, halfway through the round trip.</summary>
     public async Task SyncClockAsync(CancellationToken cancellationToken)

@@ -1,20 +1,23 @@
 using System.Threading.RateLimiting;
 
-namespace Mmd.Exchanges.Backpack;
+namespace Mmd.Exchanges.Shared;
 
 /// <summary>
 /// Paces every request of one connector: a token bucket (System.Threading.RateLimiting) refilled on the
 /// <see cref="TimeProvider"/>'s clock, and a pause that a 429's Retry-After imposes on all requests alike,
-/// so a rate limit is ridden out by waiting, never by a burst of retries.
+/// so a rate limit is ridden out by waiting, never by a burst of retries. A request costs one token, or its weight
+/// where the venue counts weights (Aster).
 /// </summary>
-public sealed class BackpackRateGate : IDisposable
+public sealed class RequestGate : IDisposable
 {
     private readonly TokenBucketRateLimiter _bucket;
     private readonly ITimer _refill;
     private readonly TimeProvider _time;
     private long _resumeAtTicks;
 
-    public BackpackRateGate(int requestsPerSecond, int burst, TimeProvider time)
+    /// <param name="requestsPerSecond">Tokens added per second (requests, or weight units).</param>
+    /// <param name="burst">Most tokens held at once.</param>
+    public RequestGate(int requestsPerSecond, int burst, TimeProvider time)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(requestsPerSecond, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(burst, 1);
@@ -32,16 +35,16 @@ public sealed class BackpackRateGate : IDisposable
         _refill = time.CreateTimer(_ => _bucket.TryReplenish(), null, period, period);
     }
 
-    /// <summary>Waits for a pause to end and for a token; requests leave in arrival order.</summary>
-    public async ValueTask WaitAsync(CancellationToken cancellationToken)
+    /// <summary>Waits for a pause to end and for <paramref name="cost"/> tokens; requests leave in arrival order.</summary>
+    public async ValueTask WaitAsync(CancellationToken cancellationToken, int cost = 1)
     {
         var wait = PauseLeft();
         if (wait > TimeSpan.Zero) await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
-        using var lease = await _bucket.AcquireAsync(1, cancellationToken).ConfigureAwait(false);
+        using var lease = await _bucket.AcquireAsync(cost, cancellationToken).ConfigureAwait(false);
         if (!lease.IsAcquired) throw new InvalidOperationException("the request queue is closed");
     }
 
-    /// <summary>The venue said "too many requests": nobody sends until <paramref name="retryAfter"/> has passed.</summary>
+    /// <summary>The venue said "too many requests" (or "slow down"): nobody sends until <paramref name="retryAfter"/> has passed.</summary>
     public void Pause(TimeSpan retryAfter)
     {
         var until = (_time.GetUtcNow() + retryAfter).UtcTicks;
