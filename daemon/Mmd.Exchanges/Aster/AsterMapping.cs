@@ -57,6 +57,29 @@ public static class AsterMapping
             lot.MinQty ?? lot.StepSize.Value, notional);
     }
 
+    // Aster's refusal codes and what they mean to the port (exchanges.md §2.3; Binance-futures numbering). One table, read both
+    // ways: by the connector, and by the emulator that answers as the venue does.
+    private static readonly (int Code, RejectCode Reject, string Message)[] Refusals =
+    [
+        (-5022, RejectCode.PostOnlyWouldTake, "Due to the order could not be executed as maker, the Post Only order will be rejected."),
+        (-2019, RejectCode.InsufficientFunds, "Margin is insufficient."),
+        (-2022, RejectCode.ReduceOnlyWouldIncrease, "ReduceOnly Order is rejected."),
+        (-4014, RejectCode.InvalidPrice, "Price not increased by tick size."),
+        (-4003, RejectCode.InvalidQuantity, "Quantity less than or equal to zero."),
+        (-1121, RejectCode.UnknownSymbol, "Invalid symbol."),
+        (-2011, RejectCode.OrderNotFound, "Unknown order sent."),
+        (-2013, RejectCode.OrderNotFound, "Order does not exist."),
+        (-4116, RejectCode.DuplicateClientOrderId, "ClientOrderId is duplicated."),
+        (-1003, RejectCode.RateLimited, "Too many requests."),
+        (-1015, RejectCode.RateLimited, "Too many new orders."),
+    ];
+
+    public static RejectCode RejectCodeOf(int code) => Refusals.FirstOrDefault(r => r.Code == code) is { Code: not 0 } r ? r.Reject : RejectCode.Other;
+
+    /// <summary>The venue's code and message for a refusal (the emulator's side).</summary>
+    public static (int Code, string Message) RefusalOf(RejectCode reject, string? message) =>
+        Refusals.FirstOrDefault(r => r.Reject == reject) is { Code: not 0 } r ? (r.Code, r.Message) : (-2010, message ?? "Order was rejected.");
+
     /// <summary>Aster's times are Unix milliseconds.</summary>
     public static DateTimeOffset FromMillis(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);
 }

@@ -123,46 +123,10 @@ public sealed partial class BackpackEmulator : IAsyncDisposable
         });
     }
 
-    private async Task ApplyFaultsAsync(HttpContext context, RequestDelegate next)
-    {
-        var arrived = _time.GetUtcNow();
-        var path = context.Request.Path.Value ?? "/";
-        var fault = path.StartsWith("/_emulator", StringComparison.Ordinal) || context.WebSockets.IsWebSocketRequest
-            ? null : Faults.Take(context.Request.Method, path);
-        try
-        {
-            switch (fault?.Kind)
-            {
-                case FaultKind.RateLimit:
-                    context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
-                    context.Response.Headers.RetryAfter = ((int)Math.Ceiling(fault.RetryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-                    await context.Response.WriteAsJsonAsync(new BackpackError("TOO_MANY_REQUESTS", "Too many requests"), BackpackJson.Options).ConfigureAwait(false);
-                    return;
-                case FaultKind.ServerError:
-                    context.Response.StatusCode = fault.Status;
-                    await context.Response.WriteAsJsonAsync(new BackpackError("SERVER_ERROR", "Internal server error"), BackpackJson.Options).ConfigureAwait(false);
-                    return;
-                case FaultKind.Slow:
-                    // A venue executes what it received even when the client has given up waiting: read it all, then wait.
-                    context.Request.EnableBuffering();
-                    await context.Request.Body.CopyToAsync(Stream.Null, CancellationToken.None).ConfigureAwait(false);
-                    context.Request.Body.Position = 0;
-                    await Task.Delay(fault.Delay, _time, CancellationToken.None).ConfigureAwait(false);
-                    break;
-                case FaultKind.LoseResponse:
-                    // Execute for real, throw the answer away, cut the connection.
-                    context.Response.Body = Stream.Null;
-                    await next(context).ConfigureAwait(false);
-                    context.Abort();
-                    return;
-            }
-            await next(context).ConfigureAwait(false);
-        }
-        finally
-        {
-            Faults.Record(arrived, context.Request.Method, path, context.Response.StatusCode);
-        }
-    }
+    private Task ApplyFaultsAsync(HttpContext context, RequestDelegate next) =>
+        FaultMiddleware.ApplyAsync(context, next, Faults, _time, (c, fault) => c.Response.WriteAsJsonAsync(fault.Kind == FaultKind.RateLimit
+            ? new BackpackError("TOO_MANY_REQUESTS", "Too many requests")
+            : new BackpackError("SERVER_ERROR", "Internal server error"), BackpackJson.Options));
 
     // ---- request plumbing ----
 

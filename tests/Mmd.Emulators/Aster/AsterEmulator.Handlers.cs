@@ -1,0 +1,131 @@
+using System.Globalization;
+using System.Net;
+using Mmd.Exchanges.Aster;
+using Mmd.Exchanges.Shared;
+using Mmd.Trading.Execution;
+using Mmd.Trading.Primitives;
+
+namespace Mmd.Emulators.Aster;
+
+// The REST endpoints: each reads the venue's parameters, acts on the paper venue, and answers in Aster's shapes and codes.
+public sealed partial class AsterEmulator
+{
+    private const int WeightLimit = 2400;
+    private readonly Lock _weightGate = new();
+    private long _weightMinute;
+    private int _weightUsed;
+
+    /// <summary>Aster's name of a paper perpetual: SOL_USDC_PERP is SOLUSDC.</summary>
+    public static string AsterSymbol(string paperSymbol) => paperSymbol.Replace("_PERP", "", StringComparison.Ordinal).Replace("_", "", StringComparison.Ordinal);
+
+    private string? PaperSymbol(string asterSymbol) =>
+        Exchange.Instruments.FirstOrDefault(i => i.Kind == InstrumentKind.Perpetual && AsterSymbol(i.Symbol) == asterSymbol)?.Symbol;
+
+    private AsterExchangeInfo ExchangeInfo() => new(
+        [new AsterRateLimit("REQUEST_WEIGHT", "MINUTE", 1, WeightLimit), new AsterRateLimit("ORDERS", "MINUTE", 1, 1200)],
+        Exchange.Instruments.Where(i => i.Kind == InstrumentKind.Perpetual).Select(i => new AsterSymbol(
+            AsterSymbol(i.Symbol), "TRADING", i.BaseAsset, i.QuoteAsset, i.QuoteAsset, "PERPETUAL",
+            // Deliberately not the tick's decimals: a client must read the tick from PRICE_FILTER (the seed's bug).
+            PricePrecision: 8, QuantityPrecision: 8,
+            [
+                new AsterFilter("PRICE_FILTER", TickSize: i.TickSize, MinPrice: i.TickSize, MaxPrice: 1_000_000m),
+                new AsterFilter("LOT_SIZE", StepSize: i.StepSize, MinQty: i.MinQuantity, MaxQty: 1_000_000m),
+                new AsterFilter("MIN_NOTIONAL", Notional: Math.Max(i.MinNotional, 5m)),
+            ])).ToArray());
+
+    private IResult Depth(string symbol)
+    {
+        if (PaperSymbol(symbol) is not { } paper) return Error(HttpStatusCode.BadRequest, -1121, "Invalid symbol.");
+        var book = Exchange.BookSnapshot(paper);
+        string[][] Levels(IEnumerable<Trading.MarketData.BookLevel> levels) => levels.Select(l => new[] { Text(l.Price), Text(l.Quantity) }).ToArray();
+        var ms = book.Time.ToUnixTimeMilliseconds();
+        return Json(new AsterDepth(book.Sequence, ms, ms, Levels(book.Bids), Levels(book.Asks)));
+    }
+
+    private IResult OpenOrders(Request r) => WithSymbol(r, paper => Json(Exchange.OpenOrders(r.Account, paper).Select(Wire).ToArray()));
+
+    private IResult QueryOrder(Request r) => WithSymbol(r, paper =>
+    {
+        var order = r.Fields.TryGetValue("origClientOrderId", out var clientId) ? Exchange.GetOrder(r.Account, paper, clientId)
+            : r.Fields.TryGetValue("orderId", out var id) ? Exchange.GetOrderById(r.Account, paper, id) : null;
+        return order is null ? Refused(RejectCode.OrderNotFound, null, -2013) : Json(Wire(order));
+    });
+
+    private IResult PlaceOrder(Request r) => WithSymbol(r, paper =>
+    {
+        var f = r.Fields;
+        if (!f.TryGetValue("side", out var side) || !f.TryGetValue("type", out var type) || !f.TryGetValue("quantity", out var quantity))
+            return Error(HttpStatusCode.BadRequest, -1102, "Mandatory parameter was not sent, was empty/null, or malformed.");
+        var (tif, postOnly) = AsterMapping.TimeInForceOf(f.GetValueOrDefault("timeInForce"));
+        var clientId = f.GetValueOrDefault("newClientOrderId") ?? "aster#" + Guid.NewGuid().ToString("N")[..12];
+        var request = new PlaceOrderRequest(paper, clientId, AsterMapping.SideOf(side), AsterMapping.OrderTypeOf(type), tif,
+            f.TryGetValue("price", out var price) ? WireLevels.Money(price) : null, WireLevels.Money(quantity), postOnly, f.GetValueOrDefault("reduceOnly") == "true");
+        var result = Exchange.Place(r.Account, request);
+        return result.Outcome == CommandOutcome.Accepted ? Json(Wire(result.Order!)) : Refused(result.Code, result.Message);
+    });
+
+    private IResult CancelOrder(Request r) => WithSymbol(r, paper =>
+    {
+        var result = Exchange.Cancel(r.Account, new CancelOrderRequest(paper, r.Fields.GetValueOrDefault("orderId"), r.Fields.GetValueOrDefault("origClientOrderId")));
+        return result.Outcome == CommandOutcome.Accepted ? Json(Wire(result.Order!)) : Refused(result.Code, result.Message, -2011);
+    });
+
+    private IResult CancelAll(Request r) => WithSymbol(r, paper =>
+    {
+        Exchange.CancelAll(r.Account, paper, null);
+        return Results.Json(new { code = 200, msg = "The operation of cancel all open order is done." });
+    });
+
+    private IResult UserTrades(Request r) => WithSymbol(r, paper =>
+    {
+        var since = r.Fields.TryGetValue("startTime", out var start) ? DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(start, CultureInfo.InvariantCulture)) : DateTimeOffset.MinValue;
+        var limit = r.Fields.TryGetValue("limit", out var l) ? Math.Clamp(int.Parse(l, CultureInfo.InvariantCulture), 1, 1000) : 500;
+        return Json(Exchange.Fills(r.Account, paper, since).Take(limit).Select(t => new AsterTrade(long.Parse(t.TradeId.TrimStart('T'), CultureInfo.InvariantCulture),
+            long.Parse(t.VenueOrderId, CultureInfo.InvariantCulture), AsterSymbol(t.Symbol), AsterMapping.ToWire(t.Side), t.Price, t.Quantity, t.Fee, t.FeeAsset,
+            t.IsMaker, t.Timestamp.ToUnixTimeMilliseconds())).ToArray());
+    });
+
+    private IResult Positions(Request r) => Json(Exchange.Positions(r.Account).Where(p => p.Symbol.EndsWith("_PERP", StringComparison.Ordinal))
+        .Select(p => new AsterPosition(AsterSymbol(p.Symbol), p.Quantity, p.EntryPrice, p.MarkPrice, p.UnrealizedPnl, "BOTH")).ToArray());
+
+    private IResult Balances(Request r) => Json(Exchange.Balances(r.Account)
+        .Select(b => new AsterBalance(b.Asset, b.Available + b.Locked, b.Available, 0m)).ToArray());
+
+    private IResult WithSymbol(Request r, Func<string, IResult> handler) =>
+        r.Fields.TryGetValue("symbol", out var symbol) && PaperSymbol(symbol) is { } paper ? handler(paper) : Error(HttpStatusCode.BadRequest, -1121, "Invalid symbol.");
+
+    private static IResult Refused(RejectCode code, string? message, int? notFound = null)
+    {
+        var (venueCode, text) = code == RejectCode.OrderNotFound && notFound is { } nf ? (nf, "Unknown order sent.") : AsterMapping.RefusalOf(code, message);
+        return Error(HttpStatusCode.BadRequest, venueCode, text);
+    }
+
+    private static AsterOrder Wire(VenueOrder o) => new(long.Parse(o.VenueOrderId, CultureInfo.InvariantCulture), o.ClientOrderId, AsterSymbol(o.Symbol),
+        AsterMapping.ToWire(o.Side), AsterMapping.ToWire(o.Type), AsterMapping.ToWire(o.TimeInForce, o.PostOnly),
+        o.Status switch
+        {
+            VenueOrderStatus.Open => "NEW",
+            VenueOrderStatus.PartiallyFilled => "PARTIALLY_FILLED",
+            VenueOrderStatus.Filled => "FILLED",
+            VenueOrderStatus.Cancelled => "CANCELED",
+            VenueOrderStatus.Expired => "EXPIRED",
+            _ => "REJECTED",
+        },
+        o.Price ?? 0m, o.Quantity, o.FilledQuantity, 0m, o.ReduceOnly, o.UpdatedAt.ToUnixTimeMilliseconds(), o.CreatedAt.ToUnixTimeMilliseconds());
+
+    /// <summary>The weight used in the current minute, this request's included (every private request weighs 1 here, 5 for the heavy reads).</summary>
+    private string UsedWeight(string path)
+    {
+        var weight = path.EndsWith("userTrades", StringComparison.Ordinal) || path.EndsWith("positionRisk", StringComparison.Ordinal)
+            || path.EndsWith("balance", StringComparison.Ordinal) ? 5 : 1;
+        var minute = VenueNow.ToUnixTimeSeconds() / 60;
+        lock (_weightGate)
+        {
+            if (minute != _weightMinute) (_weightMinute, _weightUsed) = (minute, 0);
+            _weightUsed += weight;
+            return _weightUsed.ToString(CultureInfo.InvariantCulture);
+        }
+    }
+
+    private static string Text(decimal value) => value.ToString(CultureInfo.InvariantCulture);
+}
