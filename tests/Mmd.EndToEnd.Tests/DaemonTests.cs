@@ -14,6 +14,8 @@ public sealed class DaemonTests
         var start = await d.MmctlAsync("start", "--template", "paper-spot-mm", "bot");
         Assert.True(start.ExitCode == 0, start.ToString());
         var running = await d.WaitForAsync("bot", i => i.State == InstanceState.Running && i.Health.Healthy && i.Stats?.OpenBuyOrders > 0, "running, healthy and quoting");
+        // grpc.health.v1 says so as soon as the instance does (it once waited for the next lifecycle change).
+        Assert.Equal(0, (await d.MmctlAsync("health", "bot")).ExitCode);
         Assert.NotEqual(0, running.Pid);
 
         var status = await d.MmctlAsync("status");

@@ -202,6 +202,7 @@ public sealed partial class InstanceActor
 
     private string _lastEventMessage = "";
     private (InstanceState, int, uint, string) _published;
+    private bool? _servingPublished;
 
     /// <summary>Refreshes the snapshot; publishes a lifecycle event when the state, pid or restarts changed.</summary>
     private void Publish()
@@ -226,12 +227,19 @@ public sealed partial class InstanceActor
         if (_nextRetryAt is { } retry && _state == InstanceState.Backoff) snapshot.NextRetryAt = Timestamp.FromDateTimeOffset(retry);
         if (_lastExitAt is { } exitAt) snapshot.LastExitAt = Timestamp.FromDateTimeOffset(exitAt);
         if (_stats is not null) snapshot.Stats = _stats;
+        // grpc.health.v1 follows the instance's health as it changes, not only with its lifecycle (a worker that turns
+        // healthy when its first book arrives keeps its state, pid and restarts), and before the snapshot shows it.
+        var serving = _state == InstanceState.Running && _health.Healthy;
+        if (serving != _servingPublished)
+        {
+            _servingPublished = serving;
+            _ctx.SetHealth(Name, serving);
+        }
         Volatile.Write(ref _snapshot, snapshot);
 
         var key = (_state, snapshot.Pid, snapshot.Restarts, _lastEventMessage);
         if (key == _published) return;
         _published = key;
-        _ctx.SetHealth(Name, _state == InstanceState.Running && _health.Healthy);
         var text = _state switch
         {
             InstanceState.Backoff when _nextRetryAt is { } at =>
