@@ -47,7 +47,7 @@ else
     foreach (var (user, signer) in agents) aster.Auth.ApproveAgent(user, signer);
     foreach (var pair in (Environment.GetEnvironmentVariable("ASTER_EMULATOR_V1_KEYS") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries))
         if (pair.Split(':') is [var key, var secret]) aster.Auth.AddKey(key, secret);
-    Console.WriteLine($"aster emulator listening on {aster.RestUrl}");
+    Console.WriteLine($"aster emulator listening on {aster.RestUrl} (WebSocket {aster.WebSocketUrl})");
     running = aster;
 }
 await using var emulator = running;

@@ -22,4 +22,11 @@ internal static class JournalQuery
         var fills = await db.Fills.Select(f => new { f.Side, f.Quantity, f.Purpose }).ToListAsync();
         return (fills.Sum(f => f.Side == "Buy" ? f.Quantity : -f.Quantity), fills.Count(f => f.Purpose == "Flatten"));
     }
+
+    /// <summary>Every client order id the journal holds, whatever its status.</summary>
+    public static async Task<HashSet<string>> ClientOrderIdsAsync(string journalPath)
+    {
+        await using var db = new MmdDbContext(MmdDatabase.Options(journalPath));
+        return (await db.Orders.Select(o => o.ClientOrderId).ToListAsync()).ToHashSet();
+    }
 }

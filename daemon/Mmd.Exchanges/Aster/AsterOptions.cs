@@ -17,6 +17,13 @@ public sealed record AsterOptions
     public decimal WeightHeadroom { get; init; } = 0.9m;
     /// <summary>A request without an answer by then is abandoned; a write's outcome is then unknown and settled by a query.</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(10);
+    /// <summary>
+    /// The dead-man's switch: the venue cancels the account's orders on a symbol this long after the last renewal
+    /// (countdownCancelAll, renewed every third of it). Zero turns it off.
+    /// </summary>
+    public TimeSpan DeadManCountdown { get; init; } = TimeSpan.FromSeconds(60);
+    /// <summary>How often the user stream's listen key is kept alive (the venue lets it lapse after 60 minutes).</summary>
+    public TimeSpan ListenKeyKeepAlive { get; init; } = TimeSpan.FromMinutes(30);
     /// <summary>How often the clock offset to the venue is measured again.</summary>
     public TimeSpan ClockSyncInterval { get; init; } = TimeSpan.FromMinutes(5);
 }

@@ -82,6 +82,20 @@ public sealed class AsterRestClient : IDisposable
         }
     }
 
+    /// <summary>One order by the venue's id, for the client id a trade does not carry; null when the venue does not know it.</summary>
+    public async Task<AsterOrder?> GetOrderByIdAsync(string symbol, long orderId, CancellationToken ct)
+    {
+        try
+        {
+            return await ReadAsync<AsterOrder>(HttpMethod.Get, Path("order", "/fapi/v1/order"), [("symbol", symbol), ("orderId", orderId.ToString(CultureInfo.InvariantCulture))],
+                signed: true, weight: 1, ct).ConfigureAwait(false);
+        }
+        catch (AsterApiException e) when (e.Code == -2013)
+        {
+            return null;
+        }
+    }
+
     public async Task<AsterOrder> PlaceOrderAsync(IReadOnlyList<(string Name, string Value)> order, CancellationToken ct) =>
         Deserialize<AsterOrder>(await SendAsync(HttpMethod.Post, Path("order", "/fapi/v1/order"), order, signed: true, weight: 1, isWrite: true, ct).ConfigureAwait(false));
 
@@ -117,6 +131,11 @@ public sealed class AsterRestClient : IDisposable
         ReadAsync<AsterTrade[]>(HttpMethod.Get, Path("userTrades", "/fapi/v1/userTrades"),
             [("symbol", symbol), ("startTime", Ms(startTime)), ("limit", limit.ToString(CultureInfo.InvariantCulture))], signed: true, weight: 5, ct);
 
+    /// <summary>Our trades on a symbol from trade id <paramref name="fromId"/> on, one page: how the pages after the first are read.</summary>
+    public Task<AsterTrade[]> GetUserTradesFromIdAsync(string symbol, long fromId, int limit, CancellationToken ct) =>
+        ReadAsync<AsterTrade[]>(HttpMethod.Get, Path("userTrades", "/fapi/v1/userTrades"),
+            [("symbol", symbol), ("fromId", fromId.ToString(CultureInfo.InvariantCulture)), ("limit", limit.ToString(CultureInfo.InvariantCulture))], signed: true, weight: 5, ct);
+
     public Task<AsterPosition[]> GetPositionsAsync(CancellationToken ct) =>
         ReadAsync<AsterPosition[]>(HttpMethod.Get, Path("positionRisk", "/fapi/v2/positionRisk"), [], signed: true, weight: 5, ct);
 
@@ -129,6 +148,11 @@ public sealed class AsterRestClient : IDisposable
             [("symbol", symbol), ("incomeType", "FUNDING_FEE"), ("startTime", Ms(startTime)), ("limit", limit.ToString(CultureInfo.InvariantCulture))],
             signed: true, weight: 30, ct);
 
+    /// <summary>The rates of the symbol's funding settlements from <paramref name="startTime"/>, oldest first (public).</summary>
+    public Task<AsterFundingRate[]> GetFundingRatesAsync(string symbol, DateTimeOffset startTime, int limit, CancellationToken ct) =>
+        ReadAsync<AsterFundingRate[]>(HttpMethod.Get, Path("fundingRate", "/fapi/v1/fundingRate"),
+            [("symbol", symbol), ("startTime", Ms(startTime)), ("limit", limit.ToString(CultureInfo.InvariantCulture))], signed: false, weight: 1, ct);
+
     /// <summary>A listen key for the user-data stream (valid 60 minutes unless kept alive). V3 signs it; V1 sends only the key header.</summary>
     public async Task<string> CreateListenKeyAsync(CancellationToken ct) =>
         Deserialize<AsterListenKey>(await SendAsync(HttpMethod.Post, Path("listenKey", "/fapi/v1/listenKey"), [], signed: !V1, weight: 1, isWrite: false, ct)
@@ -136,6 +160,10 @@ public sealed class AsterRestClient : IDisposable
 
     public Task<string> KeepAliveListenKeyAsync(CancellationToken ct) =>
         SendAsync(HttpMethod.Put, Path("listenKey", "/fapi/v1/listenKey"), [], signed: !V1, weight: 1, isWrite: false, ct);
+
+    /// <summary>Closes the user-data stream of the current listen key.</summary>
+    public Task<string> DeleteListenKeyAsync(CancellationToken ct) =>
+        SendAsync(HttpMethod.Delete, Path("listenKey", "/fapi/v1/listenKey"), [], signed: !V1, weight: 1, isWrite: false, ct);
 
     public void Dispose() => _gate.Dispose();
 

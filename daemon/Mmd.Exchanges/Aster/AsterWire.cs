@@ -140,3 +140,48 @@ public sealed record AsterOrderUpdate(
 
 /// <summary>Any user-stream event, read first for its type (<c>e</c>).</summary>
 public sealed record AsterUserEvent([property: JsonPropertyName("e")] string Event, [property: JsonPropertyName("E")] long EventTime);
+
+/// <summary>
+/// A message on a combined-stream connection (<c>/stream</c>): <c>{"stream","data"}</c>; the answer to a SUBSCRIBE,
+/// <c>{"result":null,"id":1}</c>; or an error, <c>{"code","msg","id"}</c>.
+/// </summary>
+public sealed record AsterStreamMessage(string? Stream, JsonElement Data, long? Id = null, int? Code = null, string? Msg = null);
+
+/// <summary>The <c>&lt;symbol&gt;@bookTicker</c> event: the best bid and ask with their sizes, each time they change.</summary>
+public sealed record AsterBookTicker(
+    [property: JsonPropertyName("e")] string Event,
+    [property: JsonPropertyName("u")] long UpdateId,
+    [property: JsonPropertyName("E")] long EventTime,
+    [property: JsonPropertyName("T")] long TransactionTime,
+    [property: JsonPropertyName("s")] string Symbol,
+    [property: JsonPropertyName("b")] decimal BidPrice,
+    [property: JsonPropertyName("B")] decimal BidQuantity,
+    [property: JsonPropertyName("a")] decimal AskPrice,
+    [property: JsonPropertyName("A")] decimal AskQuantity);
+
+/// <summary>The user stream's <c>ACCOUNT_UPDATE</c>: balances and positions after a trade, a funding fee or a transfer (<c>m</c> the reason).</summary>
+public sealed record AsterAccountUpdate(
+    [property: JsonPropertyName("e")] string Event,
+    [property: JsonPropertyName("E")] long EventTime,
+    [property: JsonPropertyName("T")] long TransactionTime,
+    [property: JsonPropertyName("a")] AsterAccountChanges Changes);
+
+public sealed record AsterAccountChanges(
+    [property: JsonPropertyName("m")] string Reason,
+    [property: JsonPropertyName("B")] AsterBalanceChange[] Balances,
+    [property: JsonPropertyName("P")] AsterPositionChange[] Positions);
+
+public sealed record AsterBalanceChange(
+    [property: JsonPropertyName("a")] string Asset,
+    [property: JsonPropertyName("wb")] decimal WalletBalance,
+    [property: JsonPropertyName("cw")] decimal CrossWalletBalance);
+
+public sealed record AsterPositionChange(
+    [property: JsonPropertyName("s")] string Symbol,
+    [property: JsonPropertyName("pa")] decimal PositionAmount,
+    [property: JsonPropertyName("ep")] decimal EntryPrice,
+    [property: JsonPropertyName("up")] decimal UnrealizedPnl,
+    [property: JsonPropertyName("ps")] string PositionSide);
+
+/// <summary><c>GET /fapi/v3/fundingRate</c>: the rate each settlement applied.</summary>
+public sealed record AsterFundingRate(string Symbol, decimal FundingRate, long FundingTime);

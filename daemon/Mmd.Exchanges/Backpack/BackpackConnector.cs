@@ -184,8 +184,7 @@ public sealed class BackpackConnector : IExchangeConnector
 
     public async IAsyncEnumerable<MarketDataEvent> StreamOrderBookAsync(string symbol, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await using var socket = await BackpackWebSocket.ConnectAsync(_options.WebSocketUrl,
-            BackpackWebSocket.SubscribeMessage(["depth." + symbol]), _options.RequestTimeout, cancellationToken).ConfigureAwait(false);
+        await using var socket = await ConnectStreamAsync(SubscribeMessage(["depth." + symbol]), cancellationToken).ConfigureAwait(false);
         // Deltas buffer in the socket's channel while the snapshot is fetched; the book drops those it already holds
         // (u <= lastUpdateId) and detects a gap after it, which makes the engine subscribe afresh.
         var depth = await _rest.GetDepthAsync(symbol, cancellationToken).ConfigureAwait(false);
@@ -205,8 +204,7 @@ public sealed class BackpackConnector : IExchangeConnector
     /// </summary>
     public async IAsyncEnumerable<BackpackBookTicker> StreamBookTickerAsync(string symbol, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await using var socket = await BackpackWebSocket.ConnectAsync(_options.WebSocketUrl,
-            BackpackWebSocket.SubscribeMessage(["bookTicker." + symbol]), _options.RequestTimeout, cancellationToken).ConfigureAwait(false);
+        await using var socket = await ConnectStreamAsync(SubscribeMessage(["bookTicker." + symbol]), cancellationToken).ConfigureAwait(false);
         await foreach (var message in socket.Messages.ReadAllAsync(cancellationToken).ConfigureAwait(false))
         {
             if (message.Stream is not null && message.Stream.StartsWith("bookTicker.", StringComparison.Ordinal))
@@ -220,10 +218,9 @@ public sealed class BackpackConnector : IExchangeConnector
         var timestamp = _rest.VenueNowMs();
         var window = (long)_options.Window.TotalMilliseconds;
         var signature = _signer.Sign(BackpackSigner.SigningString("subscribe", [], timestamp, window));
-        await using var socket = await BackpackWebSocket.ConnectAsync(_options.WebSocketUrl,
-            BackpackWebSocket.SubscribeMessage(["account.orderUpdate." + symbol],
+        await using var socket = await ConnectStreamAsync(SubscribeMessage(["account.orderUpdate." + symbol],
                 [_signer.ApiKey, signature, timestamp.ToString(CultureInfo.InvariantCulture), window.ToString(CultureInfo.InvariantCulture)]),
-            _options.RequestTimeout, cancellationToken).ConfigureAwait(false);
+            cancellationToken).ConfigureAwait(false);
         // Whatever happened before the subscription took effect is read back over REST.
         yield return new AccountResyncRequiredEvent("account stream subscribed", _time.GetUtcNow());
         var seenTrades = new HashSet<long>();
@@ -249,6 +246,20 @@ public sealed class BackpackConnector : IExchangeConnector
                 u.PostOnly ?? false, u.ReduceOnly ?? false, time, time), time);
         }
     }
+
+    /// <summary>
+    /// Backpack's WebSocket: <c>{"method":"SUBSCRIBE","params":[…]}</c> (with the <c>signature</c> array for private
+    /// streams), answered by <c>{stream, data}</c> messages; an <c>{error}</c> message fails the stream.
+    /// </summary>
+    private Task<VenueWebSocket<BackpackStreamMessage>> ConnectStreamAsync(string subscribeJson, CancellationToken cancellationToken) =>
+        VenueWebSocket<BackpackStreamMessage>.ConnectAsync(_options.WebSocketUrl, subscribeJson, static json =>
+            JsonSerializer.Deserialize<BackpackStreamMessage>(json.Span, BackpackJson.Options) is { } message
+                ? message.Error is { } error ? throw new BackpackApiException(0, error.Code, error.Message) : message
+                : null, _options.RequestTimeout, cancellationToken);
+
+    private static string SubscribeMessage(IEnumerable<string> streams, string[]? signature = null) => signature is null
+        ? JsonSerializer.Serialize(new { method = "SUBSCRIBE", @params = streams.ToArray() })
+        : JsonSerializer.Serialize(new { method = "SUBSCRIBE", @params = streams.ToArray(), signature });
 
     public async ValueTask DisposeAsync()
     {

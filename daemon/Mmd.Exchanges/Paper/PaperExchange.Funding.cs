@@ -17,6 +17,17 @@ public sealed partial class PaperExchange
             return _funding.TryGetValue(account, out var list) ? list.Where(p => p.Symbol == symbol && p.Time >= since).ToList() : [];
     }
 
+    /// <summary>
+    /// The rate of each settlement on <paramref name="symbol"/> at or after <paramref name="since"/> that some account
+    /// paid, oldest first: the market's funding-rate history as far as this venue's accounts saw it.
+    /// </summary>
+    public IReadOnlyList<(DateTimeOffset Time, decimal Rate)> FundingRates(string symbol, DateTimeOffset since)
+    {
+        lock (_gate)
+            return _funding.Values.SelectMany(l => l).Where(p => p.Symbol == symbol && p.Time >= since)
+                .Select(p => (p.Time, p.Rate)).Distinct().OrderBy(p => p.Time).ToList();
+    }
+
     /// <summary>Runs every settlement that is due (the tick calls this under the lock).</summary>
     private void SettleFunding(DateTimeOffset now)
     {

@@ -35,6 +35,12 @@ public sealed class AsterAuthenticator(long chainId)
         lock (_gate) _keys[apiKey] = new AsterHmacSigner(apiKey, secretKey);
     }
 
+    /// <summary>The account of a V1 key, for the user-stream endpoints that take the key header without a signature.</summary>
+    public string? AccountOfKey(string? apiKey)
+    {
+        lock (_gate) return apiKey is not null && _keys.ContainsKey(apiKey) ? apiKey : null;
+    }
+
     /// <summary>The account the request is signed for, or the venue's refusal.</summary>
     public (string? Account, AsterError? Denied) Check(string raw, string? apiKeyHeader, DateTimeOffset venueNow)
     {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using System.Text.Json;
 using Mmd.Exchanges.Aster;
 using Mmd.Exchanges.Shared;
 using Mmd.Trading.Execution;
@@ -39,7 +40,7 @@ public sealed partial class AsterEmulator
         var book = Exchange.BookSnapshot(paper);
         string[][] Levels(IEnumerable<Trading.MarketData.BookLevel> levels) => levels.Select(l => new[] { Text(l.Price), Text(l.Quantity) }).ToArray();
         var ms = book.Time.ToUnixTimeMilliseconds();
-        return Json(new AsterDepth(book.Sequence, ms, ms, Levels(book.Bids), Levels(book.Asks)));
+        return Json(new AsterDepth(book.Sequence * IdScale, ms, ms, Levels(book.Bids), Levels(book.Asks)));
     }
 
     private IResult OpenOrders(Request r) => WithSymbol(r, paper => Json(Exchange.OpenOrders(r.Account, paper).Select(Wire).ToArray()));
@@ -53,16 +54,45 @@ public sealed partial class AsterEmulator
 
     private IResult PlaceOrder(Request r) => WithSymbol(r, paper =>
     {
-        var f = r.Fields;
+        var (order, refusal) = Place(r.Account, paper, r.Fields);
+        return order is not null ? Json(order) : Error(HttpStatusCode.BadRequest, refusal!.Code, refusal.Msg);
+    });
+
+    /// <summary>Up to 5 orders; each answer is the order or its own error, in the request's order.</summary>
+    private IResult PlaceBatch(Request r)
+    {
+        if (!r.Fields.TryGetValue("batchOrders", out var text)) return Error(HttpStatusCode.BadRequest, -1102, "Mandatory parameter 'batchOrders' was not sent.");
+        Dictionary<string, string>[]? orders;
+        try
+        {
+            orders = JsonSerializer.Deserialize<Dictionary<string, string>[]>(text);
+        }
+        catch (JsonException)
+        {
+            return Error(HttpStatusCode.BadRequest, -1130, "Data sent for parameter 'batchOrders' is not valid.");
+        }
+        if (orders is null || orders.Length is 0 or > 5) return Error(HttpStatusCode.BadRequest, -1130, "Data sent for parameter 'batchOrders' is not valid.");
+        return Json(orders.Select(o =>
+        {
+            if (!o.TryGetValue("symbol", out var symbol) || PaperSymbol(symbol) is not { } paper) return new AsterError(-1121, "Invalid symbol.");
+            var (order, refusal) = Place(r.Account, paper, o);
+            return (object?)order ?? refusal!;
+        }).ToArray());
+    }
+
+    private (AsterOrder? Order, AsterError? Refusal) Place(string account, string paper, IReadOnlyDictionary<string, string> f)
+    {
         if (!f.TryGetValue("side", out var side) || !f.TryGetValue("type", out var type) || !f.TryGetValue("quantity", out var quantity))
-            return Error(HttpStatusCode.BadRequest, -1102, "Mandatory parameter was not sent, was empty/null, or malformed.");
+            return (null, new AsterError(-1102, "Mandatory parameter was not sent, was empty/null, or malformed."));
         var (tif, postOnly) = AsterMapping.TimeInForceOf(f.GetValueOrDefault("timeInForce"));
         var clientId = f.GetValueOrDefault("newClientOrderId") ?? "aster#" + Guid.NewGuid().ToString("N")[..12];
         var request = new PlaceOrderRequest(paper, clientId, AsterMapping.SideOf(side), AsterMapping.OrderTypeOf(type), tif,
             f.TryGetValue("price", out var price) ? WireLevels.Money(price) : null, WireLevels.Money(quantity), postOnly, f.GetValueOrDefault("reduceOnly") == "true");
-        var result = Exchange.Place(r.Account, request);
-        return result.Outcome == CommandOutcome.Accepted ? Json(Wire(result.Order!)) : Refused(result.Code, result.Message);
-    });
+        var result = Exchange.Place(account, request);
+        if (result.Outcome == CommandOutcome.Accepted) return (Wire(result.Order!), null);
+        var (code, message) = AsterMapping.RefusalOf(result.Code, result.Message);
+        return (null, new AsterError(code, message));
+    }
 
     private IResult CancelOrder(Request r) => WithSymbol(r, paper =>
     {
@@ -80,10 +110,29 @@ public sealed partial class AsterEmulator
     {
         var since = r.Fields.TryGetValue("startTime", out var start) ? DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(start, CultureInfo.InvariantCulture)) : DateTimeOffset.MinValue;
         var limit = r.Fields.TryGetValue("limit", out var l) ? Math.Clamp(int.Parse(l, CultureInfo.InvariantCulture), 1, 1000) : 500;
-        return Json(Exchange.Fills(r.Account, paper, since).Take(limit).Select(t => new AsterTrade(long.Parse(t.TradeId.TrimStart('T'), CultureInfo.InvariantCulture),
+        var fromId = r.Fields.TryGetValue("fromId", out var from) ? long.Parse(from, CultureInfo.InvariantCulture) : 0;
+        return Json(Exchange.Fills(r.Account, paper, fromId > 0 ? DateTimeOffset.MinValue : since).Where(t => TradeNumber(t.TradeId) >= fromId).Take(limit).Select(t => new AsterTrade(TradeNumber(t.TradeId),
             long.Parse(t.VenueOrderId, CultureInfo.InvariantCulture), AsterSymbol(t.Symbol), AsterMapping.ToWire(t.Side), t.Price, t.Quantity, t.Fee, t.FeeAsset,
             t.IsMaker, t.Timestamp.ToUnixTimeMilliseconds())).ToArray());
     });
+
+    /// <summary>The account's funding fees (incomeType FUNDING_FEE; other income types are empty here).</summary>
+    private IResult Income(Request r) => WithSymbol(r, paper =>
+    {
+        if (r.Fields.GetValueOrDefault("incomeType") is { } type && type != "FUNDING_FEE") return Json(Array.Empty<AsterIncome>());
+        var since = r.Fields.TryGetValue("startTime", out var start) ? DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(start, CultureInfo.InvariantCulture)) : DateTimeOffset.UnixEpoch;
+        var limit = r.Fields.TryGetValue("limit", out var l) ? Math.Clamp(int.Parse(l, CultureInfo.InvariantCulture), 1, 1000) : 100;
+        var quote = Exchange.Instruments.First(i => i.Symbol == paper).QuoteAsset;
+        return Json(Exchange.Funding(r.Account, paper, since).Take(limit).Select(p => new AsterIncome(AsterSymbol(paper), "FUNDING_FEE", p.Amount, quote,
+            p.Time.ToUnixTimeMilliseconds(), long.Parse(p.Id[(p.Id.LastIndexOf('-') + 1)..], CultureInfo.InvariantCulture))).ToArray());
+    });
+
+    private IResult FundingRates(string symbol, string startTime)
+    {
+        if (PaperSymbol(symbol) is not { } paper) return Error(HttpStatusCode.BadRequest, -1121, "Invalid symbol.");
+        var since = long.TryParse(startTime, NumberStyles.None, CultureInfo.InvariantCulture, out var ms) ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : DateTimeOffset.UnixEpoch;
+        return Json(Exchange.FundingRates(paper, since).Select(r => new AsterFundingRate(symbol, r.Rate, r.Time.ToUnixTimeMilliseconds())).ToArray());
+    }
 
     private IResult Positions(Request r) => Json(Exchange.Positions(r.Account).Where(p => p.Symbol.EndsWith("_PERP", StringComparison.Ordinal))
         .Select(p => new AsterPosition(AsterSymbol(p.Symbol), p.Quantity, p.EntryPrice, p.MarkPrice, p.UnrealizedPnl, "BOTH")).ToArray());

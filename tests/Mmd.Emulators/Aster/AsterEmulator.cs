@@ -17,6 +17,7 @@ public sealed partial class AsterEmulator : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly TimeProvider _time;
+    private readonly ITimer _expiry;
     private long _skewTicks;
 
     private AsterEmulator(WebApplication app, PaperExchange exchange, TimeProvider time, long chainId)
@@ -25,6 +26,7 @@ public sealed partial class AsterEmulator : IAsyncDisposable
         Exchange = exchange;
         _time = time;
         Auth = new AsterAuthenticator(chainId);
+        _expiry = time.CreateTimer(_ => ExpireDue(), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
     }
 
     public PaperExchange Exchange { get; }
@@ -58,6 +60,9 @@ public sealed partial class AsterEmulator : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await _expiry.DisposeAsync().ConfigureAwait(false);
+        await DisposeCountdownsAsync().ConfigureAwait(false);
+        DropWebSockets();
         await _app.StopAsync().ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
     }
@@ -69,6 +74,9 @@ public sealed partial class AsterEmulator : IAsyncDisposable
         app.Use((context, next) => FaultMiddleware.ApplyAsync(context, next, Faults, _time, (c, fault) => c.Response.WriteAsJsonAsync(fault.Kind == FaultKind.RateLimit
             ? new AsterError(-1003, "Too many requests; current limit is 2400 requests per minute.")
             : new AsterError(-1000, "Unknown error, please check your request or try again later."), AsterJson.Options)));
+        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
+        app.Map("/stream", AcceptCombinedAsync);
+        app.Map("/ws/{listenKey}", (HttpContext c, string listenKey) => AcceptUserStreamAsync(c, listenKey));
         // Every path under V3 and V1 alike (the V1 paths of the private endpoints: fapi/v1 or v2 as the venue has them).
         void Both(string method, string v3, string v1, Delegate handler)
         {
@@ -86,6 +94,14 @@ public sealed partial class AsterEmulator : IAsyncDisposable
         Both("GET", "userTrades", "/fapi/v1/userTrades", Signed(UserTrades));
         Both("GET", "positionRisk", "/fapi/v2/positionRisk", Signed(Positions));
         Both("GET", "balance", "/fapi/v2/balance", Signed(Balances));
+        Both("POST", "batchOrders", "/fapi/v1/batchOrders", Signed(PlaceBatch));
+        Both("GET", "income", "/fapi/v1/income", Signed(Income));
+        Both("GET", "fundingRate", "/fapi/v1/fundingRate", (HttpContext c) => FundingRates(c.Request.Query["symbol"].ToString(), c.Request.Query["startTime"].ToString()));
+        Both("POST", "countdownCancelAll", "/fapi/v1/countdownCancelAll", Signed(CountdownCancelAll));
+        // USER_STREAM: V3 signs these; V1 sends the key header alone.
+        Both("POST", "listenKey", "/fapi/v1/listenKey", UserStream(CreateListenKey));
+        Both("PUT", "listenKey", "/fapi/v1/listenKey", UserStream(KeepAliveListenKey));
+        Both("DELETE", "listenKey", "/fapi/v1/listenKey", UserStream(CloseListenKey));
         app.MapPost("/_emulator/faults", async (HttpContext c) =>
         {
             var fault = await c.Request.ReadFromJsonAsync<Fault>(ControlJson, c.RequestAborted).ConfigureAwait(false);
@@ -118,6 +134,13 @@ public sealed partial class AsterEmulator : IAsyncDisposable
         context.Response.Headers["X-MBX-USED-WEIGHT-1M"] = UsedWeight(context.Request.Path.Value ?? "");
         return handler(new Request(account!, AsterAuthenticator.Fields(raw)));
     }
+
+    /// <summary>A USER_STREAM endpoint: V1's key header alone names the account; anything else is checked as a signed request.</summary>
+    private Delegate UserStream(Func<string, IResult> handler) => (HttpContext context) =>
+        Auth.AccountOfKey(context.Request.Headers[AsterHmacSigner.ApiKeyHeader].FirstOrDefault()) is { } account && !context.Request.QueryString.HasValue
+            && context.Request.ContentLength is null or 0
+            ? Task.FromResult(handler(account))
+            : PrivateAsync(context, r => handler(r.Account));
 
     private static IResult Json(object value) => Results.Json(value, AsterJson.Options);
 

@@ -1,9 +1,7 @@
-using System.Collections.Concurrent;
 using System.Globalization;
-using System.Net.WebSockets;
-using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
+using Mmd.Emulators.Streams;
 using Mmd.Exchanges.Backpack;
 using Mmd.Trading.Execution;
 using Mmd.Trading.MarketData;
@@ -15,10 +13,7 @@ namespace Mmd.Emulators.Backpack;
 // Every connection has one bounded outbox; a client that lets it fill is disconnected, as a venue would.
 public sealed partial class BackpackEmulator
 {
-    private const int OutboxCapacity = 4096;
-    private readonly ConcurrentDictionary<WebSocket, CancellationTokenSource> _sockets = new();
-
-    /// <summary>Fault: cuts every open WebSocket at once (clients see the connection drop).</summary>
+    private readonly StreamSockets _streams = new();
     private long _lastAccountSubscriptionTicks;
 
     /// <summary>
@@ -27,63 +22,24 @@ public sealed partial class BackpackEmulator
     /// </summary>
     public DateTimeOffset LastAccountSubscriptionAt => new(Interlocked.Read(ref _lastAccountSubscriptionTicks), TimeSpan.Zero);
 
-    public void DropWebSockets()
-    {
-        foreach (var (socket, stop) in _sockets)
-        {
-            stop.Cancel();
-            socket.Abort();
-        }
-    }
+    /// <summary>Fault: cuts every open WebSocket at once (clients see the connection drop).</summary>
+    public void DropWebSockets() => _streams.DropAll();
 
-    public int OpenWebSockets => _sockets.Count;
+    public int OpenWebSockets => _streams.Count;
 
-    private async Task AcceptStreamAsync(HttpContext context)
+    private Task AcceptStreamAsync(HttpContext context) => _streams.ServeAsync(context, _ => [], (message, connection) =>
     {
-        if (!context.WebSockets.IsWebSocketRequest)
-        {
-            context.Response.StatusCode = StatusCodes.Status404NotFound;
-            return;
-        }
-        using var socket = await context.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
-        _sockets[socket] = stop;
-        var outbox = Channel.CreateBounded<string>(new BoundedChannelOptions(OutboxCapacity) { SingleReader = true });
-        var sender = SendAllAsync(socket, outbox.Reader, stop.Token);
         var pumps = new List<Task>();
-        try
+        var command = JsonSerializer.Deserialize<SubscribeCommand>(message, BackpackJson.Options);
+        if (command is not { Method: "SUBSCRIBE", Params: { } streams }) return pumps;
+        foreach (var stream in streams)
         {
-            var buffer = new byte[16 * 1024];
-            while (!stop.IsCancellationRequested)
-            {
-                using var message = new MemoryStream();
-                WebSocketReceiveResult result;
-                do
-                {
-                    result = await socket.ReceiveAsync(buffer, stop.Token).ConfigureAwait(false);
-                    message.Write(buffer, 0, result.Count);
-                }
-                while (!result.EndOfMessage);
-                if (result.MessageType == WebSocketMessageType.Close) break;
-                var command = JsonSerializer.Deserialize<SubscribeCommand>(message.ToArray(), BackpackJson.Options);
-                if (command is not { Method: "SUBSCRIBE", Params: { } streams }) continue;
-                foreach (var stream in streams)
-                {
-                    var pump = Subscribe(stream, command.Signature, outbox.Writer, stop);
-                    if (pump is null) break;
-                    pumps.Add(pump);
-                }
-            }
+            var pump = Subscribe(stream, command.Signature, connection.Outbox, connection.Closing);
+            if (pump is null) break;
+            pumps.Add(pump);
         }
-        catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or JsonException) { }
-        finally
-        {
-            _sockets.TryRemove(socket, out _);
-            await stop.CancelAsync().ConfigureAwait(false);
-            outbox.Writer.TryComplete();
-            await Task.WhenAll(pumps.Append(sender)).ConfigureAwait(false);
-        }
-    }
+        return pumps;
+    });
 
     private sealed record SubscribeCommand(string Method, string[]? Params, string[]? Signature);
 
@@ -121,16 +77,6 @@ public sealed partial class BackpackEmulator
     private static string ErrorMessage(string code, string message) =>
         JsonSerializer.Serialize(new { error = new BackpackError(code, message) }, BackpackJson.Options);
 
-    private static async Task SendAllAsync(WebSocket socket, ChannelReader<string> outbox, CancellationToken stop)
-    {
-        try
-        {
-            await foreach (var text in outbox.ReadAllAsync(stop).ConfigureAwait(false))
-                await socket.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, true, stop).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is OperationCanceledException or WebSocketException) { }
-    }
-
     /// <summary>
     /// The paper book's deltas as depth events with their update ids (a gap the paper venue injects shows as one).
     /// A fresh snapshot the paper venue sends after a lag is turned into the one delta that brings the client there.
@@ -139,33 +85,12 @@ public sealed partial class BackpackEmulator
     {
         var stop = connection.Token;
         var reader = Exchange.SubscribeBook(symbol, out var unsubscribe);
-        var bids = new Dictionary<decimal, decimal>();
-        var asks = new Dictionary<decimal, decimal>();
-        long last = 0;
+        var mirror = new BookMirror();
         try
         {
             await foreach (var e in reader.ReadAllAsync(stop).ConfigureAwait(false))
             {
-                switch (e)
-                {
-                    case BookSnapshotEvent s when last == 0:
-                        Mirror(bids, s.Bids, replace: true);
-                        Mirror(asks, s.Asks, replace: true);
-                        last = s.Sequence;
-                        break;
-                    case BookSnapshotEvent s:
-                        var bidChanges = Replace(bids, s.Bids);
-                        var askChanges = Replace(asks, s.Asks);
-                        if (!Send(stream, symbol, last + 1, s.Sequence, bidChanges, askChanges, outbox)) return;
-                        last = s.Sequence;
-                        break;
-                    case BookDeltaEvent d:
-                        Mirror(bids, d.Bids, replace: false);
-                        Mirror(asks, d.Asks, replace: false);
-                        if (!Send(stream, symbol, d.FirstSequence, d.LastSequence, d.Bids, d.Asks, outbox)) return;
-                        last = d.LastSequence;
-                        break;
-                }
+                if (mirror.Apply(e) is { } change && !Send(stream, symbol, change.First, change.Last, change.Bids, change.Asks, outbox)) return;
             }
         }
         catch (OperationCanceledException) { }
@@ -180,32 +105,19 @@ public sealed partial class BackpackEmulator
     private async Task PumpTickerAsync(string stream, string symbol, ChannelWriter<string> outbox, CancellationTokenSource connection)
     {
         var reader = Exchange.SubscribeBook(symbol, out var unsubscribe);
-        var bids = new Dictionary<decimal, decimal>();
-        var asks = new Dictionary<decimal, decimal>();
+        var mirror = new BookMirror();
         (decimal?, decimal?, decimal?, decimal?) sent = default;
         try
         {
             await foreach (var e in reader.ReadAllAsync(connection.Token).ConfigureAwait(false))
             {
-                long sequence;
-                if (e is BookSnapshotEvent s)
-                {
-                    Mirror(bids, s.Bids, replace: true);
-                    Mirror(asks, s.Asks, replace: true);
-                    sequence = s.Sequence;
-                }
-                else if (e is BookDeltaEvent d)
-                {
-                    Mirror(bids, d.Bids, replace: false);
-                    Mirror(asks, d.Asks, replace: false);
-                    sequence = d.LastSequence;
-                }
-                else continue;
-                var touch = Touch(bids, asks);
+                if (e is not (BookSnapshotEvent or BookDeltaEvent)) continue;
+                mirror.Apply(e);
+                var touch = mirror.Touch();
                 if (touch == sent) continue;
                 sent = touch;
                 var (bid, bidSize, ask, askSize) = touch;
-                var ticker = new BackpackBookTicker("bookTicker", NowMicros, symbol, ask, askSize, bid, bidSize, sequence, NowMicros);
+                var ticker = new BackpackBookTicker("bookTicker", NowMicros, symbol, ask, askSize, bid, bidSize, mirror.Sequence, NowMicros);
                 if (!outbox.TryWrite(JsonSerializer.Serialize(new { stream, data = ticker }, BackpackJson.Options))) return;
             }
         }
@@ -222,32 +134,6 @@ public sealed partial class BackpackEmulator
         var now = NowMicros;
         var data = new BackpackDepthEvent("depth", now, symbol, Levels(asks), Levels(bids), first, last, now);
         return outbox.TryWrite(JsonSerializer.Serialize(new { stream, data }, BackpackJson.Options));
-    }
-
-    /// <summary>Best bid, its size, best ask, its size.</summary>
-    private static (decimal?, decimal?, decimal?, decimal?) Touch(Dictionary<decimal, decimal> bids, Dictionary<decimal, decimal> asks)
-    {
-        decimal? bid = bids.Count > 0 ? bids.Keys.Max() : null;
-        decimal? ask = asks.Count > 0 ? asks.Keys.Min() : null;
-        return (bid, bid is { } b ? bids[b] : null, ask, ask is { } a ? asks[a] : null);
-    }
-
-    private static void Mirror(Dictionary<decimal, decimal> side, BookLevel[] levels, bool replace)
-    {
-        if (replace) side.Clear();
-        foreach (var l in levels)
-        {
-            if (l.Quantity == 0) side.Remove(l.Price);
-            else side[l.Price] = l.Quantity;
-        }
-    }
-
-    private static BookLevel[] Replace(Dictionary<decimal, decimal> side, BookLevel[] levels)
-    {
-        var changes = side.Keys.Where(p => levels.All(l => l.Price != p)).Select(p => new BookLevel(p, 0m)).ToList();
-        changes.AddRange(levels.Where(l => !side.TryGetValue(l.Price, out var q) || q != l.Quantity));
-        Mirror(side, levels, replace: true);
-        return changes.ToArray();
     }
 
     /// <summary>

@@ -12,9 +12,9 @@ namespace Mmd.Exchanges.Tests.Aster;
 /// <summary>The REST client against the loopback Aster emulator: real HTTP, both signature schemes checked by the venue side.</summary>
 public sealed class AsterRestOnEmulatorTests : IAsyncLifetime, IDisposable
 {
-    private const string User = "0x63DD5aCC6b1aa0f563956C0e534DD30B6dcF7C4e";
-    private const string Signer = "0x21cF8Ae13Bb72632562c6Fff438652Ba1a151bb0";
-    private const string SignerKey = "4fd0a42218f3eae43a6ce26d22544e986139a01e5b34a62db53757ffca81bae1";
+    private const string User = AsterTestKeys.User;
+    private const string Signer = AsterTestKeys.Signer;
+    private const string SignerKey = AsterTestKeys.SignerKey;
     private const string Symbol = "SOLUSDC";
     private PaperExchange _market = null!;
     private AsterEmulator _venue = null!;
@@ -24,7 +24,7 @@ public sealed class AsterRestOnEmulatorTests : IAsyncLifetime, IDisposable
         _market = new PaperExchange(new PaperSettings { VolatilityPct = 0m, FlowRate = 0m }, TimeProvider.System);
         _venue = await AsterEmulator.StartAsync(_market, TimeProvider.System).DefaultTimeout();
         _venue.Auth.ApproveAgent(User, Signer);
-        _venue.Auth.AddKey("v1key", "v1secret");
+        _venue.Auth.AddKey(AsterTestKeys.V1ApiKey, AsterTestKeys.V1Secret);
     }
 
     public async Task DisposeAsync() => await _venue.DisposeAsync();

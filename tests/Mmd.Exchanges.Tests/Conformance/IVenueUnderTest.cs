@@ -26,4 +26,16 @@ public interface IVenueUnderTest : IAsyncDisposable
 
     /// <summary>Waits until an account stream just opened is live (its subscription confirmed).</summary>
     Task AccountStreamLiveAsync(AccountRecorder recorder);
+
+    /// <summary>The market most scenarios trade, by the venue's name (a spot market where the venue has one).</summary>
+    string MainSymbol => "SOL_USDC";
+
+    /// <summary>A perpetual market, by the venue's name.</summary>
+    string PerpSymbol => "SOL_USDC_PERP";
+
+    /// <summary>The paper market behind a venue symbol (the emulator lists paper markets under the venue's names).</summary>
+    string MarketSymbol(string venueSymbol) => venueSymbol;
+
+    /// <summary>The REST paths the fault scenarios aim at: the open-orders list and order placement.</summary>
+    (string OpenOrders, string PlaceOrder) FaultPaths => ("/api/v1/orders", "/api/v1/order");
 }

@@ -13,8 +13,8 @@ namespace Mmd.Exchanges.Tests.Conformance;
 /// </summary>
 public abstract class VenueConformanceTests : IAsyncLifetime
 {
-    protected const string Spot = "SOL_USDC";
-    protected const string Perp = "SOL_USDC_PERP";
+    private string Spot => Venue.MainSymbol;
+    private string Perp => Venue.PerpSymbol;
     private const string Instance = "conf";
     private int _takerOrders;
 
@@ -117,7 +117,7 @@ public abstract class VenueConformanceTests : IAsyncLifetime
         await using var venue = Venue.Connect(Instance);
         RequireCapability(venue, ConnectorCapabilities.PostOnly);
         var ids = venue.CreateClientOrderIds(Instance, DateTimeOffset.UtcNow);
-        var crossing = Venue.Market.Levels(Spot, Side.Sell, 1)[0].Price;
+        var crossing = Levels(Spot, Side.Sell, 1)[0].Price;
         var result = await venue.PlaceOrderAsync(new PlaceOrderRequest(Spot, ids.Next(), Side.Buy, OrderType.Limit, TimeInForce.Gtc, crossing, 0.5m, PostOnly: true), default).DefaultTimeout();
         Assert.Equal(CommandOutcome.Rejected, result.Outcome);
         Assert.Equal(RejectCode.PostOnlyWouldTake, result.Code);
@@ -130,7 +130,7 @@ public abstract class VenueConformanceTests : IAsyncLifetime
         await using var venue = Venue.Connect(Instance);
         RequireCapability(venue, ConnectorCapabilities.ReduceOnly | ConnectorCapabilities.Perpetual);
         var ids = venue.CreateClientOrderIds(Instance, DateTimeOffset.UtcNow);
-        var bid = Venue.Market.Levels(Perp, Side.Buy, 1)[0].Price;
+        var bid = Levels(Perp, Side.Buy, 1)[0].Price;
         var result = await venue.PlaceOrderAsync(new PlaceOrderRequest(Perp, ids.Next(), Side.Sell, OrderType.Limit, TimeInForce.Ioc, bid, 0.5m, ReduceOnly: true), default).DefaultTimeout();
         Assert.Equal(CommandOutcome.Rejected, result.Outcome);
         Assert.Equal(RejectCode.ReduceOnlyWouldIncrease, result.Code);
@@ -143,11 +143,11 @@ public abstract class VenueConformanceTests : IAsyncLifetime
         await using var venue = Venue.Connect(Instance);
         RequireCapability(venue, ConnectorCapabilities.ImmediateOrCancel);
         var ids = venue.CreateClientOrderIds(Instance, DateTimeOffset.UtcNow);
-        var best = Venue.Market.Levels(Spot, Side.Sell, 1)[0];
+        var best = Levels(Spot, Side.Sell, 1)[0];
         var tooMuch = await venue.PlaceOrderAsync(new PlaceOrderRequest(Spot, ids.Next(), Side.Buy, OrderType.Limit, TimeInForce.Fok, best.Price, best.Quantity + 0.01m), default).DefaultTimeout();
         Assert.Equal(CommandOutcome.Accepted, tooMuch.Outcome);
         Assert.Equal((VenueOrderStatus.Expired, 0m), (tooMuch.Order!.Status, tooMuch.Order.FilledQuantity));
-        Assert.Equal(best, Venue.Market.Levels(Spot, Side.Sell, 1)[0]); // nothing traded
+        Assert.Equal(best, Levels(Spot, Side.Sell, 1)[0]); // nothing traded
         var exact = await venue.PlaceOrderAsync(new PlaceOrderRequest(Spot, ids.Next(), Side.Buy, OrderType.Limit, TimeInForce.Fok, best.Price, best.Quantity), default).DefaultTimeout();
         Assert.Equal((VenueOrderStatus.Filled, best.Quantity), (exact.Order!.Status, exact.Order.FilledQuantity));
     }
@@ -162,7 +162,7 @@ public abstract class VenueConformanceTests : IAsyncLifetime
         var reading = ReadBookAsync(venue, book, stop.Token);
         await Until.TrueAsync(() => book.IsSynced, "the snapshot arrives");
         var ids = venue.CreateClientOrderIds(Instance, DateTimeOffset.UtcNow);
-        var inside = Venue.Market.Levels(Spot, Side.Buy, 1)[0].Price + 0.01m;
+        var inside = Levels(Spot, Side.Buy, 1)[0].Price + 0.01m;
         await PlaceBidAsync(venue, ids.Next(), Spot, inside, 0.7m);
         await Until.TrueAsync(() => book.BestBid is { } b && b.Price == inside && b.Quantity == 0.7m, "our bid shows on the streamed book");
         Assert.True(book.IsSynced);
@@ -185,7 +185,7 @@ public abstract class VenueConformanceTests : IAsyncLifetime
 
         // While the stream is down the book moves; a new subscription must show the book as it is now.
         var ids = venue.CreateClientOrderIds(Instance, DateTimeOffset.UtcNow);
-        var inside = Venue.Market.Levels(Spot, Side.Buy, 1)[0].Price + 0.01m;
+        var inside = Levels(Spot, Side.Buy, 1)[0].Price + 0.01m;
         await PlaceBidAsync(venue, ids.Next(), Spot, inside, 0.3m);
         var restored = new OrderBook(Spot);
         var again = ReadBookAsync(venue, restored, stop.Token);
@@ -240,9 +240,9 @@ public abstract class VenueConformanceTests : IAsyncLifetime
     {
         Skip.If(Venue.Faults is null, "the venue cannot inject faults");
         await using var venue = Venue.Connect(Instance);
-        Venue.Faults!.Add(new Fault(FaultKind.RateLimit, "GET", "/api/v1/orders", Count: 3) { RetryAfter = TimeSpan.FromSeconds(1) });
+        Venue.Faults!.Add(new Fault(FaultKind.RateLimit, "GET", Venue.FaultPaths.OpenOrders, Count: 3) { RetryAfter = TimeSpan.FromSeconds(1) });
         Assert.Empty(await venue.GetOpenOrdersAsync(Spot, default).DefaultTimeout());
-        var attempts = Venue.Faults.Requests.Where(r => r.Path == "/api/v1/orders").ToList();
+        var attempts = Venue.Faults.Requests.Where(r => r.Path == Venue.FaultPaths.OpenOrders).ToList();
         Assert.Equal([429, 429, 429, 200], attempts.Select(a => a.Status));
         for (var i = 1; i < attempts.Count; i++)
             Assert.True(attempts[i].At - attempts[i - 1].At >= TimeSpan.FromMilliseconds(950), $"attempt {i} came {(attempts[i].At - attempts[i - 1].At).TotalMilliseconds:0} ms after the 429");
@@ -253,13 +253,13 @@ public abstract class VenueConformanceTests : IAsyncLifetime
     {
         Skip.If(Venue.Faults is null, "the venue cannot inject faults");
         await using var venue = Venue.Connect(Instance);
-        Venue.Faults!.Add(new Fault(FaultKind.LoseResponse, "POST", "/api/v1/order"));
+        Venue.Faults!.Add(new Fault(FaultKind.LoseResponse, "POST", Venue.FaultPaths.PlaceOrder));
         var clientId = venue.CreateClientOrderIds(Instance, DateTimeOffset.UtcNow).Next();
         var result = await PlaceBidAsync(venue, clientId, Spot, PassiveBid(Spot), 0.5m, expectAccepted: false);
         Assert.Equal(CommandOutcome.Unknown, result.Outcome);
         var settled = await venue.GetOrderAsync(Spot, clientId, default).DefaultTimeout();
         Assert.Equal(VenueOrderStatus.Open, settled?.Status);
-        Assert.Single(Venue.Faults.Requests, r => r.Method == "POST" && r.Path == "/api/v1/order");
+        Assert.Single(Venue.Faults.Requests, r => r.Method == "POST" && r.Path == Venue.FaultPaths.PlaceOrder);
     }
 
     [SkippableFact]
@@ -286,7 +286,10 @@ public abstract class VenueConformanceTests : IAsyncLifetime
         Skip.IfNot(venue.Capabilities.HasFlag(needed), $"{venue.Venue} does not declare {needed}");
 
     /// <summary>A bid below the background book: it rests, and only a taker that sweeps down to it fills it.</summary>
-    private decimal PassiveBid(string symbol) => Venue.Market.Levels(symbol, Side.Buy, 50).Min(l => l.Price) - 0.5m;
+    private decimal PassiveBid(string symbol) => Levels(symbol, Side.Buy, 50).Min(l => l.Price) - 0.5m;
+
+    /// <summary>The background book of a venue symbol, from the paper market behind it.</summary>
+    private BookLevel[] Levels(string symbol, Side side, int depth) => Venue.Market.Levels(Venue.MarketSymbol(symbol), side, depth);
 
     private static async Task<PlaceOrderResult> PlaceBidAsync(IExchangeConnector venue, string clientId, string symbol, decimal price, decimal quantity, bool expectAccepted = true)
     {
@@ -298,8 +301,8 @@ public abstract class VenueConformanceTests : IAsyncLifetime
     /// <summary>Another account sells everything above <paramref name="price"/> and <paramref name="ours"/> at it.</summary>
     private void SellDownTo(string symbol, decimal price, decimal ours)
     {
-        var ahead = Venue.Market.Levels(symbol, Side.Buy, 50).Where(l => l.Price > price).Sum(l => l.Quantity);
-        var taker = Venue.Market.Place("taker", new PlaceOrderRequest(symbol, $"taker{Interlocked.Increment(ref _takerOrders)}", Side.Sell, OrderType.Limit, TimeInForce.Ioc, price, ahead + ours));
+        var ahead = Levels(symbol, Side.Buy, 50).Where(l => l.Price > price).Sum(l => l.Quantity);
+        var taker = Venue.Market.Place("taker", new PlaceOrderRequest(Venue.MarketSymbol(symbol), $"taker{Interlocked.Increment(ref _takerOrders)}", Side.Sell, OrderType.Limit, TimeInForce.Ioc, price, ahead + ours));
         Assert.Equal(CommandOutcome.Accepted, taker.Outcome);
     }
 

@@ -1,41 +1,49 @@
 using System.Buffers;
 using System.Net.WebSockets;
 using System.Text;
-using System.Text.Json;
 using System.Threading.Channels;
 
-namespace Mmd.Exchanges.Backpack;
+namespace Mmd.Exchanges.Shared;
 
 /// <summary>
-/// One WebSocket connection to Backpack with its subscriptions sent. A reader task parses every message into a
-/// bounded channel so the caller can fetch a REST snapshot meanwhile; if the caller falls that far behind, or the
-/// venue closes the socket, the channel completes with an error and the engine subscribes again. Protocol pings are
-/// answered by <see cref="ClientWebSocket"/> itself (exchanges.md §1.5).
+/// One WebSocket connection to a venue, with its subscription sent. A reader task parses every message into a bounded
+/// channel so the caller can fetch a REST snapshot meanwhile; if the caller falls that far behind, the venue closes the
+/// socket, or <c>parse</c> throws (the venue sent an error), the channel completes with that error and the engine
+/// subscribes again. Protocol pings are answered by <see cref="ClientWebSocket"/> itself.
 /// </summary>
-internal sealed class BackpackWebSocket : IAsyncDisposable
+/// <typeparam name="TMessage">The venue's message; <c>parse</c> returns null for one the caller need not see (an acknowledgement).</typeparam>
+internal sealed class VenueWebSocket<TMessage> : IAsyncDisposable where TMessage : class
 {
     private const int Capacity = 8192;
     private readonly ClientWebSocket _socket;
-    private readonly Channel<BackpackStreamMessage> _messages = Channel.CreateBounded<BackpackStreamMessage>(
+    private readonly Func<ReadOnlyMemory<byte>, TMessage?> _parse;
+    private readonly Channel<TMessage> _messages = Channel.CreateBounded<TMessage>(
         new BoundedChannelOptions(Capacity) { SingleReader = true, SingleWriter = true });
     private readonly CancellationTokenSource _stop = new();
     private Task _reader = Task.CompletedTask;
 
-    private BackpackWebSocket(ClientWebSocket socket) => _socket = socket;
+    private VenueWebSocket(ClientWebSocket socket, Func<ReadOnlyMemory<byte>, TMessage?> parse)
+    {
+        _socket = socket;
+        _parse = parse;
+    }
 
-    public ChannelReader<BackpackStreamMessage> Messages => _messages.Reader;
+    public ChannelReader<TMessage> Messages => _messages.Reader;
 
-    public static async Task<BackpackWebSocket> ConnectAsync(Uri url, string subscribeJson, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <summary>Connects to <paramref name="url"/> and sends <paramref name="subscribeJson"/> if there is one (a stream named in the URL needs none).</summary>
+    public static async Task<VenueWebSocket<TMessage>> ConnectAsync(Uri url, string? subscribeJson, Func<ReadOnlyMemory<byte>, TMessage?> parse, TimeSpan timeout,
+        CancellationToken cancellationToken)
     {
         var socket = new ClientWebSocket();
         socket.Options.KeepAliveInterval = TimeSpan.FromSeconds(30);
-        var connection = new BackpackWebSocket(socket);
+        var connection = new VenueWebSocket<TMessage>(socket, parse);
         try
         {
             using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             deadline.CancelAfter(timeout);
             await socket.ConnectAsync(url, deadline.Token).ConfigureAwait(false);
-            await socket.SendAsync(Encoding.UTF8.GetBytes(subscribeJson), WebSocketMessageType.Text, true, deadline.Token).ConfigureAwait(false);
+            if (subscribeJson is not null)
+                await socket.SendAsync(Encoding.UTF8.GetBytes(subscribeJson), WebSocketMessageType.Text, true, deadline.Token).ConfigureAwait(false);
             connection._reader = connection.ReadAsync();
             return connection;
         }
@@ -45,11 +53,6 @@ internal sealed class BackpackWebSocket : IAsyncDisposable
             throw;
         }
     }
-
-    /// <summary><c>{"method":"SUBSCRIBE","params":[…]}</c>, with the <c>signature</c> array for private streams.</summary>
-    public static string SubscribeMessage(IEnumerable<string> streams, string[]? signature = null) => signature is null
-        ? JsonSerializer.Serialize(new { method = "SUBSCRIBE", @params = streams.ToArray() })
-        : JsonSerializer.Serialize(new { method = "SUBSCRIBE", @params = streams.ToArray(), signature });
 
     private async Task ReadAsync()
     {
@@ -72,13 +75,7 @@ internal sealed class BackpackWebSocket : IAsyncDisposable
                     failure = new WebSocketException($"the venue closed the stream ({_socket.CloseStatus} {_socket.CloseStatusDescription})");
                     break;
                 }
-                var message = JsonSerializer.Deserialize<BackpackStreamMessage>(buffer.WrittenSpan, BackpackJson.Options);
-                if (message is null) continue;
-                if (message.Error is { } error)
-                {
-                    failure = new BackpackApiException(0, error.Code, error.Message);
-                    break;
-                }
+                if (_parse(buffer.WrittenMemory) is not { } message) continue;
                 if (!_messages.Writer.TryWrite(message))
                 {
                     failure = new InvalidOperationException($"stream reader fell {Capacity} messages behind");
@@ -87,9 +84,9 @@ internal sealed class BackpackWebSocket : IAsyncDisposable
             }
         }
         catch (OperationCanceledException) when (_stop.IsCancellationRequested) { }
-        catch (Exception ex) when (ex is WebSocketException or JsonException)
+        catch (Exception ex)
         {
-            failure = ex;
+            failure = ex; // the socket failed, or the venue sent an error or something unreadable
         }
         _messages.Writer.TryComplete(failure ?? new WebSocketException("the stream ended"));
     }

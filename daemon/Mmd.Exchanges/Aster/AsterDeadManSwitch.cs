@@ -1,0 +1,89 @@
+using System.Collections.Concurrent;
+
+namespace Mmd.Exchanges.Aster;
+
+/// <summary>
+/// The venue's dead-man's switch (<c>countdownCancelAll</c>): once a symbol is armed, the venue cancels all of the
+/// account's orders on it unless the countdown is renewed in time. This renews it every third of the countdown while the
+/// connector lives, so a worker that dies, hangs or loses the network leaves nothing resting for longer than the
+/// countdown; disposing the connector (a graceful stop, after its own cancels) turns it off. The switch is the account's
+/// per symbol, shared by every instance that trades the symbol on the account. Zero countdown: never armed.
+/// </summary>
+public sealed class AsterDeadManSwitch : IAsyncDisposable
+{
+    private readonly AsterRestClient _rest;
+    private readonly TimeSpan _countdown;
+    private readonly TimeProvider _time;
+    private readonly ConcurrentDictionary<string, Task> _armed = new(StringComparer.Ordinal);
+    private readonly CancellationTokenSource _stop = new();
+    private ITimer? _renewal;
+    private long _renewals;
+    private long _failedRenewals;
+
+    public AsterDeadManSwitch(AsterRestClient rest, TimeSpan countdown, TimeProvider time)
+    {
+        _rest = rest;
+        _countdown = countdown;
+        _time = time;
+    }
+
+    public TimeSpan Countdown => _countdown;
+
+    public IReadOnlyCollection<string> ArmedSymbols => _armed.Keys.ToList();
+
+    /// <summary>Renewals the venue accepted, and those that failed (the next one tries again).</summary>
+    public (long Accepted, long Failed) Renewals => (Interlocked.Read(ref _renewals), Interlocked.Read(ref _failedRenewals));
+
+    /// <summary>Arms the switch on <paramref name="symbol"/> before its first order; later calls return at once. A refusal propagates: no order goes out unguarded.</summary>
+    public Task ArmAsync(string symbol, CancellationToken cancellationToken)
+    {
+        if (_countdown <= TimeSpan.Zero) return Task.CompletedTask;
+        var arming = _armed.GetOrAdd(symbol, s => ArmOnceAsync(s));
+        if (arming.IsFaulted) _armed.TryRemove(new KeyValuePair<string, Task>(symbol, arming)); // the next order tries again
+        return arming.WaitAsync(cancellationToken);
+    }
+
+    private async Task ArmOnceAsync(string symbol)
+    {
+        await _rest.CountdownCancelAllAsync(symbol, _countdown, _stop.Token).ConfigureAwait(false);
+        if (Volatile.Read(ref _renewal) is not null) return;
+        var period = _countdown / 3;
+        var timer = _time.CreateTimer(_ => _ = RenewAsync(), null, period, period);
+        if (Interlocked.CompareExchange(ref _renewal, timer, null) is not null) await timer.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private async Task RenewAsync()
+    {
+        foreach (var (symbol, arming) in _armed)
+        {
+            if (!arming.IsCompletedSuccessfully) continue;
+            try
+            {
+                await _rest.CountdownCancelAllAsync(symbol, _countdown, _stop.Token).ConfigureAwait(false);
+                Interlocked.Increment(ref _renewals);
+            }
+            catch (Exception ex) when (ex is AsterApiException or AsterOutcomeUnknownException or OperationCanceledException or HttpRequestException)
+            {
+                Interlocked.Increment(ref _failedRenewals); // if none gets through within the countdown, the venue cancels: as intended
+            }
+        }
+    }
+
+    /// <summary>Stops renewing and turns the switch off on every armed symbol (best effort: if that fails, the countdown cancels).</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (_renewal is { } renewal) await renewal.DisposeAsync().ConfigureAwait(false);
+        await _stop.CancelAsync().ConfigureAwait(false);
+        foreach (var (symbol, arming) in _armed)
+        {
+            if (!arming.IsCompletedSuccessfully) continue;
+            try
+            {
+                using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+                await _rest.CountdownCancelAllAsync(symbol, TimeSpan.Zero, deadline.Token).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is AsterApiException or AsterOutcomeUnknownException or OperationCanceledException or HttpRequestException) { }
+        }
+        _stop.Dispose();
+    }
+}
