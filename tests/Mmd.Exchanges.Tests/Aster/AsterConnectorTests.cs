@@ -1,0 +1,207 @@
+using Mmd.Emulators.Aster;
+using Mmd.Exchanges.Aster;
+using Mmd.Exchanges.Paper;
+using Mmd.Exchanges.Tests.Conformance;
+using Mmd.TestKit;
+using Mmd.Trading.Execution;
+using Mmd.Trading.MarketData;
+using Mmd.Trading.Orders;
+using Mmd.Trading.Primitives;
+
+namespace Mmd.Exchanges.Tests.Aster;
+
+/// <summary>
+/// What the conformance suite does not cover of the Aster connector, against the loopback emulator over real HTTP and
+/// WebSocket: pu continuity, bookTicker, the listen key's life, the dead-man's switch, batch orders and funding.
+/// </summary>
+public sealed class AsterConnectorTests : IAsyncLifetime, IDisposable
+{
+    private const string Symbol = "SOLUSDC";
+    private const string Paper = "SOL_USDC_PERP";
+    private PaperExchange _market = null!;
+    private AsterEmulator _venue = null!;
+
+    public async Task InitializeAsync()
+    {
+        _market = new PaperExchange(new PaperSettings { VolatilityPct = 0m, FlowRate = 0m, FundingInterval = TimeSpan.FromSeconds(1), FundingRatePct = 0.01m },
+            TimeProvider.System);
+        _venue = await AsterEmulator.StartAsync(_market, TimeProvider.System).DefaultTimeout();
+        _venue.Auth.ApproveAgent(AsterTestKeys.User, AsterTestKeys.Signer);
+    }
+
+    public async Task DisposeAsync() => await _venue.DisposeAsync();
+
+    public void Dispose() => _market.Dispose();
+
+    private AsterConnector Connect(AsterOptions? options = null, HttpMessageHandler? handler = null) =>
+        new((options ?? new AsterOptions()) with { RestBaseUrl = _venue.RestUrl, WebSocketUrl = _venue.WebSocketUrl },
+            AsterCredentials.From(AsterTestKeys.V3Variables, AsterSigning.V3), TimeProvider.System, handler);
+
+    private decimal PassiveBid() => _market.Levels(Paper, Side.Buy, 50).Min(l => l.Price) - 0.5m;
+
+    private static PlaceOrderRequest Bid(ClientOrderIds ids, decimal price, decimal quantity = 0.5m) =>
+        new(Symbol, ids.Next(), Side.Buy, OrderType.Limit, TimeInForce.Gtc, price, quantity, PostOnly: true);
+
+    [Fact]
+    public async Task DepthStream_FollowsPu_NotU_AndALostEventIsAGap()
+    {
+        await using var venue = Connect();
+        using var stop = new CancellationTokenSource();
+        var book = new OrderBook(Symbol);
+        var results = new List<BookApplyResult>();
+        var reading = Task.Run(async () =>
+        {
+            try
+            {
+                await foreach (var e in venue.StreamOrderBookAsync(Symbol, stop.Token))
+                {
+                    if (e is BookSnapshotEvent s) book.ApplySnapshot(s.Sequence, s.Bids, s.Asks, s.Time);
+                    else if (e is BookDeltaEvent d) lock (results) results.Add(book.ApplyDelta(d.FirstSequence, d.LastSequence, d.Bids, d.Asks, d.Time));
+                }
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested) { }
+        });
+        await Until.TrueAsync(() => book.IsSynced, "the snapshot arrives");
+        // The venue's update ids jump by ten between events (U is not the last u + 1); pu links them, so nothing is a gap.
+        var ids = new ClientOrderIds("dm", DateTimeOffset.UtcNow);
+        var inside = _market.Levels(Paper, Side.Buy, 1)[0].Price + 0.01m;
+        await venue.PlaceOrderAsync(Bid(ids, inside, 0.7m), default).DefaultTimeout();
+        await Until.TrueAsync(() => book.BestBid?.Price == inside, "our bid shows on the streamed book");
+        lock (results) Assert.DoesNotContain(BookApplyResult.Gap, results);
+        Assert.Equal(0, book.Sequence % 10);
+
+        _market.InjectBookGap(Paper); // the venue loses an event: the next one's pu is a u the client never saw
+        _market.SetMid(Paper, _market.Mid(Paper)!.Value + 0.5m);
+        await Until.TrueAsync(() => { lock (results) return results.Contains(BookApplyResult.Gap); }, "the lost event is caught as a gap");
+        Assert.False(book.IsSynced);
+        await stop.CancelAsync();
+        await reading.DefaultTimeout();
+    }
+
+    [Fact]
+    public async Task BookTicker_StreamsTheTouch()
+    {
+        await using var venue = Connect();
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var ids = new ClientOrderIds("bt", DateTimeOffset.UtcNow);
+        var inside = _market.Levels(Paper, Side.Buy, 1)[0].Price + 0.01m;
+        var placing = Task.Run(async () =>
+        {
+            await Task.Delay(300);
+            await venue.PlaceOrderAsync(Bid(ids, inside, 0.3m), default);
+        });
+        await foreach (var ticker in venue.StreamBookTickerAsync(Symbol, stop.Token))
+        {
+            Assert.Equal(Symbol, ticker.Symbol);
+            Assert.True(ticker.BidPrice < ticker.AskPrice);
+            if (ticker.BidPrice == inside && ticker.BidQuantity == 0.3m) break;
+        }
+        Assert.False(stop.IsCancellationRequested, "our bid never showed as the touch");
+        await placing;
+    }
+
+    [Fact]
+    public async Task ListenKey_IsKeptAlive_AndAnExpiredOne_FailsTheStream_ThenTheNextSubscriptionMakesANewKey()
+    {
+        await using var venue = Connect(new AsterOptions { ListenKeyKeepAlive = TimeSpan.FromMilliseconds(200) });
+        await using (var first = new AccountRecorder(venue, Symbol))
+        {
+            await Until.TrueAsync(() => first.Events.OfType<AccountResyncRequiredEvent>().Any() && _venue.LastUserStreamAt >= first.StartedAt, "the user stream is connected");
+            await Until.TrueAsync(() => _venue.ListenKeyKeepAlives >= 2, "the key is kept alive");
+            _venue.ExpireListenKeys();
+            await Until.TrueAsync(() => first.Failure is not null, "the expired key fails the stream");
+            Assert.Contains("expired", first.Failure!.Message, StringComparison.Ordinal);
+        }
+        await using var again = new AccountRecorder(venue, Symbol);
+        await Until.TrueAsync(() => again.Events.OfType<AccountResyncRequiredEvent>().Any() && _venue.LastUserStreamAt >= again.StartedAt, "subscribed again");
+        Assert.Equal(2, _venue.ListenKeysCreated);
+        var ids = new ClientOrderIds("lk", DateTimeOffset.UtcNow);
+        var price = PassiveBid();
+        var placed = await venue.PlaceOrderAsync(Bid(ids, price), default).DefaultTimeout();
+        _market.Place("taker", new PlaceOrderRequest(Paper, "t1", Side.Sell, OrderType.Limit, TimeInForce.Ioc, price,
+            _market.Levels(Paper, Side.Buy, 50).Where(l => l.Price > price).Sum(l => l.Quantity) + 0.2m));
+        await Until.TrueAsync(() => again.Fills.Count == 1, "the fill arrives on the new key's stream");
+        Assert.Equal((placed.Order!.ClientOrderId, 0.2m), (again.Fills[0].ClientOrderId, again.Fills[0].Quantity));
+    }
+
+    [Fact]
+    public async Task DeadManSwitch_IsArmedBeforeTheFirstOrder_Renewed_AndTurnedOffByAGracefulStop()
+    {
+        var countdown = TimeSpan.FromMilliseconds(1500);
+        ClientOrderIds ids;
+        await using (var venue = Connect(new AsterOptions { DeadManCountdown = countdown }))
+        {
+            ids = new ClientOrderIds("dms", DateTimeOffset.UtcNow);
+            Assert.Null(_venue.CountdownOf(AsterTestKeys.Account, Symbol)); // reading arms nothing
+            await venue.GetOpenOrdersAsync(Symbol, default).DefaultTimeout();
+            Assert.Null(_venue.CountdownOf(AsterTestKeys.Account, Symbol));
+            await venue.PlaceOrderAsync(Bid(ids, PassiveBid()), default).DefaultTimeout();
+            Assert.Equal(countdown, _venue.CountdownOf(AsterTestKeys.Account, Symbol));
+            // Twice the countdown later the order still rests: the switch was renewed in time.
+            await Until.TrueAsync(() => venue.DeadManSwitch.Renewals.Accepted >= 4, "the switch is renewed", TimeSpan.FromSeconds(10));
+            Assert.Single(_market.OpenOrders(AsterTestKeys.Account, Paper));
+            Assert.Equal(0, _venue.CountdownCancels);
+        }
+        Assert.Null(_venue.CountdownOf(AsterTestKeys.Account, Symbol)); // disposed: off, so the order the stop kept is not cancelled
+        await Task.Delay(countdown * 2);
+        Assert.Single(_market.OpenOrders(AsterTestKeys.Account, Paper));
+    }
+
+    [Fact]
+    public async Task DeadManSwitch_AWorkerCutOffFromTheVenue_HasItsOrdersCancelledByTheVenue()
+    {
+        using var cable = new CuttableHandler();
+        await using var venue = Connect(new AsterOptions { DeadManCountdown = TimeSpan.FromSeconds(1), RequestTimeout = TimeSpan.FromSeconds(1) }, cable);
+        var ids = new ClientOrderIds("cut", DateTimeOffset.UtcNow);
+        await venue.PlaceOrderAsync(Bid(ids, PassiveBid()), default).DefaultTimeout();
+        await venue.PlaceOrderAsync(Bid(ids, PassiveBid() - 0.01m), default).DefaultTimeout();
+        Assert.Equal(2, _market.OpenOrders(AsterTestKeys.Account, Paper).Count);
+        cable.Cut = true; // the worker lives but nothing it sends arrives: no renewal, no cancel
+        await Until.TrueAsync(() => _market.OpenOrders(AsterTestKeys.Account, Paper).Count == 0, "the venue cancels on its own", TimeSpan.FromSeconds(10));
+        Assert.Equal(1, _venue.CountdownCancels);
+        Assert.True(venue.DeadManSwitch.Renewals.Failed >= 1);
+    }
+
+    [Fact]
+    public async Task BatchOrders_AnswerEachOrderInItsPlace_AndTakeFiveAtMost()
+    {
+        await using var venue = Connect();
+        var ids = new ClientOrderIds("batch", DateTimeOffset.UtcNow);
+        var crossing = _market.Levels(Paper, Side.Sell, 1)[0].Price;
+        var results = await venue.PlaceOrdersAsync([Bid(ids, PassiveBid()), Bid(ids, crossing), Bid(ids, PassiveBid() - 0.01m)], default).DefaultTimeout();
+        Assert.Equal([CommandOutcome.Accepted, CommandOutcome.Rejected, CommandOutcome.Accepted], results.Select(r => r.Outcome));
+        Assert.Equal(RejectCode.PostOnlyWouldTake, results[1].Code);
+        Assert.Equal(2, (await venue.GetOpenOrdersAsync(Symbol, default).DefaultTimeout()).Count);
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => venue.PlaceOrdersAsync(Enumerable.Range(0, 6).Select(_ => Bid(ids, PassiveBid())).ToList(), default));
+    }
+
+    [Fact]
+    public async Task FundingPayments_AreTheAccountsFees_WithTheRateOfEachSettlement()
+    {
+        await using var venue = Connect();
+        var since = DateTimeOffset.UtcNow;
+        var ids = new ClientOrderIds("fund", DateTimeOffset.UtcNow);
+        var bought = await venue.PlaceOrderAsync(new PlaceOrderRequest(Symbol, ids.Next(), Side.Buy, OrderType.Market, TimeInForce.Ioc, null, 2m), default).DefaultTimeout();
+        Assert.Equal(VenueOrderStatus.Filled, bought.Order!.Status);
+        await Until.TrueAsync(() =>
+        {
+            _market.Tick();
+            return _market.Funding(AsterTestKeys.Account, Paper, since).Count >= 2;
+        }, "two settlements pass");
+        var paid = _market.Funding(AsterTestKeys.Account, Paper, since);
+        var payments = await venue.GetFundingPaymentsAsync(Symbol, since, default).DefaultTimeout();
+        // Aster's times are milliseconds.
+        Assert.Equal(paid.Select(p => (p.Time.ToUnixTimeMilliseconds(), p.Amount, p.Rate)), payments.Take(paid.Count).Select(p => (p.Time.ToUnixTimeMilliseconds(), p.Amount, p.Rate)));
+        Assert.All(payments, p => Assert.Equal((Symbol, 2m, 0.0001m), (p.Symbol, p.Position, p.Rate)));
+        Assert.Equal(payments.Count, payments.Select(p => p.Id).Distinct().Count());
+    }
+
+    /// <summary>A network cable the test can pull: once cut, every request fails before it leaves.</summary>
+    private sealed class CuttableHandler() : DelegatingHandler(new SocketsHttpHandler())
+    {
+        public volatile bool Cut;
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+            Cut ? throw new HttpRequestException(HttpRequestError.ConnectionError, "the cable is cut") : base.SendAsync(request, cancellationToken);
+    }
+}
