@@ -20,7 +20,7 @@ public sealed record DaemonConfig
     public IReadOnlyList<int> AllowedUids { get; init; } = [];
     public SupervisionDefaults Supervision { get; init; } = new();
     public HealthThresholds Health { get; init; } = new();
-    /// <summary>A NAME=value file of venue credentials (BACKPACK_KEY, BACKPACK_SECRET), mode 0600; the environment wins over it.</summary>
+    /// <summary>A NAME=value file of venue credentials (BACKPACK_KEY, BACKPACK_SECRET; ASTER_USER, ASTER_SIGNER, ASTER_SIGNER_PRIVATE_KEY or ASTER_API_KEY, ASTER_SECRET_KEY), mode 0600; the environment wins over it.</summary>
     public string? SecretsFile { get; init; }
     /// <summary>Venue endpoints by venue name, e.g. pointing "backpack" at a loopback emulator.</summary>
     public IReadOnlyDictionary<string, VenueEndpoints> Venues { get; init; } = new Dictionary<string, VenueEndpoints>();
@@ -66,7 +66,7 @@ public sealed record VenueEndpoints
 {
     public string? RestUrl { get; init; }
     public string? WsUrl { get; init; }
-    /// <summary>How long after its timestamp a signed request stays valid (Backpack's X-Window, at most 60000).</summary>
+    /// <summary>How long after its timestamp a signed request stays valid (Backpack's X-Window, Aster V1's recvWindow; at most 60000).</summary>
     public int? WindowMs { get; init; }
     /// <summary>Sustained requests per second of the client-side token bucket.</summary>
     public int? RequestsPerSecond { get; init; }

@@ -16,7 +16,7 @@ namespace Mmd.Specs;
 /// </summary>
 public static partial class SpecValidator
 {
-    public static IReadOnlyList<string> KnownVenues { get; } = ["paper", "backpack"];
+    public static IReadOnlyList<string> KnownVenues { get; } = ["paper", "backpack", "aster"];
 
     [GeneratedRegex("^[a-z][a-z0-9-]{0,19}$")]
     private static partial Regex NamePattern();
@@ -39,11 +39,13 @@ public static partial class SpecValidator
         else if (venue == "paper" && (instrument = PaperMarkets.Find(spec.Symbol)) is null)
             v.Add(new("symbol", $"the paper venue has no symbol '{spec.Symbol}' (available: {string.Join(", ", PaperMarkets.All.Select(m => m.Spec.Symbol))})"));
         // A live venue's rules (tick, step, minimum) are read from it when the worker starts; its symbol says spot or perp.
-        var kind = instrument?.Kind ?? (spec.Symbol.EndsWith("_PERP", StringComparison.Ordinal) ? InstrumentKind.Perpetual : InstrumentKind.Spot);
+        // Aster lists perpetuals only.
+        var kind = instrument?.Kind ?? (venue == "aster" || spec.Symbol.EndsWith("_PERP", StringComparison.Ordinal) ? InstrumentKind.Perpetual : InstrumentKind.Spot);
         var hedgeMarket = spec.StrategyCase == InstanceSpec.StrategyOneofCase.MakerTakerHedge
             ? ValidateHedgeMarket(spec.MakerTakerHedge, venue, spec.Symbol, instrument, v)
             : null;
         var backpackTag = venue == "backpack" || hedgeMarket?.Venue == "backpack" ? ValidateBackpack(spec.Backpack ?? new BackpackVenueOptions(), name, v) : 0u;
+        var aster = ValidateAster(spec.Aster ?? new AsterVenueOptions(), v);
 
         TimeSpan? duration = null;
         if (spec.Duration is { } d)
@@ -90,6 +92,7 @@ public static partial class SpecValidator
             Supervision = supervision,
             HedgeMarket = hedgeMarket,
             BackpackClientIdTag = backpackTag,
+            Aster = aster,
             BackpackMarginFlags = spec.Backpack is { } b
                 ? new Exchanges.Backpack.BackpackMarginFlags(b.HasAutoLend ? b.AutoLend : null, b.HasAutoLendRedeem ? b.AutoLendRedeem : null,
                     b.HasAutoBorrow ? b.AutoBorrow : null, b.HasAutoBorrowRepay ? b.AutoBorrowRepay : null)
@@ -113,6 +116,20 @@ public static partial class SpecValidator
         if (o.ClientIdTag > Exchanges.Backpack.BackpackClientIds.MaxTag)
             v.Add(new("backpack.client_id_tag", $"must be 1-{Exchanges.Backpack.BackpackClientIds.MaxTag} (0: derived from the name)"));
         return BackpackTagOf(o, name);
+    }
+
+    private static AsterVenue ValidateAster(AsterVenueOptions o, List<FieldViolation> v)
+    {
+        var signing = o.Signing.ToLowerInvariant() switch
+        {
+            "" or "v3" => Exchanges.Aster.AsterSigning.V3,
+            "v1" => Exchanges.Aster.AsterSigning.V1,
+            _ => (Exchanges.Aster.AsterSigning?)null,
+        };
+        if (signing is null) v.Add(new("aster.signing", $"'{o.Signing}' is not a signing scheme: v3 (EIP-712, the default) or v1 (HMAC)"));
+        var seconds = o.HasDeadManSwitchSeconds ? o.DeadManSwitchSeconds : 60u;
+        if (seconds is > 0 and < 5 or > 3600) v.Add(new("aster.dead_man_switch_seconds", "must be 0 (off) or 5-3600"));
+        return new AsterVenue(signing ?? Exchanges.Aster.AsterSigning.V3, TimeSpan.FromSeconds(seconds), o.Testnet);
     }
 
     /// <summary>The Backpack client-id tag an instance numbers its orders in: the spec's, else one derived from its name.</summary>

@@ -30,9 +30,15 @@ public sealed record ValidatedSpec(
     /// <summary>Backpack's spot-margin order flags the spec sets.</summary>
     public Exchanges.Backpack.BackpackMarginFlags BackpackMarginFlags { get; init; } = new();
 
+    /// <summary>How the Aster venue is signed for and guarded, when the instance trades there.</summary>
+    public AsterVenue Aster { get; init; } = new(Exchanges.Aster.AsterSigning.V3, TimeSpan.FromSeconds(60), Testnet: false);
+
     /// <summary>What the spec sets of its supervision; the daemon fills the rest from daemon.json.</summary>
     public SupervisionOverrides Supervision { get; init; } = SupervisionOverrides.None;
 }
+
+/// <summary>The Aster options of a spec: the signing scheme, the dead-man's switch countdown (zero: off), testnet signing.</summary>
+public sealed record AsterVenue(Exchanges.Aster.AsterSigning Signing, TimeSpan DeadManCountdown, bool Testnet);
 
 /// <summary>The supervision options a spec set (null: the daemon's default).</summary>
 public sealed record SupervisionOverrides(

@@ -1,5 +1,6 @@
 using System.Collections;
 using Mmd.Configuration;
+using Mmd.Exchanges.Aster;
 using Mmd.Exchanges.Backpack;
 using Mmd.Exchanges.Paper;
 using Mmd.Specs;
@@ -36,6 +37,19 @@ public static class VenueFactory
                     throw;
                 }
                 return connector;
+            case "aster":
+                var aster = new AsterConnector(AsterOptionsFrom(config.Venues.GetValueOrDefault("aster"), spec.Aster),
+                    AsterCredentials.From(Credentials(config), spec.Aster.Signing, spec.Aster.Testnet ? AsterEip712Signer.TestnetChainId : AsterEip712Signer.MainnetChainId), time);
+                try
+                {
+                    await aster.ConnectAsync(cancellationToken);
+                }
+                catch
+                {
+                    await aster.DisposeAsync();
+                    throw;
+                }
+                return aster;
             default:
                 throw new InvalidOperationException($"venue '{venue}' is not available");
         }
@@ -52,6 +66,23 @@ public static class VenueFactory
             Window = endpoints.WindowMs is { } window ? TimeSpan.FromMilliseconds(window) : options.Window,
             RequestsPerSecond = endpoints.RequestsPerSecond ?? options.RequestsPerSecond,
             Burst = endpoints.RequestsPerSecond ?? options.Burst,
+        };
+    }
+
+    private static AsterOptions AsterOptionsFrom(VenueEndpoints? endpoints, AsterVenue spec)
+    {
+        var options = new AsterOptions
+        {
+            Signing = spec.Signing,
+            ChainId = spec.Testnet ? AsterEip712Signer.TestnetChainId : AsterEip712Signer.MainnetChainId,
+            DeadManCountdown = spec.DeadManCountdown,
+        };
+        if (endpoints is null) return options;
+        return options with
+        {
+            RestBaseUrl = endpoints.RestUrl is { } rest ? new Uri(rest) : options.RestBaseUrl,
+            WebSocketUrl = endpoints.WsUrl is { } ws ? new Uri(ws) : options.WebSocketUrl,
+            RecvWindow = endpoints.WindowMs is { } window ? TimeSpan.FromMilliseconds(window) : options.RecvWindow,
         };
     }
 
