@@ -6,7 +6,7 @@ using Mmd.TestKit;
 
 namespace Mmd.EndToEnd.Tests;
 
-/// <summary>The Backpack emulator as its own process (as a user runs it), on a free loopback port.</summary>
+/// <summary>A venue emulator as its own process (as a user runs it), on a free loopback port.</summary>
 internal sealed class EmulatorProcess : IAsyncDisposable
 {
     private readonly Process _process;
@@ -32,15 +32,23 @@ internal sealed class EmulatorProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<EmulatorProcess> StartBackpackAsync()
+    public static Task<EmulatorProcess> StartBackpackAsync() => StartAsync("backpack", [], new Dictionary<string, string>(), "/api/v1/time");
+
+    /// <summary>The Aster emulator with the test keys: the V3 API wallet approved on the command line, the V1 pair in the environment.</summary>
+    public static Task<EmulatorProcess> StartAsterAsync() =>
+        StartAsync("aster", ["--agent", $"{AsterTestKeys.User}:{AsterTestKeys.Signer}"],
+            new Dictionary<string, string> { ["ASTER_EMULATOR_V1_KEYS"] = $"{AsterTestKeys.V1ApiKey}:{AsterTestKeys.V1Secret}" }, "/fapi/v3/time");
+
+    private static async Task<EmulatorProcess> StartAsync(string venue, string[] arguments, Dictionary<string, string> environment, string probePath)
     {
         using var probe = new TcpListener(IPAddress.Loopback, 0);
         probe.Start();
         var port = ((IPEndPoint)probe.LocalEndpoint).Port;
         probe.Stop();
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "Mmd.Emulators.dll"), "backpack", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture) })
+        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "Mmd.Emulators.dll"), venue, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture) }.Concat(arguments))
             info.ArgumentList.Add(a);
+        foreach (var (name, value) in environment) info.Environment[name] = value;
         var process = new Process { StartInfo = info };
         var emulator = new EmulatorProcess(process, port);
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (emulator._output) emulator._output.AppendLine(e.Data); };
@@ -52,7 +60,7 @@ internal sealed class EmulatorProcess : IAsyncDisposable
         await Until.TrueAsync(async () =>
         {
             if (process.HasExited) throw new InvalidOperationException($"the emulator exited early\n{emulator.Output}");
-            try { return (await http.GetAsync(new Uri(emulator.RestUrl + "/api/v1/time"))).IsSuccessStatusCode; }
+            try { return (await http.GetAsync(new Uri(emulator.RestUrl + probePath))).IsSuccessStatusCode; }
             catch (HttpRequestException) { return false; }
         }, "the emulator answers");
         return emulator;

@@ -109,6 +109,22 @@ public sealed partial class AsterEmulator : IAsyncDisposable
             Faults.Add(fault);
             return Results.Ok();
         });
+        app.MapPost("/_emulator/drop-streams", () =>
+        {
+            DropWebSockets();
+            return Results.Ok();
+        });
+        app.MapPost("/_emulator/expire-listen-keys", () =>
+        {
+            ExpireListenKeys();
+            return Results.Ok();
+        });
+        // The dead-man's switches armed now, and how many ran out: a test in another process checks them here.
+        app.MapGet("/_emulator/countdowns", () => Results.Json(new
+        {
+            armed = _countdowns.Select(c => new { account = c.Key.Account, symbol = AsterSymbol(c.Key.Paper), countdownMs = (long)c.Value.Countdown.TotalMilliseconds }).ToArray(),
+            cancels = CountdownCancels,
+        }));
     }
 
     private static readonly JsonSerializerOptions ControlJson = new(JsonSerializerDefaults.Web) { Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() } };

@@ -1,0 +1,142 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using GrpcMM.Protos.V1;
+using Mmd.Exchanges.Aster;
+using Mmd.TestKit;
+using Xunit.Abstractions;
+
+namespace Mmd.EndToEnd.Tests;
+
+/// <summary>
+/// mmd with an Aster perp market maker whose venue is the Aster emulator running as its own process: the real connector,
+/// EIP-712 signatures checked by signer recovery, REST, the combined stream and the listen-key user stream on loopback.
+/// Credentials come from a 0600 secrets file.
+/// </summary>
+public sealed class AsterEndToEndTests(ITestOutputHelper output)
+{
+    private const string Symbol = "SOLUSDC";
+
+    [Fact]
+    public async Task PerpMarketMaker_OnTheEmulator_Quotes_AndSurvives20Kill9s_WithNoOrphanOrDuplicate_AndThePositionIsTheSumOfItsFills()
+    {
+        await using var venue = await EmulatorProcess.StartAsterAsync();
+        using var secretsDir = new TempDirectory();
+        await using var d = await VenueDaemon.StartAsync("aster", venue, secretsDir, AsterTestKeys.V3Variables);
+        var spec = d.Dir.Combine("ast.json");
+        await File.WriteAllTextAsync(spec, SpecJson("ast", deadManSwitchSeconds: 30));
+        var start = await d.MmctlAsync("start", "-f", spec);
+        Assert.True(start.ExitCode == 0, start.ToString());
+        var running = await d.WaitForAsync("ast", i => i.State == InstanceState.Running && i.Stats?.OpenBuyOrders == 2 && i.Stats.OpenSellOrders == 2, "quoting on the emulator");
+        Assert.Equal("aster", running.Stats.Venue);
+        Assert.Equal(30_000, Assert.Single((await CountdownsAsync(venue)).Armed, a => a.Symbol == Symbol && a.Account == AsterTestKeys.Account).CountdownMs);
+        var journal = Path.Combine(d.StateDir, "instances", "ast", "journal.db");
+        await Until.TrueAsync(async () => await JournalQuery.CountAsync(journal, "SELECT COUNT(*) AS Value FROM Fills") > 0, "the market fills a quote", TimeSpan.FromSeconds(90));
+
+        var random = new Random(20261124);
+        var pid = running.Pid;
+        for (var kill = 1; kill <= 20; kill++)
+        {
+            await Task.Delay(random.Next(0, 1500)); // a random moment: mid-start, mid-reconcile or mid-quote
+            Signals.Kill(pid, 9);
+            var again = await d.WaitForAsync("ast", i => i.State == InstanceState.Running && i.Pid != pid, $"running again after kill {kill}", TimeSpan.FromSeconds(60));
+            pid = again.Pid;
+        }
+        using var rest = await RestAsync(venue);
+        await d.WaitForAsync("ast", i => i.State == InstanceState.Running && i.Stats?.OpenBuyOrders == 2 && i.Stats.OpenSellOrders == 2, "quoting after the last restart");
+
+        var open = await rest.GetOpenOrdersAsync(Symbol, CancellationToken.None).DefaultTimeout();
+        Assert.All(open, o => Assert.StartsWith("ast_", o.ClientOrderId, StringComparison.Ordinal));
+        // Read after the venue's list: each of its orders was journaled before it was sent (any status: it may have moved on since).
+        var known = await JournalQuery.ClientOrderIdsAsync(journal);
+        Assert.All(open, o => Assert.Contains(o.ClientOrderId!, known));
+
+        var stop = await d.MmctlAsync("stop", "ast");
+        Assert.True(stop.ExitCode == 0, stop.ToString());
+        await d.WaitForAsync("ast", i => i.State == InstanceState.Stopped, "stopped");
+        Assert.Empty(await rest.GetOpenOrdersAsync(Symbol, CancellationToken.None).DefaultTimeout());
+        var afterStop = await CountdownsAsync(venue);
+        Assert.Empty(afterStop.Armed); // a graceful stop turns the switch off
+        Assert.Equal(0, afterStop.Cancels); // and with 20 restarts inside its countdown, it never had to fire
+
+        Assert.Equal(0, await JournalQuery.CountAsync(journal, "SELECT COUNT(*) AS Value FROM (SELECT TradeId FROM Fills GROUP BY TradeId HAVING COUNT(*) > 1)"));
+        var (fromFills, _) = await JournalQuery.PositionAsync(journal);
+        var onVenue = (await rest.GetPositionsAsync(CancellationToken.None).DefaultTimeout()).Where(p => p.Symbol == Symbol).Sum(p => p.PositionAmt);
+        Assert.Equal(onVenue, fromFills);
+        var venueFills = await rest.GetUserTradesAsync(Symbol, DateTimeOffset.UnixEpoch, 1000, CancellationToken.None).DefaultTimeout();
+        Assert.Equal(venueFills.Length, await JournalQuery.CountAsync(journal, "SELECT COUNT(*) AS Value FROM Fills"));
+        await AssertSecretNowhereAsync(d, "ast");
+        output.WriteLine($"20 kill -9s: {venueFills.Length} fills on the venue = {venueFills.Length} journaled, 0 duplicates; position {onVenue} = sum of fills {fromFills}; " +
+            $"{open.Length} open orders before the stop, all the instance's and journaled; 0 after it; dead-man's switch off after the stop, 0 countdown cancels");
+    }
+
+    [Fact]
+    public async Task AWorkerKilledForGood_HasItsOrdersCancelledByTheVenuesDeadMansSwitch()
+    {
+        await using var venue = await EmulatorProcess.StartAsterAsync();
+        using var secretsDir = new TempDirectory();
+        await using var d = await VenueDaemon.StartAsync("aster", venue, secretsDir, AsterTestKeys.V1Variables);
+        var spec = d.Dir.Combine("dms.json");
+        await File.WriteAllTextAsync(spec, SpecJson("dms", deadManSwitchSeconds: 5, signing: "v1", restartPolicy: "RESTART_POLICY_NEVER"));
+        Assert.Equal(0, (await d.MmctlAsync("start", "-f", spec)).ExitCode);
+        var running = await d.WaitForAsync("dms", i => i.State == InstanceState.Running && i.Stats?.OpenBuyOrders == 2 && i.Stats.OpenSellOrders == 2, "quoting (V1 keys)");
+        using var rest = await RestAsync(venue, AsterTestKeys.V1Variables, AsterSigning.V1);
+        Assert.Equal(4, (await rest.GetOpenOrdersAsync(Symbol, CancellationToken.None).DefaultTimeout()).Length);
+
+        var killedAt = DateTimeOffset.UtcNow;
+        Signals.Kill(running.Pid, 9); // no restart: nobody will cancel these orders but the venue
+        await d.WaitForAsync("dms", i => i.State is InstanceState.Failed, "failed and left so (restart policy never)");
+        await Until.TrueAsync(async () => (await rest.GetOpenOrdersAsync(Symbol, CancellationToken.None)).Length == 0, "the dead worker's orders are cancelled",
+            TimeSpan.FromSeconds(30));
+        var cancelledAfter = DateTimeOffset.UtcNow - killedAt;
+        await Until.TrueAsync(async () => (await CountdownsAsync(venue)).Cancels == 1, "by the venue's countdown"); // counted just after it cancels
+        Assert.True(cancelledAfter < TimeSpan.FromSeconds(15), $"cancelled {cancelledAfter.TotalSeconds:0.0} s after the kill");
+        output.WriteLine($"worker kill -9'd with restart policy never: its 4 orders were cancelled by the venue {cancelledAfter.TotalSeconds:0.0} s later (countdown 5 s)");
+    }
+
+    private static readonly JsonSerializerOptions WebOptions = new(JsonSerializerDefaults.Web);
+
+    private sealed record Countdowns(ArmedCountdown[] Armed, int Cancels);
+
+    private sealed record ArmedCountdown(string Account, string Symbol, long CountdownMs);
+
+    private static async Task<Countdowns> CountdownsAsync(EmulatorProcess venue)
+    {
+        using var http = new HttpClient();
+        return (await http.GetFromJsonAsync<Countdowns>(new Uri(venue.RestUrl + "/_emulator/countdowns"), WebOptions))!;
+    }
+
+    private static async Task<AsterRestClient> RestAsync(EmulatorProcess venue, Dictionary<string, string>? credentials = null, AsterSigning signing = AsterSigning.V3)
+    {
+        var signer = new AsterRequestSigner(AsterCredentials.From(credentials ?? AsterTestKeys.V3Variables, signing), TimeProvider.System, TimeSpan.FromSeconds(5));
+        var rest = new AsterRestClient(new HttpClient(), signer, new AsterOptions { RestBaseUrl = new Uri(venue.RestUrl), Signing = signing }, TimeProvider.System);
+        await rest.SyncClockAsync(CancellationToken.None).DefaultTimeout();
+        return rest;
+    }
+
+    /// <summary>The signer's private key never reaches a log, the database or an RPC answer.</summary>
+    private static async Task AssertSecretNowhereAsync(DaemonUnderTest d, string name)
+    {
+        var secret = AsterTestKeys.SignerKey;
+        foreach (var file in Directory.EnumerateFiles(d.Dir.Path, "*", SearchOption.AllDirectories).Where(f => !f.EndsWith(".sock", StringComparison.Ordinal) && !f.EndsWith(".lock", StringComparison.Ordinal)))
+        {
+            await using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            using var reader = new StreamReader(stream);
+            Assert.False((await reader.ReadToEndAsync()).Contains(secret, StringComparison.OrdinalIgnoreCase), $"{file} holds the signer key");
+        }
+        Assert.DoesNotContain(secret, (await d.GetAsync(name)).ToString(), StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain(secret, (await d.MmctlAsync("status", name)).StandardOutput, StringComparison.OrdinalIgnoreCase);
+    }
+
+    private static string SpecJson(string name, uint deadManSwitchSeconds, string signing = "v3", string? restartPolicy = null) => JsonSerializer.Serialize(new
+    {
+        name,
+        venue = "aster",
+        symbol = Symbol,
+        perpMarketMaking = new { spreadPct = "0.05", orderQuantity = "0.2", levels = 2, maxPosition = "4", positionThreshold = "1", interval = "10s" },
+        risk = new { maxPosition = "6", priceBandPct = "5" },
+        aster = new { signing, deadManSwitchSeconds },
+        supervision = restartPolicy is null ? null : new { restartPolicy },
+    }, SpecOptions);
+
+    private static readonly JsonSerializerOptions SpecOptions = new() { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull };
+}
