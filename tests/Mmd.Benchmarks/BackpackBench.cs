@@ -1,13 +1,10 @@
 using System.Diagnostics;
-using Microsoft.Extensions.Logging.Abstractions;
 using Mmd.Emulators.Backpack;
 using Mmd.Exchanges.Backpack;
 using Mmd.Exchanges.Paper;
 using Mmd.TestKit;
-using Mmd.Trading.Engine;
 using Mmd.Trading.Execution;
 using Mmd.Trading.MarketData;
-using Mmd.Trading.Risk;
 using Mmd.Trading.Strategies.SpotMarketMaking;
 
 namespace Mmd.Benchmarks;
@@ -42,36 +39,8 @@ public static class BackpackBench
     {
         await using var connector = Connect(emulator, "lat", 1000, 100);
         await connector.ConnectAsync(default);
-        var engine = new InstanceEngine(
-            new EngineOptions { InstanceName = "lat", Symbol = Symbol, RefreshInterval = TimeSpan.FromHours(1), RefreshTolerancePct = 0.05m },
-            connector, new SpotMarketMaker(new SpotMarketMakerConfig { SpreadPct = 0.2m, OrderQuantity = 0.1m, Levels = 1, RebalanceEnabled = false }),
-            new RiskEngine(new RiskLimits { MaxOrdersPerSecond = 1000, PriceBandPct = 50m }, TimeProvider.System), new InMemoryTradingJournal(),
-            TimeProvider.System, NullLogger.Instance);
-        using var stop = new CancellationTokenSource();
-        var run = engine.RunAsync(stop.Token);
-        await Until.TrueAsync(() => engine.State == EngineState.Running && emulator.Faults.Requests.Count(r => r.Path == "/api/v1/order" && r.Method == "POST") >= 2, "quoting");
-
-        var anyOrder = new List<double>();
-        var place = new List<double>();
-        var mid = market.Mid(Symbol)!.Value;
-        const int warmup = 20;
-        for (var i = 0; i < warmup + moves; i++)
-        {
-            await Task.Delay(150);
-            mid *= (i & 1) == 0 ? 1.0008m : 1 / 1.0008m; // beyond the 0.05 % tolerance, inside the 0.1 % half-spread: both quotes are replaced, none is crossed
-            var seen = emulator.Faults.Requests.Count;
-            var t0 = DateTimeOffset.UtcNow;
-            market.SetMid(Symbol, market.Instruments.Single(s => s.Symbol == Symbol).RoundPrice(mid));
-            await Until.TrueAsync(() => emulator.Faults.Requests.Skip(seen).Any(r => r.Path == "/api/v1/order" && r.Method == "POST"), "a new quote arrives");
-            if (i < warmup) continue;
-            var requests = emulator.Faults.Requests.Skip(seen).Where(r => r.Path == "/api/v1/order").ToList();
-            anyOrder.Add((requests[0].At - t0).TotalMicroseconds);
-            place.Add((requests.First(r => r.Method == "POST").At - t0).TotalMicroseconds);
-        }
-        await stop.CancelAsync();
-        await run;
-        Print($"book move at the venue -> first order request (cancel or place) on the wire ({moves} moves)", anyOrder);
-        Print("book move at the venue -> first new quote (POST /api/v1/order) on the wire", place);
+        await WireLatency.MeasureAsync("backpack", connector, Symbol, market, Symbol, emulator.Faults, "/api/v1/order",
+            new SpotMarketMaker(new SpotMarketMakerConfig { SpreadPct = 0.2m, OrderQuantity = 0.1m, Levels = 1, RebalanceEnabled = false }), moves);
     }
 
     private static async Task RateLimiterAsync(BackpackEmulator emulator)
@@ -112,7 +81,7 @@ public static class BackpackBench
             await stop.CancelAsync();
             try { await rereading; } catch (OperationCanceledException) { }
         }
-        Print("WebSocket dropped -> consistent book again (reconnect, subscribe, REST snapshot; excludes the engine's backoff)", samples);
+        WireLatency.Print("WebSocket dropped -> consistent book again (reconnect, subscribe, REST snapshot; excludes the engine's backoff)", samples);
     }
 
     private static Task Read(BackpackConnector connector, OrderBook book, TaskCompletionSource<DateTimeOffset> synced, CancellationToken cancellationToken) => Task.Run(async () =>
@@ -127,11 +96,4 @@ public static class BackpackBench
             else if (e is BookDeltaEvent d) book.ApplyDelta(d.FirstSequence, d.LastSequence, d.Bids, d.Asks, d.Time);
         }
     }, CancellationToken.None);
-
-    private static void Print(string title, List<double> microseconds)
-    {
-        microseconds.Sort();
-        double P(double q) => microseconds[Math.Min(microseconds.Count - 1, (int)(q * microseconds.Count))];
-        Console.WriteLine(FormattableString.Invariant($"{title}: n={microseconds.Count} p50 {P(0.50) / 1000:0.000} ms, p90 {P(0.90) / 1000:0.000} ms, p99 {P(0.99) / 1000:0.000} ms"));
-    }
 }

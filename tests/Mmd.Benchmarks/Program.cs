@@ -23,6 +23,12 @@ if (args.Length > 0 && args[0] == "backpack")
     await BackpackBench.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 200);
     return;
 }
+if (args.Length > 0 && args[0] == "aster")
+{
+    // aster [book moves]: book event -> signed order request on the wire, V3 and V1, against the loopback emulator
+    await AsterBench.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 200);
+    return;
+}
 if (args.Length > 0 && args[0] == "control-plane")
 {
     // control-plane [--mmctl PATH-TO-NATIVE-MMCTL] [--soak-minutes 10] [--watchers 1000] [--fan-out-seconds 20]
