@@ -11,6 +11,8 @@ public enum FaultKind
     Slow,
     /// <summary>The request is executed, then the connection is cut before any answer: an accepted order whose response was lost.</summary>
     LoseResponse,
+    /// <summary>The request is executed, then answered with <see cref="Fault.Status"/> (Aster's 503 "unknown execution status").</summary>
+    ServerErrorAfterExecuting,
 }
 
 /// <summary>

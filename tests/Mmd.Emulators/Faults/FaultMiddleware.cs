@@ -34,6 +34,16 @@ public static class FaultMiddleware
                     context.Request.Body.Position = 0;
                     await Task.Delay(fault.Delay, time, CancellationToken.None).ConfigureAwait(false);
                     break;
+                case FaultKind.ServerErrorAfterExecuting:
+                    // Execute for real, throw the answer away, say only that something went wrong.
+                    var answer = context.Response.Body;
+                    context.Response.Body = Stream.Null;
+                    await next(context).ConfigureAwait(false);
+                    context.Response.Body = answer;
+                    context.Response.Headers.ContentLength = null;
+                    context.Response.StatusCode = fault.Status;
+                    await writeError(context, fault).ConfigureAwait(false);
+                    return;
                 case FaultKind.LoseResponse:
                     // Execute for real, throw the answer away, cut the connection.
                     context.Response.Body = Stream.Null;

@@ -1,4 +1,5 @@
 using Mmd.Emulators.Aster;
+using Mmd.Emulators.Faults;
 using Mmd.Exchanges.Aster;
 using Mmd.Exchanges.Paper;
 using Mmd.Exchanges.Tests.Conformance;
@@ -160,6 +161,25 @@ public sealed class AsterConnectorTests : IAsyncLifetime, IDisposable
         await Until.TrueAsync(() => _market.OpenOrders(AsterTestKeys.Account, Paper).Count == 0, "the venue cancels on its own", TimeSpan.FromSeconds(10));
         Assert.Equal(1, _venue.CountdownCancels);
         Assert.True(venue.DeadManSwitch.Renewals.Failed >= 1);
+    }
+
+    [Fact]
+    public async Task A503_IsAnUnknownOutcome_SettledByAQuery_NeverBySendingAgain()
+    {
+        await using var venue = Connect();
+        var ids = new ClientOrderIds("u", DateTimeOffset.UtcNow);
+        // The venue acted, then answered 503 ("unknown execution status"): the order rests, and the query finds it.
+        _venue.Faults.Add(new Fault(FaultKind.ServerErrorAfterExecuting, "POST", "/fapi/v3/order"));
+        var acted = Bid(ids, PassiveBid());
+        Assert.Equal(CommandOutcome.Unknown, (await venue.PlaceOrderAsync(acted, default).DefaultTimeout()).Outcome);
+        Assert.Equal(VenueOrderStatus.Open, (await venue.GetOrderAsync(Symbol, acted.ClientOrderId, default).DefaultTimeout())?.Status);
+        // The venue answered 503 before acting: unknown too, and the query says it never saw the order.
+        _venue.Faults.Add(new Fault(FaultKind.ServerError, "POST", "/fapi/v3/order"));
+        var lost = Bid(ids, PassiveBid() - 0.01m);
+        Assert.Equal(CommandOutcome.Unknown, (await venue.PlaceOrderAsync(lost, default).DefaultTimeout()).Outcome);
+        Assert.Null(await venue.GetOrderAsync(Symbol, lost.ClientOrderId, default).DefaultTimeout());
+        Assert.Equal(2, _venue.Faults.Requests.Count(r => r is { Method: "POST", Path: "/fapi/v3/order" })); // each sent once
+        Assert.Single(_market.OpenOrders(AsterTestKeys.Account, Paper));
     }
 
     [Fact]
