@@ -93,6 +93,32 @@ public sealed class AsterEndToEndTests(ITestOutputHelper output)
         output.WriteLine($"worker kill -9'd with restart policy never: its 4 orders were cancelled by the venue {cancelledAfter.TotalSeconds:0.0} s later (countdown 5 s)");
     }
 
+    [Fact]
+    public async Task EmulatorProcess_TakesFaultsOverHttp_ChecksTheNonceWindow_AndExpiresListenKeys()
+    {
+        await using var venue = await EmulatorProcess.StartAsterAsync();
+        using var http = new HttpClient();
+        var fault = new StringContent("""{"kind":"RateLimit","method":"GET","path":"/fapi/v3/openOrders","count":2,"retryAfter":"00:00:01"}""", System.Text.Encoding.UTF8, "application/json");
+        (await http.PostAsync(new Uri(venue.RestUrl + "/_emulator/faults"), fault)).EnsureSuccessStatusCode();
+        using var rest = await RestAsync(venue);
+        var started = DateTimeOffset.UtcNow;
+        Assert.Empty(await rest.GetOpenOrdersAsync(Symbol, CancellationToken.None).DefaultTimeout());
+        Assert.True(DateTimeOffset.UtcNow - started >= TimeSpan.FromSeconds(1.9), "two Retry-After pauses of 1 s were waited out");
+
+        // The venue's clock jumps 30 s ahead: a nonce measured before is outside its 10 s window ("Nonce Expired").
+        (await http.PostAsync(new Uri(venue.RestUrl + "/_emulator/clock-skew?ms=30000"), null)).EnsureSuccessStatusCode();
+        var expired = await Assert.ThrowsAsync<AsterApiException>(() => rest.GetOpenOrdersAsync(Symbol, CancellationToken.None).DefaultTimeout());
+        Assert.Equal(-4225, expired.Code);
+        await rest.SyncClockAsync(CancellationToken.None).DefaultTimeout(); // what the connector does every 5 minutes
+        Assert.Empty(await rest.GetOpenOrdersAsync(Symbol, CancellationToken.None).DefaultTimeout());
+
+        var key = await rest.CreateListenKeyAsync(CancellationToken.None).DefaultTimeout();
+        (await http.PostAsync(new Uri(venue.RestUrl + "/_emulator/expire-listen-keys"), null)).EnsureSuccessStatusCode();
+        var lapsed = await Assert.ThrowsAsync<AsterApiException>(() => rest.KeepAliveListenKeyAsync(CancellationToken.None).DefaultTimeout());
+        Assert.Equal(-1125, lapsed.Code);
+        Assert.NotEqual(key, await rest.CreateListenKeyAsync(CancellationToken.None).DefaultTimeout());
+    }
+
     private static readonly JsonSerializerOptions WebOptions = new(JsonSerializerDefaults.Web);
 
     private sealed record Countdowns(ArmedCountdown[] Armed, int Cancels);

@@ -114,6 +114,17 @@ public sealed partial class AsterEmulator : IAsyncDisposable
             DropWebSockets();
             return Results.Ok();
         });
+        app.MapPost("/_emulator/book-gap", (string symbol) =>
+        {
+            if (PaperSymbol(symbol) is not { } paper) return Results.NotFound();
+            Exchange.InjectBookGap(paper);
+            return Results.Ok();
+        });
+        app.MapPost("/_emulator/clock-skew", (long ms) =>
+        {
+            ClockSkew = TimeSpan.FromMilliseconds(ms);
+            return Results.Ok();
+        });
         app.MapPost("/_emulator/expire-listen-keys", () =>
         {
             ExpireListenKeys();
