@@ -138,4 +138,36 @@ public sealed class InstanceApiTests(InProcessDaemon daemon) : IClassFixture<InP
         });
         Assert.Equal(StatusCode.NotFound, code);
     }
+
+    [Fact]
+    public async Task Watch_EveryWatcherOfAnInstance_ReceivesTheSameMessages()
+    {
+        await daemon.Instances.CreateInstanceAsync(new CreateInstanceRequest { Spec = Spec("shared") });
+        using var first = daemon.Stats.Watch(new WatchRequest { Names = { "shared" } });
+        using var second = daemon.Stats.Watch(new WatchRequest { Names = { "shared" } });
+        Assert.True(await first.ResponseStream.MoveNext(CancellationToken.None).DefaultTimeout());
+        Assert.True(await second.ResponseStream.MoveNext(CancellationToken.None).DefaultTimeout());
+        var (a, b) = (first.ResponseStream.Current, second.ResponseStream.Current);
+        Assert.Equal("shared", a.Instance);
+        Assert.Equal(WatchEvent.KindOneofCase.Lifecycle, a.KindCase);
+        Assert.Equal(a, b);
+    }
+
+    [Fact]
+    public async Task ServerReflection_ListsThePublicServices_AndDescribesStatsService()
+    {
+        var reflection = new global::Grpc.Reflection.V1Alpha.ServerReflection.ServerReflectionClient(GrpcMM.Protos.UnixSocketChannel.Create(daemon.SocketPath));
+        using var call = reflection.ServerReflectionInfo();
+        await call.RequestStream.WriteAsync(new global::Grpc.Reflection.V1Alpha.ServerReflectionRequest { ListServices = "" });
+        Assert.True(await call.ResponseStream.MoveNext(CancellationToken.None).DefaultTimeout());
+        var services = call.ResponseStream.Current.ListServicesResponse.Service.Select(s => s.Name).ToList();
+        Assert.Contains("mm.v1.StatsService", services);
+        Assert.Contains("mm.v1.InstanceService", services);
+        Assert.Contains("mm.v1.DaemonService", services);
+        Assert.Contains("grpc.health.v1.Health", services);
+        await call.RequestStream.WriteAsync(new global::Grpc.Reflection.V1Alpha.ServerReflectionRequest { FileContainingSymbol = "mm.v1.StatsService" });
+        Assert.True(await call.ResponseStream.MoveNext(CancellationToken.None).DefaultTimeout());
+        Assert.NotEmpty(call.ResponseStream.Current.FileDescriptorResponse.FileDescriptorProto);
+        await call.RequestStream.CompleteAsync();
+    }
 }
