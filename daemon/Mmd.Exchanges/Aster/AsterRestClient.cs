@@ -117,6 +117,16 @@ public sealed class AsterRestClient : IDisposable
             .ConfigureAwait(false));
     }
 
+    /// <summary>Cancels up to 10 orders by our client ids in one request; each answer is the order or its own error, in the request's order.</summary>
+    public async Task<JsonElement[]> CancelOrdersAsync(string symbol, IReadOnlyList<string> clientOrderIds, CancellationToken ct)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(clientOrderIds.Count, 10);
+        var list = JsonSerializer.Serialize(clientOrderIds);
+        var text = await SendAsync(HttpMethod.Delete, Path("batchOrders", "/fapi/v1/batchOrders"), [("symbol", symbol), ("origClientOrderIdList", list)],
+            signed: true, weight: 1, isWrite: true, ct).ConfigureAwait(false);
+        return Deserialize<JsonElement[]>(text);
+    }
+
     /// <summary>Cancels every resting order on the symbol, whoever placed it: for an operator's explicit request only.</summary>
     public Task<string> CancelAllOnSymbolAsync(string symbol, CancellationToken ct) =>
         SendAsync(HttpMethod.Delete, Path("allOpenOrders", "/fapi/v1/allOpenOrders"), [("symbol", symbol)], signed: true, weight: 1, isWrite: true, ct);

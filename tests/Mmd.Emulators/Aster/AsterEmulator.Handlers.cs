@@ -80,6 +80,30 @@ public sealed partial class AsterEmulator
         }).ToArray());
     }
 
+    /// <summary>Up to 10 cancels by client id (origClientOrderIdList) or venue id (orderIdList); each answer in the request's order.</summary>
+    private IResult CancelBatch(Request r) => WithSymbol(r, paper =>
+    {
+        string[]? clientIds = null;
+        long[]? orderIds = null;
+        try
+        {
+            if (r.Fields.TryGetValue("origClientOrderIdList", out var c)) clientIds = JsonSerializer.Deserialize<string[]>(c);
+            else if (r.Fields.TryGetValue("orderIdList", out var o)) orderIds = JsonSerializer.Deserialize<long[]>(o);
+        }
+        catch (JsonException)
+        {
+            return Error(HttpStatusCode.BadRequest, -1130, "Data sent for parameter 'origClientOrderIdList' is not valid.");
+        }
+        var keys = clientIds?.Select(id => (Venue: (string?)null, Client: (string?)id)).ToArray()
+            ?? orderIds?.Select(id => (Venue: (string?)id.ToString(CultureInfo.InvariantCulture), Client: (string?)null)).ToArray();
+        if (keys is null || keys.Length is 0 or > 10) return Error(HttpStatusCode.BadRequest, -1130, "Data sent for parameter 'origClientOrderIdList' is not valid.");
+        return Json(keys.Select(k =>
+        {
+            var result = Exchange.Cancel(r.Account, new CancelOrderRequest(paper, k.Venue, k.Client));
+            return result.Outcome == CommandOutcome.Accepted ? (object)Wire(result.Order!) : new AsterError(-2011, "Unknown order sent.");
+        }).ToArray());
+    });
+
     private (AsterOrder? Order, AsterError? Refusal) Place(string account, string paper, IReadOnlyDictionary<string, string> f)
     {
         if (!f.TryGetValue("side", out var side) || !f.TryGetValue("type", out var type) || !f.TryGetValue("quantity", out var quantity))

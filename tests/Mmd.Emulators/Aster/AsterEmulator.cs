@@ -95,6 +95,7 @@ public sealed partial class AsterEmulator : IAsyncDisposable
         Both("GET", "positionRisk", "/fapi/v2/positionRisk", Signed(Positions));
         Both("GET", "balance", "/fapi/v2/balance", Signed(Balances));
         Both("POST", "batchOrders", "/fapi/v1/batchOrders", Signed(PlaceBatch));
+        Both("DELETE", "batchOrders", "/fapi/v1/batchOrders", Signed(CancelBatch));
         Both("GET", "income", "/fapi/v1/income", Signed(Income));
         Both("GET", "fundingRate", "/fapi/v1/fundingRate", (HttpContext c) => FundingRates(c.Request.Query["symbol"].ToString(), c.Request.Query["startTime"].ToString()));
         Both("POST", "countdownCancelAll", "/fapi/v1/countdownCancelAll", Signed(CountdownCancelAll));

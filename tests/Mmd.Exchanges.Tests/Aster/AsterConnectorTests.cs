@@ -196,6 +196,22 @@ public sealed class AsterConnectorTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task CancelAllOwnOrders_GoesTenToARequest_AndLeavesOtherOrders()
+    {
+        await using var venue = Connect();
+        var mine = new ClientOrderIds("mine", DateTimeOffset.UtcNow);
+        var theirs = new ClientOrderIds("theirs", DateTimeOffset.UtcNow);
+        var low = PassiveBid();
+        var kept = Bid(theirs, low);
+        Assert.Equal(CommandOutcome.Accepted, (await venue.PlaceOrderAsync(kept, default).DefaultTimeout()).Outcome);
+        for (var i = 1; i <= 12; i++) Assert.Equal(CommandOutcome.Accepted, (await venue.PlaceOrderAsync(Bid(mine, low - i * 0.01m), default).DefaultTimeout()).Outcome);
+
+        Assert.Equal(12, await venue.CancelAllAsync(Symbol, ClientOrderIds.PrefixOf("mine"), default).DefaultTimeout());
+        Assert.Equal(2, _venue.Faults.Requests.Count(r => r is { Method: "DELETE", Path: "/fapi/v3/batchOrders" }));
+        Assert.Equal(kept.ClientOrderId, Assert.Single(await venue.GetOpenOrdersAsync(Symbol, default).DefaultTimeout()).ClientOrderId);
+    }
+
+    [Fact]
     public async Task FundingPayments_AreTheAccountsFees_WithTheRateOfEachSettlement()
     {
         await using var venue = Connect();
