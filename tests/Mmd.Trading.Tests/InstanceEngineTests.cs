@@ -172,6 +172,33 @@ public class InstanceEngineTests
     }
 
     [Fact]
+    public async Task Restart_JournaledNewOrdersTheVenueReceived_AreAdoptedOrSettledWithTheirFills_NotAFailure()
+    {
+        // Killed after journaling two orders and sending them, before Submitted was journaled: one rests on the venue,
+        // the other filled while no worker ran (the CI crash loop "is Filled on the venue but not in its open orders").
+        var journal = new InMemoryTradingJournal();
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.Parse("2026-11-23T12:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
+        using var exchange = new Exchanges.Paper.PaperExchange(EngineHarness.QuietMarket(), time);
+        var mid = exchange.Mid(EngineHarness.Symbol)!.Value;
+        var resting = Tracked("mm_old1", Side.Buy, Sol.RoundPrice(mid * 0.999m), OrderStatus.New);
+        var filled = Tracked("mm_old2", Side.Buy, Sol.RoundPrice(mid * 1.01m), OrderStatus.New, postOnly: false);
+        await journal.SaveOrdersAsync([resting, filled], CancellationToken.None);
+        Assert.Equal(VenueOrderStatus.Open, exchange.Place("mm", resting.ToRequest()).Order!.Status);
+        Assert.Equal(VenueOrderStatus.Filled, exchange.Place("mm", filled.ToRequest()).Order!.Status);
+
+        await using var h = new EngineHarness(journal: journal, exchange: exchange);
+        _ = h.Start();
+        await h.QuotingAsync();
+        Assert.Equal(OrderStatus.Filled, journal.Orders["mm_old2"].Status);
+        Assert.Equal(0.5m, journal.Fills.Where(f => f.Fill.ClientOrderId == "mm_old2").Sum(f => f.Fill.Quantity));
+        var result = await h.StopAsync();
+        Assert.Equal(1, result.Startup!.Adopted);
+        Assert.Equal(1, result.Startup.Settled);
+        Assert.Equal(0.5m, result.FinalStats.Cumulative.Position);
+        Assert.Empty(h.OpenOrders()); // the adopted order was live, so the stop cancelled it
+    }
+
+    [Fact]
     public async Task Restart_ACancelTheLastRunNeverHeardBackAbout_IsSentAgain_NotLeftOnTheBook()
     {
         var journal = new InMemoryTradingJournal();
@@ -360,12 +387,12 @@ public class InstanceEngineTests
         await h.StatsAsync(s => s.Session.RebalanceQuoteVolume > 0, "stats attribute the rebalance");
     }
 
-    private static TrackedOrder Tracked(string id, Side side, decimal price, OrderStatus status)
+    private static TrackedOrder Tracked(string id, Side side, decimal price, OrderStatus status, bool postOnly = true)
     {
         var o = new TrackedOrder
         {
             ClientOrderId = id, Symbol = EngineHarness.Symbol, Side = side, Type = OrderType.Limit, TimeInForce = TimeInForce.Gtc,
-            Price = price, Quantity = 0.5m, PostOnly = true, Level = 0, CreatedAt = DateTimeOffset.Parse("2026-11-23T11:00:00Z", System.Globalization.CultureInfo.InvariantCulture),
+            Price = price, Quantity = 0.5m, PostOnly = postOnly, Level = 0, CreatedAt = DateTimeOffset.Parse("2026-11-23T11:00:00Z", System.Globalization.CultureInfo.InvariantCulture),
         };
         o.Restore(status, null, 0, o.CreatedAt, null);
         return o;

@@ -56,6 +56,33 @@ public class OrderTrackerTests
         Assert.Equal(1m, order.FilledQuantity);
     }
 
+    [Theory]
+    [InlineData(VenueOrderStatus.Open, OrderStatus.Open)]
+    [InlineData(VenueOrderStatus.PartiallyFilled, OrderStatus.PartiallyFilled)]
+    [InlineData(VenueOrderStatus.Filled, OrderStatus.Filled)]
+    [InlineData(VenueOrderStatus.Cancelled, OrderStatus.Cancelled)]
+    public void JournaledNew_ReportedByTheVenue_TakesTheVenuesState(VenueOrderStatus reported, OrderStatus expected)
+    {
+        // A worker killed after journaling an order and sending it, before Submitted was journaled, restores it as New.
+        var tracker = new OrderTracker("mm");
+        var order = OrderStateMachineTests.Order("mm_1", quantity: 2m);
+        tracker.Restore(order, 0m);
+        tracker.ApplyVenueOrder(Report(order, reported, filled: reported == VenueOrderStatus.Filled ? 2m : reported == VenueOrderStatus.PartiallyFilled ? 1m : 0m), Now);
+        Assert.Equal(expected, order.Status);
+        Assert.Equal(OrderStateMachine.IsLive(expected), tracker.Live.Contains(order));
+    }
+
+    [Fact]
+    public void JournaledNew_AFillProvesItWasReceived()
+    {
+        var tracker = new OrderTracker("mm");
+        var order = OrderStateMachineTests.Order("mm_1", quantity: 2m);
+        tracker.Restore(order, 0m);
+        Assert.True(tracker.ApplyFill(Fill("T1", order, 2m), Now, out _));
+        Assert.Equal(OrderStatus.Filled, order.Status);
+        Assert.Equal(2m, order.FilledQuantity);
+    }
+
     [Fact]
     public void StaleOpenReport_AfterFilled_IsIgnored()
     {

@@ -125,6 +125,7 @@ public sealed class OrderTracker
 
     private void ApplyVenueOrder(TrackedOrder order, VenueOrder report, DateTimeOffset now)
     {
+        MarkReceived(order, now);
         if (order.VenueOrderId is null && report.VenueOrderId.Length > 0)
         {
             order.VenueOrderId = report.VenueOrderId;
@@ -160,6 +161,7 @@ public sealed class OrderTracker
         if (_seenTradeOrder.Count > SeenTradeCapacity) _seenTradeIds.Remove(_seenTradeOrder.Dequeue());
         if (order is null) return true;
 
+        MarkReceived(order, now);
         var byFills = _filledByFills.GetValueOrDefault(order.ClientOrderId) + fill.Quantity;
         _filledByFills[order.ClientOrderId] = byFills;
         if (byFills > order.FilledQuantity) order.FilledQuantity = Math.Min(byFills, order.Quantity);
@@ -206,6 +208,13 @@ public sealed class OrderTracker
         var total = 0m;
         foreach (var o in _live) if (o.Side == side) total += o.RemainingQuantity;
         return total;
+    }
+
+    // The journal holds New for an order sent after its last write (Submitted is journaled with the next change), so a
+    // restarted worker can meet it on the venue: the venue's word proves it was received, and it moves on from there.
+    private void MarkReceived(TrackedOrder order, DateTimeOffset now)
+    {
+        if (order.Status == OrderStatus.New) Move(order, OrderStatus.Submitted, now);
     }
 
     private void TryMove(TrackedOrder order, OrderStatus next, DateTimeOffset now)
