@@ -3,12 +3,15 @@ using Mmd.Specs;
 
 namespace Mmd.Grpc;
 
-/// <summary>The spec templates (daemon/templates/*.json, copied beside the executable), read once at start.</summary>
-public sealed class TemplateCatalog
+/// <summary>
+/// The spec templates (daemon/templates/*.json, copied beside the executable), read at the first request that needs
+/// them: parsing them costs the daemon's start-up more than a hundred milliseconds it need not spend before serving.
+/// </summary>
+public sealed class TemplateCatalog(string folder)
 {
-    private readonly IReadOnlyList<Template> _templates;
+    private readonly Lazy<IReadOnlyList<Template>> _templates = new(() => Read(folder), LazyThreadSafetyMode.ExecutionAndPublication);
 
-    public TemplateCatalog(string folder)
+    private static List<Template> Read(string folder)
     {
         var list = new List<Template>();
         if (Directory.Exists(folder))
@@ -17,14 +20,14 @@ public sealed class TemplateCatalog
                 var spec = InstanceSpecJson.Parse(file, File.ReadAllBytes(file), out _);
                 list.Add(new Template { Name = Path.GetFileNameWithoutExtension(file), Description = Describe(spec), Spec = spec });
             }
-        _templates = list;
+        return list;
     }
 
     public static string DefaultFolder => Path.Combine(AppContext.BaseDirectory, "templates");
 
-    public IReadOnlyList<Template> All() => _templates;
+    public IReadOnlyList<Template> All() => _templates.Value;
 
-    public Template? Find(string name) => _templates.FirstOrDefault(t => t.Name == name);
+    public Template? Find(string name) => _templates.Value.FirstOrDefault(t => t.Name == name);
 
     private static string Describe(InstanceSpec spec) => spec.StrategyCase switch
     {
