@@ -53,6 +53,34 @@ public class DaemonConfigTests
     }
 
     [Fact]
+    public void KeysAbsentFromTheFile_KeepTheirDefaults_AtEveryLevel()
+    {
+        using var dir = new TempDirectory();
+        var file = dir.Combine("daemon.json");
+        File.WriteAllText(file, """{ "stateDir": "st", "supervision": { "maxBackoffSeconds": 30 }, "venues": { "backpack": { "windowMs": 5000 } } }""");
+        var config = DaemonConfigLoader.Load(file, new Dictionary<string, string?> { ["MMD_HEALTH__MAX_LOAD_PER_CORE"] = "2.5" });
+        var defaults = new DaemonConfig();
+        Assert.Equal(defaults.LogRetentionDays, config.LogRetentionDays);
+        Assert.Equal(dir.Combine(defaults.LogDir), config.LogDir);
+        Assert.Empty(config.AllowedUids);
+        Assert.Equal(defaults.Supervision with { MaxBackoffSeconds = 30 }, config.Supervision);
+        Assert.Equal(defaults.Health with { MaxLoadPerCore = 2.5 }, config.Health);
+        Assert.Equal(new VenueEndpoints { WindowMs = 5000 }, config.Venues["backpack"]);
+        Assert.Equal(14, config.LogRetentionDays);
+        Assert.Equal("on-failure", config.Supervision.RestartPolicy);
+    }
+
+    [Fact]
+    public void UnknownNestedKey_NamesItsPath()
+    {
+        using var dir = new TempDirectory();
+        var file = dir.Combine("daemon.json");
+        File.WriteAllText(file, "{\n  \"supervision\": {\n    \"maxBackofSeconds\": 3\n  }\n}");
+        var ex = Assert.Throws<ConfigException>(() => DaemonConfigLoader.Load(file, NoEnv));
+        Assert.Equal((3L, "supervision.maxBackofSeconds"), (ex.Line!.Value, ex.Key));
+    }
+
+    [Fact]
     public void MissingFile_IsAnError()
     {
         var ex = Assert.Throws<ConfigException>(() => DaemonConfigLoader.Load("/nonexistent/daemon.json", NoEnv));
