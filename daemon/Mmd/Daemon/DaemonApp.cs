@@ -59,25 +59,28 @@ public sealed class DaemonApp : IAsyncDisposable
                 if (File.Exists(socket)) File.Delete(socket); // stale: left by a daemon that was killed
             }
             // The supervisor (EF Core's start-up, any migration, loading the instances and adopting live workers) and
-            // the web host are prepared side by side: each is a few hundred milliseconds of one-off start-up work.
+            // the web host are prepared side by side: each is a hundred milliseconds or more of one-off start-up work.
             // Instances are loaded before Kestrel listens, so no request can ask for one that is not there yet.
             var log = DaemonLogging.Create(config, console);
             var health = new HealthServiceImpl();
-            var store = new DaemonStore(DaemonDatabase.Options(config.DatabasePath), TimeProvider.System);
-            var supervisor = NewSupervisor(config, store, health, log);
             var loading = Task.Run(async () =>
             {
+                var store = new DaemonStore(DaemonDatabase.Options(config.DatabasePath), TimeProvider.System);
+                var supervisor = NewSupervisor(config, store, health, log);
                 await DaemonDatabase.OpenAsync(config.DatabasePath, cancellationToken);
                 await supervisor.StartAsync(cancellationToken);
+                return (store, supervisor);
             }, cancellationToken);
-            var app = Build(config, supervisor, health, log);
-            await loading;
+            var app = Build(config, loading, health, log);
+            var (store, supervisor) = await loading;
             await app.StartAsync(cancellationToken);
             SetSocketModes(config);
             var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("mmd");
             DaemonLog.Serving(logger, config.SocketPath, Environment.ProcessId, config.Source);
             _ = Task.Run(async () =>
             {
+                // Not at once: warming EF Core's queries would compete for the cores with the first requests.
+                await Task.Delay(TimeSpan.FromSeconds(1), TimeProvider.System, cancellationToken);
                 try { await store.WarmUpAsync(cancellationToken); }
                 catch (Exception ex) when (ex is not OperationCanceledException) { DaemonLog.WarmUpFailed(logger, ex.Message); }
             }, CancellationToken.None);
@@ -99,7 +102,7 @@ public sealed class DaemonApp : IAsyncDisposable
         return new Supervisor(config, context);
     }
 
-    private static WebApplication Build(DaemonConfig config, Supervisor supervisor, HealthServiceImpl health, Serilog.Core.Logger log)
+    private static WebApplication Build(DaemonConfig config, Task<(DaemonStore, Supervisor Supervisor)> loading, HealthServiceImpl health, Serilog.Core.Logger log)
     {
         // The content root is the install folder and configuration is never reloaded: by default the builder reads
         // appsettings.json from the working directory and puts an inotify watch on every folder under it (1 000 in a checkout).
@@ -131,7 +134,8 @@ public sealed class DaemonApp : IAsyncDisposable
         s.AddSingleton(new DaemonInfo(DateTimeOffset.UtcNow));
         s.AddSingleton(new TemplateCatalog(TemplateCatalog.DefaultFolder));
         s.AddSingleton(health);
-        s.AddSingleton(supervisor);
+        // Resolved only by requests, and Kestrel listens only once loading is done: this never waits.
+        s.AddSingleton(_ => loading.GetAwaiter().GetResult().Supervisor);
         s.AddGrpc(o =>
         {
             o.Interceptors.Add<ErrorMapping>();
