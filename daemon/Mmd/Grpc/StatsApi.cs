@@ -5,7 +5,7 @@ using Mmd.Supervision;
 namespace Mmd.Grpc;
 
 /// <summary>mm.v1.StatsService.Watch: a StatsHub subscription written to the stream as fast as the client reads.</summary>
-public sealed class StatsApi(Supervisor supervisor) : StatsService.StatsServiceBase
+public sealed class StatsApi(Supervisor supervisor) : StatsServiceBinding
 {
     private static readonly WriteOptions Buffered = new(WriteFlags.BufferHint);
 
