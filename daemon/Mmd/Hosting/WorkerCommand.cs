@@ -28,9 +28,9 @@ public static class WorkerCommand
             try
             {
                 config = DaemonConfigLoader.Load(null, env);
-                var json = env.GetValueOrDefault(WorkerLauncher.SpecVariable) ?? throw new InvalidSpecException("worker", [new("(spec)", $"{WorkerLauncher.SpecVariable} is not set")]);
-                var proto = InstanceSpecJson.Parse(WorkerLauncher.SpecVariable, System.Text.Encoding.UTF8.GetBytes(json), out var lines);
-                spec = SpecValidator.Validate(proto, WorkerLauncher.SpecVariable, lines);
+                var encoded = env.GetValueOrDefault(WorkerLauncher.SpecVariable) ?? throw new InvalidSpecException("worker", [new("(spec)", $"{WorkerLauncher.SpecVariable} is not set")]);
+                var proto = WorkerSpec.Decode(encoded);
+                spec = SpecValidator.Validate(proto, WorkerLauncher.SpecVariable);
                 if (spec.Name != result.GetValue(instance)) throw new InvalidSpecException("worker", [new("name", $"the spec is for '{spec.Name}', not '{result.GetValue(instance)}'")]);
             }
             catch (Exception ex) when (ex is ConfigException or InvalidSpecException)

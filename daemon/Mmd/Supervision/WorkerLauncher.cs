@@ -36,7 +36,7 @@ public sealed class WorkerLauncher(DaemonConfig config)
         info.ArgumentList.Add("worker");
         info.ArgumentList.Add("--instance");
         info.ArgumentList.Add(name);
-        info.Environment[SpecVariable] = specJson;
+        info.Environment[SpecVariable] = WorkerSpec.Encode(name, specJson);
         info.Environment[SocketVariable] = config.WorkerSocketPath;
         info.Environment[HealthIntervalVariable] = ((long)healthInterval.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
         info.Environment["MMD_WORKER_OUTPUT"] = output;
