@@ -90,6 +90,9 @@ public sealed partial class InstanceEngine : IDisposable
     /// <summary>The latest statistics, refreshed every housekeeping tick; null before the first.</summary>
     public StatsSnapshot? LatestStats => _latest;
 
+    /// <summary>Raised on the engine's loop each time <see cref="LatestStats"/> is replaced; handlers must not block.</summary>
+    public event Action? StatsRefreshed;
+
     public OrderTracker Tracker => _primary.Tracker;
 
     /// <summary>The hedge market's own orders; null when the instance trades one market.</summary>
@@ -458,6 +461,7 @@ public sealed partial class InstanceEngine : IDisposable
         var snapshot = BuildSnapshot();
         _latest = snapshot;
         _latestAt = now;
+        StatsRefreshed?.Invoke();
         return snapshot;
     }
 

@@ -26,18 +26,34 @@ public sealed partial class DaemonLink(string instance, string socketPath, TimeS
     private volatile bool _attached;
     // Answers to the daemon's strategy commands, sent by the session loop (the one writer of the stream).
     private readonly System.Collections.Concurrent.ConcurrentQueue<CommandResult> _results = new();
+    private readonly SemaphoreSlim _wake = new(0, 1);
 
     /// <summary>Fires when the daemon asks this worker to stop.</summary>
     public CancellationToken StopRequested => _stopRequested.Token;
 
-    public void Start() => _loop = RunAsync(_stopLink.Token);
+    /// <summary>Dials in the background: setting up the gRPC client is tens of milliseconds the run need not wait for.</summary>
+    public void Start() => _loop = Task.Run(() => RunAsync(_stopLink.Token));
 
-    public void Bind(InstanceEngine engine) => Volatile.Write(ref _engine, engine);
+    public void Bind(InstanceEngine engine)
+    {
+        engine.StatsRefreshed += Wake;
+        Volatile.Write(ref _engine, engine);
+    }
+
+    // Something to send (new stats, a command's answer, the exit): the session loop goes at once rather than at its next
+    // poll, so a restarted worker's first quotes reach the daemon without waiting out a stats period.
+    private void Wake()
+    {
+        if (_wake.CurrentCount > 0) return;
+        try { _wake.Release(); }
+        catch (SemaphoreFullException) { } // raced with another wake: one is enough
+    }
 
     /// <summary>Tells the daemon how the worker ends (sent on the open link, best effort) and closes it.</summary>
     public async Task ReportExitAsync(int exitCode, string reason, int ordersLeft)
     {
         Volatile.Write(ref _exiting, new GrpcMM.Protos.Worker.V1.Exiting { ExitCode = exitCode, Reason = reason, OrdersLeft = (uint)ordersLeft });
+        Wake();
         if (!_attached) return; // no daemon to tell: it reads the exit code, or sees the process gone
         // The session loop sends it within one stats period; a link that breaks meanwhile never holds up the exit.
         try { await _exitSent.Task.WaitAsync(TimeSpan.FromSeconds(1), time); }
@@ -78,6 +94,7 @@ public sealed partial class DaemonLink(string instance, string socketPath, TimeS
         try
         {
             object? lastStats = null;
+            var lastStatsAt = DateTimeOffset.MinValue;
             var nextHealth = time.GetUtcNow();
             var exitSent = false;
             (EngineState?, bool, bool, string?) lastCondition = default;
@@ -103,6 +120,7 @@ public sealed partial class DaemonLink(string instance, string socketPath, TimeS
                 if (engine?.LatestStats is { } stats && !ReferenceEquals(stats, lastStats))
                 {
                     lastStats = stats;
+                    lastStatsAt = now;
                     await call.RequestStream.WriteAsync(new WorkerMessage { Stats = StatsMessages.ToMessage(stats) }, cancellationToken);
                 }
                 while (_results.TryDequeue(out var result))
@@ -113,7 +131,11 @@ public sealed partial class DaemonLink(string instance, string socketPath, TimeS
                     await call.RequestStream.WriteAsync(new WorkerMessage { Exiting = exiting }, cancellationToken);
                     _exitSent.TrySetResult();
                 }
-                await Task.WhenAny(reader, Task.Delay(StatsPeriod, time, cancellationToken));
+                // At most ten stats a second; otherwise as soon as there is something to send, and at least every period
+                // (health comes due, a change of phase).
+                var spacing = lastStatsAt + StatsPeriod - time.GetUtcNow();
+                if (spacing > TimeSpan.Zero) await Task.WhenAny(reader, Task.Delay(spacing, time, cancellationToken));
+                await Task.WhenAny(reader, _wake.WaitAsync(StatsPeriod, cancellationToken));
             }
             await reader; // surfaces the reason the daemon went away
         }
@@ -166,6 +188,7 @@ public sealed partial class DaemonLink(string instance, string socketPath, TimeS
         catch (Specs.InvalidSpecException ex) { error = string.Join("; ", ex.Describe()); }
         catch (OperationCanceledException) { error = "the worker is stopping"; }
         _results.Enqueue(new CommandResult { Id = command.Id, Error = error });
+        Wake();
     }
 
     private static Health Health(InstanceEngine? engine)

@@ -20,40 +20,44 @@ public static class InstanceRunner
     {
         var time = TimeProvider.System;
         var (loggerFactory, serilog) = RunLogging.Create(config.LogDir, spec.Name, config.LogRetentionDays);
-        await using var _ = serilog;
-        using var __ = loggerFactory;
+        await using var serilogLifetime = serilog;
+        using var loggerLifetime = loggerFactory;
         var log = loggerFactory.CreateLogger("mmd.run");
 
+        // The journal and the venue connection are opened side by side: each is a hundred milliseconds or more of a
+        // restarted worker's way back to quoting, and neither needs the other.
+        var connectorsTask = Task.Run(() => ConnectAsync(spec, config, time, stop), stop);
         var dbPath = Path.Combine(config.StateDir, "instances", spec.Name, "journal.db");
-        var db = await MmdDatabase.OpenAsync(dbPath, stop);
-        var runs = new RunStore(db);
-        var runId = await runs.StartAsync(spec.Name, Environment.ProcessId, time.GetUtcNow(), stop);
+        Microsoft.EntityFrameworkCore.DbContextOptions<Persistence.MmdDbContext> db;
+        long runId;
+        RunStore runs;
+        try
+        {
+            db = await MmdDatabase.OpenAsync(dbPath, stop);
+            runs = new RunStore(db);
+            runId = await runs.StartAsync(spec.Name, Environment.ProcessId, time.GetUtcNow(), stop);
+        }
+        catch
+        {
+            // Nothing is journaled: the connectors, whenever they come, are closed unused.
+            _ = connectorsTask.ContinueWith(static async t => { if (t.IsCompletedSuccessfully) await DisposeAsync(t.Result); }, TaskScheduler.Default);
+            throw;
+        }
         RunLog.Started(log, spec.Name, spec.Venue, spec.Symbol, dbPath, runId);
 
         Trading.Execution.IExchangeConnector created;
-        Trading.Execution.IExchangeConnector? createdHedge = null;
-        var connecting = spec.Venue;
+        Trading.Execution.IExchangeConnector? createdHedge;
         try
         {
-            created = await VenueFactory.CreateAsync(spec, config, time, stop);
-            // A hedge on another venue gets its own connector; on the same venue (another symbol) it shares this one.
-            if (spec.HedgeMarket is { } target && target.Venue != spec.Venue)
-            {
-                connecting = target.Venue;
-                try { createdHedge = await VenueFactory.CreateAsync(target.Venue, spec, config, time, stop); }
-                catch
-                {
-                    await created.DisposeAsync();
-                    throw;
-                }
-            }
+            (created, createdHedge) = await connectorsTask;
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (ConnectException ex)
         {
             // Missing credentials, an unreachable venue: the run ends with the reason, and the supervisor's backoff applies.
-            RunLog.Crashed(log, ex, spec.Name);
-            await runs.EndAsync(runId, time.GetUtcNow(), ExitCodes.Failure, $"cannot connect to {connecting}: {ex.Message}", CancellationToken.None);
-            return new RunOutcome(ExitCodes.Failure, $"cannot connect to {connecting}: {ex.Message}", 0);
+            RunLog.Crashed(log, ex.InnerException!, spec.Name);
+            var why = $"cannot connect to {ex.Venue}: {ex.InnerException!.Message}";
+            await runs.EndAsync(runId, time.GetUtcNow(), ExitCodes.Failure, why, CancellationToken.None);
+            return new RunOutcome(ExitCodes.Failure, why, 0);
         }
         await using var connector = created;
         await using var hedgeConnector = createdHedge;
@@ -104,5 +108,34 @@ public static class InstanceRunner
         }
         await runs.EndAsync(runId, time.GetUtcNow(), exit, reason, CancellationToken.None);
         return new RunOutcome(exit, reason, ordersLeft);
+    }
+
+    /// <summary>A venue the run could not connect to, and why.</summary>
+    private sealed class ConnectException(string venue, Exception inner) : Exception(inner.Message, inner)
+    {
+        public string Venue { get; } = venue;
+    }
+
+    /// <summary>The instance's connector, and a second one when the hedge market is on another venue (on the same venue, another symbol, it shares the first).</summary>
+    private static async Task<(Trading.Execution.IExchangeConnector, Trading.Execution.IExchangeConnector?)> ConnectAsync(
+        ValidatedSpec spec, DaemonConfig config, TimeProvider time, CancellationToken stop)
+    {
+        Trading.Execution.IExchangeConnector created;
+        try { created = await VenueFactory.CreateAsync(spec, config, time, stop); }
+        catch (Exception ex) when (ex is not OperationCanceledException) { throw new ConnectException(spec.Venue, ex); }
+        if (spec.HedgeMarket is not { } target || target.Venue == spec.Venue) return (created, null);
+        try { return (created, await VenueFactory.CreateAsync(target.Venue, spec, config, time, stop)); }
+        catch (Exception ex)
+        {
+            await created.DisposeAsync();
+            if (ex is OperationCanceledException) throw;
+            throw new ConnectException(target.Venue, ex);
+        }
+    }
+
+    private static async Task DisposeAsync((Trading.Execution.IExchangeConnector Main, Trading.Execution.IExchangeConnector? Hedge) connectors)
+    {
+        await connectors.Main.DisposeAsync();
+        if (connectors.Hedge is { } hedge) await hedge.DisposeAsync();
     }
 }
