@@ -19,9 +19,9 @@ public static class ControlPlaneBench
     private const int Instances = 10;
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 
-    public static async Task RunAsync(string? nativeMmctl, TimeSpan soak, int watchers, TimeSpan fanOutFor)
+    public static async Task RunAsync(string? nativeMmctl, TimeSpan soak, int watchers, TimeSpan fanOutFor, bool fanOutOnly)
     {
-        await StartToServingAsync(runs: 8);
+        if (!fanOutOnly) await StartToServingAsync(runs: 8);
         // The daemon's default supervision (1 s initial backoff, 1 s health interval).
         await using var d = await DaemonUnderTest.StartAsync(new()
         {
@@ -32,14 +32,17 @@ public static class ControlPlaneBench
 
         using var channel = d.Channel();
         var instances = new InstanceService.InstanceServiceClient(channel);
-        // A quiet daemon first: three instances of the shipped template.
-        string[] quiet = ["k0", "k1", "k2"];
+        // A quiet daemon first: eight instances of the shipped template (each is killed once below).
+        string[] quiet = ["k0", "k1", "k2", "k3", "k4", "k5", "k6", "k7"];
         foreach (var name in quiet) await instances.CreateInstanceAsync(new CreateInstanceRequest { Template = "paper-spot-mm", Name = name, Start = true });
         foreach (var name in quiet) await d.WaitForAsync(name, x => x.State == InstanceState.Running && x.Stats is not null, "running", TimeSpan.FromSeconds(60));
         await Task.Delay(TimeSpan.FromSeconds(3));
-        if (nativeMmctl is not null) await MmctlColdAsync(nativeMmctl, d, runs: 60);
-        await MmctlColdAsync(null, d, runs: 10);
-        await KillToQuotingAsync(d, instances, quiet); // each instance once: a first failure, restarted at once
+        if (!fanOutOnly)
+        {
+            if (nativeMmctl is not null) await MmctlColdAsync(nativeMmctl, d, runs: 60);
+            await MmctlColdAsync(null, d, runs: 10);
+            await KillToQuotingAsync(d, channel, instances, quiet); // each instance once: a first failure, restarted at once
+        }
         foreach (var name in quiet) await instances.DeleteInstanceAsync(new DeleteInstanceRequest { Name = name, Force = true });
 
         // Then ten busy instances: a book event every 50 ms each.
@@ -54,8 +57,10 @@ public static class ControlPlaneBench
         for (var i = 0; i < Instances; i++) await d.WaitForAsync($"b{i}", x => x.State == InstanceState.Running && x.Stats is not null, "running", TimeSpan.FromSeconds(60));
         Print($"{Instances} paper instances running; daemon RSS {Mb(d.Process.Pid)}");
 
-        await UnaryAsync(channel);
-        await FanOutAsync(d, watchers, fanOutFor);
+        if (!fanOutOnly) await UnaryAsync(channel);
+        var workers = new List<int>();
+        for (var i = 0; i < Instances; i++) workers.Add((await d.GetAsync($"b{i}")).Pid);
+        await FanOutAsync(d, workers, watchers, fanOutFor);
 
         if (soak > TimeSpan.Zero)
         {
@@ -134,7 +139,7 @@ public static class ControlPlaneBench
         }
     }
 
-    private static async Task FanOutAsync(DaemonUnderTest d, int watchers, TimeSpan duration)
+    private static async Task FanOutAsync(DaemonUnderTest d, IReadOnlyList<int> workers, int watchers, TimeSpan duration)
     {
         // 100 streams per HTTP/2 connection, as a client's default allows.
         var channels = Enumerable.Range(0, (watchers + 99) / 100).Select(_ => d.Channel()).ToList();
@@ -169,7 +174,9 @@ public static class ControlPlaneBench
         })).ToList();
         await Task.Delay(TimeSpan.FromSeconds(5)); // every stream is open and drained of its initial state
         Volatile.Write(ref measuring, 1);
+        var cpuBefore = (Daemon: CpuSeconds(d.Process!.Pid), Workers: workers.Sum(CpuSeconds), Client: CpuSeconds(Environment.ProcessId));
         await Task.Delay(duration);
+        var cpuAfter = (Daemon: CpuSeconds(d.Process.Pid), Workers: workers.Sum(CpuSeconds), Client: CpuSeconds(Environment.ProcessId));
         Volatile.Write(ref measuring, 0);
         await stop.CancelAsync();
         await Task.WhenAll(tasks);
@@ -189,28 +196,47 @@ public static class ControlPlaneBench
         Print($"watch fan-out: {watchers} watchers x {Instances} instances for {duration.TotalSeconds:0} s: {received.Sum():N0} messages " +
               $"({received.Sum() / duration.TotalSeconds:N0}/s, {perInstanceHz:0.0} Hz per instance per watcher); dropped {dropped.Sum()}, sequence gaps {gaps}");
         Print($"watch delivery (hub publish -> client read, stats messages): {Summary(all, "ms")}");
+        string Share(double seconds) => string.Create(Invariant, $"{100 * seconds / duration.TotalSeconds:0}% of a core");
+        Print($"CPU while fanning out: daemon {Share(cpuAfter.Daemon - cpuBefore.Daemon)} " +
+              $"({1e6 * (cpuAfter.Daemon - cpuBefore.Daemon) / Math.Max(1, received.Sum()):0.0} µs per message delivered), " +
+              $"{Instances} workers {Share(cpuAfter.Workers - cpuBefore.Workers)}, this client {Share(cpuAfter.Client - cpuBefore.Client)} (of {Environment.ProcessorCount} cores)");
     }
 
-    private static async Task KillToQuotingAsync(DaemonUnderTest d, InstanceService.InstanceServiceClient instances, string[] names)
+    private static async Task KillToQuotingAsync(DaemonUnderTest d, global::Grpc.Net.Client.GrpcChannel channel, InstanceService.InstanceServiceClient instances, string[] names)
     {
+        // The new worker's first stats are read from a watch of the instance, not by polling: a poll every few
+        // milliseconds would itself take CPU from the worker that is starting.
+        var stats = new StatsService.StatsServiceClient(channel);
         var times = new List<double>();
         foreach (var name in names)
         {
             var before = (await instances.GetInstanceAsync(new GetInstanceRequest { Name = name })).Instance;
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            using var watch = stats.Watch(new WatchRequest { Names = { name } }, cancellationToken: timeout.Token);
+            await watch.ResponseStream.MoveNext(timeout.Token); // the watch is open: its first message is the current state
             var killedAt = DateTime.UtcNow;
             var started = Stopwatch.GetTimestamp();
             Signals.Kill(before.Pid, 9);
             while (true)
             {
-                var now = (await instances.GetInstanceAsync(new GetInstanceRequest { Name = name })).Instance;
-                if (now.Pid != before.Pid && now.State == InstanceState.Running && now.Stats is { } s && s.Time.ToDateTime() > killedAt && s.OpenBuyOrders + s.OpenSellOrders > 0) break;
-                if (Stopwatch.GetElapsedTime(started) > TimeSpan.FromSeconds(60)) throw new TimeoutException($"{name} not quoting again: {now}");
-                await Task.Delay(2);
+                if (!await watch.ResponseStream.MoveNext(timeout.Token)) throw new InvalidOperationException($"{name}: the watch ended");
+                // Stats stamped after the kill come from the new worker: the old one is gone.
+                if (watch.ResponseStream.Current.Stats is { } s && s.Time.ToDateTime() > killedAt && s.OpenBuyOrders + s.OpenSellOrders > 0) break;
             }
             times.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            var after = (await instances.GetInstanceAsync(new GetInstanceRequest { Name = name })).Instance;
+            if (after.Pid == before.Pid || after.State != InstanceState.Running) throw new InvalidOperationException($"{name}: not restarted: {after}");
             await Task.Delay(TimeSpan.FromSeconds(3));
         }
         Print($"kill -9 of a worker -> the new worker's first stats with quotes on the book, {names.Length} kills: {Summary(times, "ms")} (each: {string.Join(", ", times.Select(t => t.ToString("0", Invariant)))})");
+    }
+
+    /// <summary>User plus system CPU time of a process so far (/proc/PID/stat, in clock ticks of 1/100 s).</summary>
+    private static double CpuSeconds(int pid)
+    {
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return (long.Parse(fields[11], Invariant) + long.Parse(fields[12], Invariant)) / 100.0;
     }
 
     private static string Mb(int pid) => ProcRss(pid) is { } bytes ? $"{bytes / (1024.0 * 1024):0.0} MB" : "?";

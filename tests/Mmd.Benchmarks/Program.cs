@@ -31,14 +31,15 @@ if (args.Length > 0 && args[0] == "aster")
 }
 if (args.Length > 0 && args[0] == "control-plane")
 {
-    // control-plane [--mmctl PATH-TO-NATIVE-MMCTL] [--soak-minutes 10] [--watchers 1000] [--fan-out-seconds 20]
+    // control-plane [--mmctl PATH-TO-NATIVE-MMCTL] [--soak-minutes 10] [--watchers 1000] [--fan-out-seconds 20] [--fan-out-only]
     string? Option(string name) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
     var invariant = System.Globalization.CultureInfo.InvariantCulture;
     await ControlPlaneBench.RunAsync(
         Option("--mmctl"),
         TimeSpan.FromMinutes(double.Parse(Option("--soak-minutes") ?? "10", invariant)),
         int.Parse(Option("--watchers") ?? "1000", invariant),
-        TimeSpan.FromSeconds(double.Parse(Option("--fan-out-seconds") ?? "20", invariant)));
+        TimeSpan.FromSeconds(double.Parse(Option("--fan-out-seconds") ?? "20", invariant)),
+        args.Contains("--fan-out-only"));
     return;
 }
 var suites = new Dictionary<string, Type>
