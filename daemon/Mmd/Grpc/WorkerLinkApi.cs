@@ -48,6 +48,7 @@ public sealed class WorkerLinkApi(Supervisor supervisor, Configuration.DaemonCon
         catch (IOException) { } // the worker went away mid-message
         finally
         {
+            connection.MarkReadToEnd();
             connection.Close();
             actor.TryPost(new WorkerDetached(connection));
             try { await writer; } catch (Exception ex) when (ex is OperationCanceledException or IOException or InvalidOperationException) { }

@@ -30,7 +30,8 @@ internal sealed record StatsReported(InstanceStats Stats) : ActorMessage;
 
 internal sealed record ExitingReported(Exiting Exiting) : ActorMessage;
 
-internal sealed record ChildExited(WorkerHandle Worker, int ExitCode) : ActorMessage;
+/// <summary>The worker process ended; <paramref name="LinkRead"/> once its link has been read to the end (or given up on).</summary>
+internal sealed record ChildExited(WorkerHandle Worker, int ExitCode, bool LinkRead = false) : ActorMessage;
 
 internal sealed record Tick : ActorMessage
 {

@@ -112,6 +112,13 @@ public sealed partial class InstanceActor
         TryPost(new ChildExited(worker, code));
     }
 
+    private async Task PostWhenLinkReadAsync(WorkerConnection link, ChildExited exited)
+    {
+        try { await link.ReadToEnd.WaitAsync(TimeSpan.FromMilliseconds(500), _ctx.Time); }
+        catch (TimeoutException) { }
+        TryPost(exited with { LinkRead = true });
+    }
+
     private async Task FailedToStartAsync(string reason, CancellationToken cancellationToken)
     {
         _lastExitReason = $"could not start the worker: {reason}";

@@ -185,7 +185,15 @@ public sealed partial class InstanceActor
                 _exiting = exiting.Exiting;
                 break;
             case ChildExited exited:
-                if (ReferenceEquals(exited.Worker, _worker)) await OnWorkerGoneAsync(exited.ExitCode, cancellationToken);
+                if (!ReferenceEquals(exited.Worker, _worker)) break;
+                if (!exited.LinkRead && _connection is { ReadToEnd.IsCompleted: false } link)
+                {
+                    // The process exit can overtake the worker's last messages (its exit reason) still in the link: read
+                    // them first, for a moment at most.
+                    _ = PostWhenLinkReadAsync(link, exited);
+                    break;
+                }
+                await OnWorkerGoneAsync(exited.ExitCode, cancellationToken);
                 break;
             case Tick:
                 await OnTickAsync(cancellationToken);

@@ -17,4 +17,11 @@ public sealed class WorkerConnection(int pid, DateTimeOffset startedAt)
     public bool Send(DaemonCommand command) => _outgoing.Writer.TryWrite(command);
 
     public void Close() => _outgoing.Writer.TryComplete();
+
+    private readonly TaskCompletionSource _readToEnd = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Completes when every message the worker sent has been handed to its actor and the stream has ended.</summary>
+    public Task ReadToEnd => _readToEnd.Task;
+
+    public void MarkReadToEnd() => _readToEnd.TrySetResult();
 }

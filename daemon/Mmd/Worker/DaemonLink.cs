@@ -24,6 +24,8 @@ public sealed partial class DaemonLink(string instance, string socketPath, TimeS
     private GrpcMM.Protos.Worker.V1.Exiting? _exiting;
     private readonly TaskCompletionSource _exitSent = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile bool _attached;
+    // Settles when the first dial attaches or fails: a worker that fails at once still tells a listening daemon why.
+    private readonly TaskCompletionSource _firstDial = new(TaskCreationOptions.RunContinuationsAsynchronously);
     // Answers to the daemon's strategy commands, sent by the session loop (the one writer of the stream).
     private readonly System.Collections.Concurrent.ConcurrentQueue<CommandResult> _results = new();
     private readonly SemaphoreSlim _wake = new(0, 1);
@@ -54,9 +56,17 @@ public sealed partial class DaemonLink(string instance, string socketPath, TimeS
     {
         Volatile.Write(ref _exiting, new GrpcMM.Protos.Worker.V1.Exiting { ExitCode = exitCode, Reason = reason, OrdersLeft = (uint)ordersLeft });
         Wake();
-        if (!_attached) return; // no daemon to tell: it reads the exit code, or sees the process gone
-        // The session loop sends it within one stats period; a link that breaks meanwhile never holds up the exit.
-        try { await _exitSent.Task.WaitAsync(TimeSpan.FromSeconds(1), time); }
+        // The link dials in the background, so a run that fails at once may end before the first dial: wait for it. A link
+        // that breaks meanwhile never holds up the exit; with no daemon to tell, it reads the exit code or sees the process gone.
+        var deadline = time.GetUtcNow() + TimeSpan.FromSeconds(1);
+        try
+        {
+            await _firstDial.Task.WaitAsync(TimeSpan.FromSeconds(1), time);
+            if (!_attached) return;
+            // The session loop sends it within one stats period.
+            var left = deadline - time.GetUtcNow();
+            if (left > TimeSpan.Zero) await _exitSent.Task.WaitAsync(left, time);
+        }
         catch (TimeoutException) { }
     }
 
@@ -73,6 +83,7 @@ public sealed partial class DaemonLink(string instance, string socketPath, TimeS
             {
                 LinkDown(logger, instance, ex.Message);
             }
+            _firstDial.TrySetResult();
             try { await Task.Delay(TimeSpan.FromSeconds(1), time, cancellationToken); }
             catch (OperationCanceledException) { return; }
         }
@@ -91,6 +102,7 @@ public sealed partial class DaemonLink(string instance, string socketPath, TimeS
         var reader = ReadCommandsAsync(call.ResponseStream, session.Token);
         LinkUp(logger, instance, socketPath);
         _attached = true;
+        _firstDial.TrySetResult();
         try
         {
             object? lastStats = null;
