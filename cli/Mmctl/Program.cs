@@ -1,6 +1,9 @@
 using Cocona;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Mmctl.Commands;
 
 // Thin client of mmd's gRPC API on its Unix socket. A bare HostBuilder, not CoconaApp.CreateBuilder: the default host
@@ -10,12 +13,16 @@ if (Console.IsOutputRedirected) Spectre.Console.AnsiConsole.Profile.Width = 400;
 
 using var host = new HostBuilder()
     .ConfigureCocona(args, CommandTree.Types)
-    .ConfigureServices(services => services.Configure<CoconaAppOptions>(options =>
+    .UseConsoleLifetime()
+    .ConfigureServices(services =>
     {
-        options.EnableShellCompletionSupport = false;
-        options.TreatPublicMethodsAsCommands = false;
-    }))
-    .UseConsoleLifetime(options => options.SuppressStatusMessages = true)
+        // Settled options and no logging (a bare host logs nowhere anyway): under Native AOT, every options or logger
+        // type the container builds from an open generic is a runtime type build, about 8 ms of a 57 ms `mmctl status`.
+        services.AddSingleton(Options.Create(new CoconaAppOptions { EnableShellCompletionSupport = false, TreatPublicMethodsAsCommands = false }));
+        services.AddSingleton(Options.Create(new ConsoleLifetimeOptions { SuppressStatusMessages = true }));
+        services.AddSingleton(Options.Create(new HostOptions()));
+        services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
+    })
     .Build();
 await host.RunAsync();
 return Environment.ExitCode;
