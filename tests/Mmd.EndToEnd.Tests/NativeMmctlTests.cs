@@ -34,6 +34,10 @@ public sealed class NativeMmctlTests(NativeMmctl mmctl) : IClassFixture<NativeMm
         Assert.Equal(129, help.ExitCode); // Cocona's help exit code
         foreach (var command in new[] { "start", "stop", "status", "watch", "logs", "templates", "health", "daemon" })
             Assert.Contains(command, help.StandardOutput, StringComparison.Ordinal);
+        // The options the host settles reach Cocona: no shell-completion script (enabled, it prints one and exits 0).
+        var completion = await mmctl.RunAsync(d.SocketPath, wd, "--completion", "bash");
+        Assert.NotEqual(0, completion.ExitCode);
+        Assert.Contains("Unknown option 'completion'", completion.StandardError + completion.StandardOutput, StringComparison.Ordinal);
         var typo = await mmctl.RunAsync(d.SocketPath, wd, "stauts");
         Assert.Equal(1, typo.ExitCode);
         Assert.Contains("status", typo.StandardError + typo.StandardOutput, StringComparison.Ordinal); // "Similar commands"
