@@ -82,8 +82,14 @@ public class InstanceEngineTests
         // Every placement's answer handled first, so no event but the fill's can refresh the stats after the advance.
         await Until.TrueAsync(() => h.Engine.Quiescent, "the engine is idle");
         h.Time.Advance(TimeSpan.FromMilliseconds(200)); // past the 100 ms stats refresh, well before the 1 s housekeeping tick
+        // Another account's bid below ours changes the book: that event refreshes the stats at this instant, so the fill
+        // that follows comes within the 100 ms refresh period (fake time stands still from here).
+        var beforeBook = h.Engine.LatestStats;
+        h.Exchange.Place("other", new PlaceOrderRequest(EngineHarness.Symbol, "o1", Side.Buy, OrderType.Limit, TimeInForce.Gtc, h.OurBestBid() - 5 * Sol.TickSize, 1m));
+        await Until.TrueAsync(() => !ReferenceEquals(h.Engine.LatestStats, beforeBook), "the book update refreshed the stats");
+        Assert.Equal(0, h.Engine.LatestStats!.Session.Fills);
         h.SweepDownToOurBestBid();
-        // Fake time stands still from here: only the fill's own event can have refreshed the stats.
+        // Only the fill's own event can have refreshed the stats again.
         await Until.TrueAsync(() => h.Engine.LatestStats?.Session.Fills == 1, "the live stats count the fill");
         Assert.Equal(0.5m, h.Engine.LatestStats!.Session.Position);
     }

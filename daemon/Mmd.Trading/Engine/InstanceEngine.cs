@@ -222,10 +222,12 @@ public sealed partial class InstanceEngine : IDisposable
             _busy = true;
             StrategyTrigger? trigger = null;
             var force = false;
+            var filled = false;
             while (reader.TryRead(out var e))
             {
                 var t = await HandleAsync(e, stoppingToken);
                 if (e is TimerFired { ForcedRefresh: true }) force = true;
+                if (t == StrategyTrigger.Fill) filled = true;
                 if (t is { } fired && (trigger is null || Priority(fired) > Priority(trigger.Value))) trigger = fired;
             }
             await FlushOrdersAsync(stoppingToken);
@@ -233,8 +235,10 @@ public sealed partial class InstanceEngine : IDisposable
             if (_strategyStop is not null) return; // the strategy ended the run: cancel-all follows
             var now = _time.GetUtcNow();
             // Stats follow the events (at most once per StatsRefresh), not only the housekeeping tick: a watcher sees a
-            // fill or a requote within a tenth of a second. Built after the orders left, so never in their way.
-            if (now - _latestAt >= _options.StatsRefresh) _ = RefreshStats(now);
+            // requote within a tenth of a second. A fill refreshes them always, or a book update just before it would hold
+            // it back until the next event (the daemon link still sends at most ten a second). Built after the orders
+            // left, so never in their way.
+            if (filled || now - _latestAt >= _options.StatsRefresh) _ = RefreshStats(now);
             _lastLoop = now;
             _busy = false;
         }
