@@ -11,7 +11,7 @@ public class WorkerSpecTests
     {
         var json = File.ReadAllBytes(Repository.Combine("daemon", "templates", "paper-spot-mm.json"));
         var expected = InstanceSpecJson.Parse("template", json, out _);
-        Assert.Equal(expected, WorkerSpec.Decode(WorkerSpec.Encode("bot1", System.Text.Encoding.UTF8.GetString(json))));
+        Assert.Equal(expected, WorkerSpec.Decode(WorkerSpec.Encode(expected)));
     }
 
     [Fact]

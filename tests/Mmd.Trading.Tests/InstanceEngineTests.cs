@@ -154,8 +154,7 @@ public class InstanceEngineTests
     public async Task Restart_AdoptsOwnRestingOrders_CancelsStrays_SettlesNeverSent()
     {
         var journal = new InMemoryTradingJournal();
-        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.Parse("2026-11-23T12:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
-        using var exchange = new Exchanges.Paper.PaperExchange(EngineHarness.QuietMarket(), time);
+        using var exchange = VenueLeftByAKilledRun();
         var mid = exchange.Mid(EngineHarness.Symbol)!.Value;
 
         // A journaled order resting on the venue (left by a killed run), a stray with our prefix, and a journaled order that never left.
@@ -183,8 +182,7 @@ public class InstanceEngineTests
         // Killed after journaling two orders and sending them, before Submitted was journaled: one rests on the venue,
         // the other filled while no worker ran (the CI crash loop "is Filled on the venue but not in its open orders").
         var journal = new InMemoryTradingJournal();
-        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.Parse("2026-11-23T12:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
-        using var exchange = new Exchanges.Paper.PaperExchange(EngineHarness.QuietMarket(), time);
+        using var exchange = VenueLeftByAKilledRun();
         var mid = exchange.Mid(EngineHarness.Symbol)!.Value;
         var resting = Tracked("mm_old1", Side.Buy, Sol.RoundPrice(mid * 0.999m), OrderStatus.New);
         var filled = Tracked("mm_old2", Side.Buy, Sol.RoundPrice(mid * 1.01m), OrderStatus.New, postOnly: false);
@@ -392,6 +390,10 @@ public class InstanceEngineTests
         Assert.Equal(Side.Sell, rebalance.Side);
         await h.StatsAsync(s => s.Session.RebalanceQuoteVolume > 0, "stats attribute the rebalance");
     }
+
+    /// <summary>A quiet paper venue on its own clock, made before the harness so a test can leave a killed run's orders on it.</summary>
+    private static Exchanges.Paper.PaperExchange VenueLeftByAKilledRun() =>
+        new(EngineHarness.QuietMarket(), new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.Parse("2026-11-23T12:00:00Z", System.Globalization.CultureInfo.InvariantCulture)));
 
     private static TrackedOrder Tracked(string id, Side side, decimal price, OrderStatus status, bool postOnly = true)
     {

@@ -89,7 +89,7 @@ public sealed partial class InstanceActor
         System.Diagnostics.Process process;
         try
         {
-            process = _ctx.Launcher.Start(Name, _specJson, _settings.HealthInterval);
+            process = _ctx.Launcher.Start(Name, _spec, _settings.HealthInterval);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

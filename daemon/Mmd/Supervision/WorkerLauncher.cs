@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using GrpcMM.Protos.V1;
 using Mmd.Configuration;
 
 namespace Mmd.Supervision;
@@ -14,7 +15,7 @@ public sealed class WorkerLauncher(DaemonConfig config)
     public const string SocketVariable = "MMD_WORKER_SOCKET";
     public const string HealthIntervalVariable = "MMD_WORKER_HEALTH_INTERVAL_MS";
 
-    public Process Start(string name, string specJson, TimeSpan healthInterval)
+    public Process Start(string name, InstanceSpec spec, TimeSpan healthInterval)
     {
         var (program, leadingArgs) = SelfCommand();
         var output = WorkerOutputPath(name, DateTimeOffset.Now);
@@ -36,7 +37,7 @@ public sealed class WorkerLauncher(DaemonConfig config)
         info.ArgumentList.Add("worker");
         info.ArgumentList.Add("--instance");
         info.ArgumentList.Add(name);
-        info.Environment[SpecVariable] = WorkerSpec.Encode(name, specJson);
+        info.Environment[SpecVariable] = WorkerSpec.Encode(spec);
         info.Environment[SocketVariable] = config.WorkerSocketPath;
         info.Environment[HealthIntervalVariable] = ((long)healthInterval.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
         info.Environment["MMD_WORKER_OUTPUT"] = output;
