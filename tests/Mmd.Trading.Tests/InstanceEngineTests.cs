@@ -319,6 +319,31 @@ public class InstanceEngineTests
     }
 
     [Fact]
+    public async Task LateArrival_OfAnOrderGivenUpAsNeverReceived_IsCancelledOnSight()
+    {
+        // A request the venue had no record of, past the grace, is settled as never received and the level quoted again.
+        // When that request reaches the venue after all, it is a second order at the level that nobody works: cancel it.
+        PlaceOrderRequest? held = null;
+        await using var h = new EngineHarness(wrap: c => new ScriptedConnector(c)
+        {
+            OnPlace = (request, inner) => request.Side == Side.Buy && Interlocked.CompareExchange(ref held, request, null) is null
+                ? Task.FromResult(PlaceOrderResult.Unknown("request stuck in the network"))
+                : inner(request),
+        });
+        var run = h.Start();
+        await h.WaitAsync(() => held is { } lost && h.OpenOrders().Count == 6 && h.Journal.Orders[lost.ClientOrderId].Status == OrderStatus.Rejected,
+            "the lost bid is given up as never received and its level quoted again", TimeSpan.FromMilliseconds(500));
+        var stuck = held!;
+        var late = await h.Connector.PlaceOrderAsync(stuck, default); // the stuck request arrives
+        Assert.Equal(VenueOrderStatus.Open, late.Order?.Status);
+        await h.WaitAsync(() => h.OpenOrders().Count == 6 && h.OpenOrders().All(o => o.ClientOrderId != stuck.ClientOrderId) || run.IsCompleted,
+            "the late order is cancelled");
+        Assert.False(run.IsCompleted, run.Exception?.ToString());
+        Assert.Equal(VenueOrderStatus.Cancelled, (await h.Connector.GetOrderAsync(EngineHarness.Symbol, stuck.ClientOrderId, default))?.Status);
+        Assert.Equal(3, h.OpenOrders().Count(o => o.Side == Side.Buy));
+    }
+
+    [Fact]
     public async Task BookGap_Resubscribes_AndKeepsQuoting()
     {
         await using var h = new EngineHarness();

@@ -14,6 +14,9 @@ internal sealed record PlaceCompleted(MarketLeg Leg, TrackedOrder Order, PlaceOr
 
 internal sealed record CancelCompleted(MarketLeg Leg, TrackedOrder Order, CancelOrderResult Result) : EngineEvent;
 
+/// <summary>The answer to cancelling a stray: an open order of ours the leg does not hold as working.</summary>
+internal sealed record StrayCancelCompleted(MarketLeg Leg, VenueOrder Order, CancelOrderResult Result) : EngineEvent;
+
 internal sealed record OrderQueried(MarketLeg Leg, TrackedOrder Order, VenueOrder? Report, Exception? Error) : EngineEvent;
 
 internal sealed record TimerFired(bool ForcedRefresh) : EngineEvent;

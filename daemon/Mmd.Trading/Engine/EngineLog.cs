@@ -79,6 +79,12 @@ internal static partial class EngineLog
     [LoggerMessage(1020, LogLevel.Warning, "{Instance}: operator command {Command} refused: {Why}")]
     public static partial void CommandRefused(ILogger logger, string instance, string command, string why);
 
+    [LoggerMessage(1022, LogLevel.Warning, "{Instance}: order {ClientOrderId} ({Side} {Quantity} @ {Price}) rests on the venue but is not one this run is working (a request given up as never received that arrived late, or an order of an earlier run); cancelling it")]
+    public static partial void StrayCancelling(ILogger logger, string instance, string clientOrderId, string side, decimal quantity, decimal? price);
+
+    [LoggerMessage(1023, LogLevel.Warning, "{Instance}: cancelling stray order {ClientOrderId} failed ({Reason}); trying again at the next housekeeping tick")]
+    public static partial void StrayCancelFailed(ILogger logger, string instance, string clientOrderId, string? reason);
+
     [LoggerMessage(1021, LogLevel.Warning, "{Instance}: order {ClientOrderId} reported {Filled} filled but the venue lists fills for {Seen} only; no longer waiting for the rest")]
     public static partial void FillsMissing(ILogger logger, string instance, string clientOrderId, decimal filled, decimal seen);
 }

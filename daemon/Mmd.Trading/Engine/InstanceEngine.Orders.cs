@@ -217,6 +217,51 @@ public sealed partial class InstanceEngine
         _ = CancelAndReportAsync(leg, order);
     }
 
+    /// <summary>
+    /// An order of ours resting on the venue that this leg is not working is a stray: a request given up as never
+    /// received that reached the venue late, or an order of an earlier run. It is cancelled on sight, as at startup, so
+    /// nothing of ours rests unwatched (its fills count either way: they carry our prefix). A stale "open" report of an
+    /// order we already finished is not a stray.
+    /// </summary>
+    private void CancelIfStray(MarketLeg leg, VenueOrder report, TrackedOrder? tracked)
+    {
+        if (report.Status is not (VenueOrderStatus.Open or VenueOrderStatus.PartiallyFilled)) return;
+        if (report.Symbol != leg.Symbol || !leg.Tracker.Owns(report.ClientOrderId)) return;
+        if (tracked is not null && !tracked.SettledAsNeverReceived) return;
+        if (!leg.Strays.TryAdd(report.ClientOrderId!, report)) return;
+        EngineLog.StrayCancelling(_logger, _options.InstanceName, report.ClientOrderId!, report.Side.ToString(), report.Quantity, report.Price);
+        SendStrayCancel(leg, report);
+    }
+
+    private void SendStrayCancel(MarketLeg leg, VenueOrder stray)
+    {
+        if (!leg.StrayCancelsInFlight.Add(stray.ClientOrderId!)) return;
+        Interlocked.Increment(ref _requestsInFlight);
+        _ = CancelStrayAndReportAsync(leg, stray);
+    }
+
+    private async Task CancelStrayAndReportAsync(MarketLeg leg, VenueOrder stray)
+    {
+        CancelOrderResult result;
+        try { result = await leg.Connector.CancelOrderAsync(new CancelOrderRequest(stray.Symbol, stray.VenueOrderId, stray.ClientOrderId), _io.Token); }
+        catch (Exception ex) { result = new CancelOrderResult(CommandOutcome.Unknown, null, RejectCode.None, ex.Message); }
+        await _events.Writer.WriteAsync(new StrayCancelCompleted(leg, stray, result), CancellationToken.None);
+    }
+
+    private void OnStrayCancelCompleted(StrayCancelCompleted completed)
+    {
+        var id = completed.Order.ClientOrderId!;
+        completed.Leg.StrayCancelsInFlight.Remove(id);
+        // Off the book either way: cancelled now, or already gone (filled or cancelled) when the cancel arrived.
+        if (completed.Result.Outcome == CommandOutcome.Accepted || completed.Result.Code == RejectCode.OrderNotFound)
+        {
+            completed.Leg.Strays.Remove(id);
+            if (completed.Result.Outcome == CommandOutcome.Accepted) _cancelled++;
+            return;
+        }
+        EngineLog.StrayCancelFailed(_logger, _options.InstanceName, id, completed.Result.Message); // the housekeeping tick tries again
+    }
+
     private async Task PlaceAndReportAsync(MarketLeg leg, TrackedOrder order)
     {
         PlaceOrderResult result;

@@ -266,6 +266,7 @@ public sealed partial class InstanceEngine : IDisposable
                 return await ApplyFillAsync(account.Leg, fill.Fill, cancellationToken) ? StrategyTrigger.Fill : null;
             case AccountEventArrived { Event: OrderUpdateEvent update } account:
                 var updated = account.Leg.Tracker.ApplyVenueOrder(update.Order, now);
+                CancelIfStray(account.Leg, update.Order, updated);
                 return updated is null ? null : StrategyTrigger.OrderUpdate;
             case AccountEventArrived { Event: AccountResyncRequiredEvent resync } account:
                 EngineLog.Resync(_logger, _options.InstanceName, resync.Reason);
@@ -281,6 +282,10 @@ public sealed partial class InstanceEngine : IDisposable
                 return StrategyTrigger.OrderUpdate;
             case OrderQueried queried:
                 return OnOrderQueried(queried, now);
+            case StrayCancelCompleted stray:
+                Interlocked.Decrement(ref _requestsInFlight);
+                OnStrayCancelCompleted(stray);
+                return null;
             case CommandArrived command:
                 return Execute(command);
             case TimerFired timer:
@@ -477,6 +482,7 @@ public sealed partial class InstanceEngine : IDisposable
         {
             if (OneOffFillsLate(leg, now)) await CatchUpAsync(leg, cancellationToken); // the account stream lost them: ask the venue
             foreach (var order in leg.Tracker.Live.Where(o => o.Status == OrderStatus.Unknown)) QueryOrder(leg, order);
+            foreach (var stray in leg.Strays.Values.ToList()) SendStrayCancel(leg, stray); // those whose cancel failed
             leg.Tracker.PruneTerminal(now - TimeSpan.FromMinutes(5));
         }
         if (_balancesDirty && now - _balancesAt >= TimeSpan.FromSeconds(1)) await RefreshBalancesAsync(cancellationToken);
@@ -504,7 +510,8 @@ public sealed partial class InstanceEngine : IDisposable
     private async Task CatchUpAsync(MarketLeg leg, CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
-        foreach (var report in await leg.Connector.GetOpenOrdersAsync(leg.Symbol, cancellationToken)) leg.Tracker.ApplyVenueOrder(report, now);
+        foreach (var report in await leg.Connector.GetOpenOrdersAsync(leg.Symbol, cancellationToken))
+            CancelIfStray(leg, report, leg.Tracker.ApplyVenueOrder(report, now));
         foreach (var fill in await leg.Connector.GetFillsAsync(leg.Symbol, _sessionStart.AddMinutes(-1), cancellationToken))
             await ApplyFillAsync(leg, fill, cancellationToken);
         // Orders we think are working but the venue no longer lists: ask about each.

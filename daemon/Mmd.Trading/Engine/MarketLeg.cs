@@ -36,6 +36,9 @@ internal sealed class MarketLeg(string name, IExchangeConnector connector, strin
     public bool AccountStreamUp { get; set; }
     public DateTimeOffset? AccountDownSince { get; set; }
     public HashSet<string> QueriesInFlight { get; } = new(StringComparer.Ordinal);
+    /// <summary>Stray orders of ours not yet known gone (by client order id), and those with a cancel in flight (one at a time).</summary>
+    public Dictionary<string, VenueOrder> Strays { get; } = new(StringComparer.Ordinal);
+    public HashSet<string> StrayCancelsInFlight { get; } = new(StringComparer.Ordinal);
 
     /// <summary>Funding settlements already counted (id → time), and the time the next poll asks from.</summary>
     public Dictionary<string, DateTimeOffset> FundingSeen { get; } = new(StringComparer.Ordinal);

@@ -56,7 +56,7 @@ public sealed class OrderTracker
     /// <summary>Settles an order the venue never received (found at startup or after a lost request).</summary>
     public void MarkNeverReceived(TrackedOrder order, DateTimeOffset now)
     {
-        order.LastError = "venue has no record of the order";
+        order.LastError = TrackedOrder.NeverReceivedError;
         TryMove(order, OrderStatus.Rejected, now);
         _dirty.Add(order);
     }

@@ -28,7 +28,12 @@ public sealed class TrackedOrder
     public DateTimeOffset UpdatedAt { get; internal set; }
     public string? LastError { get; internal set; }
 
+    /// <summary>The reason an order given up as never received is settled with (it is journaled, so it survives a restart).</summary>
+    public const string NeverReceivedError = "venue has no record of the order";
+
     public decimal RemainingQuantity => Quantity - FilledQuantity;
+    /// <summary>Settled as never received: a venue report of it later means the request arrived late.</summary>
+    public bool SettledAsNeverReceived => Status == OrderStatus.Rejected && LastError == NeverReceivedError;
     public bool IsTerminal => OrderStateMachine.IsTerminal(Status);
 
     public PlaceOrderRequest ToRequest() =>
