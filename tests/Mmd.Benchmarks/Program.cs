@@ -48,6 +48,7 @@ var suites = new Dictionary<string, Type>
     ["matching"] = typeof(MatchingEngineBenchmark),
     ["strategy-events"] = typeof(StrategyEventBenchmark),
     ["journal"] = typeof(JournalBenchmark),
+    ["paper-persistence"] = typeof(PaperPersistenceBenchmark),
     ["backpack-signing"] = typeof(BackpackSigningBenchmark),
     ["aster-signing"] = typeof(AsterSigningBenchmark),
 };

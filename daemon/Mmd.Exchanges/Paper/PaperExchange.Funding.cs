@@ -43,13 +43,20 @@ public sealed partial class PaperExchange
                     if (position.Quantity == 0 || !_markets.TryGetValue(symbol, out var market) || market.Spec.Kind != InstrumentKind.Perpetual) continue;
                     var amount = Math.Round(-position.Quantity * market.Mid * rate, 8, MidpointRounding.AwayFromZero);
                     account.Balance(market.Spec.QuoteAsset).Total += amount;
-                    if (!_funding.TryGetValue(account.Name, out var list)) _funding[account.Name] = list = [];
                     var id = "funding-" + at.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture) + "-" + (_nextFundingId++).ToString(CultureInfo.InvariantCulture);
-                    list.Add(new FundingPayment(id, symbol, at, rate, market.Mid, position.Quantity, amount));
-                    if (list.Count > FundingKept) list.RemoveAt(0);
+                    var payment = new FundingPayment(id, symbol, at, rate, market.Mid, position.Quantity, amount);
+                    if (_store is not null) _historyPending.Add(new HistoryRecord(Account: account.Name, Funding: payment));
+                    KeepFunding(account.Name, payment);
                     _dirty = true;
                 }
             }
         }
+    }
+
+    private void KeepFunding(string account, FundingPayment payment)
+    {
+        if (!_funding.TryGetValue(account, out var list)) _funding[account] = list = [];
+        list.Add(payment);
+        if (list.Count > FundingKept) list.RemoveAt(0);
     }
 }

@@ -5,8 +5,10 @@ public sealed partial class PaperExchange
 {
     private void Persist(bool force = false)
     {
-        if (_store is null || (!_dirty && !force)) return;
-        _store.Save(Capture());
+        if (_store is null || (!_dirty && !force && _historyPending.Count == 0)) return;
+        if (_store.NeedsCompaction || _store.AppendedSinceCompaction + _historyPending.Count > _settings.HistoryCompactAfterLines) _store.Compact(Capture(), KeptHistory());
+        else _store.Save(Capture(), _historyPending);
+        _historyPending.Clear();
         _dirty = false;
     }
 
@@ -19,14 +21,22 @@ public sealed partial class PaperExchange
         Mids = _markets.ToDictionary(m => m.Key, m => m.Value.Mid),
         Balances = _accounts.ToDictionary(a => a.Key, a => a.Value.Balances.ToDictionary(b => b.Key, b => new BalanceState(b.Value.Total, b.Value.Locked))),
         Positions = _accounts.ToDictionary(a => a.Key, a => a.Value.Positions.ToDictionary(p => p.Key, p => new PositionState(p.Value.Quantity, p.Value.EntryPrice, p.Value.RealizedPnl))),
-        Orders = _orders.Values.OrderBy(o => o.Sequence).Select(o => new OrderState(o.Id, o.Account, o.ClientOrderId, o.Symbol, o.Side, o.Type, o.TimeInForce,
-            o.Price, o.Quantity, o.Filled, o.Status, o.PostOnly, o.ReduceOnly, o.CreatedAt, o.UpdatedAt, o.Sequence, o.LockPerUnit, o.LockAsset)).ToList(),
-        Fills = _fills.ToDictionary(f => f.Key, f => f.Value.ToList()),
-        Funding = _funding.ToDictionary(f => f.Key, f => f.Value.ToList()),
+        Orders = _orders.Values.Where(o => o.IsOpen).OrderBy(o => o.Sequence).Select(o => o.ToState()).ToList(),
         NextFundingAt = _nextFundingAt,
     };
 
-    private void Restore(PaperState state)
+    /// <summary>Everything the venue still keeps of its history, oldest first within each kind.</summary>
+    private IEnumerable<HistoryRecord> KeptHistory()
+    {
+        foreach (var id in _terminalOrders)
+            if (_orders.TryGetValue(id, out var order)) yield return new HistoryRecord(Order: order.ToState());
+        foreach (var (account, fills) in _fills)
+            foreach (var fill in fills) yield return new HistoryRecord(Account: account, Fill: fill);
+        foreach (var (account, payments) in _funding)
+            foreach (var payment in payments) yield return new HistoryRecord(Account: account, Funding: payment);
+    }
+
+    private void Restore(PaperState state, IReadOnlyList<HistoryRecord> history)
     {
         _rng = new SplitMix64(state.RngState);
         _nextOrderId = state.NextOrderId;
@@ -42,21 +52,24 @@ public sealed partial class PaperExchange
                 foreach (var (symbol, p) in positions) { var position = account.Position(symbol); position.Quantity = p.Quantity; position.EntryPrice = p.EntryPrice; position.RealizedPnl = p.RealizedPnl; }
             _accounts[name] = account;
         }
-        foreach (var o in state.Orders)
+        // Version 1 kept the history in the snapshot; version 2 in the log. Replayed through the same caps as when it was made.
+        foreach (var record in history)
         {
-            var order = new PaperOrder
-            {
-                Id = o.Id, Account = o.Account, ClientOrderId = o.ClientOrderId, Symbol = o.Symbol, Side = o.Side, Type = o.Type,
-                TimeInForce = o.TimeInForce, Price = o.Price, Quantity = o.Quantity, PostOnly = o.PostOnly, ReduceOnly = o.ReduceOnly,
-                CreatedAt = o.CreatedAt, Sequence = o.Sequence,
-                Filled = o.Filled, Status = o.Status, UpdatedAt = o.UpdatedAt, LockPerUnit = o.LockPerUnit, LockAsset = o.LockAsset,
-            };
-            Remember(order);
-            if (order.IsOpen) _markets[order.Symbol].Engine.Restore(order);
-            else _terminalOrders.Enqueue(order.Id);
+            if (record.Order is { } ended) RestoreOrder(ended);
+            else if (record is { Account: { } account, Fill: { } fill }) KeepFill(account, fill);
+            else if (record is { Account: { } payee, Funding: { } payment }) KeepFunding(payee, payment);
         }
+        foreach (var o in state.Orders) RestoreOrder(o);
         foreach (var (account, fills) in state.Fills) _fills[account] = fills.ToList();
         foreach (var (account, payments) in state.Funding) _funding[account] = payments.ToList();
         if (state.NextFundingAt is { } next) _nextFundingAt = next;
+    }
+
+    private void RestoreOrder(OrderState state)
+    {
+        var order = PaperOrder.FromState(state);
+        Remember(order);
+        if (order.IsOpen) _markets[order.Symbol].Engine.Restore(order);
+        else KeepTerminal(order);
     }
 }

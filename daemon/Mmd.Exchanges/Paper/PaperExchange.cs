@@ -26,6 +26,8 @@ public sealed partial class PaperExchange : IDisposable
     private readonly Queue<long> _terminalOrders = new();
     private readonly Dictionary<string, List<VenueFill>> _fills = new(StringComparer.Ordinal);
     private readonly PaperStateStore? _store;
+    /// <summary>History (terminal orders, fills, funding) made since the last save; kept only when there is a store.</summary>
+    private readonly List<HistoryRecord> _historyPending = [];
     private SplitMix64 _rng;
     private long _nextOrderId = 1;
     private long _nextTradeId = 1;
@@ -52,7 +54,7 @@ public sealed partial class PaperExchange : IDisposable
         if (settings.StateDirectory is { } dir)
         {
             _store = PaperStateStore.Open(dir, settings.Account);
-            if (_store.Load() is { } state) Restore(state);
+            if (_store.Load() is { } saved) Restore(saved.State, saved.History);
         }
         lock (_gate)
         {
@@ -250,12 +252,24 @@ public sealed partial class PaperExchange : IDisposable
             if (_orders.Remove(order.Id) && order.ClientOrderId is { } crowdId) _byClientId.Remove((order.Account, crowdId));
             return;
         }
+        if (_store is not null) _historyPending.Add(new HistoryRecord(Order: order.ToState()));
+        KeepTerminal(order);
+    }
+
+    private void KeepTerminal(PaperOrder order)
+    {
         _terminalOrders.Enqueue(order.Id);
         while (_terminalOrders.Count > TerminalOrdersKept && _orders.Remove(_terminalOrders.Dequeue(), out var old) && old.ClientOrderId is { } cid)
             _byClientId.Remove((old.Account, cid));
     }
 
     private void RecordFill(string account, VenueFill fill)
+    {
+        if (_store is not null) _historyPending.Add(new HistoryRecord(Account: account, Fill: fill));
+        KeepFill(account, fill);
+    }
+
+    private void KeepFill(string account, VenueFill fill)
     {
         if (!_fills.TryGetValue(account, out var fills)) _fills[account] = fills = [];
         fills.Add(fill);

@@ -31,6 +31,17 @@ internal sealed class PaperOrder
     public decimal Remaining => Quantity - Filled;
     public bool IsOpen => Status is VenueOrderStatus.Open or VenueOrderStatus.PartiallyFilled;
 
+    public OrderState ToState() => new(Id, Account, ClientOrderId, Symbol, Side, Type, TimeInForce, Price, Quantity, Filled, Status, PostOnly,
+        ReduceOnly, CreatedAt, UpdatedAt, Sequence, LockPerUnit, LockAsset);
+
+    public static PaperOrder FromState(OrderState o) => new()
+    {
+        Id = o.Id, Account = o.Account, ClientOrderId = o.ClientOrderId, Symbol = o.Symbol, Side = o.Side, Type = o.Type,
+        TimeInForce = o.TimeInForce, Price = o.Price, Quantity = o.Quantity, PostOnly = o.PostOnly, ReduceOnly = o.ReduceOnly,
+        CreatedAt = o.CreatedAt, Sequence = o.Sequence,
+        Filled = o.Filled, Status = o.Status, UpdatedAt = o.UpdatedAt, LockPerUnit = o.LockPerUnit, LockAsset = o.LockAsset,
+    };
+
     public VenueOrder ToVenueOrder() => new(
         Id.ToString(System.Globalization.CultureInfo.InvariantCulture), ClientOrderId, Symbol, Side, Type, TimeInForce, Price,
         Quantity, Filled, Status, PostOnly, ReduceOnly, CreatedAt, UpdatedAt);

@@ -6,6 +6,11 @@ public sealed record PaperSettings
     /// <summary>Folder of the per-account state files; null keeps the venue in memory only.</summary>
     public string? StateDirectory { get; init; }
     public string Account { get; init; } = "default";
+    /// <summary>
+    /// The history log is written whole again once this many lines were appended to it: twice what the venue keeps
+    /// (2 000 terminal orders, 5 000 fills), about an hour of busy quoting. Small in tests, to see a compaction.
+    /// </summary>
+    internal int HistoryCompactAfterLines { get; init; } = 2 * (2_000 + 5_000);
     public ulong Seed { get; init; } = 1;
     /// <summary>Start mid per symbol; a symbol not named starts at its catalogue price.</summary>
     public IReadOnlyDictionary<string, decimal> StartPrices { get; init; } = new Dictionary<string, decimal>();

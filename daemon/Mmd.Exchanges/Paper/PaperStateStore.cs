@@ -1,12 +1,18 @@
+using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace Mmd.Exchanges.Paper;
 
 /// <summary>
-/// Reads and writes the venue's state file atomically (write a temporary file, then rename). The
-/// folder is held with an exclusive lock for the life of the process: two processes on one paper
-/// account would otherwise overwrite each other.
+/// The venue's files in its folder: <c>ACCOUNT.json</c>, the snapshot of what changes in place, replaced atomically
+/// (write a temporary file, then rename); and <c>ACCOUNT.history.N.jsonl</c>, an append-only log of what never changes
+/// once written (terminal orders, fills, funding). A save appends the new history and syncs it, then writes the
+/// snapshot with the log's new length: so a save costs what changed, not the whole history, and a crash between the
+/// two leaves a log tail that no snapshot covers, cut off at the next open. Once the log has grown well past what the
+/// venue keeps, it is compacted into the next generation. The folder is held with an exclusive lock for the life of
+/// the process: two processes on one paper account would otherwise overwrite each other.
 /// </summary>
 internal sealed class PaperStateStore : IDisposable
 {
@@ -14,19 +20,32 @@ internal sealed class PaperStateStore : IDisposable
     {
         WriteIndented = false,
         NumberHandling = JsonNumberHandling.WriteAsString | JsonNumberHandling.AllowReadingFromString,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         Converters = { new JsonStringEnumConverter() },
     };
 
+    private readonly string _directory;
+    private readonly string _account;
     private readonly string _path;
     private readonly FileStream _lock;
+    private FileStream? _history;
+    private int _generation;
 
-    private PaperStateStore(string path, FileStream lockFile)
+    private PaperStateStore(string directory, string account, FileStream lockFile)
     {
-        _path = path;
+        _directory = directory;
+        _account = account;
+        _path = System.IO.Path.Combine(directory, account + ".json");
         _lock = lockFile;
     }
 
     public string Path => _path;
+
+    /// <summary>True until the history log is open for appending: the first save writes it whole.</summary>
+    public bool NeedsCompaction => _history is null;
+
+    /// <summary>History lines appended since the log was last written whole.</summary>
+    public long AppendedSinceCompaction { get; private set; }
 
     public static PaperStateStore Open(string directory, string account)
     {
@@ -41,20 +60,117 @@ internal sealed class PaperStateStore : IDisposable
         {
             throw new InvalidOperationException($"paper account '{account}' is in use by another process ({path}.lock)", ex);
         }
-        return new PaperStateStore(path, lockFile);
+        return new PaperStateStore(directory, account, lockFile);
     }
 
-    public PaperState? Load()
+    /// <summary>The saved state and the history it covers, in the order it was written; null when there is none.</summary>
+    public (PaperState State, IReadOnlyList<HistoryRecord> History)? Load()
     {
         if (!File.Exists(_path)) return null;
-        using var stream = File.OpenRead(_path);
-        var state = JsonSerializer.Deserialize<PaperState>(stream, Json)
-            ?? throw new InvalidDataException($"paper state file {_path} is empty");
-        if (state.Version != 1) throw new InvalidDataException($"paper state file {_path} has unsupported version {state.Version}");
-        return state;
+        PaperState state;
+        using (var stream = File.OpenRead(_path))
+            state = JsonSerializer.Deserialize<PaperState>(stream, Json) ?? throw new InvalidDataException($"paper state file {_path} is empty");
+        if (state.Version is < 1 or > PaperState.CurrentVersion)
+            throw new InvalidDataException($"paper state file {_path} has unsupported version {state.Version}");
+        if (state.Version == 1 || state.History is null) return (state, []);
+
+        var file = System.IO.Path.Combine(_directory, state.History.File);
+        if (System.IO.Path.GetFileName(file) != state.History.File || !TryGeneration(state.History.File, out var generation))
+            throw new InvalidDataException($"paper state file {_path} points at history '{state.History.File}', not a history file of '{_account}'");
+        var history = new FileStream(file, FileMode.Open, FileAccess.ReadWrite, FileShare.Read);
+        try
+        {
+            if (history.Length < state.History.Length)
+                throw new InvalidDataException($"paper history file {file} holds {history.Length} bytes; its state covers {state.History.Length}");
+            history.SetLength(state.History.Length); // a tail no snapshot covers was never committed
+            var records = new List<HistoryRecord>();
+            var bytes = new byte[state.History.Length];
+            history.ReadExactly(bytes);
+            var lineNumber = 0;
+            foreach (var line in Encoding.UTF8.GetString(bytes).Split('\n', StringSplitOptions.RemoveEmptyEntries))
+            {
+                lineNumber++;
+                records.Add(JsonSerializer.Deserialize<HistoryRecord>(line, Json)
+                    ?? throw new InvalidDataException($"paper history file {file} line {lineNumber} is empty"));
+            }
+            _history = history;
+            _generation = generation;
+            DeleteOtherGenerations();
+            return (state, records);
+        }
+        catch
+        {
+            history.Dispose();
+            throw;
+        }
     }
 
-    public void Save(PaperState state)
+    /// <summary>Appends the new history (synced), then replaces the snapshot, which takes in what was appended.</summary>
+    public void Save(PaperState state, IReadOnlyList<HistoryRecord> appended)
+    {
+        if (_history is null) throw new InvalidOperationException("the history log is not open: compact first");
+        var committed = _history.Position;
+        try
+        {
+            if (appended.Count > 0)
+            {
+                using (var writer = new StreamWriter(_history, Utf8, leaveOpen: true))
+                    foreach (var record in appended) WriteLine(writer, record);
+                _history.Flush(flushToDisk: true);
+            }
+            WriteSnapshot(state with { History = new HistoryPointer(HistoryFileName(_generation), _history.Position) });
+        }
+        catch
+        {
+            // Nothing of a failed save is kept: the caller saves the same history again with the next change.
+            _history.SetLength(committed);
+            _history.Position = committed;
+            throw;
+        }
+        AppendedSinceCompaction += appended.Count;
+    }
+
+    /// <summary>Writes the whole history kept into the next generation of the log, then the snapshot that points at it.</summary>
+    public void Compact(PaperState state, IEnumerable<HistoryRecord> kept)
+    {
+        var generation = _generation + 1;
+        var file = System.IO.Path.Combine(_directory, HistoryFileName(generation));
+        var history = new FileStream(file, FileMode.Create, FileAccess.ReadWrite, FileShare.Read);
+        try
+        {
+            using (var writer = new StreamWriter(history, Utf8, leaveOpen: true))
+                foreach (var record in kept) WriteLine(writer, record);
+            history.Flush(flushToDisk: true);
+            WriteSnapshot(state with { History = new HistoryPointer(HistoryFileName(generation), history.Position) });
+        }
+        catch
+        {
+            history.Dispose();
+            File.Delete(file);
+            throw;
+        }
+        _history?.Dispose();
+        _history = history;
+        _generation = generation;
+        AppendedSinceCompaction = 0;
+        DeleteOtherGenerations();
+    }
+
+    public void Dispose()
+    {
+        _history?.Dispose();
+        _lock.Dispose();
+    }
+
+    private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
+
+    private static void WriteLine(StreamWriter writer, HistoryRecord record)
+    {
+        writer.Write(JsonSerializer.Serialize(record, Json));
+        writer.Write('\n');
+    }
+
+    private void WriteSnapshot(PaperState state)
     {
         var temporary = _path + ".tmp";
         using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
@@ -65,5 +181,23 @@ internal sealed class PaperStateStore : IDisposable
         File.Move(temporary, _path, overwrite: true);
     }
 
-    public void Dispose() => _lock.Dispose();
+    private string HistoryFileName(int generation) => _account + ".history." + generation.ToString(CultureInfo.InvariantCulture) + ".jsonl";
+
+    private bool TryGeneration(string fileName, out int generation)
+    {
+        generation = 0;
+        var prefix = _account + ".history.";
+        return fileName.StartsWith(prefix, StringComparison.Ordinal) && fileName.EndsWith(".jsonl", StringComparison.Ordinal)
+            && int.TryParse(fileName.AsSpan(prefix.Length, fileName.Length - prefix.Length - ".jsonl".Length), NumberStyles.None, CultureInfo.InvariantCulture, out generation);
+    }
+
+    // Generations no snapshot points at: the one a compaction replaced, or one a crash left half written.
+    private void DeleteOtherGenerations()
+    {
+        foreach (var file in Directory.EnumerateFiles(_directory, _account + ".history.*.jsonl"))
+        {
+            var name = System.IO.Path.GetFileName(file);
+            if (TryGeneration(name, out var generation) && generation != _generation) File.Delete(file);
+        }
+    }
 }
