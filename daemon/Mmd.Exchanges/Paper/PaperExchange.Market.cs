@@ -32,7 +32,7 @@ public sealed partial class PaperExchange
             SettleFunding(now);
             _ticks++;
             // Fills to participants are persisted at once; the mid alone every few seconds.
-            Persist(force: _ticks % 25 == 0);
+            Commit(force: _ticks % 25 == 0);
         }
     }
 
@@ -48,7 +48,7 @@ public sealed partial class PaperExchange
             market.Mid = market.Spec.RoundPrice(mid);
             RefreshBackground(market, _time.GetUtcNow());
             PublishBook(symbol);
-            Persist();
+            Commit();
         }
     }
 

@@ -3,13 +3,18 @@ namespace Mmd.Exchanges.Paper;
 // Persistence of the venue: what a real exchange would still know after our process died.
 public sealed partial class PaperExchange
 {
-    private void Persist(bool force = false)
+    /// <summary>Saves what changed (when there is a store), then lets the account events that report it go out.</summary>
+    private void Commit(bool force = false)
     {
-        if (_store is null || (!_dirty && !force && _historyPending.Count == 0)) return;
-        if (_store.NeedsCompaction || _store.AppendedSinceCompaction + _historyPending.Count > _settings.HistoryCompactAfterLines) _store.Compact(Capture(), KeptHistory());
-        else _store.Save(Capture(), _historyPending);
-        _historyPending.Clear();
-        _dirty = false;
+        if (_store is not null && (_dirty || force || _historyPending.Count > 0))
+        {
+            _settings.BeforeSave?.Invoke();
+            if (_store.NeedsCompaction || _store.AppendedSinceCompaction + _historyPending.Count > _settings.HistoryCompactAfterLines) _store.Compact(Capture(), KeptHistory());
+            else _store.Save(Capture(), _historyPending);
+            _historyPending.Clear();
+            _dirty = false;
+        }
+        DeliverAccountEvents();
     }
 
     private PaperState Capture() => new()

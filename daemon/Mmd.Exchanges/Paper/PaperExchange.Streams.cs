@@ -7,10 +7,13 @@ namespace Mmd.Exchanges.Paper;
 
 // Book and account streams. A subscriber that cannot keep up is never waited for: it is marked as
 // having lost events and gets a fresh snapshot (book) or a resync request (account) once it has room.
+// Account events wait in an outbox until the change they report is saved (Commit): a client must never hold a fill
+// or an order that a restarted venue would not know.
 public sealed partial class PaperExchange
 {
     private readonly List<BookSubscriber> _bookSubscribers = [];
     private readonly List<AccountSubscriber> _accountSubscribers = [];
+    private readonly List<(string Account, string Symbol, AccountEvent Event)> _accountOutbox = [];
 
     public ChannelReader<MarketDataEvent> SubscribeBook(string symbol, out Action unsubscribe)
     {
@@ -110,7 +113,15 @@ public sealed partial class PaperExchange
 
     private void PublishFill(string account, VenueFill fill) => PublishAccount(account, fill.Symbol, new FillEvent(fill, fill.Timestamp));
 
-    private void PublishAccount(string account, string symbol, AccountEvent e)
+    private void PublishAccount(string account, string symbol, AccountEvent e) => _accountOutbox.Add((account, symbol, e));
+
+    private void DeliverAccountEvents()
+    {
+        foreach (var (account, symbol, e) in _accountOutbox) Deliver(account, symbol, e);
+        _accountOutbox.Clear();
+    }
+
+    private void Deliver(string account, string symbol, AccountEvent e)
     {
         foreach (var subscriber in _accountSubscribers)
         {

@@ -88,7 +88,7 @@ public sealed partial class PaperExchange : IDisposable
         _timer?.Dispose();
         lock (_gate)
         {
-            Persist(force: true);
+            Commit(force: true);
             CompleteSubscribers();
         }
         _store?.Dispose();
@@ -100,7 +100,7 @@ public sealed partial class PaperExchange : IDisposable
         {
             var result = PlaceLocked(account, request);
             if (result.Outcome == CommandOutcome.Accepted) PublishBook(request.Symbol);
-            Persist();
+            Commit();
             return result;
         }
     }
@@ -116,7 +116,7 @@ public sealed partial class PaperExchange : IDisposable
                 return new CancelOrderResult(CommandOutcome.Rejected, order.ToVenueOrder(), RejectCode.OrderNotFound, $"order is {order.Status}");
             CancelLocked(order);
             PublishBook(order.Symbol);
-            Persist();
+            Commit();
             return new CancelOrderResult(CommandOutcome.Accepted, order.ToVenueOrder());
         }
     }
@@ -132,7 +132,7 @@ public sealed partial class PaperExchange : IDisposable
             if (targets.Count > 0)
             {
                 PublishBook(symbol);
-                Persist();
+                Commit();
             }
             return targets.Count;
         }

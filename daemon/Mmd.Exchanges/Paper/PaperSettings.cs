@@ -11,6 +11,8 @@ public sealed record PaperSettings
     /// (2 000 terminal orders, 5 000 fills), about an hour of busy quoting. Small in tests, to see a compaction.
     /// </summary>
     internal int HistoryCompactAfterLines { get; init; } = 2 * (2_000 + 5_000);
+    /// <summary>Called under the venue's lock just before each save: lets a test see what had gone out by then.</summary>
+    internal Action? BeforeSave { get; init; }
     public ulong Seed { get; init; } = 1;
     /// <summary>Start mid per symbol; a symbol not named starts at its catalogue price.</summary>
     public IReadOnlyDictionary<string, decimal> StartPrices { get; init; } = new Dictionary<string, decimal>();

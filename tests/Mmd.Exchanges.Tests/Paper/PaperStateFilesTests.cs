@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Threading.Channels;
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.Time.Testing;
 using Mmd.Exchanges.Paper;
@@ -65,6 +66,28 @@ public class PaperStateFilesTests
         Assert.Equal(VenueOrderStatus.Filled, again.GetOrder("acct", Spot, "mm_buy")!.Status);
         Assert.Equal(x.Fills("acct", Spot, DateTimeOffset.MinValue), again.Fills("acct", Spot, DateTimeOffset.MinValue));
         Assert.Equal(x.Balances("acct").OrderBy(b => b.Asset), again.Balances("acct").OrderBy(b => b.Asset));
+    }
+
+    [Fact]
+    public async Task AnAccountEvent_GoesOut_OnlyOnceTheChangeItReportsIsSaved()
+    {
+        // Else a crash between the two would leave the client holding a fill the restarted venue never made (and
+        // whose trade id it gives again to another fill).
+        using var dir = new TempDirectory();
+        var time = new FakeTimeProvider();
+        ChannelReader<AccountEvent>? events = null;
+        var outBeforeTheSave = new List<AccountEvent>();
+        using var x = new PaperExchange(new PaperSettings
+        {
+            VolatilityPct = 0m, FlowRate = 0m, StateDirectory = dir.Path, Account = "acct",
+            BeforeSave = () => { while (events?.TryRead(out var e) == true) outBeforeTheSave.Add(e); },
+        }, time);
+        events = x.SubscribeAccount("acct", Spot, out var unsubscribe);
+        x.Place("acct", Buy("mm_buy", 0.3m));
+        Assert.Empty(outBeforeTheSave);
+        var fill = Assert.IsType<FillEvent>(await events.ReadAsync().AsTask().DefaultTimeout()); // after the save
+        Assert.Contains(fill.Fill, x.Fills("acct", Spot, DateTimeOffset.MinValue));
+        unsubscribe();
     }
 
     [Fact]
