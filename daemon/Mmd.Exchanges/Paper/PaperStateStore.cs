@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 
 namespace Mmd.Exchanges.Paper;
 
@@ -16,14 +15,6 @@ namespace Mmd.Exchanges.Paper;
 /// </summary>
 internal sealed class PaperStateStore : IDisposable
 {
-    private static readonly JsonSerializerOptions Json = new()
-    {
-        WriteIndented = false,
-        NumberHandling = JsonNumberHandling.WriteAsString | JsonNumberHandling.AllowReadingFromString,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        Converters = { new JsonStringEnumConverter() },
-    };
-
     private readonly string _directory;
     private readonly string _account;
     private readonly string _path;
@@ -69,7 +60,7 @@ internal sealed class PaperStateStore : IDisposable
         if (!File.Exists(_path)) return null;
         PaperState state;
         using (var stream = File.OpenRead(_path))
-            state = JsonSerializer.Deserialize<PaperState>(stream, Json) ?? throw new InvalidDataException($"paper state file {_path} is empty");
+            state = JsonSerializer.Deserialize(stream, PaperStateJson.Default.PaperState) ?? throw new InvalidDataException($"paper state file {_path} is empty");
         if (state.Version is < 1 or > PaperState.CurrentVersion)
             throw new InvalidDataException($"paper state file {_path} has unsupported version {state.Version}");
         if (state.Version == 1 || state.History is null) return (state, []);
@@ -90,7 +81,7 @@ internal sealed class PaperStateStore : IDisposable
             foreach (var line in Encoding.UTF8.GetString(bytes).Split('\n', StringSplitOptions.RemoveEmptyEntries))
             {
                 lineNumber++;
-                records.Add(JsonSerializer.Deserialize<HistoryRecord>(line, Json)
+                records.Add(JsonSerializer.Deserialize(line, PaperStateJson.Default.HistoryRecord)
                     ?? throw new InvalidDataException($"paper history file {file} line {lineNumber} is empty"));
             }
             _history = history;
@@ -166,7 +157,7 @@ internal sealed class PaperStateStore : IDisposable
 
     private static void WriteLine(StreamWriter writer, HistoryRecord record)
     {
-        writer.Write(JsonSerializer.Serialize(record, Json));
+        writer.Write(JsonSerializer.Serialize(record, PaperStateJson.Default.HistoryRecord));
         writer.Write('\n');
     }
 
@@ -175,7 +166,7 @@ internal sealed class PaperStateStore : IDisposable
         var temporary = _path + ".tmp";
         using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
         {
-            JsonSerializer.Serialize(stream, state, Json);
+            JsonSerializer.Serialize(stream, state, PaperStateJson.Default.PaperState);
             stream.Flush(flushToDisk: true);
         }
         File.Move(temporary, _path, overwrite: true);
