@@ -45,7 +45,7 @@ public sealed partial class PaperExchange
                     account.Balance(market.Spec.QuoteAsset).Total += amount;
                     var id = "funding-" + at.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture) + "-" + (_nextFundingId++).ToString(CultureInfo.InvariantCulture);
                     var payment = new FundingPayment(id, symbol, at, rate, market.Mid, position.Quantity, amount);
-                    if (_store is not null) _historyPending.Add(new HistoryRecord(Account: account.Name, Funding: payment));
+                    AddHistory(new HistoryRecord(Account: account.Name, Funding: payment));
                     KeepFunding(account.Name, payment);
                     _dirty = true;
                 }

@@ -9,8 +9,7 @@ public sealed partial class PaperExchange
         if (_store is not null && (_dirty || force || _historyPending.Count > 0))
         {
             _settings.BeforeSave?.Invoke();
-            if (_store.NeedsCompaction || _store.AppendedSinceCompaction + _historyPending.Count > _settings.HistoryCompactAfterLines) _store.Compact(Capture(), KeptHistory());
-            else _store.Save(Capture(), _historyPending);
+            _store.Save(Capture(), _historyPending, KeptHistory);
             _historyPending.Clear();
             _dirty = false;
         }
@@ -57,7 +56,7 @@ public sealed partial class PaperExchange
                 foreach (var (symbol, p) in positions) { var position = account.Position(symbol); position.Quantity = p.Quantity; position.EntryPrice = p.EntryPrice; position.RealizedPnl = p.RealizedPnl; }
             _accounts[name] = account;
         }
-        // Version 1 kept the history in the snapshot; version 2 in the log. Replayed through the same caps as when it was made.
+        // Replayed through the same caps as when it was made.
         foreach (var record in history)
         {
             if (record.Order is { } ended) RestoreOrder(ended);
@@ -65,9 +64,13 @@ public sealed partial class PaperExchange
             else if (record is { Account: { } payee, Funding: { } payment }) KeepFunding(payee, payment);
         }
         foreach (var o in state.Orders) RestoreOrder(o);
-        foreach (var (account, fills) in state.Fills) _fills[account] = fills.ToList();
-        foreach (var (account, payments) in state.Funding) _funding[account] = payments.ToList();
         if (state.NextFundingAt is { } next) _nextFundingAt = next;
+    }
+
+    /// <summary>History to save with the next commit: only when there is a store, or it would pile up unsaved.</summary>
+    private void AddHistory(HistoryRecord record)
+    {
+        if (_store is not null) _historyPending.Add(record);
     }
 
     private void RestoreOrder(OrderState state)

@@ -53,7 +53,7 @@ public sealed partial class PaperExchange : IDisposable
         }
         if (settings.StateDirectory is { } dir)
         {
-            _store = PaperStateStore.Open(dir, settings.Account);
+            _store = PaperStateStore.Open(dir, settings.Account, settings.HistoryCompactAfterLines);
             if (_store.Load() is { } saved) Restore(saved.State, saved.History);
         }
         lock (_gate)
@@ -252,7 +252,7 @@ public sealed partial class PaperExchange : IDisposable
             if (_orders.Remove(order.Id) && order.ClientOrderId is { } crowdId) _byClientId.Remove((order.Account, crowdId));
             return;
         }
-        if (_store is not null) _historyPending.Add(new HistoryRecord(Order: order.ToState()));
+        AddHistory(new HistoryRecord(Order: order.ToState()));
         KeepTerminal(order);
     }
 
@@ -265,7 +265,7 @@ public sealed partial class PaperExchange : IDisposable
 
     private void RecordFill(string account, VenueFill fill)
     {
-        if (_store is not null) _historyPending.Add(new HistoryRecord(Account: account, Fill: fill));
+        AddHistory(new HistoryRecord(Account: account, Fill: fill));
         KeepFill(account, fill);
     }
 

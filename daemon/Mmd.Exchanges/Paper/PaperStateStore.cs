@@ -19,26 +19,24 @@ internal sealed class PaperStateStore : IDisposable
     private readonly string _account;
     private readonly string _path;
     private readonly FileStream _lock;
+    private readonly int _compactAfterLines;
     private FileStream? _history;
     private int _generation;
+    private long _appendedSinceCompaction;
 
-    private PaperStateStore(string directory, string account, FileStream lockFile)
+    private PaperStateStore(string directory, string account, FileStream lockFile, int compactAfterLines)
     {
         _directory = directory;
         _account = account;
         _path = System.IO.Path.Combine(directory, account + ".json");
         _lock = lockFile;
+        _compactAfterLines = compactAfterLines;
     }
 
     public string Path => _path;
 
-    /// <summary>True until the history log is open for appending: the first save writes it whole.</summary>
-    public bool NeedsCompaction => _history is null;
-
-    /// <summary>History lines appended since the log was last written whole.</summary>
-    public long AppendedSinceCompaction { get; private set; }
-
-    public static PaperStateStore Open(string directory, string account)
+    /// <param name="compactAfterLines">History lines appended after which the log is written whole again.</param>
+    public static PaperStateStore Open(string directory, string account, int compactAfterLines)
     {
         Directory.CreateDirectory(directory);
         var path = System.IO.Path.Combine(directory, account + ".json");
@@ -51,10 +49,13 @@ internal sealed class PaperStateStore : IDisposable
         {
             throw new InvalidOperationException($"paper account '{account}' is in use by another process ({path}.lock)", ex);
         }
-        return new PaperStateStore(directory, account, lockFile);
+        return new PaperStateStore(directory, account, lockFile, compactAfterLines);
     }
 
-    /// <summary>The saved state and the history it covers, in the order it was written; null when there is none.</summary>
+    /// <summary>
+    /// The saved state (its open orders) and the history it covers, in the order it was written; null when there is
+    /// none. A version-1 file's history, kept in the snapshot itself, comes back the same way.
+    /// </summary>
     public (PaperState State, IReadOnlyList<HistoryRecord> History)? Load()
     {
         if (!File.Exists(_path)) return null;
@@ -63,7 +64,7 @@ internal sealed class PaperStateStore : IDisposable
             state = JsonSerializer.Deserialize(stream, PaperStateJson.Default.PaperState) ?? throw new InvalidDataException($"paper state file {_path} is empty");
         if (state.Version is < 1 or > PaperState.CurrentVersion)
             throw new InvalidDataException($"paper state file {_path} has unsupported version {state.Version}");
-        if (state.Version == 1 || state.History is null) return (state, []);
+        if (state.Version == 1 || state.History is null) return SplitVersion1(state);
 
         var file = System.IO.Path.Combine(_directory, state.History.File);
         if (System.IO.Path.GetFileName(file) != state.History.File || !TryGeneration(state.History.File, out var generation))
@@ -96,10 +97,18 @@ internal sealed class PaperStateStore : IDisposable
         }
     }
 
-    /// <summary>Appends the new history (synced), then replaces the snapshot, which takes in what was appended.</summary>
-    public void Save(PaperState state, IReadOnlyList<HistoryRecord> appended)
+    /// <summary>
+    /// Appends the new history (synced), then replaces the snapshot, which takes in what was appended. The first save
+    /// after opening without a log, and one that would take the log past its limit, write <paramref name="kept"/> whole
+    /// into the next generation instead.
+    /// </summary>
+    public void Save(PaperState state, IReadOnlyList<HistoryRecord> appended, Func<IEnumerable<HistoryRecord>> kept)
     {
-        if (_history is null) throw new InvalidOperationException("the history log is not open: compact first");
+        if (_history is null || _appendedSinceCompaction + appended.Count > _compactAfterLines)
+        {
+            Compact(state, kept());
+            return;
+        }
         var committed = _history.Position;
         try
         {
@@ -118,11 +127,11 @@ internal sealed class PaperStateStore : IDisposable
             _history.Position = committed;
             throw;
         }
-        AppendedSinceCompaction += appended.Count;
+        _appendedSinceCompaction += appended.Count;
     }
 
     /// <summary>Writes the whole history kept into the next generation of the log, then the snapshot that points at it.</summary>
-    public void Compact(PaperState state, IEnumerable<HistoryRecord> kept)
+    private void Compact(PaperState state, IEnumerable<HistoryRecord> kept)
     {
         var generation = _generation + 1;
         var file = System.IO.Path.Combine(_directory, HistoryFileName(generation));
@@ -143,7 +152,7 @@ internal sealed class PaperStateStore : IDisposable
         _history?.Dispose();
         _history = history;
         _generation = generation;
-        AppendedSinceCompaction = 0;
+        _appendedSinceCompaction = 0;
         DeleteOtherGenerations();
     }
 
@@ -152,6 +161,19 @@ internal sealed class PaperStateStore : IDisposable
         _history?.Dispose();
         _lock.Dispose();
     }
+
+    // Version 1 kept every order the venue remembered, its fills and funding in the snapshot: the ended orders, fills
+    // and funding are its history, replayed like a log's.
+    private static (PaperState, IReadOnlyList<HistoryRecord>) SplitVersion1(PaperState state)
+    {
+        var history = state.Orders.Where(o => !IsOpen(o)).Select(o => new HistoryRecord(Order: o))
+            .Concat(state.Fills.SelectMany(a => a.Value.Select(f => new HistoryRecord(Account: a.Key, Fill: f))))
+            .Concat(state.Funding.SelectMany(a => a.Value.Select(p => new HistoryRecord(Account: a.Key, Funding: p))))
+            .ToList();
+        return (state with { Orders = state.Orders.Where(IsOpen).ToList(), Fills = [], Funding = [] }, history);
+    }
+
+    private static bool IsOpen(OrderState o) => o.Status is Trading.Execution.VenueOrderStatus.Open or Trading.Execution.VenueOrderStatus.PartiallyFilled;
 
     private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
 
