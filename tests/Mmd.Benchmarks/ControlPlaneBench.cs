@@ -231,23 +231,10 @@ public static class ControlPlaneBench
         Print($"kill -9 of a worker -> the new worker's first stats with quotes on the book, {names.Length} kills: {Summary(times, "ms")} (each: {string.Join(", ", times.Select(t => t.ToString("0", Invariant)))})");
     }
 
-    /// <summary>User plus system CPU time of a process so far (/proc/PID/stat, in clock ticks of 1/100 s).</summary>
-    private static double CpuSeconds(int pid)
-    {
-        var stat = File.ReadAllText($"/proc/{pid}/stat");
-        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-        return (long.Parse(fields[11], Invariant) + long.Parse(fields[12], Invariant)) / 100.0;
-    }
 
-    private static string Mb(int pid) => ProcRss(pid) is { } bytes ? $"{bytes / (1024.0 * 1024):0.0} MB" : "?";
+    private static string Mb(int pid) => Mmd.Supervision.ProcFs.ResidentBytes(pid) is { } bytes ? $"{bytes / (1024.0 * 1024):0.0} MB" : "?";
 
-    private static long? ProcRss(int pid)
-    {
-        foreach (var line in File.ReadLines($"/proc/{pid}/status"))
-            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
-                return long.Parse(line.AsSpan(6).Trim().TrimEnd("kB").Trim(), Invariant) * 1024;
-        return null;
-    }
+    private static double CpuSeconds(int pid) => Mmd.Supervision.ProcFs.CpuTime(pid)?.TotalSeconds ?? 0;
 
     private static string Summary(IReadOnlyCollection<double> values, string unit)
     {

@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace Mmd.Supervision;
 
-/// <summary>What /proc says about a process: alive, its start time (to tell a reused pid apart), its memory.</summary>
+/// <summary>What /proc says about a process: alive, its start time (to tell a reused pid apart), its memory and CPU time.</summary>
 public static class ProcFs
 {
     private static readonly Lazy<DateTimeOffset> BootTime = new(() =>
@@ -18,9 +18,7 @@ public static class ProcFs
     {
         try
         {
-            var stat = File.ReadAllText($"/proc/{pid}/stat");
-            // The command name is in parentheses and may hold spaces: fields are counted after the last ')'.
-            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            var fields = StatFields(pid);
             if (fields[0] == "Z") return null;
             var ticks = long.Parse(fields[19], CultureInfo.InvariantCulture); // field 22: starttime in clock ticks
             // USER_HZ is 100 on Linux; whole milliseconds, as the database keeps it.
@@ -30,6 +28,29 @@ public static class ProcFs
         {
             return null;
         }
+    }
+
+    /// <summary>User plus system CPU time the process has used so far, or null when it is gone.</summary>
+    public static TimeSpan? CpuTime(int pid)
+    {
+        try
+        {
+            var fields = StatFields(pid);
+            // Fields 14 and 15: utime and stime, in clock ticks (USER_HZ, 100 on Linux).
+            return TimeSpan.FromSeconds((long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
+        {
+            return null;
+        }
+    }
+
+    // The fields of /proc/PID/stat from the third on (state first): the command name is in parentheses and may hold
+    // spaces, so they are counted after the last ')'.
+    private static string[] StatFields(int pid)
+    {
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        return stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
     }
 
     /// <summary>True when PID runs and started within a few seconds of <paramref name="startedAt"/> (so it is the same process).</summary>
