@@ -3,6 +3,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
+using Microsoft.Extensions.Logging;
 
 namespace Mmd.Persistence;
 
@@ -11,17 +12,33 @@ namespace Mmd.Persistence;
 /// services to find out that nothing is pending, which cost about half a second of every daemon and worker start;
 /// one query of the history table answers that for an up-to-date file.
 /// </summary>
+/// <remarks>
+/// EF Core serializes migrators on SQLite with a row in <c>__EFMigrationsLock</c>, which nothing removes when the
+/// process holding it dies (or when a migration fails at certain points: dotnet/efcore#38958); every later
+/// migration then waits for it forever. Migrators here take an OS lock on a file beside the database first, which
+/// dies with its process: whoever holds it knows that any lock row left in the file is stale, and removes it.
+/// </remarks>
 public static class MigrationGate
 {
+    private static readonly TimeSpan LockRetry = TimeSpan.FromMilliseconds(50);
+
     /// <summary>Migrates when needed (creating a context only then) and switches the file to WAL.</summary>
-    public static async Task ApplyAsync<TContext>(DbContextOptions<TContext> options, Func<DbContextOptions<TContext>, TContext> create, CancellationToken cancellationToken)
+    public static async Task ApplyAsync<TContext>(DbContextOptions<TContext> options, Func<DbContextOptions<TContext>, TContext> create, CancellationToken cancellationToken, ILogger? log = null)
         where TContext : DbContext
     {
         var connectionString = ConnectionString(options);
         if (!await IsCurrentAsync<TContext>(connectionString, cancellationToken))
         {
-            await using var db = create(options);
-            await db.Database.MigrateAsync(cancellationToken);
+            var path = new SqliteConnectionStringBuilder(connectionString).DataSource;
+            await using var migrating = await LockAsync(path + ".migrating", cancellationToken);
+            // Another process may have migrated the file while this one waited for the lock.
+            if (!await IsCurrentAsync<TContext>(connectionString, cancellationToken))
+            {
+                if (await RemoveStaleLockAsync(connectionString, cancellationToken) is { } since && log is not null)
+                    PersistenceLog.StaleMigrationLockRemoved(log, path, since);
+                await using var db = create(options);
+                await db.Database.MigrateAsync(cancellationToken);
+            }
         }
         await using var connection = new SqliteConnection(connectionString);
         await connection.OpenAsync(cancellationToken);
@@ -54,5 +71,35 @@ public static class MigrationGate
             return await command.ExecuteScalarAsync(cancellationToken) is string applied && string.Equals(applied, LatestMigration<TContext>(), StringComparison.Ordinal);
         }
         catch (SqliteException) { return false; } // no history table: a new file
+    }
+
+    /// <summary>An exclusive flock on <paramref name="path"/> (FileShare.None), waited for; the OS drops it with its process.</summary>
+    private static async Task<FileStream> LockAsync(string path, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            try
+            {
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException) when (File.Exists(path))
+            {
+                await Task.Delay(LockRetry, TimeProvider.System, cancellationToken); // a live migrator holds it
+            }
+        }
+    }
+
+    /// <summary>Deletes EF's lock row, if any, and returns the time it was taken; only called under the file lock.</summary>
+    private static async Task<string?> RemoveStaleLockAsync(string connectionString, CancellationToken cancellationToken)
+    {
+        await using var connection = new SqliteConnection(connectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "DELETE FROM \"__EFMigrationsLock\" RETURNING \"Timestamp\"";
+        try
+        {
+            return await command.ExecuteScalarAsync(cancellationToken) as string;
+        }
+        catch (SqliteException) { return null; } // no lock table: no migration ever started on this file
     }
 }

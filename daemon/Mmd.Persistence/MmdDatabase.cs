@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 
 namespace Mmd.Persistence;
 
@@ -16,11 +17,11 @@ public static class MmdDatabase
     }
 
     /// <summary>Creates the folder and the file if needed, applies pending migrations, switches to WAL.</summary>
-    public static async Task<DbContextOptions<MmdDbContext>> OpenAsync(string path, CancellationToken cancellationToken)
+    public static async Task<DbContextOptions<MmdDbContext>> OpenAsync(string path, CancellationToken cancellationToken, ILogger? log = null)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         var options = Options(path);
-        await MigrationGate.ApplyAsync(options, o => new MmdDbContext(o), cancellationToken);
+        await MigrationGate.ApplyAsync(options, o => new MmdDbContext(o), cancellationToken, log);
         return options;
     }
 }

@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging.Testing;
 using Mmd.Persistence;
 using Mmd.Persistence.Daemon;
 using Mmd.TestKit;
@@ -53,5 +54,87 @@ public sealed class MigrationGateTests
         var options = await MmdDatabase.OpenAsync(path, CancellationToken.None);
         await using var db = new MmdDbContext(options);
         Assert.Empty(await db.Database.GetPendingMigrationsAsync());
+    }
+
+    [Fact]
+    public async Task LockRowLeftByAMigratorThatDied_IsRemoved_AndTheFileMigrated()
+    {
+        // What a process killed (or failed) in its first migration leaves: EF's lock row, and no history. EF alone
+        // waits for that row forever, at every later start.
+        using var dir = new TempDirectory();
+        var path = dir.Combine("j.db");
+        await ExecuteAsync(path, "CREATE TABLE \"__EFMigrationsLock\" (\"Id\" INTEGER NOT NULL PRIMARY KEY, \"Timestamp\" TEXT NOT NULL); "
+            + "INSERT INTO \"__EFMigrationsLock\" VALUES (1, '2026-12-02 06:30:45.101523+00:00');");
+        var log = new FakeLogger();
+
+        var options = await MmdDatabase.OpenAsync(path, CancellationToken.None, log).DefaultTimeout();
+
+        await using (var db = new MmdDbContext(options))
+            Assert.Empty(await db.Database.GetPendingMigrationsAsync());
+        Assert.Equal(0L, await ScalarAsync(path, "SELECT COUNT(*) FROM \"__EFMigrationsLock\""));
+        var warning = Assert.Single(log.Collector.GetSnapshot());
+        Assert.Contains("2026-12-02 06:30:45", warning.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task LockRowLeftInTheDaemonsDatabase_IsRemoved_AndTheFileMigrated()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.Combine("d.db");
+        await DaemonDatabase.OpenAsync(path, CancellationToken.None);
+        SqliteConnection.ClearAllPools();
+        // A migration that died: its work rolled back, the lock row it took stayed.
+        await ExecuteAsync(path, "DELETE FROM \"__EFMigrationsHistory\"; "
+            + string.Concat(new[] { "instances", "instance_runs", "instance_events" }.Select(t => $"DROP TABLE \"{t}\"; "))
+            + "CREATE TABLE IF NOT EXISTS \"__EFMigrationsLock\" (\"Id\" INTEGER NOT NULL PRIMARY KEY, \"Timestamp\" TEXT NOT NULL); "
+            + "INSERT INTO \"__EFMigrationsLock\" VALUES (1, '2026-12-01 10:00:00+00:00');");
+
+        var options = await DaemonDatabase.OpenAsync(path, CancellationToken.None).DefaultTimeout();
+
+        await using var db = new DaemonDbContext(options);
+        Assert.Empty(await db.Database.GetPendingMigrationsAsync());
+        Assert.Empty(await db.Instances.ToListAsync());
+        Assert.Equal(0L, await ScalarAsync(path, "SELECT COUNT(*) FROM \"__EFMigrationsLock\""));
+    }
+
+    [Fact]
+    public async Task ALiveMigrator_IsWaitedFor_ItsLockRowIsNotTakenFromIt()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.Combine("j.db");
+        // Another process in the middle of migrating: it holds the file lock, and its row is in the file.
+        await ExecuteAsync(path, "CREATE TABLE \"__EFMigrationsLock\" (\"Id\" INTEGER NOT NULL PRIMARY KEY, \"Timestamp\" TEXT NOT NULL); "
+            + "INSERT INTO \"__EFMigrationsLock\" VALUES (1, '2026-12-02 06:30:45+00:00');");
+        var held = new FileStream(path + ".migrating", FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+
+        var opening = MmdDatabase.OpenAsync(path, CancellationToken.None);
+        await Task.Delay(TimeSpan.FromMilliseconds(500));
+        Assert.False(opening.IsCompleted);
+        Assert.Equal(1L, await ScalarAsync(path, "SELECT COUNT(*) FROM \"__EFMigrationsLock\""));
+
+        // The other migrator finishes: it removes its row and lets go of the file.
+        await ExecuteAsync(path, "DELETE FROM \"__EFMigrationsLock\";");
+        await held.DisposeAsync();
+        var options = await opening.DefaultTimeout();
+        await using var db = new MmdDbContext(options);
+        Assert.Empty(await db.Database.GetPendingMigrationsAsync());
+    }
+
+    private static async Task ExecuteAsync(string path, string sql)
+    {
+        await using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private static async Task<object?> ScalarAsync(string path, string sql)
+    {
+        await using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return await command.ExecuteScalarAsync();
     }
 }

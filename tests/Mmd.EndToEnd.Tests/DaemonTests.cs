@@ -163,6 +163,38 @@ public sealed class DaemonTests
     }
 
     [Fact]
+    public async Task DatabasesLeftLockedByAKilledMigration_HangNeitherTheDaemonNorAWorker()
+    {
+        // What a process killed in its first migration leaves: EF Core's lock row, which EF alone waits for forever.
+        const string lockOnly = "CREATE TABLE \"__EFMigrationsLock\" (\"Id\" INTEGER NOT NULL PRIMARY KEY, \"Timestamp\" TEXT NOT NULL); "
+            + "INSERT INTO \"__EFMigrationsLock\" VALUES (1, '2026-12-02 06:30:45.101523+00:00');";
+        await using var d = await DaemonUnderTest.StartAsync(prepareState: async state =>
+        {
+            await ExecuteAsync(Path.Combine(state, "mmd.db"), lockOnly);
+            Directory.CreateDirectory(Path.Combine(state, "instances", "bot"));
+            await ExecuteAsync(Path.Combine(state, "instances", "bot", "journal.db"), lockOnly);
+        });
+
+        Assert.Equal(0, (await d.MmctlAsync("start", "--template", "paper-spot-mm", "bot")).ExitCode);
+        await d.WaitForAsync("bot", i => i.State == InstanceState.Running && i.Stats?.OpenBuyOrders > 0, "running and quoting");
+        // Said in the daemon's log and in the instance's (and in the worker's captured output).
+        var saying = Directory.EnumerateFiles(d.Dir.Combine("logs"), "*", SearchOption.AllDirectories)
+            .Where(f => File.ReadAllText(f).Contains("removed EF Core's migration lock", StringComparison.Ordinal))
+            .Select(Path.GetFileName).ToList();
+        Assert.Contains(saying, f => f!.StartsWith("mmd", StringComparison.Ordinal));
+        Assert.Contains(saying, f => f!.StartsWith("bot", StringComparison.Ordinal));
+    }
+
+    private static async Task ExecuteAsync(string path, string sql)
+    {
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync();
+    }
+
+    [Fact]
     public async Task Socket_IsPrivate_SecondDaemonRefused_NoDaemonIsOneClearLine()
     {
         await using var d = await DaemonUnderTest.StartAsync();

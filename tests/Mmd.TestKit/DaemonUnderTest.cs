@@ -27,8 +27,12 @@ public sealed class DaemonUnderTest : IAsyncDisposable
 
     public static string MmctlDll => Path.Combine(AppContext.BaseDirectory, "mmctl.dll");
 
-    /// <summary>Writes a daemon.json with fast supervision timings (overridable), plus any other keys, and starts the daemon.</summary>
-    public static async Task<DaemonUnderTest> StartAsync(Dictionary<string, object>? supervision = null, Dictionary<string, object>? settings = null)
+    /// <summary>
+    /// Writes a daemon.json with fast supervision timings (overridable), plus any other keys, and starts the daemon;
+    /// <paramref name="prepareState"/> is given the (new) state folder before that, to leave files a past run would have.
+    /// </summary>
+    public static async Task<DaemonUnderTest> StartAsync(Dictionary<string, object>? supervision = null, Dictionary<string, object>? settings = null,
+        Func<string, Task>? prepareState = null)
     {
         var daemon = new DaemonUnderTest(new TempDirectory());
         var sup = new Dictionary<string, object>
@@ -40,6 +44,11 @@ public sealed class DaemonUnderTest : IAsyncDisposable
         var config = new Dictionary<string, object> { ["socketPath"] = "state/mmd.sock", ["stateDir"] = "state", ["logDir"] = "logs", ["supervision"] = sup };
         foreach (var (k, v) in settings ?? []) config[k] = v;
         await File.WriteAllTextAsync(daemon.ConfigPath, JsonSerializer.Serialize(config));
+        if (prepareState is not null)
+        {
+            Directory.CreateDirectory(daemon.StateDir);
+            await prepareState(daemon.StateDir);
+        }
         await daemon.StartProcessAsync();
         return daemon;
     }

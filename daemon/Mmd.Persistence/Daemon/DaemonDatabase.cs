@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 
 namespace Mmd.Persistence.Daemon;
 
@@ -12,11 +13,11 @@ public static class DaemonDatabase
             .AddInterceptors(new SqliteConnectionTuning())
             .Options;
 
-    public static async Task<DbContextOptions<DaemonDbContext>> OpenAsync(string path, CancellationToken cancellationToken)
+    public static async Task<DbContextOptions<DaemonDbContext>> OpenAsync(string path, CancellationToken cancellationToken, ILogger? log = null)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         var options = Options(path);
-        await MigrationGate.ApplyAsync(options, o => new DaemonDbContext(o), cancellationToken);
+        await MigrationGate.ApplyAsync(options, o => new DaemonDbContext(o), cancellationToken, log);
         return options;
     }
 }

@@ -67,7 +67,7 @@ public sealed class DaemonApp : IAsyncDisposable
             {
                 var store = new DaemonStore(DaemonDatabase.Options(config.DatabasePath), TimeProvider.System);
                 var supervisor = NewSupervisor(config, store, health, log);
-                await DaemonDatabase.OpenAsync(config.DatabasePath, cancellationToken);
+                await DaemonDatabase.OpenAsync(config.DatabasePath, cancellationToken, new Serilog.Extensions.Logging.SerilogLoggerFactory(log).CreateLogger("mmd.database"));
                 await supervisor.StartAsync(cancellationToken);
                 return (store, supervisor);
             }, cancellationToken);

@@ -33,7 +33,7 @@ public static class InstanceRunner
         RunStore runs;
         try
         {
-            db = await MmdDatabase.OpenAsync(dbPath, stop);
+            db = await MmdDatabase.OpenAsync(dbPath, stop, log);
             runs = new RunStore(db);
             runId = await runs.StartAsync(spec.Name, Environment.ProcessId, time.GetUtcNow(), stop);
         }
