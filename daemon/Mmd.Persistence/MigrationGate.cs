@@ -23,10 +23,9 @@ public static class MigrationGate
     private static readonly TimeSpan LockRetry = TimeSpan.FromMilliseconds(50);
 
     /// <summary>Migrates when needed (creating a context only then) and switches the file to WAL.</summary>
-    public static async Task ApplyAsync<TContext>(DbContextOptions<TContext> options, Func<DbContextOptions<TContext>, TContext> create, CancellationToken cancellationToken, ILogger? log = null)
+    public static async Task ApplyAsync<TContext>(string connectionString, Func<TContext> create, CancellationToken cancellationToken, ILogger? log = null)
         where TContext : DbContext
     {
-        var connectionString = ConnectionString(options);
         if (!await IsCurrentAsync<TContext>(connectionString, cancellationToken))
         {
             var path = new SqliteConnectionStringBuilder(connectionString).DataSource;
@@ -36,7 +35,7 @@ public static class MigrationGate
             {
                 if (await RemoveStaleLockAsync(connectionString, cancellationToken) is { } since && log is not null)
                     PersistenceLog.StaleMigrationLockRemoved(log, path, since);
-                await using var db = create(options);
+                await using var db = create();
                 await db.Database.MigrateAsync(cancellationToken);
             }
         }

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Microsoft.EntityFrameworkCore;
 using Mmd.Trading.Engine;
 using Mmd.Trading.Execution;
 using Mmd.Trading.Orders;
@@ -13,9 +12,9 @@ namespace Mmd.Persistence;
 /// market, both in the instance's database) in SQLite, in plain SQL on the EF model's tables: each write is one short
 /// transaction on a prepared statement, and the reads at start skip EF Core's start-up (see JournalReader).
 /// </summary>
-public sealed class SqliteTradingJournal(DbContextOptions<MmdDbContext> options, string instance, string venue, string? symbol = null) : ITradingJournal, IAsyncDisposable
+public sealed class SqliteTradingJournal(JournalDatabase database, string instance, string venue, string? symbol = null) : ITradingJournal, IAsyncDisposable
 {
-    private readonly JournalWriter _writer = new(MigrationGate.ConnectionString(options), instance, venue);
+    private readonly JournalWriter _writer = new(database.ConnectionString, instance, venue);
 
     private static readonly JsonSerializerOptions SnapshotJson = new()
     {
@@ -31,17 +30,17 @@ public sealed class SqliteTradingJournal(DbContextOptions<MmdDbContext> options,
     public ValueTask DisposeAsync() => _writer.DisposeAsync();
 
     public Task<IReadOnlyList<TrackedOrder>> LoadOpenOrdersAsync(CancellationToken cancellationToken) =>
-        JournalReader.OpenOrdersAsync(MigrationGate.ConnectionString(options), instance, venue, symbol, cancellationToken);
+        JournalReader.OpenOrdersAsync(database.ConnectionString, instance, venue, symbol, cancellationToken);
 
     public Task<IReadOnlyList<JournaledFill>> LoadFillsAsync(CancellationToken cancellationToken) =>
-        JournalReader.FillsAsync(MigrationGate.ConnectionString(options), instance, venue, symbol, cancellationToken);
+        JournalReader.FillsAsync(database.ConnectionString, instance, venue, symbol, cancellationToken);
 
     public Task SaveStatsAsync(StatsSnapshot snapshot, CancellationToken cancellationToken) =>
         _writer.SaveStatsAsync(snapshot, JsonSerializer.Serialize(snapshot, SnapshotJson), cancellationToken);
 
     public async Task<StrategyFigures?> LoadLastStrategyFiguresAsync(CancellationToken cancellationToken)
     {
-        if (await JournalReader.LastStatsJsonAsync(MigrationGate.ConnectionString(options), instance, cancellationToken) is not { } json) return null;
+        if (await JournalReader.LastStatsJsonAsync(database.ConnectionString, instance, cancellationToken) is not { } json) return null;
         try
         {
             using var document = JsonDocument.Parse(json);

@@ -18,8 +18,8 @@ public class JournalBenchmark
     public void Setup()
     {
         _path = Path.Combine(Path.GetTempPath(), $"mmd-bench-{Guid.NewGuid():N}.db");
-        var options = MmdDatabase.OpenAsync(_path, CancellationToken.None).GetAwaiter().GetResult();
-        _journal = new SqliteTradingJournal(options, "bench", "paper");
+        var database = MmdDatabase.OpenAsync(_path, CancellationToken.None).GetAwaiter().GetResult();
+        _journal = new SqliteTradingJournal(database, "bench", "paper");
     }
 
     [GlobalCleanup]

@@ -51,8 +51,8 @@ public sealed class MigrationGateTests
             await drop.ExecuteNonQueryAsync();
         }
         SqliteConnection.ClearAllPools();
-        var options = await MmdDatabase.OpenAsync(path, CancellationToken.None);
-        await using var db = new MmdDbContext(options);
+        var journal = await MmdDatabase.OpenAsync(path, CancellationToken.None);
+        await using var db = new MmdDbContext(MmdDatabase.Options(journal.Path));
         Assert.Empty(await db.Database.GetPendingMigrationsAsync());
     }
 
@@ -67,9 +67,9 @@ public sealed class MigrationGateTests
             + "INSERT INTO \"__EFMigrationsLock\" VALUES (1, '2026-12-02 06:30:45.101523+00:00');");
         var log = new FakeLogger();
 
-        var options = await MmdDatabase.OpenAsync(path, CancellationToken.None, log).DefaultTimeout();
+        await MmdDatabase.OpenAsync(path, CancellationToken.None, log).DefaultTimeout();
 
-        await using (var db = new MmdDbContext(options))
+        await using (var db = new MmdDbContext(MmdDatabase.Options(path)))
             Assert.Empty(await db.Database.GetPendingMigrationsAsync());
         Assert.Equal(0L, await ScalarAsync(path, "SELECT COUNT(*) FROM \"__EFMigrationsLock\""));
         var warning = Assert.Single(log.Collector.GetSnapshot());
@@ -115,8 +115,8 @@ public sealed class MigrationGateTests
         // The other migrator finishes: it removes its row and lets go of the file.
         await ExecuteAsync(path, "DELETE FROM \"__EFMigrationsLock\";");
         await held.DisposeAsync();
-        var options = await opening.DefaultTimeout();
-        await using var db = new MmdDbContext(options);
+        await opening.DefaultTimeout();
+        await using var db = new MmdDbContext(MmdDatabase.Options(path));
         Assert.Empty(await db.Database.GetPendingMigrationsAsync());
     }
 

@@ -103,7 +103,7 @@ public class TradingJournalTests
     {
         using var dir = new TempDirectory();
         var db = await MmdDatabase.OpenAsync(dir.Combine("j.db"), CancellationToken.None);
-        await using var context = new MmdDbContext(db);
+        await using var context = new MmdDbContext(MmdDatabase.Options(db.Path));
         var mode = await context.Database.SqlQueryRaw<string>("PRAGMA journal_mode").ToListAsync();
         Assert.Equal("wal", Assert.Single(mode));
     }
@@ -124,7 +124,7 @@ public class TradingJournalTests
         var runs = new RunStore(db);
         var id = await runs.StartAsync("mm", 1234, T, CancellationToken.None);
         await runs.EndAsync(id, T.AddMinutes(5), 0, "signal", CancellationToken.None);
-        await using var context = new MmdDbContext(db);
+        await using var context = new MmdDbContext(MmdDatabase.Options(db.Path));
         var run = await context.Runs.SingleAsync();
         Assert.Equal((1234, 0, "signal"), (run.Pid, run.ExitCode!.Value, run.Reason!));
     }

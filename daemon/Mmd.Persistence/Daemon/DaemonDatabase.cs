@@ -17,7 +17,7 @@ public static class DaemonDatabase
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         var options = Options(path);
-        await MigrationGate.ApplyAsync(options, o => new DaemonDbContext(o), cancellationToken, log);
+        await MigrationGate.ApplyAsync(MigrationGate.ConnectionString(options), () => new DaemonDbContext(options), cancellationToken, log);
         return options;
     }
 }

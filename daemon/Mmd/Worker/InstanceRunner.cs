@@ -28,7 +28,7 @@ public static class InstanceRunner
         // restarted worker's way back to quoting, and neither needs the other.
         var connectorsTask = Task.Run(() => ConnectAsync(spec, config, time, stop), stop);
         var dbPath = Path.Combine(config.StateDir, "instances", spec.Name, "journal.db");
-        Microsoft.EntityFrameworkCore.DbContextOptions<Persistence.MmdDbContext> db;
+        JournalDatabase db;
         long runId;
         RunStore runs;
         try
