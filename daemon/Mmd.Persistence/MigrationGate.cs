@@ -46,11 +46,6 @@ public static class MigrationGate
         await wal.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    /// <summary>The connection string the options carry, read without starting EF Core's services.</summary>
-    public static string ConnectionString(DbContextOptions options) =>
-        options.Extensions.OfType<RelationalOptionsExtension>().Single().ConnectionString
-        ?? throw new InvalidOperationException("the options name no connection string");
-
     /// <summary>The id of the newest migration compiled for <typeparamref name="TContext"/>.</summary>
     public static string LatestMigration<TContext>() where TContext : DbContext =>
         typeof(TContext).Assembly.GetTypes()

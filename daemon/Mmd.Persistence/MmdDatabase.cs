@@ -1,4 +1,3 @@
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 
@@ -10,13 +9,10 @@ public sealed record JournalDatabase(string Path, string ConnectionString);
 /// <summary>Opens a journal file: migrations applied, WAL on.</summary>
 public static class MmdDatabase
 {
-    public static string ConnectionString(string path) =>
-        new SqliteConnectionStringBuilder { DataSource = path, Pooling = true, DefaultTimeout = 30 }.ToString();
-
     /// <summary>EF Core's options for a context on the file (migrations, tests, tools); the worker's own path never builds them.</summary>
     public static DbContextOptions<MmdDbContext> Options(string path) =>
         new DbContextOptionsBuilder<MmdDbContext>()
-            .UseSqlite(ConnectionString(path))
+            .UseSqlite(SqliteConnectionTuning.ConnectionString(path))
             .AddInterceptors(new SqliteConnectionTuning())
             .Options;
 
@@ -28,7 +24,7 @@ public static class MmdDatabase
     public static async Task<JournalDatabase> OpenAsync(string path, CancellationToken cancellationToken, ILogger? log = null)
     {
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!);
-        var database = new JournalDatabase(path, ConnectionString(path));
+        var database = new JournalDatabase(path, SqliteConnectionTuning.ConnectionString(path));
         await MigrationGate.ApplyAsync(database.ConnectionString, () => new MmdDbContext(Options(path)), cancellationToken, log);
         return database;
     }

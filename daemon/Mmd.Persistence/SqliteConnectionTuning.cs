@@ -12,6 +12,10 @@ internal sealed class SqliteConnectionTuning : DbConnectionInterceptor
 {
     internal const string Pragmas = "PRAGMA busy_timeout=10000; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;";
 
+    /// <summary>How both databases' files are opened, by EF Core and by the plain SQL paths alike.</summary>
+    internal static string ConnectionString(string path) =>
+        new SqliteConnectionStringBuilder { DataSource = path, Pooling = true, DefaultTimeout = 30 }.ToString();
+
     /// <summary>A plain connection (the SQL paths that skip EF) with the same pragmas.</summary>
     internal static async Task<SqliteConnection> OpenAsync(string connectionString, CancellationToken cancellationToken)
     {

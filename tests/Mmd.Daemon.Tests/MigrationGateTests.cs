@@ -24,9 +24,9 @@ public sealed class MigrationGateTests
     {
         using var dir = new TempDirectory();
         var path = dir.Combine("d.db");
-        var options = await DaemonDatabase.OpenAsync(path, CancellationToken.None);
-        options = await DaemonDatabase.OpenAsync(path, CancellationToken.None);
-        await using (var db = new DaemonDbContext(options))
+        await DaemonDatabase.OpenAsync(path, CancellationToken.None);
+        await DaemonDatabase.OpenAsync(path, CancellationToken.None);
+        await using (var db = new DaemonDbContext(DaemonDatabase.Options(path)))
             Assert.Empty(await db.Database.GetPendingMigrationsAsync());
         await using var connection = new SqliteConnection($"Data Source={path}");
         await connection.OpenAsync();
@@ -89,9 +89,9 @@ public sealed class MigrationGateTests
             + "CREATE TABLE IF NOT EXISTS \"__EFMigrationsLock\" (\"Id\" INTEGER NOT NULL PRIMARY KEY, \"Timestamp\" TEXT NOT NULL); "
             + "INSERT INTO \"__EFMigrationsLock\" VALUES (1, '2026-12-01 10:00:00+00:00');");
 
-        var options = await DaemonDatabase.OpenAsync(path, CancellationToken.None).DefaultTimeout();
+        await DaemonDatabase.OpenAsync(path, CancellationToken.None).DefaultTimeout();
 
-        await using var db = new DaemonDbContext(options);
+        await using var db = new DaemonDbContext(DaemonDatabase.Options(path));
         Assert.Empty(await db.Database.GetPendingMigrationsAsync());
         Assert.Empty(await db.Instances.ToListAsync());
         Assert.Equal(0L, await ScalarAsync(path, "SELECT COUNT(*) FROM \"__EFMigrationsLock\""));

@@ -1,4 +1,3 @@
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 
@@ -9,15 +8,14 @@ public static class DaemonDatabase
 {
     public static DbContextOptions<DaemonDbContext> Options(string path) =>
         new DbContextOptionsBuilder<DaemonDbContext>()
-            .UseSqlite(new SqliteConnectionStringBuilder { DataSource = path, Pooling = true, DefaultTimeout = 30 }.ToString())
+            .UseSqlite(SqliteConnectionTuning.ConnectionString(path))
             .AddInterceptors(new SqliteConnectionTuning())
             .Options;
 
-    public static async Task<DbContextOptions<DaemonDbContext>> OpenAsync(string path, CancellationToken cancellationToken, ILogger? log = null)
+    /// <summary>Creates the folder and the file if needed, applies pending migrations (only then building EF Core's options), switches to WAL.</summary>
+    public static async Task OpenAsync(string path, CancellationToken cancellationToken, ILogger? log = null)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        var options = Options(path);
-        await MigrationGate.ApplyAsync(MigrationGate.ConnectionString(options), () => new DaemonDbContext(options), cancellationToken, log);
-        return options;
+        await MigrationGate.ApplyAsync(SqliteConnectionTuning.ConnectionString(path), () => new DaemonDbContext(Options(path)), cancellationToken, log);
     }
 }

@@ -3,16 +3,24 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Mmd.Persistence.Daemon;
 
-/// <summary>Reads and writes the daemon's tables. Each call is one short transaction.</summary>
-public sealed class DaemonStore(DbContextOptions<DaemonDbContext> options, TimeProvider time)
+/// <summary>
+/// Reads and writes the daemon's tables. Each call is one short transaction. EF Core's options are built at the first
+/// call that needs a context (the warm-up, a second after serving), not in the daemon's start, which uses plain SQL.
+/// </summary>
+public sealed class DaemonStore(string path, TimeProvider time)
 {
+    private readonly string _connectionString = SqliteConnectionTuning.ConnectionString(path);
+    private readonly Lazy<DbContextOptions<DaemonDbContext>> _options = new(() => DaemonDatabase.Options(path));
+
+    private DbContextOptions<DaemonDbContext> Options => _options.Value;
+
     private long Now => time.GetUtcNow().ToUnixTimeMilliseconds();
 
     // The two reads of the daemon's start use plain SQL: EF Core's first query costs half a second of start-up
     // (its services, the model, query compilation) that the daemon would otherwise spend before it can serve.
     public async Task<IReadOnlyList<InstanceEntity>> LoadInstancesAsync(CancellationToken cancellationToken)
     {
-        await using var connection = await SqliteConnectionTuning.OpenAsync(MigrationGate.ConnectionString(options), cancellationToken);
+        await using var connection = await SqliteConnectionTuning.OpenAsync(_connectionString, cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT Name, SpecJson, DesiredState, CreatedAtMs, UpdatedAtMs, Restarts, WorkerPid, WorkerStartedAtMs, WorkerRunId, LastSequence FROM instances ORDER BY Name";
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -33,7 +41,7 @@ public sealed class DaemonStore(DbContextOptions<DaemonDbContext> options, TimeP
     /// <summary>Runs one EF Core query so its start-up cost is paid in the background, not by the first request.</summary>
     public async Task WarmUpAsync(CancellationToken cancellationToken)
     {
-        await using var db = new DaemonDbContext(options);
+        await using var db = new DaemonDbContext(Options);
         _ = await db.Instances.AsNoTracking().CountAsync(cancellationToken);
         _ = await db.Runs.AsNoTracking().Where(r => r.Instance == "").OrderByDescending(r => r.Id).FirstOrDefaultAsync(cancellationToken);
     }
@@ -41,20 +49,20 @@ public sealed class DaemonStore(DbContextOptions<DaemonDbContext> options, TimeP
 
     public async Task AddInstanceAsync(InstanceEntity instance, CancellationToken cancellationToken)
     {
-        await using var db = new DaemonDbContext(options);
+        await using var db = new DaemonDbContext(Options);
         db.Instances.Add(instance);
         await db.SaveChangesAsync(cancellationToken);
     }
 
     public async Task DeleteInstanceAsync(string name, CancellationToken cancellationToken)
     {
-        await using var db = new DaemonDbContext(options);
+        await using var db = new DaemonDbContext(Options);
         await db.Instances.Where(i => i.Name == name).ExecuteDeleteAsync(cancellationToken);
     }
 
     public async Task SetDesiredStateAsync(string name, string desired, bool resetRestarts, CancellationToken cancellationToken)
     {
-        await using var db = new DaemonDbContext(options);
+        await using var db = new DaemonDbContext(Options);
         var now = Now;
         if (resetRestarts)
             await db.Instances.Where(i => i.Name == name).ExecuteUpdateAsync(s => s
@@ -67,7 +75,7 @@ public sealed class DaemonStore(DbContextOptions<DaemonDbContext> options, TimeP
     /// <summary>Saves an instance's changed spec (a live parameter change or grid range adjustment).</summary>
     public async Task UpdateSpecAsync(string name, string specJson, CancellationToken cancellationToken)
     {
-        await using var db = new DaemonDbContext(options);
+        await using var db = new DaemonDbContext(Options);
         var now = Now;
         await db.Instances.Where(i => i.Name == name).ExecuteUpdateAsync(s => s
             .SetProperty(i => i.SpecJson, specJson).SetProperty(i => i.UpdatedAtMs, now), cancellationToken);
@@ -76,7 +84,7 @@ public sealed class DaemonStore(DbContextOptions<DaemonDbContext> options, TimeP
     /// <summary>Records a new worker: a run row, and the instance's live-worker columns for re-adoption.</summary>
     public async Task<long> WorkerStartedAsync(string name, int pid, DateTimeOffset startedAt, int restarts, CancellationToken cancellationToken)
     {
-        await using var db = new DaemonDbContext(options);
+        await using var db = new DaemonDbContext(Options);
         var run = new InstanceRunEntity { Instance = name, Pid = pid, StartedAtMs = startedAt.ToUnixTimeMilliseconds() };
         db.Runs.Add(run);
         await db.SaveChangesAsync(cancellationToken);
@@ -90,7 +98,7 @@ public sealed class DaemonStore(DbContextOptions<DaemonDbContext> options, TimeP
 
     public async Task WorkerEndedAsync(string name, long runId, int? exitCode, string reason, CancellationToken cancellationToken)
     {
-        await using var db = new DaemonDbContext(options);
+        await using var db = new DaemonDbContext(Options);
         var now = Now;
         await db.Runs.Where(r => r.Id == runId).ExecuteUpdateAsync(s => s
             .SetProperty(r => r.EndedAtMs, now).SetProperty(r => r.ExitCode, exitCode).SetProperty(r => r.Reason, reason), cancellationToken);
@@ -100,7 +108,7 @@ public sealed class DaemonStore(DbContextOptions<DaemonDbContext> options, TimeP
 
     public async Task AddEventAsync(string name, string kind, string message, CancellationToken cancellationToken)
     {
-        await using var db = new DaemonDbContext(options);
+        await using var db = new DaemonDbContext(Options);
         db.Events.Add(new InstanceEventEntity { Instance = name, TimeMs = Now, Kind = kind, Message = message });
         await db.SaveChangesAsync(cancellationToken);
     }
@@ -108,7 +116,7 @@ public sealed class DaemonStore(DbContextOptions<DaemonDbContext> options, TimeP
     /// <summary>The instance's most recent run that has ended (how its last worker exited), or null.</summary>
     public async Task<InstanceRunEntity?> LastEndedRunAsync(string name, CancellationToken cancellationToken)
     {
-        await using var connection = await SqliteConnectionTuning.OpenAsync(MigrationGate.ConnectionString(options), cancellationToken);
+        await using var connection = await SqliteConnectionTuning.OpenAsync(_connectionString, cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT Id, Pid, StartedAtMs, EndedAtMs, ExitCode, Reason FROM instance_runs WHERE Instance = $name AND EndedAtMs IS NOT NULL ORDER BY Id DESC LIMIT 1";
         command.Parameters.AddWithValue("$name", name);
@@ -125,7 +133,7 @@ public sealed class DaemonStore(DbContextOptions<DaemonDbContext> options, TimeP
 
     public async Task SaveSequencesAsync(IReadOnlyDictionary<string, long> sequences, CancellationToken cancellationToken)
     {
-        await using var db = new DaemonDbContext(options);
+        await using var db = new DaemonDbContext(Options);
         foreach (var (name, sequence) in sequences)
             await db.Instances.Where(i => i.Name == name && i.LastSequence < sequence)
                 .ExecuteUpdateAsync(s => s.SetProperty(i => i.LastSequence, sequence), cancellationToken);

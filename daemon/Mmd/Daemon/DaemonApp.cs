@@ -65,7 +65,7 @@ public sealed class DaemonApp : IAsyncDisposable
             var health = new HealthServiceImpl();
             var loading = Task.Run(async () =>
             {
-                var store = new DaemonStore(DaemonDatabase.Options(config.DatabasePath), TimeProvider.System);
+                var store = new DaemonStore(config.DatabasePath, TimeProvider.System);
                 var supervisor = NewSupervisor(config, store, health, log);
                 await DaemonDatabase.OpenAsync(config.DatabasePath, cancellationToken, new Serilog.Extensions.Logging.SerilogLoggerFactory(log).CreateLogger("mmd.database"));
                 await supervisor.StartAsync(cancellationToken);
