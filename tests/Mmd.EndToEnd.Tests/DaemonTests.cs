@@ -163,6 +163,20 @@ public sealed class DaemonTests
     }
 
     [Fact]
+    public async Task DaemonJsonEditedWhileTheDaemonRuns_WorkersStillRunWithTheDaemonsConfiguration()
+    {
+        await using var d = await DaemonUnderTest.StartAsync();
+        // An operator prepares the next restart and leaves a typo: only a new daemon reads the file.
+        await File.WriteAllTextAsync(d.ConfigPath, "{ \"stateDirr\": \"elsewhere\" }");
+
+        Assert.Equal(0, (await d.MmctlAsync("start", "--template", "paper-spot-mm", "bot")).ExitCode);
+        var running = await d.WaitForAsync("bot", i => i.State == InstanceState.Running && i.Stats?.OpenBuyOrders > 0, "running and quoting");
+        Signals.Kill(running.Pid, 9);
+        await d.WaitForAsync("bot", i => i.State == InstanceState.Running && i.Pid != running.Pid && i.Stats?.OpenBuyOrders > 0, "restarted and quoting");
+        Assert.True(File.Exists(Path.Combine(d.StateDir, "instances", "bot", "journal.db")), "the journal is in the daemon's state dir");
+    }
+
+    [Fact]
     public async Task DatabasesLeftLockedByAKilledMigration_HangNeitherTheDaemonNorAWorker()
     {
         // What a process killed in its first migration leaves: EF Core's lock row, which EF alone waits for forever.

@@ -27,7 +27,9 @@ public static class WorkerCommand
             ValidatedSpec spec;
             try
             {
-                config = DaemonConfigLoader.Load(null, env);
+                // The daemon's own configuration, not daemon.json read again (see WorkerSettingsEncoding).
+                config = WorkerSettingsEncoding.Decode(env.GetValueOrDefault(WorkerLauncher.SettingsVariable)
+                    ?? throw new ConfigException("(environment)", null, WorkerLauncher.SettingsVariable, "not set (workers are started by mmd)"));
                 var encoded = env.GetValueOrDefault(WorkerLauncher.SpecVariable) ?? throw new InvalidSpecException("worker", [new("(spec)", $"{WorkerLauncher.SpecVariable} is not set")]);
                 var proto = WorkerSpec.Decode(encoded);
                 spec = SpecValidator.Validate(proto, WorkerLauncher.SpecVariable);

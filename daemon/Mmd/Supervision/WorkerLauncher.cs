@@ -11,9 +11,12 @@ namespace Mmd.Supervision;
 /// </summary>
 public sealed class WorkerLauncher(DaemonConfig config)
 {
+    private readonly string _settings = WorkerSettingsEncoding.Encode(config);
+
     public const string SpecVariable = "MMD_WORKER_SPEC";
     public const string SocketVariable = "MMD_WORKER_SOCKET";
     public const string HealthIntervalVariable = "MMD_WORKER_HEALTH_INTERVAL_MS";
+    public const string SettingsVariable = "MMD_WORKER_SETTINGS";
 
     public Process Start(string name, InstanceSpec spec, TimeSpan healthInterval)
     {
@@ -41,11 +44,7 @@ public sealed class WorkerLauncher(DaemonConfig config)
         info.Environment[SocketVariable] = config.WorkerSocketPath;
         info.Environment[HealthIntervalVariable] = ((long)healthInterval.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
         info.Environment["MMD_WORKER_OUTPUT"] = output;
-        if (File.Exists(config.Source)) info.Environment["MMD_CONFIG"] = config.Source;
-        // The daemon's resolved paths win over whatever the file says (they may come from MMD_* overrides).
-        info.Environment["MMD_STATE_DIR"] = config.StateDir;
-        info.Environment["MMD_LOG_DIR"] = config.LogDir;
-        info.Environment["MMD_LOG_RETENTION_DAYS"] = config.LogRetentionDays.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        info.Environment[SettingsVariable] = _settings;
         return Process.Start(info) ?? throw new InvalidOperationException("the worker process did not start");
     }
 
