@@ -22,13 +22,29 @@ public static class MigrationGate
 {
     private static readonly TimeSpan LockRetry = TimeSpan.FromMilliseconds(50);
 
+    /// <summary>SQLITE_ERROR, which "no such table" is; a file that is not a database (26) or is corrupt (11) must not pass for a new one.</summary>
+    private const int NoSuchTable = 1;
+
     /// <summary>Migrates when needed (creating a context only then) and switches the file to WAL.</summary>
-    public static async Task ApplyAsync<TContext>(string connectionString, Func<TContext> create, CancellationToken cancellationToken, ILogger? log = null)
+    /// <exception cref="DatabaseUnusableException">SQLite cannot use the file (not a database, corrupt, unreadable).</exception>
+    public static async Task ApplyAsync<TContext>(string path, string connectionString, Func<TContext> create, CancellationToken cancellationToken, ILogger? log = null)
+        where TContext : DbContext
+    {
+        try
+        {
+            await MigrateAsync(path, connectionString, create, log, cancellationToken);
+        }
+        catch (SqliteException ex)
+        {
+            throw new DatabaseUnusableException(path, ex);
+        }
+    }
+
+    private static async Task MigrateAsync<TContext>(string path, string connectionString, Func<TContext> create, ILogger? log, CancellationToken cancellationToken)
         where TContext : DbContext
     {
         if (!await IsCurrentAsync<TContext>(connectionString, cancellationToken))
         {
-            var path = new SqliteConnectionStringBuilder(connectionString).DataSource;
             await using var migrating = await LockAsync(path + ".migrating", cancellationToken);
             // Another process may have migrated the file while this one waited for the lock.
             if (!await IsCurrentAsync<TContext>(connectionString, cancellationToken))
@@ -64,7 +80,7 @@ public static class MigrationGate
         {
             return await command.ExecuteScalarAsync(cancellationToken) is string applied && string.Equals(applied, LatestMigration<TContext>(), StringComparison.Ordinal);
         }
-        catch (SqliteException) { return false; } // no history table: a new file
+        catch (SqliteException ex) when (ex.SqliteErrorCode == NoSuchTable) { return false; } // a new file
     }
 
     /// <summary>An exclusive flock on <paramref name="path"/> (FileShare.None), waited for; the OS drops it with its process.</summary>
@@ -94,6 +110,6 @@ public static class MigrationGate
         {
             return await command.ExecuteScalarAsync(cancellationToken) as string;
         }
-        catch (SqliteException) { return null; } // no lock table: no migration ever started on this file
+        catch (SqliteException ex) when (ex.SqliteErrorCode == NoSuchTable) { return null; } // no migration ever started on this file
     }
 }

@@ -17,7 +17,8 @@ public static class MmdDatabase
             .Options;
 
     /// <summary>
-    /// Creates the folder and the file if needed, applies pending migrations, switches to WAL. EF Core's options are
+    /// Creates the folder and the file if needed, applies pending migrations, switches to WAL (a file SQLite cannot use:
+    /// <see cref="DatabaseUnusableException"/>). EF Core's options are
     /// built only when a migration is due: on an up-to-date file they were 70 to 150 ms of a restarted worker's way
     /// back to quoting, for nothing it used.
     /// </summary>
@@ -25,7 +26,7 @@ public static class MmdDatabase
     {
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!);
         var database = new JournalDatabase(path, SqliteConnectionTuning.ConnectionString(path));
-        await MigrationGate.ApplyAsync(database.ConnectionString, () => new MmdDbContext(Options(path)), cancellationToken, log);
+        await MigrationGate.ApplyAsync(path, database.ConnectionString, () => new MmdDbContext(Options(path)), cancellationToken, log);
         return database;
     }
 }

@@ -98,6 +98,23 @@ public sealed class MigrationGateTests
     }
 
     [Fact]
+    public async Task AFileThatIsNotADatabase_IsNamedInTheError_AndLeftAsItIs()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.Combine("j.db");
+        var garbage = new byte[8192];
+        new Random(3).NextBytes(garbage);
+        await File.WriteAllBytesAsync(path, garbage);
+
+        var ex = await Assert.ThrowsAsync<DatabaseUnusableException>(() => MmdDatabase.OpenAsync(path, CancellationToken.None));
+
+        Assert.Equal(path, ex.Path);
+        Assert.StartsWith(path + ": ", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("file is not a database", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(garbage, await File.ReadAllBytesAsync(path));
+    }
+
+    [Fact]
     public async Task ALiveMigrator_IsWaitedFor_ItsLockRowIsNotTakenFromIt()
     {
         using var dir = new TempDirectory();

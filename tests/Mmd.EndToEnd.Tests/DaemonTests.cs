@@ -1,3 +1,4 @@
+using Microsoft.Data.Sqlite;
 using System.Text.Json;
 using GrpcMM.Protos.V1;
 using Mmd.TestKit;
@@ -199,9 +200,46 @@ public sealed class DaemonTests
         Assert.Contains(saying, f => f!.StartsWith("bot", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task DatabaseFilesSqliteCannotUse_AreNamedInOneLine_AndLeftAsTheyAre()
+    {
+        var garbage = new byte[20_000];
+        new Random(7).NextBytes(garbage);
+        var journal = "";
+        await using var d = await DaemonUnderTest.StartAsync(prepareState: async state =>
+        {
+            journal = Path.Combine(state, "instances", "bad", "journal.db");
+            Directory.CreateDirectory(Path.GetDirectoryName(journal)!);
+            await File.WriteAllBytesAsync(journal, garbage);
+        });
+
+        // A worker whose journal is not a database fails its run saying which file and why, and backs off.
+        await d.MmctlAsync("start", "--template", "paper-spot-mm", "bad");
+        var failed = await d.WaitForAsync("bad", i => i.LastExitReason.Contains("cannot open the journal", StringComparison.Ordinal), "a failed run that names its journal");
+        Assert.Contains(journal, failed.LastExitReason, StringComparison.Ordinal);
+        Assert.Contains("file is not a database", failed.LastExitReason, StringComparison.Ordinal);
+        Assert.Equal(garbage, await File.ReadAllBytesAsync(journal));
+
+        // A daemon whose database is not one refuses to start, in one line, and touches nothing.
+        Assert.Equal(0, (await d.MmctlAsync("delete", "bad", "--force")).ExitCode);
+        d.Process!.Terminate();
+        await d.Process.WaitForExitAsync();
+        var database = Path.Combine(d.StateDir, "mmd.db");
+        SqliteConnection.ClearAllPools();
+        foreach (var wal in new[] { database + "-wal", database + "-shm" }) File.Delete(wal);
+        await File.WriteAllBytesAsync(database, garbage);
+        using var refused = MmdProcess.StartWithConfig(d.Dir.Path, d.ConfigPath);
+        Assert.Equal(1, await refused.WaitForExitAsync());
+        var line = Assert.Single(refused.StandardError.Trim().Split('\n'));
+        Assert.Contains("cannot start", line, StringComparison.Ordinal);
+        Assert.Contains(database, line, StringComparison.Ordinal);
+        Assert.Contains("file is not a database", line, StringComparison.Ordinal);
+        Assert.Equal(garbage, await File.ReadAllBytesAsync(database));
+    }
+
     private static async Task ExecuteAsync(string path, string sql)
     {
-        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Pooling=False");
+        await using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
         await connection.OpenAsync();
         await using var command = connection.CreateCommand();
         command.CommandText = sql;

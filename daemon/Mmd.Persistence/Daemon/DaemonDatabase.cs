@@ -12,10 +12,10 @@ public static class DaemonDatabase
             .AddInterceptors(new SqliteConnectionTuning())
             .Options;
 
-    /// <summary>Creates the folder and the file if needed, applies pending migrations (only then building EF Core's options), switches to WAL.</summary>
+    /// <summary>Creates the folder and the file if needed, applies pending migrations (only then building EF Core's options), switches to WAL (a file SQLite cannot use: <see cref="DatabaseUnusableException"/>).</summary>
     public static async Task OpenAsync(string path, CancellationToken cancellationToken, ILogger? log = null)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        await MigrationGate.ApplyAsync(SqliteConnectionTuning.ConnectionString(path), () => new DaemonDbContext(Options(path)), cancellationToken, log);
+        await MigrationGate.ApplyAsync(path, SqliteConnectionTuning.ConnectionString(path), () => new DaemonDbContext(Options(path)), cancellationToken, log);
     }
 }

@@ -37,11 +37,14 @@ public static class InstanceRunner
             runs = new RunStore(db);
             runId = await runs.StartAsync(spec.Name, Environment.ProcessId, time.GetUtcNow(), stop);
         }
-        catch
+        catch (Exception ex)
         {
             // Nothing is journaled: the connectors, whenever they come, are closed unused.
             _ = connectorsTask.ContinueWith(static async t => { if (t.IsCompletedSuccessfully) await DisposeAsync(t.Result); }, TaskScheduler.Default);
-            throw;
+            if (ex is OperationCanceledException) throw;
+            // A journal the worker cannot use (corrupt, unreadable, a full disk): the run ends saying so, and the supervisor's backoff applies.
+            RunLog.Crashed(log, ex, spec.Name);
+            return new RunOutcome(ExitCodes.Failure, $"cannot open the journal: {ex.Message}", 0);
         }
         RunLog.Started(log, spec.Name, spec.Venue, spec.Symbol, dbPath, runId);
 
