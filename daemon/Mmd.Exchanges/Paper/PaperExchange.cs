@@ -54,7 +54,15 @@ public sealed partial class PaperExchange : IDisposable
         if (settings.StateDirectory is { } dir)
         {
             _store = PaperStateStore.Open(dir, settings.Account, settings.HistoryCompactAfterLines);
-            if (_store.Load() is { } saved) Restore(saved.State, saved.History);
+            try
+            {
+                if (_store.Load() is { } saved) Restore(saved.State, saved.History);
+            }
+            catch
+            {
+                _store.Dispose(); // the account's lock goes with the venue that could not open it
+                throw;
+            }
         }
         lock (_gate)
         {

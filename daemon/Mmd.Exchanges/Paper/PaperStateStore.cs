@@ -61,7 +61,16 @@ internal sealed class PaperStateStore : IDisposable
         if (!File.Exists(_path)) return null;
         PaperState state;
         using (var stream = File.OpenRead(_path))
-            state = JsonSerializer.Deserialize(stream, PaperStateJson.Default.PaperState) ?? throw new InvalidDataException($"paper state file {_path} is empty");
+        {
+            try
+            {
+                state = JsonSerializer.Deserialize(stream, PaperStateJson.Default.PaperState) ?? throw new InvalidDataException($"paper state file {_path} is empty");
+            }
+            catch (JsonException ex)
+            {
+                throw new InvalidDataException($"paper state file {_path}: {ex.Message}", ex); // which file, for the run's exit reason
+            }
+        }
         if (state.Version is < 1 or > PaperState.CurrentVersion)
             throw new InvalidDataException($"paper state file {_path} has unsupported version {state.Version}");
         if (state.Version == 1 || state.History is null) return SplitVersion1(state);
@@ -82,8 +91,15 @@ internal sealed class PaperStateStore : IDisposable
             foreach (var line in Encoding.UTF8.GetString(bytes).Split('\n', StringSplitOptions.RemoveEmptyEntries))
             {
                 lineNumber++;
-                records.Add(JsonSerializer.Deserialize(line, PaperStateJson.Default.HistoryRecord)
-                    ?? throw new InvalidDataException($"paper history file {file} line {lineNumber} is empty"));
+                try
+                {
+                    records.Add(JsonSerializer.Deserialize(line, PaperStateJson.Default.HistoryRecord)
+                        ?? throw new InvalidDataException($"paper history file {file} line {lineNumber} is empty"));
+                }
+                catch (JsonException ex)
+                {
+                    throw new InvalidDataException($"paper history file {file} line {lineNumber}: {ex.Message}", ex);
+                }
             }
             _history = history;
             _generation = generation;

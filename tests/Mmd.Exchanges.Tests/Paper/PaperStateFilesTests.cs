@@ -126,6 +126,30 @@ public class PaperStateFilesTests
     }
 
     [Fact]
+    public void DamagedFiles_AreNamedInTheError_AndLeftAsTheyAre()
+    {
+        using var dir = new TempDirectory();
+        var time = new FakeTimeProvider();
+        using (var x = Venue(dir.Path, time)) x.Place("acct", Buy("mm_buy", 0.3m));
+
+        // A damaged history line (within what the snapshot covers): the file and the line are named.
+        var history = Path.Combine(dir.Path, HistoryFiles(dir.Path).Single());
+        var lines = File.ReadAllLines(history);
+        var damagedHistory = string.Join('\n', lines.Select((l, i) => i == 0 ? "{" + new string('x', l.Length - 1) : l)) + "\n";
+        File.WriteAllText(history, damagedHistory);
+        var ex = Assert.Throws<InvalidDataException>(() => Venue(dir.Path, time));
+        Assert.StartsWith($"paper history file {history} line 1: ", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(damagedHistory, File.ReadAllText(history));
+
+        // A damaged snapshot: the file is named.
+        var snapshot = Path.Combine(dir.Path, "acct.json");
+        File.WriteAllText(snapshot, "{\"Version\": 2, \"Orders\": [garbage");
+        ex = Assert.Throws<InvalidDataException>(() => Venue(dir.Path, time));
+        Assert.StartsWith($"paper state file {snapshot}: ", ex.Message, StringComparison.Ordinal);
+        Assert.Equal("{\"Version\": 2, \"Orders\": [garbage", File.ReadAllText(snapshot));
+    }
+
+    [Fact]
     public void Compaction_WritesTheKeptHistoryIntoTheNextGeneration_AndRemovesTheOld()
     {
         using var dir = new TempDirectory();
