@@ -76,14 +76,16 @@ public static class DaemonConfigLoader
     private static (DaemonConfig Config, Dictionary<string, string> FromEnv) ApplyEnvironment(DaemonConfig config, IReadOnlyDictionary<string, string?> env)
     {
         var fromEnv = new Dictionary<string, string>(StringComparer.Ordinal);
+        var overrides = env.Where(e => e.Key.StartsWith("MMD_", StringComparison.Ordinal) && !NotKeys.Contains(e.Key) && e.Value is not null
+                && !e.Key.StartsWith("MMD_WORKER_", StringComparison.Ordinal)) // the daemon -> worker hand-over
+            .OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => (Variable: e.Key, Value: e.Value!)).ToList();
+        if (overrides.Count == 0) return (config, fromEnv); // the usual case: no round trip through a JSON tree
         var node = JsonSerializer.SerializeToNode(config, Json)!.AsObject();
         node.Remove("source");
         node.Remove("workerSocketPath");
         node.Remove("databasePath");
-        foreach (var (variable, value) in env.OrderBy(e => e.Key, StringComparer.Ordinal))
+        foreach (var (variable, value) in overrides)
         {
-            if (!variable.StartsWith("MMD_", StringComparison.Ordinal) || NotKeys.Contains(variable) || value is null) continue;
-            if (variable.StartsWith("MMD_WORKER_", StringComparison.Ordinal)) continue; // the daemon -> worker hand-over
             var keys = variable[4..].Split("__").Select(Camel).ToArray();
             var key = string.Join('.', keys);
             var parent = node;
