@@ -112,10 +112,20 @@ public sealed partial class InstanceActor
         TryPost(new ChildExited(worker, code));
     }
 
-    private async Task PostWhenLinkReadAsync(WorkerConnection link, ChildExited exited)
+    /// <summary>How long a worker's exit waits for its link (its Hello, then its last messages) before the exit is handled.</summary>
+    private static readonly TimeSpan LinkDrain = TimeSpan.FromSeconds(3);
+
+    private async Task PostWhenLinkReadAsync(ChildExited exited)
     {
-        try { await link.ReadToEnd.WaitAsync(TimeSpan.FromMilliseconds(500), _ctx.Time); }
-        catch (TimeoutException) { }
+        var deadline = _ctx.Time.GetUtcNow() + LinkDrain;
+        try
+        {
+            // Off the actor: the handle, not the actor's state, says whether and on which link the worker attached.
+            await exited.Worker.Attached.WaitAsync(LinkDrain, _ctx.Time);
+            var left = deadline - _ctx.Time.GetUtcNow();
+            if (exited.Worker.Connection is { } link && left > TimeSpan.Zero) await link.ReadToEnd.WaitAsync(left, _ctx.Time);
+        }
+        catch (TimeoutException) { } // it never dialed, or its link is stuck: the exit code is all there is
         TryPost(exited with { LinkRead = true });
     }
 
@@ -153,6 +163,7 @@ public sealed partial class InstanceActor
             return false;
         }
         _connection = connection;
+        _worker.MarkAttached(connection);
         _lastHealthAt = _ctx.Time.GetUtcNow();
         connection.Send(new DaemonCommand { Welcome = new Welcome { HealthInterval = Duration.FromTimeSpan(_settings.HealthInterval) } });
         await EventAsync("state", $"worker pid {connection.Pid} attached", cancellationToken);

@@ -186,11 +186,11 @@ public sealed partial class InstanceActor
                 break;
             case ChildExited exited:
                 if (!ReferenceEquals(exited.Worker, _worker)) break;
-                if (!exited.LinkRead && _connection is { ReadToEnd.IsCompleted: false } link)
+                if (!exited.LinkRead && _exiting is null && _killReason is null && _connection?.ReadToEnd.IsCompleted != true)
                 {
-                    // The process exit can overtake the worker's last messages (its exit reason) still in the link: read
-                    // them first, for a moment at most.
-                    _ = PostWhenLinkReadAsync(link, exited);
+                    // The process exit can overtake the worker's last messages (its exit reason) still in the link, and a
+                    // worker that fails at once even its Hello: wait for them first, for a moment at most.
+                    _ = PostWhenLinkReadAsync(exited);
                     break;
                 }
                 await OnWorkerGoneAsync(exited.ExitCode, cancellationToken);

@@ -38,6 +38,22 @@ public sealed class WorkerHandle : IDisposable
     /// <summary>For an adopted worker: whether its process is gone.</summary>
     public bool AdoptedProcessGone => _child is null && !ProcFs.IsSameProcess(Pid, StartedAt);
 
+    private readonly TaskCompletionSource _attached = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private volatile WorkerConnection? _connection;
+
+    /// <summary>Completes once the worker's link has been accepted (read from any thread, unlike the actor's state).</summary>
+    public Task Attached => _attached.Task;
+
+    /// <summary>The worker's latest accepted link, or null before the first.</summary>
+    public WorkerConnection? Connection => _connection;
+
+    /// <summary>Called by the actor when it accepts the worker's link.</summary>
+    internal void MarkAttached(WorkerConnection connection)
+    {
+        _connection = connection;
+        _attached.TrySetResult();
+    }
+
     public bool Terminate() => Signals.Send(Pid, Signals.SigTerm);
 
     public bool Kill() => !ProcessGone() && Signals.Send(Pid, Signals.SigKill);

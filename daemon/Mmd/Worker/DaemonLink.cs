@@ -24,6 +24,9 @@ public sealed partial class DaemonLink(string instance, string socketPath, TimeS
     private GrpcMM.Protos.Worker.V1.Exiting? _exiting;
     private readonly TaskCompletionSource _exitSent = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile bool _attached;
+
+    /// <summary>How long an ending run waits to tell the daemon why, when the daemon is there to be told.</summary>
+    private static readonly TimeSpan ExitReportWait = TimeSpan.FromSeconds(5);
     // Settles when the first dial attaches or fails: a worker that fails at once still tells a listening daemon why.
     private readonly TaskCompletionSource _firstDial = new(TaskCreationOptions.RunContinuationsAsynchronously);
     // Answers to the daemon's strategy commands, sent by the session loop (the one writer of the stream).
@@ -58,10 +61,11 @@ public sealed partial class DaemonLink(string instance, string socketPath, TimeS
         Wake();
         // The link dials in the background, so a run that fails at once may end before the first dial: wait for it. A link
         // that breaks meanwhile never holds up the exit; with no daemon to tell, it reads the exit code or sees the process gone.
-        var deadline = time.GetUtcNow() + TimeSpan.FromSeconds(1);
+        // The wait is generous: on a loaded machine a cold process's first dial took most of a second, and the reason was lost.
+        var deadline = time.GetUtcNow() + ExitReportWait;
         try
         {
-            await _firstDial.Task.WaitAsync(TimeSpan.FromSeconds(1), time);
+            await _firstDial.Task.WaitAsync(ExitReportWait, time);
             if (!_attached) return;
             // The session loop sends it within one stats period.
             var left = deadline - time.GetUtcNow();
