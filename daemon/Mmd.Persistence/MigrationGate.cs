@@ -25,14 +25,15 @@ public static class MigrationGate
     /// <summary>SQLITE_ERROR, which "no such table" is; a file that is not a database (26) or is corrupt (11) must not pass for a new one.</summary>
     private const int NoSuchTable = 1;
 
-    /// <summary>Migrates when needed (creating a context only then) and switches the file to WAL.</summary>
+    /// <summary>Creates the file's folder, migrates when needed (creating a context only then) and switches the file to WAL.</summary>
     /// <exception cref="DatabaseUnusableException">SQLite cannot use the file (not a database, corrupt, unreadable).</exception>
-    public static async Task ApplyAsync<TContext>(string path, string connectionString, Func<TContext> create, CancellationToken cancellationToken, ILogger? log = null)
+    public static async Task ApplyAsync<TContext>(string path, Func<TContext> create, CancellationToken cancellationToken, ILogger? log = null)
         where TContext : DbContext
     {
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!);
         try
         {
-            await MigrateAsync(path, connectionString, create, log, cancellationToken);
+            await MigrateAsync(path, SqliteConnectionTuning.ConnectionString(path), create, log, cancellationToken);
         }
         catch (SqliteException ex)
         {

@@ -24,9 +24,7 @@ public static class MmdDatabase
     /// </summary>
     public static async Task<JournalDatabase> OpenAsync(string path, CancellationToken cancellationToken, ILogger? log = null)
     {
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!);
-        var database = new JournalDatabase(path, SqliteConnectionTuning.ConnectionString(path));
-        await MigrationGate.ApplyAsync(path, database.ConnectionString, () => new MmdDbContext(Options(path)), cancellationToken, log);
-        return database;
+        await MigrationGate.ApplyAsync(path, () => new MmdDbContext(Options(path)), cancellationToken, log);
+        return new JournalDatabase(path, SqliteConnectionTuning.ConnectionString(path));
     }
 }

@@ -63,15 +63,14 @@ public sealed class MigrationGateTests
         // waits for that row forever, at every later start.
         using var dir = new TempDirectory();
         var path = dir.Combine("j.db");
-        await ExecuteAsync(path, "CREATE TABLE \"__EFMigrationsLock\" (\"Id\" INTEGER NOT NULL PRIMARY KEY, \"Timestamp\" TEXT NOT NULL); "
-            + "INSERT INTO \"__EFMigrationsLock\" VALUES (1, '2026-12-02 06:30:45.101523+00:00');");
+        await SqliteFile.LeaveMigrationLockAsync(path, "2026-12-02 06:30:45.101523+00:00");
         var log = new FakeLogger();
 
         await MmdDatabase.OpenAsync(path, CancellationToken.None, log).DefaultTimeout();
 
         await using (var db = new MmdDbContext(MmdDatabase.Options(path)))
             Assert.Empty(await db.Database.GetPendingMigrationsAsync());
-        Assert.Equal(0L, await ScalarAsync(path, "SELECT COUNT(*) FROM \"__EFMigrationsLock\""));
+        Assert.Equal(0L, await SqliteFile.MigrationLocksAsync(path));
         var warning = Assert.Single(log.Collector.GetSnapshot());
         Assert.Contains("2026-12-02 06:30:45", warning.Message, StringComparison.Ordinal);
     }
@@ -84,17 +83,16 @@ public sealed class MigrationGateTests
         await DaemonDatabase.OpenAsync(path, CancellationToken.None);
         SqliteConnection.ClearAllPools();
         // A migration that died: its work rolled back, the lock row it took stayed.
-        await ExecuteAsync(path, "DELETE FROM \"__EFMigrationsHistory\"; "
-            + string.Concat(new[] { "instances", "instance_runs", "instance_events" }.Select(t => $"DROP TABLE \"{t}\"; "))
-            + "CREATE TABLE IF NOT EXISTS \"__EFMigrationsLock\" (\"Id\" INTEGER NOT NULL PRIMARY KEY, \"Timestamp\" TEXT NOT NULL); "
-            + "INSERT INTO \"__EFMigrationsLock\" VALUES (1, '2026-12-01 10:00:00+00:00');");
+        await SqliteFile.ExecuteAsync(path, "DELETE FROM \"__EFMigrationsHistory\"; "
+            + string.Concat(new[] { "instances", "instance_runs", "instance_events" }.Select(t => $"DROP TABLE \"{t}\"; ")));
+        await SqliteFile.LeaveMigrationLockAsync(path, "2026-12-01 10:00:00+00:00");
 
         await DaemonDatabase.OpenAsync(path, CancellationToken.None).DefaultTimeout();
 
         await using var db = new DaemonDbContext(DaemonDatabase.Options(path));
         Assert.Empty(await db.Database.GetPendingMigrationsAsync());
         Assert.Empty(await db.Instances.ToListAsync());
-        Assert.Equal(0L, await ScalarAsync(path, "SELECT COUNT(*) FROM \"__EFMigrationsLock\""));
+        Assert.Equal(0L, await SqliteFile.MigrationLocksAsync(path));
     }
 
     [Fact]
@@ -120,38 +118,19 @@ public sealed class MigrationGateTests
         using var dir = new TempDirectory();
         var path = dir.Combine("j.db");
         // Another process in the middle of migrating: it holds the file lock, and its row is in the file.
-        await ExecuteAsync(path, "CREATE TABLE \"__EFMigrationsLock\" (\"Id\" INTEGER NOT NULL PRIMARY KEY, \"Timestamp\" TEXT NOT NULL); "
-            + "INSERT INTO \"__EFMigrationsLock\" VALUES (1, '2026-12-02 06:30:45+00:00');");
+        await SqliteFile.LeaveMigrationLockAsync(path, "2026-12-02 06:30:45+00:00");
         var held = new FileStream(path + ".migrating", FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
 
         var opening = MmdDatabase.OpenAsync(path, CancellationToken.None);
         await Task.Delay(TimeSpan.FromMilliseconds(500));
         Assert.False(opening.IsCompleted);
-        Assert.Equal(1L, await ScalarAsync(path, "SELECT COUNT(*) FROM \"__EFMigrationsLock\""));
+        Assert.Equal(1L, await SqliteFile.MigrationLocksAsync(path));
 
         // The other migrator finishes: it removes its row and lets go of the file.
-        await ExecuteAsync(path, "DELETE FROM \"__EFMigrationsLock\";");
+        await SqliteFile.ExecuteAsync(path, "DELETE FROM \"__EFMigrationsLock\";");
         await held.DisposeAsync();
         await opening.DefaultTimeout();
         await using var db = new MmdDbContext(MmdDatabase.Options(path));
         Assert.Empty(await db.Database.GetPendingMigrationsAsync());
-    }
-
-    private static async Task ExecuteAsync(string path, string sql)
-    {
-        await using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
-        await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        await command.ExecuteNonQueryAsync();
-    }
-
-    private static async Task<object?> ScalarAsync(string path, string sql)
-    {
-        await using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
-        await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        return await command.ExecuteScalarAsync();
     }
 }

@@ -181,13 +181,11 @@ public sealed class DaemonTests
     public async Task DatabasesLeftLockedByAKilledMigration_HangNeitherTheDaemonNorAWorker()
     {
         // What a process killed in its first migration leaves: EF Core's lock row, which EF alone waits for forever.
-        const string lockOnly = "CREATE TABLE \"__EFMigrationsLock\" (\"Id\" INTEGER NOT NULL PRIMARY KEY, \"Timestamp\" TEXT NOT NULL); "
-            + "INSERT INTO \"__EFMigrationsLock\" VALUES (1, '2026-12-02 06:30:45.101523+00:00');";
         await using var d = await DaemonUnderTest.StartAsync(prepareState: async state =>
         {
-            await ExecuteAsync(Path.Combine(state, "mmd.db"), lockOnly);
+            await SqliteFile.LeaveMigrationLockAsync(Path.Combine(state, "mmd.db"), "2026-12-02 06:30:45.101523+00:00");
             Directory.CreateDirectory(Path.Combine(state, "instances", "bot"));
-            await ExecuteAsync(Path.Combine(state, "instances", "bot", "journal.db"), lockOnly);
+            await SqliteFile.LeaveMigrationLockAsync(Path.Combine(state, "instances", "bot", "journal.db"), "2026-12-02 06:30:45.101523+00:00");
         });
 
         Assert.Equal(0, (await d.MmctlAsync("start", "--template", "paper-spot-mm", "bot")).ExitCode);
@@ -235,15 +233,6 @@ public sealed class DaemonTests
         Assert.Contains(database, line, StringComparison.Ordinal);
         Assert.Contains("file is not a database", line, StringComparison.Ordinal);
         Assert.Equal(garbage, await File.ReadAllBytesAsync(database));
-    }
-
-    private static async Task ExecuteAsync(string path, string sql)
-    {
-        await using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
-        await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        await command.ExecuteNonQueryAsync();
     }
 
     [Fact]

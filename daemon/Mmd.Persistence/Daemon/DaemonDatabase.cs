@@ -15,7 +15,6 @@ public static class DaemonDatabase
     /// <summary>Creates the folder and the file if needed, applies pending migrations (only then building EF Core's options), switches to WAL (a file SQLite cannot use: <see cref="DatabaseUnusableException"/>).</summary>
     public static async Task OpenAsync(string path, CancellationToken cancellationToken, ILogger? log = null)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        await MigrationGate.ApplyAsync(path, SqliteConnectionTuning.ConnectionString(path), () => new DaemonDbContext(Options(path)), cancellationToken, log);
+        await MigrationGate.ApplyAsync(path, () => new DaemonDbContext(Options(path)), cancellationToken, log);
     }
 }
