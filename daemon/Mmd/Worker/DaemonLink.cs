@@ -145,7 +145,13 @@ public sealed partial class DaemonLink(string instance, string socketPath, TimeS
                 {
                     exitSent = true;
                     await call.RequestStream.WriteAsync(new WorkerMessage { Exiting = exiting }, cancellationToken);
+                    // Half-close, and wait for the daemon to end the call: it has then read the exit message. A process
+                    // that ended while the message still sat unread reset the stream, and the daemon never saw it.
+                    await call.RequestStream.CompleteAsync();
+                    try { await reader; }
+                    catch (RpcException) { } // the daemon went away: it reads the exit code instead
                     _exitSent.TrySetResult();
+                    return;
                 }
                 // At most ten stats a second; otherwise as soon as there is something to send, and at least every period
                 // (health comes due, a change of phase).
