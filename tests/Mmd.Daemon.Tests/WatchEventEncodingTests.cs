@@ -25,4 +25,8 @@ public class WatchEventEncodingTests
         Assert.Equal(3ul, WatchEvent.Parser.ParseFrom(WatchEventEncoding.Bytes(told)).Dropped);
         Assert.Equal(0ul, WatchEvent.Parser.ParseFrom(WatchEventEncoding.Bytes(e)).Dropped);
     }
+
+    [Fact]
+    public void TheHandBoundService_HasTheProtosName() =>
+        Assert.Equal(StatsServiceBinding.ServiceName, StatsService.Descriptor.FullName);
 }
