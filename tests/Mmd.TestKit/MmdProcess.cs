@@ -21,13 +21,23 @@ public sealed class MmdProcess : IDisposable
 
     public int Pid => _process.Id;
 
-    /// <summary>The mmd beside the tests, or another build (GRPCMM_MMD_DLL; the control-plane bench measures a published one).</summary>
-    public static string MmdDll => Environment.GetEnvironmentVariable("GRPCMM_MMD_DLL") is { Length: > 0 } other ? other : Path.Combine(AppContext.BaseDirectory, "mmd.dll");
+    /// <summary>
+    /// The mmd beside the tests, or another build (GRPCMM_MMD: an mmd.dll, run with dotnet, or a published mmd
+    /// executable; the control-plane bench measures a published one).
+    /// </summary>
+    public static string Mmd => Environment.GetEnvironmentVariable("GRPCMM_MMD") is { Length: > 0 } other ? other : Path.Combine(AppContext.BaseDirectory, "mmd.dll");
+
+    private static ProcessStartInfo NewStartInfo()
+    {
+        var dll = Mmd.EndsWith(".dll", StringComparison.Ordinal);
+        var info = new ProcessStartInfo(dll ? "dotnet" : Mmd) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        if (dll) info.ArgumentList.Add(Mmd);
+        return info;
+    }
 
     public static MmdProcess Start(string stateDir, params string[] args)
     {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add(MmdDll);
+        var info = NewStartInfo();
         foreach (var a in args) info.ArgumentList.Add(a);
         info.Environment["MMD_STATE_DIR"] = Path.Combine(stateDir, "state");
         info.Environment["MMD_LOG_DIR"] = Path.Combine(stateDir, "logs");
@@ -39,8 +49,7 @@ public sealed class MmdProcess : IDisposable
     /// <summary>The daemon (or any command) with an explicit daemon.json and no MMD_* overrides.</summary>
     public static MmdProcess StartWithConfig(string workingDirectory, string configPath, params string[] args)
     {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add(MmdDll);
+        var info = NewStartInfo();
         foreach (var a in args) info.ArgumentList.Add(a);
         info.ArgumentList.Add("--config");
         info.ArgumentList.Add(configPath);
