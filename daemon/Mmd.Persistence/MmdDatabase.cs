@@ -4,7 +4,10 @@ using Microsoft.Extensions.Logging;
 namespace Mmd.Persistence;
 
 /// <summary>An instance's journal file, migrated and in WAL mode, that the journal and the run records use through plain SQL.</summary>
-public sealed record JournalDatabase(string Path, string ConnectionString);
+public sealed record JournalDatabase(string Path)
+{
+    public string ConnectionString { get; } = SqliteConnectionTuning.ConnectionString(Path);
+}
 
 /// <summary>Opens a journal file: migrations applied, WAL on.</summary>
 public static class MmdDatabase
@@ -25,6 +28,6 @@ public static class MmdDatabase
     public static async Task<JournalDatabase> OpenAsync(string path, CancellationToken cancellationToken, ILogger? log = null)
     {
         await MigrationGate.ApplyAsync(path, () => new MmdDbContext(Options(path)), cancellationToken, log);
-        return new JournalDatabase(path, SqliteConnectionTuning.ConnectionString(path));
+        return new JournalDatabase(path);
     }
 }

@@ -5,22 +5,17 @@ namespace Mmd.TestKit;
 /// <summary>Plain SQL on a database file, to leave it as a past run would have (or read it back), unpooled.</summary>
 public static class SqliteFile
 {
-    public static async Task ExecuteAsync(string path, string sql)
-    {
-        await using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
-        await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        await command.ExecuteNonQueryAsync();
-    }
+    public static Task ExecuteAsync(string path, string sql) => RunAsync(path, sql, c => c.ExecuteNonQueryAsync());
 
-    public static async Task<object?> ScalarAsync(string path, string sql)
+    public static Task<object?> ScalarAsync(string path, string sql) => RunAsync(path, sql, c => c.ExecuteScalarAsync());
+
+    private static async Task<T> RunAsync<T>(string path, string sql, Func<SqliteCommand, Task<T>> run)
     {
         await using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
         await connection.OpenAsync();
         await using var command = connection.CreateCommand();
         command.CommandText = sql;
-        return await command.ExecuteScalarAsync();
+        return await run(command);
     }
 
     /// <summary>What a process that took EF Core's migration lock and died leaves in the file: the lock row, taken at <paramref name="since"/>.</summary>
