@@ -2,6 +2,7 @@ using Grpc.Health.V1;
 using Grpc.HealthCheck;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -58,9 +59,11 @@ public sealed class DaemonApp : IAsyncDisposable
                     throw new AlreadyRunningException($"a daemon is already answering on {socket}; stop it first (mmctl daemon shutdown)");
                 if (File.Exists(socket)) File.Delete(socket); // stale: left by a daemon that was killed
             }
-            // The supervisor (EF Core's start-up, any migration, loading the instances and adopting live workers) and
-            // the web host are prepared side by side: each is a hundred milliseconds or more of one-off start-up work.
-            // Instances are loaded before Kestrel listens, so no request can ask for one that is not there yet.
+            // The supervisor (any migration, loading the instances and adopting live workers) and the web host are
+            // prepared side by side, and Kestrel listens as soon as the host is built: the first connection's one-off
+            // work (HTTP/2, routing, gRPC's call handlers; about 100 ms on 2 cores) then overlaps the loading. Health
+            // says NOT_SERVING until the loading is done, and every other request waits for it (Build's gate), so
+            // none can ask for an instance that is not there yet.
             var log = DaemonLogging.Create(config, console);
             var health = new HealthServiceImpl();
             var loading = Task.Run(async () =>
@@ -72,9 +75,23 @@ public sealed class DaemonApp : IAsyncDisposable
                 return (store, supervisor);
             }, cancellationToken);
             var app = Build(config, loading, health, log);
-            var (store, supervisor) = await loading;
             await app.StartAsync(cancellationToken);
             SetSocketModes(config);
+            DaemonStore store;
+            Supervisor supervisor;
+            try
+            {
+                (store, supervisor) = await loading;
+            }
+            catch
+            {
+                // A database SQLite cannot use, say: the daemon exits, leaving no socket that a client would try.
+                await app.StopAsync(CancellationToken.None);
+                await app.DisposeAsync();
+                foreach (var socket in new[] { config.SocketPath, config.WorkerSocketPath }) File.Delete(socket);
+                throw;
+            }
+            SetDaemonHealth(health, HealthCheckResponse.Types.ServingStatus.Serving);
             var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("mmd");
             DaemonLog.Serving(logger, config.SocketPath, Environment.ProcessId, config.Source);
             _ = Task.Run(async () =>
@@ -134,7 +151,7 @@ public sealed class DaemonApp : IAsyncDisposable
         s.AddSingleton(new DaemonInfo(DateTimeOffset.UtcNow));
         s.AddSingleton(new TemplateCatalog(TemplateCatalog.DefaultFolder));
         s.AddSingleton(health);
-        // Resolved only by requests, and Kestrel listens only once loading is done: this never waits.
+        // Resolved only by requests, which wait for the loading (the gate below): this never waits.
         s.AddSingleton(_ => loading.GetAwaiter().GetResult().Supervisor);
         s.AddGrpc(o =>
         {
@@ -144,11 +161,12 @@ public sealed class DaemonApp : IAsyncDisposable
         s.AddGrpcReflection();
 
         var app = builder.Build();
-        health.SetStatus("", HealthCheckResponse.Types.ServingStatus.Serving);
-        health.SetStatus("mm.v1.InstanceService", HealthCheckResponse.Types.ServingStatus.Serving);
-        health.SetStatus("mm.v1.StatsService", HealthCheckResponse.Types.ServingStatus.Serving);
-        health.SetStatus("mm.v1.DaemonService", HealthCheckResponse.Types.ServingStatus.Serving);
+        SetDaemonHealth(health, HealthCheckResponse.Types.ServingStatus.NotServing);
         app.Use(PeerCredentials.DenyMarked);
+        // Health answers at once (NOT_SERVING until the instances are loaded); every other request waits for them.
+        app.Use((context, next) => loading.IsCompletedSuccessfully || context.Request.Path.StartsWithSegments(HealthPath)
+            ? next(context)
+            : AfterLoadingAsync(loading, context, next));
         app.MapGrpcService<WorkerLinkApi>();
         app.MapGrpcService<InstanceApi>();
         app.MapGrpcService<StatsApi>();
@@ -156,6 +174,21 @@ public sealed class DaemonApp : IAsyncDisposable
         app.MapGrpcService<HealthServiceImpl>();
         app.MapGrpcReflectionService();
         return app;
+    }
+
+    private static readonly PathString HealthPath = "/grpc.health.v1.Health";
+
+    /// <summary>The daemon's own grpc.health.v1 names: the server ("") and each public service.</summary>
+    private static void SetDaemonHealth(HealthServiceImpl health, HealthCheckResponse.Types.ServingStatus status)
+    {
+        foreach (var name in new[] { "", "mm.v1.InstanceService", "mm.v1.StatsService", "mm.v1.DaemonService" }) health.SetStatus(name, status);
+    }
+
+    /// <summary>A request that came while the daemon was still loading: served once the instances are loaded.</summary>
+    private static async Task AfterLoadingAsync(Task loading, HttpContext context, RequestDelegate next)
+    {
+        await loading;
+        await next(context);
     }
 
     /// <summary>The grpc.health.v1 service name of an instance: "instance/NAME".</summary>
