@@ -22,7 +22,7 @@ public sealed class DaemonStore(string path, TimeProvider time)
     {
         await using var connection = await SqliteConnectionTuning.OpenAsync(_connectionString, cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT Name, SpecJson, DesiredState, CreatedAtMs, UpdatedAtMs, Restarts, WorkerPid, WorkerStartedAtMs, WorkerRunId, LastSequence FROM instances ORDER BY Name";
+        command.CommandText = "SELECT Name, SpecJson, DesiredState, CreatedAtMs, UpdatedAtMs, Restarts, WorkerPid, WorkerStartedAtMs, WorkerRunId, LastSequence, SpecProto FROM instances ORDER BY Name";
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var instances = new List<InstanceEntity>();
         while (await reader.ReadAsync(cancellationToken))
@@ -34,6 +34,7 @@ public sealed class DaemonStore(string path, TimeProvider time)
                 WorkerStartedAtMs = reader.IsDBNull(7) ? null : reader.GetInt64(7),
                 WorkerRunId = reader.IsDBNull(8) ? null : reader.GetInt64(8),
                 LastSequence = reader.GetInt64(9),
+                SpecProto = reader.IsDBNull(10) ? null : (byte[])reader.GetValue(10),
             });
         return instances;
     }
@@ -73,12 +74,20 @@ public sealed class DaemonStore(string path, TimeProvider time)
     }
 
     /// <summary>Saves an instance's changed spec (a live parameter change or grid range adjustment).</summary>
-    public async Task UpdateSpecAsync(string name, string specJson, CancellationToken cancellationToken)
+    public async Task UpdateSpecAsync(string name, string specJson, byte[] specProto, CancellationToken cancellationToken)
     {
         await using var db = new DaemonDbContext(Options);
         var now = Now;
         await db.Instances.Where(i => i.Name == name).ExecuteUpdateAsync(s => s
-            .SetProperty(i => i.SpecJson, specJson).SetProperty(i => i.UpdatedAtMs, now), cancellationToken);
+            .SetProperty(i => i.SpecJson, specJson).SetProperty(i => i.SpecProto, specProto).SetProperty(i => i.UpdatedAtMs, now), cancellationToken);
+    }
+
+    /// <summary>Adds the bytes of a spec that was read from its JSON, unless the spec has changed since.</summary>
+    public async Task AddSpecProtoAsync(string name, string specJson, byte[] specProto, CancellationToken cancellationToken)
+    {
+        await using var db = new DaemonDbContext(Options);
+        await db.Instances.Where(i => i.Name == name && i.SpecJson == specJson && i.SpecProto == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(i => i.SpecProto, specProto), cancellationToken);
     }
 
     /// <summary>Records a new worker: a run row, and the instance's live-worker columns for re-adoption.</summary>

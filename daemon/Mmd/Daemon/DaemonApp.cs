@@ -26,12 +26,14 @@ public sealed class DaemonApp : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly Supervisor _supervisor;
     private readonly FileStream _lock;
+    private readonly CancellationTokenSource _afterStart;
 
-    private DaemonApp(WebApplication app, Supervisor supervisor, FileStream lockFile)
+    private DaemonApp(WebApplication app, Supervisor supervisor, FileStream lockFile, CancellationTokenSource afterStart)
     {
         _app = app;
         _supervisor = supervisor;
         _lock = lockFile;
+        _afterStart = afterStart;
     }
 
     /// <summary>Thrown when a live daemon already answers on the socket.</summary>
@@ -94,20 +96,31 @@ public sealed class DaemonApp : IAsyncDisposable
             SetDaemonHealth(health, HealthCheckResponse.Types.ServingStatus.Serving);
             var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("mmd");
             DaemonLog.Serving(logger, config.SocketPath, Environment.ProcessId, config.Source);
-            _ = Task.Run(async () =>
-            {
-                // Not at once: warming EF Core's queries would compete for the cores with the first requests.
-                await Task.Delay(TimeSpan.FromSeconds(1), TimeProvider.System, cancellationToken);
-                try { await store.WarmUpAsync(cancellationToken); }
-                catch (Exception ex) when (ex is not OperationCanceledException) { DaemonLog.WarmUpFailed(logger, ex.Message); }
-            }, CancellationToken.None);
-            return new DaemonApp(app, supervisor, lockFile);
+            var afterStart = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            _ = AfterStartAsync(store, supervisor, logger, afterStart.Token);
+            return new DaemonApp(app, supervisor, lockFile, afterStart);
         }
         catch
         {
             await lockFile.DisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>
+    /// One-off work a second after the start (at once, it would compete for the cores with the first requests): EF
+    /// Core's queries warmed, and the bytes saved of the specs read from their JSON.
+    /// </summary>
+    private static async Task AfterStartAsync(DaemonStore store, Supervisor supervisor, Microsoft.Extensions.Logging.ILogger logger, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1), TimeProvider.System, cancellationToken);
+            await store.WarmUpAsync(cancellationToken);
+            await supervisor.SaveSpecBytesAsync(cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested) { }
+        catch (Exception ex) { DaemonLog.AfterStartFailed(logger, ex.Message); }
     }
 
     private static Supervisor NewSupervisor(DaemonConfig config, DaemonStore store, HealthServiceImpl health, Serilog.ILogger log)
@@ -216,6 +229,8 @@ public sealed class DaemonApp : IAsyncDisposable
     /// <summary>Stops serving; workers keep running (live restore).</summary>
     public async ValueTask DisposeAsync()
     {
+        await _afterStart.CancelAsync();
+        _afterStart.Dispose();
         await _supervisor.DisposeAsync();
         await _app.StopAsync(CancellationToken.None);
         await _app.DisposeAsync();

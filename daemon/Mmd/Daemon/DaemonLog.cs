@@ -10,6 +10,6 @@ internal static partial class DaemonLog
     [LoggerMessage(Level = LogLevel.Warning, Message = "refused pid {Pid} uid {Uid} on the socket: uid not in allowedUids")]
     public static partial void PeerRejected(ILogger logger, int pid, int uid);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "warming up the database layer failed (the first request pays for it): {Error}")]
-    public static partial void WarmUpFailed(ILogger logger, string error);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "the work after the start failed (warming up the database layer, saving spec bytes; the next request or start pays for it): {Error}")]
+    public static partial void AfterStartFailed(ILogger logger, string error);
 }

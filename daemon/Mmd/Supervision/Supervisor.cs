@@ -1,3 +1,4 @@
+using Google.Protobuf;
 using GrpcMM.Protos.V1;
 using Microsoft.Extensions.Logging;
 using Mmd.Configuration;
@@ -19,6 +20,7 @@ public sealed class Supervisor : IAsyncDisposable
     private readonly Dictionary<string, (InstanceActor Actor, Task Loop)> _actors = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
     private readonly SemaphoreSlim _mutations = new(1, 1);
+    private readonly List<(string Name, string SpecJson, byte[] SpecProto)> _specsReadFromJson = [];
     private ITimer? _ticker;
     private ITimer? _sequenceSaver;
     private int _disposed;
@@ -36,7 +38,13 @@ public sealed class Supervisor : IAsyncDisposable
     {
         foreach (var entity in await _ctx.Store.LoadInstancesAsync(cancellationToken))
         {
-            var spec = InstanceSpecJson.Parse($"instance '{entity.Name}'", System.Text.Encoding.UTF8.GetBytes(entity.SpecJson), out _);
+            InstanceSpec spec;
+            if (entity.SpecProto is { } proto) spec = InstanceSpec.Parser.ParseFrom(proto);
+            else
+            {
+                spec = InstanceSpecJson.Parse($"instance '{entity.Name}'", System.Text.Encoding.UTF8.GetBytes(entity.SpecJson), out _);
+                _specsReadFromJson.Add((entity.Name, entity.SpecJson, spec.ToByteArray()));
+            }
             var validated = SpecValidator.Validate(spec, $"instance '{entity.Name}'");
             var desired = entity.DesiredState == "running" ? DesiredState.Running : DesiredState.Stopped;
             _ctx.Hub.Register(entity.Name, entity.LastSequence + SequenceMargin);
@@ -62,6 +70,16 @@ public sealed class Supervisor : IAsyncDisposable
         }
         _ticker = _ctx.Time.CreateTimer(_ => TickAll(), null, TimeSpan.FromMilliseconds(250), TimeSpan.FromMilliseconds(250));
         _sequenceSaver = _ctx.Time.CreateTimer(_ => _ = SaveSequencesAsync(), null, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(2));
+    }
+
+    /// <summary>
+    /// Saves the bytes of the specs that were read from their JSON (rows an older mmd wrote), so that the next start
+    /// reads bytes. Called once, after the start; a spec changed in between keeps the bytes saved with the change.
+    /// </summary>
+    public async Task SaveSpecBytesAsync(CancellationToken cancellationToken)
+    {
+        foreach (var (name, json, proto) in _specsReadFromJson) await _ctx.Store.AddSpecProtoAsync(name, json, proto, cancellationToken);
+        _specsReadFromJson.Clear();
     }
 
     /// <summary>
@@ -155,7 +173,7 @@ public sealed class Supervisor : IAsyncDisposable
                 var now = _ctx.Time.GetUtcNow();
                 await _ctx.Store.AddInstanceAsync(new InstanceEntity
                 {
-                    Name = validated.Name, SpecJson = json, DesiredState = "stopped",
+                    Name = validated.Name, SpecJson = json, SpecProto = spec.ToByteArray(), DesiredState = "stopped",
                     CreatedAtMs = now.ToUnixTimeMilliseconds(), UpdatedAtMs = now.ToUnixTimeMilliseconds(),
                 }, cancellationToken);
                 await _ctx.Store.AddEventAsync(validated.Name, "operator", "created", cancellationToken);
@@ -222,7 +240,7 @@ public sealed class Supervisor : IAsyncDisposable
         {
             var outcome = await actor.CommandAsync(command, spec, json, needsWorker: spec is null, CommandTimeout, cancellationToken);
             var what = request.CommandCase.ToString().ToLowerInvariant();
-            if (json is not null) await _ctx.Store.UpdateSpecAsync(request.Name, json, cancellationToken);
+            if (spec is not null) await _ctx.Store.UpdateSpecAsync(request.Name, json!, spec.ToByteArray(), cancellationToken);
             await _ctx.Store.AddEventAsync(request.Name, "operator", $"{what}: {outcome}", cancellationToken);
             return (actor.Snapshot, outcome);
         }

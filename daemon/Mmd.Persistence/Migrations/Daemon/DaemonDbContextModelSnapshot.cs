@@ -38,6 +38,9 @@ namespace Mmd.Persistence.Migrations.Daemon
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<byte[]>("SpecProto")
+                        .HasColumnType("BLOB");
+
                     b.Property<long>("UpdatedAtMs")
                         .HasColumnType("INTEGER");
 
