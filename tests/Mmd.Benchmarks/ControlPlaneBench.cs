@@ -76,6 +76,21 @@ public static class ControlPlaneBench
         await using var d = await DaemonUnderTest.StartAsync(); // creates the folder, config and database once
         d.Process!.Terminate();
         await d.Process.WaitForExitAsync();
+        await StartToServingAsync(d, runs, "no instances");
+        // An operator's database holds instances: ten of them, stopped (the daemon loads each one's spec and last run).
+        await d.StartProcessAsync();
+        using (var channel = d.Channel())
+        {
+            var instances = new InstanceService.InstanceServiceClient(channel);
+            for (var i = 0; i < 10; i++) await instances.CreateInstanceAsync(new CreateInstanceRequest { Template = "paper-spot-mm", Name = $"s{i}" });
+        }
+        d.Process.Terminate();
+        await d.Process.WaitForExitAsync();
+        await StartToServingAsync(d, runs, "10 stopped instances");
+    }
+
+    private static async Task StartToServingAsync(DaemonUnderTest d, int runs, string database)
+    {
         var times = new List<double>();
         for (var run = 0; run < runs; run++)
         {
@@ -97,7 +112,7 @@ public static class ControlPlaneBench
             mmd.Terminate();
             await mmd.WaitForExitAsync();
         }
-        Print($"start -> SERVING (process launch to the first SERVING health answer, existing database), {runs} runs: {Summary(times, "ms")}");
+        Print($"start -> SERVING (process launch to the first SERVING health answer, existing database, {database}), {runs} runs: {Summary(times, "ms")}");
     }
 
     private static async Task MmctlColdAsync(string? native, DaemonUnderTest d, int runs)
