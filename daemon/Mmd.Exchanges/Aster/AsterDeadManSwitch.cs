@@ -14,7 +14,8 @@ public sealed class AsterDeadManSwitch : IAsyncDisposable
     private readonly AsterRestClient _rest;
     private readonly TimeSpan _countdown;
     private readonly TimeProvider _time;
-    private readonly ConcurrentDictionary<string, Task> _armed = new(StringComparer.Ordinal);
+    // Lazy: GetOrAdd may run its factory twice for two first orders at once, and each run would post the countdown.
+    private readonly ConcurrentDictionary<string, Lazy<Task>> _armed = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stop = new();
     private ITimer? _renewal;
     private long _renewals;
@@ -38,9 +39,9 @@ public sealed class AsterDeadManSwitch : IAsyncDisposable
     public Task ArmAsync(string symbol, CancellationToken cancellationToken)
     {
         if (_countdown <= TimeSpan.Zero) return Task.CompletedTask;
-        var arming = _armed.GetOrAdd(symbol, s => ArmOnceAsync(s));
-        if (arming.IsFaulted) _armed.TryRemove(new KeyValuePair<string, Task>(symbol, arming)); // the next order tries again
-        return arming.WaitAsync(cancellationToken);
+        var arming = _armed.GetOrAdd(symbol, s => new Lazy<Task>(() => ArmOnceAsync(s)));
+        if (arming.Value.IsFaulted) _armed.TryRemove(new KeyValuePair<string, Lazy<Task>>(symbol, arming)); // the next order tries again
+        return arming.Value.WaitAsync(cancellationToken);
     }
 
     private async Task ArmOnceAsync(string symbol)
@@ -56,7 +57,7 @@ public sealed class AsterDeadManSwitch : IAsyncDisposable
     {
         foreach (var (symbol, arming) in _armed)
         {
-            if (!arming.IsCompletedSuccessfully) continue;
+            if (!arming.Value.IsCompletedSuccessfully) continue;
             try
             {
                 await _rest.CountdownCancelAllAsync(symbol, _countdown, _stop.Token).ConfigureAwait(false);
@@ -76,7 +77,7 @@ public sealed class AsterDeadManSwitch : IAsyncDisposable
         await _stop.CancelAsync().ConfigureAwait(false);
         foreach (var (symbol, arming) in _armed)
         {
-            if (!arming.IsCompletedSuccessfully) continue;
+            if (!arming.Value.IsCompletedSuccessfully) continue;
             try
             {
                 using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(5));

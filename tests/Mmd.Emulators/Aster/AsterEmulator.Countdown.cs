@@ -23,19 +23,25 @@ public sealed partial class AsterEmulator
         if (!r.Fields.TryGetValue("countdownTime", out var text) || !long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var ms))
             return Error(HttpStatusCode.BadRequest, -1102, "Mandatory parameter 'countdownTime' was not sent, was empty/null, or malformed.");
         var key = (r.Account, paper);
-        if (_countdowns.TryRemove(key, out var previous)) previous.Timer.Dispose();
+        ITimer? replaced = null;
         if (ms > 0)
         {
+            // Replaced in one step: a renewal never leaves a moment with no countdown armed.
             var countdown = TimeSpan.FromMilliseconds(ms);
-            var timer = _time.CreateTimer(_ => RunOut(key), null, countdown, Timeout.InfiniteTimeSpan);
-            _countdowns[key] = (timer, countdown);
+            ITimer? timer = null;
+            timer = _time.CreateTimer(_ => RunOut(key, timer!), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            _countdowns.AddOrUpdate(key, (timer, countdown), (_, previous) => { replaced = previous.Timer; return (timer, countdown); });
+            timer.Change(countdown, Timeout.InfiniteTimeSpan);
         }
+        else if (_countdowns.TryRemove(key, out var previous)) replaced = previous.Timer;
+        replaced?.Dispose();
         return Json(new { symbol = r.Fields["symbol"], countdownTime = text });
     });
 
-    private void RunOut((string Account, string Paper) key)
+    /// <summary>A countdown ran out; unless a renewal has replaced it meanwhile, the account's orders on the symbol are cancelled.</summary>
+    private void RunOut((string Account, string Paper) key, ITimer timer)
     {
-        if (!_countdowns.TryRemove(key, out var armed)) return;
+        if (!_countdowns.TryGetValue(key, out var armed) || armed.Timer != timer || !_countdowns.TryRemove(new KeyValuePair<(string, string), (ITimer, TimeSpan)>(key, armed))) return;
         armed.Timer.Dispose();
         Exchange.CancelAll(key.Account, key.Paper, null);
         Interlocked.Increment(ref _countdownCancels);
