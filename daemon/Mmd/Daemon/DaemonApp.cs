@@ -54,7 +54,8 @@ public sealed class DaemonApp : IAsyncDisposable
         }
         try
         {
-            foreach (var socket in new[] { config.SocketPath, config.WorkerSocketPath })
+            string[] sockets = [config.SocketPath, config.WorkerSocketPath];
+            foreach (var socket in sockets)
             {
                 SocketFiles.PrepareFolder(socket);
                 if (await SocketFiles.AnswersAsync(socket, cancellationToken))
@@ -90,7 +91,7 @@ public sealed class DaemonApp : IAsyncDisposable
                 // A database SQLite cannot use, say: the daemon exits, leaving no socket that a client would try.
                 await app.StopAsync(CancellationToken.None);
                 await app.DisposeAsync();
-                foreach (var socket in new[] { config.SocketPath, config.WorkerSocketPath }) File.Delete(socket);
+                foreach (var socket in sockets) File.Delete(socket);
                 throw;
             }
             SetDaemonHealth(health, HealthCheckResponse.Types.ServingStatus.Serving);
