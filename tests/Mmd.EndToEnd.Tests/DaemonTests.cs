@@ -39,6 +39,10 @@ public sealed class DaemonTests
         Assert.True(stop.ExitCode == 0, stop.ToString()); // exit 0 only when the worker confirmed no own order is left
         var stopped = await d.GetAsync("bot");
         Assert.Equal(InstanceState.Stopped, stopped.State);
+        Assert.Equal("stopped by operator", stopped.LastExitReason); // the worker was told why, and says so as it exits
+        var detail = (await d.MmctlAsync("status", "bot")).StandardOutput;
+        Assert.Matches(@"last exit\s+stopped by operator at ", detail);
+        Assert.Matches(@"our quotes\s+none", detail);
         Assert.Equal(0, stopped.Pid);
         Assert.False(ProcessExists(running.Pid), "the worker process is gone");
         // The paper venue's own state: none of its resting orders is ours.

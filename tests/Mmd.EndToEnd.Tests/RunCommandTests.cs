@@ -105,7 +105,7 @@ public class RunCommandTests
         Assert.Equal(fills.Sum(f => f.Fee), decimal.Parse(session.GetProperty("FeesInQuote").GetString()!, System.Globalization.CultureInfo.InvariantCulture));
 
         var run = await db.Runs.AsNoTracking().SingleAsync();
-        Assert.Equal((0, "signal"), (run.ExitCode!.Value, run.Reason!));
+        Assert.Equal((0, "received SIGTERM"), (run.ExitCode!.Value, run.Reason!));
         Assert.Contains("fills ", mmd.StandardOutput, StringComparison.Ordinal); // the one-line summary was printed
     }
 

@@ -65,8 +65,9 @@ public sealed class StrategyEndToEndTests
         // The change is in the spec: a restarted worker quotes with it.
         var restarted = await d.MmctlAsync("restart", "perp");
         Assert.True(restarted.ExitCode == 0, restarted.ToString());
-        await d.WaitForAsync("perp", i => i.Pid != running.Pid && i.Stats is { OpenBuyOrders: 2 } s && s.QuoteSpreadPct.Length > 0 && D(s.QuoteSpreadPct) >= 0.55m,
+        var again = await d.WaitForAsync("perp", i => i.Pid != running.Pid && i.Stats is { OpenBuyOrders: 2 } s && s.QuoteSpreadPct.Length > 0 && D(s.QuoteSpreadPct) >= 0.55m,
             "the restarted worker quotes at 0.6 %");
+        Assert.Equal("restart requested by operator", again.LastExitReason);
         Assert.Equal(0, (await d.MmctlAsync("stop", "perp")).ExitCode);
     }
 

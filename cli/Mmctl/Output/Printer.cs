@@ -101,7 +101,7 @@ public static class Printer
         if (i.Stats is { } s)
         {
             Add("mid / bid / ask", $"{s.Mid} / {s.BestBid} / {s.BestAsk}");
-            Add("our quotes", $"{s.BestQuoteBid} / {s.BestQuoteAsk} ({s.OpenBuyOrders} buys, {s.OpenSellOrders} sells, spread {s.QuoteSpreadPct} %)");
+            Add("our quotes", Quotes(s));
             Add("balances", $"{s.BaseBalance} {s.BaseAsset}, {s.QuoteBalance} {s.QuoteAsset} (value {s.PortfolioValue})");
             Add("session", Figures(s.Session, s.QuoteAsset));
             Add("cumulative", Figures(s.Cumulative, s.QuoteAsset));
@@ -128,6 +128,13 @@ public static class Printer
         }
         AnsiConsole.Write(grid);
     }
+
+    // A stopped instance, or one quoting a single side, has no price (or spread) for a side: "-", not an empty gap.
+    private static string Quotes(InstanceStats s) => s.OpenBuyOrders + s.OpenSellOrders == 0
+        ? "none"
+        : $"{OrDash(s.BestQuoteBid)} / {OrDash(s.BestQuoteAsk)} ({s.OpenBuyOrders} buys, {s.OpenSellOrders} sells, spread {(s.QuoteSpreadPct.Length == 0 ? "-" : s.QuoteSpreadPct + " %")})";
+
+    private static string OrDash(string text) => text.Length == 0 ? "-" : text;
 
     private static string Figures(TradingFigures f, string quote) =>
         $"{f.Fills} fills ({f.BuyFills} buys, {f.SellFills} sells), volume {Money(f.QuoteVolume)} {quote}, maker {f.MakerBuyVolume}/{f.MakerSellVolume}, taker {f.TakerBuyVolume}/{f.TakerSellVolume}, " +

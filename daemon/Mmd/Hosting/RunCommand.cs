@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Runtime.InteropServices;
 using Duration = Google.Protobuf.WellKnownTypes.Duration;
 using GrpcMM.Protos.V1;
 using Mmd.Configuration;
@@ -74,16 +73,9 @@ public static class RunCommand
                 return ExitCodes.InvalidInput;
             }
 
-            using var stop = new CancellationTokenSource();
-            using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
-            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
-            return (await InstanceRunner.RunAsync(spec, daemonConfig, summary, stop.Token)).ExitCode;
-
-            void OnSignal(PosixSignalContext context)
-            {
-                context.Cancel = true; // we exit ourselves, after the book is flat
-                stop.Cancel();
-            }
+            using var stop = new StopRequest();
+            using var signals = stop.OnSignals();
+            return (await InstanceRunner.RunAsync(spec, daemonConfig, summary, stop)).ExitCode;
         });
         return command;
     }

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging.Abstractions;
 using Mmd.Configuration;
 using Mmd.Specs;
@@ -44,21 +43,13 @@ public static class WorkerCommand
 
             var healthInterval = TimeSpan.FromMilliseconds(long.TryParse(env.GetValueOrDefault(WorkerLauncher.HealthIntervalVariable), CultureInfo.InvariantCulture, out var ms) ? ms : 1000);
             var socket = env.GetValueOrDefault(WorkerLauncher.SocketVariable) ?? config.WorkerSocketPath;
-            using var stop = new CancellationTokenSource();
-            using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
-            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
-            await using var link = new DaemonLink(spec.Name, socket, healthInterval, TimeProvider.System, NullLogger.Instance);
-            using var stopOrSignal = CancellationTokenSource.CreateLinkedTokenSource(stop.Token, link.StopRequested);
+            using var stop = new StopRequest();
+            using var signals = stop.OnSignals();
+            await using var link = new DaemonLink(spec.Name, socket, healthInterval, stop, TimeProvider.System, NullLogger.Instance);
             link.Start();
-            var outcome = await InstanceRunner.RunAsync(spec, config, TimeSpan.FromSeconds(60), stopOrSignal.Token, link.Bind);
+            var outcome = await InstanceRunner.RunAsync(spec, config, TimeSpan.FromSeconds(60), stop, link.Bind);
             await link.ReportExitAsync(outcome.ExitCode, outcome.Reason, outcome.OrdersLeft);
             return outcome.ExitCode;
-
-            void OnSignal(PosixSignalContext context)
-            {
-                context.Cancel = true; // exit ourselves once the book is flat
-                stop.Cancel();
-            }
         });
         return command;
     }

@@ -22,6 +22,7 @@ public sealed partial class InstanceActor
     private readonly List<TaskCompletionSource<StopOutcome>> _stopWaiters = [];
     private TimeSpan _stopTimeout;
     private bool _stopFlatten;
+    private string? _stopReason; // the first stop's, sent to the worker: its exit then says why it ended
     private DateTimeOffset? _stopSentAt;
     private bool _killSent;
 
@@ -63,9 +64,8 @@ public sealed partial class InstanceActor
             {
                 _stopSentAt = now;
                 if (_stopTimeout == TimeSpan.Zero) _stopTimeout = _settings.StopTimeout;
-                var stop = new Stop { Timeout = Duration.FromTimeSpan(_stopTimeout), Flatten = _stopFlatten, Reason = "stop requested" };
                 // Attached: ask over the link. Not attached: SIGTERM, which the worker handles the same way.
-                if (_connection is null || !_connection.Send(new DaemonCommand { Stop = stop })) _worker.Terminate();
+                if (_connection is null || !_connection.Send(new DaemonCommand { Stop = StopCommand() })) _worker.Terminate();
             }
             else if (!_killSent && now - _stopSentAt.Value > _stopTimeout)
             {
@@ -152,8 +152,11 @@ public sealed partial class InstanceActor
         _health = new InstanceHealth();
         _stopSentAt = null;
         _stopFlatten = false;
+        _stopReason = null;
         _stopTimeout = TimeSpan.Zero;
     }
+
+    private Stop StopCommand() => new() { Timeout = Duration.FromTimeSpan(_stopTimeout), Flatten = _stopFlatten, Reason = _stopReason ?? "stop requested" };
 
     private async Task<bool> OnAttachedAsync(WorkerConnection connection, CancellationToken cancellationToken)
     {
@@ -169,7 +172,7 @@ public sealed partial class InstanceActor
         await EventAsync("state", $"worker pid {connection.Pid} attached", cancellationToken);
         // A stop asked for before it attached (or while the daemon was away) is sent now.
         if (_desired == DesiredState.Stopped && _stopSentAt is not null)
-            connection.Send(new DaemonCommand { Stop = new Stop { Timeout = Duration.FromTimeSpan(_stopTimeout), Flatten = _stopFlatten, Reason = "stop requested" } });
+            connection.Send(new DaemonCommand { Stop = StopCommand() });
         return true;
     }
 
@@ -329,7 +332,14 @@ public sealed partial class InstanceActor
 
     internal static string DescribeExit(int? exitCode, Exiting? exiting)
     {
-        if (exiting is { Reason.Length: > 0 }) return $"exit code {exiting.ExitCode}: {exiting.Reason}";
+        // A clean end says only why ("stopped by operator"); orders left on the venue say so first, whatever the cause.
+        if (exiting is { Reason.Length: > 0 })
+            return exiting.ExitCode switch
+            {
+                ExitCodes.Ok => exiting.Reason,
+                ExitCodes.OrdersLeftOnVenue => $"{ExitCodes.Describe(exiting.ExitCode)} ({exiting.OrdersLeft} left; {exiting.Reason})",
+                _ => $"exit code {exiting.ExitCode}: {exiting.Reason}",
+            };
         return exitCode is { } code ? ExitCodes.Describe(code) : "the worker is gone (exit code unknown)";
     }
 }

@@ -160,6 +160,7 @@ public sealed partial class InstanceActor
                 {
                     _stopTimeout = stop.Timeout ?? _settings.StopTimeout;
                     _stopFlatten |= stop.Flatten;
+                    _stopReason ??= stop.Reason;
                     _stopWaiters.Add(stop.Done);
                 }
                 break;

@@ -13,12 +13,11 @@ namespace Mmd.Worker;
 /// interval and stats at most 10 times a second; a Stop from the daemon cancels the run. When the daemon goes away
 /// the worker keeps trading and dials again every second, so a restarted daemon re-adopts it.
 /// </summary>
-public sealed partial class DaemonLink(string instance, string socketPath, TimeSpan healthInterval, TimeProvider time, ILogger logger) : IAsyncDisposable
+public sealed partial class DaemonLink(string instance, string socketPath, TimeSpan healthInterval, StopRequest stop, TimeProvider time, ILogger logger) : IAsyncDisposable
 {
     private static readonly TimeSpan StatsPeriod = TimeSpan.FromMilliseconds(100);
     private readonly DateTimeOffset _startedAt = Supervision.ProcFs.StartTime(Environment.ProcessId) ?? time.GetUtcNow();
     private readonly CancellationTokenSource _stopLink = new();
-    private readonly CancellationTokenSource _stopRequested = new();
     private InstanceEngine? _engine;
     private Task? _loop;
     private GrpcMM.Protos.Worker.V1.Exiting? _exiting;
@@ -32,9 +31,6 @@ public sealed partial class DaemonLink(string instance, string socketPath, TimeS
     // Answers to the daemon's strategy commands, sent by the session loop (the one writer of the stream).
     private readonly System.Collections.Concurrent.ConcurrentQueue<CommandResult> _results = new();
     private readonly SemaphoreSlim _wake = new(0, 1);
-
-    /// <summary>Fires when the daemon asks this worker to stop.</summary>
-    public CancellationToken StopRequested => _stopRequested.Token;
 
     /// <summary>Dials in the background: setting up the gRPC client is tens of milliseconds the run need not wait for.</summary>
     public void Start() => _loop = Task.Run(() => RunAsync(_stopLink.Token));
@@ -178,7 +174,7 @@ public sealed partial class DaemonLink(string instance, string socketPath, TimeS
                 StopReceived(logger, instance, command.Stop.Reason);
                 // Set before the run is cancelled, so the engine's stop path sees it.
                 if (command.Stop.Flatten) Volatile.Read(ref _engine)?.RequestFlattenOnStop();
-                await _stopRequested.CancelAsync();
+                stop.Request(command.Stop.Reason is { Length: > 0 } reason ? reason : "stop requested by the daemon");
             }
             else if (command.KindCase == DaemonCommand.KindOneofCase.StrategyCommand)
             {
@@ -238,7 +234,6 @@ public sealed partial class DaemonLink(string instance, string socketPath, TimeS
         await _stopLink.CancelAsync();
         if (_loop is not null) await _loop;
         _stopLink.Dispose();
-        _stopRequested.Dispose();
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Instance}: attached to the daemon on {Socket}")]

@@ -11,13 +11,14 @@ namespace Mmd.Worker;
 /// <summary>How a run ended: the exit code, why, and own orders that could not be confirmed cancelled.</summary>
 public sealed record RunOutcome(int ExitCode, string Reason, int OrdersLeft);
 
-/// <summary>Runs one instance in this process until the duration ends or <c>stop</c> fires.</summary>
+/// <summary>Runs one instance in this process until the duration ends or <c>stop</c> is requested.</summary>
 public static class InstanceRunner
 {
     /// <param name="onEngine">Called once the engine exists (the worker reports its health and stats from it).</param>
-    public static async Task<RunOutcome> RunAsync(ValidatedSpec spec, DaemonConfig config, TimeSpan summaryEvery, CancellationToken stop,
+    public static async Task<RunOutcome> RunAsync(ValidatedSpec spec, DaemonConfig config, TimeSpan summaryEvery, StopRequest stopRequest,
         Action<InstanceEngine>? onEngine = null)
     {
+        var stop = stopRequest.Token;
         var time = TimeProvider.System;
         var (loggerFactory, serilog) = RunLogging.Create(config.LogDir, spec.Name, config.LogRetentionDays);
         await using var serilogLifetime = serilog;
@@ -93,7 +94,7 @@ public static class InstanceRunner
         try
         {
             var result = await engine.RunAsync(running.Token);
-            reason = stop.IsCancellationRequested ? "signal" : durationEnd.IsCancellationRequested ? "duration elapsed" : result.StopReason;
+            reason = stop.IsCancellationRequested ? stopRequest.Reason ?? "stop requested" : durationEnd.IsCancellationRequested ? "duration elapsed" : result.StopReason;
             RunLog.Report(log, StatsFormatter.Report(result.FinalStats, reason, result.OwnOrdersLeftOnVenue));
             ordersLeft = result.OwnOrdersLeftOnVenue;
             exit = result.OwnOrdersLeftOnVenue == 0 ? ExitCodes.Ok : ExitCodes.OrdersLeftOnVenue;

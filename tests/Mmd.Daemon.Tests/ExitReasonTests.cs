@@ -1,0 +1,43 @@
+using GrpcMM.Protos.Worker.V1;
+using Mmd.Supervision;
+using Mmd.Worker;
+
+namespace Mmd.Daemon.Tests;
+
+/// <summary>Why a worker ended, as status and `mmctl ls` show it.</summary>
+public sealed class ExitReasonTests
+{
+    [Fact]
+    public void ACleanEnd_SaysOnlyWhy()
+    {
+        Assert.Equal("stopped by operator", InstanceActor.DescribeExit(0, new Exiting { ExitCode = 0, Reason = "stopped by operator" }));
+        Assert.Equal("duration elapsed", InstanceActor.DescribeExit(0, new Exiting { ExitCode = 0, Reason = "duration elapsed" }));
+    }
+
+    [Fact]
+    public void OrdersLeftOnTheVenue_AreSaidFirst_WithHowManyAndWhy()
+    {
+        Assert.Equal("exit code 4: own orders left on the venue (2 left; stopped by operator)",
+            InstanceActor.DescribeExit(4, new Exiting { ExitCode = 4, Reason = "stopped by operator", OrdersLeft = 2 }));
+    }
+
+    [Fact]
+    public void AFailure_KeepsItsCode_AndAWorkerThatSaidNothing_IsDescribedByItsExit()
+    {
+        Assert.Equal("exit code 1: journal is locked", InstanceActor.DescribeExit(1, new Exiting { ExitCode = 1, Reason = "journal is locked" }));
+        Assert.Equal("killed by signal 9", InstanceActor.DescribeExit(137, null));
+        Assert.Equal("the worker is gone (exit code unknown)", InstanceActor.DescribeExit(null, null));
+    }
+
+    [Fact]
+    public void AStopRequest_CancelsItsToken_AndKeepsTheFirstCause()
+    {
+        using var stop = new StopRequest();
+        Assert.Null(stop.Reason);
+        Assert.False(stop.Token.IsCancellationRequested);
+        stop.Request("stopped by operator");
+        stop.Request("received SIGTERM"); // a second cause does not rewrite why the run ended
+        Assert.True(stop.Token.IsCancellationRequested);
+        Assert.Equal("stopped by operator", stop.Reason);
+    }
+}
