@@ -270,6 +270,12 @@ public sealed class DaemonTests
         Assert.Contains("spot_market_making.spread_pct", invalid.StandardError, StringComparison.Ordinal);
         Assert.Contains("spot_market_making.levels", invalid.StandardError, StringComparison.Ordinal);
         Assert.Equal(3, (await d.MmctlAsync("stop", "ghost")).ExitCode);
+        var extra = await d.MmctlAsync("start", "ghost", "phantom");
+        Assert.Equal(2, extra.ExitCode);
+        Assert.Contains("mmctl start: unexpected argument 'phantom': it takes 1 (NAME)", extra.StandardError, StringComparison.Ordinal);
+        var extras = await d.MmctlAsync("grid", "adjust", "ghost", "a", "b");
+        Assert.Equal(2, extras.ExitCode);
+        Assert.Contains("mmctl grid adjust: unexpected arguments 'a' 'b'", extras.StandardError, StringComparison.Ordinal);
         Assert.Empty((await d.MmctlAsync("ls", "-q")).StandardOutput.Trim()); // nothing was created
     }
 

@@ -7,6 +7,7 @@ using Mmctl.Output;
 namespace Mmctl.Commands;
 
 /// <summary>start, stop, restart, status, ls, delete, templates.</summary>
+[NoExtraArguments]
 public sealed class InstanceCommands
 {
     [Command("start", Description = "Create and start an instance: from a spec file (-f), a template (--template T NAME), or flags; or start an existing NAME")]

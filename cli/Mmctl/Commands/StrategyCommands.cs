@@ -6,6 +6,7 @@ using Mmctl.Output;
 namespace Mmctl.Commands;
 
 /// <summary>pause, resume, set: steer a running strategy without restarting it.</summary>
+[NoExtraArguments]
 public sealed class StrategyCommands
 {
     [Command("pause", Description = "Pull every quote and place none until resumed; the instance keeps running and its protective closes still work")]
@@ -45,6 +46,7 @@ public sealed class StrategyCommands
 }
 
 /// <summary>mmctl grid ...: grid-only commands.</summary>
+[NoExtraArguments]
 public sealed class GridCommands
 {
     [Command("adjust", Description = "Move a grid's range: its orders are cancelled and the grid is rebuilt around the current price (kept across restarts)")]
