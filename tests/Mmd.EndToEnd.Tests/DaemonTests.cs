@@ -269,6 +269,9 @@ public sealed class DaemonTests
         Assert.Contains("name:", invalid.StandardError, StringComparison.Ordinal);
         Assert.Contains("spot_market_making.spread_pct", invalid.StandardError, StringComparison.Ordinal);
         Assert.Contains("spot_market_making.levels", invalid.StandardError, StringComparison.Ordinal);
+        // One line a problem: the daemon's message also lists them (for clients that do not read the details), mmctl once.
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(invalid.StandardError, "spot_market_making.levels"));
+        Assert.StartsWith("mmctl: invalid: ", invalid.StandardError, StringComparison.Ordinal);
         Assert.Equal(3, (await d.MmctlAsync("stop", "ghost")).ExitCode);
         var extra = await d.MmctlAsync("start", "ghost", "phantom");
         Assert.Equal(2, extra.ExitCode);

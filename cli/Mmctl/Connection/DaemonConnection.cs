@@ -66,9 +66,13 @@ public static class RpcFailures
                 Console.Error.WriteLine(new NoDaemonException(socketPath, rpc.Status.DebugException?.InnerException?.Message ?? rpc.Status.Detail).Message);
                 return ExitCodes.Unavailable;
             case RpcException rpc:
-                Console.Error.WriteLine($"mmctl: {Describe(rpc.StatusCode)}: {rpc.Status.Detail}");
-                if (rpc.GetRpcStatus()?.GetDetail<Google.Rpc.BadRequest>() is { } bad)
-                    foreach (var v in bad.FieldViolations) Console.Error.WriteLine($"  {v.Field}: {v.Description}");
+                var bad = rpc.GetRpcStatus()?.GetDetail<Google.Rpc.BadRequest>();
+                var violations = bad?.FieldViolations.Select(v => $"{v.Field}: {v.Description}").ToList() ?? [];
+                // The daemon's message ends with the violations too, for clients that do not read the details: one line each here.
+                var summary = $": {string.Join("; ", violations)}";
+                var detail = violations.Count > 0 && rpc.Status.Detail.EndsWith(summary, StringComparison.Ordinal) ? rpc.Status.Detail[..^summary.Length] : rpc.Status.Detail;
+                Console.Error.WriteLine($"mmctl: {Describe(rpc.StatusCode)}: {detail}");
+                foreach (var v in violations) Console.Error.WriteLine($"  {v}");
                 return ExitCodes.From(rpc.StatusCode);
             default:
                 throw ex;
