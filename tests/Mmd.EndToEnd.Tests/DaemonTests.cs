@@ -273,6 +273,8 @@ public sealed class DaemonTests
         Assert.Single(System.Text.RegularExpressions.Regex.Matches(invalid.StandardError, "spot_market_making.levels"));
         Assert.StartsWith("mmctl: invalid: ", invalid.StandardError, StringComparison.Ordinal);
         Assert.Equal(3, (await d.MmctlAsync("stop", "ghost")).ExitCode);
+        var health = await d.MmctlAsync("health", "ghost");
+        Assert.Equal((3, "mmctl: not found: no instance named 'ghost'"), (health.ExitCode, health.StandardError.Trim()));
         var extra = await d.MmctlAsync("start", "ghost", "phantom");
         Assert.Equal(2, extra.ExitCode);
         Assert.Contains("mmctl start: unexpected argument 'phantom': it takes 1 (NAME)", extra.StandardError, StringComparison.Ordinal);

@@ -26,7 +26,7 @@ public static class StatsFormatter
         Section(sb, "cumulative", s.Cumulative, s);
         sb.AppendLine(Inv, $"   orders placed {s.OrdersPlaced}, cancelled {s.OrdersCancelled}, rejected {s.OrdersRejected}, post-only retries {s.PostOnlyRetries}, rebalances {s.Rebalances}, risk denials {s.RiskDenials}");
         if (StrategyPart(s.StrategyFigures) is { Length: > 0 } part) sb.AppendLine(Inv, $"   {s.Strategy}:{part}");
-        sb.Append(Inv, $"   balances {R(s.BaseBalance)} {s.BaseAsset} + {R(s.QuoteBalance)} {s.QuoteAsset} = {D(s.PortfolioValue)} {s.QuoteAsset} at mid {D(s.Mid)}");
+        sb.Append(Inv, $"   balances {R(s.BaseBalance)} {s.BaseAsset} + {R(s.QuoteBalance)} {s.QuoteAsset} = {(s.PortfolioValue is { } value ? R(value) : "-")} {s.QuoteAsset} at mid {D(s.Mid)}");
         return sb.ToString();
     }
 
