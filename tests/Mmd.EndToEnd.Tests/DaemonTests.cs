@@ -54,6 +54,39 @@ public sealed class DaemonTests
     }
 
     [Fact]
+    public async Task SeveralAtOnce_RestartStopDelete_EachFailureOnItsOwnLine_AndStopAllStopsEveryInstance()
+    {
+        await using var d = await DaemonUnderTest.StartAsync();
+        foreach (var name in new[] { "a", "b" }) Assert.Equal(0, (await d.MmctlAsync("start", "--template", "paper-spot-mm", name)).ExitCode);
+        var before = new List<Instance>();
+        foreach (var name in new[] { "a", "b" }) before.Add(await d.WaitForAsync(name, i => i.State == InstanceState.Running, "running"));
+
+        var restart = await d.MmctlAsync("restart", "a", "b");
+        Assert.True(restart.ExitCode == 0, restart.ToString());
+        foreach (var old in before)
+        {
+            var again = await d.WaitForAsync(old.Name, i => i.State == InstanceState.Running && i.Pid != old.Pid, "running in a new worker");
+            Assert.Equal("restart requested by operator", again.LastExitReason);
+        }
+
+        // A name that is not there is reported on its own line; the others are stopped all the same.
+        var stop = await d.MmctlAsync("stop", "a", "ghost", "b");
+        Assert.Equal(3, stop.ExitCode);
+        Assert.Equal("mmctl: not found: no instance named 'ghost'", stop.StandardError.Trim());
+        foreach (var name in new[] { "a", "b" })
+            Assert.Equal((InstanceState.Stopped, "stopped by operator"), ((await d.GetAsync(name)).State, (await d.GetAsync(name)).LastExitReason));
+
+        foreach (var name in new[] { "a", "b" }) Assert.Equal(0, (await d.MmctlAsync("start", name)).ExitCode);
+        Assert.Equal(2, (await d.MmctlAsync("stop", "a", "--all")).ExitCode); // names or --all, not both
+        var all = await d.MmctlAsync("stop", "--all");
+        Assert.True(all.ExitCode == 0, all.ToString());
+        foreach (var name in new[] { "a", "b" }) Assert.Equal(InstanceState.Stopped, (await d.GetAsync(name)).State);
+
+        Assert.Equal(0, (await d.MmctlAsync("delete", "a", "b")).ExitCode);
+        Assert.Empty((await d.MmctlAsync("ls", "-q")).StandardOutput.Trim());
+    }
+
+    [Fact]
     public async Task StopWithFlatten_ClosesThePosition_AndLeavesNoOrder()
     {
         await using var d = await DaemonUnderTest.StartAsync();

@@ -84,25 +84,33 @@ public sealed class InstanceCommands
         return Show(response.Instance, o);
     });
 
-    [Command("stop", Description = "Stop an instance: its worker cancels all its own orders, confirms, and exits")]
-    public Task<int> Stop([Argument] string name, [Option(Description = "Seconds before the worker is killed (default: the instance's stop timeout)")] int? timeout,
-        [Option(Description = "Also close the position")] bool flatten, CommonOptions o) => Run(o, async (c, ct) =>
+    [Command("stop", Description = "Stop instances (several at once, or --all): each worker cancels all its own orders, confirms, and exits")]
+    public Task<int> Stop([Argument(Description = "Instance names")] string[]? names,
+        [Option(Description = "Seconds before a worker is killed (default: the instance's stop timeout)")] int? timeout,
+        [Option(Description = "Also close the position")] bool flatten,
+        [Option(Description = "Every instance")] bool all, CommonOptions o) => Run(o, async (c, ct) =>
     {
-        var request = new StopInstanceRequest { Name = name, Flatten = flatten };
-        if (timeout is { } t) request.Timeout = Duration.FromTimeSpan(TimeSpan.FromSeconds(t));
-        var response = await c.Instances.StopInstanceAsync(request, cancellationToken: ct);
-        if (!o.Json && !o.Quiet && response.OrdersLeft > 0) Console.Error.WriteLine($"mmctl: WARNING: {response.OrdersLeft} own order(s) could not be confirmed cancelled");
-        Show(response.Instance, o);
-        return response.OrdersLeft == 0 ? ExitCodes.Ok : ExitCodes.Failure;
+        if (all == names is { Length: > 0 }) return Fail("mmctl: what to stop? mmctl stop NAME... | mmctl stop --all");
+        var targets = all ? (await c.Instances.ListInstancesAsync(new ListInstancesRequest(), cancellationToken: ct)).Instances.Select(i => i.Name).ToArray() : names!;
+        return await EachAsync(targets, o, async name =>
+        {
+            var request = new StopInstanceRequest { Name = name, Flatten = flatten };
+            if (timeout is { } t) request.Timeout = Duration.FromTimeSpan(TimeSpan.FromSeconds(t));
+            var response = await c.Instances.StopInstanceAsync(request, cancellationToken: ct);
+            if (!o.Json && !o.Quiet && response.OrdersLeft > 0) Console.Error.WriteLine($"mmctl: WARNING: {name}: {response.OrdersLeft} own order(s) could not be confirmed cancelled");
+            Show(response.Instance, o);
+            return response.OrdersLeft == 0 ? ExitCodes.Ok : ExitCodes.Failure;
+        });
     });
 
-    [Command("restart", Description = "Stop (gracefully) and start an instance")]
-    public Task<int> Restart([Argument] string name, [Option(Description = "Stop timeout in seconds")] int? timeout, CommonOptions o) => Run(o, async (c, ct) =>
-    {
-        var request = new RestartInstanceRequest { Name = name };
-        if (timeout is { } t) request.Timeout = Duration.FromTimeSpan(TimeSpan.FromSeconds(t));
-        return Show((await c.Instances.RestartInstanceAsync(request, cancellationToken: ct)).Instance, o);
-    });
+    [Command("restart", Description = "Stop (gracefully) and start instances")]
+    public Task<int> Restart([Argument(Description = "Instance names")] string[] names, [Option(Description = "Stop timeout in seconds")] int? timeout, CommonOptions o) =>
+        Run(o, (c, ct) => EachAsync(names, o, async name =>
+        {
+            var request = new RestartInstanceRequest { Name = name };
+            if (timeout is { } t) request.Timeout = Duration.FromTimeSpan(TimeSpan.FromSeconds(t));
+            return Show((await c.Instances.RestartInstanceAsync(request, cancellationToken: ct)).Instance, o);
+        }));
 
     [Command("status", Description = "Every instance, or one in detail")]
     public Task<int> Status([Argument] string? name, CommonOptions o) => Run(o, async (c, ct) =>
@@ -126,13 +134,14 @@ public sealed class InstanceCommands
         return ExitCodes.Ok;
     });
 
-    [Command("delete", Description = "Delete a stopped instance (--force stops it first); its journal stays on disk")]
-    public Task<int> Delete([Argument] string name, [Option] bool force, CommonOptions o) => Run(o, async (c, ct) =>
-    {
-        await c.Instances.DeleteInstanceAsync(new DeleteInstanceRequest { Name = name, Force = force }, cancellationToken: ct);
-        if (!o.Quiet && !o.Json) Console.Out.WriteLine($"deleted {name}");
-        return ExitCodes.Ok;
-    });
+    [Command("delete", Description = "Delete stopped instances (--force stops them first); their journals stay on disk")]
+    public Task<int> Delete([Argument(Description = "Instance names")] string[] names, [Option] bool force, CommonOptions o) =>
+        Run(o, (c, ct) => EachAsync(names, o, async name =>
+        {
+            await c.Instances.DeleteInstanceAsync(new DeleteInstanceRequest { Name = name, Force = force }, cancellationToken: ct);
+            if (!o.Quiet && !o.Json) Console.Out.WriteLine($"deleted {name}");
+            return ExitCodes.Ok;
+        }));
 
     [Command("templates", Description = "The instance templates the daemon ships")]
     public Task<int> Templates(CommonOptions o) => Run(o, async (c, ct) =>
@@ -159,6 +168,21 @@ public sealed class InstanceCommands
     {
         Console.Error.WriteLine(message);
         return ExitCodes.InvalidInput;
+    }
+
+    /// <summary>
+    /// One call per instance, all at once (a stop waits for its worker to confirm): each failure is reported on its own
+    /// line and the others go on; the exit code is the first failure's, in the order the names were given.
+    /// </summary>
+    private static async Task<int> EachAsync(IReadOnlyList<string> names, CommonOptions o, Func<string, Task<int>> call)
+    {
+        var socket = DaemonConnection.ResolveSocket(o.Socket);
+        var codes = await Task.WhenAll(names.Distinct(StringComparer.Ordinal).Select(async name =>
+        {
+            try { return await call(name); }
+            catch (Grpc.Core.RpcException ex) when (ex.StatusCode != Grpc.Core.StatusCode.Unavailable) { return RpcFailures.Report(ex, socket); }
+        }));
+        return codes.FirstOrDefault(code => code != ExitCodes.Ok);
     }
 
     /// <summary>Opens the connection, runs the call, and turns failures into one line and an exit code.</summary>
