@@ -43,11 +43,11 @@ public sealed class NativeMmctlTests(NativeMmctl mmctl) : IClassFixture<NativeMm
         Assert.Contains("status", typo.StandardError + typo.StandardOutput, StringComparison.Ordinal); // "Similar commands"
         Assert.Equal(3, (await mmctl.RunAsync(d.SocketPath, wd, "status", "ghost")).ExitCode);
 
-        // An argument a command does not take is refused, not dropped: `stop bot other` once stopped bot alone, and said 0.
-        var extra = await mmctl.RunAsync(d.SocketPath, wd, "stop", "bot", "other");
+        // An argument a command does not take is refused, not dropped (`pause bot other` paused bot alone, and said 0).
+        var extra = await mmctl.RunAsync(d.SocketPath, wd, "pause", "bot", "other");
         Assert.Equal(2, extra.ExitCode);
-        Assert.Contains("mmctl stop: unexpected argument 'other'", extra.StandardError, StringComparison.Ordinal);
-        Assert.Equal(InstanceState.Running, (await d.GetAsync("bot")).State);
+        Assert.Contains("mmctl pause: unexpected argument 'other'", extra.StandardError, StringComparison.Ordinal);
+        Assert.False((await d.GetAsync("bot")).Stats.QuotingPaused);
         var extraInGroup = await mmctl.RunAsync(d.SocketPath, wd, "daemon", "status", "bot");
         Assert.Equal(2, extraInGroup.ExitCode);
         Assert.Contains("mmctl daemon status: unexpected argument 'bot'", extraInGroup.StandardError, StringComparison.Ordinal);

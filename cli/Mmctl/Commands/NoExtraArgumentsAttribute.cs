@@ -4,7 +4,7 @@ namespace Mmctl.Commands;
 
 /// <summary>
 /// Refuses arguments a command does not take. Cocona 2.2 drops them silently (mayuki/Cocona#156), so
-/// `mmctl stop a b` stopped a, left b trading, and exited 0.
+/// `mmctl stop a b` once stopped a, left b trading, and exited 0 (stop now takes several names; pause still takes one).
 /// </summary>
 [AttributeUsage(AttributeTargets.Class)]
 public sealed class NoExtraArgumentsAttribute : CommandFilterAttribute
