@@ -74,9 +74,24 @@ public sealed class BackpackEndToEndTests(ITestOutputHelper output)
         Assert.Equal(0, await JournalQuery.CountAsync(journal, "SELECT COUNT(*) AS Value FROM (SELECT TradeId FROM Fills GROUP BY TradeId HAVING COUNT(*) > 1)"));
         var (fromFills, _) = await JournalQuery.PositionAsync(journal);
         var onVenue = (await rest.GetPositionsAsync(CancellationToken.None).DefaultTimeout()).Where(p => p.Symbol == Symbol).Sum(p => p.NetQuantity);
-        Assert.Equal(onVenue, fromFills);
         var venueFills = await rest.GetFillsAsync(Symbol, 0, 1000, 0, CancellationToken.None).DefaultTimeout();
-        Assert.Equal(venueFills.Length, await JournalQuery.CountAsync(journal, "SELECT COUNT(*) AS Value FROM Fills"));
+        var journaled = await JournalQuery.FillsAsync(journal);
+        if (onVenue != fromFills || venueFills.Length != journaled.Count)
+        {
+            // Which fills differ, and what the instance's log says about them: the check below fails with the evidence.
+            var venueIds = venueFills.Select(f => f.TradeId?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? $"{f.OrderId}@{f.Timestamp}").ToList();
+            var journalIds = journaled.Select(f => f.TradeId).ToHashSet(StringComparer.Ordinal);
+            foreach (var (f, id) in venueFills.Zip(venueIds).Where(x => !journalIds.Contains(x.Second)))
+                output.WriteLine($"venue only: trade {id} order {f.OrderId} client {f.ClientId} {f.Side} {f.Quantity} @ {f.Price} at {f.Timestamp}");
+            foreach (var f in journaled.Where(f => !venueIds.Contains(f.TradeId)))
+                output.WriteLine($"journal only: trade {f.TradeId} order {f.VenueOrderId} client {f.ClientOrderId} {f.Side} {f.Quantity} @ {f.Price} {f.Purpose} at {f.TimestampMs}");
+            foreach (var log in Directory.EnumerateFiles(d.Dir.Path, "*.log", SearchOption.AllDirectories).Where(l => l.Contains("bp", StringComparison.Ordinal)))
+                foreach (var line in await File.ReadAllLinesAsync(log))
+                    if (line.Contains("reconciled", StringComparison.Ordinal) || line.Contains("WRN", StringComparison.Ordinal) || line.Contains("ERR", StringComparison.Ordinal) || line.Contains("stopp", StringComparison.Ordinal))
+                        output.WriteLine($"{Path.GetFileName(log)}: {line}");
+        }
+        Assert.Equal(onVenue, fromFills);
+        Assert.Equal(venueFills.Length, journaled.Count);
         // The secret never reaches a log, the database or an RPC answer.
         foreach (var file in Directory.EnumerateFiles(d.Dir.Path, "*", SearchOption.AllDirectories).Where(f => !f.EndsWith(".sock", StringComparison.Ordinal) && !f.EndsWith(".lock", StringComparison.Ordinal)))
         {

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Mmd.Persistence;
+using Mmd.Persistence.Entities;
 
 namespace Mmd.EndToEnd.Tests;
 
@@ -28,5 +29,12 @@ internal static class JournalQuery
     {
         await using var db = new MmdDbContext(MmdDatabase.Options(journalPath));
         return (await db.Orders.Select(o => o.ClientOrderId).ToListAsync()).ToHashSet();
+    }
+
+    /// <summary>Every journaled fill, oldest first: for a failed check to say which fills differ from the venue's.</summary>
+    public static async Task<List<FillEntity>> FillsAsync(string journalPath)
+    {
+        await using var db = new MmdDbContext(MmdDatabase.Options(journalPath));
+        return await db.Fills.AsNoTracking().OrderBy(f => f.Id).ToListAsync();
     }
 }
