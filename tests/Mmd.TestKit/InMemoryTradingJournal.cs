@@ -24,12 +24,16 @@ public sealed class InMemoryTradingJournal : ITradingJournal
         return Task.CompletedTask;
     }
 
-    public Task<bool> RecordFillAsync(VenueFill fill, OrderPurpose purpose, CancellationToken cancellationToken)
+    /// <summary>Runs before a fill is written, with the write's token: a test can hold the write, as a busy SQLite writer does.</summary>
+    public Func<CancellationToken, Task>? BeforeFillWrite { get; set; }
+
+    public async Task<bool> RecordFillAsync(VenueFill fill, OrderPurpose purpose, CancellationToken cancellationToken)
     {
+        if (BeforeFillWrite is { } wait) await wait(cancellationToken);
         var journaled = new JournaledFill(fill, purpose);
-        if (!_fills.TryAdd(fill.TradeId, journaled)) { DuplicateFillsRejected++; return Task.FromResult(false); }
+        if (!_fills.TryAdd(fill.TradeId, journaled)) { DuplicateFillsRejected++; return false; }
         _fillOrder.Enqueue(journaled);
-        return Task.FromResult(true);
+        return true;
     }
 
     public Task<IReadOnlyList<TrackedOrder>> LoadOpenOrdersAsync(CancellationToken cancellationToken) =>

@@ -74,6 +74,35 @@ public class InstanceEngineTests
     }
 
     [Fact]
+    public async Task AFillBeingWrittenWhenTheStopComes_IsJournaled_NotLostToTheStop()
+    {
+        var held = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var writing = new TaskCompletionSource<CancellationToken>(TaskCreationOptions.RunContinuationsAsynchronously);
+        ScriptedConnector? scripted = null;
+        await using var h = new EngineHarness(wrap: c => scripted = new ScriptedConnector(c));
+        _ = h.Start();
+        await h.QuotingAsync();
+        // The journal's writer is busy when the fill comes (as SQLite's is with a stats write), and the stop comes meanwhile.
+        h.Journal.BeforeFillWrite = async ct =>
+        {
+            writing.TrySetResult(ct);
+            await held.Task.WaitAsync(ct);
+        };
+        scripted!.BeforeCancelAll = () => held.TrySetResult(); // the stop's cancel-all: a write the stop could cut short was cut by now
+        h.SweepDownToOurBestBid();
+        var token = await writing.Task.DefaultTimeout();
+        var stopping = h.StopAsync();
+        if (!token.CanBeCanceled) held.TrySetResult(); // a write the stop cannot cut short: let it finish
+        var result = await stopping;
+
+        // Once counted, a trade is skipped by the stop's catch-up as seen: a cut-short write lost it from the journal.
+        var fill = Assert.Single(h.Journal.Fills).Fill;
+        Assert.Equal(0.5m, fill.Quantity);
+        Assert.Equal(1, result.FinalStats.Session.Fills);
+        Assert.Equal(0.5m, result.FinalStats.Session.Position);
+    }
+
+    [Fact]
     public async Task Stats_FollowAFill_WithoutWaitingForTheHousekeepingTick()
     {
         await using var h = new EngineHarness();

@@ -69,7 +69,7 @@ public sealed partial class InstanceEngine
             while (sent.Any(s => !s.Order.IsTerminal) && await _events.Reader.WaitToReadAsync(timeout))
                 while (_events.Reader.TryRead(out var e)) await HandleAsync(e, timeout);
             foreach (var leg in sent.Select(s => s.Leg).Distinct()) await CatchUpAsync(leg, timeout);
-            await FlushOrdersAsync(timeout);
+            await FlushOrdersAsync();
         }
     }
 

@@ -129,7 +129,7 @@ public sealed partial class InstanceEngine
                 if (await leg.Connector.GetOrderAsync(order.Symbol, order.ClientOrderId, timeout) is { } report) leg.Tracker.ApplyVenueOrder(report, now);
                 else if (order.Status is OrderStatus.Submitted or OrderStatus.Unknown) leg.Tracker.MarkNeverReceived(order, now);
             }
-            await FlushOrdersAsync(timeout);
+            await FlushOrdersAsync();
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested)
         {

@@ -190,7 +190,8 @@ public sealed partial class InstanceEngine
     private async Task SendPendingAsync(CancellationToken cancellationToken)
     {
         if (_pendingSends.Count == 0) return;
-        await FlushOrdersAsync(cancellationToken);
+        await FlushOrdersAsync();
+        cancellationToken.ThrowIfCancellationRequested(); // a stop asked for meanwhile sends nothing new
         var now = _time.GetUtcNow();
         foreach (var (leg, order) in _pendingSends)
         {
@@ -201,12 +202,16 @@ public sealed partial class InstanceEngine
         _pendingSends.Clear();
     }
 
-    private async Task FlushOrdersAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes the orders changed since the last flush. No token: a stop must not cut the write short, for the changes
+    /// are taken from the tracker and would be lost to the journal (the run's last flush comes after the stop).
+    /// </summary>
+    private async Task FlushOrdersAsync()
     {
         foreach (var leg in Legs)
         {
             var changed = leg.Tracker.TakeChanged();
-            if (changed.Count > 0) await leg.Journal.SaveOrdersAsync(changed, cancellationToken);
+            if (changed.Count > 0) await leg.Journal.SaveOrdersAsync(changed, CancellationToken.None);
         }
     }
 

@@ -142,7 +142,7 @@ public sealed partial class InstanceEngine : IDisposable
                 EngineLog.Reconciled(_logger, _options.InstanceName + " (hedge market)", hedged.JournalOpenOrders, hedged.Adopted, hedged.Settled,
                     hedged.StrayCancelled, hedged.CancelsResent, hedged.FillsRecovered, hedged.JournalFills);
             }
-            await FlushOrdersAsync(stoppingToken);
+            await FlushOrdersAsync();
             await RefreshBalancesAsync(stoppingToken);
         }
         catch (ReconciliationFailedException)
@@ -230,7 +230,7 @@ public sealed partial class InstanceEngine : IDisposable
                 if (t == StrategyTrigger.Fill) filled = true;
                 if (t is { } fired && (trigger is null || Priority(fired) > Priority(trigger.Value))) trigger = fired;
             }
-            await FlushOrdersAsync(stoppingToken);
+            await FlushOrdersAsync();
             if (trigger is { } tr) await EvaluateAsync(force ? StrategyTrigger.ForcedRefresh : tr, force, stoppingToken);
             if (_strategyStop is not null) return; // the strategy ended the run: cancel-all follows
             var now = _time.GetUtcNow();
@@ -333,7 +333,9 @@ public sealed partial class InstanceEngine : IDisposable
         if (!leg.Tracker.Owns(fill.ClientOrderId)) return false;
         if (!leg.Tracker.ApplyFill(fill, _time.GetUtcNow(), out var order)) return false;
         var purpose = order?.Purpose ?? (leg.IsHedge ? OrderPurpose.Hedge : OrderPurpose.Quote);
-        if (!await leg.Journal.RecordFillAsync(fill, purpose, cancellationToken)) return false;
+        // Written even while the run stops: the tracker has counted the trade, so a write the stop cut short would be
+        // skipped by the stop's own catch-up as already seen, and the journal would miss a fill the venue made.
+        if (!await leg.Journal.RecordFillAsync(fill, purpose, CancellationToken.None)) return false;
         var rebalance = purpose == OrderPurpose.Rebalance;
         leg.Cumulative.Apply(fill, rebalance);
         leg.Session.Apply(fill, rebalance);

@@ -127,7 +127,8 @@ internal sealed class StartupReconciler(
             if (!tracker.Owns(fill.ClientOrderId)) continue;
             if (!tracker.ApplyFill(fill, time.GetUtcNow(), out var order)) continue;
             var purpose = order?.Purpose ?? OrderPurpose.Quote;
-            if (await journal.RecordFillAsync(fill, purpose, cancellationToken))
+            // Not cut short by a stop: the tracker has counted the trade, and the stop's catch-up would skip it as seen.
+            if (await journal.RecordFillAsync(fill, purpose, CancellationToken.None))
             {
                 cumulative.Apply(fill, purpose == OrderPurpose.Rebalance);
                 recovered++;
