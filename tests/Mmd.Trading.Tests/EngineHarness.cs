@@ -60,6 +60,9 @@ internal sealed class EngineHarness : IAsyncDisposable
 
     public Task<EngineResult> Start() => _run = Task.Run(() => Engine.RunAsync(_stop.Token));
 
+    /// <summary>Set once <see cref="StopAsync"/> has asked the engine to stop.</summary>
+    public bool StopRequested => _stop.IsCancellationRequested;
+
     /// <summary>Our open orders on the venue (the account may hold other instances' orders too).</summary>
     public IReadOnlyList<VenueOrder> OpenOrders() => Exchange.OpenOrders(Name, Market).Where(o => Orders.ClientOrderIds.IsOwnedBy(o.ClientOrderId, Name)).ToList();
 

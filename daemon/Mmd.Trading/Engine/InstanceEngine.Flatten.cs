@@ -52,7 +52,7 @@ public sealed partial class InstanceEngine
             }
             EngineLog.Flattening(_logger, _options.InstanceName, side.ToString(), quantity, attempt, position);
             _pendingSends.Add((leg, order));
-            await SendPendingAsync(timeout);
+            await SendPendingAsync();
             while (!order.IsTerminal && await _events.Reader.WaitToReadAsync(timeout))
                 while (_events.Reader.TryRead(out var e)) await HandleAsync(e, timeout);
             await CatchUpAsync(leg, timeout); // every fill of the IOC is in the figures before the next one is sized

@@ -59,7 +59,7 @@ public sealed partial class InstanceEngine
             }
             _pendingSends.Add((leg, order));
         }
-        await SendPendingAsync(cancellationToken);
+        await SendPendingAsync();
     }
 
     // One-off orders (hedge, reduce, close) until they ended and their fills are in the position.
@@ -186,12 +186,15 @@ public sealed partial class InstanceEngine
         return true;
     }
 
-    /// <summary>Journals the new orders (and every other change) in one write, then sends them.</summary>
-    private async Task SendPendingAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Journals the new orders (and every other change) in one write, then sends them. A stop asked for meanwhile does
+    /// not hold them back: a hedge among them must go out (held back, it would sit as working and the stop's own hedge
+    /// would not replace it), and the stop's cancel-all waits for every request in flight, so a quote goes with the rest.
+    /// </summary>
+    private async Task SendPendingAsync()
     {
         if (_pendingSends.Count == 0) return;
         await FlushOrdersAsync();
-        cancellationToken.ThrowIfCancellationRequested(); // a stop asked for meanwhile sends nothing new
         var now = _time.GetUtcNow();
         foreach (var (leg, order) in _pendingSends)
         {

@@ -243,6 +243,37 @@ public class StrategyScenarioTests
     }
 
     [Fact]
+    public async Task MakerTakerHedge_AFillBeingJournaledAsTheStopComes_IsJournaled_AndHedgedOnce()
+    {
+        var held = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var writing = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var h = new EngineHarness("xemm", CrossMarketHedge(), market: EngineHarness.QuietMarket(), hedgeSymbol: "SOL_USDC_PERP");
+        _ = h.Start();
+        await Until.TrueAsync(() => h.OpenOrders().Count == 2, "a quote a side");
+        var ask = h.OpenOrders().Single(o => o.Side == Side.Sell);
+        // The maker fill's write waits (the journal's writer is busy) until the stop has been asked for.
+        h.Journal.BeforeFillWrite = async _ =>
+        {
+            writing.TrySetResult();
+            await held.Task;
+        };
+        h.Exchange.Place("taker", new PlaceOrderRequest("SOL_USDC", "t1", Side.Buy, OrderType.Limit, TimeInForce.Ioc, ask.Price,
+            h.Exchange.Levels("SOL_USDC", Side.Sell, 50).Where(l => l.Price <= ask.Price).Sum(l => l.Quantity)));
+        await writing.Task.DefaultTimeout();
+        var stopping = h.StopAsync();
+        await Until.TrueAsync(() => h.StopRequested, "the stop is asked for");
+        held.TrySetResult();
+        var result = await stopping;
+
+        // Journaled, and hedged exactly once: not lost to the stop, and not left as a hedge that never went out.
+        Assert.Equal(OrderPurpose.Quote, Assert.Single(h.Journal.Fills).Purpose);
+        var hedge = Assert.Single(h.HedgeJournal!.Fills);
+        Assert.Equal((OrderPurpose.Hedge, Side.Buy, 0.5m), (hedge.Purpose, hedge.Fill.Side, hedge.Fill.Quantity));
+        Assert.Equal(0m, result.FinalStats.StrategyFigures!.Hedge!.Residual);
+        Assert.Equal(0, result.OwnOrdersLeftOnVenue);
+    }
+
+    [Fact]
     public async Task MakerTakerHedge_AcrossMarkets_ARestartReadsEachMarketsOwnJournal_AndHedgesNothingTwice()
     {
         PaperExchange exchange;
