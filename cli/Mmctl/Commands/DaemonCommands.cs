@@ -6,7 +6,6 @@ using Spectre.Console;
 namespace Mmctl.Commands;
 
 /// <summary>`mmctl daemon status|version|shutdown`.</summary>
-[NoExtraArguments]
 public sealed class DaemonCommands
 {
     [Command("status", Description = "Daemon uptime, instance counts and resource health")]

@@ -46,7 +46,6 @@ public sealed class StrategyCommands
 }
 
 /// <summary>mmctl grid ...: grid-only commands.</summary>
-[NoExtraArguments]
 public sealed class GridCommands
 {
     [Command("adjust", Description = "Move a grid's range: its orders are cancelled and the grid is rebuilt around the current price (kept across restarts)")]

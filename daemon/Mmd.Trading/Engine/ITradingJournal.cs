@@ -10,6 +10,9 @@ public sealed record JournaledFill(VenueFill Fill, OrderPurpose Purpose);
 /// <summary>
 /// Durable record of one instance's orders and fills. Orders are written before the request that
 /// creates them leaves the process; a fill is recorded once per venue trade id.
+/// The engine writes orders and fills with <see cref="CancellationToken.None"/>, never the run's stop token: it has
+/// already counted what it writes (the tracker's changed orders, a trade id marked seen), so a write a stop cut short
+/// would be lost to the journal; the stop's own catch-up skips a seen trade.
 /// </summary>
 public interface ITradingJournal
 {

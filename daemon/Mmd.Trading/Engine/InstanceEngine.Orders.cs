@@ -205,10 +205,7 @@ public sealed partial class InstanceEngine
         _pendingSends.Clear();
     }
 
-    /// <summary>
-    /// Writes the orders changed since the last flush. No token: a stop must not cut the write short, for the changes
-    /// are taken from the tracker and would be lost to the journal (the run's last flush comes after the stop).
-    /// </summary>
+    /// <summary>Writes the orders changed since the last flush; taken from the tracker, so never cut short (ITradingJournal).</summary>
     private async Task FlushOrdersAsync()
     {
         foreach (var leg in Legs)

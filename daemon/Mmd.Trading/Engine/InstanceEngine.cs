@@ -333,9 +333,7 @@ public sealed partial class InstanceEngine : IDisposable
         if (!leg.Tracker.Owns(fill.ClientOrderId)) return false;
         if (!leg.Tracker.ApplyFill(fill, _time.GetUtcNow(), out var order)) return false;
         var purpose = order?.Purpose ?? (leg.IsHedge ? OrderPurpose.Hedge : OrderPurpose.Quote);
-        // Written even while the run stops: the tracker has counted the trade, so a write the stop cut short would be
-        // skipped by the stop's own catch-up as already seen, and the journal would miss a fill the venue made.
-        if (!await leg.Journal.RecordFillAsync(fill, purpose, CancellationToken.None)) return false;
+        if (!await leg.Journal.RecordFillAsync(fill, purpose, CancellationToken.None)) return false; // counted: never cut short (ITradingJournal)
         var rebalance = purpose == OrderPurpose.Rebalance;
         leg.Cumulative.Apply(fill, rebalance);
         leg.Session.Apply(fill, rebalance);

@@ -127,8 +127,7 @@ internal sealed class StartupReconciler(
             if (!tracker.Owns(fill.ClientOrderId)) continue;
             if (!tracker.ApplyFill(fill, time.GetUtcNow(), out var order)) continue;
             var purpose = order?.Purpose ?? OrderPurpose.Quote;
-            // Not cut short by a stop: the tracker has counted the trade, and the stop's catch-up would skip it as seen.
-            if (await journal.RecordFillAsync(fill, purpose, CancellationToken.None))
+            if (await journal.RecordFillAsync(fill, purpose, CancellationToken.None)) // counted: never cut short (ITradingJournal)
             {
                 cumulative.Apply(fill, purpose == OrderPurpose.Rebalance);
                 recovered++;
