@@ -47,7 +47,8 @@ public class SpecValidationTests
         Assert.Superset(new HashSet<string> { "name", "venue", "spot_market_making.spread_pct", "spot_market_making.order_quantity", "spot_market_making.levels",
             "spot_market_making.base_target_pct", "spot_market_making.rebalance_threshold_pct", "risk.price_band_pct" }, fields);
         var described = ex.Describe().ToList();
-        Assert.Contains("spec.json:2: name: required: 1-20 characters of a-z, 0-9 and '-', starting with a letter", described);
+        Assert.Contains("spec.json:2: name: 'Bad Name' is not an instance name: 1-20 characters of a-z, 0-9 and '-', starting with a letter", described);
+        Assert.Equal("required: 1-20 characters of a-z, 0-9 and '-', starting with a letter", SpecValidator.NameProblem(""));
         Assert.Contains(described, d => d.StartsWith("spec.json:6: spot_market_making.spread_pct:", StringComparison.Ordinal));
         Assert.Contains(described, d => d.StartsWith("spec.json:7: spot_market_making.order_quantity: 'abc' is not a decimal number", StringComparison.Ordinal));
     }

@@ -23,6 +23,13 @@ public sealed class DaemonTests
         Assert.True(status.ExitCode == 0, status.ToString());
         Assert.Contains("bot", status.StandardOutput, StringComparison.Ordinal);
         Assert.Contains("RUNNING", status.StandardOutput, StringComparison.Ordinal);
+        // Plain lines: the header first, and no line padded with spaces to the widest cell of the last column.
+        Assert.StartsWith("  NAME ", status.StandardOutput, StringComparison.Ordinal);
+        Assert.All(status.StandardOutput.Split('\n'), line => Assert.Equal(line.TrimEnd(), line));
+        // Flags on an existing instance point to `mmctl set` (they once drew "symbol: required").
+        var flags = await d.MmctlAsync("start", "bot", "--spread", "0.3");
+        Assert.Equal((2, "mmctl: bot exists: start it as it is with mmctl start bot; change a market maker's spread, size or levels with mmctl set bot --spread P"),
+            (flags.ExitCode, flags.StandardError.Trim()));
 
         // A few watch messages as JSON lines: lifecycle first, then stats that keep coming.
         using (var watch = new StreamingCli(DaemonUnderTest.MmctlDll, ["watch", "bot", "-o", "json"], new() { ["MMCTL_SOCKET"] = d.SocketPath }))
@@ -314,6 +321,20 @@ public sealed class DaemonTests
         var extras = await d.MmctlAsync("grid", "adjust", "ghost", "a", "b");
         Assert.Equal(2, extras.ExitCode);
         Assert.Contains("mmctl grid adjust: unexpected arguments 'a' 'b'", extras.StandardError, StringComparison.Ordinal);
+        // Every bad command line: one line, and the invalid-input code (Cocona's own were 1, and 129 for an unknown option).
+        foreach (var (args, message) in new (string[], string)[]
+                 {
+                     (["pause"], "mmctl pause: NAME is required; see mmctl pause --help"),
+                     (["restart"], "mmctl restart: give at least one NAME; see mmctl restart --help"),
+                     (["start", "ghost", "--sprd", "1"], "mmctl start: unknown option --sprd; see mmctl start --help"),
+                     (["start", "ghost", "--symbol", "SOL_USDC", "--levels", "abc"], "mmctl start: --levels: 'abc' is not a whole number of 0 or more; see mmctl start --help"),
+                     (["stop", "ghost", "--timeout"], "mmctl stop: --timeout needs a value; see mmctl stop --help"),
+                     (["stop", "ghost", "--flatten=yes"], "mmctl stop: --flatten: 'yes' is not true or false; see mmctl stop --help"), // Cocona read it as false
+                 })
+        {
+            var refused = await d.MmctlAsync(args);
+            Assert.Equal((2, message), (refused.ExitCode, refused.StandardError.Trim()));
+        }
         Assert.Empty((await d.MmctlAsync("ls", "-q")).StandardOutput.Trim()); // nothing was created
     }
 

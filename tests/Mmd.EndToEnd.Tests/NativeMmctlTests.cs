@@ -52,6 +52,12 @@ public sealed class NativeMmctlTests(NativeMmctl mmctl) : IClassFixture<NativeMm
         Assert.Equal(2, extraInGroup.ExitCode);
         Assert.Contains("mmctl daemon status: unexpected argument 'bot'", extraInGroup.StandardError, StringComparison.Ordinal);
 
+        var missing = await mmctl.RunAsync(d.SocketPath, wd, "pause");
+        Assert.Equal((2, "mmctl pause: NAME is required; see mmctl pause --help"), (missing.ExitCode, missing.StandardError.Trim()));
+        var unknown = await mmctl.RunAsync(d.SocketPath, wd, "stop", "bot", "--flaten");
+        Assert.Equal((2, "mmctl stop: unknown option --flaten; see mmctl stop --help"), (unknown.ExitCode, unknown.StandardError.Trim()));
+        Assert.Equal(InstanceState.Running, (await d.GetAsync("bot")).State);
+
         var stop = await mmctl.RunAsync(d.SocketPath, wd, "stop", "bot");
         Assert.True(stop.ExitCode == 0, stop.ToString());
         var none = await mmctl.RunAsync(d.Dir.Combine("nowhere.sock"), wd, "status");

@@ -5,7 +5,7 @@ namespace Mmctl.Commands;
 /// <summary>Every top-level command class, and the `daemon` group.</summary>
 [HasSubCommands(typeof(DaemonCommands), "daemon", Description = "The daemon itself: status, version, shutdown")]
 [HasSubCommands(typeof(GridCommands), "grid", Description = "Grid instances: adjust the range")]
-[NoExtraArguments] // also filters the groups' commands (daemon, grid)
+[UsageRules, IgnoreUnknownOptions] // also filters the groups' commands (daemon, grid)
 public sealed class CommandTree
 {
     public static readonly Type[] Types =

@@ -22,7 +22,7 @@ public sealed class DaemonCommands
         Console.Out.WriteLine($"instances {s.Instances}: {s.Running} running, {s.Stopped} stopped, {s.Failing} failing");
         var table = new Table().Border(TableBorder.Simple).AddColumn("CHECK").AddColumn("VALUE").AddColumn("THRESHOLD").AddColumn("OK");
         foreach (var check in s.Checks) table.AddRow(Markup.Escape(check.Name), check.Value, Markup.Escape(check.Threshold), check.Ok ? "ok" : "FAIL");
-        AnsiConsole.Write(table);
+        Printer.Write(table);
         return s.Healthy ? ExitCodes.Ok : ExitCodes.Failure;
     });
 

@@ -4,7 +4,7 @@ using Grpc.Health.V1;
 namespace Mmctl.Commands;
 
 /// <summary>`mmctl health [NAME]`: grpc.health.v1 for the daemon or one instance; exit 0 only when SERVING.</summary>
-[NoExtraArguments]
+[UsageRules, IgnoreUnknownOptions]
 public sealed class HealthCommand
 {
     [Command("health", Description = "SERVING or not: the daemon, or one instance (exit code 0 only when serving)")]

@@ -7,7 +7,7 @@ using Mmctl.Output;
 namespace Mmctl.Commands;
 
 /// <summary>start, stop, restart, status, ls, delete, templates.</summary>
-[NoExtraArguments]
+[UsageRules, IgnoreUnknownOptions]
 public sealed class InstanceCommands
 {
     [Command("start", Description = "Create and start an instance: from a spec file (-f), a template (--template T NAME), or flags; or start an existing NAME")]
@@ -47,6 +47,8 @@ public sealed class InstanceCommands
             if ((hedgeVenue ?? hedgeSymbol) is not null && strategy != "maker_taker_hedge")
                 return Fail("mmctl: --hedge-venue and --hedge-symbol go with --strategy maker_taker_hedge");
             if (name is null) return Fail("mmctl: a name is required: mmctl start NAME --symbol S --spread P");
+            if (symbol is null && await ExistsAsync(c, name, ct))
+                return Fail($"mmctl: {name} exists: start it as it is with mmctl start {name}; change a market maker's spread, size or levels with mmctl set {name} --spread P");
             request.Spec = new InstanceSpec { Name = name, Venue = venue ?? "paper", Symbol = symbol ?? "" };
             switch (strategy ?? "spot_market_making")
             {
@@ -155,6 +157,19 @@ public sealed class InstanceCommands
         }
         return ExitCodes.Ok;
     });
+
+    private static async Task<bool> ExistsAsync(DaemonConnection c, string name, CancellationToken ct)
+    {
+        try
+        {
+            await c.Instances.GetInstanceAsync(new GetInstanceRequest { Name = name }, cancellationToken: ct);
+            return true;
+        }
+        catch (Grpc.Core.RpcException ex) when (ex.StatusCode is Grpc.Core.StatusCode.NotFound or Grpc.Core.StatusCode.InvalidArgument)
+        {
+            return false;
+        }
+    }
 
     private static int Show(Instance instance, CommonOptions o)
     {

@@ -5,7 +5,7 @@ using GrpcMM.Protos.V1;
 namespace Mmctl.Commands;
 
 /// <summary>`mmctl logs NAME [-f] [--since]`: the instance's log files from the daemon's daily log folders.</summary>
-[NoExtraArguments]
+[UsageRules, IgnoreUnknownOptions]
 public sealed class LogsCommand
 {
     [Command("logs", Description = "An instance's log (and its captured stdout/stderr); -f follows")]

@@ -6,7 +6,7 @@ using Mmctl.Output;
 namespace Mmctl.Commands;
 
 /// <summary>pause, resume, set: steer a running strategy without restarting it.</summary>
-[NoExtraArguments]
+[UsageRules, IgnoreUnknownOptions]
 public sealed class StrategyCommands
 {
     [Command("pause", Description = "Pull every quote and place none until resumed; the instance keeps running and its protective closes still work")]

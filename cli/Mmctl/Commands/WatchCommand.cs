@@ -7,7 +7,7 @@ using Spectre.Console;
 namespace Mmctl.Commands;
 
 /// <summary>`mmctl watch`: a live table, or JSON lines with -o json. Reconnects and resumes by sequence.</summary>
-[NoExtraArguments]
+[UsageRules, IgnoreUnknownOptions]
 public sealed class WatchCommand
 {
     [Command("watch", Description = "Live stats and lifecycle events (a table that updates in place; -o json prints JSON lines)")]

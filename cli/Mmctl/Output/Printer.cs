@@ -12,6 +12,25 @@ public static class Printer
 
     public static void JsonLine(IMessage message) => Console.Out.WriteLine(Json.Format(message));
 
+    /// <summary>
+    /// A table or grid as plain lines, at the terminal's width: without the spaces Spectre pads every line with up to
+    /// the widest cell of the last column, and without the blank lines its simple border draws above and below.
+    /// </summary>
+    public static void Write(Spectre.Console.Rendering.IRenderable renderable)
+    {
+        var text = new StringWriter();
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors, Out = new AnsiConsoleOutput(text),
+        });
+        console.Profile.Width = AnsiConsole.Profile.Width;
+        console.Write(renderable);
+        var lines = text.ToString().Split('\n').Select(l => l.TrimEnd()).ToList();
+        var first = lines.FindIndex(l => l.Length > 0);
+        var last = lines.FindLastIndex(l => l.Length > 0);
+        for (var i = first; first >= 0 && i <= last; i++) Console.Out.WriteLine(lines[i]);
+    }
+
     public static void Instances(IReadOnlyList<Instance> instances, Commands.CommonOptions o, DateTimeOffset now)
     {
         if (o.Json)
@@ -29,7 +48,7 @@ public static class Printer
             Console.Out.WriteLine("no instances (create one: mmctl start --template paper-spot-mm NAME)");
             return;
         }
-        AnsiConsole.Write(InstanceTable(instances, now));
+        Write(InstanceTable(instances, now));
     }
 
     public static Table InstanceTable(IEnumerable<Instance> instances, DateTimeOffset now)
@@ -126,7 +145,7 @@ public static class Printer
                 Add("last protective action", $"{f.LastProtectiveAction}{(f.LastProtectiveActionTime is null ? "" : $" at {f.LastProtectiveActionTime.ToDateTimeOffset():u}")}");
             Add("orders", $"placed {s.OrdersPlaced}, cancelled {s.OrdersCancelled}, rejected {s.OrdersRejected}, post-only retries {s.PostOnlyRetries}, rebalances {s.Rebalances}, risk denials {s.RiskDenials}");
         }
-        AnsiConsole.Write(grid);
+        Write(grid);
     }
 
     // A stopped instance, or one quoting a single side, has no price (or spread) for a side: "-", not an empty gap.

@@ -74,7 +74,7 @@ public sealed class InstanceApi(Supervisor supervisor, TemplateCatalog templates
         Task.FromResult(new ListTemplatesResponse { Templates = { templates.All() } });
 
     internal static string RequireName(string name) =>
-        SpecValidator.IsValidName(name) ? name : throw new InvalidRequestException([new("name", "required: 1-20 characters of a-z, 0-9 and '-', starting with a letter")]);
+        SpecValidator.IsValidName(name) ? name : throw new InvalidRequestException([new("name", SpecValidator.NameProblem(name))]);
 
     private static TimeSpan? Timeout(Google.Protobuf.WellKnownTypes.Duration? d)
     {

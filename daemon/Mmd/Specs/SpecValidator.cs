@@ -23,12 +23,16 @@ public static partial class SpecValidator
 
     public static bool IsValidName(string name) => NamePattern().IsMatch(name);
 
+    /// <summary>What is wrong with an instance name: missing, or given and not a name (said with the name).</summary>
+    public static string NameProblem(string name) =>
+        (name.Length == 0 ? "required" : $"'{name}' is not an instance name") + ": 1-20 characters of a-z, 0-9 and '-', starting with a letter";
+
     public static ValidatedSpec Validate(InstanceSpec spec, string source, IReadOnlyDictionary<string, long>? lines = null)
     {
         var v = new List<FieldViolation>();
         var name = spec.Name;
         if (!NamePattern().IsMatch(name))
-            v.Add(new("name", "required: 1-20 characters of a-z, 0-9 and '-', starting with a letter"));
+            v.Add(new("name", NameProblem(name)));
 
         var venue = spec.Venue.Length == 0 ? "paper" : spec.Venue;
         if (!KnownVenues.Contains(venue))
