@@ -63,9 +63,14 @@ public sealed class AsterEndToEndTests(ITestOutputHelper output)
         Assert.Equal(0, await JournalQuery.CountAsync(journal, "SELECT COUNT(*) AS Value FROM (SELECT TradeId FROM Fills GROUP BY TradeId HAVING COUNT(*) > 1)"));
         var (fromFills, _) = await JournalQuery.PositionAsync(journal);
         var onVenue = (await rest.GetPositionsAsync(CancellationToken.None).DefaultTimeout()).Where(p => p.Symbol == Symbol).Sum(p => p.PositionAmt);
-        Assert.Equal(onVenue, fromFills);
         var venueFills = await rest.GetUserTradesAsync(Symbol, DateTimeOffset.UnixEpoch, 1000, CancellationToken.None).DefaultTimeout();
-        Assert.Equal(venueFills.Length, await JournalQuery.CountAsync(journal, "SELECT COUNT(*) AS Value FROM Fills"));
+        var journaled = await JournalQuery.FillsAsync(journal);
+        if (onVenue != fromFills || venueFills.Length != journaled.Count)
+            await FillMismatchReport.WriteAsync(output,
+                venueFills.Select(f => (f.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), $"order {f.OrderId} {f.Side} {f.Qty} @ {f.Price} at {f.Time}")).ToList(),
+                journaled, d.Dir.Path, "ast");
+        Assert.Equal(onVenue, fromFills);
+        Assert.Equal(venueFills.Length, journaled.Count);
         await AssertSecretNowhereAsync(d, "ast");
         output.WriteLine($"20 kill -9s: {venueFills.Length} fills on the venue = {venueFills.Length} journaled, 0 duplicates; position {onVenue} = sum of fills {fromFills}; " +
             $"{open.Length} open orders before the stop, all the instance's and journaled; 0 after it; dead-man's switch off after the stop, 0 countdown cancels");

@@ -77,19 +77,9 @@ public sealed class BackpackEndToEndTests(ITestOutputHelper output)
         var venueFills = await rest.GetFillsAsync(Symbol, 0, 1000, 0, CancellationToken.None).DefaultTimeout();
         var journaled = await JournalQuery.FillsAsync(journal);
         if (onVenue != fromFills || venueFills.Length != journaled.Count)
-        {
-            // Which fills differ, and what the instance's log says about them: the check below fails with the evidence.
-            var venueIds = venueFills.Select(f => f.TradeId?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? $"{f.OrderId}@{f.Timestamp}").ToList();
-            var journalIds = journaled.Select(f => f.TradeId).ToHashSet(StringComparer.Ordinal);
-            foreach (var (f, id) in venueFills.Zip(venueIds).Where(x => !journalIds.Contains(x.Second)))
-                output.WriteLine($"venue only: trade {id} order {f.OrderId} client {f.ClientId} {f.Side} {f.Quantity} @ {f.Price} at {f.Timestamp}");
-            foreach (var f in journaled.Where(f => !venueIds.Contains(f.TradeId)))
-                output.WriteLine($"journal only: trade {f.TradeId} order {f.VenueOrderId} client {f.ClientOrderId} {f.Side} {f.Quantity} @ {f.Price} {f.Purpose} at {f.TimestampMs}");
-            foreach (var log in Directory.EnumerateFiles(d.Dir.Path, "*.log", SearchOption.AllDirectories).Where(l => l.Contains("bp", StringComparison.Ordinal)))
-                foreach (var line in await File.ReadAllLinesAsync(log))
-                    if (line.Contains("reconciled", StringComparison.Ordinal) || line.Contains("WRN", StringComparison.Ordinal) || line.Contains("ERR", StringComparison.Ordinal) || line.Contains("stopp", StringComparison.Ordinal))
-                        output.WriteLine($"{Path.GetFileName(log)}: {line}");
-        }
+            await FillMismatchReport.WriteAsync(output,
+                venueFills.Select(f => (f.TradeId?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? $"{f.OrderId}@{f.Timestamp}",
+                    $"order {f.OrderId} client {f.ClientId} {f.Side} {f.Quantity} @ {f.Price} at {f.Timestamp}")).ToList(), journaled, d.Dir.Path, "bp");
         Assert.Equal(onVenue, fromFills);
         Assert.Equal(venueFills.Length, journaled.Count);
         // The secret never reaches a log, the database or an RPC answer.
