@@ -1,0 +1,86 @@
+using System.Text.Json.Nodes;
+using GrpcMM.Protos.V1;
+using Mmd.TestKit;
+
+namespace Mmd.EndToEnd.Tests;
+
+/// <summary>
+/// The daemon's supervision against real workers: a hung worker fails its liveness probe and is replaced, a worker
+/// above its memory limit is replaced, and the restart policies decide what an exit leads to. Each reason is shown.
+/// </summary>
+public sealed class SupervisionTests
+{
+    [Fact]
+    public async Task HungWorker_FailsItsLivenessProbes_IsKilled_AndRestartedWithTheReason()
+    {
+        // Health every 0.5 s, killed after 6 failed probes (DaemonUnderTest's timings).
+        await using var d = await DaemonUnderTest.StartAsync();
+        Assert.Equal(0, (await d.MmctlAsync("start", "--template", "paper-spot-mm", "bot")).ExitCode);
+        var first = await d.WaitForAsync("bot", i => i.State == InstanceState.Running && i.Health.Healthy, "running and healthy");
+
+        Signals.Kill(first.Pid, 19); // SIGSTOP: the process lives, and says nothing
+        await d.WaitForAsync("bot", i => !i.Health.Healthy && i.Health.Problem.StartsWith("no health report for", StringComparison.Ordinal),
+            "unhealthy: no health report");
+        var again = await d.WaitForAsync("bot", i => i.State == InstanceState.Running && i.Pid != first.Pid && i.Health.Healthy,
+            "running and healthy again in a new worker", TimeSpan.FromSeconds(60));
+
+        Assert.Equal(1u, again.Restarts);
+        Assert.Matches(@"^liveness: no health report for [\d.]+s \(6 failed probes\)$", again.LastExitReason);
+        Assert.False(Directory.Exists($"/proc/{first.Pid}"), "the stopped worker was killed");
+        Assert.Matches(@"last exit\s+liveness: no health report for", (await d.MmctlAsync("status", "bot")).StandardOutput);
+    }
+
+    [Fact]
+    public async Task WorkerAboveItsMemoryLimit_IsRestarted_WithTheReason()
+    {
+        await using var d = await DaemonUnderTest.StartAsync();
+        // A paper worker holds more than 64 MB resident (the smallest limit a spec may set) once it runs: every worker of this instance is over its limit.
+        var created = await CreateAsync(d, "fat", spec => spec["supervision"] = new JsonObject { ["memoryLimitMb"] = 64 });
+        Assert.Equal(0, created.ExitCode);
+
+        var killed = await d.WaitForAsync("fat", i => i.Restarts >= 1 && i.LastExitReason.StartsWith("memory limit: ", StringComparison.Ordinal),
+            "restarted for its memory limit", TimeSpan.FromSeconds(60));
+        Assert.Matches(@"^memory limit: \d+ MB resident > 64 MB$", killed.LastExitReason);
+        Assert.Contains("memory limit", (await d.MmctlAsync("status", "fat")).StandardOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RestartPolicies_NeverLeavesAKilledWorkerFailed_AlwaysRunsACleanlyEndedOneAgain()
+    {
+        await using var d = await DaemonUnderTest.StartAsync();
+        Assert.Equal(0, (await CreateAsync(d, "never", spec => spec["supervision"] = new JsonObject { ["restartPolicy"] = "RESTART_POLICY_NEVER" })).ExitCode);
+        Assert.Equal(0, (await CreateAsync(d, "always", spec =>
+        {
+            spec["duration"] = "3s";
+            spec["supervision"] = new JsonObject { ["restartPolicy"] = "RESTART_POLICY_ALWAYS" };
+        })).ExitCode);
+        // The default (on-failure): a run that ends by its duration is over.
+        Assert.Equal(0, (await CreateAsync(d, "once", spec => spec["duration"] = "3s")).ExitCode);
+
+        var never = await d.WaitForAsync("never", i => i.State == InstanceState.Running, "running");
+        Signals.Kill(never.Pid, 9);
+        var failed = await d.WaitForAsync("never", i => i.State == InstanceState.Failed, "failed, and left so");
+        Assert.Contains("signal 9", failed.LastExitReason, StringComparison.Ordinal);
+
+        var always = await d.WaitForAsync("always", i => i.Restarts >= 1 && i.State == InstanceState.Running, "running again after its run ended",
+            TimeSpan.FromSeconds(60));
+        Assert.Equal("duration elapsed", always.LastExitReason);
+        Assert.Equal(0u, always.ConsecutiveFailures); // a clean end is not a failure: no backoff builds up
+
+        var once = await d.WaitForAsync("once", i => i.State == InstanceState.Exited, "exited after its run", TimeSpan.FromSeconds(60));
+        Assert.Equal(("duration elapsed", 0u), (once.LastExitReason, once.Restarts));
+        var stillFailed = await d.GetAsync("never");
+        Assert.Equal((InstanceState.Failed, 0u, 0), (stillFailed.State, stillFailed.Restarts, stillFailed.Pid));
+    }
+
+    /// <summary>`mmctl start -f` with the shipped paper-spot-mm template, named and changed by <paramref name="change"/>.</summary>
+    private static async Task<CliResult> CreateAsync(DaemonUnderTest d, string name, Action<JsonNode> change)
+    {
+        var spec = JsonNode.Parse(await File.ReadAllTextAsync(Repository.Combine("daemon", "templates", "paper-spot-mm.json")))!;
+        spec["name"] = name;
+        change(spec);
+        var file = d.Dir.Combine(name + ".json");
+        await File.WriteAllTextAsync(file, spec.ToJsonString());
+        return await d.MmctlAsync("start", "-f", file);
+    }
+}
