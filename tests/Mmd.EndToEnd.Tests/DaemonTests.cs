@@ -299,6 +299,17 @@ public sealed class DaemonTests
     }
 
     [Fact]
+    public async Task LogFoldersOlderThanTheRetention_ArePruned_TodaysIsWritten()
+    {
+        await using var d = await DaemonUnderTest.StartAsync(settings: new() { ["logRetentionDays"] = 2 },
+            prepareState: state => Task.FromResult(Directory.CreateDirectory(Path.Combine(state, "..", "logs", "2020-01-01"))));
+        var logs = d.Dir.Combine("logs");
+        Assert.False(Directory.Exists(Path.Combine(logs, "2020-01-01")));
+        var today = Path.Combine(logs, DateTime.Now.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+        await Until.TrueAsync(() => File.Exists(Path.Combine(today, "mmd.log")), "today's daemon log");
+    }
+
+    [Fact]
     public async Task BadInput_ExitCodesFromOneTable()
     {
         await using var d = await DaemonUnderTest.StartAsync();

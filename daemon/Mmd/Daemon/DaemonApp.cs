@@ -99,6 +99,7 @@ public sealed class DaemonApp : IAsyncDisposable
             DaemonLog.Serving(logger, config.SocketPath, Environment.ProcessId, config.Source);
             var afterStart = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             _ = AfterStartAsync(store, supervisor, logger, afterStart.Token);
+            _ = LogFolders.PruneHourlyAsync(config.LogDir, config.LogRetentionDays, TimeProvider.System, afterStart.Token); // the workers' logs too: one folder
             return new DaemonApp(app, supervisor, lockFile, afterStart);
         }
         catch

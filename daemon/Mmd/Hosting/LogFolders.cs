@@ -17,6 +17,20 @@ public static class LogFolders
             (day, to) => to.File(Path.Combine(logDir, day, fileName), outputTemplate: OutputTemplate, shared: true),
             sinkMapCountLimit: 2);
 
+    /// <summary>
+    /// Prunes again every hour for as long as the process runs: pruning only at start kept every day's logs of a
+    /// daemon that ran for months.
+    /// </summary>
+    public static async Task PruneHourlyAsync(string logDir, int retentionDays, TimeProvider time, CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromHours(1), time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken)) Prune(logDir, retentionDays, time.GetLocalNow());
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested) { }
+    }
+
     /// <summary>Deletes day folders older than the retention.</summary>
     public static int Prune(string logDir, int retentionDays, DateTimeOffset now)
     {

@@ -75,7 +75,12 @@ public static class RunCommand
 
             using var stop = new StopRequest();
             using var signals = stop.OnSignals();
-            return (await InstanceRunner.RunAsync(spec, daemonConfig, summary, stop)).ExitCode;
+            using var pruning = new CancellationTokenSource();
+            var pruned = LogFolders.PruneHourlyAsync(daemonConfig.LogDir, daemonConfig.LogRetentionDays, TimeProvider.System, pruning.Token); // a daemon's workers leave it to the daemon
+            var exitCode = (await InstanceRunner.RunAsync(spec, daemonConfig, summary, stop)).ExitCode;
+            await pruning.CancelAsync();
+            await pruned;
+            return exitCode;
         });
         return command;
     }
