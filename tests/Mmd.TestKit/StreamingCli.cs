@@ -29,6 +29,17 @@ public sealed class StreamingCli : IDisposable
         return lines;
     }
 
+    /// <summary>Lines as they come, up to and including the first that <paramref name="last"/> matches.</summary>
+    public async Task<IReadOnlyList<string>> ReadUntilAsync(Func<string, bool> last)
+    {
+        var lines = new List<string>();
+        using var cts = new CancellationTokenSource(TaskExtensions.Timeout);
+        while (lines.Count == 0 || !last(lines[^1]))
+            lines.Add(await _process.StandardOutput.ReadLineAsync(cts.Token)
+                ?? throw new InvalidOperationException($"the command ended after {lines.Count} lines: {await _process.StandardError.ReadToEndAsync(cts.Token)}"));
+        return lines;
+    }
+
     public void Dispose()
     {
         try { _process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }

@@ -33,24 +33,40 @@ public sealed class LogsCommand
             foreach (var line in File.ReadLines(file))
                 if (window is null || !TryStamp(line, out var at) || at >= from) await Console.Out.WriteLineAsync(line);
         }
-        if (!follow) return last is null ? InstanceCommands.Fail($"mmctl: no log for '{name}' in {logDir} since {from:u}") : ExitCodes.Ok;
-        last ??= Path.Combine(logDir, DateTimeOffset.Now.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), name + ".log");
-        await FollowAsync(last, ct);
+        // The worker's captured stdout and stderr: only what bypassed the log, such as the runtime's report of a crash.
+        // Its lines carry no time, so a file counts when it was written in the window: a worker writes to the folder of
+        // the day it started.
+        var written = window is null ? DateTime.Today : from.LocalDateTime;
+        var outputs = Directory.Exists(logDir)
+            ? Directory.EnumerateDirectories(logDir).Select(d => Path.Combine(d, name + ".out"))
+                .Where(f => File.Exists(f) && new FileInfo(f).Length > 0 && File.GetLastWriteTime(f) >= written).Order(StringComparer.Ordinal).ToList()
+            : [];
+        foreach (var file in outputs)
+        {
+            await Console.Out.WriteLineAsync($"== {file} (the worker's own stdout and stderr) ==");
+            foreach (var line in File.ReadLines(file)) await Console.Out.WriteLineAsync(line);
+        }
+        if (!follow) return last is null && outputs.Count == 0 ? InstanceCommands.Fail($"mmctl: no log for '{name}' in {logDir} since {from:u}") : ExitCodes.Ok;
+        var today = Path.Combine(logDir, DateTimeOffset.Now.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+        await FollowAsync([last ?? Path.Combine(today, name + ".log"), outputs.LastOrDefault() ?? Path.Combine(today, name + ".out")], ct);
         return ExitCodes.Ok;
     });
 
-    private static async Task FollowAsync(string file, CancellationToken ct)
+    /// <summary>Prints what is added to each file from now on, as it comes.</summary>
+    private static async Task FollowAsync(IReadOnlyList<string> files, CancellationToken ct)
     {
-        long position = File.Exists(file) ? new FileInfo(file).Length : 0;
+        var positions = files.Select(f => File.Exists(f) ? new FileInfo(f).Length : 0).ToArray();
         while (!ct.IsCancellationRequested)
         {
-            if (File.Exists(file) && new FileInfo(file).Length > position)
+            for (var i = 0; i < files.Count; i++)
             {
-                await using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-                stream.Seek(position, SeekOrigin.Begin);
+                if (!File.Exists(files[i]) || new FileInfo(files[i]).Length <= positions[i]) continue;
+                await using var stream = new FileStream(files[i], FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+                stream.Seek(positions[i], SeekOrigin.Begin);
                 using var reader = new StreamReader(stream);
                 await Console.Out.WriteAsync(await reader.ReadToEndAsync(ct));
-                position = stream.Position;
+                await Console.Out.FlushAsync(ct);
+                positions[i] = stream.Position;
             }
             await Task.Delay(250, ct);
         }

@@ -77,7 +77,7 @@ public static class RunCommand
             using var signals = stop.OnSignals();
             using var pruning = new CancellationTokenSource();
             var pruned = LogFolders.PruneHourlyAsync(daemonConfig.LogDir, daemonConfig.LogRetentionDays, TimeProvider.System, pruning.Token); // a daemon's workers leave it to the daemon
-            var exitCode = (await InstanceRunner.RunAsync(spec, daemonConfig, summary, stop)).ExitCode;
+            var exitCode = (await InstanceRunner.RunAsync(spec, daemonConfig, summary, stop, logToConsole: true)).ExitCode;
             await pruning.CancelAsync();
             await pruned;
             return exitCode;

@@ -47,7 +47,7 @@ public static class WorkerCommand
             using var signals = stop.OnSignals();
             await using var link = new DaemonLink(spec.Name, socket, healthInterval, stop, TimeProvider.System, NullLogger.Instance);
             link.Start();
-            var outcome = await InstanceRunner.RunAsync(spec, config, TimeSpan.FromSeconds(60), stop, link.Bind);
+            var outcome = await InstanceRunner.RunAsync(spec, config, TimeSpan.FromSeconds(60), stop, logToConsole: false, link.Bind);
             await link.ReportExitAsync(outcome.ExitCode, outcome.Reason, outcome.OrdersLeft);
             return outcome.ExitCode;
         });

@@ -15,12 +15,13 @@ public sealed record RunOutcome(int ExitCode, string Reason, int OrdersLeft);
 public static class InstanceRunner
 {
     /// <param name="onEngine">Called once the engine exists (the worker reports its health and stats from it).</param>
+    /// <param name="logToConsole">The log on the console too (`mmd run`), not only in the log folder.</param>
     public static async Task<RunOutcome> RunAsync(ValidatedSpec spec, DaemonConfig config, TimeSpan summaryEvery, StopRequest stopRequest,
-        Action<InstanceEngine>? onEngine = null)
+        bool logToConsole, Action<InstanceEngine>? onEngine = null)
     {
         var stop = stopRequest.Token;
         var time = TimeProvider.System;
-        var (loggerFactory, serilog) = RunLogging.Create(config.LogDir, spec.Name, config.LogRetentionDays);
+        var (loggerFactory, serilog) = RunLogging.Create(config.LogDir, spec.Name, config.LogRetentionDays, logToConsole);
         await using var serilogLifetime = serilog;
         using var loggerLifetime = loggerFactory;
         var log = loggerFactory.CreateLogger("mmd.run");
