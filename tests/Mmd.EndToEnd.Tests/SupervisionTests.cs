@@ -73,6 +73,52 @@ public sealed class SupervisionTests
         Assert.Equal((InstanceState.Failed, 0u, 0), (stillFailed.State, stillFailed.Restarts, stillFailed.Pid));
     }
 
+    [Fact]
+    public async Task AWorkerThatDoesNotStop_IsKilledAtTheStopTimeout_AndTheStopSaysSo()
+    {
+        await using var d = await DaemonUnderTest.StartAsync();
+        Assert.Equal(0, (await d.MmctlAsync("start", "--template", "paper-spot-mm", "bot")).ExitCode);
+        var running = await d.WaitForAsync("bot", i => i.State == InstanceState.Running && i.Stats?.OpenBuyOrders > 0, "running and quoting");
+        Signals.Kill(running.Pid, 19); // SIGSTOP: it cannot cancel its orders or confirm
+
+        var stop = await d.MmctlAsync("stop", "bot", "--timeout", "2");
+        var stopped = await d.GetAsync("bot");
+        Assert.Equal((InstanceState.Stopped, "stop timeout: killed after 2s"), (stopped.State, stopped.LastExitReason));
+        Assert.False(Directory.Exists($"/proc/{running.Pid}"), "the worker was killed");
+        // Its quotes still rest on the venue, and the stop says so instead of reporting a flat book.
+        Assert.True(OwnOpenOrders(d, "bot") > 0);
+        Assert.Equal(1, stop.ExitCode);
+        Assert.Equal("mmctl: WARNING: bot: no worker confirmed that none of its orders is left (stop timeout: killed after 2s); " +
+                     "the venue may still hold some: mmctl start bot reconciles them, then mmctl stop bot cancels them", stop.StandardError.Trim());
+        // A stop of the stopped instance says the same (the last worker's end decides), until the remedy it names is taken.
+        Assert.Equal(1, (await d.MmctlAsync("stop", "bot")).ExitCode);
+        Assert.Equal(0, (await d.MmctlAsync("start", "bot")).ExitCode);
+        await d.WaitForAsync("bot", i => i.State == InstanceState.Running && i.Stats?.OpenBuyOrders > 0, "running again");
+        var clean = await d.MmctlAsync("stop", "bot");
+        Assert.True(clean.ExitCode == 0, clean.ToString());
+        Assert.Equal(0, OwnOpenOrders(d, "bot"));
+        Assert.Equal(0, (await d.MmctlAsync("stop", "bot")).ExitCode);
+
+        // Deleting an instance whose worker was killed at its stop says the same: its orders would rest unwatched.
+        Assert.Equal(0, (await d.MmctlAsync("start", "bot")).ExitCode);
+        var hung = await d.WaitForAsync("bot", i => i.State == InstanceState.Running && i.Stats?.OpenBuyOrders > 0, "running again");
+        Signals.Kill(hung.Pid, 19);
+        Assert.Equal(1, (await d.MmctlAsync("stop", "bot", "--timeout", "1")).ExitCode);
+        var delete = await d.MmctlAsync("delete", "bot");
+        Assert.Equal(1, delete.ExitCode);
+        Assert.StartsWith("mmctl: WARNING: bot: no worker confirmed that none of its orders is left", delete.StandardError, StringComparison.Ordinal);
+        Assert.Empty((await d.MmctlAsync("ls", "-q")).StandardOutput.Trim()); // deleted all the same
+    }
+
+    /// <summary>The paper venue's resting orders of the instance, from its saved state.</summary>
+    private static int OwnOpenOrders(DaemonUnderTest d, string name)
+    {
+        using var venue = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(d.StateDir, "paper", name + ".json")));
+        return venue.RootElement.GetProperty("Orders").EnumerateArray()
+            .Count(o => o.GetProperty("ClientOrderId").GetString()!.StartsWith(name + "_", StringComparison.Ordinal)
+                        && o.GetProperty("Status").GetString() is not ("Cancelled" or "Filled" or "Rejected" or "Expired"));
+    }
+
     /// <summary>`mmctl start -f` with the shipped paper-spot-mm template, named and changed by <paramref name="change"/>.</summary>
     private static async Task<CliResult> CreateAsync(DaemonUnderTest d, string name, Action<JsonNode> change)
     {

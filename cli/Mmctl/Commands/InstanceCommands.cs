@@ -100,8 +100,11 @@ public sealed class InstanceCommands
             if (timeout is { } t) request.Timeout = Duration.FromTimeSpan(TimeSpan.FromSeconds(t));
             var response = await c.Instances.StopInstanceAsync(request, cancellationToken: ct);
             if (!o.Json && !o.Quiet && response.OrdersLeft > 0) Console.Error.WriteLine($"mmctl: WARNING: {name}: {response.OrdersLeft} own order(s) could not be confirmed cancelled");
+            else if (!o.Json && !o.Quiet && response.BookUnconfirmed)
+                Console.Error.WriteLine($"mmctl: WARNING: {name}: no worker confirmed that none of its orders is left ({response.Instance.LastExitReason}); " +
+                                        $"the venue may still hold some: mmctl start {name} reconciles them, then mmctl stop {name} cancels them");
             Show(response.Instance, o);
-            return response.OrdersLeft == 0 ? ExitCodes.Ok : ExitCodes.Failure;
+            return response.OrdersLeft == 0 && !response.BookUnconfirmed ? ExitCodes.Ok : ExitCodes.Failure;
         });
     });
 
@@ -140,9 +143,13 @@ public sealed class InstanceCommands
     public Task<int> Delete([Argument(Description = "Instance names")] string[] names, [Option] bool force, CommonOptions o) =>
         Run(o, (c, ct) => EachAsync(names, o, async name =>
         {
-            await c.Instances.DeleteInstanceAsync(new DeleteInstanceRequest { Name = name, Force = force }, cancellationToken: ct);
+            var deleted = await c.Instances.DeleteInstanceAsync(new DeleteInstanceRequest { Name = name, Force = force }, cancellationToken: ct);
             if (!o.Quiet && !o.Json) Console.Out.WriteLine($"deleted {name}");
-            return ExitCodes.Ok;
+            if (!deleted.BookUnconfirmed) return ExitCodes.Ok;
+            if (!o.Json && !o.Quiet)
+                Console.Error.WriteLine($"mmctl: WARNING: {name}: no worker confirmed that none of its orders is left; the venue may still hold some: " +
+                                        $"its journal stays on disk, so an instance created again as {name} on the same market reconciles them at its start, and its stop cancels them");
+            return ExitCodes.Failure;
         }));
 
     [Command("templates", Description = "The instance templates the daemon ships")]

@@ -45,7 +45,7 @@ public sealed class InstanceApi(Supervisor supervisor, TemplateCatalog templates
     {
         var timeout = Timeout(request.Timeout);
         var outcome = await supervisor.StopAsync(RequireName(request.Name), timeout, request.Flatten, context.CancellationToken);
-        return new StopInstanceResponse { Instance = outcome.Instance, OrdersLeft = outcome.OrdersLeft };
+        return new StopInstanceResponse { Instance = outcome.Instance, OrdersLeft = outcome.OrdersLeft, BookUnconfirmed = outcome.BookUnconfirmed };
     }
 
     public override async Task<RestartInstanceResponse> RestartInstance(RestartInstanceRequest request, ServerCallContext context) =>
@@ -60,8 +60,8 @@ public sealed class InstanceApi(Supervisor supervisor, TemplateCatalog templates
 
     public override async Task<DeleteInstanceResponse> DeleteInstance(DeleteInstanceRequest request, ServerCallContext context)
     {
-        await supervisor.DeleteAsync(RequireName(request.Name), request.Force, context.CancellationToken);
-        return new DeleteInstanceResponse();
+        var bookUnconfirmed = await supervisor.DeleteAsync(RequireName(request.Name), request.Force, context.CancellationToken);
+        return new DeleteInstanceResponse { BookUnconfirmed = bookUnconfirmed };
     }
 
     public override Task<GetInstanceResponse> GetInstance(GetInstanceRequest request, ServerCallContext context) =>

@@ -301,7 +301,9 @@ public sealed partial class InstanceActor
         {
             _state = InstanceState.Stopped;
             await EventAsync("state", $"stopped ({reason})", cancellationToken);
-            var outcome = new StopOutcome(SnapshotAfterPublish(), ordersLeft);
+            // Only a worker's own report counts: a killed one cancelled nothing it was not already done with.
+            var confirmed = _killReason is null && _exiting?.ExitCode is ExitCodes.Ok or ExitCodes.OrdersLeftOnVenue;
+            var outcome = new StopOutcome(SnapshotAfterPublish(), ordersLeft, BookUnconfirmed: !confirmed);
             foreach (var w in _stopWaiters) w.TrySetResult(outcome);
             _stopWaiters.Clear();
             return;

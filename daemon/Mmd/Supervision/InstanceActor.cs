@@ -154,7 +154,8 @@ public sealed partial class InstanceActor
                 {
                     if (_state is not (InstanceState.Failed or InstanceState.Exited or InstanceState.Created)) _state = InstanceState.Stopped;
                     Publish();
-                    stop.Done.TrySetResult(new StopOutcome(Snapshot, 0));
+                    // No worker: the last one's end says whether its orders are gone (a clean end cancelled them all).
+                    stop.Done.TrySetResult(new StopOutcome(Snapshot, 0, BookUnconfirmed: _lastExitCode != ExitCodes.Ok));
                 }
                 else
                 {

@@ -50,7 +50,8 @@ public sealed class Supervisor : IAsyncDisposable
             _ctx.Hub.Register(entity.Name, entity.LastSequence + SequenceMargin);
             var actor = NewActor(entity.Name, spec, entity.SpecJson, validated, desired, DateTimeOffset.FromUnixTimeMilliseconds(entity.CreatedAtMs), entity.Restarts);
             var last = await _ctx.Store.LastEndedRunAsync(entity.Name, cancellationToken);
-            actor.Restore(RestoredState(desired, last), last?.Reason ?? "", last?.ExitCode ?? 0,
+            // A run that ended with no exit code was killed: not the clean end (0) that would say its orders are gone.
+            actor.Restore(RestoredState(desired, last), last?.Reason ?? "", last is null ? ExitCodes.Ok : last.ExitCode ?? -1,
                 last?.EndedAtMs is { } ended ? DateTimeOffset.FromUnixTimeMilliseconds(ended) : null);
             if (entity is { WorkerPid: { } pid, WorkerStartedAtMs: { } startedMs, WorkerRunId: { } runId })
             {
@@ -250,13 +251,16 @@ public sealed class Supervisor : IAsyncDisposable
         }
     }
 
-    public async Task DeleteAsync(string name, bool force, CancellationToken cancellationToken)
+    /// <returns>True when no worker confirmed that none of the instance's orders is left (its last run was killed or failed).</returns>
+    public async Task<bool> DeleteAsync(string name, bool force, CancellationToken cancellationToken)
     {
         var actor = Require(name);
+        var bookUnconfirmed = actor.Snapshot.LastExitCode != ExitCodes.Ok;
         if (actor.Snapshot.Pid != 0 || actor.Snapshot.DesiredState == DesiredState.Running)
         {
             if (!force) throw new InstancePreconditionException($"instance '{name}' is {Describe(actor.Snapshot.State)}: stop it first, or delete with force");
-            await actor.StopAsync(null, false, "stopped for deletion", cancellationToken);
+            var stopped = await actor.StopAsync(null, false, "stopped for deletion", cancellationToken);
+            bookUnconfirmed = stopped.BookUnconfirmed || stopped.OrdersLeft > 0;
         }
         await _mutations.WaitAsync(cancellationToken);
         try
@@ -264,7 +268,7 @@ public sealed class Supervisor : IAsyncDisposable
             Task loop;
             lock (_gate)
             {
-                if (!_actors.Remove(name, out var entry)) return;
+                if (!_actors.Remove(name, out var entry)) return bookUnconfirmed;
                 loop = entry.Loop;
             }
             actor.Complete();
@@ -278,6 +282,7 @@ public sealed class Supervisor : IAsyncDisposable
         {
             _mutations.Release();
         }
+        return bookUnconfirmed;
     }
 
     internal static string Describe(InstanceState state) => state.ToString().ToLowerInvariant();
