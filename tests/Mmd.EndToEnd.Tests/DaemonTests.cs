@@ -299,6 +299,42 @@ public sealed class DaemonTests
     }
 
     [Fact]
+    public async Task DaemonShutdown_LeavesWorkersTrading_ForTheNextDaemon_WithStopInstancesStopsThemAll()
+    {
+        await using var d = await DaemonUnderTest.StartAsync();
+        Assert.Equal(0, (await d.MmctlAsync("start", "--template", "paper-spot-mm", "bot")).ExitCode);
+        var running = await d.WaitForAsync("bot", i => i.State == InstanceState.Running && i.Stats?.OpenBuyOrders > 0, "running and quoting");
+        using var watch = new StreamingCli(DaemonUnderTest.MmctlDll, ["watch", "bot", "-o", "json"], new() { ["MMCTL_SOCKET"] = d.SocketPath });
+        var lastBefore = Sequence((await watch.ReadLinesAsync(2))[^1]);
+
+        var shutdown = await d.MmctlAsync("daemon", "shutdown");
+        Assert.Equal((0, "daemon shutting down; instances keep running and will be re-adopted"), (shutdown.ExitCode, shutdown.StandardOutput.Trim()));
+        Assert.Equal(0, await d.Process!.WaitForExitAsync());
+        Assert.True(ProcessExists(running.Pid), "the worker keeps trading without a daemon");
+
+        await d.StartProcessAsync();
+        var adopted = await d.WaitForAsync("bot", i => i.State == InstanceState.Running && i.Pid == running.Pid, "re-adopted");
+        Assert.Equal(running.StartedAt, adopted.StartedAt);
+        // The watch waited out the shutdown and resumed with the next daemon: what it read next continues the
+        // sequence, or says explicitly that the history between is gone (the history is kept in memory).
+        var after = await watch.ReadUntilAsync(line => Sequence(line) > lastBefore);
+        var resumed = JsonDocument.Parse(after[^1]).RootElement;
+        Assert.True(Sequence(after[^1]) == lastBefore + 1 || resumed.TryGetProperty("historyGone", out _), after[^1]);
+
+        var all = await d.MmctlAsync("daemon", "shutdown", "--stop-instances");
+        Assert.True(all.ExitCode == 0, all.ToString());
+        Assert.Equal("daemon shutting down; 1 instance(s) stopped", all.StandardOutput.Trim());
+        Assert.Equal(0, await d.Process!.WaitForExitAsync());
+        Assert.False(ProcessExists(running.Pid), "the worker stopped with the daemon");
+        using var venue = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(d.StateDir, "paper", "bot.json")));
+        Assert.DoesNotContain(venue.RootElement.GetProperty("Orders").EnumerateArray(), o => o.GetProperty("ClientOrderId").GetString()!.StartsWith("bot_", StringComparison.Ordinal)
+            && o.GetProperty("Status").GetString() is not ("Cancelled" or "Filled" or "Rejected" or "Expired"));
+    }
+
+    private static ulong Sequence(string watchLine) =>
+        ulong.Parse(JsonDocument.Parse(watchLine).RootElement.GetProperty("sequence").GetString()!, System.Globalization.CultureInfo.InvariantCulture);
+
+    [Fact]
     public async Task LogFoldersOlderThanTheRetention_ArePruned_TodaysIsWritten()
     {
         await using var d = await DaemonUnderTest.StartAsync(settings: new() { ["logRetentionDays"] = 2 },

@@ -40,6 +40,10 @@ public sealed class DaemonCommands
     {
         var r = await c.Daemon.ShutdownAsync(new ShutdownRequest { StopInstances = stopInstances }, cancellationToken: ct);
         if (!o.Quiet) Console.Out.WriteLine(stopInstances ? $"daemon shutting down; {r.Stopped} instance(s) stopped" : "daemon shutting down; instances keep running and will be re-adopted");
-        return ExitCodes.Ok;
+        if (r.NotConfirmedFlat.Count == 0) return ExitCodes.Ok;
+        if (!o.Quiet)
+            Console.Error.WriteLine($"mmctl: WARNING: no flat book confirmed for {string.Join(", ", r.NotConfirmedFlat)}: the venue may still hold their orders; " +
+                                    "starting each reconciles them, and a stop then cancels them");
+        return ExitCodes.Failure;
     });
 }

@@ -62,6 +62,7 @@ public sealed class WatchCommand
     private static async IAsyncEnumerable<WatchEvent> StreamAsync(Connection.DaemonConnection c, string[] names, Dictionary<string, ulong> resume,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
+        var interrupted = false;
         while (!ct.IsCancellationRequested)
         {
             var request = new WatchRequest { Names = { names } };
@@ -74,10 +75,14 @@ public sealed class WatchCommand
                 try { more = await reader.MoveNext(ct); }
                 catch (RpcException ex) when (ex.StatusCode is StatusCode.Unavailable or StatusCode.Internal && !ct.IsCancellationRequested)
                 {
-                    Console.Error.WriteLine($"mmctl: watch interrupted ({ex.Status.Detail}); resuming");
+                    // Said once per outage, not at every retry while the daemon is away.
+                    if (!interrupted) Console.Error.WriteLine($"mmctl: watch interrupted ({ex.Status.Detail}); resuming when the daemon answers");
+                    interrupted = true;
                     break;
                 }
                 if (!more) yield break;
+                if (interrupted) Console.Error.WriteLine("mmctl: watch resumed");
+                interrupted = false;
                 var e = reader.Current;
                 resume[e.Instance] = e.Sequence;
                 if (e.Dropped > 0) Console.Error.WriteLine($"mmctl: {e.Dropped} message(s) dropped: this terminal reads slower than the daemon sends");

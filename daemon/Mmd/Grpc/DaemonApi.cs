@@ -46,10 +46,10 @@ public sealed class DaemonApi(Supervisor supervisor, DaemonConfig config, Daemon
 
     public override async Task<ShutdownResponse> Shutdown(ShutdownRequest request, ServerCallContext context)
     {
-        var stopped = request.StopInstances ? await supervisor.StopAllAsync(context.CancellationToken) : 0;
+        var (stopped, notFlat) = request.StopInstances ? await supervisor.StopAllAsync(context.CancellationToken) : (0, []);
         // Let the response leave before the host stops.
         _ = Task.Delay(TimeSpan.FromMilliseconds(100), time, CancellationToken.None).ContinueWith(_ => lifetime.StopApplication(), TaskScheduler.Default);
-        return new ShutdownResponse { Stopped = (uint)stopped };
+        return new ShutdownResponse { Stopped = (uint)stopped, NotConfirmedFlat = { notFlat } };
     }
 }
 

@@ -5,7 +5,7 @@ using Mmd.Supervision;
 namespace Mmd.Grpc;
 
 /// <summary>mm.v1.StatsService.Watch: a StatsHub subscription written to the stream as fast as the client reads.</summary>
-public sealed class StatsApi(Supervisor supervisor) : StatsServiceBinding
+public sealed class StatsApi(Supervisor supervisor, Microsoft.Extensions.Hosting.IHostApplicationLifetime lifetime) : StatsServiceBinding
 {
     private static readonly WriteOptions Buffered = new(WriteFlags.BufferHint);
 
@@ -17,10 +17,13 @@ public sealed class StatsApi(Supervisor supervisor) : StatsServiceBinding
 
         var hub = supervisor.Hub;
         var watcher = hub.Subscribe(request.Names, request.AfterSequence);
+        // A watch ends when the daemon stops, as UNAVAILABLE: a client retries and resumes after its last sequence with
+        // the next daemon. Left open, it held the shutdown for the host's 30 s grace.
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, lifetime.ApplicationStopping);
         try
         {
             var reader = watcher.Reader;
-            while (await reader.WaitToReadAsync(context.CancellationToken))
+            while (await reader.WaitToReadAsync(linked.Token))
                 while (reader.TryRead(out var e))
                 {
                     var dropped = watcher.TakeDropped();
@@ -32,8 +35,12 @@ public sealed class StatsApi(Supervisor supervisor) : StatsServiceBinding
                     // While more messages wait, let them share one flush (and HTTP/2 frame batch): a busy watcher
                     // costs the daemon a write per burst, not per message.
                     responseStream.WriteOptions = reader.Count > 0 ? Buffered : null;
-                    await responseStream.WriteAsync(e, context.CancellationToken);
+                    await responseStream.WriteAsync(e, linked.Token);
                 }
+        }
+        catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested)
+        {
+            throw new RpcException(new Status(StatusCode.Unavailable, "the daemon is shutting down"));
         }
         catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested) { }
         finally

@@ -8,11 +8,14 @@ namespace Mmd.Grpc;
 /// mm.worker.v1.WorkerLink on the worker socket: a worker says Hello, is routed to its instance's actor, then
 /// streams health, stats and its exit; the actor's commands (Welcome, Stop) flow back on the same call.
 /// </summary>
-public sealed class WorkerLinkApi(Supervisor supervisor, Configuration.DaemonConfig config) : WorkerLink.WorkerLinkBase
+public sealed class WorkerLinkApi(Supervisor supervisor, Configuration.DaemonConfig config, Microsoft.Extensions.Hosting.IHostApplicationLifetime lifetime) : WorkerLink.WorkerLinkBase
 {
     public override async Task Attach(IAsyncStreamReader<WorkerMessage> requestStream, IServerStreamWriter<DaemonCommand> responseStream, ServerCallContext context)
     {
-        var token = context.CancellationToken;
+        // The link ends when the daemon stops: the worker keeps trading and dials the next daemon. Left open, the link
+        // held every shutdown for the host's 30 s grace.
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, lifetime.ApplicationStopping);
+        var token = linked.Token;
         // Only on the worker socket: the public socket may admit other uids.
         var socket = context.GetHttpContext().Features.Get<Microsoft.AspNetCore.Connections.Features.IConnectionSocketFeature>()?.Socket;
         if (socket?.LocalEndPoint?.ToString() != config.WorkerSocketPath)

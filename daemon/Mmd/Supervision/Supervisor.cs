@@ -296,12 +296,15 @@ public sealed class Supervisor : IAsyncDisposable
         return await accepted.Task.WaitAsync(cancellationToken);
     }
 
-    /// <summary>Stops every running instance gracefully (for `daemon shutdown --stop-instances`); returns how many.</summary>
-    public async Task<int> StopAllAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Stops every running instance gracefully (for `daemon shutdown --stop-instances`): how many, and the names of
+    /// those whose stop did not confirm a flat book.
+    /// </summary>
+    public async Task<(int Stopped, IReadOnlyList<string> NotConfirmedFlat)> StopAllAsync(CancellationToken cancellationToken)
     {
         var running = Actors().Where(a => a.Snapshot.Pid != 0 || a.Snapshot.DesiredState == DesiredState.Running).ToList();
-        await Task.WhenAll(running.Select(a => a.StopAsync(null, false, "stopped with the daemon", cancellationToken)));
-        return running.Count;
+        var outcomes = await Task.WhenAll(running.Select(a => a.StopAsync(null, false, "stopped with the daemon", cancellationToken)));
+        return (running.Count, outcomes.Where(o => o.BookUnconfirmed || o.OrdersLeft > 0).Select(o => o.Instance.Name).Order(StringComparer.Ordinal).ToList());
     }
 
     /// <summary>Ends every actor loop; workers keep running and re-attach to the next daemon.</summary>
