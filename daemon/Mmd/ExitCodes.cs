@@ -14,6 +14,20 @@ public static class ExitCodes
     public const int OrdersLeftOnVenue = 4;
     /// <summary>Another daemon already serves this socket or state dir.</summary>
     public const int AlreadyRunning = 5;
+    /// <summary>A run that could not begin: its journal or its venue could not be opened, so it sent nothing.</summary>
+    public const int CouldNotBegin = 6;
+
+    /// <summary>
+    /// Whether a worker's end says anything about the instance's orders on the venue: a clean end (0) cancelled them
+    /// all. A run that sent nothing (bad spec, failed reconciliation, could not begin) leaves the book as the run before
+    /// it did; any other end (a crash, a kill, orders left) leaves it unconfirmed.
+    /// </summary>
+    public static bool? ConfirmsFlatBook(int? code) => code switch
+    {
+        Ok => true,
+        InvalidInput or ReconciliationFailed or CouldNotBegin => null,
+        _ => false,
+    };
 
     /// <summary>What a worker's exit code means, for status and events.</summary>
     public static string Describe(int code) => code switch
@@ -23,6 +37,7 @@ public static class ExitCodes
         InvalidInput => "exit code 2: invalid spec",
         ReconciliationFailed => "exit code 3: reconciliation with the venue failed",
         OrdersLeftOnVenue => "exit code 4: own orders left on the venue",
+        CouldNotBegin => "exit code 6: could not begin (nothing sent)",
         > 128 and < 160 => $"killed by signal {code - 128}",
         _ => $"exit code {code}",
     };

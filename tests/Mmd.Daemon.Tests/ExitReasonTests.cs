@@ -40,4 +40,14 @@ public sealed class ExitReasonTests
         Assert.True(stop.Token.IsCancellationRequested);
         Assert.Equal("stopped by operator", stop.Reason);
     }
+
+    [Fact]
+    public void OnlyACleanEnd_ConfirmsAFlatBook_ARunThatSentNothingSaysNothing_AnyOtherEndLeavesItUnconfirmed()
+    {
+        Assert.True(ExitCodes.ConfirmsFlatBook(ExitCodes.Ok));
+        foreach (var sentNothing in new[] { ExitCodes.InvalidInput, ExitCodes.ReconciliationFailed, ExitCodes.CouldNotBegin })
+            Assert.Null(ExitCodes.ConfirmsFlatBook(sentNothing));
+        foreach (var unconfirmed in new int?[] { ExitCodes.Failure, ExitCodes.OrdersLeftOnVenue, 137, -1, null })
+            Assert.False(ExitCodes.ConfirmsFlatBook(unconfirmed));
+    }
 }

@@ -90,7 +90,11 @@ public sealed class SupervisionTests
         Assert.Equal(1, stop.ExitCode);
         Assert.Equal("mmctl: WARNING: bot: no worker confirmed that none of its orders is left (stop timeout: killed after 2s); " +
                      "the venue may still hold some: mmctl start bot reconciles them, then mmctl stop bot cancels them", stop.StandardError.Trim());
-        // A stop of the stopped instance says the same (the last worker's end decides), until the remedy it names is taken.
+        // A stop of the stopped instance says the same until the remedy it names is taken, with the next daemon too.
+        Assert.Equal(1, (await d.MmctlAsync("stop", "bot")).ExitCode);
+        d.Process!.Terminate();
+        await d.Process.WaitForExitAsync();
+        await d.StartProcessAsync();
         Assert.Equal(1, (await d.MmctlAsync("stop", "bot")).ExitCode);
         Assert.Equal(0, (await d.MmctlAsync("start", "bot")).ExitCode);
         await d.WaitForAsync("bot", i => i.State == InstanceState.Running && i.Stats?.OpenBuyOrders > 0, "running again");

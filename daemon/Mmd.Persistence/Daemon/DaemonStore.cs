@@ -140,6 +140,20 @@ public sealed class DaemonStore(string path, TimeProvider time)
         };
     }
 
+    /// <summary>The exit code of the instance's latest ended run whose code is not one of <paramref name="skipped"/> (null: killed), if any.</summary>
+    public async Task<(bool Found, int? ExitCode)> LastRunEndExceptAsync(string name, IReadOnlyCollection<int> skipped, CancellationToken cancellationToken)
+    {
+        await using var connection = await SqliteConnectionTuning.OpenAsync(_connectionString, cancellationToken);
+        await using var command = connection.CreateCommand();
+        var codes = string.Join(", ", skipped.Select(c => c.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        command.CommandText = "SELECT ExitCode FROM instance_runs WHERE Instance = $name AND EndedAtMs IS NOT NULL " +
+                              $"AND (ExitCode IS NULL OR ExitCode NOT IN ({codes})) ORDER BY Id DESC LIMIT 1";
+        command.Parameters.AddWithValue("$name", name);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken)) return (false, null);
+        return (true, reader.IsDBNull(0) ? null : reader.GetInt32(0));
+    }
+
     public async Task SaveSequencesAsync(IReadOnlyDictionary<string, long> sequences, CancellationToken cancellationToken)
     {
         await using var db = new DaemonDbContext(Options);

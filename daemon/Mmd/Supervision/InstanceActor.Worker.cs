@@ -287,6 +287,9 @@ public sealed partial class InstanceActor
         var now = _ctx.Time.GetUtcNow();
         var reason = _killReason ?? DescribeExit(exitCode, _exiting);
         var ordersLeft = _exiting?.OrdersLeft ?? 0;
+        // A killed worker confirmed nothing; a run that sent nothing leaves the book as the run before it did.
+        if ((_killReason is null ? ExitCodes.ConfirmsFlatBook(_exiting?.ExitCode ?? exitCode) : false) is { } confirms)
+            Volatile.Write(ref _bookUnconfirmed, !confirms);
         _connection?.Close();
         _connection = null;
         _worker = null;
@@ -301,9 +304,7 @@ public sealed partial class InstanceActor
         {
             _state = InstanceState.Stopped;
             await EventAsync("state", $"stopped ({reason})", cancellationToken);
-            // Only a worker's own report counts: a killed one cancelled nothing it was not already done with.
-            var confirmed = _killReason is null && _exiting?.ExitCode is ExitCodes.Ok or ExitCodes.OrdersLeftOnVenue;
-            var outcome = new StopOutcome(SnapshotAfterPublish(), ordersLeft, BookUnconfirmed: !confirmed);
+            var outcome = new StopOutcome(SnapshotAfterPublish(), ordersLeft, _bookUnconfirmed);
             foreach (var w in _stopWaiters) w.TrySetResult(outcome);
             _stopWaiters.Clear();
             return;

@@ -40,6 +40,8 @@ public sealed partial class InstanceActor
     private DateTimeOffset? _nextRetryAt;
     private string _lastExitReason = "";
     private int _lastExitCode;
+    // No worker confirmed that none of the instance's orders is left since one was last sent (ExitCodes.ConfirmsFlatBook).
+    private bool _bookUnconfirmed;
     private DateTimeOffset? _lastExitAt;
     private InstanceStats? _stats;
     private Instance _snapshot = new();
@@ -65,13 +67,16 @@ public sealed partial class InstanceActor
     /// <summary>The instance's spec; replaced (never mutated) by a live parameter change.</summary>
     public InstanceSpec Spec => Volatile.Read(ref _spec);
 
+    /// <summary>No worker confirmed that none of the instance's orders is left: its last trading run was killed or failed.</summary>
+    public bool BookUnconfirmed => Volatile.Read(ref _bookUnconfirmed);
+
     /// <summary>The latest snapshot; replaced (never mutated) after every message.</summary>
     public Instance Snapshot => Volatile.Read(ref _snapshot);
 
     /// <summary>Restores what the database and the last run say, before <see cref="RunAsync"/>.</summary>
-    public void Restore(InstanceState state, string lastExitReason, int lastExitCode, DateTimeOffset? lastExitAt)
+    public void Restore(InstanceState state, string lastExitReason, int lastExitCode, DateTimeOffset? lastExitAt, bool bookUnconfirmed)
     {
-        (_state, _lastExitReason, _lastExitCode, _lastExitAt) = (state, lastExitReason, lastExitCode, lastExitAt);
+        (_state, _lastExitReason, _lastExitCode, _lastExitAt, _bookUnconfirmed) = (state, lastExitReason, lastExitCode, lastExitAt, bookUnconfirmed);
         Publish();
     }
 
@@ -154,8 +159,8 @@ public sealed partial class InstanceActor
                 {
                     if (_state is not (InstanceState.Failed or InstanceState.Exited or InstanceState.Created)) _state = InstanceState.Stopped;
                     Publish();
-                    // No worker: the last one's end says whether its orders are gone (a clean end cancelled them all).
-                    stop.Done.TrySetResult(new StopOutcome(Snapshot, 0, BookUnconfirmed: _lastExitCode != ExitCodes.Ok));
+                    // No worker: what the last ones said about the orders stands.
+                    stop.Done.TrySetResult(new StopOutcome(Snapshot, 0, Volatile.Read(ref _bookUnconfirmed)));
                 }
                 else
                 {

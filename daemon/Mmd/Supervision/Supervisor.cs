@@ -25,6 +25,9 @@ public sealed class Supervisor : IAsyncDisposable
     private ITimer? _sequenceSaver;
     private int _disposed;
 
+    /// <summary>Ends of runs that sent nothing (ExitCodes.ConfirmsFlatBook is null for them).</summary>
+    private static readonly int[] NonTradingExits = [ExitCodes.InvalidInput, ExitCodes.ReconciliationFailed, ExitCodes.CouldNotBegin];
+
     public Supervisor(DaemonConfig config, ActorContext context)
     {
         _config = config;
@@ -50,9 +53,11 @@ public sealed class Supervisor : IAsyncDisposable
             _ctx.Hub.Register(entity.Name, entity.LastSequence + SequenceMargin);
             var actor = NewActor(entity.Name, spec, entity.SpecJson, validated, desired, DateTimeOffset.FromUnixTimeMilliseconds(entity.CreatedAtMs), entity.Restarts);
             var last = await _ctx.Store.LastEndedRunAsync(entity.Name, cancellationToken);
-            // A run that ended with no exit code was killed: not the clean end (0) that would say its orders are gone.
+            // The latest run that could have sent orders says whether any is left: only a clean end (0) says none.
+            var trading = await _ctx.Store.LastRunEndExceptAsync(entity.Name, NonTradingExits, cancellationToken);
+            // A run that ended with no exit code was killed.
             actor.Restore(RestoredState(desired, last), last?.Reason ?? "", last is null ? ExitCodes.Ok : last.ExitCode ?? -1,
-                last?.EndedAtMs is { } ended ? DateTimeOffset.FromUnixTimeMilliseconds(ended) : null);
+                last?.EndedAtMs is { } ended ? DateTimeOffset.FromUnixTimeMilliseconds(ended) : null, bookUnconfirmed: trading.Found && ExitCodes.ConfirmsFlatBook(trading.ExitCode) != true);
             if (entity is { WorkerPid: { } pid, WorkerStartedAtMs: { } startedMs, WorkerRunId: { } runId })
             {
                 var startedAt = DateTimeOffset.FromUnixTimeMilliseconds(startedMs);
@@ -255,7 +260,7 @@ public sealed class Supervisor : IAsyncDisposable
     public async Task<bool> DeleteAsync(string name, bool force, CancellationToken cancellationToken)
     {
         var actor = Require(name);
-        var bookUnconfirmed = actor.Snapshot.LastExitCode != ExitCodes.Ok;
+        var bookUnconfirmed = actor.BookUnconfirmed;
         if (actor.Snapshot.Pid != 0 || actor.Snapshot.DesiredState == DesiredState.Running)
         {
             if (!force) throw new InstancePreconditionException($"instance '{name}' is {Describe(actor.Snapshot.State)}: stop it first, or delete with force");

@@ -46,7 +46,7 @@ public static class InstanceRunner
             if (ex is OperationCanceledException) throw;
             // A journal the worker cannot use (corrupt, unreadable, a full disk): the run ends saying so, and the supervisor's backoff applies.
             RunLog.Crashed(log, ex, spec.Name);
-            return new RunOutcome(ExitCodes.Failure, $"cannot open the journal: {ex.Message}", 0);
+            return new RunOutcome(ExitCodes.CouldNotBegin, $"cannot open the journal: {ex.Message}", 0);
         }
         RunLog.Started(log, spec.Name, spec.Venue, spec.Symbol, dbPath, runId);
 
@@ -61,8 +61,8 @@ public static class InstanceRunner
             // Missing credentials, an unreachable venue: the run ends with the reason, and the supervisor's backoff applies.
             RunLog.Crashed(log, ex.InnerException!, spec.Name);
             var why = $"cannot connect to {ex.Venue}: {ex.InnerException!.Message}";
-            await runs.EndAsync(runId, time.GetUtcNow(), ExitCodes.Failure, why, CancellationToken.None);
-            return new RunOutcome(ExitCodes.Failure, why, 0);
+            await runs.EndAsync(runId, time.GetUtcNow(), ExitCodes.CouldNotBegin, why, CancellationToken.None);
+            return new RunOutcome(ExitCodes.CouldNotBegin, why, 0);
         }
         await using var connector = created;
         await using var hedgeConnector = createdHedge;
