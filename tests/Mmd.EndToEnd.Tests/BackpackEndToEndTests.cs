@@ -66,6 +66,10 @@ public sealed class BackpackEndToEndTests(ITestOutputHelper output)
         var known = await JournalQuery.ClientOrderIdsAsync(journal);
         Assert.All(open, o => Assert.Contains("bp_" + o.ClientId, known));
 
+        // Never on a command line, which any user of the machine can read in /proc: not the worker's, not the daemon's.
+        foreach (var process in new[] { (await d.GetAsync("bp")).Pid, d.Process!.Pid })
+            Assert.DoesNotContain(Secret, (await File.ReadAllTextAsync($"/proc/{process}/cmdline")).Replace('\0', ' '), StringComparison.Ordinal);
+
         var stop = await d.MmctlAsync("stop", "bp");
         Assert.True(stop.ExitCode == 0, stop.ToString());
         await d.WaitForAsync("bp", i => i.State == InstanceState.Stopped, "stopped");
