@@ -74,6 +74,27 @@ public sealed class SupervisionTests
     }
 
     [Fact]
+    public async Task ABusyWorker_PushesStatsAtMostTenTimesASecond()
+    {
+        await using var d = await DaemonUnderTest.StartAsync();
+        // 50 book events a second: far more than the stats the worker may push.
+        Assert.Equal(0, (await CreateAsync(d, "busy", spec => spec["paper"]!["tick"] = "0.02s")).ExitCode);
+        await d.WaitForAsync("busy", i => i.State == InstanceState.Running && i.Stats is not null, "running with stats");
+
+        using var channel = d.Channel();
+        using var timeout = new CancellationTokenSource(Mmd.TestKit.TaskExtensions.Timeout);
+        using var watch = new StatsService.StatsServiceClient(channel).Watch(new WatchRequest { Names = { "busy" } }, cancellationToken: timeout.Token);
+        var received = new List<DateTime>(); // when the daemon took each one in
+        while (received.Count == 0 || received[^1] - received[0] < TimeSpan.FromSeconds(3))
+        {
+            Assert.True(await watch.ResponseStream.MoveNext(timeout.Token));
+            if (watch.ResponseStream.Current.Stats is not null) received.Add(watch.ResponseStream.Current.Time.ToDateTime());
+        }
+        var window = received.Where(t => t - received[0] <= TimeSpan.FromSeconds(3)).Count();
+        Assert.InRange(window, 6, 32); // streaming, and no more than ten a second (a message either side of the window)
+    }
+
+    [Fact]
     public async Task AWorkerThatDoesNotStop_IsKilledAtTheStopTimeout_AndTheStopSaysSo()
     {
         await using var d = await DaemonUnderTest.StartAsync();
