@@ -107,7 +107,7 @@ public sealed class SupervisionTests
         Assert.Equal((InstanceState.Stopped, "stop timeout: killed after 2s"), (stopped.State, stopped.LastExitReason));
         Assert.False(Directory.Exists($"/proc/{running.Pid}"), "the worker was killed");
         // Its quotes still rest on the venue, and the stop says so instead of reporting a flat book.
-        Assert.True(OwnOpenOrders(d, "bot") > 0);
+        Assert.True(await d.PaperOpenOrdersAsync("bot") > 0);
         Assert.Equal(1, stop.ExitCode);
         Assert.Equal("mmctl: WARNING: bot: no worker confirmed that none of its orders is left (stop timeout: killed after 2s); " +
                      "the venue may still hold some: mmctl start bot reconciles them, then mmctl stop bot cancels them", stop.StandardError.Trim());
@@ -121,7 +121,7 @@ public sealed class SupervisionTests
         await d.WaitForAsync("bot", i => i.State == InstanceState.Running && i.Stats?.OpenBuyOrders > 0, "running again");
         var clean = await d.MmctlAsync("stop", "bot");
         Assert.True(clean.ExitCode == 0, clean.ToString());
-        Assert.Equal(0, OwnOpenOrders(d, "bot"));
+        Assert.Equal(0, await d.PaperOpenOrdersAsync("bot"));
         Assert.Equal(0, (await d.MmctlAsync("stop", "bot")).ExitCode);
 
         // Deleting an instance whose worker was killed at its stop says the same: its orders would rest unwatched.
@@ -133,15 +133,6 @@ public sealed class SupervisionTests
         Assert.Equal(1, delete.ExitCode);
         Assert.StartsWith("mmctl: WARNING: bot: no worker confirmed that none of its orders is left", delete.StandardError, StringComparison.Ordinal);
         Assert.Empty((await d.MmctlAsync("ls", "-q")).StandardOutput.Trim()); // deleted all the same
-    }
-
-    /// <summary>The paper venue's resting orders of the instance, from its saved state.</summary>
-    private static int OwnOpenOrders(DaemonUnderTest d, string name)
-    {
-        using var venue = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(d.StateDir, "paper", name + ".json")));
-        return venue.RootElement.GetProperty("Orders").EnumerateArray()
-            .Count(o => o.GetProperty("ClientOrderId").GetString()!.StartsWith(name + "_", StringComparison.Ordinal)
-                        && o.GetProperty("Status").GetString() is not ("Cancelled" or "Filled" or "Rejected" or "Expired"));
     }
 
     /// <summary>`mmctl start -f` with the shipped paper-spot-mm template, named and changed by <paramref name="change"/>.</summary>

@@ -70,6 +70,15 @@ public sealed class DaemonUnderTest : IAsyncDisposable
 
     public GrpcChannel Channel() => GrpcMM.Protos.UnixSocketChannel.Create(SocketPath);
 
+    /// <summary>How many of the instance's orders rest on the paper venue, read from the venue's own saved state.</summary>
+    public async Task<int> PaperOpenOrdersAsync(string instance)
+    {
+        using var venue = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(StateDir, "paper", instance + ".json")));
+        return venue.RootElement.GetProperty("Orders").EnumerateArray()
+            .Count(o => o.GetProperty("ClientOrderId").GetString()!.StartsWith(instance + "_", StringComparison.Ordinal)
+                        && o.GetProperty("Status").GetString() is not ("Cancelled" or "Filled" or "Rejected" or "Expired"));
+    }
+
     /// <summary>Runs mmctl against this daemon; returns exit code and output.</summary>
     public Task<CliResult> MmctlAsync(params string[] args) => Cli.RunAsync(MmctlDll, args, new() { ["MMCTL_SOCKET"] = SocketPath }, Dir.Path);
 

@@ -16,27 +16,22 @@ public sealed class StreamingCli : IDisposable
         _process = Process.Start(info)!;
     }
 
-    public async Task<IReadOnlyList<string>> ReadLinesAsync(int count)
+    /// <summary>The next <paramref name="count"/> non-empty lines.</summary>
+    public Task<IReadOnlyList<string>> ReadLinesAsync(int count) => ReadAsync(lines => lines.Count == count, skipEmpty: true);
+
+    /// <summary>Lines as they come, up to and including the first that <paramref name="last"/> matches.</summary>
+    public Task<IReadOnlyList<string>> ReadUntilAsync(Func<string, bool> last) => ReadAsync(lines => lines.Count > 0 && last(lines[^1]), skipEmpty: false);
+
+    private async Task<IReadOnlyList<string>> ReadAsync(Func<List<string>, bool> done, bool skipEmpty)
     {
         var lines = new List<string>();
         using var cts = new CancellationTokenSource(TaskExtensions.Timeout);
-        while (lines.Count < count)
+        while (!done(lines))
         {
             var line = await _process.StandardOutput.ReadLineAsync(cts.Token)
                 ?? throw new InvalidOperationException($"the command ended after {lines.Count} lines: {await _process.StandardError.ReadToEndAsync(cts.Token)}");
-            if (line.Length > 0) lines.Add(line);
+            if (!skipEmpty || line.Length > 0) lines.Add(line);
         }
-        return lines;
-    }
-
-    /// <summary>Lines as they come, up to and including the first that <paramref name="last"/> matches.</summary>
-    public async Task<IReadOnlyList<string>> ReadUntilAsync(Func<string, bool> last)
-    {
-        var lines = new List<string>();
-        using var cts = new CancellationTokenSource(TaskExtensions.Timeout);
-        while (lines.Count == 0 || !last(lines[^1]))
-            lines.Add(await _process.StandardOutput.ReadLineAsync(cts.Token)
-                ?? throw new InvalidOperationException($"the command ended after {lines.Count} lines: {await _process.StandardError.ReadToEndAsync(cts.Token)}"));
         return lines;
     }
 

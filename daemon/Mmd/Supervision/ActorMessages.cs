@@ -41,7 +41,7 @@ internal sealed record Tick : ActorMessage
 /// <summary>How a stop ended: the instance afterwards and the own orders its worker could not confirm cancelled.</summary>
 /// <param name="OrdersLeft">Own orders the worker said it could not cancel.</param>
 /// <param name="BookUnconfirmed">
-/// No worker said that none is left: it was killed (at the stop timeout, say) or its last run failed; the venue may
-/// still hold orders of the instance.
+/// No worker said that none is left: it was killed (at the stop timeout, say), its last run failed, or it left
+/// <paramref name="OrdersLeft"/>; the venue may still hold orders of the instance.
 /// </param>
 public sealed record StopOutcome(Instance Instance, uint OrdersLeft, bool BookUnconfirmed);

@@ -288,8 +288,8 @@ public sealed partial class InstanceActor
         var reason = _killReason ?? DescribeExit(exitCode, _exiting);
         var ordersLeft = _exiting?.OrdersLeft ?? 0;
         // A killed worker confirmed nothing; a run that sent nothing leaves the book as the run before it did.
-        if ((_killReason is null ? ExitCodes.ConfirmsFlatBook(_exiting?.ExitCode ?? exitCode) : false) is { } confirms)
-            Volatile.Write(ref _bookUnconfirmed, !confirms);
+        var confirms = _killReason is null ? ExitCodes.ConfirmsFlatBook(_exiting?.ExitCode ?? exitCode) : false;
+        if (confirms is { } said) Volatile.Write(ref _bookUnconfirmed, !said);
         _connection?.Close();
         _connection = null;
         _worker = null;

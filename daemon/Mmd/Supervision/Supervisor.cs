@@ -53,8 +53,11 @@ public sealed class Supervisor : IAsyncDisposable
             _ctx.Hub.Register(entity.Name, entity.LastSequence + SequenceMargin);
             var actor = NewActor(entity.Name, spec, entity.SpecJson, validated, desired, DateTimeOffset.FromUnixTimeMilliseconds(entity.CreatedAtMs), entity.Restarts);
             var last = await _ctx.Store.LastEndedRunAsync(entity.Name, cancellationToken);
-            // The latest run that could have sent orders says whether any is left: only a clean end (0) says none.
-            var trading = await _ctx.Store.LastRunEndExceptAsync(entity.Name, NonTradingExits, cancellationToken);
+            // The latest run that could have sent orders says whether any is left (only a clean end says none). The runs
+            // before the last are read only when the last sent nothing: a second query per instance would cost every start.
+            var trading = last is null ? (Found: false, ExitCode: (int?)null)
+                : ExitCodes.ConfirmsFlatBook(last.ExitCode) is null ? await _ctx.Store.LastRunEndExceptAsync(entity.Name, NonTradingExits, cancellationToken)
+                : (Found: true, last.ExitCode);
             // A run that ended with no exit code was killed.
             actor.Restore(RestoredState(desired, last), last?.Reason ?? "", last is null ? ExitCodes.Ok : last.ExitCode ?? -1,
                 last?.EndedAtMs is { } ended ? DateTimeOffset.FromUnixTimeMilliseconds(ended) : null, bookUnconfirmed: trading.Found && ExitCodes.ConfirmsFlatBook(trading.ExitCode) != true);
@@ -260,13 +263,12 @@ public sealed class Supervisor : IAsyncDisposable
     public async Task<bool> DeleteAsync(string name, bool force, CancellationToken cancellationToken)
     {
         var actor = Require(name);
-        var bookUnconfirmed = actor.BookUnconfirmed;
         if (actor.Snapshot.Pid != 0 || actor.Snapshot.DesiredState == DesiredState.Running)
         {
             if (!force) throw new InstancePreconditionException($"instance '{name}' is {Describe(actor.Snapshot.State)}: stop it first, or delete with force");
-            var stopped = await actor.StopAsync(null, false, "stopped for deletion", cancellationToken);
-            bookUnconfirmed = stopped.BookUnconfirmed || stopped.OrdersLeft > 0;
+            await actor.StopAsync(null, false, "stopped for deletion", cancellationToken);
         }
+        var bookUnconfirmed = actor.BookUnconfirmed; // after the stop: what its worker said
         await _mutations.WaitAsync(cancellationToken);
         try
         {
@@ -309,7 +311,7 @@ public sealed class Supervisor : IAsyncDisposable
     {
         var running = Actors().Where(a => a.Snapshot.Pid != 0 || a.Snapshot.DesiredState == DesiredState.Running).ToList();
         var outcomes = await Task.WhenAll(running.Select(a => a.StopAsync(null, false, "stopped with the daemon", cancellationToken)));
-        return (running.Count, outcomes.Where(o => o.BookUnconfirmed || o.OrdersLeft > 0).Select(o => o.Instance.Name).Order(StringComparer.Ordinal).ToList());
+        return (running.Count, outcomes.Where(o => o.BookUnconfirmed).Select(o => o.Instance.Name).Order(StringComparer.Ordinal).ToList());
     }
 
     /// <summary>Ends every actor loop; workers keep running and re-attach to the next daemon.</summary>
