@@ -43,6 +43,7 @@ public static class InstanceRunner
         {
             // Nothing is journaled: the connectors, whenever they come, are closed unused.
             _ = connectorsTask.ContinueWith(static async t => { if (t.IsCompletedSuccessfully) await DisposeAsync(t.Result); }, TaskScheduler.Default);
+            if (ex is OperationCanceledException && stop.IsCancellationRequested) return StoppedBeforeItBegan(stopRequest);
             if (ex is OperationCanceledException) throw;
             // A journal the worker cannot use (corrupt, unreadable, a full disk): the run ends saying so, and the supervisor's backoff applies.
             RunLog.Crashed(log, ex, spec.Name);
@@ -55,6 +56,12 @@ public static class InstanceRunner
         try
         {
             (created, createdHedge) = await connectorsTask;
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            var stopped = StoppedBeforeItBegan(stopRequest);
+            await runs.EndAsync(runId, time.GetUtcNow(), stopped.ExitCode, stopped.Reason, CancellationToken.None);
+            return stopped;
         }
         catch (ConnectException ex)
         {
@@ -114,6 +121,12 @@ public static class InstanceRunner
         await runs.EndAsync(runId, time.GetUtcNow(), exit, reason, CancellationToken.None);
         return new RunOutcome(exit, reason, ordersLeft);
     }
+
+    /// <summary>
+    /// A stop that came while the journal or the venue was being opened: the run sent nothing, and says so (it once
+    /// ended in an unhandled cancellation, with no exit report and its run left open).
+    /// </summary>
+    private static RunOutcome StoppedBeforeItBegan(StopRequest stop) => new(ExitCodes.CouldNotBegin, $"{stop.Reason ?? "stop requested"} before the run began", 0);
 
     /// <summary>A venue the run could not connect to, and why.</summary>
     private sealed class ConnectException(string venue, Exception inner) : Exception(inner.Message, inner)
