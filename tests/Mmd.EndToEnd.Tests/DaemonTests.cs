@@ -245,7 +245,9 @@ public sealed class DaemonTests
         var garbage = new byte[20_000];
         new Random(7).NextBytes(garbage);
         var journal = "";
-        await using var d = await DaemonUnderTest.StartAsync(prepareState: async state =>
+        // A 5 s backoff: the delete below lands while the failed worker waits, not while its retry is being spawned (a
+        // worker signalled before its runtime has started ends by the signal, and the delete then warns of orders).
+        await using var d = await DaemonUnderTest.StartAsync(new() { ["initialBackoffSeconds"] = 5, ["maxBackoffSeconds"] = 10 }, prepareState: async state =>
         {
             journal = Path.Combine(state, "instances", "bad", "journal.db");
             Directory.CreateDirectory(Path.GetDirectoryName(journal)!);
