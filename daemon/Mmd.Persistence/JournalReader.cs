@@ -58,6 +58,17 @@ internal static class JournalReader
         return orders;
     }
 
+    /// <summary>The purpose of one of the instance's orders, ended or not (client order ids are the key); null when there is no such order.</summary>
+    public static async Task<OrderPurpose?> OrderPurposeAsync(string connectionString, string instance, string clientOrderId, CancellationToken cancellationToken)
+    {
+        await using var connection = await SqliteConnectionTuning.OpenAsync(connectionString, cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """SELECT "Purpose" FROM orders WHERE "ClientOrderId" = $id AND "Instance" = $instance""";
+        command.Parameters.AddWithValue("$id", clientOrderId);
+        command.Parameters.AddWithValue("$instance", instance);
+        return await command.ExecuteScalarAsync(cancellationToken) is string purpose ? Enum.Parse<OrderPurpose>(purpose) : null;
+    }
+
     /// <summary>The instance's fills on one venue (and symbol, when set), oldest first.</summary>
     public static async Task<IReadOnlyList<JournaledFill>> FillsAsync(string connectionString, string instance, string venue, string? symbol,
         CancellationToken cancellationToken)

@@ -32,6 +32,9 @@ public sealed class SqliteTradingJournal(JournalDatabase database, string instan
     public Task<IReadOnlyList<TrackedOrder>> LoadOpenOrdersAsync(CancellationToken cancellationToken) =>
         JournalReader.OpenOrdersAsync(database.ConnectionString, instance, venue, symbol, cancellationToken);
 
+    public Task<OrderPurpose?> LoadOrderPurposeAsync(string clientOrderId, CancellationToken cancellationToken) =>
+        JournalReader.OrderPurposeAsync(database.ConnectionString, instance, clientOrderId, cancellationToken);
+
     public Task<IReadOnlyList<JournaledFill>> LoadFillsAsync(CancellationToken cancellationToken) =>
         JournalReader.FillsAsync(database.ConnectionString, instance, venue, symbol, cancellationToken);
 

@@ -72,6 +72,22 @@ public class TradingJournalTests
     }
 
     [Fact]
+    public async Task AnEndedOrdersPurpose_IsStillReadBack_AnotherInstancesIsNot()
+    {
+        using var dir = new TempDirectory();
+        var db = await MmdDatabase.OpenAsync(dir.Combine("j.db"), CancellationToken.None);
+        await using var journal = new SqliteTradingJournal(db, "mm", "paper");
+        var hedge = Order("mm_1", OrderPurpose.Hedge);
+        hedge.Restore(OrderStatus.Filled, "V1", 1m, T, null);
+        await journal.SaveOrdersAsync([hedge], CancellationToken.None);
+        await using var other = new SqliteTradingJournal(db, "mm2", "paper");
+
+        Assert.Equal(OrderPurpose.Hedge, await journal.LoadOrderPurposeAsync("mm_1", CancellationToken.None));
+        Assert.Null(await journal.LoadOrderPurposeAsync("mm_9", CancellationToken.None));
+        Assert.Null(await other.LoadOrderPurposeAsync("mm_1", CancellationToken.None));
+    }
+
+    [Fact]
     public async Task EachMarketOfACrossMarketHedge_ReadsBackOnlyItsOwnOrdersAndFills()
     {
         using var dir = new TempDirectory();
@@ -129,10 +145,12 @@ public class TradingJournalTests
         Assert.Equal((1234, 0, "signal"), (run.Pid, run.ExitCode!.Value, run.Reason!));
     }
 
-    private static TrackedOrder Order(string id, string symbol = "SOL_USDC") => new()
+    private static TrackedOrder Order(string id, string symbol = "SOL_USDC") => Order(id, OrderPurpose.Quote, symbol);
+
+    private static TrackedOrder Order(string id, OrderPurpose purpose, string symbol = "SOL_USDC") => new()
     {
         ClientOrderId = id, Symbol = symbol, Side = Side.Buy, Type = OrderType.Limit, TimeInForce = TimeInForce.Gtc,
-        Price = 150.05m, Quantity = 1m, PostOnly = true, Level = 2, CreatedAt = T,
+        Price = 150.05m, Quantity = 1m, PostOnly = true, Level = 2, CreatedAt = T, Purpose = purpose,
     };
 
     [Fact]

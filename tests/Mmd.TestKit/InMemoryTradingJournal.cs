@@ -39,6 +39,9 @@ public sealed class InMemoryTradingJournal : ITradingJournal
     public Task<IReadOnlyList<TrackedOrder>> LoadOpenOrdersAsync(CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<TrackedOrder>>(_orders.Values.Where(o => !OrderStateMachine.IsTerminal(o.Status)).Select(o => o.ToTracked()).ToList());
 
+    public Task<OrderPurpose?> LoadOrderPurposeAsync(string clientOrderId, CancellationToken cancellationToken) =>
+        Task.FromResult(_orders.TryGetValue(clientOrderId, out var o) ? o.Template.Purpose : (OrderPurpose?)null);
+
     public Task<IReadOnlyList<JournaledFill>> LoadFillsAsync(CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<JournaledFill>>(_fillOrder.ToList());
 

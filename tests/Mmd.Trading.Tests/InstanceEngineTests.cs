@@ -232,6 +232,32 @@ public class InstanceEngineTests
     }
 
     [Fact]
+    public async Task Restart_AFillOfAnOrderTheJournalHadAlreadyEnded_IsJournaledWithThatOrdersPurpose()
+    {
+        // Killed after journaling a rebalance order as Filled (from the venue's answer), before its fill was written: the
+        // restart finds the fill on the venue, and the journal no longer lists the order among the open ones.
+        var journal = new InMemoryTradingJournal();
+        using var exchange = VenueLeftByAKilledRun();
+        var mid = exchange.Mid(EngineHarness.Symbol)!.Value;
+        var rebalance = new TrackedOrder
+        {
+            ClientOrderId = "mm_old1", Symbol = EngineHarness.Symbol, Side = Side.Buy, Type = OrderType.Limit, TimeInForce = TimeInForce.Ioc,
+            Price = Sol.RoundPrice(mid * 1.01m), Quantity = 0.5m, Purpose = OrderPurpose.Rebalance, Level = -1,
+            CreatedAt = DateTimeOffset.Parse("2026-11-23T11:59:00Z", System.Globalization.CultureInfo.InvariantCulture),
+        };
+        rebalance.Restore(OrderStatus.Filled, "v1", 0.5m, rebalance.CreatedAt, null);
+        await journal.SaveOrdersAsync([rebalance], CancellationToken.None);
+        Assert.Equal(VenueOrderStatus.Filled, exchange.Place("mm", rebalance.ToRequest()).Order!.Status);
+
+        await using var h = new EngineHarness(journal: journal, exchange: exchange);
+        _ = h.Start();
+        await h.QuotingAsync();
+        var recovered = Assert.Single(journal.Fills);
+        Assert.Equal(("mm_old1", OrderPurpose.Rebalance), (recovered.Fill.ClientOrderId, recovered.Purpose)); // not a quote's fill
+        Assert.Equal(1, (await h.StopAsync()).Startup!.FillsRecovered);
+    }
+
+    [Fact]
     public async Task Restart_ACancelTheLastRunNeverHeardBackAbout_IsSentAgain_NotLeftOnTheBook()
     {
         var journal = new InMemoryTradingJournal();

@@ -25,6 +25,12 @@ public interface ITradingJournal
     /// <summary>Orders not in a terminal state (New, Submitted, Open, PartiallyFilled, PendingCancel, Unknown).</summary>
     Task<IReadOnlyList<TrackedOrder>> LoadOpenOrdersAsync(CancellationToken cancellationToken);
 
+    /// <summary>
+    /// What one order of the instance was for, whatever its state; null when the journal has no such order. A fill can come
+    /// after its order has ended (read back after a restart, or late off the stream), when only the journal still knows it.
+    /// </summary>
+    Task<OrderPurpose?> LoadOrderPurposeAsync(string clientOrderId, CancellationToken cancellationToken);
+
     /// <summary>Every fill of the instance, oldest first.</summary>
     Task<IReadOnlyList<JournaledFill>> LoadFillsAsync(CancellationToken cancellationToken);
 

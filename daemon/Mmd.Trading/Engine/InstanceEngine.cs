@@ -135,10 +135,10 @@ public sealed partial class InstanceEngine : IDisposable
         try
         {
             // Each market on its own: its journaled orders and fills, its venue's open orders and fills.
-            startup = await new StartupReconciler(_primary.Symbol, _primary.Connector, _primary.Journal, _primary.Tracker, _primary.Cumulative, _time).RunAsync(stoppingToken);
+            startup = await new StartupReconciler(_primary, _time).RunAsync(stoppingToken);
             if (_hedge is not null)
             {
-                var hedged = await new StartupReconciler(_hedge.Symbol, _hedge.Connector, _hedge.Journal, _hedge.Tracker, _hedge.Cumulative, _time).RunAsync(stoppingToken);
+                var hedged = await new StartupReconciler(_hedge, _time).RunAsync(stoppingToken);
                 EngineLog.Reconciled(_logger, _options.InstanceName + " (hedge market)", hedged.JournalOpenOrders, hedged.Adopted, hedged.Settled,
                     hedged.StrayCancelled, hedged.CancelsResent, hedged.FillsRecovered, hedged.JournalFills);
             }
@@ -332,7 +332,7 @@ public sealed partial class InstanceEngine : IDisposable
     {
         if (!leg.Tracker.Owns(fill.ClientOrderId)) return false;
         if (!leg.Tracker.ApplyFill(fill, _time.GetUtcNow(), out var order)) return false;
-        var purpose = order?.Purpose ?? (leg.IsHedge ? OrderPurpose.Hedge : OrderPurpose.Quote);
+        var purpose = await leg.PurposeOfAsync(order, fill);
         if (!await leg.Journal.RecordFillAsync(fill, purpose, CancellationToken.None)) return false; // counted: never cut short (ITradingJournal)
         var rebalance = purpose == OrderPurpose.Rebalance;
         leg.Cumulative.Apply(fill, rebalance);

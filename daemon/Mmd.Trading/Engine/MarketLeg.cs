@@ -47,6 +47,18 @@ internal sealed class MarketLeg(string name, IExchangeConnector connector, strin
     public string BookStream => IsHedge ? "hedge book" : "book";
     public string AccountStream => IsHedge ? "hedge account" : "account";
 
+    /// <summary>
+    /// What a fill of ours was for: its order's purpose; for an order the tracker no longer holds (ended before a restart,
+    /// or pruned since), the journal's; the leg's own kind of order when the journal has no row either. Never cut short:
+    /// the caller has already marked the trade seen, so a lookup a stop cancelled would lose the fill.
+    /// </summary>
+    public async ValueTask<OrderPurpose> PurposeOfAsync(TrackedOrder? order, VenueFill fill)
+    {
+        if (order is not null) return order.Purpose;
+        if (fill.ClientOrderId is { } id && await Journal.LoadOrderPurposeAsync(id, CancellationToken.None) is { } journaled) return journaled;
+        return IsHedge ? OrderPurpose.Hedge : OrderPurpose.Quote;
+    }
+
     /// <summary>Looks the symbol up on the venue; the leg cannot trade without it.</summary>
     public async Task LoadInstrumentAsync(CancellationToken cancellationToken)
     {

@@ -10,44 +10,39 @@ namespace Mmd.Trading.Engine;
 /// Our resting orders are adopted (the reconciler then keeps or replaces them); open orders with our
 /// prefix that the journal does not know are cancelled. Anything that cannot be settled fails closed.
 /// </summary>
-internal sealed class StartupReconciler(
-    string symbol,
-    IExchangeConnector connector,
-    ITradingJournal journal,
-    OrderTracker tracker,
-    TradingStatistics cumulative,
-    TimeProvider time)
+internal sealed class StartupReconciler(MarketLeg leg, TimeProvider time)
 {
+
     public async Task<StartupReport> RunAsync(CancellationToken cancellationToken)
     {
-        var fills = await journal.LoadFillsAsync(cancellationToken);
+        var fills = await leg.Journal.LoadFillsAsync(cancellationToken);
         var filledByOrder = new Dictionary<string, decimal>(StringComparer.Ordinal);
         foreach (var journaled in fills)
         {
-            cumulative.Apply(journaled.Fill, journaled.Purpose == OrderPurpose.Rebalance);
-            tracker.MarkTradeSeen(journaled.Fill.TradeId);
+            leg.Cumulative.Apply(journaled.Fill, journaled.Purpose == OrderPurpose.Rebalance);
+            leg.Tracker.MarkTradeSeen(journaled.Fill.TradeId);
             if (journaled.Fill.ClientOrderId is { } id) filledByOrder[id] = filledByOrder.GetValueOrDefault(id) + journaled.Fill.Quantity;
         }
 
-        var open = await journal.LoadOpenOrdersAsync(cancellationToken);
-        foreach (var order in open) tracker.Restore(order, filledByOrder.GetValueOrDefault(order.ClientOrderId));
+        var open = await leg.Journal.LoadOpenOrdersAsync(cancellationToken);
+        foreach (var order in open) leg.Tracker.Restore(order, filledByOrder.GetValueOrDefault(order.ClientOrderId));
 
         IReadOnlyList<VenueOrder> venueOpen;
         try
         {
-            venueOpen = await connector.GetOpenOrdersAsync(symbol, cancellationToken);
+            venueOpen = await leg.Connector.GetOpenOrdersAsync(leg.Symbol, cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            throw new ReconciliationFailedException($"cannot list open orders on {connector.Venue}: {ex.Message}", ex);
+            throw new ReconciliationFailedException($"cannot list open orders on {leg.Connector.Venue}: {ex.Message}", ex);
         }
 
         var now = time.GetUtcNow();
-        var ours = venueOpen.Where(o => tracker.Owns(o.ClientOrderId)).ToList();
+        var ours = venueOpen.Where(o => leg.Tracker.Owns(o.ClientOrderId)).ToList();
         int adopted = 0, stray = 0, settled = 0, cancelsResent = 0;
         foreach (var report in ours)
         {
-            if (tracker.ApplyVenueOrder(report, now) is { } known)
+            if (leg.Tracker.ApplyVenueOrder(report, now) is { } known)
             {
                 if (known.Status != OrderStatus.PendingCancel)
                 {
@@ -56,13 +51,13 @@ internal sealed class StartupReconciler(
                 }
                 // The last run asked for this cancel and died before the answer; the venue still lists the order, and
                 // nobody in this run is waiting on that cancel: ask again (a cancel is safe to repeat).
-                var again = await connector.CancelOrderAsync(new CancelOrderRequest(symbol, report.VenueOrderId, report.ClientOrderId), cancellationToken);
-                tracker.ApplyCancelResult(known, again, now);
+                var again = await leg.Connector.CancelOrderAsync(new CancelOrderRequest(leg.Symbol, report.VenueOrderId, report.ClientOrderId), cancellationToken);
+                leg.Tracker.ApplyCancelResult(known, again, now);
                 cancelsResent++;
                 continue;
             }
             // Ours by prefix but unknown to the journal (journal lost or from another copy): never leave it working blind.
-            var result = await connector.CancelOrderAsync(new CancelOrderRequest(symbol, report.VenueOrderId, report.ClientOrderId), cancellationToken);
+            var result = await leg.Connector.CancelOrderAsync(new CancelOrderRequest(leg.Symbol, report.VenueOrderId, report.ClientOrderId), cancellationToken);
             if (result.Outcome != CommandOutcome.Accepted && result.Code != RejectCode.OrderNotFound)
                 throw new ReconciliationFailedException($"order {report.ClientOrderId} is on the venue, not in the journal, and could not be cancelled: {result.Message}");
             stray++;
@@ -74,7 +69,7 @@ internal sealed class StartupReconciler(
             VenueOrder? report;
             try
             {
-                report = await connector.GetOrderAsync(symbol, order.ClientOrderId, cancellationToken);
+                report = await leg.Connector.GetOrderAsync(leg.Symbol, order.ClientOrderId, cancellationToken);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -82,20 +77,20 @@ internal sealed class StartupReconciler(
             }
             if (report is not null)
             {
-                tracker.ApplyVenueOrder(report, now);
+                leg.Tracker.ApplyVenueOrder(report, now);
                 if (!OrderStateMachine.IsTerminal(order.Status))
                     throw new ReconciliationFailedException($"order {order.ClientOrderId} is {report.Status} on the venue but not in its open orders");
             }
             else if (order.Status is OrderStatus.New or OrderStatus.Submitted or OrderStatus.Unknown)
             {
                 // Journaled but the venue never received it.
-                tracker.MarkNeverReceived(order, now);
+                leg.Tracker.MarkNeverReceived(order, now);
             }
             else if (order.Status == OrderStatus.PendingCancel)
             {
                 // We were cancelling it and the venue lists it nowhere any more (not open, out of its history): it is off
                 // the book, which is what the cancel wanted; any fill it had is read back with the fills below.
-                tracker.ApplyCancelResult(order, new CancelOrderResult(CommandOutcome.Accepted, null), now);
+                leg.Tracker.ApplyCancelResult(order, new CancelOrderResult(CommandOutcome.Accepted, null), now);
             }
             else
             {
@@ -115,7 +110,7 @@ internal sealed class StartupReconciler(
         IReadOnlyList<VenueFill> venueFills;
         try
         {
-            venueFills = await connector.GetFillsAsync(symbol, since, cancellationToken);
+            venueFills = await leg.Connector.GetFillsAsync(leg.Symbol, since, cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -124,12 +119,12 @@ internal sealed class StartupReconciler(
         var recovered = 0;
         foreach (var fill in venueFills)
         {
-            if (!tracker.Owns(fill.ClientOrderId)) continue;
-            if (!tracker.ApplyFill(fill, time.GetUtcNow(), out var order)) continue;
-            var purpose = order?.Purpose ?? OrderPurpose.Quote;
-            if (await journal.RecordFillAsync(fill, purpose, CancellationToken.None)) // counted: never cut short (ITradingJournal)
+            if (!leg.Tracker.Owns(fill.ClientOrderId)) continue;
+            if (!leg.Tracker.ApplyFill(fill, time.GetUtcNow(), out var order)) continue;
+            var purpose = await leg.PurposeOfAsync(order, fill);
+            if (await leg.Journal.RecordFillAsync(fill, purpose, CancellationToken.None)) // counted: never cut short (ITradingJournal)
             {
-                cumulative.Apply(fill, purpose == OrderPurpose.Rebalance);
+                leg.Cumulative.Apply(fill, purpose == OrderPurpose.Rebalance);
                 recovered++;
             }
         }

@@ -300,6 +300,30 @@ public class StrategyScenarioTests
     }
 
     [Fact]
+    public async Task MakerTakerHedge_AcrossMarkets_AHedgeFilledBeforeAKill_IsRecoveredAsAHedge_NotAQuote()
+    {
+        // Killed after journaling a hedge as Filled (from the venue's answer to the IOC), before its fill was written. The
+        // restart reads the hedge market's fills from the venue; the hedge is no longer among the journal's open orders.
+        var hedgeJournal = new InMemoryTradingJournal();
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.Parse("2026-11-23T12:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
+        using var exchange = new PaperExchange(EngineHarness.QuietMarket(), time);
+        var hedge = new TrackedOrder
+        {
+            ClientOrderId = "xemm_old1", Symbol = "SOL_USDC_PERP", Side = Side.Buy, Type = OrderType.Limit, TimeInForce = TimeInForce.Ioc,
+            Price = PaperMarkets.Find("SOL_USDC_PERP")!.RoundPrice(exchange.Mid("SOL_USDC_PERP")!.Value * 1.01m), Quantity = 0.5m, Purpose = OrderPurpose.Hedge, Level = -1, CreatedAt = time.GetUtcNow().AddMinutes(-1),
+        };
+        hedge.Restore(OrderStatus.Filled, "v1", 0.5m, hedge.CreatedAt, null);
+        await hedgeJournal.SaveOrdersAsync([hedge], CancellationToken.None);
+        Assert.Equal(VenueOrderStatus.Filled, exchange.Place("xemm", hedge.ToRequest()).Order!.Status);
+
+        await using var h = new EngineHarness("xemm", CrossMarketHedge(), exchange: exchange, hedgeSymbol: "SOL_USDC_PERP", hedgeJournal: hedgeJournal);
+        _ = h.Start();
+        await Until.TrueAsync(() => hedgeJournal.Fills.Any(f => f.Fill.ClientOrderId == "xemm_old1"), "the hedge's fill recovered from the venue");
+        await h.StopAsync();
+        Assert.Equal(OrderPurpose.Hedge, hedgeJournal.Fills.Single(f => f.Fill.ClientOrderId == "xemm_old1").Purpose);
+    }
+
+    [Fact]
     public async Task SpotGrid_RestartedWorker_KeepsItsRestingSell_AndDoesNotBuyTheLevelAgain()
     {
         // A killed run left this behind: the journal and the venue both hold the grid's sell of a unit bought at 150.
