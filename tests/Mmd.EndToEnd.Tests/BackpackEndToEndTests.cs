@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Text.Json;
 using GrpcMM.Protos.V1;
 using Microsoft.EntityFrameworkCore;
@@ -146,6 +147,36 @@ public sealed class BackpackEndToEndTests(ITestOutputHelper output)
         Assert.Empty(await rest.GetOpenOrdersAsync(Symbol, CancellationToken.None).DefaultTimeout());
         await d.WaitForAsync("bp", i => i.Stats is { QuotingPaused: true, OpenBuyOrders: 0, OpenSellOrders: 0 }, "paused, no quote");
         Assert.Empty(await rest.GetOpenOrdersAsync(Symbol, CancellationToken.None).DefaultTimeout());
+    }
+
+    [Fact]
+    public async Task AStopWhileARestartedWorkerReconciles_CancelsTheKilledRunsQuotes_AndConfirmsTheBookFlat()
+    {
+        await using var venue = await EmulatorProcess.StartBackpackAsync();
+        using var secretsDir = new TempDirectory();
+        await using var d = await StartDaemonAsync(venue, secretsDir);
+        var spec = d.Dir.Combine("bp.json");
+        await File.WriteAllTextAsync(spec, SpecJson("bp"));
+        Assert.Equal(0, (await d.MmctlAsync("start", "-f", spec)).ExitCode);
+        var running = await d.WaitForAsync("bp", i => i.State == InstanceState.Running && i.Stats is { OpenBuyOrders: 2, OpenSellOrders: 2 }, "quoting");
+
+        // The killed worker's quotes stay on the venue; its successor's open-orders request, in its start-up
+        // reconciliation, is answered 3 s late. (Frozen first, so the fault is left for the successor.)
+        Signals.Kill(running.Pid, 19);
+        using var http = new HttpClient();
+        var slow = new StringContent("""{"kind":"Slow","method":"GET","path":"/api/v1/orders","delay":"00:00:03"}""", System.Text.Encoding.UTF8, "application/json");
+        (await http.PostAsync(new Uri(venue.RestUrl + "/_emulator/faults"), slow)).EnsureSuccessStatusCode();
+        Signals.Kill(running.Pid, 9);
+        await Until.TrueAsync(async () => (await http.GetFromJsonAsync<JsonElement>(new Uri(venue.RestUrl + "/_emulator/faults"))).GetProperty("pending").GetInt32() == 0,
+            "the restarted worker asks for its open orders", TimeSpan.FromSeconds(30));
+        Assert.NotEqual(InstanceState.Running, (await d.GetAsync("bp")).State); // still starting: the stop lands mid-reconciliation
+        using var rest = Rest(venue);
+        Assert.NotEmpty(await rest.GetOpenOrdersAsync(Symbol, CancellationToken.None).DefaultTimeout()); // the killed run's quotes (one may have filled)
+
+        var stop = await d.MmctlAsync("stop", "bp");
+        Assert.True(stop.ExitCode == 0, stop.ToString()); // 0 only when the worker confirmed that none of its orders is left
+        Assert.Empty(await rest.GetOpenOrdersAsync(Symbol, CancellationToken.None).DefaultTimeout());
+        Assert.Contains("the stop came while it started; reconciled, quoting nothing", (await d.MmctlAsync("logs", "bp")).StandardOutput, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -19,7 +19,7 @@ internal sealed class EngineHarness : IAsyncDisposable
 
     public EngineHarness(string name = "mm", StrategyConfig? config = null, RiskLimits? risk = null, InMemoryTradingJournal? journal = null,
         PaperExchange? exchange = null, Func<IExchangeConnector, IExchangeConnector>? wrap = null, string symbol = Symbol, PaperSettings? market = null,
-        string? hedgeSymbol = null, InMemoryTradingJournal? hedgeJournal = null)
+        string? hedgeSymbol = null, InMemoryTradingJournal? hedgeJournal = null, TimeSpan? shutdownTimeout = null)
     {
         Name = name;
         Market = symbol;
@@ -37,7 +37,7 @@ internal sealed class EngineHarness : IAsyncDisposable
             new EngineOptions
             {
                 InstanceName = name, Symbol = symbol, RefreshInterval = Config.Interval, RefreshTolerancePct = Config.RefreshTolerancePct,
-                RefreshReplacesQuotes = Config.RefreshReplacesQuotes,
+                RefreshReplacesQuotes = Config.RefreshReplacesQuotes, ShutdownTimeout = shutdownTimeout ?? EngineOptions.DefaultShutdownTimeout,
             },
             connector, Strategy, new RiskEngine(risk ?? new RiskLimits(), Time), Journal, Time, NullLogger.Instance, hedge);
     }

@@ -232,6 +232,56 @@ public class InstanceEngineTests
     }
 
     [Fact]
+    public async Task Restart_AStopThatComesWhileItReconciles_StillCancelsTheLastRunsOrders_AndQuotesNothing()
+    {
+        // A killed run left a quote resting; the stop comes while the restarted engine waits on the venue's open orders.
+        var journal = new InMemoryTradingJournal();
+        using var exchange = VenueLeftByAKilledRun();
+        var resting = Tracked("mm_old1", Side.Buy, Sol.RoundPrice(exchange.Mid(EngineHarness.Symbol)!.Value * 0.999m), OrderStatus.Submitted);
+        await journal.SaveOrdersAsync([resting], CancellationToken.None);
+        exchange.Place("mm", resting.ToRequest());
+        var reconciling = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var answer = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var h = new EngineHarness(journal: journal, exchange: exchange, wrap: c => new ScriptedConnector(c)
+        {
+            BeforeOpenOrders = async ct =>
+            {
+                if (!reconciling.TrySetResult()) return;
+                await answer.Task.WaitAsync(ct); // a real venue's request ends when its token fires
+            },
+        });
+        _ = h.Start();
+        await reconciling.Task.DefaultTimeout();
+        var stopping = h.StopAsync();
+        answer.SetResult();
+        var result = await stopping;
+
+        Assert.Equal(0, result.OwnOrdersLeftOnVenue);
+        Assert.Empty(h.OpenOrders());
+        Assert.Equal(OrderStatus.Cancelled, journal.Orders["mm_old1"].Status);
+        Assert.Equal(["mm_old1"], journal.Orders.Keys); // stopped before its first quote: it sent none
+    }
+
+    [Fact]
+    public async Task Restart_AStopWhileTheVenueNeverAnswersTheStartUp_EndsTheRunAsNotReconciled_AfterTheShutdownTime()
+    {
+        var reconciling = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var h = new EngineHarness(shutdownTimeout: TimeSpan.FromMilliseconds(300), wrap: c => new ScriptedConnector(c)
+        {
+            BeforeOpenOrders = async ct =>
+            {
+                reconciling.TrySetResult();
+                await Task.Delay(Timeout.Infinite, ct); // a venue that never answers, until the request is given up
+            },
+        });
+        _ = h.Start();
+        await reconciling.Task.DefaultTimeout();
+        var ended = await Assert.ThrowsAsync<ReconciliationFailedException>(() => h.StopAsync());
+        Assert.Contains("start-up did not finish", ended.Reason, StringComparison.Ordinal);
+        Assert.Empty(h.Journal.Orders); // nothing was sent
+    }
+
+    [Fact]
     public async Task Restart_AFillOfAnOrderTheJournalHadAlreadyEnded_IsJournaledWithThatOrdersPurpose()
     {
         // Killed after journaling a rebalance order as Filled (from the venue's answer), before its fill was written: the

@@ -19,7 +19,14 @@ internal sealed class ScriptedConnector(IExchangeConnector inner) : IExchangeCon
     public Task<IReadOnlyList<InstrumentSpec>> GetInstrumentsAsync(CancellationToken cancellationToken) => inner.GetInstrumentsAsync(cancellationToken);
     public Task<IReadOnlyList<Balance>> GetBalancesAsync(CancellationToken cancellationToken) => inner.GetBalancesAsync(cancellationToken);
     public Task<IReadOnlyList<Position>> GetPositionsAsync(CancellationToken cancellationToken) => inner.GetPositionsAsync(cancellationToken);
-    public Task<IReadOnlyList<VenueOrder>> GetOpenOrdersAsync(string symbol, CancellationToken cancellationToken) => inner.GetOpenOrdersAsync(symbol, cancellationToken);
+    /// <summary>Awaited, with the call's token, before the venue is asked for its open orders: a slow venue.</summary>
+    public Func<CancellationToken, Task>? BeforeOpenOrders { get; set; }
+
+    public async Task<IReadOnlyList<VenueOrder>> GetOpenOrdersAsync(string symbol, CancellationToken cancellationToken)
+    {
+        if (BeforeOpenOrders is { } wait) await wait(cancellationToken);
+        return await inner.GetOpenOrdersAsync(symbol, cancellationToken);
+    }
     public Task<VenueOrder?> GetOrderAsync(string symbol, string clientOrderId, CancellationToken cancellationToken) => inner.GetOrderAsync(symbol, clientOrderId, cancellationToken);
 
     public Task<PlaceOrderResult> PlaceOrderAsync(PlaceOrderRequest request, CancellationToken cancellationToken) =>

@@ -52,6 +52,9 @@ internal static partial class EngineLog
     [LoggerMessage(1011, LogLevel.Information, "{Instance}: stopping ({Reason}); cancelling own orders")]
     public static partial void Stopping(ILogger logger, string instance, string reason);
 
+    [LoggerMessage(1026, LogLevel.Information, "{Instance}: the stop came while it started; reconciled, quoting nothing")]
+    public static partial void StoppedWhileStarting(ILogger logger, string instance);
+
     [LoggerMessage(1012, LogLevel.Information, "{Instance}: stopped; {Left} own orders left on the venue")]
     public static partial void Stopped(ILogger logger, string instance, int left);
 

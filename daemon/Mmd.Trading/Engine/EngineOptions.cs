@@ -20,7 +20,9 @@ public sealed record EngineOptions
     /// <summary>The freshest the live stats (what the daemon streams to watchers) get after events: ten times a second.</summary>
     public TimeSpan StatsRefresh { get; init; } = TimeSpan.FromMilliseconds(100);
     /// <summary>How long the shutdown waits for the venue to confirm that none of our orders is left.</summary>
-    public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(8);
+    public TimeSpan ShutdownTimeout { get; init; } = DefaultShutdownTimeout;
+
+    public static readonly TimeSpan DefaultShutdownTimeout = TimeSpan.FromSeconds(8);
     /// <summary>A journaled order the venue cannot find is given up as never received after this long.</summary>
     public TimeSpan UnknownOrderGrace { get; init; } = TimeSpan.FromSeconds(5);
     public int EventQueueCapacity { get; init; } = 4096;

@@ -126,50 +126,35 @@ public sealed partial class InstanceEngine : IDisposable
     public async Task<EngineResult> RunAsync(CancellationToken stoppingToken)
     {
         _sessionStart = _time.GetUtcNow();
-        foreach (var leg in Legs) await leg.LoadInstrumentAsync(stoppingToken);
-        _view = new StrategyView { Instrument = _primary.Instrument, Book = _primary.Book };
-        if (_hedge is not null) _view.Hedge = new HedgeMarketView { Venue = _hedge.Connector.Venue, Instrument = _hedge.Instrument };
-
-        _state = EngineState.Reconciling;
+        // A stop does not cut the start-up short: what the last run left on the book is only known, and cancelled, once
+        // the start-up has read the journal and the venue. A stop gives it the shutdown's time to finish, then the stop runs.
+        using var startupBound = new CancellationTokenSource();
+        using var stopDuringStartup = stoppingToken.Register(() => startupBound.CancelAfter(_options.ShutdownTimeout));
         StartupReport startup;
         try
         {
-            // Each market on its own: its journaled orders and fills, its venue's open orders and fills.
-            startup = await new StartupReconciler(_primary, _time).RunAsync(stoppingToken);
-            if (_hedge is not null)
-            {
-                var hedged = await new StartupReconciler(_hedge, _time).RunAsync(stoppingToken);
-                EngineLog.Reconciled(_logger, _options.InstanceName + " (hedge market)", hedged.JournalOpenOrders, hedged.Adopted, hedged.Settled,
-                    hedged.StrayCancelled, hedged.CancelsResent, hedged.FillsRecovered, hedged.JournalFills);
-            }
-            await FlushOrdersAsync();
-            await RefreshBalancesAsync(stoppingToken);
+            startup = await StartUpAsync(startupBound.Token);
         }
-        catch (ReconciliationFailedException)
+        catch (OperationCanceledException) when (startupBound.IsCancellationRequested)
         {
             _state = EngineState.Failed;
-            throw;
+            throw new ReconciliationFailedException($"stopped, and the start-up did not finish within {_options.ShutdownTimeout.TotalSeconds:0}s of the stop");
         }
-        EngineLog.Reconciled(_logger, _options.InstanceName, startup.JournalOpenOrders, startup.Adopted, startup.Settled,
-            startup.StrayCancelled, startup.CancelsResent, startup.FillsRecovered, startup.JournalFills);
-
-        StartFunding();
-        await PollFundingAsync(stoppingToken, force: true);
-        _strategy.OnRestored(await _primary.Journal.LoadLastStrategyFiguresAsync(stoppingToken));
-        _strategy.OnAdopted(_primary.Tracker.Live
-            .Where(o => o.Purpose == OrderPurpose.Quote && o.Price is not null && o.Status is OrderStatus.Open or OrderStatus.PartiallyFilled)
-            .Select(o => new AdoptedOrder(o.Side, o.Level, o.Price!.Value, o.Quantity, o.RemainingQuantity)).ToList());
         var accountPumps = Legs.Select(leg => PumpAccountAsync(leg, _io.Token)).ToList();
         foreach (var leg in Legs) RestartBookPump(leg);
         using var housekeeping = _time.CreateTimer(_ => _events.Writer.TryWrite(new TimerFired(false)), null, _options.HousekeepingPeriod, _options.HousekeepingPeriod);
         using var refresh = _time.CreateTimer(_ => _events.Writer.TryWrite(new TimerFired(true)), null, _options.RefreshInterval, _options.RefreshInterval);
 
         _state = EngineState.Running;
-        EngineLog.Quoting(_logger, _options.InstanceName, _options.Symbol, _primary.Connector.Venue);
-        if (_hedge is not null) EngineLog.HedgingOn(_logger, _options.InstanceName, _hedge.Symbol, _hedge.Connector.Venue);
         try
         {
-            await LoopAsync(stoppingToken);
+            if (!stoppingToken.IsCancellationRequested) // stopped while it started: not one quote, straight to the stop
+            {
+                EngineLog.Quoting(_logger, _options.InstanceName, _options.Symbol, _primary.Connector.Venue);
+                if (_hedge is not null) EngineLog.HedgingOn(_logger, _options.InstanceName, _hedge.Symbol, _hedge.Connector.Venue);
+                await LoopAsync(stoppingToken);
+            }
+            else EngineLog.StoppedWhileStarting(_logger, _options.InstanceName);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -210,6 +195,45 @@ public sealed partial class InstanceEngine : IDisposable
         _state = EngineState.Stopped;
         EngineLog.Stopped(_logger, _options.InstanceName, left);
         return new EngineResult(reason, left, final, startup);
+    }
+
+    /// <summary>Reads each market, reconciles it with its journal and venue, and restores the strategy: everything before the first quote.</summary>
+    private async Task<StartupReport> StartUpAsync(CancellationToken starting)
+    {
+        foreach (var leg in Legs) await leg.LoadInstrumentAsync(starting);
+        _view = new StrategyView { Instrument = _primary.Instrument, Book = _primary.Book };
+        if (_hedge is not null) _view.Hedge = new HedgeMarketView { Venue = _hedge.Connector.Venue, Instrument = _hedge.Instrument };
+
+        _state = EngineState.Reconciling;
+        StartupReport startup;
+        try
+        {
+            // Each market on its own: its journaled orders and fills, its venue's open orders and fills.
+            startup = await new StartupReconciler(_primary, _time).RunAsync(starting);
+            if (_hedge is not null)
+            {
+                var hedged = await new StartupReconciler(_hedge, _time).RunAsync(starting);
+                EngineLog.Reconciled(_logger, _options.InstanceName + " (hedge market)", hedged.JournalOpenOrders, hedged.Adopted, hedged.Settled,
+                    hedged.StrayCancelled, hedged.CancelsResent, hedged.FillsRecovered, hedged.JournalFills);
+            }
+            await FlushOrdersAsync();
+            await RefreshBalancesAsync(starting);
+        }
+        catch (ReconciliationFailedException)
+        {
+            _state = EngineState.Failed;
+            throw;
+        }
+        EngineLog.Reconciled(_logger, _options.InstanceName, startup.JournalOpenOrders, startup.Adopted, startup.Settled,
+            startup.StrayCancelled, startup.CancelsResent, startup.FillsRecovered, startup.JournalFills);
+
+        StartFunding();
+        await PollFundingAsync(starting, force: true);
+        _strategy.OnRestored(await _primary.Journal.LoadLastStrategyFiguresAsync(starting));
+        _strategy.OnAdopted(_primary.Tracker.Live
+            .Where(o => o.Purpose == OrderPurpose.Quote && o.Price is not null && o.Status is OrderStatus.Open or OrderStatus.PartiallyFilled)
+            .Select(o => new AdoptedOrder(o.Side, o.Level, o.Price!.Value, o.Quantity, o.RemainingQuantity)).ToList());
+        return startup;
     }
 
     private async Task LoopAsync(CancellationToken stoppingToken)

@@ -110,6 +110,7 @@ public sealed partial class AsterEmulator : IAsyncDisposable
             Faults.Add(fault);
             return Results.Ok();
         });
+        app.MapGet("/_emulator/faults", () => Results.Json(new { pending = Faults.Pending }));
         app.MapPost("/_emulator/drop-streams", () =>
         {
             DropWebSockets();

@@ -98,7 +98,8 @@ public sealed partial class BackpackEmulator : IAsyncDisposable
         app.MapGet("/wapi/v1/history/orders", Signed("orderHistoryQueryAll", OrderHistory));
         app.MapGet("/wapi/v1/history/fills", Signed("fillHistoryQueryAll", Fills));
         app.MapGet("/wapi/v1/history/funding", Signed("fundingHistoryQueryAll", Funding));
-        // Fault control for the emulator as a process: {"kind":"RateLimit","method":"GET","path":"/api/v1/orders","count":3,"retryAfter":"00:00:01"}
+        // Fault control for the emulator as a process: {"kind":"RateLimit","method":"GET","path":"/api/v1/orders","count":3,"retryAfter":"00:00:01"};
+        // GET says how many uses of the scripted faults no request has met yet.
         app.MapPost("/_emulator/faults", async (HttpContext c) =>
         {
             var fault = await c.Request.ReadFromJsonAsync<Fault>(ControlJson, c.RequestAborted).ConfigureAwait(false);
@@ -106,6 +107,7 @@ public sealed partial class BackpackEmulator : IAsyncDisposable
             Faults.Add(fault);
             return Results.Ok();
         });
+        app.MapGet("/_emulator/faults", () => Results.Json(new { pending = Faults.Pending }));
         app.MapPost("/_emulator/drop-streams", () =>
         {
             DropWebSockets();

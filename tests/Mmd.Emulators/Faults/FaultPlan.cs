@@ -35,6 +35,15 @@ public sealed class FaultPlan
         }
     }
 
+    /// <summary>Uses of scripted faults no request has met yet: 0 once the last one was taken.</summary>
+    public int Pending
+    {
+        get
+        {
+            lock (_gate) return _faults.Sum(f => f.Left);
+        }
+    }
+
     public void Record(DateTimeOffset at, string method, string path, int status)
     {
         lock (_gate) _requests.Add((at, method, path, status));
