@@ -14,9 +14,7 @@ public sealed class InstanceRunnerTests : IDisposable
     [Fact]
     public async Task AStopBeforeTheRunBegan_EndsItAsOneThatSentNothing_WithTheStopsReason()
     {
-        var json = await File.ReadAllBytesAsync(Repository.Combine("daemon", "templates", "paper-spot-mm.json"));
-        var spec = SpecValidator.Validate(InstanceSpecJson.Parse("template", json, out _), "template");
-        var config = new DaemonConfig { StateDir = _dir.Combine("state"), LogDir = _dir.Combine("logs") };
+        var (spec, config) = await PaperSpotAsync();
         using var stop = new StopRequest();
         stop.Request("stopped for deletion"); // before the journal and the venue are open
 
@@ -24,5 +22,27 @@ public sealed class InstanceRunnerTests : IDisposable
 
         Assert.Equal(new RunOutcome(ExitCodes.CouldNotBegin, "stopped for deletion before the run began", 0), outcome);
         Assert.Null(ExitCodes.ConfirmsFlatBook(outcome.ExitCode)); // the daemon keeps what the run before said of the book
+    }
+
+    [Fact]
+    public async Task ASweep_StoppedFromTheStart_OpensTheJournalAndVenueAllTheSame_ReconcilesAndConfirmsTheBook()
+    {
+        var (spec, config) = await PaperSpotAsync();
+        using var stop = new StopRequest();
+        stop.Request("sweep: reconcile and cancel only");
+
+        var outcome = await InstanceRunner.RunAsync(spec, config, TimeSpan.FromMinutes(1), stop, logToConsole: false, sweep: true).DefaultTimeout();
+
+        Assert.Equal(new RunOutcome(ExitCodes.Ok, "sweep: reconcile and cancel only", 0), outcome);
+        Assert.True(ExitCodes.ConfirmsFlatBook(outcome.ExitCode));
+        var log = await File.ReadAllTextAsync(Directory.EnumerateFiles(config.LogDir, spec.Name + ".log", SearchOption.AllDirectories).Single());
+        Assert.Contains("the stop came while it started; reconciled, quoting nothing", log, StringComparison.Ordinal);
+    }
+
+    private async Task<(ValidatedSpec Spec, DaemonConfig Config)> PaperSpotAsync()
+    {
+        var json = await File.ReadAllBytesAsync(Repository.Combine("daemon", "templates", "paper-spot-mm.json"));
+        return (SpecValidator.Validate(InstanceSpecJson.Parse("template", json, out _), "template"),
+            new DaemonConfig { StateDir = _dir.Combine("state"), LogDir = _dir.Combine("logs") });
     }
 }

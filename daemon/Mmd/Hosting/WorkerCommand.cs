@@ -18,7 +18,9 @@ public static class WorkerCommand
     {
         var instance = new Option<string>("--instance") { Description = "Instance name (for ps; the spec comes from MMD_WORKER_SPEC)", Required = true };
         var command = new Command("worker", "Run one instance under the daemon (started by mmd, not by hand)") { Hidden = true };
+        var sweep = new Option<bool>("--sweep") { Description = "Only reconcile and cancel the instance's orders, then exit: no quote (after a worker that left its book unconfirmed)" };
         command.Options.Add(instance);
+        command.Options.Add(sweep);
         command.SetAction(async (result, cancellationToken) =>
         {
             var env = RunCommand.EnvironmentVariables();
@@ -44,10 +46,12 @@ public static class WorkerCommand
             var healthInterval = TimeSpan.FromMilliseconds(long.TryParse(env.GetValueOrDefault(WorkerLauncher.HealthIntervalVariable), CultureInfo.InvariantCulture, out var ms) ? ms : 1000);
             var socket = env.GetValueOrDefault(WorkerLauncher.SocketVariable) ?? config.WorkerSocketPath;
             using var stop = new StopRequest();
+            var sweeping = result.GetValue(sweep);
+            if (sweeping) stop.Request("sweep: reconcile and cancel only");
             using var signals = stop.OnSignals();
             await using var link = new DaemonLink(spec.Name, socket, healthInterval, stop, TimeProvider.System, NullLogger.Instance);
             link.Start();
-            var outcome = await InstanceRunner.RunAsync(spec, config, TimeSpan.FromSeconds(60), stop, logToConsole: false, link.Bind);
+            var outcome = await InstanceRunner.RunAsync(spec, config, TimeSpan.FromSeconds(60), stop, logToConsole: false, link.Bind, sweeping);
             await link.ReportExitAsync(outcome.ExitCode, outcome.Reason, outcome.OrdersLeft);
             return outcome.ExitCode;
         });

@@ -8,7 +8,11 @@ internal abstract record ActorMessage;
 
 internal sealed record StartRequested(TaskCompletionSource<Instance> Done) : ActorMessage;
 
-internal sealed record StopRequested(TimeSpan? Timeout, bool Flatten, string Reason, TaskCompletionSource<StopOutcome> Done) : ActorMessage;
+/// <param name="Sweep">
+/// When no worker confirms the book flat (it was killed at the stop timeout, it failed, or none runs after one was killed),
+/// a sweep worker reconciles and cancels what is left before the stop answers. Not for a restart: its start reconciles.
+/// </param>
+internal sealed record StopRequested(TimeSpan? Timeout, bool Flatten, string Reason, bool Sweep, TaskCompletionSource<StopOutcome> Done) : ActorMessage;
 
 /// <summary>
 /// An operator's strategy command. A new spec, when set, replaces the instance's once the worker applied it (at once when

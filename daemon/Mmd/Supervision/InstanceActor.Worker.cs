@@ -25,6 +25,10 @@ public sealed partial class InstanceActor
     private string? _stopReason; // the first stop's, sent to the worker: its exit then says why it ended
     private DateTimeOffset? _stopSentAt;
     private bool _killSent;
+    // A stop asked for a sweep (not a restart's stop), and whether the worker now running is that sweep.
+    private bool _sweepWanted;
+    private bool _sweeping;
+    private string _sweepCause = "";
 
     /// <summary>A live worker of a previous daemon, found by pid and start time: watch it and wait for it to attach.</summary>
     public void Adopt(int pid, DateTimeOffset startedAt, long runId)
@@ -86,23 +90,59 @@ public sealed partial class InstanceActor
         if (restart) _restarts++;
         ResetWorkerState();
         _state = InstanceState.Starting;
+        if (await LaunchAsync(sweep: false, cancellationToken) is not { } worker)
+        {
+            await FailedToStartAsync(_lastLaunchError!, cancellationToken);
+            return;
+        }
+        await EventAsync(restart ? "restart" : "state", restart ? $"restart {_restarts}: worker pid {worker.Pid}" : $"worker pid {worker.Pid} started", cancellationToken);
+    }
+
+    /// <summary>
+    /// A stop that no worker confirmed (killed at the stop timeout, failed, or none ran after one was killed): a worker that
+    /// only reconciles and cancels what is left, then exits (mmd worker --sweep). Its clean exit confirms the book; the
+    /// stop answers once it has ended, the stop timeout bounding it too. One per stop.
+    /// </summary>
+    private async Task SpawnSweepAsync(string why, CancellationToken cancellationToken)
+    {
+        var (timeout, flatten, reason) = (_stopTimeout, _stopFlatten, _stopReason);
+        ResetWorkerState();
+        (_stopTimeout, _stopFlatten, _stopReason) = (timeout == TimeSpan.Zero ? _settings.StopTimeout : timeout, flatten, reason);
+        _state = InstanceState.Stopping;
+        _sweepWanted = false;
+        if (await LaunchAsync(sweep: true, cancellationToken) is not { } worker)
+        {
+            await EventAsync("sweep", $"could not start a sweep worker: {_lastLaunchError}", cancellationToken);
+            await SettleStoppedAsync("no sweep: " + _lastLaunchError, 0, cancellationToken);
+            return;
+        }
+        _sweeping = true;
+        _sweepCause = why;
+        _stopSentAt = _spawnedAt; // it stops by itself; the stop timeout runs from now, and no SIGTERM races its start
+        await EventAsync("sweep", $"worker pid {worker.Pid} reconciles and cancels what is left ({why})", cancellationToken);
+    }
+
+    private string? _lastLaunchError;
+
+    private async Task<WorkerHandle?> LaunchAsync(bool sweep, CancellationToken cancellationToken)
+    {
         System.Diagnostics.Process process;
         try
         {
-            process = _ctx.Launcher.Start(Name, _spec, _settings.HealthInterval);
+            process = _ctx.Launcher.Start(Name, _spec, _settings.HealthInterval, sweep);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            await FailedToStartAsync(ex.Message, cancellationToken);
-            return;
+            _lastLaunchError = ex.Message;
+            return null;
         }
         var startedAt = ProcFs.StartTime(process.Id) ?? _ctx.Time.GetUtcNow();
         var runId = await _ctx.Store.WorkerStartedAsync(Name, process.Id, startedAt, _restarts, cancellationToken);
         var worker = WorkerHandle.Started(process, startedAt, runId);
         _worker = worker;
         _spawnedAt = _ctx.Time.GetUtcNow();
-        await EventAsync(restart ? "restart" : "state", restart ? $"restart {_restarts}: worker pid {worker.Pid}" : $"worker pid {worker.Pid} started", cancellationToken);
         _ = WatchChildAsync(worker);
+        return worker;
     }
 
     private async Task WatchChildAsync(WorkerHandle worker)
@@ -154,6 +194,7 @@ public sealed partial class InstanceActor
         _stopFlatten = false;
         _stopReason = null;
         _stopTimeout = TimeSpan.Zero;
+        _sweeping = false;
     }
 
     private Stop StopCommand() => new() { Timeout = Duration.FromTimeSpan(_stopTimeout), Flatten = _stopFlatten, Reason = _stopReason ?? "stop requested" };
@@ -285,11 +326,13 @@ public sealed partial class InstanceActor
         var worker = _worker!;
         var wasRunning = _state == InstanceState.Running;
         var now = _ctx.Time.GetUtcNow();
+        var wasSweep = _sweeping;
         var reason = _killReason ?? DescribeExit(exitCode, _exiting);
         var ordersLeft = _exiting?.OrdersLeft ?? 0;
         // A killed worker confirmed nothing; a run that sent nothing leaves the book as the run before it did.
         var confirms = _killReason is null ? ExitCodes.ConfirmsFlatBook(_exiting?.ExitCode ?? exitCode) : false;
         if (confirms is { } said) Volatile.Write(ref _bookUnconfirmed, !said);
+        if (wasSweep) reason = confirms == true ? $"{_sweepCause}; a sweep cancelled what was left" : $"{_sweepCause}; the sweep failed: {reason}";
         _connection?.Close();
         _connection = null;
         _worker = null;
@@ -302,16 +345,33 @@ public sealed partial class InstanceActor
 
         if (_desired == DesiredState.Stopped)
         {
-            _state = InstanceState.Stopped;
-            await EventAsync("state", $"stopped ({reason})", cancellationToken);
-            var outcome = new StopOutcome(SnapshotAfterPublish(), ordersLeft, _bookUnconfirmed);
-            foreach (var w in _stopWaiters) w.TrySetResult(outcome);
-            _stopWaiters.Clear();
+            if (_bookUnconfirmed && _sweepWanted && !wasSweep)
+            {
+                await EventAsync("exit", $"worker pid {worker.Pid} ended: {reason}", cancellationToken);
+                await SpawnSweepAsync(reason, cancellationToken);
+                return;
+            }
+            await SettleStoppedAsync(reason, ordersLeft, cancellationToken);
+            return;
+        }
+        if (wasSweep)
+        {
+            _state = InstanceState.Starting; // started again while it swept: the next step spawns a trading worker
             return;
         }
         var failed = _killReason is not null || exitCode != 0;
         await EventAsync("exit", $"worker pid {worker.Pid} ended: {reason}", cancellationToken);
         await ScheduleRestartOrSettleAsync(failed, wasRunning, cancellationToken);
+    }
+
+    private async Task SettleStoppedAsync(string reason, uint ordersLeft, CancellationToken cancellationToken)
+    {
+        _state = InstanceState.Stopped;
+        _sweepWanted = false;
+        await EventAsync("state", $"stopped ({reason})", cancellationToken);
+        var outcome = new StopOutcome(SnapshotAfterPublish(), ordersLeft, _bookUnconfirmed);
+        foreach (var w in _stopWaiters) w.TrySetResult(outcome);
+        _stopWaiters.Clear();
     }
 
     private async Task ScheduleRestartOrSettleAsync(bool failed, bool wasRunning, CancellationToken cancellationToken)

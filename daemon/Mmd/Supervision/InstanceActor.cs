@@ -92,10 +92,10 @@ public sealed partial class InstanceActor
         return await done.Task.WaitAsync(cancellationToken);
     }
 
-    public async Task<StopOutcome> StopAsync(TimeSpan? timeout, bool flatten, string reason, CancellationToken cancellationToken)
+    public async Task<StopOutcome> StopAsync(TimeSpan? timeout, bool flatten, string reason, bool sweep, CancellationToken cancellationToken)
     {
         var done = new TaskCompletionSource<StopOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
-        await PostAsync(new StopRequested(timeout, flatten, reason, done), cancellationToken);
+        await PostAsync(new StopRequested(timeout, flatten, reason, sweep, done), cancellationToken);
         return await done.Task.WaitAsync(cancellationToken);
     }
 
@@ -145,6 +145,7 @@ public sealed partial class InstanceActor
                     await _ctx.Store.SetDesiredStateAsync(Name, "running", resetRestarts: true, cancellationToken);
                     await EventAsync("operator", "started by operator", cancellationToken);
                 }
+                _sweepWanted = false;
                 _startWaiters.Add(start.Done);
                 break;
             case StopRequested stop:
@@ -155,7 +156,16 @@ public sealed partial class InstanceActor
                     await EventAsync("operator", stop.Reason, cancellationToken);
                 }
                 _nextRetryAt = null;
-                if (_worker is null)
+                _sweepWanted |= stop.Sweep;
+                if (_worker is null && stop.Sweep && Volatile.Read(ref _bookUnconfirmed))
+                {
+                    // No worker to ask, and none confirmed the book since the last one was killed or failed.
+                    _stopTimeout = stop.Timeout ?? _settings.StopTimeout;
+                    (_stopFlatten, _stopReason) = (stop.Flatten, stop.Reason);
+                    _stopWaiters.Add(stop.Done);
+                    await SpawnSweepAsync(_lastExitReason, cancellationToken);
+                }
+                else if (_worker is null)
                 {
                     if (_state is not (InstanceState.Failed or InstanceState.Exited or InstanceState.Created)) _state = InstanceState.Stopped;
                     Publish();

@@ -202,12 +202,12 @@ public sealed class Supervisor : IAsyncDisposable
     public Task<Instance> StartAsync(string name, CancellationToken cancellationToken) => Require(name).StartAsync(cancellationToken);
 
     public Task<StopOutcome> StopAsync(string name, TimeSpan? timeout, bool flatten, CancellationToken cancellationToken) =>
-        Require(name).StopAsync(timeout, flatten, "stopped by operator", cancellationToken);
+        Require(name).StopAsync(timeout, flatten, "stopped by operator", sweep: true, cancellationToken);
 
     public async Task<Instance> RestartAsync(string name, TimeSpan? timeout, CancellationToken cancellationToken)
     {
         var actor = Require(name);
-        await actor.StopAsync(timeout, false, "restart requested by operator", cancellationToken);
+        await actor.StopAsync(timeout, false, "restart requested by operator", sweep: false, cancellationToken);
         return await actor.StartAsync(cancellationToken);
     }
 
@@ -263,11 +263,10 @@ public sealed class Supervisor : IAsyncDisposable
     public async Task<bool> DeleteAsync(string name, bool force, CancellationToken cancellationToken)
     {
         var actor = Require(name);
-        if (actor.Snapshot.Pid != 0 || actor.Snapshot.DesiredState == DesiredState.Running)
-        {
-            if (!force) throw new InstancePreconditionException($"instance '{name}' is {Describe(actor.Snapshot.State)}: stop it first, or delete with force");
-            await actor.StopAsync(null, false, "stopped for deletion", cancellationToken);
-        }
+        var live = actor.Snapshot.Pid != 0 || actor.Snapshot.DesiredState == DesiredState.Running;
+        if (live && !force) throw new InstancePreconditionException($"instance '{name}' is {Describe(actor.Snapshot.State)}: stop it first, or delete with force");
+        // A stopped instance whose book no worker confirmed is swept first: once it is deleted, nothing would know those orders.
+        if (live || actor.BookUnconfirmed) await actor.StopAsync(null, false, "stopped for deletion", sweep: true, cancellationToken);
         var bookUnconfirmed = actor.BookUnconfirmed; // after the stop: what its worker said
         await _mutations.WaitAsync(cancellationToken);
         try
@@ -309,8 +308,8 @@ public sealed class Supervisor : IAsyncDisposable
     /// </summary>
     public async Task<(int Stopped, IReadOnlyList<string> NotConfirmedFlat)> StopAllAsync(CancellationToken cancellationToken)
     {
-        var running = Actors().Where(a => a.Snapshot.Pid != 0 || a.Snapshot.DesiredState == DesiredState.Running).ToList();
-        var outcomes = await Task.WhenAll(running.Select(a => a.StopAsync(null, false, "stopped with the daemon", cancellationToken)));
+        var running = Actors().Where(a => a.Snapshot.Pid != 0 || a.Snapshot.DesiredState == DesiredState.Running || a.BookUnconfirmed).ToList();
+        var outcomes = await Task.WhenAll(running.Select(a => a.StopAsync(null, false, "stopped with the daemon", sweep: true, cancellationToken)));
         return (running.Count, outcomes.Where(o => o.BookUnconfirmed).Select(o => o.Instance.Name).Order(StringComparer.Ordinal).ToList());
     }
 

@@ -18,7 +18,8 @@ public sealed class WorkerLauncher(DaemonConfig config)
     public const string HealthIntervalVariable = "MMD_WORKER_HEALTH_INTERVAL_MS";
     public const string SettingsVariable = "MMD_WORKER_SETTINGS";
 
-    public Process Start(string name, InstanceSpec spec, TimeSpan healthInterval)
+    /// <param name="sweep">A worker that only reconciles and cancels what is left (see InstanceActor.SpawnSweepAsync).</param>
+    public Process Start(string name, InstanceSpec spec, TimeSpan healthInterval, bool sweep = false)
     {
         var (program, leadingArgs) = SelfCommand();
         var output = WorkerOutputPath(name, DateTimeOffset.Now);
@@ -40,6 +41,7 @@ public sealed class WorkerLauncher(DaemonConfig config)
         info.ArgumentList.Add("worker");
         info.ArgumentList.Add("--instance");
         info.ArgumentList.Add(name);
+        if (sweep) info.ArgumentList.Add("--sweep"); // in ps too: this one will not quote
         info.Environment[SpecVariable] = WorkerSpec.Encode(spec);
         info.Environment[SocketVariable] = config.WorkerSocketPath;
         info.Environment[HealthIntervalVariable] = ((long)healthInterval.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture);

@@ -38,8 +38,11 @@ public sealed partial class DaemonLink(string instance, string socketPath, TimeS
     public void Bind(InstanceEngine engine)
     {
         engine.StatsRefreshed += Wake;
-        Volatile.Write(ref _engine, engine);
+        Interlocked.Exchange(ref _engine, engine); // full fences here and below: neither side misses the other
+        if (Volatile.Read(ref _flattenAsked) == 1) engine.RequestFlattenOnStop(); // a stop --flatten that came before the engine
     }
+
+    private int _flattenAsked;
 
     // Something to send (new stats, a command's answer, the exit): the session loop goes at once rather than at its next
     // poll, so a restarted worker's first quotes reach the daemon without waiting out a stats period.
@@ -173,7 +176,11 @@ public sealed partial class DaemonLink(string instance, string socketPath, TimeS
             {
                 StopReceived(logger, instance, command.Stop.Reason);
                 // Set before the run is cancelled, so the engine's stop path sees it.
-                if (command.Stop.Flatten) Volatile.Read(ref _engine)?.RequestFlattenOnStop();
+                if (command.Stop.Flatten)
+                {
+                    Interlocked.Exchange(ref _flattenAsked, 1);
+                    Volatile.Read(ref _engine)?.RequestFlattenOnStop();
+                }
                 stop.Request(command.Stop.Reason is { Length: > 0 } reason ? reason : "stop requested by the daemon");
             }
             else if (command.KindCase == DaemonCommand.KindOneofCase.StrategyCommand)

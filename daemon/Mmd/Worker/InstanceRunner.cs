@@ -16,10 +16,15 @@ public static class InstanceRunner
 {
     /// <param name="onEngine">Called once the engine exists (the worker reports its health and stats from it).</param>
     /// <param name="logToConsole">The log on the console too (`mmd run`), not only in the log folder.</param>
+    /// <param name="sweep">
+    /// Stopped from the start, and meant to be: the journal and the venue are opened all the same (a stop does not cut
+    /// that short, the daemon's stop timeout bounds it), the engine reconciles, quotes nothing, and cancels what is left.
+    /// </param>
     public static async Task<RunOutcome> RunAsync(ValidatedSpec spec, DaemonConfig config, TimeSpan summaryEvery, StopRequest stopRequest,
-        bool logToConsole, Action<InstanceEngine>? onEngine = null)
+        bool logToConsole, Action<InstanceEngine>? onEngine = null, bool sweep = false)
     {
         var stop = stopRequest.Token;
+        var opening = sweep ? CancellationToken.None : stop;
         var time = TimeProvider.System;
         var (loggerFactory, serilog) = RunLogging.Create(config.LogDir, spec.Name, config.LogRetentionDays, logToConsole);
         await using var serilogLifetime = serilog;
@@ -28,16 +33,16 @@ public static class InstanceRunner
 
         // The journal and the venue connection are opened side by side: each is a hundred milliseconds or more of a
         // restarted worker's way back to quoting, and neither needs the other.
-        var connectorsTask = Task.Run(() => ConnectAsync(spec, config, time, stop), stop);
+        var connectorsTask = Task.Run(() => ConnectAsync(spec, config, time, opening), opening);
         var dbPath = Path.Combine(config.StateDir, "instances", spec.Name, "journal.db");
         JournalDatabase db;
         long runId;
         RunStore runs;
         try
         {
-            db = await MmdDatabase.OpenAsync(dbPath, stop, log);
+            db = await MmdDatabase.OpenAsync(dbPath, opening, log);
             runs = new RunStore(db);
-            runId = await runs.StartAsync(spec.Name, Environment.ProcessId, time.GetUtcNow(), stop);
+            runId = await runs.StartAsync(spec.Name, Environment.ProcessId, time.GetUtcNow(), opening);
         }
         catch (Exception ex)
         {
