@@ -71,7 +71,7 @@ public static class ControlPlaneBench
         }
     }
 
-    private static async Task StartToServingAsync(int runs)
+    public static async Task StartToServingAsync(int runs)
     {
         await using var d = await DaemonUnderTest.StartAsync(); // creates the folder, config and database once
         d.Process!.Terminate();

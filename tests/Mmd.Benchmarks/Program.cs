@@ -31,9 +31,14 @@ if (args.Length > 0 && args[0] == "aster")
 }
 if (args.Length > 0 && args[0] == "control-plane")
 {
-    // control-plane [--mmctl PATH-TO-NATIVE-MMCTL] [--soak-minutes 10] [--watchers 1000] [--fan-out-seconds 20] [--fan-out-only]
+    // control-plane [--mmctl PATH-TO-NATIVE-MMCTL] [--soak-minutes 10] [--watchers 1000] [--fan-out-seconds 20] [--fan-out-only | --start-only]
     string? Option(string name) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
     var invariant = System.Globalization.CultureInfo.InvariantCulture;
+    if (args.Contains("--start-only"))
+    {
+        await ControlPlaneBench.StartToServingAsync(int.Parse(Option("--runs") ?? "8", invariant));
+        return;
+    }
     await ControlPlaneBench.RunAsync(
         Option("--mmctl"),
         TimeSpan.FromMinutes(double.Parse(Option("--soak-minutes") ?? "10", invariant)),
