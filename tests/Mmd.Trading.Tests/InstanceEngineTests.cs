@@ -482,6 +482,28 @@ public class InstanceEngineTests
     }
 
     [Fact]
+    public async Task QuietBook_ThatTheFeedSaysIsAlive_KeepsItsQuotes()
+    {
+        // A still market (the harness's): nothing moves the book, but the paper feed says every five seconds that it is
+        // alive. Forty-five seconds pass (three stale limits, short of the minute's forced refresh); before quiet marks
+        // the engine pulled every quote after fifteen.
+        await using var h = new EngineHarness();
+        var run = h.Start();
+        await h.QuotingAsync();
+        var quotes = h.OpenOrders().Select(o => o.ClientOrderId).Order().ToList();
+        var lastChange = h.Engine.Health.LastBookUpdate;
+        for (var second = 0; second < 45; second++)
+        {
+            h.Time.Advance(TimeSpan.FromSeconds(1));
+            await Until.TrueAsync(() => h.Engine.Quiescent || run.IsCompleted, "the engine has acted on the second");
+        }
+        Assert.False(run.IsCompleted, run.Exception?.ToString());
+        Assert.Equal(quotes, h.OpenOrders().Select(o => o.ClientOrderId).Order().ToList());
+        Assert.True(h.Engine.Health.BookFresh);
+        Assert.Equal(lastChange, h.Engine.Health.LastBookUpdate); // fresh by the feed's word, not because the book moved
+    }
+
+    [Fact]
     public async Task AccountStreamDown_PullsQuotes_ReportsIt_AndQuotesAgainOnceBack()
     {
         ScriptedConnector? scripted = null;

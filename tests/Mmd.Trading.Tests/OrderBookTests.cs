@@ -14,6 +14,23 @@ public class OrderBookTests
     }
 
     [Fact]
+    public void Confirm_KeepsTheBookCurrent_WithoutChangingIt_AndAnUnsyncedBookStaysUnconfirmed()
+    {
+        var book = Book();
+        book.Confirm(T0.AddSeconds(10));
+        Assert.Equal(T0.AddSeconds(10), book.LastConfirmed);
+        Assert.Equal(T0, book.LastUpdate); // nothing changed: the book did not move
+        Assert.Equal(new BookLevel(100m, 2m), book.BestBid);
+        book.Confirm(T0.AddSeconds(5)); // an older mark does not take the confirmation back
+        Assert.Equal(T0.AddSeconds(10), book.LastConfirmed);
+        book.ApplyDelta(11, 11, [new(100m, 3m)], [], T0.AddSeconds(12));
+        Assert.Equal(T0.AddSeconds(12), book.LastConfirmed);
+        Assert.Equal(BookApplyResult.Gap, book.ApplyDelta(20, 20, [new(100m, 1m)], [], T0.AddSeconds(13)));
+        book.Confirm(T0.AddSeconds(14)); // a book with a hole in it is not vouched for by a live feed
+        Assert.Equal(T0.AddSeconds(12), book.LastConfirmed);
+    }
+
+    [Fact]
     public void Snapshot_SortsLevels_BestFirst()
     {
         var book = Book();

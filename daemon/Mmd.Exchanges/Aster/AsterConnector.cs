@@ -233,8 +233,13 @@ public sealed class AsterConnector : IExchangeConnector
         // do the rest: it drops what the snapshot already holds (u <= lastUpdateId) and calls a gap when pu is past its last u.
         var depth = await _rest.GetDepthAsync(symbol, cancellationToken).ConfigureAwait(false);
         yield return new BookSnapshotEvent(symbol, depth.LastUpdateId, WireLevels.Parse(depth.Bids), WireLevels.Parse(depth.Asks), FromMillis(depth.TransactionTime));
-        await foreach (var message in socket.Messages.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+        await foreach (var message in QuietMarks.ReadAsync(socket.Messages, _options.Streams.QuietInterval, _time, () => socket.IsOpen, cancellationToken).ConfigureAwait(false))
         {
+            if (message is null)
+            {
+                yield return new BookAliveEvent(symbol, _time.GetUtcNow());
+                continue;
+            }
             var e = message.Data.Deserialize<AsterDepthUpdate>(AsterJson.Options)!;
             if (e.Event != "depthUpdate") continue;
             yield return new BookDeltaEvent(symbol, e.PreviousFinalUpdateId + 1, e.FinalUpdateId, WireLevels.Parse(e.Bids), WireLevels.Parse(e.Asks), FromMillis(e.EventTime));
@@ -259,7 +264,7 @@ public sealed class AsterConnector : IExchangeConnector
         if (_signer is null) throw new InvalidOperationException("the account stream needs credentials");
         var listenKey = await _rest.CreateListenKeyAsync(cancellationToken).ConfigureAwait(false);
         await using var socket = await VenueWebSocket<UserStreamMessage>.ConnectAsync(new Uri(_options.WebSocketUrl, "/ws/" + listenKey), null,
-            static json => new UserStreamMessage(JsonSerializer.Deserialize<JsonElement>(json.Span)), _options.RequestTimeout, cancellationToken).ConfigureAwait(false);
+            static json => new UserStreamMessage(JsonSerializer.Deserialize<JsonElement>(json.Span)), _options.RequestTimeout, _options.Streams, cancellationToken).ConfigureAwait(false);
         using var keepAlive = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var keeping = KeepAliveAsync(keepAlive.Token);
         // Whatever happened before the stream opened is read back over REST.
@@ -322,7 +327,7 @@ public sealed class AsterConnector : IExchangeConnector
             var message = JsonSerializer.Deserialize<AsterStreamMessage>(json.Span, AsterJson.Options);
             if (message is { Stream: null, Code: { } code }) throw new AsterApiException(0, code, message.Msg ?? "stream error");
             return message is { Stream: not null } ? message : null; // a SUBSCRIBE's {"result":null,"id"} is not data
-        }, _options.RequestTimeout, cancellationToken);
+        }, _options.RequestTimeout, _options.Streams, cancellationToken);
 
     /// <summary>One raw event of the user stream (<c>/ws/&lt;listenKey&gt;</c> sends events without an envelope).</summary>
     private sealed record UserStreamMessage(JsonElement Json);

@@ -26,4 +26,6 @@ public sealed record AsterOptions
     public TimeSpan ListenKeyKeepAlive { get; init; } = TimeSpan.FromMinutes(30);
     /// <summary>How often the clock offset to the venue is measured again.</summary>
     public TimeSpan ClockSyncInterval { get; init; } = TimeSpan.FromMinutes(5);
+    /// <summary>Pings, pong timeout and quiet-book marks of the WebSocket streams.</summary>
+    public Shared.StreamLiveness Streams { get; init; } = new();
 }

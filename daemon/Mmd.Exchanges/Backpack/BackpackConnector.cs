@@ -190,8 +190,13 @@ public sealed class BackpackConnector : IExchangeConnector
         var depth = await _rest.GetDepthAsync(symbol, cancellationToken).ConfigureAwait(false);
         yield return new BookSnapshotEvent(symbol, long.Parse(depth.LastUpdateId, CultureInfo.InvariantCulture),
             WireLevels.Parse(depth.Bids), WireLevels.Parse(depth.Asks), FromMicros(depth.Timestamp));
-        await foreach (var message in socket.Messages.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+        await foreach (var message in QuietMarks.ReadAsync(socket.Messages, _options.Streams.QuietInterval, _time, () => socket.IsOpen, cancellationToken).ConfigureAwait(false))
         {
+            if (message is null)
+            {
+                yield return new BookAliveEvent(symbol, _time.GetUtcNow());
+                continue;
+            }
             if (message.Stream is null || !message.Stream.StartsWith("depth.", StringComparison.Ordinal)) continue;
             var e = message.Data.Deserialize<BackpackDepthEvent>(BackpackJson.Options)!;
             yield return new BookDeltaEvent(symbol, e.FirstUpdateId, e.LastUpdateId, WireLevels.Parse(e.Bids), WireLevels.Parse(e.Asks), FromMicros(e.EventTime));
@@ -255,7 +260,7 @@ public sealed class BackpackConnector : IExchangeConnector
         VenueWebSocket<BackpackStreamMessage>.ConnectAsync(_options.WebSocketUrl, subscribeJson, static json =>
             JsonSerializer.Deserialize<BackpackStreamMessage>(json.Span, BackpackJson.Options) is { } message
                 ? message.Error is { } error ? throw new BackpackApiException(0, error.Code, error.Message) : message
-                : null, _options.RequestTimeout, cancellationToken);
+                : null, _options.RequestTimeout, _options.Streams, cancellationToken);
 
     private static string SubscribeMessage(IEnumerable<string> streams, string[]? signature = null) => signature is null
         ? JsonSerializer.Serialize(new { method = "SUBSCRIBE", @params = streams.ToArray() })

@@ -20,6 +20,8 @@ public sealed record BackpackOptions
     public TimeSpan ReconnectMaxDelay { get; init; } = TimeSpan.FromSeconds(30);
     /// <summary>Rows per page when reading fill, funding and order history (the venue's maximum is 1000).</summary>
     public int HistoryPageSize { get; init; } = 1000;
+    /// <summary>Pings, pong timeout and quiet-book marks of the WebSocket streams.</summary>
+    public Shared.StreamLiveness Streams { get; init; } = new();
     /// <summary>Spot-margin flags sent with every order when set (Backpack's autoLend, autoLendRedeem, autoBorrow, autoBorrowRepay).</summary>
     public BackpackMarginFlags MarginFlags { get; init; } = new();
 }

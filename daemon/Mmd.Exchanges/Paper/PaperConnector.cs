@@ -64,8 +64,21 @@ public sealed class PaperConnector : IExchangeConnector
         Task.FromResult(_exchange.Fills(_account, symbol, since));
 
     // Both streams subscribe when called, not when first enumerated: the caller's catch-up then covers the gap.
-    public IAsyncEnumerable<MarketDataEvent> StreamOrderBookAsync(string symbol, CancellationToken cancellationToken) =>
-        ReadAll(_exchange.SubscribeBook(symbol, out var unsubscribe), unsubscribe, cancellationToken);
+    public async IAsyncEnumerable<MarketDataEvent> StreamOrderBookAsync(string symbol, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var book = _exchange.SubscribeBook(symbol, out var unsubscribe);
+        try
+        {
+            // The venue is in this process: while its stream is open it is alive, and a quiet spell says so.
+            var time = _exchange.Time;
+            await foreach (var e in Shared.QuietMarks.ReadAsync(book, _exchange.Settings.BookAliveInterval, time, static () => true, cancellationToken))
+                yield return e ?? new BookAliveEvent(symbol, time.GetUtcNow());
+        }
+        finally
+        {
+            unsubscribe();
+        }
+    }
 
     public IAsyncEnumerable<AccountEvent> StreamAccountAsync(string symbol, CancellationToken cancellationToken) =>
         ReadAll(_exchange.SubscribeAccount(_account, symbol, out var unsubscribe), unsubscribe, cancellationToken);

@@ -72,6 +72,9 @@ public sealed partial class PaperExchange : IDisposable
 
     public PaperSettings Settings => _settings;
 
+    /// <summary>The venue's clock: its market's ticks, and its streams' quiet marks.</summary>
+    public TimeProvider Time => _time;
+
     public IReadOnlyList<InstrumentSpec> Instruments => _markets.Values.Select(m => m.Spec).ToList();
 
     public decimal? Mid(string symbol)

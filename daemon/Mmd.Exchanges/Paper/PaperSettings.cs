@@ -39,4 +39,6 @@ public sealed record PaperSettings
     public TimeSpan FundingInterval { get; init; } = TimeSpan.FromHours(8);
     /// <summary>Levels per side sent on the book stream.</summary>
     public int PublishedDepth { get; init; } = 20;
+    /// <summary>A book stream with nothing to send for this long says it is alive (a quiet market is not a dead feed).</summary>
+    public TimeSpan BookAliveInterval { get; init; } = Trading.Execution.BookAliveEvent.QuietInterval;
 }

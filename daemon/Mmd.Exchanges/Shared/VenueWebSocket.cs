@@ -9,7 +9,8 @@ namespace Mmd.Exchanges.Shared;
 /// One WebSocket connection to a venue, with its subscription sent. A reader task parses every message into a bounded
 /// channel so the caller can fetch a REST snapshot meanwhile; if the caller falls that far behind, the venue closes the
 /// socket, or <c>parse</c> throws (the venue sent an error), the channel completes with that error and the engine
-/// subscribes again. Protocol pings are answered by <see cref="ClientWebSocket"/> itself.
+/// subscribes again. Protocol pings are answered by <see cref="ClientWebSocket"/> itself, and it sends its own
+/// (<see cref="StreamLiveness"/>): a connection whose pongs stop coming is aborted, and the stream fails the same way.
 /// </summary>
 /// <typeparam name="TMessage">The venue's message; <c>parse</c> returns null for one the caller need not see (an acknowledgement).</typeparam>
 internal sealed class VenueWebSocket<TMessage> : IAsyncDisposable where TMessage : class
@@ -30,12 +31,16 @@ internal sealed class VenueWebSocket<TMessage> : IAsyncDisposable where TMessage
 
     public ChannelReader<TMessage> Messages => _messages.Reader;
 
+    /// <summary>Open: with a pong timeout set, answering our pings.</summary>
+    public bool IsOpen => _socket.State == WebSocketState.Open;
+
     /// <summary>Connects to <paramref name="url"/> and sends <paramref name="subscribeJson"/> if there is one (a stream named in the URL needs none).</summary>
     public static async Task<VenueWebSocket<TMessage>> ConnectAsync(Uri url, string? subscribeJson, Func<ReadOnlyMemory<byte>, TMessage?> parse, TimeSpan timeout,
-        CancellationToken cancellationToken)
+        StreamLiveness liveness, CancellationToken cancellationToken)
     {
         var socket = new ClientWebSocket();
-        socket.Options.KeepAliveInterval = TimeSpan.FromSeconds(30);
+        socket.Options.KeepAliveInterval = liveness.PingInterval;
+        socket.Options.KeepAliveTimeout = liveness.PongTimeout;
         var connection = new VenueWebSocket<TMessage>(socket, parse);
         try
         {
@@ -86,7 +91,9 @@ internal sealed class VenueWebSocket<TMessage> : IAsyncDisposable where TMessage
         catch (OperationCanceledException) when (_stop.IsCancellationRequested) { }
         catch (Exception ex)
         {
-            failure = ex; // the socket failed, or the venue sent an error or something unreadable
+            // The socket failed (a missed pong aborts it, which ends the receive as cancelled: not our stop, so a
+            // failure), or the venue sent an error or something unreadable.
+            failure = ex is OperationCanceledException ? new WebSocketException($"the connection was aborted ({_socket.State}): {ex.Message}", ex) : ex;
         }
         _messages.Writer.TryComplete(failure ?? new WebSocketException("the stream ended"));
     }

@@ -114,8 +114,7 @@ public sealed partial class InstanceEngine
         // Before the first book, orders adopted at start stay where they are (their queue places kept) for as long as a
         // running book may be silent; after that, no market data means no quotes.
         if (!_primary.Book.IsSynced && _primary.Book.Sequence == 0 && now - _sessionStart < _options.StaleBookAfter) return null;
-        var stale = !_primary.Book.IsSynced || now - _primary.Book.LastUpdate > _options.StaleBookAfter
-            || (_hedge is not null && !_hedge.BookFresh(now, _options.StaleBookAfter));
+        var stale = !_primary.BookFresh(now, _options.StaleBookAfter) || (_hedge is not null && !_hedge.BookFresh(now, _options.StaleBookAfter));
         if (stale)
         {
             if (!_wasStale) EngineLog.Stale(_logger, _options.InstanceName);

@@ -347,6 +347,11 @@ public sealed partial class InstanceEngine : IDisposable
                     RestartBookPump(leg);
                 }
                 return result == BookApplyResult.Applied || result == BookApplyResult.Gap ? StrategyTrigger.Book : null;
+            case BookAliveEvent alive:
+                // Only a book that had gone stale needs deciding again (its quotes were pulled); a fresh one is unchanged.
+                var wasFresh = leg.BookFresh(_time.GetUtcNow(), _options.StaleBookAfter);
+                leg.Book.Confirm(alive.Time);
+                return wasFresh ? null : StrategyTrigger.Book;
             default:
                 return null;
         }

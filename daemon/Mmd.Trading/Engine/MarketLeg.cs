@@ -69,8 +69,8 @@ internal sealed class MarketLeg(string name, IExchangeConnector connector, strin
         Session = new TradingStatistics(Instrument.BaseAsset, Instrument.QuoteAsset);
     }
 
-    /// <summary>The book is synced and has moved within <paramref name="staleAfter"/>.</summary>
-    public bool BookFresh(DateTimeOffset now, TimeSpan staleAfter) => Book is { IsSynced: true } book && now - book.LastUpdate <= staleAfter;
+    /// <summary>The book is synced, and the feed has shown it current (moved, or said it is alive) within <paramref name="staleAfter"/>.</summary>
+    public bool BookFresh(DateTimeOffset now, TimeSpan staleAfter) => Book is { IsSynced: true } book && now - book.LastConfirmed <= staleAfter;
 
     /// <summary>The account stream has been down for longer than <paramref name="grace"/>: fills could go unseen.</summary>
     public bool AccountDown(DateTimeOffset now, TimeSpan grace) => AccountDownSince is { } down && now - down > grace;

@@ -20,7 +20,11 @@ public sealed class OrderBook
     /// <summary>False before the first snapshot and after a gap: the book must not be quoted from.</summary>
     public bool IsSynced { get; private set; }
 
+    /// <summary>When the book last changed.</summary>
     public DateTimeOffset LastUpdate { get; private set; }
+
+    /// <summary>When the feed last showed this book to be current: a change, or the stream saying it is alive with nothing to send.</summary>
+    public DateTimeOffset LastConfirmed { get; private set; }
 
     public int BidCount => _bids.Count;
     public int AskCount => _asks.Count;
@@ -43,6 +47,13 @@ public sealed class OrderBook
         Sequence = sequence;
         IsSynced = true;
         LastUpdate = time;
+        LastConfirmed = time;
+    }
+
+    /// <summary>The feed is alive and the book unchanged as of <paramref name="time"/>; an unsynced book stays unconfirmed.</summary>
+    public void Confirm(DateTimeOffset time)
+    {
+        if (IsSynced && time > LastConfirmed) LastConfirmed = time;
     }
 
     public BookApplyResult ApplyDelta(long firstSequence, long lastSequence, ReadOnlySpan<BookLevel> bids, ReadOnlySpan<BookLevel> asks, DateTimeOffset time)
@@ -58,6 +69,7 @@ public sealed class OrderBook
         foreach (var level in asks) _asks.Set(level.Price, level.Quantity);
         Sequence = lastSequence;
         LastUpdate = time;
+        if (time > LastConfirmed) LastConfirmed = time;
         return BookApplyResult.Applied;
     }
 

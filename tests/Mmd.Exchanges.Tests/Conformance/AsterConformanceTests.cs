@@ -31,7 +31,8 @@ public class AsterConformanceTests : VenueConformanceTests
         public string Account => signing == AsterSigning.V3 ? AsterTestKeys.Account : AsterTestKeys.V1ApiKey;
 
         public IExchangeConnector Connect(string instanceName) =>
-            new AsterConnector(new AsterOptions { RestBaseUrl = emulator.RestUrl, WebSocketUrl = emulator.WebSocketUrl, Signing = signing },
+            new AsterConnector(new AsterOptions { RestBaseUrl = emulator.RestUrl, WebSocketUrl = emulator.WebSocketUrl, Signing = signing,
+                Streams = new() { QuietInterval = TimeSpan.FromMilliseconds(300) } },
                 AsterCredentials.From(signing == AsterSigning.V3 ? AsterTestKeys.V3Variables : AsterTestKeys.V1Variables, signing), TimeProvider.System);
 
         public FaultPlan? Faults => emulator.Faults;

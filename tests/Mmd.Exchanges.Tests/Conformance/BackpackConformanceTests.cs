@@ -23,7 +23,8 @@ public sealed class BackpackConformanceTests : VenueConformanceTests
         public string Account => TestKeys.ApiKey;
 
         public IExchangeConnector Connect(string instanceName) =>
-            new BackpackConnector(new BackpackOptions { RestBaseUrl = emulator.RestUrl, WebSocketUrl = emulator.WebSocketUrl, RequestsPerSecond = 50, Burst = 20 },
+            new BackpackConnector(new BackpackOptions { RestBaseUrl = emulator.RestUrl, WebSocketUrl = emulator.WebSocketUrl, RequestsPerSecond = 50, Burst = 20,
+                    Streams = new() { QuietInterval = TimeSpan.FromMilliseconds(300) } },
                 TestKeys.Credentials, instanceName, BackpackClientIds.DefaultTag(instanceName), TimeProvider.System);
 
         public FaultPlan? Faults => emulator.Faults;

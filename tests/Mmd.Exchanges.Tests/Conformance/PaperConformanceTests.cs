@@ -11,7 +11,7 @@ public sealed class PaperConformanceTests : VenueConformanceTests
 
     private sealed class PaperVenue : IVenueUnderTest
     {
-        public PaperExchange Market { get; } = new(new PaperSettings { VolatilityPct = 0m, FlowRate = 0m }, TimeProvider.System);
+        public PaperExchange Market { get; } = new(new PaperSettings { VolatilityPct = 0m, FlowRate = 0m, BookAliveInterval = TimeSpan.FromMilliseconds(300) }, TimeProvider.System);
 
         public string Account => "conformance";
 

@@ -195,6 +195,41 @@ public abstract class VenueConformanceTests : IAsyncLifetime
     }
 
     [SkippableFact]
+    public async Task C16_AQuietBook_IsConfirmedAlive_AndWhenItMoves_TheChangeStillArrives()
+    {
+        // The market here is still (no drift, no flow): nothing changes the book but us. Every venue runs its quiet marks
+        // at 300 ms here (IVenueUnderTest), instead of the five seconds they run at.
+        await using var venue = Venue.Connect(Instance);
+        using var stop = new CancellationTokenSource();
+        var events = new List<(MarketDataEvent Event, DateTimeOffset Received)>();
+        var reading = Task.Run(async () =>
+        {
+            try
+            {
+                await foreach (var e in venue.StreamOrderBookAsync(Spot, stop.Token))
+                    lock (events) events.Add((e, DateTimeOffset.UtcNow));
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested) { }
+        });
+        List<(MarketDataEvent Event, DateTimeOffset Received)> Seen() { lock (events) return [.. events]; }
+        await Until.TrueAsync(() => Seen().Count(e => e.Event is BookAliveEvent) >= 3, "three quiet marks after the snapshot");
+        var quiet = Seen();
+        Assert.IsType<BookSnapshotEvent>(quiet[0].Event);
+        Assert.DoesNotContain(quiet, e => e.Event is BookDeltaEvent); // a mark says nothing changed; it is not a change
+        var marks = quiet.Where(e => e.Event is BookAliveEvent).ToList();
+        Assert.All(marks, m => Assert.Equal(Spot, m.Event.Symbol));
+        Assert.All(marks, m => Assert.True(m.Received - quiet[0].Received >= TimeSpan.FromMilliseconds(250), "a mark came before the stream had been quiet"));
+        for (var i = 1; i < marks.Count; i++) Assert.True(marks[i].Event.Time >= marks[i - 1].Event.Time);
+
+        var ids = venue.CreateClientOrderIds(Instance, DateTimeOffset.UtcNow);
+        var inside = Levels(Spot, Side.Buy, 1)[0].Price + 0.01m;
+        await PlaceBidAsync(venue, ids.Next(), Spot, inside, 0.3m);
+        await Until.TrueAsync(() => Seen().Any(e => e.Event is BookDeltaEvent d && d.Bids.Any(l => l.Price == inside)), "our bid arrives as a change");
+        await stop.CancelAsync();
+        await reading.DefaultTimeout();
+    }
+
+    [SkippableFact]
     public async Task C14_AccountStreamReconnect_DeliversFillsAgain()
     {
         Skip.If(Venue.DropStreams is null, "the venue has no connection to cut");
