@@ -496,6 +496,9 @@ public class InstanceEngineTests
         {
             h.Time.Advance(TimeSpan.FromSeconds(1));
             await Until.TrueAsync(() => h.Engine.Quiescent || run.IsCompleted, "the engine has acted on the second");
+            // The feed's mark is timed by the fake clock but delivered by its own task: let it land before the clock moves on
+            // (with real time it has five seconds to; here the loop would otherwise outrun it by ten).
+            await Task.Delay(25);
         }
         Assert.False(run.IsCompleted, run.Exception?.ToString());
         Assert.Equal(quotes, h.OpenOrders().Select(o => o.ClientOrderId).Order().ToList());
