@@ -485,22 +485,23 @@ public class InstanceEngineTests
     public async Task QuietBook_ThatTheFeedSaysIsAlive_KeepsItsQuotes()
     {
         // A still market (the harness's): nothing moves the book, but the paper feed says every five seconds that it is
-        // alive. Forty-five seconds pass (three stale limits, short of the minute's forced refresh); before quiet marks
-        // the engine pulled every quote after fifteen.
-        await using var h = new EngineHarness();
+        // alive. Nine of its marks, forty-five seconds (three stale limits, short of the minute's forced refresh); before
+        // quiet marks the engine pulled every quote after fifteen. The clock moves a quarter second at a time, and only
+        // until the next mark has reached the engine: the marks pace it.
+        ScriptedConnector? scripted = null;
+        await using var h = new EngineHarness(wrap: c => scripted = new ScriptedConnector(c));
         var run = h.Start();
         await h.QuotingAsync();
+        var started = h.Time.GetUtcNow();
         var quotes = h.OpenOrders().Select(o => o.ClientOrderId).Order().ToList();
         var lastChange = h.Engine.Health.LastBookUpdate;
-        for (var second = 0; second < 45; second++)
+        for (var mark = 1; mark <= 9; mark++)
         {
-            h.Time.Advance(TimeSpan.FromSeconds(1));
-            await Until.TrueAsync(() => h.Engine.Quiescent || run.IsCompleted, "the engine has acted on the second");
-            // The feed's mark is timed by the fake clock but delivered by its own task: let it land before the clock moves on
-            // (with real time it has five seconds to; here the loop would otherwise outrun it by ten).
-            await Task.Delay(25);
+            var expected = mark;
+            await h.WaitAsync(() => (scripted!.AliveMarks >= expected && h.Engine.Quiescent) || run.IsCompleted, $"quiet mark {expected} taken", TimeSpan.FromMilliseconds(250));
         }
         Assert.False(run.IsCompleted, run.Exception?.ToString());
+        Assert.True(h.Time.GetUtcNow() - started >= TimeSpan.FromSeconds(40), $"only {h.Time.GetUtcNow() - started} passed");
         Assert.Equal(quotes, h.OpenOrders().Select(o => o.ClientOrderId).Order().ToList());
         Assert.True(h.Engine.Health.BookFresh);
         Assert.Equal(lastChange, h.Engine.Health.LastBookUpdate); // fresh by the feed's word, not because the book moved

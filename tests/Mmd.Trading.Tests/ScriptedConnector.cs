@@ -11,6 +11,11 @@ internal sealed class ScriptedConnector(IExchangeConnector inner) : IExchangeCon
     /// <summary>While true, book events are swallowed: the stream stays connected but says nothing.</summary>
     public bool BookSilent { get; set; }
 
+    private int _aliveMarks;
+
+    /// <summary>How many times the book stream has said it is alive with nothing to send (and not been swallowed).</summary>
+    public int AliveMarks => Volatile.Read(ref _aliveMarks);
+
     /// <summary>Fills the account stream loses (the venue still lists them in its fill history).</summary>
     public Func<VenueFill, bool>? DropFill { get; set; }
 
@@ -46,7 +51,12 @@ internal sealed class ScriptedConnector(IExchangeConnector inner) : IExchangeCon
     public Task<IReadOnlyList<VenueFill>> GetFillsAsync(string symbol, DateTimeOffset since, CancellationToken cancellationToken) => inner.GetFillsAsync(symbol, since, cancellationToken);
     public Task<IReadOnlyList<FundingPayment>> GetFundingPaymentsAsync(string symbol, DateTimeOffset since, CancellationToken cancellationToken) => inner.GetFundingPaymentsAsync(symbol, since, cancellationToken);
     public IAsyncEnumerable<MarketDataEvent> StreamOrderBookAsync(string symbol, CancellationToken cancellationToken) =>
-        inner.StreamOrderBookAsync(symbol, cancellationToken).Where(_ => !BookSilent);
+        inner.StreamOrderBookAsync(symbol, cancellationToken).Where(e =>
+        {
+            if (BookSilent) return false;
+            if (e is BookAliveEvent) Interlocked.Increment(ref _aliveMarks);
+            return true;
+        });
     public IAsyncEnumerable<AccountEvent> StreamAccountAsync(string symbol, CancellationToken cancellationToken) =>
         AccountStream(symbol, cancellationToken).Where(e => e is not FillEvent { Fill: var fill } || DropFill?.Invoke(fill) != true);
 

@@ -233,7 +233,7 @@ public sealed class AsterConnector : IExchangeConnector
         // do the rest: it drops what the snapshot already holds (u <= lastUpdateId) and calls a gap when pu is past its last u.
         var depth = await _rest.GetDepthAsync(symbol, cancellationToken).ConfigureAwait(false);
         yield return new BookSnapshotEvent(symbol, depth.LastUpdateId, WireLevels.Parse(depth.Bids), WireLevels.Parse(depth.Asks), FromMillis(depth.TransactionTime));
-        await foreach (var message in QuietMarks.ReadAsync(socket.Messages, _options.Streams.QuietInterval, _time, () => socket.IsOpen, cancellationToken).ConfigureAwait(false))
+        await foreach (var message in socket.ReadMarkingSilencesAsync(_time, cancellationToken).ConfigureAwait(false))
         {
             if (message is null)
             {

@@ -190,7 +190,7 @@ public sealed class BackpackConnector : IExchangeConnector
         var depth = await _rest.GetDepthAsync(symbol, cancellationToken).ConfigureAwait(false);
         yield return new BookSnapshotEvent(symbol, long.Parse(depth.LastUpdateId, CultureInfo.InvariantCulture),
             WireLevels.Parse(depth.Bids), WireLevels.Parse(depth.Asks), FromMicros(depth.Timestamp));
-        await foreach (var message in QuietMarks.ReadAsync(socket.Messages, _options.Streams.QuietInterval, _time, () => socket.IsOpen, cancellationToken).ConfigureAwait(false))
+        await foreach (var message in socket.ReadMarkingSilencesAsync(_time, cancellationToken).ConfigureAwait(false))
         {
             if (message is null)
             {

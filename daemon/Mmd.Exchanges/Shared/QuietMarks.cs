@@ -14,6 +14,8 @@ internal static class QuietMarks
         [EnumeratorCancellation] CancellationToken cancellationToken) where T : class
     {
         var lastHeard = time.GetTimestamp();
+        Task<bool>? waiting = null; // outlives a quiet spell: a wait is never abandoned, only taken up again
+        Task? quietSpell = null; // one timer per quiet interval, not one per item
         while (true)
         {
             while (reader.TryRead(out var item))
@@ -28,18 +30,20 @@ internal static class QuietMarks
                 if (alive()) yield return null;
                 continue;
             }
-            // One turn: the next item, or the rest of the quiet interval, whichever comes first; the loser is cancelled.
-            using var turn = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            var waited = reader.WaitToReadAsync(turn.Token).AsTask(); // a cached task when it completes at once
-            if (!waited.IsCompleted)
+            waiting ??= reader.WaitToReadAsync(cancellationToken).AsTask(); // a cached task when it completes at once
+            if (!waiting.IsCompleted)
             {
-                var quietSpell = Task.Delay(remaining, time, turn.Token);
-                var first = await Task.WhenAny(waited, quietSpell).ConfigureAwait(false);
-                turn.Cancel(); // inline: the loser's registration is all it runs
-                cancellationToken.ThrowIfCancellationRequested();
-                if (first == quietSpell && !waited.IsCompletedSuccessfully && !waited.IsFaulted) continue; // marked on the next turn
+                // A spell timed from an item since heard just ends early: the next turn measures the silence again.
+                quietSpell ??= Task.Delay(remaining, time, cancellationToken);
+                if (await Task.WhenAny(waiting, quietSpell).ConfigureAwait(false) == quietSpell)
+                {
+                    quietSpell = null;
+                    cancellationToken.ThrowIfCancellationRequested();
+                    continue;
+                }
             }
-            var more = await waited.ConfigureAwait(false);
+            var more = await waiting.ConfigureAwait(false);
+            waiting = null;
             if (!more) yield break;
         }
     }

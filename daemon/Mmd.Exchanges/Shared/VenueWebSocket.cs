@@ -21,18 +21,24 @@ internal sealed class VenueWebSocket<TMessage> : IAsyncDisposable where TMessage
     private readonly Channel<TMessage> _messages = Channel.CreateBounded<TMessage>(
         new BoundedChannelOptions(Capacity) { SingleReader = true, SingleWriter = true });
     private readonly CancellationTokenSource _stop = new();
+    private readonly StreamLiveness _liveness;
     private Task _reader = Task.CompletedTask;
 
-    private VenueWebSocket(ClientWebSocket socket, Func<ReadOnlyMemory<byte>, TMessage?> parse)
+    private VenueWebSocket(ClientWebSocket socket, Func<ReadOnlyMemory<byte>, TMessage?> parse, StreamLiveness liveness)
     {
         _socket = socket;
         _parse = parse;
+        _liveness = liveness;
     }
 
     public ChannelReader<TMessage> Messages => _messages.Reader;
 
-    /// <summary>Open: with a pong timeout set, answering our pings.</summary>
-    public bool IsOpen => _socket.State == WebSocketState.Open;
+    /// <summary>
+    /// The messages, and a null for each silence of <see cref="StreamLiveness.QuietInterval"/> while the connection is
+    /// open (so answering our pings): what a book stream turns into <see cref="Trading.Execution.BookAliveEvent"/>.
+    /// </summary>
+    public IAsyncEnumerable<TMessage?> ReadMarkingSilencesAsync(TimeProvider time, CancellationToken cancellationToken) =>
+        QuietMarks.ReadAsync(_messages.Reader, _liveness.QuietInterval, time, () => _socket.State == WebSocketState.Open, cancellationToken);
 
     /// <summary>Connects to <paramref name="url"/> and sends <paramref name="subscribeJson"/> if there is one (a stream named in the URL needs none).</summary>
     public static async Task<VenueWebSocket<TMessage>> ConnectAsync(Uri url, string? subscribeJson, Func<ReadOnlyMemory<byte>, TMessage?> parse, TimeSpan timeout,
@@ -41,7 +47,7 @@ internal sealed class VenueWebSocket<TMessage> : IAsyncDisposable where TMessage
         var socket = new ClientWebSocket();
         socket.Options.KeepAliveInterval = liveness.PingInterval;
         socket.Options.KeepAliveTimeout = liveness.PongTimeout;
-        var connection = new VenueWebSocket<TMessage>(socket, parse);
+        var connection = new VenueWebSocket<TMessage>(socket, parse, liveness);
         try
         {
             using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
