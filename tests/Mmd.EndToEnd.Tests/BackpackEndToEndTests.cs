@@ -159,6 +159,8 @@ public sealed class BackpackEndToEndTests(ITestOutputHelper output)
         await File.WriteAllTextAsync(spec, SpecJson("bp"));
         Assert.Equal(0, (await d.MmctlAsync("start", "-f", spec)).ExitCode);
         var running = await d.WaitForAsync("bp", i => i.State == InstanceState.Running && i.Stats is { OpenBuyOrders: 2, OpenSellOrders: 2 }, "quoting");
+        using var rest = Rest(venue);
+        await Until.TrueAsync(async () => (await rest.GetOpenOrdersAsync(Symbol, CancellationToken.None)).Length == 4, "the venue holds the four quotes", TimeSpan.FromSeconds(30));
 
         // The killed worker's quotes stay on the venue; its successor's open-orders request, in its start-up
         // reconciliation, is answered 3 s late. (Frozen first, so the fault is left for the successor.)
@@ -170,7 +172,6 @@ public sealed class BackpackEndToEndTests(ITestOutputHelper output)
         await Until.TrueAsync(async () => (await http.GetFromJsonAsync<JsonElement>(new Uri(venue.RestUrl + "/_emulator/faults"))).GetProperty("pending").GetInt32() == 0,
             "the restarted worker asks for its open orders", TimeSpan.FromSeconds(30));
         Assert.NotEqual(InstanceState.Running, (await d.GetAsync("bp")).State); // still starting: the stop lands mid-reconciliation
-        using var rest = Rest(venue);
         Assert.NotEmpty(await rest.GetOpenOrdersAsync(Symbol, CancellationToken.None).DefaultTimeout()); // the killed run's quotes (one may have filled)
 
         var stop = await d.MmctlAsync("stop", "bp");

@@ -185,11 +185,24 @@ public sealed class BackpackConnector : IExchangeConnector
     public async IAsyncEnumerable<MarketDataEvent> StreamOrderBookAsync(string symbol, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await using var socket = await ConnectStreamAsync(SubscribeMessage(["depth." + symbol]), cancellationToken).ConfigureAwait(false);
-        // Deltas buffer in the socket's channel while the snapshot is fetched; the book drops those it already holds
-        // (u <= lastUpdateId) and detects a gap after it, which makes the engine subscribe afresh.
+        // Deltas buffer in the socket's channel while the snapshot is fetched; a snapshot taken before the subscription
+        // took effect is fetched again. The book drops the deltas it already holds (u <= lastUpdateId) and detects a gap
+        // after it, which makes the engine subscribe afresh.
+        await foreach (var e in BookAlignment.AlignAsync(ct => GetDepthSnapshotAsync(symbol, ct), ReadDepthAsync(socket, symbol, cancellationToken), cancellationToken)
+                           .ConfigureAwait(false))
+            yield return e;
+    }
+
+    private async Task<BookSnapshotEvent> GetDepthSnapshotAsync(string symbol, CancellationToken cancellationToken)
+    {
         var depth = await _rest.GetDepthAsync(symbol, cancellationToken).ConfigureAwait(false);
-        yield return new BookSnapshotEvent(symbol, long.Parse(depth.LastUpdateId, CultureInfo.InvariantCulture),
-            WireLevels.Parse(depth.Bids), WireLevels.Parse(depth.Asks), FromMicros(depth.Timestamp));
+        return new BookSnapshotEvent(symbol, long.Parse(depth.LastUpdateId, CultureInfo.InvariantCulture), WireLevels.Parse(depth.Bids), WireLevels.Parse(depth.Asks),
+            FromMicros(depth.Timestamp));
+    }
+
+    private async IAsyncEnumerable<MarketDataEvent> ReadDepthAsync(VenueWebSocket<BackpackStreamMessage> socket, string symbol,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
         await foreach (var message in socket.ReadMarkingSilencesAsync(_time, cancellationToken).ConfigureAwait(false))
         {
             if (message is null)

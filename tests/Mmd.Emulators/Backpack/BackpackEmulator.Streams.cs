@@ -27,6 +27,18 @@ public sealed partial class BackpackEmulator
 
     public int OpenWebSockets => _streams.Count;
 
+    /// <summary>
+    /// Depth subscriptions take effect when this completes. A venue answers a REST request and a subscribe on separate
+    /// connections in its own order: a client that fetches the snapshot right after subscribing can get one older
+    /// than the first delta it is sent, and the changes in between are never streamed to it.
+    /// </summary>
+    public Task DepthSubscriptionsTakeEffect { get; set; } = Task.CompletedTask;
+
+    private int _depthSubscriptions;
+
+    /// <summary>Depth subscriptions that have taken effect so far.</summary>
+    public int DepthSubscriptions => Volatile.Read(ref _depthSubscriptions);
+
     private Task AcceptStreamAsync(HttpContext context) => _streams.ServeAsync(context, _ => [], (message, connection) =>
     {
         var pumps = new List<Task>();
@@ -84,7 +96,16 @@ public sealed partial class BackpackEmulator
     private async Task PumpDepthAsync(string stream, string symbol, ChannelWriter<string> outbox, CancellationTokenSource connection)
     {
         var stop = connection.Token;
+        try
+        {
+            await DepthSubscriptionsTakeEffect.WaitAsync(stop).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
         var reader = Exchange.SubscribeBook(symbol, out var unsubscribe);
+        Interlocked.Increment(ref _depthSubscriptions);
         var mirror = new BookMirror();
         try
         {

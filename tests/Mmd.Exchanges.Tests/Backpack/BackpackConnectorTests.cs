@@ -134,15 +134,55 @@ public class BackpackConnectorTests
             if (e is BookSnapshotEvent s)
             {
                 book.ApplySnapshot(s.Sequence, s.Bids, s.Asks, s.Time);
-                f.Market.InjectBookGap(Symbol); // the next delta skips update ids
                 await venue.PlaceOrderAsync(Bid(ids.Next(), f), stop.Token);
                 continue;
             }
-            var d = (BookDeltaEvent)e;
+            if (e is not BookDeltaEvent d) continue;
+            results.Add(book.ApplyDelta(d.FirstSequence, d.LastSequence, d.Bids, d.Asks, d.Time));
+            if (results.Count == 2) break;
+            f.Market.InjectBookGap(Symbol); // the stream is under way: the next delta skips update ids
+            await venue.PlaceOrderAsync(Bid(ids.Next(), f), stop.Token);
+        }
+        Assert.Equal([BookApplyResult.Applied, BookApplyResult.Gap], results);
+    }
+
+    [Fact]
+    public async Task ASnapshotOlderThanTheFirstDelta_IsFetchedAgain_SoAFreshStreamDoesNotOpenWithAGap()
+    {
+        await using var f = await BackpackEmulatorFixture.StartAsync();
+        var takeEffect = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        f.Emulator.DepthSubscriptionsTakeEffect = takeEffect.Task; // the venue takes the subscribe after the snapshot
+        await using var venue = f.Connect();
+        using var stop = new CancellationTokenSource(Mmd.TestKit.TaskExtensions.Timeout);
+        var book = new OrderBook(Symbol);
+        var ids = venue.CreateClientOrderIds("bp", DateTimeOffset.UtcNow);
+        var snapshots = 0;
+        var results = new List<BookApplyResult>();
+        var prices = new List<decimal>();
+        await foreach (var e in venue.StreamOrderBookAsync(Symbol, stop.Token))
+        {
+            if (e is BookSnapshotEvent s)
+            {
+                book.ApplySnapshot(s.Sequence, s.Bids, s.Asks, s.Time);
+                if (++snapshots > 1) continue;
+                var unseen = Bid(ids.Next(), f);
+                prices.Add(unseen.Price!.Value);
+                await venue.PlaceOrderAsync(unseen, stop.Token); // after the snapshot, before the subscription: never streamed
+                takeEffect.SetResult();
+                await Until.TrueAsync(() => f.Emulator.DepthSubscriptions == 1, "the subscription takes effect");
+                var streamed = Bid(ids.Next(), f);
+                prices.Add(streamed.Price!.Value);
+                await venue.PlaceOrderAsync(streamed, stop.Token); // its delta starts past the snapshot
+                continue;
+            }
+            if (e is not BookDeltaEvent d) continue;
             results.Add(book.ApplyDelta(d.FirstSequence, d.LastSequence, d.Bids, d.Asks, d.Time));
             break;
         }
-        Assert.Equal([BookApplyResult.Gap], results);
+        Assert.Equal(2, snapshots); // the second holds both orders, so the delta that triggered it is already in the book
+        Assert.Equal([BookApplyResult.Stale], results);
+        Assert.True(book.IsSynced);
+        Assert.All(prices, p => Assert.Equal(0.2m, book.QuantityAt(bid: true, p)));
     }
 
     [Fact]
