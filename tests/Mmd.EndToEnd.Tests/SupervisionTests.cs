@@ -136,6 +136,32 @@ public sealed class SupervisionTests
         Assert.Empty((await d.MmctlAsync("ls", "-q")).StandardOutput.Trim());
     }
 
+    [Fact]
+    public async Task AStartWhileAWorkerStops_AbortsThatStop_OnceTheWorkerHasEnded_AndAFreshWorkerTakesOverItsOrders()
+    {
+        await using var d = await DaemonUnderTest.StartAsync();
+        Assert.Equal(0, (await d.MmctlAsync("start", "--template", "paper-spot-mm", "bot")).ExitCode);
+        var first = await d.WaitForAsync("bot", i => i.State == InstanceState.Running && i.Stats?.OpenBuyOrders > 0, "running and quoting");
+        Signals.Kill(first.Pid, 19); // SIGSTOP: its stop lasts until it is killed
+
+        var stop = d.MmctlAsync("stop", "bot", "--timeout", "2");
+        await d.WaitForAsync("bot", i => i.State == InstanceState.Stopping, "stopping");
+        var start = await d.MmctlAsync("start", "bot"); // answers once the fresh worker runs
+        Assert.True(start.ExitCode == 0, start.ToString());
+        var stopped = await stop; // answered once the stopping worker had ended; before, it waited for a stop that never came
+        Assert.Equal(1, stopped.ExitCode);
+        Assert.Contains("was started again while it stopped: its worker ended, and a new one is starting", stopped.StandardError, StringComparison.Ordinal);
+        Assert.False(Directory.Exists($"/proc/{first.Pid}"), "the frozen worker was killed at the stop timeout, a start notwithstanding");
+
+        var second = await d.WaitForAsync("bot", i => i.State == InstanceState.Running && i.Pid != first.Pid && i.Stats?.OpenBuyOrders > 0, "quoting from a fresh worker");
+        Assert.Equal(DesiredState.Running, second.DesiredState);
+        Assert.Contains("starting again, as asked meanwhile", d.Process!.Output, StringComparison.Ordinal);
+        // The fresh worker reconciled the frozen one's quotes: after its stop nothing of the instance is left on the venue.
+        var final = await d.MmctlAsync("stop", "bot");
+        Assert.True(final.ExitCode == 0, final.ToString());
+        Assert.Equal(0, await d.PaperOpenOrdersAsync("bot"));
+    }
+
     /// <summary>`mmctl start -f` with the shipped paper-spot-mm template, named and changed by <paramref name="change"/>.</summary>
     private static async Task<CliResult> CreateAsync(DaemonUnderTest d, string name, Action<JsonNode> change)
     {

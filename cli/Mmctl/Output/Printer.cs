@@ -101,6 +101,15 @@ public static class Printer
     private static string Money(string text) =>
         decimal.TryParse(text, NumberStyles.Number, CultureInfo.InvariantCulture, out var v) ? Math.Round(v, 4).ToString("0.####", CultureInfo.InvariantCulture) : "-";
 
+    /// <summary>
+    /// An average price (an entry price) to 8 decimals: a division's 28 digits say nothing a trader can use. The exact
+    /// value stays in -o json.
+    /// </summary>
+    public static string Average(string text) =>
+        decimal.TryParse(text, NumberStyles.Number, CultureInfo.InvariantCulture, out var v) && v.Scale > 8
+            ? Math.Round(v, 8).ToString("0.########", CultureInfo.InvariantCulture)
+            : text;
+
     /// <summary>Key/value lines of one instance (mmctl status NAME).</summary>
     public static void Detail(Instance i, DateTimeOffset now)
     {
@@ -126,7 +135,7 @@ public static class Printer
             Add("cumulative", Figures(s.Cumulative, s.QuoteAsset));
             if (s.QuotingPaused) Add("quoting", "PAUSED by the operator (mmctl resume " + i.Name + ")");
             if (s.StrategyFigures?.Position is { } p)
-                Add("position", $"{p.Position} @ {p.EntryPrice}, unrealized {Money(p.UnrealizedPnl)} {s.QuoteAsset}; target {p.TargetPosition} + {p.PositionThreshold}, max {p.MaxPosition}, skew {p.InventorySkew}, leverage {p.Leverage}x; reductions {p.Reductions}, stop-losses {p.StopLosses}, take-profits {p.TakeProfits}");
+                Add("position", $"{p.Position} @ {Average(p.EntryPrice)}, unrealized {Money(p.UnrealizedPnl)} {s.QuoteAsset}; target {p.TargetPosition} + {p.PositionThreshold}, max {p.MaxPosition}, skew {p.InventorySkew}, leverage {p.Leverage}x; reductions {p.Reductions}, stop-losses {p.StopLosses}, take-profits {p.TakeProfits}");
             if (s.StrategyFigures?.Grid is { } g)
                 Add("grid", $"{g.Type} {g.Mode} {g.LowerPrice}-{g.UpperPrice}, {g.Levels} levels; fills {g.BuyFills} buys / {g.SellFills} sells, {g.RoundTrips} round trips, profit {Money(g.Profit)} {s.QuoteAsset}; orders {g.ActiveBuys}/{g.ActiveSells}, locked {g.LockedLevels}");
             if (s.StrategyFigures?.Model is { } model)
@@ -136,7 +145,7 @@ public static class Printer
                 Add("hedge", $"residual {h.Residual} (reference {h.ReferencePosition}), {h.Hedges} hedges, {h.HedgeFailures} failed{(h.QuotingHeld ? "; QUOTING HELD until a hedge succeeds" : "")}");
                 if (h.Market is { } m)
                 {
-                    Add("hedge market", $"{m.Venue} {m.Symbol}, mid {m.Mid}; position {m.Cumulative.Position} @ {m.Cumulative.AverageEntryPrice}");
+                    Add("hedge market", $"{m.Venue} {m.Symbol}, mid {m.Mid}; position {m.Cumulative.Position} @ {Average(m.Cumulative.AverageEntryPrice)}");
                     Add("hedge session", Figures(m.Session, s.QuoteAsset));
                     Add("hedge cumulative", Figures(m.Cumulative, s.QuoteAsset));
                 }

@@ -33,6 +33,7 @@ public sealed class ErrorMapping : Interceptor
         InstanceNotFoundException notFound => new RpcException(new global::Grpc.Core.Status(StatusCode.NotFound, notFound.Message)),
         InstanceAlreadyExistsException exists => new RpcException(new global::Grpc.Core.Status(StatusCode.AlreadyExists, exists.Message)),
         InstanceUnavailableException unavailable => new RpcException(new global::Grpc.Core.Status(StatusCode.Unavailable, unavailable.Message)),
+        InstanceAbortedException aborted => new RpcException(new global::Grpc.Core.Status(StatusCode.Aborted, aborted.Message)),
         InstancePreconditionException precondition => new RpcException(new global::Grpc.Core.Status(StatusCode.FailedPrecondition, precondition.Message)),
         _ => null,
     };

@@ -48,4 +48,5 @@ internal sealed record Tick : ActorMessage
 /// No worker said that none is left: it was killed (at the stop timeout, say), its last run failed, or it left
 /// <paramref name="OrdersLeft"/>; the venue may still hold orders of the instance.
 /// </param>
-public sealed record StopOutcome(Instance Instance, uint OrdersLeft, bool BookUnconfirmed);
+/// <param name="StartedAgain">A start came while it stopped: the worker ended, and a new one starts (and reconciles).</param>
+public sealed record StopOutcome(Instance Instance, uint OrdersLeft, bool BookUnconfirmed, bool StartedAgain = false);

@@ -61,8 +61,9 @@ public sealed partial class InstanceActor
             var restart = _state == InstanceState.Backoff;
             await SpawnAsync(restart, cancellationToken);
         }
-        else if (_desired == DesiredState.Stopped && _worker is not null)
+        else if (_worker is not null && (_desired == DesiredState.Stopped || _stopSentAt is not null))
         {
+            // A stop under way keeps its timeout even when a start came meanwhile: the start waits for this worker's end.
             _state = InstanceState.Stopping;
             if (_stopSentAt is null)
             {
@@ -212,7 +213,7 @@ public sealed partial class InstanceActor
         connection.Send(new DaemonCommand { Welcome = new Welcome { HealthInterval = Duration.FromTimeSpan(_settings.HealthInterval) } });
         await EventAsync("state", $"worker pid {connection.Pid} attached", cancellationToken);
         // A stop asked for before it attached (or while the daemon was away) is sent now.
-        if (_desired == DesiredState.Stopped && _stopSentAt is not null)
+        if (_stopSentAt is not null)
             connection.Send(new DaemonCommand { Stop = StopCommand() });
         return true;
     }
@@ -327,6 +328,7 @@ public sealed partial class InstanceActor
         var wasRunning = _state == InstanceState.Running;
         var now = _ctx.Time.GetUtcNow();
         var wasSweep = _sweeping;
+        var stopping = _stopSentAt is not null; // asked to stop (a sweep stops by itself)
         var reason = _killReason ?? DescribeExit(exitCode, _exiting);
         var ordersLeft = _exiting?.OrdersLeft ?? 0;
         // A killed worker confirmed nothing; a run that sent nothing leaves the book as the run before it did.
@@ -354,9 +356,14 @@ public sealed partial class InstanceActor
             await SettleStoppedAsync(reason, ordersLeft, cancellationToken);
             return;
         }
-        if (wasSweep)
+        if (wasSweep || stopping)
         {
-            _state = InstanceState.Starting; // started again while it swept: the next step spawns a trading worker
+            // Started again while it stopped or swept: the stop has its answer, and the next step spawns a trading worker,
+            // whose start reconciles whatever this one left (as a restart's does), so no sweep.
+            _state = InstanceState.Starting;
+            _sweepWanted = false;
+            await EventAsync("state", $"stopped ({reason}); starting again, as asked meanwhile", cancellationToken);
+            AnswerStops(new StopOutcome(SnapshotAfterPublish(), ordersLeft, _bookUnconfirmed, StartedAgain: true));
             return;
         }
         var failed = _killReason is not null || exitCode != 0;
@@ -369,7 +376,11 @@ public sealed partial class InstanceActor
         _state = InstanceState.Stopped;
         _sweepWanted = false;
         await EventAsync("state", $"stopped ({reason})", cancellationToken);
-        var outcome = new StopOutcome(SnapshotAfterPublish(), ordersLeft, _bookUnconfirmed);
+        AnswerStops(new StopOutcome(SnapshotAfterPublish(), ordersLeft, _bookUnconfirmed));
+    }
+
+    private void AnswerStops(StopOutcome outcome)
+    {
         foreach (var w in _stopWaiters) w.TrySetResult(outcome);
         _stopWaiters.Clear();
     }

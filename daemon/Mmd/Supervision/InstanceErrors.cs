@@ -27,3 +27,6 @@ public sealed class InvalidRequestException(IReadOnlyList<FieldViolation> violat
 
 /// <summary>The instance's worker could not be reached or did not answer in time.</summary>
 public sealed class InstanceUnavailableException(string message) : InstanceOperationException(message);
+
+/// <summary>Another request overtook this one (a start while it stopped): it did not end as asked.</summary>
+public sealed class InstanceAbortedException(string message) : InstanceOperationException(message);

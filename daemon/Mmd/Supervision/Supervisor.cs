@@ -201,8 +201,14 @@ public sealed class Supervisor : IAsyncDisposable
 
     public Task<Instance> StartAsync(string name, CancellationToken cancellationToken) => Require(name).StartAsync(cancellationToken);
 
-    public Task<StopOutcome> StopAsync(string name, TimeSpan? timeout, bool flatten, CancellationToken cancellationToken) =>
-        Require(name).StopAsync(timeout, flatten, "stopped by operator", sweep: true, cancellationToken);
+    public async Task<StopOutcome> StopAsync(string name, TimeSpan? timeout, bool flatten, CancellationToken cancellationToken)
+    {
+        var outcome = await Require(name).StopAsync(timeout, flatten, "stopped by operator", sweep: true, cancellationToken);
+        return outcome.StartedAgain ? throw StartedAgain(name, "stopped") : outcome;
+    }
+
+    private static InstanceAbortedException StartedAgain(string name, string what) =>
+        new($"instance '{name}' was started again while it {what}: its worker ended, and a new one is starting (it reconciles what the last one left)");
 
     public async Task<Instance> RestartAsync(string name, TimeSpan? timeout, CancellationToken cancellationToken)
     {
@@ -266,7 +272,8 @@ public sealed class Supervisor : IAsyncDisposable
         var live = actor.Snapshot.Pid != 0 || actor.Snapshot.DesiredState == DesiredState.Running;
         if (live && !force) throw new InstancePreconditionException($"instance '{name}' is {Describe(actor.Snapshot.State)}: stop it first, or delete with force");
         // A stopped instance whose book no worker confirmed is swept first: once it is deleted, nothing would know those orders.
-        if (live || actor.BookUnconfirmed) await actor.StopAsync(null, false, "stopped for deletion", sweep: true, cancellationToken);
+        if ((live || actor.BookUnconfirmed) && (await actor.StopAsync(null, false, "stopped for deletion", sweep: true, cancellationToken)).StartedAgain)
+            throw StartedAgain(name, "stopped for deletion; not deleted");
         var bookUnconfirmed = actor.BookUnconfirmed; // after the stop: what its worker said
         await _mutations.WaitAsync(cancellationToken);
         try
@@ -310,7 +317,8 @@ public sealed class Supervisor : IAsyncDisposable
     {
         var running = Actors().Where(a => a.Snapshot.Pid != 0 || a.Snapshot.DesiredState == DesiredState.Running || a.BookUnconfirmed).ToList();
         var outcomes = await Task.WhenAll(running.Select(a => a.StopAsync(null, false, "stopped with the daemon", sweep: true, cancellationToken)));
-        return (running.Count, outcomes.Where(o => o.BookUnconfirmed).Select(o => o.Instance.Name).Order(StringComparer.Ordinal).ToList());
+        // One started again meanwhile keeps trading (live restore): its book is not flat either.
+        return (running.Count, outcomes.Where(o => o.BookUnconfirmed || o.StartedAgain).Select(o => o.Instance.Name).Order(StringComparer.Ordinal).ToList());
     }
 
     /// <summary>Ends every actor loop; workers keep running and re-attach to the next daemon.</summary>
