@@ -146,7 +146,7 @@ public sealed class StrategyEventDriver
     {
         var decision = _strategy.Decide(_view);
         // The hedge follows the touch tick by tick (its template's tolerance is 0); the others keep a 0.05 % tolerance.
-        var plan = QuoteReconciler.Plan(decision.Quotes, _tracker.Live, _kind.StartsWith("maker_taker_hedge", StringComparison.Ordinal) ? 0m : 0.05m, forceRefresh: false);
+        var plan = QuoteReconciler.Plan(decision.Quotes, _tracker.Live, _kind.StartsWith("maker_taker_hedge", StringComparison.Ordinal) ? 0m : 0.05m, refreshPlacedBy: null);
         foreach (var cancel in plan.Cancels) _tracker.ApplyCancelResult(cancel, new CancelOrderResult(CommandOutcome.Accepted, null), _now);
         var context = new RiskContext(_view.Mid, _view.Position, 0m, 0m);
         var sent = plan.Cancels.Count;

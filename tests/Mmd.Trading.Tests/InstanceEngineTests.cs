@@ -508,6 +508,42 @@ public class InstanceEngineTests
     }
 
     [Fact]
+    public async Task ForcedRefresh_ReplacesAQuoteOnceItHasRestedTheInterval_NotOneJustPlaced()
+    {
+        // The harness's interval is a minute. Quotes placed at 0 s are all replaced by a move at 50 s; the seed's fixed beat
+        // would replace them again at 60 s, ten seconds old, at the same prices. They are replaced once they are a minute old.
+        ScriptedConnector? scripted = null;
+        await using var h = new EngineHarness(wrap: c => scripted = new ScriptedConnector(c));
+        var run = h.Start();
+        await h.QuotingAsync();
+        var started = h.Time.GetUtcNow();
+        async Task ElapseUntilAsync(DateTimeOffset when)
+        {
+            // The still market's quiet marks (every 5 s) keep the book fresh; the clock moves only as they reach the engine.
+            while (h.Time.GetUtcNow() < when)
+            {
+                var next = scripted!.AliveMarks + 1;
+                await h.WaitAsync(() => (scripted.AliveMarks >= next && h.Engine.Quiescent) || run.IsCompleted, "the next quiet mark taken", TimeSpan.FromMilliseconds(250));
+                Assert.False(run.IsCompleted, run.Exception?.ToString());
+            }
+        }
+        HashSet<string> Quotes() => h.OpenOrders().Select(o => o.ClientOrderId!).ToHashSet();
+
+        await ElapseUntilAsync(started + TimeSpan.FromSeconds(50));
+        var first = Quotes();
+        h.Exchange.SetMid(EngineHarness.Symbol, h.Exchange.Mid(EngineHarness.Symbol)!.Value + 1m); // every quote moves
+        await Until.TrueAsync(() => Quotes() is { Count: 6 } q && !q.Overlaps(first) && h.Engine.Quiescent, "every quote was replaced");
+        var moved = Quotes();
+        var movedAt = h.Time.GetUtcNow();
+
+        await ElapseUntilAsync(started + TimeSpan.FromSeconds(75)); // past the minute since the first quotes
+        Assert.Equal(moved, Quotes());
+
+        await ElapseUntilAsync(movedAt + TimeSpan.FromSeconds(61));
+        await Until.TrueAsync(() => Quotes() is { Count: 6 } q && !q.Overlaps(moved), "the moved quotes are replaced a minute after they were placed");
+    }
+
+    [Fact]
     public async Task AccountStreamDown_PullsQuotes_ReportsIt_AndQuotesAgainOnceBack()
     {
         ScriptedConnector? scripted = null;

@@ -4,7 +4,7 @@ public sealed record EngineOptions
 {
     public required string InstanceName { get; init; }
     public required string Symbol { get; init; }
-    /// <summary>Forced full refresh period (the strategy's interval).</summary>
+    /// <summary>The strategy's interval: market makers replace a quote once it has rested this long; grids are re-asked this often.</summary>
     public TimeSpan RefreshInterval { get; init; } = TimeSpan.FromSeconds(60);
     public decimal RefreshTolerancePct { get; init; } = 0.05m;
     /// <summary>Whether the forced refresh replaces every resting quote (market makers) or only re-asks the strategy (grids).</summary>

@@ -15,6 +15,35 @@ public sealed partial class InstanceEngine
     private readonly decimal?[] _postOnlyBlockedAt = new decimal?[2];
     private readonly bool[] _postOnlyBlocked = new bool[2];
 
+    private ITimer? _refresh;
+    private DateTimeOffset _refreshDueAt;
+
+    /// <summary>
+    /// Times a market maker's forced refresh from its quotes: it comes when the oldest resting quote has rested for the
+    /// interval, and replaces the quotes that old. A quote re-placed just before is kept (the seed's fixed beat replaced
+    /// quotes placed a second earlier, at the same price, losing their place in the queue), and none rests unrefreshed
+    /// much past the interval.
+    /// </summary>
+    private void ScheduleRefresh(DateTimeOffset now)
+    {
+        DateTimeOffset? oldest = null;
+        foreach (var order in _primary.Tracker.Live)
+            if (order is { Purpose: OrderPurpose.Quote, Status: not (OrderStatus.PendingCancel or OrderStatus.Unknown) } && OrderStateMachine.IsLive(order.Status)
+                && (oldest is null || order.CreatedAt < oldest))
+                oldest = order.CreatedAt;
+        var due = (oldest ?? now) + _options.RefreshInterval;
+        if (oldest is null || due <= now)
+        {
+            // No quote (paused, say), or one that outlived its refresh (its cancel failed): one refresh a full interval
+            // on, not a timer moved on every event or a refresh on every turn.
+            if (_refreshDueAt > now) return;
+            due = now + _options.RefreshInterval;
+        }
+        if (due == _refreshDueAt) return;
+        _refreshDueAt = due;
+        _refresh?.Change(due - now, Timeout.InfiniteTimeSpan);
+    }
+
     private async Task EvaluateAsync(StrategyTrigger trigger, bool forceRefresh, CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
@@ -32,7 +61,8 @@ public sealed partial class InstanceEngine
             return;
         }
         // Paused: no quote rests, but the strategy's one-off orders (reduce, stop-loss close) still go out.
-        var plan = QuoteReconciler.Plan(_paused ? [] : decision.Quotes, _primary.Tracker.Live, _options.RefreshTolerancePct, forceRefresh && _options.RefreshReplacesQuotes);
+        var plan = QuoteReconciler.Plan(_paused ? [] : decision.Quotes, _primary.Tracker.Live, _options.RefreshTolerancePct,
+            forceRefresh && _options.RefreshReplacesQuotes ? now - _options.RefreshInterval : null);
 
         foreach (var order in plan.Cancels) SendCancel(_primary, order, now);
         for (var s = 0; s < 2; s++)

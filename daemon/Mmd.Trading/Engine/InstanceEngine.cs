@@ -143,7 +143,11 @@ public sealed partial class InstanceEngine : IDisposable
         var accountPumps = Legs.Select(leg => PumpAccountAsync(leg, _io.Token)).ToList();
         foreach (var leg in Legs) RestartBookPump(leg);
         using var housekeeping = _time.CreateTimer(_ => _events.Writer.TryWrite(new TimerFired(false)), null, _options.HousekeepingPeriod, _options.HousekeepingPeriod);
-        using var refresh = _time.CreateTimer(_ => _events.Writer.TryWrite(new TimerFired(true)), null, _options.RefreshInterval, _options.RefreshInterval);
+        // Grids: a fixed beat that re-asks the strategy. Market makers: timed from the quotes (ScheduleRefresh).
+        using var refresh = _time.CreateTimer(_ => _events.Writer.TryWrite(new TimerFired(true)), null, _options.RefreshInterval,
+            _options.RefreshReplacesQuotes ? Timeout.InfiniteTimeSpan : _options.RefreshInterval);
+        _refresh = refresh;
+        _refreshDueAt = _time.GetUtcNow() + _options.RefreshInterval;
 
         _state = EngineState.Running;
         try
@@ -258,6 +262,7 @@ public sealed partial class InstanceEngine : IDisposable
             if (trigger is { } tr) await EvaluateAsync(force ? StrategyTrigger.ForcedRefresh : tr, force, stoppingToken);
             if (_strategyStop is not null) return; // the strategy ended the run: cancel-all follows
             var now = _time.GetUtcNow();
+            if (_options.RefreshReplacesQuotes) ScheduleRefresh(now);
             // Stats follow the events (at most once per StatsRefresh), not only the housekeeping tick: a watcher sees a
             // requote within a tenth of a second. A fill refreshes them always, or a book update just before it would hold
             // it back until the next event (the daemon link still sends at most ten a second). Built after the orders

@@ -20,7 +20,8 @@ public sealed class ReconcilePlan
 /// </summary>
 public static class QuoteReconciler
 {
-    public static ReconcilePlan Plan(IReadOnlyList<DesiredQuote> desired, IEnumerable<TrackedOrder> liveQuotes, decimal tolerancePct, bool forceRefresh)
+    /// <param name="refreshPlacedBy">A forced refresh: live quotes placed at or before this instant are replaced whatever their price; null for none.</param>
+    public static ReconcilePlan Plan(IReadOnlyList<DesiredQuote> desired, IEnumerable<TrackedOrder> liveQuotes, decimal tolerancePct, DateTimeOffset? refreshPlacedBy)
     {
         var plan = new ReconcilePlan();
         var blocked = new HashSet<(Primitives.Side, int)>();
@@ -38,7 +39,7 @@ public static class QuoteReconciler
                     blocked.Add(key);
                     continue;
             }
-            if (forceRefresh || !byLevel.TryAdd(key, order)) plan.Cancels.Add(order); // duplicate on one level: keep the first
+            if (order.CreatedAt <= refreshPlacedBy || !byLevel.TryAdd(key, order)) plan.Cancels.Add(order); // duplicate on one level: keep the first
         }
 
         var wanted = new HashSet<(Primitives.Side, int)>();

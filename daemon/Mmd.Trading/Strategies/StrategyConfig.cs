@@ -3,7 +3,7 @@ namespace Mmd.Trading.Strategies;
 /// <summary>The validated parameters of one strategy, and how the engine drives it.</summary>
 public abstract record StrategyConfig
 {
-    /// <summary>Forced full refresh period (the seed's interval): every quote is replaced regardless of tolerance.</summary>
+    /// <summary>The forced refresh (the seed's interval): a quote is replaced once it has rested this long, regardless of tolerance.</summary>
     public TimeSpan Interval { get; init; } = TimeSpan.FromSeconds(60);
 
     /// <summary>A resting quote is kept while its price is within this % of the desired price.</summary>

@@ -24,7 +24,7 @@ internal sealed class RunFlags
         ("--levels", "levels", "Quote levels per side (seed --max-orders), or grid levels"),
         ("--base-asset-target", "base_target_pct", "Base asset share of portfolio value, % (default 30)"),
         ("--rebalance-threshold", "rebalance_threshold_pct", "Deviation that triggers a rebalance, % (default 15)"),
-        ("--interval", "interval", "Forced full refresh period (default 60s)"),
+        ("--interval", "interval", "Forced refresh: a quote is replaced once it has rested this long (default 60s)"),
         ("--refresh-tolerance", "refresh_tolerance_pct", "Keep a quote while within this % of its desired price (default 0.05)"),
         ("--target-position", "target_position", "Perp: position kept before reducing (default 0)"),
         ("--max-position", "max_position", "Perp: cap on |position| (default 1)"),
