@@ -181,6 +181,47 @@ public sealed class BackpackEndToEndTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task TheVenueDropsEveryStream_ThenLosesABookUpdate_TheSameWorkerReconnects_Resyncs_AndQuotesAgain_WithNoOrphanOrDuplicate()
+    {
+        await using var venue = await EmulatorProcess.StartBackpackAsync();
+        using var secretsDir = new TempDirectory();
+        await using var d = await StartDaemonAsync(venue, secretsDir);
+        var spec = d.Dir.Combine("bp.json");
+        await File.WriteAllTextAsync(spec, SpecJson("bp"));
+        Assert.Equal(0, (await d.MmctlAsync("start", "-f", spec)).ExitCode);
+        var running = await d.WaitForAsync("bp", i => i.State == InstanceState.Running && i.Stats is { OpenBuyOrders: 2, OpenSellOrders: 2 }, "quoting");
+        using var http = new HttpClient();
+        using var rest = Rest(venue);
+        async Task<string> LogsAsync() => (await d.MmctlAsync("logs", "bp")).StandardOutput;
+        async Task QuotingAgainAsync(string what)
+        {
+            // The same worker (no restart), healthy again, and the venue holds exactly the four quotes it tracks.
+            await d.WaitForAsync("bp", i => i.Pid == running.Pid && i.Health.Healthy && i.Stats is { OpenBuyOrders: 2, OpenSellOrders: 2 }, what, TimeSpan.FromSeconds(60));
+            await Until.TrueAsync(async () => (await rest.GetOpenOrdersAsync(Symbol, CancellationToken.None)) is { Length: 4 } open && open.All(o => o.ClientId is not null),
+                $"{what}: the venue holds the four quotes", TimeSpan.FromSeconds(30));
+            var again = await d.GetAsync("bp");
+            Assert.Equal(0u, again.Restarts);
+        }
+
+        (await http.PostAsync(new Uri(venue.RestUrl + "/_emulator/drop-streams"), null)).EnsureSuccessStatusCode();
+        await Until.TrueAsync(async () => await LogsAsync() is var logs && logs.Contains("account stream failed, reconnecting", StringComparison.Ordinal)
+                                                                     && logs.Contains("book stream failed, reconnecting", StringComparison.Ordinal),
+            "both streams seen to fail", TimeSpan.FromSeconds(30));
+        await QuotingAgainAsync("after the drop");
+        Assert.Contains("account stream asked for a resync (account stream subscribed)", await LogsAsync(), StringComparison.Ordinal); // what the cut may have hidden is read back
+
+        static int Gaps(string logs) => logs.Split("gap at sequence").Length - 1;
+        var gapsBefore = Gaps(await LogsAsync());
+        (await http.PostAsync(new Uri(venue.RestUrl + "/_emulator/book-gap?symbol=" + Symbol), null)).EnsureSuccessStatusCode();
+        await Until.TrueAsync(async () => Gaps(await LogsAsync()) > gapsBefore, "the lost update is seen as a gap", TimeSpan.FromSeconds(60));
+        await QuotingAgainAsync("after the gap");
+
+        var stop = await d.MmctlAsync("stop", "bp");
+        Assert.True(stop.ExitCode == 0, stop.ToString());
+        Assert.Empty(await rest.GetOpenOrdersAsync(Symbol, CancellationToken.None).DefaultTimeout());
+    }
+
+    [Fact]
     public async Task SecondInstanceWithTheSameClientIdTag_IsRefused_NamingTheField()
     {
         await using var venue = await EmulatorProcess.StartBackpackAsync();
