@@ -228,9 +228,10 @@ public sealed class AsterConnector : IExchangeConnector
     public async IAsyncEnumerable<MarketDataEvent> StreamOrderBookAsync(string symbol, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await using var socket = await ConnectStreamAsync(StreamName(symbol, "depth@100ms"), cancellationToken).ConfigureAwait(false);
-        // Events buffer in the socket's channel while the snapshot is fetched (again, if it is older than the first). Aster's update ids are not contiguous: an
-        // event follows the last one when its pu is that one's u. So each event covers (pu, u], and the book's own rules
-        // do the rest: it drops what the snapshot already holds (u <= lastUpdateId) and calls a gap when pu is past its last u.
+        // Events buffer in the socket's channel while the snapshot is fetched (again, if it is older than the first event).
+        // Aster's update ids are not contiguous: an event follows the last one when its pu is that one's u. So each event
+        // covers (pu, u], and the book's own rules do the rest: it drops what the snapshot already holds (u <= lastUpdateId)
+        // and calls a gap when pu is past its last u.
         await foreach (var e in BookAlignment.AlignAsync(ct => GetDepthSnapshotAsync(symbol, ct), ReadDepthAsync(socket, symbol, cancellationToken), cancellationToken)
                            .ConfigureAwait(false))
             yield return e;
