@@ -25,11 +25,7 @@ public sealed class BackpackEndToEndTests(ITestOutputHelper output)
         await using var venue = await EmulatorProcess.StartBackpackAsync();
         using var secretsDir = new TempDirectory();
         await using var d = await StartDaemonAsync(venue, secretsDir);
-        var spec = d.Dir.Combine("bp.json");
-        await File.WriteAllTextAsync(spec, SpecJson("bp"));
-        var start = await d.MmctlAsync("start", "-f", spec);
-        Assert.True(start.ExitCode == 0, start.ToString());
-        var running = await d.WaitForAsync("bp", i => i.State == InstanceState.Running && i.Stats?.OpenBuyOrders == 2 && i.Stats.OpenSellOrders == 2, "quoting on the emulator");
+        var running = await StartQuotingAsync(d);
         Assert.Equal("backpack", running.Stats.Venue);
         var journal = Path.Combine(d.StateDir, "instances", "bp", "journal.db");
         await Until.TrueAsync(async () => await JournalQuery.CountAsync(journal, "SELECT COUNT(*) AS Value FROM Fills") > 0, "the market fills a quote", TimeSpan.FromSeconds(90));
@@ -155,10 +151,7 @@ public sealed class BackpackEndToEndTests(ITestOutputHelper output)
         await using var venue = await EmulatorProcess.StartBackpackAsync();
         using var secretsDir = new TempDirectory();
         await using var d = await StartDaemonAsync(venue, secretsDir);
-        var spec = d.Dir.Combine("bp.json");
-        await File.WriteAllTextAsync(spec, SpecJson("bp"));
-        Assert.Equal(0, (await d.MmctlAsync("start", "-f", spec)).ExitCode);
-        var running = await d.WaitForAsync("bp", i => i.State == InstanceState.Running && i.Stats is { OpenBuyOrders: 2, OpenSellOrders: 2 }, "quoting");
+        var running = await StartQuotingAsync(d);
         using var rest = Rest(venue);
         await Until.TrueAsync(async () => (await rest.GetOpenOrdersAsync(Symbol, CancellationToken.None)).Length == 4, "the venue holds the four quotes", TimeSpan.FromSeconds(30));
 
@@ -186,10 +179,7 @@ public sealed class BackpackEndToEndTests(ITestOutputHelper output)
         await using var venue = await EmulatorProcess.StartBackpackAsync();
         using var secretsDir = new TempDirectory();
         await using var d = await StartDaemonAsync(venue, secretsDir);
-        var spec = d.Dir.Combine("bp.json");
-        await File.WriteAllTextAsync(spec, SpecJson("bp"));
-        Assert.Equal(0, (await d.MmctlAsync("start", "-f", spec)).ExitCode);
-        var running = await d.WaitForAsync("bp", i => i.State == InstanceState.Running && i.Stats is { OpenBuyOrders: 2, OpenSellOrders: 2 }, "quoting");
+        var running = await StartQuotingAsync(d);
         using var http = new HttpClient();
         using var rest = Rest(venue);
         async Task<string> LogsAsync() => (await d.MmctlAsync("logs", "bp")).StandardOutput;
@@ -254,6 +244,16 @@ public sealed class BackpackEndToEndTests(ITestOutputHelper output)
     }
 
     private static Task<DaemonUnderTest> StartDaemonAsync(EmulatorProcess venue, TempDirectory secretsDir) => BackpackDaemon.StartAsync(venue, secretsDir);
+
+    /// <summary>`mmctl start -f` of the "bp" spec; returns once it runs with its two quotes a side.</summary>
+    private static async Task<Instance> StartQuotingAsync(DaemonUnderTest d)
+    {
+        var spec = d.Dir.Combine("bp.json");
+        await File.WriteAllTextAsync(spec, SpecJson("bp"));
+        var start = await d.MmctlAsync("start", "-f", spec);
+        Assert.True(start.ExitCode == 0, start.ToString());
+        return await d.WaitForAsync("bp", i => i.State == InstanceState.Running && i.Stats is { OpenBuyOrders: 2, OpenSellOrders: 2 }, "quoting on the emulator");
+    }
 
     private static string SpecJson(string name, uint tag = 0) => JsonSerializer.Serialize(new
     {

@@ -232,8 +232,8 @@ public sealed class AsterConnector : IExchangeConnector
         // Aster's update ids are not contiguous: an event follows the last one when its pu is that one's u. So each event
         // covers (pu, u], and the book's own rules do the rest: it drops what the snapshot already holds (u <= lastUpdateId)
         // and calls a gap when pu is past its last u.
-        await foreach (var e in BookAlignment.AlignAsync(ct => GetDepthSnapshotAsync(symbol, ct), ReadDepthAsync(socket, symbol, cancellationToken), cancellationToken)
-                           .ConfigureAwait(false))
+        var deltas = socket.ReadBookAsync(symbol, _time, m => ToDelta(symbol, m), cancellationToken);
+        await foreach (var e in BookAlignment.AlignAsync(ct => GetDepthSnapshotAsync(symbol, ct), deltas, cancellationToken).ConfigureAwait(false))
             yield return e;
     }
 
@@ -243,20 +243,11 @@ public sealed class AsterConnector : IExchangeConnector
         return new BookSnapshotEvent(symbol, depth.LastUpdateId, WireLevels.Parse(depth.Bids), WireLevels.Parse(depth.Asks), FromMillis(depth.TransactionTime));
     }
 
-    private async IAsyncEnumerable<MarketDataEvent> ReadDepthAsync(VenueWebSocket<AsterStreamMessage> socket, string symbol,
-        [EnumeratorCancellation] CancellationToken cancellationToken)
+    private static BookDeltaEvent? ToDelta(string symbol, AsterStreamMessage message)
     {
-        await foreach (var message in socket.ReadMarkingSilencesAsync(_time, cancellationToken).ConfigureAwait(false))
-        {
-            if (message is null)
-            {
-                yield return new BookAliveEvent(symbol, _time.GetUtcNow());
-                continue;
-            }
-            var e = message.Data.Deserialize<AsterDepthUpdate>(AsterJson.Options)!;
-            if (e.Event != "depthUpdate") continue;
-            yield return new BookDeltaEvent(symbol, e.PreviousFinalUpdateId + 1, e.FinalUpdateId, WireLevels.Parse(e.Bids), WireLevels.Parse(e.Asks), FromMillis(e.EventTime));
-        }
+        var e = message.Data.Deserialize<AsterDepthUpdate>(AsterJson.Options)!;
+        return e.Event != "depthUpdate" ? null
+            : new BookDeltaEvent(symbol, e.PreviousFinalUpdateId + 1, e.FinalUpdateId, WireLevels.Parse(e.Bids), WireLevels.Parse(e.Asks), FromMillis(e.EventTime));
     }
 
     /// <summary>The <c>bookTicker</c> stream: the touch only, for tools that need it rather than the book.</summary>

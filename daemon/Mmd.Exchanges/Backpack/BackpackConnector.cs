@@ -188,8 +188,8 @@ public sealed class BackpackConnector : IExchangeConnector
         // Deltas buffer in the socket's channel while the snapshot is fetched; a snapshot taken before the subscription
         // took effect is fetched again. The book drops the deltas it already holds (u <= lastUpdateId) and detects a gap
         // after it, which makes the engine subscribe afresh.
-        await foreach (var e in BookAlignment.AlignAsync(ct => GetDepthSnapshotAsync(symbol, ct), ReadDepthAsync(socket, symbol, cancellationToken), cancellationToken)
-                           .ConfigureAwait(false))
+        var deltas = socket.ReadBookAsync(symbol, _time, m => ToDelta(symbol, m), cancellationToken);
+        await foreach (var e in BookAlignment.AlignAsync(ct => GetDepthSnapshotAsync(symbol, ct), deltas, cancellationToken).ConfigureAwait(false))
             yield return e;
     }
 
@@ -200,20 +200,11 @@ public sealed class BackpackConnector : IExchangeConnector
             FromMicros(depth.Timestamp));
     }
 
-    private async IAsyncEnumerable<MarketDataEvent> ReadDepthAsync(VenueWebSocket<BackpackStreamMessage> socket, string symbol,
-        [EnumeratorCancellation] CancellationToken cancellationToken)
+    private static BookDeltaEvent? ToDelta(string symbol, BackpackStreamMessage message)
     {
-        await foreach (var message in socket.ReadMarkingSilencesAsync(_time, cancellationToken).ConfigureAwait(false))
-        {
-            if (message is null)
-            {
-                yield return new BookAliveEvent(symbol, _time.GetUtcNow());
-                continue;
-            }
-            if (message.Stream is null || !message.Stream.StartsWith("depth.", StringComparison.Ordinal)) continue;
-            var e = message.Data.Deserialize<BackpackDepthEvent>(BackpackJson.Options)!;
-            yield return new BookDeltaEvent(symbol, e.FirstUpdateId, e.LastUpdateId, WireLevels.Parse(e.Bids), WireLevels.Parse(e.Asks), FromMicros(e.EventTime));
-        }
+        if (message.Stream is null || !message.Stream.StartsWith("depth.", StringComparison.Ordinal)) return null;
+        var e = message.Data.Deserialize<BackpackDepthEvent>(BackpackJson.Options)!;
+        return new BookDeltaEvent(symbol, e.FirstUpdateId, e.LastUpdateId, WireLevels.Parse(e.Bids), WireLevels.Parse(e.Asks), FromMicros(e.EventTime));
     }
 
     /// <summary>

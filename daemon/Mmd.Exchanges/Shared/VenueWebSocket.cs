@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Net.WebSockets;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Threading.Channels;
 
@@ -34,11 +35,20 @@ internal sealed class VenueWebSocket<TMessage> : IAsyncDisposable where TMessage
     public ChannelReader<TMessage> Messages => _messages.Reader;
 
     /// <summary>
-    /// The messages, and a null for each silence of <see cref="StreamLiveness.QuietInterval"/> while the connection is
-    /// open (so answering our pings): what a book stream turns into <see cref="Trading.Execution.BookAliveEvent"/>.
+    /// A book stream's deltas (<paramref name="toDelta"/> of each message; null skips one), and a
+    /// <see cref="Trading.Execution.BookAliveEvent"/> for each silence of <see cref="StreamLiveness.QuietInterval"/>
+    /// while the connection is open (so answering our pings): a quiet market, not a dead feed.
     /// </summary>
-    public IAsyncEnumerable<TMessage?> ReadMarkingSilencesAsync(TimeProvider time, CancellationToken cancellationToken) =>
-        QuietMarks.ReadAsync(_messages.Reader, _liveness.QuietInterval, time, () => _socket.State == WebSocketState.Open, cancellationToken);
+    public async IAsyncEnumerable<Trading.Execution.MarketDataEvent> ReadBookAsync(string symbol, TimeProvider time,
+        Func<TMessage, Trading.Execution.BookDeltaEvent?> toDelta, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var message in QuietMarks.ReadAsync(_messages.Reader, _liveness.QuietInterval, time, () => _socket.State == WebSocketState.Open, cancellationToken)
+                           .ConfigureAwait(false))
+        {
+            if (message is null) yield return new Trading.Execution.BookAliveEvent(symbol, time.GetUtcNow());
+            else if (toDelta(message) is { } delta) yield return delta;
+        }
+    }
 
     /// <summary>Connects to <paramref name="url"/> and sends <paramref name="subscribeJson"/> if there is one (a stream named in the URL needs none).</summary>
     public static async Task<VenueWebSocket<TMessage>> ConnectAsync(Uri url, string? subscribeJson, Func<ReadOnlyMemory<byte>, TMessage?> parse, TimeSpan timeout,

@@ -360,8 +360,7 @@ public sealed partial class InstanceActor
         {
             // Started again while it stopped or swept: the stop has its answer, and the next step spawns a trading worker,
             // whose start reconciles whatever this one left (as a restart's does), so no sweep.
-            _state = InstanceState.Starting;
-            _sweepWanted = false;
+            _state = InstanceState.Starting; // the start already dropped any sweep the stop wanted
             await EventAsync("state", $"stopped ({reason}); starting again, as asked meanwhile", cancellationToken);
             AnswerStops(new StopOutcome(SnapshotAfterPublish(), ordersLeft, _bookUnconfirmed, StartedAgain: true));
             return;
