@@ -19,7 +19,7 @@ public static class ControlPlaneBench
     private const int Instances = 10;
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 
-    public static async Task RunAsync(string? nativeMmctl, TimeSpan soak, int watchers, TimeSpan fanOutFor, bool fanOutOnly)
+    public static async Task RunAsync(string? nativeMmctl, TimeSpan soak, IReadOnlyList<int> watcherCounts, TimeSpan fanOutFor, bool fanOutOnly)
     {
         if (!fanOutOnly) await StartToServingAsync(runs: 8);
         // The daemon's default supervision (1 s initial backoff, 1 s health interval).
@@ -29,6 +29,7 @@ public static class ControlPlaneBench
         });
         await Task.Delay(TimeSpan.FromSeconds(2));
         Print($"idle daemon RSS: {Mb(d.Process!.Pid)}");
+        if (!fanOutOnly && nativeMmctl is not null) await MmctlColdAsync(nativeMmctl, d, runs: 60, "idle daemon, no instances");
 
         using var channel = d.Channel();
         var instances = new InstanceService.InstanceServiceClient(channel);
@@ -39,8 +40,16 @@ public static class ControlPlaneBench
         await Task.Delay(TimeSpan.FromSeconds(3));
         if (!fanOutOnly)
         {
-            if (nativeMmctl is not null) await MmctlColdAsync(nativeMmctl, d, runs: 60);
-            await MmctlColdAsync(null, d, runs: 10);
+            if (nativeMmctl is not null)
+            {
+                // Right after eight workers started, their JIT still takes the cores; then once they have settled.
+                await MmctlColdAsync(nativeMmctl, d, runs: 60, "8 instances, just started");
+                var pids = new List<int>();
+                foreach (var name in quiet) pids.Add((await d.GetAsync(name)).Pid);
+                var settled = await SettledAsync(pids);
+                await MmctlColdAsync(nativeMmctl, d, runs: 60, $"8 instances quoting, settled after {settled.TotalSeconds:0} s");
+            }
+            await MmctlColdAsync(null, d, runs: 10, "8 instances quoting");
             await KillToQuotingAsync(d, channel, instances, quiet); // each instance once: a first failure, restarted at once
         }
         foreach (var name in quiet) await instances.DeleteInstanceAsync(new DeleteInstanceRequest { Name = name, Force = true });
@@ -60,7 +69,7 @@ public static class ControlPlaneBench
         if (!fanOutOnly) await UnaryAsync(channel);
         var workers = new List<int>();
         for (var i = 0; i < Instances; i++) workers.Add((await d.GetAsync($"b{i}")).Pid);
-        await FanOutAsync(d, workers, watchers, fanOutFor);
+        foreach (var watchers in watcherCounts) await FanOutAsync(d, workers, watchers, fanOutFor);
 
         if (soak > TimeSpan.Zero)
         {
@@ -115,7 +124,22 @@ public static class ControlPlaneBench
         Print($"start -> SERVING (process launch to the first SERVING health answer, existing database, {database}), {runs} runs: {Summary(times, "ms")}");
     }
 
-    private static async Task MmctlColdAsync(string? native, DaemonUnderTest d, int runs)
+    /// <summary>Waits until the workers together use under a tenth of a core (their start-up JIT done), at most a minute.</summary>
+    private static async Task<TimeSpan> SettledAsync(IReadOnlyList<int> workers)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var before = workers.Sum(CpuSeconds);
+        while (Stopwatch.GetElapsedTime(started) < TimeSpan.FromMinutes(1))
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            var now = workers.Sum(CpuSeconds);
+            if (now - before < 0.1) break;
+            before = now;
+        }
+        return Stopwatch.GetElapsedTime(started);
+    }
+
+    private static async Task MmctlColdAsync(string? native, DaemonUnderTest d, int runs, string load)
     {
         var times = new List<double>();
         for (var run = 0; run < runs + 3; run++)
@@ -127,7 +151,7 @@ public static class ControlPlaneBench
             if (result.ExitCode != 0) throw new InvalidOperationException(result.ToString());
             if (run >= 3) times.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds); // three warm-up runs fill the page cache
         }
-        Print($"mmctl status, {(native is null ? "JIT (dotnet mmctl.dll)" : "native " + native)}, {runs} runs: {Summary(times, "ms")}");
+        Print($"mmctl status, {(native is null ? "JIT (dotnet mmctl.dll)" : "native " + native)}, {load}, {runs} runs: {Summary(times, "ms")}");
     }
 
     private static async Task UnaryAsync(global::Grpc.Net.Client.GrpcChannel channel)
@@ -165,9 +189,10 @@ public static class ControlPlaneBench
         var firstSequence = new Dictionary<string, ulong>[watchers];
         var lastSequence = new Dictionary<string, ulong>[watchers];
         var measuring = 0;
+        var lastLatency = new double[watchers]; // written by each watcher, read by the warm-up below
         var tasks = Enumerable.Range(0, watchers).Select(w => Task.Run(async () =>
         {
-            latencies[w] = new List<double>(40_000);
+            latencies[w] = new List<double>((int)(duration.TotalSeconds * 12 * Instances)); // 10 Hz per instance, with room
             firstSequence[w] = [];
             lastSequence[w] = [];
             using var call = new StatsService.StatsServiceClient(channels[w / 100]).Watch(new WatchRequest(), cancellationToken: stop.Token);
@@ -175,8 +200,12 @@ public static class ControlPlaneBench
             {
                 await foreach (var e in call.ResponseStream.ReadAllAsync(stop.Token))
                 {
-                    if (Volatile.Read(ref measuring) == 0) continue;
                     var now = DateTime.UtcNow;
+                    if (Volatile.Read(ref measuring) == 0)
+                    {
+                        if (e.KindCase == WatchEvent.KindOneofCase.Stats) Volatile.Write(ref lastLatency[w], (now - e.Time.ToDateTime()).TotalMilliseconds);
+                        continue;
+                    }
                     received[w]++;
                     dropped[w] += (long)e.Dropped;
                     firstSequence[w].TryAdd(e.Instance, e.Sequence);
@@ -187,11 +216,13 @@ public static class ControlPlaneBench
             catch (RpcException) when (stop.IsCancellationRequested) { }
             catch (OperationCanceledException) { }
         })).ToList();
-        await Task.Delay(TimeSpan.FromSeconds(5)); // every stream is open and drained of its initial state
+        var warmUp = await WarmUpAsync(lastLatency);
         Volatile.Write(ref measuring, 1);
         var cpuBefore = (Daemon: CpuSeconds(d.Process!.Pid), Workers: workers.Sum(CpuSeconds), Client: CpuSeconds(Environment.ProcessId));
+        var gcBefore = GC.GetTotalPauseDuration();
         await Task.Delay(duration);
         var cpuAfter = (Daemon: CpuSeconds(d.Process.Pid), Workers: workers.Sum(CpuSeconds), Client: CpuSeconds(Environment.ProcessId));
+        var clientGcPause = GC.GetTotalPauseDuration() - gcBefore;
         Volatile.Write(ref measuring, 0);
         await stop.CancelAsync();
         await Task.WhenAll(tasks);
@@ -208,13 +239,34 @@ public static class ControlPlaneBench
             }
         gaps = expected - received.Sum();
         var perInstanceHz = received.Sum() / (double)watchers / Instances / duration.TotalSeconds;
-        Print($"watch fan-out: {watchers} watchers x {Instances} instances for {duration.TotalSeconds:0} s: {received.Sum():N0} messages " +
+        Print($"watch fan-out: {watchers} watchers x {Instances} instances for {duration.TotalSeconds:0} s after a {warmUp.TotalSeconds:0} s warm-up: {received.Sum():N0} messages " +
               $"({received.Sum() / duration.TotalSeconds:N0}/s, {perInstanceHz:0.0} Hz per instance per watcher); dropped {dropped.Sum()}, sequence gaps {gaps}");
         Print($"watch delivery (hub publish -> client read, stats messages): {Summary(all, "ms")}");
         string Share(double seconds) => string.Create(Invariant, $"{100 * seconds / duration.TotalSeconds:0}% of a core");
         Print($"CPU while fanning out: daemon {Share(cpuAfter.Daemon - cpuBefore.Daemon)} " +
               $"({1e6 * (cpuAfter.Daemon - cpuBefore.Daemon) / Math.Max(1, received.Sum()):0.0} µs per message delivered), " +
-              $"{Instances} workers {Share(cpuAfter.Workers - cpuBefore.Workers)}, this client {Share(cpuAfter.Client - cpuBefore.Client)} (of {Environment.ProcessorCount} cores)");
+              $"{Instances} workers {Share(cpuAfter.Workers - cpuBefore.Workers)}, this client {Share(cpuAfter.Client - cpuBefore.Client)} (of {Environment.ProcessorCount} cores); " +
+              $"the client's GC paused it {clientGcPause.TotalMilliseconds:0} ms");
+    }
+
+    /// <summary>
+    /// Until the watchers have read off what piled up while a thousand streams opened and the JIT warmed the client
+    /// and the daemon: five seconds, then until no watcher's last stats message was a second late for three seconds
+    /// running (at most a minute).
+    /// </summary>
+    private static async Task<TimeSpan> WarmUpAsync(double[] lastLatency)
+    {
+        var started = Stopwatch.GetTimestamp();
+        await Task.Delay(TimeSpan.FromSeconds(5));
+        var onTime = 0;
+        while (onTime < 15 && Stopwatch.GetElapsedTime(started) < TimeSpan.FromMinutes(1))
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(200));
+            var worst = 0.0;
+            for (var w = 0; w < lastLatency.Length; w++) worst = Math.Max(worst, Volatile.Read(ref lastLatency[w]));
+            onTime = worst < 1000 ? onTime + 1 : 0;
+        }
+        return Stopwatch.GetElapsedTime(started);
     }
 
     private static async Task KillToQuotingAsync(DaemonUnderTest d, global::Grpc.Net.Client.GrpcChannel channel, InstanceService.InstanceServiceClient instances, string[] names)
