@@ -1,4 +1,5 @@
 using Cocona;
+using Cocona.Command.Dispatcher;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -22,7 +23,14 @@ using var host = new HostBuilder()
         services.AddSingleton(Options.Create(new ConsoleLifetimeOptions { SuppressStatusMessages = true }));
         services.AddSingleton(Options.Create(new HostOptions()));
         services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
+        // Registered after Cocona's own (which it adds only if none is there): the one the host resolves.
+        services.AddTransient<ICoconaCommandDispatcher>(sp => new UsageDispatcher(ActivatorUtilities.CreateInstance<CoconaCommandDispatcher>(sp)));
     })
     .Build();
+if (UsageDispatcher.UnknownCommand(host.Services) is { } refusal)
+{
+    Console.Error.WriteLine(refusal);
+    return Mmctl.ExitCodes.InvalidInput;
+}
 await host.RunAsync();
 return Environment.ExitCode;

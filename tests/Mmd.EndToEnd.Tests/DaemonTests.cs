@@ -373,11 +373,17 @@ public sealed class DaemonTests
                      (["start", "ghost", "--symbol", "SOL_USDC", "--levels", "abc"], "mmctl start: --levels: 'abc' is not a whole number of 0 or more; see mmctl start --help"),
                      (["stop", "ghost", "--timeout"], "mmctl stop: --timeout needs a value; see mmctl stop --help"),
                      (["stop", "ghost", "--flatten=yes"], "mmctl stop: --flatten: 'yes' is not true or false; see mmctl stop --help"), // Cocona read it as false
+                     (["stat"], "mmctl: 'stat' is not a command (did you mean start, stop, status or set?); see mmctl --help"),
+                     (["grid", "ajust", "ghost"], "mmctl grid: 'ajust' is not a command (did you mean adjust?); see mmctl grid --help"),
+                     (["xyzzy"], "mmctl: 'xyzzy' is not a command; see mmctl --help"),
+                     (["--bogus"], "Error: Unknown option 'bogus'"),
                  })
         {
             var refused = await d.MmctlAsync(args);
             Assert.Equal((2, message), (refused.ExitCode, refused.StandardError.Trim()));
         }
+        foreach (var help in new[] { ["--help"], ["-h"], ["stop", "--help"], new[] { "daemon", "shutdown", "-h" } })
+            Assert.Equal(0, (await d.MmctlAsync(help)).ExitCode); // Cocona ends help with 129
         Assert.Empty((await d.MmctlAsync("ls", "-q")).StandardOutput.Trim()); // nothing was created
     }
 

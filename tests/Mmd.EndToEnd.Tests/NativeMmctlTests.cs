@@ -31,16 +31,20 @@ public sealed class NativeMmctlTests(NativeMmctl mmctl) : IClassFixture<NativeMm
         Assert.Equal(0, (await mmctl.RunAsync(d.SocketPath, wd, "health", "bot")).ExitCode);
 
         var help = await mmctl.RunAsync(d.SocketPath, wd, "--help");
-        Assert.Equal(129, help.ExitCode); // Cocona's help exit code
+        Assert.Equal(0, help.ExitCode); // Cocona ends help with 129
         foreach (var command in new[] { "start", "stop", "status", "watch", "logs", "templates", "health", "daemon" })
             Assert.Contains(command, help.StandardOutput, StringComparison.Ordinal);
         // The options the host settles reach Cocona: no shell-completion script (enabled, it prints one and exits 0).
         var completion = await mmctl.RunAsync(d.SocketPath, wd, "--completion", "bash");
         Assert.NotEqual(0, completion.ExitCode);
         Assert.Contains("Unknown option 'completion'", completion.StandardError + completion.StandardOutput, StringComparison.Ordinal);
+        // Under AOT too, a bad command line is mmctl's one line and the invalid-input code (Cocona's were 1 and 129).
         var typo = await mmctl.RunAsync(d.SocketPath, wd, "stauts");
-        Assert.Equal(1, typo.ExitCode);
-        Assert.Contains("status", typo.StandardError + typo.StandardOutput, StringComparison.Ordinal); // "Similar commands"
+        Assert.Equal((2, "mmctl: 'stauts' is not a command (did you mean start or status?); see mmctl --help"), (typo.ExitCode, typo.StandardError.Trim()));
+        var inGroup = await mmctl.RunAsync(d.SocketPath, wd, "daemon", "stauts");
+        Assert.Equal((2, "mmctl daemon: 'stauts' is not a command (did you mean status?); see mmctl daemon --help"), (inGroup.ExitCode, inGroup.StandardError.Trim()));
+        Assert.Equal(2, (await mmctl.RunAsync(d.SocketPath, wd, "--bogus")).ExitCode);
+        Assert.Equal(0, (await mmctl.RunAsync(d.SocketPath, wd, "stop", "--help")).ExitCode);
         Assert.Equal(3, (await mmctl.RunAsync(d.SocketPath, wd, "status", "ghost")).ExitCode);
 
         // An argument a command does not take is refused, not dropped (`pause bot other` paused bot alone, and said 0).
