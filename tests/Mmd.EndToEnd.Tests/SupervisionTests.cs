@@ -162,6 +162,47 @@ public sealed class SupervisionTests
         Assert.Equal(0, await d.PaperOpenOrdersAsync("bot"));
     }
 
+    [Fact]
+    public async Task AStartWhileADeleteWaitsForItsTurn_AbortsTheDelete_AndTheNewWorkerStaysSupervised()
+    {
+        // A delete stops the instance, then waits its turn among spec changes. A start in between once had a worker
+        // running when the delete removed the instance: it traded on with no one to supervise or stop it.
+        await using var d = await DaemonUnderTest.StartAsync(new() { ["healthFailureThreshold"] = 120 }); // the frozen one lives
+        Assert.Equal(0, (await d.MmctlAsync("start", "--template", "paper-spot-mm", "holder")).ExitCode);
+        Assert.Equal(0, (await d.MmctlAsync("start", "--template", "paper-spot-mm", "bot")).ExitCode);
+        var holder = await d.WaitForAsync("holder", i => i.State == InstanceState.Running && i.Health.Healthy, "running");
+        var first = await d.WaitForAsync("bot", i => i.State == InstanceState.Running && i.Stats?.OpenBuyOrders > 0, "running and quoting");
+
+        // A pause to a frozen worker holds the daemon's turn for spec changes until it times out (10 s).
+        Signals.Kill(holder.Pid, 19);
+        using var channel = d.Channel();
+        var pause = new InstanceService.InstanceServiceClient(channel).CommandInstanceAsync(new CommandInstanceRequest { Name = "holder", Pause = new PauseQuoting() });
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        Assert.False(pause.ResponseAsync.IsCompleted, "the pause holds the turn");
+
+        var delete = d.MmctlAsync("delete", "bot", "--force");
+        await d.WaitForAsync("bot", i => i.State == InstanceState.Stopped && i.Pid == 0, "stopped by the delete");
+        Assert.False(delete.IsCompleted, "the delete waits for its turn");
+        Assert.Equal(0, (await d.MmctlAsync("start", "bot")).ExitCode);
+        var second = await d.WaitForAsync("bot", i => i.State == InstanceState.Running && i.Pid != 0 && i.Stats?.OpenBuyOrders > 0, "quoting from a fresh worker");
+        Assert.True(second.Pid != first.Pid);
+        Assert.False(delete.IsCompleted, "the delete still waits for its turn");
+
+        var deleted = await delete; // its turn comes when the pause times out
+        Assert.Equal(1, deleted.ExitCode);
+        Assert.Contains("instance 'bot' was started again while it was being deleted: not deleted, and it runs", deleted.StandardError, StringComparison.Ordinal);
+        var after = await d.GetAsync("bot");
+        Assert.Equal((InstanceState.Running, second.Pid, DesiredState.Running), (after.State, after.Pid, after.DesiredState));
+        Signals.Kill(holder.Pid, 18); // SIGCONT
+
+        // Still the daemon's: its stop and delete leave no worker and no order.
+        var again = await d.MmctlAsync("delete", "bot", "--force");
+        Assert.True(again.ExitCode == 0, again.ToString());
+        Assert.False(Directory.Exists($"/proc/{second.Pid}"), "the fresh worker was stopped by the delete");
+        Assert.Equal(0, await d.PaperOpenOrdersAsync("bot"));
+        Assert.Equal(3, (await d.MmctlAsync("status", "bot")).ExitCode);
+    }
+
     /// <summary>`mmctl start -f` with the shipped paper-spot-mm template, named and changed by <paramref name="change"/>.</summary>
     private static async Task<CliResult> CreateAsync(DaemonUnderTest d, string name, Action<JsonNode> change)
     {

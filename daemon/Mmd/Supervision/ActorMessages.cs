@@ -24,6 +24,12 @@ internal sealed record CommandRequested(StrategyCommand Command, InstanceSpec? N
 
 internal sealed record CommandResultReported(CommandResult Result) : ActorMessage;
 
+/// <summary>
+/// A delete, once its stop has ended: accepted (true) only while no worker runs or is wanted, for a start may have come
+/// since. Once accepted the actor refuses every request as not found, so no start slips in before it is removed.
+/// </summary>
+internal sealed record RetireRequested(TaskCompletionSource<bool> Done) : ActorMessage;
+
 internal sealed record WorkerAttached(WorkerConnection Connection, TaskCompletionSource<bool> Accepted) : ActorMessage;
 
 internal sealed record WorkerDetached(WorkerConnection Connection) : ActorMessage;

@@ -80,8 +80,17 @@ public sealed partial class InstanceActor
         Publish();
     }
 
-    internal ValueTask PostAsync(ActorMessage message, CancellationToken cancellationToken) =>
-        _inbox.Writer.WriteAsync(message, cancellationToken);
+    internal async ValueTask PostAsync(ActorMessage message, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _inbox.Writer.WriteAsync(message, cancellationToken);
+        }
+        catch (ChannelClosedException)
+        {
+            throw new InstanceNotFoundException(Name); // deleted meanwhile
+        }
+    }
 
     internal bool TryPost(ActorMessage message) => _inbox.Writer.TryWrite(message);
 
@@ -96,6 +105,17 @@ public sealed partial class InstanceActor
     {
         var done = new TaskCompletionSource<StopOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
         await PostAsync(new StopRequested(timeout, flatten, reason, sweep, done), cancellationToken);
+        return await done.Task.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Before a delete removes the actor: false when a worker runs or is wanted (a start came since the delete's stop);
+    /// once true, every later request is refused as not found.
+    /// </summary>
+    public async Task<bool> RetireAsync(CancellationToken cancellationToken)
+    {
+        var done = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await PostAsync(new RetireRequested(done), cancellationToken);
         return await done.Task.WaitAsync(cancellationToken);
     }
 
@@ -124,10 +144,21 @@ public sealed partial class InstanceActor
         _worker?.Dispose();
     }
 
+    private bool _retired;
+
     private async Task HandleAsync(ActorMessage message, CancellationToken cancellationToken)
     {
+        if (_retired)
+        {
+            RefuseRetired(message);
+            return;
+        }
         switch (message)
         {
+            case RetireRequested retire:
+                _retired = _worker is null && _desired == DesiredState.Stopped;
+                retire.Done.TrySetResult(_retired);
+                break;
             case CommandRequested command:
                 OnCommand(command);
                 break;
@@ -215,6 +246,20 @@ public sealed partial class InstanceActor
             case Tick:
                 await OnTickAsync(cancellationToken);
                 break;
+        }
+    }
+
+    /// <summary>A request that reached an instance being deleted: it is gone, as for one that came a moment later.</summary>
+    private void RefuseRetired(ActorMessage message)
+    {
+        var gone = new InstanceNotFoundException(Name);
+        switch (message)
+        {
+            case StartRequested start: start.Done.TrySetException(gone); break;
+            case StopRequested stop: stop.Done.TrySetException(gone); break;
+            case CommandRequested command: command.Done.TrySetException(gone); break;
+            case RetireRequested retire: retire.Done.TrySetException(gone); break;
+            case WorkerAttached attached: attached.Accepted.TrySetResult(false); break;
         }
     }
 

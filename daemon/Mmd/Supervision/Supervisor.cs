@@ -278,6 +278,10 @@ public sealed class Supervisor : IAsyncDisposable
         await _mutations.WaitAsync(cancellationToken);
         try
         {
+            // A start between the stop above and here has a worker running: removing the actor would leave it trading
+            // with no one to supervise or stop it, and no instance to find it by.
+            if (!await actor.RetireAsync(cancellationToken))
+                throw new InstanceAbortedException($"instance '{name}' was started again while it was being deleted: not deleted, and it runs (stop it, then delete it)");
             Task loop;
             lock (_gate)
             {
