@@ -77,8 +77,16 @@ public sealed class AsterConnector : IExchangeConnector
             .Where(p => p.Quantity != 0)
             .Select(p => new Position(p.Symbol, p.Quantity, p.Legs[0].EntryPrice, p.Legs[0].MarkPrice, p.Legs.Sum(l => l.UnRealizedProfit))).ToList();
 
-    public async Task<IReadOnlyList<VenueOrder>> GetOpenOrdersAsync(string symbol, CancellationToken cancellationToken) =>
-        (await _rest.GetOpenOrdersAsync(symbol, cancellationToken).ConfigureAwait(false)).Select(ToVenueOrder).ToList();
+    /// <summary>
+    /// Orders found resting arm the dead-man's switch: a worker that adopts an earlier run's orders may place none of its
+    /// own for a while, and they must be guarded (and the switch renewed, then turned off at the stop) all the same.
+    /// </summary>
+    public async Task<IReadOnlyList<VenueOrder>> GetOpenOrdersAsync(string symbol, CancellationToken cancellationToken)
+    {
+        var open = (await _rest.GetOpenOrdersAsync(symbol, cancellationToken).ConfigureAwait(false)).Select(ToVenueOrder).ToList();
+        if (open.Count > 0) await _deadMan.ArmAsync(symbol, cancellationToken).ConfigureAwait(false);
+        return open;
+    }
 
     /// <summary>Aster's order query answers for filled and cancelled orders too: null means the venue never took it.</summary>
     public async Task<VenueOrder?> GetOrderAsync(string symbol, string clientOrderId, CancellationToken cancellationToken) =>

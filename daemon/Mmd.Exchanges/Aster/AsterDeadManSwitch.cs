@@ -35,7 +35,10 @@ public sealed class AsterDeadManSwitch : IAsyncDisposable
     /// <summary>Renewals the venue accepted, and those that failed (the next one tries again).</summary>
     public (long Accepted, long Failed) Renewals => (Interlocked.Read(ref _renewals), Interlocked.Read(ref _failedRenewals));
 
-    /// <summary>Arms the switch on <paramref name="symbol"/> before its first order; later calls return at once. A refusal propagates: no order goes out unguarded.</summary>
+    /// <summary>
+    /// Arms the switch on <paramref name="symbol"/> before its first order, or when orders are found resting on it; later
+    /// calls return at once. A refusal propagates: no order goes out, or is adopted, unguarded.
+    /// </summary>
     public Task ArmAsync(string symbol, CancellationToken cancellationToken)
     {
         if (_countdown <= TimeSpan.Zero) return Task.CompletedTask;

@@ -151,6 +151,26 @@ public sealed class AsterConnectorTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task DeadManSwitch_IsArmedByOrdersFoundResting_WhichAWorkerAdopts_AndTurnedOffByItsStop()
+    {
+        // An earlier run's order rests and the switch is not armed (an earlier worker's countdown ran out, or it was off):
+        // a worker that adopts the order and places nothing of its own must still guard it, renew, and turn it off at the stop.
+        var countdown = TimeSpan.FromSeconds(3);
+        var earlier = new ClientOrderIds("adopt", DateTimeOffset.UtcNow);
+        Assert.Equal(CommandOutcome.Accepted, _market.Place(AsterTestKeys.Account, Bid(earlier, PassiveBid()) with { Symbol = Paper }).Outcome);
+        Assert.Null(_venue.CountdownOf(AsterTestKeys.Account, Symbol));
+        await using (var venue = Connect(new AsterOptions { DeadManCountdown = countdown }))
+        {
+            Assert.Single(await venue.GetOpenOrdersAsync(Symbol, default).DefaultTimeout()); // what a worker's start-up reconcile reads
+            Assert.Equal(countdown, _venue.CountdownOf(AsterTestKeys.Account, Symbol));
+            await Until.TrueAsync(() => venue.DeadManSwitch.Renewals.Accepted >= 2, "the switch is renewed", TimeSpan.FromSeconds(20));
+            Assert.Equal(0, _venue.CountdownCancels);
+        }
+        Assert.Null(_venue.CountdownOf(AsterTestKeys.Account, Symbol));
+        Assert.Single(_market.OpenOrders(AsterTestKeys.Account, Paper));
+    }
+
+    [Fact]
     public async Task DeadManSwitch_AWorkerCutOffFromTheVenue_HasItsOrdersCancelledByTheVenue()
     {
         using var cable = new CuttableHandler();
