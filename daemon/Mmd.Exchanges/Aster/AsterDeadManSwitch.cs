@@ -18,6 +18,8 @@ public sealed class AsterDeadManSwitch : IAsyncDisposable
     private readonly ConcurrentDictionary<string, Lazy<Task>> _armed = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stop = new();
     private ITimer? _renewal;
+    private readonly Lock _renewingGate = new();
+    private Task _renewing = Task.CompletedTask;
     private long _renewals;
     private long _failedRenewals;
 
@@ -52,8 +54,15 @@ public sealed class AsterDeadManSwitch : IAsyncDisposable
         await _rest.CountdownCancelAllAsync(symbol, _countdown, _stop.Token).ConfigureAwait(false);
         if (Volatile.Read(ref _renewal) is not null) return;
         var period = _countdown / 3;
-        var timer = _time.CreateTimer(_ => _ = RenewAsync(), null, period, period);
+        var timer = _time.CreateTimer(_ => StartRenewal(), null, period, period);
         if (Interlocked.CompareExchange(ref _renewal, timer, null) is not null) await timer.DisposeAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>One renewal at a time, kept so the stop can wait for it (a renewal the venue took after the stop's "off" would arm it again).</summary>
+    private void StartRenewal()
+    {
+        lock (_renewingGate)
+            if (_renewing.IsCompleted) _renewing = RenewAsync();
     }
 
     private async Task RenewAsync()
@@ -76,7 +85,11 @@ public sealed class AsterDeadManSwitch : IAsyncDisposable
     /// <summary>Stops renewing and turns the switch off on every armed symbol (best effort: if that fails, the countdown cancels).</summary>
     public async ValueTask DisposeAsync()
     {
-        if (_renewal is { } renewal) await renewal.DisposeAsync().ConfigureAwait(false);
+        if (_renewal is { } renewal) await renewal.DisposeAsync().ConfigureAwait(false); // no renewal starts after this
+        Task renewing;
+        lock (_renewingGate) renewing = _renewing;
+        // Its answer must come before the "off" is sent: cancelling it would not unsend it, and the venue could take it last.
+        await Task.WhenAny(renewing, Task.Delay(TimeSpan.FromSeconds(5), _time)).ConfigureAwait(false);
         await _stop.CancelAsync().ConfigureAwait(false);
         foreach (var (symbol, arming) in _armed)
         {

@@ -171,6 +171,26 @@ public sealed class AsterConnectorTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task DeadManSwitch_ARenewalTheVenueTakesLate_IsAnsweredBeforeTheStopTurnsItOff()
+    {
+        var venue = Connect(new AsterOptions { DeadManCountdown = TimeSpan.FromSeconds(3) });
+        try
+        {
+            await venue.PlaceOrderAsync(Bid(new ClientOrderIds("late", DateTimeOffset.UtcNow), PassiveBid()), default).DefaultTimeout();
+            // The venue holds the next renewal for 1.5 s, then takes it: sent last, it would arm the switch again after the stop's "off".
+            _venue.Faults.Add(new Fault(FaultKind.Slow, "POST", "/fapi/v3/countdownCancelAll") { Delay = TimeSpan.FromSeconds(1.5) });
+            await Until.TrueAsync(() => _venue.Faults.Pending == 0, "a renewal reaches the venue and is held", TimeSpan.FromSeconds(10));
+        }
+        finally
+        {
+            await venue.DisposeAsync().AsTask().DefaultTimeout(); // the stop, while the venue holds the renewal
+        }
+        await Task.Delay(TimeSpan.FromSeconds(2)); // past the hold: a renewal still held would have been taken by now
+        Assert.Null(_venue.CountdownOf(AsterTestKeys.Account, Symbol));
+        Assert.Single(_market.OpenOrders(AsterTestKeys.Account, Paper)); // and nothing fires on the order the stop kept
+    }
+
+    [Fact]
     public async Task DeadManSwitch_AWorkerCutOffFromTheVenue_HasItsOrdersCancelledByTheVenue()
     {
         using var cable = new CuttableHandler();
