@@ -82,18 +82,23 @@ public sealed class AsterDeadManSwitch : IAsyncDisposable
         }
     }
 
-    /// <summary>Stops renewing and turns the switch off on every armed symbol (best effort: if that fails, the countdown cancels).</summary>
+    /// <summary>
+    /// Stops renewing and turns the switch off on every symbol it may have armed (best effort: if that fails, the
+    /// countdown cancels).
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
         if (_renewal is { } renewal) await renewal.DisposeAsync().ConfigureAwait(false); // no renewal starts after this
         Task renewing;
         lock (_renewingGate) renewing = _renewing;
-        // Its answer must come before the "off" is sent: cancelling it would not unsend it, and the venue could take it last.
-        await Task.WhenAny(renewing, Task.Delay(TimeSpan.FromSeconds(5), _time)).ConfigureAwait(false);
+        // A renewal or first arming in flight is answered before the "off" goes: cancelling it would not unsend it, and
+        // a venue that took it last would be armed again after the stop.
+        var inFlight = Task.WhenAll(_armed.Values.Select(a => a.Value).Append(renewing));
+        await Task.WhenAny(inFlight, Task.Delay(TimeSpan.FromSeconds(5), _time)).ConfigureAwait(false);
         await _stop.CancelAsync().ConfigureAwait(false);
         foreach (var (symbol, arming) in _armed)
         {
-            if (!arming.Value.IsCompletedSuccessfully) continue;
+            if (arming.Value.Exception?.InnerException is AsterApiException) continue; // refused: never armed
             try
             {
                 using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(5));

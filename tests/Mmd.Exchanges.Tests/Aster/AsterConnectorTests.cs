@@ -191,6 +191,25 @@ public sealed class AsterConnectorTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task DeadManSwitch_AFirstArmingTheVenueTakesLate_IsAnsweredBeforeTheStopTurnsItOff()
+    {
+        var venue = Connect(new AsterOptions { DeadManCountdown = TimeSpan.FromSeconds(3) });
+        try
+        {
+            // The venue holds the arming before the first order for 1.5 s; the order's caller gives up (a stop) before then.
+            _venue.Faults.Add(new Fault(FaultKind.Slow, "POST", "/fapi/v3/countdownCancelAll") { Delay = TimeSpan.FromSeconds(1.5) });
+            using var givesUp = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => venue.PlaceOrderAsync(Bid(new ClientOrderIds("first", DateTimeOffset.UtcNow), PassiveBid()), givesUp.Token));
+        }
+        finally
+        {
+            await venue.DisposeAsync().AsTask().DefaultTimeout(); // the stop, while the venue holds the arming
+        }
+        await Task.Delay(TimeSpan.FromSeconds(2)); // past the hold
+        Assert.Null(_venue.CountdownOf(AsterTestKeys.Account, Symbol));
+    }
+
+    [Fact]
     public async Task DeadManSwitch_AWorkerCutOffFromTheVenue_HasItsOrdersCancelledByTheVenue()
     {
         using var cable = new CuttableHandler();
