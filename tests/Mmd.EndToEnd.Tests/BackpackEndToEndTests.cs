@@ -174,6 +174,48 @@ public sealed class BackpackEndToEndTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task AStartWhileASweepCancelsAKilledWorkersQuotes_AbortsThatStop_AndAFreshWorkerQuotesOnceTheSweepHasEnded()
+    {
+        await using var venue = await EmulatorProcess.StartBackpackAsync();
+        using var secretsDir = new TempDirectory();
+        await using var d = await StartDaemonAsync(venue, secretsDir);
+        var running = await StartQuotingAsync(d);
+        using var rest = Rest(venue);
+        await Until.TrueAsync(async () => (await rest.GetOpenOrdersAsync(Symbol, CancellationToken.None)).Length == 4, "the venue holds the four quotes", TimeSpan.FromSeconds(30));
+
+        // A frozen worker is killed at the stop timeout, and a sweep follows; its open-orders request is answered 3 s late,
+        // which holds the sweep long enough to aim a start at it (a paper sweep lasts about a second).
+        Signals.Kill(running.Pid, 19);
+        using var http = new HttpClient();
+        var slow = new StringContent("""{"kind":"Slow","method":"GET","path":"/api/v1/orders","delay":"00:00:03"}""", System.Text.Encoding.UTF8, "application/json");
+        (await http.PostAsync(new Uri(venue.RestUrl + "/_emulator/faults"), slow)).EnsureSuccessStatusCode();
+        var stop = d.MmctlAsync("stop", "bp", "--timeout", "6");
+        var sweep = await d.WaitForAsync("bp", i => i.State == InstanceState.Stopping && i.Pid != 0 && i.Pid != running.Pid, "a sweep worker runs", TimeSpan.FromSeconds(30));
+        await Until.TrueAsync(async () => (await http.GetFromJsonAsync<JsonElement>(new Uri(venue.RestUrl + "/_emulator/faults"))).GetProperty("pending").GetInt32() == 0,
+            "the sweep asks for the open orders", TimeSpan.FromSeconds(30));
+        Assert.False(stop.IsCompleted, "the stop waits for the sweep");
+        Assert.Contains("reconciles and cancels what is left (stop timeout: killed after 6s)", d.Process!.Output, StringComparison.Ordinal);
+
+        var start = await d.MmctlAsync("start", "bp"); // answers once a fresh worker runs
+        Assert.True(start.ExitCode == 0, start.ToString());
+        var stopped = await stop;
+        Assert.Equal(1, stopped.ExitCode);
+        Assert.Contains("was started again while it stopped", stopped.StandardError, StringComparison.Ordinal);
+        Assert.False(Directory.Exists($"/proc/{sweep.Pid}"), "the sweep ended before the fresh worker started");
+        var fresh = await d.WaitForAsync("bp", i => i.State == InstanceState.Running && i.Pid != sweep.Pid && i.Stats is { OpenBuyOrders: 2, OpenSellOrders: 2 },
+            "quoting from a fresh worker");
+        Assert.Equal(DesiredState.Running, fresh.DesiredState);
+        Assert.Contains("starting again, as asked meanwhile", d.Process!.Output, StringComparison.Ordinal);
+        // The killed run's quotes are gone (the sweep cancelled them, or the fresh worker's reconcile did): the venue holds its four.
+        await Until.TrueAsync(async () => (await rest.GetOpenOrdersAsync(Symbol, CancellationToken.None)) is { Length: 4 } open && open.All(o => o.ClientId is not null),
+            "the venue holds the fresh worker's four quotes", TimeSpan.FromSeconds(30));
+
+        var final = await d.MmctlAsync("stop", "bp");
+        Assert.True(final.ExitCode == 0, final.ToString());
+        Assert.Empty(await rest.GetOpenOrdersAsync(Symbol, CancellationToken.None).DefaultTimeout());
+    }
+
+    [Fact]
     public async Task TheVenueDropsEveryStream_ThenLosesABookUpdate_TheSameWorkerReconnects_Resyncs_AndQuotesAgain_WithNoOrphanOrDuplicate()
     {
         await using var venue = await EmulatorProcess.StartBackpackAsync();
