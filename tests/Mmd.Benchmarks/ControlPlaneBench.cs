@@ -19,7 +19,7 @@ public static class ControlPlaneBench
     private const int Instances = 10;
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 
-    public static async Task RunAsync(string? nativeMmctl, TimeSpan soak, IReadOnlyList<int> watcherCounts, TimeSpan fanOutFor, bool fanOutOnly)
+    public static async Task RunAsync(string? nativeMmctl, TimeSpan soak, IReadOnlyList<int> watcherCounts, TimeSpan fanOutFor, bool fanOutOnly, FanOutClient client)
     {
         if (!fanOutOnly) await StartToServingAsync(runs: 8);
         // The daemon's default supervision (1 s initial backoff, 1 s health interval).
@@ -69,7 +69,7 @@ public static class ControlPlaneBench
         if (!fanOutOnly) await UnaryAsync(channel);
         var workers = new List<int>();
         for (var i = 0; i < Instances; i++) workers.Add((await d.GetAsync($"b{i}")).Pid);
-        foreach (var watchers in watcherCounts) await FanOutAsync(d, workers, watchers, fanOutFor);
+        foreach (var watchers in watcherCounts) await FanOutAsync(d, workers, watchers, fanOutFor, client);
 
         if (soak > TimeSpan.Zero)
         {
@@ -178,10 +178,11 @@ public static class ControlPlaneBench
         }
     }
 
-    private static async Task FanOutAsync(DaemonUnderTest d, IReadOnlyList<int> workers, int watchers, TimeSpan duration)
+    private static async Task FanOutAsync(DaemonUnderTest d, IReadOnlyList<int> workers, int watchers, TimeSpan duration, FanOutClient client)
     {
-        // 100 streams per HTTP/2 connection, as a client's default allows.
-        var channels = Enumerable.Range(0, (watchers + 99) / 100).Select(_ => d.Channel()).ToList();
+        // By default 100 streams per HTTP/2 connection, as a client's default allows.
+        var perConnection = client.StreamsPerConnection;
+        var channels = Enumerable.Range(0, (watchers + perConnection - 1) / perConnection).Select(_ => d.Channel()).ToList();
         using var stop = new CancellationTokenSource();
         var latencies = new List<double>[watchers];
         var received = new long[watchers];
@@ -195,22 +196,21 @@ public static class ControlPlaneBench
             latencies[w] = new List<double>((int)(duration.TotalSeconds * 12 * Instances)); // 10 Hz per instance, with room
             firstSequence[w] = [];
             lastSequence[w] = [];
-            using var call = new StatsService.StatsServiceClient(channels[w / 100]).Watch(new WatchRequest(), cancellationToken: stop.Token);
             try
             {
-                await foreach (var e in call.ResponseStream.ReadAllAsync(stop.Token))
+                await foreach (var e in WatchProbe.WatchAsync(channels[w / perConnection], client.FullMessages, stop.Token))
                 {
                     var now = DateTime.UtcNow;
                     if (Volatile.Read(ref measuring) == 0)
                     {
-                        if (e.KindCase == WatchEvent.KindOneofCase.Stats) Volatile.Write(ref lastLatency[w], (now - e.Time.ToDateTime()).TotalMilliseconds);
+                        if (e.IsStats) Volatile.Write(ref lastLatency[w], (now - e.Time).TotalMilliseconds);
                         continue;
                     }
                     received[w]++;
                     dropped[w] += (long)e.Dropped;
                     firstSequence[w].TryAdd(e.Instance, e.Sequence);
                     lastSequence[w][e.Instance] = e.Sequence;
-                    if (e.KindCase == WatchEvent.KindOneofCase.Stats) latencies[w].Add((now - e.Time.ToDateTime()).TotalMilliseconds);
+                    if (e.IsStats) latencies[w].Add((now - e.Time).TotalMilliseconds);
                 }
             }
             catch (RpcException) when (stop.IsCancellationRequested) { }
@@ -239,7 +239,7 @@ public static class ControlPlaneBench
             }
         gaps = expected - received.Sum();
         var perInstanceHz = received.Sum() / (double)watchers / Instances / duration.TotalSeconds;
-        Print($"watch fan-out: {watchers} watchers x {Instances} instances for {duration.TotalSeconds:0} s after a {warmUp.TotalSeconds:0} s warm-up: {received.Sum():N0} messages " +
+        Print($"watch fan-out ({(client.FullMessages ? "each message parsed whole" : "each message read through a probe of its sequence and time")}, {channels.Count} connections): {watchers} watchers x {Instances} instances for {duration.TotalSeconds:0} s after a {warmUp.TotalSeconds:0} s warm-up: {received.Sum():N0} messages " +
               $"({received.Sum() / duration.TotalSeconds:N0}/s, {perInstanceHz:0.0} Hz per instance per watcher); dropped {dropped.Sum()}, sequence gaps {gaps}");
         Print($"watch delivery (hub publish -> client read, stats messages): {Summary(all, "ms")}");
         string Share(double seconds) => string.Create(Invariant, $"{100 * seconds / duration.TotalSeconds:0}% of a core");
@@ -298,6 +298,9 @@ public static class ControlPlaneBench
         Print($"kill -9 of a worker -> the new worker's first stats with quotes on the book, {names.Length} kills: {Summary(times, "ms")} (each: {string.Join(", ", times.Select(t => t.ToString("0", Invariant)))})");
     }
 
+
+    /// <summary>How the fan-out's one client process reads: whole messages or probes, and how many watch streams share a connection.</summary>
+    public sealed record FanOutClient(bool FullMessages, int StreamsPerConnection);
 
     private static string Mb(int pid) => Mmd.Supervision.ProcFs.ResidentBytes(pid) is { } bytes ? $"{bytes / (1024.0 * 1024):0.0} MB" : "?";
 

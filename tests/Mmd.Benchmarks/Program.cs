@@ -31,7 +31,7 @@ if (args.Length > 0 && args[0] == "aster")
 }
 if (args.Length > 0 && args[0] == "control-plane")
 {
-    // control-plane [--mmctl PATH-TO-NATIVE-MMCTL] [--soak-minutes 10] [--watchers 1000 | --watchers 100,300,1000] [--fan-out-seconds 20] [--fan-out-only | --start-only]
+    // control-plane [--mmctl PATH-TO-NATIVE-MMCTL] [--soak-minutes 10] [--watchers 1000 | --watchers 100,300,1000] [--fan-out-seconds 20] [--full-messages] [--streams-per-connection 100] [--fan-out-only | --start-only]
     string? Option(string name) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
     var invariant = System.Globalization.CultureInfo.InvariantCulture;
     if (args.Contains("--start-only"))
@@ -44,7 +44,8 @@ if (args.Length > 0 && args[0] == "control-plane")
         TimeSpan.FromMinutes(double.Parse(Option("--soak-minutes") ?? "10", invariant)),
         (Option("--watchers") ?? "1000").Split(',').Select(n => int.Parse(n, invariant)).ToArray(),
         TimeSpan.FromSeconds(double.Parse(Option("--fan-out-seconds") ?? "20", invariant)),
-        args.Contains("--fan-out-only"));
+        args.Contains("--fan-out-only"),
+        new ControlPlaneBench.FanOutClient(args.Contains("--full-messages"), int.Parse(Option("--streams-per-connection") ?? "100", invariant)));
     return;
 }
 var suites = new Dictionary<string, Type>
