@@ -182,6 +182,7 @@ public static class ControlPlaneBench
     {
         // By default 100 streams per HTTP/2 connection, as a client's default allows.
         var perConnection = client.StreamsPerConnection;
+        ArgumentOutOfRangeException.ThrowIfLessThan(perConnection, 1, "--streams-per-connection");
         var channels = Enumerable.Range(0, (watchers + perConnection - 1) / perConnection).Select(_ => d.Channel()).ToList();
         using var stop = new CancellationTokenSource();
         var latencies = new List<double>[watchers];

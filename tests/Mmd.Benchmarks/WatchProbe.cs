@@ -23,7 +23,7 @@ public sealed class WatchProbe
 
     /// <summary>mm.v1.StatsService.Watch with the probe as its response: the same method and wire as the generated client.</summary>
     public static readonly Method<WatchRequest, WatchProbe> WatchMethod = new(
-        MethodType.ServerStreaming, "mm.v1.StatsService", "Watch",
+        MethodType.ServerStreaming, StatsService.Descriptor.FullName, "Watch",
         Marshallers.Create(static (WatchRequest r) => r.ToByteArray(), WatchRequest.Parser.ParseFrom),
         Marshallers.Create<WatchProbe>(static (_, _) => throw new NotSupportedException("a probe is only read"), Parse));
 
