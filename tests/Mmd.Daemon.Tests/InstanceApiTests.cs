@@ -15,6 +15,8 @@ public sealed class InProcessDaemon : IAsyncLifetime, IDisposable
 
     public string SocketPath => _dir.Combine("state", "mmd.sock");
 
+    public Mmd.Watching.StatsHub Hub => _app!.Hub;
+
     public InstanceService.InstanceServiceClient Instances { get; private set; } = null!;
     public StatsService.StatsServiceClient Stats { get; private set; } = null!;
 
@@ -151,6 +153,41 @@ public sealed class InstanceApiTests(InProcessDaemon daemon) : IClassFixture<InP
         Assert.Equal("shared", a.Instance);
         Assert.Equal(WatchEvent.KindOneofCase.Lifecycle, a.KindCase);
         Assert.Equal(a, b);
+    }
+
+    [Fact]
+    public async Task Watch_OfAQuietInstance_EndsWhenTheClientCancels_AndWhenTheDaemonStops()
+    {
+        // Its own daemon: the shared one's watcher count moves with the other tests' watches.
+        var own = new InProcessDaemon();
+        await own.InitializeAsync();
+        var stopped = false;
+        try
+        {
+            // Never started: after its first message the watch gets nothing more, so only its end can finish it.
+            await own.Instances.CreateInstanceAsync(new CreateInstanceRequest { Spec = Spec("quiet") });
+            using (var cancel = new CancellationTokenSource())
+            {
+                using var call = own.Stats.Watch(new WatchRequest { Names = { "quiet" } }, cancellationToken: cancel.Token);
+                Assert.True(await call.ResponseStream.MoveNext(CancellationToken.None).DefaultTimeout());
+                Assert.Equal(1, own.Hub.WatcherCount);
+                await cancel.CancelAsync();
+                await Until.TrueAsync(() => own.Hub.WatcherCount == 0, "the cancelled watch leaves the hub");
+            }
+
+            using var open = own.Stats.Watch(new WatchRequest { Names = { "quiet" } });
+            Assert.True(await open.ResponseStream.MoveNext(CancellationToken.None).DefaultTimeout());
+            var next = open.ResponseStream.MoveNext(CancellationToken.None);
+            // Well inside the host's 30 s grace, which a watch still waiting for a message would hold in full.
+            stopped = true;
+            await own.DisposeAsync().WaitAsync(TimeSpan.FromSeconds(15));
+            var ended = await Assert.ThrowsAsync<RpcException>(() => next.DefaultTimeout());
+            Assert.Equal((StatusCode.Unavailable, "the daemon is shutting down"), (ended.StatusCode, ended.Status.Detail));
+        }
+        finally
+        {
+            if (!stopped) await own.DisposeAsync();
+        }
     }
 
     [Fact]

@@ -226,6 +226,9 @@ public sealed class DaemonApp : IAsyncDisposable
 
     public Task WaitForShutdownAsync(CancellationToken cancellationToken) => _app.WaitForShutdownAsync(cancellationToken);
 
+    /// <summary>The stats hub, for the in-process tests.</summary>
+    internal Watching.StatsHub Hub => _supervisor.Hub;
+
     public void RequestStop() => _app.Services.GetRequiredService<IHostApplicationLifetime>().StopApplication();
 
     /// <summary>Stops serving; workers keep running (live restore).</summary>

@@ -99,6 +99,12 @@ public sealed class StatsHub(TimeProvider time, int historyPerInstance = 1024, i
             watcher.Offer(e!);
     }
 
+    /// <summary>How many watchers are subscribed.</summary>
+    internal int WatcherCount
+    {
+        get { lock (_gate) return _watchers.Count; }
+    }
+
     public void Unsubscribe(Watcher watcher)
     {
         lock (_gate) _watchers.Remove(watcher);
