@@ -220,10 +220,12 @@ public static class ControlPlaneBench
         var warmUp = await WarmUpAsync(lastLatency);
         Volatile.Write(ref measuring, 1);
         var cpuBefore = (Daemon: CpuSeconds(d.Process!.Pid), Workers: workers.Sum(CpuSeconds), Client: CpuSeconds(Environment.ProcessId));
-        var gcBefore = GC.GetTotalPauseDuration();
+        var gcBefore = (Pause: GC.GetTotalPauseDuration(), Allocated: GC.GetTotalAllocatedBytes(), Collections: GC.CollectionCount(0));
         await Task.Delay(duration);
         var cpuAfter = (Daemon: CpuSeconds(d.Process.Pid), Workers: workers.Sum(CpuSeconds), Client: CpuSeconds(Environment.ProcessId));
-        var clientGcPause = GC.GetTotalPauseDuration() - gcBefore;
+        var clientGcPause = GC.GetTotalPauseDuration() - gcBefore.Pause;
+        var clientAllocated = GC.GetTotalAllocatedBytes() - gcBefore.Allocated;
+        var clientCollections = GC.CollectionCount(0) - gcBefore.Collections;
         Volatile.Write(ref measuring, 0);
         await stop.CancelAsync();
         await Task.WhenAll(tasks);
@@ -247,7 +249,7 @@ public static class ControlPlaneBench
         Print($"CPU while fanning out: daemon {Share(cpuAfter.Daemon - cpuBefore.Daemon)} " +
               $"({1e6 * (cpuAfter.Daemon - cpuBefore.Daemon) / Math.Max(1, received.Sum()):0.0} µs per message delivered), " +
               $"{Instances} workers {Share(cpuAfter.Workers - cpuBefore.Workers)}, this client {Share(cpuAfter.Client - cpuBefore.Client)} (of {Environment.ProcessorCount} cores); " +
-              $"the client's GC paused it {clientGcPause.TotalMilliseconds:0} ms");
+              $"the client's GC paused it {clientGcPause.TotalMilliseconds:0} ms in {clientCollections} collections ({clientAllocated / (double)Math.Max(1, received.Sum()):0} bytes allocated per message, {ClientArrayPool.Describe()})");
     }
 
     /// <summary>

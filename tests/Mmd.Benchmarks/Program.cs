@@ -32,6 +32,7 @@ if (args.Length > 0 && args[0] == "aster")
 if (args.Length > 0 && args[0] == "control-plane")
 {
     // control-plane [--mmctl PATH-TO-NATIVE-MMCTL] [--soak-minutes 10] [--watchers 1000 | --watchers 100,300,1000] [--fan-out-seconds 20] [--full-messages] [--streams-per-connection 100] [--fan-out-only | --start-only]
+    if (await ClientArrayPool.RerunWithRoomAsync(args) is { } exitCode) Environment.Exit(exitCode);
     string? Option(string name) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
     var invariant = System.Globalization.CultureInfo.InvariantCulture;
     if (args.Contains("--start-only"))

@@ -32,6 +32,8 @@ public sealed class MmdProcess : IDisposable
         var dll = Mmd.EndsWith(".dll", StringComparison.Ordinal);
         var info = new ProcessStartInfo(dll ? "dotnet" : Mmd) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         if (dll) info.ArgumentList.Add(Mmd);
+        // The daemon runs with the runtime's own pool sizes, whatever the bench's client was given.
+        info.Environment.Remove("DOTNET_SYSTEM_BUFFERS_SHAREDARRAYPOOL_MAXARRAYSPERPARTITION");
         return info;
     }
 
