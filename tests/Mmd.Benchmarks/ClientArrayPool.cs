@@ -12,7 +12,7 @@ namespace Mmd.Benchmarks;
 /// </summary>
 public static class ClientArrayPool
 {
-    public const string Variable = "DOTNET_SYSTEM_BUFFERS_SHAREDARRAYPOOL_MAXARRAYSPERPARTITION";
+    private const string Variable = Mmd.TestKit.MmdProcess.SharedArrayPoolSizeVariable;
     private const string ArraysPerCore = "1024";
 
     /// <summary>What this process's pool keeps, for the report.</summary>

@@ -178,9 +178,10 @@ public sealed class InstanceApiTests(InProcessDaemon daemon) : IClassFixture<InP
             using var open = own.Stats.Watch(new WatchRequest { Names = { "quiet" } });
             Assert.True(await open.ResponseStream.MoveNext(CancellationToken.None).DefaultTimeout());
             var next = open.ResponseStream.MoveNext(CancellationToken.None);
-            // Well inside the host's 30 s grace, which a watch still waiting for a message would hold in full.
+            // A watch still waiting for a message would hold the stop for the host's grace and then be cut off
+            // with the connection, not end with the daemon's own status.
             stopped = true;
-            await own.DisposeAsync().WaitAsync(TimeSpan.FromSeconds(15));
+            await own.DisposeAsync().DefaultTimeout();
             var ended = await Assert.ThrowsAsync<RpcException>(() => next.DefaultTimeout());
             Assert.Equal((StatusCode.Unavailable, "the daemon is shutting down"), (ended.StatusCode, ended.Status.Detail));
         }

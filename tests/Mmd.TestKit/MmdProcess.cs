@@ -27,13 +27,16 @@ public sealed class MmdProcess : IDisposable
     /// </summary>
     public static string Mmd => Environment.GetEnvironmentVariable("GRPCMM_MMD") is { Length: > 0 } other ? other : Path.Combine(AppContext.BaseDirectory, "mmd.dll");
 
+    /// <summary>The runtime's size for its shared ArrayPool; a bench's client may raise it for itself (Mmd.Benchmarks.ClientArrayPool).</summary>
+    public const string SharedArrayPoolSizeVariable = "DOTNET_SYSTEM_BUFFERS_SHAREDARRAYPOOL_MAXARRAYSPERPARTITION";
+
     private static ProcessStartInfo NewStartInfo()
     {
         var dll = Mmd.EndsWith(".dll", StringComparison.Ordinal);
         var info = new ProcessStartInfo(dll ? "dotnet" : Mmd) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         if (dll) info.ArgumentList.Add(Mmd);
         // The daemon runs with the runtime's own pool sizes, whatever the bench's client was given.
-        info.Environment.Remove("DOTNET_SYSTEM_BUFFERS_SHAREDARRAYPOOL_MAXARRAYSPERPARTITION");
+        info.Environment.Remove(SharedArrayPoolSizeVariable);
         return info;
     }
 
