@@ -8,6 +8,7 @@ using Org.BouncyCastle.Crypto.Signers;
 using Org.BouncyCastle.Math;
 using Org.BouncyCastle.Math.EC;
 using Org.BouncyCastle.Math.EC.Multiplier;
+using Mmd.Exchanges.Shared;
 
 namespace Mmd.Exchanges.Aster;
 
@@ -25,8 +26,8 @@ public sealed class AsterEip712Signer
     private static readonly X9ECParameters Curve = CustomNamedCurves.GetByName("secp256k1");
     private static readonly ECDomainParameters Domain = new(Curve.Curve, Curve.G, Curve.N, Curve.H);
     private static readonly BigInteger HalfN = Curve.N.ShiftRight(1);
-    private static readonly byte[] DomainTypeHash = Keccak("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)"u8);
-    private static readonly byte[] MessageTypeHash = Keccak("Message(string msg)"u8);
+    private static readonly byte[] DomainTypeHash = Keccak256.Hash("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)"u8);
+    private static readonly byte[] MessageTypeHash = Keccak256.Hash("Message(string msg)"u8);
 
     private readonly ECPrivateKeyParameters _key;
     private readonly byte[] _domainSeparator;
@@ -50,11 +51,11 @@ public sealed class AsterEip712Signer
     {
         var buffer = new byte[32 * 5];
         DomainTypeHash.CopyTo(buffer, 0);
-        Keccak("AsterSignTransaction"u8).CopyTo(buffer, 32);
-        Keccak("1"u8).CopyTo(buffer, 64);
+        Keccak256.Hash("AsterSignTransaction"u8).CopyTo(buffer, 32);
+        Keccak256.Hash("1"u8).CopyTo(buffer, 64);
         Word(new BigInteger(chainId.ToString(CultureInfo.InvariantCulture))).CopyTo(buffer, 96);
         // The verifying contract is the zero address: the last word stays zero.
-        return Keccak(buffer);
+        return Keccak256.Hash(buffer);
     }
 
     /// <summary>The EIP-712 digest of one parameter string: keccak256(0x19 0x01 ‖ domainSeparator ‖ structHash(msg)).</summary>
@@ -62,13 +63,13 @@ public sealed class AsterEip712Signer
     {
         var structInput = new byte[64];
         MessageTypeHash.CopyTo(structInput, 0);
-        Keccak(Encoding.UTF8.GetBytes(msg)).CopyTo(structInput, 32);
+        Keccak256.Hash(Encoding.UTF8.GetBytes(msg)).CopyTo(structInput, 32);
         var input = new byte[2 + 64];
         input[0] = 0x19;
         input[1] = 0x01;
         domainSeparator.CopyTo(input, 2);
-        Keccak(structInput).CopyTo(input, 34);
-        return Keccak(input);
+        Keccak256.Hash(structInput).CopyTo(input, 34);
+        return Keccak256.Hash(input);
     }
 
     /// <summary>The signature of <paramref name="msg"/>: 0x-prefixed lowercase hex of r ‖ s ‖ v.</summary>
@@ -128,14 +129,14 @@ public sealed class AsterEip712Signer
     public static string AddressOf(ECPoint publicKey)
     {
         var encoded = publicKey.GetEncoded(false); // 0x04 ‖ X ‖ Y
-        var hash = Keccak(encoded.AsSpan(1));
+        var hash = Keccak256.Hash(encoded.AsSpan(1));
         return Checksum(Convert.ToHexStringLower(hash.AsSpan(12)));
     }
 
     /// <summary>EIP-55: a hex letter is upper case when the matching nibble of keccak(lowercase address) is 8 or more.</summary>
     public static string Checksum(string lowerHex)
     {
-        var hash = Keccak(Encoding.ASCII.GetBytes(lowerHex));
+        var hash = Keccak256.Hash(Encoding.ASCII.GetBytes(lowerHex));
         var sb = new StringBuilder("0x", 42);
         for (var i = 0; i < lowerHex.Length; i++)
         {
@@ -143,15 +144,6 @@ public sealed class AsterEip712Signer
             sb.Append(char.IsLetter(lowerHex[i]) && nibble >= 8 ? char.ToUpperInvariant(lowerHex[i]) : lowerHex[i]);
         }
         return sb.ToString();
-    }
-
-    public static byte[] Keccak(ReadOnlySpan<byte> data)
-    {
-        var digest = new KeccakDigest(256);
-        digest.BlockUpdate(data);
-        var output = new byte[32];
-        digest.DoFinal(output, 0);
-        return output;
     }
 
     // SEC 1 v2 §4.1.6: the public key from a signature, for recovery id 0 or 1 (x = r; ids 2 and 3 need r >= n - p, which

@@ -1,4 +1,5 @@
 using Mmd.Exchanges.Aster;
+using Mmd.Exchanges.Shared;
 
 namespace Mmd.Exchanges.Tests.Aster;
 
@@ -27,11 +28,11 @@ public class AsterSignerTests
     [Fact]
     public void V3_TypeHashes_AndTheDomainSeparator_AreKeccak256_NotSha3()
     {
-        Assert.Equal("c4cfb57eea370ef2a92403a7e865b2de262d7ca272333665b54ad7e6a602ef68", Convert.ToHexStringLower(AsterEip712Signer.Keccak("Message(string msg)"u8)));
+        Assert.Equal("c4cfb57eea370ef2a92403a7e865b2de262d7ca272333665b54ad7e6a602ef68", Convert.ToHexStringLower(Keccak256.Hash("Message(string msg)"u8)));
         Assert.Equal("a95d0a7a6f3f17fcebb0c2336645385ce79cde7523f71ab147fdb7f15e9f37f9", Convert.ToHexStringLower(AsterEip712Signer.DomainSeparator(1666)));
         Assert.NotEqual(AsterEip712Signer.DomainSeparator(1666), AsterEip712Signer.DomainSeparator(714));
         // keccak256("") is not SHA3-256("") (a7ffc6f8...).
-        Assert.Equal("c5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470", Convert.ToHexStringLower(AsterEip712Signer.Keccak([])));
+        Assert.Equal("c5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470", Convert.ToHexStringLower(Keccak256.Hash([])));
     }
 
     [Fact]
