@@ -49,7 +49,7 @@ public sealed class AsterConnector : IExchangeConnector
     public AsterDeadManSwitch DeadManSwitch => _deadMan;
 
     public ConnectorCapabilities Capabilities =>
-        ConnectorCapabilities.Perpetual | ConnectorCapabilities.PostOnly | ConnectorCapabilities.ReduceOnly | ConnectorCapabilities.ImmediateOrCancel
+        ConnectorCapabilities.Perpetual | ConnectorCapabilities.PostOnly | ConnectorCapabilities.ReduceOnly | ConnectorCapabilities.ImmediateOrCancel | ConnectorCapabilities.FillOrKill
         | ConnectorCapabilities.MarketOrders | ConnectorCapabilities.CancelByClientId | ConnectorCapabilities.CancelAll
         | ConnectorCapabilities.OrderBookStream | ConnectorCapabilities.AccountStream | ConnectorCapabilities.FillHistory
         | ConnectorCapabilities.QueryOrderByClientId | ConnectorCapabilities.FundingHistory;

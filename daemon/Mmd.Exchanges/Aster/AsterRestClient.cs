@@ -202,48 +202,19 @@ public sealed class AsterRestClient : IDisposable
         bool isWrite, CancellationToken ct)
     {
         await _gate.WaitAsync(ct, weight).ConfigureAwait(false);
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        deadline.CancelAfter(_options.RequestTimeout);
         using var request = Build(method, path, parameters, signed); // signed after the wait, so the nonce is fresh
-        HttpResponseMessage response;
-        try
-        {
-            response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, deadline.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-        {
-            throw new AsterOutcomeUnknownException($"{method} {path} had no answer within {_options.RequestTimeout.TotalSeconds:0.#} s");
-        }
-        catch (HttpRequestException e) when (e.HttpRequestError == HttpRequestError.ConnectionError && isWrite)
-        {
-            // Nothing was sent on a connection that never opened: the venue cannot have acted. (A read is retried.)
-            throw new AsterApiException(0, 0, "connection failed: " + e.Message);
-        }
-        catch (HttpRequestException e)
-        {
-            throw new AsterOutcomeUnknownException($"{method} {path}: {e.Message}", e);
-        }
-        using (response)
-        {
-            string text;
-            try
-            {
-                text = await response.Content.ReadAsStringAsync(deadline.Token).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is OperationCanceledException or HttpRequestException && !ct.IsCancellationRequested)
-            {
-                throw new AsterOutcomeUnknownException($"{method} {path}: the answer was lost", e);
-            }
-            WatchWeight(response);
-            if (response.IsSuccessStatusCode) return text;
-            var error = TryError(text);
-            var status = (int)response.StatusCode;
-            if (status is 429 or 418 || error?.Code is -1003)
-                _gate.Pause(RetryAfter(response.Headers.RetryAfter, status == 418 ? TimeSpan.FromMinutes(2) : TimeSpan.FromSeconds(1)));
-            if (status >= 500)
-                throw new AsterOutcomeUnknownException($"{method} {path}: HTTP {status} {error?.Msg ?? text}");
-            throw new AsterApiException(response.StatusCode, error?.Code ?? -status, error?.Msg ?? text);
-        }
+        var answer = await VenueHttp.ExchangeAsync(_http, request, $"{method} {path}", _options.RequestTimeout, isWrite,
+            static (message, inner) => new AsterOutcomeUnknownException(message, inner), static message => new AsterApiException(0, 0, "connection failed: " + message), ct)
+            .ConfigureAwait(false);
+        WatchWeight(answer.Headers);
+        if (answer.IsSuccess) return answer.Text;
+        var error = TryError(answer.Text);
+        var status = (int)answer.Status;
+        if (status is 429 or 418 || error?.Code is -1003)
+            _gate.Pause(VenueHttp.RetryAfter(answer.Headers.RetryAfter, status == 418 ? TimeSpan.FromMinutes(2) : TimeSpan.FromSeconds(1), _time));
+        if (status >= 500)
+            throw new AsterOutcomeUnknownException($"{method} {path}: HTTP {status} {error?.Msg ?? answer.Text}");
+        throw new AsterApiException(answer.Status, error?.Code ?? -status, error?.Msg ?? answer.Text);
     }
 
     private HttpRequestMessage Build(HttpMethod method, string path, IReadOnlyList<(string Name, string Value)> parameters, bool signed)
@@ -267,21 +238,14 @@ public sealed class AsterRestClient : IDisposable
     }
 
     /// <summary>Past the headroom of the minute's weight, every request waits for the next minute: a 429 is never earned.</summary>
-    private void WatchWeight(HttpResponseMessage response)
+    private void WatchWeight(HttpResponseHeaders headers)
     {
-        if (!response.Headers.TryGetValues(UsedWeightHeader, out var values)
+        if (!headers.TryGetValues(UsedWeightHeader, out var values)
             || !int.TryParse(values.FirstOrDefault(), NumberStyles.None, CultureInfo.InvariantCulture, out var used)) return;
         if (used < Volatile.Read(ref _weightLimit) * _options.WeightHeadroom) return;
         var now = _time.GetUtcNow() + (_signer?.ClockOffset ?? TimeSpan.Zero);
         _gate.Pause(TimeSpan.FromSeconds(60 - now.Second) - TimeSpan.FromMilliseconds(now.Millisecond));
     }
-
-    private TimeSpan RetryAfter(RetryConditionHeaderValue? header, TimeSpan otherwise) => header switch
-    {
-        { Delta: { } delta } => delta,
-        { Date: { } date } when date > _time.GetUtcNow() => date - _time.GetUtcNow(),
-        _ => otherwise,
-    };
 
     private static AsterError? TryError(string text)
     {

@@ -48,7 +48,7 @@ public sealed class BackpackConnector : IExchangeConnector
 
     public ConnectorCapabilities Capabilities =>
         ConnectorCapabilities.Spot | ConnectorCapabilities.Perpetual | ConnectorCapabilities.PostOnly | ConnectorCapabilities.ReduceOnly
-        | ConnectorCapabilities.ImmediateOrCancel | ConnectorCapabilities.MarketOrders | ConnectorCapabilities.CancelByClientId
+        | ConnectorCapabilities.ImmediateOrCancel | ConnectorCapabilities.FillOrKill | ConnectorCapabilities.MarketOrders | ConnectorCapabilities.CancelByClientId
         | ConnectorCapabilities.CancelAll | ConnectorCapabilities.OrderBookStream | ConnectorCapabilities.AccountStream
         | ConnectorCapabilities.FillHistory | ConnectorCapabilities.QueryOrderByClientId | ConnectorCapabilities.FundingHistory;
 

@@ -211,54 +211,19 @@ public sealed class BackpackRestClient : IDisposable
     private async Task<string> ExchangeAsync(Func<HttpRequestMessage> build, bool isWrite, CancellationToken ct)
     {
         await _gate.WaitAsync(ct).ConfigureAwait(false);
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        deadline.CancelAfter(_options.RequestTimeout);
         using var request = build(); // signed after the wait, so the timestamp is fresh
-        HttpResponseMessage response;
-        try
-        {
-            response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, deadline.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-        {
-            throw new BackpackOutcomeUnknownException($"{request.Method} {request.RequestUri} had no answer within {_options.RequestTimeout.TotalSeconds:0.#} s");
-        }
-        catch (HttpRequestException e) when (e.HttpRequestError == HttpRequestError.ConnectionError && isWrite)
-        {
-            // Nothing was sent on a connection that never opened: the venue cannot have acted. (A read is retried.)
-            throw new BackpackApiException(0, "CONNECTION_FAILED", e.Message);
-        }
-        catch (HttpRequestException e)
-        {
-            throw new BackpackOutcomeUnknownException($"{request.Method} {request.RequestUri}: {e.Message}", e);
-        }
-        using (response)
-        {
-            string text;
-            try
-            {
-                text = await response.Content.ReadAsStringAsync(deadline.Token).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is OperationCanceledException or HttpRequestException && !ct.IsCancellationRequested)
-            {
-                throw new BackpackOutcomeUnknownException($"{request.Method} {request.RequestUri}: the answer was lost", e);
-            }
-            if (response.IsSuccessStatusCode) return text;
-            var error = TryError(text);
-            if (response.StatusCode == HttpStatusCode.TooManyRequests || error?.Code == "TOO_MANY_REQUESTS")
-                _gate.Pause(RetryAfter(response.Headers.RetryAfter));
-            if ((int)response.StatusCode >= 500 && error?.Code is not ("TOO_MANY_REQUESTS" or "INVALID_CLIENT_REQUEST"))
-                throw new BackpackOutcomeUnknownException($"{request.Method} {request.RequestUri}: HTTP {(int)response.StatusCode} {error?.Message ?? text}");
-            throw new BackpackApiException(response.StatusCode, error?.Code ?? "HTTP_" + (int)response.StatusCode, error?.Message ?? text);
-        }
+        var what = $"{request.Method} {request.RequestUri?.OriginalString.Split('?')[0]}";
+        var answer = await VenueHttp.ExchangeAsync(_http, request, what, _options.RequestTimeout, isWrite,
+            static (message, inner) => new BackpackOutcomeUnknownException(message, inner), static message => new BackpackApiException(0, "CONNECTION_FAILED", message), ct)
+            .ConfigureAwait(false);
+        if (answer.IsSuccess) return answer.Text;
+        var error = TryError(answer.Text);
+        if (answer.Status == HttpStatusCode.TooManyRequests || error?.Code == "TOO_MANY_REQUESTS")
+            _gate.Pause(VenueHttp.RetryAfter(answer.Headers.RetryAfter, TimeSpan.FromSeconds(1), _time));
+        if ((int)answer.Status >= 500 && error?.Code is not ("TOO_MANY_REQUESTS" or "INVALID_CLIENT_REQUEST"))
+            throw new BackpackOutcomeUnknownException($"{what}: HTTP {(int)answer.Status} {error?.Message ?? answer.Text}");
+        throw new BackpackApiException(answer.Status, error?.Code ?? "HTTP_" + (int)answer.Status, error?.Message ?? answer.Text);
     }
-
-    private TimeSpan RetryAfter(RetryConditionHeaderValue? header) => header switch
-    {
-        { Delta: { } delta } => delta,
-        { Date: { } date } when date > _time.GetUtcNow() => date - _time.GetUtcNow(),
-        _ => TimeSpan.FromSeconds(1),
-    };
 
     private static BackpackError? TryError(string text)
     {

@@ -18,14 +18,14 @@ internal sealed class VenueWebSocket<TMessage> : IAsyncDisposable where TMessage
 {
     private const int Capacity = 8192;
     private readonly ClientWebSocket _socket;
-    private readonly Func<ReadOnlyMemory<byte>, TMessage?> _parse;
+    private readonly Func<ReadOnlyMemory<byte>, WebSocketMessageType, TMessage?> _parse;
     private readonly Channel<TMessage> _messages = Channel.CreateBounded<TMessage>(
         new BoundedChannelOptions(Capacity) { SingleReader = true, SingleWriter = true });
     private readonly CancellationTokenSource _stop = new();
     private readonly StreamLiveness _liveness;
     private Task _reader = Task.CompletedTask;
 
-    private VenueWebSocket(ClientWebSocket socket, Func<ReadOnlyMemory<byte>, TMessage?> parse, StreamLiveness liveness)
+    private VenueWebSocket(ClientWebSocket socket, Func<ReadOnlyMemory<byte>, WebSocketMessageType, TMessage?> parse, StreamLiveness liveness)
     {
         _socket = socket;
         _parse = parse;
@@ -51,8 +51,16 @@ internal sealed class VenueWebSocket<TMessage> : IAsyncDisposable where TMessage
     }
 
     /// <summary>Connects to <paramref name="url"/> and sends <paramref name="subscribeJson"/> if there is one (a stream named in the URL needs none).</summary>
-    public static async Task<VenueWebSocket<TMessage>> ConnectAsync(Uri url, string? subscribeJson, Func<ReadOnlyMemory<byte>, TMessage?> parse, TimeSpan timeout,
-        StreamLiveness liveness, CancellationToken cancellationToken)
+    public static Task<VenueWebSocket<TMessage>> ConnectAsync(Uri url, string? subscribeJson, Func<ReadOnlyMemory<byte>, TMessage?> parse, TimeSpan timeout,
+        StreamLiveness liveness, CancellationToken cancellationToken) =>
+        ConnectAsync(url, subscribeJson is null ? [] : [subscribeJson], (message, _) => parse(message), timeout, liveness, cancellationToken);
+
+    /// <summary>
+    /// Connects to <paramref name="url"/> and sends <paramref name="sendOnOpen"/> in order (say, an authentication and then
+    /// subscriptions); <paramref name="parse"/> is told whether a message came as text or binary.
+    /// </summary>
+    public static async Task<VenueWebSocket<TMessage>> ConnectAsync(Uri url, IReadOnlyList<string> sendOnOpen, Func<ReadOnlyMemory<byte>, WebSocketMessageType, TMessage?> parse,
+        TimeSpan timeout, StreamLiveness liveness, CancellationToken cancellationToken)
     {
         var socket = new ClientWebSocket();
         socket.Options.KeepAliveInterval = liveness.PingInterval;
@@ -63,8 +71,8 @@ internal sealed class VenueWebSocket<TMessage> : IAsyncDisposable where TMessage
             using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             deadline.CancelAfter(timeout);
             await socket.ConnectAsync(url, deadline.Token).ConfigureAwait(false);
-            if (subscribeJson is not null)
-                await socket.SendAsync(Encoding.UTF8.GetBytes(subscribeJson), WebSocketMessageType.Text, true, deadline.Token).ConfigureAwait(false);
+            foreach (var message in sendOnOpen)
+                await socket.SendAsync(Encoding.UTF8.GetBytes(message), WebSocketMessageType.Text, true, deadline.Token).ConfigureAwait(false);
             connection._reader = connection.ReadAsync();
             return connection;
         }
@@ -96,7 +104,7 @@ internal sealed class VenueWebSocket<TMessage> : IAsyncDisposable where TMessage
                     failure = new WebSocketException($"the venue closed the stream ({_socket.CloseStatus} {_socket.CloseStatusDescription})");
                     break;
                 }
-                if (_parse(buffer.WrittenMemory) is not { } message) continue;
+                if (_parse(buffer.WrittenMemory, result.MessageType) is not { } message) continue;
                 if (!_messages.Writer.TryWrite(message))
                 {
                     failure = new InvalidOperationException($"stream reader fell {Capacity} messages behind");

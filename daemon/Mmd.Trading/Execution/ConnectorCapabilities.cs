@@ -19,4 +19,6 @@ public enum ConnectorCapabilities
     QueryOrderByClientId = 1 << 11,
     /// <summary>Reports perpetual funding settlements.</summary>
     FundingHistory = 1 << 12,
+    /// <summary>Takes fill-or-kill orders (a venue with IOC alone, such as Paradex, refuses them).</summary>
+    FillOrKill = 1 << 13,
 }

@@ -55,7 +55,7 @@ public sealed partial class BackpackEmulator
 
     private sealed record SubscribeCommand(string Method, string[]? Params, string[]? Signature);
 
-    private Task? Subscribe(string stream, string[]? signature, ChannelWriter<string> outbox, CancellationTokenSource connection)
+    private Task? Subscribe(string stream, string[]? signature, ChannelWriter<OutboundFrame> outbox, CancellationTokenSource connection)
     {
         var stop = connection.Token;
         if (stream.StartsWith("depth.", StringComparison.Ordinal))
@@ -93,7 +93,7 @@ public sealed partial class BackpackEmulator
     /// The paper book's deltas as depth events with their update ids (a gap the paper venue injects shows as one).
     /// A fresh snapshot the paper venue sends after a lag is turned into the one delta that brings the client there.
     /// </summary>
-    private async Task PumpDepthAsync(string stream, string symbol, ChannelWriter<string> outbox, CancellationTokenSource connection)
+    private async Task PumpDepthAsync(string stream, string symbol, ChannelWriter<OutboundFrame> outbox, CancellationTokenSource connection)
     {
         var stop = connection.Token;
         try
@@ -123,7 +123,7 @@ public sealed partial class BackpackEmulator
     }
 
     /// <summary>bookTicker: the touch (best bid and ask with sizes) each time it changes, with the book's update id.</summary>
-    private async Task PumpTickerAsync(string stream, string symbol, ChannelWriter<string> outbox, CancellationTokenSource connection)
+    private async Task PumpTickerAsync(string stream, string symbol, ChannelWriter<OutboundFrame> outbox, CancellationTokenSource connection)
     {
         var reader = Exchange.SubscribeBook(symbol, out var unsubscribe);
         var mirror = new BookMirror();
@@ -150,7 +150,7 @@ public sealed partial class BackpackEmulator
         }
     }
 
-    private bool Send(string stream, string symbol, long first, long last, BookLevel[] bids, BookLevel[] asks, ChannelWriter<string> outbox)
+    private bool Send(string stream, string symbol, long first, long last, BookLevel[] bids, BookLevel[] asks, ChannelWriter<OutboundFrame> outbox)
     {
         var now = NowMicros;
         var data = new BackpackDepthEvent("depth", now, symbol, Levels(asks), Levels(bids), first, last, now);
@@ -162,7 +162,7 @@ public sealed partial class BackpackEmulator
     /// order's state after it), orderCancelled, orderExpired. A lag in the paper stream drops the connection, as a
     /// venue does to a slow client; the client then resubscribes and reads back over REST.
     /// </summary>
-    private async Task PumpAccountAsync(string stream, string account, string symbol, ChannelWriter<string> outbox, CancellationTokenSource connection)
+    private async Task PumpAccountAsync(string stream, string account, string symbol, ChannelWriter<OutboundFrame> outbox, CancellationTokenSource connection)
     {
         var stop = connection.Token;
         var reader = Exchange.SubscribeAccount(account, symbol, out var unsubscribe);

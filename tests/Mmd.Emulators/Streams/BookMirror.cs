@@ -50,6 +50,11 @@ internal sealed class BookMirror
         return (bid, bid is { } b ? _bids[b] : null, ask, ask is { } a ? _asks[a] : null);
     }
 
+    /// <summary>The best <paramref name="depth"/> levels of each side: bids from the highest, asks from the lowest.</summary>
+    public (BookLevel[] Bids, BookLevel[] Asks) Top(int depth) => (
+        _bids.OrderByDescending(l => l.Key).Take(depth).Select(l => new BookLevel(l.Key, l.Value)).ToArray(),
+        _asks.OrderBy(l => l.Key).Take(depth).Select(l => new BookLevel(l.Key, l.Value)).ToArray());
+
     private static void Set(Dictionary<decimal, decimal> side, BookLevel[] levels, bool replace)
     {
         if (replace) side.Clear();

@@ -5,13 +5,23 @@ using System.Threading.Channels;
 
 namespace Mmd.Emulators.Streams;
 
+/// <summary>One message to send: UTF-8 text (JSON, most venues) or a binary frame (Paradex's SBE).</summary>
+internal readonly record struct OutboundFrame(byte[] Bytes, WebSocketMessageType Type)
+{
+    public static implicit operator OutboundFrame(string text) => FromText(text);
+
+    public static OutboundFrame FromText(string text) => new(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text);
+
+    public static OutboundFrame FromBinary(byte[] bytes) => new(bytes, WebSocketMessageType.Binary);
+}
+
 /// <summary>One accepted stream connection: its bounded outbox, and the source whose cancellation ends it.</summary>
-internal sealed record StreamConnection(ChannelWriter<string> Outbox, CancellationTokenSource Closing)
+internal sealed record StreamConnection(ChannelWriter<OutboundFrame> Outbox, CancellationTokenSource Closing)
 {
     public CancellationToken Closed => Closing.Token;
 
     /// <summary>Queues a message; false when the client has let the outbox fill (the connection is then ended, as a venue does).</summary>
-    public bool Send(string text) => Outbox.TryWrite(text);
+    public bool Send(OutboundFrame frame) => Outbox.TryWrite(frame);
 }
 
 /// <summary>
@@ -50,7 +60,7 @@ internal sealed class StreamSockets
         using var socket = await context.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
         _sockets[socket] = stop;
-        var outbox = Channel.CreateBounded<string>(new BoundedChannelOptions(OutboxCapacity) { SingleReader = true });
+        var outbox = Channel.CreateBounded<OutboundFrame>(new BoundedChannelOptions(OutboxCapacity) { SingleReader = true });
         var connection = new StreamConnection(outbox.Writer, stop);
         var sender = SendAllAsync(socket, outbox.Reader, stop);
         var pumps = new List<Task>(opened(connection));
@@ -81,12 +91,12 @@ internal sealed class StreamSockets
         }
     }
 
-    private static async Task SendAllAsync(WebSocket socket, ChannelReader<string> outbox, CancellationTokenSource connection)
+    private static async Task SendAllAsync(WebSocket socket, ChannelReader<OutboundFrame> outbox, CancellationTokenSource connection)
     {
         try
         {
-            await foreach (var text in outbox.ReadAllAsync(connection.Token).ConfigureAwait(false))
-                await socket.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, true, connection.Token).ConfigureAwait(false);
+            await foreach (var frame in outbox.ReadAllAsync(connection.Token).ConfigureAwait(false))
+                await socket.SendAsync(frame.Bytes, frame.Type, true, connection.Token).ConfigureAwait(false);
             // The venue completed the outbox: everything is sent, and the connection is closed cleanly.
             using var deadline = CancellationTokenSource.CreateLinkedTokenSource(connection.Token);
             deadline.CancelAfter(TimeSpan.FromSeconds(2));

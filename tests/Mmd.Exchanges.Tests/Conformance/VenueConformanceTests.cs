@@ -141,7 +141,7 @@ public abstract class VenueConformanceTests : IAsyncLifetime
     public async Task C15_FillOrKill_TradesInFullOrNotAtAll()
     {
         await using var venue = Venue.Connect(Instance);
-        RequireCapability(venue, ConnectorCapabilities.ImmediateOrCancel);
+        RequireCapability(venue, ConnectorCapabilities.FillOrKill);
         var ids = venue.CreateClientOrderIds(Instance, DateTimeOffset.UtcNow);
         var best = Levels(Spot, Side.Sell, 1)[0];
         var tooMuch = await venue.PlaceOrderAsync(new PlaceOrderRequest(Spot, ids.Next(), Side.Buy, OrderType.Limit, TimeInForce.Fok, best.Price, best.Quantity + 0.01m), default).DefaultTimeout();

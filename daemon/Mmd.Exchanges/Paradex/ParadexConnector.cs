@@ -1,0 +1,322 @@
+using System.Net.WebSockets;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using Mmd.Exchanges.Shared;
+using Mmd.Trading.Execution;
+using Mmd.Trading.MarketData;
+using static Mmd.Exchanges.Paradex.ParadexMapping;
+
+namespace Mmd.Exchanges.Paradex;
+
+/// <summary>
+/// Paradex perpetuals behind the connector port: REST for state and orders (<see cref="ParadexRestClient"/>), the public
+/// <c>order_book.&lt;market&gt;.snapshot@15@50ms</c> channel in SBE, and the private <c>orders</c> and <c>fills</c> channels
+/// in JSON-RPC after a JWT <c>auth</c>. Symbols are the venue's (SOL-USD-PERP). Paradex settles an order and a cancel after
+/// answering (201 NEW, 204): a write waits, a short while, for the order to leave NEW, so the engine learns at once that a
+/// post-only crossed or an IOC expired. Streams do not reconnect by themselves: they fail, and the engine subscribes again.
+/// </summary>
+public sealed class ParadexConnector : IExchangeConnector
+{
+    private const string BookFeed = "snapshot@15@50ms";
+    private static readonly TimeSpan SettleWait = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan SettlePoll = TimeSpan.FromMilliseconds(25);
+    private readonly ParadexOptions _options;
+    private readonly ParadexRestClient _rest;
+    private readonly TimeProvider _time;
+    private readonly HttpClient _http;
+    private readonly ITimer _clockSync;
+
+    public ParadexConnector(ParadexOptions options, ParadexCredentials? credentials, TimeProvider time, HttpMessageHandler? handler = null)
+    {
+        _options = options;
+        _time = time;
+        _http = handler is null ? new HttpClient() : new HttpClient(handler, disposeHandler: false);
+        _http.BaseAddress = options.RestBaseUrl;
+        _rest = new ParadexRestClient(_http, credentials, options, time);
+        _clockSync = time.CreateTimer(_ => _ = SyncClockQuietlyAsync(), null, options.ClockSyncInterval, options.ClockSyncInterval);
+    }
+
+    public string Venue => "paradex";
+
+    public ParadexRestClient Rest => _rest;
+
+    public ConnectorCapabilities Capabilities =>
+        ConnectorCapabilities.Perpetual | ConnectorCapabilities.PostOnly | ConnectorCapabilities.ReduceOnly | ConnectorCapabilities.ImmediateOrCancel
+        | ConnectorCapabilities.MarketOrders | ConnectorCapabilities.CancelByClientId | ConnectorCapabilities.CancelAll
+        | ConnectorCapabilities.OrderBookStream | ConnectorCapabilities.AccountStream | ConnectorCapabilities.FillHistory
+        | ConnectorCapabilities.QueryOrderByClientId;
+
+    /// <summary>Measures the clock offset, reads the chain id and takes a first JWT: a wrong key fails here, not at the first order.</summary>
+    public async Task ConnectAsync(CancellationToken cancellationToken)
+    {
+        await _rest.SyncClockAsync(cancellationToken).ConfigureAwait(false);
+        await _rest.JwtAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyList<Trading.Primitives.InstrumentSpec>> GetInstrumentsAsync(CancellationToken cancellationToken) =>
+        (await _rest.GetMarketsAsync(cancellationToken).ConfigureAwait(false)).Select(Instrument).OfType<Trading.Primitives.InstrumentSpec>().ToList();
+
+    /// <summary>The account's tokens; of the settlement token, what is not free collateral is held as margin.</summary>
+    public async Task<IReadOnlyList<Balance>> GetBalancesAsync(CancellationToken cancellationToken)
+    {
+        var balances = await _rest.GetBalancesAsync(cancellationToken).ConfigureAwait(false);
+        var account = await _rest.GetAccountAsync(cancellationToken).ConfigureAwait(false);
+        return balances.Select(b => b.Token == "USDC"
+            ? new Balance(b.Token, Math.Min(b.Size, account.FreeCollateral), Math.Max(0m, b.Size - account.FreeCollateral))
+            : new Balance(b.Token, b.Size, 0m)).ToList();
+    }
+
+    public async Task<IReadOnlyList<Position>> GetPositionsAsync(CancellationToken cancellationToken) =>
+        (await _rest.GetPositionsAsync(cancellationToken).ConfigureAwait(false))
+            .Where(p => p.Status == "OPEN" && p.Size != 0)
+            .Select(p => new Position(p.Market, p.Size, p.AverageEntryPrice, MarkOf(p), p.UnrealizedPnl)).ToList();
+
+    public async Task<IReadOnlyList<VenueOrder>> GetOpenOrdersAsync(string symbol, CancellationToken cancellationToken) =>
+        (await _rest.GetOpenOrdersAsync(symbol, cancellationToken).ConfigureAwait(false)).Select(ToVenueOrder).ToList();
+
+    public async Task<VenueOrder?> GetOrderAsync(string symbol, string clientOrderId, CancellationToken cancellationToken) =>
+        await _rest.GetOrderByClientIdAsync(symbol, clientOrderId, cancellationToken).ConfigureAwait(false) is { } order ? ToVenueOrder(order) : null;
+
+    /// <summary>
+    /// Signs and places the order, then waits for the venue to settle it: a post-only that would cross, a reduce-only that
+    /// would grow the position and the like come back CLOSED with a <c>cancel_reason</c>, and are reported refused.
+    /// </summary>
+    public async Task<PlaceOrderResult> PlaceOrderAsync(PlaceOrderRequest request, CancellationToken cancellationToken)
+    {
+        if (request.TimeInForce == TimeInForce.Fok)
+            return PlaceOrderResult.Rejected(RejectCode.Other, "Paradex has no fill-or-kill orders (IOC, GTC and post-only only)");
+        ParadexOrder placed;
+        try
+        {
+            placed = await _rest.PlaceOrderAsync(request.Symbol, request.Side, ToWire(request.Type), request.Quantity,
+                request.Type == OrderType.Limit ? request.Price ?? throw new ArgumentException("a limit order needs a price") : null,
+                Instruction(request.TimeInForce, request.PostOnly), request.ClientOrderId, request.ReduceOnly, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ParadexApiException e)
+        {
+            return PlaceOrderResult.Rejected(RejectCodeOf(e.Code), e.Message);
+        }
+        catch (ParadexOutcomeUnknownException e)
+        {
+            return PlaceOrderResult.Unknown(e.Message);
+        }
+        var settled = await SettleAsync(placed, o => o.Status != "NEW", cancellationToken).ConfigureAwait(false);
+        return settled.Status == "CLOSED" && RefusalOf(settled.CancelReason) is not RejectCode.None and var refusal && settled.RemainingSize == settled.Size
+            ? PlaceOrderResult.Rejected(refusal, $"Paradex closed the order: {settled.CancelReason}")
+            : PlaceOrderResult.Accepted(ToVenueOrder(settled));
+    }
+
+    /// <summary>Cancels by venue id or client id (a 204: the cancel is queued), then reads the order back until it is closed.</summary>
+    public async Task<CancelOrderResult> CancelOrderAsync(CancelOrderRequest request, CancellationToken cancellationToken)
+    {
+        if (request.VenueOrderId is null && request.ClientOrderId is null)
+            return new CancelOrderResult(CommandOutcome.Rejected, null, RejectCode.OrderNotFound, "neither a venue order id nor a client order id");
+        try
+        {
+            if (request.VenueOrderId is { } id) await _rest.CancelOrderAsync(id, cancellationToken).ConfigureAwait(false);
+            else await _rest.CancelOrderByClientIdAsync(request.Symbol, request.ClientOrderId!, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ParadexApiException e)
+        {
+            return new CancelOrderResult(CommandOutcome.Rejected, null, RejectCodeOf(e.Code), e.Message);
+        }
+        catch (ParadexOutcomeUnknownException e)
+        {
+            return new CancelOrderResult(CommandOutcome.Unknown, null, RejectCode.None, e.Message);
+        }
+        var order = request.VenueOrderId is { } venueId
+            ? await _rest.GetOrderAsync(venueId, cancellationToken).ConfigureAwait(false)
+            : await _rest.GetOrderByClientIdAsync(request.Symbol, request.ClientOrderId!, cancellationToken).ConfigureAwait(false);
+        if (order is not null) order = await SettleAsync(order, o => o.Status == "CLOSED", cancellationToken).ConfigureAwait(false);
+        return new CancelOrderResult(CommandOutcome.Accepted, order is null ? null : ToVenueOrder(order));
+    }
+
+    /// <summary>
+    /// With a prefix: cancels this instance's open orders one by one (the venue's cancel-all would take every order on the
+    /// market, other instances' and the operator's too). Without one: the venue's whole-market cancel, for an operator.
+    /// </summary>
+    public async Task<int> CancelAllAsync(string symbol, string? clientOrderIdPrefix, CancellationToken cancellationToken)
+    {
+        var open = await _rest.GetOpenOrdersAsync(symbol, cancellationToken).ConfigureAwait(false);
+        if (clientOrderIdPrefix is null)
+        {
+            await _rest.CancelAllOnMarketAsync(symbol, cancellationToken).ConfigureAwait(false);
+            return open.Length;
+        }
+        var cancelled = 0;
+        foreach (var order in open.Where(o => o.ClientId?.StartsWith(clientOrderIdPrefix, StringComparison.Ordinal) == true))
+        {
+            try
+            {
+                await _rest.CancelOrderAsync(order.Id, cancellationToken).ConfigureAwait(false);
+                cancelled++;
+            }
+            catch (Exception e) when (e is ParadexApiException or ParadexOutcomeUnknownException)
+            {
+                // Refused (already closed) or unknown: whatever still rests shows in the caller's next listing.
+            }
+        }
+        return cancelled;
+    }
+
+    public async Task<IReadOnlyList<VenueFill>> GetFillsAsync(string symbol, DateTimeOffset since, CancellationToken cancellationToken) =>
+        (await _rest.GetFillsAsync(symbol, since, cancellationToken).ConfigureAwait(false))
+            .Where(f => FromMillis(f.CreatedAt) >= since).OrderBy(f => f.CreatedAt).Select(ToVenueFill).ToList();
+
+    /// <summary>Paradex reports funding per fill and index, not per settlement with its rate: not taken from here.</summary>
+    public Task<IReadOnlyList<FundingPayment>> GetFundingPaymentsAsync(string symbol, DateTimeOffset since, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<FundingPayment>>([]);
+
+    /// <summary>
+    /// The top-15 snapshot feed in SBE: the first snapshot as it is, each later one as the levels that changed (numbered
+    /// here, one after another: the venue's seq_no is not contiguous). An unchanged snapshot, or a silence of the quiet
+    /// interval on a connection that answers, is a <see cref="BookAliveEvent"/>.
+    /// </summary>
+    public async IAsyncEnumerable<MarketDataEvent> StreamOrderBookAsync(string symbol, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var url = new Uri(_options.WebSocketUrl + (_options.WebSocketUrl.Query.Length > 0 ? "&" : "?") + "sbeSchemaId=1&sbeSchemaVersion=1");
+        var subscribe = Rpc(1, "subscribe", new { channel = $"order_book.{symbol}.{BookFeed}" });
+        await using var socket = await VenueWebSocket<ParadexSbe.BookEvent>.ConnectAsync(url, [subscribe], static (frame, type) => ParseBookFrame(frame, type),
+            _options.RequestTimeout, _options.Streams, cancellationToken).ConfigureAwait(false);
+        Dictionary<decimal, decimal>? bids = null, asks = null;
+        long sequence = 0;
+        var lastSent = _time.GetUtcNow();
+        await foreach (var book in QuietMarks.ReadAsync(socket.Messages, _options.Streams.QuietInterval, _time, () => true, cancellationToken).ConfigureAwait(false))
+        {
+            var now = _time.GetUtcNow();
+            if (book is null || book.Market != symbol)
+            {
+                if (book is null || now - lastSent >= _options.Streams.QuietInterval) { lastSent = now; yield return new BookAliveEvent(symbol, now); }
+                continue;
+            }
+            if (bids is null || asks is null || !book.IsSnapshot)
+            {
+                // The snapshot feed sends snapshots only; anything else is a feed this connector did not ask for.
+                if (!book.IsSnapshot) throw new InvalidOperationException($"Paradex sent a book delta on the snapshot feed of {symbol}");
+                bids = book.Bids.ToDictionary(l => l.Price, l => l.Quantity);
+                asks = book.Asks.ToDictionary(l => l.Price, l => l.Quantity);
+                lastSent = now;
+                yield return new BookSnapshotEvent(symbol, ++sequence, book.Bids, book.Asks, book.Time);
+                continue;
+            }
+            var bidChanges = Changes(bids, book.Bids);
+            var askChanges = Changes(asks, book.Asks);
+            if (bidChanges.Length == 0 && askChanges.Length == 0)
+            {
+                if (now - lastSent >= _options.Streams.QuietInterval) { lastSent = now; yield return new BookAliveEvent(symbol, now); }
+                continue;
+            }
+            sequence++;
+            lastSent = now;
+            yield return new BookDeltaEvent(symbol, sequence, sequence, bidChanges, askChanges, book.Time);
+        }
+    }
+
+    /// <summary>
+    /// The private <c>orders.&lt;market&gt;</c> and <c>fills.&lt;market&gt;</c> channels after a JWT <c>auth</c>. Whatever happened
+    /// before the subscriptions were confirmed is read back over REST (the first event says so).
+    /// </summary>
+    public async IAsyncEnumerable<AccountEvent> StreamAccountAsync(string symbol, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var jwt = await _rest.JwtAsync(cancellationToken).ConfigureAwait(false);
+        await using var socket = await VenueWebSocket<ParadexRpcMessage>.ConnectAsync(_options.WebSocketUrl,
+            [Rpc(0, "auth", new { bearer = jwt }), Rpc(1, "subscribe", new { channel = "orders." + symbol }), Rpc(2, "subscribe", new { channel = "fills." + symbol })],
+            static (frame, _) => ParseRpc(frame), _options.RequestTimeout, _options.Streams, cancellationToken).ConfigureAwait(false);
+        var confirmed = 0;
+        var seenFills = new HashSet<string>(StringComparer.Ordinal);
+        var fillOrder = new Queue<string>();
+        await foreach (var message in socket.Messages.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (message.Id is { } id && message.Method is null)
+            {
+                if (id >= 1 && ++confirmed == 2) yield return new AccountResyncRequiredEvent("account stream connected", _time.GetUtcNow());
+                continue;
+            }
+            if (message is not { Method: "subscription", Params: { } p }) continue;
+            var now = _time.GetUtcNow();
+            if (p.Channel.StartsWith("fills.", StringComparison.Ordinal))
+            {
+                var fill = p.Data.Deserialize<ParadexFill>(ParadexJson.Options)!;
+                if (fill.Market != symbol || !seenFills.Add(fill.Id)) continue; // the venue may repeat an event; a fill counts once
+                fillOrder.Enqueue(fill.Id);
+                if (fillOrder.Count > 10_000) seenFills.Remove(fillOrder.Dequeue());
+                yield return new FillEvent(ToVenueFill(fill), now);
+            }
+            else if (p.Channel.StartsWith("orders.", StringComparison.Ordinal))
+            {
+                var order = p.Data.Deserialize<ParadexOrder>(ParadexJson.Options)!;
+                if (order.Market == symbol) yield return new OrderUpdateEvent(ToVenueOrder(order), now);
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _clockSync.DisposeAsync().ConfigureAwait(false);
+        _rest.Dispose();
+        _http.Dispose();
+    }
+
+    /// <summary>Reads the order back until <paramref name="settled"/> holds, for at most <see cref="SettleWait"/>; the last seen state otherwise.</summary>
+    private async Task<ParadexOrder> SettleAsync(ParadexOrder order, Func<ParadexOrder, bool> settled, CancellationToken cancellationToken)
+    {
+        var deadline = _time.GetUtcNow() + SettleWait;
+        while (!settled(order) && _time.GetUtcNow() < deadline)
+        {
+            await Task.Delay(SettlePoll, _time, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                order = await _rest.GetOrderAsync(order.Id, cancellationToken).ConfigureAwait(false) ?? order;
+            }
+            catch (Exception e) when (e is ParadexApiException or ParadexOutcomeUnknownException)
+            {
+                break; // the write stands; its end arrives on the account stream
+            }
+        }
+        return order;
+    }
+
+    /// <summary>The levels whose size changed (0 for those gone), and the held side updated to <paramref name="levels"/>.</summary>
+    private static BookLevel[] Changes(Dictionary<decimal, decimal> held, BookLevel[] levels)
+    {
+        var changes = held.Keys.Where(p => levels.All(l => l.Price != p)).Select(p => new BookLevel(p, 0m)).ToList();
+        changes.AddRange(levels.Where(l => !held.TryGetValue(l.Price, out var q) || q != l.Quantity));
+        held.Clear();
+        foreach (var l in levels) held[l.Price] = l.Quantity;
+        return [.. changes];
+    }
+
+    /// <summary>A binary frame is SBE (books only; other templates are skipped); a text frame is JSON-RPC: an error fails the stream.</summary>
+    private static ParadexSbe.BookEvent? ParseBookFrame(ReadOnlyMemory<byte> frame, WebSocketMessageType type)
+    {
+        if (type == WebSocketMessageType.Binary)
+            return ParadexSbe.TemplateOf(frame.Span) == ParadexSbe.BookTemplate ? ParadexSbe.DecodeBook(frame.Span) : null;
+        ParseRpc(frame);
+        return null;
+    }
+
+    private static ParadexRpcMessage? ParseRpc(ReadOnlyMemory<byte> frame)
+    {
+        var message = JsonSerializer.Deserialize<ParadexRpcMessage>(frame.Span, ParadexJson.Options);
+        if (message?.Error is { } error) throw new InvalidOperationException($"Paradex refused a stream request (id {message.Id}): {error.Code} {error.Message}");
+        return message;
+    }
+
+    private static string Rpc(long id, string method, object parameters) =>
+        JsonSerializer.Serialize(new { jsonrpc = "2.0", method, @params = parameters, id });
+
+    private static decimal MarkOf(ParadexPosition p) =>
+        p.Size == 0 ? p.AverageEntryPrice : p.AverageEntryPrice + p.UnrealizedPnl / p.Size;
+
+    private async Task SyncClockQuietlyAsync()
+    {
+        try
+        {
+            await _rest.SyncClockAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is ParadexApiException or ParadexOutcomeUnknownException or JsonException)
+        {
+            // The last offset stays in force; the next tick measures again.
+        }
+    }
+}

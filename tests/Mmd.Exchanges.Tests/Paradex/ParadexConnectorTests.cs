@@ -1,0 +1,133 @@
+using Mmd.Emulators.Paradex;
+using Mmd.Exchanges.Paper;
+using Mmd.Exchanges.Paradex;
+using Mmd.TestKit;
+using Mmd.Trading.Execution;
+using Mmd.Trading.MarketData;
+using Mmd.Trading.Primitives;
+
+namespace Mmd.Exchanges.Tests.Paradex;
+
+/// <summary>What the conformance suite does not reach: the SBE frames, credentials, the JWT's life, and the emulator's checks.</summary>
+public sealed class ParadexConnectorTests : IAsyncLifetime, IDisposable
+{
+    private PaperExchange _market = null!;
+    private ParadexEmulator _emulator = null!;
+
+    public async Task InitializeAsync()
+    {
+        _market = new PaperExchange(new PaperSettings { VolatilityPct = 0m, FlowRate = 0m }, TimeProvider.System);
+        _emulator = await ParadexEmulator.StartAsync(_market, TimeProvider.System).DefaultTimeout();
+        var credentials = ParadexCredentials.From(ParadexTestKeys.Variables);
+        _emulator.Auth.Register(credentials.Account, StarkEcdsa.PublicKey(StarkTypedData.ParseNumber(ParadexTestKeys.PrivateKey)!));
+    }
+
+    public async Task DisposeAsync() => await _emulator.DisposeAsync();
+
+    // After DisposeAsync: the emulator is stopped before the market behind it.
+    public void Dispose() => _market.Dispose();
+
+    private ParadexConnector Connect(IReadOnlyDictionary<string, string>? variables = null) =>
+        new(new ParadexOptions { RestBaseUrl = _emulator.RestUrl, WebSocketUrl = _emulator.WebSocketUrl }, ParadexCredentials.From(variables ?? ParadexTestKeys.Variables),
+            TimeProvider.System);
+
+    [Fact]
+    public void Sbe_ABookEvent_DecodesAsTheSchemaLaysItOut_AndACutFrameIsRefused()
+    {
+        var time = DateTimeOffset.FromUnixTimeMilliseconds(1_790_000_000_123);
+        var frame = ParadexEmulator.EncodeBook("SOL-USD-PERP", 420, time, [new BookLevel(150.25m, 1.5m), new BookLevel(150.2m, 0.00000001m)], [new BookLevel(150.3m, 2m)]);
+        Assert.Equal(8 + 89 + 4 + 32 + 4 + 16 + 1 + 12, frame.Length);
+        Assert.Equal((ushort)3, ParadexSbe.TemplateOf(frame));
+        var book = ParadexSbe.DecodeBook(frame);
+        Assert.Equal(("SOL-USD-PERP", 420L, true, time), (book.Market, book.Sequence, book.IsSnapshot, book.Time));
+        Assert.Equal([new BookLevel(150.25m, 1.5m), new BookLevel(150.2m, 0.00000001m)], book.Bids);
+        Assert.Equal([new BookLevel(150.3m, 2m)], book.Asks);
+        Assert.Throws<FormatException>(() => ParadexSbe.DecodeBook(frame.AsSpan(0, frame.Length - 3)));
+        frame[4] = 2; // another schema's frame is not ours to read
+        Assert.Null(ParadexSbe.TemplateOf(frame));
+    }
+
+    [Theory]
+    [InlineData("PARADEX_ACCOUNT_ADDRESS", "", "PARADEX_ACCOUNT_ADDRESS is not set")]
+    [InlineData("PARADEX_ACCOUNT_ADDRESS", "0xnothex", "PARADEX_ACCOUNT_ADDRESS is not a StarkNet address")]
+    [InlineData("PARADEX_PRIVATE_KEY", "0x0", "PARADEX_PRIVATE_KEY is not a STARK private key")]
+    [InlineData("PARADEX_PRIVATE_KEY", "0x800000000000010ffffffffffffffffb781126dcae7b2321e66a241adc64d2f", "PARADEX_PRIVATE_KEY is not a STARK private key")]
+    public void Credentials_NameTheVariableThatIsWrong_AndNeverPrintTheKey(string variable, string value, string message)
+    {
+        var variables = ParadexTestKeys.Variables;
+        variables[variable] = value;
+        var e = Assert.Throws<ParadexCredentialsException>(() => ParadexCredentials.From(variables));
+        Assert.StartsWith(message, e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("3c1e95", ParadexCredentials.From(ParadexTestKeys.Variables).ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Connect_WithAKeyTheAccountDidNotRegister_IsRefusedByTheVenue_BeforeAnyOrder()
+    {
+        var variables = ParadexTestKeys.Variables;
+        variables["PARADEX_PRIVATE_KEY"] = "0x12";
+        await using var connector = Connect(variables);
+        var e = await Assert.ThrowsAsync<ParadexApiException>(() => connector.ConnectAsync(default).DefaultTimeout());
+        Assert.Equal("INVALID_STARKNET_SIGNATURE", e.Code);
+    }
+
+    [Fact]
+    public async Task ARevokedJwt_IsReplacedOnce_AndTheCallGoesThrough()
+    {
+        await using var connector = Connect();
+        await connector.ConnectAsync(default).DefaultTimeout();
+        var first = await connector.Rest.JwtAsync(default);
+        _emulator.Auth.RevokeTokens();
+        Assert.Empty(await connector.GetOpenOrdersAsync("SOL-USD-PERP", default).DefaultTimeout());
+        Assert.NotEqual(first, await connector.Rest.JwtAsync(default));
+    }
+
+    [Fact]
+    public async Task Instruments_ArePerpetualsWithTheVenuesTickAndStep_AndFokIsRefusedWithoutARequest()
+    {
+        await using var connector = Connect();
+        var sol = (await connector.GetInstrumentsAsync(default).DefaultTimeout()).Single(i => i.Symbol == "SOL-USD-PERP");
+        var paper = _market.Instruments.Single(i => i.Symbol == "SOL_USDC_PERP");
+        Assert.Equal((InstrumentKind.Perpetual, paper.TickSize, paper.StepSize, "SOL", "USDC"), (sol.Kind, sol.TickSize, sol.StepSize, sol.BaseAsset, sol.QuoteAsset));
+        var before = _emulator.Faults.Requests.Count;
+        var fok = await connector.PlaceOrderAsync(new PlaceOrderRequest("SOL-USD-PERP", "x_1", Side.Buy, OrderType.Limit, TimeInForce.Fok, 100m, 1m), default);
+        Assert.Equal(CommandOutcome.Rejected, fok.Outcome);
+        Assert.Equal(before, _emulator.Faults.Requests.Count);
+    }
+
+    [Fact]
+    public async Task AnOrderSignedForOtherTerms_IsRefusedByTheVenue()
+    {
+        await using var connector = Connect();
+        var jwt = await connector.Rest.JwtAsync(default);
+        var signer = await connector.Rest.SignerAsync(default);
+        var stamp = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var signature = signer.SignOrder(stamp, "SOL-USD-PERP", Side.Buy, "LIMIT", 1m, 100m);
+        using var http = new HttpClient { BaseAddress = _emulator.RestUrl };
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/orders")
+        {
+            Content = System.Net.Http.Json.JsonContent.Create(new ParadexNewOrder("SOL-USD-PERP", "BUY", "LIMIT", "2", "100", "GTC", signature, stamp, "x_2", null, 30_000),
+                options: ParadexJson.Options),
+        };
+        request.Headers.Authorization = new("Bearer", jwt);
+        using var response = await http.SendAsync(request).DefaultTimeout();
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("INVALID_ORDER_SIGNATURE", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Empty(_market.OpenOrders(ParadexTestKeys.Account, "SOL_USDC_PERP"));
+    }
+
+    [Theory]
+    [InlineData("NEW", "0", null, "GTC", VenueOrderStatus.Open)]
+    [InlineData("OPEN", "0.4", null, "GTC", VenueOrderStatus.PartiallyFilled)]
+    [InlineData("CLOSED", "1", null, "GTC", VenueOrderStatus.Filled)]
+    [InlineData("CLOSED", "0", "USER_CANCELED", "GTC", VenueOrderStatus.Cancelled)]
+    [InlineData("CLOSED", "0.4", "USER_CANCELED", "GTC", VenueOrderStatus.Cancelled)]
+    [InlineData("CLOSED", "0", "POST_ONLY_WOULD_CROSS", "POST_ONLY", VenueOrderStatus.Rejected)]
+    [InlineData("CLOSED", "0.2", "IOC_ORDER_EXPIRED", "IOC", VenueOrderStatus.Expired)]
+    public void Status_FollowsStateFilledAndCancelReason(string status, string filled, string? reason, string instruction, VenueOrderStatus expected)
+    {
+        var order = new ParadexOrder("1", "c", "SOL-USD-PERP", "BUY", "LIMIT", 1m, 1m - decimal.Parse(filled, System.Globalization.CultureInfo.InvariantCulture), 100m,
+            instruction, status, reason, null, 0, 0);
+        Assert.Equal(expected, ParadexMapping.StatusOf(order));
+    }
+}
