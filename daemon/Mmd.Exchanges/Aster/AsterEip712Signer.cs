@@ -8,6 +8,7 @@ using Org.BouncyCastle.Crypto.Signers;
 using Org.BouncyCastle.Math;
 using Org.BouncyCastle.Math.EC;
 using Org.BouncyCastle.Math.EC.Multiplier;
+using Org.BouncyCastle.Utilities;
 using Mmd.Exchanges.Shared;
 
 namespace Mmd.Exchanges.Aster;
@@ -166,11 +167,5 @@ public sealed class AsterEip712Signer
     }
 
     /// <summary>A non-negative integer as a 32-byte big-endian word.</summary>
-    private static byte[] Word(BigInteger value)
-    {
-        var bytes = value.ToByteArrayUnsigned();
-        var word = new byte[32];
-        bytes.CopyTo(word, 32 - bytes.Length);
-        return word;
-    }
+    private static byte[] Word(BigInteger value) => BigIntegers.AsUnsignedByteArray(32, value);
 }

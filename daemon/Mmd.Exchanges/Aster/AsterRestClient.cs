@@ -247,17 +247,7 @@ public sealed class AsterRestClient : IDisposable
         _gate.Pause(TimeSpan.FromSeconds(60 - now.Second) - TimeSpan.FromMilliseconds(now.Millisecond));
     }
 
-    private static AsterError? TryError(string text)
-    {
-        try
-        {
-            return JsonSerializer.Deserialize<AsterError>(text, AsterJson.Options) is { Msg: not null } e ? e : null;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
+    private static AsterError? TryError(string text) => VenueHttp.TryRead<AsterError>(text, AsterJson.Options) is { Msg: not null } e ? e : null;
 
     private static T Deserialize<T>(string text) =>
         JsonSerializer.Deserialize<T>(text, AsterJson.Options) ?? throw new AsterApiException(HttpStatusCode.OK, 0, "the venue answered with nothing");

@@ -225,17 +225,7 @@ public sealed class BackpackRestClient : IDisposable
         throw new BackpackApiException(answer.Status, error?.Code ?? "HTTP_" + (int)answer.Status, error?.Message ?? answer.Text);
     }
 
-    private static BackpackError? TryError(string text)
-    {
-        try
-        {
-            return JsonSerializer.Deserialize<BackpackError>(text, BackpackJson.Options) is { Code: not null } e ? e : null;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
+    private static BackpackError? TryError(string text) => VenueHttp.TryRead<BackpackError>(text, BackpackJson.Options) is { Code: not null } e ? e : null;
 
     private static T Deserialize<T>(string text) =>
         JsonSerializer.Deserialize<T>(text, BackpackJson.Options) ?? throw new BackpackApiException(HttpStatusCode.OK, "EMPTY_RESPONSE", "the venue answered with nothing");

@@ -181,18 +181,20 @@ public sealed class ParadexConnector : IExchangeConnector
         Dictionary<decimal, decimal>? bids = null, asks = null;
         long sequence = 0;
         var lastSent = _time.GetUtcNow();
-        await foreach (var book in QuietMarks.ReadAsync(socket.Messages, _options.Streams.QuietInterval, _time, () => true, cancellationToken).ConfigureAwait(false))
+        await foreach (var book in QuietMarks.ReadAsync(socket.Messages, _options.Streams.QuietInterval, _time, () => socket.IsOpen, cancellationToken).ConfigureAwait(false))
         {
             var now = _time.GetUtcNow();
-            if (book is null || book.Market != symbol)
+            if (book is null)
             {
-                if (book is null || now - lastSent >= _options.Streams.QuietInterval) { lastSent = now; yield return new BookAliveEvent(symbol, now); }
+                lastSent = now;
+                yield return new BookAliveEvent(symbol, now);
                 continue;
             }
-            if (bids is null || asks is null || !book.IsSnapshot)
+            if (book.Market != symbol) continue;
+            // The snapshot feed sends snapshots only; anything else is a feed this connector did not ask for.
+            if (!book.IsSnapshot) throw new InvalidOperationException($"Paradex sent a book delta on the snapshot feed of {symbol}");
+            if (bids is null || asks is null)
             {
-                // The snapshot feed sends snapshots only; anything else is a feed this connector did not ask for.
-                if (!book.IsSnapshot) throw new InvalidOperationException($"Paradex sent a book delta on the snapshot feed of {symbol}");
                 bids = book.Bids.ToDictionary(l => l.Price, l => l.Quantity);
                 asks = book.Asks.ToDictionary(l => l.Price, l => l.Quantity);
                 lastSent = now;

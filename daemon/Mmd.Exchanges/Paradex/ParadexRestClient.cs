@@ -237,17 +237,7 @@ public sealed class ParadexRestClient : IDisposable
         throw new ParadexApiException(answer.Status, error?.Error ?? "HTTP_" + status, error?.Message ?? answer.Text);
     }
 
-    private static ParadexError? TryError(string text)
-    {
-        try
-        {
-            return JsonSerializer.Deserialize<ParadexError>(text, ParadexJson.Options) is { Error: not null } e ? e : null;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
+    private static ParadexError? TryError(string text) => VenueHttp.TryRead<ParadexError>(text, ParadexJson.Options) is { Error: not null } e ? e : null;
 
     private static T Deserialize<T>(string text) =>
         JsonSerializer.Deserialize<T>(text, ParadexJson.Options) ?? throw new ParadexApiException(HttpStatusCode.OK, "EMPTY", "the venue answered with nothing");

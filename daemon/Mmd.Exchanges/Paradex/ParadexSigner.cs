@@ -75,7 +75,7 @@ public sealed class ParadexSigner
     {
         if (header is null) return null;
         string[]? parts;
-        try { parts = System.Text.Json.JsonSerializer.Deserialize(header, ParadexSignatureJson.Default.StringArray); }
+        try { parts = System.Text.Json.JsonSerializer.Deserialize<string[]>(header); }
         catch (System.Text.Json.JsonException) { return null; }
         if (parts is not { Length: 2 }) return null;
         return StarkTypedData.ParseNumber(parts[0]) is { } r && StarkTypedData.ParseNumber(parts[1]) is { } s ? (r, s) : null;
@@ -90,6 +90,3 @@ public sealed class ParadexSigner
         return new BigInteger(decimal.Truncate(scaled).ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 }
-
-[System.Text.Json.Serialization.JsonSerializable(typeof(string[]))]
-internal sealed partial class ParadexSignatureJson : System.Text.Json.Serialization.JsonSerializerContext;

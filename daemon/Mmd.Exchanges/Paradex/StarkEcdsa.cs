@@ -1,6 +1,7 @@
 using HMACSHA256 = System.Security.Cryptography.HMACSHA256;
 using Org.BouncyCastle.Math;
 using Org.BouncyCastle.Math.EC;
+using Org.BouncyCastle.Utilities;
 
 namespace Mmd.Exchanges.Paradex;
 
@@ -66,7 +67,7 @@ public static class StarkEcdsa
     /// <summary>RFC 6979 §3.2 with HMAC-SHA256 over int2octets(d) ‖ int2octets(z mod n), candidates by <see cref="Bits2Int"/>.</summary>
     internal static IEnumerable<BigInteger> Nonces(BigInteger privateKey, BigInteger messageHash)
     {
-        byte[] seed = [.. Octets(privateKey), .. Octets(messageHash.Mod(StarkCurve.N))];
+        byte[] seed = [.. BigIntegers.AsUnsignedByteArray(32, privateKey), .. BigIntegers.AsUnsignedByteArray(32, messageHash.Mod(StarkCurve.N))];
         var v = Enumerable.Repeat((byte)1, 32).ToArray();
         var key = new byte[32];
         key = Hmac(key, [.. v, 0, .. seed]);
@@ -94,14 +95,6 @@ public static class StarkEcdsa
     }
 
     private static byte[] Hmac(byte[] key, byte[] data) => HMACSHA256.HashData(key, data);
-
-    private static byte[] Octets(BigInteger value)
-    {
-        var bytes = value.ToByteArrayUnsigned();
-        var word = new byte[32];
-        bytes.CopyTo(word, 32 - bytes.Length);
-        return word;
-    }
 
     private static void CheckPrivateKey(BigInteger privateKey)
     {

@@ -32,13 +32,7 @@ public static class StarkTypedData
     /// A felt as starknet-py parses a typed-data value: decimal digits are that number, 0x… is hex, anything else is a
     /// short string ("POST", "ETH-USD-PERP").
     /// </summary>
-    public static BigInteger Felt(string value)
-    {
-        if (value.Length > 0 && value.All(char.IsAsciiDigit)) return new BigInteger(value, 10);
-        if (value.StartsWith("0x", StringComparison.OrdinalIgnoreCase) && value.Length > 2 && value.Skip(2).All(char.IsAsciiHexDigit))
-            return new BigInteger(value[2..], 16);
-        return ShortString(value);
-    }
+    public static BigInteger Felt(string value) => ParseNumber(value) ?? ShortString(value);
 
     /// <summary>struct_hash = H([type_hash, field1, …, fieldN]).</summary>
     public static BigInteger StructHash(BigInteger typeHash, params ReadOnlySpan<BigInteger> fields) =>

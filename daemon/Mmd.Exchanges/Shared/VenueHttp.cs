@@ -53,6 +53,19 @@ public static class VenueHttp
         }
     }
 
+    /// <summary>A venue's error body, or null when the text is not JSON of that shape (an HTML page from a proxy, say).</summary>
+    public static T? TryRead<T>(string text, System.Text.Json.JsonSerializerOptions options) where T : class
+    {
+        try
+        {
+            return System.Text.Json.JsonSerializer.Deserialize<T>(text, options);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>How long a 429 asks everyone to wait: its Retry-After, else <paramref name="otherwise"/>.</summary>
     public static TimeSpan RetryAfter(RetryConditionHeaderValue? header, TimeSpan otherwise, TimeProvider time) => header switch
     {

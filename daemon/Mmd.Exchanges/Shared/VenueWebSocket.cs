@@ -34,6 +34,9 @@ internal sealed class VenueWebSocket<TMessage> : IAsyncDisposable where TMessage
 
     public ChannelReader<TMessage> Messages => _messages.Reader;
 
+    /// <summary>Whether the connection is open (so answering our pings): what vouches for a quiet stream.</summary>
+    public bool IsOpen => _socket.State == WebSocketState.Open;
+
     /// <summary>
     /// A book stream's deltas (<paramref name="toDelta"/> of each message; null skips one), and a
     /// <see cref="Trading.Execution.BookAliveEvent"/> for each silence of <see cref="StreamLiveness.QuietInterval"/>
@@ -42,7 +45,7 @@ internal sealed class VenueWebSocket<TMessage> : IAsyncDisposable where TMessage
     public async IAsyncEnumerable<Trading.Execution.MarketDataEvent> ReadBookAsync(string symbol, TimeProvider time,
         Func<TMessage, Trading.Execution.BookDeltaEvent?> toDelta, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await foreach (var message in QuietMarks.ReadAsync(_messages.Reader, _liveness.QuietInterval, time, () => _socket.State == WebSocketState.Open, cancellationToken)
+        await foreach (var message in QuietMarks.ReadAsync(_messages.Reader, _liveness.QuietInterval, time, () => IsOpen, cancellationToken)
                            .ConfigureAwait(false))
         {
             if (message is null) yield return new Trading.Execution.BookAliveEvent(symbol, time.GetUtcNow());

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Mmd.Exchanges.Paradex;
+using Mmd.Exchanges.Shared;
 using Org.BouncyCastle.Math;
 
 namespace Mmd.Emulators.Paradex;
@@ -56,8 +57,8 @@ public sealed class ParadexAuthenticator(string chainId)
         decimal size, price = 0m;
         try
         {
-            size = decimal.Parse(order.Size, System.Globalization.CultureInfo.InvariantCulture);
-            if (order.Price is { } p) price = decimal.Parse(p, System.Globalization.CultureInfo.InvariantCulture);
+            size = WireLevels.Money(order.Size);
+            if (order.Price is { } p) price = WireLevels.Money(p);
         }
         catch (FormatException)
         {

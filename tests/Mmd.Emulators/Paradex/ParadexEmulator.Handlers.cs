@@ -135,8 +135,7 @@ public sealed partial class ParadexEmulator
         var size = int.TryParse(c.Request.Query["page_size"], NumberStyles.None, CultureInfo.InvariantCulture, out var s) ? Math.Clamp(s, 1, 5000) : 100;
         var from = int.TryParse(c.Request.Query["cursor"], NumberStyles.None, CultureInfo.InvariantCulture, out var cursor) ? cursor : 0;
         var all = Exchange.Fills(account, paper, since);
-        var page = all.Skip(from).Take(size).Select(f => new ParadexFill(f.TradeId, f.VenueOrderId, f.ClientOrderId, ParadexSymbol(f.Symbol), ParadexMapping.ToWire(f.Side),
-            f.Price, f.Quantity, f.Fee, f.FeeAsset, f.IsMaker ? "MAKER" : "TAKER", f.Timestamp.ToUnixTimeMilliseconds())).ToArray();
+        var page = all.Skip(from).Take(size).Select(Wire).ToArray();
         var next = from + page.Length < all.Count ? (from + page.Length).ToString(CultureInfo.InvariantCulture) : null;
         return Json(new ParadexResults<ParadexFill>(page, next));
     }
@@ -154,6 +153,9 @@ public sealed partial class ParadexEmulator
         var usdc = Exchange.Balances(account).FirstOrDefault(b => b.Asset == "USDC");
         return Json(new ParadexAccount(account, usdc?.Total ?? 0m, usdc?.Available ?? 0m, usdc?.Total ?? 0m));
     }
+
+    private static ParadexFill Wire(VenueFill f) => new(f.TradeId, f.VenueOrderId, f.ClientOrderId, ParadexSymbol(f.Symbol), ParadexMapping.ToWire(f.Side),
+        f.Price, f.Quantity, f.Fee, f.FeeAsset, f.IsMaker ? "MAKER" : "TAKER", f.Timestamp.ToUnixTimeMilliseconds());
 
     private static ParadexOrder Wire(VenueOrder o)
     {

@@ -124,9 +124,7 @@ public sealed partial class ParadexEmulator
                 if (e is AccountResyncRequiredEvent) break;
                 object? data = (e, fills) switch
                 {
-                    (FillEvent f, true) => new ParadexFill(f.Fill.TradeId, f.Fill.VenueOrderId, f.Fill.ClientOrderId, ParadexSymbol(f.Fill.Symbol),
-                        ParadexMapping.ToWire(f.Fill.Side), f.Fill.Price, f.Fill.Quantity, f.Fill.Fee, f.Fill.FeeAsset, f.Fill.IsMaker ? "MAKER" : "TAKER",
-                        f.Fill.Timestamp.ToUnixTimeMilliseconds()),
+                    (FillEvent f, true) => Wire(f.Fill),
                     (OrderUpdateEvent u, false) => Wire(u.Order),
                     _ => null,
                 };
