@@ -13,6 +13,7 @@ namespace Mmd.Exchanges.Tests;
 /// and fails its stream, so the engine subscribes afresh; until then the quiet marks stop, so the book goes stale rather
 /// than being vouched for. Both WebSocket venues, through a proxy that can swallow everything, against their emulators.
 /// </summary>
+[Collection(TimingSensitiveTests.Name)]
 public sealed class StreamLivenessTests
 {
     private static readonly StreamLiveness Fast = new()

@@ -15,6 +15,7 @@ namespace Mmd.Exchanges.Tests.Aster;
 /// What the conformance suite does not cover of the Aster connector, against the loopback emulator over real HTTP and
 /// WebSocket: pu continuity, bookTicker, the listen key's life, the dead-man's switch, batch orders and funding.
 /// </summary>
+[Collection(TimingSensitiveTests.Name)]
 public sealed class AsterConnectorTests : IAsyncLifetime, IDisposable
 {
     private const string Symbol = "SOLUSDC";

@@ -12,6 +12,7 @@ using Mmd.Trading.Primitives;
 namespace Mmd.Exchanges.Tests.Backpack;
 
 /// <summary>What is particular to Backpack: its signature checks, clock window, ambiguous outcomes, batches and book sequence.</summary>
+[Collection(TimingSensitiveTests.Name)]
 public class BackpackConnectorTests
 {
     private const string Symbol = "SOL_USDC";
