@@ -58,6 +58,7 @@ var suites = new Dictionary<string, Type>
     ["paper-persistence"] = typeof(PaperPersistenceBenchmark),
     ["backpack-signing"] = typeof(BackpackSigningBenchmark),
     ["aster-signing"] = typeof(AsterSigningBenchmark),
+    ["paradex-signing"] = typeof(ParadexSigningBenchmark),
 };
 // Artifacts go beside the benchmarks, whatever folder the command runs from (the repository's top level is fixed).
 var config = BenchmarkDotNet.Configs.ManualConfig.Create(BenchmarkDotNet.Configs.DefaultConfig.Instance)

@@ -6,7 +6,8 @@ namespace Mmd.Exchanges.Paradex;
 
 /// <summary>
 /// The STARK curve y² = x³ + x + β over p = 2^251 + 17·2^192 + 1 (exchanges.md §3.4), and StarkNet's Pedersen hash on it.
-/// Every point multiplied here is fixed, so each gets a comb table once: a Pedersen hash then costs four table walks.
+/// The generator's multiples are BouncyCastle's comb (signing); the Pedersen hash is <see cref="StarkPedersen"/>'s tables,
+/// with BouncyCastle's arithmetic as the reference it falls back to.
 /// </summary>
 public static class StarkCurve
 {
@@ -26,11 +27,11 @@ public static class StarkCurve
         "152666792071518830868575557812948353041420400780739481342941381225525861407");
 
     // The Pedersen constant points P0..P4 (@scure/starknet PEDERSEN_POINTS, exchanges.md §3.7).
-    private static readonly ECPoint Shift = Point(
+    internal static readonly ECPoint PedersenShift = Point(
         "2089986280348253421170679821480865132823066470938446095505822317253594081284",
         "1713931329540660377023406109199410414810705867260802078187082345529207694986");
 
-    private static readonly ECPoint[] Bases =
+    internal static readonly ECPoint[] PedersenBases =
     [
         Point("996781205833008774514500082376783249102396023663454813447423147977397232763",
             "1668503676786377725805489344771023921079126552019160156920634619255970485781"),
@@ -54,11 +55,17 @@ public static class StarkCurve
     {
         CheckFelt(a, nameof(a));
         CheckFelt(b, nameof(b));
-        var sum = Shift
-            .Add(Comb.Multiply(Bases[0], a.And(Low248)))
-            .Add(Comb.Multiply(Bases[1], a.ShiftRight(248)))
-            .Add(Comb.Multiply(Bases[2], b.And(Low248)))
-            .Add(Comb.Multiply(Bases[3], b.ShiftRight(248)))
+        return StarkPedersen.TryHash(a, b) ?? PedersenReference(a, b);
+    }
+
+    /// <summary>The same hash by BouncyCastle's general point arithmetic, about a hundred times slower.</summary>
+    internal static BigInteger PedersenReference(BigInteger a, BigInteger b)
+    {
+        var sum = PedersenShift
+            .Add(Comb.Multiply(PedersenBases[0], a.And(Low248)))
+            .Add(Comb.Multiply(PedersenBases[1], a.ShiftRight(248)))
+            .Add(Comb.Multiply(PedersenBases[2], b.And(Low248)))
+            .Add(Comb.Multiply(PedersenBases[3], b.ShiftRight(248)))
             .Normalize();
         return sum.AffineXCoord.ToBigInteger();
     }

@@ -29,7 +29,7 @@ public static class StarkEcdsa
         var n = StarkCurve.N;
         foreach (var k in Nonces(privateKey, messageHash))
         {
-            var r = StarkCurve.MultiplyG(k).AffineXCoord.ToBigInteger().Mod(n);
+            var r = (StarkGenerator.TryMultiplyX(k) ?? StarkCurve.MultiplyG(k).AffineXCoord.ToBigInteger()).Mod(n);
             if (r.SignValue == 0 || r.CompareTo(StarkCurve.ElementBound) >= 0) continue;
             var s = k.ModInverse(n).Multiply(messageHash.Add(r.Multiply(privateKey))).Mod(n);
             // The verifier needs s⁻¹ below 2^251 too; another k is as good a signature (2^-55 odds of ever getting here).

@@ -21,6 +21,63 @@ public class StarkCryptoTests
     }
 
     [Fact]
+    public void Pedersen_ByTables_AgreesWithBouncyCastlesArithmetic_OnEdgesAndRandomFelts()
+    {
+        var p = StarkCurve.P;
+        var edges = new[] { BigInteger.Zero, BigInteger.One, p.Subtract(BigInteger.One), BigInteger.One.ShiftLeft(248).Subtract(BigInteger.One), BigInteger.One.ShiftLeft(248),
+            BigInteger.One.ShiftLeft(251), BigInteger.One.ShiftLeft(251).Add(BigInteger.One.ShiftLeft(192)) };
+        var random = new Random(20261204);
+        var felts = edges.Concat(Enumerable.Range(0, 40).Select(_ =>
+        {
+            var bytes = new byte[32];
+            random.NextBytes(bytes);
+            return new BigInteger(1, bytes).Mod(p);
+        })).ToList();
+        for (var i = 0; i < felts.Count; i++)
+        {
+            var (a, b) = (felts[i], felts[(i * 7 + 3) % felts.Count]);
+            Assert.Equal(StarkCurve.PedersenReference(a, b), StarkCurve.Pedersen(a, b));
+        }
+    }
+
+    [Fact]
+    public void GeneratorMultiples_ByTheSignedWindowTable_AgreeWithBouncyCastlesComb_ForOddEvenAndEdgeNonces()
+    {
+        var n = StarkCurve.N;
+        var random = new Random(11);
+        var nonces = new[] { BigInteger.One, BigInteger.Two, BigInteger.ValueOf(15), BigInteger.ValueOf(16), BigInteger.ValueOf(17), n.Subtract(BigInteger.One), n.Subtract(BigInteger.Two),
+            BigInteger.One.ShiftLeft(251), BigInteger.One.ShiftLeft(251).Subtract(BigInteger.One) }.Concat(Enumerable.Range(0, 40).Select(_ =>
+        {
+            var bytes = new byte[32];
+            random.NextBytes(bytes);
+            return new BigInteger(1, bytes).Mod(n.Subtract(BigInteger.One)).Add(BigInteger.One);
+        }));
+        foreach (var k in nonces)
+            Assert.Equal(StarkCurve.MultiplyG(k).AffineXCoord.ToBigInteger(), StarkGenerator.TryMultiplyX(k));
+    }
+
+    [Fact]
+    public void StarkField_Arithmetic_AgreesWithBigIntegers()
+    {
+        var p = StarkCurve.P;
+        var random = new Random(7);
+        for (var n = 0; n < 200; n++)
+        {
+            var bytes = new byte[32];
+            random.NextBytes(bytes);
+            var a = new BigInteger(1, bytes).Mod(p);
+            random.NextBytes(bytes);
+            var b = n % 10 == 0 ? p.Subtract(BigInteger.One) : new BigInteger(1, bytes).Mod(p);
+            var (fa, fb) = (StarkField.From(a), StarkField.From(b));
+            Assert.Equal(a, fa.ToBigInteger());
+            Assert.Equal(a.Add(b).Mod(p), (fa + fb).ToBigInteger());
+            Assert.Equal(a.Subtract(b).Mod(p), (fa - fb).ToBigInteger());
+            Assert.Equal(a.Multiply(b).Mod(p), (fa * fb).ToBigInteger());
+            if (a.SignValue != 0) Assert.Equal(BigInteger.One, (fa * fa.Inverse()).ToBigInteger());
+        }
+    }
+
+    [Fact]
     public void Pedersen_RefusesAnythingOutsideTheField()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => StarkCurve.Pedersen(StarkCurve.P, BigInteger.Zero));
