@@ -132,5 +132,6 @@ public static class StatsMessages
         return m;
     }
 
-    private static string D(decimal? value) => value is { } v ? v.ToString(CultureInfo.InvariantCulture) : "";
+    // Without the trailing zeros a product of decimals keeps (9999.9080318000000000 is 9999.9080318); no digit is lost.
+    private static string D(decimal? value) => value is { } v ? v.ToString("0.############################", CultureInfo.InvariantCulture) : "";
 }
