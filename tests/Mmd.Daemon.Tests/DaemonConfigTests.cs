@@ -81,6 +81,17 @@ public class DaemonConfigTests
     }
 
     [Fact]
+    public void AMisspeltVenue_IsNamedWithItsLine()
+    {
+        using var dir = new TempDirectory();
+        var file = dir.Combine("daemon.json");
+        File.WriteAllText(file, "{\n  \"venues\": {\n    \"paradx\": { \"restUrl\": \"http://127.0.0.1:9\" }\n  }\n}");
+        var ex = Assert.Throws<ConfigException>(() => DaemonConfigLoader.Load(file, NoEnv));
+        Assert.Equal((3L, "venues.paradx"), (ex.Line!.Value, ex.Key));
+        Assert.Contains("backpack, aster, paradex", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void MissingFile_IsAnError()
     {
         var ex = Assert.Throws<ConfigException>(() => DaemonConfigLoader.Load("/nonexistent/daemon.json", NoEnv));

@@ -1,15 +1,18 @@
 using System.Globalization;
 using Mmd.Emulators.Aster;
 using Mmd.Emulators.Backpack;
+using Mmd.Emulators.Paradex;
 using Mmd.Exchanges.Paper;
+using Mmd.Exchanges.Paradex;
 
-// dotnet run --project tests/Mmd.Emulators -- backpack|aster --port N [--seed S] [--state-dir DIR] [--agent USER:SIGNER ...]
+// dotnet run --project tests/Mmd.Emulators -- backpack|aster|paradex --port N [--seed S] [--state-dir DIR] [--agent USER:SIGNER ...] [--onboard ACCOUNT:PUBLIC_KEY ...]
 // Serves the venue on 127.0.0.1:N until stopped (Ctrl-C or SIGTERM). Point an instance at it through daemon.json's
-// venue URLs ("venues": {"backpack": {"restUrl": "http://127.0.0.1:N", "webSocketUrl": "ws://127.0.0.1:N/"}}).
+// venue URLs ("venues": {"backpack": {"restUrl": "http://127.0.0.1:N", "wsUrl": "ws://127.0.0.1:N/"}}).
 // Aster: --agent approves a V3 API wallet (signer address) for a user address; V1 key pairs come from the environment,
 // ASTER_EMULATOR_V1_KEYS="key:secret[,key:secret]", never from the command line.
-const string Usage = "usage: Mmd.Emulators backpack|aster --port N [--seed S] [--state-dir DIR] [--agent USER:SIGNER ...]";
-if (args.Length == 0 || args[0] is not ("backpack" or "aster"))
+// Paradex: --onboard registers a StarkNet account with its STARK public key (never a private key); its WebSocket is /v1.
+const string Usage = "usage: Mmd.Emulators backpack|aster|paradex --port N [--seed S] [--state-dir DIR] [--agent USER:SIGNER ...] [--onboard ACCOUNT:PUBLIC_KEY ...]";
+if (args.Length == 0 || args[0] is not ("backpack" or "aster" or "paradex"))
 {
     await Console.Error.WriteLineAsync(Usage);
     return 2;
@@ -19,6 +22,7 @@ var port = 0;
 ulong seed = 1;
 string? stateDir = null;
 var agents = new List<(string User, string Signer)>();
+var accounts = new List<(Org.BouncyCastle.Math.BigInteger Account, Org.BouncyCastle.Math.BigInteger PublicKey)>();
 for (var i = 1; i < args.Length - 1; i += 2)
 {
     switch (args[i])
@@ -27,6 +31,10 @@ for (var i = 1; i < args.Length - 1; i += 2)
         case "--seed": seed = ulong.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
         case "--state-dir": stateDir = args[i + 1]; break;
         case "--agent" when venue == "aster" && args[i + 1].Split(':') is [var user, var signer]: agents.Add((user, signer)); break;
+        case "--onboard" when venue == "paradex" && args[i + 1].Split(':') is [var account, var publicKey]
+                              && StarkTypedData.ParseNumber(account) is { } address && StarkTypedData.ParseNumber(publicKey) is { } key:
+            accounts.Add((address, key));
+            break;
         default:
             await Console.Error.WriteLineAsync($"unknown option {args[i]} {args[i + 1]}\n{Usage}");
             return 2;
@@ -35,20 +43,27 @@ for (var i = 1; i < args.Length - 1; i += 2)
 using var exchange = new PaperExchange(new PaperSettings { Seed = seed, StateDirectory = stateDir, Account = venue + "-emulator" }, TimeProvider.System);
 exchange.Start();
 IAsyncDisposable running;
-if (venue == "backpack")
+switch (venue)
 {
-    var backpack = await BackpackEmulator.StartAsync(exchange, TimeProvider.System, port);
-    Console.WriteLine($"backpack emulator listening on {backpack.RestUrl} (WebSocket {backpack.WebSocketUrl})");
-    running = backpack;
-}
-else
-{
-    var aster = await AsterEmulator.StartAsync(exchange, TimeProvider.System, port);
-    foreach (var (user, signer) in agents) aster.Auth.ApproveAgent(user, signer);
-    foreach (var pair in (Environment.GetEnvironmentVariable("ASTER_EMULATOR_V1_KEYS") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries))
-        if (pair.Split(':') is [var key, var secret]) aster.Auth.AddKey(key, secret);
-    Console.WriteLine($"aster emulator listening on {aster.RestUrl} (WebSocket {aster.WebSocketUrl})");
-    running = aster;
+    case "backpack":
+        var backpack = await BackpackEmulator.StartAsync(exchange, TimeProvider.System, port);
+        Console.WriteLine($"backpack emulator listening on {backpack.RestUrl} (WebSocket {backpack.WebSocketUrl})");
+        running = backpack;
+        break;
+    case "aster":
+        var aster = await AsterEmulator.StartAsync(exchange, TimeProvider.System, port);
+        foreach (var (user, signer) in agents) aster.Auth.ApproveAgent(user, signer);
+        foreach (var pair in (Environment.GetEnvironmentVariable("ASTER_EMULATOR_V1_KEYS") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries))
+            if (pair.Split(':') is [var key, var secret]) aster.Auth.AddKey(key, secret);
+        Console.WriteLine($"aster emulator listening on {aster.RestUrl} (WebSocket {aster.WebSocketUrl})");
+        running = aster;
+        break;
+    default:
+        var paradex = await ParadexEmulator.StartAsync(exchange, TimeProvider.System, port);
+        foreach (var (account, publicKey) in accounts) paradex.Auth.Register(account, publicKey);
+        Console.WriteLine($"paradex emulator listening on {paradex.RestUrl} (WebSocket {paradex.WebSocketUrl})");
+        running = paradex;
+        break;
 }
 await using var emulator = running;
 using var stop = new CancellationTokenSource();

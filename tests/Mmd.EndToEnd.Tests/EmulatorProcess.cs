@@ -12,17 +12,20 @@ internal sealed class EmulatorProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly StringBuilder _output = new();
 
-    private EmulatorProcess(Process process, int port)
+    private readonly string _webSocketPath;
+
+    private EmulatorProcess(Process process, int port, string webSocketPath)
     {
         _process = process;
         Port = port;
+        _webSocketPath = webSocketPath;
     }
 
     public int Port { get; }
 
     public string RestUrl => $"http://127.0.0.1:{Port}";
 
-    public string WebSocketUrl => $"ws://127.0.0.1:{Port}/";
+    public string WebSocketUrl => $"ws://127.0.0.1:{Port}{_webSocketPath}";
 
     public string Output
     {
@@ -32,14 +35,18 @@ internal sealed class EmulatorProcess : IAsyncDisposable
         }
     }
 
-    public static Task<EmulatorProcess> StartBackpackAsync() => StartAsync("backpack", [], new Dictionary<string, string>(), "/api/v1/time");
+    public static Task<EmulatorProcess> StartBackpackAsync() => StartAsync("backpack", [], new Dictionary<string, string>(), "/api/v1/time", "/");
 
     /// <summary>The Aster emulator with the test keys: the V3 API wallet approved on the command line, the V1 pair in the environment.</summary>
     public static Task<EmulatorProcess> StartAsterAsync() =>
         StartAsync("aster", ["--agent", $"{AsterTestKeys.User}:{AsterTestKeys.Signer}"],
-            new Dictionary<string, string> { ["ASTER_EMULATOR_V1_KEYS"] = $"{AsterTestKeys.V1ApiKey}:{AsterTestKeys.V1Secret}" }, "/fapi/v3/time");
+            new Dictionary<string, string> { ["ASTER_EMULATOR_V1_KEYS"] = $"{AsterTestKeys.V1ApiKey}:{AsterTestKeys.V1Secret}" }, "/fapi/v3/time", "/");
 
-    private static async Task<EmulatorProcess> StartAsync(string venue, string[] arguments, Dictionary<string, string> environment, string probePath)
+    /// <summary>The Paradex emulator with the test account onboarded under its STARK public key (the private key stays with the test).</summary>
+    public static Task<EmulatorProcess> StartParadexAsync() =>
+        StartAsync("paradex", ["--onboard", $"{ParadexTestKeys.Account}:{ParadexTestKeys.PublicKey}"], new Dictionary<string, string>(), "/v1/system/time", "/v1");
+
+    private static async Task<EmulatorProcess> StartAsync(string venue, string[] arguments, Dictionary<string, string> environment, string probePath, string webSocketPath)
     {
         using var probe = new TcpListener(IPAddress.Loopback, 0);
         probe.Start();
@@ -50,7 +57,7 @@ internal sealed class EmulatorProcess : IAsyncDisposable
             info.ArgumentList.Add(a);
         foreach (var (name, value) in environment) info.Environment[name] = value;
         var process = new Process { StartInfo = info };
-        var emulator = new EmulatorProcess(process, port);
+        var emulator = new EmulatorProcess(process, port, webSocketPath);
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (emulator._output) emulator._output.AppendLine(e.Data); };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (emulator._output) emulator._output.AppendLine(e.Data); };
         process.Start();

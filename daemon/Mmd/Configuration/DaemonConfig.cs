@@ -24,7 +24,7 @@ public sealed record DaemonConfig
     public IReadOnlyList<int> AllowedUids { get; set; } = [];
     public SupervisionDefaults Supervision { get; set; } = new();
     public HealthThresholds Health { get; set; } = new();
-    /// <summary>A NAME=value file of venue credentials (BACKPACK_KEY, BACKPACK_SECRET; ASTER_USER, ASTER_SIGNER, ASTER_SIGNER_PRIVATE_KEY or ASTER_API_KEY, ASTER_SECRET_KEY), mode 0600; the environment wins over it.</summary>
+    /// <summary>A NAME=value file of venue credentials (BACKPACK_KEY, BACKPACK_SECRET; ASTER_USER, ASTER_SIGNER, ASTER_SIGNER_PRIVATE_KEY or ASTER_API_KEY, ASTER_SECRET_KEY; PARADEX_ACCOUNT_ADDRESS, PARADEX_PRIVATE_KEY), mode 0600; the environment wins over it.</summary>
     public string? SecretsFile { get; set; }
     /// <summary>Venue endpoints by venue name, e.g. pointing "backpack" at a loopback emulator.</summary>
     public IReadOnlyDictionary<string, VenueEndpoints> Venues { get; set; } = new Dictionary<string, VenueEndpoints>();
@@ -70,7 +70,7 @@ public sealed record VenueEndpoints
 {
     public string? RestUrl { get; set; }
     public string? WsUrl { get; set; }
-    /// <summary>How long after its timestamp a signed request stays valid (Backpack's X-Window, Aster V1's recvWindow; at most 60000).</summary>
+    /// <summary>How long after its timestamp a signed request stays valid (Backpack's X-Window, Aster V1's recvWindow, Paradex's recv_window; at most 60000).</summary>
     public int? WindowMs { get; set; }
     /// <summary>Sustained requests per second of the client-side token bucket.</summary>
     public int? RequestsPerSecond { get; set; }

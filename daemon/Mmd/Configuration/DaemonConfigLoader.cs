@@ -143,8 +143,11 @@ public static class DaemonConfigLoader
         Check(c.Health.MinFreeDiskMb >= 0, "health.minFreeDiskMb", "must be 0 or more");
         Check(c.Health.MinAvailableMemoryMb >= 0, "health.minAvailableMemoryMb", "must be 0 or more");
         Check(c.Health.MaxLoadPerCore > 0, "health.maxLoadPerCore", "must be above 0");
+        var liveVenues = Specs.SpecValidator.KnownVenues.Where(v => v != "paper").ToList();
         foreach (var (venue, endpoints) in c.Venues)
         {
+            // A misspelt venue would leave the real one on its public defaults without a word.
+            Check(liveVenues.Contains(venue), $"venues.{venue}", $"not a venue with endpoints (one of: {string.Join(", ", liveVenues)})");
             Check(endpoints.RestUrl is null || Uri.TryCreate(endpoints.RestUrl, UriKind.Absolute, out _), $"venues.{venue}.restUrl", "must be an absolute URL");
             Check(endpoints.WsUrl is null || Uri.TryCreate(endpoints.WsUrl, UriKind.Absolute, out _), $"venues.{venue}.wsUrl", "must be an absolute URL");
             Check(endpoints.WindowMs is null or (>= 1 and <= 60_000), $"venues.{venue}.windowMs", "must be 1-60000");

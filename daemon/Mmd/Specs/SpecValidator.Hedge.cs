@@ -59,17 +59,20 @@ public static partial class SpecValidator
             if (quoted is not null && hedged.BaseAsset != quoted.BaseAsset)
                 v.Add(new(p + "hedge_symbol", $"'{hedgeSymbol}' trades {hedged.BaseAsset}, the quotes {quoted.BaseAsset}: a hedge must trade the same asset"));
         }
-        else if (BaseOf(hedgeVenue, hedgeSymbol) != BaseOf(venue, symbol))
+        else if ((hedgeVenue != "paradex" || ValidateParadexSymbol(hedgeSymbol, p + "hedge_symbol", v)) && BaseOf(hedgeVenue, hedgeSymbol) != BaseOf(venue, symbol))
         {
             v.Add(new(p + "hedge_symbol", $"'{hedgeSymbol}' does not trade the base asset of '{symbol}': a hedge must trade the same asset"));
         }
         return new HedgeTarget(hedgeVenue, hedgeSymbol);
     }
 
-    /// <summary>The base asset of a venue symbol: BASE_QUOTE or BASE_QUOTE_PERP, or Aster's BASEQUOTE (quoted in a dollar).</summary>
-    private static string BaseOf(string venue, string symbol) => venue == "aster"
-        ? AsterQuotes.FirstOrDefault(q => symbol.Length > q.Length && symbol.EndsWith(q, StringComparison.Ordinal)) is { } quote ? symbol[..^quote.Length] : symbol
-        : symbol.Split('_')[0];
+    /// <summary>The base asset of a venue symbol: BASE_QUOTE or BASE_QUOTE_PERP, Aster's BASEQUOTE (quoted in a dollar), Paradex's BASE-QUOTE-PERP.</summary>
+    private static string BaseOf(string venue, string symbol) => venue switch
+    {
+        "aster" => AsterQuotes.FirstOrDefault(q => symbol.Length > q.Length && symbol.EndsWith(q, StringComparison.Ordinal)) is { } quote ? symbol[..^quote.Length] : symbol,
+        "paradex" => symbol.Split('-')[0],
+        _ => symbol.Split('_')[0],
+    };
 
     private static readonly string[] AsterQuotes = ["USDT", "USDC", "USD1", "USD"];
 }

@@ -16,7 +16,7 @@ namespace Mmd.Specs;
 /// </summary>
 public static partial class SpecValidator
 {
-    public static IReadOnlyList<string> KnownVenues { get; } = ["paper", "backpack", "aster"];
+    public static IReadOnlyList<string> KnownVenues { get; } = ["paper", "backpack", "aster", "paradex"];
 
     [GeneratedRegex("^[a-z][a-z0-9-]{0,19}$")]
     private static partial Regex NamePattern();
@@ -42,9 +42,10 @@ public static partial class SpecValidator
         if (spec.Symbol.Length == 0) v.Add(new("symbol", "required, e.g. SOL_USDC"));
         else if (venue == "paper" && (instrument = PaperMarkets.Find(spec.Symbol)) is null)
             v.Add(new("symbol", $"the paper venue has no symbol '{spec.Symbol}' (available: {string.Join(", ", PaperMarkets.All.Select(m => m.Spec.Symbol))})"));
+        else if (venue == "paradex") _ = ValidateParadexSymbol(spec.Symbol, "symbol", v);
         // A live venue's rules (tick, step, minimum) are read from it when the worker starts; its symbol says spot or perp.
-        // Aster lists perpetuals only.
-        var kind = instrument?.Kind ?? (venue == "aster" || spec.Symbol.EndsWith("_PERP", StringComparison.Ordinal) ? InstrumentKind.Perpetual : InstrumentKind.Spot);
+        // Aster and Paradex list perpetuals only.
+        var kind = instrument?.Kind ?? (venue is "aster" or "paradex" || spec.Symbol.EndsWith("_PERP", StringComparison.Ordinal) ? InstrumentKind.Perpetual : InstrumentKind.Spot);
         var hedgeMarket = spec.StrategyCase == InstanceSpec.StrategyOneofCase.MakerTakerHedge
             ? ValidateHedgeMarket(spec.MakerTakerHedge, venue, spec.Symbol, instrument, v)
             : null;
@@ -135,6 +136,17 @@ public static partial class SpecValidator
         if (seconds is > 0 and < 5 or > 3600) v.Add(new("aster.dead_man_switch_seconds", "must be 0 (off) or 5-3600"));
         return new AsterVenue(signing ?? Exchanges.Aster.AsterSigning.V3, TimeSpan.FromSeconds(seconds), o.Testnet);
     }
+
+    /// <summary>Paradex names its perpetuals BASE-QUOTE-PERP (SOL-USD-PERP); its options markets (…-PERP-OPTION) are not traded.</summary>
+    private static bool ValidateParadexSymbol(string symbol, string field, List<FieldViolation> v)
+    {
+        if (ParadexSymbolPattern().IsMatch(symbol)) return true;
+        v.Add(new(field, $"'{symbol}' is not a Paradex perpetual: Paradex names them BASE-QUOTE-PERP, e.g. SOL-USD-PERP"));
+        return false;
+    }
+
+    [GeneratedRegex("^[A-Z0-9]+-[A-Z0-9]+-PERP$")]
+    private static partial Regex ParadexSymbolPattern();
 
     /// <summary>The Backpack client-id tag an instance numbers its orders in: the spec's, else one derived from its name.</summary>
     public static uint BackpackTagOf(BackpackVenueOptions? o, string name) =>

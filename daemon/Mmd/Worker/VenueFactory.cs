@@ -3,6 +3,7 @@ using Mmd.Configuration;
 using Mmd.Exchanges.Aster;
 using Mmd.Exchanges.Backpack;
 using Mmd.Exchanges.Paper;
+using Mmd.Exchanges.Paradex;
 using Mmd.Specs;
 using Mmd.Trading.Execution;
 
@@ -25,34 +26,35 @@ public static class VenueFactory
                 exchange.Start();
                 return new PaperConnector(exchange, spec.Paper.Account, ownsExchange: true);
             case "backpack":
-                var connector = new BackpackConnector(BackpackOptionsFrom(config.Venues.GetValueOrDefault("backpack")) with { MarginFlags = spec.BackpackMarginFlags },
+                var backpack = new BackpackConnector(BackpackOptionsFrom(config.Venues.GetValueOrDefault("backpack")) with { MarginFlags = spec.BackpackMarginFlags },
                     BackpackCredentials.From(Credentials(config)), spec.Name, spec.BackpackClientIdTag, time);
-                try
-                {
-                    await connector.ConnectAsync(cancellationToken);
-                }
-                catch
-                {
-                    await connector.DisposeAsync();
-                    throw;
-                }
-                return connector;
+                return await ConnectedAsync(backpack, backpack.ConnectAsync, cancellationToken);
             case "aster":
                 var aster = new AsterConnector(AsterOptionsFrom(config.Venues.GetValueOrDefault("aster"), spec.Aster),
                     AsterCredentials.From(Credentials(config), spec.Aster.Signing, spec.Aster.Testnet ? AsterEip712Signer.TestnetChainId : AsterEip712Signer.MainnetChainId), time);
-                try
-                {
-                    await aster.ConnectAsync(cancellationToken);
-                }
-                catch
-                {
-                    await aster.DisposeAsync();
-                    throw;
-                }
-                return aster;
+                return await ConnectedAsync(aster, aster.ConnectAsync, cancellationToken);
+            case "paradex":
+                // The chain the orders are signed for is read from the venue (/v1/system/config): mainnet or testnet is the URL.
+                var paradex = new ParadexConnector(ParadexOptionsFrom(config.Venues.GetValueOrDefault("paradex")), ParadexCredentials.From(Credentials(config)), time);
+                return await ConnectedAsync(paradex, paradex.ConnectAsync, cancellationToken);
             default:
                 throw new InvalidOperationException($"venue '{venue}' is not available");
         }
+    }
+
+    /// <summary>The connector once connected (clock and credentials checked); disposed when that fails.</summary>
+    private static async Task<IExchangeConnector> ConnectedAsync(IExchangeConnector connector, Func<CancellationToken, Task> connect, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await connect(cancellationToken);
+        }
+        catch
+        {
+            await connector.DisposeAsync();
+            throw;
+        }
+        return connector;
     }
 
     private static BackpackOptions BackpackOptionsFrom(VenueEndpoints? endpoints)
@@ -83,6 +85,19 @@ public static class VenueFactory
             RestBaseUrl = endpoints.RestUrl is { } rest ? new Uri(rest) : options.RestBaseUrl,
             WebSocketUrl = endpoints.WsUrl is { } ws ? new Uri(ws) : options.WebSocketUrl,
             RecvWindow = endpoints.WindowMs is { } window ? TimeSpan.FromMilliseconds(window) : options.RecvWindow,
+        };
+    }
+
+    private static ParadexOptions ParadexOptionsFrom(VenueEndpoints? endpoints)
+    {
+        var options = new ParadexOptions();
+        if (endpoints is null) return options;
+        return options with
+        {
+            RestBaseUrl = endpoints.RestUrl is { } rest ? new Uri(rest) : options.RestBaseUrl,
+            WebSocketUrl = endpoints.WsUrl is { } ws ? new Uri(ws) : options.WebSocketUrl,
+            RecvWindow = endpoints.WindowMs is { } window ? TimeSpan.FromMilliseconds(window) : options.RecvWindow,
+            RequestsPerSecond = endpoints.RequestsPerSecond ?? options.RequestsPerSecond,
         };
     }
 

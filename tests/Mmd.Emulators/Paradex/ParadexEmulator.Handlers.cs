@@ -145,8 +145,9 @@ public sealed partial class ParadexEmulator
         .Select(p => new ParadexPosition(ParadexSymbol(p.Symbol), p.Quantity >= 0 ? "LONG" : "SHORT", p.Quantity, p.EntryPrice, p.UnrealizedPnl,
             p.Quantity == 0 ? "CLOSED" : "OPEN")).ToArray()));
 
+    // A Paradex account holds collateral only (USDC); the paper account's base assets are not the venue's.
     private IResult Balances(string account) => Json(new ParadexResults<ParadexBalance>(Exchange.Balances(account)
-        .Select(b => new ParadexBalance(b.Asset, b.Total)).ToArray()));
+        .Where(b => b.Asset == "USDC").Select(b => new ParadexBalance(b.Asset, b.Total)).ToArray()));
 
     private IResult Account(string account)
     {
