@@ -29,10 +29,12 @@ public class ParadexSigningBenchmark
         _signature = StarkEcdsa.Sign(_hash, Key);
     }
 
-    /// <summary>The whole of it, as the connector does before every order (a new timestamp each time, as in trading).</summary>
+    /// <summary>The whole of it, as the connector does before every order (a new timestamp each time, as in trading): nine
+    /// Pedersen hashes, the signer having hashed the constant start of its message and of the order type once.</summary>
     [Benchmark]
     public string SignOrder() => _signer.SignOrder(++_timestamp, "SOL-USD-PERP", Side.Buy, "LIMIT", 0.5m, 149.87m);
 
+    /// <summary>The order's message hashed from scratch, as the venue checks it: thirteen Pedersen hashes.</summary>
     [Benchmark]
     public Org.BouncyCastle.Math.BigInteger HashOrder() =>
         ParadexSigner.MessageHash(_domain, _signer.Account, ParadexSigner.OrderStructHash(++_timestamp, "SOL-USD-PERP", Side.Buy, "LIMIT", 0.5m, 149.87m));

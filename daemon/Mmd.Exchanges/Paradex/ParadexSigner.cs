@@ -18,11 +18,11 @@ public sealed class ParadexSigner
     public const int ChainDecimals = 8;
 
     private static readonly BigInteger DomainType = StarkTypedData.TypeHash("StarkNetDomain(name:felt,chainId:felt,version:felt)");
-    private static readonly BigInteger OrderType = StarkTypedData.TypeHash("Order(timestamp:felt,market:felt,side:felt,orderType:felt,size:felt,price:felt)");
-    private static readonly BigInteger RequestType = StarkTypedData.TypeHash("Request(method:felt,path:felt,body:felt,timestamp:felt,expiration:felt)");
+    private static readonly PedersenChain OrderType = StarkTypedData.TypeChain(StarkTypedData.TypeHash("Order(timestamp:felt,market:felt,side:felt,orderType:felt,size:felt,price:felt)"));
+    private static readonly PedersenChain RequestType = StarkTypedData.TypeChain(StarkTypedData.TypeHash("Request(method:felt,path:felt,body:felt,timestamp:felt,expiration:felt)"));
 
     private readonly BigInteger _privateKey;
-    private readonly BigInteger _domainHash;
+    private readonly PedersenChain _messageChain;
 
     /// <param name="privateKey">The account's (or a trade-only subkey's) STARK private key.</param>
     /// <param name="account">The main account address: what the messages are signed for.</param>
@@ -32,7 +32,7 @@ public sealed class ParadexSigner
         _privateKey = privateKey;
         Account = account;
         PublicKey = StarkEcdsa.PublicKey(privateKey);
-        _domainHash = DomainHash(chainId);
+        _messageChain = StarkTypedData.MessageChain(DomainHash(chainId), account);
     }
 
     public BigInteger Account { get; }
@@ -64,7 +64,7 @@ public sealed class ParadexSigner
 
     private string Sign(BigInteger structHash)
     {
-        var (r, s) = StarkEcdsa.Sign(MessageHash(_domainHash, Account, structHash), _privateKey);
+        var (r, s) = StarkEcdsa.Sign(_messageChain.Append(structHash).Finish(), _privateKey);
         return Format(r, s);
     }
 

@@ -71,12 +71,7 @@ public static class StarkCurve
     }
 
     /// <summary>compute_hash_on_elements: pedersen(…pedersen(pedersen(0, x0), x1)…, length).</summary>
-    public static BigInteger HashOnElements(IReadOnlyList<BigInteger> elements)
-    {
-        var hash = BigInteger.Zero;
-        foreach (var element in elements) hash = Pedersen(hash, element);
-        return Pedersen(hash, BigInteger.ValueOf(elements.Count));
-    }
+    public static BigInteger HashOnElements(params ReadOnlySpan<BigInteger> elements) => PedersenChain.Empty.Append(elements).Finish();
 
     /// <summary>The point whose x is <paramref name="x"/> (either of the two: ECDSA verification tries both), or null off the curve.</summary>
     public static ECPoint? PointWithX(BigInteger x)
@@ -93,4 +88,23 @@ public static class StarkCurve
     }
 
     private static ECPoint Point(string x, string y) => Curve.CreatePoint(new BigInteger(x), new BigInteger(y));
+}
+
+/// <summary>
+/// compute_hash_on_elements taken in steps. A chain whose first elements never change (a type hash; a message's prefix,
+/// domain and account) is hashed that far once, and each message pays only for the rest.
+/// </summary>
+public readonly record struct PedersenChain(BigInteger? State, int Count)
+{
+    public static PedersenChain Empty => new(BigInteger.Zero, 0);
+
+    public PedersenChain Append(params ReadOnlySpan<BigInteger> elements)
+    {
+        var hash = State ?? BigInteger.Zero;
+        foreach (var element in elements) hash = StarkCurve.Pedersen(hash, element);
+        return new(hash, Count + elements.Length);
+    }
+
+    /// <summary>The hash: the chain closed with its length.</summary>
+    public BigInteger Finish() => StarkCurve.Pedersen(State ?? BigInteger.Zero, BigInteger.ValueOf(Count));
 }

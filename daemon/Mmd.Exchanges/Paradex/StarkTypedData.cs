@@ -35,12 +35,19 @@ public static class StarkTypedData
     public static BigInteger Felt(string value) => ParseNumber(value) ?? ShortString(value);
 
     /// <summary>struct_hash = H([type_hash, field1, …, fieldN]).</summary>
-    public static BigInteger StructHash(BigInteger typeHash, params ReadOnlySpan<BigInteger> fields) =>
-        StarkCurve.HashOnElements([typeHash, .. fields]);
+    public static BigInteger StructHash(BigInteger typeHash, params ReadOnlySpan<BigInteger> fields) => StructHash(TypeChain(typeHash), fields);
+
+    /// <summary>A struct hash from its type's chain (<see cref="TypeChain"/>), hashed once per type.</summary>
+    public static BigInteger StructHash(PedersenChain typeChain, params ReadOnlySpan<BigInteger> fields) => typeChain.Append(fields).Finish();
+
+    public static PedersenChain TypeChain(BigInteger typeHash) => PedersenChain.Empty.Append(typeHash);
 
     /// <summary>message_hash = H(["StarkNet Message", domain hash, account, struct hash of the message]).</summary>
     public static BigInteger MessageHash(BigInteger domainHash, BigInteger account, BigInteger messageStructHash) =>
-        StarkCurve.HashOnElements([MessagePrefix, domainHash, account, messageStructHash]);
+        MessageChain(domainHash, account).Append(messageStructHash).Finish();
+
+    /// <summary>What every message of one account in one domain starts with, hashed once.</summary>
+    public static PedersenChain MessageChain(BigInteger domainHash, BigInteger account) => PedersenChain.Empty.Append(MessagePrefix, domainHash, account);
 
     /// <summary>0x-prefixed lowercase hex without leading zeros, as StarkNet prints a felt.</summary>
     public static string Hex(BigInteger value) => "0x" + value.ToString(16);
