@@ -6,8 +6,8 @@ namespace Mmd.Exchanges.Paradex;
 
 /// <summary>
 /// The STARK curve y² = x³ + x + β over p = 2^251 + 17·2^192 + 1 (exchanges.md §3.4), and StarkNet's Pedersen hash on it.
-/// The generator's multiples are BouncyCastle's comb (signing); the Pedersen hash is <see cref="StarkPedersen"/>'s tables,
-/// with BouncyCastle's arithmetic as the reference it falls back to.
+/// Signing's generator multiples are <see cref="StarkGenerator"/>'s tables and the Pedersen hash <see cref="StarkPedersen"/>'s,
+/// both in <see cref="StarkField"/>; BouncyCastle's arithmetic is the reference they are tested against and fall back to.
 /// </summary>
 public static class StarkCurve
 {
@@ -20,28 +20,39 @@ public static class StarkCurve
 
     private static readonly BigInteger Beta = new("3141592653589793238462643383279502884197169399375105820974944592307816406665");
 
-    public static readonly ECCurve Curve = new FpCurve(P, BigInteger.One, Beta, N, BigInteger.One);
+    // BouncyCastle's curve checks p for primality when it is made (about 200 ms): made on first use, which signing and
+    // hashing never need (they run on StarkField); verification, the reference arithmetic and the fallbacks do.
+    private static readonly Lazy<ECCurve> LazyCurve = new(() => new FpCurve(P, BigInteger.One, Beta, N, BigInteger.One));
 
-    public static readonly ECPoint G = Point(
+    public static ECCurve Curve => LazyCurve.Value;
+
+    internal static readonly (BigInteger X, BigInteger Y) GeneratorXY = XY(
         "874739451078007766457464989774322083649278607533249481151382481072868806602",
         "152666792071518830868575557812948353041420400780739481342941381225525861407");
 
     // The Pedersen constant points P0..P4 (@scure/starknet PEDERSEN_POINTS, exchanges.md §3.7).
-    internal static readonly ECPoint PedersenShift = Point(
+    internal static readonly (BigInteger X, BigInteger Y) PedersenShiftXY = XY(
         "2089986280348253421170679821480865132823066470938446095505822317253594081284",
         "1713931329540660377023406109199410414810705867260802078187082345529207694986");
 
-    internal static readonly ECPoint[] PedersenBases =
+    internal static readonly (BigInteger X, BigInteger Y)[] PedersenBasesXY =
     [
-        Point("996781205833008774514500082376783249102396023663454813447423147977397232763",
+        XY("996781205833008774514500082376783249102396023663454813447423147977397232763",
             "1668503676786377725805489344771023921079126552019160156920634619255970485781"),
-        Point("2251563274489750535117886426533222435294046428347329203627021249169616184184",
+        XY("2251563274489750535117886426533222435294046428347329203627021249169616184184",
             "1798716007562728905295480679789526322175868328062420237419143593021674992973"),
-        Point("2138414695194151160943305727036575959195309218611738193261179310511854807447",
+        XY("2138414695194151160943305727036575959195309218611738193261179310511854807447",
             "113410276730064486255102093846540133784865286929052426931474106396135072156"),
-        Point("2379962749567351885752724891227938183011949129833673362440656643086021394946",
+        XY("2379962749567351885752724891227938183011949129833673362440656643086021394946",
             "776496453633298175483985398648758586525933812536653089401905292063708816422"),
     ];
+
+    private static readonly Lazy<ECPoint> LazyG = new(() => Point(GeneratorXY));
+
+    public static ECPoint G => LazyG.Value;
+
+    // P1..P4 then P0, as BouncyCastle points: each keeps its comb table.
+    private static readonly Lazy<ECPoint[]> LazyPedersenPoints = new(() => [.. PedersenBasesXY.Select(Point), Point(PedersenShiftXY)]);
 
     private static readonly BigInteger Low248 = BigInteger.One.ShiftLeft(248).Subtract(BigInteger.One);
 
@@ -61,11 +72,12 @@ public static class StarkCurve
     /// <summary>The same hash by BouncyCastle's general point arithmetic, about a hundred times slower.</summary>
     internal static BigInteger PedersenReference(BigInteger a, BigInteger b)
     {
-        var sum = PedersenShift
-            .Add(Comb.Multiply(PedersenBases[0], a.And(Low248)))
-            .Add(Comb.Multiply(PedersenBases[1], a.ShiftRight(248)))
-            .Add(Comb.Multiply(PedersenBases[2], b.And(Low248)))
-            .Add(Comb.Multiply(PedersenBases[3], b.ShiftRight(248)))
+        var bases = LazyPedersenPoints.Value;
+        var sum = bases[4]
+            .Add(Comb.Multiply(bases[0], a.And(Low248)))
+            .Add(Comb.Multiply(bases[1], a.ShiftRight(248)))
+            .Add(Comb.Multiply(bases[2], b.And(Low248)))
+            .Add(Comb.Multiply(bases[3], b.ShiftRight(248)))
             .Normalize();
         return sum.AffineXCoord.ToBigInteger();
     }
@@ -87,7 +99,9 @@ public static class StarkCurve
         if (value.SignValue < 0 || value.CompareTo(P) >= 0) throw new ArgumentOutOfRangeException(name, "a field element is in [0, p)");
     }
 
-    private static ECPoint Point(string x, string y) => Curve.CreatePoint(new BigInteger(x), new BigInteger(y));
+    private static (BigInteger X, BigInteger Y) XY(string x, string y) => (new BigInteger(x), new BigInteger(y));
+
+    private static ECPoint Point((BigInteger X, BigInteger Y) xy) => Curve.CreatePoint(xy.X, xy.Y);
 }
 
 /// <summary>

@@ -17,7 +17,7 @@ public static class StarkEcdsa
     public static BigInteger PublicKey(BigInteger privateKey)
     {
         CheckPrivateKey(privateKey);
-        return StarkCurve.MultiplyG(privateKey).AffineXCoord.ToBigInteger();
+        return StarkGenerator.TryMultiplyX(privateKey) ?? StarkCurve.MultiplyG(privateKey).AffineXCoord.ToBigInteger();
     }
 
     /// <summary>Signs a message hash below 2^251 (a Pedersen hash almost always is; anything else is refused, as StarkNet does).</summary>

@@ -1,23 +1,44 @@
 using Org.BouncyCastle.Math;
-using Org.BouncyCastle.Math.EC;
 
 namespace Mmd.Exchanges.Paradex;
 
 /// <summary>A point of the STARK curve in affine coordinates, as the precomputed tables hold it.</summary>
 internal readonly record struct StarkAffine(StarkField X, StarkField Y)
 {
-    public static StarkAffine From(ECPoint point)
+    public static StarkAffine From((BigInteger X, BigInteger Y) xy) => new(StarkField.From(xy.X), StarkField.From(xy.Y));
+
+    /// <summary>
+    /// Window tables of a point: <c>[w][j] = (j + 1)·16^w·point</c>, or with <paramref name="oddOnly"/> <c>(2j + 1)·16^w·point</c>,
+    /// <paramref name="perWindow"/> entries a window. Built with this curve arithmetic and one batched inversion a window:
+    /// a few milliseconds, where BouncyCastle's general arithmetic took a few hundred.
+    /// </summary>
+    public static StarkAffine[][] Windows(StarkAffine point, int windows, int perWindow, bool oddOnly)
     {
-        var normal = point.Normalize();
-        return new(StarkField.From(normal.AffineXCoord.ToBigInteger()), StarkField.From(normal.AffineYCoord.ToBigInteger()));
+        var table = new StarkAffine[windows][];
+        var windowBase = point;
+        Span<StarkJacobian> multiples = new StarkJacobian[perWindow + 1];
+        for (var w = 0; w < windows; w++)
+        {
+            // The step between entries: the base itself, or twice it for odd multiples.
+            var step = oddOnly ? StarkJacobian.Normalize([new StarkJacobian(windowBase).Double()])[0] : windowBase;
+            var sum = new StarkJacobian(windowBase);
+            multiples[0] = sum;
+            for (var j = 1; j < perWindow; j++)
+            {
+                sum = j == 1 && !oddOnly ? sum.Double() : Added(sum, step);
+                multiples[j] = sum;
+            }
+            // The next window's base, 16 times this one: 15·B + B (both tables end at 15·B).
+            multiples[perWindow] = Added(sum, windowBase);
+            var affine = StarkJacobian.Normalize(multiples);
+            table[w] = affine[..perWindow];
+            windowBase = affine[perWindow];
+        }
+        return table;
     }
 
-    /// <summary>The affine form of every point, normalized together (one inversion for all).</summary>
-    public static StarkAffine[] FromAll(ECPoint[] points)
-    {
-        StarkCurve.Curve.NormalizeAll(points);
-        return points.Select(From).ToArray();
-    }
+    private static StarkJacobian Added(StarkJacobian sum, StarkAffine point) =>
+        sum.TryAdd(point) ? sum : throw new InvalidOperationException("unreachable: a small multiple met its own point");
 }
 
 /// <summary>
@@ -51,6 +72,49 @@ internal struct StarkJacobian(StarkAffine start)
         return true;
     }
 
+    /// <summary>Twice the sum (dbl-2007-bl with the curve's a = 1); only the tables are built with it.</summary>
+    public readonly StarkJacobian Double()
+    {
+        var xx = _x.Square();
+        var yy = _y.Square();
+        var yyyy = yy.Square();
+        var zz = _z.Square();
+        var s = (_x + yy).Square() - xx - yyyy;
+        s += s;
+        var m = xx + xx + xx + zz.Square();
+        var t = m.Square() - s - s;
+        var eightYyyy = yyyy + yyyy;
+        eightYyyy += eightYyyy;
+        eightYyyy += eightYyyy;
+        var doubled = this;
+        doubled._x = t;
+        doubled._y = m * (s - t) - eightYyyy;
+        doubled._z = (_y + _z).Square() - yy - zz;
+        return doubled;
+    }
+
     /// <summary>The affine x of the sum.</summary>
     public readonly BigInteger AffineX() => (_x * _z.Inverse().Square()).ToBigInteger();
+
+    /// <summary>Affine forms of many sums with one inversion (Montgomery's trick).</summary>
+    public static StarkAffine[] Normalize(ReadOnlySpan<StarkJacobian> points)
+    {
+        var prefix = new StarkField[points.Length];
+        var product = StarkField.One;
+        for (var i = 0; i < points.Length; i++)
+        {
+            prefix[i] = product;
+            product *= points[i]._z;
+        }
+        var inverse = product.Inverse();
+        var affine = new StarkAffine[points.Length];
+        for (var i = points.Length - 1; i >= 0; i--)
+        {
+            var zInverse = inverse * prefix[i];
+            inverse *= points[i]._z;
+            var zz = zInverse.Square();
+            affine[i] = new(points[i]._x * zz, points[i]._y * zz * zInverse);
+        }
+        return affine;
+    }
 }

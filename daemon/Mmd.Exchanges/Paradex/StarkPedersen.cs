@@ -1,5 +1,4 @@
 using Org.BouncyCastle.Math;
-using Org.BouncyCastle.Math.EC;
 using Org.BouncyCastle.Utilities;
 
 namespace Mmd.Exchanges.Paradex;
@@ -7,20 +6,20 @@ namespace Mmd.Exchanges.Paradex;
 /// <summary>
 /// The Pedersen hash by tables, as @scure/starknet computes it: every multiple j·16^w·Pᵢ of the four constant points is
 /// precomputed once (affine), so a hash is one mixed addition per non-zero nibble of its inputs and a single inversion,
-/// all in <see cref="StarkField"/>. The tables take tens of milliseconds to build, on first use (the connector's first
-/// JWT). The inputs are public (orders, requests), so nothing here needs to be constant time.
+/// all in <see cref="StarkField"/>. The tables (1 890 points) take a few milliseconds to build, on first use. The inputs
+/// are public (orders, requests), so nothing here needs to be constant time.
 /// </summary>
 internal static class StarkPedersen
 {
     private const int LowNibbles = 62; // the low 248 bits of a felt; its top 4 bits (below 2^252) are one more nibble
 
-    private static readonly StarkAffine Shift = StarkAffine.From(StarkCurve.PedersenShift);
+    private static readonly StarkAffine Shift = StarkAffine.From(StarkCurve.PedersenShiftXY);
 
     // [window][j - 1] = j·16^window·point for the low parts (P1, P3); [j - 1] = j·point for the high parts (P2, P4).
-    private static readonly StarkAffine[][] LowA = Windows(StarkCurve.PedersenBases[0], LowNibbles);
-    private static readonly StarkAffine[] HighA = Windows(StarkCurve.PedersenBases[1], 1)[0];
-    private static readonly StarkAffine[][] LowB = Windows(StarkCurve.PedersenBases[2], LowNibbles);
-    private static readonly StarkAffine[] HighB = Windows(StarkCurve.PedersenBases[3], 1)[0];
+    private static readonly StarkAffine[][] LowA = Windows(0, LowNibbles);
+    private static readonly StarkAffine[] HighA = Windows(1, 1)[0];
+    private static readonly StarkAffine[][] LowB = Windows(2, LowNibbles);
+    private static readonly StarkAffine[] HighB = Windows(3, 1)[0];
 
     /// <summary>The x of P0 + a_low·P1 + a_high·P2 + b_low·P3 + b_high·P4; null in the degenerate case the caller computes otherwise.</summary>
     public static BigInteger? TryHash(BigInteger a, BigInteger b)
@@ -37,22 +36,8 @@ internal static class StarkPedersen
         return sum.AffineX();
     }
 
-    private static StarkAffine[][] Windows(ECPoint point, int count)
-    {
-        var all = new ECPoint[count * 15];
-        var windowBase = point;
-        for (var w = 0; w < count; w++)
-        {
-            var multiple = windowBase;
-            for (var j = 0; j < 15; j++)
-            {
-                all[w * 15 + j] = multiple;
-                multiple = multiple.Add(windowBase);
-            }
-            windowBase = windowBase.TimesPow2(4);
-        }
-        return StarkAffine.FromAll(all).Chunk(15).ToArray();
-    }
+    private static StarkAffine[][] Windows(int basePoint, int count) =>
+        StarkAffine.Windows(StarkAffine.From(StarkCurve.PedersenBasesXY[basePoint]), count, 15, oddOnly: false);
 
     /// <summary>Nibble <paramref name="index"/> from the least significant end of a 32-byte big-endian number.</summary>
     private static int Nibble(ReadOnlySpan<byte> bigEndian, int index) => (bigEndian[31 - index / 2] >> (index % 2 * 4)) & 0xF;
