@@ -29,6 +29,12 @@ if (args.Length > 0 && args[0] == "aster")
     await AsterBench.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 200);
     return;
 }
+if (args.Length > 0 && args[0] == "paradex")
+{
+    // paradex [book moves]: book event -> STARK-signed order on the wire, against the loopback emulator
+    await ParadexBench.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 200);
+    return;
+}
 if (args.Length > 0 && args[0] == "control-plane")
 {
     // control-plane [--mmctl PATH-TO-NATIVE-MMCTL] [--soak-minutes 10] [--watchers 1000 | --watchers 100,300,1000] [--fan-out-seconds 20] [--full-messages] [--streams-per-connection 100] [--fan-out-only | --start-only]

@@ -17,7 +17,7 @@ namespace Mmd.Benchmarks;
 internal static class WireLatency
 {
     public static async Task MeasureAsync(string venue, IExchangeConnector connector, string symbol, PaperExchange market, string paperSymbol, FaultPlan requests,
-        string orderPath, IStrategy strategy, int moves)
+        string orderPath, IStrategy strategy, int moves, TimeSpan? pace = null)
     {
         var engine = new InstanceEngine(
             new EngineOptions { InstanceName = "lat", Symbol = symbol, RefreshInterval = TimeSpan.FromHours(1), RefreshTolerancePct = 0.05m },
@@ -33,7 +33,7 @@ internal static class WireLatency
         const int warmup = 20;
         for (var i = 0; i < warmup + moves; i++)
         {
-            await Task.Delay(150);
+            await Task.Delay(pace ?? TimeSpan.FromMilliseconds(150));
             mid *= (i & 1) == 0 ? 1.0008m : 1 / 1.0008m; // beyond the 0.05 % tolerance, inside the 0.1 % half-spread
             var seen = requests.Requests.Count;
             var t0 = DateTimeOffset.UtcNow;

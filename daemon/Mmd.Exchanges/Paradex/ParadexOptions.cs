@@ -13,8 +13,13 @@ public sealed record ParadexOptions
     public TimeSpan AuthSignatureLifetime { get; init; } = TimeSpan.FromMinutes(30);
     /// <summary>A JWT lives 5 minutes on the venue; a fresh one is fetched this long after the last.</summary>
     public TimeSpan JwtRefresh { get; init; } = TimeSpan.FromMinutes(3);
-    /// <summary>Private GETs the venue allows per second (it also allows 800 order writes a second).</summary>
-    public int RequestsPerSecond { get; init; } = 20;
+    /// <summary>Reads per second, sustained: Paradex allows 600 private GETs a minute (and at most 120 in one second).</summary>
+    public int RequestsPerSecond { get; init; } = 10;
+    /// <summary>Reads that may go at once after a quiet spell (a worker's start-up reconciliation reads a dozen).</summary>
+    public int ReadBurst { get; init; } = 60;
+    /// <summary>Order writes per second, sustained: Paradex allows 17 250 a minute (and at most 800 in one second).</summary>
+    public int WritesPerSecond { get; init; } = 280;
+    public int WriteBurst { get; init; } = 400;
     /// <summary>A request without an answer by then is abandoned; a write's outcome is then unknown and settled by a query.</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(10);
     /// <summary>How often the clock offset to the venue is measured again.</summary>

@@ -12,7 +12,7 @@ namespace Mmd.Exchanges.Paradex;
 /// Paradex's REST API (exchanges.md §3.2-§3.6). Private calls carry a JWT from <c>POST /v1/auth</c>, which is signed as a
 /// SNIP-12 <c>Request</c> with the account's STARK key and fetched again before its five minutes run out (and at once after
 /// a 401); orders are signed one by one (<see cref="ParadexSigner"/>) at a timestamp on the venue's clock. Requests are
-/// paced through a <see cref="RequestGate"/>; the answer says plainly whether the venue acted: an error body means it did
+/// paced by the venue's two limits, reads and order writes, each a <see cref="RequestGate"/>; the answer says plainly whether the venue acted: an error body means it did
 /// not (<see cref="ParadexApiException"/>); no answer or a 5xx means nobody knows (<see cref="ParadexOutcomeUnknownException"/>).
 /// Reads are retried a few times; writes never are.
 /// </summary>
@@ -23,7 +23,9 @@ public sealed class ParadexRestClient : IDisposable
     private readonly ParadexCredentials? _credentials;
     private readonly ParadexOptions _options;
     private readonly TimeProvider _time;
-    private readonly RequestGate _gate;
+    // Paradex counts order writes and reads apart (exchanges.md §3.6), so each has its own bucket.
+    private readonly RequestGate _reads;
+    private readonly RequestGate _writes;
     private readonly SemaphoreSlim _authLock = new(1, 1);
     private ParadexSigner? _signer;
     private string? _jwt;
@@ -38,10 +40,9 @@ public sealed class ParadexRestClient : IDisposable
         _credentials = credentials;
         _options = options;
         _time = time;
-        _gate = new RequestGate(options.RequestsPerSecond, options.RequestsPerSecond * 2, time);
+        _reads = new RequestGate(options.RequestsPerSecond, options.ReadBurst, time);
+        _writes = new RequestGate(options.WritesPerSecond, options.WriteBurst, time);
     }
-
-    public RequestGate Gate => _gate;
 
     /// <summary>The venue's clock: what signatures are stamped with.</summary>
     public DateTimeOffset VenueNow => _time.GetUtcNow() + TimeSpan.FromTicks(Interlocked.Read(ref _offsetTicks));
@@ -95,7 +96,7 @@ public sealed class ParadexRestClient : IDisposable
         bool reduceOnly, CancellationToken ct)
     {
         var signer = await SignerAsync(ct).ConfigureAwait(false);
-        await _gate.WaitAsync(ct).ConfigureAwait(false);
+        await _writes.WaitAsync(ct).ConfigureAwait(false); // before the stamp: a wait must not eat into recv_window
         var stamp = VenueNow.ToUnixTimeMilliseconds();
         var body = new ParadexNewOrder(market, side == Side.Buy ? "BUY" : "SELL", type, Amount(size), price is { } p ? Amount(p) : null, instruction,
             signer.SignOrder(stamp, market, side, type, size, price), stamp, clientId, reduceOnly ? ["REDUCE_ONLY"] : null,
@@ -173,7 +174,8 @@ public sealed class ParadexRestClient : IDisposable
 
     public void Dispose()
     {
-        _gate.Dispose();
+        _reads.Dispose();
+        _writes.Dispose();
         _authLock.Dispose();
     }
 
@@ -192,7 +194,7 @@ public sealed class ParadexRestClient : IDisposable
             catch (Exception e) when (attempt < ReadAttempts && e is ParadexOutcomeUnknownException or ParadexApiException { IsRateLimit: true })
             {
                 // A read changes nothing, so it may be asked again: after the pause a 429 imposed, or a short backoff.
-                if (_gate.PauseLeft() == TimeSpan.Zero)
+                if (_reads.PauseLeft() == TimeSpan.Zero)
                     await Task.Delay(TimeSpan.FromMilliseconds(100 << attempt), _time, ct).ConfigureAwait(false);
             }
         }
@@ -203,7 +205,7 @@ public sealed class ParadexRestClient : IDisposable
     {
         for (var attempt = 1; ; attempt++)
         {
-            if (paced) await _gate.WaitAsync(ct).ConfigureAwait(false);
+            if (paced) await GateOf(method, path).WaitAsync(ct).ConfigureAwait(false);
             paced = true; // a second attempt (after a 401) waits its turn like any request
             var jwt = auth ? await JwtAsync(ct).ConfigureAwait(false) : null;
             try
@@ -232,10 +234,14 @@ public sealed class ParadexRestClient : IDisposable
         if (answer.IsSuccess) return answer.Text;
         var error = TryError(answer.Text);
         var status = (int)answer.Status;
-        if (status == 429) _gate.Pause(VenueHttp.RetryAfter(answer.Headers.RetryAfter, TimeSpan.FromSeconds(1), _time));
+        if (status == 429) GateOf(method, path).Pause(VenueHttp.RetryAfter(answer.Headers.RetryAfter, TimeSpan.FromSeconds(1), _time));
         if (status >= 500) throw new ParadexOutcomeUnknownException($"{method} {path}: HTTP {status} {error?.Message ?? answer.Text}");
         throw new ParadexApiException(answer.Status, error?.Error ?? "HTTP_" + status, error?.Message ?? answer.Text);
     }
+
+    /// <summary>Order writes (POST, DELETE, PUT under /orders) have the venue's write limit; everything else its read limit.</summary>
+    private RequestGate GateOf(HttpMethod method, string path) =>
+        method != HttpMethod.Get && path.StartsWith("/v1/orders", StringComparison.Ordinal) ? _writes : _reads;
 
     private static ParadexError? TryError(string text) => VenueHttp.TryRead<ParadexError>(text, ParadexJson.Options) is { Error: not null } e ? e : null;
 

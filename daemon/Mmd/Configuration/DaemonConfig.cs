@@ -72,6 +72,6 @@ public sealed record VenueEndpoints
     public string? WsUrl { get; set; }
     /// <summary>How long after its timestamp a signed request stays valid (Backpack's X-Window, Aster V1's recvWindow, Paradex's recv_window; at most 60000).</summary>
     public int? WindowMs { get; set; }
-    /// <summary>Sustained requests per second of the client-side token bucket.</summary>
+    /// <summary>Sustained requests per second of the client-side token bucket (Paradex: of its reads; its order writes have their own).</summary>
     public int? RequestsPerSecond { get; set; }
 }

@@ -1,3 +1,4 @@
+using Mmd.Emulators.Faults;
 using Mmd.Emulators.Paradex;
 using Mmd.Exchanges.Paper;
 using Mmd.Exchanges.Paradex;
@@ -114,6 +115,26 @@ public sealed class ParadexConnectorTests : IAsyncLifetime, IDisposable
         Assert.Equal(System.Net.HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains("INVALID_ORDER_SIGNATURE", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Empty(_market.OpenOrders(ParadexTestKeys.Account, "SOL_USDC_PERP"));
+    }
+
+    [Fact]
+    public async Task ReadsAndOrderWrites_ArePacedApart_AReadHeldByA429_HoldsNoOrderBack()
+    {
+        await using var connector = Connect();
+        await connector.ConnectAsync(CancellationToken.None).DefaultTimeout();
+        // Reads are told to wait five minutes; with one gate for both, the order below would wait as long.
+        _emulator.Faults.Add(new Fault(FaultKind.RateLimit, "GET", "/v1/positions") { RetryAfter = TimeSpan.FromMinutes(5) });
+        using var cancel = new CancellationTokenSource();
+        var read = connector.Rest.GetPositionsAsync(cancel.Token);
+        await Until.TrueAsync(() => _emulator.Faults.Requests.Any(r => r.Path == "/v1/positions" && r.Status == 429), "the read is refused with a Retry-After");
+
+        var order = await connector.Rest.PlaceOrderAsync("SOL-USD-PERP", Side.Buy, "LIMIT", 0.1m, 100m, "POST_ONLY", "gate_1", reduceOnly: false, CancellationToken.None)
+            .DefaultTimeout();
+        await connector.Rest.CancelOrderAsync(order.Id, CancellationToken.None).DefaultTimeout();
+        Assert.False(read.IsCompleted, "the read still waits out its pause");
+        Assert.Empty(_market.OpenOrders(ParadexTestKeys.Account, "SOL_USDC_PERP"));
+        await cancel.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => read.DefaultTimeout());
     }
 
     [Theory]
