@@ -1,24 +1,15 @@
-using System.Text;
 using Mmd.Exchanges.Aster;
 using Mmd.Specs;
+using static Mmd.Daemon.Tests.SpecFiles;
 
 namespace Mmd.Daemon.Tests;
 
 public class AsterSpecValidationTests
 {
-    private static ValidatedSpec Valid(string json) => SpecValidator.Validate(InstanceSpecJson.Parse("spec.json", Encoding.UTF8.GetBytes(json), out var lines), "spec.json", lines);
-
-    private static InvalidSpecException Invalid(string json)
-    {
-        var spec = InstanceSpecJson.Parse("spec.json", Encoding.UTF8.GetBytes(json), out var lines);
-        return Assert.Throws<InvalidSpecException>(() => SpecValidator.Validate(spec, "spec.json", lines));
-    }
-
     [Fact]
     public void ShippedTemplate_IsValid_V3_WithTheSwitchOn()
     {
-        var path = Path.Combine(AppContext.BaseDirectory, "templates", "aster-perp-mm.json");
-        var spec = SpecValidator.Validate(InstanceSpecJson.Parse(path, File.ReadAllBytes(path), out var lines), path, lines);
+        var spec = Template("aster-perp-mm.json");
         Assert.Equal(("aster", "SOLUSDT"), (spec.Venue, spec.Symbol));
         Assert.Equal(new AsterVenue(AsterSigning.V3, TimeSpan.FromSeconds(60), Testnet: false), spec.Aster);
     }

@@ -1,24 +1,15 @@
-using System.Text;
 using Mmd.Exchanges.Backpack;
 using Mmd.Specs;
+using static Mmd.Daemon.Tests.SpecFiles;
 
 namespace Mmd.Daemon.Tests;
 
 public class BackpackSpecValidationTests
 {
-    private static ValidatedSpec Valid(string json) => SpecValidator.Validate(InstanceSpecJson.Parse("spec.json", Encoding.UTF8.GetBytes(json), out var lines), "spec.json", lines);
-
-    private static InvalidSpecException Invalid(string json)
-    {
-        var spec = InstanceSpecJson.Parse("spec.json", Encoding.UTF8.GetBytes(json), out var lines);
-        return Assert.Throws<InvalidSpecException>(() => SpecValidator.Validate(spec, "spec.json", lines));
-    }
-
     [Fact]
     public void ShippedTemplate_IsValid_WithTheTagDerivedFromTheName()
     {
-        var path = Path.Combine(AppContext.BaseDirectory, "templates", "backpack-perp-mm.json");
-        var spec = SpecValidator.Validate(InstanceSpecJson.Parse(path, File.ReadAllBytes(path), out var lines), path, lines);
+        var spec = Template("backpack-perp-mm.json");
         Assert.Equal("backpack", spec.Venue);
         Assert.Equal(BackpackClientIds.DefaultTag("backpack-sol-perp"), spec.BackpackClientIdTag);
         Assert.Equal(new BackpackMarginFlags(), spec.BackpackMarginFlags);

@@ -1,24 +1,15 @@
-using System.Text;
 using Mmd.Specs;
 using Mmd.Trading.Strategies.PerpMarketMaking;
+using static Mmd.Daemon.Tests.SpecFiles;
 
 namespace Mmd.Daemon.Tests;
 
 public class ParadexSpecValidationTests
 {
-    private static ValidatedSpec Valid(string json) => SpecValidator.Validate(InstanceSpecJson.Parse("spec.json", Encoding.UTF8.GetBytes(json), out var lines), "spec.json", lines);
-
-    private static InvalidSpecException Invalid(string json)
-    {
-        var spec = InstanceSpecJson.Parse("spec.json", Encoding.UTF8.GetBytes(json), out var lines);
-        return Assert.Throws<InvalidSpecException>(() => SpecValidator.Validate(spec, "spec.json", lines));
-    }
-
     [Fact]
     public void ShippedTemplate_IsValid_APerpMarketMakerOnSolUsdPerp()
     {
-        var path = Path.Combine(AppContext.BaseDirectory, "templates", "paradex-perp-mm.json");
-        var spec = SpecValidator.Validate(InstanceSpecJson.Parse(path, File.ReadAllBytes(path), out var lines), path, lines);
+        var spec = Template("paradex-perp-mm.json");
         Assert.Equal(("paradex", "SOL-USD-PERP"), (spec.Venue, spec.Symbol));
         Assert.IsType<PerpMarketMakerConfig>(spec.Strategy);
     }

@@ -2,23 +2,12 @@ using System.Text;
 using GrpcMM.Protos.V1;
 using Mmd.Specs;
 using Mmd.Trading.Strategies.PerpMarketMaking;
+using static Mmd.Daemon.Tests.SpecFiles;
 
 namespace Mmd.Daemon.Tests;
 
 public class StrategySpecValidationTests
 {
-    private static InvalidSpecException Invalid(string json)
-    {
-        var spec = InstanceSpecJson.Parse("spec.json", Encoding.UTF8.GetBytes(json), out var lines);
-        return Assert.Throws<InvalidSpecException>(() => SpecValidator.Validate(spec, "spec.json", lines));
-    }
-
-    private static ValidatedSpec Template(string file)
-    {
-        var path = Path.Combine(AppContext.BaseDirectory, "templates", file);
-        return SpecValidator.Validate(InstanceSpecJson.Parse(path, File.ReadAllBytes(path), out var lines), path, lines);
-    }
-
     [Fact]
     public void ShippedPerpTemplate_IsValid()
     {

@@ -71,7 +71,7 @@ public sealed class AsterEndToEndTests(ITestOutputHelper output)
                 journaled, d.Dir.Path, "ast");
         Assert.Equal(onVenue, fromFills);
         Assert.Equal(venueFills.Length, journaled.Count);
-        await AssertSecretNowhereAsync(d, "ast");
+        await SecretChecks.AssertNowhereAsync(d, "ast", AsterTestKeys.SignerKey, StringComparison.OrdinalIgnoreCase);
         output.WriteLine($"20 kill -9s: {venueFills.Length} fills on the venue = {venueFills.Length} journaled, 0 duplicates; position {onVenue} = sum of fills {fromFills}; " +
             $"{open.Length} open orders before the stop, all the instance's and journaled; 0 after it; dead-man's switch off after the stop, 0 countdown cancels");
     }
@@ -145,20 +145,6 @@ public sealed class AsterEndToEndTests(ITestOutputHelper output)
         var rest = new AsterRestClient(new HttpClient(), signer, new AsterOptions { RestBaseUrl = new Uri(venue.RestUrl), Signing = signing }, TimeProvider.System);
         await rest.SyncClockAsync(CancellationToken.None).DefaultTimeout();
         return rest;
-    }
-
-    /// <summary>The signer's private key never reaches a log, the database or an RPC answer.</summary>
-    private static async Task AssertSecretNowhereAsync(DaemonUnderTest d, string name)
-    {
-        var secret = AsterTestKeys.SignerKey;
-        foreach (var file in Directory.EnumerateFiles(d.Dir.Path, "*", SearchOption.AllDirectories).Where(f => !f.EndsWith(".sock", StringComparison.Ordinal) && !f.EndsWith(".lock", StringComparison.Ordinal)))
-        {
-            await using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-            using var reader = new StreamReader(stream);
-            Assert.False((await reader.ReadToEndAsync()).Contains(secret, StringComparison.OrdinalIgnoreCase), $"{file} holds the signer key");
-        }
-        Assert.DoesNotContain(secret, (await d.GetAsync(name)).ToString(), StringComparison.OrdinalIgnoreCase);
-        Assert.DoesNotContain(secret, (await d.MmctlAsync("status", name)).StandardOutput, StringComparison.OrdinalIgnoreCase);
     }
 
     private static string SpecJson(string name, uint deadManSwitchSeconds, string signing = "v3", string? restartPolicy = null) => JsonSerializer.Serialize(new

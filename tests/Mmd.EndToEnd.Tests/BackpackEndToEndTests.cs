@@ -83,16 +83,7 @@ public sealed class BackpackEndToEndTests(ITestOutputHelper output)
                     $"order {f.OrderId} client {f.ClientId} {f.Side} {f.Quantity} @ {f.Price} at {f.Timestamp}")).ToList(), journaled, d.Dir.Path, "bp");
         Assert.Equal(onVenue, fromFills);
         Assert.Equal(venueFills.Length, journaled.Count);
-        // The secret never reaches a log, the database or an RPC answer.
-        foreach (var file in Directory.EnumerateFiles(d.Dir.Path, "*", SearchOption.AllDirectories).Where(f => !f.EndsWith(".sock", StringComparison.Ordinal) && !f.EndsWith(".lock", StringComparison.Ordinal)))
-        {
-            await using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-            using var reader = new StreamReader(stream);
-            Assert.False((await reader.ReadToEndAsync()).Contains(Secret, StringComparison.Ordinal), $"{file} holds the secret");
-        }
-        var instance = await d.GetAsync("bp");
-        Assert.DoesNotContain(Secret, instance.ToString(), StringComparison.Ordinal);
-        Assert.DoesNotContain(Secret, (await d.MmctlAsync("status", "bp")).StandardOutput, StringComparison.Ordinal);
+        await SecretChecks.AssertNowhereAsync(d, "bp", Secret, StringComparison.Ordinal);
         output.WriteLine($"20 kill -9s: {venueFills.Length} fills on the venue = {venueFills.Length} journaled, 0 duplicates; position {onVenue} = sum of fills {fromFills}; " +
             $"{open.Length} open orders before the stop, all the instance's and journaled; 0 after it");
     }

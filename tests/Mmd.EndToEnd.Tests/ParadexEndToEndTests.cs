@@ -68,7 +68,7 @@ public sealed class ParadexEndToEndTests(ITestOutputHelper output)
                 venueFills.Select(f => (f.TradeId, $"order {f.VenueOrderId} {f.Side} {f.Quantity} @ {f.Price} at {f.Timestamp:O}")).ToList(), journaled, d.Dir.Path, "pdx");
         Assert.Equal(onVenue, fromFills);
         Assert.Equal(venueFills.Count, journaled.Count);
-        await AssertKeyNowhereAsync(d, "pdx");
+        await SecretChecks.AssertNowhereAsync(d, "pdx", ParadexTestKeys.PrivateKey[2..], StringComparison.OrdinalIgnoreCase);
         output.WriteLine($"10 kill -9s: {venueFills.Count} fills on the venue = {journaled.Count} journaled, 0 duplicates; position {onVenue} = sum of fills {fromFills}; " +
             $"{open.Count} open orders before the stop, all the instance's and journaled; 0 after it");
     }
@@ -106,20 +106,6 @@ public sealed class ParadexEndToEndTests(ITestOutputHelper output)
             ParadexCredentials.From(ParadexTestKeys.Variables), TimeProvider.System);
         await connector.ConnectAsync(CancellationToken.None).DefaultTimeout();
         return connector;
-    }
-
-    /// <summary>The STARK private key never reaches a log, the database or an RPC answer.</summary>
-    private static async Task AssertKeyNowhereAsync(DaemonUnderTest d, string name)
-    {
-        var secret = ParadexTestKeys.PrivateKey[2..];
-        foreach (var file in Directory.EnumerateFiles(d.Dir.Path, "*", SearchOption.AllDirectories).Where(f => !f.EndsWith(".sock", StringComparison.Ordinal) && !f.EndsWith(".lock", StringComparison.Ordinal)))
-        {
-            await using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-            using var reader = new StreamReader(stream);
-            Assert.False((await reader.ReadToEndAsync()).Contains(secret, StringComparison.OrdinalIgnoreCase), $"{file} holds the STARK key");
-        }
-        Assert.DoesNotContain(secret, (await d.GetAsync(name)).ToString(), StringComparison.OrdinalIgnoreCase);
-        Assert.DoesNotContain(secret, (await d.MmctlAsync("status", name)).StandardOutput, StringComparison.OrdinalIgnoreCase);
     }
 
     private static string SpecJson(string name) => JsonSerializer.Serialize(new
