@@ -70,8 +70,8 @@ internal readonly struct EcgFp5Point
         var t6 = (_u + _t) * (other._u + other._t) - (t3 + t4);
         var t7 = t1 + t2 * B;
         var t8 = t4 * t7;
-        var t9 = t3 * (t5 * BTimes2 + t7.Double());
-        var t10 = (t4 + t3.Double()) * (t5 + t7);
+        var t9 = t3 * (t5 * BTimes2 + t7.Twice());
+        var t10 = (t4 + t3.Twice()) * (t5 + t7);
         return new EcgFp5Point((t10 - t8) * B, t8 - t9, t6 * (t2 * B - t1), t8 + t9);
     }
 
@@ -83,10 +83,10 @@ internal readonly struct EcgFp5Point
         var x1 = t2.Square();
         var z1 = t1 * _u;
         var t3 = _u.Square();
-        var w1 = t2 - t3 * (_x + _z).Double();
+        var w1 = t2 - t3 * (_x + _z).Twice();
         var t4 = z1.Square();
         var z = w1.Square();
-        return new EcgFp5Point(t4 * BTimes4, z, (w1 + z1).Square() - (t4 + z), x1.Double() - (t4 * Four + z));
+        return new EcgFp5Point(t4 * BTimes4, z, (w1 + z1).Square() - (t4 + z), x1.Twice() - (t4 * Four + z));
     }
 
     /// <summary>

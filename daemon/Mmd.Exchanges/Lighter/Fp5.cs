@@ -8,7 +8,7 @@ namespace Mmd.Exchanges.Lighter;
 /// the form Poseidon2's five-element outputs (transaction hashes) take. Serialised as five 8-byte little-endian
 /// canonical limbs, 40 bytes.
 /// </summary>
-internal readonly struct Fp5 : IEquatable<Fp5>
+public readonly struct Fp5 : IEquatable<Fp5>
 {
     public const int ByteLength = 40;
 
@@ -18,7 +18,15 @@ internal readonly struct Fp5 : IEquatable<Fp5>
     /// <summary>A primitive fifth root of unity, W^((p−1)/5): the Frobenius map multiplies coefficient i by its i-th power.</summary>
     private const ulong FifthRootOfUnity = 1041288259238279555;
 
-    public readonly ulong C0, C1, C2, C3, C4;
+    public ulong C0 { get; }
+
+    public ulong C1 { get; }
+
+    public ulong C2 { get; }
+
+    public ulong C3 { get; }
+
+    public ulong C4 { get; }
 
     public Fp5(ulong c0, ulong c1, ulong c2, ulong c3, ulong c4)
     {
@@ -72,7 +80,7 @@ internal readonly struct Fp5 : IEquatable<Fp5>
 
     public Fp5 Square() => this * this;
 
-    public Fp5 Double() => this + this;
+    public Fp5 Twice() => this + this;
 
     public Fp5 Scale(ulong factor) => new(
         Goldilocks.Multiply(C0, factor), Goldilocks.Multiply(C1, factor), Goldilocks.Multiply(C2, factor),
@@ -210,6 +218,10 @@ internal readonly struct Fp5 : IEquatable<Fp5>
     }
 
     public bool Equals(Fp5 other) => C0 == other.C0 && C1 == other.C1 && C2 == other.C2 && C3 == other.C3 && C4 == other.C4;
+
+    public static bool operator ==(Fp5 a, Fp5 b) => a.Equals(b);
+
+    public static bool operator !=(Fp5 a, Fp5 b) => !a.Equals(b);
 
     public override bool Equals(object? obj) => obj is Fp5 other && Equals(other);
 

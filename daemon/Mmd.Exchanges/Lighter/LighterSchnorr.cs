@@ -8,7 +8,7 @@ namespace Mmd.Exchanges.Lighter;
 /// little-endian integer mod n, s = k − e·sk mod n; the signature is s ‖ e, 40 bytes each, little-endian. The nonce
 /// is random, as in the official signer, so two signatures of one message differ and both verify.
 /// </summary>
-internal static class LighterSchnorr
+public static class LighterSchnorr
 {
     public const int SignatureLength = 2 * Fp5.ByteLength;
 
@@ -37,10 +37,14 @@ internal static class LighterSchnorr
         var s = ReadScalar(signature[..Fp5.ByteLength]);
         var e = ReadScalar(signature[Fp5.ByteLength..]);
         if (s >= N || e >= N) return false;
-        if (EcgFp5Point.Decode(publicKey) is not { } point) return false;
+        if (DecodedKeys.Count > 256) DecodedKeys.Clear();
+        if (DecodedKeys.GetOrAdd(publicKey, static key => EcgFp5Point.Decode(key)) is not { } point) return false;
         var rv = EcgFp5Point.Generator.Multiply(s).Add(point.Multiply(e)).Encode();
         return Challenge(rv, hashedMessage) == e;
     }
+
+    /// <summary>Decoding takes a square root in GF(p^5), tens of milliseconds; a verifier sees few keys, many times each.</summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Fp5, EcgFp5Point?> DecodedKeys = new();
 
     private static BigInteger Challenge(Fp5 r, Fp5 hashedMessage)
     {

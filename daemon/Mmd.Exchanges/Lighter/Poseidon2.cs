@@ -7,7 +7,7 @@ namespace Mmd.Exchanges.Lighter;
 /// The round constants and the internal diagonal are the published ones (elliottech/poseidon_crypto,
 /// hash/poseidon2_goldilocks_plonky2/config.go; the diagonal is Plonky3's).
 /// </summary>
-internal static class Poseidon2
+public static class Poseidon2
 {
     public const int Width = 12;
     public const int Rate = 8;
