@@ -65,6 +65,7 @@ var suites = new Dictionary<string, Type>
     ["backpack-signing"] = typeof(BackpackSigningBenchmark),
     ["aster-signing"] = typeof(AsterSigningBenchmark),
     ["paradex-signing"] = typeof(ParadexSigningBenchmark),
+    ["lighter-signing"] = typeof(LighterSigningBenchmark),
 };
 // Artifacts go beside the benchmarks, whatever folder the command runs from (the repository's top level is fixed).
 var config = BenchmarkDotNet.Configs.ManualConfig.Create(BenchmarkDotNet.Configs.DefaultConfig.Instance)

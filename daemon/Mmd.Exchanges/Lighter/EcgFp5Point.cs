@@ -75,6 +75,38 @@ internal readonly struct EcgFp5Point
         return new EcgFp5Point((t10 - t8) * B, t8 - t9, t6 * (t2 * B - t1), t8 + t9);
     }
 
+    /// <summary>P + (x, u) for a point in affine form (Z = T = 1; the neutral point is (0, 0)): 8 products.</summary>
+    public EcgFp5Point AddAffine(Fp5 x2, Fp5 u2)
+    {
+        var t1 = _x * x2;
+        var t3 = _u * u2;
+        var t5 = _x + x2 * _z;
+        var t6 = _u + u2 * _t;
+        var t7 = t1 + _z * B;
+        var t8 = _t * t7;
+        var t9 = t3 * (t5 * BTimes2 + t7.Twice());
+        var t10 = (_t + t3.Twice()) * (t5 + t7);
+        return new EcgFp5Point((t10 - t8) * B, t8 - t9, t6 * (_z * B - t1), t8 + t9);
+    }
+
+    /// <summary>The affine (x, u) of each point, with one inversion for all of them (Montgomery's trick).</summary>
+    public static (Fp5 X, Fp5 U)[] ToAffine(ReadOnlySpan<EcgFp5Point> points)
+    {
+        // prefix[i] = Π_{j<i} Z_j·T_j
+        var prefix = new Fp5[points.Length + 1];
+        prefix[0] = Fp5.One;
+        for (var i = 0; i < points.Length; i++) prefix[i + 1] = prefix[i] * points[i]._z * points[i]._t;
+        var inverse = prefix[points.Length].Inverse();
+        var affine = new (Fp5 X, Fp5 U)[points.Length];
+        for (var i = points.Length - 1; i >= 0; i--)
+        {
+            var zt = inverse * prefix[i]; // 1/(Z_i·T_i)
+            inverse *= points[i]._z * points[i]._t;
+            affine[i] = (points[i]._x * points[i]._t * zt, points[i]._u * points[i]._z * zt);
+        }
+        return affine;
+    }
+
     /// <summary>2P (4 products and 5 squares).</summary>
     public EcgFp5Point Double()
     {

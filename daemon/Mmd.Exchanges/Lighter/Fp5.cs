@@ -67,15 +67,44 @@ public readonly struct Fp5 : IEquatable<Fp5>
 
     public static Fp5 operator *(Fp5 a, Fp5 b)
     {
-        // Schoolbook product; the terms of degree 5..8 fold back with x^5 = 3.
-        static ulong M(ulong x, ulong y) => Goldilocks.Multiply(x, y);
-        static ulong A(ulong x, ulong y) => Goldilocks.Add(x, y);
-        var c0 = A(M(a.C0, b.C0), M(W, A(A(M(a.C1, b.C4), M(a.C2, b.C3)), A(M(a.C3, b.C2), M(a.C4, b.C1)))));
-        var c1 = A(A(M(a.C0, b.C1), M(a.C1, b.C0)), M(W, A(A(M(a.C2, b.C4), M(a.C3, b.C3)), M(a.C4, b.C2))));
-        var c2 = A(A(M(a.C0, b.C2), M(a.C1, b.C1)), A(M(a.C2, b.C0), M(W, A(M(a.C3, b.C4), M(a.C4, b.C3)))));
-        var c3 = A(A(M(a.C0, b.C3), M(a.C1, b.C2)), A(A(M(a.C2, b.C1), M(a.C3, b.C0)), M(W, M(a.C4, b.C4))));
-        var c4 = A(A(M(a.C0, b.C4), M(a.C1, b.C3)), A(A(M(a.C2, b.C2), M(a.C3, b.C1)), M(a.C4, b.C0)));
-        return new Fp5(c0, c1, c2, c3, c4);
+        // Schoolbook product; the terms of degree 5..8 fold back with x^5 = 3, so b's wrapped coefficients are tripled
+        // once. Each coefficient is a sum of five 128-bit products, reduced once.
+        var b1 = Goldilocks.Multiply(b.C1, W);
+        var b2 = Goldilocks.Multiply(b.C2, W);
+        var b3 = Goldilocks.Multiply(b.C3, W);
+        var b4 = Goldilocks.Multiply(b.C4, W);
+        return new Fp5(
+            Dot(a.C0, b.C0, a.C1, b4, a.C2, b3, a.C3, b2, a.C4, b1),
+            Dot(a.C0, b.C1, a.C1, b.C0, a.C2, b4, a.C3, b3, a.C4, b2),
+            Dot(a.C0, b.C2, a.C1, b.C1, a.C2, b.C0, a.C3, b4, a.C4, b3),
+            Dot(a.C0, b.C3, a.C1, b.C2, a.C2, b.C1, a.C3, b.C0, a.C4, b4),
+            Dot(a.C0, b.C4, a.C1, b.C3, a.C2, b.C2, a.C3, b.C1, a.C4, b.C0));
+    }
+
+    /// <summary>
+    /// Σ xᵢ·yᵢ mod p for five pairs. The 128-bit sum may carry out up to four times; 2^128 ≡ −2^32 (mod p), so each
+    /// carry takes 2^32 off the reduced sum.
+    /// </summary>
+    private static ulong Dot(ulong x0, ulong y0, ulong x1, ulong y1, ulong x2, ulong y2, ulong x3, ulong y3, ulong x4, ulong y4)
+    {
+        var high = Math.BigMul(x0, y0, out var low);
+        ulong carries = 0;
+        Accumulate(ref low, ref high, ref carries, x1, y1);
+        Accumulate(ref low, ref high, ref carries, x2, y2);
+        Accumulate(ref low, ref high, ref carries, x3, y3);
+        Accumulate(ref low, ref high, ref carries, x4, y4);
+        return Goldilocks.Sub(Goldilocks.Reduce(high, low), carries << 32);
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static void Accumulate(ref ulong low, ref ulong high, ref ulong carries, ulong x, ulong y)
+    {
+        var productHigh = Math.BigMul(x, y, out var productLow);
+        low += productLow;
+        // A product of values below p has a high word below 2^64 − 2^33, so the low word's carry cannot overflow it.
+        productHigh += low < productLow ? 1ul : 0;
+        high += productHigh;
+        carries += high < productHigh ? 1ul : 0;
     }
 
     public Fp5 Square() => this * this;

@@ -14,14 +14,14 @@ public static class LighterSchnorr
 
     private static BigInteger N => EcgFp5Point.Order;
 
-    public static Fp5 PublicKey(BigInteger privateKey) => EcgFp5Point.Generator.Multiply(privateKey).Encode();
+    public static Fp5 PublicKey(BigInteger privateKey) => EcgFp5Generator.Multiply(privateKey).Encode();
 
     public static byte[] Sign(Fp5 hashedMessage, BigInteger privateKey) => Sign(hashedMessage, privateKey, RandomScalar());
 
     /// <summary>The signature with a given nonce: for the published fixed-nonce vectors; never reuse a nonce.</summary>
     public static byte[] Sign(Fp5 hashedMessage, BigInteger privateKey, BigInteger nonce)
     {
-        var r = EcgFp5Point.Generator.Multiply(nonce).Encode();
+        var r = EcgFp5Generator.Multiply(nonce).Encode();
         var e = Challenge(r, hashedMessage);
         var s = Mod(nonce - e * privateKey);
         var signature = new byte[SignatureLength];
@@ -39,7 +39,7 @@ public static class LighterSchnorr
         if (s >= N || e >= N) return false;
         if (DecodedKeys.Count > 256) DecodedKeys.Clear();
         if (DecodedKeys.GetOrAdd(publicKey, static key => EcgFp5Point.Decode(key)) is not { } point) return false;
-        var rv = EcgFp5Point.Generator.Multiply(s).Add(point.Multiply(e)).Encode();
+        var rv = EcgFp5Generator.Multiply(s).Add(point.Multiply(e)).Encode();
         return Challenge(rv, hashedMessage) == e;
     }
 

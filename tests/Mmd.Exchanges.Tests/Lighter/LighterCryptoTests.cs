@@ -165,6 +165,47 @@ public class LighterCryptoTests
     }
 
     [Fact]
+    public void GeneratorMultiples_ByTheTable_AgreeWithTheGeneralMethod_ForEdgeAndRandomScalars()
+    {
+        var n = EcgFp5Point.Order;
+        var random = new Random(17);
+        var scalars = new[] { BigInteger.Zero, BigInteger.One, 15, 16, 17, 255, 256, n - 1, n - 2, n - 16, BigInteger.Pow(2, 318), BigInteger.Pow(2, 318) - 1 }
+            .Concat(Enumerable.Range(0, 30).Select(_ =>
+            {
+                var bytes = new byte[40];
+                random.NextBytes(bytes);
+                return new BigInteger(bytes, isUnsigned: true) % n;
+            }));
+        foreach (var k in scalars)
+            Assert.True(EcgFp5Generator.Multiply(k).SameAs(EcgFp5Point.Generator.Multiply(k)), $"{k}·G");
+        Assert.True(EcgFp5Generator.Multiply(0).IsNeutral);
+    }
+
+    [Fact]
+    public void Fp5_Product_AgreesWithPolynomialArithmetic_WhereTheSumsCarry()
+    {
+        var p = new BigInteger(Goldilocks.P);
+        var random = new Random(5);
+        var max = Goldilocks.P - 1;
+        var cases = new List<(Fp5, Fp5)> { (new Fp5(max, max, max, max, max), new Fp5(max, max, max, max, max)), (new Fp5(max, 0, max, 0, max), new Fp5(max, max, 1, max, max)) };
+        for (var i = 0; i < 30; i++)
+            cases.Add((new Fp5(NextLimb(random), NextLimb(random), NextLimb(random), NextLimb(random), NextLimb(random)),
+                new Fp5(NextLimb(random), NextLimb(random), NextLimb(random), NextLimb(random), NextLimb(random))));
+        foreach (var (a, b) in cases)
+        {
+            var expected = new BigInteger[5];
+            for (var i = 0; i < 5; i++)
+            for (var j = 0; j < 5; j++)
+            {
+                var term = (BigInteger)a[i] * b[j];
+                expected[(i + j) % 5] += i + j >= 5 ? 3 * term : term;
+            }
+            var product = a * b;
+            for (var k = 0; k < 5; k++) Assert.Equal((ulong)(expected[k] % p), product[k]);
+        }
+    }
+
+    [Fact]
     public void Decode_InvertsEncode_AndRefusesAnElementThatEncodesNoPoint()
     {
         var random = new Random(3);
