@@ -125,6 +125,23 @@ internal sealed class VenueWebSocket<TMessage> : IAsyncDisposable where TMessage
         _messages.Writer.TryComplete(failure ?? new WebSocketException("the stream ended"));
     }
 
+    /// <summary>Sends a text message on the open connection (a venue's application-level ping or pong).</summary>
+    public async Task SendAsync(string text, CancellationToken cancellationToken)
+    {
+        await _sendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await _socket.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, true, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
+    }
+
+    // A WebSocket allows one send at a time.
+    private readonly SemaphoreSlim _sendLock = new(1, 1);
+
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync().ConfigureAwait(false);
@@ -132,5 +149,6 @@ internal sealed class VenueWebSocket<TMessage> : IAsyncDisposable where TMessage
         await _reader.ConfigureAwait(false);
         _socket.Dispose();
         _stop.Dispose();
+        _sendLock.Dispose();
     }
 }

@@ -107,6 +107,9 @@ public class LighterTransactionTests
         Assert.Equal((1700000000L, Account, ApiKey), LighterSigner.VerifyAuthToken(token, Signer().PublicKey));
     }
 
+    [Fact]
+    public void TheTestKeysPublicKey_IsTheOraclesKeysPublicKey() => Assert.Equal(Mmd.TestKit.LighterTestKeys.PublicKey, Signer().PublicKeyHex);
+
     [Theory]
     [InlineData("0b8e0f63c24d8baacd9d29ad4e9a4b73c4a8d2bb8b16dc4fa9d7c2e1d3a8b1f0", "40 bytes, 80 hex characters; this one has 64")]
     [InlineData("zz8e0f63c24d8baacd9d29ad4e9a4b73c4a8d2bb8b16dc4fa9d7c2e1d3a8b1f0e8d3a4c5b6e7f001", "hexadecimal")]

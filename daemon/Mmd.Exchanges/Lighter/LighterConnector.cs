@@ -1,0 +1,454 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using Mmd.Exchanges.Shared;
+using Mmd.Trading.Execution;
+using Mmd.Trading.MarketData;
+using Mmd.Trading.Orders;
+using Mmd.Trading.Primitives;
+using static Mmd.Exchanges.Lighter.LighterMapping;
+
+namespace Mmd.Exchanges.Lighter;
+
+/// <summary>
+/// Lighter perpetuals behind the connector port. Reads are REST (<see cref="LighterRestClient"/>); every write is a
+/// Schnorr-signed L2 transaction (<see cref="LighterSigner"/>) that the sequencer takes first and executes after, so a
+/// write waits, a short while, for the order to show how it ended (pushed on the market's <see cref="LighterOrderWatch"/>,
+/// read back over REST without one): the engine learns at once that a post-only crossed or an IOC expired. Symbols are the venue's (SOL, ETH); prices and sizes travel as integers in each market's decimals.
+/// Client ids are 48-bit client order indexes: this instance's 16-bit tag over a 32-bit counter
+/// (<see cref="NumericClientIds"/>). Streams (<c>order_book/{market}</c>, <c>account_orders/{market}/{account}</c> and
+/// <c>account_all_trades/{account}</c> with the auth token) do not reconnect by themselves: they fail, and the engine
+/// subscribes again.
+/// </summary>
+public sealed class LighterConnector : IExchangeConnector
+{
+    public const int TagBits = 16;
+    public const int CounterBits = 32;
+    public const uint MaxTag = (1u << TagBits) - 1;
+    private static readonly TimeSpan SettleWait = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan SettlePoll = TimeSpan.FromMilliseconds(25);
+    private readonly LighterOptions _options;
+    private readonly LighterRestClient _rest;
+    private readonly TimeProvider _time;
+    private readonly HttpClient _http;
+    private readonly string _instanceName;
+    private readonly NumericClientIds _ids;
+    private readonly ConcurrentDictionary<string, LighterMarket> _markets = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<int, LighterOrderWatch> _watches = new();
+    private readonly SemaphoreSlim _watchLock = new(1, 1);
+
+    public LighterConnector(LighterOptions options, LighterCredentials? credentials, string instanceName, TimeProvider time, HttpMessageHandler? handler = null)
+    {
+        _options = options;
+        _time = time;
+        _instanceName = instanceName;
+        _ids = new NumericClientIds(instanceName, NumericClientIds.DefaultTag(instanceName, MaxTag), time.GetUtcNow(), TagBits, CounterBits, "lighter");
+        _http = handler is null ? new HttpClient() : new HttpClient(handler, disposeHandler: false);
+        _http.BaseAddress = options.RestBaseUrl;
+        _rest = new LighterRestClient(_http, credentials, options, time);
+    }
+
+    public string Venue => "lighter";
+
+    public LighterRestClient Rest => _rest;
+
+    public ConnectorCapabilities Capabilities =>
+        ConnectorCapabilities.Perpetual | ConnectorCapabilities.PostOnly | ConnectorCapabilities.ReduceOnly | ConnectorCapabilities.ImmediateOrCancel
+        | ConnectorCapabilities.CancelByClientId | ConnectorCapabilities.CancelAll | ConnectorCapabilities.OrderBookStream | ConnectorCapabilities.AccountStream
+        | ConnectorCapabilities.FillHistory | ConnectorCapabilities.QueryOrderByClientId;
+
+    public ClientOrderIds CreateClientOrderIds(string instanceName, DateTimeOffset runStart) =>
+        instanceName == _instanceName ? ClientOrderIds.FromNumbers(instanceName, _ids.Next)
+            : throw new ArgumentException($"this connector numbers the orders of {_instanceName}, not {instanceName}", nameof(instanceName));
+
+    /// <summary>
+    /// Checks that the venue holds our public key on our API key index: a wrong key, index or account fails here with
+    /// that reason, not at the first order.
+    /// </summary>
+    public async Task ConnectAsync(CancellationToken cancellationToken)
+    {
+        var signer = _rest.Signer ?? throw new InvalidOperationException("this Lighter connector has no credentials");
+        var registered = await _rest.GetRegisteredPublicKeyAsync(cancellationToken).ConfigureAwait(false);
+        if (!string.Equals(registered?.TrimStart('0', 'x'), signer.PublicKeyHex.TrimStart('0'), StringComparison.OrdinalIgnoreCase))
+            throw new LighterApiException(System.Net.HttpStatusCode.OK, LighterApiException.InvalidPublicKey, registered is null
+                ? $"account {signer.AccountIndex} has no API key {signer.ApiKeyIndex}"
+                : $"API key {signer.ApiKeyIndex} of account {signer.AccountIndex} is registered with another public key than this private key's");
+    }
+
+    public async Task<IReadOnlyList<InstrumentSpec>> GetInstrumentsAsync(CancellationToken cancellationToken) =>
+        (await LoadMarketsAsync(cancellationToken).ConfigureAwait(false)).Select(Instrument).ToList();
+
+    /// <summary>Lighter holds USDC collateral; what is not available is held as margin.</summary>
+    public async Task<IReadOnlyList<Balance>> GetBalancesAsync(CancellationToken cancellationToken) =>
+        await _rest.GetAccountAsync(cancellationToken).ConfigureAwait(false) is { } a
+            ? [new Balance("USDC", a.AvailableBalance, Math.Max(0m, a.Collateral - a.AvailableBalance))]
+            : [];
+
+    public async Task<IReadOnlyList<Position>> GetPositionsAsync(CancellationToken cancellationToken) =>
+        (await _rest.GetAccountAsync(cancellationToken).ConfigureAwait(false))?.Positions.Where(p => p.Position != 0)
+            .Select(p => new Position(p.Symbol, p.Sign * p.Position, p.AvgEntryPrice, p.PositionValue / p.Position, p.UnrealizedPnl)).ToList() ?? [];
+
+    public async Task<IReadOnlyList<VenueOrder>> GetOpenOrdersAsync(string symbol, CancellationToken cancellationToken)
+    {
+        var market = await MarketAsync(symbol, cancellationToken).ConfigureAwait(false);
+        var orders = await _rest.GetActiveOrdersAsync(market.MarketId, cancellationToken).ConfigureAwait(false);
+        _ids.NoteOpen(orders.Where(o => o.ClientOrderIndex > 0).Select(o => (ulong)o.ClientOrderIndex));
+        return orders.Select(o => ToVenueOrder(o, symbol)).ToList();
+    }
+
+    public async Task<VenueOrder?> GetOrderAsync(string symbol, string clientOrderId, CancellationToken cancellationToken)
+    {
+        if (_ids.ToWire(clientOrderId) is not { } index) return null; // not a number this instance could have sent
+        var market = await MarketAsync(symbol, cancellationToken).ConfigureAwait(false);
+        return await _rest.FindOrderAsync(market.MarketId, o => o.ClientOrderIndex == (long)index, cancellationToken).ConfigureAwait(false) is { } order
+            ? ToVenueOrder(order, symbol)
+            : null;
+    }
+
+    /// <summary>
+    /// Signs and sends a CreateOrder, then reads the order back until the venue has executed it: a post-only that would
+    /// cross, a reduce-only that would grow the position and the like end <c>canceled-…</c> and are reported refused. One
+    /// the venue took but does not list within the wait is unknown, to be settled by a query like any other.
+    /// </summary>
+    public async Task<PlaceOrderResult> PlaceOrderAsync(PlaceOrderRequest request, CancellationToken cancellationToken)
+    {
+        if (request.TimeInForce == TimeInForce.Fok) return PlaceOrderResult.Rejected(RejectCode.Other, "Lighter has no fill-or-kill orders (IOC, GTT and post-only)");
+        if (request.Type != OrderType.Limit || request.Price is not { } price)
+            return PlaceOrderResult.Rejected(RejectCode.Other, "this connector sends limit orders only (a Lighter market order needs a worst price)");
+        if (_ids.ToWire(request.ClientOrderId) is not { } index)
+            return PlaceOrderResult.Rejected(RejectCode.Other, $"client order id {request.ClientOrderId} is not one of this instance's Lighter numbers");
+        if (await TryMarketAsync(request.Symbol, cancellationToken).ConfigureAwait(false) is not { } market)
+            return PlaceOrderResult.Rejected(RejectCode.UnknownSymbol, $"Lighter lists no perpetual {request.Symbol}");
+        if (ToInteger(price, market.PriceDecimals) is not { } wirePrice || wirePrice > uint.MaxValue)
+            return PlaceOrderResult.Rejected(RejectCode.InvalidPrice, $"{price} is not a price of {market.Symbol} (tick {Unit(market.PriceDecimals)})");
+        if (ToInteger(request.Quantity, market.SizeDecimals) is not { } size || size is 0 or > LighterTx.MaxBaseAmount)
+            return PlaceOrderResult.Rejected(RejectCode.InvalidQuantity, $"{request.Quantity} is not a size of {market.Symbol} (step {Unit(market.SizeDecimals)})");
+        var ioc = !request.PostOnly && request.TimeInForce == TimeInForce.Ioc;
+        var tif = request.PostOnly ? LighterCreateOrderTx.PostOnly : ioc ? LighterCreateOrderTx.ImmediateOrCancel : LighterCreateOrderTx.GoodTillTime;
+        var expiry = ioc ? 0 : (_time.GetUtcNow() + _options.OrderLifetime).ToUnixTimeMilliseconds();
+        var signer = _rest.Signer!;
+        var watch = await WatchAsync(market, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await _rest.SendTxAsync((nonce, expiredAt) => new LighterCreateOrderTx(signer.AccountIndex, signer.ApiKeyIndex, expiredAt, nonce, market.MarketId, (long)index,
+                size, (uint)wirePrice, request.Side == Side.Sell, LighterCreateOrderTx.Limit, tif, request.ReduceOnly, 0, expiry), cancellationToken).ConfigureAwait(false);
+        }
+        catch (LighterApiException e)
+        {
+            return PlaceOrderResult.Rejected(e.Code == LighterApiException.DuplicateClientOrderIndex ? RejectCode.DuplicateClientOrderId
+                : e.IsRateLimit ? RejectCode.RateLimited : RejectCode.Other, e.Message);
+        }
+        catch (LighterOutcomeUnknownException e)
+        {
+            return PlaceOrderResult.Unknown(e.Message);
+        }
+        var settled = await SettleAsync(market, watch, w => w.ByClientIndex((long)index), o => o.ClientOrderIndex == (long)index, IsSettled, cancellationToken)
+            .ConfigureAwait(false);
+        if (settled is null) return PlaceOrderResult.Unknown("the sequencer took the order, but the venue does not list it yet");
+        return RefusalOf(settled.Status) is not RejectCode.None and var refusal && settled.FilledBaseAmount == 0
+            ? PlaceOrderResult.Rejected(refusal, $"Lighter ended the order: {settled.Status}")
+            : PlaceOrderResult.Accepted(ToVenueOrder(settled, request.Symbol));
+    }
+
+    /// <summary>Cancels by venue order index or our client order index (one CancelOrder transaction takes either), then reads the order back until it has ended.</summary>
+    public async Task<CancelOrderResult> CancelOrderAsync(CancelOrderRequest request, CancellationToken cancellationToken)
+    {
+        long? index = request.VenueOrderId is { } id && long.TryParse(id, out var venueIndex) ? venueIndex
+            : request.ClientOrderId is { } clientId && _ids.ToWire(clientId) is { } n ? (long)n : null;
+        if (index is not { } target)
+            return new CancelOrderResult(CommandOutcome.Rejected, null, RejectCode.OrderNotFound, "neither a venue order index nor one of this instance's client ids");
+        if (await TryMarketAsync(request.Symbol, cancellationToken).ConfigureAwait(false) is not { } market)
+            return new CancelOrderResult(CommandOutcome.Rejected, null, RejectCode.UnknownSymbol, $"Lighter lists no perpetual {request.Symbol}");
+        var byOrderIndex = target > LighterTx.MaxClientOrderIndex;
+        bool Match(LighterOrder o) => byOrderIndex ? o.OrderIndex == target : o.ClientOrderIndex == target;
+        var watch = await WatchAsync(market, cancellationToken).ConfigureAwait(false);
+        // A live watch knows every open order of the account on the market; without one, the venue is asked.
+        var before = watch is { IsLive: true }
+            ? byOrderIndex ? watch.ByOrderIndex(target) : watch.ByClientIndex(target)
+            : await _rest.FindOrderAsync(market.MarketId, Match, cancellationToken).ConfigureAwait(false);
+        if (before is not { Status: Open })
+            return new CancelOrderResult(CommandOutcome.Rejected, before is null ? null : ToVenueOrder(before, request.Symbol), RejectCode.OrderNotFound,
+                before is null ? "Lighter has no such open order" : $"the order has ended ({before.Status})");
+        try
+        {
+            await SendCancelAsync(market.MarketId, target, cancellationToken).ConfigureAwait(false);
+        }
+        catch (LighterApiException e)
+        {
+            return new CancelOrderResult(CommandOutcome.Rejected, null, RejectCode.Other, e.Message);
+        }
+        catch (LighterOutcomeUnknownException e)
+        {
+            return new CancelOrderResult(CommandOutcome.Unknown, null, RejectCode.None, e.Message);
+        }
+        var order = await SettleAsync(market, watch, w => byOrderIndex ? w.ByOrderIndex(target) : w.ByClientIndex(target), Match, o => o.Status != Open,
+            cancellationToken).ConfigureAwait(false) ?? before;
+        return new CancelOrderResult(CommandOutcome.Accepted, ToVenueOrder(order, request.Symbol));
+    }
+
+    /// <summary>
+    /// Cancels this instance's open orders on the market one by one (with a prefix), or every open order on it (without):
+    /// Lighter's own cancel-all takes every market, other instances' orders and the operator's too.
+    /// </summary>
+    public async Task<int> CancelAllAsync(string symbol, string? clientOrderIdPrefix, CancellationToken cancellationToken)
+    {
+        var market = await MarketAsync(symbol, cancellationToken).ConfigureAwait(false);
+        var open = await _rest.GetActiveOrdersAsync(market.MarketId, cancellationToken).ConfigureAwait(false);
+        var cancelled = 0;
+        foreach (var order in open.Where(o => clientOrderIdPrefix is null
+                     || _ids.FromWire((ulong)o.ClientOrderIndex)?.StartsWith(clientOrderIdPrefix, StringComparison.Ordinal) == true))
+        {
+            try
+            {
+                await SendCancelAsync(market.MarketId, order.OrderIndex, cancellationToken).ConfigureAwait(false);
+                cancelled++;
+            }
+            catch (Exception e) when (e is LighterApiException or LighterOutcomeUnknownException)
+            {
+                // Refused (already ended) or unknown: whatever still rests shows in the caller's next listing.
+            }
+        }
+        return cancelled;
+    }
+
+    public async Task<IReadOnlyList<VenueFill>> GetFillsAsync(string symbol, DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        var market = await MarketAsync(symbol, cancellationToken).ConfigureAwait(false);
+        var trades = await _rest.GetTradesAsync(market.MarketId, since, cancellationToken).ConfigureAwait(false);
+        return trades.OrderBy(t => t.Timestamp).ThenBy(t => t.TradeId).SelectMany(t => ToVenueFills(t, symbol)).ToList();
+    }
+
+    /// <summary>Lighter's funding history (<c>positionFunding</c>) is not read here: the funding figures stay 0 on Lighter.</summary>
+    public Task<IReadOnlyList<FundingPayment>> GetFundingPaymentsAsync(string symbol, DateTimeOffset since, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<FundingPayment>>([]);
+
+    /// <summary>
+    /// <c>order_book/{market}</c>: the whole book first, then the levels that changed. Each update must begin at the last
+    /// one's nonce; a gap fails the stream (updates were lost) and the engine subscribes again.
+    /// </summary>
+    public async IAsyncEnumerable<MarketDataEvent> StreamOrderBookAsync(string symbol, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var market = await MarketAsync(symbol, cancellationToken).ConfigureAwait(false);
+        var subscribe = JsonSerializer.Serialize(new { type = "subscribe", channel = $"order_book/{market.MarketId}" });
+        await using var socket = await VenueWebSocket<LighterStreamMessage>.ConnectAsync(_options.WebSocketUrl, [subscribe], static (frame, _) => Parse(frame),
+            _options.RequestTimeout, _options.Streams, cancellationToken).ConfigureAwait(false);
+        using var pings = PingEvery(socket, cancellationToken);
+        long? nonce = null;
+        long sequence = 0;
+        await foreach (var message in QuietMarks.ReadAsync(socket.Messages, _options.Streams.QuietInterval, _time, () => socket.IsOpen, cancellationToken).ConfigureAwait(false))
+        {
+            var now = _time.GetUtcNow();
+            if (message is null)
+            {
+                yield return new BookAliveEvent(symbol, now);
+                continue;
+            }
+            if (message.Type == "ping")
+            {
+                await socket.SendAsync("""{"type":"pong"}""", cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+            if (message.OrderBook is not { } book) continue;
+            var bids = book.Bids.Select(l => new BookLevel(l.Price, l.Size)).ToArray();
+            var asks = book.Asks.Select(l => new BookLevel(l.Price, l.Size)).ToArray();
+            if (message.Type == "subscribed/order_book")
+            {
+                nonce = book.Nonce;
+                yield return new BookSnapshotEvent(symbol, ++sequence, bids, asks, now);
+                continue;
+            }
+            if (nonce is not { } last) continue; // an update before the snapshot: the snapshot will hold it
+            if (book.BeginNonce != last)
+                throw new InvalidOperationException($"Lighter's book of {symbol} skipped from nonce {last} to {book.BeginNonce}: updates were lost");
+            nonce = book.Nonce;
+            sequence++;
+            yield return new BookDeltaEvent(symbol, sequence, sequence, bids, asks, now);
+        }
+    }
+
+    /// <summary>
+    /// <c>account_orders/{market}/{account}</c> and <c>account_all_trades/{account}</c> with the auth token. Whatever happened
+    /// before both subscriptions were confirmed is read back over REST (the first event says so).
+    /// </summary>
+    public async IAsyncEnumerable<AccountEvent> StreamAccountAsync(string symbol, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var market = await MarketAsync(symbol, cancellationToken).ConfigureAwait(false);
+        var account = _rest.Signer?.AccountIndex ?? throw new InvalidOperationException("this Lighter connector has no credentials");
+        var token = _rest.AuthToken();
+        string[] subscriptions =
+        [
+            JsonSerializer.Serialize(new { type = "subscribe", channel = $"account_orders/{market.MarketId}/{account}", auth = token }),
+            JsonSerializer.Serialize(new { type = "subscribe", channel = $"account_all_trades/{account}", auth = token }),
+        ];
+        await using var socket = await VenueWebSocket<LighterStreamMessage>.ConnectAsync(_options.WebSocketUrl, subscriptions, static (frame, _) => Parse(frame),
+            _options.RequestTimeout, _options.Streams, cancellationToken).ConfigureAwait(false);
+        using var pings = PingEvery(socket, cancellationToken);
+        var confirmed = 0;
+        var marketKey = Id(market.MarketId);
+        var seenTrades = new HashSet<long>();
+        var tradeOrder = new Queue<long>();
+        await foreach (var message in socket.Messages.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var now = _time.GetUtcNow();
+            if (message.Type == "ping")
+            {
+                await socket.SendAsync("""{"type":"pong"}""", cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+            if (message.Type?.StartsWith("subscribed/", StringComparison.Ordinal) == true)
+            {
+                if (++confirmed == 2) yield return new AccountResyncRequiredEvent("account stream connected", now);
+                continue;
+            }
+            if (message.Type == "update/account_orders" && message.Orders?.GetValueOrDefault(marketKey) is { } orders)
+            {
+                foreach (var order in orders) yield return new OrderUpdateEvent(ToVenueOrder(order, symbol), now);
+            }
+            else if (message.Type == "update/account_all_trades" && message.Trades?.GetValueOrDefault(marketKey) is { } trades)
+            {
+                foreach (var trade in trades)
+                {
+                    if (!seenTrades.Add(trade.TradeId)) continue; // the venue may repeat an event; a fill counts once
+                    tradeOrder.Enqueue(trade.TradeId);
+                    if (tradeOrder.Count > 10_000) seenTrades.Remove(tradeOrder.Dequeue());
+                    foreach (var fill in ToVenueFills(trade, symbol)) yield return new FillEvent(fill, now);
+                }
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var watch in _watches.Values) await watch.DisposeAsync().ConfigureAwait(false);
+        _watches.Clear();
+        _watchLock.Dispose();
+        _rest.Dispose();
+        _http.Dispose();
+    }
+
+    private Task<string> SendCancelAsync(int marketId, long index, CancellationToken cancellationToken)
+    {
+        var signer = _rest.Signer!;
+        return _rest.SendTxAsync((nonce, expiredAt) => new LighterCancelOrderTx(signer.AccountIndex, signer.ApiKeyIndex, expiredAt, nonce, marketId, index), cancellationToken);
+    }
+
+    /// <summary>
+    /// How the venue executed a write: from the order watch's pushes when it is live, else (or when it saw nothing) read back
+    /// over REST until <paramref name="settled"/> holds, for at most <see cref="SettleWait"/>. The last seen state otherwise.
+    /// </summary>
+    private async Task<LighterOrder?> SettleAsync(LighterMarket market, LighterOrderWatch? watch, Func<LighterOrderWatch, LighterOrder?> pushed,
+        Func<LighterOrder, bool> match, Func<LighterOrder, bool> settled, CancellationToken cancellationToken)
+    {
+        if (watch is { IsLive: true } && await watch.WaitAsync(pushed, settled, SettleWait, cancellationToken).ConfigureAwait(false) is { } seen && settled(seen))
+            return seen;
+        var deadline = _time.GetUtcNow() + SettleWait;
+        LighterOrder? order = null;
+        while (true)
+        {
+            try
+            {
+                order = await _rest.FindOrderAsync(market.MarketId, match, cancellationToken).ConfigureAwait(false) ?? order;
+            }
+            catch (Exception e) when (e is LighterApiException or LighterOutcomeUnknownException)
+            {
+                return order; // the write stands; its end arrives on the account stream
+            }
+            if (order is not null && settled(order) || _time.GetUtcNow() >= deadline) return order;
+            await Task.Delay(SettlePoll, _time, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The market's order watch, opened on first use and again after it failed; null when it cannot be opened (writes then read back over REST).</summary>
+    private async Task<LighterOrderWatch?> WatchAsync(LighterMarket market, CancellationToken cancellationToken)
+    {
+        if (_watches.TryGetValue(market.MarketId, out var watch) && watch.IsLive) return watch;
+        await _watchLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_watches.TryGetValue(market.MarketId, out watch))
+            {
+                if (watch.IsLive) return watch;
+                _watches.TryRemove(market.MarketId, out _);
+                await watch.DisposeAsync().ConfigureAwait(false);
+            }
+            watch = await LighterOrderWatch.OpenAsync(_options, market.MarketId, _rest.Signer!.AccountIndex, _rest.AuthToken(), _time, cancellationToken).ConfigureAwait(false);
+            if (watch is not null) _watches[market.MarketId] = watch;
+            return watch;
+        }
+        finally
+        {
+            _watchLock.Release();
+        }
+    }
+
+    private VenueOrder ToVenueOrder(LighterOrder o, string symbol)
+    {
+        var (tif, postOnly) = TimeInForceOf(o.TimeInForce);
+        var type = o.Type == "market" ? OrderType.Market : OrderType.Limit;
+        return new VenueOrder(Id(o.OrderIndex), _ids.FromWire((ulong)o.ClientOrderIndex), symbol, o.IsAsk ? Side.Sell : Side.Buy, type, tif,
+            type == OrderType.Market ? null : o.Price, o.InitialBaseAmount, o.FilledBaseAmount, StatusOf(o), postOnly, o.ReduceOnly, FromMillis(o.CreatedAt),
+            FromMillis(o.UpdatedAt));
+    }
+
+    /// <summary>Our side of a trade (both, should we have traded with ourselves); the fee is the rate in millionths times the notional.</summary>
+    private IEnumerable<VenueFill> ToVenueFills(LighterTrade t, string symbol)
+    {
+        var account = _rest.Signer?.AccountIndex;
+        foreach (var (isAsk, ours, orderIndex, clientIndex) in new[] { (true, t.AskAccountId, t.AskId, t.AskClientId), (false, t.BidAccountId, t.BidId, t.BidClientId) })
+        {
+            if (ours != account) continue;
+            var maker = isAsk == t.IsMakerAsk;
+            var fee = t.UsdAmount * (maker ? t.MakerFee : t.TakerFee) / 1_000_000m;
+            yield return new VenueFill(Id(t.TradeId) + (isAsk ? "a" : "b"), Id(orderIndex), _ids.FromWire((ulong)clientIndex), symbol, isAsk ? Side.Sell : Side.Buy,
+                t.Price, t.Size, fee, "USDC", maker, FromMillis(t.Timestamp));
+        }
+    }
+
+    private async Task<IReadOnlyCollection<LighterMarket>> LoadMarketsAsync(CancellationToken cancellationToken)
+    {
+        var markets = await _rest.GetMarketsAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var m in markets.Where(m => m.MarketType is null or "perp")) _markets[m.Symbol] = m;
+        return _markets.Values.ToList();
+    }
+
+    private async Task<LighterMarket?> TryMarketAsync(string symbol, CancellationToken cancellationToken)
+    {
+        if (_markets.TryGetValue(symbol, out var market)) return market;
+        await LoadMarketsAsync(cancellationToken).ConfigureAwait(false);
+        return _markets.GetValueOrDefault(symbol);
+    }
+
+    private async Task<LighterMarket> MarketAsync(string symbol, CancellationToken cancellationToken) =>
+        await TryMarketAsync(symbol, cancellationToken).ConfigureAwait(false) ?? throw new ArgumentException($"Lighter lists no perpetual {symbol}", nameof(symbol));
+
+    /// <summary>The venue drops a stream it has not heard from for about two minutes: a <c>{"type":"ping"}</c> every interval.</summary>
+    private CancellationTokenSource PingEvery(VenueWebSocket<LighterStreamMessage> socket, CancellationToken cancellationToken)
+    {
+        var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                while (true)
+                {
+                    await Task.Delay(_options.StreamPingInterval, _time, stop.Token).ConfigureAwait(false);
+                    await socket.SendAsync("""{"type":"ping"}""", stop.Token).ConfigureAwait(false);
+                }
+            }
+            catch (Exception e) when (e is OperationCanceledException or System.Net.WebSockets.WebSocketException or ObjectDisposedException)
+            {
+                // The stream ended; its reader reports why.
+            }
+        }, CancellationToken.None);
+        return stop;
+    }
+
+    /// <summary>A message, or a failure when the venue sent an error (a refused subscription, a bad token).</summary>
+    private static LighterStreamMessage? Parse(ReadOnlyMemory<byte> frame)
+    {
+        var message = JsonSerializer.Deserialize<LighterStreamMessage>(frame.Span, LighterJson.Options);
+        if (message?.Error is { } error || message?.Type == "error")
+            throw new InvalidOperationException($"Lighter refused a stream request: {message.Error?.Code} {message.Error?.Message}");
+        return message;
+    }
+}

@@ -1,0 +1,155 @@
+using Mmd.Emulators.Faults;
+using Mmd.Emulators.Lighter;
+using Mmd.Exchanges.Lighter;
+using Mmd.Exchanges.Paper;
+using Mmd.TestKit;
+using Mmd.Trading.Execution;
+using Mmd.Trading.Primitives;
+
+namespace Mmd.Exchanges.Tests.Lighter;
+
+/// <summary>What the conformance suite does not reach: credentials, the registered key, nonces shared and lost, book gaps, fees.</summary>
+public sealed class LighterConnectorTests : IAsyncLifetime, IDisposable
+{
+    private PaperExchange _market = null!;
+    private LighterEmulator _emulator = null!;
+
+    public async Task InitializeAsync()
+    {
+        _market = new PaperExchange(new PaperSettings { VolatilityPct = 0m, FlowRate = 0m }, TimeProvider.System);
+        _emulator = await LighterEmulator.StartAsync(_market, TimeProvider.System).DefaultTimeout();
+        _emulator.Auth.Register(LighterTestKeys.Account, LighterTestKeys.ApiKeyIndex, Signer().PublicKey);
+    }
+
+    public async Task DisposeAsync() => await _emulator.DisposeAsync();
+
+    // After DisposeAsync: the emulator is stopped before the market behind it.
+    public void Dispose() => _market.Dispose();
+
+    private static LighterSigner Signer() =>
+        new(LighterSigner.ParsePrivateKey(LighterTestKeys.PrivateKey, out _)!.Value, LighterTestKeys.Account, LighterTestKeys.ApiKeyIndex, LighterEmulator.TestnetChainId);
+
+    private LighterConnector Connect(string instance = "mm", IReadOnlyDictionary<string, string>? variables = null) =>
+        new(new LighterOptions { RestBaseUrl = _emulator.RestUrl, WebSocketUrl = _emulator.WebSocketUrl }, LighterCredentials.From(variables ?? LighterTestKeys.Variables),
+            instance, TimeProvider.System);
+
+    private decimal PassiveBid => _market.Levels("SOL_USDC_PERP", Side.Buy, 50).Min(l => l.Price) - 0.5m;
+
+    private static Task<PlaceOrderResult> BidAsync(LighterConnector connector, string clientId, decimal price) =>
+        connector.PlaceOrderAsync(new PlaceOrderRequest("SOL", clientId, Side.Buy, OrderType.Limit, TimeInForce.Gtc, price, 0.5m, PostOnly: true), default).DefaultTimeout();
+
+    [Theory]
+    [InlineData("LIGHTER_ACCOUNT_INDEX", "", "LIGHTER_ACCOUNT_INDEX is not set")]
+    [InlineData("LIGHTER_ACCOUNT_INDEX", "-4", "LIGHTER_ACCOUNT_INDEX is not an account index")]
+    [InlineData("LIGHTER_API_KEY_INDEX", "300", "LIGHTER_API_KEY_INDEX is not an API key index")]
+    [InlineData("LIGHTER_PRIVATE_KEY", "0b8e0f63c24d8baacd9d29ad4e9a4b73c4a8d2bb8b16dc4fa9d7c2e1d3a8b1f0", "LIGHTER_PRIVATE_KEY: a Lighter API private key is 40 bytes")]
+    public void Credentials_NameTheVariableThatIsWrong_AndNeverPrintTheKey(string variable, string value, string message)
+    {
+        var variables = LighterTestKeys.Variables;
+        variables[variable] = value;
+        var e = Assert.Throws<LighterCredentialsException>(() => LighterCredentials.From(variables));
+        Assert.StartsWith(message, e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("0b8e0f", LighterCredentials.From(LighterTestKeys.Variables).ToString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("LIGHTER_PRIVATE_KEY", "1100000000000000000000000000000000000000000000000000000000000000000000000000000000", "registered with another public key")]
+    [InlineData("LIGHTER_API_KEY_INDEX", "6", "has no API key 6")]
+    public async Task Connect_WithAKeyTheVenueDoesNotHold_FailsWithTheReason_BeforeAnyOrder(string variable, string value, string reason)
+    {
+        var variables = LighterTestKeys.Variables;
+        variables[variable] = value[..Math.Min(value.Length, 80)];
+        await using var connector = Connect(variables: variables);
+        var e = await Assert.ThrowsAsync<LighterApiException>(() => connector.ConnectAsync(default).DefaultTimeout());
+        Assert.Equal(LighterApiException.InvalidPublicKey, e.Code);
+        Assert.Contains(reason, e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(_emulator.Faults.Requests, r => r.Path == "/api/v1/sendTx");
+    }
+
+    [Fact]
+    public async Task ANonceSpentByAnotherClientOfTheKey_IsRefused_ReadAgain_AndTheOrderSignedAgainGoesThrough()
+    {
+        await using var first = Connect("mm-a");
+        await using var second = Connect("mm-b");
+        var firstIds = first.CreateClientOrderIds("mm-a", DateTimeOffset.UtcNow);
+        Assert.Equal(CommandOutcome.Accepted, (await BidAsync(first, firstIds.Next(), PassiveBid)).Outcome); // first now holds nonce 1 as its next
+        Assert.Equal(CommandOutcome.Accepted, (await BidAsync(second, second.CreateClientOrderIds("mm-b", DateTimeOffset.UtcNow).Next(), PassiveBid - 0.01m)).Outcome);
+        Assert.Equal(CommandOutcome.Accepted, (await BidAsync(first, firstIds.Next(), PassiveBid - 0.02m)).Outcome);
+
+        var sends = _emulator.Faults.Requests.Where(r => r.Path == "/api/v1/sendTx").Select(r => r.Status).ToList();
+        Assert.Equal([200, 200, 400, 200], sends); // the refused one did nothing, so it could be signed again
+        Assert.Equal(3, _emulator.Auth.NextNonce(LighterTestKeys.Account, LighterTestKeys.ApiKeyIndex));
+        Assert.Equal(3, (await first.GetOpenOrdersAsync("SOL", default).DefaultTimeout()).Count);
+    }
+
+    [Fact]
+    public async Task AnUnansweredTransaction_IsNeverResent_AndTheNextOneReadsTheNonceAgain()
+    {
+        await using var connector = Connect();
+        var ids = connector.CreateClientOrderIds("mm", DateTimeOffset.UtcNow);
+        Assert.Equal(CommandOutcome.Accepted, (await BidAsync(connector, ids.Next(), PassiveBid)).Outcome);
+        _emulator.Faults.Add(new Fault(FaultKind.LoseResponse, "POST", "/api/v1/sendTx"));
+        var lost = ids.Next();
+        Assert.Equal(CommandOutcome.Unknown, (await BidAsync(connector, lost, PassiveBid - 0.01m)).Outcome);
+        Assert.Equal(VenueOrderStatus.Open, (await connector.GetOrderAsync("SOL", lost, default).DefaultTimeout())?.Status);
+        Assert.Equal(CommandOutcome.Accepted, (await BidAsync(connector, ids.Next(), PassiveBid - 0.02m)).Outcome);
+
+        Assert.Equal(3, _emulator.Faults.Requests.Count(r => r.Path == "/api/v1/sendTx"));
+        Assert.Equal(3, (await connector.GetOpenOrdersAsync("SOL", default).DefaultTimeout()).Count);
+    }
+
+    [Fact]
+    public async Task Writes_LearnHowTheVenueExecutedThem_FromTheOrderWatch_WithoutAReadBack()
+    {
+        await using var connector = Connect();
+        var ids = connector.CreateClientOrderIds("mm", DateTimeOffset.UtcNow);
+        var resting = await BidAsync(connector, ids.Next(), PassiveBid);
+        var ask = _market.Levels("SOL_USDC_PERP", Side.Sell, 1)[0].Price;
+        var crossing = await BidAsync(connector, ids.Next(), ask);
+        var cancelled = await connector.CancelOrderAsync(new CancelOrderRequest("SOL", resting.Order!.VenueOrderId, null), default).DefaultTimeout();
+        var again = await connector.CancelOrderAsync(new CancelOrderRequest("SOL", resting.Order.VenueOrderId, null), default).DefaultTimeout();
+
+        Assert.Equal((CommandOutcome.Accepted, VenueOrderStatus.Open), (resting.Outcome, resting.Order.Status));
+        Assert.Equal((CommandOutcome.Rejected, RejectCode.PostOnlyWouldTake), (crossing.Outcome, crossing.Code));
+        Assert.Equal((CommandOutcome.Accepted, VenueOrderStatus.Cancelled), (cancelled.Outcome, cancelled.Order!.Status));
+        Assert.Equal((CommandOutcome.Rejected, RejectCode.OrderNotFound), (again.Outcome, again.Code));
+        // Three transactions (the second cancel is not sent), and not one order read: each outcome came pushed.
+        Assert.Equal(3, _emulator.Faults.Requests.Count(r => r.Path == "/api/v1/sendTx"));
+        Assert.DoesNotContain(_emulator.Faults.Requests, r => r.Path is "/api/v1/accountActiveOrders" or "/api/v1/accountInactiveOrders");
+    }
+
+    [Fact]
+    public async Task ABookUpdateThatDoesNotFollowTheLastNonce_FailsTheStream()
+    {
+        await using var connector = Connect();
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var events = new List<MarketDataEvent>();
+        var reading = Task.Run(async () =>
+        {
+            await foreach (var e in connector.StreamOrderBookAsync("SOL", stop.Token))
+            {
+                lock (events) events.Add(e);
+            }
+        });
+        await Until.TrueAsync(() => { lock (events) return events.OfType<BookSnapshotEvent>().Any(); }, "the snapshot arrives");
+        _market.InjectBookGap("SOL_USDC_PERP");
+        _market.Place("maker", new PlaceOrderRequest("SOL_USDC_PERP", "m1", Side.Buy, OrderType.Limit, TimeInForce.Gtc, PassiveBid, 1m));
+        var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => reading.DefaultTimeout());
+        Assert.Contains("updates were lost", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AFill_CarriesTheFeeTheVenueCharged_OnTheStreamAndInTheHistory()
+    {
+        await using var connector = Connect();
+        var placed = await BidAsync(connector, connector.CreateClientOrderIds("mm", DateTimeOffset.UtcNow).Next(), PassiveBid);
+        var price = placed.Order!.Price!.Value;
+        var ahead = _market.Levels("SOL_USDC_PERP", Side.Buy, 50).Where(l => l.Price > price).Sum(l => l.Quantity);
+        _market.Place("taker", new PlaceOrderRequest("SOL_USDC_PERP", "t1", Side.Sell, OrderType.Limit, TimeInForce.Ioc, price, ahead + 0.5m));
+        var paperFill = Assert.Single(_market.Fills(LighterEmulator.PaperAccount(LighterTestKeys.Account), "SOL_USDC_PERP", DateTimeOffset.UnixEpoch));
+        var fill = Assert.Single(await connector.GetFillsAsync("SOL", DateTimeOffset.UtcNow.AddMinutes(-1), default).DefaultTimeout());
+        Assert.Equal((paperFill.Fee, "USDC", true, 0.5m, price, Side.Buy), (fill.Fee, fill.FeeAsset, fill.IsMaker, fill.Quantity, fill.Price, fill.Side));
+        Assert.Equal(placed.Order.ClientOrderId, fill.ClientOrderId);
+        Assert.Equal(placed.Order.VenueOrderId, fill.VenueOrderId);
+    }
+}
