@@ -88,7 +88,19 @@ public class DaemonConfigTests
         File.WriteAllText(file, "{\n  \"venues\": {\n    \"paradx\": { \"restUrl\": \"http://127.0.0.1:9\" }\n  }\n}");
         var ex = Assert.Throws<ConfigException>(() => DaemonConfigLoader.Load(file, NoEnv));
         Assert.Equal((3L, "venues.paradx"), (ex.Line!.Value, ex.Key));
-        Assert.Contains("backpack, aster, paradex", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("backpack, aster, paradex, lighter", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AChainId_IsLightersAlone_AndPositive()
+    {
+        using var dir = new TempDirectory();
+        var file = dir.Combine("daemon.json");
+        File.WriteAllText(file, "{\n  \"venues\": {\n    \"lighter\": { \"chainId\": 466324 }\n  }\n}");
+        Assert.Equal(466324, DaemonConfigLoader.Load(file, NoEnv).Venues["lighter"].ChainId);
+        File.WriteAllText(file, "{\n  \"venues\": {\n    \"paradex\": { \"chainId\": 300 }\n  }\n}");
+        var ex = Assert.Throws<ConfigException>(() => DaemonConfigLoader.Load(file, NoEnv));
+        Assert.Equal((3L, "venues.paradex.chainId"), (ex.Line!.Value, ex.Key));
     }
 
     [Fact]

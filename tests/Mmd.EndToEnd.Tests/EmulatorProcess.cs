@@ -46,6 +46,11 @@ internal sealed class EmulatorProcess : IAsyncDisposable
     public static Task<EmulatorProcess> StartParadexAsync() =>
         StartAsync("paradex", ["--onboard", $"{ParadexTestKeys.Account}:{ParadexTestKeys.PublicKey}"], new Dictionary<string, string>(), "/v1/system/time", "/v1");
 
+    /// <summary>The Lighter emulator with the test API key's public key registered on its index (the private key stays with the test).</summary>
+    public static Task<EmulatorProcess> StartLighterAsync() =>
+        StartAsync("lighter", ["--register", $"{LighterTestKeys.Account}:{LighterTestKeys.ApiKeyIndex}:{LighterTestKeys.PublicKey}"], new Dictionary<string, string>(),
+            "/api/v1/orderBookDetails", "/stream");
+
     private static async Task<EmulatorProcess> StartAsync(string venue, string[] arguments, Dictionary<string, string> environment, string probePath, string webSocketPath)
     {
         using var probe = new TcpListener(IPAddress.Loopback, 0);

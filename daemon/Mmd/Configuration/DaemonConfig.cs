@@ -24,7 +24,7 @@ public sealed record DaemonConfig
     public IReadOnlyList<int> AllowedUids { get; set; } = [];
     public SupervisionDefaults Supervision { get; set; } = new();
     public HealthThresholds Health { get; set; } = new();
-    /// <summary>A NAME=value file of venue credentials (BACKPACK_KEY, BACKPACK_SECRET; ASTER_USER, ASTER_SIGNER, ASTER_SIGNER_PRIVATE_KEY or ASTER_API_KEY, ASTER_SECRET_KEY; PARADEX_ACCOUNT_ADDRESS, PARADEX_PRIVATE_KEY), mode 0600; the environment wins over it.</summary>
+    /// <summary>A NAME=value file of venue credentials (BACKPACK_KEY, BACKPACK_SECRET; ASTER_USER, ASTER_SIGNER, ASTER_SIGNER_PRIVATE_KEY or ASTER_API_KEY, ASTER_SECRET_KEY; PARADEX_ACCOUNT_ADDRESS, PARADEX_PRIVATE_KEY; LIGHTER_ACCOUNT_INDEX, LIGHTER_API_KEY_INDEX, LIGHTER_PRIVATE_KEY), mode 0600; the environment wins over it.</summary>
     public string? SecretsFile { get; set; }
     /// <summary>Venue endpoints by venue name, e.g. pointing "backpack" at a loopback emulator.</summary>
     public IReadOnlyDictionary<string, VenueEndpoints> Venues { get; set; } = new Dictionary<string, VenueEndpoints>();
@@ -74,4 +74,6 @@ public sealed record VenueEndpoints
     public int? WindowMs { get; set; }
     /// <summary>Sustained requests per second of the client-side token bucket (Paradex: of its reads; its order writes have their own).</summary>
     public int? RequestsPerSecond { get; set; }
+    /// <summary>Lighter's chain id, signed into every transaction; unset: 304 when the REST host names mainnet, else 300 (testnet).</summary>
+    public long? ChainId { get; set; }
 }

@@ -152,6 +152,7 @@ public static class DaemonConfigLoader
             Check(endpoints.WsUrl is null || Uri.TryCreate(endpoints.WsUrl, UriKind.Absolute, out _), $"venues.{venue}.wsUrl", "must be an absolute URL");
             Check(endpoints.WindowMs is null or (>= 1 and <= 60_000), $"venues.{venue}.windowMs", "must be 1-60000");
             Check(endpoints.RequestsPerSecond is null or (>= 1 and <= 1000), $"venues.{venue}.requestsPerSecond", "must be 1-1000");
+            Check(endpoints.ChainId is null || venue == "lighter" && endpoints.ChainId > 0, $"venues.{venue}.chainId", "a positive chain id, for lighter only");
         }
     }
 

@@ -59,18 +59,24 @@ public static partial class SpecValidator
             if (quoted is not null && hedged.BaseAsset != quoted.BaseAsset)
                 v.Add(new(p + "hedge_symbol", $"'{hedgeSymbol}' trades {hedged.BaseAsset}, the quotes {quoted.BaseAsset}: a hedge must trade the same asset"));
         }
-        else if ((hedgeVenue != "paradex" || ValidateParadexSymbol(hedgeSymbol, p + "hedge_symbol", v)) && BaseOf(hedgeVenue, hedgeSymbol) != BaseOf(venue, symbol))
+        else if (hedgeVenue switch
+                 {
+                     "paradex" => ValidateParadexSymbol(hedgeSymbol, p + "hedge_symbol", v),
+                     "lighter" => ValidateLighterSymbol(hedgeSymbol, p + "hedge_symbol", v),
+                     _ => true,
+                 } && BaseOf(hedgeVenue, hedgeSymbol) != BaseOf(venue, symbol))
         {
             v.Add(new(p + "hedge_symbol", $"'{hedgeSymbol}' does not trade the base asset of '{symbol}': a hedge must trade the same asset"));
         }
         return new HedgeTarget(hedgeVenue, hedgeSymbol);
     }
 
-    /// <summary>The base asset of a venue symbol: BASE_QUOTE or BASE_QUOTE_PERP, Aster's BASEQUOTE (quoted in a dollar), Paradex's BASE-QUOTE-PERP.</summary>
+    /// <summary>The base asset of a venue symbol: BASE_QUOTE or BASE_QUOTE_PERP, Aster's BASEQUOTE (quoted in a dollar), Paradex's BASE-QUOTE-PERP, Lighter's BASE.</summary>
     private static string BaseOf(string venue, string symbol) => venue switch
     {
         "aster" => AsterQuotes.FirstOrDefault(q => symbol.Length > q.Length && symbol.EndsWith(q, StringComparison.Ordinal)) is { } quote ? symbol[..^quote.Length] : symbol,
         "paradex" => symbol.Split('-')[0],
+        "lighter" => symbol,
         _ => symbol.Split('_')[0],
     };
 

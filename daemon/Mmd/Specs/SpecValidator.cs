@@ -16,7 +16,7 @@ namespace Mmd.Specs;
 /// </summary>
 public static partial class SpecValidator
 {
-    public static IReadOnlyList<string> KnownVenues { get; } = ["paper", "backpack", "aster", "paradex"];
+    public static IReadOnlyList<string> KnownVenues { get; } = ["paper", "backpack", "aster", "paradex", "lighter"];
 
     [GeneratedRegex("^[a-z][a-z0-9-]{0,19}$")]
     private static partial Regex NamePattern();
@@ -43,9 +43,10 @@ public static partial class SpecValidator
         else if (venue == "paper" && (instrument = PaperMarkets.Find(spec.Symbol)) is null)
             v.Add(new("symbol", $"the paper venue has no symbol '{spec.Symbol}' (available: {string.Join(", ", PaperMarkets.All.Select(m => m.Spec.Symbol))})"));
         else if (venue == "paradex") _ = ValidateParadexSymbol(spec.Symbol, "symbol", v);
+        else if (venue == "lighter") _ = ValidateLighterSymbol(spec.Symbol, "symbol", v);
         // A live venue's rules (tick, step, minimum) are read from it when the worker starts; its symbol says spot or perp.
-        // Aster and Paradex list perpetuals only.
-        var kind = instrument?.Kind ?? (venue is "aster" or "paradex" || spec.Symbol.EndsWith("_PERP", StringComparison.Ordinal) ? InstrumentKind.Perpetual : InstrumentKind.Spot);
+        // Aster, Paradex and Lighter list perpetuals only (Lighter's spot markets are not traded here).
+        var kind = instrument?.Kind ?? (venue is "aster" or "paradex" or "lighter" || spec.Symbol.EndsWith("_PERP", StringComparison.Ordinal) ? InstrumentKind.Perpetual : InstrumentKind.Spot);
         var hedgeMarket = spec.StrategyCase == InstanceSpec.StrategyOneofCase.MakerTakerHedge
             ? ValidateHedgeMarket(spec.MakerTakerHedge, venue, spec.Symbol, instrument, v)
             : null;
@@ -147,6 +148,17 @@ public static partial class SpecValidator
 
     [GeneratedRegex("^[A-Z0-9]+-[A-Z0-9]+-PERP$")]
     private static partial Regex ParadexSymbolPattern();
+
+    /// <summary>Lighter names its perpetuals by the base asset alone (SOL, ETH, 1000PEPE).</summary>
+    private static bool ValidateLighterSymbol(string symbol, string field, List<FieldViolation> v)
+    {
+        if (LighterSymbolPattern().IsMatch(symbol)) return true;
+        v.Add(new(field, $"'{symbol}' is not a Lighter perpetual: Lighter names them by the base asset, e.g. SOL"));
+        return false;
+    }
+
+    [GeneratedRegex("^[A-Z0-9]{1,20}$")]
+    private static partial Regex LighterSymbolPattern();
 
     /// <summary>The Backpack client-id tag an instance numbers its orders in: the spec's, else one derived from its name.</summary>
     public static uint BackpackTagOf(BackpackVenueOptions? o, string name) =>

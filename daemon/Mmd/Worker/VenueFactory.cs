@@ -2,6 +2,7 @@ using System.Collections;
 using Mmd.Configuration;
 using Mmd.Exchanges.Aster;
 using Mmd.Exchanges.Backpack;
+using Mmd.Exchanges.Lighter;
 using Mmd.Exchanges.Paper;
 using Mmd.Exchanges.Paradex;
 using Mmd.Specs;
@@ -37,6 +38,10 @@ public static class VenueFactory
                 // The chain the orders are signed for is read from the venue (/v1/system/config): mainnet or testnet is the URL.
                 var paradex = new ParadexConnector(ParadexOptionsFrom(config.Venues.GetValueOrDefault("paradex")), ParadexCredentials.From(Credentials(config)), time);
                 return await ConnectedAsync(paradex, paradex.ConnectAsync, cancellationToken);
+            case "lighter":
+                // Connecting checks that the venue holds this key's public key on its API key index.
+                var lighter = new LighterConnector(LighterOptionsFrom(config.Venues.GetValueOrDefault("lighter")), LighterCredentials.From(Credentials(config)), spec.Name, time);
+                return await ConnectedAsync(lighter, lighter.ConnectAsync, cancellationToken);
             default:
                 throw new InvalidOperationException($"venue '{venue}' is not available");
         }
@@ -97,6 +102,19 @@ public static class VenueFactory
             RestBaseUrl = endpoints.RestUrl is { } rest ? new Uri(rest) : options.RestBaseUrl,
             WebSocketUrl = endpoints.WsUrl is { } ws ? new Uri(ws) : options.WebSocketUrl,
             RecvWindow = endpoints.WindowMs is { } window ? TimeSpan.FromMilliseconds(window) : options.RecvWindow,
+            RequestsPerSecond = endpoints.RequestsPerSecond ?? options.RequestsPerSecond,
+        };
+    }
+
+    private static LighterOptions LighterOptionsFrom(VenueEndpoints? endpoints)
+    {
+        var options = new LighterOptions();
+        if (endpoints is null) return options;
+        return options with
+        {
+            RestBaseUrl = endpoints.RestUrl is { } rest ? new Uri(rest) : options.RestBaseUrl,
+            WebSocketUrl = endpoints.WsUrl is { } ws ? new Uri(ws) : options.WebSocketUrl,
+            ChainId = endpoints.ChainId ?? options.ChainId,
             RequestsPerSecond = endpoints.RequestsPerSecond ?? options.RequestsPerSecond,
         };
     }
