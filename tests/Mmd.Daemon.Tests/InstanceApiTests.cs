@@ -83,6 +83,26 @@ public sealed class InstanceApiTests(InProcessDaemon daemon) : IClassFixture<InP
     }
 
     [Fact]
+    public async Task ASecondLighterInstanceWhoseNameHashesToAHeldTag_IsRefused_NamingTheHolder()
+    {
+        static uint Tag(string name) => Exchanges.Shared.NumericClientIds.DefaultTag(name, Exchanges.Lighter.LighterConnector.MaxTag);
+        InstanceSpec Lighter(string name) => new()
+        {
+            Name = name, Venue = "lighter", Symbol = "SOL",
+            PerpMarketMaking = new PerpMarketMakingConfig { SpreadPct = "0.2", OrderQuantity = "0.5", MaxPosition = "1" },
+        };
+        var twin = Enumerable.Range(0, 1_000_000).Select(i => $"lt{i}").First(n => n != "lt-held" && Tag(n) == Tag("lt-held"));
+        await daemon.Instances.CreateInstanceAsync(new CreateInstanceRequest { Spec = Lighter("lt-held") }).ResponseAsync;
+        var ex = await Assert.ThrowsAsync<RpcException>(() => daemon.Instances.CreateInstanceAsync(new CreateInstanceRequest { Spec = Lighter(twin) }).ResponseAsync);
+        Assert.Equal(StatusCode.InvalidArgument, ex.StatusCode);
+        var violation = Assert.Single(ex.GetRpcStatus()!.GetDetail<BadRequest>()!.FieldViolations);
+        Assert.Equal("name", violation.Field);
+        Assert.Contains("'lt-held'", violation.Description, StringComparison.Ordinal);
+        await Assert.ThrowsAsync<RpcException>(() => daemon.Instances.GetInstanceAsync(new GetInstanceRequest { Name = twin }).ResponseAsync);
+        await daemon.Instances.CreateInstanceAsync(new CreateInstanceRequest { Spec = Lighter("lt-other") }).ResponseAsync; // a name with another tag is taken
+    }
+
+    [Fact]
     public async Task UnknownNames_AreNotFound_MalformedNamesAreInvalid()
     {
         foreach (var call in new Func<Task>[]

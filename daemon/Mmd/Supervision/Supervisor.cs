@@ -158,6 +158,22 @@ public sealed class Supervisor : IAsyncDisposable
     // Where it quotes, or where a cross-market hedge sends its hedges.
     private static bool UsesBackpack(InstanceSpec spec) => spec.Venue == "backpack" || spec.MakerTakerHedge?.HedgeVenue == "backpack";
 
+    /// <summary>
+    /// On Lighter an instance numbers its orders in a 16-bit tag hashed from its name; two instances with one tag on a
+    /// shared account would take each other's orders for their own (adopt them, cancel them), so the second is refused.
+    /// </summary>
+    private void RefuseSharedLighterTag(ValidatedSpec validated)
+    {
+        if (!validated.Uses("lighter")) return;
+        var tag = LighterTagOf(validated.Name);
+        var holder = Actors().FirstOrDefault(a => (a.Spec.Venue == "lighter" || a.Spec.MakerTakerHedge?.HedgeVenue == "lighter") && LighterTagOf(a.Name) == tag);
+        if (holder is not null)
+            throw new InvalidSpecException("spec", [new FieldViolation("name",
+                $"on Lighter, '{validated.Name}' would number its orders in the client-id tag of instance '{holder.Name}' ({tag}, a hash of the name); choose another name")]);
+    }
+
+    private static uint LighterTagOf(string name) => Exchanges.Shared.NumericClientIds.DefaultTag(name, Exchanges.Lighter.LighterConnector.MaxTag);
+
     /// <summary>Creates (idempotent on name + identical spec), optionally starting it. Returns the instance and whether it is new.</summary>
     /// <param name="lines">Where each field sits in the spec file it came from, so that errors can say.</param>
 
@@ -179,6 +195,7 @@ public sealed class Supervisor : IAsyncDisposable
             else
             {
                 RefuseSharedBackpackTag(validated);
+                RefuseSharedLighterTag(validated);
                 var now = _ctx.Time.GetUtcNow();
                 await _ctx.Store.AddInstanceAsync(new InstanceEntity
                 {
