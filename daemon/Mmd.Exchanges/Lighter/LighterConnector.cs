@@ -231,7 +231,7 @@ public sealed class LighterConnector : IExchangeConnector
         var market = await MarketAsync(symbol, cancellationToken).ConfigureAwait(false);
         var subscribe = JsonSerializer.Serialize(new { type = "subscribe", channel = $"order_book/{market.MarketId}" });
         await using var socket = await VenueWebSocket<LighterStreamMessage>.ConnectAsync(_options.WebSocketUrl, [subscribe], static (frame, _) => Parse(frame),
-            _options.RequestTimeout, _options.Streams, cancellationToken).ConfigureAwait(false);
+            _options.RequestTimeout, _options.Streams, cancellationToken, LighterConnector.IsGreeting).ConfigureAwait(false);
         using var pings = PingEvery(socket, cancellationToken);
         long? nonce = null;
         long sequence = 0;
@@ -281,7 +281,7 @@ public sealed class LighterConnector : IExchangeConnector
             JsonSerializer.Serialize(new { type = "subscribe", channel = $"account_all_trades/{account}", auth = token }),
         ];
         await using var socket = await VenueWebSocket<LighterStreamMessage>.ConnectAsync(_options.WebSocketUrl, subscriptions, static (frame, _) => Parse(frame),
-            _options.RequestTimeout, _options.Streams, cancellationToken).ConfigureAwait(false);
+            _options.RequestTimeout, _options.Streams, cancellationToken, LighterConnector.IsGreeting).ConfigureAwait(false);
         using var pings = PingEvery(socket, cancellationToken);
         var confirmed = 0;
         var marketKey = Id(market.MarketId);
@@ -441,6 +441,19 @@ public sealed class LighterConnector : IExchangeConnector
             }
         }, CancellationToken.None);
         return stop;
+    }
+
+    /// <summary>The venue opens every stream with <c>{"type":"connected"}</c>, and subscriptions are sent after it.</summary>
+    internal static bool IsGreeting(ReadOnlyMemory<byte> frame)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<LighterStreamMessage>(frame.Span, LighterJson.Options)?.Type == "connected";
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
     }
 
     /// <summary>A message, or a failure when the venue sent an error (a refused subscription, a bad token).</summary>

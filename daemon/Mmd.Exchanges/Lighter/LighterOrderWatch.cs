@@ -42,7 +42,7 @@ internal sealed class LighterOrderWatch : IAsyncDisposable
         {
             socket = await VenueWebSocket<LighterStreamMessage>.ConnectAsync(options.WebSocketUrl,
                 [JsonSerializer.Serialize(new { type = "subscribe", channel = $"account_orders/{marketId}/{account}", auth = token })],
-                static (frame, _) => JsonSerializer.Deserialize<LighterStreamMessage>(frame.Span, LighterJson.Options), options.RequestTimeout, options.Streams, ct)
+                static (frame, _) => JsonSerializer.Deserialize<LighterStreamMessage>(frame.Span, LighterJson.Options), options.RequestTimeout, options.Streams, ct, LighterConnector.IsGreeting)
                 .ConfigureAwait(false);
         }
         catch (Exception e) when (e is System.Net.WebSockets.WebSocketException or OperationCanceledException or HttpRequestException && !ct.IsCancellationRequested)

@@ -60,10 +60,12 @@ internal sealed class VenueWebSocket<TMessage> : IAsyncDisposable where TMessage
 
     /// <summary>
     /// Connects to <paramref name="url"/> and sends <paramref name="sendOnOpen"/> in order (say, an authentication and then
-    /// subscriptions); <paramref name="parse"/> is told whether a message came as text or binary.
+    /// subscriptions); <paramref name="parse"/> is told whether a message came as text or binary. With
+    /// <paramref name="greeting"/>, the venue's first message must be that greeting before anything is sent (Lighter's
+    /// <c>{"type":"connected"}</c>); it is not passed on.
     /// </summary>
     public static async Task<VenueWebSocket<TMessage>> ConnectAsync(Uri url, IReadOnlyList<string> sendOnOpen, Func<ReadOnlyMemory<byte>, WebSocketMessageType, TMessage?> parse,
-        TimeSpan timeout, StreamLiveness liveness, CancellationToken cancellationToken)
+        TimeSpan timeout, StreamLiveness liveness, CancellationToken cancellationToken, Func<ReadOnlyMemory<byte>, bool>? greeting = null)
     {
         var socket = new ClientWebSocket();
         socket.Options.KeepAliveInterval = liveness.PingInterval;
@@ -74,6 +76,8 @@ internal sealed class VenueWebSocket<TMessage> : IAsyncDisposable where TMessage
             using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             deadline.CancelAfter(timeout);
             await socket.ConnectAsync(url, deadline.Token).ConfigureAwait(false);
+            if (greeting is not null && !greeting(await ReceiveOneAsync(socket, deadline.Token).ConfigureAwait(false)))
+                throw new WebSocketException("the venue's first message was not its greeting");
             foreach (var message in sendOnOpen)
                 await socket.SendAsync(Encoding.UTF8.GetBytes(message), WebSocketMessageType.Text, true, deadline.Token).ConfigureAwait(false);
             connection._reader = connection.ReadAsync();
@@ -84,6 +88,19 @@ internal sealed class VenueWebSocket<TMessage> : IAsyncDisposable where TMessage
             await connection.DisposeAsync().ConfigureAwait(false);
             throw;
         }
+    }
+
+    private static async Task<ReadOnlyMemory<byte>> ReceiveOneAsync(ClientWebSocket socket, CancellationToken cancellationToken)
+    {
+        var buffer = new ArrayBufferWriter<byte>(1024);
+        ValueWebSocketReceiveResult result;
+        do
+        {
+            result = await socket.ReceiveAsync(buffer.GetMemory(1024), cancellationToken).ConfigureAwait(false);
+            buffer.Advance(result.Count);
+        }
+        while (!result.EndOfMessage);
+        return result.MessageType == WebSocketMessageType.Close ? ReadOnlyMemory<byte>.Empty : buffer.WrittenMemory;
     }
 
     private async Task ReadAsync()

@@ -16,12 +16,15 @@ namespace Mmd.Emulators.Lighter;
 // {"type":"ping"} is answered with a pong.
 public sealed partial class LighterEmulator
 {
+    /// <summary>Fault: when false, streams open without the venue's <c>{"type":"connected"}</c>.</summary>
+    public bool GreetStreams { get; set; } = true;
+
     private sealed record StreamRequest(string? Type, string? Channel, string? Auth);
 
     private Task AcceptStreamAsync(HttpContext context) =>
         _streams.ServeAsync(context, connection =>
         {
-            connection.Send(Push(new LighterStreamMessage("connected", null)));
+            if (GreetStreams) connection.Send(Push(new LighterStreamMessage("connected", null)));
             return [];
         }, (message, connection) =>
         {

@@ -119,6 +119,22 @@ public sealed class LighterConnectorTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task AStreamWithoutTheVenuesGreeting_FailsRatherThanSubscribe_AndWritesSettleByReadBack()
+    {
+        _emulator.GreetStreams = false;
+        await using var connector = new LighterConnector(new LighterOptions { RestBaseUrl = _emulator.RestUrl, WebSocketUrl = _emulator.WebSocketUrl,
+            RequestTimeout = TimeSpan.FromSeconds(1) }, LighterCredentials.From(LighterTestKeys.Variables), "mm", TimeProvider.System);
+        await Assert.ThrowsAnyAsync<Exception>(async () =>
+        {
+            await foreach (var _ in connector.StreamOrderBookAsync("SOL", default).WithCancellation(default)) { }
+        }).DefaultTimeout();
+        // Without a watch, a write still settles, by REST read-back.
+        var placed = await BidAsync(connector, connector.CreateClientOrderIds("mm", DateTimeOffset.UtcNow).Next(), PassiveBid);
+        Assert.Equal((CommandOutcome.Accepted, VenueOrderStatus.Open), (placed.Outcome, placed.Order!.Status));
+        Assert.Contains(_emulator.Faults.Requests, r => r.Path == "/api/v1/accountActiveOrders");
+    }
+
+    [Fact]
     public async Task ABookUpdateThatDoesNotFollowTheLastNonce_FailsTheStream()
     {
         await using var connector = Connect();
