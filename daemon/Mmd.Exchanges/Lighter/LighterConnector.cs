@@ -230,9 +230,7 @@ public sealed class LighterConnector : IExchangeConnector
     {
         var market = await MarketAsync(symbol, cancellationToken).ConfigureAwait(false);
         var subscribe = JsonSerializer.Serialize(new { type = "subscribe", channel = $"order_book/{market.MarketId}" });
-        await using var socket = await VenueWebSocket<LighterStreamMessage>.ConnectAsync(_options.WebSocketUrl, [subscribe], static (frame, _) => Parse(frame),
-            _options.RequestTimeout, _options.Streams, cancellationToken, LighterConnector.IsGreeting).ConfigureAwait(false);
-        using var pings = PingEvery(socket, cancellationToken);
+        await using var socket = await LighterStreams.ConnectAsync(_options, [subscribe], _time, cancellationToken).ConfigureAwait(false);
         long? nonce = null;
         long sequence = 0;
         await foreach (var message in QuietMarks.ReadAsync(socket.Messages, _options.Streams.QuietInterval, _time, () => socket.IsOpen, cancellationToken).ConfigureAwait(false))
@@ -241,11 +239,6 @@ public sealed class LighterConnector : IExchangeConnector
             if (message is null)
             {
                 yield return new BookAliveEvent(symbol, now);
-                continue;
-            }
-            if (message.Type == "ping")
-            {
-                await socket.SendAsync("""{"type":"pong"}""", cancellationToken).ConfigureAwait(false);
                 continue;
             }
             if (message.OrderBook is not { } book) continue;
@@ -280,9 +273,7 @@ public sealed class LighterConnector : IExchangeConnector
             JsonSerializer.Serialize(new { type = "subscribe", channel = $"account_orders/{market.MarketId}/{account}", auth = token }),
             JsonSerializer.Serialize(new { type = "subscribe", channel = $"account_all_trades/{account}", auth = token }),
         ];
-        await using var socket = await VenueWebSocket<LighterStreamMessage>.ConnectAsync(_options.WebSocketUrl, subscriptions, static (frame, _) => Parse(frame),
-            _options.RequestTimeout, _options.Streams, cancellationToken, LighterConnector.IsGreeting).ConfigureAwait(false);
-        using var pings = PingEvery(socket, cancellationToken);
+        await using var socket = await LighterStreams.ConnectAsync(_options, subscriptions, _time, cancellationToken).ConfigureAwait(false);
         var confirmed = 0;
         var marketKey = Id(market.MarketId);
         var seenTrades = new HashSet<long>();
@@ -290,11 +281,6 @@ public sealed class LighterConnector : IExchangeConnector
         await foreach (var message in socket.Messages.ReadAllAsync(cancellationToken).ConfigureAwait(false))
         {
             var now = _time.GetUtcNow();
-            if (message.Type == "ping")
-            {
-                await socket.SendAsync("""{"type":"pong"}""", cancellationToken).ConfigureAwait(false);
-                continue;
-            }
             if (message.Type?.StartsWith("subscribed/", StringComparison.Ordinal) == true)
             {
                 if (++confirmed == 2) yield return new AccountResyncRequiredEvent("account stream connected", now);
@@ -420,48 +406,4 @@ public sealed class LighterConnector : IExchangeConnector
 
     private async Task<LighterMarket> MarketAsync(string symbol, CancellationToken cancellationToken) =>
         await TryMarketAsync(symbol, cancellationToken).ConfigureAwait(false) ?? throw new ArgumentException($"Lighter lists no perpetual {symbol}", nameof(symbol));
-
-    /// <summary>The venue drops a stream it has not heard from for about two minutes: a <c>{"type":"ping"}</c> every interval.</summary>
-    private CancellationTokenSource PingEvery(VenueWebSocket<LighterStreamMessage> socket, CancellationToken cancellationToken)
-    {
-        var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        _ = Task.Run(async () =>
-        {
-            try
-            {
-                while (true)
-                {
-                    await Task.Delay(_options.StreamPingInterval, _time, stop.Token).ConfigureAwait(false);
-                    await socket.SendAsync("""{"type":"ping"}""", stop.Token).ConfigureAwait(false);
-                }
-            }
-            catch (Exception e) when (e is OperationCanceledException or System.Net.WebSockets.WebSocketException or ObjectDisposedException)
-            {
-                // The stream ended; its reader reports why.
-            }
-        }, CancellationToken.None);
-        return stop;
-    }
-
-    /// <summary>The venue opens every stream with <c>{"type":"connected"}</c>, and subscriptions are sent after it.</summary>
-    internal static bool IsGreeting(ReadOnlyMemory<byte> frame)
-    {
-        try
-        {
-            return JsonSerializer.Deserialize<LighterStreamMessage>(frame.Span, LighterJson.Options)?.Type == "connected";
-        }
-        catch (JsonException)
-        {
-            return false;
-        }
-    }
-
-    /// <summary>A message, or a failure when the venue sent an error (a refused subscription, a bad token).</summary>
-    private static LighterStreamMessage? Parse(ReadOnlyMemory<byte> frame)
-    {
-        var message = JsonSerializer.Deserialize<LighterStreamMessage>(frame.Span, LighterJson.Options);
-        if (message?.Error is { } error || message?.Type == "error")
-            throw new InvalidOperationException($"Lighter refused a stream request: {message.Error?.Code} {message.Error?.Message}");
-        return message;
-    }
 }

@@ -40,10 +40,8 @@ internal sealed class LighterOrderWatch : IAsyncDisposable
         VenueWebSocket<LighterStreamMessage> socket;
         try
         {
-            socket = await VenueWebSocket<LighterStreamMessage>.ConnectAsync(options.WebSocketUrl,
-                [JsonSerializer.Serialize(new { type = "subscribe", channel = $"account_orders/{marketId}/{account}", auth = token })],
-                static (frame, _) => JsonSerializer.Deserialize<LighterStreamMessage>(frame.Span, LighterJson.Options), options.RequestTimeout, options.Streams, ct, LighterConnector.IsGreeting)
-                .ConfigureAwait(false);
+            socket = await LighterStreams.ConnectAsync(options,
+                [JsonSerializer.Serialize(new { type = "subscribe", channel = $"account_orders/{marketId}/{account}", auth = token })], time, ct).ConfigureAwait(false);
         }
         catch (Exception e) when (e is System.Net.WebSockets.WebSocketException or OperationCanceledException or HttpRequestException && !ct.IsCancellationRequested)
         {
@@ -96,12 +94,6 @@ internal sealed class LighterOrderWatch : IAsyncDisposable
         {
             await foreach (var message in _socket.Messages.ReadAllAsync(_stop.Token).ConfigureAwait(false))
             {
-                if (message.Type == "ping")
-                {
-                    await _socket.SendAsync("""{"type":"pong"}""", _stop.Token).ConfigureAwait(false);
-                    continue;
-                }
-                if (message.Error is not null || message.Type == "error") break;
                 if (message.Orders?.GetValueOrDefault(_market) is { } orders)
                 {
                     if (_byOrderIndex.Count > MaxKept) ForgetEnded();

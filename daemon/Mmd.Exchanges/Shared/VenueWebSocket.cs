@@ -14,6 +14,12 @@ namespace Mmd.Exchanges.Shared;
 /// (<see cref="StreamLiveness"/>): a connection whose pongs stop coming is aborted, and the stream fails the same way.
 /// </summary>
 /// <typeparam name="TMessage">The venue's message; <c>parse</c> returns null for one the caller need not see (an acknowledgement).</typeparam>
+/// <summary>
+/// A venue's keep-alive on top of the protocol's: a text message it wants every <paramref name="Interval"/>, and the answer
+/// to each of its own (null for a message that is not one, which is then parsed as usual).
+/// </summary>
+internal sealed record AppKeepAlive(string Ping, TimeSpan Interval, Func<ReadOnlyMemory<byte>, string?> AnswerTo, TimeProvider Time);
+
 internal sealed class VenueWebSocket<TMessage> : IAsyncDisposable where TMessage : class
 {
     private const int Capacity = 8192;
@@ -23,13 +29,18 @@ internal sealed class VenueWebSocket<TMessage> : IAsyncDisposable where TMessage
         new BoundedChannelOptions(Capacity) { SingleReader = true, SingleWriter = true });
     private readonly CancellationTokenSource _stop = new();
     private readonly StreamLiveness _liveness;
+    private readonly AppKeepAlive? _keepAlive;
+    // A WebSocket allows one send at a time: pongs from the reader, pings from the pinger.
+    private readonly SemaphoreSlim _sendLock = new(1, 1);
     private Task _reader = Task.CompletedTask;
+    private Task _pinger = Task.CompletedTask;
 
-    private VenueWebSocket(ClientWebSocket socket, Func<ReadOnlyMemory<byte>, WebSocketMessageType, TMessage?> parse, StreamLiveness liveness)
+    private VenueWebSocket(ClientWebSocket socket, Func<ReadOnlyMemory<byte>, WebSocketMessageType, TMessage?> parse, StreamLiveness liveness, AppKeepAlive? keepAlive)
     {
         _socket = socket;
         _parse = parse;
         _liveness = liveness;
+        _keepAlive = keepAlive;
     }
 
     public ChannelReader<TMessage> Messages => _messages.Reader;
@@ -62,15 +73,16 @@ internal sealed class VenueWebSocket<TMessage> : IAsyncDisposable where TMessage
     /// Connects to <paramref name="url"/> and sends <paramref name="sendOnOpen"/> in order (say, an authentication and then
     /// subscriptions); <paramref name="parse"/> is told whether a message came as text or binary. With
     /// <paramref name="greeting"/>, the venue's first message must be that greeting before anything is sent (Lighter's
-    /// <c>{"type":"connected"}</c>); it is not passed on.
+    /// <c>{"type":"connected"}</c>); it is not passed on. With <paramref name="keepAlive"/>, the venue's own pings are
+    /// answered and ours sent, and neither reaches the caller.
     /// </summary>
     public static async Task<VenueWebSocket<TMessage>> ConnectAsync(Uri url, IReadOnlyList<string> sendOnOpen, Func<ReadOnlyMemory<byte>, WebSocketMessageType, TMessage?> parse,
-        TimeSpan timeout, StreamLiveness liveness, CancellationToken cancellationToken, Func<ReadOnlyMemory<byte>, bool>? greeting = null)
+        TimeSpan timeout, StreamLiveness liveness, CancellationToken cancellationToken, Func<ReadOnlyMemory<byte>, bool>? greeting = null, AppKeepAlive? keepAlive = null)
     {
         var socket = new ClientWebSocket();
         socket.Options.KeepAliveInterval = liveness.PingInterval;
         socket.Options.KeepAliveTimeout = liveness.PongTimeout;
-        var connection = new VenueWebSocket<TMessage>(socket, parse, liveness);
+        var connection = new VenueWebSocket<TMessage>(socket, parse, liveness, keepAlive);
         try
         {
             using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -81,6 +93,7 @@ internal sealed class VenueWebSocket<TMessage> : IAsyncDisposable where TMessage
             foreach (var message in sendOnOpen)
                 await socket.SendAsync(Encoding.UTF8.GetBytes(message), WebSocketMessageType.Text, true, deadline.Token).ConfigureAwait(false);
             connection._reader = connection.ReadAsync();
+            if (keepAlive is not null) connection._pinger = connection.PingAsync(keepAlive);
             return connection;
         }
         catch
@@ -124,6 +137,11 @@ internal sealed class VenueWebSocket<TMessage> : IAsyncDisposable where TMessage
                     failure = new WebSocketException($"the venue closed the stream ({_socket.CloseStatus} {_socket.CloseStatusDescription})");
                     break;
                 }
+                if (_keepAlive?.AnswerTo(buffer.WrittenMemory) is { } answer)
+                {
+                    await SendAsync(answer, _stop.Token).ConfigureAwait(false);
+                    continue;
+                }
                 if (_parse(buffer.WrittenMemory, result.MessageType) is not { } message) continue;
                 if (!_messages.Writer.TryWrite(message))
                 {
@@ -142,8 +160,24 @@ internal sealed class VenueWebSocket<TMessage> : IAsyncDisposable where TMessage
         _messages.Writer.TryComplete(failure ?? new WebSocketException("the stream ended"));
     }
 
-    /// <summary>Sends a text message on the open connection (a venue's application-level ping or pong).</summary>
-    public async Task SendAsync(string text, CancellationToken cancellationToken)
+    private async Task PingAsync(AppKeepAlive keepAlive)
+    {
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(keepAlive.Interval, keepAlive.Time, _stop.Token).ConfigureAwait(false);
+                await SendAsync(keepAlive.Ping, _stop.Token).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or WebSocketException or ObjectDisposedException)
+        {
+            // Stopped, or the connection failed: its reader reports why.
+        }
+    }
+
+    /// <summary>Sends a text message on the open connection.</summary>
+    private async Task SendAsync(string text, CancellationToken cancellationToken)
     {
         await _sendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -156,14 +190,12 @@ internal sealed class VenueWebSocket<TMessage> : IAsyncDisposable where TMessage
         }
     }
 
-    // A WebSocket allows one send at a time.
-    private readonly SemaphoreSlim _sendLock = new(1, 1);
-
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync().ConfigureAwait(false);
         _socket.Abort();
         await _reader.ConfigureAwait(false);
+        await _pinger.ConfigureAwait(false);
         _socket.Dispose();
         _stop.Dispose();
         _sendLock.Dispose();

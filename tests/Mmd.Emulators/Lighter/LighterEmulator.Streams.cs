@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using System.Threading.Channels;
 using System.Text.Json;
+using System.Threading.Channels;
 using Mmd.Emulators.Streams;
 using Mmd.Exchanges.Lighter;
 using Mmd.Trading.Execution;
@@ -19,12 +19,27 @@ public sealed partial class LighterEmulator
     /// <summary>Fault: when false, streams open without the venue's <c>{"type":"connected"}</c>.</summary>
     public bool GreetStreams { get; set; } = true;
 
+    private readonly ConcurrentDictionary<StreamConnection, byte> _connections = new();
+    private long _pingsReceived;
+    private long _pongsReceived;
+
+    /// <summary>How many <c>{"type":"ping"}</c> the clients sent, and <c>{"type":"pong"}</c> in answer to <see cref="PingStreams"/>.</summary>
+    public (long Pings, long Pongs) KeepAlives => (Interlocked.Read(ref _pingsReceived), Interlocked.Read(ref _pongsReceived));
+
+    /// <summary>Sends the venue's <c>{"type":"ping"}</c> on every open stream.</summary>
+    public void PingStreams()
+    {
+        foreach (var connection in _connections.Keys) connection.Send(Push(new LighterStreamMessage("ping", null)));
+    }
+
     private sealed record StreamRequest(string? Type, string? Channel, string? Auth);
 
     private Task AcceptStreamAsync(HttpContext context) =>
         _streams.ServeAsync(context, connection =>
         {
             if (GreetStreams) connection.Send(Push(new LighterStreamMessage("connected", null)));
+            _connections[connection] = 0;
+            connection.Closed.Register(() => _connections.TryRemove(connection, out _));
             return [];
         }, (message, connection) =>
         {
@@ -32,9 +47,11 @@ public sealed partial class LighterEmulator
             switch (request?.Type)
             {
                 case "ping":
+                    Interlocked.Increment(ref _pingsReceived);
                     connection.Send(Push(new LighterStreamMessage("pong", null)));
                     return [];
                 case "pong":
+                    Interlocked.Increment(ref _pongsReceived);
                     return [];
                 case "subscribe":
                     return Subscribe(request.Channel ?? "", request.Auth, connection) is { } pump ? [pump] : [];

@@ -135,6 +135,18 @@ public sealed class LighterConnectorTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task EveryStream_TheOrderWatchToo_SendsTheVenuesPing_AndAnswersItsPings()
+    {
+        await using var connector = new LighterConnector(new LighterOptions { RestBaseUrl = _emulator.RestUrl, WebSocketUrl = _emulator.WebSocketUrl,
+            StreamPingInterval = TimeSpan.FromMilliseconds(100) }, LighterCredentials.From(LighterTestKeys.Variables), "mm", TimeProvider.System);
+        // Only the order watch is open: it is what a quoting worker keeps for longest without other traffic.
+        Assert.Equal(CommandOutcome.Accepted, (await BidAsync(connector, connector.CreateClientOrderIds("mm", DateTimeOffset.UtcNow).Next(), PassiveBid)).Outcome);
+        await Until.TrueAsync(() => _emulator.KeepAlives.Pings >= 2, "the watch pings the venue");
+        _emulator.PingStreams();
+        await Until.TrueAsync(() => _emulator.KeepAlives.Pongs >= 1, "the watch answers the venue's ping");
+    }
+
+    [Fact]
     public async Task ABookUpdateThatDoesNotFollowTheLastNonce_FailsTheStream()
     {
         await using var connector = Connect();
