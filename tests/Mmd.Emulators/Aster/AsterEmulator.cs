@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.Json;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Mmd.Emulators.Faults;
+using Mmd.Emulators.Hosting;
 using Mmd.Exchanges.Aster;
 using Mmd.Exchanges.Paper;
 
@@ -47,14 +47,11 @@ public sealed partial class AsterEmulator : IAsyncDisposable
     public static async Task<AsterEmulator> StartAsync(PaperExchange exchange, TimeProvider time, int port = 0, long chainId = AsterEip712Signer.MainnetChainId,
         CancellationToken cancellationToken = default)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port, o => o.Protocols = HttpProtocols.Http1));
-        var app = builder.Build();
+        var app = LoopbackHost.Create(port);
         var emulator = new AsterEmulator(app, exchange, time, chainId);
         emulator.Map(app);
-        await app.StartAsync(cancellationToken).ConfigureAwait(false);
-        emulator.RestUrl = new Uri($"http://127.0.0.1:{new Uri(app.Urls.First()).Port}");
+        var listening = await LoopbackHost.StartAsync(app, cancellationToken).ConfigureAwait(false);
+        emulator.RestUrl = new Uri($"http://127.0.0.1:{listening}");
         return emulator;
     }
 

@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Mmd.Emulators.Faults;
+using Mmd.Emulators.Hosting;
 using Mmd.Exchanges.Backpack;
 using Mmd.Exchanges.Paper;
 using Mmd.Trading.Execution;
@@ -51,16 +51,12 @@ public sealed partial class BackpackEmulator : IAsyncDisposable
     public static async Task<BackpackEmulator> StartAsync(PaperExchange exchange, TimeProvider time, int port = 0, TimeSpan? pingInterval = null,
         CancellationToken cancellationToken = default)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port, o => o.Protocols = HttpProtocols.Http1));
-        var app = builder.Build();
+        var app = LoopbackHost.Create(port);
         var emulator = new BackpackEmulator(app, exchange, time);
         emulator.Map(app, pingInterval ?? TimeSpan.FromSeconds(60));
-        await app.StartAsync(cancellationToken).ConfigureAwait(false);
-        var address = new Uri(app.Urls.First());
-        emulator.RestUrl = new Uri($"http://127.0.0.1:{address.Port}");
-        emulator.WebSocketUrl = new Uri($"ws://127.0.0.1:{address.Port}/");
+        var listening = await LoopbackHost.StartAsync(app, cancellationToken).ConfigureAwait(false);
+        emulator.RestUrl = new Uri($"http://127.0.0.1:{listening}");
+        emulator.WebSocketUrl = new Uri($"ws://127.0.0.1:{listening}/");
         return emulator;
     }
 

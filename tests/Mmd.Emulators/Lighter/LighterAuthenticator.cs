@@ -25,6 +25,10 @@ public sealed class LighterAuthenticator(long chainId)
 
     public Fp5? PublicKeyOf(long account, int apiKeyIndex) => _keys.TryGetValue((account, apiKeyIndex), out var e) ? e.PublicKey : null;
 
+    /// <summary>The account's registered API keys, by index.</summary>
+    public IEnumerable<(int Index, Fp5 PublicKey, long NextNonce)> KeysOf(long account) =>
+        _keys.Where(k => k.Key.Account == account).OrderBy(k => k.Key.Key).Select(k => (k.Key.Key, k.Value.PublicKey, k.Value.NextNonce));
+
     public long? NextNonce(long account, int apiKeyIndex) => _keys.TryGetValue((account, apiKeyIndex), out var e) ? e.NextNonce : null;
 
     /// <summary>Null when the transaction is signed by the key on its index, for this chain, unexpired, with the key's next nonce; the venue's code and reason otherwise.</summary>

@@ -34,8 +34,7 @@ public sealed partial class LighterEmulator
     private IResult Account(HttpContext c)
     {
         if (c.Request.Query["by"] != "index" || !long.TryParse(c.Request.Query["value"], out var index)) return Error(HttpStatusCode.BadRequest, 21001, "by=index&value=<account index>");
-        if (Auth.PublicKeyOf(index, 0) is null && !Enumerable.Range(0, 255).Any(k => Auth.PublicKeyOf(index, k) is not null))
-            return Error(HttpStatusCode.BadRequest, 21100, "account not found");
+        if (!Auth.KeysOf(index).Any()) return Error(HttpStatusCode.BadRequest, 21100, "account not found");
         var paper = PaperAccount(index);
         var usdc = Exchange.Balances(paper).FirstOrDefault(b => b.Asset == "USDC");
         var positions = Exchange.Positions(paper).Where(p => MarketIdOf(p.Symbol) >= 0 && p.Quantity != 0)
@@ -48,10 +47,9 @@ public sealed partial class LighterEmulator
     {
         if (!long.TryParse(c.Request.Query["account_index"], out var account) || !int.TryParse(c.Request.Query["api_key_index"], out var key))
             return Error(HttpStatusCode.BadRequest, 21001, "account_index and api_key_index are required");
-        var keys = Enumerable.Range(0, 255).Where(k => key == 255 || k == key)
-            .Select(k => (Index: k, PublicKey: Auth.PublicKeyOf(account, k), Nonce: Auth.NextNonce(account, k)))
-            .Where(k => k.PublicKey is not null)
-            .Select(k => new LighterApiKey(account, k.Index, k.Nonce!.Value, Convert.ToHexStringLower(k.PublicKey!.Value.ToLittleEndianBytes()))).ToArray();
+        // Index 255 asks for all of them.
+        var keys = Auth.KeysOf(account).Where(k => key == 255 || k.Index == key)
+            .Select(k => new LighterApiKey(account, k.Index, k.NextNonce, Convert.ToHexStringLower(k.PublicKey.ToLittleEndianBytes()))).ToArray();
         return Json(new LighterApiKeys(200, keys));
     }
 

@@ -1,6 +1,6 @@
 using System.Net;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Mmd.Emulators.Faults;
+using Mmd.Emulators.Hosting;
 using Mmd.Emulators.Streams;
 using Mmd.Exchanges.Paper;
 using Mmd.Exchanges.Paradex;
@@ -43,14 +43,11 @@ public sealed partial class ParadexEmulator : IAsyncDisposable
     public static async Task<ParadexEmulator> StartAsync(PaperExchange exchange, TimeProvider time, int port = 0, string chainId = MainnetChainId,
         CancellationToken cancellationToken = default)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port, o => o.Protocols = HttpProtocols.Http1));
-        var app = builder.Build();
+        var app = LoopbackHost.Create(port);
         var emulator = new ParadexEmulator(app, exchange, time, chainId);
         emulator.Map(app);
-        await app.StartAsync(cancellationToken).ConfigureAwait(false);
-        emulator.RestUrl = new Uri($"http://127.0.0.1:{new Uri(app.Urls.First()).Port}/");
+        var listening = await LoopbackHost.StartAsync(app, cancellationToken).ConfigureAwait(false);
+        emulator.RestUrl = new Uri($"http://127.0.0.1:{listening}/");
         return emulator;
     }
 
