@@ -28,14 +28,15 @@ public abstract record LighterTx(long AccountIndex, int ApiKeyIndex, long Expire
 
     public Fp5 Hash(long chainId)
     {
-        var elements = new List<ulong>(16) { (ulong)chainId, (ulong)Type, (ulong)Nonce, (ulong)ExpiredAt, (ulong)AccountIndex, (ulong)ApiKeyIndex };
-        AppendBody(elements);
-        return Poseidon2.HashToQuintic(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(elements));
+        var body = Body();
+        var elements = new ulong[6 + body.Length];
+        ((ReadOnlySpan<ulong>)[(ulong)chainId, (ulong)Type, (ulong)Nonce, (ulong)ExpiredAt, (ulong)AccountIndex, (ulong)ApiKeyIndex]).CopyTo(elements);
+        for (var i = 0; i < body.Length; i++) elements[6 + i] = (ulong)body[i].Value;
+        return Poseidon2.HashToQuintic(elements);
     }
 
-    protected abstract void AppendBody(List<ulong> elements);
-
-    protected abstract void WriteBody(Utf8JsonWriter writer);
+    /// <summary>The transaction's own fields, in the order they are hashed, which is also their order in tx_info, under their tx_info keys.</summary>
+    protected abstract (string Key, long Value)[] Body();
 
     public string ToTxInfo(ReadOnlySpan<byte> signature)
     {
@@ -45,7 +46,7 @@ public abstract record LighterTx(long AccountIndex, int ApiKeyIndex, long Expire
             writer.WriteStartObject();
             writer.WriteNumber(nameof(AccountIndex), AccountIndex);
             writer.WriteNumber(nameof(ApiKeyIndex), ApiKeyIndex);
-            WriteBody(writer);
+            foreach (var (key, value) in Body()) writer.WriteNumber(key, value);
             writer.WriteNumber(nameof(ExpiredAt), ExpiredAt);
             writer.WriteNumber(nameof(Nonce), Nonce);
             writer.WriteBase64String("Sig", signature);
@@ -115,33 +116,12 @@ public sealed record LighterCreateOrderTx(
 
     public override LighterTxType Type => LighterTxType.CreateOrder;
 
-    protected override void AppendBody(List<ulong> elements)
-    {
-        elements.Add((ulong)MarketIndex);
-        elements.Add((ulong)ClientOrderIndex);
-        elements.Add((ulong)BaseAmount);
-        elements.Add(Price);
-        elements.Add(IsAsk ? 1ul : 0);
-        elements.Add((ulong)OrderType);
-        elements.Add((ulong)TimeInForce);
-        elements.Add(ReduceOnly ? 1ul : 0);
-        elements.Add(TriggerPrice);
-        elements.Add((ulong)OrderExpiry);
-    }
-
-    protected override void WriteBody(Utf8JsonWriter writer)
-    {
-        writer.WriteNumber(nameof(MarketIndex), MarketIndex);
-        writer.WriteNumber(nameof(ClientOrderIndex), ClientOrderIndex);
-        writer.WriteNumber(nameof(BaseAmount), BaseAmount);
-        writer.WriteNumber(nameof(Price), Price);
-        writer.WriteNumber(nameof(IsAsk), IsAsk ? 1 : 0);
-        writer.WriteNumber(OrderTypeKey, OrderType);
-        writer.WriteNumber(nameof(TimeInForce), TimeInForce);
-        writer.WriteNumber(nameof(ReduceOnly), ReduceOnly ? 1 : 0);
-        writer.WriteNumber(nameof(TriggerPrice), TriggerPrice);
-        writer.WriteNumber(nameof(OrderExpiry), OrderExpiry);
-    }
+    protected override (string Key, long Value)[] Body() =>
+    [
+        (nameof(MarketIndex), MarketIndex), (nameof(ClientOrderIndex), ClientOrderIndex), (nameof(BaseAmount), BaseAmount), (nameof(Price), Price),
+        (nameof(IsAsk), IsAsk ? 1 : 0), (OrderTypeKey, OrderType), (nameof(TimeInForce), TimeInForce), (nameof(ReduceOnly), ReduceOnly ? 1 : 0),
+        (nameof(TriggerPrice), TriggerPrice), (nameof(OrderExpiry), OrderExpiry),
+    ];
 }
 
 /// <summary>CancelOrder (15): <see cref="Index"/> is a client order index (below 2^48) or the venue's order index.</summary>
@@ -150,17 +130,7 @@ public sealed record LighterCancelOrderTx(long AccountIndex, int ApiKeyIndex, lo
 {
     public override LighterTxType Type => LighterTxType.CancelOrder;
 
-    protected override void AppendBody(List<ulong> elements)
-    {
-        elements.Add((ulong)MarketIndex);
-        elements.Add((ulong)Index);
-    }
-
-    protected override void WriteBody(Utf8JsonWriter writer)
-    {
-        writer.WriteNumber(nameof(MarketIndex), MarketIndex);
-        writer.WriteNumber(nameof(Index), Index);
-    }
+    protected override (string Key, long Value)[] Body() => [(nameof(MarketIndex), MarketIndex), (nameof(Index), Index)];
 }
 
 /// <summary>CancelAllOrders (16), every market: time in force 0 now (time 0), 1 scheduled at <see cref="Time"/> ms (a dead-man switch), 2 abort the scheduled one.</summary>
@@ -171,17 +141,7 @@ public sealed record LighterCancelAllOrdersTx(long AccountIndex, int ApiKeyIndex
 
     public override LighterTxType Type => LighterTxType.CancelAllOrders;
 
-    protected override void AppendBody(List<ulong> elements)
-    {
-        elements.Add((ulong)TimeInForce);
-        elements.Add((ulong)Time);
-    }
-
-    protected override void WriteBody(Utf8JsonWriter writer)
-    {
-        writer.WriteNumber(nameof(TimeInForce), TimeInForce);
-        writer.WriteNumber(nameof(Time), Time);
-    }
+    protected override (string Key, long Value)[] Body() => [(nameof(TimeInForce), TimeInForce), (nameof(Time), Time)];
 }
 
 /// <summary>ModifyOrder (17).</summary>
@@ -190,21 +150,6 @@ public sealed record LighterModifyOrderTx(long AccountIndex, int ApiKeyIndex, lo
 {
     public override LighterTxType Type => LighterTxType.ModifyOrder;
 
-    protected override void AppendBody(List<ulong> elements)
-    {
-        elements.Add((ulong)MarketIndex);
-        elements.Add((ulong)Index);
-        elements.Add((ulong)BaseAmount);
-        elements.Add(Price);
-        elements.Add(TriggerPrice);
-    }
-
-    protected override void WriteBody(Utf8JsonWriter writer)
-    {
-        writer.WriteNumber(nameof(MarketIndex), MarketIndex);
-        writer.WriteNumber(nameof(Index), Index);
-        writer.WriteNumber(nameof(BaseAmount), BaseAmount);
-        writer.WriteNumber(nameof(Price), Price);
-        writer.WriteNumber(nameof(TriggerPrice), TriggerPrice);
-    }
+    protected override (string Key, long Value)[] Body() =>
+        [(nameof(MarketIndex), MarketIndex), (nameof(Index), Index), (nameof(BaseAmount), BaseAmount), (nameof(Price), Price), (nameof(TriggerPrice), TriggerPrice)];
 }
