@@ -7,6 +7,7 @@ using Mmd.Trading.MarketData;
 using Mmd.Trading.Orders;
 using Mmd.Trading.Primitives;
 using static Mmd.Exchanges.Lighter.LighterMapping;
+using LighterWatch = Mmd.Exchanges.Shared.OrderWatch<Mmd.Exchanges.Lighter.LighterStreamMessage, Mmd.Exchanges.Lighter.LighterOrder, long>;
 
 namespace Mmd.Exchanges.Lighter;
 
@@ -34,8 +35,7 @@ public sealed class LighterConnector : IExchangeConnector
     private readonly string _instanceName;
     private readonly NumericClientIds _ids;
     private readonly ConcurrentDictionary<string, LighterMarket> _markets = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<int, LighterOrderWatch> _watches = new();
-    private readonly SemaphoreSlim _watchLock = new(1, 1);
+    private readonly OrderWatches<LighterStreamMessage, LighterOrder, long> _watches;
 
     public LighterConnector(LighterOptions options, LighterCredentials? credentials, string instanceName, TimeProvider time, HttpMessageHandler? handler = null)
     {
@@ -46,6 +46,7 @@ public sealed class LighterConnector : IExchangeConnector
         _http = handler is null ? new HttpClient() : new HttpClient(handler, disposeHandler: false);
         _http.BaseAddress = options.RestBaseUrl;
         _rest = new LighterRestClient(_http, credentials, options, time);
+        _watches = new(time, SettleWait, SettlePoll);
     }
 
     public string Venue => "lighter";
@@ -142,7 +143,7 @@ public sealed class LighterConnector : IExchangeConnector
         {
             return PlaceOrderResult.Unknown(e.Message);
         }
-        var settled = await SettleAsync(market, watch, w => w.ByClientIndex((long)index), o => o.ClientOrderIndex == (long)index, IsSettled, cancellationToken)
+        var settled = await SettleAsync(market, watch, w => w.ByClientId((long)index), o => o.ClientOrderIndex == (long)index, IsSettled, null, cancellationToken)
             .ConfigureAwait(false);
         if (settled is null) return PlaceOrderResult.Unknown("the sequencer took the order, but the venue does not list it yet");
         return RefusalOf(settled.Status) is not RejectCode.None and var refusal && settled.FilledBaseAmount == 0
@@ -164,7 +165,7 @@ public sealed class LighterConnector : IExchangeConnector
         var watch = await WatchAsync(market, cancellationToken).ConfigureAwait(false);
         // A live watch knows every open order of the account on the market; without one, the venue is asked.
         var before = watch is { IsLive: true }
-            ? byOrderIndex ? watch.ByOrderIndex(target) : watch.ByClientIndex(target)
+            ? byOrderIndex ? watch.ByVenueId(target) : watch.ByClientId(target)
             : await _rest.FindOrderAsync(market.MarketId, Match, cancellationToken).ConfigureAwait(false);
         if (before is not { Status: Open })
             return new CancelOrderResult(CommandOutcome.Rejected, before is null ? null : ToVenueOrder(before, request.Symbol), RejectCode.OrderNotFound,
@@ -181,7 +182,7 @@ public sealed class LighterConnector : IExchangeConnector
         {
             return new CancelOrderResult(CommandOutcome.Unknown, null, RejectCode.None, e.Message);
         }
-        var order = await SettleAsync(market, watch, w => byOrderIndex ? w.ByOrderIndex(target) : w.ByClientIndex(target), Match, o => o.Status != Open,
+        var order = await SettleAsync(market, watch, w => byOrderIndex ? w.ByVenueId(target) : w.ByClientId(target), Match, o => o.Status != Open, before,
             cancellationToken).ConfigureAwait(false) ?? before;
         return new CancelOrderResult(CommandOutcome.Accepted, ToVenueOrder(order, request.Symbol));
     }
@@ -305,9 +306,7 @@ public sealed class LighterConnector : IExchangeConnector
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var watch in _watches.Values) await watch.DisposeAsync().ConfigureAwait(false);
-        _watches.Clear();
-        _watchLock.Dispose();
+        await _watches.DisposeAsync().ConfigureAwait(false);
         _rest.Dispose();
         _http.Dispose();
     }
@@ -318,54 +317,16 @@ public sealed class LighterConnector : IExchangeConnector
         return _rest.SendTxAsync((nonce, expiredAt) => new LighterCancelOrderTx(signer.AccountIndex, signer.ApiKeyIndex, expiredAt, nonce, marketId, index), cancellationToken);
     }
 
-    /// <summary>
-    /// How the venue executed a write: from the order watch's pushes when it is live, else (or when it saw nothing) read back
-    /// over REST until <paramref name="settled"/> holds, for at most <see cref="SettleWait"/>. The last seen state otherwise.
-    /// </summary>
-    private async Task<LighterOrder?> SettleAsync(LighterMarket market, LighterOrderWatch? watch, Func<LighterOrderWatch, LighterOrder?> pushed,
-        Func<LighterOrder, bool> match, Func<LighterOrder, bool> settled, CancellationToken cancellationToken)
-    {
-        if (watch is { IsLive: true } && await watch.WaitAsync(pushed, settled, SettleWait, cancellationToken).ConfigureAwait(false) is { } seen && settled(seen))
-            return seen;
-        var deadline = _time.GetUtcNow() + SettleWait;
-        LighterOrder? order = null;
-        while (true)
-        {
-            try
-            {
-                order = await _rest.FindOrderAsync(market.MarketId, match, cancellationToken).ConfigureAwait(false) ?? order;
-            }
-            catch (Exception e) when (e is LighterApiException or LighterOutcomeUnknownException)
-            {
-                return order; // the write stands; its end arrives on the account stream
-            }
-            if (order is not null && settled(order) || _time.GetUtcNow() >= deadline) return order;
-            await Task.Delay(SettlePoll, _time, cancellationToken).ConfigureAwait(false);
-        }
-    }
+    /// <summary>How the venue executed a write: pushed on the market's order watch, else read back (<see cref="OrderWatches{TMessage,TOrder,TKey}.SettleAsync"/>).</summary>
+    private Task<LighterOrder?> SettleAsync(LighterMarket market, LighterWatch? watch, Func<LighterWatch, LighterOrder?> pushed, Func<LighterOrder, bool> match,
+        Func<LighterOrder, bool> settled, LighterOrder? known, CancellationToken cancellationToken) =>
+        _watches.SettleAsync(market.Symbol, watch, pushed, ct => _rest.FindOrderAsync(market.MarketId, match, ct), settled, known,
+            static e => e is LighterApiException or LighterOutcomeUnknownException, cancellationToken);
 
     /// <summary>The market's order watch, opened on first use and again after it failed; null when it cannot be opened (writes then read back over REST).</summary>
-    private async Task<LighterOrderWatch?> WatchAsync(LighterMarket market, CancellationToken cancellationToken)
-    {
-        if (_watches.TryGetValue(market.MarketId, out var watch) && watch.IsLive) return watch;
-        await _watchLock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            if (_watches.TryGetValue(market.MarketId, out watch))
-            {
-                if (watch.IsLive) return watch;
-                _watches.TryRemove(market.MarketId, out _);
-                await watch.DisposeAsync().ConfigureAwait(false);
-            }
-            watch = await LighterOrderWatch.OpenAsync(_options, market.MarketId, _rest.Signer!.AccountIndex, _rest.AuthToken(), _time, cancellationToken).ConfigureAwait(false);
-            if (watch is not null) _watches[market.MarketId] = watch;
-            return watch;
-        }
-        finally
-        {
-            _watchLock.Release();
-        }
-    }
+    private Task<LighterWatch?> WatchAsync(LighterMarket market, CancellationToken cancellationToken) =>
+        _watches.ForAsync(market.Symbol, ct => LighterOrderWatch.OpenAsync(_options, market.MarketId, _rest.Signer!.AccountIndex, _rest.AuthToken(), _time, ct),
+            cancellationToken);
 
     private VenueOrder ToVenueOrder(LighterOrder o, string symbol)
     {
