@@ -28,6 +28,7 @@ internal static class WireLatency
         await Until.TrueAsync(() => engine.State == EngineState.Running && requests.Requests.Count(r => r.Path == orderPath && r.Method == "POST") >= 2, "quoting");
 
         var anyOrder = new List<double>();
+        var measuredFrom = 0;
         var place = new List<double>();
         var mid = market.Mid(paperSymbol)!.Value;
         const int warmup = 20;
@@ -39,15 +40,24 @@ internal static class WireLatency
             var t0 = DateTimeOffset.UtcNow;
             market.SetMid(paperSymbol, market.Instruments.Single(s => s.Symbol == paperSymbol).RoundPrice(mid));
             await Until.TrueAsync(() => requests.Requests.Skip(seen).Any(r => r.Path == orderPath && r.Method == "POST"), "a new quote arrives");
-            if (i < warmup) continue;
+            if (i < warmup)
+            {
+                measuredFrom = requests.Requests.Count;
+                continue;
+            }
             var sent = requests.Requests.Skip(seen).Where(r => r.Path == orderPath).ToList();
             anyOrder.Add((sent[0].At - t0).TotalMicroseconds);
             place.Add((sent.First(r => r.Method == "POST").At - t0).TotalMicroseconds);
         }
+        var measured = requests.Requests.Skip(measuredFrom).ToList();
         await stop.CancelAsync();
         await run;
         Print($"{venue}: book move at the venue -> first signed order request (cancel or place) on the wire ({moves} moves)", anyOrder);
         Print($"{venue}: book move at the venue -> first new quote (POST {orderPath}) on the wire", place);
+        // What each move cost the venue's rate budget, by kind of request (ids in paths taken out).
+        var kinds = measured.GroupBy(r => r.Method + " " + string.Join('/', r.Path.Split('/').Select(s => s.Length > 2 && s.All(char.IsAsciiDigit) ? "{id}" : s)))
+            .Select(g => FormattableString.Invariant($"{g.Key} {(double)g.Count() / moves:0.00}"));
+        Console.WriteLine($"{venue}: requests a move: {string.Join(", ", kinds)}");
     }
 
     public static void Print(string title, List<double> microseconds)

@@ -5,6 +5,7 @@ using Mmd.Exchanges.Shared;
 using Mmd.Trading.Execution;
 using Mmd.Trading.MarketData;
 using static Mmd.Exchanges.Paradex.ParadexMapping;
+using ParadexWatch = Mmd.Exchanges.Shared.OrderWatch<Mmd.Exchanges.Paradex.ParadexRpcMessage, Mmd.Exchanges.Paradex.ParadexOrder, string>;
 
 namespace Mmd.Exchanges.Paradex;
 
@@ -12,8 +13,9 @@ namespace Mmd.Exchanges.Paradex;
 /// Paradex perpetuals behind the connector port: REST for state and orders (<see cref="ParadexRestClient"/>), the public
 /// <c>order_book.&lt;market&gt;.snapshot@15@50ms</c> channel in SBE, and the private <c>orders</c> and <c>fills</c> channels
 /// in JSON-RPC after a JWT <c>auth</c>. Symbols are the venue's (SOL-USD-PERP). Paradex settles an order and a cancel after
-/// answering (201 NEW, 204): a write waits, a short while, for the order to leave NEW, so the engine learns at once that a
-/// post-only crossed or an IOC expired. Streams do not reconnect by themselves: they fail, and the engine subscribes again.
+/// answering (201 NEW, 204): a write waits, a short while, for the order to leave NEW (pushed on the market's
+/// <see cref="ParadexOrderWatch"/>, read back over REST without one), so the engine learns at once that a post-only crossed
+/// or an IOC expired. Streams do not reconnect by themselves: they fail, and the engine subscribes again.
 /// </summary>
 public sealed class ParadexConnector : IExchangeConnector
 {
@@ -25,6 +27,7 @@ public sealed class ParadexConnector : IExchangeConnector
     private readonly TimeProvider _time;
     private readonly HttpClient _http;
     private readonly ITimer _clockSync;
+    private readonly OrderWatches<ParadexRpcMessage, ParadexOrder, string> _watches;
 
     public ParadexConnector(ParadexOptions options, ParadexCredentials? credentials, TimeProvider time, HttpMessageHandler? handler = null)
     {
@@ -34,6 +37,7 @@ public sealed class ParadexConnector : IExchangeConnector
         _http.BaseAddress = options.RestBaseUrl;
         _rest = new ParadexRestClient(_http, credentials, options, time);
         _clockSync = time.CreateTimer(_ => _ = SyncClockQuietlyAsync(), null, options.ClockSyncInterval, options.ClockSyncInterval);
+        _watches = new(time, SettleWait, SettlePoll);
     }
 
     public string Venue => "paradex";
@@ -85,6 +89,7 @@ public sealed class ParadexConnector : IExchangeConnector
     {
         if (request.TimeInForce == TimeInForce.Fok)
             return PlaceOrderResult.Rejected(RejectCode.Other, "Paradex has no fill-or-kill orders (IOC, GTC and post-only only)");
+        var watch = await WatchAsync(request.Symbol, cancellationToken).ConfigureAwait(false);
         ParadexOrder placed;
         try
         {
@@ -100,17 +105,19 @@ public sealed class ParadexConnector : IExchangeConnector
         {
             return PlaceOrderResult.Unknown(e.Message);
         }
-        var settled = await SettleAsync(placed, o => o.Status != "NEW", cancellationToken).ConfigureAwait(false);
-        return settled.Status == "CLOSED" && RefusalOf(settled.CancelReason) is not RejectCode.None and var refusal && settled.RemainingSize == settled.Size
+        var settled = await SettleAsync(request.Symbol, watch, w => w.ByVenueId(placed.Id), ct => _rest.GetOrderAsync(placed.Id, ct), o => o.Status != New, placed,
+            cancellationToken).ConfigureAwait(false) ?? placed;
+        return settled.Status == Closed && RefusalOf(settled.CancelReason) is not RejectCode.None and var refusal && settled.RemainingSize == settled.Size
             ? PlaceOrderResult.Rejected(refusal, $"Paradex closed the order: {settled.CancelReason}")
             : PlaceOrderResult.Accepted(ToVenueOrder(settled));
     }
 
-    /// <summary>Cancels by venue id or client id (a 204: the cancel is queued), then reads the order back until it is closed.</summary>
+    /// <summary>Cancels by venue id or client id (a 204: the cancel is queued), then waits for the order to be closed.</summary>
     public async Task<CancelOrderResult> CancelOrderAsync(CancelOrderRequest request, CancellationToken cancellationToken)
     {
         if (request.VenueOrderId is null && request.ClientOrderId is null)
             return new CancelOrderResult(CommandOutcome.Rejected, null, RejectCode.OrderNotFound, "neither a venue order id nor a client order id");
+        var watch = await WatchAsync(request.Symbol, cancellationToken).ConfigureAwait(false);
         try
         {
             if (request.VenueOrderId is { } id) await _rest.CancelOrderAsync(id, cancellationToken).ConfigureAwait(false);
@@ -125,9 +132,10 @@ public sealed class ParadexConnector : IExchangeConnector
             return new CancelOrderResult(CommandOutcome.Unknown, null, RejectCode.None, e.Message);
         }
         var order = request.VenueOrderId is { } venueId
-            ? await _rest.GetOrderAsync(venueId, cancellationToken).ConfigureAwait(false)
-            : await _rest.GetOrderByClientIdAsync(request.Symbol, request.ClientOrderId!, cancellationToken).ConfigureAwait(false);
-        if (order is not null) order = await SettleAsync(order, o => o.Status == "CLOSED", cancellationToken).ConfigureAwait(false);
+            ? await SettleAsync(request.Symbol, watch, w => w.ByVenueId(venueId), ct => _rest.GetOrderAsync(venueId, ct), o => o.Status == Closed, null,
+                cancellationToken).ConfigureAwait(false)
+            : await SettleAsync(request.Symbol, watch, w => w.ByClientId(request.ClientOrderId!),
+                ct => _rest.GetOrderByClientIdAsync(request.Symbol, request.ClientOrderId!, ct), o => o.Status == Closed, null, cancellationToken).ConfigureAwait(false);
         return new CancelOrderResult(CommandOutcome.Accepted, order is null ? null : ToVenueOrder(order));
     }
 
@@ -175,7 +183,7 @@ public sealed class ParadexConnector : IExchangeConnector
     public async IAsyncEnumerable<MarketDataEvent> StreamOrderBookAsync(string symbol, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var url = new Uri(_options.WebSocketUrl + (_options.WebSocketUrl.Query.Length > 0 ? "&" : "?") + "sbeSchemaId=1&sbeSchemaVersion=1");
-        var subscribe = Rpc(1, "subscribe", new { channel = $"order_book.{symbol}.{BookFeed}" });
+        var subscribe = ParadexRpc.Request(1, "subscribe", new { channel = $"order_book.{symbol}.{BookFeed}" });
         await using var socket = await VenueWebSocket<ParadexSbe.BookEvent>.ConnectAsync(url, [subscribe], static (frame, type) => ParseBookFrame(frame, type),
             _options.RequestTimeout, _options.Streams, cancellationToken).ConfigureAwait(false);
         Dictionary<decimal, decimal>? bids = null, asks = null;
@@ -222,8 +230,9 @@ public sealed class ParadexConnector : IExchangeConnector
     {
         var jwt = await _rest.JwtAsync(cancellationToken).ConfigureAwait(false);
         await using var socket = await VenueWebSocket<ParadexRpcMessage>.ConnectAsync(_options.WebSocketUrl,
-            [Rpc(0, "auth", new { bearer = jwt }), Rpc(1, "subscribe", new { channel = "orders." + symbol }), Rpc(2, "subscribe", new { channel = "fills." + symbol })],
-            static (frame, _) => ParseRpc(frame), _options.RequestTimeout, _options.Streams, cancellationToken).ConfigureAwait(false);
+            [ParadexRpc.Request(0, "auth", new { bearer = jwt }), ParadexRpc.Request(1, "subscribe", new { channel = "orders." + symbol }),
+                ParadexRpc.Request(2, "subscribe", new { channel = "fills." + symbol })],
+            static (frame, _) => ParadexRpc.Parse(frame), _options.RequestTimeout, _options.Streams, cancellationToken).ConfigureAwait(false);
         var confirmed = 0;
         var seenFills = new HashSet<string>(StringComparer.Ordinal);
         var fillOrder = new Queue<string>();
@@ -255,28 +264,31 @@ public sealed class ParadexConnector : IExchangeConnector
     public async ValueTask DisposeAsync()
     {
         await _clockSync.DisposeAsync().ConfigureAwait(false);
+        await _watches.DisposeAsync().ConfigureAwait(false);
         _rest.Dispose();
         _http.Dispose();
     }
 
-    /// <summary>Reads the order back until <paramref name="settled"/> holds, for at most <see cref="SettleWait"/>; the last seen state otherwise.</summary>
-    private async Task<ParadexOrder> SettleAsync(ParadexOrder order, Func<ParadexOrder, bool> settled, CancellationToken cancellationToken)
-    {
-        var deadline = _time.GetUtcNow() + SettleWait;
-        while (!settled(order) && _time.GetUtcNow() < deadline)
+    /// <summary>How the venue executed a write: pushed on the market's order watch, else read back (<see cref="OrderWatches{TMessage,TOrder,TKey}.SettleAsync"/>).</summary>
+    private Task<ParadexOrder?> SettleAsync(string market, ParadexWatch? watch, Func<ParadexWatch, ParadexOrder?> pushed,
+        Func<CancellationToken, Task<ParadexOrder?>> readBack, Func<ParadexOrder, bool> settled, ParadexOrder? known, CancellationToken cancellationToken) =>
+        _watches.SettleAsync(market, watch, pushed, readBack, settled, known, static e => e is ParadexApiException or ParadexOutcomeUnknownException, cancellationToken);
+
+    /// <summary>The market's order watch, opened on first use and again after it failed; null when it cannot be opened (writes then read back over REST).</summary>
+    private Task<ParadexWatch?> WatchAsync(string market, CancellationToken cancellationToken) =>
+        _watches.ForAsync(market, async ct =>
         {
-            await Task.Delay(SettlePoll, _time, cancellationToken).ConfigureAwait(false);
+            string jwt;
             try
             {
-                order = await _rest.GetOrderAsync(order.Id, cancellationToken).ConfigureAwait(false) ?? order;
+                jwt = await _rest.JwtAsync(ct).ConfigureAwait(false);
             }
             catch (Exception e) when (e is ParadexApiException or ParadexOutcomeUnknownException)
             {
-                break; // the write stands; its end arrives on the account stream
+                return null; // the write meets the same refusal and reports it
             }
-        }
-        return order;
-    }
+            return await ParadexOrderWatch.OpenAsync(_options, market, jwt, _time, ct).ConfigureAwait(false);
+        }, cancellationToken);
 
     /// <summary>The levels whose size changed (0 for those gone), and the held side updated to <paramref name="levels"/>.</summary>
     private static BookLevel[] Changes(Dictionary<decimal, decimal> held, BookLevel[] levels)
@@ -293,19 +305,9 @@ public sealed class ParadexConnector : IExchangeConnector
     {
         if (type == WebSocketMessageType.Binary)
             return ParadexSbe.TemplateOf(frame.Span) == ParadexSbe.BookTemplate ? ParadexSbe.DecodeBook(frame.Span) : null;
-        ParseRpc(frame);
+        ParadexRpc.Parse(frame);
         return null;
     }
-
-    private static ParadexRpcMessage? ParseRpc(ReadOnlyMemory<byte> frame)
-    {
-        var message = JsonSerializer.Deserialize<ParadexRpcMessage>(frame.Span, ParadexJson.Options);
-        if (message?.Error is { } error) throw new InvalidOperationException($"Paradex refused a stream request (id {message.Id}): {error.Code} {error.Message}");
-        return message;
-    }
-
-    private static string Rpc(long id, string method, object parameters) =>
-        JsonSerializer.Serialize(new { jsonrpc = "2.0", method, @params = parameters, id });
 
     private static decimal MarkOf(ParadexPosition p) =>
         p.Size == 0 ? p.AverageEntryPrice : p.AverageEntryPrice + p.UnrealizedPnl / p.Size;

@@ -6,6 +6,9 @@ namespace Mmd.Exchanges.Paradex;
 /// <summary>Translations between Paradex's wire values and the connector port's types.</summary>
 public static class ParadexMapping
 {
+    /// <summary>An order's status before the venue has executed it, and once it has ended.</summary>
+    public const string New = "NEW", Closed = "CLOSED";
+
     public static string ToWire(Side side) => side == Side.Buy ? "BUY" : "SELL";
 
     public static Side SideOf(string side) => side == "BUY" ? Side.Buy : Side.Sell;
@@ -33,11 +36,11 @@ public static class ParadexMapping
         var filled = o.Size - o.RemainingSize;
         return o.Status switch
         {
-            "NEW" or "OPEN" or "UNTRIGGERED" => filled > 0 ? VenueOrderStatus.PartiallyFilled : VenueOrderStatus.Open,
-            "CLOSED" when o.RemainingSize == 0 => VenueOrderStatus.Filled,
-            "CLOSED" when RefusalOf(o.CancelReason) != RejectCode.None && filled == 0 => VenueOrderStatus.Rejected,
-            "CLOSED" when o.Instruction == "IOC" || o.Type == "MARKET" => VenueOrderStatus.Expired,
-            "CLOSED" => VenueOrderStatus.Cancelled,
+            New or "OPEN" or "UNTRIGGERED" => filled > 0 ? VenueOrderStatus.PartiallyFilled : VenueOrderStatus.Open,
+            Closed when o.RemainingSize == 0 => VenueOrderStatus.Filled,
+            Closed when RefusalOf(o.CancelReason) != RejectCode.None && filled == 0 => VenueOrderStatus.Rejected,
+            Closed when o.Instruction == "IOC" || o.Type == "MARKET" => VenueOrderStatus.Expired,
+            Closed => VenueOrderStatus.Cancelled,
             _ => throw new FormatException($"unknown Paradex order status '{o.Status}'"),
         };
     }

@@ -81,6 +81,7 @@ public sealed partial class ParadexEmulator
             var closed = new ParadexOrder(id, order.ClientId, order.Market, order.Side, order.Type, request.Quantity, request.Quantity, request.Price ?? 0m,
                 order.Instruction, "CLOSED", reason, order.Flags, now, now);
             _closedByVenue[id] = (account, closed);
+            PushClosed(account, closed);
             return Json(closed with { Status = "NEW", CancelReason = null }, 201);
         }
         var (code, message) = ParadexMapping.RefusalCodeOf(result.Code, result.Message);

@@ -18,6 +18,16 @@ public sealed partial class ParadexEmulator
     private const int BookBlockLength = 89;
     private const long NullMantissa = long.MinValue;
 
+    // Who follows which orders channel (connection and channel -> account), for the pushes only the emulator makes.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(StreamConnection Connection, string Channel), string> _orderChannels = new();
+    private int _orderSubscriptions;
+
+    /// <summary>How many <c>orders</c> subscriptions the venue has taken.</summary>
+    public int OrderSubscriptions => Volatile.Read(ref _orderSubscriptions);
+
+    /// <summary>Fault: when false, the <c>orders</c> channel stays open but pushes nothing (a venue that stopped following the account).</summary>
+    public bool PushOrderUpdates { get; set; } = true;
+
     private sealed record RpcRequest(string? Method, JsonElement? Params, long? Id);
 
     private sealed class Session(bool sbe)
@@ -76,15 +86,40 @@ public sealed partial class ParadexEmulator
                     connection.Send(RpcError(id, 40110, "authenticate first"));
                     return null;
                 }
+                // Subscribed before the answer goes out: whatever the client does once it has the answer is pushed to it.
                 var fills = parts[0] == "fills";
-                pump = () => PumpAccountAsync(account, paper, channel, fills, connection);
+                var reader = Exchange.SubscribeAccount(account, paper, out var unsubscribe);
+                if (!fills)
+                {
+                    _orderChannels[(connection, channel)] = account;
+                    Interlocked.Increment(ref _orderSubscriptions);
+                }
+                pump = () => PumpAccountAsync(reader, () =>
+                {
+                    unsubscribe();
+                    _orderChannels.TryRemove((connection, channel), out _);
+                }, channel, fills, connection);
                 break;
             default:
                 connection.Send(RpcError(id, -32602, $"invalid channel {channel}"));
                 return null;
         }
         connection.Send(RpcResult(id, new { channel }));
-        return Task.Run(pump, connection.Closed);
+        return Task.Run(pump, CancellationToken.None); // it runs even on a connection already closed, to let go of its subscription
+    }
+
+    /// <summary>
+    /// Pushes an order the venue closed on taking it (a post-only that would cross, a reduce-only that would grow the
+    /// position) to the account's <c>orders</c> subscribers, as Paradex does: the paper venue refused those orders, so no
+    /// update of theirs comes from it.
+    /// </summary>
+    private void PushClosed(string account, ParadexOrder order)
+    {
+        var channel = "orders." + order.Market;
+        var push = JsonSerializer.Serialize(new { jsonrpc = "2.0", method = "subscription", @params = new { channel, data = order } }, ParadexJson.Options);
+        if (!PushOrderUpdates) return;
+        foreach (var ((connection, subscribed), owner) in _orderChannels)
+            if (owner == account && subscribed == channel) connection.Send(push);
     }
 
     /// <summary>A SBE snapshot of the top 15 levels each time the paper book changes them.</summary>
@@ -114,9 +149,9 @@ public sealed partial class ParadexEmulator
     }
 
     /// <summary>The account's order updates (the <c>orders</c> channel) or fills (the <c>fills</c> channel) on one market.</summary>
-    private async Task PumpAccountAsync(string account, string paper, string channel, bool fills, StreamConnection connection)
+    private async Task PumpAccountAsync(System.Threading.Channels.ChannelReader<AccountEvent> reader, Action unsubscribe, string channel, bool fills,
+        StreamConnection connection)
     {
-        var reader = Exchange.SubscribeAccount(account, paper, out var unsubscribe);
         try
         {
             await foreach (var e in reader.ReadAllAsync(connection.Closed).ConfigureAwait(false))
@@ -125,7 +160,7 @@ public sealed partial class ParadexEmulator
                 object? data = (e, fills) switch
                 {
                     (FillEvent f, true) => Wire(f.Fill),
-                    (OrderUpdateEvent u, false) => Wire(u.Order),
+                    (OrderUpdateEvent u, false) when PushOrderUpdates => Wire(u.Order),
                     _ => null,
                 };
                 if (data is null) continue;

@@ -137,6 +137,60 @@ public sealed class ParadexConnectorTests : IAsyncLifetime, IDisposable
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => read.DefaultTimeout());
     }
 
+    private decimal PassiveBid => _market.Levels("SOL_USDC_PERP", Side.Buy, 50).Min(l => l.Price) - 0.5m;
+
+    private static Task<PlaceOrderResult> BidAsync(ParadexConnector connector, string clientId, decimal price) =>
+        connector.PlaceOrderAsync(new PlaceOrderRequest("SOL-USD-PERP", clientId, Side.Buy, OrderType.Limit, TimeInForce.Gtc, price, 0.5m, PostOnly: true), default)
+            .DefaultTimeout();
+
+    /// <summary>GETs of one order (by id, or by client id in the history): the read-backs the order watch saves.</summary>
+    private int OrderReads() => _emulator.Faults.Requests.Count(r => r.Method == "GET" && (r.Path.StartsWith("/v1/orders/", StringComparison.Ordinal)
+        || r.Path.StartsWith("/v1/orders-history", StringComparison.Ordinal)));
+
+    [Fact]
+    public async Task Writes_LearnHowTheVenueExecutedThem_FromTheOrderWatch_WithoutAReadBack()
+    {
+        await using var connector = Connect();
+        await connector.ConnectAsync(default).DefaultTimeout();
+        var resting = await BidAsync(connector, "mm_1", PassiveBid);
+        var crossing = await BidAsync(connector, "mm_2", _market.Levels("SOL_USDC_PERP", Side.Sell, 1)[0].Price);
+        var cancelled = await connector.CancelOrderAsync(new CancelOrderRequest("SOL-USD-PERP", resting.Order!.VenueOrderId, null), default).DefaultTimeout();
+        var again = await connector.CancelOrderAsync(new CancelOrderRequest("SOL-USD-PERP", resting.Order.VenueOrderId, null), default).DefaultTimeout();
+        var third = await BidAsync(connector, "mm_3", PassiveBid);
+        var byClientId = await connector.CancelOrderAsync(new CancelOrderRequest("SOL-USD-PERP", null, "mm_3"), default).DefaultTimeout();
+
+        Assert.Equal((CommandOutcome.Accepted, VenueOrderStatus.Open), (resting.Outcome, resting.Order.Status));
+        Assert.Equal((CommandOutcome.Rejected, RejectCode.PostOnlyWouldTake), (crossing.Outcome, crossing.Code));
+        Assert.Equal((CommandOutcome.Accepted, VenueOrderStatus.Cancelled), (cancelled.Outcome, cancelled.Order!.Status));
+        Assert.Equal(CommandOutcome.Rejected, again.Outcome);
+        Assert.Equal((CommandOutcome.Accepted, VenueOrderStatus.Cancelled, "mm_3"), (byClientId.Outcome, byClientId.Order!.Status, byClientId.Order.ClientOrderId));
+        Assert.Equal(VenueOrderStatus.Open, third.Order!.Status);
+        // Six writes, one subscription, and not one order read: each outcome came pushed.
+        Assert.Equal(6, _emulator.Faults.Requests.Count(r => r.Method is "POST" or "DELETE" && r.Path.StartsWith("/v1/orders", StringComparison.Ordinal)));
+        Assert.Equal(1, _emulator.OrderSubscriptions);
+        Assert.Equal(0, OrderReads());
+        Assert.Empty(_market.OpenOrders(ParadexTestKeys.Account, "SOL_USDC_PERP"));
+    }
+
+    [Fact]
+    public async Task AWatchThatMissesAPush_IsReplaced_AndThatWriteSettlesByReadBack()
+    {
+        await using var connector = Connect();
+        await connector.ConnectAsync(default).DefaultTimeout();
+        Assert.Equal(VenueOrderStatus.Open, (await BidAsync(connector, "mm_1", PassiveBid)).Order!.Status);
+        _emulator.PushOrderUpdates = false;
+
+        var unseen = await BidAsync(connector, "mm_2", PassiveBid - 0.1m);
+        Assert.Equal((CommandOutcome.Accepted, VenueOrderStatus.Open), (unseen.Outcome, unseen.Order!.Status));
+        Assert.Equal(1, OrderReads()); // the venue, asked, showed the order open: the watch had missed it
+
+        _emulator.PushOrderUpdates = true;
+        var cancelled = await connector.CancelOrderAsync(new CancelOrderRequest("SOL-USD-PERP", unseen.Order.VenueOrderId, null), default).DefaultTimeout();
+        Assert.Equal(VenueOrderStatus.Cancelled, cancelled.Order!.Status);
+        Assert.Equal(2, _emulator.OrderSubscriptions); // a new watch, which saw the cancel without a read
+        Assert.Equal(1, OrderReads());
+    }
+
     [Theory]
     [InlineData("NEW", "0", null, "GTC", VenueOrderStatus.Open)]
     [InlineData("OPEN", "0.4", null, "GTC", VenueOrderStatus.PartiallyFilled)]
