@@ -8,6 +8,7 @@ using Mmd.Exchanges.Paradex;
 
 // dotnet run --project tests/Mmd.Emulators -- backpack|aster|paradex|lighter --port N [--seed S] [--state-dir DIR] [--agent USER:SIGNER ...]
 //     [--onboard ACCOUNT:PUBLIC_KEY ...] [--register ACCOUNT_INDEX:API_KEY_INDEX:PUBLIC_KEY ...]
+//     [--funding-interval SECONDS] [--funding-rate-pct PCT]
 // Serves the venue on 127.0.0.1:N until stopped (Ctrl-C or SIGTERM). Point an instance at it through daemon.json's
 // venue URLs ("venues": {"backpack": {"restUrl": "http://127.0.0.1:N", "wsUrl": "ws://127.0.0.1:N/"}}).
 // Aster: --agent approves a V3 API wallet (signer address) for a user address; V1 key pairs come from the environment,
@@ -16,7 +17,7 @@ using Mmd.Exchanges.Paradex;
 // Lighter: --register puts an API key's public key (80 hex characters) on an account's API key index; its WebSocket is
 // /stream and its chain id 300 (testnet).
 const string Usage = "usage: Mmd.Emulators backpack|aster|paradex|lighter --port N [--seed S] [--state-dir DIR] [--agent USER:SIGNER ...] "
-    + "[--onboard ACCOUNT:PUBLIC_KEY ...] [--register ACCOUNT_INDEX:API_KEY_INDEX:PUBLIC_KEY ...]";
+    + "[--onboard ACCOUNT:PUBLIC_KEY ...] [--register ACCOUNT_INDEX:API_KEY_INDEX:PUBLIC_KEY ...] [--funding-interval SECONDS] [--funding-rate-pct PCT]";
 if (args.Length == 0 || args[0] is not ("backpack" or "aster" or "paradex" or "lighter"))
 {
     await Console.Error.WriteLineAsync(Usage);
@@ -26,6 +27,7 @@ var venue = args[0];
 var port = 0;
 ulong seed = 1;
 string? stateDir = null;
+var market = new PaperSettings();
 var agents = new List<(string User, string Signer)>();
 var accounts = new List<(Org.BouncyCastle.Math.BigInteger Account, Org.BouncyCastle.Math.BigInteger PublicKey)>();
 var apiKeys = new List<(long Account, int KeyIndex, Mmd.Exchanges.Lighter.Fp5 PublicKey)>();
@@ -36,6 +38,9 @@ for (var i = 1; i < args.Length - 1; i += 2)
         case "--port": port = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
         case "--seed": seed = ulong.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
         case "--state-dir": stateDir = args[i + 1]; break;
+        // Funding settlements (every 8 h at 0.01 % by default): a test that wants to see some sets them seconds apart.
+        case "--funding-interval": market = market with { FundingInterval = TimeSpan.FromSeconds(double.Parse(args[i + 1], CultureInfo.InvariantCulture)) }; break;
+        case "--funding-rate-pct": market = market with { FundingRatePct = decimal.Parse(args[i + 1], CultureInfo.InvariantCulture) }; break;
         case "--agent" when venue == "aster" && args[i + 1].Split(':') is [var user, var signer]: agents.Add((user, signer)); break;
         case "--onboard" when venue == "paradex" && args[i + 1].Split(':') is [var account, var publicKey]
                               && StarkTypedData.ParseNumber(account) is { } address && StarkTypedData.ParseNumber(publicKey) is { } key:
@@ -51,7 +56,7 @@ for (var i = 1; i < args.Length - 1; i += 2)
             return 2;
     }
 }
-using var exchange = new PaperExchange(new PaperSettings { Seed = seed, StateDirectory = stateDir, Account = venue + "-emulator" }, TimeProvider.System);
+using var exchange = new PaperExchange(market with { Seed = seed, StateDirectory = stateDir, Account = venue + "-emulator" }, TimeProvider.System);
 exchange.Start();
 IAsyncDisposable running;
 switch (venue)

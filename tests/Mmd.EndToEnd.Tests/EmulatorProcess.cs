@@ -46,10 +46,13 @@ internal sealed class EmulatorProcess : IAsyncDisposable
     public static Task<EmulatorProcess> StartParadexAsync() =>
         StartAsync("paradex", ["--onboard", $"{ParadexTestKeys.Account}:{ParadexTestKeys.PublicKey}"], new Dictionary<string, string>(), "/v1/system/time", "/v1");
 
-    /// <summary>The Lighter emulator with the test API key's public key registered on its index (the private key stays with the test).</summary>
+    /// <summary>
+    /// The Lighter emulator with the test API key's public key registered on its index (the private key stays with the
+    /// test), and funding settled every 2 s, so that a run of seconds has some to report.
+    /// </summary>
     public static Task<EmulatorProcess> StartLighterAsync() =>
-        StartAsync("lighter", ["--register", $"{LighterTestKeys.Account}:{LighterTestKeys.ApiKeyIndex}:{LighterTestKeys.PublicKey}"], new Dictionary<string, string>(),
-            "/api/v1/orderBookDetails", "/stream");
+        StartAsync("lighter", ["--register", $"{LighterTestKeys.Account}:{LighterTestKeys.ApiKeyIndex}:{LighterTestKeys.PublicKey}", "--funding-interval", "2",
+            "--funding-rate-pct", "0.01"], new Dictionary<string, string>(), "/api/v1/orderBookDetails", "/stream");
 
     private static async Task<EmulatorProcess> StartAsync(string venue, string[] arguments, Dictionary<string, string> environment, string probePath, string webSocketPath)
     {

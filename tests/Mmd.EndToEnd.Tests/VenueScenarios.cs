@@ -11,7 +11,9 @@ namespace Mmd.EndToEnd.Tests;
 /// started by mmctl from a spec file and credentials in a 0600 secrets file: what differs from venue to venue is the
 /// venue's name, symbol, credentials and a connector that reads the venue as the instance does.
 /// </summary>
-internal sealed record VenueUnderTest(string Name, string Symbol, IReadOnlyDictionary<string, string> Credentials, Func<EmulatorProcess, string, Task<IExchangeConnector>> Connect)
+/// <param name="ReportsFunding">The connector reads the account's funding, and the emulator settles it often enough for a test to see.</param>
+internal sealed record VenueUnderTest(string Name, string Symbol, IReadOnlyDictionary<string, string> Credentials, Func<EmulatorProcess, string, Task<IExchangeConnector>> Connect,
+    bool ReportsFunding = false)
 {
     public string SpecJson(string instance) => JsonSerializer.Serialize(new
     {
@@ -66,8 +68,18 @@ internal static class VenueScenarios
 
         var stop = await d.MmctlAsync("stop", instance);
         Assert.True(stop.ExitCode == 0, stop.ToString());
-        await d.WaitForAsync(instance, i => i.State == InstanceState.Stopped, "stopped");
+        var stopped = await d.WaitForAsync(instance, i => i.State == InstanceState.Stopped, "stopped");
         Assert.Empty(await connector.GetOpenOrdersAsync(v.Symbol, CancellationToken.None).DefaultTimeout());
+        var funding = "";
+        if (v.ReportsFunding)
+        {
+            // The instance alone trades the account: its funding is some of what the venue settled on the account, not 0.
+            var own = decimal.Parse(stopped.Stats.Cumulative.FundingPnl, System.Globalization.CultureInfo.InvariantCulture);
+            var settled = await connector.GetFundingPaymentsAsync(v.Symbol, DateTimeOffset.UnixEpoch, CancellationToken.None).DefaultTimeout();
+            Assert.NotEqual(0m, own);
+            Assert.True(Math.Abs(own) <= settled.Sum(p => Math.Abs(p.Amount)), $"funding {own} is more than the venue settled");
+            funding = $"; funding {own} of the {settled.Count} settlements' {settled.Sum(p => p.Amount)}";
+        }
 
         Assert.Equal(0, await JournalQuery.CountAsync(journal, "SELECT COUNT(*) AS Value FROM (SELECT TradeId FROM Fills GROUP BY TradeId HAVING COUNT(*) > 1)"));
         var (fromFills, _) = await JournalQuery.PositionAsync(journal);
@@ -81,7 +93,7 @@ internal static class VenueScenarios
         Assert.Equal(venueFills.Count, journaled.Count);
         await SecretChecks.AssertNowhereAsync(d, instance, secret, StringComparison.OrdinalIgnoreCase);
         output.WriteLine($"10 kill -9s: {venueFills.Count} fills on the venue = {journaled.Count} journaled, 0 duplicates; position {onVenue} = sum of fills {fromFills}; " +
-            $"{open.Count} open orders before the stop, all the instance's and journaled; 0 after it");
+            $"{open.Count} open orders before the stop, all the instance's and journaled; 0 after it{funding}");
     }
 
     /// <summary>

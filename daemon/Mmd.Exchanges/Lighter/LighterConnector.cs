@@ -56,7 +56,7 @@ public sealed class LighterConnector : IExchangeConnector
     public ConnectorCapabilities Capabilities =>
         ConnectorCapabilities.Perpetual | ConnectorCapabilities.PostOnly | ConnectorCapabilities.ReduceOnly | ConnectorCapabilities.ImmediateOrCancel
         | ConnectorCapabilities.CancelByClientId | ConnectorCapabilities.CancelAll | ConnectorCapabilities.OrderBookStream | ConnectorCapabilities.AccountStream
-        | ConnectorCapabilities.FillHistory | ConnectorCapabilities.QueryOrderByClientId;
+        | ConnectorCapabilities.FillHistory | ConnectorCapabilities.FundingHistory | ConnectorCapabilities.QueryOrderByClientId;
 
     public ClientOrderIds CreateClientOrderIds(string instanceName, DateTimeOffset runStart) =>
         instanceName == _instanceName ? ClientOrderIds.FromNumbers(instanceName, _ids.Next)
@@ -219,9 +219,18 @@ public sealed class LighterConnector : IExchangeConnector
         return trades.OrderBy(t => t.Timestamp).ThenBy(t => t.TradeId).SelectMany(t => ToVenueFills(t, symbol)).ToList();
     }
 
-    /// <summary>Lighter's funding history (<c>positionFunding</c>) is not read here: the funding figures stay 0 on Lighter.</summary>
-    public Task<IReadOnlyList<FundingPayment>> GetFundingPaymentsAsync(string symbol, DateTimeOffset since, CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<FundingPayment>>([]);
+    /// <summary>
+    /// The account's funding settlements (<c>positionFunding</c>), oldest first. Each names the position it was paid on, so
+    /// an instance's share is exact: its part of that position.
+    /// </summary>
+    public async Task<IReadOnlyList<FundingPayment>> GetFundingPaymentsAsync(string symbol, DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        var market = await MarketAsync(symbol, cancellationToken).ConfigureAwait(false);
+        var fundings = await _rest.GetPositionFundingsAsync(market.MarketId, since, cancellationToken).ConfigureAwait(false);
+        return fundings.OrderBy(f => f.Timestamp).ThenBy(f => f.FundingId).Select(f => new FundingPayment(
+            $"{f.MarketId}:{f.FundingId}", symbol, DateTimeOffset.FromUnixTimeSeconds(f.Timestamp), f.Rate, 0m,
+            f.PositionSide == "short" ? -f.PositionSize : f.PositionSize, f.Change, PaidOnPosition: true)).ToList();
+    }
 
     /// <summary>
     /// <c>order_book/{market}</c>: the whole book first, then the levels that changed. Each update must begin at the last

@@ -102,6 +102,27 @@ public sealed class LighterRestClient : IDisposable
     }
 
     /// <summary>
+    /// The account's funding settlements on a market at or after <paramref name="since"/> (a whole second: the venue keeps
+    /// seconds), newest first, page by page.
+    /// </summary>
+    public async Task<List<LighterPositionFunding>> GetPositionFundingsAsync(int marketId, DateTimeOffset since, CancellationToken ct)
+    {
+        var fundings = new List<LighterPositionFunding>();
+        string? cursor = null;
+        var sinceSeconds = since.ToUnixTimeSeconds();
+        while (true)
+        {
+            List<(string, string)> query = [("account_index", Account), ("market_id", Id(marketId)), ("side", "all"), ("limit", Id(PageSize))];
+            if (cursor is not null) query.Add(("cursor", cursor));
+            var page = await ReadAsync<LighterPositionFundings>("/api/v1/positionFunding", query, auth: true, ct).ConfigureAwait(false);
+            fundings.AddRange(page.PositionFundings.Where(f => f.Timestamp >= sinceSeconds));
+            if (page.PositionFundings.Length < PageSize || page.PositionFundings[^1].Timestamp < sinceSeconds || page.NextCursor is not { Length: > 0 } next)
+                return fundings;
+            cursor = next;
+        }
+    }
+
+    /// <summary>
     /// Signs <paramref name="build"/>'s transaction with the API key's next nonce and sends it; the answer is its tx hash.
     /// Transactions go one at a time, in nonce order.
     /// </summary>

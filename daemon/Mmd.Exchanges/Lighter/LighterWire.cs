@@ -54,6 +54,15 @@ public sealed record LighterTrades(int Code, LighterTrade[] Trades, string? Next
 public sealed record LighterTrade(long TradeId, int MarketId, decimal Size, decimal Price, decimal UsdAmount, long AskId, long BidId, long AskClientId,
     long BidClientId, long AskAccountId, long BidAccountId, bool IsMakerAsk, long Timestamp, long TakerFee, long MakerFee);
 
+public sealed record LighterPositionFundings(int Code, LighterPositionFunding[] PositionFundings, string? NextCursor = null);
+
+/// <summary>
+/// One funding settlement of the account on a market (<c>positionFunding</c>): <c>change</c> is what the account's
+/// collateral gained (negative: paid), on a position of <c>position_size</c> (unsigned) on <c>position_side</c> (long or
+/// short); <c>timestamp</c> is in Unix seconds.
+/// </summary>
+public sealed record LighterPositionFunding(long Timestamp, int MarketId, long FundingId, decimal Change, decimal Rate, decimal PositionSize, string PositionSide);
+
 public sealed record LighterNextNonce(int Code, long Nonce);
 
 public sealed record LighterApiKeys(int Code, LighterApiKey[] ApiKeys);

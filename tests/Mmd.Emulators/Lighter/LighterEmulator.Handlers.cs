@@ -83,6 +83,18 @@ public sealed partial class LighterEmulator
         return Json(new LighterTrades(200, page, next));
     }
 
+    /// <summary>The account's funding settlements on the market, newest first: in seconds, with the position each was paid on.</summary>
+    private IResult PositionFunding(HttpContext c, long account, InstrumentSpec market)
+    {
+        var id = MarketIdOf(market.Symbol);
+        var fundings = Exchange.Funding(PaperAccount(account), market.Symbol, DateTimeOffset.UnixEpoch)
+            .Select(p => new LighterPositionFunding(p.Time.ToUnixTimeSeconds(), id, long.Parse(p.Id[(p.Id.LastIndexOf('-') + 1)..], CultureInfo.InvariantCulture),
+                p.Amount, p.Rate, Math.Abs(p.Position), p.Position < 0 ? "short" : "long"))
+            .OrderByDescending(f => f.Timestamp).ThenByDescending(f => f.FundingId).ToList();
+        var (page, next) = Page(fundings, c);
+        return Json(new LighterPositionFundings(200, page, next));
+    }
+
     private static (T[] Page, string? Next) Page<T>(List<T> all, HttpContext c)
     {
         var limit = int.TryParse(c.Request.Query["limit"], out var l) ? Math.Clamp(l, 1, 100) : 100;

@@ -91,6 +91,7 @@ public sealed partial class LighterEmulator : IAsyncDisposable
         app.MapGet("/api/v1/accountActiveOrders", Private(ActiveOrders));
         app.MapGet("/api/v1/accountInactiveOrders", Private(InactiveOrders));
         app.MapGet("/api/v1/trades", Private(Trades));
+        app.MapGet("/api/v1/positionFunding", Private(PositionFunding));
         app.MapPost("/api/v1/sendTx", (Func<HttpContext, Task<IResult>>)SendTxAsync);
         app.MapPost("/_emulator/drop-streams", () =>
         {

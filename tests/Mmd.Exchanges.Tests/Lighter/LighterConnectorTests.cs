@@ -99,6 +99,40 @@ public sealed class LighterConnectorTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task FundingPayments_AreTheAccountsSettlements_EachWithThePositionItWasPaidOn()
+    {
+        using var market = new PaperExchange(new PaperSettings { VolatilityPct = 0m, FlowRate = 0m, FundingInterval = TimeSpan.FromSeconds(1), FundingRatePct = 0.01m },
+            TimeProvider.System);
+        await using var emulator = await LighterEmulator.StartAsync(market, TimeProvider.System).DefaultTimeout();
+        emulator.Auth.Register(LighterTestKeys.Account, LighterTestKeys.ApiKeyIndex, Signer().PublicKey);
+        await using var connector = new LighterConnector(new LighterOptions { RestBaseUrl = emulator.RestUrl, WebSocketUrl = emulator.WebSocketUrl },
+            LighterCredentials.From(LighterTestKeys.Variables), "mm", TimeProvider.System);
+        var since = DateTimeOffset.UtcNow;
+        var ask = market.Levels("SOL_USDC_PERP", Side.Sell, 1)[0].Price;
+        var bought = await connector.PlaceOrderAsync(new PlaceOrderRequest("SOL", connector.CreateClientOrderIds("mm", since).Next(), Side.Buy, OrderType.Limit,
+            TimeInForce.Ioc, ask + 1m, 2m), default).DefaultTimeout();
+        Assert.Equal(VenueOrderStatus.Filled, bought.Order!.Status);
+        var paper = LighterEmulator.PaperAccount(LighterTestKeys.Account);
+        await Until.TrueAsync(() =>
+        {
+            market.Tick(); // settlements run on the venue's tick
+            return market.Funding(paper, "SOL_USDC_PERP", since).Count >= 2;
+        }, "two settlements pass");
+
+        var paid = market.Funding(paper, "SOL_USDC_PERP", since);
+        var payments = await connector.GetFundingPaymentsAsync("SOL", since, default).DefaultTimeout();
+
+        // Lighter keeps seconds; each settlement is there once, oldest first, with what the account paid and on which position.
+        Assert.Equal(paid.Select(p => (p.Time.ToUnixTimeSeconds(), p.Amount)), payments.Take(paid.Count).Select(p => (p.Time.ToUnixTimeSeconds(), p.Amount)));
+        Assert.All(payments, p => Assert.Equal(("SOL", 2m, true), (p.Symbol, p.Position, p.PaidOnPosition)));
+        Assert.All(payments, p => Assert.True(p.Amount < 0, "a long pays a positive rate"));
+        Assert.Equal(payments.Count, payments.Select(p => p.Id).Distinct().Count());
+        // An instance that held half the position paid half.
+        Assert.Equal(payments[0].Amount / 2, payments[0].AmountFor(1m));
+        Assert.Empty(await connector.GetFundingPaymentsAsync("SOL", payments[^1].Time.AddSeconds(1), default).DefaultTimeout());
+    }
+
+    [Fact]
     public async Task Writes_LearnHowTheVenueExecutedThem_FromTheOrderWatch_WithoutAReadBack()
     {
         await using var connector = Connect();
