@@ -15,8 +15,9 @@ internal sealed class JournalWriter : IAsyncDisposable
 {
     private const string UpsertOrder = """
         INSERT INTO orders ("ClientOrderId", "Instance", "Venue", "Symbol", "VenueOrderId", "Side", "Type", "TimeInForce", "Price", "Quantity", "FilledQuantity",
-                            "Status", "Purpose", "Level", "PostOnly", "ReduceOnly", "PostOnlyRetries", "CreatedAtMs", "UpdatedAtMs", "LastError")
-        VALUES ($id, $instance, $venue, $symbol, $venueId, $side, $type, $tif, $price, $qty, $filled, $status, $purpose, $level, $postOnly, $reduceOnly, $retries, $created, $updated, $error)
+                            "Status", "Purpose", "Level", "PostOnly", "ReduceOnly", "PostOnlyRetries", "CreatedAtMs", "UpdatedAtMs", "LastError", "RunId")
+        VALUES ($id, $instance, $venue, $symbol, $venueId, $side, $type, $tif, $price, $qty, $filled, $status, $purpose, $level, $postOnly, $reduceOnly, $retries, $created, $updated, $error,
+                $run)
         ON CONFLICT ("ClientOrderId") DO UPDATE SET
             "VenueOrderId" = excluded."VenueOrderId", "FilledQuantity" = excluded."FilledQuantity", "Status" = excluded."Status",
             "UpdatedAtMs" = excluded."UpdatedAtMs", "LastError" = excluded."LastError"
@@ -38,15 +39,18 @@ internal sealed class JournalWriter : IAsyncDisposable
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly string _instance;
     private readonly string _venue;
+    private readonly long? _runId;
     private SqliteCommand? _upsertOrder;
     private SqliteCommand? _insertFill;
     private SqliteCommand? _insertStats;
 
-    public JournalWriter(string connectionString, string instance, string venue)
+    /// <param name="runId">The run whose orders these are: a row keeps the run that first wrote it (see <see cref="RunStore.JournaledOrdersAsync"/>).</param>
+    public JournalWriter(string connectionString, string instance, string venue, long? runId)
     {
         _connection = new SqliteConnection(connectionString);
         _instance = instance;
         _venue = venue;
+        _runId = runId;
     }
 
     public async Task SaveOrdersAsync(IReadOnlyList<TrackedOrder> orders, CancellationToken cancellationToken)
@@ -81,6 +85,7 @@ internal sealed class JournalWriter : IAsyncDisposable
                 p["$created"].Value = o.CreatedAt.ToUnixTimeMilliseconds();
                 p["$updated"].Value = (o.UpdatedAt == default ? o.CreatedAt : o.UpdatedAt).ToUnixTimeMilliseconds();
                 p["$error"].Value = (object?)o.LastError ?? DBNull.Value;
+                p["$run"].Value = (object?)_runId ?? DBNull.Value;
                 await command.ExecuteNonQueryAsync(cancellationToken);
             }
             await transaction.CommitAsync(cancellationToken);
@@ -166,7 +171,7 @@ internal sealed class JournalWriter : IAsyncDisposable
             await pragmas.ExecuteNonQueryAsync(cancellationToken);
         }
         _upsertOrder = Prepare(UpsertOrder, "$id", "$instance", "$venue", "$symbol", "$venueId", "$side", "$type", "$tif", "$price", "$qty", "$filled",
-            "$status", "$purpose", "$level", "$postOnly", "$reduceOnly", "$retries", "$created", "$updated", "$error");
+            "$status", "$purpose", "$level", "$postOnly", "$reduceOnly", "$retries", "$created", "$updated", "$error", "$run");
         _insertFill = Prepare(InsertFill, "$instance", "$venue", "$symbol", "$trade", "$venueId", "$id", "$side", "$price", "$qty", "$fee",
             "$feeAsset", "$maker", "$purpose", "$ts");
         _insertStats = Prepare(InsertStats, "$instance", "$time", "$mid", "$fills", "$volume", "$realized", "$net", "$cumRealized", "$cumNet", "$json");

@@ -30,4 +30,35 @@ public sealed class RunStore(JournalDatabase database)
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// Whether the latest run of <paramref name="instance"/> by process <paramref name="pid"/> journaled any order: false
+    /// when it did not, or never got as far as its run row (no journal, no row: it could send nothing, since an order is
+    /// journaled before it is sent); null when the journal cannot say (unreadable, or older than the run mark). Read-only:
+    /// the daemon asks this of a worker that ended without confirming its book.
+    /// </summary>
+    public static async Task<bool?> JournaledOrdersAsync(string journalPath, string instance, int pid, CancellationToken cancellationToken)
+    {
+        if (!File.Exists(journalPath)) return false;
+        try
+        {
+            var connectionString = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder
+            {
+                DataSource = journalPath, Mode = Microsoft.Data.Sqlite.SqliteOpenMode.ReadOnly, Pooling = false, DefaultTimeout = 5,
+            }.ToString();
+            await using var connection = new Microsoft.Data.Sqlite.SqliteConnection(connectionString);
+            await connection.OpenAsync(cancellationToken);
+            await using var command = connection.CreateCommand();
+            command.CommandText = """
+                SELECT EXISTS (SELECT 1 FROM orders WHERE "RunId" =
+                    (SELECT "Id" FROM runs WHERE "Instance" = $instance AND "Pid" = $pid ORDER BY "Id" DESC LIMIT 1))
+                """;
+            command.Parameters.AddWithValue("$instance", instance);
+            command.Parameters.AddWithValue("$pid", pid);
+            return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture) != 0;
+        }
+        catch (Microsoft.Data.Sqlite.SqliteException)
+        {
+            return null; // no tables yet, a column it predates, a locked or damaged file: the caller assumes the worst
+        }
+    }
 }

@@ -10,11 +10,13 @@ namespace Mmd.Persistence;
 /// <summary>
 /// The order journal of one instance on one venue (and one symbol, when set: a cross-market hedge keeps one journal per
 /// market, both in the instance's database) in SQLite, in plain SQL on the EF model's tables: each write is one short
-/// transaction on a prepared statement, and the reads at start skip EF Core's start-up (see JournalReader).
+/// transaction on a prepared statement, and the reads at start skip EF Core's start-up (see JournalReader). Orders are
+/// marked with <paramref name="runId"/>, the run that journaled them.
 /// </summary>
-public sealed class SqliteTradingJournal(JournalDatabase database, string instance, string venue, string? symbol = null) : ITradingJournal, IAsyncDisposable
+public sealed class SqliteTradingJournal(JournalDatabase database, string instance, string venue, string? symbol = null, long? runId = null)
+    : ITradingJournal, IAsyncDisposable
 {
-    private readonly JournalWriter _writer = new(database.ConnectionString, instance, venue);
+    private readonly JournalWriter _writer = new(database.ConnectionString, instance, venue, runId);
 
     private static readonly JsonSerializerOptions SnapshotJson = new()
     {

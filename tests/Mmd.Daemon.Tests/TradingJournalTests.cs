@@ -176,4 +176,38 @@ public class TradingJournalTests
         Assert.Equal(new Trading.Stats.GridFigures("arithmetic", "spot", 141.5m, 160m, 5, 3, 2, 2, 9.9m, 2, 2, 1, 0), last!.Grid);
         Assert.Equal(("none", T), (last.LastProtectiveAction, last.LastProtectiveActionAt));
     }
+
+    [Fact]
+    public async Task WhetherARunJournaledAnOrder_IsReadByItsPid_AndAnOrderKeepsTheRunThatFirstWroteIt()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.Combine("j.db");
+        Assert.False(await RunStore.JournaledOrdersAsync(path, "mm", 100, CancellationToken.None)); // no journal: nothing was sent
+        Assert.False(File.Exists(path), "asking does not create the journal");
+
+        var db = await MmdDatabase.OpenAsync(path, CancellationToken.None);
+        var runs = new RunStore(db);
+        var first = await runs.StartAsync("mm", 100, T, CancellationToken.None);
+        await using (var journal = new SqliteTradingJournal(db, "mm", "paper", runId: first))
+            await journal.SaveOrdersAsync([Order("mm_1")], CancellationToken.None);
+        var second = await runs.StartAsync("mm", 200, T, CancellationToken.None);
+        await using (var journal = new SqliteTradingJournal(db, "mm", "paper", runId: second))
+        {
+            var adopted = Order("mm_1");
+            adopted.Restore(OrderStatus.Cancelled, "V1", 0m, T, null);
+            await journal.SaveOrdersAsync([adopted], CancellationToken.None); // the second run only cancelled the first's order
+        }
+
+        Assert.True(await RunStore.JournaledOrdersAsync(path, "mm", 100, CancellationToken.None));
+        Assert.False(await RunStore.JournaledOrdersAsync(path, "mm", 200, CancellationToken.None));
+        Assert.False(await RunStore.JournaledOrdersAsync(path, "mm", 300, CancellationToken.None)); // never got as far as its run row
+        Assert.False(await RunStore.JournaledOrdersAsync(path, "other", 100, CancellationToken.None));
+
+        await using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
+        await connection.OpenAsync();
+        await using var damage = connection.CreateCommand();
+        damage.CommandText = "ALTER TABLE orders DROP COLUMN RunId"; // a journal the run mark cannot be read from
+        await damage.ExecuteNonQueryAsync();
+        Assert.Null(await RunStore.JournaledOrdersAsync(path, "mm", 200, CancellationToken.None));
+    }
 }

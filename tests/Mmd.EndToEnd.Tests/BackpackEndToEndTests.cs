@@ -245,6 +245,42 @@ public sealed class BackpackEndToEndTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task AWorkerKilledBeforeItSentAnyOrder_LeftTheBookAsItWas_SoItsStopNeedsNoSweep_AndTheNextDaemonKnowsIt()
+    {
+        await using var venue = await EmulatorProcess.StartBackpackAsync();
+        using var secretsDir = new TempDirectory();
+        await using var d = await StartDaemonAsync(venue, secretsDir);
+        // Open-orders requests are answered a minute late: a worker hangs in its start-up reconciliation, before any order.
+        using var http = new HttpClient();
+        var slow = new StringContent("""{"kind":"Slow","method":"GET","path":"/api/v1/orders","delay":"00:01:00","count":50}""", System.Text.Encoding.UTF8, "application/json");
+        (await http.PostAsync(new Uri(venue.RestUrl + "/_emulator/faults"), slow)).EnsureSuccessStatusCode();
+        var spec = d.Dir.Combine("bp.json");
+        await File.WriteAllTextAsync(spec, SpecJson("bp"));
+        Assert.Equal(0, (await d.MmctlAsync("start", "-f", spec)).ExitCode);
+        var hung = await d.WaitForAsync("bp", i => i.State == InstanceState.Starting && i.Pid != 0, "a worker starts");
+        await Until.TrueAsync(async () => (await http.GetFromJsonAsync<JsonElement>(new Uri(venue.RestUrl + "/_emulator/faults"))).GetProperty("pending").GetInt32() < 50,
+            "the worker asks for its open orders", TimeSpan.FromSeconds(30));
+        Signals.Kill(hung.Pid, 19); // frozen: it can neither finish its start nor stop
+
+        // Killed at the stop timeout, it confirmed nothing; but its journal holds no order of its run, so it sent none:
+        // the book is as the run before it left it (there was none), and no sweep is needed (one would hang as it did).
+        var stop = await d.MmctlAsync("stop", "bp", "--timeout", "2");
+        Assert.True(stop.ExitCode == 0, stop.ToString());
+        Assert.False(Directory.Exists($"/proc/{hung.Pid}"), "the worker was killed");
+        Assert.Equal("stop timeout: killed after 2s (before it sent any order)", (await d.GetAsync("bp")).LastExitReason);
+        Assert.DoesNotContain("reconciles and cancels what is left", d.Process!.Output, StringComparison.Ordinal);
+
+        // The next daemon reads the same from its database: deleting the instance sweeps nothing.
+        d.Process.Terminate();
+        await d.Process.WaitForExitAsync();
+        await d.StartProcessAsync();
+        var delete = await d.MmctlAsync("delete", "bp");
+        Assert.True(delete.ExitCode == 0, delete.ToString());
+        Assert.DoesNotContain("reconciles and cancels what is left", d.Process.Output, StringComparison.Ordinal);
+        Assert.Empty((await d.MmctlAsync("ls", "-q")).StandardOutput.Trim());
+    }
+
+    [Fact]
     public async Task SecondInstanceWithTheSameClientIdTag_IsRefused_NamingTheField()
     {
         await using var venue = await EmulatorProcess.StartBackpackAsync();

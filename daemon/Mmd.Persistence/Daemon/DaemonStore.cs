@@ -105,12 +105,13 @@ public sealed class DaemonStore(string path, TimeProvider time)
         return run.Id;
     }
 
-    public async Task WorkerEndedAsync(string name, long runId, int? exitCode, string reason, CancellationToken cancellationToken)
+    public async Task WorkerEndedAsync(string name, long runId, int? exitCode, string reason, bool? sentOrders, CancellationToken cancellationToken)
     {
         await using var db = new DaemonDbContext(Options);
         var now = Now;
         await db.Runs.Where(r => r.Id == runId).ExecuteUpdateAsync(s => s
-            .SetProperty(r => r.EndedAtMs, now).SetProperty(r => r.ExitCode, exitCode).SetProperty(r => r.Reason, reason), cancellationToken);
+            .SetProperty(r => r.EndedAtMs, now).SetProperty(r => r.ExitCode, exitCode).SetProperty(r => r.Reason, reason)
+            .SetProperty(r => r.SentOrders, sentOrders), cancellationToken);
         await db.Instances.Where(i => i.Name == name && i.WorkerRunId == runId).ExecuteUpdateAsync(s => s
             .SetProperty(i => i.WorkerPid, (int?)null).SetProperty(i => i.WorkerStartedAtMs, (long?)null).SetProperty(i => i.WorkerRunId, (long?)null), cancellationToken);
     }
@@ -127,7 +128,7 @@ public sealed class DaemonStore(string path, TimeProvider time)
     {
         await using var connection = await SqliteConnectionTuning.OpenAsync(_connectionString, cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT Id, Pid, StartedAtMs, EndedAtMs, ExitCode, Reason FROM instance_runs WHERE Instance = $name AND EndedAtMs IS NOT NULL ORDER BY Id DESC LIMIT 1";
+        command.CommandText = "SELECT Id, Pid, StartedAtMs, EndedAtMs, ExitCode, Reason, SentOrders FROM instance_runs WHERE Instance = $name AND EndedAtMs IS NOT NULL ORDER BY Id DESC LIMIT 1";
         command.Parameters.AddWithValue("$name", name);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken)) return null;
@@ -137,17 +138,21 @@ public sealed class DaemonStore(string path, TimeProvider time)
             EndedAtMs = reader.IsDBNull(3) ? null : reader.GetInt64(3),
             ExitCode = reader.IsDBNull(4) ? null : reader.GetInt32(4),
             Reason = reader.IsDBNull(5) ? null : reader.GetString(5),
+            SentOrders = reader.IsDBNull(6) ? null : reader.GetBoolean(6),
         };
     }
 
-    /// <summary>The exit code of the instance's latest ended run whose code is not one of <paramref name="skipped"/> (null: killed), if any.</summary>
+    /// <summary>
+    /// The exit code of the instance's latest ended run that could have sent orders (null: killed), if any: its code is
+    /// not one of <paramref name="skipped"/>, and its journal did not show it sent none.
+    /// </summary>
     public async Task<(bool Found, int? ExitCode)> LastRunEndExceptAsync(string name, IReadOnlyCollection<int> skipped, CancellationToken cancellationToken)
     {
         await using var connection = await SqliteConnectionTuning.OpenAsync(_connectionString, cancellationToken);
         await using var command = connection.CreateCommand();
         var codes = string.Join(", ", skipped.Select(c => c.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         command.CommandText = "SELECT ExitCode FROM instance_runs WHERE Instance = $name AND EndedAtMs IS NOT NULL " +
-                              $"AND (ExitCode IS NULL OR ExitCode NOT IN ({codes})) ORDER BY Id DESC LIMIT 1";
+                              $"AND (ExitCode IS NULL OR ExitCode NOT IN ({codes})) AND (SentOrders IS NULL OR SentOrders <> 0) ORDER BY Id DESC LIMIT 1";
         command.Parameters.AddWithValue("$name", name);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken)) return (false, null);

@@ -24,4 +24,6 @@ public sealed class OrderEntity
     public long CreatedAtMs { get; set; }
     public long UpdatedAtMs { get; set; }
     public string? LastError { get; set; }
+    /// <summary>The run (<c>runs.Id</c>) that journaled the order, before sending it; null in rows written before it was kept.</summary>
+    public long? RunId { get; set; }
 }

@@ -128,6 +128,9 @@ namespace Mmd.Persistence.Migrations
                     b.Property<bool>("ReduceOnly")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("RunId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Side")
                         .IsRequired()
                         .HasColumnType("TEXT");

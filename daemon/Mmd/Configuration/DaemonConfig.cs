@@ -34,6 +34,9 @@ public sealed record DaemonConfig
 
     public string WorkerSocketPath => Path.Combine(StateDir, "run", "worker.sock");
     public string DatabasePath => Path.Combine(StateDir, "mmd.db");
+
+    /// <summary>An instance's journal (its orders, fills and runs), written by its workers.</summary>
+    public string JournalPath(string instance) => Path.Combine(StateDir, "instances", instance, "journal.db");
 }
 
 /// <summary>Restart policy and probes applied to instances whose spec leaves them unset.</summary>

@@ -128,7 +128,7 @@ public sealed class DaemonApp : IAsyncDisposable
     private static Supervisor NewSupervisor(DaemonConfig config, DaemonStore store, HealthServiceImpl health, Serilog.ILogger log)
     {
         var time = TimeProvider.System;
-        var context = new ActorContext(time, store, new StatsHub(time), new WorkerLauncher(config),
+        var context = new ActorContext(time, store, new StatsHub(time), new WorkerLauncher(config), new WorkerJournals(config),
             (name, ok) => health.SetStatus(HealthName(name), ok ? HealthCheckResponse.Types.ServingStatus.Serving : HealthCheckResponse.Types.ServingStatus.NotServing),
             new Serilog.Extensions.Logging.SerilogLoggerFactory(log).CreateLogger("mmd.supervisor"));
         return new Supervisor(config, context);

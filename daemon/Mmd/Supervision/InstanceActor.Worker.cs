@@ -331,8 +331,15 @@ public sealed partial class InstanceActor
         var stopping = _stopSentAt is not null; // asked to stop (a sweep stops by itself)
         var reason = _killReason ?? DescribeExit(exitCode, _exiting);
         var ordersLeft = _exiting?.OrdersLeft ?? 0;
-        // A killed worker confirmed nothing; a run that sent nothing leaves the book as the run before it did.
+        // A killed worker confirmed nothing; a run that sent nothing leaves the book as the run before it did. Which
+        // runs sent nothing: those whose exit says so, and those whose journal holds no order of theirs.
         var confirms = _killReason is null ? ExitCodes.ConfirmsFlatBook(_exiting?.ExitCode ?? exitCode) : false;
+        bool? sentOrders = null;
+        if (confirms == false && (sentOrders = await _ctx.Journals.SentOrdersAsync(Name, worker.Pid, cancellationToken)) == false)
+        {
+            confirms = null;
+            reason += " (before it sent any order)";
+        }
         if (confirms is { } said) Volatile.Write(ref _bookUnconfirmed, !said);
         if (wasSweep) reason = confirms == true ? $"{_sweepCause}; a sweep cancelled what was left" : $"{_sweepCause}; the sweep failed: {reason}";
         _connection?.Close();
@@ -343,7 +350,7 @@ public sealed partial class InstanceActor
         _lastExitCode = exitCode ?? -1;
         _lastExitAt = now;
         _health = new InstanceHealth { Problem = "not running" };
-        await _ctx.Store.WorkerEndedAsync(Name, worker.RunId, exitCode, reason, cancellationToken);
+        await _ctx.Store.WorkerEndedAsync(Name, worker.RunId, exitCode, reason, sentOrders, cancellationToken);
 
         if (_desired == DesiredState.Stopped)
         {

@@ -14,6 +14,7 @@ public sealed record ActorContext(
     DaemonStore Store,
     StatsHub Hub,
     WorkerLauncher Launcher,
+    WorkerJournals Journals,
     Action<string, bool> SetHealth,
     ILogger Logger);
 

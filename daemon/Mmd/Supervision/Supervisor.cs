@@ -52,28 +52,34 @@ public sealed class Supervisor : IAsyncDisposable
             var desired = entity.DesiredState == "running" ? DesiredState.Running : DesiredState.Stopped;
             _ctx.Hub.Register(entity.Name, entity.LastSequence + SequenceMargin);
             var actor = NewActor(entity.Name, spec, entity.SpecJson, validated, desired, DateTimeOffset.FromUnixTimeMilliseconds(entity.CreatedAtMs), entity.Restarts);
+            // A worker that ended while the daemon was down ended first: it is the last run the book depends on.
+            (int Pid, DateTimeOffset StartedAt, long RunId)? live = null;
+            if (entity is { WorkerPid: { } pid, WorkerStartedAtMs: { } startedMs, WorkerRunId: { } runId })
+            {
+                var startedAt = DateTimeOffset.FromUnixTimeMilliseconds(startedMs);
+                if (ProcFs.IsSameProcess(pid, startedAt)) live = (pid, startedAt, runId);
+                else
+                {
+                    SupervisionLog.WorkerVanished(_ctx.Logger, entity.Name, pid);
+                    var sent = await _ctx.Journals.SentOrdersAsync(entity.Name, pid, cancellationToken);
+                    await _ctx.Store.WorkerEndedAsync(entity.Name, runId, null,
+                        "the worker ended while the daemon was down" + (sent == false ? " (before it sent any order)" : ""), sent, cancellationToken);
+                }
+            }
             var last = await _ctx.Store.LastEndedRunAsync(entity.Name, cancellationToken);
             // The latest run that could have sent orders says whether any is left (only a clean end says none). The runs
             // before the last are read only when the last sent nothing: a second query per instance would cost every start.
             var trading = last is null ? (Found: false, ExitCode: (int?)null)
-                : ExitCodes.ConfirmsFlatBook(last.ExitCode) is null ? await _ctx.Store.LastRunEndExceptAsync(entity.Name, NonTradingExits, cancellationToken)
-                : (Found: true, last.ExitCode);
+                : ExitCodes.ConfirmsFlatBook(last.ExitCode) is null || last.SentOrders == false
+                    ? await _ctx.Store.LastRunEndExceptAsync(entity.Name, NonTradingExits, cancellationToken)
+                    : (Found: true, last.ExitCode);
             // A run that ended with no exit code was killed.
             actor.Restore(RestoredState(desired, last), last?.Reason ?? "", last is null ? ExitCodes.Ok : last.ExitCode ?? -1,
                 last?.EndedAtMs is { } ended ? DateTimeOffset.FromUnixTimeMilliseconds(ended) : null, bookUnconfirmed: trading.Found && ExitCodes.ConfirmsFlatBook(trading.ExitCode) != true);
-            if (entity is { WorkerPid: { } pid, WorkerStartedAtMs: { } startedMs, WorkerRunId: { } runId })
+            if (live is { } worker)
             {
-                var startedAt = DateTimeOffset.FromUnixTimeMilliseconds(startedMs);
-                if (ProcFs.IsSameProcess(pid, startedAt))
-                {
-                    SupervisionLog.Adopting(_ctx.Logger, entity.Name, pid, startedAt);
-                    actor.Adopt(pid, startedAt, runId);
-                }
-                else
-                {
-                    SupervisionLog.WorkerVanished(_ctx.Logger, entity.Name, pid);
-                    await _ctx.Store.WorkerEndedAsync(entity.Name, runId, null, "the worker ended while the daemon was down", cancellationToken);
-                }
+                SupervisionLog.Adopting(_ctx.Logger, entity.Name, worker.Pid, worker.StartedAt);
+                actor.Adopt(worker.Pid, worker.StartedAt, worker.RunId);
             }
             Run(actor);
         }

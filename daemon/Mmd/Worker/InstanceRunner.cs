@@ -34,7 +34,7 @@ public static class InstanceRunner
         // The journal and the venue connection are opened side by side: each is a hundred milliseconds or more of a
         // restarted worker's way back to quoting, and neither needs the other.
         var connectorsTask = Task.Run(() => ConnectAsync(spec, config, time, opening), opening);
-        var dbPath = Path.Combine(config.StateDir, "instances", spec.Name, "journal.db");
+        var dbPath = config.JournalPath(spec.Name);
         JournalDatabase db;
         long runId;
         RunStore runs;
@@ -87,8 +87,8 @@ public static class InstanceRunner
             RefreshReplacesQuotes = spec.Strategy.RefreshReplacesQuotes,
         };
         // With a hedge market each market's journal is scoped to its venue and symbol; both live in the instance's database.
-        await using var journal = new SqliteTradingJournal(db, spec.Name, connector.Venue, spec.HedgeMarket is null ? null : spec.Symbol);
-        await using var hedgeJournal = spec.HedgeMarket is { } hedgeTarget ? new SqliteTradingJournal(db, spec.Name, hedgeTarget.Venue, hedgeTarget.Symbol) : null;
+        await using var journal = new SqliteTradingJournal(db, spec.Name, connector.Venue, spec.HedgeMarket is null ? null : spec.Symbol, runId);
+        await using var hedgeJournal = spec.HedgeMarket is { } hedgeTarget ? new SqliteTradingJournal(db, spec.Name, hedgeTarget.Venue, hedgeTarget.Symbol, runId) : null;
         var hedge = spec.HedgeMarket is { } h ? new HedgeMarket(hedgeConnector ?? connector, h.Symbol, hedgeJournal!) : null;
         using var engine = new InstanceEngine(engineOptions, connector, spec.Strategy.CreateStrategy(),
             new RiskEngine(spec.Risk, time), journal, time, loggerFactory.CreateLogger("mmd.engine"), hedge);

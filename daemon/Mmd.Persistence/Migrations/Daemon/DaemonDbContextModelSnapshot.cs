@@ -108,6 +108,9 @@ namespace Mmd.Persistence.Migrations.Daemon
                     b.Property<string>("Reason")
                         .HasColumnType("TEXT");
 
+                    b.Property<bool?>("SentOrders")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("StartedAtMs")
                         .HasColumnType("INTEGER");
 
