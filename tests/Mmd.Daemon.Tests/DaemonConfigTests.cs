@@ -104,6 +104,22 @@ public class DaemonConfigTests
     }
 
     [Fact]
+    public void MetricsListen_IsAnIpAddressAndPort_OrEmpty_AndCanComeFromTheEnvironment()
+    {
+        using var dir = new TempDirectory();
+        var file = dir.Combine("daemon.json");
+        File.WriteAllText(file, "{\n  \"metrics\": { \"listen\": \"127.0.0.1:9464\" }\n}");
+        Assert.Equal(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 9464), DaemonConfigLoader.Load(file, NoEnv).Metrics.Endpoint());
+        File.WriteAllText(file, "{\n  \"metrics\": {\n    \"listen\": \"localhost:9464\"\n  }\n}");
+        var ex = Assert.Throws<ConfigException>(() => DaemonConfigLoader.Load(file, NoEnv));
+        Assert.Equal((3L, "metrics.listen"), (ex.Line!.Value, ex.Key));
+        Assert.Contains("an IP address and a port", ex.Message, StringComparison.Ordinal);
+        Assert.Null(DaemonConfigLoader.Load(null, NoEnv).Metrics.Endpoint()); // off by default
+        var env = new Dictionary<string, string?> { ["MMD_METRICS__LISTEN"] = "[::1]:9100" };
+        Assert.Equal(new System.Net.IPEndPoint(System.Net.IPAddress.IPv6Loopback, 9100), DaemonConfigLoader.Load(null, env).Metrics.Endpoint());
+    }
+
+    [Fact]
     public void MissingFile_IsAnError()
     {
         var ex = Assert.Throws<ConfigException>(() => DaemonConfigLoader.Load("/nonexistent/daemon.json", NoEnv));

@@ -24,6 +24,8 @@ public sealed record DaemonConfig
     public IReadOnlyList<int> AllowedUids { get; set; } = [];
     public SupervisionDefaults Supervision { get; set; } = new();
     public HealthThresholds Health { get; set; } = new();
+    /// <summary>The Prometheus endpoint: off unless an address is given.</summary>
+    public MetricsSettings Metrics { get; set; } = new();
     /// <summary>A NAME=value file of venue credentials (BACKPACK_KEY, BACKPACK_SECRET; ASTER_USER, ASTER_SIGNER, ASTER_SIGNER_PRIVATE_KEY or ASTER_API_KEY, ASTER_SECRET_KEY; PARADEX_ACCOUNT_ADDRESS, PARADEX_PRIVATE_KEY; LIGHTER_ACCOUNT_INDEX, LIGHTER_API_KEY_INDEX, LIGHTER_PRIVATE_KEY), mode 0600; the environment wins over it.</summary>
     public string? SecretsFile { get; set; }
     /// <summary>Venue endpoints by venue name, e.g. pointing "backpack" at a loopback emulator.</summary>
@@ -66,6 +68,19 @@ public sealed record HealthThresholds
     public int MinAvailableMemoryMb { get; set; } = 256;
     /// <summary>One-minute load average divided by the core count.</summary>
     public double MaxLoadPerCore { get; set; } = 4;
+}
+
+/// <summary>
+/// Where the daemon serves <c>GET /metrics</c> (Prometheus text) over plain HTTP, e.g. "127.0.0.1:9464". Unset or empty:
+/// not served. Only the metrics are on it; the API stays on the Unix socket.
+/// </summary>
+public sealed record MetricsSettings
+{
+    public string? Listen { get; set; }
+
+    /// <summary>The address to listen on, or null when metrics are off or <see cref="Listen"/> is not an IP address and port.</summary>
+    public System.Net.IPEndPoint? Endpoint() =>
+        string.IsNullOrWhiteSpace(Listen) ? null : System.Net.IPEndPoint.TryParse(Listen, out var e) && e.Port > 0 ? e : null;
 }
 
 /// <summary>Where a venue is and how fast to talk to it; unset keys take the venue's own defaults.</summary>

@@ -143,6 +143,8 @@ public static class DaemonConfigLoader
         Check(c.Health.MinFreeDiskMb >= 0, "health.minFreeDiskMb", "must be 0 or more");
         Check(c.Health.MinAvailableMemoryMb >= 0, "health.minAvailableMemoryMb", "must be 0 or more");
         Check(c.Health.MaxLoadPerCore > 0, "health.maxLoadPerCore", "must be above 0");
+        Check(string.IsNullOrWhiteSpace(c.Metrics.Listen) || c.Metrics.Endpoint() is not null, "metrics.listen",
+            "must be an IP address and a port, e.g. 127.0.0.1:9464 (or empty: no metrics)");
         var liveVenues = Specs.SpecValidator.KnownVenues.Where(v => v != "paper").ToList();
         foreach (var (venue, endpoints) in c.Venues)
         {

@@ -10,6 +10,7 @@ using Microsoft.Extensions.Logging;
 using Mmd.Configuration;
 using Mmd.Grpc;
 using Mmd.Hosting;
+using Mmd.Metrics;
 using Mmd.Persistence.Daemon;
 using Mmd.Supervision;
 using Mmd.Watching;
@@ -25,13 +26,15 @@ public sealed class DaemonApp : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly Supervisor _supervisor;
+    private readonly MetricsEndpoint? _metrics;
     private readonly FileStream _lock;
     private readonly CancellationTokenSource _afterStart;
 
-    private DaemonApp(WebApplication app, Supervisor supervisor, FileStream lockFile, CancellationTokenSource afterStart)
+    private DaemonApp(WebApplication app, Supervisor supervisor, MetricsEndpoint? metrics, FileStream lockFile, CancellationTokenSource afterStart)
     {
         _app = app;
         _supervisor = supervisor;
+        _metrics = metrics;
         _lock = lockFile;
         _afterStart = afterStart;
     }
@@ -80,15 +83,25 @@ public sealed class DaemonApp : IAsyncDisposable
             var app = Build(config, loading, health, log);
             await app.StartAsync(cancellationToken);
             SetSocketModes(config);
+            // The metrics server (when configured) starts beside the loading; its scrapes see no instance until that is done.
+            var metricsStart = config.Metrics.Endpoint() is { } endpoint ? StartMetricsAsync(endpoint) : Task.FromResult<MetricsEndpoint?>(null);
             DaemonStore store;
             Supervisor supervisor;
+            MetricsEndpoint? metrics;
             try
             {
                 (store, supervisor) = await loading;
+                metrics = await metricsStart;
             }
             catch
             {
-                // A database SQLite cannot use, say: the daemon exits, leaving no socket that a client would try.
+                // A database SQLite cannot use, or a metrics port taken: the daemon exits, leaving no socket that a client would try.
+                if (loading.IsCompletedSuccessfully) await loading.Result.supervisor.DisposeAsync();
+                try
+                {
+                    if (await metricsStart is { } started) await started.DisposeAsync();
+                }
+                catch (IOException) { } // the failure being reported
                 await app.StopAsync(CancellationToken.None);
                 await app.DisposeAsync();
                 foreach (var socket in sockets) File.Delete(socket);
@@ -100,7 +113,10 @@ public sealed class DaemonApp : IAsyncDisposable
             var afterStart = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             _ = AfterStartAsync(store, supervisor, logger, afterStart.Token);
             _ = LogFolders.PruneHourlyAsync(config.LogDir, config.LogRetentionDays, TimeProvider.System, afterStart.Token); // the workers' logs too: one folder
-            return new DaemonApp(app, supervisor, lockFile, afterStart);
+            return new DaemonApp(app, supervisor, metrics, lockFile, afterStart);
+
+            async Task<MetricsEndpoint?> StartMetricsAsync(System.Net.IPEndPoint at) =>
+                await MetricsEndpoint.StartAsync(at, () => loading.IsCompletedSuccessfully ? loading.Result.supervisor : null, TimeProvider.System, log, cancellationToken);
         }
         catch
         {
@@ -237,6 +253,7 @@ public sealed class DaemonApp : IAsyncDisposable
         await _afterStart.CancelAsync();
         _afterStart.Dispose();
         await _supervisor.DisposeAsync();
+        if (_metrics is not null) await _metrics.DisposeAsync();
         await _app.StopAsync(CancellationToken.None);
         await _app.DisposeAsync();
         await _lock.DisposeAsync();

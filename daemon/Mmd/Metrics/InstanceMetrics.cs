@@ -1,0 +1,105 @@
+using System.Globalization;
+using GrpcMM.Protos.V1;
+using Prometheus;
+
+namespace Mmd.Metrics;
+
+/// <summary>
+/// The instances as Prometheus gauges, refreshed from the supervisor's snapshots at each scrape (nothing is kept
+/// between scrapes but the label sets, and those of a deleted instance go with it). Money and quantities are the
+/// decimal figures of the stats as floats: fine for graphs and alerts, never for accounting.
+/// Instances are labelled <c>name</c>, not <c>instance</c>, which Prometheus gives the scraped target.
+/// </summary>
+public sealed class InstanceMetrics
+{
+    private static readonly string[] States = Enum.GetValues<InstanceState>().Where(s => s != InstanceState.Unspecified).Select(StateName).ToArray();
+    private readonly Gauge _info, _state, _desiredRunning, _restarts, _consecutiveFailures, _crashLoop, _healthy, _uptime, _rss, _statsAge,
+        _mid, _position, _openOrders, _fills, _quoteVolume, _pnl, _ordersPlaced, _ordersRejected, _killSwitch, _paused, _instances;
+    private readonly List<Gauge> _byName;
+
+    public InstanceMetrics(CollectorRegistry registry)
+    {
+        var f = Prometheus.Metrics.WithCustomRegistry(registry);
+        Gauge G(string name, string help, params string[] labels) => f.CreateGauge("mmd_" + name, help, labels);
+        _instances = G("instances", "Instances by state.", "state");
+        _info = G("instance_info", "1 for each instance, with its venue, symbol and strategy.", "name", "venue", "symbol", "strategy");
+        _state = G("instance_state", "1 for the instance's current state, 0 for the others.", "name", "state");
+        _desiredRunning = G("instance_desired_running", "1 when the instance is meant to run, 0 when meant to be stopped.", "name");
+        _restarts = G("instance_restarts", "Restarts of the instance's worker since it was created.", "name");
+        _consecutiveFailures = G("instance_consecutive_failures", "Failed starts or runs in a row (the backoff's count).", "name");
+        _crashLoop = G("instance_crash_loop", "1 while the instance is in a crash loop.", "name");
+        _healthy = G("instance_healthy", "1 when the worker's last health report was healthy.", "name");
+        _uptime = G("instance_uptime_seconds", "Seconds since the worker started (0 when none runs).", "name");
+        _rss = G("instance_rss_bytes", "Resident memory of the worker.", "name");
+        _statsAge = G("instance_stats_age_seconds", "Seconds since the worker's last stats.", "name");
+        _mid = G("instance_mid_price", "The market's mid price.", "name");
+        _position = G("instance_position", "The instance's own position (base units; negative: short).", "name");
+        _openOrders = G("instance_open_orders", "The instance's open orders, by side.", "name", "side");
+        _fills = G("instance_fills", "Fills, over the session (this worker) or all time.", "name", "span");
+        _quoteVolume = G("instance_quote_volume", "Traded volume in the quote asset.", "name", "span");
+        _pnl = G("instance_pnl", "Profit and loss in the quote asset, by kind (realized, unrealized, fees, funding, net).", "name", "span", "kind");
+        _ordersPlaced = G("instance_orders_placed", "Orders placed by the current worker.", "name");
+        _ordersRejected = G("instance_orders_rejected", "Orders the venue refused, for the current worker.", "name");
+        _killSwitch = G("instance_kill_switch", "1 when the risk kill switch has tripped.", "name");
+        _paused = G("instance_quoting_paused", "1 while quoting is paused by the operator.", "name");
+        _byName = [_info, _state, _desiredRunning, _restarts, _consecutiveFailures, _crashLoop, _healthy, _uptime, _rss, _statsAge, _mid, _position,
+            _openOrders, _fills, _quoteVolume, _pnl, _ordersPlaced, _ordersRejected, _killSwitch, _paused];
+    }
+
+    /// <summary>Sets every gauge from <paramref name="instances"/>, and drops the series of instances no longer there.</summary>
+    public void Update(IReadOnlyList<Instance> instances, DateTimeOffset now)
+    {
+        var names = instances.Select(i => i.Name).ToHashSet(StringComparer.Ordinal);
+        foreach (var gauge in _byName)
+            foreach (var labels in gauge.GetAllLabelValues().ToList())
+                if (!names.Contains(labels[0]))
+                    gauge.RemoveLabelled(labels);
+        foreach (var state in States) _instances.WithLabels(state).Set(instances.Count(i => StateName(i.State) == state));
+        foreach (var i in instances) Update(i, now);
+    }
+
+    private void Update(Instance i, DateTimeOffset now)
+    {
+        var name = i.Name;
+        var s = i.Stats;
+        // The info series changes labels when the spec does (an edit of the symbol, say): the old one goes.
+        var info = new[] { name, i.Spec?.Venue ?? s?.Venue ?? "", i.Spec?.Symbol ?? s?.Symbol ?? "", s?.Strategy ?? "" };
+        foreach (var labels in _info.GetAllLabelValues().Where(l => l[0] == name && !l.SequenceEqual(info)).ToList()) _info.RemoveLabelled(labels);
+        _info.WithLabels(info).Set(1);
+        foreach (var state in States) _state.WithLabels(name, state).Set(StateName(i.State) == state ? 1 : 0);
+        _desiredRunning.WithLabels(name).Set(i.DesiredState == DesiredState.Running ? 1 : 0);
+        _restarts.WithLabels(name).Set(i.Restarts);
+        _consecutiveFailures.WithLabels(name).Set(i.ConsecutiveFailures);
+        _crashLoop.WithLabels(name).Set(i.CrashLoop ? 1 : 0);
+        _healthy.WithLabels(name).Set(i.Health?.Healthy == true ? 1 : 0);
+        _uptime.WithLabels(name).Set(i.Pid != 0 && i.StartedAt is { } started ? Math.Max(0, (now - started.ToDateTimeOffset()).TotalSeconds) : 0);
+        _rss.WithLabels(name).Set(i.Health?.RssBytes ?? 0);
+        if (s is null) return; // no worker has reported yet: no trading figures to give
+        _statsAge.WithLabels(name).Set(s.Time is { } at ? Math.Max(0, (now - at.ToDateTimeOffset()).TotalSeconds) : 0);
+        _mid.WithLabels(name).Set(Number(s.Mid));
+        _position.WithLabels(name).Set(Number(s.Cumulative?.Position));
+        _openOrders.WithLabels(name, "buy").Set(s.OpenBuyOrders);
+        _openOrders.WithLabels(name, "sell").Set(s.OpenSellOrders);
+        _ordersPlaced.WithLabels(name).Set(s.OrdersPlaced);
+        _ordersRejected.WithLabels(name).Set(s.OrdersRejected);
+        _killSwitch.WithLabels(name).Set(s.KillSwitchTripped ? 1 : 0);
+        _paused.WithLabels(name).Set(s.QuotingPaused ? 1 : 0);
+        foreach (var (span, figures) in new[] { ("session", s.Session), ("cumulative", s.Cumulative) })
+        {
+            if (figures is null) continue;
+            _fills.WithLabels(name, span).Set(figures.Fills);
+            _quoteVolume.WithLabels(name, span).Set(Number(figures.QuoteVolume));
+            _pnl.WithLabels(name, span, "realized").Set(Number(figures.RealizedPnl));
+            _pnl.WithLabels(name, span, "unrealized").Set(Number(figures.UnrealizedPnl));
+            _pnl.WithLabels(name, span, "fees").Set(Number(figures.FeesInQuote));
+            _pnl.WithLabels(name, span, "funding").Set(Number(figures.FundingPnl));
+            _pnl.WithLabels(name, span, "net").Set(Number(figures.NetPnl));
+        }
+    }
+
+    /// <summary>INSTANCE_STATE_RUNNING → running.</summary>
+    private static string StateName(InstanceState state) => state.ToString().ToLowerInvariant();
+
+    private static double Number(string? text) =>
+        double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) ? value : 0;
+}

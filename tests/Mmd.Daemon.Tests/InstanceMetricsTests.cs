@@ -1,0 +1,74 @@
+using Google.Protobuf.WellKnownTypes;
+using GrpcMM.Protos.V1;
+using Mmd.Metrics;
+using Prometheus;
+
+namespace Mmd.Daemon.Tests;
+
+public class InstanceMetricsTests
+{
+    private static readonly DateTimeOffset Now = DateTimeOffset.FromUnixTimeSeconds(1_796_000_000);
+
+    private static Instance Running(string name, string symbol = "SOL_USDC") => new()
+    {
+        Name = name, State = InstanceState.Running, DesiredState = DesiredState.Running, Pid = 4242, Restarts = 3,
+        StartedAt = Timestamp.FromDateTimeOffset(Now.AddSeconds(-90)), Spec = new InstanceSpec { Name = name, Venue = "paper", Symbol = symbol },
+        Health = new InstanceHealth { Healthy = true, RssBytes = 52_428_800 },
+        Stats = new InstanceStats
+        {
+            Strategy = "spot_market_making", Mid = "150.125", OpenBuyOrders = 2, OpenSellOrders = 1, Time = Timestamp.FromDateTimeOffset(Now.AddSeconds(-2)),
+            Session = new TradingFigures { Fills = 4, QuoteVolume = "601.5", NetPnl = "-0.25", Position = "0.5" },
+            Cumulative = new TradingFigures { Fills = 40, QuoteVolume = "6015", RealizedPnl = "12.5", FeesInQuote = "1.2", FundingPnl = "-0.3", NetPnl = "11.75", Position = "-1.5" },
+        },
+    };
+
+    private static async Task<string> ScrapeAsync(CollectorRegistry registry)
+    {
+        using var stream = new MemoryStream();
+        await registry.CollectAndExportAsTextAsync(stream);
+        return System.Text.Encoding.UTF8.GetString(stream.ToArray());
+    }
+
+    [Fact]
+    public async Task EachInstance_ShowsItsState_Health_AndFigures_AsGauges()
+    {
+        var registry = Prometheus.Metrics.NewCustomRegistry();
+        var metrics = new InstanceMetrics(registry);
+        metrics.Update([Running("bot"), new Instance { Name = "idle", State = InstanceState.Stopped, DesiredState = DesiredState.Stopped }], Now);
+        var text = await ScrapeAsync(registry);
+
+        Assert.Contains("mmd_instance_state{name=\"bot\",state=\"running\"} 1\n", text, StringComparison.Ordinal);
+        Assert.Contains("mmd_instance_state{name=\"bot\",state=\"backoff\"} 0\n", text, StringComparison.Ordinal);
+        Assert.Contains("mmd_instance_state{name=\"idle\",state=\"stopped\"} 1\n", text, StringComparison.Ordinal);
+        Assert.Contains("mmd_instances{state=\"running\"} 1\n", text, StringComparison.Ordinal);
+        Assert.Contains("mmd_instances{state=\"stopped\"} 1\n", text, StringComparison.Ordinal);
+        Assert.Contains("mmd_instance_info{name=\"bot\",venue=\"paper\",symbol=\"SOL_USDC\",strategy=\"spot_market_making\"} 1\n", text, StringComparison.Ordinal);
+        Assert.Contains("mmd_instance_restarts{name=\"bot\"} 3\n", text, StringComparison.Ordinal);
+        Assert.Contains("mmd_instance_uptime_seconds{name=\"bot\"} 90\n", text, StringComparison.Ordinal);
+        Assert.Contains("mmd_instance_uptime_seconds{name=\"idle\"} 0\n", text, StringComparison.Ordinal);
+        Assert.Contains("mmd_instance_stats_age_seconds{name=\"bot\"} 2\n", text, StringComparison.Ordinal);
+        Assert.Contains("mmd_instance_rss_bytes{name=\"bot\"} 52428800\n", text, StringComparison.Ordinal);
+        Assert.Contains("mmd_instance_open_orders{name=\"bot\",side=\"sell\"} 1\n", text, StringComparison.Ordinal);
+        Assert.Contains("mmd_instance_position{name=\"bot\"} -1.5\n", text, StringComparison.Ordinal);
+        Assert.Contains("mmd_instance_mid_price{name=\"bot\"} 150.125\n", text, StringComparison.Ordinal);
+        Assert.Contains("mmd_instance_fills{name=\"bot\",span=\"session\"} 4\n", text, StringComparison.Ordinal);
+        Assert.Contains("mmd_instance_pnl{name=\"bot\",span=\"cumulative\",kind=\"funding\"} -0.3\n", text, StringComparison.Ordinal);
+        Assert.Contains("mmd_instance_pnl{name=\"bot\",span=\"cumulative\",kind=\"net\"} 11.75\n", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("mmd_instance_pnl{name=\"idle\"", text, StringComparison.Ordinal); // no worker has reported: no figures
+    }
+
+    [Fact]
+    public async Task ADeletedInstancesSeries_Go_AndAnEditedSymbolReplacesItsInfo()
+    {
+        var registry = Prometheus.Metrics.NewCustomRegistry();
+        var metrics = new InstanceMetrics(registry);
+        metrics.Update([Running("a"), Running("b")], Now);
+        metrics.Update([Running("a", symbol: "ETH_USDC")], Now);
+        var text = await ScrapeAsync(registry);
+
+        Assert.DoesNotContain("name=\"b\"", text, StringComparison.Ordinal);
+        Assert.Contains("mmd_instance_info{name=\"a\",venue=\"paper\",symbol=\"ETH_USDC\"", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("symbol=\"SOL_USDC\"", text, StringComparison.Ordinal);
+        Assert.Contains("mmd_instances{state=\"running\"} 1\n", text, StringComparison.Ordinal);
+    }
+}
