@@ -26,8 +26,6 @@ public sealed class LighterConnector : IExchangeConnector
     public const int TagBits = 16;
     public const int CounterBits = 32;
     public const uint MaxTag = (1u << TagBits) - 1;
-    private static readonly TimeSpan SettleWait = TimeSpan.FromSeconds(2);
-    private static readonly TimeSpan SettlePoll = TimeSpan.FromMilliseconds(25);
     private readonly LighterOptions _options;
     private readonly LighterRestClient _rest;
     private readonly TimeProvider _time;
@@ -46,7 +44,7 @@ public sealed class LighterConnector : IExchangeConnector
         _http = handler is null ? new HttpClient() : new HttpClient(handler, disposeHandler: false);
         _http.BaseAddress = options.RestBaseUrl;
         _rest = new LighterRestClient(_http, credentials, options, time);
-        _watches = new(time, SettleWait, SettlePoll);
+        _watches = new(time);
     }
 
     public string Venue => "lighter";

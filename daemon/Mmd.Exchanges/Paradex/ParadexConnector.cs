@@ -20,8 +20,6 @@ namespace Mmd.Exchanges.Paradex;
 public sealed class ParadexConnector : IExchangeConnector
 {
     private const string BookFeed = "snapshot@15@50ms";
-    private static readonly TimeSpan SettleWait = TimeSpan.FromSeconds(2);
-    private static readonly TimeSpan SettlePoll = TimeSpan.FromMilliseconds(25);
     private readonly ParadexOptions _options;
     private readonly ParadexRestClient _rest;
     private readonly TimeProvider _time;
@@ -37,7 +35,7 @@ public sealed class ParadexConnector : IExchangeConnector
         _http.BaseAddress = options.RestBaseUrl;
         _rest = new ParadexRestClient(_http, credentials, options, time);
         _clockSync = time.CreateTimer(_ => _ = SyncClockQuietlyAsync(), null, options.ClockSyncInterval, options.ClockSyncInterval);
-        _watches = new(time, SettleWait, SettlePoll);
+        _watches = new(time);
     }
 
     public string Venue => "paradex";

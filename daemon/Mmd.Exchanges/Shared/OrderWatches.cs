@@ -7,9 +7,12 @@ namespace Mmd.Exchanges.Shared;
 /// first write there and again after it failed; one that missed a push (the venue shows the order settled where the
 /// watch does not) is dropped too, so a silent socket costs one slow write, not every write after it.
 /// </summary>
-internal sealed class OrderWatches<TMessage, TOrder, TKey>(TimeProvider time, TimeSpan settleWait, TimeSpan settlePoll) : IAsyncDisposable
+internal sealed class OrderWatches<TMessage, TOrder, TKey>(TimeProvider time) : IAsyncDisposable
     where TMessage : class where TOrder : class where TKey : notnull
 {
+    /// <summary>How long a write waits to learn how the venue executed it; then the last state seen stands.</summary>
+    private static readonly TimeSpan SettleWait = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan SettlePoll = TimeSpan.FromMilliseconds(25);
     private readonly ConcurrentDictionary<string, OrderWatch<TMessage, TOrder, TKey>> _watches = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _lock = new(1, 1);
 
@@ -49,16 +52,16 @@ internal sealed class OrderWatches<TMessage, TOrder, TKey>(TimeProvider time, Ti
         CancellationToken cancellationToken)
     {
         var watched = watch is { IsLive: true };
-        if (watched && await watch!.WaitAsync(pushed, settled, settleWait, cancellationToken).ConfigureAwait(false) is { } seen)
+        if (watched && await watch!.WaitAsync(pushed, settled, SettleWait, cancellationToken).ConfigureAwait(false) is { } seen)
         {
             if (settled(seen)) return seen;
             known = seen;
         }
-        var deadline = time.GetUtcNow() + settleWait;
+        var deadline = time.GetUtcNow() + SettleWait;
         var order = known;
         while (true)
         {
-            if (order is not null) await Task.Delay(settlePoll, time, cancellationToken).ConfigureAwait(false);
+            if (order is not null) await Task.Delay(SettlePoll, time, cancellationToken).ConfigureAwait(false);
             try
             {
                 order = await readBack(cancellationToken).ConfigureAwait(false) ?? order;

@@ -152,13 +152,7 @@ public sealed class DaemonApp : IAsyncDisposable
 
     private static WebApplication Build(DaemonConfig config, Task<(DaemonStore, Supervisor Supervisor)> loading, HealthServiceImpl health, Serilog.Core.Logger log)
     {
-        // The content root is the install folder and configuration is never reloaded: by default the builder reads
-        // appsettings.json from the working directory and puts an inotify watch on every folder under it (1 000 in a checkout).
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
-        {
-            ContentRootPath = AppContext.BaseDirectory,
-            Args = ["--hostBuilder:reloadConfigOnChange=false"],
-        });
+        var builder = QuietWebHost.CreateBuilder();
         builder.Host.UseSerilog(log, dispose: true);
         var allowed = config.AllowedUids.Count > 0 ? config.AllowedUids.ToHashSet() : [PeerCredentials.CurrentUid];
         builder.WebHost.ConfigureKestrel(k =>

@@ -33,11 +33,7 @@ public sealed class MetricsEndpoint : IAsyncDisposable
         var instances = new InstanceMetrics(registry);
         registry.AddBeforeCollectCallback(() => instances.Update(supervisor()?.List() ?? [], time.GetUtcNow()));
 
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
-        {
-            ContentRootPath = AppContext.BaseDirectory,
-            Args = ["--hostBuilder:reloadConfigOnChange=false"],
-        });
+        var builder = Hosting.QuietWebHost.CreateBuilder();
         builder.Host.UseSerilog(log, dispose: false);
         builder.WebHost.ConfigureKestrel(k => k.Listen(endpoint, o => o.Protocols = HttpProtocols.Http1));
         var app = builder.Build();

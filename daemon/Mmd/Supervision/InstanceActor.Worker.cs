@@ -335,11 +335,8 @@ public sealed partial class InstanceActor
         // runs sent nothing: those whose exit says so, and those whose journal holds no order of theirs.
         var confirms = _killReason is null ? ExitCodes.ConfirmsFlatBook(_exiting?.ExitCode ?? exitCode) : false;
         bool? sentOrders = null;
-        if (confirms == false && (sentOrders = await _ctx.Journals.SentOrdersAsync(Name, worker.Pid, cancellationToken)) == false)
-        {
-            confirms = null;
-            reason += " (before it sent any order)";
-        }
+        if (confirms == false && (sentOrders = await _ctx.Journals.SentOrdersAsync(Name, worker.Pid, cancellationToken)) == false) confirms = null;
+        reason = WorkerJournals.Reason(reason, sentOrders);
         if (confirms is { } said) Volatile.Write(ref _bookUnconfirmed, !said);
         if (wasSweep) reason = confirms == true ? $"{_sweepCause}; a sweep cancelled what was left" : $"{_sweepCause}; the sweep failed: {reason}";
         _connection?.Close();

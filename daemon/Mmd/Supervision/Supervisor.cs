@@ -63,7 +63,7 @@ public sealed class Supervisor : IAsyncDisposable
                     SupervisionLog.WorkerVanished(_ctx.Logger, entity.Name, pid);
                     var sent = await _ctx.Journals.SentOrdersAsync(entity.Name, pid, cancellationToken);
                     await _ctx.Store.WorkerEndedAsync(entity.Name, runId, null,
-                        "the worker ended while the daemon was down" + (sent == false ? " (before it sent any order)" : ""), sent, cancellationToken);
+                        WorkerJournals.Reason("the worker ended while the daemon was down", sent), sent, cancellationToken);
                 }
             }
             var last = await _ctx.Store.LastEndedRunAsync(entity.Name, cancellationToken);

@@ -12,4 +12,7 @@ public sealed class WorkerJournals(DaemonConfig config)
     /// <summary>False when the worker's run journaled no order; null when its journal cannot say (then assume it did).</summary>
     public Task<bool?> SentOrdersAsync(string instance, int pid, CancellationToken cancellationToken) =>
         RunStore.JournaledOrdersAsync(config.JournalPath(instance), instance, pid, cancellationToken);
+
+    /// <summary>An exit reason, saying so when the run sent no order (its end left the book as it found it).</summary>
+    public static string Reason(string reason, bool? sentOrders) => sentOrders == false ? reason + " (before it sent any order)" : reason;
 }

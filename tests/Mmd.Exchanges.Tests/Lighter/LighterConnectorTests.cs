@@ -29,9 +29,9 @@ public sealed class LighterConnectorTests : IAsyncLifetime, IDisposable
     private static LighterSigner Signer() =>
         new(LighterSigner.ParsePrivateKey(LighterTestKeys.PrivateKey, out _)!.Value, LighterTestKeys.Account, LighterTestKeys.ApiKeyIndex, LighterEmulator.TestnetChainId);
 
-    private LighterConnector Connect(string instance = "mm", IReadOnlyDictionary<string, string>? variables = null) =>
-        new(new LighterOptions { RestBaseUrl = _emulator.RestUrl, WebSocketUrl = _emulator.WebSocketUrl }, LighterCredentials.From(variables ?? LighterTestKeys.Variables),
-            instance, TimeProvider.System);
+    private LighterConnector Connect(string instance = "mm", IReadOnlyDictionary<string, string>? variables = null, LighterEmulator? emulator = null) =>
+        new(new LighterOptions { RestBaseUrl = (emulator ?? _emulator).RestUrl, WebSocketUrl = (emulator ?? _emulator).WebSocketUrl },
+            LighterCredentials.From(variables ?? LighterTestKeys.Variables), instance, TimeProvider.System);
 
     private decimal PassiveBid => _market.Levels("SOL_USDC_PERP", Side.Buy, 50).Min(l => l.Price) - 0.5m;
 
@@ -105,8 +105,7 @@ public sealed class LighterConnectorTests : IAsyncLifetime, IDisposable
             TimeProvider.System);
         await using var emulator = await LighterEmulator.StartAsync(market, TimeProvider.System).DefaultTimeout();
         emulator.Auth.Register(LighterTestKeys.Account, LighterTestKeys.ApiKeyIndex, Signer().PublicKey);
-        await using var connector = new LighterConnector(new LighterOptions { RestBaseUrl = emulator.RestUrl, WebSocketUrl = emulator.WebSocketUrl },
-            LighterCredentials.From(LighterTestKeys.Variables), "mm", TimeProvider.System);
+        await using var connector = Connect(emulator: emulator);
         var since = DateTimeOffset.UtcNow;
         var ask = market.Levels("SOL_USDC_PERP", Side.Sell, 1)[0].Price;
         var bought = await connector.PlaceOrderAsync(new PlaceOrderRequest("SOL", connector.CreateClientOrderIds("mm", since).Next(), Side.Buy, OrderType.Limit,
