@@ -14,12 +14,6 @@ namespace Mmd.Exchanges.Shared;
 /// (<see cref="StreamLiveness"/>): a connection whose pongs stop coming is aborted, and the stream fails the same way.
 /// </summary>
 /// <typeparam name="TMessage">The venue's message; <c>parse</c> returns null for one the caller need not see (an acknowledgement).</typeparam>
-/// <summary>
-/// A venue's keep-alive on top of the protocol's: a text message it wants every <paramref name="Interval"/>, and the answer
-/// to each of its own (null for a message that is not one, which is then parsed as usual).
-/// </summary>
-internal sealed record AppKeepAlive(string Ping, TimeSpan Interval, Func<ReadOnlyMemory<byte>, string?> AnswerTo, TimeProvider Time);
-
 internal sealed class VenueWebSocket<TMessage> : IAsyncDisposable where TMessage : class
 {
     private const int Capacity = 8192;
