@@ -13,7 +13,7 @@ using Mmctl.Commands;
 if (Console.IsOutputRedirected) Spectre.Console.AnsiConsole.Profile.Width = 400; // scripts and logs: no wrapping at a made-up width
 
 using var host = new HostBuilder()
-    .ConfigureCocona(args, CommandTree.Types)
+    .ConfigureCocona(CommandLine.Parse(args), CommandTree.Types)
     .UseConsoleLifetime()
     .ConfigureServices(services =>
     {

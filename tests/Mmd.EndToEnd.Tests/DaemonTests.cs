@@ -294,6 +294,22 @@ public sealed class DaemonTests
         Assert.Single(none.StandardError.Trim().Split('\n'));
         Assert.Contains("no daemon at", none.StandardError, StringComparison.Ordinal);
         Assert.DoesNotContain("localhost:80", none.StandardError, StringComparison.Ordinal);
+
+        // The common options before the command, as ctr and kubectl take theirs; the flag wins over MMCTL_SOCKET.
+        var nowhere = new Dictionary<string, string> { ["MMCTL_SOCKET"] = d.Dir.Combine("nowhere.sock") };
+        foreach (var args in new string[][]
+                 {
+                     ["--socket", d.SocketPath, "daemon", "version"], [$"--socket={d.SocketPath}", "-o", "json", "ls"],
+                     ["-s", d.SocketPath, "-q", "status"], ["-o", "json", "daemon", "status", "--socket", d.SocketPath],
+                 })
+        {
+            var before = await Cli.RunAsync(DaemonUnderTest.MmctlDll, args, nowhere, d.Dir.Path);
+            Assert.True(before.ExitCode == 0, $"mmctl {string.Join(' ', args)}: {before}");
+        }
+        var json = await Cli.RunAsync(DaemonUnderTest.MmctlDll, ["-o", "json", "--socket", d.SocketPath, "daemon", "status"], nowhere, d.Dir.Path);
+        Assert.StartsWith("{", json.StandardOutput.TrimStart(), StringComparison.Ordinal);
+        var typo = await Cli.RunAsync(DaemonUnderTest.MmctlDll, ["--socket", d.SocketPath, "stauts"], nowhere, d.Dir.Path);
+        Assert.Equal((2, "mmctl: 'stauts' is not a command (did you mean start or status?); see mmctl --help"), (typo.ExitCode, typo.StandardError.Trim()));
     }
 
     [Fact]

@@ -52,7 +52,7 @@ public sealed class UsageDispatcher(ICoconaCommandDispatcher inner) : ICoconaCom
         }
     }
 
-    private static string[] Arguments() => Environment.GetCommandLineArgs()[1..];
+    private static string[] Arguments() => CommandLine.Arguments;
 
     /// <summary>Levenshtein distance, case-blind: "stauts" is 2 from "status".</summary>
     private static int Distance(string a, string b)

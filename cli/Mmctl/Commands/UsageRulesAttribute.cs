@@ -22,7 +22,7 @@ public sealed class UsageRulesAttribute : CommandFilterAttribute
             return Refuse(command, $"unknown option {AsTyped(unknown)}");
         // Cocona reads `--flatten=yes` as --flatten=false, silently.
         foreach (var option in ctx.Command.Options.Where(o => o.OptionType == typeof(bool)))
-            foreach (var arg in Environment.GetCommandLineArgs().Skip(1))
+            foreach (var arg in CommandLine.Arguments)
                 if (arg.Split('=', 2) is [var name, var value] && (name == $"--{option.Name}" || option.ShortName.Any(c => name == $"-{c}")) && !bool.TryParse(value, out _))
                     return Refuse(command, $"{name}: '{value}' is not true or false");
         var takes = ctx.Command.Arguments;
@@ -66,7 +66,7 @@ public sealed class UsageRulesAttribute : CommandFilterAttribute
 
     /// <summary>The option as typed (Cocona keeps only its name): "--x", not "-x".</summary>
     private static string AsTyped(string unknown) =>
-        Environment.GetCommandLineArgs().Skip(1).FirstOrDefault(a => a.StartsWith('-') && a.TrimStart('-').Split('=')[0] == unknown)?.Split('=')[0] ?? Dashed(unknown);
+        CommandLine.Arguments.FirstOrDefault(a => a.StartsWith('-') && a.TrimStart('-').Split('=')[0] == unknown)?.Split('=')[0] ?? Dashed(unknown);
 
     private static string Dashed(string option) => option.Length == 1 ? $"-{option}" : $"--{option}";
 
