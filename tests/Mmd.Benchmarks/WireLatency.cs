@@ -50,6 +50,9 @@ internal static class WireLatency
             place.Add((sent.First(r => r.Method == "POST").At - t0).TotalMicroseconds);
         }
         var measured = requests.Requests.Skip(measuredFrom).ToList();
+        await Until.TrueAsync(() => engine.Quiescent, "the last answers are in");
+        await Task.Delay(200); // a stats refresh after them
+        var own = engine.LatestStats?.Latency;
         await stop.CancelAsync();
         await run;
         Print($"{venue}: book move at the venue -> first signed order request (cancel or place) on the wire ({moves} moves)", anyOrder);
@@ -58,6 +61,11 @@ internal static class WireLatency
         var kinds = measured.GroupBy(r => r.Method + " " + string.Join('/', r.Path.Split('/').Select(s => s.Length > 2 && s.All(char.IsAsciiDigit) ? "{id}" : s)))
             .Select(g => FormattableString.Invariant($"{g.Key} {(double)g.Count() / moves:0.00}"));
         Console.WriteLine($"{venue}: requests a move: {string.Join(", ", kinds)}");
+        // The worker's own figures (what `mmctl status` shows), warm-up included: the reaction excludes the wire both ways.
+        if (own is not null)
+            foreach (var (kind, summary) in new[] { ("book to order", own.Reaction), ("place", own.Place), ("cancel", own.Cancel) })
+                Console.WriteLine(FormattableString.Invariant(
+                    $"{venue}: the engine's own {kind} (last minute): n={summary.Samples} p50 {summary.P50.TotalMilliseconds:0.000} ms, p99 {summary.P99.TotalMilliseconds:0.000} ms, max {summary.Max.TotalMilliseconds:0.000} ms"));
     }
 
     public static void Print(string title, List<double> microseconds)

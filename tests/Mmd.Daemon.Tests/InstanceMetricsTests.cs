@@ -19,6 +19,12 @@ public class InstanceMetricsTests
             Strategy = "spot_market_making", Mid = "150.125", OpenBuyOrders = 2, OpenSellOrders = 1, Time = Timestamp.FromDateTimeOffset(Now.AddSeconds(-2)),
             Session = new TradingFigures { Fills = 4, QuoteVolume = "601.5", NetPnl = "-0.25", Position = "0.5" },
             Cumulative = new TradingFigures { Fills = 40, QuoteVolume = "6015", RealizedPnl = "12.5", FeesInQuote = "1.2", FundingPnl = "-0.3", NetPnl = "11.75", Position = "-1.5" },
+            Latency = new LatencyFigures
+            {
+                Reaction = new LatencySummary { Samples = 120, P50Micros = 85, P99Micros = 1_250, MaxMicros = 4_000 },
+                Place = new LatencySummary { Samples = 240, P50Micros = 12_500, P99Micros = 48_000, MaxMicros = 61_000 },
+                Cancel = new LatencySummary(),
+            },
         },
     };
 
@@ -54,6 +60,12 @@ public class InstanceMetricsTests
         Assert.Contains("mmd_instance_fills{name=\"bot\",span=\"session\"} 4\n", text, StringComparison.Ordinal);
         Assert.Contains("mmd_instance_pnl{name=\"bot\",span=\"cumulative\",kind=\"funding\"} -0.3\n", text, StringComparison.Ordinal);
         Assert.Contains("mmd_instance_pnl{name=\"bot\",span=\"cumulative\",kind=\"net\"} 11.75\n", text, StringComparison.Ordinal);
+        Assert.Contains("mmd_instance_latency_seconds{name=\"bot\",kind=\"reaction\",quantile=\"0.5\"} 8.5e-05\n", text, StringComparison.Ordinal);
+        Assert.Contains("mmd_instance_latency_seconds{name=\"bot\",kind=\"place\",quantile=\"0.99\"} 0.048\n", text, StringComparison.Ordinal);
+        Assert.Contains("mmd_instance_latency_seconds{name=\"bot\",kind=\"place\",quantile=\"1\"} 0.061\n", text, StringComparison.Ordinal);
+        Assert.Contains("mmd_instance_latency_samples{name=\"bot\",kind=\"place\"} 240\n", text, StringComparison.Ordinal);
+        Assert.Contains("mmd_instance_latency_seconds{name=\"bot\",kind=\"cancel\",quantile=\"0.5\"} NaN\n", text, StringComparison.Ordinal); // no sample
+        Assert.Contains("mmd_instance_latency_samples{name=\"bot\",kind=\"cancel\"} 0\n", text, StringComparison.Ordinal);
         Assert.DoesNotContain("mmd_instance_pnl{name=\"idle\"", text, StringComparison.Ordinal); // no worker has reported: no figures
     }
 

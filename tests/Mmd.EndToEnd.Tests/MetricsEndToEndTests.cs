@@ -27,6 +27,13 @@ public sealed class MetricsEndToEndTests
         Assert.Contains("mmd_instance_pnl{name=\"bot\",span=\"cumulative\",kind=\"net\"}", text, StringComparison.Ordinal);
         Assert.Contains("mmd_instances{state=\"running\"} 1", text, StringComparison.Ordinal);
         Assert.Contains("process_working_set_bytes", text, StringComparison.Ordinal); // the daemon's own process
+        // The worker's own latency figures of the last minute: in the stats, in `mmctl status NAME`, and as gauges.
+        await d.WaitForAsync("bot", i => i.Stats?.Latency is { Reaction.Samples: > 0, Place.Samples: > 0 }, "the worker's latency figures");
+        var detail = (await d.MmctlAsync("status", "bot")).StandardOutput;
+        Assert.Matches(@"latency \(last minute\)\s+book to order p50 [0-9.]+, p99 [0-9.]+, max [0-9.]+ ms \([0-9]+\); place p50 ", detail);
+        await Until.TrueAsync(async () => (text = await http.GetStringAsync("/metrics")).Contains("mmd_instance_latency_samples{name=\"bot\",kind=\"place\"} ", StringComparison.Ordinal)
+                                          && !text.Contains("mmd_instance_latency_samples{name=\"bot\",kind=\"place\"} 0\n", StringComparison.Ordinal), "a scrape shows the venue's answer times");
+        Assert.Matches("mmd_instance_latency_seconds\\{name=\"bot\",kind=\"place\",quantile=\"0.99\"\\} [0-9]", text);
         Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync("/")).StatusCode); // the API is not on this port
         Assert.Equal(HttpStatusCode.NotFound, (await http.PostAsync("/mm.v1.InstanceService/ListInstances", null)).StatusCode);
 

@@ -18,8 +18,12 @@ public sealed class InMemoryTradingJournal : ITradingJournal
     public int DuplicateFillsRejected { get; private set; }
     public List<StatsSnapshot> Stats { get; } = [];
 
+    /// <summary>Runs as orders are written: a test can make the write take (fake) time.</summary>
+    public Action? OnOrdersWrite { get; set; }
+
     public Task SaveOrdersAsync(IReadOnlyList<TrackedOrder> orders, CancellationToken cancellationToken)
     {
+        OnOrdersWrite?.Invoke();
         foreach (var o in orders) _orders[o.ClientOrderId] = OrderSnapshot.Of(o);
         return Task.CompletedTask;
     }

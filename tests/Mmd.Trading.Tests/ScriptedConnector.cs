@@ -37,7 +37,10 @@ internal sealed class ScriptedConnector(IExchangeConnector inner) : IExchangeCon
     public Task<PlaceOrderResult> PlaceOrderAsync(PlaceOrderRequest request, CancellationToken cancellationToken) =>
         OnPlace is null ? inner.PlaceOrderAsync(request, cancellationToken) : OnPlace(request, r => inner.PlaceOrderAsync(r, cancellationToken));
 
-    public Task<CancelOrderResult> CancelOrderAsync(CancelOrderRequest request, CancellationToken cancellationToken) => inner.CancelOrderAsync(request, cancellationToken);
+    public Func<CancelOrderRequest, Func<CancelOrderRequest, Task<CancelOrderResult>>, Task<CancelOrderResult>>? OnCancel { get; init; }
+
+    public Task<CancelOrderResult> CancelOrderAsync(CancelOrderRequest request, CancellationToken cancellationToken) =>
+        OnCancel is null ? inner.CancelOrderAsync(request, cancellationToken) : OnCancel(request, r => inner.CancelOrderAsync(r, cancellationToken));
     /// <summary>Runs once before the first cancel-all reaches the venue (the stop's): something that happens just as the run ends.</summary>
     public Action? BeforeCancelAll { get => _beforeCancelAll; set => _beforeCancelAll = value; }
 

@@ -153,6 +153,8 @@ public static class Printer
             if (s.StrategyFigures is { LastProtectiveAction.Length: > 0 } f)
                 Add("last protective action", $"{f.LastProtectiveAction}{(f.LastProtectiveActionTime is null ? "" : $" at {f.LastProtectiveActionTime.ToDateTimeOffset():u}")}");
             Add("orders", $"placed {s.OrdersPlaced}, cancelled {s.OrdersCancelled}, rejected {s.OrdersRejected}, post-only retries {s.PostOnlyRetries}, rebalances {s.Rebalances}, risk denials {s.RiskDenials}");
+            if (s.Latency is { } l)
+                Add("latency (last minute)", $"book to order {Latency(l.Reaction)}; place {Latency(l.Place)}; cancel {Latency(l.Cancel)}");
         }
         Write(grid);
     }
@@ -161,6 +163,13 @@ public static class Printer
     private static string Quotes(InstanceStats s) => s.OpenBuyOrders + s.OpenSellOrders == 0
         ? "none"
         : $"{OrDash(s.BestQuoteBid)} / {OrDash(s.BestQuoteAsk)} ({s.OpenBuyOrders} buys, {s.OpenSellOrders} sells, spread {(s.QuoteSpreadPct.Length == 0 ? "-" : s.QuoteSpreadPct + " %")})";
+
+    // Milliseconds to three digits: a reaction is tens of microseconds, a venue's answer tens of milliseconds.
+    private static string Latency(LatencySummary s) => s.Samples == 0
+        ? "-"
+        : $"p50 {Millis(s.P50Micros)}, p99 {Millis(s.P99Micros)}, max {Millis(s.MaxMicros)} ms ({s.Samples})";
+
+    private static string Millis(ulong micros) => (micros / 1000.0).ToString(micros < 10_000 ? "0.###" : micros < 100_000 ? "0.#" : "0", CultureInfo.InvariantCulture);
 
     private static string OrDash(string text) => text.Length == 0 ? "-" : text;
 

@@ -6,13 +6,15 @@ namespace Mmd.Trading.Engine;
 /// <summary>Everything the engine loop reacts to arrives as one of these, through one bounded channel.</summary>
 internal abstract record EngineEvent;
 
-internal sealed record MarketDataArrived(MarketLeg Leg, int Generation, MarketDataEvent Event) : EngineEvent;
+/// <param name="ArrivedAt">When the connector handed the event over (the engine clock's timestamp): where its reaction time starts.</param>
+internal sealed record MarketDataArrived(MarketLeg Leg, int Generation, MarketDataEvent Event, long ArrivedAt) : EngineEvent;
 
 internal sealed record AccountEventArrived(MarketLeg Leg, AccountEvent Event) : EngineEvent;
 
-internal sealed record PlaceCompleted(MarketLeg Leg, TrackedOrder Order, PlaceOrderResult Result) : EngineEvent;
+/// <param name="Took">From the request handed to the venue client to its result.</param>
+internal sealed record PlaceCompleted(MarketLeg Leg, TrackedOrder Order, PlaceOrderResult Result, TimeSpan Took) : EngineEvent;
 
-internal sealed record CancelCompleted(MarketLeg Leg, TrackedOrder Order, CancelOrderResult Result) : EngineEvent;
+internal sealed record CancelCompleted(MarketLeg Leg, TrackedOrder Order, CancelOrderResult Result, TimeSpan Took) : EngineEvent;
 
 /// <summary>The answer to cancelling a stray: an open order of ours the leg does not hold as working.</summary>
 internal sealed record StrayCancelCompleted(MarketLeg Leg, VenueOrder Order, CancelOrderResult Result) : EngineEvent;

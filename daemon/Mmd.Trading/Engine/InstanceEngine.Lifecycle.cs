@@ -33,7 +33,7 @@ public sealed partial class InstanceEngine
             {
                 await foreach (var e in leg.Connector.StreamOrderBookAsync(leg.Symbol, cancellationToken))
                 {
-                    await _events.Writer.WriteAsync(new MarketDataArrived(leg, generation, e), cancellationToken);
+                    await _events.Writer.WriteAsync(new MarketDataArrived(leg, generation, e, _latency.Now()), cancellationToken);
                     delay = TimeSpan.Zero;
                 }
             }
@@ -181,6 +181,7 @@ public sealed partial class InstanceEngine
             MarketDataFresh = health.BookFresh,
             KillSwitchTripped = _risk.KillSwitchTripped,
             QuotingPaused = _paused,
+            Latency = _latency.Summarize(),
             Strategy = _strategy.Kind,
             StrategyFigures = WithHedgeMarket(_strategy.Figures(_view)),
             Session = _primary.Session.Snapshot(mid),

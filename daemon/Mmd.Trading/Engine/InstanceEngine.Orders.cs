@@ -225,6 +225,7 @@ public sealed partial class InstanceEngine
         if (_pendingSends.Count == 0) return;
         await FlushOrdersAsync();
         var now = _time.GetUtcNow();
+        _latency.RequestHanded();
         foreach (var (leg, order) in _pendingSends)
         {
             leg.Tracker.MarkSubmitted(order, now);
@@ -248,6 +249,7 @@ public sealed partial class InstanceEngine
     {
         leg.Tracker.MarkPendingCancel(order, now);
         Interlocked.Increment(ref _requestsInFlight);
+        _latency.RequestHanded();
         _ = CancelAndReportAsync(leg, order);
     }
 
@@ -299,16 +301,18 @@ public sealed partial class InstanceEngine
     private async Task PlaceAndReportAsync(MarketLeg leg, TrackedOrder order)
     {
         PlaceOrderResult result;
+        var started = _latency.Now();
         try { result = await leg.Connector.PlaceOrderAsync(order.ToRequest(), _io.Token); }
         catch (Exception ex) { result = PlaceOrderResult.Unknown(ex.Message); } // sent or not: only the venue knows
-        await _events.Writer.WriteAsync(new PlaceCompleted(leg, order, result), CancellationToken.None);
+        await _events.Writer.WriteAsync(new PlaceCompleted(leg, order, result, _latency.Since(started)), CancellationToken.None);
     }
 
     private async Task CancelAndReportAsync(MarketLeg leg, TrackedOrder order)
     {
         CancelOrderResult result;
+        var started = _latency.Now();
         try { result = await leg.Connector.CancelOrderAsync(new CancelOrderRequest(order.Symbol, order.VenueOrderId, order.ClientOrderId), _io.Token); }
         catch (Exception ex) { result = new CancelOrderResult(CommandOutcome.Unknown, null, RejectCode.None, ex.Message); }
-        await _events.Writer.WriteAsync(new CancelCompleted(leg, order, result), CancellationToken.None);
+        await _events.Writer.WriteAsync(new CancelCompleted(leg, order, result, _latency.Since(started)), CancellationToken.None);
     }
 }

@@ -28,6 +28,7 @@ public sealed partial class InstanceEngine : IDisposable
     private readonly ILogger _logger;
     private readonly Channel<EngineEvent> _events;
     private readonly CancellationTokenSource _io = new();
+    private readonly LatencyRecorder _latency;
     private int _requestsInFlight;
 
     private StrategyView _view = null!;
@@ -57,6 +58,7 @@ public sealed partial class InstanceEngine : IDisposable
         _risk = risk;
         _time = time;
         _logger = logger;
+        _latency = new LatencyRecorder(time);
         var ids = connector.CreateClientOrderIds(options.InstanceName, time.GetUtcNow());
         _primary = new MarketLeg(MarketLeg.PrimaryName, connector, options.Symbol, journal, new OrderTracker(options.InstanceName), ids);
         if (hedge is not null)
@@ -259,7 +261,9 @@ public sealed partial class InstanceEngine : IDisposable
                 if (t is { } fired && (trigger is null || Priority(fired) > Priority(trigger.Value))) trigger = fired;
             }
             await FlushOrdersAsync();
+            _latency.Evaluating();
             if (trigger is { } tr) await EvaluateAsync(force ? StrategyTrigger.ForcedRefresh : tr, force, stoppingToken);
+            _latency.Evaluated();
             if (_strategyStop is not null) return; // the strategy ended the run: cancel-all follows
             var now = _time.GetUtcNow();
             if (_options.RefreshReplacesQuotes) ScheduleRefresh(now);
@@ -290,7 +294,10 @@ public sealed partial class InstanceEngine : IDisposable
         {
             case MarketDataArrived arrived:
                 // Events of a stream we already abandoned (after a gap) are dropped.
-                return arrived.Generation == arrived.Leg.BookGeneration ? ApplyMarketData(arrived.Leg, arrived.Event) : null;
+                if (arrived.Generation != arrived.Leg.BookGeneration) return null;
+                var moved = ApplyMarketData(arrived.Leg, arrived.Event);
+                if (moved is not null && arrived.Leg == _primary && arrived.Event is BookSnapshotEvent or BookDeltaEvent) _latency.BookApplied(arrived.ArrivedAt);
+                return moved;
             case AccountEventArrived { Event: FillEvent fill } account:
                 return await ApplyFillAsync(account.Leg, fill.Fill, cancellationToken) ? StrategyTrigger.Fill : null;
             case AccountEventArrived { Event: OrderUpdateEvent update } account:
@@ -303,9 +310,11 @@ public sealed partial class InstanceEngine : IDisposable
                 return StrategyTrigger.OrderUpdate;
             case PlaceCompleted placed:
                 Interlocked.Decrement(ref _requestsInFlight);
+                if (placed.Leg == _primary && placed.Result.Outcome != CommandOutcome.Unknown) _latency.PlaceAnswered(placed.Took);
                 return OnPlaceCompleted(placed.Leg, placed.Order, placed.Result, now);
             case CancelCompleted cancelled:
                 Interlocked.Decrement(ref _requestsInFlight);
+                if (cancelled.Leg == _primary && cancelled.Result.Outcome != CommandOutcome.Unknown) _latency.CancelAnswered(cancelled.Took);
                 cancelled.Leg.Tracker.ApplyCancelResult(cancelled.Order, cancelled.Result, now);
                 if (cancelled.Order.Status == OrderStatus.Cancelled) _cancelled++;
                 return StrategyTrigger.OrderUpdate;

@@ -37,6 +37,8 @@ public sealed record StatsSnapshot
     /// <summary>The strategy kind, e.g. "perp_market_making".</summary>
     public string Strategy { get; init; } = "";
     public StrategyFigures? StrategyFigures { get; init; }
+    /// <summary>How fast the worker reacted and its venue answered, over the last minute; null before the engine runs.</summary>
+    public LatencyFigures? Latency { get; init; }
     public required StatsFigures Session { get; init; }
     public required StatsFigures Cumulative { get; init; }
 }

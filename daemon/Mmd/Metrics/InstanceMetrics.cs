@@ -14,7 +14,7 @@ public sealed class InstanceMetrics
 {
     private static readonly string[] States = Enum.GetValues<InstanceState>().Where(s => s != InstanceState.Unspecified).Select(StateName).ToArray();
     private readonly Gauge _info, _state, _desiredRunning, _restarts, _consecutiveFailures, _crashLoop, _healthy, _uptime, _rss, _statsAge,
-        _mid, _position, _openOrders, _fills, _quoteVolume, _pnl, _ordersPlaced, _ordersRejected, _killSwitch, _paused, _instances;
+        _mid, _position, _openOrders, _fills, _quoteVolume, _pnl, _ordersPlaced, _ordersRejected, _killSwitch, _paused, _latency, _latencySamples, _instances;
     private readonly List<Gauge> _byName;
 
     public InstanceMetrics(CollectorRegistry registry)
@@ -42,8 +42,14 @@ public sealed class InstanceMetrics
         _ordersRejected = G("instance_orders_rejected", "Orders the venue refused, for the current worker.", "name");
         _killSwitch = G("instance_kill_switch", "1 when the risk kill switch has tripped.", "name");
         _paused = G("instance_quoting_paused", "1 while quoting is paused by the operator.", "name");
+        // The worker's own percentiles of the last minute (it sends no observations): a summary's shape, as gauges.
+        _latency = G("instance_latency_seconds",
+            "Over the last minute: book event to the request reacting to it (reaction), and request to the venue's answer (place, cancel); quantile 1 is the slowest. NaN with no sample.",
+            "name", "kind", "quantile");
+        _latencySamples = G("instance_latency_samples", "The samples behind mmd_instance_latency_seconds.", "name", "kind");
         _byName = [_info, _state, _desiredRunning, _restarts, _consecutiveFailures, _crashLoop, _healthy, _uptime, _rss, _statsAge, _mid, _position,
-            _openOrders, _fills, _quoteVolume, _pnl, _ordersPlaced, _ordersRejected, _killSwitch, _paused];
+            _openOrders, _fills, _quoteVolume, _pnl, _ordersPlaced, _ordersRejected, _killSwitch, _paused,
+            _latency, _latencySamples];
     }
 
     /// <summary>Sets every gauge from <paramref name="instances"/>, and drops the series of instances no longer there.</summary>
@@ -84,6 +90,15 @@ public sealed class InstanceMetrics
         _ordersRejected.WithLabels(name).Set(s.OrdersRejected);
         _killSwitch.WithLabels(name).Set(s.KillSwitchTripped ? 1 : 0);
         _paused.WithLabels(name).Set(s.QuotingPaused ? 1 : 0);
+        if (s.Latency is { } latency)
+            foreach (var (kind, summary) in new[] { ("reaction", latency.Reaction), ("place", latency.Place), ("cancel", latency.Cancel) })
+            {
+                var samples = summary?.Samples ?? 0;
+                _latencySamples.WithLabels(name, kind).Set(samples);
+                _latency.WithLabels(name, kind, "0.5").Set(samples == 0 ? double.NaN : summary!.P50Micros / 1e6);
+                _latency.WithLabels(name, kind, "0.99").Set(samples == 0 ? double.NaN : summary!.P99Micros / 1e6);
+                _latency.WithLabels(name, kind, "1").Set(samples == 0 ? double.NaN : summary!.MaxMicros / 1e6);
+            }
         foreach (var (span, figures) in new[] { ("session", s.Session), ("cumulative", s.Cumulative) })
         {
             if (figures is null) continue;

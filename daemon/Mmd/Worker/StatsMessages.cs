@@ -41,7 +41,18 @@ public static class StatsMessages
         Cumulative = ToMessage(s.Cumulative),
         Strategy = s.Strategy,
         StrategyFigures = s.StrategyFigures is { } f ? ToMessage(f) : null,
+        Latency = s.Latency is { } l ? new GrpcMM.Protos.V1.LatencyFigures { Reaction = ToMessage(l.Reaction), Place = ToMessage(l.Place), Cancel = ToMessage(l.Cancel) } : null,
     };
+
+    public static GrpcMM.Protos.V1.LatencySummary ToMessage(Trading.Stats.LatencySummary s) => new()
+    {
+        Samples = (uint)s.Samples,
+        P50Micros = Micros(s.P50),
+        P99Micros = Micros(s.P99),
+        MaxMicros = Micros(s.Max),
+    };
+
+    private static ulong Micros(TimeSpan t) => (ulong)Math.Max(0, t.Ticks / TimeSpan.TicksPerMicrosecond);
 
     public static GrpcMM.Protos.V1.StrategyFigures ToMessage(Trading.Stats.StrategyFigures f)
     {
