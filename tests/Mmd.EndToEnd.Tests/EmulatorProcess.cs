@@ -43,8 +43,10 @@ internal sealed class EmulatorProcess : IAsyncDisposable
             new Dictionary<string, string> { ["ASTER_EMULATOR_V1_KEYS"] = $"{AsterTestKeys.V1ApiKey}:{AsterTestKeys.V1Secret}" }, "/fapi/v3/time", "/");
 
     /// <summary>The Paradex emulator with the test account onboarded under its STARK public key (the private key stays with the test).</summary>
+    /// <summary>The Paradex emulator with the test account onboarded, and funding settled every 2 s (realized on the next fill).</summary>
     public static Task<EmulatorProcess> StartParadexAsync() =>
-        StartAsync("paradex", ["--onboard", $"{ParadexTestKeys.Account}:{ParadexTestKeys.PublicKey}"], new Dictionary<string, string>(), "/v1/system/time", "/v1");
+        StartAsync("paradex", ["--onboard", $"{ParadexTestKeys.Account}:{ParadexTestKeys.PublicKey}", "--funding-interval", "2", "--funding-rate-pct", "0.01"],
+            new Dictionary<string, string>(), "/v1/system/time", "/v1");
 
     /// <summary>
     /// The Lighter emulator with the test API key's public key registered on its index (the private key stays with the

@@ -11,7 +11,7 @@ namespace Mmd.EndToEnd.Tests;
 /// </summary>
 public sealed class ParadexEndToEndTests(ITestOutputHelper output)
 {
-    private static readonly VenueUnderTest Paradex = new("paradex", "SOL-USD-PERP", ParadexTestKeys.Variables, ConnectorAsync);
+    private static readonly VenueUnderTest Paradex = new("paradex", "SOL-USD-PERP", ParadexTestKeys.Variables, ConnectorAsync, ReportsFunding: true);
 
     [Fact]
     public async Task PerpMarketMaker_OnTheEmulator_Quotes_AndSurvives10Kill9s_WithNoOrphanOrDuplicate_AndThePositionIsTheSumOfItsFills()

@@ -46,7 +46,7 @@ public sealed class ParadexConnector : IExchangeConnector
         ConnectorCapabilities.Perpetual | ConnectorCapabilities.PostOnly | ConnectorCapabilities.ReduceOnly | ConnectorCapabilities.ImmediateOrCancel
         | ConnectorCapabilities.MarketOrders | ConnectorCapabilities.CancelByClientId | ConnectorCapabilities.CancelAll
         | ConnectorCapabilities.OrderBookStream | ConnectorCapabilities.AccountStream | ConnectorCapabilities.FillHistory
-        | ConnectorCapabilities.QueryOrderByClientId;
+        | ConnectorCapabilities.QueryOrderByClientId | ConnectorCapabilities.FundingHistory;
 
     /// <summary>Measures the clock offset, reads the chain id and takes a first JWT: a wrong key fails here, not at the first order.</summary>
     public async Task ConnectAsync(CancellationToken cancellationToken)
@@ -169,9 +169,15 @@ public sealed class ParadexConnector : IExchangeConnector
         (await _rest.GetFillsAsync(symbol, since, cancellationToken).ConfigureAwait(false))
             .Where(f => FromMillis(f.CreatedAt) >= since).OrderBy(f => f.CreatedAt).Select(ToVenueFill).ToList();
 
-    /// <summary>Paradex reports funding per fill and index, not per settlement with its rate: not taken from here.</summary>
-    public Task<IReadOnlyList<FundingPayment>> GetFundingPaymentsAsync(string symbol, DateTimeOffset since, CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<FundingPayment>>([]);
+    /// <summary>
+    /// Paradex has no settlements: funding accrues on a position and is realized when the position changes, on the fill
+    /// that changes it (its <c>realized_funding</c>). Each fill that realized some is a payment, made by the order filled.
+    /// </summary>
+    public async Task<IReadOnlyList<FundingPayment>> GetFundingPaymentsAsync(string symbol, DateTimeOffset since, CancellationToken cancellationToken) =>
+        (await _rest.GetFillsAsync(symbol, since, cancellationToken).ConfigureAwait(false))
+            .Where(f => f.RealizedFunding != 0m && FromMillis(f.CreatedAt) >= since).OrderBy(f => f.CreatedAt)
+            .Select(f => new FundingPayment("fill-" + f.Id, f.Market, FromMillis(f.CreatedAt), 0m, 0m, 0m, f.RealizedFunding, RealizedOnOrder: f.ClientId ?? ""))
+            .ToList();
 
     /// <summary>
     /// The top-15 snapshot feed in SBE: the first snapshot as it is, each later one as the levels that changed (numbered

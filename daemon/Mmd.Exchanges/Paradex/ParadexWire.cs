@@ -46,9 +46,13 @@ public sealed record ParadexOrder(string Id, string? ClientId, string Market, st
 public sealed record ParadexNewOrder(string Market, string Side, string Type, string Size, string? Price, string Instruction, string Signature,
     long SignatureTimestamp, string ClientId, string[]? Flags, long RecvWindow);
 
-/// <summary>A fill of <c>GET /v1/fills</c> and the <c>fills</c> channel.</summary>
+/// <summary>
+/// A fill of <c>GET /v1/fills</c> and the <c>fills</c> channel. <paramref name="RealizedFunding"/>: the funding the
+/// account's position in the market realized at this fill (Paradex accrues funding continuously and realizes it when the
+/// position changes), as profit: negative when paid. Absent before API v1.81.2, so 0 when missing.
+/// </summary>
 public sealed record ParadexFill(string Id, string OrderId, string? ClientId, string Market, string Side, decimal Price, decimal Size, decimal Fee,
-    string FeeCurrency, string Liquidity, long CreatedAt);
+    string FeeCurrency, string Liquidity, long CreatedAt, decimal RealizedFunding = 0m);
 
 /// <summary>A position of <c>GET /v1/positions</c>: <c>size</c> is signed; CLOSED positions are listed too.</summary>
 public sealed record ParadexPosition(string Market, string Side, decimal Size, decimal AverageEntryPrice, decimal UnrealizedPnl, string Status);

@@ -40,7 +40,7 @@ public sealed partial class InstanceEngine
         {
             if (!leg.FundingSeen.TryAdd(payment.Id, payment.Time)) continue;
             // The account's payment is shared by every instance on it: this one's is what its own position paid.
-            var own = payment.AmountFor(leg.Cumulative.PositionAt(payment.Time));
+            var own = payment.ShareOf(leg.Cumulative.PositionAt(payment.Time), leg.Tracker.Owns);
             leg.Cumulative.ApplyFunding(own);
             if (payment.Time >= _sessionStart) leg.Session.ApplyFunding(own);
             if (payment.Time > leg.FundingSince) leg.FundingSince = payment.Time;

@@ -136,7 +136,7 @@ public sealed partial class ParadexEmulator
         var size = int.TryParse(c.Request.Query["page_size"], NumberStyles.None, CultureInfo.InvariantCulture, out var s) ? Math.Clamp(s, 1, 5000) : 100;
         var from = int.TryParse(c.Request.Query["cursor"], NumberStyles.None, CultureInfo.InvariantCulture, out var cursor) ? cursor : 0;
         var all = Exchange.Fills(account, paper, since);
-        var page = all.Skip(from).Take(size).Select(Wire).ToArray();
+        var page = all.Skip(from).Take(size).Select(f => Wire(f, account)).ToArray();
         var next = from + page.Length < all.Count ? (from + page.Length).ToString(CultureInfo.InvariantCulture) : null;
         return Json(new ParadexResults<ParadexFill>(page, next));
     }
@@ -156,8 +156,20 @@ public sealed partial class ParadexEmulator
         return Json(new ParadexAccount(account, usdc?.Total ?? 0m, usdc?.Available ?? 0m, usdc?.Total ?? 0m));
     }
 
-    private static ParadexFill Wire(VenueFill f) => new(f.TradeId, f.VenueOrderId, f.ClientOrderId, ParadexSymbol(f.Symbol), ParadexMapping.ToWire(f.Side),
-        f.Price, f.Quantity, f.Fee, f.FeeAsset, f.IsMaker ? "MAKER" : "TAKER", f.Timestamp.ToUnixTimeMilliseconds());
+    private ParadexFill Wire(VenueFill f, string account) => new(f.TradeId, f.VenueOrderId, f.ClientOrderId, ParadexSymbol(f.Symbol), ParadexMapping.ToWire(f.Side),
+        f.Price, f.Quantity, f.Fee, f.FeeAsset, f.IsMaker ? "MAKER" : "TAKER", f.Timestamp.ToUnixTimeMilliseconds(), RealizedFunding(f, account));
+
+    /// <summary>
+    /// Paradex realizes a position's accrued funding when the position changes: a fill realizes what the paper venue
+    /// settled on the account's position in the market since the account's fill before it there.
+    /// </summary>
+    private decimal RealizedFunding(VenueFill f, string account)
+    {
+        var fills = Exchange.Fills(account, f.Symbol, DateTimeOffset.UnixEpoch);
+        var at = fills.ToList().FindIndex(x => x.TradeId == f.TradeId);
+        var after = at > 0 ? fills[at - 1].Timestamp : DateTimeOffset.MinValue;
+        return Exchange.Funding(account, f.Symbol, DateTimeOffset.UnixEpoch).Where(p => p.Time > after && p.Time <= f.Timestamp).Sum(p => p.Amount);
+    }
 
     private static ParadexOrder Wire(VenueOrder o)
     {

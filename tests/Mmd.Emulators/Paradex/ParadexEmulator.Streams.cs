@@ -98,7 +98,7 @@ public sealed partial class ParadexEmulator
                 {
                     unsubscribe();
                     _orderChannels.TryRemove((connection, channel), out _);
-                }, channel, fills, connection);
+                }, channel, fills, account, connection);
                 break;
             default:
                 connection.Send(RpcError(id, -32602, $"invalid channel {channel}"));
@@ -150,7 +150,7 @@ public sealed partial class ParadexEmulator
 
     /// <summary>The account's order updates (the <c>orders</c> channel) or fills (the <c>fills</c> channel) on one market.</summary>
     private async Task PumpAccountAsync(System.Threading.Channels.ChannelReader<AccountEvent> reader, Action unsubscribe, string channel, bool fills,
-        StreamConnection connection)
+        string account, StreamConnection connection)
     {
         try
         {
@@ -159,7 +159,7 @@ public sealed partial class ParadexEmulator
                 if (e is AccountResyncRequiredEvent) break;
                 object? data = (e, fills) switch
                 {
-                    (FillEvent f, true) => Wire(f.Fill),
+                    (FillEvent f, true) => Wire(f.Fill, account),
                     (OrderUpdateEvent u, false) when PushOrderUpdates => Wire(u.Order),
                     _ => null,
                 };

@@ -137,6 +137,43 @@ public sealed class ParadexConnectorTests : IAsyncLifetime, IDisposable
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => read.DefaultTimeout());
     }
 
+    [Fact]
+    public async Task FundingPayments_AreWhatAFillRealized_OfThePositionsAccruedFunding_MadeByTheOrderFilled()
+    {
+        using var market = new PaperExchange(new PaperSettings { VolatilityPct = 0m, FlowRate = 0m, FundingInterval = TimeSpan.FromSeconds(1), FundingRatePct = 0.01m },
+            TimeProvider.System);
+        await using var emulator = await ParadexEmulator.StartAsync(market, TimeProvider.System).DefaultTimeout();
+        emulator.Auth.Register(ParadexCredentials.From(ParadexTestKeys.Variables).Account, StarkEcdsa.PublicKey(StarkTypedData.ParseNumber(ParadexTestKeys.PrivateKey)!));
+        await using var connector = new ParadexConnector(new ParadexOptions { RestBaseUrl = emulator.RestUrl, WebSocketUrl = emulator.WebSocketUrl },
+            ParadexCredentials.From(ParadexTestKeys.Variables), TimeProvider.System);
+        var since = DateTimeOffset.UtcNow;
+        Task<PlaceOrderResult> BuyAsync(string clientId) => connector.PlaceOrderAsync(new PlaceOrderRequest("SOL-USD-PERP", clientId, Side.Buy, OrderType.Limit,
+            TimeInForce.Ioc, market.Levels("SOL_USDC_PERP", Side.Sell, 1)[0].Price + 1m, 2m), default).DefaultTimeout();
+        Assert.Equal(VenueOrderStatus.Filled, (await BuyAsync("mm_1")).Order!.Status);
+        await Until.TrueAsync(() =>
+        {
+            market.Tick(); // settlements run on the venue's tick
+            return market.Funding(ParadexTestKeys.Account, "SOL_USDC_PERP", since).Count >= 2;
+        }, "two settlements pass");
+        // Accrued on the position, not realized: no payment until the position changes.
+        Assert.Empty(await connector.GetFundingPaymentsAsync("SOL-USD-PERP", since, default).DefaultTimeout());
+
+        Assert.Equal(VenueOrderStatus.Filled, (await BuyAsync("mm_2")).Order!.Status);
+        market.Tick();
+        var payments = await connector.GetFundingPaymentsAsync("SOL-USD-PERP", since, default).DefaultTimeout();
+        var second = market.Fills(ParadexTestKeys.Account, "SOL_USDC_PERP", since)[^1];
+        var accrued = market.Funding(ParadexTestKeys.Account, "SOL_USDC_PERP", since).Where(p => p.Time <= second.Timestamp).Sum(p => p.Amount);
+        var payment = Assert.Single(payments);
+        Assert.Equal(("fill-" + second.TradeId, "SOL-USD-PERP", "mm_2", second.Timestamp), (payment.Id, payment.Symbol, payment.RealizedOnOrder,
+            payment.Time.AddTicks(second.Timestamp.Ticks % TimeSpan.TicksPerMillisecond))); // the venue keeps milliseconds
+        Assert.Equal(accrued, payment.Amount);
+        Assert.True(payment.Amount < 0, "a long pays a positive rate");
+        // The instance whose order changed the position realized it all; another instance on the account, none.
+        Assert.Equal(payment.Amount, payment.ShareOf(4m, id => id.StartsWith("mm_", StringComparison.Ordinal)));
+        Assert.Equal(0m, payment.ShareOf(4m, id => id.StartsWith("other_", StringComparison.Ordinal)));
+        Assert.Empty(await connector.GetFundingPaymentsAsync("SOL-USD-PERP", payment.Time.AddMilliseconds(1), default).DefaultTimeout());
+    }
+
     private decimal PassiveBid => _market.Levels("SOL_USDC_PERP", Side.Buy, 50).Min(l => l.Price) - 0.5m;
 
     private static Task<PlaceOrderResult> BidAsync(ParadexConnector connector, string clientId, decimal price) =>
