@@ -73,12 +73,13 @@ internal static class VenueScenarios
         var funding = "";
         if (v.ReportsFunding)
         {
-            // The instance alone trades the account: its funding is some of what the venue settled on the account, not 0.
+            // The instance alone trades the account: its funding is some of what the venue paid on the account (settled, or
+            // realized on fills), not 0.
             var own = decimal.Parse(stopped.Stats.Cumulative.FundingPnl, System.Globalization.CultureInfo.InvariantCulture);
             var settled = await connector.GetFundingPaymentsAsync(v.Symbol, DateTimeOffset.UnixEpoch, CancellationToken.None).DefaultTimeout();
             Assert.NotEqual(0m, own);
-            Assert.True(Math.Abs(own) <= settled.Sum(p => Math.Abs(p.Amount)), $"funding {own} is more than the venue settled");
-            funding = $"; funding {own} of the {settled.Count} settlements' {settled.Sum(p => p.Amount)}";
+            Assert.True(Math.Abs(own) <= settled.Sum(p => Math.Abs(p.Amount)), $"funding {own} is more than the venue paid");
+            funding = $"; funding {own} of the {settled.Count} payments' {settled.Sum(p => p.Amount)} the venue reports";
         }
 
         Assert.Equal(0, await JournalQuery.CountAsync(journal, "SELECT COUNT(*) AS Value FROM (SELECT TradeId FROM Fills GROUP BY TradeId HAVING COUNT(*) > 1)"));
