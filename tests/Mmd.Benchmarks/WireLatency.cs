@@ -51,8 +51,10 @@ internal static class WireLatency
         }
         var measured = requests.Requests.Skip(measuredFrom).ToList();
         await Until.TrueAsync(() => engine.Quiescent, "the last answers are in");
-        await Task.Delay(200); // a stats refresh after them
-        var own = engine.LatestStats?.Latency;
+        // Stats built a second after them: the latency figures are summarized at most once a second.
+        var summarized = DateTimeOffset.UtcNow.AddSeconds(1);
+        await Until.TrueAsync(() => engine.LatestStats?.Time > summarized, "the figures include the last answers");
+        var own = engine.LatestStats!.Latency;
         await stop.CancelAsync();
         await run;
         Print($"{venue}: book move at the venue -> first signed order request (cancel or place) on the wire ({moves} moves)", anyOrder);

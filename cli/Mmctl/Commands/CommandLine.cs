@@ -23,7 +23,8 @@ public static class CommandLine
         while (i < args.Length)
         {
             var arg = args[i];
-            if (Flags.Contains(arg.Split('=', 2)[0]) || (arg.Contains('=') && WithValue.Contains(arg.Split('=', 2)[0])))
+            var name = arg.Split('=', 2)[0];
+            if (Flags.Contains(name) || (name.Length < arg.Length && WithValue.Contains(name))) // -q, --quiet=true, --socket=PATH
                 leading.Add(args[i++]);
             else if (WithValue.Contains(arg) && i + 1 < args.Length)
             {

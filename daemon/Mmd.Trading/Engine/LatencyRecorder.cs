@@ -8,7 +8,12 @@ namespace Mmd.Trading.Engine;
 /// </summary>
 internal sealed class LatencyRecorder(TimeProvider time)
 {
+    // Summaries of a minute's samples are sorted at most once a second: the stats are rebuilt up to ten times a second on
+    // the engine's loop, and a figure of the last minute loses nothing by being a second old.
+    private static readonly TimeSpan SummaryAge = TimeSpan.FromSeconds(1);
     private readonly LatencyWindow _reaction = new(time), _place = new(time), _cancel = new(time);
+    private LatencyFigures? _summary;
+    private long _summarizedAt;
     // The oldest book event of the batch being drained, then, while the strategy is asked, the one it reacts to.
     private long? _bookSince, _reactingTo;
 
@@ -43,5 +48,13 @@ internal sealed class LatencyRecorder(TimeProvider time)
 
     public void CancelAnswered(TimeSpan took) => _cancel.Add(took);
 
-    public LatencyFigures Summarize() => new(_reaction.Summarize(), _place.Summarize(), _cancel.Summarize());
+    public LatencyFigures Summarize()
+    {
+        if (_summary is null || time.GetElapsedTime(_summarizedAt) >= SummaryAge)
+        {
+            _summary = new(_reaction.Summarize(), _place.Summarize(), _cancel.Summarize());
+            _summarizedAt = time.GetTimestamp();
+        }
+        return _summary;
+    }
 }

@@ -15,8 +15,12 @@ public sealed record FundingPayment(string Id, string Symbol, DateTimeOffset Tim
     /// otherwise (the instance whose fill changed the position realized what the position had accrued; exact when one
     /// instance trades the market on the account); else <see cref="AmountFor"/> its own position then.
     /// </summary>
-    public decimal ShareOf(decimal ownPosition, Func<string, bool> ownsOrder) =>
-        RealizedOnOrder is { } order ? ownsOrder(order) ? Amount : 0m : AmountFor(ownPosition);
+    public decimal ShareOf(decimal ownPosition, Func<string, bool> ownsOrder) => RealizedOnOrder switch
+    {
+        null => AmountFor(ownPosition),
+        var order when ownsOrder(order) => Amount,
+        _ => 0m,
+    };
 
     /// <summary>
     /// What a position of <paramref name="ownPosition"/> paid or received at this settlement (the instance's share): its

@@ -52,7 +52,7 @@ public static class StatsMessages
         MaxMicros = Micros(s.Max),
     };
 
-    private static ulong Micros(TimeSpan t) => (ulong)Math.Max(0, t.Ticks / TimeSpan.TicksPerMicrosecond);
+    private static ulong Micros(TimeSpan t) => (ulong)(t.Ticks / TimeSpan.TicksPerMicrosecond); // a window holds no negative duration
 
     public static GrpcMM.Protos.V1.StrategyFigures ToMessage(Trading.Stats.StrategyFigures f)
     {

@@ -135,8 +135,12 @@ public sealed partial class ParadexEmulator
         var since = long.TryParse(c.Request.Query["start_at"], NumberStyles.None, CultureInfo.InvariantCulture, out var ms) ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : DateTimeOffset.UnixEpoch;
         var size = int.TryParse(c.Request.Query["page_size"], NumberStyles.None, CultureInfo.InvariantCulture, out var s) ? Math.Clamp(s, 1, 5000) : 100;
         var from = int.TryParse(c.Request.Query["cursor"], NumberStyles.None, CultureInfo.InvariantCulture, out var cursor) ? cursor : 0;
-        var all = Exchange.Fills(account, paper, since);
-        var page = all.Skip(from).Take(size).Select(f => Wire(f, account)).ToArray();
+        // The account's whole history in the market, read once: a fill's realized funding starts at the fill before it.
+        var history = Exchange.Fills(account, paper, DateTimeOffset.UnixEpoch);
+        var funding = Exchange.Funding(account, paper, DateTimeOffset.UnixEpoch);
+        var all = history.Where(f => f.Timestamp >= since).ToList(); // the history is in time order: these are its last ones
+        var first = history.Count - all.Count;
+        var page = all.Skip(from).Take(size).Select((f, i) => Wire(f, RealizedFunding(history, first + from + i, funding))).ToArray();
         var next = from + page.Length < all.Count ? (from + page.Length).ToString(CultureInfo.InvariantCulture) : null;
         return Json(new ParadexResults<ParadexFill>(page, next));
     }
@@ -156,19 +160,28 @@ public sealed partial class ParadexEmulator
         return Json(new ParadexAccount(account, usdc?.Total ?? 0m, usdc?.Available ?? 0m, usdc?.Total ?? 0m));
     }
 
-    private ParadexFill Wire(VenueFill f, string account) => new(f.TradeId, f.VenueOrderId, f.ClientOrderId, ParadexSymbol(f.Symbol), ParadexMapping.ToWire(f.Side),
-        f.Price, f.Quantity, f.Fee, f.FeeAsset, f.IsMaker ? "MAKER" : "TAKER", f.Timestamp.ToUnixTimeMilliseconds(), RealizedFunding(f, account));
+    private static ParadexFill Wire(VenueFill f, decimal realizedFunding) => new(f.TradeId, f.VenueOrderId, f.ClientOrderId, ParadexSymbol(f.Symbol),
+        ParadexMapping.ToWire(f.Side), f.Price, f.Quantity, f.Fee, f.FeeAsset, f.IsMaker ? "MAKER" : "TAKER", f.Timestamp.ToUnixTimeMilliseconds(), realizedFunding);
+
+    /// <summary>A fill just pushed, with its realized funding: it is among the account's newest.</summary>
+    private ParadexFill Wire(VenueFill f, string account)
+    {
+        var history = Exchange.Fills(account, f.Symbol, DateTimeOffset.UnixEpoch);
+        var at = history.Count - 1;
+        while (at >= 0 && history[at].TradeId != f.TradeId) at--;
+        return Wire(f, at < 0 ? 0m : RealizedFunding(history, at, Exchange.Funding(account, f.Symbol, DateTimeOffset.UnixEpoch)));
+    }
 
     /// <summary>
-    /// Paradex realizes a position's accrued funding when the position changes: a fill realizes what the paper venue
-    /// settled on the account's position in the market since the account's fill before it there.
+    /// Paradex realizes a position's accrued funding when the position changes: the fill at <paramref name="at"/> of the
+    /// account's <paramref name="history"/> in a market realizes what the paper venue settled on that position since the
+    /// fill before it.
     /// </summary>
-    private decimal RealizedFunding(VenueFill f, string account)
+    private static decimal RealizedFunding(IReadOnlyList<VenueFill> history, int at, IReadOnlyList<FundingPayment> funding)
     {
-        var fills = Exchange.Fills(account, f.Symbol, DateTimeOffset.UnixEpoch);
-        var at = fills.ToList().FindIndex(x => x.TradeId == f.TradeId);
-        var after = at > 0 ? fills[at - 1].Timestamp : DateTimeOffset.MinValue;
-        return Exchange.Funding(account, f.Symbol, DateTimeOffset.UnixEpoch).Where(p => p.Time > after && p.Time <= f.Timestamp).Sum(p => p.Amount);
+        var after = at > 0 ? history[at - 1].Timestamp : DateTimeOffset.MinValue;
+        var fill = history[at].Timestamp;
+        return funding.Where(p => p.Time > after && p.Time <= fill).Sum(p => p.Amount);
     }
 
     private static ParadexOrder Wire(VenueOrder o)
