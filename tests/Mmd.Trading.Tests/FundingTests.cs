@@ -28,6 +28,24 @@ public class FundingTests
     }
 
     [Fact]
+    public void PositionNearest_PicksOfThePositionsHeldInAnIntervalTheOneNearestTheVenues()
+    {
+        var stats = new TradingStatistics("SOL", "USDC");
+        var t0 = DateTimeOffset.Parse("2026-11-24T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
+        VenueFill Fill(string id, Side side, decimal qty, int ms) => new(id, "v", "mm_1", Perp, side, 150m, qty, 0m, "USDC", true, t0.AddMilliseconds(ms));
+        stats.Apply(Fill("a", Side.Buy, 2m, 0), false);
+        stats.Apply(Fill("b", Side.Buy, 1m, 1_400), false); // within the second [1 s, 2 s)
+        stats.Apply(Fill("c", Side.Buy, 1m, 1_700), false);
+        stats.Apply(Fill("d", Side.Buy, 5m, 2_000), false); // the next second
+        var second = t0.AddSeconds(1);
+        // A settlement stamped 1 s on a position of 3 was paid between the second's two fills; one on 2, before them.
+        Assert.Equal(3m, stats.PositionNearest(3m, second, second.AddSeconds(1)));
+        Assert.Equal(2m, stats.PositionNearest(2m, second, second.AddSeconds(1)));
+        Assert.Equal(4m, stats.PositionNearest(9m, second, second.AddSeconds(1))); // never one from outside the second
+        Assert.Equal(2m, stats.PositionAt(second)); // what the second's start alone says
+    }
+
+    [Fact]
     public async Task APerpInstance_CountsTheFundingItsOwnPositionPaid_InItsStats()
     {
         var config = new PerpMarketMakerConfig { SpreadPct = 0.2m, OrderQuantity = 0.5m, Levels = 1, MaxPosition = 5m, PositionThreshold = 5m };

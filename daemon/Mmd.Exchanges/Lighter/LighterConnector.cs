@@ -227,7 +227,7 @@ public sealed class LighterConnector : IExchangeConnector
         var fundings = await _rest.GetPositionFundingsAsync(market.MarketId, since, cancellationToken).ConfigureAwait(false);
         return fundings.OrderBy(f => f.Timestamp).ThenBy(f => f.FundingId).Select(f => new FundingPayment(
             $"{f.MarketId}:{f.FundingId}", symbol, DateTimeOffset.FromUnixTimeSeconds(f.Timestamp), f.Rate, 0m,
-            f.PositionSide == "short" ? -f.PositionSize : f.PositionSize, f.Change, PaidOnPosition: true)).ToList();
+            f.PositionSide == "short" ? -f.PositionSize : f.PositionSize, f.Change, PaidOnPosition: true, TimeResolution: TimeSpan.FromSeconds(1))).ToList();
     }
 
     /// <summary>

@@ -27,6 +27,16 @@ public sealed partial class InstanceEngine
         foreach (var leg in Legs.Where(TracksFunding)) await PollFundingAsync(leg, cancellationToken);
     }
 
+    /// <summary>
+    /// The instance's position when the payment was settled. A time known only to the second (Lighter) may fall before or
+    /// after a fill of that second: of the positions the instance held in it, the one nearest the position the venue
+    /// says it paid on (a lone instance's own; the one at the second's start could charge it more than was paid).
+    /// </summary>
+    private static decimal OwnPositionAt(MarketLeg leg, FundingPayment payment) =>
+        payment is { PaidOnPosition: true, TimeResolution.Ticks: > 0 }
+            ? leg.Cumulative.PositionNearest(payment.Position, payment.Time, payment.Time + payment.TimeResolution)
+            : leg.Cumulative.PositionAt(payment.Time);
+
     private async Task PollFundingAsync(MarketLeg leg, CancellationToken cancellationToken)
     {
         IReadOnlyList<FundingPayment> payments;
@@ -40,7 +50,7 @@ public sealed partial class InstanceEngine
         {
             if (!leg.FundingSeen.TryAdd(payment.Id, payment.Time)) continue;
             // The account's payment is shared by every instance on it: this one's is what its own position paid.
-            var own = payment.ShareOf(leg.Cumulative.PositionAt(payment.Time), leg.Tracker.Owns);
+            var own = payment.ShareOf(OwnPositionAt(leg, payment), leg.Tracker.Owns);
             leg.Cumulative.ApplyFunding(own);
             if (payment.Time >= _sessionStart) leg.Session.ApplyFunding(own);
             if (payment.Time > leg.FundingSince) leg.FundingSince = payment.Time;

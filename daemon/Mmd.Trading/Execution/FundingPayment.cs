@@ -6,9 +6,11 @@ namespace Mmd.Trading.Execution;
 /// venue named the position the amount was paid on (else <paramref name="Position"/> is today's, an estimate).
 /// <paramref name="RealizedOnOrder"/>: the venue realized the amount on a fill of this order (client order id; empty
 /// when the order had none) instead of settling it at a time (Paradex); rate, mark and position are then not known.
+/// <paramref name="TimeResolution"/>: the venue gives the time truncated to this (Lighter: whole seconds), so the
+/// settlement happened in [Time, Time + resolution).
 /// </summary>
 public sealed record FundingPayment(string Id, string Symbol, DateTimeOffset Time, decimal Rate, decimal MarkPrice, decimal Position, decimal Amount,
-    bool PaidOnPosition = false, string? RealizedOnOrder = null)
+    bool PaidOnPosition = false, string? RealizedOnOrder = null, TimeSpan TimeResolution = default)
 {
     /// <summary>
     /// The instance's share: for a payment realized on a fill, all of it when the order was the instance's and none

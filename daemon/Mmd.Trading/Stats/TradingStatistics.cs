@@ -63,6 +63,18 @@ public sealed class TradingStatistics
         return i < 0 ? 0m : _positions[i].Position;
     }
 
+    /// <summary>
+    /// Of the positions this span's fills held from <paramref name="from"/> until just before <paramref name="until"/>,
+    /// the one nearest <paramref name="position"/>: which one a settlement known only to that interval was paid on.
+    /// </summary>
+    public decimal PositionNearest(decimal position, DateTimeOffset from, DateTimeOffset until)
+    {
+        var nearest = PositionAt(from);
+        foreach (var p in _positions)
+            if (p.Time > from && p.Time < until && Math.Abs(p.Position - position) < Math.Abs(nearest - position)) nearest = p.Position;
+        return nearest;
+    }
+
     /// <summary>When this span's first fill happened; null before any.</summary>
     public DateTimeOffset? FirstFillTime => _positions.Count > 0 ? _positions[0].Time : null;
 
