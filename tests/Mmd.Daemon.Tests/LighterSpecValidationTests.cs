@@ -49,4 +49,21 @@ public class LighterSpecValidationTests
         Assert.Contains(Invalid(Spec("ETH")).Violations, v => v.Field == "maker_taker_hedge.hedge_symbol" && v.Description.Contains("same asset", StringComparison.Ordinal));
         Assert.Contains(Invalid(Spec("SOL_USDC_PERP")).Violations, v => v.Field == "maker_taker_hedge.hedge_symbol" && v.Description.Contains("e.g. SOL", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void TheDeadMansSwitch_IsOffUnlessAskedFor_AndMustBeWithinTheVenuesFiveMinutesToFifteenDays()
+    {
+        const string head = """{"name":"l","venue":"lighter","symbol":"SOL","perpMarketMaking":{"spreadPct":"0.2","maxPosition":"1"}""";
+        Assert.Equal(TimeSpan.Zero, Valid(head + "}").LighterDeadManCountdown);
+        Assert.Equal(TimeSpan.Zero, Valid(head + ""","lighter":{"deadManSwitchSeconds":0}}""").LighterDeadManCountdown);
+        Assert.Equal(TimeSpan.FromMinutes(10), Valid(head + ""","lighter":{"deadManSwitchSeconds":600}}""").LighterDeadManCountdown);
+        foreach (var seconds in new[] { 60, 300, 1_296_001 })
+        {
+            var e = Invalid(head + ",\n\"lighter\":{\"deadManSwitchSeconds\":" + seconds + "}}");
+            var violation = Assert.Single(e.Violations);
+            Assert.Equal("lighter.dead_man_switch_seconds", violation.Field);
+            Assert.Contains("5 minutes to 15 days", violation.Description, StringComparison.Ordinal);
+            Assert.Equal(2, e.LineOf("lighter.dead_man_switch_seconds"));
+        }
+    }
 }

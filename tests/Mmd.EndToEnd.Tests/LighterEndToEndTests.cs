@@ -1,3 +1,6 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using GrpcMM.Protos.V1;
 using Mmd.Exchanges.Lighter;
 using Mmd.TestKit;
 using Xunit.Abstractions;
@@ -30,6 +33,79 @@ public sealed class LighterEndToEndTests(ITestOutputHelper output)
             "registered with another public key", WrongKey);
         output.WriteLine($"a key the venue does not hold: {failing.ConsecutiveFailures} failed starts, last reason: {failing.LastExitReason}");
     }
+
+    [Fact]
+    public async Task AWorkerKilledForGood_HasItsOrdersCancelledByTheVenuesScheduledCancelAll_AndAGracefulStopAbortsIt()
+    {
+        await using var venue = await EmulatorProcess.StartLighterAsync();
+        using var secretsDir = new TempDirectory();
+        await using var d = await VenueDaemon.StartAsync("lighter", venue, secretsDir, LighterTestKeys.Variables);
+        var spec = d.Dir.Combine("dms.json");
+        await File.WriteAllTextAsync(spec, SwitchSpecJson("dms", deadManSwitchSeconds: 400));
+        var startedAt = DateTimeOffset.UtcNow;
+        Assert.Equal(0, (await d.MmctlAsync("start", "-f", spec)).ExitCode);
+        var running = await d.WaitForAsync("dms", i => i.State == InstanceState.Running && i.Stats?.OpenBuyOrders == 2 && i.Stats.OpenSellOrders == 2, "quoting");
+        // Scheduled 400 s after it was signed, which was after the start and before now. The stats count orders still on
+        // their way, which wait for it, so the venue is read until it shows it.
+        await Until.TrueAsync(async () => (await ScheduledCancelsAsync(venue)).Scheduled.Length == 1, "the venue holds a scheduled cancel-all");
+        var scheduled = Assert.Single((await ScheduledCancelsAsync(venue)).Scheduled);
+        Assert.Equal(LighterTestKeys.Account, scheduled.Account);
+        Assert.InRange(scheduled.AtMs, (startedAt + TimeSpan.FromSeconds(400)).ToUnixTimeMilliseconds(), (DateTimeOffset.UtcNow + TimeSpan.FromSeconds(400)).ToUnixTimeMilliseconds());
+
+        await using var connector = await ConnectorAsync(venue, "dms");
+        await Until.TrueAsync(async () => (await connector.GetOpenOrdersAsync("SOL", CancellationToken.None)).Count == 4, "4 open orders on the venue");
+        Signals.Kill(running.Pid, 9); // no restart: nobody will cancel these orders but the venue
+        await d.WaitForAsync("dms", i => i.State is InstanceState.Failed, "failed and left so (restart policy never)");
+        var left = (await connector.GetOpenOrdersAsync("SOL", CancellationToken.None).DefaultTimeout()).Count;
+        Assert.True(left > 0, "the dead worker's orders rest");
+        // The venue's clock passes the scheduled time (a real venue's after 400 s): it cancels every order of the account.
+        await PostAsync(venue, "/_emulator/clock-skew?ms=401000");
+        Assert.Empty(await connector.GetOpenOrdersAsync("SOL", CancellationToken.None).DefaultTimeout());
+        var fired = await ScheduledCancelsAsync(venue);
+        Assert.Equal((0, 1), (fired.Scheduled.Length, fired.Fired));
+        await PostAsync(venue, "/_emulator/clock-skew?ms=0");
+
+        // A new run schedules it again before its first order; a graceful stop cancels its orders, then aborts it.
+        Assert.Equal(0, (await d.MmctlAsync("start", "dms")).ExitCode);
+        await d.WaitForAsync("dms", i => i.State == InstanceState.Running && i.Pid != running.Pid && i.Stats?.OpenBuyOrders == 2 && i.Stats.OpenSellOrders == 2,
+            "quoting again");
+        await Until.TrueAsync(async () => (await ScheduledCancelsAsync(venue)).Scheduled.Length == 1, "the new run's cancel-all is scheduled");
+        var stop = await d.MmctlAsync("stop", "dms");
+        Assert.True(stop.ExitCode == 0, stop.ToString());
+        Assert.Empty(await connector.GetOpenOrdersAsync("SOL", CancellationToken.None).DefaultTimeout());
+        var afterStop = await ScheduledCancelsAsync(venue);
+        Assert.Equal((0, 1), (afterStop.Scheduled.Length, afterStop.Fired));
+        output.WriteLine($"worker kill -9'd with restart policy never: {left} orders rested until the venue's clock passed the scheduled cancel-all " +
+            $"(400 s after it was signed), then 0; a new run scheduled it again, and its graceful stop aborted it");
+    }
+
+    private sealed record ScheduledCancels(ScheduledCancel[] Scheduled, int Fired);
+
+    private sealed record ScheduledCancel(long Account, long AtMs);
+
+    private static async Task<ScheduledCancels> ScheduledCancelsAsync(EmulatorProcess venue)
+    {
+        using var http = new HttpClient();
+        return (await http.GetFromJsonAsync<ScheduledCancels>(new Uri(venue.RestUrl + "/_emulator/scheduled-cancels"), new JsonSerializerOptions(JsonSerializerDefaults.Web))
+            .DefaultTimeout())!;
+    }
+
+    private static async Task PostAsync(EmulatorProcess venue, string path)
+    {
+        using var http = new HttpClient();
+        (await http.PostAsync(new Uri(venue.RestUrl + path), null).DefaultTimeout()).EnsureSuccessStatusCode();
+    }
+
+    private static string SwitchSpecJson(string name, uint deadManSwitchSeconds) => JsonSerializer.Serialize(new
+    {
+        name,
+        venue = "lighter",
+        symbol = "SOL",
+        perpMarketMaking = new { spreadPct = "0.05", orderQuantity = "0.2", levels = 2, maxPosition = "4", positionThreshold = "1", interval = "10s" },
+        risk = new { maxPosition = "6", priceBandPct = "5" },
+        lighter = new { deadManSwitchSeconds },
+        supervision = new { restartPolicy = "RESTART_POLICY_NEVER" },
+    });
 
     /// <summary>A valid 40-byte API key that the emulator has not registered.</summary>
     private const string WrongKey = "5f0d9b4c8a1e27f3c6b2a9d81e4f7c03b5a6d2e9f1c8b7a4d3e2f1a0b9c8d7e6f5a4b3c2d1e0f001";

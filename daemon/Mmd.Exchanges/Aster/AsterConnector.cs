@@ -14,7 +14,7 @@ namespace Mmd.Exchanges.Aster;
 /// combined stream for <c>&lt;symbol&gt;@depth@100ms</c> and <c>@bookTicker</c>, and the listen-key user stream for
 /// <c>ORDER_TRADE_UPDATE</c>. Symbols are the venue's (SOLUSDT). Streams do not reconnect by themselves: they fail, and
 /// the engine subscribes again with its capped backoff and catches up over REST. A first order on a symbol arms the
-/// venue's dead-man's switch (<see cref="AsterDeadManSwitch"/>), so a worker that dies leaves nothing resting for long.
+/// venue's dead-man's switch (<see cref="Shared.DeadManSwitch"/>, one per symbol), so a worker that dies leaves nothing resting for long.
 /// </summary>
 public sealed class AsterConnector : IExchangeConnector
 {
@@ -26,7 +26,7 @@ public sealed class AsterConnector : IExchangeConnector
     private readonly TimeProvider _time;
     private readonly HttpClient _http;
     private readonly ITimer _clockSync;
-    private readonly AsterDeadManSwitch _deadMan;
+    private readonly DeadManSwitch _deadMan;
     // Aster's trades carry the venue's order id, not ours: the client id of every order seen, by venue id.
     private readonly ConcurrentDictionary<long, string?> _clientIds = new();
 
@@ -38,7 +38,11 @@ public sealed class AsterConnector : IExchangeConnector
         _http = handler is null ? new HttpClient() : new HttpClient(handler, disposeHandler: false);
         _http.BaseAddress = options.RestBaseUrl;
         _rest = new AsterRestClient(_http, _signer, options, time);
-        _deadMan = new AsterDeadManSwitch(_rest, options.DeadManCountdown, time);
+        _deadMan = new DeadManSwitch(new DeadManSwitchVenue(
+            (symbol, countdown, ct) => _rest.CountdownCancelAllAsync(symbol, countdown, ct),
+            (symbol, ct) => _rest.CountdownCancelAllAsync(symbol, TimeSpan.Zero, ct),
+            e => e is AsterApiException,
+            e => e is AsterApiException or AsterOutcomeUnknownException or HttpRequestException), options.DeadManCountdown, time);
         _clockSync = time.CreateTimer(_ => _ = SyncClockQuietlyAsync(), null, options.ClockSyncInterval, options.ClockSyncInterval);
     }
 
@@ -46,7 +50,7 @@ public sealed class AsterConnector : IExchangeConnector
 
     public AsterRestClient Rest => _rest;
 
-    public AsterDeadManSwitch DeadManSwitch => _deadMan;
+    public DeadManSwitch DeadManSwitch => _deadMan;
 
     public ConnectorCapabilities Capabilities =>
         ConnectorCapabilities.Perpetual | ConnectorCapabilities.PostOnly | ConnectorCapabilities.ReduceOnly | ConnectorCapabilities.ImmediateOrCancel | ConnectorCapabilities.FillOrKill

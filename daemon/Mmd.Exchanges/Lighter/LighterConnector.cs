@@ -19,7 +19,8 @@ namespace Mmd.Exchanges.Lighter;
 /// Client ids are 48-bit client order indexes: this instance's 16-bit tag over a 32-bit counter
 /// (<see cref="NumericClientIds"/>). Streams (<c>order_book/{market}</c>, <c>account_orders/{market}/{account}</c> and
 /// <c>account_all_trades/{account}</c> with the auth token) do not reconnect by themselves: they fail, and the engine
-/// subscribes again.
+/// subscribes again. With <see cref="LighterOptions.DeadManCountdown"/> set, a first order (or orders found resting) arms the
+/// venue's scheduled cancel-all (<see cref="Shared.DeadManSwitch"/>): it takes every order of the account, on every market.
 /// </summary>
 public sealed class LighterConnector : IExchangeConnector
 {
@@ -34,6 +35,10 @@ public sealed class LighterConnector : IExchangeConnector
     private readonly NumericClientIds _ids;
     private readonly ConcurrentDictionary<string, LighterMarket> _markets = new(StringComparer.Ordinal);
     private readonly OrderWatches<LighterStreamMessage, LighterOrder, long> _watches;
+    private readonly DeadManSwitch _deadMan;
+
+    /// <summary>The scope of Lighter's dead-man's switch: its scheduled cancel-all takes the whole account.</summary>
+    public const string AccountScope = "account";
 
     public LighterConnector(LighterOptions options, LighterCredentials? credentials, string instanceName, TimeProvider time, HttpMessageHandler? handler = null)
     {
@@ -45,11 +50,18 @@ public sealed class LighterConnector : IExchangeConnector
         _http.BaseAddress = options.RestBaseUrl;
         _rest = new LighterRestClient(_http, credentials, options, time);
         _watches = new(time);
+        _deadMan = new DeadManSwitch(new DeadManSwitchVenue(
+            (_, countdown, ct) => ScheduleCancelAllAsync(countdown, ct),
+            (_, ct) => SendCancelAllAsync(LighterCancelAllOrdersTx.AbortScheduled, TimeSpan.Zero, ct),
+            e => e is LighterApiException,
+            e => e is LighterApiException or LighterOutcomeUnknownException or HttpRequestException), options.DeadManCountdown, time);
     }
 
     public string Venue => "lighter";
 
     public LighterRestClient Rest => _rest;
+
+    public DeadManSwitch DeadManSwitch => _deadMan;
 
     public ConnectorCapabilities Capabilities =>
         ConnectorCapabilities.Perpetual | ConnectorCapabilities.PostOnly | ConnectorCapabilities.ReduceOnly | ConnectorCapabilities.ImmediateOrCancel
@@ -92,6 +104,8 @@ public sealed class LighterConnector : IExchangeConnector
         var market = await MarketAsync(symbol, cancellationToken).ConfigureAwait(false);
         var orders = await _rest.GetActiveOrdersAsync(market.MarketId, cancellationToken).ConfigureAwait(false);
         _ids.NoteOpen(orders.Where(o => o.ClientOrderIndex > 0).Select(o => (ulong)o.ClientOrderIndex));
+        // Orders found resting are guarded like new ones: a worker that adopts an earlier run's orders may place none for a while.
+        if (orders.Length > 0) await _deadMan.ArmAsync(AccountScope, cancellationToken).ConfigureAwait(false);
         return orders.Select(o => ToVenueOrder(o, symbol)).ToList();
     }
 
@@ -126,6 +140,14 @@ public sealed class LighterConnector : IExchangeConnector
         var tif = request.PostOnly ? LighterCreateOrderTx.PostOnly : ioc ? LighterCreateOrderTx.ImmediateOrCancel : LighterCreateOrderTx.GoodTillTime;
         var expiry = ioc ? 0 : (_time.GetUtcNow() + _options.OrderLifetime).ToUnixTimeMilliseconds();
         var signer = _rest.Signer!;
+        try
+        {
+            await _deadMan.ArmAsync(AccountScope, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is LighterApiException or LighterOutcomeUnknownException or HttpRequestException)
+        {
+            return PlaceOrderResult.Rejected(RejectCode.Other, $"not sent: the dead-man's switch could not be armed ({e.Message})");
+        }
         var watch = await WatchAsync(market, cancellationToken).ConfigureAwait(false);
         try
         {
@@ -313,9 +335,36 @@ public sealed class LighterConnector : IExchangeConnector
 
     public async ValueTask DisposeAsync()
     {
+        await _deadMan.DisposeAsync().ConfigureAwait(false);
         await _watches.DisposeAsync().ConfigureAwait(false);
         _rest.Dispose();
         _http.Dispose();
+    }
+
+    /// <summary>
+    /// Schedules the account's cancel-all <paramref name="countdown"/> from now. The venue keeps one scheduled at a time, so
+    /// the one queued (ours from a renewal ago, an earlier run's, another instance's) is aborted first; the two go in nonce
+    /// order, so the venue executes them in that order.
+    /// </summary>
+    private async Task ScheduleCancelAllAsync(TimeSpan countdown, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await SendCancelAllAsync(LighterCancelAllOrdersTx.AbortScheduled, TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
+        }
+        catch (LighterApiException)
+        {
+            // Nothing was queued to abort, if the venue says so: the schedule is what counts, and it is refused if one is still queued.
+        }
+        await SendCancelAllAsync(LighterCancelAllOrdersTx.Scheduled, countdown, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>A CancelAllOrders transaction; a scheduled one is timed <paramref name="after"/> the moment it is signed.</summary>
+    private Task<string> SendCancelAllAsync(int timeInForce, TimeSpan after, CancellationToken cancellationToken)
+    {
+        var signer = _rest.Signer ?? throw new InvalidOperationException("this Lighter connector has no credentials");
+        return _rest.SendTxAsync((nonce, expiredAt) => new LighterCancelAllOrdersTx(signer.AccountIndex, signer.ApiKeyIndex, expiredAt, nonce, timeInForce,
+            timeInForce == LighterCancelAllOrdersTx.Scheduled ? (_time.GetUtcNow() + after).ToUnixTimeMilliseconds() : 0), cancellationToken);
     }
 
     private Task<string> SendCancelAsync(int marketId, long index, CancellationToken cancellationToken)

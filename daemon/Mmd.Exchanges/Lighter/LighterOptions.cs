@@ -32,6 +32,12 @@ public sealed record LighterOptions
     /// <summary>The application-level ping the venue expects on its streams (it drops a connection silent for about 2 minutes).</summary>
     public TimeSpan StreamPingInterval { get; init; } = TimeSpan.FromSeconds(30);
     public Shared.StreamLiveness Streams { get; init; } = new();
+    /// <summary>
+    /// The dead-man's switch: the venue's scheduled cancel-all, this far ahead and pushed back every third of it while the
+    /// connector lives. It cancels every order of the account on every market, the operator's and other bots' too, so it
+    /// is off (zero) unless asked for; the venue takes 5 minutes to 15 days.
+    /// </summary>
+    public TimeSpan DeadManCountdown { get; init; } = TimeSpan.Zero;
 
     public long EffectiveChainId => ChainId ?? (RestBaseUrl.Host.Contains("mainnet", StringComparison.OrdinalIgnoreCase) ? 304 : 300);
 }

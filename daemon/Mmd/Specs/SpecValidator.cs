@@ -52,6 +52,7 @@ public static partial class SpecValidator
             : null;
         var backpackTag = venue == "backpack" || hedgeMarket?.Venue == "backpack" ? ValidateBackpack(spec.Backpack ?? new BackpackVenueOptions(), name, v) : 0u;
         var aster = ValidateAster(spec.Aster ?? new AsterVenueOptions(), v);
+        var lighterDeadMan = ValidateLighter(spec.Lighter ?? new LighterVenueOptions(), v);
 
         TimeSpan? duration = null;
         if (spec.Duration is { } d)
@@ -99,6 +100,7 @@ public static partial class SpecValidator
             HedgeMarket = hedgeMarket,
             BackpackClientIdTag = backpackTag,
             Aster = aster,
+            LighterDeadManCountdown = lighterDeadMan,
             BackpackMarginFlags = spec.Backpack is { } b
                 ? new Exchanges.Backpack.BackpackMarginFlags(b.HasAutoLend ? b.AutoLend : null, b.HasAutoLendRedeem ? b.AutoLendRedeem : null,
                     b.HasAutoBorrow ? b.AutoBorrow : null, b.HasAutoBorrowRepay ? b.AutoBorrowRepay : null)
@@ -136,6 +138,13 @@ public static partial class SpecValidator
         var seconds = o.HasDeadManSwitchSeconds ? o.DeadManSwitchSeconds : 60u;
         if (seconds is > 0 and < 5 or > 3600) v.Add(new("aster.dead_man_switch_seconds", "must be 0 (off) or 5-3600"));
         return new AsterVenue(signing ?? Exchanges.Aster.AsterSigning.V3, TimeSpan.FromSeconds(seconds), o.Testnet);
+    }
+
+    private static TimeSpan ValidateLighter(LighterVenueOptions o, List<FieldViolation> v)
+    {
+        if (o.DeadManSwitchSeconds is > 0 and < 310 or > 1_296_000)
+            v.Add(new("lighter.dead_man_switch_seconds", "must be 0 (off) or 310-1296000: Lighter schedules its cancel-all 5 minutes to 15 days ahead"));
+        return TimeSpan.FromSeconds(o.DeadManSwitchSeconds);
     }
 
     /// <summary>Paradex names its perpetuals BASE-QUOTE-PERP (SOL-USD-PERP); its options markets (…-PERP-OPTION) are not traded.</summary>

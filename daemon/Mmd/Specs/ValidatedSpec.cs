@@ -33,6 +33,9 @@ public sealed record ValidatedSpec(
     /// <summary>How the Aster venue is signed for and guarded, when the instance trades there.</summary>
     public AsterVenue Aster { get; init; } = new(Exchanges.Aster.AsterSigning.V3, TimeSpan.FromSeconds(60), Testnet: false);
 
+    /// <summary>How long the Lighter venue's dead-man's switch is set ahead, when the instance trades there (zero: off).</summary>
+    public TimeSpan LighterDeadManCountdown { get; init; }
+
     /// <summary>What the spec sets of its supervision; the daemon fills the rest from daemon.json.</summary>
     public SupervisionOverrides Supervision { get; init; } = SupervisionOverrides.None;
 }

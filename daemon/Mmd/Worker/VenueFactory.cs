@@ -40,7 +40,7 @@ public static class VenueFactory
                 return await ConnectedAsync(paradex, paradex.ConnectAsync, cancellationToken);
             case "lighter":
                 // Connecting checks that the venue holds this key's public key on its API key index.
-                var lighter = new LighterConnector(LighterOptionsFrom(config.Venues.GetValueOrDefault("lighter")), LighterCredentials.From(Credentials(config)), spec.Name, time);
+                var lighter = new LighterConnector(LighterOptionsFrom(config.Venues.GetValueOrDefault("lighter")) with { DeadManCountdown = spec.LighterDeadManCountdown }, LighterCredentials.From(Credentials(config)), spec.Name, time);
                 return await ConnectedAsync(lighter, lighter.ConnectAsync, cancellationToken);
             default:
                 throw new InvalidOperationException($"venue '{venue}' is not available");

@@ -144,7 +144,7 @@ public sealed partial class LighterEmulator
             case LighterCancelOrderTx c:
                 return c.MarketIndex < 0 || c.MarketIndex >= Perpetuals.Length ? (21001, "invalid market index") : null;
             case LighterCancelAllOrdersTx a:
-                return a.TimeInForce == LighterCancelAllOrdersTx.Immediate ? null : (21001, "the emulator cancels all immediately only");
+                return ValidateCancelAll(a);
             default:
                 return (21001, $"the emulator does not take {tx.Type} transactions");
         }
@@ -178,8 +178,8 @@ public sealed partial class LighterEmulator
                 // A cancel of an order that has ended is taken, and does nothing.
                 if (order is { Status: VenueOrderStatus.Open or VenueOrderStatus.PartiallyFilled }) Exchange.Cancel(account, new CancelOrderRequest(symbol, order.VenueOrderId, null));
                 return;
-            case LighterCancelAllOrdersTx:
-                foreach (var m in Perpetuals) Exchange.CancelAll(account, m.Symbol, null);
+            case LighterCancelAllOrdersTx a:
+                ExecuteCancelAll(a);
                 return;
         }
     }

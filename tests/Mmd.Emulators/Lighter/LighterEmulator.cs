@@ -67,11 +67,12 @@ public sealed partial class LighterEmulator : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         DropWebSockets();
+        await DisposeScheduledCancelsAsync().ConfigureAwait(false);
         await _app.StopAsync().ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
     }
 
-    private DateTimeOffset Now => _time.GetUtcNow();
+    private DateTimeOffset Now => _time.GetUtcNow() + ClockSkew;
 
     private InstrumentSpec? MarketOf(string? marketId) => int.TryParse(marketId, out var id) && id >= 0 && id < Perpetuals.Length ? Perpetuals[id] : null;
 
@@ -98,6 +99,7 @@ public sealed partial class LighterEmulator : IAsyncDisposable
             DropWebSockets();
             return Results.Ok();
         });
+        MapScheduledCancels(app);
     }
 
     // ---- request plumbing ----

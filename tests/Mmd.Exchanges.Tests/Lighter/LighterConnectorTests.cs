@@ -29,8 +29,9 @@ public sealed class LighterConnectorTests : IAsyncLifetime, IDisposable
     private static LighterSigner Signer() =>
         new(LighterSigner.ParsePrivateKey(LighterTestKeys.PrivateKey, out _)!.Value, LighterTestKeys.Account, LighterTestKeys.ApiKeyIndex, LighterEmulator.TestnetChainId);
 
-    private LighterConnector Connect(string instance = "mm", IReadOnlyDictionary<string, string>? variables = null, LighterEmulator? emulator = null) =>
-        new(new LighterOptions { RestBaseUrl = (emulator ?? _emulator).RestUrl, WebSocketUrl = (emulator ?? _emulator).WebSocketUrl },
+    private LighterConnector Connect(string instance = "mm", IReadOnlyDictionary<string, string>? variables = null, LighterEmulator? emulator = null,
+        TimeSpan deadManCountdown = default) =>
+        new(new LighterOptions { RestBaseUrl = (emulator ?? _emulator).RestUrl, WebSocketUrl = (emulator ?? _emulator).WebSocketUrl, DeadManCountdown = deadManCountdown },
             LighterCredentials.From(variables ?? LighterTestKeys.Variables), instance, TimeProvider.System);
 
     private decimal PassiveBid => _market.Levels("SOL_USDC_PERP", Side.Buy, 50).Min(l => l.Price) - 0.5m;
@@ -96,6 +97,63 @@ public sealed class LighterConnectorTests : IAsyncLifetime, IDisposable
 
         Assert.Equal(3, _emulator.Faults.Requests.Count(r => r.Path == "/api/v1/sendTx"));
         Assert.Equal(3, (await connector.GetOpenOrdersAsync("SOL", default).DefaultTimeout()).Count);
+    }
+
+    [Fact]
+    public async Task DeadMansSwitch_IsScheduledBeforeTheFirstOrder_AndWhenTheVenuesClockPassesIt_EveryOrderOfTheAccountIsCancelled()
+    {
+        var countdown = TimeSpan.FromMinutes(7);
+        await using var connector = Connect(deadManCountdown: countdown);
+        Assert.Empty(await connector.GetOpenOrdersAsync("SOL", default).DefaultTimeout());
+        Assert.Null(_emulator.ScheduledCancelOf(LighterTestKeys.Account)); // reading arms nothing
+        var before = DateTimeOffset.UtcNow.AddMilliseconds(-1); // the venue keeps milliseconds
+        var ids = connector.CreateClientOrderIds("mm", before);
+        Assert.Equal(CommandOutcome.Accepted, (await BidAsync(connector, ids.Next(), PassiveBid)).Outcome);
+        var at = _emulator.ScheduledCancelOf(LighterTestKeys.Account);
+        Assert.InRange(at!.Value, before + countdown, DateTimeOffset.UtcNow + countdown);
+        Assert.Equal(CommandOutcome.Accepted, (await BidAsync(connector, ids.Next(), PassiveBid - 0.01m)).Outcome);
+        Assert.Equal(at, _emulator.ScheduledCancelOf(LighterTestKeys.Account)); // scheduled once, not per order
+        var paper = LighterEmulator.PaperAccount(LighterTestKeys.Account);
+        Assert.Equal(2, _market.OpenOrders(paper, "SOL_USDC_PERP").Count);
+
+        // The worker is cut off and renews nothing; the venue's clock passes the scheduled time.
+        _emulator.ClockSkew = countdown + TimeSpan.FromSeconds(1);
+        Assert.Empty(_market.OpenOrders(paper, "SOL_USDC_PERP"));
+        Assert.Equal(1, _emulator.ScheduledCancelsFired);
+        Assert.Null(_emulator.ScheduledCancelOf(LighterTestKeys.Account));
+    }
+
+    [Fact]
+    public async Task DeadMansSwitch_GuardsOrdersFoundResting_IsMovedOnByAnotherInstance_AndAStopAbortsIt()
+    {
+        var paper = LighterEmulator.PaperAccount(LighterTestKeys.Account);
+        // An order rests that a connector without the switch placed (off by default): nothing is scheduled.
+        await using (var plain = Connect("op"))
+            Assert.Equal(CommandOutcome.Accepted, (await BidAsync(plain, plain.CreateClientOrderIds("op", DateTimeOffset.UtcNow).Next(), PassiveBid)).Outcome);
+        Assert.Null(_emulator.ScheduledCancelOf(LighterTestKeys.Account));
+
+        var first = Connect("mm", deadManCountdown: TimeSpan.FromMinutes(7));
+        Assert.Single(await first.GetOpenOrdersAsync("SOL", default).DefaultTimeout()); // found resting: guarded at once
+        var firstAt = _emulator.ScheduledCancelOf(LighterTestKeys.Account)!.Value;
+
+        // A second instance on the account schedules its own: the venue keeps one, so the queued one is aborted first.
+        var second = Connect("mm2", deadManCountdown: TimeSpan.FromMinutes(8));
+        Assert.Equal(CommandOutcome.Accepted, (await BidAsync(second, second.CreateClientOrderIds("mm2", DateTimeOffset.UtcNow).Next(), PassiveBid - 0.01m)).Outcome);
+        var secondAt = _emulator.ScheduledCancelOf(LighterTestKeys.Account)!.Value;
+        Assert.True(secondAt > firstAt + TimeSpan.FromSeconds(59), $"{secondAt} replaced {firstAt}");
+        // Without the abort, the venue refuses another.
+        var signer = Signer();
+        var refused = await Assert.ThrowsAsync<LighterApiException>(() => first.Rest.SendTxAsync((nonce, expiredAt) => new LighterCancelAllOrdersTx(signer.AccountIndex,
+            signer.ApiKeyIndex, expiredAt, nonce, LighterCancelAllOrdersTx.Scheduled, DateTimeOffset.UtcNow.AddMinutes(10).ToUnixTimeMilliseconds()), default).DefaultTimeout());
+        Assert.Equal(LighterEmulator.ScheduledCancelAlreadyQueued, refused.Code);
+
+        // A graceful stop turns the account's switch off (the other instance's next renewal schedules it again) and cancels nothing.
+        await first.DisposeAsync();
+        Assert.Null(_emulator.ScheduledCancelOf(LighterTestKeys.Account));
+        await second.DisposeAsync();
+        Assert.Null(_emulator.ScheduledCancelOf(LighterTestKeys.Account));
+        Assert.Equal(0, _emulator.ScheduledCancelsFired);
+        Assert.Equal(2, _market.OpenOrders(paper, "SOL_USDC_PERP").Count);
     }
 
     [Fact]
