@@ -25,6 +25,11 @@ public class InstanceMetricsTests
                 Place = new LatencySummary { Samples = 240, P50Micros = 12_500, P99Micros = 48_000, MaxMicros = 61_000 },
                 Cancel = new LatencySummary(),
             },
+            DeadManSwitch = new DeadManSwitchFigures
+            {
+                CountdownSeconds = 60, Armed = true, Renewals = 30, FailedRenewals = 2, ConsecutiveFailures = 1,
+                LastConfirmed = Timestamp.FromDateTimeOffset(Now.AddSeconds(-25)), Deadline = Timestamp.FromDateTimeOffset(Now.AddSeconds(35)),
+            },
         },
     };
 
@@ -66,6 +71,10 @@ public class InstanceMetricsTests
         Assert.Contains("mmd_instance_latency_samples{name=\"bot\",kind=\"place\"} 240\n", text, StringComparison.Ordinal);
         Assert.Contains("mmd_instance_latency_seconds{name=\"bot\",kind=\"cancel\",quantile=\"0.5\"} NaN\n", text, StringComparison.Ordinal); // no sample
         Assert.Contains("mmd_instance_latency_samples{name=\"bot\",kind=\"cancel\"} 0\n", text, StringComparison.Ordinal);
+        Assert.Contains("mmd_instance_dead_man_switch_armed{name=\"bot\"} 1\n", text, StringComparison.Ordinal);
+        Assert.Contains("mmd_instance_dead_man_switch_consecutive_failures{name=\"bot\"} 1\n", text, StringComparison.Ordinal);
+        Assert.Contains("mmd_instance_dead_man_switch_deadline_timestamp_seconds{name=\"bot\"} 1796000035\n", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("mmd_instance_dead_man_switch_armed{name=\"idle\"", text, StringComparison.Ordinal); // no switch: no series
         Assert.DoesNotContain("mmd_instance_pnl{name=\"idle\"", text, StringComparison.Ordinal); // no worker has reported: no figures
     }
 

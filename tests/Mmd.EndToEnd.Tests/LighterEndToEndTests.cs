@@ -52,6 +52,10 @@ public sealed class LighterEndToEndTests(ITestOutputHelper output)
         Assert.Equal(LighterTestKeys.Account, scheduled.Account);
         Assert.InRange(scheduled.AtMs, (startedAt + TimeSpan.FromSeconds(400)).ToUnixTimeMilliseconds(), (DateTimeOffset.UtcNow + TimeSpan.FromSeconds(400)).ToUnixTimeMilliseconds());
 
+        // The operator sees it: armed, and when the venue would cancel.
+        var status = await d.MmctlAsync("status", "dms");
+        Assert.Contains("dead-man's switch", status.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("armed (400 s): pushed back 0 times, 0 failed; the venue cancels at", status.StandardOutput, StringComparison.Ordinal);
         await using var connector = await ConnectorAsync(venue, "dms");
         await Until.TrueAsync(async () => (await connector.GetOpenOrdersAsync("SOL", CancellationToken.None)).Count == 4, "4 open orders on the venue");
         Signals.Kill(running.Pid, 9); // no restart: nobody will cancel these orders but the venue
@@ -76,7 +80,8 @@ public sealed class LighterEndToEndTests(ITestOutputHelper output)
         var afterStop = await ScheduledCancelsAsync(venue);
         Assert.Equal((0, 1), (afterStop.Scheduled.Length, afterStop.Fired));
         output.WriteLine($"worker kill -9'd with restart policy never: {left} orders rested until the venue's clock passed the scheduled cancel-all " +
-            $"(400 s after it was signed), then 0; a new run scheduled it again, and its graceful stop aborted it");
+            $"(400 s after it was signed), then 0; a new run scheduled it again, and its graceful stop aborted it. mmctl status showed: " +
+            status.StandardOutput.Split('\n').Single(l => l.Contains("dead-man's switch", StringComparison.Ordinal)).Trim());
     }
 
     private sealed record ScheduledCancels(ScheduledCancel[] Scheduled, int Fired);

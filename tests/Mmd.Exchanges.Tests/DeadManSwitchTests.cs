@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Time.Testing;
 using Mmd.Exchanges.Shared;
 using Mmd.TestKit;
+using Mmd.Trading.Execution;
 
 namespace Mmd.Exchanges.Tests;
 
@@ -41,6 +42,7 @@ public sealed class DeadManSwitchTests
         {
             await off.ArmAsync("SOL", default).DefaultTimeout();
             venue.Time.Advance(TimeSpan.FromHours(1));
+            Assert.Null(off.Status); // off: nothing to show
         }
         Assert.Empty(venue.Calls);
     }
@@ -70,18 +72,32 @@ public sealed class DeadManSwitchTests
     }
 
     [Fact]
-    public async Task AFailedRenewal_IsCounted_AndTheNextOneTriesAgain()
+    public async Task AFailedRenewal_IsCounted_KeepsTheDeadlineOfTheLastTaken_AndIsTriedAgain10sLater()
     {
         var venue = new Venue();
         await using var armed = new DeadManSwitch(venue.Port, Countdown, venue.Time);
+        Assert.Equal(new DeadManSwitchStatus(Countdown, false, 0, 0, 0, null), armed.Status); // on, not armed before the first order
+        var armedAt = venue.Time.GetUtcNow();
         await armed.ArmAsync("account", default).DefaultTimeout();
+        Assert.Equal(new DeadManSwitchStatus(Countdown, true, 0, 0, 0, armedAt), armed.Status);
+        Assert.Equal(armedAt + Countdown, armed.Status!.Deadline);
+
         venue.Next = new HttpRequestException("cut off");
         venue.Time.Advance(Countdown / 3);
         await Until.TrueAsync(() => armed.Renewals.Failed == 1, "the renewal fails");
+        venue.Time.Advance(DeadManSwitch.RetryAfterFailure);
+        await Until.TrueAsync(() => armed.Renewals.Failed == 2, "and is tried again 10 s later, not a third of the countdown");
+        // Two in a row failed: the deadline is still the arming's.
+        Assert.Equal(new DeadManSwitchStatus(Countdown, true, 0, 2, 2, armedAt), armed.Status);
         venue.Next = null;
-        venue.Time.Advance(Countdown / 3);
-        await Until.TrueAsync(() => armed.Renewals.Accepted == 1, "the next one gets through");
-        Assert.Equal((1, 1), armed.Renewals);
+        venue.Time.Advance(DeadManSwitch.RetryAfterFailure);
+        await Until.TrueAsync(() => armed.Renewals.Accepted == 1, "the third gets through");
+        Assert.Equal(new DeadManSwitchStatus(Countdown, true, 1, 2, 0, venue.Time.GetUtcNow()), armed.Status);
+        // Back to a third of the countdown.
+        venue.Time.Advance(Countdown / 3 - TimeSpan.FromSeconds(1));
+        Assert.Equal(1, armed.Renewals.Accepted);
+        venue.Time.Advance(TimeSpan.FromSeconds(1));
+        await Until.TrueAsync(() => armed.Renewals.Accepted == 2, "the next renewal, a third of the countdown on");
     }
 
     [Fact]

@@ -155,6 +155,7 @@ public static class Printer
             Add("orders", $"placed {s.OrdersPlaced}, cancelled {s.OrdersCancelled}, rejected {s.OrdersRejected}, post-only retries {s.PostOnlyRetries}, rebalances {s.Rebalances}, risk denials {s.RiskDenials}");
             if (s.Latency is { } l)
                 Add("latency (last minute)", $"book to order {Latency(l.Reaction)}; place {Latency(l.Place)}; cancel {Latency(l.Cancel)}");
+            if (s.DeadManSwitch is { } d) Add("dead-man's switch", DeadManSwitch(d));
         }
         Write(grid);
     }
@@ -163,6 +164,14 @@ public static class Printer
     private static string Quotes(InstanceStats s) => s.OpenBuyOrders + s.OpenSellOrders == 0
         ? "none"
         : $"{OrDash(s.BestQuoteBid)} / {OrDash(s.BestQuoteAsk)} ({s.OpenBuyOrders} buys, {s.OpenSellOrders} sells, spread {(s.QuoteSpreadPct.Length == 0 ? "-" : s.QuoteSpreadPct + " %")})";
+
+    private static string DeadManSwitch(DeadManSwitchFigures d)
+    {
+        if (!d.Armed) return $"on ({d.CountdownSeconds} s), not armed yet: it arms before the first order";
+        var failing = d.ConsecutiveFailures > 0 ? $"; the last {d.ConsecutiveFailures} failed in a row" : "";
+        return $"armed ({d.CountdownSeconds} s): pushed back {d.Renewals} times, {d.FailedRenewals} failed{failing}; " +
+            $"the venue cancels at {d.Deadline.ToDateTimeOffset():u} unless a push gets through first";
+    }
 
     // Milliseconds to three digits: a reaction is tens of microseconds, a venue's answer tens of milliseconds.
     private static string Latency(LatencySummary s) => s.Samples == 0

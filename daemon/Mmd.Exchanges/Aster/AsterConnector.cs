@@ -52,6 +52,8 @@ public sealed class AsterConnector : IExchangeConnector
 
     public DeadManSwitch DeadManSwitch => _deadMan;
 
+    public DeadManSwitchStatus? DeadManSwitchStatus => _deadMan.Status;
+
     public ConnectorCapabilities Capabilities =>
         ConnectorCapabilities.Perpetual | ConnectorCapabilities.PostOnly | ConnectorCapabilities.ReduceOnly | ConnectorCapabilities.ImmediateOrCancel | ConnectorCapabilities.FillOrKill
         | ConnectorCapabilities.MarketOrders | ConnectorCapabilities.CancelByClientId | ConnectorCapabilities.CancelAll

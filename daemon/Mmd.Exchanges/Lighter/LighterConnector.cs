@@ -63,6 +63,8 @@ public sealed class LighterConnector : IExchangeConnector
 
     public DeadManSwitch DeadManSwitch => _deadMan;
 
+    public DeadManSwitchStatus? DeadManSwitchStatus => _deadMan.Status;
+
     public ConnectorCapabilities Capabilities =>
         ConnectorCapabilities.Perpetual | ConnectorCapabilities.PostOnly | ConnectorCapabilities.ReduceOnly | ConnectorCapabilities.ImmediateOrCancel
         | ConnectorCapabilities.CancelByClientId | ConnectorCapabilities.CancelAll | ConnectorCapabilities.OrderBookStream | ConnectorCapabilities.AccountStream

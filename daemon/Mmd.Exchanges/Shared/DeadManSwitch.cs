@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Mmd.Trading.Execution;
 
 namespace Mmd.Exchanges.Shared;
 
@@ -17,13 +18,16 @@ public sealed record DeadManSwitchVenue(
 
 /// <summary>
 /// A venue's dead-man's switch, kept armed while the connector lives: once a scope is armed, the venue cancels its orders
-/// unless the deadline is pushed back in time. This pushes it back every third of the countdown, so a worker that dies,
+/// unless the deadline is pushed back in time. This pushes it back every third of the countdown (a failed push is tried
+/// again 10 s later), so a worker that dies,
 /// hangs or loses the network leaves nothing resting for longer than the countdown; disposing the connector (a graceful
 /// stop, after its own cancels) turns it off. The switch is the account's, shared by every instance that trades the scope
 /// on the account. Zero countdown: never armed.
 /// </summary>
 public sealed class DeadManSwitch : IAsyncDisposable
 {
+    /// <summary>How soon a failed renewal is tried again (a third of the countdown at most).</summary>
+    public static readonly TimeSpan RetryAfterFailure = TimeSpan.FromSeconds(10);
     private readonly DeadManSwitchVenue _venue;
     private readonly TimeSpan _countdown;
     private readonly TimeProvider _time;
@@ -35,6 +39,8 @@ public sealed class DeadManSwitch : IAsyncDisposable
     private Task _renewing = Task.CompletedTask;
     private long _renewals;
     private long _failedRenewals;
+    private int _consecutiveFailures;
+    private long _lastConfirmedTicks; // UTC ticks of the venue's last "taken"; 0: never
 
     public DeadManSwitch(DeadManSwitchVenue venue, TimeSpan countdown, TimeProvider time)
     {
@@ -49,6 +55,24 @@ public sealed class DeadManSwitch : IAsyncDisposable
 
     /// <summary>Renewals the venue accepted, and those that failed (the next one tries again).</summary>
     public (long Accepted, long Failed) Renewals => (Interlocked.Read(ref _renewals), Interlocked.Read(ref _failedRenewals));
+
+    /// <summary>Where the switch stands, for the stats; null when it is off.</summary>
+    public DeadManSwitchStatus? Status
+    {
+        get
+        {
+            if (_countdown <= TimeSpan.Zero) return null;
+            var confirmed = Interlocked.Read(ref _lastConfirmedTicks);
+            return new DeadManSwitchStatus(_countdown, confirmed != 0, Interlocked.Read(ref _renewals), Interlocked.Read(ref _failedRenewals),
+                Volatile.Read(ref _consecutiveFailures), confirmed == 0 ? null : new DateTimeOffset(confirmed, TimeSpan.Zero));
+        }
+    }
+
+    private void Confirmed()
+    {
+        Interlocked.Exchange(ref _lastConfirmedTicks, _time.GetUtcNow().UtcTicks);
+        Volatile.Write(ref _consecutiveFailures, 0);
+    }
 
     /// <summary>
     /// Arms the switch on <paramref name="scope"/> before its first order, or when orders are found resting in it; later
@@ -70,6 +94,7 @@ public sealed class DeadManSwitch : IAsyncDisposable
     private async Task ArmOnceAsync(string scope)
     {
         await _venue.ArmAsync(scope, _countdown, _stop.Token).ConfigureAwait(false);
+        Confirmed();
         if (Volatile.Read(ref _renewal) is not null) return;
         var period = _countdown / 3;
         var timer = _time.CreateTimer(_ => StartRenewal(), null, period, period);
@@ -85,19 +110,35 @@ public sealed class DeadManSwitch : IAsyncDisposable
 
     private async Task RenewAsync()
     {
+        int renewed = 0, failed = 0;
         foreach (var (scope, arming) in _armed)
         {
             if (!arming.Value.IsCompletedSuccessfully) continue;
             try
             {
                 await _venue.ArmAsync(scope, _countdown, _stop.Token).ConfigureAwait(false);
-                Interlocked.Increment(ref _renewals);
+                renewed++;
             }
             catch (Exception ex) when (ex is OperationCanceledException || _venue.IsFailure(ex))
             {
-                Interlocked.Increment(ref _failedRenewals); // if none gets through within the countdown, the venue cancels: as intended
+                failed++; // if none gets through within the countdown, the venue cancels: as intended
             }
         }
+        // A failure is tried again soon, not a third of the countdown later: the venue's deadline has not moved. The next
+        // round is set before the counts change, so whoever reads them sees the timer already set.
+        var period = _countdown / 3;
+        try
+        {
+            Volatile.Read(ref _renewal)?.Change(failed > 0 ? TimeSpan.FromTicks(Math.Min(RetryAfterFailure.Ticks, period.Ticks)) : period, period);
+        }
+        catch (ObjectDisposedException)
+        {
+            // stopped meanwhile
+        }
+        Interlocked.Add(ref _renewals, renewed);
+        Interlocked.Add(ref _failedRenewals, failed);
+        if (failed > 0) Interlocked.Add(ref _consecutiveFailures, failed);
+        else if (renewed > 0) Confirmed();
     }
 
     /// <summary>

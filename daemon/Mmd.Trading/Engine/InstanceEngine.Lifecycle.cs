@@ -182,6 +182,7 @@ public sealed partial class InstanceEngine
             KillSwitchTripped = _risk.KillSwitchTripped,
             QuotingPaused = _paused,
             Latency = _latency.Summarize(),
+            DeadManSwitch = _primary.Connector.DeadManSwitchStatus,
             Strategy = _strategy.Kind,
             StrategyFigures = WithHedgeMarket(_strategy.Figures(_view)),
             Session = _primary.Session.Snapshot(mid),

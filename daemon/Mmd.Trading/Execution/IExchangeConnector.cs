@@ -18,6 +18,9 @@ public interface IExchangeConnector : IAsyncDisposable
     /// </summary>
     Orders.ClientOrderIds CreateClientOrderIds(string instanceName, DateTimeOffset runStart) => new(instanceName, runStart);
 
+    /// <summary>The venue's dead-man's switch as this connector keeps it; null when the venue has none or it is off.</summary>
+    DeadManSwitchStatus? DeadManSwitchStatus => null;
+
     Task<IReadOnlyList<InstrumentSpec>> GetInstrumentsAsync(CancellationToken cancellationToken);
 
     Task<IReadOnlyList<Balance>> GetBalancesAsync(CancellationToken cancellationToken);

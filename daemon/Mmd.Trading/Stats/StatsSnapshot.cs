@@ -39,6 +39,8 @@ public sealed record StatsSnapshot
     public StrategyFigures? StrategyFigures { get; init; }
     /// <summary>How fast the worker reacted and its venue answered, over the last minute; null before the engine runs.</summary>
     public LatencyFigures? Latency { get; init; }
+    /// <summary>The quoting venue's dead-man's switch; null when it has none or it is off.</summary>
+    public Execution.DeadManSwitchStatus? DeadManSwitch { get; init; }
     public required StatsFigures Session { get; init; }
     public required StatsFigures Cumulative { get; init; }
 }

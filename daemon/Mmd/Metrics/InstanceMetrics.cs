@@ -14,7 +14,7 @@ public sealed class InstanceMetrics
 {
     private static readonly string[] States = Enum.GetValues<InstanceState>().Where(s => s != InstanceState.Unspecified).Select(StateName).ToArray();
     private readonly Gauge _info, _state, _desiredRunning, _restarts, _consecutiveFailures, _crashLoop, _healthy, _uptime, _rss, _statsAge,
-        _mid, _position, _openOrders, _fills, _quoteVolume, _pnl, _ordersPlaced, _ordersRejected, _killSwitch, _paused, _latency, _latencySamples, _instances;
+        _mid, _position, _openOrders, _fills, _quoteVolume, _pnl, _ordersPlaced, _ordersRejected, _killSwitch, _paused, _latency, _latencySamples, _deadManArmed, _deadManFailures, _deadManDeadline, _instances;
     private readonly List<Gauge> _byName;
 
     public InstanceMetrics(CollectorRegistry registry)
@@ -47,9 +47,13 @@ public sealed class InstanceMetrics
             "Over the last minute: book event to the request reacting to it (reaction), and request to the venue's answer (place, cancel); quantile 1 is the slowest. NaN with no sample.",
             "name", "kind", "quantile");
         _latencySamples = G("instance_latency_samples", "The samples behind mmd_instance_latency_seconds.", "name", "kind");
+        _deadManArmed = G("instance_dead_man_switch_armed", "1 when the venue holds the worker's dead-man's switch; 0 while it is on but not armed yet (no series when off).", "name");
+        _deadManFailures = G("instance_dead_man_switch_consecutive_failures", "Pushes of the dead-man's switch that failed since the venue last took one.", "name");
+        _deadManDeadline = G("instance_dead_man_switch_deadline_timestamp_seconds",
+            "When the venue cancels the worker's orders unless the dead-man's switch is pushed back first (unix seconds).", "name");
         _byName = [_info, _state, _desiredRunning, _restarts, _consecutiveFailures, _crashLoop, _healthy, _uptime, _rss, _statsAge, _mid, _position,
             _openOrders, _fills, _quoteVolume, _pnl, _ordersPlaced, _ordersRejected, _killSwitch, _paused,
-            _latency, _latencySamples];
+            _latency, _latencySamples, _deadManArmed, _deadManFailures, _deadManDeadline];
     }
 
     /// <summary>Sets every gauge from <paramref name="instances"/>, and drops the series of instances no longer there.</summary>
@@ -99,6 +103,12 @@ public sealed class InstanceMetrics
                 _latency.WithLabels(name, kind, "0.99").Set(samples == 0 ? double.NaN : summary!.P99Micros / 1e6);
                 _latency.WithLabels(name, kind, "1").Set(samples == 0 ? double.NaN : summary!.MaxMicros / 1e6);
             }
+        if (s.DeadManSwitch is { } d)
+        {
+            _deadManArmed.WithLabels(name).Set(d.Armed ? 1 : 0);
+            _deadManFailures.WithLabels(name).Set(d.ConsecutiveFailures);
+            if (d.Deadline is { } deadline) _deadManDeadline.WithLabels(name).Set(deadline.Seconds + deadline.Nanos / 1e9);
+        }
         foreach (var (span, figures) in new[] { ("session", s.Session), ("cumulative", s.Cumulative) })
         {
             if (figures is null) continue;

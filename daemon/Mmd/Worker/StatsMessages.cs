@@ -42,7 +42,23 @@ public static class StatsMessages
         Strategy = s.Strategy,
         StrategyFigures = s.StrategyFigures is { } f ? ToMessage(f) : null,
         Latency = s.Latency is { } l ? new GrpcMM.Protos.V1.LatencyFigures { Reaction = ToMessage(l.Reaction), Place = ToMessage(l.Place), Cancel = ToMessage(l.Cancel) } : null,
+        DeadManSwitch = s.DeadManSwitch is { } d ? ToMessage(d) : null,
     };
+
+    public static DeadManSwitchFigures ToMessage(Trading.Execution.DeadManSwitchStatus d)
+    {
+        var m = new DeadManSwitchFigures
+        {
+            CountdownSeconds = (uint)d.Countdown.TotalSeconds,
+            Armed = d.Armed,
+            Renewals = (ulong)d.Renewals,
+            FailedRenewals = (ulong)d.FailedRenewals,
+            ConsecutiveFailures = (uint)d.ConsecutiveFailures,
+        };
+        if (d.LastConfirmed is { } confirmed) m.LastConfirmed = Timestamp.FromDateTimeOffset(confirmed);
+        if (d.Deadline is { } deadline) m.Deadline = Timestamp.FromDateTimeOffset(deadline);
+        return m;
+    }
 
     public static GrpcMM.Protos.V1.LatencySummary ToMessage(Trading.Stats.LatencySummary s) => new()
     {
