@@ -19,9 +19,8 @@ public sealed record DeadManSwitchVenue(
 /// <summary>
 /// A venue's dead-man's switch, kept armed while the connector lives: once a scope is armed, the venue cancels its orders
 /// unless the deadline is pushed back in time. This pushes it back every third of the countdown (a failed push is tried
-/// again 10 s later), so a worker that dies,
-/// hangs or loses the network leaves nothing resting for longer than the countdown; disposing the connector (a graceful
-/// stop, after its own cancels) turns it off. The switch is the account's, shared by every instance that trades the scope
+/// again 10 s later), so a worker that dies, hangs or loses the network leaves nothing resting for longer than the
+/// countdown; disposing the connector (a graceful stop, after its own cancels) turns it off. The switch is the account's, shared by every instance that trades the scope
 /// on the account. Zero countdown: never armed.
 /// </summary>
 public sealed class DeadManSwitch : IAsyncDisposable
@@ -48,10 +47,6 @@ public sealed class DeadManSwitch : IAsyncDisposable
         _countdown = countdown;
         _time = time;
     }
-
-    public TimeSpan Countdown => _countdown;
-
-    public IReadOnlyCollection<string> ArmedScopes => _armed.Keys.ToList();
 
     /// <summary>Renewals the venue accepted, and those that failed (the next one tries again).</summary>
     public (long Accepted, long Failed) Renewals => (Interlocked.Read(ref _renewals), Interlocked.Read(ref _failedRenewals));
