@@ -28,7 +28,11 @@ public sealed partial class PaperExchange
                 .Select(p => (p.Time, p.Rate)).Distinct().OrderBy(p => p.Time).ToList();
     }
 
-    /// <summary>Runs every settlement that is due (the tick calls this under the lock).</summary>
+    /// <summary>
+    /// Runs every settlement that is due (under the lock). The tick runs it first, and so does anything that can fill an
+    /// order before the next tick (a placement, a scripted move of the mid): a settlement is stamped at its due time, so it
+    /// must be paid on the position held then, not on one a later fill made.
+    /// </summary>
     private void SettleFunding(DateTimeOffset now)
     {
         while (now >= _nextFundingAt)

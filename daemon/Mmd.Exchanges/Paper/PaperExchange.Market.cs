@@ -21,6 +21,8 @@ public sealed partial class PaperExchange
         {
             var now = _time.GetUtcNow();
             var seconds = (double)_settings.Tick.TotalSeconds;
+            // Settlements due are paid first, on the positions as they were when due: the tick's own fills come after.
+            SettleFunding(now);
             _drawsThisTick.Clear();
             foreach (var market in _markets.Values)
             {
@@ -29,7 +31,6 @@ public sealed partial class PaperExchange
                 SendFlow(market, seconds, now);
                 PublishBook(market.Spec.Symbol);
             }
-            SettleFunding(now);
             _ticks++;
             // Fills to participants are persisted at once; the mid alone every few seconds.
             Commit(force: _ticks % 25 == 0);
@@ -44,6 +45,7 @@ public sealed partial class PaperExchange
     {
         lock (_gate)
         {
+            SettleFunding(_time.GetUtcNow()); // before the move's fills, as in a tick
             var market = _markets[symbol];
             market.Mid = market.Spec.RoundPrice(mid);
             RefreshBackground(market, _time.GetUtcNow());

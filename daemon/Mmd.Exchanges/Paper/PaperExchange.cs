@@ -109,6 +109,7 @@ public sealed partial class PaperExchange : IDisposable
     {
         lock (_gate)
         {
+            SettleFunding(_time.GetUtcNow()); // a settlement due before this order is paid on the position before its fills
             var result = PlaceLocked(account, request);
             if (result.Outcome == CommandOutcome.Accepted) PublishBook(request.Symbol);
             Commit();

@@ -43,6 +43,24 @@ public class PaperFundingTests
     }
 
     [Fact]
+    public void ASettlementDueBeforeAFill_IsPaidOnThePositionHeldWhenDue_EvenIfNoTickRanBetween()
+    {
+        // Ticks run about once a second; an order can fill between a settlement's due time and the tick that runs it.
+        var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-11-24T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
+        using var x = Venue(time);
+        time.Advance(TimeSpan.FromHours(8) + TimeSpan.FromMilliseconds(500)); // due half a second ago, no tick since
+        GoLong(x, "a");
+        x.Tick();
+        Assert.Empty(x.Funding("a", Perp, DateTimeOffset.MinValue)); // flat when it was due: nothing paid on the later fill
+
+        // The same with the move of a scripted mid, which fills the orders resting in its way.
+        time.Advance(TimeSpan.FromHours(8));
+        x.SetMid(Perp, x.Mid(Perp)!.Value);
+        var paid = Assert.Single(x.Funding("a", Perp, DateTimeOffset.MinValue));
+        Assert.Equal(2m, paid.Position);
+    }
+
+    [Fact]
     public void FundingHistory_SurvivesARestartOfTheVenue()
     {
         using var dir = new TempDirectory();
