@@ -84,6 +84,31 @@ public sealed class LighterEndToEndTests(ITestOutputHelper output)
             status.StandardOutput.Split('\n').Single(l => l.Contains("dead-man's switch", StringComparison.Ordinal)).Trim());
     }
 
+    [Fact]
+    public async Task TheDeadMansSwitchFlag_ArmsTheVenuesSwitch_AndIsRefusedWhereThereIsNone()
+    {
+        await using var venue = await EmulatorProcess.StartLighterAsync();
+        using var secretsDir = new TempDirectory();
+        await using var d = await VenueDaemon.StartAsync("lighter", venue, secretsDir, LighterTestKeys.Variables);
+        var paper = await d.MmctlAsync("start", "p", "--symbol", "SOL_USDC", "--spread", "0.2", "--dead-man-switch", "600");
+        Assert.Equal(2, paper.ExitCode);
+        Assert.Contains("paper has no dead-man's switch", paper.StandardError, StringComparison.Ordinal);
+        var tooShort = await d.MmctlAsync("start", "l", "--venue", "lighter", "--symbol", "SOL", "--strategy", "perp_market_making", "--spread", "0.05",
+            "--quantity", "0.2", "--max-position", "4", "--dead-man-switch", "60");
+        Assert.Equal(2, tooShort.ExitCode);
+        Assert.Contains("lighter.dead_man_switch_seconds", tooShort.StandardError, StringComparison.Ordinal);
+        Assert.Empty((await d.MmctlAsync("ls", "-q")).StandardOutput.Trim()); // refused: nothing was created
+
+        var start = await d.MmctlAsync("start", "l", "--venue", "lighter", "--symbol", "SOL", "--strategy", "perp_market_making", "--spread", "0.05",
+            "--quantity", "0.2", "--max-position", "4", "--dead-man-switch", "600");
+        Assert.True(start.ExitCode == 0, start.ToString());
+        await d.WaitForAsync("l", i => i.State == InstanceState.Running && i.Stats?.DeadManSwitch is { Armed: true, CountdownSeconds: 600 }, "quoting, the switch armed");
+        Assert.Contains("armed (600 s)", (await d.MmctlAsync("status", "l")).StandardOutput, StringComparison.Ordinal);
+        Assert.Single((await ScheduledCancelsAsync(venue)).Scheduled);
+        Assert.Equal(0, (await d.MmctlAsync("stop", "l")).ExitCode);
+        Assert.Empty((await ScheduledCancelsAsync(venue)).Scheduled);
+    }
+
     private sealed record ScheduledCancels(ScheduledCancel[] Scheduled, int Fired);
 
     private sealed record ScheduledCancel(long Account, long AtMs);

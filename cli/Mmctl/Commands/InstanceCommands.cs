@@ -27,8 +27,11 @@ public sealed class InstanceCommands
         [Option("max-position", Description = "Largest absolute position (perp strategies)")] string? maxPosition,
         [Option("hedge-venue", Description = "Where maker_taker_hedge sends its hedges (a cross-market hedge; default: the instance's venue)")] string? hedgeVenue,
         [Option("hedge-symbol", Description = "The symbol maker_taker_hedge hedges on (default: the instance's symbol)")] string? hedgeSymbol,
+        [Option("dead-man-switch", Description = "Seconds of the venue's dead-man's switch (with flags; aster: 5-3600, default 60; lighter: 310-1296000, default off; 0: off)")] uint? deadManSwitch,
         CommonOptions o) => Run(o, async (c, ct) =>
     {
+        if (deadManSwitch is not null && (file ?? template) is not null)
+            return Fail("mmctl: --dead-man-switch goes with flags; a spec file sets aster.deadManSwitchSeconds or lighter.deadManSwitchSeconds");
         var request = new CreateInstanceRequest { Start = true };
         if (file is not null)
         {
@@ -75,6 +78,15 @@ public sealed class InstanceCommands
                     return Fail($"mmctl: unknown strategy '{strategy}' (spot_market_making, perp_market_making, spot_grid, perp_grid, maker_taker_hedge)");
             }
             if (duration is { } d) request.Spec.Duration = Duration.FromTimeSpan(TimeSpan.FromSeconds(d));
+            if (deadManSwitch is { } seconds)
+            {
+                switch (request.Spec.Venue)
+                {
+                    case "aster": request.Spec.Aster = new AsterVenueOptions { DeadManSwitchSeconds = seconds }; break;
+                    case "lighter": request.Spec.Lighter = new LighterVenueOptions { DeadManSwitchSeconds = seconds }; break;
+                    default: return Fail($"mmctl: --dead-man-switch goes with --venue aster or lighter; {request.Spec.Venue} has no dead-man's switch");
+                }
+            }
         }
         else
         {
