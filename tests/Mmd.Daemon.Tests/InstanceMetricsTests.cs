@@ -79,6 +79,29 @@ public class InstanceMetricsTests
     }
 
     [Fact]
+    public async Task ARunWithoutTheSwitch_LeavesNoSwitchSeriesOfTheRunBefore()
+    {
+        var registry = Prometheus.Metrics.NewCustomRegistry();
+        var metrics = new InstanceMetrics(registry);
+        var withSwitch = Running("bot");
+        metrics.Update([withSwitch], Now);
+        Assert.Contains("mmd_instance_dead_man_switch_deadline_timestamp_seconds{name=\"bot\"}", await ScrapeAsync(registry), StringComparison.Ordinal);
+
+        var notArmed = Running("bot");
+        notArmed.Stats.DeadManSwitch = new DeadManSwitchFigures { CountdownSeconds = 60 };
+        metrics.Update([notArmed], Now);
+        var text = await ScrapeAsync(registry);
+        Assert.Contains("mmd_instance_dead_man_switch_armed{name=\"bot\"} 0\n", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("mmd_instance_dead_man_switch_deadline_timestamp_seconds{name=", text, StringComparison.Ordinal);
+
+        var off = Running("bot");
+        off.Stats.DeadManSwitch = null;
+        metrics.Update([off], Now);
+        var samples = string.Join('\n', (await ScrapeAsync(registry)).Split('\n').Where(l => !l.StartsWith('#'))); // the HELP and TYPE lines stay
+        Assert.DoesNotContain("mmd_instance_dead_man_switch_", samples, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ADeletedInstancesSeries_Go_AndAnEditedSymbolReplacesItsInfo()
     {
         var registry = Prometheus.Metrics.NewCustomRegistry();

@@ -170,7 +170,7 @@ public static class Printer
         if (!d.Armed) return $"on ({d.CountdownSeconds} s), not armed yet: it arms before the first order";
         var failing = d.ConsecutiveFailures > 0 ? $"; the last {d.ConsecutiveFailures} failed in a row" : "";
         return $"armed ({d.CountdownSeconds} s): pushed back {d.Renewals} times, {d.FailedRenewals} failed{failing}; " +
-            $"the venue cancels at {d.Deadline.ToDateTimeOffset():u} unless a push gets through first";
+            $"the venue cancels at {(d.Deadline is null ? "-" : d.Deadline.ToDateTimeOffset().ToString("u", CultureInfo.InvariantCulture))} unless a push gets through first";
     }
 
     // Milliseconds to three digits: a reaction is tens of microseconds, a venue's answer tens of milliseconds.

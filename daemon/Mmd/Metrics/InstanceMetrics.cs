@@ -103,12 +103,15 @@ public sealed class InstanceMetrics
                 _latency.WithLabels(name, kind, "0.99").Set(samples == 0 ? double.NaN : summary!.P99Micros / 1e6);
                 _latency.WithLabels(name, kind, "1").Set(samples == 0 ? double.NaN : summary!.MaxMicros / 1e6);
             }
+        // A run without a switch (or not armed yet) leaves no series behind from a run before it.
         if (s.DeadManSwitch is { } d)
         {
             _deadManArmed.WithLabels(name).Set(d.Armed ? 1 : 0);
             _deadManFailures.WithLabels(name).Set(d.ConsecutiveFailures);
-            if (d.Deadline is { } deadline) _deadManDeadline.WithLabels(name).Set(deadline.Seconds + deadline.Nanos / 1e9);
         }
+        else foreach (var gauge in new[] { _deadManArmed, _deadManFailures }) gauge.RemoveLabelled(name);
+        if (s.DeadManSwitch?.Deadline is { } deadline) _deadManDeadline.WithLabels(name).Set(deadline.Seconds + deadline.Nanos / 1e9);
+        else _deadManDeadline.RemoveLabelled(name);
         foreach (var (span, figures) in new[] { ("session", s.Session), ("cumulative", s.Cumulative) })
         {
             if (figures is null) continue;
