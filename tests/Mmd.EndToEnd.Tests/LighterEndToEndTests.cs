@@ -41,7 +41,7 @@ public sealed class LighterEndToEndTests(ITestOutputHelper output)
         using var secretsDir = new TempDirectory();
         await using var d = await VenueDaemon.StartAsync("lighter", venue, secretsDir, LighterTestKeys.Variables);
         var spec = d.Dir.Combine("dms.json");
-        await File.WriteAllTextAsync(spec, SwitchSpecJson("dms", deadManSwitchSeconds: 400));
+        await File.WriteAllTextAsync(spec, Lighter.SpecJson("dms", venueOptions: new { deadManSwitchSeconds = 400 }, restartPolicy: "RESTART_POLICY_NEVER"));
         var startedAt = DateTimeOffset.UtcNow;
         Assert.Equal(0, (await d.MmctlAsync("start", "-f", spec)).ExitCode);
         var running = await d.WaitForAsync("dms", i => i.State == InstanceState.Running && i.Stats?.OpenBuyOrders == 2 && i.Stats.OpenSellOrders == 2, "quoting");
@@ -125,17 +125,6 @@ public sealed class LighterEndToEndTests(ITestOutputHelper output)
         using var http = new HttpClient();
         (await http.PostAsync(new Uri(venue.RestUrl + path), null).DefaultTimeout()).EnsureSuccessStatusCode();
     }
-
-    private static string SwitchSpecJson(string name, uint deadManSwitchSeconds) => JsonSerializer.Serialize(new
-    {
-        name,
-        venue = "lighter",
-        symbol = "SOL",
-        perpMarketMaking = new { spreadPct = "0.05", orderQuantity = "0.2", levels = 2, maxPosition = "4", positionThreshold = "1", interval = "10s" },
-        risk = new { maxPosition = "6", priceBandPct = "5" },
-        lighter = new { deadManSwitchSeconds },
-        supervision = new { restartPolicy = "RESTART_POLICY_NEVER" },
-    });
 
     /// <summary>A valid 40-byte API key that the emulator has not registered.</summary>
     private const string WrongKey = "5f0d9b4c8a1e27f3c6b2a9d81e4f7c03b5a6d2e9f1c8b7a4d3e2f1a0b9c8d7e6f5a4b3c2d1e0f001";

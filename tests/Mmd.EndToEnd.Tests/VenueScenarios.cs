@@ -15,14 +15,22 @@ namespace Mmd.EndToEnd.Tests;
 internal sealed record VenueUnderTest(string Name, string Symbol, IReadOnlyDictionary<string, string> Credentials, Func<EmulatorProcess, string, Task<IExchangeConnector>> Connect,
     bool ReportsFunding = false)
 {
-    public string SpecJson(string instance) => JsonSerializer.Serialize(new
+    /// <param name="venueOptions">The spec's options of this venue (its field is the venue's name), if any.</param>
+    /// <param name="restartPolicy">The supervision's restart policy; null: the daemon's.</param>
+    public string SpecJson(string instance, object? venueOptions = null, string? restartPolicy = null)
     {
-        name = instance,
-        venue = Name,
-        symbol = Symbol,
-        perpMarketMaking = new { spreadPct = "0.05", orderQuantity = "0.2", levels = 2, maxPosition = "4", positionThreshold = "1", interval = "10s" },
-        risk = new { maxPosition = "6", priceBandPct = "5" },
-    });
+        var spec = new Dictionary<string, object>
+        {
+            ["name"] = instance,
+            ["venue"] = Name,
+            ["symbol"] = Symbol,
+            ["perpMarketMaking"] = new { spreadPct = "0.05", orderQuantity = "0.2", levels = 2, maxPosition = "4", positionThreshold = "1", interval = "10s" },
+            ["risk"] = new { maxPosition = "6", priceBandPct = "5" },
+        };
+        if (venueOptions is not null) spec[Name] = venueOptions;
+        if (restartPolicy is not null) spec["supervision"] = new { restartPolicy };
+        return JsonSerializer.Serialize(spec);
+    }
 }
 
 internal static class VenueScenarios

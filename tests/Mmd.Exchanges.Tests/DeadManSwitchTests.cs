@@ -60,9 +60,9 @@ public sealed class DeadManSwitchTests
         venue.Time.Advance(Countdown / 3 - TimeSpan.FromSeconds(1));
         Assert.Equal(2, venue.Count("arm"));
         venue.Time.Advance(TimeSpan.FromSeconds(1));
-        await Until.TrueAsync(() => armed.Renewals.Accepted == 2, "both scopes renewed a third of the countdown on");
+        await Until.TrueAsync(() => armed.Status!.Renewals == 2, "both scopes renewed a third of the countdown on");
         venue.Time.Advance(Countdown / 3);
-        await Until.TrueAsync(() => armed.Renewals.Accepted == 4, "and again");
+        await Until.TrueAsync(() => armed.Status!.Renewals == 4, "and again");
         Assert.Equal(6, venue.Count("arm"));
 
         await armed.DisposeAsync();
@@ -84,20 +84,20 @@ public sealed class DeadManSwitchTests
 
         venue.Next = new HttpRequestException("cut off");
         venue.Time.Advance(Countdown / 3);
-        await Until.TrueAsync(() => armed.Renewals.Failed == 1, "the renewal fails");
+        await Until.TrueAsync(() => armed.Status!.FailedRenewals == 1, "the renewal fails");
         venue.Time.Advance(DeadManSwitch.RetryAfterFailure);
-        await Until.TrueAsync(() => armed.Renewals.Failed == 2, "and is tried again 10 s later, not a third of the countdown");
+        await Until.TrueAsync(() => armed.Status!.FailedRenewals == 2, "and is tried again 10 s later, not a third of the countdown");
         // Two in a row failed: the deadline is still the arming's.
         Assert.Equal(new DeadManSwitchStatus(Countdown, true, 0, 2, 2, armedAt), armed.Status);
         venue.Next = null;
         venue.Time.Advance(DeadManSwitch.RetryAfterFailure);
-        await Until.TrueAsync(() => armed.Renewals.Accepted == 1, "the third gets through");
+        await Until.TrueAsync(() => armed.Status!.Renewals == 1, "the third gets through");
         Assert.Equal(new DeadManSwitchStatus(Countdown, true, 1, 2, 0, venue.Time.GetUtcNow()), armed.Status);
         // Back to a third of the countdown.
         venue.Time.Advance(Countdown / 3 - TimeSpan.FromSeconds(1));
-        Assert.Equal(1, armed.Renewals.Accepted);
+        Assert.Equal(1, armed.Status!.Renewals);
         venue.Time.Advance(TimeSpan.FromSeconds(1));
-        await Until.TrueAsync(() => armed.Renewals.Accepted == 2, "the next renewal, a third of the countdown on");
+        await Until.TrueAsync(() => armed.Status!.Renewals == 2, "the next renewal, a third of the countdown on");
     }
 
     [Fact]

@@ -50,8 +50,6 @@ public sealed class AsterConnector : IExchangeConnector
 
     public AsterRestClient Rest => _rest;
 
-    public DeadManSwitch DeadManSwitch => _deadMan;
-
     public DeadManSwitchStatus? DeadManSwitchStatus => _deadMan.Status;
 
     public ConnectorCapabilities Capabilities =>

@@ -61,8 +61,6 @@ public sealed class LighterConnector : IExchangeConnector
 
     public LighterRestClient Rest => _rest;
 
-    public DeadManSwitch DeadManSwitch => _deadMan;
-
     public DeadManSwitchStatus? DeadManSwitchStatus => _deadMan.Status;
 
     public ConnectorCapabilities Capabilities =>

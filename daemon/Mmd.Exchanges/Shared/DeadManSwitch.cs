@@ -48,9 +48,6 @@ public sealed class DeadManSwitch : IAsyncDisposable
         _time = time;
     }
 
-    /// <summary>Renewals the venue accepted, and those that failed (the next one tries again).</summary>
-    public (long Accepted, long Failed) Renewals => (Interlocked.Read(ref _renewals), Interlocked.Read(ref _failedRenewals));
-
     /// <summary>Where the switch stands, for the stats; null when it is off.</summary>
     public DeadManSwitchStatus? Status
     {

@@ -18,7 +18,6 @@ public sealed partial class AsterEmulator : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly TimeProvider _time;
     private readonly ITimer _expiry;
-    private long _skewTicks;
 
     private AsterEmulator(WebApplication app, PaperExchange exchange, TimeProvider time, long chainId)
     {
@@ -26,6 +25,7 @@ public sealed partial class AsterEmulator : IAsyncDisposable
         Exchange = exchange;
         _time = time;
         Auth = new AsterAuthenticator(chainId);
+        Clock = new VenueClock(time);
         _expiry = time.CreateTimer(_ => ExpireDue(), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
     }
 
@@ -37,12 +37,8 @@ public sealed partial class AsterEmulator : IAsyncDisposable
 
     public Uri RestUrl { get; private set; } = null!;
 
-    /// <summary>How far the venue's clock is ahead of the machine's (negative: behind).</summary>
-    public TimeSpan ClockSkew
-    {
-        get => TimeSpan.FromTicks(Interlocked.Read(ref _skewTicks));
-        set => Interlocked.Exchange(ref _skewTicks, value.Ticks);
-    }
+    /// <summary>The venue's clock; a test runs it ahead of the machine's.</summary>
+    public VenueClock Clock { get; }
 
     public static async Task<AsterEmulator> StartAsync(PaperExchange exchange, TimeProvider time, int port = 0, long chainId = AsterEip712Signer.MainnetChainId,
         CancellationToken cancellationToken = default)
@@ -64,7 +60,7 @@ public sealed partial class AsterEmulator : IAsyncDisposable
         await _app.DisposeAsync().ConfigureAwait(false);
     }
 
-    private DateTimeOffset VenueNow => _time.GetUtcNow() + ClockSkew;
+    private DateTimeOffset VenueNow => Clock.Now;
 
     private void Map(WebApplication app)
     {
@@ -119,11 +115,7 @@ public sealed partial class AsterEmulator : IAsyncDisposable
             Exchange.InjectBookGap(paper);
             return Results.Ok();
         });
-        app.MapPost("/_emulator/clock-skew", (long ms) =>
-        {
-            ClockSkew = TimeSpan.FromMilliseconds(ms);
-            return Results.Ok();
-        });
+        Clock.Map(app);
         app.MapPost("/_emulator/expire-listen-keys", () =>
         {
             ExpireListenKeys();

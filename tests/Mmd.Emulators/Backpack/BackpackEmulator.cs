@@ -20,13 +20,13 @@ public sealed partial class BackpackEmulator : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly TimeProvider _time;
-    private long _skewTicks;
 
     private BackpackEmulator(WebApplication app, PaperExchange exchange, TimeProvider time)
     {
         _app = app;
         Exchange = exchange;
         _time = time;
+        Clock = new VenueClock(time);
     }
 
     public PaperExchange Exchange { get; }
@@ -40,12 +40,8 @@ public sealed partial class BackpackEmulator : IAsyncDisposable
 
     public Uri WebSocketUrl { get; private set; } = null!;
 
-    /// <summary>How far the venue's clock is ahead of the machine's (negative: behind).</summary>
-    public TimeSpan ClockSkew
-    {
-        get => TimeSpan.FromTicks(Interlocked.Read(ref _skewTicks));
-        set => Interlocked.Exchange(ref _skewTicks, value.Ticks);
-    }
+    /// <summary>The venue's clock; a test runs it ahead of the machine's.</summary>
+    public VenueClock Clock { get; }
 
     /// <param name="pingInterval">How often the venue pings each WebSocket (Backpack: 60 s); a client that has not answered within twice that is dropped.</param>
     public static async Task<BackpackEmulator> StartAsync(PaperExchange exchange, TimeProvider time, int port = 0, TimeSpan? pingInterval = null,
@@ -69,9 +65,9 @@ public sealed partial class BackpackEmulator : IAsyncDisposable
 
     private static readonly JsonSerializerOptions ControlJson = new(JsonSerializerDefaults.Web) { Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() } };
 
-    private long NowMs => (_time.GetUtcNow() + ClockSkew).ToUnixTimeMilliseconds();
+    private long NowMs => Clock.Now.ToUnixTimeMilliseconds();
 
-    private long NowMicros => (_time.GetUtcNow() + ClockSkew).ToUnixTimeMilliseconds() * 1000;
+    private long NowMicros => NowMs * 1000;
 
     private void Map(WebApplication app, TimeSpan pingInterval)
     {
@@ -114,11 +110,7 @@ public sealed partial class BackpackEmulator : IAsyncDisposable
             Exchange.InjectBookGap(symbol);
             return Results.Ok();
         });
-        app.MapPost("/_emulator/clock-skew", (long ms) =>
-        {
-            ClockSkew = TimeSpan.FromMilliseconds(ms);
-            return Results.Ok();
-        });
+        Clock.Map(app);
     }
 
     private Task ApplyFaultsAsync(HttpContext context, RequestDelegate next) =>

@@ -14,18 +14,6 @@ public sealed partial class LighterEmulator
     private readonly ConcurrentDictionary<long, DateTimeOffset> _scheduledCancels = new();
     private ITimer? _scheduledCancelCheck;
     private int _scheduledCancelsFired;
-    private long _skewTicks;
-
-    /// <summary>How far the venue's clock runs ahead of the host's: a test moves it to bring a scheduled cancel-all due.</summary>
-    public TimeSpan ClockSkew
-    {
-        get => TimeSpan.FromTicks(Interlocked.Read(ref _skewTicks));
-        set
-        {
-            Interlocked.Exchange(ref _skewTicks, value.Ticks);
-            FireDueScheduledCancels();
-        }
-    }
 
     /// <summary>When the account's scheduled cancel-all is due, if one is queued.</summary>
     public DateTimeOffset? ScheduledCancelOf(long accountIndex) => _scheduledCancels.TryGetValue(accountIndex, out var at) ? at : null;
@@ -94,11 +82,7 @@ public sealed partial class LighterEmulator
             scheduled = _scheduledCancels.Select(s => new { account = s.Key, atMs = s.Value.ToUnixTimeMilliseconds() }).ToArray(),
             fired = ScheduledCancelsFired,
         }));
-        app.MapPost("/_emulator/clock-skew", (long ms) =>
-        {
-            ClockSkew = TimeSpan.FromMilliseconds(ms);
-            return Results.Ok();
-        });
+        Clock.Map(app);
     }
 
     private async Task DisposeScheduledCancelsAsync()

@@ -28,6 +28,7 @@ public sealed partial class LighterEmulator : IAsyncDisposable
         Exchange = exchange;
         _time = time;
         Auth = new LighterAuthenticator(chainId);
+        Clock = new VenueClock(time) { SkewChanged = FireDueScheduledCancels };
         Perpetuals = exchange.Instruments.Where(i => i.Kind == InstrumentKind.Perpetual).ToArray();
     }
 
@@ -72,7 +73,10 @@ public sealed partial class LighterEmulator : IAsyncDisposable
         await _app.DisposeAsync().ConfigureAwait(false);
     }
 
-    private DateTimeOffset Now => _time.GetUtcNow() + ClockSkew;
+    /// <summary>The venue's clock; a test runs it ahead of the machine's to bring a scheduled cancel-all due.</summary>
+    public VenueClock Clock { get; }
+
+    private DateTimeOffset Now => Clock.Now;
 
     private InstrumentSpec? MarketOf(string? marketId) => int.TryParse(marketId, out var id) && id >= 0 && id < Perpetuals.Length ? Perpetuals[id] : null;
 

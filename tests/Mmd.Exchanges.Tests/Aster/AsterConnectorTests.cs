@@ -142,7 +142,7 @@ public sealed class AsterConnectorTests : IAsyncLifetime, IDisposable
             await venue.PlaceOrderAsync(Bid(ids, PassiveBid()), default).DefaultTimeout();
             Assert.Equal(countdown, _venue.CountdownOf(AsterTestKeys.Account, Symbol));
             // Twice the countdown later the order still rests: the switch was renewed in time.
-            await Until.TrueAsync(() => venue.DeadManSwitch.Renewals.Accepted >= 4, "the switch is renewed", TimeSpan.FromSeconds(20));
+            await Until.TrueAsync(() => venue.DeadManSwitchStatus!.Renewals >= 4, "the switch is renewed", TimeSpan.FromSeconds(20));
             Assert.Equal(0, _venue.CountdownCancels);
             Assert.Single(_market.OpenOrders(AsterTestKeys.Account, Paper));
         }
@@ -164,7 +164,7 @@ public sealed class AsterConnectorTests : IAsyncLifetime, IDisposable
         {
             Assert.Single(await venue.GetOpenOrdersAsync(Symbol, default).DefaultTimeout()); // what a worker's start-up reconcile reads
             Assert.Equal(countdown, _venue.CountdownOf(AsterTestKeys.Account, Symbol));
-            await Until.TrueAsync(() => venue.DeadManSwitch.Renewals.Accepted >= 2, "the switch is renewed", TimeSpan.FromSeconds(20));
+            await Until.TrueAsync(() => venue.DeadManSwitchStatus!.Renewals >= 2, "the switch is renewed", TimeSpan.FromSeconds(20));
             Assert.Equal(0, _venue.CountdownCancels);
         }
         Assert.Null(_venue.CountdownOf(AsterTestKeys.Account, Symbol));
@@ -219,10 +219,10 @@ public sealed class AsterConnectorTests : IAsyncLifetime, IDisposable
         var ids = new ClientOrderIds("cut", DateTimeOffset.UtcNow);
         Assert.Equal(CommandOutcome.Accepted, (await venue.PlaceOrderAsync(Bid(ids, PassiveBid()), default).DefaultTimeout()).Outcome);
         Assert.Equal(CommandOutcome.Accepted, (await venue.PlaceOrderAsync(Bid(ids, PassiveBid() - 0.01m), default).DefaultTimeout()).Outcome);
-        await Until.TrueAsync(() => venue.DeadManSwitch.Renewals.Accepted >= 1, "the switch is renewed", TimeSpan.FromSeconds(10));
+        await Until.TrueAsync(() => venue.DeadManSwitchStatus!.Renewals >= 1, "the switch is renewed", TimeSpan.FromSeconds(10));
         Assert.Equal(2, _market.OpenOrders(AsterTestKeys.Account, Paper).Count);
         cable.Cut = true; // the worker lives but nothing it sends arrives: no renewal, no cancel
-        await Until.TrueAsync(() => venue.DeadManSwitch.Renewals.Failed >= 1, "a renewal is attempted and fails", TimeSpan.FromSeconds(10));
+        await Until.TrueAsync(() => venue.DeadManSwitchStatus!.FailedRenewals >= 1, "a renewal is attempted and fails", TimeSpan.FromSeconds(10));
         // The emulator counts a run-out after its cancels, so wait for both.
         await Until.TrueAsync(() => _venue.CountdownCancels >= 1 && _market.OpenOrders(AsterTestKeys.Account, Paper).Count == 0, "the venue cancels on its own",
             TimeSpan.FromSeconds(10));

@@ -114,7 +114,7 @@ public sealed class AsterRestOnEmulatorTests : IAsyncLifetime, IDisposable
 
         using var wrongSecret = Client(V1("not-the-secret"));
         Assert.Equal(-1022, (await Assert.ThrowsAsync<AsterApiException>(() => wrongSecret.GetOpenOrdersAsync(Symbol, CancellationToken.None).DefaultTimeout())).Code);
-        _venue.ClockSkew = TimeSpan.FromSeconds(30); // the venue's clock is ahead: our timestamp is past its recvWindow
+        _venue.Clock.Skew = TimeSpan.FromSeconds(30); // the venue's clock is ahead: our timestamp is past its recvWindow
         using var late = Client(V1());
         Assert.Equal(-1021, (await Assert.ThrowsAsync<AsterApiException>(() => late.GetOpenOrdersAsync(Symbol, CancellationToken.None).DefaultTimeout())).Code);
         await late.SyncClockAsync(CancellationToken.None).DefaultTimeout(); // measured, the offset puts it right

@@ -52,7 +52,7 @@ public class BackpackConnectorTests
     public async Task ClockSkew_ExpiresRequests_UntilTheOffsetIsMeasured()
     {
         await using var f = await BackpackEmulatorFixture.StartAsync();
-        f.Emulator.ClockSkew = TimeSpan.FromSeconds(30); // the venue's clock runs 30 s ahead of ours
+        f.Emulator.Clock.Skew = TimeSpan.FromSeconds(30); // the venue's clock runs 30 s ahead of ours
         await using var venue = f.Connect();
         var expired = await Assert.ThrowsAsync<BackpackApiException>(() => venue.GetBalancesAsync(default).DefaultTimeout());
         Assert.Equal("INVALID_CLIENT_REQUEST", expired.Code);

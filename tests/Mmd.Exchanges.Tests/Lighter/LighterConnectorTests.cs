@@ -117,7 +117,7 @@ public sealed class LighterConnectorTests : IAsyncLifetime, IDisposable
         Assert.Equal(2, _market.OpenOrders(paper, "SOL_USDC_PERP").Count);
 
         // The worker is cut off and renews nothing; the venue's clock passes the scheduled time.
-        _emulator.ClockSkew = countdown + TimeSpan.FromSeconds(1);
+        _emulator.Clock.Skew = countdown + TimeSpan.FromSeconds(1);
         Assert.Empty(_market.OpenOrders(paper, "SOL_USDC_PERP"));
         Assert.Equal(1, _emulator.ScheduledCancelsFired);
         Assert.Null(_emulator.ScheduledCancelOf(LighterTestKeys.Account));
