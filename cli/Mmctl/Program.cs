@@ -23,6 +23,7 @@ using var host = new HostBuilder()
         services.AddSingleton(Options.Create(new ConsoleLifetimeOptions { SuppressStatusMessages = true }));
         services.AddSingleton(Options.Create(new HostOptions()));
         services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
+        services.AddSingleton<Cocona.Application.ICoconaApplicationMetadataProvider, ProgramMetadata>();
         // Registered after Cocona's own (which it adds only if none is there): the one the host resolves.
         services.AddTransient<ICoconaCommandDispatcher>(sp => new UsageDispatcher(ActivatorUtilities.CreateInstance<CoconaCommandDispatcher>(sp)));
     })

@@ -310,6 +310,10 @@ public sealed class DaemonTests
         Assert.StartsWith("{", json.StandardOutput.TrimStart(), StringComparison.Ordinal);
         var typo = await Cli.RunAsync(DaemonUnderTest.MmctlDll, ["--socket", d.SocketPath, "stauts"], nowhere, d.Dir.Path);
         Assert.Equal((2, "mmctl: 'stauts' is not a command (did you mean start or status?); see mmctl --help"), (typo.ExitCode, typo.StandardError.Trim()));
+        // Launched as `dotnet mmctl.dll` (the README's way) its help names mmctl, not the dotnet host.
+        var help = await Cli.RunAsync(DaemonUnderTest.MmctlDll, ["stop", "--help"], nowhere, d.Dir.Path);
+        Assert.Equal(0, help.ExitCode);
+        Assert.StartsWith("Usage: mmctl stop ", help.StandardOutput, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -32,6 +32,7 @@ public sealed class NativeMmctlTests(NativeMmctl mmctl) : IClassFixture<NativeMm
 
         var help = await mmctl.RunAsync(d.SocketPath, wd, "--help");
         Assert.Equal(0, help.ExitCode); // Cocona ends help with 129
+        Assert.StartsWith("Usage: mmctl [command]", help.StandardOutput, StringComparison.Ordinal);
         foreach (var command in new[] { "start", "stop", "status", "watch", "logs", "templates", "health", "daemon" })
             Assert.Contains(command, help.StandardOutput, StringComparison.Ordinal);
         // The options the host settles reach Cocona: no shell-completion script (enabled, it prints one and exits 0).
