@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
 using Mmd.Trading.Execution;
+using Mmd.Trading.Orders;
 using Mmd.Trading.Primitives;
 using Mmd.Trading.Risk;
 
@@ -45,14 +46,37 @@ public class RiskEngineTests
     }
 
     [Fact]
-    public void OrderRate_SlidingWindow()
+    public void OrderRate_SlidingWindow_KeepsAQuarterForProtectiveOrders()
     {
         var time = new FakeTimeProvider();
-        var risk = new RiskEngine(new RiskLimits { MaxOrdersPerSecond = 3 }, time);
+        var risk = new RiskEngine(new RiskLimits { MaxOrdersPerSecond = 4 }, time);
         for (var i = 0; i < 3; i++) Assert.True(risk.Check(Order(Side.Buy, 100m, 1m), Context()).Allowed);
-        Assert.Equal(DenyReason.OrderRate, risk.Check(Order(Side.Buy, 100m, 1m), Context()).Reason);
+        var quote = risk.Check(Order(Side.Buy, 100m, 1m), Context());
+        Assert.Equal((DenyReason.OrderRate, "more than 3 orders in one second (1 of the 4 kept for hedges and closes)"), (quote.Reason, quote.Detail));
+        // The hedge of a fill takes the place the quotes left; it counts, so the next one finds the window full.
+        Assert.True(risk.Check(Order(Side.Sell, 100m, 1m), Context(), OrderPurpose.Hedge).Allowed);
+        Assert.Equal(DenyReason.OrderRate, risk.Check(Order(Side.Sell, 100m, 1m), Context(), OrderPurpose.Hedge).Reason);
+        Assert.Equal(DenyReason.OrderRate, risk.Check(Order(Side.Sell, 100m, 1m, reduceOnly: true), Context(position: 5m)).Reason);
+        Assert.Equal(3, risk.DeniedCount(DenyReason.OrderRate));
         time.Advance(TimeSpan.FromSeconds(1));
         Assert.True(risk.Check(Order(Side.Buy, 100m, 1m), Context()).Allowed);
+    }
+
+    [Theory]
+    [InlineData(1, 0)]
+    [InlineData(2, 1)]
+    [InlineData(3, 1)]
+    [InlineData(20, 5)]
+    [InlineData(100, 25)]
+    public void ProtectiveReserve_IsAQuarterOfTheRate_AtLeastOne_FromTwoASecond(int perSecond, int reserve) =>
+        Assert.Equal(reserve, new RiskEngine(new RiskLimits { MaxOrdersPerSecond = perSecond }, new FakeTimeProvider()).ProtectiveReserve);
+
+    [Fact]
+    public void OrderRate_OfOne_LeavesQuotesTheWholeRate()
+    {
+        var risk = new RiskEngine(new RiskLimits { MaxOrdersPerSecond = 1 }, new FakeTimeProvider());
+        Assert.True(risk.Check(Order(Side.Buy, 100m, 1m), Context()).Allowed);
+        Assert.Equal(DenyReason.OrderRate, risk.Check(Order(Side.Sell, 100m, 1m), Context(), OrderPurpose.Hedge).Reason);
     }
 
     [Fact]
@@ -68,6 +92,10 @@ public class RiskEngineTests
         Assert.True(risk.KillSwitchTripped);
         Assert.Equal(DenyReason.KillSwitch, risk.Check(Order(Side.Buy, 100m, 1m), Context()).Reason);
         Assert.True(risk.Check(Order(Side.Sell, 100m, 1m, reduceOnly: true), Context(position: 1m)).Allowed);
+        // A hedge of a fill already taken, and the stop's flattening, lower exposure too: they still go out.
+        Assert.True(risk.Check(Order(Side.Sell, 100m, 1m), Context(position: 1m), OrderPurpose.Hedge).Allowed);
+        Assert.True(risk.Check(Order(Side.Sell, 100m, 1m), Context(position: 1m), OrderPurpose.Flatten).Allowed);
+        Assert.Equal(DenyReason.KillSwitch, risk.Check(Order(Side.Buy, 100m, 1m), Context(), OrderPurpose.Rebalance).Reason);
     }
 
     [Fact]

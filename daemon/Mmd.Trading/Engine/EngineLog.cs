@@ -16,8 +16,8 @@ internal static partial class EngineLog
     [LoggerMessage(1003, LogLevel.Warning, "{Instance}: order {ClientOrderId} rejected: {Reason}")]
     public static partial void Rejected(ILogger logger, string instance, string clientOrderId, string? reason);
 
-    [LoggerMessage(1004, LogLevel.Warning, "{Instance}: risk denied {Side} {Quantity} @ {Price}: {Reason} {Detail}")]
-    public static partial void Denied(ILogger logger, string instance, string side, decimal quantity, decimal? price, string reason, string? detail);
+    [LoggerMessage(1004, LogLevel.Warning, "{Instance}: risk denied {Side} {Quantity} @ {Price}: {Reason} {Detail} (one line per reason every {Seconds} s at most; {LeftOut} left out since the last)")]
+    public static partial void Denied(ILogger logger, string instance, string side, decimal quantity, decimal? price, string reason, string? detail, long leftOut, double seconds);
 
     [LoggerMessage(1005, LogLevel.Warning, "{Instance}: order {ClientOrderId} outcome unknown ({Reason}); asking the venue")]
     public static partial void Unknown(ILogger logger, string instance, string clientOrderId, string? reason);
@@ -58,7 +58,7 @@ internal static partial class EngineLog
     [LoggerMessage(1012, LogLevel.Information, "{Instance}: stopped; {Left} own orders left on the venue")]
     public static partial void Stopped(ILogger logger, string instance, int left);
 
-    [LoggerMessage(1013, LogLevel.Error, "{Instance}: kill switch tripped: {Reason}; quotes pulled")]
+    [LoggerMessage(1013, LogLevel.Error, "{Instance}: kill switch tripped: {Reason}; quotes pulled, no new exposure (hedges and closes of the position still go out)")]
     public static partial void KillSwitch(ILogger logger, string instance, string? reason);
 
     [LoggerMessage(1014, LogLevel.Warning, "{Instance}: account stream asked for a resync ({Reason}); re-reading orders and fills")]

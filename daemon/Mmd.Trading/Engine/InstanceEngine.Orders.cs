@@ -135,12 +135,17 @@ public sealed partial class InstanceEngine
     /// <summary>The strategy's decision, the engine's own (pull everything), or null: nothing to decide yet.</summary>
     private StrategyDecision? Decide(DateTimeOffset now)
     {
-        if (_risk.KillSwitchTripped)
-        {
-            if (!_killLogged) EngineLog.KillSwitch(_logger, _options.InstanceName, _risk.KillSwitchReason);
-            _killLogged = true;
-            return StrategyDecision.PullQuotes;
-        }
+        if (!_risk.KillSwitchTripped) return DecideInMarket(now);
+        if (!_killLogged) EngineLog.KillSwitch(_logger, _options.InstanceName, _risk.KillSwitchReason);
+        _killLogged = true;
+        // No new exposure, but the position already taken is still protected: the hedge of a fill that came in while the
+        // quotes were pulled (or whose hedge failed before), a reduce-only close, a strategy's stop.
+        if (DecideInMarket(now) is not { } decision) return StrategyDecision.PullQuotes;
+        return new StrategyDecision([], decision.Immediate.Where(i => RiskEngine.IsProtective(i.Purpose, i.ReduceOnly)).ToList()) { Stop = decision.Stop };
+    }
+
+    private StrategyDecision? DecideInMarket(DateTimeOffset now)
+    {
         // Before the first book, orders adopted at start stay where they are (their queue places kept) for as long as a
         // running book may be silent; after that, no market data means no quotes.
         if (!_primary.Book.IsSynced && _primary.Book.Sequence == 0 && now - _sessionStart < _options.StaleBookAfter) return null;
@@ -201,14 +206,18 @@ public sealed partial class InstanceEngine
         CreatedAt = _time.GetUtcNow(),
     };
 
+    private readonly DenialLogThrottle _denialLog = new();
+
     /// <summary>Risk check; an allowed order enters the tracker (state New), a denied one is only counted.</summary>
     private bool TryAdmit(MarketLeg leg, TrackedOrder order)
     {
         var context = new RiskContext(leg.Book.Mid, leg.Cumulative.Position, leg.Tracker.OpenQuantity(Side.Buy), leg.Tracker.OpenQuantity(Side.Sell));
-        var decision = _risk.Check(order.ToRequest(), context);
+        var decision = _risk.Check(order.ToRequest(), context, order.Purpose);
         if (!decision.Allowed)
         {
-            EngineLog.Denied(_logger, _options.InstanceName, order.Side.ToString(), order.Quantity, order.Price, decision.Reason.ToString(), decision.Detail);
+            if (_denialLog.ShouldLog(decision.Reason, _time.GetUtcNow(), out var leftOut))
+                EngineLog.Denied(_logger, _options.InstanceName, order.Side.ToString(), order.Quantity, order.Price, decision.Reason.ToString(), decision.Detail,
+                    leftOut, DenialLogThrottle.Every.TotalSeconds);
             return false;
         }
         leg.Tracker.Add(order);

@@ -1,12 +1,15 @@
 using Mmd.Trading.Execution;
+using Mmd.Trading.Orders;
 using Mmd.Trading.Primitives;
 
 namespace Mmd.Trading.Risk;
 
 /// <summary>
 /// Pre-trade checks. A denied order never reaches the connector; every denial is counted by reason.
-/// Reduce-only and flattening orders pass the position, band and kill-switch checks because they can
-/// only lower exposure.
+/// Reduce-only orders pass the position, band and kill-switch checks because they can only lower exposure.
+/// Protective orders (hedges of fills already taken, reduce-only closes, the stop's flattening) pass the kill switch,
+/// and a quarter of the order rate is kept for them: quotes churning against the limit never hold back the hedge of
+/// a fill, while every order still counts toward the one limit, so no loop of them can outrun it.
 /// </summary>
 public sealed class RiskEngine
 {
@@ -47,20 +50,30 @@ public sealed class RiskEngine
         }
     }
 
-    public RiskDecision Check(PlaceOrderRequest order, in RiskContext context)
+    /// <summary>The orders a second that only protective orders may use: a quarter of the limit (none below 2 a second).</summary>
+    public int ProtectiveReserve => _limits.MaxOrdersPerSecond < 2 ? 0 : Math.Max(1, _limits.MaxOrdersPerSecond / 4);
+
+    /// <summary>True for an order that takes exposure back rather than adding it.</summary>
+    public static bool IsProtective(OrderPurpose purpose, bool reduceOnly) => reduceOnly || purpose is OrderPurpose.Hedge or OrderPurpose.Flatten;
+
+    public RiskDecision Check(PlaceOrderRequest order, in RiskContext context, OrderPurpose purpose = OrderPurpose.Quote)
     {
-        var decision = Evaluate(order, context);
+        var decision = Evaluate(order, context, IsProtective(purpose, order.ReduceOnly));
         if (decision.Allowed) _sent.Enqueue(_time.GetTimestamp());
         else Interlocked.Increment(ref _denials[(int)decision.Reason]);
         return decision;
     }
 
-    private RiskDecision Evaluate(PlaceOrderRequest order, in RiskContext context)
+    private RiskDecision Evaluate(PlaceOrderRequest order, in RiskContext context, bool protective)
     {
         var reducing = order.ReduceOnly;
-        if (KillSwitchTripped && !reducing) return new(DenyReason.KillSwitch, KillSwitchReason);
+        if (KillSwitchTripped && !protective) return new(DenyReason.KillSwitch, KillSwitchReason);
 
-        if (!RateAllows()) return new(DenyReason.OrderRate, $"more than {_limits.MaxOrdersPerSecond} orders in one second");
+        var rate = protective ? _limits.MaxOrdersPerSecond : _limits.MaxOrdersPerSecond - ProtectiveReserve;
+        if (!RateAllows(rate))
+            return new(DenyReason.OrderRate, protective
+                ? $"more than {_limits.MaxOrdersPerSecond} orders in one second"
+                : $"more than {rate} orders in one second ({ProtectiveReserve} of the {_limits.MaxOrdersPerSecond} kept for hedges and closes)");
 
         var referencePrice = order.Price ?? context.Mid;
         if (referencePrice is null) return new(DenyReason.NoMarketData, "no price and no mid to value the order");
@@ -87,11 +100,11 @@ public sealed class RiskEngine
         return RiskDecision.Allow;
     }
 
-    private bool RateAllows()
+    private bool RateAllows(int limit)
     {
         var now = _time.GetTimestamp();
         var window = _time.TimestampFrequency; // one second of ticks
         while (_sent.Count > 0 && now - _sent.Peek() >= window) _sent.Dequeue();
-        return _sent.Count < _limits.MaxOrdersPerSecond;
+        return _sent.Count < limit;
     }
 }

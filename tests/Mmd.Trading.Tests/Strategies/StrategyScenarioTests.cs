@@ -221,6 +221,72 @@ public class StrategyScenarioTests
     }
 
     [Fact]
+    public async Task MakerTakerHedge_QuotesThatUsedTheOrderRate_DoNotHoldBackTheHedgeOfAFill()
+    {
+        // Three orders a second: the two quotes, then (fake time standing still) the re-quote of the lifted ask would take
+        // the third and the hedge would wait a second, its attempt spent. A quarter of the rate is kept for protective orders.
+        await using var h = new EngineHarness("xemm", CrossMarketHedge(), risk: new RiskLimits { MaxOrdersPerSecond = 3 }, market: EngineHarness.QuietMarket(),
+            hedgeSymbol: "SOL_USDC_PERP");
+        _ = h.Start();
+        await Until.TrueAsync(() => h.OpenOrders().Count == 2, "a quote a side");
+        var ask = h.OpenOrders().Single(o => o.Side == Side.Sell);
+        h.Exchange.Place("taker", new PlaceOrderRequest("SOL_USDC", "t1", Side.Buy, OrderType.Limit, TimeInForce.Ioc, ask.Price,
+            h.Exchange.Levels("SOL_USDC", Side.Sell, 50).Where(l => l.Price <= ask.Price).Sum(l => l.Quantity)));
+
+        await Until.TrueAsync(() => h.HedgeJournal!.Fills.Count == 1, "the hedge filled, in the same second");
+        var hedge = Assert.Single(h.HedgeJournal!.Fills);
+        Assert.Equal((OrderPurpose.Hedge, Side.Buy, 0.5m), (hedge.Purpose, hedge.Fill.Side, hedge.Fill.Quantity));
+        Assert.Single(h.OpenOrders()); // the ask's re-quote waits for the window
+        var result = await h.StopAsync();
+        Assert.Equal((0m, 1L, 0L), (result.FinalStats.StrategyFigures!.Hedge!.Residual, result.FinalStats.StrategyFigures.Hedge.Hedges,
+            result.FinalStats.StrategyFigures.Hedge.HedgeFailures));
+    }
+
+    [Fact]
+    public async Task MakerTakerHedge_AFillThatLandsAsTheKillSwitchPullsTheQuotes_IsStillHedged()
+    {
+        Action? beforeAskCancel = null;
+        Func<bool> tripped = () => false;
+        // No profit margin: a round trip earns the spread it crossed back (nothing) and pays both fees.
+        await using var h = new EngineHarness("xemm", CrossMarketHedge() with { MinProfitabilityPct = 0m }, risk: new RiskLimits { MaxDrawdown = 0.001m },
+            market: EngineHarness.QuietMarket(),
+            hedgeSymbol: "SOL_USDC_PERP", wrap: c => new ScriptedConnector(c)
+            {
+                OnCancel = (request, next) =>
+                {
+                    // The kill switch's cancels only, not a re-pricing's before it.
+                    if (request.Symbol == "SOL_USDC" && tripped()) Interlocked.Exchange(ref beforeAskCancel, null)?.Invoke();
+                    return next(request);
+                },
+            });
+        tripped = () => h.Engine.LatestStats?.KillSwitchTripped == true;
+        _ = h.Start();
+        await Until.TrueAsync(() => h.OpenOrders().Count == 2, "a quote a side");
+        await RunPathAsync(h, TimeSpan.FromSeconds(1.2)); // a housekeeping tick: the kill switch has seen the session's peak (nothing traded: 0)
+
+        // A round trip (our bid hit, its hedge sold on the perp) costs the fees: the drawdown from 0 trips the kill switch,
+        // and as its cancels go out a buyer lifts our ask.
+        h.SweepDownToOurBestBid();
+        await Until.TrueAsync(() => h.HedgeJournal!.Fills.Count == 1, "the first fill hedged");
+        beforeAskCancel = () =>
+        {
+            var ask = h.OpenOrders().Single(o => o.Side == Side.Sell);
+            h.Exchange.Place("taker", new PlaceOrderRequest("SOL_USDC", "t2", Side.Buy, OrderType.Limit, TimeInForce.Ioc, ask.Price,
+                h.Exchange.Levels("SOL_USDC", Side.Sell, 50).Where(l => l.Price <= ask.Price).Sum(l => l.Quantity)));
+        };
+        await h.StatsAsync(s => s.KillSwitchTripped, "the kill switch trips");
+        await Until.TrueAsync(() => h.Journal.Fills.Count == 2, "the ask lifted as its cancel went out");
+
+        // The second fill came after the trip: no new exposure may go out, but its hedge is not new exposure.
+        await Until.TrueAsync(() => h.HedgeJournal!.Fills.Count == 2, "the fill after the trip hedged");
+        Assert.Equal((OrderPurpose.Hedge, Side.Buy, 0.5m), (h.HedgeJournal!.Fills[1].Purpose, h.HedgeJournal.Fills[1].Fill.Side, h.HedgeJournal.Fills[1].Fill.Quantity));
+        await RunPathAsync(h, TimeSpan.FromSeconds(1));
+        Assert.Empty(h.OpenOrders()); // and no quote after the trip
+        var result = await h.StopAsync();
+        Assert.Equal(0m, result.FinalStats.StrategyFigures!.Hedge!.Residual);
+    }
+
+    [Fact]
     public async Task MakerTakerHedge_AFillThatArrivesWhileTheStopCancelsTheQuotes_IsHedgedBeforeTheRunEnds()
     {
         ScriptedConnector? scripted = null;

@@ -1,0 +1,32 @@
+using Mmd.Trading.Risk;
+
+namespace Mmd.Trading.Engine;
+
+/// <summary>
+/// A risk denial repeats at every evaluation while its cause lasts (a full rate window, a position at its cap): a
+/// paper cross-market hedge logged 386 in 90 s. The first of a reason is logged, then at most one every
+/// <see cref="Every"/>, with how many were left out meanwhile. Every denial is still counted in the stats.
+/// </summary>
+internal sealed class DenialLogThrottle
+{
+    public static readonly TimeSpan Every = TimeSpan.FromSeconds(10);
+
+    private readonly DateTimeOffset?[] _loggedAt = new DateTimeOffset?[Enum.GetValues<DenyReason>().Length];
+    private readonly long[] _leftOut = new long[Enum.GetValues<DenyReason>().Length];
+
+    /// <summary>True when this denial is to be logged; <paramref name="leftOut"/> is then how many of its reason were not since the last one.</summary>
+    public bool ShouldLog(DenyReason reason, DateTimeOffset now, out long leftOut)
+    {
+        var i = (int)reason;
+        if (_loggedAt[i] is { } at && now - at < Every)
+        {
+            _leftOut[i]++;
+            leftOut = 0;
+            return false;
+        }
+        leftOut = _leftOut[i];
+        _leftOut[i] = 0;
+        _loggedAt[i] = now;
+        return true;
+    }
+}

@@ -1,0 +1,26 @@
+using Mmd.Trading.Engine;
+using Mmd.Trading.Risk;
+
+namespace Mmd.Trading.Tests;
+
+public class DenialLogThrottleTests
+{
+    private static readonly DateTimeOffset T0 = DateTimeOffset.Parse("2026-11-23T12:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
+
+    [Fact]
+    public void TheFirstDenialOfAReason_IsLogged_ThenOneEveryTenSeconds_WithHowManyWereLeftOut()
+    {
+        var throttle = new DenialLogThrottle();
+        Assert.True(throttle.ShouldLog(DenyReason.OrderRate, T0, out var leftOut));
+        Assert.Equal(0, leftOut);
+        for (var i = 1; i <= 5; i++) Assert.False(throttle.ShouldLog(DenyReason.OrderRate, T0.AddSeconds(i), out _));
+        // Another reason is not held back by the first.
+        Assert.True(throttle.ShouldLog(DenyReason.MaxPosition, T0.AddSeconds(5), out leftOut));
+        Assert.Equal(0, leftOut);
+        Assert.False(throttle.ShouldLog(DenyReason.OrderRate, T0.AddSeconds(9.999), out _));
+        Assert.True(throttle.ShouldLog(DenyReason.OrderRate, T0.AddSeconds(10), out leftOut));
+        Assert.Equal(6, leftOut);
+        Assert.True(throttle.ShouldLog(DenyReason.OrderRate, T0.AddSeconds(25), out leftOut));
+        Assert.Equal(0, leftOut);
+    }
+}
