@@ -185,7 +185,10 @@ public sealed partial class PaperExchange
         _dirty = true;
     }
 
-    /// <summary>Moves a perp position by one fill; returns the PnL it realized.</summary>
+    /// <summary>
+    /// Moves a perp position by one fill; returns the PnL it realized, in the collateral's 8 decimals as a venue settles it
+    /// (the average entry keeps its full precision: from it a close realized 24-decimal amounts into the balance).
+    /// </summary>
     internal static decimal ApplyToPosition(PaperPosition position, Side side, decimal price, decimal quantity)
     {
         var signed = side.Sign() * quantity;
@@ -197,7 +200,7 @@ public sealed partial class PaperExchange
             return 0m;
         }
         var closing = Math.Min(quantity, Math.Abs(position.Quantity));
-        var realized = closing * (price - position.EntryPrice) * Math.Sign(position.Quantity);
+        var realized = Math.Round(closing * (price - position.EntryPrice) * Math.Sign(position.Quantity), 8, MidpointRounding.ToEven);
         position.RealizedPnl += realized;
         position.Quantity += signed;
         if (position.Quantity == 0) position.EntryPrice = 0;

@@ -134,6 +134,19 @@ public class PaperExchangeTests
     }
 
     [Fact]
+    public void PositionMath_SettlesRealizedPnlInEightDecimals_KeepsTheAverageEntryWhole()
+    {
+        var p = new PaperPosition();
+        PaperExchange.ApplyToPosition(p, Side.Buy, 149.95m, 0.5m);
+        PaperExchange.ApplyToPosition(p, Side.Buy, 149.91m, 0.5m);
+        PaperExchange.ApplyToPosition(p, Side.Buy, 149.88m, 0.5m);
+        Assert.Equal(149.91333333333333333333333333m, p.EntryPrice);
+        // 0.5 x (150 - 149.9133...) = 0.043333...: credited as 0.04333333, not with 26 decimals.
+        Assert.Equal(0.04333333m, PaperExchange.ApplyToPosition(p, Side.Sell, 150m, 0.5m));
+        Assert.Equal(0.04333333m, p.RealizedPnl);
+    }
+
+    [Fact]
     public void CancelAll_WithPrefix_TouchesOnlyThatPrefix()
     {
         using var x = Quiet();
