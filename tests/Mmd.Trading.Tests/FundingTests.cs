@@ -64,9 +64,20 @@ public class FundingTests
         h.Time.Advance(TimeSpan.FromSeconds(61)); // the engine asks for funding once a minute
         await h.StatsAsync(s => s.Cumulative.FundingPnl != 0, "the stats count the funding");
         var stats = h.Engine.LatestStats!;
-        Assert.Equal(-0.5m * payment.MarkPrice * 0.001m, stats.Cumulative.FundingPnl);
+        Assert.Equal(-0.5m * payment.MarkPrice * 0.001m, payment.Amount);
         Assert.Equal(stats.Cumulative.FundingPnl, stats.Session.FundingPnl);
-        Assert.Equal(payment.Amount, stats.Cumulative.FundingPnl); // the account is the instance's alone: its share is all of it
+        // The account is the instance's alone: its share is all of it.
+        AssertCountsTheFirstPayments(h.Exchange.Funding("perp", Perp, DateTimeOffset.MinValue), stats.Cumulative.FundingPnl);
+    }
+
+    /// <summary>
+    /// The stats counted the venue's first payments, at least one. The venue goes on settling every 30 s of its clock
+    /// while the test moves it to the engine's next poll (a placement settles what is due too), and a settlement after
+    /// the engine's last poll is not counted yet: how many are in depends on when the engine ran, not on what is right.
+    /// </summary>
+    private static void AssertCountsTheFirstPayments(IReadOnlyList<FundingPayment> paid, decimal counted)
+    {
+        Assert.Contains(counted, Enumerable.Range(1, paid.Count).Select(n => paid.Take(n).Sum(p => p.Amount)));
     }
 
     [Fact]
@@ -88,7 +99,8 @@ public class FundingTests
         h.Time.Advance(TimeSpan.FromSeconds(61));
         await h.StatsAsync(s => s.StrategyFigures?.Hedge?.Market?.Cumulative.FundingPnl is not (null or 0m), "the hedge market's stats count the funding");
         var stats = h.Engine.LatestStats!;
-        Assert.Equal(payment.Amount, stats.StrategyFigures!.Hedge!.Market!.Cumulative.FundingPnl);
+        Assert.Equal(-0.5m * payment.MarkPrice * 0.001m, payment.Amount);
+        AssertCountsTheFirstPayments(h.Exchange.Funding("xemm", Perp, DateTimeOffset.MinValue), stats.StrategyFigures!.Hedge!.Market!.Cumulative.FundingPnl);
         Assert.Equal(0m, stats.Cumulative.FundingPnl); // the spot pays none
     }
 }
