@@ -43,19 +43,29 @@ public sealed class SqliteTradingJournal(JournalDatabase database, string instan
     public Task SaveStatsAsync(StatsSnapshot snapshot, CancellationToken cancellationToken) =>
         _writer.SaveStatsAsync(snapshot, JsonSerializer.Serialize(snapshot, SnapshotJson), cancellationToken);
 
-    public async Task<StrategyFigures?> LoadLastStrategyFiguresAsync(CancellationToken cancellationToken)
+    public Task<StrategyFigures?> LoadLastStrategyFiguresAsync(CancellationToken cancellationToken) =>
+        FromLastSnapshotAsync(root => root.TryGetProperty(nameof(StatsSnapshot.StrategyFigures), out var figures) && figures.ValueKind == JsonValueKind.Object
+            ? figures.Deserialize<StrategyFigures>(SnapshotJson)
+            : null, cancellationToken);
+
+    public Task<string?> LoadTrippedKillSwitchAsync(CancellationToken cancellationToken) =>
+        FromLastSnapshotAsync(root => root.TryGetProperty(nameof(StatsSnapshot.KillSwitchTripped), out var tripped) && tripped.ValueKind == JsonValueKind.True
+            // A snapshot written before the reason was kept still says that it tripped.
+            ? root.TryGetProperty(nameof(StatsSnapshot.KillSwitchReason), out var reason) && reason.ValueKind == JsonValueKind.String ? reason.GetString() : "tripped in an earlier run"
+            : null, cancellationToken);
+
+    /// <summary>Reads one thing from the latest stats snapshot; null when none was saved, or it is of an older shape (the run starts afresh).</summary>
+    private async Task<T?> FromLastSnapshotAsync<T>(Func<JsonElement, T?> read, CancellationToken cancellationToken) where T : class
     {
         if (await JournalReader.LastStatsJsonAsync(database.ConnectionString, instance, cancellationToken) is not { } json) return null;
         try
         {
             using var document = JsonDocument.Parse(json);
-            return document.RootElement.TryGetProperty(nameof(StatsSnapshot.StrategyFigures), out var figures) && figures.ValueKind == JsonValueKind.Object
-                ? figures.Deserialize<StrategyFigures>(SnapshotJson)
-                : null;
+            return read(document.RootElement);
         }
         catch (JsonException)
         {
-            return null; // a snapshot of an older shape: the strategy starts afresh
+            return null;
         }
     }
 }

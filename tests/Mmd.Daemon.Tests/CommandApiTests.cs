@@ -39,12 +39,29 @@ public sealed class CommandApiTests(InProcessDaemon daemon) : IClassFixture<InPr
     }
 
     [Fact]
-    public async Task PauseOnAStoppedInstance_IsFailedPrecondition()
+    public async Task PauseOnAStoppedInstance_IsSavedInItsSpec_ForItsNextStart_AndResumeClearsIt()
     {
         await CreateAsync(MarketMaker("cmd-pause"));
-        var (code, _, detail) = await FailureOf(() => daemon.Instances.CommandInstanceAsync(new CommandInstanceRequest { Name = "cmd-pause", Pause = new PauseQuoting() }).ResponseAsync);
+        var paused = await daemon.Instances.CommandInstanceAsync(new CommandInstanceRequest { Name = "cmd-pause", Pause = new PauseQuoting() });
+        Assert.Equal(("saved; applies at the next start", true), (paused.Outcome, paused.Instance.Spec.QuotingPaused));
+        Assert.True((await daemon.Instances.GetInstanceAsync(new GetInstanceRequest { Name = "cmd-pause" })).Instance.Spec.QuotingPaused);
+        // The pause is the operator's state, not what the instance is: creating it again from its spec is still idempotent.
+        Assert.True((await CreateAsync(MarketMaker("cmd-pause"))).Spec.QuotingPaused);
+        await daemon.Instances.CommandInstanceAsync(new CommandInstanceRequest { Name = "cmd-pause", Resume = new ResumeQuoting() });
+        Assert.False((await daemon.Instances.GetInstanceAsync(new GetInstanceRequest { Name = "cmd-pause" })).Instance.Spec.QuotingPaused);
+    }
+
+    [Fact]
+    public async Task CancelAllOnAStoppedInstance_IsFailedPrecondition_AndPausesNothing()
+    {
+        await CreateAsync(MarketMaker("cmd-cancel"));
+        var (code, _, detail) = await FailureOf(() => daemon.Instances.CommandInstanceAsync(new CommandInstanceRequest
+        {
+            Name = "cmd-cancel", CancelAllOnSymbol = new CancelAllOnSymbol { Confirm = true },
+        }).ResponseAsync);
         Assert.Equal(StatusCode.FailedPrecondition, code);
         Assert.Contains("needs a running instance", detail);
+        Assert.False((await daemon.Instances.GetInstanceAsync(new GetInstanceRequest { Name = "cmd-cancel" })).Instance.Spec.QuotingPaused);
     }
 
     [Fact]

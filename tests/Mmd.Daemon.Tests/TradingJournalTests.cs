@@ -154,6 +154,26 @@ public class TradingJournalTests
     };
 
     [Fact]
+    public async Task ATrippedKillSwitch_IsReadBack_FromTheLatestSnapshot_WithItsReason()
+    {
+        using var dir = new TempDirectory();
+        var db = await MmdDatabase.OpenAsync(dir.Combine("j.db"), CancellationToken.None);
+        await using var journal = new SqliteTradingJournal(db, "mm", "paper");
+        Assert.Null(await journal.LoadTrippedKillSwitchAsync(CancellationToken.None));
+        Trading.Stats.StatsSnapshot Snapshot(bool tripped, string? reason) => new()
+        {
+            Instance = "mm", Venue = "paper", Symbol = "SOL_USDC", BaseAsset = "SOL", QuoteAsset = "USDC", Time = T, SessionStart = T,
+            Session = new Trading.Stats.StatsFigures(), Cumulative = new Trading.Stats.StatsFigures(), KillSwitchTripped = tripped, KillSwitchReason = reason,
+        };
+        await journal.SaveStatsAsync(Snapshot(true, "drawdown 6 from peak 1 reached the limit 5"), CancellationToken.None);
+        Assert.Equal("drawdown 6 from peak 1 reached the limit 5", await journal.LoadTrippedKillSwitchAsync(CancellationToken.None));
+        await journal.SaveStatsAsync(Snapshot(true, null), CancellationToken.None); // a snapshot from before the reason was kept
+        Assert.Equal("tripped in an earlier run", await journal.LoadTrippedKillSwitchAsync(CancellationToken.None));
+        await journal.SaveStatsAsync(Snapshot(false, null), CancellationToken.None); // cleared by an operator's start
+        Assert.Null(await journal.LoadTrippedKillSwitchAsync(CancellationToken.None));
+    }
+
+    [Fact]
     public async Task TheLastStrategyFigures_AreReadBack_FromTheLatestSnapshot()
     {
         using var dir = new TempDirectory();

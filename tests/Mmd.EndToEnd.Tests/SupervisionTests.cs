@@ -206,6 +206,66 @@ public sealed class SupervisionTests
     }
 
     /// <summary>`mmctl start -f` with the shipped paper-spot-mm template, named and changed by <paramref name="change"/>.</summary>
+    [Fact]
+    public async Task APause_HoldsAcrossAKill9AndAStop_UntilTheOperatorResumes()
+    {
+        await using var d = await DaemonUnderTest.StartAsync();
+        Assert.Equal(0, (await d.MmctlAsync("start", "--template", "paper-spot-mm", "bot")).ExitCode);
+        await d.WaitForAsync("bot", i => i.State == InstanceState.Running && i.Stats?.OpenBuyOrders > 0, "running and quoting");
+        Assert.Equal(0, (await d.MmctlAsync("pause", "bot")).ExitCode);
+        var paused = await d.WaitForAsync("bot", i => i.Stats is { QuotingPaused: true, OpenBuyOrders: 0, OpenSellOrders: 0 }, "paused, no quote");
+        Assert.True(paused.Spec.QuotingPaused);
+
+        // The supervisor's restart of a killed worker: it starts paused (it once quoted again at once).
+        Signals.Kill(paused.Pid, 9);
+        var restarted = await d.WaitForAsync("bot", i => i.State == InstanceState.Running && i.Pid != paused.Pid && i.Stats?.Mid.Length > 0, "restarted");
+        Assert.Equal(1u, restarted.Restarts);
+        Assert.Equal((true, 0u, 0u), (restarted.Stats.QuotingPaused, restarted.Stats.OpenBuyOrders, restarted.Stats.OpenSellOrders));
+        Assert.Matches(@"\bbot\s+RUNNING\s.*\spaused\s", (await d.MmctlAsync("status")).StandardOutput);
+
+        // Stopped and started again by the operator: still paused, until resumed.
+        Assert.Equal(0, (await d.MmctlAsync("stop", "bot")).ExitCode);
+        Assert.Matches(@"quoting\s+PAUSED by the operator: it starts paused", (await d.MmctlAsync("status", "bot")).StandardOutput);
+        Assert.Equal(0, (await d.MmctlAsync("start", "bot")).ExitCode);
+        var started = await d.WaitForAsync("bot", i => i.State == InstanceState.Running && i.Stats?.Mid.Length > 0 && i.Pid != restarted.Pid, "started again");
+        Assert.Equal((true, 0u), (started.Stats.QuotingPaused, started.Stats.OpenBuyOrders));
+        Assert.Equal(0, (await d.MmctlAsync("resume", "bot")).ExitCode);
+        var resumed = await d.WaitForAsync("bot", i => i.Stats is { QuotingPaused: false, OpenBuyOrders: > 0 }, "quoting again");
+        Assert.False(resumed.Spec.QuotingPaused);
+    }
+
+    [Fact]
+    public async Task ATrippedKillSwitch_HoldsAcrossAKill9_AndAnOperatorsRestartClearsIt()
+    {
+        await using var d = await DaemonUnderTest.StartAsync();
+        // A drawdown limit the first fill's fee reaches: the kill switch trips within seconds of quoting.
+        Assert.Equal(0, (await CreateAsync(d, "ks", spec => spec["risk"]!["maxDrawdown"] = "0.000001")).ExitCode);
+        var tripped = await d.WaitForAsync("ks", i => i.Stats is { KillSwitchTripped: true, OpenBuyOrders: 0, OpenSellOrders: 0 }, "the kill switch tripped, quotes pulled",
+            TimeSpan.FromSeconds(60));
+        Assert.StartsWith("drawdown ", tripped.Stats.KillSwitchReason, StringComparison.Ordinal);
+        Assert.Contains("--operator-start", WorkerCommandLine(tripped.Pid), StringComparison.Ordinal); // mmctl start: an operator's
+
+        Signals.Kill(tripped.Pid, 9);
+        var restarted = await d.WaitForAsync("ks", i => i.State == InstanceState.Running && i.Pid != tripped.Pid && i.Stats?.Mid.Length > 0, "restarted");
+        Assert.DoesNotContain("--operator-start", WorkerCommandLine(restarted.Pid), StringComparison.Ordinal);
+        Assert.Equal((true, tripped.Stats.KillSwitchReason, 0u, 0u),
+            (restarted.Stats.KillSwitchTripped, restarted.Stats.KillSwitchReason, restarted.Stats.OpenBuyOrders, restarted.Stats.OpenSellOrders));
+        var status = (await d.MmctlAsync("status", "ks")).StandardOutput;
+        Assert.Matches(@"kill switch\s+TRIPPED: drawdown ", status);
+        Assert.Matches(@"\bks\s+RUNNING\s.*\skill switch\s", (await d.MmctlAsync("status")).StandardOutput);
+
+        Assert.Equal(0, (await d.MmctlAsync("restart", "ks")).ExitCode);
+        var cleared = await d.WaitForAsync("ks", i => i.State == InstanceState.Running && i.Pid != restarted.Pid, "restarted by the operator");
+        Assert.Contains("--operator-start", WorkerCommandLine(cleared.Pid), StringComparison.Ordinal);
+        // Its run starts clear (it may trip again on its own first fill): the log says the earlier trip held once, in the kill -9's restart.
+        await Until.TrueAsync(async () => (await d.MmctlAsync("logs", "ks")).StandardOutput.Split('\n').Count(l => l.Contains("ks: quoting SOL_USDC", StringComparison.Ordinal)) == 3,
+            "the third run quotes", TimeSpan.FromSeconds(30));
+        Assert.Single((await d.MmctlAsync("logs", "ks")).StandardOutput.Split('\n'), l => l.Contains("the kill switch an earlier run tripped holds", StringComparison.Ordinal));
+    }
+
+    /// <summary>The worker's arguments, as ps shows them.</summary>
+    private static string WorkerCommandLine(int pid) => File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' ');
+
     private static async Task<CliResult> CreateAsync(DaemonUnderTest d, string name, Action<JsonNode> change)
     {
         var spec = JsonNode.Parse(await File.ReadAllTextAsync(Repository.Combine("daemon", "templates", "paper-spot-mm.json")))!;

@@ -19,7 +19,8 @@ internal sealed class EngineHarness : IAsyncDisposable
 
     public EngineHarness(string name = "mm", StrategyConfig? config = null, RiskLimits? risk = null, InMemoryTradingJournal? journal = null,
         PaperExchange? exchange = null, Func<IExchangeConnector, IExchangeConnector>? wrap = null, string symbol = Symbol, PaperSettings? market = null,
-        string? hedgeSymbol = null, InMemoryTradingJournal? hedgeJournal = null, TimeSpan? shutdownTimeout = null)
+        string? hedgeSymbol = null, InMemoryTradingJournal? hedgeJournal = null, TimeSpan? shutdownTimeout = null, bool startPaused = false,
+        bool keepTrippedKillSwitch = false)
     {
         Name = name;
         Market = symbol;
@@ -38,6 +39,7 @@ internal sealed class EngineHarness : IAsyncDisposable
             {
                 InstanceName = name, Symbol = symbol, RefreshInterval = Config.Interval, RefreshTolerancePct = Config.RefreshTolerancePct,
                 RefreshReplacesQuotes = Config.RefreshReplacesQuotes, ShutdownTimeout = shutdownTimeout ?? EngineOptions.DefaultShutdownTimeout,
+                StartPaused = startPaused, KeepTrippedKillSwitch = keepTrippedKillSwitch,
             },
             connector, Strategy, new RiskEngine(risk ?? new RiskLimits(), Time), Journal, Time, NullLogger.Instance, hedge);
     }

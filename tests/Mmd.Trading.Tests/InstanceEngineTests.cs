@@ -4,6 +4,7 @@ using Mmd.Trading.Execution;
 using Mmd.Trading.Orders;
 using Mmd.Trading.Primitives;
 using Mmd.Trading.Risk;
+using Mmd.Trading.Strategies;
 using Mmd.Trading.Strategies.SpotMarketMaking;
 
 namespace Mmd.Trading.Tests;
@@ -569,6 +570,75 @@ public class InstanceEngineTests
         await h.StatsAsync(s => s.RiskDenials >= 6, "denials are counted");
         Assert.Empty(h.OpenOrders());
         Assert.Empty(h.Journal.Orders);
+    }
+
+    [Fact]
+    public async Task StartPaused_QuotesNothing_UntilResumed()
+    {
+        await using var h = new EngineHarness(startPaused: true);
+        _ = h.Start();
+        await h.StatsAsync(s => s.QuotingPaused && s.Mid is not null, "running, paused");
+        await h.WaitAsync(() => h.Time.GetUtcNow() > h.Engine.LatestStats!.SessionStart.AddSeconds(2), "two seconds of the market");
+        Assert.Empty(h.OpenOrders());
+        Assert.Null(await h.Engine.ExecuteAsync(new ResumeQuoting(), CancellationToken.None).DefaultTimeout());
+        await h.QuotingAsync();
+    }
+
+    private static async Task<InMemoryTradingJournal> JournalOfATrippedRunAsync()
+    {
+        var journal = new InMemoryTradingJournal();
+        var t = DateTimeOffset.Parse("2026-11-23T11:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
+        await journal.SaveStatsAsync(new Stats.StatsSnapshot
+        {
+            Instance = "mm", Venue = "paper", Symbol = EngineHarness.Symbol, BaseAsset = "SOL", QuoteAsset = "USDC", Time = t, SessionStart = t,
+            Session = new Stats.StatsFigures(), Cumulative = new Stats.StatsFigures(), KillSwitchTripped = true,
+            KillSwitchReason = "drawdown 6 from peak 1 reached the limit 5",
+        }, CancellationToken.None);
+        return journal;
+    }
+
+    [Fact]
+    public async Task AKillSwitchTheLastRunTripped_HoldsInASupervisorsRestart_AndIsSavedAtOnce()
+    {
+        var journal = await JournalOfATrippedRunAsync();
+        await using var h = new EngineHarness(journal: journal, keepTrippedKillSwitch: true);
+        _ = h.Start();
+        await h.StatsAsync(s => s.KillSwitchTripped && s.Mid is not null, "running, the kill switch tripped");
+        Assert.Equal("drawdown 6 from peak 1 reached the limit 5", h.Engine.LatestStats!.KillSwitchReason);
+        await h.WaitAsync(() => h.Time.GetUtcNow() > h.Engine.LatestStats!.SessionStart.AddSeconds(2), "two seconds of the market");
+        Assert.Empty(h.OpenOrders());
+        // This run's own snapshot says so too, at its first housekeeping tick: a crash now restores it again.
+        var session = h.Engine.LatestStats!.SessionStart;
+        Assert.Contains(h.Journal.Stats, s => s.SessionStart == session && s.KillSwitchTripped && s.Time - session < TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
+    public async Task AKillSwitchThatTrips_IsJournaledAtOnce_NotAtTheNextSnapshotPeriod()
+    {
+        await using var h = new EngineHarness(risk: new RiskLimits { MaxDrawdown = 0.5m });
+        _ = h.Start();
+        await h.QuotingAsync();
+        await h.WaitAsync(() => h.Journal.Stats.Count > 0, "the first housekeeping tick: the session's peak, 0", TimeSpan.FromMilliseconds(100));
+        var snapshots = h.Journal.Stats.Count;
+        h.Exchange.SetMid(EngineHarness.Symbol, 147m); // through our bids: long, and 2 % under water
+        await h.StatsAsync(s => s.KillSwitchTripped, "the kill switch trips");
+        // Within seconds, not the minute of the snapshot period: a worker that crashes now restarts tripped.
+        Assert.Contains(h.Journal.Stats.Skip(snapshots), s => s.KillSwitchTripped && s.KillSwitchReason!.StartsWith("drawdown ", StringComparison.Ordinal));
+        Assert.True(h.Time.GetUtcNow() - h.Engine.LatestStats!.SessionStart < TimeSpan.FromSeconds(30));
+    }
+
+    [Fact]
+    public async Task AKillSwitchTheLastRunTripped_IsClearedByAnOperatorsStart_AndTheJournalLearnsItAtOnce()
+    {
+        var journal = await JournalOfATrippedRunAsync();
+        await using var h = new EngineHarness(journal: journal, keepTrippedKillSwitch: false);
+        _ = h.Start();
+        await h.QuotingAsync();
+        Assert.False(h.Engine.LatestStats?.KillSwitchTripped ?? false);
+        // Before the snapshot period: a crash now must not bring back the kill switch the operator cleared.
+        await h.WaitAsync(() => h.Journal.Stats.Count > 1, "a snapshot of this run", TimeSpan.FromMilliseconds(100));
+        Assert.Null(await h.Journal.LoadTrippedKillSwitchAsync(CancellationToken.None));
+        Assert.True(h.Time.GetUtcNow() - h.Engine.LatestStats!.SessionStart < TimeSpan.FromSeconds(10));
     }
 
     [Fact]

@@ -74,7 +74,7 @@ public static class Printer
             i.Spec.Venue.Length == 0 ? "paper" : i.Spec.Venue,
             i.Spec.Symbol,
             s?.Mid is { Length: > 0 } mid ? mid : "-",
-            s is null ? "-" : s.QuotingPaused ? "paused" : $"{s.OpenBuyOrders}/{s.OpenSellOrders}",
+            s is null ? (i.Spec.QuotingPaused ? "paused" : "-") : s.KillSwitchTripped ? "kill switch" : s.QuotingPaused ? "paused" : $"{s.OpenBuyOrders}/{s.OpenSellOrders}",
             s?.Session is null ? "-" : s.Session.Fills.ToString(CultureInfo.InvariantCulture),
             s?.Session is null ? "-" : Money(s.Session.NetPnl),
             i.LastExitReason,
@@ -126,6 +126,8 @@ public static class Printer
         Add("last exit", i.LastExitReason.Length == 0 ? "-" : $"{i.LastExitReason}{(i.LastExitAt is null ? "" : $" at {i.LastExitAt.ToDateTimeOffset():u}")}");
         Add("venue / symbol", $"{(i.Spec.Venue.Length == 0 ? "paper" : i.Spec.Venue)} {i.Spec.Symbol}");
         Add("strategy", i.Spec.StrategyCase.ToString());
+        if (i.Stats?.QuotingPaused == true || i.Spec.QuotingPaused)
+            Add("quoting", $"PAUSED by the operator{(i.Pid == 0 ? ": it starts paused" : "")}; it holds across restarts until mmctl resume {i.Name}");
         if (i.Stats is { } s)
         {
             Add("mid / bid / ask", $"{s.Mid} / {s.BestBid} / {s.BestAsk}");
@@ -133,7 +135,8 @@ public static class Printer
             Add("balances", $"{s.BaseBalance} {s.BaseAsset}, {s.QuoteBalance} {s.QuoteAsset} (value {s.PortfolioValue})");
             Add("session", Figures(s.Session, s.QuoteAsset));
             Add("cumulative", Figures(s.Cumulative, s.QuoteAsset));
-            if (s.QuotingPaused) Add("quoting", "PAUSED by the operator (mmctl resume " + i.Name + ")");
+            if (s.KillSwitchTripped)
+                Add("kill switch", $"TRIPPED: {s.KillSwitchReason}; quotes pulled, only hedges and closes go out. It holds across the supervisor's restarts; mmctl restart {i.Name} clears it");
             if (s.StrategyFigures?.Position is { } p)
                 Add("position", $"{p.Position} @ {Average(p.EntryPrice)}, unrealized {Money(p.UnrealizedPnl)} {s.QuoteAsset}; target {p.TargetPosition} + {p.PositionThreshold}, max {p.MaxPosition}, skew {p.InventorySkew}, leverage {p.Leverage}x; reductions {p.Reductions}, stop-losses {p.StopLosses}, take-profits {p.TakeProfits}");
             if (s.StrategyFigures?.Grid is { } g)

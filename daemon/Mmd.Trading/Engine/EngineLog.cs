@@ -61,6 +61,9 @@ internal static partial class EngineLog
     [LoggerMessage(1013, LogLevel.Error, "{Instance}: kill switch tripped: {Reason}; quotes pulled, no new exposure (hedges and closes of the position still go out)")]
     public static partial void KillSwitch(ILogger logger, string instance, string? reason);
 
+    [LoggerMessage(1033, LogLevel.Error, "{Instance}: the kill switch an earlier run tripped holds ({Reason}): quotes stay pulled until an operator starts the instance again (mmctl restart)")]
+    public static partial void KillSwitchKept(ILogger logger, string instance, string reason);
+
     [LoggerMessage(1014, LogLevel.Warning, "{Instance}: account stream asked for a resync ({Reason}); re-reading orders and fills")]
     public static partial void Resync(ILogger logger, string instance, string reason);
 
@@ -82,10 +85,10 @@ internal static partial class EngineLog
     [LoggerMessage(1020, LogLevel.Warning, "{Instance}: operator command {Command} refused: {Why}")]
     public static partial void CommandRefused(ILogger logger, string instance, string command, string why);
 
-    [LoggerMessage(1022, LogLevel.Warning, "{Instance}: order {ClientOrderId} ({Side} {Quantity} @ {Price}) rests on the venue but is not one this run is working (a request given up as never received that arrived late, or an order of an earlier run); cancelling it")]
+    [LoggerMessage(1034, LogLevel.Warning, "{Instance}: order {ClientOrderId} ({Side} {Quantity} @ {Price}) rests on the venue but is not one this run is working (a request given up as never received that arrived late, or an order of an earlier run); cancelling it")]
     public static partial void StrayCancelling(ILogger logger, string instance, string clientOrderId, string side, decimal quantity, decimal? price);
 
-    [LoggerMessage(1023, LogLevel.Warning, "{Instance}: cancelling stray order {ClientOrderId} failed ({Reason}); trying again at the next housekeeping tick")]
+    [LoggerMessage(1035, LogLevel.Warning, "{Instance}: cancelling stray order {ClientOrderId} failed ({Reason}); trying again at the next housekeeping tick")]
     public static partial void StrayCancelFailed(ILogger logger, string instance, string clientOrderId, string? reason);
 
     [LoggerMessage(1021, LogLevel.Warning, "{Instance}: order {ClientOrderId} reported {Filled} filled but the venue lists fills for {Seen} only; no longer waiting for the rest")]

@@ -26,4 +26,11 @@ public sealed record EngineOptions
     /// <summary>A journaled order the venue cannot find is given up as never received after this long.</summary>
     public TimeSpan UnknownOrderGrace { get; init; } = TimeSpan.FromSeconds(5);
     public int EventQueueCapacity { get; init; } = 4096;
+    /// <summary>Quoting starts paused (the operator paused it, and a pause holds across restarts).</summary>
+    public bool StartPaused { get; init; }
+    /// <summary>
+    /// A kill switch an earlier run tripped stays tripped: a supervisor's restart of a crashed worker must not trade
+    /// again what the kill switch stopped. False for an operator's start, which clears it.
+    /// </summary>
+    public bool KeepTrippedKillSwitch { get; init; }
 }

@@ -38,4 +38,7 @@ public interface ITradingJournal
 
     /// <summary>The strategy's figures in the latest stats snapshot (a grid's range and profit), null when none was saved.</summary>
     Task<StrategyFigures?> LoadLastStrategyFiguresAsync(CancellationToken cancellationToken);
+
+    /// <summary>Why the kill switch had tripped in the latest stats snapshot; null when it had not, or none was saved.</summary>
+    Task<string?> LoadTrippedKillSwitchAsync(CancellationToken cancellationToken);
 }

@@ -180,6 +180,7 @@ public sealed partial class InstanceEngine
             PortfolioValue = mid is { } mm ? quoteBalance + baseBalance * mm : null,
             MarketDataFresh = health.BookFresh,
             KillSwitchTripped = _risk.KillSwitchTripped,
+            KillSwitchReason = _risk.KillSwitchTripped ? _risk.KillSwitchReason : null,
             QuotingPaused = _paused,
             Latency = _latency.Summarize(),
             DeadManSwitch = _primary.Connector.DeadManSwitchStatus,

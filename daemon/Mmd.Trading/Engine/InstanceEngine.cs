@@ -44,6 +44,7 @@ public sealed partial class InstanceEngine : IDisposable
     private volatile bool _paused;
     private volatile bool _busy;
     private (decimal Lower, decimal Upper) _savedRange;
+    private bool _savedKillSwitch;
     private long _placed, _cancelled, _rejected, _postOnlyRetries, _rebalances;
     private volatile StatsSnapshot? _latest;
     private DateTimeOffset _latestAt;
@@ -54,6 +55,7 @@ public sealed partial class InstanceEngine : IDisposable
         ITradingJournal journal, TimeProvider time, ILogger logger, HedgeMarket? hedge = null)
     {
         _options = options;
+        _paused = options.StartPaused;
         _strategy = strategy;
         _risk = risk;
         _time = time;
@@ -236,6 +238,7 @@ public sealed partial class InstanceEngine : IDisposable
         StartFunding();
         await PollFundingAsync(starting, force: true);
         _strategy.OnRestored(await _primary.Journal.LoadLastStrategyFiguresAsync(starting));
+        await RestoreKillSwitchAsync(starting);
         _strategy.OnAdopted(_primary.Tracker.Live
             .Where(o => o.Purpose == OrderPurpose.Quote && o.Price is not null && o.Status is OrderStatus.Open or OrderStatus.PartiallyFilled)
             .Select(o => new AdoptedOrder(o.Side, o.Level, o.Price!.Value, o.Quantity, o.RemainingQuantity)).ToList());
@@ -517,6 +520,19 @@ public sealed partial class InstanceEngine : IDisposable
         return snapshot;
     }
 
+    /// <summary>
+    /// A kill switch the last run tripped holds in a supervisor's restart (a crashed worker does not trade again what it
+    /// stopped); an operator's start clears it. Either way the run's first housekeeping tick writes a snapshot, so the
+    /// journal knows the new state from then on.
+    /// </summary>
+    private async Task RestoreKillSwitchAsync(CancellationToken cancellationToken)
+    {
+        if (!_options.KeepTrippedKillSwitch || await _primary.Journal.LoadTrippedKillSwitchAsync(cancellationToken) is not { } reason) return;
+        _risk.Latch(reason);
+        _killLogged = true;
+        EngineLog.KillSwitchKept(_logger, _options.InstanceName, reason);
+    }
+
     private async Task HousekeepAsync(CancellationToken cancellationToken)
     {
         await PollFundingAsync(cancellationToken);
@@ -532,12 +548,14 @@ public sealed partial class InstanceEngine : IDisposable
         var mark = _primary.Book.Mid;
         if (mark is not null) _risk.ObserveNetPnl(_primary.Session.Snapshot(mark).NetPnl + (HedgeSessionNetPnl() ?? 0m));
         var stats = RefreshStats(now);
-        // A grid's range is what a restarted worker rebuilds on: a change of it is saved at once, not at the next period.
+        // A grid's range and the kill switch are what a restarted worker starts from: a change of either is saved at once,
+        // not at the next period.
         var range = stats.StrategyFigures?.Grid is { } grid ? (grid.Lower, grid.Upper) : default;
-        if (now - _lastStatsSave >= _options.StatsSnapshotPeriod || range != _savedRange)
+        if (now - _lastStatsSave >= _options.StatsSnapshotPeriod || range != _savedRange || stats.KillSwitchTripped != _savedKillSwitch)
         {
             _lastStatsSave = now;
             _savedRange = range;
+            _savedKillSwitch = stats.KillSwitchTripped;
             await _primary.Journal.SaveStatsAsync(stats, cancellationToken);
         }
     }

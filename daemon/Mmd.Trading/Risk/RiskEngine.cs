@@ -37,6 +37,13 @@ public sealed class RiskEngine
     public IReadOnlyDictionary<DenyReason, long> Denials =>
         Enum.GetValues<DenyReason>().Where(r => r != DenyReason.None && _denials[(int)r] > 0).ToDictionary(r => r, r => _denials[(int)r]);
 
+    /// <summary>Trips the kill switch for a reason found elsewhere: an earlier run of the instance tripped it.</summary>
+    public void Latch(string reason)
+    {
+        KillSwitchTripped = true;
+        KillSwitchReason = reason;
+    }
+
     /// <summary>Feeds the current net PnL (realized + unrealized - fees) to the drawdown kill switch.</summary>
     public void ObserveNetPnl(decimal netPnl)
     {

@@ -32,6 +32,8 @@ public sealed record StatsSnapshot
     public decimal? PortfolioValue { get; init; }
     public bool MarketDataFresh { get; init; }
     public bool KillSwitchTripped { get; init; }
+    /// <summary>Why the kill switch tripped; null when it has not.</summary>
+    public string? KillSwitchReason { get; init; }
     /// <summary>Quoting paused by the operator (the instance keeps running).</summary>
     public bool QuotingPaused { get; init; }
     /// <summary>The strategy kind, e.g. "perp_market_making".</summary>

@@ -19,8 +19,13 @@ public static class WorkerCommand
         var instance = new Option<string>("--instance") { Description = "Instance name (for ps; the spec comes from MMD_WORKER_SPEC)", Required = true };
         var command = new Command("worker", "Run one instance under the daemon (started by mmd, not by hand)") { Hidden = true };
         var sweep = new Option<bool>("--sweep") { Description = "Only reconcile and cancel the instance's orders, then exit: no quote (after a worker that left its book unconfirmed)" };
+        var operatorStart = new Option<bool>("--operator-start")
+        {
+            Description = "Started by an operator (mmctl start or restart): a kill switch an earlier run tripped is cleared. Without it (the supervisor's restart) it holds",
+        };
         command.Options.Add(instance);
         command.Options.Add(sweep);
+        command.Options.Add(operatorStart);
         command.SetAction(async (result, cancellationToken) =>
         {
             var env = RunCommand.EnvironmentVariables();
@@ -51,7 +56,8 @@ public static class WorkerCommand
             using var signals = stop.OnSignals();
             await using var link = new DaemonLink(spec.Name, socket, healthInterval, stop, TimeProvider.System, NullLogger.Instance);
             link.Start();
-            var outcome = await InstanceRunner.RunAsync(spec, config, TimeSpan.FromSeconds(60), stop, logToConsole: false, link.Bind, sweeping);
+            var outcome = await InstanceRunner.RunAsync(spec, config, TimeSpan.FromSeconds(60), stop, logToConsole: false, link.Bind, sweeping,
+                keepTrippedKillSwitch: !result.GetValue(operatorStart));
             await link.ReportExitAsync(outcome.ExitCode, outcome.Reason, outcome.OrdersLeft);
             return outcome.ExitCode;
         });

@@ -30,6 +30,14 @@ public static class SpecEdits
         return Validated(edited, "perp_grid.", "adjust_grid.", missing);
     }
 
+    /// <summary>The spec with quoting paused or not: a pause is part of the spec, so it holds across every restart.</summary>
+    public static InstanceSpec Paused(InstanceSpec spec, bool paused)
+    {
+        var edited = spec.Clone();
+        edited.QuotingPaused = paused;
+        return edited;
+    }
+
     public static InstanceSpec Update(InstanceSpec spec, UpdateParameters update)
     {
         if (update.SpreadPct.Length == 0 && update.OrderQuantity.Length == 0 && !update.HasLevels)

@@ -101,6 +101,7 @@ public static partial class SpecValidator
             BackpackClientIdTag = backpackTag,
             Aster = aster,
             LighterDeadManCountdown = lighterDeadMan,
+            QuotingPaused = spec.QuotingPaused,
             BackpackMarginFlags = spec.Backpack is { } b
                 ? new Exchanges.Backpack.BackpackMarginFlags(b.HasAutoLend ? b.AutoLend : null, b.HasAutoLendRedeem ? b.AutoLendRedeem : null,
                     b.HasAutoBorrow ? b.AutoBorrow : null, b.HasAutoBorrowRepay ? b.AutoBorrowRepay : null)

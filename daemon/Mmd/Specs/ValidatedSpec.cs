@@ -36,6 +36,9 @@ public sealed record ValidatedSpec(
     /// <summary>How long the Lighter venue's dead-man's switch is set ahead, when the instance trades there (zero: off).</summary>
     public TimeSpan LighterDeadManCountdown { get; init; }
 
+    /// <summary>Quoting starts paused (mmctl pause sets it; mmctl resume clears it).</summary>
+    public bool QuotingPaused { get; init; }
+
     /// <summary>What the spec sets of its supervision; the daemon fills the rest from daemon.json.</summary>
     public SupervisionOverrides Supervision { get; init; } = SupervisionOverrides.None;
 }

@@ -27,6 +27,7 @@ public sealed partial class InstanceActor
     private bool _killSent;
     // A stop asked for a sweep (not a restart's stop), and whether the worker now running is that sweep.
     private bool _sweepWanted;
+    private bool _operatorStartPending;
     private bool _sweeping;
     private string _sweepCause = "";
 
@@ -91,8 +92,12 @@ public sealed partial class InstanceActor
         if (restart) _restarts++;
         ResetWorkerState();
         _state = InstanceState.Starting;
-        if (await LaunchAsync(sweep: false, cancellationToken) is not { } worker)
+        // Only the first worker of an operator's start clears a tripped kill switch; the supervisor's restarts keep it.
+        var operatorStart = _operatorStartPending;
+        _operatorStartPending = false;
+        if (await LaunchAsync(sweep: false, cancellationToken, operatorStart) is not { } worker)
         {
+            _operatorStartPending = operatorStart; // no worker ran: the next one is still the operator's
             await FailedToStartAsync(_lastLaunchError!, cancellationToken);
             return;
         }
@@ -125,12 +130,12 @@ public sealed partial class InstanceActor
 
     private string? _lastLaunchError;
 
-    private async Task<WorkerHandle?> LaunchAsync(bool sweep, CancellationToken cancellationToken)
+    private async Task<WorkerHandle?> LaunchAsync(bool sweep, CancellationToken cancellationToken, bool operatorStart = false)
     {
         System.Diagnostics.Process process;
         try
         {
-            process = _ctx.Launcher.Start(Name, _spec, _settings.HealthInterval, sweep);
+            process = _ctx.Launcher.Start(Name, _spec, _settings.HealthInterval, sweep, operatorStart);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

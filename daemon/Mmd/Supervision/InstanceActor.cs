@@ -173,6 +173,7 @@ public sealed partial class InstanceActor
                     _consecutiveFailures = 0;
                     _nextRetryAt = null;
                     _restarts = 0;
+                    _operatorStartPending = true;
                     if (_worker is null) _state = InstanceState.Starting;
                     await _ctx.Store.SetDesiredStateAsync(Name, "running", resetRestarts: true, cancellationToken);
                     await EventAsync("operator", "started by operator", cancellationToken);

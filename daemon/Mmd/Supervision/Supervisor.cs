@@ -195,7 +195,9 @@ public sealed class Supervisor : IAsyncDisposable
         {
             if (Find(validated.Name) is { } existing)
             {
-                if (existing.SpecJson != json) throw new InstanceAlreadyExistsException(validated.Name);
+                // A pause is the operator's state of the instance, not what it is: the spec it was created from still matches.
+                if (existing.SpecJson != json && existing.SpecJson != InstanceSpecJson.Format(SpecEdits.Paused(spec, existing.Spec.QuotingPaused)))
+                    throw new InstanceAlreadyExistsException(validated.Name);
                 (actor, created) = (existing, false);
             }
             else
@@ -251,16 +253,20 @@ public sealed class Supervisor : IAsyncDisposable
         InstanceSpec? spec = null;
         switch (request.CommandCase)
         {
+            // A pause is kept in the spec: it holds across every restart of the worker until the operator resumes.
             case CommandInstanceRequest.CommandOneofCase.Pause:
                 command.Pause = true;
+                spec = SpecEdits.Paused(actor.Spec, true);
                 break;
             case CommandInstanceRequest.CommandOneofCase.Resume:
                 command.Resume = true;
+                spec = SpecEdits.Paused(actor.Spec, false);
                 break;
             case CommandInstanceRequest.CommandOneofCase.CancelAllOnSymbol:
                 if (!request.CancelAllOnSymbol.Confirm)
                     throw new InvalidRequestException([new("cancel_all_on_symbol.confirm", "required: this cancels other instances' and hand-placed orders on the symbol too")]);
                 command.CancelAllOnSymbol = true;
+                spec = SpecEdits.Paused(actor.Spec, true);
                 break;
             case CommandInstanceRequest.CommandOneofCase.AdjustGrid:
                 spec = SpecEdits.AdjustGrid(actor.Spec, request.AdjustGrid);
@@ -272,11 +278,13 @@ public sealed class Supervisor : IAsyncDisposable
                 throw new InvalidRequestException([new("command", "set one of pause, resume, adjust_grid, update, cancel_all_on_symbol")]);
         }
         var json = spec is null ? null : InstanceSpecJson.Format(spec);
-        if (json is not null) command.SpecJson = json;
+        // The worker takes a new spec to reconfigure its strategy; a pause, a resume and a cancel-all are commands of their own.
+        if (json is not null && command.KindCase == GrpcMM.Protos.Worker.V1.StrategyCommand.KindOneofCase.None) command.SpecJson = json;
+        var needsWorker = spec is null || request.CommandCase == CommandInstanceRequest.CommandOneofCase.CancelAllOnSymbol;
         await _mutations.WaitAsync(cancellationToken); // one spec change at a time, and none during a create or delete
         try
         {
-            var outcome = await actor.CommandAsync(command, spec, json, needsWorker: spec is null, CommandTimeout, cancellationToken);
+            var outcome = await actor.CommandAsync(command, spec, json, needsWorker, CommandTimeout, cancellationToken);
             var what = request.CommandCase.ToString().ToLowerInvariant();
             if (spec is not null) await _ctx.Store.UpdateSpecAsync(request.Name, json!, spec.ToByteArray(), cancellationToken);
             await _ctx.Store.AddEventAsync(request.Name, "operator", $"{what}: {outcome}", cancellationToken);

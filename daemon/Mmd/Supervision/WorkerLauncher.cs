@@ -19,7 +19,8 @@ public sealed class WorkerLauncher(DaemonConfig config)
     public const string SettingsVariable = "MMD_WORKER_SETTINGS";
 
     /// <param name="sweep">A worker that only reconciles and cancels what is left (see InstanceActor.SpawnSweepAsync).</param>
-    public Process Start(string name, InstanceSpec spec, TimeSpan healthInterval, bool sweep = false)
+    /// <param name="operatorStart">The first worker of an operator's start or restart, which clears a tripped kill switch.</param>
+    public Process Start(string name, InstanceSpec spec, TimeSpan healthInterval, bool sweep = false, bool operatorStart = false)
     {
         var (program, leadingArgs) = SelfCommand();
         var output = WorkerOutputPath(name, DateTimeOffset.Now);
@@ -42,6 +43,7 @@ public sealed class WorkerLauncher(DaemonConfig config)
         info.ArgumentList.Add("--instance");
         info.ArgumentList.Add(name);
         if (sweep) info.ArgumentList.Add("--sweep"); // in ps too: this one will not quote
+        if (operatorStart) info.ArgumentList.Add("--operator-start");
         info.Environment[SpecVariable] = WorkerSpec.Encode(spec);
         info.Environment[SocketVariable] = config.WorkerSocketPath;
         info.Environment[HealthIntervalVariable] = ((long)healthInterval.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture);

@@ -20,8 +20,9 @@ public static class InstanceRunner
     /// Stopped from the start, and meant to be: the journal and the venue are opened all the same (a stop does not cut
     /// that short, the daemon's stop timeout bounds it), the engine reconciles, quotes nothing, and cancels what is left.
     /// </param>
+    /// <param name="keepTrippedKillSwitch">A supervisor's restart: a kill switch the last run tripped holds (see EngineOptions).</param>
     public static async Task<RunOutcome> RunAsync(ValidatedSpec spec, DaemonConfig config, TimeSpan summaryEvery, StopRequest stopRequest,
-        bool logToConsole, Action<InstanceEngine>? onEngine = null, bool sweep = false)
+        bool logToConsole, Action<InstanceEngine>? onEngine = null, bool sweep = false, bool keepTrippedKillSwitch = false)
     {
         var stop = stopRequest.Token;
         var opening = sweep ? CancellationToken.None : stop;
@@ -85,6 +86,8 @@ public static class InstanceRunner
             RefreshInterval = spec.Strategy.Interval,
             RefreshTolerancePct = spec.Strategy.RefreshTolerancePct,
             RefreshReplacesQuotes = spec.Strategy.RefreshReplacesQuotes,
+            StartPaused = spec.QuotingPaused,
+            KeepTrippedKillSwitch = keepTrippedKillSwitch,
         };
         // With a hedge market each market's journal is scoped to its venue and symbol; both live in the instance's database.
         await using var journal = new SqliteTradingJournal(db, spec.Name, connector.Venue, spec.HedgeMarket is null ? null : spec.Symbol, runId);

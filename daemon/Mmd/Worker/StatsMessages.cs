@@ -36,6 +36,7 @@ public static class StatsMessages
         PortfolioValue = D(s.PortfolioValue),
         MarketDataFresh = s.MarketDataFresh,
         KillSwitchTripped = s.KillSwitchTripped,
+        KillSwitchReason = s.KillSwitchReason ?? "",
         QuotingPaused = s.QuotingPaused,
         Session = ToMessage(s.Session),
         Cumulative = ToMessage(s.Cumulative),
