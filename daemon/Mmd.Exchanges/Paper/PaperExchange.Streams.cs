@@ -55,8 +55,15 @@ public sealed partial class PaperExchange
         lock (_gate) _markets[symbol].Sequence += 5;
     }
 
+    /// <summary>
+    /// The book at the last sequence number. Changes not yet published go out first (to the subscribers already there),
+    /// so the snapshot at sequence N is exactly the book the deltas up to N made. Built from the levels as they stood
+    /// instead, before the first publication, it held levels the next delta never removed (it was relative to what had
+    /// been published, nothing): a phantom best bid stayed in a subscriber's book until its price was quoted again.
+    /// </summary>
     private BookSnapshotEvent Snapshot(PaperMarket market)
     {
+        PublishBook(market.Spec.Symbol);
         var bids = market.Engine.Levels(Side.Buy, _settings.PublishedDepth);
         var asks = market.Engine.Levels(Side.Sell, _settings.PublishedDepth);
         return new BookSnapshotEvent(market.Spec.Symbol, market.Sequence, bids, asks, _time.GetUtcNow());

@@ -37,6 +37,32 @@ public class PaperExchangeTests
     }
 
     [Fact]
+    public void ASubscribersBook_IsTheVenuesAfterEveryDelta_EvenWhenItSubscribedBeforeAnythingWasPublished()
+    {
+        using var x = Quiet();
+        var reader = x.SubscribeBook(Perp, out _);
+        var book = new Trading.MarketData.OrderBook(Perp);
+        void Read()
+        {
+            while (reader.TryRead(out var e))
+            {
+                if (e is BookSnapshotEvent s) book.ApplySnapshot(s.Sequence, s.Bids, s.Asks, s.Time);
+                else if (e is BookDeltaEvent d) Assert.Equal(Trading.MarketData.BookApplyResult.Applied, book.ApplyDelta(d.FirstSequence, d.LastSequence, d.Bids, d.Asks, d.Time));
+            }
+        }
+        Read();
+        Assert.Equal((149.97m, 150.03m), (book.BestBid!.Value.Price, book.BestAsk!.Value.Price));
+
+        // The mid one level down: the bid at 149.97 is gone. The first delta once left it in the book (it was relative to
+        // what had been published before the snapshot: nothing), a phantom touch above the real one.
+        x.SetMid(Perp, 149.97m);
+        Read();
+        Assert.Equal((149.94m, 150.00m), (book.BestBid!.Value.Price, book.BestAsk!.Value.Price));
+        var venue = x.Levels(Perp, Side.Buy, book.BidCount);
+        Assert.Equal(venue.Select(l => (l.Price, l.Quantity)), Enumerable.Range(0, book.BidCount).Select(i => (book.Bid(i).Price, book.Bid(i).Quantity)));
+    }
+
+    [Fact]
     public void RestingBuy_LocksQuote_CancelReleasesIt()
     {
         using var x = Quiet();
