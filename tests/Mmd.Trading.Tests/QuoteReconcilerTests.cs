@@ -29,6 +29,22 @@ public class QuoteReconcilerTests
     }
 
     [Fact]
+    public void AQuoteWithinToleranceButPastItsBound_IsReplaced_OneBehindItsDesiredPrice_Stays()
+    {
+        // A cross-market hedge's bounds: bid at most 100.01, ask at least 100.41 (from the hedge market's touch).
+        var live = new[] { Live("a", Side.Buy, 0, 100.02m), Live("b", Side.Sell, 0, 100.40m) };
+        var desired = new[] { new DesiredQuote(Side.Buy, 0, 100.01m, 1m, Bound: 100.01m), new DesiredQuote(Side.Sell, 0, 100.41m, 1m, Bound: 100.41m) };
+        var plan = QuoteReconciler.Plan(desired, live, tolerancePct: 0.05m, refreshPlacedBy: null);
+        Assert.Equal(["a", "b"], plan.Cancels.Select(o => o.ClientOrderId).Order());
+        Assert.Equal([100.01m, 100.41m], plan.Places.Select(q => q.Price).Order());
+
+        // Behind the bound (a lower bid, a higher ask) and within tolerance: kept, not re-placed for a tick.
+        live = [Live("c", Side.Buy, 0, 99.98m), Live("d", Side.Sell, 0, 100.44m)];
+        plan = QuoteReconciler.Plan(desired, live, tolerancePct: 0.05m, refreshPlacedBy: null);
+        Assert.True(plan.IsEmpty);
+    }
+
+    [Fact]
     public void MovedMid_ReplacesOnlyWhatMoved()
     {
         var live = new[] { Live("a", Side.Buy, 0, 100.00m), Live("b", Side.Sell, 0, 100.40m) };

@@ -14,8 +14,8 @@ public sealed class ReconcilePlan
 
 /// <summary>
 /// Matches desired quotes to live quote orders by (side, level). A live order stays while its price is
-/// within the refresh tolerance of the desired price and its size is the desired size; anything else is
-/// cancelled and re-placed. A level whose order is in an unknown state gets nothing new until the venue
+/// within the refresh tolerance of the desired price, not beyond the quote's bound, and its size is the desired
+/// size; anything else is cancelled and re-placed. A level whose order is in an unknown state gets nothing new until the venue
 /// has been asked: an ambiguous order is never duplicated.
 /// </summary>
 public static class QuoteReconciler
@@ -65,6 +65,7 @@ public static class QuoteReconciler
         // A partly filled order still matches: a quote of its full size, or one of what is left of it (grids ask for the rest).
         if (live.Price is not { } price || (live.Quantity != quote.Quantity && live.RemainingQuantity != quote.Quantity)) return false;
         if (live.ReduceOnly != quote.ReduceOnly) return false;
+        if (quote.Bound is { } bound && (quote.Side == Primitives.Side.Buy ? price > bound : price < bound)) return false;
         return Math.Abs(price - quote.Price) <= quote.Price * tolerancePct / 100m;
     }
 }

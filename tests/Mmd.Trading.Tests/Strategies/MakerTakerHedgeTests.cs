@@ -105,11 +105,14 @@ public class MakerTakerHedgeTests
         var quotes = strategy.Decide(AcrossMarkets(0m, 0m)).Quotes;
         // A buy is sold on the perp at 149.97: at most 149.97 / 1.001 = 149.8202; a sell is bought back at 150.03: at least 150.18003.
         Assert.Equal([(Side.Buy, 149.82m), (Side.Sell, 150.19m)], quotes.Select(q => (q.Side, q.Price)));
+        // The bounds go with them: a refresh tolerance keeps no resting quote past them.
+        Assert.Equal([149.82m, 150.19m], quotes.Select(q => q.Bound!.Value));
 
         // The perp trades well above the spot: buying here at the touch is already profitable there, so the bid stays at the touch.
         var rich = strategy.Decide(AcrossMarkets(0m, 0m, perpBid: 151m, perpAsk: 151.05m)).Quotes;
         Assert.Equal(149.97m, rich.Single(q => q.Side == Side.Buy).Price);
         Assert.Equal(151.21m, rich.Single(q => q.Side == Side.Sell).Price); // 151.05 x 1.001 = 151.20105, rounded away
+        Assert.Equal(150.84m, rich.Single(q => q.Side == Side.Buy).Bound); // 151 / 1.001 = 150.8491, rounded down: the touch is well inside it
     }
 
     [Fact]

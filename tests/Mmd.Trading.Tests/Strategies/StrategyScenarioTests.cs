@@ -221,6 +221,27 @@ public class StrategyScenarioTests
     }
 
     [Fact]
+    public async Task MakerTakerHedge_ATolerance_LetsAQuoteLagBehindItsPrice_NeverRestPastProfitability()
+    {
+        await using var h = new EngineHarness("xemm", CrossMarketHedge() with { RefreshTolerancePct = 0.05m }, market: EngineHarness.QuietMarket(),
+            hedgeSymbol: "SOL_USDC_PERP");
+        _ = h.Start();
+        await Until.TrueAsync(() => h.OpenOrders().Count == 2, "a quote a side");
+        decimal OurBid() => h.OpenOrders().Single(o => o.Side == Side.Buy).Price!.Value;
+        Assert.Equal(149.82m, OurBid()); // the perp's bid 149.97 less 0.1 %
+
+        // The perp's bid falls 0.03 (0.02 %, inside the tolerance): a bid of 149.82 would now lose on its hedge. Replaced.
+        h.Exchange.SetMid("SOL_USDC_PERP", 149.97m);
+        await RunPathAsync(h, TimeSpan.FromSeconds(0.4));
+        Assert.Equal(149.79m, OurBid()); // 149.94 / 1.001
+        // Back up: the bid may rise to 149.82 again, and 149.79 is within the tolerance of it. Kept, queue place and all.
+        var bid = h.OpenOrders().Single(o => o.Side == Side.Buy).ClientOrderId;
+        h.Exchange.SetMid("SOL_USDC_PERP", 150m);
+        await RunPathAsync(h, TimeSpan.FromSeconds(1));
+        Assert.Equal(bid, h.OpenOrders().Single(o => o.Side == Side.Buy).ClientOrderId);
+    }
+
+    [Fact]
     public async Task MakerTakerHedge_QuotesThatUsedTheOrderRate_DoNotHoldBackTheHedgeOfAFill()
     {
         // Three orders a second: the two quotes, then (fake time standing still) the re-quote of the lifted ask would take

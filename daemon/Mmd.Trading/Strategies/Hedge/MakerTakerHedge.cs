@@ -111,8 +111,10 @@ public sealed class MakerTakerHedge : IStrategy
         var sellPrice = instrument.RoundPricePassive(ask * (1 + _config.QuoteOffsetPct / 100m), Side.Sell);
         if (sellPrice <= buyPrice) sellPrice = buyPrice + instrument.TickSize;
         var (maxBuy, minSell) = ProfitableBounds(view);
-        if (maxBuy is { } mb) buyPrice = Math.Min(buyPrice, instrument.RoundPricePassive(mb, Side.Buy));
-        if (minSell is { } ms) sellPrice = Math.Max(sellPrice, instrument.RoundPricePassive(ms, Side.Sell));
+        var buyBound = maxBuy is { } mb ? instrument.RoundPricePassive(mb, Side.Buy) : (decimal?)null;
+        var sellBound = minSell is { } ms ? instrument.RoundPricePassive(ms, Side.Sell) : (decimal?)null;
+        if (buyBound is { } bb) buyPrice = Math.Min(buyPrice, bb);
+        if (sellBound is { } sb) sellPrice = Math.Max(sellPrice, sb);
         decimal buyQty, sellQty;
         if (_config.OrderQuantity is { } q)
         {
@@ -127,8 +129,9 @@ public sealed class MakerTakerHedge : IStrategy
         var quotes = new List<DesiredQuote>(2);
         // Across markets a side whose hedge has no price to go to is not quoted.
         var oneMarket = view.Hedge is null;
-        if ((oneMarket || maxBuy is not null) && buyQty >= instrument.MinQuantity && instrument.MeetsMinimums(buyPrice, buyQty)) quotes.Add(new DesiredQuote(Side.Buy, 0, buyPrice, buyQty));
-        if ((oneMarket || minSell is not null) && sellQty >= instrument.MinQuantity && instrument.MeetsMinimums(sellPrice, sellQty)) quotes.Add(new DesiredQuote(Side.Sell, 0, sellPrice, sellQty));
+        // The bounds go with the quotes: a refresh tolerance may keep a quote behind the touch, never one past profitability.
+        if ((oneMarket || maxBuy is not null) && buyQty >= instrument.MinQuantity && instrument.MeetsMinimums(buyPrice, buyQty)) quotes.Add(new DesiredQuote(Side.Buy, 0, buyPrice, buyQty, Bound: buyBound));
+        if ((oneMarket || minSell is not null) && sellQty >= instrument.MinQuantity && instrument.MeetsMinimums(sellPrice, sellQty)) quotes.Add(new DesiredQuote(Side.Sell, 0, sellPrice, sellQty, Bound: sellBound));
         return quotes.ToArray();
     }
 
