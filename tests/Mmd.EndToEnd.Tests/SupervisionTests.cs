@@ -244,6 +244,12 @@ public sealed class SupervisionTests
             TimeSpan.FromSeconds(60));
         Assert.StartsWith("drawdown ", tripped.Stats.KillSwitchReason, StringComparison.Ordinal);
         Assert.Contains("--operator-start", WorkerCommandLine(tripped.Pid), StringComparison.Ordinal); // mmctl start: an operator's
+        // Holding it is no failure of progress: the liveness probe leaves the worker be. (It used to take the kill switch
+        // for the worker's own problem and kill it after 6 probes: a crash loop, and before the switch was kept across
+        // restarts, a fresh run trading again 3 s after the trip.) 5 s of reports is 10 probes.
+        var reportedAt = tripped.Health.LastReport.ToDateTimeOffset();
+        var holding = await d.WaitForAsync("ks", i => i.Health.LastReport.ToDateTimeOffset() > reportedAt + TimeSpan.FromSeconds(5), "5 s more of health reports");
+        Assert.Equal((tripped.Pid, 0u, true, ""), (holding.Pid, holding.Restarts, holding.Health.Healthy, holding.Health.Problem));
 
         Signals.Kill(tripped.Pid, 9);
         var restarted = await d.WaitForAsync("ks", i => i.State == InstanceState.Running && i.Pid != tripped.Pid && i.Stats?.Mid.Length > 0, "restarted");

@@ -17,8 +17,7 @@ public sealed record EngineHealth(
     bool BookSynced,
     bool BookFresh,
     bool AccountStreamConnected,
-    DateTimeOffset? LastLoop,
-    string? Reason);
+    DateTimeOffset? LastLoop);
 
 /// <summary>How a run ended.</summary>
 public sealed record EngineResult(

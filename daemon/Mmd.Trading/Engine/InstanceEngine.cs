@@ -118,8 +118,7 @@ public sealed partial class InstanceEngine : IDisposable
             var fresh = Legs.All(l => l.BookFresh(now, _options.StaleBookAfter));
             var accountUp = Legs.All(l => l.AccountStreamUp);
             // No book yet means no update time, not the zero time: the daemon tells "waiting for the first book" from "stale".
-            return new EngineHealth(_state, book is { Sequence: > 0 } ? book.LastUpdate : null, Legs.All(l => l.Book?.IsSynced ?? false), fresh, accountUp, _lastLoop,
-                _risk.KillSwitchTripped ? _risk.KillSwitchReason : null);
+            return new EngineHealth(_state, book is { Sequence: > 0 } ? book.LastUpdate : null, Legs.All(l => l.Book?.IsSynced ?? false), fresh, accountUp, _lastLoop);
         }
     }
 

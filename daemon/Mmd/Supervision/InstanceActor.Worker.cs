@@ -236,12 +236,10 @@ public sealed partial class InstanceActor
                 WorkerPhase.Stopping => InstanceState.Stopping,
                 _ => InstanceState.Starting,
             };
-        var problem = health.Problem;
-        if (health.Phase == WorkerPhase.Running && problem.Length == 0)
-        {
-            if (!health.MarketDataFresh) problem = "market data stale";
-            else if (!health.AccountStreamConnected) problem = "account stream disconnected";
-        }
+        var problem = health.Phase != WorkerPhase.Running ? ""
+            : !health.MarketDataFresh ? "market data stale"
+            : !health.AccountStreamConnected ? "account stream disconnected"
+            : "";
         _health = new InstanceHealth
         {
             Healthy = health.Phase == WorkerPhase.Running && problem.Length == 0,

@@ -112,7 +112,7 @@ public sealed partial class DaemonLink(string instance, string socketPath, TimeS
             var lastStatsAt = DateTimeOffset.MinValue;
             var nextHealth = time.GetUtcNow();
             var exitSent = false;
-            (EngineState?, bool, bool, string?) lastCondition = default;
+            (EngineState?, bool, bool) lastCondition = default;
             while (!reader.IsCompleted)
             {
                 var engine = Volatile.Read(ref _engine);
@@ -120,7 +120,7 @@ public sealed partial class DaemonLink(string instance, string socketPath, TimeS
                 // A change of phase or of health (book fresh, account stream up) is reported at once, not at the next
                 // interval: the daemon shows a restarted worker running and healthy as soon as it is.
                 var h = engine?.Health;
-                var condition = (h?.State, h?.BookFresh ?? false, h?.AccountStreamConnected ?? false, h?.Reason);
+                var condition = (h?.State, h?.BookFresh ?? false, h?.AccountStreamConnected ?? false);
                 if (condition != lastCondition)
                 {
                     lastCondition = condition;
@@ -232,7 +232,6 @@ public sealed partial class DaemonLink(string instance, string socketPath, TimeS
         health.AccountStreamConnected = h.AccountStreamConnected;
         if (h.LastLoop is { } loop) health.LastLoop = Timestamp.FromDateTimeOffset(loop);
         if (h.LastBookUpdate is { } book) health.LastBookUpdate = Timestamp.FromDateTimeOffset(book);
-        if (h.Reason is { } reason) health.Problem = reason;
         return health;
     }
 
