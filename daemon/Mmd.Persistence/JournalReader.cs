@@ -35,7 +35,7 @@ internal static class JournalReader
         await using var command = connection.CreateCommand();
         command.CommandText = """
             SELECT "ClientOrderId", "Symbol", "VenueOrderId", "Side", "Type", "TimeInForce", "Price", "Quantity", "FilledQuantity", "Status",
-                   "Purpose", "Level", "PostOnly", "ReduceOnly", "PostOnlyRetries", "CreatedAtMs", "UpdatedAtMs", "LastError"
+                   "Purpose", "Level", "PostOnly", "ReduceOnly", "PostOnlyRetries", "CreatedAtMs", "UpdatedAtMs", "LastError", "QuotedPrice"
             FROM orders WHERE "Instance" = $instance AND "Status" NOT IN ('Filled', 'Cancelled', 'Rejected')
               AND "Venue" IN ($venue, '') AND ($symbol IS NULL OR "Symbol" = $symbol)
             """;
@@ -50,6 +50,7 @@ internal static class JournalReader
                 TimeInForce = Enum.Parse<TimeInForce>(r.GetString(5)), Price = r.IsDBNull(6) ? null : Money(r.GetString(6)), Quantity = Money(r.GetString(7)),
                 Purpose = Enum.Parse<OrderPurpose>(r.GetString(10)), Level = r.GetInt32(11), PostOnly = r.GetBoolean(12), ReduceOnly = r.GetBoolean(13),
                 PostOnlyRetries = r.GetInt32(14), CreatedAt = DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(15)),
+                QuotedPrice = r.IsDBNull(18) ? null : Money(r.GetString(18)),
             };
             order.Restore(Enum.Parse<OrderStatus>(r.GetString(9)), r.IsDBNull(2) ? null : r.GetString(2), Money(r.GetString(8)),
                 DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(16)), r.IsDBNull(17) ? null : r.GetString(17));

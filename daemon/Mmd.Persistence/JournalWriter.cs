@@ -15,9 +15,9 @@ internal sealed class JournalWriter : IAsyncDisposable
 {
     private const string UpsertOrder = """
         INSERT INTO orders ("ClientOrderId", "Instance", "Venue", "Symbol", "VenueOrderId", "Side", "Type", "TimeInForce", "Price", "Quantity", "FilledQuantity",
-                            "Status", "Purpose", "Level", "PostOnly", "ReduceOnly", "PostOnlyRetries", "CreatedAtMs", "UpdatedAtMs", "LastError", "RunId")
+                            "Status", "Purpose", "Level", "PostOnly", "ReduceOnly", "PostOnlyRetries", "CreatedAtMs", "UpdatedAtMs", "LastError", "RunId", "QuotedPrice")
         VALUES ($id, $instance, $venue, $symbol, $venueId, $side, $type, $tif, $price, $qty, $filled, $status, $purpose, $level, $postOnly, $reduceOnly, $retries, $created, $updated, $error,
-                $run)
+                $run, $quoted)
         ON CONFLICT ("ClientOrderId") DO UPDATE SET
             "VenueOrderId" = excluded."VenueOrderId", "FilledQuantity" = excluded."FilledQuantity", "Status" = excluded."Status",
             "UpdatedAtMs" = excluded."UpdatedAtMs", "LastError" = excluded."LastError"
@@ -86,6 +86,7 @@ internal sealed class JournalWriter : IAsyncDisposable
                 p["$updated"].Value = (o.UpdatedAt == default ? o.CreatedAt : o.UpdatedAt).ToUnixTimeMilliseconds();
                 p["$error"].Value = (object?)o.LastError ?? DBNull.Value;
                 p["$run"].Value = (object?)_runId ?? DBNull.Value;
+                p["$quoted"].Value = o.QuotedPrice is { } quoted ? Text(quoted) : DBNull.Value;
                 await command.ExecuteNonQueryAsync(cancellationToken);
             }
             await transaction.CommitAsync(cancellationToken);
@@ -171,7 +172,7 @@ internal sealed class JournalWriter : IAsyncDisposable
             await pragmas.ExecuteNonQueryAsync(cancellationToken);
         }
         _upsertOrder = Prepare(UpsertOrder, "$id", "$instance", "$venue", "$symbol", "$venueId", "$side", "$type", "$tif", "$price", "$qty", "$filled",
-            "$status", "$purpose", "$level", "$postOnly", "$reduceOnly", "$retries", "$created", "$updated", "$error", "$run");
+            "$status", "$purpose", "$level", "$postOnly", "$reduceOnly", "$retries", "$created", "$updated", "$error", "$run", "$quoted");
         _insertFill = Prepare(InsertFill, "$instance", "$venue", "$symbol", "$trade", "$venueId", "$id", "$side", "$price", "$qty", "$fee",
             "$feeAsset", "$maker", "$purpose", "$ts");
         _insertStats = Prepare(InsertStats, "$instance", "$time", "$mid", "$fills", "$volume", "$realized", "$net", "$cumRealized", "$cumNet", "$json");

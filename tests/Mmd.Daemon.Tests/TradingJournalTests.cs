@@ -69,6 +69,26 @@ public class TradingJournalTests
         Assert.Equal(0.25m, reloaded.FilledQuantity);
         Assert.Equal(150.05m, reloaded.Price);
         Assert.Equal(2, reloaded.Level);
+        Assert.Null(reloaded.QuotedPrice);
+    }
+
+    [Fact]
+    public async Task AQuotePlacedAwayFromItsPrice_ReloadsWithTheStrategysPrice()
+    {
+        using var dir = new TempDirectory();
+        var db = await MmdDatabase.OpenAsync(dir.Combine("j.db"), CancellationToken.None);
+        await using var journal = new SqliteTradingJournal(db, "mm", "paper");
+        var behind = new TrackedOrder
+        {
+            ClientOrderId = "mm_1", Symbol = "SOL_USDC", Side = Side.Sell, Type = OrderType.Limit, TimeInForce = TimeInForce.Gtc,
+            Price = 153.01m, QuotedPrice = 150.00m, Quantity = 0.99m, PostOnly = true, Level = 2, CreatedAt = T,
+        };
+        await journal.SaveOrdersAsync([behind], CancellationToken.None);
+        behind.Restore(OrderStatus.Open, "V1", 0m, T, null);
+        await journal.SaveOrdersAsync([behind], CancellationToken.None);
+
+        var reloaded = Assert.Single(await journal.LoadOpenOrdersAsync(CancellationToken.None));
+        Assert.Equal((153.01m, 150.00m, 150.00m), (reloaded.Price, reloaded.QuotedPrice, reloaded.StrategyPrice));
     }
 
     [Fact]

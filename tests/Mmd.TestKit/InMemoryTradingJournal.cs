@@ -76,6 +76,7 @@ public sealed class InMemoryTradingJournal : ITradingJournal
             var copy = new TrackedOrder
             {
                 ClientOrderId = t.ClientOrderId, Symbol = t.Symbol, Side = t.Side, Type = t.Type, TimeInForce = t.TimeInForce, Price = t.Price,
+                QuotedPrice = t.QuotedPrice,
                 Quantity = t.Quantity, PostOnly = t.PostOnly, ReduceOnly = t.ReduceOnly, Purpose = t.Purpose, Level = t.Level,
                 PostOnlyRetries = t.PostOnlyRetries, CreatedAt = t.CreatedAt,
             };

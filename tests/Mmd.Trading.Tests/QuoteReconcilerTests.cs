@@ -7,12 +7,14 @@ namespace Mmd.Trading.Tests;
 
 public class QuoteReconcilerTests
 {
-    private static TrackedOrder Live(string id, Side side, int level, decimal price, decimal qty = 1m, OrderStatus status = OrderStatus.Open, DateTimeOffset? placedAt = null)
+    private static TrackedOrder Live(string id, Side side, int level, decimal price, decimal qty = 1m, OrderStatus status = OrderStatus.Open, DateTimeOffset? placedAt = null,
+        decimal? quotedPrice = null, int postOnlyRetries = 0)
     {
         var o = new TrackedOrder
         {
             ClientOrderId = id, Symbol = "SOL_USDC", Side = side, Type = Execution.OrderType.Limit, TimeInForce = Execution.TimeInForce.Gtc,
-            Price = price, Quantity = qty, PostOnly = true, Level = level, CreatedAt = placedAt ?? DateTimeOffset.UnixEpoch,
+            Price = price, Quantity = qty, PostOnly = true, Level = level, CreatedAt = placedAt ?? DateTimeOffset.UnixEpoch, QuotedPrice = quotedPrice,
+            PostOnlyRetries = postOnlyRetries,
         };
         o.Restore(status, "v" + id, 0, DateTimeOffset.UnixEpoch, null);
         return o;
@@ -118,5 +120,42 @@ public class QuoteReconcilerTests
     {
         var plan = QuoteReconciler.Plan([new DesiredQuote(Side.Buy, 0, 100.01m, 1m)], [Live("a", Side.Buy, 0, 100m)], 0m, null);
         Assert.Single(plan.Cancels);
+    }
+
+    /// <summary>The engine's placement with the market's best bid at <paramref name="bid"/>: a sell at or under it goes one tick above.</summary>
+    private static Func<Side, decimal, decimal> TouchAt(decimal bid) => (side, price) => side == Side.Sell && price <= bid ? bid + 0.01m : price;
+
+    [Fact]
+    public void AQuotePlacedBehindTheTouch_StaysWhileItsPriceStillCrosses_AndGoesToItsPriceOnceItDoesNot()
+    {
+        // A grid's sell at its level 150, placed at 153.01 because the bid was 153 (the price had jumped past the level).
+        var desired = new[] { new DesiredQuote(Side.Sell, 2, 150m, 0.99m) };
+        var behind = Live("a", Side.Sell, 2, 153.01m, 0.99m, quotedPrice: 150m);
+
+        // The touch moves (154, 152.5): the level still crosses it; the order is the quote, not re-pegged (that was an
+        // order a tick, replaced and re-placed whenever the bid moved).
+        foreach (var bid in new[] { 153m, 154m, 152.5m })
+        {
+            var plan = QuoteReconciler.Plan(desired, [behind], 0m, null, TouchAt(bid));
+            Assert.True(plan.IsEmpty, $"bid {bid}");
+        }
+
+        // The market fell back under the level: the order goes to the level.
+        var back = QuoteReconciler.Plan(desired, [behind], 0m, null, TouchAt(149.5m));
+        Assert.Equal("a", Assert.Single(back.Cancels).ClientOrderId);
+        Assert.Equal(150m, Assert.Single(back.Places).Price);
+
+        // Not knowing the touch, it is never kept; nor for another quote's price.
+        Assert.Single(QuoteReconciler.Plan(desired, [behind], 0m, null).Cancels);
+        Assert.Single(QuoteReconciler.Plan([new DesiredQuote(Side.Sell, 2, 150.3m, 0.99m)], [behind], 0m, null, TouchAt(153m)).Cancels);
+    }
+
+    [Fact]
+    public void APostOnlyRetry_IsJudgedByThePriceItRestsAt()
+    {
+        // Bounced at 100 and retried a tick further at 100.01: the tolerance decides, as for any order.
+        var retry = Live("a", Side.Sell, 0, 100.01m, quotedPrice: 100m, postOnlyRetries: 1);
+        Assert.True(QuoteReconciler.Plan([new DesiredQuote(Side.Sell, 0, 100m, 1m)], [retry], 0.05m, null, TouchAt(99m)).IsEmpty);
+        Assert.Single(QuoteReconciler.Plan([new DesiredQuote(Side.Sell, 0, 100m, 1m)], [retry], 0m, null, TouchAt(99m)).Cancels);
     }
 }

@@ -13,6 +13,8 @@ public sealed class OrderEntity
     public required string Type { get; set; }
     public required string TimeInForce { get; set; }
     public decimal? Price { get; set; }
+    /// <summary>The strategy's price when the order went out at another (behind the touch, or after a post-only bounce); else null.</summary>
+    public decimal? QuotedPrice { get; set; }
     public decimal Quantity { get; set; }
     public decimal FilledQuantity { get; set; }
     public required string Status { get; set; }

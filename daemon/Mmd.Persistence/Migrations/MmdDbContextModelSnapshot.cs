@@ -125,6 +125,9 @@ namespace Mmd.Persistence.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("QuotedPrice")
+                        .HasColumnType("TEXT");
+
                     b.Property<bool>("ReduceOnly")
                         .HasColumnType("INTEGER");
 

@@ -62,7 +62,7 @@ public sealed partial class InstanceEngine
         }
         // Paused: no quote rests, but the strategy's one-off orders (reduce, stop-loss close) still go out.
         var plan = QuoteReconciler.Plan(_paused ? [] : decision.Quotes, _primary.Tracker.Live, _options.RefreshTolerancePct,
-            forceRefresh && _options.RefreshReplacesQuotes ? now - _options.RefreshInterval : null);
+            forceRefresh && _options.RefreshReplacesQuotes ? now - _options.RefreshInterval : null, Passive);
 
         foreach (var order in plan.Cancels) SendCancel(_primary, order, now);
         for (var s = 0; s < 2; s++)
@@ -71,7 +71,8 @@ public sealed partial class InstanceEngine
         {
             if (_postOnlyBlocked[quote.Side == Side.Buy ? 0 : 1]) continue;
             var price = Passive(quote.Side, quote.Price);
-            var order = NewOrder(_primary, quote.Side, OrderType.Limit, TimeInForce.Gtc, price, quote.Quantity, OrderPurpose.Quote, quote.Level, postOnly: true, reduceOnly: quote.ReduceOnly);
+            var order = NewOrder(_primary, quote.Side, OrderType.Limit, TimeInForce.Gtc, price, quote.Quantity, OrderPurpose.Quote, quote.Level, postOnly: true,
+                reduceOnly: quote.ReduceOnly, quotedPrice: price == quote.Price ? null : quote.Price);
             if (TryAdmit(_primary, order)) _pendingSends.Add((_primary, order));
         }
         foreach (var intent in decision.Immediate)
@@ -189,7 +190,7 @@ public sealed partial class InstanceEngine
     }
 
     private TrackedOrder NewOrder(MarketLeg leg, Side side, OrderType type, TimeInForce timeInForce, decimal? price, decimal quantity, OrderPurpose purpose,
-        int level, bool postOnly, bool reduceOnly, int postOnlyRetries = 0) => new()
+        int level, bool postOnly, bool reduceOnly, int postOnlyRetries = 0, decimal? quotedPrice = null) => new()
     {
         ClientOrderId = leg.Ids.Next(),
         Symbol = leg.Instrument.Symbol,
@@ -197,6 +198,7 @@ public sealed partial class InstanceEngine
         Type = type,
         TimeInForce = timeInForce,
         Price = price,
+        QuotedPrice = quotedPrice,
         Quantity = quantity,
         PostOnly = postOnly,
         ReduceOnly = reduceOnly,

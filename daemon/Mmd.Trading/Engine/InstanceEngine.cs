@@ -240,7 +240,7 @@ public sealed partial class InstanceEngine : IDisposable
         await RestoreKillSwitchAsync(starting);
         _strategy.OnAdopted(_primary.Tracker.Live
             .Where(o => o.Purpose == OrderPurpose.Quote && o.Price is not null && o.Status is OrderStatus.Open or OrderStatus.PartiallyFilled)
-            .Select(o => new AdoptedOrder(o.Side, o.Level, o.Price!.Value, o.Quantity, o.RemainingQuantity)).ToList());
+            .Select(o => new AdoptedOrder(o.Side, o.Level, o.StrategyPrice!.Value, o.Quantity, o.RemainingQuantity)).ToList());
         return startup;
     }
 
@@ -383,7 +383,7 @@ public sealed partial class InstanceEngine : IDisposable
         leg.Cumulative.Apply(fill, rebalance);
         leg.Session.Apply(fill, rebalance);
         _strategy.OnFill(new StrategyFill(fill.Side, fill.Price, fill.Quantity, fill.Fee, fill.FeeAsset, fill.IsMaker, purpose,
-            order?.Level ?? -1, order?.Price ?? fill.Price, order?.RemainingQuantity ?? 0m) { OnHedgeMarket = leg.IsHedge });
+            order?.Level ?? -1, order?.StrategyPrice ?? fill.Price, order?.RemainingQuantity ?? 0m) { OnHedgeMarket = leg.IsHedge });
         if (!leg.IsHedge) _balancesDirty = true;
         EngineLog.Fill(_logger, _options.InstanceName, fill.Side.ToString(), fill.Quantity, fill.Price, fill.IsMaker ? "maker" : "taker",
             fill.Fee, fill.FeeAsset, fill.ClientOrderId, fill.TradeId);
@@ -417,7 +417,7 @@ public sealed partial class InstanceEngine : IDisposable
             if (order.PostOnlyRetries > 0) return StrategyTrigger.OrderUpdate;
             var retryPrice = order.Side == Side.Buy ? price - _primary.Instrument.TickSize : price + _primary.Instrument.TickSize;
             var retry = NewOrder(_primary, order.Side, OrderType.Limit, TimeInForce.Gtc, _primary.Instrument.RoundPrice(retryPrice), order.Quantity,
-                OrderPurpose.Quote, order.Level, postOnly: true, reduceOnly: false, postOnlyRetries: 1);
+                OrderPurpose.Quote, order.Level, postOnly: true, reduceOnly: order.ReduceOnly, postOnlyRetries: 1, quotedPrice: order.StrategyPrice);
             if (TryAdmit(_primary, retry))
             {
                 _postOnlyRetries++;

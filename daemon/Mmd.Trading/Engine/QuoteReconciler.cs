@@ -15,13 +15,20 @@ public sealed class ReconcilePlan
 /// <summary>
 /// Matches desired quotes to live quote orders by (side, level). A live order stays while its price is
 /// within the refresh tolerance of the desired price, not beyond the quote's bound, and its size is the desired
-/// size; anything else is cancelled and re-placed. A level whose order is in an unknown state gets nothing new until the venue
-/// has been asked: an ambiguous order is never duplicated.
+/// size; anything else is cancelled and re-placed. An order placed one tick behind the touch because its quote would have
+/// crossed the market stays while the quote still would (it is not re-pegged as the touch moves: a grid level the price
+/// jumped past was replaced on every tick), and goes to the quote's own price once that no longer crosses. A level whose
+/// order is in an unknown state gets nothing new until the venue has been asked: an ambiguous order is never duplicated.
 /// </summary>
 public static class QuoteReconciler
 {
     /// <param name="refreshPlacedBy">A forced refresh: live quotes placed at or before this instant are replaced whatever their price; null for none.</param>
-    public static ReconcilePlan Plan(IReadOnlyList<DesiredQuote> desired, IEnumerable<TrackedOrder> liveQuotes, decimal tolerancePct, DateTimeOffset? refreshPlacedBy)
+    /// <param name="placedAt">
+    /// Where a quote at a price would be placed now: one tick behind the market's touch when it would cross it, else at
+    /// the price. Null: orders placed behind the touch are always replaced.
+    /// </param>
+    public static ReconcilePlan Plan(IReadOnlyList<DesiredQuote> desired, IEnumerable<TrackedOrder> liveQuotes, decimal tolerancePct, DateTimeOffset? refreshPlacedBy,
+        Func<Primitives.Side, decimal, decimal>? placedAt = null)
     {
         var plan = new ReconcilePlan();
         var blocked = new HashSet<(Primitives.Side, int)>();
@@ -49,7 +56,7 @@ public static class QuoteReconciler
             wanted.Add(key);
             if (byLevel.TryGetValue(key, out var live))
             {
-                if (Keeps(live, quote, tolerancePct)) { plan.Kept++; continue; }
+                if (Keeps(live, quote, tolerancePct, placedAt)) { plan.Kept++; continue; }
                 plan.Cancels.Add(live);
             }
             if (!blocked.Contains(key)) plan.Places.Add(quote);
@@ -60,12 +67,18 @@ public static class QuoteReconciler
         return plan;
     }
 
-    public static bool Keeps(TrackedOrder live, DesiredQuote quote, decimal tolerancePct)
+    public static bool Keeps(TrackedOrder live, DesiredQuote quote, decimal tolerancePct, Func<Primitives.Side, decimal, decimal>? placedAt = null)
     {
         // A partly filled order still matches: a quote of its full size, or one of what is left of it (grids ask for the rest).
         if (live.Price is not { } price || (live.Quantity != quote.Quantity && live.RemainingQuantity != quote.Quantity)) return false;
         if (live.ReduceOnly != quote.ReduceOnly) return false;
         if (quote.Bound is { } bound && (quote.Side == Primitives.Side.Buy ? price > bound : price < bound)) return false;
+        if (live is { QuotedPrice: { } quoted, PostOnlyRetries: 0 })
+        {
+            // Behind the touch for a quote that would have crossed it: that quote's order while it still would.
+            if (placedAt is null || placedAt(quote.Side, quote.Price) == quote.Price) return false;
+            price = quoted;
+        }
         return Math.Abs(price - quote.Price) <= quote.Price * tolerancePct / 100m;
     }
 }

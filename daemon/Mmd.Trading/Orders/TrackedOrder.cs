@@ -12,6 +12,12 @@ public sealed class TrackedOrder
     public required OrderType Type { get; init; }
     public required TimeInForce TimeInForce { get; init; }
     public decimal? Price { get; init; }
+    /// <summary>
+    /// The strategy's price for a quote that went out at another (<see cref="Price"/>): one tick behind the market's touch
+    /// because its own would have crossed it, or one tick further after a post-only bounce. The strategy knows the order by
+    /// this price (a grid by its level); null when the order went out at the strategy's price.
+    /// </summary>
+    public decimal? QuotedPrice { get; init; }
     public required decimal Quantity { get; init; }
     public bool PostOnly { get; init; }
     public bool ReduceOnly { get; init; }
@@ -32,6 +38,8 @@ public sealed class TrackedOrder
     public const string NeverReceivedError = "venue has no record of the order";
 
     public decimal RemainingQuantity => Quantity - FilledQuantity;
+    /// <summary>The price the strategy asked for: <see cref="QuotedPrice"/>, else <see cref="Price"/>.</summary>
+    public decimal? StrategyPrice => QuotedPrice ?? Price;
     /// <summary>Settled as never received: a venue report of it later means the request arrived late.</summary>
     public bool SettledAsNeverReceived => Status == OrderStatus.Rejected && LastError == NeverReceivedError;
     public bool IsTerminal => OrderStateMachine.IsTerminal(Status);

@@ -72,6 +72,65 @@ public class StrategyScenarioTests
     }
 
     [Fact]
+    public async Task SpotGrid_ALevelThePriceJumpedBackPast_SellsBehindTheTouch_WithoutChasingIt_AndBooksItsRoundTrip()
+    {
+        // The buys at 150 and 145 fill on a drop to 144; the sell of the 145 unit (at 150) reaches the venue only after the
+        // price jumped back to 153. Before: the sell went out a tick over the bid, was replaced whenever the bid moved (the
+        // desired 150 never matched it), and its fill, not at the level, was not the grid's: it sold again and again.
+        var config = new SpotGridConfig { Lower = 140m, Upper = 160m, Levels = 5, OrderQuantity = 1m, FeeAllowancePct = 0.1m };
+        var held = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var holding = 1;
+        await using var h = new EngineHarness("grid", config, new RiskLimits { PriceBandPct = 20m },
+            market: Path(EngineHarness.Symbol, (0, 152m), (10, 152m), (10.2, 144m), (10.4, 144m), (10.6, 153m), (14.6, 152.5m), (20, 158m), (32, 158m)),
+            wrap: c => new ScriptedConnector(c)
+            {
+                OnPlace = async (request, place) =>
+                {
+                    if (request is { Side: Side.Sell, Price: 150m } && Interlocked.Exchange(ref holding, 0) == 1)
+                    {
+                        held.SetResult();
+                        await release.Task;
+                    }
+                    return await place(request);
+                },
+            });
+        _ = h.Start();
+        await Until.TrueAsync(() => h.OpenOrders().Count == 4, "the grid's four orders rest");
+        await RunPathAsync(h, TimeSpan.FromSeconds(10));
+        h.Time.Advance(TimeSpan.FromMilliseconds(200));
+        h.Exchange.Tick(); // 144: the buys at 150 and 145 fill
+        await held.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        for (var i = 0; i < 2; i++)
+        {
+            h.Time.Advance(TimeSpan.FromMilliseconds(200));
+            h.Exchange.Tick(); // back to 153 while the sell is on its way
+        }
+        release.SetResult();
+        await RunPathAsync(h, TimeSpan.FromSeconds(21.4));
+        var result = await h.StopAsync();
+
+        // The 150 sell bounced (post-only), and so did its retry a tick further; a sell a tick over a bid the engine had not
+        // yet seen move may bounce too (then its retry). The one that rested a tick over the bid stayed there as the bid
+        // fell to 152.5 (nothing was cancelled: it was not chased), until the rise to 158 took it.
+        var sells = h.Journal.Orders.Values.Where(o => o.Template is { Side: Side.Sell, Level: 2 }).ToList();
+        var behind = Assert.Single(sells, o => o.Status == OrderStatus.Filled).Template;
+        Assert.All(sells.Where(o => o.Template != behind), o => Assert.Equal(OrderStatus.Rejected, o.Status));
+        Assert.InRange(sells.Count, 2, 5);
+        Assert.Equal((150m, 0), (behind.QuotedPrice, behind.PostOnlyRetries));
+        Assert.InRange(behind.Price!.Value, 152.5m, 153.1m);
+
+        // Four fills, as the path asks: the two buys, the 145 unit sold behind the touch, the 150 unit at 155.
+        var fills = h.Journal.Fills.Select(f => f.Fill).ToList();
+        Assert.Equal([(Side.Buy, 150m, 1m), (Side.Buy, 145m, 1m), (Side.Sell, behind.Price!.Value, 0.99m), (Side.Sell, 155m, 0.99m)],
+            fills.Select(f => (f.Side, f.Price, f.Quantity)));
+        var grid = result.FinalStats.StrategyFigures!.Grid!;
+        Assert.Equal((2, 2, 2), (grid.BuyFills, grid.SellFills, grid.RoundTrips));
+        Assert.Equal((behind.Price!.Value - 145m) * 0.99m + (155m - 150m) * 0.99m, grid.Profit);
+        Assert.Equal(0, result.OwnOrdersLeftOnVenue);
+    }
+
+    [Fact]
     public async Task PerpMarketMaking_Rally_CapsTheShort_ReducesAboveThreshold_StopLossCloses_AndQuotingGoesOn()
     {
         const string perp = "SOL_USDC_PERP";
