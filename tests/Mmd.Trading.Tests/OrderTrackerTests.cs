@@ -22,6 +22,25 @@ public class OrderTrackerTests
     }
 
     [Fact]
+    public void EndedSince_ListsOrdersTheVenueHadTaken_UntilTheyEndedLongerAgo()
+    {
+        var tracker = new OrderTracker("mm");
+        var rested = OrderStateMachineTests.Order("mm_1");
+        var refused = OrderStateMachineTests.Order("mm_2");
+        foreach (var o in new[] { rested, refused })
+        {
+            tracker.Add(o);
+            tracker.MarkSubmitted(o, Now);
+        }
+        tracker.ApplyVenueOrder(Report(rested, VenueOrderStatus.Open), Now);
+        tracker.ApplyVenueOrder(Report(rested, VenueOrderStatus.Cancelled), Now.AddSeconds(1));
+        tracker.ApplyPlaceResult(refused, new PlaceOrderResult(CommandOutcome.Rejected, null, RejectCode.PostOnlyWouldTake, "would take"), Now.AddSeconds(1));
+
+        Assert.Equal(["mm_1"], tracker.EndedSince(Now.AddSeconds(1)).Select(o => o.ClientOrderId)); // never on the book: not listed
+        Assert.Empty(tracker.EndedSince(Now.AddSeconds(1.5)));
+    }
+
+    [Fact]
     public void Add_RejectsDuplicateClientId()
     {
         var tracker = new OrderTracker("mm");

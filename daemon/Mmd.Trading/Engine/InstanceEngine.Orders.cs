@@ -174,7 +174,18 @@ public sealed partial class InstanceEngine
     private readonly Dictionary<decimal, decimal> _ownBids = [];
     private readonly Dictionary<decimal, decimal> _ownAsks = [];
 
-    /// <summary>Best bid and ask without our own resting quantity, so that our quotes never become their own reference.</summary>
+    /// <summary>
+    /// How long the book may still show an order of ours after the venue said it ended: the book and the order updates come
+    /// on separate streams, in either order.
+    /// </summary>
+    private static readonly TimeSpan EndedOrderInBook = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Best bid and ask without our own resting quantity, so that our quotes never become their own reference. An order
+    /// that ended in the last second counts as ours too: a quote at the touch otherwise took its own cancelled bid, still
+    /// in a book that had not caught up, for the market's, re-placed it there, then moved away again once it was acked
+    /// (seen live: ten orders in 16 ms between two prices).
+    /// </summary>
     private void SetReferencePrices()
     {
         _ownBids.Clear();
@@ -184,6 +195,13 @@ public sealed partial class InstanceEngine
             if (order.Price is not { } price || order.Status is OrderStatus.Submitted or OrderStatus.Unknown) continue;
             var own = order.Side == Side.Buy ? _ownBids : _ownAsks;
             own[price] = own.GetValueOrDefault(price) + order.RemainingQuantity;
+        }
+        foreach (var order in _primary.Tracker.EndedSince(_time.GetUtcNow() - EndedOrderInBook))
+        {
+            if (order.Price is not { } price) continue;
+            var own = order.Side == Side.Buy ? _ownBids : _ownAsks;
+            // A fill may not have reached the book either: then all of a filled order can still show.
+            own[price] = own.GetValueOrDefault(price) + (order.Status == OrderStatus.Filled ? order.Quantity : order.RemainingQuantity);
         }
         _view.BestBid = _primary.Book.BestExcluding(bid: true, p => _ownBids.GetValueOrDefault(p));
         _view.BestAsk = _primary.Book.BestExcluding(bid: false, p => _ownAsks.GetValueOrDefault(p));

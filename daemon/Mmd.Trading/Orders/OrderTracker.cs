@@ -18,6 +18,9 @@ public sealed class OrderTracker
     // Orders that may rest on or enter the book. Kept apart so that every evaluation costs the live
     // orders, not every order the instance placed in the last minutes.
     private readonly HashSet<TrackedOrder> _live = [];
+    // Orders the venue had taken that left the book, in the order they left: a book stream the account stream has outrun
+    // may still show them.
+    private readonly Queue<TrackedOrder> _ended = new();
     private readonly string _instanceName;
     private const int SeenTradeCapacity = 100_000;
 
@@ -28,6 +31,13 @@ public sealed class OrderTracker
     public IEnumerable<TrackedOrder> All => _orders.Values;
 
     public IReadOnlyCollection<TrackedOrder> Live => _live;
+
+    /// <summary>Orders the venue had taken that ended at or after <paramref name="since"/> (older ones are forgotten here).</summary>
+    public IReadOnlyCollection<TrackedOrder> EndedSince(DateTimeOffset since)
+    {
+        while (_ended.TryPeek(out var oldest) && oldest.UpdatedAt < since) _ended.Dequeue();
+        return _ended;
+    }
 
     public TrackedOrder? Find(string clientOrderId) => _orders.GetValueOrDefault(clientOrderId);
 
@@ -233,6 +243,6 @@ public sealed class OrderTracker
     private void TrackLiveness(TrackedOrder order)
     {
         if (OrderStateMachine.IsLive(order.Status)) _live.Add(order);
-        else _live.Remove(order);
+        else if (_live.Remove(order) && order.VenueOrderId is not null) _ended.Enqueue(order);
     }
 }

@@ -233,6 +233,39 @@ public class StrategyScenarioTests
         Assert.Equal(0, result.OwnOrdersLeftOnVenue);
     }
 
+    [Fact]
+    public async Task MakerTakerHedge_ABidCancelledWhileTheBookStillShowsIt_IsNotTakenForTheMarketsTouch()
+    {
+        // The mid moves 0.02 down: the market's bid leaves 149.97 and ours is alone there, so it moves down to the market's.
+        // The book stream falls silent as that cancel goes out, so the book keeps showing the cancelled bid. Before, the
+        // cancelled bid was no longer ours to leave out: the quote went back to 149.97, then away once that was acked, on
+        // and on (live: ten orders in 16 ms).
+        const string perp = "SOL_USDC_PERP";
+        var config = new MakerTakerHedgeConfig { OrderQuantity = 0.5m, MaxSlippagePct = 0.5m, RefreshTolerancePct = 0m };
+        EngineHarness? harness = null;
+        ScriptedConnector? scripted = null;
+        await using var h = harness = new EngineHarness("hedge", config, symbol: perp, market: Path(perp, (0, 150m), (2, 150m), (2.2, 149.98m), (10, 149.98m)),
+            wrap: c => scripted = new ScriptedConnector(c)
+            {
+                OnCancel = (request, cancel) =>
+                {
+                    if (harness!.OpenOrders().Any(o => o.ClientOrderId == request.ClientOrderId && o.Side == Side.Buy)) scripted!.BookSilent = true;
+                    return cancel(request);
+                },
+            });
+        _ = h.Start();
+        await Until.TrueAsync(() => h.OpenOrders().Count == 2, "a quote a side at the touch");
+        Assert.Equal([149.97m, 150.03m], h.OpenOrders().Select(o => o.Price!.Value).Order());
+        await RunPathAsync(h, TimeSpan.FromSeconds(2.2));
+
+        Assert.True(scripted!.BookSilent, "the bid was moved");
+        var bids = h.Journal.Orders.Values.Where(o => o.Template is { Side: Side.Buy, Purpose: OrderPurpose.Quote }).Select(o => o.Template.Price!.Value).ToList();
+        Assert.Equal(2, bids.Count);
+        Assert.Equal(149.97m, bids.Max());
+        var ourBid = Assert.Single(h.OpenOrders(), o => o.Side == Side.Buy).Price!.Value;
+        Assert.True(ourBid < 149.97m, $"our bid {ourBid}");
+    }
+
     // Cross-market: quotes on SOL_USDC, hedges on SOL_USDC_PERP. The spot is lifted to 150.6 while the perp stays at 150.
     private static PaperSettings SpotJumpsPerpStays() => EngineHarness.QuietMarket() with
     {
