@@ -38,6 +38,23 @@ public class OrderTrackerTests
 
         Assert.Equal(["mm_1"], tracker.EndedSince(Now.AddSeconds(1)).Select(o => o.ClientOrderId)); // never on the book: not listed
         Assert.Empty(tracker.EndedSince(Now.AddSeconds(1.5)));
+
+        // An order that never rests (an IOC hedge) is not listed; the housekeeping prune empties a list nobody reads.
+        var hedge = new TrackedOrder
+        {
+            ClientOrderId = "mm_3", Symbol = "SOL_USDC", Side = Side.Sell, Type = OrderType.Limit, TimeInForce = TimeInForce.Ioc, Price = 99m, Quantity = 1m, CreatedAt = Now,
+        };
+        var resting = OrderStateMachineTests.Order("mm_4");
+        foreach (var o in new[] { hedge, resting })
+        {
+            tracker.Add(o);
+            tracker.MarkSubmitted(o, Now);
+            tracker.ApplyVenueOrder(Report(o, VenueOrderStatus.Open), Now);
+            tracker.ApplyVenueOrder(Report(o, VenueOrderStatus.Cancelled), Now.AddSeconds(2));
+        }
+        Assert.Equal(["mm_4"], tracker.EndedSince(Now.AddSeconds(2)).Select(o => o.ClientOrderId));
+        tracker.PruneTerminal(Now.AddSeconds(3));
+        Assert.Empty(tracker.EndedSince(DateTimeOffset.MinValue));
     }
 
     [Fact]

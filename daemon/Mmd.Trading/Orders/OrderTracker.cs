@@ -203,6 +203,7 @@ public sealed class OrderTracker
     /// <summary>Forgets terminal orders (they live on in the journal) to keep the working set small.</summary>
     public int PruneTerminal(DateTimeOffset olderThan)
     {
+        EndedSince(olderThan); // a market nobody asks (a hedge market's) keeps none longer
         var stale = _orders.Values.Where(o => o.IsTerminal && o.UpdatedAt < olderThan && !_dirty.Contains(o)).Select(o => o.ClientOrderId).ToList();
         foreach (var id in stale)
         {
@@ -243,6 +244,6 @@ public sealed class OrderTracker
     private void TrackLiveness(TrackedOrder order)
     {
         if (OrderStateMachine.IsLive(order.Status)) _live.Add(order);
-        else if (_live.Remove(order) && order.VenueOrderId is not null) _ended.Enqueue(order);
+        else if (_live.Remove(order) && order is { VenueOrderId: not null, TimeInForce: TimeInForce.Gtc }) _ended.Enqueue(order);
     }
 }
