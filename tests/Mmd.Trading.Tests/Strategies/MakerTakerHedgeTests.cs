@@ -68,6 +68,34 @@ public class MakerTakerHedgeTests
     }
 
     [Fact]
+    public void AReduceOnlyHedgeTheVenueRefused_WaitsForTheFillThatExplainsIt_OrASecond()
+    {
+        // Both quotes filled at once: the buy's fill is here, the sell's (which flattened the position) is on its way.
+        var refused = new StrategyRejection(Side.Sell, -1, OrderPurpose.Hedge, RejectCode.ReduceOnlyWouldIncrease, true, "reduce-only order would increase the position");
+        var hedge = new MakerTakerHedge(Config());
+        var seen = Views.At(Perp, 150m, 150.02m, position: 0.5m);
+        Assert.Single(hedge.Decide(seen).Immediate);
+        hedge.OnRejected(refused);
+        Assert.Empty(hedge.Decide(seen).Immediate); // not again at once (it was sent again and again, refused each time)
+        hedge.OnFill(new StrategyFill(Side.Sell, 150.02m, 0.5m, 0.01m, "USDC", true, OrderPurpose.Quote, 0, 150.02m, 0m));
+        var flat = Views.At(Perp, 150m, 150.02m);
+        Assert.Empty(hedge.Decide(flat).Immediate);
+        Assert.Equal(2, hedge.Decide(flat).Quotes.Count);
+        Assert.Equal((0L, false), (hedge.Figures(flat).Hedge!.HedgeFailures, hedge.Figures(flat).Hedge!.QuotingHeld));
+
+        // No fill comes: the hedge goes again a second later.
+        var alone = new MakerTakerHedge(Config());
+        Assert.Single(alone.Decide(seen).Immediate);
+        alone.OnRejected(refused);
+        Assert.Empty(alone.Decide(seen).Immediate);
+        var later = Views.At(Perp, 150m, 150.02m, position: 0.5m);
+        later.Now = seen.Now.AddSeconds(0.9);
+        Assert.Empty(alone.Decide(later).Immediate);
+        later.Now = seen.Now.AddSeconds(1);
+        Assert.Single(alone.Decide(later).Immediate);
+    }
+
+    [Fact]
     public void SpotAutoSize_IsFivePercentOfEachBalance()
     {
         var decision = new MakerTakerHedge(Config() with { OrderQuantity = null }).Decide(Views.At(Spot, 149.99m, 150.01m, quote: 3000m, @base: 4m));

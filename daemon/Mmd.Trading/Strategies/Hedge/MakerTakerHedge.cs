@@ -22,6 +22,12 @@ public sealed class MakerTakerHedge : IStrategy
     private bool _wasPending;
     private string? _lastAction;
     private DateTimeOffset? _lastActionAt;
+    // The venue refused a reduce-only hedge as one that would increase the position: its position is not the one seen
+    // here (the fill of our other quote, which flattened it, is still on its way). No hedge until a fill comes in, or a
+    // second has passed; it used to send the hedge again at once, 14 refusals in 6 ms, and count each as a failure.
+    private bool _positionInDoubt;
+    private DateTimeOffset? _doubtedAt;
+    private static readonly TimeSpan FillCatchUp = TimeSpan.FromSeconds(1);
 
     public MakerTakerHedge(MakerTakerHedgeConfig config) => _config = config;
 
@@ -53,10 +59,11 @@ public sealed class MakerTakerHedge : IStrategy
             _attempts = 0;
             _held = false;
         }
+        if (_positionInDoubt && view.Now - (_doubtedAt ??= view.Now) >= FillCatchUp) _positionInDoubt = false;
 
         OrderIntent[] hedge = [];
         var (hedgeBid, hedgeAsk) = market is null ? (view.BestBid, view.BestAsk) : (market.BestBid, market.BestAsk);
-        if (hedgeable >= hedgeInstrument.MinQuantity && !view.ImmediatePending && hedgeBid is { } hb && hedgeAsk is { } ha)
+        if (hedgeable >= hedgeInstrument.MinQuantity && !view.ImmediatePending && !_positionInDoubt && hedgeBid is { } hb && hedgeAsk is { } ha)
         {
             var side = exposure > 0 ? Side.Sell : Side.Buy;
             var limit = side == Side.Sell
@@ -74,6 +81,15 @@ public sealed class MakerTakerHedge : IStrategy
         if (_held || view.BestBid is not { } bid || view.BestAsk is not { } ask) return new StrategyDecision([], hedge);
         return new StrategyDecision(Quotes(view, bid, ask), hedge);
     }
+
+    public void OnRejected(StrategyRejection rejection)
+    {
+        if (rejection is not { Purpose: OrderPurpose.Hedge, Code: RejectCode.ReduceOnlyWouldIncrease }) return;
+        _positionInDoubt = true;
+        _doubtedAt = null;
+    }
+
+    public void OnFill(StrategyFill fill) => _positionInDoubt = false;
 
     /// <summary>The position the hedges have to bring back to the reference: this market's, plus the hedge market's if any.</summary>
     public static decimal Exposure(StrategyView view) => view.Position + (view.Hedge?.Position ?? 0m) - ReferencePosition;
