@@ -146,6 +146,20 @@ public class PerpGridTests
         Assert.Equal((Side.Sell, 0.5m), (Assert.Single(excess.Immediate).Side, excess.Immediate[0].Quantity));
     }
 
+    [Fact]
+    public void MaxPosition_CountsANeutralGridsCloses_ThatSellOnIntoAShort()
+    {
+        // 1 long from 145, its close a sell of 1 at 150 (not reduce-only in a neutral grid). Should the price run up
+        // through 150, 155 and 160, the close and every short open fill: 1 - 1 - 2 = -2, past the max of 1.5.
+        var grid = new PerpGrid(Config(max: 1.5m));
+        grid.Decide(At(150m));
+        grid.OnFill(Fill(Side.Buy, 1, 145m, 1m));
+        var sells = grid.Decide(At(152m, position: 1m)).Quotes.Where(q => q.Side == Side.Sell).ToList();
+        Assert.Contains(new DesiredQuote(Side.Sell, PerpGrid.CloseKey + 1, 150m, 1m, false), sells);
+        Assert.Equal([155m], sells.Where(q => q.Level < PerpGrid.CloseKey).Select(q => q.Price));
+        Assert.Equal(-1m, 1m - sells.Sum(q => q.Quantity)); // every sell filled: short 1, within 1.5
+    }
+
     [Theory]
     [InlineData(BoundaryAction.EmergencyClose, true)]
     [InlineData(BoundaryAction.StopOnly, false)]

@@ -255,6 +255,7 @@ public sealed class PerpGrid : IStrategy
 
         // Closes first: they only reduce (or, in a neutral grid, offset another level).
         var reduceOnly = _config.Type != GridType.Neutral;
+        decimal closeBuys = 0, closeSells = 0;
         foreach (var level in _levels)
         {
             if (level.Position == 0) continue;
@@ -272,6 +273,7 @@ public sealed class PerpGrid : IStrategy
             var price = ClosePrice(level);
             if (!instrument.MeetsMinimums(price, quantity)) continue;
             Add(new DesiredQuote(closeSide, CloseKey + level.Index, price, quantity, reduceOnly));
+            if (closeSide == Side.Buy) closeBuys += quantity; else closeSells += quantity;
         }
 
         // What no level accounts for rests as one reduce-only close at the nearest level in profit's direction.
@@ -286,8 +288,10 @@ public sealed class PerpGrid : IStrategy
             Add(new DesiredQuote(side, OrphanKey, price, Math.Abs(orphan), ReduceOnly: true));
         }
 
-        // Opens, nearest to the price first, never past the position cap.
+        // Opens, nearest to the price first, never past the position cap: not even if every order on one side fills, the
+        // closes too (a neutral grid's are not reduce-only: the close of a long level sells on into a short).
         decimal longRoom = _config.MaxPosition - position, shortRoom = _config.MaxPosition + position;
+        if (!reduceOnly) (longRoom, shortRoom) = (longRoom - closeBuys, shortRoom - closeSells);
         foreach (var level in _levels.OrderBy(l => Math.Abs(l.Price - mid)))
         {
             if (level.OpenComplete || (level.Position != 0 && level.OpenFilled == 0)) continue;
