@@ -147,6 +147,22 @@ public class PerpGridTests
     }
 
     [Fact]
+    public void ACloseAStepPastTheRange_IsOnTheTick_NeverNearerThanTheStep()
+    {
+        // 148.49-151.48 in 9 levels: a step of 0.37375. A short opened at the bottom level closes a step lower, 148.11625,
+        // which the venue refused (four times, then the grid closed at market); a long at the top a step higher.
+        var config = new PerpGridConfig { Lower = 148.49m, Upper = 151.48m, Levels = 9, OrderQuantity = 0.5m, MaxPosition = 3m };
+        var low = new PerpGrid(config);
+        low.Decide(At(148.4m));
+        low.OnFill(Fill(Side.Sell, 0, 148.49m, 0.5m));
+        Assert.Contains(new DesiredQuote(Side.Buy, PerpGrid.CloseKey, 148.11m, 0.5m, false), low.Decide(At(148.4m, position: -0.5m)).Quotes);
+        var high = new PerpGrid(config);
+        high.Decide(At(151.55m));
+        high.OnFill(Fill(Side.Buy, 8, 151.48m, 0.5m));
+        Assert.Contains(new DesiredQuote(Side.Sell, PerpGrid.CloseKey + 8, 151.86m, 0.5m, false), high.Decide(At(151.55m, position: 0.5m)).Quotes);
+    }
+
+    [Fact]
     public void MaxPosition_CountsANeutralGridsCloses_ThatSellOnIntoAShort()
     {
         // 1 long from 145, its close a sell of 1 at 150 (not reduce-only in a neutral grid). Should the price run up

@@ -270,7 +270,8 @@ public sealed class PerpGrid : IStrategy
                         ReduceOnly: reduceOnly, Level: CloseKey + level.Index));
                 continue;
             }
-            var price = ClosePrice(level);
+            // On the tick: a close past the range is a step further, which need not be (it was sent unrounded and refused).
+            var price = instrument.RoundPricePassive(ClosePrice(level), closeSide);
             if (!instrument.MeetsMinimums(price, quantity)) continue;
             Add(new DesiredQuote(closeSide, CloseKey + level.Index, price, quantity, reduceOnly));
             if (closeSide == Side.Buy) closeBuys += quantity; else closeSells += quantity;
