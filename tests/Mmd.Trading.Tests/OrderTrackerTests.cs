@@ -25,36 +25,37 @@ public class OrderTrackerTests
     public void EndedSince_ListsOrdersTheVenueHadTaken_UntilTheyEndedLongerAgo()
     {
         var tracker = new OrderTracker("mm");
-        var rested = OrderStateMachineTests.Order("mm_1");
-        var refused = OrderStateMachineTests.Order("mm_2");
-        foreach (var o in new[] { rested, refused })
-        {
-            tracker.Add(o);
-            tracker.MarkSubmitted(o, Now);
-        }
-        tracker.ApplyVenueOrder(Report(rested, VenueOrderStatus.Open), Now);
-        tracker.ApplyVenueOrder(Report(rested, VenueOrderStatus.Cancelled), Now.AddSeconds(1));
+        var rested = Submitted(tracker, OrderStateMachineTests.Order("mm_1"));
+        var refused = Submitted(tracker, OrderStateMachineTests.Order("mm_2"));
+        RestedThenCancelled(tracker, rested, Now.AddSeconds(1));
         tracker.ApplyPlaceResult(refused, new PlaceOrderResult(CommandOutcome.Rejected, null, RejectCode.PostOnlyWouldTake, "would take"), Now.AddSeconds(1));
 
         Assert.Equal(["mm_1"], tracker.EndedSince(Now.AddSeconds(1)).Select(o => o.ClientOrderId)); // never on the book: not listed
         Assert.Empty(tracker.EndedSince(Now.AddSeconds(1.5)));
 
         // An order that never rests (an IOC hedge) is not listed; the housekeeping prune empties a list nobody reads.
-        var hedge = new TrackedOrder
+        var hedge = Submitted(tracker, new TrackedOrder
         {
             ClientOrderId = "mm_3", Symbol = "SOL_USDC", Side = Side.Sell, Type = OrderType.Limit, TimeInForce = TimeInForce.Ioc, Price = 99m, Quantity = 1m, CreatedAt = Now,
-        };
-        var resting = OrderStateMachineTests.Order("mm_4");
-        foreach (var o in new[] { hedge, resting })
-        {
-            tracker.Add(o);
-            tracker.MarkSubmitted(o, Now);
-            tracker.ApplyVenueOrder(Report(o, VenueOrderStatus.Open), Now);
-            tracker.ApplyVenueOrder(Report(o, VenueOrderStatus.Cancelled), Now.AddSeconds(2));
-        }
+        });
+        RestedThenCancelled(tracker, hedge, Now.AddSeconds(2));
+        RestedThenCancelled(tracker, Submitted(tracker, OrderStateMachineTests.Order("mm_4")), Now.AddSeconds(2));
         Assert.Equal(["mm_4"], tracker.EndedSince(Now.AddSeconds(2)).Select(o => o.ClientOrderId));
         tracker.PruneTerminal(Now.AddSeconds(3));
         Assert.Empty(tracker.EndedSince(DateTimeOffset.MinValue));
+    }
+
+    private static TrackedOrder Submitted(OrderTracker tracker, TrackedOrder order)
+    {
+        tracker.Add(order);
+        tracker.MarkSubmitted(order, Now);
+        return order;
+    }
+
+    private static void RestedThenCancelled(OrderTracker tracker, TrackedOrder order, DateTimeOffset cancelledAt)
+    {
+        tracker.ApplyVenueOrder(Report(order, VenueOrderStatus.Open), Now);
+        tracker.ApplyVenueOrder(Report(order, VenueOrderStatus.Cancelled), cancelledAt);
     }
 
     [Fact]
