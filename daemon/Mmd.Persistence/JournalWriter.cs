@@ -33,6 +33,13 @@ internal sealed class JournalWriter : IAsyncDisposable
         INSERT INTO stats_snapshots ("Instance", "TimeMs", "Mid", "SessionFills", "SessionQuoteVolume", "SessionRealizedPnl", "SessionNetPnl",
                                      "CumulativeRealizedPnl", "CumulativeNetPnl", "Json")
         VALUES ($instance, $time, $mid, $fills, $volume, $realized, $net, $cumRealized, $cumNet, $json)
+        RETURNING "Id"
+        """;
+
+    private const string UpdateStats = """
+        UPDATE stats_snapshots SET "TimeMs" = $time, "Mid" = $mid, "SessionFills" = $fills, "SessionQuoteVolume" = $volume,
+            "SessionRealizedPnl" = $realized, "SessionNetPnl" = $net, "CumulativeRealizedPnl" = $cumRealized, "CumulativeNetPnl" = $cumNet, "Json" = $json
+        WHERE "Id" = $id
         """;
 
     private readonly SqliteConnection _connection;
@@ -43,6 +50,9 @@ internal sealed class JournalWriter : IAsyncDisposable
     private SqliteCommand? _upsertOrder;
     private SqliteCommand? _insertFill;
     private SqliteCommand? _insertStats;
+    private SqliteCommand? _updateStats;
+    // The row this writer inserted last: a snapshot that replaces the latest rewrites it.
+    private long? _latestStatsId;
 
     /// <param name="runId">The run whose orders these are: a row keeps the run that first wrote it (see <see cref="RunStore.JournaledOrdersAsync"/>).</param>
     public JournalWriter(string connectionString, string instance, string venue, long? runId)
@@ -133,18 +143,24 @@ internal sealed class JournalWriter : IAsyncDisposable
         if (_upsertOrder is not null) await _upsertOrder.DisposeAsync();
         if (_insertFill is not null) await _insertFill.DisposeAsync();
         if (_insertStats is not null) await _insertStats.DisposeAsync();
+        if (_updateStats is not null) await _updateStats.DisposeAsync();
         await _connection.DisposeAsync();
         _gate.Dispose();
     }
 
-    public async Task SaveStatsAsync(Trading.Stats.StatsSnapshot s, string json, CancellationToken cancellationToken)
+    /// <param name="replaceLatest">Rewrite the snapshot this writer saved last instead of adding one (a fresher state within
+    /// the same period); the first save of a writer always adds.</param>
+    public async Task SaveStatsAsync(Trading.Stats.StatsSnapshot s, string json, bool replaceLatest, CancellationToken cancellationToken)
     {
         await _gate.WaitAsync(cancellationToken);
         try
         {
             await EnsureOpenAsync(cancellationToken);
-            var p = _insertStats!.Parameters;
-            p["$instance"].Value = _instance;
+            var replace = replaceLatest && _latestStatsId is not null;
+            var command = replace ? _updateStats! : _insertStats!;
+            var p = command.Parameters;
+            if (replace) p["$id"].Value = _latestStatsId;
+            else p["$instance"].Value = _instance;
             p["$time"].Value = s.Time.ToUnixTimeMilliseconds();
             p["$mid"].Value = s.Mid is { } mid ? Text(mid) : DBNull.Value;
             p["$fills"].Value = s.Session.Fills;
@@ -154,7 +170,8 @@ internal sealed class JournalWriter : IAsyncDisposable
             p["$cumRealized"].Value = Text(s.Cumulative.RealizedPnl);
             p["$cumNet"].Value = Text(s.Cumulative.NetPnl);
             p["$json"].Value = json;
-            await _insertStats.ExecuteNonQueryAsync(cancellationToken);
+            if (replace) await command.ExecuteNonQueryAsync(cancellationToken);
+            else _latestStatsId = Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
         }
         finally
         {
@@ -176,6 +193,7 @@ internal sealed class JournalWriter : IAsyncDisposable
         _insertFill = Prepare(InsertFill, "$instance", "$venue", "$symbol", "$trade", "$venueId", "$id", "$side", "$price", "$qty", "$fee",
             "$feeAsset", "$maker", "$purpose", "$ts");
         _insertStats = Prepare(InsertStats, "$instance", "$time", "$mid", "$fills", "$volume", "$realized", "$net", "$cumRealized", "$cumNet", "$json");
+        _updateStats = Prepare(UpdateStats, "$id", "$time", "$mid", "$fills", "$volume", "$realized", "$net", "$cumRealized", "$cumNet", "$json");
     }
 
     private SqliteCommand Prepare(string sql, params string[] parameters)

@@ -40,8 +40,8 @@ public sealed class SqliteTradingJournal(JournalDatabase database, string instan
     public Task<IReadOnlyList<JournaledFill>> LoadFillsAsync(CancellationToken cancellationToken) =>
         JournalReader.FillsAsync(database.ConnectionString, instance, venue, symbol, cancellationToken);
 
-    public Task SaveStatsAsync(StatsSnapshot snapshot, CancellationToken cancellationToken) =>
-        _writer.SaveStatsAsync(snapshot, JsonSerializer.Serialize(snapshot, SnapshotJson), cancellationToken);
+    public Task SaveStatsAsync(StatsSnapshot snapshot, bool replaceLatest, CancellationToken cancellationToken) =>
+        _writer.SaveStatsAsync(snapshot, JsonSerializer.Serialize(snapshot, SnapshotJson), replaceLatest, cancellationToken);
 
     public Task<StrategyFigures?> LoadLastStrategyFiguresAsync(CancellationToken cancellationToken) =>
         FromLastSnapshotAsync(root => root.TryGetProperty(nameof(StatsSnapshot.StrategyFigures), out var figures) && figures.ValueKind == JsonValueKind.Object

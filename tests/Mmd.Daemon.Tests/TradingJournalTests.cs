@@ -185,11 +185,11 @@ public class TradingJournalTests
             Instance = "mm", Venue = "paper", Symbol = "SOL_USDC", BaseAsset = "SOL", QuoteAsset = "USDC", Time = T, SessionStart = T,
             Session = new Trading.Stats.StatsFigures(), Cumulative = new Trading.Stats.StatsFigures(), KillSwitchTripped = tripped, KillSwitchReason = reason,
         };
-        await journal.SaveStatsAsync(Snapshot(true, "drawdown 6 from peak 1 reached the limit 5"), CancellationToken.None);
+        await journal.SaveStatsAsync(Snapshot(true, "drawdown 6 from peak 1 reached the limit 5"), replaceLatest: false, CancellationToken.None);
         Assert.Equal("drawdown 6 from peak 1 reached the limit 5", await journal.LoadTrippedKillSwitchAsync(CancellationToken.None));
-        await journal.SaveStatsAsync(Snapshot(true, null), CancellationToken.None); // a snapshot from before the reason was kept
+        await journal.SaveStatsAsync(Snapshot(true, null), replaceLatest: false, CancellationToken.None); // a snapshot from before the reason was kept
         Assert.Equal("tripped in an earlier run", await journal.LoadTrippedKillSwitchAsync(CancellationToken.None));
-        await journal.SaveStatsAsync(Snapshot(false, null), CancellationToken.None); // cleared by an operator's start
+        await journal.SaveStatsAsync(Snapshot(false, null), replaceLatest: false, CancellationToken.None); // cleared by an operator's start
         Assert.Null(await journal.LoadTrippedKillSwitchAsync(CancellationToken.None));
     }
 
@@ -210,11 +210,38 @@ public class TradingJournalTests
                 LastProtectiveAction = "none", LastProtectiveActionAt = T,
             },
         };
-        await journal.SaveStatsAsync(Snapshot(140m, 4.95m), CancellationToken.None);
-        await journal.SaveStatsAsync(Snapshot(141.5m, 9.9m), CancellationToken.None);
+        await journal.SaveStatsAsync(Snapshot(140m, 4.95m), replaceLatest: false, CancellationToken.None);
+        await journal.SaveStatsAsync(Snapshot(141.5m, 9.9m), replaceLatest: false, CancellationToken.None);
         var last = await journal.LoadLastStrategyFiguresAsync(CancellationToken.None);
         Assert.Equal(new Trading.Stats.GridFigures("arithmetic", "spot", 141.5m, 160m, 5, 3, 2, 2, 9.9m, 2, 2, 1, 0), last!.Grid);
         Assert.Equal(("none", T), (last.LastProtectiveAction, last.LastProtectiveActionAt));
+    }
+
+    [Fact]
+    public async Task ASnapshotThatReplacesTheLatest_RewritesThisRunsLastRow_AndTheNextPeriodAddsOne()
+    {
+        using var dir = new TempDirectory();
+        var db = await MmdDatabase.OpenAsync(dir.Combine("j.db"), CancellationToken.None);
+        Trading.Stats.StatsSnapshot Snapshot(decimal profit) => new()
+        {
+            Instance = "grid", Venue = "paper", Symbol = "SOL_USDC", BaseAsset = "SOL", QuoteAsset = "USDC", Time = T, SessionStart = T,
+            Session = new Trading.Stats.StatsFigures(), Cumulative = new Trading.Stats.StatsFigures(), Strategy = "spot_grid",
+            StrategyFigures = new Trading.Stats.StrategyFigures { Grid = new Trading.Stats.GridFigures("arithmetic", "spot", 140m, 160m, 5, 3, 2, 2, profit, 2, 2, 1, 0) },
+        };
+        await using (var earlier = new SqliteTradingJournal(db, "grid", "paper"))
+            await earlier.SaveStatsAsync(Snapshot(1m), replaceLatest: false, CancellationToken.None);
+        await using var journal = new SqliteTradingJournal(db, "grid", "paper");
+        await journal.SaveStatsAsync(Snapshot(2m), replaceLatest: true, CancellationToken.None); // nothing of this run's yet: added
+        await journal.SaveStatsAsync(Snapshot(3m), replaceLatest: true, CancellationToken.None);
+        Assert.Equal(3m, (await journal.LoadLastStrategyFiguresAsync(CancellationToken.None))!.Grid!.Profit);
+        await journal.SaveStatsAsync(Snapshot(4m), replaceLatest: false, CancellationToken.None);
+        await journal.SaveStatsAsync(Snapshot(5m), replaceLatest: true, CancellationToken.None);
+        Assert.Equal(5m, (await journal.LoadLastStrategyFiguresAsync(CancellationToken.None))!.Grid!.Profit);
+
+        await using var read = new MmdDbContext(MmdDatabase.Options(db.Path));
+        var profits = read.StatsSnapshots.OrderBy(x => x.Id).AsEnumerable()
+            .Select(x => System.Text.Json.JsonDocument.Parse(x.Json).RootElement.GetProperty("StrategyFigures").GetProperty("Grid").GetProperty("Profit").GetString()).ToList();
+        Assert.Equal(["1", "3", "5"], profits); // the earlier run's row is never rewritten
     }
 
     [Fact]

@@ -49,9 +49,13 @@ public sealed class InMemoryTradingJournal : ITradingJournal
     public Task<IReadOnlyList<JournaledFill>> LoadFillsAsync(CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<JournaledFill>>(_fillOrder.ToList());
 
-    public Task SaveStatsAsync(StatsSnapshot snapshot, CancellationToken cancellationToken)
+    public Task SaveStatsAsync(StatsSnapshot snapshot, bool replaceLatest, CancellationToken cancellationToken)
     {
-        lock (Stats) Stats.Add(snapshot);
+        lock (Stats)
+        {
+            if (replaceLatest && Stats.Count > 0) Stats[^1] = snapshot;
+            else Stats.Add(snapshot);
+        }
         return Task.CompletedTask;
     }
 

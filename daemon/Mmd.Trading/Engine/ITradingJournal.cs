@@ -34,7 +34,12 @@ public interface ITradingJournal
     /// <summary>Every fill of the instance, oldest first.</summary>
     Task<IReadOnlyList<JournaledFill>> LoadFillsAsync(CancellationToken cancellationToken);
 
-    Task SaveStatsAsync(StatsSnapshot snapshot, CancellationToken cancellationToken);
+    /// <summary>
+    /// Keeps a stats snapshot: what a restarted worker's strategy and kill switch start from. A snapshot that
+    /// <paramref name="replaceLatest"/> rewrites the one this run saved last (so the history keeps one a period while
+    /// the latest state is saved as it changes); otherwise it is added.
+    /// </summary>
+    Task SaveStatsAsync(StatsSnapshot snapshot, bool replaceLatest, CancellationToken cancellationToken);
 
     /// <summary>The strategy's figures in the latest stats snapshot (a grid's range and profit), null when none was saved.</summary>
     Task<StrategyFigures?> LoadLastStrategyFiguresAsync(CancellationToken cancellationToken);

@@ -45,6 +45,8 @@ public sealed partial class InstanceEngine : IDisposable
     private volatile bool _busy;
     private (decimal Lower, decimal Upper) _savedRange;
     private bool _savedKillSwitch;
+    // A fill moved the strategy's figures (a grid's round trips and profit, a hedge's count) since the last save.
+    private bool _figuresUnsaved;
     private long _placed, _cancelled, _rejected, _postOnlyRetries, _rebalances;
     private volatile StatsSnapshot? _latest;
     private DateTimeOffset _latestAt;
@@ -198,7 +200,7 @@ public sealed partial class InstanceEngine : IDisposable
 
         var final = BuildSnapshot();
         _latest = final;
-        try { await _primary.Journal.SaveStatsAsync(final, CancellationToken.None); } catch (Exception ex) when (ex is not OperationCanceledException) { EngineLog.StepFailed(_logger, _options.InstanceName, ex.Message); }
+        try { await _primary.Journal.SaveStatsAsync(final, replaceLatest: false, CancellationToken.None); } catch (Exception ex) when (ex is not OperationCanceledException) { EngineLog.StepFailed(_logger, _options.InstanceName, ex.Message); }
         _state = EngineState.Stopped;
         EngineLog.Stopped(_logger, _options.InstanceName, left);
         return new EngineResult(reason, left, final, startup);
@@ -385,6 +387,7 @@ public sealed partial class InstanceEngine : IDisposable
         _strategy.OnFill(new StrategyFill(fill.Side, fill.Price, fill.Quantity, fill.Fee, fill.FeeAsset, fill.IsMaker, purpose,
             order?.Level ?? -1, order?.StrategyPrice ?? fill.Price, order?.RemainingQuantity ?? 0m) { OnHedgeMarket = leg.IsHedge });
         if (!leg.IsHedge) _balancesDirty = true;
+        _figuresUnsaved = true;
         EngineLog.Fill(_logger, _options.InstanceName, fill.Side.ToString(), fill.Quantity, fill.Price, fill.IsMaker ? "maker" : "taker",
             fill.Fee, fill.FeeAsset, fill.ClientOrderId, fill.TradeId);
         return true;
@@ -547,15 +550,18 @@ public sealed partial class InstanceEngine : IDisposable
         var mark = _primary.Book.Mid;
         if (mark is not null) _risk.ObserveNetPnl(_primary.Session.Snapshot(mark).NetPnl + (HedgeSessionNetPnl() ?? 0m));
         var stats = RefreshStats(now);
-        // A grid's range and the kill switch are what a restarted worker starts from: a change of either is saved at once,
-        // not at the next period.
+        // A grid's range, the kill switch and the strategy's figures are what a restarted worker starts from: a change of
+        // the first two is saved at once, and figures a fill moved at the next tick, rewriting the period's snapshot (a worker
+        // killed 50 s into a period came back with a grid's round trips and profit of 50 s before). A new snapshot a period.
         var range = stats.StrategyFigures?.Grid is { } grid ? (grid.Lower, grid.Upper) : default;
-        if (now - _lastStatsSave >= _options.StatsSnapshotPeriod || range != _savedRange || stats.KillSwitchTripped != _savedKillSwitch)
+        var newPeriod = now - _lastStatsSave >= _options.StatsSnapshotPeriod;
+        if (newPeriod || range != _savedRange || stats.KillSwitchTripped != _savedKillSwitch || _figuresUnsaved)
         {
-            _lastStatsSave = now;
+            if (newPeriod) _lastStatsSave = now;
             _savedRange = range;
             _savedKillSwitch = stats.KillSwitchTripped;
-            await _primary.Journal.SaveStatsAsync(stats, cancellationToken);
+            _figuresUnsaved = false;
+            await _primary.Journal.SaveStatsAsync(stats, replaceLatest: !newPeriod, cancellationToken);
         }
     }
 

@@ -72,6 +72,28 @@ public class StrategyScenarioTests
     }
 
     [Fact]
+    public async Task SpotGrid_ARoundTripIsInTheJournalsLatestSnapshot_ASecondLater_NotAtTheNextPeriod()
+    {
+        // What a worker killed now would restart from is the journal's latest snapshot. It was saved once a minute, so a
+        // worker killed 50 s into a period came back with a grid's round trips, fills and profit of 50 s before.
+        var config = new SpotGridConfig { Lower = 140m, Upper = 160m, Levels = 5, OrderQuantity = 1m, FeeAllowancePct = 0.1m };
+        await using var h = new EngineHarness("grid", config, new RiskLimits { PriceBandPct = 20m },
+            market: Path(EngineHarness.Symbol, (0, 152m), (5, 152m), (10, 148m), (15, 156m), (30, 156m)));
+        _ = h.Start();
+        await Until.TrueAsync(() => h.OpenOrders().Count == 4, "the grid's four orders rest");
+        await RunPathAsync(h, TimeSpan.FromSeconds(30)); // the buy at 150 fills on the way down, its sell at 155 on the way up
+
+        Assert.Equal(2, h.Journal.Fills.Count);
+        Stats.GridFigures saved;
+        int snapshots;
+        lock (h.Journal.Stats) (saved, snapshots) = (h.Journal.Stats[^1].StrategyFigures!.Grid!, h.Journal.Stats.Count);
+        Assert.Equal((1L, 1L, 1L, (155m - 150m) * 0.99m), (saved.BuyFills, saved.SellFills, saved.RoundTrips, saved.Profit));
+        // Rewritten in place within the period: one snapshot for the run's first half-minute, not one per fill.
+        Assert.Equal(1, snapshots);
+        await h.StopAsync();
+    }
+
+    [Fact]
     public async Task SpotGrid_ALevelThePriceJumpedBackPast_SellsBehindTheTouch_WithoutChasingIt_AndBooksItsRoundTrip()
     {
         // The buys at 150 and 145 fill on a drop to 144; the sell of the 145 unit (at 150) reaches the venue only after the
@@ -557,7 +579,7 @@ public class StrategyScenarioTests
             Instance = "grid", Venue = "paper", Symbol = EngineHarness.Symbol, BaseAsset = "SOL", QuoteAsset = "USDC", Time = t0, SessionStart = t0,
             Session = new Stats.StatsFigures(), Cumulative = new Stats.StatsFigures(), Strategy = "spot_grid",
             StrategyFigures = new Stats.StrategyFigures { Grid = new Stats.GridFigures("arithmetic", "spot", 140m, 160m, 5, 2, 2, 2, 9.9m, 2, 2, 0, 0) },
-        }, CancellationToken.None);
+        }, replaceLatest: false, CancellationToken.None);
         var market = EngineHarness.QuietMarket() with { StartPrices = new Dictionary<string, decimal> { [EngineHarness.Symbol] = 152m } };
         var config = new SpotGridConfig { AutoRange = true, PriceRangePct = 5m, Levels = 5, OrderQuantity = 1m };
         await using var h = new EngineHarness("grid", config, new RiskLimits { PriceBandPct = 50m }, journal, market: market);
