@@ -207,6 +207,7 @@ public class TradingJournalTests
             StrategyFigures = new Trading.Stats.StrategyFigures
             {
                 Grid = new Trading.Stats.GridFigures("arithmetic", "spot", lower, 160m, 5, 3, 2, 2, profit, 2, 2, 1, 0),
+                GridIntervals = [new(Side.Buy, 0m, 0m, false), new(Side.Sell, 0.99m, 148.5m, false), new(Side.Sell, 0m, 0m, true)],
                 LastProtectiveAction = "none", LastProtectiveActionAt = T,
             },
         };
@@ -215,6 +216,7 @@ public class TradingJournalTests
         var last = await journal.LoadLastStrategyFiguresAsync(CancellationToken.None);
         Assert.Equal(new Trading.Stats.GridFigures("arithmetic", "spot", 141.5m, 160m, 5, 3, 2, 2, 9.9m, 2, 2, 1, 0), last!.Grid);
         Assert.Equal(("none", T), (last.LastProtectiveAction, last.LastProtectiveActionAt));
+        Assert.Equal([new(Side.Buy, 0m, 0m, false), new(Side.Sell, 0.99m, 148.5m, false), new(Side.Sell, 0m, 0m, true)], last.GridIntervals!);
     }
 
     [Fact]

@@ -7,6 +7,11 @@ public sealed record StrategyFigures
     public GridFigures? Grid { get; init; }
     public HedgeFigures? Hedge { get; init; }
     public ModelFigures? Model { get; init; }
+    /// <summary>
+    /// Each interval of a spot grid, lowest first: kept in the journal's snapshot (not sent to clients) so that a grid
+    /// restarted on the same range resumes a resting order with what it was for (a bought unit's sell, or inventory's).
+    /// </summary>
+    public IReadOnlyList<GridIntervalState>? GridIntervals { get; init; }
     /// <summary>The last protective action (stop-loss, take-profit, position cap, boundary), for the operator.</summary>
     public string? LastProtectiveAction { get; init; }
     public DateTimeOffset? LastProtectiveActionAt { get; init; }
@@ -42,6 +47,10 @@ public sealed record GridFigures(
     int LockedLevels,
     int PendingCloses);
 
+
+/// <summary>Where one spot-grid interval stood: its phase, and the leg its previous phase opened (zero when none).</summary>
+/// <param name="FromInventory">Selling inventory the grid started with, not a unit it bought.</param>
+public sealed record GridIntervalState(Primitives.Side Phase, decimal LegQuantity, decimal LegNotional, bool FromInventory);
 
 /// <summary>The maker-taker hedge: how far the position is from its reference, and how the hedges went.</summary>
 /// <param name="Residual">Position minus reference: below the venue minimum it is carried, not hedged.</param>

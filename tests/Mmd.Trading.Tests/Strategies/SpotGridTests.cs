@@ -178,4 +178,44 @@ public class SpotGridTests
         grid.OnFill(Fill(Side.Sell, 3, 155m, 0.99m));
         Assert.Equal((1L, 5m * 0.99m), (grid.RoundTrips, grid.Profit));
     }
+
+    [Fact]
+    public void AfterARestart_AnInventorySellResumesAsInventory_FromTheLastRunsIntervalStates()
+    {
+        // The last run sold inventory at 160 (interval [155,160]); its order still rests. Without the interval states it was
+        // taken as a bought unit: the level counted as locked, and its fill booked a round trip that was not one.
+        var before = new SpotGrid(Config());
+        before.Decide(Views.At(Spot, 151.99m, 152.01m, @base: 10m));
+        var figures = before.Figures(Views.At(Spot, 151.99m, 152.01m));
+        Assert.Equal(0, figures.Grid!.LockedLevels);
+
+        var grid = new SpotGrid(Config());
+        grid.OnRestored(figures);
+        grid.OnAdopted([new AdoptedOrder(Side.Sell, 4, 160m, 1m, 1m)]);
+        grid.Decide(Views.At(Spot, 151.99m, 152.01m, @base: 10m));
+        Assert.Equal(0, grid.Figures(Views.At(Spot, 151.99m, 152.01m)).Grid!.LockedLevels);
+        grid.OnFill(Fill(Side.Sell, 4, 160m, 1m));
+        Assert.Equal(0L, grid.RoundTrips); // a sale of inventory opens the round trip
+        grid.Decide(Views.At(Spot, 159.99m, 160.01m, @base: 9m));
+        grid.OnFill(Fill(Side.Buy, 3, 155m, 1m));
+        Assert.Equal((1L, 5m), (grid.RoundTrips, grid.Profit)); // its buy back one level down closes it
+    }
+
+    [Fact]
+    public void AfterARestart_AnOrderFilledInPartBeforeIt_BooksItsRoundTripAtItsPrices()
+    {
+        // Bought 1 at 150; its sell of 0.99 at 155 had filled 0.5 when the worker was killed.
+        var before = new SpotGrid(Config());
+        before.Decide(Views.At(Spot, 151.99m, 152.01m, @base: 10m));
+        before.OnFill(Fill(Side.Buy, 2, 150m, 1m));
+        before.Decide(Views.At(Spot, 149.99m, 150.01m, @base: 11m));
+        var figures = before.Figures(Views.At(Spot, 149.99m, 150.01m));
+
+        var grid = new SpotGrid(Config());
+        grid.OnRestored(figures);
+        grid.OnAdopted([new AdoptedOrder(Side.Sell, 3, 155m, 0.99m, 0.49m)]);
+        grid.Decide(Views.At(Spot, 154.99m, 155.01m, @base: 10.5m));
+        grid.OnFill(Fill(Side.Sell, 3, 155m, 0.49m));
+        Assert.Equal((1L, 5m * 0.99m), (grid.RoundTrips, grid.Profit)); // was (76.72 - 150) x 0.99: the 0.5 sold before counted at 0
+    }
 }

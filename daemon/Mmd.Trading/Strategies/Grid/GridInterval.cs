@@ -1,4 +1,5 @@
 using Mmd.Trading.Primitives;
+using Mmd.Trading.Stats;
 
 namespace Mmd.Trading.Strategies.Grid;
 
@@ -36,18 +37,28 @@ internal sealed class GridInterval(int index)
     }
 
     /// <summary>
-    /// Resumes from an order found resting after a restart. A sell at the upper level is taken as bought at the lower
-    /// one (the grid placed it after a buy there, or as inventory: either way the round trip is priced at the level).
+    /// Resumes from an order found resting after a restart. With the interval's state from the last run's snapshot (same
+    /// phase), it carries on exactly; without it, a sell at the upper level is taken as bought at the lower one (the grid
+    /// placed it after a buy there, or as inventory: either way the round trip is priced at the level). What the order
+    /// filled before the restart is counted at its price (a post-only order fills at its limit).
     /// </summary>
-    public void Resume(Side phase, decimal quantity, decimal remaining, decimal lowerPrice)
+    public void Resume(Side phase, decimal quantity, decimal remaining, decimal price, decimal lowerPrice, GridIntervalState? last)
     {
         Phase = phase;
         Quantity = quantity;
         Filled = quantity - remaining;
-        _notional = _netBase = 0;
+        _notional = Filled * price;
+        _netBase = phase == Side.Buy ? Filled : 0m;
+        if (last is not null && last.Phase == phase)
+        {
+            (_legQuantity, _legNotional, _fromInventory) = (last.LegQuantity, last.LegNotional, last.FromInventory);
+            return;
+        }
         (_legQuantity, _legNotional) = phase == Side.Sell ? (quantity, quantity * lowerPrice) : (0m, 0m);
         _fromInventory = false;
     }
+
+    public GridIntervalState State => new(Phase, _legQuantity, _legNotional, _fromInventory);
 
     public void Apply(decimal price, decimal quantity, decimal baseFee)
     {

@@ -24,6 +24,7 @@ public sealed class SpotGrid : IStrategy
     private int _activeBuys, _activeSells;
     private readonly List<DesiredQuote> _quotes = [];
     private IReadOnlyList<AdoptedOrder> _adopted = [];
+    private IReadOnlyList<GridIntervalState>? _lastIntervals;
     private readonly List<GridInterval> _byDistance = [];
 
     public SpotGrid(SpotGridConfig config)
@@ -64,6 +65,7 @@ public sealed class SpotGrid : IStrategy
     {
         if (last?.Grid is not { Type: "spot" } g) return;
         (_buyFills, _sellFills, _roundTrips, _profit) = (g.BuyFills, g.SellFills, g.RoundTrips, g.Profit);
+        _lastIntervals = last.GridIntervals;
         if (_config.AutoRange && g.Lower > 0 && g.Upper > g.Lower) _range.Request(g.Lower, g.Upper);
     }
 
@@ -111,6 +113,7 @@ public sealed class SpotGrid : IStrategy
         {
             Grid = new GridFigures(_config.Mode.ToString().ToLowerInvariant(), "spot", _lower, _upper, _levels.Length, _buyFills, _sellFills,
                 _roundTrips, _profit, _activeBuys, _activeSells, locked, 0),
+            GridIntervals = Array.ConvertAll(_intervals, i => i.State),
         };
     }
 
@@ -143,13 +146,17 @@ public sealed class SpotGrid : IStrategy
         }
         // After a restart with the same range: an interval whose order still rests on its level picks up from it, so a
         // unit bought before the restart is still sold one level up (and the order keeps its place in the queue).
+        // The last run's interval states apply only to the grid it had: the same number of intervals (the levels of an
+        // adopted order are checked one by one).
+        var last = _lastIntervals is { } states && states.Count == intervals.Length ? states : null;
         foreach (var order in _adopted)
         {
             var j = order.Side == Side.Buy ? order.Level : order.Level - 1;
             if (j < 0 || j >= intervals.Length || order.Level >= _levels.Length || _levels[order.Level] != order.Price) continue;
-            intervals[j].Resume(order.Side, order.Quantity, order.Remaining, _levels[j]);
+            intervals[j].Resume(order.Side, order.Quantity, order.Remaining, order.Price, _levels[j], last?[j]);
         }
         _adopted = [];
+        _lastIntervals = null;
         _intervals = intervals;
     }
 
