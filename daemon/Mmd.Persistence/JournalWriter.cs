@@ -42,6 +42,21 @@ internal sealed class JournalWriter : IAsyncDisposable
         WHERE "Id" = $id
         """;
 
+    // Ended orders and old snapshots, a batch at a time: each batch holds the writer (and so the next order's journaling)
+    // for milliseconds, not for the minutes a first prune of a year's journal would take in one statement.
+    private const int PruneBatch = 2000;
+
+    private const string PruneOrders = """
+        DELETE FROM orders WHERE rowid IN (
+            SELECT rowid FROM orders WHERE "Instance" = $instance AND "Status" IN ('Filled', 'Cancelled', 'Rejected') AND "UpdatedAtMs" < $before LIMIT $batch)
+        """;
+
+    private const string PruneStats = """
+        DELETE FROM stats_snapshots WHERE rowid IN (
+            SELECT rowid FROM stats_snapshots WHERE "Instance" = $instance AND "TimeMs" < $before
+              AND "Id" < (SELECT MAX("Id") FROM stats_snapshots WHERE "Instance" = $instance) LIMIT $batch)
+        """;
+
     private readonly SqliteConnection _connection;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly string _instance;
@@ -177,6 +192,37 @@ internal sealed class JournalWriter : IAsyncDisposable
         {
             _gate.Release();
         }
+    }
+
+    /// <summary>Deletes the instance's ended orders last updated before <paramref name="before"/> and its stats snapshots from before it but the latest; returns the rows deleted.</summary>
+    public async Task<int> PruneAsync(DateTimeOffset before, CancellationToken cancellationToken)
+    {
+        var deleted = 0;
+        foreach (var sql in new[] { PruneOrders, PruneStats })
+        {
+            int batch;
+            do
+            {
+                await _gate.WaitAsync(cancellationToken);
+                try
+                {
+                    await EnsureOpenAsync(cancellationToken);
+                    await using var command = _connection.CreateCommand();
+                    command.CommandText = sql;
+                    command.Parameters.AddWithValue("$instance", _instance);
+                    command.Parameters.AddWithValue("$before", before.ToUnixTimeMilliseconds());
+                    command.Parameters.AddWithValue("$batch", PruneBatch);
+                    batch = await command.ExecuteNonQueryAsync(cancellationToken);
+                }
+                finally
+                {
+                    _gate.Release();
+                }
+                deleted += batch;
+            }
+            while (batch == PruneBatch);
+        }
+        return deleted;
     }
 
     private async Task EnsureOpenAsync(CancellationToken cancellationToken)

@@ -29,6 +29,8 @@ public sealed class SqliteTradingJournal(JournalDatabase database, string instan
     public Task<bool> RecordFillAsync(VenueFill fill, OrderPurpose purpose, CancellationToken cancellationToken) =>
         _writer.RecordFillAsync(fill, purpose, cancellationToken);
 
+    public Task<int> PruneAsync(DateTimeOffset before, CancellationToken cancellationToken) => _writer.PruneAsync(before, cancellationToken);
+
     public ValueTask DisposeAsync() => _writer.DisposeAsync();
 
     public Task<IReadOnlyList<TrackedOrder>> LoadOpenOrdersAsync(CancellationToken cancellationToken) =>

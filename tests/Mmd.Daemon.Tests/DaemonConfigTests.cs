@@ -47,9 +47,25 @@ public class DaemonConfigTests
         using var dir = new TempDirectory();
         var file = dir.Combine("daemon.json");
         File.WriteAllText(file, """{ "stateDir": "st" }""");
-        var config = DaemonConfigLoader.Load(file, new Dictionary<string, string?> { ["MMD_STATE_DIR"] = dir.Combine("other"), ["MMD_LOG_RETENTION_DAYS"] = "9" });
+        var config = DaemonConfigLoader.Load(file, new Dictionary<string, string?>
+        {
+            ["MMD_STATE_DIR"] = dir.Combine("other"), ["MMD_LOG_RETENTION_DAYS"] = "9", ["MMD_JOURNAL_RETENTION_DAYS"] = "60",
+        });
         Assert.Equal(dir.Combine("other"), config.StateDir);
-        Assert.Equal(9, config.LogRetentionDays);
+        Assert.Equal((9, 60), (config.LogRetentionDays, config.JournalRetentionDays));
+    }
+
+    [Fact]
+    public void JournalRetentionDays_IsAtLeastOneDay_AndThirtyByDefault()
+    {
+        using var dir = new TempDirectory();
+        var file = dir.Combine("daemon.json");
+        File.WriteAllText(file, "{\n  \"stateDir\": \"st\",\n  \"journalRetentionDays\": 0\n}");
+        var ex = Assert.Throws<ConfigException>(() => DaemonConfigLoader.Load(file, new Dictionary<string, string?>()));
+        Assert.Equal(("journalRetentionDays", 3L), (ex.Key, ex.Line));
+        Assert.Contains("at least 1", ex.Message, StringComparison.Ordinal);
+        File.WriteAllText(file, """{ "stateDir": "st" }""");
+        Assert.Equal(30, DaemonConfigLoader.Load(file, new Dictionary<string, string?>()).JournalRetentionDays);
     }
 
     [Fact]

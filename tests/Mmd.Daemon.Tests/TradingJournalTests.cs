@@ -220,6 +220,47 @@ public class TradingJournalTests
     }
 
     [Fact]
+    public async Task Prune_DeletesEndedOrdersAndSnapshotsFromBeforeTheCutoff_KeepsOpenOrdersFillsAndTheLatestSnapshot()
+    {
+        using var dir = new TempDirectory();
+        var db = await MmdDatabase.OpenAsync(dir.Combine("j.db"), CancellationToken.None);
+        var cutoff = T.AddDays(30);
+        TrackedOrder Ended(string id, DateTimeOffset at, OrderStatus status = OrderStatus.Cancelled)
+        {
+            var o = Order(id);
+            o.Restore(status, "v-" + id, status == OrderStatus.Filled ? 1m : 0m, at, null);
+            return o;
+        }
+        Trading.Stats.StatsSnapshot Snapshot(DateTimeOffset at) => new()
+        {
+            Instance = "mm", Venue = "paper", Symbol = "SOL_USDC", BaseAsset = "SOL", QuoteAsset = "USDC", Time = at, SessionStart = T,
+            Session = new Trading.Stats.StatsFigures(), Cumulative = new Trading.Stats.StatsFigures(),
+        };
+        await using (var other = new SqliteTradingJournal(db, "other", "paper"))
+        {
+            await other.SaveOrdersAsync([Ended("other_1", T)], CancellationToken.None);
+            await other.SaveStatsAsync(Snapshot(T), replaceLatest: false, CancellationToken.None);
+        }
+        await using var journal = new SqliteTradingJournal(db, "mm", "paper");
+        var old = Enumerable.Range(0, 4500).Select(i => Ended($"mm_old{i}", T.AddMinutes(i % 60), i % 3 == 0 ? OrderStatus.Filled : OrderStatus.Cancelled)).ToList();
+        await journal.SaveOrdersAsync([.. old, Ended("mm_rej", T, OrderStatus.Rejected), Ended("mm_recent", cutoff.AddSeconds(1)), Order("mm_open")], CancellationToken.None);
+        await journal.RecordFillAsync(new VenueFill("t1", "v-mm_old0", "mm_old0", "SOL_USDC", Side.Buy, 150m, 1m, 0m, "USDC", true, T), OrderPurpose.Quote, CancellationToken.None);
+        await journal.SaveStatsAsync(Snapshot(T), replaceLatest: false, CancellationToken.None);
+        await journal.SaveStatsAsync(Snapshot(T.AddDays(1)), replaceLatest: false, CancellationToken.None);
+
+        // 4501 ended orders: three batches, each a short hold of the writer.
+        Assert.Equal(4501 + 1, await journal.PruneAsync(cutoff, CancellationToken.None));
+
+        await using var read = new MmdDbContext(MmdDatabase.Options(db.Path));
+        Assert.Equal(["mm_open", "mm_recent", "other_1"], read.Orders.Select(o => o.ClientOrderId).AsEnumerable().Order(StringComparer.Ordinal));
+        Assert.Equal(1, await read.Fills.CountAsync()); // the fill of a pruned order stays: the trading record
+        Assert.Equal([("mm", T.AddDays(1).ToUnixTimeMilliseconds()), ("other", T.ToUnixTimeMilliseconds())],
+            read.StatsSnapshots.Select(x => new { x.Instance, x.TimeMs }).AsEnumerable().Select(x => (x.Instance, x.TimeMs)).Order());
+        Assert.Equal(0, await journal.PruneAsync(cutoff, CancellationToken.None)); // the latest snapshot stays, however old
+        Assert.Single(await journal.LoadOpenOrdersAsync(CancellationToken.None));
+    }
+
+    [Fact]
     public async Task ASnapshotThatReplacesTheLatest_RewritesThisRunsLastRow_AndTheNextPeriodAddsOne()
     {
         using var dir = new TempDirectory();

@@ -11,7 +11,7 @@ public class WorkerSettingsTests
         var daemon = new DaemonConfig
         {
             Source = "/etc/grpcmm/daemon.json", StateDir = "/var/lib/grpcmm", LogDir = "/var/log/grpcmm", LogRetentionDays = 3,
-            SecretsFile = "/etc/grpcmm/secrets.env",
+            JournalRetentionDays = 7, SecretsFile = "/etc/grpcmm/secrets.env",
             Venues = new Dictionary<string, VenueEndpoints>
             {
                 ["backpack"] = new() { RestUrl = "http://127.0.0.1:9001", WsUrl = "ws://127.0.0.1:9001/ws", WindowMs = 5000, RequestsPerSecond = 20 },
@@ -21,8 +21,8 @@ public class WorkerSettingsTests
 
         var worker = WorkerSettingsEncoding.Decode(WorkerSettingsEncoding.Encode(daemon));
 
-        Assert.Equal((daemon.Source, daemon.StateDir, daemon.LogDir, daemon.LogRetentionDays, daemon.SecretsFile),
-            (worker.Source, worker.StateDir, worker.LogDir, worker.LogRetentionDays, worker.SecretsFile));
+        Assert.Equal((daemon.Source, daemon.StateDir, daemon.LogDir, daemon.LogRetentionDays, daemon.JournalRetentionDays, daemon.SecretsFile),
+            (worker.Source, worker.StateDir, worker.LogDir, worker.LogRetentionDays, worker.JournalRetentionDays, worker.SecretsFile));
         Assert.Equal(daemon.WorkerSocketPath, worker.WorkerSocketPath);
         Assert.Equal(2, worker.Venues.Count);
         Assert.Equal(daemon.Venues["backpack"], worker.Venues["backpack"]);

@@ -59,6 +59,21 @@ public sealed class InMemoryTradingJournal : ITradingJournal
         return Task.CompletedTask;
     }
 
+    public Task<int> PruneAsync(DateTimeOffset before, CancellationToken cancellationToken)
+    {
+        var deleted = 0;
+        foreach (var (id, order) in _orders)
+        {
+            if (OrderStateMachine.IsTerminal(order.Status) && order.UpdatedAt < before && _orders.TryRemove(id, out _)) deleted++;
+        }
+        lock (Stats)
+        {
+            var latest = Stats.LastOrDefault();
+            deleted += Stats.RemoveAll(s => s.Time < before && !ReferenceEquals(s, latest));
+        }
+        return Task.FromResult(deleted);
+    }
+
     public Task<StrategyFigures?> LoadLastStrategyFiguresAsync(CancellationToken cancellationToken)
     {
         lock (Stats) return Task.FromResult(Stats.Count > 0 ? Stats[^1].StrategyFigures : null);

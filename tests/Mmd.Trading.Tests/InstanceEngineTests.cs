@@ -613,6 +613,34 @@ public class InstanceEngineTests
     }
 
     [Fact]
+    public async Task TheJournal_IsPruned_OfOrdersThatEndedBeforeTheRetention_AtTheFirstTickAndHourly()
+    {
+        // A market maker journals thousands of orders a day; without a prune the journal grew for as long as it ran.
+        var journal = new InMemoryTradingJournal();
+        var now = DateTimeOffset.Parse("2026-11-23T12:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
+        TrackedOrder Ended(string id, DateTimeOffset at)
+        {
+            var o = new TrackedOrder
+            {
+                ClientOrderId = id, Symbol = EngineHarness.Symbol, Side = Side.Buy, Type = OrderType.Limit, TimeInForce = TimeInForce.Gtc,
+                Price = 140m, Quantity = 0.5m, Level = 0, CreatedAt = at,
+            };
+            o.Restore(OrderStatus.Cancelled, "v-" + id, 0m, at, null);
+            return o;
+        }
+        await journal.SaveOrdersAsync([Ended("mm_old", now.AddDays(-31)), Ended("mm_month", now.AddDays(-29).AddHours(-0.5))], CancellationToken.None);
+        await using var h = new EngineHarness(journal: journal);
+        _ = h.Start();
+        await h.QuotingAsync();
+        await h.WaitAsync(() => !journal.Orders.ContainsKey("mm_old"), "the first housekeeping tick prunes", TimeSpan.FromMilliseconds(100));
+        Assert.True(journal.Orders.ContainsKey("mm_month"));
+        Assert.Equal(6, journal.Orders.Values.Count(o => o.Status == OrderStatus.Open)); // our quotes: never pruned
+
+        await h.WaitAsync(() => !journal.Orders.ContainsKey("mm_month"), "an hour later, the next prune", TimeSpan.FromMinutes(10));
+        Assert.True(h.Time.GetUtcNow() - now >= TimeSpan.FromHours(0.5), "not before it is 30 days old");
+    }
+
+    [Fact]
     public async Task AKillSwitchThatTrips_IsJournaledAtOnce_NotAtTheNextSnapshotPeriod()
     {
         await using var h = new EngineHarness(risk: new RiskLimits { MaxDrawdown = 0.5m });

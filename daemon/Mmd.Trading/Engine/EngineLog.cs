@@ -93,4 +93,7 @@ internal static partial class EngineLog
 
     [LoggerMessage(1021, LogLevel.Warning, "{Instance}: order {ClientOrderId} reported {Filled} filled but the venue lists fills for {Seen} only; no longer waiting for the rest")]
     public static partial void FillsMissing(ILogger logger, string instance, string clientOrderId, decimal filled, decimal seen);
+
+    [LoggerMessage(1036, LogLevel.Information, "{Instance}: journal pruned: {Deleted} ended orders and stats snapshots from before {Before:u} (fills are kept)")]
+    public static partial void JournalPruned(ILogger logger, string instance, int deleted, DateTimeOffset before);
 }

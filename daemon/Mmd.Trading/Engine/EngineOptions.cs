@@ -17,6 +17,9 @@ public sealed record EngineOptions
     public TimeSpan HousekeepingPeriod { get; init; } = TimeSpan.FromSeconds(1);
     /// <summary>How often a stats snapshot is written to the journal.</summary>
     public TimeSpan StatsSnapshotPeriod { get; init; } = TimeSpan.FromSeconds(60);
+    /// <summary>Ended orders and stats snapshots older than this are deleted from the journal (fills are kept), once an hour.</summary>
+    public TimeSpan JournalRetention { get; init; } = TimeSpan.FromDays(30);
+    public TimeSpan JournalPrunePeriod { get; init; } = TimeSpan.FromHours(1);
     /// <summary>The freshest the live stats (what the daemon streams to watchers) get after events: ten times a second.</summary>
     public TimeSpan StatsRefresh { get; init; } = TimeSpan.FromMilliseconds(100);
     /// <summary>How long the shutdown waits for the venue to confirm that none of our orders is left.</summary>

@@ -44,6 +44,12 @@ public interface ITradingJournal
     /// <summary>The strategy's figures in the latest stats snapshot (a grid's range and profit), null when none was saved.</summary>
     Task<StrategyFigures?> LoadLastStrategyFiguresAsync(CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Deletes the instance's ended orders last updated before <paramref name="before"/>, and its stats snapshots saved
+    /// before it except the latest; fills stay (the trading record). Returns the rows deleted.
+    /// </summary>
+    Task<int> PruneAsync(DateTimeOffset before, CancellationToken cancellationToken);
+
     /// <summary>Why the kill switch had tripped in the latest stats snapshot; null when it had not, or none was saved.</summary>
     Task<string?> LoadTrippedKillSwitchAsync(CancellationToken cancellationToken);
 }

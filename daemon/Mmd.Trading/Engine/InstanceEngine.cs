@@ -45,6 +45,8 @@ public sealed partial class InstanceEngine : IDisposable
     private volatile bool _busy;
     private (decimal Lower, decimal Upper) _savedRange;
     private bool _savedKillSwitch;
+    private DateTimeOffset _lastPrune;
+    private Task _pruning = Task.CompletedTask;
     // A fill moved the strategy's figures (a grid's round trips and profit, a hedge's count) since the last save.
     private bool _figuresUnsaved;
     private long _placed, _cancelled, _rejected, _postOnlyRetries, _rebalances;
@@ -194,6 +196,7 @@ public sealed partial class InstanceEngine : IDisposable
             }
         }
         await _io.CancelAsync();
+        await _pruning; // a prune under way ends with the writer it uses
         foreach (var leg in Legs) leg.BookPump?.Cancel();
         foreach (var pump in accountPumps)
             try { await pump; } catch (OperationCanceledException) { }
@@ -547,6 +550,11 @@ public sealed partial class InstanceEngine : IDisposable
             leg.Tracker.PruneTerminal(now - TimeSpan.FromMinutes(5));
         }
         if (_balancesDirty && now - _balancesAt >= TimeSpan.FromSeconds(1)) await RefreshBalancesAsync(cancellationToken);
+        if (now - _lastPrune >= _options.JournalPrunePeriod && _pruning.IsCompleted)
+        {
+            _lastPrune = now;
+            _pruning = PruneJournalAsync(now - _options.JournalRetention, _io.Token);
+        }
         var mark = _primary.Book.Mid;
         if (mark is not null) _risk.ObserveNetPnl(_primary.Session.Snapshot(mark).NetPnl + (HedgeSessionNetPnl() ?? 0m));
         var stats = RefreshStats(now);
@@ -562,6 +570,27 @@ public sealed partial class InstanceEngine : IDisposable
             _savedKillSwitch = stats.KillSwitchTripped;
             _figuresUnsaved = false;
             await _primary.Journal.SaveStatsAsync(stats, replaceLatest: !newPeriod, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Off the loop (a first prune of a long-kept journal takes a while; it goes in batches so orders are journaled in
+    /// between). One journal holds both markets of a cross-market hedge: the primary's prune covers the instance.
+    /// </summary>
+    private async Task PruneJournalAsync(DateTimeOffset before, CancellationToken cancellationToken)
+    {
+        await Task.Yield();
+        try
+        {
+            var deleted = await _primary.Journal.PruneAsync(before, cancellationToken);
+            if (deleted > 0) EngineLog.JournalPruned(_logger, _options.InstanceName, deleted, before);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+        catch (Exception ex)
+        {
+            EngineLog.StepFailed(_logger, _options.InstanceName, $"journal prune: {ex.Message}");
         }
     }
 

@@ -124,6 +124,7 @@ public static class DaemonConfigLoader
             throw new ConfigException(e.File, e.Line, e.Key, message);
         }
         Check(c.LogRetentionDays >= 1, "logRetentionDays", "must be at least 1");
+        Check(c.JournalRetentionDays >= 1, "journalRetentionDays", "must be at least 1");
         Check(!string.IsNullOrWhiteSpace(c.StateDir), "stateDir", "must not be empty");
         Check(!string.IsNullOrWhiteSpace(c.LogDir), "logDir", "must not be empty");
         Check(!string.IsNullOrWhiteSpace(c.SocketPath), "socketPath", "must not be empty");

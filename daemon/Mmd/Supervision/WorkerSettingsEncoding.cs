@@ -17,7 +17,7 @@ public static class WorkerSettingsEncoding
         var settings = new WorkerSettings
         {
             ConfigSource = config.Source, StateDir = config.StateDir, LogDir = config.LogDir,
-            LogRetentionDays = config.LogRetentionDays, SecretsFile = config.SecretsFile ?? "",
+            LogRetentionDays = config.LogRetentionDays, SecretsFile = config.SecretsFile ?? "", JournalRetentionDays = config.JournalRetentionDays,
         };
         foreach (var (venue, endpoints) in config.Venues)
         {
@@ -46,6 +46,7 @@ public static class WorkerSettingsEncoding
         return new DaemonConfig
         {
             Source = settings.ConfigSource, StateDir = settings.StateDir, LogDir = settings.LogDir, LogRetentionDays = settings.LogRetentionDays,
+            JournalRetentionDays = settings.JournalRetentionDays > 0 ? settings.JournalRetentionDays : new DaemonConfig().JournalRetentionDays,
             SecretsFile = settings.SecretsFile.Length > 0 ? settings.SecretsFile : null,
             Venues = settings.Venues.ToDictionary(v => v.Key, v => new Configuration.VenueEndpoints
             {

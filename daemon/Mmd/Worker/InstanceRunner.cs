@@ -88,6 +88,7 @@ public static class InstanceRunner
             RefreshReplacesQuotes = spec.Strategy.RefreshReplacesQuotes,
             StartPaused = spec.QuotingPaused,
             KeepTrippedKillSwitch = keepTrippedKillSwitch,
+            JournalRetention = TimeSpan.FromDays(config.JournalRetentionDays),
         };
         // With a hedge market each market's journal is scoped to its venue and symbol; both live in the instance's database.
         await using var journal = new SqliteTradingJournal(db, spec.Name, connector.Venue, spec.HedgeMarket is null ? null : spec.Symbol, runId);
