@@ -71,8 +71,8 @@ internal static class JournalReader
     }
 
     /// <summary>The instance's fills on one venue (and symbol, when set), oldest first.</summary>
-    public static async Task<IReadOnlyList<JournaledFill>> FillsAsync(string connectionString, string instance, string venue, string? symbol,
-        CancellationToken cancellationToken)
+    public static async IAsyncEnumerable<JournaledFill> FillsAsync(string connectionString, string instance, string venue, string? symbol,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await using var connection = await SqliteConnectionTuning.OpenAsync(connectionString, cancellationToken);
         await using var command = connection.CreateCommand();
@@ -82,14 +82,12 @@ internal static class JournalReader
             """;
         AddScope(command, instance, venue, symbol);
         await using var r = await command.ExecuteReaderAsync(cancellationToken);
-        var fills = new List<JournaledFill>();
         while (await r.ReadAsync(cancellationToken))
-            fills.Add(new JournaledFill(
+            yield return new JournaledFill(
                 new VenueFill(r.GetString(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2), r.GetString(3), Enum.Parse<Side>(r.GetString(4)),
                     Money(r.GetString(5)), Money(r.GetString(6)), Money(r.GetString(7)), r.GetString(8), r.GetBoolean(9),
                     DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(10))),
-                Enum.Parse<OrderPurpose>(r.GetString(11))));
-        return fills;
+                Enum.Parse<OrderPurpose>(r.GetString(11)));
     }
 
     private static void AddScope(SqliteCommand command, string instance, string venue, string? symbol)

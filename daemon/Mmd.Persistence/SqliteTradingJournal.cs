@@ -39,7 +39,7 @@ public sealed class SqliteTradingJournal(JournalDatabase database, string instan
     public Task<OrderPurpose?> LoadOrderPurposeAsync(string clientOrderId, CancellationToken cancellationToken) =>
         JournalReader.OrderPurposeAsync(database.ConnectionString, instance, clientOrderId, cancellationToken);
 
-    public Task<IReadOnlyList<JournaledFill>> LoadFillsAsync(CancellationToken cancellationToken) =>
+    public IAsyncEnumerable<JournaledFill> ReadFillsAsync(CancellationToken cancellationToken) =>
         JournalReader.FillsAsync(database.ConnectionString, instance, venue, symbol, cancellationToken);
 
     public Task SaveStatsAsync(StatsSnapshot snapshot, bool replaceLatest, CancellationToken cancellationToken) =>

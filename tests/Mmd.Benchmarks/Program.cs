@@ -41,6 +41,12 @@ if (args.Length > 0 && args[0] == "lighter")
     await LighterBench.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 200);
     return;
 }
+if (args.Length > 0 && args[0] == "journal-replay")
+{
+    // journal-replay [fills]: a worker's start on a journal that long trading has filled
+    await JournalReplayBench.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1_000_000);
+    return;
+}
 if (args.Length > 0 && args[0] == "control-plane")
 {
     // control-plane [--mmctl PATH-TO-NATIVE-MMCTL] [--soak-minutes 10] [--watchers 1000 | --watchers 100,300,1000] [--fan-out-seconds 20] [--full-messages] [--streams-per-connection 100] [--fan-out-only | --start-only]

@@ -24,7 +24,7 @@ public class TradingJournalTests
         Assert.True(await journal.RecordFillAsync(Fill("T1"), OrderPurpose.Quote, CancellationToken.None));
         Assert.False(await journal.RecordFillAsync(Fill("T1"), OrderPurpose.Quote, CancellationToken.None));
         Assert.True(await journal.RecordFillAsync(Fill("T2"), OrderPurpose.Rebalance, CancellationToken.None));
-        var fills = await journal.LoadFillsAsync(CancellationToken.None);
+        var fills = await journal.ReadFillsAsync(CancellationToken.None).ToListAsync();
         Assert.Equal(["T1", "T2"], fills.Select(f => f.Fill.TradeId));
         Assert.Equal(OrderPurpose.Rebalance, fills[1].Purpose);
     }
@@ -37,7 +37,7 @@ public class TradingJournalTests
         var db = await MmdDatabase.OpenAsync(path, CancellationToken.None);
         await using var journal = new SqliteTradingJournal(db, "mm", "paper");
         await journal.RecordFillAsync(Fill("T1", 0.1m + 0.2m), OrderPurpose.Quote, CancellationToken.None);
-        Assert.Equal(0.3m, (await journal.LoadFillsAsync(CancellationToken.None)).Single().Fill.Price);
+        Assert.Equal(0.3m, (await journal.ReadFillsAsync(CancellationToken.None).ToListAsync()).Single().Fill.Price);
 
         await using var connection = new SqliteConnection($"Data Source={path}");
         await connection.OpenAsync();
@@ -126,9 +126,9 @@ public class TradingJournalTests
         Assert.Equal("x_1", Assert.Single(await quotes.LoadOpenOrdersAsync(CancellationToken.None)).ClientOrderId);
         Assert.Equal("x_2", Assert.Single(await hedgeElsewhere.LoadOpenOrdersAsync(CancellationToken.None)).ClientOrderId);
         Assert.Equal("x_3", Assert.Single(await hedgePerp.LoadOpenOrdersAsync(CancellationToken.None)).ClientOrderId);
-        Assert.Equal(OrderPurpose.Quote, Assert.Single(await quotes.LoadFillsAsync(CancellationToken.None)).Purpose);
-        Assert.Equal(OrderPurpose.Hedge, Assert.Single(await hedgeElsewhere.LoadFillsAsync(CancellationToken.None)).Purpose);
-        Assert.Equal("T2", Assert.Single(await hedgePerp.LoadFillsAsync(CancellationToken.None)).Fill.TradeId);
+        Assert.Equal(OrderPurpose.Quote, Assert.Single(await quotes.ReadFillsAsync(CancellationToken.None).ToListAsync()).Purpose);
+        Assert.Equal(OrderPurpose.Hedge, Assert.Single(await hedgeElsewhere.ReadFillsAsync(CancellationToken.None).ToListAsync()).Purpose);
+        Assert.Equal("T2", Assert.Single(await hedgePerp.ReadFillsAsync(CancellationToken.None).ToListAsync()).Fill.TradeId);
         // An instance of one market reads all of its venue's rows, as before.
         await using var single = new SqliteTradingJournal(db, "x", "paper");
         Assert.Equal(2, (await single.LoadOpenOrdersAsync(CancellationToken.None)).Count);

@@ -46,8 +46,7 @@ public sealed class InMemoryTradingJournal : ITradingJournal
     public Task<OrderPurpose?> LoadOrderPurposeAsync(string clientOrderId, CancellationToken cancellationToken) =>
         Task.FromResult(_orders.TryGetValue(clientOrderId, out var o) ? o.Template.Purpose : (OrderPurpose?)null);
 
-    public Task<IReadOnlyList<JournaledFill>> LoadFillsAsync(CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<JournaledFill>>(_fillOrder.ToList());
+    public IAsyncEnumerable<JournaledFill> ReadFillsAsync(CancellationToken cancellationToken) => _fillOrder.ToList().ToAsyncEnumerable();
 
     public Task SaveStatsAsync(StatsSnapshot snapshot, bool replaceLatest, CancellationToken cancellationToken)
     {

@@ -82,6 +82,20 @@ public class OrderTrackerTests
     }
 
     [Fact]
+    public void TradesMarkedSeenAtStart_KeepOnlyTheNewest_HoweverLongTheJournal()
+    {
+        // A start replays every journaled fill; the set of their trade ids was kept whole (a million strings for a
+        // million fills). The newest 100 000 stay: a venue sends recent fills again, not a month-old one.
+        var tracker = new OrderTracker("mm");
+        for (var i = 0; i < 100_001; i++) tracker.MarkTradeSeen("T" + i.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var order = OrderStateMachineTests.Order("mm_1", quantity: 2m);
+        tracker.Add(order);
+        tracker.MarkSubmitted(order, Now);
+        Assert.False(tracker.ApplyFill(Fill("T100000", order, 1m), Now, out _)); // the newest: seen
+        Assert.True(tracker.ApplyFill(Fill("T0", order, 1m), Now, out _)); // the oldest is forgotten (the journal refuses it again)
+    }
+
+    [Fact]
     public void OrderReport_ThenFillOfTheSameQuantity_DoesNotDoubleCount()
     {
         var tracker = new OrderTracker("mm");

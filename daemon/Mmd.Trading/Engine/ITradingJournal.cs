@@ -31,8 +31,8 @@ public interface ITradingJournal
     /// </summary>
     Task<OrderPurpose?> LoadOrderPurposeAsync(string clientOrderId, CancellationToken cancellationToken);
 
-    /// <summary>Every fill of the instance, oldest first.</summary>
-    Task<IReadOnlyList<JournaledFill>> LoadFillsAsync(CancellationToken cancellationToken);
+    /// <summary>Every fill of the instance, oldest first, read as they are used: a journal of years holds millions.</summary>
+    IAsyncEnumerable<JournaledFill> ReadFillsAsync(CancellationToken cancellationToken);
 
     /// <summary>
     /// Keeps a stats snapshot: what a restarted worker's strategy and kill switch start from. A snapshot that

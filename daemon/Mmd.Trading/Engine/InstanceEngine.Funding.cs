@@ -24,7 +24,17 @@ public sealed partial class InstanceEngine
         var now = _time.GetUtcNow();
         if (!force && now < _nextFundingPoll) return;
         _nextFundingPoll = now + FundingPollPeriod;
-        foreach (var leg in Legs.Where(TracksFunding)) await PollFundingAsync(leg, cancellationToken);
+        foreach (var leg in Legs)
+        {
+            if (TracksFunding(leg)) await PollFundingAsync(leg, cancellationToken);
+            else
+            {
+                // No settlement will ask what the position was: the history of positions (one per fill, all of them after
+                // the start's replay) is not kept.
+                leg.Cumulative.ForgetPositionsBefore(now);
+                leg.Session.ForgetPositionsBefore(now);
+            }
+        }
     }
 
     /// <summary>

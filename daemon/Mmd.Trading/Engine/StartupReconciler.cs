@@ -15,17 +15,21 @@ internal sealed class StartupReconciler(MarketLeg leg, TimeProvider time)
 
     public async Task<StartupReport> RunAsync(CancellationToken cancellationToken)
     {
-        var fills = await leg.Journal.LoadFillsAsync(cancellationToken);
-        var filledByOrder = new Dictionary<string, decimal>(StringComparer.Ordinal);
-        foreach (var journaled in fills)
+        // Every fill ever journaled makes the cumulative figures; they are read one at a time and only what the open
+        // orders need is kept (a list of them all was 423 MB for a million fills, a paper hedge's five days).
+        var open = await leg.Journal.LoadOpenOrdersAsync(cancellationToken);
+        var filledByOrder = open.ToDictionary(o => o.ClientOrderId, _ => 0m, StringComparer.Ordinal);
+        var journalFills = 0;
+        DateTimeOffset? newest = null; // they come oldest first
+        await foreach (var journaled in leg.Journal.ReadFillsAsync(cancellationToken))
         {
+            journalFills++;
+            newest = journaled.Fill.Timestamp;
             leg.Cumulative.Apply(journaled.Fill, journaled.Purpose == OrderPurpose.Rebalance);
             leg.Tracker.MarkTradeSeen(journaled.Fill.TradeId);
-            if (journaled.Fill.ClientOrderId is { } id) filledByOrder[id] = filledByOrder.GetValueOrDefault(id) + journaled.Fill.Quantity;
+            if (journaled.Fill.ClientOrderId is { } id && filledByOrder.TryGetValue(id, out var filled)) filledByOrder[id] = filled + journaled.Fill.Quantity;
         }
-
-        var open = await leg.Journal.LoadOpenOrdersAsync(cancellationToken);
-        foreach (var order in open) leg.Tracker.Restore(order, filledByOrder.GetValueOrDefault(order.ClientOrderId));
+        foreach (var order in open) leg.Tracker.Restore(order, filledByOrder[order.ClientOrderId]);
 
         IReadOnlyList<VenueOrder> venueOpen;
         try
@@ -99,14 +103,14 @@ internal sealed class StartupReconciler(MarketLeg leg, TimeProvider time)
             settled++;
         }
 
-        var recovered = await CatchUpFillsAsync(fills, cancellationToken);
-        return new StartupReport(open.Count, adopted, settled, stray, recovered, fills.Count) { CancelsResent = cancelsResent };
+        var recovered = await CatchUpFillsAsync(newest, cancellationToken);
+        return new StartupReport(open.Count, adopted, settled, stray, recovered, journalFills) { CancelsResent = cancelsResent };
     }
 
-    private async Task<int> CatchUpFillsAsync(IReadOnlyList<JournaledFill> known, CancellationToken cancellationToken)
+    private async Task<int> CatchUpFillsAsync(DateTimeOffset? newestJournaled, CancellationToken cancellationToken)
     {
         // Fills since shortly before the newest one we recorded; without history, the last day.
-        var since = known.Count > 0 ? known[^1].Fill.Timestamp.AddMinutes(-1) : time.GetUtcNow().AddDays(-1);
+        var since = newestJournaled?.AddMinutes(-1) ?? time.GetUtcNow().AddDays(-1);
         IReadOnlyList<VenueFill> venueFills;
         try
         {

@@ -188,7 +188,10 @@ public sealed class OrderTracker
     /// <summary>Marks a trade id as already counted (restored from the journal at start).</summary>
     public void MarkTradeSeen(string tradeId)
     {
-        if (_seenTradeIds.Add(tradeId)) _seenTradeOrder.Enqueue(tradeId);
+        if (!_seenTradeIds.Add(tradeId)) return;
+        _seenTradeOrder.Enqueue(tradeId);
+        // A journal of millions is replayed at start: the newest are the ones a venue may send again.
+        if (_seenTradeOrder.Count > SeenTradeCapacity) _seenTradeIds.Remove(_seenTradeOrder.Dequeue());
     }
 
     /// <summary>Orders changed since the last call, for one journal write.</summary>
