@@ -23,4 +23,18 @@ public class DenialLogThrottleTests
         Assert.True(throttle.ShouldLog(DenyReason.OrderRate, T0.AddSeconds(25), out leftOut));
         Assert.Equal(0, leftOut);
     }
+
+    [Fact]
+    public void DenialsLeftOutOfABurstThatStopped_AreReportedOnceThePeriodIsOver()
+    {
+        var throttle = new DenialLogThrottle();
+        Assert.True(throttle.ShouldLog(DenyReason.OrderRate, T0, out _));
+        for (var i = 0; i < 51; i++) Assert.False(throttle.ShouldLog(DenyReason.OrderRate, T0.AddMilliseconds(i), out _));
+        Assert.Empty(throttle.TakeOverdue(T0.AddSeconds(9)));
+        Assert.Equal([(DenyReason.OrderRate, 51L)], throttle.TakeOverdue(T0.AddSeconds(10)));
+        Assert.Empty(throttle.TakeOverdue(T0.AddSeconds(30))); // told once
+        Assert.False(throttle.ShouldLog(DenyReason.OrderRate, T0.AddSeconds(15), out _)); // and still one line a period
+        Assert.True(throttle.ShouldLog(DenyReason.OrderRate, T0.AddSeconds(20), out var leftOut));
+        Assert.Equal(1, leftOut);
+    }
 }

@@ -5,7 +5,9 @@ namespace Mmd.Trading.Engine;
 /// <summary>
 /// A risk denial repeats at every evaluation while its cause lasts (a full rate window, a position at its cap): a
 /// paper cross-market hedge logged 386 in 90 s. The first of a reason is logged, then at most one every
-/// <see cref="Every"/>, with how many were left out meanwhile. Every denial is still counted in the stats.
+/// <see cref="Every"/>, with how many were left out meanwhile. Every denial is still counted in the stats. Those left
+/// out of a burst that then stopped are reported once the period is over (<see cref="TakeOverdue"/>): a burst of 52
+/// read in the log as one.
 /// </summary>
 internal sealed class DenialLogThrottle
 {
@@ -28,5 +30,19 @@ internal sealed class DenialLogThrottle
         _leftOut[i] = 0;
         _loggedAt[i] = now;
         return true;
+    }
+
+    /// <summary>Reasons whose left-out denials have waited a whole period for a next line, with their counts (reset).</summary>
+    public List<(DenyReason Reason, long LeftOut)> TakeOverdue(DateTimeOffset now)
+    {
+        var overdue = new List<(DenyReason, long)>();
+        for (var i = 0; i < _leftOut.Length; i++)
+        {
+            if (_leftOut[i] == 0 || _loggedAt[i] is not { } at || now - at < Every) continue;
+            overdue.Add(((DenyReason)i, _leftOut[i]));
+            _leftOut[i] = 0;
+            _loggedAt[i] = now;
+        }
+        return overdue;
     }
 }

@@ -550,6 +550,8 @@ public sealed partial class InstanceEngine : IDisposable
             leg.Tracker.PruneTerminal(now - TimeSpan.FromMinutes(5));
         }
         if (_balancesDirty && now - _balancesAt >= TimeSpan.FromSeconds(1)) await RefreshBalancesAsync(cancellationToken);
+        foreach (var (reason, leftOut) in _denialLog.TakeOverdue(now))
+            EngineLog.DeniedLeftOut(_logger, _options.InstanceName, reason.ToString(), leftOut, DenialLogThrottle.Every.TotalSeconds);
         if (now - _lastPrune >= _options.JournalPrunePeriod && _pruning.IsCompleted)
         {
             _lastPrune = now;
