@@ -28,6 +28,25 @@ public class FundingTests
     }
 
     [Fact]
+    public void WithoutPositionHistory_TheFiguresAreTheSame_AndNoPositionPerFillIsKept()
+    {
+        // A spot market pays no funding: its start replays every journaled fill, and one position a fill was kept for nothing.
+        var t0 = DateTimeOffset.Parse("2026-11-24T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
+        var with = new TradingStatistics("SOL", "USDC");
+        var without = new TradingStatistics("SOL", "USDC", keepPositionHistory: false);
+        for (var i = 0; i < 10; i++)
+        {
+            var fill = new VenueFill($"t{i}", "v", "mm_1", "SOL_USDC", i % 3 == 0 ? Side.Sell : Side.Buy, 150m + i, 0.5m, 0.01m, "USDC", i % 2 == 0, t0.AddMinutes(i));
+            with.Apply(fill, false);
+            without.Apply(fill, false);
+        }
+        Assert.Equal(with.Snapshot(155m) with { FeesByAsset = null! }, without.Snapshot(155m) with { FeesByAsset = null! });
+        Assert.Equal(with.Snapshot(155m).FeesByAsset, without.Snapshot(155m).FeesByAsset);
+        Assert.Equal(with.Position, without.Position);
+        Assert.Equal((t0, (DateTimeOffset?)null), (with.FirstFillTime!.Value, without.FirstFillTime));
+    }
+
+    [Fact]
     public void PositionNearest_PicksOfThePositionsHeldInAnIntervalTheOneNearestTheVenues()
     {
         var stats = new TradingStatistics("SOL", "USDC");

@@ -33,16 +33,16 @@ internal sealed class DenialLogThrottle
     }
 
     /// <summary>Reasons whose left-out denials have waited a whole period for a next line, with their counts (reset).</summary>
-    public List<(DenyReason Reason, long LeftOut)> TakeOverdue(DateTimeOffset now)
+    public IReadOnlyList<(DenyReason Reason, long LeftOut)> TakeOverdue(DateTimeOffset now)
     {
-        var overdue = new List<(DenyReason, long)>();
+        List<(DenyReason, long)>? overdue = null; // none on almost every tick: nothing allocated
         for (var i = 0; i < _leftOut.Length; i++)
         {
             if (_leftOut[i] == 0 || _loggedAt[i] is not { } at || now - at < Every) continue;
-            overdue.Add(((DenyReason)i, _leftOut[i]));
+            (overdue ??= []).Add(((DenyReason)i, _leftOut[i]));
             _leftOut[i] = 0;
             _loggedAt[i] = now;
         }
-        return overdue;
+        return overdue ?? [];
     }
 }

@@ -1,5 +1,4 @@
 using Mmd.Trading.Execution;
-using Mmd.Trading.Primitives;
 
 namespace Mmd.Trading.Engine;
 
@@ -9,9 +8,6 @@ public sealed partial class InstanceEngine
 {
     private static readonly TimeSpan FundingPollPeriod = TimeSpan.FromMinutes(1);
     private DateTimeOffset _nextFundingPoll;
-
-    private static bool TracksFunding(MarketLeg leg) =>
-        leg.Instrument.Kind == InstrumentKind.Perpetual && leg.Connector.Capabilities.HasFlag(ConnectorCapabilities.FundingHistory);
 
     /// <summary>At start: from each market's first fill (it had no position before), so the cumulative figure is whole.</summary>
     private void StartFunding()
@@ -24,17 +20,7 @@ public sealed partial class InstanceEngine
         var now = _time.GetUtcNow();
         if (!force && now < _nextFundingPoll) return;
         _nextFundingPoll = now + FundingPollPeriod;
-        foreach (var leg in Legs)
-        {
-            if (TracksFunding(leg)) await PollFundingAsync(leg, cancellationToken);
-            else
-            {
-                // No settlement will ask what the position was: the history of positions (one per fill, all of them after
-                // the start's replay) is not kept.
-                leg.Cumulative.ForgetPositionsBefore(now);
-                leg.Session.ForgetPositionsBefore(now);
-            }
-        }
+        foreach (var leg in Legs.Where(l => l.TracksFunding)) await PollFundingAsync(leg, cancellationToken);
     }
 
     /// <summary>

@@ -65,9 +65,13 @@ internal sealed class MarketLeg(string name, IExchangeConnector connector, strin
         Instrument = (await Connector.GetInstrumentsAsync(cancellationToken)).FirstOrDefault(i => i.Symbol == Symbol)
             ?? throw new ReconciliationFailedException($"venue {Connector.Venue} has no symbol {Symbol}");
         Book = new OrderBook(Instrument.Symbol);
-        Cumulative = new TradingStatistics(Instrument.BaseAsset, Instrument.QuoteAsset);
-        Session = new TradingStatistics(Instrument.BaseAsset, Instrument.QuoteAsset);
+        // A market without funding settlements never asks what the position was at a time: no history of it is kept.
+        Cumulative = new TradingStatistics(Instrument.BaseAsset, Instrument.QuoteAsset, keepPositionHistory: TracksFunding);
+        Session = new TradingStatistics(Instrument.BaseAsset, Instrument.QuoteAsset, keepPositionHistory: TracksFunding);
     }
+
+    /// <summary>A perpetual on a venue that lists its funding settlements: the instance pays or earns its share of each.</summary>
+    public bool TracksFunding => Instrument.Kind == InstrumentKind.Perpetual && Connector.Capabilities.HasFlag(ConnectorCapabilities.FundingHistory);
 
     /// <summary>The book is synced, and the feed has shown it current (moved, or said it is alive) within <paramref name="staleAfter"/>.</summary>
     public bool BookFresh(DateTimeOffset now, TimeSpan staleAfter) => Book is { IsSynced: true } book && now - book.LastConfirmed <= staleAfter;

@@ -16,11 +16,15 @@ public sealed class TradingStatistics
     private StatsFigures _figures = new();
     // The position after each fill, in time order: what the position was when a funding settlement happened.
     private readonly List<(DateTimeOffset Time, decimal Position)> _positions = [];
+    private readonly bool _keepPositionHistory;
 
-    public TradingStatistics(string baseAsset, string quoteAsset)
+    /// <param name="keepPositionHistory">Keep the position after each fill (for funding); off, a journal's replay of
+    /// millions of fills at start keeps none of it.</param>
+    public TradingStatistics(string baseAsset, string quoteAsset, bool keepPositionHistory = true)
     {
         _baseAsset = baseAsset;
         _quoteAsset = quoteAsset;
+        _keepPositionHistory = keepPositionHistory;
     }
 
     public decimal Position => _fifo.OpenQuantity;
@@ -33,7 +37,7 @@ public sealed class TradingStatistics
     public void Apply(VenueFill fill, bool isRebalance)
     {
         _fifo.Apply(fill.Side, fill.Price, fill.Quantity);
-        RecordPosition(fill.Timestamp, fill.Side == Side.Buy ? fill.Quantity : -fill.Quantity);
+        if (_keepPositionHistory) RecordPosition(fill.Timestamp, fill.Side == Side.Buy ? fill.Quantity : -fill.Quantity);
         _fees[fill.FeeAsset] = _fees.GetValueOrDefault(fill.FeeAsset) + fill.Fee;
         var notional = fill.Price * fill.Quantity;
         var feeInQuote = fill.FeeAsset == _quoteAsset ? fill.Fee : fill.FeeAsset == _baseAsset ? fill.Fee * fill.Price : 0m;

@@ -22,7 +22,8 @@ public sealed record DaemonConfig
     /// Days an instance's journal keeps ended orders and stats snapshots (the latest snapshot always stays). Fills are
     /// kept whatever their age: they are the trading record, and the cumulative figures are built from them.
     /// </summary>
-    public int JournalRetentionDays { get; set; } = 30;
+    public int JournalRetentionDays { get; set; } = DefaultJournalRetentionDays;
+    public const int DefaultJournalRetentionDays = 30;
     /// <summary>A group name: the socket becomes 0660 and owned by that group. Empty: 0600.</summary>
     public string? SocketGroup { get; set; }
     /// <summary>Uids allowed to call the daemon (SO_PEERCRED). Empty: only the daemon's own uid.</summary>

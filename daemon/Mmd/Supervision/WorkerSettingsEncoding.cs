@@ -46,7 +46,7 @@ public static class WorkerSettingsEncoding
         return new DaemonConfig
         {
             Source = settings.ConfigSource, StateDir = settings.StateDir, LogDir = settings.LogDir, LogRetentionDays = settings.LogRetentionDays,
-            JournalRetentionDays = settings.JournalRetentionDays > 0 ? settings.JournalRetentionDays : new DaemonConfig().JournalRetentionDays,
+            JournalRetentionDays = settings.JournalRetentionDays > 0 ? settings.JournalRetentionDays : DaemonConfig.DefaultJournalRetentionDays,
             SecretsFile = settings.SecretsFile.Length > 0 ? settings.SecretsFile : null,
             Venues = settings.Venues.ToDictionary(v => v.Key, v => new Configuration.VenueEndpoints
             {
