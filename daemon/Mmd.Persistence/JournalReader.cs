@@ -70,24 +70,68 @@ internal static class JournalReader
         return await command.ExecuteScalarAsync(cancellationToken) is string purpose ? Enum.Parse<OrderPurpose>(purpose) : null;
     }
 
-    /// <summary>The instance's fills on one venue (and symbol, when set), oldest first.</summary>
-    public static async IAsyncEnumerable<JournaledFill> FillsAsync(string connectionString, string instance, string venue, string? symbol,
+    /// <summary>The instance's fills on one venue (and symbol, when set) that <paramref name="query"/> picks, oldest first.</summary>
+    public static async IAsyncEnumerable<JournaledFill> FillsAsync(string connectionString, string instance, string venue, string? symbol, FillQuery query,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await using var connection = await SqliteConnectionTuning.OpenAsync(connectionString, cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = """
-            SELECT "TradeId", "VenueOrderId", "ClientOrderId", "Symbol", "Side", "Price", "Quantity", "Fee", "FeeAsset", "IsMaker", "TimestampMs", "Purpose"
-            FROM fills WHERE "Instance" = $instance AND "Venue" = $venue AND ($symbol IS NULL OR "Symbol" = $symbol) ORDER BY "TimestampMs", "Id"
-            """;
+        // Only the conditions the query sets, so SQLite picks the index that serves it: by order, by time, or (the fills after
+        // a checkpoint) the table's own row order, read from the checkpoint on rather than the whole instance by time.
+        var sql = new System.Text.StringBuilder("""
+            SELECT "TradeId", "VenueOrderId", "ClientOrderId", "Symbol", "Side", "Price", "Quantity", "Fee", "FeeAsset", "IsMaker", "TimestampMs", "Purpose", "Id"
+            """);
+        sql.Append(query switch
+        {
+            { Orders: not null } => " FROM fills INDEXED BY IX_fills_Instance_ClientOrderId", // not the whole instance in time order
+            { AfterRow: > 0, From: null } => " FROM fills NOT INDEXED",
+            _ => " FROM fills",
+        });
+        sql.Append(""" WHERE "Instance" = $instance AND "Venue" = $venue AND ($symbol IS NULL OR "Symbol" = $symbol)""");
         AddScope(command, instance, venue, symbol);
+        if (query.AfterRow > 0)
+        {
+            sql.Append(""" AND "Id" > $after""");
+            command.Parameters.AddWithValue("$after", query.AfterRow);
+        }
+        if (query.UpToRow is { } upTo)
+        {
+            sql.Append(""" AND "Id" <= $upTo""");
+            command.Parameters.AddWithValue("$upTo", upTo);
+        }
+        if (query.From is { } from)
+        {
+            sql.Append(""" AND "TimestampMs" >= $from""");
+            command.Parameters.AddWithValue("$from", from.ToUnixTimeMilliseconds());
+        }
+        if (query.Orders is { } orders)
+        {
+            sql.Append(""" AND "ClientOrderId" IN (SELECT value FROM json_each($orders))""");
+            command.Parameters.AddWithValue("$orders", System.Text.Json.JsonSerializer.Serialize(orders));
+        }
+        sql.Append(""" ORDER BY "TimestampMs", "Id" """);
+        command.CommandText = sql.ToString();
         await using var r = await command.ExecuteReaderAsync(cancellationToken);
         while (await r.ReadAsync(cancellationToken))
             yield return new JournaledFill(
                 new VenueFill(r.GetString(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2), r.GetString(3), Enum.Parse<Side>(r.GetString(4)),
                     Money(r.GetString(5)), Money(r.GetString(6)), Money(r.GetString(7)), r.GetString(8), r.GetBoolean(9),
                     DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(10))),
-                Enum.Parse<OrderPurpose>(r.GetString(11)));
+                Enum.Parse<OrderPurpose>(r.GetString(11))) { Row = r.GetInt64(12) };
+    }
+
+    /// <summary>The JSON and covered fill row of one market's checkpoint, if one was saved.</summary>
+    public static async Task<(string Json, long LastFillRow)?> CheckpointAsync(string connectionString, string instance, string venue, string? symbol,
+        CancellationToken cancellationToken)
+    {
+        await using var connection = await SqliteConnectionTuning.OpenAsync(connectionString, cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """SELECT "Json", "LastFillRow" FROM figures_checkpoints WHERE "Instance" = $instance AND "Venue" = $venue AND "Symbol" = $symbol""";
+        command.Parameters.AddWithValue("$instance", instance);
+        command.Parameters.AddWithValue("$venue", venue);
+        command.Parameters.AddWithValue("$symbol", symbol ?? "");
+        await using var r = await command.ExecuteReaderAsync(cancellationToken);
+        return await r.ReadAsync(cancellationToken) ? (r.GetString(0), r.GetInt64(1)) : null;
     }
 
     private static void AddScope(SqliteCommand command, string instance, string venue, string? symbol)

@@ -42,6 +42,18 @@ internal sealed class JournalWriter : IAsyncDisposable
         WHERE "Id" = $id
         """;
 
+    private const string UpsertCheckpoint = """
+        INSERT INTO figures_checkpoints ("Instance", "Venue", "Symbol", "LastFillRow", "TimeMs", "Json") VALUES ($instance, $venue, $symbol, $row, $time, $json)
+        ON CONFLICT ("Instance", "Venue", "Symbol") DO UPDATE SET "LastFillRow" = excluded."LastFillRow", "TimeMs" = excluded."TimeMs", "Json" = excluded."Json"
+        """;
+
+    // The newest fill row of this journal's market among the rows added since the last look: the table's own row order from
+    // there (NOT INDEXED), not every fill of the instance through the time index.
+    private const string NewestFillRow = """
+        SELECT MAX("Id") FROM fills NOT INDEXED WHERE "Id" > $from AND "Id" <= $to
+          AND "Instance" = $instance AND "Venue" = $venue AND ($symbol IS NULL OR "Symbol" = $symbol)
+        """;
+
     // Ended orders and old snapshots, a batch at a time: each batch holds the writer (and so the next order's journaling)
     // for milliseconds, not for the minutes a first prune of a year's journal would take in one statement.
     private const int PruneBatch = 2000;
@@ -61,21 +73,80 @@ internal sealed class JournalWriter : IAsyncDisposable
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly string _instance;
     private readonly string _venue;
+    private readonly string? _symbol;
     private readonly long? _runId;
+    // The newest fill row of this market, and how far the table has been looked through for it.
+    private long _newestFillRow;
+    private long _fillRowsSeenTo;
     private SqliteCommand? _upsertOrder;
     private SqliteCommand? _insertFill;
     private SqliteCommand? _insertStats;
     private SqliteCommand? _updateStats;
+    private SqliteCommand? _upsertCheckpoint;
     // The row this writer inserted last: a snapshot that replaces the latest rewrites it.
     private long? _latestStatsId;
 
     /// <param name="runId">The run whose orders these are: a row keeps the run that first wrote it (see <see cref="RunStore.JournaledOrdersAsync"/>).</param>
-    public JournalWriter(string connectionString, string instance, string venue, long? runId)
+    /// <param name="symbol">The market's symbol when the journal is of one (a cross-market hedge's); null: every symbol of the venue.</param>
+    public JournalWriter(string connectionString, string instance, string venue, string? symbol, long? runId)
     {
         _connection = new SqliteConnection(connectionString);
         _instance = instance;
         _venue = venue;
+        _symbol = symbol;
         _runId = runId;
+    }
+
+    /// <summary>The loaded checkpoint covers the fills up to <paramref name="row"/>: the next one looks only at rows after it.</summary>
+    public void CheckpointLoaded(long row) => _newestFillRow = _fillRowsSeenTo = row;
+
+    /// <summary>
+    /// Saves the checkpoint's JSON as covering every fill of this market in the journal now. Only this writer adds them
+    /// (one worker an instance), so the newest is found among the rows added since the last save, whatever the table holds.
+    /// </summary>
+    public async Task SaveCheckpointAsync(DateTimeOffset time, string json, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            await EnsureOpenAsync(cancellationToken);
+            await using var transaction = (SqliteTransaction)await _connection.BeginTransactionAsync(cancellationToken);
+            await using (var top = _connection.CreateCommand())
+            {
+                top.Transaction = transaction;
+                top.CommandText = """SELECT IFNULL(MAX("Id"), 0) FROM fills""";
+                var to = Convert.ToInt64(await top.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
+                if (to > _fillRowsSeenTo)
+                {
+                    await using var newest = _connection.CreateCommand();
+                    newest.Transaction = transaction;
+                    newest.CommandText = NewestFillRow;
+                    newest.Parameters.AddWithValue("$from", _fillRowsSeenTo);
+                    newest.Parameters.AddWithValue("$to", to);
+                    newest.Parameters.AddWithValue("$instance", _instance);
+                    newest.Parameters.AddWithValue("$venue", _venue);
+                    newest.Parameters.AddWithValue("$symbol", (object?)_symbol ?? DBNull.Value);
+                    if (await newest.ExecuteScalarAsync(cancellationToken) is long row) _newestFillRow = row;
+                    _fillRowsSeenTo = to;
+                }
+            }
+            var upsert = _upsertCheckpoint!;
+            upsert.Transaction = transaction;
+            var p = upsert.Parameters;
+            p["$instance"].Value = _instance;
+            p["$venue"].Value = _venue;
+            p["$symbol"].Value = _symbol ?? "";
+            p["$row"].Value = _newestFillRow;
+            p["$time"].Value = time.ToUnixTimeMilliseconds();
+            p["$json"].Value = json;
+            await upsert.ExecuteNonQueryAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            upsert.Transaction = null;
+        }
+        finally
+        {
+            _gate.Release();
+        }
     }
 
     public async Task SaveOrdersAsync(IReadOnlyList<TrackedOrder> orders, CancellationToken cancellationToken)
@@ -159,6 +230,7 @@ internal sealed class JournalWriter : IAsyncDisposable
         if (_insertFill is not null) await _insertFill.DisposeAsync();
         if (_insertStats is not null) await _insertStats.DisposeAsync();
         if (_updateStats is not null) await _updateStats.DisposeAsync();
+        if (_upsertCheckpoint is not null) await _upsertCheckpoint.DisposeAsync();
         await _connection.DisposeAsync();
         _gate.Dispose();
     }
@@ -240,6 +312,7 @@ internal sealed class JournalWriter : IAsyncDisposable
             "$feeAsset", "$maker", "$purpose", "$ts");
         _insertStats = Prepare(InsertStats, "$instance", "$time", "$mid", "$fills", "$volume", "$realized", "$net", "$cumRealized", "$cumNet", "$json");
         _updateStats = Prepare(UpdateStats, "$id", "$time", "$mid", "$fills", "$volume", "$realized", "$net", "$cumRealized", "$cumNet", "$json");
+        _upsertCheckpoint = Prepare(UpsertCheckpoint, "$instance", "$venue", "$symbol", "$row", "$time", "$json");
     }
 
     private SqliteCommand Prepare(string sql, params string[] parameters)

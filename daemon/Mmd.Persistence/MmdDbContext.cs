@@ -11,6 +11,7 @@ public sealed class MmdDbContext(DbContextOptions<MmdDbContext> options) : DbCon
     public DbSet<FillEntity> Fills => Set<FillEntity>();
     public DbSet<StatsSnapshotEntity> StatsSnapshots => Set<StatsSnapshotEntity>();
     public DbSet<RunEntity> Runs => Set<RunEntity>();
+    public DbSet<FiguresCheckpointEntity> FiguresCheckpoints => Set<FiguresCheckpointEntity>();
 
     // Only the journal's configurations: the daemon's own tables live in DaemonDbContext.
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>

@@ -16,7 +16,7 @@ namespace Mmd.Persistence;
 public sealed class SqliteTradingJournal(JournalDatabase database, string instance, string venue, string? symbol = null, long? runId = null)
     : ITradingJournal, IAsyncDisposable
 {
-    private readonly JournalWriter _writer = new(database.ConnectionString, instance, venue, runId);
+    private readonly JournalWriter _writer = new(database.ConnectionString, instance, venue, symbol, runId);
 
     private static readonly JsonSerializerOptions SnapshotJson = new()
     {
@@ -39,8 +39,26 @@ public sealed class SqliteTradingJournal(JournalDatabase database, string instan
     public Task<OrderPurpose?> LoadOrderPurposeAsync(string clientOrderId, CancellationToken cancellationToken) =>
         JournalReader.OrderPurposeAsync(database.ConnectionString, instance, clientOrderId, cancellationToken);
 
-    public IAsyncEnumerable<JournaledFill> ReadFillsAsync(CancellationToken cancellationToken) =>
-        JournalReader.FillsAsync(database.ConnectionString, instance, venue, symbol, cancellationToken);
+    public IAsyncEnumerable<JournaledFill> ReadFillsAsync(FillQuery query, CancellationToken cancellationToken) =>
+        JournalReader.FillsAsync(database.ConnectionString, instance, venue, symbol, query, cancellationToken);
+
+    public Task SaveCheckpointAsync(FiguresCheckpoint checkpoint, CancellationToken cancellationToken) =>
+        _writer.SaveCheckpointAsync(checkpoint.Time, JsonSerializer.Serialize(checkpoint, SnapshotJson), cancellationToken);
+
+    public async Task<JournalCheckpoint?> LoadCheckpointAsync(CancellationToken cancellationToken)
+    {
+        if (await JournalReader.CheckpointAsync(database.ConnectionString, instance, venue, symbol, cancellationToken) is not { } saved) return null;
+        // Whether or not the engine can use it, the fills up to its row are this market's newest as of then.
+        _writer.CheckpointLoaded(saved.LastFillRow);
+        try
+        {
+            return JsonSerializer.Deserialize<FiguresCheckpoint>(saved.Json, SnapshotJson) is { } figures ? new JournalCheckpoint(figures, saved.LastFillRow) : null;
+        }
+        catch (JsonException)
+        {
+            return null; // another shape: every fill is replayed, and the next save replaces it
+        }
+    }
 
     public Task SaveStatsAsync(StatsSnapshot snapshot, bool replaceLatest, CancellationToken cancellationToken) =>
         _writer.SaveStatsAsync(snapshot, JsonSerializer.Serialize(snapshot, SnapshotJson), replaceLatest, cancellationToken);

@@ -54,7 +54,7 @@ public static class JournalReplayBench
         await stop.CancelAsync();
         var result = await running;
         Console.WriteLine(FormattableString.Invariant(
-            $"start {run}: six quotes resting after {quoting.TotalMilliseconds:0} ms; {result.Startup!.JournalFills:N0} fills replayed; managed heap peak +{(peak - heapBefore) / 1e6:0} MB, allocated {allocated / 1e6:0} MB"));
+            $"start {run}: six quotes resting after {quoting.TotalMilliseconds:0} ms; {result.Startup!.JournalFills:N0} fills replayed after a checkpoint of {result.Startup.CheckpointFills:N0}; managed heap peak +{(peak - heapBefore) / 1e6:0} MB, allocated {allocated / 1e6:0} MB"));
     }
 
     /// <summary>Fills of an instance that quoted 0.5 a side around 150, with the fields a venue gives.</summary>

@@ -47,7 +47,7 @@ public sealed class MigrationGateTests
             await connection.OpenAsync();
             await using var drop = connection.CreateCommand();
             drop.CommandText = "DELETE FROM \"__EFMigrationsHistory\"; " + string.Concat(
-                new[] { "orders", "fills", "runs", "stats_snapshots" }.Select(t => $"DROP TABLE IF EXISTS \"{t}\"; "));
+                new[] { "orders", "fills", "runs", "stats_snapshots", "figures_checkpoints" }.Select(t => $"DROP TABLE IF EXISTS \"{t}\"; "));
             await drop.ExecuteNonQueryAsync();
         }
         SqliteConnection.ClearAllPools();

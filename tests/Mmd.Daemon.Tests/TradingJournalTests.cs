@@ -1,10 +1,12 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Mmd.Persistence;
+using Mmd.Trading.Engine;
 using Mmd.TestKit;
 using Mmd.Trading.Execution;
 using Mmd.Trading.Orders;
 using Mmd.Trading.Primitives;
+using Mmd.Trading.Stats;
 
 namespace Mmd.Daemon.Tests;
 
@@ -24,9 +26,78 @@ public class TradingJournalTests
         Assert.True(await journal.RecordFillAsync(Fill("T1"), OrderPurpose.Quote, CancellationToken.None));
         Assert.False(await journal.RecordFillAsync(Fill("T1"), OrderPurpose.Quote, CancellationToken.None));
         Assert.True(await journal.RecordFillAsync(Fill("T2"), OrderPurpose.Rebalance, CancellationToken.None));
-        var fills = await journal.ReadFillsAsync(CancellationToken.None).ToListAsync();
+        var fills = await journal.ReadFillsAsync(FillQuery.All, CancellationToken.None).ToListAsync();
         Assert.Equal(["T1", "T2"], fills.Select(f => f.Fill.TradeId));
         Assert.Equal(OrderPurpose.Rebalance, fills[1].Purpose);
+    }
+
+    [Fact]
+    public async Task AFiguresCheckpoint_CoversTheNewestFillOfItsMarket_AndTheQueriesPickTheFillsAroundIt()
+    {
+        using var dir = new TempDirectory();
+        var db = await MmdDatabase.OpenAsync(dir.Combine("j.db"), CancellationToken.None);
+        // A cross-market hedge's two markets and another instance, writing between each other's fills.
+        await using var quotes = new SqliteTradingJournal(db, "x", "paper", "SOL_USDC");
+        await using var hedge = new SqliteTradingJournal(db, "x", "paper", "SOL_USDC_PERP");
+        await using var other = new SqliteTradingJournal(db, "y", "paper");
+        VenueFill Of(string trade, string order, int minute, string symbol = "SOL_USDC") =>
+            Fill(trade) with { ClientOrderId = order, Symbol = symbol, Timestamp = T.AddMinutes(minute) };
+        await quotes.RecordFillAsync(Of("Q1", "x_1", 0), OrderPurpose.Quote, CancellationToken.None);
+        await other.RecordFillAsync(Of("Y1", "y_1", 1), OrderPurpose.Quote, CancellationToken.None);
+        await quotes.RecordFillAsync(Of("Q2", "x_2", 2), OrderPurpose.Quote, CancellationToken.None);
+        await hedge.RecordFillAsync(Of("H1", "x_3", 3, "SOL_USDC_PERP"), OrderPurpose.Hedge, CancellationToken.None);
+        await quotes.RecordFillAsync(Of("Q3", "x_1", 4), OrderPurpose.Quote, CancellationToken.None);
+        await other.RecordFillAsync(Of("Y2", "y_1", 5), OrderPurpose.Quote, CancellationToken.None);
+
+        var stats = new TradingStatistics("SOL", "USDC");
+        foreach (var f in await quotes.ReadFillsAsync(FillQuery.All, CancellationToken.None).ToListAsync()) stats.Apply(f.Fill, false);
+        var checkpoint = stats.ToCheckpoint(T.AddMinutes(6), T.AddMinutes(2), new Dictionary<string, DateTimeOffset> { ["F1"] = T.AddMinutes(2) });
+        await quotes.SaveCheckpointAsync(checkpoint, CancellationToken.None);
+        await hedge.SaveCheckpointAsync(new TradingStatistics("SOL", "USDC").ToCheckpoint(T, null, new Dictionary<string, DateTimeOffset>()), CancellationToken.None);
+
+        // Read back by a new journal (a restarted worker): the row is Q3's, not the other instance's newer Y2.
+        await using var restarted = new SqliteTradingJournal(db, "x", "paper", "SOL_USDC");
+        var loaded = await restarted.LoadCheckpointAsync(CancellationToken.None);
+        var rows = (await restarted.ReadFillsAsync(FillQuery.All, CancellationToken.None).ToListAsync()).ToDictionary(f => f.Fill.TradeId, f => f.Row);
+        Assert.Equal(rows["Q3"], loaded!.LastFillRow);
+        Assert.Equivalent(checkpoint, loaded.Figures, strict: true);
+        var hedgeLoaded = await new SqliteTradingJournal(db, "x", "paper", "SOL_USDC_PERP").LoadCheckpointAsync(CancellationToken.None);
+        Assert.True(hedgeLoaded!.LastFillRow > rows["Q2"] && hedgeLoaded.LastFillRow < rows["Q3"]); // H1's
+
+        async Task<string[]> Read(FillQuery query) => [.. (await restarted.ReadFillsAsync(query, CancellationToken.None).ToListAsync()).Select(f => f.Fill.TradeId)];
+        var covered = new FillQuery { UpToRow = loaded.LastFillRow };
+        Assert.Equal(["Q1", "Q3"], await Read(covered with { Orders = ["x_1"] }));
+        Assert.Equal(["Q2", "Q3"], await Read(covered with { From = T.AddMinutes(2) }));
+        Assert.Empty(await Read(new FillQuery { AfterRow = loaded.LastFillRow }));
+
+        // Fills of other markets only: the next checkpoint covers the same row; one of its own: that one.
+        await other.RecordFillAsync(Of("Y3", "y_1", 6), OrderPurpose.Quote, CancellationToken.None);
+        await restarted.SaveCheckpointAsync(checkpoint, CancellationToken.None);
+        Assert.Equal(rows["Q3"], (await quotes.LoadCheckpointAsync(CancellationToken.None))!.LastFillRow);
+        await restarted.RecordFillAsync(Of("Q4", "x_4", 7), OrderPurpose.Quote, CancellationToken.None);
+        await other.RecordFillAsync(Of("Y4", "y_1", 8), OrderPurpose.Quote, CancellationToken.None);
+        await restarted.SaveCheckpointAsync(checkpoint, CancellationToken.None);
+        var q4 = Assert.Single(await restarted.ReadFillsAsync(new FillQuery { AfterRow = rows["Q3"] }, CancellationToken.None).ToListAsync());
+        Assert.Equal(q4.Row, (await quotes.LoadCheckpointAsync(CancellationToken.None))!.LastFillRow);
+    }
+
+    [Fact]
+    public async Task AFiguresCheckpointOfAnotherShape_IsNotLoaded()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.Combine("j.db");
+        var db = await MmdDatabase.OpenAsync(path, CancellationToken.None);
+        await using (var journal = new SqliteTradingJournal(db, "mm", "paper"))
+            await journal.SaveCheckpointAsync(new TradingStatistics("SOL", "USDC").ToCheckpoint(T, null, new Dictionary<string, DateTimeOffset>()), CancellationToken.None);
+        await using (var connection = new SqliteConnection($"Data Source={path}"))
+        {
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = """UPDATE figures_checkpoints SET "Json" = '{"Figures": 12}'""";
+            Assert.Equal(1, await command.ExecuteNonQueryAsync());
+        }
+        await using var restarted = new SqliteTradingJournal(db, "mm", "paper");
+        Assert.Null(await restarted.LoadCheckpointAsync(CancellationToken.None));
     }
 
     [Fact]
@@ -37,7 +108,7 @@ public class TradingJournalTests
         var db = await MmdDatabase.OpenAsync(path, CancellationToken.None);
         await using var journal = new SqliteTradingJournal(db, "mm", "paper");
         await journal.RecordFillAsync(Fill("T1", 0.1m + 0.2m), OrderPurpose.Quote, CancellationToken.None);
-        Assert.Equal(0.3m, (await journal.ReadFillsAsync(CancellationToken.None).ToListAsync()).Single().Fill.Price);
+        Assert.Equal(0.3m, (await journal.ReadFillsAsync(FillQuery.All, CancellationToken.None).ToListAsync()).Single().Fill.Price);
 
         await using var connection = new SqliteConnection($"Data Source={path}");
         await connection.OpenAsync();
@@ -126,9 +197,9 @@ public class TradingJournalTests
         Assert.Equal("x_1", Assert.Single(await quotes.LoadOpenOrdersAsync(CancellationToken.None)).ClientOrderId);
         Assert.Equal("x_2", Assert.Single(await hedgeElsewhere.LoadOpenOrdersAsync(CancellationToken.None)).ClientOrderId);
         Assert.Equal("x_3", Assert.Single(await hedgePerp.LoadOpenOrdersAsync(CancellationToken.None)).ClientOrderId);
-        Assert.Equal(OrderPurpose.Quote, Assert.Single(await quotes.ReadFillsAsync(CancellationToken.None).ToListAsync()).Purpose);
-        Assert.Equal(OrderPurpose.Hedge, Assert.Single(await hedgeElsewhere.ReadFillsAsync(CancellationToken.None).ToListAsync()).Purpose);
-        Assert.Equal("T2", Assert.Single(await hedgePerp.ReadFillsAsync(CancellationToken.None).ToListAsync()).Fill.TradeId);
+        Assert.Equal(OrderPurpose.Quote, Assert.Single(await quotes.ReadFillsAsync(FillQuery.All, CancellationToken.None).ToListAsync()).Purpose);
+        Assert.Equal(OrderPurpose.Hedge, Assert.Single(await hedgeElsewhere.ReadFillsAsync(FillQuery.All, CancellationToken.None).ToListAsync()).Purpose);
+        Assert.Equal("T2", Assert.Single(await hedgePerp.ReadFillsAsync(FillQuery.All, CancellationToken.None).ToListAsync()).Fill.TradeId);
         // An instance of one market reads all of its venue's rows, as before.
         await using var single = new SqliteTradingJournal(db, "x", "paper");
         Assert.Equal(2, (await single.LoadOpenOrdersAsync(CancellationToken.None)).Count);

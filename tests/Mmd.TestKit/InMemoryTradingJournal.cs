@@ -34,10 +34,13 @@ public sealed class InMemoryTradingJournal : ITradingJournal
     public async Task<bool> RecordFillAsync(VenueFill fill, OrderPurpose purpose, CancellationToken cancellationToken)
     {
         if (BeforeFillWrite is { } wait) await wait(cancellationToken);
-        var journaled = new JournaledFill(fill, purpose);
-        if (!_fills.TryAdd(fill.TradeId, journaled)) { DuplicateFillsRejected++; return false; }
-        _fillOrder.Enqueue(journaled);
-        return true;
+        lock (_fillOrder)
+        {
+            var journaled = new JournaledFill(fill, purpose) { Row = _fillOrder.Count + 1 };
+            if (!_fills.TryAdd(fill.TradeId, journaled)) { DuplicateFillsRejected++; return false; }
+            _fillOrder.Enqueue(journaled);
+            return true;
+        }
     }
 
     public Task<IReadOnlyList<TrackedOrder>> LoadOpenOrdersAsync(CancellationToken cancellationToken) =>
@@ -46,7 +49,32 @@ public sealed class InMemoryTradingJournal : ITradingJournal
     public Task<OrderPurpose?> LoadOrderPurposeAsync(string clientOrderId, CancellationToken cancellationToken) =>
         Task.FromResult(_orders.TryGetValue(clientOrderId, out var o) ? o.Template.Purpose : (OrderPurpose?)null);
 
-    public IAsyncEnumerable<JournaledFill> ReadFillsAsync(CancellationToken cancellationToken) => _fillOrder.ToList().ToAsyncEnumerable();
+    /// <summary>The queries the engine made, in order: a test can tell which fills a start read.</summary>
+    public List<FillQuery> FillQueries { get; } = [];
+
+    public IAsyncEnumerable<JournaledFill> ReadFillsAsync(FillQuery query, CancellationToken cancellationToken)
+    {
+        lock (FillQueries) FillQueries.Add(query);
+        var from = query.From?.ToUnixTimeMilliseconds();
+        var orders = query.Orders?.ToHashSet(StringComparer.Ordinal);
+        return _fillOrder.ToList()
+            .Where(f => f.Row > query.AfterRow && (query.UpToRow is not { } upTo || f.Row <= upTo)
+                && (from is not { } ms || f.Fill.Timestamp.ToUnixTimeMilliseconds() >= ms)
+                && (orders is null || (f.Fill.ClientOrderId is { } id && orders.Contains(id))))
+            .OrderBy(f => f.Fill.Timestamp.ToUnixTimeMilliseconds()).ThenBy(f => f.Row)
+            .ToAsyncEnumerable();
+    }
+
+    /// <summary>The saved checkpoint (null before one is), with the last fill row it covers.</summary>
+    public JournalCheckpoint? Checkpoint { get; set; }
+
+    public Task SaveCheckpointAsync(FiguresCheckpoint checkpoint, CancellationToken cancellationToken)
+    {
+        lock (_fillOrder) Checkpoint = new JournalCheckpoint(checkpoint, _fillOrder.Count);
+        return Task.CompletedTask;
+    }
+
+    public Task<JournalCheckpoint?> LoadCheckpointAsync(CancellationToken cancellationToken) => Task.FromResult(Checkpoint);
 
     public Task SaveStatsAsync(StatsSnapshot snapshot, bool replaceLatest, CancellationToken cancellationToken)
     {

@@ -89,6 +89,43 @@ public class FundingTests
         AssertCountsTheFirstPayments(h.Exchange.Funding("perp", Perp, DateTimeOffset.MinValue), stats.Cumulative.FundingPnl);
     }
 
+    [Fact]
+    public async Task ARestartFromACheckpoint_KeepsTheFundingCounted_AsksFromTheLastSettlement_AndCountsTheNextAtThePositionThen()
+    {
+        var config = new PerpMarketMakerConfig { SpreadPct = 0.2m, OrderQuantity = 0.5m, Levels = 1, MaxPosition = 5m, PositionThreshold = 5m };
+        var market = EngineHarness.QuietMarket() with { FundingRatePct = 0.1m, FundingInterval = TimeSpan.FromSeconds(30) };
+        var journal = new InMemoryTradingJournal();
+        await using var first = new EngineHarness("perp", config, symbol: Perp, market: market, journal: journal);
+        _ = first.Start();
+        await Until.TrueAsync(() => first.OpenOrders().Count == 2, "a quote a side");
+        var bid = first.OpenOrders().Single(o => o.Side == Side.Buy).Price!.Value;
+        var sweep = first.Exchange.Levels(Perp, Side.Buy, 50).Where(l => l.Price >= bid).Sum(l => l.Quantity);
+        first.Exchange.Place("taker", new PlaceOrderRequest(Perp, "x1", Side.Sell, OrderType.Limit, TimeInForce.Ioc, bid, sweep));
+        await Until.TrueAsync(() => journal.Fills.Count == 1, "our bid is filled: long 0.5");
+        first.Time.Advance(TimeSpan.FromSeconds(30));
+        first.Exchange.Tick(); // the first settlement
+        await first.WaitAsync(() => journal.Checkpoint?.Figures.FundingSeen.Count > 0, "a checkpoint with a settlement counted", TimeSpan.FromSeconds(1));
+        await first.StopAsync(); // the position stays: a stop without flatten
+        var counted = journal.Checkpoint!.Figures;
+        Assert.True(counted.FundingSince > journal.Fills.Single().Fill.Timestamp);
+
+        // The venue settles again while no worker runs; the restart starts from the checkpoint (not the one fill).
+        first.Time.Advance(TimeSpan.FromSeconds(30));
+        first.Exchange.Tick();
+        var paid = first.Exchange.Funding("perp", Perp, DateTimeOffset.MinValue);
+        Assert.Contains(paid, p => p.Time > counted.FundingSince); // one the first run never saw
+        ScriptedConnector? connector = null;
+        await using var again = new EngineHarness("perp", config, symbol: Perp, journal: journal, exchange: first.Exchange, wrap: c => connector = new ScriptedConnector(c));
+        _ = again.Start();
+        await again.StatsAsync(s => s.Cumulative.FundingPnl == paid.Sum(p => p.Amount), "every settlement counted once");
+        var result = await again.StopAsync();
+        Assert.Equal((0, 1L), (result.Startup!.JournalFills, result.Startup.CheckpointFills));
+        // Each at the 0.5 the instance held: the later ones from the position history the checkpoint began.
+        Assert.All(paid, p => Assert.Equal(-0.5m * p.MarkPrice * 0.001m, p.Amount));
+        Assert.Equal(paid.Sum(p => p.Amount), result.FinalStats.Cumulative.FundingPnl);
+        Assert.Equal(counted.FundingSince, connector!.FundingAskedSince[0]); // from the last settlement counted, not the first fill
+    }
+
     /// <summary>
     /// The stats counted the venue's first payments, at least one. The venue goes on settling every 30 s of its clock
     /// while the test moves it to the engine's next poll (a placement settles what is due too), and a settlement after

@@ -683,6 +683,55 @@ public class InstanceEngineTests
     }
 
     /// <summary>A quiet paper venue on its own clock, made before the harness so a test can leave a killed run's orders on it.</summary>
+    [Fact]
+    public async Task Restart_StartsFromTheFiguresCheckpoint_ReadsOnlyTheFillsAfterIt_AndHasTheFiguresOfEveryFill()
+    {
+        var journal = new InMemoryTradingJournal();
+        var t = DateTimeOffset.Parse("2026-11-23T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
+        VenueFill Old(int i) => new($"T{i}", $"V{i}", $"mm_old{i}", EngineHarness.Symbol, i % 3 == 2 ? Side.Sell : Side.Buy, 149m + i * 0.1m, 0.5m,
+            0.01m * i, i % 4 == 0 ? "SOL" : "USDC", i % 2 == 0, t.AddMinutes(i));
+        for (var i = 0; i < 10; i++) await journal.RecordFillAsync(Old(i), OrderPurpose.Quote, CancellationToken.None);
+
+        // The first start replays them all (a journal from before checkpoints) and saves a checkpoint of them.
+        EngineResult first;
+        await using (var h = new EngineHarness(journal: journal))
+        {
+            _ = h.Start();
+            await h.QuotingAsync();
+            first = await h.StopAsync();
+        }
+        Assert.Equal((10, 0L), (first.Startup!.JournalFills, first.Startup.CheckpointFills));
+        Assert.Equal(10, journal.Checkpoint!.LastFillRow);
+
+        // A killed run journaled three more after its last checkpoint; one of them is of an order still open.
+        var open = Tracked("mm_open1", Side.Buy, 140m, OrderStatus.PartiallyFilled);
+        open.Restore(OrderStatus.PartiallyFilled, "V12", 0.2m, open.CreatedAt, null);
+        await journal.SaveOrdersAsync([open], CancellationToken.None);
+        for (var i = 10; i < 13; i++) await journal.RecordFillAsync(Old(i), OrderPurpose.Quote, CancellationToken.None);
+        using var exchange = VenueLeftByAKilledRun();
+        exchange.Place("mm", open.ToRequest());
+        journal.FillQueries.Clear();
+        await using var again = new EngineHarness(journal: journal, exchange: exchange);
+        _ = again.Start();
+        await again.QuotingAsync();
+        var restarted = await again.StopAsync();
+        Assert.Equal((3, 10L), (restarted.Startup!.JournalFills, restarted.Startup.CheckpointFills));
+        // Of the fills the checkpoint covers, only the open order's and the newest minute's were read back, never all of them.
+        Assert.All(journal.FillQueries, q => Assert.True(q.AfterRow == 10 || (q.UpToRow == 10 && (q.Orders is not null || q.From is not null)), $"{q}"));
+        Assert.Contains(journal.FillQueries, q => q.Orders?.SequenceEqual(["mm_open1"]) == true);
+
+        // The same thirteen fills with no checkpoint: the same figures.
+        var copy = new InMemoryTradingJournal();
+        for (var i = 0; i < 13; i++) await copy.RecordFillAsync(Old(i), OrderPurpose.Quote, CancellationToken.None);
+        await using var whole = new EngineHarness(journal: copy);
+        _ = whole.Start();
+        await whole.QuotingAsync();
+        var replayed = await whole.StopAsync();
+        Assert.Equal((13, 0L), (replayed.Startup!.JournalFills, replayed.Startup.CheckpointFills));
+        Assert.Equivalent(replayed.FinalStats.Cumulative with { UnrealizedPnl = 0m }, restarted.FinalStats.Cumulative with { UnrealizedPnl = 0m }, strict: true);
+        Assert.Equal(13, restarted.FinalStats.Cumulative.Fills);
+    }
+
     private static Exchanges.Paper.PaperExchange VenueLeftByAKilledRun() =>
         new(EngineHarness.QuietMarket(), new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.Parse("2026-11-23T12:00:00Z", System.Globalization.CultureInfo.InvariantCulture)));
 

@@ -52,7 +52,14 @@ internal sealed class ScriptedConnector(IExchangeConnector inner) : IExchangeCon
 
     private Action? _beforeCancelAll;
     public Task<IReadOnlyList<VenueFill>> GetFillsAsync(string symbol, DateTimeOffset since, CancellationToken cancellationToken) => inner.GetFillsAsync(symbol, since, cancellationToken);
-    public Task<IReadOnlyList<FundingPayment>> GetFundingPaymentsAsync(string symbol, DateTimeOffset since, CancellationToken cancellationToken) => inner.GetFundingPaymentsAsync(symbol, since, cancellationToken);
+    /// <summary>The times the engine asked for funding settlements from, in order.</summary>
+    public List<DateTimeOffset> FundingAskedSince { get; } = [];
+
+    public Task<IReadOnlyList<FundingPayment>> GetFundingPaymentsAsync(string symbol, DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        lock (FundingAskedSince) FundingAskedSince.Add(since);
+        return inner.GetFundingPaymentsAsync(symbol, since, cancellationToken);
+    }
     public IAsyncEnumerable<MarketDataEvent> StreamOrderBookAsync(string symbol, CancellationToken cancellationToken) =>
         inner.StreamOrderBookAsync(symbol, cancellationToken).Where(e =>
         {

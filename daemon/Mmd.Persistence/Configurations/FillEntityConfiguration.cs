@@ -13,5 +13,7 @@ internal sealed class FillEntityConfiguration : IEntityTypeConfiguration<FillEnt
         // The venue's trade id: a fill is recorded once (the seed had no such key, §9.2-17).
         builder.HasIndex(f => new { f.Venue, f.Symbol, f.TradeId }).IsUnique();
         builder.HasIndex(f => new { f.Instance, f.TimestampMs });
+        // A restart that starts from a checkpoint reads back its open orders' fills.
+        builder.HasIndex(f => new { f.Instance, f.ClientOrderId });
     }
 }

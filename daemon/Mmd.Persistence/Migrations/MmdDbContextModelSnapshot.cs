@@ -16,6 +16,32 @@ namespace Mmd.Persistence.Migrations
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
+            modelBuilder.Entity("Mmd.Persistence.Entities.FiguresCheckpointEntity", b =>
+                {
+                    b.Property<string>("Instance")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Venue")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Symbol")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Json")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("LastFillRow")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("TimeMs")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Instance", "Venue", "Symbol");
+
+                    b.ToTable("figures_checkpoints", (string)null);
+                });
+
             modelBuilder.Entity("Mmd.Persistence.Entities.FillEntity", b =>
                 {
                     b.Property<long>("Id")
@@ -76,6 +102,8 @@ namespace Mmd.Persistence.Migrations
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("Instance", "ClientOrderId");
 
                     b.HasIndex("Instance", "TimestampMs");
 

@@ -4,8 +4,8 @@ namespace Mmd.Trading.Engine;
 
 internal static partial class EngineLog
 {
-    [LoggerMessage(1000, LogLevel.Information, "{Instance}: reconciled at start: {Journal} journal orders open, {Adopted} adopted, {Settled} settled, {Stray} stray cancelled, {Resent} interrupted cancels sent again, {Recovered} fills recovered, {Fills} fills in journal")]
-    public static partial void Reconciled(ILogger logger, string instance, int journal, int adopted, int settled, int stray, int resent, int recovered, int fills);
+    [LoggerMessage(1000, LogLevel.Information, "{Instance}: reconciled at start: {Journal} journal orders open, {Adopted} adopted, {Settled} settled, {Stray} stray cancelled, {Resent} interrupted cancels sent again, {Recovered} fills recovered, {Fills} journal fills replayed after a checkpoint of {Checkpointed}")]
+    public static partial void Reconciled(ILogger logger, string instance, int journal, int adopted, int settled, int stray, int resent, int recovered, int fills, long checkpointed);
 
     [LoggerMessage(1001, LogLevel.Information, "{Instance}: quoting {Symbol} on {Venue}")]
     public static partial void Quoting(ILogger logger, string instance, string symbol, string venue);

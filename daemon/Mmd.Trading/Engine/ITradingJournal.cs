@@ -4,8 +4,35 @@ using Mmd.Trading.Stats;
 
 namespace Mmd.Trading.Engine;
 
-/// <summary>A fill read back from the journal, with what it was for.</summary>
-public sealed record JournaledFill(VenueFill Fill, OrderPurpose Purpose);
+/// <summary>A fill read back from the journal, with what it was for, and its place in the journal (rows only grow).</summary>
+public sealed record JournaledFill(VenueFill Fill, OrderPurpose Purpose)
+{
+    public long Row { get; init; }
+}
+
+/// <summary>
+/// Which of the journal's fills to read; every condition set applies. The fills come oldest first (by time, then row).
+/// </summary>
+public sealed record FillQuery
+{
+    /// <summary>Every fill of the journal.</summary>
+    public static FillQuery All { get; } = new();
+
+    /// <summary>Only fills journaled after this row (those a checkpoint does not cover).</summary>
+    public long AfterRow { get; init; }
+
+    /// <summary>Only fills journaled at or before this row (those a checkpoint covers).</summary>
+    public long? UpToRow { get; init; }
+
+    /// <summary>Only fills at or after this time (to the millisecond).</summary>
+    public DateTimeOffset? From { get; init; }
+
+    /// <summary>Only fills of these orders (client order ids).</summary>
+    public IReadOnlyCollection<string>? Orders { get; init; }
+}
+
+/// <summary>A saved checkpoint of one market's figures, and the last journal row of its fills that it covers.</summary>
+public sealed record JournalCheckpoint(FiguresCheckpoint Figures, long LastFillRow);
 
 /// <summary>
 /// Durable record of one instance's orders and fills. Orders are written before the request that
@@ -31,8 +58,18 @@ public interface ITradingJournal
     /// </summary>
     Task<OrderPurpose?> LoadOrderPurposeAsync(string clientOrderId, CancellationToken cancellationToken);
 
-    /// <summary>Every fill of the instance, oldest first, read as they are used: a journal of years holds millions.</summary>
-    IAsyncEnumerable<JournaledFill> ReadFillsAsync(CancellationToken cancellationToken);
+    /// <summary>The fills of the instance <paramref name="query"/> picks, oldest first, read as they are used: a journal of years holds millions.</summary>
+    IAsyncEnumerable<JournaledFill> ReadFillsAsync(FillQuery query, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Saves <paramref name="checkpoint"/> as covering every fill this journal holds now, replacing the one before. The
+    /// engine saves between fills: each fill it journals it has counted, and a start counts all fills after the checkpoint
+    /// it loaded before its first save.
+    /// </summary>
+    Task SaveCheckpointAsync(FiguresCheckpoint checkpoint, CancellationToken cancellationToken);
+
+    /// <summary>The saved checkpoint; null when none was saved, or it cannot be read (the start then replays every fill).</summary>
+    Task<JournalCheckpoint?> LoadCheckpointAsync(CancellationToken cancellationToken);
 
     /// <summary>
     /// Keeps a stats snapshot: what a restarted worker's strategy and kill switch start from. A snapshot that

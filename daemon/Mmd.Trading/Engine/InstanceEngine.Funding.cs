@@ -9,10 +9,13 @@ public sealed partial class InstanceEngine
     private static readonly TimeSpan FundingPollPeriod = TimeSpan.FromMinutes(1);
     private DateTimeOffset _nextFundingPoll;
 
-    /// <summary>At start: from each market's first fill (it had no position before), so the cumulative figure is whole.</summary>
+    /// <summary>
+    /// At start: from where the checkpoint's funding state left off, or else from each market's first fill (it had no
+    /// position before), so the cumulative figure is whole.
+    /// </summary>
     private void StartFunding()
     {
-        foreach (var leg in Legs) leg.FundingSince = leg.Cumulative.FirstFillTime ?? _sessionStart;
+        foreach (var leg in Legs.Where(l => l.FundingSince == default)) leg.FundingSince = leg.Cumulative.FirstFillTime ?? _sessionStart;
     }
 
     private async Task PollFundingAsync(CancellationToken cancellationToken, bool force = false)
@@ -50,6 +53,7 @@ public sealed partial class InstanceEngine
             leg.Cumulative.ApplyFunding(own);
             if (payment.Time >= _sessionStart) leg.Session.ApplyFunding(own);
             if (payment.Time > leg.FundingSince) leg.FundingSince = payment.Time;
+            leg.CheckpointDue = true;
         }
         // The next poll asks from the latest settlement on (inclusive): older ids and positions are no longer needed.
         foreach (var old in leg.FundingSeen.Where(kv => kv.Value < leg.FundingSince).Select(kv => kv.Key).ToList()) leg.FundingSeen.Remove(old);

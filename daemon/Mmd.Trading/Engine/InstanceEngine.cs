@@ -204,6 +204,7 @@ public sealed partial class InstanceEngine : IDisposable
         var final = BuildSnapshot();
         _latest = final;
         try { await _primary.Journal.SaveStatsAsync(final, replaceLatest: false, CancellationToken.None); } catch (Exception ex) when (ex is not OperationCanceledException) { EngineLog.StepFailed(_logger, _options.InstanceName, ex.Message); }
+        await SaveCheckpointsAsync(CancellationToken.None);
         _state = EngineState.Stopped;
         EngineLog.Stopped(_logger, _options.InstanceName, left);
         return new EngineResult(reason, left, final, startup);
@@ -226,7 +227,7 @@ public sealed partial class InstanceEngine : IDisposable
             {
                 var hedged = await new StartupReconciler(_hedge, _time).RunAsync(starting);
                 EngineLog.Reconciled(_logger, _options.InstanceName + " (hedge market)", hedged.JournalOpenOrders, hedged.Adopted, hedged.Settled,
-                    hedged.StrayCancelled, hedged.CancelsResent, hedged.FillsRecovered, hedged.JournalFills);
+                    hedged.StrayCancelled, hedged.CancelsResent, hedged.FillsRecovered, hedged.JournalFills, hedged.CheckpointFills);
             }
             await FlushOrdersAsync();
             await RefreshBalancesAsync(starting);
@@ -237,7 +238,7 @@ public sealed partial class InstanceEngine : IDisposable
             throw;
         }
         EngineLog.Reconciled(_logger, _options.InstanceName, startup.JournalOpenOrders, startup.Adopted, startup.Settled,
-            startup.StrayCancelled, startup.CancelsResent, startup.FillsRecovered, startup.JournalFills);
+            startup.StrayCancelled, startup.CancelsResent, startup.FillsRecovered, startup.JournalFills, startup.CheckpointFills);
 
         StartFunding();
         await PollFundingAsync(starting, force: true);
@@ -391,6 +392,7 @@ public sealed partial class InstanceEngine : IDisposable
             order?.Level ?? -1, order?.StrategyPrice ?? fill.Price, order?.RemainingQuantity ?? 0m) { OnHedgeMarket = leg.IsHedge });
         if (!leg.IsHedge) _balancesDirty = true;
         _figuresUnsaved = true;
+        leg.CheckpointDue = true;
         EngineLog.Fill(_logger, _options.InstanceName, fill.Side.ToString(), fill.Quantity, fill.Price, fill.IsMaker ? "maker" : "taker",
             fill.Fee, fill.FeeAsset, fill.ClientOrderId, fill.TradeId);
         return true;
@@ -572,6 +574,26 @@ public sealed partial class InstanceEngine : IDisposable
             _savedKillSwitch = stats.KillSwitchTripped;
             _figuresUnsaved = false;
             await _primary.Journal.SaveStatsAsync(stats, replaceLatest: !newPeriod, cancellationToken);
+        }
+        await SaveCheckpointsAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Saves each market's cumulative figures that moved since its last checkpoint, so a restart replays only the fills
+    /// journaled after it. Between fills, on the loop: every fill in the journal is then counted in the figures.
+    /// </summary>
+    private async Task SaveCheckpointsAsync(CancellationToken cancellationToken)
+    {
+        foreach (var leg in Legs.Where(l => l.FiguresComplete && l.CheckpointDue))
+        {
+            leg.CheckpointDue = false;
+            var checkpoint = leg.Cumulative.ToCheckpoint(_time.GetUtcNow(), leg.TracksFunding ? leg.FundingSince : null, leg.FundingSeen);
+            try { await leg.Journal.SaveCheckpointAsync(checkpoint, cancellationToken); }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                leg.CheckpointDue = true; // the next tick tries again; until then a restart replays a little more
+                EngineLog.StepFailed(_logger, _options.InstanceName, $"figures checkpoint of {leg.Symbol}: {ex.Message}");
+            }
         }
     }
 

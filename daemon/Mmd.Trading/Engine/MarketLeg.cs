@@ -44,6 +44,11 @@ internal sealed class MarketLeg(string name, IExchangeConnector connector, strin
     public Dictionary<string, DateTimeOffset> FundingSeen { get; } = new(StringComparer.Ordinal);
     public DateTimeOffset FundingSince { get; set; }
 
+    /// <summary>The start has counted every journaled fill into <see cref="Cumulative"/>: only then may a checkpoint of it be saved.</summary>
+    public bool FiguresComplete { get; set; }
+    /// <summary>The cumulative figures or the funding state moved since the last checkpoint.</summary>
+    public bool CheckpointDue { get; set; }
+
     public string BookStream => IsHedge ? "hedge book" : "book";
     public string AccountStream => IsHedge ? "hedge account" : "account";
 

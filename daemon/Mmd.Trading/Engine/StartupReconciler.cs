@@ -13,24 +13,28 @@ namespace Mmd.Trading.Engine;
 internal sealed class StartupReconciler(MarketLeg leg, TimeProvider time)
 {
 
+    /// <summary>How far before the newest journaled fill the venue is asked for fills again.</summary>
+    private static readonly TimeSpan CatchUpOverlap = TimeSpan.FromMinutes(1);
+
     public async Task<StartupReport> RunAsync(CancellationToken cancellationToken)
     {
-        // Every fill ever journaled makes the cumulative figures; they are read one at a time and only what the open
-        // orders need is kept (a list of them all was 423 MB for a million fills, a paper hedge's five days).
         var open = await leg.Journal.LoadOpenOrdersAsync(cancellationToken);
         var filledByOrder = open.ToDictionary(o => o.ClientOrderId, _ => 0m, StringComparer.Ordinal);
+        var checkpointed = await RestoreCheckpointAsync(open, filledByOrder, cancellationToken);
+
+        // The fills the checkpoint does not cover (all of them without one) make the cumulative figures. They are read one at
+        // a time and only what the open orders need is kept (a list of them all was 423 MB for a million fills).
         var journalFills = 0;
-        DateTimeOffset? newest = null; // they come oldest first
-        await foreach (var journaled in leg.Journal.ReadFillsAsync(cancellationToken))
+        await foreach (var journaled in leg.Journal.ReadFillsAsync(new FillQuery { AfterRow = checkpointed?.LastFillRow ?? 0 }, cancellationToken))
         {
             journalFills++;
-            newest = journaled.Fill.Timestamp;
             leg.Cumulative.Apply(journaled.Fill, journaled.Purpose == OrderPurpose.Rebalance);
             leg.Tracker.MarkTradeSeen(journaled.Fill.TradeId);
             if (journaled.Fill.ClientOrderId is { } id && filledByOrder.TryGetValue(id, out var filled)) filledByOrder[id] = filled + journaled.Fill.Quantity;
         }
+        leg.FiguresComplete = true;
+        leg.CheckpointDue = true; // the first housekeeping saves one: the next start reads none of these again
         foreach (var order in open) leg.Tracker.Restore(order, filledByOrder[order.ClientOrderId]);
-
         IReadOnlyList<VenueOrder> venueOpen;
         try
         {
@@ -103,14 +107,54 @@ internal sealed class StartupReconciler(MarketLeg leg, TimeProvider time)
             settled++;
         }
 
-        var recovered = await CatchUpFillsAsync(newest, cancellationToken);
-        return new StartupReport(open.Count, adopted, settled, stray, recovered, journalFills) { CancelsResent = cancelsResent };
+        var recovered = await CatchUpFillsAsync(leg.Cumulative.NewestFillTime, cancellationToken);
+        return new StartupReport(open.Count, adopted, settled, stray, recovered, journalFills)
+        {
+            CancelsResent = cancelsResent,
+            CheckpointFills = checkpointed?.Figures.Figures.Fills ?? 0,
+        };
+    }
+
+    /// <summary>
+    /// Starts the cumulative figures and the funding state from the journal's checkpoint, if it has a usable one, and reads
+    /// back what of the fills it covers the start still needs: the open orders' fills (how much of each is filled, and
+    /// their trades seen), the trades the venue is asked about again, and a perpetual's positions since the oldest funding
+    /// settlement still asked about. Null when there is none: every fill is replayed.
+    /// </summary>
+    private async Task<JournalCheckpoint?> RestoreCheckpointAsync(IReadOnlyList<TrackedOrder> open, Dictionary<string, decimal> filledByOrder,
+        CancellationToken cancellationToken)
+    {
+        if (await leg.Journal.LoadCheckpointAsync(cancellationToken) is not { } checkpoint || !leg.Cumulative.Restore(checkpoint.Figures)) return null;
+        var covered = new FillQuery { UpToRow = checkpoint.LastFillRow };
+        if (open.Count > 0)
+        {
+            await foreach (var journaled in leg.Journal.ReadFillsAsync(covered with { Orders = open.Select(o => o.ClientOrderId).ToList() }, cancellationToken))
+            {
+                leg.Tracker.MarkTradeSeen(journaled.Fill.TradeId);
+                filledByOrder[journaled.Fill.ClientOrderId!] += journaled.Fill.Quantity;
+            }
+        }
+        if (checkpoint.Figures.NewestFillTime is { } newest)
+        {
+            await foreach (var journaled in leg.Journal.ReadFillsAsync(covered with { From = newest - CatchUpOverlap }, cancellationToken))
+                leg.Tracker.MarkTradeSeen(journaled.Fill.TradeId);
+        }
+        if (leg.TracksFunding && checkpoint.Figures.FundingSince is { } fundingSince)
+        {
+            leg.FundingSince = fundingSince;
+            foreach (var (id, time) in checkpoint.Figures.FundingSeen) leg.FundingSeen[id] = time;
+            // The history starts with the position in force then (to the millisecond); the covered fills after it follow.
+            var after = checkpoint.Figures.PositionHistoryStart?.Time.AddMilliseconds(1);
+            await foreach (var journaled in leg.Journal.ReadFillsAsync(covered with { From = after }, cancellationToken))
+                leg.Cumulative.ReplayPosition(journaled.Fill);
+        }
+        return checkpoint;
     }
 
     private async Task<int> CatchUpFillsAsync(DateTimeOffset? newestJournaled, CancellationToken cancellationToken)
     {
         // Fills since shortly before the newest one we recorded; without history, the last day.
-        var since = newestJournaled?.AddMinutes(-1) ?? time.GetUtcNow().AddDays(-1);
+        var since = newestJournaled - CatchUpOverlap ?? time.GetUtcNow().AddDays(-1);
         IReadOnlyList<VenueFill> venueFills;
         try
         {

@@ -9,7 +9,7 @@ namespace Mmd.Trading.Stats;
 /// </summary>
 public sealed class FifoPnl
 {
-    private readonly LinkedList<Lot> _lots = new();
+    private readonly LinkedList<FifoLot> _lots = new();
 
     public decimal Realized { get; private set; }
 
@@ -48,7 +48,7 @@ public sealed class FifoPnl
         }
         if (remaining > 0)
         {
-            _lots.AddLast(new Lot(price, remaining));
+            _lots.AddLast(new FifoLot(price, remaining));
             OpenQuantity += sign * remaining;
         }
         Realized += realized;
@@ -64,5 +64,23 @@ public sealed class FifoPnl
         return total;
     }
 
-    private readonly record struct Lot(decimal Price, decimal Quantity);
+    /// <summary>The open lots, oldest first (all on the side of <see cref="OpenQuantity"/>).</summary>
+    public IReadOnlyList<FifoLot> Lots => [.. _lots];
+
+    /// <summary>
+    /// Starts from a saved state (a checkpoint). False, changing nothing, when the lots do not add up to
+    /// <paramref name="openQuantity"/>: a state that does not hold together is not trusted.
+    /// </summary>
+    public bool Restore(IReadOnlyList<FifoLot> lots, decimal openQuantity, decimal realized)
+    {
+        if (lots.Any(l => l.Quantity <= 0) || lots.Sum(l => l.Quantity) != Math.Abs(openQuantity)) return false;
+        _lots.Clear();
+        foreach (var lot in lots) _lots.AddLast(lot);
+        OpenQuantity = openQuantity;
+        Realized = realized;
+        return true;
+    }
 }
+
+/// <summary>An open lot: what it was opened at, and how much of it is still open.</summary>
+public readonly record struct FifoLot(decimal Price, decimal Quantity);

@@ -34,10 +34,14 @@ public sealed class TradingStatistics
 
     public decimal Unrealized(decimal mark) => _fifo.Unrealized(mark);
 
+    /// <summary>The newest fill's time of this span; null before any.</summary>
+    public DateTimeOffset? NewestFillTime { get; private set; }
+
     public void Apply(VenueFill fill, bool isRebalance)
     {
         _fifo.Apply(fill.Side, fill.Price, fill.Quantity);
-        if (_keepPositionHistory) RecordPosition(fill.Timestamp, fill.Side == Side.Buy ? fill.Quantity : -fill.Quantity);
+        ReplayPosition(fill);
+        if (NewestFillTime is not { } newest || fill.Timestamp > newest) NewestFillTime = fill.Timestamp;
         _fees[fill.FeeAsset] = _fees.GetValueOrDefault(fill.FeeAsset) + fill.Fee;
         var notional = fill.Price * fill.Quantity;
         var feeInQuote = fill.FeeAsset == _quoteAsset ? fill.Fee : fill.FeeAsset == _baseAsset ? fill.Fee * fill.Price : 0m;
@@ -91,14 +95,62 @@ public sealed class TradingStatistics
 
     public void ApplyFunding(decimal amount) => _figures = _figures with { FundingPnl = _figures.FundingPnl + amount };
 
+    /// <summary>Adds a fill the figures already hold to the position history (one the checkpoint counted, read back for funding).</summary>
+    public void ReplayPosition(VenueFill fill)
+    {
+        if (_keepPositionHistory) RecordPosition(fill.Timestamp, fill.Side == Side.Buy ? fill.Quantity : -fill.Quantity);
+    }
+
     private void RecordPosition(DateTimeOffset time, decimal change)
     {
+        // To the millisecond, as the journal keeps a fill's time: the history rebuilt from it after a restart is the same.
+        time = DateTimeOffset.FromUnixTimeMilliseconds(time.ToUnixTimeMilliseconds());
         // Fills arrive nearly in time order: find the place from the end, then shift the later positions.
         var i = _positions.Count;
         while (i > 0 && _positions[i - 1].Time > time) i--;
         var before = i > 0 ? _positions[i - 1].Position : 0m;
         _positions.Insert(i, (time, before + change));
         for (var j = i + 1; j < _positions.Count; j++) _positions[j] = (_positions[j].Time, _positions[j].Position + change);
+    }
+
+    /// <summary>
+    /// The figures as a checkpoint. The position history is kept as the position in force at
+    /// <paramref name="fundingSince"/> (the oldest a funding poll still asks about); the fills after it are in the journal.
+    /// </summary>
+    public FiguresCheckpoint ToCheckpoint(DateTimeOffset time, DateTimeOffset? fundingSince, IReadOnlyDictionary<string, DateTimeOffset> fundingSeen)
+    {
+        PositionAtTime? historyStart = null;
+        if (_keepPositionHistory && fundingSince is { } since && _positions.FindLastIndex(p => p.Time <= since) is var i and >= 0)
+            historyStart = new PositionAtTime(_positions[i].Time, _positions[i].Position);
+        return new FiguresCheckpoint
+        {
+            Time = time,
+            Figures = Snapshot(null),
+            Lots = _fifo.Lots,
+            NewestFillTime = NewestFillTime,
+            KeepsPositionHistory = _keepPositionHistory,
+            PositionHistoryStart = historyStart,
+            FundingSince = fundingSince,
+            FundingSeen = new Dictionary<string, DateTimeOffset>(fundingSeen, StringComparer.Ordinal),
+        };
+    }
+
+    /// <summary>
+    /// Starts this span from a checkpoint (before any fill is applied). False, changing nothing, when it cannot be used:
+    /// another version, lots that do not add up to the position, or no position history where this span needs one.
+    /// </summary>
+    public bool Restore(FiguresCheckpoint checkpoint)
+    {
+        if (checkpoint.Version != FiguresCheckpoint.CurrentVersion || (_keepPositionHistory && !checkpoint.KeepsPositionHistory)) return false;
+        var figures = checkpoint.Figures;
+        if (!_fifo.Restore(checkpoint.Lots, figures.Position, figures.RealizedPnl)) return false;
+        _figures = figures with { UnrealizedPnl = 0m };
+        _fees.Clear();
+        foreach (var (asset, fee) in figures.FeesByAsset) _fees[asset] = fee;
+        NewestFillTime = checkpoint.NewestFillTime;
+        _positions.Clear();
+        if (_keepPositionHistory && checkpoint.PositionHistoryStart is { } start) _positions.Add((start.Time, start.Position));
+        return true;
     }
 
     /// <summary>The figures, marked to <paramref name="mark"/> when a price is known.</summary>
