@@ -100,6 +100,10 @@ internal static class VenueScenarios
                 venueFills.Select(f => (f.TradeId, $"order {f.VenueOrderId} {f.Side} {f.Quantity} @ {f.Price} at {f.Timestamp:O}")).ToList(), journaled, d.Dir.Path, instance);
         Assert.Equal(onVenue, fromFills);
         Assert.Equal(venueFills.Count, journaled.Count);
+        // Figures rebuilt at each restart from the last checkpoint and the fills journaled after it: every fill once.
+        Assert.True(await JournalQuery.CountAsync(journal, "SELECT COUNT(*) AS Value FROM figures_checkpoints") > 0, "a checkpoint of the figures was saved");
+        Assert.Equal((ulong)journaled.Count, stopped.Stats.Cumulative.Fills);
+        Assert.Equal(fromFills, decimal.Parse(stopped.Stats.Cumulative.Position, System.Globalization.CultureInfo.InvariantCulture));
         await SecretChecks.AssertNowhereAsync(d, instance, secret, StringComparison.OrdinalIgnoreCase);
         output.WriteLine($"10 kill -9s: {venueFills.Count} fills on the venue = {journaled.Count} journaled, 0 duplicates; position {onVenue} = sum of fills {fromFills}; " +
             $"{open.Count} open orders before the stop, all the instance's and journaled; 0 after it{funding}");
