@@ -134,10 +134,15 @@ public class StrategyScenarioTests
 
         // The 150 sell bounced (post-only), and so did its retry a tick further; a sell a tick over a bid the engine had not
         // yet seen move may bounce too (then its retry). The one that rested a tick over the bid stayed there as the bid
-        // fell to 152.5 (nothing was cancelled: it was not chased), until the rise to 158 took it.
+        // fell to 152.5 (it was not chased), until the rise to 158 took it. When the engine saw 153 before the bounce came
+        // back, the retry itself went a tick over the bid and rested: a retry is judged by its own price, so it was replaced
+        // once, at once, by the grid's order there (seen under a loaded CI run). Never after the fall to 152.5.
         var sells = h.Journal.Orders.Values.Where(o => o.Template is { Side: Side.Sell, Level: 2 }).ToList();
         var behind = Assert.Single(sells, o => o.Status == OrderStatus.Filled).Template;
-        Assert.All(sells.Where(o => o.Template != behind), o => Assert.Equal(OrderStatus.Rejected, o.Status));
+        var fall = DateTimeOffset.Parse("2026-11-23T12:00:14.600Z", System.Globalization.CultureInfo.InvariantCulture); // the harness starts at 12:00
+        Assert.All(sells.Where(o => o.Template != behind), o => Assert.True(o.Status == OrderStatus.Rejected
+            || (o is { Status: OrderStatus.Cancelled, Filled: 0m } && o.UpdatedAt < fall), $"{o.Status} at {o.UpdatedAt:HH:mm:ss.fff}, {o.Template.PostOnlyRetries} retries"));
+        Assert.True(sells.Count(o => o.Status == OrderStatus.Cancelled) <= 1);
         Assert.InRange(sells.Count, 2, 5);
         Assert.Equal((150m, 0), (behind.QuotedPrice, behind.PostOnlyRetries));
         Assert.InRange(behind.Price!.Value, 152.5m, 153.1m);
