@@ -119,6 +119,34 @@ public sealed class InstanceApiTests(InProcessDaemon daemon) : IClassFixture<InP
     }
 
     [Fact]
+    public async Task History_IsTheInstancesEvents_NewestFirst_ADeletedInstancesToo_AndABadRequestNamesItsFields()
+    {
+        await daemon.Instances.CreateInstanceAsync(new CreateInstanceRequest { Spec = Spec("chronicle") });
+        await daemon.Instances.CommandInstanceAsync(new CommandInstanceRequest { Name = "chronicle", Pause = new PauseQuoting() });
+        var history = await daemon.Instances.GetInstanceHistoryAsync(new GetInstanceHistoryRequest { Name = "chronicle" });
+        Assert.Empty(history.Runs);
+        Assert.Equal(["operator", "operator"], history.Events.Select(e => e.Kind));
+        Assert.Equal("created", history.Events[1].Message);
+        Assert.StartsWith("pause", history.Events[0].Message, StringComparison.Ordinal);
+        Assert.True(history.Events[0].Time.ToDateTimeOffset() >= history.Events[1].Time.ToDateTimeOffset());
+
+        await daemon.Instances.DeleteInstanceAsync(new DeleteInstanceRequest { Name = "chronicle" });
+        var afterDelete = await daemon.Instances.GetInstanceHistoryAsync(new GetInstanceHistoryRequest { Name = "chronicle", Limit = 1 });
+        Assert.Equal(["deleted"], afterDelete.Events.Select(e => e.Message));
+        // Nothing since the delete: for an instance that is gone, that is not found.
+        var later = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddMinutes(1));
+        Assert.Equal(StatusCode.NotFound, (await FailureOf(() => daemon.Instances.GetInstanceHistoryAsync(new GetInstanceHistoryRequest { Name = "chronicle", Since = later }).ResponseAsync)).Code);
+        Assert.Equal(StatusCode.NotFound, (await FailureOf(() => daemon.Instances.GetInstanceHistoryAsync(new GetInstanceHistoryRequest { Name = "never-was" }).ResponseAsync)).Code);
+
+        var (code, fields) = await FailureOf(() => daemon.Instances.GetInstanceHistoryAsync(new GetInstanceHistoryRequest
+        {
+            Name = "NOT A NAME", Limit = 1001, Since = new Google.Protobuf.WellKnownTypes.Timestamp { Seconds = 1, Nanos = -1 },
+        }).ResponseAsync);
+        Assert.Equal(StatusCode.InvalidArgument, code);
+        Assert.Equal(["name", "limit", "since"], fields);
+    }
+
+    [Fact]
     public async Task Templates_AreListed_AndATemplateNeedsAName()
     {
         var templates = (await daemon.Instances.ListTemplatesAsync(new ListTemplatesRequest())).Templates;

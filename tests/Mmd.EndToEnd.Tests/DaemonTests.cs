@@ -127,6 +127,22 @@ public sealed class DaemonTests
         Assert.Contains("signal 9", again.LastExitReason, StringComparison.Ordinal);
         var status = await d.MmctlAsync("status", "bot");
         Assert.Contains("signal 9", status.StandardOutput, StringComparison.Ordinal);
+
+        // The history: both workers, the killed one ended before the new one started, and the events in between.
+        var history = await d.MmctlAsync("history", "bot");
+        Assert.Equal(0, history.ExitCode);
+        Assert.Matches($@"(?s){first.Pid} .*killed by signal 9.*\n.*{again.Pid} .*running.*exit .*worker pid {first.Pid} ended: killed by signal 9.*restart 1: worker pid {again.Pid}", history.StandardOutput);
+        var json = System.Text.Json.Nodes.JsonNode.Parse((await d.MmctlAsync("history", "bot", "-o", "json")).StandardOutput)!;
+        var runs = json["runs"]!.AsArray();
+        Assert.Equal([again.Pid, first.Pid], runs.Select(r => (int)r!["pid"]!));
+        Assert.Null(runs[0]!["endedAt"]);
+        var killedAt = DateTimeOffset.Parse((string)runs[1]!["endedAt"]!, System.Globalization.CultureInfo.InvariantCulture);
+        var startedAt = DateTimeOffset.Parse((string)runs[0]!["startedAt"]!, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(startedAt >= killedAt - TimeSpan.FromMilliseconds(20), $"the new worker started at {startedAt:O}, the killed one ended at {killedAt:O}");
+        var newest = await d.MmctlAsync("history", "bot", "--since", "1h", "--limit", "1", "-o", "json");
+        Assert.Single(System.Text.Json.Nodes.JsonNode.Parse(newest.StandardOutput)!["events"]!.AsArray());
+        Assert.Equal(3, (await d.MmctlAsync("history", "ghost")).ExitCode); // not found
+        Assert.Equal(2, (await d.MmctlAsync("history", "bot", "--limit", "5000")).ExitCode); // invalid
     }
 
     [Fact]

@@ -29,11 +29,14 @@ public sealed class NativeMmctlTests(NativeMmctl mmctl) : IClassFixture<NativeMm
         Assert.True(version.ExitCode == 0, version.ToString());
         Assert.Contains("mm.v1", version.StandardOutput, StringComparison.Ordinal);
         Assert.Equal(0, (await mmctl.RunAsync(d.SocketPath, wd, "health", "bot")).ExitCode);
+        var history = await mmctl.RunAsync(d.SocketPath, wd, "history", "bot", "--since", "1h", "--limit", "10");
+        Assert.True(history.ExitCode == 0, history.ToString());
+        Assert.Contains("started by operator", history.StandardOutput, StringComparison.Ordinal);
 
         var help = await mmctl.RunAsync(d.SocketPath, wd, "--help");
         Assert.Equal(0, help.ExitCode); // Cocona ends help with 129
         Assert.StartsWith("Usage: mmctl [command]", help.StandardOutput, StringComparison.Ordinal);
-        foreach (var command in new[] { "start", "stop", "status", "watch", "logs", "templates", "health", "daemon" })
+        foreach (var command in new[] { "start", "stop", "status", "watch", "logs", "history", "templates", "health", "daemon" })
             Assert.Contains(command, help.StandardOutput, StringComparison.Ordinal);
         // The options the host settles reach Cocona: no shell-completion script (enabled, it prints one and exits 0).
         var completion = await mmctl.RunAsync(d.SocketPath, wd, "--completion", "bash");

@@ -72,7 +72,7 @@ public sealed class LogsCommand
         }
     }
 
-    private static bool TryParseAge(string text, out TimeSpan age)
+    internal static bool TryParseAge(string text, out TimeSpan age)
     {
         age = default;
         if (text.Length < 2 || !double.TryParse(text[..^1], NumberStyles.Float, CultureInfo.InvariantCulture, out var n) || n < 0) return false;

@@ -163,6 +163,40 @@ public static class Printer
         Write(grid);
     }
 
+    /// <summary>mmctl history: the runs, then the events, each oldest first (the newest end next to the prompt).</summary>
+    public static void History(string name, GetInstanceHistoryResponse history)
+    {
+        if (history.Runs.Count == 0) Console.Out.WriteLine($"{name}: no worker ran in that time");
+        else
+        {
+            var runs = new Table().Border(TableBorder.Simple);
+            foreach (var c in new[] { "PID", "STARTED", "ENDED", "RAN", "EXIT", "REASON" }) runs.AddColumn(new TableColumn(c).NoWrap());
+            foreach (var r in history.Runs.Reverse())
+            {
+                var started = r.StartedAt.ToDateTimeOffset();
+                var ended = r.EndedAt?.ToDateTimeOffset();
+                runs.AddRow(new[]
+                {
+                    r.Pid.ToString(CultureInfo.InvariantCulture), Time(started), ended is { } e ? Time(e) : "running",
+                    Age((ended ?? DateTimeOffset.UtcNow) - started), r.HasExitCode ? r.ExitCode.ToString(CultureInfo.InvariantCulture) : ended is null ? "-" : "killed",
+                    r.Reason.Length == 0 ? "-" : r.Reason,
+                }.Select(Markup.Escape).ToArray());
+            }
+            Write(runs);
+        }
+        Console.Out.WriteLine();
+        if (history.Events.Count == 0) Console.Out.WriteLine($"{name}: no events in that time");
+        else
+        {
+            var events = new Table().Border(TableBorder.Simple);
+            foreach (var c in new[] { "TIME", "KIND", "EVENT" }) events.AddColumn(new TableColumn(c).NoWrap());
+            foreach (var e in history.Events.Reverse()) events.AddRow(Markup.Escape(Time(e.Time.ToDateTimeOffset())), Markup.Escape(e.Kind), Markup.Escape(e.Message));
+            Write(events);
+        }
+    }
+
+    private static string Time(DateTimeOffset t) => t.ToString("yyyy-MM-dd HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+
     // A stopped instance, or one quoting a single side, has no price (or spread) for a side: "-", not an empty gap.
     private static string Quotes(InstanceStats s) => s.OpenBuyOrders + s.OpenSellOrders == 0
         ? "none"

@@ -159,6 +159,63 @@ public sealed class DaemonStore(string path, TimeProvider time)
         return (true, reader.IsDBNull(0) ? null : reader.GetInt32(0));
     }
 
+    /// <summary>
+    /// An instance's runs and events from <paramref name="sinceMs"/> on (runs still running or ended since), the newest
+    /// <paramref name="limit"/> of each, newest first. Those of a deleted instance of that name too: they outlive it.
+    /// </summary>
+    public async Task<(IReadOnlyList<InstanceRunEntity> Runs, IReadOnlyList<InstanceEventEntity> Events)> ReadHistoryAsync(string name, long sinceMs, int limit,
+        CancellationToken cancellationToken)
+    {
+        await using var db = new DaemonDbContext(Options);
+        var runs = await db.Runs.AsNoTracking()
+            .Where(r => r.Instance == name && (r.EndedAtMs == null || r.EndedAtMs >= sinceMs))
+            .OrderByDescending(r => r.Id).Take(limit).ToListAsync(cancellationToken);
+        var events = await db.Events.AsNoTracking()
+            .Where(e => e.Instance == name && e.TimeMs >= sinceMs)
+            .OrderByDescending(e => e.Id).Take(limit).ToListAsync(cancellationToken);
+        return (runs, events);
+    }
+
+    private const int PruneBatch = 2000;
+
+    /// <summary>
+    /// Deletes the events older than <paramref name="before"/> and the runs that ended before it, but not the runs a start
+    /// reads (<see cref="LastEndedRunAsync"/>, <see cref="LastRunEndExceptAsync"/>): each instance's latest ended run, and
+    /// its latest that could have sent orders, stay whatever their age. In batches, so no write waits long for the lock.
+    /// </summary>
+    public async Task<(int Runs, int Events)> PruneHistoryAsync(DateTimeOffset before, IReadOnlyCollection<int> nonTradingExits, CancellationToken cancellationToken)
+    {
+        var codes = string.Join(", ", nonTradingExits.Select(c => c.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        var runs = await DeleteInBatchesAsync($"""
+            WITH kept AS (
+                SELECT Instance,
+                       MAX(CASE WHEN EndedAtMs IS NOT NULL THEN Id END) AS LastEnded,
+                       MAX(CASE WHEN EndedAtMs IS NOT NULL AND (ExitCode IS NULL OR ExitCode NOT IN ({codes}))
+                                 AND (SentOrders IS NULL OR SentOrders <> 0) THEN Id END) AS LastTrading
+                FROM instance_runs GROUP BY Instance)
+            DELETE FROM instance_runs WHERE Id IN (
+                SELECT r.Id FROM instance_runs r JOIN kept k ON k.Instance = r.Instance
+                WHERE r.EndedAtMs < $before AND r.Id < k.LastEnded AND r.Id IS NOT k.LastTrading
+                ORDER BY r.Id LIMIT $batch)
+            """, before, cancellationToken);
+        var events = await DeleteInBatchesAsync(
+            "DELETE FROM instance_events WHERE Id IN (SELECT Id FROM instance_events WHERE TimeMs < $before ORDER BY Id LIMIT $batch)", before, cancellationToken);
+        return (runs, events);
+    }
+
+    private async Task<int> DeleteInBatchesAsync(string sql, DateTimeOffset before, CancellationToken cancellationToken)
+    {
+        await using var connection = await SqliteConnectionTuning.OpenAsync(_connectionString, cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.Parameters.AddWithValue("$before", before.ToUnixTimeMilliseconds());
+        command.Parameters.AddWithValue("$batch", PruneBatch);
+        int deleted = 0, batch;
+        do deleted += batch = await command.ExecuteNonQueryAsync(cancellationToken);
+        while (batch == PruneBatch);
+        return deleted;
+    }
+
     public async Task SaveSequencesAsync(IReadOnlyDictionary<string, long> sequences, CancellationToken cancellationToken)
     {
         await using var db = new DaemonDbContext(Options);

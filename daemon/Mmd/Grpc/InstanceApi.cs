@@ -73,6 +73,24 @@ public sealed class InstanceApi(Supervisor supervisor, TemplateCatalog templates
     public override Task<ListTemplatesResponse> ListTemplates(ListTemplatesRequest request, ServerCallContext context) =>
         Task.FromResult(new ListTemplatesResponse { Templates = { templates.All() } });
 
+    public override async Task<GetInstanceHistoryResponse> GetInstanceHistory(GetInstanceHistoryRequest request, ServerCallContext context)
+    {
+        var violations = new List<FieldViolation>();
+        if (!SpecValidator.IsValidName(request.Name)) violations.Add(new("name", SpecValidator.NameProblem(request.Name)));
+        if (request.Limit > MaxHistoryLimit) violations.Add(new("limit", $"must be at most {MaxHistoryLimit} (0: {DefaultHistoryLimit})"));
+        if (request.Since is { } since && (since.Nanos is < 0 or > 999_999_999 || since.Seconds is < MinTimestampSeconds or > MaxTimestampSeconds))
+            violations.Add(new("since", "not a valid time"));
+        if (violations.Count > 0) throw new InvalidRequestException(violations);
+        var limit = request.Limit == 0 ? DefaultHistoryLimit : (int)request.Limit;
+        return await supervisor.HistoryAsync(request.Name, request.Since?.ToDateTimeOffset(), limit, context.CancellationToken);
+    }
+
+    private const int DefaultHistoryLimit = 50;
+    private const int MaxHistoryLimit = 1000;
+    // google.protobuf.Timestamp's range: 0001-01-01 to 9999-12-31.
+    private const long MinTimestampSeconds = -62_135_596_800;
+    private const long MaxTimestampSeconds = 253_402_300_799;
+
     internal static string RequireName(string name) =>
         SpecValidator.IsValidName(name) ? name : throw new InvalidRequestException([new("name", SpecValidator.NameProblem(name))]);
 

@@ -5,12 +5,14 @@ namespace Mmd.Supervision;
 /// <summary>What /proc says about a process: alive, its start time (to tell a reused pid apart), its memory and CPU time.</summary>
 public static class ProcFs
 {
+    // When the machine booted, to the 10 ms of /proc/uptime (the clock /proc/PID/stat's starttime counts from). Not
+    // /proc/stat's btime: it is whole seconds, truncated, which put a worker's start up to a second early (before the
+    // end of the worker it replaced, in mmctl history).
     private static readonly Lazy<DateTimeOffset> BootTime = new(() =>
     {
-        foreach (var line in File.ReadLines("/proc/stat"))
-            if (line.StartsWith("btime ", StringComparison.Ordinal))
-                return DateTimeOffset.FromUnixTimeSeconds(long.Parse(line.AsSpan(6), CultureInfo.InvariantCulture));
-        return DateTimeOffset.UnixEpoch;
+        var uptime = File.ReadAllText("/proc/uptime");
+        var now = DateTimeOffset.UtcNow;
+        return now - TimeSpan.FromSeconds(double.Parse(uptime.AsSpan(0, uptime.IndexOf(' ')), CultureInfo.InvariantCulture));
     });
 
     /// <summary>The process's start time from /proc/PID/stat, or null when it does not exist (or is a zombie).</summary>

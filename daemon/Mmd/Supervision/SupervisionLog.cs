@@ -27,4 +27,7 @@ internal static partial class SupervisionLog
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Instance}: worker pid {Pid} recorded but not running any more")]
     public static partial void WorkerVanished(ILogger logger, string instance, int pid);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "history older than {Before:u} pruned: {Runs} runs, {Events} events")]
+    public static partial void HistoryPruned(ILogger logger, DateTimeOffset before, int runs, int events);
 }

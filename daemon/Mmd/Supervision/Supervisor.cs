@@ -23,6 +23,8 @@ public sealed class Supervisor : IAsyncDisposable
     private readonly List<(string Name, string SpecJson, byte[] SpecProto)> _specsReadFromJson = [];
     private ITimer? _ticker;
     private ITimer? _sequenceSaver;
+    private ITimer? _historyPruner;
+    private int _pruning;
     private int _disposed;
 
     /// <summary>Ends of runs that sent nothing (ExitCodes.ConfirmsFlatBook is null for them).</summary>
@@ -85,6 +87,7 @@ public sealed class Supervisor : IAsyncDisposable
         }
         _ticker = _ctx.Time.CreateTimer(_ => TickAll(), null, TimeSpan.FromMilliseconds(250), TimeSpan.FromMilliseconds(250));
         _sequenceSaver = _ctx.Time.CreateTimer(_ => _ = SaveSequencesAsync(), null, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(2));
+        _historyPruner = _ctx.Time.CreateTimer(_ => _ = PruneHistoryAsync(), null, TimeSpan.FromSeconds(10), TimeSpan.FromHours(1));
     }
 
     /// <summary>
@@ -130,6 +133,47 @@ public sealed class Supervisor : IAsyncDisposable
         try { await _ctx.Store.SaveSequencesAsync(_ctx.Hub.Sequences(), _stopping.Token); }
         catch (Exception ex) when (ex is not OperationCanceledException) { SupervisionLog.ActorStepFailed(_ctx.Logger, "(sequences)", ex); }
         catch (OperationCanceledException) { }
+    }
+
+    /// <summary>
+    /// Deletes the runs and events older than journalRetentionDays, keeping the runs a start reads. Ten seconds after the
+    /// start (not among its first requests), then hourly; a prune still running when the next is due skips that one.
+    /// </summary>
+    public async Task PruneHistoryAsync()
+    {
+        if (Interlocked.Exchange(ref _pruning, 1) == 1) return;
+        try
+        {
+            var before = _ctx.Time.GetUtcNow() - TimeSpan.FromDays(_config.JournalRetentionDays);
+            var (runs, events) = await _ctx.Store.PruneHistoryAsync(before, NonTradingExits, _stopping.Token);
+            if (runs + events > 0) SupervisionLog.HistoryPruned(_ctx.Logger, before, runs, events);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException) { SupervisionLog.ActorStepFailed(_ctx.Logger, "(history prune)", ex); }
+        catch (OperationCanceledException) { }
+        finally { Volatile.Write(ref _pruning, 0); }
+    }
+
+    /// <summary>
+    /// The newest <paramref name="limit"/> runs and events of <paramref name="name"/> since <paramref name="since"/>, newest
+    /// first; a deleted instance's too. <see cref="InstanceNotFoundException"/> when there is no instance and none of either.
+    /// </summary>
+    public async Task<GetInstanceHistoryResponse> HistoryAsync(string name, DateTimeOffset? since, int limit, CancellationToken cancellationToken)
+    {
+        var (runs, events) = await _ctx.Store.ReadHistoryAsync(name, since?.ToUnixTimeMilliseconds() ?? long.MinValue, limit, cancellationToken);
+        if (Find(name) is null && runs.Count == 0 && events.Count == 0) throw new InstanceNotFoundException(name);
+        var response = new GetInstanceHistoryResponse();
+        foreach (var r in runs)
+        {
+            var run = new InstanceRun { Pid = r.Pid, StartedAt = Time(r.StartedAtMs), Reason = r.Reason ?? "" };
+            if (r.EndedAtMs is { } ended) run.EndedAt = Time(ended);
+            if (r.ExitCode is { } code) run.ExitCode = code;
+            response.Runs.Add(run);
+        }
+        foreach (var e in events) response.Events.Add(new InstanceHistoryEvent { Time = Time(e.TimeMs), Kind = e.Kind, Message = e.Message });
+        return response;
+
+        static Google.Protobuf.WellKnownTypes.Timestamp Time(long ms) =>
+            Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(DateTimeOffset.FromUnixTimeMilliseconds(ms));
     }
 
     public IReadOnlyList<InstanceActor> Actors()
@@ -362,6 +406,7 @@ public sealed class Supervisor : IAsyncDisposable
         if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
         if (_ticker is not null) await _ticker.DisposeAsync();
         if (_sequenceSaver is not null) await _sequenceSaver.DisposeAsync();
+        if (_historyPruner is not null) await _historyPruner.DisposeAsync();
         List<Task> loops;
         lock (_gate)
         {

@@ -1,0 +1,27 @@
+using Cocona;
+using Google.Protobuf.WellKnownTypes;
+using GrpcMM.Protos.V1;
+
+namespace Mmctl.Commands;
+
+/// <summary>`mmctl history NAME [--since] [--limit]`: the instance's workers and events, as the daemon's database keeps them.</summary>
+[UsageRules, IgnoreUnknownOptions]
+public sealed class HistoryCommand
+{
+    [Command("history", Description = "An instance's workers (start, end, exit reason) and events (restarts, health, operator), oldest first")]
+    public Task<int> History([Argument] string name,
+        [Option(Description = "Only this far back: 30m, 2h, 3d (default: all that is kept)")] string? since,
+        [Option(Description = "The newest N runs and N events (default 50, at most 1000)")] uint? limit, CommonOptions o) => InstanceCommands.Run(o, async (c, ct) =>
+    {
+        var request = new GetInstanceHistoryRequest { Name = name, Limit = limit ?? 0 };
+        if (since is not null)
+        {
+            if (!LogsCommand.TryParseAge(since, out var window)) return InstanceCommands.Fail($"mmctl: --since: '{since}' is not a duration like 30m, 2h or 3d");
+            request.Since = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow - window);
+        }
+        var history = await c.Instances.GetInstanceHistoryAsync(request, cancellationToken: ct);
+        if (o.Json) Output.Printer.JsonLine(history);
+        else Output.Printer.History(name, history);
+        return ExitCodes.Ok;
+    });
+}
