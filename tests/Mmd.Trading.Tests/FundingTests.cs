@@ -126,6 +126,42 @@ public class FundingTests
         Assert.Equal(counted.FundingSince, connector!.FundingAskedSince[0]); // from the last settlement counted, not the first fill
     }
 
+    [Fact]
+    public async Task APerpWithNoSettlementListed_AsksFromADayAgoAtMost_AndStillCountsTheNextSettlementAtItsPosition()
+    {
+        var config = new PerpMarketMakerConfig { SpreadPct = 0.2m, OrderQuantity = 0.5m, Levels = 1, MaxPosition = 5m, PositionThreshold = 5m };
+        var market = EngineHarness.QuietMarket() with { FundingRatePct = 0.1m, FundingInterval = TimeSpan.FromHours(30) };
+        ScriptedConnector? connector = null;
+        await using var h = new EngineHarness("perp", config, symbol: Perp, market: market, wrap: c => connector = new ScriptedConnector(c));
+        _ = h.Start();
+        await Until.TrueAsync(() => h.OpenOrders().Count == 2, "a quote a side");
+        var bid = h.OpenOrders().Single(o => o.Side == Side.Buy).Price!.Value;
+        var sweep = h.Exchange.Levels(Perp, Side.Buy, 50).Where(l => l.Price >= bid).Sum(l => l.Quantity);
+        h.Exchange.Place("taker", new PlaceOrderRequest(Perp, "x1", Side.Sell, OrderType.Limit, TimeInForce.Ioc, bid, sweep));
+        await Until.TrueAsync(() => h.Journal.Fills.Count == 1, "our bid is filled: long 0.5");
+        var filledAt = h.Journal.Fills.Single().Fill.Timestamp;
+
+        // 25 hours and no settlement (the venue settles at 30 h): the polls no longer reach back to the fill.
+        h.Time.Advance(TimeSpan.FromHours(25));
+        await h.WaitAsync(() => Asked().Count >= 2 && Asked()[^1] > filledAt, "a poll after the jump", TimeSpan.FromSeconds(30));
+        var since = Asked()[^1];
+        Assert.InRange(since, h.Time.GetUtcNow() - TimeSpan.FromDays(1) - TimeSpan.FromMinutes(2), h.Time.GetUtcNow() - TimeSpan.FromDays(1));
+        await h.WaitAsync(() => h.Journal.Checkpoint?.Figures.FundingSince > filledAt, "a checkpoint that asks from a day ago", TimeSpan.FromSeconds(1));
+
+        // The settlement at 30 h is counted, at the 0.5 the instance held then.
+        h.Time.Advance(TimeSpan.FromHours(5));
+        h.Exchange.Tick();
+        var payment = Assert.Single(h.Exchange.Funding("perp", Perp, DateTimeOffset.MinValue));
+        h.Time.Advance(TimeSpan.FromSeconds(61)); // the engine asks for funding once a minute
+        await h.StatsAsync(s => s.Cumulative.FundingPnl == payment.Amount, "the settlement counted");
+        Assert.Equal(-0.5m * payment.MarkPrice * 0.001m, payment.Amount);
+
+        IReadOnlyList<DateTimeOffset> Asked()
+        {
+            lock (connector!.FundingAskedSince) return connector.FundingAskedSince.ToList();
+        }
+    }
+
     /// <summary>
     /// The stats counted the venue's first payments, at least one. The venue goes on settling every 30 s of its clock
     /// while the test moves it to the engine's next poll (a placement settles what is due too), and a settlement after

@@ -7,6 +7,13 @@ namespace Mmd.Trading.Engine;
 public sealed partial class InstanceEngine
 {
     private static readonly TimeSpan FundingPollPeriod = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// How long after a settlement a venue may still list it. Asked every minute, it lists one within moments; one not
+    /// listed a day on is not coming (the instance was flat then: nothing to count), so the poll, and the position
+    /// history funding is paid on, need not reach back further, whatever the last settlement counted.
+    /// </summary>
+    private static readonly TimeSpan FundingListingGrace = TimeSpan.FromDays(1);
     private DateTimeOffset _nextFundingPoll;
 
     /// <summary>
@@ -55,7 +62,14 @@ public sealed partial class InstanceEngine
             if (payment.Time > leg.FundingSince) leg.FundingSince = payment.Time;
             leg.CheckpointDue = true;
         }
-        // The next poll asks from the latest settlement on (inclusive): older ids and positions are no longer needed.
+        // The next poll asks from the latest settlement on (inclusive), or from a day ago if that is later (a perpetual flat
+        // at every settlement gets none listed): older ids and positions are no longer needed.
+        var floor = _time.GetUtcNow() - FundingListingGrace;
+        if (leg.FundingSince < floor)
+        {
+            leg.FundingSince = floor;
+            leg.CheckpointDue = true;
+        }
         foreach (var old in leg.FundingSeen.Where(kv => kv.Value < leg.FundingSince).Select(kv => kv.Key).ToList()) leg.FundingSeen.Remove(old);
         leg.Cumulative.ForgetPositionsBefore(leg.FundingSince);
         leg.Session.ForgetPositionsBefore(leg.FundingSince);
