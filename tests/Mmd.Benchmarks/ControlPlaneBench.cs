@@ -29,7 +29,11 @@ public static class ControlPlaneBench
         });
         await Task.Delay(TimeSpan.FromSeconds(2));
         Print($"idle daemon RSS: {Mb(d.Process!.Pid)}");
-        if (!fanOutOnly && nativeMmctl is not null) await MmctlColdAsync(nativeMmctl, d, runs: 60, "idle daemon, no instances");
+        if (!fanOutOnly && nativeMmctl is not null)
+        {
+            await MmctlColdAsync(nativeMmctl, d, runs: 60, "idle daemon, no instances");
+            await LaunchCostAsync(d, runs: 60);
+        }
 
         using var channel = d.Channel();
         var instances = new InstanceService.InstanceServiceClient(channel);
@@ -152,6 +156,22 @@ public static class ControlPlaneBench
             if (run >= 3) times.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds); // three warm-up runs fill the page cache
         }
         Print($"mmctl status, {(native is null ? "JIT (dotnet mmctl.dll)" : "native " + native)}, {load}, {runs} runs: {Summary(times, "ms")}");
+    }
+
+    /// <summary>
+    /// What the launch above costs by itself: the same start, pipes and wait for a program that does nothing. A .NET
+    /// parent starts a child far more slowly than a shell does, so the figure above is mmctl's wall time plus this.
+    /// </summary>
+    private static async Task LaunchCostAsync(DaemonUnderTest d, int runs)
+    {
+        var times = new List<double>();
+        for (var run = 0; run < runs + 3; run++)
+        {
+            var started = Stopwatch.GetTimestamp();
+            await Cli.RunProgramAsync("/bin/true", [], new() { ["MMCTL_SOCKET"] = d.SocketPath }, d.Dir.Path);
+            if (run >= 3) times.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        }
+        Print($"the same launch of /bin/true (the launcher's own cost), {runs} runs: {Summary(times, "ms")}");
     }
 
     private static async Task UnaryAsync(global::Grpc.Net.Client.GrpcChannel channel)
