@@ -127,6 +127,28 @@ public class FundingTests
     }
 
     [Fact]
+    public async Task AStop_CountsTheSettlementsSinceTheLastPoll_InTheFinalFiguresAndTheCheckpoint()
+    {
+        var config = new PerpMarketMakerConfig { SpreadPct = 0.2m, OrderQuantity = 0.5m, Levels = 1, MaxPosition = 5m, PositionThreshold = 5m };
+        var market = EngineHarness.QuietMarket() with { FundingRatePct = 0.1m, FundingInterval = TimeSpan.FromSeconds(30) };
+        await using var h = new EngineHarness("perp", config, symbol: Perp, market: market);
+        _ = h.Start();
+        await Until.TrueAsync(() => h.OpenOrders().Count == 2, "a quote a side");
+        var bid = h.OpenOrders().Single(o => o.Side == Side.Buy).Price!.Value;
+        var sweep = h.Exchange.Levels(Perp, Side.Buy, 50).Where(l => l.Price >= bid).Sum(l => l.Quantity);
+        h.Exchange.Place("taker", new PlaceOrderRequest(Perp, "x1", Side.Sell, OrderType.Limit, TimeInForce.Ioc, bid, sweep));
+        await Until.TrueAsync(() => h.Journal.Fills.Count == 1, "our bid is filled: long 0.5");
+
+        h.Time.Advance(TimeSpan.FromSeconds(30));
+        h.Exchange.Tick(); // a settlement, seconds before the stop: the engine's next poll would be a minute after its start
+        var payment = Assert.Single(h.Exchange.Funding("perp", Perp, DateTimeOffset.MinValue));
+        var result = await h.StopAsync();
+        Assert.Equal(payment.Amount, result.FinalStats.Cumulative.FundingPnl);
+        Assert.Equal(payment.Amount, result.FinalStats.Session.FundingPnl);
+        Assert.Equal(payment.Time, h.Journal.Checkpoint!.Figures.FundingSince);
+    }
+
+    [Fact]
     public async Task APerpWithNoSettlementListed_AsksFromADayAgoAtMost_AndStillCountsTheNextSettlementAtItsPosition()
     {
         var config = new PerpMarketMakerConfig { SpreadPct = 0.2m, OrderQuantity = 0.5m, Levels = 1, MaxPosition = 5m, PositionThreshold = 5m };

@@ -195,6 +195,10 @@ public sealed partial class InstanceEngine : IDisposable
                 catch (OperationCanceledException) when (shutdownTimeout.IsCancellationRequested) { EngineLog.FlattenLeft(_logger, _options.InstanceName, leg.Cumulative.Position, "the stop timeout ran out"); }
             }
         }
+        // The settlements since the last poll (once a minute), so the final figures, and the checkpoint a restart starts
+        // from, count every one up to the stop.
+        try { await PollFundingAsync(shutdownTimeout.Token, force: true); }
+        catch (OperationCanceledException) when (shutdownTimeout.IsCancellationRequested) { }
         await _io.CancelAsync();
         await _pruning; // a prune under way ends with the writer it uses
         foreach (var leg in Legs) leg.BookPump?.Cancel();
