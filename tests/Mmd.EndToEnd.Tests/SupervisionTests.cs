@@ -272,6 +272,28 @@ public sealed class SupervisionTests
     /// <summary>The worker's arguments, as ps shows them.</summary>
     private static string WorkerCommandLine(int pid) => File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' ');
 
+    [Fact]
+    public async Task AStoppingWorker_FailsNoLivenessProbe_WhetherAskedToStopOrAtTheEndOfItsDuration()
+    {
+        // Past the start-up grace, every stop used to count as a failed probe: "still stopping after 5s".
+        await using var d = await DaemonUnderTest.StartAsync(new() { ["startupGraceSeconds"] = 5 });
+        Assert.Equal(0, (await d.MmctlAsync("start", "--template", "paper-spot-mm", "asked")).ExitCode);
+        Assert.Equal(0, (await CreateAsync(d, "timed", spec => spec["duration"] = "7s")).ExitCode);
+        await d.WaitForAsync("asked", i => i.State == InstanceState.Running && i.Health.Healthy
+            && DateTimeOffset.UtcNow - i.StartedAt.ToDateTimeOffset() > TimeSpan.FromSeconds(6), "running, past the grace");
+        Assert.Equal(0, (await d.MmctlAsync("stop", "asked")).ExitCode);
+        var timed = await d.WaitForAsync("timed", i => i.State == InstanceState.Exited, "exited after its duration", TimeSpan.FromSeconds(60));
+        Assert.Equal("duration elapsed", timed.LastExitReason);
+
+        foreach (var name in new[] { "asked", "timed" })
+        {
+            var history = System.Text.Json.Nodes.JsonNode.Parse((await d.MmctlAsync("history", name, "-o", "json")).StandardOutput)!;
+            var events = history["events"]!.AsArray().Select(e => $"{e!["kind"]}: {e["message"]}").ToList();
+            Assert.DoesNotContain(events, e => e.StartsWith("health", StringComparison.Ordinal));
+            Assert.Contains(events, e => e.StartsWith("state: stopped", StringComparison.Ordinal) || e.StartsWith("exit:", StringComparison.Ordinal));
+        }
+    }
+
     private static async Task<CliResult> CreateAsync(DaemonUnderTest d, string name, Action<JsonNode> change)
     {
         var spec = JsonNode.Parse(await File.ReadAllTextAsync(Repository.Combine("daemon", "templates", "paper-spot-mm.json")))!;

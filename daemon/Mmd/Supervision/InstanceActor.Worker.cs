@@ -24,6 +24,7 @@ public sealed partial class InstanceActor
     private bool _stopFlatten;
     private string? _stopReason; // the first stop's, sent to the worker: its exit then says why it ended
     private DateTimeOffset? _stopSentAt;
+    private DateTimeOffset? _stoppingSince; // the worker's first report of its stop
     private bool _killSent;
     // A stop asked for a sweep (not a restart's stop), and whether the worker now running is that sweep.
     private bool _sweepWanted;
@@ -197,6 +198,7 @@ public sealed partial class InstanceActor
         _phase = WorkerPhase.Starting;
         _health = new InstanceHealth();
         _stopSentAt = null;
+        _stoppingSince = null;
         _stopFlatten = false;
         _stopReason = null;
         _stopTimeout = TimeSpan.Zero;
@@ -256,12 +258,29 @@ public sealed partial class InstanceActor
             _healthFailures = 0;
             _healthySince ??= now;
         }
+        // A worker that reports its stop is cancelling its orders: it is given the stop timeout, not failed by the probe
+        // (which counted every stop as a failure once the start-up grace was over, and killed a worker stopping by itself,
+        // at a duration's end, after the threshold's probes). One the daemon asked to stop is killed at that timeout.
         // Within the start-up grace a running worker is not failed for the first book it is still waiting for (it
         // reports every change of phase and health at once, so that report comes early); any other problem counts.
-        else if (now - _spawnedAt > _settings.StartupGrace || (health.Phase == WorkerPhase.Running && health.LastBookUpdate is not null))
+        else if (!StoppingInTime(health.Phase, now)
+                 && (now - _spawnedAt > _settings.StartupGrace || (health.Phase == WorkerPhase.Running && health.LastBookUpdate is not null)))
         {
-            await CountHealthFailureAsync(problem.Length > 0 ? problem : $"still {health.Phase.ToString().ToLowerInvariant()} after {_settings.StartupGrace.TotalSeconds:0}s", cancellationToken);
+            await CountHealthFailureAsync(problem.Length > 0 ? problem
+                : health.Phase == WorkerPhase.Stopping ? $"still stopping after {_settings.StopTimeout.TotalSeconds:0}s"
+                : $"still {health.Phase.ToString().ToLowerInvariant()} after {_settings.StartupGrace.TotalSeconds:0}s", cancellationToken);
         }
+    }
+
+    private bool StoppingInTime(WorkerPhase phase, DateTimeOffset now)
+    {
+        if (phase != WorkerPhase.Stopping)
+        {
+            _stoppingSince = null;
+            return false;
+        }
+        _stoppingSince ??= now;
+        return _stopSentAt is not null || now - _stoppingSince.Value <= _settings.StopTimeout;
     }
 
     private async Task CountHealthFailureAsync(string problem, CancellationToken cancellationToken)
