@@ -146,6 +146,36 @@ public sealed class DaemonTests
     }
 
     [Fact]
+    public async Task Start_TakesSeveralExistingInstances_OrAll_AsStopDoes()
+    {
+        await using var d = await DaemonUnderTest.StartAsync();
+        foreach (var name in new[] { "a", "b" }) Assert.Equal(0, (await d.MmctlAsync("start", "--template", "paper-spot-mm", name)).ExitCode);
+        Assert.Equal(0, (await d.MmctlAsync("stop", "--all")).ExitCode);
+
+        var both = await d.MmctlAsync("start", "a", "b");
+        Assert.True(both.ExitCode == 0, both.ToString());
+        foreach (var name in new[] { "a", "b" }) await d.WaitForAsync(name, i => i.State == InstanceState.Running, $"{name} running");
+        Assert.Equal(0, (await d.MmctlAsync("stop", "a")).ExitCode);
+        var all = await d.MmctlAsync("start", "--all", "-q");
+        Assert.Equal((0, "a"), (all.ExitCode, all.StandardOutput.Trim())); // b was running: only a is started
+        await d.WaitForAsync("a", i => i.State == InstanceState.Running, "a running again");
+        Assert.Equal("every instance is running (or starting) already", (await d.MmctlAsync("start", "--all")).StandardOutput.Trim());
+
+        // A name that is not there is reported on its own line; the others start.
+        Assert.Equal(0, (await d.MmctlAsync("stop", "b")).ExitCode);
+        var partly = await d.MmctlAsync("start", "ghost", "b");
+        Assert.Equal(3, partly.ExitCode);
+        Assert.Contains("no instance named 'ghost'", partly.StandardError, StringComparison.Ordinal);
+        await d.WaitForAsync("b", i => i.State == InstanceState.Running, "b running again");
+        // Creating takes one name.
+        var two = await d.MmctlAsync("start", "--template", "paper-spot-mm", "c", "e");
+        Assert.Equal(2, two.ExitCode);
+        Assert.Contains("a new instance takes one NAME", two.StandardError, StringComparison.Ordinal);
+        Assert.Equal(2, (await d.MmctlAsync("start", "--all", "a")).ExitCode);
+        Assert.Equal(3, (await d.MmctlAsync("status", "c")).ExitCode);
+    }
+
+    [Fact]
     public async Task WorkerFailingAtStart_BacksOffWithGrowingDelays_AndRecovers()
     {
         await using var d = await DaemonUnderTest.StartAsync(new() { ["initialBackoffSeconds"] = 0.4, ["maxBackoffSeconds"] = 3 });
@@ -394,9 +424,9 @@ public sealed class DaemonTests
         Assert.Equal(3, (await d.MmctlAsync("stop", "ghost")).ExitCode);
         var health = await d.MmctlAsync("health", "ghost");
         Assert.Equal((3, "mmctl: not found: no instance named 'ghost'"), (health.ExitCode, health.StandardError.Trim()));
-        var extra = await d.MmctlAsync("start", "ghost", "phantom");
+        var extra = await d.MmctlAsync("status", "ghost", "phantom");
         Assert.Equal(2, extra.ExitCode);
-        Assert.Contains("mmctl start: unexpected argument 'phantom': it takes 1 (NAME)", extra.StandardError, StringComparison.Ordinal);
+        Assert.Contains("mmctl status: unexpected argument 'phantom': it takes 1 (NAME)", extra.StandardError, StringComparison.Ordinal);
         var extras = await d.MmctlAsync("grid", "adjust", "ghost", "a", "b");
         Assert.Equal(2, extras.ExitCode);
         Assert.Contains("mmctl grid adjust: unexpected arguments 'a' 'b'", extras.StandardError, StringComparison.Ordinal);

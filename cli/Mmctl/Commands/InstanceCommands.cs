@@ -10,9 +10,9 @@ namespace Mmctl.Commands;
 [UsageRules, IgnoreUnknownOptions]
 public sealed class InstanceCommands
 {
-    [Command("start", Description = "Create and start an instance: from a spec file (-f), a template (--template T NAME), or flags; or start an existing NAME")]
+    [Command("start", Description = "Create and start an instance: from a spec file (-f), a template (--template T NAME), or flags; or start existing instances (NAME..., or --all)")]
     public Task<int> Start(
-        [Argument(Description = "Instance name")] string? name,
+        [Argument(Description = "Instance name (several: existing instances)")] string[]? names,
         [Option('f', Description = "Instance spec file (proto3 JSON)")] string? file,
         [Option(Description = "Template name (see mmctl templates)")] string? template,
         [Option(Description = "Venue (with flags; default paper)")] string? venue,
@@ -28,8 +28,13 @@ public sealed class InstanceCommands
         [Option("hedge-venue", Description = "Where maker_taker_hedge sends its hedges (a cross-market hedge; default: the instance's venue)")] string? hedgeVenue,
         [Option("hedge-symbol", Description = "The symbol maker_taker_hedge hedges on (default: the instance's symbol)")] string? hedgeSymbol,
         [Option("dead-man-switch", Description = "Seconds of the venue's dead-man's switch (with flags; aster: 5-3600, default 60; lighter: 310-1296000, default off; 0: off)")] uint? deadManSwitch,
+        [Option(Description = "Start every instance that is not running")] bool all,
         CommonOptions o) => Run(o, async (c, ct) =>
     {
+        var creates = file is not null || template is not null || symbol is not null || spread is not null || strategy is not null;
+        if (creates && (all || names is { Length: > 1 }))
+            return Fail("mmctl: a new instance takes one NAME (-f, --template and the flags create one); start existing ones with mmctl start NAME... or --all");
+        var name = names is [var single] ? single : null;
         if (deadManSwitch is not null && (file ?? template) is not null)
             return Fail("mmctl: --dead-man-switch goes with flags; a spec file sets aster.deadManSwitchSeconds or lighter.deadManSwitchSeconds");
         var request = new CreateInstanceRequest { Start = true };
@@ -90,9 +95,14 @@ public sealed class InstanceCommands
         }
         else
         {
-            if (name is null) return Fail("mmctl: what to start? mmctl start NAME | -f spec.json | --template T NAME");
-            var started = await c.Instances.StartInstanceAsync(new StartInstanceRequest { Name = name }, cancellationToken: ct);
-            return Show(started.Instance, o);
+            if (all == names is { Length: > 0 }) return Fail("mmctl: what to start? mmctl start NAME... | --all | -f spec.json | --template T NAME");
+            var targets = all
+                ? (await c.Instances.ListInstancesAsync(new ListInstancesRequest(), cancellationToken: ct)).Instances
+                    .Where(i => i.DesiredState != DesiredState.Running).Select(i => i.Name).ToArray()
+                : names!;
+            if (targets.Length == 0 && !o.Json && !o.Quiet) Console.Out.WriteLine("every instance is running (or starting) already");
+            return await EachAsync(targets, o, async each =>
+                Show((await c.Instances.StartInstanceAsync(new StartInstanceRequest { Name = each }, cancellationToken: ct)).Instance, o));
         }
         var response = await c.Instances.CreateInstanceAsync(request, cancellationToken: ct);
         return Show(response.Instance, o);
