@@ -32,14 +32,18 @@ internal sealed class DenialLogThrottle
         return true;
     }
 
-    /// <summary>Reasons whose left-out denials have waited a whole period for a next line, with their counts (reset).</summary>
-    public IReadOnlyList<(DenyReason Reason, long LeftOut)> TakeOverdue(DateTimeOffset now)
+    /// <summary>
+    /// Reasons whose left-out denials have waited a whole period for a next line (all that have any, at the
+    /// <paramref name="end"/> of the run: a stop within the period left them untold), with their counts (reset) and the
+    /// time since the line they follow.
+    /// </summary>
+    public IReadOnlyList<(DenyReason Reason, long LeftOut, TimeSpan Since)> TakeOverdue(DateTimeOffset now, bool end = false)
     {
-        List<(DenyReason, long)>? overdue = null; // none on almost every tick: nothing allocated
+        List<(DenyReason, long, TimeSpan)>? overdue = null; // none on almost every tick: nothing allocated
         for (var i = 0; i < _leftOut.Length; i++)
         {
-            if (_leftOut[i] == 0 || _loggedAt[i] is not { } at || now - at < Every) continue;
-            (overdue ??= []).Add(((DenyReason)i, _leftOut[i]));
+            if (_leftOut[i] == 0 || _loggedAt[i] is not { } at || (now - at < Every && !end)) continue;
+            (overdue ??= []).Add(((DenyReason)i, _leftOut[i], now - at));
             _leftOut[i] = 0;
             _loggedAt[i] = now;
         }

@@ -97,6 +97,6 @@ internal static partial class EngineLog
     [LoggerMessage(1036, LogLevel.Information, "{Instance}: journal pruned: {Deleted} ended orders and stats snapshots from before {Before:u} (fills are kept)")]
     public static partial void JournalPruned(ILogger logger, string instance, int deleted, DateTimeOffset before);
 
-    [LoggerMessage(1037, LogLevel.Warning, "{Instance}: risk denied {LeftOut} more orders for {Reason} in the {Seconds} s after the last line")]
+    [LoggerMessage(1037, LogLevel.Warning, "{Instance}: risk denied {LeftOut} more orders for {Reason} in the {Seconds:0.#} s after the last line")]
     public static partial void DeniedLeftOut(ILogger logger, string instance, string reason, long leftOut, double seconds);
 }

@@ -205,6 +205,7 @@ public sealed partial class InstanceEngine : IDisposable
         foreach (var pump in accountPumps)
             try { await pump; } catch (OperationCanceledException) { }
 
+        LogDenialsLeftOut(_time.GetUtcNow(), end: true); // the log then counts every denial the final stats do
         var final = BuildSnapshot();
         _latest = final;
         try { await _primary.Journal.SaveStatsAsync(final, replaceLatest: false, CancellationToken.None); } catch (Exception ex) when (ex is not OperationCanceledException) { EngineLog.StepFailed(_logger, _options.InstanceName, ex.Message); }
@@ -556,8 +557,7 @@ public sealed partial class InstanceEngine : IDisposable
             leg.Tracker.PruneTerminal(now - TimeSpan.FromMinutes(5));
         }
         if (_balancesDirty && now - _balancesAt >= TimeSpan.FromSeconds(1)) await RefreshBalancesAsync(cancellationToken);
-        foreach (var (reason, leftOut) in _denialLog.TakeOverdue(now))
-            EngineLog.DeniedLeftOut(_logger, _options.InstanceName, reason.ToString(), leftOut, DenialLogThrottle.Every.TotalSeconds);
+        LogDenialsLeftOut(now, end: false);
         if (now - _lastPrune >= _options.JournalPrunePeriod && _pruning.IsCompleted)
         {
             _lastPrune = now;
@@ -580,6 +580,12 @@ public sealed partial class InstanceEngine : IDisposable
             await _primary.Journal.SaveStatsAsync(stats, replaceLatest: !newPeriod, cancellationToken);
         }
         await SaveCheckpointsAsync(cancellationToken);
+    }
+
+    private void LogDenialsLeftOut(DateTimeOffset now, bool end)
+    {
+        foreach (var (reason, leftOut, since) in _denialLog.TakeOverdue(now, end))
+            EngineLog.DeniedLeftOut(_logger, _options.InstanceName, reason.ToString(), leftOut, since.TotalSeconds);
     }
 
     /// <summary>
