@@ -573,6 +573,19 @@ public class InstanceEngineTests
     }
 
     [Fact]
+    public async Task QuotesTheOrderRateHoldsBack_WaitForItsWindow_OneDenialEachTimeItRunsOut()
+    {
+        // Four orders a second, one kept for protective orders: three quotes a second, and six to place.
+        await using var h = new EngineHarness(risk: new RiskLimits { MaxOrdersPerSecond = 4 });
+        _ = h.Start();
+        await h.WaitAsync(() => h.OpenOrders().Count == 6, "six quotes, over two windows of the rate");
+        await h.StatsAsync(s => s.OpenBuyOrders + s.OpenSellOrders == 6, "the stats see them");
+        // Each evaluation in between (the acks of the first three, the housekeeping tick) asked again for every quote
+        // missing, and each was a denial: 3 at the first pass, 3 more at each evaluation until the window moved on.
+        Assert.Equal(1, h.Engine.LatestStats!.RiskDenials);
+    }
+
+    [Fact]
     public async Task StartPaused_QuotesNothing_UntilResumed()
     {
         await using var h = new EngineHarness(startPaused: true);

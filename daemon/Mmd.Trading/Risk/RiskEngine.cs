@@ -60,6 +60,9 @@ public sealed class RiskEngine
     /// <summary>The orders a second that only protective orders may use: a quarter of the limit (none below 2 a second).</summary>
     public int ProtectiveReserve => _limits.MaxOrdersPerSecond < 2 ? 0 : Math.Max(1, _limits.MaxOrdersPerSecond / 4);
 
+    /// <summary>True while a quote would be denied for the order rate: the window's share for quotes is used up.</summary>
+    public bool QuoteRateFull => !RateAllows(_limits.MaxOrdersPerSecond - ProtectiveReserve);
+
     /// <summary>True for an order that takes exposure back rather than adding it.</summary>
     public static bool IsProtective(OrderPurpose purpose, bool reduceOnly) => reduceOnly || purpose is OrderPurpose.Hedge or OrderPurpose.Flatten;
 
