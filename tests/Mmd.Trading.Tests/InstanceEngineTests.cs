@@ -586,6 +586,21 @@ public class InstanceEngineTests
     }
 
     [Fact]
+    public async Task AQuoteThePositionLimitDenied_IsNotAskedForAgain_WhileWhatItWasJudgedOnIsTheSame()
+    {
+        // A 0.5 quote a side against a limit of 0.3: each is beyond it from a flat position.
+        var config = new SpotMarketMakerConfig { SpreadPct = 0.2m, OrderQuantity = 0.5m, Levels = 1, RebalanceEnabled = false };
+        await using var h = new EngineHarness(config: config, risk: new RiskLimits { MaxPosition = 0.3m });
+        _ = h.Start();
+        await h.StatsAsync(s => s.RiskDenials >= 2, "both quotes denied");
+        await h.WaitAsync(() => h.Time.GetUtcNow() > h.Engine.LatestStats!.SessionStart.AddSeconds(3), "three seconds of events and ticks", TimeSpan.FromMilliseconds(50));
+        await h.StatsAsync(s => s.Mid is not null, "fresh stats");
+        // Each evaluation asked again for both, and each was a denial; now one a side, as nothing they were judged on moved.
+        Assert.Equal(2, h.Engine.LatestStats!.RiskDenials);
+        Assert.Empty(h.OpenOrders());
+    }
+
+    [Fact]
     public async Task StartPaused_QuotesNothing_UntilResumed()
     {
         await using var h = new EngineHarness(startPaused: true);

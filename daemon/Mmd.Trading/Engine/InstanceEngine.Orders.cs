@@ -74,15 +74,26 @@ public sealed partial class InstanceEngine
             // second, tries again). Asking for each at every event piled up denials (133 in 3 s of fills); now the first
             // quote the full window holds back is denied (counted and logged), and the rest wait until one gets through.
             if (_quoteRateHeld && _risk.QuoteRateFull) break;
+            // A quote the position limit denied is not asked for again while what it was judged on is the same (the
+            // position, the side's open quantity, its size): it would be denied again at every event (107 in 10 s on
+            // paper-xemm, whose inventory here drifts to the limit while hedged on the other market).
+            var side = quote.Side == Side.Buy ? 0 : 1;
+            var judged = (_primary.Cumulative.Position, _primary.Tracker.OpenQuantity(quote.Side), quote.Quantity);
+            if (_positionHeld[side] == judged) continue;
             var price = Passive(quote.Side, quote.Price);
             var order = NewOrder(_primary, quote.Side, OrderType.Limit, TimeInForce.Gtc, price, quote.Quantity, OrderPurpose.Quote, quote.Level, postOnly: true,
                 reduceOnly: quote.ReduceOnly, quotedPrice: price == quote.Price ? null : quote.Price);
-            if (TryAdmit(_primary, order))
+            if (TryAdmit(_primary, order, out var denied))
             {
                 _pendingSends.Add((_primary, order));
                 _quoteRateHeld = false;
+                _positionHeld[side] = null;
             }
-            else if (_risk.QuoteRateFull) _quoteRateHeld = true;
+            else
+            {
+                if (denied == DenyReason.MaxPosition) _positionHeld[side] = judged;
+                if (_risk.QuoteRateFull) _quoteRateHeld = true;
+            }
         }
         foreach (var intent in decision.Immediate)
         {
@@ -104,6 +115,9 @@ public sealed partial class InstanceEngine
 
     // Set when the order rate denied a quote, cleared when one gets through: while set, quotes wait for the window.
     private bool _quoteRateHeld;
+
+    // Per side (buy, sell): what the last quote the position limit denied was judged on.
+    private readonly (decimal Position, decimal Open, decimal Quantity)?[] _positionHeld = new (decimal, decimal, decimal)?[2];
 
     // One-off orders (hedge, reduce, close) until they ended and their fills are in the position.
     private readonly List<(MarketLeg Leg, TrackedOrder Order)> _oneOffs = [];
@@ -241,8 +255,11 @@ public sealed partial class InstanceEngine
     private readonly DenialLogThrottle _denialLog = new();
 
     /// <summary>Risk check; an allowed order enters the tracker (state New), a denied one is only counted.</summary>
-    private bool TryAdmit(MarketLeg leg, TrackedOrder order)
+    private bool TryAdmit(MarketLeg leg, TrackedOrder order) => TryAdmit(leg, order, out _);
+
+    private bool TryAdmit(MarketLeg leg, TrackedOrder order, out DenyReason? denied)
     {
+        denied = null;
         var context = new RiskContext(leg.Book.Mid, leg.Cumulative.Position, leg.Tracker.OpenQuantity(Side.Buy), leg.Tracker.OpenQuantity(Side.Sell));
         var decision = _risk.Check(order.ToRequest(), context, order.Purpose);
         if (!decision.Allowed)
@@ -250,6 +267,7 @@ public sealed partial class InstanceEngine
             if (_denialLog.ShouldLog(decision.Reason, _time.GetUtcNow(), out var leftOut))
                 EngineLog.Denied(_logger, _options.InstanceName, order.Side.ToString(), order.Quantity, order.Price, decision.Reason.ToString(), decision.Detail,
                     leftOut, DenialLogThrottle.Every.TotalSeconds);
+            denied = decision.Reason;
             return false;
         }
         leg.Tracker.Add(order);
