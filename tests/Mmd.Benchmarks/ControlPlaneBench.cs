@@ -145,16 +145,10 @@ public static class ControlPlaneBench
 
     private static async Task MmctlColdAsync(string? native, DaemonUnderTest d, int runs, string load)
     {
-        var times = new List<double>();
-        for (var run = 0; run < runs + 3; run++)
-        {
-            var started = Stopwatch.GetTimestamp();
-            var result = native is null
-                ? await Cli.RunAsync(DaemonUnderTest.MmctlDll, ["status"], new() { ["MMCTL_SOCKET"] = d.SocketPath }, d.Dir.Path)
-                : await Cli.RunProgramAsync(native, ["status"], new() { ["MMCTL_SOCKET"] = d.SocketPath }, d.Dir.Path);
-            if (result.ExitCode != 0) throw new InvalidOperationException(result.ToString());
-            if (run >= 3) times.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds); // three warm-up runs fill the page cache
-        }
+        var env = new Dictionary<string, string> { ["MMCTL_SOCKET"] = d.SocketPath };
+        var times = await LaunchTimesAsync(runs, () => native is null
+            ? Cli.RunAsync(DaemonUnderTest.MmctlDll, ["status"], env, d.Dir.Path)
+            : Cli.RunProgramAsync(native, ["status"], env, d.Dir.Path));
         Print($"mmctl status, {(native is null ? "JIT (dotnet mmctl.dll)" : "native " + native)}, {load}, {runs} runs: {Summary(times, "ms")}");
     }
 
@@ -164,14 +158,22 @@ public static class ControlPlaneBench
     /// </summary>
     private static async Task LaunchCostAsync(DaemonUnderTest d, int runs)
     {
+        var times = await LaunchTimesAsync(runs, () => Cli.RunProgramAsync("/bin/true", [], new() { ["MMCTL_SOCKET"] = d.SocketPath }, d.Dir.Path));
+        Print($"the same launch of /bin/true (the launcher's own cost), {runs} runs: {Summary(times, "ms")}");
+    }
+
+    /// <summary>Wall times of <paramref name="runs"/> launches, in ms, after three that fill the page cache.</summary>
+    private static async Task<List<double>> LaunchTimesAsync(int runs, Func<Task<CliResult>> launch)
+    {
         var times = new List<double>();
         for (var run = 0; run < runs + 3; run++)
         {
             var started = Stopwatch.GetTimestamp();
-            await Cli.RunProgramAsync("/bin/true", [], new() { ["MMCTL_SOCKET"] = d.SocketPath }, d.Dir.Path);
+            var result = await launch();
+            if (result.ExitCode != 0) throw new InvalidOperationException(result.ToString());
             if (run >= 3) times.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         }
-        Print($"the same launch of /bin/true (the launcher's own cost), {runs} runs: {Summary(times, "ms")}");
+        return times;
     }
 
     private static async Task UnaryAsync(global::Grpc.Net.Client.GrpcChannel channel)

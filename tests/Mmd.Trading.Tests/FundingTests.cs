@@ -67,15 +67,10 @@ public class FundingTests
     [Fact]
     public async Task APerpInstance_CountsTheFundingItsOwnPositionPaid_InItsStats()
     {
-        var config = new PerpMarketMakerConfig { SpreadPct = 0.2m, OrderQuantity = 0.5m, Levels = 1, MaxPosition = 5m, PositionThreshold = 5m };
-        var market = EngineHarness.QuietMarket() with { FundingRatePct = 0.1m, FundingInterval = TimeSpan.FromSeconds(30) };
-        await using var h = new EngineHarness("perp", config, symbol: Perp, market: market);
+        var market = SettlingEvery(TimeSpan.FromSeconds(30));
+        await using var h = new EngineHarness("perp", HalfLotPerp, symbol: Perp, market: market);
         _ = h.Start();
-        await Until.TrueAsync(() => h.OpenOrders().Count == 2, "a quote a side");
-        var bid = h.OpenOrders().Single(o => o.Side == Side.Buy).Price!.Value;
-        var sweep = h.Exchange.Levels(Perp, Side.Buy, 50).Where(l => l.Price >= bid).Sum(l => l.Quantity);
-        h.Exchange.Place("taker", new PlaceOrderRequest(Perp, "x1", Side.Sell, OrderType.Limit, TimeInForce.Ioc, bid, sweep));
-        await Until.TrueAsync(() => h.Journal.Fills.Count == 1, "our bid is filled: long 0.5");
+        await GoLongHalfAsync(h);
 
         h.Time.Advance(TimeSpan.FromSeconds(30));
         h.Exchange.Tick(); // the settlement: 0.5 long pays 0.1 % of its notional
@@ -92,16 +87,11 @@ public class FundingTests
     [Fact]
     public async Task ARestartFromACheckpoint_KeepsTheFundingCounted_AsksFromTheLastSettlement_AndCountsTheNextAtThePositionThen()
     {
-        var config = new PerpMarketMakerConfig { SpreadPct = 0.2m, OrderQuantity = 0.5m, Levels = 1, MaxPosition = 5m, PositionThreshold = 5m };
-        var market = EngineHarness.QuietMarket() with { FundingRatePct = 0.1m, FundingInterval = TimeSpan.FromSeconds(30) };
+        var market = SettlingEvery(TimeSpan.FromSeconds(30));
         var journal = new InMemoryTradingJournal();
-        await using var first = new EngineHarness("perp", config, symbol: Perp, market: market, journal: journal);
+        await using var first = new EngineHarness("perp", HalfLotPerp, symbol: Perp, market: market, journal: journal);
         _ = first.Start();
-        await Until.TrueAsync(() => first.OpenOrders().Count == 2, "a quote a side");
-        var bid = first.OpenOrders().Single(o => o.Side == Side.Buy).Price!.Value;
-        var sweep = first.Exchange.Levels(Perp, Side.Buy, 50).Where(l => l.Price >= bid).Sum(l => l.Quantity);
-        first.Exchange.Place("taker", new PlaceOrderRequest(Perp, "x1", Side.Sell, OrderType.Limit, TimeInForce.Ioc, bid, sweep));
-        await Until.TrueAsync(() => journal.Fills.Count == 1, "our bid is filled: long 0.5");
+        await GoLongHalfAsync(first);
         first.Time.Advance(TimeSpan.FromSeconds(30));
         first.Exchange.Tick(); // the first settlement
         await first.WaitAsync(() => journal.Checkpoint?.Figures.FundingSeen.Count > 0, "a checkpoint with a settlement counted", TimeSpan.FromSeconds(1));
@@ -115,7 +105,7 @@ public class FundingTests
         var paid = first.Exchange.Funding("perp", Perp, DateTimeOffset.MinValue);
         Assert.Contains(paid, p => p.Time > counted.FundingSince); // one the first run never saw
         ScriptedConnector? connector = null;
-        await using var again = new EngineHarness("perp", config, symbol: Perp, journal: journal, exchange: first.Exchange, wrap: c => connector = new ScriptedConnector(c));
+        await using var again = new EngineHarness("perp", HalfLotPerp, symbol: Perp, journal: journal, exchange: first.Exchange, wrap: c => connector = new ScriptedConnector(c));
         _ = again.Start();
         await again.StatsAsync(s => s.Cumulative.FundingPnl == paid.Sum(p => p.Amount), "every settlement counted once");
         var result = await again.StopAsync();
@@ -129,15 +119,10 @@ public class FundingTests
     [Fact]
     public async Task AStop_CountsTheSettlementsSinceTheLastPoll_InTheFinalFiguresAndTheCheckpoint()
     {
-        var config = new PerpMarketMakerConfig { SpreadPct = 0.2m, OrderQuantity = 0.5m, Levels = 1, MaxPosition = 5m, PositionThreshold = 5m };
-        var market = EngineHarness.QuietMarket() with { FundingRatePct = 0.1m, FundingInterval = TimeSpan.FromSeconds(30) };
-        await using var h = new EngineHarness("perp", config, symbol: Perp, market: market);
+        var market = SettlingEvery(TimeSpan.FromSeconds(30));
+        await using var h = new EngineHarness("perp", HalfLotPerp, symbol: Perp, market: market);
         _ = h.Start();
-        await Until.TrueAsync(() => h.OpenOrders().Count == 2, "a quote a side");
-        var bid = h.OpenOrders().Single(o => o.Side == Side.Buy).Price!.Value;
-        var sweep = h.Exchange.Levels(Perp, Side.Buy, 50).Where(l => l.Price >= bid).Sum(l => l.Quantity);
-        h.Exchange.Place("taker", new PlaceOrderRequest(Perp, "x1", Side.Sell, OrderType.Limit, TimeInForce.Ioc, bid, sweep));
-        await Until.TrueAsync(() => h.Journal.Fills.Count == 1, "our bid is filled: long 0.5");
+        await GoLongHalfAsync(h);
 
         h.Time.Advance(TimeSpan.FromSeconds(30));
         h.Exchange.Tick(); // a settlement, seconds before the stop: the engine's next poll would be a minute after its start
@@ -151,16 +136,11 @@ public class FundingTests
     [Fact]
     public async Task APerpWithNoSettlementListed_AsksFromADayAgoAtMost_AndStillCountsTheNextSettlementAtItsPosition()
     {
-        var config = new PerpMarketMakerConfig { SpreadPct = 0.2m, OrderQuantity = 0.5m, Levels = 1, MaxPosition = 5m, PositionThreshold = 5m };
-        var market = EngineHarness.QuietMarket() with { FundingRatePct = 0.1m, FundingInterval = TimeSpan.FromHours(30) };
+        var market = SettlingEvery(TimeSpan.FromHours(30));
         ScriptedConnector? connector = null;
-        await using var h = new EngineHarness("perp", config, symbol: Perp, market: market, wrap: c => connector = new ScriptedConnector(c));
+        await using var h = new EngineHarness("perp", HalfLotPerp, symbol: Perp, market: market, wrap: c => connector = new ScriptedConnector(c));
         _ = h.Start();
-        await Until.TrueAsync(() => h.OpenOrders().Count == 2, "a quote a side");
-        var bid = h.OpenOrders().Single(o => o.Side == Side.Buy).Price!.Value;
-        var sweep = h.Exchange.Levels(Perp, Side.Buy, 50).Where(l => l.Price >= bid).Sum(l => l.Quantity);
-        h.Exchange.Place("taker", new PlaceOrderRequest(Perp, "x1", Side.Sell, OrderType.Limit, TimeInForce.Ioc, bid, sweep));
-        await Until.TrueAsync(() => h.Journal.Fills.Count == 1, "our bid is filled: long 0.5");
+        await GoLongHalfAsync(h);
         var filledAt = h.Journal.Fills.Single().Fill.Timestamp;
 
         // 25 hours and no settlement (the venue settles at 30 h): the polls no longer reach back to the fill.
@@ -184,6 +164,22 @@ public class FundingTests
         }
     }
 
+    /// <summary>A one-level perpetual market maker quoting 0.5 a side, far from its position limits.</summary>
+    private static PerpMarketMakerConfig HalfLotPerp => new() { SpreadPct = 0.2m, OrderQuantity = 0.5m, Levels = 1, MaxPosition = 5m, PositionThreshold = 5m };
+
+    /// <summary>A quiet market whose venue settles 0.1 % funding every <paramref name="interval"/>.</summary>
+    private static PaperSettings SettlingEvery(TimeSpan interval) => EngineHarness.QuietMarket() with { FundingRatePct = 0.1m, FundingInterval = interval };
+
+    /// <summary>Waits for the quotes, then another account sells into our bid: the instance is long 0.5, its one fill.</summary>
+    private static async Task GoLongHalfAsync(EngineHarness h)
+    {
+        await Until.TrueAsync(() => h.OpenOrders().Count == 2, "a quote a side");
+        var bid = h.OpenOrders().Single(o => o.Side == Side.Buy).Price!.Value;
+        var sweep = h.Exchange.Levels(Perp, Side.Buy, 50).Where(l => l.Price >= bid).Sum(l => l.Quantity);
+        h.Exchange.Place("taker", new PlaceOrderRequest(Perp, "x1", Side.Sell, OrderType.Limit, TimeInForce.Ioc, bid, sweep));
+        await Until.TrueAsync(() => h.Journal.Fills.Count == 1, "our bid is filled: long 0.5");
+    }
+
     /// <summary>
     /// The stats counted the venue's first payments, at least one. The venue goes on settling every 30 s of its clock
     /// while the test moves it to the engine's next poll (a placement settles what is due too), and a settlement after
@@ -198,7 +194,7 @@ public class FundingTests
     public async Task ACrossMarketHedge_CountsTheFundingItsHedgeMarketsPositionPaid_OnThatMarket()
     {
         var config = new MakerTakerHedgeConfig { OrderQuantity = 0.5m, MaxSlippagePct = 0.5m, MinProfitabilityPct = 0.1m, RefreshTolerancePct = 0m };
-        var market = EngineHarness.QuietMarket() with { FundingRatePct = 0.1m, FundingInterval = TimeSpan.FromSeconds(30) };
+        var market = SettlingEvery(TimeSpan.FromSeconds(30));
         await using var h = new EngineHarness("xemm", config, market: market, hedgeSymbol: Perp);
         _ = h.Start();
         await Until.TrueAsync(() => h.OpenOrders().Count == 2, "a quote a side on the spot");

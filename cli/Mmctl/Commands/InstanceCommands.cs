@@ -31,8 +31,8 @@ public sealed class InstanceCommands
         [Option(Description = "Start every instance that is not running")] bool all,
         CommonOptions o) => Run(o, async (c, ct) =>
     {
-        var creates = file is not null || template is not null || symbol is not null || spread is not null || strategy is not null;
-        if (creates && (all || names is { Length: > 1 }))
+        var fromFlags = symbol is not null || spread is not null || strategy is not null;
+        if ((file is not null || template is not null || fromFlags) && (all || names is { Length: > 1 }))
             return Fail("mmctl: a new instance takes one NAME (-f, --template and the flags create one); start existing ones with mmctl start NAME... or --all");
         var name = names is [var single] ? single : null;
         if (deadManSwitch is not null && (file ?? template) is not null)
@@ -50,7 +50,7 @@ public sealed class InstanceCommands
             request.Name = name;
             request.Symbol = symbol ?? "";
         }
-        else if (symbol is not null || spread is not null || strategy is not null)
+        else if (fromFlags)
         {
             if ((hedgeVenue ?? hedgeSymbol) is not null && strategy != "maker_taker_hedge")
                 return Fail("mmctl: --hedge-venue and --hedge-symbol go with --strategy maker_taker_hedge");

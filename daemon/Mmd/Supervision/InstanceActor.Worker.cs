@@ -253,6 +253,7 @@ public sealed partial class InstanceActor
             Problem = problem,
             RssBytes = health.RssBytes,
         };
+        _stoppingSince = health.Phase == WorkerPhase.Stopping ? _stoppingSince ?? now : null;
         if (_health.Healthy)
         {
             _healthFailures = 0;
@@ -263,7 +264,7 @@ public sealed partial class InstanceActor
         // at a duration's end, after the threshold's probes). One the daemon asked to stop is killed at that timeout.
         // Within the start-up grace a running worker is not failed for the first book it is still waiting for (it
         // reports every change of phase and health at once, so that report comes early); any other problem counts.
-        else if (!StoppingInTime(health.Phase, now)
+        else if (!StoppingInTime(now)
                  && (now - _spawnedAt > _settings.StartupGrace || (health.Phase == WorkerPhase.Running && health.LastBookUpdate is not null)))
         {
             await CountHealthFailureAsync(problem.Length > 0 ? problem
@@ -272,16 +273,8 @@ public sealed partial class InstanceActor
         }
     }
 
-    private bool StoppingInTime(WorkerPhase phase, DateTimeOffset now)
-    {
-        if (phase != WorkerPhase.Stopping)
-        {
-            _stoppingSince = null;
-            return false;
-        }
-        _stoppingSince ??= now;
-        return _stopSentAt is not null || now - _stoppingSince.Value <= _settings.StopTimeout;
-    }
+    private bool StoppingInTime(DateTimeOffset now) =>
+        _stoppingSince is { } since && (_stopSentAt is not null || now - since <= _settings.StopTimeout);
 
     private async Task CountHealthFailureAsync(string problem, CancellationToken cancellationToken)
     {

@@ -139,7 +139,7 @@ public sealed class Supervisor : IAsyncDisposable
     /// Deletes the runs and events older than journalRetentionDays, keeping the runs a start reads. Ten seconds after the
     /// start (not among its first requests), then hourly; a prune still running when the next is due skips that one.
     /// </summary>
-    public async Task PruneHistoryAsync()
+    private async Task PruneHistoryAsync()
     {
         if (Interlocked.Exchange(ref _pruning, 1) == 1) return;
         try
