@@ -141,6 +141,6 @@ internal static class JournalReader
         command.Parameters.AddWithValue("$symbol", (object?)symbol ?? DBNull.Value);
     }
 
-    private static decimal Money(string text) => decimal.Parse(text, NumberStyles.Number | NumberStyles.AllowExponent, CultureInfo.InvariantCulture);
+    internal static decimal Money(string text) => decimal.Parse(text, NumberStyles.Number | NumberStyles.AllowExponent, CultureInfo.InvariantCulture);
 
 }

@@ -41,11 +41,7 @@ public sealed class RunStore(JournalDatabase database)
         if (!File.Exists(journalPath)) return false;
         try
         {
-            var connectionString = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder
-            {
-                DataSource = journalPath, Mode = Microsoft.Data.Sqlite.SqliteOpenMode.ReadOnly, Pooling = false, DefaultTimeout = 5,
-            }.ToString();
-            await using var connection = new Microsoft.Data.Sqlite.SqliteConnection(connectionString);
+            await using var connection = new Microsoft.Data.Sqlite.SqliteConnection(SqliteConnectionTuning.ReadOnlyConnectionString(journalPath));
             await connection.OpenAsync(cancellationToken);
             await using var command = connection.CreateCommand();
             command.CommandText = """

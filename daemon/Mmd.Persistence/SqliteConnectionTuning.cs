@@ -16,6 +16,13 @@ internal sealed class SqliteConnectionTuning : DbConnectionInterceptor
     internal static string ConnectionString(string path) =>
         new SqliteConnectionStringBuilder { DataSource = path, Pooling = true, DefaultTimeout = 30 }.ToString();
 
+    /// <summary>
+    /// A read-only look at a file another process writes (the daemon reading a worker's journal): no pool (the file may go
+    /// with its instance), and a short wait for the writer.
+    /// </summary>
+    internal static string ReadOnlyConnectionString(string path) =>
+        new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false, DefaultTimeout = 5 }.ToString();
+
     /// <summary>A plain connection (the SQL paths that skip EF) with the same pragmas.</summary>
     internal static async Task<SqliteConnection> OpenAsync(string connectionString, CancellationToken cancellationToken)
     {

@@ -12,17 +12,21 @@ public sealed class InProcessDaemon : IAsyncLifetime, IDisposable
 {
     private readonly TempDirectory _dir = new();
     private DaemonApp? _app;
+    private DaemonConfig? _config;
 
     public string SocketPath => _dir.Combine("state", "mmd.sock");
 
     public Mmd.Watching.StatsHub Hub => _app!.Hub;
+
+    /// <summary>Where the daemon reads an instance's journal (its worker writes it).</summary>
+    public string JournalPath(string name) => _config!.JournalPath(name);
 
     public InstanceService.InstanceServiceClient Instances { get; private set; } = null!;
     public StatsService.StatsServiceClient Stats { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
-        var config = new DaemonConfig { SocketPath = SocketPath, StateDir = _dir.Combine("state"), LogDir = _dir.Combine("logs") };
+        var config = _config = new DaemonConfig { SocketPath = SocketPath, StateDir = _dir.Combine("state"), LogDir = _dir.Combine("logs") };
         _app = await DaemonApp.StartAsync(config, CancellationToken.None, console: false);
         var channel = GrpcMM.Protos.UnixSocketChannel.Create(SocketPath);
         Instances = new InstanceService.InstanceServiceClient(channel);

@@ -12,9 +12,9 @@ namespace Mmd.Daemon.Tests;
 
 public class TradingJournalTests
 {
-    private static readonly DateTimeOffset T = DateTimeOffset.FromUnixTimeMilliseconds(1_795_000_000_000);
+    internal static readonly DateTimeOffset T = DateTimeOffset.FromUnixTimeMilliseconds(1_795_000_000_000);
 
-    private static VenueFill Fill(string tradeId, decimal price = 150.123456789m) =>
+    internal static VenueFill Fill(string tradeId, decimal price = 150.123456789m) =>
         new(tradeId, "V1", "mm_1", "SOL_USDC", Side.Buy, price, 0.5m, 0.0150123m, "USDC", true, T);
 
     [Fact]

@@ -18,6 +18,15 @@ public sealed class DaemonTests
         // grpc.health.v1 says so as soon as the instance does (it once waited for the next lifecycle change).
         Assert.Equal(0, (await d.MmctlAsync("health", "bot")).ExitCode);
         Assert.NotEqual(0, running.Pid);
+        // Its quotes, as its journal keeps them: the instance's own ids, none ended.
+        var orders = await d.MmctlAsync("orders", "bot", "-o", "json");
+        Assert.True(orders.ExitCode == 0, orders.ToString());
+        var quoted = JsonDocument.Parse(orders.StandardOutput).RootElement.GetProperty("orders").EnumerateArray().ToList();
+        Assert.NotEmpty(quoted);
+        Assert.All(quoted, o => Assert.StartsWith("bot_", o.GetProperty("clientOrderId").GetString(), StringComparison.Ordinal));
+        Assert.All(quoted, o => Assert.DoesNotContain(o.GetProperty("status").GetString(), new[] { "ORDER_STATUS_FILLED", "ORDER_STATUS_CANCELLED", "ORDER_STATUS_REJECTED" }));
+        var ids = await d.MmctlAsync("orders", "bot", "-q");
+        Assert.All(ids.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries), id => Assert.StartsWith("bot_", id, StringComparison.Ordinal));
 
         var status = await d.MmctlAsync("status");
         Assert.True(status.ExitCode == 0, status.ToString());
@@ -54,6 +63,15 @@ public sealed class DaemonTests
         Assert.False(ProcessExists(running.Pid), "the worker process is gone");
         // The paper venue's own state: none of its resting orders is ours.
         Assert.Equal(0, await d.PaperOpenOrdersAsync("bot"));
+        // And the journal says so: no open order; the quotes are there among the ended ones, cancelled.
+        var none = await d.MmctlAsync("orders", "bot");
+        Assert.Equal((0, "bot: no open orders"), (none.ExitCode, none.StandardOutput.Trim()));
+        var ended = await d.MmctlAsync("orders", "bot", "--all", "--limit", "1000");
+        Assert.True(ended.ExitCode == 0, ended.ToString());
+        Assert.StartsWith("  SYMBOL ", ended.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains(quoted[0].GetProperty("clientOrderId").GetString()!, ended.StandardOutput, StringComparison.Ordinal);
+        Assert.Matches(@" cancelled ", ended.StandardOutput);
+        Assert.DoesNotMatch(@" open ", ended.StandardOutput);
     }
 
     [Fact]
@@ -113,6 +131,18 @@ public sealed class DaemonTests
             flattenFillsBefore = flattenFills;
             Assert.Equal(0, (await d.MmctlAsync("start", "bot")).ExitCode);
         }
+        // mmctl fills lists the flatten's fill among the quotes', newest next to the prompt.
+        var fills = await d.MmctlAsync("fills", "bot", "--since", "1h", "--limit", "1000", "-o", "json");
+        Assert.True(fills.ExitCode == 0, fills.ToString());
+        var listed = JsonDocument.Parse(fills.StandardOutput).RootElement.GetProperty("fills").EnumerateArray().ToList();
+        Assert.Contains(listed, f => f.GetProperty("purpose").GetString() == "ORDER_PURPOSE_FLATTEN" && !f.GetProperty("maker").GetBoolean());
+        Assert.Contains(listed, f => f.GetProperty("purpose").GetString() == "ORDER_PURPOSE_QUOTE" && f.GetProperty("maker").GetBoolean());
+        var table = await d.MmctlAsync("fills", "bot", "--limit", "1000");
+        Assert.Matches(@" taker +flatten ", table.StandardOutput);
+        Assert.Equal(listed.Count + 2, table.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length); // header and rule
+        var bad = await d.MmctlAsync("fills", "bot", "--since", "yesterday");
+        Assert.Equal((2, "mmctl: --since: 'yesterday' is not a duration like 30m, 2h or 3d"), (bad.ExitCode, bad.StandardError.Trim()));
+        Assert.Equal(3, (await d.MmctlAsync("orders", "ghost")).ExitCode);
     }
 
     [Fact]

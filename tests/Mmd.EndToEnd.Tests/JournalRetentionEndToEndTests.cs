@@ -3,6 +3,8 @@ using Mmd.Persistence;
 using Mmd.TestKit;
 using Mmd.Trading.Execution;
 using Mmd.Trading.Orders;
+using OrderPurpose = Mmd.Trading.Orders.OrderPurpose;
+using OrderStatus = Mmd.Trading.Orders.OrderStatus;
 using Mmd.Trading.Primitives;
 
 namespace Mmd.EndToEnd.Tests;

@@ -32,11 +32,17 @@ public sealed class NativeMmctlTests(NativeMmctl mmctl) : IClassFixture<NativeMm
         var history = await mmctl.RunAsync(d.SocketPath, wd, "history", "bot", "--since", "1h", "--limit", "10");
         Assert.True(history.ExitCode == 0, history.ToString());
         Assert.Contains("started by operator", history.StandardOutput, StringComparison.Ordinal);
+        var orders = await mmctl.RunAsync(d.SocketPath, wd, "orders", "bot", "--all", "--since", "1h", "--limit", "10");
+        Assert.True(orders.ExitCode == 0, orders.ToString());
+        Assert.Contains(" bot_", orders.StandardOutput, StringComparison.Ordinal);
+        var fills = await mmctl.RunAsync(d.SocketPath, wd, "fills", "bot", "-o", "json");
+        Assert.True(fills.ExitCode == 0, fills.ToString());
+        Assert.StartsWith("{", fills.StandardOutput, StringComparison.Ordinal);
 
         var help = await mmctl.RunAsync(d.SocketPath, wd, "--help");
         Assert.Equal(0, help.ExitCode); // Cocona ends help with 129
         Assert.StartsWith("Usage: mmctl [command]", help.StandardOutput, StringComparison.Ordinal);
-        foreach (var command in new[] { "start", "stop", "status", "watch", "logs", "history", "templates", "health", "daemon" })
+        foreach (var command in new[] { "start", "stop", "status", "watch", "logs", "history", "orders", "fills", "templates", "health", "daemon" })
             Assert.Contains(command, help.StandardOutput, StringComparison.Ordinal);
         // The options the host settles reach Cocona: no shell-completion script (enabled, it prints one and exits 0).
         var completion = await mmctl.RunAsync(d.SocketPath, wd, "--completion", "bash");

@@ -1,5 +1,4 @@
 using Cocona;
-using Google.Protobuf.WellKnownTypes;
 using GrpcMM.Protos.V1;
 
 namespace Mmctl.Commands;
@@ -13,12 +12,8 @@ public sealed class HistoryCommand
         [Option(Description = "Only this far back: 30m, 2h, 3d (default: all that is kept)")] string? since,
         [Option(Description = "The newest N runs and N events (default 50, at most 1000)")] uint? limit, CommonOptions o) => InstanceCommands.Run(o, async (c, ct) =>
     {
-        var request = new GetInstanceHistoryRequest { Name = name, Limit = limit ?? 0 };
-        if (since is not null)
-        {
-            if (!LogsCommand.TryParseAge(since, out var window)) return InstanceCommands.Fail($"mmctl: --since: '{since}' is not a duration like 30m, 2h or 3d");
-            request.Since = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow - window);
-        }
+        if (!JournalCommands.TrySince(since, out var from)) return JournalCommands.SinceRefused(since!);
+        var request = new GetInstanceHistoryRequest { Name = name, Limit = limit ?? 0, Since = from };
         var history = await c.Instances.GetInstanceHistoryAsync(request, cancellationToken: ct);
         if (o.Json) Output.Printer.JsonLine(history);
         else Output.Printer.History(name, history);

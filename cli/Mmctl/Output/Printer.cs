@@ -6,7 +6,7 @@ using Spectre.Console;
 namespace Mmctl.Output;
 
 /// <summary>Tables for people, JSON lines for scripts, names for `-q`.</summary>
-public static class Printer
+public static partial class Printer
 {
     private static readonly JsonFormatter Json = new(JsonFormatter.Settings.Default.WithFormatDefaultValues(true));
 

@@ -6,7 +6,7 @@ using Mmd.Supervision;
 namespace Mmd.Grpc;
 
 /// <summary>mm.v1.InstanceService: a thin adapter over the <see cref="Supervisor"/>.</summary>
-public sealed class InstanceApi(Supervisor supervisor, TemplateCatalog templates) : InstanceService.InstanceServiceBase
+public sealed partial class InstanceApi(Supervisor supervisor, TemplateCatalog templates) : InstanceService.InstanceServiceBase
 {
     public override async Task<CreateInstanceResponse> CreateInstance(CreateInstanceRequest request, ServerCallContext context)
     {
@@ -75,18 +75,24 @@ public sealed class InstanceApi(Supervisor supervisor, TemplateCatalog templates
 
     public override async Task<GetInstanceHistoryResponse> GetInstanceHistory(GetInstanceHistoryRequest request, ServerCallContext context)
     {
-        var violations = new List<FieldViolation>();
-        if (!SpecValidator.IsValidName(request.Name)) violations.Add(new("name", SpecValidator.NameProblem(request.Name)));
-        if (request.Limit > MaxHistoryLimit) violations.Add(new("limit", $"must be at most {MaxHistoryLimit} (0: {DefaultHistoryLimit})"));
-        if (request.Since is { } since && (since.Nanos is < 0 or > 999_999_999 || since.Seconds is < MinTimestampSeconds or > MaxTimestampSeconds))
-            violations.Add(new("since", "not a valid time"));
-        if (violations.Count > 0) throw new InvalidRequestException(violations);
-        var limit = request.Limit == 0 ? DefaultHistoryLimit : (int)request.Limit;
+        var limit = ValidPage(request.Name, request.Limit, request.Since);
         return await supervisor.HistoryAsync(request.Name, request.Since?.ToDateTimeOffset(), limit, context.CancellationToken);
     }
 
-    private const int DefaultHistoryLimit = 50;
-    private const int MaxHistoryLimit = 1000;
+    /// <summary>The limit of a request for the newest rows of an instance's records (0: the default); the name, limit and since checked.</summary>
+    private static int ValidPage(string name, uint limit, Google.Protobuf.WellKnownTypes.Timestamp? since)
+    {
+        var violations = new List<FieldViolation>();
+        if (!SpecValidator.IsValidName(name)) violations.Add(new("name", SpecValidator.NameProblem(name)));
+        if (limit > MaxPageLimit) violations.Add(new("limit", $"must be at most {MaxPageLimit} (0: {DefaultPageLimit})"));
+        if (since is not null && (since.Nanos is < 0 or > 999_999_999 || since.Seconds is < MinTimestampSeconds or > MaxTimestampSeconds))
+            violations.Add(new("since", "not a valid time"));
+        if (violations.Count > 0) throw new InvalidRequestException(violations);
+        return limit == 0 ? DefaultPageLimit : (int)limit;
+    }
+
+    private const int DefaultPageLimit = 50;
+    private const int MaxPageLimit = 1000;
     // google.protobuf.Timestamp's range: 0001-01-01 to 9999-12-31.
     private const long MinTimestampSeconds = -62_135_596_800;
     private const long MaxTimestampSeconds = 253_402_300_799;

@@ -176,6 +176,17 @@ public sealed class Supervisor : IAsyncDisposable
             Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(DateTimeOffset.FromUnixTimeMilliseconds(ms));
     }
 
+    /// <summary>
+    /// The path of <paramref name="name"/>'s journal, a deleted instance's too (it stays on disk); null for an instance
+    /// whose worker never wrote one. <see cref="InstanceNotFoundException"/> when there is no instance and no journal.
+    /// </summary>
+    public string? JournalOf(string name)
+    {
+        var path = _config.JournalPath(name);
+        if (File.Exists(path)) return path;
+        return Find(name) is null ? throw new InstanceNotFoundException(name) : null;
+    }
+
     public IReadOnlyList<InstanceActor> Actors()
     {
         lock (_gate) return _actors.Values.Select(a => a.Actor).OrderBy(a => a.Name, StringComparer.Ordinal).ToList();

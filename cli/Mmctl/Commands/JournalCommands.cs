@@ -1,0 +1,53 @@
+using Cocona;
+using Google.Protobuf.WellKnownTypes;
+using GrpcMM.Protos.V1;
+
+namespace Mmctl.Commands;
+
+/// <summary>`mmctl orders NAME` and `mmctl fills NAME`: what the instance's journal keeps of its trading.</summary>
+[UsageRules, IgnoreUnknownOptions]
+public sealed class JournalCommands
+{
+    [Command("orders", Description = "An instance's open orders as its journal keeps them (--all: ended ones too), oldest first; -q: client order ids")]
+    public Task<int> Orders([Argument] string name,
+        [Option(Description = "Ended orders too (filled, cancelled, rejected), with their last error")] bool all,
+        [Option(Description = "Only orders created this far back: 30m, 2h, 3d")] string? since,
+        [Option(Description = "The newest N (default 50, at most 1000)")] uint? limit, CommonOptions o) => InstanceCommands.Run(o, async (c, ct) =>
+    {
+        var request = new ListOrdersRequest { Name = name, IncludeEnded = all, Limit = limit ?? 0 };
+        if (!TrySince(since, out var from)) return SinceRefused(since!);
+        request.Since = from;
+        var response = await c.Instances.ListOrdersAsync(request, cancellationToken: ct);
+        if (o.Json) Output.Printer.JsonLine(response);
+        else if (o.Quiet) foreach (var order in response.Orders.Reverse()) Console.Out.WriteLine(order.ClientOrderId);
+        else Output.Printer.Orders(name, all, response);
+        return ExitCodes.Ok;
+    });
+
+    [Command("fills", Description = "An instance's fills as its journal keeps them, oldest first; -q: trade ids")]
+    public Task<int> Fills([Argument] string name,
+        [Option(Description = "Only this far back: 30m, 2h, 3d (default: all)")] string? since,
+        [Option(Description = "The newest N (default 50, at most 1000)")] uint? limit, CommonOptions o) => InstanceCommands.Run(o, async (c, ct) =>
+    {
+        var request = new ListFillsRequest { Name = name, Limit = limit ?? 0 };
+        if (!TrySince(since, out var from)) return SinceRefused(since!);
+        request.Since = from;
+        var response = await c.Instances.ListFillsAsync(request, cancellationToken: ct);
+        if (o.Json) Output.Printer.JsonLine(response);
+        else if (o.Quiet) foreach (var fill in response.Fills.Reverse()) Console.Out.WriteLine(fill.TradeId);
+        else Output.Printer.Fills(name, response);
+        return ExitCodes.Ok;
+    });
+
+    /// <summary>The time a --since age (30m, 2h, 3d) goes back to; null without one. False when the text is not an age.</summary>
+    internal static bool TrySince(string? text, out Timestamp? since)
+    {
+        since = null;
+        if (text is null) return true;
+        if (!LogsCommand.TryParseAge(text, out var age)) return false;
+        since = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow - age);
+        return true;
+    }
+
+    internal static int SinceRefused(string since) => InstanceCommands.Fail($"mmctl: --since: '{since}' is not a duration like 30m, 2h or 3d");
+}

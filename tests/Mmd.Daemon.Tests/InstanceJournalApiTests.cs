@@ -1,0 +1,121 @@
+using Google.Rpc;
+using Grpc.Core;
+using GrpcMM.Protos.V1;
+using Mmd.Persistence;
+using Mmd.TestKit;
+using Mmd.Trading.Execution;
+using Timestamp = Google.Protobuf.WellKnownTypes.Timestamp;
+using Trading = Mmd.Trading;
+
+namespace Mmd.Daemon.Tests;
+
+/// <summary>InstanceService.ListOrders and ListFills: an instance's journal through the API (the in-process daemon; the journal written as a worker writes it).</summary>
+public sealed class InstanceJournalApiTests(InProcessDaemon daemon) : IClassFixture<InProcessDaemon>
+{
+    private static readonly DateTimeOffset T = DateTimeOffset.FromUnixTimeMilliseconds(1_795_000_000_000);
+
+    private static InstanceSpec Spec(string name) => new()
+    {
+        Name = name, Venue = "paper", Symbol = "SOL_USDC",
+        SpotMarketMaking = new SpotMarketMakingConfig { SpreadPct = "0.2", OrderQuantity = "0.5", Levels = 3 },
+    };
+
+    private static Trading.Orders.TrackedOrder Quote(string id, Trading.Primitives.Side side, DateTimeOffset at) => new()
+    {
+        ClientOrderId = id, Symbol = "SOL_USDC", Side = side, Type = OrderType.Limit, TimeInForce = TimeInForce.Gtc,
+        Price = 150.05m, Quantity = 0.5m, PostOnly = true, Level = 2, CreatedAt = at, Purpose = Trading.Orders.OrderPurpose.Quote,
+    };
+
+    private async Task WriteJournalAsync(string name)
+    {
+        var db = await MmdDatabase.OpenAsync(daemon.JournalPath(name), CancellationToken.None);
+        await using var journal = new SqliteTradingJournal(db, name, "paper");
+        var resting = Quote($"{name}_1", Trading.Primitives.Side.Sell, T);
+        var filled = Quote($"{name}_2", Trading.Primitives.Side.Buy, T.AddSeconds(1));
+        await journal.SaveOrdersAsync([resting, filled], CancellationToken.None);
+        resting.Restore(Trading.Orders.OrderStatus.Open, "V1", 0m, T.AddSeconds(2), null);
+        filled.Restore(Trading.Orders.OrderStatus.Filled, "V2", 0.5m, T.AddSeconds(3), null);
+        await journal.SaveOrdersAsync([resting, filled], CancellationToken.None);
+        await journal.RecordFillAsync(new VenueFill("T1", "V2", $"{name}_2", "SOL_USDC", Trading.Primitives.Side.Buy, 150.05m, 0.2m, 0.003001m, "USDC", true,
+            T.AddSeconds(2)), Trading.Orders.OrderPurpose.Quote, CancellationToken.None);
+        await journal.RecordFillAsync(new VenueFill("T2", "V2", $"{name}_2", "SOL_USDC", Trading.Primitives.Side.Buy, 150.123456789m, 0.3m, 0.0045m, "USDC", false,
+            T.AddSeconds(3)), Trading.Orders.OrderPurpose.Hedge, CancellationToken.None);
+    }
+
+    private static async Task<(StatusCode Code, IReadOnlyList<string> Fields)> FailureOf(Func<Task> call)
+    {
+        var ex = await Assert.ThrowsAsync<RpcException>(call);
+        return (ex.StatusCode, ex.GetRpcStatus()?.GetDetail<BadRequest>()?.FieldViolations.Select(v => v.Field).ToList() ?? []);
+    }
+
+    [Fact]
+    public async Task OrdersAndFills_AreTheJournals_NewestFirst_EveryFieldOnTheWire_ADeletedInstancesToo()
+    {
+        await daemon.Instances.CreateInstanceAsync(new CreateInstanceRequest { Spec = Spec("ledger") });
+        // Never started: no journal yet, nothing to list.
+        Assert.Empty((await daemon.Instances.ListOrdersAsync(new ListOrdersRequest { Name = "ledger", IncludeEnded = true })).Orders);
+        Assert.Empty((await daemon.Instances.ListFillsAsync(new ListFillsRequest { Name = "ledger" })).Fills);
+
+        await WriteJournalAsync("ledger");
+        var open = await daemon.Instances.ListOrdersAsync(new ListOrdersRequest { Name = "ledger" });
+        Assert.False(open.Truncated);
+        var order = Assert.Single(open.Orders);
+        Assert.Equal(new Order
+        {
+            ClientOrderId = "ledger_1", VenueOrderId = "V1", Venue = "paper", Symbol = "SOL_USDC", Side = OrderSide.Sell, Price = "150.05", Quantity = "0.5",
+            FilledQuantity = "0", Status = OrderStatus.Open, Purpose = OrderPurpose.Quote, Level = 2, PostOnly = true,
+            CreatedAt = Timestamp.FromDateTimeOffset(T), UpdatedAt = Timestamp.FromDateTimeOffset(T.AddSeconds(2)),
+        }, order);
+        var all = await daemon.Instances.ListOrdersAsync(new ListOrdersRequest { Name = "ledger", IncludeEnded = true, Limit = 1 });
+        Assert.Equal(["ledger_2"], all.Orders.Select(o => o.ClientOrderId));
+        Assert.True(all.Truncated);
+        Assert.Equal((OrderStatus.Filled, "0.5"), (all.Orders[0].Status, all.Orders[0].FilledQuantity));
+
+        var fills = await daemon.Instances.ListFillsAsync(new ListFillsRequest { Name = "ledger" });
+        Assert.Equal(["T2", "T1"], fills.Fills.Select(f => f.TradeId));
+        Assert.Equal(new Fill
+        {
+            Time = Timestamp.FromDateTimeOffset(T.AddSeconds(3)), Venue = "paper", Symbol = "SOL_USDC", Side = OrderSide.Buy, Price = "150.123456789",
+            Quantity = "0.3", Fee = "0.0045", FeeAsset = "USDC", Maker = false, Purpose = OrderPurpose.Hedge, ClientOrderId = "ledger_2", VenueOrderId = "V2",
+            TradeId = "T2",
+        }, fills.Fills[0]);
+        var since = await daemon.Instances.ListFillsAsync(new ListFillsRequest { Name = "ledger", Since = Timestamp.FromDateTimeOffset(T.AddSeconds(3)) });
+        Assert.Equal(["T2"], since.Fills.Select(f => f.TradeId));
+
+        // Deleted: the journal stays on disk, and readable.
+        await daemon.Instances.DeleteInstanceAsync(new DeleteInstanceRequest { Name = "ledger" });
+        Assert.Equal(2, (await daemon.Instances.ListFillsAsync(new ListFillsRequest { Name = "ledger" })).Fills.Count);
+    }
+
+    [Fact]
+    public async Task AnUnknownName_IsNotFound_ABadRequestNamesItsFields_AnUnreadableJournalIsAFailedPrecondition()
+    {
+        Assert.Equal(StatusCode.NotFound, (await FailureOf(() => daemon.Instances.ListOrdersAsync(new ListOrdersRequest { Name = "never-was" }).ResponseAsync)).Code);
+        Assert.Equal(StatusCode.NotFound, (await FailureOf(() => daemon.Instances.ListFillsAsync(new ListFillsRequest { Name = "never-was" }).ResponseAsync)).Code);
+
+        var badSince = new Timestamp { Seconds = 1, Nanos = -1 };
+        var (code, fields) = await FailureOf(() => daemon.Instances.ListOrdersAsync(new ListOrdersRequest { Name = "NOT A NAME", Limit = 1001, Since = badSince }).ResponseAsync);
+        Assert.Equal(StatusCode.InvalidArgument, code);
+        Assert.Equal(["name", "limit", "since"], fields);
+        (code, fields) = await FailureOf(() => daemon.Instances.ListFillsAsync(new ListFillsRequest { Name = "NOT A NAME", Limit = 1001, Since = badSince }).ResponseAsync);
+        Assert.Equal(StatusCode.InvalidArgument, code);
+        Assert.Equal(["name", "limit", "since"], fields);
+
+        await daemon.Instances.CreateInstanceAsync(new CreateInstanceRequest { Spec = Spec("garbled") });
+        Directory.CreateDirectory(Path.GetDirectoryName(daemon.JournalPath("garbled"))!);
+        await File.WriteAllTextAsync(daemon.JournalPath("garbled"), "not a database, just text that is long enough to be read as a header");
+        var ex = await Assert.ThrowsAsync<RpcException>(() => daemon.Instances.ListFillsAsync(new ListFillsRequest { Name = "garbled" }).ResponseAsync);
+        Assert.Equal(StatusCode.FailedPrecondition, ex.StatusCode);
+        Assert.Contains("journal cannot be read", ex.Status.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TheWiresOrderEnums_NumberAsTheTradingCoresDo()
+    {
+        // The API maps the journal's names through the trading core's enums by number.
+        foreach (var s in Enum.GetValues<Trading.Orders.OrderStatus>()) Assert.Equal((int)s, (int)Enum.Parse<OrderStatus>(s.ToString()));
+        foreach (var p in Enum.GetValues<Trading.Orders.OrderPurpose>()) Assert.Equal((int)p, (int)Enum.Parse<OrderPurpose>(p.ToString()));
+        Assert.Equal(Enum.GetValues<Trading.Orders.OrderStatus>().Length + 1, Enum.GetValues<OrderStatus>().Length);
+        Assert.Equal(Enum.GetValues<Trading.Orders.OrderPurpose>().Length + 1, Enum.GetValues<OrderPurpose>().Length);
+    }
+}
