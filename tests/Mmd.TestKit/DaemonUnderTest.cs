@@ -20,6 +20,7 @@ public sealed class DaemonUnderTest : IAsyncDisposable
     }
 
     public TempDirectory Dir { get; }
+    public IReadOnlyDictionary<string, string> Environment { get; private init; } = new Dictionary<string, string>();
     public MmdProcess? Process { get; private set; }
     public string ConfigPath => Dir.Combine("daemon.json");
     public string SocketPath => Dir.Combine("state", "mmd.sock");
@@ -31,10 +32,11 @@ public sealed class DaemonUnderTest : IAsyncDisposable
     /// Writes a daemon.json with fast supervision timings (overridable), plus any other keys, and starts the daemon;
     /// <paramref name="prepareState"/> is given the (new) state folder before that, to leave files a past run would have.
     /// </summary>
+    /// <param name="environment">Variables added to the daemon's environment, at every start.</param>
     public static async Task<DaemonUnderTest> StartAsync(Dictionary<string, object>? supervision = null, Dictionary<string, object>? settings = null,
-        Func<string, Task>? prepareState = null)
+        Func<string, Task>? prepareState = null, Dictionary<string, string>? environment = null)
     {
-        var daemon = new DaemonUnderTest(new TempDirectory());
+        var daemon = new DaemonUnderTest(new TempDirectory()) { Environment = environment ?? [] };
         var sup = new Dictionary<string, object>
         {
             ["initialBackoffSeconds"] = 0.5, ["maxBackoffSeconds"] = 4, ["resetAfterSeconds"] = 30,
@@ -56,7 +58,7 @@ public sealed class DaemonUnderTest : IAsyncDisposable
     /// <summary>Starts (or starts again) the daemon process and waits until it answers.</summary>
     public async Task StartProcessAsync()
     {
-        Process = MmdProcess.StartWithConfig(Dir.Path, ConfigPath);
+        Process = MmdProcess.StartWithConfig(Dir.Path, ConfigPath, Environment);
         using var channel = Channel();
         var client = new DaemonService.DaemonServiceClient(channel);
         await Until.TrueAsync(async () =>

@@ -52,9 +52,14 @@ public sealed class MmdProcess : IDisposable
     }
 
     /// <summary>The daemon (or any command) with an explicit daemon.json and no MMD_* overrides.</summary>
-    public static MmdProcess StartWithConfig(string workingDirectory, string configPath, params string[] args)
+    public static MmdProcess StartWithConfig(string workingDirectory, string configPath, params string[] args) =>
+        StartWithConfig(workingDirectory, configPath, new Dictionary<string, string>(), args);
+
+    /// <summary>As above, with variables added to its environment (systemd's, say).</summary>
+    public static MmdProcess StartWithConfig(string workingDirectory, string configPath, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var info = NewStartInfo();
+        foreach (var (name, value) in environment) info.Environment[name] = value;
         foreach (var a in args) info.ArgumentList.Add(a);
         info.ArgumentList.Add("--config");
         info.ArgumentList.Add(configPath);

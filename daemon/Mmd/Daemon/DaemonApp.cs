@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Hosting.Systemd;
 using Microsoft.Extensions.Logging;
 using Mmd.Configuration;
 using Mmd.Grpc;
@@ -29,14 +30,18 @@ public sealed class DaemonApp : IAsyncDisposable
     private readonly MetricsEndpoint? _metrics;
     private readonly FileStream _lock;
     private readonly CancellationTokenSource _afterStart;
+    private readonly SystemdNotification? _systemd;
 
-    private DaemonApp(WebApplication app, Supervisor supervisor, MetricsEndpoint? metrics, FileStream lockFile, CancellationTokenSource afterStart)
+    private DaemonApp(WebApplication app, Supervisor supervisor, MetricsEndpoint? metrics, FileStream lockFile, CancellationTokenSource afterStart,
+        SystemdNotification? systemd)
     {
         _app = app;
         _supervisor = supervisor;
         _metrics = metrics;
         _lock = lockFile;
         _afterStart = afterStart;
+        _systemd = systemd;
+        if (systemd is not null) app.Lifetime.ApplicationStopping.Register(systemd.Stopping);
     }
 
     /// <summary>Thrown when a live daemon already answers on the socket.</summary>
@@ -113,7 +118,9 @@ public sealed class DaemonApp : IAsyncDisposable
             var afterStart = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             _ = AfterStartAsync(store, supervisor, logger, afterStart.Token);
             _ = LogFolders.PruneHourlyAsync(config.LogDir, config.LogRetentionDays, TimeProvider.System, afterStart.Token); // the workers' logs too: one folder
-            return new DaemonApp(app, supervisor, metrics, lockFile, afterStart);
+            // Under systemd (Type=notify): ready now, and the watchdog from here on.
+            var systemd = SystemdNotification.Start(new SystemdNotifier(), supervisor, TimeProvider.System, logger, Environment.GetEnvironmentVariable);
+            return new DaemonApp(app, supervisor, metrics, lockFile, afterStart, systemd);
 
             async Task<MetricsEndpoint?> StartMetricsAsync(System.Net.IPEndPoint at) =>
                 await MetricsEndpoint.StartAsync(at, () => loading.IsCompletedSuccessfully ? loading.Result.supervisor : null, TimeProvider.System, log, cancellationToken);
@@ -244,6 +251,7 @@ public sealed class DaemonApp : IAsyncDisposable
     /// <summary>Stops serving; workers keep running (live restore).</summary>
     public async ValueTask DisposeAsync()
     {
+        _systemd?.Stopping();
         await _afterStart.CancelAsync();
         _afterStart.Dispose();
         await _supervisor.DisposeAsync();

@@ -46,6 +46,8 @@ public sealed partial class InstanceActor
     private DateTimeOffset? _lastExitAt;
     private InstanceStats? _stats;
     private Instance _snapshot = new();
+    // When the actor last finished handling a message (UTC ticks): the supervisor's tick reaches it every 250 ms.
+    private long _lastStepTicks;
 
     public InstanceActor(string name, InstanceSpec spec, string specJson, SupervisionSettings settings, DesiredState desired,
         DateTimeOffset createdAt, int restarts, ActorContext context)
@@ -58,6 +60,7 @@ public sealed partial class InstanceActor
         _createdAt = createdAt;
         _restarts = restarts;
         _ctx = context;
+        _lastStepTicks = context.Time.GetUtcNow().UtcTicks;
         _state = InstanceState.Created;
         Publish();
     }
@@ -70,6 +73,9 @@ public sealed partial class InstanceActor
 
     /// <summary>No worker confirmed that none of the instance's orders is left: its last trading run was killed or failed.</summary>
     public bool BookUnconfirmed => Volatile.Read(ref _bookUnconfirmed);
+
+    /// <summary>When the actor last finished handling a message (or was created): one that stops stepping is wedged.</summary>
+    public DateTimeOffset LastStepAt => new(Volatile.Read(ref _lastStepTicks), TimeSpan.Zero);
 
     /// <summary>The latest snapshot; replaced (never mutated) after every message.</summary>
     public Instance Snapshot => Volatile.Read(ref _snapshot);
@@ -139,6 +145,7 @@ public sealed partial class InstanceActor
                     SupervisionLog.ActorStepFailed(_ctx.Logger, Name, ex);
                 }
                 Publish();
+                Volatile.Write(ref _lastStepTicks, _ctx.Time.GetUtcNow().UtcTicks);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested) { }

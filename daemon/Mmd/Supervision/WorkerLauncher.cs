@@ -49,8 +49,12 @@ public sealed class WorkerLauncher(DaemonConfig config)
         info.Environment[HealthIntervalVariable] = ((long)healthInterval.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
         info.Environment["MMD_WORKER_OUTPUT"] = output;
         info.Environment[SettingsVariable] = _settings;
+        // systemd's notify and watchdog variables are the daemon's: a worker is not the service systemd watches.
+        foreach (var systemd in SystemdVariables) info.Environment.Remove(systemd);
         return Process.Start(info) ?? throw new InvalidOperationException("the worker process did not start");
     }
+
+    private static readonly string[] SystemdVariables = ["NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID"];
 
     /// <summary>logs/&lt;date&gt;/&lt;name&gt;.out: what the worker wrote to stdout and stderr.</summary>
     public string WorkerOutputPath(string name, DateTimeOffset now) =>
