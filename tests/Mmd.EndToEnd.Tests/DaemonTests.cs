@@ -238,6 +238,56 @@ public sealed class DaemonTests
     }
 
     [Fact]
+    public async Task AppliedSpec_WaitsForARestart_ARestartedDaemonStillKnows_ApplyRestartTradesWithIt_WhereItTradesCannotChange()
+    {
+        await using var d = await DaemonUnderTest.StartAsync();
+        Assert.Equal(0, (await d.MmctlAsync("start", "--template", "paper-spot-mm", "bot")).ExitCode);
+        var first = await d.WaitForAsync("bot", i => i.State == InstanceState.Running && i.Health.Healthy, "running");
+        // The worker's Hello says what it trades with, and it is the instance's spec: nothing pending.
+        Assert.False(first.RestartPending);
+        var spec = await d.MmctlAsync("spec", "bot");
+        Assert.True(spec.ExitCode == 0, spec.ToString());
+        var file = d.Dir.Combine("bot.json");
+        await File.WriteAllTextAsync(file, spec.StandardOutput.Replace("\"spreadPct\": \"0.2\"", "\"spreadPct\": \"0.3\"", StringComparison.Ordinal));
+
+        var apply = await d.MmctlAsync("apply", "-f", file);
+        Assert.Equal((0, "bot: saved; applies at the next start (restart to apply it now); changed: spot_market_making.spread_pct"),
+            (apply.ExitCode, apply.StandardOutput.Trim()));
+        var pending = await d.GetAsync("bot");
+        Assert.Equal((true, first.Pid, "0.3"), (pending.RestartPending, pending.Pid, pending.Spec.SpotMarketMaking.SpreadPct));
+        Assert.Contains("updated since the worker started", (await d.MmctlAsync("status", "bot")).StandardOutput, StringComparison.Ordinal);
+
+        // kill -9 the daemon: the re-adopted worker tells the new one it still trades with the spread of 0.2.
+        d.Process!.Signal(9);
+        await d.Process.WaitForExitAsync();
+        await d.StartProcessAsync();
+        var adopted = await d.WaitForAsync("bot", i => i.State == InstanceState.Running && i.Health.Healthy, "re-adopted");
+        Assert.Equal((first.Pid, true), (adopted.Pid, adopted.RestartPending));
+        var again = await d.MmctlAsync("apply", "-f", file);
+        Assert.Equal("bot: unchanged; the worker runs an earlier spec until restarted", again.StandardOutput.Trim());
+
+        var restart = await d.MmctlAsync("apply", "-f", file, "--restart");
+        Assert.Equal((0, "bot: unchanged; restarted"), (restart.ExitCode, restart.StandardOutput.Trim()));
+        var restarted = await d.WaitForAsync("bot", i => i.State == InstanceState.Running && i.Health.Healthy && !i.RestartPending, "restarted with the new spec");
+        Assert.NotEqual(first.Pid, restarted.Pid);
+        var events = JsonDocument.Parse((await d.MmctlAsync("history", "bot", "-o", "json")).StandardOutput).RootElement.GetProperty("events");
+        Assert.Equal("spec updated: spot_market_making.spread_pct",
+            events.EnumerateArray().Select(e => e.GetProperty("message").GetString()!).Single(m => m.StartsWith("spec updated", StringComparison.Ordinal)));
+
+        // Another symbol is another instance: refused, one line per field, nothing changed.
+        await File.WriteAllTextAsync(file, (await File.ReadAllTextAsync(file)).Replace("\"SOL_USDC\"", "\"BTC_USDC\"", StringComparison.Ordinal));
+        var moved = await d.MmctlAsync("apply", "-f", file);
+        Assert.Equal(2, moved.ExitCode);
+        Assert.Contains("symbol: cannot change on an existing instance (from 'SOL_USDC' to 'BTC_USDC')", moved.StandardError, StringComparison.Ordinal);
+        Assert.Equal("SOL_USDC", (await d.GetAsync("bot")).Spec.Symbol);
+        // A file for an instance that does not exist creates it, stopped.
+        await File.WriteAllTextAsync(file, (await File.ReadAllTextAsync(file)).Replace("\"bot\"", "\"bot2\"", StringComparison.Ordinal));
+        var created = await d.MmctlAsync("apply", "-f", file);
+        Assert.Equal((0, "bot2: created (stopped); start it with mmctl start bot2"), (created.ExitCode, created.StandardOutput.Trim()));
+        Assert.Equal("BTC_USDC", (await d.GetAsync("bot2")).Spec.Symbol);
+    }
+
+    [Fact]
     public async Task KilledDaemon_WorkerKeepsTrading_NewDaemonReadoptsIt_WatchResumesOrSaysHistoryIsGone()
     {
         await using var d = await DaemonUnderTest.StartAsync();

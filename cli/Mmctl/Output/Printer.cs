@@ -126,6 +126,7 @@ public static partial class Printer
         Add("last exit", i.LastExitReason.Length == 0 ? "-" : $"{i.LastExitReason}{(i.LastExitAt is null ? "" : $" at {i.LastExitAt.ToDateTimeOffset():u}")}");
         Add("venue / symbol", $"{(i.Spec.Venue.Length == 0 ? "paper" : i.Spec.Venue)} {i.Spec.Symbol}");
         Add("strategy", i.Spec.StrategyCase.ToString());
+        if (i.RestartPending) Add("spec", $"updated since the worker started: it trades with the earlier one until mmctl restart {i.Name}");
         if (i.Stats?.QuotingPaused == true || i.Spec.QuotingPaused)
             Add("quoting", $"PAUSED by the operator{(i.Pid == 0 ? ": it starts paused" : "")}; it holds across restarts until mmctl resume {i.Name}");
         if (i.Stats is { } s)

@@ -41,6 +41,27 @@ public sealed partial class InstanceApi(Supervisor supervisor, TemplateCatalog t
     public override async Task<StartInstanceResponse> StartInstance(StartInstanceRequest request, ServerCallContext context) =>
         new() { Instance = await supervisor.StartAsync(RequireName(request.Name), context.CancellationToken) };
 
+    public override async Task<UpdateInstanceResponse> UpdateInstance(UpdateInstanceRequest request, ServerCallContext context)
+    {
+        var timeout = Timeout(request.Timeout);
+        InstanceSpec spec;
+        IReadOnlyDictionary<string, long>? lines = null;
+        switch (request.SourceCase)
+        {
+            case UpdateInstanceRequest.SourceOneofCase.Spec:
+                spec = request.Spec;
+                break;
+            case UpdateInstanceRequest.SourceOneofCase.SpecJson:
+                spec = InstanceSpecJson.Parse("spec_json", System.Text.Encoding.UTF8.GetBytes(request.SpecJson), out var fileLines);
+                lines = fileLines;
+                break;
+            default:
+                throw new InvalidRequestException([new("source", "set spec or spec_json")]);
+        }
+        var (instance, changed, outcome) = await supervisor.UpdateAsync(spec, request.Restart, timeout, context.CancellationToken, lines);
+        return new UpdateInstanceResponse { Instance = instance, Changed = { changed }, Outcome = outcome };
+    }
+
     public override async Task<StopInstanceResponse> StopInstance(StopInstanceRequest request, ServerCallContext context)
     {
         var timeout = Timeout(request.Timeout);

@@ -25,7 +25,10 @@ public sealed class WorkerLinkApi(Supervisor supervisor, Configuration.DaemonCon
         var hello = requestStream.Current.Hello;
         if (hello.Protocol != ProtocolVersion._1)
             throw new RpcException(new Status(StatusCode.FailedPrecondition, $"worker protocol {hello.Protocol} is not supported (daemon speaks {ProtocolVersion._1})"));
-        var connection = new WorkerConnection(hello.Pid, hello.StartedAt.ToDateTimeOffset());
+        var connection = new WorkerConnection(hello.Pid, hello.StartedAt.ToDateTimeOffset())
+        {
+            SpecJson = hello.Spec is { } spec ? Specs.InstanceSpecJson.Format(spec) : null,
+        };
         if (!await supervisor.AttachAsync(hello.Instance, connection, token))
             throw new RpcException(new Status(StatusCode.FailedPrecondition, $"no instance '{hello.Instance}' supervises pid {hello.Pid}"));
         var actor = supervisor.Find(hello.Instance)!;

@@ -31,13 +31,14 @@ public static class WorkerCommand
             var env = RunCommand.EnvironmentVariables();
             DaemonConfig config;
             ValidatedSpec spec;
+            GrpcMM.Protos.V1.InstanceSpec proto;
             try
             {
                 // The daemon's own configuration, not daemon.json read again (see WorkerSettingsEncoding).
                 config = WorkerSettingsEncoding.Decode(env.GetValueOrDefault(WorkerLauncher.SettingsVariable)
                     ?? throw new ConfigException("(environment)", null, WorkerLauncher.SettingsVariable, "not set (workers are started by mmd)"));
                 var encoded = env.GetValueOrDefault(WorkerLauncher.SpecVariable) ?? throw new InvalidSpecException("worker", [new("(spec)", $"{WorkerLauncher.SpecVariable} is not set")]);
-                var proto = WorkerSpec.Decode(encoded);
+                proto = WorkerSpec.Decode(encoded);
                 spec = SpecValidator.Validate(proto, WorkerLauncher.SpecVariable);
                 if (spec.Name != result.GetValue(instance)) throw new InvalidSpecException("worker", [new("name", $"the spec is for '{spec.Name}', not '{result.GetValue(instance)}'")]);
             }
@@ -54,7 +55,7 @@ public static class WorkerCommand
             var sweeping = result.GetValue(sweep);
             if (sweeping) stop.Request("sweep: reconcile and cancel only");
             using var signals = stop.OnSignals();
-            await using var link = new DaemonLink(spec.Name, socket, healthInterval, stop, TimeProvider.System, NullLogger.Instance);
+            await using var link = new DaemonLink(spec.Name, proto, socket, healthInterval, stop, TimeProvider.System, NullLogger.Instance);
             link.Start();
             var outcome = await InstanceRunner.RunAsync(spec, config, TimeSpan.FromSeconds(60), stop, logToConsole: false, link.Bind, sweeping,
                 keepTrippedKillSwitch: !result.GetValue(operatorStart));

@@ -24,6 +24,9 @@ internal sealed record CommandRequested(StrategyCommand Command, InstanceSpec? N
 
 internal sealed record CommandResultReported(CommandResult Result) : ActorMessage;
 
+/// <summary>An operator's update of the spec (UpdateInstance): the next worker runs it, under the settings it resolves to.</summary>
+internal sealed record SpecReplaced(InstanceSpec Spec, string Json, SupervisionSettings Settings, TaskCompletionSource Done) : ActorMessage;
+
 /// <summary>
 /// A delete, once its stop has ended: accepted (true) only while no worker runs or is wanted, for a start may have come
 /// since. Once accepted the actor refuses every request as not found, so no start slips in before it is removed.

@@ -56,6 +56,7 @@ public sealed partial class InstanceActor
         if (result.Error.Length == 0)
         {
             ReplaceSpec(request);
+            if (request.NewSpecJson is not null) _workerSpecJson = request.NewSpecJson; // the worker runs it now
             request.Done.TrySetResult("applied");
         }
         else

@@ -137,6 +137,7 @@ public sealed partial class InstanceActor
         try
         {
             process = _ctx.Launcher.Start(Name, _spec, _settings.HealthInterval, sweep, operatorStart);
+            _workerSpecJson = _specJson;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -216,6 +217,8 @@ public sealed partial class InstanceActor
         }
         _connection = connection;
         _worker.MarkAttached(connection);
+        // What it trades with: for a worker re-adopted after a daemon restart, the only way to know.
+        if (connection.SpecJson is { } specJson) _workerSpecJson = specJson;
         _lastHealthAt = _ctx.Time.GetUtcNow();
         connection.Send(new DaemonCommand { Welcome = new Welcome { HealthInterval = Duration.FromTimeSpan(_settings.HealthInterval) } });
         await EventAsync("state", $"worker pid {connection.Pid} attached", cancellationToken);

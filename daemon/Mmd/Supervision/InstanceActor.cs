@@ -31,7 +31,9 @@ public sealed partial class InstanceActor
     });
     private string _specJson;
     private InstanceSpec _spec;
-    private readonly SupervisionSettings _settings;
+    private SupervisionSettings _settings;
+    // The spec the running worker was started with (or last applied live); null when none runs or it was adopted.
+    private string? _workerSpecJson;
     private readonly DateTimeOffset _createdAt;
 
     private DesiredState _desired;
@@ -100,6 +102,14 @@ public sealed partial class InstanceActor
     }
 
     internal bool TryPost(ActorMessage message) => _inbox.Writer.TryWrite(message);
+
+    /// <summary>Takes an updated spec (and the supervision settings it resolves to): the next worker runs it.</summary>
+    internal async Task ReplaceSpecAsync(InstanceSpec spec, string json, SupervisionSettings settings, CancellationToken cancellationToken)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await PostAsync(new SpecReplaced(spec, json, settings, done), cancellationToken);
+        await done.Task.WaitAsync(cancellationToken);
+    }
 
     public async Task<Instance> StartAsync(CancellationToken cancellationToken)
     {
@@ -172,6 +182,13 @@ public sealed partial class InstanceActor
                 break;
             case CommandResultReported result:
                 OnCommandResult(result.Result);
+                break;
+            case SpecReplaced replaced:
+                Volatile.Write(ref _spec, replaced.Spec);
+                Volatile.Write(ref _specJson, replaced.Json);
+                _settings = replaced.Settings;
+                Publish(); // the caller reads the snapshot next
+                replaced.Done.TrySetResult();
                 break;
             case StartRequested start:
                 if (_desired != DesiredState.Running || _state is InstanceState.Failed or InstanceState.Exited or InstanceState.Backoff)
@@ -301,6 +318,7 @@ public sealed partial class InstanceActor
             LastExitReason = _lastExitReason,
             LastExitCode = _lastExitCode,
             Health = _health.Clone(),
+            RestartPending = _worker is not null && _workerSpecJson is not null && _workerSpecJson != _specJson,
         };
         if (_worker is not null) snapshot.StartedAt = Timestamp.FromDateTimeOffset(_worker.StartedAt);
         if (_nextRetryAt is { } retry && _state == InstanceState.Backoff) snapshot.NextRetryAt = Timestamp.FromDateTimeOffset(retry);

@@ -279,6 +279,43 @@ public sealed class Supervisor : IAsyncDisposable
         return (start ? await actor.StartAsync(cancellationToken) : actor.Snapshot, created);
     }
 
+    /// <summary>
+    /// Replaces an existing instance's spec (validated as a new one; what says where its orders live may not change; a
+    /// pause is kept), and with <paramref name="restart"/> restarts a running instance so that it trades with it now.
+    /// </summary>
+    /// <returns>The instance, the changed fields' paths, and what happened, for the operator.</returns>
+    public async Task<(Instance Instance, IReadOnlyList<string> Changed, string Outcome)> UpdateAsync(InstanceSpec spec, bool restart, TimeSpan? timeout,
+        CancellationToken cancellationToken, IReadOnlyDictionary<string, long>? lines = null)
+    {
+        var validated = SpecValidator.Validate(spec, "spec", lines);
+        var actor = Require(validated.Name);
+        IReadOnlyList<string> changed;
+        await _mutations.WaitAsync(cancellationToken); // one spec change at a time, and none during a create or delete
+        try
+        {
+            spec = SpecEdits.Paused(spec, actor.Spec.QuotingPaused);
+            if (SpecChanges.Refused(actor.Spec, spec) is { Count: > 0 } refused) throw new InvalidSpecException("spec", refused, lines);
+            changed = SpecChanges.Paths(actor.Spec, spec);
+            if (changed.Count > 0)
+            {
+                var json = InstanceSpecJson.Format(spec);
+                await actor.ReplaceSpecAsync(spec, json, SupervisionSettings.Resolve(validated.Supervision, _config.Supervision), cancellationToken);
+                await _ctx.Store.UpdateSpecAsync(validated.Name, json, spec.ToByteArray(), cancellationToken);
+                await _ctx.Store.AddEventAsync(validated.Name, "operator", $"spec updated: {string.Join(", ", changed)}", cancellationToken);
+            }
+        }
+        finally
+        {
+            _mutations.Release();
+        }
+        var instance = actor.Snapshot;
+        if (restart && instance.DesiredState == DesiredState.Running && (changed.Count > 0 || instance.RestartPending))
+            return (await RestartAsync(validated.Name, timeout, cancellationToken), changed, changed.Count > 0 ? "saved; restarted" : "unchanged; restarted");
+        if (changed.Count == 0)
+            return (instance, changed, instance.RestartPending ? "unchanged; the worker runs an earlier spec until restarted" : "unchanged");
+        return (instance, changed, instance.Pid != 0 ? "saved; applies at the next start (restart to apply it now)" : "saved; applies at the next start");
+    }
+
     public Task<Instance> StartAsync(string name, CancellationToken cancellationToken) => Require(name).StartAsync(cancellationToken);
 
     public async Task<StopOutcome> StopAsync(string name, TimeSpan? timeout, bool flatten, CancellationToken cancellationToken)

@@ -13,8 +13,12 @@ namespace Mmd.Worker;
 /// interval and stats at most 10 times a second; a Stop from the daemon cancels the run. When the daemon goes away
 /// the worker keeps trading and dials again every second, so a restarted daemon re-adopts it.
 /// </summary>
-public sealed partial class DaemonLink(string instance, string socketPath, TimeSpan healthInterval, StopRequest stop, TimeProvider time, ILogger logger) : IAsyncDisposable
+/// <param name="spec">The spec the worker started with; the operator's live changes are applied to it as they succeed.</param>
+public sealed partial class DaemonLink(string instance, GrpcMM.Protos.V1.InstanceSpec spec, string socketPath, TimeSpan healthInterval, StopRequest stop,
+    TimeProvider time, ILogger logger) : IAsyncDisposable
 {
+    // What it trades with now, told in every Hello (a restarted daemon compares it with the instance's spec).
+    private GrpcMM.Protos.V1.InstanceSpec _spec = spec;
     private static readonly TimeSpan StatsPeriod = TimeSpan.FromMilliseconds(100);
     private readonly DateTimeOffset _startedAt = Supervision.ProcFs.StartTime(Environment.ProcessId) ?? time.GetUtcNow();
     private readonly CancellationTokenSource _stopLink = new();
@@ -99,7 +103,11 @@ public sealed partial class DaemonLink(string instance, string socketPath, TimeS
         using var call = client.Attach(cancellationToken: cancellationToken);
         await call.RequestStream.WriteAsync(new WorkerMessage
         {
-            Hello = new Hello { Protocol = ProtocolVersion._1, Instance = instance, Pid = Environment.ProcessId, StartedAt = Timestamp.FromDateTimeOffset(_startedAt) },
+            Hello = new Hello
+            {
+                Protocol = ProtocolVersion._1, Instance = instance, Pid = Environment.ProcessId, StartedAt = Timestamp.FromDateTimeOffset(_startedAt),
+                Spec = Volatile.Read(ref _spec),
+            },
         }, cancellationToken);
         using var session = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var reader = ReadCommandsAsync(call.ResponseStream, session.Token);
@@ -196,24 +204,32 @@ public sealed partial class DaemonLink(string instance, string socketPath, TimeS
         string error;
         try
         {
-            Trading.Strategies.StrategyCommand? domain = command.KindCase switch
+            var current = Volatile.Read(ref _spec);
+            // The command, and the spec the worker trades with once it succeeds (as the daemon saves it).
+            var (domain, after) = command.KindCase switch
             {
-                StrategyCommand.KindOneofCase.Pause => new Trading.Strategies.PauseQuoting(),
-                StrategyCommand.KindOneofCase.Resume => new Trading.Strategies.ResumeQuoting(),
-                StrategyCommand.KindOneofCase.CancelAllOnSymbol => new Trading.Strategies.CancelAllOnSymbol(),
-                StrategyCommand.KindOneofCase.SpecJson => new Trading.Strategies.UpdateConfig(Specs.SpecValidator.Validate(
-                    Specs.InstanceSpecJson.Parse("spec", System.Text.Encoding.UTF8.GetBytes(command.SpecJson), out _), "spec").Strategy),
-                _ => null,
+                StrategyCommand.KindOneofCase.Pause => (new Trading.Strategies.PauseQuoting(), Specs.SpecEdits.Paused(current, true)),
+                StrategyCommand.KindOneofCase.Resume => (new Trading.Strategies.ResumeQuoting(), Specs.SpecEdits.Paused(current, false)),
+                StrategyCommand.KindOneofCase.CancelAllOnSymbol => (new Trading.Strategies.CancelAllOnSymbol(), Specs.SpecEdits.Paused(current, true)),
+                StrategyCommand.KindOneofCase.SpecJson => UpdateConfig(command.SpecJson),
+                _ => ((Trading.Strategies.StrategyCommand?)null, current),
             };
             var engine = Volatile.Read(ref _engine);
             error = domain is null ? $"unknown command {command.KindCase}"
                 : engine is null ? "the engine has not started yet"
                 : await engine.ExecuteAsync(domain, cancellationToken) ?? "";
+            if (error.Length == 0) Volatile.Write(ref _spec, after);
         }
         catch (Specs.InvalidSpecException ex) { error = string.Join("; ", ex.Describe()); }
         catch (OperationCanceledException) { error = "the worker is stopping"; }
         _results.Enqueue(new CommandResult { Id = command.Id, Error = error });
         Wake();
+    }
+
+    private static (Trading.Strategies.StrategyCommand, GrpcMM.Protos.V1.InstanceSpec) UpdateConfig(string specJson)
+    {
+        var spec = Specs.InstanceSpecJson.Parse("spec", System.Text.Encoding.UTF8.GetBytes(specJson), out _);
+        return (new Trading.Strategies.UpdateConfig(Specs.SpecValidator.Validate(spec, "spec").Strategy), spec);
     }
 
     private static Health Health(InstanceEngine? engine)

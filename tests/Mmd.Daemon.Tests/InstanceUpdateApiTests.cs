@@ -1,0 +1,75 @@
+using Google.Rpc;
+using Grpc.Core;
+using GrpcMM.Protos.V1;
+
+namespace Mmd.Daemon.Tests;
+
+/// <summary>InstanceService.UpdateInstance on the in-process daemon (stopped instances: the restart path is end to end).</summary>
+public sealed class InstanceUpdateApiTests(InProcessDaemon daemon) : IClassFixture<InProcessDaemon>
+{
+    private static InstanceSpec Spec(string name, string spread = "0.2") => new()
+    {
+        Name = name, Venue = "paper", Symbol = "SOL_USDC",
+        SpotMarketMaking = new SpotMarketMakingConfig { SpreadPct = spread, OrderQuantity = "0.5", Levels = 3 },
+    };
+
+    private static async Task<(StatusCode Code, IReadOnlyList<string> Fields)> FailureOf(Func<Task> call)
+    {
+        var ex = await Assert.ThrowsAsync<RpcException>(call);
+        return (ex.StatusCode, ex.GetRpcStatus()?.GetDetail<BadRequest>()?.FieldViolations.Select(v => v.Field).ToList() ?? []);
+    }
+
+    [Fact]
+    public async Task AStoppedInstancesSpec_IsReplaced_ChangesNamedAndKept_APauseHolds_TheSameSpecChangesNothing()
+    {
+        await daemon.Instances.CreateInstanceAsync(new CreateInstanceRequest { Spec = Spec("tuned") });
+        await daemon.Instances.CommandInstanceAsync(new CommandInstanceRequest { Name = "tuned", Pause = new PauseQuoting() });
+
+        var updated = Spec("tuned", spread: "0.35");
+        updated.Risk = new RiskLimits { MaxPosition = "4" };
+        var response = await daemon.Instances.UpdateInstanceAsync(new UpdateInstanceRequest { Spec = updated, Restart = true });
+        Assert.Equal(["spot_market_making.spread_pct", "risk.max_position"], response.Changed);
+        Assert.Equal("saved; applies at the next start", response.Outcome); // stopped: restart has nothing to restart
+        Assert.Equal(InstanceState.Created, response.Instance.State);
+        var kept = (await daemon.Instances.GetInstanceAsync(new GetInstanceRequest { Name = "tuned" })).Instance;
+        Assert.Equal(("0.35", "4", true), (kept.Spec.SpotMarketMaking.SpreadPct, kept.Spec.Risk.MaxPosition, kept.Spec.QuotingPaused));
+        Assert.False(kept.RestartPending);
+        var history = await daemon.Instances.GetInstanceHistoryAsync(new GetInstanceHistoryRequest { Name = "tuned", Limit = 1 });
+        Assert.Equal("spec updated: spot_market_making.spread_pct, risk.max_position", Assert.Single(history.Events).Message);
+
+        // Again (from the file form, without the pause it holds): nothing changes.
+        var again = await daemon.Instances.UpdateInstanceAsync(new UpdateInstanceRequest
+        {
+            SpecJson = """{ "name": "tuned", "venue": "paper", "symbol": "SOL_USDC", "spotMarketMaking": { "spreadPct": "0.35", "orderQuantity": "0.5", "levels": 3 }, "risk": { "maxPosition": "4" } }""",
+        });
+        Assert.Equal(("unchanged", 0), (again.Outcome, again.Changed.Count));
+    }
+
+    [Fact]
+    public async Task WhereItTrades_ABadSpec_AndAnUnknownName_AreRefused_AndChangeNothing()
+    {
+        await daemon.Instances.CreateInstanceAsync(new CreateInstanceRequest { Spec = Spec("anchored") });
+        var moved = Spec("anchored");
+        moved.Symbol = "BTC_USDC";
+        moved.Venue = "backpack";
+        var (code, fields) = await FailureOf(() => daemon.Instances.UpdateInstanceAsync(new UpdateInstanceRequest { Spec = moved }).ResponseAsync);
+        Assert.Equal((StatusCode.InvalidArgument, "venue symbol backpack.client_id_tag"), (code, string.Join(" ", fields)));
+
+        // From a file: each violation gives its line.
+        var ex = await Assert.ThrowsAsync<RpcException>(() => daemon.Instances.UpdateInstanceAsync(new UpdateInstanceRequest
+        {
+            SpecJson = "{\n  \"name\": \"anchored\",\n  \"symbol\": \"ETH_USDC\",\n  \"spotMarketMaking\": { \"spreadPct\": \"0.2\", \"orderQuantity\": \"0.5\", \"levels\": 3 }\n}",
+        }).ResponseAsync);
+        Assert.Contains("symbol: cannot change on an existing instance (from 'SOL_USDC' to 'ETH_USDC')", ex.Status.Detail, StringComparison.Ordinal);
+        Assert.Contains("(line 3)", ex.Status.Detail, StringComparison.Ordinal);
+
+        var bad = Spec("anchored", spread: "-1");
+        (code, fields) = await FailureOf(() => daemon.Instances.UpdateInstanceAsync(new UpdateInstanceRequest { Spec = bad }).ResponseAsync);
+        Assert.Equal((StatusCode.InvalidArgument, "spot_market_making.spread_pct"), (code, string.Join(" ", fields)));
+        Assert.Equal("0.2", (await daemon.Instances.GetInstanceAsync(new GetInstanceRequest { Name = "anchored" })).Instance.Spec.SpotMarketMaking.SpreadPct);
+
+        Assert.Equal(StatusCode.NotFound, (await FailureOf(() => daemon.Instances.UpdateInstanceAsync(new UpdateInstanceRequest { Spec = Spec("nobody") }).ResponseAsync)).Code);
+        (code, fields) = await FailureOf(() => daemon.Instances.UpdateInstanceAsync(new UpdateInstanceRequest()).ResponseAsync);
+        Assert.Equal((StatusCode.InvalidArgument, "source"), (code, string.Join(" ", fields)));
+    }
+}
