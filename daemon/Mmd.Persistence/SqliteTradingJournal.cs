@@ -3,6 +3,7 @@ using Mmd.Trading.Engine;
 using Mmd.Trading.Execution;
 using Mmd.Trading.Orders;
 using Mmd.Trading.Primitives;
+using Mmd.Trading.Risk;
 using Mmd.Trading.Stats;
 
 namespace Mmd.Persistence;
@@ -72,6 +73,11 @@ public sealed class SqliteTradingJournal(JournalDatabase database, string instan
         FromLastSnapshotAsync(root => root.TryGetProperty(nameof(StatsSnapshot.KillSwitchTripped), out var tripped) && tripped.ValueKind == JsonValueKind.True
             // A snapshot written before the reason was kept still says that it tripped.
             ? root.TryGetProperty(nameof(StatsSnapshot.KillSwitchReason), out var reason) && reason.ValueKind == JsonValueKind.String ? reason.GetString() : "tripped in an earlier run"
+            : null, cancellationToken);
+
+    public Task<DayStart?> LoadDayStartAsync(CancellationToken cancellationToken) =>
+        FromLastSnapshotAsync(root => root.TryGetProperty(nameof(StatsSnapshot.DayStart), out var start) && start.ValueKind == JsonValueKind.Object
+            ? start.Deserialize<DayStart>(SnapshotJson)
             : null, cancellationToken);
 
     /// <summary>Reads one thing from the latest stats snapshot; null when none was saved, or it is of an older shape (the run starts afresh).</summary>

@@ -38,14 +38,14 @@ public class SpecValidationTests
                 "baseTargetPct": "150",
                 "rebalanceThresholdPct": "0"
               },
-              "risk": { "priceBandPct": "1e5" }
+              "risk": { "priceBandPct": "1e5", "maxDailyLoss": "-5" }
             }
             """;
         var spec = Parse(json, out var lines);
         var ex = Assert.Throws<InvalidSpecException>(() => SpecValidator.Validate(spec, "spec.json", lines));
         var fields = ex.Violations.Select(v => v.Field).ToHashSet();
         Assert.Superset(new HashSet<string> { "name", "venue", "spot_market_making.spread_pct", "spot_market_making.order_quantity", "spot_market_making.levels",
-            "spot_market_making.base_target_pct", "spot_market_making.rebalance_threshold_pct", "risk.price_band_pct" }, fields);
+            "spot_market_making.base_target_pct", "spot_market_making.rebalance_threshold_pct", "risk.price_band_pct", "risk.max_daily_loss" }, fields);
         var described = ex.Describe().ToList();
         Assert.Contains("spec.json:2: name: 'Bad Name' is not an instance name: 1-20 characters of a-z, 0-9 and '-', starting with a letter", described);
         Assert.Equal("required: 1-20 characters of a-z, 0-9 and '-', starting with a letter", SpecValidator.NameProblem(""));

@@ -122,6 +122,44 @@ public sealed class StrategyEndToEndTests
     }
 
     [Fact]
+    public async Task DailyLossLimit_PullsTheQuotes_ShowsWhy_AndTheSupervisorsRestartTheSameDayStaysHalted()
+    {
+        await using var d = await DaemonUnderTest.StartAsync();
+        // The maker-taker hedge quotes at the touch and hedges every fill at once: it pays fees and the spread all day (it
+        // is made for volume), so its realized loss reaches a limit of 0.5 within seconds, and a restart cannot undo it.
+        var spec = d.Dir.Combine("dl.json");
+        await File.WriteAllTextAsync(spec, """
+            {
+              "name": "dl",
+              "symbol": "SOL_USDC_PERP",
+              "makerTakerHedge": { "orderQuantity": "0.5", "quoteOffsetPct": "0", "maxSlippagePct": "0.5", "maxHedgeAttempts": 3, "interval": "60s" },
+              "risk": { "maxPosition": "5", "maxDailyLoss": "0.5" },
+              "paper": { "seed": "17", "volatilityPct": "0.02", "tick": "0.2s", "flowRate": "2", "initialBalances": { "USDC": "10000" } }
+            }
+            """);
+        var start = await d.MmctlAsync("start", "-f", spec);
+        Assert.True(start.ExitCode == 0, start.ToString());
+        var halted = await d.WaitForAsync("dl", i => i.Stats is { DailyLossHalt.Length: > 0, OpenBuyOrders: 0, OpenSellOrders: 0 },
+            "halted by the daily loss, no quote resting", TimeSpan.FromSeconds(90));
+        Assert.StartsWith("today's net PnL -", halted.Stats.DailyLossHalt, StringComparison.Ordinal);
+        Assert.True(D(halted.Stats.TodayNetPnl) <= -0.5m, halted.Stats.TodayNetPnl);
+        Assert.Equal(InstanceState.Running, halted.State); // halted, not failed: it quotes again at 00:00 UTC by itself
+        Assert.Matches(@"\bdaily loss\b", (await d.MmctlAsync("status")).StandardOutput);
+        var detail = (await d.MmctlAsync("status", "dl")).StandardOutput;
+        Assert.Matches(@"today\s+net -\d", detail);
+        Assert.Matches(@"daily loss\s+HALTED: today's net PnL -", detail);
+
+        // A crash the same day: the supervisor's restart counts today's loss from the day's start in the journal, and
+        // places no quote.
+        Signals.Kill(halted.Pid, 9);
+        var restarted = await d.WaitForAsync("dl", i => i.Pid != 0 && i.Pid != halted.Pid && i.State == InstanceState.Running
+            && i.Stats is { DailyLossHalt.Length: > 0 } s && s.SessionStart.ToDateTimeOffset() > halted.Stats.SessionStart.ToDateTimeOffset(),
+            "restarted, and halted again", TimeSpan.FromSeconds(60));
+        Assert.Equal(0ul, restarted.Stats.OrdersPlaced);
+        Assert.Equal(0, (await d.MmctlAsync("stop", "dl")).ExitCode);
+    }
+
+    [Fact]
     public async Task PerpGridTemplate_RestsItsLevels_AndStopsClean()
     {
         await using var d = await DaemonUnderTest.StartAsync();

@@ -111,6 +111,11 @@ public sealed class InMemoryTradingJournal : ITradingJournal
         lock (Stats) return Task.FromResult(Stats.Count > 0 && Stats[^1].KillSwitchTripped ? Stats[^1].KillSwitchReason ?? "tripped" : null);
     }
 
+    public Task<Mmd.Trading.Risk.DayStart?> LoadDayStartAsync(CancellationToken cancellationToken)
+    {
+        lock (Stats) return Task.FromResult(Stats.Count > 0 ? Stats[^1].DayStart : null);
+    }
+
     /// <summary>An immutable copy of an order as it was written.</summary>
     public sealed record OrderSnapshot(TrackedOrder Template, OrderStatus Status, string? VenueOrderId, decimal Filled, DateTimeOffset UpdatedAt, string? LastError)
     {

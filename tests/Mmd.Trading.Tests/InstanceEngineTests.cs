@@ -684,6 +684,53 @@ public class InstanceEngineTests
     }
 
     [Fact]
+    public async Task TheDailyLossLimit_PullsTheQuotesForTheRestOfTheUtcDay_JournalsItAtOnce_AndTheNextDayQuotesAgain()
+    {
+        await using var h = new EngineHarness(risk: new RiskLimits { MaxDailyLoss = 0.5m });
+        _ = h.Start();
+        await h.QuotingAsync();
+        await h.StatsAsync(s => s.TodayNetPnl is not null, "today's figure");
+        h.Exchange.SetMid(EngineHarness.Symbol, 147m); // through our bids: long, and 2 % under water
+        await h.StatsAsync(s => s.DailyLossHalt is not null, "the daily loss halt");
+        Assert.StartsWith("today's net PnL -", h.Engine.LatestStats!.DailyLossHalt, StringComparison.Ordinal);
+        Assert.Equal(h.Engine.LatestStats.DailyLossHalt, h.Journal.Stats[^1].DailyLossHalt); // saved at once: a restart knows the day's start
+        Assert.False(h.Engine.LatestStats.KillSwitchTripped);
+        await h.WaitAsync(() => h.OpenOrders().Count == 0, "quotes pulled");
+
+        // The price comes back: still halted today.
+        h.Exchange.SetMid(EngineHarness.Symbol, 150m);
+        await h.WaitAsync(() => h.Time.GetUtcNow().Hour >= 18, "six hours on", TimeSpan.FromMinutes(10));
+        Assert.Empty(h.OpenOrders());
+        await h.WaitAsync(() => h.OpenOrders().Count == 6, "quoting again after 00:00 UTC", TimeSpan.FromMinutes(10));
+        Assert.Equal(new DateOnly(2026, 11, 24), DateOnly.FromDateTime(h.Time.GetUtcNow().UtcDateTime));
+        Assert.Null(h.Engine.LatestStats!.DailyLossHalt);
+    }
+
+    [Fact]
+    public async Task ARestartWithinTheDay_CountsTodaysLossFromTheDaysStart_TheLastRunSaved()
+    {
+        var journal = new InMemoryTradingJournal();
+        await using (var h = new EngineHarness(journal: journal))
+        {
+            _ = h.Start();
+            await h.QuotingAsync();
+            await h.StatsAsync(s => s.TodayNetPnl is not null, "today's figure");
+            h.Exchange.SetMid(EngineHarness.Symbol, 147m);
+            await h.StatsAsync(s => s.TodayNetPnl < -0.5m, "under water by more than 0.5 today");
+            await h.StopAsync();
+        }
+        // The same day, the market where the last run left it, a limit of 0.5: the loss it took counts.
+        var market = EngineHarness.QuietMarket() with { StartPrices = new Dictionary<string, decimal> { [EngineHarness.Symbol] = 147m } };
+        await using var again = new EngineHarness(journal: journal, market: market, risk: new RiskLimits { MaxDailyLoss = 0.5m });
+        _ = again.Start();
+        await again.StatsAsync(s => s.DailyLossHalt is not null, "halted by the loss the last run took today");
+        Assert.True(again.Engine.LatestStats!.TodayNetPnl < -0.5m);
+        // Not one quote went out: today's loss was known before the first.
+        Assert.Equal(0, again.Engine.LatestStats.OrdersPlaced);
+        Assert.Empty(again.OpenOrders());
+    }
+
+    [Fact]
     public async Task AKillSwitchTheLastRunTripped_IsClearedByAnOperatorsStart_AndTheJournalLearnsItAtOnce()
     {
         var journal = await JournalOfATrippedRunAsync();

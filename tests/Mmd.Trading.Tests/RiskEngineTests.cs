@@ -80,6 +80,40 @@ public class RiskEngineTests
     }
 
     [Fact]
+    public void DailyLoss_CountsFromTheDaysFirstObservation_HaltsForTheRestOfTheUtcDay_AndTheNextDayStartsAfresh()
+    {
+        var noon = DateTimeOffset.Parse("2026-11-23T12:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
+        var risk = new RiskEngine(new RiskLimits { MaxDailyLoss = 50m }, new FakeTimeProvider(noon));
+        risk.ObserveCumulativeNetPnl(noon, 200m); // the day's start: the instance is 200 up since it began
+        risk.ObserveCumulativeNetPnl(noon.AddHours(1), 151m);
+        Assert.Equal((-49m, null), (risk.TodayNetPnl, risk.DailyLossHalt));
+        risk.ObserveCumulativeNetPnl(noon.AddHours(2), 150m);
+        Assert.Equal("today's net PnL -50 reached the daily loss limit of 50; quoting resumes at 00:00 UTC", risk.DailyLossHalt);
+        Assert.Equal(DenyReason.DailyLoss, risk.Check(Order(Side.Buy, 100m, 1m), Context()).Reason);
+        Assert.True(risk.Check(Order(Side.Sell, 100m, 1m, reduceOnly: true), Context(position: 1m)).Allowed);
+        Assert.True(risk.Check(Order(Side.Sell, 100m, 1m), Context(position: 1m), OrderPurpose.Hedge).Allowed);
+        // A bounce within the day does not lift it: a circuit breaker, not a line to hover around.
+        risk.ObserveCumulativeNetPnl(noon.AddHours(3), 199m);
+        Assert.NotNull(risk.DailyLossHalt);
+
+        risk.ObserveCumulativeNetPnl(noon.AddHours(12), 190m); // 00:00 UTC: a new day, counted from here
+        Assert.Equal((new DayStart(new DateOnly(2026, 11, 24), 190m), 0m, null), (risk.DayStart, risk.TodayNetPnl, risk.DailyLossHalt));
+        Assert.True(risk.Check(Order(Side.Buy, 100m, 1m), Context()).Allowed);
+
+        // A restart within the day counts on from the start the last run saved, not from its own first look.
+        var restarted = new RiskEngine(new RiskLimits { MaxDailyLoss = 50m }, new FakeTimeProvider(noon));
+        restarted.RestoreDayStart(new DayStart(new DateOnly(2026, 11, 24), 190m));
+        restarted.ObserveCumulativeNetPnl(noon.AddHours(13), 140m);
+        Assert.Equal(-50m, restarted.TodayNetPnl);
+        Assert.NotNull(restarted.DailyLossHalt);
+        // Without a limit, today's figure is still kept (mmctl status shows it).
+        var unlimited = new RiskEngine(new RiskLimits(), new FakeTimeProvider(noon));
+        unlimited.ObserveCumulativeNetPnl(noon, 10m);
+        unlimited.ObserveCumulativeNetPnl(noon.AddHours(1), -500m);
+        Assert.Equal((-510m, null), (unlimited.TodayNetPnl, unlimited.DailyLossHalt));
+    }
+
+    [Fact]
     public void KillSwitch_TripsOnDrawdownFromPeak_AndLatches()
     {
         var risk = new RiskEngine(new RiskLimits { MaxDrawdown = 50m }, new FakeTimeProvider());

@@ -74,7 +74,7 @@ public static partial class Printer
             i.Spec.Venue.Length == 0 ? "paper" : i.Spec.Venue,
             i.Spec.Symbol,
             s?.Mid is { Length: > 0 } mid ? mid : "-",
-            s is null ? (i.Spec.QuotingPaused ? "paused" : "-") : s.KillSwitchTripped ? "kill switch" : s.QuotingPaused ? "paused" : $"{s.OpenBuyOrders}/{s.OpenSellOrders}",
+            s is null ? (i.Spec.QuotingPaused ? "paused" : "-") : s.KillSwitchTripped ? "kill switch" : s.DailyLossHalt.Length > 0 ? "daily loss" : s.QuotingPaused ? "paused" : $"{s.OpenBuyOrders}/{s.OpenSellOrders}",
             s?.Session is null ? "-" : s.Session.Fills.ToString(CultureInfo.InvariantCulture),
             s?.Session is null ? "-" : Money(s.Session.NetPnl),
             i.LastExitReason,
@@ -136,6 +136,11 @@ public static partial class Printer
             Add("balances", $"{s.BaseBalance} {s.BaseAsset}, {s.QuoteBalance} {s.QuoteAsset} (value {s.PortfolioValue})");
             Add("session", Figures(s.Session, s.QuoteAsset));
             Add("cumulative", Figures(s.Cumulative, s.QuoteAsset));
+            if (s.TodayNetPnl.Length > 0 || i.Spec.Risk?.MaxDailyLoss is { Length: > 0 })
+                Add("today", $"net {(s.TodayNetPnl.Length == 0 ? "-" : Money(s.TodayNetPnl))} {s.QuoteAsset} since 00:00 UTC"
+                    + (i.Spec.Risk?.MaxDailyLoss is { Length: > 0 } limit ? $" (daily loss limit {limit})" : ""));
+            if (s.DailyLossHalt.Length > 0)
+                Add("daily loss", $"HALTED: {s.DailyLossHalt}; only hedges and closes go out");
             if (s.KillSwitchTripped)
                 Add("kill switch", $"TRIPPED: {s.KillSwitchReason}; quotes pulled, only hedges and closes go out. It holds across the supervisor's restarts; mmctl restart {i.Name} clears it");
             if (s.StrategyFigures?.Position is { } p)

@@ -61,6 +61,12 @@ internal static partial class EngineLog
     [LoggerMessage(1013, LogLevel.Error, "{Instance}: kill switch tripped: {Reason}; quotes pulled, no new exposure (hedges and closes of the position still go out)")]
     public static partial void KillSwitch(ILogger logger, string instance, string? reason);
 
+    [LoggerMessage(1045, LogLevel.Error, "{Instance}: daily loss limit: {Reason}; quotes pulled, no new exposure (hedges and closes of the position still go out)")]
+    public static partial void DailyLossHalt(ILogger logger, string instance, string reason);
+
+    [LoggerMessage(1046, LogLevel.Information, "{Instance}: a new UTC day: the daily loss limit's halt is over, quoting again")]
+    public static partial void DailyLossHaltOver(ILogger logger, string instance);
+
     [LoggerMessage(1033, LogLevel.Error, "{Instance}: the kill switch an earlier run tripped holds ({Reason}): quotes stay pulled until an operator starts the instance again (mmctl restart)")]
     public static partial void KillSwitchKept(ILogger logger, string instance, string reason);
 

@@ -89,4 +89,7 @@ public interface ITradingJournal
 
     /// <summary>Why the kill switch had tripped in the latest stats snapshot; null when it had not, or none was saved.</summary>
     Task<string?> LoadTrippedKillSwitchAsync(CancellationToken cancellationToken);
+
+    /// <summary>The daily loss limit's day start in the latest stats snapshot; null when none was saved (or before it was kept).</summary>
+    Task<Risk.DayStart?> LoadDayStartAsync(CancellationToken cancellationToken);
 }

@@ -162,12 +162,19 @@ public sealed partial class InstanceEngine
     /// <summary>The strategy's decision, the engine's own (pull everything), or null: nothing to decide yet.</summary>
     private StrategyDecision? Decide(DateTimeOffset now)
     {
-        if (!_risk.KillSwitchTripped) return DecideInMarket(now);
-        if (!_killLogged) EngineLog.KillSwitch(_logger, _options.InstanceName, _risk.KillSwitchReason);
-        _killLogged = true;
+        // With a daily loss limit, no quote goes out before today's loss is known: a restart may find the day halted.
+        if (_risk.Limits.MaxDailyLoss is not null && !_dayObserved) _dayObserved = ObserveDay(now);
+        var dayUnknown = _risk.Limits.MaxDailyLoss is not null && !_dayObserved;
+        var halted = _risk.KillSwitchTripped || _risk.DailyLossHalt is not null;
+        if (!halted && !dayUnknown) return DecideInMarket(now);
+        if (_risk.KillSwitchTripped && !_killLogged) EngineLog.KillSwitch(_logger, _options.InstanceName, _risk.KillSwitchReason);
+        else if (!_risk.KillSwitchTripped && _risk.DailyLossHalt is { } halt && !_dailyHaltLogged) EngineLog.DailyLossHalt(_logger, _options.InstanceName, halt);
+        _killLogged |= _risk.KillSwitchTripped;
+        _dailyHaltLogged |= _risk.DailyLossHalt is not null;
         // No new exposure, but the position already taken is still protected: the hedge of a fill that came in while the
-        // quotes were pulled (or whose hedge failed before), a reduce-only close, a strategy's stop.
-        if (DecideInMarket(now) is not { } decision) return StrategyDecision.PullQuotes;
+        // quotes were pulled (or whose hedge failed before), a reduce-only close, a strategy's stop. Before the first book
+        // (today unknown, nothing halted) adopted orders stay where they are, as they would without the limit.
+        if (DecideInMarket(now) is not { } decision) return halted ? StrategyDecision.PullQuotes : null;
         return new StrategyDecision([], decision.Immediate.Where(i => RiskEngine.IsProtective(i.Purpose, i.ReduceOnly)).ToList()) { Stop = decision.Stop };
     }
 

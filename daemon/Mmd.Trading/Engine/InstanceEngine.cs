@@ -39,6 +39,12 @@ public sealed partial class InstanceEngine : IDisposable
     private DateTimeOffset? _lastLoop;
     private bool _wasStale;
     private bool _killLogged;
+    private bool _dailyHaltLogged;
+    // The day start the last run saved is read once: at the start with a daily loss limit, else at the first housekeeping tick.
+    private bool _dayStartRestored;
+    // With a daily loss limit, the day is observed before the first quote of the run (a restart may find it halted).
+    private bool _dayObserved;
+    private string? _savedDailyHalt;
     private TrackedOrder? _rebalanceOrder;
     private StopRequest? _strategyStop;
     private volatile bool _paused;
@@ -249,6 +255,7 @@ public sealed partial class InstanceEngine : IDisposable
         await PollFundingAsync(starting, force: true);
         _strategy.OnRestored(await _primary.Journal.LoadLastStrategyFiguresAsync(starting));
         await RestoreKillSwitchAsync(starting);
+        if (_risk.Limits.MaxDailyLoss is not null) await RestoreDayStartAsync(starting); // before the first quote: it may be halted
         _strategy.OnAdopted(_primary.Tracker.Live
             .Where(o => o.Purpose == OrderPurpose.Quote && o.Price is not null && o.Status is OrderStatus.Open or OrderStatus.PartiallyFilled)
             .Select(o => new AdoptedOrder(o.Side, o.Level, o.StrategyPrice!.Value, o.Quantity, o.RemainingQuantity)).ToList());
@@ -565,21 +572,52 @@ public sealed partial class InstanceEngine : IDisposable
         }
         var mark = _primary.Book.Mid;
         if (mark is not null) _risk.ObserveNetPnl(_primary.Session.Snapshot(mark).NetPnl + (HedgeSessionNetPnl() ?? 0m));
+        await RestoreDayStartAsync(cancellationToken);
+        ObserveDay(now);
         var stats = RefreshStats(now);
         // A grid's range, the kill switch and the strategy's figures are what a restarted worker starts from: a change of
         // the first two is saved at once, and figures a fill moved at the next tick, rewriting the period's snapshot (a worker
         // killed 50 s into a period came back with a grid's round trips and profit of 50 s before). A new snapshot a period.
         var range = stats.StrategyFigures?.Grid is { } grid ? (grid.Lower, grid.Upper) : default;
         var newPeriod = now - _lastStatsSave >= _options.StatsSnapshotPeriod;
-        if (newPeriod || range != _savedRange || stats.KillSwitchTripped != _savedKillSwitch || _figuresUnsaved)
+        if (newPeriod || range != _savedRange || stats.KillSwitchTripped != _savedKillSwitch || stats.DailyLossHalt != _savedDailyHalt || _figuresUnsaved)
         {
             if (newPeriod) _lastStatsSave = now;
             _savedRange = range;
             _savedKillSwitch = stats.KillSwitchTripped;
+            _savedDailyHalt = stats.DailyLossHalt;
             _figuresUnsaved = false;
             await _primary.Journal.SaveStatsAsync(stats, replaceLatest: !newPeriod, cancellationToken);
         }
         await SaveCheckpointsAsync(cancellationToken);
+    }
+
+    /// <summary>Today's start as the last run saved it, if it was today: today's loss counts from it. Read once.</summary>
+    private async Task RestoreDayStartAsync(CancellationToken cancellationToken)
+    {
+        if (_dayStartRestored) return;
+        _dayStartRestored = true;
+        if (await _primary.Journal.LoadDayStartAsync(cancellationToken) is { } saved && saved.Day == DateOnly.FromDateTime(_time.GetUtcNow().UtcDateTime))
+            _risk.RestoreDayStart(saved);
+    }
+
+    /// <summary>
+    /// Feeds today's net PnL to the daily loss limit: every market's cumulative figures (complete once the start's replay
+    /// is done), each valued at its market's mid. False while one of them cannot be valued yet.
+    /// </summary>
+    private bool ObserveDay(DateTimeOffset now)
+    {
+        var mark = _primary.Book.Mid;
+        var hedgeMark = _hedge?.Book.Mid;
+        if (mark is null || (_hedge is not null && hedgeMark is null) || !Legs.All(l => l.FiguresComplete)) return false;
+        var wasHalted = _risk.DailyLossHalt is not null;
+        _risk.ObserveCumulativeNetPnl(now, _primary.Cumulative.Snapshot(mark).NetPnl + (_hedge?.Cumulative.Snapshot(hedgeMark).NetPnl ?? 0m));
+        if (wasHalted && _risk.DailyLossHalt is null)
+        {
+            _dailyHaltLogged = false;
+            EngineLog.DailyLossHaltOver(_logger, _options.InstanceName);
+        }
+        return true;
     }
 
     private void LogDenialsLeftOut(DateTimeOffset now, bool end)

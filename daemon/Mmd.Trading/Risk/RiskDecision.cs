@@ -9,6 +9,7 @@ public enum DenyReason
     PriceBand = 4,
     KillSwitch = 5,
     NoMarketData = 6,
+    DailyLoss = 7,
 }
 
 public readonly record struct RiskDecision(DenyReason Reason, string? Detail)

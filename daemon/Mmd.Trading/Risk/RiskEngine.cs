@@ -6,7 +6,7 @@ namespace Mmd.Trading.Risk;
 
 /// <summary>
 /// Pre-trade checks. A denied order never reaches the connector; every denial is counted by reason.
-/// Reduce-only orders pass the position, band and kill-switch checks because they can only lower exposure.
+/// Reduce-only orders pass the position, band, kill-switch and daily-loss checks because they can only lower exposure.
 /// Protective orders (hedges of fills already taken, reduce-only closes, the stop's flattening) pass the kill switch,
 /// and a quarter of the order rate is kept for them: quotes churning against the limit never hold back the hedge of
 /// a fill, while every order still counts toward the one limit, so no loop of them can outrun it.
@@ -57,6 +57,36 @@ public sealed class RiskEngine
         }
     }
 
+    /// <summary>The UTC day the daily loss counts in, and the net PnL it started from; null before the first observation.</summary>
+    public DayStart? DayStart { get; private set; }
+
+    /// <summary>Today's net PnL so far (the latest observation against the day's start); null before the first.</summary>
+    public decimal? TodayNetPnl { get; private set; }
+
+    /// <summary>Why quoting halts for the rest of the UTC day (the daily loss limit was reached); null while it does not.</summary>
+    public string? DailyLossHalt { get; private set; }
+
+    /// <summary>The start of today carried over from an earlier run of the same UTC day: today's loss counts from it.</summary>
+    public void RestoreDayStart(DayStart start) => DayStart = start;
+
+    /// <summary>
+    /// Feeds the instance's cumulative net PnL (every market it trades, realized + unrealized - fees + funding) to the
+    /// daily loss limit. The first observation of a UTC day is its start; reaching the limit halts quoting until the next
+    /// day, even if the loss shrinks meanwhile (a circuit breaker, not a threshold to hover around).
+    /// </summary>
+    public void ObserveCumulativeNetPnl(DateTimeOffset now, decimal netPnl)
+    {
+        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        if (DayStart?.Day != today)
+        {
+            DayStart = new DayStart(today, netPnl);
+            DailyLossHalt = null;
+        }
+        TodayNetPnl = netPnl - DayStart.NetPnl;
+        if (_limits.MaxDailyLoss is { } limit && DailyLossHalt is null && -TodayNetPnl >= limit)
+            DailyLossHalt = $"today's net PnL {TodayNetPnl} reached the daily loss limit of {limit}; quoting resumes at 00:00 UTC";
+    }
+
     /// <summary>The orders a second that only protective orders may use: a quarter of the limit (none below 2 a second).</summary>
     public int ProtectiveReserve => _limits.MaxOrdersPerSecond < 2 ? 0 : Math.Max(1, _limits.MaxOrdersPerSecond / 4);
 
@@ -78,6 +108,7 @@ public sealed class RiskEngine
     {
         var reducing = order.ReduceOnly;
         if (KillSwitchTripped && !protective) return new(DenyReason.KillSwitch, KillSwitchReason);
+        if (DailyLossHalt is not null && !protective) return new(DenyReason.DailyLoss, DailyLossHalt);
 
         var rate = protective ? _limits.MaxOrdersPerSecond : _limits.MaxOrdersPerSecond - ProtectiveReserve;
         if (!RateAllows(rate))

@@ -8,4 +8,6 @@ public sealed record RiskLimits
     public int MaxOrdersPerSecond { get; init; } = 20;
     public decimal PriceBandPct { get; init; } = 5m;
     public decimal? MaxDrawdown { get; init; }
+    /// <summary>Largest loss of one UTC day (net PnL at its start minus now, quote units): quoting halts until the next day.</summary>
+    public decimal? MaxDailyLoss { get; init; }
 }

@@ -34,6 +34,12 @@ public sealed record StatsSnapshot
     public bool KillSwitchTripped { get; init; }
     /// <summary>Why the kill switch tripped; null when it has not.</summary>
     public string? KillSwitchReason { get; init; }
+    /// <summary>The UTC day the daily loss counts in and the net PnL it started from (a restart within the day counts on from it).</summary>
+    public Risk.DayStart? DayStart { get; init; }
+    /// <summary>Net PnL since the start of the UTC day, every market of the instance; null before it is known.</summary>
+    public decimal? TodayNetPnl { get; init; }
+    /// <summary>Why quoting halts for the rest of the UTC day; null while it does not.</summary>
+    public string? DailyLossHalt { get; init; }
     /// <summary>Quoting paused by the operator (the instance keeps running).</summary>
     public bool QuotingPaused { get; init; }
     /// <summary>The strategy kind, e.g. "perp_market_making".</summary>

@@ -211,6 +211,7 @@ public static partial class SpecValidator
             MaxOrdersPerSecond = r.MaxOrdersPerSecond == 0 ? 20 : (int)Math.Min(r.MaxOrdersPerSecond, 1000),
             PriceBandPct = Decimal(r.PriceBandPct, p + "price_band_pct", v, min: 0m, minExclusive: true, max: 100m) ?? defaultBand,
             MaxDrawdown = Decimal(r.MaxDrawdown, p + "max_drawdown", v, min: 0m, minExclusive: true),
+            MaxDailyLoss = Decimal(r.MaxDailyLoss, p + "max_daily_loss", v, min: 0m, minExclusive: true),
         };
     }
 

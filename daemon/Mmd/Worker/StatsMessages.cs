@@ -37,6 +37,8 @@ public static class StatsMessages
         MarketDataFresh = s.MarketDataFresh,
         KillSwitchTripped = s.KillSwitchTripped,
         KillSwitchReason = s.KillSwitchReason ?? "",
+        TodayNetPnl = D(s.TodayNetPnl),
+        DailyLossHalt = s.DailyLossHalt ?? "",
         QuotingPaused = s.QuotingPaused,
         Session = ToMessage(s.Session),
         Cumulative = ToMessage(s.Cumulative),
