@@ -274,6 +274,19 @@ public sealed class DaemonTests
         Assert.Equal("spec updated: spot_market_making.spread_pct",
             events.EnumerateArray().Select(e => e.GetProperty("message").GetString()!).Single(m => m.StartsWith("spec updated", StringComparison.Ordinal)));
 
+        // Supervision is the daemon's: it takes effect at once, nothing waits for a restart.
+        var supervised = (await File.ReadAllTextAsync(file)).Replace("\"name\": \"bot\",", "\"name\": \"bot\", \"supervision\": { \"stopTimeout\": \"20s\" },", StringComparison.Ordinal);
+        await File.WriteAllTextAsync(file, supervised);
+        var supervision = await d.MmctlAsync("apply", "-f", file, "--restart");
+        Assert.Equal("bot: saved; supervision applies at once; changed: supervision.stop_timeout", supervision.StandardOutput.Trim());
+        Assert.Equal((restarted.Pid, false), ((await d.GetAsync("bot")).Pid, (await d.GetAsync("bot")).RestartPending));
+        // A risk limit waits for a restart; a live change of the strategy (mmctl set) does not carry it to the worker.
+        await File.WriteAllTextAsync(file, supervised.Replace("\"maxPosition\": \"50\"", "\"maxPosition\": \"40\"", StringComparison.Ordinal));
+        Assert.Equal(0, (await d.MmctlAsync("apply", "-f", file)).ExitCode);
+        Assert.Equal(0, (await d.MmctlAsync("set", "bot", "--spread", "0.35")).ExitCode);
+        var stillPending = await d.GetAsync("bot");
+        Assert.Equal((true, "0.35", "40"), (stillPending.RestartPending, stillPending.Spec.SpotMarketMaking.SpreadPct, stillPending.Spec.Risk.MaxPosition));
+
         // Another symbol is another instance: refused, one line per field, nothing changed.
         await File.WriteAllTextAsync(file, (await File.ReadAllTextAsync(file)).Replace("\"SOL_USDC\"", "\"BTC_USDC\"", StringComparison.Ordinal));
         var moved = await d.MmctlAsync("apply", "-f", file);

@@ -27,7 +27,7 @@ public sealed class WorkerLinkApi(Supervisor supervisor, Configuration.DaemonCon
             throw new RpcException(new Status(StatusCode.FailedPrecondition, $"worker protocol {hello.Protocol} is not supported (daemon speaks {ProtocolVersion._1})"));
         var connection = new WorkerConnection(hello.Pid, hello.StartedAt.ToDateTimeOffset())
         {
-            SpecJson = hello.Spec is { } spec ? Specs.InstanceSpecJson.Format(spec) : null,
+            Spec = hello.Spec,
         };
         if (!await supervisor.AttachAsync(hello.Instance, connection, token))
             throw new RpcException(new Status(StatusCode.FailedPrecondition, $"no instance '{hello.Instance}' supervises pid {hello.Pid}"));

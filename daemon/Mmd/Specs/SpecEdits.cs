@@ -38,6 +38,36 @@ public static class SpecEdits
         return edited;
     }
 
+    /// <summary>
+    /// The spec a worker trades with after it applied a live strategy change (mmctl set, grid adjust): its own, with
+    /// the strategy section of <paramref name="changed"/>; the rest of <paramref name="changed"/> waits for a restart.
+    /// </summary>
+    public static InstanceSpec WithStrategyOf(InstanceSpec spec, InstanceSpec changed)
+    {
+        var edited = spec.Clone();
+        switch (changed.StrategyCase)
+        {
+            case InstanceSpec.StrategyOneofCase.SpotMarketMaking: edited.SpotMarketMaking = changed.SpotMarketMaking.Clone(); break;
+            case InstanceSpec.StrategyOneofCase.PerpMarketMaking: edited.PerpMarketMaking = changed.PerpMarketMaking.Clone(); break;
+            case InstanceSpec.StrategyOneofCase.SpotGrid: edited.SpotGrid = changed.SpotGrid.Clone(); break;
+            case InstanceSpec.StrategyOneofCase.PerpGrid: edited.PerpGrid = changed.PerpGrid.Clone(); break;
+            case InstanceSpec.StrategyOneofCase.MakerTakerHedge: edited.MakerTakerHedge = changed.MakerTakerHedge.Clone(); break;
+        }
+        return edited;
+    }
+
+    /// <summary>
+    /// What a worker trades with, as text to compare: the spec without its supervision section, which is the daemon's
+    /// (restart policy, backoff, memory limit, stop timeout take effect at once, with no restart).
+    /// </summary>
+    public static string TradingJson(InstanceSpec spec)
+    {
+        if (spec.Supervision is null) return InstanceSpecJson.Format(spec);
+        var trading = spec.Clone();
+        trading.Supervision = null;
+        return InstanceSpecJson.Format(trading);
+    }
+
     public static InstanceSpec Update(InstanceSpec spec, UpdateParameters update)
     {
         if (update.SpreadPct.Length == 0 && update.OrderQuantity.Length == 0 && !update.HasLevels)

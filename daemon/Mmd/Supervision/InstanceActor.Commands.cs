@@ -56,7 +56,14 @@ public sealed partial class InstanceActor
         if (result.Error.Length == 0)
         {
             ReplaceSpec(request);
-            if (request.NewSpecJson is not null) _workerSpecJson = request.NewSpecJson; // the worker runs it now
+            if (_workerSpec is { } running) // what the worker applied, as it applies it (DaemonLink)
+                WorkerSpecIs(request.Command.KindCase switch
+                {
+                    StrategyCommand.KindOneofCase.Pause or StrategyCommand.KindOneofCase.CancelAllOnSymbol => Specs.SpecEdits.Paused(running, true),
+                    StrategyCommand.KindOneofCase.Resume => Specs.SpecEdits.Paused(running, false),
+                    StrategyCommand.KindOneofCase.SpecJson when request.NewSpec is { } changed => Specs.SpecEdits.WithStrategyOf(running, changed),
+                    _ => running,
+                });
             request.Done.TrySetResult("applied");
         }
         else
@@ -70,6 +77,7 @@ public sealed partial class InstanceActor
         if (request.NewSpec is null) return;
         Volatile.Write(ref _spec, request.NewSpec);
         Volatile.Write(ref _specJson, request.NewSpecJson!);
+        WorkerSpecIs(_workerSpec);
     }
 
     /// <summary>The worker went away: nobody will answer the commands it was sent.</summary>

@@ -137,7 +137,7 @@ public sealed partial class InstanceActor
         try
         {
             process = _ctx.Launcher.Start(Name, _spec, _settings.HealthInterval, sweep, operatorStart);
-            _workerSpecJson = _specJson;
+            WorkerSpecIs(_spec);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -218,7 +218,7 @@ public sealed partial class InstanceActor
         _connection = connection;
         _worker.MarkAttached(connection);
         // What it trades with: for a worker re-adopted after a daemon restart, the only way to know.
-        if (connection.SpecJson is { } specJson) _workerSpecJson = specJson;
+        if (connection.Spec is { } spec) WorkerSpecIs(spec);
         _lastHealthAt = _ctx.Time.GetUtcNow();
         connection.Send(new DaemonCommand { Welcome = new Welcome { HealthInterval = Duration.FromTimeSpan(_settings.HealthInterval) } });
         await EventAsync("state", $"worker pid {connection.Pid} attached", cancellationToken);

@@ -4,6 +4,7 @@ using GrpcMM.Protos.V1;
 using GrpcMM.Protos.Worker.V1;
 using Microsoft.Extensions.Logging;
 using Mmd.Persistence.Daemon;
+using Mmd.Specs;
 using Mmd.Watching;
 
 namespace Mmd.Supervision;
@@ -32,8 +33,10 @@ public sealed partial class InstanceActor
     private string _specJson;
     private InstanceSpec _spec;
     private SupervisionSettings _settings;
-    // The spec the running worker was started with (or last applied live); null when none runs or it was adopted.
-    private string? _workerSpecJson;
+    // What the running worker trades with: its start's spec with the live changes it applied, or what its Hello said; null
+    // when it cannot be known (a worker of an older mmd). Compared with the instance's spec: a restart is pending.
+    private InstanceSpec? _workerSpec;
+    private bool _restartPending;
     private readonly DateTimeOffset _createdAt;
 
     private DesiredState _desired;
@@ -75,6 +78,13 @@ public sealed partial class InstanceActor
 
     /// <summary>No worker confirmed that none of the instance's orders is left: its last trading run was killed or failed.</summary>
     public bool BookUnconfirmed => Volatile.Read(ref _bookUnconfirmed);
+
+    /// <summary>What the running worker trades with, as far as known: a restart is pending when it differs from the spec (but for supervision, the daemon's).</summary>
+    private void WorkerSpecIs(InstanceSpec? workerSpec)
+    {
+        _workerSpec = workerSpec;
+        _restartPending = workerSpec is not null && SpecEdits.TradingJson(workerSpec) != SpecEdits.TradingJson(_spec);
+    }
 
     /// <summary>When the actor last finished handling a message (or was created): one that stops stepping is wedged.</summary>
     public DateTimeOffset LastStepAt => new(Volatile.Read(ref _lastStepTicks), TimeSpan.Zero);
@@ -186,6 +196,7 @@ public sealed partial class InstanceActor
             case SpecReplaced replaced:
                 Volatile.Write(ref _spec, replaced.Spec);
                 Volatile.Write(ref _specJson, replaced.Json);
+                WorkerSpecIs(_workerSpec);
                 _settings = replaced.Settings;
                 Publish(); // the caller reads the snapshot next
                 replaced.Done.TrySetResult();
@@ -318,7 +329,7 @@ public sealed partial class InstanceActor
             LastExitReason = _lastExitReason,
             LastExitCode = _lastExitCode,
             Health = _health.Clone(),
-            RestartPending = _worker is not null && _workerSpecJson is not null && _workerSpecJson != _specJson,
+            RestartPending = _worker is not null && _restartPending,
         };
         if (_worker is not null) snapshot.StartedAt = Timestamp.FromDateTimeOffset(_worker.StartedAt);
         if (_nextRetryAt is { } retry && _state == InstanceState.Backoff) snapshot.NextRetryAt = Timestamp.FromDateTimeOffset(retry);

@@ -309,10 +309,13 @@ public sealed class Supervisor : IAsyncDisposable
             _mutations.Release();
         }
         var instance = actor.Snapshot;
-        if (restart && instance.DesiredState == DesiredState.Running && (changed.Count > 0 || instance.RestartPending))
+        // Supervision is the daemon's and takes effect at once; everything else is the worker's, from its next start.
+        var forTheWorker = changed.Any(path => !path.StartsWith("supervision.", StringComparison.Ordinal));
+        if (restart && instance.DesiredState == DesiredState.Running && (forTheWorker || instance.RestartPending))
             return (await RestartAsync(validated.Name, timeout, cancellationToken), changed, changed.Count > 0 ? "saved; restarted" : "unchanged; restarted");
         if (changed.Count == 0)
             return (instance, changed, instance.RestartPending ? "unchanged; the worker runs an earlier spec until restarted" : "unchanged");
+        if (!forTheWorker) return (instance, changed, "saved; supervision applies at once");
         return (instance, changed, instance.Pid != 0 ? "saved; applies at the next start (restart to apply it now)" : "saved; applies at the next start");
     }
 

@@ -12,8 +12,8 @@ public sealed class WorkerConnection(int pid, DateTimeOffset startedAt)
     public int Pid { get; } = pid;
     public DateTimeOffset StartedAt { get; } = startedAt;
 
-    /// <summary>The spec the worker says it trades with (its Hello), in the daemon's JSON form; null from an older worker.</summary>
-    public string? SpecJson { get; init; }
+    /// <summary>The spec the worker says it trades with (its Hello); null from an older worker.</summary>
+    public GrpcMM.Protos.V1.InstanceSpec? Spec { get; init; }
 
     public ChannelReader<DaemonCommand> Outgoing => _outgoing.Reader;
 

@@ -211,7 +211,7 @@ public sealed partial class DaemonLink(string instance, GrpcMM.Protos.V1.Instanc
                 StrategyCommand.KindOneofCase.Pause => (new Trading.Strategies.PauseQuoting(), Specs.SpecEdits.Paused(current, true)),
                 StrategyCommand.KindOneofCase.Resume => (new Trading.Strategies.ResumeQuoting(), Specs.SpecEdits.Paused(current, false)),
                 StrategyCommand.KindOneofCase.CancelAllOnSymbol => (new Trading.Strategies.CancelAllOnSymbol(), Specs.SpecEdits.Paused(current, true)),
-                StrategyCommand.KindOneofCase.SpecJson => UpdateConfig(command.SpecJson),
+                StrategyCommand.KindOneofCase.SpecJson => UpdateConfig(current, command.SpecJson),
                 _ => ((Trading.Strategies.StrategyCommand?)null, current),
             };
             var engine = Volatile.Read(ref _engine);
@@ -226,10 +226,11 @@ public sealed partial class DaemonLink(string instance, GrpcMM.Protos.V1.Instanc
         Wake();
     }
 
-    private static (Trading.Strategies.StrategyCommand, GrpcMM.Protos.V1.InstanceSpec) UpdateConfig(string specJson)
+    // Only the strategy changes live: the rest of the new spec waits for a restart.
+    private static (Trading.Strategies.StrategyCommand, GrpcMM.Protos.V1.InstanceSpec) UpdateConfig(GrpcMM.Protos.V1.InstanceSpec current, string specJson)
     {
         var spec = Specs.InstanceSpecJson.Parse("spec", System.Text.Encoding.UTF8.GetBytes(specJson), out _);
-        return (new Trading.Strategies.UpdateConfig(Specs.SpecValidator.Validate(spec, "spec").Strategy), spec);
+        return (new Trading.Strategies.UpdateConfig(Specs.SpecValidator.Validate(spec, "spec").Strategy), Specs.SpecEdits.WithStrategyOf(current, spec));
     }
 
     private static Health Health(InstanceEngine? engine)
