@@ -11,12 +11,13 @@ public class InstanceMetricsTests
 
     private static Instance Running(string name, string symbol = "SOL_USDC") => new()
     {
-        Name = name, State = InstanceState.Running, DesiredState = DesiredState.Running, Pid = 4242, Restarts = 3,
+        Name = name, State = InstanceState.Running, DesiredState = DesiredState.Running, Pid = 4242, Restarts = 3, RestartPending = true,
         StartedAt = Timestamp.FromDateTimeOffset(Now.AddSeconds(-90)), Spec = new InstanceSpec { Name = name, Venue = "paper", Symbol = symbol },
         Health = new InstanceHealth { Healthy = true, RssBytes = 52_428_800 },
         Stats = new InstanceStats
         {
             Strategy = "spot_market_making", Mid = "150.125", OpenBuyOrders = 2, OpenSellOrders = 1, Time = Timestamp.FromDateTimeOffset(Now.AddSeconds(-2)),
+            TodayNetPnl = "-52.5", DailyLossHalt = "today's net PnL -52.5 reached the daily loss limit of 50; quoting resumes at 00:00 UTC",
             Session = new TradingFigures { Fills = 4, QuoteVolume = "601.5", NetPnl = "-0.25", Position = "0.5" },
             Cumulative = new TradingFigures { Fills = 40, QuoteVolume = "6015", RealizedPnl = "12.5", FeesInQuote = "1.2", FundingPnl = "-0.3", NetPnl = "11.75", Position = "-1.5" },
             Latency = new LatencyFigures
@@ -65,6 +66,10 @@ public class InstanceMetricsTests
         Assert.Contains("mmd_instance_fills{name=\"bot\",span=\"session\"} 4\n", text, StringComparison.Ordinal);
         Assert.Contains("mmd_instance_pnl{name=\"bot\",span=\"cumulative\",kind=\"funding\"} -0.3\n", text, StringComparison.Ordinal);
         Assert.Contains("mmd_instance_pnl{name=\"bot\",span=\"cumulative\",kind=\"net\"} 11.75\n", text, StringComparison.Ordinal);
+        Assert.Contains("mmd_instance_pnl{name=\"bot\",span=\"today\",kind=\"net\"} -52.5\n", text, StringComparison.Ordinal);
+        Assert.Contains("mmd_instance_daily_loss_halt{name=\"bot\"} 1\n", text, StringComparison.Ordinal);
+        Assert.Contains("mmd_instance_restart_pending{name=\"bot\"} 1\n", text, StringComparison.Ordinal);
+        Assert.Contains("mmd_instance_restart_pending{name=\"idle\"} 0\n", text, StringComparison.Ordinal);
         Assert.Contains("mmd_instance_latency_seconds{name=\"bot\",kind=\"reaction\",quantile=\"0.5\"} 8.5e-05\n", text, StringComparison.Ordinal);
         Assert.Contains("mmd_instance_latency_seconds{name=\"bot\",kind=\"place\",quantile=\"0.99\"} 0.048\n", text, StringComparison.Ordinal);
         Assert.Contains("mmd_instance_latency_seconds{name=\"bot\",kind=\"place\",quantile=\"1\"} 0.061\n", text, StringComparison.Ordinal);

@@ -14,7 +14,7 @@ public sealed class InstanceMetrics
 {
     private static readonly string[] States = Enum.GetValues<InstanceState>().Where(s => s != InstanceState.Unspecified).Select(StateName).ToArray();
     private readonly Gauge _info, _state, _desiredRunning, _restarts, _consecutiveFailures, _crashLoop, _healthy, _uptime, _rss, _statsAge,
-        _mid, _position, _openOrders, _fills, _quoteVolume, _pnl, _ordersPlaced, _ordersRejected, _killSwitch, _paused, _latency, _latencySamples, _deadManArmed, _deadManFailures, _deadManDeadline, _instances;
+        _mid, _position, _openOrders, _fills, _quoteVolume, _pnl, _ordersPlaced, _ordersRejected, _killSwitch, _dailyLossHalt, _restartPending, _paused, _latency, _latencySamples, _deadManArmed, _deadManFailures, _deadManDeadline, _instances;
     private readonly List<Gauge> _byName;
 
     public InstanceMetrics(CollectorRegistry registry)
@@ -37,10 +37,12 @@ public sealed class InstanceMetrics
         _openOrders = G("instance_open_orders", "The instance's open orders, by side.", "name", "side");
         _fills = G("instance_fills", "Fills, over the session (this worker) or all time.", "name", "span");
         _quoteVolume = G("instance_quote_volume", "Traded volume in the quote asset.", "name", "span");
-        _pnl = G("instance_pnl", "Profit and loss in the quote asset, by kind (realized, unrealized, fees, funding, net).", "name", "span", "kind");
+        _pnl = G("instance_pnl", "Profit and loss in the quote asset: by kind (realized, unrealized, fees, funding, net) over the session or all time, and net today (since 00:00 UTC).", "name", "span", "kind");
         _ordersPlaced = G("instance_orders_placed", "Orders placed by the current worker.", "name");
         _ordersRejected = G("instance_orders_rejected", "Orders the venue refused, for the current worker.", "name");
         _killSwitch = G("instance_kill_switch", "1 when the risk kill switch has tripped.", "name");
+        _dailyLossHalt = G("instance_daily_loss_halt", "1 while quoting halts until 00:00 UTC: risk.max_daily_loss was reached.", "name");
+        _restartPending = G("instance_restart_pending", "1 while the running worker trades with an earlier spec than the instance's (updated, not restarted).", "name");
         _paused = G("instance_quoting_paused", "1 while quoting is paused by the operator.", "name");
         // The worker's own percentiles of the last minute (it sends no observations): a summary's shape, as gauges.
         _latency = G("instance_latency_seconds",
@@ -52,7 +54,7 @@ public sealed class InstanceMetrics
         _deadManDeadline = G("instance_dead_man_switch_deadline_timestamp_seconds",
             "When the venue cancels the worker's orders unless the dead-man's switch is pushed back first (unix seconds).", "name");
         _byName = [_info, _state, _desiredRunning, _restarts, _consecutiveFailures, _crashLoop, _healthy, _uptime, _rss, _statsAge, _mid, _position,
-            _openOrders, _fills, _quoteVolume, _pnl, _ordersPlaced, _ordersRejected, _killSwitch, _paused,
+            _openOrders, _fills, _quoteVolume, _pnl, _ordersPlaced, _ordersRejected, _killSwitch, _dailyLossHalt, _restartPending, _paused,
             _latency, _latencySamples, _deadManArmed, _deadManFailures, _deadManDeadline];
     }
 
@@ -84,6 +86,7 @@ public sealed class InstanceMetrics
         _healthy.WithLabels(name).Set(i.Health?.Healthy == true ? 1 : 0);
         _uptime.WithLabels(name).Set(i.Pid != 0 && i.StartedAt is { } started ? Math.Max(0, (now - started.ToDateTimeOffset()).TotalSeconds) : 0);
         _rss.WithLabels(name).Set(i.Health?.RssBytes ?? 0);
+        _restartPending.WithLabels(name).Set(i.RestartPending ? 1 : 0);
         if (s is null) return; // no worker has reported yet: no trading figures to give
         _statsAge.WithLabels(name).Set(s.Time is { } at ? Math.Max(0, (now - at.ToDateTimeOffset()).TotalSeconds) : 0);
         _mid.WithLabels(name).Set(Number(s.Mid));
@@ -93,6 +96,10 @@ public sealed class InstanceMetrics
         _ordersPlaced.WithLabels(name).Set(s.OrdersPlaced);
         _ordersRejected.WithLabels(name).Set(s.OrdersRejected);
         _killSwitch.WithLabels(name).Set(s.KillSwitchTripped ? 1 : 0);
+        _dailyLossHalt.WithLabels(name).Set(s.DailyLossHalt.Length > 0 ? 1 : 0);
+        // Net PnL since 00:00 UTC, every market of the instance (the daily loss limit's figure); none before it is known.
+        if (s.TodayNetPnl.Length > 0) _pnl.WithLabels(name, "today", "net").Set(Number(s.TodayNetPnl));
+        else _pnl.RemoveLabelled(name, "today", "net");
         _paused.WithLabels(name).Set(s.QuotingPaused ? 1 : 0);
         if (s.Latency is { } latency)
             foreach (var (kind, summary) in new[] { ("reaction", latency.Reaction), ("place", latency.Place), ("cancel", latency.Cancel) })
