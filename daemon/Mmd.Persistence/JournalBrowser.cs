@@ -60,6 +60,75 @@ public static class JournalBrowser
         return Page(fills, limit);
     }
 
+    /// <summary>
+    /// The instance's trading by UTC day from <paramref name="from"/> on, newest first: its fills added up exactly (decimal),
+    /// and each day's net PnL from that day's last stats snapshot (which keeps today's figure since mmd kept it).
+    /// </summary>
+    /// <exception cref="DatabaseUnusableException">The file is not a journal SQLite can read.</exception>
+    public static async Task<IReadOnlyList<DailyTrading>> DailyAsync(string journalPath, string instance, DateOnly from, CancellationToken cancellationToken)
+    {
+        var fromMs = new DateTimeOffset(from.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).ToUnixTimeMilliseconds();
+        var days = new SortedDictionary<DateOnly, DailyTrading>();
+        DailyTrading Day(long ms) => days.TryGetValue(DayOf(ms), out var day) ? day : days[DayOf(ms)] = new DailyTrading(DayOf(ms));
+        try
+        {
+            await using var connection = new SqliteConnection(SqliteConnectionTuning.ReadOnlyConnectionString(journalPath));
+            await connection.OpenAsync(cancellationToken);
+            await using (var fills = connection.CreateCommand())
+            {
+                fills.CommandText = """
+                    SELECT "Side", "Price", "Quantity", "Fee", "FeeAsset", "IsMaker", "TimestampMs" FROM fills
+                    WHERE "Instance" = $instance AND "TimestampMs" >= $from
+                    """;
+                fills.Parameters.AddWithValue("$instance", instance);
+                fills.Parameters.AddWithValue("$from", fromMs);
+                await using var r = await fills.ExecuteReaderAsync(cancellationToken);
+                while (await r.ReadAsync(cancellationToken))
+                    Day(r.GetInt64(6)).Add(r.GetString(0) == nameof(Trading.Primitives.Side.Buy), JournalReader.Money(r.GetString(1)), JournalReader.Money(r.GetString(2)),
+                        JournalReader.Money(r.GetString(3)), r.GetString(4), r.GetBoolean(5));
+            }
+            await using (var snapshots = connection.CreateCommand())
+            {
+                // Each day's last snapshot: its today's figure is the day's net PnL (so far, for today).
+                snapshots.CommandText = """
+                    SELECT "TimeMs", "Json" FROM stats_snapshots WHERE "Id" IN (
+                        SELECT MAX("Id") FROM stats_snapshots WHERE "Instance" = $instance AND "TimeMs" >= $from GROUP BY "TimeMs" / 86400000)
+                    """;
+                snapshots.Parameters.AddWithValue("$instance", instance);
+                snapshots.Parameters.AddWithValue("$from", fromMs);
+                await using var r = await snapshots.ExecuteReaderAsync(cancellationToken);
+                while (await r.ReadAsync(cancellationToken))
+                    if (TodayNetPnl(r.GetString(1), DayOf(r.GetInt64(0))) is { } net) Day(r.GetInt64(0)).NetPnl = net;
+            }
+        }
+        catch (SqliteException ex)
+        {
+            throw new DatabaseUnusableException(journalPath, ex);
+        }
+        return days.Values.Reverse().ToList();
+    }
+
+    private static DateOnly DayOf(long ms) => DateOnly.FromDateTime(DateTimeOffset.FromUnixTimeMilliseconds(ms).UtcDateTime);
+
+    // A snapshot's figure for its own day: one whose day start is of another day (or that has none) does not say.
+    private static decimal? TodayNetPnl(string json, DateOnly day)
+    {
+        try
+        {
+            using var document = System.Text.Json.JsonDocument.Parse(json);
+            var root = document.RootElement;
+            if (!root.TryGetProperty("DayStart", out var start) || start.ValueKind != System.Text.Json.JsonValueKind.Object
+                || !start.TryGetProperty("Day", out var startDay) || startDay.GetString() != day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)
+                || !root.TryGetProperty("TodayNetPnl", out var today) || today.ValueKind != System.Text.Json.JsonValueKind.String)
+                return null;
+            return JournalReader.Money(today.GetString()!);
+        }
+        catch (Exception ex) when (ex is System.Text.Json.JsonException or FormatException or InvalidOperationException)
+        {
+            return null; // a snapshot of another shape: that day's figure is not known
+        }
+    }
+
     private static readonly OrderStatus[] NotEnded =
         Enum.GetValues<OrderStatus>().Where(s => s is not (OrderStatus.Filled or OrderStatus.Cancelled or OrderStatus.Rejected)).ToArray();
 

@@ -110,6 +110,32 @@ public sealed class InstanceJournalApiTests(InProcessDaemon daemon) : IClassFixt
     }
 
     [Fact]
+    public async Task TheDailyReport_IsTodaysTrading_OnTheWire_AndABadRequestNamesItsFields()
+    {
+        await daemon.Instances.CreateInstanceAsync(new CreateInstanceRequest { Spec = Spec("daily") });
+        Assert.Empty((await daemon.Instances.GetDailyReportAsync(new GetDailyReportRequest { Name = "daily" })).Days); // never ran
+        var db = await MmdDatabase.OpenAsync(daemon.JournalPath("daily"), CancellationToken.None);
+        await using (var journal = new SqliteTradingJournal(db, "daily", "paper"))
+        {
+            var now = DateTimeOffset.UtcNow;
+            await journal.RecordFillAsync(new VenueFill("T1", "V1", "daily_1", "SOL_USDC", Trading.Primitives.Side.Buy, 150m, 0.5m, 0.015m, "USDC", true, now),
+                Trading.Orders.OrderPurpose.Quote, CancellationToken.None);
+            await journal.RecordFillAsync(new VenueFill("T2", "V2", "daily_2", "SOL_USDC", Trading.Primitives.Side.Sell, 150m, 0.25m, 0.01m, "USDC", false, now),
+                Trading.Orders.OrderPurpose.Quote, CancellationToken.None);
+        }
+        var today = Assert.Single((await daemon.Instances.GetDailyReportAsync(new GetDailyReportRequest { Name = "daily", Days = 1 })).Days);
+        Assert.Equal(new DailyFigures
+        {
+            Date = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), Fills = 2, BuyFills = 1, SellFills = 1,
+            BoughtQuantity = "0.5", SoldQuantity = "0.25", QuoteVolume = "112.50", MakerVolumePct = "66.67", FeesByAsset = { ["USDC"] = "0.025" }, NetPnl = "",
+        }, today);
+
+        var (code, fields) = await FailureOf(() => daemon.Instances.GetDailyReportAsync(new GetDailyReportRequest { Name = "NOT A NAME", Days = 32 }).ResponseAsync);
+        Assert.Equal((StatusCode.InvalidArgument, "name days"), (code, string.Join(" ", fields)));
+        Assert.Equal(StatusCode.NotFound, (await FailureOf(() => daemon.Instances.GetDailyReportAsync(new GetDailyReportRequest { Name = "never-was" }).ResponseAsync)).Code);
+    }
+
+    [Fact]
     public void TheWiresOrderEnums_NumberAsTheTradingCoresDo()
     {
         // The API maps the journal's names through the trading core's enums by number.

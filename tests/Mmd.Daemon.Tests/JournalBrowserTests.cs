@@ -3,6 +3,7 @@ using Mmd.TestKit;
 using Mmd.Trading.Execution;
 using Mmd.Trading.Orders;
 using Mmd.Trading.Primitives;
+using Mmd.Trading.Risk;
 using static Mmd.Daemon.Tests.TradingJournalTests;
 
 namespace Mmd.Daemon.Tests;
@@ -82,6 +83,46 @@ public sealed class JournalBrowserTests
             (fills[0].Price, fills[0].Quantity, fills[0].Fee, fills[0].FeeAsset, fills[0].IsMaker, fills[0].Side, fills[0].VenueOrderId, fills[0].ClientOrderId, fills[0].Venue, fills[0].Symbol));
         Assert.Equal(150.123456789m, fills[2].Price);
         Assert.Equal(("Rebalance", (string?)null), (fills[1].Purpose, fills[1].ClientOrderId));
+    }
+
+    [Fact]
+    public async Task TheDailyReport_AddsUpEachUtcDaysFills_Exactly_AndTakesEachDaysNetPnlFromItsLastSnapshot()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.Combine("j.db");
+        var db = await MmdDatabase.OpenAsync(path, CancellationToken.None);
+        await using var journal = new SqliteTradingJournal(db, "mm", "paper");
+        await using var other = new SqliteTradingJournal(db, "zz", "paper");
+        var day1 = DateTimeOffset.Parse("2026-11-23T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
+        var day2 = day1.AddHours(23); // 09:00 the next day
+        await journal.RecordFillAsync(Fill("T1") with { Price = 150m, Quantity = 0.5m, Fee = 0.015m, IsMaker = true, Timestamp = day1 }, OrderPurpose.Quote, CancellationToken.None);
+        await journal.RecordFillAsync(Fill("T2") with { Side = Side.Sell, Price = 151m, Quantity = 0.25m, Fee = 0.0001m, FeeAsset = "SOL", IsMaker = false,
+            Timestamp = day1.AddHours(13).AddMinutes(59) }, OrderPurpose.Hedge, CancellationToken.None); // 23:59
+        await journal.RecordFillAsync(Fill("T3") with { Side = Side.Sell, Price = 152m, Quantity = 0.5m, Fee = -0.01m, IsMaker = true, Timestamp = day2 },
+            OrderPurpose.Quote, CancellationToken.None);
+        await other.RecordFillAsync(Fill("Z1") with { Timestamp = day2 }, OrderPurpose.Quote, CancellationToken.None);
+
+        Trading.Stats.StatsSnapshot Snapshot(DateTimeOffset at, DayStart? start, decimal? today) => new()
+        {
+            Instance = "mm", Venue = "paper", Symbol = "SOL_USDC", BaseAsset = "SOL", QuoteAsset = "USDC", Time = at, SessionStart = day1,
+            Session = new Trading.Stats.StatsFigures(), Cumulative = new Trading.Stats.StatsFigures(), DayStart = start, TodayNetPnl = today,
+        };
+        await journal.SaveStatsAsync(Snapshot(day1, null, null), false, CancellationToken.None); // from before the day was kept
+        await journal.SaveStatsAsync(Snapshot(day1.AddHours(1), new DayStart(new DateOnly(2026, 11, 23), 5m), -1.5m), false, CancellationToken.None);
+        await journal.SaveStatsAsync(Snapshot(day1.AddHours(13), new DayStart(new DateOnly(2026, 11, 23), 5m), -2.25m), false, CancellationToken.None);
+        await journal.SaveStatsAsync(Snapshot(day2, new DayStart(new DateOnly(2026, 11, 24), 2.75m), 0.4m), false, CancellationToken.None);
+        Assert.Equal(new DayStart(new DateOnly(2026, 11, 24), 2.75m), await journal.LoadDayStartAsync(CancellationToken.None)); // what a restart reads
+
+        var days = await JournalBrowser.DailyAsync(path, "mm", new DateOnly(2026, 11, 1), CancellationToken.None);
+        Assert.Equal([new DateOnly(2026, 11, 24), new DateOnly(2026, 11, 23)], days.Select(d => d.Day));
+        var (second, first) = (days[0], days[1]);
+        Assert.Equal((1L, 0L, 1L, 0m, 0.5m, 76m, 76m, (decimal?)0.4m), (second.Fills, second.BuyFills, second.SellFills, second.Bought, second.Sold,
+            second.QuoteVolume, second.MakerQuoteVolume, second.NetPnl));
+        Assert.Equal(-0.01m, Assert.Single(second.FeesByAsset).Value);
+        Assert.Equal((2L, 1L, 1L, 0.5m, 0.25m, 112.75m, 75m, (decimal?)-2.25m), (first.Fills, first.BuyFills, first.SellFills, first.Bought, first.Sold,
+            first.QuoteVolume, first.MakerQuoteVolume, first.NetPnl));
+        Assert.Equal((0.015m, 0.0001m), (first.FeesByAsset["USDC"], first.FeesByAsset["SOL"]));
+        Assert.Equal([new DateOnly(2026, 11, 24)], (await JournalBrowser.DailyAsync(path, "mm", new DateOnly(2026, 11, 24), CancellationToken.None)).Select(d => d.Day));
     }
 
     [Fact]

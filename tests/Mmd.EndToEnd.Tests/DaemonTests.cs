@@ -140,6 +140,13 @@ public sealed class DaemonTests
         var table = await d.MmctlAsync("fills", "bot", "--limit", "1000");
         Assert.Matches(@" taker +flatten ", table.StandardOutput);
         Assert.Equal(listed.Count + 2, table.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length); // header and rule
+        // The day's report adds the same fills up, and the day's net PnL is the worker's own figure.
+        var report = await d.MmctlAsync("report", "bot", "--days", "1", "-o", "json");
+        Assert.True(report.ExitCode == 0, report.ToString());
+        var today = Assert.Single(JsonDocument.Parse(report.StandardOutput).RootElement.GetProperty("days").EnumerateArray());
+        Assert.Equal(listed.Count, int.Parse(today.GetProperty("fills").GetString()!, System.Globalization.CultureInfo.InvariantCulture));
+        Assert.NotEqual("", today.GetProperty("netPnl").GetString());
+        Assert.StartsWith("  DATE (UTC) ", (await d.MmctlAsync("report", "bot")).StandardOutput, StringComparison.Ordinal);
         var bad = await d.MmctlAsync("fills", "bot", "--since", "yesterday");
         Assert.Equal((2, "mmctl: --since: 'yesterday' is not a duration like 30m, 2h or 3d"), (bad.ExitCode, bad.StandardError.Trim()));
         Assert.Equal(3, (await d.MmctlAsync("orders", "ghost")).ExitCode);

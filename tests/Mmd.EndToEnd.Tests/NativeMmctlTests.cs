@@ -35,6 +35,8 @@ public sealed class NativeMmctlTests(NativeMmctl mmctl) : IClassFixture<NativeMm
         var orders = await mmctl.RunAsync(d.SocketPath, wd, "orders", "bot", "--all", "--since", "1h", "--limit", "10");
         Assert.True(orders.ExitCode == 0, orders.ToString());
         Assert.Contains(" bot_", orders.StandardOutput, StringComparison.Ordinal);
+        var report = await mmctl.RunAsync(d.SocketPath, wd, "report", "bot", "--days", "2");
+        Assert.True(report.ExitCode == 0, report.ToString());
         var spec = await mmctl.RunAsync(d.SocketPath, wd, "spec", "bot");
         Assert.True(spec.ExitCode == 0, spec.ToString());
         Assert.Contains("\"spotMarketMaking\": {", spec.StandardOutput, StringComparison.Ordinal);
@@ -48,7 +50,7 @@ public sealed class NativeMmctlTests(NativeMmctl mmctl) : IClassFixture<NativeMm
         var help = await mmctl.RunAsync(d.SocketPath, wd, "--help");
         Assert.Equal(0, help.ExitCode); // Cocona ends help with 129
         Assert.StartsWith("Usage: mmctl [command]", help.StandardOutput, StringComparison.Ordinal);
-        foreach (var command in new[] { "start", "stop", "status", "watch", "logs", "history", "orders", "fills", "spec", "apply", "templates", "health", "daemon" })
+        foreach (var command in new[] { "start", "stop", "status", "watch", "logs", "history", "orders", "fills", "report", "spec", "apply", "templates", "health", "daemon" })
             Assert.Contains(command, help.StandardOutput, StringComparison.Ordinal);
         // The options the host settles reach Cocona: no shell-completion script (enabled, it prints one and exits 0).
         var completion = await mmctl.RunAsync(d.SocketPath, wd, "--completion", "bash");

@@ -4,7 +4,7 @@ using GrpcMM.Protos.V1;
 
 namespace Mmctl.Commands;
 
-/// <summary>`mmctl orders NAME` and `mmctl fills NAME`: what the instance's journal keeps of its trading.</summary>
+/// <summary>`mmctl orders NAME`, `mmctl fills NAME` and `mmctl report NAME`: what the instance's journal keeps of its trading.</summary>
 [UsageRules, IgnoreUnknownOptions]
 public sealed class JournalCommands
 {
@@ -36,6 +36,16 @@ public sealed class JournalCommands
         if (o.Json) Output.Printer.JsonLine(response);
         else if (o.Quiet) foreach (var fill in response.Fills.Reverse()) Console.Out.WriteLine(fill.TradeId);
         else Output.Printer.Fills(name, response);
+        return ExitCodes.Ok;
+    });
+
+    [Command("report", Description = "An instance's trading by UTC day, newest last: fills, volume, maker share, fees and the day's net PnL")]
+    public Task<int> Report([Argument] string name,
+        [Option(Description = "Today and the days before it (default 7, at most 31)")] uint? days, CommonOptions o) => InstanceCommands.Run(o, async (c, ct) =>
+    {
+        var response = await c.Instances.GetDailyReportAsync(new GetDailyReportRequest { Name = name, Days = days ?? 0 }, cancellationToken: ct);
+        if (o.Json) Output.Printer.JsonLine(response);
+        else Output.Printer.Report(name, response);
         return ExitCodes.Ok;
     });
 

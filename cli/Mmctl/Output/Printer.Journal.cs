@@ -55,6 +55,28 @@ public static partial class Printer
         if (response.Truncated) Console.Out.WriteLine($"(the newest {response.Fills.Count}; more with --limit or --since)");
     }
 
+    public static void Report(string name, GetDailyReportResponse response)
+    {
+        if (response.Days.Count == 0)
+        {
+            Console.Out.WriteLine($"{name}: no trading in that time");
+            return;
+        }
+        var table = Columns(["DATE (UTC)", "FILLS", "BUYS", "SELLS", "BOUGHT", "SOLD", "VOLUME", "MAKER", "FEES", "NET PNL"]);
+        foreach (var d in response.Days.Reverse())
+        {
+            string[] row =
+            [
+                d.Date, d.Fills.ToString(CultureInfo.InvariantCulture), d.BuyFills.ToString(CultureInfo.InvariantCulture), d.SellFills.ToString(CultureInfo.InvariantCulture),
+                d.BoughtQuantity, d.SoldQuantity, Money(d.QuoteVolume), d.MakerVolumePct.Length == 0 ? "-" : d.MakerVolumePct + " %",
+                d.FeesByAsset.Count == 0 ? "-" : string.Join(", ", d.FeesByAsset.OrderBy(f => f.Key, StringComparer.Ordinal).Select(f => $"{Money(f.Value)} {f.Key}")),
+                d.NetPnl.Length == 0 ? "-" : Money(d.NetPnl),
+            ];
+            table.AddRow(row.Select(Markup.Escape).ToArray());
+        }
+        Write(table);
+    }
+
     private static Table Columns(IEnumerable<string> names)
     {
         var table = new Table().Border(TableBorder.Simple);

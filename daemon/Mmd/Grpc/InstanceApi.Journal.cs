@@ -34,6 +34,35 @@ public sealed partial class InstanceApi
         return response;
     }
 
+    public override async Task<GetDailyReportResponse> GetDailyReport(GetDailyReportRequest request, ServerCallContext context)
+    {
+        var violations = new List<Specs.FieldViolation>();
+        if (!Specs.SpecValidator.IsValidName(request.Name)) violations.Add(new("name", Specs.SpecValidator.NameProblem(request.Name)));
+        if (request.Days > MaxReportDays) violations.Add(new("days", $"must be at most {MaxReportDays} (0: {DefaultReportDays})"));
+        if (violations.Count > 0) throw new InvalidRequestException(violations);
+        var response = new GetDailyReportResponse();
+        if (supervisor.JournalOf(request.Name) is not { } journal) return response;
+        var days = request.Days == 0 ? DefaultReportDays : (int)request.Days;
+        var from = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime).AddDays(1 - days);
+        foreach (var day in await Read(() => JournalBrowser.DailyAsync(journal, request.Name, from, context.CancellationToken)))
+        {
+            var figures = new DailyFigures
+            {
+                Date = day.Day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), Fills = (ulong)day.Fills,
+                BuyFills = (ulong)day.BuyFills, SellFills = (ulong)day.SellFills, BoughtQuantity = Decimal(day.Bought), SoldQuantity = Decimal(day.Sold),
+                QuoteVolume = Decimal(day.QuoteVolume),
+                MakerVolumePct = day.QuoteVolume == 0 ? "" : Decimal(Math.Round(day.MakerQuoteVolume / day.QuoteVolume * 100m, 2)),
+                NetPnl = day.NetPnl is { } net ? Decimal(net) : "",
+            };
+            foreach (var (asset, fee) in day.FeesByAsset) figures.FeesByAsset[asset] = Decimal(fee);
+            response.Days.Add(figures);
+        }
+        return response;
+    }
+
+    private const int DefaultReportDays = 7;
+    private const int MaxReportDays = 31;
+
     private static async Task<T> Read<T>(Func<Task<T>> read)
     {
         try { return await read(); }

@@ -6,7 +6,7 @@ using Mmd.Supervision;
 namespace Mmd.Grpc;
 
 /// <summary>mm.v1.InstanceService: a thin adapter over the <see cref="Supervisor"/>.</summary>
-public sealed partial class InstanceApi(Supervisor supervisor, TemplateCatalog templates) : InstanceService.InstanceServiceBase
+public sealed partial class InstanceApi(Supervisor supervisor, TemplateCatalog templates, TimeProvider time) : InstanceService.InstanceServiceBase
 {
     public override async Task<CreateInstanceResponse> CreateInstance(CreateInstanceRequest request, ServerCallContext context)
     {
