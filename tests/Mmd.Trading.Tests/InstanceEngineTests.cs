@@ -707,6 +707,17 @@ public class InstanceEngineTests
     }
 
     [Fact]
+    public async Task ARunShorterThanAHousekeepingTick_StillEndsWithTodaysFigure()
+    {
+        await using var h = new EngineHarness();
+        _ = h.Start();
+        await h.QuotingAsync();
+        var result = await h.StopAsync();
+        Assert.Equal(0m, result.FinalStats.TodayNetPnl); // mmctl report reads the day's net PnL from the last snapshot
+        Assert.Equal(result.FinalStats.TodayNetPnl, h.Journal.Stats[^1].TodayNetPnl);
+    }
+
+    [Fact]
     public async Task ARestartWithinTheDay_CountsTodaysLossFromTheDaysStart_TheLastRunSaved()
     {
         var journal = new InMemoryTradingJournal();

@@ -212,6 +212,7 @@ public sealed partial class InstanceEngine : IDisposable
             try { await pump; } catch (OperationCanceledException) { }
 
         LogDenialsLeftOut(_time.GetUtcNow(), end: true); // the log then counts every denial the final stats do
+        ObserveDay(_time.GetUtcNow()); // today's figure as the run ends (a run shorter than a housekeeping tick has none yet)
         var final = BuildSnapshot();
         _latest = final;
         try { await _primary.Journal.SaveStatsAsync(final, replaceLatest: false, CancellationToken.None); } catch (Exception ex) when (ex is not OperationCanceledException) { EngineLog.StepFailed(_logger, _options.InstanceName, ex.Message); }
