@@ -69,6 +69,29 @@ public sealed class SystemdNotificationTests
         Assert.Equal(["READY=1\nSTATUS=serving; no instances", "STATUS=serving; 1 instance: 1 backoff"], notifier.Sent);
     }
 
+    private sealed class RefusingNotifier : ISystemdNotifier
+    {
+        public int Tries { get; private set; }
+        public bool IsEnabled => true;
+        public void Notify(ServiceState state)
+        {
+            Tries++;
+            throw new System.Net.Sockets.SocketException((int)System.Net.Sockets.SocketError.ConnectionRefused);
+        }
+    }
+
+    [Fact]
+    public void ANotifySocketThatRefuses_IsLogged_AndTheDaemonServesOn()
+    {
+        // A NOTIFY_SOCKET left in the environment from elsewhere, or a unit being torn down: nothing to tell, nothing thrown.
+        var time = new FakeTimeProvider();
+        var notifier = new RefusingNotifier();
+        using var systemd = new SystemdNotification(notifier, () => [], () => [], time, NullLogger.Instance, TimeSpan.FromSeconds(2));
+        time.Advance(TimeSpan.FromSeconds(3));
+        systemd.Stopping();
+        Assert.Equal(5, notifier.Tries); // READY, three pings, STOPPING
+    }
+
     [Theory]
     [InlineData("20000000", null, 20.0)]
     [InlineData("20000000", "4242", 20.0)] // WATCHDOG_PID is this process

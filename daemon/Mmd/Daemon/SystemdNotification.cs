@@ -37,7 +37,7 @@ public sealed class SystemdNotification : IDisposable
         (_notifier, _instances, _steps, _time, _logger) = (notifier, instances, steps, time, logger);
         _watchdog = watchdogTimeout is not null;
         _period = watchdogTimeout is { } timeout ? timeout / 2 : StatusPeriod;
-        _notifier.Notify(new ServiceState($"READY=1\nSTATUS={Status()}"));
+        Send($"READY=1\nSTATUS={Status()}");
         _timer = time.CreateTimer(_ => Beat(), null, _period, _period);
     }
 
@@ -88,31 +88,32 @@ public sealed class SystemdNotification : IDisposable
 
     private void Beat()
     {
-        try
+        if (!_watchdog)
         {
-            if (!_watchdog)
-            {
-                _notifier.Notify(new ServiceState("STATUS=" + Status()));
-                return;
-            }
-            // A period at least: ticks come every 250 ms, so that is many missed ones, not a slow one.
-            var stall = _period > MinimumStall ? _period : MinimumStall;
-            var problem = Stalled(_time.GetUtcNow(), _steps(), stall);
-            if (problem is null)
-            {
-                if (_withheld) DaemonLog.WatchdogResumed(_logger);
-                _withheld = false;
-                _notifier.Notify(new ServiceState($"WATCHDOG=1\nSTATUS={Status()}"));
-                return;
-            }
-            if (!_withheld) DaemonLog.WatchdogWithheld(_logger, problem);
-            _withheld = true;
-            _notifier.Notify(new ServiceState("STATUS=not progressing: " + problem));
+            Send("STATUS=" + Status());
+            return;
         }
-        catch (Exception ex) when (ex is System.Net.Sockets.SocketException or IOException or ObjectDisposedException)
+        // A period at least: ticks come every 250 ms, so that is many missed ones, not a slow one.
+        var stall = _period > MinimumStall ? _period : MinimumStall;
+        var problem = Stalled(_time.GetUtcNow(), _steps(), stall);
+        if (problem is null)
         {
-            DaemonLog.NotifyFailed(_logger, ex.Message); // systemd gone (the unit being torn down): nothing to tell
+            if (_withheld) DaemonLog.WatchdogResumed(_logger);
+            _withheld = false;
+            Send($"WATCHDOG=1\nSTATUS={Status()}");
+            return;
         }
+        if (!_withheld) DaemonLog.WatchdogWithheld(_logger, problem);
+        _withheld = true;
+        Send("STATUS=not progressing: " + problem);
+    }
+
+    // A notify socket that is gone or refuses (the unit torn down, a NOTIFY_SOCKET left over from elsewhere) is logged;
+    // the daemon serves on regardless.
+    private void Send(string state)
+    {
+        try { _notifier.Notify(new ServiceState(state)); }
+        catch (Exception ex) when (ex is System.Net.Sockets.SocketException or IOException or ObjectDisposedException) { DaemonLog.NotifyFailed(_logger, ex.Message); }
     }
 
     private static readonly TimeSpan MinimumStall = TimeSpan.FromSeconds(2);
@@ -122,8 +123,7 @@ public sealed class SystemdNotification : IDisposable
     {
         _timer.Dispose();
         if (Interlocked.Exchange(ref _stopping, 1) == 1) return; // the host's stopping and the dispose both say it
-        try { _notifier.Notify(new ServiceState("STOPPING=1\nSTATUS=stopping")); }
-        catch (Exception ex) when (ex is System.Net.Sockets.SocketException or IOException) { DaemonLog.NotifyFailed(_logger, ex.Message); }
+        Send("STOPPING=1\nSTATUS=stopping");
     }
 
     public void Dispose() => _timer.Dispose();

@@ -43,13 +43,15 @@ public sealed partial class BackpackEmulator : IAsyncDisposable
     /// <summary>The venue's clock; a test runs it ahead of the machine's.</summary>
     public VenueClock Clock { get; }
 
-    /// <param name="pingInterval">How often the venue pings each WebSocket (Backpack: 60 s); a client that has not answered within twice that is dropped.</param>
+    /// <param name="pingInterval">How often the venue pings each WebSocket (Backpack: 60 s).</param>
+    /// <param name="pingTimeout">How long after a ping a client that has not answered is dropped (default: twice the interval).</param>
     public static async Task<BackpackEmulator> StartAsync(PaperExchange exchange, TimeProvider time, int port = 0, TimeSpan? pingInterval = null,
-        CancellationToken cancellationToken = default)
+        TimeSpan? pingTimeout = null, CancellationToken cancellationToken = default)
     {
         var app = LoopbackHost.Create(port);
         var emulator = new BackpackEmulator(app, exchange, time);
-        emulator.Map(app, pingInterval ?? TimeSpan.FromSeconds(60));
+        var interval = pingInterval ?? TimeSpan.FromSeconds(60);
+        emulator.Map(app, interval, pingTimeout ?? interval * 2);
         var listening = await LoopbackHost.StartAsync(app, cancellationToken).ConfigureAwait(false);
         emulator.RestUrl = new Uri($"http://127.0.0.1:{listening}");
         emulator.WebSocketUrl = new Uri($"ws://127.0.0.1:{listening}/");
@@ -69,10 +71,10 @@ public sealed partial class BackpackEmulator : IAsyncDisposable
 
     private long NowMicros => NowMs * 1000;
 
-    private void Map(WebApplication app, TimeSpan pingInterval)
+    private void Map(WebApplication app, TimeSpan pingInterval, TimeSpan pingTimeout)
     {
         // As Backpack: a protocol Ping every interval, and a client that does not Pong in time is disconnected.
-        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = pingInterval, KeepAliveTimeout = pingInterval * 2 });
+        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = pingInterval, KeepAliveTimeout = pingTimeout });
         app.Use(ApplyFaultsAsync);
         app.Map("/", AcceptStreamAsync);
         app.MapGet("/api/v1/time", () => Results.Text(NowMs.ToString(CultureInfo.InvariantCulture)));

@@ -18,11 +18,12 @@ internal sealed class BackpackEmulatorFixture : IAsyncDisposable
 
     public BackpackEmulator Emulator { get; }
 
-    public static async Task<BackpackEmulatorFixture> StartAsync(PaperSettings? settings = null, TimeSpan? pingInterval = null)
+    public static async Task<BackpackEmulatorFixture> StartAsync(PaperSettings? settings = null, TimeSpan? pingInterval = null, TimeSpan? pingTimeout = null)
     {
         var market = new PaperExchange(settings ?? new PaperSettings { VolatilityPct = 0m, FlowRate = 0m }, TimeProvider.System);
         if (settings is not null) market.Start();
-        return new BackpackEmulatorFixture(market, await BackpackEmulator.StartAsync(market, TimeProvider.System, pingInterval: pingInterval).DefaultTimeout());
+        return new BackpackEmulatorFixture(market,
+            await BackpackEmulator.StartAsync(market, TimeProvider.System, pingInterval: pingInterval, pingTimeout: pingTimeout).DefaultTimeout());
     }
 
     public BackpackOptions Options(Func<BackpackOptions, BackpackOptions>? change = null)
