@@ -18,6 +18,10 @@ public sealed class SqliteTradingJournal(JournalDatabase database, string instan
     : ITradingJournal, IAsyncDisposable
 {
     private readonly JournalWriter _writer = new(database.ConnectionString, instance, venue, symbol, runId);
+    // The latest snapshot's JSON as read (null inside when none was saved), until this journal saves one.
+    private LastStats? _lastStats;
+
+    private sealed record LastStats(string? Json);
 
     private static readonly JsonSerializerOptions SnapshotJson = new()
     {
@@ -61,8 +65,11 @@ public sealed class SqliteTradingJournal(JournalDatabase database, string instan
         }
     }
 
-    public Task SaveStatsAsync(StatsSnapshot snapshot, bool replaceLatest, CancellationToken cancellationToken) =>
-        _writer.SaveStatsAsync(snapshot, JsonSerializer.Serialize(snapshot, SnapshotJson), replaceLatest, cancellationToken);
+    public Task SaveStatsAsync(StatsSnapshot snapshot, bool replaceLatest, CancellationToken cancellationToken)
+    {
+        _lastStats = null; // the latest is this one now
+        return _writer.SaveStatsAsync(snapshot, JsonSerializer.Serialize(snapshot, SnapshotJson), replaceLatest, cancellationToken);
+    }
 
     public Task<StrategyFigures?> LoadLastStrategyFiguresAsync(CancellationToken cancellationToken) =>
         FromLastSnapshotAsync(root => root.TryGetProperty(nameof(StatsSnapshot.StrategyFigures), out var figures) && figures.ValueKind == JsonValueKind.Object
@@ -83,7 +90,9 @@ public sealed class SqliteTradingJournal(JournalDatabase database, string instan
     /// <summary>Reads one thing from the latest stats snapshot; null when none was saved, or it is of an older shape (the run starts afresh).</summary>
     private async Task<T?> FromLastSnapshotAsync<T>(Func<JsonElement, T?> read, CancellationToken cancellationToken) where T : class
     {
-        if (await JournalReader.LastStatsJsonAsync(database.ConnectionString, instance, cancellationToken) is not { } json) return null;
+        // A start reads the strategy's figures, the kill switch and the day's start from the same row: one query for them all.
+        _lastStats ??= new(await JournalReader.LastStatsJsonAsync(database.ConnectionString, instance, cancellationToken));
+        if (_lastStats.Json is not { } json) return null;
         try
         {
             using var document = JsonDocument.Parse(json);

@@ -44,13 +44,15 @@ public sealed class InProcessDaemon : IAsyncLifetime, IDisposable
 
 public sealed class InstanceApiTests(InProcessDaemon daemon) : IClassFixture<InProcessDaemon>
 {
-    private static InstanceSpec Spec(string name, string spread = "0.2") => new()
+    /// <summary>A paper spot market maker: what the API tests create.</summary>
+    internal static InstanceSpec Spec(string name, string spread = "0.2") => new()
     {
         Name = name, Venue = "paper", Symbol = "SOL_USDC",
         SpotMarketMaking = new SpotMarketMakingConfig { SpreadPct = spread, OrderQuantity = "0.5", Levels = 3 },
     };
 
-    private static async Task<(StatusCode Code, IReadOnlyList<string> Fields)> FailureOf(Func<Task> call)
+    /// <summary>The status of a call that must fail, and the fields its BadRequest names.</summary>
+    internal static async Task<(StatusCode Code, IReadOnlyList<string> Fields)> FailureOf(Func<Task> call)
     {
         var ex = await Assert.ThrowsAsync<RpcException>(call);
         var fields = ex.GetRpcStatus()?.GetDetail<BadRequest>()?.FieldViolations.Select(v => v.Field).ToList() ?? [];

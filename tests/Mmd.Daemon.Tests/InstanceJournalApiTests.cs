@@ -1,4 +1,3 @@
-using Google.Rpc;
 using Grpc.Core;
 using GrpcMM.Protos.V1;
 using Mmd.Persistence;
@@ -6,6 +5,7 @@ using Mmd.TestKit;
 using Mmd.Trading.Execution;
 using Timestamp = Google.Protobuf.WellKnownTypes.Timestamp;
 using Trading = Mmd.Trading;
+using static Mmd.Daemon.Tests.InstanceApiTests;
 
 namespace Mmd.Daemon.Tests;
 
@@ -13,12 +13,6 @@ namespace Mmd.Daemon.Tests;
 public sealed class InstanceJournalApiTests(InProcessDaemon daemon) : IClassFixture<InProcessDaemon>
 {
     private static readonly DateTimeOffset T = DateTimeOffset.FromUnixTimeMilliseconds(1_795_000_000_000);
-
-    private static InstanceSpec Spec(string name) => new()
-    {
-        Name = name, Venue = "paper", Symbol = "SOL_USDC",
-        SpotMarketMaking = new SpotMarketMakingConfig { SpreadPct = "0.2", OrderQuantity = "0.5", Levels = 3 },
-    };
 
     private static Trading.Orders.TrackedOrder Quote(string id, Trading.Primitives.Side side, DateTimeOffset at) => new()
     {
@@ -40,12 +34,6 @@ public sealed class InstanceJournalApiTests(InProcessDaemon daemon) : IClassFixt
             T.AddSeconds(2)), Trading.Orders.OrderPurpose.Quote, CancellationToken.None);
         await journal.RecordFillAsync(new VenueFill("T2", "V2", $"{name}_2", "SOL_USDC", Trading.Primitives.Side.Buy, 150.123456789m, 0.3m, 0.0045m, "USDC", false,
             T.AddSeconds(3)), Trading.Orders.OrderPurpose.Hedge, CancellationToken.None);
-    }
-
-    private static async Task<(StatusCode Code, IReadOnlyList<string> Fields)> FailureOf(Func<Task> call)
-    {
-        var ex = await Assert.ThrowsAsync<RpcException>(call);
-        return (ex.StatusCode, ex.GetRpcStatus()?.GetDetail<BadRequest>()?.FieldViolations.Select(v => v.Field).ToList() ?? []);
     }
 
     [Fact]

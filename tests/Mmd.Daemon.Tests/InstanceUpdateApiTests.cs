@@ -1,24 +1,12 @@
-using Google.Rpc;
 using Grpc.Core;
 using GrpcMM.Protos.V1;
+using static Mmd.Daemon.Tests.InstanceApiTests;
 
 namespace Mmd.Daemon.Tests;
 
 /// <summary>InstanceService.UpdateInstance on the in-process daemon (stopped instances: the restart path is end to end).</summary>
 public sealed class InstanceUpdateApiTests(InProcessDaemon daemon) : IClassFixture<InProcessDaemon>
 {
-    private static InstanceSpec Spec(string name, string spread = "0.2") => new()
-    {
-        Name = name, Venue = "paper", Symbol = "SOL_USDC",
-        SpotMarketMaking = new SpotMarketMakingConfig { SpreadPct = spread, OrderQuantity = "0.5", Levels = 3 },
-    };
-
-    private static async Task<(StatusCode Code, IReadOnlyList<string> Fields)> FailureOf(Func<Task> call)
-    {
-        var ex = await Assert.ThrowsAsync<RpcException>(call);
-        return (ex.StatusCode, ex.GetRpcStatus()?.GetDetail<BadRequest>()?.FieldViolations.Select(v => v.Field).ToList() ?? []);
-    }
-
     [Fact]
     public async Task AStoppedInstancesSpec_IsReplaced_ChangesNamedAndKept_APauseHolds_TheSameSpecChangesNothing()
     {

@@ -9,6 +9,15 @@ public sealed class StrategyEndToEndTests
 {
     private static decimal D(string text) => decimal.Parse(text, CultureInfo.InvariantCulture);
 
+    /// <summary>Starts an instance from a spec file, as an operator would (mmctl start -f).</summary>
+    private static async Task StartFromSpecFileAsync(DaemonUnderTest d, string json)
+    {
+        var file = d.Dir.Combine($"spec-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(file, json);
+        var start = await d.MmctlAsync("start", "-f", file);
+        Assert.True(start.ExitCode == 0, start.ToString());
+    }
+
     [Fact]
     public async Task CrossSymbolHedge_FromMmctlFlags_QuotesTheSpot_AndHedgesOnThePerp_BadFlagsAreRefused()
     {
@@ -100,8 +109,7 @@ public sealed class StrategyEndToEndTests
     {
         await using var d = await DaemonUnderTest.StartAsync();
         // A scripted market: flat, then a jump through our asks; the stop-loss of 1 USDC closes the short and ends the run.
-        var spec = d.Dir.Combine("sl.json");
-        await File.WriteAllTextAsync(spec, """
+        await StartFromSpecFileAsync(d, """
             {
               "name": "sl",
               "symbol": "SOL_USDC_PERP",
@@ -111,8 +119,6 @@ public sealed class StrategyEndToEndTests
                          "pricePath": [ { "at": "0s", "price": "150" }, { "at": "4s", "price": "150" }, { "at": "4.1s", "price": "152" } ] }
             }
             """);
-        var start = await d.MmctlAsync("start", "-f", spec);
-        Assert.True(start.ExitCode == 0, start.ToString());
         var ended = await d.WaitForAsync("sl", i => i.State == InstanceState.Exited, "ended by its stop-loss", TimeSpan.FromSeconds(60));
         Assert.Contains("stop-loss: unrealized PnL", ended.LastExitReason, StringComparison.Ordinal);
         Assert.Equal(DesiredState.Stopped, ended.DesiredState);
@@ -127,8 +133,7 @@ public sealed class StrategyEndToEndTests
         await using var d = await DaemonUnderTest.StartAsync();
         // The maker-taker hedge quotes at the touch and hedges every fill at once: it pays fees and the spread all day (it
         // is made for volume), so its realized loss reaches a limit of 0.5 within seconds, and a restart cannot undo it.
-        var spec = d.Dir.Combine("dl.json");
-        await File.WriteAllTextAsync(spec, """
+        await StartFromSpecFileAsync(d, """
             {
               "name": "dl",
               "symbol": "SOL_USDC_PERP",
@@ -137,8 +142,6 @@ public sealed class StrategyEndToEndTests
               "paper": { "seed": "17", "volatilityPct": "0.02", "tick": "0.2s", "flowRate": "2", "initialBalances": { "USDC": "10000" } }
             }
             """);
-        var start = await d.MmctlAsync("start", "-f", spec);
-        Assert.True(start.ExitCode == 0, start.ToString());
         var halted = await d.WaitForAsync("dl", i => i.Stats is { DailyLossHalt.Length: > 0, OpenBuyOrders: 0, OpenSellOrders: 0 },
             "halted by the daily loss, no quote resting", TimeSpan.FromSeconds(90));
         Assert.StartsWith("today's net PnL -", halted.Stats.DailyLossHalt, StringComparison.Ordinal);

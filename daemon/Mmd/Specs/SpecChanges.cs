@@ -19,7 +19,7 @@ public static class SpecChanges
         ("maker_taker_hedge.hedge_venue", s => s.MakerTakerHedge?.HedgeVenue ?? ""),
         ("maker_taker_hedge.hedge_symbol", s => s.MakerTakerHedge?.HedgeSymbol ?? ""),
         ("paper.account", s => s.Paper?.Account ?? ""),
-        ("backpack.client_id_tag", s => UsesBackpack(s) ? SpecValidator.BackpackTagOf(s.Backpack, s.Name) : 0u),
+        ("backpack.client_id_tag", s => SpecValidator.TradesOn(s, "backpack") ? SpecValidator.BackpackTagOf(s.Backpack, s.Name) : 0u),
         ("aster.testnet", s => s.Aster?.Testnet ?? false),
     ];
 
@@ -56,8 +56,6 @@ public static class SpecChanges
     }
 
     private static IMessage Empty(FieldDescriptor field) => field.MessageType.Parser.ParseFrom(ByteString.Empty);
-
-    private static bool UsesBackpack(InstanceSpec s) => s.Venue == "backpack" || s.MakerTakerHedge?.HedgeVenue == "backpack";
 
     private static string Text(object value) => value switch
     {

@@ -42,7 +42,7 @@ public static class SpecEdits
     /// The spec a worker trades with after it applied a live strategy change (mmctl set, grid adjust): its own, with
     /// the strategy section of <paramref name="changed"/>; the rest of <paramref name="changed"/> waits for a restart.
     /// </summary>
-    public static InstanceSpec WithStrategyOf(InstanceSpec spec, InstanceSpec changed)
+    private static InstanceSpec WithStrategyOf(InstanceSpec spec, InstanceSpec changed)
     {
         var edited = spec.Clone();
         switch (changed.StrategyCase)
@@ -55,6 +55,19 @@ public static class SpecEdits
         }
         return edited;
     }
+
+    /// <summary>
+    /// The spec a worker trades with once it applied <paramref name="command"/> (the daemon records the same to tell a
+    /// pending restart): a pause or a cancel-all pauses, a resume resumes, new parameters change the strategy section only.
+    /// </summary>
+    /// <param name="changed">The instance's spec the command carried (for new parameters).</param>
+    public static InstanceSpec Applied(InstanceSpec running, GrpcMM.Protos.Worker.V1.StrategyCommand command, InstanceSpec? changed) => command.KindCase switch
+    {
+        GrpcMM.Protos.Worker.V1.StrategyCommand.KindOneofCase.Pause or GrpcMM.Protos.Worker.V1.StrategyCommand.KindOneofCase.CancelAllOnSymbol => Paused(running, true),
+        GrpcMM.Protos.Worker.V1.StrategyCommand.KindOneofCase.Resume => Paused(running, false),
+        GrpcMM.Protos.Worker.V1.StrategyCommand.KindOneofCase.SpecJson when changed is not null => WithStrategyOf(running, changed),
+        _ => running,
+    };
 
     /// <summary>
     /// What a worker trades with, as text to compare: the spec without its supervision section, which is the daemon's

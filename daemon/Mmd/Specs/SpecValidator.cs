@@ -171,6 +171,9 @@ public static partial class SpecValidator
     private static partial Regex LighterSymbolPattern();
 
     /// <summary>The Backpack client-id tag an instance numbers its orders in: the spec's, else one derived from its name.</summary>
+    /// <summary>True when the instance quotes on <paramref name="venue"/>, or sends a cross-market hedge's orders there.</summary>
+    public static bool TradesOn(InstanceSpec spec, string venue) => spec.Venue == venue || spec.MakerTakerHedge?.HedgeVenue == venue;
+
     public static uint BackpackTagOf(BackpackVenueOptions? o, string name) =>
         o?.ClientIdTag is > 0 and <= Exchanges.Backpack.BackpackClientIds.MaxTag ? o.ClientIdTag : Exchanges.Backpack.BackpackClientIds.DefaultTag(name);
 

@@ -56,14 +56,7 @@ public sealed partial class InstanceActor
         if (result.Error.Length == 0)
         {
             ReplaceSpec(request);
-            if (_workerSpec is { } running) // what the worker applied, as it applies it (DaemonLink)
-                WorkerSpecIs(request.Command.KindCase switch
-                {
-                    StrategyCommand.KindOneofCase.Pause or StrategyCommand.KindOneofCase.CancelAllOnSymbol => Specs.SpecEdits.Paused(running, true),
-                    StrategyCommand.KindOneofCase.Resume => Specs.SpecEdits.Paused(running, false),
-                    StrategyCommand.KindOneofCase.SpecJson when request.NewSpec is { } changed => Specs.SpecEdits.WithStrategyOf(running, changed),
-                    _ => running,
-                });
+            if (_workerSpec is { } running) WorkerSpecIs(Specs.SpecEdits.Applied(running, request.Command, request.NewSpec)); // as the worker records it
             request.Done.TrySetResult("applied");
         }
         else

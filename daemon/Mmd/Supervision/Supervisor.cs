@@ -210,14 +210,11 @@ public sealed class Supervisor : IAsyncDisposable
     private void RefuseSharedBackpackTag(ValidatedSpec validated)
     {
         if (!validated.Uses("backpack")) return;
-        var holder = Actors().FirstOrDefault(a => UsesBackpack(a.Spec) && SpecValidator.BackpackTagOf(a.Spec.Backpack, a.Name) == validated.BackpackClientIdTag);
+        var holder = Actors().FirstOrDefault(a => SpecValidator.TradesOn(a.Spec, "backpack") && SpecValidator.BackpackTagOf(a.Spec.Backpack, a.Name) == validated.BackpackClientIdTag);
         if (holder is not null)
             throw new InvalidSpecException("spec", [new FieldViolation("backpack.client_id_tag",
                 $"client-id tag {validated.BackpackClientIdTag} is already used by instance '{holder.Name}'; set backpack.client_id_tag to another value (1-1023)")]);
     }
-
-    // Where it quotes, or where a cross-market hedge sends its hedges.
-    private static bool UsesBackpack(InstanceSpec spec) => spec.Venue == "backpack" || spec.MakerTakerHedge?.HedgeVenue == "backpack";
 
     /// <summary>
     /// On Lighter an instance numbers its orders in a 16-bit tag hashed from its name; two instances with one tag on a
@@ -227,7 +224,7 @@ public sealed class Supervisor : IAsyncDisposable
     {
         if (!validated.Uses("lighter")) return;
         var tag = LighterTagOf(validated.Name);
-        var holder = Actors().FirstOrDefault(a => (a.Spec.Venue == "lighter" || a.Spec.MakerTakerHedge?.HedgeVenue == "lighter") && LighterTagOf(a.Name) == tag);
+        var holder = Actors().FirstOrDefault(a => SpecValidator.TradesOn(a.Spec, "lighter") && LighterTagOf(a.Name) == tag);
         if (holder is not null)
             throw new InvalidSpecException("spec", [new FieldViolation("name",
                 $"on Lighter, '{validated.Name}' would number its orders in the client-id tag of instance '{holder.Name}' ({tag}, a hash of the name); choose another name")]);

@@ -204,33 +204,27 @@ public sealed partial class DaemonLink(string instance, GrpcMM.Protos.V1.Instanc
         string error;
         try
         {
-            var current = Volatile.Read(ref _spec);
-            // The command, and the spec the worker trades with once it succeeds (as the daemon saves it).
-            var (domain, after) = command.KindCase switch
+            var spec = command.KindCase == StrategyCommand.KindOneofCase.SpecJson
+                ? Specs.InstanceSpecJson.Parse("spec", System.Text.Encoding.UTF8.GetBytes(command.SpecJson), out _)
+                : null;
+            Trading.Strategies.StrategyCommand? domain = command.KindCase switch
             {
-                StrategyCommand.KindOneofCase.Pause => (new Trading.Strategies.PauseQuoting(), Specs.SpecEdits.Paused(current, true)),
-                StrategyCommand.KindOneofCase.Resume => (new Trading.Strategies.ResumeQuoting(), Specs.SpecEdits.Paused(current, false)),
-                StrategyCommand.KindOneofCase.CancelAllOnSymbol => (new Trading.Strategies.CancelAllOnSymbol(), Specs.SpecEdits.Paused(current, true)),
-                StrategyCommand.KindOneofCase.SpecJson => UpdateConfig(current, command.SpecJson),
-                _ => ((Trading.Strategies.StrategyCommand?)null, current),
+                StrategyCommand.KindOneofCase.Pause => new Trading.Strategies.PauseQuoting(),
+                StrategyCommand.KindOneofCase.Resume => new Trading.Strategies.ResumeQuoting(),
+                StrategyCommand.KindOneofCase.CancelAllOnSymbol => new Trading.Strategies.CancelAllOnSymbol(),
+                StrategyCommand.KindOneofCase.SpecJson => new Trading.Strategies.UpdateConfig(Specs.SpecValidator.Validate(spec!, "spec").Strategy),
+                _ => null,
             };
             var engine = Volatile.Read(ref _engine);
             error = domain is null ? $"unknown command {command.KindCase}"
                 : engine is null ? "the engine has not started yet"
                 : await engine.ExecuteAsync(domain, cancellationToken) ?? "";
-            if (error.Length == 0) Volatile.Write(ref _spec, after);
+            if (error.Length == 0) Volatile.Write(ref _spec, Specs.SpecEdits.Applied(Volatile.Read(ref _spec), command, spec)); // what it trades with now
         }
         catch (Specs.InvalidSpecException ex) { error = string.Join("; ", ex.Describe()); }
         catch (OperationCanceledException) { error = "the worker is stopping"; }
         _results.Enqueue(new CommandResult { Id = command.Id, Error = error });
         Wake();
-    }
-
-    // Only the strategy changes live: the rest of the new spec waits for a restart.
-    private static (Trading.Strategies.StrategyCommand, GrpcMM.Protos.V1.InstanceSpec) UpdateConfig(GrpcMM.Protos.V1.InstanceSpec current, string specJson)
-    {
-        var spec = Specs.InstanceSpecJson.Parse("spec", System.Text.Encoding.UTF8.GetBytes(specJson), out _);
-        return (new Trading.Strategies.UpdateConfig(Specs.SpecValidator.Validate(spec, "spec").Strategy), Specs.SpecEdits.WithStrategyOf(current, spec));
     }
 
     private static Health Health(InstanceEngine? engine)
