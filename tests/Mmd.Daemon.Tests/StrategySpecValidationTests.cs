@@ -194,6 +194,7 @@ public class StrategySpecValidationTests
         var spec = Template("paper-xemm.json");
         Assert.Equal(new HedgeTarget("paper", "SOL_USDC_PERP"), spec.HedgeMarket);
         Assert.Equal(0.02m, ((Trading.Strategies.Hedge.MakerTakerHedgeConfig)spec.Strategy).MinProfitabilityPct);
+        Assert.Equal(2m, ((Trading.Strategies.Hedge.MakerTakerHedgeConfig)spec.Strategy).InventoryRange);
     }
 
     [Fact]
@@ -207,6 +208,22 @@ public class StrategySpecValidationTests
         Assert.Contains("no symbol 'SOL_EUR'", Assert.Single(unknown.Violations).Description);
         var live = Invalid("""{ "name": "x", "symbol": "SOL_USDC", "makerTakerHedge": { "orderQuantity": "1", "hedgeVenue": "backpack", "hedgeSymbol": "ETH_USDC_PERP" } }""");
         Assert.Equal("maker_taker_hedge.hedge_symbol", Assert.Single(live.Violations).Field);
+    }
+
+    [Fact]
+    public void CrossMarketHedge_InventoryRange_IsPositive_AndOnlyAcrossMarkets()
+    {
+        var spec = SpecValidator.Validate(new InstanceSpec { Name = "x", Symbol = "SOL_USDC", MakerTakerHedge = new GrpcMM.Protos.V1.MakerTakerHedgeConfig
+            { OrderQuantity = "0.5", HedgeSymbol = "SOL_USDC_PERP", InventoryRange = "2.5" } }, "cli");
+        Assert.Equal(2.5m, ((Trading.Strategies.Hedge.MakerTakerHedgeConfig)spec.Strategy).InventoryRange);
+
+        var negative = Invalid("""{ "name": "x", "symbol": "SOL_USDC", "makerTakerHedge": { "orderQuantity": "1", "hedgeSymbol": "SOL_USDC_PERP", "inventoryRange": "0" } }""");
+        Assert.Equal("maker_taker_hedge.inventory_range", Assert.Single(negative.Violations).Field);
+        var oneMarket = Invalid("""{ "name": "x", "symbol": "SOL_USDC", "makerTakerHedge": { "orderQuantity": "1", "inventoryRange": "2" } }""");
+        Assert.Contains("needs a hedge market", Assert.Single(oneMarket.Violations, v => v.Field == "maker_taker_hedge.inventory_range").Description);
+        // A hedge market refused is reported as that, not as a missing one.
+        var refused = Invalid("""{ "name": "x", "symbol": "SOL_USDC", "makerTakerHedge": { "orderQuantity": "1", "hedgeVenue": "kraken", "inventoryRange": "2" } }""");
+        Assert.Equal(["maker_taker_hedge.hedge_venue"], refused.Violations.Select(v => v.Field));
     }
 
     [Fact]

@@ -40,6 +40,38 @@ public sealed class StrategyEndToEndTests
     }
 
     [Fact]
+    public async Task XemmWithAnInventoryRange_NeverQuotesTheSideThatWouldTakeThePositionPastIt()
+    {
+        // Quote size 0.5 and a range of 0.5: once a fill has taken the spot position to 0.5 either way, the side that
+        // would add to it is not quoted (without the range both sides are, all the time), and the other side still is.
+        await using var d = await DaemonUnderTest.StartAsync();
+        Assert.Equal(0, (await d.MmctlAsync("start", "--template", "paper-xemm", "x")).ExitCode);
+        var spec = await d.MmctlAsync("spec", "x");
+        Assert.Contains("\"inventoryRange\": \"2\"", spec.StandardOutput, StringComparison.Ordinal);
+        Assert.Equal(0, (await d.MmctlAsync("delete", "x", "--force")).ExitCode);
+        await StartFromSpecFileAsync(d, """
+            { "name": "x", "symbol": "SOL_USDC",
+              "makerTakerHedge": { "orderQuantity": "0.5", "hedgeSymbol": "SOL_USDC_PERP", "minProfitabilityPct": "0", "inventoryRange": "0.5" },
+              "risk": { "maxPosition": "5" },
+              "paper": { "seed": "23", "flowRate": "5", "initialBalances": { "USDC": "10000", "SOL": "10" } } }
+            """);
+        int atTheEnd = 0, growingSideQuoted = 0, unwindingSideQuoted = 0;
+        await d.WaitForAsync("x", i =>
+        {
+            if (i.Stats is not { } s || s.StrategyFigures?.Hedge is not { } hedge || D(hedge.Residual) != 0m) return false;
+            var position = D(s.Cumulative.Position);
+            if (Math.Abs(position) < 0.5m) return false;
+            atTheEnd++;
+            if (position > 0 ? s.OpenBuyOrders > 0 : s.OpenSellOrders > 0) growingSideQuoted++;
+            if (position > 0 ? s.OpenSellOrders > 0 : s.OpenBuyOrders > 0) unwindingSideQuoted++;
+            return atTheEnd >= 10;
+        }, "ten looks at a hedged position at the end of the range", TimeSpan.FromSeconds(120));
+        Assert.Equal(0, growingSideQuoted);
+        Assert.True(unwindingSideQuoted > 0, "the side that unwinds is quoted");
+        Assert.Equal(0, (await d.MmctlAsync("stop", "x")).ExitCode);
+    }
+
+    [Fact]
     public async Task PerpTemplate_Quotes_ShowsItsPosition_PausesResumes_AndTakesANewSpreadLive()
     {
         await using var d = await DaemonUnderTest.StartAsync();

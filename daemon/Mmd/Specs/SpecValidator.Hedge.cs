@@ -7,7 +7,8 @@ namespace Mmd.Specs;
 // Maker-taker hedge (seed §1.3.1).
 public static partial class SpecValidator
 {
-    private static Trading.Strategies.Hedge.MakerTakerHedgeConfig ValidateHedge(GrpcMM.Protos.V1.MakerTakerHedgeConfig c, bool perpetual, List<FieldViolation> v)
+    private static Trading.Strategies.Hedge.MakerTakerHedgeConfig ValidateHedge(GrpcMM.Protos.V1.MakerTakerHedgeConfig c, bool perpetual, bool oneMarket,
+        List<FieldViolation> v)
     {
         const string p = "maker_taker_hedge.";
         var profitability = Decimal(c.MinProfitabilityPct, p + "min_profitability_pct", v, min: 0m, max: 10m) ?? 0.1m;
@@ -20,6 +21,9 @@ public static partial class SpecValidator
         if (attempts is < 1 or > 20) v.Add(new(p + "max_hedge_attempts", "must be 1-20"));
         var interval = Duration(c.Interval, p + "interval", v, TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(1), TimeSpan.FromDays(1));
         var tolerance = Decimal(c.RefreshTolerancePct, p + "refresh_tolerance_pct", v, min: 0m, max: 50m) ?? 0m;
+        var range = Decimal(c.InventoryRange, p + "inventory_range", v, min: 0m, minExclusive: true);
+        if (range is not null && oneMarket)
+            v.Add(new(p + "inventory_range", "needs a hedge market (hedge_venue or hedge_symbol): on one market every fill is hedged back where it rests"));
         return new Trading.Strategies.Hedge.MakerTakerHedgeConfig
         {
             OrderQuantity = quantity,
@@ -29,6 +33,7 @@ public static partial class SpecValidator
             Interval = interval,
             RefreshTolerancePct = tolerance,
             MinProfitabilityPct = profitability,
+            InventoryRange = range,
         };
     }
 

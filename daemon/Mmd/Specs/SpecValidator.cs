@@ -81,7 +81,9 @@ public static partial class SpecValidator
                 RequireKind(spec.Symbol, kind, InstrumentKind.Perpetual, "the perp grid", v);
                 break;
             case InstanceSpec.StrategyOneofCase.MakerTakerHedge:
-                strategy = ValidateHedge(spec.MakerTakerHedge, kind == InstrumentKind.Perpetual, v);
+                // No hedge market and none refused: the hedges trade where the quotes rest.
+                var oneMarket = hedgeMarket is null && !v.Any(x => x.Field.StartsWith("maker_taker_hedge.hedge_", StringComparison.Ordinal));
+                strategy = ValidateHedge(spec.MakerTakerHedge, kind == InstrumentKind.Perpetual, oneMarket, v);
                 break;
             default:
                 v.Add(new("strategy", $"required: set one strategy ({string.Join(", ", StrategyNames)})"));

@@ -159,4 +159,38 @@ public class MakerTakerHedgeTests
         var hedge = Assert.Single(new MakerTakerHedge(Config()).Decide(view).Immediate);
         Assert.Equal(0.5m, hedge.Quantity); // 0.005 is below the hedge market's step: carried
     }
+
+    [Fact]
+    public void AcrossMarkets_AnInventoryRange_ShrinksTheSideThatWouldAddToThePosition_AndStopsItAtTheEnd()
+    {
+        var strategy = new MakerTakerHedge(Config() with { InventoryRange = 2m });
+        (Side, decimal)[] Sizes(decimal spot) => strategy.Decide(AcrossMarkets(spot, -spot)).Quotes.Select(q => (q.Side, q.Quantity)).ToArray();
+
+        Assert.Equal([(Side.Buy, 0.5m), (Side.Sell, 0.5m)], Sizes(0m));
+        Assert.Equal([(Side.Buy, 0.25m), (Side.Sell, 0.5m)], Sizes(1m));      // long half the range: buys at half size
+        Assert.Equal([(Side.Buy, 0.5m), (Side.Sell, 0.12m)], Sizes(-1.5m));   // short: 0.5 x 0.25 = 0.125, rounded down
+        Assert.Equal([(Side.Sell, 0.5m)], Sizes(2m));                         // at the end of the range: no buy
+        Assert.Equal([(Side.Sell, 0.5m)], Sizes(1.99m));                      // 0.0025 is below the minimum: no buy
+        Assert.Equal([(Side.Buy, 0.5m), (Side.Sell, 0.5m)], new MakerTakerHedge(Config()).Decide(AcrossMarkets(4m, -4m)).Quotes.Select(q => (q.Side, q.Quantity)));
+    }
+
+    [Fact]
+    public void AcrossMarkets_WithAnInventoryRange_NoRunOfMakerFillsTakesThePositionPastIt()
+    {
+        // Whatever order the fills come in, each at the size quoted for the position it meets, the position stays within
+        // the range: a fill at q adds (1 - q / R) x 0.5, which lands at most on R.
+        var strategy = new MakerTakerHedge(Config() with { InventoryRange = 1.2m });
+        var random = new Random(7);
+        var position = 0m;
+        var furthest = 0m;
+        for (var i = 0; i < 2000; i++)
+        {
+            var quotes = strategy.Decide(AcrossMarkets(position, -position)).Quotes;
+            // Runs of one side, as a trending market gives: the side is kept for ten fills at a time.
+            var side = (i / 10 + random.Next(2)) % 2 == 0 ? Side.Buy : Side.Sell;
+            foreach (var quote in quotes.Where(q => q.Side == side)) position += side == Side.Buy ? quote.Quantity : -quote.Quantity;
+            furthest = Math.Max(furthest, Math.Abs(position));
+        }
+        Assert.InRange(furthest, 1m, 1.2m);
+    }
 }

@@ -33,7 +33,7 @@ public class StrategyScenarioTests
     /// The engine has acted on everything (twice in a row, so an event the venue is about to deliver is not missed) and
     /// every order it wants rests on the venue; or the run has ended.
     /// </summary>
-    private static Task SettledAsync(EngineHarness h)
+    private static Task SettledAsync(EngineHarness h, TimeSpan? poll = null)
     {
         var quietChecks = 0;
         return Until.TrueAsync(() =>
@@ -41,7 +41,7 @@ public class StrategyScenarioTests
             if (h.Engine.State is Engine.EngineState.Stopping or Engine.EngineState.Stopped) return true;
             if (!h.Engine.Quiescent) { quietChecks = 0; return false; }
             return ++quietChecks >= 2;
-        }, "the engine settles");
+        }, "the engine settles", poll: poll);
     }
 
     [Fact]
@@ -337,6 +337,44 @@ public class StrategyScenarioTests
             result.FinalStats.Cumulative.NetPnl + figures.Market.Cumulative.NetPnl, 6);
         Assert.Equal(0, result.OwnOrdersLeftOnVenue);
         Assert.Empty(h.Exchange.OpenOrders("xemm", "SOL_USDC_PERP"));
+    }
+
+    /// <summary>
+    /// Cross-market on the synthetic market of the paper-xemm template (a random walk, random taker flow) for two simulated
+    /// minutes: the furthest the spot position went, and the fills on each side.
+    /// </summary>
+    private static async Task<(decimal Furthest, int Buys, int Sells)> XemmOnASyntheticMarketAsync(decimal? inventoryRange)
+    {
+        var market = new PaperSettings { Seed = 23, VolatilityPct = 0.02m, FlowRate = 3m, InitialBalances = new Dictionary<string, decimal> { ["USDC"] = 10000m, ["SOL"] = 10m } };
+        var config = CrossMarketHedge() with { MinProfitabilityPct = 0.02m, RefreshTolerancePct = 0.02m, InventoryRange = inventoryRange };
+        await using var h = new EngineHarness("xemm", config, new RiskLimits { MaxPosition = 5m, PriceBandPct = 5m }, market: market, hedgeSymbol: "SOL_USDC_PERP");
+        _ = h.Start();
+        await Until.TrueAsync(() => h.OpenOrders().Count == 2, "a quote a side");
+        var furthest = 0m;
+        for (var t = TimeSpan.Zero; t < TimeSpan.FromMinutes(2); t += TimeSpan.FromMilliseconds(200))
+        {
+            h.Time.Advance(TimeSpan.FromMilliseconds(200));
+            h.Exchange.Tick();
+            await SettledAsync(h, poll: TimeSpan.FromMilliseconds(1)); // 600 steps: the default 10 ms poll took 8 s a run
+            var position = h.Journal.Fills.Sum(f => f.Fill.Side == Side.Buy ? f.Fill.Quantity : -f.Fill.Quantity);
+            furthest = Math.Max(furthest, Math.Abs(position));
+        }
+        var result = await h.StopAsync();
+        Assert.Equal(0, result.OwnOrdersLeftOnVenue);
+        return (furthest, h.Journal.Fills.Count(f => f.Fill.Side == Side.Buy), h.Journal.Fills.Count(f => f.Fill.Side == Side.Sell));
+    }
+
+    [Fact]
+    public async Task MakerTakerHedge_AcrossMarkets_AnInventoryRange_KeepsTheSpotPositionWithinIt_WhereItDriftedToTheRiskLimit()
+    {
+        // Without a range the spot position walks off with the fills: here it reached 4.7 of the risk limit's 5, and the
+        // live paper-xemm template sat at its limit within 90 s, quoting one side only from there.
+        var free = await XemmOnASyntheticMarketAsync(inventoryRange: null);
+        var ranged = await XemmOnASyntheticMarketAsync(inventoryRange: 1.5m);
+
+        Assert.True(free.Furthest > 1.5m, $"without a range the position went {free.Furthest} at the furthest ({free.Buys} buys, {free.Sells} sells)");
+        Assert.True(ranged.Furthest <= 1.5m, $"with a range of 1.5 it went {ranged.Furthest}");
+        Assert.True(ranged.Buys >= 10 && ranged.Sells >= 10, $"and it kept trading both sides: {ranged.Buys} buys, {ranged.Sells} sells");
     }
 
     [Fact]

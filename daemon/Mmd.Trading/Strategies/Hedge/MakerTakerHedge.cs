@@ -142,6 +142,11 @@ public sealed class MakerTakerHedge : IStrategy
             buyQty = instrument.RoundQuantity(view.TotalOf(instrument.QuoteAsset) * 0.05m / ask);
             sellQty = instrument.RoundQuantity(view.TotalOf(instrument.BaseAsset) * 0.05m);
         }
+        if (view.Hedge is not null && _config.InventoryRange is { } range)
+        {
+            buyQty = WithinRange(instrument, buyQty, view.Position, range);
+            sellQty = WithinRange(instrument, sellQty, -view.Position, range);
+        }
         var quotes = new List<DesiredQuote>(2);
         // Across markets a side whose hedge has no price to go to is not quoted.
         var oneMarket = view.Hedge is null;
@@ -149,6 +154,18 @@ public sealed class MakerTakerHedge : IStrategy
         if ((oneMarket || maxBuy is not null) && buyQty >= instrument.MinQuantity && instrument.MeetsMinimums(buyPrice, buyQty)) quotes.Add(new DesiredQuote(Side.Buy, 0, buyPrice, buyQty, Bound: buyBound));
         if ((oneMarket || minSell is not null) && sellQty >= instrument.MinQuantity && instrument.MeetsMinimums(sellPrice, sellQty)) quotes.Add(new DesiredQuote(Side.Sell, 0, sellPrice, sellQty, Bound: sellBound));
         return quotes.ToArray();
+    }
+
+    /// <summary>
+    /// The size of a side whose fills would take the quoted market's position <paramref name="towardSide"/> further (a buy's
+    /// when long, a sell's when short): in proportion to what is left of the range, rounded down, none at its end. A fill
+    /// that unwinds keeps its full size, so fills tend back toward no position. Rounding below the minimum quotes nothing.
+    /// </summary>
+    private static decimal WithinRange(InstrumentSpec instrument, decimal quantity, decimal towardSide, decimal range)
+    {
+        if (towardSide <= 0) return quantity;
+        var left = 1m - Math.Min(towardSide / range, 1m);
+        return instrument.RoundQuantity(quantity * left);
     }
 
     /// <summary>

@@ -19,6 +19,12 @@ public sealed record MakerTakerHedgeConfig : StrategyConfig
     /// price. Quotes sit no closer than that to the hedge market's touch. Unused on one market.
     /// </summary>
     public decimal MinProfitabilityPct { get; init; } = 0.1m;
+    /// <summary>
+    /// With a hedge market: the position on the quoted market (base units) at which the side that would add to it is no
+    /// longer quoted; short of it, that side's size shrinks in proportion. The two markets' positions only offset each
+    /// other, each on its own margin, so they are walked back toward none instead of drifting to the risk limit. Null: off.
+    /// </summary>
+    public decimal? InventoryRange { get; init; }
 
     public override string Kind => "maker_taker_hedge";
 
