@@ -281,6 +281,41 @@ public sealed class BackpackEndToEndTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task TwoInstancesOnTheVenue_ShareItsRequestLimits_EachWorkerIsToldAsTheOtherStartsAndStops()
+    {
+        await using var venue = await EmulatorProcess.StartBackpackAsync();
+        using var secretsDir = new TempDirectory();
+        await using var d = await StartDaemonAsync(venue, secretsDir);
+        async Task StartAsync(string name, uint tag)
+        {
+            var file = d.Dir.Combine(name + ".json");
+            await File.WriteAllTextAsync(file, SpecJson(name, tag));
+            Assert.Equal(0, (await d.MmctlAsync("start", "-f", file)).ExitCode);
+            await d.WaitForAsync(name, i => i.State == InstanceState.Running && i.Stats is { OpenBuyOrders: > 0 }, "quoting");
+        }
+        async Task<string> LogAsync(string name) => (await d.MmctlAsync("logs", name)).StandardOutput;
+
+        await StartAsync("bp-a", 1);
+        var alone = (await d.MmctlAsync("status", "bp-a")).StandardOutput;
+        Assert.Matches(@"request limits +backpack: its own", alone);
+        Assert.Contains("request limits on backpack: its own", await LogAsync("bp-a"), StringComparison.Ordinal);
+
+        // The second starts with half, and the first is told within a tick.
+        await StartAsync("bp-b", 2);
+        Assert.Contains("request limits on backpack: shared by 2 running instances, 1/2 each", await LogAsync("bp-b"), StringComparison.Ordinal);
+        await d.WaitForAsync("bp-a", i => i.RequestSharers.GetValueOrDefault("backpack") == 2, "bp-a told it shares backpack");
+        Assert.Contains("backpack: shared by 2 running instances, 1/2 each", (await d.MmctlAsync("status", "bp-a")).StandardOutput, StringComparison.Ordinal);
+        await Until.TrueAsync(async () => (await LogAsync("bp-a")).Contains("shared by 2 running instances", StringComparison.Ordinal), "bp-a's worker took half");
+
+        // The second stops: the first has the whole budget again.
+        Assert.Equal(0, (await d.MmctlAsync("stop", "bp-b")).ExitCode);
+        await d.WaitForAsync("bp-a", i => i.RequestSharers.GetValueOrDefault("backpack") == 1, "bp-a alone again");
+        await Until.TrueAsync(async () => (await LogAsync("bp-a")).Split('\n').Last(l => l.Contains("request limits on backpack", StringComparison.Ordinal))
+            .Contains("its own", StringComparison.Ordinal), "bp-a's worker took the whole budget again");
+        Assert.Equal(0, (await d.MmctlAsync("stop", "bp-a")).ExitCode);
+    }
+
+    [Fact]
     public async Task SecondInstanceWithTheSameClientIdTag_IsRefused_NamingTheField()
     {
         await using var venue = await EmulatorProcess.StartBackpackAsync();

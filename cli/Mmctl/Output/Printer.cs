@@ -110,6 +110,10 @@ public static partial class Printer
             ? Math.Round(v, 8).ToString("0.########", CultureInfo.InvariantCulture)
             : text;
 
+    /// <summary>"backpack: its own; aster: shared by 3 running instances, 1/3 each": each venue's request limits and who shares them.</summary>
+    private static string RequestSharers(Instance i) => string.Join("; ", i.RequestSharers.OrderBy(v => v.Key, StringComparer.Ordinal).Select(v =>
+        $"{v.Key}: {(v.Value <= 1 ? "its own" : $"shared by {v.Value} running instances, 1/{v.Value} each")}"));
+
     /// <summary>Key/value lines of one instance (mmctl status NAME).</summary>
     public static void Detail(Instance i, DateTimeOffset now)
     {
@@ -127,6 +131,7 @@ public static partial class Printer
         Add("venue / symbol", $"{(i.Spec.Venue.Length == 0 ? "paper" : i.Spec.Venue)} {i.Spec.Symbol}");
         Add("strategy", i.Spec.StrategyCase.ToString());
         if (i.RestartPending) Add("spec", $"updated since the worker started: it trades with the earlier one until mmctl restart {i.Name}");
+        if (i.RequestSharers.Count > 0) Add("request limits", RequestSharers(i));
         if (i.Stats?.QuotingPaused == true || i.Spec.QuotingPaused)
             Add("quoting", $"PAUSED by the operator{(i.Pid == 0 ? ": it starts paused" : "")}; it holds across restarts until mmctl resume {i.Name}");
         if (i.Stats is { } s)

@@ -16,7 +16,7 @@ namespace Mmd.Exchanges.Aster;
 /// the engine subscribes again with its capped backoff and catches up over REST. A first order on a symbol arms the
 /// venue's dead-man's switch (<see cref="Shared.DeadManSwitch"/>, one per symbol), so a worker that dies leaves nothing resting for long.
 /// </summary>
-public sealed class AsterConnector : IExchangeConnector
+public sealed class AsterConnector : IExchangeConnector, ISharedRequestBudget
 {
     private const int TradePage = 1000;
     private const int KnownOrdersKept = 50_000;
@@ -313,6 +313,8 @@ public sealed class AsterConnector : IExchangeConnector
                 tif, o.Price == 0m ? null : o.Price, o.Quantity, o.FilledQuantity, StatusOf(o.Status), postOnly, o.ReduceOnly, time, time), time);
         }
     }
+
+    public void ShareRequestBudget(int instances) => _rest.Share(instances);
 
     public async ValueTask DisposeAsync()
     {

@@ -175,6 +175,9 @@ public sealed class AsterRestClient : IDisposable
     public Task<string> DeleteListenKeyAsync(CancellationToken ct) =>
         SendAsync(HttpMethod.Delete, Path("listenKey", "/fapi/v1/listenKey"), [], signed: !V1, weight: 1, isWrite: false, ct);
 
+    /// <summary>This process's part of the weight budget when <paramref name="instances"/> instances trade on the venue.</summary>
+    public void Share(int instances) => _gate.Share(instances);
+
     public void Dispose() => _gate.Dispose();
 
     private string Path(string v3, string v1) => V1 ? v1 : "/fapi/v3/" + v3;

@@ -14,7 +14,7 @@ namespace Mmd.Exchanges.Backpack;
 /// <c>depth.&lt;symbol&gt;</c> and the signed <c>account.orderUpdate.&lt;symbol&gt;</c>. Streams do not reconnect
 /// by themselves: they fail, and the engine subscribes again with its capped backoff and catches up over REST.
 /// </summary>
-public sealed class BackpackConnector : IExchangeConnector
+public sealed class BackpackConnector : IExchangeConnector, ISharedRequestBudget
 {
     private const int HistoryPages = 3;
     private readonly BackpackOptions _options;
@@ -269,6 +269,8 @@ public sealed class BackpackConnector : IExchangeConnector
     private static string SubscribeMessage(IEnumerable<string> streams, string[]? signature = null) => signature is null
         ? JsonSerializer.Serialize(new { method = "SUBSCRIBE", @params = streams.ToArray() })
         : JsonSerializer.Serialize(new { method = "SUBSCRIBE", @params = streams.ToArray(), signature });
+
+    public void ShareRequestBudget(int instances) => _rest.Share(instances);
 
     public async ValueTask DisposeAsync()
     {

@@ -148,6 +148,9 @@ public sealed class BackpackRestClient : IDisposable
     /// <summary>The venue-clock timestamp a request is signed with.</summary>
     public long VenueNowMs() => _time.GetUtcNow().ToUnixTimeMilliseconds() + ClockOffsetMs;
 
+    /// <summary>This process's part of the rate when <paramref name="instances"/> instances trade on the venue.</summary>
+    public void Share(int instances) => _gate.Share(instances);
+
     public void Dispose() => _gate.Dispose();
 
     private async Task<T> ReadAsync<T>(string path, string? instruction, IReadOnlyList<BackpackParameter> query, CancellationToken ct)

@@ -22,7 +22,7 @@ namespace Mmd.Exchanges.Lighter;
 /// subscribes again. With <see cref="LighterOptions.DeadManCountdown"/> set, a first order (or orders found resting) arms the
 /// venue's scheduled cancel-all (<see cref="Shared.DeadManSwitch"/>): it takes every order of the account, on every market.
 /// </summary>
-public sealed class LighterConnector : IExchangeConnector
+public sealed class LighterConnector : IExchangeConnector, ISharedRequestBudget
 {
     public const int TagBits = 16;
     public const int CounterBits = 32;
@@ -332,6 +332,8 @@ public sealed class LighterConnector : IExchangeConnector
             }
         }
     }
+
+    public void ShareRequestBudget(int instances) => _rest.Share(instances);
 
     public async ValueTask DisposeAsync()
     {

@@ -199,6 +199,13 @@ public sealed class LighterRestClient : IDisposable
         }
     }
 
+    /// <summary>This process's part of both limits when <paramref name="instances"/> instances trade on the venue.</summary>
+    public void Share(int instances)
+    {
+        _reads.Share(instances);
+        _transactions.Share(instances);
+    }
+
     public void Dispose()
     {
         _reads.Dispose();

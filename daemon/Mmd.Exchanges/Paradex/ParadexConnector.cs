@@ -17,7 +17,7 @@ namespace Mmd.Exchanges.Paradex;
 /// <see cref="ParadexOrderWatch"/>, read back over REST without one), so the engine learns at once that a post-only crossed
 /// or an IOC expired. Streams do not reconnect by themselves: they fail, and the engine subscribes again.
 /// </summary>
-public sealed class ParadexConnector : IExchangeConnector
+public sealed class ParadexConnector : IExchangeConnector, ISharedRequestBudget
 {
     private const string BookFeed = "snapshot@15@50ms";
     private readonly ParadexOptions _options;
@@ -264,6 +264,8 @@ public sealed class ParadexConnector : IExchangeConnector
             }
         }
     }
+
+    public void ShareRequestBudget(int instances) => _rest.Share(instances);
 
     public async ValueTask DisposeAsync()
     {

@@ -1,38 +1,73 @@
-using System.Threading.RateLimiting;
-
 namespace Mmd.Exchanges.Shared;
 
 /// <summary>
-/// Paces every request of one connector: a token bucket (System.Threading.RateLimiting) refilled on the
-/// <see cref="TimeProvider"/>'s clock, and a pause that a 429's Retry-After imposes on all requests alike,
-/// so a rate limit is ridden out by waiting, never by a burst of retries. A request costs one token, or its weight
-/// where the venue counts weights (Aster).
+/// Paces every request of one connector: a token bucket on the <see cref="TimeProvider"/>'s clock, and a pause that a
+/// 429's Retry-After imposes on all requests alike, so a rate limit is ridden out by waiting, never by a burst of
+/// retries. A request costs one token, or its weight where the venue counts weights (Aster); requests leave in arrival
+/// order. Venues limit a host (an IP) rather than a process: when several instances trade on one venue, <see cref="Share"/>
+/// gives this one its part of the rate and of the burst.
 /// </summary>
+/// <remarks>
+/// Not System.Threading.RateLimiting's TokenBucketRateLimiter, which this was: replenished by hand it measures the time
+/// since its last refill on the Stopwatch, whatever clock the timer runs on, and its rate and size are fixed at
+/// construction, where a share changes them while requests wait.
+/// </remarks>
 public sealed class RequestGate : IDisposable
 {
-    private readonly TokenBucketRateLimiter _bucket;
-    private readonly ITimer _refill;
+    private readonly Lock _lock = new();
+    private readonly Queue<Waiter> _waiting = new();
+    private readonly ITimer _wake;
     private readonly TimeProvider _time;
+    private readonly int _requestsPerSecond;
+    private readonly int _burst;
+    // The bucket in time rather than tokens: a token is worth TokenTicks of waiting, and credit is what has accrued (capped
+    // at the burst), so the sums are exact on a fake clock as on the real one.
+    private long _credit;
+    private long _refilledAt;
+    private int _sharers = 1;
     private long _resumeAtTicks;
+    private bool _disposed;
 
-    /// <param name="requestsPerSecond">Tokens added per second (requests, or weight units).</param>
+    /// <param name="requestsPerSecond">Tokens added per second (requests, or weight units), for this process alone.</param>
     /// <param name="burst">Most tokens held at once.</param>
     public RequestGate(int requestsPerSecond, int burst, TimeProvider time)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(requestsPerSecond, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(burst, 1);
         _time = time;
-        var period = TimeSpan.FromSeconds(1.0 / requestsPerSecond);
-        _bucket = new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
+        _requestsPerSecond = requestsPerSecond;
+        _burst = burst;
+        _credit = burst * TokenTicks;
+        _refilledAt = time.GetTimestamp();
+        _wake = time.CreateTimer(_ => { lock (_lock) Drain(); }, null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+    }
+
+    /// <summary>How many instances share the venue's rate: this one refills at 1/<see cref="Sharers"/> of it.</summary>
+    public int Sharers
+    {
+        get { lock (_lock) return _sharers; }
+    }
+
+    // How long one token takes to accrue at this gate's share of the rate (rounded up: never faster than the share).
+    private long TokenTicks => (TimeSpan.TicksPerSecond * _sharers + _requestsPerSecond - 1) / _requestsPerSecond;
+    private int Limit => Math.Max(1, _burst / _sharers);
+
+    /// <summary>
+    /// This gate's part when <paramref name="sharers"/> instances (this one among them) trade on the venue: the rate and
+    /// the burst divided by them (a burst of one at least). Requests already waiting keep their place.
+    /// </summary>
+    public void Share(int sharers)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(sharers, 1);
+        lock (_lock)
         {
-            TokenLimit = burst,
-            TokensPerPeriod = 1,
-            ReplenishmentPeriod = period,
-            AutoReplenishment = false, // refilled below, on the injected clock
-            QueueLimit = int.MaxValue,
-            QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
-        });
-        _refill = time.CreateTimer(_ => _bucket.TryReplenish(), null, period, period);
+            if (_disposed || sharers == _sharers) return;
+            Refill(); // what accrued so far, at the old rate
+            var tokens = (double)_credit / TokenTicks;
+            _sharers = sharers;
+            _credit = (long)(Math.Min(tokens, Limit) * TokenTicks);
+            Drain();
+        }
     }
 
     /// <summary>Waits for a pause to end and for <paramref name="cost"/> tokens; requests leave in arrival order.</summary>
@@ -40,8 +75,28 @@ public sealed class RequestGate : IDisposable
     {
         var wait = PauseLeft();
         if (wait > TimeSpan.Zero) await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
-        using var lease = await _bucket.AcquireAsync(cost, cancellationToken).ConfigureAwait(false);
-        if (!lease.IsAcquired) throw new InvalidOperationException("the request queue is closed");
+        Waiter waiter;
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            Refill();
+            // A weight above a shared burst could never be granted: it takes the whole bucket instead.
+            var tokens = Math.Min(Math.Max(1, cost), Limit);
+            if (_waiting.Count == 0 && _credit >= tokens * TokenTicks)
+            {
+                _credit -= tokens * TokenTicks;
+                return;
+            }
+            waiter = new Waiter(tokens);
+            _waiting.Enqueue(waiter);
+            ScheduleWake();
+        }
+        await using var registration = cancellationToken.Register(() =>
+        {
+            if (!waiter.Done.TrySetCanceled(cancellationToken)) return;
+            lock (_lock) Drain(); // the head may have been this one
+        });
+        await waiter.Done.Task.ConfigureAwait(false);
     }
 
     /// <summary>The venue said "too many requests" (or "slow down"): nobody sends until <paramref name="retryAfter"/> has passed.</summary>
@@ -65,7 +120,53 @@ public sealed class RequestGate : IDisposable
 
     public void Dispose()
     {
-        _refill.Dispose();
-        _bucket.Dispose();
+        lock (_lock)
+        {
+            if (_disposed) return;
+            _disposed = true;
+            while (_waiting.TryDequeue(out var waiter)) waiter.Done.TrySetException(new ObjectDisposedException(nameof(RequestGate)));
+        }
+        _wake.Dispose();
+    }
+
+    // Under the lock: the tokens accrued since the last refill.
+    private void Refill()
+    {
+        var now = _time.GetTimestamp();
+        _credit = Math.Min(Limit * TokenTicks, _credit + _time.GetElapsedTime(_refilledAt, now).Ticks);
+        _refilledAt = now;
+    }
+
+    // Under the lock: grants the waiters at the head that the bucket can pay for, and sets the timer for the next.
+    private void Drain()
+    {
+        if (_disposed) return;
+        Refill();
+        while (_waiting.TryPeek(out var head))
+        {
+            if (head.Done.Task.IsCompleted) { _waiting.Dequeue(); continue; } // cancelled
+            var cost = Math.Min(head.Tokens, Limit) * TokenTicks;
+            if (_credit < cost) break;
+            _waiting.Dequeue();
+            if (head.Done.TrySetResult()) _credit -= cost;
+        }
+        ScheduleWake();
+    }
+
+    private void ScheduleWake()
+    {
+        if (!_waiting.TryPeek(out var head))
+        {
+            _wake.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            return;
+        }
+        var missing = Math.Max(1, Math.Min(head.Tokens, Limit) * TokenTicks - _credit);
+        _wake.Change(TimeSpan.FromTicks(missing), Timeout.InfiniteTimeSpan);
+    }
+
+    private sealed class Waiter(int tokens)
+    {
+        public int Tokens { get; } = tokens;
+        public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }

@@ -153,7 +153,7 @@ public sealed class DaemonApp : IAsyncDisposable
         var time = TimeProvider.System;
         var context = new ActorContext(time, store, new StatsHub(time), new WorkerLauncher(config), new WorkerJournals(config),
             (name, ok) => health.SetStatus(HealthName(name), ok ? HealthCheckResponse.Types.ServingStatus.Serving : HealthCheckResponse.Types.ServingStatus.NotServing),
-            new Serilog.Extensions.Logging.SerilogLoggerFactory(log).CreateLogger("mmd.supervisor"));
+            new Serilog.Extensions.Logging.SerilogLoggerFactory(log).CreateLogger("mmd.supervisor"), new RequestBudgets());
         return new Supervisor(config, context);
     }
 

@@ -55,10 +55,11 @@ public static class WorkerCommand
             var sweeping = result.GetValue(sweep);
             if (sweeping) stop.Request("sweep: reconcile and cancel only");
             using var signals = stop.OnSignals();
-            await using var link = new DaemonLink(spec.Name, proto, socket, healthInterval, stop, TimeProvider.System, NullLogger.Instance);
+            var shares = VenueShares.FromEnvironment(env.GetValueOrDefault(WorkerLauncher.RequestSharesVariable));
+            await using var link = new DaemonLink(spec.Name, proto, socket, healthInterval, stop, TimeProvider.System, NullLogger.Instance, shares);
             link.Start();
             var outcome = await InstanceRunner.RunAsync(spec, config, TimeSpan.FromSeconds(60), stop, logToConsole: false, link.Bind, sweeping,
-                keepTrippedKillSwitch: !result.GetValue(operatorStart));
+                keepTrippedKillSwitch: !result.GetValue(operatorStart), shares: shares);
             await link.ReportExitAsync(outcome.ExitCode, outcome.Reason, outcome.OrdersLeft);
             return outcome.ExitCode;
         });

@@ -31,11 +31,15 @@ public sealed partial class InstanceActor
     private bool _operatorStartPending;
     private bool _sweeping;
     private string _sweepCause = "";
+    // The venues' request shares the worker was last told (at launch, then over its link), and the budgets' version then.
+    private Dictionary<string, uint> _sharesSent = [];
+    private long _sharesVersion = -1;
 
     /// <summary>A live worker of a previous daemon, found by pid and start time: watch it and wait for it to attach.</summary>
     public void Adopt(int pid, DateTimeOffset startedAt, long runId)
     {
         _worker = WorkerHandle.Adopt(pid, startedAt, runId);
+        _ctx.Budgets.Claim(Name, RequestBudgets.VenuesOf(_spec)); // told its share once it attaches
         _spawnedAt = _ctx.Time.GetUtcNow();
         _state = _desired == DesiredState.Stopped ? InstanceState.Stopping : InstanceState.Starting;
         _lastEventMessage = $"adopted live worker pid {pid}";
@@ -136,11 +140,17 @@ public sealed partial class InstanceActor
         System.Diagnostics.Process process;
         try
         {
-            process = _ctx.Launcher.Start(Name, _spec, _settings.HealthInterval, sweep, operatorStart);
+            // Counted before it starts, so that it starts with its share and the others are told theirs at their next tick.
+            _ctx.Budgets.Claim(Name, RequestBudgets.VenuesOf(_spec));
+            _sharesVersion = _ctx.Budgets.Version;
+            _sharesSent = _ctx.Budgets.SharesOf(Name);
+            process = _ctx.Launcher.Start(Name, _spec, _settings.HealthInterval, sweep, operatorStart, _sharesSent);
             WorkerSpecIs(_spec);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
+            _ctx.Budgets.Release(Name);
+            _sharesSent = [];
             _lastLaunchError = ex.Message;
             return null;
         }
@@ -221,11 +231,22 @@ public sealed partial class InstanceActor
         if (connection.Spec is { } spec) WorkerSpecIs(spec);
         _lastHealthAt = _ctx.Time.GetUtcNow();
         connection.Send(new DaemonCommand { Welcome = new Welcome { HealthInterval = Duration.FromTimeSpan(_settings.HealthInterval) } });
+        SendShares(connection, always: true); // an adopted worker's may have changed while the daemon was away
         await EventAsync("state", $"worker pid {connection.Pid} attached", cancellationToken);
         // A stop asked for before it attached (or while the daemon was away) is sent now.
         if (_stopSentAt is not null)
             connection.Send(new DaemonCommand { Stop = StopCommand() });
         return true;
+    }
+
+    /// <summary>Tells the worker its part of each venue's request limits when another instance started or ended there.</summary>
+    private void SendShares(WorkerConnection connection, bool always)
+    {
+        _sharesVersion = _ctx.Budgets.Version;
+        var shares = _ctx.Budgets.SharesOf(Name);
+        if (!always && shares.Count == _sharesSent.Count && shares.All(s => _sharesSent.GetValueOrDefault(s.Key) == s.Value)) return;
+        _sharesSent = shares;
+        if (shares.Count > 0 || always) connection.Send(new DaemonCommand { RequestShares = new RequestShares { Instances = { shares } } });
     }
 
     private async Task OnHealthAsync(Health health, CancellationToken cancellationToken)
@@ -303,6 +324,7 @@ public sealed partial class InstanceActor
     private async Task OnTickAsync(CancellationToken cancellationToken)
     {
         if (_worker is null) return;
+        if (_connection is { } link && _ctx.Budgets.Version != _sharesVersion) SendShares(link, always: false);
         var now = _ctx.Time.GetUtcNow();
         if (_worker.Adopted && _worker.AdoptedProcessGone)
         {
@@ -360,6 +382,8 @@ public sealed partial class InstanceActor
         _connection?.Close();
         _connection = null;
         _worker = null;
+        _ctx.Budgets.Release(Name);
+        _sharesSent = [];
         worker.Dispose();
         _lastExitReason = reason;
         _lastExitCode = exitCode ?? -1;

@@ -17,7 +17,8 @@ public sealed record ActorContext(
     WorkerLauncher Launcher,
     WorkerJournals Journals,
     Action<string, bool> SetHealth,
-    ILogger Logger);
+    ILogger Logger,
+    RequestBudgets Budgets);
 
 /// <summary>
 /// Supervises one instance: drives its worker towards the desired state (start, restart with backoff, stop,
@@ -331,6 +332,7 @@ public sealed partial class InstanceActor
             Health = _health.Clone(),
             RestartPending = _worker is not null && _restartPending,
         };
+        if (_worker is not null) snapshot.RequestSharers.Add(_sharesSent);
         if (_worker is not null) snapshot.StartedAt = Timestamp.FromDateTimeOffset(_worker.StartedAt);
         if (_nextRetryAt is { } retry && _state == InstanceState.Backoff) snapshot.NextRetryAt = Timestamp.FromDateTimeOffset(retry);
         if (_lastExitAt is { } exitAt) snapshot.LastExitAt = Timestamp.FromDateTimeOffset(exitAt);

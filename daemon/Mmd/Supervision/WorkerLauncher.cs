@@ -1,5 +1,7 @@
 using System.Diagnostics;
+using Google.Protobuf;
 using GrpcMM.Protos.V1;
+using GrpcMM.Protos.Worker.V1;
 using Mmd.Configuration;
 
 namespace Mmd.Supervision;
@@ -17,10 +19,13 @@ public sealed class WorkerLauncher(DaemonConfig config)
     public const string SocketVariable = "MMD_WORKER_SOCKET";
     public const string HealthIntervalVariable = "MMD_WORKER_HEALTH_INTERVAL_MS";
     public const string SettingsVariable = "MMD_WORKER_SETTINGS";
+    /// <summary>How many instances share each venue's request limits at launch (base64 of mm.worker.v1.RequestShares).</summary>
+    public const string RequestSharesVariable = "MMD_WORKER_REQUEST_SHARES";
 
     /// <param name="sweep">A worker that only reconciles and cancels what is left (see InstanceActor.SpawnSweepAsync).</param>
     /// <param name="operatorStart">The first worker of an operator's start or restart, which clears a tripped kill switch.</param>
-    public Process Start(string name, InstanceSpec spec, TimeSpan healthInterval, bool sweep = false, bool operatorStart = false)
+    public Process Start(string name, InstanceSpec spec, TimeSpan healthInterval, bool sweep = false, bool operatorStart = false,
+        IDictionary<string, uint>? requestShares = null)
     {
         var (program, leadingArgs) = SelfCommand();
         var output = WorkerOutputPath(name, DateTimeOffset.Now);
@@ -49,6 +54,7 @@ public sealed class WorkerLauncher(DaemonConfig config)
         info.Environment[HealthIntervalVariable] = ((long)healthInterval.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
         info.Environment["MMD_WORKER_OUTPUT"] = output;
         info.Environment[SettingsVariable] = _settings;
+        info.Environment[RequestSharesVariable] = Convert.ToBase64String(new RequestShares { Instances = { requestShares ?? new Dictionary<string, uint>() } }.ToByteArray());
         // systemd's notify and watchdog variables are the daemon's: a worker is not the service systemd watches.
         foreach (var systemd in SystemdVariables) info.Environment.Remove(systemd);
         return Process.Start(info) ?? throw new InvalidOperationException("the worker process did not start");

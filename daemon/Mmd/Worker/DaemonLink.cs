@@ -14,8 +14,9 @@ namespace Mmd.Worker;
 /// the worker keeps trading and dials again every second, so a restarted daemon re-adopts it.
 /// </summary>
 /// <param name="spec">The spec the worker started with; the operator's live changes are applied to it as they succeed.</param>
+/// <param name="shares">Told the daemon's request shares as they change.</param>
 public sealed partial class DaemonLink(string instance, GrpcMM.Protos.V1.InstanceSpec spec, string socketPath, TimeSpan healthInterval, StopRequest stop,
-    TimeProvider time, ILogger logger) : IAsyncDisposable
+    TimeProvider time, ILogger logger, VenueShares? shares = null) : IAsyncDisposable
 {
     // What it trades with now, told in every Hello (a restarted daemon compares it with the instance's spec).
     private GrpcMM.Protos.V1.InstanceSpec _spec = spec;
@@ -194,6 +195,10 @@ public sealed partial class DaemonLink(string instance, GrpcMM.Protos.V1.Instanc
             else if (command.KindCase == DaemonCommand.KindOneofCase.StrategyCommand)
             {
                 _ = ExecuteAsync(command.StrategyCommand, cancellationToken);
+            }
+            else if (command.KindCase == DaemonCommand.KindOneofCase.RequestShares)
+            {
+                shares?.Apply(command.RequestShares.Instances);
             }
         }
     }

@@ -22,7 +22,7 @@ public static class InstanceRunner
     /// </param>
     /// <param name="keepTrippedKillSwitch">A supervisor's restart: a kill switch the last run tripped holds (see EngineOptions).</param>
     public static async Task<RunOutcome> RunAsync(ValidatedSpec spec, DaemonConfig config, TimeSpan summaryEvery, StopRequest stopRequest,
-        bool logToConsole, Action<InstanceEngine>? onEngine = null, bool sweep = false, bool keepTrippedKillSwitch = false)
+        bool logToConsole, Action<InstanceEngine>? onEngine = null, bool sweep = false, bool keepTrippedKillSwitch = false, VenueShares? shares = null)
     {
         var stop = stopRequest.Token;
         var opening = sweep ? CancellationToken.None : stop;
@@ -31,10 +31,11 @@ public static class InstanceRunner
         await using var serilogLifetime = serilog;
         using var loggerLifetime = loggerFactory;
         var log = loggerFactory.CreateLogger("mmd.run");
+        if (shares is not null) shares.Taken = (venue, instances) => RunLog.RequestShare(log, spec.Name, venue, VenueShares.Describe(instances));
 
         // The journal and the venue connection are opened side by side: each is a hundred milliseconds or more of a
         // restarted worker's way back to quoting, and neither needs the other.
-        var connectorsTask = Task.Run(() => ConnectAsync(spec, config, time, opening), opening);
+        var connectorsTask = Task.Run(() => ConnectAsync(spec, config, time, shares, opening), opening);
         var dbPath = config.JournalPath(spec.Name);
         JournalDatabase db;
         long runId;
@@ -145,13 +146,13 @@ public static class InstanceRunner
 
     /// <summary>The instance's connector, and a second one when the hedge market is on another venue (on the same venue, another symbol, it shares the first).</summary>
     private static async Task<(Trading.Execution.IExchangeConnector, Trading.Execution.IExchangeConnector?)> ConnectAsync(
-        ValidatedSpec spec, DaemonConfig config, TimeProvider time, CancellationToken stop)
+        ValidatedSpec spec, DaemonConfig config, TimeProvider time, VenueShares? shares, CancellationToken stop)
     {
         Trading.Execution.IExchangeConnector created;
-        try { created = await VenueFactory.CreateAsync(spec, config, time, stop); }
+        try { created = await VenueFactory.CreateAsync(spec.Venue, spec, config, time, stop, shares); }
         catch (Exception ex) when (ex is not OperationCanceledException) { throw new ConnectException(spec.Venue, ex); }
         if (spec.HedgeMarket is not { } target || target.Venue == spec.Venue) return (created, null);
-        try { return (created, await VenueFactory.CreateAsync(target.Venue, spec, config, time, stop)); }
+        try { return (created, await VenueFactory.CreateAsync(target.Venue, spec, config, time, stop, shares)); }
         catch (Exception ex)
         {
             await created.DisposeAsync();

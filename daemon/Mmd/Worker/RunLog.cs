@@ -21,4 +21,7 @@ internal static partial class RunLog
 
     [LoggerMessage(2005, LogLevel.Critical, "{Instance}: failed")]
     public static partial void Crashed(ILogger logger, Exception exception, string instance);
+
+    [LoggerMessage(2006, LogLevel.Information, "{Instance}: request limits on {Venue}: {Share}")]
+    public static partial void RequestShare(ILogger logger, string instance, string venue, string share);
 }

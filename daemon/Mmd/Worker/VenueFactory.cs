@@ -13,12 +13,10 @@ namespace Mmd.Worker;
 /// <summary>Builds the connectors a spec names, with daemon.json's endpoints and the credentials of the environment or secrets file.</summary>
 public static class VenueFactory
 {
-    /// <summary>The connector of the venue the instance quotes on.</summary>
-    public static Task<IExchangeConnector> CreateAsync(ValidatedSpec spec, DaemonConfig config, TimeProvider time, CancellationToken cancellationToken) =>
-        CreateAsync(spec.Venue, spec, config, time, cancellationToken);
-
     /// <summary>The connector of <paramref name="venue"/> for this instance (its hedge market's, for a cross-venue hedge).</summary>
-    public static async Task<IExchangeConnector> CreateAsync(string venue, ValidatedSpec spec, DaemonConfig config, TimeProvider time, CancellationToken cancellationToken)
+    /// <param name="shares">The venues' request shares, taken before the first request: null, alone on the venue.</param>
+    public static async Task<IExchangeConnector> CreateAsync(string venue, ValidatedSpec spec, DaemonConfig config, TimeProvider time, CancellationToken cancellationToken,
+        VenueShares? shares = null)
     {
         switch (venue)
         {
@@ -29,27 +27,29 @@ public static class VenueFactory
             case "backpack":
                 var backpack = new BackpackConnector(BackpackOptionsFrom(config.Venues.GetValueOrDefault("backpack")) with { MarginFlags = spec.BackpackMarginFlags },
                     BackpackCredentials.From(Credentials(config)), spec.Name, spec.BackpackClientIdTag, time);
-                return await ConnectedAsync(backpack, backpack.ConnectAsync, cancellationToken);
+                return await ConnectedAsync(backpack, backpack.ConnectAsync, shares, cancellationToken);
             case "aster":
                 var aster = new AsterConnector(AsterOptionsFrom(config.Venues.GetValueOrDefault("aster"), spec.Aster),
                     AsterCredentials.From(Credentials(config), spec.Aster.Signing, spec.Aster.Testnet ? AsterEip712Signer.TestnetChainId : AsterEip712Signer.MainnetChainId), time);
-                return await ConnectedAsync(aster, aster.ConnectAsync, cancellationToken);
+                return await ConnectedAsync(aster, aster.ConnectAsync, shares, cancellationToken);
             case "paradex":
                 // The chain the orders are signed for is read from the venue (/v1/system/config): mainnet or testnet is the URL.
                 var paradex = new ParadexConnector(ParadexOptionsFrom(config.Venues.GetValueOrDefault("paradex")), ParadexCredentials.From(Credentials(config)), time);
-                return await ConnectedAsync(paradex, paradex.ConnectAsync, cancellationToken);
+                return await ConnectedAsync(paradex, paradex.ConnectAsync, shares, cancellationToken);
             case "lighter":
                 // Connecting checks that the venue holds this key's public key on its API key index.
                 var lighter = new LighterConnector(LighterOptionsFrom(config.Venues.GetValueOrDefault("lighter")) with { DeadManCountdown = spec.LighterDeadManCountdown }, LighterCredentials.From(Credentials(config)), spec.Name, time);
-                return await ConnectedAsync(lighter, lighter.ConnectAsync, cancellationToken);
+                return await ConnectedAsync(lighter, lighter.ConnectAsync, shares, cancellationToken);
             default:
                 throw new InvalidOperationException($"venue '{venue}' is not available");
         }
     }
 
     /// <summary>The connector once connected (clock and credentials checked); disposed when that fails.</summary>
-    private static async Task<IExchangeConnector> ConnectedAsync(IExchangeConnector connector, Func<CancellationToken, Task> connect, CancellationToken cancellationToken)
+    private static async Task<IExchangeConnector> ConnectedAsync(IExchangeConnector connector, Func<CancellationToken, Task> connect, VenueShares? shares,
+        CancellationToken cancellationToken)
     {
+        shares?.Register(connector);
         try
         {
             await connect(cancellationToken);

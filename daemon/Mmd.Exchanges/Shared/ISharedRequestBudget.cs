@@ -1,0 +1,11 @@
+namespace Mmd.Exchanges.Shared;
+
+/// <summary>
+/// A connector whose requests count against limits the venue sets per host (an IP, or an account), not per process:
+/// the daemon tells each worker how many running instances trade on the venue, and each takes that part of every limit.
+/// </summary>
+public interface ISharedRequestBudget
+{
+    /// <summary><paramref name="instances"/> running instances, this one among them, share the venue's request budget.</summary>
+    void ShareRequestBudget(int instances);
+}

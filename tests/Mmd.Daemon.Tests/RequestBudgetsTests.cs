@@ -1,0 +1,48 @@
+using GrpcMM.Protos.V1;
+using Mmd.Supervision;
+
+namespace Mmd.Daemon.Tests;
+
+/// <summary>Who shares which venue's request limits: the instances with a worker on it.</summary>
+public class RequestBudgetsTests
+{
+    [Fact]
+    public void TheVenuesOfASpec_AreItsOwnAndItsHedgeMarkets_PaperLeftOut()
+    {
+        Assert.Equal(["backpack"], RequestBudgets.VenuesOf(new InstanceSpec { Venue = "backpack", Symbol = "SOL_USDC_PERP" }));
+        Assert.Empty(RequestBudgets.VenuesOf(new InstanceSpec { Symbol = "SOL_USDC" }));
+        var xemm = new InstanceSpec { Venue = "paradex", MakerTakerHedge = new MakerTakerHedgeConfig { HedgeVenue = "lighter" } };
+        Assert.Equal(["paradex", "lighter"], RequestBudgets.VenuesOf(xemm));
+        var sameVenue = new InstanceSpec { Venue = "backpack", MakerTakerHedge = new MakerTakerHedgeConfig { HedgeSymbol = "SOL_USDC_PERP" } };
+        Assert.Equal(["backpack"], RequestBudgets.VenuesOf(sameVenue));
+        var paperQuotesLiveHedges = new InstanceSpec { Symbol = "SOL_USDC", MakerTakerHedge = new MakerTakerHedgeConfig { HedgeVenue = "backpack" } };
+        Assert.Equal(["backpack"], RequestBudgets.VenuesOf(paperQuotesLiveHedges));
+    }
+
+    [Fact]
+    public void EachVenue_CountsTheInstancesWithAWorkerOnIt_AndTheVersionMovesOnlyWithAChange()
+    {
+        var budgets = new RequestBudgets();
+        budgets.Claim("a", ["backpack"]);
+        Assert.Equal(new Dictionary<string, uint> { ["backpack"] = 1 }, budgets.SharesOf("a"));
+
+        budgets.Claim("b", ["backpack", "aster"]);
+        budgets.Claim("c", ["aster"]);
+        Assert.Equal(new Dictionary<string, uint> { ["backpack"] = 2 }, budgets.SharesOf("a"));
+        Assert.Equal(new Dictionary<string, uint> { ["backpack"] = 2, ["aster"] = 2 }, budgets.SharesOf("b"));
+
+        var version = budgets.Version;
+        budgets.Claim("b", ["backpack", "aster"]); // a restart's claim of the same venues: no change
+        Assert.Equal(version, budgets.Version);
+
+        budgets.Release("b");
+        Assert.NotEqual(version, budgets.Version);
+        Assert.Equal(new Dictionary<string, uint> { ["backpack"] = 1 }, budgets.SharesOf("a"));
+        Assert.Equal(new Dictionary<string, uint> { ["aster"] = 1 }, budgets.SharesOf("c"));
+        Assert.Empty(budgets.SharesOf("b")); // no worker: nothing to share
+
+        budgets.Claim("p", []); // paper only: not counted anywhere
+        Assert.Empty(budgets.SharesOf("p"));
+        Assert.Equal(new Dictionary<string, uint> { ["backpack"] = 1 }, budgets.SharesOf("a"));
+    }
+}
