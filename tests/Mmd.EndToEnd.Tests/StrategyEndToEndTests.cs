@@ -160,7 +160,7 @@ public sealed class StrategyEndToEndTests
     }
 
     [Fact]
-    public async Task DailyLossLimit_PullsTheQuotes_ShowsWhy_AndTheSupervisorsRestartTheSameDayStaysHalted()
+    public async Task DailyLossLimit_PullsTheQuotes_ShowsWhy_TheSupervisorsRestartTheSameDayStaysHalted_AndTheOperatorCanLiftIt()
     {
         await using var d = await DaemonUnderTest.StartAsync();
         // The maker-taker hedge quotes at the touch and hedges every fill at once: it pays fees and the spread all day (it
@@ -191,7 +191,20 @@ public sealed class StrategyEndToEndTests
             && i.Stats is { DailyLossHalt.Length: > 0 } s && s.SessionStart.ToDateTimeOffset() > halted.Stats.SessionStart.ToDateTimeOffset(),
             "restarted, and halted again", TimeSpan.FromSeconds(60));
         Assert.Equal(0ul, restarted.Stats.OrdersPlaced);
+
+        // The operator looks and lifts it: quotes go out again the same day, the limit counting from now.
+        var resumed = await d.MmctlAsync("resume", "dl", "--lift-daily-loss-halt");
+        Assert.True(resumed.ExitCode == 0, resumed.ToString());
+        // (It may lose the limit again within seconds, and halt again: the orders it placed since are what show the lift.)
+        var quoting = await d.WaitForAsync("dl", i => i.Stats is { SinceDailyLossHaltLifted.Length: > 0, OrdersPlaced: > 0 },
+            "quoting again after the lift", TimeSpan.FromSeconds(30));
+        Assert.True(D(quoting.Stats.TodayNetPnl) <= -0.5m, quoting.Stats.TodayNetPnl);
+        Assert.Contains("the operator lifted a halt", (await d.MmctlAsync("status", "dl")).StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("liftdailylosshalt", (await d.MmctlAsync("history", "dl")).StandardOutput, StringComparison.Ordinal);
         Assert.Equal(0, (await d.MmctlAsync("stop", "dl")).ExitCode);
+        // Not halted (nor running): refused, naming why.
+        var notHalted = await d.MmctlAsync("resume", "dl", "--lift-daily-loss-halt");
+        Assert.NotEqual(0, notHalted.ExitCode);
     }
 
     [Fact]

@@ -707,6 +707,24 @@ public class InstanceEngineTests
     }
 
     [Fact]
+    public async Task TheOperatorLiftsADailyLossHalt_QuotesReturnAtOnce_AndTheLiftIsJournaledWithTheDaysStart()
+    {
+        await using var h = new EngineHarness(risk: new RiskLimits { MaxDailyLoss = 0.5m });
+        _ = h.Start();
+        await h.QuotingAsync();
+        Assert.Equal("no daily loss halt to lift", await h.Engine.ExecuteAsync(new LiftDailyLossHalt(), CancellationToken.None));
+        h.Exchange.SetMid(EngineHarness.Symbol, 147m);
+        await h.StatsAsync(s => s.DailyLossHalt is not null, "the daily loss halt");
+        await h.WaitAsync(() => h.OpenOrders().Count == 0, "quotes pulled");
+
+        Assert.Null(await h.Engine.ExecuteAsync(new LiftDailyLossHalt(), CancellationToken.None));
+        await h.WaitAsync(() => h.OpenOrders().Count > 0, "quoting again, the same day");
+        await h.StatsAsync(s => s.DailyLossHalt is null && s.SinceDailyLossHaltLifted is not null, "the lift in the stats");
+        Assert.True(h.Engine.LatestStats!.TodayNetPnl <= -0.5m); // today's figure still counts from midnight
+        await h.WaitAsync(() => h.Journal.Stats.Count > 0 && h.Journal.Stats[^1].DayStart?.LimitFrom is not null, "the lift journaled, for a restart");
+    }
+
+    [Fact]
     public async Task ARunShorterThanAHousekeepingTick_StillEndsWithTodaysFigure()
     {
         await using var h = new EngineHarness();

@@ -114,6 +114,35 @@ public class RiskEngineTests
     }
 
     [Fact]
+    public void DailyLoss_TheOperatorLiftsAHalt_TheLimitCountsAfreshFromThen_TodayStillFromMidnight_AndARestartKeepsIt()
+    {
+        var noon = DateTimeOffset.Parse("2026-11-23T12:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
+        var risk = new RiskEngine(new RiskLimits { MaxDailyLoss = 50m }, new FakeTimeProvider(noon));
+        Assert.Equal("no daily loss halt to lift", risk.LiftDailyLossHalt());
+        risk.ObserveCumulativeNetPnl(noon, 200m);
+        Assert.Equal("no daily loss halt to lift", risk.LiftDailyLossHalt());
+        risk.ObserveCumulativeNetPnl(noon.AddHours(1), 140m);
+        Assert.NotNull(risk.DailyLossHalt);
+
+        Assert.Null(risk.LiftDailyLossHalt());
+        Assert.Equal((new DayStart(new DateOnly(2026, 11, 23), 200m, 140m), null, 0m), (risk.DayStart, risk.DailyLossHalt, risk.SinceHaltLifted));
+        Assert.True(risk.Check(Order(Side.Buy, 100m, 1m), Context()).Allowed);
+        risk.ObserveCumulativeNetPnl(noon.AddHours(2), 91m); // 49 more lost since the lift: today -109, under the limit since
+        Assert.Equal((-109m, -49m, null), (risk.TodayNetPnl, risk.SinceHaltLifted, risk.DailyLossHalt));
+        risk.ObserveCumulativeNetPnl(noon.AddHours(3), 90m);
+        Assert.Equal("net PnL since the operator lifted the halt (-50) reached the daily loss limit of 50 again; quoting resumes at 00:00 UTC", risk.DailyLossHalt);
+
+        // A restart the same day carries the lift with the day's start, so it is not halted again by the loss before it.
+        var restarted = new RiskEngine(new RiskLimits { MaxDailyLoss = 50m }, new FakeTimeProvider(noon));
+        restarted.RestoreDayStart(new DayStart(new DateOnly(2026, 11, 23), 200m, 140m));
+        restarted.ObserveCumulativeNetPnl(noon.AddHours(2), 120m);
+        Assert.Equal((-80m, -20m, null), (restarted.TodayNetPnl, restarted.SinceHaltLifted, restarted.DailyLossHalt));
+        // The next day counts from its own start, with no lift.
+        restarted.ObserveCumulativeNetPnl(noon.AddHours(12), 120m);
+        Assert.Equal((new DayStart(new DateOnly(2026, 11, 24), 120m), null), (restarted.DayStart, restarted.SinceHaltLifted));
+    }
+
+    [Fact]
     public void KillSwitch_TripsOnDrawdownFromPeak_AndLatches()
     {
         var risk = new RiskEngine(new RiskLimits { MaxDrawdown = 50m }, new FakeTimeProvider());

@@ -13,9 +13,14 @@ public sealed class StrategyCommands
     public Task<int> Pause([Argument(Description = "Instance name")] string name, CommonOptions o) =>
         Send(o, new CommandInstanceRequest { Name = name, Pause = new PauseQuoting() });
 
-    [Command("resume", Description = "Quote again after a pause")]
-    public Task<int> Resume([Argument(Description = "Instance name")] string name, CommonOptions o) =>
-        Send(o, new CommandInstanceRequest { Name = name, Resume = new ResumeQuoting() });
+    [Command("resume", Description = "Quote again after a pause; with --lift-daily-loss-halt, after a daily loss halt instead")]
+    public Task<int> Resume(
+        [Argument(Description = "Instance name")] string name,
+        [Option("lift-daily-loss-halt", Description = "Lift today's daily loss halt: quote again, the limit counting afresh from now until 00:00 UTC")] bool liftDailyLossHalt,
+        CommonOptions o) =>
+        Send(o, liftDailyLossHalt
+            ? new CommandInstanceRequest { Name = name, LiftDailyLossHalt = new LiftDailyLossHalt() }
+            : new CommandInstanceRequest { Name = name, Resume = new ResumeQuoting() });
 
     [Command("cancel-all", Description = "Cancel EVERY open order on the instance's symbol and account (other instances' and hand-placed ones too) and pause it; needs --yes")]
     public Task<int> CancelAll([Argument(Description = "Instance name")] string name, [Option(Description = "Confirm the whole-symbol cancel")] bool yes, CommonOptions o) =>

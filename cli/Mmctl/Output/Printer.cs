@@ -143,7 +143,8 @@ public static partial class Printer
             Add("cumulative", Figures(s.Cumulative, s.QuoteAsset));
             if (s.TodayNetPnl.Length > 0 || i.Spec.Risk?.MaxDailyLoss is { Length: > 0 })
                 Add("today", $"net {(s.TodayNetPnl.Length == 0 ? "-" : Money(s.TodayNetPnl))} {s.QuoteAsset} since 00:00 UTC"
-                    + (i.Spec.Risk?.MaxDailyLoss is { Length: > 0 } limit ? $" (daily loss limit {limit})" : ""));
+                    + (i.Spec.Risk?.MaxDailyLoss is { Length: > 0 } limit ? $" (daily loss limit {limit})" : "")
+                    + (s.SinceDailyLossHaltLifted.Length > 0 ? $"; the operator lifted a halt: {Money(s.SinceDailyLossHaltLifted)} since, counted against the limit" : ""));
             if (s.DailyLossHalt.Length > 0)
                 Add("daily loss", $"HALTED: {s.DailyLossHalt}; only hedges and closes go out");
             if (s.KillSwitchTripped)

@@ -184,6 +184,7 @@ public sealed partial class InstanceEngine
             DayStart = _risk.DayStart,
             TodayNetPnl = _risk.TodayNetPnl,
             DailyLossHalt = _risk.DailyLossHalt,
+            SinceDailyLossHaltLifted = _risk.SinceHaltLifted,
             QuotingPaused = _paused,
             Latency = _latency.Summarize(),
             DeadManSwitch = _primary.Connector.DeadManSwitchStatus,

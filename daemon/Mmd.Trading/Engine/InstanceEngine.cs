@@ -493,6 +493,10 @@ public sealed partial class InstanceEngine : IDisposable
             case ResumeQuoting:
                 _paused = false;
                 break;
+            case LiftDailyLossHalt:
+                error = _risk.LiftDailyLossHalt();
+                if (error is null) _dailyHaltLogged = false; // a halt again is logged again
+                break;
             case CancelAllOnSymbol:
                 _paused = true;
                 _ = CancelAllOnSymbolAsync(arrived);

@@ -83,8 +83,31 @@ public sealed class RiskEngine
             DailyLossHalt = null;
         }
         TodayNetPnl = netPnl - DayStart.NetPnl;
-        if (_limits.MaxDailyLoss is { } limit && DailyLossHalt is null && -TodayNetPnl >= limit)
+        if (_limits.MaxDailyLoss is not { } limit || DailyLossHalt is not null) return;
+        if (DayStart.LimitFrom is { } from)
+        {
+            if (from - netPnl >= limit)
+                DailyLossHalt = $"net PnL since the operator lifted the halt ({netPnl - from}) reached the daily loss limit of {limit} again; quoting resumes at 00:00 UTC";
+        }
+        else if (-TodayNetPnl >= limit)
+        {
             DailyLossHalt = $"today's net PnL {TodayNetPnl} reached the daily loss limit of {limit}; quoting resumes at 00:00 UTC";
+        }
+    }
+
+    /// <summary>Net PnL counted against the limit since the operator lifted a halt today; null when none was lifted.</summary>
+    public decimal? SinceHaltLifted => DayStart is { LimitFrom: { } from } start && TodayNetPnl is { } today ? start.NetPnl + today - from : null;
+
+    /// <summary>
+    /// The operator's override of a daily loss halt: quoting may resume, and the limit counts afresh from the net PnL of
+    /// now until the day ends (another loss of the limit halts again). Null when lifted, or why not.
+    /// </summary>
+    public string? LiftDailyLossHalt()
+    {
+        if (DailyLossHalt is null || DayStart is null || TodayNetPnl is not { } today) return "no daily loss halt to lift";
+        DayStart = DayStart with { LimitFrom = DayStart.NetPnl + today };
+        DailyLossHalt = null;
+        return null;
     }
 
     /// <summary>The orders a second that only protective orders may use: a quarter of the limit (none below 2 a second).</summary>

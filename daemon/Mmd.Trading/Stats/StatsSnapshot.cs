@@ -40,6 +40,8 @@ public sealed record StatsSnapshot
     public decimal? TodayNetPnl { get; init; }
     /// <summary>Why quoting halts for the rest of the UTC day; null while it does not.</summary>
     public string? DailyLossHalt { get; init; }
+    /// <summary>Net PnL counted against the daily loss limit since the operator lifted a halt today; null when none was.</summary>
+    public decimal? SinceDailyLossHaltLifted { get; init; }
     /// <summary>Quoting paused by the operator (the instance keeps running).</summary>
     public bool QuotingPaused { get; init; }
     /// <summary>The strategy kind, e.g. "perp_market_making".</summary>

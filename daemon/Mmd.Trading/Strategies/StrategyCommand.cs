@@ -8,6 +8,9 @@ public sealed record PauseQuoting : StrategyCommand;
 
 public sealed record ResumeQuoting : StrategyCommand;
 
+/// <summary>The operator lifts a daily loss halt: quoting resumes, and the limit counts afresh from now until the day ends.</summary>
+public sealed record LiftDailyLossHalt : StrategyCommand;
+
 /// <summary>
 /// The operator's whole-symbol cancel: every open order on the symbol and account goes, whoever placed it, and
 /// quoting pauses so the instance does not put its own straight back.

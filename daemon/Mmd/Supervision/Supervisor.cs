@@ -360,6 +360,9 @@ public sealed class Supervisor : IAsyncDisposable
                 command.CancelAllOnSymbol = true;
                 spec = SpecEdits.Paused(actor.Spec, true);
                 break;
+            case CommandInstanceRequest.CommandOneofCase.LiftDailyLossHalt:
+                command.LiftDailyLossHalt = true;
+                break;
             case CommandInstanceRequest.CommandOneofCase.AdjustGrid:
                 spec = SpecEdits.AdjustGrid(actor.Spec, request.AdjustGrid);
                 break;
@@ -367,7 +370,7 @@ public sealed class Supervisor : IAsyncDisposable
                 spec = SpecEdits.Update(actor.Spec, request.Update);
                 break;
             default:
-                throw new InvalidRequestException([new("command", "set one of pause, resume, adjust_grid, update, cancel_all_on_symbol")]);
+                throw new InvalidRequestException([new("command", "set one of pause, resume, adjust_grid, update, cancel_all_on_symbol, lift_daily_loss_halt")]);
         }
         var json = spec is null ? null : InstanceSpecJson.Format(spec);
         // The worker takes a new spec to reconfigure its strategy; a pause, a resume and a cancel-all are commands of their own.

@@ -216,6 +216,7 @@ public sealed partial class DaemonLink(string instance, GrpcMM.Protos.V1.Instanc
             {
                 StrategyCommand.KindOneofCase.Pause => new Trading.Strategies.PauseQuoting(),
                 StrategyCommand.KindOneofCase.Resume => new Trading.Strategies.ResumeQuoting(),
+                StrategyCommand.KindOneofCase.LiftDailyLossHalt => new Trading.Strategies.LiftDailyLossHalt(),
                 StrategyCommand.KindOneofCase.CancelAllOnSymbol => new Trading.Strategies.CancelAllOnSymbol(),
                 StrategyCommand.KindOneofCase.SpecJson => new Trading.Strategies.UpdateConfig(Specs.SpecValidator.Validate(spec!, "spec").Strategy),
                 _ => null,

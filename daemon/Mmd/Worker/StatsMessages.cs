@@ -39,6 +39,7 @@ public static class StatsMessages
         KillSwitchReason = s.KillSwitchReason ?? "",
         TodayNetPnl = D(s.TodayNetPnl),
         DailyLossHalt = s.DailyLossHalt ?? "",
+        SinceDailyLossHaltLifted = D(s.SinceDailyLossHaltLifted),
         QuotingPaused = s.QuotingPaused,
         Session = ToMessage(s.Session),
         Cumulative = ToMessage(s.Cumulative),
