@@ -41,6 +41,9 @@ public class RequestBudgetsTests
         Assert.Equal(new Dictionary<string, uint> { ["aster"] = 1 }, budgets.SharesOf("c"));
         Assert.Empty(budgets.SharesOf("b")); // no worker: nothing to share
 
+        Assert.Equal(["c"], budgets.OthersOn("aster", "x")); // whom a wait the venue asked of x concerns
+        Assert.Empty(budgets.OthersOn("aster", "c"));
+
         budgets.Claim("p", []); // paper only: not counted anywhere
         Assert.Empty(budgets.SharesOf("p"));
         Assert.Equal(new Dictionary<string, uint> { ["backpack"] = 1 }, budgets.SharesOf("a"));

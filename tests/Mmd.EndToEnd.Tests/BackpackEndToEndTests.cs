@@ -281,7 +281,7 @@ public sealed class BackpackEndToEndTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task TwoInstancesOnTheVenue_ShareItsRequestLimits_EachWorkerIsToldAsTheOtherStartsAndStops()
+    public async Task TwoInstancesOnTheVenue_ShareItsRequestLimits_AndAWaitItAsksOfEither_EachWorkerIsToldAsTheOtherStartsAndStops()
     {
         await using var venue = await EmulatorProcess.StartBackpackAsync();
         using var secretsDir = new TempDirectory();
@@ -306,6 +306,18 @@ public sealed class BackpackEndToEndTests(ITestOutputHelper output)
         await d.WaitForAsync("bp-a", i => i.RequestSharers.GetValueOrDefault("backpack") == 2, "bp-a told it shares backpack");
         Assert.Contains("backpack: shared by 2 running instances, 1/2 each", (await d.MmctlAsync("status", "bp-a")).StandardOutput, StringComparison.Ordinal);
         await Until.TrueAsync(async () => (await LogAsync("bp-a")).Contains("shared by 2 running instances", StringComparison.Ordinal), "bp-a's worker took half");
+
+        // The venue tells one of them to wait (a 429 with Retry-After 3 s): its limit is the host's, so the other waits too.
+        using (var http = new HttpClient())
+        {
+            var fault = new StringContent("""{"kind":"RateLimit","count":1,"retryAfter":"00:00:03"}""", System.Text.Encoding.UTF8, "application/json");
+            (await http.PostAsync(new Uri(venue.RestUrl + "/_emulator/faults"), fault)).EnsureSuccessStatusCode();
+        }
+        await Until.TrueAsync(() => d.Process!.Output.Contains("backpack asked it to wait 3 s; the 1 other instance(s) there wait as long", StringComparison.Ordinal),
+            "the daemon passed the 429 on", TimeSpan.FromSeconds(30));
+        var told = d.Process!.Output.Contains("bp-a: backpack asked it to wait", StringComparison.Ordinal) ? "bp-b" : "bp-a";
+        await Until.TrueAsync(async () => (await LogAsync(told)).Contains("no request to backpack for 3 s: the venue asked another instance on it to wait", StringComparison.Ordinal),
+            $"{told} held its requests");
 
         // The second stops: the first has the whole budget again.
         Assert.Equal(0, (await d.MmctlAsync("stop", "bp-b")).ExitCode);

@@ -86,6 +86,24 @@ public class RequestGateTests
     }
 
     [Fact]
+    public async Task TheVenuesPause_IsTold_WhenItLengthensTheWait_AndAHoldForAnotherInstance_WaitsAsLong_WithoutTellingAgain()
+    {
+        var time = new FakeTimeProvider();
+        using var gate = new RequestGate(10, 10, time);
+        var told = new List<TimeSpan>();
+        gate.VenuePaused += told.Add;
+        gate.Pause(TimeSpan.FromSeconds(3));
+        gate.Pause(TimeSpan.FromSeconds(1)); // within the pause already kept: nothing new to tell
+        gate.Hold(TimeSpan.FromSeconds(5));  // another instance's: waited, not told
+        Assert.Equal([TimeSpan.FromSeconds(3)], told);
+        Assert.Equal(TimeSpan.FromSeconds(5), gate.PauseLeft());
+
+        var request = gate.WaitAsync(CancellationToken.None).AsTask();
+        Assert.Equal(0, await GrantedAfterAsync(time, [request], TimeSpan.FromSeconds(4.9)));
+        Assert.Equal(1, await GrantedAfterAsync(time, [request], TimeSpan.FromSeconds(0.2)));
+    }
+
+    [Fact]
     public void AShareOfNone_IsRefused()
     {
         using var gate = new RequestGate(10, 10, Time);

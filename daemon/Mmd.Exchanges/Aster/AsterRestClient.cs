@@ -178,6 +178,16 @@ public sealed class AsterRestClient : IDisposable
     /// <summary>This process's part of the weight budget when <paramref name="instances"/> instances trade on the venue.</summary>
     public void Share(int instances) => _gate.Share(instances);
 
+    /// <summary>Raised when the venue paused this client's requests (a 429 or 418, or the minute's weight nearly used).</summary>
+    public event Action<TimeSpan>? VenuePaused
+    {
+        add => _gate.VenuePaused += value;
+        remove => _gate.VenuePaused -= value;
+    }
+
+    /// <summary>Waits as long as another instance was told to.</summary>
+    public void Hold(TimeSpan wait) => _gate.Hold(wait);
+
     public void Dispose() => _gate.Dispose();
 
     private string Path(string v3, string v1) => V1 ? v1 : "/fapi/v3/" + v3;

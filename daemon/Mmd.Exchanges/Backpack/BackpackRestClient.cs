@@ -151,6 +151,16 @@ public sealed class BackpackRestClient : IDisposable
     /// <summary>This process's part of the rate when <paramref name="instances"/> instances trade on the venue.</summary>
     public void Share(int instances) => _gate.Share(instances);
 
+    /// <summary>Raised when the venue paused this client's requests.</summary>
+    public event Action<TimeSpan>? VenuePaused
+    {
+        add => _gate.VenuePaused += value;
+        remove => _gate.VenuePaused -= value;
+    }
+
+    /// <summary>Waits as long as another instance was told to.</summary>
+    public void Hold(TimeSpan wait) => _gate.Hold(wait);
+
     public void Dispose() => _gate.Dispose();
 
     private async Task<T> ReadAsync<T>(string path, string? instruction, IReadOnlyList<BackpackParameter> query, CancellationToken ct)

@@ -335,6 +335,14 @@ public sealed class LighterConnector : IExchangeConnector, ISharedRequestBudget
 
     public void ShareRequestBudget(int instances) => _rest.Share(instances);
 
+    public event Action<TimeSpan>? VenuePaused
+    {
+        add => _rest.VenuePaused += value;
+        remove => _rest.VenuePaused -= value;
+    }
+
+    public void HoldRequests(TimeSpan wait) => _rest.Hold(wait);
+
     public async ValueTask DisposeAsync()
     {
         await _deadMan.DisposeAsync().ConfigureAwait(false);

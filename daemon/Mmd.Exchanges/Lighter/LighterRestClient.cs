@@ -206,6 +206,20 @@ public sealed class LighterRestClient : IDisposable
         _transactions.Share(instances);
     }
 
+    /// <summary>Raised when the venue paused either limit's requests.</summary>
+    public event Action<TimeSpan>? VenuePaused
+    {
+        add { _reads.VenuePaused += value; _transactions.VenuePaused += value; }
+        remove { _reads.VenuePaused -= value; _transactions.VenuePaused -= value; }
+    }
+
+    /// <summary>Waits as long as another instance was told to: both limits, as the venue counts the host's requests.</summary>
+    public void Hold(TimeSpan wait)
+    {
+        _reads.Hold(wait);
+        _transactions.Hold(wait);
+    }
+
     public void Dispose()
     {
         _reads.Dispose();

@@ -267,6 +267,14 @@ public sealed class ParadexConnector : IExchangeConnector, ISharedRequestBudget
 
     public void ShareRequestBudget(int instances) => _rest.Share(instances);
 
+    public event Action<TimeSpan>? VenuePaused
+    {
+        add => _rest.VenuePaused += value;
+        remove => _rest.VenuePaused -= value;
+    }
+
+    public void HoldRequests(TimeSpan wait) => _rest.Hold(wait);
+
     public async ValueTask DisposeAsync()
     {
         await _clockSync.DisposeAsync().ConfigureAwait(false);

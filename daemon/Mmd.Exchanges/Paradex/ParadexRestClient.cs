@@ -179,6 +179,20 @@ public sealed class ParadexRestClient : IDisposable
         _writes.Share(instances);
     }
 
+    /// <summary>Raised when the venue paused either limit's requests.</summary>
+    public event Action<TimeSpan>? VenuePaused
+    {
+        add { _reads.VenuePaused += value; _writes.VenuePaused += value; }
+        remove { _reads.VenuePaused -= value; _writes.VenuePaused -= value; }
+    }
+
+    /// <summary>Waits as long as another instance was told to: both limits, as the venue counts the host's requests.</summary>
+    public void Hold(TimeSpan wait)
+    {
+        _reads.Hold(wait);
+        _writes.Hold(wait);
+    }
+
     public void Dispose()
     {
         _reads.Dispose();

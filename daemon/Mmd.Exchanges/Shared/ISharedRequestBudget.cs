@@ -8,4 +8,10 @@ public interface ISharedRequestBudget
 {
     /// <summary><paramref name="instances"/> running instances, this one among them, share the venue's request budget.</summary>
     void ShareRequestBudget(int instances);
+
+    /// <summary>The venue asked this process to wait (a 429's Retry-After, Aster's used weight): for how long.</summary>
+    event Action<TimeSpan>? VenuePaused;
+
+    /// <summary>The venue asked another instance to wait: this one waits as long, for it counts against the same limit.</summary>
+    void HoldRequests(TimeSpan wait);
 }

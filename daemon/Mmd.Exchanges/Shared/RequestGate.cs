@@ -99,17 +99,33 @@ public sealed class RequestGate : IDisposable
         await waiter.Done.Task.ConfigureAwait(false);
     }
 
-    /// <summary>The venue said "too many requests" (or "slow down"): nobody sends until <paramref name="retryAfter"/> has passed.</summary>
+    /// <summary>
+    /// The venue said "too many requests" (or "slow down"): nobody sends until <paramref name="retryAfter"/> has passed.
+    /// <see cref="VenuePaused"/> tells of it when it lengthens the pause, so the other instances on the venue, which
+    /// count against the same limit, can wait too.
+    /// </summary>
     public void Pause(TimeSpan retryAfter)
+    {
+        if (Extend(retryAfter)) VenuePaused?.Invoke(retryAfter);
+    }
+
+    /// <summary>Another instance on the venue was told to wait: so does this one, without telling anyone.</summary>
+    public void Hold(TimeSpan retryAfter) => Extend(retryAfter);
+
+    /// <summary>Raised when the venue's answer paused this gate (not when another instance's did, through <see cref="Hold"/>).</summary>
+    public event Action<TimeSpan>? VenuePaused;
+
+    private bool Extend(TimeSpan retryAfter)
     {
         var until = (_time.GetUtcNow() + retryAfter).UtcTicks;
         long seen;
         do
         {
             seen = Interlocked.Read(ref _resumeAtTicks);
-            if (seen >= until) return;
+            if (seen >= until) return false;
         }
         while (Interlocked.CompareExchange(ref _resumeAtTicks, until, seen) != seen);
+        return true;
     }
 
     public TimeSpan PauseLeft()

@@ -48,6 +48,7 @@ public sealed class WorkerLinkApi(Supervisor supervisor, Configuration.DaemonCon
                     _ => null,
                 };
                 if (message is not null) await actor.PostAsync(message, token);
+                else if (m.KindCase == WorkerMessage.KindOneofCase.RequestsPaused) supervisor.VenuePaused(hello.Instance, m.RequestsPaused);
             }
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested) { }

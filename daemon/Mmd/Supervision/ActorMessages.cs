@@ -41,6 +41,9 @@ internal sealed record HealthReported(WorkerConnection Connection, Health Health
 
 internal sealed record StatsReported(InstanceStats Stats) : ActorMessage;
 
+/// <summary>Another instance's venue asked it to wait: this instance's worker is told to wait as long there.</summary>
+internal sealed record HoldRequests(RequestsPaused Pause) : ActorMessage;
+
 internal sealed record ExitingReported(Exiting Exiting) : ActorMessage;
 
 /// <summary>The worker process ended; <paramref name="LinkRead"/> once its link has been read to the end (or given up on).</summary>

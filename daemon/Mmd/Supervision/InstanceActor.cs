@@ -270,6 +270,9 @@ public sealed partial class InstanceActor
             case ExitingReported exiting:
                 _exiting = exiting.Exiting;
                 break;
+            case HoldRequests hold:
+                _connection?.Send(new DaemonCommand { HoldRequests = hold.Pause });
+                break;
             case ChildExited exited:
                 if (!ReferenceEquals(exited.Worker, _worker)) break;
                 if (!exited.LinkRead && _exiting is null && _killReason is null && _connection?.ReadToEnd.IsCompleted != true)

@@ -45,6 +45,12 @@ public sealed class RequestBudgets
         }
     }
 
+    /// <summary>The other instances with a worker on <paramref name="venue"/>.</summary>
+    public string[] OthersOn(string venue, string instance)
+    {
+        lock (_lock) return _live.Where(e => e.Key != instance && e.Value.Contains(venue, StringComparer.Ordinal)).Select(e => e.Key).ToArray();
+    }
+
     /// <summary>For each venue <paramref name="instance"/> claimed, how many instances share it (itself among them).</summary>
     public Dictionary<string, uint> SharesOf(string instance)
     {

@@ -30,4 +30,7 @@ internal static partial class SupervisionLog
 
     [LoggerMessage(Level = LogLevel.Information, Message = "history older than {Before:u} pruned: {Runs} runs, {Events} events")]
     public static partial void HistoryPruned(ILogger logger, DateTimeOffset before, int runs, int events);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Instance}: {Venue} asked it to wait {Seconds:0.###} s; the {Others} other instance(s) there wait as long")]
+    public static partial void VenuePaused(ILogger logger, string instance, string venue, double seconds, int others);
 }

@@ -192,6 +192,17 @@ public sealed class Supervisor : IAsyncDisposable
         lock (_gate) return _actors.Values.Select(a => a.Actor).OrderBy(a => a.Name, StringComparer.Ordinal).ToList();
     }
 
+    /// <summary>
+    /// The venue asked <paramref name="instance"/>'s worker to wait (a 429, Aster's used weight): its limit is the host's,
+    /// so every other worker on the venue waits as long rather than earn a 429 of its own (and, on Aster, a ban).
+    /// </summary>
+    public void VenuePaused(string instance, GrpcMM.Protos.Worker.V1.RequestsPaused pause)
+    {
+        var others = _ctx.Budgets.OthersOn(pause.Venue, instance);
+        SupervisionLog.VenuePaused(_ctx.Logger, instance, pause.Venue, pause.Wait.ToTimeSpan().TotalSeconds, others.Length);
+        foreach (var other in others) Find(other)?.TryPost(new HoldRequests(pause));
+    }
+
     public InstanceActor? Find(string name)
     {
         lock (_gate) return _actors.TryGetValue(name, out var a) ? a.Actor : null;

@@ -35,10 +35,23 @@ public sealed partial class DaemonLink(string instance, GrpcMM.Protos.V1.Instanc
     private readonly TaskCompletionSource _firstDial = new(TaskCreationOptions.RunContinuationsAsynchronously);
     // Answers to the daemon's strategy commands, sent by the session loop (the one writer of the stream).
     private readonly System.Collections.Concurrent.ConcurrentQueue<CommandResult> _results = new();
+    // Pauses the venue imposed on this worker, for the daemon to pass on to the other workers there.
+    private readonly System.Collections.Concurrent.ConcurrentQueue<RequestsPaused> _pauses = new();
     private readonly SemaphoreSlim _wake = new(0, 1);
 
     /// <summary>Dials in the background: setting up the gRPC client is tens of milliseconds the run need not wait for.</summary>
-    public void Start() => _loop = Task.Run(() => RunAsync(_stopLink.Token));
+    public void Start()
+    {
+        if (shares is not null) shares.VenuePaused += OnVenuePaused;
+        _loop = Task.Run(() => RunAsync(_stopLink.Token));
+    }
+
+    private void OnVenuePaused(string venue, TimeSpan wait)
+    {
+        // A storm of 429s makes one pause each time it lengthens: the queue holds a few at most between two sends.
+        _pauses.Enqueue(new RequestsPaused { Venue = venue, Wait = Duration.FromTimeSpan(wait) });
+        Wake();
+    }
 
     public void Bind(InstanceEngine engine)
     {
@@ -149,6 +162,8 @@ public sealed partial class DaemonLink(string instance, GrpcMM.Protos.V1.Instanc
                 }
                 while (_results.TryDequeue(out var result))
                     await call.RequestStream.WriteAsync(new WorkerMessage { CommandResult = result }, cancellationToken);
+                while (_pauses.TryDequeue(out var pause))
+                    await call.RequestStream.WriteAsync(new WorkerMessage { RequestsPaused = pause }, cancellationToken);
                 if (!exitSent && Volatile.Read(ref _exiting) is { } exiting)
                 {
                     exitSent = true;
@@ -199,6 +214,10 @@ public sealed partial class DaemonLink(string instance, GrpcMM.Protos.V1.Instanc
             else if (command.KindCase == DaemonCommand.KindOneofCase.RequestShares)
             {
                 shares?.Apply(command.RequestShares.Instances);
+            }
+            else if (command.KindCase == DaemonCommand.KindOneofCase.HoldRequests)
+            {
+                shares?.Hold(command.HoldRequests.Venue, command.HoldRequests.Wait.ToTimeSpan());
             }
         }
     }

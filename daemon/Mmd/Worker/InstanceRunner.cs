@@ -31,7 +31,11 @@ public static class InstanceRunner
         await using var serilogLifetime = serilog;
         using var loggerLifetime = loggerFactory;
         var log = loggerFactory.CreateLogger("mmd.run");
-        if (shares is not null) shares.Taken = (venue, instances) => RunLog.RequestShare(log, spec.Name, venue, VenueShares.Describe(instances));
+        if (shares is not null)
+        {
+            shares.Taken = (venue, instances) => RunLog.RequestShare(log, spec.Name, venue, VenueShares.Describe(instances));
+            shares.Held = (venue, wait) => RunLog.RequestsHeld(log, spec.Name, venue, wait.TotalSeconds);
+        }
 
         // The journal and the venue connection are opened side by side: each is a hundred milliseconds or more of a
         // restarted worker's way back to quoting, and neither needs the other.

@@ -24,4 +24,7 @@ internal static partial class RunLog
 
     [LoggerMessage(2006, LogLevel.Information, "{Instance}: request limits on {Venue}: {Share}")]
     public static partial void RequestShare(ILogger logger, string instance, string venue, string share);
+
+    [LoggerMessage(2007, LogLevel.Warning, "{Instance}: no request to {Venue} for {Seconds:0.###} s: the venue asked another instance on it to wait")]
+    public static partial void RequestsHeld(ILogger logger, string instance, string venue, double seconds);
 }

@@ -16,6 +16,21 @@ public sealed class VenueShares
 
     public VenueShares(IReadOnlyDictionary<string, uint> instances) => _instances = new(instances, StringComparer.Ordinal);
 
+    /// <summary>A connector's venue asked it to wait: the venue, and for how long (the daemon tells the others).</summary>
+    public event Action<string, TimeSpan>? VenuePaused;
+
+    /// <summary>Another instance on <paramref name="venue"/> was asked to wait: this worker's connectors there wait as long.</summary>
+    public void Hold(string venue, TimeSpan wait)
+    {
+        lock (_lock)
+            foreach (var (v, connector) in _connectors)
+                if (v == venue) connector.HoldRequests(wait);
+        Held?.Invoke(venue, wait);
+    }
+
+    /// <summary>Told of each hold (the run's log).</summary>
+    public Action<string, TimeSpan>? Held { get; set; }
+
     /// <summary>Told each venue's share as a connector takes it and whenever it changes (the run's log).</summary>
     public Action<string, uint>? Taken { get; set; }
 
@@ -39,6 +54,8 @@ public sealed class VenueShares
         lock (_lock)
         {
             _connectors.Add((connector.Venue, shared));
+            var venue = connector.Venue;
+            shared.VenuePaused += wait => VenuePaused?.Invoke(venue, wait);
             var instances = Math.Max(1u, _instances.GetValueOrDefault(connector.Venue));
             shared.ShareRequestBudget((int)instances);
             Taken?.Invoke(connector.Venue, instances);
