@@ -120,4 +120,25 @@ public class InstanceMetricsTests
         Assert.DoesNotContain("symbol=\"SOL_USDC\"", text, StringComparison.Ordinal);
         Assert.Contains("mmd_instances{state=\"running\"} 1\n", text, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task RequestSharers_AreASeriesPerLiveVenue_GoneWithTheWorker()
+    {
+        var registry = Prometheus.Metrics.NewCustomRegistry();
+        var metrics = new InstanceMetrics(registry);
+        var bot = Running("bot");
+        bot.RequestSharers.Add("backpack", 2);
+        bot.RequestSharers.Add("aster", 1);
+        metrics.Update([bot], Now);
+        var text = await ScrapeAsync(registry);
+        Assert.Contains("mmd_instance_request_sharers{name=\"bot\",venue=\"backpack\"} 2\n", text, StringComparison.Ordinal);
+        Assert.Contains("mmd_instance_request_sharers{name=\"bot\",venue=\"aster\"} 1\n", text, StringComparison.Ordinal);
+
+        var stopped = Running("bot");
+        stopped.RequestSharers.Add("backpack", 1);
+        metrics.Update([stopped], Now);
+        text = await ScrapeAsync(registry);
+        Assert.Contains("mmd_instance_request_sharers{name=\"bot\",venue=\"backpack\"} 1\n", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("venue=\"aster\"", text, StringComparison.Ordinal);
+    }
 }

@@ -14,7 +14,7 @@ public sealed class InstanceMetrics
 {
     private static readonly string[] States = Enum.GetValues<InstanceState>().Where(s => s != InstanceState.Unspecified).Select(StateName).ToArray();
     private readonly Gauge _info, _state, _desiredRunning, _restarts, _consecutiveFailures, _crashLoop, _healthy, _uptime, _rss, _statsAge,
-        _mid, _position, _openOrders, _fills, _quoteVolume, _pnl, _ordersPlaced, _ordersRejected, _killSwitch, _dailyLossHalt, _restartPending, _paused, _latency, _latencySamples, _deadManArmed, _deadManFailures, _deadManDeadline, _instances;
+        _mid, _position, _openOrders, _fills, _quoteVolume, _pnl, _ordersPlaced, _ordersRejected, _killSwitch, _dailyLossHalt, _restartPending, _requestSharers, _paused, _latency, _latencySamples, _deadManArmed, _deadManFailures, _deadManDeadline, _instances;
     private readonly List<Gauge> _byName;
 
     public InstanceMetrics(CollectorRegistry registry)
@@ -43,6 +43,8 @@ public sealed class InstanceMetrics
         _killSwitch = G("instance_kill_switch", "1 when the risk kill switch has tripped.", "name");
         _dailyLossHalt = G("instance_daily_loss_halt", "1 while quoting halts until 00:00 UTC: risk.max_daily_loss was reached.", "name");
         _restartPending = G("instance_restart_pending", "1 while the running worker trades with an earlier spec than the instance's (updated, not restarted).", "name");
+        _requestSharers = G("instance_request_sharers",
+            "Running instances sharing a live venue's request limits, this one among them (each takes 1/N of them); no series without a worker.", "name", "venue");
         _paused = G("instance_quoting_paused", "1 while quoting is paused by the operator.", "name");
         // The worker's own percentiles of the last minute (it sends no observations): a summary's shape, as gauges.
         _latency = G("instance_latency_seconds",
@@ -54,7 +56,7 @@ public sealed class InstanceMetrics
         _deadManDeadline = G("instance_dead_man_switch_deadline_timestamp_seconds",
             "When the venue cancels the worker's orders unless the dead-man's switch is pushed back first (unix seconds).", "name");
         _byName = [_info, _state, _desiredRunning, _restarts, _consecutiveFailures, _crashLoop, _healthy, _uptime, _rss, _statsAge, _mid, _position,
-            _openOrders, _fills, _quoteVolume, _pnl, _ordersPlaced, _ordersRejected, _killSwitch, _dailyLossHalt, _restartPending, _paused,
+            _openOrders, _fills, _quoteVolume, _pnl, _ordersPlaced, _ordersRejected, _killSwitch, _dailyLossHalt, _restartPending, _requestSharers, _paused,
             _latency, _latencySamples, _deadManArmed, _deadManFailures, _deadManDeadline];
     }
 
@@ -87,6 +89,9 @@ public sealed class InstanceMetrics
         _uptime.WithLabels(name).Set(i.Pid != 0 && i.StartedAt is { } started ? Math.Max(0, (now - started.ToDateTimeOffset()).TotalSeconds) : 0);
         _rss.WithLabels(name).Set(i.Health?.RssBytes ?? 0);
         _restartPending.WithLabels(name).Set(i.RestartPending ? 1 : 0);
+        foreach (var labels in _requestSharers.GetAllLabelValues().Where(l => l[0] == name && !i.RequestSharers.ContainsKey(l[1])).ToList())
+            _requestSharers.RemoveLabelled(labels);
+        foreach (var (venue, instances) in i.RequestSharers) _requestSharers.WithLabels(name, venue).Set(instances);
         if (s is null) return; // no worker has reported yet: no trading figures to give
         _statsAge.WithLabels(name).Set(s.Time is { } at ? Math.Max(0, (now - at.ToDateTimeOffset()).TotalSeconds) : 0);
         _mid.WithLabels(name).Set(Number(s.Mid));
