@@ -63,6 +63,28 @@ public class RunCommandTests
     }
 
     [Fact]
+    public async Task Backtest_TenSimulatedMinutesOfATemplate_PrintTheReport_AndBadInputExits2()
+    {
+        using var dir = new TempDirectory();
+        using var mmd = MmdProcess.Start(dir.Path, "backtest", "-f", Repository.Combine("daemon", "templates", "paper-spot-mm.json"), "--for", "10m", "--seed", "5");
+        Assert.True(await mmd.WaitForExitAsync(TimeSpan.FromMinutes(3)) == 0, mmd.Output);
+        var report = mmd.StandardOutput;
+        Assert.Contains("stopped (backtest over after 10m00s)", report, StringComparison.Ordinal);
+        Assert.Contains("own orders left on venue: 0", report, StringComparison.Ordinal);
+        Assert.Matches(@"== backtest: 10m00s of paper market \(seed 5, tick 0\.2 s, 3000 steps\) in [\d.]+ s, \d+x real time", report);
+        Assert.Matches(@"cumulative: fills [1-9]\d*", report);
+        Assert.False(Directory.Exists(dir.Combine("state", "instances")), "a backtest leaves no journal behind");
+
+        using var live = MmdProcess.Start(dir.Path, "backtest", "-f", Repository.Combine("daemon", "templates", "backpack-perp-mm.json"), "--for", "1h");
+        Assert.Equal(2, await live.WaitForExitAsync());
+        Assert.Contains("venue: a backtest runs on the paper venue, not 'backpack'", live.StandardError, StringComparison.Ordinal);
+        using var bad = MmdProcess.Start(dir.Path, "backtest", "-f", Repository.Combine("daemon", "templates", "paper-spot-mm.json"), "--for", "soon", "--seed", "x");
+        Assert.Equal(2, await bad.WaitForExitAsync());
+        Assert.Contains("--for: 'soon' is not a duration", bad.StandardError, StringComparison.Ordinal);
+        Assert.Contains("--seed: 'x' is not a whole number", bad.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task BadFlags_Exit2()
     {
         using var dir = new TempDirectory();

@@ -11,6 +11,10 @@ public sealed class PaperConnector : IExchangeConnector
     private readonly PaperExchange _exchange;
     private readonly string _account;
     private readonly bool _ownsExchange;
+    // What the streams' readers hold: the channels' unread items, and items handed out whose reader has not come back for
+    // the next one (it is still acting on them). A backtest steps the simulated clock once both are none.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<object, Func<int>> _unread = new();
+    private long _handedOut, _cameBack;
 
     public PaperConnector(PaperExchange exchange, string account, bool ownsExchange = false)
     {
@@ -20,6 +24,12 @@ public sealed class PaperConnector : IExchangeConnector
     }
 
     public string Venue => "paper";
+
+    /// <summary>
+    /// Every event the venue has published to this connector's open streams has been taken by their readers, which came
+    /// back for more: a reader that writes each event on into its own queue has queued them all.
+    /// </summary>
+    public bool Drained => Interlocked.Read(ref _handedOut) == Interlocked.Read(ref _cameBack) && _unread.Values.All(count => count() == 0);
 
     public ConnectorCapabilities Capabilities =>
         ConnectorCapabilities.Spot | ConnectorCapabilities.Perpetual | ConnectorCapabilities.PostOnly | ConnectorCapabilities.ReduceOnly
@@ -67,15 +77,21 @@ public sealed class PaperConnector : IExchangeConnector
     public async IAsyncEnumerable<MarketDataEvent> StreamOrderBookAsync(string symbol, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var book = _exchange.SubscribeBook(symbol, out var unsubscribe);
+        _unread[book] = () => book.Count;
         try
         {
             // The venue is in this process: while its stream is open it is alive, and a quiet spell says so.
             var time = _exchange.Time;
             await foreach (var e in Shared.QuietMarks.ReadAsync(book, _exchange.Settings.BookAliveInterval, time, static () => true, cancellationToken))
+            {
+                Interlocked.Increment(ref _handedOut);
                 yield return e ?? new BookAliveEvent(symbol, time.GetUtcNow());
+                Interlocked.Increment(ref _cameBack);
+            }
         }
         finally
         {
+            _unread.TryRemove(book, out _);
             unsubscribe();
         }
     }
@@ -83,21 +99,28 @@ public sealed class PaperConnector : IExchangeConnector
     public IAsyncEnumerable<AccountEvent> StreamAccountAsync(string symbol, CancellationToken cancellationToken) =>
         ReadAll(_exchange.SubscribeAccount(_account, symbol, out var unsubscribe), unsubscribe, cancellationToken);
 
+    private async IAsyncEnumerable<T> ReadAll<T>(ChannelReader<T> reader, Action unsubscribe, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        _unread[reader] = () => reader.Count;
+        try
+        {
+            await foreach (var item in reader.ReadAllAsync(cancellationToken))
+            {
+                Interlocked.Increment(ref _handedOut);
+                yield return item;
+                Interlocked.Increment(ref _cameBack);
+            }
+        }
+        finally
+        {
+            _unread.TryRemove(reader, out _);
+            unsubscribe();
+        }
+    }
+
     public ValueTask DisposeAsync()
     {
         if (_ownsExchange) _exchange.Dispose();
         return ValueTask.CompletedTask;
-    }
-
-    private static async IAsyncEnumerable<T> ReadAll<T>(ChannelReader<T> reader, Action unsubscribe, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        try
-        {
-            await foreach (var item in reader.ReadAllAsync(cancellationToken)) yield return item;
-        }
-        finally
-        {
-            unsubscribe();
-        }
     }
 }

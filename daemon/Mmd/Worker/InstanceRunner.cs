@@ -84,17 +84,7 @@ public static class InstanceRunner
         }
         await using var connector = created;
         await using var hedgeConnector = createdHedge;
-        var engineOptions = new EngineOptions
-        {
-            InstanceName = spec.Name,
-            Symbol = spec.Symbol,
-            RefreshInterval = spec.Strategy.Interval,
-            RefreshTolerancePct = spec.Strategy.RefreshTolerancePct,
-            RefreshReplacesQuotes = spec.Strategy.RefreshReplacesQuotes,
-            StartPaused = spec.QuotingPaused,
-            KeepTrippedKillSwitch = keepTrippedKillSwitch,
-            JournalRetention = TimeSpan.FromDays(config.JournalRetentionDays),
-        };
+        var engineOptions = EngineOptionsFor(spec, TimeSpan.FromDays(config.JournalRetentionDays)) with { KeepTrippedKillSwitch = keepTrippedKillSwitch };
         // With a hedge market each market's journal is scoped to its venue and symbol; both live in the instance's database.
         await using var journal = new SqliteTradingJournal(db, spec.Name, connector.Venue, spec.HedgeMarket is null ? null : spec.Symbol, runId);
         await using var hedgeJournal = spec.HedgeMarket is { } hedgeTarget ? new SqliteTradingJournal(db, spec.Name, hedgeTarget.Venue, hedgeTarget.Symbol, runId) : null;
@@ -135,6 +125,18 @@ public static class InstanceRunner
         await runs.EndAsync(runId, time.GetUtcNow(), exit, reason, CancellationToken.None);
         return new RunOutcome(exit, reason, ordersLeft);
     }
+
+    /// <summary>The engine's options a spec gives (a worker's, a backtest's).</summary>
+    public static EngineOptions EngineOptionsFor(ValidatedSpec spec, TimeSpan journalRetention) => new()
+    {
+        InstanceName = spec.Name,
+        Symbol = spec.Symbol,
+        RefreshInterval = spec.Strategy.Interval,
+        RefreshTolerancePct = spec.Strategy.RefreshTolerancePct,
+        RefreshReplacesQuotes = spec.Strategy.RefreshReplacesQuotes,
+        StartPaused = spec.QuotingPaused,
+        JournalRetention = journalRetention,
+    };
 
     /// <summary>
     /// A stop that came while the journal or the venue was being opened: the run sent nothing, and says so (it once

@@ -1,0 +1,98 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using Mmd.Exchanges.Paper;
+using Mmd.Persistence;
+using Mmd.Specs;
+using Mmd.Trading.Engine;
+using Mmd.Trading.Execution;
+using Mmd.Trading.Risk;
+using Mmd.Trading.Stats;
+using Mmd.Worker;
+
+namespace Mmd.Backtest;
+
+/// <summary>How a backtest went: the run's last figures and what the simulated clock and the wall clock saw.</summary>
+/// <param name="Furthest">The largest position (base units, either side) the quoted market held at the end of a step.</param>
+public sealed record BacktestResult(StatsSnapshot Final, string StopReason, int OrdersLeft, TimeSpan Simulated, long Steps, TimeSpan WallTime, decimal Furthest);
+
+/// <summary>
+/// Runs a spec on the paper venue on a simulated clock, as fast as the engine settles: hours of synthetic (or scripted)
+/// market in seconds or minutes, to try parameters before they trade. Everything but the clock is the worker's: the
+/// engine, risk limits, hedges, a SQLite journal (in a directory of its own, gone afterwards). Each step moves the paper
+/// market one tick and waits until the engine has acted on all of it, so a slow machine gives the same run, slower.
+/// </summary>
+public static class Backtester
+{
+    /// <summary>How long one step may take the engine before the run is given up: a wedged engine, not a slow one.</summary>
+    private static readonly TimeSpan StepLimit = TimeSpan.FromSeconds(30);
+
+    /// <param name="start">Where the simulated clock starts (UTC days matter: the daily loss limit, funding).</param>
+    public static async Task<BacktestResult> RunAsync(ValidatedSpec spec, TimeSpan length, DateTimeOffset start, CancellationToken cancellationToken)
+    {
+        if (spec.Venue != "paper" || spec.HedgeMarket is { Venue: not "paper" })
+            throw new ArgumentException("a backtest runs on the paper venue", nameof(spec));
+        var wall = Stopwatch.StartNew();
+        var time = new FakeTimeProvider(start);
+        var directory = Directory.CreateTempSubdirectory("mmd-backtest-");
+        try
+        {
+            var db = await MmdDatabase.OpenAsync(Path.Combine(directory.FullName, "journal.db"), cancellationToken);
+            var runId = await new RunStore(db).StartAsync(spec.Name, Environment.ProcessId, start, cancellationToken);
+            using var exchange = new PaperExchange(spec.Paper with { StateDirectory = null }, time);
+            await using var connector = new PaperConnector(exchange, spec.Paper.Account);
+            await using var journal = new SqliteTradingJournal(db, spec.Name, connector.Venue, spec.HedgeMarket is null ? null : spec.Symbol, runId);
+            await using var hedgeJournal = spec.HedgeMarket is { } target ? new SqliteTradingJournal(db, spec.Name, target.Venue, target.Symbol, runId) : null;
+            var hedge = spec.HedgeMarket is { } h ? new HedgeMarket(connector, h.Symbol, hedgeJournal!) : null;
+            using var engine = new InstanceEngine(InstanceRunner.EngineOptionsFor(spec, journalRetention: length + TimeSpan.FromDays(1)), connector,
+                spec.Strategy.CreateStrategy(), new RiskEngine(spec.Risk, time), journal, time, NullLogger.Instance, hedge);
+            exchange.Start(); // ticks on the simulated clock
+
+            using var stop = new CancellationTokenSource();
+            var run = Task.Run(() => engine.RunAsync(stop.Token), CancellationToken.None);
+            var steps = 0L;
+            var furthest = 0m;
+            try
+            {
+                await SettledAsync(engine, connector, run, cancellationToken); // reconciled, quoting
+                var end = start + length;
+                while (time.GetUtcNow() < end && !run.IsCompleted)
+                {
+                    time.Advance(spec.Paper.Tick);
+                    steps++;
+                    await SettledAsync(engine, connector, run, cancellationToken);
+                    if (engine.LatestStats is { } stats) furthest = Math.Max(furthest, Math.Abs(stats.Cumulative.Position));
+                }
+            }
+            finally
+            {
+                await stop.CancelAsync(); // the stop cancels every order of the run, as a worker's does
+            }
+            var result = await run.WaitAsync(StepLimit, cancellationToken);
+            return new BacktestResult(result.FinalStats, result.StopReason, result.OwnOrdersLeftOnVenue, time.GetUtcNow() - start, steps, wall.Elapsed, furthest);
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools(); // the files can go
+            directory.Delete(recursive: true);
+        }
+    }
+
+    /// <summary>
+    /// The engine has acted on everything the step brought: the venue's streams are drained into it and it is quiet, at
+    /// three looks in a row (an event the paper venue hands over as another is handled is not missed); or the run has ended.
+    /// </summary>
+    private static async Task SettledAsync(InstanceEngine engine, PaperConnector connector, Task run, CancellationToken cancellationToken)
+    {
+        var since = Stopwatch.GetTimestamp();
+        var quiet = 0;
+        while (!run.IsCompleted && engine.State is not (EngineState.Stopping or EngineState.Stopped))
+        {
+            quiet = connector.Drained && engine.Quiescent ? quiet + 1 : 0;
+            if (quiet >= 3) return;
+            cancellationToken.ThrowIfCancellationRequested();
+            if (Stopwatch.GetElapsedTime(since) > StepLimit) throw new TimeoutException($"the engine did not settle within {StepLimit.TotalSeconds:0} s of a step");
+            await Task.Yield();
+        }
+    }
+}

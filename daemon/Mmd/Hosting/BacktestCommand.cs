@@ -1,0 +1,88 @@
+using System.CommandLine;
+using System.Globalization;
+using GrpcMM.Protos.V1;
+using Mmd.Backtest;
+using Mmd.Specs;
+using Mmd.Worker;
+
+namespace Mmd.Hosting;
+
+/// <summary><c>mmd backtest</c>: a spec on the paper venue for a simulated span of time, as fast as the engine settles.</summary>
+public static class BacktestCommand
+{
+    public static Command Create()
+    {
+        var file = new Option<FileInfo?>("--file", "-f") { Description = "Instance spec (proto3 JSON) on the paper venue, e.g. daemon/templates/paper-xemm.json" };
+        var length = new Option<string?>("--for") { Description = "Simulated time to run: seconds, or 90s / 15m / 2h / 1d (default: the spec's duration)" };
+        var seed = new Option<string?>("--seed") { Description = "Paper market seed (default: the spec's)" };
+        var start = new Option<string?>("--start") { Description = "Where the simulated clock starts, UTC (default: now)" };
+        var command = new Command("backtest",
+            "Run a spec's strategy on the paper venue's synthetic (or scripted) market on a simulated clock, and print its report: hours of market in seconds or minutes.");
+        foreach (var o in new Option[] { file, length, seed, start }) command.Options.Add(o);
+
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            ValidatedSpec spec;
+            TimeSpan span;
+            DateTimeOffset from;
+            try
+            {
+                if (result.GetValue(file) is not { } f) return Fail("mmd backtest: --file is required (a spec on the paper venue)");
+                if (!f.Exists) return Fail($"mmd backtest: no such spec file: {f.FullName}");
+                var proto = InstanceSpecJson.Parse(f.FullName, await File.ReadAllBytesAsync(f.FullName, cancellationToken), out var lines);
+                var errors = new List<FieldViolation>();
+                if (result.GetValue(seed) is { } s)
+                {
+                    proto.Paper ??= new PaperVenueOptions();
+                    if (ulong.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out var value)) proto.Paper.Seed = value;
+                    else errors.Add(new("--seed", $"'{s}' is not a whole number"));
+                }
+                var given = result.GetValue(length) is { } l ? RunCommand.ParseDuration(l, "--for", errors) : null;
+                from = DateTimeOffset.UtcNow;
+                if (result.GetValue(start) is { } st && !DateTimeOffset.TryParse(st, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out from))
+                    errors.Add(new("--start", $"'{st}' is not a date and time (e.g. 2026-11-23T00:00:00Z)"));
+                try
+                {
+                    spec = SpecValidator.Validate(proto, f.FullName, lines);
+                }
+                catch (InvalidSpecException ex) when (errors.Count > 0)
+                {
+                    throw new InvalidSpecException(f.FullName, [.. errors, .. ex.Violations], lines);
+                }
+                if (spec.Venue != "paper") errors.Add(new("venue", $"a backtest runs on the paper venue, not '{spec.Venue}': the live venues' markets are not simulated"));
+                if (spec.HedgeMarket is { Venue: not "paper" } hm) errors.Add(new("maker_taker_hedge.hedge_venue", $"a backtest hedges on the paper venue, not '{hm.Venue}'"));
+                span = given ?? spec.Duration ?? TimeSpan.Zero;
+                if (span <= TimeSpan.Zero) errors.Add(new("--for", "required when the spec has no duration: how much market time to simulate"));
+                else if (span > TimeSpan.FromDays(31)) errors.Add(new("--for", "at most 31 days"));
+                if (errors.Count > 0) throw new InvalidSpecException(f.FullName, errors, lines);
+            }
+            catch (InvalidSpecException ex)
+            {
+                await Console.Error.WriteLineAsync($"mmd backtest: {ex.Message}:");
+                foreach (var line in ex.Describe()) await Console.Error.WriteLineAsync("  " + line);
+                return ExitCodes.InvalidInput;
+            }
+
+            var outcome = await Backtester.RunAsync(spec, span, from, cancellationToken);
+            Console.Out.WriteLine(StatsFormatter.Report(outcome.Final, $"backtest over after {Span(outcome.Simulated)}", outcome.OrdersLeft));
+            var hours = outcome.Simulated.TotalHours;
+            // Across two markets the result is both together: the hedges' taker fees and prices are half the story.
+            var hedgeMarket = outcome.Final.StrategyFigures?.Hedge?.Market;
+            var net = outcome.Final.Cumulative.NetPnl + (hedgeMarket?.Cumulative.NetPnl ?? 0m);
+            Console.Out.WriteLine(FormattableString.Invariant(
+                $"== backtest: {Span(outcome.Simulated)} of paper market (seed {spec.Paper.Seed}, tick {spec.Paper.Tick.TotalSeconds:0.###} s, {outcome.Steps} steps) in {outcome.WallTime.TotalSeconds:0.0} s, {outcome.Simulated / outcome.WallTime:0}x real time"));
+            Console.Out.WriteLine(FormattableString.Invariant(
+                $"   furthest position {outcome.Furthest} {outcome.Final.BaseAsset}; net PnL {net:0.####} {outcome.Final.QuoteAsset}{(hedgeMarket is null ? "" : " (both markets)")}, {(hours > 0 ? net / (decimal)hours : 0m):0.####} an hour; {outcome.Final.Cumulative.Fills / Math.Max(hours, 1e-9):0.#} fills an hour"));
+            return outcome.OrdersLeft == 0 ? ExitCodes.Ok : ExitCodes.OrdersLeftOnVenue;
+        });
+        return command;
+    }
+
+    private static string Span(TimeSpan t) => t.TotalHours >= 1 ? $"{(int)t.TotalHours}h{t.Minutes:00}m" : t.TotalMinutes >= 1 ? $"{(int)t.TotalMinutes}m{t.Seconds:00}s" : $"{t.TotalSeconds:0.#}s";
+
+    private static int Fail(string message)
+    {
+        Console.Error.WriteLine(message);
+        return ExitCodes.InvalidInput;
+    }
+}

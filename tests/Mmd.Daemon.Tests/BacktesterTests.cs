@@ -1,0 +1,59 @@
+using GrpcMM.Protos.V1;
+using Mmd.Backtest;
+using Mmd.Specs;
+using Mmd.TestKit;
+
+namespace Mmd.Daemon.Tests;
+
+/// <summary>A spec on the paper venue over simulated time: the whole engine, the clock simulated.</summary>
+public class BacktesterTests
+{
+    private static readonly DateTimeOffset Start = DateTimeOffset.Parse("2026-11-23T12:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
+
+    private static ValidatedSpec Template(string file) =>
+        SpecValidator.Validate(InstanceSpecJson.Parse(file, File.ReadAllBytes(Repository.Combine("daemon", "templates", file)), out _), file);
+
+    [Fact]
+    public async Task TenSimulatedMinutesOfTheXemmTemplate_TradeBothMarkets_WithinItsInventoryRange_AndEndWithNoOrderLeft()
+    {
+        var outcome = await Backtester.RunAsync(Template("paper-xemm.json"), TimeSpan.FromMinutes(10), Start, CancellationToken.None);
+
+        Assert.Equal(TimeSpan.FromMinutes(10), outcome.Simulated);
+        Assert.Equal(3000, outcome.Steps); // 10 minutes of 0.2 s ticks
+        Assert.Equal(0, outcome.OrdersLeft);
+        var final = outcome.Final;
+        Assert.True(final.Cumulative.BuyFills > 10 && final.Cumulative.SellFills > 10, $"{final.Cumulative.BuyFills} buys, {final.Cumulative.SellFills} sells");
+        Assert.True(final.StrategyFigures!.Hedge!.Hedges > 10, $"{final.StrategyFigures.Hedge.Hedges} hedges");
+        Assert.InRange(outcome.Furthest, 0.5m, 2m); // the template's inventory range
+        Assert.True(final.Runtime >= TimeSpan.FromMinutes(10), $"the engine's clock ran {final.Runtime}");
+    }
+
+    [Fact]
+    public async Task AScriptedPath_GivesTheSameFillsEveryTime()
+    {
+        var proto = new InstanceSpec { Name = "g", Symbol = "SOL_USDC", SpotGrid = new SpotGridConfig { LowerPrice = "140", UpperPrice = "160", Levels = 5, OrderQuantity = "1" },
+            Risk = new RiskLimits { PriceBandPct = "20" },
+            Paper = new PaperVenueOptions { VolatilityPct = "0", FlowRate = "0", InitialBalances = { ["USDC"] = "10000", ["SOL"] = "10" } } };
+        proto.Paper.PricePath.Add(new PricePoint { At = Google.Protobuf.WellKnownTypes.Duration.FromTimeSpan(TimeSpan.Zero), Price = "152" });
+        proto.Paper.PricePath.Add(new PricePoint { At = Google.Protobuf.WellKnownTypes.Duration.FromTimeSpan(TimeSpan.FromMinutes(5)), Price = "143" });
+        proto.Paper.PricePath.Add(new PricePoint { At = Google.Protobuf.WellKnownTypes.Duration.FromTimeSpan(TimeSpan.FromMinutes(10)), Price = "158" });
+        var grid = SpecValidator.Validate(proto, "test");
+
+        var first = await Backtester.RunAsync(grid, TimeSpan.FromMinutes(10), Start, CancellationToken.None);
+        var second = await Backtester.RunAsync(grid, TimeSpan.FromMinutes(10), Start, CancellationToken.None);
+        // Down through the 150 and 145 buys, back up through their sells: two round trips, and the same run again.
+        Assert.Equal(2, first.Final.StrategyFigures!.Grid!.RoundTrips);
+        static string D(Trading.Stats.StatsSnapshot f) => $"{f.Cumulative.RealizedPnl} {f.Cumulative.UnrealizedPnl} {f.Cumulative.FeesInQuote} {f.Mid} {f.Cumulative.Position} {f.Cumulative.MakerBuyVolume} {f.Cumulative.TakerBuyVolume} {f.Cumulative.AverageEntryPrice} {f.Runtime}";
+        Assert.True(D(first.Final) == D(second.Final), D(first.Final) + " | " + D(second.Final));
+        Assert.Equal((first.Final.Cumulative.Fills, first.Final.Cumulative.NetPnl), (second.Final.Cumulative.Fills, second.Final.Cumulative.NetPnl));
+        Assert.Equal(0, first.OrdersLeft);
+    }
+
+    [Fact]
+    public async Task ALiveVenue_IsRefused()
+    {
+        var live = SpecValidator.Validate(new InstanceSpec { Name = "b", Venue = "backpack", Symbol = "SOL_USDC_PERP",
+            PerpMarketMaking = new PerpMarketMakingConfig { SpreadPct = "0.1", OrderQuantity = "0.1", MaxPosition = "1" } }, "test");
+        await Assert.ThrowsAsync<ArgumentException>(() => Backtester.RunAsync(live, TimeSpan.FromMinutes(1), Start, CancellationToken.None));
+    }
+}
