@@ -37,6 +37,7 @@ public sealed class AsterRestClient : IDisposable
         _weightLimit = options.WeightPerMinute;
         // The minute's weight, paced evenly, with a tenth of it available at once (a start-up's reads).
         _gate = new RequestGate(Math.Max(1, options.WeightPerMinute / 60), Math.Max(20, options.WeightPerMinute / 10), time);
+        Gates = new RequestGates(_gate);
     }
 
     private bool V1 => _signer?.Scheme == AsterSigning.V1;
@@ -175,18 +176,8 @@ public sealed class AsterRestClient : IDisposable
     public Task<string> DeleteListenKeyAsync(CancellationToken ct) =>
         SendAsync(HttpMethod.Delete, Path("listenKey", "/fapi/v1/listenKey"), [], signed: !V1, weight: 1, isWrite: false, ct);
 
-    /// <summary>This process's part of the weight budget when <paramref name="instances"/> instances trade on the venue.</summary>
-    public void Share(int instances) => _gate.Share(instances);
-
-    /// <summary>Raised when the venue paused this client's requests (a 429 or 418, or the minute's weight nearly used).</summary>
-    public event Action<TimeSpan>? VenuePaused
-    {
-        add => _gate.VenuePaused += value;
-        remove => _gate.VenuePaused -= value;
-    }
-
-    /// <summary>Waits as long as another instance was told to.</summary>
-    public void Hold(TimeSpan wait) => _gate.Hold(wait);
+    /// <summary>What the daemon's request budgets steer: this client's one gate.</summary>
+    public RequestGates Gates { get; }
 
     public void Dispose() => _gate.Dispose();
 

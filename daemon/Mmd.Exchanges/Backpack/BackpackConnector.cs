@@ -270,15 +270,7 @@ public sealed class BackpackConnector : IExchangeConnector, ISharedRequestBudget
         ? JsonSerializer.Serialize(new { method = "SUBSCRIBE", @params = streams.ToArray() })
         : JsonSerializer.Serialize(new { method = "SUBSCRIBE", @params = streams.ToArray(), signature });
 
-    public void ShareRequestBudget(int instances) => _rest.Share(instances);
-
-    public event Action<TimeSpan>? VenuePaused
-    {
-        add => _rest.VenuePaused += value;
-        remove => _rest.VenuePaused -= value;
-    }
-
-    public void HoldRequests(TimeSpan wait) => _rest.Hold(wait);
+    public RequestGates RequestGates => _rest.Gates;
 
     public async ValueTask DisposeAsync()
     {

@@ -33,6 +33,7 @@ public sealed class BackpackRestClient : IDisposable
         _options = options;
         _time = time;
         _gate = new RequestGate(options.RequestsPerSecond, options.Burst, time);
+        Gates = new RequestGates(_gate);
     }
 
     /// <summary>Venue clock minus ours, in ms, from the last <see cref="SyncClockAsync"/>.</summary>
@@ -148,18 +149,8 @@ public sealed class BackpackRestClient : IDisposable
     /// <summary>The venue-clock timestamp a request is signed with.</summary>
     public long VenueNowMs() => _time.GetUtcNow().ToUnixTimeMilliseconds() + ClockOffsetMs;
 
-    /// <summary>This process's part of the rate when <paramref name="instances"/> instances trade on the venue.</summary>
-    public void Share(int instances) => _gate.Share(instances);
-
-    /// <summary>Raised when the venue paused this client's requests.</summary>
-    public event Action<TimeSpan>? VenuePaused
-    {
-        add => _gate.VenuePaused += value;
-        remove => _gate.VenuePaused -= value;
-    }
-
-    /// <summary>Waits as long as another instance was told to.</summary>
-    public void Hold(TimeSpan wait) => _gate.Hold(wait);
+    /// <summary>What the daemon's request budgets steer: this client's one gate.</summary>
+    public RequestGates Gates { get; }
 
     public void Dispose() => _gate.Dispose();
 

@@ -333,15 +333,7 @@ public sealed class LighterConnector : IExchangeConnector, ISharedRequestBudget
         }
     }
 
-    public void ShareRequestBudget(int instances) => _rest.Share(instances);
-
-    public event Action<TimeSpan>? VenuePaused
-    {
-        add => _rest.VenuePaused += value;
-        remove => _rest.VenuePaused -= value;
-    }
-
-    public void HoldRequests(TimeSpan wait) => _rest.Hold(wait);
+    public RequestGates RequestGates => _rest.Gates;
 
     public async ValueTask DisposeAsync()
     {

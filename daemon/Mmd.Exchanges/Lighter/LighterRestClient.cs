@@ -39,6 +39,7 @@ public sealed class LighterRestClient : IDisposable
         _time = time;
         _reads = new RequestGate(options.RequestsPerSecond, options.ReadBurst, time);
         _transactions = new RequestGate(options.TransactionsPerSecond, options.TransactionBurst, time);
+        Gates = new RequestGates(_reads, _transactions);
         Signer = credentials is null ? null : new LighterSigner(credentials.PrivateKey, credentials.AccountIndex, credentials.ApiKeyIndex, options.EffectiveChainId);
     }
 
@@ -199,26 +200,8 @@ public sealed class LighterRestClient : IDisposable
         }
     }
 
-    /// <summary>This process's part of both limits when <paramref name="instances"/> instances trade on the venue.</summary>
-    public void Share(int instances)
-    {
-        _reads.Share(instances);
-        _transactions.Share(instances);
-    }
-
-    /// <summary>Raised when the venue paused either limit's requests.</summary>
-    public event Action<TimeSpan>? VenuePaused
-    {
-        add { _reads.VenuePaused += value; _transactions.VenuePaused += value; }
-        remove { _reads.VenuePaused -= value; _transactions.VenuePaused -= value; }
-    }
-
-    /// <summary>Waits as long as another instance was told to: both limits, as the venue counts the host's requests.</summary>
-    public void Hold(TimeSpan wait)
-    {
-        _reads.Hold(wait);
-        _transactions.Hold(wait);
-    }
+    /// <summary>What the daemon's request budgets steer: both of this client's gates.</summary>
+    public RequestGates Gates { get; }
 
     public void Dispose()
     {

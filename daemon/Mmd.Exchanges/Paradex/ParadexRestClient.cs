@@ -42,6 +42,7 @@ public sealed class ParadexRestClient : IDisposable
         _time = time;
         _reads = new RequestGate(options.RequestsPerSecond, options.ReadBurst, time);
         _writes = new RequestGate(options.WritesPerSecond, options.WriteBurst, time);
+        Gates = new RequestGates(_reads, _writes);
     }
 
     /// <summary>The venue's clock: what signatures are stamped with.</summary>
@@ -172,26 +173,8 @@ public sealed class ParadexRestClient : IDisposable
         }
     }
 
-    /// <summary>This process's part of both limits when <paramref name="instances"/> instances trade on the venue.</summary>
-    public void Share(int instances)
-    {
-        _reads.Share(instances);
-        _writes.Share(instances);
-    }
-
-    /// <summary>Raised when the venue paused either limit's requests.</summary>
-    public event Action<TimeSpan>? VenuePaused
-    {
-        add { _reads.VenuePaused += value; _writes.VenuePaused += value; }
-        remove { _reads.VenuePaused -= value; _writes.VenuePaused -= value; }
-    }
-
-    /// <summary>Waits as long as another instance was told to: both limits, as the venue counts the host's requests.</summary>
-    public void Hold(TimeSpan wait)
-    {
-        _reads.Hold(wait);
-        _writes.Hold(wait);
-    }
+    /// <summary>What the daemon's request budgets steer: both of this client's gates.</summary>
+    public RequestGates Gates { get; }
 
     public void Dispose()
     {

@@ -24,7 +24,7 @@ public sealed class VenueShares
     {
         lock (_lock)
             foreach (var (v, connector) in _connectors)
-                if (v == venue) connector.HoldRequests(wait);
+                if (v == venue) connector.RequestGates.Hold(wait);
         Held?.Invoke(venue, wait);
     }
 
@@ -55,9 +55,9 @@ public sealed class VenueShares
         {
             _connectors.Add((connector.Venue, shared));
             var venue = connector.Venue;
-            shared.VenuePaused += wait => VenuePaused?.Invoke(venue, wait);
+            shared.RequestGates.VenuePaused += wait => VenuePaused?.Invoke(venue, wait);
             var instances = Math.Max(1u, _instances.GetValueOrDefault(connector.Venue));
-            shared.ShareRequestBudget((int)instances);
+            shared.RequestGates.Share((int)instances);
             Taken?.Invoke(connector.Venue, instances);
         }
     }
@@ -72,7 +72,7 @@ public sealed class VenueShares
             foreach (var (venue, connector) in _connectors)
             {
                 var now = Math.Max(1u, _instances.GetValueOrDefault(venue));
-                connector.ShareRequestBudget((int)now);
+                connector.RequestGates.Share((int)now);
                 if (now != Math.Max(1u, before.GetValueOrDefault(venue))) Taken?.Invoke(venue, now);
             }
         }
