@@ -75,6 +75,15 @@ public class RunCommandTests
         Assert.Matches(@"cumulative: fills [1-9]\d*", report);
         Assert.False(Directory.Exists(dir.Combine("state", "instances")), "a backtest leaves no journal behind");
 
+        // A week, cut short by Ctrl-C once it is under way: the figures so far, and exit 0.
+        using var week = MmdProcess.Start(dir.Path, "backtest", "-f", Repository.Combine("daemon", "templates", "paper-spot-mm.json"), "--for", "7d");
+        // Its journal directory is made once its signal handlers are in place.
+        await Until.TrueAsync(() => Directory.EnumerateDirectories(Path.GetTempPath(), $"mmd-backtest-{week.Pid}-*").Any() || week.HasExited, "the backtest under way");
+        Signals.Kill(week.Pid, 2);
+        Assert.True(await week.WaitForExitAsync(TimeSpan.FromMinutes(1)) == 0, week.Output);
+        Assert.Matches(@"stopped \(backtest interrupted after [\dhms.]+\)", week.StandardOutput);
+        Assert.Contains("own orders left on venue: 0", week.StandardOutput, StringComparison.Ordinal);
+
         using var live = MmdProcess.Start(dir.Path, "backtest", "-f", Repository.Combine("daemon", "templates", "backpack-perp-mm.json"), "--for", "1h");
         Assert.Equal(2, await live.WaitForExitAsync());
         Assert.Contains("venue: a backtest runs on the paper venue, not 'backpack'", live.StandardError, StringComparison.Ordinal);

@@ -14,7 +14,9 @@ namespace Mmd.Backtest;
 
 /// <summary>How a backtest went: the run's last figures and what the simulated clock and the wall clock saw.</summary>
 /// <param name="Furthest">The largest position (base units, either side) the quoted market held at the end of a step.</param>
-public sealed record BacktestResult(StatsSnapshot Final, string StopReason, int OrdersLeft, TimeSpan Simulated, long Steps, TimeSpan WallTime, decimal Furthest);
+/// <param name="Interrupted">Cancelled before the span was simulated (Ctrl-C): the figures are those of the span so far.</param>
+public sealed record BacktestResult(StatsSnapshot Final, string StopReason, int OrdersLeft, TimeSpan Simulated, long Steps, TimeSpan WallTime, decimal Furthest,
+    bool Interrupted);
 
 /// <summary>
 /// Runs a spec on the paper venue on a simulated clock, as fast as the engine settles: hours of synthetic (or scripted)
@@ -28,17 +30,19 @@ public static class Backtester
     private static readonly TimeSpan StepLimit = TimeSpan.FromSeconds(30);
 
     /// <param name="start">Where the simulated clock starts (UTC days matter: the daily loss limit, funding).</param>
+    /// <param name="cancellationToken">Ends the run early, with the figures so far.</param>
     public static async Task<BacktestResult> RunAsync(ValidatedSpec spec, TimeSpan length, DateTimeOffset start, CancellationToken cancellationToken)
     {
         if (spec.Venue != "paper" || spec.HedgeMarket is { Venue: not "paper" })
             throw new ArgumentException("a backtest runs on the paper venue", nameof(spec));
         var wall = Stopwatch.StartNew();
         var time = new FakeTimeProvider(start);
-        var directory = Directory.CreateTempSubdirectory("mmd-backtest-");
+        var directory = Directory.CreateTempSubdirectory($"mmd-backtest-{Environment.ProcessId}-");
         try
         {
-            var db = await MmdDatabase.OpenAsync(Path.Combine(directory.FullName, "journal.db"), cancellationToken);
-            var runId = await new RunStore(db).StartAsync(spec.Name, Environment.ProcessId, start, cancellationToken);
+            // Opened whatever comes: an interruption ends the stepping, and the report still needs a run to report.
+            var db = await MmdDatabase.OpenAsync(Path.Combine(directory.FullName, "journal.db"), CancellationToken.None);
+            var runId = await new RunStore(db).StartAsync(spec.Name, Environment.ProcessId, start, CancellationToken.None);
             using var exchange = new PaperExchange(spec.Paper with { StateDirectory = null }, time);
             await using var connector = new PaperConnector(exchange, spec.Paper.Account);
             await using var journal = new SqliteTradingJournal(db, spec.Name, connector.Venue, spec.HedgeMarket is null ? null : spec.Symbol, runId);
@@ -52,11 +56,12 @@ public static class Backtester
             var run = Task.Run(() => engine.RunAsync(stop.Token), CancellationToken.None);
             var steps = 0L;
             var furthest = 0m;
+            Exception? failed = null;
             try
             {
                 await SettledAsync(engine, connector, run, cancellationToken); // reconciled, quoting
                 var end = start + length;
-                while (time.GetUtcNow() < end && !run.IsCompleted)
+                while (time.GetUtcNow() < end && !run.IsCompleted && !cancellationToken.IsCancellationRequested)
                 {
                     time.Advance(spec.Paper.Tick);
                     steps++;
@@ -64,12 +69,16 @@ public static class Backtester
                     if (engine.LatestStats is { } stats) furthest = Math.Max(furthest, Math.Abs(stats.Cumulative.Position));
                 }
             }
-            finally
+            catch (TimeoutException ex)
             {
-                await stop.CancelAsync(); // the stop cancels every order of the run, as a worker's does
+                failed = ex;
             }
-            var result = await run.WaitAsync(StepLimit, cancellationToken);
-            return new BacktestResult(result.FinalStats, result.StopReason, result.OwnOrdersLeftOnVenue, time.GetUtcNow() - start, steps, wall.Elapsed, furthest);
+            // The stop cancels every order of the run, as a worker's does; the engine is done with before it is disposed.
+            await stop.CancelAsync();
+            var result = await run.WaitAsync(StepLimit, CancellationToken.None);
+            if (failed is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failed);
+            return new BacktestResult(result.FinalStats, result.StopReason, result.OwnOrdersLeftOnVenue, time.GetUtcNow() - start, steps, wall.Elapsed, furthest,
+                cancellationToken.IsCancellationRequested);
         }
         finally
         {
@@ -89,8 +98,7 @@ public static class Backtester
         while (!run.IsCompleted && engine.State is not (EngineState.Stopping or EngineState.Stopped))
         {
             quiet = connector.Drained && engine.Quiescent ? quiet + 1 : 0;
-            if (quiet >= 3) return;
-            cancellationToken.ThrowIfCancellationRequested();
+            if (quiet >= 3 || cancellationToken.IsCancellationRequested) return;
             if (Stopwatch.GetElapsedTime(since) > StepLimit) throw new TimeoutException($"the engine did not settle within {StepLimit.TotalSeconds:0} s of a step");
             await Task.Yield();
         }

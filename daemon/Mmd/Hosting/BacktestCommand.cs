@@ -63,8 +63,12 @@ public static class BacktestCommand
                 return ExitCodes.InvalidInput;
             }
 
-            var outcome = await Backtester.RunAsync(spec, span, from, cancellationToken);
-            Console.Out.WriteLine(StatsFormatter.Report(outcome.Final, $"backtest over after {Span(outcome.Simulated)}", outcome.OrdersLeft));
+            // Ctrl-C or SIGTERM ends the span early and still prints the figures so far.
+            using var stop = new StopRequest();
+            using var signals = stop.OnSignals();
+            using var interrupted = CancellationTokenSource.CreateLinkedTokenSource(stop.Token, cancellationToken);
+            var outcome = await Backtester.RunAsync(spec, span, from, interrupted.Token);
+            Console.Out.WriteLine(StatsFormatter.Report(outcome.Final, $"backtest {(outcome.Interrupted ? "interrupted" : "over")} after {Span(outcome.Simulated)}", outcome.OrdersLeft));
             var hours = outcome.Simulated.TotalHours;
             // Across two markets the result is both together: the hedges' taker fees and prices are half the story.
             var hedgeMarket = outcome.Final.StrategyFigures?.Hedge?.Market;
