@@ -29,7 +29,7 @@ public class BacktesterTests
     }
 
     [Fact]
-    public async Task AScriptedPath_GivesTheSameFillsEveryTime()
+    public async Task AScriptedGrid_GivesTheSameFillsEveryTime()
     {
         var proto = new InstanceSpec { Name = "g", Symbol = "SOL_USDC", SpotGrid = new SpotGridConfig { LowerPrice = "140", UpperPrice = "160", Levels = 5, OrderQuantity = "1" },
             Risk = new RiskLimits { PriceBandPct = "20" },

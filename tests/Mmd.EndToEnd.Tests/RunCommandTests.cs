@@ -84,13 +84,20 @@ public class RunCommandTests
         Assert.Matches(@"stopped \(backtest interrupted after [\dhms.]+\)", week.StandardOutput);
         Assert.Contains("own orders left on venue: 0", week.StandardOutput, StringComparison.Ordinal);
 
+        // Three seeds, a line each and how they spread.
+        using var three = MmdProcess.Start(dir.Path, "backtest", "-f", Repository.Combine("daemon", "templates", "paper-spot-mm.json"), "--for", "2m", "--seed", "5", "--seeds", "3");
+        Assert.True(await three.WaitForExitAsync(TimeSpan.FromMinutes(3)) == 0, three.Output);
+        foreach (var s in new[] { 5, 6, 7 }) Assert.Matches($@"(?m)^seed {s}: 2m00s in [\d.]+ s; furthest position [\d.]+ SOL; net PnL -?[\d.]+ USDC", three.StandardOutput);
+        Assert.Matches(@"== backtest over 3 seeds from 5: net PnL mean -?[\d.]+, worst -?[\d.]+, best -?[\d.]+ USDC; [0-3] lost money", three.StandardOutput);
+
         using var live = MmdProcess.Start(dir.Path, "backtest", "-f", Repository.Combine("daemon", "templates", "backpack-perp-mm.json"), "--for", "1h");
         Assert.Equal(2, await live.WaitForExitAsync());
         Assert.Contains("venue: a backtest runs on the paper venue, not 'backpack'", live.StandardError, StringComparison.Ordinal);
-        using var bad = MmdProcess.Start(dir.Path, "backtest", "-f", Repository.Combine("daemon", "templates", "paper-spot-mm.json"), "--for", "soon", "--seed", "x");
+        using var bad = MmdProcess.Start(dir.Path, "backtest", "-f", Repository.Combine("daemon", "templates", "paper-spot-mm.json"), "--for", "soon", "--seed", "x", "--seeds", "101");
         Assert.Equal(2, await bad.WaitForExitAsync());
         Assert.Contains("--for: 'soon' is not a duration", bad.StandardError, StringComparison.Ordinal);
         Assert.Contains("--seed: 'x' is not a whole number", bad.StandardError, StringComparison.Ordinal);
+        Assert.Contains("--seeds: 101: must be 1-100", bad.StandardError, StringComparison.Ordinal);
     }
 
     [Fact]

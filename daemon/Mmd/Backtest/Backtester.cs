@@ -16,13 +16,22 @@ namespace Mmd.Backtest;
 /// <param name="Furthest">The largest position (base units, either side) the quoted market held at the end of a step.</param>
 /// <param name="Interrupted">Cancelled before the span was simulated (Ctrl-C): the figures are those of the span so far.</param>
 public sealed record BacktestResult(StatsSnapshot Final, string StopReason, int OrdersLeft, TimeSpan Simulated, long Steps, TimeSpan WallTime, decimal Furthest,
-    bool Interrupted);
+    bool Interrupted)
+{
+    /// <summary>A cross-market hedge: its result is both markets together (the hedges' taker fees are half the story).</summary>
+    public bool BothMarkets => Final.StrategyFigures?.Hedge?.Market is not null;
+
+    /// <summary>Net PnL of the run, both markets of a cross-market hedge.</summary>
+    public decimal NetPnl => Final.Cumulative.NetPnl + (Final.StrategyFigures?.Hedge?.Market?.Cumulative.NetPnl ?? 0m);
+}
 
 /// <summary>
 /// Runs a spec on the paper venue on a simulated clock, as fast as the engine settles: hours of synthetic (or scripted)
 /// market in seconds or minutes, to try parameters before they trade. Everything but the clock is the worker's: the
 /// engine, risk limits, hedges, a SQLite journal (in a directory of its own, gone afterwards). Each step moves the paper
-/// market one tick and waits until the engine has acted on all of it, so a slow machine gives the same run, slower.
+/// market one tick and waits until the engine has acted on all of it, so a slow machine runs the same market, slower.
+/// Within a step the engine's streams reach it in the order they arrive, as live: under random taker flow two runs of one
+/// seed agree closely, not exactly.
 /// </summary>
 public static class Backtester
 {

@@ -16,15 +16,17 @@ public static class BacktestCommand
         var length = new Option<string?>("--for") { Description = "Simulated time to run: seconds, or 90s / 15m / 2h / 1d (default: the spec's duration)" };
         var seed = new Option<string?>("--seed") { Description = "Paper market seed (default: the spec's)" };
         var start = new Option<string?>("--start") { Description = "Where the simulated clock starts, UTC (default: now)" };
+        var seeds = new Option<int?>("--seeds") { Description = "Run this many market seeds (from --seed or the spec's, counting up), a line each, then how they spread (1-100)" };
         var command = new Command("backtest",
             "Run a spec's strategy on the paper venue's synthetic (or scripted) market on a simulated clock, and print its report: hours of market in seconds or minutes.");
-        foreach (var o in new Option[] { file, length, seed, start }) command.Options.Add(o);
+        foreach (var o in new Option[] { file, length, seed, seeds, start }) command.Options.Add(o);
 
         command.SetAction(async (result, cancellationToken) =>
         {
             ValidatedSpec spec;
             TimeSpan span;
             DateTimeOffset from;
+            var count = result.GetValue(seeds) ?? 1;
             try
             {
                 if (result.GetValue(file) is not { } f) return Fail("mmd backtest: --file is required (a spec on the paper venue)");
@@ -37,6 +39,7 @@ public static class BacktestCommand
                     if (ulong.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out var value)) proto.Paper.Seed = value;
                     else errors.Add(new("--seed", $"'{s}' is not a whole number"));
                 }
+                if (count is < 1 or > 100) errors.Add(new("--seeds", $"{count}: must be 1-100"));
                 var given = result.GetValue(length) is { } l ? RunCommand.ParseDuration(l, "--for", errors) : null;
                 from = DateTimeOffset.UtcNow;
                 if (result.GetValue(start) is { } st && !DateTimeOffset.TryParse(st, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out from))
@@ -67,19 +70,40 @@ public static class BacktestCommand
             using var stop = new StopRequest();
             using var signals = stop.OnSignals();
             using var interrupted = CancellationTokenSource.CreateLinkedTokenSource(stop.Token, cancellationToken);
-            var outcome = await Backtester.RunAsync(spec, span, from, interrupted.Token);
-            Console.Out.WriteLine(StatsFormatter.Report(outcome.Final, $"backtest {(outcome.Interrupted ? "interrupted" : "over")} after {Span(outcome.Simulated)}", outcome.OrdersLeft));
-            var hours = outcome.Simulated.TotalHours;
-            // Across two markets the result is both together: the hedges' taker fees and prices are half the story.
-            var hedgeMarket = outcome.Final.StrategyFigures?.Hedge?.Market;
-            var net = outcome.Final.Cumulative.NetPnl + (hedgeMarket?.Cumulative.NetPnl ?? 0m);
+            if (count == 1)
+            {
+                var outcome = await Backtester.RunAsync(spec, span, from, interrupted.Token);
+                Console.Out.WriteLine(StatsFormatter.Report(outcome.Final, $"backtest {(outcome.Interrupted ? "interrupted" : "over")} after {Span(outcome.Simulated)}", outcome.OrdersLeft));
+                Console.Out.WriteLine(FormattableString.Invariant(
+                    $"== backtest: {Span(outcome.Simulated)} of paper market (seed {spec.Paper.Seed}, tick {spec.Paper.Tick.TotalSeconds:0.###} s, {outcome.Steps} steps) in {outcome.WallTime.TotalSeconds:0.0} s, {outcome.Simulated / outcome.WallTime:0}x real time"));
+                Console.Out.WriteLine("   " + Figures(outcome));
+                return outcome.OrdersLeft == 0 ? ExitCodes.Ok : ExitCodes.OrdersLeftOnVenue;
+            }
+
+            // One market seed is one story: the same spec over several, a line each, then how they spread.
+            var outcomes = new List<BacktestResult>();
+            for (var n = 0; n < count && !interrupted.IsCancellationRequested; n++)
+            {
+                var seeded = spec with { Paper = spec.Paper with { Seed = spec.Paper.Seed + (ulong)n } };
+                var outcome = await Backtester.RunAsync(seeded, span, from, interrupted.Token);
+                outcomes.Add(outcome);
+                Console.Out.WriteLine(FormattableString.Invariant(
+                    $"seed {seeded.Paper.Seed}: {Span(outcome.Simulated)}{(outcome.Interrupted ? " (interrupted)" : "")} in {outcome.WallTime.TotalSeconds:0.0} s; {Figures(outcome)}; own orders left {outcome.OrdersLeft}"));
+            }
+            var nets = outcomes.Select(o => o.NetPnl).ToList();
             Console.Out.WriteLine(FormattableString.Invariant(
-                $"== backtest: {Span(outcome.Simulated)} of paper market (seed {spec.Paper.Seed}, tick {spec.Paper.Tick.TotalSeconds:0.###} s, {outcome.Steps} steps) in {outcome.WallTime.TotalSeconds:0.0} s, {outcome.Simulated / outcome.WallTime:0}x real time"));
-            Console.Out.WriteLine(FormattableString.Invariant(
-                $"   furthest position {outcome.Furthest} {outcome.Final.BaseAsset}; net PnL {net:0.####} {outcome.Final.QuoteAsset}{(hedgeMarket is null ? "" : " (both markets)")}, {(hours > 0 ? net / (decimal)hours : 0m):0.####} an hour; {outcome.Final.Cumulative.Fills / Math.Max(hours, 1e-9):0.#} fills an hour"));
-            return outcome.OrdersLeft == 0 ? ExitCodes.Ok : ExitCodes.OrdersLeftOnVenue;
+                $"== backtest over {outcomes.Count} seeds from {spec.Paper.Seed}: net PnL mean {nets.Average():0.####}, worst {nets.Min():0.####}, best {nets.Max():0.####} {outcomes[0].Final.QuoteAsset}; {nets.Count(v => v < 0)} lost money; furthest position {outcomes.Max(o => o.Furthest)}"));
+            return outcomes.All(o => o.OrdersLeft == 0) ? ExitCodes.Ok : ExitCodes.OrdersLeftOnVenue;
         });
         return command;
+    }
+
+    /// <summary>Furthest position, net PnL (both markets of a cross-market hedge) and its hourly rate, fills an hour.</summary>
+    private static string Figures(BacktestResult o)
+    {
+        var hours = o.Simulated.TotalHours;
+        return FormattableString.Invariant(
+            $"furthest position {o.Furthest} {o.Final.BaseAsset}; net PnL {o.NetPnl:0.####} {o.Final.QuoteAsset}{(o.BothMarkets ? " (both markets)" : "")}, {(hours > 0 ? o.NetPnl / (decimal)hours : 0m):0.####} an hour; {o.Final.Cumulative.Fills / Math.Max(hours, 1e-9):0.#} fills an hour");
     }
 
     private static string Span(TimeSpan t) => t.TotalHours >= 1 ? $"{(int)t.TotalHours}h{t.Minutes:00}m" : t.TotalMinutes >= 1 ? $"{(int)t.TotalMinutes}m{t.Seconds:00}s" : $"{t.TotalSeconds:0.#}s";
