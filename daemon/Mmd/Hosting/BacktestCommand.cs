@@ -29,29 +29,17 @@ public static class BacktestCommand
             var count = result.GetValue(seeds) ?? 1;
             try
             {
-                if (result.GetValue(file) is not { } f) return Fail("mmd backtest: --file is required (a spec on the paper venue)");
-                if (!f.Exists) return Fail($"mmd backtest: no such spec file: {f.FullName}");
+                if (result.GetValue(file) is not { } f) return RunCommand.Fail("mmd backtest: --file is required (a spec on the paper venue)");
+                if (!f.Exists) return RunCommand.Fail($"mmd backtest: no such spec file: {f.FullName}");
                 var proto = InstanceSpecJson.Parse(f.FullName, await File.ReadAllBytesAsync(f.FullName, cancellationToken), out var lines);
                 var errors = new List<FieldViolation>();
-                if (result.GetValue(seed) is { } s)
-                {
-                    proto.Paper ??= new PaperVenueOptions();
-                    if (ulong.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out var value)) proto.Paper.Seed = value;
-                    else errors.Add(new("--seed", $"'{s}' is not a whole number"));
-                }
+                if (result.GetValue(seed) is { } s) RunCommand.ApplySeed(proto, s, "--seed", errors);
                 if (count is < 1 or > 100) errors.Add(new("--seeds", $"{count}: must be 1-100"));
                 var given = result.GetValue(length) is { } l ? RunCommand.ParseDuration(l, "--for", errors) : null;
                 from = DateTimeOffset.UtcNow;
                 if (result.GetValue(start) is { } st && !DateTimeOffset.TryParse(st, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out from))
                     errors.Add(new("--start", $"'{st}' is not a date and time (e.g. 2026-11-23T00:00:00Z)"));
-                try
-                {
-                    spec = SpecValidator.Validate(proto, f.FullName, lines);
-                }
-                catch (InvalidSpecException ex) when (errors.Count > 0)
-                {
-                    throw new InvalidSpecException(f.FullName, [.. errors, .. ex.Violations], lines);
-                }
+                spec = RunCommand.ValidateWithFlags(proto, f.FullName, lines, errors);
                 if (spec.Venue != "paper") errors.Add(new("venue", $"a backtest runs on the paper venue, not '{spec.Venue}': the live venues' markets are not simulated"));
                 if (spec.HedgeMarket is { Venue: not "paper" } hm) errors.Add(new("maker_taker_hedge.hedge_venue", $"a backtest hedges on the paper venue, not '{hm.Venue}'"));
                 span = given ?? spec.Duration ?? TimeSpan.Zero;
@@ -107,10 +95,4 @@ public static class BacktestCommand
     }
 
     private static string Span(TimeSpan t) => t.TotalHours >= 1 ? $"{(int)t.TotalHours}h{t.Minutes:00}m" : t.TotalMinutes >= 1 ? $"{(int)t.TotalMinutes}m{t.Seconds:00}s" : $"{t.TotalSeconds:0.#}s";
-
-    private static int Fail(string message)
-    {
-        Console.Error.WriteLine(message);
-        return ExitCodes.InvalidInput;
-    }
 }

@@ -52,14 +52,7 @@ public static class RunCommand
                 ApplyFlags(proto, result, flagErrors, name, venue, symbol, duration, seed);
                 strategyFlags.Apply(proto, result, flagErrors);
                 summary = ParseDuration(result.GetValue(summaryEvery) ?? "10s", "--summary-every", flagErrors) ?? TimeSpan.FromSeconds(10);
-                try
-                {
-                    spec = SpecValidator.Validate(proto, source, lines);
-                }
-                catch (InvalidSpecException ex) when (flagErrors.Count > 0)
-                {
-                    throw new InvalidSpecException(source, [.. flagErrors, .. ex.Violations], lines);
-                }
+                spec = ValidateWithFlags(proto, source, lines, flagErrors);
                 if (flagErrors.Count > 0) throw new InvalidSpecException(source, flagErrors, lines);
             }
             catch (ConfigException ex)
@@ -92,12 +85,7 @@ public static class RunCommand
         if (r.GetValue(venue) is { } v) spec.Venue = v;
         if (r.GetValue(symbol) is { } s) spec.Symbol = s;
         if (r.GetValue(duration) is { } d && ParseDuration(d, "duration", errors) is { } dd) spec.Duration = Duration.FromTimeSpan(dd);
-        if (r.GetValue(seed) is { } sd)
-        {
-            spec.Paper ??= new PaperVenueOptions();
-            if (ulong.TryParse(sd, NumberStyles.None, CultureInfo.InvariantCulture, out var seedValue)) spec.Paper.Seed = seedValue;
-            else errors.Add(new("paper.seed", $"'{sd}' is not a whole number"));
-        }
+        if (r.GetValue(seed) is { } sd) ApplySeed(spec, sd, "paper.seed", errors);
     }
 
     /// <summary>"90" (seconds), "90s", "1.5m", "2h".</summary>
@@ -118,7 +106,28 @@ public static class RunCommand
         System.Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
             .ToDictionary(e => (string)e.Key, e => (string?)e.Value, StringComparer.Ordinal);
 
-    private static int Fail(string message)
+    /// <summary>A <c>--seed</c> flag: the paper market's seed, or a violation named <paramref name="field"/>.</summary>
+    internal static void ApplySeed(InstanceSpec spec, string text, string field, List<FieldViolation> errors)
+    {
+        spec.Paper ??= new PaperVenueOptions();
+        if (ulong.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value)) spec.Paper.Seed = value;
+        else errors.Add(new(field, $"'{text}' is not a whole number"));
+    }
+
+    /// <summary>The spec validated; a refusal lists the flags' errors first, then the spec's, in one message.</summary>
+    internal static ValidatedSpec ValidateWithFlags(InstanceSpec spec, string source, IReadOnlyDictionary<string, long>? lines, List<FieldViolation> flagErrors)
+    {
+        try
+        {
+            return SpecValidator.Validate(spec, source, lines);
+        }
+        catch (InvalidSpecException ex) when (flagErrors.Count > 0)
+        {
+            throw new InvalidSpecException(source, [.. flagErrors, .. ex.Violations], lines);
+        }
+    }
+
+    internal static int Fail(string message)
     {
         Console.Error.WriteLine(message);
         return ExitCodes.InvalidInput;
