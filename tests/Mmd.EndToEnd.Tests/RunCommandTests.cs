@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Time.Testing;
 using Mmd.Exchanges.Paper;
@@ -98,6 +99,44 @@ public class RunCommandTests
         Assert.Contains("--for: 'soon' is not a duration", bad.StandardError, StringComparison.Ordinal);
         Assert.Contains("--seed: 'x' is not a whole number", bad.StandardError, StringComparison.Ordinal);
         Assert.Contains("--seeds: 101: must be 1-100", bad.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Backtest_VariesFieldsOverTheSameSeeds_ALineASetting_AndTheBestNamed_OrAJsonLineARun_AndABadVaryExits2()
+    {
+        using var dir = new TempDirectory();
+        var template = Repository.Combine("daemon", "templates", "paper-spot-mm.json");
+        using var sweep = MmdProcess.Start(dir.Path, "backtest", "-f", template, "--for", "2m", "--seeds", "2", "--vary", "spread_pct=0.1,0.3", "--vary", "risk.maxPosition=20");
+        Assert.True(await sweep.WaitForExitAsync(TimeSpan.FromMinutes(3)) == 0, sweep.Output);
+        var text = sweep.StandardOutput;
+        Assert.Contains("== backtest of 2 settings over 2m00s of paper market, seeds 42-43 each", text, StringComparison.Ordinal);
+        foreach (var spread in new[] { "0.1", "0.3" })
+            Assert.Matches($@"(?m)^spread_pct={Regex.Escape(spread)} risk\.maxPosition=20: net PnL mean -?[\d.]+, worst -?[\d.]+, best -?[\d.]+ USDC, [0-2] of 2 lost money; furthest position [\d.]+ SOL; [\d.]+ fills an hour; own orders left 0$", text);
+        Assert.Matches(@"== 2 of 2 settings run in [\d.]+ s; best mean net PnL -?[\d.]+ with spread_pct=0\.[13] risk\.maxPosition=20; worst -?[\d.]+ with spread_pct=0\.[13] risk\.maxPosition=20", text);
+        Assert.False(Directory.Exists(dir.Combine("state", "instances")), "a backtest leaves no journal behind");
+
+        // For a script: a JSON object a line for each run, the settings by their proto path, money as decimal strings.
+        using var json = MmdProcess.Start(dir.Path, "backtest", "-f", template, "--for", "1m", "--vary", "spotMarketMaking.levels=2,3", "-o", "json");
+        Assert.True(await json.WaitForExitAsync(TimeSpan.FromMinutes(3)) == 0, json.Output);
+        var runs = json.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        Assert.Equal(["2", "3"], runs.Select(r => r.GetProperty("settings").GetProperty("spot_market_making.levels").GetString()));
+        Assert.All(runs, r =>
+        {
+            Assert.Equal("42", r.GetProperty("seed").GetString());
+            Assert.Equal(60, r.GetProperty("simulatedSeconds").GetDouble());
+            Assert.Equal(300, r.GetProperty("steps").GetInt64());
+            Assert.Equal(0, r.GetProperty("ordersLeft").GetInt32());
+            Assert.Equal("USDC", r.GetProperty("quoteAsset").GetString());
+            decimal.Parse(r.GetProperty("netPnl").GetString()!, System.Globalization.CultureInfo.InvariantCulture);
+        });
+
+        using var bad = MmdProcess.Start(dir.Path, "backtest", "-f", template, "--for", "1m", "--vary", "spread_pct=-1,0.2", "--vary", "nope=1");
+        Assert.Equal(2, await bad.WaitForExitAsync());
+        Assert.Contains("--vary: nope: the spec has no field 'nope'", bad.StandardError, StringComparison.Ordinal);
+        using var refused = MmdProcess.Start(dir.Path, "backtest", "-f", template, "--for", "1m", "--vary", "spread_pct=-1,0.2");
+        Assert.Equal(2, await refused.WaitForExitAsync());
+        Assert.Contains($"{template}: --vary spread_pct: must be greater than 0 (with spread_pct=-1)", refused.StandardError, StringComparison.Ordinal);
+        Assert.Empty(refused.StandardOutput); // nothing ran
     }
 
     [Fact]

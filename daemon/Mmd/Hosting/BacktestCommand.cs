@@ -17,12 +17,22 @@ public static class BacktestCommand
         var seed = new Option<string?>("--seed") { Description = "Paper market seed (default: the spec's)" };
         var start = new Option<string?>("--start") { Description = "Where the simulated clock starts, UTC (default: now)" };
         var seeds = new Option<int?>("--seeds") { Description = "Run this many market seeds (from --seed or the spec's, counting up), a line each, then how they spread (1-100)" };
+        var vary = new Option<string[]>("--vary")
+        {
+            Description = "Run the spec with a field set to each of these values, on the same market seeds (repeat for a grid of every combination, "
+                + $"at most {BacktestVariations.MaxVariants}): PATH=V1,V2,... e.g. spot_market_making.spread_pct=0.1,0.2,0.3",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var output = new Option<string>("--output", "-o") { Description = "text (default: the report and a line a run), or json: a JSON object a line for each run", DefaultValueFactory = _ => "text" };
+        output.AcceptOnlyFromAmong("text", "json");
         var command = new Command("backtest",
             "Run a spec's strategy on the paper venue's synthetic (or scripted) market on a simulated clock, and print its report: hours of market in seconds or minutes.");
-        foreach (var o in new Option[] { file, length, seed, seeds, start }) command.Options.Add(o);
+        foreach (var o in new Option[] { file, length, seed, seeds, start, vary, output }) command.Options.Add(o);
 
         command.SetAction(async (result, cancellationToken) =>
         {
+            IReadOnlyList<SpecVariant> variants = [];
+            InstanceSpec proto;
             ValidatedSpec spec;
             TimeSpan span;
             DateTimeOffset from;
@@ -31,7 +41,7 @@ public static class BacktestCommand
             {
                 if (result.GetValue(file) is not { } f) return RunCommand.Fail("mmd backtest: --file is required (a spec on the paper venue)");
                 if (!f.Exists) return RunCommand.Fail($"mmd backtest: no such spec file: {f.FullName}");
-                var proto = InstanceSpecJson.Parse(f.FullName, await File.ReadAllBytesAsync(f.FullName, cancellationToken), out var lines);
+                proto = InstanceSpecJson.Parse(f.FullName, await File.ReadAllBytesAsync(f.FullName, cancellationToken), out var lines);
                 var errors = new List<FieldViolation>();
                 if (result.GetValue(seed) is { } s) RunCommand.ApplySeed(proto, s, "--seed", errors);
                 if (count is < 1 or > 100) errors.Add(new("--seeds", $"{count}: must be 1-100"));
@@ -39,9 +49,20 @@ public static class BacktestCommand
                 from = DateTimeOffset.UtcNow;
                 if (result.GetValue(start) is { } st && !DateTimeOffset.TryParse(st, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out from))
                     errors.Add(new("--start", $"'{st}' is not a date and time (e.g. 2026-11-23T00:00:00Z)"));
-                spec = RunCommand.ValidateWithFlags(proto, f.FullName, lines, errors);
-                if (spec.Venue != "paper") errors.Add(new("venue", $"a backtest runs on the paper venue, not '{spec.Venue}': the live venues' markets are not simulated"));
-                if (spec.HedgeMarket is { Venue: not "paper" } hm) errors.Add(new("maker_taker_hedge.hedge_venue", $"a backtest hedges on the paper venue, not '{hm.Venue}'"));
+                if (result.GetValue(vary) is { Length: > 0 } varies)
+                {
+                    variants = BacktestVariations.Expand(proto, varies, f.FullName, lines, errors);
+                    if (variants.Count == 0) throw new InvalidSpecException(f.FullName, errors, lines);
+                    spec = variants[0].Spec;
+                }
+                else
+                {
+                    spec = RunCommand.ValidateWithFlags(proto, f.FullName, lines, errors);
+                }
+                if (variants.Select(v => v.Spec).Append(spec).FirstOrDefault(v => v.Venue != "paper") is { } live)
+                    errors.Add(new("venue", $"a backtest runs on the paper venue, not '{live.Venue}': the live venues' markets are not simulated"));
+                if (variants.Select(v => v.Spec).Append(spec).Select(v => v.HedgeMarket).FirstOrDefault(h => h is { Venue: not "paper" }) is { } hm)
+                    errors.Add(new("maker_taker_hedge.hedge_venue", $"a backtest hedges on the paper venue, not '{hm.Venue}'"));
                 span = given ?? spec.Duration ?? TimeSpan.Zero;
                 if (span <= TimeSpan.Zero) errors.Add(new("--for", "required when the spec has no duration: how much market time to simulate"));
                 else if (span > TimeSpan.FromDays(31)) errors.Add(new("--for", "at most 31 days"));
@@ -58,6 +79,20 @@ public static class BacktestCommand
             using var stop = new StopRequest();
             using var signals = stop.OnSignals();
             using var interrupted = CancellationTokenSource.CreateLinkedTokenSource(stop.Token, cancellationToken);
+            if (result.GetValue(output) == "json")
+            {
+                // A line a run, as each ends: every variant (or the spec as it is) over every seed.
+                var ordersLeft = false;
+                foreach (var variant in variants.Count > 0 ? variants : [new SpecVariant([], spec, proto)])
+                {
+                    if (interrupted.IsCancellationRequested) break;
+                    var runs = await SeedsAsync(variant.Spec, count, span, from, (seeded, outcome) => Console.Out.WriteLine(BacktestJsonLine.Write(variant.Settings, seeded.Paper.Seed, from, outcome)),
+                        interrupted.Token);
+                    ordersLeft |= runs.Any(o => o.OrdersLeft > 0);
+                }
+                return ordersLeft ? ExitCodes.OrdersLeftOnVenue : ExitCodes.Ok;
+            }
+            if (variants.Count > 0) return await SweepAsync(variants, count, span, from, interrupted.Token);
             if (count == 1)
             {
                 var outcome = await Backtester.RunAsync(spec, span, from, interrupted.Token);
@@ -69,21 +104,72 @@ public static class BacktestCommand
             }
 
             // One market seed is one story: the same spec over several, a line each, then how they spread.
-            var outcomes = new List<BacktestResult>();
-            for (var n = 0; n < count && !interrupted.IsCancellationRequested; n++)
-            {
-                var seeded = spec with { Paper = spec.Paper with { Seed = spec.Paper.Seed + (ulong)n } };
-                var outcome = await Backtester.RunAsync(seeded, span, from, interrupted.Token);
-                outcomes.Add(outcome);
-                Console.Out.WriteLine(FormattableString.Invariant(
-                    $"seed {seeded.Paper.Seed}: {Span(outcome.Simulated)}{(outcome.Interrupted ? " (interrupted)" : "")} in {outcome.WallTime.TotalSeconds:0.0} s; {Figures(outcome)}; own orders left {outcome.OrdersLeft}"));
-            }
+            var outcomes = await SeedsAsync(spec, count, span, from, (seeded, outcome) => Console.Out.WriteLine(FormattableString.Invariant(
+                $"seed {seeded.Paper.Seed}: {Span(outcome.Simulated)}{(outcome.Interrupted ? " (interrupted)" : "")} in {outcome.WallTime.TotalSeconds:0.0} s; {Figures(outcome)}; own orders left {outcome.OrdersLeft}")),
+                interrupted.Token);
             var nets = outcomes.Select(o => o.NetPnl).ToList();
             Console.Out.WriteLine(FormattableString.Invariant(
                 $"== backtest over {outcomes.Count} seeds from {spec.Paper.Seed}: net PnL mean {nets.Average():0.####}, worst {nets.Min():0.####}, best {nets.Max():0.####} {outcomes[0].Final.QuoteAsset}; {nets.Count(v => v < 0)} lost money; furthest position {outcomes.Max(o => o.Furthest)}"));
             return outcomes.All(o => o.OrdersLeft == 0) ? ExitCodes.Ok : ExitCodes.OrdersLeftOnVenue;
         });
         return command;
+    }
+
+    /// <summary>The spec over <paramref name="count"/> market seeds counting up from its own, each reported as it ends; stops at an interruption.</summary>
+    private static async Task<List<BacktestResult>> SeedsAsync(ValidatedSpec spec, int count, TimeSpan span, DateTimeOffset from, Action<ValidatedSpec, BacktestResult> ended,
+        CancellationToken cancellationToken)
+    {
+        var outcomes = new List<BacktestResult>();
+        for (var n = 0; n < count && !cancellationToken.IsCancellationRequested; n++)
+        {
+            var seeded = spec with { Paper = spec.Paper with { Seed = spec.Paper.Seed + (ulong)n } };
+            var outcome = await Backtester.RunAsync(seeded, span, from, cancellationToken);
+            outcomes.Add(outcome);
+            ended(seeded, outcome);
+        }
+        return outcomes;
+    }
+
+    /// <summary>
+    /// Every variant over the same market seeds (so they differ by their settings, not their luck), a line each as it
+    /// ends, then the best and the worst by mean net PnL.
+    /// </summary>
+    private static async Task<int> SweepAsync(IReadOnlyList<SpecVariant> variants, int count, TimeSpan span, DateTimeOffset from, CancellationToken cancellationToken)
+    {
+        var wall = System.Diagnostics.Stopwatch.StartNew();
+        var seedText = count == 1 ? $"seed {variants[0].Spec.Paper.Seed}" : $"seeds {variants[0].Spec.Paper.Seed}-{variants[0].Spec.Paper.Seed + (ulong)count - 1}";
+        Console.Out.WriteLine($"== backtest of {variants.Count} settings over {Span(span)} of paper market, {seedText} each");
+        var means = new List<(SpecVariant Variant, decimal Mean)>();
+        var ordersLeft = false;
+        foreach (var variant in variants)
+        {
+            if (cancellationToken.IsCancellationRequested) break;
+            var outcomes = await SeedsAsync(variant.Spec, count, span, from, (_, _) => { }, cancellationToken);
+            if (outcomes.Count == 0) break;
+            var nets = outcomes.Select(o => o.NetPnl).ToList();
+            var hours = outcomes.Sum(o => o.Simulated.TotalHours);
+            var interruptedNow = outcomes[^1].Interrupted || outcomes.Count < count;
+            ordersLeft |= outcomes.Any(o => o.OrdersLeft > 0);
+            var quote = outcomes[0].Final.QuoteAsset;
+            var pnl = count == 1
+                ? FormattableString.Invariant($"net PnL {nets[0]:0.####} {quote}")
+                : FormattableString.Invariant($"net PnL mean {nets.Average():0.####}, worst {nets.Min():0.####}, best {nets.Max():0.####} {quote}, {nets.Count(v => v < 0)} of {nets.Count} lost money");
+            Console.Out.WriteLine(FormattableString.Invariant(
+                $"{variant.Label}: {pnl}; furthest position {outcomes.Max(o => o.Furthest)} {outcomes[0].Final.BaseAsset}; {outcomes.Sum(o => o.Final.Cumulative.Fills) / Math.Max(hours, 1e-9):0.#} fills an hour; own orders left {outcomes.Sum(o => o.OrdersLeft)}{(interruptedNow ? " (interrupted)" : "")}"));
+            if (!interruptedNow) means.Add((variant, nets.Average()));
+        }
+        if (means.Count > 0)
+        {
+            var best = means.MaxBy(m => m.Mean);
+            var worst = means.MinBy(m => m.Mean);
+            Console.Out.WriteLine(FormattableString.Invariant(
+                $"== {means.Count} of {variants.Count} settings run in {wall.Elapsed.TotalSeconds:0.0} s; best mean net PnL {best.Mean:0.####} with {best.Variant.Label}; worst {worst.Mean:0.####} with {worst.Variant.Label}"));
+        }
+        else
+        {
+            Console.Out.WriteLine($"== interrupted before any setting ran its {(count == 1 ? "span" : "seeds")}");
+        }
+        return ordersLeft ? ExitCodes.OrdersLeftOnVenue : ExitCodes.Ok;
     }
 
     /// <summary>Furthest position, net PnL (both markets of a cross-market hedge) and its hourly rate, fills an hour.</summary>

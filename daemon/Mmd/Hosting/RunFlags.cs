@@ -1,10 +1,7 @@
 using System.CommandLine;
-using System.Globalization;
 using Google.Protobuf;
-using Google.Protobuf.Reflection;
 using GrpcMM.Protos.V1;
 using Mmd.Specs;
-using Duration = Google.Protobuf.WellKnownTypes.Duration;
 
 namespace Mmd.Hosting;
 
@@ -87,7 +84,7 @@ internal sealed class RunFlags
         {
             var text = r.GetValue(option)!;
             if (config.Descriptor.FindFieldByName(field) is not { } f) { errors.Add(NotFor(option.Name, prefix)); continue; }
-            Set(config, f, prefix + field, text, errors);
+            SpecFieldText.Set(config, f, prefix + field, text, errors);
         }
     }
 
@@ -135,37 +132,4 @@ internal sealed class RunFlags
         InstanceSpec.StrategyOneofCase.PerpGrid => (spec.PerpGrid, "perp_grid."),
         _ => (spec.MakerTakerHedge, "maker_taker_hedge."),
     };
-
-    /// <summary>Reads a flag's text as the field's type: a decimal string, a count, a duration, or an enum by its short name.</summary>
-    private static void Set(IMessage config, FieldDescriptor f, string field, string text, List<FieldViolation> errors)
-    {
-        switch (f.FieldType)
-        {
-            case FieldType.String:
-                f.Accessor.SetValue(config, f.Name == "order_quantity" && text.Equals("auto", StringComparison.OrdinalIgnoreCase) ? "" : text);
-                break;
-            case FieldType.UInt32:
-                if (uint.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n)) f.Accessor.SetValue(config, n);
-                else errors.Add(new(field, $"'{text}' is not a whole number"));
-                break;
-            case FieldType.Message when f.MessageType.FullName == Duration.Descriptor.FullName:
-                if (RunCommand.ParseDuration(text, field, errors) is { } d) f.Accessor.SetValue(config, Duration.FromTimeSpan(d));
-                break;
-            case FieldType.Enum:
-                // "geometric" -> GRID_MODE_GEOMETRIC, "long" -> GRID_TYPE_LONG, "emergency_close" -> BOUNDARY_ACTION_EMERGENCY_CLOSE
-                var value = f.EnumType.Values.FirstOrDefault(v => v.Number != 0 && v.Name.EndsWith("_" + text.ToUpperInvariant(), StringComparison.Ordinal));
-                if (value is not null) f.Accessor.SetValue(config, value.Number);
-                else errors.Add(new(field, $"'{text}' is not one of {string.Join(", ", f.EnumType.Values.Where(v => v.Number != 0).Select(v => ShortName(v.Name, f.EnumType.Values)))}"));
-                break;
-            default:
-                errors.Add(new(field, "cannot be set from the command line"));
-                break;
-        }
-    }
-
-    private static string ShortName(string name, IList<EnumValueDescriptor> values)
-    {
-        var prefix = values[0].Name[..(values[0].Name.LastIndexOf("UNSPECIFIED", StringComparison.Ordinal))];
-        return name[prefix.Length..].ToLowerInvariant();
-    }
 }
