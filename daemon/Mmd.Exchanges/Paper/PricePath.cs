@@ -24,14 +24,18 @@ public sealed class PricePath
     {
         if (elapsed > End) return null;
         if (elapsed <= _points[0].At) return _points[0].Price;
-        for (var i = 1; i < _points.Length; i++)
+        // The first point at or after the moment (a recorded path has a point for every few seconds of a month): the
+        // segment from the point before it holds the moment.
+        int lo = 1, hi = _points.Length - 1;
+        while (lo < hi)
         {
-            var (t1, p1) = _points[i];
-            if (elapsed > t1) continue;
-            var (t0, p0) = _points[i - 1];
-            var span = (t1 - t0).Ticks;
-            return span == 0 ? p1 : p0 + (p1 - p0) * (elapsed - t0).Ticks / span;
+            var mid = (lo + hi) / 2;
+            if (_points[mid].At < elapsed) lo = mid + 1;
+            else hi = mid;
         }
-        return _points[^1].Price;
+        var (t0, p0) = _points[lo - 1];
+        var (t1, p1) = _points[lo];
+        var span = (t1 - t0).Ticks;
+        return span == 0 ? p1 : p0 + (p1 - p0) * (elapsed - t0).Ticks / span;
     }
 }

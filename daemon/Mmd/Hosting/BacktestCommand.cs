@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using GrpcMM.Protos.V1;
 using Mmd.Backtest;
+using Mmd.Exchanges.Paper;
 using Mmd.Specs;
 using Mmd.Worker;
 
@@ -13,9 +14,9 @@ public static class BacktestCommand
     public static Command Create()
     {
         var file = new Option<FileInfo?>("--file", "-f") { Description = "Instance spec (proto3 JSON) on the paper venue, e.g. daemon/templates/paper-xemm.json" };
-        var length = new Option<string?>("--for") { Description = "Simulated time to run: seconds, or 90s / 15m / 2h / 1d (default: the spec's duration)" };
+        var length = new Option<string?>("--for") { Description = "Simulated time to run: seconds, or 90s / 15m / 2h / 1d (default: the recorded prices' span, else the spec's duration)" };
         var seed = new Option<string?>("--seed") { Description = "Paper market seed (default: the spec's)" };
-        var start = new Option<string?>("--start") { Description = "Where the simulated clock starts, UTC (default: now)" };
+        var start = new Option<string?>("--start") { Description = "Where the simulated clock starts, UTC (default: the recorded prices' first time, else now)" };
         var seeds = new Option<int?>("--seeds") { Description = "Run this many market seeds (from --seed or the spec's, counting up), a line each, then how they spread (1-100)" };
         var vary = new Option<string[]>("--vary")
         {
@@ -23,50 +24,33 @@ public static class BacktestCommand
                 + $"at most {BacktestVariations.MaxVariants}): PATH=V1,V2,... e.g. spot_market_making.spread_pct=0.1,0.2,0.3",
             AllowMultipleArgumentsPerToken = false,
         };
+        var prices = new Option<FileInfo?>("--prices")
+        {
+            Description = "Recorded prices (CSV: time,price or time,open,high,low,close[,...]; Unix seconds, ms or µs, or ISO 8601) that the quoted "
+                + "market (and a hedge market) follows instead of the random walk; the seed still draws the taker flow",
+        };
         var output = new Option<string>("--output", "-o") { Description = "text (default: the report and a line a run), or json: a JSON object a line for each run", DefaultValueFactory = _ => "text" };
         output.AcceptOnlyFromAmong("text", "json");
         var command = new Command("backtest",
-            "Run a spec's strategy on the paper venue's synthetic (or scripted) market on a simulated clock, and print its report: hours of market in seconds or minutes.");
-        foreach (var o in new Option[] { file, length, seed, seeds, start, vary, output }) command.Options.Add(o);
+            "Run a spec's strategy on the paper venue's synthetic, scripted or recorded market on a simulated clock, and print its report: hours of market in seconds or minutes.");
+        foreach (var o in new Option[] { file, length, seed, seeds, start, vary, prices, output }) command.Options.Add(o);
 
         command.SetAction(async (result, cancellationToken) =>
         {
-            IReadOnlyList<SpecVariant> variants = [];
-            InstanceSpec proto;
-            ValidatedSpec spec;
-            TimeSpan span;
-            DateTimeOffset from;
-            var count = result.GetValue(seeds) ?? 1;
+            Plan plan;
             try
             {
                 if (result.GetValue(file) is not { } f) return RunCommand.Fail("mmd backtest: --file is required (a spec on the paper venue)");
                 if (!f.Exists) return RunCommand.Fail($"mmd backtest: no such spec file: {f.FullName}");
-                proto = InstanceSpecJson.Parse(f.FullName, await File.ReadAllBytesAsync(f.FullName, cancellationToken), out var lines);
-                var errors = new List<FieldViolation>();
-                if (result.GetValue(seed) is { } s) RunCommand.ApplySeed(proto, s, "--seed", errors);
-                if (count is < 1 or > 100) errors.Add(new("--seeds", $"{count}: must be 1-100"));
-                var given = result.GetValue(length) is { } l ? RunCommand.ParseDuration(l, "--for", errors) : null;
-                from = DateTimeOffset.UtcNow;
-                if (result.GetValue(start) is { } st && !DateTimeOffset.TryParse(st, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out from))
-                    errors.Add(new("--start", $"'{st}' is not a date and time (e.g. 2026-11-23T00:00:00Z)"));
-                if (result.GetValue(vary) is { Length: > 0 } varies)
-                {
-                    variants = BacktestVariations.Expand(proto, varies, f.FullName, lines, errors);
-                    if (variants.Count == 0) throw new InvalidSpecException(f.FullName, errors, lines);
-                    spec = variants[0].Spec;
-                }
-                else
-                {
-                    spec = RunCommand.ValidateWithFlags(proto, f.FullName, lines, errors);
-                }
-                if (variants.Select(v => v.Spec).Append(spec).FirstOrDefault(v => v.Venue != "paper") is { } live)
-                    errors.Add(new("venue", $"a backtest runs on the paper venue, not '{live.Venue}': the live venues' markets are not simulated"));
-                if (variants.Select(v => v.Spec).Append(spec).Select(v => v.HedgeMarket).FirstOrDefault(h => h is { Venue: not "paper" }) is { } hm)
-                    errors.Add(new("maker_taker_hedge.hedge_venue", $"a backtest hedges on the paper venue, not '{hm.Venue}'"));
-                span = given ?? spec.Duration ?? TimeSpan.Zero;
-                if (span <= TimeSpan.Zero) errors.Add(new("--for", "required when the spec has no duration: how much market time to simulate"));
-                else if (span > TimeSpan.FromDays(31)) errors.Add(new("--for", "at most 31 days"));
-                if (errors.Count > 0) throw new InvalidSpecException(f.FullName, errors, lines);
+                if (result.GetValue(prices) is { Exists: false } missing) return RunCommand.Fail($"mmd backtest: no such prices file: {missing.FullName}");
+                var recorded = result.GetValue(prices) is { } p ? await RecordedPrices.ReadAsync(p.FullName, cancellationToken) : null;
+                var proto = InstanceSpecJson.Parse(f.FullName, await File.ReadAllBytesAsync(f.FullName, cancellationToken), out var lines);
+                plan = MakePlan(proto, f.FullName, lines, recorded, result.GetValue(seed), result.GetValue(seeds) ?? 1, result.GetValue(length), result.GetValue(start),
+                    result.GetValue(vary) ?? []);
+            }
+            catch (RecordedPricesException ex)
+            {
+                return RunCommand.Fail($"mmd backtest: recorded prices: {ex.Message}");
             }
             catch (InvalidSpecException ex)
             {
@@ -79,11 +63,12 @@ public static class BacktestCommand
             using var stop = new StopRequest();
             using var signals = stop.OnSignals();
             using var interrupted = CancellationTokenSource.CreateLinkedTokenSource(stop.Token, cancellationToken);
+            var (variants, count, span, from) = (plan.Variants, plan.Seeds, plan.Span, plan.From);
             if (result.GetValue(output) == "json")
             {
                 // A line a run, as each ends: every variant (or the spec as it is) over every seed.
                 var ordersLeft = false;
-                foreach (var variant in variants.Count > 0 ? variants : [new SpecVariant([], spec, proto)])
+                foreach (var variant in variants)
                 {
                     if (interrupted.IsCancellationRequested) break;
                     var runs = await SeedsAsync(variant.Spec, count, span, from, (seeded, outcome) => Console.Out.WriteLine(BacktestJsonLine.Write(variant.Settings, seeded.Paper.Seed, from, outcome)),
@@ -92,13 +77,14 @@ public static class BacktestCommand
                 }
                 return ordersLeft ? ExitCodes.OrdersLeftOnVenue : ExitCodes.Ok;
             }
-            if (variants.Count > 0) return await SweepAsync(variants, count, span, from, interrupted.Token);
+            if (plan.Swept) return await SweepAsync(plan, interrupted.Token);
+            var spec = variants[0].Spec;
             if (count == 1)
             {
                 var outcome = await Backtester.RunAsync(spec, span, from, interrupted.Token);
                 Console.Out.WriteLine(StatsFormatter.Report(outcome.Final, $"backtest {(outcome.Interrupted ? "interrupted" : "over")} after {Span(outcome.Simulated)}", outcome.OrdersLeft));
                 Console.Out.WriteLine(FormattableString.Invariant(
-                    $"== backtest: {Span(outcome.Simulated)} of paper market (seed {spec.Paper.Seed}, tick {spec.Paper.Tick.TotalSeconds:0.###} s, {outcome.Steps} steps) in {outcome.WallTime.TotalSeconds:0.0} s, {outcome.Simulated / outcome.WallTime:0}x real time"));
+                    $"== backtest: {Span(outcome.Simulated)} of {plan.Market} (seed {spec.Paper.Seed}, tick {spec.Paper.Tick.TotalSeconds:0.###} s, {outcome.Steps} steps) in {outcome.WallTime.TotalSeconds:0.0} s, {outcome.Simulated / outcome.WallTime:0}x real time"));
                 Console.Out.WriteLine("   " + Figures(outcome));
                 return outcome.OrdersLeft == 0 ? ExitCodes.Ok : ExitCodes.OrdersLeftOnVenue;
             }
@@ -113,6 +99,60 @@ public static class BacktestCommand
             return outcomes.All(o => o.OrdersLeft == 0) ? ExitCodes.Ok : ExitCodes.OrdersLeftOnVenue;
         });
         return command;
+    }
+
+    /// <summary>What a backtest runs: the spec or its variants (with the recorded prices in place), over how many seeds, how long, from when.</summary>
+    /// <param name="Swept">Variants were asked for (<c>--vary</c>): a line a setting rather than the report.</param>
+    /// <param name="Market">What the market is, for the summary: the paper venue's own, or the file it replays.</param>
+    private sealed record Plan(IReadOnlyList<SpecVariant> Variants, bool Swept, int Seeds, TimeSpan Span, DateTimeOffset From, string Market);
+
+    /// <summary>The command line's choices checked together: every problem a violation, thrown at once.</summary>
+    private static Plan MakePlan(InstanceSpec proto, string source, IReadOnlyDictionary<string, long> lines, RecordedPrices? recorded, string? seed, int count,
+        string? length, string? start, string[] varies)
+    {
+        var errors = new List<FieldViolation>();
+        if (seed is not null) RunCommand.ApplySeed(proto, seed, "--seed", errors);
+        if (count is < 1 or > 100) errors.Add(new("--seeds", $"{count}: must be 1-100"));
+        var given = length is not null ? RunCommand.ParseDuration(length, "--for", errors) : null;
+        var from = recorded?.First ?? DateTimeOffset.UtcNow;
+        if (start is not null && recorded is not null)
+            errors.Add(new("--start", "the recorded prices start the clock at their first time"));
+        else if (start is not null && !DateTimeOffset.TryParse(start, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out from))
+            errors.Add(new("--start", $"'{start}' is not a date and time (e.g. 2026-11-23T00:00:00Z)"));
+
+        IReadOnlyList<SpecVariant> variants;
+        if (varies.Length > 0)
+        {
+            variants = BacktestVariations.Expand(proto, varies, source, lines, errors);
+            if (variants.Count == 0) throw new InvalidSpecException(source, errors, lines);
+        }
+        else
+        {
+            variants = [new SpecVariant([], RunCommand.ValidateWithFlags(proto, source, lines, errors), proto)];
+        }
+        if (variants.Select(v => v.Spec).FirstOrDefault(v => v.Venue != "paper") is { } live)
+            errors.Add(new("venue", $"a backtest runs on the paper venue, not '{live.Venue}': the live venues' markets are not simulated"));
+        if (variants.Select(v => v.Spec.HedgeMarket).FirstOrDefault(h => h is { Venue: not "paper" }) is { } hm)
+            errors.Add(new("maker_taker_hedge.hedge_venue", $"a backtest hedges on the paper venue, not '{hm.Venue}'"));
+
+        var span = given ?? recorded?.Span ?? variants[0].Spec.Duration ?? TimeSpan.Zero;
+        if (span <= TimeSpan.Zero) errors.Add(new("--for", "required when the spec has no duration: how much market time to simulate"));
+        else if (span > TimeSpan.FromDays(31)) errors.Add(new("--for", "at most 31 days"));
+        else if (recorded is not null && span > recorded.Span) errors.Add(new("--for", $"{Span(span)} is longer than the recorded prices ({Span(recorded.Span)})"));
+        if (errors.Count > 0) throw new InvalidSpecException(source, errors, lines);
+
+        if (recorded is null) return new Plan(variants, varies.Length > 0, count, span, from, "paper market");
+        // The recording replaces the walk of every market the spec trades: a hedge market follows the same prices.
+        variants = [.. variants.Select(v => v with { Spec = v.Spec with { Paper = v.Spec.Paper with { PricePaths = PathsFor(v.Spec, recorded) } } })];
+        return new Plan(variants, varies.Length > 0, count, span, from,
+            $"recorded prices {Path.GetFileName(recorded.File)} ({recorded.Rows} {(recorded.Candles ? "candles" : "prices")} from {recorded.First.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC)");
+    }
+
+    private static Dictionary<string, PricePath> PathsFor(ValidatedSpec spec, RecordedPrices recorded)
+    {
+        var paths = new Dictionary<string, PricePath>(StringComparer.Ordinal) { [spec.Symbol] = recorded.Path };
+        if (spec.HedgeMarket is { } hedge) paths[hedge.Symbol] = recorded.Path;
+        return paths;
     }
 
     /// <summary>The spec over <paramref name="count"/> market seeds counting up from its own, each reported as it ends; stops at an interruption.</summary>
@@ -134,11 +174,12 @@ public static class BacktestCommand
     /// Every variant over the same market seeds (so they differ by their settings, not their luck), a line each as it
     /// ends, then the best and the worst by mean net PnL.
     /// </summary>
-    private static async Task<int> SweepAsync(IReadOnlyList<SpecVariant> variants, int count, TimeSpan span, DateTimeOffset from, CancellationToken cancellationToken)
+    private static async Task<int> SweepAsync(Plan plan, CancellationToken cancellationToken)
     {
+        var (variants, count, span, from) = (plan.Variants, plan.Seeds, plan.Span, plan.From);
         var wall = System.Diagnostics.Stopwatch.StartNew();
         var seedText = count == 1 ? $"seed {variants[0].Spec.Paper.Seed}" : $"seeds {variants[0].Spec.Paper.Seed}-{variants[0].Spec.Paper.Seed + (ulong)count - 1}";
-        Console.Out.WriteLine($"== backtest of {variants.Count} settings over {Span(span)} of paper market, {seedText} each");
+        Console.Out.WriteLine($"== backtest of {variants.Count} settings over {Span(span)} of {plan.Market}, {seedText} each");
         var means = new List<(SpecVariant Variant, decimal Mean)>();
         var ordersLeft = false;
         foreach (var variant in variants)

@@ -1,0 +1,123 @@
+using System.Globalization;
+using CsvHelper;
+using Mmd.Exchanges.Paper;
+
+namespace Mmd.Backtest;
+
+/// <summary>A recorded-prices file that cannot be read: the file, the line and what is wrong there.</summary>
+public sealed class RecordedPricesException(string file, long? line, string problem)
+    : Exception(line is { } l ? $"{file}:{l}: {problem}" : $"{file}: {problem}");
+
+/// <summary>
+/// A market's recorded prices from a CSV file, as the paper venue's scripted price path, so a backtest trades the market
+/// that was rather than a random walk. Two layouts, told apart by the first row's field count:
+/// <c>time,price</c> (trades or mids), or <c>time,open,high,low,close[,...]</c> (candles, as exchanges export klines;
+/// the columns after the fifth are ignored). Time is Unix seconds, milliseconds or microseconds (by magnitude), or an ISO
+/// 8601 date and time (UTC unless it says otherwise). A header row, empty lines and lines starting with '#' are skipped.
+/// </summary>
+/// <param name="First">The first row's time: where the simulated clock starts.</param>
+/// <param name="Last">Where the recording ends (a candle's close: its open plus the spacing of the rows).</param>
+/// <param name="Candles">The file held candles: each became four points (open, the extremes in the likelier order, close).</param>
+public sealed record RecordedPrices(string File, DateTimeOffset First, DateTimeOffset Last, int Rows, bool Candles, PricePath Path)
+{
+    /// <summary>A month of one-second rows, or years of one-minute candles; a larger file is more likely the wrong one.</summary>
+    public const int MaxRows = 3_000_000;
+
+    public TimeSpan Span => Last - First;
+
+    public static async Task<RecordedPrices> ReadAsync(string file, CancellationToken cancellationToken)
+    {
+        var options = CsvReaderOptions.Default with { HasHeader = false, TrackLineNumbers = true, CommentPrefix = '#' };
+        var rows = new List<(DateTimeOffset Time, decimal[] Prices, long Line)>();
+        int? width = null;
+        await using (var csv = CsvReader.FromFile(file, options))
+        {
+            try
+            {
+                while (await csv.ReadAsync(cancellationToken))
+                {
+                    var line = csv.LineNumber;
+                    if (rows.Count == 0 && width is null && !TryTime(csv.GetString(0), out _))
+                    {
+                        width = -1; // the header: the next row decides the layout
+                        continue;
+                    }
+                    var fields = csv.FieldCount;
+                    if (width is null or -1)
+                    {
+                        if (fields is not (2 or >= 5))
+                            throw new RecordedPricesException(file, line, $"{fields} fields: expected time,price or time,open,high,low,close[,...]");
+                        width = fields >= 5 ? 5 : 2;
+                    }
+                    else if (fields < width)
+                    {
+                        throw new RecordedPricesException(file, line, $"{fields} fields where the file's first row had {width}");
+                    }
+                    if (rows.Count == MaxRows) throw new RecordedPricesException(file, line, $"more than {MaxRows:N0} rows");
+                    if (!TryTime(csv.GetString(0), out var time))
+                        throw new RecordedPricesException(file, line, $"'{csv.GetString(0)}' is not a time (Unix seconds, milliseconds or microseconds, or ISO 8601)");
+                    if (rows.Count > 0 && time <= rows[^1].Time)
+                        throw new RecordedPricesException(file, line, $"{Iso(time)} is not after the row before ({Iso(rows[^1].Time)}): rows go forward in time");
+                    var prices = new decimal[width.Value - 1];
+                    for (var i = 0; i < prices.Length; i++)
+                    {
+                        var text = csv.GetString(i + 1);
+                        if (!decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out prices[i]) || prices[i] <= 0)
+                            throw new RecordedPricesException(file, line, $"'{text}' is not a positive price ({ColumnName(width.Value, i + 1)})");
+                    }
+                    if (prices.Length == 4 && (prices[1] < Math.Max(prices[0], prices[3]) || prices[2] > Math.Min(prices[0], prices[3])))
+                        throw new RecordedPricesException(file, line, $"high {prices[1]} and low {prices[2]} do not hold open {prices[0]} and close {prices[3]}");
+                    rows.Add((time, prices, line));
+                }
+            }
+            catch (CsvFormatException ex)
+            {
+                throw new RecordedPricesException(file, null, ex.Message);
+            }
+        }
+        if (rows.Count < 2) throw new RecordedPricesException(file, null, $"{rows.Count} row(s) of prices: at least two, a span of time");
+
+        var first = rows[0].Time;
+        var candles = width == 5;
+        var points = new List<(TimeSpan At, decimal Price)>(candles ? rows.Count * 4 : rows.Count);
+        for (var i = 0; i < rows.Count; i++)
+        {
+            var (time, prices, _) = rows[i];
+            var at = time - first;
+            if (!candles)
+            {
+                points.Add((at, prices[0]));
+                continue;
+            }
+            // A candle is the span to the next one's open (the last: as long as the one before). Within it the price
+            // goes to the extreme nearer the open first: a candle that closes up more likely went down before it went up.
+            var length = (i + 1 < rows.Count ? rows[i + 1].Time : time + (time - rows[i - 1].Time)) - time;
+            var (open, high, low, close) = (prices[0], prices[1], prices[2], prices[3]);
+            var (early, late) = close >= open ? (low, high) : (high, low);
+            points.Add((at, open));
+            points.Add((at + length / 3, early));
+            points.Add((at + length * 2 / 3, late));
+            points.Add((at + length, close));
+        }
+        var last = first + points[^1].At;
+        return new RecordedPrices(file, first, last, rows.Count, candles, new PricePath(points));
+    }
+
+    private static string ColumnName(int width, int column) => width == 2 ? "price" : column switch { 1 => "open", 2 => "high", 3 => "low", _ => "close" };
+
+    private static string Iso(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture);
+
+    /// <summary>Unix time by its magnitude (seconds below 10^11, milliseconds below 10^14, else microseconds), or ISO 8601.</summary>
+    private static bool TryTime(string text, out DateTimeOffset time)
+    {
+        time = default;
+        if (decimal.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var number))
+        {
+            var seconds = number < 100_000_000_000m ? number : number < 100_000_000_000_000m ? number / 1000m : number / 1_000_000m;
+            if (seconds > 253_402_300_799m) return false; // past 9999-12-31
+            time = DateTimeOffset.UnixEpoch.AddTicks((long)(seconds * TimeSpan.TicksPerSecond));
+            return true;
+        }
+        return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out time);
+    }
+}
