@@ -25,6 +25,7 @@ public class BacktesterTests
         Assert.True(final.Cumulative.BuyFills > 10 && final.Cumulative.SellFills > 10, $"{final.Cumulative.BuyFills} buys, {final.Cumulative.SellFills} sells");
         Assert.True(final.StrategyFigures!.Hedge!.Hedges > 10, $"{final.StrategyFigures.Hedge.Hedges} hedges");
         Assert.InRange(outcome.Furthest, 0.5m, 2m); // the template's inventory range
+        Assert.True(outcome.MaxDrawdown >= -outcome.NetPnl, $"net PnL ended at {outcome.NetPnl} from 0, yet the deepest fall was {outcome.MaxDrawdown}");
         Assert.True(final.Runtime >= TimeSpan.FromMinutes(10), $"the engine's clock ran {final.Runtime}");
     }
 
@@ -47,6 +48,8 @@ public class BacktesterTests
         static string D(Trading.Stats.StatsSnapshot f) => $"{f.Cumulative.Fills} {f.Cumulative.RealizedPnl} {f.Cumulative.FeesInQuote} {f.Cumulative.Position} {f.Cumulative.MakerBuyVolume} {f.Cumulative.TakerBuyVolume} {f.Cumulative.AverageEntryPrice}";
         Assert.True(D(first.Final) == D(second.Final), D(first.Final) + " | " + D(second.Final));
         Assert.Equal(0, first.OrdersLeft);
+        // At 143, the bottom of the path, the two buys (150 and 145) are 9 under water, with their fees, from a net of 0.
+        Assert.InRange(first.MaxDrawdown, 9m, 9.5m);
     }
 
     [Fact]

@@ -106,14 +106,25 @@ public class RunCommandTests
     {
         using var dir = new TempDirectory();
         var template = Repository.Combine("daemon", "templates", "paper-spot-mm.json");
-        using var sweep = MmdProcess.Start(dir.Path, "backtest", "-f", template, "--for", "2m", "--seeds", "2", "--vary", "spread_pct=0.1,0.3", "--vary", "risk.maxPosition=20");
+        var best = dir.Combine("best.json");
+        using var sweep = MmdProcess.Start(dir.Path, "backtest", "-f", template, "--for", "2m", "--seeds", "2", "--vary", "spread_pct=0.1,0.3", "--vary", "risk.maxPosition=20",
+            "--save-best", best);
         Assert.True(await sweep.WaitForExitAsync(TimeSpan.FromMinutes(3)) == 0, sweep.Output);
         var text = sweep.StandardOutput;
         Assert.Contains("== backtest of 2 settings over 2m00s of paper market, seeds 42-43 each", text, StringComparison.Ordinal);
         foreach (var spread in new[] { "0.1", "0.3" })
-            Assert.Matches($@"(?m)^spread_pct={Regex.Escape(spread)} risk\.maxPosition=20: net PnL mean -?[\d.]+, worst -?[\d.]+, best -?[\d.]+ USDC, [0-2] of 2 lost money; furthest position [\d.]+ SOL; [\d.]+ fills an hour; own orders left 0$", text);
+            Assert.Matches($@"(?m)^spread_pct={Regex.Escape(spread)} risk\.maxPosition=20: net PnL mean -?[\d.]+, worst -?[\d.]+, best -?[\d.]+ USDC, [0-2] of 2 lost money; furthest position [\d.]+ SOL; max drawdown [\d.]+ USDC; [\d.]+ fills an hour; own orders left 0$", text);
         Assert.Matches(@"== 2 of 2 settings run in [\d.]+ s; best mean net PnL -?[\d.]+ with spread_pct=0\.[13] risk\.maxPosition=20; worst -?[\d.]+ with spread_pct=0\.[13] risk\.maxPosition=20", text);
         Assert.False(Directory.Exists(dir.Combine("state", "instances")), "a backtest leaves no journal behind");
+        // The best setting's spec, whole, for mmctl start -f: the template with the winning values.
+        var winner = Regex.Match(text, @"best mean net PnL -?[\d.]+ with spread_pct=(0\.[13]) ").Groups[1].Value;
+        Assert.Contains($"== the spec with spread_pct={winner} risk.maxPosition=20 is in {best}", text, StringComparison.Ordinal);
+        using (var saved = JsonDocument.Parse(await File.ReadAllTextAsync(best)))
+        {
+            Assert.Equal(winner, saved.RootElement.GetProperty("spotMarketMaking").GetProperty("spreadPct").GetString());
+            Assert.Equal("20", saved.RootElement.GetProperty("risk").GetProperty("maxPosition").GetString());
+            Assert.Equal("0.5", saved.RootElement.GetProperty("spotMarketMaking").GetProperty("orderQuantity").GetString()); // the rest is the template's
+        }
 
         // For a script: a JSON object a line for each run, the settings by their proto path, money as decimal strings.
         using var json = MmdProcess.Start(dir.Path, "backtest", "-f", template, "--for", "1m", "--vary", "spotMarketMaking.levels=2,3", "-o", "json");

@@ -14,15 +14,19 @@ namespace Mmd.Backtest;
 
 /// <summary>How a backtest went: the run's last figures and what the simulated clock and the wall clock saw.</summary>
 /// <param name="Furthest">The largest position (base units, either side) the quoted market held at the end of a step.</param>
+/// <param name="MaxDrawdown">The deepest fall of net PnL (both markets of a cross-market hedge, unrealized included) from its
+/// high so far, at the ends of steps: what holding the setting through the span would have cost at its worst.</param>
 /// <param name="Interrupted">Cancelled before the span was simulated (Ctrl-C): the figures are those of the span so far.</param>
 public sealed record BacktestResult(StatsSnapshot Final, string StopReason, int OrdersLeft, TimeSpan Simulated, long Steps, TimeSpan WallTime, decimal Furthest,
-    bool Interrupted)
+    decimal MaxDrawdown, bool Interrupted)
 {
     /// <summary>A cross-market hedge: its result is both markets together (the hedges' taker fees are half the story).</summary>
     public bool BothMarkets => Final.StrategyFigures?.Hedge?.Market is not null;
 
     /// <summary>Net PnL of the run, both markets of a cross-market hedge.</summary>
-    public decimal NetPnl => Final.Cumulative.NetPnl + (Final.StrategyFigures?.Hedge?.Market?.Cumulative.NetPnl ?? 0m);
+    public decimal NetPnl => NetPnlOf(Final);
+
+    internal static decimal NetPnlOf(StatsSnapshot stats) => stats.Cumulative.NetPnl + (stats.StrategyFigures?.Hedge?.Market?.Cumulative.NetPnl ?? 0m);
 }
 
 /// <summary>
@@ -65,6 +69,7 @@ public static class Backtester
             var run = Task.Run(() => engine.RunAsync(stop.Token), CancellationToken.None);
             var steps = 0L;
             var furthest = 0m;
+            var (high, drawdown) = (0m, 0m);
             Exception? failed = null;
             try
             {
@@ -75,7 +80,11 @@ public static class Backtester
                     time.Advance(spec.Paper.Tick);
                     steps++;
                     await SettledAsync(engine, connector, run, cancellationToken);
-                    if (engine.LatestStats is { } stats) furthest = Math.Max(furthest, Math.Abs(stats.Cumulative.Position));
+                    if (engine.LatestStats is not { } stats) continue;
+                    furthest = Math.Max(furthest, Math.Abs(stats.Cumulative.Position));
+                    var net = BacktestResult.NetPnlOf(stats);
+                    high = Math.Max(high, net);
+                    drawdown = Math.Max(drawdown, high - net);
                 }
             }
             catch (TimeoutException ex)
@@ -87,7 +96,7 @@ public static class Backtester
             var result = await run.WaitAsync(StepLimit, CancellationToken.None);
             if (failed is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failed);
             return new BacktestResult(result.FinalStats, result.StopReason, result.OwnOrdersLeftOnVenue, time.GetUtcNow() - start, steps, wall.Elapsed, furthest,
-                cancellationToken.IsCancellationRequested);
+                drawdown, cancellationToken.IsCancellationRequested);
         }
         finally
         {

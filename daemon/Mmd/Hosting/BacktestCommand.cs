@@ -29,11 +29,12 @@ public static class BacktestCommand
             Description = "Recorded prices (CSV: time,price or time,open,high,low,close[,...]; Unix seconds, ms or µs, or ISO 8601) that the quoted "
                 + "market (and a hedge market) follows instead of the random walk; the seed still draws the taker flow",
         };
+        var saveBest = new Option<FileInfo?>("--save-best") { Description = "With --vary: write the spec with the best mean net PnL's settings to this file (for mmctl start -f)" };
         var output = new Option<string>("--output", "-o") { Description = "text (default: the report and a line a run), or json: a JSON object a line for each run", DefaultValueFactory = _ => "text" };
         output.AcceptOnlyFromAmong("text", "json");
         var command = new Command("backtest",
             "Run a spec's strategy on the paper venue's synthetic, scripted or recorded market on a simulated clock, and print its report: hours of market in seconds or minutes.");
-        foreach (var o in new Option[] { file, length, seed, seeds, start, vary, prices, output }) command.Options.Add(o);
+        foreach (var o in new Option[] { file, length, seed, seeds, start, vary, prices, saveBest, output }) command.Options.Add(o);
 
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -46,7 +47,7 @@ public static class BacktestCommand
                 var recorded = result.GetValue(prices) is { } p ? await RecordedPrices.ReadAsync(p.FullName, cancellationToken) : null;
                 var proto = InstanceSpecJson.Parse(f.FullName, await File.ReadAllBytesAsync(f.FullName, cancellationToken), out var lines);
                 plan = MakePlan(proto, f.FullName, lines, recorded, result.GetValue(seed), result.GetValue(seeds) ?? 1, result.GetValue(length), result.GetValue(start),
-                    result.GetValue(vary) ?? []);
+                    result.GetValue(vary) ?? [], result.GetValue(saveBest));
             }
             catch (RecordedPricesException ex)
             {
@@ -68,13 +69,16 @@ public static class BacktestCommand
             {
                 // A line a run, as each ends: every variant (or the spec as it is) over every seed.
                 var ordersLeft = false;
+                var means = new List<(SpecVariant Variant, decimal Mean)>();
                 foreach (var variant in variants)
                 {
                     if (interrupted.IsCancellationRequested) break;
                     var runs = await SeedsAsync(variant.Spec, count, span, from, (seeded, outcome) => Console.Out.WriteLine(BacktestJsonLine.Write(variant.Settings, seeded.Paper.Seed, from, outcome)),
                         interrupted.Token);
                     ordersLeft |= runs.Any(o => o.OrdersLeft > 0);
+                    if (runs.Count == count && !runs[^1].Interrupted) means.Add((variant, runs.Average(o => o.NetPnl)));
                 }
+                if (plan.SaveBest is { } target && means.Count > 0) await SaveBestAsync(target, means.MaxBy(m => m.Mean).Variant);
                 return ordersLeft ? ExitCodes.OrdersLeftOnVenue : ExitCodes.Ok;
             }
             if (plan.Swept) return await SweepAsync(plan, interrupted.Token);
@@ -104,13 +108,16 @@ public static class BacktestCommand
     /// <summary>What a backtest runs: the spec or its variants (with the recorded prices in place), over how many seeds, how long, from when.</summary>
     /// <param name="Swept">Variants were asked for (<c>--vary</c>): a line a setting rather than the report.</param>
     /// <param name="Market">What the market is, for the summary: the paper venue's own, or the file it replays.</param>
-    private sealed record Plan(IReadOnlyList<SpecVariant> Variants, bool Swept, int Seeds, TimeSpan Span, DateTimeOffset From, string Market);
+    /// <param name="SaveBest">Where to write the spec with the best settings (<c>--save-best</c>).</param>
+    private sealed record Plan(IReadOnlyList<SpecVariant> Variants, bool Swept, int Seeds, TimeSpan Span, DateTimeOffset From, string Market, FileInfo? SaveBest);
 
     /// <summary>The command line's choices checked together: every problem a violation, thrown at once.</summary>
     private static Plan MakePlan(InstanceSpec proto, string source, IReadOnlyDictionary<string, long> lines, RecordedPrices? recorded, string? seed, int count,
-        string? length, string? start, string[] varies)
+        string? length, string? start, string[] varies, FileInfo? saveBest)
     {
         var errors = new List<FieldViolation>();
+        if (saveBest is not null && varies.Length == 0) errors.Add(new("--save-best", "needs --vary: the best of the settings it tries"));
+        else if (saveBest is { Directory.Exists: false }) errors.Add(new("--save-best", $"no such directory: {saveBest.DirectoryName}"));
         if (seed is not null) RunCommand.ApplySeed(proto, seed, "--seed", errors);
         if (count is < 1 or > 100) errors.Add(new("--seeds", $"{count}: must be 1-100"));
         var given = length is not null ? RunCommand.ParseDuration(length, "--for", errors) : null;
@@ -141,11 +148,11 @@ public static class BacktestCommand
         else if (recorded is not null && span > recorded.Span) errors.Add(new("--for", $"{Span(span)} is longer than the recorded prices ({Span(recorded.Span)})"));
         if (errors.Count > 0) throw new InvalidSpecException(source, errors, lines);
 
-        if (recorded is null) return new Plan(variants, varies.Length > 0, count, span, from, "paper market");
+        if (recorded is null) return new Plan(variants, varies.Length > 0, count, span, from, "paper market", saveBest);
         // The recording replaces the walk of every market the spec trades: a hedge market follows the same prices.
         variants = [.. variants.Select(v => v with { Spec = v.Spec with { Paper = v.Spec.Paper with { PricePaths = PathsFor(v.Spec, recorded) } } })];
         return new Plan(variants, varies.Length > 0, count, span, from,
-            $"recorded prices {Path.GetFileName(recorded.File)} ({recorded.Rows} {(recorded.Candles ? "candles" : "prices")} from {recorded.First.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC)");
+            $"recorded prices {Path.GetFileName(recorded.File)} ({recorded.Rows} {(recorded.Candles ? "candles" : "prices")} from {recorded.First.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC)", saveBest);
     }
 
     private static Dictionary<string, PricePath> PathsFor(ValidatedSpec spec, RecordedPrices recorded)
@@ -196,7 +203,7 @@ public static class BacktestCommand
                 ? FormattableString.Invariant($"net PnL {nets[0]:0.####} {quote}")
                 : FormattableString.Invariant($"net PnL mean {nets.Average():0.####}, worst {nets.Min():0.####}, best {nets.Max():0.####} {quote}, {nets.Count(v => v < 0)} of {nets.Count} lost money");
             Console.Out.WriteLine(FormattableString.Invariant(
-                $"{variant.Label}: {pnl}; furthest position {outcomes.Max(o => o.Furthest)} {outcomes[0].Final.BaseAsset}; {outcomes.Sum(o => o.Final.Cumulative.Fills) / Math.Max(hours, 1e-9):0.#} fills an hour; own orders left {outcomes.Sum(o => o.OrdersLeft)}{(interruptedNow ? " (interrupted)" : "")}"));
+                $"{variant.Label}: {pnl}; furthest position {outcomes.Max(o => o.Furthest)} {outcomes[0].Final.BaseAsset}; max drawdown {outcomes.Max(o => o.MaxDrawdown):0.####} {quote}; {outcomes.Sum(o => o.Final.Cumulative.Fills) / Math.Max(hours, 1e-9):0.#} fills an hour; own orders left {outcomes.Sum(o => o.OrdersLeft)}{(interruptedNow ? " (interrupted)" : "")}"));
             if (!interruptedNow) means.Add((variant, nets.Average()));
         }
         if (means.Count > 0)
@@ -205,6 +212,11 @@ public static class BacktestCommand
             var worst = means.MinBy(m => m.Mean);
             Console.Out.WriteLine(FormattableString.Invariant(
                 $"== {means.Count} of {variants.Count} settings run in {wall.Elapsed.TotalSeconds:0.0} s; best mean net PnL {best.Mean:0.####} with {best.Variant.Label}; worst {worst.Mean:0.####} with {worst.Variant.Label}"));
+            if (plan.SaveBest is { } target)
+            {
+                await SaveBestAsync(target, best.Variant);
+                Console.Out.WriteLine($"== the spec with {best.Variant.Label} is in {target.FullName}{(cancellationToken.IsCancellationRequested ? " (best of those run before the interruption)" : "")}");
+            }
         }
         else
         {
@@ -213,12 +225,20 @@ public static class BacktestCommand
         return ordersLeft ? ExitCodes.OrdersLeftOnVenue : ExitCodes.Ok;
     }
 
-    /// <summary>Furthest position, net PnL (both markets of a cross-market hedge) and its hourly rate, fills an hour.</summary>
+    /// <summary>The best variant's spec, written whole (to a new file first, so a reader never sees half of it).</summary>
+    private static async Task SaveBestAsync(FileInfo target, SpecVariant best)
+    {
+        var temporary = target.FullName + ".tmp";
+        await File.WriteAllTextAsync(temporary, InstanceSpecJson.FormatIndented(best.Proto) + Environment.NewLine, CancellationToken.None);
+        File.Move(temporary, target.FullName, overwrite: true);
+    }
+
+    /// <summary>Furthest position, net PnL (both markets of a cross-market hedge), its hourly rate and deepest fall, fills an hour.</summary>
     private static string Figures(BacktestResult o)
     {
         var hours = o.Simulated.TotalHours;
         return FormattableString.Invariant(
-            $"furthest position {o.Furthest} {o.Final.BaseAsset}; net PnL {o.NetPnl:0.####} {o.Final.QuoteAsset}{(o.BothMarkets ? " (both markets)" : "")}, {(hours > 0 ? o.NetPnl / (decimal)hours : 0m):0.####} an hour; {o.Final.Cumulative.Fills / Math.Max(hours, 1e-9):0.#} fills an hour");
+            $"furthest position {o.Furthest} {o.Final.BaseAsset}; net PnL {o.NetPnl:0.####} {o.Final.QuoteAsset}{(o.BothMarkets ? " (both markets)" : "")}, {(hours > 0 ? o.NetPnl / (decimal)hours : 0m):0.####} an hour, max drawdown {o.MaxDrawdown:0.####} {o.Final.QuoteAsset}; {o.Final.Cumulative.Fills / Math.Max(hours, 1e-9):0.#} fills an hour");
     }
 
     private static string Span(TimeSpan t) => t.TotalHours >= 1 ? $"{(int)t.TotalHours}h{t.Minutes:00}m" : t.TotalMinutes >= 1 ? $"{(int)t.TotalMinutes}m{t.Seconds:00}s" : $"{t.TotalSeconds:0.#}s";

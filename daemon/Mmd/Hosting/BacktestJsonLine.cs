@@ -29,6 +29,7 @@ internal static class BacktestJsonLine
             json.WriteString("baseAsset", o.Final.BaseAsset);
             json.WriteString("quoteAsset", o.Final.QuoteAsset);
             Money(json, "netPnl", o.NetPnl);
+            Money(json, "maxDrawdown", o.MaxDrawdown);
             json.WriteBoolean("bothMarkets", o.BothMarkets);
             var c = o.Final.Cumulative;
             Money(json, "realizedPnl", c.RealizedPnl);

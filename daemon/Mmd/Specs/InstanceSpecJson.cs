@@ -15,6 +15,7 @@ public static class InstanceSpecJson
 {
     private static readonly JsonParser Parser = new(JsonParser.Settings.Default.WithIgnoreUnknownFields(false));
     private static readonly JsonFormatter Formatter = new(JsonFormatter.Settings.Default.WithFormatDefaultValues(false));
+    private static readonly JsonFormatter IndentedFormatter = new(JsonFormatter.Settings.Default.WithFormatDefaultValues(false).WithIndentation());
 
     public static InstanceSpec Parse(string source, byte[] json, out IReadOnlyDictionary<string, long> lines)
     {
@@ -50,6 +51,9 @@ public static class InstanceSpecJson
     }
 
     public static string Format(InstanceSpec spec) => Formatter.Format(spec);
+
+    /// <summary>The spec as a person would keep it in a file: indented, fields at their defaults left out.</summary>
+    public static string FormatIndented(InstanceSpec spec) => IndentedFormatter.Format(spec);
 
     private static void Normalize(JsonObject obj, MessageDescriptor descriptor, string prefix, List<FieldViolation> violations)
     {
