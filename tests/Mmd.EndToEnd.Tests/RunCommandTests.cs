@@ -107,11 +107,11 @@ public class RunCommandTests
         using var dir = new TempDirectory();
         var template = Repository.Combine("daemon", "templates", "paper-spot-mm.json");
         var best = dir.Combine("best.json");
-        using var sweep = MmdProcess.Start(dir.Path, "backtest", "-f", template, "--for", "2m", "--seeds", "2", "--vary", "spread_pct=0.1,0.3", "--vary", "risk.maxPosition=20",
+        using var sweep = MmdProcess.Start(dir.Path, "backtest", "-f", template, "--for", "1m", "--seeds", "2", "--vary", "spread_pct=0.1,0.3", "--vary", "risk.maxPosition=20",
             "--save-best", best);
         Assert.True(await sweep.WaitForExitAsync(TimeSpan.FromMinutes(3)) == 0, sweep.Output);
         var text = sweep.StandardOutput;
-        Assert.Contains("== backtest of 2 settings over 2m00s of paper market, seeds 42-43 each", text, StringComparison.Ordinal);
+        Assert.Contains("== backtest of 2 settings over 1m00s of paper market, seeds 42-43 each", text, StringComparison.Ordinal);
         foreach (var spread in new[] { "0.1", "0.3" })
             Assert.Matches($@"(?m)^spread_pct={Regex.Escape(spread)} risk\.maxPosition=20: net PnL mean -?[\d.]+, worst -?[\d.]+, best -?[\d.]+ USDC, [0-2] of 2 lost money; furthest position [\d.]+ SOL; max drawdown [\d.]+ USDC; [\d.]+ fills an hour; own orders left 0$", text);
         Assert.Matches(@"== 2 of 2 settings run in [\d.]+ s; best mean net PnL -?[\d.]+ with spread_pct=0\.[13] risk\.maxPosition=20; worst -?[\d.]+ with spread_pct=0\.[13] risk\.maxPosition=20", text);
@@ -154,40 +154,40 @@ public class RunCommandTests
     public async Task Backtest_OnRecordedCandles_TheMarketFollowsThem_FromTheirFirstTime_AndABadFileNamesItsLine()
     {
         using var dir = new TempDirectory();
-        // Twenty one-minute candles from 150 down to 140.50 and back up to 145 (Binance's kline layout, times in ms).
+        // Twenty 30-second candles from 150 down to 140.50 and back up to 145 (Binance's kline layout, times in ms).
         var candles = new System.Text.StringBuilder("open_time,open,high,low,close,volume,close_time\n");
         var open = 150m;
         for (var i = 0; i < 20; i++)
         {
             var close = i < 10 ? open - 0.95m : open + 0.45m;
-            var time = 1764547200000L + i * 60_000L;
-            candles.Append(System.Globalization.CultureInfo.InvariantCulture, $"{time},{open},{Math.Max(open, close) + 0.2m},{Math.Min(open, close) - 0.2m},{close},10,{time + 59_999}\n");
+            var time = 1764547200000L + i * 30_000L;
+            candles.Append(System.Globalization.CultureInfo.InvariantCulture, $"{time},{open},{Math.Max(open, close) + 0.2m},{Math.Min(open, close) - 0.2m},{close},10,{time + 29_999}\n");
             open = close;
         }
         Assert.Equal(145m, open);
-        var prices = dir.Combine("sol-1m.csv");
+        var prices = dir.Combine("sol-30s.csv");
         await File.WriteAllTextAsync(prices, candles.ToString());
         var template = Repository.Combine("daemon", "templates", "paper-spot-mm.json");
 
         using var run = MmdProcess.Start(dir.Path, "backtest", "-f", template, "--prices", prices);
         Assert.True(await run.WaitForExitAsync(TimeSpan.FromMinutes(3)) == 0, run.Output);
         var report = run.StandardOutput;
-        Assert.Contains("stopped (backtest over after 20m00s)", report, StringComparison.Ordinal);
-        Assert.Contains("== backtest: 20m00s of recorded prices sol-1m.csv (20 candles from 2025-12-01 00:00:00 UTC) (seed 42, tick 0.2 s, 6000 steps)", report, StringComparison.Ordinal);
+        Assert.Contains("stopped (backtest over after 10m00s)", report, StringComparison.Ordinal);
+        Assert.Contains("== backtest: 10m00s of recorded prices sol-30s.csv (20 candles from 2025-12-01 00:00:00 UTC) (seed 42, tick 0.2 s, 3000 steps)", report, StringComparison.Ordinal);
         Assert.Matches(@"at mid 145\.00\b", report); // the last candle's close: the market went where the file went
         Assert.Contains("own orders left on venue: 0", report, StringComparison.Ordinal);
 
         // A row out of order: the file and its line, exit 2, nothing run.
-        await File.AppendAllTextAsync(prices, "1764547200000,145,145.2,144.8,145,10,1764547259999\n");
+        await File.AppendAllTextAsync(prices, "1764547200000,145,145.2,144.8,145,10,1764547229999\n");
         using var bad = MmdProcess.Start(dir.Path, "backtest", "-f", template, "--prices", prices, "--for", "30m", "--start", "2026-01-01T00:00:00Z");
         Assert.Equal(2, await bad.WaitForExitAsync());
-        Assert.Contains($"{prices}:22: 2025-12-01T00:00:00Z is not after the row before (2025-12-01T00:19:00Z)", bad.StandardError, StringComparison.Ordinal);
+        Assert.Contains($"{prices}:22: 2025-12-01T00:00:00Z is not after the row before (2025-12-01T00:09:30Z)", bad.StandardError, StringComparison.Ordinal);
         Assert.Empty(bad.StandardOutput);
         // A good file and flags it cannot go with: longer than the recording, and a start of its own.
         await File.WriteAllTextAsync(prices, candles.ToString());
         using var tooLong = MmdProcess.Start(dir.Path, "backtest", "-f", template, "--prices", prices, "--for", "30m", "--start", "2026-01-01T00:00:00Z");
         Assert.Equal(2, await tooLong.WaitForExitAsync());
-        Assert.Contains("--for: 30m00s is longer than the recorded prices (20m00s)", tooLong.StandardError, StringComparison.Ordinal);
+        Assert.Contains("--for: 30m00s is longer than the recorded prices (10m00s)", tooLong.StandardError, StringComparison.Ordinal);
         Assert.Contains("--start: the recorded prices start the clock at their first time", tooLong.StandardError, StringComparison.Ordinal);
     }
 
