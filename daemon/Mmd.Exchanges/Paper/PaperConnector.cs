@@ -11,10 +11,19 @@ public sealed class PaperConnector : IExchangeConnector
     private readonly PaperExchange _exchange;
     private readonly string _account;
     private readonly bool _ownsExchange;
-    // What the streams' readers hold: the channels' unread items, and items handed out whose reader has not come back for
-    // the next one (it is still acting on them). A backtest steps the simulated clock once both are none.
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<object, Func<int>> _unread = new();
+    // Readers' hand-outs and returns: a reader has come back once it asks for the next event, its last one acted on.
     private long _handedOut, _cameBack;
+    // Stepped delivery (a backtest): each open stream by a fixed name, and the events it may hand out before it is told again.
+    private readonly SortedDictionary<string, SteppedStream> _stepped = new(StringComparer.Ordinal);
+    private volatile bool _stepping;
+    private int _permitsOutstanding;
+    private int _streamsOpened; // a stream reopened (a book resubscribed after a gap) comes after the one it replaces
+
+    private sealed class SteppedStream(Func<int> unread)
+    {
+        public SemaphoreSlim Permit { get; } = new(0);
+        public Func<int> Unread { get; } = unread;
+    }
 
     public PaperConnector(PaperExchange exchange, string account, bool ownsExchange = false)
     {
@@ -26,10 +35,47 @@ public sealed class PaperConnector : IExchangeConnector
     public string Venue => "paper";
 
     /// <summary>
-    /// Every event the venue has published to this connector's open streams has been taken by their readers, which came
-    /// back for more: a reader that writes each event on into its own queue has queued them all.
+    /// A backtest's delivery: the streams hand out an event only when <see cref="DeliverNext"/> says so, one at a time and
+    /// in a fixed order of streams, so the engine hears a step's events in the same order every run, whatever the thread
+    /// pool does (live, as the real venues, each stream delivers as it goes). Set before the first stream opens.
     /// </summary>
-    public bool Drained => Interlocked.Read(ref _handedOut) == Interlocked.Read(ref _cameBack) && _unread.Values.All(count => count() == 0);
+    public bool Stepped
+    {
+        get => _stepping;
+        init => _stepping = value;
+    }
+
+    /// <summary>
+    /// Stepped: lets the first stream (account streams before books, then by symbol) with an event waiting hand out one;
+    /// false when no stream has one waiting. The caller waits for <see cref="Idle"/> before the next.
+    /// </summary>
+    public bool DeliverNext()
+    {
+        lock (_stepped)
+        {
+            foreach (var stream in _stepped.Values)
+            {
+                if (stream.Unread() == 0 || stream.Permit.CurrentCount > 0) continue;
+                Interlocked.Increment(ref _permitsOutstanding);
+                stream.Permit.Release();
+                return true;
+            }
+            return false;
+        }
+    }
+
+    /// <summary>Every event handed out has been acted on by its reader, which is back for the next, and none is let out but not yet taken.</summary>
+    public bool Idle => Volatile.Read(ref _permitsOutstanding) == 0 && Interlocked.Read(ref _handedOut) == Interlocked.Read(ref _cameBack);
+
+    /// <summary>Stepped delivery ends: every stream delivers as it goes, as when the engine stops and waits for its cancels to be confirmed.</summary>
+    public void EndStepping()
+    {
+        lock (_stepped)
+        {
+            _stepping = false;
+            foreach (var stream in _stepped.Values) stream.Permit.Release(int.MaxValue / 2); // whoever waits, and whoever is about to
+        }
+    }
 
     public ConnectorCapabilities Capabilities =>
         ConnectorCapabilities.Spot | ConnectorCapabilities.Perpetual | ConnectorCapabilities.PostOnly | ConnectorCapabilities.ReduceOnly
@@ -77,7 +123,12 @@ public sealed class PaperConnector : IExchangeConnector
     public async IAsyncEnumerable<MarketDataEvent> StreamOrderBookAsync(string symbol, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var book = _exchange.SubscribeBook(symbol, out var unsubscribe);
-        _unread[book] = () => book.Count;
+        if (_stepping)
+        {
+            // A backtest's book moves every tick: no quiet spell to mark.
+            await foreach (var e in ReadAll(book, $"book:{symbol}", unsubscribe, cancellationToken)) yield return e;
+            yield break;
+        }
         try
         {
             // The venue is in this process: while its stream is open it is alive, and a quiet spell says so.
@@ -91,29 +142,43 @@ public sealed class PaperConnector : IExchangeConnector
         }
         finally
         {
-            _unread.TryRemove(book, out _);
             unsubscribe();
         }
     }
 
     public IAsyncEnumerable<AccountEvent> StreamAccountAsync(string symbol, CancellationToken cancellationToken) =>
-        ReadAll(_exchange.SubscribeAccount(_account, symbol, out var unsubscribe), unsubscribe, cancellationToken);
+        ReadAll(_exchange.SubscribeAccount(_account, symbol, out var unsubscribe), $"account:{symbol}", unsubscribe, cancellationToken);
 
-    private async IAsyncEnumerable<T> ReadAll<T>(ChannelReader<T> reader, Action unsubscribe, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private async IAsyncEnumerable<T> ReadAll<T>(ChannelReader<T> reader, string name, Action unsubscribe, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        _unread[reader] = () => reader.Count;
+        SteppedStream? stepped = null;
+        var key = "";
+        if (_stepping)
+            lock (_stepped)
+                _stepped.Add(key = $"{name}#{++_streamsOpened:D9}", stepped = new SteppedStream(() => reader.Count));
         try
         {
-            await foreach (var item in reader.ReadAllAsync(cancellationToken))
+            while (await reader.WaitToReadAsync(cancellationToken))
             {
+                var turn = stepped is not null && _stepping;
+                if (turn) await stepped!.Permit.WaitAsync(cancellationToken);
+                if (!reader.TryRead(out var item)) continue;
                 Interlocked.Increment(ref _handedOut);
+                // The turn is spent once the event is out (not when it is granted): Idle never sees a gap between the two.
+                if (turn && _stepping) Interlocked.Decrement(ref _permitsOutstanding);
                 yield return item;
                 Interlocked.Increment(ref _cameBack);
             }
         }
         finally
         {
-            _unread.TryRemove(reader, out _);
+            if (stepped is not null)
+                lock (_stepped)
+                {
+                    // A stream closed with a turn given and not taken (its reader cancelled) leaves no turn owed.
+                    if (_stepping && stepped.Permit.CurrentCount > 0) Interlocked.Decrement(ref _permitsOutstanding);
+                    _stepped.Remove(key);
+                }
             unsubscribe();
         }
     }

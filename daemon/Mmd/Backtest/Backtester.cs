@@ -34,8 +34,8 @@ public sealed record BacktestResult(StatsSnapshot Final, string StopReason, int 
 /// market in seconds or minutes, to try parameters before they trade. Everything but the clock is the worker's: the
 /// engine, risk limits, hedges, a SQLite journal (in a directory of its own, gone afterwards). Each step moves the paper
 /// market one tick and waits until the engine has acted on all of it, so a slow machine runs the same market, slower.
-/// Within a step the engine's streams reach it in the order they arrive, as live: under random taker flow two runs of one
-/// seed agree closely, not exactly.
+/// Within a step the venue's events reach the engine one at a time, in the connector's fixed order of streams, each acted
+/// on before the next (<see cref="PaperConnector.Stepped"/>): the same spec, seed and start give the same run every time.
 /// </summary>
 public static class Backtester
 {
@@ -57,7 +57,7 @@ public static class Backtester
             var db = await MmdDatabase.OpenAsync(Path.Combine(directory.FullName, "journal.db"), CancellationToken.None);
             var runId = await new RunStore(db).StartAsync(spec.Name, Environment.ProcessId, start, CancellationToken.None);
             using var exchange = new PaperExchange(spec.Paper with { StateDirectory = null }, time);
-            await using var connector = new PaperConnector(exchange, spec.Paper.Account);
+            await using var connector = new PaperConnector(exchange, spec.Paper.Account) { Stepped = true };
             await using var journal = new SqliteTradingJournal(db, spec.Name, connector.Venue, spec.HedgeMarket is null ? null : spec.Symbol, runId);
             await using var hedgeJournal = spec.HedgeMarket is { } target ? new SqliteTradingJournal(db, spec.Name, target.Venue, target.Symbol, runId) : null;
             var hedge = spec.HedgeMarket is { } h ? new HedgeMarket(connector, h.Symbol, hedgeJournal!) : null;
@@ -91,7 +91,9 @@ public static class Backtester
             {
                 failed = ex;
             }
-            // The stop cancels every order of the run, as a worker's does; the engine is done with before it is disposed.
+            // The stop cancels every order of the run, as a worker's does, and hears the cancels as they come; the engine is
+            // done with before it is disposed.
+            connector.EndStepping();
             await stop.CancelAsync();
             var result = await run.WaitAsync(StepLimit, CancellationToken.None);
             if (failed is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failed);
@@ -106,19 +108,35 @@ public static class Backtester
     }
 
     /// <summary>
-    /// The engine has acted on everything the step brought: the venue's streams are drained into it and it is quiet, at
-    /// three looks in a row (an event the paper venue hands over as another is handled is not missed); or the run has ended.
+    /// The engine has acted on everything the step brought: each event the venue published is handed to it in turn (in
+    /// the connector's fixed order of streams, the next once the engine is quiet after the last), until none waits; or the
+    /// run has ended. One event at a time, the engine meets a step's events in the same order every run.
     /// </summary>
     private static async Task SettledAsync(InstanceEngine engine, PaperConnector connector, Task run, CancellationToken cancellationToken)
     {
         var since = Stopwatch.GetTimestamp();
+        do
+        {
+            if (!await QuietAsync(engine, connector, run, since, cancellationToken)) return;
+        }
+        while (connector.DeliverNext());
+    }
+
+    /// <summary>
+    /// The engine quiet and the connector idle at three looks in a row (an event handed over as another is handled is not
+    /// missed); false when the run has ended or is interrupted.
+    /// </summary>
+    private static async Task<bool> QuietAsync(InstanceEngine engine, PaperConnector connector, Task run, long since, CancellationToken cancellationToken)
+    {
         var quiet = 0;
         while (!run.IsCompleted && engine.State is not (EngineState.Stopping or EngineState.Stopped))
         {
-            quiet = connector.Drained && engine.Quiescent ? quiet + 1 : 0;
-            if (quiet >= 3 || cancellationToken.IsCancellationRequested) return;
+            quiet = connector.Idle && engine.Quiescent ? quiet + 1 : 0;
+            if (quiet >= 3) return true;
+            if (cancellationToken.IsCancellationRequested) return false;
             if (Stopwatch.GetElapsedTime(since) > StepLimit) throw new TimeoutException($"the engine did not settle within {StepLimit.TotalSeconds:0} s of a step");
             await Task.Yield();
         }
+        return false;
     }
 }
