@@ -127,13 +127,21 @@ public class RunCommandTests
         }
 
         // For a script: a JSON object a line for each run, the settings by their proto path, money as decimal strings.
-        using var json = MmdProcess.Start(dir.Path, "backtest", "-f", template, "--for", "1m", "--vary", "spotMarketMaking.levels=2,3", "-o", "json");
+        string[] jsonArgs = ["backtest", "-f", Repository.Combine("daemon", "templates", "paper-xemm.json"), "--for", "1m", "--vary", "inventory_range=1,2", "-o", "json",
+            "--start", "2026-01-01T00:00:00Z"];
+        using var json = MmdProcess.Start(dir.Path, jsonArgs);
         Assert.True(await json.WaitForExitAsync(TimeSpan.FromMinutes(3)) == 0, json.Output);
+        // The same again (a cross-market hedge: four streams into the engine, random taker flow): the same runs, to the last figure.
+        using var again = MmdProcess.Start(dir.Path, jsonArgs);
+        Assert.True(await again.WaitForExitAsync(TimeSpan.FromMinutes(3)) == 0, again.Output);
+        static string WithoutWallTime(string lines) => Regex.Replace(lines, @"""wallSeconds"":[\d.]+,", "");
+        Assert.Equal(WithoutWallTime(json.StandardOutput), WithoutWallTime(again.StandardOutput));
         var runs = json.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
-        Assert.Equal(["2", "3"], runs.Select(r => r.GetProperty("settings").GetProperty("spot_market_making.levels").GetString()));
+        Assert.Equal(["1", "2"], runs.Select(r => r.GetProperty("settings").GetProperty("maker_taker_hedge.inventory_range").GetString()));
         Assert.All(runs, r =>
         {
-            Assert.Equal("42", r.GetProperty("seed").GetString());
+            Assert.Equal("23", r.GetProperty("seed").GetString());
+            Assert.True(r.GetProperty("hedges").GetInt32() > 0 && r.GetProperty("bothMarkets").GetBoolean(), r.ToString());
             Assert.Equal(60, r.GetProperty("simulatedSeconds").GetDouble());
             Assert.Equal(300, r.GetProperty("steps").GetInt64());
             Assert.Equal(0, r.GetProperty("ordersLeft").GetInt32());
