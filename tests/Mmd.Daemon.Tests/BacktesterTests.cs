@@ -65,6 +65,27 @@ public class BacktesterTests
     }
 
     [Fact]
+    public async Task AGridThatStopsAtItsBoundary_EndsTheRunThere_AndClosesAtThatMomentsPrice_EveryTime()
+    {
+        // The perp grid template's range is the mid -/+ 1 % at start (148.50-151.50); the scripted price falls through it.
+        var proto = InstanceSpecJson.Parse("paper-perp-grid.json", File.ReadAllBytes(Repository.Combine("daemon", "templates", "paper-perp-grid.json")), out _);
+        proto.PerpGrid.BoundaryAction = BoundaryAction.EmergencyClose;
+        proto.Paper.PricePath.Add(new PricePoint { At = Google.Protobuf.WellKnownTypes.Duration.FromTimeSpan(TimeSpan.Zero), Price = "150" });
+        proto.Paper.PricePath.Add(new PricePoint { At = Google.Protobuf.WellKnownTypes.Duration.FromTimeSpan(TimeSpan.FromMinutes(10)), Price = "120" });
+        var grid = SpecValidator.Validate(proto, "test");
+
+        var first = await Backtester.RunAsync(grid, TimeSpan.FromMinutes(10), Start, CancellationToken.None);
+        var second = await Backtester.RunAsync(grid, TimeSpan.FromMinutes(10), Start, CancellationToken.None);
+
+        Assert.StartsWith("boundary: price ", first.StopReason, StringComparison.Ordinal);
+        // 148.50 less the 0.2 % tolerance is passed 36 s in (50 cents a minute): the run ends there, not at ten minutes.
+        Assert.InRange(first.Simulated, TimeSpan.FromSeconds(34), TimeSpan.FromSeconds(38));
+        Assert.Equal(0m, first.Final.Cumulative.Position); // closed
+        Assert.Equal(0, first.OrdersLeft);
+        Assert.Equal(Figures(first), Figures(second));
+    }
+
+    [Fact]
     public async Task ALiveVenue_IsRefused()
     {
         var live = SpecValidator.Validate(new InstanceSpec { Name = "b", Venue = "backpack", Symbol = "SOL_USDC_PERP",

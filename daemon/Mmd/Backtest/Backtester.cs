@@ -23,6 +23,12 @@ public sealed record BacktestResult(StatsSnapshot Final, string StopReason, int 
     /// <summary>A cross-market hedge: its result is both markets together (the hedges' taker fees are half the story).</summary>
     public bool BothMarkets => Final.StrategyFigures?.Hedge?.Market is not null;
 
+    /// <summary>The strategy ended the run itself (a grid's boundary, a stop loss that stops), before the span was over.</summary>
+    public bool StrategyStopped => StopReason != StopRequested;
+
+    /// <summary>The engine's reason when the run was stopped from outside: the span's end, or an interruption.</summary>
+    internal const string StopRequested = "stop requested";
+
     /// <summary>Net PnL of the run, both markets of a cross-market hedge.</summary>
     public decimal NetPnl => NetPnlOf(Final);
 
@@ -75,7 +81,9 @@ public static class Backtester
             {
                 await SettledAsync(engine, connector, run, cancellationToken); // reconciled, quoting
                 var end = start + length;
-                while (time.GetUtcNow() < end && !run.IsCompleted && !cancellationToken.IsCancellationRequested)
+                // A strategy that stops itself (a grid's boundary) ends the run where it stopped: its stop and any close
+                // happen at that moment's prices, not at whatever the clock reached while they ran.
+                while (time.GetUtcNow() < end && !run.IsCompleted && engine.State == EngineState.Running && !cancellationToken.IsCancellationRequested)
                 {
                     time.Advance(spec.Paper.Tick);
                     steps++;
@@ -95,7 +103,7 @@ public static class Backtester
             // done with before it is disposed.
             connector.EndStepping();
             await stop.CancelAsync();
-            var result = await run.WaitAsync(StepLimit, CancellationToken.None);
+            var result = await StoppedAsync(run, time, spec.Paper.Tick);
             if (failed is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failed);
             return new BacktestResult(result.FinalStats, result.StopReason, result.OwnOrdersLeftOnVenue, time.GetUtcNow() - start, steps, wall.Elapsed, furthest,
                 drawdown, cancellationToken.IsCancellationRequested);
@@ -105,6 +113,22 @@ public static class Backtester
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools(); // the files can go
             directory.Delete(recursive: true);
         }
+    }
+
+    /// <summary>
+    /// The run's end, on a clock that stands still while the stop works (cancels and a close trade at the prices of the
+    /// moment the run ended); only a stop that waits on the clock itself (an order that would not go, retried) is given
+    /// a tick at a time, after a second of waiting.
+    /// </summary>
+    private static async Task<EngineResult> StoppedAsync(Task<EngineResult> run, FakeTimeProvider time, TimeSpan tick)
+    {
+        var since = Stopwatch.GetTimestamp();
+        while (!run.IsCompleted)
+        {
+            if (Stopwatch.GetElapsedTime(since) > StepLimit) throw new TimeoutException($"the engine did not stop within {StepLimit.TotalSeconds:0} s");
+            if (await Task.WhenAny(run, Task.Delay(TimeSpan.FromSeconds(1), CancellationToken.None)) != run) time.Advance(tick);
+        }
+        return await run;
     }
 
     /// <summary>

@@ -86,7 +86,8 @@ public static class BacktestCommand
             if (count == 1)
             {
                 var outcome = await Backtester.RunAsync(spec, span, from, interrupted.Token);
-                Console.Out.WriteLine(StatsFormatter.Report(outcome.Final, $"backtest {(outcome.Interrupted ? "interrupted" : "over")} after {Span(outcome.Simulated)}", outcome.OrdersLeft));
+                var ended = outcome.StrategyStopped ? outcome.StopReason : $"backtest {(outcome.Interrupted ? "interrupted" : "over")}";
+                Console.Out.WriteLine(StatsFormatter.Report(outcome.Final, $"{ended} after {Span(outcome.Simulated)}", outcome.OrdersLeft));
                 Console.Out.WriteLine(FormattableString.Invariant(
                     $"== backtest: {Span(outcome.Simulated)} of {plan.Market} (seed {spec.Paper.Seed}, tick {spec.Paper.Tick.TotalSeconds:0.###} s, {outcome.Steps} steps) in {outcome.WallTime.TotalSeconds:0.0} s, {outcome.Simulated / outcome.WallTime:0}x real time"));
                 Console.Out.WriteLine("   " + Figures(outcome));
@@ -95,7 +96,7 @@ public static class BacktestCommand
 
             // One market seed is one story: the same spec over several, a line each, then how they spread.
             var outcomes = await SeedsAsync(spec, count, span, from, (seeded, outcome) => Console.Out.WriteLine(FormattableString.Invariant(
-                $"seed {seeded.Paper.Seed}: {Span(outcome.Simulated)}{(outcome.Interrupted ? " (interrupted)" : "")} in {outcome.WallTime.TotalSeconds:0.0} s; {Figures(outcome)}; own orders left {outcome.OrdersLeft}")),
+                $"seed {seeded.Paper.Seed}: {Span(outcome.Simulated)}{(outcome.Interrupted ? " (interrupted)" : "")} in {outcome.WallTime.TotalSeconds:0.0} s; {Figures(outcome)}; own orders left {outcome.OrdersLeft}{Stopped(outcome)}")),
                 interrupted.Token);
             var nets = outcomes.Select(o => o.NetPnl).ToList();
             Console.Out.WriteLine(FormattableString.Invariant(
@@ -203,7 +204,7 @@ public static class BacktestCommand
                 ? FormattableString.Invariant($"net PnL {nets[0]:0.####} {quote}")
                 : FormattableString.Invariant($"net PnL mean {nets.Average():0.####}, worst {nets.Min():0.####}, best {nets.Max():0.####} {quote}, {nets.Count(v => v < 0)} of {nets.Count} lost money");
             Console.Out.WriteLine(FormattableString.Invariant(
-                $"{variant.Label}: {pnl}; furthest position {outcomes.Max(o => o.Furthest)} {outcomes[0].Final.BaseAsset}; max drawdown {outcomes.Max(o => o.MaxDrawdown):0.####} {quote}; {outcomes.Sum(o => o.Final.Cumulative.Fills) / Math.Max(hours, 1e-9):0.#} fills an hour; own orders left {outcomes.Sum(o => o.OrdersLeft)}{(interruptedNow ? " (interrupted)" : "")}"));
+                $"{variant.Label}: {pnl}; furthest position {outcomes.Max(o => o.Furthest)} {outcomes[0].Final.BaseAsset}; max drawdown {outcomes.Max(o => o.MaxDrawdown):0.####} {quote}; {outcomes.Sum(o => o.Final.Cumulative.Fills) / Math.Max(hours, 1e-9):0.#} fills an hour; own orders left {outcomes.Sum(o => o.OrdersLeft)}{(interruptedNow ? " (interrupted)" : "")}{string.Concat(outcomes.Take(1).Select(Stopped))}"));
             if (!interruptedNow) means.Add((variant, nets.Average()));
         }
         if (means.Count > 0)
@@ -232,6 +233,9 @@ public static class BacktestCommand
         await File.WriteAllTextAsync(temporary, InstanceSpecJson.FormatIndented(best.Proto) + Environment.NewLine, CancellationToken.None);
         File.Move(temporary, target.FullName, overwrite: true);
     }
+
+    /// <summary>When the strategy stopped the run itself: where and why (of a sweep's first seed; the others are in -o json).</summary>
+    private static string Stopped(BacktestResult o) => o.StrategyStopped ? $"; the strategy stopped it at {Span(o.Simulated)}: {o.StopReason}" : "";
 
     /// <summary>Furthest position, net PnL (both markets of a cross-market hedge), its hourly rate and deepest fall, fills an hour.</summary>
     private static string Figures(BacktestResult o)
