@@ -86,6 +86,25 @@ public class BacktesterTests
     }
 
     [Fact]
+    public async Task WithTicksHalfAMinuteApart_TheBookStaysFreshBetweenThem_SoTheQuotesRestAndTrade()
+    {
+        // Live, a quiet book says it is alive every 5 s; here the clock walks a second at a time so those marks come as
+        // they would, and the engine does not pull its quotes as stale (15 s) between the venue's ticks.
+        var proto = new InstanceSpec { Name = "slow", Symbol = "SOL_USDC",
+            SpotMarketMaking = new SpotMarketMakingConfig { SpreadPct = "0.2", OrderQuantity = "0.5", Levels = 2 },
+            Risk = new RiskLimits { MaxPosition = "50", PriceBandPct = "5" },
+            Paper = new PaperVenueOptions { Seed = 42, VolatilityPct = "0.02", Tick = Google.Protobuf.WellKnownTypes.Duration.FromTimeSpan(TimeSpan.FromSeconds(30)),
+                FlowRate = "0.05", InitialBalances = { ["USDC"] = "10000", ["SOL"] = "28" } } };
+        var slow = SpecValidator.Validate(proto, "test");
+
+        var outcome = await Backtester.RunAsync(slow, TimeSpan.FromHours(1), Start, CancellationToken.None);
+
+        Assert.Equal(120, outcome.Steps);
+        Assert.True(outcome.Final.Cumulative.Fills >= 20, $"{outcome.Final.Cumulative.Fills} fills in an hour of quotes"); // none when they were pulled
+        Assert.Equal(Figures(outcome), Figures(await Backtester.RunAsync(slow, TimeSpan.FromHours(1), Start, CancellationToken.None)));
+    }
+
+    [Fact]
     public async Task ALiveVenue_IsRefused()
     {
         var live = SpecValidator.Validate(new InstanceSpec { Name = "b", Venue = "backpack", Symbol = "SOL_USDC_PERP",

@@ -123,16 +123,17 @@ public sealed class PaperConnector : IExchangeConnector
     public async IAsyncEnumerable<MarketDataEvent> StreamOrderBookAsync(string symbol, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var book = _exchange.SubscribeBook(symbol, out var unsubscribe);
+        var time = _exchange.Time;
         if (_stepping)
         {
-            // A backtest's book moves every tick: no quiet spell to mark.
-            await foreach (var e in ReadAll(book, $"book:{symbol}", unsubscribe, cancellationToken)) yield return e;
+            // The quiet spell's mark takes its turn as any event: due once the simulated clock has passed the spell.
+            await foreach (var e in SteppedAsync(book, $"book:{symbol}", unsubscribe, () => new BookAliveEvent(symbol, time.GetUtcNow()), cancellationToken))
+                yield return e;
             yield break;
         }
         try
         {
             // The venue is in this process: while its stream is open it is alive, and a quiet spell says so.
-            var time = _exchange.Time;
             await foreach (var e in Shared.QuietMarks.ReadAsync(book, _exchange.Settings.BookAliveInterval, time, static () => true, cancellationToken))
             {
                 Interlocked.Increment(ref _handedOut);
@@ -146,24 +147,60 @@ public sealed class PaperConnector : IExchangeConnector
         }
     }
 
-    public IAsyncEnumerable<AccountEvent> StreamAccountAsync(string symbol, CancellationToken cancellationToken) =>
-        ReadAll(_exchange.SubscribeAccount(_account, symbol, out var unsubscribe), $"account:{symbol}", unsubscribe, cancellationToken);
-
-    private async IAsyncEnumerable<T> ReadAll<T>(ChannelReader<T> reader, string name, Action unsubscribe, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public IAsyncEnumerable<AccountEvent> StreamAccountAsync(string symbol, CancellationToken cancellationToken)
     {
-        SteppedStream? stepped = null;
-        var key = "";
-        if (_stepping)
-            lock (_stepped)
-                _stepped.Add(key = $"{name}#{++_streamsOpened:D9}", stepped = new SteppedStream(() => reader.Count));
+        var account = _exchange.SubscribeAccount(_account, symbol, out var unsubscribe);
+        return _stepping ? SteppedAsync(account, $"account:{symbol}", unsubscribe, quietMark: null, cancellationToken) : ReadAll(account, unsubscribe, cancellationToken);
+    }
+
+    private async IAsyncEnumerable<T> ReadAll<T>(ChannelReader<T> reader, Action unsubscribe, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
         try
         {
-            while (await reader.WaitToReadAsync(cancellationToken))
+            await foreach (var item in reader.ReadAllAsync(cancellationToken))
             {
-                var turn = stepped is not null && _stepping;
-                if (turn) await stepped!.Permit.WaitAsync(cancellationToken);
-                if (!reader.TryRead(out var item)) continue;
                 Interlocked.Increment(ref _handedOut);
+                yield return item;
+                Interlocked.Increment(ref _cameBack);
+            }
+        }
+        finally
+        {
+            unsubscribe();
+        }
+    }
+
+    /// <summary>
+    /// A stream of a stepped connector: an event (or a quiet spell's mark) only at its turn (<see cref="DeliverNext"/>);
+    /// once stepping ends, each as it comes.
+    /// </summary>
+    private async IAsyncEnumerable<T> SteppedAsync<T>(ChannelReader<T> reader, string name, Action unsubscribe, Func<T>? quietMark,
+        [EnumeratorCancellation] CancellationToken cancellationToken) where T : class
+    {
+        var time = _exchange.Time;
+        var lastHeard = time.GetUtcNow();
+        bool MarkDue() => quietMark is not null && time.GetUtcNow() - lastHeard >= _exchange.Settings.BookAliveInterval;
+        var stream = new SteppedStream(() => reader.Count + (MarkDue() ? 1 : 0));
+        string key;
+        lock (_stepped) _stepped.Add(key = $"{name}#{++_streamsOpened:D9}", stream);
+        try
+        {
+            while (true)
+            {
+                var turn = _stepping;
+                if (turn) await stream.Permit.WaitAsync(cancellationToken);
+                T? item = null;
+                if (reader.TryRead(out var read)) item = read;
+                else if (turn && MarkDue()) item = quietMark!();
+                if (item is null)
+                {
+                    if (turn && _stepping) Interlocked.Decrement(ref _permitsOutstanding); // a turn with nothing to give, given back
+                    if (turn) continue; // (or stepping ended as the turn was taken: read as it comes from here)
+                    if (!await reader.WaitToReadAsync(cancellationToken)) yield break;
+                    continue;
+                }
+                Interlocked.Increment(ref _handedOut);
+                lastHeard = time.GetUtcNow();
                 // The turn is spent once the event is out (not when it is granted): Idle never sees a gap between the two.
                 if (turn && _stepping) Interlocked.Decrement(ref _permitsOutstanding);
                 yield return item;
@@ -172,13 +209,12 @@ public sealed class PaperConnector : IExchangeConnector
         }
         finally
         {
-            if (stepped is not null)
-                lock (_stepped)
-                {
-                    // A stream closed with a turn given and not taken (its reader cancelled) leaves no turn owed.
-                    if (_stepping && stepped.Permit.CurrentCount > 0) Interlocked.Decrement(ref _permitsOutstanding);
-                    _stepped.Remove(key);
-                }
+            lock (_stepped)
+            {
+                // A stream closed with a turn given and not taken (its reader cancelled) leaves no turn owed.
+                if (_stepping && stream.Permit.CurrentCount > 0) Interlocked.Decrement(ref _permitsOutstanding);
+                _stepped.Remove(key);
+            }
             unsubscribe();
         }
     }

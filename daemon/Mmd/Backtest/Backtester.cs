@@ -48,6 +48,9 @@ public static class Backtester
     /// <summary>How long one step may take the engine before the run is given up: a wedged engine, not a slow one.</summary>
     private static readonly TimeSpan StepLimit = TimeSpan.FromSeconds(30);
 
+    /// <summary>The longest the simulated clock moves before the engine is let act: well inside a book's quiet spell (5 s).</summary>
+    private static readonly TimeSpan MaxClockStep = TimeSpan.FromSeconds(1);
+
     /// <param name="start">Where the simulated clock starts (UTC days matter: the daily loss limit, funding).</param>
     /// <param name="cancellationToken">Ends the run early, with the figures so far.</param>
     public static async Task<BacktestResult> RunAsync(ValidatedSpec spec, TimeSpan length, DateTimeOffset start, CancellationToken cancellationToken)
@@ -85,9 +88,16 @@ public static class Backtester
                 // happen at that moment's prices, not at whatever the clock reached while they ran.
                 while (time.GetUtcNow() < end && !run.IsCompleted && engine.State == EngineState.Running && !cancellationToken.IsCancellationRequested)
                 {
-                    time.Advance(spec.Paper.Tick);
+                    // A tick longer than a second is walked a second at a time: what the engine does between the
+                    // venue's ticks (a quiet book's alive marks, its own timers) happens when it would live.
+                    for (var moved = TimeSpan.Zero; moved < spec.Paper.Tick && engine.State == EngineState.Running && !cancellationToken.IsCancellationRequested;)
+                    {
+                        var step = spec.Paper.Tick - moved < MaxClockStep ? spec.Paper.Tick - moved : MaxClockStep;
+                        time.Advance(step);
+                        moved += step;
+                        await SettledAsync(engine, connector, run, cancellationToken);
+                    }
                     steps++;
-                    await SettledAsync(engine, connector, run, cancellationToken);
                     if (engine.LatestStats is not { } stats) continue;
                     furthest = Math.Max(furthest, Math.Abs(stats.Cumulative.Position));
                     var net = BacktestResult.NetPnlOf(stats);
