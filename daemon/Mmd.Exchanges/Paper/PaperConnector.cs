@@ -11,9 +11,9 @@ public sealed class PaperConnector : IExchangeConnector
     private readonly PaperExchange _exchange;
     private readonly string _account;
     private readonly bool _ownsExchange;
-    // Readers' hand-outs and returns: a reader has come back once it asks for the next event, its last one acted on.
+    // Stepped delivery (a backtest): each open stream by a fixed name, and the events it may hand out before it is told
+    // again; events handed out and readers back for the next (each came back once its last event was acted on).
     private long _handedOut, _cameBack;
-    // Stepped delivery (a backtest): each open stream by a fixed name, and the events it may hand out before it is told again.
     private readonly SortedDictionary<string, SteppedStream> _stepped = new(StringComparer.Ordinal);
     private volatile bool _stepping;
     private int _permitsOutstanding;
@@ -135,11 +135,7 @@ public sealed class PaperConnector : IExchangeConnector
         {
             // The venue is in this process: while its stream is open it is alive, and a quiet spell says so.
             await foreach (var e in Shared.QuietMarks.ReadAsync(book, _exchange.Settings.BookAliveInterval, time, static () => true, cancellationToken))
-            {
-                Interlocked.Increment(ref _handedOut);
                 yield return e ?? new BookAliveEvent(symbol, time.GetUtcNow());
-                Interlocked.Increment(ref _cameBack);
-            }
         }
         finally
         {
@@ -153,16 +149,11 @@ public sealed class PaperConnector : IExchangeConnector
         return _stepping ? SteppedAsync(account, $"account:{symbol}", unsubscribe, quietMark: null, cancellationToken) : ReadAll(account, unsubscribe, cancellationToken);
     }
 
-    private async IAsyncEnumerable<T> ReadAll<T>(ChannelReader<T> reader, Action unsubscribe, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private static async IAsyncEnumerable<T> ReadAll<T>(ChannelReader<T> reader, Action unsubscribe, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         try
         {
-            await foreach (var item in reader.ReadAllAsync(cancellationToken))
-            {
-                Interlocked.Increment(ref _handedOut);
-                yield return item;
-                Interlocked.Increment(ref _cameBack);
-            }
+            await foreach (var item in reader.ReadAllAsync(cancellationToken)) yield return item;
         }
         finally
         {
