@@ -129,10 +129,11 @@ public class RunCommandTests
         // For a script: a JSON object a line for each run, the settings by their proto path, money as decimal strings.
         string[] jsonArgs = ["backtest", "-f", Repository.Combine("daemon", "templates", "paper-xemm.json"), "--for", "1m", "--vary", "inventory_range=1,2", "-o", "json",
             "--start", "2026-01-01T00:00:00Z"];
-        using var json = MmdProcess.Start(dir.Path, jsonArgs);
+        using var json = MmdProcess.Start(dir.Path, [.. jsonArgs, "--jobs", "1"]);
         Assert.True(await json.WaitForExitAsync(TimeSpan.FromMinutes(3)) == 0, json.Output);
-        // The same again (a cross-market hedge: four streams into the engine, random taker flow): the same runs, to the last figure.
-        using var again = MmdProcess.Start(dir.Path, jsonArgs);
+        // The same again, two runs at once (a cross-market hedge: four streams into the engine, random taker flow): the
+        // same runs, in the same order, to the last figure.
+        using var again = MmdProcess.Start(dir.Path, [.. jsonArgs, "--jobs", "2"]);
         Assert.True(await again.WaitForExitAsync(TimeSpan.FromMinutes(3)) == 0, again.Output);
         static string WithoutWallTime(string lines) => Regex.Replace(lines, @"""wallSeconds"":[\d.]+,", "");
         Assert.Equal(WithoutWallTime(json.StandardOutput), WithoutWallTime(again.StandardOutput));
@@ -149,9 +150,10 @@ public class RunCommandTests
             decimal.Parse(r.GetProperty("netPnl").GetString()!, System.Globalization.CultureInfo.InvariantCulture);
         });
 
-        using var bad = MmdProcess.Start(dir.Path, "backtest", "-f", template, "--for", "1m", "--vary", "spread_pct=-1,0.2", "--vary", "nope=1");
+        using var bad = MmdProcess.Start(dir.Path, "backtest", "-f", template, "--for", "1m", "--vary", "spread_pct=-1,0.2", "--vary", "nope=1", "--jobs", "0");
         Assert.Equal(2, await bad.WaitForExitAsync());
         Assert.Contains("--vary: nope: the spec has no field 'nope'", bad.StandardError, StringComparison.Ordinal);
+        Assert.Contains("--jobs: 0: must be 1-64", bad.StandardError, StringComparison.Ordinal);
         using var refused = MmdProcess.Start(dir.Path, "backtest", "-f", template, "--for", "1m", "--vary", "spread_pct=-1,0.2");
         Assert.Equal(2, await refused.WaitForExitAsync());
         Assert.Contains($"{template}: --vary spread_pct: must be greater than 0 (with spread_pct=-1)", refused.StandardError, StringComparison.Ordinal);

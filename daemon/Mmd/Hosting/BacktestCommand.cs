@@ -30,11 +30,12 @@ public static class BacktestCommand
                 + "market (and a hedge market) follows instead of the random walk; the seed still draws the taker flow",
         };
         var saveBest = new Option<FileInfo?>("--save-best") { Description = "With --vary: write the spec with the best mean net PnL's settings to this file (for mmctl start -f)" };
+        var jobs = new Option<int?>("--jobs", "-j") { Description = $"Runs at once, of a sweep's settings and seeds (1-64; default: the processor count, {Environment.ProcessorCount} here); each run repeats alone, so this changes no figure" };
         var output = new Option<string>("--output", "-o") { Description = "text (default: the report and a line a run), or json: a JSON object a line for each run", DefaultValueFactory = _ => "text" };
         output.AcceptOnlyFromAmong("text", "json");
         var command = new Command("backtest",
             "Run a spec's strategy on the paper venue's synthetic, scripted or recorded market on a simulated clock, and print its report: hours of market in seconds or minutes.");
-        foreach (var o in new Option[] { file, length, seed, seeds, start, vary, prices, saveBest, output }) command.Options.Add(o);
+        foreach (var o in new Option[] { file, length, seed, seeds, start, vary, prices, saveBest, jobs, output }) command.Options.Add(o);
 
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -47,7 +48,7 @@ public static class BacktestCommand
                 var recorded = result.GetValue(prices) is { } p ? await RecordedPrices.ReadAsync(p.FullName, cancellationToken) : null;
                 var proto = InstanceSpecJson.Parse(f.FullName, await File.ReadAllBytesAsync(f.FullName, cancellationToken), out var lines);
                 plan = MakePlan(proto, f.FullName, lines, recorded, result.GetValue(seed), result.GetValue(seeds) ?? 1, result.GetValue(length), result.GetValue(start),
-                    result.GetValue(vary) ?? [], result.GetValue(saveBest));
+                    result.GetValue(vary) ?? [], result.GetValue(saveBest), result.GetValue(jobs) ?? Environment.ProcessorCount);
             }
             catch (RecordedPricesException ex)
             {
@@ -67,18 +68,17 @@ public static class BacktestCommand
             var (variants, count, span, from) = (plan.Variants, plan.Seeds, plan.Span, plan.From);
             if (result.GetValue(output) == "json")
             {
-                // A line a run, as each ends: every variant (or the spec as it is) over every seed.
+                // A line a run, in order: every variant (or the spec as it is) over every seed.
                 var ordersLeft = false;
-                var means = new List<(SpecVariant Variant, decimal Mean)>();
-                foreach (var variant in variants)
+                var byVariant = variants.ToDictionary<SpecVariant, SpecVariant, List<BacktestResult>>(v => v, _ => [], ReferenceEqualityComparer.Instance);
+                await RunAllAsync(plan, (variant, seeded, outcome) =>
                 {
-                    if (interrupted.IsCancellationRequested) break;
-                    var runs = await SeedsAsync(variant.Spec, count, span, from, (seeded, outcome) => Console.Out.WriteLine(BacktestJsonLine.Write(variant.Settings, seeded.Paper.Seed, from, outcome)),
-                        interrupted.Token);
-                    ordersLeft |= runs.Any(o => o.OrdersLeft > 0);
-                    if (runs.Count == count && !runs[^1].Interrupted) means.Add((variant, runs.Average(o => o.NetPnl)));
-                }
-                if (plan.SaveBest is { } target && means.Count > 0) await SaveBestAsync(target, means.MaxBy(m => m.Mean).Variant);
+                    Console.Out.WriteLine(BacktestJsonLine.Write(variant.Settings, seeded.Paper.Seed, from, outcome));
+                    ordersLeft |= outcome.OrdersLeft > 0;
+                    byVariant[variant].Add(outcome);
+                }, interrupted.Token);
+                var whole = byVariant.Where(v => v.Value.Count == count && v.Value.All(o => !o.Interrupted)).ToList();
+                if (plan.SaveBest is { } target && whole.Count > 0) await SaveBestAsync(target, whole.MaxBy(v => v.Value.Average(o => o.NetPnl)).Key);
                 return ordersLeft ? ExitCodes.OrdersLeftOnVenue : ExitCodes.Ok;
             }
             if (plan.Swept) return await SweepAsync(plan, interrupted.Token);
@@ -95,9 +95,18 @@ public static class BacktestCommand
             }
 
             // One market seed is one story: the same spec over several, a line each, then how they spread.
-            var outcomes = await SeedsAsync(spec, count, span, from, (seeded, outcome) => Console.Out.WriteLine(FormattableString.Invariant(
-                $"seed {seeded.Paper.Seed}: {Span(outcome.Simulated)}{(outcome.Interrupted ? " (interrupted)" : "")} in {outcome.WallTime.TotalSeconds:0.0} s; {Figures(outcome)}; own orders left {outcome.OrdersLeft}{Stopped(outcome)}")),
-                interrupted.Token);
+            var outcomes = new List<BacktestResult>();
+            await RunAllAsync(plan, (_, seeded, outcome) =>
+            {
+                outcomes.Add(outcome);
+                Console.Out.WriteLine(FormattableString.Invariant(
+                    $"seed {seeded.Paper.Seed}: {Span(outcome.Simulated)}{(outcome.Interrupted ? " (interrupted)" : "")} in {outcome.WallTime.TotalSeconds:0.0} s; {Figures(outcome)}; own orders left {outcome.OrdersLeft}{Stopped(outcome)}"));
+            }, interrupted.Token);
+            if (outcomes.Count == 0)
+            {
+                Console.Out.WriteLine("== interrupted before any seed ran");
+                return ExitCodes.Ok;
+            }
             var nets = outcomes.Select(o => o.NetPnl).ToList();
             Console.Out.WriteLine(FormattableString.Invariant(
                 $"== backtest over {outcomes.Count} seeds from {spec.Paper.Seed}: net PnL mean {nets.Average():0.####}, worst {nets.Min():0.####}, best {nets.Max():0.####} {outcomes[0].Final.QuoteAsset}; {nets.Count(v => v < 0)} lost money; furthest position {outcomes.Max(o => o.Furthest)}"));
@@ -110,13 +119,15 @@ public static class BacktestCommand
     /// <param name="Swept">Variants were asked for (<c>--vary</c>): a line a setting rather than the report.</param>
     /// <param name="Market">What the market is, for the summary: the paper venue's own, or the file it replays.</param>
     /// <param name="SaveBest">Where to write the spec with the best settings (<c>--save-best</c>).</param>
-    private sealed record Plan(IReadOnlyList<SpecVariant> Variants, bool Swept, int Seeds, TimeSpan Span, DateTimeOffset From, string Market, FileInfo? SaveBest);
+    /// <param name="Jobs">How many runs go at once (<c>--jobs</c>).</param>
+    private sealed record Plan(IReadOnlyList<SpecVariant> Variants, bool Swept, int Seeds, TimeSpan Span, DateTimeOffset From, string Market, FileInfo? SaveBest, int Jobs);
 
     /// <summary>The command line's choices checked together: every problem a violation, thrown at once.</summary>
     private static Plan MakePlan(InstanceSpec proto, string source, IReadOnlyDictionary<string, long> lines, RecordedPrices? recorded, string? seed, int count,
-        string? length, string? start, string[] varies, FileInfo? saveBest)
+        string? length, string? start, string[] varies, FileInfo? saveBest, int jobs)
     {
         var errors = new List<FieldViolation>();
+        if (jobs is < 1 or > 64) errors.Add(new("--jobs", $"{jobs}: must be 1-64"));
         if (saveBest is not null && varies.Length == 0) errors.Add(new("--save-best", "needs --vary: the best of the settings it tries"));
         else if (saveBest is { Directory.Exists: false }) errors.Add(new("--save-best", $"no such directory: {saveBest.DirectoryName}"));
         if (seed is not null) RunCommand.ApplySeed(proto, seed, "--seed", errors);
@@ -149,11 +160,11 @@ public static class BacktestCommand
         else if (recorded is not null && span > recorded.Span) errors.Add(new("--for", $"{Span(span)} is longer than the recorded prices ({Span(recorded.Span)})"));
         if (errors.Count > 0) throw new InvalidSpecException(source, errors, lines);
 
-        if (recorded is null) return new Plan(variants, varies.Length > 0, count, span, from, "paper market", saveBest);
+        if (recorded is null) return new Plan(variants, varies.Length > 0, count, span, from, "paper market", saveBest, jobs);
         // The recording replaces the walk of every market the spec trades: a hedge market follows the same prices.
         variants = [.. variants.Select(v => v with { Spec = v.Spec with { Paper = v.Spec.Paper with { PricePaths = PathsFor(v.Spec, recorded) } } })];
         return new Plan(variants, varies.Length > 0, count, span, from,
-            $"recorded prices {Path.GetFileName(recorded.File)} ({recorded.Rows} {(recorded.Candles ? "candles" : "prices")} from {recorded.First.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC)", saveBest);
+            $"recorded prices {Path.GetFileName(recorded.File)} ({recorded.Rows} {(recorded.Candles ? "candles" : "prices")} from {recorded.First.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC)", saveBest, jobs);
     }
 
     private static Dictionary<string, PricePath> PathsFor(ValidatedSpec spec, RecordedPrices recorded)
@@ -163,19 +174,41 @@ public static class BacktestCommand
         return paths;
     }
 
-    /// <summary>The spec over <paramref name="count"/> market seeds counting up from its own, each reported as it ends; stops at an interruption.</summary>
-    private static async Task<List<BacktestResult>> SeedsAsync(ValidatedSpec spec, int count, TimeSpan span, DateTimeOffset from, Action<ValidatedSpec, BacktestResult> ended,
-        CancellationToken cancellationToken)
+    /// <summary>
+    /// Every variant over every seed (counting up from the spec's), up to <see cref="Plan.Jobs"/> runs at once: a run repeats
+    /// alone, so running several together changes no figure. Each run is handed to <paramref name="ended"/> in order
+    /// (variant by variant, seed by seed) as soon as it and those before it are over. An interruption ends the runs under
+    /// way early, with their figures so far, and starts no other.
+    /// </summary>
+    private static async Task RunAllAsync(Plan plan, Action<SpecVariant, ValidatedSpec, BacktestResult> ended, CancellationToken cancellationToken)
     {
-        var outcomes = new List<BacktestResult>();
-        for (var n = 0; n < count && !cancellationToken.IsCancellationRequested; n++)
+        using var slots = new SemaphoreSlim(plan.Jobs);
+        var runs = plan.Variants
+            .SelectMany(v => Enumerable.Range(0, plan.Seeds).Select(n => (Variant: v, Seeded: v.Spec with { Paper = v.Spec.Paper with { Seed = v.Spec.Paper.Seed + (ulong)n } })))
+            .Select(r => (r.Variant, r.Seeded, Outcome: RunOneAsync(r.Seeded)))
+            .ToList();
+        foreach (var (variant, seeded, outcome) in runs)
+            if (await outcome is { } o) ended(variant, seeded, o);
+
+        async Task<BacktestResult?> RunOneAsync(ValidatedSpec seeded)
         {
-            var seeded = spec with { Paper = spec.Paper with { Seed = spec.Paper.Seed + (ulong)n } };
-            var outcome = await Backtester.RunAsync(seeded, span, from, cancellationToken);
-            outcomes.Add(outcome);
-            ended(seeded, outcome);
+            try
+            {
+                await slots.WaitAsync(cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return null;
+            }
+            try
+            {
+                return cancellationToken.IsCancellationRequested ? null : await Backtester.RunAsync(seeded, plan.Span, plan.From, cancellationToken);
+            }
+            finally
+            {
+                slots.Release();
+            }
         }
-        return outcomes;
     }
 
     /// <summary>
@@ -190,23 +223,29 @@ public static class BacktestCommand
         Console.Out.WriteLine($"== backtest of {variants.Count} settings over {Span(span)} of {plan.Market}, {seedText} each");
         var means = new List<(SpecVariant Variant, decimal Mean)>();
         var ordersLeft = false;
-        foreach (var variant in variants)
+        var byVariant = variants.ToDictionary<SpecVariant, SpecVariant, List<BacktestResult>>(v => v, _ => [], ReferenceEqualityComparer.Instance);
+        void Report(SpecVariant variant)
         {
-            if (cancellationToken.IsCancellationRequested) break;
-            var outcomes = await SeedsAsync(variant.Spec, count, span, from, (_, _) => { }, cancellationToken);
-            if (outcomes.Count == 0) break;
+            var outcomes = byVariant[variant];
             var nets = outcomes.Select(o => o.NetPnl).ToList();
             var hours = outcomes.Sum(o => o.Simulated.TotalHours);
-            var interruptedNow = outcomes[^1].Interrupted || outcomes.Count < count;
+            var cut = outcomes.Any(o => o.Interrupted) || outcomes.Count < count;
             ordersLeft |= outcomes.Any(o => o.OrdersLeft > 0);
             var quote = outcomes[0].Final.QuoteAsset;
             var pnl = count == 1
                 ? FormattableString.Invariant($"net PnL {nets[0]:0.####} {quote}")
                 : FormattableString.Invariant($"net PnL mean {nets.Average():0.####}, worst {nets.Min():0.####}, best {nets.Max():0.####} {quote}, {nets.Count(v => v < 0)} of {nets.Count} lost money");
             Console.Out.WriteLine(FormattableString.Invariant(
-                $"{variant.Label}: {pnl}; furthest position {outcomes.Max(o => o.Furthest)} {outcomes[0].Final.BaseAsset}; max drawdown {outcomes.Max(o => o.MaxDrawdown):0.####} {quote}; {outcomes.Sum(o => o.Final.Cumulative.Fills) / Math.Max(hours, 1e-9):0.#} fills an hour; own orders left {outcomes.Sum(o => o.OrdersLeft)}{(interruptedNow ? " (interrupted)" : "")}{string.Concat(outcomes.Take(1).Select(Stopped))}"));
-            if (!interruptedNow) means.Add((variant, nets.Average()));
+                $"{variant.Label}: {pnl}; furthest position {outcomes.Max(o => o.Furthest)} {outcomes[0].Final.BaseAsset}; max drawdown {outcomes.Max(o => o.MaxDrawdown):0.####} {quote}; {outcomes.Sum(o => o.Final.Cumulative.Fills) / Math.Max(hours, 1e-9):0.#} fills an hour; own orders left {outcomes.Sum(o => o.OrdersLeft)}{(cut ? " (interrupted)" : "")}{string.Concat(outcomes.Take(1).Select(Stopped))}"));
+            if (!cut) means.Add((variant, nets.Average()));
         }
+        // A setting's line once its last seed is over; one an interruption cut short, at the end.
+        await RunAllAsync(plan, (variant, _, outcome) =>
+        {
+            byVariant[variant].Add(outcome);
+            if (byVariant[variant].Count == count) Report(variant);
+        }, cancellationToken);
+        foreach (var variant in variants.Where(v => byVariant[v].Count is > 0 && byVariant[v].Count < count)) Report(variant);
         if (means.Count > 0)
         {
             var best = means.MaxBy(m => m.Mean);
