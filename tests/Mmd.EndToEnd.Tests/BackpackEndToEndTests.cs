@@ -256,7 +256,9 @@ public sealed class BackpackEndToEndTests(ITestOutputHelper output)
         (await http.PostAsync(new Uri(venue.RestUrl + "/_emulator/faults"), slow)).EnsureSuccessStatusCode();
         var spec = d.Dir.Combine("bp.json");
         await File.WriteAllTextAsync(spec, SpecJson("bp"));
-        Assert.Equal(0, (await d.MmctlAsync("start", "-f", spec)).ExitCode);
+        // A start returns once its worker quotes or is gone: this one waits until the stop below has killed it.
+        var start = d.MmctlAsync("start", "-f", spec);
+        await Until.TrueAsync(async () => (await d.MmctlAsync("ls", "-q")).StandardOutput.Contains("bp", StringComparison.Ordinal), "the instance created");
         var hung = await d.WaitForAsync("bp", i => i.State == InstanceState.Starting && i.Pid != 0, "a worker starts");
         await Until.TrueAsync(async () => (await http.GetFromJsonAsync<JsonElement>(new Uri(venue.RestUrl + "/_emulator/faults"))).GetProperty("pending").GetInt32() < 50,
             "the worker asks for its open orders", TimeSpan.FromSeconds(30));
@@ -269,6 +271,8 @@ public sealed class BackpackEndToEndTests(ITestOutputHelper output)
         Assert.False(Directory.Exists($"/proc/{hung.Pid}"), "the worker was killed");
         Assert.Equal("stop timeout: killed after 2s (before it sent any order)", (await d.GetAsync("bp")).LastExitReason);
         Assert.DoesNotContain("reconciles and cancels what is left", d.Process!.Output, StringComparison.Ordinal);
+        var started = await start.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.True(started.ExitCode == 0, started.ToString());
 
         // The next daemon reads the same from its database: deleting the instance sweeps nothing.
         d.Process.Terminate();
