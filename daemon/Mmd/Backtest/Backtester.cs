@@ -51,6 +51,12 @@ public static class Backtester
     /// <summary>The longest the simulated clock moves before the engine is let act: well inside a book's quiet spell (5 s).</summary>
     private static readonly TimeSpan MaxClockStep = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// How long a stop may work on a standing clock before it is taken to wait on the clock and given a tick: far above
+    /// the milliseconds a stop takes, even on a loaded machine, so the clock does not move under one that is only slow.
+    /// </summary>
+    private static readonly TimeSpan StopClockGrace = TimeSpan.FromSeconds(3);
+
     /// <param name="start">Where the simulated clock starts (UTC days matter: the daily loss limit, funding).</param>
     /// <param name="cancellationToken">Ends the run early, with the figures so far.</param>
     public static async Task<BacktestResult> RunAsync(ValidatedSpec spec, TimeSpan length, DateTimeOffset start, CancellationToken cancellationToken)
@@ -79,6 +85,13 @@ public static class Backtester
             var steps = 0L;
             var furthest = 0m;
             var (high, drawdown) = (0m, 0m);
+            void Sample(StatsSnapshot stats)
+            {
+                furthest = Math.Max(furthest, Math.Abs(stats.Cumulative.Position));
+                var net = BacktestResult.NetPnlOf(stats);
+                high = Math.Max(high, net);
+                drawdown = Math.Max(drawdown, high - net);
+            }
             Exception? failed = null;
             try
             {
@@ -98,11 +111,9 @@ public static class Backtester
                         await SettledAsync(engine, connector, run, cancellationToken);
                     }
                     steps++;
-                    if (engine.LatestStats is not { } stats) continue;
-                    furthest = Math.Max(furthest, Math.Abs(stats.Cumulative.Position));
-                    var net = BacktestResult.NetPnlOf(stats);
-                    high = Math.Max(high, net);
-                    drawdown = Math.Max(drawdown, high - net);
+                    // Figures of a settled, running engine only: in the step where the strategy stops, its stop and close
+                    // are under way on their own time; the run's final figures count instead, below.
+                    if (engine.State == EngineState.Running && engine.LatestStats is { } stats) Sample(stats);
                 }
             }
             catch (TimeoutException ex)
@@ -115,6 +126,7 @@ public static class Backtester
             await stop.CancelAsync();
             var result = await StoppedAsync(run, time, spec.Paper.Tick);
             if (failed is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failed);
+            Sample(result.FinalStats);
             return new BacktestResult(result.FinalStats, result.StopReason, result.OwnOrdersLeftOnVenue, time.GetUtcNow() - start, steps, wall.Elapsed, furthest,
                 drawdown, cancellationToken.IsCancellationRequested);
         }
@@ -128,7 +140,7 @@ public static class Backtester
     /// <summary>
     /// The run's end, on a clock that stands still while the stop works (cancels and a close trade at the prices of the
     /// moment the run ended); only a stop that waits on the clock itself (an order that would not go, retried) is given
-    /// a tick at a time, after a second of waiting.
+    /// a tick at a time, after <see cref="StopClockGrace"/> of waiting.
     /// </summary>
     private static async Task<EngineResult> StoppedAsync(Task<EngineResult> run, FakeTimeProvider time, TimeSpan tick)
     {
@@ -136,7 +148,7 @@ public static class Backtester
         while (!run.IsCompleted)
         {
             if (Stopwatch.GetElapsedTime(since) > StepLimit) throw new TimeoutException($"the engine did not stop within {StepLimit.TotalSeconds:0} s");
-            if (await Task.WhenAny(run, Task.Delay(TimeSpan.FromSeconds(1), CancellationToken.None)) != run) time.Advance(tick);
+            if (await Task.WhenAny(run, Task.Delay(StopClockGrace, CancellationToken.None)) != run) time.Advance(tick);
         }
         return await run;
     }
