@@ -84,7 +84,8 @@ public class BacktestVariationsTests
         Assert.Empty(variants);
         Assert.Equal([("--vary spread_pct", "'abc' is not a decimal number"), ("--vary spread_pct", "must be greater than 0 (with spread_pct=-2)")],
             errors.Select(e => (e.Field, e.Description)));
-        var described = new InvalidSpecException(Source, errors, Template(out var lines) is not null ? lines : null).Describe().ToList();
+        Template(out var lines);
+        var described = new InvalidSpecException(Source, errors, lines).Describe().ToList();
         Assert.All(described, d => Assert.StartsWith($"{Source}: --vary spread_pct: ", d, StringComparison.Ordinal)); // the value is not the file's
     }
 

@@ -24,4 +24,8 @@ public sealed record EngineResult(
     string StopReason,
     int OwnOrdersLeftOnVenue,
     Stats.StatsSnapshot FinalStats,
-    StartupReport? Startup);
+    StartupReport? Startup)
+{
+    /// <summary>The strategy ended the run itself (a grid's boundary, a stop loss that stops), not a stop from outside.</summary>
+    public bool StoppedByStrategy { get; init; }
+}

@@ -219,7 +219,7 @@ public sealed partial class InstanceEngine : IDisposable
         await SaveCheckpointsAsync(CancellationToken.None);
         _state = EngineState.Stopped;
         EngineLog.Stopped(_logger, _options.InstanceName, left);
-        return new EngineResult(reason, left, final, startup);
+        return new EngineResult(reason, left, final, startup) { StoppedByStrategy = _strategyStop is not null };
     }
 
     /// <summary>Reads each market, reconciles it with its journal and venue, and restores the strategy: everything before the first quote.</summary>

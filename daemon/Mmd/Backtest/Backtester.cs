@@ -17,17 +17,12 @@ namespace Mmd.Backtest;
 /// <param name="MaxDrawdown">The deepest fall of net PnL (both markets of a cross-market hedge, unrealized included) from its
 /// high so far, at the ends of steps: what holding the setting through the span would have cost at its worst.</param>
 /// <param name="Interrupted">Cancelled before the span was simulated (Ctrl-C): the figures are those of the span so far.</param>
+/// <param name="StrategyStopped">The strategy ended the run itself (a grid's boundary, a stop loss that stops), before the span was over.</param>
 public sealed record BacktestResult(StatsSnapshot Final, string StopReason, int OrdersLeft, TimeSpan Simulated, long Steps, TimeSpan WallTime, decimal Furthest,
-    decimal MaxDrawdown, bool Interrupted)
+    decimal MaxDrawdown, bool Interrupted, bool StrategyStopped)
 {
     /// <summary>A cross-market hedge: its result is both markets together (the hedges' taker fees are half the story).</summary>
     public bool BothMarkets => Final.StrategyFigures?.Hedge?.Market is not null;
-
-    /// <summary>The strategy ended the run itself (a grid's boundary, a stop loss that stops), before the span was over.</summary>
-    public bool StrategyStopped => StopReason != StopRequested;
-
-    /// <summary>The engine's reason when the run was stopped from outside: the span's end, or an interruption.</summary>
-    internal const string StopRequested = "stop requested";
 
     /// <summary>Net PnL of the run, both markets of a cross-market hedge.</summary>
     public decimal NetPnl => NetPnlOf(Final);
@@ -128,7 +123,7 @@ public static class Backtester
             if (failed is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failed);
             Sample(result.FinalStats);
             return new BacktestResult(result.FinalStats, result.StopReason, result.OwnOrdersLeftOnVenue, time.GetUtcNow() - start, steps, wall.Elapsed, furthest,
-                drawdown, cancellationToken.IsCancellationRequested);
+                drawdown, cancellationToken.IsCancellationRequested, result.StoppedByStrategy);
         }
         finally
         {

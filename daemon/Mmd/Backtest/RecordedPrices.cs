@@ -29,7 +29,8 @@ public sealed record RecordedPrices(string File, DateTimeOffset First, DateTimeO
     {
         var options = CsvReaderOptions.Default with { HasHeader = false, TrackLineNumbers = true, CommentPrefix = '#' };
         var rows = new List<(DateTimeOffset Time, decimal[] Prices, long Line)>();
-        int? width = null;
+        int? width = null; // the first row's layout decides the file's
+        var header = false;
         await using (var csv = CsvReader.FromFile(file, options))
         {
             try
@@ -37,13 +38,13 @@ public sealed record RecordedPrices(string File, DateTimeOffset First, DateTimeO
                 while (await csv.ReadAsync(cancellationToken))
                 {
                     var line = csv.LineNumber;
-                    if (rows.Count == 0 && width is null && !TryTime(csv.GetString(0), out _))
+                    if (rows.Count == 0 && !header && !TryTime(csv.GetString(0), out _))
                     {
-                        width = -1; // the header: the next row decides the layout
+                        header = true;
                         continue;
                     }
                     var fields = csv.FieldCount;
-                    if (width is null or -1)
+                    if (width is null)
                     {
                         if (fields is not (2 or >= 5))
                             throw new RecordedPricesException(file, line, $"{fields} fields: expected time,price or time,open,high,low,close[,...]");

@@ -22,7 +22,6 @@ public static class BacktestCommand
         {
             Description = "Run the spec with a field set to each of these values, on the same market seeds (repeat for a grid of every combination, "
                 + $"at most {BacktestVariations.MaxVariants}): PATH=V1,V2,... e.g. spot_market_making.spread_pct=0.1,0.2,0.3",
-            AllowMultipleArgumentsPerToken = false,
         };
         var prices = new Option<FileInfo?>("--prices")
         {
@@ -70,15 +69,15 @@ public static class BacktestCommand
             {
                 // A line a run, in order: every variant (or the spec as it is) over every seed.
                 var ordersLeft = false;
-                var byVariant = variants.ToDictionary<SpecVariant, SpecVariant, List<BacktestResult>>(v => v, _ => [], ReferenceEqualityComparer.Instance);
+                var byVariant = ByVariant(variants);
                 await RunAllAsync(plan, (variant, seeded, outcome) =>
                 {
                     Console.Out.WriteLine(BacktestJsonLine.Write(variant.Settings, seeded.Paper.Seed, from, outcome));
                     ordersLeft |= outcome.OrdersLeft > 0;
                     byVariant[variant].Add(outcome);
                 }, interrupted.Token);
-                var whole = byVariant.Where(v => v.Value.Count == count && v.Value.All(o => !o.Interrupted)).ToList();
-                if (plan.SaveBest is { } target && whole.Count > 0) await SaveBestAsync(target, whole.MaxBy(v => v.Value.Average(o => o.NetPnl)).Key);
+                var whole = WholeMeans(plan, byVariant);
+                if (plan.SaveBest is { } target && whole.Count > 0) await SaveBestAsync(target, whole.MaxBy(m => m.Mean).Variant);
                 return ordersLeft ? ExitCodes.OrdersLeftOnVenue : ExitCodes.Ok;
             }
             if (plan.Swept) return await SweepAsync(plan, interrupted.Token);
@@ -116,11 +115,14 @@ public static class BacktestCommand
     }
 
     /// <summary>What a backtest runs: the spec or its variants (with the recorded prices in place), over how many seeds, how long, from when.</summary>
-    /// <param name="Swept">Variants were asked for (<c>--vary</c>): a line a setting rather than the report.</param>
     /// <param name="Market">What the market is, for the summary: the paper venue's own, or the file it replays.</param>
     /// <param name="SaveBest">Where to write the spec with the best settings (<c>--save-best</c>).</param>
     /// <param name="Jobs">How many runs go at once (<c>--jobs</c>).</param>
-    private sealed record Plan(IReadOnlyList<SpecVariant> Variants, bool Swept, int Seeds, TimeSpan Span, DateTimeOffset From, string Market, FileInfo? SaveBest, int Jobs);
+    private sealed record Plan(IReadOnlyList<SpecVariant> Variants, int Seeds, TimeSpan Span, DateTimeOffset From, string Market, FileInfo? SaveBest, int Jobs)
+    {
+        /// <summary>Variants were asked for (<c>--vary</c>): a line a setting rather than the report.</summary>
+        public bool Swept => Variants[0].Settings.Count > 0;
+    }
 
     /// <summary>The command line's choices checked together: every problem a violation, thrown at once.</summary>
     private static Plan MakePlan(InstanceSpec proto, string source, IReadOnlyDictionary<string, long> lines, RecordedPrices? recorded, string? seed, int count,
@@ -160,10 +162,10 @@ public static class BacktestCommand
         else if (recorded is not null && span > recorded.Span) errors.Add(new("--for", $"{Span(span)} is longer than the recorded prices ({Span(recorded.Span)})"));
         if (errors.Count > 0) throw new InvalidSpecException(source, errors, lines);
 
-        if (recorded is null) return new Plan(variants, varies.Length > 0, count, span, from, "paper market", saveBest, jobs);
+        if (recorded is null) return new Plan(variants, count, span, from, "paper market", saveBest, jobs);
         // The recording replaces the walk of every market the spec trades: a hedge market follows the same prices.
         variants = [.. variants.Select(v => v with { Spec = v.Spec with { Paper = v.Spec.Paper with { PricePaths = PathsFor(v.Spec, recorded) } } })];
-        return new Plan(variants, varies.Length > 0, count, span, from,
+        return new Plan(variants, count, span, from,
             $"recorded prices {Path.GetFileName(recorded.File)} ({recorded.Rows} {(recorded.Candles ? "candles" : "prices")} from {recorded.First.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC)", saveBest, jobs);
     }
 
@@ -221,9 +223,8 @@ public static class BacktestCommand
         var wall = System.Diagnostics.Stopwatch.StartNew();
         var seedText = count == 1 ? $"seed {variants[0].Spec.Paper.Seed}" : $"seeds {variants[0].Spec.Paper.Seed}-{variants[0].Spec.Paper.Seed + (ulong)count - 1}";
         Console.Out.WriteLine($"== backtest of {variants.Count} settings over {Span(span)} of {plan.Market}, {seedText} each");
-        var means = new List<(SpecVariant Variant, decimal Mean)>();
         var ordersLeft = false;
-        var byVariant = variants.ToDictionary<SpecVariant, SpecVariant, List<BacktestResult>>(v => v, _ => [], ReferenceEqualityComparer.Instance);
+        var byVariant = ByVariant(variants);
         void Report(SpecVariant variant)
         {
             var outcomes = byVariant[variant];
@@ -237,7 +238,6 @@ public static class BacktestCommand
                 : FormattableString.Invariant($"net PnL mean {nets.Average():0.####}, worst {nets.Min():0.####}, best {nets.Max():0.####} {quote}, {nets.Count(v => v < 0)} of {nets.Count} lost money");
             Console.Out.WriteLine(FormattableString.Invariant(
                 $"{variant.Label}: {pnl}; furthest position {outcomes.Max(o => o.Furthest)} {outcomes[0].Final.BaseAsset}; max drawdown {outcomes.Max(o => o.MaxDrawdown):0.####} {quote}; {outcomes.Sum(o => o.Final.Cumulative.Fills) / Math.Max(hours, 1e-9):0.#} fills an hour; own orders left {outcomes.Sum(o => o.OrdersLeft)}{(cut ? " (interrupted)" : "")}{string.Concat(outcomes.Take(1).Select(Stopped))}"));
-            if (!cut) means.Add((variant, nets.Average()));
         }
         // A setting's line once its last seed is over; one an interruption cut short, at the end.
         await RunAllAsync(plan, (variant, _, outcome) =>
@@ -246,6 +246,7 @@ public static class BacktestCommand
             if (byVariant[variant].Count == count) Report(variant);
         }, cancellationToken);
         foreach (var variant in variants.Where(v => byVariant[v].Count is > 0 && byVariant[v].Count < count)) Report(variant);
+        var means = WholeMeans(plan, byVariant);
         if (means.Count > 0)
         {
             var best = means.MaxBy(m => m.Mean);
@@ -264,6 +265,14 @@ public static class BacktestCommand
         }
         return ordersLeft ? ExitCodes.OrdersLeftOnVenue : ExitCodes.Ok;
     }
+
+    /// <summary>Each variant's runs, keyed by the variant object itself (a record compares by value; each variant is one object).</summary>
+    private static Dictionary<SpecVariant, List<BacktestResult>> ByVariant(IReadOnlyList<SpecVariant> variants) =>
+        variants.ToDictionary<SpecVariant, SpecVariant, List<BacktestResult>>(v => v, _ => [], ReferenceEqualityComparer.Instance);
+
+    /// <summary>The mean net PnL of each variant whose every seed ran its whole span, in the variants' order: what "best" is chosen from.</summary>
+    private static List<(SpecVariant Variant, decimal Mean)> WholeMeans(Plan plan, Dictionary<SpecVariant, List<BacktestResult>> byVariant) =>
+        [.. plan.Variants.Where(v => byVariant[v].Count == plan.Seeds && byVariant[v].All(o => !o.Interrupted)).Select(v => (v, byVariant[v].Average(o => o.NetPnl)))];
 
     /// <summary>The best variant's spec, written whole (to a new file first, so a reader never sees half of it).</summary>
     private static async Task SaveBestAsync(FileInfo target, SpecVariant best)

@@ -21,7 +21,7 @@ internal static class BacktestJsonLine
             foreach (var s in settings) json.WriteString(s.Path, s.Value);
             json.WriteEndObject();
             json.WriteString("seed", seed.ToString(CultureInfo.InvariantCulture));
-            json.WriteString("start", start.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture));
+            json.WriteString("start", start.ToUniversalTime());
             json.WriteNumber("simulatedSeconds", o.Simulated.TotalSeconds);
             json.WriteNumber("steps", o.Steps);
             json.WriteNumber("wallSeconds", Math.Round(o.WallTime.TotalSeconds, 3));

@@ -29,11 +29,11 @@ internal static class SpecFieldText
         for (var i = 0; i < segments.Length; i++)
         {
             var where = names.Count == 0 ? "the spec" : string.Join('.', names);
-            var f = message.Descriptor.Fields.InDeclarationOrder().FirstOrDefault(x => x.Name == segments[i] || x.JsonName == segments[i]);
+            var fields = message.Descriptor.Fields.InDeclarationOrder();
+            var f = fields.FirstOrDefault(x => x.Name == segments[i] || x.JsonName == segments[i]);
             if (f is null)
             {
-                error = $"{where} has no field '{segments[i]}'" + (message.Descriptor.Fields.InDeclarationOrder().Count > 0
-                    ? $" (it has {string.Join(", ", message.Descriptor.Fields.InDeclarationOrder().Select(x => x.Name))})" : "");
+                error = $"{where} has no field '{segments[i]}' (it has {string.Join(", ", fields.Select(x => x.Name))})";
                 return null;
             }
             if (f.RealContainingOneof is { } oneof && oneof.Accessor.GetCaseFieldDescriptor(message) is { } chosen && chosen != f)
