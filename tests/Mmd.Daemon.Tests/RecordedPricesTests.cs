@@ -82,4 +82,22 @@ public class RecordedPricesTests
         using var dir = new TempDirectory();
         Assert.Equal(dir.Combine("prices.csv") + problem, await ErrorAsync(dir, text));
     }
+
+    [Fact]
+    public async Task PathFrom_AMomentWithinTheRecording_StartsAtItsPriceThere_ThenTheLaterPoints()
+    {
+        using var dir = new TempDirectory();
+        // A hedge market's recording a minute longer on each side than the quoted market's, which starts at 00:01.
+        var recorded = await ReadAsync(dir, "2025-12-01T00:00:00Z,150\n2025-12-01T00:02:00Z,152\n2025-12-01T00:03:00Z,151\n");
+
+        var fromMinute = recorded.PathFrom(December.AddMinutes(1));
+        Assert.Equal([(TimeSpan.Zero, 151m), (TimeSpan.FromMinutes(1), 152m), (TimeSpan.FromMinutes(2), 151m)], fromMinute.Points);
+        Assert.Equal(151.5m, fromMinute.At(TimeSpan.FromSeconds(30)));
+        Assert.Same(recorded.Path, recorded.PathFrom(December));
+        Assert.Equal([(TimeSpan.Zero, 152m), (TimeSpan.FromMinutes(1), 151m)], recorded.PathFrom(December.AddMinutes(2)).Points); // on a point: no point twice
+        Assert.Equal([(TimeSpan.Zero, 151m)], recorded.PathFrom(December.AddMinutes(3)).Points);
+        Assert.Contains("covers 2025-12-01T00:00:00Z to 2025-12-01T00:03:00Z",
+            Assert.Throws<ArgumentOutOfRangeException>(() => recorded.PathFrom(December.AddSeconds(-1))).Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentOutOfRangeException>(() => recorded.PathFrom(December.AddMinutes(3).AddTicks(1)));
+    }
 }

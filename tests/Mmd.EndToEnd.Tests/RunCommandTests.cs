@@ -126,10 +126,12 @@ public class RunCommandTests
             Assert.Equal("0.5", saved.RootElement.GetProperty("spotMarketMaking").GetProperty("orderQuantity").GetString()); // the rest is the template's
         }
 
-        // For a script: a JSON object a line for each run, the settings by their proto path, money as decimal strings.
+        // For a script: a JSON object a line for each run, the settings by their proto path, money as decimal strings; the
+        // best by net PnL to drawdown saved.
+        var bestForRisk = dir.Combine("best-for-risk.json");
         string[] jsonArgs = ["backtest", "-f", Repository.Combine("daemon", "templates", "paper-xemm.json"), "--for", "1m", "--vary", "inventory_range=1,2", "-o", "json",
-            "--start", "2026-01-01T00:00:00Z"];
-        using var json = MmdProcess.Start(dir.Path, [.. jsonArgs, "--jobs", "1"]);
+            "--start", "2026-01-01T00:00:00Z", "--rank-by", "pnl-to-drawdown"];
+        using var json = MmdProcess.Start(dir.Path, [.. jsonArgs, "--jobs", "1", "--save-best", bestForRisk]);
         Assert.True(await json.WaitForExitAsync(TimeSpan.FromMinutes(3)) == 0, json.Output);
         // The same again, two runs at once (a cross-market hedge: four streams into the engine, random taker flow): the
         // same runs, in the same order, to the last figure.
@@ -149,11 +151,22 @@ public class RunCommandTests
             Assert.Equal("USDC", r.GetProperty("quoteAsset").GetString());
             decimal.Parse(r.GetProperty("netPnl").GetString()!, System.Globalization.CultureInfo.InvariantCulture);
         });
+        static decimal Money(JsonElement run, string name) => decimal.Parse(run.GetProperty(name).GetString()!, System.Globalization.CultureInfo.InvariantCulture);
+        static double ForRisk(JsonElement run) => Money(run, "maxDrawdown") is > 0 and var drawdown
+            ? (double)(Money(run, "netPnl") / drawdown)
+            : Money(run, "netPnl") > 0 ? double.PositiveInfinity : 0;
+        var bestRun = runs.MaxBy(ForRisk);
+        using (var saved = JsonDocument.Parse(await File.ReadAllTextAsync(bestForRisk)))
+            Assert.Equal(bestRun.GetProperty("settings").GetProperty("maker_taker_hedge.inventory_range").GetString(),
+                saved.RootElement.GetProperty("makerTakerHedge").GetProperty("inventoryRange").GetString());
 
         using var bad = MmdProcess.Start(dir.Path, "backtest", "-f", template, "--for", "1m", "--vary", "spread_pct=-1,0.2", "--vary", "nope=1", "--jobs", "0");
         Assert.Equal(2, await bad.WaitForExitAsync());
         Assert.Contains("--vary: nope: the spec has no field 'nope'", bad.StandardError, StringComparison.Ordinal);
         Assert.Contains("--jobs: 0: must be 1-64", bad.StandardError, StringComparison.Ordinal);
+        using var unranked = MmdProcess.Start(dir.Path, "backtest", "-f", template, "--for", "1m", "--rank-by", "worst");
+        Assert.Equal(2, await unranked.WaitForExitAsync());
+        Assert.Contains("--rank-by: needs --vary: it ranks the settings it tries", unranked.StandardError, StringComparison.Ordinal);
         using var refused = MmdProcess.Start(dir.Path, "backtest", "-f", template, "--for", "1m", "--vary", "spread_pct=-1,0.2");
         Assert.Equal(2, await refused.WaitForExitAsync());
         Assert.Contains($"{template}: --vary spread_pct: must be greater than 0 (with spread_pct=-1)", refused.StandardError, StringComparison.Ordinal);
@@ -166,14 +179,18 @@ public class RunCommandTests
         using var dir = new TempDirectory();
         // Twenty 30-second candles from 150 down to 140.50 and back up to 145 (Binance's kline layout, times in ms).
         var candles = new System.Text.StringBuilder("open_time,open,high,low,close,volume,close_time\n");
+        // The perpetual's own prices (time,price in ISO 8601), from half a minute before the candles: 0.30 above each open.
+        var perp = new System.Text.StringBuilder("time,price\n2025-11-30T23:59:30Z,150.30\n");
         var open = 150m;
         for (var i = 0; i < 20; i++)
         {
             var close = i < 10 ? open - 0.95m : open + 0.45m;
             var time = 1764547200000L + i * 30_000L;
             candles.Append(System.Globalization.CultureInfo.InvariantCulture, $"{time},{open},{Math.Max(open, close) + 0.2m},{Math.Min(open, close) - 0.2m},{close},10,{time + 29_999}\n");
+            perp.Append(System.Globalization.CultureInfo.InvariantCulture, $"{DateTimeOffset.FromUnixTimeMilliseconds(time):yyyy-MM-ddTHH:mm:ssZ},{open + 0.30m}\n");
             open = close;
         }
+        perp.Append("2025-12-01T00:10:00Z,145.30\n");
         Assert.Equal(145m, open);
         var prices = dir.Combine("sol-30s.csv");
         await File.WriteAllTextAsync(prices, candles.ToString());
@@ -186,6 +203,23 @@ public class RunCommandTests
         Assert.Contains("== backtest: 10m00s of recorded prices sol-30s.csv (20 candles from 2025-12-01 00:00:00 UTC) (seed 42, tick 0.2 s, 3000 steps)", report, StringComparison.Ordinal);
         Assert.Matches(@"at mid 145\.00\b", report); // the last candle's close: the market went where the file went
         Assert.Contains("own orders left on venue: 0", report, StringComparison.Ordinal);
+
+        // A cross-market hedge whose perpetual follows its own recording: the two markets end 0.30 apart, as recorded.
+        var perpPrices = dir.Combine("sol-perp.csv");
+        await File.WriteAllTextAsync(perpPrices, perp.ToString());
+        var xemm = Repository.Combine("daemon", "templates", "paper-xemm.json");
+        using var hedged = MmdProcess.Start(dir.Path, "backtest", "-f", xemm, "--prices", prices, "--hedge-prices", perpPrices, "-o", "json");
+        Assert.True(await hedged.WaitForExitAsync(TimeSpan.FromMinutes(3)) == 0, hedged.Output);
+        var line = JsonDocument.Parse(hedged.StandardOutput).RootElement;
+        Assert.Equal((145m, 145.30m), (decimal.Parse(line.GetProperty("mid").GetString()!, System.Globalization.CultureInfo.InvariantCulture),
+            decimal.Parse(line.GetProperty("hedgeMid").GetString()!, System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.True(line.GetProperty("hedges").GetInt32() > 0, line.ToString());
+        // A perpetual's recording that starts after the candles cannot hedge their first minute.
+        await File.WriteAllTextAsync(perpPrices, perp.ToString().Replace("time,price\n2025-11-30T23:59:30Z,150.30\n2025-12-01T00:00:00Z,150.30\n", "time,price\n", StringComparison.Ordinal));
+        using var late = MmdProcess.Start(dir.Path, "backtest", "-f", xemm, "--prices", prices, "--hedge-prices", perpPrices);
+        Assert.Equal(2, await late.WaitForExitAsync());
+        Assert.Contains("--hedge-prices: sol-perp.csv covers 2025-12-01T00:00:30Z to 2025-12-01T00:10:00Z; the run needs 2025-12-01T00:00:00Z to 2025-12-01T00:10:00Z",
+            late.StandardError, StringComparison.Ordinal);
 
         // A row out of order: the file and its line, exit 2, nothing run.
         await File.AppendAllTextAsync(prices, "1764547200000,145,145.2,144.8,145,10,1764547229999\n");

@@ -104,9 +104,23 @@ public sealed record RecordedPrices(string File, DateTimeOffset First, DateTimeO
         return new RecordedPrices(file, first, last, rows.Count, candles, new PricePath(points));
     }
 
+    /// <summary>
+    /// The path as seen from <paramref name="start"/>, a moment within the recording: a hedge market's own recording on the
+    /// clock the quoted market's recording sets (its price at that moment first, then its points after it).
+    /// </summary>
+    public PricePath PathFrom(DateTimeOffset start)
+    {
+        if (start < First || start > Last) throw new ArgumentOutOfRangeException(nameof(start), start, $"{File} covers {Iso(First)} to {Iso(Last)}");
+        var offset = start - First;
+        if (offset == TimeSpan.Zero) return Path;
+        var points = new List<(TimeSpan At, decimal Price)> { (TimeSpan.Zero, Path.At(offset)!.Value) };
+        points.AddRange(Path.Points.Where(p => p.At > offset).Select(p => (p.At - offset, p.Price)));
+        return new PricePath(points);
+    }
+
     private static string ColumnName(int width, int column) => width == 2 ? "price" : column switch { 1 => "open", 2 => "high", 3 => "low", _ => "close" };
 
-    private static string Iso(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture);
+    internal static string Iso(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture);
 
     /// <summary>Unix time by its magnitude (seconds below 10^11, milliseconds below 10^14, else microseconds), or ISO 8601.</summary>
     private static bool TryTime(string text, out DateTimeOffset time)

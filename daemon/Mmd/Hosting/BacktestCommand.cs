@@ -28,13 +28,24 @@ public static class BacktestCommand
             Description = "Recorded prices (CSV: time,price or time,open,high,low,close[,...]; Unix seconds, ms or µs, or ISO 8601) that the quoted "
                 + "market (and a hedge market) follows instead of the random walk; the seed still draws the taker flow",
         };
-        var saveBest = new Option<FileInfo?>("--save-best") { Description = "With --vary: write the spec with the best mean net PnL's settings to this file (for mmctl start -f)" };
+        var hedgePrices = new Option<FileInfo?>("--hedge-prices")
+        {
+            Description = "With --prices, for a cross-market hedge: the hedge market's own recorded prices (same layouts), covering the run, so the "
+                + "two markets drift apart as they did (the basis) instead of following one price",
+        };
+        var rankBy = new Option<string?>("--rank-by")
+        {
+            Description = "With --vary: what the best setting is: mean (the highest mean net PnL; the default), worst (the best worst seed), or "
+                + "pnl-to-drawdown (mean net PnL over the deepest drawdown)",
+        };
+        rankBy.AcceptOnlyFromAmong([.. SweepRanking.ByName.Keys]);
+        var saveBest = new Option<FileInfo?>("--save-best") { Description = "With --vary: write the spec with the best settings (by --rank-by) to this file (for mmctl start -f)" };
         var jobs = new Option<int?>("--jobs", "-j") { Description = $"Runs at once, of a sweep's settings and seeds (1-64; default: the processor count, {Environment.ProcessorCount} here); each run repeats alone, so this changes no figure" };
         var output = new Option<string>("--output", "-o") { Description = "text (default: the report and a line a run), or json: a JSON object a line for each run", DefaultValueFactory = _ => "text" };
         output.AcceptOnlyFromAmong("text", "json");
         var command = new Command("backtest",
             "Run a spec's strategy on the paper venue's synthetic, scripted or recorded market on a simulated clock, and print its report: hours of market in seconds or minutes.");
-        foreach (var o in new Option[] { file, length, seed, seeds, start, vary, prices, saveBest, jobs, output }) command.Options.Add(o);
+        foreach (var o in new Option[] { file, length, seed, seeds, start, vary, prices, hedgePrices, rankBy, saveBest, jobs, output }) command.Options.Add(o);
 
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -44,10 +55,12 @@ public static class BacktestCommand
                 if (result.GetValue(file) is not { } f) return RunCommand.Fail("mmd backtest: --file is required (a spec on the paper venue)");
                 if (!f.Exists) return RunCommand.Fail($"mmd backtest: no such spec file: {f.FullName}");
                 if (result.GetValue(prices) is { Exists: false } missing) return RunCommand.Fail($"mmd backtest: no such prices file: {missing.FullName}");
+                if (result.GetValue(hedgePrices) is { Exists: false } missingHedge) return RunCommand.Fail($"mmd backtest: no such prices file: {missingHedge.FullName}");
                 var recorded = result.GetValue(prices) is { } p ? await RecordedPrices.ReadAsync(p.FullName, cancellationToken) : null;
+                var hedgeRecorded = result.GetValue(hedgePrices) is { } hp ? await RecordedPrices.ReadAsync(hp.FullName, cancellationToken) : null;
                 var proto = InstanceSpecJson.Parse(f.FullName, await File.ReadAllBytesAsync(f.FullName, cancellationToken), out var lines);
-                plan = MakePlan(proto, f.FullName, lines, recorded, result.GetValue(seed), result.GetValue(seeds) ?? 1, result.GetValue(length), result.GetValue(start),
-                    result.GetValue(vary) ?? [], result.GetValue(saveBest), result.GetValue(jobs) ?? Environment.ProcessorCount);
+                plan = MakePlan(proto, f.FullName, lines, new Recordings(recorded, hedgeRecorded), result.GetValue(seed), result.GetValue(seeds) ?? 1, result.GetValue(length),
+                    result.GetValue(start), result.GetValue(vary) ?? [], result.GetValue(rankBy), result.GetValue(saveBest), result.GetValue(jobs) ?? Environment.ProcessorCount);
             }
             catch (RecordedPricesException ex)
             {
@@ -76,8 +89,8 @@ public static class BacktestCommand
                     ordersLeft |= outcome.OrdersLeft > 0;
                     byVariant[variant].Add(outcome);
                 }, interrupted.Token);
-                var whole = WholeMeans(plan, byVariant);
-                if (plan.SaveBest is { } target && whole.Count > 0) await SaveBestAsync(target, whole.MaxBy(m => m.Mean).Variant);
+                var ranked = Ranked(plan, byVariant);
+                if (plan.SaveBest is { } target && ranked.Count > 0) await SaveBestAsync(target, ranked.MaxBy(r => r.Score).Variant);
                 return ordersLeft ? ExitCodes.OrdersLeftOnVenue : ExitCodes.Ok;
             }
             if (plan.Swept) return await SweepAsync(plan, interrupted.Token);
@@ -118,19 +131,26 @@ public static class BacktestCommand
     /// <param name="Market">What the market is, for the summary: the paper venue's own, or the file it replays.</param>
     /// <param name="SaveBest">Where to write the spec with the best settings (<c>--save-best</c>).</param>
     /// <param name="Jobs">How many runs go at once (<c>--jobs</c>).</param>
-    private sealed record Plan(IReadOnlyList<SpecVariant> Variants, int Seeds, TimeSpan Span, DateTimeOffset From, string Market, FileInfo? SaveBest, int Jobs)
+    /// <param name="Rank">What the best setting is (<c>--rank-by</c>).</param>
+    private sealed record Plan(IReadOnlyList<SpecVariant> Variants, int Seeds, TimeSpan Span, DateTimeOffset From, string Market, FileInfo? SaveBest, int Jobs,
+        SweepRank Rank)
     {
         /// <summary>Variants were asked for (<c>--vary</c>): a line a setting rather than the report.</summary>
         public bool Swept => Variants[0].Settings.Count > 0;
     }
 
+    /// <summary>The recorded prices a backtest replays (<c>--prices</c>), and the hedge market's own (<c>--hedge-prices</c>).</summary>
+    private sealed record Recordings(RecordedPrices? Quoted, RecordedPrices? Hedge);
+
     /// <summary>The command line's choices checked together: every problem a violation, thrown at once.</summary>
-    private static Plan MakePlan(InstanceSpec proto, string source, IReadOnlyDictionary<string, long> lines, RecordedPrices? recorded, string? seed, int count,
-        string? length, string? start, string[] varies, FileInfo? saveBest, int jobs)
+    private static Plan MakePlan(InstanceSpec proto, string source, IReadOnlyDictionary<string, long> lines, Recordings recordings, string? seed, int count,
+        string? length, string? start, string[] varies, string? rankBy, FileInfo? saveBest, int jobs)
     {
         var errors = new List<FieldViolation>();
+        var recorded = recordings.Quoted;
         if (jobs is < 1 or > 64) errors.Add(new("--jobs", $"{jobs}: must be 1-64"));
         if (saveBest is not null && varies.Length == 0) errors.Add(new("--save-best", "needs --vary: the best of the settings it tries"));
+        if (rankBy is not null && varies.Length == 0) errors.Add(new("--rank-by", "needs --vary: it ranks the settings it tries"));
         else if (saveBest is { Directory.Exists: false }) errors.Add(new("--save-best", $"no such directory: {saveBest.DirectoryName}"));
         if (seed is not null) RunCommand.ApplySeed(proto, seed, "--seed", errors);
         if (count is < 1 or > 100) errors.Add(new("--seeds", $"{count}: must be 1-100"));
@@ -155,24 +175,36 @@ public static class BacktestCommand
             errors.Add(new("venue", $"a backtest runs on the paper venue, not '{live.Venue}': the live venues' markets are not simulated"));
         if (variants.Select(v => v.Spec.HedgeMarket).FirstOrDefault(h => h is { Venue: not "paper" }) is { } hm)
             errors.Add(new("maker_taker_hedge.hedge_venue", $"a backtest hedges on the paper venue, not '{hm.Venue}'"));
+        if (recordings.Hedge is not null && recorded is null)
+            errors.Add(new("--hedge-prices", "needs --prices: the quoted market's recording, which sets the clock"));
+        if (recordings.Hedge is not null && variants.Any(v => v.Spec.HedgeMarket is null))
+            errors.Add(new("--hedge-prices", "the spec has no hedge market of its own (maker_taker_hedge.hedge_symbol): its hedges trade the quoted market"));
 
         var span = given ?? recorded?.Span ?? variants[0].Spec.Duration ?? TimeSpan.Zero;
         if (span <= TimeSpan.Zero) errors.Add(new("--for", "required when the spec has no duration: how much market time to simulate"));
         else if (span > TimeSpan.FromDays(31)) errors.Add(new("--for", "at most 31 days"));
         else if (recorded is not null && span > recorded.Span) errors.Add(new("--for", $"{Span(span)} is longer than the recorded prices ({Span(recorded.Span)})"));
+        else if (recorded is not null && recordings.Hedge is { } covering && (covering.First > from || covering.Last < from + span))
+            errors.Add(new("--hedge-prices", $"{Path.GetFileName(covering.File)} covers {RecordedPrices.Iso(covering.First)} to {RecordedPrices.Iso(covering.Last)}; "
+                + $"the run needs {RecordedPrices.Iso(from)} to {RecordedPrices.Iso(from + span)}"));
         if (errors.Count > 0) throw new InvalidSpecException(source, errors, lines);
 
-        if (recorded is null) return new Plan(variants, count, span, from, "paper market", saveBest, jobs);
-        // The recording replaces the walk of every market the spec trades: a hedge market follows the same prices.
-        variants = [.. variants.Select(v => v with { Spec = v.Spec with { Paper = v.Spec.Paper with { PricePaths = PathsFor(v.Spec, recorded) } } })];
-        return new Plan(variants, count, span, from,
-            $"recorded prices {Path.GetFileName(recorded.File)} ({recorded.Rows} {(recorded.Candles ? "candles" : "prices")} from {recorded.First.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC)", saveBest, jobs);
+        var rank = rankBy is null ? SweepRank.Mean : SweepRanking.ByName[rankBy];
+        if (recorded is null) return new Plan(variants, count, span, from, "paper market", saveBest, jobs, rank);
+        // The recording replaces the walk of every market the spec trades: a hedge market follows the same prices, or its own.
+        var hedgePath = recordings.Hedge?.PathFrom(from) ?? recorded.Path;
+        variants = [.. variants.Select(v => v with { Spec = v.Spec with { Paper = v.Spec.Paper with { PricePaths = PathsFor(v.Spec, recorded.Path, hedgePath) } } })];
+        var market = $"recorded prices {Describe(recorded)}{(recordings.Hedge is { } h ? $", hedged on {Describe(h)}" : "")}";
+        return new Plan(variants, count, span, from, market, saveBest, jobs, rank);
     }
 
-    private static Dictionary<string, PricePath> PathsFor(ValidatedSpec spec, RecordedPrices recorded)
+    private static string Describe(RecordedPrices r) =>
+        $"{Path.GetFileName(r.File)} ({r.Rows} {(r.Candles ? "candles" : "prices")} from {r.First.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC)";
+
+    private static Dictionary<string, PricePath> PathsFor(ValidatedSpec spec, PricePath quoted, PricePath hedged)
     {
-        var paths = new Dictionary<string, PricePath>(StringComparer.Ordinal) { [spec.Symbol] = recorded.Path };
-        if (spec.HedgeMarket is { } hedge) paths[hedge.Symbol] = recorded.Path;
+        var paths = new Dictionary<string, PricePath>(StringComparer.Ordinal) { [spec.Symbol] = quoted };
+        if (spec.HedgeMarket is { } hedge) paths[hedge.Symbol] = hedged;
         return paths;
     }
 
@@ -215,7 +247,7 @@ public static class BacktestCommand
 
     /// <summary>
     /// Every variant over the same market seeds (so they differ by their settings, not their luck), a line each as it
-    /// ends, then the best and the worst by mean net PnL.
+    /// ends, then the best and the worst by the plan's rank (mean net PnL unless --rank-by says otherwise).
     /// </summary>
     private static async Task<int> SweepAsync(Plan plan, CancellationToken cancellationToken)
     {
@@ -246,13 +278,13 @@ public static class BacktestCommand
             if (byVariant[variant].Count == count) Report(variant);
         }, cancellationToken);
         foreach (var variant in variants.Where(v => byVariant[v].Count is > 0 && byVariant[v].Count < count)) Report(variant);
-        var means = WholeMeans(plan, byVariant);
-        if (means.Count > 0)
+        var ranked = Ranked(plan, byVariant);
+        if (ranked.Count > 0)
         {
-            var best = means.MaxBy(m => m.Mean);
-            var worst = means.MinBy(m => m.Mean);
+            var best = ranked.MaxBy(r => r.Score);
+            var worst = ranked.MinBy(r => r.Score);
             Console.Out.WriteLine(FormattableString.Invariant(
-                $"== {means.Count} of {variants.Count} settings run in {wall.Elapsed.TotalSeconds:0.0} s; best mean net PnL {best.Mean:0.####} with {best.Variant.Label}; worst {worst.Mean:0.####} with {worst.Variant.Label}"));
+                $"== {ranked.Count} of {variants.Count} settings run in {wall.Elapsed.TotalSeconds:0.0} s; best {RankName(plan.Rank)} {RankFigure(plan.Rank, byVariant[best.Variant])} with {best.Variant.Label}; worst {RankFigure(plan.Rank, byVariant[worst.Variant])} with {worst.Variant.Label}"));
             if (plan.SaveBest is { } target)
             {
                 await SaveBestAsync(target, best.Variant);
@@ -270,9 +302,33 @@ public static class BacktestCommand
     private static Dictionary<SpecVariant, List<BacktestResult>> ByVariant(IReadOnlyList<SpecVariant> variants) =>
         variants.ToDictionary<SpecVariant, SpecVariant, List<BacktestResult>>(v => v, _ => [], ReferenceEqualityComparer.Instance);
 
-    /// <summary>The mean net PnL of each variant whose every seed ran its whole span, in the variants' order: what "best" is chosen from.</summary>
-    private static List<(SpecVariant Variant, decimal Mean)> WholeMeans(Plan plan, Dictionary<SpecVariant, List<BacktestResult>> byVariant) =>
-        [.. plan.Variants.Where(v => byVariant[v].Count == plan.Seeds && byVariant[v].All(o => !o.Interrupted)).Select(v => (v, byVariant[v].Average(o => o.NetPnl)))];
+    /// <summary>
+    /// The score (<see cref="Plan.Rank"/>) of each variant whose every seed ran its whole span, in the variants' order: what
+    /// "best" is chosen from (the first of equals).
+    /// </summary>
+    private static List<(SpecVariant Variant, double Score)> Ranked(Plan plan, Dictionary<SpecVariant, List<BacktestResult>> byVariant) =>
+        [.. plan.Variants.Where(v => byVariant[v].Count == plan.Seeds && byVariant[v].All(o => !o.Interrupted)).Select(v => (v, SweepRanking.Score(plan.Rank, byVariant[v])))];
+
+    private static string RankName(SweepRank rank) => rank switch
+    {
+        SweepRank.Mean => "mean net PnL",
+        SweepRank.Worst => "worst seed's net PnL",
+        _ => "net PnL to drawdown",
+    };
+
+    /// <summary>A setting's figure under the rank, as the summary shows it (the ratio with the two figures it is made of).</summary>
+    private static string RankFigure(SweepRank rank, List<BacktestResult> runs)
+    {
+        var mean = runs.Average(o => o.NetPnl);
+        return rank switch
+        {
+            SweepRank.Mean => FormattableString.Invariant($"{mean:0.####}"),
+            SweepRank.Worst => FormattableString.Invariant($"{runs.Min(o => o.NetPnl):0.####}"),
+            _ => SweepRanking.Score(rank, runs) is var score && double.IsPositiveInfinity(score)
+                ? FormattableString.Invariant($"without a drawdown (mean net PnL {mean:0.####})")
+                : FormattableString.Invariant($"{score:0.##} (mean net PnL {mean:0.####}, max drawdown {runs.Max(o => o.MaxDrawdown):0.####})"),
+        };
+    }
 
     /// <summary>The best variant's spec, written whole (to a new file first, so a reader never sees half of it).</summary>
     private static async Task SaveBestAsync(FileInfo target, SpecVariant best)

@@ -41,7 +41,13 @@ internal static class BacktestJsonLine
             json.WriteNumber("buyFills", c.BuyFills);
             json.WriteNumber("sellFills", c.SellFills);
             Money(json, "quoteVolume", c.QuoteVolume);
-            if (o.Final.StrategyFigures?.Hedge is { } hedge) json.WriteNumber("hedges", hedge.Hedges);
+            // Where each market ended: a recorded market at its recording's last price.
+            if (o.Final.Mid is { } mid) Money(json, "mid", mid);
+            if (o.Final.StrategyFigures?.Hedge is { } hedge)
+            {
+                json.WriteNumber("hedges", hedge.Hedges);
+                if (hedge.Market?.Mid is { } hedgeMid) Money(json, "hedgeMid", hedgeMid);
+            }
             json.WriteNumber("ordersLeft", o.OrdersLeft);
             json.WriteString("stopReason", o.StopReason);
             json.WriteEndObject();
