@@ -1,5 +1,7 @@
 using Mmd.Backtest;
+using Mmd.Exchanges.Paper;
 using Mmd.TestKit;
+using Mmd.Trading.Primitives;
 
 namespace Mmd.Daemon.Tests;
 
@@ -74,7 +76,11 @@ public class RecordedPricesTests
     [InlineData("1764547200,150\n1764547260,abc\n", ":2: 'abc' is not a positive price (price)")]
     [InlineData("1764547200,100,104,99,103\n1764547260,100,99,98,101\n", ":2: high 99 and low 98 do not hold open 100 and close 101")]
     [InlineData("1764547200,100,104,99,103\n1764547260,100,104\n", ":2: 3 fields where the file's first row had 5")]
-    [InlineData("1764547200,100,104\n", ":1: 3 fields: expected time,price or time,open,high,low,close[,...]")]
+    [InlineData("1764547200,100,104\n", ":1: 3 fields: expected time,price or time,price,quantity,side or time,open,high,low,close[,...]")]
+    [InlineData("1764547200,100,1,buy\n1764547260,101,0,sell\n", ":2: '0' is not a positive quantity (quantity)")]
+    [InlineData("1764547200,100,1,buy\n1764547260,101,1,up\n", ":2: 'up' is not a side: buy or sell (the taker's)")]
+    [InlineData("1764547260,100,1,buy\n1764547200,101,1,sell\n", ":2: 2025-12-01T00:00:00Z is not after the row before (2025-12-01T00:01:00Z): rows go forward in time")]
+    [InlineData("1764547200,100,1,buy\n1764547200,101,1,sell\n", ": 2 trades at one moment: at least two times, a span of time")]
     [InlineData("time,price\nyesterday,150\n", ":2: 'yesterday' is not a time (Unix seconds, milliseconds or microseconds, or ISO 8601)")]
     [InlineData("time,price\n1764547200,150\n", ": 1 row(s) of prices: at least two, a span of time")]
     public async Task AFileThatIsNotPrices_IsRefused_NamingTheLine(string text, string problem)
@@ -99,5 +105,33 @@ public class RecordedPricesTests
         Assert.Contains("covers 2025-12-01T00:00:00Z to 2025-12-01T00:03:00Z",
             Assert.Throws<ArgumentOutOfRangeException>(() => recorded.PathFrom(December.AddSeconds(-1))).Message, StringComparison.Ordinal);
         Assert.Throws<ArgumentOutOfRangeException>(() => recorded.PathFrom(December.AddMinutes(3).AddTicks(1)));
+    }
+
+    [Fact]
+    public async Task Trades_WithTheirSides_AreATape_AndTheirPricesThePath_TheLastOfAMomentStanding()
+    {
+        using var dir = new TempDirectory();
+        var recorded = await ReadAsync(dir, """
+            time,price,quantity,side
+            1764547200000,150.01,0.5,buy
+            1764547200000,149.99,1.25,SELL
+            1764547201500,150.02,2,b
+            1764547203000,150.00,0.1,s
+            """);
+
+        Assert.False(recorded.Candles);
+        Assert.Equal(4, recorded.Rows);
+        Assert.Equal(TimeSpan.FromSeconds(3), recorded.Span);
+        Assert.Equal([(TimeSpan.Zero, 149.99m), (TimeSpan.FromSeconds(1.5), 150.02m), (TimeSpan.FromSeconds(3), 150.00m)], recorded.Path.Points);
+        Assert.Equal([
+            new RecordedTrade(TimeSpan.Zero, Side.Buy, 150.01m, 0.5m), new RecordedTrade(TimeSpan.Zero, Side.Sell, 149.99m, 1.25m),
+            new RecordedTrade(TimeSpan.FromSeconds(1.5), Side.Buy, 150.02m, 2m), new RecordedTrade(TimeSpan.FromSeconds(3), Side.Sell, 150.00m, 0.1m),
+        ], recorded.Tape!.Trades);
+
+        // A hedge market's tape on the quoted market's clock: the trades from that moment on.
+        Assert.Equal([new RecordedTrade(TimeSpan.Zero, Side.Buy, 150.02m, 2m), new RecordedTrade(TimeSpan.FromSeconds(1.5), Side.Sell, 150.00m, 0.1m)],
+            recorded.TapeFrom(December.AddSeconds(1.5))!.Trades);
+        Assert.Same(recorded.Tape, recorded.TapeFrom(December));
+        Assert.Null((await ReadAsync(dir, "1764547200,150\n1764547260,151\n")).TapeFrom(December.AddSeconds(1))); // prices: no trades
     }
 }

@@ -204,6 +204,16 @@ public class RunCommandTests
         Assert.Matches(@"at mid 145\.00\b", report); // the last candle's close: the market went where the file went
         Assert.Contains("own orders left on venue: 0", report, StringComparison.Ordinal);
 
+        // Recorded trades are the market's taker flow: every 10 s a buyer of 100 SOL up to 150.20, then a seller of 0.5 down to
+        // 150.00 (the price the moment ends at), which no bid of ours reaches: only the asks are filled as a maker.
+        var tape = dir.Combine("sol-trades.csv");
+        await File.WriteAllLinesAsync(tape, ["time,price,quantity,side", .. Enumerable.Range(0, 13).SelectMany(i =>
+            new[] { $"{1764547200 + i * 10},150.20,100,buy", $"{1764547200 + i * 10},150.00,0.5,sell" })]);
+        using var taped = MmdProcess.Start(dir.Path, "backtest", "-f", template, "--prices", tape);
+        Assert.True(await taped.WaitForExitAsync(TimeSpan.FromMinutes(3)) == 0, taped.Output);
+        Assert.Contains("== backtest: 2m00s of recorded prices sol-trades.csv (26 trades from 2025-12-01 00:00:00 UTC)", taped.StandardOutput, StringComparison.Ordinal);
+        Assert.Matches(@"maker buy/sell 0/[1-9][\d.]*,", taped.StandardOutput);
+
         // A cross-market hedge whose perpetual follows its own recording: the two markets end 0.30 apart, as recorded.
         var perpPrices = dir.Combine("sol-perp.csv");
         await File.WriteAllTextAsync(perpPrices, perp.ToString());

@@ -3,8 +3,9 @@ using Mmd.Trading.Primitives;
 
 namespace Mmd.Exchanges.Paper;
 
-// The synthetic market: a seeded random walk of the mid, a ladder of background liquidity around it,
-// and background market orders that trade against whatever rests at the touch, our quotes included.
+// The synthetic market: a seeded random walk of the mid (or a scripted or recorded path), a ladder of background
+// liquidity around it, and background market orders (or recorded trades) that trade against whatever rests at the
+// touch, our quotes included.
 // Markets of one base asset (SOL_USDC and SOL_USDC_PERP) walk together, as a perpetual tracks its spot market:
 // a cross-market hedge between them sees one price, not two that drift apart.
 public sealed partial class PaperExchange
@@ -13,6 +14,8 @@ public sealed partial class PaperExchange
     private readonly HashSet<string> _pathsDone = new(StringComparer.Ordinal);
     // This tick's random draw of each base asset: the first of its markets draws it, the others follow.
     private readonly Dictionary<string, double> _drawsThisTick = new(StringComparer.Ordinal);
+    // How many of each recorded market's trades have been replayed.
+    private readonly Dictionary<string, int> _tapeReplayed = new(StringComparer.Ordinal);
 
     /// <summary>Advances every market by one tick (the timer calls this; tests may too).</summary>
     public void Tick()
@@ -28,7 +31,8 @@ public sealed partial class PaperExchange
             {
                 MoveMid(market, seconds);
                 RefreshBackground(market, now);
-                SendFlow(market, seconds, now);
+                if (_settings.TradeTapes.TryGetValue(market.Spec.Symbol, out var tape)) ReplayTrades(market, tape, now);
+                else SendFlow(market, seconds, now);
                 PublishBook(market.Spec.Symbol);
             }
             _ticks++;
@@ -113,7 +117,29 @@ public sealed partial class PaperExchange
         }
     }
 
-    private PaperOrder BackgroundOrder(string symbol, Side side, OrderType type, decimal? price, decimal quantity, DateTimeOffset now, bool postOnly = false) => new()
+    /// <summary>
+    /// The recorded trades up to now, each a taker order of its side and size limited to its price (IOC): it trades with
+    /// what rests at its price or better and no further, as the trade did. A size below the market's step is skipped,
+    /// as the venue would refuse it.
+    /// </summary>
+    private void ReplayTrades(PaperMarket market, TradeTape tape, DateTimeOffset now)
+    {
+        var spec = market.Spec;
+        var from = _tapeReplayed.GetValueOrDefault(spec.Symbol);
+        var upTo = tape.CountUpTo(now - _started);
+        for (var i = from; i < upTo; i++)
+        {
+            var trade = tape.Trades[i];
+            var quantity = spec.RoundQuantity(trade.Quantity);
+            if (quantity < spec.MinQuantity) continue;
+            var order = BackgroundOrder(spec.Symbol, trade.Side, OrderType.Limit, spec.RoundPrice(trade.Price), quantity, now, timeInForce: TimeInForce.Ioc);
+            Settle(market, market.Engine.Submit(order, now), now);
+        }
+        _tapeReplayed[spec.Symbol] = Math.Max(from, upTo);
+    }
+
+    private PaperOrder BackgroundOrder(string symbol, Side side, OrderType type, decimal? price, decimal quantity, DateTimeOffset now, bool postOnly = false,
+        TimeInForce? timeInForce = null) => new()
     {
         PostOnly = postOnly,
         Id = _nextOrderId++,
@@ -121,7 +147,7 @@ public sealed partial class PaperExchange
         Symbol = symbol,
         Side = side,
         Type = type,
-        TimeInForce = type == OrderType.Market ? TimeInForce.Ioc : TimeInForce.Gtc,
+        TimeInForce = timeInForce ?? (type == OrderType.Market ? TimeInForce.Ioc : TimeInForce.Gtc),
         Price = price,
         Quantity = quantity,
         CreatedAt = now,

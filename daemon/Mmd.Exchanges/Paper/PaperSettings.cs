@@ -18,6 +18,8 @@ public sealed record PaperSettings
     public IReadOnlyDictionary<string, decimal> StartPrices { get; init; } = new Dictionary<string, decimal>();
     /// <summary>Scripted mids per symbol, replacing the random walk while they last.</summary>
     public IReadOnlyDictionary<string, PricePath> PricePaths { get; init; } = new Dictionary<string, PricePath>();
+    /// <summary>Recorded trades per symbol, replacing the random taker flow of that market (see <see cref="TradeTape"/>).</summary>
+    public IReadOnlyDictionary<string, TradeTape> TradeTapes { get; init; } = new Dictionary<string, TradeTape>();
     /// <summary>Standard deviation of the mid's relative move per second, in %.</summary>
     public decimal VolatilityPct { get; init; } = 0.02m;
     public TimeSpan Tick { get; init; } = TimeSpan.FromMilliseconds(200);

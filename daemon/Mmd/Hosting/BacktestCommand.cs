@@ -25,8 +25,9 @@ public static class BacktestCommand
         };
         var prices = new Option<FileInfo?>("--prices")
         {
-            Description = "Recorded prices (CSV: time,price or time,open,high,low,close[,...]; Unix seconds, ms or µs, or ISO 8601) that the quoted "
-                + "market (and a hedge market) follows instead of the random walk; the seed still draws the taker flow",
+            Description = "Recorded prices (CSV: time,price, or time,open,high,low,close[,...], or trades time,price,quantity,side; Unix seconds, ms or µs, "
+                + "or ISO 8601) that the quoted market (and a hedge market) follows instead of the random walk; recorded trades are its taker flow too, "
+                + "else the seed draws it",
         };
         var hedgePrices = new Option<FileInfo?>("--hedge-prices")
         {
@@ -192,20 +193,34 @@ public static class BacktestCommand
         var rank = rankBy is null ? SweepRank.Mean : SweepRanking.ByName[rankBy];
         if (recorded is null) return new Plan(variants, count, span, from, "paper market", saveBest, jobs, rank);
         // The recording replaces the walk of every market the spec trades: a hedge market follows the same prices, or its own.
+        // Recorded trades replace a market's random taker flow too (only its own: a hedge market without them keeps the crowd's).
         var hedgePath = recordings.Hedge?.PathFrom(from) ?? recorded.Path;
-        variants = [.. variants.Select(v => v with { Spec = v.Spec with { Paper = v.Spec.Paper with { PricePaths = PathsFor(v.Spec, recorded.Path, hedgePath) } } })];
+        var hedgeTape = recordings.Hedge?.TapeFrom(from);
+        variants = [.. variants.Select(v => v with
+        {
+            Spec = v.Spec with
+            {
+                Paper = v.Spec.Paper with
+                {
+                    PricePaths = ByMarket(v.Spec, recorded.Path, hedgePath),
+                    TradeTapes = ByMarket(v.Spec, recorded.Tape, hedgeTape),
+                },
+            },
+        })];
         var market = $"recorded prices {Describe(recorded)}{(recordings.Hedge is { } h ? $", hedged on {Describe(h)}" : "")}";
         return new Plan(variants, count, span, from, market, saveBest, jobs, rank);
     }
 
     private static string Describe(RecordedPrices r) =>
-        $"{Path.GetFileName(r.File)} ({r.Rows} {(r.Candles ? "candles" : "prices")} from {r.First.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC)";
+        $"{Path.GetFileName(r.File)} ({r.Rows} {(r.Candles ? "candles" : r.Tape is null ? "prices" : "trades")} from {r.First.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC)";
 
-    private static Dictionary<string, PricePath> PathsFor(ValidatedSpec spec, PricePath quoted, PricePath hedged)
+    /// <summary>The quoted market's recording and a hedge market's, by symbol; a market without one is left out.</summary>
+    private static Dictionary<string, T> ByMarket<T>(ValidatedSpec spec, T? quoted, T? hedged) where T : class
     {
-        var paths = new Dictionary<string, PricePath>(StringComparer.Ordinal) { [spec.Symbol] = quoted };
-        if (spec.HedgeMarket is { } hedge) paths[hedge.Symbol] = hedged;
-        return paths;
+        var recorded = new Dictionary<string, T>(StringComparer.Ordinal);
+        if (quoted is not null) recorded[spec.Symbol] = quoted;
+        if (spec.HedgeMarket is { } hedge && hedged is not null) recorded[hedge.Symbol] = hedged;
+        return recorded;
     }
 
     /// <summary>
