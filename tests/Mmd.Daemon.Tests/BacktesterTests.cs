@@ -55,13 +55,27 @@ public class BacktesterTests
         var grid = SpecValidator.Validate(proto, "test");
 
         var first = await Backtester.RunAsync(grid, TimeSpan.FromMinutes(10), Start, CancellationToken.None);
-        var second = await Backtester.RunAsync(grid, TimeSpan.FromMinutes(10), Start, CancellationToken.None);
+        // The second keeps its equity curve: watching the run changes none of it.
+        var second = await Backtester.RunAsync(grid, TimeSpan.FromMinutes(10), Start, CancellationToken.None, equityEvery: TimeSpan.FromMinutes(1));
         // Down through the 150 and 145 buys, back up through their sells: two round trips, and the same run again.
         Assert.Equal(2, first.Final.StrategyFigures!.Grid!.RoundTrips);
         Assert.Equal(Figures(first), Figures(second));
         Assert.Equal(0, first.OrdersLeft);
         // At 143, the bottom of the path, the two buys (150 and 145) are 9 under water, with their fees, from a net of 0.
         Assert.InRange(first.MaxDrawdown, 9m, 9.5m);
+        Assert.Empty(first.EquityCurve);
+
+        // The curve: the start, then a point a minute to the end, which is the run's final figures.
+        var curve = second.EquityCurve;
+        Assert.Equal(Enumerable.Range(0, 11).Select(m => Start.AddMinutes(m)), curve.Select(p => p.Time));
+        Assert.Equal((0m, 0m, 0L), (curve[0].NetPnl, curve[0].Position, curve[0].Fills));
+        var bottom = curve[5]; // five minutes in: the path's low
+        Assert.Equal(2m, bottom.Position);
+        Assert.InRange(bottom.Mid!.Value, 142.95m, 143.05m); // the book's mid about the path's 143
+        Assert.InRange(bottom.Drawdown, 9m, second.MaxDrawdown);
+        Assert.Equal((second.NetPnl, second.Final.Cumulative.Position, second.Final.Cumulative.Fills, (decimal?)null),
+            (curve[^1].NetPnl, curve[^1].Position, curve[^1].Fills, curve[^1].HedgePosition));
+        Assert.All(curve, p => Assert.InRange(p.Drawdown, 0m, second.MaxDrawdown));
     }
 
     [Fact]

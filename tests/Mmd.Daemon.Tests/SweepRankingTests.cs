@@ -14,7 +14,7 @@ public class SweepRankingTests
             Instance = "bt", Venue = "paper", Symbol = "SOL_USDC", BaseAsset = "SOL", QuoteAsset = "USDC", Time = at, SessionStart = at,
             Session = new StatsFigures(), Cumulative = new StatsFigures { RealizedPnl = net },
         };
-        return new BacktestResult(stats, "stop requested", 0, TimeSpan.FromHours(1), 18_000, TimeSpan.FromSeconds(10), 1m, drawdown, Interrupted: false, StrategyStopped: false);
+        return new BacktestResult(stats, "stop requested", 0, TimeSpan.FromHours(1), 18_000, TimeSpan.FromSeconds(10), 1m, drawdown, Interrupted: false, StrategyStopped: false, EquityCurve: []);
     }
 
     // Three settings, two seeds each: a steady earner, a lucky one (more on average, a bad seed), one that did nothing.

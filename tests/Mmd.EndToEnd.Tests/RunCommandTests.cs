@@ -131,7 +131,8 @@ public class RunCommandTests
         var bestForRisk = dir.Combine("best-for-risk.json");
         string[] jsonArgs = ["backtest", "-f", Repository.Combine("daemon", "templates", "paper-xemm.json"), "--for", "1m", "--vary", "inventory_range=1,2", "-o", "json",
             "--start", "2026-01-01T00:00:00Z", "--rank-by", "pnl-to-drawdown"];
-        using var json = MmdProcess.Start(dir.Path, [.. jsonArgs, "--jobs", "1", "--save-best", bestForRisk]);
+        var curve = dir.Combine("equity.csv");
+        using var json = MmdProcess.Start(dir.Path, [.. jsonArgs, "--jobs", "1", "--save-best", bestForRisk, "--equity-curve", curve, "--equity-every", "20s"]);
         Assert.True(await json.WaitForExitAsync(TimeSpan.FromMinutes(3)) == 0, json.Output);
         // The same again, two runs at once (a cross-market hedge: four streams into the engine, random taker flow): the
         // same runs, in the same order, to the last figure.
@@ -156,12 +157,23 @@ public class RunCommandTests
             ? (double)(Money(run, "netPnl") / drawdown)
             : Money(run, "netPnl") > 0 ? double.PositiveInfinity : 0;
         var bestRun = runs.MaxBy(ForRisk);
+        // Each run's equity curve: the start, a point every 20 simulated seconds, the last its final net PnL.
+        var rows = (await File.ReadAllLinesAsync(curve)).Select(l => l.Split(',')).ToList();
+        Assert.Equal("maker_taker_hedge.inventory_range,seed,time,mid,position,hedge_position,net_pnl,drawdown,fills", string.Join(',', rows[0]));
+        Assert.Equal(["1", "1", "1", "1", "2", "2", "2", "2"], rows.Skip(1).Select(r => r[0]));
+        Assert.Equal(Enumerable.Repeat(new[] { "00:00:00", "00:00:20", "00:00:40", "00:01:00" }, 2).SelectMany(t => t).Select(t => $"2026-01-01T{t}Z"),
+            rows.Skip(1).Select(r => r[2]));
+        Assert.Equal(runs.Select(r => Money(r, "netPnl")), new[] { rows[4], rows[8] }.Select(r => decimal.Parse(r[6], System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.All(rows.Skip(1), r => Assert.NotEqual("", r[5])); // a cross-market hedge: its other market's position too
         using (var saved = JsonDocument.Parse(await File.ReadAllTextAsync(bestForRisk)))
             Assert.Equal(bestRun.GetProperty("settings").GetProperty("maker_taker_hedge.inventory_range").GetString(),
                 saved.RootElement.GetProperty("makerTakerHedge").GetProperty("inventoryRange").GetString());
 
-        using var bad = MmdProcess.Start(dir.Path, "backtest", "-f", template, "--for", "1m", "--vary", "spread_pct=-1,0.2", "--vary", "nope=1", "--jobs", "0");
+        using var bad = MmdProcess.Start(dir.Path, "backtest", "-f", template, "--for", "1m", "--vary", "spread_pct=-1,0.2", "--vary", "nope=1", "--jobs", "0",
+            "--equity-curve", dir.Combine("no-such-dir", "equity.csv"), "--equity-every", "0.5s");
         Assert.Equal(2, await bad.WaitForExitAsync());
+        Assert.Contains($"--equity-curve: no such directory: {dir.Combine("no-such-dir")}", bad.StandardError, StringComparison.Ordinal);
+        Assert.Contains("--equity-every: 0.5s: must be 1s-1d", bad.StandardError, StringComparison.Ordinal);
         Assert.Contains("--vary: nope: the spec has no field 'nope'", bad.StandardError, StringComparison.Ordinal);
         Assert.Contains("--jobs: 0: must be 1-64", bad.StandardError, StringComparison.Ordinal);
         using var unranked = MmdProcess.Start(dir.Path, "backtest", "-f", template, "--for", "1m", "--rank-by", "worst");

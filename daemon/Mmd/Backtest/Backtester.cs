@@ -18,8 +18,9 @@ namespace Mmd.Backtest;
 /// high so far, at the ends of steps: what holding the setting through the span would have cost at its worst.</param>
 /// <param name="Interrupted">Cancelled before the span was simulated (Ctrl-C): the figures are those of the span so far.</param>
 /// <param name="StrategyStopped">The strategy ended the run itself (a grid's boundary, a stop loss that stops), before the span was over.</param>
+/// <param name="EquityCurve">The run's course at the asked spacing, then its end (empty unless asked for).</param>
 public sealed record BacktestResult(StatsSnapshot Final, string StopReason, int OrdersLeft, TimeSpan Simulated, long Steps, TimeSpan WallTime, decimal Furthest,
-    decimal MaxDrawdown, bool Interrupted, bool StrategyStopped)
+    decimal MaxDrawdown, bool Interrupted, bool StrategyStopped, IReadOnlyList<EquityPoint> EquityCurve)
 {
     /// <summary>A cross-market hedge: its result is both markets together (the hedges' taker fees are half the story).</summary>
     public bool BothMarkets => Final.StrategyFigures?.Hedge?.Market is not null;
@@ -29,6 +30,14 @@ public sealed record BacktestResult(StatsSnapshot Final, string StopReason, int 
 
     internal static decimal NetPnlOf(StatsSnapshot stats) => stats.Cumulative.NetPnl + (stats.StrategyFigures?.Hedge?.Market?.Cumulative.NetPnl ?? 0m);
 }
+
+/// <summary>One moment of a run's equity curve: where the market and the position were, and the net PnL and its fall from its high so far.</summary>
+/// <param name="Position">The quoted market's position (base units, signed).</param>
+/// <param name="HedgePosition">A cross-market hedge's position on its other market; null without one.</param>
+/// <param name="NetPnl">Net PnL so far, both markets of a cross-market hedge, unrealized included.</param>
+/// <param name="Drawdown">How far the net PnL stands below its high so far.</param>
+/// <param name="Fills">The quoted market's fills so far.</param>
+public sealed record EquityPoint(DateTimeOffset Time, decimal? Mid, decimal Position, decimal? HedgePosition, decimal NetPnl, decimal Drawdown, long Fills);
 
 /// <summary>
 /// Runs a spec on the paper venue on a simulated clock, as fast as the engine settles: hours of synthetic (or scripted)
@@ -54,8 +63,11 @@ public static class Backtester
 
     /// <param name="start">Where the simulated clock starts (UTC days matter: the daily loss limit, funding).</param>
     /// <param name="cancellationToken">Ends the run early, with the figures so far.</param>
-    public static async Task<BacktestResult> RunAsync(ValidatedSpec spec, TimeSpan length, DateTimeOffset start, CancellationToken cancellationToken)
+    /// <param name="equityEvery">How far apart (simulated) the equity curve's points are; null keeps none.</param>
+    public static async Task<BacktestResult> RunAsync(ValidatedSpec spec, TimeSpan length, DateTimeOffset start, CancellationToken cancellationToken,
+        TimeSpan? equityEvery = null)
     {
+        if (equityEvery is { } spacing && spacing <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(equityEvery), spacing, "must be positive");
         if (spec.Venue != "paper" || spec.HedgeMarket is { Venue: not "paper" })
             throw new ArgumentException("a backtest runs on the paper venue", nameof(spec));
         var wall = Stopwatch.StartNew();
@@ -80,6 +92,8 @@ public static class Backtester
             var steps = 0L;
             var furthest = 0m;
             var (high, drawdown) = (0m, 0m);
+            var curve = new List<EquityPoint>();
+            var nextPoint = start + (equityEvery ?? TimeSpan.Zero);
             void Sample(StatsSnapshot stats)
             {
                 furthest = Math.Max(furthest, Math.Abs(stats.Cumulative.Position));
@@ -87,10 +101,20 @@ public static class Backtester
                 high = Math.Max(high, net);
                 drawdown = Math.Max(drawdown, high - net);
             }
+            void Point(StatsSnapshot stats)
+            {
+                var now = time.GetUtcNow();
+                if (curve.Count > 0 && curve[^1].Time == now) curve.RemoveAt(curve.Count - 1); // the end, on a point's moment
+                var net = BacktestResult.NetPnlOf(stats);
+                curve.Add(new EquityPoint(now, stats.Mid, stats.Cumulative.Position, stats.StrategyFigures?.Hedge?.Market?.Cumulative.Position, net, high - net,
+                    stats.Cumulative.Fills));
+                while (nextPoint <= now) nextPoint += equityEvery!.Value;
+            }
             Exception? failed = null;
             try
             {
                 await SettledAsync(engine, connector, run, cancellationToken); // reconciled, quoting
+                if (equityEvery is not null && engine.LatestStats is { } atStart) Point(atStart);
                 var end = start + length;
                 // A strategy that stops itself (a grid's boundary) ends the run where it stopped: its stop and any close
                 // happen at that moment's prices, not at whatever the clock reached while they ran.
@@ -108,7 +132,11 @@ public static class Backtester
                     steps++;
                     // Figures of a settled, running engine only: in the step where the strategy stops, its stop and close
                     // are under way on their own time; the run's final figures count instead, below.
-                    if (engine.State == EngineState.Running && engine.LatestStats is { } stats) Sample(stats);
+                    if (engine.State == EngineState.Running && engine.LatestStats is { } stats)
+                    {
+                        Sample(stats);
+                        if (equityEvery is not null && time.GetUtcNow() >= nextPoint) Point(stats);
+                    }
                 }
             }
             catch (TimeoutException ex)
@@ -122,8 +150,9 @@ public static class Backtester
             var result = await StoppedAsync(run, time, spec.Paper.Tick);
             if (failed is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failed);
             Sample(result.FinalStats);
+            if (equityEvery is not null) Point(result.FinalStats);
             return new BacktestResult(result.FinalStats, result.StopReason, result.OwnOrdersLeftOnVenue, time.GetUtcNow() - start, steps, wall.Elapsed, furthest,
-                drawdown, cancellationToken.IsCancellationRequested, result.StoppedByStrategy);
+                drawdown, cancellationToken.IsCancellationRequested, result.StoppedByStrategy, curve);
         }
         finally
         {

@@ -41,12 +41,18 @@ public static class BacktestCommand
         };
         rankBy.AcceptOnlyFromAmong([.. SweepRanking.ByName.Keys]);
         var saveBest = new Option<FileInfo?>("--save-best") { Description = "With --vary: write the spec with the best settings (by --rank-by) to this file (for mmctl start -f)" };
+        var equityCurve = new Option<FileInfo?>("--equity-curve")
+        {
+            Description = "Write every run's equity curve to this CSV file: a row a point (the varied fields, seed, time, mid, position, hedge_position, "
+                + "net_pnl, drawdown, fills), for a notebook or a spreadsheet to plot",
+        };
+        var equityEvery = new Option<string?>("--equity-every") { Description = "With --equity-curve: simulated time between its points (default 1m; 1s-1d)" };
         var jobs = new Option<int?>("--jobs", "-j") { Description = $"Runs at once, of a sweep's settings and seeds (1-64; default: the processor count, {Environment.ProcessorCount} here); each run repeats alone, so this changes no figure" };
         var output = new Option<string>("--output", "-o") { Description = "text (default: the report and a line a run), or json: a JSON object a line for each run", DefaultValueFactory = _ => "text" };
         output.AcceptOnlyFromAmong("text", "json");
         var command = new Command("backtest",
             "Run a spec's strategy on the paper venue's synthetic, scripted or recorded market on a simulated clock, and print its report: hours of market in seconds or minutes.");
-        foreach (var o in new Option[] { file, length, seed, seeds, start, vary, prices, hedgePrices, rankBy, saveBest, jobs, output }) command.Options.Add(o);
+        foreach (var o in new Option[] { file, length, seed, seeds, start, vary, prices, hedgePrices, rankBy, saveBest, equityCurve, equityEvery, jobs, output }) command.Options.Add(o);
 
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -61,7 +67,8 @@ public static class BacktestCommand
                 var hedgeRecorded = result.GetValue(hedgePrices) is { } hp ? await RecordedPrices.ReadAsync(hp.FullName, cancellationToken) : null;
                 var proto = InstanceSpecJson.Parse(f.FullName, await File.ReadAllBytesAsync(f.FullName, cancellationToken), out var lines);
                 plan = MakePlan(proto, f.FullName, lines, new Recordings(recorded, hedgeRecorded), result.GetValue(seed), result.GetValue(seeds) ?? 1, result.GetValue(length),
-                    result.GetValue(start), result.GetValue(vary) ?? [], result.GetValue(rankBy), result.GetValue(saveBest), result.GetValue(jobs) ?? Environment.ProcessorCount);
+                    result.GetValue(start), result.GetValue(vary) ?? [], result.GetValue(rankBy), result.GetValue(saveBest), result.GetValue(jobs) ?? Environment.ProcessorCount,
+                    result.GetValue(equityCurve), result.GetValue(equityEvery));
             }
             catch (RecordedPricesException ex)
             {
@@ -79,6 +86,7 @@ public static class BacktestCommand
             using var signals = stop.OnSignals();
             using var interrupted = CancellationTokenSource.CreateLinkedTokenSource(stop.Token, cancellationToken);
             var (variants, count, span, from) = (plan.Variants, plan.Seeds, plan.Span, plan.From);
+            using var curve = plan.EquityCurve is { } curveFile ? BacktestEquityCurve.Create(curveFile.FullName, variants[0].Settings) : null;
             if (result.GetValue(output) == "json")
             {
                 // A line a run, in order: every variant (or the spec as it is) over every seed.
@@ -89,16 +97,17 @@ public static class BacktestCommand
                     Console.Out.WriteLine(BacktestJsonLine.Write(variant.Settings, seeded.Paper.Seed, from, outcome));
                     ordersLeft |= outcome.OrdersLeft > 0;
                     byVariant[variant].Add(outcome);
-                }, interrupted.Token);
+                }, curve, interrupted.Token);
                 var ranked = Ranked(plan, byVariant);
                 if (plan.SaveBest is { } target && ranked.Count > 0) await SaveBestAsync(target, ranked.MaxBy(r => r.Score).Variant);
                 return ordersLeft ? ExitCodes.OrdersLeftOnVenue : ExitCodes.Ok;
             }
-            if (plan.Swept) return await SweepAsync(plan, interrupted.Token);
+            if (plan.Swept) return await SweepAsync(plan, curve, interrupted.Token);
             var spec = variants[0].Spec;
             if (count == 1)
             {
-                var outcome = await Backtester.RunAsync(spec, span, from, interrupted.Token);
+                var outcome = await Backtester.RunAsync(spec, span, from, interrupted.Token, plan.EquityEvery);
+                curve?.Write([], spec.Paper.Seed, outcome);
                 var ended = outcome.StrategyStopped ? outcome.StopReason : $"backtest {(outcome.Interrupted ? "interrupted" : "over")}";
                 Console.Out.WriteLine(StatsFormatter.Report(outcome.Final, $"{ended} after {Span(outcome.Simulated)}", outcome.OrdersLeft));
                 Console.Out.WriteLine(FormattableString.Invariant(
@@ -114,7 +123,7 @@ public static class BacktestCommand
                 outcomes.Add(outcome);
                 Console.Out.WriteLine(FormattableString.Invariant(
                     $"seed {seeded.Paper.Seed}: {Span(outcome.Simulated)}{(outcome.Interrupted ? " (interrupted)" : "")} in {outcome.WallTime.TotalSeconds:0.0} s; {Figures(outcome)}; own orders left {outcome.OrdersLeft}{Stopped(outcome)}"));
-            }, interrupted.Token);
+            }, curve, interrupted.Token);
             if (outcomes.Count == 0)
             {
                 Console.Out.WriteLine("== interrupted before any seed ran");
@@ -133,8 +142,9 @@ public static class BacktestCommand
     /// <param name="SaveBest">Where to write the spec with the best settings (<c>--save-best</c>).</param>
     /// <param name="Jobs">How many runs go at once (<c>--jobs</c>).</param>
     /// <param name="Rank">What the best setting is (<c>--rank-by</c>).</param>
+    /// <param name="EquityCurve">Where every run's equity curve goes (<c>--equity-curve</c>), its points <paramref name="EquityEvery"/> apart.</param>
     private sealed record Plan(IReadOnlyList<SpecVariant> Variants, int Seeds, TimeSpan Span, DateTimeOffset From, string Market, FileInfo? SaveBest, int Jobs,
-        SweepRank Rank)
+        SweepRank Rank, FileInfo? EquityCurve, TimeSpan? EquityEvery)
     {
         /// <summary>Variants were asked for (<c>--vary</c>): a line a setting rather than the report.</summary>
         public bool Swept => Variants[0].Settings.Count > 0;
@@ -145,18 +155,24 @@ public static class BacktestCommand
 
     /// <summary>The command line's choices checked together: every problem a violation, thrown at once.</summary>
     private static Plan MakePlan(InstanceSpec proto, string source, IReadOnlyDictionary<string, long> lines, Recordings recordings, string? seed, int count,
-        string? length, string? start, string[] varies, string? rankBy, FileInfo? saveBest, int jobs)
+        string? length, string? start, string[] varies, string? rankBy, FileInfo? saveBest, int jobs, FileInfo? equityCurve, string? equityEvery)
     {
         var errors = new List<FieldViolation>();
         var recorded = recordings.Quoted;
         if (jobs is < 1 or > 64) errors.Add(new("--jobs", $"{jobs}: must be 1-64"));
         if (saveBest is not null && varies.Length == 0) errors.Add(new("--save-best", "needs --vary: the best of the settings it tries"));
         if (rankBy is not null && varies.Length == 0) errors.Add(new("--rank-by", "needs --vary: it ranks the settings it tries"));
+        if (equityCurve is { Directory.Exists: false }) errors.Add(new("--equity-curve", $"no such directory: {equityCurve.DirectoryName}"));
+        var every = equityEvery is null ? TimeSpan.FromMinutes(1) : RunCommand.ParseDuration(equityEvery, "--equity-every", errors);
+        if (equityEvery is not null && equityCurve is null) errors.Add(new("--equity-every", "needs --equity-curve: the file its points go to"));
+        else if (every is { } e && (e < TimeSpan.FromSeconds(1) || e > TimeSpan.FromDays(1))) errors.Add(new("--equity-every", $"{Span(e)}: must be 1s-1d"));
         else if (saveBest is { Directory.Exists: false }) errors.Add(new("--save-best", $"no such directory: {saveBest.DirectoryName}"));
         if (seed is not null) RunCommand.ApplySeed(proto, seed, "--seed", errors);
         if (count is < 1 or > 100) errors.Add(new("--seeds", $"{count}: must be 1-100"));
         var given = length is not null ? RunCommand.ParseDuration(length, "--for", errors) : null;
-        var from = recorded?.First ?? DateTimeOffset.UtcNow;
+        // Now, to the second: a start (and the equity curve's times) that reads cleanly.
+        var now = DateTimeOffset.UtcNow;
+        var from = recorded?.First ?? now.AddTicks(-(now.Ticks % TimeSpan.TicksPerSecond));
         if (start is not null && recorded is not null)
             errors.Add(new("--start", "the recorded prices start the clock at their first time"));
         else if (start is not null && !DateTimeOffset.TryParse(start, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out from))
@@ -191,7 +207,8 @@ public static class BacktestCommand
         if (errors.Count > 0) throw new InvalidSpecException(source, errors, lines);
 
         var rank = rankBy is null ? SweepRank.Mean : SweepRanking.ByName[rankBy];
-        if (recorded is null) return new Plan(variants, count, span, from, "paper market", saveBest, jobs, rank);
+        var curveEvery = equityCurve is null ? null : every;
+        if (recorded is null) return new Plan(variants, count, span, from, "paper market", saveBest, jobs, rank, equityCurve, curveEvery);
         // The recording replaces the walk of every market the spec trades: a hedge market follows the same prices, or its own.
         // Recorded trades replace a market's random taker flow too (only its own: a hedge market without them keeps the crowd's).
         var hedgePath = recordings.Hedge?.PathFrom(from) ?? recorded.Path;
@@ -208,7 +225,7 @@ public static class BacktestCommand
             },
         })];
         var market = $"recorded prices {Describe(recorded)}{(recordings.Hedge is { } h ? $", hedged on {Describe(h)}" : "")}";
-        return new Plan(variants, count, span, from, market, saveBest, jobs, rank);
+        return new Plan(variants, count, span, from, market, saveBest, jobs, rank, equityCurve, curveEvery);
     }
 
     private static string Describe(RecordedPrices r) =>
@@ -229,7 +246,7 @@ public static class BacktestCommand
     /// (variant by variant, seed by seed) as soon as it and those before it are over. An interruption ends the runs under
     /// way early, with their figures so far, and starts no other.
     /// </summary>
-    private static async Task RunAllAsync(Plan plan, Action<SpecVariant, ValidatedSpec, BacktestResult> ended, CancellationToken cancellationToken)
+    private static async Task RunAllAsync(Plan plan, Action<SpecVariant, ValidatedSpec, BacktestResult> ended, BacktestEquityCurve? curve, CancellationToken cancellationToken)
     {
         using var slots = new SemaphoreSlim(plan.Jobs);
         var runs = plan.Variants
@@ -237,7 +254,11 @@ public static class BacktestCommand
             .Select(r => (r.Variant, r.Seeded, Outcome: RunOneAsync(r.Seeded)))
             .ToList();
         foreach (var (variant, seeded, outcome) in runs)
-            if (await outcome is { } o) ended(variant, seeded, o);
+        {
+            if (await outcome is not { } o) continue;
+            curve?.Write(variant.Settings, seeded.Paper.Seed, o);
+            ended(variant, seeded, o);
+        }
 
         async Task<BacktestResult?> RunOneAsync(ValidatedSpec seeded)
         {
@@ -251,7 +272,7 @@ public static class BacktestCommand
             }
             try
             {
-                return cancellationToken.IsCancellationRequested ? null : await Backtester.RunAsync(seeded, plan.Span, plan.From, cancellationToken);
+                return cancellationToken.IsCancellationRequested ? null : await Backtester.RunAsync(seeded, plan.Span, plan.From, cancellationToken, plan.EquityEvery);
             }
             finally
             {
@@ -264,7 +285,7 @@ public static class BacktestCommand
     /// Every variant over the same market seeds (so they differ by their settings, not their luck), a line each as it
     /// ends, then the best and the worst by the plan's rank (mean net PnL unless --rank-by says otherwise).
     /// </summary>
-    private static async Task<int> SweepAsync(Plan plan, CancellationToken cancellationToken)
+    private static async Task<int> SweepAsync(Plan plan, BacktestEquityCurve? curve, CancellationToken cancellationToken)
     {
         var (variants, count, span, from) = (plan.Variants, plan.Seeds, plan.Span, plan.From);
         var wall = System.Diagnostics.Stopwatch.StartNew();
@@ -291,7 +312,7 @@ public static class BacktestCommand
         {
             byVariant[variant].Add(outcome);
             if (byVariant[variant].Count == count) Report(variant);
-        }, cancellationToken);
+        }, curve, cancellationToken);
         foreach (var variant in variants.Where(v => byVariant[v].Count is > 0 && byVariant[v].Count < count)) Report(variant);
         var ranked = Ranked(plan, byVariant);
         if (ranked.Count > 0)
