@@ -161,12 +161,12 @@ public static class BacktestCommand
         var recorded = recordings.Quoted;
         if (jobs is < 1 or > 64) errors.Add(new("--jobs", $"{jobs}: must be 1-64"));
         if (saveBest is not null && varies.Length == 0) errors.Add(new("--save-best", "needs --vary: the best of the settings it tries"));
+        else if (saveBest is { Directory.Exists: false }) errors.Add(new("--save-best", $"no such directory: {saveBest.DirectoryName}"));
         if (rankBy is not null && varies.Length == 0) errors.Add(new("--rank-by", "needs --vary: it ranks the settings it tries"));
         if (equityCurve is { Directory.Exists: false }) errors.Add(new("--equity-curve", $"no such directory: {equityCurve.DirectoryName}"));
         var every = equityEvery is null ? TimeSpan.FromMinutes(1) : RunCommand.ParseDuration(equityEvery, "--equity-every", errors);
         if (equityEvery is not null && equityCurve is null) errors.Add(new("--equity-every", "needs --equity-curve: the file its points go to"));
         else if (every is { } e && (e < TimeSpan.FromSeconds(1) || e > TimeSpan.FromDays(1))) errors.Add(new("--equity-every", $"{Span(e)}: must be 1s-1d"));
-        else if (saveBest is { Directory.Exists: false }) errors.Add(new("--save-best", $"no such directory: {saveBest.DirectoryName}"));
         if (seed is not null) RunCommand.ApplySeed(proto, seed, "--seed", errors);
         if (count is < 1 or > 100) errors.Add(new("--seeds", $"{count}: must be 1-100"));
         var given = length is not null ? RunCommand.ParseDuration(length, "--for", errors) : null;
