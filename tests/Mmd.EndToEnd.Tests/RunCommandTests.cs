@@ -216,6 +216,16 @@ public class RunCommandTests
         Assert.Matches(@"at mid 145\.00\b", report); // the last candle's close: the market went where the file went
         Assert.Contains("own orders left on venue: 0", report, StringComparison.Ordinal);
 
+        // Choosing on the first half of four minutes of the recording, then every setting again on the second: how the one chosen did there.
+        using var heldOut = MmdProcess.Start(dir.Path, "backtest", "-f", template, "--prices", prices, "--for", "4m", "--vary", "spread_pct=0.1,0.3", "--holdout", "50");
+        Assert.True(await heldOut.WaitForExitAsync(TimeSpan.FromMinutes(3)) == 0, heldOut.Output);
+        var sweep = heldOut.StandardOutput;
+        Assert.Contains("== backtest of 2 settings over 2m00s of recorded prices sol-30s.csv (20 candles from 2025-12-01 00:00:00 UTC) (its first 50 %; the last 50 % is held out), seed 42 each",
+            sweep, StringComparison.Ordinal);
+        Assert.Contains("== held out: the last 50 %, 2m00s from 2025-12-01 00:02:00 UTC, every setting from flat again", sweep, StringComparison.Ordinal);
+        Assert.Equal(4, Regex.Count(sweep, @"(?m)^spread_pct=0\.[13]: net PnL -?[\d.]+ USDC;"));
+        Assert.Matches(@"== held out: best mean net PnL -?[\d.]+ with spread_pct=0\.[13]; the setting chosen \(spread_pct=0\.[13]\) ranks [12] of 2 there: -?[\d.]+", sweep);
+
         // Recorded trades are the market's taker flow: every 10 s a buyer of 100 SOL up to 150.20, then a seller of 0.5 down to
         // 150.00 (the price the moment ends at), which no bid of ours reaches: only the asks are filled as a maker.
         var tape = dir.Combine("sol-trades.csv");

@@ -47,16 +47,21 @@ public static class BacktestCommand
                 + "net_pnl, drawdown, fills), for a notebook or a spreadsheet to plot",
         };
         var equityEvery = new Option<string?>("--equity-every") { Description = "With --equity-curve: simulated time between its points (default 1m; 1s-1d)" };
+        var holdout = new Option<int?>("--holdout")
+        {
+            Description = "With --vary and --prices: keep the last PCT % of the span out of choosing the best setting, then run every setting on it "
+                + "and show how the one chosen did there (1-90)",
+        };
         var jobs = new Option<int?>("--jobs", "-j") { Description = $"Runs at once, of a sweep's settings and seeds (1-64; default: the processor count, {Environment.ProcessorCount} here); each run repeats alone, so this changes no figure" };
         var output = new Option<string>("--output", "-o") { Description = "text (default: the report and a line a run), or json: a JSON object a line for each run", DefaultValueFactory = _ => "text" };
         output.AcceptOnlyFromAmong("text", "json");
         var command = new Command("backtest",
             "Run a spec's strategy on the paper venue's synthetic, scripted or recorded market on a simulated clock, and print its report: hours of market in seconds or minutes.");
-        foreach (var o in new Option[] { file, length, seed, seeds, start, vary, prices, hedgePrices, rankBy, saveBest, equityCurve, equityEvery, jobs, output }) command.Options.Add(o);
+        foreach (var o in new Option[] { file, length, seed, seeds, start, vary, prices, hedgePrices, rankBy, saveBest, holdout, equityCurve, equityEvery, jobs, output }) command.Options.Add(o);
 
         command.SetAction(async (result, cancellationToken) =>
         {
-            Plan plan;
+            BacktestPlan plan;
             try
             {
                 if (result.GetValue(file) is not { } f) return RunCommand.Fail("mmd backtest: --file is required (a spec on the paper venue)");
@@ -66,9 +71,9 @@ public static class BacktestCommand
                 var recorded = result.GetValue(prices) is { } p ? await RecordedPrices.ReadAsync(p.FullName, cancellationToken) : null;
                 var hedgeRecorded = result.GetValue(hedgePrices) is { } hp ? await RecordedPrices.ReadAsync(hp.FullName, cancellationToken) : null;
                 var proto = InstanceSpecJson.Parse(f.FullName, await File.ReadAllBytesAsync(f.FullName, cancellationToken), out var lines);
-                plan = MakePlan(proto, f.FullName, lines, new Recordings(recorded, hedgeRecorded), result.GetValue(seed), result.GetValue(seeds) ?? 1, result.GetValue(length),
-                    result.GetValue(start), result.GetValue(vary) ?? [], result.GetValue(rankBy), result.GetValue(saveBest), result.GetValue(jobs) ?? Environment.ProcessorCount,
-                    result.GetValue(equityCurve), result.GetValue(equityEvery));
+                plan = BacktestPlan.Make(proto, f.FullName, lines, new BacktestRecordings(recorded, hedgeRecorded), new BacktestChoices(result.GetValue(seed),
+                    result.GetValue(seeds) ?? 1, result.GetValue(length), result.GetValue(start), result.GetValue(vary) ?? [], result.GetValue(rankBy), result.GetValue(saveBest),
+                    result.GetValue(jobs) ?? Environment.ProcessorCount, result.GetValue(equityCurve), result.GetValue(equityEvery), result.GetValue(holdout)));
             }
             catch (RecordedPricesException ex)
             {
@@ -89,17 +94,22 @@ public static class BacktestCommand
             using var curve = plan.EquityCurve is { } curveFile ? BacktestEquityCurve.Create(curveFile.FullName, variants[0].Settings) : null;
             if (result.GetValue(output) == "json")
             {
-                // A line a run, in order: every variant (or the spec as it is) over every seed.
+                // A line a run, in order: every variant (or the spec as it is) over every seed; with a holdout, then again on it.
                 var ordersLeft = false;
-                var byVariant = ByVariant(variants);
-                await RunAllAsync(plan, (variant, seeded, outcome) =>
+                async Task<Dictionary<SpecVariant, List<BacktestResult>>> LinesAsync(BacktestPlan part, string? sample)
                 {
-                    Console.Out.WriteLine(BacktestJsonLine.Write(variant.Settings, seeded.Paper.Seed, from, outcome));
-                    ordersLeft |= outcome.OrdersLeft > 0;
-                    byVariant[variant].Add(outcome);
-                }, curve, interrupted.Token);
-                var ranked = Ranked(plan, byVariant);
+                    var byVariant = ByVariant(part.Variants);
+                    await RunAllAsync(part, (variant, seeded, outcome) =>
+                    {
+                        Console.Out.WriteLine(BacktestJsonLine.Write(variant.Settings, seeded.Paper.Seed, part.From, outcome, sample));
+                        ordersLeft |= outcome.OrdersLeft > 0;
+                        byVariant[variant].Add(outcome);
+                    }, curve, interrupted.Token);
+                    return byVariant;
+                }
+                var ranked = Ranked(plan, await LinesAsync(plan, plan.Holdout is null ? null : "in"));
                 if (plan.SaveBest is { } target && ranked.Count > 0) await SaveBestAsync(target, ranked.MaxBy(r => r.Score).Variant);
+                if (plan.Holdout is not null && !interrupted.IsCancellationRequested) await LinesAsync(plan.OutOfSample(), "out");
                 return ordersLeft ? ExitCodes.OrdersLeftOnVenue : ExitCodes.Ok;
             }
             if (plan.Swept) return await SweepAsync(plan, curve, interrupted.Token);
@@ -137,116 +147,13 @@ public static class BacktestCommand
         return command;
     }
 
-    /// <summary>What a backtest runs: the spec or its variants (with the recorded prices in place), over how many seeds, how long, from when.</summary>
-    /// <param name="Market">What the market is, for the summary: the paper venue's own, or the file it replays.</param>
-    /// <param name="SaveBest">Where to write the spec with the best settings (<c>--save-best</c>).</param>
-    /// <param name="Jobs">How many runs go at once (<c>--jobs</c>).</param>
-    /// <param name="Rank">What the best setting is (<c>--rank-by</c>).</param>
-    /// <param name="EquityCurve">Where every run's equity curve goes (<c>--equity-curve</c>), its points <paramref name="EquityEvery"/> apart.</param>
-    private sealed record Plan(IReadOnlyList<SpecVariant> Variants, int Seeds, TimeSpan Span, DateTimeOffset From, string Market, FileInfo? SaveBest, int Jobs,
-        SweepRank Rank, FileInfo? EquityCurve, TimeSpan? EquityEvery)
-    {
-        /// <summary>Variants were asked for (<c>--vary</c>): a line a setting rather than the report.</summary>
-        public bool Swept => Variants[0].Settings.Count > 0;
-    }
-
-    /// <summary>The recorded prices a backtest replays (<c>--prices</c>), and the hedge market's own (<c>--hedge-prices</c>).</summary>
-    private sealed record Recordings(RecordedPrices? Quoted, RecordedPrices? Hedge);
-
-    /// <summary>The command line's choices checked together: every problem a violation, thrown at once.</summary>
-    private static Plan MakePlan(InstanceSpec proto, string source, IReadOnlyDictionary<string, long> lines, Recordings recordings, string? seed, int count,
-        string? length, string? start, string[] varies, string? rankBy, FileInfo? saveBest, int jobs, FileInfo? equityCurve, string? equityEvery)
-    {
-        var errors = new List<FieldViolation>();
-        var recorded = recordings.Quoted;
-        if (jobs is < 1 or > 64) errors.Add(new("--jobs", $"{jobs}: must be 1-64"));
-        if (saveBest is not null && varies.Length == 0) errors.Add(new("--save-best", "needs --vary: the best of the settings it tries"));
-        else if (saveBest is { Directory.Exists: false }) errors.Add(new("--save-best", $"no such directory: {saveBest.DirectoryName}"));
-        if (rankBy is not null && varies.Length == 0) errors.Add(new("--rank-by", "needs --vary: it ranks the settings it tries"));
-        if (equityCurve is { Directory.Exists: false }) errors.Add(new("--equity-curve", $"no such directory: {equityCurve.DirectoryName}"));
-        var every = equityEvery is null ? TimeSpan.FromMinutes(1) : RunCommand.ParseDuration(equityEvery, "--equity-every", errors);
-        if (equityEvery is not null && equityCurve is null) errors.Add(new("--equity-every", "needs --equity-curve: the file its points go to"));
-        else if (every is { } e && (e < TimeSpan.FromSeconds(1) || e > TimeSpan.FromDays(1))) errors.Add(new("--equity-every", $"{Span(e)}: must be 1s-1d"));
-        if (seed is not null) RunCommand.ApplySeed(proto, seed, "--seed", errors);
-        if (count is < 1 or > 100) errors.Add(new("--seeds", $"{count}: must be 1-100"));
-        var given = length is not null ? RunCommand.ParseDuration(length, "--for", errors) : null;
-        // Now, to the second: a start (and the equity curve's times) that reads cleanly.
-        var now = DateTimeOffset.UtcNow;
-        var from = recorded?.First ?? now.AddTicks(-(now.Ticks % TimeSpan.TicksPerSecond));
-        if (start is not null && recorded is not null)
-            errors.Add(new("--start", "the recorded prices start the clock at their first time"));
-        else if (start is not null && !DateTimeOffset.TryParse(start, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out from))
-            errors.Add(new("--start", $"'{start}' is not a date and time (e.g. 2026-11-23T00:00:00Z)"));
-
-        IReadOnlyList<SpecVariant> variants;
-        if (varies.Length > 0)
-        {
-            variants = BacktestVariations.Expand(proto, varies, source, lines, errors);
-            if (variants.Count == 0) throw new InvalidSpecException(source, errors, lines);
-        }
-        else
-        {
-            variants = [new SpecVariant([], RunCommand.ValidateWithFlags(proto, source, lines, errors), proto)];
-        }
-        if (variants.Select(v => v.Spec).FirstOrDefault(v => v.Venue != "paper") is { } live)
-            errors.Add(new("venue", $"a backtest runs on the paper venue, not '{live.Venue}': the live venues' markets are not simulated"));
-        if (variants.Select(v => v.Spec.HedgeMarket).FirstOrDefault(h => h is { Venue: not "paper" }) is { } hm)
-            errors.Add(new("maker_taker_hedge.hedge_venue", $"a backtest hedges on the paper venue, not '{hm.Venue}'"));
-        if (recordings.Hedge is not null && recorded is null)
-            errors.Add(new("--hedge-prices", "needs --prices: the quoted market's recording, which sets the clock"));
-        if (recordings.Hedge is not null && variants.Any(v => v.Spec.HedgeMarket is null))
-            errors.Add(new("--hedge-prices", "the spec has no hedge market of its own (maker_taker_hedge.hedge_symbol): its hedges trade the quoted market"));
-
-        var span = given ?? recorded?.Span ?? variants[0].Spec.Duration ?? TimeSpan.Zero;
-        if (span <= TimeSpan.Zero) errors.Add(new("--for", "required when the spec has no duration: how much market time to simulate"));
-        else if (span > TimeSpan.FromDays(31)) errors.Add(new("--for", "at most 31 days"));
-        else if (recorded is not null && span > recorded.Span) errors.Add(new("--for", $"{Span(span)} is longer than the recorded prices ({Span(recorded.Span)})"));
-        else if (recorded is not null && recordings.Hedge is { } covering && (covering.First > from || covering.Last < from + span))
-            errors.Add(new("--hedge-prices", $"{Path.GetFileName(covering.File)} covers {RecordedPrices.Iso(covering.First)} to {RecordedPrices.Iso(covering.Last)}; "
-                + $"the run needs {RecordedPrices.Iso(from)} to {RecordedPrices.Iso(from + span)}"));
-        if (errors.Count > 0) throw new InvalidSpecException(source, errors, lines);
-
-        var rank = rankBy is null ? SweepRank.Mean : SweepRanking.ByName[rankBy];
-        var curveEvery = equityCurve is null ? null : every;
-        if (recorded is null) return new Plan(variants, count, span, from, "paper market", saveBest, jobs, rank, equityCurve, curveEvery);
-        // The recording replaces the walk of every market the spec trades: a hedge market follows the same prices, or its own.
-        // Recorded trades replace a market's random taker flow too (only its own: a hedge market without them keeps the crowd's).
-        var hedgePath = recordings.Hedge?.PathFrom(from) ?? recorded.Path;
-        var hedgeTape = recordings.Hedge?.TapeFrom(from);
-        variants = [.. variants.Select(v => v with
-        {
-            Spec = v.Spec with
-            {
-                Paper = v.Spec.Paper with
-                {
-                    PricePaths = ByMarket(v.Spec, recorded.Path, hedgePath),
-                    TradeTapes = ByMarket(v.Spec, recorded.Tape, hedgeTape),
-                },
-            },
-        })];
-        var market = $"recorded prices {Describe(recorded)}{(recordings.Hedge is { } h ? $", hedged on {Describe(h)}" : "")}";
-        return new Plan(variants, count, span, from, market, saveBest, jobs, rank, equityCurve, curveEvery);
-    }
-
-    private static string Describe(RecordedPrices r) =>
-        $"{Path.GetFileName(r.File)} ({r.Rows} {(r.Candles ? "candles" : r.Tape is null ? "prices" : "trades")} from {r.First.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC)";
-
-    /// <summary>The quoted market's recording and a hedge market's, by symbol; a market without one is left out.</summary>
-    private static Dictionary<string, T> ByMarket<T>(ValidatedSpec spec, T? quoted, T? hedged) where T : class
-    {
-        var recorded = new Dictionary<string, T>(StringComparer.Ordinal);
-        if (quoted is not null) recorded[spec.Symbol] = quoted;
-        if (spec.HedgeMarket is { } hedge && hedged is not null) recorded[hedge.Symbol] = hedged;
-        return recorded;
-    }
-
     /// <summary>
-    /// Every variant over every seed (counting up from the spec's), up to <see cref="Plan.Jobs"/> runs at once: a run repeats
+    /// Every variant over every seed (counting up from the spec's), up to <see cref="BacktestPlan.Jobs"/> runs at once: a run repeats
     /// alone, so running several together changes no figure. Each run is handed to <paramref name="ended"/> in order
     /// (variant by variant, seed by seed) as soon as it and those before it are over. An interruption ends the runs under
     /// way early, with their figures so far, and starts no other.
     /// </summary>
-    private static async Task RunAllAsync(Plan plan, Action<SpecVariant, ValidatedSpec, BacktestResult> ended, BacktestEquityCurve? curve, CancellationToken cancellationToken)
+    private static async Task RunAllAsync(BacktestPlan plan, Action<SpecVariant, ValidatedSpec, BacktestResult> ended, BacktestEquityCurve? curve, CancellationToken cancellationToken)
     {
         using var slots = new SemaphoreSlim(plan.Jobs);
         var runs = plan.Variants
@@ -283,16 +190,63 @@ public static class BacktestCommand
 
     /// <summary>
     /// Every variant over the same market seeds (so they differ by their settings, not their luck), a line each as it
-    /// ends, then the best and the worst by the plan's rank (mean net PnL unless --rank-by says otherwise).
+    /// ends, then the best and the worst by the plan's rank (mean net PnL unless --rank-by says otherwise). With a holdout,
+    /// every variant again on the span held out, then how the one chosen did there beside the best of it.
     /// </summary>
-    private static async Task<int> SweepAsync(Plan plan, BacktestEquityCurve? curve, CancellationToken cancellationToken)
+    private static async Task<int> SweepAsync(BacktestPlan plan, BacktestEquityCurve? curve, CancellationToken cancellationToken)
     {
-        var (variants, count, span, from) = (plan.Variants, plan.Seeds, plan.Span, plan.From);
+        var (variants, count) = (plan.Variants, plan.Seeds);
         var wall = System.Diagnostics.Stopwatch.StartNew();
         var seedText = count == 1 ? $"seed {variants[0].Spec.Paper.Seed}" : $"seeds {variants[0].Spec.Paper.Seed}-{variants[0].Spec.Paper.Seed + (ulong)count - 1}";
-        Console.Out.WriteLine($"== backtest of {variants.Count} settings over {Span(span)} of {plan.Market}, {seedText} each");
+        var part = plan.Holdout is { } kept ? $" (its first {100 - kept.Percent} %; the last {kept.Percent} % is held out)" : "";
+        Console.Out.WriteLine($"== backtest of {variants.Count} settings over {Span(plan.Span)} of {plan.Market}{part}, {seedText} each");
+        var (byVariant, ordersLeft) = await SweepPartAsync(plan, curve, cancellationToken);
+        var ranked = Ranked(plan, byVariant);
+        if (ranked.Count == 0)
+        {
+            Console.Out.WriteLine($"== interrupted before any setting ran its {(count == 1 ? "span" : "seeds")}");
+            return ordersLeft ? ExitCodes.OrdersLeftOnVenue : ExitCodes.Ok;
+        }
+        var best = ranked.MaxBy(r => r.Score);
+        var worst = ranked.MinBy(r => r.Score);
+        Console.Out.WriteLine(FormattableString.Invariant(
+            $"== {ranked.Count} of {variants.Count} settings run in {wall.Elapsed.TotalSeconds:0.0} s; best {RankName(plan.Rank)} {RankFigure(plan.Rank, byVariant[best.Variant])} with {best.Variant.Label}; worst {RankFigure(plan.Rank, byVariant[worst.Variant])} with {worst.Variant.Label}"));
+        if (plan.SaveBest is { } target)
+        {
+            await SaveBestAsync(target, best.Variant);
+            Console.Out.WriteLine($"== the spec with {best.Variant.Label} is in {target.FullName}{(cancellationToken.IsCancellationRequested ? " (best of those run before the interruption)" : "")}");
+        }
+        if (plan.Holdout is not { } holdout || cancellationToken.IsCancellationRequested) return ordersLeft ? ExitCodes.OrdersLeftOnVenue : ExitCodes.Ok;
+
+        // The span held out: was the setting chosen still good on a market it was not chosen on?
+        var outOfSample = plan.OutOfSample();
+        Console.Out.WriteLine($"== held out: the last {holdout.Percent} %, {Span(outOfSample.Span)} from {outOfSample.From.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC, every setting from flat again");
+        var (outBy, outLeft) = await SweepPartAsync(outOfSample, curve, cancellationToken);
+        var outRanked = Ranked(outOfSample, outBy);
+        var chosen = outOfSample.Variants[IndexOf(variants, best.Variant)];
+        if (outRanked.Count > 0 && outRanked.FirstOrDefault(r => ReferenceEquals(r.Variant, chosen)) is { Variant: not null } mine)
+        {
+            var outBest = outRanked.MaxBy(r => r.Score);
+            Console.Out.WriteLine(FormattableString.Invariant(
+                $"== held out: best {RankName(plan.Rank)} {RankFigure(plan.Rank, outBy[outBest.Variant])} with {outBest.Variant.Label}; the setting chosen ({chosen.Label}) ranks {1 + outRanked.Count(r => r.Score > mine.Score)} of {outRanked.Count} there: {RankFigure(plan.Rank, outBy[chosen])}"));
+        }
+        return ordersLeft || outLeft ? ExitCodes.OrdersLeftOnVenue : ExitCodes.Ok;
+    }
+
+    private static int IndexOf(IReadOnlyList<SpecVariant> variants, SpecVariant variant)
+    {
+        for (var i = 0; i < variants.Count; i++)
+            if (ReferenceEquals(variants[i], variant)) return i;
+        throw new ArgumentException("not one of the plan's variants", nameof(variant));
+    }
+
+    /// <summary>One part of a sweep (the whole span, or a part before or after a holdout): a line a setting once its seeds are over.</summary>
+    private static async Task<(Dictionary<SpecVariant, List<BacktestResult>> ByVariant, bool OrdersLeft)> SweepPartAsync(BacktestPlan plan, BacktestEquityCurve? curve,
+        CancellationToken cancellationToken)
+    {
+        var count = plan.Seeds;
         var ordersLeft = false;
-        var byVariant = ByVariant(variants);
+        var byVariant = ByVariant(plan.Variants);
         void Report(SpecVariant variant)
         {
             var outcomes = byVariant[variant];
@@ -313,25 +267,8 @@ public static class BacktestCommand
             byVariant[variant].Add(outcome);
             if (byVariant[variant].Count == count) Report(variant);
         }, curve, cancellationToken);
-        foreach (var variant in variants.Where(v => byVariant[v].Count is > 0 && byVariant[v].Count < count)) Report(variant);
-        var ranked = Ranked(plan, byVariant);
-        if (ranked.Count > 0)
-        {
-            var best = ranked.MaxBy(r => r.Score);
-            var worst = ranked.MinBy(r => r.Score);
-            Console.Out.WriteLine(FormattableString.Invariant(
-                $"== {ranked.Count} of {variants.Count} settings run in {wall.Elapsed.TotalSeconds:0.0} s; best {RankName(plan.Rank)} {RankFigure(plan.Rank, byVariant[best.Variant])} with {best.Variant.Label}; worst {RankFigure(plan.Rank, byVariant[worst.Variant])} with {worst.Variant.Label}"));
-            if (plan.SaveBest is { } target)
-            {
-                await SaveBestAsync(target, best.Variant);
-                Console.Out.WriteLine($"== the spec with {best.Variant.Label} is in {target.FullName}{(cancellationToken.IsCancellationRequested ? " (best of those run before the interruption)" : "")}");
-            }
-        }
-        else
-        {
-            Console.Out.WriteLine($"== interrupted before any setting ran its {(count == 1 ? "span" : "seeds")}");
-        }
-        return ordersLeft ? ExitCodes.OrdersLeftOnVenue : ExitCodes.Ok;
+        foreach (var variant in plan.Variants.Where(v => byVariant[v].Count is > 0 && byVariant[v].Count < count)) Report(variant);
+        return (byVariant, ordersLeft);
     }
 
     /// <summary>Each variant's runs, keyed by the variant object itself (a record compares by value; each variant is one object).</summary>
@@ -339,10 +276,10 @@ public static class BacktestCommand
         variants.ToDictionary<SpecVariant, SpecVariant, List<BacktestResult>>(v => v, _ => [], ReferenceEqualityComparer.Instance);
 
     /// <summary>
-    /// The score (<see cref="Plan.Rank"/>) of each variant whose every seed ran its whole span, in the variants' order: what
+    /// The score (<see cref="BacktestPlan.Rank"/>) of each variant whose every seed ran its whole span, in the variants' order: what
     /// "best" is chosen from (the first of equals).
     /// </summary>
-    private static List<(SpecVariant Variant, double Score)> Ranked(Plan plan, Dictionary<SpecVariant, List<BacktestResult>> byVariant) =>
+    private static List<(SpecVariant Variant, double Score)> Ranked(BacktestPlan plan, Dictionary<SpecVariant, List<BacktestResult>> byVariant) =>
         [.. plan.Variants.Where(v => byVariant[v].Count == plan.Seeds && byVariant[v].All(o => !o.Interrupted)).Select(v => (v, SweepRanking.Score(plan.Rank, byVariant[v])))];
 
     private static string RankName(SweepRank rank) => rank switch
@@ -385,5 +322,5 @@ public static class BacktestCommand
             $"furthest position {o.Furthest} {o.Final.BaseAsset}; net PnL {o.NetPnl:0.####} {o.Final.QuoteAsset}{(o.BothMarkets ? " (both markets)" : "")}, {(hours > 0 ? o.NetPnl / (decimal)hours : 0m):0.####} an hour, max drawdown {o.MaxDrawdown:0.####} {o.Final.QuoteAsset}; {o.Final.Cumulative.Fills / Math.Max(hours, 1e-9):0.#} fills an hour");
     }
 
-    private static string Span(TimeSpan t) => t.TotalHours >= 1 ? $"{(int)t.TotalHours}h{t.Minutes:00}m" : t.TotalMinutes >= 1 ? $"{(int)t.TotalMinutes}m{t.Seconds:00}s" : $"{t.TotalSeconds:0.#}s";
+    internal static string Span(TimeSpan t) => t.TotalHours >= 1 ? $"{(int)t.TotalHours}h{t.Minutes:00}m" : t.TotalMinutes >= 1 ? $"{(int)t.TotalMinutes}m{t.Seconds:00}s" : $"{t.TotalSeconds:0.#}s";
 }

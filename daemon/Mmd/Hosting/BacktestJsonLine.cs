@@ -11,7 +11,8 @@ namespace Mmd.Hosting;
 /// </summary>
 internal static class BacktestJsonLine
 {
-    public static string Write(IReadOnlyList<FieldSetting> settings, ulong seed, DateTimeOffset start, BacktestResult o)
+    /// <param name="sample">With a holdout: "in" for a run the best setting is chosen from, "out" for one on the span held out; null without.</param>
+    public static string Write(IReadOnlyList<FieldSetting> settings, ulong seed, DateTimeOffset start, BacktestResult o, string? sample = null)
     {
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer))
@@ -20,6 +21,7 @@ internal static class BacktestJsonLine
             json.WriteStartObject("settings");
             foreach (var s in settings) json.WriteString(s.Path, s.Value);
             json.WriteEndObject();
+            if (sample is not null) json.WriteString("sample", sample);
             json.WriteString("seed", seed.ToString(CultureInfo.InvariantCulture));
             json.WriteString("start", start.ToUniversalTime());
             json.WriteNumber("simulatedSeconds", o.Simulated.TotalSeconds);
