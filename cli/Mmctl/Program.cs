@@ -19,7 +19,7 @@ using var host = new HostBuilder()
     {
         // Settled options and no logging (a bare host logs nowhere anyway): under Native AOT, every options or logger
         // type the container builds from an open generic is a runtime type build, about 8 ms of a 57 ms `mmctl status`.
-        services.AddSingleton(Options.Create(new CoconaAppOptions { EnableShellCompletionSupport = false, TreatPublicMethodsAsCommands = false }));
+        services.AddSingleton(Options.Create(new CoconaAppOptions { EnableShellCompletionSupport = true, TreatPublicMethodsAsCommands = false }));
         services.AddSingleton(Options.Create(new ConsoleLifetimeOptions { SuppressStatusMessages = true }));
         services.AddSingleton(Options.Create(new HostOptions()));
         services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);

@@ -52,10 +52,8 @@ public sealed class NativeMmctlTests(NativeMmctl mmctl) : IClassFixture<NativeMm
         Assert.StartsWith("Usage: mmctl [command]", help.StandardOutput, StringComparison.Ordinal);
         foreach (var command in new[] { "start", "stop", "status", "watch", "logs", "history", "orders", "fills", "report", "spec", "apply", "templates", "health", "daemon" })
             Assert.Contains(command, help.StandardOutput, StringComparison.Ordinal);
-        // The options the host settles reach Cocona: no shell-completion script (enabled, it prints one and exits 0).
-        var completion = await mmctl.RunAsync(d.SocketPath, wd, "--completion", "bash");
-        Assert.NotEqual(0, completion.ExitCode);
-        Assert.Contains("Unknown option 'completion'", completion.StandardError + completion.StandardOutput, StringComparison.Ordinal);
+        // Shell completion under AOT: bash completes commands, options, their values and the daemon's instances and templates.
+        await AssertBashCompletesAsync(d.SocketPath, wd);
         // Under AOT too, a bad command line is mmctl's one line and the invalid-input code (Cocona's were 1 and 129).
         var typo = await mmctl.RunAsync(d.SocketPath, wd, "stauts");
         Assert.Equal((2, "mmctl: 'stauts' is not a command (did you mean start or status?); see mmctl --help"), (typo.ExitCode, typo.StandardError.Trim()));
@@ -85,6 +83,49 @@ public sealed class NativeMmctlTests(NativeMmctl mmctl) : IClassFixture<NativeMm
         var none = await mmctl.RunAsync(d.Dir.Combine("nowhere.sock"), wd, "status");
         Assert.Equal(69, none.ExitCode);
         Assert.Contains("no daemon at", none.StandardError, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// `source <(mmctl --completion bash)` in a real bash with bash-completion, then what Tab offers for a few command
+    /// lines: the script asks the native mmctl on PATH for the daemon's names as the user types.
+    /// </summary>
+    private async Task AssertBashCompletesAsync(string socket, string wd)
+    {
+        const string library = "/usr/share/bash-completion/bash_completion";
+        if (!File.Exists(library)) throw new InvalidOperationException("bash completion needs bash-completion: apt-get install -y bash-completion (bash .ci/run does)");
+        var script = Path.Combine(wd, "complete.sh");
+        await File.WriteAllTextAsync(script, $$"""
+            source {{library}}
+            source <(mmctl --completion bash)
+            complete_line() {
+              COMP_LINE="$1"; COMP_POINT=${#COMP_LINE}
+              read -ra COMP_WORDS <<< "$COMP_LINE"
+              [[ "$COMP_LINE" == *" " ]] && COMP_WORDS+=("")
+              COMP_CWORD=$(( ${#COMP_WORDS[@]} - 1 ))
+              COMPREPLY=()
+              __cocona_mmctl_completion_entrypoint
+              echo "$1|${COMPREPLY[*]}"
+            }
+            complete_line "mmctl st"
+            complete_line "mmctl stop "
+            complete_line "mmctl start --template paper-s"
+            complete_line "mmctl start --venue p"
+            complete_line "mmctl daemon s"
+            complete_line "mmctl stop --fl"
+            """);
+        var path = $"{Path.GetDirectoryName(mmctl.Path)}:{Environment.GetEnvironmentVariable("PATH")}";
+        var bash = await Cli.RunProgramAsync("bash", [script], new() { ["PATH"] = path, ["MMCTL_SOCKET"] = socket }, wd);
+        Assert.True(bash.ExitCode == 0, bash.ToString());
+        var offered = bash.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split('|')).ToDictionary(p => p[0], p => p[1]);
+        Assert.Equal("start stop status", offered["mmctl st"]);
+        Assert.Equal("bot", offered["mmctl stop "]); // the daemon's one instance
+        Assert.Equal("paper-spot-grid paper-spot-mm", offered["mmctl start --template paper-s"]);
+        Assert.Equal("paper paradex", offered["mmctl start --venue p"]);
+        Assert.Equal("status shutdown", offered["mmctl daemon s"]);
+        Assert.Equal("--flatten", offered["mmctl stop --fl"]);
+        // No daemon: nothing to offer, and nothing printed into the prompt.
+        var none = await mmctl.RunAsync(Path.Combine(wd, "nowhere.sock"), wd, "--completion-candidates", "bash:names", "--", "stop", "");
+        Assert.Equal((0, "", ""), (none.ExitCode, none.StandardOutput, none.StandardError));
     }
 
     [RootFact]

@@ -1,4 +1,5 @@
 using Cocona;
+using Mmctl.Completion;
 using Grpc.Health.V1;
 
 namespace Mmctl.Commands;
@@ -8,7 +9,7 @@ namespace Mmctl.Commands;
 public sealed class HealthCommand
 {
     [Command("health", Description = "SERVING or not: the daemon, or one instance (exit code 0 only when serving)")]
-    public Task<int> Health([Argument] string? name, CommonOptions o) => InstanceCommands.Run(o, async (c, ct) =>
+    public Task<int> Health([Argument, InstanceNames] string? name, CommonOptions o) => InstanceCommands.Run(o, async (c, ct) =>
     {
         var service = name is null ? "" : "instance/" + name;
         HealthCheckResponse response;

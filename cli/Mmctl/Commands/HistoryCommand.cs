@@ -1,4 +1,5 @@
 using Cocona;
+using Mmctl.Completion;
 using GrpcMM.Protos.V1;
 
 namespace Mmctl.Commands;
@@ -8,7 +9,7 @@ namespace Mmctl.Commands;
 public sealed class HistoryCommand
 {
     [Command("history", Description = "An instance's workers (start, end, exit reason) and events (restarts, health, operator), oldest first")]
-    public Task<int> History([Argument] string name,
+    public Task<int> History([Argument, InstanceNames] string name,
         [Option(Description = "Only this far back: 30m, 2h, 3d (default: all that is kept)")] string? since,
         [Option(Description = "The newest N runs and N events (default 50, at most 1000)")] uint? limit, CommonOptions o) => InstanceCommands.Run(o, async (c, ct) =>
     {

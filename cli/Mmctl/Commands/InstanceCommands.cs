@@ -1,4 +1,6 @@
 using Cocona;
+using Cocona.ShellCompletion.Candidate;
+using Mmctl.Completion;
 using Google.Protobuf.WellKnownTypes;
 using GrpcMM.Protos.V1;
 using Mmctl.Connection;
@@ -12,20 +14,21 @@ public sealed class InstanceCommands
 {
     [Command("start", Description = "Create and start an instance: from a spec file (-f), a template (--template T NAME), or flags; or start existing instances (NAME..., or --all)")]
     public Task<int> Start(
-        [Argument(Description = "Instance name (several: existing instances)")] string[]? names,
-        [Option('f', Description = "Instance spec file (proto3 JSON)")] string? file,
-        [Option(Description = "Template name (see mmctl templates)")] string? template,
-        [Option(Description = "Venue (with flags; default paper)")] string? venue,
+        [Argument(Description = "Instance name (several: existing instances)"), InstanceNames] string[]? names,
+        [Option('f', Description = "Instance spec file (proto3 JSON)"), CompletionCandidates(CompletionCandidateType.File)] string? file,
+        [Option(Description = "Template name (see mmctl templates)"), CompletionCandidates(typeof(TemplateNameCandidates))] string? template,
+        [Option(Description = "Venue (with flags; default paper)"), CompletionCandidates(new[] { "paper", "backpack", "aster", "paradex", "lighter" })] string? venue,
         [Option(Description = "Symbol, e.g. SOL_USDC")] string? symbol,
         [Option(Description = "Spread in % of mid (with flags)")] string? spread,
         [Option(Description = "Order quantity (with flags; default auto)")] string? quantity,
         [Option(Description = "Levels per side (with flags)")] uint? levels,
         [Option(Description = "Run time in seconds (with flags)")] long? duration,
-        [Option(Description = "Strategy (with flags): spot_market_making (default), perp_market_making, spot_grid, perp_grid, maker_taker_hedge")] string? strategy,
+        [Option(Description = "Strategy (with flags): spot_market_making (default), perp_market_making, spot_grid, perp_grid, maker_taker_hedge"), CompletionCandidates(new[] { "spot_market_making", "perp_market_making", "spot_grid", "perp_grid", "maker_taker_hedge" })] string? strategy,
         [Option(Description = "Grid lower bound (grids; default: auto range)")] string? lower,
         [Option(Description = "Grid upper bound (grids)")] string? upper,
         [Option("max-position", Description = "Largest absolute position (perp strategies)")] string? maxPosition,
-        [Option("hedge-venue", Description = "Where maker_taker_hedge sends its hedges (a cross-market hedge; default: the instance's venue)")] string? hedgeVenue,
+        [Option("hedge-venue", Description = "Where maker_taker_hedge sends its hedges (a cross-market hedge; default: the instance's venue)"),
+         CompletionCandidates(new[] { "paper", "backpack", "aster", "paradex", "lighter" })] string? hedgeVenue,
         [Option("hedge-symbol", Description = "The symbol maker_taker_hedge hedges on (default: the instance's symbol)")] string? hedgeSymbol,
         [Option("dead-man-switch", Description = "Seconds of the venue's dead-man's switch (with flags; aster: 5-3600, default 60; lighter: 310-1296000, default off; 0: off)")] uint? deadManSwitch,
         [Option(Description = "Start every instance that is not running")] bool all,
@@ -109,7 +112,7 @@ public sealed class InstanceCommands
     });
 
     [Command("stop", Description = "Stop instances (several at once, or --all): each worker cancels all its own orders, confirms, and exits")]
-    public Task<int> Stop([Argument(Description = "Instance names")] string[]? names,
+    public Task<int> Stop([Argument(Description = "Instance names"), InstanceNames] string[]? names,
         [Option(Description = "Seconds before a worker is killed (default: the instance's stop timeout)")] int? timeout,
         [Option(Description = "Also close the position")] bool flatten,
         [Option(Description = "Every instance")] bool all, CommonOptions o) => Run(o, async (c, ct) =>
@@ -131,7 +134,7 @@ public sealed class InstanceCommands
     });
 
     [Command("restart", Description = "Stop (gracefully) and start instances")]
-    public Task<int> Restart([Argument(Description = "Instance names")] string[] names, [Option(Description = "Stop timeout in seconds")] int? timeout, CommonOptions o) =>
+    public Task<int> Restart([Argument(Description = "Instance names"), InstanceNames] string[] names, [Option(Description = "Stop timeout in seconds")] int? timeout, CommonOptions o) =>
         Run(o, (c, ct) => EachAsync(names, o, async name =>
         {
             var request = new RestartInstanceRequest { Name = name };
@@ -140,7 +143,7 @@ public sealed class InstanceCommands
         }));
 
     [Command("status", Description = "Every instance, or one in detail")]
-    public Task<int> Status([Argument] string? name, CommonOptions o) => Run(o, async (c, ct) =>
+    public Task<int> Status([Argument, InstanceNames] string? name, CommonOptions o) => Run(o, async (c, ct) =>
     {
         if (name is null)
         {
@@ -162,7 +165,7 @@ public sealed class InstanceCommands
     });
 
     [Command("delete", Description = "Delete stopped instances (--force stops them first); their journals stay on disk")]
-    public Task<int> Delete([Argument(Description = "Instance names")] string[] names, [Option] bool force, CommonOptions o) =>
+    public Task<int> Delete([Argument(Description = "Instance names"), InstanceNames] string[] names, [Option] bool force, CommonOptions o) =>
         Run(o, (c, ct) => EachAsync(names, o, async name =>
         {
             var deleted = await c.Instances.DeleteInstanceAsync(new DeleteInstanceRequest { Name = name, Force = force }, cancellationToken: ct);

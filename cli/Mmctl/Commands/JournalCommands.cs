@@ -1,4 +1,5 @@
 using Cocona;
+using Mmctl.Completion;
 using Google.Protobuf.WellKnownTypes;
 using GrpcMM.Protos.V1;
 
@@ -9,7 +10,7 @@ namespace Mmctl.Commands;
 public sealed class JournalCommands
 {
     [Command("orders", Description = "An instance's open orders as its journal keeps them (--all: ended ones too), oldest first; -q: client order ids")]
-    public Task<int> Orders([Argument] string name,
+    public Task<int> Orders([Argument, InstanceNames] string name,
         [Option(Description = "Ended orders too (filled, cancelled, rejected), with their last error")] bool all,
         [Option(Description = "Only orders created this far back: 30m, 2h, 3d")] string? since,
         [Option(Description = "The newest N (default 50, at most 1000)")] uint? limit, CommonOptions o) => InstanceCommands.Run(o, async (c, ct) =>
@@ -25,7 +26,7 @@ public sealed class JournalCommands
     });
 
     [Command("fills", Description = "An instance's fills as its journal keeps them, oldest first; -q: trade ids")]
-    public Task<int> Fills([Argument] string name,
+    public Task<int> Fills([Argument, InstanceNames] string name,
         [Option(Description = "Only this far back: 30m, 2h, 3d (default: all)")] string? since,
         [Option(Description = "The newest N (default 50, at most 1000)")] uint? limit, CommonOptions o) => InstanceCommands.Run(o, async (c, ct) =>
     {
@@ -40,7 +41,7 @@ public sealed class JournalCommands
     });
 
     [Command("report", Description = "An instance's trading by UTC day, newest last: fills, volume, maker share, fees and the day's net PnL")]
-    public Task<int> Report([Argument] string name,
+    public Task<int> Report([Argument, InstanceNames] string name,
         [Option(Description = "Today and the days before it (default 7, at most 31)")] uint? days, CommonOptions o) => InstanceCommands.Run(o, async (c, ct) =>
     {
         var response = await c.Instances.GetDailyReportAsync(new GetDailyReportRequest { Name = name, Days = days ?? 0 }, cancellationToken: ct);

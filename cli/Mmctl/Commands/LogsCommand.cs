@@ -1,5 +1,6 @@
 using System.Globalization;
 using Cocona;
+using Mmctl.Completion;
 using GrpcMM.Protos.V1;
 
 namespace Mmctl.Commands;
@@ -9,7 +10,7 @@ namespace Mmctl.Commands;
 public sealed class LogsCommand
 {
     [Command("logs", Description = "An instance's log (and its captured stdout/stderr); -f follows")]
-    public Task<int> Logs([Argument] string name, [Option('f', Description = "Follow")] bool follow,
+    public Task<int> Logs([Argument, InstanceNames] string name, [Option('f', Description = "Follow")] bool follow,
         [Option(Description = "Only this far back: 30m, 2h, 3d (default: today's folder)")] string? since, CommonOptions o) => InstanceCommands.Run(o, async (c, ct) =>
     {
         await c.Instances.GetInstanceAsync(new GetInstanceRequest { Name = name }, cancellationToken: ct); // NOT_FOUND for a typo

@@ -1,5 +1,7 @@
 using System.Text.Json;
 using Cocona;
+using Cocona.ShellCompletion.Candidate;
+using Mmctl.Completion;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using GrpcMM.Protos.V1;
@@ -14,7 +16,7 @@ namespace Mmctl.Commands;
 public sealed class SpecCommands
 {
     [Command("apply", Description = "Make the instance a spec file names what the file says: update it (kept across restarts; --restart to trade with it now), or create it (stopped)")]
-    public Task<int> Apply([Option('f', Description = "The spec file (proto3 JSON, as mmctl spec prints)")] string file,
+    public Task<int> Apply([Option('f', Description = "The spec file (proto3 JSON, as mmctl spec prints)"), CompletionCandidates(CompletionCandidateType.File)] string file,
         [Option(Description = "Restart a running instance now, so that it trades with the new spec (a graceful stop, then a start that reconciles)")] bool restart,
         [Option(Description = "The restart's stop timeout in seconds")] int? timeout, CommonOptions o) => InstanceCommands.Run(o, async (c, ct) =>
     {
@@ -42,7 +44,7 @@ public sealed class SpecCommands
     });
 
     [Command("spec", Description = "An instance's spec as a spec file holds it (edit it, then mmctl apply -f)")]
-    public Task<int> Spec([Argument] string name, CommonOptions o) => InstanceCommands.Run(o, async (c, ct) =>
+    public Task<int> Spec([Argument, InstanceNames] string name, CommonOptions o) => InstanceCommands.Run(o, async (c, ct) =>
     {
         var instance = (await c.Instances.GetInstanceAsync(new GetInstanceRequest { Name = name }, cancellationToken: ct)).Instance;
         Console.Out.WriteLine(Indented(SpecFormatter.Format(instance.Spec)));

@@ -1,4 +1,5 @@
 using Cocona;
+using Mmctl.Completion;
 using GrpcMM.Protos.V1;
 using Mmctl.Connection;
 using Mmctl.Output;
@@ -10,12 +11,12 @@ namespace Mmctl.Commands;
 public sealed class StrategyCommands
 {
     [Command("pause", Description = "Pull every quote and place none until resumed; the instance keeps running and its protective closes still work")]
-    public Task<int> Pause([Argument(Description = "Instance name")] string name, CommonOptions o) =>
+    public Task<int> Pause([Argument(Description = "Instance name"), InstanceNames] string name, CommonOptions o) =>
         Send(o, new CommandInstanceRequest { Name = name, Pause = new PauseQuoting() });
 
     [Command("resume", Description = "Quote again after a pause; with --lift-daily-loss-halt, after a daily loss halt instead")]
     public Task<int> Resume(
-        [Argument(Description = "Instance name")] string name,
+        [Argument(Description = "Instance name"), InstanceNames] string name,
         [Option("lift-daily-loss-halt", Description = "Lift today's daily loss halt: quote again, the limit counting afresh from now until 00:00 UTC")] bool liftDailyLossHalt,
         CommonOptions o) =>
         Send(o, liftDailyLossHalt
@@ -23,12 +24,12 @@ public sealed class StrategyCommands
             : new CommandInstanceRequest { Name = name, Resume = new ResumeQuoting() });
 
     [Command("cancel-all", Description = "Cancel EVERY open order on the instance's symbol and account (other instances' and hand-placed ones too) and pause it; needs --yes")]
-    public Task<int> CancelAll([Argument(Description = "Instance name")] string name, [Option(Description = "Confirm the whole-symbol cancel")] bool yes, CommonOptions o) =>
+    public Task<int> CancelAll([Argument(Description = "Instance name"), InstanceNames] string name, [Option(Description = "Confirm the whole-symbol cancel")] bool yes, CommonOptions o) =>
         Send(o, new CommandInstanceRequest { Name = name, CancelAllOnSymbol = new CancelAllOnSymbol { Confirm = yes } });
 
     [Command("set", Description = "Change a market maker's spread, size or levels while it runs (validated like a new spec; kept across restarts)")]
     public Task<int> Set(
-        [Argument(Description = "Instance name")] string name,
+        [Argument(Description = "Instance name"), InstanceNames] string name,
         [Option(Description = "New spread in % of mid")] string? spread,
         [Option(Description = "New order quantity")] string? quantity,
         [Option(Description = "New number of levels per side")] uint? levels,
@@ -55,7 +56,7 @@ public sealed class GridCommands
 {
     [Command("adjust", Description = "Move a grid's range: its orders are cancelled and the grid is rebuilt around the current price (kept across restarts)")]
     public Task<int> Adjust(
-        [Argument(Description = "Instance name")] string name,
+        [Argument(Description = "Instance name"), InstanceNames] string name,
         [Option(Description = "New lower bound")] string? lower,
         [Option(Description = "New upper bound")] string? upper,
         CommonOptions o) =>

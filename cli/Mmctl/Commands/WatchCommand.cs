@@ -1,4 +1,5 @@
 using Cocona;
+using Mmctl.Completion;
 using Grpc.Core;
 using GrpcMM.Protos.V1;
 using Mmctl.Output;
@@ -11,7 +12,7 @@ namespace Mmctl.Commands;
 public sealed class WatchCommand
 {
     [Command("watch", Description = "Live stats and lifecycle events (a table that updates in place; -o json prints JSON lines)")]
-    public Task<int> Watch([Argument(Description = "Instances (default: all)")] string[]? names,
+    public Task<int> Watch([Argument(Description = "Instances (default: all)"), InstanceNames] string[]? names,
         [Option(Description = "Print the current state once and exit")] bool once, CommonOptions o) => InstanceCommands.Run(o, async (c, ct) =>
     {
         var wanted = names ?? [];
