@@ -24,6 +24,10 @@ using var host = new HostBuilder()
         services.AddSingleton(Options.Create(new HostOptions()));
         services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
         services.AddSingleton<Cocona.Application.ICoconaApplicationMetadataProvider, ProgramMetadata>();
+        // Cocona's zsh script does not parse with an apostrophe in a description: ours in its place.
+        var zsh = services.Single(d => d.ImplementationType == typeof(Cocona.ShellCompletion.Generators.ZshCoconaShellCompletionCodeGenerator));
+        services.Remove(zsh);
+        services.Add(new ServiceDescriptor(typeof(Cocona.ShellCompletion.Generators.ICoconaShellCompletionCodeGenerator), typeof(Mmctl.Completion.ZshCompletionScript), zsh.Lifetime));
         // Registered after Cocona's own (which it adds only if none is there): the one the host resolves.
         services.AddTransient<ICoconaCommandDispatcher>(sp => new UsageDispatcher(ActivatorUtilities.CreateInstance<CoconaCommandDispatcher>(sp)));
     })

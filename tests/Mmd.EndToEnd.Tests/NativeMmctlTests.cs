@@ -123,6 +123,14 @@ public sealed class NativeMmctlTests(NativeMmctl mmctl) : IClassFixture<NativeMm
         Assert.Equal("paper paradex", offered["mmctl start --venue p"]);
         Assert.Equal("status shutdown", offered["mmctl daemon s"]);
         Assert.Equal("--flatten", offered["mmctl stop --fl"]);
+        // zsh: the script parses and defines the completion function (Cocona's left apostrophes in descriptions unescaped),
+        // and the daemon's names come in zsh's form, a "value:description" line each.
+        if (!File.Exists("/usr/bin/zsh")) throw new InvalidOperationException("the zsh completion check needs zsh: apt-get install -y zsh (bash .ci/run does)");
+        var zsh = await Cli.RunProgramAsync("zsh", ["-c", "autoload -U compinit; compinit -u; source <(mmctl --completion zsh) && whence -w _mmctl"],
+            new() { ["PATH"] = path, ["MMCTL_SOCKET"] = socket, ["HOME"] = wd }, wd);
+        Assert.True((zsh.ExitCode, zsh.StandardOutput.Trim(), zsh.StandardError) == (0, "_mmctl: function", ""), zsh.ToString());
+        var names = await mmctl.RunAsync(socket, wd, "--completion-candidates", "zsh:names", "--", "stop", "");
+        Assert.Equal((0, "bot:Running"), (names.ExitCode, names.StandardOutput.Trim()));
         // No daemon: nothing to offer, and nothing printed into the prompt.
         var none = await mmctl.RunAsync(Path.Combine(wd, "nowhere.sock"), wd, "--completion-candidates", "bash:names", "--", "stop", "");
         Assert.Equal((0, "", ""), (none.ExitCode, none.StandardOutput, none.StandardError));

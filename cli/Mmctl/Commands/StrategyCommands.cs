@@ -23,7 +23,7 @@ public sealed class StrategyCommands
             ? new CommandInstanceRequest { Name = name, LiftDailyLossHalt = new LiftDailyLossHalt() }
             : new CommandInstanceRequest { Name = name, Resume = new ResumeQuoting() });
 
-    [Command("cancel-all", Description = "Cancel EVERY open order on the instance's symbol and account (other instances' and hand-placed ones too) and pause it; needs --yes")]
+    [Command("cancel-all", Description = "Cancel EVERY open order on the instance's symbol and account (those of other instances and hand-placed ones too) and pause it; needs --yes")]
     public Task<int> CancelAll([Argument(Description = "Instance name"), InstanceNames] string name, [Option(Description = "Confirm the whole-symbol cancel")] bool yes, CommonOptions o) =>
         Send(o, new CommandInstanceRequest { Name = name, CancelAllOnSymbol = new CancelAllOnSymbol { Confirm = yes } });
 
