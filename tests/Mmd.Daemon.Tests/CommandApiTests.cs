@@ -39,6 +39,20 @@ public sealed class CommandApiTests(InProcessDaemon daemon) : IClassFixture<InPr
     }
 
     [Fact]
+    public async Task GetOrderBook_NamesBadFields_IsNotFoundForNoInstance_AndFailedPreconditionWithoutAWorker()
+    {
+        var (bad, fields, _) = await FailureOf(() => daemon.Instances.GetOrderBookAsync(new GetOrderBookRequest { Name = "no good", Depth = 51 }).ResponseAsync);
+        Assert.Equal(StatusCode.InvalidArgument, bad);
+        Assert.Equal(["name", "depth"], fields);
+        var (missing, _, _) = await FailureOf(() => daemon.Instances.GetOrderBookAsync(new GetOrderBookRequest { Name = "nobody" }).ResponseAsync);
+        Assert.Equal(StatusCode.NotFound, missing);
+        await CreateAsync(MarketMaker("book-stopped"));
+        var (stopped, _, detail) = await FailureOf(() => daemon.Instances.GetOrderBookAsync(new GetOrderBookRequest { Name = "book-stopped", Depth = 50 }).ResponseAsync);
+        Assert.Equal(StatusCode.FailedPrecondition, stopped);
+        Assert.Contains("its books are read from its running worker", detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task PauseOnAStoppedInstance_IsSavedInItsSpec_ForItsNextStart_AndResumeClearsIt()
     {
         await CreateAsync(MarketMaker("cmd-pause"));

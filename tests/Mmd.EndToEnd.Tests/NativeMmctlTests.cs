@@ -47,10 +47,23 @@ public sealed class NativeMmctlTests(NativeMmctl mmctl) : IClassFixture<NativeMm
         Assert.True(fills.ExitCode == 0, fills.ToString());
         Assert.StartsWith("{", fills.StandardOutput, StringComparison.Ordinal);
 
+        // The book the worker trades on, its own quotes marked (the template quotes three levels a side): read until both
+        // sides rest, for a quote may be between a cancel and its replacement.
+        var ours = new System.Text.RegularExpressions.Regex(@"ours: bids [\d.]+ at [1-3] levels?, asks [\d.]+ at [1-3] levels?");
+        CliResult book = null!;
+        await Until.TrueAsync(async () => ours.IsMatch((book = await mmctl.RunAsync(d.SocketPath, wd, "book", "bot", "--depth", "50")).StandardOutput), "both sides of its quotes in its book");
+        Assert.True(book.ExitCode == 0, book.ToString());
+        Assert.StartsWith("bot: SOL_USDC on paper, as of ", book.StandardOutput, StringComparison.Ordinal);
+        Assert.Matches(@"(?m)^  ask +[\d.]+ +[\d.]+ +[\d.]+$", book.StandardOutput); // a row with our size in OURS
+        Assert.Matches(@"spread [\d.]+ \([\d.]+ bp\) at mid [\d.]+; within 1 % of it: bids [\d.]+, asks [\d.]+ \(imbalance [-+]?[\d.]+\)", book.StandardOutput);
+        var bookJson = await mmctl.RunAsync(d.SocketPath, wd, "book", "bot", "-o", "json");
+        Assert.True(bookJson.ExitCode == 0, bookJson.ToString());
+        Assert.Contains("\"market\": \"quoted\"", bookJson.StandardOutput, StringComparison.Ordinal);
+
         var help = await mmctl.RunAsync(d.SocketPath, wd, "--help");
         Assert.Equal(0, help.ExitCode); // Cocona ends help with 129
         Assert.StartsWith("Usage: mmctl [command]", help.StandardOutput, StringComparison.Ordinal);
-        foreach (var command in new[] { "start", "stop", "status", "watch", "logs", "history", "orders", "fills", "report", "spec", "apply", "templates", "health", "daemon" })
+        foreach (var command in new[] { "start", "stop", "status", "watch", "logs", "history", "orders", "fills", "report", "spec", "apply", "templates", "health", "book", "daemon" })
             Assert.Contains(command, help.StandardOutput, StringComparison.Ordinal);
         // Shell completion under AOT: bash completes commands, options, their values and the daemon's instances and templates.
         await AssertBashCompletesAsync(d.SocketPath, wd);

@@ -30,3 +30,6 @@ internal sealed record StreamFailed(MarketLeg Leg, bool Account, Exception Error
 internal sealed record StreamConnected(MarketLeg Leg) : EngineEvent;
 
 internal sealed record CommandArrived(Strategies.StrategyCommand Command, TaskCompletionSource<string?> Done) : EngineEvent;
+
+/// <summary>The operator asks for the books (<see cref="InstanceEngine.ReadBooksAsync"/>): answered on the loop.</summary>
+internal sealed record BooksRequested(int Depth, TaskCompletionSource<IReadOnlyList<BookView>> Done) : EngineEvent;

@@ -347,6 +347,9 @@ public sealed partial class InstanceEngine : IDisposable
                 return null;
             case CommandArrived command:
                 return Execute(command);
+            case BooksRequested read:
+                read.Done.TrySetResult(BookViews(read.Depth));
+                return null;
             case TimerFired timer:
                 await HousekeepAsync(cancellationToken);
                 return timer.ForcedRefresh ? StrategyTrigger.ForcedRefresh : StrategyTrigger.Timer;

@@ -79,6 +79,19 @@ public sealed partial class InstanceApi(Supervisor supervisor, TemplateCatalog t
         return new CommandInstanceResponse { Instance = instance, Outcome = outcome };
     }
 
+    /// <summary>Levels a side when a book read asks for none, and the most it may ask for.</summary>
+    private const uint DefaultBookDepth = 10, MaxBookDepth = 50;
+
+    public override async Task<GetOrderBookResponse> GetOrderBook(GetOrderBookRequest request, ServerCallContext context)
+    {
+        var violations = new List<FieldViolation>();
+        if (!SpecValidator.IsValidName(request.Name)) violations.Add(new("name", SpecValidator.NameProblem(request.Name)));
+        if (request.Depth > MaxBookDepth) violations.Add(new("depth", $"must be at most {MaxBookDepth} (0: {DefaultBookDepth})"));
+        if (violations.Count > 0) throw new InvalidRequestException(violations);
+        var books = await supervisor.ReadBooksAsync(request.Name, request.Depth == 0 ? DefaultBookDepth : request.Depth, context.CancellationToken);
+        return new GetOrderBookResponse { Books = { books } };
+    }
+
     public override async Task<DeleteInstanceResponse> DeleteInstance(DeleteInstanceRequest request, ServerCallContext context)
     {
         var bookUnconfirmed = await supervisor.DeleteAsync(RequireName(request.Name), request.Force, context.CancellationToken);

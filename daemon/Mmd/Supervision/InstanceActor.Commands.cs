@@ -7,6 +7,7 @@ namespace Mmd.Supervision;
 public sealed partial class InstanceActor
 {
     private readonly Dictionary<ulong, CommandRequested> _pendingCommands = [];
+    private readonly Dictionary<ulong, TaskCompletionSource<CommandResult>> _pendingBookReads = [];
     private ulong _nextCommandId;
 
     /// <summary>Sends a command to the worker (saving a new spec first, if any); returns what happened, for the operator.</summary>
@@ -22,6 +23,40 @@ public sealed partial class InstanceActor
         catch (TimeoutException)
         {
             throw new InstanceUnavailableException($"instance '{Name}': the worker did not answer within {timeout.TotalSeconds:0} s");
+        }
+    }
+
+    /// <summary>The running worker's order books, <paramref name="depth"/> levels a side (a read: nothing is saved or changed).</summary>
+    internal async Task<IReadOnlyList<OrderBookView>> ReadBooksAsync(uint depth, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var done = new TaskCompletionSource<CommandResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await PostAsync(new BooksAsked(depth, done), cancellationToken);
+        CommandResult answer;
+        try
+        {
+            answer = await done.Task.WaitAsync(timeout, _ctx.Time, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            throw new InstanceUnavailableException($"instance '{Name}': the worker did not answer within {timeout.TotalSeconds:0} s");
+        }
+        if (answer.Error.Length > 0) throw new InstancePreconditionException($"instance '{Name}': {answer.Error}");
+        return answer.Books;
+    }
+
+    private void OnBooksAsked(BooksAsked asked)
+    {
+        if (_connection is null || _state != InstanceState.Running)
+        {
+            asked.Done.TrySetException(new InstancePreconditionException($"instance '{Name}' is {Supervisor.Describe(_state)}: its books are read from its running worker"));
+            return;
+        }
+        var id = ++_nextCommandId;
+        _pendingBookReads[id] = asked.Done;
+        if (!_connection.Send(new DaemonCommand { StrategyCommand = new StrategyCommand { Id = id, BookDepth = asked.Depth } }))
+        {
+            _pendingBookReads.Remove(id);
+            asked.Done.TrySetException(new InstanceUnavailableException($"instance '{Name}': the link to its worker just closed; try again"));
         }
     }
 
@@ -52,6 +87,11 @@ public sealed partial class InstanceActor
 
     private void OnCommandResult(CommandResult result)
     {
+        if (_pendingBookReads.Remove(result.Id, out var read))
+        {
+            read.TrySetResult(result);
+            return;
+        }
         if (!_pendingCommands.Remove(result.Id, out var request)) return;
         if (result.Error.Length == 0)
         {
@@ -79,5 +119,8 @@ public sealed partial class InstanceActor
         foreach (var request in _pendingCommands.Values)
             request.Done.TrySetException(new InstanceUnavailableException($"instance '{Name}': its worker went away before answering"));
         _pendingCommands.Clear();
+        foreach (var read in _pendingBookReads.Values)
+            read.TrySetException(new InstanceUnavailableException($"instance '{Name}': its worker went away before answering"));
+        _pendingBookReads.Clear();
     }
 }

@@ -194,6 +194,9 @@ public sealed partial class InstanceActor
             case CommandResultReported result:
                 OnCommandResult(result.Result);
                 break;
+            case BooksAsked asked:
+                OnBooksAsked(asked);
+                break;
             case SpecReplaced replaced:
                 Volatile.Write(ref _spec, replaced.Spec);
                 Volatile.Write(ref _specJson, replaced.Json);
@@ -299,6 +302,7 @@ public sealed partial class InstanceActor
             case StartRequested start: start.Done.TrySetException(gone); break;
             case StopRequested stop: stop.Done.TrySetException(gone); break;
             case CommandRequested command: command.Done.TrySetException(gone); break;
+            case BooksAsked asked: asked.Done.TrySetException(gone); break;
             case RetireRequested retire: retire.Done.TrySetException(gone); break;
             case WorkerAttached attached: attached.Accepted.TrySetResult(false); break;
         }

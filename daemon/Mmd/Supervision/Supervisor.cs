@@ -345,6 +345,10 @@ public sealed class Supervisor : IAsyncDisposable
         return await actor.StartAsync(cancellationToken);
     }
 
+    /// <summary>The books of an instance's running worker, <paramref name="depth"/> levels a side.</summary>
+    public Task<IReadOnlyList<OrderBookView>> ReadBooksAsync(string name, uint depth, CancellationToken cancellationToken) =>
+        Require(name).ReadBooksAsync(depth, CommandTimeout, cancellationToken);
+
     /// <summary>How long a strategy command waits for the worker's answer.</summary>
     public static TimeSpan CommandTimeout { get; } = TimeSpan.FromSeconds(10);
 

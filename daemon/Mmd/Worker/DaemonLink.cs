@@ -225,6 +225,11 @@ public sealed partial class DaemonLink(string instance, GrpcMM.Protos.V1.Instanc
     /// <summary>Hands an operator's command to the engine and queues its answer; never throws.</summary>
     private async Task ExecuteAsync(StrategyCommand command, CancellationToken cancellationToken)
     {
+        if (command.KindCase == StrategyCommand.KindOneofCase.BookDepth)
+        {
+            await ReadBooksAsync(command, cancellationToken);
+            return;
+        }
         string error;
         try
         {
@@ -249,6 +254,22 @@ public sealed partial class DaemonLink(string instance, GrpcMM.Protos.V1.Instanc
         catch (Specs.InvalidSpecException ex) { error = string.Join("; ", ex.Describe()); }
         catch (OperationCanceledException) { error = "the worker is stopping"; }
         _results.Enqueue(new CommandResult { Id = command.Id, Error = error });
+        Wake();
+    }
+
+    /// <summary>An operator's look at the books (not a change): the engine's books into the answer; never throws.</summary>
+    private async Task ReadBooksAsync(StrategyCommand command, CancellationToken cancellationToken)
+    {
+        var result = new CommandResult { Id = command.Id };
+        try
+        {
+            if (Volatile.Read(ref _engine) is not { } engine) result.Error = "the engine has not started yet";
+            else result.Books.AddRange((await engine.ReadBooksAsync((int)command.BookDepth, cancellationToken)).Select(StatsMessages.ToMessage));
+        }
+        catch (InvalidOperationException ex) { result.Error = ex.Message; }
+        catch (ArgumentOutOfRangeException) { result.Error = $"book depth {command.BookDepth}: must be at least 1"; }
+        catch (OperationCanceledException) { result.Error = "the worker is stopping"; }
+        _results.Enqueue(result);
         Wake();
     }
 

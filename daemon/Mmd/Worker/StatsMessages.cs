@@ -72,6 +72,17 @@ public static class StatsMessages
         MaxMicros = Micros(s.Max),
     };
 
+    /// <summary>A book the engine holds, for the operator (mmctl book).</summary>
+    public static OrderBookView ToMessage(Trading.Engine.BookView b)
+    {
+        var m = new OrderBookView { Market = b.Market, Venue = b.Venue, Symbol = b.Symbol };
+        if (b.UpdatedAt is { } at) m.UpdatedAt = Timestamp.FromDateTimeOffset(at);
+        m.Bids.AddRange(b.Bids.Select(Level));
+        m.Asks.AddRange(b.Asks.Select(Level));
+        return m;
+        static OrderBookLevel Level(Trading.Engine.BookViewLevel l) => new() { Price = D(l.Price), Quantity = D(l.Quantity), OwnQuantity = D(l.Own) };
+    }
+
     private static ulong Micros(TimeSpan t) => (ulong)(t.Ticks / TimeSpan.TicksPerMicrosecond); // a window holds no negative duration
 
     public static GrpcMM.Protos.V1.StrategyFigures ToMessage(Trading.Stats.StrategyFigures f)
