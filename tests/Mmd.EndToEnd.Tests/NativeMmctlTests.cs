@@ -59,6 +59,13 @@ public sealed class NativeMmctlTests(NativeMmctl mmctl) : IClassFixture<NativeMm
         var bookJson = await mmctl.RunAsync(d.SocketPath, wd, "book", "bot", "-o", "json");
         Assert.True(bookJson.ExitCode == 0, bookJson.ToString());
         Assert.Contains("\"market\": \"quoted\"", bookJson.StandardOutput, StringComparison.Ordinal);
+        // Followed: read again every second, a JSON line each time, until Ctrl-C (SIGINT), which ends it with 0.
+        var followed = await Cli.RunProgramAsync("timeout", ["--preserve-status", "-s", "INT", "3", mmctl.Path, "book", "bot", "-f", "-o", "json", "--depth", "1"],
+            new() { ["MMCTL_SOCKET"] = d.SocketPath }, wd);
+        Assert.True(followed.ExitCode == 0, followed.ToString());
+        var reads = followed.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.True(reads.Length >= 2, followed.ToString());
+        Assert.All(reads, line => Assert.Single(System.Text.Json.JsonDocument.Parse(line).RootElement.GetProperty("books").EnumerateArray()));
 
         var help = await mmctl.RunAsync(d.SocketPath, wd, "--help");
         Assert.Equal(0, help.ExitCode); // Cocona ends help with 129

@@ -10,23 +10,28 @@ public static partial class Printer
     /// <summary>How near the mid the liquidity line counts (the seed's order book view counted within 1 %).</summary>
     private const decimal NearMid = 0.01m;
 
-    public static void Books(string name, GetOrderBookResponse response)
+    public static void Books(string name, GetOrderBookResponse response) => Write(BooksView(name, response));
+
+    /// <summary>The books as one view: printed once, or redrawn in place by <c>mmctl book -f</c>.</summary>
+    public static Spectre.Console.Rendering.IRenderable BooksView(string name, GetOrderBookResponse response)
     {
+        var parts = new List<Spectre.Console.Rendering.IRenderable>();
         foreach (var book in response.Books)
         {
             var when = book.UpdatedAt is { } at ? $", as of {Time(at.ToDateTimeOffset())}" : "";
-            Console.Out.WriteLine($"{name}: {book.Symbol} on {book.Venue}{(book.Market == "hedge" ? " (hedge market)" : "")}{when}");
+            parts.Add(new Text($"{name}: {book.Symbol} on {book.Venue}{(book.Market == "hedge" ? " (hedge market)" : "")}{when}"));
             if (book.Bids.Count == 0 && book.Asks.Count == 0)
             {
-                Console.Out.WriteLine("  no book yet");
+                parts.Add(new Text("  no book yet"));
                 continue;
             }
             var table = Columns(["SIDE", "PRICE", "SIZE", "OURS"]);
-            foreach (var level in book.Asks.Reverse()) table.AddRow(Ladder("ask", level));
-            foreach (var level in book.Bids) table.AddRow(Ladder("bid", level));
-            Write(table);
-            Console.Out.WriteLine("  " + Summary(book));
+            foreach (var level in book.Asks.Reverse()) table.AddRow(Ladder("ask", level).Select(Markup.Escape).ToArray());
+            foreach (var level in book.Bids) table.AddRow(Ladder("bid", level).Select(Markup.Escape).ToArray());
+            parts.Add(table);
+            parts.Add(new Text("  " + Summary(book)));
         }
+        return new Rows(parts);
     }
 
     private static string[] Ladder(string side, OrderBookLevel level) =>
