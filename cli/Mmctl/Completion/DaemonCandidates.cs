@@ -21,7 +21,7 @@ internal static class DaemonCandidates
             // The socket the command being completed names, as the command itself would resolve it.
             var socket = line.Options.Where(o => o.Option.Name == "socket").Select(o => o.Value).LastOrDefault();
             using var connection = DaemonConnection.Open(socket);
-            return [.. ask(connection, DateTime.UtcNow + Bound)];
+            return [.. ask(connection, TimeProvider.System.GetUtcNow().UtcDateTime + Bound)];
         }
         catch (Exception ex) when (ex is NoDaemonException or RpcException)
         {

@@ -94,18 +94,19 @@ public static class Backtester
             var (high, drawdown) = (0m, 0m);
             var curve = new List<EquityPoint>();
             var nextPoint = start + (equityEvery ?? TimeSpan.Zero);
-            void Sample(StatsSnapshot stats)
+            // The sample's net PnL, for the curve's point at the same moment.
+            decimal Sample(StatsSnapshot stats)
             {
                 furthest = Math.Max(furthest, Math.Abs(stats.Cumulative.Position));
                 var net = BacktestResult.NetPnlOf(stats);
                 high = Math.Max(high, net);
                 drawdown = Math.Max(drawdown, high - net);
+                return net;
             }
-            void Point(StatsSnapshot stats)
+            void Point(StatsSnapshot stats, decimal net)
             {
                 var now = time.GetUtcNow();
                 if (curve.Count > 0 && curve[^1].Time == now) curve.RemoveAt(curve.Count - 1); // the end, on a point's moment
-                var net = BacktestResult.NetPnlOf(stats);
                 curve.Add(new EquityPoint(now, stats.Mid, stats.Cumulative.Position, stats.StrategyFigures?.Hedge?.Market?.Cumulative.Position, net, high - net,
                     stats.Cumulative.Fills));
                 while (nextPoint <= now) nextPoint += equityEvery!.Value;
@@ -114,7 +115,7 @@ public static class Backtester
             try
             {
                 await SettledAsync(engine, connector, run, cancellationToken); // reconciled, quoting
-                if (equityEvery is not null && engine.LatestStats is { } atStart) Point(atStart);
+                if (equityEvery is not null && engine.LatestStats is { } atStart) Point(atStart, BacktestResult.NetPnlOf(atStart)); // a point, not a sample: keeping a curve changes no figure
                 var end = start + length;
                 // A strategy that stops itself (a grid's boundary) ends the run where it stopped: its stop and any close
                 // happen at that moment's prices, not at whatever the clock reached while they ran.
@@ -134,8 +135,8 @@ public static class Backtester
                     // are under way on their own time; the run's final figures count instead, below.
                     if (engine.State == EngineState.Running && engine.LatestStats is { } stats)
                     {
-                        Sample(stats);
-                        if (equityEvery is not null && time.GetUtcNow() >= nextPoint) Point(stats);
+                        var net = Sample(stats);
+                        if (equityEvery is not null && time.GetUtcNow() >= nextPoint) Point(stats, net);
                     }
                 }
             }
@@ -149,8 +150,8 @@ public static class Backtester
             await stop.CancelAsync();
             var result = await StoppedAsync(run, time, spec.Paper.Tick);
             if (failed is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failed);
-            Sample(result.FinalStats);
-            if (equityEvery is not null) Point(result.FinalStats);
+            var finalNet = Sample(result.FinalStats);
+            if (equityEvery is not null) Point(result.FinalStats, finalNet);
             return new BacktestResult(result.FinalStats, result.StopReason, result.OwnOrdersLeftOnVenue, time.GetUtcNow() - start, steps, wall.Elapsed, furthest,
                 drawdown, cancellationToken.IsCancellationRequested, result.StoppedByStrategy, curve);
         }

@@ -31,7 +31,7 @@ internal sealed class BacktestEquityCurve : IDisposable
             _csv.WriteRecord([
                 .. settings.Select(s => s.Value),
                 seed.ToString(CultureInfo.InvariantCulture),
-                point.Time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture),
+                RecordedPrices.Iso(point.Time),
                 Text(point.Mid),
                 Text(point.Position),
                 Text(point.HedgePosition),

@@ -16,14 +16,7 @@ public sealed partial class InstanceActor
     {
         var done = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
         await PostAsync(new CommandRequested(command, newSpec, newSpecJson, needsWorker, done), cancellationToken);
-        try
-        {
-            return await done.Task.WaitAsync(timeout, _ctx.Time, cancellationToken);
-        }
-        catch (TimeoutException)
-        {
-            throw new InstanceUnavailableException($"instance '{Name}': the worker did not answer within {timeout.TotalSeconds:0} s");
-        }
+        return await WorkerAnswerAsync(done.Task, timeout, cancellationToken);
     }
 
     /// <summary>The running worker's order books, <paramref name="depth"/> levels a side (a read: nothing is saved or changed).</summary>
@@ -31,17 +24,22 @@ public sealed partial class InstanceActor
     {
         var done = new TaskCompletionSource<CommandResult>(TaskCreationOptions.RunContinuationsAsynchronously);
         await PostAsync(new BooksAsked(depth, done), cancellationToken);
-        CommandResult answer;
+        var answer = await WorkerAnswerAsync(done.Task, timeout, cancellationToken);
+        if (answer.Error.Length > 0) throw new InstancePreconditionException($"instance '{Name}': {answer.Error}");
+        return answer.Books;
+    }
+
+    /// <summary>What the worker answers, or UNAVAILABLE once <paramref name="timeout"/> has passed without an answer.</summary>
+    private async Task<T> WorkerAnswerAsync<T>(Task<T> answer, TimeSpan timeout, CancellationToken cancellationToken)
+    {
         try
         {
-            answer = await done.Task.WaitAsync(timeout, _ctx.Time, cancellationToken);
+            return await answer.WaitAsync(timeout, _ctx.Time, cancellationToken);
         }
         catch (TimeoutException)
         {
             throw new InstanceUnavailableException($"instance '{Name}': the worker did not answer within {timeout.TotalSeconds:0} s");
         }
-        if (answer.Error.Length > 0) throw new InstancePreconditionException($"instance '{Name}': {answer.Error}");
-        return answer.Books;
     }
 
     private void OnBooksAsked(BooksAsked asked)
