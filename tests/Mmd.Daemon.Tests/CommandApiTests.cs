@@ -53,6 +53,20 @@ public sealed class CommandApiTests(InProcessDaemon daemon) : IClassFixture<InPr
     }
 
     [Fact]
+    public async Task GetAccount_NamesABadName_IsNotFoundForNoInstance_AndFailedPreconditionWithoutAWorker()
+    {
+        var (bad, fields, _) = await FailureOf(() => daemon.Instances.GetAccountAsync(new GetAccountRequest { Name = "no good" }).ResponseAsync);
+        Assert.Equal(StatusCode.InvalidArgument, bad);
+        Assert.Equal(["name"], fields);
+        var (missing, _, _) = await FailureOf(() => daemon.Instances.GetAccountAsync(new GetAccountRequest { Name = "nobody" }).ResponseAsync);
+        Assert.Equal(StatusCode.NotFound, missing);
+        await CreateAsync(MarketMaker("account-stopped"));
+        var (stopped, _, detail) = await FailureOf(() => daemon.Instances.GetAccountAsync(new GetAccountRequest { Name = "account-stopped" }).ResponseAsync);
+        Assert.Equal(StatusCode.FailedPrecondition, stopped);
+        Assert.Contains("its account is read from its running worker", detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task PauseOnAStoppedInstance_IsSavedInItsSpec_ForItsNextStart_AndResumeClearsIt()
     {
         await CreateAsync(MarketMaker("cmd-pause"));

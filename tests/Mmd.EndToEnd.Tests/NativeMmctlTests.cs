@@ -59,6 +59,18 @@ public sealed class NativeMmctlTests(NativeMmctl mmctl) : IClassFixture<NativeMm
         var bookJson = await mmctl.RunAsync(d.SocketPath, wd, "book", "bot", "-o", "json");
         Assert.True(bookJson.ExitCode == 0, bookJson.ToString());
         Assert.Contains("\"market\": \"quoted\"", bookJson.StandardOutput, StringComparison.Ordinal);
+        // The venue account it trades on, read from the venue: the paper account's balances, no position on a spot, and its
+        // own quotes (between one and six, as a quote may be being replaced) apart from anyone else's (none).
+        var account = await mmctl.RunAsync(d.SocketPath, wd, "account", "bot");
+        Assert.True(account.ExitCode == 0, account.ToString());
+        Assert.StartsWith("bot: paper account of SOL_USDC, read at ", account.StandardOutput, StringComparison.Ordinal);
+        Assert.Matches(@"(?m)^  USDC +[\d.]+ +[\d.]+ +[\d.]+$", account.StandardOutput);
+        Assert.Matches(@"(?m)^  SOL +[\d.]+ +[\d.]+ +[\d.]+$", account.StandardOutput);
+        Assert.Matches(@"(?m)^  no open positions\n  open orders on SOL_USDC: [1-6] of its own, none of anyone else's$", account.StandardOutput.ReplaceLineEndings("\n"));
+        var accountJson = await mmctl.RunAsync(d.SocketPath, wd, "account", "bot", "-o", "json");
+        Assert.True(accountJson.ExitCode == 0, accountJson.ToString());
+        var quoted = Assert.Single(System.Text.Json.JsonDocument.Parse(accountJson.StandardOutput).RootElement.GetProperty("accounts").EnumerateArray());
+        Assert.Contains(quoted.GetProperty("balances").EnumerateArray(), b => b.GetProperty("asset").GetString() == "USDC");
         // Followed: read again every second, a JSON line each time, until Ctrl-C (SIGINT), which ends it with 0.
         var followed = await Cli.RunProgramAsync("timeout", ["--preserve-status", "-s", "INT", "3", mmctl.Path, "book", "bot", "-f", "-o", "json", "--depth", "1"],
             new() { ["MMCTL_SOCKET"] = d.SocketPath }, wd);
@@ -70,7 +82,7 @@ public sealed class NativeMmctlTests(NativeMmctl mmctl) : IClassFixture<NativeMm
         var help = await mmctl.RunAsync(d.SocketPath, wd, "--help");
         Assert.Equal(0, help.ExitCode); // Cocona ends help with 129
         Assert.StartsWith("Usage: mmctl [command]", help.StandardOutput, StringComparison.Ordinal);
-        foreach (var command in new[] { "start", "stop", "status", "watch", "logs", "history", "orders", "fills", "report", "spec", "apply", "templates", "health", "book", "daemon" })
+        foreach (var command in new[] { "start", "stop", "status", "watch", "logs", "history", "orders", "fills", "report", "spec", "apply", "templates", "health", "book", "account", "daemon" })
             Assert.Contains(command, help.StandardOutput, StringComparison.Ordinal);
         // Shell completion under AOT: bash completes commands, options, their values and the daemon's instances and templates.
         await AssertBashCompletesAsync(d.SocketPath, wd);

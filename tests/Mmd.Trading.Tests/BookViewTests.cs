@@ -15,7 +15,10 @@ public class BookViewTests
         _ = h.Start();
         await h.QuotingAsync();
 
-        var view = Assert.Single(await h.Engine.ReadBooksAsync(20, CancellationToken.None));
+        // The venue has the quotes; the engine's book has them once their deltas have come through the stream.
+        BookView view = null!;
+        await Until.TrueAsync(async () => (view = Assert.Single(await h.Engine.ReadBooksAsync(20, CancellationToken.None))).Bids.Concat(view.Asks).Count(l => l.Own > 0) == 6,
+            "every quote of ours in the engine's book");
         Assert.Equal(("quoted", "paper", EngineHarness.Symbol), (view.Market, view.Venue, view.Symbol));
         Assert.NotNull(view.UpdatedAt);
         Assert.Equal(view.Bids.Select(l => l.Price).OrderDescending(), view.Bids.Select(l => l.Price));

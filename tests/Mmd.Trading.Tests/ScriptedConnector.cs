@@ -22,7 +22,14 @@ internal sealed class ScriptedConnector(IExchangeConnector inner) : IExchangeCon
     public string Venue => inner.Venue;
     public ConnectorCapabilities Capabilities => inner.Capabilities;
     public Task<IReadOnlyList<InstrumentSpec>> GetInstrumentsAsync(CancellationToken cancellationToken) => inner.GetInstrumentsAsync(cancellationToken);
-    public Task<IReadOnlyList<Balance>> GetBalancesAsync(CancellationToken cancellationToken) => inner.GetBalancesAsync(cancellationToken);
+    /// <summary>Awaited, with the call's token, before the venue is asked for the balances: a slow or failing venue.</summary>
+    public Func<CancellationToken, Task>? BeforeBalances { get; set; }
+
+    public async Task<IReadOnlyList<Balance>> GetBalancesAsync(CancellationToken cancellationToken)
+    {
+        if (BeforeBalances is { } wait) await wait(cancellationToken);
+        return await inner.GetBalancesAsync(cancellationToken);
+    }
     public Task<IReadOnlyList<Position>> GetPositionsAsync(CancellationToken cancellationToken) => inner.GetPositionsAsync(cancellationToken);
     /// <summary>Awaited, with the call's token, before the venue is asked for its open orders: a slow venue.</summary>
     public Func<CancellationToken, Task>? BeforeOpenOrders { get; set; }

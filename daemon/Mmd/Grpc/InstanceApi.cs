@@ -92,6 +92,9 @@ public sealed partial class InstanceApi(Supervisor supervisor, TemplateCatalog t
         return new GetOrderBookResponse { Books = { books } };
     }
 
+    public override async Task<GetAccountResponse> GetAccount(GetAccountRequest request, ServerCallContext context) =>
+        new() { Accounts = { await supervisor.ReadAccountsAsync(RequireName(request.Name), context.CancellationToken) } };
+
     public override async Task<DeleteInstanceResponse> DeleteInstance(DeleteInstanceRequest request, ServerCallContext context)
     {
         var bookUnconfirmed = await supervisor.DeleteAsync(RequireName(request.Name), request.Force, context.CancellationToken);

@@ -24,8 +24,11 @@ internal sealed record CommandRequested(StrategyCommand Command, InstanceSpec? N
 
 internal sealed record CommandResultReported(CommandResult Result) : ActorMessage;
 
-/// <summary>An operator's look at the worker's order books (a read: nothing changes); Done gets the worker's answer.</summary>
-internal sealed record BooksAsked(uint Depth, TaskCompletionSource<CommandResult> Done) : ActorMessage;
+/// <summary>
+/// An operator's look at what the worker holds (its order books, its venue account): a read, nothing changes. What names
+/// it for the refusal when no worker runs; Done gets the worker's answer.
+/// </summary>
+internal sealed record WorkerReadAsked(StrategyCommand Read, string What, TaskCompletionSource<CommandResult> Done) : ActorMessage;
 
 /// <summary>An operator's update of the spec (UpdateInstance): the next worker runs it, under the settings it resolves to.</summary>
 internal sealed record SpecReplaced(InstanceSpec Spec, string Json, SupervisionSettings Settings, TaskCompletionSource Done) : ActorMessage;

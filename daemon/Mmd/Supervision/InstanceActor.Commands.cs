@@ -7,7 +7,7 @@ namespace Mmd.Supervision;
 public sealed partial class InstanceActor
 {
     private readonly Dictionary<ulong, CommandRequested> _pendingCommands = [];
-    private readonly Dictionary<ulong, TaskCompletionSource<CommandResult>> _pendingBookReads = [];
+    private readonly Dictionary<ulong, TaskCompletionSource<CommandResult>> _pendingReads = [];
     private ulong _nextCommandId;
 
     /// <summary>Sends a command to the worker (saving a new spec first, if any); returns what happened, for the operator.</summary>
@@ -20,13 +20,20 @@ public sealed partial class InstanceActor
     }
 
     /// <summary>The running worker's order books, <paramref name="depth"/> levels a side (a read: nothing is saved or changed).</summary>
-    internal async Task<IReadOnlyList<OrderBookView>> ReadBooksAsync(uint depth, TimeSpan timeout, CancellationToken cancellationToken)
+    internal async Task<IReadOnlyList<OrderBookView>> ReadBooksAsync(uint depth, TimeSpan timeout, CancellationToken cancellationToken) =>
+        (await ReadAsync(new StrategyCommand { BookDepth = depth }, "its books are read", timeout, cancellationToken)).Books;
+
+    /// <summary>The venue account of each of the running worker's markets, as the worker reads it from the venue now.</summary>
+    internal async Task<IReadOnlyList<AccountView>> ReadAccountsAsync(TimeSpan timeout, CancellationToken cancellationToken) =>
+        (await ReadAsync(new StrategyCommand { Account = true }, "its account is read", timeout, cancellationToken)).Accounts;
+
+    private async Task<CommandResult> ReadAsync(StrategyCommand read, string what, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var done = new TaskCompletionSource<CommandResult>(TaskCreationOptions.RunContinuationsAsynchronously);
-        await PostAsync(new BooksAsked(depth, done), cancellationToken);
+        await PostAsync(new WorkerReadAsked(read, what, done), cancellationToken);
         var answer = await WorkerAnswerAsync(done.Task, timeout, cancellationToken);
         if (answer.Error.Length > 0) throw new InstancePreconditionException($"instance '{Name}': {answer.Error}");
-        return answer.Books;
+        return answer;
     }
 
     /// <summary>What the worker answers, or UNAVAILABLE once <paramref name="timeout"/> has passed without an answer.</summary>
@@ -42,18 +49,20 @@ public sealed partial class InstanceActor
         }
     }
 
-    private void OnBooksAsked(BooksAsked asked)
+    private void OnWorkerReadAsked(WorkerReadAsked asked)
     {
         if (_connection is null || _state != InstanceState.Running)
         {
-            asked.Done.TrySetException(new InstancePreconditionException($"instance '{Name}' is {Supervisor.Describe(_state)}: its books are read from its running worker"));
+            asked.Done.TrySetException(new InstancePreconditionException($"instance '{Name}' is {Supervisor.Describe(_state)}: {asked.What} from its running worker"));
             return;
         }
         var id = ++_nextCommandId;
-        _pendingBookReads[id] = asked.Done;
-        if (!_connection.Send(new DaemonCommand { StrategyCommand = new StrategyCommand { Id = id, BookDepth = asked.Depth } }))
+        _pendingReads[id] = asked.Done;
+        var read = asked.Read.Clone();
+        read.Id = id;
+        if (!_connection.Send(new DaemonCommand { StrategyCommand = read }))
         {
-            _pendingBookReads.Remove(id);
+            _pendingReads.Remove(id);
             asked.Done.TrySetException(new InstanceUnavailableException($"instance '{Name}': the link to its worker just closed; try again"));
         }
     }
@@ -85,7 +94,7 @@ public sealed partial class InstanceActor
 
     private void OnCommandResult(CommandResult result)
     {
-        if (_pendingBookReads.Remove(result.Id, out var read))
+        if (_pendingReads.Remove(result.Id, out var read))
         {
             read.TrySetResult(result);
             return;
@@ -117,8 +126,8 @@ public sealed partial class InstanceActor
         foreach (var request in _pendingCommands.Values)
             request.Done.TrySetException(new InstanceUnavailableException($"instance '{Name}': its worker went away before answering"));
         _pendingCommands.Clear();
-        foreach (var read in _pendingBookReads.Values)
+        foreach (var read in _pendingReads.Values)
             read.TrySetException(new InstanceUnavailableException($"instance '{Name}': its worker went away before answering"));
-        _pendingBookReads.Clear();
+        _pendingReads.Clear();
     }
 }

@@ -194,8 +194,8 @@ public sealed partial class InstanceActor
             case CommandResultReported result:
                 OnCommandResult(result.Result);
                 break;
-            case BooksAsked asked:
-                OnBooksAsked(asked);
+            case WorkerReadAsked asked:
+                OnWorkerReadAsked(asked);
                 break;
             case SpecReplaced replaced:
                 Volatile.Write(ref _spec, replaced.Spec);
@@ -302,7 +302,7 @@ public sealed partial class InstanceActor
             case StartRequested start: start.Done.TrySetException(gone); break;
             case StopRequested stop: stop.Done.TrySetException(gone); break;
             case CommandRequested command: command.Done.TrySetException(gone); break;
-            case BooksAsked asked: asked.Done.TrySetException(gone); break;
+            case WorkerReadAsked asked: asked.Done.TrySetException(gone); break;
             case RetireRequested retire: retire.Done.TrySetException(gone); break;
             case WorkerAttached attached: attached.Accepted.TrySetResult(false); break;
         }

@@ -349,6 +349,10 @@ public sealed class Supervisor : IAsyncDisposable
     public Task<IReadOnlyList<OrderBookView>> ReadBooksAsync(string name, uint depth, CancellationToken cancellationToken) =>
         Require(name).ReadBooksAsync(depth, CommandTimeout, cancellationToken);
 
+    /// <summary>The venue account of each market of an instance's running worker, read from the venue now.</summary>
+    public Task<IReadOnlyList<AccountView>> ReadAccountsAsync(string name, CancellationToken cancellationToken) =>
+        Require(name).ReadAccountsAsync(CommandTimeout, cancellationToken);
+
     /// <summary>How long a strategy command waits for the worker's answer.</summary>
     public static TimeSpan CommandTimeout { get; } = TimeSpan.FromSeconds(10);
 

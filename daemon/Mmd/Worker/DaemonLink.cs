@@ -225,9 +225,9 @@ public sealed partial class DaemonLink(string instance, GrpcMM.Protos.V1.Instanc
     /// <summary>Hands an operator's command to the engine and queues its answer; never throws.</summary>
     private async Task ExecuteAsync(StrategyCommand command, CancellationToken cancellationToken)
     {
-        if (command.KindCase == StrategyCommand.KindOneofCase.BookDepth)
+        if (command.KindCase is StrategyCommand.KindOneofCase.BookDepth or StrategyCommand.KindOneofCase.Account)
         {
-            await ReadBooksAsync(command, cancellationToken);
+            await ReadAsync(command, cancellationToken);
             return;
         }
         string error;
@@ -257,13 +257,15 @@ public sealed partial class DaemonLink(string instance, GrpcMM.Protos.V1.Instanc
         Wake();
     }
 
-    /// <summary>An operator's look at the books (not a change): the engine's books into the answer; never throws.</summary>
-    private async Task ReadBooksAsync(StrategyCommand command, CancellationToken cancellationToken)
+    /// <summary>An operator's look (not a change) at the books or the account: the engine's answer; never throws.</summary>
+    private async Task ReadAsync(StrategyCommand command, CancellationToken cancellationToken)
     {
         var result = new CommandResult { Id = command.Id };
         try
         {
             if (Volatile.Read(ref _engine) is not { } engine) result.Error = "the engine has not started yet";
+            else if (command.KindCase == StrategyCommand.KindOneofCase.Account)
+                result.Accounts.AddRange((await engine.ReadAccountsAsync(cancellationToken)).Select(StatsMessages.ToMessage));
             else result.Books.AddRange((await engine.ReadBooksAsync((int)command.BookDepth, cancellationToken)).Select(StatsMessages.ToMessage));
         }
         catch (InvalidOperationException ex) { result.Error = ex.Message; }

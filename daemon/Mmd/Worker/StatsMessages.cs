@@ -83,6 +83,23 @@ public static class StatsMessages
         static OrderBookLevel Level(Trading.Engine.BookViewLevel l) => new() { Price = D(l.Price), Quantity = D(l.Quantity), OwnQuantity = D(l.Own) };
     }
 
+    /// <summary>An account as the venue answered the worker, for the operator (mmctl account).</summary>
+    public static AccountView ToMessage(Trading.Engine.AccountView a)
+    {
+        var m = new AccountView
+        {
+            Market = a.Market, Venue = a.Venue, Symbol = a.Symbol, ReadAt = Timestamp.FromDateTimeOffset(a.ReadAt),
+            OwnOpenOrders = (uint)a.OwnOpenOrders, OtherOpenOrders = (uint)a.OtherOpenOrders, SameAccountAsQuoted = a.SameAccountAsQuoted,
+            Error = a.Error ?? "",
+        };
+        m.Balances.AddRange(a.Balances.Select(b => new AccountBalance { Asset = b.Asset, Available = D(b.Available), Locked = D(b.Locked) }));
+        m.Positions.AddRange(a.Positions.Select(p => new AccountPosition
+        {
+            Symbol = p.Symbol, Quantity = D(p.Quantity), EntryPrice = D(p.EntryPrice), MarkPrice = D(p.MarkPrice), UnrealizedPnl = D(p.UnrealizedPnl),
+        }));
+        return m;
+    }
+
     private static ulong Micros(TimeSpan t) => (ulong)(t.Ticks / TimeSpan.TicksPerMicrosecond); // a window holds no negative duration
 
     public static GrpcMM.Protos.V1.StrategyFigures ToMessage(Trading.Stats.StrategyFigures f)
