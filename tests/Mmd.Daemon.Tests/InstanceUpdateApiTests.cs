@@ -60,4 +60,33 @@ public sealed class InstanceUpdateApiTests(InProcessDaemon daemon) : IClassFixtu
         (code, fields) = await FailureOf(() => daemon.Instances.UpdateInstanceAsync(new UpdateInstanceRequest()).ResponseAsync);
         Assert.Equal((StatusCode.InvalidArgument, "source"), (code, string.Join(" ", fields)));
     }
+
+    [Fact]
+    public async Task ADryRun_SaysWhatWouldChangeAndWhen_WithTheValues_AndSavesNothing()
+    {
+        await daemon.Instances.CreateInstanceAsync(new CreateInstanceRequest { Spec = Spec("dry") });
+        var updated = Spec("dry", spread: "0.35");
+        updated.Supervision = new SupervisionOptions { RestartPolicy = RestartPolicy.Always };
+        var response = await daemon.Instances.UpdateInstanceAsync(new UpdateInstanceRequest { Spec = updated, DryRun = true, Restart = true });
+        Assert.Equal("would save; applies at the next start", response.Outcome); // stopped: restart has nothing to restart
+        Assert.Equal([("spot_market_making.spread_pct", "0.2", "0.35"), ("supervision.restart_policy", "RESTART_POLICY_UNSPECIFIED", "RESTART_POLICY_ALWAYS")],
+            response.Changes.Select(c => (c.Path, c.From, c.To)));
+        Assert.Equal(response.Changes.Select(c => c.Path), response.Changed);
+        var kept = (await daemon.Instances.GetInstanceAsync(new GetInstanceRequest { Name = "dry" })).Instance;
+        Assert.Equal(("0.2", null), (kept.Spec.SpotMarketMaking.SpreadPct, kept.Spec.Supervision));
+        var history = await daemon.Instances.GetInstanceHistoryAsync(new GetInstanceHistoryRequest { Name = "dry", Limit = 1 });
+        Assert.Equal("created", Assert.Single(history.Events).Message);
+        // A dry run is refused as the update would be.
+        var (code, fields) = await FailureOf(() => daemon.Instances.UpdateInstanceAsync(new UpdateInstanceRequest { Spec = Spec("dry", spread: "-1"), DryRun = true }).ResponseAsync);
+        Assert.Equal((StatusCode.InvalidArgument, "spot_market_making.spread_pct"), (code, string.Join(" ", fields)));
+
+        // A create's dry run: validated, not created; one under a taken name with another spec is ALREADY_EXISTS.
+        var created = await daemon.Instances.CreateInstanceAsync(new CreateInstanceRequest { Spec = Spec("dry-new"), DryRun = true, Start = true });
+        Assert.Equal((true, "dry-new", "0.2"), (created.Created, created.Instance.Name, created.Instance.Spec.SpotMarketMaking.SpreadPct));
+        Assert.Equal(StatusCode.NotFound, (await FailureOf(() => daemon.Instances.GetInstanceAsync(new GetInstanceRequest { Name = "dry-new" }).ResponseAsync)).Code);
+        Assert.False((await daemon.Instances.CreateInstanceAsync(new CreateInstanceRequest { Spec = Spec("dry"), DryRun = true })).Created);
+        Assert.Equal(StatusCode.AlreadyExists, (await FailureOf(() => daemon.Instances.CreateInstanceAsync(new CreateInstanceRequest { Spec = Spec("dry", spread: "0.5"), DryRun = true }).ResponseAsync)).Code);
+        (code, fields) = await FailureOf(() => daemon.Instances.CreateInstanceAsync(new CreateInstanceRequest { Spec = Spec("dry-bad", spread: "-1"), DryRun = true }).ResponseAsync);
+        Assert.Equal((StatusCode.InvalidArgument, "spot_market_making.spread_pct"), (code, string.Join(" ", fields)));
+    }
 }

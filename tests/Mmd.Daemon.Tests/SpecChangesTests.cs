@@ -34,6 +34,27 @@ public sealed class SpecChangesTests
     }
 
     [Fact]
+    public void Diff_GivesEachChangedFieldsValues_AsASpecFileWritesThem()
+    {
+        var before = Spot();
+        var after = before.Clone();
+        after.SpotMarketMaking.SpreadPct = "0.3";
+        after.Duration = Duration.FromTimeSpan(TimeSpan.FromMinutes(90));
+        after.Paper.InitialBalances["SOL"] = "2";
+        after.Supervision = new SupervisionOptions { RestartPolicy = RestartPolicy.Never, MemoryLimitMb = 256 };
+        after.SpotMarketMaking.RebalanceEnabled = false;
+        Assert.Equal(
+        [
+            ("duration", "(unset)", "5400s"),
+            ("spot_market_making.spread_pct", "0.2", "0.3"),
+            ("spot_market_making.rebalance_enabled", "(unset)", "false"),
+            ("paper.initial_balances", "{ \"USDC\": \"1000\" }", "{ \"USDC\": \"1000\", \"SOL\": \"2\" }"),
+            ("supervision.restart_policy", "RESTART_POLICY_UNSPECIFIED", "RESTART_POLICY_NEVER"),
+            ("supervision.memory_limit_mb", "0", "256"),
+        ], SpecChanges.Diff(before, after).Select(c => (c.Path, c.From, c.To)));
+    }
+
+    [Fact]
     public void WhereTheOrdersLive_CannotChange_EachFieldNamed_TheDefaultsSpelledOutAreNoChange()
     {
         var before = Spot();

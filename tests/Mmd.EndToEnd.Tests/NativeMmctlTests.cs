@@ -43,6 +43,20 @@ public sealed class NativeMmctlTests(NativeMmctl mmctl) : IClassFixture<NativeMm
         await File.WriteAllTextAsync(Path.Combine(wd, "bot.json"), spec.StandardOutput);
         var apply = await mmctl.RunAsync(d.SocketPath, wd, "apply", "-f", "bot.json");
         Assert.Equal((0, "bot: unchanged"), (apply.ExitCode, apply.StandardOutput.Trim()));
+        // A dry run of an edit: what would change, from what to what, and when; nothing saved.
+        var spread = System.Text.RegularExpressions.Regex.Match(spec.StandardOutput, "\"spreadPct\": \"([\\d.]+)\"").Groups[1].Value;
+        await File.WriteAllTextAsync(Path.Combine(wd, "wider.json"), spec.StandardOutput.Replace($"\"spreadPct\": \"{spread}\"", "\"spreadPct\": \"0.45\"", StringComparison.Ordinal));
+        var dryRun = await mmctl.RunAsync(d.SocketPath, wd, "apply", "-f", "wider.json", "--dry-run");
+        Assert.Equal((0, $"bot: would save; applies at the next start (restart to apply it now)\n  spot_market_making.spread_pct: {spread} -> 0.45"),
+            (dryRun.ExitCode, dryRun.StandardOutput.Trim().ReplaceLineEndings("\n")));
+        Assert.Contains($"\"spreadPct\": \"{spread}\"", (await mmctl.RunAsync(d.SocketPath, wd, "spec", "bot")).StandardOutput, StringComparison.Ordinal);
+        // A new instance from flags, checked: its spec on stdout (ready for -f), the verdict on stderr, nothing created.
+        var startDry = await mmctl.RunAsync(d.SocketPath, wd, "start", "other", "--symbol", "SOL_USDC", "--spread", "0.3", "--dry-run");
+        Assert.True(startDry.ExitCode == 0, startDry.ToString());
+        Assert.Equal(("other", "0.3"), (System.Text.Json.JsonDocument.Parse(startDry.StandardOutput).RootElement.GetProperty("name").GetString(),
+            System.Text.Json.JsonDocument.Parse(startDry.StandardOutput).RootElement.GetProperty("spotMarketMaking").GetProperty("spreadPct").GetString()));
+        Assert.Equal("other: valid; not created (dry run)", startDry.StandardError.Trim());
+        Assert.Equal("bot", (await mmctl.RunAsync(d.SocketPath, wd, "ls", "-q")).StandardOutput.Trim());
         var fills = await mmctl.RunAsync(d.SocketPath, wd, "fills", "bot", "-o", "json");
         Assert.True(fills.ExitCode == 0, fills.ToString());
         Assert.StartsWith("{", fills.StandardOutput, StringComparison.Ordinal);

@@ -32,15 +32,18 @@ public sealed class InstanceCommands
         [Option("hedge-symbol", Description = "The symbol maker_taker_hedge hedges on (default: the instance's symbol)")] string? hedgeSymbol,
         [Option("dead-man-switch", Description = "Seconds of the venue's dead-man's switch (with flags; aster: 5-3600, default 60; lighter: 310-1296000, default off; 0: off)")] uint? deadManSwitch,
         [Option(Description = "Start every instance that is not running")] bool all,
+        [Option("dry-run", Description = "Check only (with -f, --template or flags): validate, and print the spec that would be created and started; nothing is saved")] bool dryRun,
         CommonOptions o) => Run(o, async (c, ct) =>
     {
+        if (dryRun && file is null && template is null && !(symbol is not null || spread is not null || strategy is not null))
+            return Fail("mmctl: --dry-run checks a new instance: with -f spec.json, --template T NAME, or flags");
         var fromFlags = symbol is not null || spread is not null || strategy is not null;
         if ((file is not null || template is not null || fromFlags) && (all || names is { Length: > 1 }))
             return Fail("mmctl: a new instance takes one NAME (-f, --template and the flags create one); start existing ones with mmctl start NAME... or --all");
         var name = names is [var single] ? single : null;
         if (deadManSwitch is not null && (file ?? template) is not null)
             return Fail("mmctl: --dead-man-switch goes with flags; a spec file sets aster.deadManSwitchSeconds or lighter.deadManSwitchSeconds");
-        var request = new CreateInstanceRequest { Start = true };
+        var request = new CreateInstanceRequest { Start = !dryRun, DryRun = dryRun };
         if (file is not null)
         {
             if (!File.Exists(file)) return Fail($"mmctl: no such spec file: {file}");
@@ -108,7 +111,16 @@ public sealed class InstanceCommands
                 Show((await c.Instances.StartInstanceAsync(new StartInstanceRequest { Name = each }, cancellationToken: ct)).Instance, o));
         }
         var response = await c.Instances.CreateInstanceAsync(request, cancellationToken: ct);
-        return Show(response.Instance, o);
+        if (!dryRun) return Show(response.Instance, o);
+        if (o.Json) Output.Printer.JsonLine(response);
+        else
+        {
+            // The spec on stdout, ready for a file (mmctl start -f); what it means on stderr.
+            Console.Out.WriteLine(SpecCommands.Indented(SpecCommands.SpecFormatter.Format(response.Instance.Spec)));
+            var created = response.Instance.Name;
+            Console.Error.WriteLine(response.Created ? $"{created}: valid; not created (dry run)" : $"{created}: exists with this spec; mmctl start {created} starts it");
+        }
+        return ExitCodes.Ok;
     });
 
     [Command("stop", Description = "Stop instances (several at once, or --all): each worker cancels all its own orders, confirms, and exits")]

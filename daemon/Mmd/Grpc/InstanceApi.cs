@@ -34,7 +34,7 @@ public sealed partial class InstanceApi(Supervisor supervisor, TemplateCatalog t
             default:
                 throw new InvalidRequestException([new("source", "set spec or template")]);
         }
-        var (instance, created) = await supervisor.CreateAsync(spec, request.Start, context.CancellationToken, lines);
+        var (instance, created) = await supervisor.CreateAsync(spec, request.Start, context.CancellationToken, lines, request.DryRun);
         return new CreateInstanceResponse { Instance = instance, Created = created };
     }
 
@@ -58,8 +58,12 @@ public sealed partial class InstanceApi(Supervisor supervisor, TemplateCatalog t
             default:
                 throw new InvalidRequestException([new("source", "set spec or spec_json")]);
         }
-        var (instance, changed, outcome) = await supervisor.UpdateAsync(spec, request.Restart, timeout, context.CancellationToken, lines);
-        return new UpdateInstanceResponse { Instance = instance, Changed = { changed }, Outcome = outcome };
+        var (instance, changes, outcome) = await supervisor.UpdateAsync(spec, request.Restart, timeout, context.CancellationToken, lines, request.DryRun);
+        return new UpdateInstanceResponse
+        {
+            Instance = instance, Outcome = outcome, Changed = { changes.Select(c => c.Path) },
+            Changes = { changes.Select(c => new SpecFieldChange { Path = c.Path, From = c.From, To = c.To }) },
+        };
     }
 
     public override async Task<StopInstanceResponse> StopInstance(StopInstanceRequest request, ServerCallContext context)

@@ -4,6 +4,9 @@ using GrpcMM.Protos.V1;
 
 namespace Mmd.Specs;
 
+/// <summary>One field an update changes: its path ("risk.max_position") and its value before and after.</summary>
+public sealed record SpecChange(string Path, string From, string To);
+
 /// <summary>What an update of an instance's spec changes, and what it may not change.</summary>
 public static class SpecChanges
 {
@@ -32,14 +35,17 @@ public static class SpecChanges
             .ToList();
 
     /// <summary>The paths of the fields that differ ("risk.max_position"), in field order; a duration or a list is one field.</summary>
-    public static IReadOnlyList<string> Paths(IMessage current, IMessage updated)
+    public static IReadOnlyList<string> Paths(IMessage current, IMessage updated) => [.. Diff(current, updated).Select(c => c.Path)];
+
+    /// <summary>The fields that differ, in field order, each with its value before and after as an operator reads it.</summary>
+    public static IReadOnlyList<SpecChange> Diff(IMessage current, IMessage updated)
     {
-        var paths = new List<string>();
-        Collect(current, updated, "", paths);
-        return paths;
+        var changes = new List<SpecChange>();
+        Collect(current, updated, "", changes);
+        return changes;
     }
 
-    private static void Collect(IMessage a, IMessage b, string prefix, List<string> paths)
+    private static void Collect(IMessage a, IMessage b, string prefix, List<SpecChange> changes)
     {
         foreach (var field in a.Descriptor.Fields.InFieldNumberOrder())
         {
@@ -49,11 +55,35 @@ public static class SpecChanges
             {
                 // An absent section and an empty one say the same: compare field by field with the defaults.
                 if (va is not null || vb is not null)
-                    Collect(va as IMessage ?? Empty(field), vb as IMessage ?? Empty(field), path + ".", paths);
+                    Collect(va as IMessage ?? Empty(field), vb as IMessage ?? Empty(field), path + ".", changes);
             }
-            else if (!Equals(va, vb)) paths.Add(path);
+            else if (!Equals(va, vb) || Present(field, a) != Present(field, b))
+                changes.Add(new SpecChange(path, Present(field, a) ? ValueText(field, va) : "(unset)", Present(field, b) ? ValueText(field, vb) : "(unset)"));
         }
     }
+
+    /// <summary>
+    /// Whether the field is set: an optional field (rebalance_enabled) reads as its type's default when absent, yet absent
+    /// (the strategy's default, on) and false say different things.
+    /// </summary>
+    private static bool Present(FieldDescriptor field, IMessage message) =>
+        !field.HasPresence || field.IsRepeated || field.Accessor.HasValue(message);
+
+    private static readonly JsonFormatter Formatter = new(JsonFormatter.Settings.Default.WithFormatDefaultValues(true));
+
+    /// <summary>A field's value as the spec file writes it ("90s", "0.2", "RESTART_POLICY_ALWAYS"); "(unset)" when it is absent or empty.</summary>
+    private static string ValueText(FieldDescriptor field, object? value) => value switch
+    {
+        null or "" => "(unset)",
+        string text => text,
+        Enum e when field.FieldType == FieldType.Enum => field.EnumType.FindValueByNumber(Convert.ToInt32(e, System.Globalization.CultureInfo.InvariantCulture))?.Name ?? e.ToString(),
+        IMessage message => Formatter.Format(message).Trim('"'),
+        System.Collections.ICollection { Count: 0 } => "(unset)",
+        System.Collections.IEnumerable => value.ToString() ?? "", // a list or map: as JSON
+        bool b => b ? "true" : "false",
+        IFormattable f => f.ToString(null, System.Globalization.CultureInfo.InvariantCulture),
+        _ => value.ToString() ?? "",
+    };
 
     private static IMessage Empty(FieldDescriptor field) => field.MessageType.Parser.ParseFrom(ByteString.Empty);
 

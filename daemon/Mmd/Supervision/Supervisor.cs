@@ -247,7 +247,7 @@ public sealed class Supervisor : IAsyncDisposable
     /// <param name="lines">Where each field sits in the spec file it came from, so that errors can say.</param>
 
     public async Task<(Instance Instance, bool Created)> CreateAsync(InstanceSpec spec, bool start, CancellationToken cancellationToken,
-        IReadOnlyDictionary<string, long>? lines = null)
+        IReadOnlyDictionary<string, long>? lines = null, bool dryRun = false)
     {
         var validated = SpecValidator.Validate(spec, "spec", lines);
         var json = InstanceSpecJson.Format(spec);
@@ -267,6 +267,7 @@ public sealed class Supervisor : IAsyncDisposable
             {
                 RefuseSharedBackpackTag(validated);
                 RefuseSharedLighterTag(validated);
+                if (dryRun) return (new Instance { Name = validated.Name, Spec = spec, DesiredState = DesiredState.Stopped }, true);
                 var now = _ctx.Time.GetUtcNow();
                 await _ctx.Store.AddInstanceAsync(new InstanceEntity
                 {
@@ -284,32 +285,33 @@ public sealed class Supervisor : IAsyncDisposable
         {
             _mutations.Release();
         }
-        return (start ? await actor.StartAsync(cancellationToken) : actor.Snapshot, created);
+        return (start && !dryRun ? await actor.StartAsync(cancellationToken) : actor.Snapshot, created);
     }
 
     /// <summary>
     /// Replaces an existing instance's spec (validated as a new one; what says where its orders live may not change; a
     /// pause is kept), and with <paramref name="restart"/> restarts a running instance so that it trades with it now.
+    /// A <paramref name="dryRun"/> checks and compares alike, and saves, restarts and journals nothing.
     /// </summary>
-    /// <returns>The instance, the changed fields' paths, and what happened, for the operator.</returns>
-    public async Task<(Instance Instance, IReadOnlyList<string> Changed, string Outcome)> UpdateAsync(InstanceSpec spec, bool restart, TimeSpan? timeout,
-        CancellationToken cancellationToken, IReadOnlyDictionary<string, long>? lines = null)
+    /// <returns>The instance, the changed fields, and what happened (or would), for the operator.</returns>
+    public async Task<(Instance Instance, IReadOnlyList<SpecChange> Changes, string Outcome)> UpdateAsync(InstanceSpec spec, bool restart, TimeSpan? timeout,
+        CancellationToken cancellationToken, IReadOnlyDictionary<string, long>? lines = null, bool dryRun = false)
     {
         var validated = SpecValidator.Validate(spec, "spec", lines);
         var actor = Require(validated.Name);
-        IReadOnlyList<string> changed;
+        IReadOnlyList<SpecChange> changes;
         await _mutations.WaitAsync(cancellationToken); // one spec change at a time, and none during a create or delete
         try
         {
             spec = SpecEdits.Paused(spec, actor.Spec.QuotingPaused);
             if (SpecChanges.Refused(actor.Spec, spec) is { Count: > 0 } refused) throw new InvalidSpecException("spec", refused, lines);
-            changed = SpecChanges.Paths(actor.Spec, spec);
-            if (changed.Count > 0)
+            changes = SpecChanges.Diff(actor.Spec, spec);
+            if (changes.Count > 0 && !dryRun)
             {
                 var json = InstanceSpecJson.Format(spec);
                 await actor.ReplaceSpecAsync(spec, json, SupervisionSettings.Resolve(validated.Supervision, _config.Supervision), cancellationToken);
                 await _ctx.Store.UpdateSpecAsync(validated.Name, json, spec.ToByteArray(), cancellationToken);
-                await _ctx.Store.AddEventAsync(validated.Name, "operator", $"spec updated: {string.Join(", ", changed)}", cancellationToken);
+                await _ctx.Store.AddEventAsync(validated.Name, "operator", $"spec updated: {string.Join(", ", changes.Select(c => c.Path))}", cancellationToken);
             }
         }
         finally
@@ -318,14 +320,27 @@ public sealed class Supervisor : IAsyncDisposable
         }
         var instance = actor.Snapshot;
         // Supervision is the daemon's and takes effect at once; everything else is the worker's, from its next start.
-        var forTheWorker = changed.Any(path => !path.StartsWith("supervision.", StringComparison.Ordinal));
-        if (restart && instance.DesiredState == DesiredState.Running && (forTheWorker || instance.RestartPending))
-            return (await RestartAsync(validated.Name, timeout, cancellationToken), changed, changed.Count > 0 ? "saved; restarted" : "unchanged; restarted");
-        if (changed.Count == 0)
-            return (instance, changed, instance.RestartPending ? "unchanged; the worker runs an earlier spec until restarted" : "unchanged");
-        if (!forTheWorker) return (instance, changed, "saved; supervision applies at once");
-        return (instance, changed, instance.Pid != 0 ? "saved; applies at the next start (restart to apply it now)" : "saved; applies at the next start");
+        var forTheWorker = changes.Any(c => !c.Path.StartsWith("supervision.", StringComparison.Ordinal));
+        var restarts = restart && instance.DesiredState == DesiredState.Running && (forTheWorker || instance.RestartPending);
+        if (dryRun) return (instance, changes, WouldHappen(changes.Count > 0, forTheWorker, restarts, instance));
+        if (restarts)
+            return (await RestartAsync(validated.Name, timeout, cancellationToken), changes, changes.Count > 0 ? "saved; restarted" : "unchanged; restarted");
+        if (changes.Count == 0)
+            return (instance, changes, instance.RestartPending ? "unchanged; the worker runs an earlier spec until restarted" : "unchanged");
+        if (!forTheWorker) return (instance, changes, "saved; supervision applies at once");
+        return (instance, changes, instance.Pid != 0 ? "saved; applies at the next start (restart to apply it now)" : "saved; applies at the next start");
     }
+
+    /// <summary>What an update would do, said as <see cref="UpdateAsync"/> says what it did.</summary>
+    private static string WouldHappen(bool changes, bool forTheWorker, bool restarts, Instance instance) =>
+        (changes, restarts) switch
+        {
+            (true, true) => "would save; would restart",
+            (false, true) => "unchanged; would restart",
+            (false, false) => instance.RestartPending ? "unchanged; the worker runs an earlier spec until restarted" : "unchanged",
+            _ when !forTheWorker => "would save; supervision would apply at once",
+            _ => instance.Pid != 0 ? "would save; applies at the next start (restart to apply it now)" : "would save; applies at the next start",
+        };
 
     public Task<Instance> StartAsync(string name, CancellationToken cancellationToken) => Require(name).StartAsync(cancellationToken);
 
