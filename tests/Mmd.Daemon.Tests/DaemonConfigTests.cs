@@ -20,6 +20,33 @@ public class DaemonConfigTests
     }
 
     [Fact]
+    public void Alerts_AreCheckedAtLoad_TheirKeysNamed_AndTheWebhooksAddressNeverEchoed()
+    {
+        using var dir = new TempDirectory();
+        var file = dir.Combine("daemon.json");
+        File.WriteAllText(file, "{\n  \"alerts\": {\n    \"webhookFormat\": \"teams\"\n  }\n}");
+        var ex = Assert.Throws<ConfigException>(() => DaemonConfigLoader.Load(file, NoEnv));
+        Assert.Equal($"{file}:3: alerts.webhookFormat: must be json, slack or discord", ex.Message);
+
+        File.WriteAllText(file, "{\n  \"alerts\": {\n    \"telegramChatId\": \"-1001\"\n  }\n}");
+        ex = Assert.Throws<ConfigException>(() => DaemonConfigLoader.Load(file, NoEnv));
+        Assert.Equal($"{file}:3: alerts.telegramChatId: Telegram needs the bot token too: TELEGRAM_BOT_TOKEN in the environment or the secrets file", ex.Message);
+        var config = DaemonConfigLoader.Load(file, new Dictionary<string, string?> { ["TELEGRAM_BOT_TOKEN"] = "1:x" });
+        Assert.Equal(("-1001", "https://api.telegram.org", 60d, 60d),
+            (config.Alerts.TelegramChatId, config.Alerts.TelegramApiUrl, config.Alerts.UnhealthyAfterSeconds, config.Alerts.RepeatAfterMinutes));
+
+        // From the secrets file (0600): an address that is not one is refused, without its text.
+        var secrets = dir.Combine("secrets.env");
+        File.WriteAllText(secrets, "ALERT_WEBHOOK_URL=hooks.slack.com/services/T0/B0/sekret\n");
+        File.SetUnixFileMode(secrets, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        File.WriteAllText(file, $$"""{ "secretsFile": "{{secrets}}" }""");
+        ex = Assert.Throws<ConfigException>(() => DaemonConfigLoader.Load(file, NoEnv));
+        Assert.Equal($"{secrets}: ALERT_WEBHOOK_URL: must be an http(s) address", ex.Message);
+        Assert.DoesNotContain("sekret", ex.Message, StringComparison.Ordinal);
+        Assert.NotNull(DaemonConfigLoader.Load(file, new Dictionary<string, string?> { ["ALERT_WEBHOOK_URL"] = "https://hooks.slack.com/services/T0/B0/sekret" }));
+    }
+
+    [Fact]
     public void UnknownKey_NamesFileLineAndKey()
     {
         using var dir = new TempDirectory();

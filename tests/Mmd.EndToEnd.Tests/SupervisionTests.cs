@@ -47,9 +47,14 @@ public sealed class SupervisionTests
     }
 
     [Fact]
-    public async Task RestartPolicies_NeverLeavesAKilledWorkerFailed_AlwaysRunsACleanlyEndedOneAgain()
+    public async Task RestartPolicies_NeverLeavesAKilledWorkerFailed_AlwaysRunsACleanlyEndedOneAgain_EachAlertedToTheWebhook()
     {
-        await using var d = await DaemonUnderTest.StartAsync();
+        // Alerts go to a webhook on loopback (its address a secret, from the environment).
+        await using var receiver = await Mmd.Emulators.Alerts.AlertReceiver.StartAsync();
+        await using var d = await DaemonUnderTest.StartAsync(environment: new() { ["ALERT_WEBHOOK_URL"] = $"{receiver.Url}/hooks/ops" });
+        var test = await d.MmctlAsync("alerts", "--test");
+        Assert.Equal((0, "webhook: delivered"), (test.ExitCode, test.StandardOutput.Trim()));
+        Assert.Equal("test", (string?)Assert.Single(receiver.Received).Body["condition"]);
         Assert.Equal(0, (await CreateAsync(d, "never", spec => spec["supervision"] = new JsonObject { ["restartPolicy"] = "RESTART_POLICY_NEVER" })).ExitCode);
         Assert.Equal(0, (await CreateAsync(d, "always", spec =>
         {
@@ -73,6 +78,17 @@ public sealed class SupervisionTests
         Assert.Equal(("duration elapsed", 0u), (once.LastExitReason, once.Restarts));
         var stillFailed = await d.GetAsync("never");
         Assert.Equal((InstanceState.Failed, 0u, 0), (stillFailed.State, stillFailed.Restarts, stillFailed.Pid));
+
+        // What needs the operator reached the webhook: the killed worker left failed, its orders unconfirmed, and the restart.
+        string[] expected = ["never failed", "never orders_unconfirmed", "always restarted"];
+        await Until.TrueAsync(() => expected.All(e => receiver.Received.Any(r => $"{r.Body["instance"]} {r.Body["condition"]}" == e)), "the alerts at the webhook");
+        var failedAlert = receiver.Received.First(r => (string?)r.Body["condition"] == "failed").Body;
+        Assert.Equal(("critical", "[CRITICAL] never: its worker failed and its restart policy does not restart it: " + failed.LastExitReason),
+            ((string?)failedAlert["level"], (string?)failedAlert["text"]));
+        var listed = await d.MmctlAsync("alerts", "-o", "json");
+        var alerts = System.Text.Json.JsonDocument.Parse(listed.StandardOutput).RootElement.GetProperty("alerts").EnumerateArray().ToList();
+        Assert.Contains(alerts, a => a.GetProperty("condition").GetString() == "orders_unconfirmed"
+            && a.GetProperty("deliveries")[0].GetProperty("status").GetString() == "delivered");
     }
 
     [Fact]

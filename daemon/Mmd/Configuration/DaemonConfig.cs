@@ -32,6 +32,8 @@ public sealed record DaemonConfig
     public HealthThresholds Health { get; set; } = new();
     /// <summary>The Prometheus endpoint: off unless an address is given.</summary>
     public MetricsSettings Metrics { get; set; } = new();
+    /// <summary>Where and when the daemon sends alerts (a webhook, Telegram); the addresses' secrets come from the environment or the secrets file.</summary>
+    public AlertSettings Alerts { get; set; } = new();
     /// <summary>A NAME=value file of venue credentials (BACKPACK_KEY, BACKPACK_SECRET; ASTER_USER, ASTER_SIGNER, ASTER_SIGNER_PRIVATE_KEY or ASTER_API_KEY, ASTER_SECRET_KEY; PARADEX_ACCOUNT_ADDRESS, PARADEX_PRIVATE_KEY; LIGHTER_ACCOUNT_INDEX, LIGHTER_API_KEY_INDEX, LIGHTER_PRIVATE_KEY), mode 0600; the environment wins over it.</summary>
     public string? SecretsFile { get; set; }
     /// <summary>Venue endpoints by venue name, e.g. pointing "backpack" at a loopback emulator.</summary>
@@ -87,6 +89,26 @@ public sealed record MetricsSettings
     /// <summary>The address to listen on, or null when metrics are off or <see cref="Listen"/> is not an IP address and port.</summary>
     public System.Net.IPEndPoint? Endpoint() =>
         string.IsNullOrWhiteSpace(Listen) ? null : System.Net.IPEndPoint.TryParse(Listen, out var e) && e.Port > 0 ? e : null;
+}
+
+/// <summary>
+/// Alerts: what needs an operator (a crash loop, a failed worker, orders possibly left, a kill switch, a daily loss halt,
+/// a worker unhealthy for a while, a resource check failing) sent when it begins, again while it lasts, and when it ends.
+/// The webhook's address is the secret ALERT_WEBHOOK_URL and Telegram's bot token TELEGRAM_BOT_TOKEN (the environment,
+/// else the secrets file): a Slack or Discord webhook address is a credential.
+/// </summary>
+public sealed record AlertSettings
+{
+    /// <summary>The webhook's body: "json" (the alert's fields), "slack" ({"text"}) or "discord" ({"content"}).</summary>
+    public string WebhookFormat { get; set; } = "json";
+    /// <summary>The Telegram chat the bot writes to; unset: no Telegram.</summary>
+    public string? TelegramChatId { get; set; }
+    /// <summary>Telegram's Bot API address (another one for a test).</summary>
+    public string TelegramApiUrl { get; set; } = "https://api.telegram.org";
+    /// <summary>How long a running worker may report itself unhealthy before it is an alert.</summary>
+    public double UnhealthyAfterSeconds { get; set; } = 60;
+    /// <summary>A condition that lasts is said again this often; 0: only when it begins and ends.</summary>
+    public double RepeatAfterMinutes { get; set; } = 60;
 }
 
 /// <summary>Where a venue is and how fast to talk to it; unset keys take the venue's own defaults.</summary>

@@ -42,9 +42,10 @@ public static class DaemonConfigLoader
         }
         var file = path ?? "(built-in defaults)";
         var (withEnv, fromEnv) = ApplyEnvironment(config, environment);
-        Validate(withEnv, key => fromEnv.TryGetValue(key, out var variable)
-            ? new ConfigException(file, null, $"{key} (from {variable})", "")
-            : new ConfigException(file, lines.TryGetValue(Snake(key), out var line) ? line : null, key, ""));
+        ConfigException At(string key, string message) => fromEnv.TryGetValue(key, out var variable)
+            ? new ConfigException(file, null, $"{key} (from {variable})", message)
+            : new ConfigException(file, lines.TryGetValue(Snake(key), out var line) ? line : null, key, message);
+        Validate(withEnv, key => At(key, ""));
         var resolved = withEnv with
         {
             SocketPath = Path.GetFullPath(withEnv.SocketPath, baseDir),
@@ -53,8 +54,25 @@ public static class DaemonConfigLoader
             SecretsFile = withEnv.SecretsFile is { } secrets ? Path.GetFullPath(secrets, baseDir) : null,
         };
         // A secrets file others can read, or one that is malformed, stops everything before it starts.
-        if (resolved.SecretsFile is { } secretsFile) _ = SecretsFile.Read(secretsFile);
+        var fromFile = resolved.SecretsFile is { } secretsFile ? SecretsFile.Read(secretsFile) : new Dictionary<string, string>();
+        CheckAlertSecrets(resolved, fromFile, environment, At);
         return resolved;
+    }
+
+    /// <summary>The alert destinations' secrets: a webhook address that is one, and Telegram's token and chat together.</summary>
+    private static void CheckAlertSecrets(DaemonConfig config, IReadOnlyDictionary<string, string> fromFile, IReadOnlyDictionary<string, string?> environment,
+        Func<string, string, ConfigException> at)
+    {
+        const string Webhook = Alerts.AlertDestinations.WebhookSecret, Telegram = Alerts.AlertDestinations.TelegramSecret;
+        var secrets = SecretsFile.Merge(fromFile, environment);
+        var where = environment.GetValueOrDefault(Webhook) is null && config.SecretsFile is { } secretsFile ? secretsFile : "(environment)";
+        if (secrets.GetValueOrDefault(Webhook) is { Length: > 0 } webhook
+            && !(Uri.TryCreate(webhook, UriKind.Absolute, out var url) && url.Scheme is "http" or "https"))
+            throw new ConfigException(where, null, Webhook, "must be an http(s) address"); // the value is a secret: not echoed
+        var token = secrets.GetValueOrDefault(Telegram) is { Length: > 0 };
+        var chat = config.Alerts.TelegramChatId is { Length: > 0 };
+        if (token && !chat) throw at("alerts.telegramChatId", $"Telegram needs the chat to write to ({Telegram} is set)");
+        if (chat && !token) throw at("alerts.telegramChatId", $"Telegram needs the bot token too: {Telegram} in the environment or the secrets file");
     }
 
     internal static DaemonConfig Parse(string path, byte[] json)
@@ -131,6 +149,11 @@ public static class DaemonConfigLoader
         // sun_path holds 108 bytes; a longer path fails at bind with an obscure error.
         Check(Path.GetFullPath(c.SocketPath).Length < 100, "socketPath", "too long for a Unix socket (under 100 characters)");
         Check(c.AllowedUids.All(u => u >= 0), "allowedUids", "uids are whole numbers >= 0");
+        var a = c.Alerts;
+        Check(a.WebhookFormat is "json" or "slack" or "discord", "alerts.webhookFormat", "must be json, slack or discord");
+        Check(Uri.TryCreate(a.TelegramApiUrl, UriKind.Absolute, out var telegram) && telegram.Scheme is "http" or "https", "alerts.telegramApiUrl", "must be an http(s) address");
+        Check(a.UnhealthyAfterSeconds > 0, "alerts.unhealthyAfterSeconds", "must be above 0");
+        Check(a.RepeatAfterMinutes >= 0, "alerts.repeatAfterMinutes", "must be 0 (never) or more");
         var s = c.Supervision;
         Check(s.RestartPolicy is "on-failure" or "always" or "never", "supervision.restartPolicy", "must be on-failure, always or never");
         Check(s.InitialBackoffSeconds > 0, "supervision.initialBackoffSeconds", "must be above 0");

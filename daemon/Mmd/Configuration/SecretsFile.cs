@@ -31,6 +31,14 @@ public static class SecretsFile
         return values;
     }
 
+    /// <summary>The secrets: the file's values (when there is a file) under the process environment's.</summary>
+    public static IReadOnlyDictionary<string, string> WithEnvironment(string? path)
+    {
+        var environment = Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
+            .ToDictionary(e => (string)e.Key, e => (string?)e.Value, StringComparer.Ordinal);
+        return Merge(path is null ? new Dictionary<string, string>() : Read(path), environment);
+    }
+
     /// <summary>The file's values under the environment's: a variable set in the environment wins.</summary>
     public static IReadOnlyDictionary<string, string> Merge(IReadOnlyDictionary<string, string> file, IReadOnlyDictionary<string, string?> environment)
     {

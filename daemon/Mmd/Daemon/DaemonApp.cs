@@ -31,10 +31,14 @@ public sealed class DaemonApp : IAsyncDisposable
     private readonly FileStream _lock;
     private readonly CancellationTokenSource _afterStart;
     private readonly SystemdNotification? _systemd;
+    private readonly Alerts.AlertDispatcher _alerts;
+    private readonly Alerts.AlertMonitor? _alertMonitor;
+    private readonly HttpClient _alertHttp;
 
     private DaemonApp(WebApplication app, Supervisor supervisor, MetricsEndpoint? metrics, FileStream lockFile, CancellationTokenSource afterStart,
-        SystemdNotification? systemd)
+        SystemdNotification? systemd, (Alerts.AlertDispatcher Dispatcher, Alerts.AlertMonitor? Monitor, HttpClient Http) alerts)
     {
+        (_alerts, _alertMonitor, _alertHttp) = alerts;
         _app = app;
         _supervisor = supervisor;
         _metrics = metrics;
@@ -77,6 +81,10 @@ public sealed class DaemonApp : IAsyncDisposable
             // none can ask for an instance that is not there yet.
             var log = DaemonLogging.Create(config, console);
             var health = new HealthServiceImpl();
+            // Alerts go out over their own connections, with a deadline per try: a slow webhook never holds anything else up.
+            var alertHttp = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = TimeSpan.FromSeconds(10) };
+            var alerts = new Alerts.AlertDispatcher(Alerts.AlertDestinations.From(config.Alerts, SecretsFile.WithEnvironment(config.SecretsFile), alertHttp),
+                TimeProvider.System, new Serilog.Extensions.Logging.SerilogLoggerFactory(log).CreateLogger("mmd.alerts"));
             var loading = Task.Run(async () =>
             {
                 var store = new DaemonStore(config.DatabasePath, TimeProvider.System);
@@ -85,7 +93,7 @@ public sealed class DaemonApp : IAsyncDisposable
                 await supervisor.StartAsync(cancellationToken);
                 return (store, supervisor);
             }, cancellationToken);
-            var app = Build(config, loading, health, log);
+            var app = Build(config, loading, health, alerts, log);
             await app.StartAsync(cancellationToken);
             SetSocketModes(config);
             // The metrics server (when configured) starts beside the loading; its scrapes see no instance until that is done.
@@ -109,6 +117,8 @@ public sealed class DaemonApp : IAsyncDisposable
                 catch (IOException) { } // the failure being reported
                 await app.StopAsync(CancellationToken.None);
                 await app.DisposeAsync();
+                await alerts.DisposeAsync();
+                alertHttp.Dispose();
                 foreach (var socket in sockets) File.Delete(socket);
                 throw;
             }
@@ -120,7 +130,8 @@ public sealed class DaemonApp : IAsyncDisposable
             _ = LogFolders.PruneHourlyAsync(config.LogDir, config.LogRetentionDays, TimeProvider.System, afterStart.Token); // the workers' logs too: one folder
             // Under systemd (Type=notify): ready now, and the watchdog from here on.
             var systemd = SystemdNotification.Start(new SystemdNotifier(), supervisor, TimeProvider.System, logger, Environment.GetEnvironmentVariable);
-            return new DaemonApp(app, supervisor, metrics, lockFile, afterStart, systemd);
+            var alertMonitor = Alerts.AlertMonitor.Start(config, supervisor, alerts, TimeProvider.System, logger);
+            return new DaemonApp(app, supervisor, metrics, lockFile, afterStart, systemd, (alerts, alertMonitor, alertHttp));
 
             async Task<MetricsEndpoint?> StartMetricsAsync(System.Net.IPEndPoint at) =>
                 await MetricsEndpoint.StartAsync(at, () => loading.IsCompletedSuccessfully ? loading.Result.supervisor : null, TimeProvider.System, log, cancellationToken);
@@ -157,7 +168,8 @@ public sealed class DaemonApp : IAsyncDisposable
         return new Supervisor(config, context);
     }
 
-    private static WebApplication Build(DaemonConfig config, Task<(DaemonStore, Supervisor Supervisor)> loading, HealthServiceImpl health, Serilog.Core.Logger log)
+    private static WebApplication Build(DaemonConfig config, Task<(DaemonStore, Supervisor Supervisor)> loading, HealthServiceImpl health,
+        Alerts.AlertDispatcher alerts, Serilog.Core.Logger log)
     {
         var builder = QuietWebHost.CreateBuilder();
         builder.Host.UseSerilog(log, dispose: true);
@@ -183,6 +195,7 @@ public sealed class DaemonApp : IAsyncDisposable
         s.AddSingleton(new DaemonInfo(DateTimeOffset.UtcNow));
         s.AddSingleton(new TemplateCatalog(TemplateCatalog.DefaultFolder));
         s.AddSingleton(health);
+        s.AddSingleton(alerts);
         // Resolved only by requests, which wait for the loading (the gate below): this never waits.
         s.AddSingleton(_ => loading.GetAwaiter().GetResult().Supervisor);
         s.AddGrpc(o =>
@@ -254,6 +267,9 @@ public sealed class DaemonApp : IAsyncDisposable
         _systemd?.Stopping();
         await _afterStart.CancelAsync();
         _afterStart.Dispose();
+        if (_alertMonitor is not null) await _alertMonitor.DisposeAsync();
+        await _alerts.DisposeAsync();
+        _alertHttp.Dispose();
         await _supervisor.DisposeAsync();
         if (_metrics is not null) await _metrics.DisposeAsync();
         await _app.StopAsync(CancellationToken.None);

@@ -9,9 +9,32 @@ using Mmd.Supervision;
 namespace Mmd.Grpc;
 
 /// <summary>mm.v1.DaemonService: version, status with resource health, shutdown.</summary>
-public sealed class DaemonApi(Supervisor supervisor, DaemonConfig config, DaemonInfo info, IHostApplicationLifetime lifetime, TimeProvider time)
-    : DaemonService.DaemonServiceBase
+public sealed class DaemonApi(Supervisor supervisor, DaemonConfig config, DaemonInfo info, IHostApplicationLifetime lifetime, TimeProvider time,
+    Alerts.AlertDispatcher alerts) : DaemonService.DaemonServiceBase
 {
+    /// <summary>Alerts a list gives when it asks for none.</summary>
+    private const uint DefaultAlerts = 20;
+
+    public override Task<ListAlertsResponse> ListAlerts(ListAlertsRequest request, ServerCallContext context)
+    {
+        if (request.Limit > Alerts.AlertDispatcher.Kept)
+            throw new InvalidRequestException([new("limit", $"must be at most {Alerts.AlertDispatcher.Kept} (0: {DefaultAlerts})")]);
+        return Task.FromResult(new ListAlertsResponse
+        {
+            Alerts = { alerts.Recent((int)(request.Limit == 0 ? DefaultAlerts : request.Limit)) },
+            Destinations = { alerts.Destinations },
+        });
+    }
+
+    public override async Task<SendTestAlertResponse> SendTestAlert(SendTestAlertRequest request, ServerCallContext context)
+    {
+        if (!alerts.Enabled)
+            throw new RpcException(new Status(StatusCode.FailedPrecondition,
+                $"alerts go nowhere: set {Alerts.AlertDestinations.WebhookSecret} (a webhook), or {Alerts.AlertDestinations.TelegramSecret} with alerts.telegramChatId (Telegram), in the daemon's environment or its secrets file, and restart it"));
+        var alert = new Alerts.Alert(time.GetUtcNow(), Alerts.AlertLevel.Test, null, "test", "a test alert, sent by an operator (mmctl alerts --test)");
+        return new SendTestAlertResponse { Alert = await alerts.SendNowAsync(alert, context.CancellationToken) };
+    }
+
     public override Task<GetVersionResponse> GetVersion(GetVersionRequest request, ServerCallContext context) =>
         Task.FromResult(new GetVersionResponse
         {

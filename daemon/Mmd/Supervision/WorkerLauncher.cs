@@ -57,6 +57,9 @@ public sealed class WorkerLauncher(DaemonConfig config)
         info.Environment[RequestSharesVariable] = Convert.ToBase64String(new RequestShares { Instances = { requestShares ?? new Dictionary<string, uint>() } }.ToByteArray());
         // systemd's notify and watchdog variables are the daemon's: a worker is not the service systemd watches.
         foreach (var systemd in SystemdVariables) info.Environment.Remove(systemd);
+        // The alert destinations' secrets are the daemon's alone: a worker never needs them.
+        info.Environment.Remove(Alerts.AlertDestinations.WebhookSecret);
+        info.Environment.Remove(Alerts.AlertDestinations.TelegramSecret);
         return Process.Start(info) ?? throw new InvalidOperationException("the worker process did not start");
     }
 

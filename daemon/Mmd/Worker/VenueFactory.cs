@@ -1,4 +1,3 @@
-using System.Collections;
 using Mmd.Configuration;
 using Mmd.Exchanges.Aster;
 using Mmd.Exchanges.Backpack;
@@ -119,11 +118,5 @@ public static class VenueFactory
         };
     }
 
-    /// <summary>The secrets file's values under the process environment's.</summary>
-    private static IReadOnlyDictionary<string, string> Credentials(DaemonConfig config)
-    {
-        var environment = Environment.GetEnvironmentVariables().Cast<DictionaryEntry>().ToDictionary(e => (string)e.Key, e => (string?)e.Value, StringComparer.Ordinal);
-        var file = config.SecretsFile is { } path ? SecretsFile.Read(path) : new Dictionary<string, string>();
-        return SecretsFile.Merge(file, environment);
-    }
+    private static IReadOnlyDictionary<string, string> Credentials(DaemonConfig config) => SecretsFile.WithEnvironment(config.SecretsFile);
 }

@@ -1,0 +1,36 @@
+using GrpcMM.Protos.V1;
+using Spectre.Console;
+
+namespace Mmctl.Output;
+
+/// <summary>`mmctl alerts`: where alerts go, then the latest, newest first, with how each delivery went.</summary>
+public static partial class Printer
+{
+    public static void Alerts(ListAlertsResponse response)
+    {
+        if (response.Destinations.Count == 0)
+        {
+            Console.Out.WriteLine("alerts go nowhere: set ALERT_WEBHOOK_URL (a webhook), or TELEGRAM_BOT_TOKEN with alerts.telegramChatId, in the daemon's environment or secrets file");
+            return;
+        }
+        Console.Out.WriteLine($"alerts go to: {string.Join(", ", response.Destinations)}");
+        if (response.Alerts.Count == 0)
+        {
+            Console.Out.WriteLine("none sent since the daemon started");
+            return;
+        }
+        var table = Columns(["TIME", "LEVEL", "INSTANCE", "CONDITION", "DELIVERY", "MESSAGE"]);
+        foreach (var a in response.Alerts)
+            table.AddRow(new[] { Time(a.Time.ToDateTimeOffset()), a.Level, a.Instance.Length == 0 ? "-" : a.Instance, a.Condition, Delivery(a), a.Message }
+                .Select(Markup.Escape).ToArray());
+        Write(table);
+    }
+
+    /// <summary>"webhook ok, telegram failed (3): HTTP 400 ..." in one cell.</summary>
+    private static string Delivery(AlertRecord alert) => string.Join(", ", alert.Deliveries.Select(d => d.Status switch
+    {
+        "delivered" => $"{d.Destination} ok",
+        "failed" => $"{d.Destination} failed ({d.Attempts}): {d.Error}",
+        _ => $"{d.Destination} {d.Status}",
+    }));
+}

@@ -1,0 +1,123 @@
+using GrpcMM.Protos.V1;
+
+namespace Mmd.Alerts;
+
+/// <summary>What the alert rules read of an instance: its snapshot, and whether its book is left unconfirmed.</summary>
+public sealed record InstanceFacts(Instance Instance, bool BookUnconfirmed);
+
+/// <summary>
+/// The alert rules: which conditions hold now, from the instances' snapshots and the resource checks. A condition is
+/// said when it begins, again every <c>repeatAfter</c> while it lasts (never when zero), and once when it ends; an
+/// instance that is deleted takes its conditions with it silently. A restart is an event, said at most once per
+/// <c>repeatAfter</c> per instance (the next one counts those in between), and not during a crash loop, which says it.
+/// Not thread-safe: one monitor calls it.
+/// </summary>
+public sealed class AlertConditions(TimeSpan unhealthyAfter, TimeSpan repeatAfter)
+{
+    private sealed class Active(string condition, AlertLevel level, string message, DateTimeOffset sent)
+    {
+        public string Condition { get; } = condition;
+        public AlertLevel Level { get; set; } = level;
+        public string Message { get; set; } = message;
+        public DateTimeOffset LastSent { get; set; } = sent;
+    }
+
+    private readonly Dictionary<(string? Instance, string Key), Active> _active = [];
+    private readonly Dictionary<string, uint> _restartsSeen = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (DateTimeOffset Sent, int Unsaid)> _restartAlerts = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, DateTimeOffset> _unhealthySince = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The alerts due now. <paramref name="resources"/> null: not read this time, so the resource conditions stand as
+    /// they were.
+    /// </summary>
+    public IReadOnlyList<Alert> Evaluate(IReadOnlyList<InstanceFacts> instances, IReadOnlyList<ResourceCheck>? resources, DateTimeOffset now)
+    {
+        var alerts = new List<Alert>();
+        var present = new Dictionary<(string?, string), (string Condition, AlertLevel Level, string Message)>();
+        foreach (var facts in instances)
+        {
+            Conditions(facts, now, present);
+            Restarts(facts.Instance, now, alerts);
+        }
+        if (resources is not null)
+            foreach (var check in resources.Where(c => !c.Ok))
+                present[(null, "resource/" + check.Name)] = ("resource", AlertLevel.Warning, $"{check.Name} is {check.Value}, wants {check.Threshold}");
+
+        foreach (var (key, (condition, level, message)) in present)
+        {
+            if (!_active.TryGetValue(key, out var active))
+            {
+                _active[key] = new Active(condition, level, message, now);
+                alerts.Add(new Alert(now, level, key.Item1, condition, message));
+                continue;
+            }
+            (active.Level, active.Message) = (level, message);
+            if (repeatAfter > TimeSpan.Zero && now - active.LastSent >= repeatAfter)
+            {
+                active.LastSent = now;
+                alerts.Add(new Alert(now, level, key.Item1, condition, "still: " + message));
+            }
+        }
+        var names = instances.Select(f => f.Instance.Name).ToHashSet(StringComparer.Ordinal);
+        foreach (var (key, active) in _active.Where(a => !present.ContainsKey(a.Key)).ToList())
+        {
+            if (key.Instance is null && resources is null) continue; // not read this time
+            _active.Remove(key);
+            if (key.Instance is null || names.Contains(key.Instance))
+                alerts.Add(new Alert(now, AlertLevel.Resolved, key.Instance, active.Condition, "resolved: " + active.Message));
+        }
+        foreach (var gone in _restartsSeen.Keys.Where(n => !names.Contains(n)).ToList())
+        {
+            _restartsSeen.Remove(gone);
+            _restartAlerts.Remove(gone);
+            _unhealthySince.Remove(gone);
+        }
+        return alerts;
+    }
+
+    private void Conditions(InstanceFacts facts, DateTimeOffset now, Dictionary<(string?, string), (string, AlertLevel, string)> present)
+    {
+        var i = facts.Instance;
+        void Holds(string condition, AlertLevel level, string message) => present[(i.Name, condition)] = (condition, level, message);
+
+        if (i.DesiredState == DesiredState.Running && i.ConsecutiveFailures >= 2)
+            Holds("crash_loop", AlertLevel.Critical, $"crash loop: {i.ConsecutiveFailures} failures in a row; the last: {i.LastExitReason}");
+        if (i.State == InstanceState.Failed)
+            Holds("failed", AlertLevel.Critical, $"its worker failed and its restart policy does not restart it: {i.LastExitReason}");
+        if (facts.BookUnconfirmed && i.State is InstanceState.Failed or InstanceState.Stopped or InstanceState.Exited or InstanceState.Created)
+            Holds("orders_unconfirmed", AlertLevel.Critical,
+                $"no worker confirmed that none of its orders is left on the venue (the last run: {i.LastExitReason}); mmctl status {i.Name} says more");
+        if (i.Pid != 0 && i.Stats is { } stats)
+        {
+            if (stats.KillSwitchTripped) Holds("kill_switch", AlertLevel.Critical, $"kill switch tripped: {stats.KillSwitchReason}");
+            if (stats.DailyLossHalt.Length > 0) Holds("daily_loss_halt", AlertLevel.Critical, $"daily loss halt: {stats.DailyLossHalt}");
+        }
+        if (i.State == InstanceState.Running && i.Pid != 0 && !i.Health.Healthy)
+        {
+            if (!_unhealthySince.TryGetValue(i.Name, out var since)) _unhealthySince[i.Name] = since = now;
+            if (now - since >= unhealthyAfter)
+                Holds("unhealthy", AlertLevel.Warning, $"unhealthy for {(now - since).TotalSeconds:0} s: {(i.Health.Problem.Length > 0 ? i.Health.Problem : "no health report")}");
+        }
+        else _unhealthySince.Remove(i.Name);
+    }
+
+    private void Restarts(Instance i, DateTimeOffset now, List<Alert> alerts)
+    {
+        var seen = _restartsSeen.TryGetValue(i.Name, out var before);
+        _restartsSeen[i.Name] = i.Restarts;
+        if (!seen || i.Restarts <= before) return; // first sight, or the count started over (an operator's start)
+        var restarts = (int)(i.Restarts - before);
+        if (i.ConsecutiveFailures >= 2) return; // the crash loop says it
+        var last = _restartAlerts.TryGetValue(i.Name, out var said) ? said : (Sent: DateTimeOffset.MinValue, Unsaid: 0);
+        if (repeatAfter > TimeSpan.Zero && now - last.Sent < repeatAfter)
+        {
+            _restartAlerts[i.Name] = (last.Sent, last.Unsaid + restarts);
+            return;
+        }
+        var unsaid = last.Unsaid + restarts - 1;
+        _restartAlerts[i.Name] = (now, 0);
+        alerts.Add(new Alert(now, AlertLevel.Warning, i.Name, "restarted",
+            $"its worker was restarted (restart {i.Restarts}): {i.LastExitReason}{(unsaid > 0 ? $"; {unsaid} more restart{(unsaid == 1 ? "" : "s")} since the last alert" : "")}"));
+    }
+}

@@ -1,0 +1,96 @@
+using GrpcMM.Protos.V1;
+using Mmd.Alerts;
+
+namespace Mmd.Daemon.Tests.Alerts;
+
+/// <summary>The alert rules: a condition is said when it begins, again while it lasts, and when it ends; restarts are events.</summary>
+public sealed class AlertConditionsTests
+{
+    private static readonly DateTimeOffset T0 = DateTimeOffset.Parse("2026-12-06T08:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
+    private readonly AlertConditions _rules = new(unhealthyAfter: TimeSpan.FromSeconds(60), repeatAfter: TimeSpan.FromMinutes(60));
+
+    private static Instance Running(string name = "bot", uint restarts = 0, uint failures = 0) => new()
+    {
+        Name = name, DesiredState = DesiredState.Running, State = InstanceState.Running, Pid = 100, Restarts = restarts, ConsecutiveFailures = failures,
+        Health = new InstanceHealth { Healthy = true }, LastExitReason = "killed by signal 9",
+    };
+
+    private IReadOnlyList<Alert> At(int seconds, params Instance[] instances) =>
+        _rules.Evaluate([.. instances.Select(i => new InstanceFacts(i, false))], null, T0.AddSeconds(seconds));
+
+    [Fact]
+    public void ACrashLoop_IsSaidOnce_AgainAfterTheRepeatTime_AndWhenItEnds()
+    {
+        Assert.Empty(At(0, Running()));
+        var looping = Running(restarts: 2, failures: 2);
+        looping.State = InstanceState.Backoff;
+        var begun = Assert.Single(At(1, looping));
+        Assert.Equal((AlertLevel.Critical, "bot", "crash_loop", "crash loop: 2 failures in a row; the last: killed by signal 9"),
+            (begun.Level, begun.Instance, begun.Condition, begun.Message));
+        looping.State = InstanceState.Starting; // between two tries it is still a crash loop: nothing new
+        Assert.Empty(At(2, looping));
+        Assert.Empty(At(3599, looping));
+        Assert.Equal("still: crash loop: 2 failures in a row; the last: killed by signal 9", Assert.Single(At(3601, looping)).Message);
+
+        var ended = Assert.Single(At(3700, Running(restarts: 2, failures: 0)));
+        Assert.Equal((AlertLevel.Resolved, "crash_loop"), (ended.Level, ended.Condition));
+        Assert.StartsWith("resolved: crash loop", ended.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ARestart_IsSaidWhenTheCountGrows_AtMostOnceAnHour_TheNextCountingThoseBetween_AndNotInACrashLoop()
+    {
+        Assert.Empty(At(0, Running(restarts: 3))); // the count the daemon found: no alert for the past
+        var first = Assert.Single(At(1, Running(restarts: 4)));
+        Assert.Equal((AlertLevel.Warning, "restarted", "its worker was restarted (restart 4): killed by signal 9"), (first.Level, first.Condition, first.Message));
+        Assert.Empty(At(60, Running(restarts: 5)));
+        Assert.Empty(At(120, Running(restarts: 6)));
+        Assert.Equal("its worker was restarted (restart 7): killed by signal 9; 2 more restarts since the last alert", Assert.Single(At(3700, Running(restarts: 7))).Message);
+        Assert.Empty(At(3800, Running(restarts: 0))); // an operator's start begins the count again
+        Assert.DoesNotContain(At(7400, Running(restarts: 1, failures: 2)), a => a.Condition == "restarted");
+    }
+
+    [Fact]
+    public void AnUnhealthyWorker_IsSaidAfterItsGrace_TheKillSwitchAndDailyLossWhileAWorkerRuns()
+    {
+        var sick = Running();
+        sick.Health = new InstanceHealth { Healthy = false, Problem = "market data stale" };
+        Assert.Empty(At(0, sick));
+        Assert.Empty(At(59, sick));
+        var unhealthy = Assert.Single(At(60, sick));
+        Assert.Equal((AlertLevel.Warning, "unhealthy", "unhealthy for 60 s: market data stale"), (unhealthy.Level, unhealthy.Condition, unhealthy.Message));
+        Assert.Equal(AlertLevel.Resolved, Assert.Single(At(61, Running())).Level);
+
+        var tripped = Running();
+        tripped.Stats = new InstanceStats { KillSwitchTripped = true, KillSwitchReason = "drawdown 12.5 > 10", DailyLossHalt = "net -60 < -50 today" };
+        var alerts = At(70, tripped);
+        Assert.Equal([("kill_switch", "kill switch tripped: drawdown 12.5 > 10"), ("daily_loss_halt", "daily loss halt: net -60 < -50 today")],
+            alerts.Select(a => (a.Condition, a.Message)));
+        Assert.All(alerts, a => Assert.Equal(AlertLevel.Critical, a.Level));
+        tripped.Pid = 0; // stopped: the stats stay, the halt is over
+        tripped.State = InstanceState.Stopped;
+        Assert.All(At(80, tripped), a => Assert.Equal(AlertLevel.Resolved, a.Level));
+    }
+
+    [Fact]
+    public void AFailedWorker_WithItsBookUnconfirmed_IsTwoCriticals_AndADeletedInstanceGoesSilently()
+    {
+        var failed = Running();
+        (failed.State, failed.Pid) = (InstanceState.Failed, 0);
+        var alerts = _rules.Evaluate([new InstanceFacts(failed, BookUnconfirmed: true)], null, T0);
+        Assert.Equal(["failed", "orders_unconfirmed"], alerts.Select(a => a.Condition));
+        Assert.Equal("its worker failed and its restart policy does not restart it: killed by signal 9", alerts[0].Message);
+        Assert.Contains("no worker confirmed that none of its orders is left on the venue", alerts[1].Message, StringComparison.Ordinal);
+        Assert.Empty(_rules.Evaluate([], null, T0.AddSeconds(1)));
+    }
+
+    [Fact]
+    public void AFailingResourceCheck_IsTheDaemons_AndStandsWhileTheChecksAreNotRead()
+    {
+        ResourceCheck Disk(bool ok) => new() { Name = "disk_free_mb (state dir)", Value = ok ? "9000" : "100", Threshold = ">= 512", Ok = ok };
+        var low = Assert.Single(_rules.Evaluate([], [Disk(false)], T0));
+        Assert.Equal((AlertLevel.Warning, null, "resource", "disk_free_mb (state dir) is 100, wants >= 512"), (low.Level, low.Instance, low.Condition, low.Message));
+        Assert.Empty(_rules.Evaluate([], null, T0.AddSeconds(1)));
+        Assert.Equal(AlertLevel.Resolved, Assert.Single(_rules.Evaluate([], [Disk(true)], T0.AddSeconds(10))).Level);
+    }
+}
