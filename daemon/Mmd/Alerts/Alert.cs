@@ -8,10 +8,12 @@ public enum AlertLevel
     Resolved,
     /// <summary>An operator's test of the destinations (mmctl alerts --test).</summary>
     Test,
+    /// <summary>News, not trouble: the daily digest.</summary>
+    Info,
 }
 
 /// <summary>Something that needs an operator: about an instance, or about the daemon itself when <see cref="Instance"/> is null.</summary>
-/// <param name="Condition">crash_loop, failed, orders_unconfirmed, kill_switch, daily_loss_halt, unhealthy, restarted, resource or test.</param>
+/// <param name="Condition">crash_loop, failed, orders_unconfirmed, kill_switch, daily_loss_halt, unhealthy, restarted, resource, daily or test.</param>
 public sealed record Alert(DateTimeOffset Time, AlertLevel Level, string? Instance, string Condition, string Message)
 {
     public string LevelName => Level.ToString().ToLowerInvariant();

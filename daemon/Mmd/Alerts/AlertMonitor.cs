@@ -5,8 +5,8 @@ using Mmd.Supervision;
 namespace Mmd.Alerts;
 
 /// <summary>
-/// Reads every instance's state each second (and the resource checks every ten) and posts what the rules say is due.
-/// Runs only when alerts have somewhere to go.
+/// Reads every instance's state each second (and the resource checks every ten) and posts what the rules say is due,
+/// and the daily digest after midnight. Runs only when alerts have somewhere to go.
 /// </summary>
 public sealed partial class AlertMonitor : IAsyncDisposable
 {
@@ -31,6 +31,7 @@ public sealed partial class AlertMonitor : IAsyncDisposable
         await Task.Yield();
         using var timer = new PeriodicTimer(Every, time);
         var tick = 0;
+        var digest = config.Alerts.DailySummary ? new DailyDigest(DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime)) : null;
         try
         {
             do
@@ -39,7 +40,11 @@ public sealed partial class AlertMonitor : IAsyncDisposable
                 {
                     var facts = supervisor.Actors().Select(a => new InstanceFacts(a.Snapshot, a.BookUnconfirmed)).ToList();
                     var resources = tick++ % ResourcesEvery == 0 ? Daemon.ResourceHealth.Read(config) : null;
-                    foreach (var alert in rules.Evaluate(facts, resources, time.GetUtcNow())) dispatcher.Post(alert);
+                    var now = time.GetUtcNow();
+                    foreach (var alert in rules.Evaluate(facts, resources, now)) dispatcher.Post(alert);
+                    if (digest?.Due(now) is { } day)
+                        foreach (var alert in await DailyDigest.ForAsync(facts.Select(f => (f.Instance.Name, JournalOf(f.Instance.Name))).ToList(), day, now, cancellationToken))
+                            dispatcher.Post(alert);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
@@ -49,6 +54,12 @@ public sealed partial class AlertMonitor : IAsyncDisposable
             while (await timer.WaitForNextTickAsync(cancellationToken));
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested) { }
+
+        string? JournalOf(string name)
+        {
+            try { return supervisor.JournalOf(name); }
+            catch (InstanceNotFoundException) { return null; } // deleted since its state was read
+        }
     }
 
     public async ValueTask DisposeAsync()

@@ -109,6 +109,8 @@ public sealed record AlertSettings
     public double UnhealthyAfterSeconds { get; set; } = 60;
     /// <summary>A condition that lasts is said again this often; 0: only when it begins and ends.</summary>
     public double RepeatAfterMinutes { get; set; } = 60;
+    /// <summary>Just after 00:00 UTC, each instance's trading of the day that ended (fills, volume, maker share, fees, net PnL).</summary>
+    public bool DailySummary { get; set; } = true;
 }
 
 /// <summary>Where a venue is and how fast to talk to it; unset keys take the venue's own defaults.</summary>
