@@ -47,16 +47,11 @@ public static class JournalBrowser
         // The (instance, time) index serves both the condition and the order.
         const string sql = """
             SELECT "Id", "Venue", "Symbol", "TradeId", "VenueOrderId", "ClientOrderId", "Side", "Price", "Quantity", "Fee", "FeeAsset", "IsMaker",
-                   "Purpose", "TimestampMs"
+                   "Purpose", "TimestampMs", "Instance"
             FROM fills WHERE "Instance" = $instance AND "TimestampMs" >= $since
             ORDER BY "TimestampMs" DESC, "Id" DESC LIMIT $limit
             """;
-        var fills = await ReadAsync(journalPath, sql, instance, sinceMs, limit, r => new FillEntity
-        {
-            Id = r.GetInt64(0), Instance = instance, Venue = r.GetString(1), Symbol = r.GetString(2), TradeId = r.GetString(3), VenueOrderId = r.GetString(4),
-            ClientOrderId = r.IsDBNull(5) ? null : r.GetString(5), Side = r.GetString(6), Price = JournalReader.Money(r.GetString(7)), Quantity = JournalReader.Money(r.GetString(8)),
-            Fee = JournalReader.Money(r.GetString(9)), FeeAsset = r.GetString(10), IsMaker = r.GetBoolean(11), Purpose = r.GetString(12), TimestampMs = r.GetInt64(13),
-        }, cancellationToken);
+        var fills = await ReadAsync(journalPath, sql, instance, sinceMs, limit, FillOf, cancellationToken);
         return Page(fills, limit);
     }
 
@@ -133,8 +128,28 @@ public static class JournalBrowser
         Enum.GetValues<OrderStatus>().Where(s => s is not (OrderStatus.Filled or OrderStatus.Cancelled or OrderStatus.Rejected)).ToArray();
 
     // One row more than the limit says whether there were more.
-    private static async Task<List<T>> ReadAsync<T>(string journalPath, string sql, string instance, long sinceMs, int limit, Func<SqliteDataReader, T> row,
+    /// <summary>
+    /// Up to <paramref name="limit"/> of the instance's fills journaled after the one with id <paramref name="afterId"/>
+    /// (0: from the first), timed from <paramref name="sinceMs"/> to before <paramref name="untilMs"/>, in the order they
+    /// were journaled: an export's pages, which skip and repeat no fill however many are journaled meanwhile.
+    /// </summary>
+    /// <exception cref="DatabaseUnusableException">The file is not a journal SQLite can read.</exception>
+    public static async Task<IReadOnlyList<FillEntity>> FillsAfterAsync(string journalPath, string instance, long afterId, long sinceMs, long untilMs, int limit,
         CancellationToken cancellationToken)
+    {
+        // The primary key walks in journal order; the time span is a filter on it.
+        const string sql = """
+            SELECT "Id", "Venue", "Symbol", "TradeId", "VenueOrderId", "ClientOrderId", "Side", "Price", "Quantity", "Fee", "FeeAsset", "IsMaker",
+                   "Purpose", "TimestampMs", "Instance"
+            FROM fills WHERE "Id" > $after AND "Instance" = $instance AND "TimestampMs" >= $since AND "TimestampMs" < $until
+            ORDER BY "Id" LIMIT $limit
+            """;
+        var fills = await ReadAsync(journalPath, sql, instance, sinceMs, limit, FillOf, cancellationToken, new() { ["$after"] = afterId, ["$until"] = untilMs });
+        return fills.Count > limit ? fills[..limit] : fills;
+    }
+
+    private static async Task<List<T>> ReadAsync<T>(string journalPath, string sql, string instance, long sinceMs, int limit, Func<SqliteDataReader, T> row,
+        CancellationToken cancellationToken, Dictionary<string, long>? more = null)
     {
         try
         {
@@ -145,6 +160,7 @@ public static class JournalBrowser
             command.Parameters.AddWithValue("$instance", instance);
             command.Parameters.AddWithValue("$since", sinceMs);
             command.Parameters.AddWithValue("$limit", limit + 1);
+            foreach (var (name, value) in more ?? []) command.Parameters.AddWithValue(name, value);
             await using var r = await command.ExecuteReaderAsync(cancellationToken);
             var rows = new List<T>();
             while (await r.ReadAsync(cancellationToken)) rows.Add(row(r));
@@ -155,6 +171,14 @@ public static class JournalBrowser
             throw new DatabaseUnusableException(journalPath, ex);
         }
     }
+
+    /// <summary>A fill row of the two fill queries (their columns in this order).</summary>
+    private static FillEntity FillOf(SqliteDataReader r) => new()
+    {
+        Id = r.GetInt64(0), Instance = r.GetString(14), Venue = r.GetString(1), Symbol = r.GetString(2), TradeId = r.GetString(3), VenueOrderId = r.GetString(4),
+        ClientOrderId = r.IsDBNull(5) ? null : r.GetString(5), Side = r.GetString(6), Price = JournalReader.Money(r.GetString(7)), Quantity = JournalReader.Money(r.GetString(8)),
+        Fee = JournalReader.Money(r.GetString(9)), FeeAsset = r.GetString(10), IsMaker = r.GetBoolean(11), Purpose = r.GetString(12), TimestampMs = r.GetInt64(13),
+    };
 
     private static (IReadOnlyList<T>, bool) Page<T>(List<T> rows, int limit) => rows.Count > limit ? (rows[..limit], true) : (rows, false);
 }

@@ -132,4 +132,35 @@ public sealed class InstanceJournalApiTests(InProcessDaemon daemon) : IClassFixt
         Assert.Equal(Enum.GetValues<Trading.Orders.OrderStatus>().Length + 1, Enum.GetValues<OrderStatus>().Length);
         Assert.Equal(Enum.GetValues<Trading.Orders.OrderPurpose>().Length + 1, Enum.GetValues<OrderPurpose>().Length);
     }
+
+    [Fact]
+    public async Task ExportFills_StreamsEveryFill_InJournalOrder_InPagesOfAThousand_WithinTheSpan()
+    {
+        await daemon.Instances.CreateInstanceAsync(new CreateInstanceRequest { Spec = Spec("books") });
+        var db = await MmdDatabase.OpenAsync(daemon.JournalPath("books"), CancellationToken.None);
+        await using (var journal = new SqliteTradingJournal(db, "books", "paper"))
+            for (var i = 0; i < 2_500; i++)
+                await journal.RecordFillAsync(new VenueFill($"T{i}", "V1", "books_1", "SOL_USDC", i % 2 == 0 ? Trading.Primitives.Side.Buy : Trading.Primitives.Side.Sell,
+                    150m + i / 1000m, 0.1m, 0.001m, "USDC", true, T.AddSeconds(i)), Trading.Orders.OrderPurpose.Quote, CancellationToken.None);
+
+        async Task<List<ExportFillsResponse>> ExportAsync(ExportFillsRequest request)
+        {
+            using var call = daemon.Instances.ExportFills(request);
+            var pages = new List<ExportFillsResponse>();
+            await foreach (var page in call.ResponseStream.ReadAllAsync()) pages.Add(page);
+            return pages;
+        }
+        var pages = await ExportAsync(new ExportFillsRequest { Name = "books" });
+        Assert.Equal([1000, 1000, 500], pages.Select(p => p.Fills.Count));
+        Assert.Equal(Enumerable.Range(0, 2_500).Select(i => $"T{i}"), pages.SelectMany(p => p.Fills).Select(f => f.TradeId));
+        Assert.Equal(("152.499", OrderSide.Sell), (pages[2].Fills[^1].Price, pages[2].Fills[^1].Side));
+
+        // From second 100 to before second 110: ten fills.
+        var span = await ExportAsync(new ExportFillsRequest { Name = "books", Since = Timestamp.FromDateTimeOffset(T.AddSeconds(100)), Until = Timestamp.FromDateTimeOffset(T.AddSeconds(110)) });
+        Assert.Equal(Enumerable.Range(100, 10).Select(i => $"T{i}"), span.SelectMany(p => p.Fills).Select(f => f.TradeId));
+
+        var (code, fields) = await FailureOf(() => ExportAsync(new ExportFillsRequest { Name = "books", Since = Timestamp.FromDateTimeOffset(T), Until = Timestamp.FromDateTimeOffset(T) }));
+        Assert.Equal((StatusCode.InvalidArgument, "until"), (code, string.Join(" ", fields)));
+        Assert.Equal(StatusCode.NotFound, (await FailureOf(() => ExportAsync(new ExportFillsRequest { Name = "nobody" }))).Code);
+    }
 }

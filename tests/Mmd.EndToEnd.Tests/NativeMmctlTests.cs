@@ -60,6 +60,15 @@ public sealed class NativeMmctlTests(NativeMmctl mmctl) : IClassFixture<NativeMm
         var fills = await mmctl.RunAsync(d.SocketPath, wd, "fills", "bot", "-o", "json");
         Assert.True(fills.ExitCode == 0, fills.ToString());
         Assert.StartsWith("{", fills.StandardOutput, StringComparison.Ordinal);
+        // The export: a CSV header, then a row of 14 fields per fill the journal holds (the same count as the JSON lines).
+        var export = await mmctl.RunAsync(d.SocketPath, wd, "export", "bot", "--since", "2020-01-01");
+        Assert.True(export.ExitCode == 0, export.ToString());
+        var rows = export.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("time,venue,symbol,side,price,quantity,quote_quantity,fee,fee_asset,liquidity,purpose,trade_id,client_order_id,venue_order_id", rows[0]);
+        Assert.All(rows.Skip(1), row => Assert.Equal(14, row.Split(',').Length));
+        var exportedJson = await mmctl.RunAsync(d.SocketPath, wd, "export", "bot", "-o", "json");
+        Assert.InRange(exportedJson.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length, rows.Length - 1, int.MaxValue); // fills go on
+        Assert.Equal(2, (await mmctl.RunAsync(d.SocketPath, wd, "export", "bot", "--until", "yesterday-ish")).ExitCode);
 
         // The book the worker trades on, its own quotes marked (the template quotes three levels a side): read until both
         // sides rest, for a quote may be between a cancel and its replacement.
@@ -96,7 +105,7 @@ public sealed class NativeMmctlTests(NativeMmctl mmctl) : IClassFixture<NativeMm
         var help = await mmctl.RunAsync(d.SocketPath, wd, "--help");
         Assert.Equal(0, help.ExitCode); // Cocona ends help with 129
         Assert.StartsWith("Usage: mmctl [command]", help.StandardOutput, StringComparison.Ordinal);
-        foreach (var command in new[] { "start", "stop", "status", "watch", "logs", "history", "orders", "fills", "report", "spec", "apply", "templates", "health", "book", "account", "daemon" })
+        foreach (var command in new[] { "start", "stop", "status", "watch", "logs", "history", "orders", "fills", "report", "spec", "apply", "templates", "health", "book", "account", "export", "alerts", "daemon" })
             Assert.Contains(command, help.StandardOutput, StringComparison.Ordinal);
         // Shell completion under AOT: bash completes commands, options, their values and the daemon's instances and templates.
         await AssertBashCompletesAsync(d.SocketPath, wd);

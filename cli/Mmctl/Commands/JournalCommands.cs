@@ -1,4 +1,5 @@
 using Cocona;
+using Grpc.Core;
 using Mmctl.Completion;
 using Google.Protobuf.WellKnownTypes;
 using GrpcMM.Protos.V1;
@@ -49,6 +50,36 @@ public sealed class JournalCommands
         else Output.Printer.Report(name, response);
         return ExitCodes.Ok;
     });
+
+    [Command("export", Description = "Every fill of an instance in its journal, oldest first, as CSV with a header (-o json: a JSON line each): for a spreadsheet, or the books")]
+    public Task<int> Export([Argument, InstanceNames] string name,
+        [Option(Description = "From: an age (30d) or a UTC date or time (2026-11-01, 2026-11-01T12:00Z); default: the first fill")] string? since,
+        [Option(Description = "Before: an age or a UTC date or time, as --since; default: now")] string? until, CommonOptions o) => InstanceCommands.Run(o, async (c, ct) =>
+    {
+        if (!TryTime(since, out var from)) return TimeRefused("--since", since!);
+        if (!TryTime(until, out var to)) return TimeRefused("--until", until!);
+        using var call = c.Instances.ExportFills(new ExportFillsRequest { Name = name, Since = from, Until = to }, cancellationToken: ct);
+        var output = Console.Out;
+        if (!o.Json) await output.WriteLineAsync(Output.Printer.FillsCsvHeader);
+        await foreach (var page in call.ResponseStream.ReadAllAsync(ct))
+            foreach (var fill in page.Fills)
+                if (o.Json) Output.Printer.JsonLine(fill);
+                else await output.WriteLineAsync(Output.Printer.FillCsv(fill));
+        return ExitCodes.Ok;
+    });
+
+    /// <summary>An age back from now (30m, 2h, 3d) or a UTC date or time; null without one. False when the text is neither.</summary>
+    internal static bool TryTime(string? text, out Timestamp? time)
+    {
+        if (TrySince(text, out time)) return true;
+        if (!DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture,
+                System.Globalization.DateTimeStyles.AssumeUniversal | System.Globalization.DateTimeStyles.AdjustToUniversal, out var at)) return false;
+        time = Timestamp.FromDateTimeOffset(at);
+        return true;
+    }
+
+    private static int TimeRefused(string option, string text) =>
+        InstanceCommands.Fail($"mmctl: {option} {text}: an age such as 30m, 2h or 3d, or a UTC date or time such as 2026-11-01 or 2026-11-01T12:00Z");
 
     /// <summary>The time a --since age (30m, 2h, 3d) goes back to; null without one. False when the text is not an age.</summary>
     internal static bool TrySince(string? text, out Timestamp? since)

@@ -60,6 +60,26 @@ public sealed partial class InstanceApi
         return response;
     }
 
+    /// <summary>Fills an export page holds.</summary>
+    private const int ExportPage = 1000;
+
+    public override async Task ExportFills(ExportFillsRequest request, IServerStreamWriter<ExportFillsResponse> responseStream, ServerCallContext context)
+    {
+        ValidPage(request.Name, 0, request.Since);
+        if (request.Until is { } until && (until.Nanos is < 0 or > 999_999_999 || until.Seconds is < MinTimestampSeconds or > MaxTimestampSeconds))
+            throw new InvalidRequestException([new("until", "not a valid time")]);
+        var (sinceMs, untilMs) = (SinceMs(request.Since), request.Until is { } u ? u.ToDateTimeOffset().ToUnixTimeMilliseconds() : long.MaxValue);
+        if (untilMs <= sinceMs) throw new InvalidRequestException([new("until", "must be after since")]);
+        if (supervisor.JournalOf(request.Name) is not { } journal) return;
+        for (var after = 0L; ;)
+        {
+            var page = await Read(() => JournalBrowser.FillsAfterAsync(journal, request.Name, after, sinceMs, untilMs, ExportPage, context.CancellationToken));
+            if (page.Count == 0) return;
+            await responseStream.WriteAsync(new ExportFillsResponse { Fills = { page.Select(ToMessage) } }, context.CancellationToken);
+            after = page[^1].Id;
+        }
+    }
+
     private const int DefaultReportDays = 7;
     private const int MaxReportDays = 31;
 
