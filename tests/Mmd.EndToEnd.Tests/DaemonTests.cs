@@ -258,8 +258,8 @@ public sealed class DaemonTests
         await File.WriteAllTextAsync(file, spec.StandardOutput.Replace("\"spreadPct\": \"0.2\"", "\"spreadPct\": \"0.3\"", StringComparison.Ordinal));
 
         var apply = await d.MmctlAsync("apply", "-f", file);
-        Assert.Equal((0, "bot: saved; applies at the next start (restart to apply it now); changed: spot_market_making.spread_pct"),
-            (apply.ExitCode, apply.StandardOutput.Trim()));
+        Assert.Equal((0, "bot: saved; applies at the next start (restart to apply it now)\n  spot_market_making.spread_pct: 0.2 -> 0.3"),
+            (apply.ExitCode, apply.StandardOutput.Trim().ReplaceLineEndings("\n")));
         var pending = await d.GetAsync("bot");
         Assert.Equal((true, first.Pid, "0.3"), (pending.RestartPending, pending.Pid, pending.Spec.SpotMarketMaking.SpreadPct));
         Assert.Contains("updated since the worker started", (await d.MmctlAsync("status", "bot")).StandardOutput, StringComparison.Ordinal);
@@ -285,7 +285,7 @@ public sealed class DaemonTests
         var supervised = (await File.ReadAllTextAsync(file)).Replace("\"name\": \"bot\",", "\"name\": \"bot\", \"supervision\": { \"stopTimeout\": \"20s\" },", StringComparison.Ordinal);
         await File.WriteAllTextAsync(file, supervised);
         var supervision = await d.MmctlAsync("apply", "-f", file, "--restart");
-        Assert.Equal("bot: saved; supervision applies at once; changed: supervision.stop_timeout", supervision.StandardOutput.Trim());
+        Assert.Equal("bot: saved; supervision applies at once\n  supervision.stop_timeout: (unset) -> 20s", supervision.StandardOutput.Trim().ReplaceLineEndings("\n"));
         Assert.Equal((restarted.Pid, false), ((await d.GetAsync("bot")).Pid, (await d.GetAsync("bot")).RestartPending));
         // A risk limit waits for a restart; a live change of the strategy (mmctl set) does not carry it to the worker.
         await File.WriteAllTextAsync(file, supervised.Replace("\"maxPosition\": \"50\"", "\"maxPosition\": \"40\"", StringComparison.Ordinal));

@@ -12,7 +12,9 @@ public sealed class MetricsEndToEndTests
     public async Task Metrics_AreServedOnTheConfiguredPort_WithEachInstancesStateAndFigures_AndNothingElseIsThere()
     {
         var port = FreePort();
-        await using var d = await DaemonUnderTest.StartAsync(settings: new() { ["metrics"] = new Dictionary<string, object> { ["listen"] = $"127.0.0.1:{port}" } });
+        await using var receiver = await Mmd.Emulators.Alerts.AlertReceiver.StartAsync();
+        await using var d = await DaemonUnderTest.StartAsync(settings: new() { ["metrics"] = new Dictionary<string, object> { ["listen"] = $"127.0.0.1:{port}" } },
+            environment: new() { ["ALERT_WEBHOOK_URL"] = $"{receiver.Url}/hooks/ops" });
         Assert.Equal(0, (await d.MmctlAsync("start", "--template", "paper-spot-mm", "bot")).ExitCode);
         await d.WaitForAsync("bot", i => i.State == InstanceState.Running && i.Stats?.OpenBuyOrders > 0, "running and quoting");
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
@@ -34,6 +36,9 @@ public sealed class MetricsEndToEndTests
         await Until.TrueAsync(async () => (text = await http.GetStringAsync("/metrics")).Contains("mmd_instance_latency_samples{name=\"bot\",kind=\"place\"} ", StringComparison.Ordinal)
                                           && !text.Contains("mmd_instance_latency_samples{name=\"bot\",kind=\"place\"} 0\n", StringComparison.Ordinal), "a scrape shows the venue's answer times");
         Assert.Matches("mmd_instance_latency_seconds\\{name=\"bot\",kind=\"place\",quantile=\"0.99\"\\} [0-9]", text);
+        // The alerts sent, by level: a test alert counted.
+        Assert.Equal(0, (await d.MmctlAsync("alerts", "--test")).ExitCode);
+        Assert.Contains("mmd_alerts_total{level=\"test\"} 1", await http.GetStringAsync("/metrics"), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync("/")).StatusCode); // the API is not on this port
         Assert.Equal(HttpStatusCode.NotFound, (await http.PostAsync("/mm.v1.InstanceService/ListInstances", null)).StatusCode);
 

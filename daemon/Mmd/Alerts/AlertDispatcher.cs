@@ -22,6 +22,7 @@ public sealed partial class AlertDispatcher : IAsyncDisposable
     private readonly Channel<SentAlert> _queue;
     private readonly LinkedList<SentAlert> _recent = new();
     private readonly CancellationTokenSource _stop = new();
+    private readonly Dictionary<string, long> _sentByLevel = new(StringComparer.Ordinal), _failedByDestination = new(StringComparer.Ordinal);
     private readonly Task _sender;
 
     public AlertDispatcher(IReadOnlyList<IAlertSink> sinks, TimeProvider time, ILogger logger)
@@ -62,6 +63,12 @@ public sealed partial class AlertDispatcher : IAsyncDisposable
         lock (_recent) return [.. _recent.Take(limit).Select(a => a.ToRecord())];
     }
 
+    /// <summary>Alerts sent since the start by level, and deliveries that failed their last try by destination (for /metrics).</summary>
+    public (IReadOnlyDictionary<string, long> SentByLevel, IReadOnlyDictionary<string, long> FailedByDestination) Totals()
+    {
+        lock (_recent) return (new Dictionary<string, long>(_sentByLevel), new Dictionary<string, long>(_failedByDestination));
+    }
+
     private SentAlert Keep(Alert alert)
     {
         var sent = new SentAlert(alert, _sinks.Select(s => s.Name));
@@ -69,8 +76,14 @@ public sealed partial class AlertDispatcher : IAsyncDisposable
         {
             _recent.AddFirst(sent);
             if (_recent.Count > Kept) _recent.RemoveLast();
+            _sentByLevel[alert.LevelName] = _sentByLevel.GetValueOrDefault(alert.LevelName) + 1;
         }
         return sent;
+    }
+
+    private void Failed(IAlertSink sink)
+    {
+        lock (_recent) _failedByDestination[sink.Name] = _failedByDestination.GetValueOrDefault(sink.Name) + 1;
     }
 
     private async Task SendLoopAsync(CancellationToken cancellationToken)
@@ -108,6 +121,7 @@ public sealed partial class AlertDispatcher : IAsyncDisposable
                 if (attempt == Tries)
                 {
                     AlertLog.NotDelivered(_logger, sink.Description, Tries, error);
+                    Failed(sink);
                     return;
                 }
             }

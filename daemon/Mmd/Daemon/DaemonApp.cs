@@ -134,7 +134,7 @@ public sealed class DaemonApp : IAsyncDisposable
             return new DaemonApp(app, supervisor, metrics, lockFile, afterStart, systemd, (alerts, alertMonitor, alertHttp));
 
             async Task<MetricsEndpoint?> StartMetricsAsync(System.Net.IPEndPoint at) =>
-                await MetricsEndpoint.StartAsync(at, () => loading.IsCompletedSuccessfully ? loading.Result.supervisor : null, TimeProvider.System, log, cancellationToken);
+                await MetricsEndpoint.StartAsync(at, () => loading.IsCompletedSuccessfully ? loading.Result.supervisor : null, alerts, TimeProvider.System, log, cancellationToken);
         }
         catch
         {

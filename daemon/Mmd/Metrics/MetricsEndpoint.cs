@@ -25,13 +25,22 @@ public sealed class MetricsEndpoint : IAsyncDisposable
     /// Listens on <paramref name="endpoint"/>; fails (an <see cref="IOException"/> naming the key) when it cannot bind.
     /// Until <paramref name="supervisor"/> gives one (the daemon is still loading its instances), a scrape has none.
     /// </summary>
-    public static async Task<MetricsEndpoint> StartAsync(IPEndPoint endpoint, Func<Supervisor?> supervisor, TimeProvider time, Serilog.ILogger log,
-        CancellationToken cancellationToken)
+    public static async Task<MetricsEndpoint> StartAsync(IPEndPoint endpoint, Func<Supervisor?> supervisor, Alerts.AlertDispatcher alerts, TimeProvider time,
+        Serilog.ILogger log, CancellationToken cancellationToken)
     {
         var registry = Prometheus.Metrics.NewCustomRegistry();
         DotNetStats.Register(registry); // the daemon's own process: CPU, memory, GC, threads
         var instances = new InstanceMetrics(registry);
-        registry.AddBeforeCollectCallback(() => instances.Update(supervisor()?.List() ?? [], time.GetUtcNow()));
+        var factory = Prometheus.Metrics.WithCustomRegistry(registry);
+        var alertsSent = factory.CreateCounter("mmd_alerts_total", "Alerts sent since the daemon started, by level.", "level");
+        var alertsFailed = factory.CreateCounter("mmd_alert_deliveries_failed_total", "Alert deliveries that failed their last try, by destination.", "destination");
+        registry.AddBeforeCollectCallback(() =>
+        {
+            instances.Update(supervisor()?.List() ?? [], time.GetUtcNow());
+            var (sent, failed) = alerts.Totals();
+            foreach (var (level, count) in sent) alertsSent.WithLabels(level).IncTo(count);
+            foreach (var (destination, count) in failed) alertsFailed.WithLabels(destination).IncTo(count);
+        });
 
         var builder = Hosting.QuietWebHost.CreateBuilder();
         builder.Host.UseSerilog(log, dispose: false);

@@ -74,6 +74,8 @@ public sealed class AlertDispatcherTests : IAsyncLifetime, IDisposable
         Assert.Equal(("failed", 3u), (telegram.Status, telegram.Attempts));
         Assert.Equal("HTTP 401 Unauthorized: {\"ok\":false,\"error_code\":401,\"description\":\"Unauthorized\"}", telegram.Error);
         Assert.DoesNotContain("wrong-token", record.ToString(), StringComparison.Ordinal);
+        var (sent, failed) = dispatcher.Totals(); // for /metrics
+        Assert.Equal((1L, 1L, 1), (sent["critical"], failed["telegram"], failed.Count));
     }
 
     [Fact]

@@ -174,7 +174,9 @@ public sealed class AsterConnectorTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task DeadManSwitch_ARenewalTheVenueTakesLate_IsAnsweredBeforeTheStopTurnsItOff()
     {
-        var venue = Connect(new AsterOptions { DeadManCountdown = TimeSpan.FromSeconds(3) });
+        // 6 s (renewed every 2 s): a run on a loaded machine (three test assemblies on two cores) once let a 3 s countdown
+        // lapse during the 1.5 s hold, and the venue's own cancel took the order this test keeps.
+        var venue = Connect(new AsterOptions { DeadManCountdown = TimeSpan.FromSeconds(6) });
         try
         {
             await venue.PlaceOrderAsync(Bid(new ClientOrderIds("late", DateTimeOffset.UtcNow), PassiveBid()), default).DefaultTimeout();
