@@ -92,6 +92,10 @@ public sealed class AlertConditions(TimeSpan unhealthyAfter, TimeSpan repeatAfte
         {
             if (stats.KillSwitchTripped) Holds("kill_switch", AlertLevel.Critical, $"kill switch tripped: {stats.KillSwitchReason}");
             if (stats.DailyLossHalt.Length > 0) Holds("daily_loss_halt", AlertLevel.Critical, $"daily loss halt: {stats.DailyLossHalt}");
+            // Two pushes in a row refused or lost: the venue cancels every order it covers at the deadline unless one gets through.
+            if (stats.DeadManSwitch is { Armed: true, ConsecutiveFailures: >= 2 } dms)
+                Holds("dead_man_switch", AlertLevel.Critical, $"the venue's dead-man's switch was not pushed back {dms.ConsecutiveFailures} times in a row: "
+                    + $"it cancels the orders at {dms.Deadline?.ToDateTimeOffset().ToString("yyyy-MM-dd HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture) ?? "its deadline"} unless a push gets through");
         }
         if (i.State == InstanceState.Running && i.Pid != 0 && !i.Health.Healthy)
         {

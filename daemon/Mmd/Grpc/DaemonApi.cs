@@ -8,7 +8,7 @@ using Mmd.Supervision;
 
 namespace Mmd.Grpc;
 
-/// <summary>mm.v1.DaemonService: version, status with resource health, shutdown.</summary>
+/// <summary>mm.v1.DaemonService: version, status with resource health, shutdown, and the alerts (what was sent, a test).</summary>
 public sealed class DaemonApi(Supervisor supervisor, DaemonConfig config, DaemonInfo info, IHostApplicationLifetime lifetime, TimeProvider time,
     Alerts.AlertDispatcher alerts) : DaemonService.DaemonServiceBase
 {

@@ -67,6 +67,17 @@ public sealed class AlertConditionsTests
         Assert.Equal([("kill_switch", "kill switch tripped: drawdown 12.5 > 10"), ("daily_loss_halt", "daily loss halt: net -60 < -50 today")],
             alerts.Select(a => (a.Condition, a.Message)));
         Assert.All(alerts, a => Assert.Equal(AlertLevel.Critical, a.Level));
+        // A venue's dead-man's switch pushed back in vain twice running: the venue is about to cancel the quotes.
+        tripped.Stats.DeadManSwitch = new DeadManSwitchFigures { Armed = true, ConsecutiveFailures = 1, Deadline = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(T0.AddSeconds(100)) };
+        Assert.Empty(At(71, tripped));
+        tripped.Stats.DeadManSwitch.ConsecutiveFailures = 2;
+        var dms = Assert.Single(At(72, tripped));
+        Assert.Equal((AlertLevel.Critical, "dead_man_switch",
+            "the venue's dead-man's switch was not pushed back 2 times in a row: it cancels the orders at 2026-12-06 08:01:40Z unless a push gets through"),
+            (dms.Level, dms.Condition, dms.Message));
+        tripped.Stats.DeadManSwitch.ConsecutiveFailures = 0;
+        var pushed = Assert.Single(At(73, tripped));
+        Assert.Equal((AlertLevel.Resolved, "dead_man_switch"), (pushed.Level, pushed.Condition));
         tripped.Pid = 0; // stopped: the stats stay, the halt is over
         tripped.State = InstanceState.Stopped;
         Assert.All(At(80, tripped), a => Assert.Equal(AlertLevel.Resolved, a.Level));
