@@ -55,6 +55,7 @@ public sealed class SupervisionTests
         var test = await d.MmctlAsync("alerts", "--test");
         Assert.Equal((0, "webhook: delivered"), (test.ExitCode, test.StandardOutput.Trim()));
         Assert.Equal("test", (string?)Assert.Single(receiver.Received).Body["condition"]);
+        Assert.Contains("\nalerts go to webhook (json)\n", (await d.MmctlAsync("daemon", "status")).StandardOutput.ReplaceLineEndings("\n"), StringComparison.Ordinal);
         Assert.Equal(0, (await CreateAsync(d, "never", spec => spec["supervision"] = new JsonObject { ["restartPolicy"] = "RESTART_POLICY_NEVER" })).ExitCode);
         Assert.Equal(0, (await CreateAsync(d, "always", spec =>
         {

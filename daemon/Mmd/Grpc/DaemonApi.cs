@@ -64,6 +64,8 @@ public sealed class DaemonApi(Supervisor supervisor, DaemonConfig config, Daemon
             Failing = (uint)instances.Count(i => i.State is InstanceState.Backoff or InstanceState.Failed || (i.State == InstanceState.Running && !i.Health.Healthy)),
             Healthy = checks.All(c => c.Ok),
             Checks = { checks },
+            AlertDestinations = { alerts.Destinations },
+            AlertDeliveriesFailed = (ulong)alerts.Totals().FailedByDestination.Values.Sum(),
         });
     }
 
