@@ -145,7 +145,7 @@ public static class JournalBrowser
             ORDER BY "Id" LIMIT $limit
             """;
         var fills = await ReadAsync(journalPath, sql, instance, sinceMs, limit, FillOf, cancellationToken, new() { ["$after"] = afterId, ["$until"] = untilMs });
-        return fills.Count > limit ? fills[..limit] : fills;
+        return Page(fills, limit).Item1;
     }
 
     private static async Task<List<T>> ReadAsync<T>(string journalPath, string sql, string instance, long sinceMs, int limit, Func<SqliteDataReader, T> row,

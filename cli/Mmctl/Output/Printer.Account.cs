@@ -44,6 +44,4 @@ public static partial class Printer
         }
         Write(new Rows(parts));
     }
-
-    private static string Plain(decimal value) => value.ToString("0.############################", System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using GrpcMM.Protos.V1;
 using Spectre.Console;
 
@@ -62,6 +61,4 @@ public static partial class Printer
         parts.Add(ours.Count == 0 ? "none of ours in these levels" : $"ours: {string.Join(", ", ours)}");
         return string.Join("; ", parts);
     }
-
-    private static decimal Number(string text) => decimal.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture);
 }

@@ -11,11 +11,11 @@ public static partial class Printer
 
     public static string FillCsv(Fill f)
     {
-        var quote = decimal.Parse(f.Price, NumberStyles.Float, CultureInfo.InvariantCulture) * decimal.Parse(f.Quantity, NumberStyles.Float, CultureInfo.InvariantCulture);
+        var quote = Number(f.Price) * Number(f.Quantity);
         string[] fields =
         [
             f.Time.ToDateTimeOffset().ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture), f.Venue, f.Symbol, Words(f.Side.ToString()),
-            f.Price, f.Quantity, quote.ToString("0.############################", CultureInfo.InvariantCulture), f.Fee, f.FeeAsset, f.Maker ? "maker" : "taker",
+            f.Price, f.Quantity, Plain(quote), f.Fee, f.FeeAsset, f.Maker ? "maker" : "taker",
             Words(f.Purpose.ToString()), f.TradeId, f.ClientOrderId, f.VenueOrderId,
         ];
         return string.Join(',', fields.Select(Csv));

@@ -98,6 +98,12 @@ public static partial class Printer
     public static string Age(TimeSpan t) =>
         t.TotalDays >= 1 ? $"{(int)t.TotalDays}d{t.Hours}h" : t.TotalHours >= 1 ? $"{(int)t.TotalHours}h{t.Minutes}m" : t.TotalMinutes >= 1 ? $"{(int)t.TotalMinutes}m{t.Seconds}s" : $"{Math.Max(0, (int)t.TotalSeconds)}s";
 
+    /// <summary>A decimal string of the wire as a number.</summary>
+    private static decimal Number(string text) => decimal.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture);
+
+    /// <summary>A decimal in full, without trailing zeros: as the wire writes one.</summary>
+    private static string Plain(decimal value) => value.ToString("0.############################", CultureInfo.InvariantCulture);
+
     private static string Money(string text) =>
         decimal.TryParse(text, NumberStyles.Number, CultureInfo.InvariantCulture, out var v) ? Math.Round(v, 4).ToString("0.####", CultureInfo.InvariantCulture) : "-";
 

@@ -19,8 +19,7 @@ public sealed partial class InstanceEngine
     /// <summary>Each market's account, the quoted market's first.</summary>
     public async Task<IReadOnlyList<AccountView>> ReadAccountsAsync(CancellationToken cancellationToken)
     {
-        if (_state is not (EngineState.Running or EngineState.Reconciling or EngineState.Starting))
-            throw new InvalidOperationException($"the instance is {_state.ToString().ToLowerInvariant()}");
+        if (NotLive() is { } why) throw new InvalidOperationException(why);
         return await Task.WhenAll(Legs.Select(leg => ReadAccountAsync(leg, cancellationToken)));
     }
 

@@ -20,8 +20,7 @@ public sealed partial class InstanceEngine
     public async Task<IReadOnlyList<BookView>> ReadBooksAsync(int depth, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(depth);
-        if (_state is not (EngineState.Running or EngineState.Reconciling or EngineState.Starting))
-            throw new InvalidOperationException($"the instance is {_state.ToString().ToLowerInvariant()}");
+        if (NotLive() is { } why) throw new InvalidOperationException(why);
         var done = new TaskCompletionSource<IReadOnlyList<BookView>>(TaskCreationOptions.RunContinuationsAsynchronously);
         await _events.Writer.WriteAsync(new BooksRequested(depth, done), cancellationToken);
         return await done.Task.WaitAsync(cancellationToken);

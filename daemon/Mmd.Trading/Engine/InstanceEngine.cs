@@ -470,13 +470,17 @@ public sealed partial class InstanceEngine : IDisposable
         return null;
     }
 
+    /// <summary>Why the engine cannot take an operator's command or read now (it is stopping or stopped); null when it can.</summary>
+    private string? NotLive() =>
+        _state is EngineState.Running or EngineState.Reconciling or EngineState.Starting ? null : $"the instance is {_state.ToString().ToLowerInvariant()}";
+
     /// <summary>
     /// Runs an operator's command on the engine loop, between two decisions, and returns null when done or why it was
     /// refused. The strategy decides again at once.
     /// </summary>
     public async Task<string?> ExecuteAsync(StrategyCommand command, CancellationToken cancellationToken)
     {
-        if (_state is not (EngineState.Running or EngineState.Reconciling or EngineState.Starting)) return $"the instance is {_state.ToString().ToLowerInvariant()}";
+        if (NotLive() is { } why) return why;
         var done = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
         await _events.Writer.WriteAsync(new CommandArrived(command, done), cancellationToken);
         return await done.Task.WaitAsync(cancellationToken);

@@ -66,7 +66,7 @@ public sealed partial class InstanceApi
     public override async Task ExportFills(ExportFillsRequest request, IServerStreamWriter<ExportFillsResponse> responseStream, ServerCallContext context)
     {
         ValidPage(request.Name, 0, request.Since);
-        if (request.Until is { } until && (until.Nanos is < 0 or > 999_999_999 || until.Seconds is < MinTimestampSeconds or > MaxTimestampSeconds))
+        if (request.Until is { } until && !IsValidTime(until))
             throw new InvalidRequestException([new("until", "not a valid time")]);
         var (sinceMs, untilMs) = (SinceMs(request.Since), request.Until is { } u ? u.ToDateTimeOffset().ToUnixTimeMilliseconds() : long.MaxValue);
         if (untilMs <= sinceMs) throw new InvalidRequestException([new("until", "must be after since")]);

@@ -126,8 +126,7 @@ public sealed partial class InstanceApi(Supervisor supervisor, TemplateCatalog t
         var violations = new List<FieldViolation>();
         if (!SpecValidator.IsValidName(name)) violations.Add(new("name", SpecValidator.NameProblem(name)));
         if (limit > MaxPageLimit) violations.Add(new("limit", $"must be at most {MaxPageLimit} (0: {DefaultPageLimit})"));
-        if (since is not null && (since.Nanos is < 0 or > 999_999_999 || since.Seconds is < MinTimestampSeconds or > MaxTimestampSeconds))
-            violations.Add(new("since", "not a valid time"));
+        if (since is not null && !IsValidTime(since)) violations.Add(new("since", "not a valid time"));
         if (violations.Count > 0) throw new InvalidRequestException(violations);
         return limit == 0 ? DefaultPageLimit : (int)limit;
     }
@@ -137,6 +136,9 @@ public sealed partial class InstanceApi(Supervisor supervisor, TemplateCatalog t
     // google.protobuf.Timestamp's range: 0001-01-01 to 9999-12-31.
     private const long MinTimestampSeconds = -62_135_596_800;
     private const long MaxTimestampSeconds = 253_402_300_799;
+
+    private static bool IsValidTime(Google.Protobuf.WellKnownTypes.Timestamp t) =>
+        t.Nanos is >= 0 and <= 999_999_999 && t.Seconds is >= MinTimestampSeconds and <= MaxTimestampSeconds;
 
     internal static string RequireName(string name) =>
         SpecValidator.IsValidName(name) ? name : throw new InvalidRequestException([new("name", SpecValidator.NameProblem(name))]);

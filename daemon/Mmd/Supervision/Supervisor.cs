@@ -322,25 +322,20 @@ public sealed class Supervisor : IAsyncDisposable
         // Supervision is the daemon's and takes effect at once; everything else is the worker's, from its next start.
         var forTheWorker = changes.Any(c => !c.Path.StartsWith("supervision.", StringComparison.Ordinal));
         var restarts = restart && instance.DesiredState == DesiredState.Running && (forTheWorker || instance.RestartPending);
-        if (dryRun) return (instance, changes, WouldHappen(changes.Count > 0, forTheWorker, restarts, instance));
-        if (restarts)
-            return (await RestartAsync(validated.Name, timeout, cancellationToken), changes, changes.Count > 0 ? "saved; restarted" : "unchanged; restarted");
-        if (changes.Count == 0)
-            return (instance, changes, instance.RestartPending ? "unchanged; the worker runs an earlier spec until restarted" : "unchanged");
-        if (!forTheWorker) return (instance, changes, "saved; supervision applies at once");
-        return (instance, changes, instance.Pid != 0 ? "saved; applies at the next start (restart to apply it now)" : "saved; applies at the next start");
+        var outcome = Outcome(changes.Count > 0, forTheWorker, restarts, instance, dryRun);
+        if (restarts && !dryRun) instance = await RestartAsync(validated.Name, timeout, cancellationToken);
+        return (instance, changes, outcome);
     }
 
-    /// <summary>What an update would do, said as <see cref="UpdateAsync"/> says what it did.</summary>
-    private static string WouldHappen(bool changes, bool forTheWorker, bool restarts, Instance instance) =>
-        (changes, restarts) switch
-        {
-            (true, true) => "would save; would restart",
-            (false, true) => "unchanged; would restart",
-            (false, false) => instance.RestartPending ? "unchanged; the worker runs an earlier spec until restarted" : "unchanged",
-            _ when !forTheWorker => "would save; supervision would apply at once",
-            _ => instance.Pid != 0 ? "would save; applies at the next start (restart to apply it now)" : "would save; applies at the next start",
-        };
+    /// <summary>What an update did, or on a dry run would do, said for the operator.</summary>
+    private static string Outcome(bool changed, bool forTheWorker, bool restarts, Instance instance, bool dryRun)
+    {
+        var saved = !changed ? "unchanged" : dryRun ? "would save" : "saved";
+        if (restarts) return $"{saved}; {(dryRun ? "would restart" : "restarted")}";
+        if (!changed) return instance.RestartPending ? "unchanged; the worker runs an earlier spec until restarted" : "unchanged";
+        if (!forTheWorker) return $"{saved}; supervision {(dryRun ? "would apply" : "applies")} at once";
+        return $"{saved}; applies at the next start{(instance.Pid != 0 ? " (restart to apply it now)" : "")}";
+    }
 
     public Task<Instance> StartAsync(string name, CancellationToken cancellationToken) => Require(name).StartAsync(cancellationToken);
 
