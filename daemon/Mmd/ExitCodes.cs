@@ -16,15 +16,18 @@ public static class ExitCodes
     public const int AlreadyRunning = 5;
     /// <summary>A run that could not begin: its journal or its venue could not be opened, so it sent nothing.</summary>
     public const int CouldNotBegin = 6;
+    /// <summary>A fault ended the run (a journal it could not write, a bug), after it cancelled every own order and the venue confirmed none is left.</summary>
+    public const int FailedOrdersCancelled = 7;
 
     /// <summary>
     /// Whether a worker's end says anything about the instance's orders on the venue: a clean end (0) cancelled them
     /// all. A run that sent nothing (bad spec, failed reconciliation, could not begin) leaves the book as the run before
-    /// it did; any other end (a crash, a kill, orders left) leaves it unconfirmed.
+    /// it did; a fault after which the worker cancelled every own order confirmed them gone too; any other end (a crash,
+    /// a kill, orders left) leaves it unconfirmed.
     /// </summary>
     public static bool? ConfirmsFlatBook(int? code) => code switch
     {
-        Ok => true,
+        Ok or FailedOrdersCancelled => true,
         InvalidInput or ReconciliationFailed or CouldNotBegin => null,
         _ => false,
     };
@@ -38,6 +41,7 @@ public static class ExitCodes
         ReconciliationFailed => "exit code 3: reconciliation with the venue failed",
         OrdersLeftOnVenue => "exit code 4: own orders left on the venue",
         CouldNotBegin => "exit code 6: could not begin (nothing sent)",
+        FailedOrdersCancelled => "exit code 7: failed, its orders cancelled first (see the instance log)",
         > 128 and < 160 => $"killed by signal {code - 128}",
         _ => $"exit code {code}",
     };

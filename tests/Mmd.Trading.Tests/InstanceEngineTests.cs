@@ -169,6 +169,59 @@ public class InstanceEngineTests
     }
 
     [Fact]
+    public async Task AFault_AJournalThatCannotBeWritten_CancelsEveryOwnOrder_BeforeTheRunEnds()
+    {
+        var journal = new InMemoryTradingJournal();
+        await using var h = new EngineHarness(journal: journal);
+        var run = h.Start();
+        await h.QuotingAsync();
+        var sent = journal.Orders.Count;
+        // The disk fills: the next write of the orders fails, as SQLite's "database or disk is full" does.
+        journal.OnOrdersWrite = () => throw new IOException("database or disk is full");
+        h.Exchange.SetMid(EngineHarness.Symbol, h.Exchange.Mid(EngineHarness.Symbol)!.Value + 1m); // every quote must move
+
+        var fault = await Assert.ThrowsAsync<EngineFaultException>(() => run.DefaultTimeout());
+        Assert.Equal("database or disk is full", fault.Message);
+        Assert.IsType<IOException>(fault.InnerException);
+        Assert.Equal(0, fault.OrdersLeft);
+        Assert.Empty(h.OpenOrders());
+        Assert.Equal(EngineState.Failed, h.Engine.State);
+        // The replacements were never sent: an order goes out only once journaled.
+        Assert.Equal(sent, journal.Orders.Count);
+        Assert.All(h.Exchange.OrderHistory(h.Name, EngineHarness.Symbol), o => Assert.True(journal.Orders.ContainsKey(o.ClientOrderId!), $"{o.ClientOrderId} was sent unjournaled"));
+    }
+
+    [Fact]
+    public async Task AFault_WhileAnOrderIsOnItsWay_WaitsForItToLand_ThenCancelsItToo()
+    {
+        var journal = new InMemoryTradingJournal();
+        var release = new TaskCompletionSource();
+        var holding = 0;
+        await using var h = new EngineHarness(journal: journal, wrap: c => new ScriptedConnector(c)
+        {
+            OnPlace = async (request, inner) =>
+            {
+                if (Volatile.Read(ref holding) == 1 && Interlocked.Exchange(ref holding, 2) == 1) await release.Task; // the first order after the move
+                return await inner(request);
+            },
+        });
+        var run = h.Start();
+        await h.QuotingAsync();
+        Volatile.Write(ref holding, 1);
+        var mid = h.Exchange.Mid(EngineHarness.Symbol)!.Value;
+        h.Exchange.SetMid(EngineHarness.Symbol, mid + 1m);
+        await Until.TrueAsync(() => Volatile.Read(ref holding) == 2, "a replacement is on its way to the venue");
+        journal.OnOrdersWrite = () => throw new IOException("disk I/O error");
+        h.Exchange.SetMid(EngineHarness.Symbol, mid + 2m);
+        await Until.TrueAsync(() => h.Engine.State == EngineState.Stopping, "the fault's stop began");
+
+        release.SetResult(); // it lands after the fault: the cancel-all must still see it
+        var fault = await Assert.ThrowsAsync<EngineFaultException>(() => run.DefaultTimeout());
+        Assert.Equal(0, fault.OrdersLeft);
+        Assert.Empty(h.OpenOrders());
+    }
+
+    [Fact]
     public async Task Stop_DoesNotCancelAnotherInstancesOrders()
     {
         await using var h = new EngineHarness(name: "mm");

@@ -73,6 +73,15 @@ internal static partial class EngineLog
     [LoggerMessage(1014, LogLevel.Warning, "{Instance}: account stream asked for a resync ({Reason}); re-reading orders and fills")]
     public static partial void Resync(ILogger logger, string instance, string reason);
 
+    [LoggerMessage(1047, LogLevel.Critical, "{Instance}: fault: the run ends; cancelling every own order first")]
+    public static partial void Faulted(ILogger logger, string instance, Exception fault);
+
+    [LoggerMessage(1048, LogLevel.Critical, "{Instance}: after the fault, the venue lists none of its orders: every one cancelled")]
+    public static partial void FaultCancelled(ILogger logger, string instance);
+
+    [LoggerMessage(1049, LogLevel.Critical, "{Instance}: after the fault, its orders could not be confirmed cancelled ({Left} still listed; -1: the venue did not answer)")]
+    public static partial void FaultOrdersLeft(ILogger logger, string instance, int left);
+
     [LoggerMessage(1015, LogLevel.Error, "{Instance}: engine step failed: {Error}")]
     public static partial void StepFailed(ILogger logger, string instance, string error);
 

@@ -95,30 +95,14 @@ public sealed partial class InstanceEngine
     /// </summary>
     private async Task<int> ShutdownAsync(MarketLeg leg, CancellationToken timeout)
     {
-        var prefix = ClientOrderIds.PrefixOf(_options.InstanceName);
         var left = -1;
         try
         {
             while (Volatile.Read(ref _requestsInFlight) > 0 && await _events.Reader.WaitToReadAsync(timeout))
                 while (_events.Reader.TryRead(out var e)) await HandleAsync(e, timeout);
 
-            while (true)
-            {
-                try
-                {
-                    await leg.Connector.CancelAllAsync(leg.Symbol, prefix, timeout);
-                    var open = (await leg.Connector.GetOpenOrdersAsync(leg.Symbol, timeout)).Where(o => leg.Tracker.Owns(o.ClientOrderId)).ToList();
-                    left = open.Count;
-                    if (left == 0) break;
-                    foreach (var o in open)
-                        await leg.Connector.CancelOrderAsync(new CancelOrderRequest(leg.Symbol, o.VenueOrderId, o.ClientOrderId), timeout);
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    EngineLog.StepFailed(_logger, _options.InstanceName, ex.Message);
-                }
-                await Task.Delay(TimeSpan.FromMilliseconds(200), _time, timeout);
-            }
+            left = await CancelOwnOrdersAsync(leg, timeout);
+            if (left != 0) return left;
 
             // Record how every order ended and every fill that came in meanwhile.
             while (_events.Reader.TryRead(out var e)) await HandleAsync(e, timeout);
@@ -135,6 +119,41 @@ public sealed partial class InstanceEngine
         {
         }
         return left;
+    }
+
+    /// <summary>
+    /// Cancels every order with our prefix on the leg's market and asks the venue again until it lists none; the journal
+    /// is not needed (a fault's stop has none it can write). Returns 0 once none is listed, or on timeout how many were
+    /// listed last (-1: the venue never answered).
+    /// </summary>
+    private async Task<int> CancelOwnOrdersAsync(MarketLeg leg, CancellationToken timeout)
+    {
+        var prefix = ClientOrderIds.PrefixOf(_options.InstanceName);
+        var left = -1;
+        try
+        {
+            while (true)
+            {
+                try
+                {
+                    await leg.Connector.CancelAllAsync(leg.Symbol, prefix, timeout);
+                    var open = (await leg.Connector.GetOpenOrdersAsync(leg.Symbol, timeout)).Where(o => leg.Tracker.Owns(o.ClientOrderId)).ToList();
+                    left = open.Count;
+                    if (left == 0) return 0;
+                    foreach (var o in open)
+                        await leg.Connector.CancelOrderAsync(new CancelOrderRequest(leg.Symbol, o.VenueOrderId, o.ClientOrderId), timeout);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    EngineLog.StepFailed(_logger, _options.InstanceName, ex.Message);
+                }
+                await Task.Delay(TimeSpan.FromMilliseconds(200), _time, timeout);
+            }
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+        {
+            return left;
+        }
     }
 
     private StatsSnapshot BuildSnapshot()

@@ -134,7 +134,8 @@ public sealed partial class InstanceEngine : IDisposable
 
     /// <summary>
     /// Reconciles, quotes until <paramref name="stoppingToken"/> fires, then cancels every own order and
-    /// confirms with the venue. Throws <see cref="ReconciliationFailedException"/> when it must not quote.
+    /// confirms with the venue. Throws <see cref="ReconciliationFailedException"/> when it must not quote, and
+    /// <see cref="EngineFaultException"/> when a fault ended the run once it quoted (its orders cancelled first).
     /// </summary>
     public async Task<EngineResult> RunAsync(CancellationToken stoppingToken)
     {
@@ -161,7 +162,19 @@ public sealed partial class InstanceEngine : IDisposable
             _options.RefreshReplacesQuotes ? Timeout.InfiniteTimeSpan : _options.RefreshInterval);
         _refresh = refresh;
         _refreshDueAt = _time.GetUtcNow() + _options.RefreshInterval;
+        try
+        {
+            return await QuoteThenStopAsync(startup, accountPumps, stoppingToken);
+        }
+        catch (Exception fault)
+        {
+            throw await FailClosedAsync(fault);
+        }
+    }
 
+    /// <summary>The run once it is reconciled: the loop until the stop, then the stop itself (cancel, confirm, hedge, flatten).</summary>
+    private async Task<EngineResult> QuoteThenStopAsync(StartupReport startup, List<Task> accountPumps, CancellationToken stoppingToken)
+    {
         _state = EngineState.Running;
         try
         {

@@ -70,10 +70,11 @@ public static class RunCommand
             using var signals = stop.OnSignals();
             using var pruning = new CancellationTokenSource();
             var pruned = LogFolders.PruneHourlyAsync(daemonConfig.LogDir, daemonConfig.LogRetentionDays, TimeProvider.System, pruning.Token); // a daemon's workers leave it to the daemon
-            var exitCode = (await InstanceRunner.RunAsync(spec, daemonConfig, summary, stop, logToConsole: true)).ExitCode;
+            var outcome = await InstanceRunner.RunAsync(spec, daemonConfig, summary, stop, logToConsole: true);
             await pruning.CancelAsync();
             await pruned;
-            return exitCode;
+            if (outcome.ExitCode != ExitCodes.Ok) await Console.Error.WriteLineAsync($"mmd run: exit code {outcome.ExitCode}: {outcome.Reason}");
+            return outcome.ExitCode;
         });
         return command;
     }

@@ -26,4 +26,19 @@ public static class RunLogging
         var logger = config.CreateLogger();
         return (new SerilogLoggerFactory(logger), logger);
     }
+
+    /// <summary>
+    /// Closes the run's log at its end without throwing: on a full disk the file cannot take its last buffered lines, and
+    /// that must not turn the run's exit (its code and reason, what its stop cancelled) into a runtime crash.
+    /// </summary>
+    public static IAsyncDisposable ClosingQuietly(Serilog.Core.Logger logger) => new QuietClose(logger);
+
+    private sealed class QuietClose(Serilog.Core.Logger logger) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            try { await logger.DisposeAsync(); }
+            catch (IOException) { }
+        }
+    }
 }

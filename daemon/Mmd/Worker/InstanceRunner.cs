@@ -28,7 +28,7 @@ public static class InstanceRunner
         var opening = sweep ? CancellationToken.None : stop;
         var time = TimeProvider.System;
         var (loggerFactory, serilog) = RunLogging.Create(config.LogDir, spec.Name, config.LogRetentionDays, logToConsole);
-        await using var serilogLifetime = serilog;
+        await using var serilogLifetime = RunLogging.ClosingQuietly(serilog);
         using var loggerLifetime = loggerFactory;
         var log = loggerFactory.CreateLogger("mmd.run");
         if (shares is not null)
@@ -62,6 +62,13 @@ public static class InstanceRunner
         }
         RunLog.Started(log, spec.Name, spec.Venue, spec.Symbol, dbPath, runId);
 
+        // Best effort: a run that ended on a full disk cannot record its end either; its exit says how it ended.
+        async Task EndRunAsync(int exit, string reason)
+        {
+            try { await runs.EndAsync(runId, time.GetUtcNow(), exit, reason, CancellationToken.None); }
+            catch (Exception ex) when (ex is not OperationCanceledException) { RunLog.EndNotRecorded(log, spec.Name, ex.Message); }
+        }
+
         Trading.Execution.IExchangeConnector created;
         Trading.Execution.IExchangeConnector? createdHedge;
         try
@@ -71,7 +78,7 @@ public static class InstanceRunner
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
             var stopped = StoppedBeforeItBegan(stopRequest);
-            await runs.EndAsync(runId, time.GetUtcNow(), stopped.ExitCode, stopped.Reason, CancellationToken.None);
+            await EndRunAsync(stopped.ExitCode, stopped.Reason);
             return stopped;
         }
         catch (ConnectException ex)
@@ -79,7 +86,7 @@ public static class InstanceRunner
             // Missing credentials, an unreachable venue: the run ends with the reason, and the supervisor's backoff applies.
             RunLog.Crashed(log, ex.InnerException!, spec.Name);
             var why = $"cannot connect to {ex.Venue}: {ex.InnerException!.Message}";
-            await runs.EndAsync(runId, time.GetUtcNow(), ExitCodes.CouldNotBegin, why, CancellationToken.None);
+            await EndRunAsync(ExitCodes.CouldNotBegin, why);
             return new RunOutcome(ExitCodes.CouldNotBegin, why, 0);
         }
         await using var connector = created;
@@ -117,12 +124,23 @@ public static class InstanceRunner
             RunLog.ReconciliationFailed(log, spec.Name, ex.Reason);
             (exit, reason) = (ExitCodes.ReconciliationFailed, ex.Message);
         }
+        catch (EngineFaultException ex)
+        {
+            // The engine logged the fault with its stack, and what its cancels left.
+            ordersLeft = Math.Max(ex.OrdersLeft, 0);
+            (exit, reason) = ex.OrdersLeft switch
+            {
+                0 => (ExitCodes.FailedOrdersCancelled, $"{ex.Message} (every own order cancelled first)"),
+                < 0 => (ExitCodes.Failure, $"{ex.Message} (its orders could not be confirmed cancelled: the venue did not answer)"),
+                _ => (ExitCodes.Failure, $"{ex.Message} ({ex.OrdersLeft} own orders could not be cancelled)"),
+            };
+        }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             RunLog.Crashed(log, ex, spec.Name);
             (exit, reason) = (ExitCodes.Failure, ex.Message);
         }
-        await runs.EndAsync(runId, time.GetUtcNow(), exit, reason, CancellationToken.None);
+        await EndRunAsync(exit, reason);
         return new RunOutcome(exit, reason, ordersLeft);
     }
 

@@ -27,4 +27,7 @@ internal static partial class RunLog
 
     [LoggerMessage(2007, LogLevel.Warning, "{Instance}: no request to {Venue} for {Seconds:0.###} s: the venue asked another instance on it to wait")]
     public static partial void RequestsHeld(ILogger logger, string instance, string venue, double seconds);
+
+    [LoggerMessage(2008, LogLevel.Error, "{Instance}: could not record the run's end in the journal: {Error}")]
+    public static partial void EndNotRecorded(ILogger logger, string instance, string error);
 }

@@ -1,0 +1,57 @@
+namespace Mmd.Trading.Engine;
+
+// A fault once the run quotes: every order of ours is cancelled before the run ends.
+public sealed partial class InstanceEngine
+{
+    /// <summary>
+    /// A fault on the loop or in the stop (a journal that cannot be written: a full disk, an I/O error; a bug) ends the
+    /// run, but first cancels every order of ours on each market and confirms it with the venue: quotes left resting
+    /// unwatched until a restart or a sweep reconciles them are picked off as the market moves, and neither may come soon
+    /// (`mmd run` has no supervisor; a worker restarted on a full disk cannot open its journal). Nothing here writes the
+    /// journal: the next start's reconciliation reads back what the cancels did, and the fills that came meanwhile.
+    /// </summary>
+    private async Task<EngineFaultException> FailClosedAsync(Exception fault)
+    {
+        _state = EngineState.Stopping;
+        EngineLog.Faulted(_logger, _options.InstanceName, fault);
+        using var timeout = new CancellationTokenSource(_options.ShutdownTimeout);
+        var left = 0;
+        try
+        {
+            await LetRequestsLandAsync(timeout.Token);
+            foreach (var leg in Legs)
+            {
+                var legLeft = await CancelOwnOrdersAsync(leg, timeout.Token);
+                left = left < 0 || legLeft < 0 ? -1 : left + legLeft;
+            }
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+        {
+            left = -1;
+        }
+        await _io.CancelAsync();
+        foreach (var leg in Legs) leg.BookPump?.Cancel();
+        _state = EngineState.Failed;
+        if (left == 0) EngineLog.FaultCancelled(_logger, _options.InstanceName);
+        else EngineLog.FaultOrdersLeft(_logger, _options.InstanceName, left);
+        return new EngineFaultException(fault, left);
+    }
+
+    /// <summary>
+    /// Waits for the requests already sent to be answered, so that an order still on its way is on the book when the
+    /// cancel-all looks. The events that come meanwhile are dropped unapplied: applying them is what may have failed.
+    /// </summary>
+    private async Task LetRequestsLandAsync(CancellationToken timeout)
+    {
+        while (Volatile.Read(ref _requestsInFlight) > 0 && await _events.Reader.WaitToReadAsync(timeout))
+            while (_events.Reader.TryRead(out var e))
+                if (e is PlaceCompleted or CancelCompleted or StrayCancelCompleted) Interlocked.Decrement(ref _requestsInFlight);
+    }
+}
+
+/// <summary>A fault ended a run that quoted; <see cref="OrdersLeft"/> says what its cancels left (0: none; -1: unconfirmed).</summary>
+public sealed class EngineFaultException(Exception fault, int ordersLeft)
+    : Exception(fault.Message, fault)
+{
+    public int OrdersLeft { get; } = ordersLeft;
+}
