@@ -87,6 +87,7 @@ public static class RpcFailures
         StatusCode.FailedPrecondition => "refused",
         StatusCode.PermissionDenied => "permission denied",
         StatusCode.DeadlineExceeded => "timed out",
+        StatusCode.ResourceExhausted => "out of resources",
         _ => code.ToString(),
     };
 }

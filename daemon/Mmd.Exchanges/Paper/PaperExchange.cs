@@ -91,7 +91,18 @@ public sealed partial class PaperExchange : IDisposable
     /// <summary>Starts the synthetic market's clock.</summary>
     public void Start()
     {
-        _timer ??= _time.CreateTimer(_ => Tick(), null, _settings.Tick, _settings.Tick);
+        _timer ??= _time.CreateTimer(_ => TickOnTimer(), null, _settings.Tick, _settings.Tick);
+    }
+
+    /// <summary>
+    /// A tick whose save fails (the state folder's disk full) is kept in memory and saved, and its account events sent,
+    /// with the next change that saves: the market goes on, as a real venue's does, and the failure never leaves the
+    /// timer's thread to end the process. An order request that cannot be saved still fails to its caller.
+    /// </summary>
+    private void TickOnTimer()
+    {
+        try { Tick(); }
+        catch (IOException) { }
     }
 
     public void Dispose()
@@ -99,7 +110,8 @@ public sealed partial class PaperExchange : IDisposable
         _timer?.Dispose();
         lock (_gate)
         {
-            Commit(force: true);
+            try { Commit(force: true); }
+            catch (IOException) { } // a full disk: the venue keeps what it saved last, as after a crash
             CompleteSubscribers();
         }
         _store?.Dispose();

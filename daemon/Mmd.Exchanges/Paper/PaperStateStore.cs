@@ -174,7 +174,9 @@ internal sealed class PaperStateStore : IDisposable
 
     public void Dispose()
     {
-        _history?.Dispose();
+        // A full disk cannot take the history's buffered tail: the log keeps what it synced, which the snapshot points at.
+        try { _history?.Dispose(); }
+        catch (IOException) { }
         _lock.Dispose();
     }
 

@@ -35,8 +35,17 @@ public sealed class ErrorMapping : Interceptor
         InstanceUnavailableException unavailable => new RpcException(new global::Grpc.Core.Status(StatusCode.Unavailable, unavailable.Message)),
         InstanceAbortedException aborted => new RpcException(new global::Grpc.Core.Status(StatusCode.Aborted, aborted.Message)),
         InstancePreconditionException precondition => new RpcException(new global::Grpc.Core.Status(StatusCode.FailedPrecondition, precondition.Message)),
+        Microsoft.EntityFrameworkCore.DbUpdateException or Microsoft.Data.Sqlite.SqliteException => DatabaseUnwritable(ex, "the daemon's database could not be written"),
+        ChangeNotSavedException notSaved => DatabaseUnwritable(notSaved, notSaved.Message),
         _ => null,
     };
+
+    /// <summary>The daemon's database refused a write: RESOURCE_EXHAUSTED when the disk is full (SQLITE_FULL), else INTERNAL.</summary>
+    private static RpcException DatabaseUnwritable(Exception ex, string what)
+    {
+        var full = ex.GetBaseException() is Microsoft.Data.Sqlite.SqliteException { SqliteErrorCode: 13 };
+        return new RpcException(new global::Grpc.Core.Status(full ? StatusCode.ResourceExhausted : StatusCode.Internal, $"{what}: {ex.GetBaseException().Message}"));
+    }
 
     public static RpcException InvalidArgument(string message, IEnumerable<FieldViolation> violations)
     {

@@ -155,12 +155,42 @@ public sealed partial class InstanceActor
             return null;
         }
         var startedAt = ProcFs.StartTime(process.Id) ?? _ctx.Time.GetUtcNow();
-        var runId = await _ctx.Store.WorkerStartedAsync(Name, process.Id, startedAt, _restarts, cancellationToken);
+        long runId;
+        try
+        {
+            runId = await _ctx.Store.WorkerStartedAsync(Name, process.Id, startedAt, _restarts, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // A worker without its run in the database could not be found again by the next daemon (adoption reads the
+            // runs): left running, it would trade beside the one that daemon starts. It is killed at once, before it has
+            // opened its journal or its venue, and the start backs off as a failed start does.
+            await KillUnrecordedAsync(process, cancellationToken);
+            _ctx.Budgets.Release(Name);
+            _sharesSent = [];
+            _lastLaunchError = $"cannot record the worker in the daemon's database: {ex.GetBaseException().Message}";
+            return null;
+        }
         var worker = WorkerHandle.Started(process, startedAt, runId);
         _worker = worker;
         _spawnedAt = _ctx.Time.GetUtcNow();
         _ = WatchChildAsync(worker);
         return worker;
+    }
+
+    private async Task KillUnrecordedAsync(System.Diagnostics.Process process, CancellationToken cancellationToken)
+    {
+        using (process)
+        {
+            try
+            {
+                process.Kill();
+                await process.WaitForExitAsync(cancellationToken).WaitAsync(TimeSpan.FromSeconds(5), _ctx.Time, cancellationToken);
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or System.ComponentModel.Win32Exception or TimeoutException) { }
+            // Killed before it sent anything as a rule; its journal says for sure, and an order sent is one to sweep.
+            if (await _ctx.Journals.SentOrdersAsync(Name, process.Id, cancellationToken) != false) Volatile.Write(ref _bookUnconfirmed, true);
+        }
     }
 
     private async Task WatchChildAsync(WorkerHandle worker)
@@ -389,7 +419,7 @@ public sealed partial class InstanceActor
         _lastExitCode = exitCode ?? -1;
         _lastExitAt = now;
         _health = new InstanceHealth { Problem = "not running" };
-        await _ctx.Store.WorkerEndedAsync(Name, worker.RunId, exitCode, reason, sentOrders, cancellationToken);
+        await RecordAsync(ct => _ctx.Store.WorkerEndedAsync(Name, worker.RunId, exitCode, reason, sentOrders, ct), "the worker's end", cancellationToken);
 
         if (_desired == DesiredState.Stopped)
         {
@@ -445,7 +475,7 @@ public sealed partial class InstanceActor
         {
             _state = failed ? InstanceState.Failed : InstanceState.Exited;
             _desired = DesiredState.Stopped;
-            await _ctx.Store.SetDesiredStateAsync(Name, "stopped", resetRestarts: false, cancellationToken);
+            await RecordAsync(ct => _ctx.Store.SetDesiredStateAsync(Name, "stopped", resetRestarts: false, ct), "its desired state", cancellationToken);
         }
     }
 

@@ -214,7 +214,7 @@ public sealed partial class InstanceActor
                     _restarts = 0;
                     _operatorStartPending = true;
                     if (_worker is null) _state = InstanceState.Starting;
-                    await _ctx.Store.SetDesiredStateAsync(Name, "running", resetRestarts: true, cancellationToken);
+                    await RecordAsync(ct => _ctx.Store.SetDesiredStateAsync(Name, "running", resetRestarts: true, ct), "its desired state", cancellationToken);
                     await EventAsync("operator", "started by operator", cancellationToken);
                 }
                 _sweepWanted = false;
@@ -224,7 +224,7 @@ public sealed partial class InstanceActor
                 if (_desired != DesiredState.Stopped)
                 {
                     _desired = DesiredState.Stopped;
-                    await _ctx.Store.SetDesiredStateAsync(Name, "stopped", resetRestarts: false, cancellationToken);
+                    await RecordAsync(ct => _ctx.Store.SetDesiredStateAsync(Name, "stopped", resetRestarts: false, ct), "its desired state", cancellationToken);
                     await EventAsync("operator", stop.Reason, cancellationToken);
                 }
                 _nextRetryAt = null;
@@ -312,7 +312,18 @@ public sealed partial class InstanceActor
     {
         SupervisionLog.Event(_ctx.Logger, Name, kind, message);
         _lastEventMessage = message;
-        await _ctx.Store.AddEventAsync(Name, kind, message, cancellationToken);
+        await RecordAsync(ct => _ctx.Store.AddEventAsync(Name, kind, message, ct), "an event", cancellationToken);
+    }
+
+    /// <summary>
+    /// Writes the instance's history or desired state to the daemon's database, and goes on when it cannot (a full disk,
+    /// an I/O error): a stop must still stop its worker and a failed worker still be restarted, so supervision never
+    /// waits on a record of itself. The log says what was not recorded.
+    /// </summary>
+    private async Task RecordAsync(Func<CancellationToken, Task> write, string what, CancellationToken cancellationToken)
+    {
+        try { await write(cancellationToken); }
+        catch (Exception ex) when (ex is not OperationCanceledException) { SupervisionLog.NotRecorded(_ctx.Logger, Name, what, ex.GetBaseException().Message); }
     }
 
     private string _lastEventMessage = "";

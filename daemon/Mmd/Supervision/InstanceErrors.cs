@@ -30,3 +30,7 @@ public sealed class InstanceUnavailableException(string message) : InstanceOpera
 
 /// <summary>Another request overtook this one (a start while it stopped): it did not end as asked.</summary>
 public sealed class InstanceAbortedException(string message) : InstanceOperationException(message);
+
+/// <summary>A change made to the running worker that the daemon's database could not keep (a full disk): it lasts until the worker's next start.</summary>
+public sealed class ChangeNotSavedException(string message, Exception inner) : Exception(message, inner);
+

@@ -33,4 +33,7 @@ internal static partial class SupervisionLog
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Instance}: {Venue} asked it to wait {Seconds:0.###} s; the {Others} other instance(s) there wait as long")]
     public static partial void VenuePaused(ILogger logger, string instance, string venue, double seconds, int others);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Instance}: could not record {What} in the daemon's database ({Error}); supervising on")]
+    public static partial void NotRecorded(ILogger logger, string instance, string what, string error);
 }

@@ -131,7 +131,7 @@ public sealed class Supervisor : IAsyncDisposable
     private async Task SaveSequencesAsync()
     {
         try { await _ctx.Store.SaveSequencesAsync(_ctx.Hub.Sequences(), _stopping.Token); }
-        catch (Exception ex) when (ex is not OperationCanceledException) { SupervisionLog.ActorStepFailed(_ctx.Logger, "(sequences)", ex); }
+        catch (Exception ex) when (ex is not OperationCanceledException) { SupervisionLog.NotRecorded(_ctx.Logger, "(watch)", "the watch sequences", ex.GetBaseException().Message); }
         catch (OperationCanceledException) { }
     }
 
@@ -274,7 +274,7 @@ public sealed class Supervisor : IAsyncDisposable
                     Name = validated.Name, SpecJson = json, SpecProto = spec.ToByteArray(), DesiredState = "stopped",
                     CreatedAtMs = now.ToUnixTimeMilliseconds(), UpdatedAtMs = now.ToUnixTimeMilliseconds(),
                 }, cancellationToken);
-                await _ctx.Store.AddEventAsync(validated.Name, "operator", "created", cancellationToken);
+                await OperatorEventAsync(validated.Name, "created", cancellationToken);
                 _ctx.Hub.Register(validated.Name, 0);
                 actor = NewActor(validated.Name, spec, json, validated, DesiredState.Stopped, now, 0);
                 Run(actor);
@@ -309,9 +309,10 @@ public sealed class Supervisor : IAsyncDisposable
             if (changes.Count > 0 && !dryRun)
             {
                 var json = InstanceSpecJson.Format(spec);
-                await actor.ReplaceSpecAsync(spec, json, SupervisionSettings.Resolve(validated.Supervision, _config.Supervision), cancellationToken);
+                // Saved first: a database that cannot take it (a full disk) refuses the update before anything changed.
                 await _ctx.Store.UpdateSpecAsync(validated.Name, json, spec.ToByteArray(), cancellationToken);
-                await _ctx.Store.AddEventAsync(validated.Name, "operator", $"spec updated: {string.Join(", ", changes.Select(c => c.Path))}", cancellationToken);
+                await actor.ReplaceSpecAsync(spec, json, SupervisionSettings.Resolve(validated.Supervision, _config.Supervision), cancellationToken);
+                await OperatorEventAsync(validated.Name, $"spec updated: {string.Join(", ", changes.Select(c => c.Path))}", cancellationToken);
             }
         }
         finally
@@ -410,14 +411,31 @@ public sealed class Supervisor : IAsyncDisposable
         {
             var outcome = await actor.CommandAsync(command, spec, json, needsWorker, CommandTimeout, cancellationToken);
             var what = request.CommandCase.ToString().ToLowerInvariant();
-            if (spec is not null) await _ctx.Store.UpdateSpecAsync(request.Name, json!, spec.ToByteArray(), cancellationToken);
-            await _ctx.Store.AddEventAsync(request.Name, "operator", $"{what}: {outcome}", cancellationToken);
+            if (spec is not null)
+            {
+                try { await _ctx.Store.UpdateSpecAsync(request.Name, json!, spec.ToByteArray(), cancellationToken); }
+                catch (Exception ex) when (ex is not OperationCanceledException && actor.Snapshot.Pid != 0)
+                {
+                    throw new ChangeNotSavedException($"{what}: {outcome}; the running worker has it, but it was not saved, so it lasts until the worker's next start", ex);
+                }
+            }
+            await OperatorEventAsync(request.Name, $"{what}: {outcome}", cancellationToken);
             return (actor.Snapshot, outcome);
         }
         finally
         {
             _mutations.Release();
         }
+    }
+
+    /// <summary>
+    /// The history line of an operator's change, written after the change: a database that cannot take it (a full disk)
+    /// does not turn a change that was made into a refusal. The log says what was not recorded.
+    /// </summary>
+    private async Task OperatorEventAsync(string name, string message, CancellationToken cancellationToken)
+    {
+        try { await _ctx.Store.AddEventAsync(name, "operator", message, cancellationToken); }
+        catch (Exception ex) when (ex is not OperationCanceledException) { SupervisionLog.NotRecorded(_ctx.Logger, name, $"the event \"{message}\"", ex.GetBaseException().Message); }
     }
 
     /// <returns>True when no worker confirmed that none of the instance's orders is left (its last run was killed or failed).</returns>
@@ -446,7 +464,7 @@ public sealed class Supervisor : IAsyncDisposable
             actor.Complete();
             await loop;
             await _ctx.Store.DeleteInstanceAsync(name, cancellationToken);
-            await _ctx.Store.AddEventAsync(name, "operator", "deleted", cancellationToken);
+            await OperatorEventAsync(name, "deleted", cancellationToken);
             _ctx.SetHealth(name, false);
             _ctx.Hub.PublishDeleted(name);
         }
