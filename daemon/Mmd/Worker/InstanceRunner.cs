@@ -4,6 +4,7 @@ using Mmd.Hosting;
 using Mmd.Persistence;
 using Mmd.Specs;
 using Mmd.Trading.Engine;
+using Mmd.Trading.Orders;
 using Mmd.Trading.Risk;
 
 namespace Mmd.Worker;
@@ -50,15 +51,22 @@ public static class InstanceRunner
             runs = new RunStore(db);
             runId = await runs.StartAsync(spec.Name, Environment.ProcessId, time.GetUtcNow(), opening);
         }
-        catch (Exception ex)
+        catch (Exception ex) when (ex is OperationCanceledException)
         {
             // Nothing is journaled: the connectors, whenever they come, are closed unused.
             _ = connectorsTask.ContinueWith(static async t => { if (t.IsCompletedSuccessfully) await DisposeAsync(t.Result); }, TaskScheduler.Default);
-            if (ex is OperationCanceledException && stop.IsCancellationRequested) return StoppedBeforeItBegan(stopRequest);
-            if (ex is OperationCanceledException) throw;
-            // A journal the worker cannot use (corrupt, unreadable, a full disk): the run ends saying so, and the supervisor's backoff applies.
+            if (stop.IsCancellationRequested) return StoppedBeforeItBegan(stopRequest);
+            throw;
+        }
+        catch (Exception ex)
+        {
+            // A journal the worker cannot use (corrupt, unreadable, a full disk): the run ends saying so, and the supervisor's
+            // backoff applies; what the last run left on the venue is cancelled first, as that needs no journal.
             RunLog.Crashed(log, ex, spec.Name);
-            return new RunOutcome(ExitCodes.CouldNotBegin, $"cannot open the journal: {ex.Message}", 0);
+            var why = $"cannot open the journal: {ex.Message}";
+            return await CancelLeftOrdersAsync(spec, connectorsTask, log) is { } cancelled
+                ? new RunOutcome(ExitCodes.FailedOrdersCancelled, $"{why} ({(cancelled == 0 ? "none of its orders rests on the venue" : $"cancelled {cancelled} own orders an earlier run left")})", 0)
+                : new RunOutcome(ExitCodes.CouldNotBegin, why, 0);
         }
         RunLog.Started(log, spec.Name, spec.Venue, spec.Symbol, dbPath, runId);
 
@@ -182,6 +190,56 @@ public static class InstanceRunner
             await created.DisposeAsync();
             if (ex is OperationCanceledException) throw;
             throw new ConnectException(target.Venue, ex);
+        }
+    }
+
+    /// <summary>
+    /// A run that cannot open its journal cannot quote, and the orders an earlier run left (a worker killed, or failed on a
+    /// disk that filled) would rest unwatched until one can: they are cancelled by the instance's prefix, which needs no
+    /// journal, and the venue is asked until it lists none. The next start's reconciliation reads back what they did
+    /// (their fills come from the venue). Returns how many the venue cancelled; null when it could not be reached or did
+    /// not confirm within 15 s (the run then says only that it could not begin).
+    /// </summary>
+    private static async Task<int?> CancelLeftOrdersAsync(ValidatedSpec spec,
+        Task<(Trading.Execution.IExchangeConnector Main, Trading.Execution.IExchangeConnector? Hedge)> connecting, ILogger log)
+    {
+        using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        (Trading.Execution.IExchangeConnector Main, Trading.Execution.IExchangeConnector? Hedge) connectors;
+        try { connectors = await connecting.WaitAsync(bound.Token); }
+        catch (Exception ex)
+        {
+            _ = connecting.ContinueWith(static async t => { if (t.IsCompletedSuccessfully) await DisposeAsync(t.Result); }, TaskScheduler.Default);
+            RunLog.LeftOrdersNotCancelled(log, spec.Name, ex.Message);
+            return null;
+        }
+        try
+        {
+            var markets = new List<(Trading.Execution.IExchangeConnector Venue, string Symbol)> { (connectors.Main, spec.Symbol) };
+            if (spec.HedgeMarket is { } hedge) markets.Add((connectors.Hedge ?? connectors.Main, hedge.Symbol));
+            var cancelled = 0;
+            foreach (var (venue, symbol) in markets)
+                while (true)
+                {
+                    try { cancelled += await venue.CancelAllAsync(symbol, ClientOrderIds.PrefixOf(spec.Name), bound.Token); }
+                    catch (Exception ex) when (ex is not OperationCanceledException) { RunLog.LeftOrdersNotCancelled(log, spec.Name, ex.Message); }
+                    try
+                    {
+                        if (!(await venue.GetOpenOrdersAsync(symbol, bound.Token)).Any(o => ClientOrderIds.IsOwnedBy(o.ClientOrderId, spec.Name))) break;
+                    }
+                    catch (Exception ex) when (ex is not OperationCanceledException) { RunLog.LeftOrdersNotCancelled(log, spec.Name, ex.Message); }
+                    await Task.Delay(TimeSpan.FromMilliseconds(200), bound.Token);
+                }
+            RunLog.LeftOrdersCancelled(log, spec.Name, cancelled);
+            return cancelled;
+        }
+        catch (OperationCanceledException) when (bound.IsCancellationRequested)
+        {
+            RunLog.LeftOrdersNotCancelled(log, spec.Name, "the venue did not confirm within 15 s");
+            return null;
+        }
+        finally
+        {
+            await DisposeAsync(connectors);
         }
     }
 

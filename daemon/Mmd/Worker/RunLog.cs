@@ -30,4 +30,10 @@ internal static partial class RunLog
 
     [LoggerMessage(2008, LogLevel.Error, "{Instance}: could not record the run's end in the journal: {Error}")]
     public static partial void EndNotRecorded(ILogger logger, string instance, string error);
+
+    [LoggerMessage(2009, LogLevel.Warning, "{Instance}: without its journal, cancelled every own order left on the venue ({Count} cancelled, none listed now)")]
+    public static partial void LeftOrdersCancelled(ILogger logger, string instance, int count);
+
+    [LoggerMessage(2010, LogLevel.Error, "{Instance}: without its journal, could not cancel the own orders left on the venue: {Error}")]
+    public static partial void LeftOrdersNotCancelled(ILogger logger, string instance, string error);
 }

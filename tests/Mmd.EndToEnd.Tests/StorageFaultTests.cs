@@ -5,11 +5,12 @@ using Mmd.TestKit;
 namespace Mmd.EndToEnd.Tests;
 
 /// <summary>
-/// The disk under the state folder fills while an instance trades (the logs that filled it, a backup): the worker that
-/// cannot journal cancels its orders before it ends, the daemon that cannot record a worker never loses one (no second
-/// worker trading beside it), it keeps answering, and everything runs again once there is room.
+/// Storage failing under a trading instance. The disk under the state folder fills (the logs that filled it, a backup):
+/// the worker that cannot journal cancels its orders before it ends, the daemon that cannot record a worker never loses
+/// one (no second worker trading beside it), it keeps answering, and everything runs again once there is room. A journal
+/// lost after a worker was killed: the next worker cannot quote, but cancels what the killed one left.
 /// </summary>
-public sealed class DiskFullTests
+public sealed class StorageFaultTests
 {
     [TmpfsFact]
     public async Task AFullDisk_EndsTheWorkerWithItsOrdersCancelled_NeverLeavesTwoWorkers_AndTradingResumesOnceThereIsRoom()
@@ -72,6 +73,26 @@ public sealed class DiskFullTests
                 Directory.Delete(state);
             }
         }
+    }
+
+    [Fact]
+    public async Task AJournalLost_AfterAWorkerWasKilled_TheNextWorkerCannotQuote_ButCancelsTheOrdersTheKilledOneLeft()
+    {
+        await using var d = await DaemonUnderTest.StartAsync(new() { ["initialBackoffSeconds"] = 5, ["maxBackoffSeconds"] = 10 });
+        Assert.Equal(0, (await d.MmctlAsync("start", "--template", "paper-spot-mm", "lost")).ExitCode);
+        var first = await d.WaitForAsync("lost", i => i.State == InstanceState.Running && i.Stats?.OpenBuyOrders > 0, "running and quoting");
+        await Until.TrueAsync(async () => await d.PaperOpenOrdersAsync("lost") > 0, "its quotes rest on the paper venue");
+
+        // Frozen, so it writes nothing more; its journal is lost (overwritten, as by a failing disk); then it is killed.
+        Signals.Kill(first.Pid, 19);
+        var journal = Path.Combine(d.StateDir, "instances", "lost", "journal.db");
+        foreach (var file in new[] { journal + "-wal", journal + "-shm" }) File.Delete(file);
+        await File.WriteAllTextAsync(journal, "not a database, just text that is long enough to be read as a header");
+        Signals.Kill(first.Pid, 9);
+
+        var failed = await d.WaitForAsync("lost", i => i.LastExitReason.Contains("cannot open the journal", StringComparison.Ordinal), "a run that could not open its journal");
+        Assert.Matches(@"^exit code 7: cannot open the journal: .*file is not a database.* \(cancelled [1-9]\d* own orders an earlier run left\)$", failed.LastExitReason);
+        Assert.Equal(0, await d.PaperOpenOrdersAsync("lost"));
     }
 
     /// <summary>The instance's log and its workers' captured output, for a failure's message.</summary>
