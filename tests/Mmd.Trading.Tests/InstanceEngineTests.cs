@@ -222,6 +222,25 @@ public class InstanceEngineTests
     }
 
     [Fact]
+    public async Task AFault_InTheStartUpAfterItReconciled_CancelsTheOrdersItAdopted()
+    {
+        var journal = new InMemoryTradingJournal();
+        using var exchange = VenueLeftByAKilledRun();
+        var mid = exchange.Mid(EngineHarness.Symbol)!.Value;
+        var resting = Tracked("mm_old1", Side.Buy, Sol.RoundPrice(mid * 0.999m), OrderStatus.Submitted);
+        await journal.SaveOrdersAsync([resting], CancellationToken.None);
+        exchange.Place("mm", resting.ToRequest());
+
+        // The venue's balances fail at every start: a crash loop must not keep the adopted order resting through it.
+        await using var h = new EngineHarness(journal: journal, exchange: exchange,
+            wrap: c => new ScriptedConnector(c) { BeforeBalances = _ => throw new HttpRequestException("502 Bad Gateway") });
+        var fault = await Assert.ThrowsAsync<EngineFaultException>(() => h.Start().DefaultTimeout());
+        Assert.Equal("502 Bad Gateway", fault.Message);
+        Assert.Equal(0, fault.OrdersLeft);
+        Assert.Empty(h.OpenOrders());
+    }
+
+    [Fact]
     public async Task Stop_DoesNotCancelAnotherInstancesOrders()
     {
         await using var h = new EngineHarness(name: "mm");

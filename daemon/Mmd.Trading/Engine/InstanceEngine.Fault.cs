@@ -4,8 +4,8 @@ namespace Mmd.Trading.Engine;
 public sealed partial class InstanceEngine
 {
     /// <summary>
-    /// A fault on the loop or in the stop (a journal that cannot be written: a full disk, an I/O error; a bug) ends the
-    /// run, but first cancels every order of ours on each market and confirms it with the venue: quotes left resting
+    /// A fault on the loop, in the stop, or in the start-up once it has reconciled (a journal that cannot be written: a
+    /// full disk, an I/O error; a venue call that fails; a bug) ends the run, but first cancels every order of ours on each market and confirms it with the venue: quotes left resting
     /// unwatched until a restart or a sweep reconciles them are picked off as the market moves, and neither may come soon
     /// (`mmd run` has no supervisor; a worker restarted on a full disk cannot open its journal). Nothing here writes the
     /// journal: the next start's reconciliation reads back what the cancels did, and the fills that came meanwhile.
@@ -49,7 +49,7 @@ public sealed partial class InstanceEngine
     }
 }
 
-/// <summary>A fault ended a run that quoted; <see cref="OrdersLeft"/> says what its cancels left (0: none; -1: unconfirmed).</summary>
+/// <summary>A fault ended a run that had reconciled (and quoted, or was about to); <see cref="OrdersLeft"/> says what its cancels left (0: none; -1: unconfirmed).</summary>
 public sealed class EngineFaultException(Exception fault, int ordersLeft)
     : Exception(fault.Message, fault)
 {

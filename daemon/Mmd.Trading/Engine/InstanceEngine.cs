@@ -59,6 +59,8 @@ public sealed partial class InstanceEngine : IDisposable
     private volatile StatsSnapshot? _latest;
     private DateTimeOffset _latestAt;
     private volatile EngineState _state = EngineState.Starting;
+    // The start-up has reconciled each market with its venue: from here a fault cancels what rests (FailClosedAsync).
+    private bool _reconciled;
 
     /// <param name="hedge">A second market the strategy's hedges go to (a cross-venue or cross-symbol hedge); null: one market.</param>
     public InstanceEngine(EngineOptions options, IExchangeConnector connector, IStrategy strategy, RiskEngine risk,
@@ -135,7 +137,7 @@ public sealed partial class InstanceEngine : IDisposable
     /// <summary>
     /// Reconciles, quotes until <paramref name="stoppingToken"/> fires, then cancels every own order and
     /// confirms with the venue. Throws <see cref="ReconciliationFailedException"/> when it must not quote, and
-    /// <see cref="EngineFaultException"/> when a fault ended the run once it quoted (its orders cancelled first).
+    /// <see cref="EngineFaultException"/> when a fault ended the run once it had reconciled (its orders cancelled first).
     /// </summary>
     public async Task<EngineResult> RunAsync(CancellationToken stoppingToken)
     {
@@ -153,6 +155,12 @@ public sealed partial class InstanceEngine : IDisposable
         {
             _state = EngineState.Failed;
             throw new ReconciliationFailedException($"stopped, and the start-up did not finish within {_options.ShutdownTimeout.TotalSeconds:0}s of the stop");
+        }
+        catch (Exception fault) when (_reconciled && fault is not OperationCanceledException)
+        {
+            // Reconciled, the last run's orders are adopted (resting, for the strategy to keep): a later step that fails
+            // (the balances, the journal) must not leave them resting unwatched through every retry of a crash loop.
+            throw await FailClosedAsync(fault);
         }
         var accountPumps = Legs.Select(leg => PumpAccountAsync(leg, _io.Token)).ToList();
         foreach (var leg in Legs) RestartBookPump(leg);
@@ -254,6 +262,7 @@ public sealed partial class InstanceEngine : IDisposable
                 EngineLog.Reconciled(_logger, _options.InstanceName + " (hedge market)", hedged.JournalOpenOrders, hedged.Adopted, hedged.Settled,
                     hedged.StrayCancelled, hedged.CancelsResent, hedged.FillsRecovered, hedged.JournalFills, hedged.CheckpointFills);
             }
+            _reconciled = true;
             await FlushOrdersAsync();
             await RefreshBalancesAsync(starting);
         }
