@@ -413,15 +413,21 @@ public class InstanceEngineTests
     }
 
     [Fact]
-    public async Task Restart_JournalOpenButVenueNeverHeardOfIt_FailsClosed()
+    public async Task Restart_JournalOpenButVenueNeverHeardOfIt_FailsClosed_AndCancelsWhatTheLastRunLeftResting()
     {
         var journal = new InMemoryTradingJournal();
-        await journal.SaveOrdersAsync([Tracked("mm_ghost", Side.Buy, 100m, OrderStatus.Open)], CancellationToken.None);
-        await using var h = new EngineHarness(journal: journal);
+        using var exchange = VenueLeftByAKilledRun();
+        var resting = Tracked("mm_old1", Side.Buy, Sol.RoundPrice(exchange.Mid(EngineHarness.Symbol)!.Value * 0.999m), OrderStatus.Open);
+        await journal.SaveOrdersAsync([Tracked("mm_ghost", Side.Buy, 100m, OrderStatus.Open), resting], CancellationToken.None);
+        exchange.Place("mm", resting.ToRequest());
+        await using var h = new EngineHarness(journal: journal, exchange: exchange);
         var ex = await Assert.ThrowsAsync<ReconciliationFailedException>(() => h.Start().DefaultTimeout());
         Assert.Contains("mm_ghost", ex.Reason, StringComparison.Ordinal);
         Assert.Equal(EngineState.Failed, h.Engine.State);
-        Assert.Empty(h.OpenOrders()); // it never quoted
+        // It never quoted, and the last run's order does not rest unwatched through the retries: cancelled, confirmed.
+        Assert.Equal(0, ex.OrdersLeft);
+        Assert.Empty(h.OpenOrders());
+        Assert.Equal(["mm_ghost", "mm_old1"], journal.Orders.Keys.Order());
     }
 
     [Fact]

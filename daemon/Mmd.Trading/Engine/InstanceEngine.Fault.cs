@@ -14,27 +14,31 @@ public sealed partial class InstanceEngine
     {
         _state = EngineState.Stopping;
         EngineLog.Faulted(_logger, _options.InstanceName, fault);
-        using var timeout = new CancellationTokenSource(_options.ShutdownTimeout);
-        var left = 0;
-        try
+        using (var landing = new CancellationTokenSource(_options.ShutdownTimeout))
         {
-            await LetRequestsLandAsync(timeout.Token);
-            foreach (var leg in Legs)
-            {
-                var legLeft = await CancelOwnOrdersAsync(leg, timeout.Token);
-                left = left < 0 || legLeft < 0 ? -1 : left + legLeft;
-            }
+            try { await LetRequestsLandAsync(landing.Token); }
+            catch (OperationCanceledException) when (landing.IsCancellationRequested) { } // the cancel-all below sees what landed
         }
-        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
-        {
-            left = -1;
-        }
+        var left = await CancelWhatRestsAsync();
         await _io.CancelAsync();
         foreach (var leg in Legs) leg.BookPump?.Cancel();
         _state = EngineState.Failed;
         if (left == 0) EngineLog.FaultCancelled(_logger, _options.InstanceName);
         else EngineLog.FaultOrdersLeft(_logger, _options.InstanceName, left);
         return new EngineFaultException(fault, left);
+    }
+
+    /// <summary>Cancels every order of ours on each market, within the shutdown time: what is left (0; N listed still; -1 unconfirmed).</summary>
+    private async Task<int> CancelWhatRestsAsync()
+    {
+        using var timeout = new CancellationTokenSource(_options.ShutdownTimeout);
+        var left = 0;
+        foreach (var leg in Legs)
+        {
+            var legLeft = await CancelOwnOrdersAsync(leg, timeout.Token);
+            left = left < 0 || legLeft < 0 ? -1 : left + legLeft;
+        }
+        return left;
     }
 
     /// <summary>

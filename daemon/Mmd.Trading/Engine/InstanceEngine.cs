@@ -156,6 +156,18 @@ public sealed partial class InstanceEngine : IDisposable
             _state = EngineState.Failed;
             throw new ReconciliationFailedException($"stopped, and the start-up did not finish within {_options.ShutdownTimeout.TotalSeconds:0}s of the stop");
         }
+        catch (ReconciliationFailedException failed) when (_state == EngineState.Reconciling)
+        {
+            // It must not quote; and what the last run left resting must not stay unwatched through every retry either:
+            // cancelled by our prefix, which needs no journal (the venue lists none at all of a symbol it does not have,
+            // so a spec's wrong symbol, which fails before this state, costs no wait).
+            _state = EngineState.Stopping;
+            failed.OrdersLeft = await CancelWhatRestsAsync();
+            _state = EngineState.Failed;
+            if (failed.OrdersLeft == 0) EngineLog.FaultCancelled(_logger, _options.InstanceName);
+            else EngineLog.FaultOrdersLeft(_logger, _options.InstanceName, failed.OrdersLeft.Value);
+            throw;
+        }
         catch (Exception fault) when (_reconciled && fault is not OperationCanceledException)
         {
             // Reconciled, the last run's orders are adopted (resting, for the strategy to keep): a later step that fails
@@ -251,26 +263,17 @@ public sealed partial class InstanceEngine : IDisposable
         if (_hedge is not null) _view.Hedge = new HedgeMarketView { Venue = _hedge.Connector.Venue, Instrument = _hedge.Instrument };
 
         _state = EngineState.Reconciling;
-        StartupReport startup;
-        try
+        // Each market on its own: its journaled orders and fills, its venue's open orders and fills.
+        var startup = await new StartupReconciler(_primary, _time).RunAsync(starting);
+        if (_hedge is not null)
         {
-            // Each market on its own: its journaled orders and fills, its venue's open orders and fills.
-            startup = await new StartupReconciler(_primary, _time).RunAsync(starting);
-            if (_hedge is not null)
-            {
-                var hedged = await new StartupReconciler(_hedge, _time).RunAsync(starting);
-                EngineLog.Reconciled(_logger, _options.InstanceName + " (hedge market)", hedged.JournalOpenOrders, hedged.Adopted, hedged.Settled,
-                    hedged.StrayCancelled, hedged.CancelsResent, hedged.FillsRecovered, hedged.JournalFills, hedged.CheckpointFills);
-            }
-            _reconciled = true;
-            await FlushOrdersAsync();
-            await RefreshBalancesAsync(starting);
+            var hedged = await new StartupReconciler(_hedge, _time).RunAsync(starting);
+            EngineLog.Reconciled(_logger, _options.InstanceName + " (hedge market)", hedged.JournalOpenOrders, hedged.Adopted, hedged.Settled,
+                hedged.StrayCancelled, hedged.CancelsResent, hedged.FillsRecovered, hedged.JournalFills, hedged.CheckpointFills);
         }
-        catch (ReconciliationFailedException)
-        {
-            _state = EngineState.Failed;
-            throw;
-        }
+        _reconciled = true;
+        await FlushOrdersAsync();
+        await RefreshBalancesAsync(starting);
         EngineLog.Reconciled(_logger, _options.InstanceName, startup.JournalOpenOrders, startup.Adopted, startup.Settled,
             startup.StrayCancelled, startup.CancelsResent, startup.FillsRecovered, startup.JournalFills, startup.CheckpointFills);
 

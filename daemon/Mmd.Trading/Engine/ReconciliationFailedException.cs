@@ -5,4 +5,7 @@ public sealed class ReconciliationFailedException(string reason, Exception? inne
     : Exception($"startup reconciliation failed: {reason}", inner)
 {
     public string Reason { get; } = reason;
+
+    /// <summary>What the cancel that followed left on the venue (0: none; -1: unconfirmed); null when none was tried.</summary>
+    public int? OrdersLeft { get; set; }
 }

@@ -130,7 +130,14 @@ public static class InstanceRunner
         catch (ReconciliationFailedException ex)
         {
             RunLog.ReconciliationFailed(log, spec.Name, ex.Reason);
-            (exit, reason) = (ExitCodes.ReconciliationFailed, ex.Message);
+            ordersLeft = Math.Max(ex.OrdersLeft ?? 0, 0);
+            (exit, reason) = ex.OrdersLeft switch
+            {
+                0 => (ExitCodes.FailedOrdersCancelled, $"{ex.Message} (every own order cancelled)"),
+                < 0 => (ExitCodes.ReconciliationFailed, $"{ex.Message} (its orders could not be confirmed cancelled: the venue did not answer)"),
+                > 0 => (ExitCodes.ReconciliationFailed, $"{ex.Message} ({ex.OrdersLeft} own orders could not be cancelled)"),
+                null => (ExitCodes.ReconciliationFailed, ex.Message),
+            };
         }
         catch (EngineFaultException ex)
         {
