@@ -226,10 +226,7 @@ public class InstanceEngineTests
     {
         var journal = new InMemoryTradingJournal();
         using var exchange = VenueLeftByAKilledRun();
-        var mid = exchange.Mid(EngineHarness.Symbol)!.Value;
-        var resting = Tracked("mm_old1", Side.Buy, Sol.RoundPrice(mid * 0.999m), OrderStatus.Submitted);
-        await journal.SaveOrdersAsync([resting], CancellationToken.None);
-        exchange.Place("mm", resting.ToRequest());
+        await RestingOrderOfAKilledRunAsync(exchange, journal);
 
         // The venue's balances fail at every start: a crash loop must not keep the adopted order resting through it.
         await using var h = new EngineHarness(journal: journal, exchange: exchange,
@@ -417,9 +414,8 @@ public class InstanceEngineTests
     {
         var journal = new InMemoryTradingJournal();
         using var exchange = VenueLeftByAKilledRun();
-        var resting = Tracked("mm_old1", Side.Buy, Sol.RoundPrice(exchange.Mid(EngineHarness.Symbol)!.Value * 0.999m), OrderStatus.Open);
-        await journal.SaveOrdersAsync([Tracked("mm_ghost", Side.Buy, 100m, OrderStatus.Open), resting], CancellationToken.None);
-        exchange.Place("mm", resting.ToRequest());
+        await journal.SaveOrdersAsync([Tracked("mm_ghost", Side.Buy, 100m, OrderStatus.Open)], CancellationToken.None);
+        await RestingOrderOfAKilledRunAsync(exchange, journal);
         await using var h = new EngineHarness(journal: journal, exchange: exchange);
         var ex = await Assert.ThrowsAsync<ReconciliationFailedException>(() => h.Start().DefaultTimeout());
         Assert.Contains("mm_ghost", ex.Reason, StringComparison.Ordinal);
@@ -912,6 +908,14 @@ public class InstanceEngineTests
         Assert.Equal((13, 0L), (replayed.Startup!.JournalFills, replayed.Startup.CheckpointFills));
         Assert.Equivalent(replayed.FinalStats.Cumulative with { UnrealizedPnl = 0m }, restarted.FinalStats.Cumulative with { UnrealizedPnl = 0m }, strict: true);
         Assert.Equal(13, restarted.FinalStats.Cumulative.Fills);
+    }
+
+    /// <summary>A journaled buy, mm_old1, resting on the venue just below the mid: what a killed run left.</summary>
+    private static async Task RestingOrderOfAKilledRunAsync(Exchanges.Paper.PaperExchange exchange, InMemoryTradingJournal journal)
+    {
+        var resting = Tracked("mm_old1", Side.Buy, Sol.RoundPrice(exchange.Mid(EngineHarness.Symbol)!.Value * 0.999m), OrderStatus.Submitted);
+        await journal.SaveOrdersAsync([resting], CancellationToken.None);
+        exchange.Place("mm", resting.ToRequest());
     }
 
     private static Exchanges.Paper.PaperExchange VenueLeftByAKilledRun() =>

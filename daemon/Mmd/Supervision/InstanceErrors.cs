@@ -33,4 +33,3 @@ public sealed class InstanceAbortedException(string message) : InstanceOperation
 
 /// <summary>A change made to the running worker that the daemon's database could not keep (a full disk): it lasts until the worker's next start.</summary>
 public sealed class ChangeNotSavedException(string message, Exception inner) : Exception(message, inner);
-
