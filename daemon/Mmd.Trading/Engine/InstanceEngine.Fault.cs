@@ -1,14 +1,15 @@
 namespace Mmd.Trading.Engine;
 
-// A fault once the run quotes: every order of ours is cancelled before the run ends.
+// A fault once the run has reconciled: every order of ours is cancelled before the run ends.
 public sealed partial class InstanceEngine
 {
     /// <summary>
     /// A fault on the loop, in the stop, or in the start-up once it has reconciled (a journal that cannot be written: a
-    /// full disk, an I/O error; a venue call that fails; a bug) ends the run, but first cancels every order of ours on each market and confirms it with the venue: quotes left resting
-    /// unwatched until a restart or a sweep reconciles them are picked off as the market moves, and neither may come soon
-    /// (`mmd run` has no supervisor; a worker restarted on a full disk cannot open its journal). Nothing here writes the
-    /// journal: the next start's reconciliation reads back what the cancels did, and the fills that came meanwhile.
+    /// full disk, an I/O error; a venue call that fails; a bug) ends the run, but first cancels every order of ours on
+    /// each market and confirms it with the venue: quotes left resting unwatched until a restart or a sweep reconciles
+    /// them are picked off as the market moves, and neither may come soon (`mmd run` has no supervisor; a worker
+    /// restarted on a full disk cannot open its journal). Nothing here writes the journal: the next start's
+    /// reconciliation reads back what the cancels did, and the fills that came meanwhile.
     /// </summary>
     private async Task<EngineFaultException> FailClosedAsync(Exception fault)
     {

@@ -51,7 +51,7 @@ public static class InstanceRunner
             runs = new RunStore(db);
             runId = await runs.StartAsync(spec.Name, Environment.ProcessId, time.GetUtcNow(), opening);
         }
-        catch (Exception ex) when (ex is OperationCanceledException)
+        catch (OperationCanceledException)
         {
             // Nothing is journaled: the connectors, whenever they come, are closed unused.
             _ = connectorsTask.ContinueWith(static async t => { if (t.IsCompletedSuccessfully) await DisposeAsync(t.Result); }, TaskScheduler.Default);
@@ -131,24 +131,13 @@ public static class InstanceRunner
         {
             RunLog.ReconciliationFailed(log, spec.Name, ex.Reason);
             ordersLeft = Math.Max(ex.OrdersLeft ?? 0, 0);
-            (exit, reason) = ex.OrdersLeft switch
-            {
-                0 => (ExitCodes.FailedOrdersCancelled, $"{ex.Message} (every own order cancelled)"),
-                < 0 => (ExitCodes.ReconciliationFailed, $"{ex.Message} (its orders could not be confirmed cancelled: the venue did not answer)"),
-                > 0 => (ExitCodes.ReconciliationFailed, $"{ex.Message} ({ex.OrdersLeft} own orders could not be cancelled)"),
-                null => (ExitCodes.ReconciliationFailed, ex.Message),
-            };
+            (exit, reason) = ex.OrdersLeft is { } left ? FailedAfterCancelling(ExitCodes.ReconciliationFailed, ex.Message, left) : (ExitCodes.ReconciliationFailed, ex.Message);
         }
         catch (EngineFaultException ex)
         {
             // The engine logged the fault with its stack, and what its cancels left.
             ordersLeft = Math.Max(ex.OrdersLeft, 0);
-            (exit, reason) = ex.OrdersLeft switch
-            {
-                0 => (ExitCodes.FailedOrdersCancelled, $"{ex.Message} (every own order cancelled first)"),
-                < 0 => (ExitCodes.Failure, $"{ex.Message} (its orders could not be confirmed cancelled: the venue did not answer)"),
-                _ => (ExitCodes.Failure, $"{ex.Message} ({ex.OrdersLeft} own orders could not be cancelled)"),
-            };
+            (exit, reason) = FailedAfterCancelling(ExitCodes.Failure, ex.Message, ex.OrdersLeft);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -158,6 +147,17 @@ public static class InstanceRunner
         await EndRunAsync(exit, reason);
         return new RunOutcome(exit, reason, ordersLeft);
     }
+
+    /// <summary>
+    /// A run that failed, by what its cancels left: exit code 7 once the venue lists none of its orders (the book
+    /// confirmed), else <paramref name="failed"/>, saying what is left (-1: the venue did not answer).
+    /// </summary>
+    private static (int Exit, string Reason) FailedAfterCancelling(int failed, string message, int left) => left switch
+    {
+        0 => (ExitCodes.FailedOrdersCancelled, $"{message} (every own order cancelled first)"),
+        < 0 => (failed, $"{message} (its orders could not be confirmed cancelled: the venue did not answer)"),
+        _ => (failed, $"{message} ({left} own orders could not be cancelled)"),
+    };
 
     /// <summary>The engine's options a spec gives (a worker's, a backtest's).</summary>
     public static EngineOptions EngineOptionsFor(ValidatedSpec spec, TimeSpan journalRetention) => new()
