@@ -46,8 +46,8 @@ public sealed class StorageFaultTests
                 Assert.True(ended.Contains("database or disk is full", StringComparison.Ordinal) && ended.TrimEnd().EndsWith("(every own order cancelled first)", StringComparison.Ordinal),
                     $"{ended}\n{d.Process.Output}\n{WorkerOutput(d)}");
 
-                // A while on the full disk: restarts that fail, never a worker the daemon lost track of.
-                var until = DateTime.UtcNow.AddSeconds(6);
+                // Three seconds on the full disk: restarts that fail, never a worker the daemon lost track of.
+                var until = DateTime.UtcNow.AddSeconds(3);
                 while (DateTime.UtcNow < until)
                 {
                     mostWorkers = Math.Max(mostWorkers, WorkersOf("diskfull"));

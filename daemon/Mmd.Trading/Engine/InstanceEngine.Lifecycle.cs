@@ -134,9 +134,11 @@ public sealed partial class InstanceEngine
         {
             while (true)
             {
+                // A cancel-all whose answer failed may have gone through all the same: the venue's list says.
+                try { await leg.Connector.CancelAllAsync(leg.Symbol, prefix, timeout); }
+                catch (Exception ex) when (ex is not OperationCanceledException) { EngineLog.StepFailed(_logger, _options.InstanceName, ex.Message); }
                 try
                 {
-                    await leg.Connector.CancelAllAsync(leg.Symbol, prefix, timeout);
                     var open = (await leg.Connector.GetOpenOrdersAsync(leg.Symbol, timeout)).Where(o => leg.Tracker.Owns(o.ClientOrderId)).ToList();
                     left = open.Count;
                     if (left == 0) return 0;

@@ -56,6 +56,7 @@ public sealed class Supervisor : IAsyncDisposable
             var actor = NewActor(entity.Name, spec, entity.SpecJson, validated, desired, DateTimeOffset.FromUnixTimeMilliseconds(entity.CreatedAtMs), entity.Restarts);
             // A worker that ended while the daemon was down ended first: it is the last run the book depends on.
             (int Pid, DateTimeOffset StartedAt, long RunId)? live = null;
+            var vanishedUnrecorded = false; // a vanished worker whose end the database could not take (a full disk)
             if (entity is { WorkerPid: { } pid, WorkerStartedAtMs: { } startedMs, WorkerRunId: { } runId })
             {
                 var startedAt = DateTimeOffset.FromUnixTimeMilliseconds(startedMs);
@@ -64,8 +65,17 @@ public sealed class Supervisor : IAsyncDisposable
                 {
                     SupervisionLog.WorkerVanished(_ctx.Logger, entity.Name, pid);
                     var sent = await _ctx.Journals.SentOrdersAsync(entity.Name, pid, cancellationToken);
-                    await _ctx.Store.WorkerEndedAsync(entity.Name, runId, null,
-                        WorkerJournals.Reason("the worker ended while the daemon was down", sent), sent, cancellationToken);
+                    try
+                    {
+                        await _ctx.Store.WorkerEndedAsync(entity.Name, runId, null,
+                            WorkerJournals.Reason("the worker ended while the daemon was down", sent), sent, cancellationToken);
+                    }
+                    catch (Exception ex) when (ex is not OperationCanceledException)
+                    {
+                        // The daemon starts all the same (its other instances' workers need it); that run's book counts as unconfirmed.
+                        SupervisionLog.NotRecorded(_ctx.Logger, entity.Name, "the end of a worker that ended while the daemon was down", ex.GetBaseException().Message);
+                        vanishedUnrecorded = sent != false;
+                    }
                 }
             }
             var last = await _ctx.Store.LastEndedRunAsync(entity.Name, cancellationToken);
@@ -77,7 +87,8 @@ public sealed class Supervisor : IAsyncDisposable
                     : (Found: true, last.ExitCode);
             // A run that ended with no exit code was killed.
             actor.Restore(RestoredState(desired, last), last?.Reason ?? "", last is null ? ExitCodes.Ok : last.ExitCode ?? -1,
-                last?.EndedAtMs is { } ended ? DateTimeOffset.FromUnixTimeMilliseconds(ended) : null, bookUnconfirmed: trading.Found && ExitCodes.ConfirmsFlatBook(trading.ExitCode) != true);
+                last?.EndedAtMs is { } ended ? DateTimeOffset.FromUnixTimeMilliseconds(ended) : null,
+                bookUnconfirmed: vanishedUnrecorded || (trading.Found && ExitCodes.ConfirmsFlatBook(trading.ExitCode) != true));
             if (live is { } worker)
             {
                 SupervisionLog.Adopting(_ctx.Logger, entity.Name, worker.Pid, worker.StartedAt);
