@@ -24,12 +24,13 @@ public sealed partial class InstanceEngine
         await _io.CancelAsync();
         foreach (var leg in Legs) leg.BookPump?.Cancel();
         _state = EngineState.Failed;
-        if (left == 0) EngineLog.FaultCancelled(_logger, _options.InstanceName);
-        else EngineLog.FaultOrdersLeft(_logger, _options.InstanceName, left);
         return new EngineFaultException(fault, left);
     }
 
-    /// <summary>Cancels every order of ours on each market, within the shutdown time: what is left (0; N listed still; -1 unconfirmed).</summary>
+    /// <summary>
+    /// After a fault or a failed reconciliation: every order of ours on each market cancelled, within the shutdown time,
+    /// and said in the log. Returns what is left (0; N listed still; -1 unconfirmed).
+    /// </summary>
     private async Task<int> CancelWhatRestsAsync()
     {
         using var timeout = new CancellationTokenSource(_options.ShutdownTimeout);
@@ -39,6 +40,8 @@ public sealed partial class InstanceEngine
             var legLeft = await CancelOwnOrdersAsync(leg, timeout.Token);
             left = left < 0 || legLeft < 0 ? -1 : left + legLeft;
         }
+        if (left == 0) EngineLog.FaultCancelled(_logger, _options.InstanceName);
+        else EngineLog.FaultOrdersLeft(_logger, _options.InstanceName, left);
         return left;
     }
 

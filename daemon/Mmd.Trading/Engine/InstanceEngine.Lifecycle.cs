@@ -121,42 +121,10 @@ public sealed partial class InstanceEngine
         return left;
     }
 
-    /// <summary>
-    /// Cancels every order with our prefix on the leg's market and asks the venue again until it lists none; the journal
-    /// is not needed (a fault's stop has none it can write). Returns 0 once none is listed, or on timeout how many were
-    /// listed last (-1: the venue never answered).
-    /// </summary>
-    private async Task<int> CancelOwnOrdersAsync(MarketLeg leg, CancellationToken timeout)
-    {
-        var prefix = ClientOrderIds.PrefixOf(_options.InstanceName);
-        var left = -1;
-        try
-        {
-            while (true)
-            {
-                // A cancel-all whose answer failed may have gone through all the same: the venue's list says.
-                try { await leg.Connector.CancelAllAsync(leg.Symbol, prefix, timeout); }
-                catch (Exception ex) when (ex is not OperationCanceledException) { EngineLog.StepFailed(_logger, _options.InstanceName, ex.Message); }
-                try
-                {
-                    var open = (await leg.Connector.GetOpenOrdersAsync(leg.Symbol, timeout)).Where(o => leg.Tracker.Owns(o.ClientOrderId)).ToList();
-                    left = open.Count;
-                    if (left == 0) return 0;
-                    foreach (var o in open)
-                        await leg.Connector.CancelOrderAsync(new CancelOrderRequest(leg.Symbol, o.VenueOrderId, o.ClientOrderId), timeout);
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    EngineLog.StepFailed(_logger, _options.InstanceName, ex.Message);
-                }
-                await Task.Delay(TimeSpan.FromMilliseconds(200), _time, timeout);
-            }
-        }
-        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
-        {
-            return left;
-        }
-    }
+    /// <summary>Every order of ours on the leg's market cancelled, the venue asked until it lists none (see OwnOrderCancel).</summary>
+    private async Task<int> CancelOwnOrdersAsync(MarketLeg leg, CancellationToken timeout) =>
+        (await OwnOrderCancel.CancelAsync(leg.Connector, leg.Symbol, _options.InstanceName, _time,
+            error => EngineLog.StepFailed(_logger, _options.InstanceName, error), timeout)).Left;
 
     private StatsSnapshot BuildSnapshot()
     {

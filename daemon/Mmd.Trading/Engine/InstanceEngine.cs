@@ -164,8 +164,6 @@ public sealed partial class InstanceEngine : IDisposable
             _state = EngineState.Stopping;
             failed.OrdersLeft = await CancelWhatRestsAsync();
             _state = EngineState.Failed;
-            if (failed.OrdersLeft == 0) EngineLog.FaultCancelled(_logger, _options.InstanceName);
-            else EngineLog.FaultOrdersLeft(_logger, _options.InstanceName, failed.OrdersLeft.Value);
             throw;
         }
         catch (Exception fault) when (_reconciled && fault is not OperationCanceledException)

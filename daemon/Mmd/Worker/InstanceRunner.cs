@@ -4,7 +4,6 @@ using Mmd.Hosting;
 using Mmd.Persistence;
 using Mmd.Specs;
 using Mmd.Trading.Engine;
-using Mmd.Trading.Orders;
 using Mmd.Trading.Risk;
 
 namespace Mmd.Worker;
@@ -225,24 +224,18 @@ public static class InstanceRunner
             if (spec.HedgeMarket is { } hedge) markets.Add((connectors.Hedge ?? connectors.Main, hedge.Symbol));
             var cancelled = 0;
             foreach (var (venue, symbol) in markets)
-                while (true)
+            {
+                var outcome = await OwnOrderCancel.CancelAsync(venue, symbol, spec.Name, TimeProvider.System,
+                    error => RunLog.LeftOrdersNotCancelled(log, spec.Name, error), bound.Token);
+                if (outcome.Left != 0)
                 {
-                    try { cancelled += await venue.CancelAllAsync(symbol, ClientOrderIds.PrefixOf(spec.Name), bound.Token); }
-                    catch (Exception ex) when (ex is not OperationCanceledException) { RunLog.LeftOrdersNotCancelled(log, spec.Name, ex.Message); }
-                    try
-                    {
-                        if (!(await venue.GetOpenOrdersAsync(symbol, bound.Token)).Any(o => ClientOrderIds.IsOwnedBy(o.ClientOrderId, spec.Name))) break;
-                    }
-                    catch (Exception ex) when (ex is not OperationCanceledException) { RunLog.LeftOrdersNotCancelled(log, spec.Name, ex.Message); }
-                    await Task.Delay(TimeSpan.FromMilliseconds(200), bound.Token);
+                    RunLog.LeftOrdersNotCancelled(log, spec.Name, "the venue did not confirm within 15 s");
+                    return null;
                 }
+                cancelled += outcome.Cancelled;
+            }
             RunLog.LeftOrdersCancelled(log, spec.Name, cancelled);
             return cancelled;
-        }
-        catch (OperationCanceledException) when (bound.IsCancellationRequested)
-        {
-            RunLog.LeftOrdersNotCancelled(log, spec.Name, "the venue did not confirm within 15 s");
-            return null;
         }
         finally
         {
