@@ -469,6 +469,7 @@ public sealed partial class InstanceActor
             var delay = failed ? _settings.BackoffAfter(_consecutiveFailures, wasRunning) : _settings.InitialBackoff;
             _nextRetryAt = now + delay;
             _state = InstanceState.Backoff;
+            ArmRetry(delay);
             SupervisionLog.BackingOff(_ctx.Logger, Name, delay.TotalSeconds, _consecutiveFailures, _lastExitReason);
         }
         else
@@ -478,6 +479,22 @@ public sealed partial class InstanceActor
             await RecordAsync(ct => _ctx.Store.SetDesiredStateAsync(Name, "stopped", resetRestarts: false, ct), "its desired state", cancellationToken);
         }
     }
+
+    /// <summary>
+    /// Wakes the actor as a backoff ends, so that the next worker starts then and not at the supervisor's next tick (up to
+    /// 250 ms later: a quarter of a second more without quotes, at every restart after the first). A zero delay needs none:
+    /// the step that scheduled it starts the worker.
+    /// </summary>
+    private void ArmRetry(TimeSpan delay)
+    {
+        _retryTimer?.Dispose();
+        _retryTimer = delay > TimeSpan.Zero
+            ? _ctx.Time.CreateTimer(static actor => ((InstanceActor)actor!).TryPost(Tick.Instance), this, delay + RetryTimerSlack, Timeout.InfiniteTimeSpan)
+            : null;
+    }
+
+    /// <summary>Timers count whole milliseconds: one that fired a hair before the retry's time would find it not yet due.</summary>
+    private static readonly TimeSpan RetryTimerSlack = TimeSpan.FromMilliseconds(2);
 
     internal static string DescribeExit(int? exitCode, Exiting? exiting)
     {

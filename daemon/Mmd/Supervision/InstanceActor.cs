@@ -45,6 +45,8 @@ public sealed partial class InstanceActor
     private int _restarts;
     private int _consecutiveFailures;
     private DateTimeOffset? _nextRetryAt;
+    // Wakes the actor when a backoff ends (see ArmRetry).
+    private ITimer? _retryTimer;
     private string _lastExitReason = "";
     private int _lastExitCode;
     // No worker confirmed that none of the instance's orders is left since one was last sent (ExitCodes.ConfirmsFlatBook).
@@ -170,6 +172,7 @@ public sealed partial class InstanceActor
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested) { }
+        _retryTimer?.Dispose();
         _worker?.Dispose();
     }
 
