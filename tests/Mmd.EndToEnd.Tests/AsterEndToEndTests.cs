@@ -21,7 +21,7 @@ public sealed class AsterEndToEndTests(ITestOutputHelper output)
     {
         await using var venue = await EmulatorProcess.StartAsterAsync();
         using var secretsDir = new TempDirectory();
-        await using var d = await VenueDaemon.StartAsync("aster", venue, secretsDir, AsterTestKeys.V3Variables);
+        await using var d = await VenueDaemon.StartAsync("aster", venue, secretsDir, AsterTestKeys.V3Variables, quickRestarts: true);
         var spec = d.Dir.Combine("ast.json");
         await File.WriteAllTextAsync(spec, SpecJson("ast", deadManSwitchSeconds: 30));
         var start = await d.MmctlAsync("start", "-f", spec);

@@ -24,7 +24,7 @@ public sealed class BackpackEndToEndTests(ITestOutputHelper output)
     {
         await using var venue = await EmulatorProcess.StartBackpackAsync();
         using var secretsDir = new TempDirectory();
-        await using var d = await StartDaemonAsync(venue, secretsDir);
+        await using var d = await StartDaemonAsync(venue, secretsDir, quickRestarts: true);
         var running = await StartQuotingAsync(d);
         Assert.Equal("backpack", running.Stats.Venue);
         var journal = Path.Combine(d.StateDir, "instances", "bp", "journal.db");
@@ -363,7 +363,8 @@ public sealed class BackpackEndToEndTests(ITestOutputHelper output)
         Assert.DoesNotContain(Secret, mmd.Output, StringComparison.Ordinal);
     }
 
-    private static Task<DaemonUnderTest> StartDaemonAsync(EmulatorProcess venue, TempDirectory secretsDir) => BackpackDaemon.StartAsync(venue, secretsDir);
+    private static Task<DaemonUnderTest> StartDaemonAsync(EmulatorProcess venue, TempDirectory secretsDir, bool quickRestarts = false) =>
+        BackpackDaemon.StartAsync(venue, secretsDir, quickRestarts);
 
     /// <summary>`mmctl start -f` of the "bp" spec; returns once it runs with its two quotes a side.</summary>
     private static async Task<Instance> StartQuotingAsync(DaemonUnderTest d)

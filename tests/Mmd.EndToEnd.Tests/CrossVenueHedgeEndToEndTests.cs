@@ -22,7 +22,7 @@ public sealed class CrossVenueHedgeEndToEndTests(ITestOutputHelper output)
     {
         await using var venue = await EmulatorProcess.StartBackpackAsync();
         using var secretsDir = new TempDirectory();
-        await using var d = await BackpackDaemon.StartAsync(venue, secretsDir);
+        await using var d = await BackpackDaemon.StartAsync(venue, secretsDir, quickRestarts: true);
         var spec = d.Dir.Combine("xv.json");
         await File.WriteAllTextAsync(spec, SpecJson("xv"));
         var start = await d.MmctlAsync("start", "-f", spec);

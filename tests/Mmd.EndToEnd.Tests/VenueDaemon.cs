@@ -5,12 +5,18 @@ namespace Mmd.EndToEnd.Tests;
 /// <summary>An mmd whose <paramref name="venueName"/> venue is an emulator process, with the venue's credentials in a 0600 secrets file.</summary>
 internal static class VenueDaemon
 {
-    public static async Task<DaemonUnderTest> StartAsync(string venueName, EmulatorProcess venue, TempDirectory secretsDir, IReadOnlyDictionary<string, string> credentials)
+    /// <param name="quickRestarts">Restarts after 0.1 s however many failures came before: for the tests that kill a worker
+    /// again and again, where what is tested is each restart's reconciliation, not how the backoff grows.</param>
+    public static async Task<DaemonUnderTest> StartAsync(string venueName, EmulatorProcess venue, TempDirectory secretsDir, IReadOnlyDictionary<string, string> credentials,
+        bool quickRestarts = false)
     {
         var secrets = secretsDir.Combine("secrets.env");
         await File.WriteAllTextAsync(secrets, $"# {venueName} credentials\n" + string.Concat(credentials.Select(c => $"{c.Key}={c.Value}\n")));
         File.SetUnixFileMode(secrets, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        return await DaemonUnderTest.StartAsync(new() { ["maxBackoffSeconds"] = 1 }, new()
+        var supervision = quickRestarts
+            ? new Dictionary<string, object> { ["initialBackoffSeconds"] = 0.1, ["maxBackoffSeconds"] = 0.1 }
+            : new Dictionary<string, object> { ["maxBackoffSeconds"] = 1 };
+        return await DaemonUnderTest.StartAsync(supervision, new()
         {
             ["secretsFile"] = secrets,
             ["venues"] = new Dictionary<string, object> { [venueName] = new Dictionary<string, object> { ["restUrl"] = venue.RestUrl, ["wsUrl"] = venue.WebSocketUrl } },

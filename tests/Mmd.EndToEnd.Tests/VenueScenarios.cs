@@ -43,7 +43,7 @@ internal static class VenueScenarios
     public static async Task SurvivesKill9sAsync(VenueUnderTest v, EmulatorProcess venue, string instance, string secret, ITestOutputHelper output)
     {
         using var secretsDir = new TempDirectory();
-        await using var d = await VenueDaemon.StartAsync(v.Name, venue, secretsDir, v.Credentials);
+        await using var d = await VenueDaemon.StartAsync(v.Name, venue, secretsDir, v.Credentials, quickRestarts: true);
         var spec = d.Dir.Combine(instance + ".json");
         await File.WriteAllTextAsync(spec, v.SpecJson(instance));
         var start = await d.MmctlAsync("start", "-f", spec);
