@@ -10,7 +10,9 @@ namespace Mmd.Persistence;
 /// <summary>
 /// Applies a context's migrations only when the file lacks the newest one. EF's migrator builds its whole design
 /// services to find out that nothing is pending, which cost about half a second of every daemon and worker start;
-/// one query of the history table answers that for an up-to-date file.
+/// one query of the history table answers that for an up-to-date file. A new file is created from EF's script of every
+/// migration, checked in beside them (<see cref="SchemaScript{TContext}"/>): the same statements the migrator would
+/// run, without building it (another 0.6 s of a new instance's first start).
 /// </summary>
 /// <remarks>
 /// EF Core serializes migrators on SQLite with a row in <c>__EFMigrationsLock</c>, which nothing removes when the
@@ -50,10 +52,17 @@ public static class MigrationGate
             // Another process may have migrated the file while this one waited for the lock.
             if (!await IsCurrentAsync<TContext>(connectionString, cancellationToken))
             {
-                if (await RemoveStaleLockAsync(connectionString, cancellationToken) is { } since && log is not null)
-                    PersistenceLog.StaleMigrationLockRemoved(log, path, since);
-                await using var db = create();
-                await db.Database.MigrateAsync(cancellationToken);
+                if (await IsEmptyAsync(connectionString, cancellationToken))
+                {
+                    await ExecuteAsync(connectionString, SchemaScript<TContext>(), cancellationToken);
+                }
+                else
+                {
+                    if (await RemoveStaleLockAsync(connectionString, cancellationToken) is { } since && log is not null)
+                        PersistenceLog.StaleMigrationLockRemoved(log, path, since);
+                    await using var db = create();
+                    await db.Database.MigrateAsync(cancellationToken);
+                }
             }
         }
         await using var connection = new SqliteConnection(connectionString);
@@ -61,6 +70,39 @@ public static class MigrationGate
         await using var wal = connection.CreateCommand();
         wal.CommandText = "PRAGMA journal_mode=WAL;";
         await wal.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// EF's script of every migration of <typeparamref name="TContext"/>, from none to the newest (`dotnet ef migrations
+    /// script --context <typeparamref name="TContext"/>`): each migration in its own transaction with its history row, as
+    /// the migrator runs them. A test holds it equal to what EF generates, so a new migration cannot leave it behind.
+    /// </summary>
+    public static string SchemaScript<TContext>() where TContext : DbContext
+    {
+        var name = typeof(TContext).Name + ".sql";
+        using var stream = typeof(TContext).Assembly.GetManifestResourceStream(name)
+            ?? throw new InvalidOperationException($"{name} is not embedded in {typeof(TContext).Assembly.GetName().Name}");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+
+    /// <summary>A file with nothing in it yet (SQLite makes an empty database of a path that did not exist).</summary>
+    private static async Task<bool> IsEmptyAsync(string connectionString, CancellationToken cancellationToken)
+    {
+        await using var connection = new SqliteConnection(connectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM sqlite_master";
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture) == 0;
+    }
+
+    private static async Task ExecuteAsync(string connectionString, string sql, CancellationToken cancellationToken)
+    {
+        await using var connection = new SqliteConnection(connectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>The id of the newest migration compiled for <typeparamref name="TContext"/>.</summary>

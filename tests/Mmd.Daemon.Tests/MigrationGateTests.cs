@@ -1,5 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.Logging.Testing;
 using Mmd.Persistence;
 using Mmd.Persistence.Daemon;
@@ -133,4 +135,60 @@ public sealed class MigrationGateTests
         await using var db = new MmdDbContext(MmdDatabase.Options(path));
         Assert.Empty(await db.Database.GetPendingMigrationsAsync());
     }
+
+    [Fact]
+    public void SchemaScripts_AreEfsOwnScriptOfEveryMigration()
+    {
+        using var dir = new TempDirectory();
+        using (var journal = new MmdDbContext(MmdDatabase.Options(dir.Combine("j.db"))))
+            AssertIsEfsScript(journal, MigrationGate.SchemaScript<MmdDbContext>(), "daemon/Mmd.Persistence/Migrations/MmdDbContext.sql");
+        using var daemon = new DaemonDbContext(DaemonDatabase.Options(dir.Combine("d.db")));
+        AssertIsEfsScript(daemon, MigrationGate.SchemaScript<DaemonDbContext>(), "daemon/Mmd.Persistence/Migrations/Daemon/DaemonDbContext.sql");
+    }
+
+    private static void AssertIsEfsScript(DbContext db, string script, string file)
+    {
+        var generated = db.GetService<IMigrator>().GenerateScript();
+        Assert.True(generated.ReplaceLineEndings() == script.ReplaceLineEndings(),
+            $"{file} is not EF's script of the migrations: after adding a migration, write it again with " +
+            $"`dotnet ef migrations script --project daemon/Mmd.Persistence --context {db.GetType().Name} -o {file}`");
+    }
+
+    [Fact]
+    public async Task ANewFile_IsCreatedFromTheScript_WithTheSchemaAndHistoryEfsMigratorGivesIt()
+    {
+        using var dir = new TempDirectory();
+        await MmdDatabase.OpenAsync(dir.Combine("j.db"), CancellationToken.None);
+        await using (var db = new MmdDbContext(MmdDatabase.Options(dir.Combine("j-ef.db")))) await db.Database.MigrateAsync();
+        await DaemonDatabase.OpenAsync(dir.Combine("d.db"), CancellationToken.None);
+        await using (var db = new DaemonDbContext(DaemonDatabase.Options(dir.Combine("d-ef.db")))) await db.Database.MigrateAsync();
+
+        foreach (var (created, migrated) in new[] { ("j.db", "j-ef.db"), ("d.db", "d-ef.db") })
+        {
+            Assert.Equal(await SchemaAsync(dir.Combine(migrated)), await SchemaAsync(dir.Combine(created)));
+            // The migrator's own lock table: the new file never had a migrator run on it.
+            Assert.Equal((1L, 0L), (await TablesNamedAsync(dir.Combine(migrated), "__EFMigrationsLock"), await TablesNamedAsync(dir.Combine(created), "__EFMigrationsLock")));
+        }
+        await using var journal = new MmdDbContext(MmdDatabase.Options(dir.Combine("j.db")));
+        Assert.Empty(await journal.Database.GetPendingMigrationsAsync());
+    }
+
+    /// <summary>Every table, index and history row of the file but the migrator's lock table, as SQLite keeps them.</summary>
+    private static async Task<List<string>> SchemaAsync(string path)
+    {
+        await using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT type || ' ' || name || ' ' || IFNULL(sql, '') FROM sqlite_master WHERE name <> '__EFMigrationsLock'
+            UNION ALL SELECT 'history ' || MigrationId || ' ' || ProductVersion FROM "__EFMigrationsHistory" ORDER BY 1
+            """;
+        var rows = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync()) rows.Add(reader.GetString(0));
+        return rows;
+    }
+
+    private static async Task<long> TablesNamedAsync(string path, string table) =>
+        (long)(await SqliteFile.ScalarAsync(path, $"SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = '{table}'"))!;
 }
