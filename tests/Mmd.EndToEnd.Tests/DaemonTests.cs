@@ -164,6 +164,7 @@ public sealed class DaemonTests
         Assert.Contains("signal 9", again.LastExitReason, StringComparison.Ordinal);
         var status = await d.MmctlAsync("status", "bot");
         Assert.Contains("signal 9", status.StandardOutput, StringComparison.Ordinal);
+        Assert.Matches(@"\bbot\s+RUNNING\s.*\s\d+s ago: killed by signal 9", (await d.MmctlAsync("status")).StandardOutput); // the table: when, then why
 
         // The history: both workers, the killed one ended before the new one started, and the events in between.
         var history = await d.MmctlAsync("history", "bot");

@@ -77,9 +77,13 @@ public static partial class Printer
             s is null ? (i.Spec.QuotingPaused ? "paused" : "-") : s.KillSwitchTripped ? "kill switch" : s.DailyLossHalt.Length > 0 ? "daily loss" : s.QuotingPaused ? "paused" : $"{s.OpenBuyOrders}/{s.OpenSellOrders}",
             s?.Session is null ? "-" : s.Session.Fills.ToString(CultureInfo.InvariantCulture),
             s?.Session is null ? "-" : Money(s.Session.NetPnl),
-            i.LastExitReason,
+            LastExit(i, now),
         ];
     }
+
+    /// <summary>How long ago and why: a running instance's last exit may be from days before, or from a moment ago.</summary>
+    private static string LastExit(Instance i, DateTimeOffset now) =>
+        i.LastExitReason.Length == 0 || i.LastExitAt is null ? i.LastExitReason : $"{Age(now - i.LastExitAt.ToDateTimeOffset())} ago: {i.LastExitReason}";
 
     public static string State(Instance i, DateTimeOffset now)
     {
