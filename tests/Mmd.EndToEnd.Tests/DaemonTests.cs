@@ -194,6 +194,8 @@ public sealed class DaemonTests
         Assert.True(both.ExitCode == 0, both.ToString());
         foreach (var name in new[] { "a", "b" }) await d.WaitForAsync(name, i => i.State == InstanceState.Running, $"{name} running");
         Assert.Equal(0, (await d.MmctlAsync("stop", "a")).ExitCode);
+        // Under the table, the two at a glance (the stopped one's last session counts too).
+        Assert.Matches(@"(?m)^2 instances: 1 running, 1 stopped; this session: \d+ fills, net PnL -?[\d.]+ USDC$", (await d.MmctlAsync("status")).StandardOutput);
         var all = await d.MmctlAsync("start", "--all", "-q");
         Assert.Equal((0, "a"), (all.ExitCode, all.StandardOutput.Trim())); // b was running: only a is started
         await d.WaitForAsync("a", i => i.State == InstanceState.Running, "a running again");

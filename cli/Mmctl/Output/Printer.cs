@@ -49,6 +49,22 @@ public static partial class Printer
             return;
         }
         Write(InstanceTable(instances, now));
+        if (instances.Count > 1) Console.Out.WriteLine(Totals(instances));
+    }
+
+    /// <summary>
+    /// The instances at a glance, under their table: how many in each state, and this session's fills and net PnL added
+    /// up (by quote asset: USDC and USDT are not one currency).
+    /// </summary>
+    public static string Totals(IReadOnlyCollection<Instance> instances)
+    {
+        var states = instances.GroupBy(i => i.State).OrderBy(g => g.Key).Select(g => $"{g.Count()} {StateName(g.Key).ToLowerInvariant()}");
+        var trading = instances.Where(i => i.Stats?.Session is not null).Select(i => i.Stats).ToList();
+        var pnl = trading.Where(s => s.QuoteAsset.Length > 0 && decimal.TryParse(s.Session.NetPnl, NumberStyles.Float, CultureInfo.InvariantCulture, out _))
+            .GroupBy(s => s.QuoteAsset, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => $"{Money(g.Sum(s => Number(s.Session.NetPnl)).ToString(CultureInfo.InvariantCulture))} {g.Key}").ToList();
+        var fills = trading.Aggregate(0UL, (sum, s) => sum + s.Session.Fills);
+        return $"{instances.Count} instances: {string.Join(", ", states)}; this session: {fills} fills, net PnL {(pnl.Count == 0 ? "0" : string.Join(", ", pnl))}";
     }
 
     public static Table InstanceTable(IEnumerable<Instance> instances, DateTimeOffset now)
