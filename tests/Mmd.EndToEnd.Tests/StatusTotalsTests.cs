@@ -1,14 +1,18 @@
 using GrpcMM.Protos.V1;
 using Mmctl.Output;
+using Spectre.Console;
 
 namespace Mmd.EndToEnd.Tests;
 
-/// <summary>The line under `mmctl status`'s table (mmctl's printer alone; the end-to-end tests see it under a real table).</summary>
+/// <summary>
+/// The line under `mmctl status`'s table and `mmctl watch`'s live one (mmctl's printer alone; the end-to-end tests see it
+/// under a real status table).
+/// </summary>
 public sealed class StatusTotalsTests
 {
     private static Instance Trading(string name, InstanceState state, string quote, ulong fills, string netPnl) => new()
     {
-        Name = name, State = state,
+        Name = name, State = state, Spec = new InstanceSpec { Venue = "paper", Symbol = "SOL_USDC" },
         Stats = new InstanceStats { QuoteAsset = quote, Session = new TradingFigures { Fills = fills, NetPnl = netPnl } },
     };
 
@@ -30,5 +34,25 @@ public sealed class StatusTotalsTests
     {
         Assert.Equal("2 instances: 2 created; this session: 0 fills, net PnL 0",
             Printer.Totals([new Instance { Name = "a", State = InstanceState.Created }, new Instance { Name = "b", State = InstanceState.Created }]));
+    }
+
+    [Fact]
+    public void WatchsLiveView_HasTheTotalsUnderTheTable_OnceThereIsMoreThanOneInstance()
+    {
+        Instance[] two = [Trading("a", InstanceState.Running, "USDC", 1, "0.5"), Trading("b", InstanceState.Stopped, "USDC", 2, "0.25")];
+        var lines = Render(Printer.LiveView(two, DateTimeOffset.UtcNow));
+        Assert.Equal("2 instances: 1 running, 1 stopped; this session: 3 fills, net PnL 0.75 USDC", lines[^1]);
+        Assert.Contains(lines, l => l.TrimStart().StartsWith("b ", StringComparison.Ordinal)); // the table is above it
+        Assert.DoesNotContain(Render(Printer.LiveView(two[..1], DateTimeOffset.UtcNow)), l => l.Contains("instances:", StringComparison.Ordinal));
+    }
+
+    /// <summary>What a terminal without colours shows of it, line by line, blank lines left out.</summary>
+    private static List<string> Render(Spectre.Console.Rendering.IRenderable view)
+    {
+        var text = new StringWriter();
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors, Out = new AnsiConsoleOutput(text) });
+        console.Profile.Width = 200;
+        console.Write(view);
+        return text.ToString().Split('\n').Select(l => l.TrimEnd()).Where(l => l.Length > 0).ToList();
     }
 }

@@ -34,7 +34,7 @@ public sealed class WatchCommand
                 else Console.Out.WriteLine($"{e.Time.ToDateTimeOffset():HH:mm:ss} {e.Instance} #{e.Sequence} {Describe(e)}");
             return ExitCodes.Ok;
         }
-        var table = Printer.InstanceTable(latest.Values, DateTimeOffset.UtcNow);
+        var table = Printer.LiveView(latest.Values, DateTimeOffset.UtcNow);
         await AnsiConsole.Live(table).StartAsync(async live =>
         {
             await foreach (var e in StreamAsync(c, wanted, resume, ct))
@@ -53,7 +53,7 @@ public sealed class WatchCommand
                         break;
                     case WatchEvent.KindOneofCase.Deleted: latest.Remove(e.Instance); break;
                 }
-                live.UpdateTarget(Printer.InstanceTable(latest.Values, DateTimeOffset.UtcNow));
+                live.UpdateTarget(Printer.LiveView(latest.Values, DateTimeOffset.UtcNow));
             }
         });
         return ExitCodes.Ok;

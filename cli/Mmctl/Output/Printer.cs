@@ -67,6 +67,10 @@ public static partial class Printer
         return $"{instances.Count} instances: {string.Join(", ", states)}; this session: {fills} fills, net PnL {(pnl.Count == 0 ? "0" : string.Join(", ", pnl))}";
     }
 
+    /// <summary>`mmctl watch`'s live view: the table, and the totals line under it as `mmctl status` prints it.</summary>
+    public static Spectre.Console.Rendering.IRenderable LiveView(IReadOnlyCollection<Instance> instances, DateTimeOffset now) =>
+        instances.Count > 1 ? new Rows(InstanceTable(instances, now), new Text(Totals(instances))) : InstanceTable(instances, now);
+
     public static Table InstanceTable(IEnumerable<Instance> instances, DateTimeOffset now)
     {
         var table = new Table().Border(TableBorder.Simple);
