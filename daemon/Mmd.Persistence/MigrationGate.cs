@@ -46,23 +46,20 @@ public static class MigrationGate
     private static async Task MigrateAsync<TContext>(string path, string connectionString, Func<TContext> create, ILogger? log, CancellationToken cancellationToken)
         where TContext : DbContext
     {
-        if (!await IsCurrentAsync<TContext>(connectionString, cancellationToken))
+        if (await StateOfAsync<TContext>(connectionString, cancellationToken) != FileState.Current)
         {
             await using var migrating = await LockAsync(path + ".migrating", cancellationToken);
             // Another process may have migrated the file while this one waited for the lock.
-            if (!await IsCurrentAsync<TContext>(connectionString, cancellationToken))
+            switch (await StateOfAsync<TContext>(connectionString, cancellationToken))
             {
-                if (await IsEmptyAsync(connectionString, cancellationToken))
-                {
+                case FileState.Empty:
                     await ExecuteAsync(connectionString, SchemaScript<TContext>(), cancellationToken);
-                }
-                else
-                {
+                    break;
+                case FileState.Behind:
                     if (await RemoveStaleLockAsync(connectionString, cancellationToken) is { } since && log is not null)
                         PersistenceLog.StaleMigrationLockRemoved(log, path, since);
-                    await using var db = create();
-                    await db.Database.MigrateAsync(cancellationToken);
-                }
+                    await using (var db = create()) await db.Database.MigrateAsync(cancellationToken);
+                    break;
             }
         }
         await using var connection = new SqliteConnection(connectionString);
@@ -86,16 +83,6 @@ public static class MigrationGate
         return reader.ReadToEnd();
     }
 
-    /// <summary>A file with nothing in it yet (SQLite makes an empty database of a path that did not exist).</summary>
-    private static async Task<bool> IsEmptyAsync(string connectionString, CancellationToken cancellationToken)
-    {
-        await using var connection = new SqliteConnection(connectionString);
-        await connection.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT COUNT(*) FROM sqlite_master";
-        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture) == 0;
-    }
-
     private static async Task ExecuteAsync(string connectionString, string sql, CancellationToken cancellationToken)
     {
         await using var connection = new SqliteConnection(connectionString);
@@ -113,7 +100,10 @@ public static class MigrationGate
             .OfType<string>()
             .Max(StringComparer.Ordinal) ?? throw new InvalidOperationException($"{typeof(TContext).Name} has no migrations");
 
-    private static async Task<bool> IsCurrentAsync<TContext>(string connectionString, CancellationToken cancellationToken) where TContext : DbContext
+    /// <summary>Up to date; empty (SQLite makes an empty database of a path that did not exist); or anything else, which EF's migrator brings forward.</summary>
+    private enum FileState { Current, Empty, Behind }
+
+    private static async Task<FileState> StateOfAsync<TContext>(string connectionString, CancellationToken cancellationToken) where TContext : DbContext
     {
         await using var connection = new SqliteConnection(connectionString);
         await connection.OpenAsync(cancellationToken);
@@ -121,9 +111,14 @@ public static class MigrationGate
         command.CommandText = "SELECT MigrationId FROM \"__EFMigrationsHistory\" ORDER BY MigrationId DESC LIMIT 1";
         try
         {
-            return await command.ExecuteScalarAsync(cancellationToken) is string applied && string.Equals(applied, LatestMigration<TContext>(), StringComparison.Ordinal);
+            return await command.ExecuteScalarAsync(cancellationToken) is string applied && string.Equals(applied, LatestMigration<TContext>(), StringComparison.Ordinal)
+                ? FileState.Current : FileState.Behind;
         }
-        catch (SqliteException ex) when (ex.SqliteErrorCode == NoSuchTable) { return false; } // a new file
+        catch (SqliteException ex) when (ex.SqliteErrorCode == NoSuchTable)
+        {
+            command.CommandText = "SELECT COUNT(*) FROM sqlite_master";
+            return (long)(await command.ExecuteScalarAsync(cancellationToken))! == 0 ? FileState.Empty : FileState.Behind;
+        }
     }
 
     /// <summary>An exclusive flock on <paramref name="path"/> (FileShare.None), waited for; the OS drops it with its process.</summary>

@@ -42,16 +42,25 @@ public sealed class InstanceActorRetryTests : IDisposable
             // The exit waits a moment (on the clock) for the worker's last messages: move the clock until the start answers.
             await Until.TrueAsync(() =>
             {
-                if (!start.IsCompleted) _time.Advance(TimeSpan.FromMilliseconds(500));
+                if (!start.IsCompleted) _time.Advance(TimeSpan.FromMilliseconds(100));
                 return start.IsCompleted;
             }, "the first worker failed and the start answered");
             var backingOff = await start;
             Assert.Equal((InstanceState.Backoff, 0u), (backingOff.State, backingOff.Restarts));
             Assert.Contains("exit code 2", backingOff.LastExitReason, StringComparison.Ordinal);
 
-            // Its retry is due: the clock moves there and no message comes; the actor starts the next worker by itself.
-            _time.Advance(backingOff.NextRetryAt.ToDateTimeOffset() - _time.GetUtcNow() + TimeSpan.FromMilliseconds(5));
-            await Until.TrueAsync(() => actor.Snapshot.Restarts == 1, "the next worker started as the backoff ended", TimeSpan.FromSeconds(30));
+            // The clock moves up to its retry and past it in small steps, and no message comes: the actor starts the next worker
+            // by itself as the retry comes. (The clock moved on in steps as the actor backed off, so it may have been armed
+            // a step late.)
+            var retryAt = backingOff.NextRetryAt.ToDateTimeOffset();
+            _time.Advance(retryAt - _time.GetUtcNow() - TimeSpan.FromMilliseconds(100));
+            Assert.Equal(0u, actor.Snapshot.Restarts);
+            await Until.TrueAsync(() =>
+            {
+                if (actor.Snapshot.Restarts == 0) _time.Advance(TimeSpan.FromMilliseconds(10));
+                return actor.Snapshot.Restarts == 1;
+            }, "the next worker started as the backoff ended", TimeSpan.FromSeconds(30));
+            Assert.True(_time.GetUtcNow() - retryAt < TimeSpan.FromSeconds(1), $"started {(_time.GetUtcNow() - retryAt).TotalMilliseconds} ms after its retry, on the clock");
         }
         finally
         {

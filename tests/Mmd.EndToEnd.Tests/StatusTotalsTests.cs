@@ -1,6 +1,5 @@
 using GrpcMM.Protos.V1;
 using Mmctl.Output;
-using Spectre.Console;
 
 namespace Mmd.EndToEnd.Tests;
 
@@ -40,19 +39,9 @@ public sealed class StatusTotalsTests
     public void WatchsLiveView_HasTheTotalsUnderTheTable_OnceThereIsMoreThanOneInstance()
     {
         Instance[] two = [Trading("a", InstanceState.Running, "USDC", 1, "0.5"), Trading("b", InstanceState.Stopped, "USDC", 2, "0.25")];
-        var lines = Render(Printer.LiveView(two, DateTimeOffset.UtcNow));
+        var lines = Printer.Lines(Printer.LiveView(two, DateTimeOffset.UtcNow), 200);
         Assert.Equal("2 instances: 1 running, 1 stopped; this session: 3 fills, net PnL 0.75 USDC", lines[^1]);
         Assert.Contains(lines, l => l.TrimStart().StartsWith("b ", StringComparison.Ordinal)); // the table is above it
-        Assert.DoesNotContain(Render(Printer.LiveView(two[..1], DateTimeOffset.UtcNow)), l => l.Contains("instances:", StringComparison.Ordinal));
-    }
-
-    /// <summary>What a terminal without colours shows of it, line by line, blank lines left out.</summary>
-    private static List<string> Render(Spectre.Console.Rendering.IRenderable view)
-    {
-        var text = new StringWriter();
-        var console = AnsiConsole.Create(new AnsiConsoleSettings { Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors, Out = new AnsiConsoleOutput(text) });
-        console.Profile.Width = 200;
-        console.Write(view);
-        return text.ToString().Split('\n').Select(l => l.TrimEnd()).Where(l => l.Length > 0).ToList();
+        Assert.DoesNotContain(Printer.Lines(Printer.LiveView(two[..1], DateTimeOffset.UtcNow), 200), l => l.Contains("instances:", StringComparison.Ordinal));
     }
 }

@@ -18,17 +18,22 @@ public static partial class Printer
     /// </summary>
     public static void Write(Spectre.Console.Rendering.IRenderable renderable)
     {
+        foreach (var line in Lines(renderable, AnsiConsole.Profile.Width)) Console.Out.WriteLine(line);
+    }
+
+    /// <summary>What a terminal without colours, <paramref name="width"/> wide, shows of it: trimmed lines, the blank ones around it left out.</summary>
+    public static IReadOnlyList<string> Lines(Spectre.Console.Rendering.IRenderable renderable, int width)
+    {
         var text = new StringWriter();
         var console = AnsiConsole.Create(new AnsiConsoleSettings
         {
             Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors, Out = new AnsiConsoleOutput(text),
         });
-        console.Profile.Width = AnsiConsole.Profile.Width;
+        console.Profile.Width = width;
         console.Write(renderable);
         var lines = text.ToString().Split('\n').Select(l => l.TrimEnd()).ToList();
         var first = lines.FindIndex(l => l.Length > 0);
-        var last = lines.FindLastIndex(l => l.Length > 0);
-        for (var i = first; first >= 0 && i <= last; i++) Console.Out.WriteLine(lines[i]);
+        return first < 0 ? [] : lines[first..(lines.FindLastIndex(l => l.Length > 0) + 1)];
     }
 
     public static void Instances(IReadOnlyList<Instance> instances, Commands.CommonOptions o, DateTimeOffset now)
@@ -49,27 +54,30 @@ public static partial class Printer
             return;
         }
         Write(InstanceTable(instances, now));
-        if (instances.Count > 1) Console.Out.WriteLine(Totals(instances));
+        if (Totals(instances) is { } totals) Console.Out.WriteLine(totals);
     }
 
     /// <summary>
-    /// The instances at a glance, under their table: how many in each state, and this session's fills and net PnL added
-    /// up (by quote asset: USDC and USDT are not one currency).
+    /// The instances at a glance, under their table when there is more than one (null otherwise): how many in each state,
+    /// and this session's fills and net PnL added up (by quote asset: USDC and USDT are not one currency).
     /// </summary>
-    public static string Totals(IReadOnlyCollection<Instance> instances)
+    public static string? Totals(IReadOnlyCollection<Instance> instances)
     {
+        if (instances.Count < 2) return null;
         var states = instances.GroupBy(i => i.State).OrderBy(g => g.Key).Select(g => $"{g.Count()} {StateName(g.Key).ToLowerInvariant()}");
         var trading = instances.Where(i => i.Stats?.Session is not null).Select(i => i.Stats).ToList();
-        var pnl = trading.Where(s => s.QuoteAsset.Length > 0 && decimal.TryParse(s.Session.NetPnl, NumberStyles.Float, CultureInfo.InvariantCulture, out _))
-            .GroupBy(s => s.QuoteAsset, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal)
-            .Select(g => $"{Money(g.Sum(s => Number(s.Session.NetPnl)).ToString(CultureInfo.InvariantCulture))} {g.Key}").ToList();
+        var pnl = trading
+            .Select(s => (Asset: s.QuoteAsset, Known: decimal.TryParse(s.Session.NetPnl, NumberStyles.Number, CultureInfo.InvariantCulture, out var net), Net: net))
+            .Where(p => p.Asset.Length > 0 && p.Known)
+            .GroupBy(p => p.Asset, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => $"{Money(g.Sum(p => p.Net))} {g.Key}").ToList();
         var fills = trading.Aggregate(0UL, (sum, s) => sum + s.Session.Fills);
         return $"{instances.Count} instances: {string.Join(", ", states)}; this session: {fills} fills, net PnL {(pnl.Count == 0 ? "0" : string.Join(", ", pnl))}";
     }
 
     /// <summary>`mmctl watch`'s live view: the table, and the totals line under it as `mmctl status` prints it.</summary>
     public static Spectre.Console.Rendering.IRenderable LiveView(IReadOnlyCollection<Instance> instances, DateTimeOffset now) =>
-        instances.Count > 1 ? new Rows(InstanceTable(instances, now), new Text(Totals(instances))) : InstanceTable(instances, now);
+        Totals(instances) is { } totals ? new Rows(InstanceTable(instances, now), new Text(totals)) : InstanceTable(instances, now);
 
     public static Table InstanceTable(IEnumerable<Instance> instances, DateTimeOffset now)
     {
@@ -128,8 +136,9 @@ public static partial class Printer
     /// <summary>A decimal in full, without trailing zeros: as the wire writes one.</summary>
     private static string Plain(decimal value) => value.ToString("0.############################", CultureInfo.InvariantCulture);
 
-    private static string Money(string text) =>
-        decimal.TryParse(text, NumberStyles.Number, CultureInfo.InvariantCulture, out var v) ? Math.Round(v, 4).ToString("0.####", CultureInfo.InvariantCulture) : "-";
+    private static string Money(string text) => decimal.TryParse(text, NumberStyles.Number, CultureInfo.InvariantCulture, out var v) ? Money(v) : "-";
+
+    private static string Money(decimal value) => Math.Round(value, 4).ToString("0.####", CultureInfo.InvariantCulture);
 
     /// <summary>
     /// An average price (an entry price) to 8 decimals: a division's 28 digits say nothing a trader can use. The exact

@@ -469,7 +469,7 @@ public sealed partial class InstanceActor
             var delay = failed ? _settings.BackoffAfter(_consecutiveFailures, wasRunning) : _settings.InitialBackoff;
             _nextRetryAt = now + delay;
             _state = InstanceState.Backoff;
-            ArmRetry(delay);
+            ArmRetry(_nextRetryAt.Value);
             SupervisionLog.BackingOff(_ctx.Logger, Name, delay.TotalSeconds, _consecutiveFailures, _lastExitReason);
         }
         else
@@ -481,15 +481,16 @@ public sealed partial class InstanceActor
     }
 
     /// <summary>
-    /// Wakes the actor as a backoff ends, so that the next worker starts then and not at the supervisor's next tick (up to
-    /// 250 ms later: a quarter of a second more without quotes, at every restart after the first). A zero delay needs none:
-    /// the step that scheduled it starts the worker.
+    /// Wakes the actor at <paramref name="retryAt"/>, so that the next worker starts then and not at the supervisor's next
+    /// tick (up to 250 ms later: a quarter of a second more without quotes, at every restart after the first). Timed from
+    /// the clock now, not from when the delay was chosen; a retry already due needs none: this step starts the worker.
     /// </summary>
-    private void ArmRetry(TimeSpan delay)
+    private void ArmRetry(DateTimeOffset retryAt)
     {
         _retryTimer?.Dispose();
-        _retryTimer = delay > TimeSpan.Zero
-            ? _ctx.Time.CreateTimer(static actor => ((InstanceActor)actor!).TryPost(Tick.Instance), this, delay + RetryTimerSlack, Timeout.InfiniteTimeSpan)
+        var due = retryAt - _ctx.Time.GetUtcNow();
+        _retryTimer = due > TimeSpan.Zero
+            ? _ctx.Time.CreateTimer(static actor => ((InstanceActor)actor!).TryPost(Tick.Instance), this, due + RetryTimerSlack, Timeout.InfiniteTimeSpan)
             : null;
     }
 
