@@ -14,22 +14,26 @@ public static class VenueFactory
 {
     /// <summary>The connector of <paramref name="venue"/> for this instance (its hedge market's, for a cross-venue hedge).</summary>
     /// <param name="shares">The venues' request shares, taken before the first request: null, alone on the venue.</param>
-    public static async Task<IExchangeConnector> CreateAsync(string venue, ValidatedSpec spec, DaemonConfig config, TimeProvider time, CancellationToken cancellationToken,
+    public static Task<IExchangeConnector> CreateAsync(string venue, ValidatedSpec spec, DaemonConfig config, TimeProvider time, CancellationToken cancellationToken,
+        VenueShares? shares = null) => CreateAsync(venue, VenueSettings.Of(spec), config, time, cancellationToken, shares);
+
+    /// <summary>The connector of <paramref name="venue"/> with these settings.</summary>
+    public static async Task<IExchangeConnector> CreateAsync(string venue, VenueSettings settings, DaemonConfig config, TimeProvider time, CancellationToken cancellationToken,
         VenueShares? shares = null)
     {
         switch (venue)
         {
             case "paper":
-                var exchange = new PaperExchange(spec.Paper with { StateDirectory = Path.Combine(config.StateDir, "paper") }, time);
-                exchange.Start();
-                return new PaperConnector(exchange, spec.Paper.Account, ownsExchange: true);
+                var exchange = new PaperExchange(settings.Paper with { StateDirectory = Path.Combine(config.StateDir, "paper") }, time);
+                if (!settings.ReadOnly) exchange.Start();
+                return new PaperConnector(exchange, settings.Paper.Account, ownsExchange: true);
             case "backpack":
-                var backpack = new BackpackConnector(BackpackOptionsFrom(config.Venues.GetValueOrDefault("backpack")) with { MarginFlags = spec.BackpackMarginFlags },
-                    BackpackCredentials.From(Credentials(config)), spec.Name, spec.BackpackClientIdTag, time);
+                var backpack = new BackpackConnector(BackpackOptionsFrom(config.Venues.GetValueOrDefault("backpack")) with { MarginFlags = settings.BackpackMarginFlags },
+                    BackpackCredentials.From(Credentials(config)), settings.InstanceName, settings.BackpackClientIdTag, time);
                 return await ConnectedAsync(backpack, backpack.ConnectAsync, shares, cancellationToken);
             case "aster":
-                var aster = new AsterConnector(AsterOptionsFrom(config.Venues.GetValueOrDefault("aster"), spec.Aster),
-                    AsterCredentials.From(Credentials(config), spec.Aster.Signing, spec.Aster.Testnet ? AsterEip712Signer.TestnetChainId : AsterEip712Signer.MainnetChainId), time);
+                var aster = new AsterConnector(AsterOptionsFrom(config.Venues.GetValueOrDefault("aster"), settings.Aster),
+                    AsterCredentials.From(Credentials(config), settings.Aster.Signing, settings.Aster.Testnet ? AsterEip712Signer.TestnetChainId : AsterEip712Signer.MainnetChainId), time);
                 return await ConnectedAsync(aster, aster.ConnectAsync, shares, cancellationToken);
             case "paradex":
                 // The chain the orders are signed for is read from the venue (/v1/system/config): mainnet or testnet is the URL.
@@ -37,7 +41,7 @@ public static class VenueFactory
                 return await ConnectedAsync(paradex, paradex.ConnectAsync, shares, cancellationToken);
             case "lighter":
                 // Connecting checks that the venue holds this key's public key on its API key index.
-                var lighter = new LighterConnector(LighterOptionsFrom(config.Venues.GetValueOrDefault("lighter")) with { DeadManCountdown = spec.LighterDeadManCountdown }, LighterCredentials.From(Credentials(config)), spec.Name, time);
+                var lighter = new LighterConnector(LighterOptionsFrom(config.Venues.GetValueOrDefault("lighter")) with { DeadManCountdown = settings.LighterDeadManCountdown }, LighterCredentials.From(Credentials(config)), settings.InstanceName, time);
                 return await ConnectedAsync(lighter, lighter.ConnectAsync, shares, cancellationToken);
             default:
                 throw new InvalidOperationException($"venue '{venue}' is not available");

@@ -1,0 +1,105 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using GrpcMM.Protos.V1;
+using Mmd.Exchanges.Backpack;
+using Mmd.TestKit;
+
+namespace Mmd.EndToEnd.Tests;
+
+/// <summary>
+/// <c>mmd account</c> as a real process against the Backpack emulator process: the accounts read with no daemon call,
+/// beside an instance trading the same account, and nothing on the venue changed by reading it.
+/// </summary>
+public sealed class AccountCommandTests
+{
+    private const string Symbol = "SOL_USDC_PERP";
+
+    [Fact]
+    public async Task Account_ReadsBalancesAndTheOpenOrders_MarkingTheInstancesOwn_AndChangesNothing()
+    {
+        await using var venue = await EmulatorProcess.StartBackpackAsync();
+        using var secretsDir = new TempDirectory();
+        await using var d = await BackpackDaemon.StartAsync(venue, secretsDir);
+        using var rest = BackpackDaemon.Rest(venue);
+        var spec = d.Dir.Combine("bp.json");
+        await File.WriteAllTextAsync(spec, JsonSerializer.Serialize(new
+        {
+            name = "bp",
+            venue = "backpack",
+            symbol = Symbol,
+            perpMarketMaking = new { spreadPct = "0.05", orderQuantity = "0.2", levels = 2, maxPosition = "4", positionThreshold = "1", interval = "10s" },
+            risk = new { maxPosition = "6", priceBandPct = "5" },
+        }));
+        Assert.Equal(0, (await d.MmctlAsync("start", "-f", spec)).ExitCode);
+        var running = await d.WaitForAsync("bp", i => i.State == InstanceState.Running && i.Stats is { OpenBuyOrders: 2, OpenSellOrders: 2 }, "quoting");
+        var low = (await rest.GetDepthAsync(Symbol, CancellationToken.None).DefaultTimeout()).Bids.Min(l => decimal.Parse(l[0], CultureInfo.InvariantCulture)) - 5m;
+        var byHand = await PlaceAsync(rest, low, clientId: null);
+
+        // Beside the running instance: its quotes are its own, the hand-placed order is not.
+        var read = await AccountAsync(d, "-f", spec);
+        Assert.True(read.ExitCode == 0, read.ToString());
+        Assert.Contains($"backpack account of {Symbol}, read at ", read.StandardOutput, StringComparison.Ordinal);
+        Assert.Matches(@"(?m)^  ASSET +AVAILABLE +LOCKED +TOTAL$", read.StandardOutput);
+        var counts = Regex.Match(read.StandardOutput, $@"open orders on {Symbol}: (\d+) of bp's own, 1 of others'");
+        Assert.True(counts.Success, read.ToString());
+        var own = int.Parse(counts.Groups[1].Value, CultureInfo.InvariantCulture);
+        Assert.InRange(own, 1, 4); // a quote may be mid-replacement
+        Assert.Equal(own, Regex.Count(read.StandardOutput, @"(?m)^  yes +bp_\d+ "));
+        Assert.Contains(byHand.Id, read.StandardOutput, StringComparison.Ordinal);
+        Assert.Equal(running.Pid, (await d.GetAsync("bp")).Pid);
+
+        // Stopped, with an order of the instance's numbering left on the book (as a worker killed mid-placement could):
+        // shown as its own, and left there; the read cancels nothing.
+        Assert.Equal(0, (await d.MmctlAsync("stop", "bp")).ExitCode);
+        var tag = BackpackClientIds.DefaultTag("bp");
+        var left = await PlaceAsync(rest, low - 1m, clientId: tag << BackpackClientIds.CounterBits | 5);
+        var json = await AccountAsync(d, "-f", spec, "-o", "json");
+        Assert.True(json.ExitCode == 0, json.ToString());
+        var line = Assert.Single(json.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        using var document = JsonDocument.Parse(line);
+        var orders = document.RootElement.GetProperty("openOrders").EnumerateArray().ToList();
+        Assert.Equal(2, orders.Count);
+        var ours = Assert.Single(orders, o => o.GetProperty("own").GetBoolean());
+        Assert.Equal(left.Id, ours.GetProperty("venueOrderId").GetString());
+        Assert.Equal($"bp_{left.ClientId}", ours.GetProperty("clientOrderId").GetString());
+        Assert.Equal("buy", ours.GetProperty("side").GetString());
+        Assert.Equal(byHand.Id, Assert.Single(orders, o => !o.GetProperty("own").GetBoolean()).GetProperty("venueOrderId").GetString());
+        var stillOpen = (await rest.GetOpenOrdersAsync(Symbol, CancellationToken.None).DefaultTimeout()).Select(o => o.Id);
+        Assert.Equal(new[] { byHand.Id, left.Id }.Order(StringComparer.Ordinal), stillOpen.Order(StringComparer.Ordinal));
+
+        // No spec: every venue whose credentials are set (here Backpack's, in the secrets file), balances and positions only.
+        var all = await AccountAsync(d);
+        Assert.True(all.ExitCode == 0, all.ToString());
+        Assert.StartsWith("backpack account, read at ", all.StandardOutput, StringComparison.Ordinal);
+        Assert.DoesNotContain("open orders", all.StandardOutput, StringComparison.Ordinal);
+        Assert.DoesNotContain(BackpackDaemon.Secret, all.StandardOutput + all.StandardError, StringComparison.Ordinal);
+
+        // A venue whose credentials are not set: said, and exit 1 (the others are still read).
+        var aster = await AccountAsync(d, "--venue", "backpack", "--venue", "aster");
+        Assert.Equal(1, aster.ExitCode);
+        Assert.Contains("backpack account, read at ", aster.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("aster account, read at ", aster.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("could not read it: ASTER_USER is not set", aster.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("mmd account: could not read the aster account", aster.StandardError, StringComparison.Ordinal);
+
+        var bad = await AccountAsync(d, "--venue", "nope");
+        Assert.Equal(2, bad.ExitCode);
+        Assert.Contains("unknown venue 'nope'", bad.StandardError, StringComparison.Ordinal);
+    }
+
+    private static async Task<CliResult> AccountAsync(DaemonUnderTest d, params string[] args)
+    {
+        using var mmd = MmdProcess.StartWithConfig(d.Dir.Path, d.ConfigPath, ["account", .. args]);
+        var code = await mmd.WaitForExitAsync();
+        return new CliResult(code, mmd.StandardOutput, mmd.StandardError);
+    }
+
+    private static Task<BackpackOrder> PlaceAsync(BackpackRestClient rest, decimal price, uint? clientId) =>
+        rest.PlaceOrderAsync(
+        [
+            BackpackParameter.Text("symbol", Symbol), BackpackParameter.Text("side", "Bid"), BackpackParameter.Text("orderType", "Limit"),
+            BackpackParameter.Amount("quantity", 0.1m), BackpackParameter.Amount("price", price),
+            .. clientId is { } id ? [BackpackParameter.Number("clientId", id)] : Array.Empty<BackpackParameter>(),
+        ], CancellationToken.None).DefaultTimeout();
+}
