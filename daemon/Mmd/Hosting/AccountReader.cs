@@ -21,21 +21,18 @@ public sealed record AccountRead(AccountTarget Target, DateTimeOffset ReadAt, IR
     IReadOnlyList<AccountOrder>? Orders, bool SameAccountAsQuoted, string? Error);
 
 /// <summary>
-/// <c>mmd account</c>'s reads: each venue connected once with the switches off (<see cref="VenueSettings.ForReading"/>),
-/// asked for balances, positions and the open orders of the symbol, and let go. Only reads: nothing is placed, cancelled
-/// or armed, so it is safe beside an instance that trades the account.
+/// <c>mmd account</c>'s reads: each venue connected once (<see cref="VenueSession"/>), asked for balances, positions and
+/// the open orders of the symbols, and let go. Only reads: nothing is placed, cancelled or armed, so it is safe beside an
+/// instance that trades the account.
 /// </summary>
 public static class AccountReader
 {
-    /// <summary>How long one venue may take, connecting and answering, before it is reported as not answering.</summary>
-    public static readonly TimeSpan VenueTimeout = TimeSpan.FromSeconds(15);
-
     /// <param name="owner">The instance whose orders are its own; null: none is.</param>
     public static async Task<IReadOnlyList<AccountRead>> ReadAsync(IReadOnlyList<AccountTarget> targets, VenueSettings settings, string? owner,
         DaemonConfig config, TimeProvider time, CancellationToken cancellationToken)
     {
         var reads = targets.GroupBy(t => t.Venue, StringComparer.Ordinal)
-            .Select(venue => ReadVenueAsync([.. venue], settings.ForReading(), owner, config, time, cancellationToken)).ToList();
+            .Select(venue => ReadVenueAsync([.. venue], settings, owner, config, time, cancellationToken)).ToList();
         var results = await Task.WhenAll(reads);
         return [.. targets.Select(t => results.SelectMany(r => r).First(r => ReferenceEquals(r.Target, t)))];
     }
@@ -43,33 +40,20 @@ public static class AccountReader
     private static async Task<IReadOnlyList<AccountRead>> ReadVenueAsync(IReadOnlyList<AccountTarget> targets, VenueSettings settings, string? owner,
         DaemonConfig config, TimeProvider time, CancellationToken cancellationToken)
     {
-        var venue = targets[0].Venue;
         var readAt = time.GetUtcNow();
-        using var timeout = new CancellationTokenSource(VenueTimeout, time);
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
-        try
+        var (reads, error) = await VenueSession.ReadAsync(targets[0].Venue, settings, config, time, async (connector, deadline) =>
         {
-            await using var connector = await VenueFactory.CreateAsync(venue, settings, config, time, deadline.Token);
-            var balances = connector.GetBalancesAsync(deadline.Token);
-            var positions = connector.GetPositionsAsync(deadline.Token);
-            var orders = targets.Select(t => t.Symbol is { } symbol ? connector.GetOpenOrdersAsync(symbol, deadline.Token) : null).ToList();
+            var balances = connector.GetBalancesAsync(deadline);
+            var positions = connector.GetPositionsAsync(deadline);
+            var orders = targets.Select(t => t.Symbol is { } symbol ? connector.GetOpenOrdersAsync(symbol, deadline) : null).ToList();
             await Task.WhenAll(orders.OfType<Task<IReadOnlyList<VenueOrder>>>().Append<Task>(balances).Append(positions));
-            return [.. targets.Select((target, i) => new AccountRead(target, readAt,
+            return targets.Select((target, i) => new AccountRead(target, readAt,
                 i == 0 ? [.. balances.Result.Where(b => b.Total != 0).OrderBy(b => b.Asset, StringComparer.Ordinal)] : [],
                 i == 0 ? [.. positions.Result.Where(p => p.Quantity != 0).OrderBy(p => p.Symbol, StringComparer.Ordinal)] : [],
                 orders[i] is { } open ? [.. BookOrder(open.Result).Select(o => new AccountOrder(o, owner is not null && ClientOrderIds.IsOwnedBy(o.ClientOrderId, owner)))] : null,
-                i > 0, null))];
-        }
-        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-        {
-            return Failed($"the venue did not answer within {VenueTimeout.TotalSeconds:0} s");
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            return Failed(ex.Message);
-        }
-
-        IReadOnlyList<AccountRead> Failed(string error) => [.. targets.Select(t => new AccountRead(t, readAt, [], [], t.Symbol is null ? null : [], false, error))];
+                i > 0, null)).ToList();
+        }, cancellationToken);
+        return reads ?? [.. targets.Select(t => new AccountRead(t, readAt, [], [], t.Symbol is null ? null : [], false, error))];
     }
 
     /// <summary>As a book lists them: asks from the highest price down, then bids from the highest down.</summary>

@@ -27,11 +27,11 @@ public static class AccountText
             else
             {
                 if (read.Balances.Count == 0) text.Append("  no balances\n");
-                else Table(text, ["ASSET", "AVAILABLE", "LOCKED", "TOTAL"],
-                    read.Balances.Select(b => new[] { b.Asset, Plain(b.Available), Plain(b.Locked), Plain(b.Total) }));
+                else TextTable.Append(text, ["ASSET", "AVAILABLE", "LOCKED", "TOTAL"],
+                    read.Balances.Select(b => new[] { b.Asset, TextTable.Plain(b.Available), TextTable.Plain(b.Locked), TextTable.Plain(b.Total) }));
                 if (read.Positions.Count == 0) text.Append("  no open positions\n");
-                else Table(text, ["POSITION", "QUANTITY", "ENTRY", "MARK", "UNREALIZED PNL"],
-                    read.Positions.Select(p => new[] { p.Symbol, Plain(p.Quantity), Plain(p.EntryPrice), Plain(p.MarkPrice), Plain(p.UnrealizedPnl) }));
+                else TextTable.Append(text, ["POSITION", "QUANTITY", "ENTRY", "MARK", "UNREALIZED PNL"],
+                    read.Positions.Select(p => new[] { p.Symbol, TextTable.Plain(p.Quantity), TextTable.Plain(p.EntryPrice), TextTable.Plain(p.MarkPrice), TextTable.Plain(p.UnrealizedPnl) }));
             }
             if (read.Orders is not { } orders) continue;
             var own = orders.Count(o => o.Own);
@@ -40,11 +40,11 @@ public static class AccountText
                 : $"{own} of {owner}'s own, {orders.Count - own} of others' (another bot's or placed by hand)";
             text.Append(CultureInfo.InvariantCulture, $"  open orders on {target.Symbol}: {count}\n");
             if (orders.Count > 0)
-                Table(text, ["OWN", "CLIENT ORDER ID", "VENUE ORDER ID", "SIDE", "PRICE", "QUANTITY", "FILLED", "PLACED"],
+                TextTable.Append(text, ["OWN", "CLIENT ORDER ID", "VENUE ORDER ID", "SIDE", "PRICE", "QUANTITY", "FILLED", "PLACED"],
                     orders.Select(o => new[]
                     {
                         o.Own ? "yes" : "-", o.Order.ClientOrderId ?? "-", o.Order.VenueOrderId, o.Order.Side == Side.Buy ? "buy" : "sell",
-                        o.Order.Price is { } p ? Plain(p) : "market", Plain(o.Order.Quantity), Plain(o.Order.FilledQuantity),
+                        o.Order.Price is { } p ? TextTable.Plain(p) : "market", TextTable.Plain(o.Order.Quantity), TextTable.Plain(o.Order.FilledQuantity),
                         o.Order.CreatedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture),
                     }));
         }
@@ -52,72 +52,25 @@ public static class AccountText
     }
 
     /// <summary>One JSON object for one account (decimal strings, as everywhere on our wire).</summary>
-    public static string JsonLine(AccountRead read)
+    public static string JsonLine(AccountRead read) => JsonSerializer.Serialize(new
     {
-        using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer))
+        venue = read.Target.Venue,
+        symbol = read.Target.Symbol,
+        market = read.Target.Market,
+        readAt = read.ReadAt.UtcDateTime,
+        error = read.Error,
+        sameAccountAsQuoted = read.SameAccountAsQuoted ? true : (bool?)null,
+        balances = read.Balances.Select(b => new { asset = b.Asset, available = TextTable.Plain(b.Available), locked = TextTable.Plain(b.Locked) }),
+        positions = read.Positions.Select(p => new
         {
-            json.WriteStartObject();
-            json.WriteString("venue", read.Target.Venue);
-            if (read.Target.Symbol is { } symbol) json.WriteString("symbol", symbol);
-            if (read.Target.Market is { } market) json.WriteString("market", market);
-            json.WriteString("readAt", read.ReadAt.UtcDateTime);
-            if (read.Error is { } error) json.WriteString("error", error);
-            if (read.SameAccountAsQuoted) json.WriteBoolean("sameAccountAsQuoted", true);
-            json.WriteStartArray("balances");
-            foreach (var b in read.Balances)
-            {
-                json.WriteStartObject();
-                json.WriteString("asset", b.Asset);
-                json.WriteString("available", Plain(b.Available));
-                json.WriteString("locked", Plain(b.Locked));
-                json.WriteEndObject();
-            }
-            json.WriteEndArray();
-            json.WriteStartArray("positions");
-            foreach (var p in read.Positions)
-            {
-                json.WriteStartObject();
-                json.WriteString("symbol", p.Symbol);
-                json.WriteString("quantity", Plain(p.Quantity));
-                json.WriteString("entryPrice", Plain(p.EntryPrice));
-                json.WriteString("markPrice", Plain(p.MarkPrice));
-                json.WriteString("unrealizedPnl", Plain(p.UnrealizedPnl));
-                json.WriteEndObject();
-            }
-            json.WriteEndArray();
-            if (read.Orders is { } orders)
-            {
-                json.WriteStartArray("openOrders");
-                foreach (var (o, own) in orders)
-                {
-                    json.WriteStartObject();
-                    if (o.ClientOrderId is { } id) json.WriteString("clientOrderId", id);
-                    json.WriteString("venueOrderId", o.VenueOrderId);
-                    json.WriteBoolean("own", own);
-                    json.WriteString("side", o.Side == Side.Buy ? "buy" : "sell");
-                    if (o.Price is { } price) json.WriteString("price", Plain(price));
-                    json.WriteString("quantity", Plain(o.Quantity));
-                    json.WriteString("filledQuantity", Plain(o.FilledQuantity));
-                    json.WriteString("placedAt", o.CreatedAt.UtcDateTime);
-                    json.WriteEndObject();
-                }
-                json.WriteEndArray();
-            }
-            json.WriteEndObject();
-        }
-        return Encoding.UTF8.GetString(buffer.ToArray());
-    }
-
-    /// <summary>A decimal as written by hand: no exponent, no trailing zeros.</summary>
-    private static string Plain(decimal value) => value.ToString("0.############################", CultureInfo.InvariantCulture);
-
-    /// <summary>Columns two spaces apart, each as wide as its widest cell, indented under the account's line.</summary>
-    private static void Table(StringBuilder text, string[] header, IEnumerable<string[]> rows)
-    {
-        var all = rows.Prepend(header).ToList();
-        var widths = header.Select((_, c) => all.Max(r => r[c].Length)).ToArray();
-        foreach (var row in all)
-            text.Append("  ").Append(string.Join("  ", row.Select((cell, c) => c == row.Length - 1 ? cell : cell.PadRight(widths[c])))).Append('\n');
-    }
+            symbol = p.Symbol, quantity = TextTable.Plain(p.Quantity), entryPrice = TextTable.Plain(p.EntryPrice), markPrice = TextTable.Plain(p.MarkPrice),
+            unrealizedPnl = TextTable.Plain(p.UnrealizedPnl),
+        }),
+        openOrders = read.Orders?.Select(o => new
+        {
+            clientOrderId = o.Order.ClientOrderId, venueOrderId = o.Order.VenueOrderId, own = o.Own, side = o.Order.Side == Side.Buy ? "buy" : "sell",
+            price = o.Order.Price is { } price ? TextTable.Plain(price) : null, quantity = TextTable.Plain(o.Order.Quantity),
+            filledQuantity = TextTable.Plain(o.Order.FilledQuantity), placedAt = o.Order.CreatedAt.UtcDateTime,
+        }),
+    }, TextTable.Json);
 }

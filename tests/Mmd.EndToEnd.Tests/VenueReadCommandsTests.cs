@@ -8,10 +8,10 @@ using Mmd.TestKit;
 namespace Mmd.EndToEnd.Tests;
 
 /// <summary>
-/// <c>mmd account</c> as a real process against the Backpack emulator process: the accounts read with no daemon call,
-/// beside an instance trading the same account, and nothing on the venue changed by reading it.
+/// <c>mmd account</c> and <c>mmd markets</c> as real processes against the Backpack emulator process: read with no
+/// daemon call, beside an instance trading the same account, and nothing on the venue changed by reading it.
 /// </summary>
-public sealed class AccountCommandTests
+public sealed class VenueReadCommandsTests
 {
     private const string Symbol = "SOL_USDC_PERP";
 
@@ -88,9 +88,48 @@ public sealed class AccountCommandTests
         Assert.Contains("unknown venue 'nope'", bad.StandardError, StringComparison.Ordinal);
     }
 
-    private static async Task<CliResult> AccountAsync(DaemonUnderTest d, params string[] args)
+    [Fact]
+    public async Task Markets_ListsEachVenuesSymbolsAndRules_PaperAndEveryVenueWithCredentials()
     {
-        using var mmd = MmdProcess.StartWithConfig(d.Dir.Path, d.ConfigPath, ["account", .. args]);
+        await using var venue = await EmulatorProcess.StartBackpackAsync();
+        using var dir = new TempDirectory();
+        var secrets = dir.Combine("secrets.env");
+        await File.WriteAllTextAsync(secrets, $"BACKPACK_KEY={BackpackDaemon.Key}\nBACKPACK_SECRET={BackpackDaemon.Secret}\n");
+        File.SetUnixFileMode(secrets, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        var config = dir.Combine("daemon.json");
+        await File.WriteAllTextAsync(config, JsonSerializer.Serialize(new
+        {
+            stateDir = "state", logDir = "logs", secretsFile = secrets,
+            venues = new { backpack = new { restUrl = venue.RestUrl, wsUrl = venue.WebSocketUrl } },
+        }));
+        using var rest = BackpackDaemon.Rest(venue);
+        var listed = (await rest.GetMarketsAsync(CancellationToken.None).DefaultTimeout()).Where(m => m.Symbol.Contains("SOL", StringComparison.Ordinal) && m.MarketType is "SPOT" or "PERP").ToList();
+
+        var all = await MmdAsync(dir.Path, config, "markets", "--filter", "sol");
+        Assert.True(all.ExitCode == 0, all.ToString());
+        Assert.Contains("paper: 2 markets matching 'sol'", all.StandardOutput, StringComparison.Ordinal);
+        Assert.Matches(@"(?m)^  SOL_USDC_PERP +perp +SOL +USDC +0\.01 +0\.01 +0\.01 +1$", all.StandardOutput);
+        Assert.Contains($"backpack: {listed.Count} markets matching 'sol'", all.StandardOutput, StringComparison.Ordinal);
+        Assert.All(listed, m => Assert.Matches($@"(?m)^  {m.Symbol} +(spot|perp) ", all.StandardOutput));
+
+        var json = await MmdAsync(dir.Path, config, "markets", "--venue", "backpack", "-o", "json");
+        Assert.True(json.ExitCode == 0, json.ToString());
+        var lines = json.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        var perp = Assert.Single(lines, l => l.GetProperty("symbol").GetString() == Symbol);
+        Assert.Equal("backpack", perp.GetProperty("venue").GetString());
+        Assert.Equal("perp", perp.GetProperty("kind").GetString());
+        Assert.Equal(listed.Single(m => m.Symbol == Symbol).Filters.Price.TickSize, decimal.Parse(perp.GetProperty("tickSize").GetString()!, CultureInfo.InvariantCulture));
+
+        var aster = await MmdAsync(dir.Path, config, "markets", "--venue", "aster");
+        Assert.Equal(1, aster.ExitCode);
+        Assert.Contains("aster: could not read its markets: ASTER_USER is not set", aster.StandardOutput, StringComparison.Ordinal);
+    }
+
+    private static Task<CliResult> AccountAsync(DaemonUnderTest d, params string[] args) => MmdAsync(d.Dir.Path, d.ConfigPath, ["account", .. args]);
+
+    private static async Task<CliResult> MmdAsync(string directory, string config, params string[] args)
+    {
+        using var mmd = MmdProcess.StartWithConfig(directory, config, args);
         var code = await mmd.WaitForExitAsync();
         return new CliResult(code, mmd.StandardOutput, mmd.StandardError);
     }

@@ -1,0 +1,36 @@
+using Mmd.Configuration;
+using Mmd.Trading.Execution;
+using Mmd.Worker;
+
+namespace Mmd.Hosting;
+
+/// <summary>
+/// One look at a venue for the reading commands (<c>mmd account</c>, <c>mmd markets</c>): connected with the switches off
+/// (<see cref="VenueSettings.ForReading"/>), asked, and let go, all within <see cref="Timeout"/>. What went wrong (no
+/// credentials, refused, no answer) comes back as a sentence instead of a value.
+/// </summary>
+public static class VenueSession
+{
+    /// <summary>How long one venue may take, connecting and answering, before it is reported as not answering.</summary>
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(15);
+
+    public static async Task<(T? Value, string? Error)> ReadAsync<T>(string venue, VenueSettings settings, DaemonConfig config, TimeProvider time,
+        Func<IExchangeConnector, CancellationToken, Task<T>> read, CancellationToken cancellationToken)
+    {
+        using var timeout = new CancellationTokenSource(Timeout, time);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        try
+        {
+            await using var connector = await VenueFactory.CreateAsync(venue, settings.ForReading(), config, time, deadline.Token);
+            return (await read(connector, deadline.Token), null);
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            return (default, $"the venue did not answer within {Timeout.TotalSeconds:0} s");
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return (default, ex.Message);
+        }
+    }
+}
