@@ -89,7 +89,7 @@ public sealed class VenueReadCommandsTests
     }
 
     [Fact]
-    public async Task Markets_ListsEachVenuesSymbolsAndRules_PaperAndEveryVenueWithCredentials()
+    public async Task MarketsAndBook_ListEachVenuesSymbolsAndRules_AndOneBookNow()
     {
         await using var venue = await EmulatorProcess.StartBackpackAsync();
         using var dir = new TempDirectory();
@@ -123,6 +123,24 @@ public sealed class VenueReadCommandsTests
         var aster = await MmdAsync(dir.Path, config, "markets", "--venue", "aster");
         Assert.Equal(1, aster.ExitCode);
         Assert.Contains("aster: could not read its markets: ASTER_USER is not set", aster.StandardOutput, StringComparison.Ordinal);
+
+        // The book of one of them, as the venue's stream gives it: three levels a side, best prices nearest the spread.
+        var book = await MmdAsync(dir.Path, config, "book", "--venue", "backpack", "--symbol", Symbol, "--depth", "3");
+        Assert.True(book.ExitCode == 0, book.ToString());
+        Assert.StartsWith($"{Symbol} on backpack, as of ", book.StandardOutput, StringComparison.Ordinal);
+        var asks = Regex.Matches(book.StandardOutput, @"(?m)^  ask +([\d.]+) +[\d.]+$").Select(m => decimal.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)).ToList();
+        var bids = Regex.Matches(book.StandardOutput, @"(?m)^  bid +([\d.]+) +[\d.]+$").Select(m => decimal.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)).ToList();
+        Assert.Equal(3, asks.Count);
+        Assert.Equal(3, bids.Count);
+        Assert.Equal(asks.OrderDescending(), asks);
+        Assert.Equal(bids.OrderDescending(), bids);
+        Assert.True(asks[^1] > bids[0], book.StandardOutput);
+        Assert.Contains(FormattableString.Invariant($"spread {asks[^1] - bids[0]} ("), book.StandardOutput, StringComparison.Ordinal);
+        Assert.Matches(@"within 1 % of it: bids [\d.]+, asks [\d.]+ \(imbalance [+-]?\d\.\d\d", book.StandardOutput);
+
+        var unknown = await MmdAsync(dir.Path, config, "book", "--venue", "backpack", "--symbol", "NOPE_USDC");
+        Assert.Equal(1, unknown.ExitCode);
+        Assert.Contains("mmd book: could not read the NOPE_USDC book on backpack: ", unknown.StandardError, StringComparison.Ordinal);
     }
 
     private static Task<CliResult> AccountAsync(DaemonUnderTest d, params string[] args) => MmdAsync(d.Dir.Path, d.ConfigPath, ["account", .. args]);
