@@ -3,7 +3,7 @@ using Mmd.Hosting;
 
 // `mmd` is the daemon; `mmd run` one instance in the foreground; `mmd backtest` one on a simulated clock; `mmd account`
 // venue accounts read now; `mmd markets` the symbols venues list; `mmd book`
-// a venue's order book now; `mmd worker` one supervised instance.
+// a venue's order book now; `mmd deposit-address` Backpack's; `mmd worker` one supervised instance.
 var root = new RootCommand("mmd: the GrpcMM market-making daemon (default: serve the gRPC API on the configured Unix socket)");
 root.Options.Add(DaemonCommand.ConfigOption);
 root.Subcommands.Add(RunCommand.Create());
@@ -11,6 +11,7 @@ root.Subcommands.Add(BacktestCommand.Create());
 root.Subcommands.Add(AccountCommand.Create());
 root.Subcommands.Add(MarketsCommand.Create());
 root.Subcommands.Add(BookCommand.Create());
+root.Subcommands.Add(DepositAddressCommand.Create());
 root.Subcommands.Add(WorkerCommand.Create());
 root.SetAction(DaemonCommand.RunAsync);
 

@@ -8,7 +8,7 @@ using Mmd.TestKit;
 namespace Mmd.EndToEnd.Tests;
 
 /// <summary>
-/// <c>mmd account</c> and <c>mmd markets</c> as real processes against the Backpack emulator process: read with no
+/// <c>mmd account</c>, <c>markets</c>, <c>book</c> and <c>deposit-address</c> as real processes against the Backpack emulator process: read with no
 /// daemon call, beside an instance trading the same account, and nothing on the venue changed by reading it.
 /// </summary>
 public sealed class VenueReadCommandsTests
@@ -89,7 +89,7 @@ public sealed class VenueReadCommandsTests
     }
 
     [Fact]
-    public async Task MarketsAndBook_ListEachVenuesSymbolsAndRules_AndOneBookNow()
+    public async Task MarketsBookAndDepositAddress_AreReadFromTheVenueNow()
     {
         await using var venue = await EmulatorProcess.StartBackpackAsync();
         using var dir = new TempDirectory();
@@ -141,6 +141,14 @@ public sealed class VenueReadCommandsTests
         var unknown = await MmdAsync(dir.Path, config, "book", "--venue", "backpack", "--symbol", "NOPE_USDC");
         Assert.Equal(1, unknown.ExitCode);
         Assert.Contains("mmd book: could not read the NOPE_USDC book on backpack: ", unknown.StandardError, StringComparison.Ordinal);
+
+        // The account's deposit address on a chain (any case), and a chain Backpack has not: exit 2, the chains listed.
+        var deposit = await MmdAsync(dir.Path, config, "deposit-address", "--blockchain", "solana");
+        Assert.True(deposit.ExitCode == 0, deposit.ToString());
+        Assert.Matches(@"^backpack deposit address on Solana: 0x[0-9a-f]{40}\n$", deposit.StandardOutput);
+        var narnia = await MmdAsync(dir.Path, config, "deposit-address", "--blockchain", "Narnia");
+        Assert.Equal(2, narnia.ExitCode);
+        Assert.Contains("Backpack has no blockchain 'Narnia' (it has: 0G, Aptos, Arbitrum", narnia.StandardError, StringComparison.Ordinal);
     }
 
     private static Task<CliResult> AccountAsync(DaemonUnderTest d, params string[] args) => MmdAsync(d.Dir.Path, d.ConfigPath, ["account", .. args]);

@@ -59,6 +59,10 @@ public sealed class BackpackRestClient : IDisposable
     public Task<Dictionary<string, BackpackCapital>> GetCapitalAsync(CancellationToken ct) =>
         ReadAsync<Dictionary<string, BackpackCapital>>("/api/v1/capital", "balanceQuery", [], ct);
 
+    /// <param name="blockchain">One of <see cref="BackpackBlockchains.All"/>, spelled as there.</param>
+    public Task<BackpackDepositAddress> GetDepositAddressAsync(string blockchain, CancellationToken ct) =>
+        ReadAsync<BackpackDepositAddress>("/wapi/v1/capital/deposit/address", "depositAddressQuery", [BackpackParameter.Text("blockchain", blockchain)], ct);
+
     public Task<BackpackCollateral> GetCollateralAsync(CancellationToken ct) =>
         ReadAsync<BackpackCollateral>("/api/v1/capital/collateral", "collateralQuery", [], ct);
 

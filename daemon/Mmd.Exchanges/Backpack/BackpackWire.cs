@@ -34,6 +34,9 @@ public sealed record BackpackDepth(string[][] Asks, string[][] Bids, string Last
 /// <summary>One asset of <c>GET /api/v1/capital</c> (the response is a map asset → this).</summary>
 public sealed record BackpackCapital(decimal Available, decimal Locked, decimal Staked);
 
+/// <summary><c>GET /wapi/v1/capital/deposit/address</c>: where to send funds on one blockchain.</summary>
+public sealed record BackpackDepositAddress(string Address);
+
 /// <summary><c>GET /api/v1/capital/collateral</c>: account totals plus a <c>collateral</c> array (not a map: the seed's bug).</summary>
 public sealed record BackpackCollateral(decimal NetEquity, decimal NetEquityAvailable, BackpackCollateralAsset[] Collateral);
 

@@ -23,6 +23,15 @@ public sealed partial class BackpackEmulator
     private IResult Capital(Request r) =>
         Json(Exchange.Balances(r.Account).ToDictionary(b => b.Asset, b => new BackpackCapital(b.Available, b.Locked, 0m)));
 
+    /// <summary>A fixed address per account and chain (the venue's are its own; these only have to stay the same).</summary>
+    private static IResult DepositAddress(Request r)
+    {
+        if (!r.Fields.TryGetValue("blockchain", out var chain) || !BackpackBlockchains.All.Contains(chain))
+            return Error(HttpStatusCode.BadRequest, "INVALID_CLIENT_REQUEST", "Invalid blockchain");
+        var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{r.Account}/{chain}")));
+        return Json(new BackpackDepositAddress("0x" + hash[..40]));
+    }
+
     private IResult Collateral(Request r)
     {
         var balances = Exchange.Balances(r.Account);

@@ -82,6 +82,7 @@ public sealed partial class BackpackEmulator : IAsyncDisposable
         app.MapGet("/api/v1/depth", Unsigned(Depth));
         app.MapGet("/api/v1/capital", Signed("balanceQuery", Capital));
         app.MapGet("/api/v1/capital/collateral", Signed("collateralQuery", Collateral));
+        app.MapGet("/wapi/v1/capital/deposit/address", Signed("depositAddressQuery", DepositAddress));
         app.MapGet("/api/v1/position", Signed("positionQuery", Positions));
         app.MapGet("/api/v1/orders", Signed("orderQueryAll", OpenOrders));
         app.MapGet("/api/v1/order", Signed("orderQuery", OpenOrder));

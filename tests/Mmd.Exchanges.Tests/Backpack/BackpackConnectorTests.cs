@@ -49,6 +49,22 @@ public class BackpackConnectorTests
     }
 
     [Fact]
+    public async Task DepositAddress_IsASignedRead_TheSameForAChainEachTime_AndAChainTheVenueLacksIsRefused()
+    {
+        await using var f = await BackpackEmulatorFixture.StartAsync();
+        await using var venue = f.Connect();
+
+        var solana = await venue.Rest.GetDepositAddressAsync("Solana", default).DefaultTimeout();
+        Assert.Matches("^0x[0-9a-f]{40}$", solana.Address);
+        Assert.Equal(solana, await venue.Rest.GetDepositAddressAsync("Solana", default).DefaultTimeout());
+        Assert.NotEqual(solana, await venue.Rest.GetDepositAddressAsync("Ethereum", default).DefaultTimeout());
+        var refused = await Assert.ThrowsAsync<BackpackApiException>(() => venue.Rest.GetDepositAddressAsync("Narnia", default)).DefaultTimeout();
+        Assert.Equal("INVALID_CLIENT_REQUEST", refused.Code);
+        Assert.Equal("Solana", BackpackBlockchains.Find("solana"));
+        Assert.Null(BackpackBlockchains.Find("Narnia"));
+    }
+
+    [Fact]
     public async Task ClockSkew_ExpiresRequests_UntilTheOffsetIsMeasured()
     {
         await using var f = await BackpackEmulatorFixture.StartAsync();
