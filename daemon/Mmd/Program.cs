@@ -6,14 +6,11 @@ using Mmd.Hosting;
 // a venue's order book now; `mmd deposit-address` Backpack's; `mmd worker` one supervised instance.
 var root = new RootCommand("mmd: the GrpcMM market-making daemon (default: serve the gRPC API on the configured Unix socket)");
 root.Options.Add(DaemonCommand.ConfigOption);
-root.Subcommands.Add(RunCommand.Create());
-root.Subcommands.Add(BacktestCommand.Create());
-root.Subcommands.Add(AccountCommand.Create());
-root.Subcommands.Add(MarketsCommand.Create());
-root.Subcommands.Add(BookCommand.Create());
-root.Subcommands.Add(DepositAddressCommand.Create());
-root.Subcommands.Add(WorkerCommand.Create());
 root.SetAction(DaemonCommand.RunAsync);
+// The daemon's own command lines (`mmd`, `mmd --config FILE`) need none of the subcommands, whose hundred-odd options
+// take some 20 ms to build: a restart is back on the socket that much sooner.
+if (!DaemonCommand.IsDaemonOnly(args))
+    AddSubcommands(root);
 
 var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0)
@@ -24,3 +21,14 @@ if (parsed.Errors.Count > 0)
 }
 // Signals are handled by the commands themselves: a stop must cancel orders, not be cut short.
 return await parsed.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
+
+static void AddSubcommands(RootCommand root)
+{
+    root.Subcommands.Add(RunCommand.Create());
+    root.Subcommands.Add(BacktestCommand.Create());
+    root.Subcommands.Add(AccountCommand.Create());
+    root.Subcommands.Add(MarketsCommand.Create());
+    root.Subcommands.Add(BookCommand.Create());
+    root.Subcommands.Add(DepositAddressCommand.Create());
+    root.Subcommands.Add(WorkerCommand.Create());
+}

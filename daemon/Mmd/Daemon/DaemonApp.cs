@@ -51,7 +51,10 @@ public sealed class DaemonApp : IAsyncDisposable
     /// <summary>Thrown when a live daemon already answers on the socket.</summary>
     public sealed class AlreadyRunningException(string message) : Exception(message);
 
-    public static async Task<DaemonApp> StartAsync(DaemonConfig config, CancellationToken cancellationToken, bool console = true)
+    /// <param name="hostBuilder">The web host's builder when the caller began making it before the configuration was read
+    /// (it needs none of it): `mmd` does, so that its 30-odd ms overlap the reading. Null: made here.</param>
+    public static async Task<DaemonApp> StartAsync(DaemonConfig config, CancellationToken cancellationToken, bool console = true,
+        Task<WebApplicationBuilder>? hostBuilder = null)
     {
         Directory.CreateDirectory(config.StateDir);
         // One daemon per state dir: the lock is held for the daemon's life (flock under FileShare.None).
@@ -93,7 +96,7 @@ public sealed class DaemonApp : IAsyncDisposable
                 await supervisor.StartAsync(cancellationToken);
                 return (store, supervisor);
             }, cancellationToken);
-            var app = Build(config, loading, health, alerts, log);
+            var app = Build(await (hostBuilder ?? Task.FromResult(QuietWebHost.CreateBuilder())), config, loading, health, alerts, log);
             await app.StartAsync(cancellationToken);
             SetSocketModes(config);
             // The metrics server (when configured) starts beside the loading; its scrapes see no instance until that is done.
@@ -168,10 +171,9 @@ public sealed class DaemonApp : IAsyncDisposable
         return new Supervisor(config, context);
     }
 
-    private static WebApplication Build(DaemonConfig config, Task<(DaemonStore, Supervisor Supervisor)> loading, HealthServiceImpl health,
-        Alerts.AlertDispatcher alerts, Serilog.Core.Logger log)
+    private static WebApplication Build(WebApplicationBuilder builder, DaemonConfig config, Task<(DaemonStore, Supervisor Supervisor)> loading,
+        HealthServiceImpl health, Alerts.AlertDispatcher alerts, Serilog.Core.Logger log)
     {
-        var builder = QuietWebHost.CreateBuilder();
         builder.Host.UseSerilog(log, dispose: true);
         var allowed = config.AllowedUids.Count > 0 ? config.AllowedUids.ToHashSet() : [PeerCredentials.CurrentUid];
         builder.WebHost.ConfigureKestrel(k =>

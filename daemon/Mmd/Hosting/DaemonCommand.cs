@@ -10,8 +10,14 @@ public static class DaemonCommand
 {
     public static Option<string?> ConfigOption { get; } = new("--config", "-c") { Description = "daemon.json to use (default: MMD_CONFIG, then ./daemon.json)", Recursive = false };
 
+    /// <summary>True for the command lines that can only mean the daemon: none, or just its configuration file.</summary>
+    public static bool IsDaemonOnly(string[] args) =>
+        args.Length == 0 || args.Length == 2 && (args[0] == ConfigOption.Name || ConfigOption.Aliases.Contains(args[0]));
+
     public static async Task<int> RunAsync(ParseResult result, CancellationToken cancellationToken)
     {
+        // The web host's builder needs nothing of the configuration: made on the other core while it is read.
+        var hostBuilder = Task.Run(QuietWebHost.CreateBuilder, cancellationToken);
         DaemonConfig config;
         try
         {
@@ -27,7 +33,7 @@ public static class DaemonCommand
         DaemonApp app;
         try
         {
-            app = await DaemonApp.StartAsync(config, stop.Token);
+            app = await DaemonApp.StartAsync(config, stop.Token, hostBuilder: hostBuilder);
         }
         catch (DaemonApp.AlreadyRunningException ex)
         {
