@@ -10,7 +10,7 @@ using Mmd.Worker;
 
 namespace Mmd.Hosting;
 
-/// <summary>The options the reading commands (<c>mmd account</c>, <c>mmd markets</c>) share: which venues, daemon.json, how Aster is signed for, the output.</summary>
+/// <summary>The options the reading commands (<c>mmd account</c>, <c>markets</c>, <c>book</c>, <c>deposit-address</c>) share: which venues, daemon.json, how Aster is signed for, the output.</summary>
 internal sealed class VenueReadOptions
 {
     /// <summary>The live venues, and the variables whose presence says their credentials are set.</summary>

@@ -5,7 +5,7 @@ using Mmd.Worker;
 namespace Mmd.Hosting;
 
 /// <summary>
-/// One look at a venue for the reading commands (<c>mmd account</c>, <c>mmd markets</c>): connected with the switches off
+/// One look at a venue for the reading commands (<c>mmd account</c>, <c>markets</c>, <c>book</c>, <c>deposit-address</c>): connected with the switches off
 /// (<see cref="VenueSettings.ForReading"/>), asked, and let go, all within <see cref="Timeout"/>. What went wrong (no
 /// credentials, refused, no answer) comes back as a sentence instead of a value.
 /// </summary>
