@@ -54,6 +54,13 @@ public sealed class VenueReadCommandsTests
         Assert.Equal(0, (await d.MmctlAsync("stop", "bp")).ExitCode);
         var tag = BackpackClientIds.DefaultTag("bp");
         var left = await PlaceAsync(rest, low - 1m, clientId: tag << BackpackClientIds.CounterBits | 5);
+        var notRunning = await d.MmctlAsync("account", "bp");
+        Assert.NotEqual(0, notRunning.ExitCode);
+        Assert.Contains("without a worker: mmctl spec bp > bp.json && mmd account -f bp.json", notRunning.StandardError, StringComparison.Ordinal);
+        var saved = await d.MmctlAsync("spec", "bp");
+        Assert.True(saved.ExitCode == 0, saved.ToString());
+        spec = d.Dir.Combine("bp-saved.json");
+        await File.WriteAllTextAsync(spec, saved.StandardOutput); // the spec as the daemon keeps it, as the hint says
         var json = await AccountAsync(d, "-f", spec, "-o", "json");
         Assert.True(json.ExitCode == 0, json.ToString());
         var line = Assert.Single(json.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries));

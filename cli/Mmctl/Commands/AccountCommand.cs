@@ -1,6 +1,8 @@
 using Cocona;
+using Grpc.Core;
 using GrpcMM.Protos.V1;
 using Mmctl.Completion;
+using Mmctl.Connection;
 
 namespace Mmctl.Commands;
 
@@ -11,7 +13,18 @@ public sealed class AccountCommand
     [Command("account", Description = "The venue account a running instance trades on, read from the venue now: balances, positions, and the open orders on its symbol, its own and anyone else's")]
     public Task<int> Account([Argument, InstanceNames] string name, CommonOptions o) => InstanceCommands.Run(o, async (c, ct) =>
     {
-        var response = await c.Instances.GetAccountAsync(new GetAccountRequest { Name = name }, cancellationToken: ct);
+        GetAccountResponse response;
+        try
+        {
+            response = await c.Instances.GetAccountAsync(new GetAccountRequest { Name = name }, cancellationToken: ct);
+        }
+        catch (RpcException ex) when (ex.StatusCode == StatusCode.FailedPrecondition)
+        {
+            // Not running: the same read is one command away, without a worker.
+            var code = RpcFailures.Report(ex, DaemonConnection.ResolveSocket(o.Socket));
+            await Console.Error.WriteLineAsync($"  without a worker: mmctl spec {name} > {name}.json && mmd account -f {name}.json");
+            return code;
+        }
         if (o.Json) Output.Printer.JsonLine(response);
         else Output.Printer.Accounts(name, response);
         // A market whose venue did not answer is shown with why; the exit code tells a script the read is incomplete.
