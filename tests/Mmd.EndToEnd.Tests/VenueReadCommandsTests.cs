@@ -100,15 +100,7 @@ public sealed class VenueReadCommandsTests
     {
         await using var venue = await EmulatorProcess.StartBackpackAsync();
         using var dir = new TempDirectory();
-        var secrets = dir.Combine("secrets.env");
-        await File.WriteAllTextAsync(secrets, $"BACKPACK_KEY={BackpackDaemon.Key}\nBACKPACK_SECRET={BackpackDaemon.Secret}\n");
-        File.SetUnixFileMode(secrets, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        var config = dir.Combine("daemon.json");
-        await File.WriteAllTextAsync(config, JsonSerializer.Serialize(new
-        {
-            stateDir = "state", logDir = "logs", secretsFile = secrets,
-            venues = new { backpack = new { restUrl = venue.RestUrl, wsUrl = venue.WebSocketUrl } },
-        }));
+        var config = await ConfigAsync(dir, "backpack", venue, new Dictionary<string, string> { ["BACKPACK_KEY"] = BackpackDaemon.Key, ["BACKPACK_SECRET"] = BackpackDaemon.Secret });
         using var rest = BackpackDaemon.Rest(venue);
         var listed = (await rest.GetMarketsAsync(CancellationToken.None).DefaultTimeout()).Where(m => m.Symbol.Contains("SOL", StringComparison.Ordinal) && m.MarketType is "SPOT" or "PERP").ToList();
 
@@ -156,6 +148,54 @@ public sealed class VenueReadCommandsTests
         var narnia = await MmdAsync(dir.Path, config, "deposit-address", "--blockchain", "Narnia");
         Assert.Equal(2, narnia.ExitCode);
         Assert.Contains("Backpack has no blockchain 'Narnia' (it has: 0G, Aptos, Arbitrum", narnia.StandardError, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("aster", "SOLUSDC")]
+    [InlineData("paradex", "SOL-USD-PERP")]
+    [InlineData("lighter", "SOL")]
+    public async Task AccountMarketsAndBook_ReadEveryVenue_ThroughItsConnector(string venueName, string symbol)
+    {
+        await using var venue = venueName switch
+        {
+            "aster" => await EmulatorProcess.StartAsterAsync(),
+            "paradex" => await EmulatorProcess.StartParadexAsync(),
+            _ => await EmulatorProcess.StartLighterAsync(),
+        };
+        var credentials = venueName switch { "aster" => AsterTestKeys.V3Variables, "paradex" => ParadexTestKeys.Variables, _ => LighterTestKeys.Variables };
+        using var dir = new TempDirectory();
+        var config = await ConfigAsync(dir, venueName, venue, credentials);
+
+        var account = await MmdAsync(dir.Path, config, "account");
+        Assert.True(account.ExitCode == 0, account.ToString());
+        Assert.StartsWith($"{venueName} account, read at ", account.StandardOutput, StringComparison.Ordinal);
+        Assert.Matches(@"(?m)^  USDC +[\d.]+ +[\d.]+ +[\d.]+$", account.StandardOutput); // the emulator's account holds USDC
+        foreach (var secret in credentials.Values) Assert.DoesNotContain(secret, account.StandardOutput + account.StandardError, StringComparison.Ordinal);
+
+        var markets = await MmdAsync(dir.Path, config, "markets", "--venue", venueName, "--filter", "sol");
+        Assert.True(markets.ExitCode == 0, markets.ToString());
+        Assert.Matches($@"(?m)^  {Regex.Escape(symbol)} +perp ", markets.StandardOutput);
+
+        var book = await MmdAsync(dir.Path, config, "book", "--venue", venueName, "--symbol", symbol, "--depth", "2");
+        Assert.True(book.ExitCode == 0, book.ToString());
+        Assert.Equal(2, Regex.Count(book.StandardOutput, @"(?m)^  ask "));
+        Assert.Equal(2, Regex.Count(book.StandardOutput, @"(?m)^  bid "));
+        Assert.Contains(" at mid ", book.StandardOutput, StringComparison.Ordinal);
+    }
+
+    /// <summary>A daemon.json naming the emulator as the venue, with its credentials in a 0600 secrets file beside it.</summary>
+    private static async Task<string> ConfigAsync(TempDirectory dir, string venueName, EmulatorProcess venue, IReadOnlyDictionary<string, string> credentials)
+    {
+        var secrets = dir.Combine("secrets.env");
+        await File.WriteAllTextAsync(secrets, string.Concat(credentials.Select(c => $"{c.Key}={c.Value}\n")));
+        File.SetUnixFileMode(secrets, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        var config = dir.Combine("daemon.json");
+        await File.WriteAllTextAsync(config, JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["stateDir"] = "state", ["logDir"] = "logs", ["secretsFile"] = secrets,
+            ["venues"] = new Dictionary<string, object> { [venueName] = new { restUrl = venue.RestUrl, wsUrl = venue.WebSocketUrl } },
+        }));
+        return config;
     }
 
     private static Task<CliResult> AccountAsync(DaemonUnderTest d, params string[] args) => MmdAsync(d.Dir.Path, d.ConfigPath, ["account", .. args]);
