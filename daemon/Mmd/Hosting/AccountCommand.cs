@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Mmd.Configuration;
 using Mmd.Specs;
 using Mmd.Worker;
 
@@ -20,16 +19,8 @@ public static class AccountCommand
         foreach (var o in options.All.Prepend(file)) command.Options.Add(o);
         command.SetAction(async (result, cancellationToken) =>
         {
-            DaemonConfig config;
-            IReadOnlyDictionary<string, string> secrets;
-            try
-            {
-                (config, secrets) = options.Load(result);
-            }
-            catch (ConfigException ex)
-            {
-                return RunCommand.Fail($"mmd account: configuration error: {ex.Message}");
-            }
+            if (options.Load(result, "account") is not { } loaded) return ExitCodes.InvalidInput;
+            var (config, secrets) = loaded;
 
             string? owner = null;
             VenueSettings settings;

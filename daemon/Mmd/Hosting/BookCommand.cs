@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using Mmd.Configuration;
 using Mmd.Trading.Execution;
 using Mmd.Trading.MarketData;
 
@@ -27,16 +26,8 @@ public static class BookCommand
             if (levels is < 1 or > 100) return RunCommand.Fail($"mmd book: --depth {levels} is out of range (1-100)");
             if (result.GetValue(options.Venues) is not [var venue]) return RunCommand.Fail("mmd book: name one venue: --venue backpack");
             if (venue == "paper") return RunCommand.Fail("mmd book: the paper venue's market is simulated inside each instance; mmctl book NAME shows a running one's");
-            DaemonConfig config;
-            IReadOnlyDictionary<string, string> secrets;
-            try
-            {
-                (config, secrets) = options.Load(result);
-            }
-            catch (ConfigException ex)
-            {
-                return RunCommand.Fail($"mmd book: configuration error: {ex.Message}");
-            }
+            if (options.Load(result, "book") is not { } loaded) return ExitCodes.InvalidInput;
+            var (config, secrets) = loaded;
             var (_, unknown) = options.Choose(result, secrets, paperByDefault: false);
             if (unknown is not null) return RunCommand.Fail($"mmd book: {unknown}");
 

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Text.Json;
-using Mmd.Configuration;
 using Mmd.Exchanges.Backpack;
 
 namespace Mmd.Hosting;
@@ -19,16 +18,8 @@ public static class DepositAddressCommand
             var asked = result.GetValue(blockchain)!;
             if (BackpackBlockchains.Find(asked) is not { } chain)
                 return RunCommand.Fail($"mmd deposit-address: Backpack has no blockchain '{asked}' (it has: {string.Join(", ", BackpackBlockchains.All)})");
-            DaemonConfig config;
-            IReadOnlyDictionary<string, string> secrets;
-            try
-            {
-                (config, secrets) = options.Load(result);
-            }
-            catch (ConfigException ex)
-            {
-                return RunCommand.Fail($"mmd deposit-address: configuration error: {ex.Message}");
-            }
+            if (options.Load(result, "deposit-address") is not { } loaded) return ExitCodes.InvalidInput;
+            var (config, secrets) = loaded;
             var (address, error) = await VenueSession.ReadAsync("backpack", options.Settings(result, secrets), config, TimeProvider.System,
                 (connector, deadline) => ((BackpackConnector)connector).Rest.GetDepositAddressAsync(chain, deadline), cancellationToken);
             if (address is null)

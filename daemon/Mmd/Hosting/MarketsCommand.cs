@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using Mmd.Configuration;
 using Mmd.Exchanges.Paper;
 using Mmd.Trading.Primitives;
 
@@ -22,16 +21,8 @@ public static class MarketsCommand
         foreach (var o in options.All.Prepend(filter)) command.Options.Add(o);
         command.SetAction(async (result, cancellationToken) =>
         {
-            DaemonConfig config;
-            IReadOnlyDictionary<string, string> secrets;
-            try
-            {
-                (config, secrets) = options.Load(result);
-            }
-            catch (ConfigException ex)
-            {
-                return RunCommand.Fail($"mmd markets: configuration error: {ex.Message}");
-            }
+            if (options.Load(result, "markets") is not { } loaded) return ExitCodes.InvalidInput;
+            var (config, secrets) = loaded;
             var (venues, error) = options.Choose(result, secrets, paperByDefault: true);
             if (error is not null) return RunCommand.Fail($"mmd markets: {error}");
             var settings = options.Settings(result, secrets);

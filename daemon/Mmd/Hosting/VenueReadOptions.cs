@@ -46,11 +46,19 @@ internal sealed class VenueReadOptions
 
     public bool Json(ParseResult result) => result.GetValue(Output) == "json";
 
-    /// <summary>daemon.json and the credentials (environment over the secrets file); a <see cref="ConfigException"/> names what is wrong.</summary>
-    public (DaemonConfig Config, IReadOnlyDictionary<string, string> Secrets) Load(ParseResult result)
+    /// <summary>daemon.json and the credentials (environment over the secrets file); null when either is wrong, which is said.</summary>
+    public (DaemonConfig Config, IReadOnlyDictionary<string, string> Secrets)? Load(ParseResult result, string command)
     {
-        var config = DaemonConfigLoader.Load(result.GetValue(Config), RunCommand.EnvironmentVariables());
-        return (config, SecretsFile.WithEnvironment(config.SecretsFile));
+        try
+        {
+            var config = DaemonConfigLoader.Load(result.GetValue(Config), RunCommand.EnvironmentVariables());
+            return (config, SecretsFile.WithEnvironment(config.SecretsFile));
+        }
+        catch (ConfigException ex)
+        {
+            Console.Error.WriteLine($"mmd {command}: configuration error: {ex.Message}");
+            return null;
+        }
     }
 
     /// <summary>The venues named, else every venue whose credentials are set (and the paper venue first, when <paramref name="paperByDefault"/>); or why none can be read.</summary>
