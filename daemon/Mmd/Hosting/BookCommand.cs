@@ -25,11 +25,10 @@ public static class BookCommand
             var levels = result.GetValue(depth);
             if (levels is < 1 or > 100) return RunCommand.Fail($"mmd book: --depth {levels} is out of range (1-100)");
             if (result.GetValue(options.Venues) is not [var venue]) return RunCommand.Fail("mmd book: name one venue: --venue backpack");
+            if (VenueReadOptions.UnknownVenue([venue]) is { } unknown) return RunCommand.Fail($"mmd book: {unknown}");
             if (venue == "paper") return RunCommand.Fail("mmd book: the paper venue's market is simulated inside each instance; mmctl book NAME shows a running one's");
             if (options.Load(result, "book") is not { } loaded) return ExitCodes.InvalidInput;
             var (config, secrets) = loaded;
-            var (_, unknown) = options.Choose(result, secrets, paperByDefault: false);
-            if (unknown is not null) return RunCommand.Fail($"mmd book: {unknown}");
 
             var name = result.GetValue(symbol)!;
             var (snapshot, error) = await VenueSession.ReadAsync(venue, options.Settings(result, secrets), config, TimeProvider.System,
@@ -100,14 +99,15 @@ public sealed class BookSummary
     {
         Symbol = snapshot.Symbol;
         Time = snapshot.Time;
-        Bids = [.. snapshot.Bids.Where(l => l.Quantity > 0).OrderByDescending(l => l.Price)];
-        Asks = [.. snapshot.Asks.Where(l => l.Quantity > 0).OrderBy(l => l.Price)];
-        if (Bids.Count == 0 || Asks.Count == 0) return;
-        Spread = Asks[0].Price - Bids[0].Price;
-        var mid = (Asks[0].Price + Bids[0].Price) / 2;
+        // The engine's book: its sides kept best first, empty levels dropped, and its mid and depth reading.
+        var book = new OrderBook(snapshot.Symbol);
+        book.ApplySnapshot(snapshot.Sequence, snapshot.Bids, snapshot.Asks, snapshot.Time);
+        (Bids, Asks) = book.Top(int.MaxValue);
+        if (book.Mid is not { } mid) return;
         Mid = mid;
-        BidsNearMid = Bids.Where(l => l.Price >= mid * (1 - NearMid)).Sum(l => l.Quantity);
-        AsksNearMid = Asks.Where(l => l.Price <= mid * (1 + NearMid)).Sum(l => l.Quantity);
+        Spread = book.BestAsk!.Value.Price - book.BestBid!.Value.Price;
+        BidsNearMid = book.DepthWithin(bid: true, mid * (1 - NearMid));
+        AsksNearMid = book.DepthWithin(bid: false, mid * (1 + NearMid));
         Imbalance = BidsNearMid + AsksNearMid == 0 ? 0 : (BidsNearMid - AsksNearMid) / (BidsNearMid + AsksNearMid);
     }
 

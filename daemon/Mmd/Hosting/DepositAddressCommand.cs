@@ -10,7 +10,7 @@ public static class DepositAddressCommand
     public static Command Create()
     {
         var blockchain = new Option<string>("--blockchain") { Description = "The chain to deposit on, e.g. Solana, Ethereum, Arbitrum (any case)", Required = true };
-        var options = new VenueReadOptions("(not an option here: deposit addresses are Backpack's)"); // of its options, --config and -o only
+        var options = new VenueReadOptions(); // of its options, --config and -o: deposit addresses are Backpack's
         var command = new Command("deposit-address", "The Backpack account's deposit address on a blockchain, read from the venue now (credentials as for a worker).");
         foreach (var o in new Option[] { blockchain, options.Config, options.Output }) command.Options.Add(o);
         command.SetAction(async (result, cancellationToken) =>

@@ -25,7 +25,8 @@ internal sealed class VenueReadOptions
     /// <summary>A name no instance can have (it is longer than 20 characters): the connectors number client ids under one.</summary>
     private const string ReaderName = "mmd-reads-no-orders-of-any-instance";
 
-    public VenueReadOptions(string venueDescription)
+    /// <param name="venueDescription">What --venue means to the command (a command that reads one fixed venue leaves it out of its options).</param>
+    public VenueReadOptions(string venueDescription = "")
     {
         Venues = new("--venue") { Description = venueDescription, AllowMultipleArgumentsPerToken = true };
         AsterSigning.AcceptOnlyFromAmong("v3", "v1");
@@ -65,8 +66,7 @@ internal sealed class VenueReadOptions
     public (IReadOnlyList<string> Venues, string? Error) Choose(ParseResult result, IReadOnlyDictionary<string, string> secrets, bool paperByDefault)
     {
         var named = result.GetValue(Venues) ?? [];
-        if (named.FirstOrDefault(v => !SpecValidator.KnownVenues.Contains(v)) is { } unknown)
-            return ([], $"unknown venue '{unknown}' (available: {string.Join(", ", SpecValidator.KnownVenues)})");
+        if (UnknownVenue(named) is { } unknown) return ([], unknown);
         if (named.Length > 0) return ([.. named.Distinct(StringComparer.Ordinal)], null);
         List<string> chosen = [.. CredentialedVenues.Where(c => c.Variables.Any(secrets.ContainsKey)).Select(c => c.Venue)];
         if (paperByDefault) chosen.Insert(0, "paper");
@@ -74,6 +74,12 @@ internal sealed class VenueReadOptions
             : ([], "no venue credentials are set, in the environment or daemon.json's secretsFile ("
                 + string.Join(", ", CredentialedVenues.Select(c => string.Join(" or ", c.Variables))) + "); or name a venue: --venue paper");
     }
+
+    /// <summary>What is wrong with the first name that is not a venue's; null when all are.</summary>
+    public static string? UnknownVenue(IEnumerable<string> names) =>
+        names.FirstOrDefault(v => !SpecValidator.KnownVenues.Contains(v)) is { } unknown
+            ? $"unknown venue '{unknown}' (available: {string.Join(", ", SpecValidator.KnownVenues)})"
+            : null;
 
     /// <summary>Settings for reading with no instance: the paper venue's default account, Aster signed as asked or as its variables say.</summary>
     public VenueSettings Settings(ParseResult result, IReadOnlyDictionary<string, string> secrets)
