@@ -121,12 +121,18 @@ public sealed class VenueReadCommandsTests
         Assert.Equal("perp", perp.GetProperty("kind").GetString());
         Assert.Equal(listed.Single(m => m.Symbol == Symbol).Filters.Price.TickSize, decimal.Parse(perp.GetProperty("tickSize").GetString()!, CultureInfo.InvariantCulture));
 
-        var aster = await MmdAsync(dir.Path, config, "markets", "--venue", "aster");
-        Assert.Equal(1, aster.ExitCode);
-        Assert.Contains("aster: could not read its markets: ASTER_USER is not set", aster.StandardOutput, StringComparison.Ordinal);
+        // Markets are public: read with no secrets file (and none in the test's environment), as the book is below.
+        var publicConfig = await ConfigAsync(dir, "backpack", venue, credentials: null);
+        var noKey = await MmdAsync(dir.Path, publicConfig, "markets", "--venue", "backpack", "--filter", "sol");
+        Assert.True(noKey.ExitCode == 0, noKey.ToString());
+        Assert.Contains($"backpack: {listed.Count} markets matching 'sol'", noKey.StandardOutput, StringComparison.Ordinal);
+        var noVenue = await MmdAsync(dir.Path, publicConfig, "markets"); // no venue named: the paper venue and those with credentials
+        Assert.True(noVenue.ExitCode == 0, noVenue.ToString());
+        Assert.StartsWith("paper: ", noVenue.StandardOutput, StringComparison.Ordinal);
+        Assert.DoesNotContain("backpack", noVenue.StandardOutput, StringComparison.Ordinal);
 
         // The book of one of them, as the venue's stream gives it: three levels a side, best prices nearest the spread.
-        var book = await MmdAsync(dir.Path, config, "book", "--venue", "backpack", "--symbol", Symbol, "--depth", "3");
+        var book = await MmdAsync(dir.Path, publicConfig, "book", "--venue", "backpack", "--symbol", Symbol, "--depth", "3");
         Assert.True(book.ExitCode == 0, book.ToString());
         Assert.StartsWith($"{Symbol} on backpack, as of ", book.StandardOutput, StringComparison.Ordinal);
         var asks = Regex.Matches(book.StandardOutput, @"(?m)^  ask +([\d.]+) +[\d.]+$").Select(m => decimal.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)).ToList();
@@ -177,29 +183,42 @@ public sealed class VenueReadCommandsTests
         foreach (var (_, secret) in credentials.Where(c => c.Key.Contains("PRIVATE_KEY", StringComparison.Ordinal))) // not the account index or key index: plain numbers
             Assert.DoesNotContain(secret, account.StandardOutput + account.StandardError, StringComparison.Ordinal);
 
-        var markets = await MmdAsync(dir.Path, config, "markets", "--venue", venueName, "--filter", "sol");
-        Assert.True(markets.ExitCode == 0, markets.ToString());
-        Assert.Matches($@"(?m)^  {Regex.Escape(symbol)} +perp ", markets.StandardOutput);
+        // Markets and books are the venue's public data: read the same with the credentials and without any.
+        var publicConfig = await ConfigAsync(dir, venueName, venue, credentials: null);
+        foreach (var read in new[] { config, publicConfig })
+        {
+            var markets = await MmdAsync(dir.Path, read, "markets", "--venue", venueName, "--filter", "sol");
+            Assert.True(markets.ExitCode == 0, markets.ToString());
+            Assert.Matches($@"(?m)^  {Regex.Escape(symbol)} +perp ", markets.StandardOutput);
+        }
 
-        var book = await MmdAsync(dir.Path, config, "book", "--venue", venueName, "--symbol", symbol, "--depth", "2");
+        var book = await MmdAsync(dir.Path, publicConfig, "book", "--venue", venueName, "--symbol", symbol, "--depth", "2");
         Assert.True(book.ExitCode == 0, book.ToString());
         Assert.Equal(2, Regex.Count(book.StandardOutput, @"(?m)^  ask "));
         Assert.Equal(2, Regex.Count(book.StandardOutput, @"(?m)^  bid "));
         Assert.Contains(" at mid ", book.StandardOutput, StringComparison.Ordinal);
     }
 
-    /// <summary>A daemon.json naming the emulator as the venue, with its credentials in a 0600 secrets file beside it.</summary>
-    private static async Task<string> ConfigAsync(TempDirectory dir, string venueName, EmulatorProcess venue, IReadOnlyDictionary<string, string> credentials)
+    /// <summary>
+    /// A daemon.json naming the emulator as the venue, with its credentials in a 0600 secrets file beside it; without
+    /// credentials, public.json, with no secrets file.
+    /// </summary>
+    private static async Task<string> ConfigAsync(TempDirectory dir, string venueName, EmulatorProcess venue, IReadOnlyDictionary<string, string>? credentials)
     {
-        var secrets = dir.Combine("secrets.env");
-        await File.WriteAllTextAsync(secrets, string.Concat(credentials.Select(c => $"{c.Key}={c.Value}\n")));
-        File.SetUnixFileMode(secrets, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        var config = dir.Combine("daemon.json");
-        await File.WriteAllTextAsync(config, JsonSerializer.Serialize(new Dictionary<string, object>
+        var keys = new Dictionary<string, object>
         {
-            ["stateDir"] = "state", ["logDir"] = "logs", ["secretsFile"] = secrets,
+            ["stateDir"] = "state", ["logDir"] = "logs",
             ["venues"] = new Dictionary<string, object> { [venueName] = new { restUrl = venue.RestUrl, wsUrl = venue.WebSocketUrl } },
-        }));
+        };
+        if (credentials is not null)
+        {
+            var secrets = dir.Combine("secrets.env");
+            await File.WriteAllTextAsync(secrets, string.Concat(credentials.Select(c => $"{c.Key}={c.Value}\n")));
+            File.SetUnixFileMode(secrets, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            keys["secretsFile"] = secrets;
+        }
+        var config = dir.Combine(credentials is null ? "public.json" : "daemon.json");
+        await File.WriteAllTextAsync(config, JsonSerializer.Serialize(keys));
         return config;
     }
 

@@ -18,7 +18,7 @@ public static class BookCommand
         var symbol = new Option<string>("--symbol") { Description = "The venue's symbol, e.g. SOL_USDC_PERP (mmd markets lists them)", Required = true };
         var depth = new Option<int>("--depth") { Description = "Levels a side to show (1-100; default 10)", DefaultValueFactory = _ => 10 };
         var options = new VenueReadOptions("The venue (one; the paper venue's market lives inside each instance: mmctl book NAME shows a running one's)");
-        var command = new Command("book", "A venue's order book for a symbol now: the ladder, the spread, the liquidity within 1 % of the mid. Reads only.");
+        var command = new Command("book", "A venue's order book for a symbol now: the ladder, the spread, the liquidity within 1 % of the mid (public data: no credentials needed). Reads only.");
         foreach (var o in options.All.Prepend(depth).Prepend(symbol)) command.Options.Add(o);
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -31,7 +31,7 @@ public static class BookCommand
             var (config, secrets) = loaded;
 
             var name = result.GetValue(symbol)!;
-            var (snapshot, error) = await VenueSession.ReadAsync(venue, options.Settings(result, secrets), config, TimeProvider.System,
+            var (snapshot, error) = await VenueSession.ReadPublicAsync(venue, options.Settings(result, secrets), config, TimeProvider.System,
                 (connector, deadline) => FirstSnapshotAsync(connector, name, deadline), cancellationToken);
             if (snapshot is null)
             {

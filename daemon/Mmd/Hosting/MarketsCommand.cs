@@ -17,7 +17,7 @@ public static class MarketsCommand
     {
         var filter = new Option<string?>("--filter") { Description = "Only the symbols containing this text (any case), e.g. SOL" };
         var options = new VenueReadOptions("Read this venue's markets (repeat for several; default: the paper venue and every venue whose credentials are set)");
-        var command = new Command("markets", "The symbols each venue lists, spot and perpetual, with their tick, step and minimums, read now. Reads only.");
+        var command = new Command("markets", "The symbols each venue lists, spot and perpetual, with their tick, step and minimums, read now (public data: no credentials needed). Reads only.");
         foreach (var o in options.All.Prepend(filter)) command.Options.Add(o);
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -32,7 +32,7 @@ public static class MarketsCommand
             {
                 // The paper venue's markets are built in: read without opening an account (whose state one running instance holds).
                 var (markets, why) = venue == "paper" ? ([.. PaperMarkets.All.Select(m => m.Spec)], null)
-                    : await VenueSession.ReadAsync(venue, settings, config, TimeProvider.System, (c, ct) => c.GetInstrumentsAsync(ct), cancellationToken);
+                    : await VenueSession.ReadPublicAsync(venue, settings, config, TimeProvider.System, (c, ct) => c.GetInstrumentsAsync(ct), cancellationToken);
                 var listed = markets?.Where(m => text is null || m.Symbol.Contains(text, StringComparison.OrdinalIgnoreCase))
                     .OrderBy(m => m.Symbol, StringComparer.Ordinal).ToList();
                 return (Venue: venue, Markets: listed, Error: why);

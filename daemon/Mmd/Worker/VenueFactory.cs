@@ -17,32 +17,51 @@ public static class VenueFactory
     public static Task<IExchangeConnector> CreateAsync(string venue, ValidatedSpec spec, DaemonConfig config, TimeProvider time, CancellationToken cancellationToken,
         VenueShares? shares = null) => CreateAsync(venue, VenueSettings.Of(spec), config, time, cancellationToken, shares);
 
-    /// <summary>The connector of <paramref name="venue"/> with these settings.</summary>
+    /// <summary>The connector of <paramref name="venue"/> with these settings, its credentials checked by connecting.</summary>
     public static async Task<IExchangeConnector> CreateAsync(string venue, VenueSettings settings, DaemonConfig config, TimeProvider time, CancellationToken cancellationToken,
         VenueShares? shares = null)
+    {
+        var (connector, connect) = Build(venue, settings, config, time, Credentials(config));
+        return connect is null ? connector : await ConnectedAsync(connector, connect, shares, cancellationToken);
+    }
+
+    /// <summary>
+    /// The connector of <paramref name="venue"/> for its public data only (its markets, its order books), with no
+    /// credentials and nothing asked of the venue yet: every venue publishes these to anyone. Any call on an account fails.
+    /// </summary>
+    public static IExchangeConnector CreatePublic(string venue, VenueSettings settings, DaemonConfig config, TimeProvider time) =>
+        Build(venue, settings, config, time, credentials: null).Connector;
+
+    /// <summary>
+    /// The connector, and how it connects (checks the clock and the credentials; null for the paper venue). Without
+    /// <paramref name="credentials"/> it is built for public data: no key is read (and it is not to be connected).
+    /// </summary>
+    private static (IExchangeConnector Connector, Func<CancellationToken, Task>? Connect) Build(string venue, VenueSettings settings, DaemonConfig config, TimeProvider time,
+        IReadOnlyDictionary<string, string>? credentials)
     {
         switch (venue)
         {
             case "paper":
                 var exchange = new PaperExchange(settings.Paper with { StateDirectory = Path.Combine(config.StateDir, "paper") }, time);
                 if (!settings.ReadOnly) exchange.Start();
-                return new PaperConnector(exchange, settings.Paper.Account, ownsExchange: true);
+                return (new PaperConnector(exchange, settings.Paper.Account, ownsExchange: true), null);
             case "backpack":
                 var backpack = new BackpackConnector(BackpackOptionsFrom(config.Venues.GetValueOrDefault("backpack")) with { MarginFlags = settings.BackpackMarginFlags },
-                    BackpackCredentials.From(Credentials(config)), settings.InstanceName, settings.BackpackClientIdTag, time);
-                return await ConnectedAsync(backpack, backpack.ConnectAsync, shares, cancellationToken);
+                    credentials is null ? null : BackpackCredentials.From(credentials), settings.InstanceName, settings.BackpackClientIdTag, time);
+                return (backpack, backpack.ConnectAsync);
             case "aster":
-                var aster = new AsterConnector(AsterOptionsFrom(config.Venues.GetValueOrDefault("aster"), settings.Aster),
-                    AsterCredentials.From(Credentials(config), settings.Aster.Signing, settings.Aster.Testnet ? AsterEip712Signer.TestnetChainId : AsterEip712Signer.MainnetChainId), time);
-                return await ConnectedAsync(aster, aster.ConnectAsync, shares, cancellationToken);
+                var aster = new AsterConnector(AsterOptionsFrom(config.Venues.GetValueOrDefault("aster"), settings.Aster), credentials is null ? null
+                    : AsterCredentials.From(credentials, settings.Aster.Signing, settings.Aster.Testnet ? AsterEip712Signer.TestnetChainId : AsterEip712Signer.MainnetChainId), time);
+                return (aster, aster.ConnectAsync);
             case "paradex":
                 // The chain the orders are signed for is read from the venue (/v1/system/config): mainnet or testnet is the URL.
-                var paradex = new ParadexConnector(ParadexOptionsFrom(config.Venues.GetValueOrDefault("paradex")), ParadexCredentials.From(Credentials(config)), time);
-                return await ConnectedAsync(paradex, paradex.ConnectAsync, shares, cancellationToken);
+                var paradex = new ParadexConnector(ParadexOptionsFrom(config.Venues.GetValueOrDefault("paradex")), credentials is null ? null : ParadexCredentials.From(credentials), time);
+                return (paradex, paradex.ConnectAsync);
             case "lighter":
                 // Connecting checks that the venue holds this key's public key on its API key index.
-                var lighter = new LighterConnector(LighterOptionsFrom(config.Venues.GetValueOrDefault("lighter")) with { DeadManCountdown = settings.LighterDeadManCountdown }, LighterCredentials.From(Credentials(config)), settings.InstanceName, time);
-                return await ConnectedAsync(lighter, lighter.ConnectAsync, shares, cancellationToken);
+                var lighter = new LighterConnector(LighterOptionsFrom(config.Venues.GetValueOrDefault("lighter")) with { DeadManCountdown = settings.LighterDeadManCountdown },
+                    credentials is null ? null : LighterCredentials.From(credentials), settings.InstanceName, time);
+                return (lighter, lighter.ConnectAsync);
             default:
                 throw new InvalidOperationException($"venue '{venue}' is not available");
         }
