@@ -82,17 +82,37 @@ public class MakerTakerHedgeTests
         Assert.Empty(hedge.Decide(flat).Immediate);
         Assert.Equal(2, hedge.Decide(flat).Quotes.Count);
         Assert.Equal((0L, false), (hedge.Figures(flat).Hedge!.HedgeFailures, hedge.Figures(flat).Hedge!.QuotingHeld));
+        // Explained: the next fill's hedge is reduce-only again.
+        Assert.True(Assert.Single(hedge.Decide(Views.At(Perp, 150m, 150.02m, position: -0.5m)).Immediate).ReduceOnly);
+    }
 
-        // No fill comes: the hedge goes again a second later.
-        var alone = new MakerTakerHedge(Config());
-        Assert.Single(alone.Decide(seen).Immediate);
-        alone.OnRejected(refused);
-        Assert.Empty(alone.Decide(seen).Immediate);
-        var later = Views.At(Perp, 150m, 150.02m, position: 0.5m);
-        later.Now = seen.Now.AddSeconds(0.9);
-        Assert.Empty(alone.Decide(later).Immediate);
-        later.Now = seen.Now.AddSeconds(1);
-        Assert.Single(alone.Decide(later).Immediate);
+    [Fact]
+    public void AReduceOnlyHedgeRefusedWithNoFillToExplainIt_GoesAsAPlainIoc_ForAMinute()
+    {
+        // The account holds another instance's long: this instance's own short can never be bought back reduce-only.
+        var refused = new StrategyRejection(Side.Buy, -1, OrderPurpose.Hedge, RejectCode.ReduceOnlyWouldIncrease, true, "reduce-only order would increase the position");
+        var hedge = new MakerTakerHedge(Config());
+        var seen = Views.At(Perp, 150m, 150.02m, position: -0.5m);
+        Assert.True(Assert.Single(hedge.Decide(seen).Immediate).ReduceOnly);
+        hedge.OnRejected(refused);
+        Assert.Empty(hedge.Decide(seen).Immediate);
+        Assert.Empty(hedge.Decide(At(seen.Now.AddSeconds(0.9), position: -0.5m)).Immediate); // a fill may still explain it
+        var plain = Assert.Single(hedge.Decide(At(seen.Now.AddSeconds(1), position: -0.5m)).Immediate);
+        Assert.Equal((Side.Buy, 0.5m, false), (plain.Side, plain.Quantity, plain.ReduceOnly));
+        Assert.Contains("hedging with plain IOCs", hedge.Figures(seen).LastProtectiveAction, StringComparison.Ordinal);
+
+        // It filled; the next fill's hedge within the minute goes plain too, and reduce-only is tried again after it.
+        hedge.OnFill(new StrategyFill(Side.Buy, 150.02m, 0.5m, 0.01m, "USDC", false, OrderPurpose.Hedge, -1, 150.02m, 0m));
+        Assert.Empty(hedge.Decide(At(seen.Now.AddSeconds(2), position: 0m)).Immediate);
+        Assert.False(Assert.Single(hedge.Decide(At(seen.Now.AddSeconds(30), position: 0.5m)).Immediate).ReduceOnly);
+        Assert.True(Assert.Single(hedge.Decide(At(seen.Now.AddSeconds(62), position: 0.5m)).Immediate).ReduceOnly);
+    }
+
+    private static StrategyView At(DateTimeOffset now, decimal position)
+    {
+        var view = Views.At(Perp, 150m, 150.02m, position: position);
+        view.Now = now;
+        return view;
     }
 
     [Fact]

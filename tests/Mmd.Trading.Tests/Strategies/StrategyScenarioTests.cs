@@ -261,6 +261,36 @@ public class StrategyScenarioTests
     }
 
     [Fact]
+    public async Task MakerTakerHedge_OnAnAccountWhereAnotherHoldsTheOtherSide_TheRefusedReduceOnlyHedge_GoesPlainASecondLater()
+    {
+        // Another instance's 2 long on the same account: when our ask is lifted, our short can never be bought back
+        // reduce-only (the account is long). It used to be refused once a second for as long as the run lasted, unhedged.
+        const string perp = "SOL_USDC_PERP";
+        var config = new MakerTakerHedgeConfig { OrderQuantity = 0.5m, MaxSlippagePct = 0.5m, RefreshTolerancePct = 0m };
+        await using var h = new EngineHarness("hedge", config, symbol: perp, market: Path(perp, (0, 150m), (2, 150m), (2.2, 150.6m), (6, 150.6m)));
+        var other = h.Exchange.Place(h.Name, new PlaceOrderRequest(perp, "other_1", Side.Buy, OrderType.Market, TimeInForce.Ioc, null, 2m));
+        Assert.Equal(CommandOutcome.Accepted, other.Outcome);
+        Assert.Equal(2m, AccountPosition(h, perp));
+        _ = h.Start();
+        await Until.TrueAsync(() => h.OpenOrders().Count == 2, "a quote a side at the touch");
+        await RunPathAsync(h, TimeSpan.FromSeconds(6));
+        var result = await h.StopAsync();
+
+        var hedges = h.Journal.Orders.Values.Where(o => o.Template.Purpose == OrderPurpose.Hedge).OrderBy(o => o.Template.CreatedAt).ToList();
+        Assert.True(hedges.Count >= 2, $"{hedges.Count} hedges");
+        Assert.True(hedges[0].Template.ReduceOnly, "the first hedge is reduce-only");
+        var fill = Assert.Single(h.Journal.Fills, f => f.Purpose == OrderPurpose.Hedge).Fill;
+        Assert.Equal((Side.Buy, 0.5m), (fill.Side, fill.Quantity));
+        Assert.False(hedges.Single(o => o.Template.ClientOrderId == fill.ClientOrderId).Template.ReduceOnly);
+        Assert.Equal(0m, result.FinalStats.Cumulative.Position); // the instance's own: flat
+        Assert.Equal(2m, AccountPosition(h, perp)); // the account's: the other instance's long, untouched
+        Assert.Equal(0m, result.FinalStats.StrategyFigures!.Hedge!.Residual);
+        Assert.Contains("hedging with plain IOCs", result.FinalStats.StrategyFigures.LastProtectiveAction, StringComparison.Ordinal);
+    }
+
+    private static decimal AccountPosition(EngineHarness h, string symbol) => h.Exchange.Positions(h.Name).SingleOrDefault(p => p.Symbol == symbol)?.Quantity ?? 0m;
+
+    [Fact]
     public async Task MakerTakerHedge_ABidCancelledWhileTheBookStillShowsIt_IsNotTakenForTheMarketsTouch()
     {
         // The mid moves 0.02 down: the market's bid leaves 149.97 and ours is alone there, so it moves down to the market's.

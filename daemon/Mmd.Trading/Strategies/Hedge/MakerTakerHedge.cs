@@ -28,6 +28,11 @@ public sealed class MakerTakerHedge : IStrategy
     private bool _positionInDoubt;
     private DateTimeOffset? _doubtedAt;
     private static readonly TimeSpan FillCatchUp = TimeSpan.FromSeconds(1);
+    // A refusal no fill of ours explained within that second: the account's position is not the instance's (another
+    // instance or a hand trade on the same account holds the other side), and no reduce-only hedge can pass. The hedges
+    // of the next minute go as plain IOCs, bringing the instance's own position back; then reduce-only is tried again.
+    private DateTimeOffset? _plainHedgesUntil;
+    private static readonly TimeSpan PlainHedgeSpell = TimeSpan.FromMinutes(1);
 
     public MakerTakerHedge(MakerTakerHedgeConfig config) => _config = config;
 
@@ -59,7 +64,13 @@ public sealed class MakerTakerHedge : IStrategy
             _attempts = 0;
             _held = false;
         }
-        if (_positionInDoubt && view.Now - (_doubtedAt ??= view.Now) >= FillCatchUp) _positionInDoubt = false;
+        if (_positionInDoubt && view.Now - (_doubtedAt ??= view.Now) >= FillCatchUp)
+        {
+            _positionInDoubt = false;
+            _plainHedgesUntil = view.Now + PlainHedgeSpell;
+            _lastAction = "the venue refused a reduce-only hedge and no fill explained it (the account's position is not this instance's): hedging with plain IOCs for a minute";
+            _lastActionAt = view.Now;
+        }
 
         OrderIntent[] hedge = [];
         var (hedgeBid, hedgeAsk) = market is null ? (view.BestBid, view.BestAsk) : (market.BestBid, market.BestAsk);
@@ -74,8 +85,9 @@ public sealed class MakerTakerHedge : IStrategy
                 _attempts++;
                 _hedges++;
                 _wasPending = true;
+                var reduceOnly = view.Now >= _plainHedgesUntil.GetValueOrDefault() && ReducesOnly(market, hedgeInstrument, side, hedgeable, view.Instrument);
                 hedge = [new OrderIntent(side, OrderType.Limit, TimeInForce.Ioc, limit, hedgeable, OrderPurpose.Hedge,
-                    ReduceOnly: ReducesOnly(market, hedgeInstrument, side, hedgeable, view.Instrument), OnHedgeMarket: market is not null)];
+                    ReduceOnly: reduceOnly, OnHedgeMarket: market is not null)];
             }
         }
         if (_held || view.BestBid is not { } bid || view.BestAsk is not { } ask) return new StrategyDecision([], hedge);
@@ -89,6 +101,7 @@ public sealed class MakerTakerHedge : IStrategy
         _doubtedAt = null;
     }
 
+    /// <summary>A fill of ours explains a refusal: the position seen now is the one the venue had.</summary>
     public void OnFill(StrategyFill fill) => _positionInDoubt = false;
 
     /// <summary>The position the hedges have to bring back to the reference: this market's, plus the hedge market's if any.</summary>
@@ -96,7 +109,8 @@ public sealed class MakerTakerHedge : IStrategy
 
     /// <summary>
     /// On one perpetual market a hedge only ever takes the position back: reduce-only. On a hedge market the hedge opens the
-    /// offsetting position there, so it is reduce-only only when it closes part of that position and nothing more.
+    /// offsetting position there, so it is reduce-only only when it closes part of that position and nothing more. Either
+    /// gives way to a plain IOC for a while once the venue has refused it with no fill of ours to explain why (<see cref="_plainHedgesUntil"/>).
     /// </summary>
     private static bool ReducesOnly(HedgeMarketView? market, InstrumentSpec hedgeInstrument, Side side, decimal quantity, InstrumentSpec quoted)
     {
