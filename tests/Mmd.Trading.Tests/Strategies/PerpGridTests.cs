@@ -128,6 +128,39 @@ public class PerpGridTests
     }
 
     [Fact]
+    public void AMarketCloseRefusedAsReduceOnly_WithNoFillToExplainIt_GoesWithoutReduceOnlyASecondLater()
+    {
+        // The account holds another instance's short: this long grid's own long can never be sold reduce-only.
+        var grid = new PerpGrid(Config(GridType.LongOnly) with { CloseRetries = 0 });
+        var start = At(150m);
+        grid.Decide(start);
+        grid.OnFill(Fill(Side.Buy, 1, 145m, 1m));
+        grid.OnRejected(new StrategyRejection(Side.Sell, PerpGrid.CloseKey + 1, OrderPurpose.Quote, RejectCode.ReduceOnlyWouldIncrease, true, "no"));
+        var market = Assert.Single(grid.Decide(Later(start, 0, 146m, position: 1m)).Immediate);
+        Assert.Equal((OrderType.Market, true), (market.Type, market.ReduceOnly));
+        grid.OnRejected(new StrategyRejection(Side.Sell, PerpGrid.CloseKey + 1, OrderPurpose.Reduce, RejectCode.ReduceOnlyWouldIncrease, true, "no"));
+
+        Assert.Empty(grid.Decide(Later(start, 0.1, 146m, position: 1m)).Immediate); // a fill of ours may still explain it
+        Assert.Empty(grid.Decide(Later(start, 1.0, 146m, position: 1m)).Immediate);
+        var plain = Assert.Single(grid.Decide(Later(start, 1.1, 146m, position: 1m)).Immediate);
+        Assert.Equal((Side.Sell, OrderType.Market, 1m, false, PerpGrid.CloseKey + 1), (plain.Side, plain.Type, plain.Quantity, plain.ReduceOnly, plain.Level));
+        Assert.Contains("closing it without reduce-only", grid.Figures(start).LastProtectiveAction, StringComparison.Ordinal);
+        grid.OnFill(Fill(Side.Sell, PerpGrid.CloseKey + 1, 145.9m, 1m, purpose: OrderPurpose.Reduce));
+        Assert.Equal(1, grid.RoundTrips);
+
+        // The level's next close is reduce-only again.
+        grid.OnFill(Fill(Side.Buy, 1, 145m, 1m));
+        Assert.True(Assert.Single(grid.Decide(Later(start, 2, 146m, position: 1m)).Quotes, q => q.Level == PerpGrid.CloseKey + 1).ReduceOnly);
+    }
+
+    private static StrategyView Later(StrategyView start, double seconds, decimal mid, decimal position)
+    {
+        var view = At(mid, position);
+        view.Now = start.Now.AddSeconds(seconds);
+        return view;
+    }
+
+    [Fact]
     public void APositionNoLevelAccountsFor_IsCoveredByOneReduceOnlyClose_AtTheNearestLevel()
     {
         // After a restart the levels know nothing, but the instance holds 2.3 long (from its journal).

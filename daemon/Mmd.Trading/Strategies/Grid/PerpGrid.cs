@@ -10,7 +10,8 @@ namespace Mmd.Trading.Strategies.Grid;
 /// The seed's perpetual grid (§1.5) with upstream's fixes: post-only open orders on the levels, a close order one level
 /// further in profit for every (partial) fill, locked levels until their close fills, profit booked on the close. Close
 /// orders follow upstream's policy (§1.5.11): never reduce-only in a neutral grid, always in a one-sided grid, which
-/// never places a close without a position behind it. Rejected closes are retried, then closed at market. The instance's
+/// never places a close without a position behind it. Rejected closes are retried, then closed at market (without
+/// reduce-only once the venue refused that with no fill of ours to explain it: the seed's retry). The instance's
 /// position is reconciled with the levels on every decision: what no level accounts for (after a restart, a range move,
 /// a cap reduction) rests as a reduce-only close at the nearest level. The boundary check, the max-position cap and
 /// stop-loss / take-profit (followed by a clean rebuild) run on every event, not once per interval.
@@ -160,8 +161,18 @@ public sealed class PerpGrid : IStrategy
 
     public void OnRejected(StrategyRejection rejection)
     {
-        if (rejection.Level >= CloseKey && rejection.Level < CloseKey + _levels.Length) _levels[rejection.Level - CloseKey].CloseRejections++;
+        if (rejection.Level < CloseKey || rejection.Level >= CloseKey + _levels.Length) return;
+        var level = _levels[rejection.Level - CloseKey];
+        level.CloseRejections++;
+        if (rejection is { Purpose: OrderPurpose.Reduce, Code: RejectCode.ReduceOnlyWouldIncrease } && !level.ReduceOnlyRefused)
+        {
+            level.ReduceOnlyRefused = true;
+            level.ReduceOnlyRefusedSeen = null;
+        }
     }
+
+    /// <summary>How long a refused reduce-only close waits for a fill of ours that would explain the refusal.</summary>
+    private static readonly TimeSpan ReduceOnlyFillCatchUp = TimeSpan.FromSeconds(1);
 
     public StrategyFigures Figures(StrategyView view)
     {
@@ -264,10 +275,15 @@ public sealed class PerpGrid : IStrategy
             var closeSide = level.Position > 0 ? Side.Sell : Side.Buy;
             if (level.CloseRejections > _config.CloseRetries)
             {
-                // The limit close keeps bouncing: close this level at market, once at a time.
-                if (!view.ImmediatePending && _intents.Count == 0)
+                // The limit close keeps bouncing: close this level at market, once at a time. A reduce-only one the venue
+                // refused waits a second for a fill of ours that would explain it, then goes plain (the seed's retry).
+                var plain = level.ReduceOnlyRefused && view.Now - (level.ReduceOnlyRefusedSeen ??= view.Now) >= ReduceOnlyFillCatchUp;
+                if (!view.ImmediatePending && _intents.Count == 0 && (!level.ReduceOnlyRefused || plain))
+                {
+                    if (plain) Record($"the venue refused the reduce-only close of level {level.Price} and no fill explained it (the account's position is not this instance's): closing it without reduce-only", view.Now);
                     _intents.Add(new OrderIntent(closeSide, OrderType.Market, TimeInForce.Ioc, null, quantity, OrderPurpose.Reduce,
-                        ReduceOnly: reduceOnly, Level: CloseKey + level.Index));
+                        ReduceOnly: reduceOnly && !plain, Level: CloseKey + level.Index));
+                }
                 continue;
             }
             // On the tick: a close past the range is a step further, which need not be (it was sent unrounded and refused).
