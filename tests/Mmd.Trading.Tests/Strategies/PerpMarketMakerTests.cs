@@ -77,6 +77,39 @@ public class PerpMarketMakerTests
     }
 
     [Fact]
+    public void AReductionRefusedAsReduceOnly_WaitsASecondForAFill_ThenGoesPlainForAMinute()
+    {
+        // The account holds another instance's long: this instance's own short can never be bought back reduce-only.
+        var mm = new PerpMarketMaker(Config(target: 0.5m, threshold: 1m));
+        var start = Views.At(Perp, 149.99m, 150.01m, position: -2.2m);
+        Assert.True(Assert.Single(mm.Decide(start).Immediate).ReduceOnly);
+        mm.OnRejected(new StrategyRejection(Side.Buy, -1, OrderPurpose.Reduce, RejectCode.ReduceOnlyWouldIncrease, true, "reduce-only order would increase the position"));
+        var waiting = mm.Decide(At(start, 0.5, position: -2.2m));
+        Assert.Empty(waiting.Immediate); // not sent again at every decision, as it was
+        Assert.NotEmpty(waiting.Quotes);
+        var plain = Assert.Single(mm.Decide(At(start, 1.5, position: -2.2m)).Immediate);
+        Assert.Equal((Side.Buy, 0.7m, false), (plain.Side, plain.Quantity, plain.ReduceOnly));
+        Assert.Contains("without reduce-only (the venue refused it", mm.Figures(start).LastProtectiveAction, StringComparison.Ordinal);
+        Assert.False(Assert.Single(mm.Decide(At(start, 30, position: -2.2m)).Immediate).ReduceOnly);
+        Assert.True(Assert.Single(mm.Decide(At(start, 62, position: -2.2m)).Immediate).ReduceOnly);
+
+        // A refusal a fill explains (the position moved on): reduce-only stays.
+        var explained = new PerpMarketMaker(Config(target: 0.5m, threshold: 1m));
+        explained.Decide(start);
+        explained.OnRejected(new StrategyRejection(Side.Buy, -1, OrderPurpose.Reduce, RejectCode.ReduceOnlyWouldIncrease, true, "no"));
+        Assert.Empty(explained.Decide(At(start, 0.5, position: -2.2m)).Immediate);
+        explained.OnFill(new StrategyFill(Side.Buy, 150.01m, 0.5m, 0m, "USDC", true, OrderPurpose.Quote, 0, 150.01m, 0m));
+        Assert.True(Assert.Single(explained.Decide(At(start, 0.6, position: -1.7m)).Immediate).ReduceOnly);
+    }
+
+    private static StrategyView At(StrategyView start, double seconds, decimal position)
+    {
+        var view = Views.At(Perp, 149.99m, 150.01m, position: position);
+        view.Now = start.Now.AddSeconds(seconds);
+        return view;
+    }
+
+    [Fact]
     public void AboveMax_ReducesToMax_First()
     {
         var decision = new PerpMarketMaker(Config(max: 3m, target: 2m, threshold: 0.5m)).Decide(Views.At(Perp, 149.99m, 150.01m, position: 3.4m));

@@ -36,6 +36,8 @@ public sealed class PerpGrid : IStrategy
     private DateTimeOffset? _lastActionAt;
     private readonly List<DesiredQuote> _quotes = [];
     private readonly List<OrderIntent> _intents = [];
+    // The cap's reductions and the stop-loss / take-profit closes (each level's own close has its own).
+    private readonly ReduceOnlyRefusal _refusal = new();
 
     public PerpGrid(PerpGridConfig config)
     {
@@ -70,16 +72,18 @@ public sealed class PerpGrid : IStrategy
         if (view.Mid is not { } mid) return StrategyDecision.PullQuotes;
         var instrument = view.Instrument;
 
+        var refusalWaits = _refusal.Waiting(view.Now, out var wentPlain);
+        if (wentPlain) Record("the venue refused a reduce-only close and no fill explained it (the account's position is not this instance's): closing without reduce-only for a minute", view.Now);
         var protective = PositionControl.Protective(view.Position, view.UnrealizedPnl, _config.StopLoss, _config.TakeProfit, instrument.MinQuantity);
         if (protective != PositionTrigger.None)
         {
-            if (view.ImmediatePending) return StrategyDecision.PullQuotes;
+            if (view.ImmediatePending || refusalWaits) return StrategyDecision.PullQuotes;
             var what = protective == PositionTrigger.StopLoss ? "stop-loss" : "take-profit";
             if (protective == PositionTrigger.StopLoss) _stopLosses++; else _takeProfits++;
             Record($"{what}: unrealized PnL {view.UnrealizedPnl} on position {view.Position}", view.Now);
             if (_config.ProtectiveAction == ProtectiveAction.Stop) return StrategyDecision.StopRun(_lastAction!, flatten: true);
             _levels = []; // a clean rebuild once the position is closed (the fork left levels locked, §1.5.10)
-            return PositionControl.Close(instrument, view.Position, view.Position, mid) is { } close
+            return PositionControl.Close(instrument, view.Position, view.Position, mid, reduceOnly: !_refusal.Plain(view.Now)) is { } close
                 ? new StrategyDecision([], [close])
                 : StrategyDecision.PullQuotes;
         }
@@ -109,8 +113,8 @@ public sealed class PerpGrid : IStrategy
         }
 
         _intents.Clear();
-        if (!view.ImmediatePending && PositionControl.Excess(view.Position, _config.MaxPosition, 0m, _config.MaxPosition) is (PositionTrigger.AboveMax, var excess)
-            && PositionControl.Close(instrument, view.Position, excess, mid) is { } reduce)
+        if (!view.ImmediatePending && !refusalWaits && PositionControl.Excess(view.Position, _config.MaxPosition, 0m, _config.MaxPosition) is (PositionTrigger.AboveMax, var excess)
+            && PositionControl.Close(instrument, view.Position, excess, mid, reduceOnly: !_refusal.Plain(view.Now)) is { } reduce)
         {
             _reductions++;
             Record($"position {view.Position} above max {_config.MaxPosition}", view.Now);
@@ -132,6 +136,8 @@ public sealed class PerpGrid : IStrategy
 
     public void OnFill(StrategyFill fill)
     {
+        _refusal.Explained();
+        foreach (var l in _levels) l.CloseRefusal.Explained();
         if (fill.Side == Side.Buy) _buyFills++; else _sellFills++;
         var key = fill.Level;
         if (fill.Purpose == OrderPurpose.Quote && key >= 0 && key < _levels.Length)
@@ -161,18 +167,16 @@ public sealed class PerpGrid : IStrategy
 
     public void OnRejected(StrategyRejection rejection)
     {
-        if (rejection.Level < CloseKey || rejection.Level >= CloseKey + _levels.Length) return;
+        var refusedReduceOnly = rejection is { Purpose: OrderPurpose.Reduce, Code: RejectCode.ReduceOnlyWouldIncrease };
+        if (rejection.Level < CloseKey || rejection.Level >= CloseKey + _levels.Length)
+        {
+            if (refusedReduceOnly) _refusal.Refused(); // the cap's reduction, or a stop-loss / take-profit close
+            return;
+        }
         var level = _levels[rejection.Level - CloseKey];
         level.CloseRejections++;
-        if (rejection is { Purpose: OrderPurpose.Reduce, Code: RejectCode.ReduceOnlyWouldIncrease } && !level.ReduceOnlyRefused)
-        {
-            level.ReduceOnlyRefused = true;
-            level.ReduceOnlyRefusedSeen = null;
-        }
+        if (refusedReduceOnly) level.CloseRefusal.Refused();
     }
-
-    /// <summary>How long a refused reduce-only close waits for a fill of ours that would explain the refusal.</summary>
-    private static readonly TimeSpan ReduceOnlyFillCatchUp = TimeSpan.FromSeconds(1);
 
     public StrategyFigures Figures(StrategyView view)
     {
@@ -277,13 +281,11 @@ public sealed class PerpGrid : IStrategy
             {
                 // The limit close keeps bouncing: close this level at market, once at a time. A reduce-only one the venue
                 // refused waits a second for a fill of ours that would explain it, then goes plain (the seed's retry).
-                var plain = level.ReduceOnlyRefused && view.Now - (level.ReduceOnlyRefusedSeen ??= view.Now) >= ReduceOnlyFillCatchUp;
-                if (!view.ImmediatePending && _intents.Count == 0 && (!level.ReduceOnlyRefused || plain))
-                {
-                    if (plain) Record($"the venue refused the reduce-only close of level {level.Price} and no fill explained it (the account's position is not this instance's): closing it without reduce-only", view.Now);
+                var waiting = level.CloseRefusal.Waiting(view.Now, out var wentPlain);
+                if (wentPlain) Record($"the venue refused the reduce-only close of level {level.Price} and no fill explained it (the account's position is not this instance's): closing it without reduce-only", view.Now);
+                if (!view.ImmediatePending && _intents.Count == 0 && !waiting)
                     _intents.Add(new OrderIntent(closeSide, OrderType.Market, TimeInForce.Ioc, null, quantity, OrderPurpose.Reduce,
-                        ReduceOnly: reduceOnly && !plain, Level: CloseKey + level.Index));
-                }
+                        ReduceOnly: reduceOnly && !level.CloseRefusal.Plain(view.Now), Level: CloseKey + level.Index));
                 continue;
             }
             // On the tick: a close past the range is a step further, which need not be (it was sent unrounded and refused).

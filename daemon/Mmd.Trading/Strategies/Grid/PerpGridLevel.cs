@@ -21,13 +21,8 @@ internal sealed class PerpGridLevel(int index, decimal price)
     /// <summary>Signed position opened here and not yet closed: long &gt; 0.</summary>
     public decimal Position { get; set; }
     public int CloseRejections { get; set; }
-    /// <summary>
-    /// The venue refused the level's reduce-only market close as one that would increase the position; set to when the
-    /// grid first saw that. A second on with the level still open (no fill of ours explained it), the account's position
-    /// is not the instance's, and the close goes without reduce-only.
-    /// </summary>
-    public bool ReduceOnlyRefused { get; set; }
-    public DateTimeOffset? ReduceOnlyRefusedSeen { get; set; }
+    /// <summary>The venue's refusals of the level's reduce-only market close (the account's position may not allow one).</summary>
+    public ReduceOnlyRefusal CloseRefusal { get; private set; } = new();
 
     public bool Locked => Position != 0 || OpenComplete;
 
@@ -38,7 +33,6 @@ internal sealed class PerpGridLevel(int index, decimal price)
         OpenComplete = false;
         Position = 0;
         CloseRejections = 0;
-        ReduceOnlyRefused = false;
-        ReduceOnlyRefusedSeen = null;
+        CloseRefusal = new();
     }
 }

@@ -22,17 +22,10 @@ public sealed class MakerTakerHedge : IStrategy
     private bool _wasPending;
     private string? _lastAction;
     private DateTimeOffset? _lastActionAt;
-    // The venue refused a reduce-only hedge as one that would increase the position: its position is not the one seen
-    // here (the fill of our other quote, which flattened it, is still on its way). No hedge until a fill comes in, or a
-    // second has passed; it used to send the hedge again at once, 14 refusals in 6 ms, and count each as a failure.
-    private bool _positionInDoubt;
-    private DateTimeOffset? _doubtedAt;
-    private static readonly TimeSpan FillCatchUp = TimeSpan.FromSeconds(1);
-    // A refusal no fill of ours explained within that second: the account's position is not the instance's (another
-    // instance or a hand trade on the same account holds the other side), and no reduce-only hedge can pass. The hedges
-    // of the next minute go as plain IOCs, bringing the instance's own position back; then reduce-only is tried again.
-    private DateTimeOffset? _plainHedgesUntil;
-    private static readonly TimeSpan PlainHedgeSpell = TimeSpan.FromMinutes(1);
+    // A reduce-only hedge the venue refused: usually the fill of our other quote, which flattened the position, is still
+    // on its way (it used to send the hedge again at once, 14 refusals in 6 ms, each counted as a failure); else the
+    // account holds another's opposite position, and the hedges go plain for a while.
+    private readonly ReduceOnlyRefusal _refusal = new();
 
     public MakerTakerHedge(MakerTakerHedgeConfig config) => _config = config;
 
@@ -64,17 +57,16 @@ public sealed class MakerTakerHedge : IStrategy
             _attempts = 0;
             _held = false;
         }
-        if (_positionInDoubt && view.Now - (_doubtedAt ??= view.Now) >= FillCatchUp)
+        var waiting = _refusal.Waiting(view.Now, out var wentPlain);
+        if (wentPlain)
         {
-            _positionInDoubt = false;
-            _plainHedgesUntil = view.Now + PlainHedgeSpell;
             _lastAction = "the venue refused a reduce-only hedge and no fill explained it (the account's position is not this instance's): hedging with plain IOCs for a minute";
             _lastActionAt = view.Now;
         }
 
         OrderIntent[] hedge = [];
         var (hedgeBid, hedgeAsk) = market is null ? (view.BestBid, view.BestAsk) : (market.BestBid, market.BestAsk);
-        if (hedgeable >= hedgeInstrument.MinQuantity && !view.ImmediatePending && !_positionInDoubt && hedgeBid is { } hb && hedgeAsk is { } ha)
+        if (hedgeable >= hedgeInstrument.MinQuantity && !view.ImmediatePending && !waiting && hedgeBid is { } hb && hedgeAsk is { } ha)
         {
             var side = exposure > 0 ? Side.Sell : Side.Buy;
             var limit = side == Side.Sell
@@ -85,7 +77,7 @@ public sealed class MakerTakerHedge : IStrategy
                 _attempts++;
                 _hedges++;
                 _wasPending = true;
-                var reduceOnly = view.Now >= _plainHedgesUntil.GetValueOrDefault() && ReducesOnly(market, hedgeInstrument, side, hedgeable, view.Instrument);
+                var reduceOnly = !_refusal.Plain(view.Now) && ReducesOnly(market, hedgeInstrument, side, hedgeable, view.Instrument);
                 hedge = [new OrderIntent(side, OrderType.Limit, TimeInForce.Ioc, limit, hedgeable, OrderPurpose.Hedge,
                     ReduceOnly: reduceOnly, OnHedgeMarket: market is not null)];
             }
@@ -97,12 +89,10 @@ public sealed class MakerTakerHedge : IStrategy
     public void OnRejected(StrategyRejection rejection)
     {
         if (rejection is not { Purpose: OrderPurpose.Hedge, Code: RejectCode.ReduceOnlyWouldIncrease }) return;
-        _positionInDoubt = true;
-        _doubtedAt = null;
+        _refusal.Refused();
     }
 
-    /// <summary>A fill of ours explains a refusal: the position seen now is the one the venue had.</summary>
-    public void OnFill(StrategyFill fill) => _positionInDoubt = false;
+    public void OnFill(StrategyFill fill) => _refusal.Explained();
 
     /// <summary>The position the hedges have to bring back to the reference: this market's, plus the hedge market's if any.</summary>
     public static decimal Exposure(StrategyView view) => view.Position + (view.Hedge?.Position ?? 0m) - ReferencePosition;
@@ -110,7 +100,7 @@ public sealed class MakerTakerHedge : IStrategy
     /// <summary>
     /// On one perpetual market a hedge only ever takes the position back: reduce-only. On a hedge market the hedge opens the
     /// offsetting position there, so it is reduce-only only when it closes part of that position and nothing more. Either
-    /// gives way to a plain IOC for a while once the venue has refused it with no fill of ours to explain why (<see cref="_plainHedgesUntil"/>).
+    /// gives way to a plain IOC for a while once the venue has refused it with no fill of ours to explain why (<see cref="ReduceOnlyRefusal"/>).
     /// </summary>
     private static bool ReducesOnly(HedgeMarketView? market, InstrumentSpec hedgeInstrument, Side side, decimal quantity, InstrumentSpec quoted)
     {

@@ -1,3 +1,5 @@
+using Mmd.Trading.Execution;
+using Mmd.Trading.Orders;
 using Mmd.Trading.Primitives;
 using Mmd.Trading.Stats;
 using Mmd.Trading.Strategies.SpotMarketMaking;
@@ -8,8 +10,9 @@ namespace Mmd.Trading.Strategies.PerpMarketMaking;
 /// Perpetual market making at parity with the seed (§1.2): the spot ladder shifted by the inventory skew,
 /// reduce-only position management (above max, above target + threshold), and stop-loss / take-profit on
 /// the whole position's unrealized PnL. Beyond the seed: the position is the instance's own (from its fills,
-/// so it costs no venue call per event), a quote that would take the position past max is left out, and a
-/// protective close waits for the previous one instead of stacking market orders.
+/// so it costs no venue call per event), a quote that would take the position past max is left out, a
+/// protective close waits for the previous one instead of stacking market orders, and one the account's position
+/// refuses as reduce-only goes plain (<see cref="ReduceOnlyRefusal"/>).
 /// </summary>
 public sealed class PerpMarketMaker : IStrategy
 {
@@ -18,6 +21,7 @@ public sealed class PerpMarketMaker : IStrategy
     private int _reductions, _stopLosses, _takeProfits;
     private string? _lastAction;
     private DateTimeOffset? _lastActionAt;
+    private readonly ReduceOnlyRefusal _refusal = new();
 
     public PerpMarketMaker(PerpMarketMakerConfig config)
     {
@@ -50,24 +54,25 @@ public sealed class PerpMarketMaker : IStrategy
         var instrument = view.Instrument;
         var position = view.Position;
 
+        var refusalWaits = _refusal.Waiting(view.Now, out _);
         var protective = PositionControl.Protective(position, view.UnrealizedPnl, _config.StopLoss, _config.TakeProfit, instrument.MinQuantity);
         if (protective != PositionTrigger.None)
         {
             // Quotes are pulled while the position is closed; a close already working is waited for, never doubled.
-            if (view.ImmediatePending) return StrategyDecision.PullQuotes;
+            if (view.ImmediatePending || refusalWaits) return StrategyDecision.PullQuotes;
             Record(protective, position, view);
             if (_config.ProtectiveAction == ProtectiveAction.Stop)
                 return StrategyDecision.StopRun($"{Describe(protective)}: unrealized PnL {view.UnrealizedPnl} on position {position}", flatten: true);
-            return PositionControl.Close(instrument, position, position, mid) is { } close
+            return PositionControl.Close(instrument, position, position, mid, reduceOnly: !_refusal.Plain(view.Now)) is { } close
                 ? new StrategyDecision([], [close])
                 : StrategyDecision.PullQuotes;
         }
 
         var quotes = BuildQuotes(view, mid, position);
-        if (!view.ImmediatePending)
+        if (!view.ImmediatePending && !refusalWaits)
         {
             var (trigger, excess) = PositionControl.Excess(position, _config.TargetPosition, _config.PositionThreshold, _config.MaxPosition);
-            if (trigger != PositionTrigger.None && PositionControl.Close(instrument, position, excess, mid) is { } reduce)
+            if (trigger != PositionTrigger.None && PositionControl.Close(instrument, position, excess, mid, reduceOnly: !_refusal.Plain(view.Now)) is { } reduce)
             {
                 Record(trigger, position, view);
                 return new StrategyDecision(quotes, [reduce]);
@@ -75,6 +80,13 @@ public sealed class PerpMarketMaker : IStrategy
         }
         return new StrategyDecision(quotes, []);
     }
+
+    public void OnRejected(StrategyRejection rejection)
+    {
+        if (rejection is { Purpose: OrderPurpose.Reduce, Code: RejectCode.ReduceOnlyWouldIncrease }) _refusal.Refused();
+    }
+
+    public void OnFill(StrategyFill fill) => _refusal.Explained();
 
     public StrategyFigures Figures(StrategyView view) => new()
     {
@@ -131,7 +143,8 @@ public sealed class PerpMarketMaker : IStrategy
             case PositionTrigger.TakeProfit: _takeProfits++; break;
             default: _reductions++; break;
         }
-        _lastAction = $"{Describe(trigger)} at position {position}, unrealized {view.UnrealizedPnl}";
+        _lastAction = $"{Describe(trigger)} at position {position}, unrealized {view.UnrealizedPnl}"
+            + (_refusal.Plain(view.Now) ? "; without reduce-only (the venue refused it: the account's position is not this instance's)" : "");
         _lastActionAt = view.Now;
     }
 

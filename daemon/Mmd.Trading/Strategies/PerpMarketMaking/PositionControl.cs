@@ -38,12 +38,15 @@ public static class PositionControl
         return PositionTrigger.None;
     }
 
-    /// <summary>A reduce-only IOC market order closing <paramref name="quantity"/> of the position; null below the venue minimum.</summary>
-    public static OrderIntent? Close(InstrumentSpec instrument, decimal position, decimal quantity, decimal mid)
+    /// <summary>
+    /// An IOC market order closing <paramref name="quantity"/> of the position, reduce-only unless the account's position
+    /// refuses that (<see cref="ReduceOnlyRefusal"/>); null below the venue minimum.
+    /// </summary>
+    public static OrderIntent? Close(InstrumentSpec instrument, decimal position, decimal quantity, decimal mid, bool reduceOnly = true)
     {
         var size = instrument.RoundQuantity(Math.Min(Math.Abs(quantity), Math.Abs(position)));
         if (size <= 0 || !instrument.MeetsMinimums(mid, size)) return null;
         return new OrderIntent(position > 0 ? Side.Sell : Side.Buy, OrderType.Market, TimeInForce.Ioc, null, size,
-            OrderPurpose.Reduce, ReduceOnly: true);
+            OrderPurpose.Reduce, ReduceOnly: reduceOnly);
     }
 }
