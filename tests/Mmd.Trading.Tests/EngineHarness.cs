@@ -97,8 +97,8 @@ internal sealed class EngineHarness : IAsyncDisposable
     public (decimal BestBid, PlaceOrderResult Result) SweepDownToOurBestBid()
     {
         var bestBid = OurBestBid();
-        var sweep = Exchange.Levels(Symbol, Primitives.Side.Buy, 50).Where(l => l.Price >= bestBid).Sum(l => l.Quantity);
-        return (bestBid, Exchange.Place("taker", new PlaceOrderRequest(Symbol, "x1", Primitives.Side.Sell, OrderType.Limit, TimeInForce.Ioc, bestBid, sweep)));
+        var sweep = Exchange.Levels(Market, Primitives.Side.Buy, 50).Where(l => l.Price >= bestBid).Sum(l => l.Quantity);
+        return (bestBid, Exchange.Place("taker", new PlaceOrderRequest(Market, "x1", Primitives.Side.Sell, OrderType.Limit, TimeInForce.Ioc, bestBid, sweep)));
     }
 
     public async Task<EngineResult> StopAsync()

@@ -5,6 +5,7 @@ using Mmd.Trading.Orders;
 using Mmd.Trading.Primitives;
 using Mmd.Trading.Risk;
 using Mmd.Trading.Strategies;
+using Mmd.Trading.Strategies.PerpMarketMaking;
 using Mmd.Trading.Strategies.SpotMarketMaking;
 
 namespace Mmd.Trading.Tests;
@@ -138,10 +139,33 @@ public class InstanceEngineTests
         Assert.Equal(0, result.OwnOrdersLeftOnVenue);
         Assert.Equal(0m, result.FinalStats.Cumulative.Position);
         var flatten = Assert.Single(h.Journal.Fills, f => f.Purpose == OrderPurpose.Flatten).Fill;
+        Assert.Equal(OrderStatus.Filled, h.Journal.Orders[flatten.ClientOrderId!].Status); // not left open in the journal
         Assert.Equal(Side.Sell, flatten.Side);
         Assert.Equal(0.5m, flatten.Quantity);
         Assert.False(flatten.IsMaker);
         Assert.Empty(h.OpenOrders());
+    }
+
+    [Fact]
+    public async Task StopWithFlatten_OnAnAccountHoldingAnothersShort_ClosesOurLong_WithoutReduceOnlyOnceRefused()
+    {
+        // The account holds another instance's 2 short: a reduce-only sell of our 0.5 long would add to the account's short,
+        // and the venue refuses it. It was tried three times so and the long left open.
+        const string perp = "SOL_USDC_PERP";
+        await using var h = new EngineHarness(config: new PerpMarketMakerConfig { SpreadPct = 0.2m, OrderQuantity = 0.5m, Levels = 3, MaxPosition = 3m, PositionThreshold = 1m },
+            symbol: perp);
+        Assert.Equal(CommandOutcome.Accepted, h.Exchange.Place(h.Name, new PlaceOrderRequest(perp, "other_1", Side.Sell, OrderType.Market, TimeInForce.Ioc, null, 2m)).Outcome);
+        _ = h.Start();
+        await h.QuotingAsync();
+        h.SweepDownToOurBestBid();
+        await Until.TrueAsync(() => h.Journal.Fills.Count == 1, "our bid is filled");
+
+        h.Engine.RequestFlattenOnStop();
+        var result = await h.StopAsync();
+        Assert.Equal(0m, result.FinalStats.Cumulative.Position);
+        var flattens = h.Journal.Orders.Values.Where(o => o.Template.Purpose == OrderPurpose.Flatten).OrderByDescending(o => o.Template.ReduceOnly).ToList();
+        Assert.Equal([(true, OrderStatus.Rejected), (false, OrderStatus.Filled)], flattens.Select(o => (o.Template.ReduceOnly, o.Status))); // as the journal keeps them
+        Assert.Equal(-2m, h.Exchange.Positions(h.Name).Single(p => p.Symbol == perp).Quantity); // the other's short, as it was
     }
 
     [Fact]

@@ -43,8 +43,10 @@ public sealed partial class InstanceEngine
                 EngineLog.FlattenLeft(_logger, _options.InstanceName, position, $"still open after {MaxFlattenAttempts} attempts");
                 return;
             }
+            // Reduce-only, unless the venue refused that: each attempt's fills are caught up before the next is sized, so a
+            // refusal then means the account holds another's opposite position, and only a plain order closes our own.
             var order = NewOrder(leg, side, OrderType.Market, TimeInForce.Ioc, null, quantity, OrderPurpose.Flatten, -1,
-                postOnly: false, reduceOnly: leg.Instrument.Kind == InstrumentKind.Perpetual);
+                postOnly: false, reduceOnly: leg.Instrument.Kind == InstrumentKind.Perpetual && !leg.FlattenReduceOnlyRefused);
             if (!TryAdmit(leg, order))
             {
                 EngineLog.FlattenLeft(_logger, _options.InstanceName, position, "the risk limits denied the order");
@@ -56,6 +58,7 @@ public sealed partial class InstanceEngine
             while (!order.IsTerminal && await _events.Reader.WaitToReadAsync(timeout))
                 while (_events.Reader.TryRead(out var e)) await HandleAsync(e, timeout);
             await CatchUpAsync(leg, timeout); // every fill of the IOC is in the figures before the next one is sized
+            await FlushOrdersAsync(); // and its end in the journal: the stop writes no orders after this
         }
     }
 }

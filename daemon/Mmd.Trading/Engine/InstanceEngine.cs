@@ -453,6 +453,7 @@ public sealed partial class InstanceEngine : IDisposable
         _rejected++;
         EngineLog.Rejected(_logger, _options.InstanceName, order.ClientOrderId, order.LastError);
         _strategy.OnRejected(new StrategyRejection(order.Side, order.Level, order.Purpose, result.Code, order.ReduceOnly, order.LastError));
+        if (order.Purpose == OrderPurpose.Flatten && result.Code == RejectCode.ReduceOnlyWouldIncrease) leg.FlattenReduceOnlyRefused = true;
         // The seed's post-only retry: once, one tick further from the touch. A rejection means our book is
         // behind the market: apart from that one retry, the side waits until the market's opposite touch has moved,
         // instead of storming the venue with orders that bounce (the seed's post-only storm, §9.1).

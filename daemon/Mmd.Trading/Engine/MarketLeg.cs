@@ -33,6 +33,8 @@ internal sealed class MarketLeg(string name, IExchangeConnector connector, strin
 
     public CancellationTokenSource? BookPump { get; set; }
     public int BookGeneration { get; set; }
+    /// <summary>The venue refused this market's reduce-only flatten as increasing the account's position (another's is opposite).</summary>
+    public bool FlattenReduceOnlyRefused { get; set; }
     public bool AccountStreamUp { get; set; }
     public DateTimeOffset? AccountDownSince { get; set; }
     public HashSet<string> QueriesInFlight { get; } = new(StringComparer.Ordinal);
