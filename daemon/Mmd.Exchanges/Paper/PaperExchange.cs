@@ -208,6 +208,8 @@ public sealed partial class PaperExchange : IDisposable
         }
     }
 
+    private const int ReportedPlaces = 8;
+
     public IReadOnlyList<Position> Positions(string account)
     {
         lock (_gate)
@@ -215,8 +217,10 @@ public sealed partial class PaperExchange : IDisposable
             var acc = Account(account);
             return acc.Positions.Where(p => p.Value.Quantity != 0).Select(p =>
             {
+                // Reported as a venue reports them, to 8 places: the average entry is kept exact inside (28 digits).
                 var mark = _markets[p.Key].Mid;
-                return new Position(p.Key, p.Value.Quantity, p.Value.EntryPrice, mark, (mark - p.Value.EntryPrice) * p.Value.Quantity);
+                return new Position(p.Key, p.Value.Quantity, Math.Round(p.Value.EntryPrice, ReportedPlaces), mark,
+                    Math.Round((mark - p.Value.EntryPrice) * p.Value.Quantity, ReportedPlaces));
             }).ToList();
         }
     }

@@ -142,6 +142,18 @@ public class PaperExchangeTests
     }
 
     [Fact]
+    public void Perp_AnAverageEntryThatDoesNotEnd_IsReportedToEightPlaces()
+    {
+        using var x = Quiet();
+        x.Place("maker", Limit("m_1", Side.Sell, 150m, 1m, symbol: Perp));
+        x.Place("maker", Limit("m_2", Side.Sell, 150.01m, 2m, symbol: Perp));
+        x.Place("a", new PlaceOrderRequest(Perp, "a_1", Side.Buy, OrderType.Limit, TimeInForce.Ioc, 150.01m, 3m));
+        var position = Assert.Single(x.Positions("a"));
+        Assert.Equal(150.00666667m, position.EntryPrice); // 450.02 / 3, not 150.00666666666666666666666667
+        Assert.Equal(8, position.UnrealizedPnl.Scale);
+    }
+
+    [Fact]
     public void ReduceOnly_WhenFlatOrSameSide_Rejected()
     {
         using var x = Quiet();
