@@ -129,13 +129,7 @@ public class InstanceEngineTests
     public async Task StopWithFlatten_SellsBackWhatTheQuotesBought_AtMarket()
     {
         await using var h = new EngineHarness();
-        _ = h.Start();
-        await h.QuotingAsync();
-        h.SweepDownToOurBestBid();
-        await Until.TrueAsync(() => h.Journal.Fills.Count == 1, "our bid is filled");
-
-        h.Engine.RequestFlattenOnStop();
-        var result = await h.StopAsync();
+        var result = await BoughtThenStoppedWithFlattenAsync(h);
         Assert.Equal(0, result.OwnOrdersLeftOnVenue);
         Assert.Equal(0m, result.FinalStats.Cumulative.Position);
         var flatten = Assert.Single(h.Journal.Fills, f => f.Purpose == OrderPurpose.Flatten).Fill;
@@ -155,17 +149,22 @@ public class InstanceEngineTests
         await using var h = new EngineHarness(config: new PerpMarketMakerConfig { SpreadPct = 0.2m, OrderQuantity = 0.5m, Levels = 3, MaxPosition = 3m, PositionThreshold = 1m },
             symbol: perp);
         Assert.Equal(CommandOutcome.Accepted, h.Exchange.Place(h.Name, new PlaceOrderRequest(perp, "other_1", Side.Sell, OrderType.Market, TimeInForce.Ioc, null, 2m)).Outcome);
-        _ = h.Start();
-        await h.QuotingAsync();
-        h.SweepDownToOurBestBid();
-        await Until.TrueAsync(() => h.Journal.Fills.Count == 1, "our bid is filled");
-
-        h.Engine.RequestFlattenOnStop();
-        var result = await h.StopAsync();
+        var result = await BoughtThenStoppedWithFlattenAsync(h);
         Assert.Equal(0m, result.FinalStats.Cumulative.Position);
         var flattens = h.Journal.Orders.Values.Where(o => o.Template.Purpose == OrderPurpose.Flatten).OrderByDescending(o => o.Template.ReduceOnly).ToList();
         Assert.Equal([(true, OrderStatus.Rejected), (false, OrderStatus.Filled)], flattens.Select(o => (o.Template.ReduceOnly, o.Status))); // as the journal keeps them
         Assert.Equal(-2m, h.Exchange.Positions(h.Name).Single(p => p.Symbol == perp).Quantity); // the other's short, as it was
+    }
+
+    /// <summary>Quotes, has its best bid filled, then stops with flatten.</summary>
+    private static async Task<EngineResult> BoughtThenStoppedWithFlattenAsync(EngineHarness h)
+    {
+        _ = h.Start();
+        await h.QuotingAsync();
+        h.SweepDownToOurBestBid();
+        await Until.TrueAsync(() => h.Journal.Fills.Count == 1, "our bid is filled");
+        h.Engine.RequestFlattenOnStop();
+        return await h.StopAsync();
     }
 
     [Fact]
