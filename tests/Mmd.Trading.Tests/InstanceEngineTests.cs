@@ -474,6 +474,45 @@ public class InstanceEngineTests
     }
 
     [Fact]
+    public async Task AQuoteTheVenueKeepsRefusing_HoldsItsSide_OneSecondDoublingTo30_TheOtherSideQuotesOn()
+    {
+        // Every ask refused (no funds, say): they were sent again at every decision, 141 refusals in 10 s of this market.
+        var refuseAsks = 1;
+        var asks = 0;
+        await using var h = new EngineHarness(market: EngineHarness.QuietMarket() with { VolatilityPct = 0.05m }, wrap: c => new ScriptedConnector(c)
+        {
+            OnPlace = (request, inner) =>
+            {
+                if (request.Side != Side.Sell) return inner(request);
+                Interlocked.Increment(ref asks);
+                return Volatile.Read(ref refuseAsks) == 1 ? Task.FromResult(PlaceOrderResult.Rejected(RejectCode.InsufficientFunds, "no funds")) : inner(request);
+            },
+        });
+        _ = h.Start();
+        await Until.TrueAsync(() => h.OpenOrders().Count(o => o.Side == Side.Buy) == 3, "the bids rest");
+        await Until.TrueAsync(() => Volatile.Read(ref asks) >= 1, "an ask refused");
+        // 10 s of a moving market, an event every 200 ms: rounds at 1, 2, 4 and 8 s after the last, at most 3 asks each.
+        for (var i = 0; i < 50; i++)
+        {
+            h.Time.Advance(TimeSpan.FromMilliseconds(200));
+            h.Exchange.Tick();
+            await Task.Delay(5);
+        }
+        Assert.InRange(Volatile.Read(ref asks), 1, 15);
+        Assert.Equal(3, h.OpenOrders().Count(o => o.Side == Side.Buy));
+
+        // The venue takes them again: at the end of the current wait (30 s at most) the asks rest, and the side is free.
+        Volatile.Write(ref refuseAsks, 0);
+        for (var i = 0; i < 160 && h.OpenOrders().Count(o => o.Side == Side.Sell) < 3; i++)
+        {
+            h.Time.Advance(TimeSpan.FromMilliseconds(200));
+            h.Exchange.Tick();
+            await Task.Delay(5);
+        }
+        Assert.Equal(3, h.OpenOrders().Count(o => o.Side == Side.Sell));
+    }
+
+    [Fact]
     public async Task PostOnlyStorm_Regression_ABouncingSideWaitsForANewerBook()
     {
         // The seed's perp grid sent post-only orders that bounced hundreds of times a day in a rally (§9.1). Here a side

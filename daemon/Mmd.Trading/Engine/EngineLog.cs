@@ -114,4 +114,7 @@ internal static partial class EngineLog
 
     [LoggerMessage(1037, LogLevel.Warning, "{Instance}: risk denied {LeftOut} more orders for {Reason} in the {Seconds:0.#} s after the last line")]
     public static partial void DeniedLeftOut(ILogger logger, string instance, string reason, long leftOut, double seconds);
+
+    [LoggerMessage(1050, LogLevel.Warning, "{Instance}: the venue refused a {Side} quote; no new {Side} quote for {Seconds:0} s")]
+    public static partial void QuotesHeld(ILogger logger, string instance, string side, double seconds);
 }

@@ -444,6 +444,7 @@ public sealed partial class InstanceEngine : IDisposable
         {
             case CommandOutcome.Accepted:
                 _placed++;
+                if (order.Purpose == OrderPurpose.Quote && !leg.IsHedge) _quoteRefusals.Accepted(order.Side);
                 return null;
             case CommandOutcome.Unknown:
                 EngineLog.Unknown(_logger, _options.InstanceName, order.ClientOrderId, result.Message);
@@ -454,6 +455,10 @@ public sealed partial class InstanceEngine : IDisposable
         EngineLog.Rejected(_logger, _options.InstanceName, order.ClientOrderId, order.LastError);
         _strategy.OnRejected(new StrategyRejection(order.Side, order.Level, order.Purpose, result.Code, order.ReduceOnly, order.LastError));
         if (order.Purpose == OrderPurpose.Flatten && result.Code == RejectCode.ReduceOnlyWouldIncrease) leg.FlattenReduceOnlyRefused = true;
+        // A side whose quotes the venue refuses waits before quoting again; a bounced post-only has its own rule, and a
+        // client id already used says nothing of the quote (the next one has a new id).
+        if (order.Purpose == OrderPurpose.Quote && !leg.IsHedge && result.Code is not (RejectCode.PostOnlyWouldTake or RejectCode.DuplicateClientOrderId))
+            EngineLog.QuotesHeld(_logger, _options.InstanceName, order.Side.ToString().ToLowerInvariant(), _quoteRefusals.Refused(order.Side, now).TotalSeconds);
         // The seed's post-only retry: once, one tick further from the touch. A rejection means our book is
         // behind the market: apart from that one retry, the side waits until the market's opposite touch has moved,
         // instead of storming the venue with orders that bounce (the seed's post-only storm, §9.1).
