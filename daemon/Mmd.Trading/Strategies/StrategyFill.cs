@@ -23,7 +23,8 @@ public readonly record struct StrategyFill(
 }
 
 /// <summary>One of the strategy's orders the venue refused.</summary>
-public readonly record struct StrategyRejection(Side Side, int Level, OrderPurpose Purpose, Execution.RejectCode Code, bool ReduceOnly, string? Message);
+public readonly record struct StrategyRejection(Side Side, int Level, OrderPurpose Purpose, Execution.RejectCode Code, bool ReduceOnly, string? Message,
+    DateTimeOffset At = default);
 
 /// <summary>One of the strategy's resting orders adopted at start: its key, side, price and what is left of it.</summary>
 public readonly record struct AdoptedOrder(Side Side, int Level, decimal Price, decimal Quantity, decimal Remaining);

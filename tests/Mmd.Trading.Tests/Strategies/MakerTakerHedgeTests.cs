@@ -108,6 +108,27 @@ public class MakerTakerHedgeTests
         Assert.True(Assert.Single(hedge.Decide(At(seen.Now.AddSeconds(62), position: 0.5m)).Immediate).ReduceOnly);
     }
 
+    [Fact]
+    public void AHedgeRefusedForAnythingElse_WaitsASecond_DoublingWhileRefused_NotAtEveryDecision()
+    {
+        var hedge = new MakerTakerHedge(Config(attempts: 100));
+        var t0 = Views.At(Perp, 150m, 150.02m, position: 0.5m).Now;
+        StrategyRejection Refused(double seconds) => new(Side.Sell, -1, OrderPurpose.Hedge, RejectCode.InsufficientFunds, true, "margin", t0.AddSeconds(seconds));
+        Assert.Single(hedge.Decide(At(t0, 0.5m)).Immediate);
+        hedge.OnRejected(Refused(0));
+        Assert.Empty(hedge.Decide(At(t0.AddSeconds(0.5), 0.5m)).Immediate);
+        Assert.Single(hedge.Decide(At(t0.AddSeconds(1), 0.5m)).Immediate);
+        hedge.OnRejected(Refused(1));
+        Assert.Empty(hedge.Decide(At(t0.AddSeconds(2.5), 0.5m)).Immediate); // 2 s now
+        Assert.Single(hedge.Decide(At(t0.AddSeconds(3), 0.5m)).Immediate);
+        // Through at last: the next refusal waits 1 s again.
+        hedge.OnFill(new StrategyFill(Side.Sell, 150m, 0.5m, 0.01m, "USDC", false, OrderPurpose.Hedge, -1, 149.25m, 0m));
+        Assert.Empty(hedge.Decide(At(t0.AddSeconds(3.1), 0m)).Immediate);
+        Assert.Single(hedge.Decide(At(t0.AddSeconds(4), 0.5m)).Immediate);
+        hedge.OnRejected(Refused(4));
+        Assert.Single(hedge.Decide(At(t0.AddSeconds(5), 0.5m)).Immediate);
+    }
+
     private static StrategyView At(DateTimeOffset now, decimal position)
     {
         var view = Views.At(Perp, 150m, 150.02m, position: position);

@@ -26,6 +26,9 @@ public sealed class MakerTakerHedge : IStrategy
     // on its way (it used to send the hedge again at once, 14 refusals in 6 ms, each counted as a failure); else the
     // account holds another's opposite position, and the hedges go plain for a while.
     private readonly ReduceOnlyRefusal _refusal = new();
+    // A hedge refused for anything else (margin, the venue's rate limit) waits before the next: it went again at every
+    // decision, refused each time.
+    private readonly RefusalBackoff _refusals = new();
 
     public MakerTakerHedge(MakerTakerHedgeConfig config) => _config = config;
 
@@ -66,7 +69,7 @@ public sealed class MakerTakerHedge : IStrategy
 
         OrderIntent[] hedge = [];
         var (hedgeBid, hedgeAsk) = market is null ? (view.BestBid, view.BestAsk) : (market.BestBid, market.BestAsk);
-        if (hedgeable >= hedgeInstrument.MinQuantity && !view.ImmediatePending && !waiting && hedgeBid is { } hb && hedgeAsk is { } ha)
+        if (hedgeable >= hedgeInstrument.MinQuantity && !view.ImmediatePending && !waiting && !_refusals.Holds(view.Now) && hedgeBid is { } hb && hedgeAsk is { } ha)
         {
             var side = exposure > 0 ? Side.Sell : Side.Buy;
             var limit = side == Side.Sell
@@ -88,11 +91,16 @@ public sealed class MakerTakerHedge : IStrategy
 
     public void OnRejected(StrategyRejection rejection)
     {
-        if (rejection is not { Purpose: OrderPurpose.Hedge, Code: RejectCode.ReduceOnlyWouldIncrease }) return;
-        _refusal.Refused();
+        if (rejection.Purpose != OrderPurpose.Hedge) return;
+        if (rejection.Code == RejectCode.ReduceOnlyWouldIncrease) _refusal.Refused();
+        else if (rejection.Code != RejectCode.DuplicateClientOrderId) _refusals.Refused(rejection.At);
     }
 
-    public void OnFill(StrategyFill fill) => _refusal.Explained();
+    public void OnFill(StrategyFill fill)
+    {
+        _refusal.Explained();
+        if (fill.Purpose == OrderPurpose.Hedge) _refusals.Accepted();
+    }
 
     /// <summary>The position the hedges have to bring back to the reference: this market's, plus the hedge market's if any.</summary>
     public static decimal Exposure(StrategyView view) => view.Position + (view.Hedge?.Position ?? 0m) - ReferencePosition;
