@@ -17,6 +17,7 @@ public sealed partial class InstanceEngine
     // Per side (buy, sell): a side whose quote the venue refused (for anything but post-only, above, or a client id
     // already used) places no new quote for a while, so a refused quote is not sent again at every market event.
     private readonly RefusalBackoff[] _quoteRefusals = [new(), new()];
+    private RefusalBackoff QuoteRefusals(Side side) => _quoteRefusals[side == Side.Buy ? 0 : 1];
 
     private ITimer? _refresh;
     private DateTimeOffset _refreshDueAt;
@@ -72,7 +73,7 @@ public sealed partial class InstanceEngine
             if (_postOnlyBlocked[s] && (s == 0 ? _view.BestAsk : _view.BestBid) != _postOnlyBlockedAt[s]) _postOnlyBlocked[s] = false;
         foreach (var quote in plan.Places)
         {
-            if (_postOnlyBlocked[quote.Side == Side.Buy ? 0 : 1] || _quoteRefusals[quote.Side == Side.Buy ? 0 : 1].Holds(now)) continue;
+            if (_postOnlyBlocked[quote.Side == Side.Buy ? 0 : 1] || QuoteRefusals(quote.Side).Holds(now)) continue;
             // The order rate's window is full: the quotes wait for it (the next event, or the housekeeping tick within a
             // second, tries again). Asking for each at every event piled up denials (133 in 3 s of fills); now the first
             // quote the full window holds back is denied (counted and logged), and the rest wait until one gets through.

@@ -444,7 +444,7 @@ public sealed partial class InstanceEngine : IDisposable
         {
             case CommandOutcome.Accepted:
                 _placed++;
-                if (order.Purpose == OrderPurpose.Quote && !leg.IsHedge) _quoteRefusals[order.Side == Side.Buy ? 0 : 1].Accepted();
+                if (order.Purpose == OrderPurpose.Quote && !leg.IsHedge) QuoteRefusals(order.Side).Accepted();
                 return null;
             case CommandOutcome.Unknown:
                 EngineLog.Unknown(_logger, _options.InstanceName, order.ClientOrderId, result.Message);
@@ -458,7 +458,7 @@ public sealed partial class InstanceEngine : IDisposable
         // A side whose quotes the venue refuses waits before quoting again; a bounced post-only has its own rule, and a
         // client id already used says nothing of the quote (the next one has a new id).
         if (order.Purpose == OrderPurpose.Quote && !leg.IsHedge && result.Code is not (RejectCode.PostOnlyWouldTake or RejectCode.DuplicateClientOrderId))
-            EngineLog.QuotesHeld(_logger, _options.InstanceName, order.Side.ToString().ToLowerInvariant(), _quoteRefusals[order.Side == Side.Buy ? 0 : 1].Refused(now).TotalSeconds);
+            EngineLog.QuotesHeld(_logger, _options.InstanceName, order.Side.ToString().ToLowerInvariant(), QuoteRefusals(order.Side).Refused(now).TotalSeconds);
         // The seed's post-only retry: once, one tick further from the touch. A rejection means our book is
         // behind the market: apart from that one retry, the side waits until the market's opposite touch has moved,
         // instead of storming the venue with orders that bounce (the seed's post-only storm, §9.1).

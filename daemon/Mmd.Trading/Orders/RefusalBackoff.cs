@@ -14,7 +14,7 @@ public sealed class RefusalBackoff
     private TimeSpan _delay;
     private DateTimeOffset _until;
 
-    /// <summary>The venue refused one: how long the next now waits.</summary>
+    /// <summary>The venue refused one: how long the next one now waits.</summary>
     public TimeSpan Refused(DateTimeOffset now)
     {
         _delay = _delay == TimeSpan.Zero ? First : TimeSpan.FromTicks(Math.Min(_delay.Ticks * 2, Longest.Ticks));

@@ -37,7 +37,7 @@ public sealed class PerpGrid : IStrategy
     private readonly List<DesiredQuote> _quotes = [];
     private readonly List<OrderIntent> _intents = [];
     // The cap's reductions and the stop-loss / take-profit closes (each level's own close has its own).
-    private readonly ReduceOnlyRefusal _refusal = new();
+    private readonly ReduceOnlyRefusal _reduceOnlyRefusal = new();
 
     public PerpGrid(PerpGridConfig config)
     {
@@ -72,7 +72,7 @@ public sealed class PerpGrid : IStrategy
         if (view.Mid is not { } mid) return StrategyDecision.PullQuotes;
         var instrument = view.Instrument;
 
-        var refusalWaits = _refusal.Waiting(view.Now, out var wentPlain);
+        var refusalWaits = _reduceOnlyRefusal.Waiting(view.Now, out var wentPlain);
         if (wentPlain) Record("the venue refused a reduce-only close and no fill explained it (the account's position is not this instance's): closing without reduce-only for a minute", view.Now);
         var protective = PositionControl.Protective(view.Position, view.UnrealizedPnl, _config.StopLoss, _config.TakeProfit, instrument.MinQuantity);
         if (protective != PositionTrigger.None)
@@ -83,7 +83,7 @@ public sealed class PerpGrid : IStrategy
             Record($"{what}: unrealized PnL {view.UnrealizedPnl} on position {view.Position}", view.Now);
             if (_config.ProtectiveAction == ProtectiveAction.Stop) return StrategyDecision.StopRun(_lastAction!, flatten: true);
             _levels = []; // a clean rebuild once the position is closed (the fork left levels locked, §1.5.10)
-            return PositionControl.Close(instrument, view.Position, view.Position, mid, reduceOnly: !_refusal.Plain(view.Now)) is { } close
+            return PositionControl.Close(instrument, view.Position, view.Position, mid, reduceOnly: !_reduceOnlyRefusal.Plain(view.Now)) is { } close
                 ? new StrategyDecision([], [close])
                 : StrategyDecision.PullQuotes;
         }
@@ -114,7 +114,7 @@ public sealed class PerpGrid : IStrategy
 
         _intents.Clear();
         if (!view.ImmediatePending && !refusalWaits && PositionControl.Excess(view.Position, _config.MaxPosition, 0m, _config.MaxPosition) is (PositionTrigger.AboveMax, var excess)
-            && PositionControl.Close(instrument, view.Position, excess, mid, reduceOnly: !_refusal.Plain(view.Now)) is { } reduce)
+            && PositionControl.Close(instrument, view.Position, excess, mid, reduceOnly: !_reduceOnlyRefusal.Plain(view.Now)) is { } reduce)
         {
             _reductions++;
             Record($"position {view.Position} above max {_config.MaxPosition}", view.Now);
@@ -136,7 +136,7 @@ public sealed class PerpGrid : IStrategy
 
     public void OnFill(StrategyFill fill)
     {
-        _refusal.Explained();
+        _reduceOnlyRefusal.Explained();
         foreach (var l in _levels) l.CloseRefusal.Explained();
         if (fill.Side == Side.Buy) _buyFills++; else _sellFills++;
         var key = fill.Level;
@@ -170,7 +170,7 @@ public sealed class PerpGrid : IStrategy
         var refusedReduceOnly = rejection is { Purpose: OrderPurpose.Reduce, Code: RejectCode.ReduceOnlyWouldIncrease };
         if (rejection.Level < CloseKey || rejection.Level >= CloseKey + _levels.Length)
         {
-            if (refusedReduceOnly) _refusal.Refused(); // the cap's reduction, or a stop-loss / take-profit close
+            if (refusedReduceOnly) _reduceOnlyRefusal.Refused(); // the cap's reduction, or a stop-loss / take-profit close
             return;
         }
         var level = _levels[rejection.Level - CloseKey];

@@ -25,10 +25,10 @@ public sealed class MakerTakerHedge : IStrategy
     // A reduce-only hedge the venue refused: usually the fill of our other quote, which flattened the position, is still
     // on its way (it used to send the hedge again at once, 14 refusals in 6 ms, each counted as a failure); else the
     // account holds another's opposite position, and the hedges go plain for a while.
-    private readonly ReduceOnlyRefusal _refusal = new();
+    private readonly ReduceOnlyRefusal _reduceOnlyRefusal = new();
     // A hedge refused for anything else (margin, the venue's rate limit) waits before the next: it went again at every
     // decision, refused each time.
-    private readonly RefusalBackoff _refusals = new();
+    private readonly RefusalBackoff _refusalBackoff = new();
 
     public MakerTakerHedge(MakerTakerHedgeConfig config) => _config = config;
 
@@ -60,7 +60,7 @@ public sealed class MakerTakerHedge : IStrategy
             _attempts = 0;
             _held = false;
         }
-        var waiting = _refusal.Waiting(view.Now, out var wentPlain);
+        var waiting = _reduceOnlyRefusal.Waiting(view.Now, out var wentPlain);
         if (wentPlain)
         {
             _lastAction = "the venue refused a reduce-only hedge and no fill explained it (the account's position is not this instance's): hedging with plain IOCs for a minute";
@@ -69,7 +69,7 @@ public sealed class MakerTakerHedge : IStrategy
 
         OrderIntent[] hedge = [];
         var (hedgeBid, hedgeAsk) = market is null ? (view.BestBid, view.BestAsk) : (market.BestBid, market.BestAsk);
-        if (hedgeable >= hedgeInstrument.MinQuantity && !view.ImmediatePending && !waiting && !_refusals.Holds(view.Now) && hedgeBid is { } hb && hedgeAsk is { } ha)
+        if (hedgeable >= hedgeInstrument.MinQuantity && !view.ImmediatePending && !waiting && !_refusalBackoff.Holds(view.Now) && hedgeBid is { } hb && hedgeAsk is { } ha)
         {
             var side = exposure > 0 ? Side.Sell : Side.Buy;
             var limit = side == Side.Sell
@@ -80,7 +80,7 @@ public sealed class MakerTakerHedge : IStrategy
                 _attempts++;
                 _hedges++;
                 _wasPending = true;
-                var reduceOnly = !_refusal.Plain(view.Now) && ReducesOnly(market, hedgeInstrument, side, hedgeable, view.Instrument);
+                var reduceOnly = !_reduceOnlyRefusal.Plain(view.Now) && ReducesOnly(market, hedgeInstrument, side, hedgeable, view.Instrument);
                 hedge = [new OrderIntent(side, OrderType.Limit, TimeInForce.Ioc, limit, hedgeable, OrderPurpose.Hedge,
                     ReduceOnly: reduceOnly, OnHedgeMarket: market is not null)];
             }
@@ -92,14 +92,14 @@ public sealed class MakerTakerHedge : IStrategy
     public void OnRejected(StrategyRejection rejection)
     {
         if (rejection.Purpose != OrderPurpose.Hedge) return;
-        if (rejection.Code == RejectCode.ReduceOnlyWouldIncrease) _refusal.Refused();
-        else if (rejection.Code != RejectCode.DuplicateClientOrderId) _refusals.Refused(rejection.At);
+        if (rejection.Code == RejectCode.ReduceOnlyWouldIncrease) _reduceOnlyRefusal.Refused();
+        else if (rejection.Code != RejectCode.DuplicateClientOrderId) _refusalBackoff.Refused(rejection.At);
     }
 
     public void OnFill(StrategyFill fill)
     {
-        _refusal.Explained();
-        if (fill.Purpose == OrderPurpose.Hedge) _refusals.Accepted();
+        _reduceOnlyRefusal.Explained();
+        if (fill.Purpose == OrderPurpose.Hedge) _refusalBackoff.Accepted();
     }
 
     /// <summary>The position the hedges have to bring back to the reference: this market's, plus the hedge market's if any.</summary>

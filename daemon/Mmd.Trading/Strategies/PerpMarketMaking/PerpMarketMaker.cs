@@ -21,7 +21,7 @@ public sealed class PerpMarketMaker : IStrategy
     private int _reductions, _stopLosses, _takeProfits;
     private string? _lastAction;
     private DateTimeOffset? _lastActionAt;
-    private readonly ReduceOnlyRefusal _refusal = new();
+    private readonly ReduceOnlyRefusal _reduceOnlyRefusal = new();
 
     public PerpMarketMaker(PerpMarketMakerConfig config)
     {
@@ -54,7 +54,7 @@ public sealed class PerpMarketMaker : IStrategy
         var instrument = view.Instrument;
         var position = view.Position;
 
-        var refusalWaits = _refusal.Waiting(view.Now, out _);
+        var refusalWaits = _reduceOnlyRefusal.Waiting(view.Now, out _);
         var protective = PositionControl.Protective(position, view.UnrealizedPnl, _config.StopLoss, _config.TakeProfit, instrument.MinQuantity);
         if (protective != PositionTrigger.None)
         {
@@ -63,7 +63,7 @@ public sealed class PerpMarketMaker : IStrategy
             Record(protective, position, view);
             if (_config.ProtectiveAction == ProtectiveAction.Stop)
                 return StrategyDecision.StopRun($"{Describe(protective)}: unrealized PnL {view.UnrealizedPnl} on position {position}", flatten: true);
-            return PositionControl.Close(instrument, position, position, mid, reduceOnly: !_refusal.Plain(view.Now)) is { } close
+            return PositionControl.Close(instrument, position, position, mid, reduceOnly: !_reduceOnlyRefusal.Plain(view.Now)) is { } close
                 ? new StrategyDecision([], [close])
                 : StrategyDecision.PullQuotes;
         }
@@ -72,7 +72,7 @@ public sealed class PerpMarketMaker : IStrategy
         if (!view.ImmediatePending && !refusalWaits)
         {
             var (trigger, excess) = PositionControl.Excess(position, _config.TargetPosition, _config.PositionThreshold, _config.MaxPosition);
-            if (trigger != PositionTrigger.None && PositionControl.Close(instrument, position, excess, mid, reduceOnly: !_refusal.Plain(view.Now)) is { } reduce)
+            if (trigger != PositionTrigger.None && PositionControl.Close(instrument, position, excess, mid, reduceOnly: !_reduceOnlyRefusal.Plain(view.Now)) is { } reduce)
             {
                 Record(trigger, position, view);
                 return new StrategyDecision(quotes, [reduce]);
@@ -83,10 +83,10 @@ public sealed class PerpMarketMaker : IStrategy
 
     public void OnRejected(StrategyRejection rejection)
     {
-        if (rejection is { Purpose: OrderPurpose.Reduce, Code: RejectCode.ReduceOnlyWouldIncrease }) _refusal.Refused();
+        if (rejection is { Purpose: OrderPurpose.Reduce, Code: RejectCode.ReduceOnlyWouldIncrease }) _reduceOnlyRefusal.Refused();
     }
 
-    public void OnFill(StrategyFill fill) => _refusal.Explained();
+    public void OnFill(StrategyFill fill) => _reduceOnlyRefusal.Explained();
 
     public StrategyFigures Figures(StrategyView view) => new()
     {
@@ -144,7 +144,7 @@ public sealed class PerpMarketMaker : IStrategy
             default: _reductions++; break;
         }
         _lastAction = $"{Describe(trigger)} at position {position}, unrealized {view.UnrealizedPnl}"
-            + (_refusal.Plain(view.Now) ? "; without reduce-only (the venue refused it: the account's position is not this instance's)" : "");
+            + (_reduceOnlyRefusal.Plain(view.Now) ? "; without reduce-only (the venue refused it: the account's position is not this instance's)" : "");
         _lastActionAt = view.Now;
     }
 
