@@ -170,6 +170,19 @@ public class PerpGridTests
     }
 
     [Fact]
+    public void TheUnaccountedClose_RefusedAsReduceOnly_WaitsASecond_ThenRestsPlain()
+    {
+        var grid = new PerpGrid(Config());
+        var start = At(151m, position: 2.3m);
+        Assert.True(Assert.Single(grid.Decide(start).Quotes, q => q.Level == PerpGrid.OrphanKey).ReduceOnly);
+        grid.OnRejected(new StrategyRejection(Side.Sell, PerpGrid.OrphanKey, OrderPurpose.Quote, RejectCode.ReduceOnlyWouldIncrease, true, "no"));
+        Assert.DoesNotContain(grid.Decide(Later(start, 0.5, 151m, position: 2.3m)).Quotes, q => q.Level == PerpGrid.OrphanKey);
+        Assert.DoesNotContain(grid.Decide(Later(start, 1.4, 151m, position: 2.3m)).Quotes, q => q.Level == PerpGrid.OrphanKey);
+        var plain = Assert.Single(grid.Decide(Later(start, 1.5, 151m, position: 2.3m)).Quotes, q => q.Level == PerpGrid.OrphanKey);
+        Assert.Equal((Side.Sell, 2.3m, false), (plain.Side, plain.Quantity, plain.ReduceOnly));
+    }
+
+    [Fact]
     public void MaxPosition_CapsTheOpens_AndClosesAnExcessAtMarket()
     {
         var quotes = new PerpGrid(Config(max: 2.5m)).Decide(At(150m, position: 1m)).Quotes;

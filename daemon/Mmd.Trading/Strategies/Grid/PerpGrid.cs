@@ -36,8 +36,10 @@ public sealed class PerpGrid : IStrategy
     private DateTimeOffset? _lastActionAt;
     private readonly List<DesiredQuote> _quotes = [];
     private readonly List<OrderIntent> _intents = [];
-    // The cap's reductions and the stop-loss / take-profit closes (each level's own close has its own).
+    // The cap's reductions and the stop-loss / take-profit closes (each level's own close has its own), and the close of
+    // the position no level accounts for.
     private readonly ReduceOnlyRefusal _reduceOnlyRefusal = new();
+    private readonly ReduceOnlyRefusal _orphanRefusal = new();
 
     public PerpGrid(PerpGridConfig config)
     {
@@ -137,6 +139,7 @@ public sealed class PerpGrid : IStrategy
     public void OnFill(StrategyFill fill)
     {
         _reduceOnlyRefusal.Explained();
+        _orphanRefusal.Explained();
         foreach (var l in _levels) l.CloseRefusal.Explained();
         if (fill.Side == Side.Buy) _buyFills++; else _sellFills++;
         var key = fill.Level;
@@ -168,6 +171,11 @@ public sealed class PerpGrid : IStrategy
     public void OnRejected(StrategyRejection rejection)
     {
         var refusedReduceOnly = rejection is { Purpose: OrderPurpose.Reduce, Code: RejectCode.ReduceOnlyWouldIncrease };
+        if (rejection is { Level: OrphanKey, Code: RejectCode.ReduceOnlyWouldIncrease })
+        {
+            _orphanRefusal.Refused();
+            return;
+        }
         if (rejection.Level < CloseKey || rejection.Level >= CloseKey + _levels.Length)
         {
             if (refusedReduceOnly) _reduceOnlyRefusal.Refused(); // the cap's reduction, or a stop-loss / take-profit close
@@ -304,7 +312,8 @@ public sealed class PerpGrid : IStrategy
             var price = side == Side.Sell
                 ? _levels.Select(l => l.Price).Where(p => p > touch).DefaultIfEmpty(instrument.RoundPrice(touch + _step)).Min()
                 : _levels.Select(l => l.Price).Where(p => p < touch).DefaultIfEmpty(instrument.RoundPrice(Math.Max(instrument.TickSize, touch - _step))).Max();
-            Add(new DesiredQuote(side, OrphanKey, price, Math.Abs(orphan), ReduceOnly: true));
+            if (!_orphanRefusal.Waiting(view.Now, out _))
+                Add(new DesiredQuote(side, OrphanKey, price, Math.Abs(orphan), ReduceOnly: !_orphanRefusal.Plain(view.Now)));
         }
 
         // Opens, nearest to the price first, never past the position cap: not even if every order on one side fills, the
