@@ -1,9 +1,8 @@
 using System.CommandLine;
 using Mmd.Hosting;
 
-// `mmd` is the daemon; `mmd run` one instance in the foreground; `mmd backtest` one on a simulated clock; `mmd account`
-// venue accounts read now; `mmd markets` the symbols venues list; `mmd book`
-// a venue's order book now; `mmd deposit-address` Backpack's; `mmd worker` one supervised instance.
+// `mmd` is the daemon; `mmd run` one instance in the foreground; `mmd backtest` one on a simulated clock; `mmd account`,
+// `markets`, `book` and `deposit-address` read a venue now; `mmd worker` one supervised instance.
 var root = new RootCommand("mmd: the GrpcMM market-making daemon (default: serve the gRPC API on the configured Unix socket)");
 root.Options.Add(DaemonCommand.ConfigOption);
 root.SetAction(DaemonCommand.RunAsync);

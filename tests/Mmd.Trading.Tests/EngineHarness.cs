@@ -68,6 +68,35 @@ internal sealed class EngineHarness : IAsyncDisposable
     /// <summary>Our open orders on the venue (the account may hold other instances' orders too).</summary>
     public IReadOnlyList<VenueOrder> OpenOrders() => Exchange.OpenOrders(Name, Market).Where(o => Orders.ClientOrderIds.IsOwnedBy(o.ClientOrderId, Name)).ToList();
 
+    /// <summary>Moves the market on in 200 ms ticks for <paramref name="length"/>, letting the engine settle after each.</summary>
+    public async Task RunPathAsync(TimeSpan length)
+    {
+        for (var t = TimeSpan.Zero; t < length; t += TimeSpan.FromMilliseconds(200)) await StepAsync();
+    }
+
+    /// <summary>One 200 ms tick of the market, then the engine settles.</summary>
+    public async Task StepAsync()
+    {
+        Time.Advance(TimeSpan.FromMilliseconds(200));
+        Exchange.Tick();
+        await SettledAsync();
+    }
+
+    /// <summary>
+    /// The engine has acted on everything (twice in a row, so an event the venue is about to deliver is not missed) and
+    /// every order it wants rests on the venue; or the run has ended.
+    /// </summary>
+    public Task SettledAsync(TimeSpan? poll = null)
+    {
+        var quietChecks = 0;
+        return Until.TrueAsync(() =>
+        {
+            if (Engine.State is EngineState.Stopping or EngineState.Stopped) return true;
+            if (!Engine.Quiescent) { quietChecks = 0; return false; }
+            return ++quietChecks >= 2;
+        }, "the engine settles", poll: poll);
+    }
+
     /// <summary>Waits for a condition while fake time moves on (5 ms a check unless told), so rate windows and timers advance.</summary>
     public Task WaitAsync(Func<bool> condition, string what, TimeSpan? step = null) =>
         Until.TrueAsync(() =>

@@ -491,24 +491,14 @@ public class InstanceEngineTests
         _ = h.Start();
         await Until.TrueAsync(() => h.OpenOrders().Count(o => o.Side == Side.Buy) == 3, "the bids rest");
         await Until.TrueAsync(() => Volatile.Read(ref asks) >= 1, "an ask refused");
-        // 10 s of a moving market, an event every 200 ms: rounds at 1, 2, 4 and 8 s after the last, at most 3 asks each.
-        for (var i = 0; i < 50; i++)
-        {
-            h.Time.Advance(TimeSpan.FromMilliseconds(200));
-            h.Exchange.Tick();
-            await Task.Delay(5);
-        }
+        // 10 s of a moving market, an event every 200 ms, each acted on: rounds at 1, 2, 4 and 8 s after the last, at most 3 asks each.
+        await h.RunPathAsync(TimeSpan.FromSeconds(10));
         Assert.InRange(Volatile.Read(ref asks), 1, 15);
         Assert.Equal(3, h.OpenOrders().Count(o => o.Side == Side.Buy));
 
         // The venue takes them again: at the end of the current wait (30 s at most) the asks rest, and the side is free.
         Volatile.Write(ref refuseAsks, 0);
-        for (var i = 0; i < 160 && h.OpenOrders().Count(o => o.Side == Side.Sell) < 3; i++)
-        {
-            h.Time.Advance(TimeSpan.FromMilliseconds(200));
-            h.Exchange.Tick();
-            await Task.Delay(5);
-        }
+        for (var i = 0; i < 160 && h.OpenOrders().Count(o => o.Side == Side.Sell) < 3; i++) await h.StepAsync();
         Assert.Equal(3, h.OpenOrders().Count(o => o.Side == Side.Sell));
     }
 

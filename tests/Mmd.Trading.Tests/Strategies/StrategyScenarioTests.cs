@@ -18,32 +18,6 @@ public class StrategyScenarioTests
         PricePaths = new Dictionary<string, PricePath> { [symbol] = new(points.Select(p => (TimeSpan.FromSeconds(p.Seconds), p.Price))) },
     };
 
-    /// <summary>Moves the scripted market on in 200 ms ticks, letting the engine settle after each.</summary>
-    private static async Task RunPathAsync(EngineHarness h, TimeSpan length)
-    {
-        for (var t = TimeSpan.Zero; t < length; t += TimeSpan.FromMilliseconds(200))
-        {
-            h.Time.Advance(TimeSpan.FromMilliseconds(200));
-            h.Exchange.Tick();
-            await SettledAsync(h);
-        }
-    }
-
-    /// <summary>
-    /// The engine has acted on everything (twice in a row, so an event the venue is about to deliver is not missed) and
-    /// every order it wants rests on the venue; or the run has ended.
-    /// </summary>
-    private static Task SettledAsync(EngineHarness h, TimeSpan? poll = null)
-    {
-        var quietChecks = 0;
-        return Until.TrueAsync(() =>
-        {
-            if (h.Engine.State is Engine.EngineState.Stopping or Engine.EngineState.Stopped) return true;
-            if (!h.Engine.Quiescent) { quietChecks = 0; return false; }
-            return ++quietChecks >= 2;
-        }, "the engine settles", poll: poll);
-    }
-
     [Fact]
     public async Task SpotGrid_DownThroughTwoLevels_ThenUpThroughThem_BooksTwoRoundTrips()
     {
@@ -52,7 +26,7 @@ public class StrategyScenarioTests
             market: Path(EngineHarness.Symbol, (0, 152m), (10, 143m), (20, 158m)));
         _ = h.Start();
         await Until.TrueAsync(() => h.OpenOrders().Count == 4, "the grid's four orders rest");
-        await RunPathAsync(h, TimeSpan.FromSeconds(21));
+        await h.RunPathAsync(TimeSpan.FromSeconds(21));
         var result = await h.StopAsync();
 
         // Down: the buys at 150 and 145 fill; up: their sells at 150 and 155 (0.99 each, the fee allowance held back) fill.
@@ -81,7 +55,7 @@ public class StrategyScenarioTests
             market: Path(EngineHarness.Symbol, (0, 152m), (5, 152m), (10, 148m), (15, 156m), (30, 156m)));
         _ = h.Start();
         await Until.TrueAsync(() => h.OpenOrders().Count == 4, "the grid's four orders rest");
-        await RunPathAsync(h, TimeSpan.FromSeconds(30)); // the buy at 150 fills on the way down, its sell at 155 on the way up
+        await h.RunPathAsync(TimeSpan.FromSeconds(30)); // the buy at 150 fills on the way down, its sell at 155 on the way up
 
         Assert.Equal(2, h.Journal.Fills.Count);
         Stats.GridFigures saved;
@@ -119,7 +93,7 @@ public class StrategyScenarioTests
             });
         _ = h.Start();
         await Until.TrueAsync(() => h.OpenOrders().Count == 4, "the grid's four orders rest");
-        await RunPathAsync(h, TimeSpan.FromSeconds(10));
+        await h.RunPathAsync(TimeSpan.FromSeconds(10));
         h.Time.Advance(TimeSpan.FromMilliseconds(200));
         h.Exchange.Tick(); // 144: the buys at 150 and 145 fill
         await held.Task.WaitAsync(TimeSpan.FromSeconds(30));
@@ -129,7 +103,7 @@ public class StrategyScenarioTests
             h.Exchange.Tick(); // back to 153 while the sell is on its way
         }
         release.SetResult();
-        await RunPathAsync(h, TimeSpan.FromSeconds(21.4));
+        await h.RunPathAsync(TimeSpan.FromSeconds(21.4));
         var result = await h.StopAsync();
 
         // The 150 sell bounced (post-only), and so did its retry a tick further; a sell a tick over a bid the engine had not
@@ -173,7 +147,7 @@ public class StrategyScenarioTests
         var worst = 0m;
         for (var t = 0; t < 60; t++)
         {
-            await RunPathAsync(h, TimeSpan.FromMilliseconds(200));
+            await h.RunPathAsync(TimeSpan.FromMilliseconds(200));
             worst = Math.Min(worst, h.Engine.LatestStats?.Cumulative.Position ?? 0m);
         }
         var result = await h.StopAsync();
@@ -206,7 +180,7 @@ public class StrategyScenarioTests
         await using var h = new EngineHarness("perp", config, symbol: perp, market: Path(perp, (0, 150m), (1, 150m), (1.2, 150.5m), (2, 150.5m), (2.2, 152m)));
         var run = h.Start();
         await Until.TrueAsync(() => h.OpenOrders().Count == 2, "a quote a side");
-        for (var t = 0; t < 20 && !run.IsCompleted; t++) await RunPathAsync(h, TimeSpan.FromMilliseconds(200));
+        for (var t = 0; t < 20 && !run.IsCompleted; t++) await h.RunPathAsync(TimeSpan.FromMilliseconds(200));
         var result = await run.DefaultTimeout();
         Assert.StartsWith("stop-loss", result.StopReason);
         Assert.Equal(0m, result.FinalStats.Cumulative.Position);
@@ -223,7 +197,7 @@ public class StrategyScenarioTests
             market: Path(perp, (0, 150.5m), (5, 143m), (10, 152m), (15, 157m), (20, 149m), (21, 149m)));
         _ = h.Start();
         await Until.TrueAsync(() => h.OpenOrders().Count == 5, "buys at 140 145 150, sells at 155 160");
-        await RunPathAsync(h, TimeSpan.FromSeconds(22));
+        await h.RunPathAsync(TimeSpan.FromSeconds(22));
         var result = await h.StopAsync();
 
         // Down: the buys at 150 and 145 open longs; up: their closes sell at 150 and 155, and the short opened at 155
@@ -246,7 +220,7 @@ public class StrategyScenarioTests
         _ = h.Start();
         await Until.TrueAsync(() => h.OpenOrders().Count == 2, "a quote a side at the touch");
         Assert.Equal([149.97m, 150.03m], h.OpenOrders().Select(o => o.Price!.Value).Order());
-        await RunPathAsync(h, TimeSpan.FromSeconds(4));
+        await h.RunPathAsync(TimeSpan.FromSeconds(4));
         var result = await h.StopAsync();
 
         var fills = h.Journal.Fills.ToList();
@@ -273,7 +247,7 @@ public class StrategyScenarioTests
         Assert.Equal(2m, AccountPosition(h, perp));
         _ = h.Start();
         await Until.TrueAsync(() => h.OpenOrders().Count == 2, "a quote a side at the touch");
-        await RunPathAsync(h, TimeSpan.FromSeconds(6));
+        await h.RunPathAsync(TimeSpan.FromSeconds(6));
         var result = await h.StopAsync();
 
         var hedges = h.Journal.Orders.Values.Where(o => o.Template.Purpose == OrderPurpose.Hedge).OrderBy(o => o.Template.CreatedAt).ToList();
@@ -313,7 +287,7 @@ public class StrategyScenarioTests
         _ = h.Start();
         await Until.TrueAsync(() => h.OpenOrders().Count == 2, "a quote a side at the touch");
         Assert.Equal([149.97m, 150.03m], h.OpenOrders().Select(o => o.Price!.Value).Order());
-        await RunPathAsync(h, TimeSpan.FromSeconds(2.2));
+        await h.RunPathAsync(TimeSpan.FromSeconds(2.2));
 
         Assert.True(scripted!.BookSilent, "the bid was moved");
         var bids = h.Journal.Orders.Values.Where(o => o.Template is { Side: Side.Buy, Purpose: OrderPurpose.Quote }).Select(o => o.Template.Price!.Value).ToList();
@@ -344,7 +318,7 @@ public class StrategyScenarioTests
         await Until.TrueAsync(() => h.OpenOrders().Count == 2, "a quote a side");
         // No closer to the perp's touch (149.97 / 150.03) than 0.1 %.
         Assert.Equal([149.82m, 150.19m], h.OpenOrders().Select(o => o.Price!.Value).Order());
-        await RunPathAsync(h, TimeSpan.FromSeconds(4));
+        await h.RunPathAsync(TimeSpan.FromSeconds(4));
         var result = await h.StopAsync();
 
         var maker = Assert.Single(h.Journal.Fills);
@@ -385,7 +359,7 @@ public class StrategyScenarioTests
         {
             h.Time.Advance(TimeSpan.FromMilliseconds(200));
             h.Exchange.Tick();
-            await SettledAsync(h, poll: TimeSpan.FromMilliseconds(1)); // 600 steps: the default 10 ms poll took 8 s a run
+            await h.SettledAsync(poll: TimeSpan.FromMilliseconds(1)); // 600 steps: the default 10 ms poll took 8 s a run
             var position = h.Journal.Fills.Sum(f => f.Fill.Side == Side.Buy ? f.Fill.Quantity : -f.Fill.Quantity);
             furthest = Math.Max(furthest, Math.Abs(position));
         }
@@ -419,12 +393,12 @@ public class StrategyScenarioTests
 
         // The perp's bid falls 0.03 (0.02 %, inside the tolerance): a bid of 149.82 would now lose on its hedge. Replaced.
         h.Exchange.SetMid("SOL_USDC_PERP", 149.97m);
-        await RunPathAsync(h, TimeSpan.FromSeconds(0.4));
+        await h.RunPathAsync(TimeSpan.FromSeconds(0.4));
         Assert.Equal(149.79m, OurBid()); // 149.94 / 1.001
         // Back up: the bid may rise to 149.82 again, and 149.79 is within the tolerance of it. Kept, queue place and all.
         var bid = h.OpenOrders().Single(o => o.Side == Side.Buy).ClientOrderId;
         h.Exchange.SetMid("SOL_USDC_PERP", 150m);
-        await RunPathAsync(h, TimeSpan.FromSeconds(1));
+        await h.RunPathAsync(TimeSpan.FromSeconds(1));
         Assert.Equal(bid, h.OpenOrders().Single(o => o.Side == Side.Buy).ClientOrderId);
     }
 
@@ -470,7 +444,7 @@ public class StrategyScenarioTests
         tripped = () => h.Engine.LatestStats?.KillSwitchTripped == true;
         _ = h.Start();
         await Until.TrueAsync(() => h.OpenOrders().Count == 2, "a quote a side");
-        await RunPathAsync(h, TimeSpan.FromSeconds(1.2)); // a housekeeping tick: the kill switch has seen the session's peak (nothing traded: 0)
+        await h.RunPathAsync(TimeSpan.FromSeconds(1.2)); // a housekeeping tick: the kill switch has seen the session's peak (nothing traded: 0)
 
         // A round trip (our bid hit, its hedge sold on the perp) costs the fees: the drawdown from 0 trips the kill switch,
         // and as its cancels go out a buyer lifts our ask.
@@ -488,7 +462,7 @@ public class StrategyScenarioTests
         // The second fill came after the trip: no new exposure may go out, but its hedge is not new exposure.
         await Until.TrueAsync(() => h.HedgeJournal!.Fills.Count == 2, "the fill after the trip hedged");
         Assert.Equal((OrderPurpose.Hedge, Side.Buy, 0.5m), (h.HedgeJournal!.Fills[1].Purpose, h.HedgeJournal.Fills[1].Fill.Side, h.HedgeJournal.Fills[1].Fill.Quantity));
-        await RunPathAsync(h, TimeSpan.FromSeconds(1));
+        await h.RunPathAsync(TimeSpan.FromSeconds(1));
         Assert.Empty(h.OpenOrders()); // and no quote after the trip
         var result = await h.StopAsync();
         Assert.Equal(0m, result.FinalStats.StrategyFigures!.Hedge!.Residual);
@@ -556,7 +530,7 @@ public class StrategyScenarioTests
         {
             _ = first.Start();
             await Until.TrueAsync(() => first.OpenOrders().Count == 2, "a quote a side");
-            await RunPathAsync(first, TimeSpan.FromSeconds(4));
+            await first.RunPathAsync(TimeSpan.FromSeconds(4));
             await first.StopAsync();
             (exchange, journal, hedgeJournal) = (first.Exchange, first.Journal, first.HedgeJournal!);
         }
@@ -633,7 +607,7 @@ public class StrategyScenarioTests
             wrap: c => new ScriptedConnector(c) { DropFill = f => f.Side == Side.Buy });
         _ = h.Start();
         await Until.TrueAsync(() => h.OpenOrders().Count == 2, "a quote a side at the touch");
-        await RunPathAsync(h, TimeSpan.FromSeconds(10));
+        await h.RunPathAsync(TimeSpan.FromSeconds(10));
         var result = await h.StopAsync();
 
         Assert.Single(h.Journal.Orders.Values, o => o.Template.Purpose == OrderPurpose.Hedge);
