@@ -148,6 +148,7 @@ public sealed partial class PaperExchange
         foreach (var execution in result.Executions)
         {
             var tradeId = NextTradeId();
+            RecordTrade(market, execution.Price, execution.Quantity, now);
             Book(market, execution.Maker, execution, tradeId, isMaker: true, now);
             Book(market, execution.Taker, execution, tradeId, isMaker: false, now);
             if (execution.Maker.Account != MarketAccount)

@@ -66,7 +66,11 @@ public sealed partial class PaperExchange : IDisposable
         }
         lock (_gate)
         {
-            foreach (var market in _markets.Values) RefreshBackground(market, time.GetUtcNow(), passive: true);
+            foreach (var market in _markets.Values)
+            {
+                _startMids[market.Spec.Symbol] = market.Mid; // where the synthetic past ends
+                RefreshBackground(market, time.GetUtcNow(), passive: true);
+            }
         }
     }
 
