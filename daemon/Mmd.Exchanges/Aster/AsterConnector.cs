@@ -16,7 +16,7 @@ namespace Mmd.Exchanges.Aster;
 /// the engine subscribes again with its capped backoff and catches up over REST. A first order on a symbol arms the
 /// venue's dead-man's switch (<see cref="Shared.DeadManSwitch"/>, one per symbol), so a worker that dies leaves nothing resting for long.
 /// </summary>
-public sealed class AsterConnector : IExchangeConnector, ISharedRequestBudget
+public sealed class AsterConnector : IExchangeConnector, ICandleHistory, ISharedRequestBudget
 {
     private const int TradePage = 1000;
     private const int KnownOrdersKept = 50_000;
@@ -67,6 +67,15 @@ public sealed class AsterConnector : IExchangeConnector, ISharedRequestBudget
 
     public async Task<IReadOnlyList<InstrumentSpec>> GetInstrumentsAsync(CancellationToken cancellationToken) =>
         (await _rest.GetExchangeInfoAsync(cancellationToken).ConfigureAwait(false)).Symbols.Select(Instrument).OfType<InstrumentSpec>().ToList();
+
+    /// <summary>The venue answers at most <see cref="KlinesPerRead"/> candles a request: a longer span is read in pages.</summary>
+    public Task<IReadOnlyList<Candle>> GetCandlesAsync(string symbol, TimeSpan interval, DateTimeOffset since, DateTimeOffset until, CancellationToken cancellationToken) =>
+        CandleIntervals.ReadPagedAsync(interval, since, until, KlinesPerRead, async (start, end, ct) =>
+            // endTime is inclusive on the venue: the last millisecond before the window's end.
+            (await _rest.GetKlinesAsync(symbol, CandleIntervals.Name(interval), start, end.AddMilliseconds(-1), KlinesPerRead, ct).ConfigureAwait(false))
+                .Select(WireCandles.Parse).ToList(), cancellationToken);
+
+    public const int KlinesPerRead = 1500;
 
     /// <summary>A futures wallet: what is not available is held as margin.</summary>
     public async Task<IReadOnlyList<Balance>> GetBalancesAsync(CancellationToken cancellationToken) =>

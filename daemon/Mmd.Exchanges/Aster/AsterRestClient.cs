@@ -66,6 +66,12 @@ public sealed class AsterRestClient : IDisposable
     public Task<AsterDepth> GetDepthAsync(string symbol, CancellationToken ct) =>
         ReadAsync<AsterDepth>(HttpMethod.Get, Path("depth", "/fapi/v1/depth"), [("symbol", symbol), ("limit", "1000")], signed: false, weight: 20, ct);
 
+    /// <summary>Klines opening in [start, end], at most <paramref name="limit"/> (weight 10 above 1000, as Binance's).</summary>
+    public Task<JsonElement[][]> GetKlinesAsync(string symbol, string interval, DateTimeOffset start, DateTimeOffset end, int limit, CancellationToken ct) =>
+        ReadAsync<JsonElement[][]>(HttpMethod.Get, Path("klines", "/fapi/v1/klines"),
+            [("symbol", symbol), ("interval", interval), ("startTime", Ms(start)), ("endTime", Ms(end)), ("limit", limit.ToString(CultureInfo.InvariantCulture))],
+            signed: false, weight: limit > 1000 ? 10 : 5, ct);
+
     public Task<AsterOrder[]> GetOpenOrdersAsync(string symbol, CancellationToken ct) =>
         ReadAsync<AsterOrder[]>(HttpMethod.Get, Path("openOrders", "/fapi/v1/openOrders"), [("symbol", symbol)], signed: true, weight: 1, ct);
 

@@ -185,3 +185,13 @@ public sealed record AsterPositionChange(
 
 /// <summary><c>GET /fapi/v3/fundingRate</c>: the rate each settlement applied.</summary>
 public sealed record AsterFundingRate(string Symbol, decimal FundingRate, long FundingTime);
+
+/// <summary>
+/// One row of <c>GET /fapi/v1/klines</c> (Binance's layout): [open time ms, open, high, low, close, volume, close time ms,
+/// quote volume, trades, taker buy volume, taker buy quote volume, ignored]; the figures are strings.
+/// </summary>
+public static class AsterKline
+{
+    public static object[] Row(long openMs, long closeMs, string open, string high, string low, string close, string volume, string quoteVolume, int trades) =>
+        [openMs, open, high, low, close, volume, closeMs, quoteVolume, trades, "0", "0", "0"];
+}

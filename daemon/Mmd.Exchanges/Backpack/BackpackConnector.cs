@@ -14,7 +14,7 @@ namespace Mmd.Exchanges.Backpack;
 /// <c>depth.&lt;symbol&gt;</c> and the signed <c>account.orderUpdate.&lt;symbol&gt;</c>. Streams do not reconnect
 /// by themselves: they fail, and the engine subscribes again with its capped backoff and catches up over REST.
 /// </summary>
-public sealed class BackpackConnector : IExchangeConnector, ISharedRequestBudget
+public sealed class BackpackConnector : IExchangeConnector, ICandleHistory, ISharedRequestBudget
 {
     private const int HistoryPages = 3;
     private readonly BackpackOptions _options;
@@ -61,6 +61,14 @@ public sealed class BackpackConnector : IExchangeConnector, ISharedRequestBudget
 
     public async Task<IReadOnlyList<InstrumentSpec>> GetInstrumentsAsync(CancellationToken cancellationToken) =>
         (await _rest.GetMarketsAsync(cancellationToken).ConfigureAwait(false)).Select(Instrument).OfType<InstrumentSpec>().ToList();
+
+    /// <summary>The venue answers at most <see cref="KlinesPerRead"/> candles a request: a longer span is read in pages.</summary>
+    public Task<IReadOnlyList<Candle>> GetCandlesAsync(string symbol, TimeSpan interval, DateTimeOffset since, DateTimeOffset until, CancellationToken cancellationToken) =>
+        CandleIntervals.ReadPagedAsync(interval, since, until, KlinesPerRead, async (start, end, ct) =>
+            (await _rest.GetKlinesAsync(symbol, CandleIntervals.Name(interval), start.ToUnixTimeSeconds(), end.ToUnixTimeSeconds(), ct).ConfigureAwait(false))
+                .Where(k => k.Open is not null).Select(BackpackMapping.Candle).ToList(), cancellationToken);
+
+    public const int KlinesPerRead = 1000;
 
     public async Task<IReadOnlyList<Balance>> GetBalancesAsync(CancellationToken cancellationToken) =>
         (await _rest.GetCapitalAsync(cancellationToken).ConfigureAwait(false)).Select(kv => new Balance(kv.Key, kv.Value.Available, kv.Value.Locked)).ToList();

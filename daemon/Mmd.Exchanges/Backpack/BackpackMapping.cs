@@ -60,6 +60,12 @@ public static class BackpackMapping
 
     public static string FormatNaiveUtc(DateTimeOffset value) => value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff", CultureInfo.InvariantCulture);
 
+    /// <summary>A kline with trades (its prices set) as a candle.</summary>
+    public static Candle Candle(BackpackKline k) => new(ParseNaiveUtc(k.Start), k.Open!.Value, k.High!.Value, k.Low!.Value, k.Close!.Value, k.Volume);
+
+    /// <summary>Backpack's kline times: naive UTC, to the second, with a space.</summary>
+    public static string FormatKlineTime(DateTimeOffset value) => value.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
+
     public static DateTimeOffset FromMicros(long micros) => DateTimeOffset.FromUnixTimeMilliseconds(micros / 1000).AddTicks(micros % 1000 * 10);
 
     /// <summary>Maps a refusal to the port's reject codes (messages as the venue words them).</summary>

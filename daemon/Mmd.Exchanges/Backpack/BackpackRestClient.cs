@@ -56,6 +56,12 @@ public sealed class BackpackRestClient : IDisposable
     public Task<BackpackDepth> GetDepthAsync(string symbol, CancellationToken ct) =>
         ReadAsync<BackpackDepth>("/api/v1/depth", null, [BackpackParameter.Text("symbol", symbol)], ct);
 
+    /// <param name="interval">One of the venue's <c>KlineInterval</c> names (1m, 5m, 15m, 30m, 1h, 4h, 1d, ...).</param>
+    /// <param name="startTime">Unix seconds, as the venue takes them.</param>
+    public Task<BackpackKline[]> GetKlinesAsync(string symbol, string interval, long startTime, long endTime, CancellationToken ct) =>
+        ReadAsync<BackpackKline[]>("/api/v1/klines", null,
+            [BackpackParameter.Text("symbol", symbol), BackpackParameter.Text("interval", interval), BackpackParameter.Number("startTime", startTime), BackpackParameter.Number("endTime", endTime)], ct);
+
     public Task<Dictionary<string, BackpackCapital>> GetCapitalAsync(CancellationToken ct) =>
         ReadAsync<Dictionary<string, BackpackCapital>>("/api/v1/capital", "balanceQuery", [], ct);
 

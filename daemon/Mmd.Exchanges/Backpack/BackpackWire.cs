@@ -150,3 +150,9 @@ public sealed record BackpackBookTicker(
     [property: JsonPropertyName("B")] decimal? BidQuantity,
     [property: JsonPropertyName("u")] long UpdateId,
     [property: JsonPropertyName("T")] long EngineTime);
+
+/// <summary>
+/// One candle of <c>GET /api/v1/klines</c>: naive UTC times as strings ("2024-03-26 00:00:00"); the prices are null
+/// for an interval without trades.
+/// </summary>
+public sealed record BackpackKline(string Start, string End, decimal? Open, decimal? High, decimal? Low, decimal? Close, decimal Volume, decimal QuoteVolume, string Trades);

@@ -22,7 +22,7 @@ namespace Mmd.Exchanges.Lighter;
 /// subscribes again. With <see cref="LighterOptions.DeadManCountdown"/> set, a first order (or orders found resting) arms the
 /// venue's scheduled cancel-all (<see cref="Shared.DeadManSwitch"/>): it takes every order of the account, on every market.
 /// </summary>
-public sealed class LighterConnector : IExchangeConnector, ISharedRequestBudget
+public sealed class LighterConnector : IExchangeConnector, ICandleHistory, ISharedRequestBudget
 {
     public const int TagBits = 16;
     public const int CounterBits = 32;
@@ -85,6 +85,24 @@ public sealed class LighterConnector : IExchangeConnector, ISharedRequestBudget
                 ? $"account {signer.AccountIndex} has no API key {signer.ApiKeyIndex}"
                 : $"API key {signer.ApiKeyIndex} of account {signer.AccountIndex} is registered with another public key than this private key's");
     }
+
+    /// <summary>
+    /// The venue's resolutions are ours by name (30 minutes is built from 15); at most <see cref="KlinesPerRead"/>
+    /// candles are asked for at once.
+    /// </summary>
+    public async Task<IReadOnlyList<Candle>> GetCandlesAsync(string symbol, TimeSpan interval, DateTimeOffset since, DateTimeOffset until, CancellationToken cancellationToken)
+    {
+        var market = await MarketAsync(symbol, cancellationToken).ConfigureAwait(false);
+        var read = interval == TimeSpan.FromMinutes(30) ? TimeSpan.FromMinutes(15) : interval;
+        var candles = await CandleIntervals.ReadPagedAsync(read, CandleIntervals.Floor(since, interval), until, KlinesPerRead, async (start, end, ct) =>
+            // end_timestamp is inclusive: the last millisecond before the window's end.
+            (await _rest.GetCandlesticksAsync(market.MarketId, CandleIntervals.Name(read), start, end.AddMilliseconds(-1), KlinesPerRead, ct).ConfigureAwait(false))
+                .Select(c => new Candle(FromMillis(c.Timestamp), c.Open, c.High, c.Low, c.Close, c.Volume0)).ToList(), cancellationToken).ConfigureAwait(false);
+        // Read from the start of the interval that holds since, so its candle is whole; then only those from since on.
+        return (read == interval ? candles : CandleIntervals.Aggregate(candles, interval)).Where(c => c.Time >= since).ToList();
+    }
+
+    public const int KlinesPerRead = 500;
 
     public async Task<IReadOnlyList<InstrumentSpec>> GetInstrumentsAsync(CancellationToken cancellationToken) =>
         (await LoadMarketsAsync(cancellationToken).ConfigureAwait(false)).Select(Instrument).ToList();

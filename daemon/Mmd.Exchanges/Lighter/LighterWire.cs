@@ -83,3 +83,11 @@ public sealed record LighterStreamMessage(string? Type, string? Channel, Lighter
 public sealed record LighterStreamBook(LighterLevel[] Asks, LighterLevel[] Bids, long Offset, long Nonce, long BeginNonce);
 
 public sealed record LighterLevel(decimal Price, decimal Size);
+
+/// <summary>
+/// <c>GET /api/v1/candlesticks</c> (the venue's OpenAPI, as lighter-python reads it): candles with their open time in
+/// milliseconds and their figures as bare JSON numbers; volume0 is the base quantity, volume1 the quote.
+/// </summary>
+public sealed record LighterCandlesticks(int Code, string Resolution, LighterCandlestick[] Candlesticks);
+
+public sealed record LighterCandlestick(long Timestamp, decimal Open, decimal High, decimal Low, decimal Close, decimal Volume0, decimal Volume1, long LastTradeId);

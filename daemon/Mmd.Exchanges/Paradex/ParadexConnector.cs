@@ -17,7 +17,7 @@ namespace Mmd.Exchanges.Paradex;
 /// <see cref="ParadexOrderWatch"/>, read back over REST without one), so the engine learns at once that a post-only crossed
 /// or an IOC expired. Streams do not reconnect by themselves: they fail, and the engine subscribes again.
 /// </summary>
-public sealed class ParadexConnector : IExchangeConnector, ISharedRequestBudget
+public sealed class ParadexConnector : IExchangeConnector, ICandleHistory, ISharedRequestBudget
 {
     private const string BookFeed = "snapshot@15@50ms";
     private readonly ParadexOptions _options;
@@ -57,6 +57,23 @@ public sealed class ParadexConnector : IExchangeConnector, ISharedRequestBudget
 
     public async Task<IReadOnlyList<Trading.Primitives.InstrumentSpec>> GetInstrumentsAsync(CancellationToken cancellationToken) =>
         (await _rest.GetMarketsAsync(cancellationToken).ConfigureAwait(false)).Select(Instrument).OfType<Trading.Primitives.InstrumentSpec>().ToList();
+
+    /// <summary>
+    /// The venue's resolutions stop at an hour: 4-hour and daily candles are built from hourly ones. At most
+    /// <see cref="KlinesPerRead"/> candles are asked for at once.
+    /// </summary>
+    public async Task<IReadOnlyList<Candle>> GetCandlesAsync(string symbol, TimeSpan interval, DateTimeOffset since, DateTimeOffset until, CancellationToken cancellationToken)
+    {
+        var read = interval <= TimeSpan.FromHours(1) ? interval : TimeSpan.FromHours(1);
+        var candles = await CandleIntervals.ReadPagedAsync(read, CandleIntervals.Floor(since, interval), until, KlinesPerRead, async (start, end, ct) =>
+            // end_at is inclusive: the last millisecond before the window's end.
+            (await _rest.GetKlinesAsync(symbol, (int)read.TotalMinutes, start, end.AddMilliseconds(-1), ct).ConfigureAwait(false))
+                .Select(WireCandles.Parse).ToList(), cancellationToken).ConfigureAwait(false);
+        // Read from the start of the interval that holds since, so its candle is whole; then only those from since on.
+        return (read == interval ? candles : CandleIntervals.Aggregate(candles, interval)).Where(c => c.Time >= since).ToList();
+    }
+
+    public const int KlinesPerRead = 1000;
 
     /// <summary>The account's tokens; of the settlement token, what is not free collateral is held as margin.</summary>
     public async Task<IReadOnlyList<Balance>> GetBalancesAsync(CancellationToken cancellationToken)

@@ -71,6 +71,16 @@ public sealed class ParadexRestClient : IDisposable
     public async Task<ParadexMarket[]> GetMarketsAsync(CancellationToken ct) =>
         (await ReadAsync<ParadexResults<ParadexMarket>>(HttpMethod.Get, "/v1/markets", [], auth: false, ct).ConfigureAwait(false)).Results;
 
+    /// <summary>
+    /// <c>GET /v1/markets/klines</c>: rows of [start ms, open, high, low, close, volume] for the candles opening in
+    /// [start, end] at a resolution in minutes (1, 3, 5, 15, 30 or 60).
+    /// </summary>
+    public async Task<JsonElement[][]> GetKlinesAsync(string market, int resolutionMinutes, DateTimeOffset start, DateTimeOffset end, CancellationToken ct) =>
+        (await ReadAsync<ParadexResults<JsonElement[]>>(HttpMethod.Get, "/v1/markets/klines",
+            [("symbol", market), ("resolution", resolutionMinutes.ToString(CultureInfo.InvariantCulture)),
+             ("start_at", start.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture)), ("end_at", end.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture))],
+            auth: false, ct).ConfigureAwait(false)).Results;
+
     public async Task<ParadexOrder[]> GetOpenOrdersAsync(string market, CancellationToken ct) =>
         (await ReadAsync<ParadexResults<ParadexOrder>>(HttpMethod.Get, "/v1/orders", [("market", market)], auth: true, ct).ConfigureAwait(false)).Results;
 

@@ -43,6 +43,23 @@ public sealed partial class AsterEmulator
         return Json(new AsterDepth(book.Sequence * IdScale, ms, ms, Levels(book.Bids), Levels(book.Asks)));
     }
 
+    /// <summary><c>GET /fapi/v1/klines</c>: the candles opening in [startTime, endTime] (ms; endTime default now), at most limit (default 500, up to 1500).</summary>
+    private IResult Klines(HttpRequest request)
+    {
+        var q = request.Query;
+        if (PaperSymbol(q["symbol"].ToString()) is not { } paper) return Error(HttpStatusCode.BadRequest, -1121, "Invalid symbol.");
+        if (CandleIntervals.Parse(q["interval"].ToString()) is not { } interval) return Error(HttpStatusCode.BadRequest, -1120, "Invalid interval.");
+        var limit = int.TryParse(q["limit"], CultureInfo.InvariantCulture, out var l) ? l : 500;
+        if (limit is < 1 or > AsterConnector.KlinesPerRead) return Error(HttpStatusCode.BadRequest, -1130, "Invalid data sent for a parameter.");
+        var end = long.TryParse(q["endTime"], CultureInfo.InvariantCulture, out var e) ? DateTimeOffset.FromUnixTimeMilliseconds(e + 1) : VenueNow;
+        var start = long.TryParse(q["startTime"], CultureInfo.InvariantCulture, out var s) ? DateTimeOffset.FromUnixTimeMilliseconds(s) : end - interval * limit;
+        var candles = Exchange.Candles(paper, interval, start, end)!;
+        // Without a start the venue answers the latest; with one, the earliest.
+        var chosen = q.ContainsKey("startTime") ? candles.Take(limit) : candles.TakeLast(limit);
+        return Json(chosen.Select(c => AsterKline.Row(c.Time.ToUnixTimeMilliseconds(), (c.Time + interval).ToUnixTimeMilliseconds() - 1,
+            Text(c.Open), Text(c.High), Text(c.Low), Text(c.Close), Text(c.Volume), Text(c.Volume * c.Close), 0)).ToArray());
+    }
+
     private IResult OpenOrders(Request r) => WithSymbol(r, paper => Json(Exchange.OpenOrders(r.Account, paper).Select(Wire).ToArray()));
 
     private IResult QueryOrder(Request r) => WithSymbol(r, paper =>

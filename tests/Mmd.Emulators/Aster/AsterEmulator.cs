@@ -79,6 +79,7 @@ public sealed partial class AsterEmulator : IAsyncDisposable
         Both("GET", "time", "/fapi/v1/time", () => Json(new AsterServerTime(VenueNow.ToUnixTimeMilliseconds())));
         Both("GET", "exchangeInfo", "/fapi/v1/exchangeInfo", () => Json(ExchangeInfo()));
         Both("GET", "depth", "/fapi/v1/depth", (HttpContext c) => Depth(c.Request.Query["symbol"].ToString()));
+        Both("GET", "klines", "/fapi/v1/klines", (HttpContext c) => Klines(c.Request));
         Both("GET", "openOrders", "/fapi/v1/openOrders", Signed(OpenOrders));
         Both("GET", "order", "/fapi/v1/order", Signed(QueryOrder));
         Both("POST", "order", "/fapi/v1/order", Signed(PlaceOrder));

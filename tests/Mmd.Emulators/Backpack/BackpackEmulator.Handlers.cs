@@ -20,6 +20,24 @@ public sealed partial class BackpackEmulator
         return Json(new BackpackDepth(Levels(snapshot.Asks), Levels(snapshot.Bids), snapshot.Sequence.ToString(CultureInfo.InvariantCulture), NowMicros));
     }
 
+    /// <summary>
+    /// <c>GET /api/v1/klines</c>: the candles opening from startTime (seconds) to endTime (default now), at most
+    /// <see cref="BackpackConnector.KlinesPerRead"/> of them, oldest first.
+    /// </summary>
+    private IResult Klines(Request r)
+    {
+        if (!TryKnownSymbol(r, out var symbol, out var error)) return error;
+        var interval = r.Fields.GetValueOrDefault("interval") is { } name ? CandleIntervals.Parse(name) : null;
+        if (interval is null) return Error(HttpStatusCode.BadRequest, "INVALID_CLIENT_REQUEST", "Invalid interval");
+        if (!r.Fields.TryGetValue("startTime", out var startText) || !long.TryParse(startText, CultureInfo.InvariantCulture, out var start))
+            return Error(HttpStatusCode.BadRequest, "INVALID_CLIENT_REQUEST", "startTime is required");
+        var end = r.Fields.TryGetValue("endTime", out var endText) && long.TryParse(endText, CultureInfo.InvariantCulture, out var e)
+            ? DateTimeOffset.FromUnixTimeSeconds(e) : Clock.Now;
+        var candles = Exchange.Candles(symbol, interval.Value, DateTimeOffset.FromUnixTimeSeconds(start), end)!.Take(BackpackConnector.KlinesPerRead);
+        return Json(candles.Select(c => new BackpackKline(BackpackMapping.FormatKlineTime(c.Time), BackpackMapping.FormatKlineTime(c.Time + interval.Value),
+            c.Open, c.High, c.Low, c.Close, c.Volume, c.Volume * c.Close, "0")).ToArray());
+    }
+
     private IResult Capital(Request r) =>
         Json(Exchange.Balances(r.Account).ToDictionary(b => b.Asset, b => new BackpackCapital(b.Available, b.Locked, 0m)));
 

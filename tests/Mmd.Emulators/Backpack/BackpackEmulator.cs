@@ -80,6 +80,7 @@ public sealed partial class BackpackEmulator : IAsyncDisposable
         app.MapGet("/api/v1/time", () => Results.Text(NowMs.ToString(CultureInfo.InvariantCulture)));
         app.MapGet("/api/v1/markets", () => Json(Exchange.Instruments.Select(Market).ToArray()));
         app.MapGet("/api/v1/depth", Unsigned(Depth));
+        app.MapGet("/api/v1/klines", Unsigned(Klines));
         app.MapGet("/api/v1/capital", Signed("balanceQuery", Capital));
         app.MapGet("/api/v1/capital/collateral", Signed("collateralQuery", Collateral));
         app.MapGet("/wapi/v1/capital/deposit/address", Signed("depositAddressQuery", DepositAddress));

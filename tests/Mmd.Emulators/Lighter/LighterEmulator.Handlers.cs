@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
+using System.Text.Json;
 using Mmd.Exchanges.Lighter;
 using Mmd.Trading.Execution;
 using Mmd.Trading.Primitives;
@@ -20,6 +21,36 @@ public sealed partial class LighterEmulator
 
     // Transactions are taken one at a time, as a sequencer does.
     private readonly Lock _sequencer = new();
+
+    /// <summary>Candle figures go out as bare JSON numbers, as the venue writes them.</summary>
+    private static readonly JsonSerializerOptions CandleJson = CandleOptions();
+
+    private static JsonSerializerOptions CandleOptions()
+    {
+        var options = new JsonSerializerOptions(LighterJson.Options);
+        options.Converters.Clear();
+        return options;
+    }
+
+    /// <summary>
+    /// <c>GET /api/v1/candlesticks</c>: the candles opening in [start_timestamp, end_timestamp] (ms), the latest
+    /// count_back of them, at most <see cref="LighterConnector.KlinesPerRead"/>; a resolution it lacks is code 20001.
+    /// </summary>
+    private IResult Candlesticks(HttpContext c)
+    {
+        var q = c.Request.Query;
+        if (MarketOf(q["market_id"]) is not { } market) return Error(HttpStatusCode.BadRequest, 21001, "invalid market_id");
+        var resolution = q["resolution"].ToString();
+        if (resolution is not ("1m" or "5m" or "15m" or "1h" or "4h" or "1d") || CandleIntervals.Parse(resolution) is not { } interval)
+            return Json(new LighterError(20001, "invalid param: resolution"));
+        if (!long.TryParse(q["start_timestamp"], CultureInfo.InvariantCulture, out var start) || !long.TryParse(q["end_timestamp"], CultureInfo.InvariantCulture, out var end)
+            || !int.TryParse(q["count_back"], CultureInfo.InvariantCulture, out var count))
+            return Json(new LighterError(20001, "invalid param: start_timestamp, end_timestamp and count_back are required"));
+        var candles = Exchange.Candles(market.Symbol, interval, DateTimeOffset.FromUnixTimeMilliseconds(start), DateTimeOffset.FromUnixTimeMilliseconds(end + 1))!
+            .TakeLast(Math.Min(count, LighterConnector.KlinesPerRead));
+        return Results.Json(new LighterCandlesticks(200, resolution, candles.Select(k => new LighterCandlestick(k.Time.ToUnixTimeMilliseconds(),
+            k.Open, k.High, k.Low, k.Close, k.Volume, k.Volume * k.Close, 0)).ToArray()), CandleJson);
+    }
 
     private LighterMarket[] Markets() => Perpetuals.Select((i, id) => new LighterMarket(LighterSymbol(i.Symbol), id, "active", Decimals(i.StepSize),
         Decimals(i.TickSize), i.MinQuantity, i.MinNotional, Exchange.Mid(i.Symbol) ?? 0m)).ToArray();

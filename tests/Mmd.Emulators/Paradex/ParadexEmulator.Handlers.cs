@@ -21,6 +21,38 @@ public sealed partial class ParadexEmulator
         .Select(i => new ParadexMarket(ParadexSymbol(i.Symbol), i.BaseAsset, "USD", i.QuoteAsset, "PERP", i.TickSize, i.StepSize, Math.Max(i.MinNotional, 1m)))
         .ToArray();
 
+    /// <summary>
+    /// <c>GET /v1/markets/klines</c>: rows of bare numbers, [start ms, open, high, low, close, volume], for the
+    /// candles opening in [start_at, end_at], at most <see cref="ParadexConnector.KlinesPerRead"/>.
+    /// </summary>
+    private IResult Klines(HttpContext c)
+    {
+        var q = c.Request.Query;
+        if (PaperSymbol(q["symbol"].ToString()) is not { } paper) return Error(HttpStatusCode.BadRequest, "INVALID_SYMBOL", "invalid market");
+        if (!int.TryParse(q["resolution"], CultureInfo.InvariantCulture, out var minutes) || minutes is not (1 or 3 or 5 or 15 or 30 or 60))
+            return Error(HttpStatusCode.BadRequest, "VALIDATION_ERROR", "resolution must be one of 1, 3, 5, 15, 30, 60");
+        if (!long.TryParse(q["start_at"], CultureInfo.InvariantCulture, out var start) || !long.TryParse(q["end_at"], CultureInfo.InvariantCulture, out var end))
+            return Error(HttpStatusCode.BadRequest, "VALIDATION_ERROR", "start_at and end_at are required");
+        var interval = TimeSpan.FromMinutes(minutes);
+        var candles = Exchange.Candles(paper, interval, DateTimeOffset.FromUnixTimeMilliseconds(start), DateTimeOffset.FromUnixTimeMilliseconds(end + 1))!;
+        using var body = new MemoryStream();
+        using (var json = new Utf8JsonWriter(body))
+        {
+            json.WriteStartObject();
+            json.WriteStartArray("results");
+            foreach (var k in candles.Take(ParadexConnector.KlinesPerRead))
+            {
+                json.WriteStartArray();
+                json.WriteNumberValue(k.Time.ToUnixTimeMilliseconds());
+                foreach (var figure in (ReadOnlySpan<decimal>)[k.Open, k.High, k.Low, k.Close, k.Volume]) json.WriteNumberValue(figure);
+                json.WriteEndArray();
+            }
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+        return Results.Bytes(body.ToArray(), "application/json");
+    }
+
     private IResult OpenOrders(HttpContext c, string account)
     {
         var market = c.Request.Query["market"].ToString();

@@ -79,6 +79,7 @@ public sealed partial class ParadexEmulator : IAsyncDisposable
         app.MapGet("/v1/system/config", () => Json(new ParadexSystemConfig(Auth.ChainId)));
         app.MapGet("/v1/system/time", () => Results.Json(new { server_time = Now.ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture) }));
         app.MapGet("/v1/markets", () => Json(new ParadexResults<ParadexMarket>(Markets())));
+        app.MapGet("/v1/markets/klines", (HttpContext c) => Klines(c));
         app.MapPost("/v1/auth", (HttpContext c) =>
         {
             string? Header(string name) => c.Request.Headers[name].FirstOrDefault();
