@@ -28,6 +28,8 @@ static void AddSubcommands(RootCommand root)
     root.Subcommands.Add(AccountCommand.Create());
     root.Subcommands.Add(MarketsCommand.Create());
     root.Subcommands.Add(BookCommand.Create());
+    root.Subcommands.Add(CandlesCommand.Create());
+    root.Subcommands.Add(AnalyzeCommand.Create());
     root.Subcommands.Add(DepositAddressCommand.Create());
     root.Subcommands.Add(WorkerCommand.Create());
 }

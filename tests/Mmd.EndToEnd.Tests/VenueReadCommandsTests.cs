@@ -8,7 +8,7 @@ using Mmd.TestKit;
 namespace Mmd.EndToEnd.Tests;
 
 /// <summary>
-/// <c>mmd account</c>, <c>markets</c>, <c>book</c> and <c>deposit-address</c> as real processes against the Backpack emulator process: read with no
+/// <c>mmd account</c>, <c>markets</c>, <c>book</c>, <c>candles</c>, <c>analyze</c> and <c>deposit-address</c> as real processes against the Backpack emulator process: read with no
 /// daemon call, beside an instance trading the same account, and nothing on the venue changed by reading it.
 /// </summary>
 public sealed class VenueReadCommandsTests
@@ -147,6 +147,24 @@ public sealed class VenueReadCommandsTests
         Assert.Equal(asks[^1] - bids[0], decimal.Parse(spread.Groups[1].Value, CultureInfo.InvariantCulture)); // 0.1, not 0.10: compared as numbers
         Assert.Matches(@"within 1 % of it: bids [\d.]+, asks [\d.]+ \(imbalance [+-]?\d\.\d\d", book.StandardOutput);
 
+        // Its candles and the analysis of them, read with no credentials; the candles as a CSV a backtest replays.
+        await AssertCandlesAndAnalysisAsync(dir.Path, publicConfig, "backpack", "SOL_USDC", spot: true);
+        var csv = dir.Combine("sol-1m.csv");
+        var candles = await MmdAsync(dir.Path, publicConfig, "candles", "--venue", "backpack", "--symbol", "SOL_USDC", "--since", "30m", "-o", "csv");
+        Assert.True(candles.ExitCode == 0, candles.ToString());
+        await File.WriteAllTextAsync(csv, candles.StandardOutput);
+        using (var backtest = MmdProcess.Start(dir.Path, "backtest", "-f", Repository.Combine("daemon", "templates", "paper-spot-mm.json"), "--prices", csv, "--for", "5m"))
+        {
+            Assert.True(await backtest.WaitForExitAsync() == 0, backtest.StandardError);
+            Assert.Matches(@"== backtest: 5m00s of recorded prices sol-1m\.csv \((29|30|31) candles from ", backtest.StandardOutput);
+        }
+        var paper = await MmdAsync(dir.Path, publicConfig, "analyze", "--venue", "paper", "--symbol", "SOL_USDC");
+        Assert.Equal(2, paper.ExitCode);
+        Assert.Contains("mmd analyze: the paper venue's market is simulated inside each instance", paper.StandardError, StringComparison.Ordinal);
+        var hours = await MmdAsync(dir.Path, publicConfig, "candles", "--venue", "backpack", "--symbol", "SOL_USDC", "--interval", "2h");
+        Assert.Equal(2, hours.ExitCode);
+        Assert.Contains("mmd candles: --interval '2h' is not one of 1m, 5m, 15m, 30m, 1h, 4h, 1d", hours.StandardError, StringComparison.Ordinal);
+
         var unknown = await MmdAsync(dir.Path, config, "book", "--venue", "backpack", "--symbol", "NOPE_USDC");
         Assert.Equal(1, unknown.ExitCode);
         Assert.Contains("mmd book: could not read the NOPE_USDC book on backpack: ", unknown.StandardError, StringComparison.Ordinal);
@@ -197,6 +215,45 @@ public sealed class VenueReadCommandsTests
         Assert.Equal(2, Regex.Count(book.StandardOutput, @"(?m)^  ask "));
         Assert.Equal(2, Regex.Count(book.StandardOutput, @"(?m)^  bid "));
         Assert.Contains(" at mid ", book.StandardOutput, StringComparison.Ordinal);
+
+        await AssertCandlesAndAnalysisAsync(dir.Path, publicConfig, venueName, symbol, spot: false);
+    }
+
+    /// <summary>
+    /// <c>mmd analyze</c> reads the last 100 closed quarter-hours and the book; its figures are those of the same
+    /// candles read with <c>mmd candles</c> (read again should a quarter end between the two).
+    /// </summary>
+    private static async Task AssertCandlesAndAnalysisAsync(string directory, string config, string venue, string symbol, bool spot)
+    {
+        var quarter = TimeSpan.FromMinutes(15);
+        for (var attempt = 1; ; attempt++)
+        {
+            var until = Trading.Execution.CandleIntervals.Floor(DateTimeOffset.UtcNow, quarter);
+            var analyze = await MmdAsync(directory, config, "analyze", "--venue", venue, "--symbol", symbol, "-o", "json");
+            Assert.True(analyze.ExitCode == 0, analyze.ToString());
+            var candles = await MmdAsync(directory, config, "candles", "--venue", venue, "--symbol", symbol, "--interval", "15m",
+                "--since", (until - 100 * quarter).ToString("o"), "--until", until.ToString("o"), "-o", "csv");
+            Assert.True(candles.ExitCode == 0, candles.ToString());
+            if (Trading.Execution.CandleIntervals.Floor(DateTimeOffset.UtcNow, quarter) != until && attempt == 1) continue;
+
+            var rows = candles.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            Assert.Equal("time,open,high,low,close,volume", rows[0]);
+            var closes = rows.Skip(1).Select(r => decimal.Parse(r.Split(',')[4], CultureInfo.InvariantCulture)).ToList();
+            Assert.Equal(100, closes.Count);
+            Assert.Equal((until - quarter).UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture), rows[^1].Split(',')[0]);
+            var a = JsonDocument.Parse(analyze.StandardOutput).RootElement;
+            Assert.Equal(venue, a.GetProperty("venue").GetString());
+            Assert.Equal(100, a.GetProperty("candles").GetInt32());
+            decimal Figure(JsonElement e) => decimal.Parse(e.GetString()!, CultureInfo.InvariantCulture);
+            Assert.Equal(closes[^1], Figure(a.GetProperty("lastClose")));
+            var averages = a.GetProperty("movingAverages");
+            foreach (var n in new[] { 5, 20, 50 })
+                Assert.Equal(Math.Round(closes.TakeLast(n).Average(), 8), Figure(averages.GetProperty(n.ToString(CultureInfo.InvariantCulture))));
+            Assert.Equal(Math.Round(Hosting.MarketAnalysis.Volatility(closes), 6, MidpointRounding.AwayFromZero), Figure(a.GetProperty("volatilityPct")));
+            Assert.Contains(a.GetProperty("trend").GetString(), new[] { "up", "down", "range" });
+            Assert.Equal(spot, a.TryGetProperty("suggestedBaseTargetPct", out _));
+            return;
+        }
     }
 
     /// <summary>

@@ -46,7 +46,7 @@ public static class BookCommand
     }
 
     /// <summary>The stream's first snapshot: the whole book as the venue holds it now.</summary>
-    private static async Task<BookSnapshotEvent> FirstSnapshotAsync(IExchangeConnector connector, string symbol, CancellationToken cancellationToken)
+    internal static async Task<BookSnapshotEvent> FirstSnapshotAsync(IExchangeConnector connector, string symbol, CancellationToken cancellationToken)
     {
         await foreach (var e in connector.StreamOrderBookAsync(symbol, cancellationToken))
             if (e is BookSnapshotEvent snapshot) return snapshot;
@@ -61,11 +61,7 @@ public static class BookCommand
         TextTable.Append(text, ["SIDE", "PRICE", "SIZE"],
             book.Asks.Take(depth).Reverse().Select(l => new[] { "ask", TextTable.Plain(l.Price), TextTable.Plain(l.Quantity) })
                 .Concat(book.Bids.Take(depth).Select(l => new[] { "bid", TextTable.Plain(l.Price), TextTable.Plain(l.Quantity) })));
-        if (book.Mid is not { } mid) return text.Append(CultureInfo.InvariantCulture, $"  one-sided: no {(book.Bids.Count == 0 ? "bids" : "asks")}\n").ToString();
-        var pressure = book.Imbalance switch { > BookSummary.Pressure => ": buy pressure", < -BookSummary.Pressure => ": sell pressure", _ => "" };
-        text.Append(CultureInfo.InvariantCulture,
-            $"  spread {TextTable.Plain(book.Spread!.Value)} ({book.Spread.Value / mid * 10_000m:0.#} bp) at mid {TextTable.Plain(mid)}; within 1 % of it: bids {TextTable.Plain(book.BidsNearMid)}, asks {TextTable.Plain(book.AsksNearMid)} (imbalance {book.Imbalance:+0.00;-0.00;0.00}{pressure})\n");
-        return text.ToString();
+        return text.Append("  ").Append(book.Describe()).Append('\n').ToString();
     }
 
     public static string JsonLine(string venue, BookSummary book, int depth) => JsonSerializer.Serialize(new
@@ -120,4 +116,13 @@ public sealed class BookSummary
     public decimal BidsNearMid { get; }
     public decimal AsksNearMid { get; }
     public decimal Imbalance { get; }
+
+    /// <summary>"spread 0.06 (4 bp) at mid 150; within 1 % of it: bids 67.54, asks 59.14 (imbalance +0.07)", with the pressure when there is one.</summary>
+    public string Describe()
+    {
+        if (Mid is not { } mid) return $"one-sided: no {(Bids.Count == 0 ? "bids" : "asks")}";
+        var pressure = Imbalance switch { > Pressure => ": buy pressure", < -Pressure => ": sell pressure", _ => "" };
+        return string.Create(CultureInfo.InvariantCulture,
+            $"spread {TextTable.Plain(Spread!.Value)} ({Spread.Value / mid * 10_000m:0.#} bp) at mid {TextTable.Plain(mid)}; within 1 % of it: bids {TextTable.Plain(BidsNearMid)}, asks {TextTable.Plain(AsksNearMid)} (imbalance {Imbalance:+0.00;-0.00;0.00}{pressure})");
+    }
 }

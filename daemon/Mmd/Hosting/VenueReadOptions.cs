@@ -10,7 +10,7 @@ using Mmd.Worker;
 
 namespace Mmd.Hosting;
 
-/// <summary>The options the reading commands (<c>mmd account</c>, <c>markets</c>, <c>book</c>, <c>deposit-address</c>) share: which venues, daemon.json, how Aster is signed for, the output.</summary>
+/// <summary>The options the reading commands (<c>mmd account</c>, <c>markets</c>, <c>book</c>, <c>candles</c>, <c>analyze</c>, <c>deposit-address</c>) share: which venues, daemon.json, how Aster is signed for, the output.</summary>
 internal sealed class VenueReadOptions
 {
     /// <summary>The live venues, and the variables whose presence says their credentials are set.</summary>
@@ -26,11 +26,13 @@ internal sealed class VenueReadOptions
     private const string ReaderName = "mmd-reads-no-orders-of-any-instance";
 
     /// <param name="venueDescription">What --venue means to the command (a command that reads one fixed venue leaves it out of its options).</param>
-    public VenueReadOptions(string venueDescription = "")
+    /// <param name="csv">The command can write CSV too (-o csv).</param>
+    public VenueReadOptions(string venueDescription = "", bool csv = false)
     {
         Venues = new("--venue") { Description = venueDescription, AllowMultipleArgumentsPerToken = true };
         AsterSigning.AcceptOnlyFromAmong("v3", "v1");
-        Output.AcceptOnlyFromAmong("text", "json");
+        Output.AcceptOnlyFromAmong(csv ? ["text", "json", "csv"] : ["text", "json"]);
+        if (csv) Output.Description = "text (default), json (a JSON object a line) or csv";
     }
 
     public Option<string[]> Venues { get; }
@@ -46,6 +48,8 @@ internal sealed class VenueReadOptions
     public IEnumerable<Option> All => [Venues, Config, AsterSigning, AsterTestnet, Output];
 
     public bool Json(ParseResult result) => result.GetValue(Output) == "json";
+
+    public bool Csv(ParseResult result) => result.GetValue(Output) == "csv";
 
     /// <summary>daemon.json and the credentials (environment over the secrets file); null when either is wrong, which is said.</summary>
     public (DaemonConfig Config, IReadOnlyDictionary<string, string> Secrets)? Load(ParseResult result, string command)

@@ -19,15 +19,17 @@ public static class VenueSession
         Func<IExchangeConnector, CancellationToken, Task<T>> read, CancellationToken cancellationToken) =>
         WithinTimeoutAsync(deadline => VenueFactory.CreateAsync(venue, settings.ForReading(), config, time, deadline), time, read, cancellationToken);
 
-    /// <summary>Reads what the venue publishes to anyone (markets, books): no credentials needed, none used.</summary>
+    /// <summary>Reads what the venue publishes to anyone (markets, books, candles): no credentials needed, none used.</summary>
+    /// <param name="timeout">How long the read may take (default <see cref="Timeout"/>; a long span of candles is read in pages).</param>
     public static Task<(T? Value, string? Error)> ReadPublicAsync<T>(string venue, VenueSettings settings, DaemonConfig config, TimeProvider time,
-        Func<IExchangeConnector, CancellationToken, Task<T>> read, CancellationToken cancellationToken) =>
-        WithinTimeoutAsync(_ => Task.FromResult(VenueFactory.CreatePublic(venue, settings.ForReading(), config, time)), time, read, cancellationToken);
+        Func<IExchangeConnector, CancellationToken, Task<T>> read, CancellationToken cancellationToken, TimeSpan? timeout = null) =>
+        WithinTimeoutAsync(_ => Task.FromResult(VenueFactory.CreatePublic(venue, settings.ForReading(), config, time)), time, read, cancellationToken, timeout ?? Timeout);
 
     private static async Task<(T? Value, string? Error)> WithinTimeoutAsync<T>(Func<CancellationToken, Task<IExchangeConnector>> connect, TimeProvider time,
-        Func<IExchangeConnector, CancellationToken, Task<T>> read, CancellationToken cancellationToken)
+        Func<IExchangeConnector, CancellationToken, Task<T>> read, CancellationToken cancellationToken, TimeSpan? limit = null)
     {
-        using var timeout = new CancellationTokenSource(Timeout, time);
+        var within = limit ?? Timeout;
+        using var timeout = new CancellationTokenSource(within, time);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         try
         {
@@ -36,7 +38,7 @@ public static class VenueSession
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            return (default, $"the venue did not answer within {Timeout.TotalSeconds:0} s");
+            return (default, $"the venue did not answer within {within.TotalSeconds:0} s");
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
