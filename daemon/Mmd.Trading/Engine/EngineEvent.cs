@@ -21,6 +21,9 @@ internal sealed record StrayCancelCompleted(MarketLeg Leg, VenueOrder Order, Can
 
 internal sealed record OrderQueried(MarketLeg Leg, TrackedOrder Order, VenueOrder? Report, Exception? Error) : EngineEvent;
 
+/// <summary>Our fills on the leg's market as the venue lists them, asked after it refused a reduce-only order of ours.</summary>
+internal sealed record FillsListed(MarketLeg Leg, IReadOnlyList<VenueFill>? Fills, Exception? Error) : EngineEvent;
+
 internal sealed record TimerFired(bool ForcedRefresh) : EngineEvent;
 
 /// <summary>A book or account stream of <paramref name="Leg"/> failed; <paramref name="Account"/> tells which.</summary>

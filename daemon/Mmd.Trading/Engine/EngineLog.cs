@@ -117,4 +117,7 @@ internal static partial class EngineLog
 
     [LoggerMessage(1050, LogLevel.Warning, "{Instance}: the venue refused a {Side} quote; no new {Side} quote for {Seconds:0} s")]
     public static partial void QuotesHeld(ILogger logger, string instance, string side, double seconds);
+
+    [LoggerMessage(1051, LogLevel.Warning, "{Instance}: the venue listed {Count} fills of ours that had not reached us (asked after it refused a reduce-only order); applied")]
+    public static partial void FillsCaughtUp(ILogger logger, string instance, int count);
 }

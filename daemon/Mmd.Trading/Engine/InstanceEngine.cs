@@ -364,6 +364,8 @@ public sealed partial class InstanceEngine : IDisposable
                 return StrategyTrigger.OrderUpdate;
             case OrderQueried queried:
                 return OnOrderQueried(queried, now);
+            case FillsListed listed:
+                return await OnFillsListedAsync(listed, now, cancellationToken);
             case StrayCancelCompleted stray:
                 Interlocked.Decrement(ref _requestsInFlight);
                 OnStrayCancelCompleted(stray);
@@ -454,7 +456,11 @@ public sealed partial class InstanceEngine : IDisposable
         _rejected++;
         EngineLog.Rejected(_logger, _options.InstanceName, order.ClientOrderId, order.LastError);
         _strategy.OnRejected(new StrategyRejection(order.Side, order.Level, order.Purpose, result.Code, order.ReduceOnly, order.LastError, now));
-        if (order.Purpose == OrderPurpose.Flatten && result.Code == RejectCode.ReduceOnlyWouldIncrease) leg.FlattenReduceOnlyRefused = true;
+        if (result.Code == RejectCode.ReduceOnlyWouldIncrease)
+        {
+            if (order.Purpose == OrderPurpose.Flatten) leg.FlattenReduceOnlyRefused = true;
+            else ListFills(leg, now);
+        }
         // A side whose quotes the venue refuses waits before quoting again; a bounced post-only has its own rule, and a
         // client id already used says nothing of the quote (the next one has a new id).
         if (order.Purpose == OrderPurpose.Quote && !leg.IsHedge && result.Code is not (RejectCode.PostOnlyWouldTake or RejectCode.DuplicateClientOrderId))
@@ -726,6 +732,61 @@ public sealed partial class InstanceEngine : IDisposable
         var open = (await leg.Connector.GetOpenOrdersAsync(leg.Symbol, cancellationToken)).Select(o => o.ClientOrderId).ToHashSet(StringComparer.Ordinal);
         foreach (var order in leg.Tracker.Live.Where(o => o.Status is OrderStatus.Open or OrderStatus.PartiallyFilled && !open.Contains(o.ClientOrderId)))
             QueryOrder(leg, order);
+    }
+
+    /// <summary>
+    /// A reduce-only order refused may be a fill of ours still on its way (the venue's position has it, our stream not
+    /// yet): the venue is asked for our recent fills, and the answer settles it (<see cref="OnFillsListedAsync"/>).
+    /// One ask at a time per market; a refusal while one is out asks again after it, so the answer is newer than it.
+    /// </summary>
+    private void ListFills(MarketLeg leg, DateTimeOffset now)
+    {
+        if (leg.FillsAskInFlight)
+        {
+            leg.FillsAskAgain = true;
+            return;
+        }
+        leg.FillsAskInFlight = true;
+        _ = ListFillsAsync(leg, now - FillsAskSpan);
+    }
+
+    /// <summary>How far back the fills asked after a refusal go: a fill late by more than this is not on its way.</summary>
+    private static readonly TimeSpan FillsAskSpan = TimeSpan.FromMinutes(1);
+
+    private async Task ListFillsAsync(MarketLeg leg, DateTimeOffset since)
+    {
+        IReadOnlyList<VenueFill>? fills = null;
+        Exception? error = null;
+        try { fills = await leg.Connector.GetFillsAsync(leg.Symbol, since, _io.Token); }
+        catch (Exception ex) { error = ex; }
+        await _events.Writer.WriteAsync(new FillsListed(leg, fills, error), CancellationToken.None);
+    }
+
+    /// <summary>
+    /// Fills the venue listed that had not reached us are applied (each explains a refusal to the strategy); then the
+    /// strategy learns that no fill of ours is missing, unless a refusal came after the ask, which is asked again.
+    /// Unanswered, the strategy's own wait decides (<see cref="Strategies.ReduceOnlyRefusal.AnswerWait"/>).
+    /// </summary>
+    private async Task<StrategyTrigger?> OnFillsListedAsync(FillsListed listed, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var leg = listed.Leg;
+        leg.FillsAskInFlight = false;
+        if (listed.Error is not null)
+        {
+            EngineLog.StepFailed(_logger, _options.InstanceName, $"asking the venue for our fills after a reduce-only refusal: {listed.Error.Message}");
+            return null;
+        }
+        var applied = 0;
+        foreach (var fill in listed.Fills!)
+            if (await ApplyFillAsync(leg, fill, cancellationToken)) applied++;
+        if (applied > 0) EngineLog.FillsCaughtUp(_logger, _options.InstanceName, applied);
+        if (leg.FillsAskAgain)
+        {
+            leg.FillsAskAgain = false;
+            ListFills(leg, now);
+        }
+        else _strategy.OnFillsConfirmed();
+        return StrategyTrigger.OrderUpdate;
     }
 
     private void QueryOrder(MarketLeg leg, TrackedOrder order)

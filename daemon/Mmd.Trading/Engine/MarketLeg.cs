@@ -35,6 +35,9 @@ internal sealed class MarketLeg(string name, IExchangeConnector connector, strin
     public int BookGeneration { get; set; }
     /// <summary>The venue refused this market's reduce-only flatten as increasing the account's position (another's is opposite).</summary>
     public bool FlattenReduceOnlyRefused { get; set; }
+    /// <summary>Our fills are being asked of the venue after a reduce-only refusal; ask again when it answers (a later refusal came).</summary>
+    public bool FillsAskInFlight { get; set; }
+    public bool FillsAskAgain { get; set; }
     public bool AccountStreamUp { get; set; }
     public DateTimeOffset? AccountDownSince { get; set; }
     public HashSet<string> QueriesInFlight { get; } = new(StringComparer.Ordinal);

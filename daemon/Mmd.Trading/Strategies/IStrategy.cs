@@ -32,6 +32,13 @@ public interface IStrategy
     void OnRejected(StrategyRejection rejection) { }
 
     /// <summary>
+    /// After the venue refused a reduce-only order of ours, the engine asked it for our fills on that market: every fill
+    /// it lists has been given to <see cref="OnFill"/> (one that had not reached us first), so a refusal no fill
+    /// explained is the account's position, not a fill of ours on its way (<see cref="ReduceOnlyRefusal"/>).
+    /// </summary>
+    void OnFillsConfirmed() { }
+
+    /// <summary>
     /// Takes new parameters while running (on the engine's loop, between decisions). Returns null when applied, or why
     /// not; a refused change leaves everything as it was.
     /// </summary>

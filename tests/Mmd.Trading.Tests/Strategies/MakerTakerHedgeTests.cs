@@ -97,6 +97,8 @@ public class MakerTakerHedgeTests
         hedge.OnRejected(refused);
         Assert.Empty(hedge.Decide(seen).Immediate);
         Assert.Empty(hedge.Decide(At(seen.Now.AddSeconds(0.9), position: -0.5m)).Immediate); // a fill may still explain it
+        Assert.Empty(hedge.Decide(At(seen.Now.AddSeconds(1), position: -0.5m)).Immediate);
+        hedge.OnFillsConfirmed(); // the engine asked the venue: no fill of ours on its way
         var plain = Assert.Single(hedge.Decide(At(seen.Now.AddSeconds(1), position: -0.5m)).Immediate);
         Assert.Equal((Side.Buy, 0.5m, false), (plain.Side, plain.Quantity, plain.ReduceOnly));
         Assert.Contains("hedging with plain IOCs", hedge.Figures(seen).LastProtectiveAction, StringComparison.Ordinal);

@@ -128,7 +128,7 @@ public class PerpGridTests
     }
 
     [Fact]
-    public void AMarketCloseRefusedAsReduceOnly_WithNoFillToExplainIt_GoesWithoutReduceOnlyASecondLater()
+    public void AMarketCloseRefusedAsReduceOnly_WithNoFillToExplainIt_GoesWithoutReduceOnlyOnceTheVenueSaysSo()
     {
         // The account holds another instance's short: this long grid's own long can never be sold reduce-only.
         var grid = new PerpGrid(Config(GridType.LongOnly) with { CloseRetries = 0 });
@@ -142,6 +142,7 @@ public class PerpGridTests
 
         Assert.Empty(grid.Decide(Later(start, 0.1, 146m, position: 1m)).Immediate); // a fill of ours may still explain it
         Assert.Empty(grid.Decide(Later(start, 1.0, 146m, position: 1m)).Immediate);
+        grid.OnFillsConfirmed(); // the engine asked the venue: no fill of ours on its way
         var plain = Assert.Single(grid.Decide(Later(start, 1.1, 146m, position: 1m)).Immediate);
         Assert.Equal((Side.Sell, OrderType.Market, 1m, false, PerpGrid.CloseKey + 1), (plain.Side, plain.Type, plain.Quantity, plain.ReduceOnly, plain.Level));
         Assert.Contains("closing it without reduce-only", grid.Figures(start).LastProtectiveAction, StringComparison.Ordinal);
@@ -170,7 +171,7 @@ public class PerpGridTests
     }
 
     [Fact]
-    public void TheUnaccountedClose_RefusedAsReduceOnly_WaitsASecond_ThenRestsPlain()
+    public void TheUnaccountedClose_RefusedAsReduceOnly_WaitsForTheVenuesAnswer_ThenRestsPlain()
     {
         var grid = new PerpGrid(Config());
         var start = At(151m, position: 2.3m);
@@ -178,6 +179,7 @@ public class PerpGridTests
         grid.OnRejected(new StrategyRejection(Side.Sell, PerpGrid.OrphanKey, OrderPurpose.Quote, RejectCode.ReduceOnlyWouldIncrease, true, "no"));
         Assert.DoesNotContain(grid.Decide(Later(start, 0.5, 151m, position: 2.3m)).Quotes, q => q.Level == PerpGrid.OrphanKey);
         Assert.DoesNotContain(grid.Decide(Later(start, 1.4, 151m, position: 2.3m)).Quotes, q => q.Level == PerpGrid.OrphanKey);
+        grid.OnFillsConfirmed();
         var plain = Assert.Single(grid.Decide(Later(start, 1.5, 151m, position: 2.3m)).Quotes, q => q.Level == PerpGrid.OrphanKey);
         Assert.Equal((Side.Sell, 2.3m, false), (plain.Side, plain.Quantity, plain.ReduceOnly));
     }

@@ -77,7 +77,7 @@ public class PerpMarketMakerTests
     }
 
     [Fact]
-    public void AReductionRefusedAsReduceOnly_WaitsASecondForAFill_ThenGoesPlainForAMinute()
+    public void AReductionRefusedAsReduceOnly_WaitsUntilTheVenueListsNoFillToExplainIt_ThenGoesPlainForAMinute()
     {
         // The account holds another instance's long: this instance's own short can never be bought back reduce-only.
         var mm = new PerpMarketMaker(Config(target: 0.5m, threshold: 1m));
@@ -87,7 +87,9 @@ public class PerpMarketMakerTests
         var waiting = mm.Decide(At(start, 0.5, position: -2.2m));
         Assert.Empty(waiting.Immediate); // not sent again at every decision, as it was
         Assert.NotEmpty(waiting.Quotes);
-        var plain = Assert.Single(mm.Decide(At(start, 1.5, position: -2.2m)).Immediate);
+        Assert.Empty(mm.Decide(At(start, 1.5, position: -2.2m)).Immediate); // the venue has not yet said whether a fill is on its way
+        mm.OnFillsConfirmed();
+        var plain = Assert.Single(mm.Decide(At(start, 1.6, position: -2.2m)).Immediate);
         Assert.Equal((Side.Buy, 0.7m, false), (plain.Side, plain.Quantity, plain.ReduceOnly));
         Assert.Contains("without reduce-only (the venue refused it", mm.Figures(start).LastProtectiveAction, StringComparison.Ordinal);
         Assert.False(Assert.Single(mm.Decide(At(start, 30, position: -2.2m)).Immediate).ReduceOnly);
@@ -99,7 +101,16 @@ public class PerpMarketMakerTests
         explained.OnRejected(new StrategyRejection(Side.Buy, -1, OrderPurpose.Reduce, RejectCode.ReduceOnlyWouldIncrease, true, "no"));
         Assert.Empty(explained.Decide(At(start, 0.5, position: -2.2m)).Immediate);
         explained.OnFill(new StrategyFill(Side.Buy, 150.01m, 0.5m, 0m, "USDC", true, OrderPurpose.Quote, 0, 150.01m, 0m));
+        explained.OnFillsConfirmed(); // the fill the venue listed was the one on its way: applied before this
         Assert.True(Assert.Single(explained.Decide(At(start, 0.6, position: -1.7m)).Immediate).ReduceOnly);
+
+        // A venue that does not answer: plain after the longest wait for it.
+        var unanswered = new PerpMarketMaker(Config(target: 0.5m, threshold: 1m));
+        unanswered.Decide(start);
+        unanswered.OnRejected(new StrategyRejection(Side.Buy, -1, OrderPurpose.Reduce, RejectCode.ReduceOnlyWouldIncrease, true, "no"));
+        Assert.Empty(unanswered.Decide(At(start, 0.1, position: -2.2m)).Immediate);
+        Assert.Empty(unanswered.Decide(At(start, 0.1 + ReduceOnlyRefusal.AnswerWait.TotalSeconds - 0.2, position: -2.2m)).Immediate);
+        Assert.False(Assert.Single(unanswered.Decide(At(start, 0.2 + ReduceOnlyRefusal.AnswerWait.TotalSeconds, position: -2.2m)).Immediate).ReduceOnly);
     }
 
     private static StrategyView At(StrategyView start, double seconds, decimal position)

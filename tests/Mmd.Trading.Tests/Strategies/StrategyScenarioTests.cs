@@ -4,6 +4,7 @@ using Mmd.Trading.Execution;
 using Mmd.Trading.Orders;
 using Mmd.Trading.Primitives;
 using Mmd.Trading.Risk;
+using Mmd.Trading.Strategies;
 using Mmd.Trading.Strategies.Grid;
 using Mmd.Trading.Strategies.Hedge;
 using Mmd.Trading.Strategies.PerpMarketMaking;
@@ -235,10 +236,11 @@ public class StrategyScenarioTests
     }
 
     [Fact]
-    public async Task MakerTakerHedge_OnAnAccountWhereAnotherHoldsTheOtherSide_TheRefusedReduceOnlyHedge_GoesPlainASecondLater()
+    public async Task MakerTakerHedge_OnAnAccountWhereAnotherHoldsTheOtherSide_TheRefusedReduceOnlyHedge_GoesPlainOnceTheVenueListsNoFillOfOursOnItsWay()
     {
         // Another instance's 2 long on the same account: when our ask is lifted, our short can never be bought back
         // reduce-only (the account is long). It used to be refused once a second for as long as the run lasted, unhedged.
+        // The engine asks the venue for our fills; none explains the refusal, so the hedge goes plain at once.
         const string perp = "SOL_USDC_PERP";
         var config = new MakerTakerHedgeConfig { OrderQuantity = 0.5m, MaxSlippagePct = 0.5m, RefreshTolerancePct = 0m };
         await using var h = new EngineHarness("hedge", config, symbol: perp, market: Path(perp, (0, 150m), (2, 150m), (2.2, 150.6m), (6, 150.6m)));
@@ -250,9 +252,11 @@ public class StrategyScenarioTests
         await h.RunPathAsync(TimeSpan.FromSeconds(6));
         var result = await h.StopAsync();
 
-        var hedges = h.Journal.Orders.Values.Where(o => o.Template.Purpose == OrderPurpose.Hedge).OrderBy(o => o.Template.CreatedAt).ToList();
+        var hedges = h.Journal.Orders.Values.Where(o => o.Template.Purpose == OrderPurpose.Hedge)
+            .OrderBy(o => o.Template.CreatedAt).ThenBy(o => o.Template.ReduceOnly ? 0 : 1).ToList();
         Assert.True(hedges.Count >= 2, $"{hedges.Count} hedges");
         Assert.True(hedges[0].Template.ReduceOnly, "the first hedge is reduce-only");
+        Assert.True(hedges[1].Template.CreatedAt - hedges[0].Template.CreatedAt < ReduceOnlyRefusal.AnswerWait, "the plain hedge followed the venue's answer, not the wait for it");
         var fill = Assert.Single(h.Journal.Fills, f => f.Purpose == OrderPurpose.Hedge).Fill;
         Assert.Equal((Side.Buy, 0.5m), (fill.Side, fill.Quantity));
         Assert.False(hedges.Single(o => o.Template.ClientOrderId == fill.ClientOrderId).Template.ReduceOnly);
@@ -260,6 +264,49 @@ public class StrategyScenarioTests
         Assert.Equal(2m, AccountPosition(h, perp)); // the account's: the other instance's long, untouched
         Assert.Equal(0m, result.FinalStats.StrategyFigures!.Hedge!.Residual);
         Assert.Contains("hedging with plain IOCs", result.FinalStats.StrategyFigures.LastProtectiveAction, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task MakerTakerHedge_AQuoteFillStillOnItsWay_ExplainsAReduceOnlyRefusal_AndNoPlainHedgeOvershoots()
+    {
+        // Our ask is lifted (short 0.5); as the reduce-only hedge goes out, our bid is hit too, which leaves the account
+        // flat, and the account stream loses that fill. The venue refuses the hedge. Before, a refusal no fill explained
+        // within a second sent the hedge plain: a buy of 0.5 that left the instance long. Now the engine asks the venue
+        // for our fills, applies the bid's, and the instance is flat, with no plain hedge.
+        const string perp = "SOL_USDC_PERP";
+        var config = new MakerTakerHedgeConfig { OrderQuantity = 0.5m, MaxSlippagePct = 0.5m, RefreshTolerancePct = 0m };
+        EngineHarness? harness = null;
+        var hit = 0;
+        await using var h = harness = new EngineHarness("hedge", config, symbol: perp, market: Path(perp, (0, 150m), (2, 150m), (2.2, 150.6m), (9, 150.6m)),
+            wrap: c => new ScriptedConnector(c)
+            {
+                DropFill = f => f is { Side: Side.Buy, IsMaker: true },
+                OnPlace = (request, place) =>
+                {
+                    if (request is { Side: Side.Buy, ReduceOnly: true } && Interlocked.Exchange(ref hit, 1) == 0)
+                    {
+                        // Another account sells through everything bid at or above ours (ours included).
+                        var ours = harness!.OpenOrders().Single(o => o.Side == Side.Buy);
+                        var ahead = harness.Exchange.Levels(perp, Side.Buy, 50).Where(l => l.Price >= ours.Price).Sum(l => l.Quantity);
+                        var sold = harness.Exchange.Place("taker", new PlaceOrderRequest(perp, "taker_1", Side.Sell, OrderType.Limit, TimeInForce.Ioc, ours.Price, ahead));
+                        Assert.Equal(CommandOutcome.Accepted, sold.Outcome);
+                    }
+                    return place(request);
+                },
+            });
+        _ = h.Start();
+        await Until.TrueAsync(() => h.OpenOrders().Count == 2, "a quote a side at the touch");
+        await h.RunPathAsync(TimeSpan.FromSeconds(9));
+        var result = await h.StopAsync();
+
+        Assert.Equal(1, hit);
+        var hedges = h.Journal.Orders.Values.Where(o => o.Template.Purpose == OrderPurpose.Hedge).ToList();
+        var refused = Assert.Single(hedges);
+        Assert.True(refused.Status == OrderStatus.Rejected && refused.Template.ReduceOnly, string.Join("; ", h.Journal.Fills.Select(f => f.Fill.ToString())) + " / " + string.Join("; ", h.Exchange.Fills(h.Name, perp, DateTimeOffset.MinValue).Select(f => f.ToString()))); // refused by the flat account; none sent plain
+        var bid = Assert.Single(h.Journal.Fills, f => f.Fill.Side == Side.Buy).Fill; // the lost one, listed by the venue
+        Assert.Equal((0.5m, true), (bid.Quantity, bid.IsMaker));
+        Assert.Equal(0m, result.FinalStats.Cumulative.Position);
+        Assert.Equal(0m, AccountPosition(h, perp));
     }
 
     private static decimal AccountPosition(EngineHarness h, string symbol) => h.Exchange.Positions(h.Name).SingleOrDefault(p => p.Symbol == symbol)?.Quantity ?? 0m;

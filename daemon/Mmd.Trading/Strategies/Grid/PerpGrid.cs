@@ -136,6 +136,13 @@ public sealed class PerpGrid : IStrategy
         if (_config.AutoRange && g.Lower > 0 && g.Upper > g.Lower) _range.Request(g.Lower, g.Upper);
     }
 
+    public void OnFillsConfirmed()
+    {
+        _reduceOnlyRefusal.Confirmed();
+        _orphanRefusal.Confirmed();
+        foreach (var l in _levels) l.CloseRefusal.Confirmed();
+    }
+
     public void OnFill(StrategyFill fill)
     {
         _reduceOnlyRefusal.Explained();

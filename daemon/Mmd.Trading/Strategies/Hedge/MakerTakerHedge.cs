@@ -96,6 +96,8 @@ public sealed class MakerTakerHedge : IStrategy
         else if (rejection.Code != RejectCode.DuplicateClientOrderId) _refusalBackoff.Refused(rejection.At);
     }
 
+    public void OnFillsConfirmed() => _reduceOnlyRefusal.Confirmed();
+
     public void OnFill(StrategyFill fill)
     {
         _reduceOnlyRefusal.Explained();

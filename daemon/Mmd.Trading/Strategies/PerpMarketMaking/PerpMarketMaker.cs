@@ -86,6 +86,8 @@ public sealed class PerpMarketMaker : IStrategy
         if (rejection is { Purpose: OrderPurpose.Reduce, Code: RejectCode.ReduceOnlyWouldIncrease }) _reduceOnlyRefusal.Refused();
     }
 
+    public void OnFillsConfirmed() => _reduceOnlyRefusal.Confirmed();
+
     public void OnFill(StrategyFill fill) => _reduceOnlyRefusal.Explained();
 
     public StrategyFigures Figures(StrategyView view) => new()
