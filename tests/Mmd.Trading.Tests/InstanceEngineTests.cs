@@ -1,3 +1,4 @@
+using Mmd.Exchanges.Paper;
 using Mmd.TestKit;
 using Mmd.Trading.Engine;
 using Mmd.Trading.Execution;
@@ -500,6 +501,40 @@ public class InstanceEngineTests
         Volatile.Write(ref refuseAsks, 0);
         for (var i = 0; i < 160 && h.OpenOrders().Count(o => o.Side == Side.Sell) < 3; i++) await h.StepAsync();
         Assert.Equal(3, h.OpenOrders().Count(o => o.Side == Side.Sell));
+    }
+
+    [Fact]
+    public async Task AReductionTheVenueKeepsRefusing_WaitsOneSecondDoubling_NotSentAtEveryDecision()
+    {
+        // Our ask is lifted: short 0.5, above target + threshold, so the perp market maker reduces. The venue refuses every
+        // reduction (margin, its rate limit): it was sent again at every decision, each refused.
+        const string perp = "SOL_USDC_PERP";
+        var refuse = 1;
+        var reductions = 0;
+        await using var h = new EngineHarness(config: new PerpMarketMakerConfig { SpreadPct = 0.04m, OrderQuantity = 0.5m, Levels = 1, MaxPosition = 1m, PositionThreshold = 0.1m },
+            symbol: perp, market: EngineHarness.QuietMarket() with
+            {
+                PricePaths = new Dictionary<string, PricePath> { [perp] = new([(TimeSpan.Zero, 150m), (TimeSpan.FromSeconds(2), 150m), (TimeSpan.FromSeconds(2.2), 150.6m), (TimeSpan.FromSeconds(20), 150.6m)]) },
+            },
+            wrap: c => new ScriptedConnector(c)
+            {
+                OnPlace = (request, inner) =>
+                {
+                    if (request.TimeInForce != TimeInForce.Ioc) return inner(request);
+                    Interlocked.Increment(ref reductions);
+                    return Volatile.Read(ref refuse) == 1 ? Task.FromResult(PlaceOrderResult.Rejected(RejectCode.InsufficientFunds, "insufficient margin")) : inner(request);
+                },
+            });
+        _ = h.Start();
+        await Until.TrueAsync(() => h.OpenOrders().Count == 2, "a quote a side");
+        // 10 s of events every 200 ms after the ask is lifted: tries at 0, 1, 3 and 7 s after the first refusal.
+        await h.RunPathAsync(TimeSpan.FromSeconds(12.2));
+        Assert.InRange(Volatile.Read(ref reductions), 1, 5);
+
+        // The venue takes it again: within the current wait (8 s) the reduction goes through.
+        Volatile.Write(ref refuse, 0);
+        for (var i = 0; i < 60 && !h.Journal.Fills.Any(f => f.Purpose == OrderPurpose.Reduce); i++) await h.StepAsync();
+        Assert.Equal(Side.Buy, Assert.Single(h.Journal.Fills, f => f.Purpose == OrderPurpose.Reduce).Fill.Side);
     }
 
     [Fact]

@@ -120,4 +120,7 @@ internal static partial class EngineLog
 
     [LoggerMessage(1051, LogLevel.Warning, "{Instance}: the venue listed {Count} fills of ours that had not reached us (asked after it refused a reduce-only order); applied")]
     public static partial void FillsCaughtUp(ILogger logger, string instance, int count);
+
+    [LoggerMessage(1052, LogLevel.Warning, "{Instance}: the venue refused a {Side} reduction; no new {Side} reduction for {Seconds:0} s")]
+    public static partial void ReductionsHeld(ILogger logger, string instance, string side, double seconds);
 }

@@ -19,6 +19,11 @@ public sealed partial class InstanceEngine
     private readonly RefusalBackoff[] _quoteRefusals = [new(), new()];
     private RefusalBackoff QuoteRefusals(Side side) => _quoteRefusals[side == Side.Buy ? 0 : 1];
 
+    // Per side: the strategy's reductions and closes (a one-off IOC it asks for at every decision until the position is
+    // back) the venue refused; each waits as a quote does. A hedge's refusals are its strategy's own to space.
+    private readonly RefusalBackoff[] _reductionRefusals = [new(), new()];
+    private RefusalBackoff ReductionRefusals(Side side) => _reductionRefusals[side == Side.Buy ? 0 : 1];
+
     private ITimer? _refresh;
     private DateTimeOffset _refreshDueAt;
 
@@ -103,6 +108,7 @@ public sealed partial class InstanceEngine
         {
             // A hedge market takes the strategy's hedges; everything else trades where the instance quotes.
             var leg = intent.OnHedgeMarket && _hedge is not null ? _hedge : _primary;
+            if (intent.Purpose == OrderPurpose.Reduce && ReductionRefusals(intent.Side).Holds(now)) continue;
             var order = NewOrder(leg, intent.Side, intent.Type, intent.TimeInForce, intent.Price, intent.Quantity, intent.Purpose, intent.Level, intent.PostOnly, intent.ReduceOnly);
             if (!TryAdmit(leg, order)) continue;
             if (intent.Purpose is not (OrderPurpose.Rebalance or OrderPurpose.Flatten)) _oneOffs.Add((leg, order));

@@ -295,7 +295,8 @@ public sealed class PerpGrid : IStrategy
             if (level.CloseRejections > _config.CloseRetries)
             {
                 // The limit close keeps bouncing: close this level at market, once at a time. A reduce-only one the venue
-                // refused waits a second for a fill of ours that would explain it, then goes plain (the seed's retry).
+                // refused waits until the venue has listed our fills (one of ours on its way would explain it), then goes
+                // plain (the seed's retry).
                 var waiting = level.CloseRefusal.Waiting(view.Now, out var wentPlain);
                 if (wentPlain) Record($"the venue refused the reduce-only close of level {level.Price} and no fill explained it (the account's position is not this instance's): closing it without reduce-only", view.Now);
                 if (!view.ImmediatePending && _intents.Count == 0 && !waiting)
