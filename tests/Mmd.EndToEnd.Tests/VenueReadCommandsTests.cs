@@ -84,6 +84,17 @@ public sealed class VenueReadCommandsTests
         Assert.DoesNotContain("open orders", all.StandardOutput, StringComparison.Ordinal);
         Assert.DoesNotContain(BackpackDaemon.Secret, all.StandardOutput + all.StandardError, StringComparison.Ordinal);
 
+        // A symbol's open orders with no spec: every one, none marked as an instance's; a symbol needs its one venue.
+        var symbolOrders = await AccountAsync(d, "--venue", "backpack", "--symbol", Symbol);
+        Assert.True(symbolOrders.ExitCode == 0, symbolOrders.ToString());
+        Assert.Contains($"backpack account of {Symbol}, read at ", symbolOrders.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains($"open orders on {Symbol}: 2\n", symbolOrders.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains(byHand.Id, symbolOrders.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains(left.Id, symbolOrders.StandardOutput, StringComparison.Ordinal);
+        var noVenue = await AccountAsync(d, "--symbol", Symbol);
+        Assert.Equal(2, noVenue.ExitCode);
+        Assert.Contains("mmd account: --symbol goes with one --venue", noVenue.StandardError, StringComparison.Ordinal);
+
         // A venue whose credentials are not set: said, and exit 1 (the others are still read).
         var aster = await AccountAsync(d, "--venue", "backpack", "--venue", "aster");
         Assert.Equal(1, aster.ExitCode);

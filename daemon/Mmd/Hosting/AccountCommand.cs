@@ -14,9 +14,10 @@ public static class AccountCommand
     public static Command Create()
     {
         var file = new Option<FileInfo?>("--file", "-f") { Description = "An instance's spec: read the accounts it trades on, with the open orders on its symbols (its own marked)" };
+        var symbol = new Option<string?>("--symbol") { Description = "Also the account's open orders on this symbol, every one (with one --venue; -f reads its spec's symbols)" };
         var options = new VenueReadOptions("Read this venue's account (repeat for several; default: every venue whose credentials are set; paper: its default account)");
-        var command = new Command("account", "Read venue accounts now (balances, positions; with -f the open orders on the instance's symbols), without a daemon. Reads only.");
-        foreach (var o in options.All.Prepend(file)) command.Options.Add(o);
+        var command = new Command("account", "Read venue accounts now (balances, positions; the open orders on a --symbol, or with -f on the instance's symbols, its own marked), without a daemon. Reads only.");
+        foreach (var o in options.All.Prepend(symbol).Prepend(file)) command.Options.Add(o);
         command.SetAction(async (result, cancellationToken) =>
         {
             if (options.Load(result, "account") is not { } loaded) return ExitCodes.InvalidInput;
@@ -27,7 +28,8 @@ public static class AccountCommand
             List<AccountTarget> targets;
             if (result.GetValue(file) is { } f)
             {
-                if (result.GetValue(options.Venues) is { Length: > 0 }) return RunCommand.Fail("mmd account: -f reads the venues its spec names; leave --venue out");
+                if (result.GetValue(options.Venues) is { Length: > 0 } || result.GetValue(symbol) is not null)
+                    return RunCommand.Fail("mmd account: -f reads the venues and symbols its spec names; leave --venue and --symbol out");
                 if (!f.Exists) return RunCommand.Fail($"mmd account: no such spec file: {f.FullName}");
                 ValidatedSpec spec;
                 try
@@ -49,8 +51,11 @@ public static class AccountCommand
             {
                 var (venues, error) = options.Choose(result, secrets, paperByDefault: false);
                 if (error is not null) return RunCommand.Fail($"mmd account: {error}");
+                var orders = result.GetValue(symbol);
+                // A symbol is one venue's name for a market: which venue's it is must be said.
+                if (orders is not null && result.GetValue(options.Venues) is not [_]) return RunCommand.Fail("mmd account: --symbol goes with one --venue: --venue backpack --symbol SOL_USDC_PERP");
                 settings = options.Settings(result, secrets);
-                targets = [.. venues.Select(v => new AccountTarget(v, null, null))];
+                targets = [.. venues.Select(v => new AccountTarget(v, orders, null))];
             }
 
             var reads = await AccountReader.ReadAsync(targets, settings, owner, config, TimeProvider.System, cancellationToken);
