@@ -25,6 +25,7 @@ static void AddSubcommands(RootCommand root)
 {
     root.Subcommands.Add(RunCommand.Create());
     root.Subcommands.Add(BacktestCommand.Create());
+    root.Subcommands.Add(CheckCommand.Create());
     root.Subcommands.Add(AccountCommand.Create());
     root.Subcommands.Add(MarketsCommand.Create());
     root.Subcommands.Add(BookCommand.Create());

@@ -64,6 +64,42 @@ public class RunCommandTests
     }
 
     [Fact]
+    public async Task Check_ValidatesManySpecsAtOnce_EachFilesProblemsWithTheirLines_Exit2IfAnyIsInvalid()
+    {
+        var templates = Repository.Combine("daemon", "templates");
+        var count = Directory.GetFiles(templates, "*.json").Length;
+        using (var all = MmdProcess.Start(Repository.Root, "check", templates))
+        {
+            Assert.True(await all.WaitForExitAsync() == 0, all.StandardOutput + all.StandardError);
+            Assert.EndsWith($"{count} specs: {count} valid, 0 invalid\n", all.StandardOutput, StringComparison.Ordinal);
+            Assert.Contains($"ok       {Path.Combine(templates, "paper-xemm.json")} (paper-sol-xemm: maker_taker_hedge on paper SOL_USDC, hedging on paper SOL_USDC_PERP)",
+                all.StandardOutput, StringComparison.Ordinal);
+        }
+
+        using var dir = new TempDirectory();
+        File.WriteAllText(dir.Combine("a-good.json"), Spec("good"));
+        File.WriteAllText(dir.Combine("b-bad.json"), "{\n  \"name\": \"bad\",\n  \"venue\": \"paper\",\n  \"symbol\": \"SOL_USDC\",\n  \"spotMarketMaking\": { \"spreadPct\": \"0\" }\n}\n");
+        File.WriteAllText(dir.Combine("c-broken.json"), "{ \"name\": ");
+        File.WriteAllText(dir.Combine("notes.txt"), "not a spec");
+        using var some = MmdProcess.Start(dir.Path, "check", dir.Path);
+        Assert.Equal(2, await some.WaitForExitAsync());
+        Assert.Contains($"ok       {dir.Combine("a-good.json")} (good: spot_market_making on paper SOL_USDC)", some.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains($"invalid  {dir.Combine("b-bad.json")} (1 problem)\n  {dir.Combine("b-bad.json")}:5: spot_market_making.spread_pct: must be greater than 0\n",
+            some.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains($"invalid  {dir.Combine("c-broken.json")} (1 problem)\n  {dir.Combine("c-broken.json")}:1: (syntax): ", some.StandardOutput, StringComparison.Ordinal);
+        Assert.EndsWith("3 specs: 1 valid, 2 invalid\n", some.StandardOutput, StringComparison.Ordinal);
+
+        using var json = MmdProcess.Start(dir.Path, "check", dir.Combine("b-bad.json"), "-o", "json");
+        Assert.Equal(2, await json.WaitForExitAsync());
+        var line = JsonDocument.Parse(json.StandardOutput).RootElement;
+        Assert.False(line.GetProperty("valid").GetBoolean());
+        Assert.Single(line.GetProperty("problems").EnumerateArray());
+        using var missing = MmdProcess.Start(dir.Path, "check", dir.Combine("nope.json"));
+        Assert.Equal(2, await missing.WaitForExitAsync());
+        Assert.Contains("mmd check: no such file or folder: ", missing.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Backtest_TenSimulatedMinutesOfATemplate_PrintTheReport_AndBadInputExits2()
     {
         using var dir = new TempDirectory();

@@ -128,7 +128,7 @@ public static class SpecEdits
         return edited;
     }
 
-    private static string StrategyName(InstanceSpec spec) => spec.StrategyCase switch
+    internal static string StrategyName(InstanceSpec spec) => spec.StrategyCase switch
     {
         InstanceSpec.StrategyOneofCase.SpotMarketMaking => "spot_market_making",
         InstanceSpec.StrategyOneofCase.PerpMarketMaking => "perp_market_making",

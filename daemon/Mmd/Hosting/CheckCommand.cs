@@ -1,0 +1,82 @@
+using System.CommandLine;
+using System.Text;
+using System.Text.Json;
+using Mmd.Specs;
+
+namespace Mmd.Hosting;
+
+/// <summary>
+/// <c>mmd check</c>: instance spec files validated as a start would validate them, many at once, with no daemon (the
+/// seed's batch validation of its config folders): each file valid or its problems with their lines, then how many of each.
+/// </summary>
+public static class CheckCommand
+{
+    public static Command Create()
+    {
+        var paths = new Argument<string[]>("paths") { Description = "Spec files, or folders whose *.json files are specs (daemon/templates)", Arity = ArgumentArity.OneOrMore };
+        var output = new Option<string>("--output", "-o") { Description = "text (default), or json: a JSON object a file", DefaultValueFactory = _ => "text" };
+        output.AcceptOnlyFromAmong("text", "json");
+        var command = new Command("check", "Validate instance spec files (or every *.json in folders) as mmctl start would, without a daemon: each file's problems with their lines. Exit 2 if any is invalid.");
+        command.Arguments.Add(paths);
+        command.Options.Add(output);
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            var files = new List<string>();
+            foreach (var path in result.GetValue(paths)!)
+            {
+                if (Directory.Exists(path)) files.AddRange(Directory.EnumerateFiles(path, "*.json").Order(StringComparer.Ordinal));
+                else if (File.Exists(path)) files.Add(path);
+                else return RunCommand.Fail($"mmd check: no such file or folder: {path}");
+            }
+            if (files.Count == 0) return RunCommand.Fail("mmd check: the folders hold no *.json files");
+
+            var checks = new List<SpecCheck>();
+            foreach (var file in files) checks.Add(await CheckAsync(Path.GetFullPath(file), cancellationToken));
+            Console.Out.Write(result.GetValue(output) == "json" ? Json(checks) : Text(checks));
+            return checks.All(c => c.Problems.Count == 0) ? ExitCodes.Ok : ExitCodes.InvalidInput;
+        });
+        return command;
+    }
+
+    /// <param name="Summary">For a valid spec: its name, strategy, venue and symbol.</param>
+    public sealed record SpecCheck(string File, string? Summary, IReadOnlyList<string> Problems);
+
+    public static async Task<SpecCheck> CheckAsync(string file, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var proto = InstanceSpecJson.Parse(file, await File.ReadAllBytesAsync(file, cancellationToken), out var lines);
+            var spec = SpecValidator.Validate(proto, file, lines);
+            var hedge = spec.HedgeMarket is { } h ? $", hedging on {h.Venue} {h.Symbol}" : "";
+            return new SpecCheck(file, $"{spec.Name}: {SpecEdits.StrategyName(proto)} on {spec.Venue} {spec.Symbol}{hedge}", []);
+        }
+        catch (InvalidSpecException ex)
+        {
+            return new SpecCheck(file, null, [.. ex.Describe()]);
+        }
+        catch (IOException ex)
+        {
+            return new SpecCheck(file, null, [$"{file}: {ex.Message}"]);
+        }
+    }
+
+    public static string Text(IReadOnlyList<SpecCheck> checks)
+    {
+        var text = new StringBuilder();
+        foreach (var check in checks)
+        {
+            if (check.Problems.Count == 0) text.Append($"ok       {check.File} ({check.Summary})\n");
+            else
+            {
+                text.Append($"invalid  {check.File} ({check.Problems.Count} problem{(check.Problems.Count == 1 ? "" : "s")})\n");
+                foreach (var problem in check.Problems) text.Append("  ").Append(problem).Append('\n');
+            }
+        }
+        var invalid = checks.Count(c => c.Problems.Count > 0);
+        text.Append($"{checks.Count} spec{(checks.Count == 1 ? "" : "s")}: {checks.Count - invalid} valid, {invalid} invalid\n");
+        return text.ToString();
+    }
+
+    public static string Json(IReadOnlyList<SpecCheck> checks) =>
+        string.Concat(checks.Select(c => JsonSerializer.Serialize(new { file = c.File, valid = c.Problems.Count == 0, spec = c.Summary, problems = c.Problems }, TextTable.Json) + "\n"));
+}
