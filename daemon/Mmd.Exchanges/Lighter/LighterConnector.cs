@@ -96,8 +96,8 @@ public sealed class LighterConnector : IExchangeConnector, ICandleHistory, IShar
         var read = interval == TimeSpan.FromMinutes(30) ? TimeSpan.FromMinutes(15) : interval;
         var candles = await CandleIntervals.ReadPagedAsync(read, CandleIntervals.Floor(since, interval), until, KlinesPerRead, async (start, end, ct) =>
             // end_timestamp is inclusive: the last millisecond before the window's end.
-            (await _rest.GetCandlesticksAsync(market.MarketId, CandleIntervals.Name(read), start, end.AddMilliseconds(-1), KlinesPerRead, ct).ConfigureAwait(false))
-                .Select(c => new Candle(FromMillis(c.Timestamp), c.Open, c.High, c.Low, c.Close, c.Volume0)).ToList(), cancellationToken).ConfigureAwait(false);
+            await _rest.GetCandlesAsync(market.MarketId, CandleIntervals.Name(read), start, end.AddMilliseconds(-1), KlinesPerRead, ct).ConfigureAwait(false),
+            cancellationToken).ConfigureAwait(false);
         // Read from the start of the interval that holds since, so its candle is whole; then only those from since on.
         return (read == interval ? candles : CandleIntervals.Aggregate(candles, interval)).Where(c => c.Time >= since).ToList();
     }

@@ -52,12 +52,12 @@ public sealed class LighterRestClient : IDisposable
     public async Task<LighterMarket[]> GetMarketsAsync(CancellationToken ct) =>
         (await ReadAsync<LighterOrderBookDetails>("/api/v1/orderBookDetails", [], auth: false, ct).ConfigureAwait(false)).OrderBookDetails;
 
-    /// <summary>The candles opening in [start, end] (milliseconds), at most <paramref name="count"/>.</summary>
-    public async Task<LighterCandlestick[]> GetCandlesticksAsync(int marketId, string resolution, DateTimeOffset start, DateTimeOffset end, int count, CancellationToken ct) =>
-        (await ReadAsync<LighterCandlesticks>("/api/v1/candlesticks",
+    /// <summary>The candles opening in [start, end] (milliseconds), the latest <paramref name="count"/> of them.</summary>
+    public async Task<IReadOnlyList<Trading.Execution.Candle>> GetCandlesAsync(int marketId, string resolution, DateTimeOffset start, DateTimeOffset end, int count, CancellationToken ct) =>
+        LighterCandles.Parse(await ReadAsync<JsonElement>("/api/v1/candles",
             [("market_id", Id(marketId)), ("resolution", resolution), ("start_timestamp", start.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture)),
              ("end_timestamp", end.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture)), ("count_back", count.ToString(CultureInfo.InvariantCulture))],
-            auth: false, ct).ConfigureAwait(false)).Candlesticks;
+            auth: false, ct).ConfigureAwait(false));
 
     public async Task<LighterAccount?> GetAccountAsync(CancellationToken ct) =>
         (await ReadAsync<LighterAccounts>("/api/v1/account", [("by", "index"), ("value", Account)], auth: false, ct).ConfigureAwait(false)).Accounts.FirstOrDefault();

@@ -85,9 +85,22 @@ public sealed record LighterStreamBook(LighterLevel[] Asks, LighterLevel[] Bids,
 public sealed record LighterLevel(decimal Price, decimal Size);
 
 /// <summary>
-/// <c>GET /api/v1/candlesticks</c> (the venue's OpenAPI, as lighter-python reads it): candles with their open time in
-/// milliseconds and their figures as bare JSON numbers; volume0 is the base quantity, volume1 the quote.
+/// <c>GET /api/v1/candles</c>: <c>{"code":200,"r":"1h","c":[{"t":…,"o":…,"h":…,"l":…,"c":…,"v":…,"V":…,"i":…}]}</c>,
+/// the open time in milliseconds, the figures bare JSON numbers, and a figure that is zero left out; <c>v</c> is the base
+/// volume and <c>V</c> the quote (keys that differ only in case, so read by hand, not by the case-blind options). The
+/// SDK's <c>/api/v1/candlesticks</c> is no longer routed (403 on mainnet, 404 on testnet, as reported by its users).
 /// </summary>
-public sealed record LighterCandlesticks(int Code, string Resolution, LighterCandlestick[] Candlesticks);
-
-public sealed record LighterCandlestick(long Timestamp, decimal Open, decimal High, decimal Low, decimal Close, decimal Volume0, decimal Volume1, long LastTradeId);
+public static class LighterCandles
+{
+    public static IReadOnlyList<Trading.Execution.Candle> Parse(JsonElement answer)
+    {
+        if (!answer.TryGetProperty("c", out var rows) || rows.ValueKind != JsonValueKind.Array) return [];
+        var candles = new List<Trading.Execution.Candle>(rows.GetArrayLength());
+        foreach (var row in rows.EnumerateArray())
+        {
+            decimal Figure(string key) => row.TryGetProperty(key, out var value) ? value.GetDecimal() : 0m;
+            candles.Add(new(DateTimeOffset.FromUnixTimeMilliseconds(row.GetProperty("t").GetInt64()), Figure("o"), Figure("h"), Figure("l"), Figure("c"), Figure("v")));
+        }
+        return candles;
+    }
+}

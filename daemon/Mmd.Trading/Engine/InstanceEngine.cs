@@ -777,6 +777,7 @@ public sealed partial class InstanceEngine : IDisposable
         leg.FillsAskInFlight = false;
         if (listed.Error is not null)
         {
+            leg.FillsAskAgain = false; // the next refusal asks anew
             EngineLog.StepFailed(_logger, _options.InstanceName, $"asking the venue for our fills after a reduce-only refusal: {listed.Error.Message}");
             return null;
         }

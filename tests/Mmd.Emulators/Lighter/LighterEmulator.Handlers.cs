@@ -22,21 +22,12 @@ public sealed partial class LighterEmulator
     // Transactions are taken one at a time, as a sequencer does.
     private readonly Lock _sequencer = new();
 
-    /// <summary>Candle figures go out as bare JSON numbers, as the venue writes them.</summary>
-    private static readonly JsonSerializerOptions CandleJson = CandleOptions();
-
-    private static JsonSerializerOptions CandleOptions()
-    {
-        var options = new JsonSerializerOptions(LighterJson.Options);
-        options.Converters.Clear();
-        return options;
-    }
-
     /// <summary>
-    /// <c>GET /api/v1/candlesticks</c>: the candles opening in [start_timestamp, end_timestamp] (ms), the latest
-    /// count_back of them, at most <see cref="LighterConnector.KlinesPerRead"/>; a resolution it lacks is code 20001.
+    /// <c>GET /api/v1/candles</c>: the candles opening in [start_timestamp, end_timestamp] (ms), the latest count_back of
+    /// them, at most <see cref="LighterConnector.KlinesPerRead"/>, in the venue's short keys with bare numbers and a zero
+    /// figure left out; a resolution it lacks is code 20001 on a 200.
     /// </summary>
-    private IResult Candlesticks(HttpContext c)
+    private IResult Candles(HttpContext c)
     {
         var q = c.Request.Query;
         if (MarketOf(q["market_id"]) is not { } market) return Error(HttpStatusCode.BadRequest, 21001, "invalid market_id");
@@ -48,8 +39,27 @@ public sealed partial class LighterEmulator
             return Json(new LighterError(20001, "invalid param: start_timestamp, end_timestamp and count_back are required"));
         var candles = Exchange.Candles(market.Symbol, interval, DateTimeOffset.FromUnixTimeMilliseconds(start), DateTimeOffset.FromUnixTimeMilliseconds(end + 1))!
             .TakeLast(Math.Min(count, LighterConnector.KlinesPerRead));
-        return Results.Json(new LighterCandlesticks(200, resolution, candles.Select(k => new LighterCandlestick(k.Time.ToUnixTimeMilliseconds(),
-            k.Open, k.High, k.Low, k.Close, k.Volume, k.Volume * k.Close, 0)).ToArray()), CandleJson);
+        using var body = new MemoryStream();
+        using (var json = new Utf8JsonWriter(body))
+        {
+            json.WriteStartObject();
+            json.WriteNumber("code", 200);
+            json.WriteString("r", resolution);
+            json.WriteStartArray("c");
+            var index = 0;
+            foreach (var k in candles)
+            {
+                json.WriteStartObject();
+                json.WriteNumber("t", k.Time.ToUnixTimeMilliseconds());
+                foreach (var (key, figure) in new[] { ("o", k.Open), ("h", k.High), ("l", k.Low), ("c", k.Close), ("v", k.Volume), ("V", k.Volume * k.Close) })
+                    if (figure != 0) json.WriteNumber(key, figure);
+                json.WriteNumber("i", ++index);
+                json.WriteEndObject();
+            }
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+        return Results.Bytes(body.ToArray(), "application/json");
     }
 
     private LighterMarket[] Markets() => Perpetuals.Select((i, id) => new LighterMarket(LighterSymbol(i.Symbol), id, "active", Decimals(i.StepSize),

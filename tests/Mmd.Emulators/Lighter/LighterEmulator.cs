@@ -90,7 +90,7 @@ public sealed partial class LighterEmulator : IAsyncDisposable
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(55) });
         app.Map("/stream", AcceptStreamAsync);
         app.MapGet("/api/v1/orderBookDetails", () => Json(new LighterOrderBookDetails(200, Markets(), [])));
-        app.MapGet("/api/v1/candlesticks", (HttpContext c) => Candlesticks(c));
+        app.MapGet("/api/v1/candles", (HttpContext c) => Candles(c));
         app.MapGet("/api/v1/account", (HttpContext c) => Account(c));
         app.MapGet("/api/v1/apikeys", (HttpContext c) => ApiKeys(c));
         app.MapGet("/api/v1/nextNonce", (HttpContext c) => NextNonce(c));
