@@ -27,7 +27,7 @@ public static class AnalyzeCommand
                 return RunCommand.Fail($"mmd analyze: --interval '{result.GetValue(interval)}' is not one of {CandleIntervals.Names}");
             var candles = result.GetValue(count);
             if (candles is < 50 or > 1000) return RunCommand.Fail($"mmd analyze: --candles {candles} is out of range (50-1000: the long average is of 50)");
-            if (CandlesCommand.VenueOf(result, options, "analyze") is not { } venue) return ExitCodes.InvalidInput;
+            if (options.OneLiveVenue(result, "analyze", CandlesCommand.NoPaperHistory) is not { } venue) return ExitCodes.InvalidInput;
             if (options.Load(result, "analyze") is not { } loaded) return ExitCodes.InvalidInput;
             var (config, secrets) = loaded;
 

@@ -24,9 +24,8 @@ public static class BookCommand
         {
             var levels = result.GetValue(depth);
             if (levels is < 1 or > 100) return RunCommand.Fail($"mmd book: --depth {levels} is out of range (1-100)");
-            if (result.GetValue(options.Venues) is not [var venue]) return RunCommand.Fail("mmd book: name one venue: --venue backpack");
-            if (VenueReadOptions.UnknownVenue([venue]) is { } unknown) return RunCommand.Fail($"mmd book: {unknown}");
-            if (venue == "paper") return RunCommand.Fail("mmd book: the paper venue's market is simulated inside each instance; mmctl book NAME shows a running one's");
+            if (options.OneLiveVenue(result, "book", "the paper venue's market is simulated inside each instance; mmctl book NAME shows a running one's") is not { } venue)
+                return ExitCodes.InvalidInput;
             if (options.Load(result, "book") is not { } loaded) return ExitCodes.InvalidInput;
             var (config, secrets) = loaded;
 

@@ -39,7 +39,7 @@ public static class CandlesCommand
             if (from >= to) return RunCommand.Fail($"mmd candles: --since ({from.UtcDateTime:yyyy-MM-dd HH:mm:ss}Z) is not before --until ({to.UtcDateTime:yyyy-MM-dd HH:mm:ss}Z)");
             if ((to - from) / width > MaxCandles)
                 return RunCommand.Fail($"mmd candles: {(to - from) / width:0} candles of {CandleIntervals.Name(width)} is more than {MaxCandles} in one read; a longer interval or a shorter span");
-            if (VenueOf(result, options, "candles") is not { } venue) return ExitCodes.InvalidInput;
+            if (options.OneLiveVenue(result, "candles", NoPaperHistory) is not { } venue) return ExitCodes.InvalidInput;
             if (options.Load(result, "candles") is not { } loaded) return ExitCodes.InvalidInput;
             var (config, secrets) = loaded;
 
@@ -57,19 +57,8 @@ public static class CandlesCommand
         return command;
     }
 
-    /// <summary>The one venue named with --venue, or null when it is missing, unknown or the paper venue (which is said).</summary>
-    internal static string? VenueOf(ParseResult result, VenueReadOptions options, string command)
-    {
-        string? Fail(string message)
-        {
-            RunCommand.Fail($"mmd {command}: {message}");
-            return null;
-        }
-        if (result.GetValue(options.Venues) is not [var venue]) return Fail($"name one venue: --venue backpack");
-        if (VenueReadOptions.UnknownVenue([venue]) is { } unknown) return Fail(unknown);
-        if (venue == "paper") return Fail("the paper venue's market is simulated inside each instance, with no history of its own; name a live venue: --venue backpack, aster, paradex or lighter");
-        return venue;
-    }
+    /// <summary>Why the paper venue is refused: it has no market of its own to read.</summary>
+    internal const string NoPaperHistory = "the paper venue's market is simulated inside each instance, with no history of its own; name a live venue: --venue backpack, aster, paradex or lighter";
 
     /// <summary>The candles, from a connector that has a candle history (every real venue's).</summary>
     internal static Task<IReadOnlyList<Candle>> ReadAsync(IExchangeConnector connector, string symbol, TimeSpan interval, DateTimeOffset since, DateTimeOffset until, CancellationToken cancellationToken) =>

@@ -79,6 +79,21 @@ internal sealed class VenueReadOptions
                 + string.Join(", ", CredentialedVenues.Select(c => string.Join(" or ", c.Variables))) + "); or name a venue: --venue paper");
     }
 
+    /// <summary>The one live venue named with --venue; null when none, several, an unknown one or the paper venue (<paramref name="noPaper"/>) was named, which is said.</summary>
+    public string? OneLiveVenue(ParseResult result, string command, string noPaper)
+    {
+        var problem = result.GetValue(Venues) switch
+        {
+            not [_] => "name one venue: --venue backpack",
+            [var venue] when UnknownVenue([venue]) is { } unknown => unknown,
+            ["paper"] => noPaper,
+            _ => null,
+        };
+        if (problem is null) return result.GetValue(Venues)![0];
+        RunCommand.Fail($"mmd {command}: {problem}");
+        return null;
+    }
+
     /// <summary>What is wrong with the first name that is not a venue's; null when all are.</summary>
     public static string? UnknownVenue(IEnumerable<string> names) =>
         names.FirstOrDefault(v => !SpecValidator.KnownVenues.Contains(v)) is { } unknown
