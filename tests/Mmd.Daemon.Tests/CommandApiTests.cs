@@ -53,6 +53,23 @@ public sealed class CommandApiTests(InProcessDaemon daemon) : IClassFixture<InPr
     }
 
     [Fact]
+    public async Task GetMarketAnalysis_NamesBadFields_IsNotFoundForNoInstance_AndFailedPreconditionWithoutAWorker()
+    {
+        var (bad, fields, _) = await FailureOf(() => daemon.Instances.GetMarketAnalysisAsync(new GetMarketAnalysisRequest { Name = "no good", Interval = "2h", Candles = 49 }).ResponseAsync);
+        Assert.Equal(StatusCode.InvalidArgument, bad);
+        Assert.Equal(["name", "interval", "candles"], fields);
+        var (tooMany, tooManyFields, _) = await FailureOf(() => daemon.Instances.GetMarketAnalysisAsync(new GetMarketAnalysisRequest { Name = "nobody", Candles = 1001 }).ResponseAsync);
+        Assert.Equal(StatusCode.InvalidArgument, tooMany);
+        Assert.Equal(["candles"], tooManyFields);
+        var (missing, _, _) = await FailureOf(() => daemon.Instances.GetMarketAnalysisAsync(new GetMarketAnalysisRequest { Name = "nobody" }).ResponseAsync);
+        Assert.Equal(StatusCode.NotFound, missing);
+        await CreateAsync(MarketMaker("analysis-stopped"));
+        var (stopped, _, detail) = await FailureOf(() => daemon.Instances.GetMarketAnalysisAsync(new GetMarketAnalysisRequest { Name = "analysis-stopped", Interval = "1H" }).ResponseAsync);
+        Assert.Equal(StatusCode.FailedPrecondition, stopped);
+        Assert.Contains("its market is analysed from its running worker", detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task GetAccount_NamesABadName_IsNotFoundForNoInstance_AndFailedPreconditionWithoutAWorker()
     {
         var (bad, fields, _) = await FailureOf(() => daemon.Instances.GetAccountAsync(new GetAccountRequest { Name = "no good" }).ResponseAsync);

@@ -94,6 +94,23 @@ public sealed class NativeMmctlTests(NativeMmctl mmctl) : IClassFixture<NativeMm
         Assert.True(accountJson.ExitCode == 0, accountJson.ToString());
         var quoted = Assert.Single(System.Text.Json.JsonDocument.Parse(accountJson.StandardOutput).RootElement.GetProperty("accounts").EnumerateArray());
         Assert.Contains(quoted.GetProperty("balances").EnumerateArray(), b => b.GetProperty("asset").GetString() == "USDC");
+        // The market it quotes, analysed by its worker: the instance's own paper market (its synthetic past, then its
+        // trades) and its book, and the start line of the suggestion.
+        var analysis = await mmctl.RunAsync(d.SocketPath, wd, "analyze", "bot");
+        Assert.True(analysis.ExitCode == 0, analysis.ToString());
+        var analysisText = analysis.StandardOutput.ReplaceLineEndings("\n");
+        Assert.StartsWith("bot: SOL_USDC on paper: 100 closed candles of 15m\n  last close ", analysisText, StringComparison.Ordinal);
+        Assert.Matches(@"averages of the closes: 5 [\d.]+, 20 [\d.]+, 50 [\d.]+; trend (up|down|range)\n", analysisText);
+        Assert.Contains("\n  mmctl start NAME --venue paper --symbol SOL_USDC --strategy spot_market_making --spread ", analysisText, StringComparison.Ordinal);
+        var analysisJson = await mmctl.RunAsync(d.SocketPath, wd, "analyze", "bot", "--interval", "1h", "--candles", "50", "-o", "json");
+        Assert.True(analysisJson.ExitCode == 0, analysisJson.ToString());
+        var hourly = System.Text.Json.JsonDocument.Parse(analysisJson.StandardOutput).RootElement;
+        Assert.Equal("1h", hourly.GetProperty("interval").GetString());
+        Assert.InRange(hourly.GetProperty("candles").GetInt32(), 47, 50); // the paper market's past is two days long
+        Assert.Equal(3, hourly.GetProperty("movingAverages").GetArrayLength());
+        var badInterval = await mmctl.RunAsync(d.SocketPath, wd, "analyze", "bot", "--interval", "2h");
+        Assert.Equal(2, badInterval.ExitCode);
+        Assert.Contains("interval: '2h' is not one of 1m, 5m, 15m, 30m, 1h, 4h, 1d", badInterval.StandardError, StringComparison.Ordinal);
         // Followed: read again every second, a JSON line each time, until Ctrl-C (SIGINT), which ends it with 0.
         var followed = await Cli.RunProgramAsync("timeout", ["--preserve-status", "-s", "INT", "3", mmctl.Path, "book", "bot", "-f", "-o", "json", "--depth", "1"],
             new() { ["MMCTL_SOCKET"] = d.SocketPath }, wd);
@@ -105,7 +122,7 @@ public sealed class NativeMmctlTests(NativeMmctl mmctl) : IClassFixture<NativeMm
         var help = await mmctl.RunAsync(d.SocketPath, wd, "--help");
         Assert.Equal(0, help.ExitCode); // Cocona ends help with 129
         Assert.StartsWith("Usage: mmctl [command]", help.StandardOutput, StringComparison.Ordinal);
-        foreach (var command in new[] { "start", "stop", "status", "watch", "logs", "history", "orders", "fills", "report", "spec", "apply", "templates", "health", "book", "account", "export", "alerts", "daemon" })
+        foreach (var command in new[] { "start", "stop", "status", "watch", "logs", "history", "orders", "fills", "report", "spec", "apply", "templates", "health", "book", "analyze", "account", "export", "alerts", "daemon" })
             Assert.Contains(command, help.StandardOutput, StringComparison.Ordinal);
         // Shell completion under AOT: bash completes commands, options, their values and the daemon's instances and templates.
         await AssertBashCompletesAsync(d.SocketPath, wd);

@@ -9,5 +9,5 @@ namespace Mmctl.Commands;
 public sealed class CommandTree
 {
     public static readonly Type[] Types =
-        [typeof(CommandTree), typeof(InstanceCommands), typeof(WatchCommand), typeof(HealthCommand), typeof(LogsCommand), typeof(HistoryCommand), typeof(JournalCommands), typeof(SpecCommands), typeof(StrategyCommands), typeof(BookCommand), typeof(AccountCommand), typeof(AlertsCommand)];
+        [typeof(CommandTree), typeof(InstanceCommands), typeof(WatchCommand), typeof(HealthCommand), typeof(LogsCommand), typeof(HistoryCommand), typeof(JournalCommands), typeof(SpecCommands), typeof(StrategyCommands), typeof(BookCommand), typeof(AnalyzeCommand), typeof(AccountCommand), typeof(AlertsCommand)];
 }

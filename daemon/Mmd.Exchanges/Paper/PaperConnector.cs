@@ -6,7 +6,7 @@ using Mmd.Trading.Primitives;
 namespace Mmd.Exchanges.Paper;
 
 /// <summary>One account's view of the in-process paper venue, through the same port as every real venue.</summary>
-public sealed class PaperConnector : IExchangeConnector
+public sealed class PaperConnector : IExchangeConnector, ICandleHistory
 {
     private readonly PaperExchange _exchange;
     private readonly string _account;
@@ -82,6 +82,10 @@ public sealed class PaperConnector : IExchangeConnector
         | ConnectorCapabilities.ImmediateOrCancel | ConnectorCapabilities.FillOrKill | ConnectorCapabilities.MarketOrders | ConnectorCapabilities.CancelByClientId
         | ConnectorCapabilities.CancelAll | ConnectorCapabilities.OrderBookStream | ConnectorCapabilities.AccountStream
         | ConnectorCapabilities.FillHistory | ConnectorCapabilities.QueryOrderByClientId | ConnectorCapabilities.FundingHistory;
+
+    /// <summary>The instance's own simulated market: its synthetic past, then its trades (<see cref="PaperExchange.Candles"/>).</summary>
+    public Task<IReadOnlyList<Candle>> GetCandlesAsync(string symbol, TimeSpan interval, DateTimeOffset since, DateTimeOffset until, CancellationToken cancellationToken) =>
+        Task.FromResult(_exchange.Candles(symbol, interval, since, until) ?? throw new ArgumentException($"the paper venue lists no {symbol}", nameof(symbol)));
 
     public Task<IReadOnlyList<InstrumentSpec>> GetInstrumentsAsync(CancellationToken cancellationToken) =>
         Task.FromResult(_exchange.Instruments);

@@ -1,3 +1,4 @@
+using Mmd.Trading.Execution;
 using Mmd.Trading.MarketData;
 using Mmd.Trading.Primitives;
 
@@ -25,6 +26,34 @@ public sealed partial class InstanceEngine
         await _events.Writer.WriteAsync(new BooksRequested(depth, done), cancellationToken);
         return await done.Task.WaitAsync(cancellationToken);
     }
+
+    /// <summary>
+    /// The quoted market and its candles opening in [<paramref name="since"/>, <paramref name="until"/>), as its venue
+    /// keeps them (read off the loop: public data, nothing of the engine's).
+    /// </summary>
+    public async Task<(InstrumentSpec Instrument, IReadOnlyList<Candle> Candles)> ReadCandlesAsync(TimeSpan interval, DateTimeOffset since, DateTimeOffset until,
+        CancellationToken cancellationToken)
+    {
+        if (NotLive() is { } why) throw new InvalidOperationException(why);
+        if (_primary.Connector is not ICandleHistory history) throw new InvalidOperationException($"{_primary.Connector.Venue} keeps no candle history to read");
+        using var timeout = new CancellationTokenSource(CandleReadTimeout, _time);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _io.Token, timeout.Token);
+        try
+        {
+            return (_primary.Instrument, await history.GetCandlesAsync(_primary.Symbol, interval, since, until, deadline.Token));
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new InvalidOperationException($"the venue did not give its candles within {CandleReadTimeout.TotalSeconds:0} s");
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            throw new InvalidOperationException($"the venue did not give its candles: {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>Within the daemon's wait for a worker's answer (10 s), so a slow venue is said, not timed out.</summary>
+    public static readonly TimeSpan CandleReadTimeout = TimeSpan.FromSeconds(8);
 
     private List<BookView> BookViews(int depth) => [.. Legs.Select(leg => BookViewOf(leg, depth))];
 

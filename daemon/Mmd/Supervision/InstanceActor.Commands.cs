@@ -27,6 +27,10 @@ public sealed partial class InstanceActor
     internal async Task<IReadOnlyList<AccountView>> ReadAccountsAsync(TimeSpan timeout, CancellationToken cancellationToken) =>
         (await ReadAsync(new StrategyCommand { Account = true }, "its account is read", timeout, cancellationToken)).Accounts;
 
+    /// <summary>The seed's market analysis of the running worker's quoted market, read by the worker now.</summary>
+    internal async Task<MarketAnalysisView> ReadAnalysisAsync(string interval, uint candles, TimeSpan timeout, CancellationToken cancellationToken) =>
+        (await ReadAsync(new StrategyCommand { Analysis = new AnalysisRead { Interval = interval, Candles = candles } }, "its market is analysed", timeout, cancellationToken)).Analysis;
+
     private async Task<CommandResult> ReadAsync(StrategyCommand read, string what, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var done = new TaskCompletionSource<CommandResult>(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -375,6 +375,10 @@ public sealed class Supervisor : IAsyncDisposable
     public Task<IReadOnlyList<AccountView>> ReadAccountsAsync(string name, CancellationToken cancellationToken) =>
         Require(name).ReadAccountsAsync(CommandTimeout, cancellationToken);
 
+    /// <summary>The seed's market analysis of an instance's quoted market, read by its running worker now.</summary>
+    public Task<MarketAnalysisView> ReadAnalysisAsync(string name, string interval, uint candles, CancellationToken cancellationToken) =>
+        Require(name).ReadAnalysisAsync(interval, candles, CommandTimeout, cancellationToken);
+
     /// <summary>How long a strategy command waits for the worker's answer.</summary>
     public static TimeSpan CommandTimeout { get; } = TimeSpan.FromSeconds(10);
 

@@ -225,7 +225,7 @@ public sealed partial class DaemonLink(string instance, GrpcMM.Protos.V1.Instanc
     /// <summary>Hands an operator's command to the engine and queues its answer; never throws.</summary>
     private async Task ExecuteAsync(StrategyCommand command, CancellationToken cancellationToken)
     {
-        if (command.KindCase is StrategyCommand.KindOneofCase.BookDepth or StrategyCommand.KindOneofCase.Account)
+        if (command.KindCase is StrategyCommand.KindOneofCase.BookDepth or StrategyCommand.KindOneofCase.Account or StrategyCommand.KindOneofCase.Analysis)
         {
             await ReadAsync(command, cancellationToken);
             return;
@@ -257,7 +257,7 @@ public sealed partial class DaemonLink(string instance, GrpcMM.Protos.V1.Instanc
         Wake();
     }
 
-    /// <summary>An operator's look (not a change) at the books or the account: the engine's answer; never throws.</summary>
+    /// <summary>An operator's look (not a change) at the books, the account or the market's analysis: the engine's answer; never throws.</summary>
     private async Task ReadAsync(StrategyCommand command, CancellationToken cancellationToken)
     {
         var result = new CommandResult { Id = command.Id };
@@ -266,6 +266,8 @@ public sealed partial class DaemonLink(string instance, GrpcMM.Protos.V1.Instanc
             if (Volatile.Read(ref _engine) is not { } engine) result.Error = "the engine has not started yet";
             else if (command.KindCase == StrategyCommand.KindOneofCase.Account)
                 result.Accounts.AddRange((await engine.ReadAccountsAsync(cancellationToken)).Select(StatsMessages.ToMessage));
+            else if (command.KindCase == StrategyCommand.KindOneofCase.Analysis)
+                result.Analysis = await MarketAnalysisRead.ReadAsync(engine, command.Analysis.Interval, (int)command.Analysis.Candles, time, cancellationToken);
             else result.Books.AddRange((await engine.ReadBooksAsync((int)command.BookDepth, cancellationToken)).Select(StatsMessages.ToMessage));
         }
         catch (InvalidOperationException ex) { result.Error = ex.Message; }
