@@ -112,7 +112,17 @@ public sealed class DaemonTests
     {
         await using var d = await DaemonUnderTest.StartAsync();
         var journal = Path.Combine(d.StateDir, "instances", "bot", "journal.db");
-        Assert.Equal(0, (await d.MmctlAsync("start", "--template", "paper-spot-mm", "bot")).ExitCode);
+        // Quotes two ticks from the mid on a busy paper market: a position within seconds (the template's quotes, behind
+        // ten background levels, waited tens of seconds for one).
+        var spec = d.Dir.Combine("bot.json");
+        await File.WriteAllTextAsync(spec, """
+            {
+              "name": "bot", "venue": "paper", "symbol": "SOL_USDC",
+              "spotMarketMaking": { "spreadPct": "0.05", "orderQuantity": "0.5", "levels": 2, "rebalanceEnabled": false, "interval": "30s" },
+              "paper": { "seed": "7", "flowRate": "10", "volatilityPct": "0.05" }
+            }
+            """);
+        Assert.Equal(0, (await d.MmctlAsync("start", "-f", spec)).ExitCode);
         var flattenFillsBefore = 0;
         for (var round = 1; ; round++)
         {

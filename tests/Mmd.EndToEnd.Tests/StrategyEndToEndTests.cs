@@ -171,7 +171,7 @@ public sealed class StrategyEndToEndTests
               "symbol": "SOL_USDC_PERP",
               "makerTakerHedge": { "orderQuantity": "0.5", "quoteOffsetPct": "0", "maxSlippagePct": "0.5", "maxHedgeAttempts": 3, "interval": "60s" },
               "risk": { "maxPosition": "5", "maxDailyLoss": "0.5" },
-              "paper": { "seed": "17", "volatilityPct": "0.02", "tick": "0.2s", "flowRate": "2", "initialBalances": { "USDC": "10000" } }
+              "paper": { "seed": "17", "volatilityPct": "0.02", "tick": "0.2s", "flowRate": "10", "initialBalances": { "USDC": "10000" } }
             }
             """);
         var halted = await d.WaitForAsync("dl", i => i.Stats is { DailyLossHalt.Length: > 0, OpenBuyOrders: 0, OpenSellOrders: 0 },

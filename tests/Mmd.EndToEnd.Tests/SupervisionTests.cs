@@ -255,8 +255,14 @@ public sealed class SupervisionTests
     public async Task ATrippedKillSwitch_HoldsAcrossAKill9_AndAnOperatorsRestartClearsIt()
     {
         await using var d = await DaemonUnderTest.StartAsync();
-        // A drawdown limit the first fill's fee reaches: the kill switch trips within seconds of quoting.
-        Assert.Equal(0, (await CreateAsync(d, "ks", spec => spec["risk"]!["maxDrawdown"] = "0.000001")).ExitCode);
+        // A drawdown limit the first fill's fee reaches: the kill switch trips within seconds of quoting (quotes two ticks
+        // from the mid on a busy paper market fill at once; the template's, behind ten background levels, took tens of seconds).
+        Assert.Equal(0, (await CreateAsync(d, "ks", spec =>
+        {
+            spec["risk"]!["maxDrawdown"] = "0.000001";
+            spec["spotMarketMaking"]!["spreadPct"] = "0.05";
+            spec["paper"]!["flowRate"] = "10";
+        })).ExitCode);
         var tripped = await d.WaitForAsync("ks", i => i.Stats is { KillSwitchTripped: true, OpenBuyOrders: 0, OpenSellOrders: 0 }, "the kill switch tripped, quotes pulled",
             TimeSpan.FromSeconds(60));
         Assert.StartsWith("drawdown ", tripped.Stats.KillSwitchReason, StringComparison.Ordinal);
