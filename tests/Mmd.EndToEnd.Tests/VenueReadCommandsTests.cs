@@ -257,10 +257,10 @@ public sealed class VenueReadCommandsTests
             Assert.Equal(100, a.GetProperty("candles").GetInt32());
             decimal Figure(JsonElement e) => decimal.Parse(e.GetString()!, CultureInfo.InvariantCulture);
             Assert.Equal(closes[^1], Figure(a.GetProperty("lastClose")));
-            var averages = a.GetProperty("movingAverages");
-            foreach (var n in new[] { 5, 20, 50 })
-                Assert.Equal(Math.Round(closes.TakeLast(n).Average(), 8), Figure(averages.GetProperty(n.ToString(CultureInfo.InvariantCulture))));
-            Assert.Equal(Math.Round(Hosting.MarketAnalysis.Volatility(closes), 6, MidpointRounding.AwayFromZero), Figure(a.GetProperty("volatilityPct")));
+            var averages = a.GetProperty("movingAverages").EnumerateArray().ToList(); // of 5, 20 and 50 closes, as mmctl analyze's
+            foreach (var (n, average) in new[] { 5, 20, 50 }.Zip(averages))
+                Assert.Equal(Math.Round(closes.TakeLast(n).Average(), 8), Figure(average));
+            Assert.Equal(Math.Round(Hosting.MarketAnalysis.Volatility(closes), 6), Figure(a.GetProperty("volatilityPct")));
             Assert.Contains(a.GetProperty("trend").GetString(), new[] { "up", "down", "range" });
             Assert.Equal(spot, a.TryGetProperty("suggestedBaseTargetPct", out _));
             return;

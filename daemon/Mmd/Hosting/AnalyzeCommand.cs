@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
 using Mmd.Trading.Execution;
 using Mmd.Trading.Primitives;
 
@@ -91,23 +90,7 @@ public static class AnalyzeCommand
 
     private static string Price(decimal value) => TextTable.Plain(Math.Round(value, 8));
 
-    public static string JsonLine(string venue, string symbol, TimeSpan interval, MarketAnalysis a) => JsonSerializer.Serialize(new
-    {
-        venue,
-        symbol,
-        interval = CandleIntervals.Name(interval),
-        candles = a.Candles,
-        lastClose = TextTable.Plain(a.Last),
-        movingAverages = MarketAnalysis.Averages.Zip(a.MovingAverages).ToDictionary(p => p.First.ToString(CultureInfo.InvariantCulture), p => p.Second is { } v ? Price(v) : null),
-        trend = a.Trend,
-        volatilityPct = a.VolatilityPct.ToString("0.######", CultureInfo.InvariantCulture),
-        versusLongAveragePct = a.VersusLongAveragePct?.ToString("0.####", CultureInfo.InvariantCulture),
-        imbalance = a.Book.Imbalance.ToString("0.####", CultureInfo.InvariantCulture),
-        bidsWithin1Pct = TextTable.Plain(a.Book.BidsNearMid),
-        asksWithin1Pct = TextTable.Plain(a.Book.AsksNearMid),
-        suggestedSpreadPct = TextTable.Plain(a.SpreadPct),
-        suggestedLevels = a.Levels,
-        suggestedBaseTargetPct = a.Rebalance is { } r ? TextTable.Plain(r.Target) : null,
-        suggestedRebalanceThresholdPct = a.Rebalance is { } t ? TextTable.Plain(t.Threshold) : null,
-    }, TextTable.Json);
+    /// <summary>The analysis as mmctl analyze's <c>mm.v1.MarketAnalysisView</c> writes it (one shape for both).</summary>
+    public static string JsonLine(string venue, string symbol, TimeSpan interval, MarketAnalysis a) =>
+        Google.Protobuf.JsonFormatter.Default.Format(Worker.MarketAnalysisRead.ToMessage(venue, symbol, CandleIntervals.Name(interval), a));
 }
