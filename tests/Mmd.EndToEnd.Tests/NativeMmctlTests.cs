@@ -184,6 +184,7 @@ public sealed class NativeMmctlTests(NativeMmctl mmctl) : IClassFixture<NativeMm
             complete_line "mmctl start --venue p"
             complete_line "mmctl daemon s"
             complete_line "mmctl stop --fl"
+            complete_line "mmctl analyze bot --interval 1"
             """);
         var path = $"{Path.GetDirectoryName(mmctl.Path)}:{Environment.GetEnvironmentVariable("PATH")}";
         var bash = await Cli.RunProgramAsync("bash", [script], new() { ["PATH"] = path, ["MMCTL_SOCKET"] = socket }, wd);
@@ -195,6 +196,7 @@ public sealed class NativeMmctlTests(NativeMmctl mmctl) : IClassFixture<NativeMm
         Assert.Equal("paper paradex", offered["mmctl start --venue p"]);
         Assert.Equal("status shutdown", offered["mmctl daemon s"]);
         Assert.Equal("--flatten", offered["mmctl stop --fl"]);
+        Assert.Equal("1m 15m 1h 1d", offered["mmctl analyze bot --interval 1"]);
         // zsh: the script parses and defines the completion function (Cocona's left apostrophes in descriptions unescaped),
         // and the daemon's names come in zsh's form, a "value:description" line each.
         if (!File.Exists("/usr/bin/zsh")) throw new InvalidOperationException("the zsh completion check needs zsh: apt-get install -y zsh (bash .ci/run does)");

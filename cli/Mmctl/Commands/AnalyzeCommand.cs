@@ -1,4 +1,5 @@
 using Cocona;
+using Cocona.ShellCompletion.Candidate;
 using GrpcMM.Protos.V1;
 using Mmctl.Completion;
 
@@ -10,7 +11,7 @@ public sealed class AnalyzeCommand
 {
     [Command("analyze", Description = "The market a running instance quotes, analysed now (the seed's market analysis): trend, volatility, the book, and the spread and levels to start with")]
     public Task<int> Analyze([Argument, InstanceNames] string name,
-        [Option(Description = "The interval of the candles: 1m, 5m, 15m, 30m, 1h, 4h or 1d (default 15m)")] string? interval,
+        [Option(Description = "The interval of the candles: 1m, 5m, 15m, 30m, 1h, 4h or 1d (default 15m)"), CompletionCandidates(new[] { "1m", "5m", "15m", "30m", "1h", "4h", "1d" })] string? interval,
         [Option(Description = "Closed candles to read, 50 to 1000 (default 100)")] uint? candles,
         CommonOptions o) => InstanceCommands.Run(o, async (c, ct) =>
     {
