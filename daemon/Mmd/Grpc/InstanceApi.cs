@@ -96,20 +96,17 @@ public sealed partial class InstanceApi(Supervisor supervisor, TemplateCatalog t
         return new GetOrderBookResponse { Books = { books } };
     }
 
-    /// <summary>The candles an analysis reads when asked for none, and the range it may ask for (the long average is of 50).</summary>
-    private const uint DefaultAnalysisCandles = 100, MinAnalysisCandles = 50, MaxAnalysisCandles = 1000;
-
     public override async Task<GetMarketAnalysisResponse> GetMarketAnalysis(GetMarketAnalysisRequest request, ServerCallContext context)
     {
         var violations = new List<FieldViolation>();
         if (!SpecValidator.IsValidName(request.Name)) violations.Add(new("name", SpecValidator.NameProblem(request.Name)));
-        var interval = request.Interval.Length == 0 ? "15m" : request.Interval;
-        if (Trading.Execution.CandleIntervals.Parse(interval) is not { } width) violations.Add(new("interval", $"'{request.Interval}' is not one of {Trading.Execution.CandleIntervals.Names} (\"\": 15m)"));
+        var interval = request.Interval.Length == 0 ? Hosting.MarketAnalysis.DefaultInterval : request.Interval;
+        if (Trading.Execution.CandleIntervals.Parse(interval) is not { } width) violations.Add(new("interval", $"'{request.Interval}' is not one of {Trading.Execution.CandleIntervals.Names} (\"\": {Hosting.MarketAnalysis.DefaultInterval})"));
         else interval = Trading.Execution.CandleIntervals.Name(width);
-        if (request.Candles != 0 && request.Candles is < MinAnalysisCandles or > MaxAnalysisCandles)
-            violations.Add(new("candles", $"must be {MinAnalysisCandles} to {MaxAnalysisCandles} (0: {DefaultAnalysisCandles})"));
+        if (request.Candles != 0 && request.Candles is < Hosting.MarketAnalysis.MinCandles or > Hosting.MarketAnalysis.MaxCandles)
+            violations.Add(new("candles", $"must be {Hosting.MarketAnalysis.MinCandles} to {Hosting.MarketAnalysis.MaxCandles} (0: {Hosting.MarketAnalysis.DefaultCandles})"));
         if (violations.Count > 0) throw new InvalidRequestException(violations);
-        var analysis = await supervisor.ReadAnalysisAsync(request.Name, interval, request.Candles == 0 ? DefaultAnalysisCandles : request.Candles, context.CancellationToken);
+        var analysis = await supervisor.ReadAnalysisAsync(request.Name, interval, request.Candles == 0 ? Hosting.MarketAnalysis.DefaultCandles : request.Candles, context.CancellationToken);
         return new GetMarketAnalysisResponse { Analysis = analysis };
     }
 

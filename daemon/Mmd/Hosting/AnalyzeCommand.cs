@@ -15,8 +15,8 @@ public static class AnalyzeCommand
     public static Command Create()
     {
         var symbol = new Option<string>("--symbol") { Description = "The venue's symbol, e.g. SOL_USDC (mmd markets lists them)", Required = true };
-        var interval = new Option<string>("--interval") { Description = $"The candles' interval: {CandleIntervals.Names} (default 15m, as the seed)", DefaultValueFactory = _ => "15m" };
-        var count = new Option<int>("--candles") { Description = "How many closed candles (50-1000; default 100)", DefaultValueFactory = _ => 100 };
+        var interval = new Option<string>("--interval") { Description = $"The candles' interval: {CandleIntervals.Names} (default 15m, as the seed)", DefaultValueFactory = _ => MarketAnalysis.DefaultInterval };
+        var count = new Option<int>("--candles") { Description = "How many closed candles (50-1000; default 100)", DefaultValueFactory = _ => MarketAnalysis.DefaultCandles };
         var options = new VenueReadOptions("The venue (one; the paper venue's market lives inside each instance)");
         var command = new Command("analyze", "A symbol's trend, volatility and book on a venue now, and the spread, levels and rebalance to start a market maker with (public data: no credentials needed). Reads only.");
         foreach (var o in options.All.Prepend(count).Prepend(interval).Prepend(symbol)) command.Options.Add(o);
@@ -25,20 +25,18 @@ public static class AnalyzeCommand
             if (CandleIntervals.Parse(result.GetValue(interval)!) is not { } width)
                 return RunCommand.Fail($"mmd analyze: --interval '{result.GetValue(interval)}' is not one of {CandleIntervals.Names}");
             var candles = result.GetValue(count);
-            if (candles is < 50 or > 1000) return RunCommand.Fail($"mmd analyze: --candles {candles} is out of range (50-1000: the long average is of 50)");
+            if (candles is < MarketAnalysis.MinCandles or > MarketAnalysis.MaxCandles) return RunCommand.Fail($"mmd analyze: --candles {candles} is out of range (50-1000: the long average is of 50)");
             if (options.OneLiveVenue(result, "analyze", CandlesCommand.NoPaperHistory) is not { } venue) return ExitCodes.InvalidInput;
             if (options.Load(result, "analyze") is not { } loaded) return ExitCodes.InvalidInput;
             var (config, secrets) = loaded;
 
             var name = result.GetValue(symbol)!;
-            var now = TimeProvider.System.GetUtcNow();
-            // The closed candles: those that end by now (the forming one is left out).
-            var until = CandleIntervals.Floor(now, width);
+            var (since, until) = MarketAnalysis.ClosedSpan(TimeProvider.System.GetUtcNow(), width, candles);
             var (read, error) = await VenueSession.ReadPublicAsync(venue, options.Settings(result, secrets), config, TimeProvider.System, async (connector, ct) =>
             {
                 var market = (await connector.GetInstrumentsAsync(ct).ConfigureAwait(false)).FirstOrDefault(m => m.Symbol == name)
                     ?? throw new ArgumentException($"{venue} lists no market {name} (mmd markets --venue {venue} lists them)");
-                var history = await CandlesCommand.ReadAsync(connector, name, width, until - width * candles, until, ct).ConfigureAwait(false);
+                var history = await CandlesCommand.ReadAsync(connector, name, width, since, until, ct).ConfigureAwait(false);
                 var book = new BookSummary(await BookCommand.FirstSnapshotAsync(connector, name, ct).ConfigureAwait(false));
                 return (Market: market, Candles: history, Book: book);
             }, cancellationToken);

@@ -13,6 +13,17 @@ namespace Mmd.Hosting;
 public sealed class MarketAnalysis
 {
     public static readonly int[] Averages = [5, 20, 50];
+
+    /// <summary>The seed's interval, and how many closed candles are read: 100 by default, at least the long average's 50.</summary>
+    public const string DefaultInterval = "15m";
+    public const int DefaultCandles = 100, MinCandles = 50, MaxCandles = 1000;
+
+    /// <summary>The span of the last <paramref name="count"/> closed candles: those that end by <paramref name="now"/> (the forming one is left out).</summary>
+    public static (DateTimeOffset Since, DateTimeOffset Until) ClosedSpan(DateTimeOffset now, TimeSpan interval, int count)
+    {
+        var until = CandleIntervals.Floor(now, interval);
+        return (until - interval * count, until);
+    }
     public const decimal SpreadPerVolatility = 0.2m;
     public const decimal MinSpreadPct = 0.2m;
     public const decimal MaxSpreadPct = 2m;

@@ -17,18 +17,17 @@ public static class VenueSession
     /// <summary>Reads the account: the connector connects with the credentials (which it checks) first.</summary>
     public static Task<(T? Value, string? Error)> ReadAsync<T>(string venue, VenueSettings settings, DaemonConfig config, TimeProvider time,
         Func<IExchangeConnector, CancellationToken, Task<T>> read, CancellationToken cancellationToken) =>
-        WithinTimeoutAsync(deadline => VenueFactory.CreateAsync(venue, settings.ForReading(), config, time, deadline), time, read, cancellationToken);
+        WithinTimeoutAsync(deadline => VenueFactory.CreateAsync(venue, settings.ForReading(), config, time, deadline), time, read, Timeout, cancellationToken);
 
     /// <summary>Reads what the venue publishes to anyone (markets, books, candles): no credentials needed, none used.</summary>
     /// <param name="timeout">How long the read may take (default <see cref="Timeout"/>; a long span of candles is read in pages).</param>
     public static Task<(T? Value, string? Error)> ReadPublicAsync<T>(string venue, VenueSettings settings, DaemonConfig config, TimeProvider time,
         Func<IExchangeConnector, CancellationToken, Task<T>> read, CancellationToken cancellationToken, TimeSpan? timeout = null) =>
-        WithinTimeoutAsync(_ => Task.FromResult(VenueFactory.CreatePublic(venue, settings.ForReading(), config, time)), time, read, cancellationToken, timeout ?? Timeout);
+        WithinTimeoutAsync(_ => Task.FromResult(VenueFactory.CreatePublic(venue, settings.ForReading(), config, time)), time, read, timeout ?? Timeout, cancellationToken);
 
     private static async Task<(T? Value, string? Error)> WithinTimeoutAsync<T>(Func<CancellationToken, Task<IExchangeConnector>> connect, TimeProvider time,
-        Func<IExchangeConnector, CancellationToken, Task<T>> read, CancellationToken cancellationToken, TimeSpan? limit = null)
+        Func<IExchangeConnector, CancellationToken, Task<T>> read, TimeSpan within, CancellationToken cancellationToken)
     {
-        var within = limit ?? Timeout;
         using var timeout = new CancellationTokenSource(within, time);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         try

@@ -21,9 +21,8 @@ public static class MarketAnalysisRead
     public static async Task<MarketAnalysisView> ReadAsync(InstanceEngine engine, string intervalName, int count, TimeProvider time, CancellationToken cancellationToken)
     {
         var interval = CandleIntervals.Parse(intervalName) ?? throw new InvalidOperationException($"interval '{intervalName}' is not one of {CandleIntervals.Names}");
-        // The closed candles: those that end by now (the forming one is left out).
-        var until = CandleIntervals.Floor(time.GetUtcNow(), interval);
-        var (instrument, candles) = await engine.ReadCandlesAsync(interval, until - interval * count, until, cancellationToken);
+        var (since, until) = MarketAnalysis.ClosedSpan(time.GetUtcNow(), interval, count);
+        var (instrument, candles) = await engine.ReadCandlesAsync(interval, since, until, cancellationToken);
         if (candles.Count == 0) throw new InvalidOperationException($"the venue has no {intervalName} candles of {instrument.Symbol} in the last {count} intervals (no trades)");
         var view = (await engine.ReadBooksAsync(BookDepth, cancellationToken))[0];
         var book = new BookSummary(new BookSnapshotEvent(view.Symbol, 1, [.. view.Bids.Select(l => new BookLevel(l.Price, l.Quantity))],
