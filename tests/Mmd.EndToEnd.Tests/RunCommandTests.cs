@@ -113,9 +113,11 @@ public class RunCommandTests
         Assert.False(Directory.Exists(dir.Combine("state", "instances")), "a backtest leaves no journal behind");
 
         // A week, cut short by Ctrl-C once it is under way: the figures so far, and exit 0.
+        var earlier = Directory.EnumerateDirectories(Path.GetTempPath(), "mmd-backtest-*").ToHashSet(); // a dead one may have had its pid
         using var week = MmdProcess.Start(dir.Path, "backtest", "-f", Repository.Combine("daemon", "templates", "paper-spot-mm.json"), "--for", "7d");
         // Its journal directory is made once its signal handlers are in place.
-        await Until.TrueAsync(() => Directory.EnumerateDirectories(Path.GetTempPath(), $"mmd-backtest-{week.Pid}-*").Any() || week.HasExited, "the backtest under way");
+        await Until.TrueAsync(() => Directory.EnumerateDirectories(Path.GetTempPath(), $"mmd-backtest-{week.Pid}-*").Any(d => !earlier.Contains(d)) || week.HasExited,
+            "the backtest under way");
         Signals.Kill(week.Pid, 2);
         Assert.True(await week.WaitForExitAsync(TimeSpan.FromMinutes(1)) == 0, week.Output);
         Assert.Matches(@"stopped \(backtest interrupted after [\dhms.]+\)", week.StandardOutput);

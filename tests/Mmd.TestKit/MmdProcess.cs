@@ -33,7 +33,12 @@ public sealed class MmdProcess : IDisposable
     private static ProcessStartInfo NewStartInfo()
     {
         var dll = Mmd.EndsWith(".dll", StringComparison.Ordinal);
-        var info = new ProcessStartInfo(dll ? "dotnet" : Mmd) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        // Through env(1), which resets SIGINT to its default and execs (the pid stays mmd's): a test run started in the
+        // background of a non-interactive shell ignores SIGINT, every child inherits that, and mmd's Ctrl-C handling
+        // (as .NET does) leaves an ignored SIGINT ignored; the tests that interrupt mmd must reach it as a terminal would.
+        var info = new ProcessStartInfo("env") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        info.ArgumentList.Add("--default-signal=INT");
+        info.ArgumentList.Add(dll ? "dotnet" : Mmd);
         if (dll) info.ArgumentList.Add(Mmd);
         // The daemon runs with the runtime's own pool sizes, whatever the bench's client was given.
         info.Environment.Remove(SharedArrayPoolSizeVariable);
