@@ -72,7 +72,7 @@ public static class Backtester
             throw new ArgumentException("a backtest runs on the paper venue", nameof(spec));
         var wall = Stopwatch.StartNew();
         var time = new FakeTimeProvider(start);
-        var directory = Directory.CreateTempSubdirectory($"mmd-backtest-{Environment.ProcessId}-");
+        var directory = BacktestScratch.Create();
         try
         {
             // Opened whatever comes: an interruption ends the stepping, and the report still needs a run to report.
