@@ -25,6 +25,32 @@ public sealed class InstanceRunnerTests : IDisposable
     }
 
     [Fact]
+    public async Task AnInstanceAnotherWorkerRuns_IsNotStarted_ItsJournalAndVenueLeftUnopened()
+    {
+        var (spec, config) = await PaperSpotAsync();
+        using (await InstanceLock.AcquireAsync(config.WorkerLockPath(spec.Name), spec.Name, TimeSpan.Zero, TimeProvider.System, CancellationToken.None))
+        {
+            using var stop = new StopRequest();
+            var outcome = await InstanceRunner.RunAsync(spec, config, TimeSpan.FromMinutes(1), stop, logToConsole: false).DefaultTimeout();
+
+            Assert.Equal(ExitCodes.AlreadyRunning, outcome.ExitCode);
+            Assert.StartsWith($"another worker of instance '{spec.Name}' (pid {Environment.ProcessId}) runs on this state dir ({config.WorkerLockPath(spec.Name)} is locked)",
+                outcome.Reason, StringComparison.Ordinal);
+            Assert.Null(ExitCodes.ConfirmsFlatBook(outcome.ExitCode)); // it sent nothing
+            Assert.False(File.Exists(config.JournalPath(spec.Name)));
+            Assert.False(Directory.Exists(Path.Combine(config.StateDir, "paper")), "the paper venue was not opened");
+        }
+
+        // Let go (the other worker ended): the run begins, and a stop ends it.
+        using var next = new StopRequest();
+        Trading.Engine.InstanceEngine? engine = null;
+        var run = InstanceRunner.RunAsync(spec, config, TimeSpan.FromMinutes(1), next, logToConsole: false, onEngine: e => Volatile.Write(ref engine, e));
+        await Until.TrueAsync(() => Volatile.Read(ref engine)?.State == Trading.Engine.EngineState.Running, "the run quoting");
+        next.Request("stopped by operator");
+        Assert.Equal(ExitCodes.Ok, (await run.DefaultTimeout()).ExitCode);
+    }
+
+    [Fact]
     public async Task ASweep_StoppedFromTheStart_OpensTheJournalAndVenueAllTheSame_ReconcilesAndConfirmsTheBook()
     {
         var (spec, config) = await PaperSpotAsync();

@@ -332,6 +332,34 @@ public sealed class BackpackEndToEndTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task MmdRunOfAnInstanceItsDaemonRuns_IsRefused_BeforeItTouchesTheVenue_AndTheRunningWorkerQuotesOn()
+    {
+        await using var venue = await EmulatorProcess.StartBackpackAsync();
+        using var secretsDir = new TempDirectory();
+        await using var d = await StartDaemonAsync(venue, secretsDir);
+        var running = await StartQuotingAsync(d);
+        using var rest = Rest(venue);
+        await Until.TrueAsync(async () => (await rest.GetOpenOrdersAsync(Symbol, CancellationToken.None)).Length == 4, "the venue holds the four quotes", TimeSpan.FromSeconds(30));
+
+        // The same spec run by hand with the daemon's configuration: the same journal, client id prefix and account. A
+        // second worker would take the first one's quotes for its own (and cancel them at its stop) and quote beside them.
+        using var second = MmdProcess.StartWithConfig(d.Dir.Path, d.ConfigPath, "run", "-f", d.Dir.Combine("bp.json"));
+        Assert.True(await second.WaitForExitAsync(TimeSpan.FromSeconds(30)) == 5, second.Output);
+        Assert.Contains($"mmd run: exit code 5: another worker of instance 'bp' (pid {running.Pid}) runs on this state dir ", second.StandardError, StringComparison.Ordinal);
+        Assert.DoesNotContain(", journal ", second.StandardOutput, StringComparison.Ordinal); // it stopped before it opened the journal or the venue
+
+        var after = await d.WaitForAsync("bp", i => i.State == InstanceState.Running && i.Stats is { OpenBuyOrders: 2, OpenSellOrders: 2 }, "still quoting");
+        Assert.Equal((running.Pid, running.Restarts), (after.Pid, after.Restarts));
+        Assert.Equal(4, (await rest.GetOpenOrdersAsync(Symbol, CancellationToken.None).DefaultTimeout()).Length);
+
+        // Once the daemon's worker has stopped, the same run goes ahead (for two seconds: its duration) and ends flat.
+        Assert.Equal(0, (await d.MmctlAsync("stop", "bp")).ExitCode);
+        using var alone = MmdProcess.StartWithConfig(d.Dir.Path, d.ConfigPath, "run", "-f", d.Dir.Combine("bp.json"), "--duration", "2s");
+        Assert.True(await alone.WaitForExitAsync(TimeSpan.FromSeconds(60)) == 0, alone.Output);
+        Assert.Empty(await rest.GetOpenOrdersAsync(Symbol, CancellationToken.None).DefaultTimeout());
+    }
+
+    [Fact]
     public async Task SecondInstanceWithTheSameClientIdTag_IsRefused_NamingTheField()
     {
         await using var venue = await EmulatorProcess.StartBackpackAsync();

@@ -47,6 +47,9 @@ public sealed record DaemonConfig
 
     /// <summary>An instance's journal (its orders, fills and runs), written by its workers.</summary>
     public string JournalPath(string instance) => Path.Combine(StateDir, "instances", instance, "journal.db");
+
+    /// <summary>The lock a worker of the instance holds for its life: one worker per instance and state dir.</summary>
+    public string WorkerLockPath(string instance) => Path.Combine(StateDir, "instances", instance, "worker.lock");
 }
 
 /// <summary>Restart policy and probes applied to instances whose spec leaves them unset.</summary>

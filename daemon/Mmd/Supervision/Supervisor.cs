@@ -27,9 +27,6 @@ public sealed class Supervisor : IAsyncDisposable
     private int _pruning;
     private int _disposed;
 
-    /// <summary>Ends of runs that sent nothing (ExitCodes.ConfirmsFlatBook is null for them).</summary>
-    private static readonly int[] NonTradingExits = [ExitCodes.InvalidInput, ExitCodes.ReconciliationFailed, ExitCodes.CouldNotBegin];
-
     public Supervisor(DaemonConfig config, ActorContext context)
     {
         _config = config;
@@ -83,7 +80,7 @@ public sealed class Supervisor : IAsyncDisposable
             // before the last are read only when the last sent nothing: a second query per instance would cost every start.
             var trading = last is null ? (Found: false, ExitCode: (int?)null)
                 : ExitCodes.ConfirmsFlatBook(last.ExitCode) is null || last.SentOrders == false
-                    ? await _ctx.Store.LastRunEndExceptAsync(entity.Name, NonTradingExits, cancellationToken)
+                    ? await _ctx.Store.LastRunEndExceptAsync(entity.Name, ExitCodes.SentNothing, cancellationToken)
                     : (Found: true, last.ExitCode);
             // A run that ended with no exit code was killed.
             actor.Restore(RestoredState(desired, last), last?.Reason ?? "", last is null ? ExitCodes.Ok : last.ExitCode ?? -1,
@@ -156,7 +153,7 @@ public sealed class Supervisor : IAsyncDisposable
         try
         {
             var before = _ctx.Time.GetUtcNow() - TimeSpan.FromDays(_config.JournalRetentionDays);
-            var (runs, events) = await _ctx.Store.PruneHistoryAsync(before, NonTradingExits, _stopping.Token);
+            var (runs, events) = await _ctx.Store.PruneHistoryAsync(before, ExitCodes.SentNothing, _stopping.Token);
             if (runs + events > 0) SupervisionLog.HistoryPruned(_ctx.Logger, before, runs, events);
         }
         catch (Exception ex) when (ex is not OperationCanceledException) { SupervisionLog.ActorStepFailed(_ctx.Logger, "(history prune)", ex); }

@@ -14,6 +14,9 @@ public sealed record RunOutcome(int ExitCode, string Reason, int OrdersLeft);
 /// <summary>Runs one instance in this process until the duration ends or <c>stop</c> is requested.</summary>
 public static class InstanceRunner
 {
+    /// <summary>How long a run waits for the instance's lock: a worker that was just stopped lets go of it as it exits.</summary>
+    private static readonly TimeSpan LockWait = TimeSpan.FromSeconds(2);
+
     /// <param name="onEngine">Called once the engine exists (the worker reports its health and stats from it).</param>
     /// <param name="logToConsole">The log on the console too (`mmd run`), not only in the log folder.</param>
     /// <param name="sweep">
@@ -36,6 +39,22 @@ public static class InstanceRunner
             shares.Taken = (venue, instances) => RunLog.RequestShare(log, spec.Name, venue, VenueShares.Describe(instances));
             shares.Held = (venue, wait) => RunLog.RequestsHeld(log, spec.Name, venue, wait.TotalSeconds);
         }
+
+        InstanceLock held;
+        try
+        {
+            held = await InstanceLock.AcquireAsync(config.WorkerLockPath(spec.Name), spec.Name, LockWait, time, opening);
+        }
+        catch (InstanceLock.HeldException ex)
+        {
+            RunLog.AlreadyRunning(log, spec.Name, ex.Message);
+            return new RunOutcome(ExitCodes.AlreadyRunning, ex.Message, 0);
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            return StoppedBeforeItBegan(stopRequest);
+        }
+        using var instanceLock = held;
 
         // The journal and the venue connection are opened side by side: each is a hundred milliseconds or more of a
         // restarted worker's way back to quoting, and neither needs the other.

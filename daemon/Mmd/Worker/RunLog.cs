@@ -36,4 +36,7 @@ internal static partial class RunLog
 
     [LoggerMessage(2010, LogLevel.Error, "{Instance}: without its journal, could not cancel the own orders left on the venue: {Error}")]
     public static partial void LeftOrdersNotCancelled(ILogger logger, string instance, string error);
+
+    [LoggerMessage(2011, LogLevel.Error, "{Instance}: not started: {Reason}")]
+    public static partial void AlreadyRunning(ILogger logger, string instance, string reason);
 }
