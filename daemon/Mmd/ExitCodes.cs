@@ -24,9 +24,9 @@ public static class ExitCodes
 
     /// <summary>
     /// Whether a worker's end says anything about the instance's orders on the venue: a clean end (0) cancelled them
-    /// all. A run that sent nothing (bad spec, failed reconciliation, another worker running, could not begin) leaves the book as the run before
-    /// it did; a fault after which the worker cancelled every own order confirmed them gone too; any other end (a crash,
-    /// a kill, orders left) leaves it unconfirmed.
+    /// all. A run that sent nothing (bad spec, failed reconciliation, another worker running, could not begin) leaves
+    /// the book as the run before it did; a fault after which the worker cancelled every own order confirmed them gone
+    /// too; any other end (a crash, a kill, orders left) leaves it unconfirmed.
     /// </summary>
     public static bool? ConfirmsFlatBook(int? code) => code switch
     {

@@ -144,7 +144,7 @@ public sealed class BackpackEndToEndTests(ITestOutputHelper output)
         await using var d = await StartDaemonAsync(venue, secretsDir);
         var running = await StartQuotingAsync(d);
         using var rest = Rest(venue);
-        await Until.TrueAsync(async () => (await rest.GetOpenOrdersAsync(Symbol, CancellationToken.None)).Length == 4, "the venue holds the four quotes", TimeSpan.FromSeconds(30));
+        await FourQuotesOnTheVenueAsync(rest);
 
         // The killed worker's quotes stay on the venue; its successor's open-orders request, in its start-up
         // reconciliation, is answered 3 s late. (Frozen first, so the fault is left for the successor.)
@@ -172,7 +172,7 @@ public sealed class BackpackEndToEndTests(ITestOutputHelper output)
         await using var d = await StartDaemonAsync(venue, secretsDir);
         var running = await StartQuotingAsync(d);
         using var rest = Rest(venue);
-        await Until.TrueAsync(async () => (await rest.GetOpenOrdersAsync(Symbol, CancellationToken.None)).Length == 4, "the venue holds the four quotes", TimeSpan.FromSeconds(30));
+        await FourQuotesOnTheVenueAsync(rest);
 
         // A frozen worker is killed at the stop timeout, and a sweep follows; its open-orders request is answered 3 s late,
         // which holds the sweep long enough to aim a start at it (a paper sweep lasts about a second).
@@ -339,7 +339,7 @@ public sealed class BackpackEndToEndTests(ITestOutputHelper output)
         await using var d = await StartDaemonAsync(venue, secretsDir);
         var running = await StartQuotingAsync(d);
         using var rest = Rest(venue);
-        await Until.TrueAsync(async () => (await rest.GetOpenOrdersAsync(Symbol, CancellationToken.None)).Length == 4, "the venue holds the four quotes", TimeSpan.FromSeconds(30));
+        await FourQuotesOnTheVenueAsync(rest);
 
         // The same spec run by hand with the daemon's configuration: the same journal, client id prefix and account. A
         // second worker would take the first one's quotes for its own (and cancel them at its stop) and quote beside them.
@@ -393,6 +393,9 @@ public sealed class BackpackEndToEndTests(ITestOutputHelper output)
 
     private static Task<DaemonUnderTest> StartDaemonAsync(EmulatorProcess venue, TempDirectory secretsDir, bool quickRestarts = false) =>
         BackpackDaemon.StartAsync(venue, secretsDir, quickRestarts);
+
+    private static Task FourQuotesOnTheVenueAsync(BackpackRestClient rest) =>
+        Until.TrueAsync(async () => (await rest.GetOpenOrdersAsync(Symbol, CancellationToken.None)).Length == 4, "the venue holds the four quotes", TimeSpan.FromSeconds(30));
 
     /// <summary>`mmctl start -f` of the "bp" spec; returns once it runs with its two quotes a side.</summary>
     private static async Task<Instance> StartQuotingAsync(DaemonUnderTest d)

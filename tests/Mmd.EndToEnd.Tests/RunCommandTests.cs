@@ -81,13 +81,25 @@ public class RunCommandTests
         File.WriteAllText(dir.Combine("b-bad.json"), "{\n  \"name\": \"bad\",\n  \"venue\": \"paper\",\n  \"symbol\": \"SOL_USDC\",\n  \"spotMarketMaking\": { \"spreadPct\": \"0\" }\n}\n");
         File.WriteAllText(dir.Combine("c-broken.json"), "{ \"name\": ");
         File.WriteAllText(dir.Combine("notes.txt"), "not a spec");
+        // Taken as one daemon's instances: a name twice, and two Backpack instances numbering their orders in one tag.
+        File.WriteAllText(dir.Combine("d-again.json"), Spec("good"));
+        static string OnBackpack(string name) =>
+            $$"""{"name": "{{name}}", "venue": "backpack", "symbol": "SOL_USDC_PERP", "perpMarketMaking": { "spreadPct": "0.05", "orderQuantity": "0.2" },""" + "\n"
+            + """ "backpack": { "clientIdTag": 7 }}""" + "\n";
+        File.WriteAllText(dir.Combine("e-bp1.json"), OnBackpack("bp1"));
+        File.WriteAllText(dir.Combine("f-bp2.json"), OnBackpack("bp2"));
         using var some = MmdProcess.Start(dir.Path, "check", dir.Path);
-        Assert.Equal(2, await some.WaitForExitAsync());
+        Assert.True(await some.WaitForExitAsync() == 2, some.Output);
         Assert.Contains($"ok       {dir.Combine("a-good.json")} (good: spot_market_making on paper SOL_USDC)", some.StandardOutput, StringComparison.Ordinal);
         Assert.Contains($"invalid  {dir.Combine("b-bad.json")} (1 problem)\n  {dir.Combine("b-bad.json")}:5: spot_market_making.spread_pct: must be greater than 0\n",
             some.StandardOutput, StringComparison.Ordinal);
         Assert.Contains($"invalid  {dir.Combine("c-broken.json")} (1 problem)\n  {dir.Combine("c-broken.json")}:1: (syntax): ", some.StandardOutput, StringComparison.Ordinal);
-        Assert.EndsWith("3 specs: 1 valid, 2 invalid\n", some.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains($"invalid  {dir.Combine("d-again.json")} (1 problem)\n  {dir.Combine("d-again.json")}:2: name: 'good' is also the name in {dir.Combine("a-good.json")}; "
+            + "two instances cannot share a name\n", some.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains($"ok       {dir.Combine("e-bp1.json")} (bp1: perp_market_making on backpack SOL_USDC_PERP)", some.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains($"invalid  {dir.Combine("f-bp2.json")} (1 problem)\n  {dir.Combine("f-bp2.json")}:2: backpack.client_id_tag: client-id tag 7 is already used by instance 'bp1'; ",
+            some.StandardOutput, StringComparison.Ordinal);
+        Assert.EndsWith("6 specs: 2 valid, 4 invalid\n", some.StandardOutput, StringComparison.Ordinal);
 
         using var json = MmdProcess.Start(dir.Path, "check", dir.Combine("b-bad.json"), "-o", "json");
         Assert.Equal(2, await json.WaitForExitAsync());

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text;
 using System.Text.Json;
+using GrpcMM.Protos.V1;
 using Mmd.Specs;
 
 namespace Mmd.Hosting;
@@ -8,6 +9,7 @@ namespace Mmd.Hosting;
 /// <summary>
 /// <c>mmd check</c>: instance spec files validated as a start would validate them, many at once, with no daemon (the
 /// seed's batch validation of its config folders): each file valid or its problems with their lines, then how many of each.
+/// The files are taken as one daemon's instances: a name or a client-id tag two would share is the later file's problem.
 /// </summary>
 public static class CheckCommand
 {
@@ -32,6 +34,7 @@ public static class CheckCommand
 
             var checks = new List<SpecCheck>();
             foreach (var file in files) checks.Add(await CheckAsync(Path.GetFullPath(file), cancellationToken));
+            checks = Beside(checks);
             Console.Out.Write(result.GetValue(output) == "json" ? Json(checks) : Text(checks));
             return checks.All(c => c.Problems.Count == 0) ? ExitCodes.Ok : ExitCodes.InvalidInput;
         });
@@ -39,7 +42,8 @@ public static class CheckCommand
     }
 
     /// <param name="Summary">For a valid spec: its name, strategy, venue and symbol.</param>
-    public sealed record SpecCheck(string File, string? Summary, IReadOnlyList<string> Problems);
+    /// <param name="Valid">A spec valid on its own, with its fields' lines: what <see cref="Beside"/> compares.</param>
+    public sealed record SpecCheck(string File, string? Summary, IReadOnlyList<string> Problems, (ValidatedSpec Spec, InstanceSpec Proto, IReadOnlyDictionary<string, long> Lines)? Valid = null);
 
     public static async Task<SpecCheck> CheckAsync(string file, CancellationToken cancellationToken)
     {
@@ -48,7 +52,7 @@ public static class CheckCommand
             var proto = InstanceSpecJson.Parse(file, await File.ReadAllBytesAsync(file, cancellationToken), out var lines);
             var spec = SpecValidator.Validate(proto, file, lines);
             var hedge = spec.HedgeMarket is { } h ? $", hedging on {h.Venue} {h.Symbol}" : "";
-            return new SpecCheck(file, $"{spec.Name}: {SpecEdits.StrategyName(proto)} on {spec.Venue} {spec.Symbol}{hedge}", []);
+            return new SpecCheck(file, $"{spec.Name}: {SpecEdits.StrategyName(proto)} on {spec.Venue} {spec.Symbol}{hedge}", [], (spec, proto, lines));
         }
         catch (InvalidSpecException ex)
         {
@@ -58,6 +62,34 @@ public static class CheckCommand
         {
             return new SpecCheck(file, null, [$"{file}: {ex.Message}"]);
         }
+    }
+
+    /// <summary>
+    /// The specs checked together are taken as instances of one daemon: a name twice, or a client-id tag two would share
+    /// (<see cref="InstanceConflicts"/>), is a problem of the later file, as the daemon would refuse the later start.
+    /// </summary>
+    public static List<SpecCheck> Beside(IReadOnlyList<SpecCheck> checks)
+    {
+        var earlier = new List<(string File, string Name, InstanceSpec Proto)>();
+        var result = new List<SpecCheck>();
+        foreach (var check in checks)
+        {
+            if (check.Valid is not var (spec, proto, lines))
+            {
+                result.Add(check);
+                continue;
+            }
+            var clash = earlier.FirstOrDefault(e => e.Name == spec.Name) is { File: { } same }
+                ? new FieldViolation("name", $"'{spec.Name}' is also the name in {same}; two instances cannot share a name")
+                : InstanceConflicts.Find(spec, earlier.Select(e => (e.Name, e.Proto)));
+            if (clash is null)
+            {
+                earlier.Add((check.File, spec.Name, proto));
+                result.Add(check);
+            }
+            else result.Add(new SpecCheck(check.File, null, [.. new InvalidSpecException(check.File, [clash], lines).Describe()]));
+        }
+        return result;
     }
 
     public static string Text(IReadOnlyList<SpecCheck> checks)

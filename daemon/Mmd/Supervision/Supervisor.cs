@@ -222,38 +222,8 @@ public sealed class Supervisor : IAsyncDisposable
 
     public IReadOnlyList<Instance> List() => Actors().Select(a => a.Snapshot).ToList();
 
-    /// <summary>
-    /// Two Backpack instances numbering their orders in one client-id tag could cancel each other's orders on a
-    /// shared account, so the second one is refused, naming the field and the instance that holds the tag.
-    /// </summary>
-    private void RefuseSharedBackpackTag(ValidatedSpec validated)
-    {
-        if (!validated.Uses("backpack")) return;
-        var holder = Actors().FirstOrDefault(a => SpecValidator.TradesOn(a.Spec, "backpack") && SpecValidator.BackpackTagOf(a.Spec.Backpack, a.Name) == validated.BackpackClientIdTag);
-        if (holder is not null)
-            throw new InvalidSpecException("spec", [new FieldViolation("backpack.client_id_tag",
-                $"client-id tag {validated.BackpackClientIdTag} is already used by instance '{holder.Name}'; set backpack.client_id_tag to another value (1-1023)")]);
-    }
-
-    /// <summary>
-    /// On Lighter an instance numbers its orders in a 16-bit tag hashed from its name; two instances with one tag on a
-    /// shared account would take each other's orders for their own (adopt them, cancel them), so the second is refused.
-    /// </summary>
-    private void RefuseSharedLighterTag(ValidatedSpec validated)
-    {
-        if (!validated.Uses("lighter")) return;
-        var tag = LighterTagOf(validated.Name);
-        var holder = Actors().FirstOrDefault(a => SpecValidator.TradesOn(a.Spec, "lighter") && LighterTagOf(a.Name) == tag);
-        if (holder is not null)
-            throw new InvalidSpecException("spec", [new FieldViolation("name",
-                $"on Lighter, '{validated.Name}' would number its orders in the client-id tag of instance '{holder.Name}' ({tag}, a hash of the name); choose another name")]);
-    }
-
-    private static uint LighterTagOf(string name) => Exchanges.Shared.NumericClientIds.DefaultTag(name, Exchanges.Lighter.LighterConnector.MaxTag);
-
     /// <summary>Creates (idempotent on name + identical spec), optionally starting it. Returns the instance and whether it is new.</summary>
     /// <param name="lines">Where each field sits in the spec file it came from, so that errors can say.</param>
-
     public async Task<(Instance Instance, bool Created)> CreateAsync(InstanceSpec spec, bool start, CancellationToken cancellationToken,
         IReadOnlyDictionary<string, long>? lines = null, bool dryRun = false)
     {
@@ -273,8 +243,7 @@ public sealed class Supervisor : IAsyncDisposable
             }
             else
             {
-                RefuseSharedBackpackTag(validated);
-                RefuseSharedLighterTag(validated);
+                if (InstanceConflicts.Find(validated, Actors().Select(a => (a.Name, a.Spec))) is { } clash) throw new InvalidSpecException("spec", [clash]);
                 if (dryRun) return (new Instance { Name = validated.Name, Spec = spec, DesiredState = DesiredState.Stopped }, true);
                 var now = _ctx.Time.GetUtcNow();
                 await _ctx.Store.AddInstanceAsync(new InstanceEntity
