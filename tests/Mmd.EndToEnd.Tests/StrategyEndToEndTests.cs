@@ -126,8 +126,9 @@ public sealed class StrategyEndToEndTests
         var adjust = await d.MmctlAsync("grid", "adjust", "grid", "--lower", lower, "--upper", upper);
         Assert.True(adjust.ExitCode == 0, adjust.ToString());
         Assert.Equal("grid: applied", adjust.StandardOutput.Trim());
-        var moved = await d.WaitForAsync("grid", i => i.Stats?.StrategyFigures?.Grid is { } g && g.LowerPrice == lower && g.UpperPrice == upper && g.ActiveBuys + g.ActiveSells >= 9,
-            "the grid rests on the new range");
+        // Compared as numbers: the figures write 147 for the 147.00 asked.
+        var moved = await d.WaitForAsync("grid", i => i.Stats?.StrategyFigures?.Grid is { } g && D(g.LowerPrice) == D(lower) && D(g.UpperPrice) == D(upper)
+            && g.ActiveBuys + g.ActiveSells >= 9, "the grid rests on the new range");
         Assert.Equal((lower, upper, false), (moved.Spec.SpotGrid.LowerPrice, moved.Spec.SpotGrid.UpperPrice, moved.Spec.SpotGrid.AutoPriceRange));
 
         var wrong = await d.MmctlAsync("grid", "adjust", "grid", "--lower", upper, "--upper", lower);
