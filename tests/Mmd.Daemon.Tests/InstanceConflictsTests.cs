@@ -26,7 +26,7 @@ public class InstanceConflictsTests
     public void OnBackpack_ATagAnotherInstanceNumbersItsOrdersIn_IsNamed_WhicheverMarketTradesThere()
     {
         var clash = InstanceConflicts.Find(Valid(OnBackpack("b", 7)), [("a", Proto(Hedging("a", "backpack", 7)))]);
-        Assert.Equal(new FieldViolation("backpack.client_id_tag", "client-id tag 7 is already used by instance 'a'; set backpack.client_id_tag to another value (1-1023)"), clash);
+        Assert.Equal(new FieldViolation("backpack.client_id_tag", "Backpack's client-id tag 7 is already used by instance 'a'; set backpack.client_id_tag to another value (1-1023)"), clash);
         Assert.NotNull(InstanceConflicts.Find(Valid(Hedging("b", "backpack", 7)), [("a", Proto(OnBackpack("a", 7)))]));
 
         Assert.Null(InstanceConflicts.Find(Valid(OnBackpack("b", 8)), [("a", Proto(OnBackpack("a", 7)))]));
@@ -52,7 +52,8 @@ public class InstanceConflictsTests
 
         var clash = InstanceConflicts.Find(Valid(OnLighter(second)), [("x", Proto(OnBackpack("x", 7))), (first, Proto(OnLighter(first)))]);
         Assert.Equal("name", clash?.Field);
-        Assert.StartsWith($"on Lighter, '{second}' would number its orders in the client-id tag of instance '{first}' (", clash?.Description, StringComparison.Ordinal);
+        Assert.Equal($"Lighter's client-id tag {NumericClientIds.DefaultTag(first, LighterConnector.MaxTag)} (a hash of the name) is already used by instance '{first}'; "
+            + "choose another name", clash?.Description);
         Assert.Null(InstanceConflicts.Find(Valid(OnLighter("another")), [(first, Proto(OnLighter(first)))]));
     }
 }

@@ -28,14 +28,14 @@ public sealed class InstanceRunnerTests : IDisposable
     public async Task AnInstanceAnotherWorkerRuns_IsNotStarted_ItsJournalAndVenueLeftUnopened()
     {
         var (spec, config) = await PaperSpotAsync();
-        using (await InstanceLock.AcquireAsync(config.WorkerLockPath(spec.Name), spec.Name, TimeSpan.Zero, TimeProvider.System, CancellationToken.None))
+        using (await WorkerLocks.AcquireAsync(WorkerLocks.For(spec, config), spec.Name, TimeSpan.Zero, TimeProvider.System, CancellationToken.None))
         {
             using var stop = new StopRequest();
             var outcome = await InstanceRunner.RunAsync(spec, config, TimeSpan.FromMinutes(1), stop, logToConsole: false).DefaultTimeout();
 
             Assert.Equal(ExitCodes.AlreadyRunning, outcome.ExitCode);
-            Assert.StartsWith($"another worker of instance '{spec.Name}' (pid {Environment.ProcessId}) runs on this state dir ({config.WorkerLockPath(spec.Name)} is locked)",
-                outcome.Reason, StringComparison.Ordinal);
+            Assert.Equal($"another worker of instance '{spec.Name}' (pid {Environment.ProcessId}) runs on this state dir: one worker per instance; stop that one first, "
+                + $"or give this run another name ({config.WorkerLockPath(spec.Name)} is locked)", outcome.Reason);
             Assert.Null(ExitCodes.ConfirmsFlatBook(outcome.ExitCode)); // it sent nothing
             Assert.False(File.Exists(config.JournalPath(spec.Name)));
             Assert.False(Directory.Exists(Path.Combine(config.StateDir, "paper")), "the paper venue was not opened");

@@ -1,37 +1,59 @@
+using Mmd.Configuration;
 using Mmd.TestKit;
 using Mmd.Worker;
+using static Mmd.Daemon.Tests.SpecFiles;
 
 namespace Mmd.Daemon.Tests;
 
-/// <summary>One worker per instance and state dir: the lock's holder, its refusal, and a holder that is ending.</summary>
-public sealed class InstanceLockTests : IDisposable
+/// <summary>A worker's locks on the state dir: its instance's and its client-id tags'; their refusals, and a holder that is ending.</summary>
+public sealed class WorkerLocksTests : IDisposable
 {
     private readonly TempDirectory _dir = new();
 
     public void Dispose() => _dir.Dispose();
 
-    private string LockPath => _dir.Combine("instances", "bot", "worker.lock");
+    private DaemonConfig Config => new() { StateDir = _dir.Combine("state") };
 
-    private Task<InstanceLock> AcquireAsync(TimeSpan wait) => InstanceLock.AcquireAsync(LockPath, "bot", wait, TimeProvider.System, CancellationToken.None);
+    private static string OnBackpack(string name, uint tag) =>
+        $$$"""{"name":"{{{name}}}","venue":"backpack","symbol":"SOL_USDC_PERP","perpMarketMaking":{"spreadPct":"0.2","maxPosition":"1"},"backpack":{"clientIdTag":{{{tag}}}}}""";
+
+    private Task<WorkerLocks> AcquireAsync(string json, TimeSpan wait)
+    {
+        var spec = Valid(json);
+        return WorkerLocks.AcquireAsync(WorkerLocks.For(spec, Config), spec.Name, wait, TimeProvider.System, CancellationToken.None);
+    }
 
     [Fact]
-    public async Task HeldByAnother_IsRefusedNamingTheHolder_UntilItLetsGo()
+    public async Task AnInstanceHeldByAnother_IsRefusedNamingTheHolder_UntilItLetsGo()
     {
-        var first = await AcquireAsync(TimeSpan.Zero);
+        var first = await AcquireAsync(OnBackpack("bot", 7), TimeSpan.Zero);
 
-        var refused = await Assert.ThrowsAsync<InstanceLock.HeldException>(() => AcquireAsync(TimeSpan.Zero));
-        Assert.Equal($"another worker of instance 'bot' (pid {Environment.ProcessId}) runs on this state dir ({LockPath} is locked): "
-            + "one worker per instance; stop that one first, or give this run another name", refused.Message);
+        var refused = await Assert.ThrowsAsync<WorkerLocks.HeldException>(() => AcquireAsync(OnBackpack("bot", 7), TimeSpan.Zero));
+        Assert.Equal($"another worker of instance 'bot' (pid {Environment.ProcessId}) runs on this state dir: one worker per instance; stop that one first, "
+            + $"or give this run another name ({Config.WorkerLockPath("bot")} is locked)", refused.Message);
 
         first.Dispose();
-        using var second = await AcquireAsync(TimeSpan.Zero);
+        using var second = await AcquireAsync(OnBackpack("bot", 7), TimeSpan.Zero);
+    }
+
+    [Fact]
+    public async Task ATagAnotherInstanceNumbersItsOrdersIn_IsRefused_AndTheInstancesOwnLockIsLetGo()
+    {
+        using var first = await AcquireAsync(OnBackpack("bp1", 7), TimeSpan.Zero);
+
+        var refused = await Assert.ThrowsAsync<WorkerLocks.HeldException>(() => AcquireAsync(OnBackpack("bp2", 7), TimeSpan.Zero));
+        Assert.Equal($"another worker on this state dir (instance 'bp1', pid {Environment.ProcessId}) numbers its orders in Backpack's client-id tag 7: the two would "
+            + $"take each other's orders for their own; set backpack.client_id_tag to another value (1-1023) ({Path.Combine(Config.StateDir, "locks", "backpack-tag-7.lock")} is locked)",
+            refused.Message);
+        using var bp2 = await AcquireAsync(OnBackpack("bp2", 8), TimeSpan.Zero); // bp2's instance lock was let go with the refusal
+        using var paper = await AcquireAsync("""{"name":"p","venue":"paper","symbol":"SOL_USDC","spotMarketMaking":{"spreadPct":"0.2"}}""", TimeSpan.Zero); // no tag
     }
 
     [Fact]
     public async Task AHolderThatLetsGoWithinTheWait_IsWaitedFor()
     {
-        var first = await AcquireAsync(TimeSpan.Zero);
-        var waiting = AcquireAsync(TimeSpan.FromSeconds(30));
+        var first = await AcquireAsync(OnBackpack("bot", 7), TimeSpan.Zero);
+        var waiting = AcquireAsync(OnBackpack("bot", 7), TimeSpan.FromSeconds(30));
         await Task.Delay(300);
         Assert.False(waiting.IsCompleted, "the lock is still held");
 

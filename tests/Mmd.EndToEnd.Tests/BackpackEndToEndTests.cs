@@ -332,7 +332,7 @@ public sealed class BackpackEndToEndTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task MmdRunOfAnInstanceItsDaemonRuns_IsRefused_BeforeItTouchesTheVenue_AndTheRunningWorkerQuotesOn()
+    public async Task MmdRunOfAnInstanceItsDaemonRuns_OrOfOneInItsClientIdTag_IsRefused_BeforeItTouchesTheVenue_AndTheRunningWorkerQuotesOn()
     {
         await using var venue = await EmulatorProcess.StartBackpackAsync();
         using var secretsDir = new TempDirectory();
@@ -345,8 +345,16 @@ public sealed class BackpackEndToEndTests(ITestOutputHelper output)
         // second worker would take the first one's quotes for its own (and cancel them at its stop) and quote beside them.
         using var second = MmdProcess.StartWithConfig(d.Dir.Path, d.ConfigPath, "run", "-f", d.Dir.Combine("bp.json"));
         Assert.True(await second.WaitForExitAsync(TimeSpan.FromSeconds(30)) == 5, second.Output);
-        Assert.Contains($"mmd run: exit code 5: another worker of instance 'bp' (pid {running.Pid}) runs on this state dir ", second.StandardError, StringComparison.Ordinal);
+        Assert.Contains($"mmd run: exit code 5: another worker of instance 'bp' (pid {running.Pid}) runs on this state dir: ", second.StandardError, StringComparison.Ordinal);
         Assert.DoesNotContain(", journal ", second.StandardOutput, StringComparison.Ordinal); // it stopped before it opened the journal or the venue
+
+        // Another instance numbering its orders in bp's client-id tag (derived from its name) is refused the same way.
+        var sameTag = d.Dir.Combine("other.json");
+        await File.WriteAllTextAsync(sameTag, SpecJson("other", tag: BackpackClientIds.DefaultTag("bp")));
+        using var third = MmdProcess.StartWithConfig(d.Dir.Path, d.ConfigPath, "run", "-f", sameTag);
+        Assert.True(await third.WaitForExitAsync(TimeSpan.FromSeconds(30)) == 5, third.Output);
+        Assert.Contains($"another worker on this state dir (instance 'bp', pid {running.Pid}) numbers its orders in Backpack's client-id tag {BackpackClientIds.DefaultTag("bp")}: ",
+            third.StandardError, StringComparison.Ordinal);
 
         var after = await d.WaitForAsync("bp", i => i.State == InstanceState.Running && i.Stats is { OpenBuyOrders: 2, OpenSellOrders: 2 }, "still quoting");
         Assert.Equal((running.Pid, running.Restarts), (after.Pid, after.Restarts));

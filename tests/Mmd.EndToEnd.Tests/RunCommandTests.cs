@@ -97,7 +97,7 @@ public class RunCommandTests
         Assert.Contains($"invalid  {dir.Combine("d-again.json")} (1 problem)\n  {dir.Combine("d-again.json")}:2: name: 'good' is also the name in {dir.Combine("a-good.json")}; "
             + "two instances cannot share a name\n", some.StandardOutput, StringComparison.Ordinal);
         Assert.Contains($"ok       {dir.Combine("e-bp1.json")} (bp1: perp_market_making on backpack SOL_USDC_PERP)", some.StandardOutput, StringComparison.Ordinal);
-        Assert.Contains($"invalid  {dir.Combine("f-bp2.json")} (1 problem)\n  {dir.Combine("f-bp2.json")}:2: backpack.client_id_tag: client-id tag 7 is already used by instance 'bp1'; ",
+        Assert.Contains($"invalid  {dir.Combine("f-bp2.json")} (1 problem)\n  {dir.Combine("f-bp2.json")}:2: backpack.client_id_tag: Backpack's client-id tag 7 is already used by instance 'bp1'; ",
             some.StandardOutput, StringComparison.Ordinal);
         Assert.EndsWith("6 specs: 2 valid, 4 invalid\n", some.StandardOutput, StringComparison.Ordinal);
 

@@ -14,7 +14,7 @@ public sealed record RunOutcome(int ExitCode, string Reason, int OrdersLeft);
 /// <summary>Runs one instance in this process until the duration ends or <c>stop</c> is requested.</summary>
 public static class InstanceRunner
 {
-    /// <summary>How long a run waits for the instance's lock: a worker that was just stopped lets go of it as it exits.</summary>
+    /// <summary>How long a run waits for its locks (<see cref="WorkerLocks"/>): a worker that was just stopped lets go as it exits.</summary>
     private static readonly TimeSpan LockWait = TimeSpan.FromSeconds(2);
 
     /// <param name="onEngine">Called once the engine exists (the worker reports its health and stats from it).</param>
@@ -40,12 +40,12 @@ public static class InstanceRunner
             shares.Held = (venue, wait) => RunLog.RequestsHeld(log, spec.Name, venue, wait.TotalSeconds);
         }
 
-        InstanceLock held;
+        WorkerLocks held;
         try
         {
-            held = await InstanceLock.AcquireAsync(config.WorkerLockPath(spec.Name), spec.Name, LockWait, time, opening);
+            held = await WorkerLocks.AcquireAsync(WorkerLocks.For(spec, config), spec.Name, LockWait, time, opening);
         }
-        catch (InstanceLock.HeldException ex)
+        catch (WorkerLocks.HeldException ex)
         {
             RunLog.AlreadyRunning(log, spec.Name, ex.Message);
             return new RunOutcome(ExitCodes.AlreadyRunning, ex.Message, 0);
@@ -54,7 +54,7 @@ public static class InstanceRunner
         {
             return StoppedBeforeItBegan(stopRequest);
         }
-        using var instanceLock = held;
+        using var locks = held;
 
         // The journal and the venue connection are opened side by side: each is a hundred milliseconds or more of a
         // restarted worker's way back to quoting, and neither needs the other.
