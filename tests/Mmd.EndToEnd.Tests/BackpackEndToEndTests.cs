@@ -139,12 +139,8 @@ public sealed class BackpackEndToEndTests(ITestOutputHelper output)
     [Fact]
     public async Task AStopWhileARestartedWorkerReconciles_CancelsTheKilledRunsQuotes_AndConfirmsTheBookFlat()
     {
-        await using var venue = await EmulatorProcess.StartBackpackAsync();
-        using var secretsDir = new TempDirectory();
-        await using var d = await StartDaemonAsync(venue, secretsDir);
-        var running = await StartQuotingAsync(d);
-        using var rest = Rest(venue);
-        await FourQuotesOnTheVenueAsync(rest);
+        await using var quoting = await QuotingAsync();
+        var (venue, d, running, rest) = quoting;
 
         // The killed worker's quotes stay on the venue; its successor's open-orders request, in its start-up
         // reconciliation, is answered 3 s late. (Frozen first, so the fault is left for the successor.)
@@ -167,12 +163,8 @@ public sealed class BackpackEndToEndTests(ITestOutputHelper output)
     [Fact]
     public async Task AStartWhileASweepCancelsAKilledWorkersQuotes_AbortsThatStop_AndAFreshWorkerQuotesOnceTheSweepHasEnded()
     {
-        await using var venue = await EmulatorProcess.StartBackpackAsync();
-        using var secretsDir = new TempDirectory();
-        await using var d = await StartDaemonAsync(venue, secretsDir);
-        var running = await StartQuotingAsync(d);
-        using var rest = Rest(venue);
-        await FourQuotesOnTheVenueAsync(rest);
+        await using var quoting = await QuotingAsync();
+        var (venue, d, running, rest) = quoting;
 
         // A frozen worker is killed at the stop timeout, and a sweep follows; its open-orders request is answered 3 s late,
         // which holds the sweep long enough to aim a start at it (a paper sweep lasts about a second).
@@ -209,12 +201,9 @@ public sealed class BackpackEndToEndTests(ITestOutputHelper output)
     [Fact]
     public async Task TheVenueDropsEveryStream_ThenLosesABookUpdate_TheSameWorkerReconnects_Resyncs_AndQuotesAgain_WithNoOrphanOrDuplicate()
     {
-        await using var venue = await EmulatorProcess.StartBackpackAsync();
-        using var secretsDir = new TempDirectory();
-        await using var d = await StartDaemonAsync(venue, secretsDir);
-        var running = await StartQuotingAsync(d);
+        await using var quoting = await QuotingAsync(fourQuotes: false);
+        var (venue, d, running, rest) = quoting;
         using var http = new HttpClient();
-        using var rest = Rest(venue);
         async Task<string> LogsAsync() => (await d.MmctlAsync("logs", "bp")).StandardOutput;
         async Task QuotingAgainAsync(string what)
         {
@@ -334,12 +323,8 @@ public sealed class BackpackEndToEndTests(ITestOutputHelper output)
     [Fact]
     public async Task MmdRunOfAnInstanceItsDaemonRuns_OrOfOneInItsClientIdTag_IsRefused_BeforeItTouchesTheVenue_AndTheRunningWorkerQuotesOn()
     {
-        await using var venue = await EmulatorProcess.StartBackpackAsync();
-        using var secretsDir = new TempDirectory();
-        await using var d = await StartDaemonAsync(venue, secretsDir);
-        var running = await StartQuotingAsync(d);
-        using var rest = Rest(venue);
-        await FourQuotesOnTheVenueAsync(rest);
+        await using var quoting = await QuotingAsync();
+        var (venue, d, running, rest) = quoting;
 
         // The same spec run by hand with the daemon's configuration: the same journal, client id prefix and account. A
         // second worker would take the first one's quotes for its own (and cancel them at its stop) and quote beside them.
@@ -402,8 +387,45 @@ public sealed class BackpackEndToEndTests(ITestOutputHelper output)
     private static Task<DaemonUnderTest> StartDaemonAsync(EmulatorProcess venue, TempDirectory secretsDir, bool quickRestarts = false) =>
         BackpackDaemon.StartAsync(venue, secretsDir, quickRestarts);
 
-    private static Task FourQuotesOnTheVenueAsync(BackpackRestClient rest) =>
-        Until.TrueAsync(async () => (await rest.GetOpenOrdersAsync(Symbol, CancellationToken.None)).Length == 4, "the venue holds the four quotes", TimeSpan.FromSeconds(30));
+    /// <summary>The emulator, a daemon on it, the "bp" instance quoting, and a client of the venue; disposed in reverse.</summary>
+    private sealed record Quoting(EmulatorProcess Venue, DaemonUnderTest Daemon, Instance Running, BackpackRestClient Rest, TempDirectory SecretsDir) : IAsyncDisposable
+    {
+        public void Deconstruct(out EmulatorProcess venue, out DaemonUnderTest daemon, out Instance running, out BackpackRestClient rest) =>
+            (venue, daemon, running, rest) = (Venue, Daemon, Running, Rest);
+
+        public async ValueTask DisposeAsync()
+        {
+            Rest.Dispose();
+            await Daemon.DisposeAsync();
+            SecretsDir.Dispose();
+            await Venue.DisposeAsync();
+        }
+    }
+
+    /// <param name="fourQuotes">Also wait until the venue lists the four quotes (the instance's stats count them sooner).</param>
+    private static async Task<Quoting> QuotingAsync(bool fourQuotes = true)
+    {
+        var venue = await EmulatorProcess.StartBackpackAsync();
+        var secretsDir = new TempDirectory();
+        DaemonUnderTest? d = null;
+        try
+        {
+            d = await StartDaemonAsync(venue, secretsDir);
+            var quoting = new Quoting(venue, d, await StartQuotingAsync(d), Rest(venue), secretsDir);
+            if (fourQuotes)
+                await Until.TrueAsync(async () => (await quoting.Rest.GetOpenOrdersAsync(Symbol, CancellationToken.None)).Length == 4, "the venue holds the four quotes",
+                    TimeSpan.FromSeconds(30));
+            return quoting;
+        }
+        catch
+        {
+            // No process may outlive a failed set-up.
+            if (d is not null) await d.DisposeAsync();
+            secretsDir.Dispose();
+            await venue.DisposeAsync();
+            throw;
+        }
+    }
 
     /// <summary>`mmctl start -f` of the "bp" spec; returns once it runs with its two quotes a side.</summary>
     private static async Task<Instance> StartQuotingAsync(DaemonUnderTest d)
