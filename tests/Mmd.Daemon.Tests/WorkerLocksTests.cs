@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using Mmd.Configuration;
 using Mmd.TestKit;
 using Mmd.Worker;
@@ -17,10 +18,10 @@ public sealed class WorkerLocksTests : IDisposable
     private static string OnBackpack(string name, uint tag) =>
         $$$"""{"name":"{{{name}}}","venue":"backpack","symbol":"SOL_USDC_PERP","perpMarketMaking":{"spreadPct":"0.2","maxPosition":"1"},"backpack":{"clientIdTag":{{{tag}}}}}""";
 
-    private Task<WorkerLocks> AcquireAsync(string json, TimeSpan wait)
+    private Task<WorkerLocks> AcquireAsync(string json, TimeSpan wait, TimeProvider? time = null)
     {
         var spec = Valid(json);
-        return WorkerLocks.AcquireAsync(WorkerLocks.For(spec, Config), spec.Name, wait, TimeProvider.System, CancellationToken.None);
+        return WorkerLocks.AcquireAsync(WorkerLocks.For(spec, Config), spec.Name, wait, time ?? TimeProvider.System, CancellationToken.None);
     }
 
     [Fact]
@@ -50,14 +51,22 @@ public sealed class WorkerLocksTests : IDisposable
     }
 
     [Fact]
-    public async Task AHolderThatLetsGoWithinTheWait_IsWaitedFor()
+    public async Task AHolderThatLetsGoWithinTheWait_IsWaitedFor_OneThatDoesNot_IsRefusedAtItsEnd()
     {
+        // The clock is stepped a retry at a time (100 ms) until the waiting side has what it waits for.
+        var time = new FakeTimeProvider();
         var first = await AcquireAsync(OnBackpack("bot", 7), TimeSpan.Zero);
-        var waiting = AcquireAsync(OnBackpack("bot", 7), TimeSpan.FromSeconds(30));
-        await Task.Delay(300);
+        var waiting = AcquireAsync(OnBackpack("bot", 7), TimeSpan.FromSeconds(2), time);
+        for (var i = 0; i < 10; i++) time.Advance(TimeSpan.FromMilliseconds(100)); // 1 s of the 2 s wait, the lock held
         Assert.False(waiting.IsCompleted, "the lock is still held");
 
         first.Dispose(); // the worker that held it exits
-        using var second = await waiting.DefaultTimeout();
+        await Until.TrueAsync(() => { time.Advance(TimeSpan.FromMilliseconds(100)); return waiting.IsCompleted; }, "the lock taken once let go");
+        using var second = await waiting;
+
+        var refused = AcquireAsync(OnBackpack("bot", 7), TimeSpan.FromSeconds(2), time);
+        await Until.TrueAsync(() => { time.Advance(TimeSpan.FromMilliseconds(100)); return refused.IsCompleted; }, "the wait over");
+        await Assert.ThrowsAsync<WorkerLocks.HeldException>(() => refused);
+        Assert.True(time.GetUtcNow() - time.Start >= TimeSpan.FromSeconds(3), "it waited its 2 s first"); // 1 s before, 2 s of this wait
     }
 }

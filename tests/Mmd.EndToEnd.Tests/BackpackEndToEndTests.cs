@@ -324,7 +324,7 @@ public sealed class BackpackEndToEndTests(ITestOutputHelper output)
     public async Task MmdRunOfAnInstanceItsDaemonRuns_OrOfOneInItsClientIdTag_IsRefused_BeforeItTouchesTheVenue_AndTheRunningWorkerQuotesOn()
     {
         await using var quoting = await QuotingAsync();
-        var (venue, d, running, rest) = quoting;
+        var (_, d, running, rest) = quoting;
 
         // The same spec run by hand with the daemon's configuration: the same journal, client id prefix and account. A
         // second worker would take the first one's quotes for its own (and cancel them at its stop) and quote beside them.
@@ -343,7 +343,7 @@ public sealed class BackpackEndToEndTests(ITestOutputHelper output)
 
         var after = await d.WaitForAsync("bp", i => i.State == InstanceState.Running && i.Stats is { OpenBuyOrders: 2, OpenSellOrders: 2 }, "still quoting");
         Assert.Equal((running.Pid, running.Restarts), (after.Pid, after.Restarts));
-        Assert.Equal(4, (await rest.GetOpenOrdersAsync(Symbol, CancellationToken.None).DefaultTimeout()).Length);
+        await quoting.FourQuotesAsync(); // the worker's own, still resting (or replaced by it)
 
         // Once the daemon's worker has stopped, the same run goes ahead (for two seconds: its duration) and ends flat.
         Assert.Equal(0, (await d.MmctlAsync("stop", "bp")).ExitCode);
@@ -393,6 +393,10 @@ public sealed class BackpackEndToEndTests(ITestOutputHelper output)
         public void Deconstruct(out EmulatorProcess venue, out DaemonUnderTest daemon, out Instance running, out BackpackRestClient rest) =>
             (venue, daemon, running, rest) = (Venue, Daemon, Running, Rest);
 
+        /// <summary>Until the venue lists the four quotes (the instance's stats count them sooner).</summary>
+        public Task FourQuotesAsync() =>
+            Until.TrueAsync(async () => (await Rest.GetOpenOrdersAsync(Symbol, CancellationToken.None)).Length == 4, "the venue holds the four quotes", TimeSpan.FromSeconds(30));
+
         public async ValueTask DisposeAsync()
         {
             Rest.Dispose();
@@ -402,7 +406,7 @@ public sealed class BackpackEndToEndTests(ITestOutputHelper output)
         }
     }
 
-    /// <param name="fourQuotes">Also wait until the venue lists the four quotes (the instance's stats count them sooner).</param>
+    /// <param name="fourQuotes">Also wait until the venue lists the four quotes (<see cref="Quoting.FourQuotesAsync"/>).</param>
     private static async Task<Quoting> QuotingAsync(bool fourQuotes = true)
     {
         var venue = await EmulatorProcess.StartBackpackAsync();
@@ -412,9 +416,7 @@ public sealed class BackpackEndToEndTests(ITestOutputHelper output)
         {
             d = await StartDaemonAsync(venue, secretsDir);
             var quoting = new Quoting(venue, d, await StartQuotingAsync(d), Rest(venue), secretsDir);
-            if (fourQuotes)
-                await Until.TrueAsync(async () => (await quoting.Rest.GetOpenOrdersAsync(Symbol, CancellationToken.None)).Length == 4, "the venue holds the four quotes",
-                    TimeSpan.FromSeconds(30));
+            if (fourQuotes) await quoting.FourQuotesAsync();
             return quoting;
         }
         catch

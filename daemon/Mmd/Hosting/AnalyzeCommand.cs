@@ -16,7 +16,11 @@ public static class AnalyzeCommand
     {
         var symbol = new Option<string>("--symbol") { Description = "The venue's symbol, e.g. SOL_USDC (mmd markets lists them)", Required = true };
         var interval = new Option<string>("--interval") { Description = $"The candles' interval: {CandleIntervals.Names} (default 15m, as the seed)", DefaultValueFactory = _ => MarketAnalysis.DefaultInterval };
-        var count = new Option<int>("--candles") { Description = "How many closed candles (50-1000; default 100)", DefaultValueFactory = _ => MarketAnalysis.DefaultCandles };
+        var count = new Option<int>("--candles")
+        {
+            Description = $"How many closed candles ({MarketAnalysis.MinCandles}-{MarketAnalysis.MaxCandles}; default {MarketAnalysis.DefaultCandles})",
+            DefaultValueFactory = _ => MarketAnalysis.DefaultCandles,
+        };
         var options = new VenueReadOptions("The venue (one; the paper venue's market lives inside each instance)");
         var command = new Command("analyze", "A symbol's trend, volatility and book on a venue now, and the spread, levels and rebalance to start a market maker with (public data: no credentials needed). Reads only.");
         foreach (var o in options.All.Prepend(count).Prepend(interval).Prepend(symbol)) command.Options.Add(o);
@@ -25,7 +29,7 @@ public static class AnalyzeCommand
             if (CandleIntervals.Parse(result.GetValue(interval)!) is not { } width)
                 return RunCommand.Fail($"mmd analyze: --interval '{result.GetValue(interval)}' is not one of {CandleIntervals.Names}");
             var candles = result.GetValue(count);
-            if (candles is < MarketAnalysis.MinCandles or > MarketAnalysis.MaxCandles) return RunCommand.Fail($"mmd analyze: --candles {candles} is out of range (50-1000: the long average is of 50)");
+            if (candles is < MarketAnalysis.MinCandles or > MarketAnalysis.MaxCandles) return RunCommand.Fail($"mmd analyze: --candles {candles} is out of range ({MarketAnalysis.MinCandles}-{MarketAnalysis.MaxCandles}: the long average is of {MarketAnalysis.Averages[^1]})");
             if (options.OneLiveVenue(result, "analyze", CandlesCommand.NoPaperHistory) is not { } venue) return ExitCodes.InvalidInput;
             if (options.Load(result, "analyze") is not { } loaded) return ExitCodes.InvalidInput;
             var (config, secrets) = loaded;
