@@ -83,8 +83,8 @@ internal sealed class EngineHarness : IAsyncDisposable
     }
 
     /// <summary>
-    /// The engine has acted on everything (twice in a row, so an event the venue is about to deliver is not missed) and
-    /// every order it wants rests on the venue; or the run has ended.
+    /// The venue's streams have handed the engine every event sent and the engine has acted on everything (twice in a row,
+    /// so an event between the two is not missed), and every order it wants rests on the venue; or the run has ended.
     /// </summary>
     public Task SettledAsync(TimeSpan? poll = null)
     {
@@ -92,7 +92,9 @@ internal sealed class EngineHarness : IAsyncDisposable
         return Until.TrueAsync(() =>
         {
             if (Engine.State is EngineState.Stopping or EngineState.Stopped) return true;
-            if (!Engine.Quiescent) { quietChecks = 0; return false; }
+            // An event still in a stream's channel is not in the engine's queue yet: on a busy machine the stream's reader
+            // may take longer than a poll to be scheduled, and the engine looks idle meanwhile.
+            if (Exchange.Undelivered > 0 || !Engine.Quiescent) { quietChecks = 0; return false; }
             return ++quietChecks >= 2;
         }, "the engine settles", poll: poll);
     }

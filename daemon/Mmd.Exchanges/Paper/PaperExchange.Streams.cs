@@ -39,6 +39,18 @@ public sealed partial class PaperExchange
         }
     }
 
+    /// <summary>
+    /// Events sent to open streams that their readers have not taken yet: an in-process client that has acted on all it
+    /// took is caught up once this is zero.
+    /// </summary>
+    public int Undelivered
+    {
+        get
+        {
+            lock (_gate) return _bookSubscribers.Sum(s => s.Channel.Reader.Count) + _accountSubscribers.Sum(s => s.Channel.Reader.Count);
+        }
+    }
+
     /// <summary>The published book now, with the sequence number of the last delta it includes.</summary>
     public BookSnapshotEvent BookSnapshot(string symbol)
     {
