@@ -92,12 +92,16 @@ internal sealed class EngineHarness : IAsyncDisposable
         return Until.TrueAsync(() =>
         {
             if (Engine.State is EngineState.Stopping or EngineState.Stopped) return true;
-            // An event still in a stream's channel is not in the engine's queue yet: on a busy machine the stream's reader
-            // may take longer than a poll to be scheduled, and the engine looks idle meanwhile.
-            if (Exchange.Undelivered > 0 || !Engine.Quiescent) { quietChecks = 0; return false; }
+            if (!CaughtUp) { quietChecks = 0; return false; }
             return ++quietChecks >= 2;
         }, "the engine settles", poll: poll);
     }
+
+    /// <summary>
+    /// The engine is idle with nothing of the venue's still on its way to it (an event still in a stream's channel is
+    /// not in the engine's queue yet: on a busy machine the stream's reader may take longer than a poll to run).
+    /// </summary>
+    public bool CaughtUp => Exchange.Undelivered == 0 && Engine.Quiescent;
 
     /// <summary>Waits for a condition while fake time moves on (5 ms a check unless told), so rate windows and timers advance.</summary>
     public Task WaitAsync(Func<bool> condition, string what, TimeSpan? step = null) =>

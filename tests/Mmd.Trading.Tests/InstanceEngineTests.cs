@@ -112,7 +112,7 @@ public class InstanceEngineTests
         _ = h.Start();
         await h.QuotingAsync();
         // Every placement's answer handled first, so no event but the fill's can refresh the stats after the advance.
-        await Until.TrueAsync(() => h.Engine.Quiescent, "the engine is idle");
+        await Until.TrueAsync(() => h.CaughtUp, "the engine is idle");
         h.Time.Advance(TimeSpan.FromMilliseconds(200)); // past the 100 ms stats refresh, well before the 1 s housekeeping tick
         // Another account's bid below ours changes the book: that event refreshes the stats at this instant, so the fill
         // that follows comes within the 100 ms refresh period (fake time stands still from here).
@@ -650,7 +650,7 @@ public class InstanceEngineTests
     private static async Task NextQuietMarkAsync(EngineHarness h, ScriptedConnector scripted, Task run)
     {
         var next = scripted.AliveMarks + 1;
-        await h.WaitAsync(() => (scripted.AliveMarks >= next && h.Engine.Quiescent) || run.IsCompleted, $"quiet mark {next} taken", TimeSpan.FromMilliseconds(250));
+        await h.WaitAsync(() => (scripted.AliveMarks >= next && h.CaughtUp) || run.IsCompleted, $"quiet mark {next} taken", TimeSpan.FromMilliseconds(250));
         Assert.False(run.IsCompleted, run.Exception?.ToString());
     }
 
@@ -695,7 +695,7 @@ public class InstanceEngineTests
         await ElapseUntilAsync(started + TimeSpan.FromSeconds(50));
         var first = Quotes();
         h.Exchange.SetMid(EngineHarness.Symbol, h.Exchange.Mid(EngineHarness.Symbol)!.Value + 1m); // every quote moves
-        await Until.TrueAsync(() => Quotes() is { Count: 6 } q && !q.Overlaps(first) && h.Engine.Quiescent, "every quote was replaced");
+        await Until.TrueAsync(() => Quotes() is { Count: 6 } q && !q.Overlaps(first) && h.CaughtUp, "every quote was replaced");
         var moved = Quotes();
         var movedAt = h.Time.GetUtcNow();
 

@@ -80,7 +80,7 @@ public class LatencyFiguresTests
         Volatile.Write(ref holdingPlaces, false);
         holdPlaces.SetResult();
         await h.QuotingAsync();
-        await Until.TrueAsync(() => h.Engine.Quiescent, "the engine has the six answers");
+        await Until.TrueAsync(() => h.CaughtUp, "the engine has the six answers");
         await h.StatsAsync(s => s.Latency!.Place.Samples == 6, "the answers are in the figures");
         var first = h.Engine.LatestStats!.Latency!;
         Assert.Equal(new LatencySummary(1, Ms(3), Ms(3), Ms(3)), first.Reaction);
@@ -96,7 +96,7 @@ public class LatencyFiguresTests
         h.Time.Advance(Ms(11));
         Volatile.Write(ref holdingCancels, false);
         holdCancels.SetResult();
-        await Until.TrueAsync(() => h.Engine.Quiescent, "the engine has the cancels' answers (and the new quotes')");
+        await Until.TrueAsync(() => h.CaughtUp, "the engine has the cancels' answers (and the new quotes')");
         await h.StatsAsync(s => s.Latency!.Cancel.Samples == 6, "the cancels' answers are in the figures");
         var requote = h.Engine.LatestStats!.Latency!;
         Assert.Equal(new LatencySummary(6, Ms(11), Ms(11), Ms(11)), requote.Cancel);
