@@ -611,6 +611,53 @@ public class InstanceEngineTests
     }
 
     [Fact]
+    public async Task AnOrderWithOurPrefixThatNoRunOfOursPlaced_TripsTheKillSwitch_AndIsLeftToItsOwner_ItsFillsNotOurs()
+    {
+        // Another process trades as "mm" on this account (a worker of the same spec on another state dir): its order
+        // carries our prefix, but neither this run nor the journal placed it. Taken for a stray, it was cancelled, and
+        // the other cancelled ours in turn; each counted the other's fills as its own.
+        await using var h = new EngineHarness();
+        _ = h.Start();
+        await h.QuotingAsync();
+        var price = h.OurBestBid() - 10 * Sol.TickSize;
+        Assert.Equal(CommandOutcome.Accepted, h.Exchange.Place(h.Name, new PlaceOrderRequest(EngineHarness.Symbol, "mm_other1", Side.Buy, OrderType.Limit,
+            TimeInForce.Gtc, price, 0.5m)).Outcome);
+
+        await h.StatsAsync(s => s.KillSwitchTripped, "the kill switch trips");
+        Assert.StartsWith($"order mm_other1 (Buy 0.5 @ {price}) carries this instance's client-id prefix, but no run of it placed it",
+            h.Engine.LatestStats!.KillSwitchReason, StringComparison.Ordinal);
+        await h.WaitAsync(() => h.OpenOrders().Count == 1, "our quotes pulled");
+        Assert.Equal("mm_other1", Assert.Single(h.OpenOrders()).ClientOrderId); // left to its owner
+
+        // The market sells through it: the other's fill, not in our journal or figures.
+        var sweep = h.Exchange.Levels(EngineHarness.Symbol, Side.Buy, 50).Where(l => l.Price >= price).Sum(l => l.Quantity);
+        Assert.Equal(CommandOutcome.Accepted, h.Exchange.Place("taker", new PlaceOrderRequest(EngineHarness.Symbol, "x1", Side.Sell, OrderType.Limit, TimeInForce.Ioc, price, sweep)).Outcome);
+        Assert.Contains(h.Exchange.Fills(h.Name, EngineHarness.Symbol, DateTimeOffset.MinValue), f => f.ClientOrderId == "mm_other1");
+        await h.SettledAsync();
+        var result = await h.StopAsync();
+        Assert.Empty(h.Journal.Fills);
+        Assert.Equal((0, 0m), (result.FinalStats.Session.Fills, result.FinalStats.Session.Position));
+    }
+
+    [Fact]
+    public async Task AnOpenReportOfAnOrderOnlyTheJournalKnows_IsCancelledAsAStray_WithoutTrippingTheKillSwitch()
+    {
+        // An order of an earlier run (in the journal, ended there, so this run does not track it) reported open: ours, so
+        // a stray to cancel, not another process's.
+        var journal = new InMemoryTradingJournal();
+        await using var h = new EngineHarness(journal: journal);
+        _ = h.Start();
+        await h.QuotingAsync();
+        var earlier = Tracked("mm_old1", Side.Buy, h.OurBestBid() - 10 * Sol.TickSize, OrderStatus.Cancelled);
+        await journal.SaveOrdersAsync([earlier], CancellationToken.None);
+        Assert.Equal(CommandOutcome.Accepted, h.Exchange.Place(h.Name, earlier.ToRequest()).Outcome);
+
+        await h.WaitAsync(() => h.OpenOrders().Count == 6 && h.OpenOrders().All(o => o.ClientOrderId != "mm_old1"), "the stray is cancelled");
+        await h.SettledAsync();
+        Assert.False(h.Engine.LatestStats!.KillSwitchTripped, h.Engine.LatestStats.KillSwitchReason);
+    }
+
+    [Fact]
     public async Task BookGap_Resubscribes_AndKeepsQuoting()
     {
         await using var h = new EngineHarness();

@@ -345,6 +345,31 @@ public sealed partial class InstanceEngine
         SendStrayCancel(leg, report);
     }
 
+    /// <summary>
+    /// An open order with our client-id prefix that this run does not track and the journal does not hold was placed by
+    /// another process: every order of this instance is journaled before it is sent, an earlier run's (even one that
+    /// reached the venue late) included. Two workers of one instance on one account (two state dirs, two machines) would
+    /// each count the other's fills as their own and cancel the other's quotes, on and on. Instead the kill switch trips
+    /// (quotes pulled, no new exposure; it holds across the supervisor's restarts), and the other's orders are left to it,
+    /// their fills not counted here. True when the order is such a one.
+    /// </summary>
+    private async Task<bool> PlacedElsewhereAsync(MarketLeg leg, VenueOrder report)
+    {
+        if (report.ClientOrderId is not { } id || report.Symbol != leg.Symbol || !leg.Tracker.Owns(id)) return false;
+        if (leg.IsForeign(id)) return true;
+        if (report.Status is not (VenueOrderStatus.Open or VenueOrderStatus.PartiallyFilled) || leg.Strays.ContainsKey(id)) return false;
+        OrderPurpose? journaled;
+        try { journaled = await leg.Journal.LoadOrderPurposeAsync(id, CancellationToken.None); }
+        catch (Exception ex) when (ex is not OperationCanceledException) { return false; } // unread: taken for a stray, as before
+        if (journaled is not null) return false;
+        leg.MarkForeign(id);
+        if (!_risk.KillSwitchTripped)
+            _risk.Latch($"order {id} ({report.Side} {report.Quantity} @ {report.Price}) carries this instance's client-id prefix, but no run of it " +
+                $"placed it (it is not in its journal): another process trades as '{_options.InstanceName}' on this account (a worker on another " +
+                "state dir or machine?); its orders are left to it. Stop it, then restart this instance");
+        return true;
+    }
+
     private void SendStrayCancel(MarketLeg leg, VenueOrder stray)
     {
         if (!leg.StrayCancelsInFlight.Add(stray.ClientOrderId!)) return;

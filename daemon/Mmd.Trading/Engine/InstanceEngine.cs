@@ -346,6 +346,7 @@ public sealed partial class InstanceEngine : IDisposable
                 return await ApplyFillAsync(account.Leg, fill.Fill, cancellationToken) ? StrategyTrigger.Fill : null;
             case AccountEventArrived { Event: OrderUpdateEvent update } account:
                 var updated = account.Leg.Tracker.ApplyVenueOrder(update.Order, now);
+                if (updated is null && await PlacedElsewhereAsync(account.Leg, update.Order)) return StrategyTrigger.OrderUpdate; // the kill switch pulls the quotes
                 CancelIfStray(account.Leg, update.Order, updated);
                 return updated is null ? null : StrategyTrigger.OrderUpdate;
             case AccountEventArrived { Event: AccountResyncRequiredEvent resync } account:
@@ -422,7 +423,7 @@ public sealed partial class InstanceEngine : IDisposable
 
     private async ValueTask<bool> ApplyFillAsync(MarketLeg leg, VenueFill fill, CancellationToken cancellationToken)
     {
-        if (!leg.Tracker.Owns(fill.ClientOrderId)) return false;
+        if (!leg.Tracker.Owns(fill.ClientOrderId) || leg.IsForeign(fill.ClientOrderId!)) return false;
         if (!leg.Tracker.ApplyFill(fill, _time.GetUtcNow(), out var order)) return false;
         var purpose = await leg.PurposeOfAsync(order, fill);
         if (!await leg.Journal.RecordFillAsync(fill, purpose, CancellationToken.None)) return false; // counted: never cut short (ITradingJournal)
@@ -729,7 +730,11 @@ public sealed partial class InstanceEngine : IDisposable
     {
         var now = _time.GetUtcNow();
         foreach (var report in await leg.Connector.GetOpenOrdersAsync(leg.Symbol, cancellationToken))
-            CancelIfStray(leg, report, leg.Tracker.ApplyVenueOrder(report, now));
+        {
+            var tracked = leg.Tracker.ApplyVenueOrder(report, now);
+            if (tracked is null && await PlacedElsewhereAsync(leg, report)) continue;
+            CancelIfStray(leg, report, tracked);
+        }
         foreach (var fill in await leg.Connector.GetFillsAsync(leg.Symbol, _sessionStart.AddMinutes(-1), cancellationToken))
             await ApplyFillAsync(leg, fill, cancellationToken);
         // Orders we think are working but the venue no longer lists: ask about each.
