@@ -353,6 +353,50 @@ public sealed class BackpackEndToEndTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task TheSameInstanceUnderADaemonOnAnotherStateDir_IsSeenByItsOrders_AndHalts_LeavingTheFirstWorkersOrdersAlone()
+    {
+        await using var quoting = await QuotingAsync();
+        var (venue, d, running, rest) = quoting;
+
+        // The same spec under a second daemon with a state dir of its own, on the same account: no lock of one state dir
+        // sees the other. Its start-up takes the first worker's quotes for strays of an earlier run (they are not in its
+        // journal) and cancels them; the first quotes again. Before, each then cancelled the other's quotes on sight,
+        // on and on, and counted the other's fills as its own.
+        using var twinSecrets = new TempDirectory();
+        await using var twin = await StartDaemonAsync(venue, twinSecrets);
+        var spec = twin.Dir.Combine("bp.json");
+        await File.WriteAllTextAsync(spec, SpecJson("bp"));
+        var start = await twin.MmctlAsync("start", "-f", spec);
+        Assert.True(start.ExitCode == 0, start.ToString());
+
+        // The second sees the first's new quotes, which carry its prefix and are in no journal of its: it halts.
+        const string Reason = "carries this instance's client-id prefix, but no run of it placed it (it is not in its journal): another process trades as 'bp' on this account";
+        var halted = await twin.WaitForAsync("bp", i => i.State == InstanceState.Running && i.Stats is { KillSwitchTripped: true, OpenBuyOrders: 0, OpenSellOrders: 0 } s
+            && s.KillSwitchReason.Contains(Reason, StringComparison.Ordinal), "the second worker halts", TimeSpan.FromSeconds(60));
+        Assert.Equal(0u, halted.Restarts); // a halt, not a crash
+        var status = await twin.MmctlAsync("status", "bp");
+        Assert.Contains(Reason, status.StandardOutput.ReplaceLineEndings(" "), StringComparison.Ordinal);
+
+        // From then on the first worker's orders are left alone: it quotes on, requoting as the market moves (or, had it
+        // seen one of the second's quotes first, it halted the same way); it is never restarted.
+        const string Stray = "rests on the venue but is not one this run is working";
+        static int Count(string text, string what) => text.Split(what).Length - 1;
+        var straysCancelled = Count((await twin.MmctlAsync("logs", "bp")).StandardOutput, Stray);
+        var first = await d.GetAsync("bp");
+        if (!first.Stats.KillSwitchTripped)
+            await d.WaitForAsync("bp", i => i.Stats.OrdersPlaced > first.Stats.OrdersPlaced + 2 || i.Stats.KillSwitchTripped, "the first worker requotes", TimeSpan.FromSeconds(60));
+        Assert.Equal(straysCancelled, Count((await twin.MmctlAsync("logs", "bp")).StandardOutput, Stray));
+        first = await d.GetAsync("bp");
+        Assert.Equal((InstanceState.Running, running.Pid, 0u), (first.State, first.Pid, first.Restarts));
+        var second = await twin.GetAsync("bp");
+        Assert.Equal((halted.Pid, 0u, true), (second.Pid, second.Restarts, second.Stats.KillSwitchTripped));
+
+        Assert.Equal(0, (await d.MmctlAsync("stop", "bp")).ExitCode);
+        Assert.Equal(0, (await twin.MmctlAsync("stop", "bp")).ExitCode);
+        Assert.Empty(await rest.GetOpenOrdersAsync(Symbol, CancellationToken.None).DefaultTimeout());
+    }
+
+    [Fact]
     public async Task SecondInstanceWithTheSameClientIdTag_IsRefused_NamingTheField()
     {
         await using var venue = await EmulatorProcess.StartBackpackAsync();
