@@ -222,7 +222,7 @@ public sealed class BackpackEndToEndTests(ITestOutputHelper output)
         await QuotingAgainAsync("after the drop");
         Assert.Contains("account stream asked for a resync (account stream subscribed)", await LogsAsync(), StringComparison.Ordinal); // what the cut may have hidden is read back
 
-        static int Gaps(string logs) => logs.Split("gap at sequence").Length - 1;
+        static int Gaps(string logs) => logs.AsSpan().Count("gap at sequence");
         var gapsBefore = Gaps(await LogsAsync());
         (await http.PostAsync(new Uri(venue.RestUrl + "/_emulator/book-gap?symbol=" + Symbol), null)).EnsureSuccessStatusCode();
         await Until.TrueAsync(async () => Gaps(await LogsAsync()) > gapsBefore, "the lost update is seen as a gap", TimeSpan.FromSeconds(60));
@@ -380,12 +380,12 @@ public sealed class BackpackEndToEndTests(ITestOutputHelper output)
         // From then on the first worker's orders are left alone: it quotes on, requoting as the market moves (or, had it
         // seen one of the second's quotes first, it halted the same way); it is never restarted.
         const string Stray = "rests on the venue but is not one this run is working";
-        static int Count(string text, string what) => text.Split(what).Length - 1;
-        var straysCancelled = Count((await twin.MmctlAsync("logs", "bp")).StandardOutput, Stray);
+        async Task<int> StraysCancelledAsync() => (await twin.MmctlAsync("logs", "bp")).StandardOutput.AsSpan().Count(Stray);
+        var straysCancelled = await StraysCancelledAsync();
         var first = await d.GetAsync("bp");
         if (!first.Stats.KillSwitchTripped)
             await d.WaitForAsync("bp", i => i.Stats.OrdersPlaced > first.Stats.OrdersPlaced + 2 || i.Stats.KillSwitchTripped, "the first worker requotes", TimeSpan.FromSeconds(60));
-        Assert.Equal(straysCancelled, Count((await twin.MmctlAsync("logs", "bp")).StandardOutput, Stray));
+        Assert.Equal(straysCancelled, await StraysCancelledAsync());
         first = await d.GetAsync("bp");
         Assert.Equal((InstanceState.Running, running.Pid, 0u), (first.State, first.Pid, first.Restarts));
         var second = await twin.GetAsync("bp");

@@ -6,6 +6,7 @@ using Mmd.Exchanges.Shared;
 using Mmd.Trading.Execution;
 using Mmd.Trading.Primitives;
 using static Mmd.Exchanges.Aster.AsterMapping;
+using Mmd.Trading.Collections;
 
 namespace Mmd.Exchanges.Aster;
 
@@ -294,8 +295,7 @@ public sealed class AsterConnector : IExchangeConnector, ICandleHistory, IShared
         var keeping = KeepAliveAsync(keepAlive.Token);
         // Whatever happened before the stream opened is read back over REST.
         yield return new AccountResyncRequiredEvent("account stream connected", _time.GetUtcNow());
-        var seenTrades = new HashSet<long>();
-        var tradeOrder = new Queue<long>();
+        var seenTrades = new RecentSet<long>(10_000);
         await foreach (var message in socket.Messages.ReadAllAsync(cancellationToken).ConfigureAwait(false))
         {
             if (keeping.IsFaulted) throw new InvalidOperationException("the listen key could not be kept alive", keeping.Exception!.InnerException);
@@ -311,8 +311,6 @@ public sealed class AsterConnector : IExchangeConnector, ICandleHistory, IShared
             if (o.ExecutionType == "TRADE" && seenTrades.Add(o.TradeId))
             {
                 // The venue may repeat an event; a trade is reported once (the tracker checks too).
-                tradeOrder.Enqueue(o.TradeId);
-                if (tradeOrder.Count > 10_000) seenTrades.Remove(tradeOrder.Dequeue());
                 yield return new FillEvent(new VenueFill(o.TradeId.ToString(CultureInfo.InvariantCulture), o.OrderId.ToString(CultureInfo.InvariantCulture),
                     o.ClientOrderId, o.Symbol, SideOf(o.Side), o.LastFilledPrice, o.LastFilledQuantity, o.Commission ?? 0m, o.CommissionAsset ?? "", o.IsMaker,
                     FromMillis(o.TradeTime)), time);

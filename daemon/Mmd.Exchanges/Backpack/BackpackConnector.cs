@@ -6,6 +6,7 @@ using Mmd.Trading.Execution;
 using Mmd.Trading.Orders;
 using Mmd.Trading.Primitives;
 using static Mmd.Exchanges.Backpack.BackpackMapping;
+using Mmd.Trading.Collections;
 
 namespace Mmd.Exchanges.Backpack;
 
@@ -240,8 +241,7 @@ public sealed class BackpackConnector : IExchangeConnector, ICandleHistory, ISha
             cancellationToken).ConfigureAwait(false);
         // Whatever happened before the subscription took effect is read back over REST.
         yield return new AccountResyncRequiredEvent("account stream subscribed", _time.GetUtcNow());
-        var seenTrades = new HashSet<long>();
-        var tradeOrder = new Queue<long>();
+        var seenTrades = new RecentSet<long>(10_000);
         await foreach (var message in socket.Messages.ReadAllAsync(cancellationToken).ConfigureAwait(false))
         {
             if (message.Stream is null || !message.Stream.StartsWith("account.orderUpdate", StringComparison.Ordinal)) continue;
@@ -252,8 +252,6 @@ public sealed class BackpackConnector : IExchangeConnector, ICandleHistory, ISha
                 // The venue may repeat an event after a reconnect; a trade is reported once (the tracker checks too).
                 if (seenTrades.Add(tradeId))
                 {
-                    tradeOrder.Enqueue(tradeId);
-                    if (tradeOrder.Count > 10_000) seenTrades.Remove(tradeOrder.Dequeue());
                     yield return new FillEvent(new VenueFill(tradeId.ToString(CultureInfo.InvariantCulture), u.OrderId, _ids.FromWire(u.ClientId), u.Symbol,
                         SideOf(u.Side), u.FillPrice ?? 0m, u.FillQuantity ?? 0m, u.Fee ?? 0m, u.FeeSymbol ?? "", u.IsMaker ?? false, time), time);
                 }

@@ -8,6 +8,7 @@ using Mmd.Trading.Orders;
 using Mmd.Trading.Primitives;
 using static Mmd.Exchanges.Lighter.LighterMapping;
 using LighterWatch = Mmd.Exchanges.Shared.OrderWatch<Mmd.Exchanges.Lighter.LighterStreamMessage, Mmd.Exchanges.Lighter.LighterOrder, long>;
+using Mmd.Trading.Collections;
 
 namespace Mmd.Exchanges.Lighter;
 
@@ -324,8 +325,7 @@ public sealed class LighterConnector : IExchangeConnector, ICandleHistory, IShar
         await using var socket = await LighterStreams.ConnectAsync(_options, subscriptions, _time, cancellationToken).ConfigureAwait(false);
         var confirmed = 0;
         var marketKey = Id(market.MarketId);
-        var seenTrades = new HashSet<long>();
-        var tradeOrder = new Queue<long>();
+        var seenTrades = new RecentSet<long>(10_000);
         await foreach (var message in socket.Messages.ReadAllAsync(cancellationToken).ConfigureAwait(false))
         {
             var now = _time.GetUtcNow();
@@ -343,8 +343,6 @@ public sealed class LighterConnector : IExchangeConnector, ICandleHistory, IShar
                 foreach (var trade in trades)
                 {
                     if (!seenTrades.Add(trade.TradeId)) continue; // the venue may repeat an event; a fill counts once
-                    tradeOrder.Enqueue(trade.TradeId);
-                    if (tradeOrder.Count > 10_000) seenTrades.Remove(tradeOrder.Dequeue());
                     foreach (var fill in ToVenueFills(trade, symbol)) yield return new FillEvent(fill, now);
                 }
             }

@@ -6,6 +6,7 @@ using Mmd.Trading.Execution;
 using Mmd.Trading.MarketData;
 using static Mmd.Exchanges.Paradex.ParadexMapping;
 using ParadexWatch = Mmd.Exchanges.Shared.OrderWatch<Mmd.Exchanges.Paradex.ParadexRpcMessage, Mmd.Exchanges.Paradex.ParadexOrder, string>;
+using Mmd.Trading.Collections;
 
 namespace Mmd.Exchanges.Paradex;
 
@@ -255,8 +256,7 @@ public sealed class ParadexConnector : IExchangeConnector, ICandleHistory, IShar
                 ParadexRpc.Request(2, "subscribe", new { channel = "fills." + symbol })],
             static (frame, _) => ParadexRpc.Parse(frame), _options.RequestTimeout, _options.Streams, cancellationToken).ConfigureAwait(false);
         var confirmed = 0;
-        var seenFills = new HashSet<string>(StringComparer.Ordinal);
-        var fillOrder = new Queue<string>();
+        var seenFills = new RecentSet<string>(10_000, StringComparer.Ordinal);
         await foreach (var message in socket.Messages.ReadAllAsync(cancellationToken).ConfigureAwait(false))
         {
             if (message.Id is { } id && message.Method is null)
@@ -270,8 +270,6 @@ public sealed class ParadexConnector : IExchangeConnector, ICandleHistory, IShar
             {
                 var fill = p.Data.Deserialize<ParadexFill>(ParadexJson.Options)!;
                 if (fill.Market != symbol || !seenFills.Add(fill.Id)) continue; // the venue may repeat an event; a fill counts once
-                fillOrder.Enqueue(fill.Id);
-                if (fillOrder.Count > 10_000) seenFills.Remove(fillOrder.Dequeue());
                 yield return new FillEvent(ToVenueFill(fill), now);
             }
             else if (p.Channel.StartsWith("orders.", StringComparison.Ordinal))

@@ -333,16 +333,21 @@ public sealed partial class InstanceEngine
     /// An order of ours resting on the venue that this leg is not working is a stray: a request given up as never
     /// received that reached the venue late, or an order of an earlier run. It is cancelled on sight, as at startup, so
     /// nothing of ours rests unwatched (its fills count either way: they carry our prefix). A stale "open" report of an
-    /// order we already finished is not a stray.
+    /// order we already finished is not a stray; nor is one no run of this instance placed, which is another process's
+    /// (<see cref="PlacedElsewhereAsync"/>): true for such a one.
     /// </summary>
-    private void CancelIfStray(MarketLeg leg, VenueOrder report, TrackedOrder? tracked)
+    private async Task<bool> CancelIfStrayAsync(MarketLeg leg, VenueOrder report, TrackedOrder? tracked)
     {
-        if (report.Status is not (VenueOrderStatus.Open or VenueOrderStatus.PartiallyFilled)) return;
-        if (report.Symbol != leg.Symbol || !leg.Tracker.Owns(report.ClientOrderId)) return;
-        if (tracked is not null && !tracked.SettledAsNeverReceived) return;
-        if (!leg.Strays.TryAdd(report.ClientOrderId!, report)) return;
-        EngineLog.StrayCancelling(_logger, _options.InstanceName, report.ClientOrderId!, report.Side.ToString(), report.Quantity, report.Price);
+        if (report.ClientOrderId is not { } id || report.Symbol != leg.Symbol || !leg.Tracker.Owns(id)) return false;
+        if (leg.Foreign.Contains(id)) return true;
+        if (report.Status is not (VenueOrderStatus.Open or VenueOrderStatus.PartiallyFilled)) return false;
+        if (tracked is not null && !tracked.SettledAsNeverReceived) return false;
+        if (leg.Strays.ContainsKey(id)) return false;
+        if (tracked is null && await PlacedElsewhereAsync(leg, report, id)) return true;
+        leg.Strays.Add(id, report);
+        EngineLog.StrayCancelling(_logger, _options.InstanceName, id, report.Side.ToString(), report.Quantity, report.Price);
         SendStrayCancel(leg, report);
+        return false;
     }
 
     /// <summary>
@@ -351,18 +356,15 @@ public sealed partial class InstanceEngine
     /// reached the venue late) included. Two workers of one instance on one account (two state dirs, two machines) would
     /// each count the other's fills as their own and cancel the other's quotes, on and on. Instead the kill switch trips
     /// (quotes pulled, no new exposure; it holds across the supervisor's restarts), and the other's orders are left to it,
-    /// their fills not counted here. True when the order is such a one.
+    /// their fills not counted here.
     /// </summary>
-    private async Task<bool> PlacedElsewhereAsync(MarketLeg leg, VenueOrder report)
+    private async Task<bool> PlacedElsewhereAsync(MarketLeg leg, VenueOrder report, string id)
     {
-        if (report.ClientOrderId is not { } id || report.Symbol != leg.Symbol || !leg.Tracker.Owns(id)) return false;
-        if (leg.IsForeign(id)) return true;
-        if (report.Status is not (VenueOrderStatus.Open or VenueOrderStatus.PartiallyFilled) || leg.Strays.ContainsKey(id)) return false;
         OrderPurpose? journaled;
         try { journaled = await leg.Journal.LoadOrderPurposeAsync(id, CancellationToken.None); }
         catch (Exception ex) when (ex is not OperationCanceledException) { return false; } // unread: taken for a stray, as before
         if (journaled is not null) return false;
-        leg.MarkForeign(id);
+        leg.Foreign.Add(id);
         if (!_risk.KillSwitchTripped)
             _risk.Latch($"order {id} ({report.Side} {report.Quantity} @ {report.Price}) carries this instance's client-id prefix, but no run of it " +
                 $"placed it (it is not in its journal): another process trades as '{_options.InstanceName}' on this account (a worker on another " +

@@ -346,9 +346,8 @@ public sealed partial class InstanceEngine : IDisposable
                 return await ApplyFillAsync(account.Leg, fill.Fill, cancellationToken) ? StrategyTrigger.Fill : null;
             case AccountEventArrived { Event: OrderUpdateEvent update } account:
                 var updated = account.Leg.Tracker.ApplyVenueOrder(update.Order, now);
-                if (updated is null && await PlacedElsewhereAsync(account.Leg, update.Order)) return StrategyTrigger.OrderUpdate; // the kill switch pulls the quotes
-                CancelIfStray(account.Leg, update.Order, updated);
-                return updated is null ? null : StrategyTrigger.OrderUpdate;
+                // Another process's order trips the kill switch: deciding again pulls the quotes.
+                return await CancelIfStrayAsync(account.Leg, update.Order, updated) || updated is not null ? StrategyTrigger.OrderUpdate : null;
             case AccountEventArrived { Event: AccountResyncRequiredEvent resync } account:
                 EngineLog.Resync(_logger, _options.InstanceName, resync.Reason);
                 await CatchUpAsync(account.Leg, cancellationToken);
@@ -423,7 +422,7 @@ public sealed partial class InstanceEngine : IDisposable
 
     private async ValueTask<bool> ApplyFillAsync(MarketLeg leg, VenueFill fill, CancellationToken cancellationToken)
     {
-        if (!leg.Tracker.Owns(fill.ClientOrderId) || leg.IsForeign(fill.ClientOrderId!)) return false;
+        if (!leg.Tracker.Owns(fill.ClientOrderId) || leg.Foreign.Contains(fill.ClientOrderId!)) return false;
         if (!leg.Tracker.ApplyFill(fill, _time.GetUtcNow(), out var order)) return false;
         var purpose = await leg.PurposeOfAsync(order, fill);
         if (!await leg.Journal.RecordFillAsync(fill, purpose, CancellationToken.None)) return false; // counted: never cut short (ITradingJournal)
@@ -730,11 +729,7 @@ public sealed partial class InstanceEngine : IDisposable
     {
         var now = _time.GetUtcNow();
         foreach (var report in await leg.Connector.GetOpenOrdersAsync(leg.Symbol, cancellationToken))
-        {
-            var tracked = leg.Tracker.ApplyVenueOrder(report, now);
-            if (tracked is null && await PlacedElsewhereAsync(leg, report)) continue;
-            CancelIfStray(leg, report, tracked);
-        }
+            await CancelIfStrayAsync(leg, report, leg.Tracker.ApplyVenueOrder(report, now));
         foreach (var fill in await leg.Connector.GetFillsAsync(leg.Symbol, _sessionStart.AddMinutes(-1), cancellationToken))
             await ApplyFillAsync(leg, fill, cancellationToken);
         // Orders we think are working but the venue no longer lists: ask about each.

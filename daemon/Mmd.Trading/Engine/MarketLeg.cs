@@ -3,6 +3,7 @@ using Mmd.Trading.MarketData;
 using Mmd.Trading.Orders;
 using Mmd.Trading.Primitives;
 using Mmd.Trading.Stats;
+using Mmd.Trading.Collections;
 
 namespace Mmd.Trading.Engine;
 
@@ -45,20 +46,8 @@ internal sealed class MarketLeg(string name, IExchangeConnector connector, strin
     public Dictionary<string, VenueOrder> Strays { get; } = new(StringComparer.Ordinal);
     public HashSet<string> StrayCancelsInFlight { get; } = new(StringComparer.Ordinal);
 
-    // Orders with our prefix that another process placed (InstanceEngine.PlacedElsewhereAsync), the latest few thousand:
-    // left to it, their fills not ours.
-    private const int ForeignCapacity = 4096;
-    private readonly HashSet<string> _foreign = new(StringComparer.Ordinal);
-    private readonly Queue<string> _foreignOrder = new();
-
-    public bool IsForeign(string clientOrderId) => _foreign.Contains(clientOrderId);
-
-    public void MarkForeign(string clientOrderId)
-    {
-        if (!_foreign.Add(clientOrderId)) return;
-        _foreignOrder.Enqueue(clientOrderId);
-        if (_foreignOrder.Count > ForeignCapacity) _foreign.Remove(_foreignOrder.Dequeue());
-    }
+    /// <summary>Orders with our prefix that another process placed (the latest few thousand): left to it, their fills not ours.</summary>
+    public RecentSet<string> Foreign { get; } = new(4096, StringComparer.Ordinal);
 
     /// <summary>Funding settlements already counted (id → time), and the time the next poll asks from.</summary>
     public Dictionary<string, DateTimeOffset> FundingSeen { get; } = new(StringComparer.Ordinal);

@@ -1,3 +1,4 @@
+using Mmd.Trading.Collections;
 using Mmd.Trading.Execution;
 using Mmd.Trading.Primitives;
 
@@ -12,8 +13,8 @@ public sealed class OrderTracker
 {
     private readonly Dictionary<string, TrackedOrder> _orders = new(StringComparer.Ordinal);
     private readonly Dictionary<string, decimal> _filledByFills = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _seenTradeIds = new(StringComparer.Ordinal);
-    private readonly Queue<string> _seenTradeOrder = new();
+    // A journal of millions is replayed at start: the newest trades are the ones a venue may send again.
+    private readonly RecentSet<string> _seenTradeIds = new(100_000, StringComparer.Ordinal);
     private readonly HashSet<TrackedOrder> _dirty = [];
     // Orders that may rest on or enter the book. Kept apart so that every evaluation costs the live
     // orders, not every order the instance placed in the last minutes.
@@ -22,7 +23,6 @@ public sealed class OrderTracker
     // may still show them.
     private readonly Queue<TrackedOrder> _ended = new();
     private readonly string _instanceName;
-    private const int SeenTradeCapacity = 100_000;
 
     public OrderTracker(string instanceName) => _instanceName = instanceName;
 
@@ -167,8 +167,6 @@ public sealed class OrderTracker
     {
         order = fill.ClientOrderId is null ? null : _orders.GetValueOrDefault(fill.ClientOrderId);
         if (!_seenTradeIds.Add(fill.TradeId)) return false;
-        _seenTradeOrder.Enqueue(fill.TradeId);
-        if (_seenTradeOrder.Count > SeenTradeCapacity) _seenTradeIds.Remove(_seenTradeOrder.Dequeue());
         if (order is null) return true;
 
         MarkReceived(order, now);
@@ -186,13 +184,7 @@ public sealed class OrderTracker
     public decimal FilledByFills(TrackedOrder order) => _filledByFills.GetValueOrDefault(order.ClientOrderId);
 
     /// <summary>Marks a trade id as already counted (restored from the journal at start).</summary>
-    public void MarkTradeSeen(string tradeId)
-    {
-        if (!_seenTradeIds.Add(tradeId)) return;
-        _seenTradeOrder.Enqueue(tradeId);
-        // A journal of millions is replayed at start: the newest are the ones a venue may send again.
-        if (_seenTradeOrder.Count > SeenTradeCapacity) _seenTradeIds.Remove(_seenTradeOrder.Dequeue());
-    }
+    public void MarkTradeSeen(string tradeId) => _seenTradeIds.Add(tradeId);
 
     /// <summary>Orders changed since the last call, for one journal write.</summary>
     public IReadOnlyList<TrackedOrder> TakeChanged()
