@@ -70,6 +70,22 @@ internal static class JournalReader
         return await command.ExecuteScalarAsync(cancellationToken) is string purpose ? Enum.Parse<OrderPurpose>(purpose) : null;
     }
 
+    /// <summary>
+    /// The client order id of the instance's order on <paramref name="venue"/> (any symbol) inserted last: the table's
+    /// newest row of it, read from the end (a new order's row is always the newest; see JournalWriter).
+    /// </summary>
+    public static async Task<string?> LastClientOrderIdAsync(string connectionString, string instance, string venue, CancellationToken cancellationToken)
+    {
+        await using var connection = await SqliteConnectionTuning.OpenAsync(connectionString, cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT "ClientOrderId" FROM orders WHERE "Instance" = $instance AND "Venue" IN ($venue, '') ORDER BY rowid DESC LIMIT 1
+            """;
+        command.Parameters.AddWithValue("$instance", instance);
+        command.Parameters.AddWithValue("$venue", venue);
+        return await command.ExecuteScalarAsync(cancellationToken) as string;
+    }
+
     /// <summary>The instance's fills on one venue (and symbol, when set) that <paramref name="query"/> picks, oldest first.</summary>
     public static async IAsyncEnumerable<JournaledFill> FillsAsync(string connectionString, string instance, string venue, string? symbol, FillQuery query,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)

@@ -13,11 +13,23 @@ namespace Mmd.Persistence;
 /// </summary>
 internal sealed class JournalWriter : IAsyncDisposable
 {
-    private const string UpsertOrder = """
-        INSERT INTO orders ("ClientOrderId", "Instance", "Venue", "Symbol", "VenueOrderId", "Side", "Type", "TimeInForce", "Price", "Quantity", "FilledQuantity",
-                            "Status", "Purpose", "Level", "PostOnly", "ReduceOnly", "PostOnlyRetries", "CreatedAtMs", "UpdatedAtMs", "LastError", "RunId", "QuotedPrice")
+    private const string OrderRow = """
+        INTO orders ("ClientOrderId", "Instance", "Venue", "Symbol", "VenueOrderId", "Side", "Type", "TimeInForce", "Price", "Quantity", "FilledQuantity",
+                     "Status", "Purpose", "Level", "PostOnly", "ReduceOnly", "PostOnlyRetries", "CreatedAtMs", "UpdatedAtMs", "LastError", "RunId", "QuotedPrice")
         VALUES ($id, $instance, $venue, $symbol, $venueId, $side, $type, $tif, $price, $qty, $filled, $status, $purpose, $level, $postOnly, $reduceOnly, $retries, $created, $updated, $error,
                 $run, $quoted)
+        """;
+
+    private static readonly string[] OrderParameters = ["$id", "$instance", "$venue", "$symbol", "$venueId", "$side", "$type", "$tif", "$price", "$qty", "$filled",
+        "$status", "$purpose", "$level", "$postOnly", "$reduceOnly", "$retries", "$created", "$updated", "$error", "$run", "$quoted"];
+
+    // A new order takes its id whole, and is the table's newest row (JournalReader.LastClientOrderIdAsync): a numbered
+    // client id comes round again (ClientOrderIds.ContinueAfter), and an ended order of long ago may still hold it.
+    private const string InsertNewOrder = "INSERT OR REPLACE " + OrderRow;
+
+    // A known order changes only in what the venue tells of it.
+    private const string UpsertOrder = "INSERT " + OrderRow + """
+
         ON CONFLICT ("ClientOrderId") DO UPDATE SET
             "VenueOrderId" = excluded."VenueOrderId", "FilledQuantity" = excluded."FilledQuantity", "Status" = excluded."Status",
             "UpdatedAtMs" = excluded."UpdatedAtMs", "LastError" = excluded."LastError"
@@ -78,6 +90,7 @@ internal sealed class JournalWriter : IAsyncDisposable
     // The newest fill row of this market, and how far the table has been looked through for it.
     private long _newestFillRow;
     private long _fillRowsSeenTo;
+    private SqliteCommand? _insertNewOrder;
     private SqliteCommand? _upsertOrder;
     private SqliteCommand? _insertFill;
     private SqliteCommand? _insertStats;
@@ -156,10 +169,10 @@ internal sealed class JournalWriter : IAsyncDisposable
         {
             await EnsureOpenAsync(cancellationToken);
             await using var transaction = (SqliteTransaction)await _connection.BeginTransactionAsync(cancellationToken);
-            var command = _upsertOrder!;
-            command.Transaction = transaction;
+            _insertNewOrder!.Transaction = _upsertOrder!.Transaction = transaction;
             foreach (var o in orders)
             {
+                var command = o.Status == OrderStatus.New ? _insertNewOrder : _upsertOrder;
                 var p = command.Parameters;
                 p["$id"].Value = o.ClientOrderId;
                 p["$instance"].Value = _instance;
@@ -186,7 +199,7 @@ internal sealed class JournalWriter : IAsyncDisposable
                 await command.ExecuteNonQueryAsync(cancellationToken);
             }
             await transaction.CommitAsync(cancellationToken);
-            command.Transaction = null;
+            _insertNewOrder.Transaction = _upsertOrder.Transaction = null;
         }
         finally
         {
@@ -226,6 +239,7 @@ internal sealed class JournalWriter : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_insertNewOrder is not null) await _insertNewOrder.DisposeAsync();
         if (_upsertOrder is not null) await _upsertOrder.DisposeAsync();
         if (_insertFill is not null) await _insertFill.DisposeAsync();
         if (_insertStats is not null) await _insertStats.DisposeAsync();
@@ -306,8 +320,8 @@ internal sealed class JournalWriter : IAsyncDisposable
             pragmas.CommandText = SqliteConnectionTuning.Pragmas;
             await pragmas.ExecuteNonQueryAsync(cancellationToken);
         }
-        _upsertOrder = Prepare(UpsertOrder, "$id", "$instance", "$venue", "$symbol", "$venueId", "$side", "$type", "$tif", "$price", "$qty", "$filled",
-            "$status", "$purpose", "$level", "$postOnly", "$reduceOnly", "$retries", "$created", "$updated", "$error", "$run", "$quoted");
+        _insertNewOrder = Prepare(InsertNewOrder, OrderParameters);
+        _upsertOrder = Prepare(UpsertOrder, OrderParameters);
         _insertFill = Prepare(InsertFill, "$instance", "$venue", "$symbol", "$trade", "$venueId", "$id", "$side", "$price", "$qty", "$fee",
             "$feeAsset", "$maker", "$purpose", "$ts");
         _insertStats = Prepare(InsertStats, "$instance", "$time", "$mid", "$fills", "$volume", "$realized", "$net", "$cumRealized", "$cumNet", "$json");

@@ -44,6 +44,9 @@ public sealed class SqliteTradingJournal(JournalDatabase database, string instan
     public Task<OrderPurpose?> LoadOrderPurposeAsync(string clientOrderId, CancellationToken cancellationToken) =>
         JournalReader.OrderPurposeAsync(database.ConnectionString, instance, clientOrderId, cancellationToken);
 
+    public Task<string?> LoadLastClientOrderIdAsync(CancellationToken cancellationToken) =>
+        JournalReader.LastClientOrderIdAsync(database.ConnectionString, instance, venue, cancellationToken);
+
     public IAsyncEnumerable<JournaledFill> ReadFillsAsync(FillQuery query, CancellationToken cancellationToken) =>
         JournalReader.FillsAsync(database.ConnectionString, instance, venue, symbol, query, cancellationToken);
 

@@ -179,6 +179,44 @@ public class TradingJournalTests
     }
 
     [Fact]
+    public async Task ANewOrderOnAnIdAnEndedOrderOfLongAgoHeld_TakesTheRowWhole_AndIsTheLastOrder()
+    {
+        // Backpack's numbered ids come round every four million orders: the journal may still hold the earlier order.
+        using var dir = new TempDirectory();
+        var db = await MmdDatabase.OpenAsync(dir.Combine("j.db"), CancellationToken.None);
+        var runs = new RunStore(db);
+        var first = await runs.StartAsync("mm", 100, T, CancellationToken.None);
+        await using (var earlier = new SqliteTradingJournal(db, "mm", "backpack", runId: first))
+        {
+            var hedge = Order("mm_7", OrderPurpose.Hedge);
+            hedge.Restore(OrderStatus.Filled, "V1", 1m, T, null);
+            await earlier.SaveOrdersAsync([hedge, Order("mm_8")], CancellationToken.None);
+            Assert.Equal("mm_8", await earlier.LoadLastClientOrderIdAsync(CancellationToken.None));
+        }
+        var second = await runs.StartAsync("mm", 200, T.AddDays(3), CancellationToken.None);
+        await using var journal = new SqliteTradingJournal(db, "mm", "backpack", runId: second);
+        var later = T.AddDays(3);
+        var quote = new TrackedOrder
+        {
+            ClientOrderId = "mm_7", Symbol = "SOL_USDC_PERP", Side = Side.Sell, Type = OrderType.Limit, TimeInForce = TimeInForce.Gtc,
+            Price = 151.5m, Quantity = 0.4m, PostOnly = true, Level = 1, CreatedAt = later, Purpose = OrderPurpose.Quote,
+        };
+        await journal.SaveOrdersAsync([quote], CancellationToken.None);
+        Assert.Equal("mm_7", await journal.LoadLastClientOrderIdAsync(CancellationToken.None));
+        quote.Restore(OrderStatus.Open, "V9", 0m, later, null);
+        await journal.SaveOrdersAsync([quote], CancellationToken.None); // an update keeps the row, and it stays the last order
+        Assert.Equal("mm_7", await journal.LoadLastClientOrderIdAsync(CancellationToken.None));
+
+        var reloaded = (await journal.LoadOpenOrdersAsync(CancellationToken.None)).Single(o => o.ClientOrderId == "mm_7");
+        Assert.Equal(("SOL_USDC_PERP", Side.Sell, 151.5m, 0.4m, 0m, 1, later, OrderStatus.Open, "V9"),
+            (reloaded.Symbol, reloaded.Side, reloaded.Price, reloaded.Quantity, reloaded.FilledQuantity, reloaded.Level, reloaded.CreatedAt, reloaded.Status, reloaded.VenueOrderId));
+        Assert.Equal(OrderPurpose.Quote, await journal.LoadOrderPurposeAsync("mm_7", CancellationToken.None));
+        Assert.True(await RunStore.JournaledOrdersAsync(dir.Combine("j.db"), "mm", 200, CancellationToken.None)); // the row is the later run's
+        await using var paper = new SqliteTradingJournal(db, "mm", "paper");
+        Assert.Null(await paper.LoadLastClientOrderIdAsync(CancellationToken.None)); // per venue
+    }
+
+    [Fact]
     public async Task EachMarketOfACrossMarketHedge_ReadsBackOnlyItsOwnOrdersAndFills()
     {
         using var dir = new TempDirectory();

@@ -397,6 +397,41 @@ public sealed class BackpackEndToEndTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task AStartedInstance_NumbersItsOrdersOnFromItsJournalsLastOrder_NotFromTheClock()
+    {
+        await using var quoting = await QuotingAsync();
+        var (_, d, _, rest) = quoting;
+        Assert.Equal(0, (await d.MmctlAsync("stop", "bp")).ExitCode);
+        await d.WaitForAsync("bp", i => i.State == InstanceState.Stopped, "stopped");
+
+        // The last order in the journal is numbered far ahead of where the clock would start the next run: an earlier run
+        // that ordered faster than 16 a second. Numbered from the clock, the next run would hand out its numbers again.
+        const uint Mask = (1u << BackpackClientIds.CounterBits) - 1;
+        var tag = SpecValidatorTag("bp");
+        var ahead = (uint)((DateTimeOffset.UtcNow.ToUnixTimeSeconds() * 16 + 100_000) & Mask);
+        var last = new Mmd.Trading.Orders.TrackedOrder
+        {
+            ClientOrderId = $"bp_{(tag << BackpackClientIds.CounterBits) | ahead}", Symbol = Symbol, Side = Mmd.Trading.Primitives.Side.Buy,
+            Type = Mmd.Trading.Execution.OrderType.Limit, TimeInForce = Mmd.Trading.Execution.TimeInForce.Gtc, Price = 100m, Quantity = 0.2m,
+            CreatedAt = DateTimeOffset.UtcNow,
+        };
+        var journalPath = Path.Combine(d.StateDir, "instances", "bp", "journal.db");
+        await using (var journal = new SqliteTradingJournal(await MmdDatabase.OpenAsync(journalPath, CancellationToken.None), "bp", "backpack"))
+        {
+            await journal.SaveOrdersAsync([last], CancellationToken.None);
+            last.Restore(Mmd.Trading.Orders.OrderStatus.Cancelled, "1", 0m, last.CreatedAt, null);
+            await journal.SaveOrdersAsync([last], CancellationToken.None);
+        }
+
+        Assert.Equal(0, (await d.MmctlAsync("start", "bp")).ExitCode);
+        await d.WaitForAsync("bp", i => i.State == InstanceState.Running && i.Stats is { OpenBuyOrders: 2, OpenSellOrders: 2 }, "quoting again");
+        var open = Array.Empty<BackpackOrder>();
+        await Until.TrueAsync(async () => (open = await rest.GetOpenOrdersAsync(Symbol, CancellationToken.None)).Length == 4, "the venue lists the four quotes");
+        Assert.All(open, o => Assert.InRange((o.ClientId!.Value - ahead) & Mask, 1u, 1000u)); // right after it, round the counter if need be
+        Assert.Equal(0, (await d.MmctlAsync("stop", "bp")).ExitCode);
+    }
+
+    [Fact]
     public async Task SecondInstanceWithTheSameClientIdTag_IsRefused_NamingTheField()
     {
         await using var venue = await EmulatorProcess.StartBackpackAsync();

@@ -24,9 +24,18 @@ public sealed class InMemoryTradingJournal : ITradingJournal
     public Task SaveOrdersAsync(IReadOnlyList<TrackedOrder> orders, CancellationToken cancellationToken)
     {
         OnOrdersWrite?.Invoke();
-        foreach (var o in orders) _orders[o.ClientOrderId] = OrderSnapshot.Of(o);
+        foreach (var o in orders)
+        {
+            _orders[o.ClientOrderId] = OrderSnapshot.Of(o);
+            if (o.Status == OrderStatus.New) LastClientOrderId = o.ClientOrderId; // a new order is the newest row, as in SQLite
+        }
         return Task.CompletedTask;
     }
+
+    /// <summary>The order journaled last as new (<see cref="LoadLastClientOrderIdAsync"/>).</summary>
+    public string? LastClientOrderId { get; private set; }
+
+    public Task<string?> LoadLastClientOrderIdAsync(CancellationToken cancellationToken) => Task.FromResult(LastClientOrderId);
 
     /// <summary>Runs before a fill is written, with the write's token: a test can hold the write, as a busy SQLite writer does.</summary>
     public Func<CancellationToken, Task>? BeforeFillWrite { get; set; }

@@ -326,6 +326,63 @@ public class InstanceEngineTests
     }
 
     [Fact]
+    public async Task Restart_NumberedClientIds_GoOnAfterTheLastOrderTheJournalHolds_NotFromTheClock()
+    {
+        // A venue whose client ids are numbers (Backpack, Lighter): the last run ordered faster than its clock-based start
+        // moves on, so the next run's start would hand out its numbers again.
+        var journal = new InMemoryTradingJournal();
+        var last = Tracked("mm_4000", Side.Buy, 100m, OrderStatus.New);
+        await journal.SaveOrdersAsync([last], CancellationToken.None);
+        last.Restore(OrderStatus.Cancelled, "V1", 0m, last.CreatedAt, null);
+        await journal.SaveOrdersAsync([last], CancellationToken.None);
+        var clock = 1000L;
+        await using var h = new EngineHarness(journal: journal, wrap: c => new ScriptedConnector(c)
+        {
+            ClientIds = (name, _) => ClientOrderIds.FromNumbers(name, () => Interlocked.Increment(ref clock), n => clock = n),
+        });
+        _ = h.Start();
+        await h.QuotingAsync();
+        var placed = journal.Orders.Keys.Where(id => id != "mm_4000").Select(id => long.Parse(id["mm_".Length..], System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        Assert.NotEmpty(placed);
+        Assert.Equal(4001, placed.Min());
+    }
+
+    [Fact]
+    public async Task Restart_AnOpenOrderOnANumberAnEarlierOrderHeld_CountsOnlyItsOwnFills()
+    {
+        // Numbered ids come round (Backpack: every four million orders): the journal holds the fills of an order of days
+        // ago under the id of the one the last run left open. Counted as the open order's, they made its first fill
+        // after the restart finish it in our books while the rest of it still rested on the venue.
+        var journal = new InMemoryTradingJournal();
+        using var exchange = VenueLeftByAKilledRun();
+        var bestBid = exchange.Levels(EngineHarness.Symbol, Side.Buy, 1)[0].Price;
+        var bestAsk = exchange.Levels(EngineHarness.Symbol, Side.Sell, 1)[0].Price;
+        var price = bestBid + Sol.TickSize;
+        Assert.True(price < bestAsk, "the open order is the best bid");
+        var open = Tracked("mm_7", Side.Buy, price, OrderStatus.Open);
+        await journal.SaveOrdersAsync([open], CancellationToken.None);
+        var daysAgo = open.CreatedAt.AddDays(-3);
+        await journal.RecordFillAsync(new VenueFill("earlier-7", "V0", "mm_7", EngineHarness.Symbol, Side.Buy, price, 0.3m, 0m, "USDC", true, daysAgo),
+            OrderPurpose.Quote, CancellationToken.None);
+        Assert.Equal(VenueOrderStatus.Open, exchange.Place("mm", open.ToRequest()).Order!.Status);
+        // While no worker runs, a quarter of it fills.
+        var sell = new PlaceOrderRequest(EngineHarness.Symbol, "taker_1", Side.Sell, OrderType.Limit, TimeInForce.Ioc, price, 0.25m);
+        Assert.Equal(0.25m, exchange.Place("taker", sell).Order!.FilledQuantity);
+
+        // Counted with the earlier order's fills, the rest of it was taken for filled and left resting, unworked: the venue
+        // never showed the engine's three quotes a side alone.
+        await using var h = new EngineHarness(journal: journal, exchange: exchange);
+        _ = h.Start();
+        await h.QuotingAsync();
+        var result = await h.StopAsync();
+        var order = journal.Orders["mm_7"];
+        Assert.Equal(0.25m, order.Filled); // not 0.3 + 0.25, which finished it
+        Assert.NotEqual(OrderStatus.Filled, order.Status);
+        Assert.Equal(0.55m, result.FinalStats.Cumulative.Position); // both fills are the instance's all the same
+        Assert.Empty(h.OpenOrders()); // the stop cancelled the rest, which it had tracked
+    }
+
+    [Fact]
     public async Task Restart_AStopThatComesWhileItReconciles_StillCancelsTheLastRunsOrders_AndQuotesNothing()
     {
         // A killed run left a quote resting; the stop comes while the restarted engine waits on the venue's open orders.

@@ -20,6 +20,12 @@ internal sealed class ScriptedConnector(IExchangeConnector inner) : IExchangeCon
     public Func<VenueFill, bool>? DropFill { get; set; }
 
     public string Venue => inner.Venue;
+
+    /// <summary>The client ids the engine numbers its orders with, in place of the venue's: a venue whose ids are numbers.</summary>
+    public Func<string, DateTimeOffset, Orders.ClientOrderIds>? ClientIds { get; init; }
+
+    public Orders.ClientOrderIds CreateClientOrderIds(string instanceName, DateTimeOffset runStart) =>
+        ClientIds?.Invoke(instanceName, runStart) ?? inner.CreateClientOrderIds(instanceName, runStart);
     public ConnectorCapabilities Capabilities => inner.Capabilities;
     public Task<IReadOnlyList<InstrumentSpec>> GetInstrumentsAsync(CancellationToken cancellationToken) => inner.GetInstrumentsAsync(cancellationToken);
     /// <summary>Awaited, with the call's token, before the venue is asked for the balances: a slow or failing venue.</summary>

@@ -4,8 +4,9 @@ namespace Mmd.Exchanges.Backpack;
 
 /// <summary>
 /// Backpack's clientId is a uint32: a 10-bit tag (1–1023, from <c>backpack.client_id_tag</c> or a hash of the
-/// instance's name; the daemon refuses two instances with one tag) over a 22-bit counter (16 a second, a cycle every
-/// ~3 days). The scheme is <see cref="NumericClientIds"/>'; this class keeps Backpack's widths and its uint32 wire type.
+/// instance's name; the daemon refuses two instances with one tag) over a 22-bit counter (going on from the last run's;
+/// round again after four million orders). The scheme is <see cref="NumericClientIds"/>'; this class keeps Backpack's
+/// widths and its uint32 wire type.
 /// </summary>
 public sealed class BackpackClientIds(string instanceName, uint tag, DateTimeOffset runStart)
 {
@@ -20,6 +21,8 @@ public sealed class BackpackClientIds(string instanceName, uint tag, DateTimeOff
     public static uint DefaultTag(string instanceName) => NumericClientIds.DefaultTag(instanceName, MaxTag);
 
     public long Next() => _ids.Next();
+
+    public void ContinueAfter(long lastNumber) => _ids.ContinueAfter(lastNumber);
 
     public void NoteOpen(IEnumerable<uint> clientIds) => _ids.NoteOpen(clientIds.Select(id => (ulong)id));
 

@@ -54,7 +54,7 @@ public sealed class BackpackConnector : IExchangeConnector, ICandleHistory, ISha
         | ConnectorCapabilities.FillHistory | ConnectorCapabilities.QueryOrderByClientId | ConnectorCapabilities.FundingHistory;
 
     public ClientOrderIds CreateClientOrderIds(string instanceName, DateTimeOffset runStart) =>
-        instanceName == _instanceName ? ClientOrderIds.FromNumbers(instanceName, _ids.Next)
+        instanceName == _instanceName ? ClientOrderIds.FromNumbers(instanceName, _ids.Next, _ids.ContinueAfter)
             : throw new ArgumentException($"this connector numbers the orders of {_instanceName}, not {instanceName}", nameof(instanceName));
 
     /// <summary>Measures the clock offset once; the connector then re-measures it on <see cref="BackpackOptions.ClockSyncInterval"/>.</summary>

@@ -70,7 +70,7 @@ public sealed class LighterConnector : IExchangeConnector, ICandleHistory, IShar
         | ConnectorCapabilities.FillHistory | ConnectorCapabilities.FundingHistory | ConnectorCapabilities.QueryOrderByClientId;
 
     public ClientOrderIds CreateClientOrderIds(string instanceName, DateTimeOffset runStart) =>
-        instanceName == _instanceName ? ClientOrderIds.FromNumbers(instanceName, _ids.Next)
+        instanceName == _instanceName ? ClientOrderIds.FromNumbers(instanceName, _ids.Next, _ids.ContinueAfter)
             : throw new ArgumentException($"this connector numbers the orders of {_instanceName}, not {instanceName}", nameof(instanceName));
 
     /// <summary>

@@ -14,8 +14,10 @@ namespace Mmd.Exchanges.Shared;
 /// placed by hand or by other tools are left alone.
 /// </para>
 /// <para>
-/// The counter starts where the run's start time puts it (16 per second) so consecutive runs do not reuse each
-/// other's numbers, and it skips every number still open on the venue.
+/// A run's counter goes on from the last number the instance's journal holds (<see cref="ContinueAfter"/>), so a run
+/// never reuses a number an earlier run used until the counter has gone round (Backpack's 22 bits: four million orders):
+/// the start time alone (16 a second, where a journal holds none of ours) let a run that had ordered faster than that
+/// hand its last numbers to the next. It skips every number still open on the venue.
 /// </para>
 /// </summary>
 public sealed class NumericClientIds
@@ -27,6 +29,7 @@ public sealed class NumericClientIds
     private readonly HashSet<ulong> _open = [];
     private readonly Lock _gate = new();
     private ulong _counter;
+    private bool _numbered;
 
     public NumericClientIds(string instanceName, ulong tag, DateTimeOffset runStart, int tagBits, int counterBits, string venue)
     {
@@ -59,6 +62,7 @@ public sealed class NumericClientIds
         lock (_gate)
         {
             ulong id;
+            _numbered = true;
             do
             {
                 _counter = (_counter + 1) & _counterMask;
@@ -66,6 +70,19 @@ public sealed class NumericClientIds
             }
             while (_counter == 0 || _open.Contains(id));
             return (long)id;
+        }
+    }
+
+    /// <summary>
+    /// Numbers this run's orders on from <paramref name="lastNumber"/>, the last an earlier run of the instance used (its
+    /// journal's newest order), instead of from the run's start time; a number of another tag (the tag was changed) is
+    /// not ours and changes nothing, and so does a call after this run's first order (its numbers go on from their own).
+    /// </summary>
+    public void ContinueAfter(long lastNumber)
+    {
+        lock (_gate)
+        {
+            if (!_numbered && lastNumber > 0 && IsOurs((ulong)lastNumber)) _counter = (ulong)lastNumber & _counterMask;
         }
     }
 

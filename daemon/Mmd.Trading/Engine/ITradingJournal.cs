@@ -58,6 +58,12 @@ public interface ITradingJournal
     /// </summary>
     Task<OrderPurpose?> LoadOrderPurposeAsync(string clientOrderId, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The client order id of the order the instance journaled last on this venue, any market; null when it holds none. A
+    /// run numbers its orders on from it where the venue's client ids are numbers that come round (<see cref="Orders.ClientOrderIds.ContinueAfter"/>).
+    /// </summary>
+    Task<string?> LoadLastClientOrderIdAsync(CancellationToken cancellationToken);
+
     /// <summary>The fills of the instance <paramref name="query"/> picks, oldest first, read as they are used: a journal of years holds millions.</summary>
     IAsyncEnumerable<JournaledFill> ReadFillsAsync(FillQuery query, CancellationToken cancellationToken);
 

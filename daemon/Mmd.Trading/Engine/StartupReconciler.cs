@@ -18,8 +18,10 @@ internal sealed class StartupReconciler(MarketLeg leg, TimeProvider time)
 
     public async Task<StartupReport> RunAsync(CancellationToken cancellationToken)
     {
+        // Before any order of this run: numbered client ids go on after the last one an earlier run used.
+        leg.Ids.ContinueAfter(await leg.Journal.LoadLastClientOrderIdAsync(cancellationToken));
         var open = await leg.Journal.LoadOpenOrdersAsync(cancellationToken);
-        var filledByOrder = open.ToDictionary(o => o.ClientOrderId, _ => 0m, StringComparer.Ordinal);
+        var filledByOrder = new OpenOrderFills(open);
         var checkpointed = await RestoreCheckpointAsync(open, filledByOrder, cancellationToken);
 
         // The fills the checkpoint does not cover (all of them without one) make the cumulative figures. They are read one at
@@ -30,11 +32,11 @@ internal sealed class StartupReconciler(MarketLeg leg, TimeProvider time)
             journalFills++;
             leg.Cumulative.Apply(journaled.Fill, journaled.Purpose == OrderPurpose.Rebalance);
             leg.Tracker.MarkTradeSeen(journaled.Fill.TradeId);
-            if (journaled.Fill.ClientOrderId is { } id && filledByOrder.TryGetValue(id, out var filled)) filledByOrder[id] = filled + journaled.Fill.Quantity;
+            filledByOrder.Add(journaled.Fill);
         }
         leg.FiguresComplete = true;
         leg.CheckpointDue = true; // the first housekeeping saves one: the next start reads none of these again
-        foreach (var order in open) leg.Tracker.Restore(order, filledByOrder[order.ClientOrderId]);
+        foreach (var order in open) leg.Tracker.Restore(order, filledByOrder.Of(order));
         IReadOnlyList<VenueOrder> venueOpen;
         try
         {
@@ -121,7 +123,7 @@ internal sealed class StartupReconciler(MarketLeg leg, TimeProvider time)
     /// their trades seen), the trades the venue is asked about again, and a perpetual's positions since the oldest funding
     /// settlement still asked about. Null when there is none: every fill is replayed.
     /// </summary>
-    private async Task<JournalCheckpoint?> RestoreCheckpointAsync(IReadOnlyList<TrackedOrder> open, Dictionary<string, decimal> filledByOrder,
+    private async Task<JournalCheckpoint?> RestoreCheckpointAsync(IReadOnlyList<TrackedOrder> open, OpenOrderFills filledByOrder,
         CancellationToken cancellationToken)
     {
         if (await leg.Journal.LoadCheckpointAsync(cancellationToken) is not { } checkpoint || !leg.Cumulative.Restore(checkpoint.Figures)) return null;
@@ -131,7 +133,7 @@ internal sealed class StartupReconciler(MarketLeg leg, TimeProvider time)
             await foreach (var journaled in leg.Journal.ReadFillsAsync(covered with { Orders = open.Select(o => o.ClientOrderId).ToList() }, cancellationToken))
             {
                 leg.Tracker.MarkTradeSeen(journaled.Fill.TradeId);
-                filledByOrder[journaled.Fill.ClientOrderId!] += journaled.Fill.Quantity;
+                filledByOrder.Add(journaled.Fill);
             }
         }
         if (checkpoint.Figures.NewestFillTime is { } newest)
@@ -177,5 +179,25 @@ internal sealed class StartupReconciler(MarketLeg leg, TimeProvider time)
             }
         }
         return recovered;
+    }
+
+    /// <summary>
+    /// How much of each order the journal left open its journaled fills fill. A numbered client id comes round again (every
+    /// four million orders on Backpack), so a fill of an earlier order that held the id is not this one's: a fill cannot
+    /// come before its order, give or take the venue's clock against ours.
+    /// </summary>
+    private sealed class OpenOrderFills(IReadOnlyList<TrackedOrder> open)
+    {
+        private static readonly TimeSpan ClockAllowance = TimeSpan.FromMinutes(10);
+        private readonly Dictionary<string, (DateTimeOffset Created, decimal Filled)> _orders =
+            open.ToDictionary(o => o.ClientOrderId, o => (o.CreatedAt, 0m), StringComparer.Ordinal);
+
+        public void Add(VenueFill fill)
+        {
+            if (fill.ClientOrderId is { } id && _orders.TryGetValue(id, out var order) && fill.Timestamp >= order.Created - ClockAllowance)
+                _orders[id] = order with { Filled = order.Filled + fill.Quantity };
+        }
+
+        public decimal Of(TrackedOrder order) => _orders[order.ClientOrderId].Filled;
     }
 }

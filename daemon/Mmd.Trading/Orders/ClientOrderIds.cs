@@ -13,6 +13,7 @@ public sealed class ClientOrderIds
     public const char Separator = '_';
     private readonly string _prefix;
     private readonly Func<long>? _nextNumber;
+    private readonly Action<long>? _continueAfter;
     private long _sequence;
 
     public ClientOrderIds(string instanceName, DateTimeOffset runStart)
@@ -20,19 +21,34 @@ public sealed class ClientOrderIds
         _prefix = PrefixOf(instanceName) + ToBase36(runStart.ToUnixTimeMilliseconds());
     }
 
-    private ClientOrderIds(string instanceName, Func<long> nextNumber)
+    private ClientOrderIds(string instanceName, Func<long> nextNumber, Action<long> continueAfter)
     {
         _prefix = PrefixOf(instanceName);
         _nextNumber = nextNumber;
+        _continueAfter = continueAfter;
     }
 
-    /// <summary>Ids whose suffix is a number the venue's connector chose (and can carry in its numeric client-id field).</summary>
-    public static ClientOrderIds FromNumbers(string instanceName, Func<long> nextNumber) => new(instanceName, nextNumber);
+    /// <summary>
+    /// Ids whose suffix is a number the venue's connector chose (and can carry in its numeric client-id field); its numbers
+    /// come round again, so a run goes on from the last an earlier run used (<paramref name="continueAfter"/>, <see cref="ContinueAfter"/>).
+    /// </summary>
+    public static ClientOrderIds FromNumbers(string instanceName, Func<long> nextNumber, Action<long> continueAfter) => new(instanceName, nextNumber, continueAfter);
 
     public static string PrefixOf(string instanceName) => instanceName + Separator;
 
     public static bool IsOwnedBy(string? clientOrderId, string instanceName) =>
         clientOrderId is not null && clientOrderId.StartsWith(PrefixOf(instanceName), StringComparison.Ordinal);
+
+    /// <summary>
+    /// At a run's start, before its first order: numbered ids go on after <paramref name="lastClientOrderId"/>, the newest
+    /// order the instance's journal holds on this venue. Ids made of the run's start time never repeat and ignore it.
+    /// </summary>
+    public void ContinueAfter(string? lastClientOrderId)
+    {
+        if (_continueAfter is null || lastClientOrderId is null || !lastClientOrderId.StartsWith(_prefix, StringComparison.Ordinal)) return;
+        if (long.TryParse(lastClientOrderId.AsSpan(_prefix.Length), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number))
+            _continueAfter(number);
+    }
 
     public string Next() => _nextNumber is { } next
         ? _prefix + next().ToString(System.Globalization.CultureInfo.InvariantCulture)

@@ -11,7 +11,7 @@ public class BackpackClientIdsTests
     public void Ids_CarryTheTag_RoundTrip_AndAreOwnedByTheInstanceOnly()
     {
         var a = new BackpackClientIds("mm-a", 5, Start);
-        var ids = ClientOrderIds.FromNumbers("mm-a", a.Next);
+        var ids = ClientOrderIds.FromNumbers("mm-a", a.Next, a.ContinueAfter);
         var id = ids.Next();
         Assert.True(ClientOrderIds.IsOwnedBy(id, "mm-a"));
         var wire = a.ToWire(id)!.Value;
@@ -58,6 +58,48 @@ public class BackpackClientIdsTests
         var first = new BackpackClientIds("mm-a", 5, Start).Next();
         var next = new BackpackClientIds("mm-a", 5, Start.AddMinutes(10)).Next();
         Assert.Equal(10 * 60 * 16, next - first);
+    }
+
+    [Fact]
+    public void ARun_NumbersOnFromTheLastNumberAnEarlierRunUsed_NotFromItsStartTime()
+    {
+        // The earlier run ordered faster than 16 a second: its last number is ahead of where the clock puts the next run.
+        var earlier = new BackpackClientIds("mm-a", 5, Start);
+        var ids = ClientOrderIds.FromNumbers("mm-a", earlier.Next, earlier.ContinueAfter);
+        string last = "";
+        for (var i = 0; i < 100; i++) last = ids.Next();
+        var next = new BackpackClientIds("mm-a", 5, Start.AddSeconds(2));
+        var nextIds = ClientOrderIds.FromNumbers("mm-a", next.Next, next.ContinueAfter);
+        nextIds.ContinueAfter(last);
+        Assert.Equal(earlier.ToWire(last)!.Value + 1L, next.ToWire(nextIds.Next())!.Value);
+
+        // Without it, the clock's start would have handed out the earlier run's numbers again.
+        var byClock = new BackpackClientIds("mm-a", 5, Start.AddSeconds(2));
+        Assert.True(byClock.Next() <= earlier.ToWire(last)!.Value);
+    }
+
+    [Fact]
+    public void ContinueAfter_GoesRound_IgnoresAnotherTagsNumber_AndCannotMoveARunThatHasNumbered()
+    {
+        var top = (5L << BackpackClientIds.CounterBits) | ((1L << BackpackClientIds.CounterBits) - 1);
+        var a = new BackpackClientIds("mm-a", 5, Start);
+        a.ContinueAfter(top);
+        Assert.Equal((5L << BackpackClientIds.CounterBits) | 1, a.Next()); // round to 1: counter 0 is never used
+
+        var b = new BackpackClientIds("mm-a", 5, Start);
+        var byClock = new BackpackClientIds("mm-a", 5, Start).Next();
+        b.ContinueAfter((6L << BackpackClientIds.CounterBits) | 42); // the tag was changed since: not ours
+        Assert.Equal(byClock, b.Next());
+        b.ContinueAfter((5L << BackpackClientIds.CounterBits) | 42); // too late: this run numbers on from its own
+        Assert.Equal(byClock + 1, b.Next());
+
+        // A string id that is not a number of ours changes nothing either.
+        var c = new BackpackClientIds("mm-a", 5, Start);
+        var ids = ClientOrderIds.FromNumbers("mm-a", c.Next, c.ContinueAfter);
+        ids.ContinueAfter("mm-b_" + ((5L << BackpackClientIds.CounterBits) | 42));
+        ids.ContinueAfter("mm-a_lqz3k1");
+        ids.ContinueAfter(null);
+        Assert.Equal("mm-a_" + byClock, ids.Next());
     }
 
     [Fact]
