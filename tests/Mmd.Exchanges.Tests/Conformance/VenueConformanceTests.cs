@@ -271,6 +271,33 @@ public abstract class VenueConformanceTests : IAsyncLifetime
     }
 
     [SkippableFact]
+    public async Task C18_ANewRun_NumbersOnAfterTheLastRunsLastOrder_AndReusesNoneOfItsIds()
+    {
+        // The last run ordered faster than a clock-timed start moves on (50 ids at once); the new run is told its last id,
+        // as the engine tells it the journal's newest order at start.
+        var earlier = new List<string>();
+        await using (var before = Venue.Connect(Instance))
+        {
+            var ids = before.CreateClientOrderIds(Instance, DateTimeOffset.UtcNow);
+            for (var i = 0; i < 50; i++) earlier.Add(ids.Next());
+            await PlaceBidAsync(before, earlier[^1], Spot, PassiveBid(Spot), 0.5m);
+            Assert.Equal(1, await before.CancelAllAsync(Spot, ClientOrderIds.PrefixOf(Instance), default).DefaultTimeout());
+        }
+        await using var after = Venue.Connect(Instance);
+        var next = after.CreateClientOrderIds(Instance, DateTimeOffset.UtcNow);
+        next.ContinueAfter(earlier[^1]);
+        var id = next.Next();
+        Assert.DoesNotContain(id, earlier);
+        if (Number(earlier[^1]) is { } last && Number(id) is { } first) Assert.Equal(last + 1, first); // a venue whose ids are numbers
+        var placed = await PlaceBidAsync(after, id, Spot, PassiveBid(Spot), 0.5m);
+        Assert.Equal(id, Assert.Single(await after.GetOpenOrdersAsync(Spot, default).DefaultTimeout()).ClientOrderId);
+        Assert.Equal(id, placed.Order!.ClientOrderId);
+
+        static long? Number(string clientOrderId) =>
+            long.TryParse(clientOrderId.AsSpan(ClientOrderIds.PrefixOf(Instance).Length), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : null;
+    }
+
+    [SkippableFact]
     public async Task C11_RateLimitStorm_IsRiddenOut_WithoutABurst()
     {
         Skip.If(Venue.Faults is null, "the venue cannot inject faults");
