@@ -276,15 +276,16 @@ public abstract class VenueConformanceTests : IAsyncLifetime
         // The last run ordered faster than a clock-timed start moves on (50 ids at once); the new run is told its last id,
         // as the engine tells it the journal's newest order at start.
         var earlier = new List<string>();
+        var firstRun = DateTimeOffset.UtcNow;
         await using (var before = Venue.Connect(Instance))
         {
-            var ids = before.CreateClientOrderIds(Instance, DateTimeOffset.UtcNow);
+            var ids = before.CreateClientOrderIds(Instance, firstRun);
             for (var i = 0; i < 50; i++) earlier.Add(ids.Next());
             await PlaceBidAsync(before, earlier[^1], Spot, PassiveBid(Spot), 0.5m);
             Assert.Equal(1, await before.CancelAllAsync(Spot, ClientOrderIds.PrefixOf(Instance), default).DefaultTimeout());
         }
         await using var after = Venue.Connect(Instance);
-        var next = after.CreateClientOrderIds(Instance, DateTimeOffset.UtcNow);
+        var next = after.CreateClientOrderIds(Instance, firstRun.AddSeconds(1)); // a restart starts later (C10)
         next.ContinueAfter(earlier[^1]);
         var id = next.Next();
         Assert.DoesNotContain(id, earlier);
