@@ -163,6 +163,36 @@ public sealed class DaemonTests
     }
 
     [Fact]
+    public async Task APaperAccountStartedAfresh_ItsNewTradesAreCounted_NotTakenForTheJournalsEarlierOnes()
+    {
+        await using var d = await DaemonUnderTest.StartAsync();
+        var journal = Path.Combine(d.StateDir, "instances", "bot", "journal.db");
+        var spec = d.Dir.Combine("bot.json");
+        await File.WriteAllTextAsync(spec, """
+            {
+              "name": "bot", "venue": "paper", "symbol": "SOL_USDC",
+              "spotMarketMaking": { "spreadPct": "0.05", "orderQuantity": "0.5", "levels": 2, "rebalanceEnabled": false, "interval": "30s" },
+              "paper": { "seed": "7", "flowRate": "10", "volatilityPct": "0.05" }
+            }
+            """);
+        Assert.Equal(0, (await d.MmctlAsync("start", "-f", spec)).ExitCode);
+        const string CountFills = "SELECT COUNT(*) AS Value FROM Fills";
+        await Until.TrueAsync(async () => await JournalQuery.CountAsync(journal, CountFills) >= 2, "the market fills quotes", TimeSpan.FromSeconds(90));
+        Assert.Equal(0, (await d.MmctlAsync("stop", "bot")).ExitCode);
+        var before = await JournalQuery.CountAsync(journal, CountFills);
+
+        // The paper account's files deleted to start it afresh; the instance's journal keeps its trades.
+        foreach (var file in Directory.EnumerateFiles(Path.Combine(d.StateDir, "paper"))) File.Delete(file);
+        Assert.Equal(0, (await d.MmctlAsync("start", "bot")).ExitCode);
+        // Numbered from 1 again, the new trades' ids were the journal's: each was dropped as a fill counted already.
+        await Until.TrueAsync(async () => await JournalQuery.CountAsync(journal, CountFills) >= before + 2, "the new account's trades are journaled",
+            TimeSpan.FromSeconds(90));
+        Assert.Equal(0, (await d.MmctlAsync("stop", "bot")).ExitCode);
+        var stopped = await d.GetAsync("bot");
+        Assert.Equal((ulong)await JournalQuery.CountAsync(journal, CountFills), stopped.Stats.Cumulative.Fills); // and in its figures
+    }
+
+    [Fact]
     public async Task KilledWorker_IsRestarted_WithCountAndReason()
     {
         await using var d = await DaemonUnderTest.StartAsync();

@@ -383,6 +383,38 @@ public class InstanceEngineTests
     }
 
     [Fact]
+    public async Task APaperAccountStartedAfresh_UnderAJournalOfItsEarlierTrades_HasItsNewTradesCounted()
+    {
+        // The account's files were deleted to start it afresh; the instance's journal keeps the earlier account's 50 trades
+        // with it. Numbered from T1 again, the new account's trades were taken for those and dropped as counted already.
+        var journal = new InMemoryTradingJournal();
+        var earlier = DateTimeOffset.Parse("2026-11-23T09:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
+        using (var before = new PaperExchange(EngineHarness.QuietMarket(), new Microsoft.Extensions.Time.Testing.FakeTimeProvider(earlier)))
+        {
+            for (var i = 0; i < 50; i++)
+            {
+                var bought = before.Place("mm", new PlaceOrderRequest(EngineHarness.Symbol, $"mm_b{i}", Side.Buy, OrderType.Market, TimeInForce.Ioc, null, 0.01m));
+                foreach (var fill in before.Fills("mm", EngineHarness.Symbol, DateTimeOffset.MinValue).Where(f => f.ClientOrderId == bought.Order!.ClientOrderId))
+                    await journal.RecordFillAsync(fill, OrderPurpose.Quote, CancellationToken.None);
+            }
+        }
+        var journaled = journal.Fills.Count;
+        using var exchange = VenueLeftByAKilledRun(); // the fresh account, an hour on
+        await using var h = new EngineHarness(journal: journal, exchange: exchange);
+        _ = h.Start();
+        await h.QuotingAsync();
+        var bid = h.OurBestBid();
+        var sold = exchange.Place("taker", new PlaceOrderRequest(EngineHarness.Symbol, "taker_1", Side.Sell, OrderType.Limit, TimeInForce.Ioc, bid, 50m));
+        Assert.True(sold.Order!.FilledQuantity > 0);
+        var ours = exchange.Fills("mm", EngineHarness.Symbol, DateTimeOffset.MinValue);
+        Assert.NotEmpty(ours);
+        await Until.TrueAsync(() => journal.Fills.Count == journaled + ours.Count, "the new trades are journaled");
+        Assert.All(ours, f => Assert.Contains(journal.Fills, j => j.Fill.TradeId == f.TradeId && j.Fill.ClientOrderId == f.ClientOrderId));
+        var result = await h.StopAsync();
+        Assert.Equal(journaled + ours.Count, result.FinalStats.Cumulative.Fills);
+    }
+
+    [Fact]
     public async Task Restart_AStopThatComesWhileItReconciles_StillCancelsTheLastRunsOrders_AndQuotesNothing()
     {
         // A killed run left a quote resting; the stop comes while the restarted engine waits on the venue's open orders.

@@ -30,7 +30,7 @@ public sealed partial class PaperExchange : IDisposable
     private readonly List<HistoryRecord> _historyPending = [];
     private SplitMix64 _rng;
     private long _nextOrderId = 1;
-    private long _nextTradeId = 1;
+    private long _nextTradeId;
     private long _nextSequence = 1;
     private bool _dirty;
     private ITimer? _timer;
@@ -43,6 +43,9 @@ public sealed partial class PaperExchange : IDisposable
         _settings = settings;
         _time = time;
         _started = time.GetUtcNow();
+        // A new account's trades are numbered on from its start time, not from 1: a journal outlives the account's files
+        // (deleted to start the account afresh), holds the old T1, T2, ..., and would drop the new ones as counted already.
+        _nextTradeId = Math.Max(1, _started.ToUnixTimeMilliseconds() * 1000 + 1);
         _nextFundingAt = _started + settings.FundingInterval;
         _rng = new SplitMix64(settings.Seed == 0 ? 1 : settings.Seed);
         foreach (var (spec, catalogPrice) in PaperMarkets.All)

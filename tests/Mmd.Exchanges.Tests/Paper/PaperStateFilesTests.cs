@@ -69,6 +69,34 @@ public class PaperStateFilesTests
     }
 
     [Fact]
+    public void AnAccountStartedAfresh_NumbersItsTradesOnFromItsStart_NeverAgainFromTheFirst()
+    {
+        // The account's files deleted to start it afresh: an instance's journal still holds the earlier trades' ids.
+        using var dir = new TempDirectory();
+        var time = new FakeTimeProvider();
+        string first, restored;
+        using (var x = Venue(dir.Path, time))
+        {
+            x.Place("acct", Buy("mm_1", 0.1m));
+            first = Assert.Single(x.Fills("acct", Spot, DateTimeOffset.MinValue)).TradeId;
+        }
+        using (var reopened = Venue(dir.Path, time)) // the saved account goes on with its own numbers
+        {
+            reopened.Place("acct", Buy("mm_2", 0.1m));
+            restored = reopened.Fills("acct", Spot, DateTimeOffset.MinValue).Single(f => f.ClientOrderId == "mm_2").TradeId;
+            Assert.Equal(TradeNumber(first) + 1, TradeNumber(restored));
+        }
+        foreach (var file in Directory.EnumerateFiles(dir.Path)) File.Delete(file);
+        time.Advance(TimeSpan.FromSeconds(1));
+        using var afresh = Venue(dir.Path, time);
+        afresh.Place("acct", Buy("mm_3", 0.1m));
+        var fresh = Assert.Single(afresh.Fills("acct", Spot, DateTimeOffset.MinValue)).TradeId;
+        Assert.True(TradeNumber(fresh) > TradeNumber(restored), $"{fresh} after {first} and {restored}");
+
+        static long TradeNumber(string id) => long.Parse(id.AsSpan(1), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    [Fact]
     public async Task AnAccountEvent_GoesOut_OnlyOnceTheChangeItReportsIsSaved()
     {
         // Else a crash between the two would leave the client holding a fill the restarted venue never made (and
