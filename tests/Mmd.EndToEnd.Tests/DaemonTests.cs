@@ -112,17 +112,7 @@ public sealed class DaemonTests
     {
         await using var d = await DaemonUnderTest.StartAsync();
         var journal = Path.Combine(d.StateDir, "instances", "bot", "journal.db");
-        // Quotes two ticks from the mid on a busy paper market: a position within seconds (the template's quotes, behind
-        // ten background levels, waited tens of seconds for one).
-        var spec = d.Dir.Combine("bot.json");
-        await File.WriteAllTextAsync(spec, """
-            {
-              "name": "bot", "venue": "paper", "symbol": "SOL_USDC",
-              "spotMarketMaking": { "spreadPct": "0.05", "orderQuantity": "0.5", "levels": 2, "rebalanceEnabled": false, "interval": "30s" },
-              "paper": { "seed": "7", "flowRate": "10", "volatilityPct": "0.05" }
-            }
-            """);
-        Assert.Equal(0, (await d.MmctlAsync("start", "-f", spec)).ExitCode);
+        await StartBusyPaperBotAsync(d);
         var flattenFillsBefore = 0;
         for (var round = 1; ; round++)
         {
@@ -167,15 +157,7 @@ public sealed class DaemonTests
     {
         await using var d = await DaemonUnderTest.StartAsync();
         var journal = Path.Combine(d.StateDir, "instances", "bot", "journal.db");
-        var spec = d.Dir.Combine("bot.json");
-        await File.WriteAllTextAsync(spec, """
-            {
-              "name": "bot", "venue": "paper", "symbol": "SOL_USDC",
-              "spotMarketMaking": { "spreadPct": "0.05", "orderQuantity": "0.5", "levels": 2, "rebalanceEnabled": false, "interval": "30s" },
-              "paper": { "seed": "7", "flowRate": "10", "volatilityPct": "0.05" }
-            }
-            """);
-        Assert.Equal(0, (await d.MmctlAsync("start", "-f", spec)).ExitCode);
+        await StartBusyPaperBotAsync(d);
         const string CountFills = "SELECT COUNT(*) AS Value FROM Fills";
         await Until.TrueAsync(async () => await JournalQuery.CountAsync(journal, CountFills) >= 2, "the market fills quotes", TimeSpan.FromSeconds(90));
         Assert.Equal(0, (await d.MmctlAsync("stop", "bot")).ExitCode);
@@ -534,6 +516,23 @@ public sealed class DaemonTests
         Assert.Equal(0, await d.Process!.WaitForExitAsync());
         Assert.False(ProcessExists(running.Pid), "the worker stopped with the daemon");
         Assert.Equal(0, await d.PaperOpenOrdersAsync("bot"));
+    }
+
+    /// <summary>
+    /// Starts "bot", quoting two ticks from the mid on a busy paper market: fills within seconds (the template's quotes,
+    /// behind ten background levels, waited tens of seconds for one).
+    /// </summary>
+    private static async Task StartBusyPaperBotAsync(DaemonUnderTest d)
+    {
+        var spec = d.Dir.Combine("bot.json");
+        await File.WriteAllTextAsync(spec, """
+            {
+              "name": "bot", "venue": "paper", "symbol": "SOL_USDC",
+              "spotMarketMaking": { "spreadPct": "0.05", "orderQuantity": "0.5", "levels": 2, "rebalanceEnabled": false, "interval": "30s" },
+              "paper": { "seed": "7", "flowRate": "10", "volatilityPct": "0.05" }
+            }
+            """);
+        Assert.Equal(0, (await d.MmctlAsync("start", "-f", spec)).ExitCode);
     }
 
     private static ulong Sequence(string watchLine) =>
