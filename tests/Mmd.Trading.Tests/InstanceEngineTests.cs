@@ -338,7 +338,8 @@ public class InstanceEngineTests
         var clock = 1000L;
         await using var h = new EngineHarness(journal: journal, wrap: c => new ScriptedConnector(c)
         {
-            ClientIds = (name, _) => ClientOrderIds.FromNumbers(name, () => Interlocked.Increment(ref clock), n => clock = n),
+            ClientIds = (name, _) => ClientOrderIds.FromNumbers(name, () => Interlocked.Increment(ref clock),
+                last => clock = long.Parse(last["mm_".Length..], System.Globalization.CultureInfo.InvariantCulture)),
         });
         _ = h.Start();
         await h.QuotingAsync();

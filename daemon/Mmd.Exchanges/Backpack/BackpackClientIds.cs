@@ -22,7 +22,7 @@ public sealed class BackpackClientIds(string instanceName, uint tag, DateTimeOff
 
     public long Next() => _ids.Next();
 
-    public void ContinueAfter(long lastNumber) => _ids.ContinueAfter(lastNumber);
+    public void ContinueAfter(string lastClientOrderId) => _ids.ContinueAfter(lastClientOrderId);
 
     public void NoteOpen(IEnumerable<uint> clientIds) => _ids.NoteOpen(clientIds.Select(id => (ulong)id));
 

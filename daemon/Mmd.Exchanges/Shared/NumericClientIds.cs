@@ -74,15 +74,17 @@ public sealed class NumericClientIds
     }
 
     /// <summary>
-    /// Numbers this run's orders on from <paramref name="lastNumber"/>, the last an earlier run of the instance used (its
-    /// journal's newest order), instead of from the run's start time; a number of another tag (the tag was changed) is
-    /// not ours and changes nothing, and so does a call after this run's first order (its numbers go on from their own).
+    /// Numbers this run's orders on from <paramref name="lastClientOrderId"/>, the last id an earlier run of the instance
+    /// used (its journal's newest order), instead of from the run's start time. An id that is not a number of ours (another
+    /// instance's, another tag's after the tag was changed) changes nothing, and so does a call after this run's first
+    /// order (its numbers go on from their own).
     /// </summary>
-    public void ContinueAfter(long lastNumber)
+    public void ContinueAfter(string lastClientOrderId)
     {
+        if (ToWire(lastClientOrderId) is not { } last) return;
         lock (_gate)
         {
-            if (!_numbered && lastNumber > 0 && IsOurs((ulong)lastNumber)) _counter = (ulong)lastNumber & _counterMask;
+            if (!_numbered) _counter = last & _counterMask;
         }
     }
 

@@ -261,6 +261,9 @@ public sealed partial class InstanceEngine : IDisposable
         if (_hedge is not null) _view.Hedge = new HedgeMarketView { Venue = _hedge.Connector.Venue, Instrument = _hedge.Instrument };
 
         _state = EngineState.Reconciling;
+        // Before any order of this run: numbered client ids go on after the last one an earlier run used (once per venue:
+        // two markets on one venue share their ids, and each's journal names the venue's last order, whichever market).
+        foreach (var leg in Legs.DistinctBy(l => l.Ids)) leg.Ids.ContinueAfter(await leg.Journal.LoadLastClientOrderIdAsync(starting));
         // Each market on its own: its journaled orders and fills, its venue's open orders and fills.
         var startup = await new StartupReconciler(_primary, _time).RunAsync(starting);
         if (_hedge is not null)

@@ -18,8 +18,6 @@ internal sealed class StartupReconciler(MarketLeg leg, TimeProvider time)
 
     public async Task<StartupReport> RunAsync(CancellationToken cancellationToken)
     {
-        // Before any order of this run: numbered client ids go on after the last one an earlier run used.
-        leg.Ids.ContinueAfter(await leg.Journal.LoadLastClientOrderIdAsync(cancellationToken));
         var open = await leg.Journal.LoadOpenOrdersAsync(cancellationToken);
         var filledByOrder = new OpenOrderFills(open);
         var checkpointed = await RestoreCheckpointAsync(open, filledByOrder, cancellationToken);

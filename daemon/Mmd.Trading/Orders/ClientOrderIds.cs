@@ -13,7 +13,7 @@ public sealed class ClientOrderIds
     public const char Separator = '_';
     private readonly string _prefix;
     private readonly Func<long>? _nextNumber;
-    private readonly Action<long>? _continueAfter;
+    private readonly Action<string>? _continueAfter;
     private long _sequence;
 
     public ClientOrderIds(string instanceName, DateTimeOffset runStart)
@@ -21,7 +21,7 @@ public sealed class ClientOrderIds
         _prefix = PrefixOf(instanceName) + ToBase36(runStart.ToUnixTimeMilliseconds());
     }
 
-    private ClientOrderIds(string instanceName, Func<long> nextNumber, Action<long> continueAfter)
+    private ClientOrderIds(string instanceName, Func<long> nextNumber, Action<string> continueAfter)
     {
         _prefix = PrefixOf(instanceName);
         _nextNumber = nextNumber;
@@ -30,9 +30,10 @@ public sealed class ClientOrderIds
 
     /// <summary>
     /// Ids whose suffix is a number the venue's connector chose (and can carry in its numeric client-id field); its numbers
-    /// come round again, so a run goes on from the last an earlier run used (<paramref name="continueAfter"/>, <see cref="ContinueAfter"/>).
+    /// come round again, so a run goes on from the last id an earlier run used, which <paramref name="continueAfter"/> is
+    /// told (<see cref="ContinueAfter"/>).
     /// </summary>
-    public static ClientOrderIds FromNumbers(string instanceName, Func<long> nextNumber, Action<long> continueAfter) => new(instanceName, nextNumber, continueAfter);
+    public static ClientOrderIds FromNumbers(string instanceName, Func<long> nextNumber, Action<string> continueAfter) => new(instanceName, nextNumber, continueAfter);
 
     public static string PrefixOf(string instanceName) => instanceName + Separator;
 
@@ -45,9 +46,7 @@ public sealed class ClientOrderIds
     /// </summary>
     public void ContinueAfter(string? lastClientOrderId)
     {
-        if (_continueAfter is null || lastClientOrderId is null || !lastClientOrderId.StartsWith(_prefix, StringComparison.Ordinal)) return;
-        if (long.TryParse(lastClientOrderId.AsSpan(_prefix.Length), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number))
-            _continueAfter(number);
+        if (lastClientOrderId is not null) _continueAfter?.Invoke(lastClientOrderId);
     }
 
     public string Next() => _nextNumber is { } next

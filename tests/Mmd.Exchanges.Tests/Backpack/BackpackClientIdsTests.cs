@@ -83,14 +83,14 @@ public class BackpackClientIdsTests
     {
         var top = (5L << BackpackClientIds.CounterBits) | ((1L << BackpackClientIds.CounterBits) - 1);
         var a = new BackpackClientIds("mm-a", 5, Start);
-        a.ContinueAfter(top);
+        a.ContinueAfter("mm-a_" + top);
         Assert.Equal((5L << BackpackClientIds.CounterBits) | 1, a.Next()); // round to 1: counter 0 is never used
 
         var b = new BackpackClientIds("mm-a", 5, Start);
         var byClock = new BackpackClientIds("mm-a", 5, Start).Next();
-        b.ContinueAfter((6L << BackpackClientIds.CounterBits) | 42); // the tag was changed since: not ours
+        b.ContinueAfter("mm-a_" + ((6L << BackpackClientIds.CounterBits) | 42)); // the tag was changed since: not ours
         Assert.Equal(byClock, b.Next());
-        b.ContinueAfter((5L << BackpackClientIds.CounterBits) | 42); // too late: this run numbers on from its own
+        b.ContinueAfter("mm-a_" + ((5L << BackpackClientIds.CounterBits) | 42)); // too late: this run numbers on from its own
         Assert.Equal(byClock + 1, b.Next());
 
         // A string id that is not a number of ours changes nothing either.
