@@ -38,7 +38,7 @@ internal sealed class JournalWriter : IAsyncDisposable
     private const string InsertFill = """
         INSERT INTO fills ("Instance", "Venue", "Symbol", "TradeId", "VenueOrderId", "ClientOrderId", "Side", "Price", "Quantity", "Fee", "FeeAsset", "IsMaker", "Purpose", "TimestampMs")
         VALUES ($instance, $venue, $symbol, $trade, $venueId, $id, $side, $price, $qty, $fee, $feeAsset, $maker, $purpose, $ts)
-        ON CONFLICT ("Venue", "Symbol", "TradeId") DO NOTHING
+        ON CONFLICT ("Venue", "Symbol", "TradeId", "Side") DO NOTHING
         """;
 
     private const string InsertStats = """

@@ -32,6 +32,51 @@ public class TradingJournalTests
     }
 
     [Fact]
+    public async Task ATradeBetweenTwoOfOurOrders_IsRecordedAsBothItsFills_EachOnce()
+    {
+        // Our IOC hedge trading with our own resting quote (where the venue's self-trade prevention lets it) is one trade
+        // id with a fill on each side. Keyed by trade id alone, the journal kept the first and refused the other.
+        using var dir = new TempDirectory();
+        var db = await MmdDatabase.OpenAsync(dir.Combine("j.db"), CancellationToken.None);
+        await using var journal = new SqliteTradingJournal(db, "mm", "paper");
+        var ask = Fill("T1") with { ClientOrderId = "mm_2", Side = Side.Sell, IsMaker = false };
+        Assert.True(await journal.RecordFillAsync(Fill("T1"), OrderPurpose.Quote, CancellationToken.None));
+        Assert.True(await journal.RecordFillAsync(ask, OrderPurpose.Hedge, CancellationToken.None));
+        Assert.False(await journal.RecordFillAsync(ask, OrderPurpose.Hedge, CancellationToken.None));
+        Assert.False(await journal.RecordFillAsync(Fill("T1"), OrderPurpose.Quote, CancellationToken.None));
+        var fills = await journal.ReadFillsAsync(FillQuery.All, CancellationToken.None).ToListAsync();
+        Assert.Equal([("mm_1", Side.Buy), ("mm_2", Side.Sell)], fills.Select(f => (f.Fill.ClientOrderId, f.Fill.Side)));
+    }
+
+    [Fact]
+    public async Task AJournalKeyedByTradeIdAlone_IsMigrated_ItsFillsKept_AndTakesTheOtherSideOfATrade()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.Combine("j.db");
+        var db = await MmdDatabase.OpenAsync(path, CancellationToken.None);
+        await using (var journal = new SqliteTradingJournal(db, "mm", "paper"))
+            Assert.True(await journal.RecordFillAsync(Fill("T1"), OrderPurpose.Quote, CancellationToken.None));
+        await using (var connection = new SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            // The file as the migration before FillSide left it: the unique key without the side.
+            await connection.OpenAsync();
+            await using var back = connection.CreateCommand();
+            back.CommandText = """
+                DROP INDEX "IX_fills_Venue_Symbol_TradeId_Side";
+                CREATE UNIQUE INDEX "IX_fills_Venue_Symbol_TradeId" ON "fills" ("Venue", "Symbol", "TradeId");
+                DELETE FROM "__EFMigrationsHistory" WHERE "MigrationId" LIKE '%_FillSide';
+                """;
+            await back.ExecuteNonQueryAsync();
+        }
+        SqliteConnection.ClearAllPools();
+        var migrated = await MmdDatabase.OpenAsync(path, CancellationToken.None);
+        await using var reopened = new SqliteTradingJournal(migrated, "mm", "paper");
+        Assert.False(await reopened.RecordFillAsync(Fill("T1"), OrderPurpose.Quote, CancellationToken.None));
+        Assert.True(await reopened.RecordFillAsync(Fill("T1") with { ClientOrderId = "mm_2", Side = Side.Sell }, OrderPurpose.Hedge, CancellationToken.None));
+        Assert.Equal(2, (await reopened.ReadFillsAsync(FillQuery.All, CancellationToken.None).ToListAsync()).Count);
+    }
+
+    [Fact]
     public async Task AFiguresCheckpoint_CoversTheNewestFillOfItsMarket_AndTheQueriesPickTheFillsAroundIt()
     {
         using var dir = new TempDirectory();

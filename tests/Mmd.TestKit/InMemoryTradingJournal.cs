@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Mmd.Trading.Engine;
 using Mmd.Trading.Execution;
 using Mmd.Trading.Orders;
+using Mmd.Trading.Primitives;
 using Mmd.Trading.Stats;
 
 namespace Mmd.TestKit;
@@ -10,7 +11,8 @@ namespace Mmd.TestKit;
 public sealed class InMemoryTradingJournal : ITradingJournal
 {
     private readonly ConcurrentDictionary<string, OrderSnapshot> _orders = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, JournaledFill> _fills = new(StringComparer.Ordinal);
+    // Keyed as SQLite's unique index is: a trade and our side of it.
+    private readonly ConcurrentDictionary<(string TradeId, Side Side), JournaledFill> _fills = new();
     private readonly ConcurrentQueue<JournaledFill> _fillOrder = new();
 
     public IReadOnlyDictionary<string, OrderSnapshot> Orders => _orders;
@@ -46,7 +48,7 @@ public sealed class InMemoryTradingJournal : ITradingJournal
         lock (_fillOrder)
         {
             var journaled = new JournaledFill(fill, purpose) { Row = _fillOrder.Count + 1 };
-            if (!_fills.TryAdd(fill.TradeId, journaled)) { DuplicateFillsRejected++; return false; }
+            if (!_fills.TryAdd((fill.TradeId, fill.Side), journaled)) { DuplicateFillsRejected++; return false; }
             _fillOrder.Enqueue(journaled);
             return true;
         }

@@ -82,13 +82,48 @@ public class OrderTrackerTests
     }
 
     [Fact]
+    public void ATradeBetweenTwoOfOurOrders_IsAFillOfEach_AndEachSideIsCountedOnce()
+    {
+        // A venue whose self-trade prevention lets our IOC hedge trade with our own resting quote reports one trade id
+        // for both: the bid's fill and the ask's. Keyed by trade id alone, the second was taken for a repeat and dropped,
+        // and the position missed the hedge.
+        var tracker = new OrderTracker("mm");
+        var bid = OrderStateMachineTests.Order("mm_1", Side.Buy, quantity: 1m);
+        var ask = OrderStateMachineTests.Order("mm_2", Side.Sell, quantity: 1m);
+        tracker.Add(bid);
+        tracker.Add(ask);
+        tracker.MarkSubmitted(bid, Now);
+        tracker.MarkSubmitted(ask, Now);
+        Assert.True(tracker.ApplyFill(Fill("T7", bid, 1m), Now, out _));
+        Assert.True(tracker.ApplyFill(Fill("T7", ask, 1m), Now, out _));
+        Assert.False(tracker.ApplyFill(Fill("T7", ask, 1m), Now, out _)); // a repeat of either side still counts once
+        Assert.Equal(OrderStatus.Filled, bid.Status);
+        Assert.Equal(OrderStatus.Filled, ask.Status);
+    }
+
+    [Fact]
+    public void AFillMarkedSeenAtStart_HidesOnlyItsOwnSideOfTheTrade()
+    {
+        var tracker = new OrderTracker("mm");
+        var bid = OrderStateMachineTests.Order("mm_1", Side.Buy, quantity: 1m);
+        var ask = OrderStateMachineTests.Order("mm_2", Side.Sell, quantity: 1m);
+        tracker.Add(bid);
+        tracker.Add(ask);
+        tracker.MarkSubmitted(bid, Now);
+        tracker.MarkSubmitted(ask, Now);
+        tracker.MarkFillSeen(Fill("T7", bid, 1m));
+        Assert.False(tracker.ApplyFill(Fill("T7", bid, 1m), Now, out _));
+        Assert.True(tracker.ApplyFill(Fill("T7", ask, 1m), Now, out _));
+    }
+
+    [Fact]
     public void TradesMarkedSeenAtStart_KeepOnlyTheNewest_HoweverLongTheJournal()
     {
         // A start replays every journaled fill; the set of their trade ids was kept whole (a million strings for a
         // million fills). The newest 100 000 stay: a venue sends recent fills again, not a month-old one.
         var tracker = new OrderTracker("mm");
-        for (var i = 0; i < 100_001; i++) tracker.MarkTradeSeen("T" + i.ToString(System.Globalization.CultureInfo.InvariantCulture));
         var order = OrderStateMachineTests.Order("mm_1", quantity: 2m);
+        for (var i = 0; i < 100_001; i++) tracker.MarkFillSeen(Fill("T" + i.ToString(System.Globalization.CultureInfo.InvariantCulture), order, 1m));
         tracker.Add(order);
         tracker.MarkSubmitted(order, Now);
         Assert.False(tracker.ApplyFill(Fill("T100000", order, 1m), Now, out _)); // the newest: seen

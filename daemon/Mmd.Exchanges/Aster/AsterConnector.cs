@@ -295,7 +295,7 @@ public sealed class AsterConnector : IExchangeConnector, ICandleHistory, IShared
         var keeping = KeepAliveAsync(keepAlive.Token);
         // Whatever happened before the stream opened is read back over REST.
         yield return new AccountResyncRequiredEvent("account stream connected", _time.GetUtcNow());
-        var seenTrades = new RecentSet<long>(10_000);
+        var seenTrades = new RecentSet<(long TradeId, string Side)>(10_000); // a trade of two of our own orders is a fill of each side
         await foreach (var message in socket.Messages.ReadAllAsync(cancellationToken).ConfigureAwait(false))
         {
             if (keeping.IsFaulted) throw new InvalidOperationException("the listen key could not be kept alive", keeping.Exception!.InnerException);
@@ -308,7 +308,7 @@ public sealed class AsterConnector : IExchangeConnector, ICandleHistory, IShared
             if (o.Symbol != symbol) continue;
             var time = FromMillis(update.EventTime);
             NoteClientId(o.OrderId, o.ClientOrderId);
-            if (o.ExecutionType == "TRADE" && seenTrades.Add(o.TradeId))
+            if (o.ExecutionType == "TRADE" && seenTrades.Add((o.TradeId, o.Side)))
             {
                 // The venue may repeat an event; a trade is reported once (the tracker checks too).
                 yield return new FillEvent(new VenueFill(o.TradeId.ToString(CultureInfo.InvariantCulture), o.OrderId.ToString(CultureInfo.InvariantCulture),

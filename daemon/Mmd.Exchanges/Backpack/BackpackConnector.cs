@@ -241,7 +241,7 @@ public sealed class BackpackConnector : IExchangeConnector, ICandleHistory, ISha
             cancellationToken).ConfigureAwait(false);
         // Whatever happened before the subscription took effect is read back over REST.
         yield return new AccountResyncRequiredEvent("account stream subscribed", _time.GetUtcNow());
-        var seenTrades = new RecentSet<long>(10_000);
+        var seenTrades = new RecentSet<(long TradeId, string Side)>(10_000); // a trade of two of our own orders is a fill of each side
         await foreach (var message in socket.Messages.ReadAllAsync(cancellationToken).ConfigureAwait(false))
         {
             if (message.Stream is null || !message.Stream.StartsWith("account.orderUpdate", StringComparison.Ordinal)) continue;
@@ -250,7 +250,7 @@ public sealed class BackpackConnector : IExchangeConnector, ICandleHistory, ISha
             if (u.EventType == "orderFill" && u.TradeId is { } tradeId)
             {
                 // The venue may repeat an event after a reconnect; a trade is reported once (the tracker checks too).
-                if (seenTrades.Add(tradeId))
+                if (seenTrades.Add((tradeId, u.Side)))
                 {
                     yield return new FillEvent(new VenueFill(tradeId.ToString(CultureInfo.InvariantCulture), u.OrderId, _ids.FromWire(u.ClientId), u.Symbol,
                         SideOf(u.Side), u.FillPrice ?? 0m, u.FillQuantity ?? 0m, u.Fee ?? 0m, u.FeeSymbol ?? "", u.IsMaker ?? false, time), time);

@@ -325,7 +325,7 @@ public sealed class LighterConnector : IExchangeConnector, ICandleHistory, IShar
         await using var socket = await LighterStreams.ConnectAsync(_options, subscriptions, _time, cancellationToken).ConfigureAwait(false);
         var confirmed = 0;
         var marketKey = Id(market.MarketId);
-        var seenTrades = new RecentSet<long>(10_000);
+        var seenFills = new RecentSet<string>(10_000, StringComparer.Ordinal);
         await foreach (var message in socket.Messages.ReadAllAsync(cancellationToken).ConfigureAwait(false))
         {
             var now = _time.GetUtcNow();
@@ -340,10 +340,11 @@ public sealed class LighterConnector : IExchangeConnector, ICandleHistory, IShar
             }
             else if (message.Type == "update/account_all_trades" && message.Trades?.GetValueOrDefault(marketKey) is { } trades)
             {
-                foreach (var trade in trades)
+                // The venue may repeat an event; a fill counts once. Each side of ours is a fill of its own (its id carries
+                // the side), so a trade told again with our other side too gives only the side not yet told.
+                foreach (var fill in trades.SelectMany(t => ToVenueFills(t, symbol)))
                 {
-                    if (!seenTrades.Add(trade.TradeId)) continue; // the venue may repeat an event; a fill counts once
-                    foreach (var fill in ToVenueFills(trade, symbol)) yield return new FillEvent(fill, now);
+                    if (seenFills.Add(fill.TradeId)) yield return new FillEvent(fill, now);
                 }
             }
         }

@@ -35,6 +35,7 @@ public sealed partial class PaperExchange : IDisposable
     private bool _dirty;
     private ITimer? _timer;
     private readonly DateTimeOffset _started;
+    private readonly HashSet<string> _selfTradesAllowed = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<FundingPayment>> _funding = new(StringComparer.Ordinal);
     private DateTimeOffset _nextFundingAt;
 
@@ -52,7 +53,7 @@ public sealed partial class PaperExchange : IDisposable
         {
             var start = settings.PricePaths.TryGetValue(spec.Symbol, out var path) ? spec.RoundPrice(path.Points[0].Price)
                 : settings.StartPrices.TryGetValue(spec.Symbol, out var p) ? spec.RoundPrice(p) : catalogPrice;
-            _markets[spec.Symbol] = new PaperMarket(spec, new MatchingEngine(spec.Symbol, a => a == MarketAccount), start);
+            _markets[spec.Symbol] = new PaperMarket(spec, new MatchingEngine(spec.Symbol, a => a == MarketAccount || _selfTradesAllowed.Contains(a)), start);
         }
         if (settings.StateDirectory is { } dir)
         {
@@ -122,6 +123,15 @@ public sealed partial class PaperExchange : IDisposable
             CompleteSubscribers();
         }
         _store?.Dispose();
+    }
+
+    /// <summary>
+    /// Lets an account's orders trade with each other, as on a venue whose self-trade prevention is off for it (Aster's
+    /// account-wide <c>stpMode</c>, say): each such trade is a fill of each of its two orders under one trade id.
+    /// </summary>
+    public void AllowSelfTrades(string account)
+    {
+        lock (_gate) _selfTradesAllowed.Add(account);
     }
 
     public PlaceOrderResult Place(string account, PlaceOrderRequest request)

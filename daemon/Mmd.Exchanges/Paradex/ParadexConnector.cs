@@ -256,7 +256,7 @@ public sealed class ParadexConnector : IExchangeConnector, ICandleHistory, IShar
                 ParadexRpc.Request(2, "subscribe", new { channel = "fills." + symbol })],
             static (frame, _) => ParadexRpc.Parse(frame), _options.RequestTimeout, _options.Streams, cancellationToken).ConfigureAwait(false);
         var confirmed = 0;
-        var seenFills = new RecentSet<string>(10_000, StringComparer.Ordinal);
+        var seenFills = new RecentSet<(string Id, string Side)>(10_000); // should a trade of two of our own orders share its id, it is a fill of each side
         await foreach (var message in socket.Messages.ReadAllAsync(cancellationToken).ConfigureAwait(false))
         {
             if (message.Id is { } id && message.Method is null)
@@ -269,7 +269,7 @@ public sealed class ParadexConnector : IExchangeConnector, ICandleHistory, IShar
             if (p.Channel.StartsWith("fills.", StringComparison.Ordinal))
             {
                 var fill = p.Data.Deserialize<ParadexFill>(ParadexJson.Options)!;
-                if (fill.Market != symbol || !seenFills.Add(fill.Id)) continue; // the venue may repeat an event; a fill counts once
+                if (fill.Market != symbol || !seenFills.Add((fill.Id, fill.Side))) continue; // the venue may repeat an event; a fill counts once
                 yield return new FillEvent(ToVenueFill(fill), now);
             }
             else if (p.Channel.StartsWith("orders.", StringComparison.Ordinal))

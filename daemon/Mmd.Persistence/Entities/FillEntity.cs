@@ -1,6 +1,6 @@
 namespace Mmd.Persistence.Entities;
 
-/// <summary>One fill, unique on (venue, symbol, trade id): recorded once however often it is reported.</summary>
+/// <summary>One fill, unique on (venue, symbol, trade id, side): recorded once however often it is reported.</summary>
 public sealed class FillEntity
 {
     public long Id { get; set; }

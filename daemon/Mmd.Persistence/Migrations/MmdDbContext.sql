@@ -125,3 +125,13 @@ VALUES ('20261205142009_FiguresCheckpoint', '10.0.15');
 
 COMMIT;
 
+BEGIN TRANSACTION;
+DROP INDEX "IX_fills_Venue_Symbol_TradeId";
+
+CREATE UNIQUE INDEX "IX_fills_Venue_Symbol_TradeId_Side" ON "fills" ("Venue", "Symbol", "TradeId", "Side");
+
+INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion")
+VALUES ('20261207074830_FillSide', '10.0.15');
+
+COMMIT;
+

@@ -107,7 +107,7 @@ namespace Mmd.Persistence.Migrations
 
                     b.HasIndex("Instance", "TimestampMs");
 
-                    b.HasIndex("Venue", "Symbol", "TradeId")
+                    b.HasIndex("Venue", "Symbol", "TradeId", "Side")
                         .IsUnique();
 
                     b.ToTable("fills", (string)null);

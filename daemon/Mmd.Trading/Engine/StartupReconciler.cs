@@ -29,7 +29,7 @@ internal sealed class StartupReconciler(MarketLeg leg, TimeProvider time)
         {
             journalFills++;
             leg.Cumulative.Apply(journaled.Fill, journaled.Purpose == OrderPurpose.Rebalance);
-            leg.Tracker.MarkTradeSeen(journaled.Fill.TradeId);
+            leg.Tracker.MarkFillSeen(journaled.Fill);
             filledByOrder.Add(journaled.Fill);
         }
         leg.FiguresComplete = true;
@@ -130,14 +130,14 @@ internal sealed class StartupReconciler(MarketLeg leg, TimeProvider time)
         {
             await foreach (var journaled in leg.Journal.ReadFillsAsync(covered with { Orders = open.Select(o => o.ClientOrderId).ToList() }, cancellationToken))
             {
-                leg.Tracker.MarkTradeSeen(journaled.Fill.TradeId);
+                leg.Tracker.MarkFillSeen(journaled.Fill);
                 filledByOrder.Add(journaled.Fill);
             }
         }
         if (checkpoint.Figures.NewestFillTime is { } newest)
         {
             await foreach (var journaled in leg.Journal.ReadFillsAsync(covered with { From = newest - CatchUpOverlap }, cancellationToken))
-                leg.Tracker.MarkTradeSeen(journaled.Fill.TradeId);
+                leg.Tracker.MarkFillSeen(journaled.Fill);
         }
         if (leg.TracksFunding && checkpoint.Figures.FundingSince is { } fundingSince)
         {

@@ -2,7 +2,10 @@ using Mmd.Trading.Primitives;
 
 namespace Mmd.Trading.Execution;
 
-/// <summary>One execution of one of our orders. <see cref="TradeId"/> is the venue's id: a fill is counted once.</summary>
+/// <summary>
+/// One execution of one of our orders. <see cref="TradeId"/> is the venue's id: a fill is counted once per trade and side,
+/// since a trade of two of our own orders (one buying, one selling) is a fill of each under one trade id.
+/// </summary>
 public sealed record VenueFill(
     string TradeId,
     string VenueOrderId,

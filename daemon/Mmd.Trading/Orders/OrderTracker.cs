@@ -13,8 +13,9 @@ public sealed class OrderTracker
 {
     private readonly Dictionary<string, TrackedOrder> _orders = new(StringComparer.Ordinal);
     private readonly Dictionary<string, decimal> _filledByFills = new(StringComparer.Ordinal);
-    // A journal of millions is replayed at start: the newest trades are the ones a venue may send again.
-    private readonly RecentSet<string> _seenTradeIds = new(100_000, StringComparer.Ordinal);
+    // A journal of millions is replayed at start: the newest trades are the ones a venue may send again. A fill is its
+    // trade and side: a trade between two of our own orders (a venue whose self-trade prevention let it through) is two fills.
+    private readonly RecentSet<(string TradeId, Side Side)> _seenFills = new(100_000);
     private readonly HashSet<TrackedOrder> _dirty = [];
     // Orders that may rest on or enter the book. Kept apart so that every evaluation costs the live
     // orders, not every order the instance placed in the last minutes.
@@ -160,13 +161,13 @@ public sealed class OrderTracker
     }
 
     /// <summary>
-    /// Applies a fill. Returns false when the trade id was already seen in this process (the journal's
+    /// Applies a fill. Returns false when its trade and side were already seen in this process (the journal's
     /// unique key is the durable guard). The order, if ours, is returned in <paramref name="order"/>.
     /// </summary>
     public bool ApplyFill(VenueFill fill, DateTimeOffset now, out TrackedOrder? order)
     {
         order = fill.ClientOrderId is null ? null : _orders.GetValueOrDefault(fill.ClientOrderId);
-        if (!_seenTradeIds.Add(fill.TradeId)) return false;
+        if (!_seenFills.Add((fill.TradeId, fill.Side))) return false;
         if (order is null) return true;
 
         MarkReceived(order, now);
@@ -183,8 +184,8 @@ public sealed class OrderTracker
     /// <summary>How much of an order its applied fills account for (the venue's report may run ahead of the fills).</summary>
     public decimal FilledByFills(TrackedOrder order) => _filledByFills.GetValueOrDefault(order.ClientOrderId);
 
-    /// <summary>Marks a trade id as already counted (restored from the journal at start).</summary>
-    public void MarkTradeSeen(string tradeId) => _seenTradeIds.Add(tradeId);
+    /// <summary>Marks a fill as already counted (restored from the journal at start).</summary>
+    public void MarkFillSeen(VenueFill fill) => _seenFills.Add((fill.TradeId, fill.Side));
 
     /// <summary>Orders changed since the last call, for one journal write.</summary>
     public IReadOnlyList<TrackedOrder> TakeChanged()

@@ -118,7 +118,7 @@ public sealed partial class LighterEmulator
     private IResult Trades(HttpContext c, long account, InstrumentSpec market)
     {
         var id = MarketIdOf(market.Symbol);
-        var trades = Exchange.Fills(PaperAccount(account), market.Symbol, DateTimeOffset.UnixEpoch).Select(f => Wire(f, account, id))
+        var trades = Exchange.Fills(PaperAccount(account), market.Symbol, DateTimeOffset.UnixEpoch).GroupBy(f => f.TradeId).Select(t => Wire([.. t], account, id))
             .OrderByDescending(t => t.Timestamp).ThenByDescending(t => t.TradeId).ToList();
         var (page, next) = Page(trades, c);
         return Json(new LighterTrades(200, page, next));
@@ -245,16 +245,25 @@ public sealed partial class LighterEmulator
             LighterMapping.ToWire(o.TimeInForce, o.PostOnly), o.ReduceOnly, status, o.CreatedAt.ToUnixTimeMilliseconds(), o.UpdatedAt.ToUnixTimeMilliseconds());
     }
 
-    /// <summary>Our fill as Lighter's trade: our account on our side, the paper market's flow (account 0) on the other; the fee as a rate in millionths.</summary>
-    private static LighterTrade Wire(VenueFill f, long account, int marketId)
+    /// <summary>
+    /// Our fills of one trade as Lighter's trade: our account on our side, the paper market's flow (account 0) on the other,
+    /// or ours on both when our orders traded with each other; each fee as a rate in millionths.
+    /// </summary>
+    private static LighterTrade Wire(List<VenueFill> sameTrade, long account, int marketId)
     {
-        var sell = f.Side == Side.Sell;
-        var orderIndex = OrderIndexBase + long.Parse(f.VenueOrderId, CultureInfo.InvariantCulture);
-        var clientIndex = long.TryParse(f.ClientOrderId, NumberStyles.None, CultureInfo.InvariantCulture, out var client) ? client : 0;
+        var f = sameTrade[0];
+        var ask = sameTrade.FirstOrDefault(x => x.Side == Side.Sell);
+        var bid = sameTrade.FirstOrDefault(x => x.Side == Side.Buy);
         var notional = f.Price * f.Quantity;
-        var rate = notional == 0 ? 0 : (long)decimal.Round(f.Fee / notional * 1_000_000m);
+        long Rate(VenueFill x) => notional == 0 ? 0 : (long)decimal.Round(x.Fee / notional * 1_000_000m);
+        var maker = sameTrade.FirstOrDefault(x => x.IsMaker);
+        var taker = sameTrade.FirstOrDefault(x => !x.IsMaker);
         return new LighterTrade(long.Parse(f.TradeId.TrimStart('T'), CultureInfo.InvariantCulture), marketId, f.Quantity, f.Price, notional,
-            sell ? orderIndex : 0, sell ? 0 : orderIndex, sell ? clientIndex : 0, sell ? 0 : clientIndex, sell ? account : 0, sell ? 0 : account,
-            IsMakerAsk: sell == f.IsMaker, f.Timestamp.ToUnixTimeMilliseconds(), TakerFee: f.IsMaker ? 0 : rate, MakerFee: f.IsMaker ? rate : 0);
+            OrderIndex(ask), OrderIndex(bid), ClientIndex(ask), ClientIndex(bid), ask is null ? 0 : account, bid is null ? 0 : account,
+            IsMakerAsk: ask?.IsMaker ?? bid?.IsMaker == false, f.Timestamp.ToUnixTimeMilliseconds(), TakerFee: taker is null ? 0 : Rate(taker),
+            MakerFee: maker is null ? 0 : Rate(maker));
+
+        static long OrderIndex(VenueFill? x) => x is null ? 0 : OrderIndexBase + long.Parse(x.VenueOrderId, CultureInfo.InvariantCulture);
+        static long ClientIndex(VenueFill? x) => long.TryParse(x?.ClientOrderId, NumberStyles.None, CultureInfo.InvariantCulture, out var client) ? client : 0;
     }
 }

@@ -191,11 +191,16 @@ public sealed partial class LighterEmulator
                 });
             }
             connection.Send(Push(new LighterStreamMessage("subscribed/account_all_trades", channel, Trades: [])));
+            var sentWhole = new HashSet<string>(StringComparer.Ordinal); // trades of two of our orders, sent with the first side's fill
             await foreach (var (id, e) in merged.Reader.ReadAllAsync(connection.Closed).ConfigureAwait(false))
             {
                 if (e is AccountResyncRequiredEvent) break;
-                if (e is not FillEvent f) continue;
-                var trades = new Dictionary<string, LighterTrade[]> { [id.ToString(CultureInfo.InvariantCulture)] = [Wire(f.Fill, account, id)] };
+                if (e is not FillEvent f || sentWhole.Remove(f.Fill.TradeId)) continue;
+                // The venue tells a trade once, with both sides: the paper venue books both of its fills before it lets go
+                // of its lock, so reading the account's fills (under that lock) finds the other side if it is ours too.
+                var sameTrade = Exchange.Fills(PaperAccount(account), f.Fill.Symbol, f.Fill.Timestamp).Where(x => x.TradeId == f.Fill.TradeId).ToList();
+                if (sameTrade.Count > 1) sentWhole.Add(f.Fill.TradeId);
+                var trades = new Dictionary<string, LighterTrade[]> { [id.ToString(CultureInfo.InvariantCulture)] = [Wire(sameTrade.Count > 1 ? sameTrade : [f.Fill], account, id)] };
                 if (!connection.Send(Push(new LighterStreamMessage("update/account_all_trades", channel, Trades: trades)))) break;
             }
         }

@@ -1,4 +1,5 @@
 using Mmd.Emulators.Faults;
+using Mmd.Exchanges.Paper;
 using Mmd.TestKit;
 using Mmd.Trading.Execution;
 using Mmd.Trading.MarketData;
@@ -296,6 +297,37 @@ public abstract class VenueConformanceTests : IAsyncLifetime
 
         static long? Number(string clientOrderId) =>
             long.TryParse(clientOrderId.AsSpan(ClientOrderIds.PrefixOf(Instance).Length), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : null;
+    }
+
+    [SkippableFact]
+    public async Task C19_ATradeOfTwoOfOurOwnOrders_IsAFillOfEach_LiveAndInTheHistory()
+    {
+        // A venue whose self-trade prevention is off for the account lets our IOC trade with our own resting bid. That
+        // one trade is two fills of ours, a buy and a sell, which many venues give one trade id: a connector that took
+        // the second for a repeat of the first left the sell out of the position.
+        await using var venue = Venue.Connect(Instance);
+        RequireCapability(venue, ConnectorCapabilities.AccountStream | ConnectorCapabilities.FillHistory);
+        Venue.Market.AllowSelfTrades(Venue.Account);
+        await using var account = new AccountRecorder(venue, Spot);
+        await Venue.AccountStreamLiveAsync(account).DefaultTimeout();
+        var ids = venue.CreateClientOrderIds(Instance, DateTimeOffset.UtcNow);
+        var price = Levels(Spot, Side.Buy, 1)[0].Price + PaperMarkets.Find(Venue.MarketSymbol(Spot))!.TickSize; // the best bid: ours
+        var bid = await PlaceBidAsync(venue, ids.Next(), Spot, price, 0.5m);
+        var sell = await venue.PlaceOrderAsync(new PlaceOrderRequest(Spot, ids.Next(), Side.Sell, OrderType.Limit, TimeInForce.Ioc, price, 0.3m), default).DefaultTimeout();
+        Assert.Equal((CommandOutcome.Accepted, 0.3m), (sell.Outcome, sell.Order!.FilledQuantity));
+
+        await Until.TrueAsync(() => account.Fills.Count >= 2, "both fills arrive");
+        Expected(account.Fills);
+        Assert.Null(account.Failure);
+        Expected(await venue.GetFillsAsync(Spot, DateTimeOffset.UtcNow.AddMinutes(-5), default).DefaultTimeout());
+
+        void Expected(IReadOnlyList<VenueFill> fills)
+        {
+            Assert.Equal(
+                [(bid.Order!.ClientOrderId, Side.Buy, 0.3m, true), (sell.Order.ClientOrderId, Side.Sell, 0.3m, false)],
+                fills.Select(f => (f.ClientOrderId, f.Side, f.Quantity, f.IsMaker)).OrderBy(f => f.Side));
+            Assert.Equal(2, fills.Select(f => (f.TradeId, f.Side)).Distinct().Count()); // two fills however the venue names the trade
+        }
     }
 
     [SkippableFact]
