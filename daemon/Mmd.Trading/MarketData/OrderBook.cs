@@ -74,17 +74,18 @@ public sealed class OrderBook
     }
 
     /// <summary>
-    /// The best price of one side once <paramref name="ownQuantityAt"/> (our resting quantity at a price) is
-    /// taken out: where our quotes are the touch, the market is what stands behind them.
+    /// The best price of one side once our own quantity is taken out: where our quotes are the touch, the market is what
+    /// stands behind them. <paramref name="ownQuantityAt"/> gives how much of a level (its price and the quantity the book
+    /// shows there) is ours.
     /// </summary>
-    public decimal? BestExcluding(bool bid, Func<decimal, decimal> ownQuantityAt)
+    public decimal? BestExcluding(bool bid, Func<decimal, decimal, decimal> ownQuantityAt)
     {
         if (!IsSynced) return null;
         var side = bid ? _bids : _asks;
         for (var i = 0; i < side.Count; i++)
         {
             var level = side[i];
-            if (level.Quantity - ownQuantityAt(level.Price) > 0) return level.Price;
+            if (level.Quantity - ownQuantityAt(level.Price, level.Quantity) > 0) return level.Price;
         }
         return null;
     }

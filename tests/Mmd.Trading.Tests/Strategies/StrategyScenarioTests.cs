@@ -236,6 +236,49 @@ public class StrategyScenarioTests
     }
 
     [Fact]
+    public async Task MakerTakerHedge_OnAVenueThatLetsAnAccountTradeWithItself_TheHedgeNeverTakesOurOwnQuote()
+    {
+        // Quotes of 10 beside the crowd's 3 to 10 a level. The jump lifts our ask; the strategy quotes a new ask at the
+        // touch and hedges there. Where the venue's self-trade prevention is off, the hedge bought our own new ask (a wash
+        // trade paying both fees that left the position short), hedged again into the next new ask, and so on. Now the
+        // hedge waits until our ask is off the book, and no ask is put back until it has ended.
+        const string perp = "SOL_USDC_PERP";
+        var config = new MakerTakerHedgeConfig { OrderQuantity = 10m, MaxSlippagePct = 0.5m, RefreshTolerancePct = 0m };
+        await using var h = new EngineHarness("hedge", config, symbol: perp, market: Path(perp, (0, 150m), (2, 150m), (2.2, 150.6m), (4, 150.6m)));
+        h.Exchange.AllowSelfTrades(h.Name);
+        _ = h.Start();
+        await Until.TrueAsync(() => h.OpenOrders().Count == 2, "a quote a side at the touch");
+        await h.RunPathAsync(TimeSpan.FromSeconds(4));
+        var result = await h.StopAsync();
+
+        var fills = h.Journal.Fills.Select(f => f.Fill).ToList();
+        Assert.DoesNotContain(fills.GroupBy(f => f.TradeId), t => t.Count() > 1); // no trade of ours with ourselves
+        Assert.Equal(10m, fills.Where(f => f is { Side: Side.Sell, IsMaker: true }).Sum(f => f.Quantity));
+        Assert.Equal(10m, fills.Where(f => f is { Side: Side.Buy, IsMaker: false }).Sum(f => f.Quantity));
+        Assert.Equal(fills.Count, fills.Count(f => f.Side == Side.Sell == f.IsMaker)); // every buy a hedge, every sell a quote's
+        Assert.Equal(0m, result.FinalStats.Cumulative.Position);
+        Assert.Equal(0, result.FinalStats.StrategyFigures!.Hedge!.HedgeFailures);
+        Assert.Equal(0, result.OwnOrdersLeftOnVenue);
+    }
+
+    [Fact]
+    public async Task AQuoteLargerThanTheOthersAtItsPrice_StaysAtTheTouch_WhileTheBookCatchesUpWithIt()
+    {
+        // The venue acknowledges an order before its book shows it. The engine took our 10 out of a level that did not hold
+        // it yet (the others' 3.8 at the touch), found nothing left, and moved the quote behind it: nine ticks in the first
+        // 200 ms, until the order rate ran out.
+        const string perp = "SOL_USDC_PERP";
+        var config = new MakerTakerHedgeConfig { OrderQuantity = 10m, MaxSlippagePct = 0.5m, RefreshTolerancePct = 0m };
+        await using var h = new EngineHarness("hedge", config, symbol: perp, market: Path(perp, (0, 150m), (2, 150m)));
+        _ = h.Start();
+        await Until.TrueAsync(() => h.OpenOrders().Count == 2, "a quote a side at the touch");
+        await h.RunPathAsync(TimeSpan.FromSeconds(2));
+        Assert.Equal([149.97m, 150.03m], h.OpenOrders().Select(o => o.Price!.Value).Order());
+        var result = await h.StopAsync();
+        Assert.Equal((2, 0), (result.FinalStats.OrdersPlaced, result.FinalStats.RiskDenials));
+    }
+
+    [Fact]
     public async Task MakerTakerHedge_OnAnAccountWhereAnotherHoldsTheOtherSide_TheRefusedReduceOnlyHedge_GoesPlainOnceTheVenueListsNoFillOfOursOnItsWay()
     {
         // Another instance's 2 long on the same account: when our ask is lifted, our short can never be bought back
