@@ -221,6 +221,33 @@ public sealed class StrategyEndToEndTests
     }
 
     [Fact]
+    public async Task SameMarketHedge_OnAVenueThatLetsTheAccountTradeWithItself_NeverTradesWithItsOwnQuotes()
+    {
+        await using var d = await DaemonUnderTest.StartAsync();
+        // Quotes of 10 at the touch beside the crowd's 3 to 10 a level, on a busy market whose paper account may trade with
+        // itself: a hedge often reaches past the crowd's touch to where our new quote stands.
+        await StartFromSpecFileAsync(d, """
+            {
+              "name": "wash",
+              "symbol": "SOL_USDC_PERP",
+              "makerTakerHedge": { "orderQuantity": "10", "quoteOffsetPct": "0", "maxSlippagePct": "0.5", "maxHedgeAttempts": 3, "interval": "60s" },
+              "risk": { "maxPosition": "50", "maxOrderNotional": "5000", "priceBandPct": "5" },
+              "paper": { "seed": "17", "volatilityPct": "0.05", "tick": "0.2s", "flowRate": "10", "initialBalances": { "USDC": "100000" }, "selfTrades": true }
+            }
+            """);
+        await d.WaitForAsync("wash", i => i.Stats?.StrategyFigures?.Hedge is { Hedges: >= 5 } h && D(h.Residual) == 0m,
+            "five hedges, back to flat", TimeSpan.FromSeconds(90));
+        Assert.Equal(0, (await d.MmctlAsync("stop", "wash")).ExitCode);
+
+        var fills = await JournalQuery.FillsAsync(Path.Combine(d.StateDir, "instances", "wash", "journal.db"));
+        Assert.DoesNotContain(fills.GroupBy(f => f.TradeId), t => t.Count() > 1); // no trade of our orders with each other
+        Assert.Contains(fills, f => f.Purpose == "Hedge");
+        Assert.All(fills, f => Assert.Equal(f.Purpose == "Quote", f.IsMaker)); // every hedge took the crowd's liquidity
+        // The hedges that found our own quote in their way waited for it to leave the book.
+        Assert.Contains("waits for our own orders in its way", (await d.MmctlAsync("logs", "wash")).StandardOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task HedgeTemplate_QuotesAtTheTouch_AndKeepsThePositionHedged()
     {
         await using var d = await DaemonUnderTest.StartAsync();

@@ -48,6 +48,7 @@ public sealed partial class PaperExchange : IDisposable
         // (deleted to start the account afresh), holds the old T1, T2, ..., and would drop the new ones as counted already.
         _nextTradeId = Math.Max(1, _started.ToUnixTimeMilliseconds() * 1000 + 1);
         _nextFundingAt = _started + settings.FundingInterval;
+        if (settings.SelfTrades) _selfTradesAllowed.Add(settings.Account);
         _rng = new SplitMix64(settings.Seed == 0 ? 1 : settings.Seed);
         foreach (var (spec, catalogPrice) in PaperMarkets.All)
         {

@@ -39,6 +39,8 @@ public sealed record PaperSettings
     public decimal FundingRatePct { get; init; } = 0.01m;
     /// <summary>Time between funding settlements (from the venue's start).</summary>
     public TimeSpan FundingInterval { get; init; } = TimeSpan.FromHours(8);
+    /// <summary>The account's orders may trade with each other (<see cref="PaperExchange.AllowSelfTrades"/>): a venue whose self-trade prevention is off.</summary>
+    public bool SelfTrades { get; init; }
     /// <summary>Levels per side sent on the book stream.</summary>
     public int PublishedDepth { get; init; } = 20;
     /// <summary>A book stream with nothing to send for this long says it is alive (a quiet market is not a dead feed).</summary>

@@ -254,6 +254,7 @@ public static partial class SpecValidator
             FlowRate = Decimal(o.FlowRate, p + "flow_rate", v, min: 0m, max: 1000m) ?? 2m,
             FundingRatePct = Decimal(o.FundingRatePct, p + "funding_rate_pct", v, min: -1m, max: 1m) ?? 0.01m,
             FundingInterval = Duration(o.FundingInterval, p + "funding_interval", v, TimeSpan.FromHours(8), TimeSpan.FromSeconds(1), TimeSpan.FromDays(1)),
+            SelfTrades = o.SelfTrades,
         };
     }
 
