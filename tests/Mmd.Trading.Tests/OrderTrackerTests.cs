@@ -87,13 +87,7 @@ public class OrderTrackerTests
         // A venue whose self-trade prevention lets our IOC hedge trade with our own resting quote reports one trade id
         // for both: the bid's fill and the ask's. Keyed by trade id alone, the second was taken for a repeat and dropped,
         // and the position missed the hedge.
-        var tracker = new OrderTracker("mm");
-        var bid = OrderStateMachineTests.Order("mm_1", Side.Buy, quantity: 1m);
-        var ask = OrderStateMachineTests.Order("mm_2", Side.Sell, quantity: 1m);
-        tracker.Add(bid);
-        tracker.Add(ask);
-        tracker.MarkSubmitted(bid, Now);
-        tracker.MarkSubmitted(ask, Now);
+        var (tracker, bid, ask) = BidAndAskSubmitted();
         Assert.True(tracker.ApplyFill(Fill("T7", bid, 1m), Now, out _));
         Assert.True(tracker.ApplyFill(Fill("T7", ask, 1m), Now, out _));
         Assert.False(tracker.ApplyFill(Fill("T7", ask, 1m), Now, out _)); // a repeat of either side still counts once
@@ -104,6 +98,14 @@ public class OrderTrackerTests
     [Fact]
     public void AFillMarkedSeenAtStart_HidesOnlyItsOwnSideOfTheTrade()
     {
+        var (tracker, bid, ask) = BidAndAskSubmitted();
+        tracker.MarkFillSeen(Fill("T7", bid, 1m));
+        Assert.False(tracker.ApplyFill(Fill("T7", bid, 1m), Now, out _));
+        Assert.True(tracker.ApplyFill(Fill("T7", ask, 1m), Now, out _));
+    }
+
+    private static (OrderTracker Tracker, TrackedOrder Bid, TrackedOrder Ask) BidAndAskSubmitted()
+    {
         var tracker = new OrderTracker("mm");
         var bid = OrderStateMachineTests.Order("mm_1", Side.Buy, quantity: 1m);
         var ask = OrderStateMachineTests.Order("mm_2", Side.Sell, quantity: 1m);
@@ -111,9 +113,7 @@ public class OrderTrackerTests
         tracker.Add(ask);
         tracker.MarkSubmitted(bid, Now);
         tracker.MarkSubmitted(ask, Now);
-        tracker.MarkFillSeen(Fill("T7", bid, 1m));
-        Assert.False(tracker.ApplyFill(Fill("T7", bid, 1m), Now, out _));
-        Assert.True(tracker.ApplyFill(Fill("T7", ask, 1m), Now, out _));
+        return (tracker, bid, ask);
     }
 
     [Fact]
