@@ -62,7 +62,7 @@ public sealed partial class InstanceEngine
     /// </summary>
     private IReadOnlyList<DesiredQuote> ClearOfOurTakers(IReadOnlyList<DesiredQuote> quotes, IReadOnlyList<OrderIntent> immediate)
     {
-        if (quotes.Count == 0) return quotes;
+        if (quotes.Count == 0 || (_heldTakers.Count == 0 && _oneOffs.Count == 0 && immediate.Count == 0)) return quotes; // the usual turn: nothing to look at
         var takers = new List<(Side Side, decimal? Reach)>();
         foreach (var held in _heldTakers.Where(h => h.Leg == _primary))
             takers.Add((held.Intent.Side, Reach(_primary, held.Intent.Side, held.Intent.Price, held.Intent.Quantity)));
