@@ -76,8 +76,11 @@ public sealed partial class InstanceEngine
             await SendPendingAsync();
             return;
         }
+        // A reduction the venue refused lately waits, as a quote does.
+        var immediate = decision.Immediate.Count == 0 ? decision.Immediate
+            : decision.Immediate.Where(i => !(i.Purpose == OrderPurpose.Reduce && ReductionRefusals(i.Side).Holds(now))).ToList();
         // Paused: no quote rests, but the strategy's one-off orders (reduce, stop-loss close) still go out.
-        var plan = QuoteReconciler.Plan(_paused ? [] : ClearOfOurTakers(decision.Quotes, decision.Immediate), _primary.Tracker.Live, _options.RefreshTolerancePct,
+        var plan = QuoteReconciler.Plan(_paused ? [] : ClearOfOurTakers(decision.Quotes, immediate), _primary.Tracker.Live, _options.RefreshTolerancePct,
             forceRefresh && _options.RefreshReplacesQuotes ? now - _options.RefreshInterval : null, Passive);
 
         foreach (var order in plan.Cancels) SendCancel(_primary, order, now);
@@ -111,11 +114,10 @@ public sealed partial class InstanceEngine
                 if (_risk.QuoteRateFull) _quoteRateHeld = true;
             }
         }
-        foreach (var intent in decision.Immediate)
+        foreach (var intent in immediate)
         {
             // A hedge market takes the strategy's hedges; everything else trades where the instance quotes.
             var leg = intent.OnHedgeMarket && _hedge is not null ? _hedge : _primary;
-            if (intent.Purpose == OrderPurpose.Reduce && ReductionRefusals(intent.Side).Holds(now)) continue;
             if (!HoldIfInTheWay(leg, intent, now)) Send(leg, intent);
         }
         _view.ImmediatePending = _oneOffs.Count > 0 || _heldTakers.Count > 0;
