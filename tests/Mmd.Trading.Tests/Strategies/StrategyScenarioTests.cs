@@ -170,6 +170,32 @@ public class StrategyScenarioTests
     }
 
     [Fact]
+    public async Task PerpMarketMaking_OnAVenueThatLetsAnAccountTradeWithItself_ItsMarketReductionsNeverBuyItsOwnAsks()
+    {
+        // Thin levels (0.1 to 0.3 a level): a market buy that reduces the short walks up the book to where our own asks
+        // rest. Where the venue lets the account trade with itself, it bought them: the position stayed short, and the
+        // next reduction did it again.
+        const string perp = "SOL_USDC_PERP";
+        var config = new PerpMarketMakerConfig
+        {
+            SpreadPct = 0.2m, OrderQuantity = 0.5m, Levels = 3, TargetPosition = 0m, PositionThreshold = 0.5m, MaxPosition = 2m,
+        };
+        await using var h = new EngineHarness("perp", config, symbol: perp,
+            market: Path(perp, (0, 150m), (2, 150m), (2.2, 150.6m), (4, 150.6m), (4.2, 151.5m), (8, 151.5m)) with { LevelNotional = 30m });
+        h.Exchange.AllowSelfTrades(h.Name);
+        _ = h.Start();
+        await Until.TrueAsync(() => h.OpenOrders().Count == 6, "three quotes a side");
+        await h.RunPathAsync(TimeSpan.FromSeconds(8));
+        var result = await h.StopAsync();
+
+        var fills = h.Journal.Fills.Select(f => f.Fill).ToList();
+        Assert.Contains(h.Journal.Fills, f => f.Purpose == OrderPurpose.Reduce);
+        Assert.DoesNotContain(fills.GroupBy(f => f.TradeId), t => t.Count() > 1); // no trade of ours with ourselves
+        Assert.Equal(fills.Sum(f => f.Side == Side.Buy ? f.Quantity : -f.Quantity), result.FinalStats.Cumulative.Position);
+        Assert.Equal(0, result.OwnOrdersLeftOnVenue);
+    }
+
+    [Fact]
     public async Task PerpMarketMaking_StopLossWithStopAction_EndsTheRun_Flat_WithNoOrderLeft()
     {
         const string perp = "SOL_USDC_PERP";
