@@ -26,6 +26,9 @@ internal sealed record FillsListed(MarketLeg Leg, IReadOnlyList<VenueFill>? Fill
 
 internal sealed record TimerFired(bool ForcedRefresh) : EngineEvent;
 
+/// <summary>A taker held for our own orders in its way has waited its limit (<see cref="InstanceEngine.TakerHoldLimit"/>).</summary>
+internal sealed record TakerHoldEnded : EngineEvent;
+
 /// <summary>A book or account stream of <paramref name="Leg"/> failed; <paramref name="Account"/> tells which.</summary>
 internal sealed record StreamFailed(MarketLeg Leg, bool Account, Exception Error) : EngineEvent;
 

@@ -87,8 +87,22 @@ public sealed partial class InstanceEngine
         {
             _heldTakers.Add(new HeldTaker(leg, intent, now, Positions()));
             EngineLog.TakerHeld(_logger, _options.InstanceName, intent.Purpose.ToString(), intent.Side.ToString(), intent.Quantity);
+            WakeAtHoldLimit(now);
         }
         return true;
+    }
+
+    private ITimer? _takerHoldTimer;
+
+    /// <summary>
+    /// Asks for a turn when the longest-held taker's wait is up: a quiet market may send nothing to turn on until the next
+    /// housekeeping tick, which left a hedge waiting up to a second longer.
+    /// </summary>
+    private void WakeAtHoldLimit(DateTimeOffset now)
+    {
+        _takerHoldTimer ??= _time.CreateTimer(_ => _events.Writer.TryWrite(new TakerHoldEnded()), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        var due = _heldTakers.Min(h => h.Since) + TakerHoldLimit - now;
+        _takerHoldTimer.Change(due > TimeSpan.Zero ? due : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
     }
 
     /// <summary>

@@ -98,6 +98,7 @@ public sealed partial class InstanceEngine : IDisposable
         _io.Cancel();
         _io.Dispose();
         foreach (var leg in Legs) leg.BookPump?.Dispose();
+        _takerHoldTimer?.Dispose();
     }
 
     /// <summary>The primary market, then the hedge market if there is one.</summary>
@@ -381,6 +382,8 @@ public sealed partial class InstanceEngine : IDisposable
             case TimerFired timer:
                 await HousekeepAsync(cancellationToken);
                 return timer.ForcedRefresh ? StrategyTrigger.ForcedRefresh : StrategyTrigger.Timer;
+            case TakerHoldEnded:
+                return StrategyTrigger.Timer;
             case StreamFailed failed:
                 if (failed.Account)
                 {

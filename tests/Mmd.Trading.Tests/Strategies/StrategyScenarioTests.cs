@@ -1,5 +1,6 @@
 using Mmd.Exchanges.Paper;
 using Mmd.TestKit;
+using Mmd.Trading.Engine;
 using Mmd.Trading.Execution;
 using Mmd.Trading.Orders;
 using Mmd.Trading.Primitives;
@@ -285,6 +286,47 @@ public class StrategyScenarioTests
         Assert.Equal(0m, result.FinalStats.Cumulative.Position);
         Assert.Equal(0, result.FinalStats.StrategyFigures!.Hedge!.HedgeFailures);
         Assert.Equal(0, result.OwnOrdersLeftOnVenue);
+    }
+
+    [Fact]
+    public async Task MakerTakerHedge_OurQuoteInTheWayIsSlowToCancel_TheHedgeGoesAfterASecond()
+    {
+        // Another account sells 4 into our bid of 10: the hedge sells 4, and the rest of our bid stands in its way. Its
+        // cancel goes out, but the venue takes 10 s to answer: the hedge waits no longer than TakerHoldLimit, then goes
+        // (here the paper venue's own prevention cancels the rest of our bid as the hedge reaches it).
+        const string perp = "SOL_USDC_PERP";
+        var config = new MakerTakerHedgeConfig { OrderQuantity = 10m, MaxSlippagePct = 0.5m, RefreshTolerancePct = 0m };
+        var slowCancels = false;
+        EngineHarness? harness = null;
+        await using var h = harness = new EngineHarness("hedge", config, symbol: perp, market: Path(perp, (0, 150m)),
+            wrap: c => new ScriptedConnector(c)
+            {
+                OnCancel = async (request, cancel) =>
+                {
+                    if (Volatile.Read(ref slowCancels)) await Task.Delay(TimeSpan.FromSeconds(10), harness!.Time);
+                    return await cancel(request);
+                },
+            });
+        _ = h.Start();
+        await Until.TrueAsync(() => h.OpenOrders().Count == 2, "a quote a side at the touch");
+        await h.RunPathAsync(TimeSpan.FromSeconds(1)); // the crowd's orders placed again: ours are first at their prices
+        Volatile.Write(ref slowCancels, true);
+        var bid = Assert.Single(h.OpenOrders(), o => o.Side == Side.Buy).Price!.Value;
+        var sold = h.Exchange.Place("taker", new PlaceOrderRequest(perp, "taker1", Side.Sell, OrderType.Limit, TimeInForce.Ioc, bid, 4m));
+        Assert.Equal(4m, sold.Order!.FilledQuantity);
+        await h.WaitAsync(() => h.Journal.Fills.Any(f => f.Purpose == OrderPurpose.Hedge), "the hedge goes", TimeSpan.FromMilliseconds(10));
+        Volatile.Write(ref slowCancels, false);
+        h.Time.Advance(TimeSpan.FromSeconds(10)); // the cancels still on their way are answered
+        await h.RunPathAsync(TimeSpan.FromSeconds(1));
+        var result = await h.StopAsync();
+
+        var fills = h.Journal.Fills.Select(f => f.Fill).ToList();
+        var lifted = Assert.Single(fills, f => f is { Side: Side.Buy, IsMaker: true });
+        var hedges = fills.Where(f => f is { Side: Side.Sell, IsMaker: false }).ToList();
+        Assert.Equal(4m, hedges.Sum(f => f.Quantity));
+        var waited = hedges.Min(f => f.Timestamp) - lifted.Timestamp;
+        Assert.InRange(waited, InstanceEngine.TakerHoldLimit, InstanceEngine.TakerHoldLimit + TimeSpan.FromMilliseconds(100));
+        Assert.Equal(0m, result.FinalStats.Cumulative.Position);
     }
 
     [Fact]
