@@ -287,7 +287,7 @@ public sealed class BackpackConnector : IExchangeConnector, ICandleHistory, ISha
 
     private BackpackParameter[] OrderParameters(PlaceOrderRequest r, uint clientId)
     {
-        var p = new List<BackpackParameter>(9)
+        var p = new List<BackpackParameter>(10)
         {
             BackpackParameter.Text("symbol", r.Symbol),
             BackpackParameter.Text("side", BackpackMapping.ToWire(r.Side)),
@@ -301,6 +301,10 @@ public sealed class BackpackConnector : IExchangeConnector, ICandleHistory, ISha
             p.Add(BackpackParameter.Text("timeInForce", BackpackMapping.ToWire(r.TimeInForce)));
         }
         if (r.PostOnly) p.Add(BackpackParameter.Flag("postOnly", true));
+        // An order that may take (a hedge, a reduction, a close) cancels a resting order of the account's that it meets
+        // instead of being refused (the venue's default, RejectTaker): the engine keeps our own quotes out of its way, but
+        // after a second it goes regardless, and another instance on the account may quote there too.
+        else p.Add(BackpackParameter.Text("selfTradePrevention", "RejectMaker"));
         if (r.ReduceOnly) p.Add(BackpackParameter.Flag("reduceOnly", true));
         p.AddRange(_options.MarginFlags.Parameters());
         return p.ToArray();

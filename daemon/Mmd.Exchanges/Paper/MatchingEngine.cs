@@ -74,6 +74,12 @@ internal sealed class MatchingEngine
             var maker = node.Value;
             if (maker.Account == order.Account && !_selfTradeExempt(order.Account))
             {
+                if (order.EndsOnSelfTrade)
+                {
+                    order.Status = VenueOrderStatus.Expired;
+                    order.UpdatedAt = now;
+                    return new SubmitResult(SubmitOutcome.Expired, executions, stpCancelled);
+                }
                 RemoveNode(node, opposite, levelPrice);
                 maker.Status = VenueOrderStatus.Expired;
                 maker.UpdatedAt = now;

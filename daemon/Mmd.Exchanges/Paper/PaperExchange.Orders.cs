@@ -6,7 +6,7 @@ namespace Mmd.Exchanges.Paper;
 // Order entry: validation, funds, matching, settlement. Called with _gate held.
 public sealed partial class PaperExchange
 {
-    private PlaceOrderResult PlaceLocked(string accountName, PlaceOrderRequest request)
+    private PlaceOrderResult PlaceLocked(string accountName, PlaceOrderRequest request, bool endsOnSelfTrade)
     {
         if (!_markets.TryGetValue(request.Symbol, out var market))
             return PlaceOrderResult.Rejected(RejectCode.UnknownSymbol, $"unknown symbol {request.Symbol}");
@@ -41,6 +41,7 @@ public sealed partial class PaperExchange
             Quantity = quantity,
             PostOnly = request.PostOnly,
             ReduceOnly = request.ReduceOnly,
+            EndsOnSelfTrade = endsOnSelfTrade,
             CreatedAt = now,
             UpdatedAt = now,
             Sequence = _nextSequence++,

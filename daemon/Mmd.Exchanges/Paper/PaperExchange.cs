@@ -135,12 +135,13 @@ public sealed partial class PaperExchange : IDisposable
         lock (_gate) _selfTradesAllowed.Add(account);
     }
 
-    public PlaceOrderResult Place(string account, PlaceOrderRequest request)
+    /// <param name="endsOnSelfTrade">The order ends where it meets a resting order of its own account (<see cref="PaperOrder.EndsOnSelfTrade"/>).</param>
+    public PlaceOrderResult Place(string account, PlaceOrderRequest request, bool endsOnSelfTrade = false)
     {
         lock (_gate)
         {
             SettleFunding(_time.GetUtcNow()); // a settlement due before this order is paid on the position before its fills
-            var result = PlaceLocked(account, request);
+            var result = PlaceLocked(account, request, endsOnSelfTrade);
             if (result.Outcome == CommandOutcome.Accepted) PublishBook(request.Symbol);
             Commit();
             return result;

@@ -17,6 +17,11 @@ internal sealed class PaperOrder
     public required decimal Quantity { get; set; }
     public bool PostOnly { get; init; }
     public bool ReduceOnly { get; init; }
+    /// <summary>
+    /// Meeting a resting order of its own account, this order ends there (a venue's "reject taker" self-trade prevention,
+    /// Backpack's default) instead of cancelling that order (the paper venue's own rule).
+    /// </summary>
+    public bool EndsOnSelfTrade { get; init; }
     public required DateTimeOffset CreatedAt { get; init; }
     /// <summary>Arrival order: time priority within a price level.</summary>
     public required long Sequence { get; init; }

@@ -124,11 +124,15 @@ public sealed partial class BackpackEmulator
             if (!uint.TryParse(c, NumberStyles.None, CultureInfo.InvariantCulture, out _)) return Bad("INVALID_CLIENT_REQUEST", "clientId must be a uint32");
             clientId = c;
         }
+        // Self-trade prevention, the venue's default RejectTaker: an order meeting a resting order of the same account ends
+        // there; RejectMaker cancels that resting order instead (the paper venue's own rule). RejectBoth is not modelled.
+        var stp = f.GetValueOrDefault("selfTradePrevention") ?? "RejectTaker";
+        if (stp is not ("RejectTaker" or "RejectMaker")) return Bad("INVALID_CLIENT_REQUEST", $"selfTradePrevention {stp} is not supported here");
         // Orders without a client id still need a unique key in the paper venue; it is not a number, so it is never shown.
         var request = new PlaceOrderRequest(symbol, clientId ?? "manual-" + Guid.NewGuid().ToString("N"), side, type == "Market" ? OrderType.Market : OrderType.Limit,
             type == "Market" ? TimeInForce.Ioc : BackpackMapping.TimeInForceOf(tif), price, quantity,
             f.GetValueOrDefault("postOnly") == "true", f.GetValueOrDefault("reduceOnly") == "true");
-        var result = Exchange.Place(account, request);
+        var result = Exchange.Place(account, request, endsOnSelfTrade: stp == "RejectTaker");
         return result.Outcome == CommandOutcome.Accepted ? (ToWire(result.Order!), null) : result.Code switch
         {
             RejectCode.PostOnlyWouldTake => Bad("INVALID_ORDER", "Order would immediately match and take."),

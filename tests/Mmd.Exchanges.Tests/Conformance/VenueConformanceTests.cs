@@ -331,6 +331,22 @@ public abstract class VenueConformanceTests : IAsyncLifetime
     }
 
     [SkippableFact]
+    public async Task C20_OurTaker_MeetingARestingOrderOfTheAccount_TradesOn_AndThatOrderIsCancelled()
+    {
+        // Another instance on the account rests a bid above the others'. Our IOC sell (a hedge, say) goes through it to the
+        // others' bids: the venue cancels the account's bid rather than refusing our order (Backpack's default refuses it).
+        await using var venue = Venue.Connect(Instance);
+        await using var other = Venue.Connect("twin");
+        var spot = PaperMarkets.Find(Venue.MarketSymbol(Spot))!;
+        var othersBid = Levels(Spot, Side.Buy, 1)[0].Price;
+        var twinsBid = await PlaceBidAsync(other, other.CreateClientOrderIds("twin", DateTimeOffset.UtcNow).Next(), Spot, othersBid + spot.TickSize, 0.5m);
+        var sell = await venue.PlaceOrderAsync(new PlaceOrderRequest(Spot, venue.CreateClientOrderIds(Instance, DateTimeOffset.UtcNow).Next(), Side.Sell,
+            OrderType.Limit, TimeInForce.Ioc, othersBid, 0.3m), default).DefaultTimeout();
+        Assert.Equal((CommandOutcome.Accepted, 0.3m), (sell.Outcome, sell.Order!.FilledQuantity));
+        Assert.DoesNotContain(await other.GetOpenOrdersAsync(Spot, default).DefaultTimeout(), o => o.ClientOrderId == twinsBid.Order!.ClientOrderId);
+    }
+
+    [SkippableFact]
     public async Task C11_RateLimitStorm_IsRiddenOut_WithoutABurst()
     {
         Skip.If(Venue.Faults is null, "the venue cannot inject faults");

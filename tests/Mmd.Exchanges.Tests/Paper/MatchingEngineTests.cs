@@ -9,10 +9,11 @@ public class MatchingEngineTests
     private static readonly DateTimeOffset Now = DateTimeOffset.UnixEpoch;
     private long _id;
 
-    private PaperOrder Order(string account, Side side, decimal? price, decimal qty, OrderType type = OrderType.Limit, TimeInForce tif = TimeInForce.Gtc, bool postOnly = false) => new()
+    private PaperOrder Order(string account, Side side, decimal? price, decimal qty, OrderType type = OrderType.Limit, TimeInForce tif = TimeInForce.Gtc, bool postOnly = false,
+        bool endsOnSelfTrade = false) => new()
     {
         Id = ++_id, Account = account, Symbol = "X", Side = side, Type = type, TimeInForce = tif, Price = price, Quantity = qty,
-        PostOnly = postOnly, CreatedAt = Now, UpdatedAt = Now, Sequence = _id,
+        PostOnly = postOnly, EndsOnSelfTrade = endsOnSelfTrade, CreatedAt = Now, UpdatedAt = Now, Sequence = _id,
     };
 
     private static MatchingEngine Engine() => new("X", a => a == "crowd");
@@ -83,6 +84,24 @@ public class MatchingEngineTests
         Assert.Empty(result.Executions);
         Assert.Equal(0m, resting.Filled);
         Assert.Equal(SubmitOutcome.Rested, engine.Submit(Order("t", Side.Buy, 99.99m, 1m, postOnly: true), Now).Outcome);
+    }
+
+    [Fact]
+    public void SelfTrade_OfAnOrderThatEndsOnIt_EndsThatOrder_AfterWhatItTookBefore_AndLeavesTheRestingOrder()
+    {
+        // A venue's "reject taker" prevention (Backpack's default): the taker trades up to our own resting order and ends there.
+        var engine = Engine();
+        var other = Order("b", Side.Sell, 100m, 0.4m);
+        var own = Order("a", Side.Sell, 101m, 1m);
+        engine.Submit(other, Now);
+        engine.Submit(own, Now);
+        var taker = Order("a", Side.Buy, 102m, 2m, endsOnSelfTrade: true);
+        var result = engine.Submit(taker, Now);
+        Assert.Equal(SubmitOutcome.Expired, result.Outcome);
+        Assert.Equal((VenueOrderStatus.Expired, 0.4m), (taker.Status, taker.Filled));
+        Assert.Equal(other.Id, Assert.Single(result.Executions).Maker.Id);
+        Assert.Empty(result.SelfTradeCancelled);
+        Assert.Equal((VenueOrderStatus.Open, 0m), (own.Status, own.Filled));
     }
 
     [Fact]
