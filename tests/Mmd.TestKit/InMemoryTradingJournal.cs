@@ -48,7 +48,7 @@ public sealed class InMemoryTradingJournal : ITradingJournal
         lock (_fillOrder)
         {
             var journaled = new JournaledFill(fill, purpose) { Row = _fillOrder.Count + 1 };
-            if (!_fills.TryAdd((fill.TradeId, fill.Side), journaled)) { DuplicateFillsRejected++; return false; }
+            if (!_fills.TryAdd(fill.Key, journaled)) { DuplicateFillsRejected++; return false; }
             _fillOrder.Enqueue(journaled);
             return true;
         }

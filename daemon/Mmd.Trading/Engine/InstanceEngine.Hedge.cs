@@ -57,7 +57,7 @@ public sealed partial class InstanceEngine
             var sent = new List<(MarketLeg Leg, TrackedOrder Order)>();
             foreach (var intent in _strategy.Decide(_view).Immediate.Where(i => i.Purpose == OrderPurpose.Hedge))
             {
-                var leg = intent.OnHedgeMarket && _hedge is not null ? _hedge : _primary;
+                var leg = LegOf(intent);
                 var order = NewOrder(leg, intent.Side, intent.Type, intent.TimeInForce, intent.Price, intent.Quantity, intent.Purpose, intent.Level, intent.PostOnly, intent.ReduceOnly);
                 if (!TryAdmit(leg, order)) continue;
                 _oneOffs.Add((leg, order));

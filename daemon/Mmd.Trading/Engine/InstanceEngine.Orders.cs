@@ -61,9 +61,8 @@ public sealed partial class InstanceEngine
         _view.RebalancePending = _rebalanceOrder is { } r && (!r.IsTerminal || _balancesAt <= r.UpdatedAt);
         if (_rebalanceOrder is { IsTerminal: true } done && _balancesAt > done.UpdatedAt) _rebalanceOrder = null;
 
+        ReleaseHeldTakers(now); // before the view: a taker let go is working, one dropped is for the strategy to decide again
         SetPositionView();
-        ReleaseHeldTakers(now);
-        _view.ImmediatePending = _oneOffs.Count > 0 || _heldTakers.Count > 0;
         if (Decide(now) is not { } decision)
         {
             await SendPendingAsync(); // a held taker let go
@@ -116,13 +115,14 @@ public sealed partial class InstanceEngine
         }
         foreach (var intent in immediate)
         {
-            // A hedge market takes the strategy's hedges; everything else trades where the instance quotes.
-            var leg = intent.OnHedgeMarket && _hedge is not null ? _hedge : _primary;
+            var leg = LegOf(intent);
             if (!HoldIfInTheWay(leg, intent, now)) Send(leg, intent);
         }
-        _view.ImmediatePending = _oneOffs.Count > 0 || _heldTakers.Count > 0;
         await SendPendingAsync();
     }
+
+    /// <summary>A hedge market takes the strategy's hedges; everything else trades where the instance quotes.</summary>
+    private MarketLeg LegOf(OrderIntent intent) => intent.OnHedgeMarket && _hedge is not null ? _hedge : _primary;
 
     /// <summary>Admits a one-off order of the strategy's and queues it to be journaled and sent.</summary>
     private void Send(MarketLeg leg, OrderIntent intent)

@@ -19,9 +19,7 @@ public sealed partial class InstanceEngine
     /// <param name="Positions">Both markets' positions when it was held: a fill meanwhile changes what the taker is for.</param>
     private sealed record HeldTaker(MarketLeg Leg, OrderIntent Intent, DateTimeOffset Since, (decimal Primary, decimal? Hedge) Positions);
 
-    private static bool IsTaker(OrderIntent intent) => intent.Type == OrderType.Market || intent.TimeInForce is TimeInForce.Ioc or TimeInForce.Fok;
-
-    private static bool IsTaker(TrackedOrder order) => order.Type == OrderType.Market || order.TimeInForce is TimeInForce.Ioc or TimeInForce.Fok;
+    private static bool IsTaker(OrderType type, TimeInForce timeInForce) => type == OrderType.Market || timeInForce is TimeInForce.Ioc or TimeInForce.Fok;
 
     private (decimal Primary, decimal? Hedge) Positions() => (_primary.Cumulative.Position, _hedge?.Cumulative.Position);
 
@@ -67,9 +65,9 @@ public sealed partial class InstanceEngine
         foreach (var held in _heldTakers.Where(h => h.Leg == _primary))
             takers.Add((held.Intent.Side, Reach(_primary, held.Intent.Side, held.Intent.Price, held.Intent.Quantity)));
         foreach (var (leg, order) in _oneOffs)
-            if (leg == _primary && !order.IsTerminal && IsTaker(order)) takers.Add((order.Side, Reach(_primary, order.Side, order.Price, order.RemainingQuantity)));
+            if (leg == _primary && !order.IsTerminal && IsTaker(order.Type, order.TimeInForce)) takers.Add((order.Side, Reach(_primary, order.Side, order.Price, order.RemainingQuantity)));
         foreach (var intent in immediate)
-            if (!(intent.OnHedgeMarket && _hedge is not null) && IsTaker(intent)) takers.Add((intent.Side, Reach(_primary, intent.Side, intent.Price, intent.Quantity)));
+            if (LegOf(intent) == _primary && IsTaker(intent.Type, intent.TimeInForce)) takers.Add((intent.Side, Reach(_primary, intent.Side, intent.Price, intent.Quantity)));
         if (takers.Count == 0) return quotes;
         return quotes.Where(q => !takers.Any(t => t.Side != q.Side && Reaches(t.Side, t.Reach, q.Price))).ToList();
     }
@@ -80,7 +78,7 @@ public sealed partial class InstanceEngine
     /// </summary>
     private bool HoldIfInTheWay(MarketLeg leg, OrderIntent intent, DateTimeOffset now)
     {
-        if (!IsTaker(intent) || !OwnOrdersInTheWay(leg, intent.Side, Reach(leg, intent.Side, intent.Price, intent.Quantity))) return false;
+        if (!IsTaker(intent.Type, intent.TimeInForce) || !OwnOrdersInTheWay(leg, intent.Side, Reach(leg, intent.Side, intent.Price, intent.Quantity))) return false;
         var at = _heldTakers.FindIndex(h => h.Leg == leg && h.Intent.Purpose == intent.Purpose);
         if (at >= 0) _heldTakers[at] = _heldTakers[at] with { Intent = intent, Positions = Positions() };
         else

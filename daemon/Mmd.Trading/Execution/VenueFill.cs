@@ -17,4 +17,8 @@ public sealed record VenueFill(
     decimal Fee,
     string FeeAsset,
     bool IsMaker,
-    DateTimeOffset Timestamp);
+    DateTimeOffset Timestamp)
+{
+    /// <summary>What makes a fill one fill: its trade and our side of it (the journal's unique key too).</summary>
+    public (string TradeId, Side Side) Key => (TradeId, Side);
+}

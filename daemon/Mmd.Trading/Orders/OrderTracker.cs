@@ -167,7 +167,7 @@ public sealed class OrderTracker
     public bool ApplyFill(VenueFill fill, DateTimeOffset now, out TrackedOrder? order)
     {
         order = fill.ClientOrderId is null ? null : _orders.GetValueOrDefault(fill.ClientOrderId);
-        if (!_seenFills.Add((fill.TradeId, fill.Side))) return false;
+        if (!_seenFills.Add(fill.Key)) return false;
         if (order is null) return true;
 
         MarkReceived(order, now);
@@ -185,7 +185,7 @@ public sealed class OrderTracker
     public decimal FilledByFills(TrackedOrder order) => _filledByFills.GetValueOrDefault(order.ClientOrderId);
 
     /// <summary>Marks a fill as already counted (restored from the journal at start).</summary>
-    public void MarkFillSeen(VenueFill fill) => _seenFills.Add((fill.TradeId, fill.Side));
+    public void MarkFillSeen(VenueFill fill) => _seenFills.Add(fill.Key);
 
     /// <summary>Orders changed since the last call, for one journal write.</summary>
     public IReadOnlyList<TrackedOrder> TakeChanged()
