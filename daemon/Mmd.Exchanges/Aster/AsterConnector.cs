@@ -378,9 +378,9 @@ public sealed class AsterConnector : IExchangeConnector, ICandleHistory, IShared
     }
 
     /// <summary>The order's parameters in the venue's order; <c>newOrderRespType=RESULT</c> so an IOC's answer is its final state.</summary>
-    private static IReadOnlyList<(string Name, string Value)> OrderParameters(PlaceOrderRequest r)
+    private IReadOnlyList<(string Name, string Value)> OrderParameters(PlaceOrderRequest r)
     {
-        var p = new List<(string, string)>(9)
+        var p = new List<(string, string)>(10)
         {
             ("symbol", r.Symbol),
             ("side", AsterMapping.ToWire(r.Side)),
@@ -394,6 +394,10 @@ public sealed class AsterConnector : IExchangeConnector, ICandleHistory, IShared
             p.Add(("timeInForce", AsterMapping.ToWire(r.TimeInForce, r.PostOnly)));
         }
         if (r.ReduceOnly) p.Add(("reduceOnly", "true"));
+        // An order that may take (a hedge, a reduction, a close) expires a resting order of the account's that it meets
+        // instead of itself, whatever the account's default: the engine keeps our own quotes out of its way, but after a
+        // second it goes regardless, and another instance on the account may quote there too. V1 orders cannot say.
+        if (!r.PostOnly && _options.Signing == AsterSigning.V3) p.Add(("stpMode", "EXPIRE_MAKER"));
         p.Add(("newOrderRespType", "RESULT"));
         return p;
     }

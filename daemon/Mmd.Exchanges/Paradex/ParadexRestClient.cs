@@ -111,11 +111,18 @@ public sealed class ParadexRestClient : IDisposable
         var stamp = VenueNow.ToUnixTimeMilliseconds();
         var body = new ParadexNewOrder(market, side == Side.Buy ? "BUY" : "SELL", type, Amount(size), price is { } p ? Amount(p) : null, instruction,
             signer.SignOrder(stamp, market, side, type, size, price), stamp, clientId, reduceOnly ? ["REDUCE_ONLY"] : null,
-            (long)_options.RecvWindow.TotalMilliseconds);
+            (long)_options.RecvWindow.TotalMilliseconds, SelfTradePrevention(instruction));
         var text = await SendAsync(HttpMethod.Post, "/v1/orders", [], JsonSerializer.Serialize(body, ParadexJson.Options), auth: true, isWrite: true, paced: false, ct)
             .ConfigureAwait(false);
         return Deserialize<ParadexOrder>(text);
     }
+
+    /// <summary>
+    /// An order that may take (a hedge, a reduction, a close) expires a resting order of the account's that it meets instead
+    /// of itself (the venue's default, EXPIRE_TAKER): the engine keeps our own quotes out of its way, but after a second it
+    /// goes regardless, and another instance on the account may quote there too. Not part of the signed order.
+    /// </summary>
+    private static string? SelfTradePrevention(string instruction) => instruction == "POST_ONLY" ? null : "EXPIRE_MAKER";
 
     /// <summary>Cancels one open order; the venue answers 204 and confirms on the <c>orders</c> channel.</summary>
     public Task CancelOrderAsync(string orderId, CancellationToken ct) =>

@@ -44,7 +44,7 @@ public sealed record ParadexOrder(string Id, string? ClientId, string Market, st
 
 /// <summary>The body of <c>POST /v1/orders</c>.</summary>
 public sealed record ParadexNewOrder(string Market, string Side, string Type, string Size, string? Price, string Instruction, string Signature,
-    long SignatureTimestamp, string ClientId, string[]? Flags, long RecvWindow);
+    long SignatureTimestamp, string ClientId, string[]? Flags, long RecvWindow, string? Stp = null);
 
 /// <summary>
 /// A fill of <c>GET /v1/fills</c> and the <c>fills</c> channel. <paramref name="RealizedFunding"/>: the funding the

@@ -125,11 +125,15 @@ public sealed partial class AsterEmulator
     {
         if (!f.TryGetValue("side", out var side) || !f.TryGetValue("type", out var type) || !f.TryGetValue("quantity", out var quantity))
             return (null, new AsterError(-1102, "Mandatory parameter was not sent, was empty/null, or malformed."));
+        // Self-trade prevention: EXPIRE_TAKER ends an order where it meets a resting order of the same account; EXPIRE_MAKER
+        // expires that resting order instead (the paper venue's own rule). EXPIRE_BOTH is not modelled.
+        var stp = f.GetValueOrDefault("stpMode") ?? AccountStpMode;
+        if (stp is not ("EXPIRE_TAKER" or "EXPIRE_MAKER")) return (null, new AsterError(-1130, "Data sent for parameter 'stpMode' is not valid."));
         var (tif, postOnly) = AsterMapping.TimeInForceOf(f.GetValueOrDefault("timeInForce"));
         var clientId = f.GetValueOrDefault("newClientOrderId") ?? "aster#" + Guid.NewGuid().ToString("N")[..12];
         var request = new PlaceOrderRequest(paper, clientId, AsterMapping.SideOf(side), AsterMapping.OrderTypeOf(type), tif,
             f.TryGetValue("price", out var price) ? WireLevels.Money(price) : null, WireLevels.Money(quantity), postOnly, f.GetValueOrDefault("reduceOnly") == "true");
-        var result = Exchange.Place(account, request);
+        var result = Exchange.Place(account, request, endsOnSelfTrade: stp == "EXPIRE_TAKER");
         if (result.Outcome == CommandOutcome.Accepted) return (Wire(result.Order!), null);
         var (code, message) = AsterMapping.RefusalOf(result.Code, result.Message);
         return (null, new AsterError(code, message));

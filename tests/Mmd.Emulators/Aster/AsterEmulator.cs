@@ -35,6 +35,12 @@ public sealed partial class AsterEmulator : IAsyncDisposable
 
     public FaultPlan Faults { get; } = new();
 
+    /// <summary>
+    /// The accounts' self-trade prevention where an order names none (the venue's account-level STP mode, which the account's
+    /// owner sets and V1 orders cannot override): EXPIRE_MAKER, the paper venue's own rule, unless a test sets EXPIRE_TAKER.
+    /// </summary>
+    public string AccountStpMode { get; set; } = "EXPIRE_MAKER";
+
     public Uri RestUrl { get; private set; } = null!;
 
     /// <summary>The venue's clock; a test runs it ahead of the machine's.</summary>

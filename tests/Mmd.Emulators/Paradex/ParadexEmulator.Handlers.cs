@@ -99,12 +99,16 @@ public sealed partial class ParadexEmulator
         if (PaperSymbol(order.Market) is not { } paper) return Error(HttpStatusCode.BadRequest, "INVALID_SYMBOL", "invalid market");
         var (denied, why) = Auth.CheckOrder(account, order, Now);
         if (denied is not null) return Error(HttpStatusCode.BadRequest, denied, why!);
+        // Self-trade prevention, the venue's default EXPIRE_TAKER: an order meeting a resting order of the same account ends
+        // there; EXPIRE_MAKER expires that resting order instead (the paper venue's own rule). EXPIRE_BOTH is not modelled.
+        var stp = order.Stp ?? "EXPIRE_TAKER";
+        if (stp is not ("EXPIRE_TAKER" or "EXPIRE_MAKER")) return Error(HttpStatusCode.BadRequest, "VALIDATION_ERROR", $"stp {stp} is not supported here");
         var (tif, postOnly) = ParadexMapping.TimeInForceOf(order.Instruction);
         var side = ParadexMapping.SideOf(order.Side);
         var request = new PlaceOrderRequest(paper, order.ClientId, side, ParadexMapping.OrderTypeOf(order.Type), tif,
             order.Price is { } p && order.Type != "MARKET" ? WireLevels.Money(p) : null, WireLevels.Money(order.Size), postOnly,
             order.Flags?.Contains("REDUCE_ONLY") == true);
-        var result = Exchange.Place(account, request);
+        var result = Exchange.Place(account, request, endsOnSelfTrade: stp == "EXPIRE_TAKER");
         if (result.Outcome == CommandOutcome.Accepted) return Json(Wire(result.Order!) with { Status = "NEW" }, 201);
         if (CancelReasonOf(result.Code) is { } reason)
         {
