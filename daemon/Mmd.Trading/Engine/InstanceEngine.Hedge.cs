@@ -48,7 +48,9 @@ public sealed partial class InstanceEngine
     /// </summary>
     private async Task HedgeBeforeStopAsync(CancellationToken timeout)
     {
-        _heldTakers.Clear(); // the quotes they waited on are off the book: the strategy decides the stop's hedge afresh
+        // The quotes they waited on are off the book: the strategy decides the stop's hedge afresh.
+        _view.ImmediateWithdrawn += _heldTakers.Count;
+        _heldTakers.Clear();
         for (var attempt = 1; attempt <= MaxStopHedges; attempt++)
         {
             _view.Now = _time.GetUtcNow();

@@ -117,6 +117,7 @@ public sealed partial class InstanceEngine
             if (held.Positions != positions)
             {
                 _heldTakers.Remove(held);
+                _view.ImmediateWithdrawn++;
                 continue;
             }
             if (OwnOrdersInTheWay(leg, intent.Side, Reach(leg, intent.Side, intent.Price, intent.Quantity)) && now - held.Since < TakerHoldLimit) continue;

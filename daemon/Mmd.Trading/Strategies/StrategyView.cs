@@ -33,6 +33,11 @@ public sealed class StrategyView
     public decimal UnrealizedPnl { get; set; }
     /// <summary>True while a one-off order of ours (hedge, reduce, close) is still working.</summary>
     public bool ImmediatePending { get; set; }
+    /// <summary>
+    /// One-off intents of ours the engine withdrew before they went out, since it started: a taker held while our own
+    /// orders stood in its way is dropped when a fill moves the position meanwhile. Such an intent never reached the venue.
+    /// </summary>
+    public long ImmediateWithdrawn { get; set; }
 
     public decimal TotalOf(string asset) => Balances.TryGetValue(asset, out var b) ? b.Total : 0m;
 

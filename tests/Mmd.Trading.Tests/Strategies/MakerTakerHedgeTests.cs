@@ -68,6 +68,26 @@ public class MakerTakerHedgeTests
     }
 
     [Fact]
+    public void AHedgeTheEngineWithdrewUnsent_IsNeitherAHedgeNorAFailure()
+    {
+        // Each hedge waits for our own quote in its way, and a fill of that quote moves the position meanwhile: the engine
+        // drops the hedge unsent and the strategy decides again. Those hedges never reached the venue.
+        var hedge = new MakerTakerHedge(Config(attempts: 2));
+        Assert.Single(hedge.Decide(Views.At(Perp, 150m, 150.02m, position: 0.5m)).Immediate);
+        for (var withdrawn = 1; withdrawn <= 3; withdrawn++)
+        {
+            Assert.Empty(hedge.Decide(Views.At(Perp, 150m, 150.02m, position: 0.4m + withdrawn / 10m, immediatePending: true)).Immediate); // held
+            var next = Views.At(Perp, 150m, 150.02m, position: 0.5m + withdrawn / 10m);
+            next.ImmediateWithdrawn = withdrawn;
+            var again = hedge.Decide(next);
+            Assert.Equal(2, again.Quotes.Count); // not a failed attempt: quoting goes on
+            Assert.Equal(0.5m + withdrawn / 10m, Assert.Single(again.Immediate).Quantity);
+        }
+        var figures = hedge.Figures(Views.At(Perp, 150m, 150.02m, position: 0.9m)).Hedge!;
+        Assert.Equal((1L, 0L, false), (figures.Hedges, figures.HedgeFailures, figures.QuotingHeld)); // the last decision's hedge, sent
+    }
+
+    [Fact]
     public void AReduceOnlyHedgeTheVenueRefused_WaitsForTheFillThatExplainsIt_OrASecond()
     {
         // Both quotes filled at once: the buy's fill is here, the sell's (which flattened the position) is on its way.

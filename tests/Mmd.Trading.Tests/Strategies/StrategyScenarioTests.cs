@@ -330,6 +330,50 @@ public class StrategyScenarioTests
     }
 
     [Fact]
+    public async Task MakerTakerHedge_AHedgeWithdrawnUnsent_WhileOurQuoteInItsWayIsFilledMore_IsNoFailedAttempt()
+    {
+        // Another account sells 4 into our bid of 10; the hedge waits for the rest of our bid to go, and its cancel is slow.
+        // Meanwhile the account sells 3 more into it: the waiting hedge is withdrawn unsent and the strategy hedges 7. With
+        // one attempt allowed, counting the withdrawn hedge as a failed attempt held quoting and counted a hedge failure.
+        const string perp = "SOL_USDC_PERP";
+        var config = new MakerTakerHedgeConfig { OrderQuantity = 10m, MaxSlippagePct = 0.5m, RefreshTolerancePct = 0m, MaxHedgeAttempts = 1 };
+        var (slowCancels, cancelAsked) = (false, false);
+        EngineHarness? harness = null;
+        await using var h = harness = new EngineHarness("hedge", config, symbol: perp, market: Path(perp, (0, 150m)),
+            wrap: c => new ScriptedConnector(c)
+            {
+                OnCancel = async (request, cancel) =>
+                {
+                    if (Volatile.Read(ref slowCancels))
+                    {
+                        Volatile.Write(ref cancelAsked, true);
+                        await Task.Delay(TimeSpan.FromSeconds(10), harness!.Time);
+                    }
+                    return await cancel(request);
+                },
+            });
+        _ = h.Start();
+        await Until.TrueAsync(() => h.OpenOrders().Count == 2, "a quote a side at the touch");
+        await h.RunPathAsync(TimeSpan.FromSeconds(1)); // the crowd's orders placed again: ours are first at their prices
+        Volatile.Write(ref slowCancels, true);
+        var bid = Assert.Single(h.OpenOrders(), o => o.Side == Side.Buy).Price!.Value;
+        Assert.Equal(4m, h.Exchange.Place("taker", new PlaceOrderRequest(perp, "taker1", Side.Sell, OrderType.Limit, TimeInForce.Ioc, bid, 4m)).Order!.FilledQuantity);
+        await h.WaitAsync(() => Volatile.Read(ref cancelAsked), "the hedge held, the rest of our bid in its way being cancelled", TimeSpan.FromMilliseconds(10));
+        Assert.Equal(3m, h.Exchange.Place("taker", new PlaceOrderRequest(perp, "taker2", Side.Sell, OrderType.Limit, TimeInForce.Ioc, bid, 3m)).Order!.FilledQuantity);
+        await h.WaitAsync(() => h.Journal.Fills.Any(f => f.Purpose == OrderPurpose.Hedge), "the hedge goes", TimeSpan.FromMilliseconds(10));
+        Volatile.Write(ref slowCancels, false);
+        h.Time.Advance(TimeSpan.FromSeconds(10)); // the cancels still on their way are answered
+        await h.RunPathAsync(TimeSpan.FromSeconds(1));
+        var result = await h.StopAsync();
+
+        var hedgeOrders = h.Journal.Orders.Values.Where(o => o.Template.Purpose == OrderPurpose.Hedge).ToList();
+        Assert.Equal(7m, Assert.Single(hedgeOrders).Template.Quantity); // the withdrawn hedge of 4 never went out
+        var figures = result.FinalStats.StrategyFigures!.Hedge!;
+        Assert.Equal((1L, 0L, false), (figures.Hedges, figures.HedgeFailures, figures.QuotingHeld));
+        Assert.Equal(0m, result.FinalStats.Cumulative.Position);
+    }
+
+    [Fact]
     public async Task AQuoteLargerThanTheOthersAtItsPrice_StaysAtTheTouch_WhileTheBookCatchesUpWithIt()
     {
         // The venue acknowledges an order before its book shows it. The engine took our 10 out of a level that did not hold

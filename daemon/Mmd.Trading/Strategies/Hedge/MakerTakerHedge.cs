@@ -17,6 +17,7 @@ public sealed class MakerTakerHedge : IStrategy
 {
     private MakerTakerHedgeConfig _config;
     private int _attempts;
+    private long _withdrawnSeen;
     private long _hedges, _failures;
     private bool _held;
     private bool _wasPending;
@@ -52,8 +53,16 @@ public sealed class MakerTakerHedge : IStrategy
         var exposure = Exposure(view);
         var hedgeable = hedgeInstrument.RoundQuantity(Math.Abs(exposure));
 
-        // An attempt has ended when nothing of ours is working any more.
-        if (_wasPending && !view.ImmediatePending && hedgeable >= hedgeInstrument.MinQuantity) OnAttemptLeftPosition(exposure, view.Now);
+        // An attempt has ended when nothing of ours is working any more. One the engine withdrew unsent (held for our own
+        // orders in its way, then a fill moved the position) never reached the venue: it is neither a hedge nor a failure.
+        var withdrawn = view.ImmediateWithdrawn != _withdrawnSeen;
+        _withdrawnSeen = view.ImmediateWithdrawn;
+        if (_wasPending && !view.ImmediatePending && withdrawn)
+        {
+            _attempts = Math.Max(0, _attempts - 1); // a flat position in between may have set it back to 0 already
+            _hedges--;
+        }
+        else if (_wasPending && !view.ImmediatePending && hedgeable >= hedgeInstrument.MinQuantity) OnAttemptLeftPosition(exposure, view.Now);
         _wasPending = view.ImmediatePending;
         if (hedgeable < hedgeInstrument.MinQuantity)
         {
