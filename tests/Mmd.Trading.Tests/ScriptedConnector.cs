@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using Mmd.Trading.Execution;
 using Mmd.Trading.Primitives;
 
@@ -97,24 +98,46 @@ internal sealed class ScriptedConnector(IExchangeConnector inner) : IExchangeCon
         }
     }
 
+    private Channel<AccountEvent>? _live;
+
+    /// <summary>Puts an event on the open account stream, among the venue's, as if the venue had sent it.</summary>
+    public void Inject(AccountEvent e) => Volatile.Read(ref _live)?.Writer.TryWrite(e);
+
+    // The venue's events are pumped into a channel that injected ones join; a cut stream ends with an IOException.
     private async IAsyncEnumerable<AccountEvent> AccountStream(string symbol, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         if (AccountDown) throw new IOException("account stream down");
         using var cut = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _accountCut.Token);
-        var stream = inner.StreamAccountAsync(symbol, cut.Token);
-        await using var events = stream.GetAsyncEnumerator(cut.Token);
-        while (true)
+        var live = Channel.CreateUnbounded<AccountEvent>();
+        Volatile.Write(ref _live, live);
+        var pump = PumpAsync(inner.StreamAccountAsync(symbol, cut.Token), live.Writer, cut.Token, cancellationToken);
+        try
         {
-            try
-            {
-                if (!await events.MoveNextAsync()) yield break;
-            }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-                throw new IOException("account stream cut");
-            }
-            yield return events.Current;
+            await foreach (var e in live.Reader.ReadAllAsync(CancellationToken.None)) yield return e;
+        }
+        finally
+        {
+            await cut.CancelAsync();
+            await pump;
         }
     }
+
+    private static async Task PumpAsync(IAsyncEnumerable<AccountEvent> source, ChannelWriter<AccountEvent> to, CancellationToken cut, CancellationToken caller)
+    {
+        try
+        {
+            await foreach (var e in source.WithCancellation(cut)) to.TryWrite(e);
+            to.TryComplete();
+        }
+        catch (OperationCanceledException) when (!caller.IsCancellationRequested)
+        {
+            to.TryComplete(new IOException("account stream cut"));
+        }
+        catch (Exception ex)
+        {
+            to.TryComplete(ex);
+        }
+    }
+
     public ValueTask DisposeAsync() => inner.DisposeAsync();
 }

@@ -69,7 +69,7 @@ public sealed partial class InstanceEngine
             if (sent.Count == 0) return;
             EngineLog.HedgingBeforeStop(_logger, _options.InstanceName, attempt, sent.Sum(s => s.Order.Quantity));
             await SendPendingAsync();
-            while (sent.Any(s => !s.Order.IsTerminal) && await _events.Reader.WaitToReadAsync(timeout))
+            while (sent.Any(s => !Ended(s.Leg, s.Order)) && await _events.Reader.WaitToReadAsync(timeout))
                 while (_events.Reader.TryRead(out var e)) await HandleAsync(e, timeout);
             foreach (var leg in sent.Select(s => s.Leg).Distinct()) await CatchUpAsync(leg, timeout);
             await FlushOrdersAsync();

@@ -157,10 +157,13 @@ public sealed partial class InstanceEngine
         // and a strategy sizing from it would send the same order twice. The housekeeping tick asks the venue for fills
         // that are late; only fills the venue itself never lists are given up on, after a minute, with a warning.
         var now = _time.GetUtcNow();
-        _oneOffs.RemoveAll(o => o.Order.IsTerminal && (FillsCaughtUp(o.Leg, o.Order) || GiveUpOnFills(o.Leg, o.Order, now)));
+        _oneOffs.RemoveAll(o => Ended(o.Leg, o.Order) && (FillsCaughtUp(o.Leg, o.Order) || GiveUpOnFills(o.Leg, o.Order, now)));
         SetHedgeView();
         _view.ImmediatePending = _oneOffs.Count > 0 || _heldTakers.Count > 0;
     }
+
+    /// <summary>The order has ended and the venue has answered its place request (<see cref="MarketLeg.PlacesInFlight"/>).</summary>
+    private static bool Ended(MarketLeg leg, TrackedOrder order) => order.IsTerminal && !leg.PlacesInFlight.Contains(order.ClientOrderId);
 
     private static bool FillsCaughtUp(MarketLeg leg, TrackedOrder order) => leg.Tracker.FilledByFills(order) >= order.FilledQuantity;
 
@@ -365,6 +368,7 @@ public sealed partial class InstanceEngine
         foreach (var (leg, order) in _pendingSends)
         {
             leg.Tracker.MarkSubmitted(order, now);
+            leg.PlacesInFlight.Add(order.ClientOrderId);
             Interlocked.Increment(ref _requestsInFlight);
             _ = PlaceAndReportAsync(leg, order);
         }

@@ -358,6 +358,7 @@ public sealed partial class InstanceEngine : IDisposable
                 return StrategyTrigger.OrderUpdate;
             case PlaceCompleted placed:
                 Interlocked.Decrement(ref _requestsInFlight);
+                placed.Leg.PlacesInFlight.Remove(placed.Order.ClientOrderId);
                 if (placed.Leg == _primary && placed.Result.Outcome != CommandOutcome.Unknown) _latency.PlaceAnswered(placed.Took);
                 return OnPlaceCompleted(placed.Leg, placed.Order, placed.Result, now);
             case CancelCompleted cancelled:

@@ -391,6 +391,43 @@ public class StrategyScenarioTests
     }
 
     [Fact]
+    public async Task MakerTakerHedge_AVenueThatTellsARefusalOnItsStreamBeforeAnsweringThePlace_TheRefusedHedgeIsNotSentAgainMeanwhile()
+    {
+        // Paradex answers an order NEW and closes it after, with a reason, on the orders channel; the connector's answer
+        // follows. The refused reduce-only hedge had ended on the stream's word, so the strategy, not yet told of the
+        // refusal, sent it again reduce-only: refused twice or three times, each counted as a failed attempt.
+        const string perp = "SOL_USDC_PERP";
+        var config = new MakerTakerHedgeConfig { OrderQuantity = 0.5m, MaxSlippagePct = 0.5m, RefreshTolerancePct = 0m };
+        ScriptedConnector? scripted = null;
+        EngineHarness? harness = null;
+        await using var h = harness = new EngineHarness("hedge", config, symbol: perp, market: Path(perp, (0, 150m), (2, 150m), (2.2, 150.6m), (6, 150.6m)),
+            wrap: c => scripted = new ScriptedConnector(c)
+            {
+                OnPlace = async (request, place) =>
+                {
+                    var result = await place(request);
+                    if (result.Code != RejectCode.ReduceOnlyWouldIncrease) return result;
+                    var now = harness!.Time.GetUtcNow();
+                    scripted!.Inject(new OrderUpdateEvent(new VenueOrder("closed-" + request.ClientOrderId, request.ClientOrderId, request.Symbol, request.Side,
+                        request.Type, request.TimeInForce, request.Price, request.Quantity, 0m, VenueOrderStatus.Rejected, request.PostOnly, request.ReduceOnly,
+                        now, now), now));
+                    await Task.Delay(TimeSpan.FromMilliseconds(200)); // the answer comes after the stream's word (real time: the engine hears it meanwhile)
+                    return result;
+                },
+            });
+        Assert.Equal(CommandOutcome.Accepted, h.Exchange.Place(h.Name, new PlaceOrderRequest(perp, "other_1", Side.Buy, OrderType.Market, TimeInForce.Ioc, null, 2m)).Outcome);
+        _ = h.Start();
+        await Until.TrueAsync(() => h.OpenOrders().Count == 2, "a quote a side at the touch");
+        await h.RunPathAsync(TimeSpan.FromSeconds(6));
+        var result = await h.StopAsync();
+
+        var hedges = h.Journal.Orders.Values.Where(o => o.Template.Purpose == OrderPurpose.Hedge).OrderBy(o => o.Template.CreatedAt).ToList();
+        Assert.Equal([true, false], hedges.Select(o => o.Template.ReduceOnly)); // refused once, then plain
+        Assert.Equal(0m, result.FinalStats.Cumulative.Position);
+        Assert.Equal(0L, result.FinalStats.StrategyFigures!.Hedge!.HedgeFailures);
+    }
+
+    [Fact]
     public async Task MakerTakerHedge_OnAnAccountWhereAnotherHoldsTheOtherSide_TheRefusedReduceOnlyHedge_GoesPlainOnceTheVenueListsNoFillOfOursOnItsWay()
     {
         // Another instance's 2 long on the same account: when our ask is lifted, our short can never be bought back
