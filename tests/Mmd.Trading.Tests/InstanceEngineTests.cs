@@ -655,6 +655,36 @@ public class InstanceEngineTests
     }
 
     [Fact]
+    public async Task PostOnlyStorm_OnAVenueThatTellsTheRefusalOnItsStreamBeforeItAnswers_ALevelWaitsForTheAnswer()
+    {
+        // Paradex closes a post-only order that would cross on its orders channel, then the connector answers Rejected.
+        // A level whose order the stream had ended was quoted again at once, at the price that had just bounced, before
+        // the answer could start the post-only rule (one retry a tick further, then wait for the market).
+        var bids = 0;
+        ScriptedConnector? scripted = null;
+        await using var h = new EngineHarness(wrap: c => scripted = new ScriptedConnector(c)
+        {
+            OnPlace = async (request, inner) =>
+            {
+                if (request.Side != Side.Buy) return await inner(request);
+                Interlocked.Increment(ref bids);
+                var now = DateTimeOffset.UtcNow;
+                scripted!.Inject(new OrderUpdateEvent(new VenueOrder("closed-" + request.ClientOrderId, request.ClientOrderId, request.Symbol, request.Side,
+                    request.Type, request.TimeInForce, request.Price, request.Quantity, 0m, VenueOrderStatus.Rejected, request.PostOnly, request.ReduceOnly,
+                    now, now), now));
+                await Task.Delay(TimeSpan.FromMilliseconds(200)); // the answer comes after the stream's word (real time: the engine hears it meanwhile)
+                return PlaceOrderResult.Rejected(RejectCode.PostOnlyWouldTake, "would take");
+            },
+        });
+        _ = h.Start();
+        await Until.TrueAsync(() => h.OpenOrders().Count(o => o.Side == Side.Sell) == 3, "the asks rest");
+        await Until.TrueAsync(() => Volatile.Read(ref bids) >= 6, "each bid level bounced, retried once, bounced");
+        for (var i = 0; i < 30; i++) { h.Time.Advance(TimeSpan.FromMilliseconds(500)); await Task.Delay(5); } // timers fire, the book stands still
+        await Task.Delay(500); // answers still on their way arrive
+        Assert.Equal(6, Volatile.Read(ref bids));
+    }
+
+    [Fact]
     public async Task UnknownPlaceOutcome_IsSettledByQuery_NeverResubmitted()
     {
         var lost = 1;

@@ -93,6 +93,15 @@ public class QuoteReconcilerTests
     }
 
     [Fact]
+    public void AnOrderEndedBeforeItsPlacingWasAnswered_BlocksANewOrderOnItsLevel_NotOnTheOthers()
+    {
+        var bounced = Live("a", Side.Buy, 0, 100m, status: OrderStatus.Rejected);
+        var plan = QuoteReconciler.Plan([new DesiredQuote(Side.Buy, 0, 100m, 1m), new DesiredQuote(Side.Buy, 1, 99m, 1m)], [], 0.05m, null,
+            awaitingAnswer: [bounced]);
+        Assert.Equal([1], plan.Places.Select(p => p.Level)); // level 0 waits for the answer (a refusal has its own rule)
+    }
+
+    [Fact]
     public void PendingCancel_IsIgnored_AndTheLevelRequoted()
     {
         var plan = QuoteReconciler.Plan([new DesiredQuote(Side.Buy, 0, 100m, 1m)], [Live("a", Side.Buy, 0, 99m, status: OrderStatus.PendingCancel)], 0.05m, null);

@@ -80,7 +80,7 @@ public sealed partial class InstanceEngine
             : decision.Immediate.Where(i => !(i.Purpose == OrderPurpose.Reduce && ReductionRefusals(i.Side).Holds(now))).ToList();
         // Paused: no quote rests, but the strategy's one-off orders (reduce, stop-loss close) still go out.
         var plan = QuoteReconciler.Plan(_paused ? [] : ClearOfOurTakers(decision.Quotes, immediate), _primary.Tracker.Live, _options.RefreshTolerancePct,
-            forceRefresh && _options.RefreshReplacesQuotes ? now - _options.RefreshInterval : null, Passive);
+            forceRefresh && _options.RefreshReplacesQuotes ? now - _options.RefreshInterval : null, Passive, EndedAwaitingAnswer(_primary));
 
         foreach (var order in plan.Cancels) SendCancel(_primary, order, now);
         for (var s = 0; s < 2; s++)
@@ -161,6 +161,10 @@ public sealed partial class InstanceEngine
         SetHedgeView();
         _view.ImmediatePending = _oneOffs.Count > 0 || _heldTakers.Count > 0;
     }
+
+    /// <summary>Orders the venue's stream has ended before the venue answered their placing (<see cref="MarketLeg.PlacesInFlight"/>).</summary>
+    private static IEnumerable<TrackedOrder> EndedAwaitingAnswer(MarketLeg leg) =>
+        leg.PlacesInFlight.Count == 0 ? [] : leg.PlacesInFlight.Select(leg.Tracker.Find).OfType<TrackedOrder>().Where(o => o.IsTerminal && o.Purpose == OrderPurpose.Quote);
 
     /// <summary>The order has ended and the venue has answered its place request (<see cref="MarketLeg.PlacesInFlight"/>).</summary>
     private static bool Ended(MarketLeg leg, TrackedOrder order) => order.IsTerminal && !leg.PlacesInFlight.Contains(order.ClientOrderId);

@@ -19,6 +19,8 @@ public sealed class ReconcilePlan
 /// crossed the market stays while the quote still would (it is not re-pegged as the touch moves: a grid level the price
 /// jumped past was replaced on every tick), and goes to the quote's own price once that no longer crosses. A level whose
 /// order is in an unknown state gets nothing new until the venue has been asked: an ambiguous order is never duplicated.
+/// Nor does one whose order ended before the venue answered its placing (<c>awaitingAnswer</c>): the answer may be a
+/// refusal with a rule of its own.
 /// </summary>
 public static class QuoteReconciler
 {
@@ -27,11 +29,13 @@ public static class QuoteReconciler
     /// Where a quote at a price would be placed now: one tick behind the market's touch when it would cross it, else at
     /// the price. Null: orders placed behind the touch are always replaced.
     /// </param>
+    /// <param name="awaitingAnswer">Quote orders that have ended (on the venue's stream) before the venue answered their placing.</param>
     public static ReconcilePlan Plan(IReadOnlyList<DesiredQuote> desired, IEnumerable<TrackedOrder> liveQuotes, decimal tolerancePct, DateTimeOffset? refreshPlacedBy,
-        Func<Primitives.Side, decimal, decimal>? placedAt = null)
+        Func<Primitives.Side, decimal, decimal>? placedAt = null, IEnumerable<TrackedOrder>? awaitingAnswer = null)
     {
         var plan = new ReconcilePlan();
         var blocked = new HashSet<(Primitives.Side, int)>();
+        foreach (var order in awaitingAnswer ?? []) blocked.Add((order.Side, order.Level));
         var byLevel = new Dictionary<(Primitives.Side, int), TrackedOrder>();
 
         foreach (var order in liveQuotes)
