@@ -262,6 +262,35 @@ public class InstanceEngineTests
     }
 
     [Fact]
+    public async Task AVenueSlowToAnswerItsReads_TheEngineFollowsTheMarketMeanwhile()
+    {
+        // Lighter paces the account's reads about a second apart, shared by the instances on it. The engine awaited its
+        // balance read after a fill, and its catch-up after the account stream asked for a resync, in its loop: its quotes
+        // stood where they were while the market moved, and the supervisor killed it for stale market data.
+        var reads = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var (balancesAsked, openOrdersAsked) = (0, 0);
+        ScriptedConnector? scripted = null;
+        await using var h = new EngineHarness(wrap: c => scripted = new ScriptedConnector(c));
+        _ = h.Start();
+        await h.QuotingAsync();
+        scripted!.BeforeBalances = async ct => { Interlocked.Increment(ref balancesAsked); await reads.Task.WaitAsync(ct); };
+        scripted.BeforeOpenOrders = async ct => { Interlocked.Increment(ref openOrdersAsked); await reads.Task.WaitAsync(ct); };
+
+        var (bid, swept) = h.SweepDownToOurBestBid(); // a fill: the balances are read at the next housekeeping tick
+        Assert.True(swept.Order!.FilledQuantity > 0);
+        scripted.Inject(new AccountResyncRequiredEvent("the stream lost its place", h.Time.GetUtcNow()));
+        await h.WaitAsync(() => Volatile.Read(ref balancesAsked) > 0 && Volatile.Read(ref openOrdersAsked) > 0, "both reads out", TimeSpan.FromMilliseconds(100));
+
+        var mid = h.Exchange.Mid(EngineHarness.Symbol)!.Value;
+        h.Exchange.SetMid(EngineHarness.Symbol, mid + 1m); // the market moves a long way while the venue has not answered
+        await h.WaitAsync(() => h.OpenOrders().Count(o => o.Side == Side.Buy) == 3 && h.OurBestBid() > bid + 0.5m, "the bids follow the market",
+            TimeSpan.FromMilliseconds(20));
+
+        reads.SetResult();
+        Assert.Equal(0, (await h.StopAsync()).OwnOrdersLeftOnVenue);
+    }
+
+    [Fact]
     public async Task Stop_DoesNotCancelAnotherInstancesOrders()
     {
         await using var h = new EngineHarness(name: "mm");

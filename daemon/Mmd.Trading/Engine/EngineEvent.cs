@@ -24,6 +24,19 @@ internal sealed record OrderQueried(MarketLeg Leg, TrackedOrder Order, VenueOrde
 /// <summary>Our fills on the leg's market as the venue lists them, asked after it refused a reduce-only order of ours.</summary>
 internal sealed record FillsListed(MarketLeg Leg, IReadOnlyList<VenueFill>? Fills, Exception? Error) : EngineEvent;
 
+/// <summary>The account's balances as the venue listed them, asked at <paramref name="AskedAt"/>.</summary>
+internal sealed record BalancesRead(IReadOnlyList<Balance>? Balances, DateTimeOffset AskedAt, Exception? Error) : EngineEvent;
+
+/// <summary>The funding settlements of the leg's market since its last poll.</summary>
+internal sealed record FundingListed(MarketLeg Leg, IReadOnlyList<FundingPayment>? Payments, Exception? Error) : EngineEvent;
+
+/// <summary>
+/// What the venue lists of the leg's market, asked at <paramref name="AskedAt"/>: our open orders, our fills of the session,
+/// and the open orders again after the fills (an order ended meanwhile is in neither list of open ones).
+/// </summary>
+internal sealed record CaughtUp(MarketLeg Leg, IReadOnlyList<VenueOrder>? Open, IReadOnlyList<VenueFill>? Fills, IReadOnlyList<VenueOrder>? OpenAfter,
+    DateTimeOffset AskedAt, Exception? Error) : EngineEvent;
+
 internal sealed record TimerFired(bool ForcedRefresh) : EngineEvent;
 
 /// <summary>A taker held for our own orders in its way has waited its limit (<see cref="InstanceEngine.TakerHoldLimit"/>).</summary>

@@ -25,12 +25,34 @@ public sealed partial class InstanceEngine
         foreach (var leg in Legs.Where(l => l.FundingSince == default)) leg.FundingSince = leg.Cumulative.FirstFillTime ?? _sessionStart;
     }
 
-    private async Task PollFundingAsync(CancellationToken cancellationToken, bool force = false)
+    /// <summary>At start and at stop: every perpetual market's settlements, read before going on.</summary>
+    private async Task PollFundingNowAsync(CancellationToken cancellationToken)
     {
-        var now = _time.GetUtcNow();
-        if (!force && now < _nextFundingPoll) return;
-        _nextFundingPoll = now + FundingPollPeriod;
+        _nextFundingPoll = _time.GetUtcNow() + FundingPollPeriod;
         foreach (var leg in Legs.Where(l => l.TracksFunding)) await PollFundingAsync(leg, cancellationToken);
+    }
+
+    /// <summary>
+    /// While running, once a minute: each market's settlements are read off the loop (a venue may pace reads to seconds
+    /// apart) and counted when the answer comes (<see cref="FundingListed"/>).
+    /// </summary>
+    private void PollFundingWhenDue(DateTimeOffset now)
+    {
+        if (now < _nextFundingPoll) return;
+        _nextFundingPoll = now + FundingPollPeriod;
+        foreach (var leg in Legs.Where(l => l.TracksFunding && !l.FundingReadInFlight))
+        {
+            leg.FundingReadInFlight = true;
+            ReadOffTheLoop(async ct => new FundingListed(leg, await leg.Connector.GetFundingPaymentsAsync(leg.Symbol, leg.FundingSince, ct), null),
+                error => new FundingListed(leg, null, error));
+        }
+    }
+
+    private void OnFundingListed(FundingListed listed)
+    {
+        listed.Leg.FundingReadInFlight = false;
+        if (listed.Error is not null) EngineLog.StepFailed(_logger, _options.InstanceName, $"funding history of {listed.Leg.Symbol}: {listed.Error.Message}");
+        else CountFunding(listed.Leg, listed.Payments!);
     }
 
     /// <summary>
@@ -52,6 +74,11 @@ public sealed partial class InstanceEngine
             EngineLog.StepFailed(_logger, _options.InstanceName, $"funding history of {leg.Symbol}: {ex.Message}");
             return;
         }
+        CountFunding(leg, payments);
+    }
+
+    private void CountFunding(MarketLeg leg, IReadOnlyList<FundingPayment> payments)
+    {
         foreach (var payment in payments)
         {
             if (!leg.FundingSeen.TryAdd(payment.Id, payment.Time)) continue;

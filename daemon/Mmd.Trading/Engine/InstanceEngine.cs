@@ -235,7 +235,7 @@ public sealed partial class InstanceEngine : IDisposable
         }
         // The settlements since the last poll (once a minute), so the final figures, and the checkpoint a restart starts
         // from, count every one up to the stop.
-        try { await PollFundingAsync(shutdownTimeout.Token, force: true); }
+        try { await PollFundingNowAsync(shutdownTimeout.Token); }
         catch (OperationCanceledException) when (shutdownTimeout.IsCancellationRequested) { }
         await _io.CancelAsync();
         await _pruning; // a prune under way ends with the writer it uses
@@ -280,7 +280,7 @@ public sealed partial class InstanceEngine : IDisposable
             startup.StrayCancelled, startup.CancelsResent, startup.FillsRecovered, startup.JournalFills, startup.CheckpointFills);
 
         StartFunding();
-        await PollFundingAsync(starting, force: true);
+        await PollFundingNowAsync(starting);
         _strategy.OnRestored(await _primary.Journal.LoadLastStrategyFiguresAsync(starting));
         await RestoreKillSwitchAsync(starting);
         if (_risk.Limits.MaxDailyLoss is not null) await RestoreDayStartAsync(starting); // before the first quote: it may be halted
@@ -354,7 +354,7 @@ public sealed partial class InstanceEngine : IDisposable
                 return await CancelIfStrayAsync(account.Leg, update.Order, updated) || updated is not null ? StrategyTrigger.OrderUpdate : null;
             case AccountEventArrived { Event: AccountResyncRequiredEvent resync } account:
                 EngineLog.Resync(_logger, _options.InstanceName, resync.Reason);
-                await CatchUpAsync(account.Leg, cancellationToken);
+                CatchUp(account.Leg);
                 return StrategyTrigger.OrderUpdate;
             case PlaceCompleted placed:
                 Interlocked.Decrement(ref _requestsInFlight);
@@ -369,6 +369,15 @@ public sealed partial class InstanceEngine : IDisposable
                 return StrategyTrigger.OrderUpdate;
             case OrderQueried queried:
                 return OnOrderQueried(queried, now);
+            case CaughtUp caught:
+                await OnCaughtUpAsync(caught, cancellationToken);
+                return StrategyTrigger.OrderUpdate;
+            case BalancesRead balances:
+                OnBalancesRead(balances);
+                return null;
+            case FundingListed funding:
+                OnFundingListed(funding);
+                return null;
             case FillsListed listed:
                 return await OnFillsListedAsync(listed, now, cancellationToken);
             case StrayCancelCompleted stray:
@@ -395,7 +404,7 @@ public sealed partial class InstanceEngine : IDisposable
             case StreamConnected connected:
                 connected.Leg.AccountStreamUp = true;
                 connected.Leg.AccountDownSince = null;
-                await CatchUpAsync(connected.Leg, cancellationToken);
+                CatchUp(connected.Leg);
                 return StrategyTrigger.OrderUpdate;
             default:
                 return null;
@@ -612,16 +621,17 @@ public sealed partial class InstanceEngine : IDisposable
 
     private async Task HousekeepAsync(CancellationToken cancellationToken)
     {
-        await PollFundingAsync(cancellationToken);
         var now = _time.GetUtcNow();
+        PollFundingWhenDue(now);
         foreach (var leg in Legs)
         {
-            if (OneOffFillsLate(leg, now)) await CatchUpAsync(leg, cancellationToken); // the account stream lost them: ask the venue
+            // The account stream lost a one-off's fills, or a catch-up failed: ask the venue.
+            if ((OneOffFillsLate(leg, now) || leg.CatchUpAgain) && !leg.CatchUpInFlight) CatchUp(leg);
             foreach (var order in leg.Tracker.Live.Where(o => o.Status == OrderStatus.Unknown)) QueryOrder(leg, order);
             foreach (var stray in leg.Strays.Values.ToList()) SendStrayCancel(leg, stray); // those whose cancel failed
             leg.Tracker.PruneTerminal(now - TimeSpan.FromMinutes(5));
         }
-        if (_balancesDirty && now - _balancesAt >= TimeSpan.FromSeconds(1)) await RefreshBalancesAsync(cancellationToken);
+        ReadBalancesWhenDue(now);
         LogDenialsLeftOut(now, end: false);
         if (now - _lastPrune >= _options.JournalPrunePeriod && _pruning.IsCompleted)
         {
@@ -722,27 +732,6 @@ public sealed partial class InstanceEngine : IDisposable
         {
             EngineLog.StepFailed(_logger, _options.InstanceName, $"journal prune: {ex.Message}");
         }
-    }
-
-    private async Task RefreshBalancesAsync(CancellationToken cancellationToken)
-    {
-        var balances = await _primary.Connector.GetBalancesAsync(cancellationToken);
-        _view.Balances = balances.ToDictionary(b => b.Asset, StringComparer.Ordinal);
-        _balancesAt = _time.GetUtcNow();
-        _balancesDirty = false;
-    }
-
-    private async Task CatchUpAsync(MarketLeg leg, CancellationToken cancellationToken)
-    {
-        var now = _time.GetUtcNow();
-        foreach (var report in await leg.Connector.GetOpenOrdersAsync(leg.Symbol, cancellationToken))
-            await CancelIfStrayAsync(leg, report, leg.Tracker.ApplyVenueOrder(report, now));
-        foreach (var fill in await leg.Connector.GetFillsAsync(leg.Symbol, _sessionStart.AddMinutes(-1), cancellationToken))
-            await ApplyFillAsync(leg, fill, cancellationToken);
-        // Orders we think are working but the venue no longer lists: ask about each.
-        var open = (await leg.Connector.GetOpenOrdersAsync(leg.Symbol, cancellationToken)).Select(o => o.ClientOrderId).ToHashSet(StringComparer.Ordinal);
-        foreach (var order in leg.Tracker.Live.Where(o => o.Status is OrderStatus.Open or OrderStatus.PartiallyFilled && !open.Contains(o.ClientOrderId)))
-            QueryOrder(leg, order);
     }
 
     /// <summary>

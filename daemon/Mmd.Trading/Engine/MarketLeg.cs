@@ -39,6 +39,10 @@ internal sealed class MarketLeg(string name, IExchangeConnector connector, strin
     /// <summary>Our fills are being asked of the venue after a reduce-only refusal; ask again when it answers (a later refusal came).</summary>
     public bool FillsAskInFlight { get; set; }
     public bool FillsAskAgain { get; set; }
+    /// <summary>A catch-up with the venue (open orders, fills) is being read off the loop; ask again when it answers.</summary>
+    public bool CatchUpInFlight { get; set; }
+    public bool CatchUpAgain { get; set; }
+    public bool FundingReadInFlight { get; set; }
     public bool AccountStreamUp { get; set; }
     public DateTimeOffset? AccountDownSince { get; set; }
     public HashSet<string> QueriesInFlight { get; } = new(StringComparer.Ordinal);
