@@ -162,12 +162,18 @@ public sealed partial class InstanceEngine
         _view.ImmediatePending = _oneOffs.Count > 0 || _heldTakers.Count > 0;
     }
 
-    /// <summary>Orders the venue's stream has ended before the venue answered their placing (<see cref="MarketLeg.PlacesInFlight"/>).</summary>
+    /// <summary>Quotes the venue's stream told refused before the venue answered their placing (<see cref="MarketLeg.PlacesInFlight"/>).</summary>
     private static IEnumerable<TrackedOrder> EndedAwaitingAnswer(MarketLeg leg) =>
-        leg.PlacesInFlight.Count == 0 ? [] : leg.PlacesInFlight.Select(leg.Tracker.Find).OfType<TrackedOrder>().Where(o => o.IsTerminal && o.Purpose == OrderPurpose.Quote);
+        leg.PlacesInFlight.Count == 0 ? [] : leg.PlacesInFlight.Select(leg.Tracker.Find).OfType<TrackedOrder>().Where(o => RefusedAwaitingAnswer(leg, o) && o.Purpose == OrderPurpose.Quote);
 
-    /// <summary>The order has ended and the venue has answered its place request (<see cref="MarketLeg.PlacesInFlight"/>).</summary>
-    private static bool Ended(MarketLeg leg, TrackedOrder order) => order.IsTerminal && !leg.PlacesInFlight.Contains(order.ClientOrderId);
+    /// <summary>
+    /// The order has ended; if the venue refused it, its place request has been answered too (<see cref="MarketLeg.PlacesInFlight"/>):
+    /// the refusal reaches the strategy with the answer. Other ends do not wait for it, which may come long after the
+    /// stream (Lighter's connector reads an order back when its watch missed it, at reads paced seconds apart).
+    /// </summary>
+    private static bool Ended(MarketLeg leg, TrackedOrder order) => order.IsTerminal && !RefusedAwaitingAnswer(leg, order);
+
+    private static bool RefusedAwaitingAnswer(MarketLeg leg, TrackedOrder order) => order.Status == OrderStatus.Rejected && leg.PlacesInFlight.Contains(order.ClientOrderId);
 
     private static bool FillsCaughtUp(MarketLeg leg, TrackedOrder order) => leg.Tracker.FilledByFills(order) >= order.FilledQuantity;
 

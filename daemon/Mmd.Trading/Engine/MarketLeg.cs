@@ -47,9 +47,9 @@ internal sealed class MarketLeg(string name, IExchangeConnector connector, strin
     public DateTimeOffset? AccountDownSince { get; set; }
     public HashSet<string> QueriesInFlight { get; } = new(StringComparer.Ordinal);
     /// <summary>
-    /// Orders whose place request the venue has not answered yet (by client order id). A venue may end an order on its
+    /// Orders whose place request the venue has not answered yet (by client order id). A venue may tell a refusal on its
     /// stream before it answers (Paradex closes a refused order, then the connector answers Rejected): until the answer,
-    /// and the refusal it brings to the strategy, the order is still working.
+    /// and the refusal it brings to the strategy, such an order is still working.
     /// </summary>
     public HashSet<string> PlacesInFlight { get; } = new(StringComparer.Ordinal);
     /// <summary>Stray orders of ours not yet known gone (by client order id), and those with a cancel in flight (one at a time).</summary>

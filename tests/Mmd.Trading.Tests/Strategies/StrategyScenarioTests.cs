@@ -391,6 +391,46 @@ public class StrategyScenarioTests
     }
 
     [Fact]
+    public async Task MakerTakerHedge_AHedgeTheStreamReportsFilled_IsDone_ThoughTheVenuesAnswerIsSlow()
+    {
+        // Lighter's connector answers an order when its watch has seen it end, or else after reading it back at reads
+        // paced seconds apart: its stream may report the hedge filled 30 s before the answer. The next hedge must not wait
+        // for that answer (only a refusal does: it reaches the strategy with the answer).
+        const string perp = "SOL_USDC_PERP";
+        var config = new MakerTakerHedgeConfig { OrderQuantity = 0.5m, MaxSlippagePct = 0.5m, RefreshTolerancePct = 0m };
+        var secondHedge = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var (hedges, secondBeforeFirstAnswered) = (0, false);
+        EngineHarness? harness = null;
+        await using var h = harness = new EngineHarness("hedge", config, symbol: perp, market: Path(perp, (0, 150m)),
+            wrap: c => new ScriptedConnector(c)
+            {
+                OnPlace = async (request, place) =>
+                {
+                    if (request.TimeInForce != TimeInForce.Ioc) return await place(request);
+                    if (Interlocked.Increment(ref hedges) > 1)
+                    {
+                        secondHedge.TrySetResult();
+                        return await place(request);
+                    }
+                    var result = await place(request);
+                    // While the answer is on its way, another account sells into our bid: a fill the strategy hedges.
+                    var bid = harness!.OpenOrders().Where(o => o.Side == Side.Buy).Max(o => o.Price!.Value);
+                    harness.Exchange.Place("taker", new PlaceOrderRequest(perp, "taker2", Side.Sell, OrderType.Limit, TimeInForce.Ioc, bid, 0.5m));
+                    secondBeforeFirstAnswered = await Task.WhenAny(secondHedge.Task, Task.Delay(TimeSpan.FromSeconds(5))) == secondHedge.Task;
+                    return result;
+                },
+            });
+        _ = h.Start();
+        await Until.TrueAsync(() => h.OpenOrders().Count == 2, "a quote a side at the touch");
+        await h.RunPathAsync(TimeSpan.FromSeconds(1)); // the crowd's orders placed again: ours are first at their prices
+        var ask = Assert.Single(h.OpenOrders(), o => o.Side == Side.Sell).Price!.Value;
+        Assert.Equal(0.5m, h.Exchange.Place("taker", new PlaceOrderRequest(perp, "taker1", Side.Buy, OrderType.Limit, TimeInForce.Ioc, ask, 0.5m)).Order!.FilledQuantity);
+        await h.WaitAsync(() => Volatile.Read(ref hedges) >= 2, $"both hedges sent (hedges {Volatile.Read(ref hedges)}, position {h.Engine.LatestStats?.Cumulative.Position})", TimeSpan.FromMilliseconds(10));
+        await h.StopAsync();
+        Assert.True(secondBeforeFirstAnswered, "the second hedge waited for the first one's answer");
+    }
+
+    [Fact]
     public async Task MakerTakerHedge_AVenueThatTellsARefusalOnItsStreamBeforeAnsweringThePlace_TheRefusedHedgeIsNotSentAgainMeanwhile()
     {
         // Paradex answers an order NEW and closes it after, with a reason, on the orders channel; the connector's answer
