@@ -142,6 +142,31 @@ public class InstanceEngineTests
     }
 
     [Fact]
+    public async Task StopWithFlatten_OnAVenueWithoutMarketOrders_SellsBackWithAnIocLimitNearTheBid()
+    {
+        // Lighter takes no market orders: the stop's flatten (and a perp market maker's reductions) were refused, every time.
+        await using var h = new EngineHarness(wrap: c => new ScriptedConnector(c)
+        {
+            Lacks = ConnectorCapabilities.MarketOrders,
+            OnPlace = (request, inner) => request.Type == OrderType.Market
+                ? Task.FromResult(PlaceOrderResult.Rejected(RejectCode.Other, "this venue takes limit orders only"))
+                : inner(request),
+        });
+        _ = h.Start();
+        await h.QuotingAsync();
+        h.SweepDownToOurBestBid();
+        await Until.TrueAsync(() => h.Journal.Fills.Count == 1, "our bid is filled");
+        var othersBid = h.Exchange.Levels(EngineHarness.Symbol, Side.Buy, 1)[0].Price; // ours are gone with the stop
+        h.Engine.RequestFlattenOnStop();
+        var result = await h.StopAsync();
+
+        Assert.Equal(0m, result.FinalStats.Cumulative.Position);
+        var flatten = h.Journal.Orders.Values.Single(o => o.Template.Purpose == OrderPurpose.Flatten).Template;
+        Assert.Equal((OrderType.Limit, TimeInForce.Ioc), (flatten.Type, flatten.TimeInForce));
+        Assert.InRange(flatten.Price!.Value, othersBid * (1 - InstanceEngine.MarketOrderLimitPct / 100m) - Sol.TickSize, othersBid);
+    }
+
+    [Fact]
     public async Task StopWithFlatten_OnAnAccountHoldingAnothersShort_ClosesOurLong_WithoutReduceOnlyOnceRefused()
     {
         // The account holds another instance's 2 short: a reduce-only sell of our 0.5 long would add to the account's short,

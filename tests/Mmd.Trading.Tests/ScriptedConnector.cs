@@ -27,7 +27,9 @@ internal sealed class ScriptedConnector(IExchangeConnector inner) : IExchangeCon
 
     public Orders.ClientOrderIds CreateClientOrderIds(string instanceName, DateTimeOffset runStart) =>
         ClientIds?.Invoke(instanceName, runStart) ?? inner.CreateClientOrderIds(instanceName, runStart);
-    public ConnectorCapabilities Capabilities => inner.Capabilities;
+    /// <summary>What the venue cannot do, taken from the inner connector's capabilities (a venue without market orders, say).</summary>
+    public ConnectorCapabilities Lacks { get; init; }
+    public ConnectorCapabilities Capabilities => inner.Capabilities & ~Lacks;
     public Task<IReadOnlyList<InstrumentSpec>> GetInstrumentsAsync(CancellationToken cancellationToken) => inner.GetInstrumentsAsync(cancellationToken);
     /// <summary>Awaited, with the call's token, before the venue is asked for the balances: a slow or failing venue.</summary>
     public Func<CancellationToken, Task>? BeforeBalances { get; set; }

@@ -324,23 +324,49 @@ public sealed partial class InstanceEngine
     }
 
     private TrackedOrder NewOrder(MarketLeg leg, Side side, OrderType type, TimeInForce timeInForce, decimal? price, decimal quantity, OrderPurpose purpose,
-        int level, bool postOnly, bool reduceOnly, int postOnlyRetries = 0, decimal? quotedPrice = null) => new()
+        int level, bool postOnly, bool reduceOnly, int postOnlyRetries = 0, decimal? quotedPrice = null)
     {
-        ClientOrderId = leg.Ids.Next(),
-        Symbol = leg.Instrument.Symbol,
-        Side = side,
-        Type = type,
-        TimeInForce = timeInForce,
-        Price = price,
-        QuotedPrice = quotedPrice,
-        Quantity = quantity,
-        PostOnly = postOnly,
-        ReduceOnly = reduceOnly,
-        Purpose = purpose,
-        Level = level,
-        PostOnlyRetries = postOnlyRetries,
-        CreatedAt = _time.GetUtcNow(),
-    };
+        (type, price) = AsTheVenueTakes(leg, side, type, price, quantity);
+        return new TrackedOrder
+        {
+            ClientOrderId = leg.Ids.Next(),
+            Symbol = leg.Instrument.Symbol,
+            Side = side,
+            Type = type,
+            TimeInForce = timeInForce,
+            Price = price,
+            QuotedPrice = quotedPrice,
+            Quantity = quantity,
+            PostOnly = postOnly,
+            ReduceOnly = reduceOnly,
+            Purpose = purpose,
+            Level = level,
+            PostOnlyRetries = postOnlyRetries,
+            CreatedAt = _time.GetUtcNow(),
+        };
+    }
+
+    /// <summary>
+    /// How far past the level that covers it a market order of ours may trade on a venue that takes no market orders: it
+    /// gets an IOC limit there instead (Lighter's own market orders carry such a worst price).
+    /// </summary>
+    internal const decimal MarketOrderLimitPct = 1m;
+
+    /// <summary>
+    /// A market order as the leg's venue takes it: as it is, or (no market orders there: a perp market maker's reductions
+    /// and the stop's flatten were refused on Lighter, every time) an IOC limit at the level where the others' quantity on
+    /// the book covers it, or its last level, <see cref="MarketOrderLimitPct"/> further. Left a market order with no book.
+    /// </summary>
+    private static (OrderType Type, decimal? Price) AsTheVenueTakes(MarketLeg leg, Side side, OrderType type, decimal? price, decimal quantity)
+    {
+        if (type != OrderType.Market || leg.Connector.Capabilities.HasFlag(ConnectorCapabilities.MarketOrders)) return (type, price);
+        var book = leg.Book;
+        var levels = side == Side.Buy ? book.AskCount : book.BidCount;
+        if (levels == 0) return (type, price);
+        var far = Reach(leg, side, null, quantity) ?? (side == Side.Buy ? book.Ask(levels - 1) : book.Bid(levels - 1)).Price;
+        var limit = side == Side.Buy ? far * (1 + MarketOrderLimitPct / 100m) : far * (1 - MarketOrderLimitPct / 100m);
+        return (OrderType.Limit, leg.Instrument.RoundPricePassive(limit, side));
+    }
 
     private readonly DenialLogThrottle _denialLog = new();
 
