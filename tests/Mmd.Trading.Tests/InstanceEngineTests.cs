@@ -722,10 +722,7 @@ public class InstanceEngineTests
             {
                 if (request.Side != Side.Buy) return await inner(request);
                 Interlocked.Increment(ref bids);
-                var now = DateTimeOffset.UtcNow;
-                scripted!.Inject(new OrderUpdateEvent(new VenueOrder("closed-" + request.ClientOrderId, request.ClientOrderId, request.Symbol, request.Side,
-                    request.Type, request.TimeInForce, request.Price, request.Quantity, 0m, VenueOrderStatus.Rejected, request.PostOnly, request.ReduceOnly,
-                    now, now), now));
+                scripted!.InjectRefusal(request, DateTimeOffset.UtcNow);
                 await Task.Delay(TimeSpan.FromMilliseconds(200)); // the answer comes after the stream's word (real time: the engine hears it meanwhile)
                 return PlaceOrderResult.Rejected(RejectCode.PostOnlyWouldTake, "would take");
             },

@@ -105,6 +105,11 @@ internal sealed class ScriptedConnector(IExchangeConnector inner) : IExchangeCon
     /// <summary>Puts an event on the open account stream, among the venue's, as if the venue had sent it.</summary>
     public void Inject(AccountEvent e) => Volatile.Read(ref _live)?.Writer.TryWrite(e);
 
+    /// <summary>Tells on the account stream that the venue refused <paramref name="request"/> (Paradex and Lighter do, before their answer).</summary>
+    public void InjectRefusal(PlaceOrderRequest request, DateTimeOffset now) =>
+        Inject(new OrderUpdateEvent(new VenueOrder("closed-" + request.ClientOrderId, request.ClientOrderId, request.Symbol, request.Side, request.Type,
+            request.TimeInForce, request.Price, request.Quantity, 0m, VenueOrderStatus.Rejected, request.PostOnly, request.ReduceOnly, now, now), now));
+
     // The venue's events are pumped into a channel that injected ones join; a cut stream ends with an IOException.
     private async IAsyncEnumerable<AccountEvent> AccountStream(string symbol, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {

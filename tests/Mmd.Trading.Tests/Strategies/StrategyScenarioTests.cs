@@ -447,10 +447,7 @@ public class StrategyScenarioTests
                 {
                     var result = await place(request);
                     if (result.Code != RejectCode.ReduceOnlyWouldIncrease) return result;
-                    var now = harness!.Time.GetUtcNow();
-                    scripted!.Inject(new OrderUpdateEvent(new VenueOrder("closed-" + request.ClientOrderId, request.ClientOrderId, request.Symbol, request.Side,
-                        request.Type, request.TimeInForce, request.Price, request.Quantity, 0m, VenueOrderStatus.Rejected, request.PostOnly, request.ReduceOnly,
-                        now, now), now));
+                    scripted!.InjectRefusal(request, harness!.Time.GetUtcNow());
                     await Task.Delay(TimeSpan.FromMilliseconds(200)); // the answer comes after the stream's word (real time: the engine hears it meanwhile)
                     return result;
                 },
