@@ -19,6 +19,9 @@ public sealed class ExitReasonTests
     {
         Assert.Equal("exit code 4: own orders left on the venue (2 left; stopped by operator)",
             InstanceActor.DescribeExit(4, new Exiting { ExitCode = 4, Reason = "stopped by operator", OrdersLeft = 2 }));
+        // A run that could not confirm it: said so, not as 4294967295 orders left.
+        Assert.Equal("exit code 4: own orders left on the venue (could not confirm how many; stopped by operator)",
+            InstanceActor.DescribeExit(4, new Exiting { ExitCode = 4, Reason = "stopped by operator", OrdersUnconfirmed = true }));
     }
 
     [Fact]

@@ -504,7 +504,7 @@ public sealed partial class InstanceActor
             return exiting.ExitCode switch
             {
                 ExitCodes.Ok => exiting.Reason,
-                ExitCodes.OrdersLeftOnVenue => $"{ExitCodes.Describe(exiting.ExitCode)} ({exiting.OrdersLeft} left; {exiting.Reason})",
+                ExitCodes.OrdersLeftOnVenue => $"{ExitCodes.Describe(exiting.ExitCode)} ({(exiting.OrdersUnconfirmed ? "could not confirm how many" : $"{exiting.OrdersLeft} left")}; {exiting.Reason})",
                 _ => $"exit code {exiting.ExitCode}: {exiting.Reason}",
             };
         return exitCode is { } code ? ExitCodes.Describe(code) : "the worker is gone (exit code unknown)";

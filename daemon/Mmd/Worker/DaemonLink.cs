@@ -74,7 +74,11 @@ public sealed partial class DaemonLink(string instance, GrpcMM.Protos.V1.Instanc
     /// <summary>Tells the daemon how the worker ends (sent on the open link, best effort) and closes it.</summary>
     public async Task ReportExitAsync(int exitCode, string reason, int ordersLeft)
     {
-        Volatile.Write(ref _exiting, new GrpcMM.Protos.Worker.V1.Exiting { ExitCode = exitCode, Reason = reason, OrdersLeft = (uint)ordersLeft });
+        // -1: the run could not confirm what is left (it was sent as 4294967295 orders left).
+        Volatile.Write(ref _exiting, new GrpcMM.Protos.Worker.V1.Exiting
+        {
+            ExitCode = exitCode, Reason = reason, OrdersLeft = ordersLeft > 0 ? (uint)ordersLeft : 0, OrdersUnconfirmed = ordersLeft < 0,
+        });
         Wake();
         // The link dials in the background, so a run that fails at once may end before the first dial: wait for it. A link
         // that breaks meanwhile never holds up the exit; with no daemon to tell, it reads the exit code or sees the process gone.
