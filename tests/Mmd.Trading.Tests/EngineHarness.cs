@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using Mmd.Exchanges.Paper;
 using Mmd.TestKit;
@@ -20,7 +21,7 @@ internal sealed class EngineHarness : IAsyncDisposable
     public EngineHarness(string name = "mm", StrategyConfig? config = null, RiskLimits? risk = null, InMemoryTradingJournal? journal = null,
         PaperExchange? exchange = null, Func<IExchangeConnector, IExchangeConnector>? wrap = null, string symbol = Symbol, PaperSettings? market = null,
         string? hedgeSymbol = null, InMemoryTradingJournal? hedgeJournal = null, TimeSpan? shutdownTimeout = null, bool startPaused = false,
-        bool keepTrippedKillSwitch = false)
+        bool keepTrippedKillSwitch = false, ILogger? logger = null)
     {
         Name = name;
         Market = symbol;
@@ -41,7 +42,7 @@ internal sealed class EngineHarness : IAsyncDisposable
                 RefreshReplacesQuotes = Config.RefreshReplacesQuotes, ShutdownTimeout = shutdownTimeout ?? EngineOptions.DefaultShutdownTimeout,
                 StartPaused = startPaused, KeepTrippedKillSwitch = keepTrippedKillSwitch,
             },
-            connector, Strategy, new RiskEngine(risk ?? new RiskLimits(), Time), Journal, Time, NullLogger.Instance, hedge);
+            connector, Strategy, new RiskEngine(risk ?? new RiskLimits(), Time), Journal, Time, logger ?? NullLogger.Instance, hedge);
     }
 
     public string Name { get; }

@@ -11,26 +11,12 @@ namespace Mmd.Trading.Engine;
 /// </summary>
 internal sealed class DenialLogThrottle
 {
-    public static readonly TimeSpan Every = TimeSpan.FromSeconds(10);
+    public static TimeSpan Every => LogThrottle.Every;
 
-    private readonly DateTimeOffset?[] _loggedAt = new DateTimeOffset?[Enum.GetValues<DenyReason>().Length];
-    private readonly long[] _leftOut = new long[Enum.GetValues<DenyReason>().Length];
+    private readonly LogThrottle[] _byReason = Enum.GetValues<DenyReason>().Select(_ => new LogThrottle()).ToArray();
 
     /// <summary>True when this denial is to be logged; <paramref name="leftOut"/> is then how many of its reason were not since the last one.</summary>
-    public bool ShouldLog(DenyReason reason, DateTimeOffset now, out long leftOut)
-    {
-        var i = (int)reason;
-        if (_loggedAt[i] is { } at && now - at < Every)
-        {
-            _leftOut[i]++;
-            leftOut = 0;
-            return false;
-        }
-        leftOut = _leftOut[i];
-        _leftOut[i] = 0;
-        _loggedAt[i] = now;
-        return true;
-    }
+    public bool ShouldLog(DenyReason reason, DateTimeOffset now, out long leftOut) => _byReason[(int)reason].ShouldLog(now, out leftOut, out _);
 
     /// <summary>
     /// Reasons whose left-out denials have waited a whole period for a next line (all that have any, at the
@@ -40,13 +26,8 @@ internal sealed class DenialLogThrottle
     public IReadOnlyList<(DenyReason Reason, long LeftOut, TimeSpan Since)> TakeOverdue(DateTimeOffset now, bool end = false)
     {
         List<(DenyReason, long, TimeSpan)>? overdue = null; // none on almost every tick: nothing allocated
-        for (var i = 0; i < _leftOut.Length; i++)
-        {
-            if (_leftOut[i] == 0 || _loggedAt[i] is not { } at || (now - at < Every && !end)) continue;
-            (overdue ??= []).Add(((DenyReason)i, _leftOut[i], now - at));
-            _leftOut[i] = 0;
-            _loggedAt[i] = now;
-        }
+        for (var i = 0; i < _byReason.Length; i++)
+            if (_byReason[i].TakeOverdue(now, end, out var leftOut, out var since)) (overdue ??= []).Add(((DenyReason)i, leftOut, since));
         return overdue ?? [];
     }
 }

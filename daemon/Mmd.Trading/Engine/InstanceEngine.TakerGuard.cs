@@ -84,10 +84,20 @@ public sealed partial class InstanceEngine
         else
         {
             _heldTakers.Add(new HeldTaker(leg, intent, now, Positions()));
-            EngineLog.TakerHeld(_logger, _options.InstanceName, intent.Purpose.ToString(), intent.Side.ToString(), intent.Quantity);
+            LogHeld(intent, now);
             WakeAtHoldLimit(now);
         }
         return true;
+    }
+
+    // A same-market hedge waits so before most of its hedges: one line every 10 s at most, saying how many waited since.
+    private readonly LogThrottle _heldLog = new();
+
+    private void LogHeld(OrderIntent intent, DateTimeOffset now)
+    {
+        if (!_heldLog.ShouldLog(now, out var leftOut, out var since)) return;
+        var more = leftOut > 0 ? $"; {leftOut} more waited so in the {since.TotalSeconds:0} s before" : "";
+        EngineLog.TakerHeld(_logger, _options.InstanceName, intent.Purpose.ToString(), intent.Side.ToString(), intent.Quantity, more);
     }
 
     private ITimer? _takerHoldTimer;

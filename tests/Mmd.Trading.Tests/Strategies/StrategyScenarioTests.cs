@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging.Testing;
 using Mmd.Exchanges.Paper;
 using Mmd.TestKit;
 using Mmd.Trading.Engine;
@@ -271,7 +272,8 @@ public class StrategyScenarioTests
         // hedge waits until our ask is off the book, and no ask is put back until it has ended.
         const string perp = "SOL_USDC_PERP";
         var config = new MakerTakerHedgeConfig { OrderQuantity = 10m, MaxSlippagePct = 0.5m, RefreshTolerancePct = 0m };
-        await using var h = new EngineHarness("hedge", config, symbol: perp, market: Path(perp, (0, 150m), (2, 150m), (2.2, 150.6m), (4, 150.6m)));
+        var log = new FakeLogger();
+        await using var h = new EngineHarness("hedge", config, symbol: perp, market: Path(perp, (0, 150m), (2, 150m), (2.2, 150.6m), (4, 150.6m)), logger: log);
         h.Exchange.AllowSelfTrades(h.Name);
         _ = h.Start();
         await Until.TrueAsync(() => h.OpenOrders().Count == 2, "a quote a side at the touch");
@@ -286,6 +288,8 @@ public class StrategyScenarioTests
         Assert.Equal(0m, result.FinalStats.Cumulative.Position);
         Assert.Equal(0, result.FinalStats.StrategyFigures!.Hedge!.HedgeFailures);
         Assert.Equal(0, result.OwnOrdersLeftOnVenue);
+        // The hedges waited, and the log says so once in these 4 s (it said so before every hedge).
+        Assert.Single(log.Collector.GetSnapshot(), r => r.Message.Contains("waits for our own orders", StringComparison.Ordinal));
     }
 
     [Fact]
