@@ -31,7 +31,10 @@ public sealed class StrategyView
     public decimal EntryPrice { get; set; }
     /// <summary>Unrealized PnL of <see cref="Position"/> at the mid, in the quote asset; 0 without a mid.</summary>
     public decimal UnrealizedPnl { get; set; }
-    /// <summary>True while a one-off order of ours (hedge, reduce, close) is still working, or its place not yet answered.</summary>
+    /// <summary>
+    /// True while a one-off order of ours (hedge, reduce, close) is still working: not ended, its fills not all in, or
+    /// refused on the venue's stream with the answer that brings the refusal still to come.
+    /// </summary>
     public bool ImmediatePending { get; set; }
     /// <summary>
     /// One-off intents of ours the engine withdrew before they went out, since it started: a taker held while our own
