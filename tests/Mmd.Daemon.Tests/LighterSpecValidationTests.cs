@@ -66,4 +66,17 @@ public class LighterSpecValidationTests
             Assert.Equal(2, e.LineOf("lighter.dead_man_switch_seconds"));
         }
     }
+
+    [Fact]
+    public void AnInstanceMayNameItsOwnApiKey_WithinTheVenuesIndexes()
+    {
+        const string head = """{"name":"l","venue":"lighter","symbol":"SOL","perpMarketMaking":{"spreadPct":"0.2","maxPosition":"1"}""";
+        Assert.Null(Valid(head + "}").LighterApiKeyIndex); // the daemon's key
+        Assert.Equal(7, Valid(head + ""","lighter":{"apiKeyIndex":7}}""").LighterApiKeyIndex);
+        Assert.Equal(0, Valid(head + ""","lighter":{"apiKeyIndex":0}}""").LighterApiKeyIndex);
+        var e = Invalid(head + ",\n\"lighter\":{\"apiKeyIndex\":255}}");
+        var violation = Assert.Single(e.Violations);
+        Assert.Equal("lighter.api_key_index", violation.Field);
+        Assert.Equal(2, e.LineOf("lighter.api_key_index"));
+    }
 }

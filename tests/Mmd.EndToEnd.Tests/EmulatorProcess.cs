@@ -52,8 +52,10 @@ internal sealed class EmulatorProcess : IAsyncDisposable
     /// The Lighter emulator with the test API key's public key registered on its index (the private key stays with the
     /// test), and funding settled every 2 s, so that a run of seconds has some to report.
     /// </summary>
-    public static Task<EmulatorProcess> StartLighterAsync() =>
-        StartAsync("lighter", ["--register", $"{LighterTestKeys.Account}:{LighterTestKeys.ApiKeyIndex}:{LighterTestKeys.PublicKey}", "--funding-interval", "2",
+    /// <param name="moreKeys">Further API keys of the test account: index and public key.</param>
+    public static Task<EmulatorProcess> StartLighterAsync(params (int Index, string PublicKey)[] moreKeys) =>
+        StartAsync("lighter", ["--register", $"{LighterTestKeys.Account}:{LighterTestKeys.ApiKeyIndex}:{LighterTestKeys.PublicKey}",
+            .. moreKeys.SelectMany(k => new[] { "--register", $"{LighterTestKeys.Account}:{k.Index}:{k.PublicKey}" }), "--funding-interval", "2",
             "--funding-rate-pct", "0.01"], new Dictionary<string, string>(), "/api/v1/orderBookDetails", "/stream");
 
     private static async Task<EmulatorProcess> StartAsync(string venue, string[] arguments, Dictionary<string, string> environment, string probePath, string webSocketPath)

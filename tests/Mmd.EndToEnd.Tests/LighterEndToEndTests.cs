@@ -24,6 +24,45 @@ public sealed class LighterEndToEndTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task TwoInstancesOnOneAccount_EachSigningWithItsOwnKey_NeverContendForNonces()
+    {
+        // Instances signing with one key spend its nonces in turn: one spent by the other is refused ("invalid nonce") and
+        // read again at the venue's scarce read rate. With lighter.apiKeyIndex each signs with its own key.
+        const int ownKey = 6;
+        var publicKey = new LighterSigner(LighterSigner.ParsePrivateKey(SecondKey, out _)!.Value, LighterTestKeys.Account, ownKey, 300).PublicKeyHex;
+        await using var venue = await EmulatorProcess.StartLighterAsync((ownKey, publicKey));
+        using var secretsDir = new TempDirectory();
+        var variables = new Dictionary<string, string>(LighterTestKeys.Variables) { [LighterCredentials.PrivateKeyVariableOf(ownKey)] = SecondKey };
+        await using var d = await VenueDaemon.StartAsync("lighter", venue, secretsDir, variables);
+        await File.WriteAllTextAsync(d.Dir.Combine("a.json"), Lighter.SpecJson("la"));
+        await File.WriteAllTextAsync(d.Dir.Combine("b.json"), Lighter.SpecJson("lb", venueOptions: new { apiKeyIndex = ownKey }));
+        Assert.Equal(0, (await d.MmctlAsync("start", "-f", d.Dir.Combine("a.json"))).ExitCode);
+        Assert.Equal(0, (await d.MmctlAsync("start", "-f", d.Dir.Combine("b.json"))).ExitCode);
+        foreach (var name in new[] { "la", "lb" })
+            await d.WaitForAsync(name, i => i.State == InstanceState.Running && i.Stats?.OpenBuyOrders == 2 && i.Stats.OpenSellOrders == 2, "quoting");
+        // Each key's nonces count its own instance's transactions: four orders each at least (the venue takes them after
+        // the stats count them as on their way).
+        await Until.TrueAsync(async () => await NextNonceAsync(venue, ownKey) >= 4 && await NextNonceAsync(venue, LighterTestKeys.ApiKeyIndex) >= 4,
+            $"keys {LighterTestKeys.ApiKeyIndex} and {ownKey} each signed their instance's orders");
+        foreach (var name in new[] { "la", "lb" })
+        {
+            var stop = await d.MmctlAsync("stop", name);
+            Assert.True(stop.ExitCode == 0, stop.ToString());
+            Assert.DoesNotContain("invalid nonce", (await d.MmctlAsync("logs", name)).StandardOutput, StringComparison.Ordinal);
+        }
+    }
+
+    private const string SecondKey = "0c8e0f63c24d8baacd9d29ad4e9a4b73c4a8d2bb8b16dc4fa9d7c2e1d3a8b1f0e8d3a4c5b6e7f001";
+
+    private static async Task<long> NextNonceAsync(EmulatorProcess venue, int apiKeyIndex)
+    {
+        using var http = new HttpClient();
+        return (await http.GetFromJsonAsync<LighterNextNonce>(
+            new Uri($"{venue.RestUrl}/api/v1/nextNonce?account_index={LighterTestKeys.Account}&api_key_index={apiKeyIndex}"),
+            new JsonSerializerOptions(JsonSerializerDefaults.Web)).DefaultTimeout())!.Nonce;
+    }
+
+    [Fact]
     public async Task AKeyTheVenueDoesNotHold_FailsAtConnect_WithTheReason_AndBacksOff_WithoutATransaction()
     {
         await using var venue = await EmulatorProcess.StartLighterAsync();

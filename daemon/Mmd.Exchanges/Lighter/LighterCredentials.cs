@@ -26,16 +26,24 @@ public sealed class LighterCredentials
 
     internal BigInteger PrivateKey { get; }
 
-    /// <summary>Reads the three variables; names the first one missing or malformed.</summary>
-    public static LighterCredentials From(IReadOnlyDictionary<string, string> variables)
+    /// <summary>The variable holding the private key of API key <paramref name="apiKeyIndex"/>, for an instance that names its own key.</summary>
+    public static string PrivateKeyVariableOf(int apiKeyIndex) => PrivateKeyVariable + "_" + apiKeyIndex.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// Reads the three variables; names the first one missing or malformed. An instance with its own key
+    /// (<paramref name="apiKeyIndex"/>) reads that key's private key from <see cref="PrivateKeyVariableOf"/> instead.
+    /// </summary>
+    public static LighterCredentials From(IReadOnlyDictionary<string, string> variables, int? apiKeyIndex = null)
     {
         string Required(string name) => variables.GetValueOrDefault(name) is { Length: > 0 } value ? value.Trim() : throw new LighterCredentialsException($"{name} is not set");
         if (!long.TryParse(Required(AccountVariable), NumberStyles.None, CultureInfo.InvariantCulture, out var account))
             throw new LighterCredentialsException($"{AccountVariable} is not an account index (a whole number)");
-        if (!int.TryParse(Required(ApiKeyVariable), NumberStyles.None, CultureInfo.InvariantCulture, out var keyIndex) || keyIndex > 254)
+        var keyIndex = apiKeyIndex ?? (int.TryParse(Required(ApiKeyVariable), NumberStyles.None, CultureInfo.InvariantCulture, out var index) ? index : -1);
+        if (keyIndex is < 0 or > 254)
             throw new LighterCredentialsException($"{ApiKeyVariable} is not an API key index (0-254; Lighter's own apps use 0-2)");
-        if (LighterSigner.ParsePrivateKey(Required(PrivateKeyVariable), out var error) is not { } key)
-            throw new LighterCredentialsException($"{PrivateKeyVariable}: {error}");
+        var keyVariable = apiKeyIndex is { } own ? PrivateKeyVariableOf(own) : PrivateKeyVariable;
+        if (LighterSigner.ParsePrivateKey(Required(keyVariable), out var error) is not { } key)
+            throw new LighterCredentialsException($"{keyVariable}: {error}");
         return new LighterCredentials(account, keyIndex, key);
     }
 

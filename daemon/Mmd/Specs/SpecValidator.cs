@@ -52,7 +52,7 @@ public static partial class SpecValidator
             : null;
         var backpackTag = venue == "backpack" || hedgeMarket?.Venue == "backpack" ? ValidateBackpack(spec.Backpack ?? new BackpackVenueOptions(), name, v) : 0u;
         var aster = ValidateAster(spec.Aster ?? new AsterVenueOptions(), v);
-        var lighterDeadMan = ValidateLighter(spec.Lighter ?? new LighterVenueOptions(), v);
+        var (lighterDeadMan, lighterKey) = ValidateLighter(spec.Lighter ?? new LighterVenueOptions(), v);
 
         TimeSpan? duration = null;
         if (spec.Duration is { } d)
@@ -103,6 +103,7 @@ public static partial class SpecValidator
             BackpackClientIdTag = backpackTag,
             Aster = aster,
             LighterDeadManCountdown = lighterDeadMan,
+            LighterApiKeyIndex = lighterKey,
             QuotingPaused = spec.QuotingPaused,
             BackpackMarginFlags = spec.Backpack is { } b
                 ? new Exchanges.Backpack.BackpackMarginFlags(b.HasAutoLend ? b.AutoLend : null, b.HasAutoLendRedeem ? b.AutoLendRedeem : null,
@@ -143,11 +144,13 @@ public static partial class SpecValidator
         return new AsterVenue(signing ?? Exchanges.Aster.AsterSigning.V3, TimeSpan.FromSeconds(seconds), o.Testnet);
     }
 
-    private static TimeSpan ValidateLighter(LighterVenueOptions o, List<FieldViolation> v)
+    private static (TimeSpan DeadManCountdown, int? ApiKeyIndex) ValidateLighter(LighterVenueOptions o, List<FieldViolation> v)
     {
         if (o.DeadManSwitchSeconds is > 0 and < 310 or > 1_296_000)
             v.Add(new("lighter.dead_man_switch_seconds", "must be 0 (off) or 310-1296000: Lighter schedules its cancel-all 5 minutes to 15 days ahead"));
-        return TimeSpan.FromSeconds(o.DeadManSwitchSeconds);
+        if (o.HasApiKeyIndex && o.ApiKeyIndex > 254)
+            v.Add(new("lighter.api_key_index", "must be an API key index, 0-254 (Lighter's own apps use 0-2)"));
+        return (TimeSpan.FromSeconds(o.DeadManSwitchSeconds), o.HasApiKeyIndex ? (int)o.ApiKeyIndex : null);
     }
 
     /// <summary>Paradex names its perpetuals BASE-QUOTE-PERP (SOL-USD-PERP); its options markets (…-PERP-OPTION) are not traded.</summary>

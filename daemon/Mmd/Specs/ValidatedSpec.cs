@@ -35,6 +35,8 @@ public sealed record ValidatedSpec(
 
     /// <summary>How long the Lighter venue's dead-man's switch is set ahead, when the instance trades there (zero: off).</summary>
     public TimeSpan LighterDeadManCountdown { get; init; }
+    /// <summary>The Lighter API key the instance signs with, when not the daemon's (<c>lighter.api_key_index</c>).</summary>
+    public int? LighterApiKeyIndex { get; init; }
 
     /// <summary>Quoting starts paused (mmctl pause sets it; mmctl resume clears it).</summary>
     public bool QuotingPaused { get; init; }

@@ -60,7 +60,7 @@ public static class VenueFactory
             case "lighter":
                 // Connecting checks that the venue holds this key's public key on its API key index.
                 var lighter = new LighterConnector(LighterOptionsFrom(config.Venues.GetValueOrDefault("lighter")) with { DeadManCountdown = settings.LighterDeadManCountdown },
-                    credentials is null ? null : LighterCredentials.From(credentials), settings.InstanceName, time);
+                    credentials is null ? null : LighterCredentials.From(credentials, settings.LighterApiKeyIndex), settings.InstanceName, time);
                 return (lighter, lighter.ConnectAsync);
             default:
                 throw new InvalidOperationException($"venue '{venue}' is not available");

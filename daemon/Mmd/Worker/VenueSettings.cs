@@ -11,11 +11,12 @@ namespace Mmd.Worker;
 /// <param name="ReadOnly">A look at the account (<c>mmd account</c>), never a run: no dead-man's switch is armed or
 /// turned off (a running instance's would be), and the paper market's clock does not start (no resting order fills).</param>
 public sealed record VenueSettings(string InstanceName, PaperSettings Paper, BackpackMarginFlags BackpackMarginFlags, uint BackpackClientIdTag,
-    AsterVenue Aster, TimeSpan LighterDeadManCountdown, bool ReadOnly = false)
+    AsterVenue Aster, TimeSpan LighterDeadManCountdown, bool ReadOnly = false, int? LighterApiKeyIndex = null)
 {
     /// <summary>An instance's settings, for its run.</summary>
     public static VenueSettings Of(ValidatedSpec spec) =>
-        new(spec.Name, spec.Paper, spec.BackpackMarginFlags, spec.BackpackClientIdTag, spec.Aster, spec.LighterDeadManCountdown);
+        new(spec.Name, spec.Paper, spec.BackpackMarginFlags, spec.BackpackClientIdTag, spec.Aster, spec.LighterDeadManCountdown,
+            LighterApiKeyIndex: spec.LighterApiKeyIndex);
 
     /// <summary>These settings for a look at the account: the switches off, the paper clock stopped.</summary>
     public VenueSettings ForReading() =>

@@ -53,6 +53,18 @@ public sealed class LighterConnectorTests : IAsyncLifetime, IDisposable
         Assert.DoesNotContain("0b8e0f", LighterCredentials.From(LighterTestKeys.Variables).ToString(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Credentials_OfAnInstanceWithItsOwnKey_AreThatKeysIndex_AndItsOwnPrivateKeyVariable()
+    {
+        var variables = LighterTestKeys.Variables; // the daemon's key 5
+        var e = Assert.Throws<LighterCredentialsException>(() => LighterCredentials.From(variables, apiKeyIndex: 7));
+        Assert.Equal("LIGHTER_PRIVATE_KEY_7 is not set", e.Message); // never the daemon's key for another index
+        variables["LIGHTER_PRIVATE_KEY_7"] = LighterTestKeys.PrivateKey;
+        var own = LighterCredentials.From(variables, apiKeyIndex: 7);
+        Assert.Equal((LighterTestKeys.Account, 7), (own.AccountIndex, own.ApiKeyIndex));
+        Assert.Equal(5, LighterCredentials.From(variables).ApiKeyIndex);
+    }
+
     [Theory]
     [InlineData("LIGHTER_PRIVATE_KEY", "1100000000000000000000000000000000000000000000000000000000000000000000000000000000", "registered with another public key")]
     [InlineData("LIGHTER_API_KEY_INDEX", "6", "has no API key 6")]
