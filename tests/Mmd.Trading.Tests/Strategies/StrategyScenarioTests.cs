@@ -244,7 +244,7 @@ public class StrategyScenarioTests
     public async Task MakerTakerHedge_AJumpLiftsOurAsk_TheHedgeBuysItBack_FlatAgain()
     {
         const string perp = "SOL_USDC_PERP";
-        var config = new MakerTakerHedgeConfig { OrderQuantity = 0.5m, MaxSlippagePct = 0.5m, RefreshTolerancePct = 0m };
+        var config = HedgeAtTheTouch(0.5m);
         await using var h = new EngineHarness("hedge", config, symbol: perp, market: Path(perp, (0, 150m), (2, 150m), (2.2, 150.6m), (4, 150.6m)));
         _ = h.Start();
         await Until.TrueAsync(() => h.OpenOrders().Count == 2, "a quote a side at the touch");
@@ -271,7 +271,7 @@ public class StrategyScenarioTests
         // trade paying both fees that left the position short), hedged again into the next new ask, and so on. Now the
         // hedge waits until our ask is off the book, and no ask is put back until it has ended.
         const string perp = "SOL_USDC_PERP";
-        var config = new MakerTakerHedgeConfig { OrderQuantity = 10m, MaxSlippagePct = 0.5m, RefreshTolerancePct = 0m };
+        var config = HedgeAtTheTouch(10m);
         var log = new FakeLogger();
         await using var h = new EngineHarness("hedge", config, symbol: perp, market: Path(perp, (0, 150m), (2, 150m), (2.2, 150.6m), (4, 150.6m)), logger: log);
         h.Exchange.AllowSelfTrades(h.Name);
@@ -299,7 +299,7 @@ public class StrategyScenarioTests
         // cancel goes out, but the venue takes 10 s to answer: the hedge waits no longer than TakerHoldLimit, then goes
         // (here the paper venue's own prevention cancels the rest of our bid as the hedge reaches it).
         const string perp = "SOL_USDC_PERP";
-        var config = new MakerTakerHedgeConfig { OrderQuantity = 10m, MaxSlippagePct = 0.5m, RefreshTolerancePct = 0m };
+        var config = HedgeAtTheTouch(10m);
         var slowCancels = false;
         EngineHarness? harness = null;
         await using var h = harness = new EngineHarness("hedge", config, symbol: perp, market: Path(perp, (0, 150m)),
@@ -340,7 +340,7 @@ public class StrategyScenarioTests
         // Meanwhile the account sells 3 more into it: the waiting hedge is withdrawn unsent and the strategy hedges 7. With
         // one attempt allowed, counting the withdrawn hedge as a failed attempt held quoting and counted a hedge failure.
         const string perp = "SOL_USDC_PERP";
-        var config = new MakerTakerHedgeConfig { OrderQuantity = 10m, MaxSlippagePct = 0.5m, RefreshTolerancePct = 0m, MaxHedgeAttempts = 1 };
+        var config = HedgeAtTheTouch(10m) with { MaxHedgeAttempts = 1 };
         var (slowCancels, cancelAsked) = (false, false);
         EngineHarness? harness = null;
         await using var h = harness = new EngineHarness("hedge", config, symbol: perp, market: Path(perp, (0, 150m)),
@@ -384,7 +384,7 @@ public class StrategyScenarioTests
         // it yet (the others' 3.8 at the touch), found nothing left, and moved the quote behind it: nine ticks in the first
         // 200 ms, until the order rate ran out.
         const string perp = "SOL_USDC_PERP";
-        var config = new MakerTakerHedgeConfig { OrderQuantity = 10m, MaxSlippagePct = 0.5m, RefreshTolerancePct = 0m };
+        var config = HedgeAtTheTouch(10m);
         await using var h = new EngineHarness("hedge", config, symbol: perp, market: Path(perp, (0, 150m), (2, 150m)));
         _ = h.Start();
         await Until.TrueAsync(() => h.OpenOrders().Count == 2, "a quote a side at the touch");
@@ -401,7 +401,7 @@ public class StrategyScenarioTests
         // paced seconds apart: its stream may report the hedge filled 30 s before the answer. The next hedge must not wait
         // for that answer (only a refusal does: it reaches the strategy with the answer).
         const string perp = "SOL_USDC_PERP";
-        var config = new MakerTakerHedgeConfig { OrderQuantity = 0.5m, MaxSlippagePct = 0.5m, RefreshTolerancePct = 0m };
+        var config = HedgeAtTheTouch(0.5m);
         var secondHedge = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var (hedges, secondBeforeFirstAnswered) = (0, false);
         EngineHarness? harness = null;
@@ -441,7 +441,7 @@ public class StrategyScenarioTests
         // follows. The refused reduce-only hedge had ended on the stream's word, so the strategy, not yet told of the
         // refusal, sent it again reduce-only: refused twice or three times, each counted as a failed attempt.
         const string perp = "SOL_USDC_PERP";
-        var config = new MakerTakerHedgeConfig { OrderQuantity = 0.5m, MaxSlippagePct = 0.5m, RefreshTolerancePct = 0m };
+        var config = HedgeAtTheTouch(0.5m);
         ScriptedConnector? scripted = null;
         EngineHarness? harness = null;
         await using var h = harness = new EngineHarness("hedge", config, symbol: perp, market: Path(perp, (0, 150m), (2, 150m), (2.2, 150.6m), (6, 150.6m)),
@@ -475,7 +475,7 @@ public class StrategyScenarioTests
         // reduce-only (the account is long). It used to be refused once a second for as long as the run lasted, unhedged.
         // The engine asks the venue for our fills; none explains the refusal, so the hedge goes plain at once.
         const string perp = "SOL_USDC_PERP";
-        var config = new MakerTakerHedgeConfig { OrderQuantity = 0.5m, MaxSlippagePct = 0.5m, RefreshTolerancePct = 0m };
+        var config = HedgeAtTheTouch(0.5m);
         await using var h = new EngineHarness("hedge", config, symbol: perp, market: Path(perp, (0, 150m), (2, 150m), (2.2, 150.6m), (6, 150.6m)));
         var other = h.Exchange.Place(h.Name, new PlaceOrderRequest(perp, "other_1", Side.Buy, OrderType.Market, TimeInForce.Ioc, null, 2m));
         Assert.Equal(CommandOutcome.Accepted, other.Outcome);
@@ -507,7 +507,7 @@ public class StrategyScenarioTests
         // within a second sent the hedge plain: a buy of 0.5 that left the instance long. Now the engine asks the venue
         // for our fills, applies the bid's, and the instance is flat, with no plain hedge.
         const string perp = "SOL_USDC_PERP";
-        var config = new MakerTakerHedgeConfig { OrderQuantity = 0.5m, MaxSlippagePct = 0.5m, RefreshTolerancePct = 0m };
+        var config = HedgeAtTheTouch(0.5m);
         EngineHarness? harness = null;
         var hit = 0;
         await using var h = harness = new EngineHarness("hedge", config, symbol: perp, market: Path(perp, (0, 150m), (2, 150m), (2.2, 150.6m), (9, 150.6m)),
@@ -542,6 +542,9 @@ public class StrategyScenarioTests
         Assert.Equal(0m, AccountPosition(h, perp));
     }
 
+    /// <summary>A maker-taker hedge quoting <paramref name="quantity"/> at the touch, requoting at every move, hedging within 0.5 %.</summary>
+    private static MakerTakerHedgeConfig HedgeAtTheTouch(decimal quantity) => new() { OrderQuantity = quantity, MaxSlippagePct = 0.5m, RefreshTolerancePct = 0m };
+
     private static decimal AccountPosition(EngineHarness h, string symbol) => h.Exchange.Positions(h.Name).SingleOrDefault(p => p.Symbol == symbol)?.Quantity ?? 0m;
 
     [Fact]
@@ -552,7 +555,7 @@ public class StrategyScenarioTests
         // cancelled bid was no longer ours to leave out: the quote went back to 149.97, then away once that was acked, on
         // and on (live: ten orders in 16 ms).
         const string perp = "SOL_USDC_PERP";
-        var config = new MakerTakerHedgeConfig { OrderQuantity = 0.5m, MaxSlippagePct = 0.5m, RefreshTolerancePct = 0m };
+        var config = HedgeAtTheTouch(0.5m);
         EngineHarness? harness = null;
         ScriptedConnector? scripted = null;
         await using var h = harness = new EngineHarness("hedge", config, symbol: perp, market: Path(perp, (0, 150m), (2, 150m), (2.2, 149.98m), (10, 149.98m)),
@@ -881,7 +884,7 @@ public class StrategyScenarioTests
     public async Task MakerTakerHedge_AHedgeFillTheStreamLost_IsFetched_NeverHedgedTwice()
     {
         const string perp = "SOL_USDC_PERP";
-        var config = new MakerTakerHedgeConfig { OrderQuantity = 0.5m, MaxSlippagePct = 0.5m, RefreshTolerancePct = 0m };
+        var config = HedgeAtTheTouch(0.5m);
         // The account stream loses every buy fill: the hedge's. Its order reports filled; its fill is only in the history.
         await using var h = new EngineHarness("hedge", config, symbol: perp, market: Path(perp, (0, 150m), (2, 150m), (2.2, 150.6m), (10, 150.6m)),
             wrap: c => new ScriptedConnector(c) { DropFill = f => f.Side == Side.Buy });
