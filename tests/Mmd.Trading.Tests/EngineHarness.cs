@@ -113,6 +113,10 @@ internal sealed class EngineHarness : IAsyncDisposable
             return false;
         }, what);
 
+    /// <summary>Waits until the engine has journaled the order in <paramref name="status"/>: it has acted on what told it so.</summary>
+    public Task JournaledAsync(string clientOrderId, Orders.OrderStatus status) =>
+        Until.TrueAsync(() => Journal.Orders.TryGetValue(clientOrderId, out var order) && order.Status == status, $"{clientOrderId} journaled {status}");
+
     /// <summary>Waits until the statistics satisfy a condition, moving fake time so the housekeeping tick refreshes them.</summary>
     public Task StatsAsync(Func<Stats.StatsSnapshot, bool> condition, string what) =>
         Until.TrueAsync(() =>

@@ -716,14 +716,15 @@ public class InstanceEngineTests
         // the answer could start the post-only rule (one retry a tick further, then wait for the market).
         var bids = 0;
         ScriptedConnector? scripted = null;
-        await using var h = new EngineHarness(wrap: c => scripted = new ScriptedConnector(c)
+        EngineHarness? harness = null;
+        await using var h = harness = new EngineHarness(wrap: c => scripted = new ScriptedConnector(c)
         {
             OnPlace = async (request, inner) =>
             {
                 if (request.Side != Side.Buy) return await inner(request);
                 Interlocked.Increment(ref bids);
                 scripted!.InjectRefusal(request, DateTimeOffset.UtcNow);
-                await Task.Delay(TimeSpan.FromMilliseconds(200)); // the answer comes after the stream's word (real time: the engine hears it meanwhile)
+                await harness!.JournaledAsync(request.ClientOrderId, OrderStatus.Rejected); // the answer comes after the engine has heard the stream
                 return PlaceOrderResult.Rejected(RejectCode.PostOnlyWouldTake, "would take");
             },
         });

@@ -5,14 +5,12 @@ namespace Mmd.Trading.Engine;
 /// <summary>
 /// A risk denial repeats at every evaluation while its cause lasts (a full rate window, a position at its cap): a
 /// paper cross-market hedge logged 386 in 90 s. The first of a reason is logged, then at most one every
-/// <see cref="Every"/>, with how many were left out meanwhile. Every denial is still counted in the stats. Those left
+/// <see cref="LogThrottle.Every"/>, with how many were left out meanwhile. Every denial is still counted in the stats. Those left
 /// out of a burst that then stopped are reported once the period is over (<see cref="TakeOverdue"/>): a burst of 52
 /// read in the log as one.
 /// </summary>
 internal sealed class DenialLogThrottle
 {
-    public static TimeSpan Every => LogThrottle.Every;
-
     private readonly LogThrottle[] _byReason = Enum.GetValues<DenyReason>().Select(_ => new LogThrottle()).ToArray();
 
     /// <summary>True when this denial is to be logged; <paramref name="leftOut"/> is then how many of its reason were not since the last one.</summary>

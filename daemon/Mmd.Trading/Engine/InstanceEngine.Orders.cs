@@ -164,7 +164,7 @@ public sealed partial class InstanceEngine
 
     /// <summary>Quotes the venue's stream told refused before the venue answered their placing (<see cref="MarketLeg.PlacesInFlight"/>).</summary>
     private static IEnumerable<TrackedOrder> EndedAwaitingAnswer(MarketLeg leg) =>
-        leg.PlacesInFlight.Count == 0 ? [] : leg.PlacesInFlight.Select(leg.Tracker.Find).OfType<TrackedOrder>().Where(o => RefusedAwaitingAnswer(leg, o) && o.Purpose == OrderPurpose.Quote);
+        leg.PlacesInFlight.Count == 0 ? [] : leg.PlacesInFlight.Select(leg.Tracker.Find).OfType<TrackedOrder>().Where(o => o.Purpose == OrderPurpose.Quote && RefusedAwaitingAnswer(leg, o));
 
     /// <summary>
     /// The order has ended; if the venue refused it, its place request has been answered too (<see cref="MarketLeg.PlacesInFlight"/>):
@@ -382,7 +382,7 @@ public sealed partial class InstanceEngine
         {
             if (_denialLog.ShouldLog(decision.Reason, _time.GetUtcNow(), out var leftOut))
                 EngineLog.Denied(_logger, _options.InstanceName, order.Side.ToString(), order.Quantity, order.Price, decision.Reason.ToString(), decision.Detail,
-                    leftOut, DenialLogThrottle.Every.TotalSeconds);
+                    leftOut, LogThrottle.Every.TotalSeconds);
             denied = decision.Reason;
             return false;
         }

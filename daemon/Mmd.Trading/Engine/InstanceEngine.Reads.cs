@@ -9,7 +9,10 @@ namespace Mmd.Trading.Engine;
 // Start and stop still read in line: nothing else is to be done until the answer.
 public sealed partial class InstanceEngine
 {
-    /// <summary>Runs a read on the I/O token and posts its answer, or its failure, to the loop.</summary>
+    /// <summary>
+    /// Runs a read on the I/O token and posts its answer, or its failure, to the loop: every read while running (balances,
+    /// funding, a catch-up, an order's query, our fills asked after a refusal).
+    /// </summary>
     private void ReadOffTheLoop(Func<CancellationToken, Task<EngineEvent>> read, Func<Exception, EngineEvent> failed) => _ = ReadAsync(read, failed);
 
     private async Task ReadAsync(Func<CancellationToken, Task<EngineEvent>> read, Func<Exception, EngineEvent> failed)
@@ -67,13 +70,7 @@ public sealed partial class InstanceEngine
     /// </summary>
     private void CatchUp(MarketLeg leg)
     {
-        if (leg.CatchUpInFlight)
-        {
-            leg.CatchUpAgain = true;
-            return;
-        }
-        leg.CatchUpInFlight = true;
-        leg.CatchUpAgain = false;
+        if (!leg.CatchUpAsk.TryStart()) return;
         var askedAt = _time.GetUtcNow();
         ReadOffTheLoop(async ct =>
         {
@@ -85,16 +82,16 @@ public sealed partial class InstanceEngine
     private async Task OnCaughtUpAsync(CaughtUp caught, CancellationToken cancellationToken)
     {
         var leg = caught.Leg;
-        leg.CatchUpInFlight = false;
         if (caught.Error is not null)
         {
-            if (caught.Error is OperationCanceledException) return;
-            leg.CatchUpAgain = true;
-            EngineLog.StepFailed(_logger, _options.InstanceName, $"catching up with {leg.Symbol} on the venue: {caught.Error.Message}");
+            var stopping = caught.Error is OperationCanceledException;
+            leg.CatchUpAsk.Failed(retry: !stopping);
+            if (!stopping) EngineLog.StepFailed(_logger, _options.InstanceName, $"catching up with {leg.Symbol} on the venue: {caught.Error.Message}");
             return;
         }
+        var again = leg.CatchUpAsk.Answered();
         await ApplyCatchUpAsync(leg, caught.Open!, caught.Fills!, caught.OpenAfter!, caught.AskedAt, cancellationToken);
-        if (leg.CatchUpAgain) CatchUp(leg);
+        if (again) CatchUp(leg);
     }
 
     /// <summary>In line, where nothing else is to be done until the venue has answered (start, stop, a flatten, the stop's hedge).</summary>

@@ -626,7 +626,7 @@ public sealed partial class InstanceEngine : IDisposable
         foreach (var leg in Legs)
         {
             // The account stream lost a one-off's fills, or a catch-up failed: ask the venue.
-            if ((OneOffFillsLate(leg, now) || leg.CatchUpAgain) && !leg.CatchUpInFlight) CatchUp(leg);
+            if ((OneOffFillsLate(leg, now) || leg.CatchUpAsk.Again) && !leg.CatchUpAsk.InFlight) CatchUp(leg);
             foreach (var order in leg.Tracker.Live.Where(o => o.Status == OrderStatus.Unknown)) QueryOrder(leg, order);
             foreach (var stray in leg.Strays.Values.ToList()) SendStrayCancel(leg, stray); // those whose cancel failed
             leg.Tracker.PruneTerminal(now - TimeSpan.FromMinutes(5));
@@ -741,26 +741,13 @@ public sealed partial class InstanceEngine : IDisposable
     /// </summary>
     private void ListFills(MarketLeg leg, DateTimeOffset now)
     {
-        if (leg.FillsAskInFlight)
-        {
-            leg.FillsAskAgain = true;
-            return;
-        }
-        leg.FillsAskInFlight = true;
-        _ = ListFillsAsync(leg, now - FillsAskSpan);
+        if (!leg.FillsAsk.TryStart()) return;
+        var since = now - FillsAskSpan;
+        ReadOffTheLoop(async ct => new FillsListed(leg, await leg.Connector.GetFillsAsync(leg.Symbol, since, ct), null), error => new FillsListed(leg, null, error));
     }
 
     /// <summary>How far back the fills asked after a refusal go: a fill late by more than this is not on its way.</summary>
     private static readonly TimeSpan FillsAskSpan = TimeSpan.FromMinutes(1);
-
-    private async Task ListFillsAsync(MarketLeg leg, DateTimeOffset since)
-    {
-        IReadOnlyList<VenueFill>? fills = null;
-        Exception? error = null;
-        try { fills = await leg.Connector.GetFillsAsync(leg.Symbol, since, _io.Token); }
-        catch (Exception ex) { error = ex; }
-        await _events.Writer.WriteAsync(new FillsListed(leg, fills, error), CancellationToken.None);
-    }
 
     /// <summary>
     /// Fills the venue listed that had not reached us are applied (each explains a refusal to the strategy); then the
@@ -770,10 +757,9 @@ public sealed partial class InstanceEngine : IDisposable
     private async Task<StrategyTrigger?> OnFillsListedAsync(FillsListed listed, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var leg = listed.Leg;
-        leg.FillsAskInFlight = false;
         if (listed.Error is not null)
         {
-            leg.FillsAskAgain = false; // the next refusal asks anew
+            leg.FillsAsk.Failed(retry: false); // the next refusal asks anew
             EngineLog.StepFailed(_logger, _options.InstanceName, $"asking the venue for our fills after a reduce-only refusal: {listed.Error.Message}");
             return null;
         }
@@ -781,11 +767,7 @@ public sealed partial class InstanceEngine : IDisposable
         foreach (var fill in listed.Fills!)
             if (await ApplyFillAsync(leg, fill, cancellationToken)) applied++;
         if (applied > 0) EngineLog.FillsCaughtUp(_logger, _options.InstanceName, applied);
-        if (leg.FillsAskAgain)
-        {
-            leg.FillsAskAgain = false;
-            ListFills(leg, now);
-        }
+        if (leg.FillsAsk.Answered()) ListFills(leg, now);
         else _strategy.OnFillsConfirmed();
         return StrategyTrigger.OrderUpdate;
     }
@@ -793,15 +775,7 @@ public sealed partial class InstanceEngine : IDisposable
     private void QueryOrder(MarketLeg leg, TrackedOrder order)
     {
         if (!leg.QueriesInFlight.Add(order.ClientOrderId)) return;
-        _ = QueryAndReportAsync(leg, order);
-    }
-
-    private async Task QueryAndReportAsync(MarketLeg leg, TrackedOrder order)
-    {
-        VenueOrder? report = null;
-        Exception? error = null;
-        try { report = await leg.Connector.GetOrderAsync(order.Symbol, order.ClientOrderId, _io.Token); }
-        catch (Exception ex) { error = ex; }
-        await _events.Writer.WriteAsync(new OrderQueried(leg, order, report, error), CancellationToken.None);
+        ReadOffTheLoop(async ct => new OrderQueried(leg, order, await leg.Connector.GetOrderAsync(order.Symbol, order.ClientOrderId, ct), null),
+            error => new OrderQueried(leg, order, null, error));
     }
 }

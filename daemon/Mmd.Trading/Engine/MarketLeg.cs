@@ -36,12 +36,10 @@ internal sealed class MarketLeg(string name, IExchangeConnector connector, strin
     public int BookGeneration { get; set; }
     /// <summary>The venue refused this market's reduce-only flatten as increasing the account's position (another's is opposite).</summary>
     public bool FlattenReduceOnlyRefused { get; set; }
-    /// <summary>Our fills are being asked of the venue after a reduce-only refusal; ask again when it answers (a later refusal came).</summary>
-    public bool FillsAskInFlight { get; set; }
-    public bool FillsAskAgain { get; set; }
-    /// <summary>A catch-up with the venue (open orders, fills) is being read off the loop; ask again when it answers.</summary>
-    public bool CatchUpInFlight { get; set; }
-    public bool CatchUpAgain { get; set; }
+    /// <summary>Our fills asked of the venue after a reduce-only refusal (a later refusal asks again after the answer).</summary>
+    public OneAskAtATime FillsAsk { get; } = new();
+    /// <summary>A catch-up with the venue: our open orders and fills, read off the loop.</summary>
+    public OneAskAtATime CatchUpAsk { get; } = new();
     public bool FundingReadInFlight { get; set; }
     public bool AccountStreamUp { get; set; }
     public DateTimeOffset? AccountDownSince { get; set; }

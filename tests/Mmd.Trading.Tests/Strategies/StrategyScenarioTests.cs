@@ -452,7 +452,7 @@ public class StrategyScenarioTests
                     var result = await place(request);
                     if (result.Code != RejectCode.ReduceOnlyWouldIncrease) return result;
                     scripted!.InjectRefusal(request, harness!.Time.GetUtcNow());
-                    await Task.Delay(TimeSpan.FromMilliseconds(200)); // the answer comes after the stream's word (real time: the engine hears it meanwhile)
+                    await harness.JournaledAsync(request.ClientOrderId, OrderStatus.Rejected); // the answer comes after the engine has heard the stream
                     return result;
                 },
             });
