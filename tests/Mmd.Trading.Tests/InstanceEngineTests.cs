@@ -732,7 +732,7 @@ public class InstanceEngineTests
         await Until.TrueAsync(() => h.OpenOrders().Count(o => o.Side == Side.Sell) == 3, "the asks rest");
         await Until.TrueAsync(() => Volatile.Read(ref bids) >= 6, "each bid level bounced, retried once, bounced");
         for (var i = 0; i < 30; i++) { h.Time.Advance(TimeSpan.FromMilliseconds(500)); await Task.Delay(5); } // timers fire, the book stands still
-        await Task.Delay(500); // answers still on their way arrive
+        await h.SettledAsync(); // no answer still on its way
         Assert.Equal(6, Volatile.Read(ref bids));
     }
 
