@@ -42,6 +42,17 @@ public sealed class ExitReasonTests
         stop.Request("received SIGTERM"); // a second cause does not rewrite why the run ended
         Assert.True(stop.Token.IsCancellationRequested);
         Assert.Equal("stopped by operator", stop.Reason);
+        Assert.Null(stop.Within); // a signal names no timeout, nor did this stop
+    }
+
+    [Fact]
+    public void AStopRequest_KeepsTheFirstTimeoutNamed()
+    {
+        using var stop = new StopRequest();
+        stop.Request("received SIGTERM");
+        stop.Request("stopped by operator", TimeSpan.FromSeconds(45));
+        stop.Request("stopped by operator", TimeSpan.FromSeconds(5)); // the daemon's stop sent again: the first holds
+        Assert.Equal(TimeSpan.FromSeconds(45), stop.Within);
     }
 
     [Fact]

@@ -25,6 +25,18 @@ public sealed class InstanceRunnerTests : IDisposable
     }
 
     [Fact]
+    public async Task TheRunsShutdownTime_IsOfTheStopsNamedTimeout_ElseTheSpecs_ElseTheDaemons()
+    {
+        var (spec, config) = await PaperSpotAsync();
+        config.Supervision.StopTimeoutSeconds = 20;
+        var ownTimeout = spec with { Supervision = SupervisionOverrides.None with { StopTimeout = TimeSpan.FromSeconds(60) } };
+
+        Assert.Equal(TimeSpan.FromSeconds(18), InstanceRunner.ShutdownTimeoutFor(spec, config, named: null));
+        Assert.Equal(TimeSpan.FromSeconds(58), InstanceRunner.ShutdownTimeoutFor(ownTimeout, config, named: null));
+        Assert.Equal(TimeSpan.FromSeconds(4), InstanceRunner.ShutdownTimeoutFor(ownTimeout, config, named: TimeSpan.FromSeconds(5)));
+    }
+
+    [Fact]
     public async Task AnInstanceAnotherWorkerRuns_IsNotStarted_ItsJournalAndVenueLeftUnopened()
     {
         var (spec, config) = await PaperSpotAsync();

@@ -161,6 +161,50 @@ public sealed class BackpackEndToEndTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task AStopWhoseVenueIsSlowToConfirm_HasTheStopsTimeoutToConfirmTheBookFlat_AndNeedsNoSweep()
+    {
+        await using var quoting = await QuotingAsync();
+        var (venue, d, _, rest) = quoting;
+        await StartUpReadsDoneAsync(venue);
+
+        // The stop's open-orders request is answered 9 s late: longer than the 8 s the worker once gave itself whatever the
+        // stop's timeout, well within the 20 s the operator gives it (after which the daemon kills the worker).
+        using var http = new HttpClient();
+        var slow = new StringContent("""{"kind":"Slow","method":"GET","path":"/api/v1/orders","delay":"00:00:09"}""", System.Text.Encoding.UTF8, "application/json");
+        (await http.PostAsync(new Uri(venue.RestUrl + "/_emulator/faults"), slow)).EnsureSuccessStatusCode();
+
+        var stop = await d.MmctlAsync("stop", "bp", "--timeout", "20");
+
+        Assert.True(stop.ExitCode == 0, stop.ToString());
+        Assert.Empty(await rest.GetOpenOrdersAsync(Symbol, CancellationToken.None).DefaultTimeout());
+        Assert.Contains("bp: stopped; 0 own orders left on the venue", (await d.MmctlAsync("logs", "bp")).StandardOutput, StringComparison.Ordinal);
+        Assert.DoesNotContain("reconciles and cancels what is left", d.Process!.Output, StringComparison.Ordinal); // no sweep: the worker confirmed it
+    }
+
+    [Fact]
+    public async Task AStopWithAShortTimeout_TheWorkerGivesUpConfirmingBeforeTheDaemonWouldKillIt_EndsItsRunItself_AndASweepConfirms()
+    {
+        await using var quoting = await QuotingAsync();
+        var (venue, d, running, rest) = quoting;
+        await StartUpReadsDoneAsync(venue);
+
+        // The stop's open-orders request is answered 9 s late; the operator gives the stop 4 s. The worker stops confirming
+        // after 3.2 s of them and ends its run itself (its final figures saved, its exit told): not killed by the daemon at 4 s.
+        using var http = new HttpClient();
+        var slow = new StringContent("""{"kind":"Slow","method":"GET","path":"/api/v1/orders","delay":"00:00:09"}""", System.Text.Encoding.UTF8, "application/json");
+        (await http.PostAsync(new Uri(venue.RestUrl + "/_emulator/faults"), slow)).EnsureSuccessStatusCode();
+
+        var stop = await d.MmctlAsync("stop", "bp", "--timeout", "4");
+
+        Assert.True(stop.ExitCode == 0, stop.ToString()); // the sweep confirmed the book flat
+        Assert.Empty(await rest.GetOpenOrdersAsync(Symbol, CancellationToken.None).DefaultTimeout());
+        Assert.Contains($"bp: stopped; -1 own orders left on the venue", (await d.MmctlAsync("logs", "bp")).StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("reconciles and cancels what is left", d.Process!.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("killed after 4s", d.Process!.Output, StringComparison.Ordinal);
+        Assert.False(Directory.Exists($"/proc/{running.Pid}"));
+    }
+
+    [Fact]
     public async Task AStartWhileASweepCancelsAKilledWorkersQuotes_AbortsThatStop_AndAFreshWorkerQuotesOnceTheSweepHasEnded()
     {
         await using var quoting = await QuotingAsync();
@@ -483,6 +527,22 @@ public sealed class BackpackEndToEndTests(ITestOutputHelper output)
             SecretsDir.Dispose();
             await Venue.DisposeAsync();
         }
+    }
+
+    /// <summary>
+    /// Until the worker has read its open orders for its start-up and for the catch-up after its account stream connected
+    /// (none for a second): it reads them again only when it stops, or its stream drops, so a fault scripted for the next
+    /// such read meets the stop's.
+    /// </summary>
+    private static async Task StartUpReadsDoneAsync(EmulatorProcess venue)
+    {
+        using var http = new HttpClient();
+        await Until.TrueAsync(async () =>
+        {
+            var reads = (await http.GetFromJsonAsync<JsonElement>(new Uri(venue.RestUrl + "/_emulator/requests"))).EnumerateArray()
+                .Where(r => r.GetProperty("method").GetString() == "GET" && r.GetProperty("path").GetString() == "/api/v1/orders").ToList();
+            return reads.Count > 0 && reads[^1].GetProperty("agoMs").GetInt64() > 1000;
+        }, "the start-up's reads of the open orders are done", TimeSpan.FromSeconds(30));
     }
 
     /// <param name="fourQuotes">Also wait until the venue lists the four quotes (<see cref="Quoting.FourQuotesAsync"/>).</param>

@@ -316,6 +316,67 @@ public class InstanceEngineTests
     }
 
     [Fact]
+    public async Task AStop_DropsTheReadsStillOutAtTheVenue_SoItsOwnConfirmTheBookFlat()
+    {
+        // A venue that answers one read at a time (Lighter paces an account's reads, a few seconds apart for an instance
+        // among several): a stop whose open-orders read queued behind the running ones ran out of time unconfirmed.
+        using var oneReadAtATime = new SemaphoreSlim(1);
+        var balancesAsked = 0;
+        ScriptedConnector? scripted = null;
+        await using var h = new EngineHarness(shutdownTimeout: TimeSpan.FromSeconds(2), wrap: c => scripted = new ScriptedConnector(c));
+        _ = h.Start();
+        await h.QuotingAsync();
+        scripted!.BeforeBalances = async ct =>
+        {
+            await oneReadAtATime.WaitAsync(ct);
+            Interlocked.Increment(ref balancesAsked);
+            try { await Task.Delay(Timeout.Infinite, ct); } // at the venue until given up
+            finally { oneReadAtATime.Release(); }
+        };
+        scripted.BeforeOpenOrders = async ct =>
+        {
+            await oneReadAtATime.WaitAsync(ct);
+            oneReadAtATime.Release();
+        };
+        var (_, swept) = h.SweepDownToOurBestBid(); // a fill: the balances are read at the next housekeeping tick
+        Assert.True(swept.Order!.FilledQuantity > 0);
+        await h.WaitAsync(() => Volatile.Read(ref balancesAsked) > 0, "the balance read is out", TimeSpan.FromMilliseconds(100));
+
+        var result = await h.StopAsync();
+
+        Assert.Equal(0, result.OwnOrdersLeftOnVenue); // -1 (unconfirmed) when the balance read held the venue through the stop
+        Assert.Empty(h.OpenOrders());
+    }
+
+    [Fact]
+    public async Task AStopThatNamesItsTimeout_GivesTheShutdownThatTimeLessItsMargin()
+    {
+        var reconciling = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var h = new EngineHarness(wrap: c => new ScriptedConnector(c)
+        {
+            BeforeOpenOrders = async ct =>
+            {
+                reconciling.TrySetResult();
+                await Task.Delay(Timeout.Infinite, ct); // a venue that never answers, until the request is given up
+            },
+        });
+        _ = h.Start();
+        await reconciling.Task.DefaultTimeout();
+        h.Engine.StopWithin(TimeSpan.FromSeconds(1)); // the daemon kills the worker after 1 s: 0.8 s of it for the stop
+
+        var ended = await Assert.ThrowsAsync<ReconciliationFailedException>(() => h.StopAsync());
+
+        Assert.Contains("the start-up did not finish within 0.8s of the stop", ended.Reason, StringComparison.Ordinal); // not the options' 8 s
+    }
+
+    [Theory]
+    [InlineData(30, 28)] // the daemon's default: 2 s to save the figures and report the exit
+    [InlineData(5, 4)] // a fifth of a short one
+    [InlineData(1, 0.8)]
+    public void TheShutdownTakesTheStopTimeout_LessAFifthOfIt_AtMostTwoSeconds(double stopTimeoutSeconds, double shutdownSeconds) =>
+        Assert.Equal(TimeSpan.FromSeconds(shutdownSeconds), EngineOptions.ShutdownTimeoutWithin(TimeSpan.FromSeconds(stopTimeoutSeconds)));
+
+    [Fact]
     public async Task Stop_DoesNotCancelAnotherInstancesOrders()
     {
         await using var h = new EngineHarness(name: "mm");

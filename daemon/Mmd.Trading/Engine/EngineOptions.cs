@@ -22,10 +22,22 @@ public sealed record EngineOptions
     public TimeSpan JournalPrunePeriod { get; init; } = TimeSpan.FromHours(1);
     /// <summary>The freshest the live stats (what the daemon streams to watchers) get after events: ten times a second.</summary>
     public TimeSpan StatsRefresh { get; init; } = TimeSpan.FromMilliseconds(100);
-    /// <summary>How long the shutdown waits for the venue to confirm that none of our orders is left.</summary>
+    /// <summary>
+    /// How long the shutdown waits for the venue to confirm that none of our orders is left (a stop that came during the
+    /// start-up: how long the start-up has to finish first). Under a supervisor, <see cref="ShutdownTimeoutWithin"/> of its
+    /// stop timeout; a stop that names its own timeout changes it (<see cref="InstanceEngine.StopWithin"/>).
+    /// </summary>
     public TimeSpan ShutdownTimeout { get; init; } = DefaultShutdownTimeout;
 
     public static readonly TimeSpan DefaultShutdownTimeout = TimeSpan.FromSeconds(8);
+
+    /// <summary>
+    /// The part of a supervisor's stop timeout (after which it kills the worker) that the engine spends confirming a flat
+    /// book: all of it but what the run needs after that to save its figures and report its exit (a fifth, 2 s at most).
+    /// A venue that paces its reads seconds apart (Lighter, shared by several instances) needs most of it.
+    /// </summary>
+    public static TimeSpan ShutdownTimeoutWithin(TimeSpan stopTimeout) =>
+        stopTimeout - TimeSpan.FromTicks(Math.Min(TimeSpan.FromSeconds(2).Ticks, stopTimeout.Ticks / 5));
     /// <summary>A journaled order the venue cannot find is given up as never received after this long.</summary>
     public TimeSpan UnknownOrderGrace { get; init; } = TimeSpan.FromSeconds(5);
     public int EventQueueCapacity { get; init; } = 4096;

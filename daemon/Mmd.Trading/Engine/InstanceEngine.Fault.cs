@@ -15,7 +15,8 @@ public sealed partial class InstanceEngine
     {
         _state = EngineState.Stopping;
         EngineLog.Faulted(_logger, _options.InstanceName, fault);
-        using (var landing = new CancellationTokenSource(_options.ShutdownTimeout))
+        DropRunningReads();
+        using (var landing = new CancellationTokenSource(ShutdownTimeout))
         {
             try { await LetRequestsLandAsync(landing.Token); }
             catch (OperationCanceledException) when (landing.IsCancellationRequested) { } // the cancel-all below sees what landed
@@ -33,7 +34,7 @@ public sealed partial class InstanceEngine
     /// </summary>
     private async Task<int> CancelWhatRestsAsync()
     {
-        using var timeout = new CancellationTokenSource(_options.ShutdownTimeout);
+        using var timeout = new CancellationTokenSource(ShutdownTimeout);
         var left = 0;
         foreach (var leg in Legs)
         {

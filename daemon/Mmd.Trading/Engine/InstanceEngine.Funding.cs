@@ -51,8 +51,9 @@ public sealed partial class InstanceEngine
     private void OnFundingListed(FundingListed listed)
     {
         listed.Leg.FundingReadInFlight = false;
-        if (listed.Error is not null) EngineLog.StepFailed(_logger, _options.InstanceName, $"funding history of {listed.Leg.Symbol}: {listed.Error.Message}");
-        else CountFunding(listed.Leg, listed.Payments!);
+        if (listed.Error is null) CountFunding(listed.Leg, listed.Payments!);
+        else if (listed.Error is not OperationCanceledException) // dropped by the stop, which reads its own
+            EngineLog.StepFailed(_logger, _options.InstanceName, $"funding history of {listed.Leg.Symbol}: {listed.Error.Message}");
     }
 
     /// <summary>

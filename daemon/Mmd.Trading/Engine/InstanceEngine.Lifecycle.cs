@@ -89,6 +89,18 @@ public sealed partial class InstanceEngine
         }
     }
 
+    // Set by a stop that names its own timeout; until then the options' (-1: not set).
+    private long _shutdownTimeoutTicks = -1;
+
+    /// <summary>How long the stop has to confirm a flat book (and a stop during the start-up, for the start-up to finish).</summary>
+    private TimeSpan ShutdownTimeout => Interlocked.Read(ref _shutdownTimeoutTicks) is >= 0 and var ticks ? TimeSpan.FromTicks(ticks) : _options.ShutdownTimeout;
+
+    /// <summary>
+    /// The coming stop is a supervisor's with its own timeout (`mmctl stop --timeout`), after which it kills the worker:
+    /// the shutdown takes <see cref="EngineOptions.ShutdownTimeoutWithin"/> of it. Call before cancelling the run.
+    /// </summary>
+    public void StopWithin(TimeSpan stopTimeout) => Interlocked.Exchange(ref _shutdownTimeoutTicks, EngineOptions.ShutdownTimeoutWithin(stopTimeout).Ticks);
+
     /// <summary>
     /// Stop means a flat book: let in-flight requests land, cancel every order with our prefix on the leg's market, and
     /// keep asking the venue until none is listed. Returns how many were still listed (-1: never confirmed).

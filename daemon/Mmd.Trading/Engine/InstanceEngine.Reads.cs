@@ -10,17 +10,33 @@ namespace Mmd.Trading.Engine;
 public sealed partial class InstanceEngine
 {
     /// <summary>
-    /// Runs a read on the I/O token and posts its answer, or its failure, to the loop: every read while running (balances,
-    /// funding, a catch-up, an order's query, our fills asked after a refusal).
+    /// Runs a read and posts its answer, or its failure, to the loop: every read while running (balances, funding, a
+    /// catch-up, an order's query, our fills asked after a refusal).
     /// </summary>
     private void ReadOffTheLoop(Func<CancellationToken, Task<EngineEvent>> read, Func<Exception, EngineEvent> failed) => _ = ReadAsync(read, failed);
+
+    // The reads asked while running; cancelled when the stop begins (DropRunningReads), then those the stop asks.
+    private CancellationTokenSource _reads;
 
     private async Task ReadAsync(Func<CancellationToken, Task<EngineEvent>> read, Func<Exception, EngineEvent> failed)
     {
         EngineEvent answer;
-        try { answer = await read(_io.Token); }
+        try { answer = await read(_reads.Token); }
         catch (Exception ex) { answer = failed(ex); }
         await _events.Writer.WriteAsync(answer, CancellationToken.None);
+    }
+
+    /// <summary>
+    /// The stop's own reads (does the venue list an order of ours, which fills came) must not wait behind the running
+    /// ones at the venue's pace: on Lighter, a read each few seconds for an instance among several, a stop queued behind
+    /// balances, funding and catch-ups ran out of time without confirming a flat book. Those still out are dropped; the
+    /// stop reads what it needs itself.
+    /// </summary>
+    private void DropRunningReads()
+    {
+        var running = _reads;
+        _reads = CancellationTokenSource.CreateLinkedTokenSource(_io.Token);
+        running.Cancel(); // not disposed: the reads it cancels may still hold its token
     }
 
     private bool _balancesReadInFlight;

@@ -73,6 +73,7 @@ public sealed partial class InstanceEngine : IDisposable
         _time = time;
         _logger = logger;
         _latency = new LatencyRecorder(time);
+        _reads = CancellationTokenSource.CreateLinkedTokenSource(_io.Token);
         var ids = connector.CreateClientOrderIds(options.InstanceName, time.GetUtcNow());
         _primary = new MarketLeg(MarketLeg.PrimaryName, connector, options.Symbol, journal, new OrderTracker(options.InstanceName), ids);
         if (hedge is not null)
@@ -96,6 +97,7 @@ public sealed partial class InstanceEngine : IDisposable
     public void Dispose()
     {
         _io.Cancel();
+        _reads.Dispose();
         _io.Dispose();
         foreach (var leg in Legs) leg.BookPump?.Dispose();
         _takerHoldTimer?.Dispose();
@@ -146,7 +148,7 @@ public sealed partial class InstanceEngine : IDisposable
         // A stop does not cut the start-up short: what the last run left on the book is only known, and cancelled, once
         // the start-up has read the journal and the venue. A stop gives it the shutdown's time to finish, then the stop runs.
         using var startupBound = new CancellationTokenSource();
-        using var stopDuringStartup = stoppingToken.Register(() => startupBound.CancelAfter(_options.ShutdownTimeout));
+        using var stopDuringStartup = stoppingToken.Register(() => startupBound.CancelAfter(ShutdownTimeout));
         StartupReport startup;
         try
         {
@@ -155,7 +157,7 @@ public sealed partial class InstanceEngine : IDisposable
         catch (OperationCanceledException) when (startupBound.IsCancellationRequested)
         {
             _state = EngineState.Failed;
-            throw new ReconciliationFailedException($"stopped, and the start-up did not finish within {_options.ShutdownTimeout.TotalSeconds:0}s of the stop");
+            throw new ReconciliationFailedException($"stopped, and the start-up did not finish within {ShutdownTimeout.TotalSeconds:0.#}s of the stop");
         }
         catch (ReconciliationFailedException failed) when (_state == EngineState.Reconciling)
         {
@@ -213,7 +215,8 @@ public sealed partial class InstanceEngine : IDisposable
 
         _state = EngineState.Stopping;
         EngineLog.Stopping(_logger, _options.InstanceName, reason);
-        using var shutdownTimeout = new CancellationTokenSource(_options.ShutdownTimeout);
+        DropRunningReads();
+        using var shutdownTimeout = new CancellationTokenSource(ShutdownTimeout);
         var left = 0;
         foreach (var leg in Legs)
         {
@@ -760,7 +763,7 @@ public sealed partial class InstanceEngine : IDisposable
         if (listed.Error is not null)
         {
             leg.FillsAsk.Failed(retry: false); // the next refusal asks anew
-            EngineLog.StepFailed(_logger, _options.InstanceName, $"asking the venue for our fills after a reduce-only refusal: {listed.Error.Message}");
+            if (listed.Error is not OperationCanceledException) EngineLog.StepFailed(_logger, _options.InstanceName, $"asking the venue for our fills after a reduce-only refusal: {listed.Error.Message}");
             return null;
         }
         var applied = 0;

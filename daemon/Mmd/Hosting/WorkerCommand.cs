@@ -53,7 +53,9 @@ public static class WorkerCommand
             var socket = env.GetValueOrDefault(WorkerLauncher.SocketVariable) ?? config.WorkerSocketPath;
             using var stop = new StopRequest();
             var sweeping = result.GetValue(sweep);
-            if (sweeping) stop.Request("sweep: reconcile and cancel only");
+            if (sweeping)
+                stop.Request("sweep: reconcile and cancel only", long.TryParse(env.GetValueOrDefault(WorkerLauncher.SweepWithinVariable), CultureInfo.InvariantCulture, out var within)
+                    ? TimeSpan.FromMilliseconds(within) : null);
             using var signals = stop.OnSignals();
             var shares = VenueShares.FromEnvironment(env.GetValueOrDefault(WorkerLauncher.RequestSharesVariable));
             await using var link = new DaemonLink(spec.Name, proto, socket, healthInterval, stop, TimeProvider.System, NullLogger.Instance, shares);

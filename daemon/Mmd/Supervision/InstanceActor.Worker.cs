@@ -144,7 +144,7 @@ public sealed partial class InstanceActor
             _ctx.Budgets.Claim(Name, RequestBudgets.VenuesOf(_spec));
             _sharesVersion = _ctx.Budgets.Version;
             _sharesSent = _ctx.Budgets.SharesOf(Name);
-            process = _ctx.Launcher.Start(Name, _spec, _settings.HealthInterval, sweep, operatorStart, _sharesSent);
+            process = _ctx.Launcher.Start(Name, _spec, _settings.HealthInterval, sweep ? _stopTimeout : null, operatorStart, _sharesSent);
             WorkerSpecIs(_spec);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)

@@ -22,11 +22,18 @@ public sealed class WorkerLauncher(DaemonConfig config)
     /// <summary>How many instances share each venue's request limits at launch (base64 of mm.worker.v1.RequestShares).</summary>
     public const string RequestSharesVariable = "MMD_WORKER_REQUEST_SHARES";
 
-    /// <param name="sweep">A worker that only reconciles and cancels what is left (see InstanceActor.SpawnSweepAsync).</param>
+    /// <summary>A sweep's stop timeout in milliseconds, which it has to reconcile and cancel in (the stop is its from the start).</summary>
+    public const string SweepWithinVariable = "MMD_WORKER_SWEEP_WITHIN_MS";
+
+    /// <param name="sweepWithin">
+    /// A worker that only reconciles and cancels what is left (see InstanceActor.SpawnSweepAsync), within the stop's
+    /// timeout; null: a worker that runs.
+    /// </param>
     /// <param name="operatorStart">The first worker of an operator's start or restart, which clears a tripped kill switch.</param>
-    public Process Start(string name, InstanceSpec spec, TimeSpan healthInterval, bool sweep = false, bool operatorStart = false,
+    public Process Start(string name, InstanceSpec spec, TimeSpan healthInterval, TimeSpan? sweepWithin = null, bool operatorStart = false,
         IDictionary<string, uint>? requestShares = null)
     {
+        var sweep = sweepWithin is not null;
         var (program, leadingArgs) = SelfCommand();
         var output = WorkerOutputPath(name, DateTimeOffset.Now);
         Directory.CreateDirectory(Path.GetDirectoryName(output)!);
@@ -54,6 +61,7 @@ public sealed class WorkerLauncher(DaemonConfig config)
         info.Environment[HealthIntervalVariable] = ((long)healthInterval.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
         info.Environment["MMD_WORKER_OUTPUT"] = output;
         info.Environment[SettingsVariable] = _settings;
+        if (sweepWithin is { } within) info.Environment[SweepWithinVariable] = ((long)within.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
         info.Environment[RequestSharesVariable] = Convert.ToBase64String(new RequestShares { Instances = { requestShares ?? new Dictionary<string, uint>() } }.ToByteArray());
         // systemd's notify and watchdog variables are the daemon's: a worker is not the service systemd watches.
         foreach (var systemd in SystemdVariables) info.Environment.Remove(systemd);

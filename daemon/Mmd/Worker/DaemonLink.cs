@@ -58,6 +58,7 @@ public sealed partial class DaemonLink(string instance, GrpcMM.Protos.V1.Instanc
         engine.StatsRefreshed += Wake;
         Interlocked.Exchange(ref _engine, engine); // full fences here and below: neither side misses the other
         if (Volatile.Read(ref _flattenAsked) == 1) engine.RequestFlattenOnStop(); // a stop --flatten that came before the engine
+        if (stop.Within is { } within) engine.StopWithin(within); // and its timeout
     }
 
     private int _flattenAsked;
@@ -209,7 +210,10 @@ public sealed partial class DaemonLink(string instance, GrpcMM.Protos.V1.Instanc
                     Interlocked.Exchange(ref _flattenAsked, 1);
                     Volatile.Read(ref _engine)?.RequestFlattenOnStop();
                 }
-                stop.Request(command.Stop.Reason is { Length: > 0 } reason ? reason : "stop requested by the daemon");
+                // The engine confirms a flat book within the stop's timeout, after which the daemon kills the worker.
+                var within = command.Stop.Timeout?.ToTimeSpan() is { Ticks: > 0 } t ? t : (TimeSpan?)null;
+                if (within is { } w) Volatile.Read(ref _engine)?.StopWithin(w);
+                stop.Request(command.Stop.Reason is { Length: > 0 } reason ? reason : "stop requested by the daemon", within);
             }
             else if (command.KindCase == DaemonCommand.KindOneofCase.StrategyCommand)
             {

@@ -117,7 +117,11 @@ public static class InstanceRunner
         }
         await using var connector = created;
         await using var hedgeConnector = createdHedge;
-        var engineOptions = EngineOptionsFor(spec, TimeSpan.FromDays(config.JournalRetentionDays)) with { KeepTrippedKillSwitch = keepTrippedKillSwitch };
+        var engineOptions = EngineOptionsFor(spec, TimeSpan.FromDays(config.JournalRetentionDays)) with
+        {
+            KeepTrippedKillSwitch = keepTrippedKillSwitch,
+            ShutdownTimeout = ShutdownTimeoutFor(spec, config, stopRequest.Within),
+        };
         // With a hedge market each market's journal is scoped to its venue and symbol; both live in the instance's database.
         await using var journal = new SqliteTradingJournal(db, spec.Name, connector.Venue, spec.HedgeMarket is null ? null : spec.Symbol, runId);
         await using var hedgeJournal = spec.HedgeMarket is { } hedgeTarget ? new SqliteTradingJournal(db, spec.Name, hedgeTarget.Venue, hedgeTarget.Symbol, runId) : null;
@@ -188,6 +192,13 @@ public static class InstanceRunner
         StartPaused = spec.QuotingPaused,
         JournalRetention = journalRetention,
     };
+
+    /// <summary>
+    /// The stop has the time the daemon gives it before it kills the worker: the timeout a stop that already came named,
+    /// else the spec's or the daemon's stop timeout (`mmd run` alone: the same, for one rule).
+    /// </summary>
+    public static TimeSpan ShutdownTimeoutFor(ValidatedSpec spec, DaemonConfig config, TimeSpan? named) =>
+        EngineOptions.ShutdownTimeoutWithin(named ?? spec.Supervision.StopTimeout ?? TimeSpan.FromSeconds(config.Supervision.StopTimeoutSeconds));
 
     /// <summary>
     /// A stop that came while the journal or the venue was being opened: the run sent nothing, and says so (it once

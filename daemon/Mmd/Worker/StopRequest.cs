@@ -16,9 +16,16 @@ public sealed class StopRequest : IDisposable
     /// <summary>Why the stop was asked for; null while it was not.</summary>
     public string? Reason => Volatile.Read(ref _reason);
 
-    public void Request(string reason)
+    private long _withinTicks = -1;
+
+    /// <summary>The timeout the daemon's stop named (after it, the daemon kills the worker); null: none named.</summary>
+    public TimeSpan? Within => Interlocked.Read(ref _withinTicks) is >= 0 and var ticks ? TimeSpan.FromTicks(ticks) : null;
+
+    /// <param name="within">The stop's timeout, when it names one (the daemon's stop always does); the first named wins.</param>
+    public void Request(string reason, TimeSpan? within = null)
     {
         Interlocked.CompareExchange(ref _reason, reason, null);
+        if (within is { } w) Interlocked.CompareExchange(ref _withinTicks, w.Ticks, -1);
         _requested.Cancel();
     }
 

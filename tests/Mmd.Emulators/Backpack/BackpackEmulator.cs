@@ -104,6 +104,13 @@ public sealed partial class BackpackEmulator : IAsyncDisposable
             return Results.Ok();
         });
         app.MapGet("/_emulator/faults", () => Results.Json(new { pending = Faults.Pending }));
+        // Every request so far, in arrival order (control paths excepted), and how long ago it came: a test scripts a fault
+        // for the next request of a kind once the client has quietly stopped making them.
+        app.MapGet("/_emulator/requests", () =>
+        {
+            var now = _time.GetUtcNow();
+            return Results.Json(Faults.Requests.Select(r => new { r.Method, r.Path, r.Status, AgoMs = (long)(now - r.At).TotalMilliseconds }).ToArray());
+        });
         app.MapPost("/_emulator/drop-streams", () =>
         {
             DropWebSockets();
