@@ -36,8 +36,21 @@ public sealed class LighterEndToEndTests(ITestOutputHelper output)
         await using var d = await VenueDaemon.StartAsync("lighter", venue, secretsDir, variables);
         await File.WriteAllTextAsync(d.Dir.Combine("a.json"), Lighter.SpecJson("la"));
         await File.WriteAllTextAsync(d.Dir.Combine("b.json"), Lighter.SpecJson("lb", venueOptions: new { apiKeyIndex = ownKey }));
+        await File.WriteAllTextAsync(d.Dir.Combine("b-daemon-key.json"), Lighter.SpecJson("lb"));
         Assert.Equal(0, (await d.MmctlAsync("start", "-f", d.Dir.Combine("a.json"))).ExitCode);
+
+        // On the daemon's key beside la: refused, naming the key, the other instance and the remedy; nothing is created.
+        var refused = await d.MmctlAsync("start", "-f", d.Dir.Combine("b-daemon-key.json"));
+        Assert.True(refused.ExitCode == 5, refused.ToString());
+        Assert.Contains($"instance 'lb' would sign its Lighter orders with API key {LighterTestKeys.ApiKeyIndex} (the daemon's, LIGHTER_API_KEY_INDEX), "
+            + "as started instance 'la' does", refused.StandardError, StringComparison.Ordinal);
+        Assert.Equal(3, (await d.MmctlAsync("status", "lb")).ExitCode); // not found
+
         Assert.Equal(0, (await d.MmctlAsync("start", "-f", d.Dir.Combine("b.json"))).ExitCode);
+        // Its spec changed back to the daemon's key while it runs: refused too (its next worker would sign with it).
+        var update = await d.MmctlAsync("apply", "-f", d.Dir.Combine("b-daemon-key.json"));
+        Assert.True(update.ExitCode == 5, update.ToString());
+        Assert.Contains("instance 'lb' would sign its Lighter orders with API key", update.StandardError, StringComparison.Ordinal);
         foreach (var name in new[] { "la", "lb" })
             await d.WaitForAsync(name, i => i.State == InstanceState.Running && i.Stats?.OpenBuyOrders == 2 && i.Stats.OpenSellOrders == 2, "quoting");
         // Each key's nonces count its own instance's transactions: four orders each at least (the venue takes them after

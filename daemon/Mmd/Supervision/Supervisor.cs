@@ -244,6 +244,7 @@ public sealed class Supervisor : IAsyncDisposable
             else
             {
                 if (InstanceConflicts.Find(validated, Actors().Select(a => (a.Name, a.Spec))) is { } clash) throw new InvalidSpecException("spec", [clash]);
+                if (start) RefuseLighterKeyClash(validated.Name, spec); // before it is created: a refused start changes nothing
                 if (dryRun) return (new Instance { Name = validated.Name, Spec = spec, DesiredState = DesiredState.Stopped }, true);
                 var now = _ctx.Time.GetUtcNow();
                 await _ctx.Store.AddInstanceAsync(new InstanceEntity
@@ -262,7 +263,36 @@ public sealed class Supervisor : IAsyncDisposable
         {
             _mutations.Release();
         }
-        return (start && !dryRun ? await actor.StartAsync(cancellationToken) : actor.Snapshot, created);
+        return (start && !dryRun ? await StartCheckedAsync(actor, cancellationToken) : actor.Snapshot, created);
+    }
+
+    // The instances whose operator's start is under way: a start beside them is checked against them too.
+    private readonly HashSet<string> _starting = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Refuses <paramref name="name"/> (with <paramref name="spec"/>) where it would run beside a started instance on one
+    /// Lighter API key (<see cref="LighterKeys"/>). Started: wanted running (a worker runs, starts, or backs off), or its
+    /// start under way. With <paramref name="claim"/>, it counts as starting from here (<see cref="StartCheckedAsync"/>).
+    /// </summary>
+    private void RefuseLighterKeyClash(string name, InstanceSpec spec, bool claim = false)
+    {
+        if (!SpecValidator.TradesOn(spec, "lighter")) return;
+        var daemonKey = LighterKeys.DaemonKey(SecretsFile.WithEnvironment(_config.SecretsFile));
+        lock (_gate)
+        {
+            var started = _actors.Values.Select(a => a.Actor).Where(a => _starting.Contains(a.Name) || a.Snapshot.DesiredState == DesiredState.Running);
+            if (LighterKeys.Clash(name, spec, daemonKey, started.Select(a => (a.Name, a.Spec))) is { } clash) throw new InstancePreconditionException(clash);
+            if (claim) _starting.Add(name);
+        }
+    }
+
+    /// <summary>An operator's start: refused where it would share a Lighter key with a started instance; a running instance's start is a no-op.</summary>
+    private async Task<Instance> StartCheckedAsync(InstanceActor actor, CancellationToken cancellationToken)
+    {
+        if (actor.Snapshot.DesiredState == DesiredState.Running) return await actor.StartAsync(cancellationToken);
+        RefuseLighterKeyClash(actor.Name, actor.Spec, claim: true);
+        try { return await actor.StartAsync(cancellationToken); }
+        finally { lock (_gate) _starting.Remove(actor.Name); }
     }
 
     /// <summary>
@@ -282,6 +312,8 @@ public sealed class Supervisor : IAsyncDisposable
         {
             spec = SpecEdits.Paused(spec, actor.Spec.QuotingPaused);
             if (SpecChanges.Refused(actor.Spec, spec) is { Count: > 0 } refused) throw new InvalidSpecException("spec", refused, lines);
+            // Wanted running, its next worker (a restart, the supervisor's after a crash) signs with the new spec's key.
+            if (actor.Snapshot.DesiredState == DesiredState.Running) RefuseLighterKeyClash(validated.Name, spec);
             changes = SpecChanges.Diff(actor.Spec, spec);
             if (changes.Count > 0 && !dryRun)
             {
@@ -315,7 +347,7 @@ public sealed class Supervisor : IAsyncDisposable
         return $"{saved}; applies at the next start{(instance.Pid != 0 ? " (restart to apply it now)" : "")}";
     }
 
-    public Task<Instance> StartAsync(string name, CancellationToken cancellationToken) => Require(name).StartAsync(cancellationToken);
+    public Task<Instance> StartAsync(string name, CancellationToken cancellationToken) => StartCheckedAsync(Require(name), cancellationToken);
 
     public async Task<StopOutcome> StopAsync(string name, TimeSpan? timeout, bool flatten, CancellationToken cancellationToken)
     {
@@ -329,8 +361,9 @@ public sealed class Supervisor : IAsyncDisposable
     public async Task<Instance> RestartAsync(string name, TimeSpan? timeout, CancellationToken cancellationToken)
     {
         var actor = Require(name);
+        RefuseLighterKeyClash(name, actor.Spec); // before the stop: a refused restart leaves the instance as it was
         await actor.StopAsync(timeout, false, "restart requested by operator", sweep: false, cancellationToken);
-        return await actor.StartAsync(cancellationToken);
+        return await StartCheckedAsync(actor, cancellationToken);
     }
 
     /// <summary>The books of an instance's running worker, <paramref name="depth"/> levels a side.</summary>

@@ -1,0 +1,37 @@
+using GrpcMM.Protos.V1;
+using Mmd.Exchanges.Lighter;
+
+namespace Mmd.Specs;
+
+/// <summary>
+/// The Lighter API key an instance signs its transactions with, and the clash of two started instances on one. Lighter
+/// takes each key's nonces strictly in order: two workers counting one key's nonces refuse each other's orders and
+/// cancels ("invalid nonce"), and each refused one waits for the nonce to be read again at the account's scarce read
+/// rate (seen with three instances on one key: order answers 10 to 70 s, and stops that could not confirm a flat book).
+/// </summary>
+public static class LighterKeys
+{
+    /// <summary>The key an instance trading on Lighter signs with: its spec's own, else the daemon's; null when it trades elsewhere or none is set.</summary>
+    public static int? KeyOf(InstanceSpec spec, int? daemonKey) =>
+        !SpecValidator.TradesOn(spec, "lighter") ? null : spec.Lighter is { HasApiKeyIndex: true } own ? (int)own.ApiKeyIndex : daemonKey;
+
+    /// <summary>The daemon's key (LIGHTER_API_KEY_INDEX in the environment or the secrets file); null when unset or not a number.</summary>
+    public static int? DaemonKey(IReadOnlyDictionary<string, string> secrets) =>
+        int.TryParse(secrets.GetValueOrDefault(LighterCredentials.ApiKeyVariable)?.Trim(), System.Globalization.NumberStyles.None,
+            System.Globalization.CultureInfo.InvariantCulture, out var key) ? key : null;
+
+    /// <summary>Why <paramref name="name"/> may not start beside <paramref name="started"/> (each name and spec); null when it may.</summary>
+    public static string? Clash(string name, InstanceSpec spec, int? daemonKey, IEnumerable<(string Name, InstanceSpec Spec)> started)
+    {
+        if (KeyOf(spec, daemonKey) is not { } key) return null;
+        foreach (var (other, otherSpec) in started)
+        {
+            if (other == name || KeyOf(otherSpec, daemonKey) != key) continue;
+            var whose = spec.Lighter is { HasApiKeyIndex: true } ? "" : $" (the daemon's, {LighterCredentials.ApiKeyVariable})";
+            return $"instance '{name}' would sign its Lighter orders with API key {key}{whose}, as started instance '{other}' does: Lighter takes a key's "
+                + "nonces in order, so the two would refuse each other's orders and cancels; give one of them a key of its own, registered on the "
+                + $"account: spec lighter.apiKeyIndex N, its private key in {LighterCredentials.PrivateKeyVariable}_N (the environment or the secrets file)";
+        }
+        return null;
+    }
+}
