@@ -36,6 +36,41 @@ public class RequestGateTests
     }
 
     [Fact]
+    public async Task AnUrgentRequest_GoesBeforeTheRoutineOnesWaiting_ThenTheyCarryOnInTheirOrder()
+    {
+        // Lighter's reads, about one a second: a read that settles an order of ours (its state, a nonce) is not held behind
+        // balance and history reads queued before it.
+        var time = new FakeTimeProvider();
+        using var gate = new RequestGate(1, 1, time);
+        await gate.WaitAsync(CancellationToken.None); // the burst spent
+        var routine = Queue(gate, 3);
+        var urgent = new List<Task> { gate.WaitAsync(CancellationToken.None, urgent: true).AsTask(), gate.WaitAsync(CancellationToken.None, urgent: true).AsTask() };
+
+        await AssertGrantedAsync(time, urgent, TimeSpan.FromSeconds(1), 1);
+        Assert.DoesNotContain(routine, r => r.IsCompleted);
+        await AssertGrantedAsync(time, urgent, TimeSpan.FromSeconds(1), 2);
+        await AssertGrantedAsync(time, routine, TimeSpan.Zero, 0);
+        await AssertGrantedAsync(time, routine, TimeSpan.FromSeconds(1), 1);
+        await AssertGrantedAsync(time, routine, TimeSpan.FromSeconds(2), 3);
+    }
+
+    [Fact]
+    public async Task AnUrgentRequest_TakesTheNextToken_ThoughARoutineOneWaitedForItFirst()
+    {
+        var time = new FakeTimeProvider();
+        using var gate = new RequestGate(1, 2, time);
+        await gate.WaitAsync(CancellationToken.None);
+        await gate.WaitAsync(CancellationToken.None);
+        var routine = Queue(gate, 1);
+        time.Advance(TimeSpan.FromMilliseconds(999)); // not yet a token: the routine one waits
+        Assert.False(routine[0].IsCompleted);
+        var urgent = gate.WaitAsync(CancellationToken.None, urgent: true).AsTask();
+        await AssertGrantedAsync(time, [urgent], TimeSpan.FromMilliseconds(1), 1); // the token goes to the urgent one
+        Assert.False(routine[0].IsCompleted);
+        await AssertGrantedAsync(time, routine, TimeSpan.FromSeconds(1), 1);
+    }
+
+    [Fact]
     public async Task SharedByTwo_HalfTheBurst_HalfTheRate_AndWaitersCarryOnInTheirOrder()
     {
         var time = new FakeTimeProvider();

@@ -72,7 +72,7 @@ public sealed class LighterRestClient : IDisposable
     }
 
     public async Task<LighterOrder[]> GetActiveOrdersAsync(int marketId, CancellationToken ct) =>
-        (await ReadAsync<LighterOrders>("/api/v1/accountActiveOrders", [("account_index", Account), ("market_id", Id(marketId))], auth: true, ct)
+        (await ReadAsync<LighterOrders>("/api/v1/accountActiveOrders", [("account_index", Account), ("market_id", Id(marketId))], auth: true, ct, urgent: true)
             .ConfigureAwait(false)).Orders;
 
     /// <summary>An order of ours by client order index or order index, open or ended (the newest few pages of the ended ones); null when the venue has none.</summary>
@@ -84,7 +84,7 @@ public sealed class LighterRestClient : IDisposable
         {
             List<(string, string)> query = [("account_index", Account), ("market_id", Id(marketId)), ("limit", Id(PageSize))];
             if (cursor is not null) query.Add(("cursor", cursor));
-            var ended = await ReadAsync<LighterOrders>("/api/v1/accountInactiveOrders", query, auth: true, ct).ConfigureAwait(false);
+            var ended = await ReadAsync<LighterOrders>("/api/v1/accountInactiveOrders", query, auth: true, ct, urgent: true).ConfigureAwait(false);
             if (ended.Orders.FirstOrDefault(match) is { } found) return found;
             if (ended.NextCursor is not { Length: > 0 } next || ended.Orders.Length < PageSize) break;
             cursor = next;
@@ -173,7 +173,7 @@ public sealed class LighterRestClient : IDisposable
     {
         var signer = RequireSigner();
         return (await ReadAsync<LighterNextNonce>("/api/v1/nextNonce",
-            [("account_index", Account), ("api_key_index", signer.ApiKeyIndex.ToString(CultureInfo.InvariantCulture))], auth: false, ct).ConfigureAwait(false)).Nonce;
+            [("account_index", Account), ("api_key_index", signer.ApiKeyIndex.ToString(CultureInfo.InvariantCulture))], auth: false, ct, urgent: true).ConfigureAwait(false)).Nonce;
     }
 
     private async Task<LighterSendTxResult> SendTxOnceAsync(LighterTxType type, string txInfo, CancellationToken ct)
@@ -219,11 +219,15 @@ public sealed class LighterRestClient : IDisposable
 
     private static string Id(long value) => value.ToString(CultureInfo.InvariantCulture);
 
-    private async Task<T> ReadAsync<T>(string path, List<(string Name, string Value)> query, bool auth, CancellationToken ct)
+    /// <param name="urgent">
+    /// A read that settles an order of ours (its state, the nonce its transaction needs): it goes before the routine ones
+    /// (balances, trades, funding) waiting at the read gate, where they could hold it for many seconds.
+    /// </param>
+    private async Task<T> ReadAsync<T>(string path, List<(string Name, string Value)> query, bool auth, CancellationToken ct, bool urgent = false)
     {
         for (var attempt = 1; ; attempt++)
         {
-            await _reads.WaitAsync(ct).ConfigureAwait(false);
+            await _reads.WaitAsync(ct, urgent: urgent).ConfigureAwait(false);
             var target = query.Count == 0 ? path : path + "?" + string.Join('&', query.Select(p => p.Name + "=" + Uri.EscapeDataString(p.Value)));
             using var request = new HttpRequestMessage(HttpMethod.Get, target);
             if (auth) request.Headers.TryAddWithoutValidation("authorization", AuthToken());

@@ -4,8 +4,10 @@ namespace Mmd.Exchanges.Shared;
 /// Paces every request of one connector: a token bucket on the <see cref="TimeProvider"/>'s clock, and a pause that a
 /// 429's Retry-After imposes on all requests alike, so a rate limit is ridden out by waiting, never by a burst of
 /// retries. A request costs one token, or its weight where the venue counts weights (Aster); requests leave in arrival
-/// order. Venues limit a host (an IP) rather than a process: when several instances trade on one venue, <see cref="Share"/>
-/// gives this one its part of the rate and of the burst.
+/// order, except that an urgent one (what settles an order of ours: its state, the nonce its transaction needs) goes
+/// before the routine ones waiting (balances, history), which would otherwise hold it for seconds where the venue paces
+/// reads. Venues limit a host (an IP) rather than a process: when several instances trade on one venue,
+/// <see cref="Share"/> gives this one its part of the rate and of the burst.
 /// </summary>
 /// <remarks>
 /// Not System.Threading.RateLimiting's TokenBucketRateLimiter, which this was: replenished by hand it measures the time
@@ -16,6 +18,7 @@ public sealed class RequestGate : IDisposable
 {
     private readonly Lock _lock = new();
     private readonly Queue<Waiter> _waiting = new();
+    private readonly Queue<Waiter> _urgent = new();
     private readonly ITimer _wake;
     private readonly TimeProvider _time;
     private readonly int _requestsPerSecond;
@@ -70,8 +73,11 @@ public sealed class RequestGate : IDisposable
         }
     }
 
-    /// <summary>Waits for a pause to end and for <paramref name="cost"/> tokens; requests leave in arrival order.</summary>
-    public async ValueTask WaitAsync(CancellationToken cancellationToken, int cost = 1)
+    /// <summary>
+    /// Waits for a pause to end and for <paramref name="cost"/> tokens; requests leave in arrival order, the
+    /// <paramref name="urgent"/> ones before the others.
+    /// </summary>
+    public async ValueTask WaitAsync(CancellationToken cancellationToken, int cost = 1, bool urgent = false)
     {
         var wait = PauseLeft();
         if (wait > TimeSpan.Zero) await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
@@ -82,13 +88,13 @@ public sealed class RequestGate : IDisposable
             Refill();
             // A weight above a shared burst could never be granted: it takes the whole bucket instead.
             var tokens = Math.Min(Math.Max(1, cost), Limit);
-            if (_waiting.Count == 0 && _credit >= tokens * TokenTicks)
+            if (_urgent.Count == 0 && (urgent || _waiting.Count == 0) && _credit >= tokens * TokenTicks)
             {
                 _credit -= tokens * TokenTicks;
                 return;
             }
             waiter = new Waiter(tokens);
-            _waiting.Enqueue(waiter);
+            (urgent ? _urgent : _waiting).Enqueue(waiter);
             ScheduleWake();
         }
         await using var registration = cancellationToken.Register(() =>
@@ -140,7 +146,8 @@ public sealed class RequestGate : IDisposable
         {
             if (_disposed) return;
             _disposed = true;
-            while (_waiting.TryDequeue(out var waiter)) waiter.Done.TrySetException(new ObjectDisposedException(nameof(RequestGate)));
+            foreach (var queue in new[] { _urgent, _waiting })
+                while (queue.TryDequeue(out var waiter)) waiter.Done.TrySetException(new ObjectDisposedException(nameof(RequestGate)));
         }
         _wake.Dispose();
     }
@@ -153,25 +160,29 @@ public sealed class RequestGate : IDisposable
         _refilledAt = now;
     }
 
-    // Under the lock: grants the waiters at the head that the bucket can pay for, and sets the timer for the next.
+    // Under the lock: grants the waiters at the head that the bucket can pay for, the urgent first, and sets the timer
+    // for the next.
     private void Drain()
     {
         if (_disposed) return;
         Refill();
-        while (_waiting.TryPeek(out var head))
+        while (Head() is { } queue && queue.Peek() is var head)
         {
-            if (head.Done.Task.IsCompleted) { _waiting.Dequeue(); continue; } // cancelled
+            if (head.Done.Task.IsCompleted) { queue.Dequeue(); continue; } // cancelled
             var cost = Math.Min(head.Tokens, Limit) * TokenTicks;
             if (_credit < cost) break;
-            _waiting.Dequeue();
+            queue.Dequeue();
             if (head.Done.TrySetResult()) _credit -= cost;
         }
         ScheduleWake();
     }
 
+    // Under the lock: the queue whose head goes next; null when nobody waits.
+    private Queue<Waiter>? Head() => _urgent.Count > 0 ? _urgent : _waiting.Count > 0 ? _waiting : null;
+
     private void ScheduleWake()
     {
-        if (!_waiting.TryPeek(out var head))
+        if (Head()?.Peek() is not { } head)
         {
             _wake.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
             return;

@@ -97,9 +97,11 @@ public sealed partial class InstanceEngine
 
     /// <summary>
     /// The coming stop is a supervisor's with its own timeout (`mmctl stop --timeout`), after which it kills the worker:
-    /// the shutdown takes <see cref="EngineOptions.ShutdownTimeoutWithin"/> of it. Call before cancelling the run.
+    /// the shutdown takes <see cref="EngineOptions.ShutdownTimeoutWithin"/> of it. Call before cancelling the run; the
+    /// first call holds (the daemon's stop sent again keeps its first deadline).
     /// </summary>
-    public void StopWithin(TimeSpan stopTimeout) => Interlocked.Exchange(ref _shutdownTimeoutTicks, EngineOptions.ShutdownTimeoutWithin(stopTimeout).Ticks);
+    public void StopWithin(TimeSpan stopTimeout) =>
+        Interlocked.CompareExchange(ref _shutdownTimeoutTicks, EngineOptions.ShutdownTimeoutWithin(stopTimeout).Ticks, -1);
 
     /// <summary>
     /// Stop means a flat book: let in-flight requests land, cancel every order with our prefix on the leg's market, and

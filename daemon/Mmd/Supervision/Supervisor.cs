@@ -277,7 +277,9 @@ public sealed class Supervisor : IAsyncDisposable
     private void RefuseLighterKeyClash(string name, InstanceSpec spec, bool claim = false)
     {
         if (!SpecValidator.TradesOn(spec, "lighter")) return;
-        var daemonKey = LighterKeys.DaemonKey(SecretsFile.WithEnvironment(_config.SecretsFile));
+        int? daemonKey;
+        try { daemonKey = LighterKeys.DaemonKey(SecretsFile.WithEnvironment(_config.SecretsFile)); }
+        catch (ConfigException) { daemonKey = null; } // a secrets file gone bad since the daemon's start: the worker says so at connect
         lock (_gate)
         {
             var started = _actors.Values.Select(a => a.Actor).Where(a => _starting.Contains(a.Name) || a.Snapshot.DesiredState == DesiredState.Running);
