@@ -165,13 +165,9 @@ public sealed class BackpackEndToEndTests(ITestOutputHelper output)
     {
         await using var quoting = await QuotingAsync();
         var (venue, d, _, rest) = quoting;
-        await StartUpReadsDoneAsync(venue);
-
-        // The stop's open-orders request is answered 9 s late: longer than the 8 s the worker once gave itself whatever the
-        // stop's timeout, well within the 20 s the operator gives it (after which the daemon kills the worker).
-        using var http = new HttpClient();
-        var slow = new StringContent("""{"kind":"Slow","method":"GET","path":"/api/v1/orders","delay":"00:00:09"}""", System.Text.Encoding.UTF8, "application/json");
-        (await http.PostAsync(new Uri(venue.RestUrl + "/_emulator/faults"), slow)).EnsureSuccessStatusCode();
+        // Longer than the 8 s the worker once gave itself whatever the stop's timeout, well within the 20 s the operator
+        // gives it (after which the daemon kills the worker).
+        await TheStopsOpenOrdersReadIsAnswered9sLateAsync(venue);
 
         var stop = await d.MmctlAsync("stop", "bp", "--timeout", "20");
 
@@ -186,13 +182,9 @@ public sealed class BackpackEndToEndTests(ITestOutputHelper output)
     {
         await using var quoting = await QuotingAsync();
         var (venue, d, running, rest) = quoting;
-        await StartUpReadsDoneAsync(venue);
-
-        // The stop's open-orders request is answered 9 s late; the operator gives the stop 4 s. The worker stops confirming
-        // after 3.2 s of them and ends its run itself (its final figures saved, its exit told): not killed by the daemon at 4 s.
-        using var http = new HttpClient();
-        var slow = new StringContent("""{"kind":"Slow","method":"GET","path":"/api/v1/orders","delay":"00:00:09"}""", System.Text.Encoding.UTF8, "application/json");
-        (await http.PostAsync(new Uri(venue.RestUrl + "/_emulator/faults"), slow)).EnsureSuccessStatusCode();
+        // The operator gives the stop 4 s. The worker stops confirming after 3.2 s of them and ends its run itself (its
+        // final figures saved, its exit told): not killed by the daemon at 4 s.
+        await TheStopsOpenOrdersReadIsAnswered9sLateAsync(venue);
 
         var stop = await d.MmctlAsync("stop", "bp", "--timeout", "4");
 
@@ -530,11 +522,11 @@ public sealed class BackpackEndToEndTests(ITestOutputHelper output)
     }
 
     /// <summary>
-    /// Until the worker has read its open orders for its start-up and for the catch-up after its account stream connected
-    /// (none for a second): it reads them again only when it stops, or its stream drops, so a fault scripted for the next
-    /// such read meets the stop's.
+    /// The stop's request for the open orders is answered 9 s late. Scripted once the worker has read them for its start-up
+    /// and for the catch-up after its account stream connected (none for a second): it reads them again only when it
+    /// stops, or its stream drops, so the fault meets the stop's read.
     /// </summary>
-    private static async Task StartUpReadsDoneAsync(EmulatorProcess venue)
+    private static async Task TheStopsOpenOrdersReadIsAnswered9sLateAsync(EmulatorProcess venue)
     {
         using var http = new HttpClient();
         await Until.TrueAsync(async () =>
@@ -543,6 +535,8 @@ public sealed class BackpackEndToEndTests(ITestOutputHelper output)
                 .Where(r => r.GetProperty("method").GetString() == "GET" && r.GetProperty("path").GetString() == "/api/v1/orders").ToList();
             return reads.Count > 0 && reads[^1].GetProperty("agoMs").GetInt64() > 1000;
         }, "the start-up's reads of the open orders are done", TimeSpan.FromSeconds(30));
+        var slow = new StringContent("""{"kind":"Slow","method":"GET","path":"/api/v1/orders","delay":"00:00:09"}""", System.Text.Encoding.UTF8, "application/json");
+        (await http.PostAsync(new Uri(venue.RestUrl + "/_emulator/faults"), slow)).EnsureSuccessStatusCode();
     }
 
     /// <param name="fourQuotes">Also wait until the venue lists the four quotes (<see cref="Quoting.FourQuotesAsync"/>).</param>
