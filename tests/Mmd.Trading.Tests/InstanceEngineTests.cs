@@ -316,6 +316,50 @@ public class InstanceEngineTests
     }
 
     [Fact]
+    public async Task AVenueSlowToAnswerCancels_AQuoteThatKeepsMoving_RestsTwoOrdersALevelAtMost()
+    {
+        // Aster's order limit shared by three instances answered a maker-taker hedge's cancels 1.3 s late while its quote
+        // moved every few hundred ms: each move placed a new order while the old ones still rested (six bids, seven asks
+        // of a one-level quote).
+        var answerCancels = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var cancelsAsked = 0;
+        await using var h = new EngineHarness(wrap: c => new ScriptedConnector(c)
+        {
+            OnCancel = async (request, cancel) =>
+            {
+                Interlocked.Increment(ref cancelsAsked);
+                await answerCancels.Task;
+                return await cancel(request);
+            },
+        });
+        _ = h.Start();
+        await h.QuotingAsync();
+        var mid = h.Exchange.Mid(EngineHarness.Symbol)!.Value;
+        int Bids() => h.OpenOrders().Count(o => o.Side == Side.Buy);
+
+        // The market steps up and back by 0.1 (beyond the 0.075 refresh tolerance, short of crossing our asks).
+        h.Exchange.SetMid(EngineHarness.Symbol, mid + 0.1m); // three bids replaced: their cancels wait at the venue
+        await h.WaitAsync(() => Bids() == 6, "the bids replaced, the old ones still resting");
+        var asked = Volatile.Read(ref cancelsAsked);
+        h.Exchange.SetMid(EngineHarness.Symbol, mid);
+        await h.WaitAsync(() => Volatile.Read(ref cancelsAsked) >= asked + 3, "the replacements asked to leave too");
+        foreach (var step in new[] { mid + 0.1m, mid })
+        {
+            h.Exchange.SetMid(EngineHarness.Symbol, step);
+            for (var i = 0; i < 5; i++) // a moment for any order the move would place to go out (nothing answers to say none will)
+            {
+                h.Time.Advance(TimeSpan.FromMilliseconds(100));
+                await Task.Delay(20);
+            }
+        }
+
+        Assert.Equal(6, Bids()); // the first two orders of each level; 15 when each move placed anew
+        answerCancels.SetResult();
+        await h.QuotingAsync(); // once the cancels are answered, each level is quoted again
+        Assert.Equal(0, (await h.StopAsync()).OwnOrdersLeftOnVenue);
+    }
+
+    [Fact]
     public async Task AStop_DropsTheReadsStillOutAtTheVenue_SoItsOwnConfirmTheBookFlat()
     {
         // A venue that answers one read at a time (Lighter paces an account's reads, a few seconds apart for an instance

@@ -102,11 +102,25 @@ public class QuoteReconcilerTests
     }
 
     [Fact]
-    public void PendingCancel_IsIgnored_AndTheLevelRequoted()
+    public void AnOrderReplacedNow_LeavesAsItsReplacementGoes_ButALevelWhoseEarlierOrderIsStillLeaving_GetsNoNewOneUntilThatCancelIsAnswered()
     {
-        var plan = QuoteReconciler.Plan([new DesiredQuote(Side.Buy, 0, 100m, 1m)], [Live("a", Side.Buy, 0, 99m, status: OrderStatus.PendingCancel)], 0.05m, null);
-        Assert.Empty(plan.Cancels);
-        Assert.Single(plan.Places);
+        // A venue slow to answer cancels (Aster's order limit shared by three instances: answers 1.3 s late) and a quote
+        // that moves each few hundred ms: a new order per move while the old ones still rested piled up six bids and seven
+        // asks of a one-level hedge on the book.
+        var quote = new DesiredQuote(Side.Buy, 0, 100m, 1m);
+        var replaced = QuoteReconciler.Plan([quote], [Live("a", Side.Buy, 0, 99m)], 0.05m, null);
+        Assert.Equal("a", Assert.Single(replaced.Cancels).ClientOrderId);
+        Assert.Single(replaced.Places); // cancel and place at once: no gap in the quote
+
+        var again = QuoteReconciler.Plan([quote with { Price = 101m }], [Live("a", Side.Buy, 0, 99m, status: OrderStatus.PendingCancel), Live("b", Side.Buy, 0, 100m)],
+            0.05m, null);
+        Assert.Equal("b", Assert.Single(again.Cancels).ClientOrderId);
+        Assert.Empty(again.Places); // at most the two leaving ones on the book; the level is quoted once a's cancel is answered
+
+        var leftEmpty = QuoteReconciler.Plan([quote], [Live("a", Side.Buy, 0, 99m, status: OrderStatus.PendingCancel)], 0.05m, null);
+        Assert.True(leftEmpty.IsEmpty);
+        Assert.Single(QuoteReconciler.Plan([quote, quote with { Level = 1, Price = 99.5m }], [Live("a", Side.Buy, 0, 99m, status: OrderStatus.PendingCancel)], 0.05m, null)
+            .Places, p => p.Level == 1); // the other levels are quoted
     }
 
     [Fact]

@@ -20,7 +20,10 @@ public sealed class ReconcilePlan
 /// jumped past was replaced on every tick), and goes to the quote's own price once that no longer crosses. A level whose
 /// order is in an unknown state gets nothing new until the venue has been asked: an ambiguous order is never duplicated.
 /// Nor does one whose order ended before the venue answered its placing (<c>awaitingAnswer</c>): the answer may be a
-/// refusal with a rule of its own.
+/// refusal with a rule of its own. An order replaced is cancelled as its replacement is placed, but a level whose earlier
+/// order is still leaving (its cancel not yet answered) gets nothing new until it has left: where the venue answers
+/// cancels slowly (a request limit shared by several instances), a quote that moved on each few hundred ms otherwise left
+/// an order per move resting on the book, six bids of a one-level quote. A level holds two orders at most.
 /// </summary>
 public static class QuoteReconciler
 {
@@ -34,7 +37,8 @@ public static class QuoteReconciler
         Func<Primitives.Side, decimal, decimal>? placedAt = null, IEnumerable<TrackedOrder>? awaitingAnswer = null)
     {
         var plan = new ReconcilePlan();
-        var blocked = new HashSet<(Primitives.Side, int)>();
+        var blocked = new HashSet<(Primitives.Side, int)>(); // nothing new on these levels
+        var leaving = new HashSet<(Primitives.Side, int)>();
         foreach (var order in awaitingAnswer ?? []) blocked.Add((order.Side, order.Level));
         var byLevel = new Dictionary<(Primitives.Side, int), TrackedOrder>();
 
@@ -45,7 +49,8 @@ public static class QuoteReconciler
             switch (order.Status)
             {
                 case OrderStatus.PendingCancel:
-                    continue; // already leaving; its level may be re-quoted
+                    leaving.Add(key); // already leaving; its level is quoted again once it has left
+                    continue;
                 case OrderStatus.Unknown:
                     blocked.Add(key);
                     continue;
@@ -63,7 +68,7 @@ public static class QuoteReconciler
                 if (Keeps(live, quote, tolerancePct, placedAt)) { plan.Kept++; continue; }
                 plan.Cancels.Add(live);
             }
-            if (!blocked.Contains(key)) plan.Places.Add(quote);
+            if (!blocked.Contains(key) && !leaving.Contains(key)) plan.Places.Add(quote);
         }
 
         foreach (var (key, live) in byLevel)
