@@ -22,7 +22,7 @@ public sealed class WorkerLauncher(DaemonConfig config)
     /// <summary>How many instances share each venue's request limits at launch (base64 of mm.worker.v1.RequestShares).</summary>
     public const string RequestSharesVariable = "MMD_WORKER_REQUEST_SHARES";
 
-    /// <summary>A sweep's stop timeout in milliseconds, which it has to reconcile and cancel in (the stop is its from the start).</summary>
+    /// <summary>A sweep's stop timeout in milliseconds: it reconciles and cancels within it (a sweep is stopped from its start).</summary>
     public const string SweepWithinVariable = "MMD_WORKER_SWEEP_WITHIN_MS";
 
     /// <param name="sweepWithin">
