@@ -36,7 +36,9 @@ public class LighterKeysTests
         Assert.NotNull(LighterKeys.Clash("hx", HedgingOnLighter("hx"), 5, [("la", OnLighter("la"))])); // its hedges are signed too
         Assert.Null(LighterKeys.Clash("p", OnPaper("p"), 5, [("la", OnLighter("la"))]));
         Assert.Null(LighterKeys.Clash("la", OnLighter("la"), 5, [("la", OnLighter("la"))])); // itself
-        Assert.Null(LighterKeys.Clash("lb", OnLighter("lb"), null, [("la", OnLighter("la"))])); // no daemon key: neither connects, and each says why
+        Assert.Contains("with the daemon's API key (LIGHTER_API_KEY_INDEX), as started instance 'la' does",
+            LighterKeys.Clash("lb", OnLighter("lb"), null, [("la", OnLighter("la"))]), StringComparison.Ordinal); // its index unknown here: one key all the same
+        Assert.Null(LighterKeys.Clash("lb", OnLighter("lb", ownKey: 6), null, [("la", OnLighter("la"))]));
     }
 
     [Theory]

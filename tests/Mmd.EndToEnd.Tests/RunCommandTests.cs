@@ -88,6 +88,12 @@ public class RunCommandTests
             + """ "backpack": { "clientIdTag": 7 }}""" + "\n";
         File.WriteAllText(dir.Combine("e-bp1.json"), OnBackpack("bp1"));
         File.WriteAllText(dir.Combine("f-bp2.json"), OnBackpack("bp2"));
+        // And two Lighter instances signing with the daemon's key; a third with its own.
+        static string OnLighter(string name, string own = "") =>
+            $$"""{"name": "{{name}}", "venue": "lighter", "symbol": "SOL", "perpMarketMaking": { "spreadPct": "0.05", "orderQuantity": "0.2" }{{own}}}""" + "\n";
+        File.WriteAllText(dir.Combine("g-lt1.json"), OnLighter("lt1"));
+        File.WriteAllText(dir.Combine("h-lt2.json"), OnLighter("lt2"));
+        File.WriteAllText(dir.Combine("i-lt3.json"), OnLighter("lt3", """, "lighter": { "apiKeyIndex": 6 }"""));
         using var some = MmdProcess.Start(dir.Path, "check", dir.Path);
         Assert.True(await some.WaitForExitAsync() == 2, some.Output);
         Assert.Contains($"ok       {dir.Combine("a-good.json")} (good: spot_market_making on paper SOL_USDC)", some.StandardOutput, StringComparison.Ordinal);
@@ -99,7 +105,10 @@ public class RunCommandTests
         Assert.Contains($"ok       {dir.Combine("e-bp1.json")} (bp1: perp_market_making on backpack SOL_USDC_PERP)", some.StandardOutput, StringComparison.Ordinal);
         Assert.Contains($"invalid  {dir.Combine("f-bp2.json")} (1 problem)\n  {dir.Combine("f-bp2.json")}:2: backpack.client_id_tag: Backpack's client-id tag 7 is already used by instance 'bp1'; ",
             some.StandardOutput, StringComparison.Ordinal);
-        Assert.EndsWith("6 specs: 2 valid, 4 invalid\n", some.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains($"invalid  {dir.Combine("h-lt2.json")} (1 problem)\n  {dir.Combine("h-lt2.json")}: lighter.api_key_index: instance 'lt2' would sign its Lighter orders "
+            + "with the daemon's API key (LIGHTER_API_KEY_INDEX), as instance 'lt1' does: ", some.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains($"ok       {dir.Combine("i-lt3.json")} (lt3: perp_market_making on lighter SOL)", some.StandardOutput, StringComparison.Ordinal);
+        Assert.EndsWith("9 specs: 4 valid, 5 invalid\n", some.StandardOutput, StringComparison.Ordinal);
 
         using var json = MmdProcess.Start(dir.Path, "check", dir.Combine("b-bad.json"), "-o", "json");
         Assert.Equal(2, await json.WaitForExitAsync());

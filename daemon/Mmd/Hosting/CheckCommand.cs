@@ -65,8 +65,10 @@ public static class CheckCommand
     }
 
     /// <summary>
-    /// The specs checked together are taken as instances of one daemon: a name twice, or a client-id tag two would share
-    /// (<see cref="InstanceConflicts"/>), is a problem of the later file, as the daemon would refuse the later start.
+    /// The specs checked together are taken as instances of one daemon, running side by side: a name twice, a client-id
+    /// tag two would share (<see cref="InstanceConflicts"/>), or a Lighter API key two would sign with (<see cref="LighterKeys"/>;
+    /// those without a key of their own share the daemon's) is a problem of the later file, as the daemon would refuse the
+    /// later start.
     /// </summary>
     public static List<SpecCheck> Beside(IReadOnlyList<SpecCheck> checks)
     {
@@ -81,7 +83,9 @@ public static class CheckCommand
             }
             var clash = earlier.FirstOrDefault(e => e.Name == spec.Name) is { File: { } same }
                 ? new FieldViolation("name", $"'{spec.Name}' is also the name in {same}; two instances cannot share a name")
-                : InstanceConflicts.Find(spec, earlier.Select(e => (e.Name, e.Proto)));
+                : InstanceConflicts.Find(spec, earlier.Select(e => (e.Name, e.Proto)))
+                    ?? (LighterKeys.Clash(spec.Name, proto, null, earlier.Select(e => (e.Name, e.Proto)), others: "instance") is { } shared
+                        ? new FieldViolation("lighter.api_key_index", shared) : null);
             if (clash is null)
             {
                 earlier.Add((check.File, spec.Name, proto));
