@@ -47,5 +47,5 @@ public class LighterKeysTests
     [InlineData("x", null)]
     [InlineData(null, null)]
     public void TheDaemonsKey_IsLighterApiKeyIndex(string? value, int? key) =>
-        Assert.Equal(key, LighterKeys.DaemonKey(value is null ? new Dictionary<string, string>() : new Dictionary<string, string> { ["LIGHTER_API_KEY_INDEX"] = value }));
+        Assert.Equal(key, Exchanges.Lighter.LighterCredentials.ApiKeyIndexIn(value is null ? new Dictionary<string, string>() : new Dictionary<string, string> { ["LIGHTER_API_KEY_INDEX"] = value }));
 }

@@ -99,6 +99,16 @@ internal sealed class EngineHarness : IAsyncDisposable
     }
 
     /// <summary>
+    /// The engine has acted on everything the venue sent it (twice in a row), though requests it made may still be out:
+    /// for a venue that holds them.
+    /// </summary>
+    public Task IdleAsync()
+    {
+        var quietChecks = 0;
+        return Until.TrueAsync(() => Exchange.Undelivered == 0 && Engine.Idle ? ++quietChecks >= 2 : (quietChecks = 0) > 0, "the engine has acted on every event");
+    }
+
+    /// <summary>
     /// The engine is idle with nothing of the venue's still on its way to it (an event still in a stream's channel is
     /// not in the engine's queue yet: on a busy machine the stream's reader may take longer than a poll to run).
     /// </summary>

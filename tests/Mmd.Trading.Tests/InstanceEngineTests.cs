@@ -346,16 +346,13 @@ public class InstanceEngineTests
         foreach (var step in new[] { mid + 0.1m, mid })
         {
             h.Exchange.SetMid(EngineHarness.Symbol, step);
-            for (var i = 0; i < 5; i++) // a moment for any order the move would place to go out (nothing answers to say none will)
-            {
-                h.Time.Advance(TimeSpan.FromMilliseconds(100));
-                await Task.Delay(20);
-            }
+            await h.IdleAsync(); // the move acted on: any order it placed has been handed to the venue
         }
 
         Assert.Equal(6, Bids()); // the first two orders of each level; 15 when each move placed anew
         answerCancels.SetResult();
-        await h.QuotingAsync(); // once the cancels are answered, each level is quoted again
+        // Once the cancels are answered, each level is quoted again (fake time moves on: the risk's order-rate window).
+        await h.WaitAsync(() => Bids() == 3 && h.OpenOrders().Count(o => o.Side == Side.Sell) == 3, "3 quotes per side rest on the venue", TimeSpan.FromMilliseconds(20));
         Assert.Equal(0, (await h.StopAsync()).OwnOrdersLeftOnVenue);
     }
 

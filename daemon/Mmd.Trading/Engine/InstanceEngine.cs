@@ -117,11 +117,14 @@ public sealed partial class InstanceEngine : IDisposable
     /// <summary>The hedge market's own orders; null when the instance trades one market.</summary>
     public OrderTracker? HedgeTracker => _hedge?.Tracker;
 
+    /// <summary>Nothing queued, nothing being handled: every event so far has been acted on (requests may still be out).</summary>
+    public bool Idle => !_busy && _events.Reader.Count == 0;
+
     /// <summary>
-    /// Nothing queued, nothing being handled, no request in flight: every event so far has been acted on. Scenario tests
-    /// and benches step a scripted market on from here.
+    /// <see cref="Idle"/> with no request in flight, while running. Scenario tests and benches step a scripted market on
+    /// from here.
     /// </summary>
-    public bool Quiescent => !_busy && _events.Reader.Count == 0 && Volatile.Read(ref _requestsInFlight) == 0 && _state == EngineState.Running;
+    public bool Quiescent => Idle && Volatile.Read(ref _requestsInFlight) == 0 && _state == EngineState.Running;
 
     /// <summary>Health of the primary market; a hedge market's book and account stream count too (no hedge, no quoting).</summary>
     public EngineHealth Health

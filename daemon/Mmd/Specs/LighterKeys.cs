@@ -20,11 +20,6 @@ public static class LighterKeys
         : spec.Lighter is { HasApiKeyIndex: true } own ? $"API key {own.ApiKeyIndex}"
         : daemonKey is { } key ? $"API key {key}" : "the daemon's API key";
 
-    /// <summary>The daemon's key (LIGHTER_API_KEY_INDEX in the environment or the secrets file); null when unset or not a number.</summary>
-    public static int? DaemonKey(IReadOnlyDictionary<string, string> secrets) =>
-        int.TryParse(secrets.GetValueOrDefault(LighterCredentials.ApiKeyVariable)?.Trim(), System.Globalization.NumberStyles.None,
-            System.Globalization.CultureInfo.InvariantCulture, out var key) ? key : null;
-
     /// <summary>
     /// Why <paramref name="name"/> may not start beside <paramref name="started"/> (each name and spec); null when it may.
     /// <paramref name="daemonKey"/> null: the daemon's key is not known here (`mmd check`), and instances without a key of

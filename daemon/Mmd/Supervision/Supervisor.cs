@@ -278,7 +278,7 @@ public sealed class Supervisor : IAsyncDisposable
     {
         if (!SpecValidator.TradesOn(spec, "lighter")) return;
         int? daemonKey;
-        try { daemonKey = LighterKeys.DaemonKey(SecretsFile.WithEnvironment(_config.SecretsFile)); }
+        try { daemonKey = Exchanges.Lighter.LighterCredentials.ApiKeyIndexIn(SecretsFile.WithEnvironment(_config.SecretsFile)); }
         catch (ConfigException) { daemonKey = null; } // a secrets file gone bad since the daemon's start: the worker says so at connect
         lock (_gate)
         {
