@@ -397,10 +397,12 @@ public abstract class VenueConformanceTests : IAsyncLifetime
         await using var venue = Venue.Connect(Instance);
         Skip.IfNot(venue is ICandleHistory, $"{venue.Venue} keeps no candle history it can be asked for");
         var history = (ICandleHistory)venue;
+        // Taken before the trade: read from a minute earlier, the trade's minute is always in (taken after, a trade in the
+        // last moment of a minute fell before the read's start once the next minute began, and the read was empty).
+        var now = DateTimeOffset.UtcNow;
         // A trade this minute at two prices, so the minute has a bar of its own beside the (flat) synthetic past.
         var bids = Levels(Perp, Side.Buy, 3);
         SellDownTo(Perp, bids.Min(l => l.Price), ours: 0m);
-        var now = DateTimeOffset.UtcNow;
         var until = now + TimeSpan.FromMinutes(1);
         // A day of minutes spans pages on every venue but Aster (1 500 a read); 30 minutes and 4 hours are built from
         // shorter candles where a venue lacks them (Lighter, Paradex).
