@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Time.Testing;
 using Mmd.Exchanges.Shared;
 using Mmd.TestKit;
+using Mmd.Trading.Execution;
 
 namespace Mmd.Exchanges.Tests;
 
@@ -135,6 +136,53 @@ public class RequestGateTests
         var request = gate.WaitAsync(CancellationToken.None).AsTask();
         await AssertGrantedAsync(time, [request], TimeSpan.FromSeconds(4.9), 0);
         await AssertGrantedAsync(time, [request], TimeSpan.FromSeconds(0.2), 1);
+    }
+
+    [Fact]
+    public async Task AWaitingPlace_Withdrawn_EndsCancelledUnsent_AndTheRequestBehindItTakesItsToken()
+    {
+        var time = new FakeTimeProvider();
+        using var gate = new RequestGate(1, 1, time);
+        await gate.WaitAsync(CancellationToken.None); // the burst spent
+        using var withdrawal = new PlaceWithdrawal();
+        var place = gate.WaitAsync(CancellationToken.None, withdrawal: withdrawal).AsTask();
+        var behind = Queue(gate, 1);
+
+        Assert.True(withdrawal.TryWithdraw());
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => place.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.True(withdrawal.Withdrawn);
+        await AssertGrantedAsync(time, behind, TimeSpan.FromSeconds(1), 1); // the token the place would have had
+    }
+
+    [Fact]
+    public async Task APlaceLetGo_CannotBeWithdrawn_NorOneNeverArmed()
+    {
+        var time = new FakeTimeProvider();
+        using var gate = new RequestGate(1, 1, time);
+        using var atOnce = new PlaceWithdrawal();
+        await gate.WaitAsync(CancellationToken.None, withdrawal: atOnce); // the burst: it leaves at once
+        Assert.False(atOnce.TryWithdraw());
+
+        using var queued = new PlaceWithdrawal();
+        var place = gate.WaitAsync(CancellationToken.None, withdrawal: queued).AsTask();
+        await AssertGrantedAsync(time, [place], TimeSpan.FromSeconds(1), 1);
+        Assert.False(queued.TryWithdraw());
+        Assert.False(queued.Withdrawn);
+
+        using var neverArmed = new PlaceWithdrawal(); // a connector that never hands it to its pacing
+        Assert.False(neverArmed.TryWithdraw());
+    }
+
+    [Fact]
+    public async Task APlaceWaitingOutTheVenuesPause_IsWithdrawnThere()
+    {
+        var time = new FakeTimeProvider();
+        using var gate = new RequestGate(10, 10, time);
+        gate.Pause(TimeSpan.FromSeconds(5));
+        using var withdrawal = new PlaceWithdrawal();
+        var place = gate.WaitAsync(CancellationToken.None, withdrawal: withdrawal).AsTask();
+        Assert.True(withdrawal.TryWithdraw());
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => place.WaitAsync(TimeSpan.FromSeconds(10)));
     }
 
     [Fact]

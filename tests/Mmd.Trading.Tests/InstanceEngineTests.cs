@@ -357,6 +357,94 @@ public class InstanceEngineTests
     }
 
     [Fact]
+    public async Task AtAVenueWhoseLimitHoldsThePlaces_AQuoteMovedOnBeforeItsPlaceLeft_IsWithdrawn_NeitherItNorACancelIsSent()
+    {
+        // Backpack's 10 requests a second split four ways queued quotes' places for seconds (p50 2.4-4.8 s): by the time
+        // one went, the quote had moved, and its cancel queued behind more places. A place still waiting is taken back.
+        var hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var holding = false;
+        var sent = new System.Collections.Concurrent.ConcurrentBag<string>();
+        var cancelled = new System.Collections.Concurrent.ConcurrentBag<string>();
+        await using var h = new EngineHarness(wrap: c => new ScriptedConnector(c)
+        {
+            // The venue's limit as a connector's pacing keeps it: a place waits its turn armed, and leaves only if still wanted.
+            OnPlace = async (request, place) =>
+            {
+                if (Volatile.Read(ref holding) && request.Withdrawal is { } withdrawal)
+                {
+                    withdrawal.Arm();
+                    await hold.Task.WaitAsync(withdrawal.Token);
+                    if (!withdrawal.TryLeave()) throw new OperationCanceledException(withdrawal.Token);
+                }
+                sent.Add(request.ClientOrderId);
+                return await place(request);
+            },
+            OnCancel = (request, cancel) =>
+            {
+                cancelled.Add(request.ClientOrderId ?? request.VenueOrderId ?? "");
+                return cancel(request);
+            },
+        });
+        _ = h.Start();
+        await h.QuotingAsync();
+        var mid = h.Exchange.Mid(EngineHarness.Symbol)!.Value;
+        var sentBefore = sent.Count;
+        Volatile.Write(ref holding, true);
+
+        // The market steps up and back by 0.1 (beyond the refresh tolerance) four times while the places are held.
+        foreach (var step in new[] { mid + 0.1m, mid, mid + 0.1m, mid })
+        {
+            h.Exchange.SetMid(EngineHarness.Symbol, step);
+            await h.IdleAsync();
+        }
+        Assert.Equal(sentBefore, sent.Count); // nothing left the held places
+        hold.SetResult();
+        await h.WaitAsync(() => h.OpenOrders().Count(o => o.Side == Side.Buy) == 3 && h.OpenOrders().Count(o => o.Side == Side.Sell) == 3,
+            "3 quotes per side rest on the venue", TimeSpan.FromMilliseconds(20));
+        await h.StatsAsync(s => s.OrdersWithdrawn > 0, "the withdrawn quotes counted");
+
+        var withdrawn = h.Journal.Orders.Values.Where(o => o.LastError == "withdrawn before it was sent").Select(o => o.Template.ClientOrderId).ToList();
+        Assert.NotEmpty(withdrawn);
+        Assert.Equal(withdrawn.Count, h.Engine.LatestStats!.OrdersWithdrawn);
+        Assert.All(withdrawn, id => Assert.Equal(OrderStatus.Cancelled, h.Journal.Orders[id].Status));
+        Assert.DoesNotContain(sent, withdrawn.Contains); // never sent
+        Assert.DoesNotContain(cancelled, withdrawn.Contains); // nor cancelled
+        // Of the held places only the ones still wanted went: without the withdrawal, each move's places went, then their cancels.
+        Assert.True(sent.Count - sentBefore <= 6, $"{sent.Count - sentBefore} places sent after the hold");
+        Assert.Equal(0, (await h.StopAsync()).OwnOrdersLeftOnVenue);
+    }
+
+    [Fact]
+    public async Task AStop_TakesBackTheQuotesStillWaitingToLeave_AndConfirmsTheBookFlatWithoutWaitingForThem()
+    {
+        var holding = false;
+        var sent = 0;
+        await using var h = new EngineHarness(shutdownTimeout: TimeSpan.FromSeconds(2), wrap: c => new ScriptedConnector(c)
+        {
+            OnPlace = async (request, place) =>
+            {
+                if (Volatile.Read(ref holding) && request.Withdrawal is { } withdrawal)
+                {
+                    withdrawal.Arm(); // the venue's limit never lets it go: only a withdrawal ends the wait
+                    await Task.Delay(Timeout.Infinite, withdrawal.Token);
+                }
+                Interlocked.Increment(ref sent);
+                return await place(request);
+            },
+        });
+        _ = h.Start();
+        await h.QuotingAsync();
+        var sentBefore = Volatile.Read(ref sent);
+        Volatile.Write(ref holding, true);
+        h.Exchange.SetMid(EngineHarness.Symbol, h.Exchange.Mid(EngineHarness.Symbol)!.Value + 0.1m);
+        await h.WaitAsync(() => h.Journal.Orders.Values.Count(o => o.Status == OrderStatus.Submitted) == 6, "the moved quotes' places waiting");
+
+        Assert.Equal(0, (await h.StopAsync()).OwnOrdersLeftOnVenue); // -1 when the stop waited for them until its time ran out
+        Assert.Equal(sentBefore, Volatile.Read(ref sent));
+        Assert.Equal(6, h.Journal.Orders.Values.Count(o => o is { Status: OrderStatus.Cancelled, LastError: "withdrawn before it was sent" }));
+    }
+
+    [Fact]
     public async Task AStop_DropsTheReadsStillOutAtTheVenue_SoItsOwnConfirmTheBookFlat()
     {
         // A venue that answers one read at a time (Lighter paces an account's reads, a few seconds apart for an instance

@@ -206,7 +206,7 @@ public static partial class Printer
             }
             if (s.StrategyFigures is { LastProtectiveAction.Length: > 0 } f)
                 Add("last protective action", $"{f.LastProtectiveAction}{(f.LastProtectiveActionTime is null ? "" : $" at {f.LastProtectiveActionTime.ToDateTimeOffset():u}")}");
-            Add("orders", $"placed {s.OrdersPlaced}, cancelled {s.OrdersCancelled}, rejected {s.OrdersRejected}, post-only retries {s.PostOnlyRetries}, rebalances {s.Rebalances}, risk denials {s.RiskDenials}");
+            Add("orders", $"placed {s.OrdersPlaced}, cancelled {s.OrdersCancelled}, rejected {s.OrdersRejected}, post-only retries {s.PostOnlyRetries}, withdrawn unsent {s.OrdersWithdrawn}, rebalances {s.Rebalances}, risk denials {s.RiskDenials}");
             if (s.Latency is { } l)
                 Add("latency (last minute)", $"book to order {Latency(l.Reaction)}; place {Latency(l.Place)}; cancel {Latency(l.Cancel)}");
             if (s.DeadManSwitch is { } d) Add("dead-man's switch", DeadManSwitch(d));

@@ -111,7 +111,7 @@ public sealed class AsterConnector : IExchangeConnector, ICandleHistory, IShared
         try
         {
             await _deadMan.ArmAsync(request.Symbol, cancellationToken).ConfigureAwait(false);
-            return PlaceOrderResult.Accepted(ToVenueOrder(await _rest.PlaceOrderAsync(OrderParameters(request), cancellationToken).ConfigureAwait(false)));
+            return PlaceOrderResult.Accepted(ToVenueOrder(await _rest.PlaceOrderAsync(OrderParameters(request), cancellationToken, request.Withdrawal).ConfigureAwait(false)));
         }
         catch (AsterApiException e)
         {

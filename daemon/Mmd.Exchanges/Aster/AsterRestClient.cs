@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using Mmd.Exchanges.Shared;
+using Mmd.Trading.Execution;
 
 namespace Mmd.Exchanges.Aster;
 
@@ -103,8 +104,10 @@ public sealed class AsterRestClient : IDisposable
         }
     }
 
-    public async Task<AsterOrder> PlaceOrderAsync(IReadOnlyList<(string Name, string Value)> order, CancellationToken ct) =>
-        Deserialize<AsterOrder>(await SendAsync(HttpMethod.Post, Path("order", "/fapi/v1/order"), order, signed: true, weight: 1, isWrite: true, ct).ConfigureAwait(false));
+    /// <param name="withdrawal">Lets the caller take the order back while it waits for the request limit (it then ends cancelled, unsent).</param>
+    public async Task<AsterOrder> PlaceOrderAsync(IReadOnlyList<(string Name, string Value)> order, CancellationToken ct, PlaceWithdrawal? withdrawal = null) =>
+        Deserialize<AsterOrder>(await SendAsync(HttpMethod.Post, Path("order", "/fapi/v1/order"), order, signed: true, weight: 1, isWrite: true, ct, withdrawal)
+            .ConfigureAwait(false));
 
     /// <summary>Places up to 5 orders in one request; each result is the order or its own error, in the request's order.</summary>
     public async Task<JsonElement[]> PlaceOrdersAsync(IReadOnlyList<IReadOnlyList<(string Name, string Value)>> orders, CancellationToken ct)
@@ -209,9 +212,9 @@ public sealed class AsterRestClient : IDisposable
     }
 
     private async Task<string> SendAsync(HttpMethod method, string path, IReadOnlyList<(string Name, string Value)> parameters, bool signed, int weight,
-        bool isWrite, CancellationToken ct)
+        bool isWrite, CancellationToken ct, PlaceWithdrawal? withdrawal = null)
     {
-        await _gate.WaitAsync(ct, weight).ConfigureAwait(false);
+        await _gate.WaitAsync(ct, weight, withdrawal: withdrawal).ConfigureAwait(false);
         using var request = Build(method, path, parameters, signed); // signed after the wait, so the nonce is fresh
         var answer = await VenueHttp.ExchangeAsync(_http, request, $"{method} {path}", _options.RequestTimeout, isWrite,
             static (message, inner) => new AsterOutcomeUnknownException(message, inner), static message => new AsterApiException(0, 0, "connection failed: " + message), ct)

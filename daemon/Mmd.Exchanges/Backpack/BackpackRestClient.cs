@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using Mmd.Exchanges.Shared;
+using Mmd.Trading.Execution;
 
 namespace Mmd.Exchanges.Backpack;
 
@@ -109,9 +110,10 @@ public sealed class BackpackRestClient : IDisposable
             BackpackParameter.Text("sortDirection", "Desc"),
         ], ct);
 
-    public async Task<BackpackOrder> PlaceOrderAsync(IReadOnlyList<BackpackParameter> order, CancellationToken ct)
+    /// <param name="withdrawal">Lets the caller take the order back while it waits for the request limit (it then ends cancelled, unsent).</param>
+    public async Task<BackpackOrder> PlaceOrderAsync(IReadOnlyList<BackpackParameter> order, CancellationToken ct, PlaceWithdrawal? withdrawal = null)
     {
-        var text = await SendAsync(HttpMethod.Post, "/api/v1/order", "orderExecute", order, isWrite: true, ct).ConfigureAwait(false);
+        var text = await SendAsync(HttpMethod.Post, "/api/v1/order", "orderExecute", order, isWrite: true, ct, withdrawal).ConfigureAwait(false);
         return Deserialize<BackpackOrder>(text);
     }
 
@@ -181,7 +183,8 @@ public sealed class BackpackRestClient : IDisposable
         }
     }
 
-    private async Task<string> SendAsync(HttpMethod method, string path, string? instruction, IReadOnlyList<BackpackParameter> parameters, bool isWrite, CancellationToken ct)
+    private async Task<string> SendAsync(HttpMethod method, string path, string? instruction, IReadOnlyList<BackpackParameter> parameters, bool isWrite, CancellationToken ct,
+        PlaceWithdrawal? withdrawal = null)
     {
         var hasBody = method != HttpMethod.Get;
         var uri = hasBody || parameters.Count == 0 ? path : path + "?" + QueryString(parameters);
@@ -191,7 +194,7 @@ public sealed class BackpackRestClient : IDisposable
             if (hasBody) request.Content = JsonContent(w => WriteObject(w, parameters));
             if (instruction is not null) SignInto(request, ts => BackpackSigner.SigningString(instruction, parameters, ts, WindowMs));
             return request;
-        }, isWrite, ct).ConfigureAwait(false);
+        }, isWrite, ct, withdrawal).ConfigureAwait(false);
     }
 
     private Task<string> SendBatchAsync(IReadOnlyList<IReadOnlyList<BackpackParameter>> orders, CancellationToken ct) =>
@@ -222,9 +225,9 @@ public sealed class BackpackRestClient : IDisposable
         request.Headers.Add("X-Signature", _signer.Sign(signingString(timestamp)));
     }
 
-    private async Task<string> ExchangeAsync(Func<HttpRequestMessage> build, bool isWrite, CancellationToken ct)
+    private async Task<string> ExchangeAsync(Func<HttpRequestMessage> build, bool isWrite, CancellationToken ct, PlaceWithdrawal? withdrawal = null)
     {
-        await _gate.WaitAsync(ct).ConfigureAwait(false);
+        await _gate.WaitAsync(ct, withdrawal: withdrawal).ConfigureAwait(false);
         using var request = build(); // signed after the wait, so the timestamp is fresh
         var what = $"{request.Method} {request.RequestUri?.OriginalString.Split('?')[0]}";
         var answer = await VenueHttp.ExchangeAsync(_http, request, what, _options.RequestTimeout, isWrite,

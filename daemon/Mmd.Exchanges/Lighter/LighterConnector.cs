@@ -171,7 +171,8 @@ public sealed class LighterConnector : IExchangeConnector, ICandleHistory, IShar
         try
         {
             await _rest.SendTxAsync((nonce, expiredAt) => new LighterCreateOrderTx(signer.AccountIndex, signer.ApiKeyIndex, expiredAt, nonce, market.MarketId, (long)index,
-                size, (uint)wirePrice, request.Side == Side.Sell, LighterCreateOrderTx.Limit, tif, request.ReduceOnly, 0, expiry), cancellationToken).ConfigureAwait(false);
+                size, (uint)wirePrice, request.Side == Side.Sell, LighterCreateOrderTx.Limit, tif, request.ReduceOnly, 0, expiry), cancellationToken, request.Withdrawal)
+                .ConfigureAwait(false);
         }
         catch (LighterApiException e)
         {

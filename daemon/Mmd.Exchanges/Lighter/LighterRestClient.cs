@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using Mmd.Exchanges.Shared;
+using Mmd.Trading.Execution;
 
 namespace Mmd.Exchanges.Lighter;
 
@@ -132,18 +133,21 @@ public sealed class LighterRestClient : IDisposable
 
     /// <summary>
     /// Signs <paramref name="build"/>'s transaction with the API key's next nonce and sends it; the answer is its tx hash.
-    /// Transactions go one at a time, in nonce order.
+    /// Transactions go one at a time, in nonce order. With a <paramref name="withdrawal"/> (an order's), the caller may take
+    /// the transaction back until it is let go to be signed and sent: it then ends cancelled, its nonce unspent.
     /// </summary>
-    public async Task<string> SendTxAsync(Func<long, long, LighterTx> build, CancellationToken ct)
+    public async Task<string> SendTxAsync(Func<long, long, LighterTx> build, CancellationToken ct, PlaceWithdrawal? withdrawal = null)
     {
         var signer = RequireSigner();
-        await _txLock.WaitAsync(ct).ConfigureAwait(false);
+        withdrawal?.Arm(); // a transaction queues for the key's lock before the limit: it may be taken back there too
+        using (var either = withdrawal is null ? null : CancellationTokenSource.CreateLinkedTokenSource(ct, withdrawal.Token))
+            await _txLock.WaitAsync(either?.Token ?? ct).ConfigureAwait(false);
         try
         {
             for (var attempt = 1; ; attempt++)
             {
                 var nonce = _nextNonce ??= await ReadNextNonceAsync(ct).ConfigureAwait(false);
-                await _transactions.WaitAsync(ct).ConfigureAwait(false);
+                await _transactions.WaitAsync(ct, withdrawal: withdrawal).ConfigureAwait(false);
                 var tx = build(nonce, (_time.GetUtcNow() + _options.TxLifetime).ToUnixTimeMilliseconds());
                 var (txInfo, txHash) = signer.Sign(tx);
                 try

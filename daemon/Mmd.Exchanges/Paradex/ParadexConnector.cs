@@ -111,7 +111,7 @@ public sealed class ParadexConnector : IExchangeConnector, ICandleHistory, IShar
         {
             placed = await _rest.PlaceOrderAsync(request.Symbol, request.Side, ToWire(request.Type), request.Quantity,
                 request.Type == OrderType.Limit ? request.Price ?? throw new ArgumentException("a limit order needs a price") : null,
-                Instruction(request.TimeInForce, request.PostOnly), request.ClientOrderId, request.ReduceOnly, cancellationToken).ConfigureAwait(false);
+                Instruction(request.TimeInForce, request.PostOnly), request.ClientOrderId, request.ReduceOnly, cancellationToken, request.Withdrawal).ConfigureAwait(false);
         }
         catch (ParadexApiException e)
         {

@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using Mmd.Exchanges.Shared;
+using Mmd.Trading.Execution;
 using Mmd.Trading.Primitives;
 
 namespace Mmd.Exchanges.Paradex;
@@ -103,11 +104,12 @@ public sealed class ParadexRestClient : IDisposable
             .ConfigureAwait(false)).Results.OrderByDescending(o => o.CreatedAt).FirstOrDefault();
 
     /// <summary>Signs the order at the venue's clock and places it; the answer is the order as accepted (NEW).</summary>
+    /// <param name="withdrawal">Lets the caller take the order back while it waits for the request limit (it then ends cancelled, unsent).</param>
     public async Task<ParadexOrder> PlaceOrderAsync(string market, Side side, string type, decimal size, decimal? price, string instruction, string clientId,
-        bool reduceOnly, CancellationToken ct)
+        bool reduceOnly, CancellationToken ct, PlaceWithdrawal? withdrawal = null)
     {
         var signer = await SignerAsync(ct).ConfigureAwait(false);
-        await _writes.WaitAsync(ct).ConfigureAwait(false); // before the stamp: a wait must not eat into recv_window
+        await _writes.WaitAsync(ct, withdrawal: withdrawal).ConfigureAwait(false); // before the stamp: a wait must not eat into recv_window
         var stamp = VenueNow.ToUnixTimeMilliseconds();
         var body = new ParadexNewOrder(market, side == Side.Buy ? "BUY" : "SELL", type, Amount(size), price is { } p ? Amount(p) : null, instruction,
             signer.SignOrder(stamp, market, side, type, size, price), stamp, clientId, reduceOnly ? ["REDUCE_ONLY"] : null,

@@ -1,3 +1,5 @@
+using Mmd.Trading.Execution;
+
 namespace Mmd.Exchanges.Shared;
 
 /// <summary>
@@ -75,12 +77,17 @@ public sealed class RequestGate : IDisposable
 
     /// <summary>
     /// Waits for a pause to end and for <paramref name="cost"/> tokens; requests leave in arrival order, the
-    /// <paramref name="urgent"/> ones before the others.
+    /// <paramref name="urgent"/> ones before the others. With a <paramref name="withdrawal"/> (an order's place), the
+    /// wait may be cut short by the engine taking the request back: it then ends cancelled, its tokens unspent, and the
+    /// caller must not send; once granted, the request can no longer be taken back.
     /// </summary>
-    public async ValueTask WaitAsync(CancellationToken cancellationToken, int cost = 1, bool urgent = false)
+    public async ValueTask WaitAsync(CancellationToken cancellationToken, int cost = 1, bool urgent = false, PlaceWithdrawal? withdrawal = null)
     {
+        withdrawal?.Arm();
+        using var either = withdrawal is null ? null : CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, withdrawal.Token);
+        var token = either?.Token ?? cancellationToken;
         var wait = PauseLeft();
-        if (wait > TimeSpan.Zero) await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
+        if (wait > TimeSpan.Zero) await Task.Delay(wait, _time, token).ConfigureAwait(false);
         Waiter waiter;
         lock (_lock)
         {
@@ -90,16 +97,17 @@ public sealed class RequestGate : IDisposable
             var tokens = Math.Min(Math.Max(1, cost), Limit);
             if (_urgent.Count == 0 && (urgent || _waiting.Count == 0) && _credit >= tokens * TokenTicks)
             {
+                if (withdrawal?.TryLeave() == false) throw new OperationCanceledException(withdrawal.Token);
                 _credit -= tokens * TokenTicks;
                 return;
             }
-            waiter = new Waiter(tokens);
+            waiter = new Waiter(tokens, withdrawal);
             (urgent ? _urgent : _waiting).Enqueue(waiter);
             ScheduleWake();
         }
-        await using var registration = cancellationToken.Register(() =>
+        await using var registration = token.Register(() =>
         {
-            if (!waiter.Done.TrySetCanceled(cancellationToken)) return;
+            if (!waiter.Done.TrySetCanceled(token)) return;
             lock (_lock) Drain(); // the head may have been this one
         });
         await waiter.Done.Task.ConfigureAwait(false);
@@ -172,6 +180,8 @@ public sealed class RequestGate : IDisposable
             var cost = Math.Min(head.Tokens, Limit) * TokenTicks;
             if (_credit < cost) break;
             queue.Dequeue();
+            // Taken back just now, before its turn came: it goes nowhere and costs nothing.
+            if (head.Withdrawal?.TryLeave() == false) { head.Done.TrySetCanceled(head.Withdrawal.Token); continue; }
             if (head.Done.TrySetResult()) _credit -= cost;
         }
         ScheduleWake();
@@ -191,9 +201,10 @@ public sealed class RequestGate : IDisposable
         _wake.Change(TimeSpan.FromTicks(missing), Timeout.InfiniteTimeSpan);
     }
 
-    private sealed class Waiter(int tokens)
+    private sealed class Waiter(int tokens, PlaceWithdrawal? withdrawal)
     {
         public int Tokens { get; } = tokens;
+        public PlaceWithdrawal? Withdrawal { get; } = withdrawal;
         public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }

@@ -47,11 +47,12 @@ public sealed partial class InstanceEngine
     }
 
     /// <summary>
-    /// Waits for the requests already sent to be answered, so that an order still on its way is on the book when the
+    /// Takes back the quotes still waiting to leave and waits for the requests already sent to be answered, so that an order still on its way is on the book when the
     /// cancel-all looks. The events that come meanwhile are dropped unapplied: applying them is what may have failed.
     /// </summary>
     private async Task LetRequestsLandAsync(CancellationToken timeout)
     {
+        WithdrawWaitingPlaces();
         while (Volatile.Read(ref _requestsInFlight) > 0 && await _events.Reader.WaitToReadAsync(timeout))
             while (_events.Reader.TryRead(out var e))
                 if (e is PlaceCompleted or CancelCompleted or StrayCancelCompleted) Interlocked.Decrement(ref _requestsInFlight);

@@ -104,7 +104,7 @@ public sealed partial class InstanceEngine
         Interlocked.CompareExchange(ref _shutdownTimeoutTicks, EngineOptions.ShutdownTimeoutWithin(stopTimeout).Ticks, -1);
 
     /// <summary>
-    /// Stop means a flat book: let in-flight requests land, cancel every order with our prefix on the leg's market, and
+    /// Stop means a flat book: take back the quotes still waiting to leave, let in-flight requests land, cancel every order with our prefix on the leg's market, and
     /// keep asking the venue until none is listed. Returns how many were still listed (-1: never confirmed).
     /// </summary>
     private async Task<int> ShutdownAsync(MarketLeg leg, CancellationToken timeout)
@@ -112,6 +112,7 @@ public sealed partial class InstanceEngine
         var left = -1;
         try
         {
+            WithdrawWaitingPlaces(); // a quote still waiting to leave need not go, only to be cancelled
             while (Volatile.Read(ref _requestsInFlight) > 0 && await _events.Reader.WaitToReadAsync(timeout))
                 while (_events.Reader.TryRead(out var e)) await HandleAsync(e, timeout);
 
@@ -176,6 +177,7 @@ public sealed partial class InstanceEngine
             OrdersCancelled = _cancelled,
             OrdersRejected = _rejected,
             PostOnlyRetries = _postOnlyRetries,
+            OrdersWithdrawn = _withdrawn,
             Rebalances = _rebalances,
             RiskDenials = _risk.Denials.Values.Sum(),
             BaseBalance = baseBalance,

@@ -406,7 +406,10 @@ public sealed partial class InstanceEngine
             leg.Tracker.MarkSubmitted(order, now);
             leg.PlacesInFlight.Add(order.ClientOrderId);
             Interlocked.Increment(ref _requestsInFlight);
-            _ = PlaceAndReportAsync(leg, order);
+            // A quote may be taken back while it waits for the venue's request limit; a hedge, a reduction, a close go.
+            var withdrawal = order.Purpose == OrderPurpose.Quote ? new PlaceWithdrawal() : null;
+            if (withdrawal is not null) leg.Withdrawable[order.ClientOrderId] = withdrawal;
+            _ = PlaceAndReportAsync(leg, order, withdrawal);
         }
         _pendingSends.Clear();
     }
@@ -424,6 +427,8 @@ public sealed partial class InstanceEngine
     private void SendCancel(MarketLeg leg, TrackedOrder order, DateTimeOffset now)
     {
         leg.Tracker.MarkPendingCancel(order, now);
+        // Still waiting to leave: taken back, it never goes, nor does a cancel (its place's answer ends it).
+        if (TryWithdraw(leg, order)) return;
         Interlocked.Increment(ref _requestsInFlight);
         _latency.RequestHanded();
         _ = CancelAndReportAsync(leg, order);
@@ -501,11 +506,26 @@ public sealed partial class InstanceEngine
         EngineLog.StrayCancelFailed(_logger, _options.InstanceName, id, completed.Result.Message); // the housekeeping tick tries again
     }
 
-    private async Task PlaceAndReportAsync(MarketLeg leg, TrackedOrder order)
+    /// <summary>Takes back the order's place if it has not left yet (see PlaceWithdrawal): true, and it is never sent.</summary>
+    private static bool TryWithdraw(MarketLeg leg, TrackedOrder order) =>
+        order.Status == OrderStatus.PendingCancel && leg.Withdrawable.TryGetValue(order.ClientOrderId, out var withdrawal) && withdrawal.TryWithdraw();
+
+    /// <summary>Every quote of the legs still waiting to leave, taken back: a stop or a fault need not wait for them to go.</summary>
+    private void WithdrawWaitingPlaces()
+    {
+        var now = _time.GetUtcNow();
+        foreach (var leg in Legs)
+            foreach (var id in leg.Withdrawable.Keys.ToList())
+                if (leg.Tracker.Find(id) is { Status: OrderStatus.Submitted } order && leg.Withdrawable[id].TryWithdraw())
+                    leg.Tracker.MarkPendingCancel(order, now);
+    }
+
+    private async Task PlaceAndReportAsync(MarketLeg leg, TrackedOrder order, PlaceWithdrawal? withdrawal)
     {
         PlaceOrderResult result;
         var started = _latency.Now();
-        try { result = await leg.Connector.PlaceOrderAsync(order.ToRequest(), _io.Token); }
+        try { result = await leg.Connector.PlaceOrderAsync(order.ToRequest() with { Withdrawal = withdrawal }, _io.Token); }
+        catch (Exception) when (withdrawal?.Withdrawn == true) { result = PlaceOrderResult.Withdrawn(); } // never left
         catch (Exception ex) { result = PlaceOrderResult.Unknown(ex.Message); } // sent or not: only the venue knows
         await _events.Writer.WriteAsync(new PlaceCompleted(leg, order, result, _latency.Since(started)), CancellationToken.None);
     }

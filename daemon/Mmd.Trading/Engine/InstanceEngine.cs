@@ -55,7 +55,7 @@ public sealed partial class InstanceEngine : IDisposable
     private Task _pruning = Task.CompletedTask;
     // A fill moved the strategy's figures (a grid's round trips and profit, a hedge's count) since the last save.
     private bool _figuresUnsaved;
-    private long _placed, _cancelled, _rejected, _postOnlyRetries, _rebalances;
+    private long _placed, _cancelled, _rejected, _postOnlyRetries, _rebalances, _withdrawn;
     private volatile StatsSnapshot? _latest;
     private DateTimeOffset _latestAt;
     private volatile EngineState _state = EngineState.Starting;
@@ -365,7 +365,8 @@ public sealed partial class InstanceEngine : IDisposable
             case PlaceCompleted placed:
                 Interlocked.Decrement(ref _requestsInFlight);
                 placed.Leg.PlacesInFlight.Remove(placed.Order.ClientOrderId);
-                if (placed.Leg == _primary && placed.Result.Outcome != CommandOutcome.Unknown) _latency.PlaceAnswered(placed.Took);
+                if (placed.Leg.Withdrawable.Remove(placed.Order.ClientOrderId, out var withdrawal)) withdrawal.Dispose();
+                if (placed.Leg == _primary && placed.Result.Outcome is not (CommandOutcome.Unknown or CommandOutcome.Withdrawn)) _latency.PlaceAnswered(placed.Took);
                 return OnPlaceCompleted(placed.Leg, placed.Order, placed.Result, now);
             case CancelCompleted cancelled:
                 Interlocked.Decrement(ref _requestsInFlight);
@@ -475,6 +476,9 @@ public sealed partial class InstanceEngine : IDisposable
                 EngineLog.Unknown(_logger, _options.InstanceName, order.ClientOrderId, result.Message);
                 QueryOrder(leg, order);
                 return null;
+            case CommandOutcome.Withdrawn:
+                _withdrawn++;
+                return StrategyTrigger.OrderUpdate; // its level is free for the quote that replaced it
         }
         _rejected++;
         EngineLog.Rejected(_logger, _options.InstanceName, order.ClientOrderId, order.LastError);

@@ -50,6 +50,8 @@ internal sealed class MarketLeg(string name, IExchangeConnector connector, strin
     /// and the refusal it brings to the strategy, such an order is still working.
     /// </summary>
     public HashSet<string> PlacesInFlight { get; } = new(StringComparer.Ordinal);
+    /// <summary>The quotes among them that may still be taken back before they leave (by client order id; PlaceWithdrawal).</summary>
+    public Dictionary<string, PlaceWithdrawal> Withdrawable { get; } = new(StringComparer.Ordinal);
     /// <summary>Stray orders of ours not yet known gone (by client order id), and those with a cancel in flight (one at a time).</summary>
     public Dictionary<string, VenueOrder> Strays { get; } = new(StringComparer.Ordinal);
     public HashSet<string> StrayCancelsInFlight { get; } = new(StringComparer.Ordinal);

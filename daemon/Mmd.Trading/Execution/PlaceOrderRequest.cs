@@ -12,4 +12,8 @@ public sealed record PlaceOrderRequest(
     decimal? Price,
     decimal Quantity,
     bool PostOnly = false,
-    bool ReduceOnly = false);
+    bool ReduceOnly = false)
+{
+    /// <summary>Set when the engine may take the request back while it waits for the venue's request limit (a quote's).</summary>
+    public PlaceWithdrawal? Withdrawal { get; init; }
+}

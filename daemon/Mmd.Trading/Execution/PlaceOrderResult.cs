@@ -8,6 +8,8 @@ public enum CommandOutcome
     Rejected = 2,
     /// <summary>It is not known whether the venue acted (timeout, connection lost after sending, 5xx).</summary>
     Unknown = 3,
+    /// <summary>Never sent: the engine took it back while it waited for the venue's request limit (<see cref="PlaceWithdrawal"/>).</summary>
+    Withdrawn = 4,
 }
 
 public enum RejectCode
@@ -30,6 +32,7 @@ public sealed record PlaceOrderResult(CommandOutcome Outcome, VenueOrder? Order,
     public static PlaceOrderResult Accepted(VenueOrder order) => new(CommandOutcome.Accepted, order);
     public static PlaceOrderResult Rejected(RejectCode code, string message) => new(CommandOutcome.Rejected, null, code, message);
     public static PlaceOrderResult Unknown(string message) => new(CommandOutcome.Unknown, null, RejectCode.None, message);
+    public static PlaceOrderResult Withdrawn() => new(CommandOutcome.Withdrawn, null, RejectCode.None, "withdrawn before it was sent");
 }
 
 public sealed record CancelOrderRequest(string Symbol, string? VenueOrderId, string? ClientOrderId);

@@ -88,6 +88,11 @@ public sealed class OrderTracker
                 order.LastError = $"{result.Code}: {result.Message}";
                 TryMove(order, OrderStatus.Rejected, now);
                 break;
+            case CommandOutcome.Withdrawn:
+                // Never sent: ended here, nothing to ask the venue.
+                order.LastError = result.Message;
+                TryMove(order, OrderStatus.Cancelled, now);
+                break;
             default:
                 order.LastError = result.Message;
                 TryMove(order, OrderStatus.Unknown, now);

@@ -24,6 +24,8 @@ public sealed record StatsSnapshot
     public long OrdersCancelled { get; init; }
     public long OrdersRejected { get; init; }
     public long PostOnlyRetries { get; init; }
+    /// <summary>Quotes taken back before they were sent (they waited for the venue's request limit; see PlaceWithdrawal).</summary>
+    public long OrdersWithdrawn { get; init; }
     public long Rebalances { get; init; }
     public long RiskDenials { get; init; }
     public decimal BaseBalance { get; init; }

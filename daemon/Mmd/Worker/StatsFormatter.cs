@@ -24,7 +24,7 @@ public static class StatsFormatter
         sb.AppendLine(Inv, $"== {s.Instance} on {s.Venue} {s.Symbol}: stopped ({stopReason}) after {s.Runtime:hh\\:mm\\:ss}; own orders left on venue: {(ordersLeft < 0 ? "unconfirmed" : ordersLeft.ToString(Inv))}");
         Section(sb, "session", s.Session, s);
         Section(sb, "cumulative", s.Cumulative, s);
-        sb.AppendLine(Inv, $"   orders placed {s.OrdersPlaced}, cancelled {s.OrdersCancelled}, rejected {s.OrdersRejected}, post-only retries {s.PostOnlyRetries}, rebalances {s.Rebalances}, risk denials {s.RiskDenials}");
+        sb.AppendLine(Inv, $"   orders placed {s.OrdersPlaced}, cancelled {s.OrdersCancelled}, rejected {s.OrdersRejected}, post-only retries {s.PostOnlyRetries}, withdrawn unsent {s.OrdersWithdrawn}, rebalances {s.Rebalances}, risk denials {s.RiskDenials}");
         if (StrategyPart(s.StrategyFigures) is { Length: > 0 } part) sb.AppendLine(Inv, $"   {s.Strategy}:{part}");
         sb.Append(Inv, $"   balances {R(s.BaseBalance)} {s.BaseAsset} + {R(s.QuoteBalance)} {s.QuoteAsset} = {(s.PortfolioValue is { } value ? R(value) : "-")} {s.QuoteAsset} at mid {D(s.Mid)}");
         return sb.ToString();

@@ -29,6 +29,7 @@ public static class StatsMessages
         OrdersCancelled = (ulong)s.OrdersCancelled,
         OrdersRejected = (ulong)s.OrdersRejected,
         PostOnlyRetries = (ulong)s.PostOnlyRetries,
+        OrdersWithdrawn = (ulong)s.OrdersWithdrawn,
         Rebalances = (ulong)s.Rebalances,
         RiskDenials = (ulong)s.RiskDenials,
         BaseBalance = D(s.BaseBalance),

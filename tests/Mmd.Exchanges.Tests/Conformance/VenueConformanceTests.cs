@@ -374,6 +374,34 @@ public abstract class VenueConformanceTests : IAsyncLifetime
     }
 
     [SkippableFact]
+    public async Task C21_APlaceWaitingForTheRequestLimit_IsWithdrawn_AndNeverReachesTheVenue_WhileOneThatLeftCannotBe()
+    {
+        Skip.If(Venue.Faults is null, "the venue cannot inject faults");
+        await using var venue = Venue.Connect(Instance);
+        var ids = venue.CreateClientOrderIds(Instance, DateTimeOffset.UtcNow);
+        var price = PassiveBid(Spot);
+        // A 429 on the first place: its Retry-After holds this connector's next place for 2 s.
+        Venue.Faults!.Add(new Fault(FaultKind.RateLimit, "POST", Venue.FaultPaths.PlaceOrder) { RetryAfter = TimeSpan.FromSeconds(2) });
+        Assert.NotEqual(CommandOutcome.Accepted, (await PlaceBidAsync(venue, ids.Next(), Spot, price, 0.5m, expectAccepted: false)).Outcome);
+
+        using var withdrawal = new PlaceWithdrawal();
+        var withdrawnId = ids.Next();
+        var placing = venue.PlaceOrderAsync(Bid(withdrawnId, Spot, price, 0.5m) with { Withdrawal = withdrawal }, default);
+        // Taken back as soon as the connector says it waits (until then a withdrawal changes nothing).
+        await Until.TrueAsync(withdrawal.TryWithdraw, "the place waiting out the venue's pause, withdrawn");
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => placing.DefaultTimeout());
+
+        using var kept = new PlaceWithdrawal();
+        var sent = await venue.PlaceOrderAsync(Bid(ids.Next(), Spot, price - 0.01m, 0.5m) with { Withdrawal = kept }, default).DefaultTimeout();
+        Assert.True(sent.Outcome == CommandOutcome.Accepted, $"the bid after the pause was not accepted: {sent.Code} {sent.Message}");
+        Assert.False(kept.TryWithdraw());
+        Assert.Null(await venue.GetOrderAsync(Spot, withdrawnId, default).DefaultTimeout());
+        // The venue saw the refused place and the kept one (answered 200, or 201 where it says so), nothing between.
+        Assert.Equal([429, 2], Venue.Faults.Requests.Where(r => r.Method == "POST" && r.Path == Venue.FaultPaths.PlaceOrder).Select(r => r.Status == 429 ? 429 : r.Status / 100));
+        Assert.Equal(sent.Order!.ClientOrderId, Assert.Single(await venue.GetOpenOrdersAsync(Spot, default).DefaultTimeout()).ClientOrderId);
+    }
+
+    [SkippableFact]
     public async Task C13_CancelAllOwnOrders_LeavesAnotherInstancesOrders()
     {
         await using var mine = Venue.Connect(Instance);
@@ -429,9 +457,12 @@ public abstract class VenueConformanceTests : IAsyncLifetime
     /// <summary>The background book of a venue symbol, from the paper market behind it.</summary>
     private BookLevel[] Levels(string symbol, Side side, int depth) => Venue.Market.Levels(Venue.MarketSymbol(symbol), side, depth);
 
+    private static PlaceOrderRequest Bid(string clientId, string symbol, decimal price, decimal quantity) =>
+        new(symbol, clientId, Side.Buy, OrderType.Limit, TimeInForce.Gtc, price, quantity, PostOnly: true);
+
     private static async Task<PlaceOrderResult> PlaceBidAsync(IExchangeConnector venue, string clientId, string symbol, decimal price, decimal quantity, bool expectAccepted = true)
     {
-        var result = await venue.PlaceOrderAsync(new PlaceOrderRequest(symbol, clientId, Side.Buy, OrderType.Limit, TimeInForce.Gtc, price, quantity, PostOnly: true), default).DefaultTimeout();
+        var result = await venue.PlaceOrderAsync(Bid(clientId, symbol, price, quantity), default).DefaultTimeout();
         if (expectAccepted) Assert.True(result.Outcome == CommandOutcome.Accepted, $"the bid was not accepted: {result.Code} {result.Message}");
         return result;
     }
