@@ -17,7 +17,7 @@ using Mmd.Exchanges.Paradex;
 // Lighter: --register puts an API key's public key (80 hex characters) on an account's API key index; its WebSocket is
 // /stream and its chain id 300 (testnet).
 const string Usage = "usage: Mmd.Emulators backpack|aster|paradex|lighter --port N [--seed S] [--state-dir DIR] [--agent USER:SIGNER ...] "
-    + "[--onboard ACCOUNT:PUBLIC_KEY ...] [--register ACCOUNT_INDEX:API_KEY_INDEX:PUBLIC_KEY ...] [--funding-interval SECONDS] [--funding-rate-pct PCT]";
+    + "[--onboard ACCOUNT:PUBLIC_KEY ...] [--register ACCOUNT_INDEX:API_KEY_INDEX:PUBLIC_KEY ...] [--funding-interval SECONDS] [--funding-rate-pct PCT] [--volatility-pct PCT]";
 if (args.Length == 0 || args[0] is not ("backpack" or "aster" or "paradex" or "lighter"))
 {
     await Console.Error.WriteLineAsync(Usage);
@@ -41,6 +41,8 @@ for (var i = 1; i < args.Length - 1; i += 2)
         // Funding settlements (every 8 h at 0.01 % by default): a test that wants to see some sets them seconds apart.
         case "--funding-interval": market = market with { FundingInterval = TimeSpan.FromSeconds(double.Parse(args[i + 1], CultureInfo.InvariantCulture)) }; break;
         case "--funding-rate-pct": market = market with { FundingRatePct = decimal.Parse(args[i + 1], CultureInfo.InvariantCulture) }; break;
+        // A livelier market (0.02 % a second by default): a test that wants quotes to move often.
+        case "--volatility-pct": market = market with { VolatilityPct = decimal.Parse(args[i + 1], CultureInfo.InvariantCulture) }; break;
         case "--agent" when venue == "aster" && args[i + 1].Split(':') is [var user, var signer]: agents.Add((user, signer)); break;
         case "--onboard" when venue == "paradex" && args[i + 1].Split(':') is [var account, var publicKey]
                               && StarkTypedData.ParseNumber(account) is { } address && StarkTypedData.ParseNumber(publicKey) is { } key:

@@ -9,8 +9,9 @@ internal static class BackpackDaemon
     public const string Key = BackpackTestKeys.ApiKey;
     public const string Secret = BackpackTestKeys.Secret;
 
-    public static Task<DaemonUnderTest> StartAsync(EmulatorProcess venue, TempDirectory secretsDir, bool quickRestarts = false) =>
-        VenueDaemon.StartAsync("backpack", venue, secretsDir, new Dictionary<string, string> { ["BACKPACK_KEY"] = Key, ["BACKPACK_SECRET"] = Secret }, quickRestarts);
+    public static Task<DaemonUnderTest> StartAsync(EmulatorProcess venue, TempDirectory secretsDir, bool quickRestarts = false, int? requestsPerSecond = null) =>
+        VenueDaemon.StartAsync("backpack", venue, secretsDir, new Dictionary<string, string> { ["BACKPACK_KEY"] = Key, ["BACKPACK_SECRET"] = Secret }, quickRestarts,
+            requestsPerSecond);
 
     public static BackpackRestClient Rest(EmulatorProcess venue) =>
         new(new HttpClient(), new BackpackSigner(BackpackCredentials.Parse(Key, Secret)), new BackpackOptions { RestBaseUrl = new Uri(venue.RestUrl) }, TimeProvider.System);

@@ -197,6 +197,35 @@ public sealed class BackpackEndToEndTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task AtOneRequestASecond_QuotesTheMarketLeftBehindBeforeTheyWent_AreWithdrawnUnsent_AndCounted_AndTheStopLeavesNothing()
+    {
+        // The host's limit at one request a second and a lively market: the quotes' places queue behind each other, and
+        // the quote moves on before many of them would leave. Those are taken back, never sent (nor cancelled).
+        await using var venue = await EmulatorProcess.StartBackpackAsync("--volatility-pct", "0.2");
+        using var secretsDir = new TempDirectory();
+        await using var d = await BackpackDaemon.StartAsync(venue, secretsDir, requestsPerSecond: 1);
+        var spec = d.Dir.Combine("bp.json");
+        await File.WriteAllTextAsync(spec, SpecJson("bp"));
+        Assert.Equal(0, (await d.MmctlAsync("start", "-f", spec)).ExitCode);
+
+        await d.WaitForAsync("bp", i => i.State == InstanceState.Running && i.Stats is { OrdersWithdrawn: >= 3 }, "quotes withdrawn", TimeSpan.FromSeconds(90));
+        Assert.Matches(@"withdrawn unsent [1-9]", (await d.MmctlAsync("status", "bp")).StandardOutput);
+        var stop = await d.MmctlAsync("stop", "bp");
+        Assert.True(stop.ExitCode == 0, stop.ToString());
+
+        using var rest = Rest(venue);
+        Assert.Empty(await rest.GetOpenOrdersAsync(Symbol, CancellationToken.None).DefaultTimeout());
+        Assert.Contains("bp: stopped; 0 own orders left on the venue", (await d.MmctlAsync("logs", "bp")).StandardOutput, StringComparison.Ordinal);
+        // The venue had a place for every order the run placed or had refused, and none for those it withdrew.
+        var final = (await d.WaitForAsync("bp", i => i.State == InstanceState.Stopped, "stopped")).Stats;
+        using var http = new HttpClient();
+        var places = (await http.GetFromJsonAsync<JsonElement>(new Uri(venue.RestUrl + "/_emulator/requests"))).EnumerateArray()
+            .Count(r => r.GetProperty("method").GetString() == "POST" && r.GetProperty("path").GetString() == "/api/v1/order");
+        Assert.True(final.OrdersWithdrawn >= 3, $"{final.OrdersWithdrawn} withdrawn");
+        Assert.Equal((long)(final.OrdersPlaced + final.OrdersRejected), places);
+    }
+
+    [Fact]
     public async Task AStartWhileASweepCancelsAKilledWorkersQuotes_AbortsThatStop_AndAFreshWorkerQuotesOnceTheSweepHasEnded()
     {
         await using var quoting = await QuotingAsync();

@@ -35,7 +35,8 @@ internal sealed class EmulatorProcess : IAsyncDisposable
         }
     }
 
-    public static Task<EmulatorProcess> StartBackpackAsync() => StartAsync("backpack", [], new Dictionary<string, string>(), "/api/v1/time", "/");
+    /// <param name="arguments">More of the emulator's options (e.g. --volatility-pct 0.2).</param>
+    public static Task<EmulatorProcess> StartBackpackAsync(params string[] arguments) => StartAsync("backpack", arguments, new Dictionary<string, string>(), "/api/v1/time", "/");
 
     /// <summary>The Aster emulator with the test keys: the V3 API wallet approved on the command line, the V1 pair in the environment.</summary>
     public static Task<EmulatorProcess> StartAsterAsync() =>
