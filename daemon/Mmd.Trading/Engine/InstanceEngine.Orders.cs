@@ -58,10 +58,12 @@ public sealed partial class InstanceEngine
         var now = _time.GetUtcNow();
         _view.Now = now;
         _view.Trigger = trigger;
-        _view.RebalancePending = _rebalanceOrder is { } r && (!r.IsTerminal || _balancesAt <= r.UpdatedAt);
-        if (_rebalanceOrder is { IsTerminal: true } done && _balancesAt > done.UpdatedAt) _rebalanceOrder = null;
 
         ReleaseHeldTakers(now); // before the view: a taker let go is working, one dropped is for the strategy to decide again
+        // After the release: a held rebalance let go now is pending, or the strategy asked for it again in this turn and
+        // both went (seen live: two IOC sells of 50 SOL, 1 ms apart).
+        _view.RebalancePending = _rebalanceOrder is { } r && (!r.IsTerminal || _balancesAt <= r.UpdatedAt);
+        if (_rebalanceOrder is { IsTerminal: true } done && _balancesAt > done.UpdatedAt) _rebalanceOrder = null;
         SetPositionView();
         if (Decide(now) is not { } decision)
         {
