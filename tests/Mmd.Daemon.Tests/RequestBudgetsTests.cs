@@ -1,4 +1,5 @@
 using GrpcMM.Protos.V1;
+using GrpcMM.Protos.Worker.V1;
 using Mmd.Supervision;
 
 namespace Mmd.Daemon.Tests;
@@ -47,5 +48,36 @@ public class RequestBudgetsTests
         budgets.Claim("p", []); // paper only: not counted anywhere
         Assert.Empty(budgets.SharesOf("p"));
         Assert.Equal(new Dictionary<string, uint> { ["backpack"] = 1 }, budgets.SharesOf("a"));
+    }
+
+    [Fact]
+    public void AQuietInstancesPart_GoesToTheBusyOnes_WhileAStartingOrStoppingOrSilentOneAsksAllItCan()
+    {
+        var budgets = new RequestBudgets();
+        foreach (var name in new[] { "grid", "mm1", "mm2", "mm3" }) budgets.Claim(name, ["backpack"]);
+        var quiet = new Dictionary<string, RequestDemand> { ["backpack"] = new() { AskedPpm = 5_000 } };
+        var busy = new Dictionary<string, RequestDemand> { ["backpack"] = new() { AskedPpm = 240_000, Queued = true } };
+        Assert.Empty(budgets.PartsOf("mm1")); // none has said yet: an even split, unsaid
+
+        var version = budgets.Version;
+        budgets.Report("grid", quiet, running: true);
+        Assert.NotEqual(version, budgets.Version);
+        Assert.Equal(new Dictionary<string, uint> { ["backpack"] = 16 * 3_906 }, budgets.PartsOf("grid")); // 1/16, in 1/256 steps
+        Assert.Equal(new Dictionary<string, uint> { ["backpack"] = 80 * 3_906 }, budgets.PartsOf("mm1")); // 5/16
+        foreach (var mm in new[] { "mm1", "mm2", "mm3" }) budgets.Report(mm, busy, running: true);
+
+        // The same demand again moves nothing; a grid that starts stopping (a cancel per order) asks all it can get.
+        version = budgets.Version;
+        budgets.Report("grid", quiet, running: true);
+        Assert.Equal(version, budgets.Version);
+        budgets.Report("grid", new Dictionary<string, RequestDemand>(), running: false);
+        Assert.Empty(budgets.PartsOf("grid"));
+        Assert.Empty(budgets.PartsOf("mm1"));
+
+        // Its worker gone, the three left split evenly; a new worker of it has said nothing yet.
+        budgets.Release("grid");
+        Assert.Empty(budgets.PartsOf("mm1"));
+        budgets.Claim("grid", ["backpack"]);
+        Assert.Empty(budgets.PartsOf("mm1"));
     }
 }

@@ -386,6 +386,37 @@ public sealed class BackpackEndToEndTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task AQuietGridBesideABusyMarketMaker_LeavesItMostOfTheVenuesLimit_AndTheSplitFollowsThemAsTheyStop()
+    {
+        // Four requests a second for the host and a lively market: the market maker's quotes queue for their turn, the grid
+        // rests. Split evenly each had two; split by demand the grid keeps a quarter of its half and the rest goes to the
+        // market maker.
+        await using var venue = await EmulatorProcess.StartBackpackAsync("--volatility-pct", "0.2");
+        using var secretsDir = new TempDirectory();
+        await using var d = await BackpackDaemon.StartAsync(venue, secretsDir, requestsPerSecond: 4);
+        var spec = d.Dir.Combine("bp.json");
+        await File.WriteAllTextAsync(spec, SpecJson("bp", 1));
+        Assert.Equal(0, (await d.MmctlAsync("start", "-f", spec)).ExitCode);
+        var grid = await d.MmctlAsync("start", "--venue", "backpack", "--symbol", "SOL_USDC", "--strategy", "spot_grid", "grid");
+        Assert.True(grid.ExitCode == 0, grid.ToString());
+
+        static uint Part(Instance i) => i.RequestPartPpm.GetValueOrDefault("backpack");
+        await d.WaitForAsync("grid", i => i.Stats is { OpenBuyOrders: > 0 } && Part(i) is > 0 and < 500_000, "the resting grid's part below half", TimeSpan.FromSeconds(60));
+        var busy = await d.WaitForAsync("bp", i => Part(i) > 500_000, "the market maker's part above half", TimeSpan.FromSeconds(30));
+        Assert.Equal(2u, busy.RequestSharers["backpack"]);
+        Assert.Matches(@"backpack: shared by 2 running instances, this one's part \d+(\.\d)?% \(split by demand\)", (await d.MmctlAsync("status", "bp")).StandardOutput);
+
+        // The grid stopping asks all it can get (a cancel per order): the split is even while it stops, and then the
+        // market maker has the venue to itself.
+        var stop = await d.MmctlAsync("stop", "grid");
+        Assert.True(stop.ExitCode == 0, stop.ToString());
+        Assert.Contains("grid: stopped; 0 own orders left on the venue", (await d.MmctlAsync("logs", "grid")).StandardOutput, StringComparison.Ordinal);
+        await d.WaitForAsync("bp", i => i.RequestSharers.GetValueOrDefault("backpack") == 1 && Part(i) == 0, "the market maker alone on the venue");
+        Assert.Matches(@"request limits +backpack: its own", (await d.MmctlAsync("status", "bp")).StandardOutput);
+        Assert.Equal(0, (await d.MmctlAsync("stop", "bp")).ExitCode);
+    }
+
+    [Fact]
     public async Task MmdRunOfAnInstanceItsDaemonRuns_OrOfOneInItsClientIdTag_IsRefused_BeforeItTouchesTheVenue_AndTheRunningWorkerQuotesOn()
     {
         await using var quoting = await QuotingAsync();

@@ -81,7 +81,7 @@ public class RequestGateTests
 
         var waiting = Queue(gate, 30);
         gate.Share(2);
-        Assert.Equal(2, gate.Sharers);
+        Assert.Equal(0.5, gate.Part);
         // The bucket is empty and stays so: no fresh burst with the change; then 5 a second. Nobody waiting was failed.
         await AssertGrantedAsync(time, waiting, TimeSpan.Zero, 0);
         await AssertGrantedAsync(time, waiting, TimeSpan.FromSeconds(1), 5);
@@ -183,6 +183,36 @@ public class RequestGateTests
         var place = gate.WaitAsync(CancellationToken.None, withdrawal: withdrawal).AsTask();
         Assert.True(withdrawal.TryWithdraw());
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => place.WaitAsync(TimeSpan.FromSeconds(10)));
+    }
+
+    [Fact]
+    public async Task APartSplitByDemand_TakesThatPartOfTheRateAndTheBurst()
+    {
+        var time = new FakeTimeProvider();
+        using var gate = new RequestGate(8, 8, time);
+        gate.SharePart(250_000); // a quarter: 2 a second, a burst of 2
+        Assert.Equal(0.25, gate.Part);
+        var requests = Queue(gate, 9);
+        await AssertGrantedAsync(time, requests, TimeSpan.Zero, 2);
+        await AssertGrantedAsync(time, requests, TimeSpan.FromSeconds(1), 4);
+        gate.SharePart(500_000); // the quiet ones left more: 4 a second
+        await AssertGrantedAsync(time, requests, TimeSpan.FromSeconds(1), 8);
+    }
+
+    [Fact]
+    public async Task TheDemandTaken_IsWhatWasAskedAsAPartOfTheWholeRate_AndHowLongRequestsQueued()
+    {
+        var time = new FakeTimeProvider();
+        using var gate = new RequestGate(10, 10, time);
+        gate.Share(4); // 2.5 a second, a burst of 2
+        var requests = Queue(gate, 5); // 2 at once, 3 queue for 1.2 s
+        await AssertGrantedAsync(time, requests, TimeSpan.FromSeconds(2), 5);
+        var (asked, queued) = gate.TakeDemand();
+        Assert.Equal(5 / (10 * 2.0), asked, 6); // 5 tokens in 2 s of a 10-a-second limit
+        Assert.Equal(0.6, queued, 2);
+
+        time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal((0.0, 0.0), gate.TakeDemand()); // nothing asked since
     }
 
     [Fact]

@@ -149,9 +149,14 @@ public static partial class Printer
             ? Math.Round(v, 8).ToString("0.########", CultureInfo.InvariantCulture)
             : text;
 
-    /// <summary>"backpack: its own; aster: shared by 3 running instances, 1/3 each": each venue's request limits and who shares them.</summary>
+    /// <summary>
+    /// "backpack: its own; aster: shared by 3 running instances, 1/3 each": each venue's request limits and who shares
+    /// them; "…, this one's part 62% (split by demand)" when the daemon gave the busy ones what the quiet ones left.
+    /// </summary>
     private static string RequestSharers(Instance i) => string.Join("; ", i.RequestSharers.OrderBy(v => v.Key, StringComparer.Ordinal).Select(v =>
-        $"{v.Key}: {(v.Value <= 1 ? "its own" : $"shared by {v.Value} running instances, 1/{v.Value} each")}"));
+        $"{v.Key}: {(v.Value <= 1 ? "its own" : i.RequestPartPpm.TryGetValue(v.Key, out var ppm)
+            ? $"shared by {v.Value} running instances, this one's part {ppm / 10_000.0:0.#}% (split by demand)"
+            : $"shared by {v.Value} running instances, 1/{v.Value} each")}"));
 
     /// <summary>Key/value lines of one instance (mmctl status NAME).</summary>
     public static void Detail(Instance i, DateTimeOffset now)

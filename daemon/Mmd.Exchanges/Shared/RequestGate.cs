@@ -29,7 +29,13 @@ public sealed class RequestGate : IDisposable
     // at the burst), so the sums are exact on a fake clock as on the real one.
     private long _credit;
     private long _refilledAt;
-    private int _sharers = 1;
+    // This gate's part of the host's limit, as a fraction: 1/instances, or the daemon's split by demand.
+    private long _partNumerator = 1, _partDenominator = 1;
+    // What was asked of it since the last TakeDemand: tokens, and how long requests queued for their turn.
+    private long _askedTokens;
+    private long _queuedTicks;
+    private long _queuedSince; // when the queue last became non-empty; 0 while it is empty
+    private long _demandSince;
     private long _resumeAtTicks;
     private bool _disposed;
 
@@ -43,19 +49,20 @@ public sealed class RequestGate : IDisposable
         _requestsPerSecond = requestsPerSecond;
         _burst = burst;
         _credit = burst * TokenTicks;
-        _refilledAt = time.GetTimestamp();
+        _refilledAt = _demandSince = time.GetTimestamp();
         _wake = time.CreateTimer(_ => { lock (_lock) Drain(); }, null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
-    /// <summary>How many instances share the venue's rate: this one refills at 1/<see cref="Sharers"/> of it.</summary>
-    public int Sharers
+    /// <summary>This gate's part of the venue's rate and burst (1: all of it).</summary>
+    public double Part
     {
-        get { lock (_lock) return _sharers; }
+        get { lock (_lock) return (double)_partNumerator / _partDenominator; }
     }
 
-    // How long one token takes to accrue at this gate's share of the rate (rounded up: never faster than the share).
-    private long TokenTicks => (TimeSpan.TicksPerSecond * _sharers + _requestsPerSecond - 1) / _requestsPerSecond;
-    private int Limit => Math.Max(1, _burst / _sharers);
+    // How long one token takes to accrue at this gate's part of the rate (rounded up: never faster than the part).
+    private long TokenTicks =>
+        (TimeSpan.TicksPerSecond * _partDenominator + _requestsPerSecond * _partNumerator - 1) / (_requestsPerSecond * _partNumerator);
+    private int Limit => (int)Math.Max(1, _burst * _partNumerator / _partDenominator);
 
     /// <summary>
     /// This gate's part when <paramref name="sharers"/> instances (this one among them) trade on the venue: the rate and
@@ -64,14 +71,46 @@ public sealed class RequestGate : IDisposable
     public void Share(int sharers)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(sharers, 1);
+        SetPart(1, sharers);
+    }
+
+    /// <summary>This gate's part as the daemon split the venue's limit by demand: <paramref name="partsPerMillion"/> of the rate and the burst.</summary>
+    public void SharePart(uint partsPerMillion)
+    {
+        ArgumentOutOfRangeException.ThrowIfZero(partsPerMillion);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(partsPerMillion, 1_000_000u);
+        SetPart(partsPerMillion, 1_000_000);
+    }
+
+    private void SetPart(long numerator, long denominator)
+    {
         lock (_lock)
         {
-            if (_disposed || sharers == _sharers) return;
+            if (_disposed || numerator * _partDenominator == _partNumerator * denominator) return;
             Refill(); // what accrued so far, at the old rate
             var tokens = (double)_credit / TokenTicks;
-            _sharers = sharers;
+            (_partNumerator, _partDenominator) = (numerator, denominator);
             _credit = (long)(Math.Min(tokens, Limit) * TokenTicks);
             Drain();
+        }
+    }
+
+    /// <summary>
+    /// What was asked of this gate since the last call: tokens as a part of the whole venue's rate over that time (0.25: a
+    /// quarter of the host's limit), and the part of that time requests queued for their turn.
+    /// </summary>
+    public (double Asked, double Queued) TakeDemand()
+    {
+        lock (_lock)
+        {
+            var now = _time.GetTimestamp();
+            var window = _time.GetElapsedTime(_demandSince, now);
+            var queued = _queuedTicks + (_queuedSince != 0 ? _time.GetElapsedTime(_queuedSince, now).Ticks : 0);
+            var asked = _askedTokens;
+            (_askedTokens, _queuedTicks, _demandSince) = (0, 0, now);
+            if (_queuedSince != 0) _queuedSince = now;
+            if (window <= TimeSpan.Zero) return (0, 0);
+            return (asked / (_requestsPerSecond * window.TotalSeconds), Math.Min(1, (double)queued / window.Ticks));
         }
     }
 
@@ -95,6 +134,7 @@ public sealed class RequestGate : IDisposable
             Refill();
             // A weight above a shared burst could never be granted: it takes the whole bucket instead.
             var tokens = Math.Min(Math.Max(1, cost), Limit);
+            _askedTokens += Math.Max(1, cost);
             if (_urgent.Count == 0 && (urgent || _waiting.Count == 0) && _credit >= tokens * TokenTicks)
             {
                 if (withdrawal?.TryLeave() == false) throw new OperationCanceledException(withdrawal.Token);
@@ -194,9 +234,12 @@ public sealed class RequestGate : IDisposable
     {
         if (Head()?.Peek() is not { } head)
         {
+            if (_queuedSince != 0) _queuedTicks += _time.GetElapsedTime(_queuedSince).Ticks;
+            _queuedSince = 0;
             _wake.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
             return;
         }
+        if (_queuedSince == 0) _queuedSince = _time.GetTimestamp();
         var missing = Math.Max(1, Math.Min(head.Tokens, Limit) * TokenTicks - _credit);
         _wake.Change(TimeSpan.FromTicks(missing), Timeout.InfiniteTimeSpan);
     }

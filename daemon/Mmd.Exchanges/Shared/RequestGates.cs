@@ -12,6 +12,31 @@ public sealed class RequestGates(params RequestGate[] gates)
         foreach (var gate in gates) gate.Share(instances);
     }
 
+    /// <summary>This process's part of every limit as the daemon split the venue's by demand (parts per million).</summary>
+    public void SharePart(uint partsPerMillion)
+    {
+        foreach (var gate in gates) gate.SharePart(partsPerMillion);
+    }
+
+    /// <summary>
+    /// What this process asked of the venue since the last call: the busiest limit's tokens as a part of the host's rate,
+    /// and whether requests queued for their turn a fifth of the time or more at any of them (its part binds).
+    /// </summary>
+    public (double Asked, bool Queued) TakeDemand()
+    {
+        var (asked, queued) = (0.0, false);
+        foreach (var gate in gates)
+        {
+            var demand = gate.TakeDemand();
+            asked = Math.Max(asked, demand.Asked);
+            queued |= demand.Queued >= QueuedEnough;
+        }
+        return (asked, queued);
+    }
+
+    /// <summary>The part of an interval requests must have queued for a process to count as held back by its part.</summary>
+    public const double QueuedEnough = 0.2;
+
     /// <summary>Another instance on the venue was asked to wait: every limit here waits as long.</summary>
     public void Hold(TimeSpan wait)
     {

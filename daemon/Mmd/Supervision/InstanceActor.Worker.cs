@@ -33,6 +33,7 @@ public sealed partial class InstanceActor
     private string _sweepCause = "";
     // The venues' request shares the worker was last told (at launch, then over its link), and the budgets' version then.
     private Dictionary<string, uint> _sharesSent = [];
+    private Dictionary<string, uint> _partsSent = [];
     private long _sharesVersion = -1;
 
     /// <summary>A live worker of a previous daemon, found by pid and start time: watch it and wait for it to attach.</summary>
@@ -150,7 +151,7 @@ public sealed partial class InstanceActor
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             _ctx.Budgets.Release(Name);
-            _sharesSent = [];
+            (_sharesSent, _partsSent) = ([], []);
             _lastLaunchError = ex.Message;
             return null;
         }
@@ -167,7 +168,7 @@ public sealed partial class InstanceActor
             // opened its journal or its venue, and the start backs off as a failed start does.
             await KillUnrecordedAsync(process, cancellationToken);
             _ctx.Budgets.Release(Name);
-            _sharesSent = [];
+            (_sharesSent, _partsSent) = ([], []);
             _lastLaunchError = $"cannot record the worker in the daemon's database: {ex.GetBaseException().Message}";
             return null;
         }
@@ -269,15 +270,21 @@ public sealed partial class InstanceActor
         return true;
     }
 
-    /// <summary>Tells the worker its part of each venue's request limits when another instance started or ended there.</summary>
+    /// <summary>
+    /// Tells the worker its part of each venue's request limits when another instance started or ended there, or the
+    /// split by demand moved.
+    /// </summary>
     private void SendShares(WorkerConnection connection, bool always)
     {
         _sharesVersion = _ctx.Budgets.Version;
         var shares = _ctx.Budgets.SharesOf(Name);
-        if (!always && shares.Count == _sharesSent.Count && shares.All(s => _sharesSent.GetValueOrDefault(s.Key) == s.Value)) return;
-        _sharesSent = shares;
-        if (shares.Count > 0 || always) connection.Send(new DaemonCommand { RequestShares = new RequestShares { Instances = { shares } } });
+        var parts = _ctx.Budgets.PartsOf(Name);
+        if (!always && Same(shares, _sharesSent) && Same(parts, _partsSent)) return;
+        (_sharesSent, _partsSent) = (shares, parts);
+        if (shares.Count > 0 || always) connection.Send(new DaemonCommand { RequestShares = new RequestShares { Instances = { shares }, PartPpm = { parts } } });
     }
+
+    private static bool Same(Dictionary<string, uint> a, Dictionary<string, uint> b) => a.Count == b.Count && a.All(e => b.GetValueOrDefault(e.Key) == e.Value);
 
     private async Task OnHealthAsync(Health health, CancellationToken cancellationToken)
     {
@@ -285,6 +292,7 @@ public sealed partial class InstanceActor
         _lastHealthAt = now;
         _lastMissCounted = null;
         _phase = health.Phase;
+        _ctx.Budgets.Report(Name, health.RequestDemand, running: health.Phase == WorkerPhase.Running);
         if (_desired == DesiredState.Running)
             _state = health.Phase switch
             {
@@ -413,7 +421,7 @@ public sealed partial class InstanceActor
         _connection = null;
         _worker = null;
         _ctx.Budgets.Release(Name);
-        _sharesSent = [];
+        (_sharesSent, _partsSent) = ([], []);
         worker.Dispose();
         _lastExitReason = reason;
         _lastExitCode = exitCode ?? -1;

@@ -354,6 +354,7 @@ public sealed partial class InstanceActor
             RestartPending = _worker is not null && _restartPending,
         };
         if (_worker is not null) snapshot.RequestSharers.Add(_sharesSent);
+        if (_worker is not null) snapshot.RequestPartPpm.Add(_partsSent);
         if (_worker is not null) snapshot.StartedAt = Timestamp.FromDateTimeOffset(_worker.StartedAt);
         if (_nextRetryAt is { } retry && _state == InstanceState.Backoff) snapshot.NextRetryAt = Timestamp.FromDateTimeOffset(retry);
         if (_lastExitAt is { } exitAt) snapshot.LastExitAt = Timestamp.FromDateTimeOffset(exitAt);

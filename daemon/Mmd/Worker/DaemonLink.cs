@@ -14,7 +14,7 @@ namespace Mmd.Worker;
 /// the worker keeps trading and dials again every second, so a restarted daemon re-adopts it.
 /// </summary>
 /// <param name="spec">The spec the worker started with; the operator's live changes are applied to it as they succeed.</param>
-/// <param name="shares">Told the daemon's request shares as they change.</param>
+/// <param name="shares">Told the daemon's request shares as they change; what the run asked of each venue goes with each health report.</param>
 public sealed partial class DaemonLink(string instance, GrpcMM.Protos.V1.InstanceSpec spec, string socketPath, TimeSpan healthInterval, StopRequest stop,
     TimeProvider time, ILogger logger, VenueShares? shares = null) : IAsyncDisposable
 {
@@ -157,7 +157,9 @@ public sealed partial class DaemonLink(string instance, GrpcMM.Protos.V1.Instanc
                 if (now >= nextHealth)
                 {
                     nextHealth = now + healthInterval;
-                    await call.RequestStream.WriteAsync(new WorkerMessage { Health = Health(engine) }, cancellationToken);
+                    var health = Health(engine);
+                    if (shares is not null) health.RequestDemand.Add(shares.TakeDemand());
+                    await call.RequestStream.WriteAsync(new WorkerMessage { Health = health }, cancellationToken);
                 }
                 if (engine?.LatestStats is { } stats && !ReferenceEquals(stats, lastStats))
                 {
@@ -221,7 +223,7 @@ public sealed partial class DaemonLink(string instance, GrpcMM.Protos.V1.Instanc
             }
             else if (command.KindCase == DaemonCommand.KindOneofCase.RequestShares)
             {
-                shares?.Apply(command.RequestShares.Instances);
+                shares?.Apply(command.RequestShares.Instances, command.RequestShares.PartPpm);
             }
             else if (command.KindCase == DaemonCommand.KindOneofCase.HoldRequests)
             {

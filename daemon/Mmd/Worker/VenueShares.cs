@@ -6,15 +6,28 @@ namespace Mmd.Worker;
 
 /// <summary>
 /// The worker's end of the daemon's request budgets (see Supervision.RequestBudgets): how many running instances share
-/// each venue's request limits, from the launch and then from the daemon, handed to the run's connectors as they come.
+/// each venue's request limits and this worker's part of each, from the launch and then from the daemon, handed to the
+/// run's connectors as they come; and what the run asked of each venue, for the daemon to split the limits by.
 /// </summary>
 public sealed class VenueShares
 {
     private readonly Lock _lock = new();
     private readonly List<(string Venue, ISharedRequestBudget Connector)> _connectors = [];
     private Dictionary<string, uint> _instances;
+    private Dictionary<string, uint> _parts;
+    private readonly TimeProvider _time;
+    private long _demandTakenAt;
 
-    public VenueShares(IReadOnlyDictionary<string, uint> instances) => _instances = new(instances, StringComparer.Ordinal);
+    public VenueShares(IReadOnlyDictionary<string, uint> instances, IReadOnlyDictionary<string, uint>? partsPerMillion = null, TimeProvider? time = null)
+    {
+        _instances = new(instances, StringComparer.Ordinal);
+        _parts = new(partsPerMillion ?? new Dictionary<string, uint>(), StringComparer.Ordinal);
+        _time = time ?? TimeProvider.System;
+        _demandTakenAt = _time.GetTimestamp();
+    }
+
+    /// <summary>Reports closer together than this say too little of a demand: the daemon keeps the last one.</summary>
+    private static readonly TimeSpan DemandWindow = TimeSpan.FromMilliseconds(500);
 
     /// <summary>A connector's venue asked it to wait: the venue, and for how long (the daemon tells the others).</summary>
     public event Action<string, TimeSpan>? VenuePaused;
@@ -38,8 +51,12 @@ public sealed class VenueShares
     public static string Describe(uint instances) => instances <= 1 ? "its own" : $"shared by {instances} running instances, 1/{instances} each";
 
     /// <summary>From the launch's MMD_WORKER_REQUEST_SHARES; alone on every venue when it is unset (a worker run by hand).</summary>
-    public static VenueShares FromEnvironment(string? encoded) =>
-        new(string.IsNullOrEmpty(encoded) ? new Dictionary<string, uint>() : RequestShares.Parser.ParseFrom(Convert.FromBase64String(encoded)).Instances);
+    public static VenueShares FromEnvironment(string? encoded)
+    {
+        if (string.IsNullOrEmpty(encoded)) return new(new Dictionary<string, uint>());
+        var shares = RequestShares.Parser.ParseFrom(Convert.FromBase64String(encoded));
+        return new(shares.Instances, shares.PartPpm);
+    }
 
     /// <summary>How many instances share <paramref name="venue"/>; 1: this one alone.</summary>
     public uint Of(string venue)
@@ -57,24 +74,53 @@ public sealed class VenueShares
             var venue = connector.Venue;
             shared.RequestGates.VenuePaused += wait => VenuePaused?.Invoke(venue, wait);
             var instances = Math.Max(1u, _instances.GetValueOrDefault(connector.Venue));
-            shared.RequestGates.Share((int)instances);
+            Take(connector.Venue, shared);
             Taken?.Invoke(connector.Venue, instances);
         }
     }
 
-    /// <summary>The daemon's new counts (every venue of the worker's, each at least 1).</summary>
-    public void Apply(IReadOnlyDictionary<string, uint> instances)
+    // Under the lock: the connector takes its venue's part, the daemon's split by demand or an even one.
+    private void Take(string venue, ISharedRequestBudget connector)
+    {
+        if (_parts.TryGetValue(venue, out var part) && part > 0) connector.RequestGates.SharePart(Math.Min(part, 1_000_000u));
+        else connector.RequestGates.Share((int)Math.Max(1u, _instances.GetValueOrDefault(venue)));
+    }
+
+    /// <summary>The daemon's new counts (every venue of the worker's, each at least 1), and the parts it split by demand.</summary>
+    public void Apply(IReadOnlyDictionary<string, uint> instances, IReadOnlyDictionary<string, uint>? partsPerMillion = null)
     {
         lock (_lock)
         {
             var before = _instances;
             _instances = new(instances, StringComparer.Ordinal);
+            _parts = new(partsPerMillion ?? new Dictionary<string, uint>(), StringComparer.Ordinal);
             foreach (var (venue, connector) in _connectors)
             {
+                Take(venue, connector);
+                // Logged as the count changes; a part moved with demand shows in the status, not in every log line.
                 var now = Math.Max(1u, _instances.GetValueOrDefault(venue));
-                connector.RequestGates.Share((int)now);
                 if (now != Math.Max(1u, before.GetValueOrDefault(venue))) Taken?.Invoke(venue, now);
             }
+        }
+    }
+
+    /// <summary>
+    /// What the run asked of each venue since the last report, for the daemon's split; empty when the last report was
+    /// too recent to say (under half a second: the daemon keeps that one).
+    /// </summary>
+    public Dictionary<string, RequestDemand> TakeDemand()
+    {
+        lock (_lock)
+        {
+            var demand = new Dictionary<string, RequestDemand>(StringComparer.Ordinal);
+            if (_time.GetElapsedTime(_demandTakenAt) < DemandWindow) return demand;
+            _demandTakenAt = _time.GetTimestamp();
+            foreach (var (venue, connector) in _connectors)
+            {
+                var (asked, queued) = connector.RequestGates.TakeDemand();
+                demand[venue] = new RequestDemand { AskedPpm = (uint)Math.Min(uint.MaxValue, Math.Round(asked * 1_000_000)), Queued = queued };
+            }
+            return demand;
         }
     }
 }
