@@ -129,16 +129,23 @@ public class InstanceMetricsTests
         var bot = Running("bot");
         bot.RequestSharers.Add("backpack", 2);
         bot.RequestSharers.Add("aster", 1);
+        bot.RequestSharers.Add("lighter", 3);
+        bot.RequestPartPpm.Add("backpack", 687_500); // split by demand; lighter's evenly
         metrics.Update([bot], Now);
         var text = await ScrapeAsync(registry);
         Assert.Contains("mmd_instance_request_sharers{name=\"bot\",venue=\"backpack\"} 2\n", text, StringComparison.Ordinal);
         Assert.Contains("mmd_instance_request_sharers{name=\"bot\",venue=\"aster\"} 1\n", text, StringComparison.Ordinal);
+        Assert.Contains("mmd_instance_request_part{name=\"bot\",venue=\"backpack\"} 0.6875\n", text, StringComparison.Ordinal);
+        Assert.Contains("mmd_instance_request_part{name=\"bot\",venue=\"aster\"} 1\n", text, StringComparison.Ordinal);
+        Assert.Contains("mmd_instance_request_part{name=\"bot\",venue=\"lighter\"} 0.3333333333333333\n", text, StringComparison.Ordinal);
 
         var stopped = Running("bot");
         stopped.RequestSharers.Add("backpack", 1);
         metrics.Update([stopped], Now);
         text = await ScrapeAsync(registry);
         Assert.Contains("mmd_instance_request_sharers{name=\"bot\",venue=\"backpack\"} 1\n", text, StringComparison.Ordinal);
+        Assert.Contains("mmd_instance_request_part{name=\"bot\",venue=\"backpack\"} 1\n", text, StringComparison.Ordinal);
         Assert.DoesNotContain("venue=\"aster\"", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("venue=\"lighter\"", text, StringComparison.Ordinal);
     }
 }

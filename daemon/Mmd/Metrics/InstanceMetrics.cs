@@ -14,7 +14,7 @@ public sealed class InstanceMetrics
 {
     private static readonly string[] States = Enum.GetValues<InstanceState>().Where(s => s != InstanceState.Unspecified).Select(StateName).ToArray();
     private readonly Gauge _info, _state, _desiredRunning, _restarts, _consecutiveFailures, _crashLoop, _healthy, _uptime, _rss, _statsAge,
-        _mid, _position, _openOrders, _fills, _quoteVolume, _pnl, _ordersPlaced, _ordersRejected, _killSwitch, _dailyLossHalt, _restartPending, _requestSharers, _paused, _latency, _latencySamples, _deadManArmed, _deadManFailures, _deadManDeadline, _instances;
+        _mid, _position, _openOrders, _fills, _quoteVolume, _pnl, _ordersPlaced, _ordersRejected, _ordersWithdrawn, _killSwitch, _dailyLossHalt, _restartPending, _requestSharers, _requestPart, _paused, _latency, _latencySamples, _deadManArmed, _deadManFailures, _deadManDeadline, _instances;
     private readonly List<Gauge> _byName;
 
     public InstanceMetrics(CollectorRegistry registry)
@@ -40,11 +40,15 @@ public sealed class InstanceMetrics
         _pnl = G("instance_pnl", "Profit and loss in the quote asset: by kind (realized, unrealized, fees, funding, net) over the session or all time, and net today (since 00:00 UTC).", "name", "span", "kind");
         _ordersPlaced = G("instance_orders_placed", "Orders placed by the current worker.", "name");
         _ordersRejected = G("instance_orders_rejected", "Orders the venue refused, for the current worker.", "name");
+        _ordersWithdrawn = G("instance_orders_withdrawn",
+            "Quotes the current worker took back before they were sent: they waited for the venue's request limit and the quote moved on.", "name");
         _killSwitch = G("instance_kill_switch", "1 when the risk kill switch has tripped.", "name");
         _dailyLossHalt = G("instance_daily_loss_halt", "1 while quoting halts until 00:00 UTC: risk.max_daily_loss was reached.", "name");
         _restartPending = G("instance_restart_pending", "1 while the running worker trades with an earlier spec than the instance's (updated, not restarted).", "name");
         _requestSharers = G("instance_request_sharers",
             "Running instances sharing a live venue's request limits, this one among them (each takes 1/N of them); no series without a worker.", "name", "venue");
+        _requestPart = G("instance_request_part",
+            "This instance's part of a live venue's request limits (0-1): 1/N, or as the daemon split them by demand; no series without a worker.", "name", "venue");
         _paused = G("instance_quoting_paused", "1 while quoting is paused by the operator.", "name");
         // The worker's own percentiles of the last minute (it sends no observations): a summary's shape, as gauges.
         _latency = G("instance_latency_seconds",
@@ -56,7 +60,8 @@ public sealed class InstanceMetrics
         _deadManDeadline = G("instance_dead_man_switch_deadline_timestamp_seconds",
             "When the venue cancels the worker's orders unless the dead-man's switch is pushed back first (unix seconds).", "name");
         _byName = [_info, _state, _desiredRunning, _restarts, _consecutiveFailures, _crashLoop, _healthy, _uptime, _rss, _statsAge, _mid, _position,
-            _openOrders, _fills, _quoteVolume, _pnl, _ordersPlaced, _ordersRejected, _killSwitch, _dailyLossHalt, _restartPending, _requestSharers, _paused,
+            _openOrders, _fills, _quoteVolume, _pnl, _ordersPlaced, _ordersRejected, _ordersWithdrawn, _killSwitch, _dailyLossHalt, _restartPending, _requestSharers,
+            _requestPart, _paused,
             _latency, _latencySamples, _deadManArmed, _deadManFailures, _deadManDeadline];
     }
 
@@ -92,6 +97,10 @@ public sealed class InstanceMetrics
         foreach (var labels in _requestSharers.GetAllLabelValues().Where(l => l[0] == name && !i.RequestSharers.ContainsKey(l[1])).ToList())
             _requestSharers.RemoveLabelled(labels);
         foreach (var (venue, instances) in i.RequestSharers) _requestSharers.WithLabels(name, venue).Set(instances);
+        foreach (var labels in _requestPart.GetAllLabelValues().Where(l => l[0] == name && !i.RequestSharers.ContainsKey(l[1])).ToList())
+            _requestPart.RemoveLabelled(labels);
+        foreach (var (venue, instances) in i.RequestSharers)
+            _requestPart.WithLabels(name, venue).Set(i.RequestPartPpm.TryGetValue(venue, out var ppm) ? ppm / 1_000_000.0 : 1.0 / Math.Max(1u, instances));
         if (s is null) return; // no worker has reported yet: no trading figures to give
         _statsAge.WithLabels(name).Set(s.Time is { } at ? Math.Max(0, (now - at.ToDateTimeOffset()).TotalSeconds) : 0);
         _mid.WithLabels(name).Set(Number(s.Mid));
@@ -100,6 +109,7 @@ public sealed class InstanceMetrics
         _openOrders.WithLabels(name, "sell").Set(s.OpenSellOrders);
         _ordersPlaced.WithLabels(name).Set(s.OrdersPlaced);
         _ordersRejected.WithLabels(name).Set(s.OrdersRejected);
+        _ordersWithdrawn.WithLabels(name).Set(s.OrdersWithdrawn);
         _killSwitch.WithLabels(name).Set(s.KillSwitchTripped ? 1 : 0);
         _dailyLossHalt.WithLabels(name).Set(s.DailyLossHalt.Length > 0 ? 1 : 0);
         // Net PnL since 00:00 UTC, every market of the instance (the daily loss limit's figure); none before it is known.
