@@ -1388,6 +1388,35 @@ public class InstanceEngineTests
         Assert.Equal(1, mostAtOnce);
     }
 
+    [Fact]
+    public async Task ARebalanceTheVenueRefuses_WaitsLongerEachTime_InsteadOfGoingAgainAtEveryBalancesRead()
+    {
+        // Four instances on one Backpack account: the spot market maker's rebalance, sized from balances the others hold
+        // part of, was refused for insufficient funds 44 times in 2 minutes.
+        var config = new SpotMarketMakerConfig { SpreadPct = 0.2m, OrderQuantity = 0.5m, Levels = 1, RebalanceEnabled = true, BaseTargetPct = 30m, RebalanceThresholdPct = 15m };
+        var refused = new System.Collections.Concurrent.ConcurrentQueue<DateTimeOffset>();
+        EngineHarness? harness = null;
+        await using var h = harness = new EngineHarness(config: config, wrap: c => new ScriptedConnector(c)
+        {
+            OnPlace = (request, place) =>
+            {
+                if (request.TimeInForce != TimeInForce.Ioc) return place(request);
+                refused.Enqueue(harness!.Time.GetUtcNow());
+                return Task.FromResult(PlaceOrderResult.Rejected(RejectCode.InsufficientFunds, "Insufficient funds"));
+            },
+        });
+        _ = h.Start();
+        await h.QuotingAsync(perSide: 1);
+        var start = h.Time.GetUtcNow();
+        await h.WaitAsync(() => h.Time.GetUtcNow() - start > TimeSpan.FromSeconds(20), "20 s of fake time", TimeSpan.FromMilliseconds(50));
+
+        // 1, 2, 4, 8 s apart: five in 20 s at most (one a balances read without the wait).
+        var times = refused.ToList();
+        Assert.InRange(times.Count, 2, 5);
+        for (var i = 1; i < times.Count; i++)
+            Assert.True(times[i] - times[i - 1] >= TimeSpan.FromSeconds(1 << (i - 1)), $"refusal {i} came {(times[i] - times[i - 1]).TotalSeconds} s after the last");
+    }
+
     /// <summary>A quiet paper venue on its own clock, made before the harness so a test can leave a killed run's orders on it.</summary>
     [Fact]
     public async Task Restart_StartsFromTheFiguresCheckpoint_ReadsOnlyTheFillsAfterIt_AndHasTheFiguresOfEveryFill()

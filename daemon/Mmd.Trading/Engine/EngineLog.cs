@@ -124,6 +124,9 @@ internal static partial class EngineLog
     [LoggerMessage(1052, LogLevel.Warning, "{Instance}: the venue refused a {Side} reduction; no new {Side} reduction for {Seconds:0} s")]
     public static partial void ReductionsHeld(ILogger logger, string instance, string side, double seconds);
 
+    [LoggerMessage(1054, LogLevel.Warning, "{Instance}: the venue refused the rebalance; no new rebalance for {Seconds:0} s")]
+    public static partial void RebalancesHeld(ILogger logger, string instance, double seconds);
+
     [LoggerMessage(1053, LogLevel.Information, "{Instance}: {Purpose} {Side} {Quantity} waits for our own orders in its way to leave the book (no trade with ourselves){More}")]
     public static partial void TakerHeld(ILogger logger, string instance, string purpose, string side, decimal quantity, string more);
 }

@@ -471,6 +471,7 @@ public sealed partial class InstanceEngine : IDisposable
                 _placed++;
                 if (order.Purpose == OrderPurpose.Quote && !leg.IsHedge) QuoteRefusals(order.Side).Accepted();
                 if (order.Purpose == OrderPurpose.Reduce) ReductionRefusals(order.Side).Accepted();
+                if (order.Purpose == OrderPurpose.Rebalance) _rebalanceRefusals.Accepted();
                 return null;
             case CommandOutcome.Unknown:
                 EngineLog.Unknown(_logger, _options.InstanceName, order.ClientOrderId, result.Message);
@@ -495,6 +496,8 @@ public sealed partial class InstanceEngine : IDisposable
         // A reduction or close refused as reduce-only has its strategy's rule (ReduceOnlyRefusal); any other refusal waits.
         if (order.Purpose == OrderPurpose.Reduce && result.Code is not (RejectCode.ReduceOnlyWouldIncrease or RejectCode.DuplicateClientOrderId))
             EngineLog.ReductionsHeld(_logger, _options.InstanceName, order.Side.ToString().ToLowerInvariant(), ReductionRefusals(order.Side).Refused(now).TotalSeconds);
+        if (order.Purpose == OrderPurpose.Rebalance && result.Code != RejectCode.DuplicateClientOrderId)
+            EngineLog.RebalancesHeld(_logger, _options.InstanceName, _rebalanceRefusals.Refused(now).TotalSeconds);
         // The seed's post-only retry: once, one tick further from the touch. A rejection means our book is
         // behind the market: apart from that one retry, the side waits until the market's opposite touch has moved,
         // instead of storming the venue with orders that bounce (the seed's post-only storm, §9.1).
