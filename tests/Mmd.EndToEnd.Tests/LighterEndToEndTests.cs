@@ -57,6 +57,19 @@ public sealed class LighterEndToEndTests(ITestOutputHelper output)
         // the stats count them as on their way).
         await Until.TrueAsync(async () => await NextNonceAsync(venue, ownKey) >= 4 && await NextNonceAsync(venue, LighterTestKeys.ApiKeyIndex) >= 4,
             $"keys {LighterTestKeys.ApiKeyIndex} and {ownKey} each signed their instance's orders");
+
+        // The daemon's key changed to lb's in the secrets file, then the daemon restarted: la's next worker would sign with
+        // lb's key. The daemon re-adopts both as they run and says so.
+        d.Process!.Terminate();
+        await d.Process.WaitForExitAsync();
+        var secrets = secretsDir.Combine("secrets.env");
+        await File.WriteAllTextAsync(secrets, (await File.ReadAllTextAsync(secrets))
+            .Replace($"{LighterCredentials.ApiKeyVariable}={LighterTestKeys.ApiKeyIndex}\n", $"{LighterCredentials.ApiKeyVariable}={ownKey}\n", StringComparison.Ordinal));
+        await d.StartProcessAsync();
+        await Until.TrueAsync(() => d.Process!.Output.Contains($"instance 'lb' would sign its Lighter orders with API key {ownKey}, as instance 'la' does", StringComparison.Ordinal)
+            && d.Process.Output.Contains("Both were started before this daemon, and it runs them as they are", StringComparison.Ordinal), "the daemon warned of the shared key");
+        foreach (var name in new[] { "la", "lb" })
+            await d.WaitForAsync(name, i => i.State == InstanceState.Running, "re-adopted");
         foreach (var name in new[] { "la", "lb" })
         {
             var stop = await d.MmctlAsync("stop", name);

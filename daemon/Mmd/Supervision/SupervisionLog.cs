@@ -25,6 +25,9 @@ internal static partial class SupervisionLog
     [LoggerMessage(Level = LogLevel.Information, Message = "{Instance}: re-adopting live worker pid {Pid} started {StartedAt:u}")]
     public static partial void Adopting(ILogger logger, string instance, int pid, DateTimeOffset startedAt);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Clash}. Both were started before this daemon, and it runs them as they are: stop one, give it its key, start it again")]
+    public static partial void LighterKeyShared(ILogger logger, string clash);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Instance}: worker pid {Pid} recorded but not running any more")]
     public static partial void WorkerVanished(ILogger logger, string instance, int pid);
 

@@ -93,6 +93,7 @@ public sealed class Supervisor : IAsyncDisposable
             }
             Run(actor);
         }
+        WarnOfSharedLighterKeys();
         _ticker = _ctx.Time.CreateTimer(_ => TickAll(), null, TimeSpan.FromMilliseconds(250), TimeSpan.FromMilliseconds(250));
         _sequenceSaver = _ctx.Time.CreateTimer(_ => _ = SaveSequencesAsync(), null, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(2));
         _historyPruner = _ctx.Time.CreateTimer(_ => _ = PruneHistoryAsync(), null, TimeSpan.FromSeconds(10), TimeSpan.FromHours(1));
@@ -286,6 +287,22 @@ public sealed class Supervisor : IAsyncDisposable
             if (LighterKeys.Clash(name, spec, daemonKey, started.Select(a => (a.Name, a.Spec))) is { } clash) throw new InstancePreconditionException(clash);
             if (claim) _starting.Add(name);
         }
+    }
+
+    /// <summary>
+    /// Instances restored wanting to run that sign with one Lighter key (started by an older daemon, or the daemon's key
+    /// changed in the secrets file since): the daemon refuses only new starts, so it says so of these, each clash once.
+    /// </summary>
+    private void WarnOfSharedLighterKeys()
+    {
+        int? daemonKey;
+        try { daemonKey = Exchanges.Lighter.LighterCredentials.ApiKeyIndexIn(SecretsFile.WithEnvironment(_config.SecretsFile)); }
+        catch (ConfigException) { return; } // the workers say what is wrong with the secrets file
+        List<InstanceActor> wanted;
+        lock (_gate) wanted = _actors.Values.Select(a => a.Actor).Where(a => a.Snapshot.DesiredState == DesiredState.Running).OrderBy(a => a.Name, StringComparer.Ordinal).ToList();
+        for (var i = 1; i < wanted.Count; i++)
+            if (LighterKeys.Clash(wanted[i].Name, wanted[i].Spec, daemonKey, wanted.Take(i).Select(a => (a.Name, a.Spec)), "instance") is { } clash)
+                SupervisionLog.LighterKeyShared(_ctx.Logger, clash);
     }
 
     /// <summary>An operator's start: refused where it would share a Lighter key with a started instance; a running instance's start is a no-op.</summary>
