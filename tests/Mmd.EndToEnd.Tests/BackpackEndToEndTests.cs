@@ -201,12 +201,8 @@ public sealed class BackpackEndToEndTests(ITestOutputHelper output)
     {
         // The host's limit at one request a second and a lively market: the quotes' places queue behind each other, and
         // the quote moves on before many of them would leave. Those are taken back, never sent (nor cancelled).
-        await using var venue = await EmulatorProcess.StartBackpackAsync("--volatility-pct", "0.2");
-        using var secretsDir = new TempDirectory();
-        await using var d = await BackpackDaemon.StartAsync(venue, secretsDir, requestsPerSecond: 1);
-        var spec = d.Dir.Combine("bp.json");
-        await File.WriteAllTextAsync(spec, SpecJson("bp"));
-        Assert.Equal(0, (await d.MmctlAsync("start", "-f", spec)).ExitCode);
+        await using var limited = await LimitedAsync(requestsPerSecond: 1);
+        var (venue, d) = (limited.Venue, limited.Daemon);
 
         await d.WaitForAsync("bp", i => i.State == InstanceState.Running && i.Stats is { OrdersWithdrawn: >= 3 }, "quotes withdrawn", TimeSpan.FromSeconds(90));
         Assert.Matches(@"withdrawn unsent [1-9]", (await d.MmctlAsync("status", "bp")).StandardOutput);
@@ -391,12 +387,8 @@ public sealed class BackpackEndToEndTests(ITestOutputHelper output)
         // Four requests a second for the host and a lively market: the market maker's quotes queue for their turn, the grid
         // rests. Split evenly each had two; split by demand the grid keeps a quarter of its half and the rest goes to the
         // market maker.
-        await using var venue = await EmulatorProcess.StartBackpackAsync("--volatility-pct", "0.2");
-        using var secretsDir = new TempDirectory();
-        await using var d = await BackpackDaemon.StartAsync(venue, secretsDir, requestsPerSecond: 4);
-        var spec = d.Dir.Combine("bp.json");
-        await File.WriteAllTextAsync(spec, SpecJson("bp", 1));
-        Assert.Equal(0, (await d.MmctlAsync("start", "-f", spec)).ExitCode);
+        await using var limited = await LimitedAsync(requestsPerSecond: 4);
+        var d = limited.Daemon;
         var grid = await d.MmctlAsync("start", "--venue", "backpack", "--symbol", "SOL_USDC", "--strategy", "spot_grid", "grid");
         Assert.True(grid.ExitCode == 0, grid.ToString());
 
@@ -557,6 +549,41 @@ public sealed class BackpackEndToEndTests(ITestOutputHelper output)
         Assert.Equal(2, await mmd.WaitForExitAsync(Mmd.TestKit.TaskExtensions.Timeout));
         Assert.Contains("chmod 600", mmd.Output, StringComparison.Ordinal);
         Assert.DoesNotContain(Secret, mmd.Output, StringComparison.Ordinal);
+    }
+
+    /// <summary>The emulator with a lively market (quotes move often), a daemon held to a few requests a second on it, and "bp" started.</summary>
+    private sealed record Limited(EmulatorProcess Venue, TempDirectory SecretsDir, DaemonUnderTest Daemon) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await Daemon.DisposeAsync();
+            SecretsDir.Dispose();
+            await Venue.DisposeAsync();
+        }
+    }
+
+    private static async Task<Limited> LimitedAsync(int requestsPerSecond)
+    {
+        var venue = await EmulatorProcess.StartBackpackAsync("--volatility-pct", "0.2");
+        var secretsDir = new TempDirectory();
+        DaemonUnderTest? d = null;
+        try
+        {
+            d = await BackpackDaemon.StartAsync(venue, secretsDir, requestsPerSecond: requestsPerSecond);
+            var spec = d.Dir.Combine("bp.json");
+            await File.WriteAllTextAsync(spec, SpecJson("bp", 1));
+            var start = await d.MmctlAsync("start", "-f", spec);
+            Assert.True(start.ExitCode == 0, start.ToString());
+            return new Limited(venue, secretsDir, d);
+        }
+        catch
+        {
+            // No process may outlive a failed set-up.
+            if (d is not null) await d.DisposeAsync();
+            secretsDir.Dispose();
+            await venue.DisposeAsync();
+            throw;
+        }
     }
 
     private static Task<DaemonUnderTest> StartDaemonAsync(EmulatorProcess venue, TempDirectory secretsDir, bool quickRestarts = false) =>
