@@ -155,7 +155,7 @@ public static partial class Printer
     /// </summary>
     private static string RequestSharers(Instance i) => string.Join("; ", i.RequestSharers.OrderBy(v => v.Key, StringComparer.Ordinal).Select(v =>
         $"{v.Key}: {(v.Value <= 1 ? "its own" : i.RequestPartPpm.TryGetValue(v.Key, out var ppm)
-            ? $"shared by {v.Value} running instances, this one's part {ppm / 10_000.0:0.#}% (split by demand)"
+            ? $"shared by {v.Value} running instances, this one's part {(ppm / 10_000.0).ToString("0.#", CultureInfo.InvariantCulture)}% (split by demand)"
             : $"shared by {v.Value} running instances, 1/{v.Value} each")}"));
 
     /// <summary>Key/value lines of one instance (mmctl status NAME).</summary>
