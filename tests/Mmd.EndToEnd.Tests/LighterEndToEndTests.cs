@@ -66,7 +66,8 @@ public sealed class LighterEndToEndTests(ITestOutputHelper output)
         await File.WriteAllTextAsync(secrets, (await File.ReadAllTextAsync(secrets))
             .Replace($"{LighterCredentials.ApiKeyVariable}={LighterTestKeys.ApiKeyIndex}\n", $"{LighterCredentials.ApiKeyVariable}={ownKey}\n", StringComparison.Ordinal));
         await d.StartProcessAsync();
-        await Until.TrueAsync(() => d.Process!.Output.Contains($"instance 'lb' would sign its Lighter orders with API key {ownKey}, as instance 'la' does", StringComparison.Ordinal)
+        var warning = $"instance 'lb' would sign its Lighter orders with API key {ownKey}, as instance 'la' does";
+        await Until.TrueAsync(() => d.Process!.Output.Contains(warning, StringComparison.Ordinal)
             && d.Process.Output.Contains("Both were started before this daemon, and it runs them as they are", StringComparison.Ordinal), "the daemon warned of the shared key");
         foreach (var name in new[] { "la", "lb" })
             await d.WaitForAsync(name, i => i.State == InstanceState.Running, "re-adopted");

@@ -109,7 +109,8 @@ public sealed class BackpackConnector : IExchangeConnector, ICandleHistory, ISha
             return PlaceOrderResult.Rejected(RejectCode.Other, $"client order id {request.ClientOrderId} is not one of this instance's Backpack numbers");
         try
         {
-            return PlaceOrderResult.Accepted(ToVenueOrder(await _rest.PlaceOrderAsync(OrderParameters(request, clientId), cancellationToken, request.Withdrawal).ConfigureAwait(false)));
+            var placed = await _rest.PlaceOrderAsync(OrderParameters(request, clientId), cancellationToken, request.Withdrawal).ConfigureAwait(false);
+            return PlaceOrderResult.Accepted(ToVenueOrder(placed));
         }
         catch (BackpackApiException e)
         {

@@ -47,8 +47,9 @@ public sealed partial class InstanceEngine
     }
 
     /// <summary>
-    /// Takes back the quotes still waiting to leave and waits for the requests already sent to be answered, so that an order still on its way is on the book when the
-    /// cancel-all looks. The events that come meanwhile are dropped unapplied: applying them is what may have failed.
+    /// Takes back the quotes still waiting to leave and waits for the requests already sent to be answered, so that an
+    /// order still on its way is on the book when the cancel-all looks. The events that come meanwhile are dropped
+    /// unapplied: applying them is what may have failed.
     /// </summary>
     private async Task LetRequestsLandAsync(CancellationToken timeout)
     {

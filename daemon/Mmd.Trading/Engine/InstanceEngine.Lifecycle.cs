@@ -104,8 +104,9 @@ public sealed partial class InstanceEngine
         Interlocked.CompareExchange(ref _shutdownTimeoutTicks, EngineOptions.ShutdownTimeoutWithin(stopTimeout).Ticks, -1);
 
     /// <summary>
-    /// Stop means a flat book: take back the quotes still waiting to leave, let in-flight requests land, cancel every order with our prefix on the leg's market, and
-    /// keep asking the venue until none is listed. Returns how many were still listed (-1: never confirmed).
+    /// Stop means a flat book: take back the quotes still waiting to leave, let in-flight requests land, cancel every
+    /// order with our prefix on the leg's market, and keep asking the venue until none is listed. Returns how many were
+    /// still listed (-1: never confirmed).
     /// </summary>
     private async Task<int> ShutdownAsync(MarketLeg leg, CancellationToken timeout)
     {
