@@ -216,6 +216,26 @@ public class RequestGateTests
     }
 
     [Fact]
+    public async Task AShortWait_CountsAsQueued_OnlyForAProcessWhosePartWasCutBelowEven()
+    {
+        // A request waits 0.1 s in a second: held back by its part only when that part was cut for asking little (a grid
+        // whose levels fill says so at its next report); otherwise it takes a fifth of the time.
+        async Task<RequestGates> OneShortWaitAsync(FakeTimeProvider time)
+        {
+            var gate = new RequestGate(10, 1, time);
+            await gate.WaitAsync(CancellationToken.None);
+            var waiting = Queue(gate, 1);
+            await AssertGrantedAsync(time, waiting, TimeSpan.FromMilliseconds(100), 1);
+            time.Advance(TimeSpan.FromMilliseconds(900));
+            return new RequestGates(gate);
+        }
+        Assert.False((await OneShortWaitAsync(new FakeTimeProvider())).TakeDemand().Queued);
+        Assert.True((await OneShortWaitAsync(new FakeTimeProvider())).TakeDemand(queuedEnough: 0).Queued);
+        var quiet = new RequestGates(new RequestGate(10, 1, new FakeTimeProvider()));
+        Assert.False(quiet.TakeDemand(queuedEnough: 0).Queued); // no wait at all: not queued
+    }
+
+    [Fact]
     public void AShareOfNone_IsRefused()
     {
         using var gate = new RequestGate(10, 10, Time);

@@ -20,16 +20,17 @@ public sealed class RequestGates(params RequestGate[] gates)
 
     /// <summary>
     /// What this process asked of the venue since the last call: the busiest limit's tokens as a part of the host's rate,
-    /// and whether requests queued for their turn a fifth of the time or more at any of them (its part binds).
+    /// and whether requests queued for their turn at any of them for at least <paramref name="queuedEnough"/> of the time
+    /// (its part binds).
     /// </summary>
-    public (double Asked, bool Queued) TakeDemand()
+    public (double Asked, bool Queued) TakeDemand(double queuedEnough = QueuedEnough)
     {
         var (asked, queued) = (0.0, false);
         foreach (var gate in gates)
         {
             var demand = gate.TakeDemand();
             asked = Math.Max(asked, demand.Asked);
-            queued |= demand.Queued >= QueuedEnough;
+            queued |= demand.Queued > 0 && demand.Queued >= queuedEnough;
         }
         return (asked, queued);
     }

@@ -117,7 +117,10 @@ public sealed class VenueShares
             _demandTakenAt = _time.GetTimestamp();
             foreach (var (venue, connector) in _connectors)
             {
-                var (asked, queued) = connector.RequestGates.TakeDemand();
+                // Given less than an even part for asking little, any wait says so at once: a quiet grid whose levels fill
+                // gets its part back within a report, not after a fifth of one spent queueing.
+                var cut = _parts.TryGetValue(venue, out var part) && part * Math.Max(1u, _instances.GetValueOrDefault(venue)) < 1_000_000u;
+                var (asked, queued) = connector.RequestGates.TakeDemand(cut ? 0 : RequestGates.QueuedEnough);
                 demand[venue] = new RequestDemand { AskedPpm = (uint)Math.Min(uint.MaxValue, Math.Round(asked * 1_000_000)), Queued = queued };
             }
             return demand;
