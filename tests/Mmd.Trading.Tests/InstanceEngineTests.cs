@@ -1362,7 +1362,8 @@ public class InstanceEngineTests
         // Seen live (a spot market maker on the Backpack emulator): a rebalance held while our bid stood in its way was let
         // go in the turn the strategy asked for it again, and both went: two IOC sells of 50 SOL, 1 ms apart.
         var config = new SpotMarketMakerConfig { SpreadPct = 0.02m, OrderQuantity = 0.5m, Levels = 1, RebalanceEnabled = false, BaseTargetPct = 30m, RebalanceThresholdPct = 15m };
-        int inFlight = 0, mostAtOnce = 0, sent = 0;
+        var sent = 0;
+        var answer = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var logger = new Microsoft.Extensions.Logging.Testing.FakeLogger();
         await using var h = new EngineHarness(config: config, logger: logger, wrap: c => new ScriptedConnector(c)
         {
@@ -1370,22 +1371,19 @@ public class InstanceEngineTests
             {
                 if (request.TimeInForce != TimeInForce.Ioc) return await place(request);
                 Interlocked.Increment(ref sent);
-                var now = Interlocked.Increment(ref inFlight);
-                lock (config) mostAtOnce = Math.Max(mostAtOnce, now);
-                try
-                {
-                    await Task.Delay(50); // long enough for a second one sent beside it to overlap
-                    return await place(request);
-                }
-                finally { Interlocked.Decrement(ref inFlight); }
+                await answer.Task; // held at the venue: a second one sent beside it is counted meanwhile
+                return await place(request);
             },
         });
         _ = h.Start();
         await h.QuotingAsync(perSide: 1); // our bid rests a tick above the market's best: a rebalance sell there reaches it
         Assert.Null(await h.Engine.ExecuteAsync(new UpdateConfig(config with { RebalanceEnabled = true }), CancellationToken.None));
-        await h.WaitAsync(() => Volatile.Read(ref sent) > 0 && Volatile.Read(ref inFlight) == 0, "a rebalance sent and answered", TimeSpan.FromMilliseconds(20));
+        await h.WaitAsync(() => Volatile.Read(ref sent) > 0, "a rebalance sent", TimeSpan.FromMilliseconds(20));
+        await h.IdleAsync(); // the turn that sent it is over: all it sent has been handed to the venue
         Assert.Contains(logger.Collector.GetSnapshot(), r => r.Message.Contains("Rebalance Sell 50.00 waits for our own orders in its way", StringComparison.Ordinal));
-        Assert.Equal(1, mostAtOnce);
+        Assert.Equal(1, Volatile.Read(ref sent));
+        answer.SetResult();
+        await Until.TrueAsync(() => h.Journal.Fills.Any(f => f.Purpose == OrderPurpose.Rebalance), "the rebalance answered, and its fills in");
     }
 
     [Fact]

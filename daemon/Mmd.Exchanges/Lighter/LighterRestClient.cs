@@ -139,8 +139,8 @@ public sealed class LighterRestClient : IDisposable
     public async Task<string> SendTxAsync(Func<long, long, LighterTx> build, CancellationToken ct, PlaceWithdrawal? withdrawal = null)
     {
         var signer = RequireSigner();
-        withdrawal?.Arm(); // a transaction queues for the key's lock before the limit: it may be taken back there too
-        using (var either = withdrawal is null ? null : CancellationTokenSource.CreateLinkedTokenSource(ct, withdrawal.Token))
+        // A transaction queues for the key's lock before the limit: it may be taken back there too.
+        using (var either = withdrawal?.ArmedWith(ct))
             await _txLock.WaitAsync(either?.Token ?? ct).ConfigureAwait(false);
         try
         {

@@ -122,8 +122,7 @@ public sealed class RequestGate : IDisposable
     /// </summary>
     public async ValueTask WaitAsync(CancellationToken cancellationToken, int cost = 1, bool urgent = false, PlaceWithdrawal? withdrawal = null)
     {
-        withdrawal?.Arm();
-        using var either = withdrawal is null ? null : CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, withdrawal.Token);
+        using var either = withdrawal?.ArmedWith(cancellationToken);
         var token = either?.Token ?? cancellationToken;
         var wait = PauseLeft();
         if (wait > TimeSpan.Zero) await Task.Delay(wait, _time, token).ConfigureAwait(false);

@@ -37,6 +37,16 @@ public sealed class PlaceWithdrawal : IDisposable
     }
 
     /// <summary>
+    /// <see cref="Arm"/>s it and returns what a wait of the request's turn takes: a source cancelled by
+    /// <paramref name="cancellationToken"/> or by the withdrawal, whichever comes first.
+    /// </summary>
+    public CancellationTokenSource ArmedWith(CancellationToken cancellationToken)
+    {
+        Arm();
+        return CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, Token);
+    }
+
+    /// <summary>
     /// The connector's pacing, as it lets the request go: true, and it can no longer be withdrawn; false when it was
     /// withdrawn first, and must not be sent.
     /// </summary>

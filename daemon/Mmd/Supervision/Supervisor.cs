@@ -278,14 +278,25 @@ public sealed class Supervisor : IAsyncDisposable
     private void RefuseLighterKeyClash(string name, InstanceSpec spec, bool claim = false)
     {
         if (!SpecValidator.TradesOn(spec, "lighter")) return;
-        int? daemonKey;
-        try { daemonKey = Exchanges.Lighter.LighterCredentials.ApiKeyIndexIn(SecretsFile.WithEnvironment(_config.SecretsFile)); }
-        catch (ConfigException) { daemonKey = null; } // a secrets file gone bad since the daemon's start: the worker says so at connect
+        // A secrets file gone bad since the daemon's start: the key is not known, and the worker says so at connect.
+        var daemonKey = DaemonLighterKey(out _);
         lock (_gate)
         {
             var started = _actors.Values.Select(a => a.Actor).Where(a => _starting.Contains(a.Name) || a.Snapshot.DesiredState == DesiredState.Running);
             if (LighterKeys.Clash(name, spec, daemonKey, started.Select(a => (a.Name, a.Spec))) is { } clash) throw new InstancePreconditionException(clash);
             if (claim) _starting.Add(name);
+        }
+    }
+
+    /// <summary>The daemon's Lighter API key index (LIGHTER_API_KEY_INDEX, the environment or the secrets file) as it is now; null when unset or unreadable.</summary>
+    private int? DaemonLighterKey(out bool readable)
+    {
+        readable = true;
+        try { return Exchanges.Lighter.LighterCredentials.ApiKeyIndexIn(SecretsFile.WithEnvironment(_config.SecretsFile)); }
+        catch (ConfigException)
+        {
+            readable = false;
+            return null;
         }
     }
 
@@ -295,9 +306,8 @@ public sealed class Supervisor : IAsyncDisposable
     /// </summary>
     private void WarnOfSharedLighterKeys()
     {
-        int? daemonKey;
-        try { daemonKey = Exchanges.Lighter.LighterCredentials.ApiKeyIndexIn(SecretsFile.WithEnvironment(_config.SecretsFile)); }
-        catch (ConfigException) { return; } // the workers say what is wrong with the secrets file
+        var daemonKey = DaemonLighterKey(out var readable);
+        if (!readable) return; // the workers say what is wrong with the secrets file
         List<InstanceActor> wanted;
         lock (_gate) wanted = _actors.Values.Select(a => a.Actor).Where(a => a.Snapshot.DesiredState == DesiredState.Running).OrderBy(a => a.Name, StringComparer.Ordinal).ToList();
         for (var i = 1; i < wanted.Count; i++)
