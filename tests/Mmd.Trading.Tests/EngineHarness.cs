@@ -21,7 +21,7 @@ internal sealed class EngineHarness : IAsyncDisposable
     public EngineHarness(string name = "mm", StrategyConfig? config = null, RiskLimits? risk = null, InMemoryTradingJournal? journal = null,
         PaperExchange? exchange = null, Func<IExchangeConnector, IExchangeConnector>? wrap = null, string symbol = Symbol, PaperSettings? market = null,
         string? hedgeSymbol = null, InMemoryTradingJournal? hedgeJournal = null, TimeSpan? shutdownTimeout = null, bool startPaused = false,
-        bool keepTrippedKillSwitch = false, ILogger? logger = null)
+        bool keepTrippedKillSwitch = false, ILogger? logger = null, IReadOnlyDictionary<string, decimal>? capital = null)
     {
         Name = name;
         Market = symbol;
@@ -40,7 +40,7 @@ internal sealed class EngineHarness : IAsyncDisposable
             {
                 InstanceName = name, Symbol = symbol, RefreshInterval = Config.Interval, RefreshTolerancePct = Config.RefreshTolerancePct,
                 RefreshReplacesQuotes = Config.RefreshReplacesQuotes, ShutdownTimeout = shutdownTimeout ?? EngineOptions.DefaultShutdownTimeout,
-                StartPaused = startPaused, KeepTrippedKillSwitch = keepTrippedKillSwitch,
+                StartPaused = startPaused, KeepTrippedKillSwitch = keepTrippedKillSwitch, Capital = capital,
             },
             connector, Strategy, new RiskEngine(risk ?? new RiskLimits(), Time), Journal, Time, logger ?? NullLogger.Instance, hedge);
     }

@@ -75,4 +75,17 @@ public class FifoPnlTests
         Assert.Equal(-1m - f.FeesInQuote, f.NetPnl);
         Assert.Equal(Math.Abs(-1m - f.FeesInQuote) / 199m * 100m, f.WearRatePct);
     }
+
+    [Fact]
+    public void OpenCost_IsWhatTheOpenLotsCost_SignedAsThePosition()
+    {
+        var fifo = new FifoPnl();
+        Assert.Equal(0m, fifo.OpenCost);
+        fifo.Apply(Side.Buy, 100m, 1m);
+        fifo.Apply(Side.Buy, 110m, 2m);
+        fifo.Apply(Side.Sell, 120m, 1.5m);
+        Assert.Equal(110m * 1.5m, fifo.OpenCost); // the 100 lot closed, half the 110 one
+        fifo.Apply(Side.Sell, 90m, 3.5m);
+        Assert.Equal(-2m * 90m, fifo.OpenCost); // short 2 at 90: received
+    }
 }

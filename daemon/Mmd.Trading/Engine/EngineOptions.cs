@@ -48,4 +48,9 @@ public sealed record EngineOptions
     /// again what the kill switch stopped. False for an operator's start, which clears it.
     /// </summary>
     public bool KeepTrippedKillSwitch { get; init; }
+    /// <summary>
+    /// The part of the account the instance trades with, by asset (several instances on one account); null or empty: the
+    /// whole account. See <see cref="Risk.CapitalAllotment"/>.
+    /// </summary>
+    public IReadOnlyDictionary<string, decimal>? Capital { get; init; }
 }

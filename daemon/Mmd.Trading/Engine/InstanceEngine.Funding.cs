@@ -86,6 +86,7 @@ public sealed partial class InstanceEngine
             // The account's payment is shared by every instance on it: this one's is what its own position paid.
             var own = payment.ShareOf(OwnPositionAt(leg, payment), leg.Tracker.Owns);
             leg.Cumulative.ApplyFunding(own);
+            OwnPartMoved();
             if (payment.Time >= _sessionStart) leg.Session.ApplyFunding(own);
             if (payment.Time > leg.FundingSince) leg.FundingSince = payment.Time;
             leg.CheckpointDue = true;

@@ -153,10 +153,10 @@ public sealed partial class InstanceEngine
             if (o.Side == Side.Buy) { buys++; bestQuoteBid = bestQuoteBid is null || p > bestQuoteBid ? p : bestQuoteBid; }
             else { sells++; bestQuoteAsk = bestQuoteAsk is null || p < bestQuoteAsk ? p : bestQuoteAsk; }
         }
+        SetPositionView(); // the instance's own part of the account, when it was given capital
         var baseBalance = _view.TotalOf(_primary.Instrument.BaseAsset);
         var quoteBalance = _view.TotalOf(_primary.Instrument.QuoteAsset);
         var health = Health;
-        SetPositionView();
         return new StatsSnapshot
         {
             Instance = _options.InstanceName,
@@ -184,6 +184,7 @@ public sealed partial class InstanceEngine
             BaseBalance = baseBalance,
             QuoteBalance = quoteBalance,
             PortfolioValue = mid is { } mm ? quoteBalance + baseBalance * mm : null,
+            Capital = _capitalLines,
             MarketDataFresh = health.BookFresh,
             KillSwitchTripped = _risk.KillSwitchTripped,
             KillSwitchReason = _risk.KillSwitchTripped ? _risk.KillSwitchReason : null,

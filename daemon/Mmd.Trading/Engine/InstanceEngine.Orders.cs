@@ -166,6 +166,7 @@ public sealed partial class InstanceEngine
         var now = _time.GetUtcNow();
         _oneOffs.RemoveAll(o => Ended(o.Leg, o.Order) && (FillsCaughtUp(o.Leg, o.Order) || GiveUpOnFills(o.Leg, o.Order, now)));
         SetHedgeView();
+        SetOwnBalances();
         _view.ImmediatePending = _oneOffs.Count > 0 || _heldTakers.Count > 0;
     }
 

@@ -75,7 +75,7 @@ public sealed partial class InstanceEngine
     /// <param name="askedAt">When they were asked for: they show everything that ended before then.</param>
     private void SetBalances(IReadOnlyList<Balance> balances, DateTimeOffset askedAt)
     {
-        _view.Balances = balances.ToDictionary(b => b.Asset, StringComparer.Ordinal);
+        SetAccountBalances(balances);
         _balancesAt = askedAt;
     }
 

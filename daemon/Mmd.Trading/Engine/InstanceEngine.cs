@@ -70,6 +70,7 @@ public sealed partial class InstanceEngine : IDisposable
         _paused = options.StartPaused;
         _strategy = strategy;
         _risk = risk;
+        _capital = options.Capital is { Count: > 0 } capital ? new CapitalAllotment(capital) : null;
         _time = time;
         _logger = logger;
         _latency = new LatencyRecorder(time);
@@ -264,6 +265,7 @@ public sealed partial class InstanceEngine : IDisposable
     private async Task<StartupReport> StartUpAsync(CancellationToken starting)
     {
         foreach (var leg in Legs) await leg.LoadInstrumentAsync(starting);
+        CheckCapital();
         _view = new StrategyView { Instrument = _primary.Instrument, Book = _primary.Book };
         if (_hedge is not null) _view.Hedge = new HedgeMarketView { Venue = _hedge.Connector.Venue, Instrument = _hedge.Instrument };
 
@@ -452,6 +454,7 @@ public sealed partial class InstanceEngine : IDisposable
         var rebalance = purpose == OrderPurpose.Rebalance;
         leg.Cumulative.Apply(fill, rebalance);
         leg.Session.Apply(fill, rebalance);
+        OwnPartMoved();
         _strategy.OnFill(new StrategyFill(fill.Side, fill.Price, fill.Quantity, fill.Fee, fill.FeeAsset, fill.IsMaker, purpose,
             order?.Level ?? -1, order?.StrategyPrice ?? fill.Price, order?.RemainingQuantity ?? 0m) { OnHedgeMarket = leg.IsHedge });
         if (!leg.IsHedge) _balancesDirty = true;

@@ -27,6 +27,17 @@ public sealed class FifoPnl
         }
     }
 
+    /// <summary>What the open lots cost, signed as the position: paid for a long (&gt; 0), received for a short (&lt; 0).</summary>
+    public decimal OpenCost
+    {
+        get
+        {
+            var cost = 0m;
+            foreach (var lot in _lots) cost += lot.Quantity * lot.Price;
+            return Math.Sign(OpenQuantity) * cost;
+        }
+    }
+
     /// <summary>Applies one fill; returns the PnL it realized.</summary>
     public decimal Apply(Side side, decimal price, decimal quantity)
     {

@@ -32,6 +32,11 @@ public sealed record StatsSnapshot
     public decimal QuoteBalance { get; init; }
     /// <summary>Quote balance + base balance x mid.</summary>
     public decimal? PortfolioValue { get; init; }
+    /// <summary>
+    /// Each asset of the instance's capital (several instances on one account): the balances above are its part of the
+    /// account. Empty when it was given none and sees the whole account.
+    /// </summary>
+    public IReadOnlyList<Risk.CapitalLine> Capital { get; init; } = [];
     public bool MarketDataFresh { get; init; }
     public bool KillSwitchTripped { get; init; }
     /// <summary>Why the kill switch tripped; null when it has not.</summary>

@@ -93,6 +93,25 @@ public sealed class TradingStatistics
         if (i > 0) _positions.RemoveRange(0, i);
     }
 
+    /// <summary>
+    /// Adds what this span's fills moved into (+) or out of (-) the account, by asset: on a spot market the base bought
+    /// less sold and the quote received less paid; on a perpetual, which holds a position and no base, the realized PnL
+    /// and the funding in the quote; every fee out of its asset.
+    /// </summary>
+    public void AddAccountFlows(IDictionary<string, decimal> flows, InstrumentKind kind)
+    {
+        if (kind == InstrumentKind.Spot)
+        {
+            Add(_baseAsset, _fifo.OpenQuantity);
+            // The quote of every round trip closed (its realized PnL) less what the open lots cost.
+            Add(_quoteAsset, _fifo.Realized - _fifo.OpenCost);
+        }
+        else Add(_quoteAsset, _fifo.Realized + _figures.FundingPnl);
+        foreach (var (asset, fee) in _fees) Add(asset, -fee);
+
+        void Add(string asset, decimal amount) => flows[asset] = flows.TryGetValue(asset, out var sum) ? sum + amount : amount;
+    }
+
     public void ApplyFunding(decimal amount) => _figures = _figures with { FundingPnl = _figures.FundingPnl + amount };
 
     /// <summary>Adds a fill the figures already hold to the position history (one the checkpoint counted, read back for funding).</summary>
