@@ -148,4 +148,22 @@ public class InstanceMetricsTests
         Assert.DoesNotContain("venue=\"aster\"", text, StringComparison.Ordinal);
         Assert.DoesNotContain("venue=\"lighter\"", text, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Capital_IsASeriesPerAssetAndKind_GoneWhenTheInstanceHasNone()
+    {
+        var registry = Prometheus.Metrics.NewCustomRegistry();
+        var metrics = new InstanceMetrics(registry);
+        var bot = Running("bot");
+        bot.Stats.Capital.Add(new CapitalFigures { Asset = "SOL", Allotted = "2", Traded = "0.1", Account = "100", Usable = "2.1" });
+        bot.Stats.Capital.Add(new CapitalFigures { Asset = "USDC", Allotted = "300", Traded = "-15.2", Account = "250", Usable = "250" });
+        metrics.Update([bot], Now);
+        var text = await ScrapeAsync(registry);
+        Assert.Contains("mmd_instance_capital{name=\"bot\",asset=\"SOL\",kind=\"traded\"} 0.1\n", text, StringComparison.Ordinal);
+        Assert.Contains("mmd_instance_capital{name=\"bot\",asset=\"USDC\",kind=\"allotted\"} 300\n", text, StringComparison.Ordinal);
+        Assert.Contains("mmd_instance_capital{name=\"bot\",asset=\"USDC\",kind=\"usable\"} 250\n", text, StringComparison.Ordinal);
+
+        metrics.Update([Running("bot")], Now);
+        Assert.DoesNotContain("mmd_instance_capital{", await ScrapeAsync(registry), StringComparison.Ordinal);
+    }
 }

@@ -358,7 +358,9 @@ public sealed class BackpackEndToEndTests(ITestOutputHelper output)
         await StartAsync("bp-b", 2);
         Assert.Contains("request limits on backpack: shared by 2 running instances, 1/2 each", await LogAsync("bp-b"), StringComparison.Ordinal);
         await d.WaitForAsync("bp-a", i => i.RequestSharers.GetValueOrDefault("backpack") == 2, "bp-a told it shares backpack");
-        Assert.Contains("backpack: shared by 2 running instances, 1/2 each", (await d.MmctlAsync("status", "bp-a")).StandardOutput, StringComparison.Ordinal);
+        // Evenly, or split by demand once the daemon has heard what each asked (a busy machine may take a report to tell).
+        Assert.Matches(@"backpack: shared by 2 running instances, (1/2 each|this one's part \d+(\.\d)?% \(split by demand\))",
+            (await d.MmctlAsync("status", "bp-a")).StandardOutput);
         await Until.TrueAsync(async () => (await LogAsync("bp-a")).Contains("shared by 2 running instances", StringComparison.Ordinal), "bp-a's worker took half");
 
         // The venue tells one of them to wait (a 429 with Retry-After 3 s): its limit is the host's, so the other waits too.

@@ -54,7 +54,8 @@ public sealed class SupervisionTests
         await using var d = await DaemonUnderTest.StartAsync(environment: new() { ["ALERT_WEBHOOK_URL"] = $"{receiver.Url}/hooks/ops" });
         var test = await d.MmctlAsync("alerts", "--test");
         Assert.Equal((0, "webhook: delivered"), (test.ExitCode, test.StandardOutput.Trim()));
-        Assert.Equal("test", (string?)Assert.Single(receiver.Received).Body["condition"]);
+        // Only the test alert: a loaded machine may have raised a resource alert (load per core) meanwhile.
+        Assert.Single(receiver.Received, r => (string?)r.Body["condition"] == "test");
         Assert.Contains("\nalerts go to webhook (json)\n", (await d.MmctlAsync("daemon", "status")).StandardOutput.ReplaceLineEndings("\n"), StringComparison.Ordinal);
         Assert.Equal(0, (await CreateAsync(d, "never", spec => spec["supervision"] = new JsonObject { ["restartPolicy"] = "RESTART_POLICY_NEVER" })).ExitCode);
         Assert.Equal(0, (await CreateAsync(d, "always", spec =>

@@ -31,6 +31,7 @@ public sealed class InstanceCommands
          CompletionCandidates(new[] { "paper", "backpack", "aster", "paradex", "lighter" })] string? hedgeVenue,
         [Option("hedge-symbol", Description = "The symbol maker_taker_hedge hedges on (default: the instance's symbol)")] string? hedgeSymbol,
         [Option("dead-man-switch", Description = "Seconds of the venue's dead-man's switch (with flags; aster: 5-3600, default 60; lighter: 310-1296000, default off; 0: off)")] uint? deadManSwitch,
+        [Option(Description = "Its part of a shared venue account, ASSET=AMOUNT, once per asset, e.g. --capital USDC=1500 --capital SOL=10 (with flags; default: the whole account)")] string[]? capital,
         [Option(Description = "Start every instance that is not running")] bool all,
         [Option("dry-run", Description = "Check only (with -f, --template or flags): validate, and print the spec that would be created and started; nothing is saved")] bool dryRun,
         CommonOptions o) => Run(o, async (c, ct) =>
@@ -43,6 +44,8 @@ public sealed class InstanceCommands
         var name = names is [var single] ? single : null;
         if (deadManSwitch is not null && (file ?? template) is not null)
             return Fail("mmctl: --dead-man-switch goes with flags; a spec file sets aster.deadManSwitchSeconds or lighter.deadManSwitchSeconds");
+        if (capital is { Length: > 0 } && (file ?? template) is not null)
+            return Fail("mmctl: --capital goes with flags; a spec file sets capital: {\"USDC\": \"1500\"}");
         var request = new CreateInstanceRequest { Start = !dryRun, DryRun = dryRun };
         if (file is not null)
         {
@@ -89,6 +92,13 @@ public sealed class InstanceCommands
                     return Fail($"mmctl: unknown strategy '{strategy}' (spot_market_making, perp_market_making, spot_grid, perp_grid, maker_taker_hedge)");
             }
             if (duration is { } d) request.Spec.Duration = Duration.FromTimeSpan(TimeSpan.FromSeconds(d));
+            foreach (var part in capital ?? [])
+            {
+                // The amount is checked by the daemon, which names the asset of a bad one.
+                if (part.Split('=') is not [{ Length: > 0 } asset, var amount])
+                    return Fail($"mmctl: --capital takes ASSET=AMOUNT, e.g. --capital USDC=1500 (got '{part}')");
+                if (!request.Spec.Capital.TryAdd(asset, amount)) return Fail($"mmctl: --capital names {asset} twice");
+            }
             if (deadManSwitch is { } seconds)
             {
                 switch (request.Spec.Venue)

@@ -182,7 +182,8 @@ public static partial class Printer
         {
             Add("mid / bid / ask", $"{s.Mid} / {s.BestBid} / {s.BestAsk}");
             Add("our quotes", Quotes(s));
-            Add("balances", $"{s.BaseBalance} {s.BaseAsset}, {s.QuoteBalance} {s.QuoteAsset} (value {s.PortfolioValue})");
+            Add("balances", $"{s.BaseBalance} {s.BaseAsset}, {s.QuoteBalance} {s.QuoteAsset} (value {s.PortfolioValue}){(s.Capital.Count > 0 ? ": its capital's part of the account" : "")}");
+            if (s.Capital.Count > 0) Add("capital", Capital(s));
             Add("session", Figures(s.Session, s.QuoteAsset));
             Add("cumulative", Figures(s.Cumulative, s.QuoteAsset));
             if (s.TodayNetPnl.Length > 0 || i.Spec.Risk?.MaxDailyLoss is { Length: > 0 })
@@ -254,6 +255,16 @@ public static partial class Printer
     private static string Time(DateTimeOffset t) => t.ToString("yyyy-MM-dd HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
 
     // A stopped instance, or one quoting a single side, has no price (or spread) for a side: "-", not an empty gap.
+    /// <summary>"2.1 SOL of the account's 100 (allotted 2, traded +0.1), ...": what the instance sizes from, and why.</summary>
+    private static string Capital(InstanceStats s) => string.Join(", ", s.Capital.Select(c =>
+    {
+        var traded = decimal.TryParse(c.Traded, NumberStyles.Number, CultureInfo.InvariantCulture, out var t) ? t : 0m;
+        var held = decimal.TryParse(c.Account, NumberStyles.Number, CultureInfo.InvariantCulture, out var a) ? a : 0m;
+        var allotted = decimal.TryParse(c.Allotted, NumberStyles.Number, CultureInfo.InvariantCulture, out var g) ? g : 0m;
+        var shortfall = allotted + traded > held ? ": the account holds less than its part" : "";
+        return $"{Money(c.Usable)} {c.Asset} of the account's {Money(c.Account)} (allotted {c.Allotted}, traded {(traded >= 0 ? "+" : "")}{Money(traded)}{shortfall})";
+    }));
+
     private static string Quotes(InstanceStats s) => s.OpenBuyOrders + s.OpenSellOrders == 0
         ? "none"
         : $"{OrDash(s.BestQuoteBid)} / {OrDash(s.BestQuoteAsk)} ({s.OpenBuyOrders} buys, {s.OpenSellOrders} sells, spread {(s.QuoteSpreadPct.Length == 0 ? "-" : s.QuoteSpreadPct + " %")})";

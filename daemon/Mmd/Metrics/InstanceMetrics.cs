@@ -14,7 +14,7 @@ public sealed class InstanceMetrics
 {
     private static readonly string[] States = Enum.GetValues<InstanceState>().Where(s => s != InstanceState.Unspecified).Select(StateName).ToArray();
     private readonly Gauge _info, _state, _desiredRunning, _restarts, _consecutiveFailures, _crashLoop, _healthy, _uptime, _rss, _statsAge,
-        _mid, _position, _openOrders, _fills, _quoteVolume, _pnl, _ordersPlaced, _ordersRejected, _ordersWithdrawn, _killSwitch, _dailyLossHalt, _restartPending, _requestSharers, _requestPart, _paused, _latency, _latencySamples, _deadManArmed, _deadManFailures, _deadManDeadline, _instances;
+        _mid, _position, _openOrders, _fills, _quoteVolume, _pnl, _ordersPlaced, _ordersRejected, _ordersWithdrawn, _killSwitch, _dailyLossHalt, _restartPending, _requestSharers, _requestPart, _capital, _paused, _latency, _latencySamples, _deadManArmed, _deadManFailures, _deadManDeadline, _instances;
     private readonly List<Gauge> _byName;
 
     public InstanceMetrics(CollectorRegistry registry)
@@ -49,6 +49,9 @@ public sealed class InstanceMetrics
             "Running instances sharing a live venue's request limits, this one among them (each takes 1/N of them); no series without a worker.", "name", "venue");
         _requestPart = G("instance_request_part",
             "This instance's part of a live venue's request limits (0-1): 1/N, or as the daemon split them by demand; no series without a worker.", "name", "venue");
+        _capital = G("instance_capital",
+            "An instance given capital (several on one account): per asset, what it was allotted, what its own trades moved since (signed), and what it sizes from (usable: allotted + traded, at most what the account holds).",
+            "name", "asset", "kind");
         _paused = G("instance_quoting_paused", "1 while quoting is paused by the operator.", "name");
         // The worker's own percentiles of the last minute (it sends no observations): a summary's shape, as gauges.
         _latency = G("instance_latency_seconds",
@@ -61,7 +64,7 @@ public sealed class InstanceMetrics
             "When the venue cancels the worker's orders unless the dead-man's switch is pushed back first (unix seconds).", "name");
         _byName = [_info, _state, _desiredRunning, _restarts, _consecutiveFailures, _crashLoop, _healthy, _uptime, _rss, _statsAge, _mid, _position,
             _openOrders, _fills, _quoteVolume, _pnl, _ordersPlaced, _ordersRejected, _ordersWithdrawn, _killSwitch, _dailyLossHalt, _restartPending, _requestSharers,
-            _requestPart, _paused,
+            _requestPart, _capital, _paused,
             _latency, _latencySamples, _deadManArmed, _deadManFailures, _deadManDeadline];
     }
 
@@ -116,6 +119,10 @@ public sealed class InstanceMetrics
         if (s.TodayNetPnl.Length > 0) _pnl.WithLabels(name, "today", "net").Set(Number(s.TodayNetPnl));
         else _pnl.RemoveLabelled(name, "today", "net");
         _paused.WithLabels(name).Set(s.QuotingPaused ? 1 : 0);
+        foreach (var labels in _capital.GetAllLabelValues().Where(l => l[0] == name && !s.Capital.Any(c => c.Asset == l[1])).ToList()) _capital.RemoveLabelled(labels);
+        foreach (var c in s.Capital)
+            foreach (var (kind, amount) in new[] { ("allotted", c.Allotted), ("traded", c.Traded), ("usable", c.Usable) })
+                _capital.WithLabels(name, c.Asset, kind).Set(Number(amount));
         if (s.Latency is { } latency)
             foreach (var (kind, summary) in new[] { ("reaction", latency.Reaction), ("place", latency.Place), ("cancel", latency.Cancel) })
             {

@@ -95,6 +95,7 @@ public static partial class SpecValidator
         var risk = ValidateRisk(spec.Risk ?? new GrpcMM.Protos.V1.RiskLimits(), defaultBand, v);
         var paper = ValidatePaper(spec.Paper ?? new PaperVenueOptions(), name, instrument, v);
         var supervision = ValidateSupervision(spec.Supervision ?? new SupervisionOptions(), v);
+        var capital = ValidateCapital(spec, instrument, hedgeMarket, v);
 
         if (v.Count > 0) throw new InvalidSpecException(source, v, lines);
         return new ValidatedSpec(name, venue, spec.Symbol, duration, strategy!, risk, paper) {
@@ -105,6 +106,7 @@ public static partial class SpecValidator
             LighterDeadManCountdown = lighterDeadMan,
             LighterApiKeyIndex = lighterKey,
             QuotingPaused = spec.QuotingPaused,
+            Capital = capital,
             BackpackMarginFlags = spec.Backpack is { } b
                 ? new Exchanges.Backpack.BackpackMarginFlags(b.HasAutoLend ? b.AutoLend : null, b.HasAutoLendRedeem ? b.AutoLendRedeem : null,
                     b.HasAutoBorrow ? b.AutoBorrow : null, b.HasAutoBorrowRepay ? b.AutoBorrowRepay : null)
@@ -260,6 +262,30 @@ public static partial class SpecValidator
             SelfTrades = o.SelfTrades,
         };
     }
+
+    /// <summary>
+    /// The capital's assets and amounts. On paper the markets are known here, so an asset the instance does not size from is
+    /// named now; a live venue's assets are read from it when the worker starts, which refuses such a capital then.
+    /// </summary>
+    private static Dictionary<string, decimal> ValidateCapital(InstanceSpec spec, InstrumentSpec? instrument, HedgeTarget? hedge, List<FieldViolation> v)
+    {
+        var capital = new Dictionary<string, decimal>(StringComparer.Ordinal);
+        foreach (var (asset, amount) in spec.Capital)
+        {
+            var field = $"capital[{asset}]";
+            if (!AssetPattern().IsMatch(asset)) v.Add(new(field, $"'{asset}' is not an asset as venues name them: 1-20 capital letters and digits, e.g. USDC"));
+            else if (Decimal(amount, field, v, required: true, min: 0m) is { } value) capital[asset] = value;
+        }
+        if (capital.Count == 0 || instrument is null || capital.Count < spec.Capital.Count) return capital;
+        // A hedge market on paper trades on the same paper account: the balances the instance sizes from are its too.
+        var hedgeInstrument = hedge is { Venue: "paper" } ? PaperMarkets.Find(hedge.Symbol) : null;
+        if (new Trading.Risk.CapitalAllotment(capital).Mismatch(hedgeInstrument is null ? [instrument] : [instrument, hedgeInstrument]) is { } why)
+            v.Add(new("capital", why));
+        return capital;
+    }
+
+    [GeneratedRegex("^[A-Z0-9]{1,20}$")]
+    private static partial Regex AssetPattern();
 
     private static SupervisionOverrides ValidateSupervision(SupervisionOptions o, List<FieldViolation> v)
     {

@@ -38,6 +38,9 @@ public sealed record ValidatedSpec(
     /// <summary>The Lighter API key the instance signs with, when not the daemon's (<c>lighter.api_key_index</c>).</summary>
     public int? LighterApiKeyIndex { get; init; }
 
+    /// <summary>The part of the account the instance trades with, by asset; empty: the whole account.</summary>
+    public IReadOnlyDictionary<string, decimal> Capital { get; init; } = new Dictionary<string, decimal>();
+
     /// <summary>Quoting starts paused (mmctl pause sets it; mmctl resume clears it).</summary>
     public bool QuotingPaused { get; init; }
 

@@ -191,6 +191,7 @@ public static class InstanceRunner
         RefreshReplacesQuotes = spec.Strategy.RefreshReplacesQuotes,
         StartPaused = spec.QuotingPaused,
         JournalRetention = journalRetention,
+        Capital = spec.Capital,
     };
 
     /// <summary>

@@ -26,6 +26,8 @@ public static class StatsFormatter
         Section(sb, "cumulative", s.Cumulative, s);
         sb.AppendLine(Inv, $"   orders placed {s.OrdersPlaced}, cancelled {s.OrdersCancelled}, rejected {s.OrdersRejected}, post-only retries {s.PostOnlyRetries}, withdrawn unsent {s.OrdersWithdrawn}, rebalances {s.Rebalances}, risk denials {s.RiskDenials}");
         if (StrategyPart(s.StrategyFigures) is { Length: > 0 } part) sb.AppendLine(Inv, $"   {s.Strategy}:{part}");
+        if (s.Capital.Count > 0)
+            sb.AppendLine(Inv, $"   capital {string.Join(", ", s.Capital.Select(c => string.Create(Inv, $"{R(c.Usable)} {c.Asset} (allotted {R(c.Allotted)}, traded {R(c.Traded)}, the account {R(c.Account)})")))}");
         sb.Append(Inv, $"   balances {R(s.BaseBalance)} {s.BaseAsset} + {R(s.QuoteBalance)} {s.QuoteAsset} = {(s.PortfolioValue is { } value ? R(value) : "-")} {s.QuoteAsset} at mid {D(s.Mid)}");
         return sb.ToString();
     }

@@ -35,6 +35,7 @@ public static class StatsMessages
         BaseBalance = D(s.BaseBalance),
         QuoteBalance = D(s.QuoteBalance),
         PortfolioValue = D(s.PortfolioValue),
+        Capital = { s.Capital.Select(c => new CapitalFigures { Asset = c.Asset, Allotted = D(c.Allotted), Traded = D(c.Traded), Account = D(c.Account), Usable = D(c.Usable) }) },
         MarketDataFresh = s.MarketDataFresh,
         KillSwitchTripped = s.KillSwitchTripped,
         KillSwitchReason = s.KillSwitchReason ?? "",
