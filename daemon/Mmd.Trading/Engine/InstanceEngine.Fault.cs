@@ -16,7 +16,7 @@ public sealed partial class InstanceEngine
         _state = EngineState.Stopping;
         EngineLog.Faulted(_logger, _options.InstanceName, fault);
         DropRunningReads();
-        using (var landing = new CancellationTokenSource(ShutdownTimeout))
+        using (var landing = new CancellationTokenSource(ShutdownTimeout, _time))
         {
             try { await LetRequestsLandAsync(landing.Token); }
             catch (OperationCanceledException) when (landing.IsCancellationRequested) { } // the cancel-all below sees what landed
@@ -34,7 +34,7 @@ public sealed partial class InstanceEngine
     /// </summary>
     private async Task<int> CancelWhatRestsAsync()
     {
-        using var timeout = new CancellationTokenSource(ShutdownTimeout);
+        using var timeout = new CancellationTokenSource(ShutdownTimeout, _time);
         var left = 0;
         foreach (var leg in Legs)
         {

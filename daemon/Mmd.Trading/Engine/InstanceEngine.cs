@@ -151,7 +151,7 @@ public sealed partial class InstanceEngine : IDisposable
         _sessionStart = _time.GetUtcNow();
         // A stop does not cut the start-up short: what the last run left on the book is only known, and cancelled, once
         // the start-up has read the journal and the venue. A stop gives it the shutdown's time to finish, then the stop runs.
-        using var startupBound = new CancellationTokenSource();
+        using var startupBound = new CancellationTokenSource(Timeout.InfiniteTimeSpan, _time); // CancelAfter on the engine's clock
         using var stopDuringStartup = stoppingToken.Register(() => startupBound.CancelAfter(ShutdownTimeout));
         StartupReport startup;
         try
@@ -220,7 +220,7 @@ public sealed partial class InstanceEngine : IDisposable
         _state = EngineState.Stopping;
         EngineLog.Stopping(_logger, _options.InstanceName, reason);
         DropRunningReads();
-        using var shutdownTimeout = new CancellationTokenSource(ShutdownTimeout);
+        using var shutdownTimeout = new CancellationTokenSource(ShutdownTimeout, _time);
         var left = 0;
         foreach (var leg in Legs)
         {
