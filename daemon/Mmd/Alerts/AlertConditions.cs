@@ -40,9 +40,10 @@ public sealed class AlertConditions(TimeSpan unhealthyAfter, TimeSpan repeatAfte
             Conditions(facts, now, present);
             Restarts(facts.Instance, now, alerts);
         }
+        CapitalOverlaps(instances, present);
         if (resources is not null)
             foreach (var check in resources.Where(c => !c.Ok))
-                present[(null, "resource/" + check.Name)] = ("resource", AlertLevel.Warning, $"{check.Name} is {check.Value}, wants {check.Threshold}");
+                present[(null, ResourceKey + check.Name)] = ("resource", AlertLevel.Warning, $"{check.Name} is {check.Value}, wants {check.Threshold}");
 
         foreach (var (key, (condition, level, message)) in present)
         {
@@ -62,7 +63,7 @@ public sealed class AlertConditions(TimeSpan unhealthyAfter, TimeSpan repeatAfte
         var names = instances.Select(f => f.Instance.Name).ToHashSet(StringComparer.Ordinal);
         foreach (var (key, active) in _active.Where(a => !present.ContainsKey(a.Key)).ToList())
         {
-            if (key.Instance is null && resources is null) continue; // not read this time
+            if (key.Instance is null && key.Key.StartsWith(ResourceKey, StringComparison.Ordinal) && resources is null) continue; // not read this time
             _active.Remove(key);
             if (key.Instance is null || names.Contains(key.Instance))
                 alerts.Add(new Alert(now, AlertLevel.Resolved, key.Instance, active.Condition, "resolved: " + active.Message));
@@ -105,6 +106,38 @@ public sealed class AlertConditions(TimeSpan unhealthyAfter, TimeSpan repeatAfte
         }
         else _unhealthySince.Remove(i.Name);
     }
+
+    private const string ResourceKey = "resource/";
+
+    /// <summary>
+    /// Running instances on one account whose parts of an asset (their capital, and what their trades moved) add up to more
+    /// than the account holds: each sizes its orders from a part another one counts on too, as if none had capital.
+    /// </summary>
+    private static void CapitalOverlaps(IReadOnlyList<InstanceFacts> instances, Dictionary<(string?, string), (string, AlertLevel, string)> present)
+    {
+        var parts = instances.Select(f => f.Instance).Where(i => i.Pid != 0 && i.Stats is { Capital.Count: > 0 })
+            .SelectMany(i => i.Stats.Capital.Select(c => (Account: AccountOf(i.Spec), i.Name, c.Asset, Own: Number(c.Allotted) + Number(c.Traded), Held: Number(c.Account))));
+        foreach (var group in parts.GroupBy(p => (p.Account, p.Asset)))
+        {
+            var sharing = group.OrderBy(p => p.Name, StringComparer.Ordinal).ToList();
+            var together = sharing.Sum(p => p.Own);
+            // Each read the account at its own moment: the most it was seen to hold.
+            var held = sharing.Max(p => p.Held);
+            if (sharing.Count < 2 || together <= held) continue;
+            present[(null, $"capital/{group.Key.Account}/{group.Key.Asset}")] = ("capital_overlap", AlertLevel.Warning,
+                FormattableString.Invariant($"the instances on {group.Key.Account} given {group.Key.Asset} count on {together} of it together ")
+                + $"({string.Join(", ", sharing.Select(p => FormattableString.Invariant($"{p.Name} {p.Own}")))}); "
+                + FormattableString.Invariant($"the account holds {held}: each may use what another counts on"));
+        }
+
+        static decimal Number(string text) =>
+            decimal.TryParse(text, System.Globalization.NumberStyles.Number, System.Globalization.CultureInfo.InvariantCulture, out var value) ? value : 0m;
+    }
+
+    /// <summary>The venue account an instance trades on: the daemon's one per live venue; on paper, its paper account.</summary>
+    private static string AccountOf(InstanceSpec spec) => spec.Venue is "" or "paper"
+        ? $"paper account {(spec.Paper?.Account is { Length: > 0 } account ? account : spec.Name)}"
+        : spec.Venue;
 
     private void Restarts(Instance i, DateTimeOffset now, List<Alert> alerts)
     {

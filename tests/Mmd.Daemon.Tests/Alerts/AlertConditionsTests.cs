@@ -104,4 +104,32 @@ public sealed class AlertConditionsTests
         Assert.Empty(_rules.Evaluate([], null, T0.AddSeconds(1)));
         Assert.Equal(AlertLevel.Resolved, Assert.Single(_rules.Evaluate([], [Disk(true)], T0.AddSeconds(10))).Level);
     }
+
+    private static Instance WithCapital(string name, string venue, string allotted, string traded, string account)
+    {
+        var i = Running(name);
+        i.Spec = new InstanceSpec { Name = name, Venue = venue };
+        i.Stats = new InstanceStats();
+        i.Stats.Capital.Add(new CapitalFigures { Asset = "USDC", Allotted = allotted, Traded = traded, Account = account });
+        return i;
+    }
+
+    [Fact]
+    public void InstancesOnOneAccount_CountingOnMoreOfAnAssetThanItHolds_AreSaid_UntilTheyNoLongerDo()
+    {
+        var ga = WithCapital("ga", "backpack", "6000", "0", "10000");
+        var gb = WithCapital("gb", "backpack", "4500", "-100", "9990");
+        var alone = WithCapital("gc", "", "20000", "0", "10000"); // its own paper account: the status says it holds less
+        var overlap = Assert.Single(At(0, ga, gb, alone));
+        Assert.Equal((AlertLevel.Warning, (string?)null, "capital_overlap",
+            "the instances on backpack given USDC count on 10400 of it together (ga 6000, gb 4400); the account holds 10000: each may use what another counts on"),
+            (overlap.Level, overlap.Instance, overlap.Condition, overlap.Message));
+        Assert.Empty(At(1, ga, gb, alone));
+
+        var smaller = WithCapital("gb", "backpack", "3900", "-100", "9990");
+        var resolved = Assert.Single(At(2, ga, smaller, alone));
+        Assert.Equal((AlertLevel.Resolved, "capital_overlap"), (resolved.Level, resolved.Condition));
+        // Two on separate paper accounts share nothing.
+        Assert.Empty(At(3, WithCapital("pa", "paper", "8000", "0", "10000"), WithCapital("pb", "paper", "8000", "0", "10000")));
+    }
 }
