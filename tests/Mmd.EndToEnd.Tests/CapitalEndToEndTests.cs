@@ -25,7 +25,12 @@ public sealed class CapitalEndToEndTests
     {
         await using var venue = await EmulatorProcess.StartBackpackAsync();
         using var secretsDir = new TempDirectory();
-        await using var d = await BackpackDaemon.StartAsync(venue, secretsDir);
+        // Alerts go to a webhook on loopback, its address in the secrets file beside the venue's keys.
+        await using var receiver = await Mmd.Emulators.Alerts.AlertReceiver.StartAsync();
+        await using var d = await VenueDaemon.StartAsync("backpack", venue, secretsDir, new Dictionary<string, string>
+        {
+            ["BACKPACK_KEY"] = BackpackDaemon.Key, ["BACKPACK_SECRET"] = BackpackDaemon.Secret, ["ALERT_WEBHOOK_URL"] = $"{receiver.Url}/hooks/ops",
+        });
 
         // Bad capital changes nothing: mmctl's own check, then the daemon's (each bad asset named).
         var malformed = await d.MmctlAsync("start", "x", "--venue", "backpack", "--symbol", "SOL_USDC", "--strategy", "spot_grid", "--capital", "USDC");
@@ -63,6 +68,16 @@ public sealed class CapitalEndToEndTests
         Assert.Contains("its capital's part of the account", status, StringComparison.Ordinal);
         Assert.Matches(@"capital +2 SOL of the account's [\d.]+ \(allotted 2, traded \+0\), 300 USDC of the account's [\d.]+ \(allotted 300, traded \+0\)", status);
         Assert.Contains("\"capital\": {", (await d.MmctlAsync("spec", "ga")).StandardOutput, StringComparison.Ordinal);
+
+        // A third given more than the account has beside the other two: the daemon says their parts overlap, and when they no longer do.
+        var greedy = await d.MmctlAsync("start", "gd", "--venue", "backpack", "--symbol", "SOL_USDC", "--strategy", "spot_grid", "--capital", "USDC=9500");
+        Assert.True(greedy.ExitCode == 0, greedy.ToString());
+        bool Said(string start) => receiver.Received.Any(r => (string?)r.Body["condition"] == "capital_overlap"
+            && ((string?)r.Body["message"])!.StartsWith(start, StringComparison.Ordinal));
+        await Until.TrueAsync(() => Said("the instances on backpack given USDC count on "), "the overlap alert", TimeSpan.FromSeconds(30));
+        Assert.Contains("capital_overlap", (await d.MmctlAsync("alerts")).StandardOutput, StringComparison.Ordinal);
+        Assert.Equal(0, (await d.MmctlAsync("stop", "gd")).ExitCode);
+        await Until.TrueAsync(() => Said("resolved: the instances on backpack given USDC"), "the overlap resolved", TimeSpan.FromSeconds(30));
 
         foreach (var name in new[] { "ga", "gb" })
         {
