@@ -184,4 +184,28 @@ public sealed class CommandApiTests(InProcessDaemon daemon) : IClassFixture<InPr
         var (exists, _, _) = await FailureOf(() => daemon.Instances.CreateInstanceAsync(new CreateInstanceRequest { Spec = MarketMaker("cmd-set") }).ResponseAsync);
         Assert.Equal(StatusCode.AlreadyExists, exists);
     }
+
+    [Fact]
+    public async Task ACapitalUpdate_GoesToAnyStrategy_ReplacesTheAssetsNamed_AndIsValidatedLikeASpec()
+    {
+        var spec = new InstanceSpec { Name = "cmd-cap", Symbol = "SOL_USDC", SpotMarketMaking = new SpotMarketMakingConfig { SpreadPct = "0.2" } };
+        spec.Capital.Add("USDC", "1000");
+        spec.Capital.Add("SOL", "5");
+        await CreateAsync(spec);
+        var (code, fields, _) = await FailureOf(() => daemon.Instances.CommandInstanceAsync(new CommandInstanceRequest
+        {
+            Name = "cmd-cap", Update = new UpdateParameters { SpreadPct = "-1", Capital = { ["USDC"] = "lots" } },
+        }).ResponseAsync);
+        Assert.Equal(StatusCode.InvalidArgument, code);
+        Assert.Equal(["update.spread_pct", "update.capital[USDC]"], fields);
+
+        await daemon.Instances.CommandInstanceAsync(new CommandInstanceRequest { Name = "cmd-cap", Update = new UpdateParameters { Capital = { ["USDC"] = "1500" } } });
+        var updated = (await daemon.Instances.GetInstanceAsync(new GetInstanceRequest { Name = "cmd-cap" })).Instance.Spec;
+        Assert.Equal(new Dictionary<string, string> { ["USDC"] = "1500", ["SOL"] = "5" }, updated.Capital);
+        Assert.Equal("0.2", updated.SpotMarketMaking.SpreadPct); // the parameters as they were
+        // A grid takes a new capital too (its spread it has not).
+        await CreateAsync(Grid("cmd-cap-grid"));
+        await daemon.Instances.CommandInstanceAsync(new CommandInstanceRequest { Name = "cmd-cap-grid", Update = new UpdateParameters { Capital = { ["USDC"] = "700" } } });
+        Assert.Equal("700", (await daemon.Instances.GetInstanceAsync(new GetInstanceRequest { Name = "cmd-cap-grid" })).Instance.Spec.Capital["USDC"]);
+    }
 }

@@ -79,6 +79,15 @@ public sealed class CapitalEndToEndTests
         Assert.Equal(0, (await d.MmctlAsync("stop", "gd")).ExitCode);
         await Until.TrueAsync(() => Said("resolved: the instances on backpack given USDC"), "the overlap resolved", TimeSpan.FromSeconds(30));
 
+        // A new capital while it runs: the next orders are sized from it, and the spec keeps it.
+        var bad = await d.MmctlAsync("set", "ga", "--capital", "USDC=lots");
+        Assert.Equal(2, bad.ExitCode);
+        Assert.Contains("update.capital[USDC]: 'lots' is not a decimal number", bad.StandardError, StringComparison.Ordinal);
+        var set = await d.MmctlAsync("set", "ga", "--capital", "USDC=150");
+        Assert.True(set.ExitCode == 0 && set.StandardOutput.Trim() == "ga: applied", set.ToString());
+        await d.WaitForAsync("ga", i => i.Stats?.Capital is [{ Asset: "SOL", Allotted: "2" }, { Asset: "USDC", Allotted: "150" }], "the new capital in its stats");
+        Assert.Contains("\"USDC\": \"150\"", (await d.MmctlAsync("spec", "ga")).StandardOutput, StringComparison.Ordinal);
+
         foreach (var name in new[] { "ga", "gb" })
         {
             var stop = await d.MmctlAsync("stop", name);

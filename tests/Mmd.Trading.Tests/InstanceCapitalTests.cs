@@ -2,6 +2,7 @@ using Mmd.TestKit;
 using Mmd.Trading.Engine;
 using Mmd.Trading.Primitives;
 using Mmd.Trading.Risk;
+using Mmd.Trading.Strategies;
 using Mmd.Trading.Strategies.SpotMarketMaking;
 
 namespace Mmd.Trading.Tests;
@@ -66,5 +67,25 @@ public class InstanceCapitalTests
         await h.StatsAsync(s => s.BaseBalance > 0, "the stats show the balances");
         Assert.Empty(h.Engine.LatestStats!.Capital);
         Assert.Equal((100m, 10_000m), (h.Engine.LatestStats.BaseBalance, h.Engine.LatestStats.QuoteBalance));
+    }
+
+    [Fact]
+    public async Task TheOperatorsNewCapital_ResizesTheQuotesLive_ARefusedOneChangesNothing_AndNoneGivesTheWholeAccountBack()
+    {
+        await using var h = new EngineHarness(config: AutoSized, capital: Capital);
+        _ = h.Start();
+        await h.QuotingAsync();
+        Assert.All(h.OpenOrders(), o => Assert.Equal(0.1m, o.Quantity));
+
+        var refused = await h.Engine.ExecuteAsync(new UpdateConfig(AutoSized) { Capital = new Dictionary<string, decimal> { ["ETH"] = 1m } }, CancellationToken.None);
+        Assert.StartsWith("capital names ETH", refused);
+        // The capital alone (the strategy's parameters as they are: no config).
+        Assert.Null(await h.Engine.ExecuteAsync(new UpdateConfig(null) { Capital = new Dictionary<string, decimal> { ["SOL"] = 4m, ["USDC"] = 600m } }, CancellationToken.None));
+        await h.WaitAsync(() => h.OpenOrders() is { Count: 6 } open && open.All(o => o.Quantity == 0.2m), "the quotes resized to the new capital");
+        await h.StatsAsync(s => s.Capital is [{ Allotted: 4m }, { Allotted: 600m }], "the stats show the new capital");
+
+        Assert.Null(await h.Engine.ExecuteAsync(new UpdateConfig(AutoSized), CancellationToken.None));
+        await h.WaitAsync(() => h.OpenOrders() is { Count: 6 } open && open.All(o => o.Quantity > 3m), "sized from the whole account again");
+        await h.StatsAsync(s => s.Capital.Count == 0 && s.QuoteBalance == 10_000m, "no capital in the stats");
     }
 }

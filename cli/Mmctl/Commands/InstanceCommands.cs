@@ -92,13 +92,7 @@ public sealed class InstanceCommands
                     return Fail($"mmctl: unknown strategy '{strategy}' (spot_market_making, perp_market_making, spot_grid, perp_grid, maker_taker_hedge)");
             }
             if (duration is { } d) request.Spec.Duration = Duration.FromTimeSpan(TimeSpan.FromSeconds(d));
-            foreach (var part in capital ?? [])
-            {
-                // The amount is checked by the daemon, which names the asset of a bad one.
-                if (part.Split('=') is not [{ Length: > 0 } asset, var amount])
-                    return Fail($"mmctl: --capital takes ASSET=AMOUNT, e.g. --capital USDC=1500 (got '{part}')");
-                if (!request.Spec.Capital.TryAdd(asset, amount)) return Fail($"mmctl: --capital names {asset} twice");
-            }
+            if (CapitalProblem(capital, request.Spec.Capital) is { } problem) return Fail(problem);
             if (deadManSwitch is { } seconds)
             {
                 switch (request.Spec.Venue)
@@ -231,6 +225,21 @@ public sealed class InstanceCommands
         else if (o.Quiet) Console.Out.WriteLine(instance.Name);
         else Console.Out.WriteLine($"{instance.Name}: {Printer.State(instance, DateTimeOffset.UtcNow)}{(instance.Pid == 0 ? "" : $" (pid {instance.Pid})")}{(instance.LastExitReason.Length > 0 && instance.Pid == 0 ? $" — {instance.LastExitReason}" : "")}");
         return ExitCodes.Ok;
+    }
+
+    /// <summary>
+    /// Reads --capital ASSET=AMOUNT options into <paramref name="capital"/>; what is wrong with their form, or null. The
+    /// amounts are the daemon's to check, which names the asset of a bad one.
+    /// </summary>
+    internal static string? CapitalProblem(string[]? options, IDictionary<string, string> capital)
+    {
+        foreach (var part in options ?? [])
+        {
+            if (part.Split('=') is not [{ Length: > 0 } asset, var amount])
+                return $"mmctl: --capital takes ASSET=AMOUNT, e.g. --capital USDC=1500 (got '{part}')";
+            if (!capital.TryAdd(asset, amount)) return $"mmctl: --capital names {asset} twice";
+        }
+        return null;
     }
 
     internal static int Fail(string message)

@@ -27,16 +27,18 @@ public sealed class StrategyCommands
     public Task<int> CancelAll([Argument(Description = "Instance name"), InstanceNames] string name, [Option(Description = "Confirm the whole-symbol cancel")] bool yes, CommonOptions o) =>
         Send(o, new CommandInstanceRequest { Name = name, CancelAllOnSymbol = new CancelAllOnSymbol { Confirm = yes } });
 
-    [Command("set", Description = "Change a market maker's spread, size or levels while it runs (validated like a new spec; kept across restarts)")]
+    [Command("set", Description = "Change a market maker's spread, size or levels, or any instance's capital, while it runs (validated like a new spec; kept across restarts)")]
     public Task<int> Set(
         [Argument(Description = "Instance name"), InstanceNames] string name,
         [Option(Description = "New spread in % of mid")] string? spread,
         [Option(Description = "New order quantity")] string? quantity,
         [Option(Description = "New number of levels per side")] uint? levels,
+        [Option(Description = "New capital of an asset, ASSET=AMOUNT, once per asset (the others keep theirs)")] string[]? capital,
         CommonOptions o)
     {
         var update = new UpdateParameters { SpreadPct = spread ?? "", OrderQuantity = quantity ?? "" };
         if (levels is { } l) update.Levels = l;
+        if (InstanceCommands.CapitalProblem(capital, update.Capital) is { } problem) return Task.FromResult(InstanceCommands.Fail(problem));
         return Send(o, new CommandInstanceRequest { Name = name, Update = update });
     }
 

@@ -7,7 +7,7 @@ namespace Mmd.Trading.Engine;
 // what it was given plus what its fills moved since, not the whole account (see CapitalAllotment).
 public sealed partial class InstanceEngine
 {
-    private readonly CapitalAllotment? _capital;
+    private CapitalAllotment? _capital;
     private IReadOnlyDictionary<string, Balance> _accountBalances = new Dictionary<string, Balance>();
     private IReadOnlyList<CapitalLine> _capitalLines = [];
     // The account's balances or the instance's figures moved since the view's own balances were worked out.
@@ -20,6 +20,16 @@ public sealed partial class InstanceEngine
     private void CheckCapital()
     {
         if (_capital?.Mismatch([.. AccountLegs.Select(l => l.Instrument)]) is { } why) throw new ReconciliationFailedException(why);
+    }
+
+    /// <summary>The operator's new capital (null: the whole account), from the strategy's next look on.</summary>
+    private void SetCapital(CapitalAllotment? capital)
+    {
+        _capital = capital;
+        _ownBalancesDue = capital is not null;
+        if (capital is not null) return;
+        _view.Balances = _accountBalances;
+        _capitalLines = [];
     }
 
     /// <summary>The account's balances as read; what the strategy sees of them follows at its next look.</summary>

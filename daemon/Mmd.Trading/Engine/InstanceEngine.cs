@@ -581,7 +581,10 @@ public sealed partial class InstanceEngine : IDisposable
                 return StrategyTrigger.OrderUpdate; // answered when the venue has answered
 
             case UpdateConfig update:
-                error = _strategy.Reconfigure(update.Config);
+                // The capital first: a strategy reconfigured under a capital then refused would be half applied.
+                var capital = update.Capital.Count > 0 ? new Risk.CapitalAllotment(update.Capital) : null;
+                error = capital?.Mismatch([.. AccountLegs.Select(l => l.Instrument)]) ?? (update.Config is { } config ? _strategy.Reconfigure(config) : null);
+                if (error is null) SetCapital(capital);
                 break;
             default:
                 error = $"unknown command {arrived.Command.GetType().Name}";

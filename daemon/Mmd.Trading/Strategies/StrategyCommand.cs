@@ -17,5 +17,11 @@ public sealed record LiftDailyLossHalt : StrategyCommand;
 /// </summary>
 public sealed record CancelAllOnSymbol : StrategyCommand;
 
-/// <summary>New parameters, already validated as a whole spec. The strategy takes what it can change live or refuses.</summary>
-public sealed record UpdateConfig(StrategyConfig Config) : StrategyCommand;
+/// <summary>
+/// New parameters, already validated as a whole spec. The strategy takes what it can change live or refuses (null: its
+/// parameters did not change, only the capital); the engine takes the capital (empty: the whole account).
+/// </summary>
+public sealed record UpdateConfig(StrategyConfig? Config) : StrategyCommand
+{
+    public IReadOnlyDictionary<string, decimal> Capital { get; init; } = new Dictionary<string, decimal>();
+}

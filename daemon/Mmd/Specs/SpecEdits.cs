@@ -22,12 +22,12 @@ public static class SpecEdits
             edited.SpotGrid.LowerPrice = adjust.LowerPrice;
             edited.SpotGrid.UpperPrice = adjust.UpperPrice;
             edited.SpotGrid.AutoPriceRange = false;
-            return Validated(edited, "spot_grid.", "adjust_grid.", missing);
+            return Validated(edited, [("spot_grid.", "adjust_grid.")], missing);
         }
         edited.PerpGrid.LowerPrice = adjust.LowerPrice;
         edited.PerpGrid.UpperPrice = adjust.UpperPrice;
         edited.PerpGrid.AutoPriceRange = false;
-        return Validated(edited, "perp_grid.", "adjust_grid.", missing);
+        return Validated(edited, [("perp_grid.", "adjust_grid.")], missing);
     }
 
     /// <summary>The spec with quoting paused or not: a pause is part of the spec, so it holds across every restart.</summary>
@@ -40,11 +40,13 @@ public static class SpecEdits
 
     /// <summary>
     /// The spec a worker trades with after it applied a live strategy change (mmctl set, grid adjust): its own, with
-    /// the strategy section of <paramref name="changed"/>; the rest of <paramref name="changed"/> waits for a restart.
+    /// the strategy section and the capital of <paramref name="changed"/>; the rest of <paramref name="changed"/> waits for a restart.
     /// </summary>
     private static InstanceSpec WithStrategyOf(InstanceSpec spec, InstanceSpec changed)
     {
         var edited = spec.Clone();
+        edited.Capital.Clear();
+        edited.Capital.Add(changed.Capital);
         switch (changed.StrategyCase)
         {
             case InstanceSpec.StrategyOneofCase.SpotMarketMaking: edited.SpotMarketMaking = changed.SpotMarketMaking.Clone(); break;
@@ -55,6 +57,19 @@ public static class SpecEdits
         }
         return edited;
     }
+
+    /// <summary>Whether two specs' strategy sections say the same (a change of the capital alone leaves the strategy as it is).</summary>
+    public static bool SameStrategy(InstanceSpec a, InstanceSpec b) => a.StrategyCase == b.StrategyCase && Equals(StrategySection(a), StrategySection(b));
+
+    private static Google.Protobuf.IMessage? StrategySection(InstanceSpec spec) => spec.StrategyCase switch
+    {
+        InstanceSpec.StrategyOneofCase.SpotMarketMaking => spec.SpotMarketMaking,
+        InstanceSpec.StrategyOneofCase.PerpMarketMaking => spec.PerpMarketMaking,
+        InstanceSpec.StrategyOneofCase.SpotGrid => spec.SpotGrid,
+        InstanceSpec.StrategyOneofCase.PerpGrid => spec.PerpGrid,
+        InstanceSpec.StrategyOneofCase.MakerTakerHedge => spec.MakerTakerHedge,
+        _ => null,
+    };
 
     /// <summary>
     /// The spec a worker trades with once it applied <paramref name="command"/> (the daemon records the same to tell a
@@ -83,9 +98,12 @@ public static class SpecEdits
 
     public static InstanceSpec Update(InstanceSpec spec, UpdateParameters update)
     {
-        if (update.SpreadPct.Length == 0 && update.OrderQuantity.Length == 0 && !update.HasLevels)
-            throw new InvalidRequestException([new("update", "set at least one of spread_pct, order_quantity, levels")]);
+        var parameters = update.SpreadPct.Length > 0 || update.OrderQuantity.Length > 0 || update.HasLevels;
+        if (!parameters && update.Capital.Count == 0)
+            throw new InvalidRequestException([new("update", "set at least one of spread_pct, order_quantity, levels, capital")]);
         var edited = spec.Clone();
+        foreach (var (asset, amount) in update.Capital) edited.Capital[asset] = amount;
+        if (!parameters) return Validated(edited, [("capital", "update.capital")]);
         string prefix;
         switch (edited.StrategyCase)
         {
@@ -104,11 +122,12 @@ public static class SpecEdits
             default:
                 throw new InstancePreconditionException($"instance '{spec.Name}' runs {StrategyName(spec)}; update changes a market maker's spread, size or levels");
         }
-        return Validated(edited, prefix, "update.");
+        return Validated(edited, [(prefix, "update."), ("capital", "update.capital")]);
     }
 
+    /// <param name="prefixes">The spec's fields the request sets, and what the request calls them.</param>
     /// <param name="known">Violations found before validation; the validator's findings on those fields are left out.</param>
-    private static InstanceSpec Validated(InstanceSpec edited, string specPrefix, string requestPrefix, List<FieldViolation>? known = null)
+    private static InstanceSpec Validated(InstanceSpec edited, (string Spec, string Request)[] prefixes, List<FieldViolation>? known = null)
     {
         var violations = known ?? [];
         try
@@ -120,7 +139,9 @@ public static class SpecEdits
             // The operator typed the request's fields: name those, not the spec's.
             foreach (var v in ex.Violations)
             {
-                var named = v.Field.StartsWith(specPrefix, StringComparison.Ordinal) ? v with { Field = requestPrefix + v.Field[specPrefix.Length..] } : v;
+                var named = prefixes.FirstOrDefault(p => v.Field.StartsWith(p.Spec, StringComparison.Ordinal)) is { Spec: not null } p
+                    ? v with { Field = p.Request + v.Field[p.Spec.Length..] }
+                    : v;
                 if (!violations.Any(k => k.Field == named.Field)) violations.Add(named);
             }
         }

@@ -252,7 +252,7 @@ public sealed partial class DaemonLink(string instance, GrpcMM.Protos.V1.Instanc
                 StrategyCommand.KindOneofCase.Resume => new Trading.Strategies.ResumeQuoting(),
                 StrategyCommand.KindOneofCase.LiftDailyLossHalt => new Trading.Strategies.LiftDailyLossHalt(),
                 StrategyCommand.KindOneofCase.CancelAllOnSymbol => new Trading.Strategies.CancelAllOnSymbol(),
-                StrategyCommand.KindOneofCase.SpecJson => new Trading.Strategies.UpdateConfig(Specs.SpecValidator.Validate(spec!, "spec").Strategy),
+                StrategyCommand.KindOneofCase.SpecJson => UpdateOf(Volatile.Read(ref _spec), spec!),
                 _ => null,
             };
             var engine = Volatile.Read(ref _engine);
@@ -265,6 +265,16 @@ public sealed partial class DaemonLink(string instance, GrpcMM.Protos.V1.Instanc
         catch (OperationCanceledException) { error = "the worker is stopping"; }
         _results.Enqueue(new CommandResult { Id = command.Id, Error = error });
         Wake();
+    }
+
+    /// <summary>
+    /// What of a new spec a running worker takes: the strategy's parameters when they changed (a grid would take its own
+    /// auto range again for a range adjustment, and refuse it), and the capital.
+    /// </summary>
+    private static Trading.Strategies.UpdateConfig UpdateOf(GrpcMM.Protos.V1.InstanceSpec running, GrpcMM.Protos.V1.InstanceSpec changed)
+    {
+        var valid = Specs.SpecValidator.Validate(changed, "spec");
+        return new(Specs.SpecEdits.SameStrategy(running, changed) ? null : valid.Strategy) { Capital = valid.Capital };
     }
 
     /// <summary>An operator's look (not a change) at the books, the account or the market's analysis: the engine's answer; never throws.</summary>
