@@ -85,7 +85,8 @@ public sealed class CapitalEndToEndTests
         Assert.Contains("update.capital[USDC]: 'lots' is not a decimal number", bad.StandardError, StringComparison.Ordinal);
         var set = await d.MmctlAsync("set", "ga", "--capital", "USDC=150");
         Assert.True(set.ExitCode == 0 && set.StandardOutput.Trim() == "ga: applied", set.ToString());
-        await d.WaitForAsync("ga", i => i.Stats?.Capital is [{ Asset: "SOL", Allotted: "2" }, { Asset: "USDC", Allotted: "150" }], "the new capital in its stats");
+        var updated = await d.WaitForAsync("ga", i => i.Stats?.Capital is [{ Asset: "SOL", Allotted: "2" }, { Asset: "USDC", Allotted: "150" }], "the new capital in its stats");
+        Assert.False(updated.RestartPending); // the worker trades with the spec as it now is
         Assert.Contains("\"USDC\": \"150\"", (await d.MmctlAsync("spec", "ga")).StandardOutput, StringComparison.Ordinal);
 
         foreach (var name in new[] { "ga", "gb" })
