@@ -87,6 +87,11 @@ public sealed class CapitalEndToEndTests
         Assert.True(set.ExitCode == 0 && set.StandardOutput.Trim() == "ga: applied", set.ToString());
         var updated = await d.WaitForAsync("ga", i => i.Stats?.Capital is [{ Asset: "SOL", Allotted: "2" }, { Asset: "USDC", Allotted: "150" }], "the new capital in its stats");
         Assert.False(updated.RestartPending); // the worker trades with the spec as it now is
+        // The account, and who was given what of it.
+        var account = await d.MmctlAsync("account", "gb");
+        Assert.True(account.ExitCode == 0, account.ToString());
+        Assert.Matches(@"capital given on this account: ga 2 SOL, 150 USDC; gb 4 SOL, 600 USDC \(together 6 of the [\d.]+ SOL it holds, 750 of the [\d.]+ USDC it holds\)",
+            account.StandardOutput);
         Assert.Contains("\"USDC\": \"150\"", (await d.MmctlAsync("spec", "ga")).StandardOutput, StringComparison.Ordinal);
 
         foreach (var name in new[] { "ga", "gb" })

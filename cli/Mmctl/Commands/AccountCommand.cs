@@ -26,7 +26,12 @@ public sealed class AccountCommand
             return code;
         }
         if (o.Json) Output.Printer.JsonLine(response);
-        else Output.Printer.Accounts(name, response);
+        else
+        {
+            // Who was given what of the account: the instances on it with capital (several bots on one account).
+            var instances = (await c.Instances.ListInstancesAsync(new ListInstancesRequest(), cancellationToken: ct)).Instances;
+            Output.Printer.Accounts(name, response, instances);
+        }
         // A market whose venue did not answer is shown with why; the exit code tells a script the read is incomplete.
         return response.Accounts.Any(a => a.Error.Length > 0) ? ExitCodes.Failure : ExitCodes.Ok;
     });
