@@ -53,7 +53,7 @@ public static partial class Printer
     /// </summary>
     private static string? CapitalOnAccount(Instance self, IReadOnlyList<Instance> instances, AccountView account)
     {
-        var sharing = instances.Where(i => i.DesiredState == DesiredState.Running && i.Spec.Capital.Count > 0 && AccountOf(i.Spec) == AccountOf(self.Spec)).OrderBy(i => i.Name, StringComparer.Ordinal).ToList();
+        var sharing = instances.Where(i => i.DesiredState == DesiredState.Running && i.Spec.Capital.Count > 0 && i.Spec.VenueAccount == self.Spec.VenueAccount).OrderBy(i => i.Name, StringComparer.Ordinal).ToList();
         if (sharing.Count == 0) return null;
         var each = sharing.Select(i => $"{i.Name} {string.Join(", ", i.Spec.Capital.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => $"{c.Value} {c.Key}"))}");
         var together = sharing.SelectMany(i => i.Spec.Capital).GroupBy(c => c.Key, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal)
@@ -65,8 +65,4 @@ public static partial class Printer
         return $"  capital given on this account: {string.Join("; ", each)} (together {string.Join(", ", together)})";
     }
 
-    /// <summary>The venue account an instance trades on: the daemon's one per live venue; on paper, its paper account.</summary>
-    private static string AccountOf(InstanceSpec spec) => spec.Venue is "" or "paper"
-        ? "paper:" + (spec.Paper?.Account is { Length: > 0 } paperAccount ? paperAccount : spec.Name)
-        : spec.Venue;
 }

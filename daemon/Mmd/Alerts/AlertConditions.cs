@@ -116,7 +116,7 @@ public sealed class AlertConditions(TimeSpan unhealthyAfter, TimeSpan repeatAfte
     private static void CapitalOverlaps(IReadOnlyList<InstanceFacts> instances, Dictionary<(string?, string), (string, AlertLevel, string)> present)
     {
         var parts = instances.Select(f => f.Instance).Where(i => i.Pid != 0 && i.Stats is { Capital.Count: > 0 })
-            .SelectMany(i => i.Stats.Capital.Select(c => (Account: AccountOf(i.Spec), i.Name, c.Asset, Own: Number(c.Allotted) + Number(c.Traded), Held: Number(c.Account))));
+            .SelectMany(i => i.Stats.Capital.Select(c => (Account: i.Spec.VenueAccount, i.Name, c.Asset, Own: Number(c.Allotted) + Number(c.Traded), Held: Number(c.Account))));
         foreach (var group in parts.GroupBy(p => (p.Account, p.Asset)))
         {
             var sharing = group.OrderBy(p => p.Name, StringComparer.Ordinal).ToList();
@@ -134,10 +134,6 @@ public sealed class AlertConditions(TimeSpan unhealthyAfter, TimeSpan repeatAfte
             decimal.TryParse(text, System.Globalization.NumberStyles.Number, System.Globalization.CultureInfo.InvariantCulture, out var value) ? value : 0m;
     }
 
-    /// <summary>The venue account an instance trades on: the daemon's one per live venue; on paper, its paper account.</summary>
-    private static string AccountOf(InstanceSpec spec) => spec.Venue is "" or "paper"
-        ? $"paper account {(spec.Paper?.Account is { Length: > 0 } account ? account : spec.Name)}"
-        : spec.Venue;
 
     private void Restarts(Instance i, DateTimeOffset now, List<Alert> alerts)
     {
