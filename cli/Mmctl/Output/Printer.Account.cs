@@ -64,5 +64,4 @@ public static partial class Printer
             });
         return $"  capital given on this account: {string.Join("; ", each)} (together {string.Join(", ", together)})";
     }
-
 }

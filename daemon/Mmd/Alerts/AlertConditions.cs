@@ -134,7 +134,6 @@ public sealed class AlertConditions(TimeSpan unhealthyAfter, TimeSpan repeatAfte
             decimal.TryParse(text, System.Globalization.NumberStyles.Number, System.Globalization.CultureInfo.InvariantCulture, out var value) ? value : 0m;
     }
 
-
     private void Restarts(Instance i, DateTimeOffset now, List<Alert> alerts)
     {
         var seen = _restartsSeen.TryGetValue(i.Name, out var before);
