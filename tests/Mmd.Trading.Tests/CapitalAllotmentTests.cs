@@ -67,7 +67,7 @@ public class CapitalAllotmentTests
         };
         var flows = new Dictionary<string, decimal> { ["SOL"] = 0.5m, ["USDC"] = -80m };
 
-        var seen = capital.Apply(account, flows);
+        var seen = CapitalAllotment.Apply(account, capital.Lines(account, flows));
 
         Assert.Equal(new Balance("SOL", 8.5m, 2m), seen["SOL"]); // its own 10.5, of which its resting sells lock 2
         Assert.Equal(new Balance("USDC", 1000m, 200m), seen["USDC"]); // its own 1420 is more than the account's 1200

@@ -51,7 +51,7 @@ public sealed partial class InstanceEngine
         _ownBalancesDue = false;
         var flows = new Dictionary<string, decimal>(StringComparer.Ordinal);
         foreach (var leg in AccountLegs) leg.Cumulative.AddAccountFlows(flows, leg.Instrument.Kind);
-        _view.Balances = _capital.Apply(_accountBalances, flows);
         _capitalLines = _capital.Lines(_accountBalances, flows);
+        _view.Balances = CapitalAllotment.Apply(_accountBalances, _capitalLines);
     }
 }

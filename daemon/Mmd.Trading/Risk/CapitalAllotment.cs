@@ -43,11 +43,11 @@ public sealed class CapitalAllotment
         [.. Allotted.OrderBy(a => a.Key, StringComparer.Ordinal).Select(a => new CapitalLine(a.Key, a.Value, flows.GetValueOrDefault(a.Key),
             account.TryGetValue(a.Key, out var held) ? held.Total : 0m))];
 
-    /// <summary>The balances the instance sees: each allotted asset cut to its part, the rest as the account holds them.</summary>
-    public Dictionary<string, Balance> Apply(IReadOnlyDictionary<string, Balance> account, IReadOnlyDictionary<string, decimal> flows)
+    /// <summary>The balances the instance sees: each allotted asset (<paramref name="lines"/>) cut to its part, the rest as the account holds them.</summary>
+    public static Dictionary<string, Balance> Apply(IReadOnlyDictionary<string, Balance> account, IReadOnlyList<CapitalLine> lines)
     {
         var seen = new Dictionary<string, Balance>(account, StringComparer.Ordinal);
-        foreach (var line in Lines(account, flows))
+        foreach (var line in lines)
         {
             var held = account.TryGetValue(line.Asset, out var b) ? b : new Balance(line.Asset, 0m, 0m);
             // What is locked stays locked (our resting orders hold some of it); the rest of the part is available.
