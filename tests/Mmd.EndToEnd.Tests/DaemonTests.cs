@@ -238,7 +238,7 @@ public sealed class DaemonTests
     }
 
     [Fact]
-    public async Task WorkerFailingAtStart_BacksOffWithGrowingDelays_AndRecovers()
+    public async Task WorkerFailingAtStart_BacksOffWithGrowingDelays_IsAlertedWithNoDestination_AndRecovers()
     {
         await using var d = await DaemonUnderTest.StartAsync(new() { ["initialBackoffSeconds"] = 0.4, ["maxBackoffSeconds"] = 3 });
         // Hold the paper account's lock: every worker fails at start until it is released.
@@ -263,6 +263,14 @@ public sealed class DaemonTests
         // The table shows it while the instance waits out a backoff; a slow mmctl may land while a retry is starting.
         await Until.TrueAsync(async () => (await d.MmctlAsync("status")).StandardOutput.Contains("crash loop", StringComparison.Ordinal),
             "mmctl status shows the crash loop");
+        // No alert destination is configured: the crash loop is raised all the same, and mmctl alerts lists it.
+        await Until.TrueAsync(async () => (await d.MmctlAsync("alerts")).StandardOutput.Contains("crash_loop", StringComparison.Ordinal),
+            "mmctl alerts lists the crash loop");
+        Assert.StartsWith("alerts are only kept here", (await d.MmctlAsync("alerts")).StandardOutput, StringComparison.Ordinal);
+        var listed = System.Text.Json.JsonDocument.Parse((await d.MmctlAsync("alerts", "-o", "json")).StandardOutput).RootElement;
+        var crashLoop = listed.GetProperty("alerts").EnumerateArray().First(a => a.GetProperty("condition").GetString() == "crash_loop");
+        Assert.Equal(("critical", "bot"), (crashLoop.GetProperty("level").GetString(), crashLoop.GetProperty("instance").GetString()));
+        Assert.Equal(0, crashLoop.TryGetProperty("deliveries", out var deliveries) ? deliveries.GetArrayLength() : 0);
 
         await held.DisposeAsync(); // the cause is removed
         var recovered = await d.WaitForAsync("bot", i => i.State == InstanceState.Running, "running after the lock is released", TimeSpan.FromSeconds(60));

@@ -3,11 +3,11 @@ using GrpcMM.Protos.V1;
 
 namespace Mmctl.Commands;
 
-/// <summary>`mmctl alerts`: what the daemon sent lately and how each delivery went; `--test` sends one now.</summary>
+/// <summary>`mmctl alerts`: what the daemon raised lately and how each delivery went; `--test` sends one now.</summary>
 [UsageRules, IgnoreUnknownOptions]
 public sealed class AlertsCommand
 {
-    [Command("alerts", Description = "The alerts the daemon sent lately (crash loops, failed workers, orders possibly left, kill switches, daily loss halts, unhealthy workers, restarts, resources) and where they went; --test sends one now")]
+    [Command("alerts", Description = "The alerts the daemon raised lately (crash loops, failed workers, orders possibly left, kill switches, daily loss halts, unhealthy workers, restarts, resources, capital overlaps) and where they went; --test sends one now")]
     public Task<int> Alerts(
         [Option(Description = "How many, newest first (default 20, at most 100)")] uint? limit,
         [Option(Description = "Send a test alert to every destination now and say how each delivery went")] bool test,

@@ -20,7 +20,7 @@ public sealed class DaemonCommands
         Console.Out.WriteLine($"mmd {s.Version}, pid {s.Pid}, up {Printer.Age(s.Uptime.ToTimeSpan())} (since {s.StartedAt.ToDateTimeOffset():u})");
         Console.Out.WriteLine($"socket {s.SocketPath}, state {s.StateDir}, logs {s.LogDir}");
         Console.Out.WriteLine($"instances {s.Instances}: {s.Running} running, {s.Stopped} stopped, {s.Failing} failing");
-        Console.Out.WriteLine(s.AlertDestinations.Count == 0 ? "alerts go nowhere (mmctl alerts says how to send them)"
+        Console.Out.WriteLine(s.AlertDestinations.Count == 0 ? "alerts are only kept here (mmctl alerts lists them, and says how to have them sent)"
             : $"alerts go to {string.Join(", ", s.AlertDestinations)}{(s.AlertDeliveriesFailed > 0 ? $"; {s.AlertDeliveriesFailed} deliveries failed (mmctl alerts)" : "")}");
         var table = new Table().Border(TableBorder.Simple).AddColumn("CHECK").AddColumn("VALUE").AddColumn("THRESHOLD").AddColumn("OK");
         foreach (var check in s.Checks) table.AddRow(Markup.Escape(check.Name), check.Value, Markup.Escape(check.Threshold), check.Ok ? "ok" : "FAIL");

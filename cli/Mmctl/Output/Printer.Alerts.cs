@@ -3,20 +3,18 @@ using Spectre.Console;
 
 namespace Mmctl.Output;
 
-/// <summary>`mmctl alerts`: where alerts go, then the latest, newest first, with how each delivery went.</summary>
+/// <summary>`mmctl alerts`: where alerts go (or that they are only kept here), then the latest, newest first, with how each
+/// delivery went.</summary>
 public static partial class Printer
 {
     public static void Alerts(ListAlertsResponse response)
     {
-        if (response.Destinations.Count == 0)
-        {
-            Console.Out.WriteLine("alerts go nowhere: set ALERT_WEBHOOK_URL (a webhook), or TELEGRAM_BOT_TOKEN with alerts.telegramChatId, in the daemon's environment or secrets file");
-            return;
-        }
-        Console.Out.WriteLine($"alerts go to: {string.Join(", ", response.Destinations)}");
+        Console.Out.WriteLine(response.Destinations.Count == 0
+            ? "alerts are only kept here and in the daemon's log: to have them sent, set ALERT_WEBHOOK_URL (a webhook), or TELEGRAM_BOT_TOKEN with alerts.telegramChatId, in the daemon's environment or secrets file"
+            : $"alerts go to: {string.Join(", ", response.Destinations)}");
         if (response.Alerts.Count == 0)
         {
-            Console.Out.WriteLine("none sent since the daemon started");
+            Console.Out.WriteLine("none raised since the daemon started");
             return;
         }
         var table = Columns(["TIME", "LEVEL", "INSTANCE", "CONDITION", "DELIVERY", "MESSAGE"]);
@@ -26,8 +24,8 @@ public static partial class Printer
         Write(table);
     }
 
-    /// <summary>"webhook ok, telegram failed (3): HTTP 400 ..." in one cell.</summary>
-    private static string Delivery(AlertRecord alert) => string.Join(", ", alert.Deliveries.Select(d => d.Status switch
+    /// <summary>"webhook ok, telegram failed (3): HTTP 400 ..." in one cell; "-" for an alert raised with nowhere to send it.</summary>
+    private static string Delivery(AlertRecord alert) => alert.Deliveries.Count == 0 ? "-" : string.Join(", ", alert.Deliveries.Select(d => d.Status switch
     {
         "delivered" => $"{d.Destination} ok",
         "failed" => $"{d.Destination} failed ({d.Attempts}): {d.Error}",

@@ -8,7 +8,8 @@ namespace Mmd.Alerts;
 /// <summary>
 /// Sends alerts to every destination, off the caller's path: <see cref="Post"/> never waits; a bounded queue feeds one
 /// sender, which tries each destination up to three times (1 s, then 5 s apart). Keeps the last 100 alerts with how
-/// their delivery went, for mmctl alerts.
+/// their delivery went, for mmctl alerts; with no destination configured they are still logged and kept, so an operator
+/// who reads mmctl alerts (or the daemon's log) sees them.
 /// </summary>
 public sealed partial class AlertDispatcher : IAsyncDisposable
 {
@@ -36,17 +37,17 @@ public sealed partial class AlertDispatcher : IAsyncDisposable
         _sender = sinks.Count == 0 ? Task.CompletedTask : SendLoopAsync(_stop.Token);
     }
 
-    /// <summary>Whether any destination is configured; without one nothing is sent or kept.</summary>
+    /// <summary>Whether any destination is configured; without one alerts are logged and kept, and sent nowhere.</summary>
     public bool Enabled => _sinks.Count > 0;
 
     public IReadOnlyList<string> Destinations => [.. _sinks.Select(s => s.Description)];
 
-    /// <summary>Queues the alert for every destination; returns at once.</summary>
+    /// <summary>Logs and keeps the alert, and queues it for every destination; returns at once.</summary>
     public void Post(Alert alert)
     {
-        if (!Enabled) return;
         AlertLog.Raised(_logger, alert.LevelName, alert.Instance ?? "mmd", alert.Condition, alert.Message);
-        _queue.Writer.TryWrite(Keep(alert));
+        var sent = Keep(alert);
+        if (Enabled) _queue.Writer.TryWrite(sent);
     }
 
     /// <summary>Sends the alert to every destination now and returns once each has succeeded or failed its last try.</summary>
@@ -63,7 +64,7 @@ public sealed partial class AlertDispatcher : IAsyncDisposable
         lock (_recent) return [.. _recent.Take(limit).Select(a => a.ToRecord())];
     }
 
-    /// <summary>Alerts sent since the start by level, and deliveries that failed their last try by destination (for /metrics).</summary>
+    /// <summary>Alerts raised since the start by level, and deliveries that failed their last try by destination (for /metrics).</summary>
     public (IReadOnlyDictionary<string, long> SentByLevel, IReadOnlyDictionary<string, long> FailedByDestination) Totals()
     {
         lock (_recent) return (new Dictionary<string, long>(_sentByLevel), new Dictionary<string, long>(_failedByDestination));

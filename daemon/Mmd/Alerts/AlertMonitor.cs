@@ -6,7 +6,8 @@ namespace Mmd.Alerts;
 
 /// <summary>
 /// Reads every instance's state each second (and the resource checks every ten) and posts what the rules say is due,
-/// and the daily digest after midnight. Runs only when alerts have somewhere to go.
+/// and the daily digest after midnight. Runs whether or not alerts have somewhere to go: without a destination they are
+/// logged and listed by mmctl alerts.
 /// </summary>
 public sealed partial class AlertMonitor : IAsyncDisposable
 {
@@ -18,9 +19,8 @@ public sealed partial class AlertMonitor : IAsyncDisposable
 
     private AlertMonitor(Func<CancellationToken, Task> loop) => _loop = loop(_stop.Token);
 
-    public static AlertMonitor? Start(DaemonConfig config, Supervisor supervisor, AlertDispatcher dispatcher, TimeProvider time, ILogger logger)
+    public static AlertMonitor Start(DaemonConfig config, Supervisor supervisor, AlertDispatcher dispatcher, TimeProvider time, ILogger logger)
     {
-        if (!dispatcher.Enabled) return null;
         var rules = new AlertConditions(TimeSpan.FromSeconds(config.Alerts.UnhealthyAfterSeconds), TimeSpan.FromMinutes(config.Alerts.RepeatAfterMinutes));
         return new AlertMonitor(stop => RunAsync(config, supervisor, dispatcher, rules, time, logger, stop));
     }

@@ -32,11 +32,11 @@ public sealed class DaemonApp : IAsyncDisposable
     private readonly CancellationTokenSource _afterStart;
     private readonly SystemdNotification? _systemd;
     private readonly Alerts.AlertDispatcher _alerts;
-    private readonly Alerts.AlertMonitor? _alertMonitor;
+    private readonly Alerts.AlertMonitor _alertMonitor;
     private readonly HttpClient _alertHttp;
 
     private DaemonApp(WebApplication app, Supervisor supervisor, MetricsEndpoint? metrics, FileStream lockFile, CancellationTokenSource afterStart,
-        SystemdNotification? systemd, (Alerts.AlertDispatcher Dispatcher, Alerts.AlertMonitor? Monitor, HttpClient Http) alerts)
+        SystemdNotification? systemd, (Alerts.AlertDispatcher Dispatcher, Alerts.AlertMonitor Monitor, HttpClient Http) alerts)
     {
         (_alerts, _alertMonitor, _alertHttp) = alerts;
         _app = app;
@@ -269,7 +269,7 @@ public sealed class DaemonApp : IAsyncDisposable
         _systemd?.Stopping();
         await _afterStart.CancelAsync();
         _afterStart.Dispose();
-        if (_alertMonitor is not null) await _alertMonitor.DisposeAsync();
+        await _alertMonitor.DisposeAsync();
         await _alerts.DisposeAsync();
         _alertHttp.Dispose();
         await _supervisor.DisposeAsync();

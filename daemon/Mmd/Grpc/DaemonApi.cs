@@ -30,7 +30,7 @@ public sealed class DaemonApi(Supervisor supervisor, DaemonConfig config, Daemon
     {
         if (!alerts.Enabled)
             throw new RpcException(new Status(StatusCode.FailedPrecondition,
-                $"alerts go nowhere: set {Alerts.AlertDestinations.WebhookSecret} (a webhook), or {Alerts.AlertDestinations.TelegramSecret} with alerts.telegramChatId (Telegram), in the daemon's environment or its secrets file, and restart it"));
+                $"a test alert has nowhere to go: set {Alerts.AlertDestinations.WebhookSecret} (a webhook), or {Alerts.AlertDestinations.TelegramSecret} with alerts.telegramChatId (Telegram), in the daemon's environment or its secrets file, and restart it"));
         var alert = new Alerts.Alert(time.GetUtcNow(), Alerts.AlertLevel.Test, null, "test", "a test alert, sent by an operator (mmctl alerts --test)");
         return new SendTestAlertResponse { Alert = await alerts.SendNowAsync(alert, context.CancellationToken) };
     }

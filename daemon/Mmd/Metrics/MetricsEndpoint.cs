@@ -32,7 +32,7 @@ public sealed class MetricsEndpoint : IAsyncDisposable
         DotNetStats.Register(registry); // the daemon's own process: CPU, memory, GC, threads
         var instances = new InstanceMetrics(registry);
         var factory = Prometheus.Metrics.WithCustomRegistry(registry);
-        var alertsSent = factory.CreateCounter("mmd_alerts_total", "Alerts sent since the daemon started, by level.", "level");
+        var alertsSent = factory.CreateCounter("mmd_alerts_total", "Alerts raised since the daemon started (sent to every destination, if any), by level.", "level");
         var alertsFailed = factory.CreateCounter("mmd_alert_deliveries_failed_total", "Alert deliveries that failed their last try, by destination.", "destination");
         registry.AddBeforeCollectCallback(() =>
         {

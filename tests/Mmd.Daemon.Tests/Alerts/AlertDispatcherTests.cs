@@ -79,11 +79,16 @@ public sealed class AlertDispatcherTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
-    public async Task WithNoDestination_NothingIsSentOrKept()
+    public async Task WithNoDestination_AnAlertIsLoggedAndKept_WithNoDelivery()
     {
-        await using var dispatcher = new AlertDispatcher(AlertDestinations.From(new AlertSettings(), new Dictionary<string, string>(), _http), TimeProvider.System, NullLogger.Instance);
+        var log = new Microsoft.Extensions.Logging.Testing.FakeLogger();
+        await using var dispatcher = new AlertDispatcher(AlertDestinations.From(new AlertSettings(), new Dictionary<string, string>(), _http), TimeProvider.System, log);
         Assert.False(dispatcher.Enabled);
         dispatcher.Post(Sample);
-        Assert.Empty(dispatcher.Recent(100));
+        var kept = Assert.Single(dispatcher.Recent(100));
+        Assert.Equal(("critical", "bot", "crash_loop", 0), (kept.Level, kept.Instance, kept.Condition, kept.Deliveries.Count));
+        Assert.Equal("alert critical bot crash_loop: crash loop: 2 failures in a row; the last: killed by signal 9", log.LatestRecord.Message);
+        Assert.Equal(1L, dispatcher.Totals().SentByLevel["critical"]);
+        Assert.Empty(_receiver.Received);
     }
 }
