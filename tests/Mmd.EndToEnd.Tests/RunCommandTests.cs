@@ -418,6 +418,25 @@ public class RunCommandTests
     }
 
     [Fact]
+    public async Task CapitalFlags_SizeTheRunFromItsPartOfTheAccount_AndABadOneExits2()
+    {
+        using var dir = new TempDirectory();
+        using (var run = MmdProcess.Start(dir.Path, "run", "--name", "cap", "--symbol", Symbol, "--spread", "0.2", "--capital", "USDC=300", "--capital", "SOL=2",
+            "--duration", "3s"))
+        {
+            Assert.Equal(0, await run.WaitForExitAsync());
+            Assert.Matches(@"capital \S+ SOL \(allotted 2, traded [^,]+, the account [^)]+\), \S+ USDC \(allotted 300, traded [^,]+, the account [^)]+\)", run.StandardOutput);
+        }
+        using var bad = MmdProcess.Start(dir.Path, "run", "--name", "cap2", "--symbol", Symbol, "--capital", "USDC", "--capital", "SOL=1", "--capital", "SOL=2",
+            "--capital", "ETH=1");
+        Assert.Equal(2, await bad.WaitForExitAsync());
+        Assert.Contains("--capital: takes ASSET=AMOUNT, e.g. --capital USDC=1500 (got 'USDC')", bad.StandardError, StringComparison.Ordinal);
+        Assert.Contains("--capital: names SOL twice", bad.StandardError, StringComparison.Ordinal);
+        Assert.Contains("capital names ETH", bad.StandardError, StringComparison.Ordinal);
+        Assert.False(File.Exists(JournalPath(dir, "cap2")), "nothing was created");
+    }
+
+    [Fact]
     public async Task SeedStrategyFlags_RunEveryStrategy_AndAFlagAStrategyLacks_IsAnError()
     {
         using var dir = new TempDirectory();

@@ -21,10 +21,14 @@ public static class RunCommand
         var duration = new Option<string?>("--duration") { Description = "Run time: seconds, or 90s / 15m / 2h; overrides the spec" };
         var strategyFlags = new RunFlags();
         var seed = new Option<string?>("--seed") { Description = "Paper market seed" };
+        var capital = new Option<string[]>("--capital")
+        {
+            Description = "Its part of a shared venue account, ASSET=AMOUNT, once per asset, e.g. --capital USDC=1500 --capital SOL=10 (default: the whole account)",
+        };
         var summaryEvery = new Option<string?>("--summary-every") { Description = "Period of the one-line summary (default 10s)" };
 
         var command = new Command("run", "Run one instance in the foreground (no daemon). SIGINT/SIGTERM cancel every own order and exit.");
-        foreach (var o in new Option[] { file, config, name, venue, symbol, duration, seed, summaryEvery }.Concat(strategyFlags.Options))
+        foreach (var o in new Option[] { file, config, name, venue, symbol, duration, seed, capital, summaryEvery }.Concat(strategyFlags.Options))
             command.Options.Add(o);
 
         command.SetAction(async (result, cancellationToken) =>
@@ -50,6 +54,7 @@ public static class RunCommand
 
                 var flagErrors = new List<FieldViolation>();
                 ApplyFlags(proto, result, flagErrors, name, venue, symbol, duration, seed);
+                ApplyCapital(proto, result.GetValue(capital), flagErrors);
                 strategyFlags.Apply(proto, result, flagErrors);
                 summary = ParseDuration(result.GetValue(summaryEvery) ?? "10s", "--summary-every", flagErrors) ?? TimeSpan.FromSeconds(10);
                 spec = ValidateWithFlags(proto, source, lines, flagErrors);
@@ -87,6 +92,24 @@ public static class RunCommand
         if (r.GetValue(symbol) is { } s) spec.Symbol = s;
         if (r.GetValue(duration) is { } d && ParseDuration(d, "duration", errors) is { } dd) spec.Duration = Duration.FromTimeSpan(dd);
         if (r.GetValue(seed) is { } sd) ApplySeed(spec, sd, "paper.seed", errors);
+    }
+
+    /// <summary>
+    /// <c>--capital ASSET=AMOUNT</c> flags over the spec file's capital (an asset named by a flag takes the flag's amount);
+    /// the assets and amounts are checked with the rest of the spec.
+    /// </summary>
+    internal static void ApplyCapital(InstanceSpec spec, string[]? flags, List<FieldViolation> errors)
+    {
+        var named = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var flag in flags ?? [])
+        {
+            if (flag.Split('=') is not [{ Length: > 0 } asset, var amount])
+                errors.Add(new("--capital", $"takes ASSET=AMOUNT, e.g. --capital USDC=1500 (got '{flag}')"));
+            else if (!named.Add(asset))
+                errors.Add(new("--capital", $"names {asset} twice"));
+            else
+                spec.Capital[asset] = amount;
+        }
     }
 
     /// <summary>"90" (seconds), "90s", "1.5m", "2h".</summary>
