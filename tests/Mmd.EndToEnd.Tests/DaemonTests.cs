@@ -240,7 +240,8 @@ public sealed class DaemonTests
     [Fact]
     public async Task WorkerFailingAtStart_BacksOffWithGrowingDelays_IsAlertedWithNoDestination_AndRecovers()
     {
-        await using var d = await DaemonUnderTest.StartAsync(new() { ["initialBackoffSeconds"] = 0.4, ["maxBackoffSeconds"] = 3 });
+        // A run healthy for 3 s ends the crash loop (the default is 60 s).
+        await using var d = await DaemonUnderTest.StartAsync(new() { ["initialBackoffSeconds"] = 0.4, ["maxBackoffSeconds"] = 3, ["resetAfterSeconds"] = 3 });
         // Hold the paper account's lock: every worker fails at start until it is released.
         Directory.CreateDirectory(Path.Combine(d.StateDir, "paper"));
         var held = new FileStream(Path.Combine(d.StateDir, "paper", "bot.json.lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
@@ -271,10 +272,22 @@ public sealed class DaemonTests
         var crashLoop = listed.GetProperty("alerts").EnumerateArray().First(a => a.GetProperty("condition").GetString() == "crash_loop");
         Assert.Equal(("critical", "bot"), (crashLoop.GetProperty("level").GetString(), crashLoop.GetProperty("instance").GetString()));
         Assert.Equal(0, crashLoop.TryGetProperty("deliveries", out var deliveries) ? deliveries.GetArrayLength() : 0);
+        // It holds now: listed as such, and daemon status counts it (a loaded machine may add a resource condition).
+        Assert.Contains(listed.GetProperty("active").EnumerateArray(), a => a.GetProperty("condition").GetString() == "crash_loop"
+            && a.GetProperty("instance").GetString() == "bot" && a.GetProperty("message").GetString()!.StartsWith("crash loop: ", StringComparison.Ordinal));
+        Assert.Matches(@"\n\d+ alert conditions? holds? now \(mmctl alerts\)\n", (await d.MmctlAsync("daemon", "status")).StandardOutput.ReplaceLineEndings("\n"));
 
         await held.DisposeAsync(); // the cause is removed
         var recovered = await d.WaitForAsync("bot", i => i.State == InstanceState.Running, "running after the lock is released", TimeSpan.FromSeconds(60));
         Assert.True(recovered.Restarts >= 3);
+        // Over: no longer held, and said resolved.
+        await Until.TrueAsync(async () =>
+        {
+            var output = (await d.MmctlAsync("alerts", "-o", "json")).StandardOutput;
+            var after = System.Text.Json.JsonDocument.Parse(output).RootElement;
+            return !(after.TryGetProperty("active", out var active) && active.EnumerateArray().Any(a => a.GetProperty("condition").GetString() == "crash_loop"))
+                && after.GetProperty("alerts").EnumerateArray().Any(a => a.GetProperty("level").GetString() == "resolved" && a.GetProperty("condition").GetString() == "crash_loop");
+        }, "the crash loop resolved in mmctl alerts");
     }
 
     [Fact]

@@ -3,8 +3,8 @@ using Spectre.Console;
 
 namespace Mmctl.Output;
 
-/// <summary>`mmctl alerts`: where alerts go (or that they are only kept here), then the latest, newest first, with how each
-/// delivery went.</summary>
+/// <summary>`mmctl alerts`: where alerts go (or that they are only kept here), the conditions that hold now, then the latest
+/// raised, newest first, with how each delivery went.</summary>
 public static partial class Printer
 {
     public static void Alerts(ListAlertsResponse response)
@@ -12,11 +12,21 @@ public static partial class Printer
         Console.Out.WriteLine(response.Destinations.Count == 0
             ? "alerts are only kept here and in the daemon's log: to have them sent, set ALERT_WEBHOOK_URL (a webhook), or TELEGRAM_BOT_TOKEN with alerts.telegramChatId, in the daemon's environment or secrets file"
             : $"alerts go to: {string.Join(", ", response.Destinations)}");
+        if (response.Active.Count == 0) Console.Out.WriteLine("nothing needs you now: no alert condition holds");
+        else
+        {
+            Console.Out.WriteLine($"{response.Active.Count} condition{(response.Active.Count == 1 ? "" : "s")} hold{(response.Active.Count == 1 ? "s" : "")} now:");
+            var active = Columns(["SINCE", "LEVEL", "INSTANCE", "CONDITION", "NOW"]);
+            foreach (var a in response.Active)
+                active.AddRow(new[] { Time(a.Since.ToDateTimeOffset()), a.Level, a.Instance.Length == 0 ? "-" : a.Instance, a.Condition, a.Message }.Select(Markup.Escape).ToArray());
+            Write(active);
+        }
         if (response.Alerts.Count == 0)
         {
             Console.Out.WriteLine("none raised since the daemon started");
             return;
         }
+        Console.Out.WriteLine("raised lately, newest first:");
         var table = Columns(["TIME", "LEVEL", "INSTANCE", "CONDITION", "DELIVERY", "MESSAGE"]);
         foreach (var a in response.Alerts)
             table.AddRow(new[] { Time(a.Time.ToDateTimeOffset()), a.Level, a.Instance.Length == 0 ? "-" : a.Instance, a.Condition, Delivery(a), a.Message }

@@ -5,6 +5,12 @@ namespace Mmd.Alerts;
 /// <summary>What the alert rules read of an instance: its snapshot, and whether its book is left unconfirmed.</summary>
 public sealed record InstanceFacts(Instance Instance, bool BookUnconfirmed);
 
+/// <summary>A condition that holds: raised when it began (<paramref name="Since"/>), said as it is now.</summary>
+public sealed record ActiveCondition(AlertLevel Level, string? Instance, string Condition, string Message, DateTimeOffset Since)
+{
+    public string LevelName => Level.ToString().ToLowerInvariant();
+}
+
 /// <summary>
 /// The alert rules: which conditions hold now, from the instances' snapshots and the resource checks. A condition is
 /// said when it begins, again every <c>repeatAfter</c> while it lasts (never when zero), and once when it ends; an
@@ -19,6 +25,7 @@ public sealed class AlertConditions(TimeSpan unhealthyAfter, TimeSpan repeatAfte
         public string Condition { get; } = condition;
         public AlertLevel Level { get; set; } = level;
         public string Message { get; set; } = message;
+        public DateTimeOffset Since { get; } = sent;
         public DateTimeOffset LastSent { get; set; } = sent;
     }
 
@@ -76,6 +83,11 @@ public sealed class AlertConditions(TimeSpan unhealthyAfter, TimeSpan repeatAfte
         }
         return alerts;
     }
+
+    /// <summary>The conditions that hold as of the last <see cref="Evaluate"/>: critical first, then the oldest first.</summary>
+    public IReadOnlyList<ActiveCondition> Holding() =>
+        [.. _active.Select(a => new ActiveCondition(a.Value.Level, a.Key.Instance, a.Value.Condition, a.Value.Message, a.Value.Since))
+            .OrderBy(a => a.Level).ThenBy(a => a.Since).ThenBy(a => a.Instance, StringComparer.Ordinal)];
 
     private void Conditions(InstanceFacts facts, DateTimeOffset now, Dictionary<(string?, string), (string, AlertLevel, string)> present)
     {

@@ -25,6 +25,7 @@ public sealed partial class AlertDispatcher : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Dictionary<string, long> _sentByLevel = new(StringComparer.Ordinal), _failedByDestination = new(StringComparer.Ordinal);
     private readonly Task _sender;
+    private volatile IReadOnlyList<ActiveCondition> _holding = [];
 
     public AlertDispatcher(IReadOnlyList<IAlertSink> sinks, TimeProvider time, ILogger logger)
     {
@@ -41,6 +42,9 @@ public sealed partial class AlertDispatcher : IAsyncDisposable
     public bool Enabled => _sinks.Count > 0;
 
     public IReadOnlyList<string> Destinations => [.. _sinks.Select(s => s.Description)];
+
+    /// <summary>The conditions that hold now, as the monitor last read them (for mmctl alerts and daemon status).</summary>
+    public IReadOnlyList<ActiveCondition> Holding { get => _holding; set => _holding = value; }
 
     /// <summary>Logs and keeps the alert, and queues it for every destination; returns at once.</summary>
     public void Post(Alert alert)

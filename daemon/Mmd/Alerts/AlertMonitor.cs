@@ -42,6 +42,7 @@ public sealed partial class AlertMonitor : IAsyncDisposable
                     var resources = tick++ % ResourcesEvery == 0 ? Daemon.ResourceHealth.Read(config) : null;
                     var now = time.GetUtcNow();
                     foreach (var alert in rules.Evaluate(facts, resources, now)) dispatcher.Post(alert);
+                    dispatcher.Holding = rules.Holding();
                     if (digest?.Due(now) is { } day)
                         foreach (var alert in await DailyDigest.ForAsync(facts.Select(f => (f.Instance.Name, JournalOf(f.Instance.Name))).ToList(), day, now, cancellationToken))
                             dispatcher.Post(alert);

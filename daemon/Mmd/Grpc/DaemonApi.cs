@@ -23,6 +23,13 @@ public sealed class DaemonApi(Supervisor supervisor, DaemonConfig config, Daemon
         {
             Alerts = { alerts.Recent((int)(request.Limit == 0 ? DefaultAlerts : request.Limit)) },
             Destinations = { alerts.Destinations },
+            Active =
+            {
+                alerts.Holding.Select(a => new ActiveAlert
+                {
+                    Level = a.LevelName, Instance = a.Instance ?? "", Condition = a.Condition, Message = a.Message, Since = Timestamp.FromDateTimeOffset(a.Since),
+                }),
+            },
         });
     }
 
@@ -66,6 +73,7 @@ public sealed class DaemonApi(Supervisor supervisor, DaemonConfig config, Daemon
             Checks = { checks },
             AlertDestinations = { alerts.Destinations },
             AlertDeliveriesFailed = (ulong)alerts.Totals().FailedByDestination.Values.Sum(),
+            AlertsActive = (uint)alerts.Holding.Count,
         });
     }
 

@@ -38,6 +38,29 @@ public sealed class AlertConditionsTests
     }
 
     [Fact]
+    public void WhatHoldsNow_IsEachConditionSinceItBegan_AsItIsNow_CriticalFirst_UntilItEnds()
+    {
+        var sick = Running("b");
+        sick.Health = new InstanceHealth { Healthy = false, Problem = "market data stale" };
+        At(0, sick);
+        At(60, sick); // unhealthy from here on (a warning)
+        var looping = Running("a", restarts: 2, failures: 2);
+        looping.State = InstanceState.Backoff;
+        At(61, looping, sick);
+        looping.ConsecutiveFailures = 3;
+        At(62, looping, sick); // the crash loop goes on: no new alert, but what it is now
+        Assert.Equal([
+            (AlertLevel.Critical, "a", "crash_loop", "crash loop: 3 failures in a row; the last: killed by signal 9", T0.AddSeconds(61)),
+            (AlertLevel.Warning, "b", "unhealthy", "unhealthy for 62 s: market data stale", T0.AddSeconds(60)),
+        ], _rules.Holding().Select(h => (h.Level, h.Instance, h.Condition, h.Message, h.Since)));
+
+        At(63, Running("a", restarts: 2), sick);
+        Assert.Equal(["unhealthy"], _rules.Holding().Select(h => h.Condition));
+        At(64, Running("a", restarts: 2), Running("b"));
+        Assert.Empty(_rules.Holding());
+    }
+
+    [Fact]
     public void ARestart_IsSaidWhenTheCountGrows_AtMostOnceAnHour_TheNextCountingThoseBetween_AndNotInACrashLoop()
     {
         Assert.Empty(At(0, Running(restarts: 3))); // the count the daemon found: no alert for the past
