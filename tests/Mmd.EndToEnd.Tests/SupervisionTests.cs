@@ -94,6 +94,36 @@ public sealed class SupervisionTests
     }
 
     [Fact]
+    public async Task AlertsFollowed_ALineEachAsItIsRaised_AcrossADaemonRestart()
+    {
+        await using var receiver = await Mmd.Emulators.Alerts.AlertReceiver.StartAsync();
+        await using var d = await DaemonUnderTest.StartAsync(environment: new() { ["ALERT_WEBHOOK_URL"] = $"{receiver.Url}/hooks/ops" });
+        using var follow = new StreamingCli(DaemonUnderTest.MmctlDll, ["alerts", "-f"], new() { ["MMCTL_SOCKET"] = d.SocketPath });
+        Assert.Equal("mmctl: following the alerts as they are raised (Ctrl-C to stop)", await follow.ReadErrorLineAsync());
+        Assert.Equal(0, (await d.MmctlAsync("alerts", "--test")).ExitCode);
+        Assert.Matches(@"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}Z test - test: a test alert, sent by an operator \(mmctl alerts --test\)$",
+            (await follow.ReadUntilAsync(l => l.Contains(" test - test: ", StringComparison.Ordinal)))[^1]);
+
+        // The daemon goes away and comes back: the follower says so, dials again, and follows the new one.
+        Assert.Equal(0, (await d.MmctlAsync("daemon", "shutdown")).ExitCode);
+        await d.Process!.WaitForExitAsync();
+        Assert.StartsWith("mmctl: alerts interrupted (", await follow.ReadErrorLineAsync(), StringComparison.Ordinal);
+        await d.StartProcessAsync();
+        Assert.Equal("mmctl: following again (what was raised meanwhile: mmctl alerts)", await follow.ReadErrorLineAsync());
+        Assert.Equal(0, (await d.MmctlAsync("alerts", "--test")).ExitCode);
+        await follow.ReadUntilAsync(l => l.Contains(" test - test: ", StringComparison.Ordinal));
+
+        // -o json: the alert as ListAlerts gives it; --test with -f is refused.
+        using var json = new StreamingCli(DaemonUnderTest.MmctlDll, ["alerts", "-f", "-o", "json"], new() { ["MMCTL_SOCKET"] = d.SocketPath });
+        await json.ReadErrorLineAsync();
+        Assert.Equal(0, (await d.MmctlAsync("alerts", "--test")).ExitCode);
+        var line = (await json.ReadLinesAsync(1))[0];
+        Assert.Equal(("test", "test"), (JsonNode.Parse(line)!["level"]!.GetValue<string>(), JsonNode.Parse(line)!["condition"]!.GetValue<string>()));
+        var both = await d.MmctlAsync("alerts", "-f", "--test");
+        Assert.Equal((2, "mmctl: --test and -f cannot both be given"), (both.ExitCode, both.StandardError.Trim()));
+    }
+
+    [Fact]
     public async Task ABusyWorker_PushesStatsAtMostTenTimesASecond()
     {
         await using var d = await DaemonUnderTest.StartAsync();

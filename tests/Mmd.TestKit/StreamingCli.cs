@@ -22,6 +22,13 @@ public sealed class StreamingCli : IDisposable
     /// <summary>Lines as they come, up to and including the first that <paramref name="last"/> matches.</summary>
     public Task<IReadOnlyList<string>> ReadUntilAsync(Func<string, bool> last) => ReadAsync(lines => lines.Count > 0 && last(lines[^1]), skipEmpty: false);
 
+    /// <summary>The next line it writes to stderr (what it says of itself, apart from its output).</summary>
+    public async Task<string> ReadErrorLineAsync()
+    {
+        using var cts = new CancellationTokenSource(TaskExtensions.Timeout);
+        return await _process.StandardError.ReadLineAsync(cts.Token) ?? throw new InvalidOperationException("the command ended");
+    }
+
     private async Task<IReadOnlyList<string>> ReadAsync(Func<List<string>, bool> done, bool skipEmpty)
     {
         var lines = new List<string>();

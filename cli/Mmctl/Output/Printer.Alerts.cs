@@ -34,6 +34,10 @@ public static partial class Printer
         Write(table);
     }
 
+    /// <summary>One alert as a line, for a follower: "2026-12-07 22:53:13.937Z critical bp crash_loop: crash loop: ...".</summary>
+    public static string AlertLine(AlertRecord a) =>
+        $"{Time(a.Time.ToDateTimeOffset())} {a.Level} {(a.Instance.Length == 0 ? "-" : a.Instance)} {a.Condition}: {a.Message}";
+
     /// <summary>"webhook ok, telegram failed (3): HTTP 400 ..." in one cell; "-" for an alert raised with nowhere to send it.</summary>
     private static string Delivery(AlertRecord alert) => alert.Deliveries.Count == 0 ? "-" : string.Join(", ", alert.Deliveries.Select(d => d.Status switch
     {

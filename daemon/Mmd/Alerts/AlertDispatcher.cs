@@ -26,6 +26,7 @@ public sealed partial class AlertDispatcher : IAsyncDisposable
     private readonly Dictionary<string, long> _sentByLevel = new(StringComparer.Ordinal), _failedByDestination = new(StringComparer.Ordinal);
     private readonly Task _sender;
     private volatile IReadOnlyList<ActiveCondition> _holding = [];
+    private readonly List<AlertFollower> _followers = [];
 
     public AlertDispatcher(IReadOnlyList<IAlertSink> sinks, TimeProvider time, ILogger logger)
     {
@@ -62,6 +63,20 @@ public sealed partial class AlertDispatcher : IAsyncDisposable
         return sent.ToRecord();
     }
 
+    /// <summary>A new follower of the alerts raised from now on; <see cref="Unfollow"/> it when done.</summary>
+    public AlertFollower Follow()
+    {
+        var follower = new AlertFollower();
+        lock (_followers) _followers.Add(follower);
+        return follower;
+    }
+
+    public void Unfollow(AlertFollower follower)
+    {
+        lock (_followers) _followers.Remove(follower);
+        follower.Queue.Writer.TryComplete();
+    }
+
     /// <summary>The latest alerts, newest first.</summary>
     public IReadOnlyList<AlertRecord> Recent(int limit)
     {
@@ -83,6 +98,12 @@ public sealed partial class AlertDispatcher : IAsyncDisposable
             if (_recent.Count > Kept) _recent.RemoveLast();
             _sentByLevel[alert.LevelName] = _sentByLevel.GetValueOrDefault(alert.LevelName) + 1;
         }
+        lock (_followers)
+            if (_followers.Count > 0)
+            {
+                var record = sent.ToRecord();
+                foreach (var follower in _followers) follower.Queue.Writer.TryWrite(record);
+            }
         return sent;
     }
 
@@ -136,6 +157,8 @@ public sealed partial class AlertDispatcher : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        lock (_followers)
+            foreach (var follower in _followers) follower.Queue.Writer.TryComplete();
         _queue.Writer.TryComplete();
         await _stop.CancelAsync();
         try { await _sender; } catch (OperationCanceledException) { }

@@ -33,6 +33,30 @@ public sealed class DaemonApi(Supervisor supervisor, DaemonConfig config, Daemon
         });
     }
 
+    public override async Task WatchAlerts(WatchAlertsRequest request, IServerStreamWriter<WatchAlertsEvent> responseStream, ServerCallContext context)
+    {
+        var follower = alerts.Follow();
+        await context.WriteResponseHeadersAsync([]); // the follower knows it follows before the first alert comes
+        // Ends with the daemon as UNAVAILABLE (a follower dials again), not held open through the host's shutdown grace.
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, lifetime.ApplicationStopping);
+        try
+        {
+            await foreach (var record in follower.Queue.Reader.ReadAllAsync(linked.Token))
+                await responseStream.WriteAsync(new WatchAlertsEvent { Alert = record, Dropped = (ulong)follower.TakeDropped() }, linked.Token);
+        }
+        catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested)
+        {
+            throw new RpcException(new Status(StatusCode.Unavailable, "the daemon is shutting down"));
+        }
+        catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested) { }
+        finally
+        {
+            alerts.Unfollow(follower);
+        }
+        if (lifetime.ApplicationStopping.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested)
+            throw new RpcException(new Status(StatusCode.Unavailable, "the daemon is shutting down"));
+    }
+
     public override async Task<SendTestAlertResponse> SendTestAlert(SendTestAlertRequest request, ServerCallContext context)
     {
         if (!alerts.Enabled)

@@ -91,4 +91,19 @@ public sealed class AlertDispatcherTests : IAsyncLifetime, IDisposable
         Assert.Equal(1L, dispatcher.Totals().SentByLevel["critical"]);
         Assert.Empty(_receiver.Received);
     }
+
+    [Fact]
+    public async Task AFollower_GetsEachAlertAsItIsRaised_OneThatReadsTooSlowlyLosesTheOldest_Counted()
+    {
+        await using var dispatcher = new AlertDispatcher([], TimeProvider.System, NullLogger.Instance);
+        var follower = dispatcher.Follow();
+        for (var i = 0; i < AlertFollower.Capacity + 3; i++) dispatcher.Post(Sample with { Message = $"m{i}" });
+        Assert.Equal(3, follower.TakeDropped());
+        Assert.Equal(0, follower.TakeDropped());
+        dispatcher.Unfollow(follower);
+        dispatcher.Post(Sample); // after it stopped following
+        var kept = new List<string>();
+        await foreach (var record in follower.Queue.Reader.ReadAllAsync()) kept.Add(record.Message);
+        Assert.Equal([.. Enumerable.Range(3, AlertFollower.Capacity).Select(i => $"m{i}")], kept);
+    }
 }
