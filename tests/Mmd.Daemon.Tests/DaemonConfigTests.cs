@@ -34,6 +34,10 @@ public class DaemonConfigTests
         var config = DaemonConfigLoader.Load(file, new Dictionary<string, string?> { ["TELEGRAM_BOT_TOKEN"] = "1:x" });
         Assert.Equal(("-1001", "https://api.telegram.org", 60d, 60d),
             (config.Alerts.TelegramChatId, config.Alerts.TelegramApiUrl, config.Alerts.UnhealthyAfterSeconds, config.Alerts.RepeatAfterMinutes));
+        Assert.Equal(300d, config.Alerts.NotQuotingAfterSeconds);
+        File.WriteAllText(file, "{\n  \"alerts\": {\n    \"notQuotingAfterSeconds\": -1\n  }\n}");
+        ex = Assert.Throws<ConfigException>(() => DaemonConfigLoader.Load(file, NoEnv));
+        Assert.Equal($"{file}:3: alerts.notQuotingAfterSeconds: must be 0 (never) or more", ex.Message);
 
         // From the secrets file (0600): an address that is not one is refused, without its text.
         var secrets = dir.Combine("secrets.env");

@@ -124,6 +124,31 @@ public sealed class SupervisionTests
     }
 
     [Fact]
+    public async Task AWorkerWithNothingToQuoteWith_IsAlertedAsQuotingNothing_UntilTheOperatorPausesIt()
+    {
+        await using var d = await DaemonUnderTest.StartAsync(settings: new() { ["alerts"] = new Dictionary<string, object> { ["notQuotingAfterSeconds"] = 2 } });
+        Assert.Equal(0, (await CreateAsync(d, "broke", spec =>
+        {
+            spec["spotMarketMaking"]!["rebalanceEnabled"] = false;
+            spec["paper"]!["initialBalances"] = new JsonObject { ["USDC"] = "0", ["SOL"] = "0" }; // an empty account
+        })).ExitCode);
+        await d.WaitForAsync("broke", i => i.State == InstanceState.Running && i.Health.Healthy && i.Stats is not null, "running and healthy");
+
+        JsonNode? NotQuoting(JsonNode alerts) => alerts["active"]?.AsArray().FirstOrDefault(a => (string?)a!["condition"] == "not_quoting");
+        async Task<JsonNode> AlertsAsync() => JsonNode.Parse((await d.MmctlAsync("alerts", "-o", "json")).StandardOutput)!;
+        await Until.TrueAsync(async () => NotQuoting(await AlertsAsync()) is not null, "the worker quoting nothing is alerted");
+        var held = NotQuoting(await AlertsAsync())!;
+        Assert.Equal(("warning", "broke"), ((string?)held["level"], (string?)held["instance"]));
+        Assert.StartsWith("quoting nothing for ", (string?)held["message"], StringComparison.Ordinal);
+        Assert.Equal(InstanceState.Running, (await d.GetAsync("broke")).State); // alive, healthy, and trading nothing
+
+        // Paused by the operator: nothing on the book is what was asked for.
+        Assert.Equal(0, (await d.MmctlAsync("pause", "broke")).ExitCode);
+        await Until.TrueAsync(async () => NotQuoting(await AlertsAsync()) is null, "no longer held once paused");
+        Assert.Contains((await AlertsAsync())["alerts"]!.AsArray(), a => (string?)a!["condition"] == "not_quoting" && (string?)a["level"] == "resolved");
+    }
+
+    [Fact]
     public async Task ABusyWorker_PushesStatsAtMostTenTimesASecond()
     {
         await using var d = await DaemonUnderTest.StartAsync();

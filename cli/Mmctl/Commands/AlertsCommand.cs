@@ -9,7 +9,7 @@ namespace Mmctl.Commands;
 [UsageRules, IgnoreUnknownOptions]
 public sealed class AlertsCommand
 {
-    [Command("alerts", Description = "The alerts the daemon raised lately (crash loops, failed workers, orders possibly left, kill switches, daily loss halts, unhealthy workers, restarts, resources, capital overlaps), what holds now, and where they went; -f follows them; --test sends one now")]
+    [Command("alerts", Description = "The alerts the daemon raised lately (crash loops, failed workers, orders possibly left, kill switches, daily loss halts, unhealthy workers, workers quoting nothing, restarts, resources, capital overlaps), what holds now, and where they went; -f follows them; --test sends one now")]
     public Task<int> Alerts(
         [Option(Description = "How many, newest first (default 20, at most 100)")] uint? limit,
         [Option(Description = "Send a test alert to every destination now and say how each delivery went")] bool test,

@@ -13,7 +13,7 @@ public enum AlertLevel
 }
 
 /// <summary>Something that needs an operator: about an instance, or about the daemon itself when <see cref="Instance"/> is null.</summary>
-/// <param name="Condition">crash_loop, failed, orders_unconfirmed, kill_switch, daily_loss_halt, dead_man_switch, unhealthy, restarted, resource, capital_overlap, daily or test.</param>
+/// <param name="Condition">crash_loop, failed, orders_unconfirmed, kill_switch, daily_loss_halt, dead_man_switch, unhealthy, not_quoting, restarted, resource, capital_overlap, daily or test.</param>
 public sealed record Alert(DateTimeOffset Time, AlertLevel Level, string? Instance, string Condition, string Message)
 {
     public string LevelName => Level.ToString().ToLowerInvariant();

@@ -18,7 +18,8 @@ public sealed record ActiveCondition(AlertLevel Level, string? Instance, string 
 /// <c>repeatAfter</c> per instance (the next one counts those in between), and not during a crash loop, which says it.
 /// Not thread-safe: one monitor calls it.
 /// </summary>
-public sealed class AlertConditions(TimeSpan unhealthyAfter, TimeSpan repeatAfter)
+/// <param name="notQuotingAfter">How long a running worker may have no order on the book before it is said; zero: never.</param>
+public sealed class AlertConditions(TimeSpan unhealthyAfter, TimeSpan repeatAfter, TimeSpan notQuotingAfter = default)
 {
     private sealed class Active(string condition, AlertLevel level, string message, DateTimeOffset sent)
     {
@@ -33,6 +34,7 @@ public sealed class AlertConditions(TimeSpan unhealthyAfter, TimeSpan repeatAfte
     private readonly Dictionary<string, uint> _restartsSeen = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (DateTimeOffset Sent, int Unsaid)> _restartAlerts = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DateTimeOffset> _unhealthySince = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, DateTimeOffset> _notQuotingSince = new(StringComparer.Ordinal);
 
     /// <summary>
     /// The alerts due now. <paramref name="resources"/> null: not read this time, so the resource conditions stand as
@@ -80,6 +82,7 @@ public sealed class AlertConditions(TimeSpan unhealthyAfter, TimeSpan repeatAfte
             _restartsSeen.Remove(gone);
             _restartAlerts.Remove(gone);
             _unhealthySince.Remove(gone);
+            _notQuotingSince.Remove(gone);
         }
         return alerts;
     }
@@ -117,6 +120,18 @@ public sealed class AlertConditions(TimeSpan unhealthyAfter, TimeSpan repeatAfte
                 Holds("unhealthy", AlertLevel.Warning, $"unhealthy for {(now - since).TotalSeconds:0} s: {(i.Health.Problem.Length > 0 ? i.Health.Problem : "no health report")}");
         }
         else _unhealthySince.Remove(i.Name);
+
+        // Alive but not trading: a running worker with nothing of its own on the book that nothing meant to stop (an
+        // operator's pause, a kill switch, a daily loss halt): every order refused, a grid past its range, no balance.
+        if (notQuotingAfter > TimeSpan.Zero && i.State == InstanceState.Running && i.Pid != 0
+            && i.Stats is { QuotingPaused: false, KillSwitchTripped: false, DailyLossHalt.Length: 0, OpenBuyOrders: 0, OpenSellOrders: 0 } quiet)
+        {
+            if (!_notQuotingSince.TryGetValue(i.Name, out var since)) _notQuotingSince[i.Name] = since = now;
+            if (now - since >= notQuotingAfter)
+                Holds("not_quoting", AlertLevel.Warning, $"quoting nothing for {(now - since).TotalSeconds:0} s: no order of its own on the book"
+                    + (quiet.OrdersRejected > 0 ? $"; {quiet.OrdersRejected} refused by the venue since its worker started" : ""));
+        }
+        else _notQuotingSince.Remove(i.Name);
     }
 
     private const string ResourceKey = "resource/";

@@ -21,7 +21,8 @@ public sealed partial class AlertMonitor : IAsyncDisposable
 
     public static AlertMonitor Start(DaemonConfig config, Supervisor supervisor, AlertDispatcher dispatcher, TimeProvider time, ILogger logger)
     {
-        var rules = new AlertConditions(TimeSpan.FromSeconds(config.Alerts.UnhealthyAfterSeconds), TimeSpan.FromMinutes(config.Alerts.RepeatAfterMinutes));
+        var rules = new AlertConditions(TimeSpan.FromSeconds(config.Alerts.UnhealthyAfterSeconds), TimeSpan.FromMinutes(config.Alerts.RepeatAfterMinutes),
+            TimeSpan.FromSeconds(config.Alerts.NotQuotingAfterSeconds));
         return new AlertMonitor(stop => RunAsync(config, supervisor, dispatcher, rules, time, logger, stop));
     }
 

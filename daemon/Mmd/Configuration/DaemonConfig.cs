@@ -96,7 +96,8 @@ public sealed record MetricsSettings
 
 /// <summary>
 /// Alerts: what needs an operator (a crash loop, a failed worker, orders possibly left, a kill switch, a daily loss halt,
-/// a worker unhealthy for a while, a resource check failing) sent when it begins, again while it lasts, and when it ends.
+/// a worker unhealthy or quoting nothing for a while, a resource check failing) sent when it begins, again while it
+/// lasts, and when it ends.
 /// The webhook's address is the secret ALERT_WEBHOOK_URL and Telegram's bot token TELEGRAM_BOT_TOKEN (the environment,
 /// else the secrets file): a Slack or Discord webhook address is a credential.
 /// </summary>
@@ -110,6 +111,11 @@ public sealed record AlertSettings
     public string TelegramApiUrl { get; set; } = "https://api.telegram.org";
     /// <summary>How long a running worker may report itself unhealthy before it is an alert.</summary>
     public double UnhealthyAfterSeconds { get; set; } = 60;
+    /// <summary>
+    /// How long a running worker may have no order of its own on the book (not paused, not halted) before it is an alert:
+    /// alive but not trading, e.g. every order refused for funds. 0: never.
+    /// </summary>
+    public double NotQuotingAfterSeconds { get; set; } = 300;
     /// <summary>A condition that lasts is said again this often; 0: only when it begins and ends.</summary>
     public double RepeatAfterMinutes { get; set; } = 60;
     /// <summary>Just after 00:00 UTC, each instance's trading of the day that ended (fills, volume, maker share, fees, net PnL).</summary>

@@ -154,6 +154,7 @@ public static class DaemonConfigLoader
         Check(Uri.TryCreate(a.TelegramApiUrl, UriKind.Absolute, out var telegram) && telegram.Scheme is "http" or "https", "alerts.telegramApiUrl", "must be an http(s) address");
         Check(a.UnhealthyAfterSeconds > 0, "alerts.unhealthyAfterSeconds", "must be above 0");
         Check(a.RepeatAfterMinutes >= 0, "alerts.repeatAfterMinutes", "must be 0 (never) or more");
+        Check(a.NotQuotingAfterSeconds >= 0, "alerts.notQuotingAfterSeconds", "must be 0 (never) or more");
         var s = c.Supervision;
         Check(s.RestartPolicy is "on-failure" or "always" or "never", "supervision.restartPolicy", "must be on-failure, always or never");
         Check(s.InitialBackoffSeconds > 0, "supervision.initialBackoffSeconds", "must be above 0");

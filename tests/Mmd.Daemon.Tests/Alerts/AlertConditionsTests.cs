@@ -61,6 +61,35 @@ public sealed class AlertConditionsTests
     }
 
     [Fact]
+    public void AWorkerQuotingNothing_IsSaidAfterItsGrace_NotWhenPausedOrHalted_AndResolvedOnceItQuotes()
+    {
+        var rules = new AlertConditions(TimeSpan.FromSeconds(60), TimeSpan.FromMinutes(60), notQuotingAfter: TimeSpan.FromSeconds(300));
+        IReadOnlyList<Alert> At(int seconds, Instance i) => rules.Evaluate([new InstanceFacts(i, false)], null, T0.AddSeconds(seconds));
+        Instance With(InstanceStats stats) { var i = Running(); i.Stats = stats; return i; }
+        var bare = new InstanceStats { OrdersRejected = 12 };
+
+        Assert.Empty(At(0, With(bare)));
+        Assert.Empty(At(299, With(bare)));
+        var said = Assert.Single(At(300, With(bare)));
+        Assert.Equal((AlertLevel.Warning, "not_quoting", "quoting nothing for 300 s: no order of its own on the book; 12 refused by the venue since its worker started"),
+            (said.Level, said.Condition, said.Message));
+        var resolved = Assert.Single(At(301, With(new InstanceStats { OpenBuyOrders = 1 })));
+        Assert.Equal((AlertLevel.Resolved, "not_quoting"), (resolved.Level, resolved.Condition));
+
+        // Nothing on the book for a reason it was given: paused by the operator, the kill switch, the daily loss halt.
+        foreach (var meant in new[] { new InstanceStats { QuotingPaused = true }, new InstanceStats { KillSwitchTripped = true }, new InstanceStats { DailyLossHalt = "net -60 < -50 today" } })
+        {
+            Assert.DoesNotContain(At(400, With(meant)), a => a.Condition == "not_quoting");
+            Assert.DoesNotContain(At(800, With(meant)), a => a.Condition == "not_quoting");
+        }
+        // A worker not running yet (no stats) is not counted either; and zero turns the rule off.
+        Assert.DoesNotContain(At(900, Running()), a => a.Condition == "not_quoting");
+        var off = new AlertConditions(TimeSpan.FromSeconds(60), TimeSpan.FromMinutes(60));
+        Assert.Empty(off.Evaluate([new InstanceFacts(With(bare), false)], null, T0));
+        Assert.Empty(off.Evaluate([new InstanceFacts(With(bare), false)], null, T0.AddDays(1)));
+    }
+
+    [Fact]
     public void ARestart_IsSaidWhenTheCountGrows_AtMostOnceAnHour_TheNextCountingThoseBetween_AndNotInACrashLoop()
     {
         Assert.Empty(At(0, Running(restarts: 3))); // the count the daemon found: no alert for the past
