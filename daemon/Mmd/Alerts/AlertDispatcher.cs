@@ -23,7 +23,7 @@ public sealed partial class AlertDispatcher : IAsyncDisposable
     private readonly Channel<SentAlert> _queue;
     private readonly LinkedList<SentAlert> _recent = new();
     private readonly CancellationTokenSource _stop = new();
-    private readonly Dictionary<string, long> _sentByLevel = new(StringComparer.Ordinal), _failedByDestination = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _raisedByLevel = new(StringComparer.Ordinal), _failedByDestination = new(StringComparer.Ordinal);
     private readonly Task _sender;
     private volatile IReadOnlyList<ActiveCondition> _holding = [];
     private readonly List<AlertFollower> _followers = [];
@@ -84,9 +84,9 @@ public sealed partial class AlertDispatcher : IAsyncDisposable
     }
 
     /// <summary>Alerts raised since the start by level, and deliveries that failed their last try by destination (for /metrics).</summary>
-    public (IReadOnlyDictionary<string, long> SentByLevel, IReadOnlyDictionary<string, long> FailedByDestination) Totals()
+    public (IReadOnlyDictionary<string, long> RaisedByLevel, IReadOnlyDictionary<string, long> FailedByDestination) Totals()
     {
-        lock (_recent) return (new Dictionary<string, long>(_sentByLevel), new Dictionary<string, long>(_failedByDestination));
+        lock (_recent) return (new Dictionary<string, long>(_raisedByLevel), new Dictionary<string, long>(_failedByDestination));
     }
 
     private SentAlert Keep(Alert alert)
@@ -96,7 +96,7 @@ public sealed partial class AlertDispatcher : IAsyncDisposable
         {
             _recent.AddFirst(sent);
             if (_recent.Count > Kept) _recent.RemoveLast();
-            _sentByLevel[alert.LevelName] = _sentByLevel.GetValueOrDefault(alert.LevelName) + 1;
+            _raisedByLevel[alert.LevelName] = _raisedByLevel.GetValueOrDefault(alert.LevelName) + 1;
         }
         lock (_followers)
             if (_followers.Count > 0)

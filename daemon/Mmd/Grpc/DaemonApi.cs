@@ -37,22 +37,19 @@ public sealed class DaemonApi(Supervisor supervisor, DaemonConfig config, Daemon
     {
         var follower = alerts.Follow();
         await context.WriteResponseHeadersAsync([]); // the follower knows it follows before the first alert comes
-        // Ends with the daemon as UNAVAILABLE (a follower dials again), not held open through the host's shutdown grace.
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, lifetime.ApplicationStopping);
         try
         {
             await foreach (var record in follower.Queue.Reader.ReadAllAsync(linked.Token))
                 await responseStream.WriteAsync(new WatchAlertsEvent { Alert = record, Dropped = (ulong)follower.TakeDropped() }, linked.Token);
         }
-        catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested)
-        {
-            throw new RpcException(new Status(StatusCode.Unavailable, "the daemon is shutting down"));
-        }
-        catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested) { }
+        catch (OperationCanceledException) when (linked.IsCancellationRequested) { }
         finally
         {
             alerts.Unfollow(follower);
         }
+        // Ended by the daemon's stop (its token, or the dispatcher's end): UNAVAILABLE, so that a follower dials again,
+        // rather than held open through the host's shutdown grace.
         if (lifetime.ApplicationStopping.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested)
             throw new RpcException(new Status(StatusCode.Unavailable, "the daemon is shutting down"));
     }

@@ -88,7 +88,7 @@ public sealed class AlertDispatcherTests : IAsyncLifetime, IDisposable
         var kept = Assert.Single(dispatcher.Recent(100));
         Assert.Equal(("critical", "bot", "crash_loop", 0), (kept.Level, kept.Instance, kept.Condition, kept.Deliveries.Count));
         Assert.Equal("alert critical bot crash_loop: crash loop: 2 failures in a row; the last: killed by signal 9", log.LatestRecord.Message);
-        Assert.Equal(1L, dispatcher.Totals().SentByLevel["critical"]);
+        Assert.Equal(1L, dispatcher.Totals().RaisedByLevel["critical"]);
         Assert.Empty(_receiver.Received);
     }
 
