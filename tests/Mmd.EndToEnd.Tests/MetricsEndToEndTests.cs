@@ -13,8 +13,12 @@ public sealed class MetricsEndToEndTests
     {
         var port = FreePort();
         await using var receiver = await Mmd.Emulators.Alerts.AlertReceiver.StartAsync();
-        await using var d = await DaemonUnderTest.StartAsync(settings: new() { ["metrics"] = new Dictionary<string, object> { ["listen"] = $"127.0.0.1:{port}" } },
-            environment: new() { ["ALERT_WEBHOOK_URL"] = $"{receiver.Url}/hooks/ops" });
+        await using var d = await DaemonUnderTest.StartAsync(settings: new()
+        {
+            ["metrics"] = new Dictionary<string, object> { ["listen"] = $"127.0.0.1:{port}" },
+            // More free disk than any machine has: the resource check fails, a condition that holds while the daemon runs.
+            ["health"] = new Dictionary<string, object> { ["maxLoadPerCore"] = 64, ["minFreeDiskMb"] = 1_000_000_000 },
+        }, environment: new() { ["ALERT_WEBHOOK_URL"] = $"{receiver.Url}/hooks/ops" });
         Assert.Equal(0, (await d.MmctlAsync("start", "--template", "paper-spot-mm", "bot")).ExitCode);
         await d.WaitForAsync("bot", i => i.State == InstanceState.Running && i.Stats?.OpenBuyOrders > 0, "running and quoting");
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
@@ -38,7 +42,9 @@ public sealed class MetricsEndToEndTests
         Assert.Matches("mmd_instance_latency_seconds\\{name=\"bot\",kind=\"place\",quantile=\"0.99\"\\} [0-9]", text);
         // The alerts sent, by level: a test alert counted.
         Assert.Equal(0, (await d.MmctlAsync("alerts", "--test")).ExitCode);
-        Assert.Contains("mmd_alerts_total{level=\"test\"} 1", await http.GetStringAsync("/metrics"), StringComparison.Ordinal);
+        Assert.Contains("mmd_alerts_total{level=\"test\"} 1", text = await http.GetStringAsync("/metrics"), StringComparison.Ordinal);
+        // The conditions that hold, the daemon's own with an empty name.
+        Assert.Contains("mmd_alert_conditions{name=\"\",condition=\"resource\",level=\"warning\"} 1\n", text, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync("/")).StatusCode); // the API is not on this port
         Assert.Equal(HttpStatusCode.NotFound, (await http.PostAsync("/mm.v1.InstanceService/ListInstances", null)).StatusCode);
 

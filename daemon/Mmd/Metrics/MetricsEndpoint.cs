@@ -32,14 +32,16 @@ public sealed class MetricsEndpoint : IAsyncDisposable
         DotNetStats.Register(registry); // the daemon's own process: CPU, memory, GC, threads
         var instances = new InstanceMetrics(registry);
         var factory = Prometheus.Metrics.WithCustomRegistry(registry);
-        var alertsSent = factory.CreateCounter("mmd_alerts_total", "Alerts raised since the daemon started (sent to every destination, if any), by level.", "level");
+        var alertsRaised = factory.CreateCounter("mmd_alerts_total", "Alerts raised since the daemon started (sent to every destination, if any), by level.", "level");
         var alertsFailed = factory.CreateCounter("mmd_alert_deliveries_failed_total", "Alert deliveries that failed their last try, by destination.", "destination");
+        var conditions = new AlertConditionMetrics(factory);
         registry.AddBeforeCollectCallback(() =>
         {
             instances.Update(supervisor()?.List() ?? [], time.GetUtcNow());
-            var (sent, failed) = alerts.Totals();
-            foreach (var (level, count) in sent) alertsSent.WithLabels(level).IncTo(count);
+            var (raised, failed) = alerts.Totals();
+            foreach (var (level, count) in raised) alertsRaised.WithLabels(level).IncTo(count);
             foreach (var (destination, count) in failed) alertsFailed.WithLabels(destination).IncTo(count);
+            conditions.Update(alerts.Holding);
         });
 
         var builder = Hosting.QuietWebHost.CreateBuilder();
