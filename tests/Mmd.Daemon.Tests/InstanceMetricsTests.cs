@@ -34,20 +34,13 @@ public class InstanceMetricsTests
         },
     };
 
-    private static async Task<string> ScrapeAsync(CollectorRegistry registry)
-    {
-        using var stream = new MemoryStream();
-        await registry.CollectAndExportAsTextAsync(stream);
-        return System.Text.Encoding.UTF8.GetString(stream.ToArray());
-    }
-
     [Fact]
     public async Task EachInstance_ShowsItsState_Health_AndFigures_AsGauges()
     {
         var registry = Prometheus.Metrics.NewCustomRegistry();
         var metrics = new InstanceMetrics(registry);
         metrics.Update([Running("bot"), new Instance { Name = "idle", State = InstanceState.Stopped, DesiredState = DesiredState.Stopped }], Now);
-        var text = await ScrapeAsync(registry);
+        var text = await MetricsScrape.TextAsync(registry);
 
         Assert.Contains("mmd_instance_state{name=\"bot\",state=\"running\"} 1\n", text, StringComparison.Ordinal);
         Assert.Contains("mmd_instance_state{name=\"bot\",state=\"backoff\"} 0\n", text, StringComparison.Ordinal);
@@ -90,19 +83,19 @@ public class InstanceMetricsTests
         var metrics = new InstanceMetrics(registry);
         var withSwitch = Running("bot");
         metrics.Update([withSwitch], Now);
-        Assert.Contains("mmd_instance_dead_man_switch_deadline_timestamp_seconds{name=\"bot\"}", await ScrapeAsync(registry), StringComparison.Ordinal);
+        Assert.Contains("mmd_instance_dead_man_switch_deadline_timestamp_seconds{name=\"bot\"}", await MetricsScrape.TextAsync(registry), StringComparison.Ordinal);
 
         var notArmed = Running("bot");
         notArmed.Stats.DeadManSwitch = new DeadManSwitchFigures { CountdownSeconds = 60 };
         metrics.Update([notArmed], Now);
-        var text = await ScrapeAsync(registry);
+        var text = await MetricsScrape.TextAsync(registry);
         Assert.Contains("mmd_instance_dead_man_switch_armed{name=\"bot\"} 0\n", text, StringComparison.Ordinal);
         Assert.DoesNotContain("mmd_instance_dead_man_switch_deadline_timestamp_seconds{name=", text, StringComparison.Ordinal);
 
         var off = Running("bot");
         off.Stats.DeadManSwitch = null;
         metrics.Update([off], Now);
-        var samples = string.Join('\n', (await ScrapeAsync(registry)).Split('\n').Where(l => !l.StartsWith('#'))); // the HELP and TYPE lines stay
+        var samples = string.Join('\n', (await MetricsScrape.TextAsync(registry)).Split('\n').Where(l => !l.StartsWith('#'))); // the HELP and TYPE lines stay
         Assert.DoesNotContain("mmd_instance_dead_man_switch_", samples, StringComparison.Ordinal);
     }
 
@@ -113,7 +106,7 @@ public class InstanceMetricsTests
         var metrics = new InstanceMetrics(registry);
         metrics.Update([Running("a"), Running("b")], Now);
         metrics.Update([Running("a", symbol: "ETH_USDC")], Now);
-        var text = await ScrapeAsync(registry);
+        var text = await MetricsScrape.TextAsync(registry);
 
         Assert.DoesNotContain("name=\"b\"", text, StringComparison.Ordinal);
         Assert.Contains("mmd_instance_info{name=\"a\",venue=\"paper\",symbol=\"ETH_USDC\"", text, StringComparison.Ordinal);
@@ -132,7 +125,7 @@ public class InstanceMetricsTests
         bot.RequestSharers.Add("lighter", 3);
         bot.RequestPartPpm.Add("backpack", 687_500); // split by demand; lighter's evenly
         metrics.Update([bot], Now);
-        var text = await ScrapeAsync(registry);
+        var text = await MetricsScrape.TextAsync(registry);
         Assert.Contains("mmd_instance_request_sharers{name=\"bot\",venue=\"backpack\"} 2\n", text, StringComparison.Ordinal);
         Assert.Contains("mmd_instance_request_sharers{name=\"bot\",venue=\"aster\"} 1\n", text, StringComparison.Ordinal);
         Assert.Contains("mmd_instance_request_part{name=\"bot\",venue=\"backpack\"} 0.6875\n", text, StringComparison.Ordinal);
@@ -142,7 +135,7 @@ public class InstanceMetricsTests
         var stopped = Running("bot");
         stopped.RequestSharers.Add("backpack", 1);
         metrics.Update([stopped], Now);
-        text = await ScrapeAsync(registry);
+        text = await MetricsScrape.TextAsync(registry);
         Assert.Contains("mmd_instance_request_sharers{name=\"bot\",venue=\"backpack\"} 1\n", text, StringComparison.Ordinal);
         Assert.Contains("mmd_instance_request_part{name=\"bot\",venue=\"backpack\"} 1\n", text, StringComparison.Ordinal);
         Assert.DoesNotContain("venue=\"aster\"", text, StringComparison.Ordinal);
@@ -158,12 +151,12 @@ public class InstanceMetricsTests
         bot.Stats.Capital.Add(new CapitalFigures { Asset = "SOL", Allotted = "2", Traded = "0.1", Account = "100", Usable = "2.1" });
         bot.Stats.Capital.Add(new CapitalFigures { Asset = "USDC", Allotted = "300", Traded = "-15.2", Account = "250", Usable = "250" });
         metrics.Update([bot], Now);
-        var text = await ScrapeAsync(registry);
+        var text = await MetricsScrape.TextAsync(registry);
         Assert.Contains("mmd_instance_capital{name=\"bot\",asset=\"SOL\",kind=\"traded\"} 0.1\n", text, StringComparison.Ordinal);
         Assert.Contains("mmd_instance_capital{name=\"bot\",asset=\"USDC\",kind=\"allotted\"} 300\n", text, StringComparison.Ordinal);
         Assert.Contains("mmd_instance_capital{name=\"bot\",asset=\"USDC\",kind=\"usable\"} 250\n", text, StringComparison.Ordinal);
 
         metrics.Update([Running("bot")], Now);
-        Assert.DoesNotContain("mmd_instance_capital{", await ScrapeAsync(registry), StringComparison.Ordinal);
+        Assert.DoesNotContain("mmd_instance_capital{", await MetricsScrape.TextAsync(registry), StringComparison.Ordinal);
     }
 }
