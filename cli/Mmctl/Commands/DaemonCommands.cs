@@ -23,7 +23,7 @@ public sealed class DaemonCommands
         Console.Out.WriteLine(s.AlertDestinations.Count == 0 ? "alerts are only kept here (mmctl alerts lists them, and says how to have them sent)"
             : $"alerts go to {string.Join(", ", s.AlertDestinations)}{(s.AlertDeliveriesFailed > 0 ? $"; {s.AlertDeliveriesFailed} deliveries failed (mmctl alerts)" : "")}");
         if (s.AlertsActive > 0)
-            Console.Out.WriteLine($"{s.AlertsActive} alert condition{(s.AlertsActive == 1 ? "" : "s")} hold{(s.AlertsActive == 1 ? "s" : "")} now (mmctl alerts)");
+            Console.Out.WriteLine($"{Printer.ConditionsHold(s.AlertsActive, "alert condition")} now (mmctl alerts)");
         var table = new Table().Border(TableBorder.Simple).AddColumn("CHECK").AddColumn("VALUE").AddColumn("THRESHOLD").AddColumn("OK");
         foreach (var check in s.Checks) table.AddRow(Markup.Escape(check.Name), check.Value, Markup.Escape(check.Threshold), check.Ok ? "ok" : "FAIL");
         Printer.Write(table);

@@ -227,20 +227,9 @@ public sealed class InstanceCommands
         return ExitCodes.Ok;
     }
 
-    /// <summary>
-    /// Reads --capital ASSET=AMOUNT options into <paramref name="capital"/>; what is wrong with their form, or null. The
-    /// amounts are the daemon's to check, which names the asset of a bad one.
-    /// </summary>
-    internal static string? CapitalProblem(string[]? options, IDictionary<string, string> capital)
-    {
-        foreach (var part in options ?? [])
-        {
-            if (part.Split('=') is not [{ Length: > 0 } asset, var amount])
-                return $"mmctl: --capital takes ASSET=AMOUNT, e.g. --capital USDC=1500 (got '{part}')";
-            if (!capital.TryAdd(asset, amount)) return $"mmctl: --capital names {asset} twice";
-        }
-        return null;
-    }
+    /// <summary>The first thing wrong with the form of the --capital options (read into <paramref name="capital"/>), or null.</summary>
+    internal static string? CapitalProblem(string[]? options, IDictionary<string, string> capital) =>
+        CapitalOption.Read(options, capital) is [var first, ..] ? $"mmctl: --capital {first}" : null;
 
     internal static int Fail(string message)
     {

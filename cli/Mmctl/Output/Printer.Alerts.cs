@@ -15,10 +15,10 @@ public static partial class Printer
         if (response.Active.Count == 0) Console.Out.WriteLine("nothing needs you now: no alert condition holds");
         else
         {
-            Console.Out.WriteLine($"{response.Active.Count} condition{(response.Active.Count == 1 ? "" : "s")} hold{(response.Active.Count == 1 ? "s" : "")} now:");
+            Console.Out.WriteLine($"{ConditionsHold(response.Active.Count, "condition")} now:");
             var active = Columns(["SINCE", "LEVEL", "INSTANCE", "CONDITION", "NOW"]);
             foreach (var a in response.Active)
-                active.AddRow(new[] { Time(a.Since.ToDateTimeOffset()), a.Level, a.Instance.Length == 0 ? "-" : a.Instance, a.Condition, a.Message }.Select(Markup.Escape).ToArray());
+                active.AddRow(new[] { Time(a.Since.ToDateTimeOffset()), a.Level, InstanceOrDaemon(a.Instance), a.Condition, a.Message }.Select(Markup.Escape).ToArray());
             Write(active);
         }
         if (response.Alerts.Count == 0)
@@ -29,14 +29,20 @@ public static partial class Printer
         Console.Out.WriteLine("raised lately, newest first:");
         var table = Columns(["TIME", "LEVEL", "INSTANCE", "CONDITION", "DELIVERY", "MESSAGE"]);
         foreach (var a in response.Alerts)
-            table.AddRow(new[] { Time(a.Time.ToDateTimeOffset()), a.Level, a.Instance.Length == 0 ? "-" : a.Instance, a.Condition, Delivery(a), a.Message }
+            table.AddRow(new[] { Time(a.Time.ToDateTimeOffset()), a.Level, InstanceOrDaemon(a.Instance), a.Condition, Delivery(a), a.Message }
                 .Select(Markup.Escape).ToArray());
         Write(table);
     }
 
     /// <summary>One alert as a line, for a follower: "2026-12-07 22:53:13.937Z critical bp crash_loop: crash loop: ...".</summary>
     public static string AlertLine(AlertRecord a) =>
-        $"{Time(a.Time.ToDateTimeOffset())} {a.Level} {(a.Instance.Length == 0 ? "-" : a.Instance)} {a.Condition}: {a.Message}";
+        $"{Time(a.Time.ToDateTimeOffset())} {a.Level} {InstanceOrDaemon(a.Instance)} {a.Condition}: {a.Message}";
+
+    /// <summary>"1 condition holds", "2 conditions hold" (<paramref name="what"/>: "condition").</summary>
+    public static string ConditionsHold(long count, string what) => count == 1 ? $"1 {what} holds" : $"{count} {what}s hold";
+
+    /// <summary>An alert's instance, "-" for the daemon's own.</summary>
+    private static string InstanceOrDaemon(string instance) => instance.Length == 0 ? "-" : instance;
 
     /// <summary>"webhook ok, telegram failed (3): HTTP 400 ..." in one cell; "-" for an alert raised with nowhere to send it.</summary>
     private static string Delivery(AlertRecord alert) => alert.Deliveries.Count == 0 ? "-" : string.Join(", ", alert.Deliveries.Select(d => d.Status switch

@@ -113,25 +113,32 @@ public sealed class AlertConditions(TimeSpan unhealthyAfter, TimeSpan repeatAfte
                 Holds("dead_man_switch", AlertLevel.Critical, $"the venue's dead-man's switch was not pushed back {dms.ConsecutiveFailures} times in a row: "
                     + $"it cancels the orders at {dms.Deadline?.ToDateTimeOffset().ToString("yyyy-MM-dd HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture) ?? "its deadline"} unless a push gets through");
         }
-        if (i.State == InstanceState.Running && i.Pid != 0 && !i.Health.Healthy)
-        {
-            if (!_unhealthySince.TryGetValue(i.Name, out var since)) _unhealthySince[i.Name] = since = now;
-            if (now - since >= unhealthyAfter)
-                Holds("unhealthy", AlertLevel.Warning, $"unhealthy for {(now - since).TotalSeconds:0} s: {(i.Health.Problem.Length > 0 ? i.Health.Problem : "no health report")}");
-        }
-        else _unhealthySince.Remove(i.Name);
+        var running = i.State == InstanceState.Running && i.Pid != 0;
+        if (HeldFor(_unhealthySince, i.Name, running && !i.Health.Healthy, now) is { } sick && sick >= unhealthyAfter)
+            Holds("unhealthy", AlertLevel.Warning, $"unhealthy for {sick.TotalSeconds:0} s: {(i.Health.Problem.Length > 0 ? i.Health.Problem : "no health report")}");
 
         // Alive but not trading: a running worker with nothing of its own on the book that nothing meant to stop (an
         // operator's pause, a kill switch, a daily loss halt): every order refused, a grid past its range, no balance.
-        if (notQuotingAfter > TimeSpan.Zero && i.State == InstanceState.Running && i.Pid != 0
-            && i.Stats is { QuotingPaused: false, KillSwitchTripped: false, DailyLossHalt.Length: 0, OpenBuyOrders: 0, OpenSellOrders: 0 } quiet)
+        var quiet = notQuotingAfter > TimeSpan.Zero && running
+            && i.Stats is { QuotingPaused: false, KillSwitchTripped: false, DailyLossHalt.Length: 0, OpenBuyOrders: 0, OpenSellOrders: 0 };
+        if (HeldFor(_notQuotingSince, i.Name, quiet, now) is { } idle && idle >= notQuotingAfter)
+            Holds("not_quoting", AlertLevel.Warning, $"quoting nothing for {idle.TotalSeconds:0} s: no order of its own on the book"
+                + (i.Stats.OrdersRejected > 0 ? $"; {i.Stats.OrdersRejected} refused by the venue since its worker started" : ""));
+    }
+
+    /// <summary>
+    /// How long <paramref name="holds"/> has been true of the instance, from the first look it was (kept in
+    /// <paramref name="since"/>); null, and forgotten, while it is not.
+    /// </summary>
+    private static TimeSpan? HeldFor(Dictionary<string, DateTimeOffset> since, string name, bool holds, DateTimeOffset now)
+    {
+        if (!holds)
         {
-            if (!_notQuotingSince.TryGetValue(i.Name, out var since)) _notQuotingSince[i.Name] = since = now;
-            if (now - since >= notQuotingAfter)
-                Holds("not_quoting", AlertLevel.Warning, $"quoting nothing for {(now - since).TotalSeconds:0} s: no order of its own on the book"
-                    + (quiet.OrdersRejected > 0 ? $"; {quiet.OrdersRejected} refused by the venue since its worker started" : ""));
+            since.Remove(name);
+            return null;
         }
-        else _notQuotingSince.Remove(i.Name);
+        if (!since.TryGetValue(name, out var from)) since[name] = from = now;
+        return now - from;
     }
 
     private const string ResourceKey = "resource/";

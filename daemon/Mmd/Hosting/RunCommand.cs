@@ -54,7 +54,8 @@ public static class RunCommand
 
                 var flagErrors = new List<FieldViolation>();
                 ApplyFlags(proto, result, flagErrors, name, venue, symbol, duration, seed);
-                ApplyCapital(proto, result.GetValue(capital), flagErrors);
+                // --capital over the spec file's capital, asset by asset; checked with the rest of the spec.
+                flagErrors.AddRange(CapitalOption.Read(result.GetValue(capital), proto.Capital).Select(problem => new FieldViolation("--capital", problem)));
                 strategyFlags.Apply(proto, result, flagErrors);
                 summary = ParseDuration(result.GetValue(summaryEvery) ?? "10s", "--summary-every", flagErrors) ?? TimeSpan.FromSeconds(10);
                 spec = ValidateWithFlags(proto, source, lines, flagErrors);
@@ -92,24 +93,6 @@ public static class RunCommand
         if (r.GetValue(symbol) is { } s) spec.Symbol = s;
         if (r.GetValue(duration) is { } d && ParseDuration(d, "duration", errors) is { } dd) spec.Duration = Duration.FromTimeSpan(dd);
         if (r.GetValue(seed) is { } sd) ApplySeed(spec, sd, "paper.seed", errors);
-    }
-
-    /// <summary>
-    /// <c>--capital ASSET=AMOUNT</c> flags over the spec file's capital (an asset named by a flag takes the flag's amount);
-    /// the assets and amounts are checked with the rest of the spec.
-    /// </summary>
-    internal static void ApplyCapital(InstanceSpec spec, string[]? flags, List<FieldViolation> errors)
-    {
-        var named = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var flag in flags ?? [])
-        {
-            if (flag.Split('=') is not [{ Length: > 0 } asset, var amount])
-                errors.Add(new("--capital", $"takes ASSET=AMOUNT, e.g. --capital USDC=1500 (got '{flag}')"));
-            else if (!named.Add(asset))
-                errors.Add(new("--capital", $"names {asset} twice"));
-            else
-                spec.Capital[asset] = amount;
-        }
     }
 
     /// <summary>"90" (seconds), "90s", "1.5m", "2h".</summary>
